@@ -1,0 +1,66 @@
+"""Find labelled cell images in ``ROOT/{train,test}/{parasitized,uninfected}/`` folders.
+
+Lives in the core because evaluation (TensorFlow-free) reads the same layout as training.
+Folder names match in any letter case and images in any common format are taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from malariascope.core.errors import DatasetError
+from malariascope.core.imageio import is_image_path
+
+CLASS_NAMES = ("uninfected", "parasitized")  # index = label; parasitized is the positive class
+_SLIDE = re.compile(r"^(C\d+)")
+
+
+@dataclass(frozen=True)
+class LabelledImages:
+    """Paths with their labels (1 = parasitized) and slide (patient) ids."""
+
+    paths: list[Path]
+    labels: list[int]
+    slides: list[str]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def counts(self) -> dict[str, int]:
+        """Number of images per class name."""
+        positives = sum(self.labels)
+        return {CLASS_NAMES[0]: len(self.labels) - positives, CLASS_NAMES[1]: positives}
+
+
+def slide_of(path: Path) -> str:
+    """The slide (patient) id from an NIH file name's leading ``C<n>``; else the file itself.
+
+    Falling back to the file name keeps other datasets usable, grouped one image per group.
+    """
+    match = _SLIDE.match(path.name)
+    return match.group(1) if match else path.stem
+
+
+def find_subfolder(parent: Path, name: str) -> Path:
+    """The child folder of ``parent`` called ``name`` in any letter case."""
+    if parent.is_dir():
+        for child in sorted(parent.iterdir()):
+            if child.is_dir() and child.name.lower() == name:
+                return child
+    raise DatasetError(f"no '{name}' folder (any letter case) in {parent}")
+
+
+def labelled_images(folder: Path) -> LabelledImages:
+    """All images under ``folder/parasitized`` and ``folder/uninfected``, sorted by path."""
+    paths: list[Path] = []
+    labels: list[int] = []
+    for label, name in enumerate(CLASS_NAMES):
+        class_dir = find_subfolder(folder, name)
+        found = sorted(p for p in class_dir.rglob("*") if p.is_file() and is_image_path(p))
+        if not found:
+            raise DatasetError(f"no images in {class_dir}")
+        paths.extend(found)
+        labels.extend([label] * len(found))
+    return LabelledImages(paths, labels, [slide_of(p) for p in paths])

@@ -1,0 +1,36 @@
+"""Exception types of the core, one per kind of failure.
+
+The edges (CLI, GUI) turn these into one clear line for the user; nothing in the core prints.
+"""
+
+
+class MalariaScopeError(Exception):
+    """Base class for every failure the core reports to a user."""
+
+
+class ImageReadError(MalariaScopeError):
+    """A file could not be read as an image (empty, truncated, not an image, unreadable)."""
+
+
+class ImageTooLargeError(ImageReadError):
+    """An image declares more pixels than we accept; refused before decoding."""
+
+
+class ModelError(MalariaScopeError):
+    """The model or its card is missing, unreadable, or does not match its recorded hash."""
+
+
+class BackendUnavailableError(ModelError):
+    """The requested inference backend is not installed (e.g. TensorFlow in the app bundle)."""
+
+
+class ReportError(MalariaScopeError):
+    """A report could not be written; the previous file, if any, is left whole."""
+
+
+class ReportExistsError(ReportError):
+    """The report file exists and overwriting was not allowed."""
+
+
+class DatasetError(MalariaScopeError):
+    """A training or evaluation folder does not have the expected layout."""

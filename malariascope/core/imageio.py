@@ -1,0 +1,90 @@
+"""Read any image file into an 8-bit RGB array, once, the same way everywhere.
+
+OpenCV decodes from bytes (``np.fromfile`` + ``cv2.imdecode``) so paths with non-ASCII
+characters work on Windows too. OpenCV checks the declared size against
+``OPENCV_IO_MAX_IMAGE_PIXELS`` while reading the header, so a file claiming a huge size is
+refused before any pixel buffer is allocated.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from malariascope.core.errors import ImageReadError, ImageTooLargeError
+
+#: Largest image we decode (pixels). A whole 12-megapixel field fits many times over.
+MAX_IMAGE_PIXELS = 100_000_000
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
+
+import cv2  # noqa: E402  (the limit above must be set before OpenCV reads it)
+
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif", ".jp2", ".pbm", ".pgm", ".ppm"}
+)
+
+
+def is_image_path(path: Path) -> bool:
+    """True when the file name has an image extension (content is checked on read)."""
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def read_image(path: str | os.PathLike[str]) -> np.ndarray:
+    """Read an image file as ``uint8`` RGB ``(H, W, 3)``.
+
+    Grayscale becomes three equal channels, alpha is dropped, 16-bit is scaled to 8-bit and
+    EXIF orientation is applied.
+
+    Raises
+    ------
+    ImageReadError
+        With a reason a technician can act on (empty, unreadable, not an image, too large).
+    """
+    return decode_image(read_bytes(path))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
+    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable or empty."""
+    try:
+        data = np.fromfile(os.fspath(path), dtype=np.uint8)
+    except OSError as exc:
+        raise ImageReadError(f"cannot open file: {exc.strerror or exc}") from exc
+    if data.size == 0:
+        raise ImageReadError("empty file (0 bytes)")
+    return data
+
+
+def decode_image(data: np.ndarray) -> np.ndarray:
+    """Decode encoded image bytes (``uint8`` 1-D) to ``uint8`` RGB; see :func:`read_image`."""
+    try:
+        # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
+    except cv2.error as exc:
+        if "MAX_IMAGE_PIXELS" in str(exc):
+            raise ImageTooLargeError(
+                f"image too large: over {MAX_IMAGE_PIXELS:,} pixels, refused before decoding"
+            ) from exc
+        raise ImageReadError("not a readable image (corrupt or unsupported format)") from exc
+    if image is None or image.size == 0:
+        raise ImageReadError("not a readable image (corrupt, truncated or unsupported format)")
+    return cv2.cvtColor(_to_uint8(image), cv2.COLOR_BGR2RGB)
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    """Scale 16-bit or float images to 8 bits; leave 8-bit untouched."""
+    if image.dtype == np.uint8:
+        return image
+    if image.dtype == np.uint16:
+        return (image.astype(np.uint32) * 255 // 65535).astype(np.uint8)
+    scaled = np.clip(np.nan_to_num(image.astype(np.float32)), 0.0, 1.0) * 255.0
+    return (scaled + 0.5).astype(np.uint8)
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    """PNG bytes of an RGB ``uint8`` image (write them with ``core.atomic``)."""
+    ok, buffer = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return buffer.tobytes()
