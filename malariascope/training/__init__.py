@@ -1,0 +1,1 @@
+"""Training: rebuild the bundled CNN from a folder of labelled cells (TensorFlow/Keras)."""

@@ -1,0 +1,126 @@
+"""``malariascope train``: rebuild the model from ``ROOT/{train,test}/{parasitized,uninfected}``.
+
+Steps: decode all cells once, hold out whole slides of ``train/`` for validation, fit with
+augmentation and early stopping, calibrate (temperature) and choose the threshold on the
+validation part, score ``test/`` once, then export the Keras and ONNX models with their card.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from malariascope.core.dataset import find_subfolder, labelled_images
+from malariascope.core.metrics import screening_metrics
+from malariascope.core.classifier import calibrated
+from malariascope.training import calibrate
+from malariascope.training.augment import augment
+from malariascope.training.callbacks import get_callbacks
+from malariascope.training.data import load_arrays, split_by_slide
+from malariascope.training.export import export_model
+from malariascope.training.model import LOGIT, build_model
+
+#: Validation sensitivity the default threshold must keep (see ``calibrate.choose_threshold``).
+MIN_SENSITIVITY = 0.97
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run depends on; recorded in the model card."""
+
+    data_root: Path
+    out_dir: Path
+    epochs: int = 14
+    seed: int = 1
+    input_size: int = 64
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    validation_fraction: float = 0.12
+
+
+def train(config: TrainConfig, log=print) -> dict:
+    """Run a whole training; returns the model card written beside the models."""
+    started = time.monotonic()
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+    train_images = labelled_images(find_subfolder(config.data_root, "train"))
+    test_images = labelled_images(find_subfolder(config.data_root, "test"))
+    fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
+    log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
+    x_train, y_train = load_arrays(train_images, config.input_size)
+    x_test, y_test = load_arrays(test_images, config.input_size)
+    log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
+
+    model = build_model(config.input_size)
+    steps = int(np.ceil(len(fit_idx) / config.batch_size))
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss=keras.losses.BinaryCrossentropy(),
+        metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
+    )
+    model.fit(
+        _training_dataset(x_train[fit_idx], y_train[fit_idx], config),
+        validation_data=(x_train[val_idx], y_train[val_idx]),
+        epochs=config.epochs,
+        steps_per_epoch=steps,
+        callbacks=get_callbacks(),
+        verbose=2,
+    )
+
+    logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
+    val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
+    temperature = calibrate.fit_temperature(val_logits, y_train[val_idx])
+    val_probs = calibrated(val_logits, temperature)
+    threshold = calibrate.choose_threshold(val_probs, y_train[val_idx], MIN_SENSITIVITY)
+    test_logits = logits_of.predict(x_test, batch_size=256, verbose=0)[:, 0]
+    test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
+    log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test " + _summary(test_metrics))
+
+    facts = {
+        "seed": config.seed,
+        "epochs_run": len(model.history.epoch) if model.history else config.epochs,
+        "temperature": temperature,
+        "threshold": threshold,
+        "trained_on": {
+            "train": _counts(y_train[fit_idx]),
+            "validation": _counts(y_train[val_idx]),
+            "test": _counts(y_test),
+            "validation_slides": len(set(np.asarray(train_images.slides)[val_idx])),
+        },
+        "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
+        "test_metrics": test_metrics,
+        "training_seconds": round(time.monotonic() - started, 1),
+    }
+    return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
+
+
+def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
+    """Shuffled, augmented, batched and prefetched; deterministic for a given seed."""
+    seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
+        len(x), seed=config.seed, reshuffle_each_iteration=True
+    )
+    return (
+        tf.data.Dataset.zip((data, seeds))
+        .map(lambda xy, s: (augment(xy[0], s), xy[1]), num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(config.batch_size)
+        .repeat()
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def _counts(labels: np.ndarray) -> dict[str, int]:
+    positives = int(np.sum(labels))
+    return {"parasitized": positives, "uninfected": int(len(labels)) - positives}
+
+
+def _summary(m: dict) -> str:
+    return (
+        f"accuracy {m['accuracy']:.4f} sensitivity {m['sensitivity']:.4f} "
+        f"specificity {m['specificity']:.4f} auc {m['auc']:.4f} ece {m['ece']:.4f}"
+    )
