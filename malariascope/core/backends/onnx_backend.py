@@ -1,0 +1,45 @@
+"""ONNX Runtime backend: the exported screening model, Grad-CAM from its features.
+
+With a GAP -> Dense head, Grad-CAM is exact without gradients: the class map is the last-conv
+features weighted by the Dense weights, and its spatial mean plus the bias is the logit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from malariascope.core.errors import BackendUnavailableError, ModelError
+from malariascope.core.modelcard import ModelCard
+
+
+class OnnxBackend:
+    """Runs ``<model>.onnx`` (outputs: probability, last-conv features) on the CPU."""
+
+    name = "onnx"
+
+    def __init__(self, card: ModelCard) -> None:
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:
+            raise BackendUnavailableError("onnxruntime is not installed") from exc
+        path = card.model_file("onnx")
+        self.model_sha256 = card.sha256("onnx")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own untyped errors on bad files
+            raise ModelError(f"cannot load ONNX model {path.name}: {exc}") from exc
+        self._input = self._session.get_inputs()[0].name
+        weights, bias = card.head
+        self._weights = np.asarray(weights, dtype=np.float32)
+        self._bias = np.float32(bias)
+
+    def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits and class maps of a batch of ``uint8`` cells."""
+        _, features = self._session.run(None, {self._input: batch.astype(np.float32)})
+        class_maps = features @ self._weights
+        logits = class_maps.mean(axis=(1, 2)) + self._bias
+        return logits.astype(np.float64), class_maps

@@ -1,0 +1,46 @@
+"""TensorFlow/Keras reference backend: the ``.keras`` file, Grad-CAM with a GradientTape.
+
+Gradients are taken of the logit (the sigmoid saturates), through a flat model that exposes the
+last-conv features and the logit side by side (no nested sub-model), as in keras-io's Grad-CAM.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from malariascope.core.errors import ModelError
+from malariascope.core.modelcard import ModelCard
+
+
+class TensorFlowBackend:
+    """Runs ``<model>.keras`` loaded with ``safe_mode=True``."""
+
+    name = "tensorflow"
+
+    def __init__(self, card: ModelCard) -> None:
+        import keras
+
+        path = card.model_file("keras")
+        self.model_sha256 = card.sha256("keras")
+        try:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as exc:  # Keras raises many types on a bad archive
+            raise ModelError(f"cannot load Keras model {path.name}: {exc}") from exc
+        layer = card.data.get("last_conv_layer", "last_conv")
+        self._model = keras.Model(
+            model.inputs, [model.get_layer(layer).output, model.get_layer("logit").output]
+        )
+
+    def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits and Grad-CAM class maps (``sum_k alpha_k A_k`` scaled to the exact map)."""
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(batch, dtype=tf.float32)
+        with tf.GradientTape() as tape:
+            features, logits = self._model(x, training=False)
+            total = tf.reduce_sum(logits)
+        grads = tape.gradient(total, features)
+        alphas = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+        area = float(features.shape[1] * features.shape[2])
+        class_maps = tf.reduce_sum(alphas * features, axis=-1) * area
+        return logits.numpy()[:, 0].astype(np.float64), class_maps.numpy()
