@@ -1,0 +1,116 @@
+"""Command line: ``malariascope [gui|classify|train|evaluate] ...``.
+
+Heavy libraries (TensorFlow, PySide6, ONNX Runtime) are imported inside the command that needs
+them, so ``--version`` and ``--help`` answer at once. Core exceptions become one line on stderr
+and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from malariascope import __version__
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="malariascope", description="Malaria screening of thin blood smear cell images."
+    )
+    parser.add_argument("--version", action="version", version=f"malariascope {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    classify = commands.add_parser("classify", help="screen images and folders to a CSV report")
+    _add_classify_arguments(classify)
+    classify.set_defaults(run=_run_classify)
+
+    train = commands.add_parser("train", help="rebuild the model from ROOT/{train,test}/{class}")
+    train.add_argument("data_root", type=Path)
+    train.add_argument("--out", type=Path, default=Path("models"))
+    train.add_argument("--epochs", type=int, default=14)
+    train.add_argument("--seed", type=int, default=1)
+    train.add_argument("--input-size", type=int, default=64)
+    train.set_defaults(run=_run_train)
+
+    evaluate = commands.add_parser("evaluate", help="score a model on DIR/{parasitized,uninfected}")
+    evaluate.add_argument("folder", type=Path)
+    evaluate.add_argument("--model", type=Path, help="a .keras or .onnx file beside its card")
+    evaluate.add_argument("--backend", choices=("onnx", "tensorflow"))
+    evaluate.add_argument("--json", type=Path, help="also write the metrics as JSON")
+    evaluate.set_defaults(run=_run_evaluate)
+    return parser
+
+
+def _add_classify_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``classify``."""
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="images or folders")
+    parser.add_argument("--csv", required=True, type=Path, help="report to write")
+    parser.add_argument("--threshold", type=_probability, help="call threshold (default: model card)")
+    parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
+    parser.add_argument("--sample-id", default="")
+    parser.add_argument("--operator", default="")
+    parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
+    parser.add_argument("--model", type=Path, help="model card or file (default: bundled)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing report")
+    parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
+
+
+def _probability(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"threshold must be between 0 and 1, got {text!r}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_OK
+    from malariascope.core.errors import MalariaScopeError
+
+    try:
+        return args.run(args)
+    except MalariaScopeError as exc:
+        print(f"malariascope: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run_classify(args: argparse.Namespace) -> int:
+    from malariascope.classify_command import run
+
+    return run(args)
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from malariascope.training.train import TrainConfig, train
+
+    config = TrainConfig(
+        data_root=args.data_root, out_dir=args.out, epochs=args.epochs, seed=args.seed,
+        input_size=args.input_size,
+    )
+    card = train(config, log=lambda line: print(line, flush=True))
+    print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)
+    return EXIT_OK
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from malariascope.core.evaluate import evaluate_folder, format_metrics
+
+    metrics = evaluate_folder(args.folder, model=args.model, backend=args.backend)
+    print(format_metrics(metrics))
+    if args.json:
+        from malariascope.core.report import write_json
+
+        write_json(args.json, metrics)
+    return EXIT_OK
