@@ -1,0 +1,63 @@
+"""Reading any image into 8-bit RGB, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from malariascope.core.errors import ImageReadError, ImageTooLargeError
+from malariascope.core.imageio import read_image
+from tests.images import make_cell, png_claiming_size, write_rgb
+
+
+def test_rgb_channel_order_is_kept(tmp_path):
+    image = np.zeros((10, 12, 3), np.uint8)
+    image[..., 0] = 200  # red
+    got = read_image(write_rgb(tmp_path / "red.png", image))
+    assert got.shape == (10, 12, 3) and got.dtype == np.uint8
+    assert got[..., 0].min() == 200 and got[..., 1:].max() == 0
+
+
+def test_grayscale_rgba_and_16_bit_become_8_bit_rgb(tmp_path):
+    gray = np.full((8, 8), 77, np.uint8)
+    cv2.imwrite(str(tmp_path / "gray.png"), gray)
+    rgba = np.dstack([np.full((8, 8, 3), 50, np.uint8), np.full((8, 8), 128, np.uint8)])
+    cv2.imwrite(str(tmp_path / "rgba.png"), rgba)
+    deep = np.full((8, 8, 3), 65535, np.uint16)
+    deep[..., 2] = 0  # BGR on disk: red is 0
+    cv2.imwrite(str(tmp_path / "deep.tif"), deep)
+    assert (read_image(tmp_path / "gray.png") == 77).all()
+    assert (read_image(tmp_path / "rgba.png") == 50).all()
+    got = read_image(tmp_path / "deep.tif")
+    assert got.dtype == np.uint8 and got[0, 0].tolist() == [0, 255, 255]
+
+
+def test_non_ascii_path_and_1x1_image(tmp_path):
+    folder = tmp_path / "Blutausstrich ü 样本"
+    folder.mkdir()
+    path = write_rgb(folder / "célula 1.png", make_cell(size=1))
+    assert read_image(path).shape == (1, 1, 3)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty"), (b"plain text, not pixels", "not a readable"), (png_claiming_size(50_000, 50_000), "too large")],
+)
+def test_bad_files_raise_read_errors_with_reasons(tmp_path, content, reason):
+    path = tmp_path / "bad.png"
+    path.write_bytes(content)
+    with pytest.raises(ImageReadError, match=reason):
+        read_image(path)
+
+
+def test_huge_header_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "huge.png"
+    path.write_bytes(png_claiming_size(50_000, 50_000))
+    with pytest.raises(ImageTooLargeError):
+        read_image(path)
+
+
+def test_missing_file_is_a_read_error(tmp_path):
+    with pytest.raises(ImageReadError, match="cannot open"):
+        read_image(tmp_path / "nope.png")

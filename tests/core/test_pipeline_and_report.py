@@ -1,0 +1,117 @@
+"""The screening pipeline through the real bundled model, and the CSV report it feeds."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from malariascope.core.classifier import Classifier
+from malariascope.core.discovery import Discovery
+from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.pipeline import screen
+from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
+from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+@pytest.fixture
+def mixed_folder(tmp_path, real_cells):
+    folder = tmp_path / "batch"
+    make_cell_folder(folder / "generated", 70)  # more than one batch of 64
+    for path in real_cells["parasitized"][:3] + real_cells["uninfected"][:3]:
+        shutil.copy(path, folder / path.name)
+    write_rgb(folder / "größe 1.tif", make_cell(size=90, seed=9))
+    write_rgb(folder / "one.png", make_cell(size=1))
+    reasons = write_broken_files(folder / "broken")
+    (folder / "notes.txt").write_text("not an image", encoding="utf-8")
+    return folder, reasons
+
+
+def test_every_file_gets_a_result_in_natural_order(mixed_folder, classifier):
+    folder, reasons = mixed_folder
+    found = Discovery([folder])
+    results = list(screen(found, classifier))
+    assert len(results) == 70 + 6 + 2 + len(reasons)
+    assert [p.name for p in found.skipped] == ["notes.txt"]
+    errors = {r.path.name: r.error for r in results if not r.ok}
+    assert set(errors) == set(reasons)
+    for name, word in reasons.items():
+        assert word in errors[name]
+    good = [r for r in results if r.ok]
+    assert all(0.0 <= r.probability <= 1.0 and len(r.sha256) == 64 for r in good)
+    generated = [r.path.name for r in results if r.path.parent.name == "generated"]
+    assert generated[:3] == ["cell_0.png", "cell_1.png", "cell_2.png"]
+    assert generated[10] == "cell_10.png"
+
+
+def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_path):
+    folder, _ = mixed_folder
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-17", "Dr. Ané")
+    results = list(screen(Discovery([folder]), classifier))
+    target = tmp_path / "report.csv"
+    write_report(target, (report_row(r, classifier.rule, info) for r in results), info)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(target, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames) == COLUMNS
+        rows = list(reader)
+    assert [row["image_path"] for row in rows] == [str(r.path) for r in results]
+    assert {row["operator"] for row in rows} == {"Dr. Ané"}
+    ok = [row for row in rows if row["status"] == "ok"]
+    assert all(row["final_call"] == row["call"] and row["review"] == "" for row in ok)
+    assert all(float(row["p_parasitized"]) >= classifier.rule.threshold
+               for row in ok if row["call"] == "parasitized")
+    with open(summary_path(target), encoding="utf-8-sig", newline="") as handle:
+        summary = dict(csv.reader(handle))
+    parasitized = sum(row["call"] == "parasitized" for row in ok)
+    assert int(summary["images"]) == len(rows)
+    assert int(summary["errors"]) == len(rows) - len(ok)
+    assert int(summary["parasitized"]) + int(summary["uninfected"]) == len(ok)
+    assert int(summary["parasitized"]) == parasitized
+    assert float(summary["percent_parasitized"]) == pytest.approx(100 * parasitized / len(ok), abs=0.01)
+
+
+def _rows(classifier, tmp_path, count=3):
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
+    paths = make_cell_folder(tmp_path / "cells", count)
+    return [report_row(r, classifier.rule, info) for r in screen(paths, classifier)], info
+
+
+def test_existing_report_is_not_overwritten_unless_asked(classifier, tmp_path):
+    rows, info = _rows(classifier, tmp_path)
+    target = tmp_path / "old.csv"
+    target.write_text("old report", encoding="utf-8")
+    with pytest.raises(ReportExistsError):
+        write_report(target, rows, info)
+    assert target.read_text(encoding="utf-8") == "old report"
+    write_report(target, rows, info, overwrite=True)
+    assert "image_path" in target.read_text(encoding="utf-8-sig")
+
+
+def test_failed_write_keeps_old_report_whole(classifier, tmp_path, monkeypatch):
+    rows, info = _rows(classifier, tmp_path)
+    target = tmp_path / "kept.csv"
+    target.write_text("previous report", encoding="utf-8")
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("malariascope.core.report.os.fsync", disk_full)
+    with pytest.raises(ReportError, match="No space left"):
+        write_report(target, rows, info, overwrite=True)
+    assert target.read_text(encoding="utf-8") == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells", "kept.csv"]
+
+
+def test_threshold_moves_calls_and_band(classifier):
+    rule = classifier.rule.with_threshold(0.9)
+    assert rule.call(0.85) == "uninfected" and rule.call(0.95) == "parasitized"
+    width = classifier.rule.band[1] - classifier.rule.band[0]
+    assert rule.band[0] == pytest.approx(max(0.0, 0.9 - (classifier.rule.threshold - classifier.rule.band[0])))
+    assert rule.band[1] <= 1.0 and rule.band[1] - rule.band[0] <= width + 1e-9

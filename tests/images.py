@@ -1,0 +1,67 @@
+"""Generated test images: cells drawn with OpenCV, written in several formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+
+def make_cell(size: int = 120, parasitized: bool = False, seed: int = 0) -> np.ndarray:
+    """An RGB cell: a pink disc on black, with dark purple dots when parasitized."""
+    rng = np.random.default_rng(seed)
+    image = np.zeros((size, size, 3), np.uint8)
+    centre = (size // 2, size // 2)
+    radius = int(size * rng.uniform(0.36, 0.45))
+    colour = tuple(int(c) for c in rng.integers((190, 120, 130), (230, 160, 170)))
+    cv2.circle(image, centre, radius, colour, -1)
+    if parasitized:
+        for _ in range(int(rng.integers(1, 4))):
+            offset = rng.integers(-radius // 2, radius // 2, 2)
+            cv2.circle(image, (centre[0] + int(offset[0]), centre[1] + int(offset[1])),
+                       int(rng.integers(4, 9)), (90, 30, 120), -1)
+    noise = rng.normal(0, 3, image.shape)
+    return np.clip(image + noise * (image > 0), 0, 255).astype(np.uint8)
+
+
+def write_rgb(path: Path, image: np.ndarray) -> Path:
+    """Write an RGB image with OpenCV (BGR on disk), any extension OpenCV knows."""
+    ok, data = cv2.imencode(path.suffix, cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    assert ok, path
+    data.tofile(str(path))
+    return path
+
+
+def make_cell_folder(folder: Path, count: int, prefix: str = "cell") -> list[Path]:
+    """``count`` generated cells, alternating uninfected and parasitized, as PNG files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        write_rgb(folder / f"{prefix}_{i}.png", make_cell(parasitized=bool(i % 2), seed=i))
+        for i in range(count)
+    ]
+
+
+def png_claiming_size(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width x height`` but holds almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+
+
+def write_broken_files(folder: Path) -> dict[str, str]:
+    """Files that must become error rows; returns name -> a word the reason must contain."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zero.png").write_bytes(b"")
+    good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
+    (folder / "truncated.png").write_bytes(good[: len(good) // 3])
+    (folder / "text.png").write_text("this is not an image", encoding="utf-8")
+    (folder / "huge.png").write_bytes(png_claiming_size(50_000, 50_000))
+    return {"zero.png": "empty", "truncated.png": "not a readable", "text.png": "not a readable",
+            "huge.png": "too large"}

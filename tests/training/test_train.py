@@ -1,0 +1,88 @@
+"""Training end to end on a tiny generated dataset, and its building blocks."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+
+from malariascope.core.classifier import Classifier  # noqa: E402
+from malariascope.core.dataset import labelled_images  # noqa: E402
+from malariascope.core.modelcard import sha256_of  # noqa: E402
+from malariascope.training.calibrate import choose_threshold, fit_temperature  # noqa: E402
+from malariascope.training.data import split_by_slide  # noqa: E402
+from malariascope.training.train import TrainConfig, train  # noqa: E402
+from tests.images import make_cell, write_rgb  # noqa: E402
+
+
+def make_dataset(root, per_class_train=48, per_class_test=12):
+    """NIH-like layout with odd letter case, mixed formats and slide-prefixed names."""
+    for split, count, folders in (("train", per_class_train, ("Parasitized", "UNINFECTED")),
+                                  ("test", per_class_test, ("parasitized", "uninfected"))):
+        for label, folder in enumerate(folders):
+            target = root / split / folder
+            target.mkdir(parents=True)
+            for i in range(count):
+                slide = f"C{(i % 8) + (100 if split == 'test' else 1)}P{i % 8}"
+                suffix = ".png" if i % 3 else ".jpg"
+                cell = make_cell(size=int(50 + i % 30), parasitized=bool(label), seed=i + 1000 * label)
+                write_rgb(target / f"{slide}ThinF_IMG_cell_{i}{suffix}", cell)
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = make_dataset(tmp_path_factory.mktemp("cells"))
+    out = tmp_path_factory.mktemp("model")
+    card = train(TrainConfig(root, out, epochs=2, seed=3, input_size=32, batch_size=16),
+                 log=lambda line: None)
+    return out, card
+
+
+def test_training_writes_both_models_and_a_pinned_card(trained):
+    out, card = trained
+    on_disk = json.loads((out / "model-card.json").read_text(encoding="utf-8"))
+    assert on_disk == card
+    for fmt in ("keras", "onnx"):
+        assert sha256_of(out / card["files"][fmt]["name"]) == card["files"][fmt]["sha256"]
+    for key in ("input_size", "preprocessing", "threshold", "temperature", "class_names",
+                "trained_on", "test_metrics", "created", "seed", "training_seconds"):
+        assert key in card
+    assert card["input_size"] == 32 and card["seed"] == 3
+    assert card["trained_on"]["test"] == {"parasitized": 12, "uninfected": 12}
+    train_counts, val_counts = card["trained_on"]["train"], card["trained_on"]["validation"]
+    assert sum(train_counts.values()) + sum(val_counts.values()) == 96
+
+
+def test_trained_model_reloads_safely_and_backends_agree(trained):
+    out, _ = trained
+    cells = np.stack([make_cell(size=32, parasitized=bool(i % 2), seed=i) for i in range(6)])
+    onnx = Classifier.open(out, "onnx").predict(cells)
+    tf = Classifier.open(out, "tensorflow").predict(cells)  # loads with safe_mode=True
+    assert np.abs(onnx.probabilities - tf.probabilities).max() < 1e-4
+    assert np.allclose(onnx.class_maps, tf.class_maps, atol=1e-3 * (1 + np.abs(onnx.class_maps).max()))
+
+
+def test_validation_split_is_by_slide(tmp_path):
+    images = labelled_images(make_dataset(tmp_path, 24, 2) / "train")
+    fit, val = split_by_slide(images, 0.25, seed=0)
+    slides = np.asarray(images.slides)
+    assert len(val) > 0 and not set(slides[fit]) & set(slides[val])
+    assert len(fit) + len(val) == len(images)
+
+
+def test_temperature_scaling_recovers_a_known_temperature():
+    rng = np.random.default_rng(0)
+    true_logits = rng.normal(0, 2, 20000)
+    labels = (rng.random(20000) < 1 / (1 + np.exp(-true_logits))).astype(float)
+    assert fit_temperature(true_logits * 3.0, labels) == pytest.approx(3.0, rel=0.1)
+
+
+def test_threshold_keeps_the_sensitivity_floor():
+    probs = np.array([0.1, 0.2, 0.3, 0.35, 0.6, 0.7, 0.8, 0.9])
+    labels = np.array([0, 0, 1, 0, 1, 0, 1, 1])
+    threshold = choose_threshold(probs, labels, min_sensitivity=1.0)
+    assert threshold <= 0.3  # every positive called
