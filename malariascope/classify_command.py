@@ -27,8 +27,14 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some errors, 2 none read."""
     classifier = Classifier.open(args.model, args.backend)
-    rule = classifier.rule if args.threshold is None else classifier.rule.with_threshold(args.threshold)
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, args.sample_id, args.operator)
+    rule = (
+        classifier.rule
+        if args.threshold is None
+        else classifier.rule.with_threshold(args.threshold)
+    )
+    info = BatchInfo(
+        classifier.model_name, classifier.backend.model_sha256, args.sample_id, args.operator
+    )
     if args.gradcam:
         args.gradcam.mkdir(parents=True, exist_ok=True)
     found = Discovery(args.paths, recursive=not args.no_recursive)
@@ -49,8 +55,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if summary.errors or interrupted else EXIT_OK
 
 
-def _screen_into(writer: ReportWriter, found: Discovery, classifier: Classifier,
-                 rule: CallRule, gradcam_dir: Path | None) -> bool:
+def _screen_into(
+    writer: ReportWriter,
+    found: Discovery,
+    classifier: Classifier,
+    rule: CallRule,
+    gradcam_dir: Path | None,
+) -> bool:
     """Feed results to the report; returns True when stopped by Ctrl-C (rows kept)."""
     bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:

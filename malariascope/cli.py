@@ -49,7 +49,9 @@ def _add_classify_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``classify``."""
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="images or folders")
     parser.add_argument("--csv", required=True, type=Path, help="report to write")
-    parser.add_argument("--threshold", type=_probability, help="call threshold (default: model card)")
+    parser.add_argument(
+        "--threshold", type=_probability, help="call threshold (default: model card)"
+    )
     parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
     parser.add_argument("--sample-id", default="")
     parser.add_argument("--operator", default="")
@@ -96,7 +98,10 @@ def _run_train(args: argparse.Namespace) -> int:
     from malariascope.training.train import TrainConfig, train
 
     config = TrainConfig(
-        data_root=args.data_root, out_dir=args.out, epochs=args.epochs, seed=args.seed,
+        data_root=args.data_root,
+        out_dir=args.out,
+        epochs=args.epochs,
+        seed=args.seed,
         input_size=args.input_size,
     )
     card = train(config, log=lambda line: print(line, flush=True))

@@ -35,7 +35,7 @@ class CallRule:
     def uncertain(self, probability: float) -> bool:
         return self.band[0] <= probability < self.band[1]
 
-    def with_threshold(self, threshold: float) -> "CallRule":
+    def with_threshold(self, threshold: float) -> CallRule:
         """The same rule moved to ``threshold``; the band keeps its width, clipped to [0, 1]."""
         shift = threshold - self.threshold
         low, high = (min(1.0, max(0.0, edge + shift)) for edge in self.band)
@@ -59,7 +59,7 @@ class Classifier:
         self.rule = CallRule(card.threshold, card.uncertain_band)
 
     @classmethod
-    def open(cls, model: str | None = None, backend: str = "onnx") -> "Classifier":
+    def open(cls, model: str | None = None, backend: str = "onnx") -> Classifier:
         """Load the card (bundled model by default), check the hash and open the backend."""
         card = load_card(model)
         return cls(open_backend(card, backend), card)

@@ -55,7 +55,7 @@ class Discovery:
                     yield from self._walk(path)
             elif entry.is_dir():
                 continue  # a symlink to a folder: not followed (loops)
-            elif is_image_path(path):
+            elif is_image_path(path) and entry.is_file():
                 yield path
             else:
                 self.skipped.append(path)

@@ -28,20 +28,26 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     labels = np.asarray(images.labels)[ok]
     probs = np.asarray([results[i].probability for i in ok])
     metrics = screening_metrics(labels, probs, classifier.rule.threshold)
-    metrics.update(unreadable=len(results) - len(ok), model=classifier.model_name,
-                   model_sha256=classifier.backend.model_sha256)
+    metrics.update(
+        unreadable=len(results) - len(ok),
+        model=classifier.model_name,
+        model_sha256=classifier.backend.model_sha256,
+    )
     return metrics
 
 
 def format_metrics(metrics: dict) -> str:
     """A few readable lines for the terminal."""
     (tn, fp), (fn, tp) = metrics["confusion"]
-    return "\n".join([
-        f"model        {metrics['model']}",
-        f"cells        {metrics['n']} (unreadable: {metrics['unreadable']})",
-        f"accuracy     {metrics['accuracy']:.4f}",
-        f"sensitivity  {metrics['sensitivity']:.4f}   specificity {metrics['specificity']:.4f}",
-        f"precision    {metrics['precision']:.4f}   F1 {metrics['f1']:.4f}",
-        f"ROC AUC      {metrics['auc']:.4f}   ECE {metrics['ece']:.4f}",
-        f"confusion    TN {tn}  FP {fp}  FN {fn}  TP {tp}   (threshold {metrics['threshold']:.4f})",
-    ])
+    return "\n".join(
+        [
+            f"model        {metrics['model']}",
+            f"cells        {metrics['n']} (unreadable: {metrics['unreadable']})",
+            f"accuracy     {metrics['accuracy']:.4f}",
+            f"sensitivity  {metrics['sensitivity']:.4f}   specificity {metrics['specificity']:.4f}",
+            f"precision    {metrics['precision']:.4f}   F1 {metrics['f1']:.4f}",
+            f"ROC AUC      {metrics['auc']:.4f}   ECE {metrics['ece']:.4f}",
+            f"confusion    TN {tn}  FP {fp}  FN {fn}  TP {tp}"
+            f"   (threshold {metrics['threshold']:.4f})",
+        ]
+    )

@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 
 
-
-def heatmap(class_map: np.ndarray, image_shape: tuple[int, ...], positive: bool = True) -> np.ndarray:
+def heatmap(
+    class_map: np.ndarray, image_shape: tuple[int, ...], positive: bool = True
+) -> np.ndarray:
     """``float32`` heatmap in [0, 1] of shape ``image_shape[:2]``.
 
     The model saw the image padded to a square, so the map is resized to that square and the
@@ -36,5 +37,3 @@ def overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.45) -> np.ndar
     colours = cv2.applyColorMap((heat * 255).astype(np.uint8), cv2.COLORMAP_JET)
     colours = cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)
     return cv2.addWeighted(image, 1.0 - alpha, colours, alpha, 0.0)
-
-

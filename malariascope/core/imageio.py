@@ -9,6 +9,7 @@ refused before any pixel buffer is allocated.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,20 @@ os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
 import cv2  # noqa: E402  (the limit above must be set before OpenCV reads it)
 
 IMAGE_SUFFIXES = frozenset(
-    {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif", ".jp2", ".pbm", ".pgm", ".ppm"}
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        ".bmp",
+        ".webp",
+        ".gif",
+        ".jp2",
+        ".pbm",
+        ".pgm",
+        ".ppm",
+    }
 )
 
 
@@ -46,8 +60,13 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
-    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable or empty."""
+    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable or empty.
+
+    Only regular files are read: a FIFO or device named ``*.png`` would block the batch.
+    """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ImageReadError("not a regular file")
         data = np.fromfile(os.fspath(path), dtype=np.uint8)
     except OSError as exc:
         raise ImageReadError(f"cannot open file: {exc.strerror or exc}") from exc

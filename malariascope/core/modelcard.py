@@ -93,7 +93,9 @@ class ModelCard:
 def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     """Load a card: ``path`` may be the card, a model file beside it, or a folder holding it."""
     path = Path(path) if path else models_dir()
-    card_path = path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
+    card_path = (
+        path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
+    )
     try:
         data = json.loads(card_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -111,16 +113,19 @@ def card_markdown(data: dict) -> str:
     metrics = data.get("test_metrics", {})
     trained = data.get("trained_on", {})
     counts = " / ".join(
-        f"{part} {sum(trained[part].values()):,}" for part in ("train", "validation", "test") if part in trained
+        f"{part} {sum(trained[part].values()):,}"
+        for part in ("train", "validation", "test")
+        if part in trained
     )
     lines = [
         f"# Model card: {data['name']} {data.get('version', '')}",
         "",
         "A screening aid, not a diagnosis: every call is for a trained technician to review.",
         "",
-        "| | |", "|---|---|",
+        "| | |",
+        "|---|---|",
         f"| created | {data.get('created', '')} |",
-        f"| input | {data['input_size']} x {data['input_size']} RGB; {data.get('preprocessing', '')} |",
+        f"| input | {data['input_size']} px square RGB; {data.get('preprocessing', '')} |",
         f"| classes | {', '.join(data.get('class_names', []))} (positive: parasitized) |",
         f"| parameters | {data.get('parameters', 0):,} |",
         f"| cells (by slide) | {counts} |",
@@ -134,12 +139,18 @@ def card_markdown(data: dict) -> str:
         "",
         "| accuracy | sensitivity | specificity | precision | F1 | ROC AUC | ECE | n |",
         "|---|---|---|---|---|---|---|---|",
-        "| " + " | ".join(f"{metrics.get(k, float('nan')):.4f}" for k in
-                          ("accuracy", "sensitivity", "specificity", "precision", "f1", "auc", "ece"))
+        "| "
+        + " | ".join(
+            f"{metrics.get(k, float('nan')):.4f}"
+            for k in ("accuracy", "sensitivity", "specificity", "precision", "f1", "auc", "ece")
+        )
         + f" | {metrics.get('n', 0)} |",
         "",
         "## Files",
         "",
     ]
-    lines += [f"- `{entry['name']}` sha256 `{entry['sha256']}`" for entry in data.get("files", {}).values()]
+    lines += [
+        f"- `{entry['name']}` sha256 `{entry['sha256']}`"
+        for entry in data.get("files", {}).values()
+    ]
     return "\n".join(lines) + "\n"

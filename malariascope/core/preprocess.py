@@ -24,8 +24,13 @@ def pad_to_square(image: np.ndarray) -> np.ndarray:
     top = (side - height) // 2
     left = (side - width) // 2
     return cv2.copyMakeBorder(
-        image, top, side - height - top, left, side - width - left,
-        cv2.BORDER_CONSTANT, value=(0, 0, 0),
+        image,
+        top,
+        side - height - top,
+        left,
+        side - width - left,
+        cv2.BORDER_CONSTANT,
+        value=(0, 0, 0),
     )
 
 

@@ -22,8 +22,20 @@ from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.pipeline import ScreeningResult, utc_now
 
 COLUMNS = (
-    "image_path", "image_sha256", "call", "p_parasitized", "threshold", "uncertain", "review",
-    "final_call", "status", "error", "sample_id", "operator", "model", "model_sha256",
+    "image_path",
+    "image_sha256",
+    "call",
+    "p_parasitized",
+    "threshold",
+    "uncertain",
+    "review",
+    "final_call",
+    "status",
+    "error",
+    "sample_id",
+    "operator",
+    "model",
+    "model_sha256",
     "processed_at",
 )
 ENCODING = "utf-8-sig"
@@ -39,20 +51,38 @@ class BatchInfo:
     operator: str = ""
 
 
-def report_row(result: ScreeningResult, rule: CallRule, info: BatchInfo,
-               review: str = "", reviewed_call: str = "") -> dict[str, str]:
+def report_row(
+    result: ScreeningResult,
+    rule: CallRule,
+    info: BatchInfo,
+    review: str = "",
+    reviewed_call: str = "",
+) -> dict[str, str]:
     """The CSV row of one result; ``review`` is e.g. ``confirmed`` or ``overridden``."""
     row = dict.fromkeys(COLUMNS, "")
-    row.update(image_path=str(result.path), image_sha256=result.sha256, sample_id=info.sample_id,
-               operator=info.operator, model=info.model, model_sha256=info.model_sha256,
-               processed_at=result.processed_at, threshold=f"{rule.threshold:.4f}")
+    row.update(
+        image_path=str(result.path),
+        image_sha256=result.sha256,
+        sample_id=info.sample_id,
+        operator=info.operator,
+        model=info.model,
+        model_sha256=info.model_sha256,
+        processed_at=result.processed_at,
+        threshold=f"{rule.threshold:.4f}",
+    )
     if not result.ok:
         row.update(status="error", error=result.error)
         return row
     p = result.probability
     call = rule.call(p)
-    row.update(call=call, p_parasitized=f"{p:.6f}", uncertain=str(rule.uncertain(p)).lower(),
-               review=review, final_call=reviewed_call or call, status="ok")
+    row.update(
+        call=call,
+        p_parasitized=f"{p:.6f}",
+        uncertain=str(rule.uncertain(p)).lower(),
+        review=review,
+        final_call=reviewed_call or call,
+        status="ok",
+    )
     return row
 
 
@@ -84,13 +114,19 @@ class Summary:
         classified = self.images - self.errors
         percent = 100.0 * self.calls[PARASITIZED] / classified if classified else 0.0
         return [
-            ("images", str(self.images)), ("classified", str(classified)),
+            ("images", str(self.images)),
+            ("classified", str(classified)),
             ("parasitized", str(self.calls[PARASITIZED])),
-            ("uninfected", str(self.calls[UNINFECTED])), ("uncertain", str(self.uncertain)),
-            ("errors", str(self.errors)), ("reviewed", str(self.reviewed)),
-            ("percent_parasitized", f"{percent:.2f}"), ("sample_id", info.sample_id),
-            ("operator", info.operator), ("model", info.model),
-            ("model_sha256", info.model_sha256), ("created_at", utc_now()),
+            ("uninfected", str(self.calls[UNINFECTED])),
+            ("uncertain", str(self.uncertain)),
+            ("errors", str(self.errors)),
+            ("reviewed", str(self.reviewed)),
+            ("percent_parasitized", f"{percent:.2f}"),
+            ("sample_id", info.sample_id),
+            ("operator", info.operator),
+            ("model", info.model),
+            ("model_sha256", info.model_sha256),
+            ("created_at", utc_now()),
         ]
 
 
@@ -150,10 +186,12 @@ class ReportWriter:
             self.discard()
             raise ReportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
-    def __enter__(self) -> "ReportWriter":
+    def __enter__(self) -> ReportWriter:
         return self
 
-    def __exit__(self, kind: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if kind is None:
             self.close()
         elif not self._file.closed or self._tmp.exists():
@@ -172,7 +210,9 @@ def write_summary(path: Path, rows: list[tuple[str, str]]) -> None:
         raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def write_report(path: str | os.PathLike[str], rows, info: BatchInfo, overwrite: bool = False) -> Path:
+def write_report(
+    path: str | os.PathLike[str], rows, info: BatchInfo, overwrite: bool = False
+) -> Path:
     """Write a whole report (and its summary) from an iterable of rows."""
     with ReportWriter(path, info, overwrite) as writer:
         for row in rows:

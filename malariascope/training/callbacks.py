@@ -11,7 +11,5 @@ def get_callbacks(patience: int = 4) -> list[keras.callbacks.Callback]:
         keras.callbacks.EarlyStopping(
             monitor="val_auc", mode="max", patience=patience, restore_best_weights=True
         ),
-        keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss", factor=0.3, patience=2, min_lr=1e-5
-        ),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=2, min_lr=1e-5),
     ]

@@ -50,7 +50,10 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: 
         "preprocessing": PREPROCESSING,
         "class_names": list(CLASS_NAMES),
         "positive_class": CLASS_NAMES[1],
-        "uncertain_band": [max(0.0, threshold - UNCERTAIN_MARGIN), min(1.0, threshold + UNCERTAIN_MARGIN)],
+        "uncertain_band": [
+            max(0.0, threshold - UNCERTAIN_MARGIN),
+            min(1.0, threshold + UNCERTAIN_MARGIN),
+        ],
         "parameters": int(model.count_params()),
         "last_conv_layer": LAST_CONV,
         "head": {"weights": weights, "bias": bias},
@@ -82,6 +85,6 @@ def _check_reloads(keras_path: Path, onnx_path: Path, x: np.ndarray, expected: l
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     onnx_out = session.run(None, {session.get_inputs()[0].name: x.astype(np.float32)})
     for name, outputs in (("keras", again), ("onnx", onnx_out)):
-        for got, want in zip(outputs, expected):
+        for got, want in zip(outputs, expected, strict=True):
             if not np.allclose(got, want, atol=1e-4):
                 raise RuntimeError(f"reloaded {name} model disagrees with the trained one")

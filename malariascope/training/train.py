@@ -15,9 +15,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.classifier import calibrated
 from malariascope.training import calibrate
 from malariascope.training.augment import augment
 from malariascope.training.callbacks import get_callbacks

@@ -6,7 +6,9 @@ last-conv features and the logit side by side (no nested sub-model), as in keras
 
 from __future__ import annotations
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from malariascope.core.errors import ModelError
 from malariascope.core.modelcard import ModelCard
@@ -18,8 +20,6 @@ class TensorFlowBackend:
     name = "tensorflow"
 
     def __init__(self, card: ModelCard) -> None:
-        import keras
-
         path = card.model_file("keras")
         self.model_sha256 = card.sha256("keras")
         try:
@@ -33,8 +33,6 @@ class TensorFlowBackend:
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits and Grad-CAM class maps (``sum_k alpha_k A_k`` scaled to the exact map)."""
-        import tensorflow as tf
-
         x = tf.convert_to_tensor(batch, dtype=tf.float32)
         with tf.GradientTape() as tape:
             features, logits = self._model(x, training=False)
