@@ -18,7 +18,9 @@ CELL_TEST = SHARED_DATA / "cell_images" / "test"
 def cell_test_dir() -> Path:
     """The NIH test split (2,600 real cells), or a skip saying why."""
     if not (CELL_TEST / "parasitized").is_dir():
-        pytest.skip(f"real cell images not found at {CELL_TEST} (../shared/data beside the project)")
+        pytest.skip(
+            f"real cell images not found at {CELL_TEST} (../shared/data beside the project)"
+        )
     return CELL_TEST
 
 
@@ -26,6 +28,6 @@ def cell_test_dir() -> Path:
 def real_cells(cell_test_dir: Path) -> dict[str, list[Path]]:
     """Twelve real cells of each class, always the same ones."""
     return {
-        label: sorted((cell_test_dir / label).glob("*.png"))[:: 100][:12]
+        label: sorted((cell_test_dir / label).glob("*.png"))[::100][:12]
         for label in ("parasitized", "uninfected")
     }

@@ -19,8 +19,13 @@ def make_cell(size: int = 120, parasitized: bool = False, seed: int = 0) -> np.n
     if parasitized:
         for _ in range(int(rng.integers(1, 4))):
             offset = rng.integers(-radius // 2, radius // 2, 2)
-            cv2.circle(image, (centre[0] + int(offset[0]), centre[1] + int(offset[1])),
-                       int(rng.integers(4, 9)), (90, 30, 120), -1)
+            cv2.circle(
+                image,
+                (centre[0] + int(offset[0]), centre[1] + int(offset[1])),
+                int(rng.integers(4, 9)),
+                (90, 30, 120),
+                -1,
+            )
     noise = rng.normal(0, 3, image.shape)
     return np.clip(image + noise * (image > 0), 0, 255).astype(np.uint8)
 
@@ -48,11 +53,17 @@ def png_claiming_size(width: int, height: int) -> bytes:
     import zlib
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
 
 
 def write_broken_files(folder: Path) -> dict[str, str]:
@@ -63,5 +74,9 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     (folder / "truncated.png").write_bytes(good[: len(good) // 3])
     (folder / "text.png").write_text("this is not an image", encoding="utf-8")
     (folder / "huge.png").write_bytes(png_claiming_size(50_000, 50_000))
-    return {"zero.png": "empty", "truncated.png": "not a readable", "text.png": "not a readable",
-            "huge.png": "too large"}
+    return {
+        "zero.png": "empty",
+        "truncated.png": "not a readable",
+        "text.png": "not a readable",
+        "huge.png": "too large",
+    }

@@ -13,7 +13,9 @@ from tests.images import make_cell_folder, write_broken_files
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "malariascope", *map(str, args)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -31,8 +33,18 @@ def test_version_and_help_are_instant_and_clean():
 def test_classify_all_good_exits_0_with_gradcam(tmp_path):
     make_cell_folder(tmp_path / "cells", 5)
     out = tmp_path / "report.csv"
-    result = run_cli("classify", tmp_path / "cells", "--csv", out, "--gradcam", tmp_path / "cam",
-                     "--sample-id", "S1", "--operator", "AB")
+    result = run_cli(
+        "classify",
+        tmp_path / "cells",
+        "--csv",
+        out,
+        "--gradcam",
+        tmp_path / "cam",
+        "--sample-id",
+        "S1",
+        "--operator",
+        "AB",
+    )
     assert result.returncode == 0, result.stderr
     rows = read_rows(out)
     assert len(rows) == 5 and {r["status"] for r in rows} == {"ok"}
@@ -78,3 +90,37 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_cli("classify", tmp_path).returncode == 2  # no --csv
     bad_threshold = run_cli("classify", tmp_path, "--csv", tmp_path / "r.csv", "--threshold", "7")
     assert bad_threshold.returncode == 2 and "threshold" in bad_threshold.stderr
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
+    import signal
+    import time
+
+    make_cell_folder(tmp_path / "cells", 3000)
+    out = tmp_path / "report.csv"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "malariascope",
+            "classify",
+            str(tmp_path / "cells"),
+            "--csv",
+            str(out),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:  # wait for rows in the temp file
+        partial = [p for p in tmp_path.glob(".report.csv.*") if p.stat().st_size > 20_000]
+        if partial:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 1, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    rows = read_rows(out)
+    assert 0 < len(rows) < 3000
+    assert {r["status"] for r in rows} == {"ok"}

@@ -27,7 +27,9 @@ def cells(real_cells) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def both(cells):
-    return Classifier.open(backend="onnx").predict(cells), Classifier.open(backend="tensorflow").predict(cells)
+    return Classifier.open(backend="onnx").predict(cells), Classifier.open(
+        backend="tensorflow"
+    ).predict(cells)
 
 
 def test_probabilities_agree(both):
@@ -38,7 +40,7 @@ def test_probabilities_agree(both):
 def test_gradcam_tape_matches_exact_features_path(both, cells):
     onnx, tf = both
     for positive in (True, False):
-        for a, b in zip(onnx.class_maps, tf.class_maps):
+        for a, b in zip(onnx.class_maps, tf.class_maps, strict=True):
             ha = heatmap(a, (130, 130), positive).ravel()
             hb = heatmap(b, (130, 130), positive).ravel()
             if ha.max() == 0 and hb.max() == 0:

@@ -42,7 +42,11 @@ def test_non_ascii_path_and_1x1_image(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"", "empty"), (b"plain text, not pixels", "not a readable"), (png_claiming_size(50_000, 50_000), "too large")],
+    [
+        (b"", "empty"),
+        (b"plain text, not pixels", "not a readable"),
+        (png_claiming_size(50_000, 50_000), "too large"),
+    ],
 )
 def test_bad_files_raise_read_errors_with_reasons(tmp_path, content, reason):
     path = tmp_path / "bad.png"

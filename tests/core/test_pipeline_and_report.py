@@ -65,8 +65,11 @@ def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_pa
     assert {row["operator"] for row in rows} == {"Dr. Ané"}
     ok = [row for row in rows if row["status"] == "ok"]
     assert all(row["final_call"] == row["call"] and row["review"] == "" for row in ok)
-    assert all(float(row["p_parasitized"]) >= classifier.rule.threshold
-               for row in ok if row["call"] == "parasitized")
+    assert all(
+        float(row["p_parasitized"]) >= classifier.rule.threshold
+        for row in ok
+        if row["call"] == "parasitized"
+    )
     with open(summary_path(target), encoding="utf-8-sig", newline="") as handle:
         summary = dict(csv.reader(handle))
     parasitized = sum(row["call"] == "parasitized" for row in ok)
@@ -74,7 +77,9 @@ def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_pa
     assert int(summary["errors"]) == len(rows) - len(ok)
     assert int(summary["parasitized"]) + int(summary["uninfected"]) == len(ok)
     assert int(summary["parasitized"]) == parasitized
-    assert float(summary["percent_parasitized"]) == pytest.approx(100 * parasitized / len(ok), abs=0.01)
+    assert float(summary["percent_parasitized"]) == pytest.approx(
+        100 * parasitized / len(ok), abs=0.01
+    )
 
 
 def _rows(classifier, tmp_path, count=3):
@@ -113,5 +118,7 @@ def test_threshold_moves_calls_and_band(classifier):
     rule = classifier.rule.with_threshold(0.9)
     assert rule.call(0.85) == "uninfected" and rule.call(0.95) == "parasitized"
     width = classifier.rule.band[1] - classifier.rule.band[0]
-    assert rule.band[0] == pytest.approx(max(0.0, 0.9 - (classifier.rule.threshold - classifier.rule.band[0])))
+    assert rule.band[0] == pytest.approx(
+        max(0.0, 0.9 - (classifier.rule.threshold - classifier.rule.band[0]))
+    )
     assert rule.band[1] <= 1.0 and rule.band[1] - rule.band[0] <= width + 1e-9

@@ -20,15 +20,19 @@ from tests.images import make_cell, write_rgb  # noqa: E402
 
 def make_dataset(root, per_class_train=48, per_class_test=12):
     """NIH-like layout with odd letter case, mixed formats and slide-prefixed names."""
-    for split, count, folders in (("train", per_class_train, ("Parasitized", "UNINFECTED")),
-                                  ("test", per_class_test, ("parasitized", "uninfected"))):
+    for split, count, folders in (
+        ("train", per_class_train, ("Parasitized", "UNINFECTED")),
+        ("test", per_class_test, ("parasitized", "uninfected")),
+    ):
         for label, folder in enumerate(folders):
             target = root / split / folder
             target.mkdir(parents=True)
             for i in range(count):
                 slide = f"C{(i % 8) + (100 if split == 'test' else 1)}P{i % 8}"
                 suffix = ".png" if i % 3 else ".jpg"
-                cell = make_cell(size=int(50 + i % 30), parasitized=bool(label), seed=i + 1000 * label)
+                cell = make_cell(
+                    size=int(50 + i % 30), parasitized=bool(label), seed=i + 1000 * label
+                )
                 write_rgb(target / f"{slide}ThinF_IMG_cell_{i}{suffix}", cell)
     return root
 
@@ -37,8 +41,10 @@ def make_dataset(root, per_class_train=48, per_class_test=12):
 def trained(tmp_path_factory):
     root = make_dataset(tmp_path_factory.mktemp("cells"))
     out = tmp_path_factory.mktemp("model")
-    card = train(TrainConfig(root, out, epochs=2, seed=3, input_size=32, batch_size=16),
-                 log=lambda line: None)
+    card = train(
+        TrainConfig(root, out, epochs=2, seed=3, input_size=32, batch_size=16),
+        log=lambda line: None,
+    )
     return out, card
 
 
@@ -48,8 +54,18 @@ def test_training_writes_both_models_and_a_pinned_card(trained):
     assert on_disk == card
     for fmt in ("keras", "onnx"):
         assert sha256_of(out / card["files"][fmt]["name"]) == card["files"][fmt]["sha256"]
-    for key in ("input_size", "preprocessing", "threshold", "temperature", "class_names",
-                "trained_on", "test_metrics", "created", "seed", "training_seconds"):
+    for key in (
+        "input_size",
+        "preprocessing",
+        "threshold",
+        "temperature",
+        "class_names",
+        "trained_on",
+        "test_metrics",
+        "created",
+        "seed",
+        "training_seconds",
+    ):
         assert key in card
     assert card["input_size"] == 32 and card["seed"] == 3
     assert card["trained_on"]["test"] == {"parasitized": 12, "uninfected": 12}
@@ -63,7 +79,9 @@ def test_trained_model_reloads_safely_and_backends_agree(trained):
     onnx = Classifier.open(out, "onnx").predict(cells)
     tf = Classifier.open(out, "tensorflow").predict(cells)  # loads with safe_mode=True
     assert np.abs(onnx.probabilities - tf.probabilities).max() < 1e-4
-    assert np.allclose(onnx.class_maps, tf.class_maps, atol=1e-3 * (1 + np.abs(onnx.class_maps).max()))
+    assert np.allclose(
+        onnx.class_maps, tf.class_maps, atol=1e-3 * (1 + np.abs(onnx.class_maps).max())
+    )
 
 
 def test_validation_split_is_by_slide(tmp_path):

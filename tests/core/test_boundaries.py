@@ -1,0 +1,37 @@
+"""The core stays free of Qt and TensorFlow, so the CLI and the app bundle stay light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECK = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'PySide6', 'tensorflow', 'keras', 'shiboken6'}:
+            raise ImportError('blocked: ' + name)
+sys.meta_path.insert(0, Block())
+import malariascope.core.pipeline, malariascope.core.report, malariascope.core.gradcam
+import malariascope.core.evaluate, malariascope.classify_command, malariascope.cli
+from malariascope.core.classifier import Classifier
+Classifier.open()  # the ONNX backend runs without TensorFlow
+print('ok')
+"""
+
+
+def test_core_and_cli_import_and_run_without_qt_or_tensorflow():
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_tensorflow_backend_says_how_to_get_it_when_absent():
+    code = CHECK.replace("Classifier.open()", "Classifier.open(backend='tensorflow')")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "malariascope[train]" in result.stderr

@@ -1,0 +1,136 @@
+"""Hostile files: every one gives a row with a reason, and none stops the batch."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from malariascope.core.classifier import Classifier
+from malariascope.core.discovery import Discovery
+from malariascope.core.imageio import read_image
+from malariascope.core.pipeline import screen
+from malariascope.core.report import BatchInfo, report_row, write_report
+from tests.images import make_cell, write_broken_files, write_rgb
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+def pil_bytes(image: Image.Image, fmt: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def build_corpus(folder):
+    """Odd but valid images (name -> expected shape) and broken ones (name -> reason word)."""
+    folder.mkdir()
+    cell = Image.fromarray(make_cell(size=60, parasitized=True, seed=5))
+    valid = {
+        "cmyk.jpg": pil_bytes(cell.convert("CMYK"), "JPEG"),
+        "palette.png": pil_bytes(cell.convert("P"), "PNG"),
+        "animated.gif": pil_bytes(cell, "GIF", save_all=True, append_images=[cell.rotate(90)]),
+        "tall 1x10000.png": pil_bytes(Image.new("RGB", (1, 10000), (200, 120, 130)), "PNG"),
+        "sixteen.png": pil_bytes(Image.new("I;16", (40, 40), 40000), "PNG"),
+    }
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees on display
+    valid["exif rotated.jpg"] = pil_bytes(
+        Image.new("RGB", (60, 30), (200, 100, 100)), "JPEG", exif=exif.tobytes()
+    )
+    for name, data in valid.items():
+        (folder / name).write_bytes(data)
+    tricky_names = [
+        "comma, in name.png",
+        'quote " in name.png',
+        "new\nline.png",
+        "ünïcødé 血液.png",
+    ]
+    if sys.platform == "win32":
+        tricky_names = [n for n in tricky_names if '"' not in n and "\n" not in n]
+    for name in tricky_names:
+        write_rgb(folder / name, make_cell(seed=len(name)))
+    broken = write_broken_files(folder)
+    (folder / "fake.jpg").write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+    broken["fake.jpg"] = "not a readable"
+    jpeg = pil_bytes(cell, "JPEG")
+    (folder / "bitflip.jpg").write_bytes(
+        jpeg[:20] + bytes(b ^ 0x5A for b in jpeg[20:200]) + jpeg[200:]
+    )
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.png")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    return valid, tricky_names, broken
+
+
+def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier):
+    valid, tricky, broken = build_corpus(tmp_path / "corpus")
+    results = list(screen(Discovery([tmp_path / "corpus"]), classifier))
+    by_name = {r.path.name: r for r in results}
+    assert len(results) == len(by_name)  # the symlink loop was not followed
+    assert "pipe.png" not in by_name  # a FIFO is not a regular file: skipped, never read
+    for name in list(valid) + tricky:
+        assert by_name[name].ok, (name, by_name[name].error)
+    assert by_name["exif rotated.jpg"].image_shape == (60, 30)
+    for name, word in broken.items():
+        assert word in by_name[name].error
+    assert "bitflip.jpg" in by_name  # either decoded or an error row, never a crash
+
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S,1", 'Op "x"')
+    out = tmp_path / "report.csv"
+    write_report(out, (report_row(r, classifier.rule, info) for r in results), info)
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["image_path"] for row in rows] == [str(r.path) for r in results]
+    assert {row["sample_id"] for row in rows} == {"S,1"}
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root reads files whatever their permissions",
+)
+def test_permission_denied_is_an_error_row(tmp_path, classifier):
+    path = write_rgb(tmp_path / "locked.png", make_cell())
+    path.chmod(0)
+    try:
+        (result,) = screen([path], classifier)
+    finally:
+        path.chmod(0o644)
+    assert "cannot open" in result.error
+
+
+@pytest.fixture(scope="module")
+def seed_file(tmp_path_factory, real_cells):
+    target = tmp_path_factory.mktemp("seed") / "seed.png"
+    shutil.copy(real_cells["parasitized"][0], target)
+    return target.read_bytes()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_fuzzed_cell_files_never_crash_or_lose_a_row(tmp_path, classifier, seed_file, data):
+    raw = bytearray(seed_file)
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(raw) - 1))
+        raw[position] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(raw)))
+    path = tmp_path / "fuzzed.png"
+    path.write_bytes(bytes(raw[:cut]))
+    (result,) = screen([path], classifier)
+    assert result.ok or result.error
+    if result.ok:
+        assert 0.0 <= result.probability <= 1.0
+        assert read_image(path).dtype == np.uint8
