@@ -52,26 +52,44 @@ def main() -> int:
 
     decode = timed("decode only (1 thread)", n, lambda: [read_image(p) for p in paths])
     cells: list[np.ndarray] = []
-    timed("decode + preprocess", n, lambda: cells.extend(to_model_input(read_image(p), size) for p in paths))
+    timed(
+        "decode + preprocess",
+        n,
+        lambda: cells.extend(to_model_input(read_image(p), size) for p in paths),
+    )
     batch = np.stack(cells)
-    timed("inference (batches of 64)", n, lambda: [classifier.predict(batch[i:i + 64]) for i in range(0, n, 64)])
+    timed(
+        "inference (batches of 64)",
+        n,
+        lambda: [classifier.predict(batch[i : i + 64]) for i in range(0, n, 64)],
+    )
 
     image = read_image(paths[0])
     scores = classifier.predict(batch[:1])
     start = time.perf_counter()
     for _ in range(200):
         overlay(image, heatmap(scores.class_maps[0], image.shape, True))
-    print(f"{'Grad-CAM heatmap + overlay':<28} {(time.perf_counter() - start) / 200 * 1000:8.2f} ms per image")
+    print(
+        f"{'Grad-CAM heatmap + overlay':<28} "
+        f"{(time.perf_counter() - start) / 200 * 1000:8.2f} ms per image"
+    )
     start = time.perf_counter()
     for _ in range(50):
         classifier.predict(batch[:1])
-    print(f"{'one-image inference':<28} {(time.perf_counter() - start) / 50 * 1000:8.2f} ms per image")
+    print(
+        f"{'one-image inference':<28} {(time.perf_counter() - start) / 50 * 1000:8.2f} ms per image"
+    )
 
     info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
     with tempfile.TemporaryDirectory() as tmp:
+
         def whole_run() -> None:
             results = screen(Discovery([args.folder]), classifier)
-            write_report(Path(tmp) / "report.csv", (report_row(r, classifier.rule, info) for r in results), info)
+            write_report(
+                Path(tmp) / "report.csv",
+                (report_row(r, classifier.rule, info) for r in results),
+                info,
+            )
 
         whole = timed("whole classify run to CSV", n, whole_run)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
