@@ -1,15 +1,18 @@
-"""Callbacks for training: early stopping on the validation AUC and a learning-rate schedule."""
+"""Callbacks for training: early stopping on the validation AUC, keeping the best epoch."""
 
 from __future__ import annotations
 
 import keras
 
 
-def get_callbacks(patience: int = 4) -> list[keras.callbacks.Callback]:
-    """Stop when the validation AUC stops improving and keep the best epoch's weights."""
+def get_callbacks(patience: int = 5) -> list[keras.callbacks.Callback]:
+    """Stop when the validation AUC stops improving and keep the best epoch's weights.
+
+    The learning rate follows a cosine schedule set on the optimizer (see ``train``), so no
+    plateau callback: the first model here stopped on a plateau just as the rate dropped.
+    """
     return [
         keras.callbacks.EarlyStopping(
             monitor="val_auc", mode="max", patience=patience, restore_best_weights=True
         ),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.3, patience=2, min_lr=1e-5),
     ]
