@@ -1,0 +1,247 @@
+"""The batch being screened: results, review decisions, threshold and sample facts.
+
+A plain Python object with no Qt, so it can be tested alone and the export reads its rows
+from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` (the napari
+habit: the view gets the model and listens to it); every change happens on the UI thread, so
+callbacks run synchronously there.
+
+A review stores only the technician's final call. Whether it ``confirmed`` or ``overrode`` the
+model is derived against the current threshold, so a row never says "confirmed" next to a
+different call after the threshold moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # core pulls in numpy/scipy; the window paints before they are imported
+    from malariascope.core.classifier import CallRule
+    from malariascope.core.pipeline import ScreeningResult
+
+PARASITIZED, UNINFECTED = "parasitized", "uninfected"
+CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
+
+
+class Event:
+    """A minimal signal: ``connect(callback)`` then ``emit(*args)`` calls each callback."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., object]] = []
+
+    def connect(self, callback: Callable[..., object]) -> None:
+        self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[..., object]) -> None:
+        self._callbacks.remove(callback)
+
+    def emit(self, *args: object) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+@dataclass
+class BatchEvents:
+    """What a batch announces; ``changed`` follows every other event (for summaries)."""
+
+    reset: Event = field(default_factory=Event)  # new batch: everything cleared
+    appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
+    relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
+    reviewed: Event = field(default_factory=Event)  # (row,)
+    info_changed: Event = field(default_factory=Event)  # sample id, operator or model
+    changed: Event = field(default_factory=Event)
+
+
+@dataclass
+class Counts:
+    """The always-visible summary; calls count the final (reviewed) call, like the report."""
+
+    cells: int = 0
+    parasitized: int = 0
+    uninfected: int = 0
+    uncertain: int = 0
+    errors: int = 0
+    reviewed: int = 0
+
+    @property
+    def percent_parasitized(self) -> float:
+        classified = self.cells - self.errors
+        return 100.0 * self.parasitized / classified if classified else 0.0
+
+
+class Batch:
+    """Screening results of one sample with the technician's reviews.
+
+    Rows are indices into :attr:`results`, which only grows until :meth:`clear`.
+    """
+
+    def __init__(self) -> None:
+        self.events = BatchEvents()
+        self.results: list[ScreeningResult] = []
+        self.rule: CallRule | None = None
+        self.default_threshold = 0.5
+        self.model = ""
+        self.model_sha256 = ""
+        self.sample_id = ""
+        self.operator = ""
+        self.unsaved = False  # reviews made since the last export
+        self._finals: dict[int, str] = {}
+        self._counts = Counts()
+
+    # -- setup ---------------------------------------------------------------------------
+    def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
+        """Take the classifier's identity and its card's call rule (the default threshold)."""
+        self.model, self.model_sha256, self.rule = name, sha256, rule
+        self.default_threshold = rule.threshold
+        self._recount()
+        self.events.info_changed.emit()
+        self.events.relabelled.emit()
+        self.events.changed.emit()
+
+    def set_sample_id(self, text: str) -> None:
+        self._set_info("sample_id", text)
+
+    def set_operator(self, text: str) -> None:
+        self._set_info("operator", text)
+
+    def _set_info(self, name: str, text: str) -> None:
+        if getattr(self, name) != text:
+            setattr(self, name, text)
+            self.events.info_changed.emit()
+
+    # -- results -------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Start a new batch; sample id and operator stay (the user edits them)."""
+        self.results = []
+        self._finals = {}
+        self._counts = Counts()
+        self.unsaved = False
+        self.events.reset.emit()
+        self.events.changed.emit()
+
+    def extend(self, results: Iterable[ScreeningResult]) -> None:
+        """Append results (from the screening worker, on the UI thread)."""
+        new = list(results)
+        if not new:
+            return
+        first = len(self.results)
+        self.results.extend(new)
+        for row in range(first, len(self.results)):
+            self._count(row, +1)
+        self.events.appended.emit(first, len(self.results) - 1)
+        self.events.changed.emit()
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    # -- calls ---------------------------------------------------------------------------
+    def call(self, row: int) -> str:
+        """The model's call at the current threshold; empty for an error row."""
+        p = self.results[row].probability
+        return "" if p is None or self.rule is None else self.rule.call(p)
+
+    def uncertain(self, row: int) -> bool:
+        p = self.results[row].probability
+        return p is not None and self.rule is not None and self.rule.uncertain(p)
+
+    def final_call(self, row: int) -> str:
+        return self._finals.get(row) or self.call(row)
+
+    def review(self, row: int) -> str:
+        """``confirmed``, ``overridden`` or empty (not reviewed)."""
+        final = self._finals.get(row)
+        if final is None:
+            return ""
+        return CONFIRMED if final == self.call(row) else OVERRIDDEN
+
+    def set_threshold(self, threshold: float) -> None:
+        """Re-label every cell with a moved threshold; no inference runs again."""
+        if self.rule is None or abs(threshold - self.rule.threshold) < 1e-9:
+            return
+        self.rule = self.rule.with_threshold(threshold)
+        self._recount()
+        self.events.relabelled.emit()
+        self.events.changed.emit()
+
+    # -- review --------------------------------------------------------------------------
+    def set_review(self, row: int, call: str | None) -> bool:
+        """Record the technician's final call (``None`` clears it); False for error rows."""
+        if not self.results[row].ok:
+            return False
+        if call not in (PARASITIZED, UNINFECTED, None):
+            raise ValueError(f"unknown call {call!r}")
+        self._count(row, -1)
+        if call is None:
+            self._finals.pop(row, None)
+        else:
+            self._finals[row] = call
+        self._count(row, +1)
+        self.unsaved = True
+        self.events.reviewed.emit(row)
+        self.events.changed.emit()
+        return True
+
+    def confirm(self, row: int) -> bool:
+        """Accept the model's call as the final call."""
+        return self.results[row].ok and self.set_review(row, self.call(row))
+
+    # -- summary -------------------------------------------------------------------------
+    @property
+    def counts(self) -> Counts:
+        return self._counts
+
+    def _count(self, row: int, sign: int) -> None:
+        """Add (+1) or remove (-1) one row's contribution to the counts."""
+        counts = self._counts
+        counts.cells += sign
+        if not self.results[row].ok:
+            counts.errors += sign
+            return
+        if self.final_call(row) == PARASITIZED:
+            counts.parasitized += sign
+        else:
+            counts.uninfected += sign
+        counts.uncertain += sign * self.uncertain(row)
+        counts.reviewed += sign * (row in self._finals)
+
+    def _recount(self) -> None:
+        self._counts = Counts()
+        for row in range(len(self.results)):
+            self._count(row, +1)
+
+    # -- export --------------------------------------------------------------------------
+    def snapshot(self) -> BatchSnapshot:
+        """A frozen copy for the export worker (cheap: the results themselves are shared)."""
+        return BatchSnapshot(list(self.results), dict(self._finals), self.rule, self.model,
+                             self.model_sha256, self.sample_id, self.operator)
+
+
+@dataclass(frozen=True)
+class BatchSnapshot:
+    """The batch as it was when export started; builds the core's report rows."""
+
+    results: list[ScreeningResult]
+    finals: dict[int, str]
+    rule: CallRule | None
+    model: str
+    model_sha256: str
+    sample_id: str
+    operator: str
+
+    def info(self):  # -> core.report.BatchInfo, imported lazily (see module docstring)
+        from malariascope.core.report import BatchInfo
+
+        return BatchInfo(self.model, self.model_sha256, self.sample_id, self.operator)
+
+    def rows(self) -> Iterator[dict[str, str]]:
+        """One report row per result, with the review and the final call."""
+        from malariascope.core.report import report_row
+
+        info = self.info()
+        for row, result in enumerate(self.results):
+            final = self.finals.get(row, "")
+            review = ""
+            if final and result.ok:
+                review = CONFIRMED if final == self.rule.call(result.probability) else OVERRIDDEN
+            yield report_row(result, self.rule, info, review=review, reviewed_call=final)

@@ -1,0 +1,114 @@
+"""Sample id, operator and call threshold of the batch, bound both ways to the batch.
+
+Edits go straight to the :class:`~malariascope.gui.batch.Batch` (so the export sees them);
+changes of the batch (a model loaded, a threshold reset) come back through its events.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QWidget,
+)
+
+from malariascope.gui.batch import Batch
+
+THRESHOLD_RANGE = (0.01, 0.99)
+STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
+
+
+class ThresholdControl(QWidget):
+    """A slider and a spin box showing one threshold in [0.01, 0.99], kept in step."""
+
+    valueChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(*(round(edge * STEPS) for edge in THRESHOLD_RANGE))
+        self.slider.setPageStep(50)
+        self.spin = QDoubleSpinBox()
+        self.spin.setRange(*THRESHOLD_RANGE)
+        self.spin.setDecimals(3)
+        self.spin.setSingleStep(0.01)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.spin)
+        self.slider.valueChanged.connect(lambda steps: self._on_edited(steps / STEPS))
+        self.spin.valueChanged.connect(self._on_edited)
+
+    def value(self) -> float:
+        return round(self.spin.value(), 3)
+
+    def setValue(self, value: float) -> None:  # noqa: N802 (Qt naming, like the widgets inside)
+        """Show ``value`` without emitting :attr:`valueChanged`."""
+        for widget, shown in ((self.slider, round(value * STEPS)), (self.spin, value)):
+            widget.blockSignals(True)
+            widget.setValue(shown)
+            widget.blockSignals(False)
+
+    def _on_edited(self, value: float) -> None:
+        value = round(value, 3)
+        self.setValue(value)  # the other widget follows
+        self.valueChanged.emit(value)
+
+
+class BatchControls(QWidget):
+    """A small form: sample id, operator, threshold slider with a reset to the card's value."""
+
+    def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.batch = batch
+        self.sample_id = QLineEdit(batch.sample_id)
+        self.sample_id.setPlaceholderText("e.g. slide or patient id")
+        self.operator = QLineEdit(batch.operator)
+        self.operator.setPlaceholderText("who reviews this batch")
+        self.threshold = ThresholdControl()
+        self.threshold.setToolTip("P(parasitized) at or above this is called parasitized; "
+                                  "the whole batch re-labels live")
+        self.reset = QPushButton("Model default")
+        self.reset.setToolTip("Back to the threshold of the model card")
+        self._build()
+        self.sample_id.textEdited.connect(batch.set_sample_id)
+        self.operator.textEdited.connect(batch.set_operator)
+        self.threshold.valueChanged.connect(batch.set_threshold)
+        self.reset.clicked.connect(self._on_reset_clicked)
+        batch.events.info_changed.connect(self._on_info_changed)
+        batch.events.relabelled.connect(self._on_relabelled)
+        self._on_info_changed()
+        self._on_relabelled()
+
+    def _build(self) -> None:
+        threshold_row = QHBoxLayout()
+        threshold_row.setContentsMargins(0, 0, 0, 0)
+        threshold_row.addWidget(self.threshold, 1)
+        threshold_row.addWidget(self.reset)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Sample id", self.sample_id)
+        form.addRow("Operator", self.operator)
+        form.addRow("Threshold", threshold_row)
+
+    def _on_reset_clicked(self) -> None:
+        self.batch.set_threshold(self.batch.default_threshold)
+
+    def _on_info_changed(self) -> None:
+        for edit, text in ((self.sample_id, self.batch.sample_id),
+                           (self.operator, self.batch.operator)):
+            if edit.text() != text:
+                edit.setText(text)
+
+    def _on_relabelled(self) -> None:
+        rule = self.batch.rule
+        enabled = rule is not None
+        self.threshold.setEnabled(enabled)
+        self.reset.setEnabled(enabled and abs(rule.threshold - self.batch.default_threshold) > 1e-9)
+        if enabled:
+            self.threshold.setValue(rule.threshold)

@@ -1,0 +1,201 @@
+"""Runs the long work of a window (model load, screening, export) and reports by signals.
+
+A QObject without widgets: it starts workers, feeds their results into the
+:class:`~malariascope.gui.batch.Batch` on the UI thread, and tells the window what to show.
+Every worker belongs to one :class:`~malariascope.gui.workers.WorkerGroup`, so the window can
+cancel and wait for all of them when it closes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from malariascope.gui.batch import Batch
+from malariascope.gui.workers import (
+    ScreenChunk,
+    ScreenOutcome,
+    Worker,
+    WorkerGroup,
+    export_rows,
+    load_classifier,
+    screen_chunks,
+)
+
+if TYPE_CHECKING:
+    from malariascope.core.classifier import Classifier
+
+
+class ScreeningController(QObject):
+    """The batch's engine room; the window only calls methods and listens."""
+
+    model_ready = Signal(str)  # model name
+    model_failed = Signal(str)  # reason
+    progress = Signal(str, int, int)  # task, done, total (0: unknown); cancellable tasks only
+    idle = Signal()  # nothing cancellable running any more
+    message = Signal(str)  # one line for the status bar
+    screening_finished = Signal(int, bool)  # cells in the batch, True when complete
+    export_finished = Signal(str)  # report path
+    export_failed = Signal(str)  # reason
+
+    def __init__(self, batch: Batch, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.batch = batch
+        self.workers = WorkerGroup()
+        self.classifier: Classifier | None = None
+        self.model_error = ""  # why the model could not be loaded, if it could not
+        self.model_seconds = 0.0
+        self.screen_seconds = 0.0
+        self._pending: tuple[list[Path], bool] | None = None
+        self._job = 0  # increases with every screening; stale results are dropped
+        self._screening: Worker | None = None
+        self._exporting: Worker | None = None
+        self._started = 0.0
+
+    # -- model ---------------------------------------------------------------------------
+    def load_model(self) -> None:
+        """Open the model in a worker; screening requested meanwhile waits for it."""
+        self._started = time.perf_counter()
+        worker = Worker(load_classifier)
+        worker.returned.connect(self._on_model_loaded)
+        worker.errored.connect(self._on_model_errored)
+        self.workers.start(worker)
+
+    def _on_model_loaded(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+        self.model_seconds = time.perf_counter() - self._started
+        self.batch.set_model(classifier.model_name, classifier.backend.model_sha256,
+                             classifier.rule)
+        self.model_ready.emit(classifier.model_name)
+        if self._pending:
+            paths, recursive = self._pending
+            self._pending = None
+            self._start_screening(paths, recursive)
+
+    def _on_model_errored(self, exc: Exception) -> None:
+        self._pending = None
+        self.model_error = f"The model could not be loaded: {exc}"
+        self.idle.emit()
+        self.model_failed.emit(self.model_error)
+
+    # -- screening -----------------------------------------------------------------------
+    @property
+    def screening(self) -> bool:
+        return self._screening is not None or self._pending is not None
+
+    @property
+    def exporting(self) -> bool:
+        return self._exporting is not None
+
+    def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True) -> None:
+        """Start a new batch of ``paths`` (files and folders); any running one is cancelled."""
+        self._cancel_screening()
+        self.batch.clear()
+        paths = [Path(p) for p in paths]
+        if self.model_error:
+            self.message.emit(f"{self.model_error}; nothing can be screened")
+            return
+        if self.classifier is None:
+            self._pending = (paths, recursive)
+            self.progress.emit("Waiting for the model…", 0, 0)
+            return
+        self._start_screening(paths, recursive)
+
+    def _start_screening(self, paths: list[Path], recursive: bool) -> None:
+        self._job += 1
+        job = self._job
+        self._started = time.perf_counter()
+        worker = Worker(screen_chunks, paths, self.classifier, recursive)
+        worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
+        worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
+        worker.errored.connect(lambda exc: self._on_screening_stopped(job, f"Screening "
+                                                                           f"stopped: {exc}"))
+        # finished follows returned or errored; alone, it means the worker was cancelled
+        worker.finished.connect(lambda: self._on_screening_stopped(job, "Screening cancelled"))
+        self._screening = worker
+        self.progress.emit("Screening…", 0, 0)
+        self.workers.start(worker)
+
+    def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
+        if job != self._job:
+            return
+        self.batch.extend(chunk.results)
+        self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
+
+    def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
+        if job != self._job:
+            return
+        self.screen_seconds = time.perf_counter() - self._started
+        counts = self.batch.counts
+        notes = [f"{counts.errors:,} unreadable"] if counts.errors else []
+        if outcome.skipped:
+            notes.append(f"{len(outcome.skipped):,} non-image files skipped")
+        if outcome.missing:
+            notes.append(f"{len(outcome.missing):,} paths not found")
+        extra = f" ({', '.join(notes)})" if notes else ""
+        self._finish_screening(f"Screened {counts.cells:,} cells in "
+                               f"{self.screen_seconds:.1f} s{extra}", complete=True)
+
+    def _on_screening_stopped(self, job: int, text: str) -> None:
+        if job == self._job and self._screening is not None:
+            self.screen_seconds = time.perf_counter() - self._started
+            self._finish_screening(f"{text} after {len(self.batch):,} cells", complete=False)
+
+    def _finish_screening(self, text: str, complete: bool) -> None:
+        self._screening = None
+        self.idle.emit()
+        self.message.emit(text)
+        self.screening_finished.emit(len(self.batch), complete)
+
+    def cancel(self) -> None:
+        """Stop screening (between chunks) and export; results so far stay in the batch."""
+        self._cancel_screening()
+        if self._exporting is not None:
+            self._exporting.quit()
+
+    def _cancel_screening(self) -> None:
+        if self._pending is not None:
+            self._pending = None
+            self.idle.emit()
+        if self._screening is not None:
+            self._screening.quit()
+
+    # -- export --------------------------------------------------------------------------
+    def export(self, path: Path, overwrite: bool) -> None:
+        """Write the core's CSV report of the batch as it is now, in a worker."""
+        worker = Worker(export_rows, Path(path), self.batch.snapshot(), overwrite)
+        worker.yielded.connect(lambda done_total: self.progress.emit(
+            f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
+        worker.returned.connect(self._on_exported)
+        worker.errored.connect(lambda exc: self._on_export_stopped(str(exc), failed=True))
+        worker.finished.connect(lambda: self._on_export_stopped("Export cancelled; "
+                                                                "no report written"))
+        self._exporting = worker
+        self.progress.emit("Exporting…", 0, len(self.batch))
+        self.workers.start(worker)
+
+    def _on_exported(self, path: Path) -> None:
+        self._exporting = None
+        self.batch.unsaved = False
+        self.idle.emit()
+        self.message.emit(f"Report written: {path}")
+        self.export_finished.emit(str(path))
+
+    def _on_export_stopped(self, reason: str, failed: bool = False) -> None:
+        if self._exporting is None:
+            return  # already reported (finished follows returned and errored)
+        self._exporting = None
+        self.idle.emit()
+        self.message.emit(reason)
+        if failed:
+            self.export_failed.emit(reason)
+
+    def shutdown(self, msecs: int = 30_000) -> bool:
+        """Cancel everything and wait for the workers (the window is closing)."""
+        self._pending = None
+        return self.workers.wait(msecs)

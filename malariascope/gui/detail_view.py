@@ -1,0 +1,236 @@
+"""The selected cell, large: image or Grad-CAM overlay, its numbers, and the review buttons.
+
+The image and both heatmaps are computed in a worker when the selection changes (a large
+image would stall the UI); blending for the opacity slider is the core's ``overlay`` on
+arrays already in memory, cheap enough to follow the slider live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QImage, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from malariascope.gui.batch import PARASITIZED, Batch
+from malariascope.gui.results_table import CALL_COLOURS
+from malariascope.gui.thumbnails import rgb_qimage
+from malariascope.gui.workers import Worker, WorkerGroup
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass
+class CellImages:
+    """One cell ready to draw: the RGB image and the heatmap of each class."""
+
+    image: np.ndarray
+    heat_parasitized: np.ndarray | None
+    heat_uninfected: np.ndarray | None
+
+
+def load_cell(path: Path, class_map: np.ndarray | None) -> CellImages:
+    """Read a cell and resize its Grad-CAM class map to it (runs in a worker)."""
+    from malariascope.core.gradcam import heatmap
+    from malariascope.core.imageio import read_image
+
+    image = read_image(path)
+    if class_map is None:
+        return CellImages(image, None, None)
+    return CellImages(image, heatmap(class_map, image.shape, positive=True),
+                      heatmap(class_map, image.shape, positive=False))
+
+
+FACT_CELLS = (  # name, row, column, columns spanned by the value
+    ("P(parasitized)", 0, 0, 1), ("Call", 0, 2, 1), ("Review", 1, 0, 1), ("Image", 1, 2, 1),
+    ("Model", 2, 0, 3), ("File", 3, 0, 3), ("Error", 4, 0, 3),
+)
+
+
+class ImageCanvas(QWidget):
+    """Draws one image scaled to fit, centred, keeping its aspect ratio (high-DPI aware)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image = QImage()
+        self.message = "No cell selected"
+        self.setMinimumSize(200, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_image(self, image: QImage, message: str = "") -> None:
+        self._image, self.message = image, message
+        self.update()
+
+    def image(self) -> QImage:
+        return self._image
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.black)
+        if self._image.isNull():
+            painter.setPen(Qt.GlobalColor.lightGray)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
+            return
+        size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
+                        size.width(), size.height())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, self._image)
+
+
+class DetailView(QWidget):
+    """The selected row of ``batch``; call :meth:`show_row` when the selection changes."""
+
+    def __init__(self, batch: Batch, workers: WorkerGroup, review_actions: Sequence[QAction],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.batch = batch
+        self._workers = workers
+        self._row: int | None = None
+        self._cell: CellImages | None = None
+        self._token = 0
+        self.canvas = ImageCanvas()
+        self.overlay_box = QCheckBox("Grad-CAM overlay")
+        self.overlay_box.setChecked(True)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(45)
+        self.opacity.setToolTip("Overlay opacity")
+        self._facts: dict[str, QLabel] = {}
+        self._build(review_actions)
+        self.overlay_box.toggled.connect(self._on_overlay_changed)
+        self.opacity.valueChanged.connect(self._on_overlay_changed)
+        batch.events.reviewed.connect(self._on_reviewed)
+        batch.events.relabelled.connect(self._on_relabelled)
+        batch.events.reset.connect(lambda: self.show_row(None))
+
+    def _build(self, review_actions: Sequence[QAction]) -> None:
+        overlay_row = QHBoxLayout()
+        overlay_row.addWidget(self.overlay_box)
+        overlay_row.addWidget(self.opacity, 1)
+        facts = QGridLayout()  # two facts a row where they are short: fits 768-px screens
+        facts.setColumnStretch(1, 1)
+        facts.setColumnStretch(3, 1)
+        for name, row, column, span in FACT_CELLS:
+            label = QLabel()
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            self._facts[name] = label
+            caption = QLabel(name)
+            caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            facts.addWidget(caption, row, column)
+            facts.addWidget(label, row, column + 1, 1, span)
+        buttons = QHBoxLayout()
+        for action in review_actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep working in the list
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas, 1)
+        layout.addLayout(overlay_row)
+        layout.addLayout(facts)
+        layout.addLayout(buttons)
+
+    def fact(self, name: str) -> str:
+        """The text shown for ``name`` (for tests and accessibility)."""
+        return self._facts[name].text()
+
+    # -- selection -----------------------------------------------------------------------
+    def show_row(self, row: int | None) -> None:
+        """Show ``row`` of the batch (None: nothing selected); the image loads in a worker."""
+        self._row, self._cell = row, None
+        self._token += 1
+        self._update_facts()
+        if row is None:
+            self.canvas.set_image(QImage(), "No cell selected")
+            return
+        result = self.batch.results[row]
+        if not result.ok:
+            self.canvas.set_image(QImage(), f"Could not read this file:\n{result.error}")
+            return
+        self.canvas.set_image(self.canvas.image(), "Loading…")
+        worker = Worker(load_cell, result.path, result.class_map)
+        token = self._token
+        worker.returned.connect(lambda cell: self._on_cell_loaded(token, cell))
+        worker.errored.connect(lambda exc: self._on_cell_failed(token, exc))
+        self._workers.start(worker)
+
+    def current_row(self) -> int | None:
+        return self._row
+
+    def _on_cell_loaded(self, token: int, cell: CellImages) -> None:
+        if token == self._token:
+            self._cell = cell
+            self._redraw()
+
+    def _on_cell_failed(self, token: int, exc: Exception) -> None:
+        if token == self._token:
+            self.canvas.set_image(QImage(), f"Could not read this file:\n{exc}")
+
+    # -- drawing -------------------------------------------------------------------------
+    def _on_overlay_changed(self, *_: object) -> None:
+        self.opacity.setEnabled(self.overlay_box.isChecked())
+        self._redraw()
+
+    def _redraw(self) -> None:
+        cell, row = self._cell, self._row
+        if cell is None or row is None:
+            return
+        heat = (cell.heat_parasitized if self.batch.call(row) == PARASITIZED
+                else cell.heat_uninfected)
+        image = cell.image
+        if self.overlay_box.isChecked() and heat is not None:
+            from malariascope.core.gradcam import overlay
+
+            image = overlay(image, heat, self.opacity.value() / 100.0)
+        self.canvas.set_image(rgb_qimage(image))
+
+    def _update_facts(self) -> None:
+        facts = dict.fromkeys(self._facts, "")
+        row = self._row
+        if row is not None:
+            result, batch = self.batch.results[row], self.batch
+            facts.update(File=str(result.path), Model=batch.model, Error=result.error)
+            if result.ok:
+                uncertain = " (uncertain)" if batch.uncertain(row) else ""
+                facts["P(parasitized)"] = f"{result.probability:.3f}{uncertain}"
+                facts["Call"] = batch.call(row)
+                review = batch.review(row)
+                facts["Review"] = f"{review}: {batch.final_call(row)}" if review else "not reviewed"
+                facts["Image"] = f"{result.image_shape[1]} × {result.image_shape[0]} px"
+        for name, text in facts.items():
+            self._facts[name].setText(text)
+            self._facts[name].setToolTip(text)  # long paths are cut off at the panel's edge
+        colour = CALL_COLOURS.get(facts["Call"])
+        self._facts["Call"].setStyleSheet(f"color: {colour.name()}; font-weight: bold"
+                                          if colour else "")
+
+    def _on_reviewed(self, row: int) -> None:
+        if row == self._row:
+            self._update_facts()
+
+    def _on_relabelled(self) -> None:
+        self._update_facts()
+        self._redraw()  # the call may have flipped, and with it the heatmap shown

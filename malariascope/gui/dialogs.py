@@ -1,0 +1,121 @@
+"""The app's dialogs: file choosers, questions, non-blocking messages and the About box.
+
+Messages open window-modal without blocking the event loop, so workers keep reporting while
+one is shown. The About text is built from the model card of the model actually loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from malariascope import __version__
+from malariascope.gui.resources import app_icon
+from malariascope.gui.settings import app_settings
+
+DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
+              "by a trained technician, and results confirmed by standard methods.")
+IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp2 *.pbm "
+                "*.pgm *.ppm);;All files (*)")
+Button = QMessageBox.StandardButton
+
+
+def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    """Show ``text`` window-modal, without blocking; the box deletes itself when closed."""
+    box = QMessageBox(icon, title, text, Button.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def confirm_discard(parent: QWidget, doing: str, reviewed: int) -> bool:
+    """Ask before ``doing`` loses ``reviewed`` unexported reviews; True to go ahead."""
+    answer = QMessageBox.question(
+        parent, "Unsaved reviews", f"{doing}? {reviewed:,} reviewed cells are not exported yet.",
+        Button.Discard | Button.Cancel, Button.Cancel)
+    return answer == Button.Discard
+
+
+def _last_dir(key: str = "last_dir") -> str:
+    return str(app_settings().value(key, app_settings().value("last_dir", str(Path.home()))))
+
+
+def ask_images(parent: QWidget) -> list[str]:
+    """Image files chosen by the user (several at once), remembering their folder."""
+    files, _ = QFileDialog.getOpenFileNames(parent, "Open cell images", _last_dir(), IMAGE_FILTER)
+    if files:
+        app_settings().setValue("last_dir", str(Path(files[0]).parent))
+    return files
+
+
+def ask_folder(parent: QWidget) -> str:
+    """A folder chosen by the user (screened recursively), or empty."""
+    folder = QFileDialog.getExistingDirectory(parent, "Open a folder of cells", _last_dir())
+    if folder:
+        app_settings().setValue("last_dir", folder)
+    return folder
+
+
+def ask_report_path(parent: QWidget, sample_id: str) -> tuple[Path, bool] | None:
+    """Where to write the report and whether replacing it was agreed; None if cancelled.
+
+    The save dialog itself asks before replacing the name typed; only when ``.csv`` is
+    appended here do we have to ask again.
+    """
+    name = f"{sample_id or 'malariascope'}_{dt.date.today():%Y-%m-%d}.csv"
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Export CSV report",
+                                            str(Path(_last_dir("export_dir")) / name),
+                                            "CSV files (*.csv)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    overwrite = path.exists()
+    if path.suffix.lower() != ".csv":
+        path = path.with_name(path.name + ".csv")
+        overwrite = path.exists() and QMessageBox.question(
+            parent, "Export CSV report", f"{path.name} exists. Replace it?") == Button.Yes
+        if path.exists() and not overwrite:
+            return None
+    app_settings().setValue("export_dir", str(path.parent))
+    return path, overwrite
+
+
+def about_html(card: dict | None, model_name: str = "") -> str:
+    """The About text; ``card`` is the model card (None while the model is loading)."""
+    parts = [f"<h3>MalariaScope {escape(__version__)}</h3>",
+             "<p>Malaria screening of single red-blood-cell images, with Grad-CAM and "
+             "technician review.</p>",
+             f"<p><b>{escape(DISCLAIMER)}</b></p>"]
+    parts.append("<p>The model is still loading.</p>" if card is None
+                 else _model_html(card, model_name))
+    return "".join(parts)
+
+
+def _model_html(card: dict, model_name: str) -> str:
+    metrics = card.get("test_metrics", {})
+    rows = [("Model", model_name or card.get("name", "")),
+            ("Created", str(card.get("created", "unknown"))),
+            ("Default threshold", f"{float(card.get('threshold', 0.5)):.3f}")]
+    for split, counts in card.get("trained_on", {}).items():
+        if isinstance(counts, dict):
+            rows.append((f"{split.capitalize()} images", ", ".join(
+                f"{count:,} {name}" for name, count in counts.items())))
+    for key in ("accuracy", "sensitivity", "specificity", "auc"):
+        if key in metrics:
+            rows.append((f"Test {key}", f"{float(metrics[key]):.3f}"))
+    if "n" in metrics:
+        rows.append(("Test cells", f"{int(metrics['n']):,}"))
+    table = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in rows)
+    return f"<table>{table}</table>"
+
+
+def show_about(parent: QWidget, card: dict | None, model_name: str = "") -> QMessageBox:
+    """Open the About box without blocking; returns it."""
+    box = message(parent, QMessageBox.Icon.NoIcon, "About MalariaScope",
+                  about_html(card, model_name))
+    box.setIconPixmap(app_icon().pixmap(96, 96))
+    return box

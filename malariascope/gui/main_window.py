@@ -1,0 +1,268 @@
+"""The main window: cell list, selected cell, summary, batch fields, menus, status and progress.
+
+It owns one :class:`~malariascope.gui.batch.Batch` and one
+:class:`~malariascope.gui.controller.ScreeningController`; widgets get the batch in their
+``__init__`` and follow its events, and this class only wires user actions to the two.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from malariascope.gui import dialogs, settings
+from malariascope.gui.actions import WindowActions
+from malariascope.gui.batch import Batch
+from malariascope.gui.batch_controls import BatchControls
+from malariascope.gui.controller import ScreeningController
+from malariascope.gui.detail_view import DetailView
+from malariascope.gui.resources import app_icon
+from malariascope.gui.results_table import (
+    Filter,
+    ResultsFilterProxy,
+    ResultsTableModel,
+    ResultsView,
+)
+from malariascope.gui.summary_panel import SummaryPanel
+from malariascope.gui.task_status import TaskStatus
+
+
+class MainWindow(QMainWindow):
+    """MalariaScope's window; ``open_paths`` and ``export_to`` are the scriptable entry points."""
+
+    def __init__(self, persist_settings: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.persist_settings = persist_settings  # False: a smoke test leaves no trace
+        self.setWindowTitle("MalariaScope[*]")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.batch = Batch()
+        self.controller = ScreeningController(self.batch, self)
+        self.actions = WindowActions(self)
+        self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
+        self.proxy = ResultsFilterProxy(self.table_model, self)
+        self.table = ResultsView(self.proxy)
+        self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
+        self.controls = BatchControls(self.batch)
+        self.summary = SummaryPanel(self.batch)
+        self._build_central()
+        self._build_status_bar()
+        self.actions.populate_menus(self.menuBar())
+        self._connect()
+        settings.restore_window(self)
+        self.actions.update_recent(settings.recent_folders())
+
+    # -- building ------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(self._filter_bar())
+        left_layout.addWidget(self.table, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(_group("Batch", self.controls))
+        right_layout.addWidget(_group("Selected cell", self.detail), 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        for action in self.actions.filters.values():
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the list
+            bar.addWidget(button)
+        bar.addStretch(1)
+        return bar
+
+    def _build_status_bar(self) -> None:
+        self.task_status = TaskStatus(self.controller)
+        self.model_label = QLabel("Loading model…")
+        self.statusBar().addPermanentWidget(self.task_status)
+        self.statusBar().addPermanentWidget(self.model_label)
+
+    def _connect(self) -> None:
+        controller, batch = self.controller, self.batch
+        controller.model_ready.connect(self._on_model_ready)
+        controller.model_failed.connect(self._on_model_failed)
+        controller.progress.connect(self._on_progress)
+        controller.idle.connect(self._on_batch_changed)
+        controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        controller.export_failed.connect(self._on_export_failed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        batch.events.appended.connect(self._on_rows_appended)
+        batch.events.changed.connect(self._on_batch_changed)
+        self._on_batch_changed()
+
+    # -- opening -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Begin loading the model (call after the window is shown: it paints first)."""
+        self.statusBar().showMessage("Loading model…")
+        self.controller.load_model()
+
+    def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
+        """Screen ``paths`` (files and folders, recursively) as a new batch."""
+        paths = [Path(p) for p in paths]
+        if not paths or not self._confirm_discard("Open a new batch"):
+            return False
+        if self.persist_settings:
+            for folder in (p for p in paths if p.is_dir()):
+                settings.add_recent_folder(folder)
+            self.actions.update_recent(settings.recent_folders())
+        names = ", ".join(p.name or str(p) for p in paths[:3]) + ("…" if len(paths) > 3 else "")
+        self.setWindowTitle(f"MalariaScope — {names}[*]")
+        self.controller.screen(paths)
+        self.table.setFocus()
+        return True
+
+    def _on_open_images(self) -> None:
+        files = dialogs.ask_images(self)
+        if files:
+            self.open_paths(files)
+
+    def _on_open_folder(self) -> None:
+        folder = dialogs.ask_folder(self)
+        if folder:
+            self.open_paths([folder])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    # -- review --------------------------------------------------------------------------
+    def review_current(self, call: str | None) -> None:
+        """Set the final call of the selected cell (``confirm`` for the model's call)."""
+        row = self.table.current_source_row()
+        if row is None:
+            return
+        after = self.table.source_row_after(row)  # before the review re-sorts or filters
+        if call == "confirm":
+            done = self.batch.confirm(row)
+        else:
+            done = self.batch.set_review(row, call)
+        if not done:
+            self.statusBar().showMessage("This file could not be read; there is no call to "
+                                         "review", 5000)
+        elif after is not None:
+            self.table.select_source_row(after)
+        else:
+            self.statusBar().showMessage("Last cell of the list reviewed", 5000)
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        row = self.proxy.mapToSource(current).row() if current.isValid() else None
+        self.detail.show_row(row)
+        reviewable = row is not None and self.batch.results[row].ok
+        for action in (*self.actions.review, self.actions.clear_review):
+            action.setEnabled(reviewable)
+
+    def _on_rows_appended(self, first: int, last: int) -> None:
+        if not self.table.currentIndex().isValid():
+            self.table.select_source_row(first)
+
+    def set_filter(self, mode: Filter) -> None:
+        self.proxy.set_filter(mode)
+        self.actions.filters[mode].setChecked(True)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(0, 1))
+
+    # -- long work -----------------------------------------------------------------------
+    def _on_model_ready(self, name: str) -> None:
+        seconds = self.controller.model_seconds
+        self.model_label.setText(f"Model: {name}")
+        self.statusBar().showMessage(f"Model ready: {name} (loaded in {seconds:.1f} s)", 15_000)
+        self._on_batch_changed()
+
+    def _on_model_failed(self, reason: str) -> None:
+        self.model_label.setText("No model")
+        self.statusBar().showMessage(reason)
+        dialogs.message(self, QMessageBox.Icon.Critical, "Model not loaded", reason)
+
+    def _on_progress(self, text: str, done: int, total: int) -> None:
+        self.statusBar().showMessage(text)
+        self._on_batch_changed()
+
+    def _on_batch_changed(self) -> None:
+        busy = self.controller.screening or self.controller.exporting
+        self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
+        self.actions.cancel.setEnabled(busy)
+        self.setWindowModified(self.batch.unsaved)
+
+    # -- export --------------------------------------------------------------------------
+    def _on_export(self) -> None:
+        chosen = dialogs.ask_report_path(self, self.batch.sample_id)
+        if chosen:
+            self.export_to(*chosen)
+
+    def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
+        """Write the report of the batch (with reviews) in a worker."""
+        self.controller.export(Path(path), overwrite)
+        self._on_batch_changed()
+
+    def _on_export_failed(self, reason: str) -> None:
+        dialogs.message(self, QMessageBox.Icon.Critical, "Export failed",
+                        f"The report was not written.\n\n{reason}\n\nThe batch is still "
+                        "here; choose another file or folder and export again.")
+
+    def _confirm_discard(self, doing: str) -> bool:
+        """True when there are no unsaved reviews, or the user agrees to lose them."""
+        return not self.batch.unsaved or dialogs.confirm_discard(self, doing,
+                                                                 self.batch.counts.reviewed)
+
+    def show_about(self) -> QMessageBox:
+        classifier = self.controller.classifier
+        card = classifier.card.data if classifier else None
+        return dialogs.show_about(self, card, classifier.model_name if classifier else "")
+
+    # -- closing -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard("Quit"):
+            event.ignore()
+            return
+        if self.persist_settings:
+            settings.save_window(self)
+        self.controller.shutdown()
+        self.table_model.thumbnails.shutdown()
+        event.accept()
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(widget)
+    return box
+

@@ -1,0 +1,145 @@
+"""Thumbnails decoded on demand, off the UI thread, and kept in a bounded cache.
+
+The table asks only for the rows it paints, so a folder of 20,000 cells costs nothing until
+the user scrolls. Requests run newest first (a fast scroll does not wait for rows already
+gone), on a small pool of its own so screening and the detail view are never queued behind.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import OrderedDict
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from malariascope.gui.workers import lower_thread_priority
+
+MAX_PENDING = 256  # queued decodes; more means the user scrolled past them
+FAILED = QImage()  # cached for files that could not be read: no retry on every repaint
+
+
+class _Signals(QObject):
+    loaded = Signal(int, int, QImage)  # generation, row, image (null when unreadable)
+
+
+class _ThumbnailJob(QRunnable):
+    def __init__(self, signals: _Signals, generation: int, row: int, path: Path, pixels: int):
+        super().__init__()
+        self._signals, self._generation, self._row = signals, generation, row
+        self._path, self._pixels = path, pixels
+
+    def run(self) -> None:
+        lower_thread_priority()
+        image = decode_thumbnail(self._path, self._pixels)
+        self._signals.loaded.emit(self._generation, self._row, image)
+
+
+def decode_thumbnail(path: Path, pixels: int) -> QImage:
+    """The image at ``path`` scaled to fit ``pixels`` square (a null image when unreadable).
+
+    Read with the core reader so thumbnails look like what the model saw (16-bit, EXIF, ...).
+    """
+    import cv2
+
+    from malariascope.core.errors import ImageReadError
+    from malariascope.core.imageio import read_image
+
+    try:
+        image = read_image(path)
+    except ImageReadError:
+        return QImage()
+    height, width = image.shape[:2]
+    scale = pixels / max(height, width)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return rgb_qimage(image)
+
+
+def rgb_qimage(image) -> QImage:
+    """A QImage that owns a copy of an RGB ``uint8`` array (safe to pass between threads)."""
+    height, width = image.shape[:2]
+    data = image.copy(order="C")
+    return QImage(data.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class ThumbnailCache(QObject):
+    """Thumbnails by row; :meth:`get` returns one or schedules its decoding."""
+
+    ready = Signal(int)  # row whose thumbnail just arrived
+
+    def __init__(self, size: int, ratio: float = 1.0, capacity: int = 4000,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.size = size  # logical pixels: decoded at size * ratio so high-DPI stays sharp
+        self.ratio = ratio
+        self.pixels = math.ceil(size * ratio)
+        self._capacity = capacity
+        self._images: OrderedDict[int, QImage] = OrderedDict()
+        self._pending: set[int] = set()
+        self._requested: list[tuple[int, Path]] = []  # asked for during the current paint
+        self._generation = 0
+        self._priority = itertools.count()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._signals = _Signals(self)
+        self._signals.loaded.connect(self._on_loaded)
+
+    def get(self, row: int, path: Path) -> QImage | None:
+        """The cached thumbnail (``FAILED`` when unreadable), or None while it is decoded."""
+        image = self._images.get(row)
+        if image is not None:
+            self._images.move_to_end(row)
+            return image
+        if row not in self._pending:
+            if len(self._pending) >= MAX_PENDING:  # scrolled far: drop rows long gone by
+                self._pool.clear()
+                self._pending.clear()
+                self._requested.clear()
+            self._pending.add(row)
+            self._requested.append((row, path))
+            if len(self._requested) == 1:
+                QTimer.singleShot(0, self._start_requested)
+        return None
+
+    def _start_requested(self) -> None:
+        """Start the decodes asked for during a paint, once the paint is over.
+
+        Started at once, they would compete with the painting thread for the GIL.
+        """
+        for row, path in self._requested:
+            job = _ThumbnailJob(self._signals, self._generation, row, path, self.pixels)
+            self._pool.start(job, min(next(self._priority), 2**31 - 1))
+        self._requested.clear()
+
+    def clear(self) -> None:
+        """Forget every thumbnail (a new batch); late arrivals of the old batch are dropped."""
+        self._pool.clear()
+        self._generation += 1
+        self._images.clear()
+        self._pending.clear()
+        self._requested.clear()
+
+    def shutdown(self, msecs: int = 10_000) -> bool:
+        """Drop queued jobs and wait for the running ones (the app is closing)."""
+        self._pool.clear()
+        return self._pool.waitForDone(msecs)
+
+    def active(self) -> int:
+        return self._pool.activeThreadCount()
+
+    def _on_loaded(self, generation: int, row: int, image: QImage) -> None:
+        if generation != self._generation:
+            return
+        self._pending.discard(row)
+        if image.isNull():
+            image = FAILED
+        else:
+            image.setDevicePixelRatio(self.ratio)
+        self._images[row] = image
+        while len(self._images) > self._capacity:
+            self._images.popitem(last=False)
+        self.ready.emit(row)

@@ -1,0 +1,211 @@
+"""The slow work of the app as plain functions and generators, and the workers that run them.
+
+Nothing here touches a widget: the functions return or yield data, a :class:`Worker` carries
+it to the UI thread as signals, and :class:`WorkerGroup` lets the window cancel and wait for
+whatever is still running when it closes (the pymmcore-gui habit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+
+if TYPE_CHECKING:
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.gui.batch import BatchSnapshot
+
+CHUNK_SECONDS = 0.4  # results reach the UI at most this often (each update repaints)
+EXPORT_PROGRESS_EVERY = 500
+WORKER_NICE = 5  # Linux niceness of worker threads (0 is normal, 19 the lowest)
+
+
+def load_classifier() -> Classifier:
+    """Open the bundled model, and import the rest of the core while in the worker.
+
+    The core pulls in numpy, OpenCV, SciPy and ONNX Runtime; importing them here keeps the UI
+    thread free for the first paint, and later imports on the UI thread cost nothing.
+    """
+    from malariascope.core import gradcam, imageio, pipeline, report  # noqa: F401
+    from malariascope.core.classifier import Classifier
+
+    return Classifier.open()
+
+
+@dataclass
+class ScreenChunk:
+    """Results that arrived since the last chunk, and how far the batch has got."""
+
+    results: list[ScreeningResult]
+    done: int
+    total: int
+
+
+@dataclass
+class ScreenOutcome:
+    """What the screening generator returns at the end: files it could not use."""
+
+    skipped: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
+def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
+                  recursive: bool = True) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
+    """Screen ``paths`` (files and folders) and yield results in chunks.
+
+    The folder walk is listed first (fast, no decoding) so the progress bar knows the total.
+    Results then go to the UI a few times a second (the first batch at once): every chunk
+    makes the table repaint, so fewer, larger chunks keep the window smooth. In between,
+    ``None`` after each inference batch lets the worker honour a cancel request promptly.
+    """
+    from malariascope.core.discovery import Discovery
+    from malariascope.core.pipeline import BATCH_SIZE, screen
+
+    found = Discovery(list(paths), recursive=recursive)
+    files = list(found)
+    yield ScreenChunk([], 0, len(files))
+    chunk: list[ScreeningResult] = []
+    done, last = 0, None
+    for result in screen(files, classifier):
+        chunk.append(result)
+        done += 1
+        if done % BATCH_SIZE:
+            continue
+        if last is None or time.monotonic() - last >= CHUNK_SECONDS:
+            yield ScreenChunk(chunk, done, len(files))
+            chunk, last = [], time.monotonic()
+        else:
+            yield None
+    if chunk:
+        yield ScreenChunk(chunk, done, len(files))
+    return ScreenOutcome(found.skipped, found.missing)
+
+
+def export_rows(path: Path, snapshot: BatchSnapshot,
+                overwrite: bool) -> Generator[tuple[int, int], None, Path]:
+    """Write the core's CSV report (and summary) of ``snapshot``; yields ``(done, total)``.
+
+    Closing the generator early (cancel) leaves any previous report whole: the core writes to
+    a temporary file and renames it only at the end.
+    """
+    from malariascope.core.report import ReportWriter
+
+    total = len(snapshot.results)
+    with ReportWriter(path, snapshot.info(), overwrite=overwrite) as writer:
+        for done, row in enumerate(snapshot.rows(), start=1):
+            writer.add(row)
+            if done % EXPORT_PROGRESS_EVERY == 0:
+                yield done, total
+    return writer.path
+
+
+def lower_thread_priority() -> None:
+    """Let the calling worker thread yield the CPU to the UI thread (and to other programs).
+
+    Threads it starts later (the pipeline's readers, ONNX Runtime's pool when the model is
+    opened here) inherit the priority. On a busy machine this keeps the window smooth.
+    """
+    if not sys.platform.startswith("linux"):
+        QThread.currentThread().setPriority(QThread.Priority.LowPriority)
+        return
+    with contextlib.suppress(OSError):  # Qt cannot renice one thread on Linux; the OS can
+        thread = threading.get_native_id()
+        nice = max(os.getpriority(os.PRIO_PROCESS, thread), WORKER_NICE)
+        os.setpriority(os.PRIO_PROCESS, thread, nice)
+
+
+class WorkerSignals(QObject):
+    """Signals of a :class:`Worker`; created on the UI thread, so slots run there."""
+
+    yielded = Signal(object)  # each value of a generator, except None
+    returned = Signal(object)  # the return value (not sent when cancelled)
+    errored = Signal(object)  # the exception that ended the work
+    finished = Signal()  # always last
+
+
+class Worker(QRunnable):
+    """Runs ``func(*args)`` in the global thread pool; a generator is drained with yields.
+
+    Like superqt's ``thread_worker`` (the napari habit) without its import cost at start-up,
+    and closing a cancelled generator in the worker thread, so its ``finally`` and ``with``
+    blocks (the pipeline's thread pool, a half-written report) run there, not on the UI.
+    """
+
+    def __init__(self, func: Callable[..., object], *args: object) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it: kept alive by WorkerGroup until finished
+        self.signals = WorkerSignals()
+        self.yielded, self.returned = self.signals.yielded, self.signals.returned
+        self.errored, self.finished = self.signals.errored, self.signals.finished
+        self._func, self._args = func, args
+        self._abort = threading.Event()
+
+    def quit(self) -> None:
+        """Ask a generator to stop at its next yield (a plain function runs to the end)."""
+        self._abort.set()
+
+    @property
+    def abort_requested(self) -> bool:
+        return self._abort.is_set()
+
+    def run(self) -> None:  # called by QThreadPool in a worker thread
+        lower_thread_priority()
+        try:
+            result = self._func(*self._args)
+            if inspect.isgenerator(result):
+                result = self._drain(result)
+            if not self.abort_requested:
+                self.signals.returned.emit(result)
+        except Exception as exc:  # reported to the UI, which shows the reason
+            self.signals.errored.emit(exc)
+        finally:
+            self.signals.finished.emit()
+
+    def _drain(self, generator: Generator) -> object:
+        with contextlib.closing(generator):
+            while not self.abort_requested:
+                try:
+                    value = next(generator)
+                except StopIteration as stop:
+                    return stop.value
+                if value is not None:  # None: a chance to stop, nothing to send
+                    self.signals.yielded.emit(value)
+        return None
+
+
+class WorkerGroup:
+    """The workers a window started: start them, cancel them, wait for them on close."""
+
+    def __init__(self) -> None:
+        self._running: set[Worker] = set()
+
+    def start(self, worker: Worker) -> Worker:
+        """Start ``worker``; the group holds it until its ``finished`` reaches the UI thread."""
+        self._running.add(worker)
+        ref = weakref.ref(worker)  # a strong reference in the slot would never be released
+        worker.finished.connect(lambda: self._running.discard(ref()))
+        QThreadPool.globalInstance().start(worker)
+        return worker
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def quit_all(self) -> None:
+        for worker in list(self._running):
+            worker.quit()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Ask every worker to stop and block until the thread pool is idle."""
+        self.quit_all()
+        return QThreadPool.globalInstance().waitForDone(msecs)

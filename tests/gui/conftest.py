@@ -1,0 +1,121 @@
+"""GUI fixtures: fresh settings per test, a real window with the real model, cell folders.
+
+Every test gets its own settings folder and fails if it leaves worker threads behind (the
+napari habit), so one test's batch can never leak into the next.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
+
+import shutil  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import cv2  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
+from tests.images import make_cell, make_cell_folder, write_broken_files  # noqa: E402
+
+GRACE_MS = 2_000
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Point QSettings at an empty folder of this test's own."""
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def no_workers_left(qapp):
+    """Fail a test that ends with worker threads still running (then wait for them).
+
+    A worker whose last signal has been handled may need a moment to return from ``run``;
+    one still busy after a grace period was left running by the test.
+    """
+    yield
+    pool = QThreadPool.globalInstance()
+    left_running = not pool.waitForDone(GRACE_MS)
+    pool.waitForDone(30_000)  # never let one test's threads spill into the next
+    executors = [t.name for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
+    assert not left_running, "Qt worker threads were still running after the test"
+    assert not executors, f"pipeline threads still running after the test: {executors}"
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """A factory of shown main windows; each is closed (and its workers awaited) at teardown."""
+    from malariascope.gui.main_window import MainWindow
+
+    windows = []
+
+    def make(start: bool = True) -> MainWindow:
+        window = MainWindow()
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        if start:
+            with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+                window.start()
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            close_window(window, qtbot)
+
+
+@pytest.fixture
+def window(make_window):
+    """One shown main window whose model is loaded."""
+    return make_window()
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path, real_cells: dict[str, list[Path]]) -> tuple[Path, dict]:
+    """Generated cells, six real ones (copied to tmp), and broken files in a subfolder."""
+    folder = tmp_path / "sample"
+    make_cell_folder(folder / "generated", 20)
+    (folder / "real").mkdir()
+    for path in real_cells["parasitized"][:3] + real_cells["uninfected"][:3]:
+        shutil.copy(path, folder / "real" / path.name)
+    reasons = write_broken_files(folder / "broken")
+    return folder, reasons
+
+
+@pytest.fixture(scope="session")
+def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 generated cells: twenty distinct images written a hundred times each (fast)."""
+    folder = tmp_path_factory.mktemp("big")
+    encoded = [cv2.imencode(".png", make_cell(size=80, parasitized=bool(i % 2), seed=i))[1]
+               for i in range(20)]
+    for i in range(2000):
+        encoded[i % 20].tofile(str(folder / f"cell_{i}.png"))
+    return folder
+
+
+@pytest.fixture
+def answer_questions(monkeypatch):
+    """Make ``QMessageBox.question`` answer at once; returns a setter for the answer."""
+    answers = {"value": QMessageBox.StandardButton.Discard}
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return answers["value"]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+
+    def set_answer(value: QMessageBox.StandardButton) -> list[str]:
+        answers["value"] = value
+        return asked
+
+    return set_answer

@@ -1,0 +1,97 @@
+"""The Qt-free batch: counts, reviews, live re-labelling, and the rows it exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.classifier import CallRule
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.report import COLUMNS
+from malariascope.gui.batch import Batch
+
+RULE = CallRule(0.5, (0.3, 0.7))
+PROBABILITIES = (0.1, 0.35, 0.55, 0.9, None)  # None: an unreadable file
+
+
+def _results() -> list[ScreeningResult]:
+    return [ScreeningResult(Path(f"cell_{i}.png"), sha256=f"{i:064x}", probability=p,
+                            error="" if p is not None else "empty file (0 bytes)")
+            for i, p in enumerate(PROBABILITIES)]
+
+
+@pytest.fixture
+def batch() -> Batch:
+    batch = Batch()
+    batch.set_model("test-model 1.0", "ab" * 32, RULE)
+    batch.extend(_results())
+    return batch
+
+
+def test_counts_follow_results(batch):
+    counts = batch.counts
+    assert (counts.cells, counts.errors, counts.parasitized, counts.uninfected) == (5, 1, 2, 2)
+    assert counts.uncertain == 2  # 0.35 and 0.55 lie in [0.3, 0.7)
+    assert counts.percent_parasitized == pytest.approx(50.0)
+
+
+def test_events_announce_changes(batch):
+    seen = []
+    batch.events.appended.connect(lambda first, last: seen.append(("appended", first, last)))
+    batch.events.reviewed.connect(lambda row: seen.append(("reviewed", row)))
+    batch.events.relabelled.connect(lambda: seen.append(("relabelled",)))
+    batch.extend(_results()[:2])
+    batch.set_review(0, "parasitized")
+    batch.set_threshold(0.6)
+    batch.set_threshold(0.6)  # no change, no event
+    assert seen == [("appended", 5, 6), ("reviewed", 0), ("relabelled",)]
+
+
+def test_review_is_confirmed_or_overridden_against_the_current_call(batch):
+    assert batch.confirm(3) and batch.review(3) == "confirmed"
+    assert batch.set_review(0, "parasitized") and batch.review(0) == "overridden"
+    assert batch.final_call(0) == "parasitized"
+    assert batch.counts.reviewed == 2 and batch.counts.parasitized == 3
+    batch.set_threshold(0.05)  # now the model calls cell 0 parasitized too
+    assert batch.review(0) == "confirmed"
+    batch.set_review(0, None)
+    assert batch.review(0) == "" and batch.counts.reviewed == 1
+
+
+def test_error_rows_cannot_be_reviewed(batch):
+    assert not batch.set_review(4, "parasitized")
+    assert not batch.confirm(4)
+    assert batch.review(4) == "" and batch.call(4) == ""
+    with pytest.raises(ValueError, match="unknown call"):
+        batch.set_review(0, "maybe")
+
+
+def test_threshold_relabels_without_new_results(batch):
+    batch.set_threshold(0.3)
+    assert [batch.call(row) for row in range(4)] == ["uninfected", "parasitized",
+                                                     "parasitized", "parasitized"]
+    assert batch.counts.parasitized == 3
+    assert batch.rule.threshold == 0.3 and batch.default_threshold == 0.5
+
+
+def test_snapshot_rows_carry_reviews_and_batch_facts(batch):
+    batch.set_sample_id("S-1")
+    batch.set_operator("Ana")
+    batch.set_review(1, "parasitized")
+    batch.confirm(2)
+    rows = list(batch.snapshot().rows())
+    assert len(rows) == 5 and all(tuple(row) == COLUMNS for row in rows)
+    assert [row["review"] for row in rows] == ["", "overridden", "confirmed", "", ""]
+    assert [row["final_call"] for row in rows] == ["uninfected", "parasitized", "parasitized",
+                                                   "parasitized", ""]
+    assert rows[4]["status"] == "error" and rows[4]["error"] == "empty file (0 bytes)"
+    assert {(row["sample_id"], row["operator"]) for row in rows} == {("S-1", "Ana")}
+
+
+def test_clear_starts_a_new_batch_keeping_sample_facts(batch):
+    batch.set_sample_id("S-2")
+    batch.set_review(0, "parasitized")
+    batch.clear()
+    assert len(batch) == 0 and batch.counts.cells == 0 and not batch.unsaved
+    assert batch.sample_id == "S-2"

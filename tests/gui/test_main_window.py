@@ -1,0 +1,371 @@
+"""The real window with the real model: open, list, review with keys, re-label, export."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from malariascope import __version__
+from malariascope.core.report import COLUMNS, summary_path
+from malariascope.gui import settings
+from malariascope.gui.results_table import CALL, ERROR, FILE, FINAL, PROB, REVIEW, Filter
+from tests.gui.helpers import screen_and_wait
+from tests.images import make_cell_folder, write_broken_files
+
+
+@pytest.fixture
+def cell_folder(tmp_path):
+    """Generated cells only (no real data needed), with broken files among them."""
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 12)
+    reasons = write_broken_files(folder / "broken")
+    return folder, reasons
+
+
+def _column(window, column: int) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+
+
+def _first_ok(batch) -> int:
+    """The first row with a call (broken/ sorts before the cells in natural order)."""
+    return next(row for row, result in enumerate(batch.results) if result.ok)
+
+
+def _current_row(window) -> int:
+    return window.table.current_source_row()
+
+
+def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
+    window = make_window(start=False)
+    assert window.controller.classifier is None and window.isVisible()
+    assert (window.width(), window.height()) == (1280, 800)
+    assert not window.windowIcon().isNull()
+    with qtbot.waitSignal(window.controller.model_ready, timeout=60_000):
+        window.start()
+    classifier = window.controller.classifier
+    assert "Model ready" in window.statusBar().currentMessage()
+    assert window.controls.threshold.value() == pytest.approx(classifier.rule.threshold, abs=1e-3)
+    assert window.batch.model == classifier.model_name
+
+
+def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixed_folder):
+    folder, reasons = mixed_folder
+    screen_and_wait(window, qtbot, [folder])
+    batch = window.batch
+    assert len(batch) == window.proxy.rowCount() == 20 + 6 + len(reasons)
+    errors = {r.path.name: r.error for r in batch.results if not r.ok}
+    assert set(errors) == set(reasons)
+    for name, word in reasons.items():
+        assert word in errors[name]
+    rule = batch.rule
+    for row, result in enumerate(batch.results):
+        if result.ok:
+            assert 0.0 <= result.probability <= 1.0
+            assert batch.call(row) == rule.call(result.probability)
+    shown_errors = [text for text in _column(window, ERROR) if text]
+    assert len(shown_errors) == len(reasons)
+    assert not any(isinstance(w, QMessageBox) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())  # no dialog per bad file
+    summary = window.summary
+    assert summary.text("cells") == str(len(batch))
+    assert summary.text("errors") == str(len(reasons))
+    assert int(summary.text("parasitized")) + int(summary.text("uninfected")) == 26
+
+
+def test_thumbnails_load_lazily_for_painted_rows(window, qtbot, cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    cache = window.table_model.thumbnails
+    index = window.table_model.index(_first_ok(window.batch), 0)
+    qtbot.waitUntil(lambda: index.data(Qt.ItemDataRole.DecorationRole) is not None,
+                    timeout=10_000)
+    thumbnail = index.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(thumbnail, QImage) and 0 < thumbnail.width() <= cache.pixels
+    assert len(cache._images) < len(window.batch) * 2  # only rows asked for are decoded
+
+
+def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folder, tmp_path):
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch, table = window.batch, window.table
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    table.setFocus()
+    assert _current_row(window) == 0  # the first row is selected as results arrive
+    assert not batch.results[0].ok  # broken/ sorts first: an error row cannot be reviewed
+    qtbot.keyClick(table, Qt.Key.Key_U)
+    assert batch.review(0) == "" and _current_row(window) == 0
+    first = _first_ok(batch)
+    table.select_source_row(first)
+    a, b, c, d = range(first, first + 4)
+    qtbot.keyClick(table, Qt.Key.Key_U)
+    assert batch.final_call(a) == "uninfected" and _current_row(window) == b
+    qtbot.keyClick(table, Qt.Key.Key_P)
+    assert batch.final_call(b) == "parasitized" and _current_row(window) == c
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    assert batch.review(c) == "confirmed" and _current_row(window) == d
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert _current_row(window) == d + 1
+    qtbot.keyClick(table, Qt.Key.Key_PageDown)
+    assert _current_row(window) > d + 1
+    qtbot.keyClick(table, Qt.Key.Key_PageUp)
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    assert _current_row(window) == d
+    overridden = "uninfected" if batch.call(d) == "parasitized" else "parasitized"
+    qtbot.keyClick(table, Qt.Key.Key_U if overridden == "uninfected" else Qt.Key.Key_P)
+    assert batch.review(d) == "overridden"
+    assert window.proxy.index(d, REVIEW).data() == "✎ overridden"
+    assert window.summary.text("reviewed").startswith("4 /")
+    assert window.isWindowModified()
+
+    qtbot.keyClicks(window.controls.sample_id, "SMEAR-7")
+    qtbot.keyClicks(window.controls.operator, "Dr Ngozi Upu")
+    assert (batch.sample_id, batch.operator) == ("SMEAR-7", "Dr Ngozi Upu")
+    assert batch.counts.reviewed == 4  # typing "U", "P" or Space in a field reviewed nothing
+
+    report = tmp_path / "report.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == COLUMNS and len(rows) == len(batch)
+    assert [rows[r]["final_call"] for r in (a, b, c)] == ["uninfected", "parasitized",
+                                                         batch.call(c)]
+    assert rows[c]["review"] == "confirmed" and rows[d]["review"] == "overridden"
+    assert rows[d]["final_call"] == overridden and rows[d]["call"] != overridden
+    assert {rows[a]["review"], rows[b]["review"]} <= {"confirmed", "overridden"}
+    assert all(row["review"] == "" for i, row in enumerate(rows) if i not in (a, b, c, d))
+    assert {(row["sample_id"], row["operator"]) for row in rows} == {("SMEAR-7", "Dr Ngozi Upu")}
+    assert summary_path(report).is_file()
+    assert not window.isWindowModified()
+
+
+def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch = window.batch
+    probabilities = [r.probability for r in batch.results if r.ok]
+    middle = round(statistics.median(probabilities), 3)
+    window.controls.threshold.spin.setValue(middle)  # widget -> batch
+    assert batch.rule.threshold == pytest.approx(middle)
+    calls = _column(window, CALL)
+    for row in range(window.proxy.rowCount()):
+        p = window.proxy.index(row, PROB).data(Qt.ItemDataRole.UserRole + 1)
+        if p >= 0:
+            assert calls[row] == ("parasitized" if p >= middle else "uninfected")
+    assert {"parasitized", "uninfected"} <= set(calls)
+    assert window.summary.text("parasitized") == str(sum(p >= middle for p in probabilities))
+    batch.set_threshold(0.2)  # batch -> widgets
+    assert window.controls.threshold.value() == pytest.approx(0.2)
+    assert window.controls.threshold.slider.value() == 200
+    window.controls.reset.click()
+    assert batch.rule.threshold == pytest.approx(batch.default_threshold)
+
+
+def test_filters_and_sorting(window, qtbot, mixed_folder):
+    folder, reasons = mixed_folder
+    screen_and_wait(window, qtbot, [folder])
+    batch = window.batch
+    assert batch.confirm(_first_ok(batch))
+    expected = {
+        Filter.ERRORS: len(reasons),
+        Filter.PARASITIZED: batch.counts.parasitized,
+        Filter.UNINFECTED: batch.counts.uninfected,
+        Filter.UNCERTAIN: batch.counts.uncertain,
+        Filter.UNREVIEWED: len(batch) - len(reasons) - 1,
+        Filter.ALL: len(batch),
+    }
+    for mode, count in expected.items():
+        window.actions.filters[mode].trigger()
+        assert window.proxy.rowCount() == count, mode
+    window.set_filter(Filter.PARASITIZED)
+    assert set(_column(window, FINAL)) <= {"parasitized"}
+    window.set_filter(Filter.ALL)
+    window.table.sortByColumn(PROB, Qt.SortOrder.AscendingOrder)
+    shown = [float(text) for text in _column(window, PROB) if text]
+    assert shown == sorted(shown)
+    window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)
+    assert _column(window, FILE)[0] == batch.results[0].path.name
+
+
+def test_table_models_keep_qts_rules_while_rows_stream_in(window, qtbot, qtmodeltester,
+                                                           big_folder):
+    qtmodeltester.check(window.table_model)  # Qt's tester keeps watching every change
+    qtmodeltester.check(window.proxy)
+    window.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+    window.set_filter(Filter.UNINFECTED)
+    window.open_paths([big_folder])
+    qtbot.waitUntil(lambda: len(window.batch) >= 200, timeout=60_000)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=60_000):
+        window.controller.cancel()
+    window.batch.confirm(_first_ok(window.batch))
+    window.batch.set_threshold(0.9)
+    window.set_filter(Filter.ALL)
+    qtmodeltester.check(window.proxy)
+    assert window.proxy.rowCount() == len(window.batch)
+
+
+def test_review_advances_within_the_unreviewed_filter(window, qtbot, cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.set_filter(Filter.UNREVIEWED)
+    first = _first_ok(window.batch)
+    window.table.select_source_row(first)
+    second = window.table.source_row_after(first)
+    window.review_current("confirm")
+    assert _current_row(window) == second
+    assert window.proxy.rowCount() == len(window.batch) - len(cell_folder[1]) - 1
+
+
+def test_export_failure_is_reported_and_the_batch_stays(window, qtbot, cell_folder, tmp_path):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    rows = len(window.batch)
+    with qtbot.waitSignal(window.controller.export_failed, timeout=30_000) as blocker:
+        window.export_to(tmp_path / "no such folder" / "report.csv")
+    assert "folder does not exist" in blocker.args[0]
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    assert boxes and "not written" in boxes[0].text()
+    boxes[0].close()
+    assert len(window.batch) == window.proxy.rowCount() == rows
+    existing = tmp_path / "old.csv"
+    existing.write_text("keep me", encoding="utf-8")
+    with qtbot.waitSignal(window.controller.export_failed, timeout=30_000) as blocker:
+        window.export_to(existing, overwrite=False)
+    assert "exists" in blocker.args[0] and existing.read_text(encoding="utf-8") == "keep me"
+    QApplication.activeModalWidget() and QApplication.activeModalWidget().close()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(existing, overwrite=True)  # what the save dialog's "replace" means
+    assert existing.read_text(encoding="utf-8-sig").startswith("image_path,")
+
+
+def test_cancel_stops_a_running_batch_early(window, qtbot, big_folder):
+    window.open_paths([big_folder])
+    qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=60_000)
+    assert window.task_status.cancel_button.isVisible() and window.task_status.isVisible()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=30_000) as blocker:
+        window.task_status.cancel_button.click()
+    cells, complete = blocker.args
+    assert not complete and cells == len(window.batch)
+    assert cells < 500, f"{cells} of 2000 cells screened after cancel"
+    assert not window.task_status.cancel_button.isVisible()
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert window.actions.export.isEnabled()  # the partial batch can still be exported
+
+
+def test_event_loop_stays_responsive_during_a_batch(window, qtbot, big_folder):
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    clock, gaps, last = QElapsedTimer(), [], [0]
+    clock.start()
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(tick)
+    timer.start()
+    try:
+        screen_and_wait(window, qtbot, [big_folder])
+    finally:
+        timer.stop()
+    assert len(window.batch) == 2000
+    assert len(gaps) > 20
+    assert max(gaps) < 200, f"event loop blocked for {max(gaps)} ms"
+
+
+def test_drop_opens_files_and_folders(window, qtbot, cell_folder):
+    folder, reasons = cell_folder
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder / "broken")),
+                  QUrl.fromLocalFile(str(folder / "cell_0.png"))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=60_000):
+        window.dropEvent(event)
+    assert len(window.batch) == len(reasons) + 1
+    assert window.batch.counts.errors == len(reasons)
+
+
+def test_open_before_the_model_is_ready_waits_for_it(make_window, qtbot, cell_folder):
+    window = make_window(start=False)
+    window.open_paths([cell_folder[0]])
+    assert window.controller.screening and window.task_status.isVisible()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=60_000):
+        window.start()
+    assert len(window.batch) == 12 + len(cell_folder[1])
+
+
+def test_recent_folders_and_layout_are_remembered(make_window, qtbot, cell_folder,
+                                                  fresh_settings):
+    window = make_window()
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    screen = window.screen().availableGeometry()  # restoring clamps to the screen
+    window.resize(min(900, screen.width() - 20), min(700, screen.height() - 40))
+    saved = window.size()
+    window.batch.set_operator("Kofi")
+    window.close()
+    assert settings.app_settings().fileName().startswith(str(fresh_settings))
+    again = make_window(start=False)
+    assert again.size() == saved != QSize(1280, 800)
+    assert again.batch.operator == "Kofi"
+    recent = [action.text() for action in again.actions.recent_menu.actions()]
+    assert recent == [str(cell_folder[0].resolve())]
+
+
+def test_new_batch_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
+                                                            answer_questions):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    assert window.batch.confirm(_first_ok(window.batch))
+    asked = answer_questions(QMessageBox.StandardButton.Cancel)
+    assert not window.open_paths([cell_folder[0]])
+    window.close()
+    assert window.isVisible() and len(asked) == 2 and "1 reviewed" in asked[0]
+    answer_questions(QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+
+
+def test_detail_view_shows_the_cell_and_its_overlay(window, qtbot, mixed_folder):
+    folder, _ = mixed_folder
+    screen_and_wait(window, qtbot, [folder / "real"])
+    detail = window.detail
+    window.table.select_source_row(0)
+    qtbot.waitUntil(lambda: not detail.canvas.image().isNull(), timeout=10_000)
+    with_overlay = detail.canvas.image().copy()
+    detail.overlay_box.setChecked(False)
+    plain = detail.canvas.image().copy()
+    assert plain != with_overlay and plain.size() == with_overlay.size()
+    assert not detail.opacity.isEnabled()
+    detail.overlay_box.setChecked(True)
+    detail.opacity.setValue(90)
+    assert detail.canvas.image() != with_overlay
+    result = window.batch.results[0]
+    assert detail.fact("P(parasitized)").startswith(f"{result.probability:.3f}")
+    assert detail.fact("Call") == window.batch.call(0)
+    assert detail.fact("Model") == window.batch.model
+    assert detail.fact("Review") == "not reviewed"
+
+
+def test_detail_view_explains_an_unreadable_file(window, qtbot, cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0] / "broken"])
+    window.table.select_source_row(0)
+    assert window.detail.canvas.image().isNull()
+    assert "Could not read" in window.detail.canvas.message
+    assert window.detail.fact("Error")
+
+
+def test_about_box_shows_version_model_card_and_disclaimer(window, qtbot):
+    box = window.show_about()
+    text = box.text()
+    card = window.controller.classifier.card.data
+    assert __version__ in text and "screening aid, not a diagnosis" in text
+    assert f"{card['test_metrics']['accuracy']:.3f}" in text
+    assert f"{card['trained_on']['train']['parasitized']:,} parasitized" in text
+    assert str(card["created"]) in text
+    box.close()

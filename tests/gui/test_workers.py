@@ -1,0 +1,113 @@
+"""Workers and the generators they run, without a window: chunks, cancel, export, errors."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from malariascope.core.classifier import Classifier
+from malariascope.gui import _compat, workers
+from malariascope.gui.batch import Batch
+from malariascope.gui.workers import Worker, WorkerGroup, export_rows, screen_chunks
+from tests.images import make_cell_folder
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+def test_screen_chunks_announce_the_total_then_stream_results(tmp_path, classifier):
+    make_cell_folder(tmp_path, 70)
+    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+    generator = screen_chunks([tmp_path, tmp_path / "missing"], classifier)
+    first = next(generator)
+    assert (first.results, first.done, first.total) == ([], 0, 70)
+    chunks, outcome = [], None
+    while True:
+        try:
+            value = next(generator)
+        except StopIteration as stop:
+            outcome = stop.value
+            break
+        if value is not None:
+            chunks.append(value)
+    assert sum(len(c.results) for c in chunks) == 70 and chunks[-1].done == 70
+    assert [p.name for p in outcome.skipped] == ["notes.txt"]
+    assert outcome.missing == [tmp_path / "missing"]
+
+
+def test_export_closed_early_writes_nothing(tmp_path, classifier, monkeypatch):
+    make_cell_folder(tmp_path / "cells", 8)
+    batch = Batch()
+    batch.set_model(classifier.model_name, classifier.backend.model_sha256, classifier.rule)
+    for chunk in screen_chunks([tmp_path / "cells"], classifier):
+        if chunk:
+            batch.extend(chunk.results)
+    monkeypatch.setattr(workers, "EXPORT_PROGRESS_EVERY", 2)
+    report = tmp_path / "report.csv"
+    generator = export_rows(report, batch.snapshot(), overwrite=False)
+    assert next(generator) == (2, 8)
+    generator.close()  # what a cancelled worker does
+    assert list(tmp_path.iterdir()) == [tmp_path / "cells"]
+
+
+def _count(n: int):
+    for i in range(n):
+        yield i if i % 2 else None  # None: a chance to stop, not sent
+    return "done"
+
+
+def test_worker_sends_values_then_the_return_value(qtbot):
+    worker = Worker(_count, 6)
+    seen = []
+    worker.yielded.connect(seen.append)
+    with qtbot.waitSignal(worker.returned) as returned, qtbot.waitSignal(worker.finished):
+        WorkerGroup().start(worker)
+    assert seen == [1, 3, 5] and returned.args == ["done"]
+
+
+def test_worker_reports_errors_and_cancel(qtbot):
+    failing = Worker(int, "not a number")
+    with qtbot.waitSignal(failing.errored) as errored:
+        WorkerGroup().start(failing)
+    assert isinstance(errored.args[0], ValueError)
+
+    def endless():
+        while True:
+            yield None
+
+    group = WorkerGroup()
+    worker = Worker(endless)
+    with qtbot.assertNotEmitted(worker.returned), qtbot.waitSignal(worker.finished):
+        group.start(worker)
+        worker.quit()
+    qtbot.waitUntil(lambda: len(group) == 0)
+    assert QThreadPool.globalInstance().waitForDone(5000)
+
+
+@pytest.mark.parametrize(("python", "shiboken", "implementation", "expected"), [
+    ((3, 11), "6.12.0", "CPython", True),
+    ((3, 10), "6.13.1", "CPython", True),
+    ((3, 12), "6.12.0", "CPython", False),
+    ((3, 11), "6.11.2", "CPython", False),
+    ((3, 11), "6.12.0", "PyPy", False),
+])
+def test_refcount_guard_only_where_the_bug_bites(python, shiboken, implementation, expected):
+    assert _compat.needs_guard(python, shiboken, implementation) is expected
+
+
+def test_many_qt_calls_do_not_exhaust_none_or_true(qapp):
+    """Regression for PySide6 6.12 on Python < 3.12: each void call used to drop a
+    reference to None (and each emit one to True) until the interpreter aborted."""
+    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtWidgets import QLabel
+
+    class Emitter(QObject):
+        fired = Signal(int)
+
+    label, emitter = QLabel(), Emitter()
+    for i in range(30_000):
+        label.setText("x")
+        emitter.fired.emit(i)
+    assert label.text() == "x"
