@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"malariascope {__version__}")
     commands = parser.add_subparsers(dest="command")
 
+    gui = commands.add_parser("gui", help="open the desktop app (the default with no command)")
+    gui.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="images or folders")
+    gui.add_argument("--smoke-test", action="store_true",
+                     help="show the window, load the model, screen PATHs, print timings, exit")
+    gui.set_defaults(run=_run_gui)
+
     classify = commands.add_parser("classify", help="screen images and folders to a CSV report")
     _add_classify_arguments(classify)
     classify.set_defaults(run=_run_classify)
@@ -31,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="rebuild the model from ROOT/{train,test}/{class}")
     train.add_argument("data_root", type=Path)
     train.add_argument("--out", type=Path, default=Path("models"))
-    train.add_argument("--epochs", type=int, default=14)
+    train.add_argument("--epochs", type=int, default=15)
     train.add_argument("--seed", type=int, default=1)
     train.add_argument("--input-size", type=int, default=64)
     train.set_defaults(run=_run_train)
@@ -42,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--backend", choices=("onnx", "tensorflow"))
     evaluate.add_argument("--json", type=Path, help="also write the metrics as JSON")
     evaluate.set_defaults(run=_run_evaluate)
+
+    fields = commands.add_parser(
+        "evaluate-fields", help="score whole-field cell finding and screening against annotations"
+    )
+    from malariascope import fields_command  # argparse-only imports: --help stays instant
+
+    fields_command.add_arguments(fields)
+    fields.set_defaults(run=_run_evaluate_fields)
     return parser
 
 
@@ -77,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
-        parser.print_help()
-        return EXIT_OK
+        args = parser.parse_args(["gui"])  # plain ``malariascope`` opens the app
     from malariascope.core.errors import MalariaScopeError
 
     try:
@@ -86,10 +99,29 @@ def main(argv: list[str] | None = None) -> int:
     except MalariaScopeError as exc:
         print(f"malariascope: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ModuleNotFoundError as exc:  # e.g. `train` in the app bundle, which has no TensorFlow
+        print(
+            f"malariascope: error: '{args.command}' needs {exc.name}, which is not installed here; "
+            "install with: pip install 'malariascope[train]'",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from malariascope.gui.app import run  # PySide6 only here: --version stays instant
+
+    return run(args.paths, smoke_test=args.smoke_test)
 
 
 def _run_classify(args: argparse.Namespace) -> int:
     from malariascope.classify_command import run
+
+    return run(args)
+
+
+def _run_evaluate_fields(args: argparse.Namespace) -> int:
+    from malariascope.fields_command import run
 
     return run(args)
 

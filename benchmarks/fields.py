@@ -1,0 +1,78 @@
+"""Whole-field figures on the IML-Malaria fields; prints the evaluate-fields summary and timings.
+
+    python benchmarks/fields.py [DIR] [--annotations FILE] [--backend onnx|tensorflow]
+
+Goals: cell finding recall and precision >= 0.95 (box IoU >= 0.5), parasitemia error
+<= 0.5 percentage points. Times are per 1280x960 field on the current machine: cell finding
+alone, and the whole evaluation (finding, screening the found cells, cropping and screening
+the annotated cells).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from malariascope.core.classifier import Classifier
+from malariascope.core.fields import find_cells, screen_field
+from malariascope.core.fields.annotations import load_annotations
+from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
+from malariascope.core.imageio import read_image
+from malariascope.fields_command import format_summary
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "fields"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--annotations", type=Path, help="default: DIR/annotations.json")
+    parser.add_argument("--backend", default="onnx", choices=("onnx", "tensorflow"))
+    args = parser.parse_args()
+    annotations = args.annotations or args.folder / "annotations.json"
+    if not annotations.is_file():
+        print(f"no annotations at {annotations}", file=sys.stderr)
+        return 2
+    items, absent = annotated_images(args.folder, load_annotations(annotations))
+    classifier = Classifier.open(backend=args.backend)
+    print(f"{len(items)} annotated fields in {args.folder} ({len(absent)} absent), "
+          f"model {classifier.model_name}\n")
+    print_stage_times([path for path, _ in items], classifier)
+    scores = list(score_fields(items, classifier))
+    summary = summarize(scores, classifier.rule.threshold)
+    summary["model"] = classifier.model_name
+    print(format_summary(summary))
+    print_per_field(summary["per_field"])
+    return 0
+
+
+def print_stage_times(paths: list[Path], classifier: Classifier) -> None:
+    """Median seconds per field of cell finding alone and of finding plus screening."""
+    finding, screening = [], []
+    for path in paths:
+        image = read_image(path)
+        start = time.perf_counter()
+        find_cells(image)
+        finding.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        screen_field(image, classifier)
+        screening.append(time.perf_counter() - start)
+    print(f"find_cells       {statistics.median(finding):.2f} s per field (median, "
+          f"max {max(finding):.2f})")
+    print(f"screen_field     {statistics.median(screening):.2f} s per field (median, "
+          f"max {max(screening):.2f})\n")
+
+
+def print_per_field(rows: list[dict]) -> None:
+    print("\nimage            found annotated matched missed false  parasitemia pred/annot")
+    for row in rows:
+        print(f"{row['image']:<16} {row['found']:5d} {row['annotated']:9d} {row['matched']:7d} "
+              f"{row['missed']:6d} {row['false']:5d}  {row['predicted_parasitemia']:6.2f} / "
+              f"{row['annotated_parasitemia']:5.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

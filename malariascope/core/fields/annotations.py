@@ -1,0 +1,86 @@
+"""Reader annotations of whole fields (IML-Malaria layout): one box and type per cell.
+
+```json
+[{"image_name": "PA171710.JPG",
+  "objects": [{"type": "red blood cell", "bbox": {"x": "176", "y": "250", "h": "78", "w": "82"}}]}]
+```
+
+Types: ``red blood cell`` is uninfected; ``ring``, ``trophozoite``, ``schizont`` and
+``gametocyte`` are parasitized; ``difficult`` counts neither for nor against. Any other type is
+refused, so that a typo cannot silently turn a parasitized cell into a missing one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from malariascope.core.errors import DatasetError
+from malariascope.core.fields.cells import Box
+
+UNINFECTED_TYPE = "red blood cell"
+PARASITIZED_TYPES = frozenset({"ring", "trophozoite", "schizont", "gametocyte"})
+DIFFICULT_TYPE = "difficult"
+KNOWN_TYPES = PARASITIZED_TYPES | {UNINFECTED_TYPE, DIFFICULT_TYPE}
+
+
+class AnnotationError(DatasetError):
+    """An annotation file is missing, is not JSON, or does not have the expected layout."""
+
+
+@dataclass(frozen=True)
+class AnnotatedCell:
+    """One annotated cell: its box in the field and the reader's type."""
+
+    box: Box
+    kind: str
+
+    @property
+    def difficult(self) -> bool:
+        return self.kind == DIFFICULT_TYPE
+
+    @property
+    def parasitized(self) -> bool:
+        return self.kind in PARASITIZED_TYPES
+
+
+def load_annotations(path: str | os.PathLike[str]) -> dict[str, list[AnnotatedCell]]:
+    """Image file name -> its annotated cells; raises :class:`AnnotationError` with the place."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise AnnotationError(f"cannot read annotations {path}: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AnnotationError(f"annotations {path} are not valid JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise AnnotationError(f"annotations {path}: expected a list of fields")
+    return dict(_field(entry, f"{path}: field {i}") for i, entry in enumerate(data))
+
+
+def _field(entry: object, where: str) -> tuple[str, list[AnnotatedCell]]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("image_name"), str):
+        raise AnnotationError(f"{where}: expected an object with 'image_name' and 'objects'")
+    objects = entry.get("objects", [])
+    if not isinstance(objects, list):
+        raise AnnotationError(f"{where}: 'objects' must be a list")
+    where = f"{where} ({entry['image_name']})"
+    cells = [_cell(obj, f"{where}, object {j}") for j, obj in enumerate(objects)]
+    return entry["image_name"], cells
+
+
+def _cell(obj: object, where: str) -> AnnotatedCell:
+    if not isinstance(obj, dict) or not isinstance(obj.get("bbox"), dict):
+        raise AnnotationError(f"{where}: expected an object with 'type' and 'bbox'")
+    kind = str(obj.get("type", "")).strip().lower()
+    if kind not in KNOWN_TYPES:
+        raise AnnotationError(f"{where}: unknown type {obj.get('type')!r}; "
+                              f"expected one of {', '.join(sorted(KNOWN_TYPES))}")
+    try:
+        x, y, w, h = (int(float(obj["bbox"][key])) for key in ("x", "y", "w", "h"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnnotationError(f"{where}: bbox needs numeric x, y, w, h") from exc
+    if w <= 0 or h <= 0:
+        raise AnnotationError(f"{where}: bbox has no area ({w}x{h})")
+    return AnnotatedCell((x, y, w, h), kind)

@@ -1,0 +1,191 @@
+"""Score the field pipeline against reader annotations: cell finding, parasitemia, screening.
+
+Rules, so that the figures mean the same every time:
+
+- Cell finding: found boxes and annotated boxes are paired one-to-one (Hungarian assignment on
+  box IoU, pairs below ``min_iou`` discarded). Annotated boxes typed ``difficult`` or cut by the
+  image border (within the pipeline's own ``margin_px``, where it drops cells by design) are
+  *ignored*: missing them is no miss, and a found cell paired with one is no false detection.
+- Parasitemia per field: the pipeline's calls over the cells it found, against the annotation's
+  parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
+  border-cut ones excluded); the error is in percentage points.
+- Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
+  classified; labels are the annotated types.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from malariascope.core.classifier import CallRule, Classifier
+from malariascope.core.errors import DatasetError, ImageReadError
+from malariascope.core.fields.annotations import AnnotatedCell
+from malariascope.core.fields.cells import Box, crop_box, segment_field
+from malariascope.core.fields.mask import FieldParams
+from malariascope.core.fields.screen import classify_crops, screen_field
+from malariascope.core.imageio import read_image
+from malariascope.core.metrics import screening_metrics
+
+MIN_IOU = 0.5
+
+
+@dataclass
+class FieldScore:
+    """What one annotated field contributed to the evaluation."""
+
+    name: str
+    found: int = 0
+    annotated: int = 0  # annotated cells scored for cell finding (not ignored)
+    matched: int = 0
+    missed: int = 0
+    false: int = 0  # found cells paired with no annotated cell
+    annotated_parasitized: int = 0  # of ``annotated``, those typed as parasitized
+    matched_parasitized: int = 0
+    predicted_parasitemia: float = 0.0
+    annotated_parasitemia: float = 0.0
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    seconds: float = 0.0
+    error: str = ""  # why the image could not be read; such fields are left out of the figures
+
+
+def box_iou(a: Sequence[Box], b: Sequence[Box]) -> np.ndarray:
+    """IoU of every box of ``a`` with every box of ``b`` (``len(a) x len(b)``)."""
+    a = np.asarray(a, float).reshape(-1, 4)
+    b = np.asarray(b, float).reshape(-1, 4)
+    width = np.minimum(a[:, None, 0] + a[:, None, 2], b[:, 0] + b[:, 2]) - np.maximum(
+        a[:, None, 0], b[:, 0])
+    height = np.minimum(a[:, None, 1] + a[:, None, 3], b[:, 1] + b[:, 3]) - np.maximum(
+        a[:, None, 1], b[:, 1])
+    inter = np.clip(width, 0, None) * np.clip(height, 0, None)
+    union = (a[:, 2] * a[:, 3])[:, None] + b[:, 2] * b[:, 3] - inter
+    return inter / np.maximum(union, 1e-9)
+
+
+def match_boxes(found: Sequence[Box], truth: Sequence[Box],
+                min_iou: float = MIN_IOU) -> list[tuple[int, int]]:
+    """One-to-one pairs ``(found index, truth index)`` maximising total IoU, each >= min_iou."""
+    if not len(found) or not len(truth):
+        return []
+    iou = box_iou(found, truth)
+    rows, cols = linear_sum_assignment(np.where(iou >= min_iou, -iou, 1.0))
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if iou[i, j] >= min_iou]
+
+
+def cut_by_border(box: Box, shape: tuple[int, ...], margin: int) -> bool:
+    """True when ``box`` reaches within ``margin`` px of the image edge."""
+    x, y, w, h = box
+    return x <= margin or y <= margin or x + w >= shape[1] - margin or y + h >= shape[0] - margin
+
+
+def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifier: Classifier,
+                params: FieldParams, rule: CallRule, min_iou: float = MIN_IOU) -> FieldScore:
+    """Run the whole field pipeline on one image and compare it with its annotations."""
+    seg = segment_field(rgb, params)
+    result = screen_field(rgb, classifier, params, rule, seg)
+    ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
+    pairs = match_boxes([c.cell.box for c in result.cells], [c.box for c in cells], min_iou)
+    hits = sum(not ignored[j] for _, j in pairs)
+    infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
+    scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
+    screened = [c for c in cells if not c.difficult]
+    probabilities, _ = classify_crops([crop_box(rgb, c.box, seg) for c in screened], classifier)
+    return FieldScore(
+        name, found=result.found, annotated=len(scored), matched=hits,
+        missed=len(scored) - hits, false=result.found - len(pairs),
+        annotated_parasitized=sum(c.parasitized for c in scored),
+        matched_parasitized=infected_hits,
+        predicted_parasitemia=result.parasitemia,
+        annotated_parasitemia=_percent_parasitized(scored),
+        labels=np.asarray([c.parasitized for c in screened], int), probabilities=probabilities,
+    )
+
+
+def _percent_parasitized(cells: list[AnnotatedCell]) -> float:
+    return 100.0 * sum(c.parasitized for c in cells) / len(cells) if cells else 0.0
+
+
+def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
+                     ) -> tuple[list[tuple[Path, list[AnnotatedCell]]], list[str]]:
+    """``(image path, cells)`` for each annotated field present in ``folder``, and the absent.
+
+    File names are matched exactly, then ignoring letter case (``.JPG`` vs ``.jpg``).
+    """
+    if not folder.is_dir():
+        raise DatasetError(f"not a folder: {folder}")
+    files = {p.name: p for p in folder.iterdir() if p.is_file()}
+    lower = {name.lower(): p for name, p in files.items()}
+    found, absent = [], []
+    for name in sorted(annotations):
+        path = files.get(name) or lower.get(name.lower())
+        if path is None:
+            absent.append(name)
+        else:
+            found.append((path, annotations[name]))
+    return found, absent
+
+
+def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Classifier,
+                 params: FieldParams | None = None, rule: CallRule | None = None
+                 ) -> Iterator[FieldScore]:
+    """Score each field in turn (a generator, so callers can show progress or stop early)."""
+    params, rule = params or FieldParams(), rule or classifier.rule
+    for path, cells in items:
+        start = time.perf_counter()
+        try:
+            rgb = read_image(path)
+        except ImageReadError as exc:
+            yield FieldScore(path.name, error=str(exc))
+            continue
+        score = score_field(path.name, rgb, cells, classifier, params, rule)
+        score.seconds = time.perf_counter() - start
+        yield score
+
+
+def summarize(scores: list[FieldScore], threshold: float) -> dict:
+    """The evaluation's figures (JSON-ready: NaN becomes None) and a per-field table."""
+    unreadable = [{"image": s.name, "error": s.error} for s in scores if s.error]
+    scores = [s for s in scores if not s.error]
+    if not scores:
+        raise DatasetError("no annotated field could be evaluated")
+    matched = sum(s.matched for s in scores)
+    found_scored = matched + sum(s.false for s in scores)
+    labels = np.concatenate([s.labels for s in scores])
+    probabilities = np.concatenate([s.probabilities for s in scores])
+    screening = screening_metrics(labels, probabilities, threshold)
+    errors = [abs(s.predicted_parasitemia - s.annotated_parasitemia) for s in scores]
+    summary = {
+        "recall": matched / max(1, matched + sum(s.missed for s in scores)),
+        "precision": matched / max(1, found_scored),
+        "recall_parasitized": sum(s.matched_parasitized for s in scores)
+        / max(1, sum(s.annotated_parasitized for s in scores)),
+        "balanced_accuracy": (screening["sensitivity"] + screening["specificity"]) / 2,
+        "sensitivity": screening["sensitivity"], "specificity": screening["specificity"],
+        "auc": screening["auc"], "parasitemia_mae": float(np.mean(errors)),
+        "fields": len(scores), "cells": int(labels.size),
+        "cells_parasitized": int(labels.sum()), "cells_found": sum(s.found for s in scores),
+        "cells_annotated_scored": sum(s.annotated for s in scores),
+        "threshold": threshold, "min_iou": MIN_IOU, "confusion": screening["confusion"],
+        "seconds_per_field": float(np.mean([s.seconds for s in scores])),
+        "per_field": [_row(s) for s in scores], "unreadable": unreadable,
+    }
+    return {key: _finite(value) for key, value in summary.items()}
+
+
+def _row(s: FieldScore) -> dict:
+    return {"image": s.name, "found": s.found, "annotated": s.annotated, "matched": s.matched,
+            "missed": s.missed, "false": s.false,
+            "predicted_parasitemia": round(s.predicted_parasitemia, 3),
+            "annotated_parasitemia": round(s.annotated_parasitemia, 3),
+            "seconds": round(s.seconds, 3)}
+
+
+def _finite(value):
+    return None if isinstance(value, float) and math.isnan(value) else value

@@ -1,0 +1,152 @@
+"""Split the cell mask into one region per cell: marker-controlled watershed by flooding.
+
+Touching cells are split where the mask narrows (the distance map has a saddle there).
+Overlapping cells in crowded smears show no narrowing, only the darker membrane line where
+they overlap; for regions too big or too concave to be one cell, markers and flooding follow the
+mask with those lines removed instead. A region the membrane lines cannot split into at least
+two markers keeps its single marker, so an enlarged infected cell with stippling or parasite
+structures inside is not cut into pieces. Finally, two neighbouring pieces whose union is
+small and convex are merged back: they were one cell cut along its pallor or a parasite.
+
+The flooding runs at a reduced scale (about 16 px per cell radius): splitting needs no finer
+detail, and it keeps a 1280x960 field well under a second on one core.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage as ndi
+
+from malariascope.core.fields.mask import FieldParams, disk
+
+_CROSS = np.ones((3, 3), np.uint8)
+
+
+def split_cells(cells: np.ndarray, lines: np.ndarray, radius: float,
+                params: FieldParams) -> np.ndarray:
+    """Int32 labels (0 = background) of the cells in ``cells``, each region one cell."""
+    height, width = cells.shape
+    scale = max(1, int(round(radius / 16)))
+    size = (max(1, width // scale), max(1, height // scale))
+    small = cv2.resize(cells.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    small_lines = cv2.resize(lines.astype(np.uint8), size, interpolation=cv2.INTER_AREA) > 0
+    labels = _split_small(small, small_lines, radius / scale, params)
+    full = cv2.resize(labels.astype(np.float32), (width, height), interpolation=cv2.INTER_NEAREST)
+    return np.where(cells, full.astype(np.int32), 0)
+
+
+def _split_small(cells: np.ndarray, lines: np.ndarray, radius: float,
+                 params: FieldParams) -> np.ndarray:
+    """Split by mask shape, then re-split clumps along membrane lines."""
+    dist = _distance(cells)
+    peaks = _peaks(dist, radius, params)
+    labels = flood(dist, ndi.label(peaks)[0], cells, params.levels)
+    clump = _clumps(labels, np.pi * radius**2, params)
+    if not clump.any():
+        return merge_fragments(labels, np.pi * radius**2, params)
+    core = cv2.morphologyEx((cells & ~lines).astype(np.uint8), cv2.MORPH_OPEN, disk(3)) > 0
+    core_dist = _distance(core)
+    core_peaks = _peaks(core_dist, radius, params) & clump[labels]
+    clump &= _markers_per_region(labels, core_peaks) >= 2
+    inside = clump[labels]
+    markers = ndi.label((peaks & ~inside) | (core_peaks & inside))[0]
+    labels = flood(np.where(inside, core_dist, dist), markers, cells, params.levels)
+    return merge_fragments(labels, np.pi * radius**2, params)
+
+
+def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
+    """Grow ``markers`` inside ``mask``, highest ``height`` first (a watershed by flooding).
+
+    At each level the labels grow pixel by pixel into the newly allowed area until nothing
+    changes, so basins meet at the lowest ridge between them. Where two labels meet on a level
+    the larger label number wins by a pixel, which does not matter at this scale.
+    """
+    labels = markers.astype(np.float32)
+    for level in np.linspace(float(height.max()), 0.0, levels + 1)[1:]:
+        allowed = mask & (height >= level)
+        for _ in range(60):
+            grown = cv2.dilate(labels, _CROSS)
+            new = allowed & (labels == 0) & (grown > 0)
+            if not new.any():
+                break
+            labels[new] = grown[new]
+    return labels.astype(np.int32)
+
+
+def _distance(mask: np.ndarray) -> np.ndarray:
+    dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5)
+    return cv2.GaussianBlur(dist, (0, 0), 1)
+
+
+def _peaks(dist: np.ndarray, radius: float, params: FieldParams) -> np.ndarray:
+    """Local maxima deep enough to be a cell centre and far enough from a stronger one."""
+    top = cv2.dilate(dist, disk(params.window * radius))
+    return (dist >= top - 1e-3) & (dist > params.peak * radius)
+
+
+def _clumps(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
+    """Per label: True when the region looks like several cells (huge, or big and concave)."""
+    result = np.zeros(int(labels.max()) + 1, bool)
+    for index, box in enumerate(ndi.find_objects(labels), 1):
+        if box is None:
+            continue
+        region = labels[box] == index
+        area = int(region.sum())
+        result[index] = area > params.huge_area * cell_area or (
+            area > params.clump_area * cell_area and solidity(region) < params.convex)
+    return result
+
+
+def _markers_per_region(labels: np.ndarray, peaks: np.ndarray) -> np.ndarray:
+    """How many separate marker blobs of ``peaks`` fall in each region of ``labels``."""
+    blobs, count = ndi.label(peaks)
+    if count == 0:
+        return np.zeros(int(labels.max()) + 1, int)
+    region_of_blob = ndi.maximum(labels, blobs, np.arange(1, count + 1)).astype(int)
+    return np.bincount(region_of_blob, minlength=int(labels.max()) + 1)
+
+
+def solidity(region: np.ndarray) -> float:
+    """Area over convex-hull area of a binary region: 1 for a disc, lower for a clump."""
+    contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.contourArea(cv2.convexHull(max(contours, key=cv2.contourArea)))
+    return float(region.sum()) / max(hull, 1.0)
+
+
+
+def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
+    """Merge neighbouring regions whose union looks like one cell (small and convex).
+
+    Undoes the splitting of one cell into two pieces (pallor or parasite lines taken for
+    membranes); two real cells side by side make a union that is too big or pinched at the neck.
+    """
+    windows = ndi.find_objects(labels)
+    candidates = []
+    for a, b in _neighbours(labels):
+        window = _union_window(windows[a - 1], windows[b - 1])
+        union = np.isin(labels[window], (a, b))
+        if union.sum() <= params.merge_area * cell_area:
+            score = solidity(union)
+            if score >= params.merge_solidity:
+                candidates.append((score, a, b))
+    merged = labels.copy()
+    used: set[int] = set()
+    for _, a, b in sorted(candidates, reverse=True):
+        if a not in used and b not in used:
+            merged[labels == b] = a
+            used.update((a, b))
+    return merged
+
+
+def _union_window(first: tuple[slice, slice], second: tuple[slice, slice]) -> tuple[slice, ...]:
+    return tuple(slice(min(p.start, q.start), max(p.stop, q.stop))
+                 for p, q in zip(first, second, strict=True))
+
+
+def _neighbours(labels: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of labels that touch (8-connected)."""
+    grown = cv2.dilate(labels.astype(np.float32), _CROSS).astype(np.int32)
+    touch = (grown != labels) & (labels > 0)
+    return {(int(a), int(b)) for a, b in zip(labels[touch], grown[touch], strict=True)}

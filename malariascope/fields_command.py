@@ -1,0 +1,89 @@
+"""``malariascope evaluate-fields DIR --annotations FILE [--json OUT]``.
+
+Runs the whole-field pipeline (find cells, screen each, parasitemia) on every annotated field
+in DIR and scores it against the readers' boxes: cell-finding recall and precision, parasitemia
+error, and screening of the annotated cells. A thin layer over ``core.fields.scoring``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_SOME_FAILED = 0, 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``evaluate-fields``."""
+    parser.add_argument("folder", type=Path, metavar="DIR", help="folder of field images")
+    parser.add_argument("--annotations", required=True, type=Path, metavar="FILE",
+                        help="annotation JSON (IML-Malaria layout)")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
+    parser.add_argument("--model", type=Path, help="model card or file (default: bundled)")
+    parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
+    parser.add_argument("--threshold", type=float, help="call threshold (default: model card)")
+    parser.add_argument("--cell-radius", type=float, metavar="PX",
+                        help="typical cell radius in pixels (default: estimated per field)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the figures; exit 0, or 1 when some fields were absent or unreadable."""
+    from tqdm import tqdm
+
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.fields import FieldParams
+    from malariascope.core.fields.annotations import load_annotations
+    from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
+
+    annotations = load_annotations(args.annotations)
+    items, absent = annotated_images(args.folder, annotations)
+    classifier = Classifier.open(args.model, args.backend)
+    rule = classifier.rule if args.threshold is None else classifier.rule.with_threshold(
+        args.threshold)
+    params = FieldParams(cell_radius=args.cell_radius)
+    bar = tqdm(total=len(items), unit="field", disable=not sys.stderr.isatty(), file=sys.stderr)
+    scores = []
+    for score in score_fields(items, classifier, params, rule):
+        scores.append(score)
+        bar.update()
+    bar.close()
+    summary = summarize(scores, rule.threshold)
+    summary.update(model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
+                   absent=absent)
+    print(format_summary(summary))
+    _report_problems(absent, summary["unreadable"])
+    if args.json:
+        from malariascope.core.report import write_json
+
+        write_json(args.json, summary)
+    return EXIT_SOME_FAILED if absent or summary["unreadable"] else EXIT_OK
+
+
+def format_summary(summary: dict) -> str:
+    """A few readable lines for the terminal."""
+    def number(key: str) -> str:
+        value = summary[key]
+        return "n/a" if value is None else f"{value:.4f}"
+
+    return "\n".join([
+        f"model              {summary['model']}",
+        f"fields             {summary['fields']}  ({summary['seconds_per_field']:.2f} s each)",
+        f"cell finding       recall {number('recall')}  precision {number('precision')}"
+        f"  (IoU >= {summary['min_iou']}; {summary['cells_found']} found,"
+        f" {summary['cells_annotated_scored']} annotated)",
+        f"                   recall of parasitized cells {number('recall_parasitized')}",
+        f"parasitemia        mean absolute error {summary['parasitemia_mae']:.2f} points",
+        f"screening          {summary['cells']} annotated cells"
+        f" ({summary['cells_parasitized']} parasitized): balanced accuracy"
+        f" {number('balanced_accuracy')}",
+        f"                   sensitivity {number('sensitivity')}  specificity"
+        f" {number('specificity')}  AUC {number('auc')}  (threshold {summary['threshold']:.4f})",
+    ])
+
+
+def _report_problems(absent: list[str], unreadable: list[dict]) -> None:
+    for name in absent:
+        print(f"{name}: annotated but not in the folder", file=sys.stderr)
+    for item in unreadable:
+        print(f"{item['image']}: {item['error']}", file=sys.stderr)

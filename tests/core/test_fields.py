@@ -1,0 +1,257 @@
+"""Whole-field cell finding, masked crops, and the evaluate-fields scoring.
+
+Generated fields have known answers (drawn discs on a pale background); one real IML-Malaria
+field from ../shared/data checks the count on real smears, skipped when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from malariascope import fields_command
+from malariascope.core.classifier import Classifier
+from malariascope.core.fields import FieldParams, crop_box, find_cells, is_field, segment_field
+from malariascope.core.fields.annotations import (
+    AnnotatedCell,
+    AnnotationError,
+    load_annotations,
+)
+from malariascope.core.fields.scoring import (
+    box_iou,
+    cut_by_border,
+    match_boxes,
+    score_field,
+    summarize,
+)
+from malariascope.core.imageio import read_image
+from tests.conftest import SHARED_DATA
+
+FIELDS = SHARED_DATA / "fields"
+ANNOTATIONS = FIELDS / "annotations.json"
+GLASS = (205, 228, 208)
+CELL = (160, 146, 166)
+RADIUS = 30
+
+
+def draw_cell(image: np.ndarray, centre: tuple[int, int], radius: int, dots: int = 0,
+              rng: np.random.Generator | None = None) -> None:
+    """A grey-violet cell with a darker rim, a pale centre and optional dark parasite dots."""
+    cv2.circle(image, centre, radius, tuple(c - 25 for c in CELL), -1, cv2.LINE_AA)
+    cv2.circle(image, centre, radius - 4, CELL, -1, cv2.LINE_AA)
+    cv2.circle(image, centre, radius // 3, (185, 176, 188), -1, cv2.LINE_AA)
+    rng = rng or np.random.default_rng(0)
+    for _ in range(dots):
+        offset = rng.integers(-radius // 2, radius // 2, 2)
+        cv2.circle(image, (centre[0] + int(offset[0]), centre[1] + int(offset[1])), 4,
+                   (95, 40, 125), -1, cv2.LINE_AA)
+
+
+def make_field(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """An 800x600 field: 32 lone cells (some infected), 3 touching pairs, 3 cells cut by the
+    border, 6 specks of debris. Returns the image and the boxes of the 38 whole cells."""
+    rng = np.random.default_rng(seed)
+    image = np.full((600, 800, 3), GLASS, np.uint8)
+    slots = [(x, y) for y in range(80, 500, 100) for x in range(80, 720, 100)]
+    pair_slots = {5, 17, 30}
+    boxes = []
+    for i, (x, y) in enumerate(slots):
+        r = RADIUS + int(rng.integers(-2, 3))
+        x, y = x + int(rng.integers(-4, 5)), y + int(rng.integers(-4, 5))
+        centres = [(x - 26, y), (x + 26, y)] if i in pair_slots else [(x, y)]
+        for cx, cy in centres:
+            draw_cell(image, (cx, cy), r, dots=int(i % 4 == 1) * 3, rng=rng)
+            boxes.append((cx - r, cy - r, 2 * r + 1, 2 * r + 1))
+    for centre in [(-6, 330), (806, 230), (400, 606)]:
+        draw_cell(image, centre, RADIUS)
+    for x, y in [(130, 130), (330, 230), (530, 330), (230, 430), (630, 130), (740, 540)]:
+        cv2.circle(image, (x, y), 4, (120, 70, 130), -1)
+    noise = rng.normal(0, 2.0, image.shape)
+    image = np.clip(cv2.GaussianBlur(image, (0, 0), 1.2) + noise, 0, 255).astype(np.uint8)
+    return image, boxes
+
+
+@pytest.fixture(scope="module")
+def field() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    return make_field()
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+@pytest.fixture(scope="module")
+def real_fields() -> Path:
+    if not ANNOTATIONS.is_file():
+        pytest.skip(f"real fields not found at {FIELDS} (../shared/data beside the project)")
+    return FIELDS
+
+
+def test_is_field_by_size():
+    assert is_field((960, 1280, 3))
+    assert is_field((300, 500))
+    assert not is_field((130, 130, 3))
+    assert not is_field((390, 390, 3))
+    assert not is_field((600, 600, 3), cell_px=250)
+
+
+def test_counts_whole_cells_splits_pairs_drops_border_and_debris(field):
+    image, boxes = field
+    cells = find_cells(image)
+    assert len(cells) == len(boxes) == 38
+    pairs = match_boxes([c.box for c in cells], boxes, min_iou=0.7)
+    assert len(pairs) == 38, "every drawn cell is found with a tight box"
+
+
+def test_crops_are_the_cell_masked_on_black(field):
+    image, _ = field
+    for cell in find_cells(image):
+        h, w = cell.crop.shape[:2]
+        assert cell.crop.dtype == np.uint8 and (h, w) == cell.box[3:1:-1] == cell.mask.shape
+        assert not cell.crop[~cell.mask].any(), "outside the cell is pure black"
+        assert cell.crop[cell.mask].min(axis=1).mean() > 60, "inside is the stained cell"
+        for corner in (cell.crop[0, 0], cell.crop[0, -1], cell.crop[-1, 0], cell.crop[-1, -1]):
+            assert not corner.any()
+        assert 0.6 < cell.mask.mean() < 0.85  # a disc fills pi/4 of its box
+
+
+def test_parasite_dots_neither_split_nor_drop_a_cell():
+    image = np.full((500, 700, 3), GLASS, np.uint8)
+    for i, x in enumerate(range(90, 700, 130)):
+        for j, y in enumerate(range(80, 430, 115)):
+            draw_cell(image, (x, y), RADIUS, dots=4 * ((i + j) % 2), rng=np.random.default_rng(i))
+    image = cv2.GaussianBlur(image, (0, 0), 1.2)
+    assert len(find_cells(image)) == 5 * 4
+
+
+def test_empty_glass_has_no_cells():
+    assert find_cells(np.full((480, 640, 3), GLASS, np.uint8)) == []
+
+
+def test_cell_radius_can_be_given(field):
+    image, _ = field
+    seg = segment_field(image, FieldParams(cell_radius=27.0))
+    assert seg.radius == 27.0
+    assert len(find_cells(image, FieldParams(cell_radius=27.0), seg)) == 38
+
+
+def test_non_rgb_input_is_refused():
+    with pytest.raises(ValueError, match="uint8 RGB"):
+        find_cells(np.zeros((480, 640), np.uint8))
+
+
+def test_crop_box_masks_an_annotated_box_and_clips_to_the_image(field):
+    image, boxes = field
+    x, y, w, h = boxes[0]
+    loose = (x - 6, y - 6, w + 12, h + 12)  # readers draw boxes loosely
+    crop = crop_box(image, loose)
+    assert crop.shape[:2] == (h + 12, w + 12)
+    assert not crop[:4, :4].any() and not crop[-4:, -4:].any()
+    centre = crop[crop.shape[0] // 2 - 10:crop.shape[0] // 2 + 10, 5:-5]
+    assert (centre.max(axis=2) > 0).mean() > 0.95
+    assert crop_box(image, (-20, -20, 60, 60)).shape[:2] == (40, 40)
+    with pytest.raises(ValueError, match="outside"):
+        crop_box(image, (900, 700, 50, 50))
+
+
+def test_box_matching_is_one_to_one_at_iou_half():
+    truth = [(0, 0, 10, 10), (100, 100, 10, 10)]
+    found = [(1, 1, 10, 10), (0, 0, 11, 11), (200, 200, 5, 5)]
+    assert box_iou(found, truth).shape == (3, 2)
+    assert match_boxes(found, truth) == [(1, 0)]  # the better of two, never both
+    assert match_boxes([], truth) == []
+    assert cut_by_border((0, 50, 10, 10), (100, 100), 2)
+    assert not cut_by_border((3, 3, 94, 94), (100, 100), 2)
+
+
+def test_difficult_and_border_boxes_count_neither_way(field, classifier):
+    image, boxes = field
+    cells = [AnnotatedCell(b, "red blood cell") for b in boxes[2:]]  # 2 cells unannotated
+    cells[0] = AnnotatedCell(boxes[2], "difficult")  # found, but neither hit nor false
+    cells[1] = AnnotatedCell(boxes[3], "ring")
+    cells.append(AnnotatedCell((400, 400, 3, 20), "red blood cell"))  # no cell so thin: a miss
+    cells.append(AnnotatedCell((-30, 300, 50, 60), "red blood cell"))  # cut by the border
+    cells.append(AnnotatedCell((600, 500, 60, 60), "difficult"))  # missed difficult: no miss
+    score = score_field("generated", image, cells, classifier, FieldParams(), classifier.rule)
+    assert score.found == 38
+    assert (score.matched, score.missed, score.false) == (35, 1, 2)
+    assert score.annotated == 36
+    assert score.annotated_parasitemia == pytest.approx(100 / 36)
+    assert score.labels.tolist() == [1] + [0] * 36  # difficult ones are not screened
+    assert score.probabilities.shape == (37,)
+    summary = summarize([score], classifier.rule.threshold)
+    assert summary["recall"] == pytest.approx(35 / 36)
+    assert summary["precision"] == pytest.approx(35 / 37)
+    assert summary["recall_parasitized"] == 1.0
+
+
+def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
+    image, boxes = field
+    cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
+    summary = summarize([score_field("g", image, cells, classifier, FieldParams(),
+                                     classifier.rule)], 0.5)
+    assert summary["auc"] is None
+    json.dumps(summary, allow_nan=False)
+
+
+def test_bad_annotations_say_where(tmp_path):
+    path = tmp_path / "a.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AnnotationError, match="not valid JSON"):
+        load_annotations(path)
+    entry = {"image_name": "f.jpg", "objects": [
+        {"type": "red blood cell", "bbox": {"x": "1", "y": "2", "w": "30", "h": "40"}},
+        {"type": "platelet", "bbox": {"x": "1", "y": "2", "w": "3", "h": "4"}}]}
+    path.write_text(json.dumps([entry]), encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"f\.jpg.*object 1.*platelet"):
+        load_annotations(path)
+    entry["objects"].pop()
+    path.write_text(json.dumps([entry]), encoding="utf-8")
+    assert load_annotations(path) == {"f.jpg": [AnnotatedCell((1, 2, 30, 40), "red blood cell")]}
+    with pytest.raises(AnnotationError, match="cannot read"):
+        load_annotations(tmp_path / "missing.json")
+
+
+#: A sparse field whose readers boxed every whole cell (checked by eye).
+REAL_FIELD = "PA171693.JPG"
+
+
+def test_real_field_count_within_five_percent(real_fields):
+    """Found cells vs annotated cells not cut by the border (every type, difficult included),
+    a box being cut when it reaches within ``margin_px`` of the edge, as for found cells."""
+    image = read_image(real_fields / REAL_FIELD)
+    annotated = load_annotations(real_fields / "annotations.json")[REAL_FIELD]
+    margin = FieldParams().margin_px
+    whole = [c for c in annotated if not cut_by_border(c.box, image.shape, margin)]
+    found = find_cells(image)
+    assert math.isclose(len(found), len(whole), rel_tol=0.05), (len(found), len(whole))
+    assert len(match_boxes([c.box for c in found], [c.box for c in whole])) >= 0.95 * len(whole)
+
+
+def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
+    entries = json.loads((real_fields / "annotations.json").read_text(encoding="utf-8"))
+    chosen = [e for e in entries if e["image_name"] in {REAL_FIELD, "PA171809.JPG"}]
+    chosen.append({"image_name": "absent.jpg", "objects": []})
+    annotations = tmp_path / "two.json"
+    annotations.write_text(json.dumps(chosen), encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    fields_command.add_arguments(parser)
+    out = tmp_path / "figures.json"
+    args = parser.parse_args([str(real_fields), "--annotations", str(annotations),
+                              "--json", str(out)])
+    assert fields_command.run(args) == fields_command.EXIT_SOME_FAILED  # absent.jpg
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
+                "parasitemia_mae", "fields", "cells"):
+        assert key in figures
+    assert figures["fields"] == 2 and figures["absent"] == ["absent.jpg"]
+    assert figures["cells"] == sum(len(e["objects"]) for e in chosen)
+    assert 0.9 <= figures["recall"] <= 1.0
+    assert "absent.jpg" in capsys.readouterr().err
