@@ -33,9 +33,6 @@ class Event:
     def connect(self, callback: Callable[..., object]) -> None:
         self._callbacks.append(callback)
 
-    def disconnect(self, callback: Callable[..., object]) -> None:
-        self._callbacks.remove(callback)
-
     def emit(self, *args: object) -> None:
         for callback in list(self._callbacks):
             callback(*args)

@@ -169,10 +169,6 @@ class ResultsFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)  # relabelled or reviewed rows move and re-filter
 
-    @property
-    def filter(self) -> Filter:
-        return self._filter
-
     def set_filter(self, mode: Filter) -> None:
         if mode == self._filter:
             return

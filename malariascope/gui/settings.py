@@ -39,10 +39,6 @@ def add_recent_folder(folder: Path) -> list[Path]:
     return folders[:MAX_RECENT]
 
 
-def clear_recent_folders() -> None:
-    app_settings().remove("recent_folders")
-
-
 def restore_window(window: MainWindow) -> None:
     """Size, layout, overlay choice and operator of the last session (defaults the first time)."""
     store = app_settings()
