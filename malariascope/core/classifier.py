@@ -6,14 +6,14 @@ caller labels cells the same way; the backend only does the arithmetic.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from malariascope.core.backends import Backend, open_backend
 from malariascope.core.modelcard import ModelCard, load_card
-
-PARASITIZED, UNINFECTED = "parasitized", "uninfected"
+from malariascope.core.tally import PARASITIZED, UNINFECTED
 
 
 def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -21,6 +21,29 @@ def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
     # exp(-log(1 + exp(-x))) is the logistic without overflow; plain numpy keeps SciPy (about
     # 30 MB) out of the app bundle
     return np.exp(-np.logaddexp(0.0, -np.asarray(logits, dtype=np.float64) / temperature))
+
+
+#: Calls within this many log-odds of the threshold are uncertain (odds within a factor of e).
+#: Log-odds, not probability: the threshold sits near 0 or 1 and a band in probability would be
+#: lopsided, e.g. 0.18 +- 0.25 flags every cell below 0.43.
+UNCERTAIN_LOG_ODDS = 1.0
+_EPS = 1e-9
+
+
+def log_odds(probability: float) -> float:
+    p = min(1.0 - _EPS, max(_EPS, probability))
+    return math.log(p / (1.0 - p))
+
+
+def from_log_odds(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def uncertain_band(threshold: float, low_margin: float = UNCERTAIN_LOG_ODDS,
+                   high_margin: float = UNCERTAIN_LOG_ODDS) -> tuple[float, float]:
+    """The probabilities within the given log-odds below and above ``threshold``."""
+    centre = log_odds(threshold)
+    return from_log_odds(centre - low_margin), from_log_odds(centre + high_margin)
 
 
 @dataclass(frozen=True)
@@ -37,10 +60,10 @@ class CallRule:
         return self.band[0] <= probability < self.band[1]
 
     def with_threshold(self, threshold: float) -> CallRule:
-        """The same rule moved to ``threshold``; the band keeps its width, clipped to [0, 1]."""
-        shift = threshold - self.threshold
-        low, high = (min(1.0, max(0.0, edge + shift)) for edge in self.band)
-        return CallRule(threshold, (low, high))
+        """The same rule moved to ``threshold``; the band keeps its width in log-odds."""
+        centre = log_odds(self.threshold)
+        low_margin, high_margin = centre - log_odds(self.band[0]), log_odds(self.band[1]) - centre
+        return CallRule(threshold, uncertain_band(threshold, low_margin, high_margin))
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,13 @@ import numpy as np
 
 from malariascope import __version__
 from malariascope.core.atomic import atomic_path, write_bytes_atomic
+from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.modelcard import CARD_NAME, card_markdown, sha256_of
 from malariascope.core.preprocess import PREPROCESSING
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
 
 MODEL_NAME = "malariascope-cnn"
-#: Calls whose probability lies within this distance of the threshold are flagged uncertain.
-UNCERTAIN_MARGIN = 0.25
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:
@@ -50,10 +49,7 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: 
         "preprocessing": PREPROCESSING,
         "class_names": list(CLASS_NAMES),
         "positive_class": CLASS_NAMES[1],
-        "uncertain_band": [
-            max(0.0, threshold - UNCERTAIN_MARGIN),
-            min(1.0, threshold + UNCERTAIN_MARGIN),
-        ],
+        "uncertain_band": list(uncertain_band(threshold)),
         "parameters": int(model.count_params()),
         "last_conv_layer": LAST_CONV,
         "head": {"weights": weights, "bias": bias},

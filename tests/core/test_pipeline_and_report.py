@@ -117,8 +117,22 @@ def test_failed_write_keeps_old_report_whole(classifier, tmp_path, monkeypatch):
 def test_threshold_moves_calls_and_band(classifier):
     rule = classifier.rule.with_threshold(0.9)
     assert rule.call(0.85) == "uninfected" and rule.call(0.95) == "parasitized"
-    width = classifier.rule.band[1] - classifier.rule.band[0]
-    assert rule.band[0] == pytest.approx(
-        max(0.0, 0.9 - (classifier.rule.threshold - classifier.rule.band[0]))
-    )
-    assert rule.band[1] <= 1.0 and rule.band[1] - rule.band[0] <= width + 1e-9
+    low, high = rule.band
+    assert 0.0 < low < 0.9 < high < 1.0
+    # the band keeps its width in log-odds: odds within the same factor of the threshold's
+    old_low, old_high = classifier.rule.band
+    t = classifier.rule.threshold
+    assert odds(0.9) / odds(low) == pytest.approx(odds(t) / odds(old_low))
+    assert odds(high) / odds(0.9) == pytest.approx(odds(old_high) / odds(t))
+    assert rule.uncertain(0.9) and not rule.uncertain(0.001) and not rule.uncertain(0.9999)
+
+
+def test_bundled_band_flags_only_calls_near_the_threshold(classifier):
+    low, high = classifier.rule.band
+    t = classifier.rule.threshold
+    assert 0.0 < low < t < high < 1.0
+    assert odds(t) / odds(low) == pytest.approx(odds(high) / odds(t))
+
+
+def odds(p: float) -> float:
+    return p / (1.0 - p)
