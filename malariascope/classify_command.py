@@ -1,15 +1,18 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(tqdm), one line per problem on stderr, and on Ctrl-C the rows done so far are still written.
+(tqdm, counting files), one line per problem on stderr, and on Ctrl-C the rows done so far are
+still written. Whole fields give one row per cell found (``--mode`` decides what is a field).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from malariascope.core.atomic import write_bytes_atomic
@@ -18,8 +21,9 @@ from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ImageReadError
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
-from malariascope.core.pipeline import ScreeningResult, screen
+from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen
 from malariascope.core.report import BatchInfo, ReportWriter, report_row
+from malariascope.core.tally import Tally
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 
@@ -38,40 +42,45 @@ def run(args: argparse.Namespace) -> int:
     if args.gradcam:
         args.gradcam.mkdir(parents=True, exist_ok=True)
     found = Discovery(args.paths, recursive=not args.no_recursive)
+    overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     with ReportWriter(args.csv, info, overwrite=args.overwrite) as writer:
-        interrupted = _screen_into(writer, found, classifier, rule, args.gradcam)
+        interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
+                                   overlays)
     for path in found.missing:
         _problem(f"{path}: no such file or folder")
-    summary = writer.summary
-    print(
-        f"{summary.images} images: {summary.calls[PARASITIZED]} parasitized, "
-        f"{summary.images - summary.errors - summary.calls[PARASITIZED]} uninfected, "
-        f"{summary.errors} errors, {len(found.skipped)} non-image files skipped"
-        f"{' (interrupted)' if interrupted else ''}; report {writer.path}",
-        file=sys.stderr,
-    )
-    if summary.images == summary.errors:
+    counts = writer.tally.batch
+    _problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
+    if counts.classified == 0:
         return EXIT_NOTHING_READ
-    return EXIT_SOME_FAILED if summary.errors or interrupted else EXIT_OK
+    return EXIT_SOME_FAILED if counts.errors or interrupted else EXIT_OK
+
+
+def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:
+    """One line of totals for stderr."""
+    counts = tally.batch
+    fields = f" ({len(tally.fields)} whole fields)" if tally.fields else ""
+    return (f"{tally.images} images{fields}: {counts.classified} cells classified, "
+            f"{counts.parasitized} parasitized ({counts.percent_parasitized:.2f} %), "
+            f"{counts.uninfected} uninfected, {counts.errors} errors, "
+            f"{skipped} non-image files skipped{' (interrupted)' if interrupted else ''}")
 
 
 def _screen_into(
     writer: ReportWriter,
-    found: Discovery,
-    classifier: Classifier,
+    results: Iterator[ScreeningResult],
     rule: CallRule,
-    gradcam_dir: Path | None,
+    overlays: Overlays | None,
 ) -> bool:
     """Feed results to the report; returns True when stopped by Ctrl-C (rows kept)."""
     bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
-        for result in screen(found, classifier):
+        for result in results:
             writer.add(report_row(result, rule, writer.info))
-            bar.update()
+            bar.update(int(result.starts_file))
             if not result.ok:
                 bar.write(f"{result.path}: {result.error}", file=sys.stderr)
-            elif gradcam_dir:
-                _write_overlay(result, rule, gradcam_dir)
+            elif overlays:
+                overlays.write(result)
     except KeyboardInterrupt:
         return True
     finally:
@@ -79,17 +88,34 @@ def _screen_into(
     return False
 
 
-def _write_overlay(result: ScreeningResult, rule: CallRule, folder: Path) -> None:
-    """One Grad-CAM overlay PNG named after the image and its hash (names may repeat)."""
-    try:
-        image = read_image(result.path)
-    except ImageReadError as exc:  # changed since it was screened
-        _problem(f"{result.path}: no Grad-CAM: {exc}")
-        return
-    positive = rule.call(result.probability) == PARASITIZED
-    heat = heatmap(result.class_map, image.shape, positive=positive)
-    target = folder / f"{result.path.stem}_{result.sha256[:8]}_gradcam.png"
-    write_bytes_atomic(target, encode_png(overlay(image, heat)))
+class Overlays:
+    """Writes one Grad-CAM overlay PNG per cell, named after the image, its hash and the cell's
+    number in a field (names may repeat); a field is read once for all its cells."""
+
+    def __init__(self, folder: Path, rule: CallRule) -> None:
+        self.folder, self.rule = folder, rule
+        self._path: Path | None = None
+        self._image: np.ndarray | None = None
+
+    def write(self, result: ScreeningResult) -> None:
+        image = self._read(result.path)
+        if image is None:
+            return
+        cell = cell_pixels(result, image)
+        positive = self.rule.call(result.probability) == PARASITIZED
+        heat = heatmap(result.class_map, cell.shape, positive=positive)
+        number = f"_cell{result.cell_index}" if result.cell_index else ""
+        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
+        write_bytes_atomic(target, encode_png(overlay(cell, heat)))
+
+    def _read(self, path: Path) -> np.ndarray | None:
+        if path != self._path:
+            self._path, self._image = path, None
+            try:
+                self._image = read_image(path)
+            except ImageReadError as exc:  # changed since it was screened
+                _problem(f"{path}: no Grad-CAM: {exc}")
+        return self._image
 
 
 def _problem(line: str) -> None:

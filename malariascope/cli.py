@@ -14,6 +14,7 @@ from pathlib import Path
 from malariascope import __version__
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+MODES = ("auto", "cell", "field")  # core.pipeline.MODES, spelt out: --help stays instant
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +68,11 @@ def _add_classify_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold", type=_probability, help="call threshold (default: model card)"
     )
     parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
+    parser.add_argument(
+        "--mode", choices=MODES, default="auto",
+        help="auto: images much larger than a cell are whole fields, each cell found gets a "
+        "row; cell: every image is one cell; field: every image is a whole field",
+    )
     parser.add_argument("--sample-id", default="")
     parser.add_argument("--operator", default="")
     parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")

@@ -80,3 +80,20 @@ def write_broken_files(folder: Path) -> dict[str, str]:
         "text.png": "not a readable",
         "huge.png": "too large",
     }
+
+
+def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, int, int]]]:
+    """A generated 800x600 whole field (``tests.core.test_fields.make_field``: 38 whole cells,
+    some with parasite dots, touching pairs, border-cut cells, debris) written losslessly;
+    returns the path and the boxes of the whole cells."""
+    from tests.core.test_fields import make_field
+
+    image, boxes = make_field(seed)
+    return write_rgb(path, image), boxes
+
+
+def write_glass(path: Path) -> Path:
+    """An 800x600 field of empty glass: no cell to find."""
+    from tests.core.test_fields import GLASS
+
+    return write_rgb(path, np.full((600, 800, 3), GLASS, np.uint8))

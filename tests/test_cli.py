@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.images import make_cell_folder, write_broken_files
+from tests.images import make_cell_folder, write_broken_files, write_field
+from tests.reports import read_summary
 
 
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
@@ -124,3 +125,51 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
     rows = read_rows(out)
     assert 0 < len(rows) < 3000
     assert {r["status"] for r in rows} == {"ok"}
+
+
+def test_classify_a_field_gives_one_row_per_cell_and_its_parasitemia(tmp_path):
+    from malariascope.core.fields import find_cells
+    from malariascope.core.imageio import read_image
+
+    folder = tmp_path / "smear"
+    make_cell_folder(folder / "cells", 2)
+    field, _ = write_field(folder / "field.png")
+    (folder / "broken.png").write_bytes(b"")
+    out = tmp_path / "report.csv"
+    result = run_cli("classify", folder, "--csv", out, "--gradcam", tmp_path / "cam")
+    assert result.returncode == 1, result.stderr  # the broken file
+    assert "1 whole fields" in result.stderr and "broken.png" in result.stderr
+    rows = read_rows(out)
+    cells = [r for r in rows if r["image_path"] == str(field)]
+    assert len(cells) == len(find_cells(read_image(field))) == 38
+    assert [int(r["cell_index"]) for r in cells] == list(range(1, 39))
+    for row in cells:
+        x, y, w, h = (int(row[c]) for c in ("cell_x", "cell_y", "cell_w", "cell_h"))
+        assert row["status"] == "ok" and 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
+    singles = [r for r in rows if r["image_path"] != str(field)]
+    assert len(singles) == 3
+    assert all(r[c] == "" for r in singles for c in ("cell_index", "cell_x", "cell_h"))
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    parasitized = sum(r["final_call"] == "parasitized" for r in cells)
+    assert list(fields) == [str(field)] and fields[str(field)]["cells"] == "38"
+    assert float(fields[str(field)]["percent_parasitized"]) == round(100 * parasitized / 38, 2)
+    ok = [r for r in rows if r["status"] == "ok"]
+    assert batch["classified"] == str(len(ok)) == "40" and batch["images"] == "4"
+    everyone = sum(r["final_call"] == "parasitized" for r in ok)
+    assert float(batch["percent_parasitized"]) == round(100 * everyone / 40, 2)
+    overlays = sorted(p.name for p in (tmp_path / "cam").glob("*_gradcam.png"))
+    assert len(overlays) == 40 and sum("_cell" in name for name in overlays) == 38
+
+
+def test_classify_mode_cell_screens_a_field_as_one_image(tmp_path):
+    from malariascope import cli
+    from malariascope.core.pipeline import MODES
+
+    assert cli.MODES == MODES
+    field, _ = write_field(tmp_path / "field.png")
+    out = tmp_path / "report.csv"
+    result = run_cli("classify", field, "--csv", out, "--mode", "cell")
+    assert result.returncode == 0, result.stderr
+    (row,) = read_rows(out)
+    assert row["status"] == "ok" and row["cell_index"] == row["cell_w"] == ""
+    assert run_cli("classify", field, "--csv", out, "--mode", "fields").returncode == 2

@@ -1,8 +1,15 @@
-"""One screening pipeline: paths in, one :class:`ScreeningResult` per image out, streaming.
+"""One screening pipeline: paths in, one :class:`ScreeningResult` per cell out, streaming.
+
+An image of one cell gives one result. A whole microscope field (see
+:func:`~malariascope.core.fields.looks_like_field`) is segmented and every cell found gives its
+own result, with its number and box in the field; a field without cells gives one result that
+says so, so nothing is dropped silently.
 
 The CLI and the GUI's worker both consume :func:`screen`, so their reports agree by
-construction. Images are read and preprocessed by a small thread pool (OpenCV releases the
-GIL) one batch ahead of inference, so memory stays bounded by a couple of batches.
+construction. Images are read, hashed, segmented and preprocessed by a small thread pool
+(OpenCV releases the GIL) ahead of inference: a batch of files ahead, or only a few once whole
+fields turn up. A loaded field keeps its cells' model inputs, not its pixels, so memory stays
+bounded.
 """
 
 from __future__ import annotations
@@ -10,25 +17,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from itertools import islice
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ImageReadError
+from malariascope.core.fields import Box, find_cells, looks_like_field
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.preprocess import to_model_input
 
 BATCH_SIZE = 64
+FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each holds all its cells' inputs
+Mode = Literal["auto", "cell", "field"]
+MODES: tuple[Mode, ...] = ("auto", "cell", "field")
+NO_CELLS = "no cells found in this whole field"
 
 
 @dataclass
 class ScreeningResult:
-    """What the screen found for one image: a probability, or an error with its reason."""
+    """What the screen found for one cell (an image, or a cell found in a whole field): a
+    probability, or an error with its reason."""
 
     path: Path
     sha256: str = ""
@@ -37,10 +51,29 @@ class ScreeningResult:
     image_shape: tuple[int, int] = (0, 0)
     error: str = ""
     processed_at: str = ""
+    whole_field: bool = False  # the image was screened as a whole field
+    cell_index: int | None = None  # the cell's number in its field, from 1 in reading order
+    box: Box | None = None  # the cell's (x, y, width, height) in the field, in pixels
 
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def starts_file(self) -> bool:
+        """True for the first result of an image file (progress counts files, not cells)."""
+        return self.cell_index in (None, 1)
+
+
+Loaded = tuple[ScreeningResult, np.ndarray | None]  # a result and its model input, if any
+
+
+def cell_pixels(result: ScreeningResult, image: np.ndarray) -> np.ndarray:
+    """What ``result`` is about within its file's ``image``: all of it, or the cell's box."""
+    if result.box is None:
+        return image
+    x, y, w, h = result.box
+    return image[y:y + h, x:x + w]
 
 
 def utc_now() -> str:
@@ -49,39 +82,81 @@ def utc_now() -> str:
 
 
 def screen(
-    paths: Iterable[str | os.PathLike[str]], classifier: Classifier, batch_size: int = BATCH_SIZE
+    paths: Iterable[str | os.PathLike[str]],
+    classifier: Classifier,
+    batch_size: int = BATCH_SIZE,
+    mode: Mode = "auto",
 ) -> Iterator[ScreeningResult]:
-    """Yield one result per path, in order; bad files become error results, never exceptions."""
-    size = classifier.input_size
+    """Yield the results of every path in order; bad files become error results, never
+    exceptions. ``mode`` treats each image as it looks (``auto``), as one ``cell``, or as a
+    whole ``field``.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    waiting: list[Loaded] = []
+    for loaded in _loads(paths, classifier.input_size, mode, batch_size):
+        waiting.extend(loaded)
+        while len(waiting) >= batch_size:
+            yield from _classify(waiting[:batch_size], classifier)
+            del waiting[:batch_size]
+    yield from _classify(waiting, classifier)
+
+
+def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[list[Loaded]]:
+    """Each file's results with their model inputs, in order, loaded ahead by two threads.
+
+    Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
+    are, since each field holds the inputs of all its cells.
+    """
+    ahead = FIELD_LOOKAHEAD if mode == "field" else batch_size
     iterator = iter(paths)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pending = _submit(pool, iterator, batch_size, size)
-        while pending:
-            loaded = [future.result() for future in pending]
-            pending = _submit(pool, iterator, batch_size, size)
-            yield from _classify(loaded, classifier)
+    pending: deque[Future[list[Loaded]]] = deque()
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        while True:
+            while len(pending) < ahead and (path := next(iterator, None)) is not None:
+                pending.append(pool.submit(_load, Path(path), size, mode))
+            if not pending:
+                return
+            loaded = pending.popleft().result()
+            if loaded[0][0].whole_field:
+                ahead = FIELD_LOOKAHEAD
+            yield loaded
+    finally:  # stopped early (cancel): files not started yet are not read at all
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _submit(pool: ThreadPoolExecutor, paths: Iterator, count: int, size: int) -> list:
-    return [pool.submit(_load, Path(path), size) for path in islice(paths, count)]
-
-
-def _load(path: Path, size: int) -> tuple[ScreeningResult, np.ndarray | None]:
-    """Read, hash and preprocess one file; a bad file gives an error result and no cell."""
+def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
+    """Read, hash and preprocess one file; a bad file gives one error result and no input."""
     result = ScreeningResult(path)
     try:
         data = read_bytes(path)
         result.sha256 = hashlib.sha256(data).hexdigest()
         image = decode_image(data)
     except ImageReadError as exc:
-        result.error = str(exc)
-        result.processed_at = utc_now()
-        return result, None
+        return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
-    return result, to_model_input(image, size)
+    if mode == "field" or (mode == "auto" and looks_like_field(image)):
+        return _load_field(result, image, size)
+    return [(result, to_model_input(image, size))]
 
 
-def _classify(loaded: list, classifier: Classifier) -> Iterator[ScreeningResult]:
+def _load_field(result: ScreeningResult, image: np.ndarray, size: int) -> list[Loaded]:
+    """One result per cell found, sharing the file's hash; none found is one result saying so."""
+    result.whole_field = True
+    cells = find_cells(image)
+    if not cells:
+        return [_failed(result, NO_CELLS)]
+    return [(replace(result, cell_index=cell.index + 1, box=cell.box),
+             to_model_input(cell.crop, size)) for cell in cells]
+
+
+def _failed(result: ScreeningResult, reason: str) -> Loaded:
+    result.error, result.processed_at = reason, utc_now()
+    return result, None
+
+
+def _classify(loaded: list[Loaded], classifier: Classifier) -> Iterator[ScreeningResult]:
     """Score the good cells of a batch at once, then yield every result in input order."""
     good = [(result, cell) for result, cell in loaded if cell is not None]
     if good:

@@ -1,6 +1,8 @@
-"""CSV reports for the lab's records: one row per image plus a summary file beside it.
+"""CSV reports for the lab's records: one row per cell plus a summary file beside it.
 
-Columns are documented in :data:`COLUMNS` and never reordered (append only). Files are
+A cell is an image of one cell, or one cell found in a whole field (its number and box are in
+the ``cell_*`` columns). Columns are documented in :data:`COLUMNS` and never reordered
+(append only). The summary counts with :mod:`malariascope.core.tally`, as the app does. Files are
 UTF-8 with a BOM so Excel opens them right, streamed to a temporary file in the target folder
 and renamed into place at the end: the old report stays whole if anything fails, and an
 existing report is never replaced unless the caller says so.
@@ -12,14 +14,15 @@ import csv
 import io
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from malariascope.core.atomic import atomic_path, write_bytes_atomic
-from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule
+from malariascope.core.atomic import atomic_path, why, write_bytes_atomic
+from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.pipeline import ScreeningResult, utc_now
+from malariascope.core.tally import Counts, Tally, Verdict, review_of
 
 COLUMNS = (
     "image_path",
@@ -37,8 +40,16 @@ COLUMNS = (
     "model",
     "model_sha256",
     "processed_at",
+    "cell_index",
+    "cell_x",
+    "cell_y",
+    "cell_w",
+    "cell_h",
 )
+FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
+                 "percent_parasitized")
 ENCODING = "utf-8-sig"
+OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
 @dataclass(frozen=True)
@@ -52,13 +63,9 @@ class BatchInfo:
 
 
 def report_row(
-    result: ScreeningResult,
-    rule: CallRule,
-    info: BatchInfo,
-    review: str = "",
-    reviewed_call: str = "",
+    result: ScreeningResult, rule: CallRule, info: BatchInfo, reviewed_call: str = ""
 ) -> dict[str, str]:
-    """The CSV row of one result; ``review`` is e.g. ``confirmed`` or ``overridden``."""
+    """The CSV row of one result; ``reviewed_call`` is the technician's final call, if any."""
     row = dict.fromkeys(COLUMNS, "")
     row.update(
         image_path=str(result.path),
@@ -70,8 +77,10 @@ def report_row(
         processed_at=result.processed_at,
         threshold=f"{rule.threshold:.4f}",
     )
+    if result.box is not None:
+        row.update(zip(COLUMNS[-5:], map(str, (result.cell_index, *result.box)), strict=True))
     if not result.ok:
-        row.update(status="error", error=result.error)
+        row.update(status=NO_CELLS if result.whole_field else ERROR, error=result.error)
         return row
     p = result.probability
     call = rule.call(p)
@@ -79,11 +88,22 @@ def report_row(
         call=call,
         p_parasitized=f"{p:.6f}",
         uncertain=str(rule.uncertain(p)).lower(),
-        review=review,
+        review=review_of(call, reviewed_call),
         final_call=reviewed_call or call,
-        status="ok",
+        status=OK,
     )
     return row
+
+
+def verdict(row: dict[str, str]) -> Verdict:
+    """What :mod:`~malariascope.core.tally` counts of a report row."""
+    in_field = bool(row["cell_index"]) or row["status"] == NO_CELLS
+    return Verdict(
+        final_call=row["final_call"] if row["status"] == OK else "",
+        uncertain=row["uncertain"] == "true",
+        reviewed=bool(row["review"]),
+        field_path=row["image_path"] if in_field else "",
+    )
 
 
 def summary_path(report: Path) -> Path:
@@ -91,43 +111,37 @@ def summary_path(report: Path) -> Path:
     return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
-@dataclass
-class Summary:
-    """Counts of a report, kept as rows are added."""
+def summary_rows(tally: Tally, info: BatchInfo) -> list[tuple[str, ...]]:
+    """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
+    fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
+    """
+    counts = tally.batch
+    rows = [
+        ("key", "value"),
+        ("images", str(tally.images)),
+        ("fields", str(len(tally.fields))),
+        ("classified", str(counts.classified)),
+        ("parasitized", str(counts.parasitized)),
+        ("uninfected", str(counts.uninfected)),
+        ("uncertain", str(counts.uncertain)),
+        ("errors", str(counts.errors)),
+        ("reviewed", str(counts.reviewed)),
+        ("percent_parasitized", f"{counts.percent_parasitized:.2f}"),
+        ("sample_id", info.sample_id),
+        ("operator", info.operator),
+        ("model", info.model),
+        ("model_sha256", info.model_sha256),
+        ("created_at", utc_now()),
+    ]
+    if tally.fields:
+        rows += [(), FIELD_COLUMNS]
+        rows += [_field_row(path, c) for path, c in tally.fields.items()]
+    return rows
 
-    images: int = 0
-    errors: int = 0
-    uncertain: int = 0
-    reviewed: int = 0
-    calls: dict[str, int] = field(default_factory=lambda: {PARASITIZED: 0, UNINFECTED: 0})
 
-    def add(self, row: dict[str, str]) -> None:
-        self.images += 1
-        if row["status"] != "ok":
-            self.errors += 1
-            return
-        self.calls[row["final_call"]] += 1
-        self.uncertain += row["uncertain"] == "true"
-        self.reviewed += bool(row["review"])
-
-    def rows(self, info: BatchInfo) -> list[tuple[str, str]]:
-        classified = self.images - self.errors
-        percent = 100.0 * self.calls[PARASITIZED] / classified if classified else 0.0
-        return [
-            ("images", str(self.images)),
-            ("classified", str(classified)),
-            ("parasitized", str(self.calls[PARASITIZED])),
-            ("uninfected", str(self.calls[UNINFECTED])),
-            ("uncertain", str(self.uncertain)),
-            ("errors", str(self.errors)),
-            ("reviewed", str(self.reviewed)),
-            ("percent_parasitized", f"{percent:.2f}"),
-            ("sample_id", info.sample_id),
-            ("operator", info.operator),
-            ("model", info.model),
-            ("model_sha256", info.model_sha256),
-            ("created_at", utc_now()),
-        ]
+def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
+    return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
+            str(counts.uncertain), str(counts.reviewed), f"{counts.percent_parasitized:.2f}")
 
 
 class ReportWriter:
@@ -140,7 +154,7 @@ class ReportWriter:
     def __init__(self, path: str | os.PathLike[str], info: BatchInfo, overwrite: bool = False):
         self.path = Path(path)
         self.info = info
-        self.summary = Summary()
+        self.tally = Tally()
         for target in (self.path, summary_path(self.path)):
             if target.exists() and not overwrite:
                 raise ReportExistsError(f"{target} exists; choose another name or allow overwrite")
@@ -151,13 +165,13 @@ class ReportWriter:
             self._tmp = self._atomic.__enter__()
             self._file = open(self._tmp, "w", encoding=ENCODING, newline="")
         except OSError as exc:
-            raise ReportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
         self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
         self._guard(self._csv.writeheader)
 
     def add(self, row: dict[str, str]) -> None:
         self._guard(self._csv.writerow, row)
-        self.summary.add(row)
+        self.tally.add(verdict(row))
 
     def close(self) -> Path:
         """Flush to disk, move into place, then write the summary; returns the report path."""
@@ -165,8 +179,8 @@ class ReportWriter:
         try:
             self._atomic.__exit__(None, None, None)
         except OSError as exc:
-            raise ReportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
-        write_summary(summary_path(self.path), self.summary.rows(self.info))
+            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
+        write_summary(summary_path(self.path), summary_rows(self.tally, self.info))
         return self.path
 
     def discard(self) -> None:
@@ -184,7 +198,7 @@ class ReportWriter:
             action(*args)
         except OSError as exc:
             self.discard()
-            raise ReportError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
 
     def __enter__(self) -> ReportWriter:
         return self
@@ -198,16 +212,14 @@ class ReportWriter:
             self.discard()
 
 
-def write_summary(path: Path, rows: list[tuple[str, str]]) -> None:
-    """Write ``key,value`` rows atomically (UTF-8 with BOM)."""
+def write_summary(path: Path, rows: list[tuple[str, ...]]) -> None:
+    """Write the rows of :func:`summary_rows` atomically (UTF-8 with BOM)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(("key", "value"))
-    writer.writerows(rows)
+    csv.writer(buffer).writerows(rows)
     try:
         write_bytes_atomic(path, buffer.getvalue().encode(ENCODING))
     except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
 
 
 def write_report(
@@ -225,4 +237,4 @@ def write_json(path: str | os.PathLike[str], data: dict) -> None:
     try:
         write_bytes_atomic(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
     except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise ReportError(f"cannot write {path}: {why(exc)}") from exc

@@ -21,6 +21,12 @@ from malariascope.gui.results_table import Filter
 if TYPE_CHECKING:
     from malariascope.gui.main_window import MainWindow
 
+MODES = {  # core.pipeline.MODES: what an opened image is screened as
+    "auto": "&Cells, or whole fields when much larger than a cell",
+    "cell": "Each image is &one cell",
+    "field": "Each image is a &whole field",
+}
+
 
 class WindowActions:
     """Creates the actions of ``window`` and connects them to its methods."""
@@ -52,6 +58,7 @@ class WindowActions:
         for action in (*self.review, self.clear_review):
             action.setEnabled(False)  # until a cell with a call is selected
         self.filters = self._filter_actions()
+        self.modes = self._mode_actions()
         self.recent_menu = QMenu("Open &recent")
 
     def _action(self, text: str, shortcut, slot, icon=None, tip: str = "") -> QAction:
@@ -78,10 +85,24 @@ class WindowActions:
             actions[mode] = action
         return actions
 
+    def _mode_actions(self) -> dict[str, QAction]:
+        """How the next images opened are screened (the batch on screen stays as it is)."""
+        group = QActionGroup(self._window)
+        actions = {}
+        for mode, text in MODES.items():
+            action = self._action(text, "", partial(setattr, self._window.controller, "mode",
+                                                    mode))
+            action.setCheckable(True)
+            action.setChecked(mode == self._window.controller.mode)
+            group.addAction(action)
+            actions[mode] = action
+        return actions
+
     def populate_menus(self, bar: QMenuBar) -> None:
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.open_images, self.open_folder])
         file_menu.addMenu(self.recent_menu)
+        file_menu.addMenu("&Screen images as").addActions(list(self.modes.values()))
         file_menu.addSeparator()
         file_menu.addActions([self.export, self.cancel])
         file_menu.addSeparator()

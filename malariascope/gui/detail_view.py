@@ -1,5 +1,7 @@
 """The selected cell, large: image or Grad-CAM overlay, its numbers, and the review buttons.
 
+A cell of a whole field is its box cut from the field (read once for all its cells).
+
 The image and both heatmaps are computed in a worker when the selection changes (a large
 image would stall the UI); blending for the opacity slider is the core's ``overlay`` on
 arrays already in memory, cheap enough to follow the slider live.
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
 
 from malariascope.gui.batch import PARASITIZED, Batch
 from malariascope.gui.results_table import CALL_COLOURS
-from malariascope.gui.thumbnails import rgb_qimage
+from malariascope.gui.thumbnails import read_cell, rgb_qimage
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from malariascope.core.pipeline import ScreeningResult
 
 
 @dataclass
@@ -44,12 +47,11 @@ class CellImages:
     heat_uninfected: np.ndarray | None
 
 
-def load_cell(path: Path, class_map: np.ndarray | None) -> CellImages:
+def load_cell(result: ScreeningResult) -> CellImages:
     """Read a cell and resize its Grad-CAM class map to it (runs in a worker)."""
     from malariascope.core.gradcam import heatmap
-    from malariascope.core.imageio import read_image
 
-    image = read_image(path)
+    image, class_map = read_cell(result), result.class_map
     if class_map is None:
         return CellImages(image, None, None)
     return CellImages(image, heatmap(class_map, image.shape, positive=True),
@@ -58,7 +60,7 @@ def load_cell(path: Path, class_map: np.ndarray | None) -> CellImages:
 
 FACT_CELLS = (  # name, row, column, columns spanned by the value
     ("P(parasitized)", 0, 0, 1), ("Call", 0, 2, 1), ("Review", 1, 0, 1), ("Image", 1, 2, 1),
-    ("Model", 2, 0, 3), ("File", 3, 0, 3), ("Error", 4, 0, 3),
+    ("Model", 2, 0, 3), ("File", 3, 0, 3), ("Cell", 4, 0, 3), ("Error", 5, 0, 3),
 )
 
 
@@ -168,10 +170,11 @@ class DetailView(QWidget):
             return
         result = self.batch.results[row]
         if not result.ok:
-            self.canvas.set_image(QImage(), f"Could not read this file:\n{result.error}")
+            prefix = "" if result.whole_field else "Could not read this file:\n"
+            self.canvas.set_image(QImage(), prefix + result.error)
             return
         self.canvas.set_image(self.canvas.image(), "Loading…")
-        worker = Worker(load_cell, result.path, result.class_map)
+        worker = Worker(load_cell, result)
         token = self._token
         worker.returned.connect(lambda cell: self._on_cell_loaded(token, cell))
         worker.errored.connect(lambda exc: self._on_cell_failed(token, exc))
@@ -212,7 +215,8 @@ class DetailView(QWidget):
         row = self._row
         if row is not None:
             result, batch = self.batch.results[row], self.batch
-            facts.update(File=str(result.path), Model=batch.model, Error=result.error)
+            facts.update(File=str(result.path), Model=batch.model, Error=result.error,
+                         Cell=_cell_fact(result))
             if result.ok:
                 uncertain = " (uncertain)" if batch.uncertain(row) else ""
                 facts["P(parasitized)"] = f"{result.probability:.3f}{uncertain}"
@@ -234,3 +238,11 @@ class DetailView(QWidget):
     def _on_relabelled(self) -> None:
         self._update_facts()
         self._redraw()  # the call may have flipped, and with it the heatmap shown
+
+
+def _cell_fact(result: ScreeningResult) -> str:
+    """Where the cell lies: its own image, or its number and box in a whole field."""
+    if result.box is None:
+        return "whole field, no cells found" if result.whole_field else "one cell per image"
+    x, y, w, h = result.box
+    return f"#{result.cell_index} of a whole field, at x {x}, y {y}, {w} × {h} px"

@@ -88,8 +88,8 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _text(self, row: int, column: int) -> str:
         batch, result = self.batch, self.batch.results[row]
-        if column == FILE:
-            return result.path.name
+        if column == FILE:  # a cell of a whole field: "PA171710.JPG #12"
+            return f"{result.path.name} #{result.cell_index}" if result.box else result.path.name
         if column == PROB:
             return "" if result.probability is None else f"{result.probability:.3f}"
         if column == CALL:
@@ -117,7 +117,7 @@ class ResultsTableModel(QAbstractTableModel):
         result = self.batch.results[row]
         if not result.ok:
             return self._warning
-        image = self.thumbnails.get(row, result.path)
+        image = self.thumbnails.get(row, result)
         if image is None:
             return None
         return self._warning if image.isNull() else image

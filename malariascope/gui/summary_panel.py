@@ -1,10 +1,14 @@
-"""The always-visible counts of the batch: cells, calls, uncertain, errors, reviewed.
+"""The always-visible counts of the batch: cells, calls, uncertain, errors, reviewed, and the
+parasitemia of the batch and of the whole field being looked at.
 
-It only listens: the batch keeps its counts up to date incrementally, so refreshing after
-every chunk of results costs a few label updates, even for 20,000 cells.
+It only listens: the batch keeps its counts up to date incrementally (with ``core.tally``, as
+the summary CSV), so refreshing after every chunk of results costs a few label updates, even
+for 20,000 cells.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
@@ -13,8 +17,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
 
-STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "reviewed")
-CAPTIONS = {"percent": "% parasitized"}
+STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "field",
+         "reviewed")
+CAPTIONS = {"percent": "% parasitized", "field": "% in this field"}
 
 
 class _Stat(QFrame):
@@ -46,6 +51,7 @@ class SummaryPanel(QWidget):
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
+        self._field: Path | None = None
         self._stats: dict[str, _Stat] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -60,14 +66,24 @@ class SummaryPanel(QWidget):
         """The number shown for ``name`` (one of :data:`STATS`)."""
         return self._stats[name].value.text()
 
+    def set_field(self, path: Path | None) -> None:
+        """Show the parasitemia of the whole field ``path`` (None: the selection is no field)."""
+        self._field = path
+        self._on_changed()
+
     def _on_changed(self) -> None:
         counts: Counts = self.batch.counts
-        classified = counts.cells - counts.errors
+        field = self.batch.field_counts(self._field) if self._field else None
         values = {
-            "cells": f"{counts.cells:,}", "parasitized": f"{counts.parasitized:,}",
+            "cells": f"{counts.rows:,}", "parasitized": f"{counts.parasitized:,}",
             "uninfected": f"{counts.uninfected:,}", "uncertain": f"{counts.uncertain:,}",
             "errors": f"{counts.errors:,}", "percent": f"{counts.percent_parasitized:.1f}",
-            "reviewed": f"{counts.reviewed:,} / {classified:,}",
+            "field": f"{field.percent_parasitized:.1f}" if field else "–",
+            "reviewed": f"{counts.reviewed:,} / {counts.classified:,}",
         }
+        self._stats["field"].setToolTip(
+            f"{self._field.name}: {field.parasitized:,} of {field.classified:,} cells called "
+            "parasitized (after review)" if field else "Select a cell of a whole field")
+        self._stats["field"].setVisible(self.batch.has_fields)
         for name, text in values.items():
             self._stats[name].value.setText(text)

@@ -3,19 +3,29 @@
 The table asks only for the rows it paints, so a folder of 20,000 cells costs nothing until
 the user scrolls. Requests run newest first (a fast scroll does not wait for rows already
 gone), on a small pool of its own so screening and the detail view are never queued behind.
+A cell of a whole field is cut from its field, which :func:`read_field` reads once for all
+its cells.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from malariascope.gui.workers import lower_thread_priority
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from malariascope.core.pipeline import ScreeningResult
 
 MAX_PENDING = 256  # queued decodes; more means the user scrolled past them
 FAILED = QImage()  # cached for files that could not be read: no retry on every repaint
@@ -26,29 +36,62 @@ class _Signals(QObject):
 
 
 class _ThumbnailJob(QRunnable):
-    def __init__(self, signals: _Signals, generation: int, row: int, path: Path, pixels: int):
+    def __init__(self, signals: _Signals, generation: int, row: int, result: ScreeningResult,
+                 pixels: int):
         super().__init__()
         self._signals, self._generation, self._row = signals, generation, row
-        self._path, self._pixels = path, pixels
+        self._result, self._pixels = result, pixels
 
     def run(self) -> None:
         lower_thread_priority()
-        image = decode_thumbnail(self._path, self._pixels)
+        image = decode_thumbnail(self._result, self._pixels)
         self._signals.loaded.emit(self._generation, self._row, image)
 
 
-def decode_thumbnail(path: Path, pixels: int) -> QImage:
-    """The image at ``path`` scaled to fit ``pixels`` square (a null image when unreadable).
+_field_lock = threading.Lock()
+
+
+def read_field(path: Path) -> np.ndarray:
+    """A whole field's pixels (read-only), kept until another field is read or a new batch
+    starts.
+
+    Its cells' thumbnails, the selected cell and the field view all need it, from several
+    threads: one field in memory (a few MB) saves decoding it for every cell.
+    """
+    with _field_lock:  # two threads asking for one field decode it once
+        return _read_field(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_field(path: Path) -> np.ndarray:
+    from malariascope.core.imageio import read_image
+
+    image = read_image(path)
+    image.flags.writeable = False
+    return image
+
+
+def read_cell(result: ScreeningResult) -> np.ndarray:
+    """The pixels of one result: its image, or its cell's box within a whole field."""
+    from malariascope.core.imageio import read_image
+    from malariascope.core.pipeline import cell_pixels
+
+    if result.box is None:
+        return read_image(result.path)
+    return cell_pixels(result, read_field(result.path))
+
+
+def decode_thumbnail(result: ScreeningResult, pixels: int) -> QImage:
+    """The cell of ``result`` scaled to fit ``pixels`` square (a null image when unreadable).
 
     Read with the core reader so thumbnails look like what the model saw (16-bit, EXIF, ...).
     """
     import cv2
 
     from malariascope.core.errors import ImageReadError
-    from malariascope.core.imageio import read_image
 
     try:
-        image = read_image(path)
+        image = read_cell(result)
     except ImageReadError:
         return QImage()
     height, width = image.shape[:2]
@@ -80,7 +123,7 @@ class ThumbnailCache(QObject):
         self._capacity = capacity
         self._images: OrderedDict[int, QImage] = OrderedDict()
         self._pending: set[int] = set()
-        self._requested: list[tuple[int, Path]] = []  # asked for during the current paint
+        self._requested: list[tuple[int, ScreeningResult]] = []  # asked during the current paint
         self._generation = 0
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
@@ -88,7 +131,7 @@ class ThumbnailCache(QObject):
         self._signals = _Signals(self)
         self._signals.loaded.connect(self._on_loaded)
 
-    def get(self, row: int, path: Path) -> QImage | None:
+    def get(self, row: int, result: ScreeningResult) -> QImage | None:
         """The cached thumbnail (``FAILED`` when unreadable), or None while it is decoded."""
         image = self._images.get(row)
         if image is not None:
@@ -100,7 +143,7 @@ class ThumbnailCache(QObject):
                 self._pending.clear()
                 self._requested.clear()
             self._pending.add(row)
-            self._requested.append((row, path))
+            self._requested.append((row, result))
             if len(self._requested) == 1:
                 QTimer.singleShot(0, self._start_requested)
         return None
@@ -110,14 +153,15 @@ class ThumbnailCache(QObject):
 
         Started at once, they would compete with the painting thread for the GIL.
         """
-        for row, path in self._requested:
-            job = _ThumbnailJob(self._signals, self._generation, row, path, self.pixels)
+        for row, result in self._requested:
+            job = _ThumbnailJob(self._signals, self._generation, row, result, self.pixels)
             self._pool.start(job, min(next(self._priority), 2**31 - 1))
         self._requested.clear()
 
     def clear(self) -> None:
         """Forget every thumbnail (a new batch); late arrivals of the old batch are dropped."""
         self._pool.clear()
+        _read_field.cache_clear()  # files may have changed since the last batch
         self._generation += 1
         self._images.clear()
         self._pending.clear()

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
-    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.pipeline import Mode, ScreeningResult
     from malariascope.gui.batch import BatchSnapshot
 
 CHUNK_SECONDS = 0.4  # results reach the UI at most this often (each update repaints)
@@ -61,10 +61,12 @@ class ScreenOutcome:
 
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
-                  recursive: bool = True) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
+                  recursive: bool = True, mode: Mode = "auto",
+                  ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
 
-    The folder walk is listed first (fast, no decoding) so the progress bar knows the total.
+    The folder walk is listed first (fast, no decoding) so the progress bar knows the total
+    (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
     Results then go to the UI a few times a second (the first batch at once): every chunk
     makes the table repaint, so fewer, larger chunks keep the window smooth. In between,
     ``None`` after each inference batch lets the worker honour a cancel request promptly.
@@ -77,10 +79,10 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     yield ScreenChunk([], 0, len(files))
     chunk: list[ScreeningResult] = []
     done, last = 0, None
-    for result in screen(files, classifier):
+    for count, result in enumerate(screen(files, classifier, mode=mode), start=1):
         chunk.append(result)
-        done += 1
-        if done % BATCH_SIZE:
+        done += result.starts_file
+        if count % BATCH_SIZE:
             continue
         if last is None or time.monotonic() - last >= CHUNK_SECONDS:
             yield ScreenChunk(chunk, done, len(files))

@@ -100,6 +100,7 @@ def test_is_field_by_size():
     assert not is_field((130, 130, 3))
     assert not is_field((390, 390, 3))
     assert not is_field((600, 600, 3), cell_px=250)
+    assert not is_field((10_000, 1, 3)) and not is_field((100, 4000))  # strips hold no cell
 
 
 def test_counts_whole_cells_splits_pairs_drops_border_and_debris(field):

@@ -31,7 +31,7 @@ def batch() -> Batch:
 
 def test_counts_follow_results(batch):
     counts = batch.counts
-    assert (counts.cells, counts.errors, counts.parasitized, counts.uninfected) == (5, 1, 2, 2)
+    assert (counts.rows, counts.errors, counts.parasitized, counts.uninfected) == (5, 1, 2, 2)
     assert counts.uncertain == 2  # 0.35 and 0.55 lie in [0.3, 0.7)
     assert counts.percent_parasitized == pytest.approx(50.0)
 
@@ -93,5 +93,53 @@ def test_clear_starts_a_new_batch_keeping_sample_facts(batch):
     batch.set_sample_id("S-2")
     batch.set_review(0, "parasitized")
     batch.clear()
-    assert len(batch) == 0 and batch.counts.cells == 0 and not batch.unsaved
+    assert len(batch) == 0 and batch.counts.rows == 0 and not batch.unsaved
     assert batch.sample_id == "S-2"
+
+
+def _field_results() -> list[ScreeningResult]:
+    """A single cell, a whole field of four cells, and a field where none was found."""
+    field = Path("field.jpg")
+    cells = [ScreeningResult(field, sha256="f" * 64, probability=p, whole_field=True,
+                             cell_index=i + 1, box=(10 * i, 5, 8, 9), image_shape=(600, 800))
+             for i, p in enumerate((0.9, 0.2, 0.4, 0.1))]
+    empty = ScreeningResult(Path("glass.jpg"), error="no cells found in this whole field",
+                            whole_field=True)
+    return [ScreeningResult(Path("cell.png"), probability=0.8), *cells, empty]
+
+
+def test_field_counts_and_rows_follow_reviews():
+    batch = Batch()
+    batch.set_model("m", "ab" * 32, RULE)
+    batch.extend(_field_results())
+    assert batch.has_fields and batch.field_rows(Path("field.jpg")) == [1, 2, 3, 4]
+    assert batch.field_rows(Path("cell.png")) == []
+    field = batch.field_counts(Path("field.jpg"))
+    assert (field.classified, field.parasitized, field.percent_parasitized) == (4, 1, 25.0)
+    batch.set_review(2, "parasitized")
+    assert batch.field_counts(Path("field.jpg")).percent_parasitized == 50.0
+    assert batch.field_counts(Path("glass.jpg")).classified == 0
+    assert batch.field_counts(Path("cell.png")) is None
+    batch.clear()
+    assert not batch.has_fields
+
+
+def test_counts_on_screen_are_the_counts_in_the_report():
+    """The summary panel and the summary CSV count with one function: they cannot drift."""
+    from malariascope.core.report import verdict
+    from malariascope.core.tally import Tally
+
+    batch = Batch()
+    batch.set_model("m", "ab" * 32, RULE)
+    batch.extend(_results() + _field_results())
+    batch.set_review(1, "parasitized")
+    batch.confirm(7)
+    batch.set_threshold(0.3)
+    rows = list(batch.snapshot().rows())
+    assert rows[6]["cell_index"] == "1" and rows[6]["cell_x"] == "0" and rows[5]["cell_x"] == ""
+    tally = Tally()
+    for row in rows:
+        tally.add(verdict(row))
+    assert tally.batch == batch.counts
+    assert tally.fields == {"field.jpg": batch.field_counts(Path("field.jpg")),
+                            "glass.jpg": batch.field_counts(Path("glass.jpg"))}

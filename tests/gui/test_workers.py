@@ -111,3 +111,16 @@ def test_many_qt_calls_do_not_exhaust_none_or_true(qapp):
         label.setText("x")
         emitter.fired.emit(i)
     assert label.text() == "x"
+
+
+def test_screen_chunks_count_files_while_a_field_gives_a_row_per_cell(tmp_path, classifier):
+    from tests.images import write_field
+
+    make_cell_folder(tmp_path, 1)
+    write_field(tmp_path / "field.png")
+    chunks = [c for c in screen_chunks([tmp_path], classifier) if c]
+    assert (chunks[0].total, chunks[-1].done) == (2, 2)
+    assert sum(len(c.results) for c in chunks) == 1 + 38
+    (whole,) = (r for c in screen_chunks([tmp_path / "field.png"], classifier, mode="cell")
+                if c for r in c.results)
+    assert whole.box is None

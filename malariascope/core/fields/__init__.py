@@ -1,6 +1,6 @@
 """Whole microscope fields: find the red cells, screen each, report parasitemia.
 
-``find_cells`` and ``crop_box`` are pure image processing (OpenCV, SciPy); ``screen_field``
+``find_cells`` and ``crop_box`` are pure image processing (OpenCV and numpy); ``screen_field``
 adds the classifier. Nothing here imports Qt.
 """
 
@@ -12,6 +12,7 @@ from malariascope.core.fields.cells import (
     crop_box,
     find_cells,
     is_field,
+    looks_like_field,
     masked_crop,
     segment_field,
 )
@@ -20,6 +21,6 @@ from malariascope.core.fields.screen import FieldResult, ScreenedCell, screen_fi
 
 __all__ = [
     "TYPICAL_CELL_PX", "Box", "FieldCell", "FieldParams", "FieldResult", "ScreenedCell",
-    "Segmentation", "crop_box", "find_cells", "is_field", "masked_crop", "screen_field",
-    "segment_field",
+    "Segmentation", "crop_box", "find_cells", "is_field", "looks_like_field", "masked_crop",
+    "screen_field", "segment_field",
 ]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
 
 from malariascope.core.fields.mask import (
     FieldParams,
@@ -22,6 +21,7 @@ from malariascope.core.fields.mask import (
     foreground,
     ridges,
 )
+from malariascope.core.fields.regions import fill_holes, find_objects, label
 from malariascope.core.fields.split import split_cells
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
@@ -52,8 +52,21 @@ class Segmentation:
 
 
 def is_field(image_shape: tuple[int, ...], cell_px: int = TYPICAL_CELL_PX) -> bool:
-    """True when an image is much larger than one cell (longer side over 3 cells)."""
-    return max(image_shape[:2]) > 3 * cell_px
+    """True when an image is much larger than one cell: its longer side over 3 cells, and room
+    for a whole cell across its shorter side (a thin strip is no field)."""
+    return max(image_shape[:2]) > 3 * cell_px and min(image_shape[:2]) >= cell_px
+
+
+def looks_like_field(rgb: np.ndarray) -> bool:
+    """True for a whole field: much larger than a cell, and not one cell cut out on black.
+
+    Cut-out cells of the training set reach 394 px a side; their black surround tells them
+    from a field, whose border is glass or cells.
+    """
+    if not is_field(rgb.shape):
+        return False
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    return float((border.max(axis=1) < 16).mean()) < 0.5
 
 
 def segment_field(rgb: np.ndarray, params: FieldParams | None = None) -> Segmentation:
@@ -91,7 +104,7 @@ def find_cells(rgb: np.ndarray, params: FieldParams | None = None,
 
 def _regions(labels: np.ndarray):
     """``(box, mask)`` of every label, the mask smoothed and its holes filled."""
-    for index, window in enumerate(ndi.find_objects(labels), 1):
+    for index, window in enumerate(find_objects(labels), 1):
         if window is None:
             continue
         mask = _smooth(labels[window] == index)
@@ -106,12 +119,12 @@ def _regions(labels: np.ndarray):
 def _smooth(mask: np.ndarray) -> np.ndarray:
     """Remove the staircase the low-resolution split leaves on the outline; keep one piece."""
     opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk(5)) > 0
-    pieces, count = ndi.label(opened)
+    pieces, count = label(opened)
     if count > 1:
         sizes = np.bincount(pieces.ravel())
         sizes[0] = 0
         opened = pieces == sizes.argmax()
-    return ndi.binary_fill_holes(opened) if count else mask
+    return fill_holes(opened) if count else mask
 
 
 def _is_cell(box: Box, mask: np.ndarray, seg: Segmentation, params: FieldParams) -> bool:

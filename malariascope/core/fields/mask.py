@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
+
+from malariascope.core.fields.regions import fill_holes, label
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def darkness(rgb: np.ndarray) -> np.ndarray:
 
 def _glass(green: np.ndarray) -> np.ndarray:
     """Brightest value within ~250 px, smoothed: the empty glass behind the cells."""
-    small = cv2.resize(green, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    size = (max(1, round(green.shape[1] / 4)), max(1, round(green.shape[0] / 4)))  # >= 1 px
+    small = cv2.resize(green, size, interpolation=cv2.INTER_AREA)
     glass = cv2.GaussianBlur(cv2.dilate(small, disk(61)), (0, 0), 15)
     return cv2.resize(glass, (green.shape[1], green.shape[0]), interpolation=cv2.INTER_LINEAR)
 
@@ -94,8 +96,8 @@ def _ink(rgb: np.ndarray, cells: np.ndarray, params: FieldParams) -> np.ndarray:
 
 def fill_small_holes(mask: np.ndarray, max_area: float) -> np.ndarray:
     """Fill holes up to ``max_area`` px (central pallor) but not gaps enclosed by many cells."""
-    holes = ndi.binary_fill_holes(mask) & ~mask
-    labels, count = ndi.label(holes)
+    holes = fill_holes(mask) & ~mask
+    labels, count = label(holes)
     if count == 0:
         return mask
     areas = np.bincount(labels.ravel(), minlength=count + 1)
@@ -112,7 +114,7 @@ def cell_radius(cells: np.ndarray, params: FieldParams) -> float:
     """
     if params.cell_radius:
         return float(params.cell_radius)
-    rough = _median_peak(ndi.binary_fill_holes(cells))
+    rough = _median_peak(fill_holes(cells))
     if rough is None:
         return 0.0
     refined = _median_peak(fill_small_holes(cells, params.hole * np.pi * rough**2))

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from scipy import ndimage as ndi
 
 from malariascope.core.fields.mask import FieldParams, disk
+from malariascope.core.fields.regions import find_objects, label, label_maximum
 
 _CROSS = np.ones((3, 3), np.uint8)
 
@@ -41,7 +41,7 @@ def _split_small(cells: np.ndarray, lines: np.ndarray, radius: float,
     """Split by mask shape, then re-split clumps along membrane lines."""
     dist = _distance(cells)
     peaks = _peaks(dist, radius, params)
-    labels = flood(dist, ndi.label(peaks)[0], cells, params.levels)
+    labels = flood(dist, label(peaks)[0], cells, params.levels)
     clump = _clumps(labels, np.pi * radius**2, params)
     if not clump.any():
         return merge_fragments(labels, np.pi * radius**2, params)
@@ -50,7 +50,7 @@ def _split_small(cells: np.ndarray, lines: np.ndarray, radius: float,
     core_peaks = _peaks(core_dist, radius, params) & clump[labels]
     clump &= _markers_per_region(labels, core_peaks) >= 2
     inside = clump[labels]
-    markers = ndi.label((peaks & ~inside) | (core_peaks & inside))[0]
+    markers = label((peaks & ~inside) | (core_peaks & inside))[0]
     labels = flood(np.where(inside, core_dist, dist), markers, cells, params.levels)
     return merge_fragments(labels, np.pi * radius**2, params)
 
@@ -88,7 +88,7 @@ def _peaks(dist: np.ndarray, radius: float, params: FieldParams) -> np.ndarray:
 def _clumps(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
     """Per label: True when the region looks like several cells (huge, or big and concave)."""
     result = np.zeros(int(labels.max()) + 1, bool)
-    for index, box in enumerate(ndi.find_objects(labels), 1):
+    for index, box in enumerate(find_objects(labels), 1):
         if box is None:
             continue
         region = labels[box] == index
@@ -100,10 +100,10 @@ def _clumps(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.nda
 
 def _markers_per_region(labels: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     """How many separate marker blobs of ``peaks`` fall in each region of ``labels``."""
-    blobs, count = ndi.label(peaks)
+    blobs, count = label(peaks)
     if count == 0:
         return np.zeros(int(labels.max()) + 1, int)
-    region_of_blob = ndi.maximum(labels, blobs, np.arange(1, count + 1)).astype(int)
+    region_of_blob = label_maximum(labels, blobs, count).astype(int)
     return np.bincount(region_of_blob, minlength=int(labels.max()) + 1)
 
 
@@ -122,7 +122,7 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
     Undoes the splitting of one cell into two pieces (pallor or parasite lines taken for
     membranes); two real cells side by side make a union that is too big or pinched at the neck.
     """
-    windows = ndi.find_objects(labels)
+    windows = find_objects(labels)
     candidates = []
     for a, b in _neighbours(labels):
         window = _union_window(windows[a - 1], windows[b - 1])

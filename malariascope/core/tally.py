@@ -1,0 +1,87 @@
+"""Counting calls one way for everyone: the app's summary panel and the summary CSV.
+
+Both count the *final* call (the technician's review where there is one), per batch and per
+whole field, so parasitemia on screen and in the report cannot drift apart. Plain Python with
+no imports beyond the standard library: the app's batch counts with it before numpy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PARASITIZED, UNINFECTED = "parasitized", "uninfected"
+CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
+
+
+def review_of(call: str, final: str | None) -> str:
+    """``confirmed`` when the technician's ``final`` call is the model's ``call``,
+    ``overridden`` when it differs, empty when the row was not reviewed.
+
+    Derived, never stored: after the threshold moves, a row never says "confirmed" next to a
+    different call.
+    """
+    if not final:
+        return ""
+    return CONFIRMED if final == call else OVERRIDDEN
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One report row as counting sees it."""
+
+    final_call: str  # empty for a row without a call (unreadable file, field without cells)
+    uncertain: bool = False
+    reviewed: bool = False
+    field_path: str = ""  # the whole field this row belongs to, if any
+
+
+@dataclass
+class Counts:
+    """Rows of a batch or of one field, and what was finally called."""
+
+    rows: int = 0
+    errors: int = 0  # rows without a call
+    parasitized: int = 0
+    uninfected: int = 0
+    uncertain: int = 0
+    reviewed: int = 0
+
+    @property
+    def classified(self) -> int:
+        return self.rows - self.errors
+
+    @property
+    def percent_parasitized(self) -> float:
+        """Parasitemia: percent of classified cells finally called parasitized (0 if none)."""
+        return 100.0 * self.parasitized / self.classified if self.classified else 0.0
+
+    def add(self, verdict: Verdict, sign: int = 1) -> None:
+        """Count a row in (``sign`` +1) or out again (-1, e.g. before a review changes it)."""
+        self.rows += sign
+        if not verdict.final_call:
+            self.errors += sign
+            return
+        if verdict.final_call == PARASITIZED:
+            self.parasitized += sign
+        else:
+            self.uninfected += sign
+        self.uncertain += sign * verdict.uncertain
+        self.reviewed += sign * verdict.reviewed
+
+
+@dataclass
+class Tally:
+    """Counts of the whole batch and of each whole field in it (in order of appearance)."""
+
+    batch: Counts = field(default_factory=Counts)
+    fields: dict[str, Counts] = field(default_factory=dict)
+
+    def add(self, verdict: Verdict, sign: int = 1) -> None:
+        self.batch.add(verdict, sign)
+        if verdict.field_path:
+            self.fields.setdefault(verdict.field_path, Counts()).add(verdict, sign)
+
+    @property
+    def images(self) -> int:
+        """Image files: one per single-cell row, one per whole field."""
+        return self.batch.rows - sum(c.rows for c in self.fields.values()) + len(self.fields)

@@ -1,0 +1,151 @@
+"""Whole fields in the one pipeline and its report, through the real bundled model.
+
+Generated fields have known cells (``tests.core.test_fields.make_field``); one real
+IML-Malaria field checks the same on a real smear, skipped when the data is absent. No test
+relies on what the model calls a cell: the model may be retrained.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+
+from malariascope.core import pipeline
+from malariascope.core.classifier import Classifier
+from malariascope.core.fields import find_cells
+from malariascope.core.fields.screen import classify_crops
+from malariascope.core.imageio import read_image
+from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
+from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
+from tests.conftest import SHARED_DATA
+from tests.images import make_cell, write_field, write_glass, write_rgb
+from tests.reports import read_rows, read_summary
+
+REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"
+CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+@pytest.fixture(scope="module")
+def field_png(tmp_path_factory: pytest.TempPathFactory):
+    return write_field(tmp_path_factory.mktemp("field") / "field.png")[0]
+
+
+def _other(call: str) -> str:
+    return "uninfected" if call == "parasitized" else "parasitized"
+
+
+def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
+    cells = find_cells(read_image(field_png))
+    results = list(screen([field_png], classifier))
+    assert len(results) == len(cells) == 38
+    assert [r.box for r in results] == [c.box for c in cells]
+    assert [r.cell_index for r in results] == list(range(1, 39))
+    assert {r.sha256 for r in results} == {hashlib.sha256(field_png.read_bytes()).hexdigest()}
+    for r in results:
+        x, y, w, h = r.box
+        assert r.ok and r.whole_field and r.image_shape == (600, 800) and r.processed_at
+        assert 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
+        assert 0.0 <= r.probability <= 1.0 and r.class_map is not None
+    expected, _ = classify_crops([c.crop for c in cells], classifier)  # the same crops
+    assert np.allclose([r.probability for r in results], expected, atol=1e-5)
+
+
+def test_mixed_batch_keeps_order_and_every_file(tmp_path, field_png, classifier):
+    cell_a = write_rgb(tmp_path / "a.png", make_cell(seed=1))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"")
+    glass = write_glass(tmp_path / "glass.png")
+    cell_b = write_rgb(tmp_path / "b.png", make_cell(seed=2, parasitized=True))
+    paths = [cell_a, field_png, broken, glass, cell_b]
+    results = list(screen(paths, classifier, batch_size=16))  # the field spans three batches
+    assert [r.path.name for r in results] == (
+        ["a.png"] + ["field.png"] * 38 + ["broken.png", "glass.png", "b.png"])
+    single, unreadable, empty = results[0], results[39], results[40]
+    assert single.ok and single.box is None and not single.whole_field
+    assert "empty" in unreadable.error and not unreadable.whole_field
+    assert empty.error == NO_CELLS and empty.whole_field and empty.box is None
+    assert sum(r.starts_file for r in results) == len(paths)
+
+
+def test_mode_forces_cell_or_field(tmp_path, field_png, classifier):
+    (whole,) = screen([field_png], classifier, mode="cell")
+    assert whole.ok and whole.box is None and not whole.whole_field
+    big_cell = write_rgb(tmp_path / "big.png", make_cell(size=400))  # as large as NIH cells get
+    (cell,) = screen([big_cell], classifier)  # cut out on black: a cell, not a field
+    assert cell.ok and not cell.whole_field
+    assert all(r.whole_field for r in screen([big_cell], classifier, mode="field"))
+    with pytest.raises(ValueError, match="mode"):
+        list(screen([field_png], classifier, mode="fields"))
+
+
+def test_stopping_early_leaves_further_fields_unread(tmp_path, field_png, classifier,
+                                                    monkeypatch):
+    paths = [shutil.copy(field_png, tmp_path / f"f{i}.png") for i in range(12)]
+    loaded, load = [], pipeline._load
+    monkeypatch.setattr(pipeline, "_load", lambda path, *a: loaded.append(path) or load(path, *a))
+    stream = screen(paths, classifier, mode="field")
+    next(stream)  # two fields were needed to fill the first batch of 64 cells
+    stream.close()
+    assert len(loaded) <= 2 + FIELD_LOOKAHEAD
+
+
+def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, classifier):
+    glass = write_glass(tmp_path / "glass.png")
+    cell = write_rgb(tmp_path / "cell.png", make_cell(seed=4))
+    results = list(screen([cell, field_png, glass], classifier))
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-9", "Ana")
+    rows = [report_row(r, classifier.rule, info) for r in results]
+    overridden = _other(rows[5]["call"])  # a review counts in the parasitemia
+    rows[5] = report_row(results[5], classifier.rule, info, reviewed_call=overridden)
+    out = write_report(tmp_path / "report.csv", rows, info)
+
+    read = read_rows(out)
+    assert tuple(read[0]) == COLUMNS and COLUMNS[-5:] == CELL_COLUMNS
+    assert all(read[0][c] == "" for c in CELL_COLUMNS)
+    cells = [r for r in read if r["image_path"] == str(field_png)]
+    assert [int(r["cell_index"]) for r in cells] == list(range(1, 39))
+    assert [tuple(int(r[c]) for c in CELL_COLUMNS[1:]) for r in cells] == [
+        r.box for r in results[1:39]]
+    assert read[5]["review"] == "overridden" and read[5]["final_call"] == overridden
+    assert (read[-1]["status"], read[-1]["error"], read[-1]["cell_index"]) == (
+        "no_cells", NO_CELLS, "")
+
+    batch, fields = read_summary(summary_path(out))
+    parasitized = sum(r["final_call"] == "parasitized" for r in cells)
+    field = fields[str(field_png)]
+    assert (field["cells"], field["parasitized"], field["reviewed"]) == ("38", str(parasitized),
+                                                                        "1")
+    assert int(field["uninfected"]) == 38 - parasitized
+    assert float(field["percent_parasitized"]) == pytest.approx(100 * parasitized / 38, abs=0.01)
+    assert fields[str(glass)]["cells"] == "0"
+    assert (batch["images"], batch["fields"], batch["classified"], batch["errors"]) == (
+        "3", "2", "39", "1")
+    everyone = parasitized + (read[0]["final_call"] == "parasitized")
+    assert float(batch["percent_parasitized"]) == pytest.approx(100 * everyone / 39, abs=0.01)
+
+
+def test_summary_of_single_cells_has_no_field_table(tmp_path, classifier):
+    cell = write_rgb(tmp_path / "cell.png", make_cell(seed=4))
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
+    out = write_report(tmp_path / "r.csv", [report_row(r, classifier.rule, info)
+                                            for r in screen([cell], classifier)], info)
+    batch, fields = read_summary(summary_path(out))
+    assert fields == {} and batch["fields"] == "0" and batch["images"] == "1"
+
+
+def test_real_field_rows_are_the_cells_found(classifier):
+    """Integration only: how well cells are found is scored in ``test_fields.py``."""
+    if not REAL_FIELD.is_file():
+        pytest.skip(f"real field not found at {REAL_FIELD} (../shared/data beside the project)")
+    cells = find_cells(read_image(REAL_FIELD))
+    results = list(screen([REAL_FIELD], classifier))
+    assert [r.box for r in results] == [c.box for c in cells] and len(cells) > 50
+    assert {r.sha256 for r in results} == {hashlib.sha256(REAL_FIELD.read_bytes()).hexdigest()}

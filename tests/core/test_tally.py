@@ -1,0 +1,42 @@
+"""One counting for the app's summary panel and the summary CSV: final calls, per field."""
+
+from __future__ import annotations
+
+import pytest
+
+from malariascope.core.tally import Counts, Tally, Verdict, review_of
+
+FIELD = "smear/field 1.jpg"
+
+
+def test_review_is_derived_from_the_final_and_the_model_call():
+    assert review_of("parasitized", None) == review_of("parasitized", "") == ""
+    assert review_of("parasitized", "parasitized") == "confirmed"
+    assert review_of("uninfected", "parasitized") == "overridden"
+
+
+def test_counts_take_rows_in_and_out_again():
+    counts = Counts()
+    verdicts = [Verdict("parasitized", uncertain=True), Verdict("uninfected", reviewed=True),
+                Verdict("")]
+    for verdict in verdicts:
+        counts.add(verdict)
+    assert (counts.rows, counts.classified, counts.errors) == (3, 2, 1)
+    assert (counts.parasitized, counts.uninfected, counts.uncertain, counts.reviewed) == (
+        1, 1, 1, 1)
+    assert counts.percent_parasitized == pytest.approx(50.0)
+    for verdict in verdicts:
+        counts.add(verdict, -1)
+    assert counts == Counts() and counts.percent_parasitized == 0.0
+
+
+def test_tally_counts_each_field_and_images_once():
+    tally = Tally()
+    tally.add(Verdict("uninfected"))  # a single-cell image
+    for call in ("parasitized", "uninfected", "uninfected", "uninfected"):
+        tally.add(Verdict(call, field_path=FIELD))
+    tally.add(Verdict("", field_path="empty.jpg"))  # a field without cells
+    assert tally.images == 3 and list(tally.fields) == [FIELD, "empty.jpg"]
+    assert tally.fields[FIELD].percent_parasitized == pytest.approx(25.0)
+    assert tally.fields["empty.jpg"].classified == 0
+    assert tally.batch.percent_parasitized == pytest.approx(20.0)

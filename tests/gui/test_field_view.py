@@ -1,0 +1,116 @@
+"""Whole fields in the real window with the real model: outlines, click to select, review,
+parasitemia, export. No test relies on what the model calls a cell."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QColor
+
+from malariascope.core.report import summary_path
+from malariascope.gui.results_table import CALL_COLOURS, FILE, Filter
+from tests.gui.helpers import screen_and_wait
+from tests.images import make_cell, write_field, write_rgb
+from tests.reports import read_rows, read_summary
+
+
+@pytest.fixture
+def smear(tmp_path):
+    """A folder with one single-cell image and one generated whole field (38 cells)."""
+    folder = tmp_path / "smear"
+    folder.mkdir()
+    write_rgb(folder / "cell.png", make_cell(seed=3))
+    return folder, write_field(folder / "field.png")[0]
+
+
+def _other(call: str) -> str:
+    return "uninfected" if call == "parasitized" else "parasitized"
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def _click_cell(window, qtbot, row: int) -> None:
+    view = window.field_view
+    centre = view.box_rect(window.batch.results[row].box).center().toPoint()
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=centre)
+
+
+def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, smear):
+    folder, field = smear
+    assert not window.field_box.isVisibleTo(window)  # no field yet: no room taken
+    screen_and_wait(window, qtbot, [folder])
+    batch, view = window.batch, window.field_view
+    rows = batch.field_rows(field)
+    assert len(rows) == 38 and window.field_box.isVisibleTo(window)
+    assert window.proxy.index(rows[11], FILE).data() == "field.png #12"
+    window.table.select_source_row(rows[0])
+    qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
+    assert view.image().size() == QSize(800, 600)
+    assert set(view.outlines()) == set(rows)
+
+    target = rows[11]
+    _click_cell(window, qtbot, target)
+    assert window.table.current_source_row() == target == view.current_row()
+    assert window.detail.fact("Cell").startswith("#12 of a whole field")
+    _, _, w, h = batch.results[target].box  # the cell's box, with its Grad-CAM:
+    qtbot.waitUntil(lambda: window.detail.canvas.image().size() == QSize(w, h), timeout=10_000)
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass: no cell
+    assert window.table.current_source_row() == target
+
+    window.set_filter(Filter.ERRORS)  # the field's cells are all hidden by this filter
+    _click_cell(window, qtbot, rows[3])
+    assert window.table.current_source_row() == rows[3]
+    assert window.actions.filters[Filter.ALL].isChecked()
+
+
+def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, smear, tmp_path):
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    batch, view, table = window.batch, window.field_view, window.table
+    rows = batch.field_rows(field)
+    target = rows[5]
+    window.table.select_source_row(rows[0])  # the field shows once one of its cells is selected
+    _click_cell(window, qtbot, target)
+    qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
+    before, percent = view.outline_colour(target), window.summary.text("field")
+    assert percent == f"{batch.field_counts(field).percent_parasitized:.1f}"
+    overridden = _other(batch.call(target))
+    window.activateWindow()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_P if overridden == "parasitized" else Qt.Key.Key_U)
+    assert batch.review(target) == "overridden" and batch.final_call(target) == overridden
+    assert table.current_source_row() == target + 1 == view.current_row()  # moved on
+    colour = CALL_COLOURS[overridden]
+    assert view.outline_colour(target) == colour != before
+    rect = view.box_rect(batch.results[target].box)
+    drawn = view.grab().toImage().pixelColor(round(rect.left()), round(rect.center().y()))
+    assert _distance(drawn, colour) < _distance(drawn, before)  # and it is painted so
+    assert window.summary.text("field") == f"{batch.field_counts(field).percent_parasitized:.1f}"
+    assert window.summary.text("field") != percent
+    qtbot.keyClick(table, Qt.Key.Key_Up)  # keys still move through the list
+    assert table.current_source_row() == target == view.current_row()
+
+    report = tmp_path / "report.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    exported = read_rows(report)
+    assert len(exported) == len(batch) == 39
+    row = exported[target]
+    assert (row["cell_index"], row["review"], row["final_call"]) == ("6", "overridden",
+                                                                     overridden)
+    assert (int(row["cell_x"]), int(row["cell_y"])) == batch.results[target].box[:2]
+    _, fields = read_summary(summary_path(report))
+    assert f"{float(fields[str(field)]['percent_parasitized']):.1f}" == window.summary.text(
+        "field")
+
+
+def test_menu_screens_the_next_images_as_single_cells(window, qtbot, smear):
+    folder, field = smear
+    window.actions.modes["cell"].trigger()
+    assert window.controller.mode == "cell" and window.actions.modes["cell"].isChecked()
+    screen_and_wait(window, qtbot, [field])
+    assert len(window.batch) == 1 and not window.batch.has_fields
+    assert not window.field_box.isVisibleTo(window)
+    assert window.proxy.index(0, FILE).data() == "field.png"
