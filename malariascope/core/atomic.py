@@ -7,10 +7,29 @@ permission denied, a crash) leaves the old file whole.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+_LOCKED = ("the folder may be read-only, or the file open in another program such as Excel: "
+           "close it or choose another location")
+_FULL = "the disk is full: free some space or choose another location"
+HINTS = {  # what a technician can do about the OS's complaint
+    errno.ENOSPC: _FULL,
+    getattr(errno, "EDQUOT", -1): _FULL,  # a quota; there is no EDQUOT on Windows
+    errno.EROFS: "the disk is read-only: choose another location",
+    errno.EACCES: _LOCKED,
+    errno.EPERM: _LOCKED,
+}
+
+
+def why(exc: OSError) -> str:
+    """Why a write failed: the OS's words, and what to do about it when we know."""
+    words = exc.strerror or str(exc)
+    hint = HINTS.get(exc.errno)
+    return f"{words} ({hint})" if hint else words
 
 
 @contextlib.contextmanager

@@ -34,3 +34,7 @@ class ReportExistsError(ReportError):
 
 class DatasetError(MalariaScopeError):
     """A training or evaluation folder does not have the expected layout."""
+
+
+class SessionError(MalariaScopeError):
+    """An autosaved session is unreadable (damaged, truncated, or from a newer version)."""

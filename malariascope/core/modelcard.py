@@ -17,10 +17,19 @@ from pathlib import Path
 from malariascope.core.errors import ModelError
 
 CARD_NAME = "model-card.json"
+MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
 
 
 def models_dir() -> Path:
-    """Where the bundled model lives, in the source tree and in a PyInstaller bundle alike."""
+    """Where the model lives: the folder named by ``MALARIASCOPE_MODELS`` if set, else the
+    bundled one, in the source tree and in a PyInstaller bundle alike.
+
+    Models are only ever read from there or from a path given on the command line, never
+    fetched; the hash check of the card applies to all of them.
+    """
+    chosen = os.environ.get(MODELS_ENV)
+    if chosen:
+        return Path(chosen)
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "models"

@@ -61,17 +61,30 @@ def run(paths: Sequence[str | os.PathLike[str]] = (), smoke_test: bool = False,
         timeout: float = 120.0) -> int:
     """Show the main window (and screen ``paths``); returns the exit code."""
     app = create_app()
-    from malariascope.gui.main_window import MainWindow
-
-    window = MainWindow(persist_settings=not smoke_test)
-    window.show()
-    app.processEvents()  # paint now, before the model worker competes for the GIL
+    window = show_window(persist_settings=not smoke_test)
     if smoke_test:
         return SmokeTest(window, [Path(p) for p in paths], timeout).run(app)
-    window.start()
-    if paths:
-        window.open_paths(paths)
+    start(window, paths)
     return app.exec()
+
+
+def show_window(persist_settings: bool = True):  # -> MainWindow, imported after Qt is up
+    """Create and paint the main window, before the model worker competes for the GIL."""
+    from malariascope.gui.main_window import MainWindow
+
+    window = MainWindow(persist_settings=persist_settings)
+    window.show()
+    QApplication.processEvents()
+    return window
+
+
+def start(window, paths: Sequence[str | os.PathLike[str]] = ()) -> None:
+    """Load the model, offer back the work of a run that crashed, then screen ``paths``.
+
+    Autosave starts once the offer is answered, so it never writes over the work offered.
+    """
+    window.start()
+    window.autosave.resume(then=lambda: paths and window.open_paths(paths))
 
 
 class SmokeTest:

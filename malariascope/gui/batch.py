@@ -5,23 +5,34 @@ from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` 
 habit: the view gets the model and listens to it); every change happens on the UI thread, so
 callbacks run synchronously there.
 
-A review stores only the technician's final call. Whether it ``confirmed`` or ``overrode`` the
-model is derived against the current threshold, so a row never says "confirmed" next to a
-different call after the threshold moved.
+A review stores only the technician's final call; whether it ``confirmed`` or ``overrode`` the
+model is derived against the current threshold (``core.tally.review_of``). Counts come from
+``core.tally``, the same counting the summary CSV uses, kept up to date row by row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # core pulls in numpy/scipy; the window paints before they are imported
+from malariascope.core.tally import (  # standard library only: fine before the first paint
+    CONFIRMED,
+    PARASITIZED,
+    UNINFECTED,
+    Counts,
+    Tally,
+    Verdict,
+    review_of,
+)
+
+if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before it is imported
     from malariascope.core.classifier import CallRule
     from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.session import Session
 
-PARASITIZED, UNINFECTED = "parasitized", "uninfected"
-CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
+__all__ = ["CONFIRMED", "PARASITIZED", "UNINFECTED", "Batch", "BatchSnapshot", "Counts"]
 
 
 class Event:
@@ -50,23 +61,6 @@ class BatchEvents:
     changed: Event = field(default_factory=Event)
 
 
-@dataclass
-class Counts:
-    """The always-visible summary; calls count the final (reviewed) call, like the report."""
-
-    cells: int = 0
-    parasitized: int = 0
-    uninfected: int = 0
-    uncertain: int = 0
-    errors: int = 0
-    reviewed: int = 0
-
-    @property
-    def percent_parasitized(self) -> float:
-        classified = self.cells - self.errors
-        return 100.0 * self.parasitized / classified if classified else 0.0
-
-
 class Batch:
     """Screening results of one sample with the technician's reviews.
 
@@ -84,12 +78,15 @@ class Batch:
         self.operator = ""
         self.unsaved = False  # reviews made since the last export
         self._finals: dict[int, str] = {}
-        self._counts = Counts()
+        self._tally = Tally()
+        self._field_rows: dict[Path, list[int]] = {}
 
     # -- setup ---------------------------------------------------------------------------
     def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
         """Take the classifier's identity and its card's call rule (the default threshold)."""
-        self.model, self.model_sha256, self.rule = name, sha256, rule
+        self.model, self.model_sha256 = name, sha256
+        if self.rule is None:  # a batch restored after a crash keeps its threshold
+            self.rule = rule
         self.default_threshold = rule.threshold
         self._recount()
         self.events.info_changed.emit()
@@ -112,7 +109,8 @@ class Batch:
         """Start a new batch; sample id and operator stay (the user edits them)."""
         self.results = []
         self._finals = {}
-        self._counts = Counts()
+        self._tally = Tally()
+        self._field_rows = {}
         self.unsaved = False
         self.events.reset.emit()
         self.events.changed.emit()
@@ -126,8 +124,22 @@ class Batch:
         self.results.extend(new)
         for row in range(first, len(self.results)):
             self._count(row, +1)
+            if new[row - first].whole_field:
+                self._field_rows.setdefault(new[row - first].path, []).append(row)
         self.events.appended.emit(first, len(self.results) - 1)
         self.events.changed.emit()
+
+    def restore(self, session: Session) -> None:
+        """Show a batch autosaved before a crash (``core.session``) in place of this one."""
+        self.clear()
+        self.rule, self.default_threshold = session.rule, session.default_threshold
+        self.model, self.model_sha256 = session.model, session.model_sha256
+        self.sample_id, self.operator = session.sample_id, session.operator
+        self._finals = dict(session.reviews)
+        self.unsaved = session.unsaved
+        self.events.info_changed.emit()
+        self.events.relabelled.emit()
+        self.extend(session.results)
 
     def __len__(self) -> int:
         return len(self.results)
@@ -147,10 +159,7 @@ class Batch:
 
     def review(self, row: int) -> str:
         """``confirmed``, ``overridden`` or empty (not reviewed)."""
-        final = self._finals.get(row)
-        if final is None:
-            return ""
-        return CONFIRMED if final == self.call(row) else OVERRIDDEN
+        return review_of(self.call(row), self._finals.get(row))
 
     def set_threshold(self, threshold: float) -> None:
         """Re-label every cell with a moved threshold; no inference runs again."""
@@ -183,27 +192,37 @@ class Batch:
         """Accept the model's call as the final call."""
         return self.results[row].ok and self.set_review(row, self.call(row))
 
-    # -- summary -------------------------------------------------------------------------
+    # -- summary -----------------------------------------------------------------------
     @property
     def counts(self) -> Counts:
-        return self._counts
+        """The whole batch's counts (final calls), as the summary CSV gives them."""
+        return self._tally.batch
+
+    def field_counts(self, path: Path) -> Counts | None:
+        """The counts of one whole field of the batch (None: not a field of this batch)."""
+        return self._tally.fields.get(str(path))
+
+    @property
+    def has_fields(self) -> bool:
+        """True when some images of the batch were screened as whole fields."""
+        return bool(self._field_rows)
+
+    def field_rows(self, path: Path) -> list[int]:
+        """The rows of the cells found in the whole field ``path``, in reading order."""
+        return self._field_rows.get(path, [])
 
     def _count(self, row: int, sign: int) -> None:
         """Add (+1) or remove (-1) one row's contribution to the counts."""
-        counts = self._counts
-        counts.cells += sign
-        if not self.results[row].ok:
-            counts.errors += sign
+        result = self.results[row]
+        field_path = str(result.path) if result.whole_field else ""
+        if not result.ok:
+            self._tally.add(Verdict("", field_path=field_path), sign)
             return
-        if self.final_call(row) == PARASITIZED:
-            counts.parasitized += sign
-        else:
-            counts.uninfected += sign
-        counts.uncertain += sign * self.uncertain(row)
-        counts.reviewed += sign * (row in self._finals)
+        self._tally.add(Verdict(self.final_call(row), self.uncertain(row), row in self._finals,
+                                field_path), sign)
 
     def _recount(self) -> None:
-        self._counts = Counts()
+        self._tally = Tally()
         for row in range(len(self.results)):
             self._count(row, +1)
 
@@ -237,8 +256,4 @@ class BatchSnapshot:
 
         info = self.info()
         for row, result in enumerate(self.results):
-            final = self.finals.get(row, "")
-            review = ""
-            if final and result.ok:
-                review = CONFIRMED if final == self.rule.call(result.probability) else OVERRIDDEN
-            yield report_row(result, self.rule, info, review=review, reviewed_call=final)
+            yield report_row(result, self.rule, info, reviewed_call=self.finals.get(row, ""))

@@ -29,6 +29,7 @@ from malariascope.gui.workers import (
 
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
+    from malariascope.core.session import Session
 
 
 class ScreeningController(QObject):
@@ -50,6 +51,7 @@ class ScreeningController(QObject):
         self.classifier: Classifier | None = None
         self.model_error = ""  # why the model could not be loaded, if it could not
         self.model_seconds = 0.0
+        self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
         self._pending: tuple[list[Path], bool] | None = None
         self._job = 0  # increases with every screening; stale results are dropped
@@ -94,12 +96,12 @@ class ScreeningController(QObject):
 
     def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True) -> None:
         """Start a new batch of ``paths`` (files and folders); any running one is cancelled."""
+        if self.model_error:  # refused before clearing: the batch on show stays
+            self.message.emit(f"{self.model_error}; nothing can be screened")
+            return
         self._cancel_screening()
         self.batch.clear()
         paths = [Path(p) for p in paths]
-        if self.model_error:
-            self.message.emit(f"{self.model_error}; nothing can be screened")
-            return
         if self.classifier is None:
             self._pending = (paths, recursive)
             self.progress.emit("Waiting for the model…", 0, 0)
@@ -110,7 +112,7 @@ class ScreeningController(QObject):
         self._job += 1
         job = self._job
         self._started = time.perf_counter()
-        worker = Worker(screen_chunks, paths, self.classifier, recursive)
+        worker = Worker(screen_chunks, paths, self.classifier, recursive, self.mode)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(lambda exc: self._on_screening_stopped(job, f"Screening "
@@ -138,7 +140,7 @@ class ScreeningController(QObject):
         if outcome.missing:
             notes.append(f"{len(outcome.missing):,} paths not found")
         extra = f" ({', '.join(notes)})" if notes else ""
-        self._finish_screening(f"Screened {counts.cells:,} cells in "
+        self._finish_screening(f"Screened {counts.rows:,} cells in "
                                f"{self.screen_seconds:.1f} s{extra}", complete=True)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:
@@ -164,6 +166,14 @@ class ScreeningController(QObject):
             self.idle.emit()
         if self._screening is not None:
             self._screening.quit()
+
+    def restore(self, session: Session) -> None:
+        """Show a batch autosaved before a crash; a screening still running is dropped."""
+        self._cancel_screening()
+        self._screening = None
+        self._job += 1  # what the dropped screening still sends is ignored
+        self.batch.restore(session)
+        self.idle.emit()
 
     # -- export --------------------------------------------------------------------------
     def export(self, path: Path, overwrite: bool) -> None:

@@ -7,11 +7,12 @@ one is shown. The About text is built from the model card of the model actually 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.gui.resources import app_icon
@@ -30,6 +31,38 @@ def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> Q
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def _open_choice(box: QMessageBox, default: QAbstractButton,
+                 finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
+    """Open ``box`` window-modal without blocking; ``finished(button clicked or None)``."""
+    box.setDefaultButton(default)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda *_: finished(box.clickedButton()))
+    box.open()
+    return box
+
+
+def ask_restore(parent: QWidget, text: str, answered: Callable[[bool], None]) -> QMessageBox:
+    """Offer back the work of a session that did not close: Restore or Discard.
+
+    Only a click on Discard drops the work; Escape or closing the box restores it.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?", text,
+                      Button.NoButton, parent)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    box.setEscapeButton(restore)
+    return _open_choice(box, restore, lambda clicked: answered(clicked is not discard))
+
+
+def export_failed(parent: QWidget, reason: str, retry: Callable[[], None]) -> QMessageBox:
+    """Say why the report was not written, and offer to choose another location."""
+    text = (f"The report was not written.\n\n{reason}\n\nThe batch is still here, and an "
+            "earlier report of that name is as it was.")
+    box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
+    again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
+    return _open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
 def confirm_discard(parent: QWidget, doing: str, reviewed: int) -> bool:

@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from malariascope.gui import dialogs, settings
 from malariascope.gui.actions import WindowActions
+from malariascope.gui.autosave import Autosaver
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
+from malariascope.gui.field_view import FieldView
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_table import (
     Filter,
@@ -53,11 +55,13 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.batch = Batch()
         self.controller = ScreeningController(self.batch, self)
+        self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
+        self.field_view = FieldView(self.batch, self.controller.workers)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
         self._build_central()
@@ -73,7 +77,7 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(self._filter_bar())
-        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self._list_and_field(), 1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -89,6 +93,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _list_and_field(self) -> QSplitter:
+        """The cell list over the whole field of the selected cell (shown when there are
+        fields in the batch)."""
+        self.field_box = _group("Whole field (click a cell to select it)", self.field_view)
+        self.field_box.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.field_box)
+        splitter.setChildrenCollapsible(False)
+        return splitter
 
     def _filter_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -115,7 +130,9 @@ class MainWindow(QMainWindow):
         controller.idle.connect(self._on_batch_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         controller.export_failed.connect(self._on_export_failed)
+        self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         batch.events.appended.connect(self._on_rows_appended)
         batch.events.changed.connect(self._on_batch_changed)
         self._on_batch_changed()
@@ -129,6 +146,12 @@ class MainWindow(QMainWindow):
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
         """Screen ``paths`` (files and folders, recursively) as a new batch."""
         paths = [Path(p) for p in paths]
+        if self.controller.model_error:
+            dialogs.message(self, QMessageBox.Icon.Critical, "Cannot screen",
+                            f"{self.controller.model_error}.\n\nNothing can be screened until "
+                            "the model is repaired (reinstall MalariaScope); the cells in the "
+                            "window stay, and can still be reviewed and exported.")
+            return False
         if not paths or not self._confirm_discard("Open a new batch"):
             return False
         if self.persist_settings:
@@ -186,9 +209,16 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         row = self.proxy.mapToSource(current).row() if current.isValid() else None
         self.detail.show_row(row)
+        self.field_view.show_row(row)
+        self.summary.set_field(self.field_view.field())
         reviewable = row is not None and self.batch.results[row].ok
         for action in (*self.actions.review, self.actions.clear_review):
             action.setEnabled(reviewable)
+
+    def _on_field_cell_clicked(self, row: int) -> None:
+        if not self.table.select_source_row(row):  # hidden by the filter: show every row
+            self.set_filter(Filter.ALL)
+            self.table.select_source_row(row)
 
     def _on_rows_appended(self, first: int, last: int) -> None:
         if not self.table.currentIndex().isValid():
@@ -210,7 +240,9 @@ class MainWindow(QMainWindow):
     def _on_model_failed(self, reason: str) -> None:
         self.model_label.setText("No model")
         self.statusBar().showMessage(reason)
-        dialogs.message(self, QMessageBox.Icon.Critical, "Model not loaded", reason)
+        dialogs.message(self, QMessageBox.Icon.Critical, "Model not loaded",
+                        f"{reason}\n\nMalariaScope cannot screen until it is reinstalled; "
+                        "cells already in the window can still be reviewed and exported.")
 
     def _on_progress(self, text: str, done: int, total: int) -> None:
         self.statusBar().showMessage(text)
@@ -221,6 +253,7 @@ class MainWindow(QMainWindow):
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
         self.actions.cancel.setEnabled(busy)
         self.setWindowModified(self.batch.unsaved)
+        self.field_box.setVisible(self.batch.has_fields)
 
     # -- export --------------------------------------------------------------------------
     def _on_export(self) -> None:
@@ -234,9 +267,7 @@ class MainWindow(QMainWindow):
         self._on_batch_changed()
 
     def _on_export_failed(self, reason: str) -> None:
-        dialogs.message(self, QMessageBox.Icon.Critical, "Export failed",
-                        f"The report was not written.\n\n{reason}\n\nThe batch is still "
-                        "here; choose another file or folder and export again.")
+        dialogs.export_failed(self, reason, retry=self._on_export)
 
     def _confirm_discard(self, doing: str) -> bool:
         """True when there are no unsaved reviews, or the user agrees to lose them."""
@@ -256,6 +287,7 @@ class MainWindow(QMainWindow):
         if self.persist_settings:
             settings.save_window(self)
         self.controller.shutdown()
+        self.autosave.close()  # after the workers: no save can follow and undo it
         self.table_model.thumbnails.shutdown()
         event.accept()
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -96,18 +100,52 @@ def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier)
     assert {row["sample_id"] for row in rows} == {"S,1"}
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0,
-    reason="root reads files whatever their permissions",
-)
-def test_permission_denied_is_an_error_row(tmp_path, classifier):
-    path = write_rgb(tmp_path / "locked.png", make_cell())
-    path.chmod(0)
+AS_NOBODY = """
+import os, sys
+from malariascope.core.classifier import Classifier
+from malariascope.core.pipeline import screen
+classifier = Classifier.open()
+list(screen([sys.argv[2]], classifier))  # every lazy import happens while still root
+try:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)  # nobody: no way back
+except PermissionError:
+    sys.exit('cannot drop privileges')
+locked, readable = screen(sys.argv[1:3], classifier)
+print(repr((locked.error, readable.ok)))
+"""
+
+
+def _screen_as_nobody(locked, readable) -> tuple[str, bool]:
+    """Root reads any file, so root screens as ``nobody`` (in a child: it cannot go back)."""
+    done = subprocess.run([sys.executable, "-c", AS_NOBODY, str(locked), str(readable)],
+                          capture_output=True, text=True, timeout=120)
+    if "cannot drop privileges" in done.stderr:
+        pytest.skip("running as root without the right to become nobody")
+    assert done.returncode == 0, done.stderr
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="file permissions are POSIX here")
+def test_permission_denied_is_an_error_row(classifier):
+    # a folder anyone may enter (pytest's tmp_path is private to its owner)
+    folder = Path(tempfile.mkdtemp(prefix="malariascope-locked-"))
     try:
-        (result,) = screen([path], classifier)
+        folder.chmod(0o755)
+        readable = write_rgb(folder / "readable.png", make_cell(seed=1))
+        readable.chmod(0o644)
+        locked = write_rgb(folder / "locked.png", make_cell())
+        locked.chmod(0o600 if os.geteuid() == 0 else 0)  # root's own file, or nobody's
+        if os.geteuid() == 0:
+            error, readable_ok = _screen_as_nobody(locked, readable)
+        else:
+            locked_result, readable_result = screen([locked, readable], classifier)
+            error, readable_ok = locked_result.error, readable_result.ok
     finally:
-        path.chmod(0o644)
-    assert "cannot open" in result.error
+        shutil.rmtree(folder)
+    assert "cannot open" in error and "ermission denied" in error
+    assert readable_ok  # the batch goes on after the locked file
 
 
 @pytest.fixture(scope="module")

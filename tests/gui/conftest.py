@@ -35,6 +35,14 @@ def fresh_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """Point the autosaved session at an empty folder of this test's own."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def no_workers_left(qapp):
     """Fail a test that ends with worker threads still running (then wait for them).
 
@@ -119,3 +127,24 @@ def answer_questions(monkeypatch):
         return asked
 
     return set_answer
+
+
+@pytest.fixture
+def left_session(data_folder: Path, tmp_path: Path):
+    """A session as a crashed run leaves it: real results of 14 cells and 4 broken files,
+    two reviews and a moved threshold, saved where the window looks for it."""
+    from malariascope.core.classifier import PARASITIZED, Classifier
+    from malariascope.core.pipeline import screen
+    from malariascope.core.session import Session, SessionStore
+
+    make_cell_folder(tmp_path / "left", 14)
+    write_broken_files(tmp_path / "left" / "broken")
+    classifier = Classifier.open()
+    results = list(screen(sorted((tmp_path / "left").rglob("*.png")), classifier))
+    ok = [row for row, result in enumerate(results) if result.ok]
+    session = Session(results, {ok[0]: PARASITIZED, ok[3]: PARASITIZED},
+                      classifier.rule.with_threshold(0.25), classifier.rule.threshold,
+                      classifier.model_name, classifier.backend.model_sha256, "S-9", "",
+                      unsaved=True)
+    SessionStore(data_folder / "session").save(session)
+    return session

@@ -19,3 +19,20 @@ def screen_and_wait(window, qtbot, paths, timeout: int = SCREEN_TIMEOUT_MS) -> N
     with qtbot.waitSignal(window.controller.screening_finished, timeout=timeout) as blocker:
         assert window.open_paths(paths)
     assert blocker.args[1], "screening did not complete"
+
+
+def wait_for_box(qtbot, window, title: str, timeout: int = 60_000):
+    """The message box titled ``title`` that ``window`` shows, once it is shown."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def shown() -> list:
+        return [box for box in window.findChildren(QMessageBox)
+                if box.isVisible() and box.windowTitle() == title]
+
+    qtbot.waitUntil(lambda: bool(shown()), timeout=timeout)
+    return shown()[0]
+
+
+def click(box, text: str) -> None:
+    """Click the button of ``box`` labelled ``text``."""
+    next(button for button in box.buttons() if button.text() == text).click()

@@ -1,0 +1,155 @@
+"""A big batch through the real window, offscreen, autosave on: time, memory and smoothness.
+
+    python benchmarks/gui_big_batch.py [--cells 20000]
+
+Generates the cells in a temporary folder (pink discs, some with dark dots), then runs the
+window in a child process, so that the figures are the app's alone: wall time and cells/s of
+the screening, peak RSS (goal < 600 MB), the longest the event loop was blocked, and what
+autosave costs (session size on disk, time to read it back, the window during reviews).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+REVIEWS = 500
+
+
+class Run:
+    """Drives the window: screen the folder, review cells, then read the session back."""
+
+    def __init__(self, window, folder: Path, data: Path) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.window, self.folder, self.data = window, folder, data
+        self.figures: dict[str, float] = {}
+        self.clock, self.last, self.gaps = QElapsedTimer(), 0, [0]
+        self.ticker = QTimer()
+        self.ticker.setInterval(20)
+        self.ticker.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def _watch(self) -> None:
+        self.clock.start()
+        self.last, self.gaps = 0, [0]
+        self.ticker.start()
+
+    def screen(self) -> None:
+        self._watch()
+        self.started = time.perf_counter()
+        self.window.controller.screening_finished.connect(self._on_screened)
+        self.window.open_paths([self.folder])
+
+    def _on_screened(self, cells: int, complete: bool) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.ticker.stop()
+        self.figures.update(cells=cells, seconds=time.perf_counter() - self.started,
+                            screen_gap_ms=max(self.gaps), complete=complete)
+        QTimer.singleShot(0, self.review)
+
+    def review(self) -> None:
+        """Confirm cells one by one as fast as the keys allow; autosave keeps up behind."""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        window = self.window
+        window.table.select_source_row(0)
+        self._watch()
+        started = time.perf_counter()
+        for _ in range(REVIEWS):
+            window.review_current("confirm")
+            QApplication.processEvents()  # as between two key presses
+        self.figures["review_ms"] = 1000 * (time.perf_counter() - started) / REVIEWS
+        QTimer.singleShot(3_000, self.finish)  # the last autosave is about a second away
+
+    def finish(self) -> None:
+        from malariascope.core.session import SessionStore
+
+        self.ticker.stop()
+        self.figures["review_gap_ms"] = max(self.gaps)
+        folder = self.data / "session"
+        started = time.perf_counter()
+        session = SessionStore(folder).load()
+        loaded = time.perf_counter()
+        self.window.controller.restore(session)  # what Restore does, on the UI thread
+        self.figures.update(
+            load_seconds=loaded - started, restore_ms=1000 * (time.perf_counter() - loaded),
+            saved_rows=len(session.results),
+            saved_reviews=len(session.reviews), chunks=len(list(folder.glob("rows-*"))),
+            session_mb=sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
+            state_kb=(folder / "state.json").stat().st_size / 1024,
+            peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(json.dumps(self.figures), flush=True)
+        self.window.batch.unsaved = False
+        self.window.close()
+
+
+def child(folder: Path, data: Path) -> int:
+    """The app's side: a real window, started as ``malariascope gui`` starts it."""
+    from malariascope.gui.app import create_app, show_window, start
+
+    app = create_app()
+    window = show_window(persist_settings=False)
+    run = Run(window, folder, data)
+    window.controller.model_ready.connect(lambda name: run.screen())
+    start(window)
+    return app.exec()
+
+
+def report(figures: dict) -> None:
+    cells, seconds = figures["cells"], figures["seconds"]
+    print(f"screened {cells:,} cells in {seconds:.1f} s ({cells / seconds:.0f} cells/s), "
+          f"complete: {figures['complete']}")
+    print(f"peak RSS {figures['peak_mb']:.0f} MB (goal < 600 MB)")
+    print(f"event loop blocked at most {figures['screen_gap_ms']:.0f} ms while screening, "
+          f"{figures['review_gap_ms']:.0f} ms while reviewing "
+          f"({figures['review_ms']:.1f} ms per review, {REVIEWS} reviews)")
+    print(f"autosave: {figures['saved_rows']:,} rows and {figures['saved_reviews']} reviews "
+          f"on disk, {figures['session_mb']:.1f} MB in {figures['chunks']} chunks, "
+          f"state {figures['state_kb']:.0f} kB; read back in {figures['load_seconds']:.2f} s "
+          f"(in a worker), shown again in {figures['restore_ms']:.0f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, default=20_000)
+    parser.add_argument("--child", nargs=2, type=Path, metavar=("FOLDER", "DATA"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    from tests.images import make_cell_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, data = Path(tmp) / "cells", Path(tmp) / "data"
+        start = time.perf_counter()
+        make_cell_folder(folder, args.cells)
+        print(f"generated {args.cells:,} cells in {time.perf_counter() - start:.1f} s")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MALARIASCOPE_DATA_DIR=str(data),
+                   HOME=tmp, XDG_CONFIG_HOME=str(Path(tmp) / "config"))
+        done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(data)],
+                              env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode or not done.stdout.strip():
+        print(done.stderr, file=sys.stderr)
+        return done.returncode or 1
+    report(json.loads(done.stdout.strip().splitlines()[-1]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""Autosaved sessions: a batch's rows, reviews and settings on disk, so a crash loses nothing.
+
+Qt-free: the app saves a :class:`Session` as the technician works and offers it back after a
+crash (see ``malariascope.gui.autosave``). A session is a folder of
+
+- ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line. Each chunk holds
+  the rows that arrived since the last save and is written once, so saving a 20,000-cell batch
+  never rewrites it whole.
+- ``state.json``: reviews, threshold, sample facts and the list of chunks. It is small, it is
+  rewritten after every change, and it is written last, so it only names chunks on disk.
+
+Every file is written atomically (a temporary file, then a rename). Rows hold every field of
+:class:`~malariascope.core.pipeline.ScreeningResult`, found from the dataclass itself, so a
+field added there is saved and read back without a change here. Arrays (the 8 x 8 Grad-CAM
+class maps) are stored exactly, as base64 of their bytes; nothing is ever pickled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule
+from malariascope.core.errors import SessionError
+from malariascope.core.jsoncodec import build, dumps, expect, fields_of, json_object
+from malariascope.core.pipeline import ScreeningResult, utc_now
+
+FORMAT = "malariascope-session"
+VERSION = 1
+STATE = "state.json"
+CHUNK_NAME = re.compile(r"rows-\d{7}\.jsonl")  # nothing else is ever opened: no ../ tricks
+
+
+@dataclass
+class Session:
+    """A batch as the technician left it."""
+
+    results: list[ScreeningResult]
+    reviews: dict[int, str] = field(default_factory=dict)  # row -> the technician's final call
+    rule: CallRule | None = None  # threshold and uncertain band as last set
+    default_threshold: float = 0.5
+    model: str = ""
+    model_sha256: str = ""
+    sample_id: str = ""
+    operator: str = ""
+    unsaved: bool = False  # reviews made since the last export
+    complete: bool = True  # False: the app stopped while still screening
+    saved_at: str = ""  # UTC, set by SessionStore.save
+
+
+class SessionStore:
+    """The session folder of one app instance: each save adds only what is new."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self._batch = ""  # id of the batch whose rows are on disk
+        self._chunks: list[tuple[str, int]] = []
+        self._last: ScreeningResult | None = None  # the last row on disk: spots a new batch
+
+    def save(self, session: Session) -> None:
+        """Write the rows not on disk yet as one new chunk, then the state naming every chunk."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._continues(session.results):
+            self.delete()  # a new batch: never pair its rows with the old batch's state
+            self._batch = uuid.uuid4().hex
+        saved = sum(count for _, count in self._chunks)
+        new = session.results[saved:]
+        if new:
+            name = f"rows-{saved:07d}.jsonl"
+            write_bytes_atomic(self.folder / name, _chunk_bytes(self._batch, saved, new))
+            self._chunks.append((name, len(new)))
+            self._last = new[-1]
+        write_bytes_atomic(self.folder / STATE, _state_bytes(session, self._batch, self._chunks))
+
+    def _continues(self, results: list[ScreeningResult]) -> bool:
+        """True when ``results`` are the batch on disk, perhaps with rows added since."""
+        saved = sum(count for _, count in self._chunks)
+        return bool(self._batch) and len(results) >= saved and (
+            saved == 0 or results[saved - 1] is self._last)
+
+    def load(self) -> Session | None:
+        """The session on disk, or None; :class:`SessionError` if it cannot be read back whole.
+
+        Later saves continue it: a restored batch is not written again.
+        """
+        try:
+            raw = (self.folder / STATE).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SessionError(f"cannot read {STATE}: {exc.strerror or exc}") from exc
+        try:
+            batch, chunks, values = _state(raw)
+            results: list[ScreeningResult] = []
+            for name, count in chunks:
+                results += self._read_chunk(name, count, batch, len(results))
+            session = build(Session, values, results=results)
+            _check_reviews(session)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from exc
+        self._batch, self._chunks = batch, chunks
+        self._last = results[-1] if results else None
+        return session
+
+    def _read_chunk(self, name: str, count: int, batch: str,
+                    first: int) -> list[ScreeningResult]:
+        try:
+            lines = (self.folder / name).read_bytes().splitlines()
+        except OSError as exc:
+            raise SessionError(f"cannot read {name}: {exc.strerror or exc}") from exc
+        header = json_object(lines[0] if lines else b"", name)
+        if header != {"format": FORMAT, "batch": batch, "first": first, "rows": count}:
+            raise ValueError(f"{name} does not belong to this session")
+        if len(lines) - 1 != count:
+            raise ValueError(f"{name} is truncated: {len(lines) - 1} of {count} rows")
+        return [build(ScreeningResult, json_object(line, f"{name} row {first + i}"))
+                for i, line in enumerate(lines[1:])]
+
+    def delete(self) -> None:
+        """Forget the session: the state goes first, so a crash midway leaves nothing to offer."""
+        (self.folder / STATE).unlink(missing_ok=True)
+        for path in (*self.folder.glob("rows-*.jsonl"), *self.folder.glob(".*.tmp")):
+            path.unlink(missing_ok=True)
+        self._batch, self._chunks, self._last = "", [], None
+
+    def set_aside(self) -> Path:
+        """Move an unreadable session out of the way (kept for a bug report); returns where."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.folder.with_name(f"{self.folder.name}-unreadable-{stamp}-"
+                                       f"{uuid.uuid4().hex[:6]}")
+        os.replace(self.folder, target)
+        self._batch, self._chunks, self._last = "", [], None
+        return target
+
+
+# -- files ------------------------------------------------------------------------------
+def _chunk_bytes(batch: str, first: int, results: list[ScreeningResult]) -> bytes:
+    header = {"format": FORMAT, "batch": batch, "first": first, "rows": len(results)}
+    lines = [dumps(header)] + [dumps(fields_of(result)) for result in results]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _state_bytes(session: Session, batch: str, chunks: list[tuple[str, int]]) -> bytes:
+    values = fields_of(session)
+    del values["results"]  # in the chunks
+    values["saved_at"] = utc_now()
+    state = {"format": FORMAT, "version": VERSION, "batch": batch, "chunks": chunks,
+             "session": values}
+    return dumps(state).encode("utf-8")
+
+
+def _state(raw: bytes) -> tuple[str, list[tuple[str, int]], dict]:
+    """Batch id, chunk list and session fields of ``state.json``, checked."""
+    state = json_object(raw, STATE)
+    if state.get("format") != FORMAT:
+        raise ValueError(f"{STATE} is not a MalariaScope session")
+    if state.get("version") != VERSION:
+        raise ValueError(f"session version {state.get('version')!r} is not {VERSION} "
+                         "(saved by another version of MalariaScope)")
+    chunks = []
+    for item in expect(state.get("chunks"), list, "chunks"):
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                and CHUNK_NAME.fullmatch(item[0]) and type(item[1]) is int and item[1] >= 0):
+            raise ValueError(f"bad chunk entry {item!r}")
+        chunks.append((item[0], item[1]))
+    return str(state.get("batch")), chunks, expect(state.get("session"), dict, "session")
+
+
+def _check_reviews(session: Session) -> None:
+    """Reviews name rows of the batch that have a call, with a call that exists."""
+    for row, call in session.reviews.items():
+        if not 0 <= row < len(session.results) or not session.results[row].ok:
+            raise ValueError(f"a review names row {row}, which has no call")
+        if call not in (PARASITIZED, UNINFECTED):
+            raise ValueError(f"unknown call {call!r} in the reviews")

@@ -1,0 +1,187 @@
+"""Autosaved sessions: every field of every row comes back, saves only add, damage is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from malariascope.core.classifier import PARASITIZED, UNINFECTED, Classifier
+from malariascope.core.errors import SessionError
+from malariascope.core.pipeline import ScreeningResult, screen
+from malariascope.core.session import Session, SessionStore
+from tests.core.test_fields import make_field
+from tests.images import make_cell_folder, write_broken_files, write_rgb
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, classifier) -> list[ScreeningResult]:
+    """Real results of every kind: cells, unreadable files, and the cells of a whole field."""
+    folder = tmp_path_factory.mktemp("sample")
+    paths = make_cell_folder(folder, 10)
+    write_broken_files(folder / "broken")
+    paths += sorted((folder / "broken").iterdir())
+    paths.append(write_rgb(folder / "field.png", make_field()[0]))
+    return list(screen(paths, classifier))
+
+
+def session_of(results, classifier, **changes) -> Session:
+    ok = [row for row, result in enumerate(results) if result.ok]
+    session = Session(results, {ok[0]: PARASITIZED, ok[-1]: UNINFECTED},
+                      classifier.rule.with_threshold(0.3), classifier.rule.threshold,
+                      classifier.model_name, classifier.backend.model_sha256, "S-1, ü",
+                      'A. "Op"', unsaved=True, complete=False)
+    return dataclasses.replace(session, **changes)
+
+
+def assert_same_results(saved: list[ScreeningResult], loaded: list[ScreeningResult]) -> None:
+    """Every field of the dataclass, whatever fields it has now, compared exactly."""
+    assert len(saved) == len(loaded)
+    for before, after in zip(saved, loaded, strict=True):
+        for field in dataclasses.fields(ScreeningResult):
+            a, b = getattr(before, field.name), getattr(after, field.name)
+            if isinstance(a, np.ndarray):
+                assert b.dtype == a.dtype and np.array_equal(a, b), field.name
+            else:
+                assert a == b and type(a) is type(b), (field.name, a, b)
+
+
+def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
+    kinds = {(r.ok, r.whole_field) for r in results}
+    assert kinds == {(True, False), (False, False), (True, True)}  # the data covers them all
+    assert all(r.cell_index and r.box for r in results if r.whole_field)
+    session = session_of(results, classifier)
+    SessionStore(tmp_path / "s").save(session)
+    loaded = SessionStore(tmp_path / "s").load()
+    assert_same_results(results, loaded.results)
+    for name in ("reviews", "rule", "default_threshold", "model", "model_sha256", "sample_id",
+                 "operator", "unsaved", "complete"):
+        assert getattr(loaded, name) == getattr(session, name), name
+    assert loaded.saved_at
+
+
+def test_saves_add_rows_in_chunks_written_once(tmp_path, results, classifier):
+    store = SessionStore(tmp_path / "s")
+    store.save(session_of(results[:5], classifier, reviews={}))
+    first = (tmp_path / "s" / "rows-0000000.jsonl").read_bytes()
+    store.save(session_of(results, classifier))
+    store.save(session_of(results, classifier, reviews={}))  # a review undone: state only
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "rows-0000000.jsonl", "rows-0000005.jsonl", "state.json"]
+    assert (tmp_path / "s" / "rows-0000000.jsonl").read_bytes() == first
+    loaded = SessionStore(tmp_path / "s").load()
+    assert_same_results(results, loaded.results)
+    assert loaded.reviews == {}
+
+
+def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, results,
+                                                                     classifier):
+    store = SessionStore(tmp_path / "s")
+    store.save(session_of(results, classifier))
+    new_batch = [dataclasses.replace(r) for r in results[:3]]  # other objects: another batch
+    store.save(session_of(new_batch, classifier, reviews={}))
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["rows-0000000.jsonl",
+                                                                 "state.json"]
+    reopened = SessionStore(tmp_path / "s")
+    loaded = reopened.load()
+    reopened.save(session_of(loaded.results + results[3:5], classifier, reviews={}))
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "rows-0000000.jsonl", "rows-0000003.jsonl", "state.json"]
+    assert len(SessionStore(tmp_path / "s").load().results) == 5
+
+
+def test_delete_and_set_aside(tmp_path, results, classifier):
+    store = SessionStore(tmp_path / "s")
+    assert store.load() is None
+    store.save(session_of(results, classifier))
+    store.delete()
+    assert store.load() is None and not list((tmp_path / "s").iterdir())
+    store.save(session_of(results, classifier))
+    aside = store.set_aside()
+    assert aside.parent == tmp_path and aside.name.startswith("s-unreadable-")
+    assert (aside / "state.json").is_file() and store.load() is None
+
+
+def _edit_state(folder: Path, edit) -> None:
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    edit(state)
+    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+
+
+def _edit_row(folder: Path, edit) -> None:
+    chunk = folder / "rows-0000000.jsonl"
+    lines = chunk.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[1])
+    edit(row)
+    lines[1] = json.dumps(row)
+    chunk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cut(path: Path, keep: float) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+DAMAGE = {  # what is done to a saved session -> a word of the message
+    "truncated rows": (lambda f: _cut(f / "rows-0000000.jsonl", 0.6), "truncated"),
+    "truncated state": (lambda f: _cut(f / "state.json", 0.5), "truncated"),
+    "empty state": (lambda f: (f / "state.json").write_bytes(b""), "damaged"),
+    "binary state": (lambda f: (f / "state.json").write_bytes(b"\xff\xfe\x00"), "damaged"),
+    "missing rows": (lambda f: (f / "rows-0000000.jsonl").unlink(), "cannot read"),
+    "other format": (lambda f: _edit_state(f, lambda s: s.update(format="x")), "not a"),
+    "newer version": (lambda f: _edit_state(f, lambda s: s.update(version=2)), "version"),
+    "escaping chunk": (lambda f: _edit_state(f, lambda s: s["chunks"][0].__setitem__(
+        0, "../../etc/passwd")), "bad chunk"),
+    "review of no row": (lambda f: _edit_state(f, lambda s: s["session"]["reviews"].update(
+        {"999": PARASITIZED})), "row 999"),
+    "unknown call": (lambda f: _edit_state(f, lambda s: s["session"]["reviews"].update(
+        {"0": "maybe"})), "unknown call"),
+    "unknown field": (lambda f: _edit_row(f, lambda r: r.update(colour="red")), "colour"),
+    "wrong type": (lambda f: _edit_row(f, lambda r: r.update(probability="high")),
+                   "probability"),
+    "pickled array": (lambda f: _edit_row(f, lambda r: r.update(class_map={
+        "dtype": "object", "shape": [1], "base64": "gASVAAAAAAAAAACMAX+ULg=="})), "array"),
+    "short array": (lambda f: _edit_row(f, lambda r: r.update(class_map={
+        "dtype": "float32", "shape": [8, 8], "base64": "AAAAAA=="})), "damaged"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_session_raises_a_session_error_that_says_what(tmp_path, results, classifier,
+                                                                damage):
+    ok_first = [r for r in results if r.ok] + [r for r in results if not r.ok]
+    SessionStore(tmp_path / "s").save(session_of(ok_first, classifier, reviews={0: UNINFECTED}))
+    spoil, words = DAMAGE[damage]
+    spoil(tmp_path / "s")
+    with pytest.raises(SessionError, match=words):
+        SessionStore(tmp_path / "s").load()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_damage_gives_a_session_or_a_session_error(tmp_path_factory, results, classifier,
+                                                          data):
+    folder = tmp_path_factory.mktemp("fuzz")
+    SessionStore(folder).save(session_of(results, classifier))
+    path = folder / data.draw(st.sampled_from(["state.json", "rows-0000000.jsonl"]))
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 6))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+    path.write_bytes(bytes(raw[: data.draw(st.integers(0, len(raw)))]))
+    try:
+        loaded = SessionStore(folder).load()
+    except SessionError as exc:
+        assert str(exc)
+    else:
+        assert loaded is None or len(loaded.results) == len(results)

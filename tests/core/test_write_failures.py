@@ -1,0 +1,70 @@
+"""A report that cannot be written says why, keeps the old one whole and leaves no temp file."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.classifier import Classifier
+from malariascope.core.errors import ReportError
+from malariascope.core.pipeline import screen
+from malariascope.core.report import BatchInfo, report_row, summary_path, write_report
+from tests.faults import FAULTS, full_disk
+from tests.images import make_cell_folder
+
+
+@pytest.fixture(scope="module")
+def report_rows(tmp_path_factory) -> tuple[list[dict[str, str]], BatchInfo]:
+    """Report rows of twelve generated cells, screened by the bundled model."""
+    classifier = Classifier.open()
+    cells = make_cell_folder(tmp_path_factory.mktemp("cells"), 12)
+    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-1", "op")
+    return [report_row(r, classifier.rule, info) for r in screen(cells, classifier)], info
+
+
+def old_report(folder):
+    """A folder holding a report and its summary from before; returns every file's bytes."""
+    folder.mkdir()
+    report = folder / "report.csv"
+    report.write_bytes(b"old report\n")
+    summary_path(report).write_bytes(b"old summary\n")
+    return folder_bytes(folder)
+
+
+def folder_bytes(folder) -> dict:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_failed_report_keeps_the_old_one_and_leaves_no_temp_file(tmp_path, report_rows, fault):
+    rows, info = report_rows
+    before = old_report(tmp_path / "reports")
+    report = tmp_path / "reports" / "report.csv"
+    inject, words = FAULTS[fault]
+    with inject(report), pytest.raises(ReportError, match=words) as caught:
+        write_report(report, rows, info, overwrite=True)
+    assert str(report) in str(caught.value)
+    assert folder_bytes(tmp_path / "reports") == before  # nothing new, nothing half-written
+
+
+def test_the_same_report_is_written_once_the_fault_is_gone(tmp_path, report_rows):
+    rows, info = report_rows
+    report = tmp_path / "reports" / "report.csv"
+    old_report(tmp_path / "reports")
+    with full_disk(report), pytest.raises(ReportError):
+        write_report(report, rows, info, overwrite=True)
+    write_report(report, rows, info, overwrite=True)
+    assert report.read_text(encoding="utf-8-sig").count("\n") == len(rows) + 1
+
+
+def test_atomic_write_on_a_full_disk_keeps_the_old_file(tmp_path):
+    target = tmp_path / "out" / "data.bin"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    with full_disk(target, room=10), pytest.raises(OSError) as caught:
+        write_bytes_atomic(target, b"x" * 100)
+    assert caught.value.errno == errno.ENOSPC
+    assert [p.name for p in target.parent.iterdir()] == ["data.bin"]
+    assert target.read_bytes() == b"old"

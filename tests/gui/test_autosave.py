@@ -1,0 +1,157 @@
+"""Work is never lost: the real app, killed mid-review, comes back exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from malariascope.core.classifier import PARASITIZED
+from malariascope.core.errors import SessionError
+from malariascope.core.session import Session, SessionStore
+from malariascope.gui.app import start
+from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
+from tests.gui.session_child import REVIEWS, THRESHOLD, window_state
+from tests.images import make_cell_folder, write_broken_files
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def cells(tmp_path) -> Path:
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 14)
+    write_broken_files(folder / "broken")
+    return folder
+
+
+def saved(data_folder: Path) -> Session | None:
+    """The session on disk now (None while there is none or it is being replaced)."""
+    try:
+        return SessionStore(data_folder / "session").load()
+    except SessionError:
+        return None
+
+
+def first_line(child: subprocess.Popen, timeout: float) -> str:
+    """The child's first line of output, without hanging if it never comes."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(child.stdout.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return ""
+
+
+def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path) -> dict:
+    """Start the real app on ``cells``, let it review, SIGKILL it once the reviews are on
+    disk; returns what its window showed."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MALARIASCOPE_DATA_DIR=str(data_folder),
+               HOME=str(home), XDG_CONFIG_HOME=str(home / "config"))
+    child = subprocess.Popen([sys.executable, "-m", "tests.gui.session_child", str(cells)],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    try:
+        line = first_line(child, timeout=120)
+        assert line, f"the child app printed nothing: {child.poll()}"
+        qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == len(REVIEWS),
+                        timeout=WAIT_MS)  # the next autosave is about a second away
+        assert child.poll() is None, "the child app stopped by itself"
+    finally:
+        child.kill()  # SIGKILL: no clean-up runs
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    return json.loads(line)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, data_folder,
+                                                   tmp_path):
+    shown = run_child_until_saved(qtbot, cells, data_folder, tmp_path / "home")
+    assert shown["threshold"] == THRESHOLD and shown["unsaved"]
+    assert sum(bool(review) for review in shown["reviews"]) == len(REVIEWS)
+    window = make_window(start=False)
+    window.autosave.resume()
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    assert "S-104" in box.text() and "18 cells, 4 of them reviewed" in box.text()
+    click(box, "Restore")
+    assert window_state(window) == shown
+    with qtbot.waitSignal(window.controller.model_ready, timeout=WAIT_MS):
+        window.start()  # a model loaded after the restore keeps the restored threshold
+    assert window_state(window) == shown
+    assert window.controller.classifier is not None and window.autosave.store is not None
+    close_window(window, qtbot)
+    assert saved(data_folder) is None  # closed on purpose: nothing to offer next time
+
+
+def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, cells,
+                                                          data_folder, left_session):
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Discard")
+    assert len(window.batch) == 0 and saved(data_folder) is None
+    screen_and_wait(window, qtbot, [cells])
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).results != [], timeout=WAIT_MS)
+    assert [r.path for r in saved(data_folder).results] == [r.path for r in window.batch.results]
+
+
+def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, left_session):
+    window = make_window()
+    start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not box.isVisible()
+    assert len(window.batch) == len(left_session.results)
+    assert window.batch.rule.threshold == pytest.approx(0.25)
+    assert window.batch.counts.reviewed == 2 and window.isWindowModified()
+
+
+def test_an_unreadable_session_is_explained_and_set_aside(make_window, qtbot, cells,
+                                                          data_folder, left_session):
+    state = data_folder / "session" / "state.json"
+    state.write_bytes(state.read_bytes()[:40])
+    window = make_window()
+    start(window, [cells])  # the paths of the command line still open
+    box = wait_for_box(qtbot, window, "Unsaved work not restored")
+    assert "could not be read back" in box.text() and "truncated" in box.text()
+    assert "Traceback" not in box.text()
+    (aside,) = data_folder.glob("session-unreadable-*")
+    assert str(aside) in box.text() and (aside / "state.json").is_file()
+    box.close()
+    qtbot.waitUntil(lambda: len(window.batch) == 18 and not window.controller.screening,
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).results) == 18,
+                    timeout=WAIT_MS)
+
+
+def test_export_clears_the_session_and_a_second_window_keeps_out(make_window, qtbot, cells,
+                                                                 data_folder, tmp_path):
+    window = make_window()
+    start(window)
+    screen_and_wait(window, qtbot, [cells])
+    window.table.select_source_row(5)
+    window.review_current(PARASITIZED)
+    qtbot.waitUntil(lambda: bool((saved(data_folder) or Session([])).reviews), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "report.csv")
+    qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
+                    timeout=WAIT_MS)
+    window.review_current(PARASITIZED)  # work after the export is saved again
+    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 2,
+                    timeout=WAIT_MS)
+    second = make_window()
+    start(second)
+    assert second.autosave.store is None
+    assert "another MalariaScope window" in second.statusBar().currentMessage()
+    assert len(saved(data_folder).reviews) == 2  # the first window's work is untouched

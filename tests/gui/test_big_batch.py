@@ -1,0 +1,51 @@
+"""A batch of thousands of cells: Cancel stops it within a second and keeps what was done.
+
+Throughput and memory of a 20,000-cell batch are figures, not tests: see
+``benchmarks/gui_big_batch.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+
+from malariascope.core.discovery import Discovery
+from tests.images import make_cell
+
+CELLS = 4_000
+CANCEL_WITHIN_S = 1.0  # the requirement; a 64-cell batch takes a few hundredths of that
+
+
+@pytest.fixture(scope="module")
+def thousands(tmp_path_factory) -> Path:
+    """4,000 generated cells: twenty distinct images, each written 200 times (fast)."""
+    folder = tmp_path_factory.mktemp("thousands")
+    encoded = [cv2.imencode(".png", make_cell(parasitized=bool(i % 2), seed=i))[1]
+               for i in range(20)]
+    for i in range(CELLS):
+        encoded[i % 20].tofile(str(folder / f"cell_{i}.png"))
+    return folder
+
+
+def test_cancel_stops_a_big_batch_within_a_second_and_keeps_the_rows(window, qtbot, thousands):
+    window.open_paths([thousands])
+    qtbot.waitUntil(lambda: len(window.batch) >= 300, timeout=120_000)
+    clicked = time.monotonic()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=10_000) as blocker:
+        window.task_status.cancel_button.click()
+    stopped = time.monotonic() - clicked  # the worker has returned: its pipeline is shut
+    cells, complete = blocker.args
+    assert stopped < CANCEL_WITHIN_S, f"screening went on for {stopped:.2f} s after Cancel"
+    assert not complete and 300 <= cells < CELLS
+    assert not [t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
+    qtbot.wait(1_000)  # nothing more arrives once stopped
+    assert len(window.batch) == window.proxy.rowCount() == cells
+    batch = window.batch
+    assert [r.path for r in batch.results] == list(Discovery([thousands]))[:cells]
+    assert all(r.ok and r.probability is not None for r in batch.results)
+    assert window.summary.text("cells") == f"{cells:,}"
+    assert window.actions.export.isEnabled() and not window.actions.cancel.isEnabled()

@@ -1,0 +1,54 @@
+"""An export that fails says why in a dialog, loses nothing, and can go somewhere else."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from malariascope.gui.batch import PARASITIZED, UNINFECTED
+from tests.core.test_write_failures import folder_bytes, old_report
+from tests.faults import FAULTS
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
+from tests.images import make_cell_folder, write_broken_files
+
+
+def read_report(path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_failed_export_explains_keeps_everything_and_retries_elsewhere(
+        window, qtbot, tmp_path, monkeypatch, fault):
+    make_cell_folder(tmp_path / "cells", 10)
+    write_broken_files(tmp_path / "cells" / "broken")
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    batch = window.batch
+    assert batch.set_review(6, PARASITIZED) and batch.set_review(7, UNINFECTED)
+    rows, counts = len(batch), window.summary.text("reviewed")
+    before = old_report(tmp_path / "reports")
+    report = tmp_path / "reports" / "report.csv"
+    inject, words = FAULTS[fault]
+    with inject(report), qtbot.waitSignal(window.controller.export_failed, timeout=30_000):
+        window.export_to(report, overwrite=True)
+    box = wait_for_box(qtbot, window, "Export failed")
+    assert words in box.text() and str(report) in box.text()
+    assert "Traceback" not in box.text() and "Error" not in box.text()
+    assert folder_bytes(tmp_path / "reports") == before  # the earlier report is whole
+    assert len(batch) == window.proxy.rowCount() == rows
+    assert window.summary.text("reviewed") == counts and batch.unsaved
+    assert window.actions.export.isEnabled()
+
+    elsewhere = tmp_path / "elsewhere" / "report.csv"
+    elsewhere.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(elsewhere), "CSV files (*.csv)"))
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        click(box, "Choose another location…")
+    written = read_report(elsewhere)
+    assert [row["image_path"] for row in written] == [str(r.path) for r in batch.results]
+    assert [row["final_call"] for row in written][6:8] == [PARASITIZED, UNINFECTED]
+    assert sum(bool(row["review"]) for row in written) == 2
+    assert not batch.unsaved
