@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from malariascope.gui.batch import PARASITIZED, Batch
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
-from malariascope.gui.workers import Worker, WorkerGroup
+from malariascope.gui.workers import LatestLoad, WorkerGroup
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,10 +105,9 @@ class DetailView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
-        self._workers = workers
+        self._loads = LatestLoad(workers)
         self._row: int | None = None
         self._cell: CellImages | None = None
-        self._token = 0
         self.canvas = ImageCanvas()
         self.overlay_box = QCheckBox("Grad-CAM overlay")
         self.overlay_box.setChecked(True)
@@ -163,7 +162,7 @@ class DetailView(QWidget):
     def show_row(self, row: int | None) -> None:
         """Show ``row`` of the batch (None: nothing selected); the image loads in a worker."""
         self._row, self._cell = row, None
-        self._token += 1
+        self._loads.invalidate()
         self._update_facts()
         if row is None:
             self.canvas.set_image(QImage(), "No cell selected")
@@ -174,23 +173,17 @@ class DetailView(QWidget):
             self.canvas.set_image(QImage(), prefix + result.error)
             return
         self.canvas.set_image(self.canvas.image(), "Loading…")
-        worker = Worker(load_cell, result)
-        token = self._token
-        worker.returned.connect(lambda cell: self._on_cell_loaded(token, cell))
-        worker.errored.connect(lambda exc: self._on_cell_failed(token, exc))
-        self._workers.start(worker)
+        self._loads.start(load_cell, result, self._on_cell_loaded, self._on_cell_failed)
 
     def current_row(self) -> int | None:
         return self._row
 
-    def _on_cell_loaded(self, token: int, cell: CellImages) -> None:
-        if token == self._token:
-            self._cell = cell
-            self._redraw()
+    def _on_cell_loaded(self, cell: CellImages) -> None:
+        self._cell = cell
+        self._redraw()
 
-    def _on_cell_failed(self, token: int, exc: Exception) -> None:
-        if token == self._token:
-            self.canvas.set_image(QImage(), f"Could not read this file:\n{exc}")
+    def _on_cell_failed(self, exc: Exception) -> None:
+        self.canvas.set_image(QImage(), f"Could not read this file:\n{exc}")
 
     # -- drawing -------------------------------------------------------------------------
     def _on_overlay_changed(self, *_: object) -> None:

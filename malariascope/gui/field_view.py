@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_field, rgb_qimage
-from malariascope.gui.workers import Worker, WorkerGroup
+from malariascope.gui.workers import LatestLoad, WorkerGroup
 
 UNCERTAIN_COLOUR = QColor("#ffa000")
 SELECTED_COLOUR = QColor("#ffffff")
@@ -36,13 +36,12 @@ class FieldView(QWidget):
     def __init__(self, batch: Batch, workers: WorkerGroup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
-        self._workers = workers
+        self._loads = LatestLoad(workers)
         self._path: Path | None = None  # the field shown
         self._shape = (0, 0)  # its height and width in pixels (known before it is decoded)
         self._image = QImage()
         self._scaled = QPixmap()  # the field at its drawn size: a review repaints only outlines
         self._row: int | None = None
-        self._token = 0
         self.message = "Select a cell of a whole field"
         self.setMinimumSize(200, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -71,30 +70,22 @@ class FieldView(QWidget):
     def _set_field(self, path: Path | None, shape: tuple[int, int]) -> None:
         if path == self._path:
             return
-        self._path, self._token = path, self._token + 1
+        self._path = path
+        self._loads.invalidate()
         self._image, self._scaled = QImage(), QPixmap()
         self._shape = shape if path else (0, 0)
         self.message = "Loading…" if path else "Select a cell of a whole field"
         if path:
-            self._load(path)
+            self._loads.start(load_field, path, self._on_loaded, self._on_failed)
         self.update()
 
-    def _load(self, path: Path) -> None:
-        token = self._token
-        worker = Worker(load_field, path)
-        worker.returned.connect(lambda image: self._on_loaded(token, image))
-        worker.errored.connect(lambda exc: self._on_failed(token, exc))
-        self._workers.start(worker)
+    def _on_loaded(self, image: QImage) -> None:
+        self._image = image
+        self.update()
 
-    def _on_loaded(self, token: int, image: QImage) -> None:
-        if token == self._token:
-            self._image = image
-            self.update()
-
-    def _on_failed(self, token: int, exc: Exception) -> None:
-        if token == self._token:
-            self.message = f"Could not read the field:\n{exc}"
-            self.update()
+    def _on_failed(self, exc: Exception) -> None:
+        self.message = f"Could not read the field:\n{exc}"
+        self.update()
 
     def image(self) -> QImage:
         return self._image
