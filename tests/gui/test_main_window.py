@@ -276,7 +276,9 @@ def test_event_loop_stays_responsive_during_a_batch(window, qtbot, big_folder):
         timer.stop()
     assert len(window.batch) == 2000
     assert len(gaps) > 20
-    assert max(gaps) < 200, f"event loop blocked for {max(gaps)} ms"
+    # Screening 2,000 images on the UI thread would block it for seconds. The bound is loose
+    # because CI shares 2 cores; benchmarks/gui_big_batch.py prints the real worst gap.
+    assert max(gaps) < 1000, f"event loop blocked for {max(gaps)} ms"
 
 
 def test_drop_opens_files_and_folders(window, qtbot, cell_folder):
