@@ -64,6 +64,16 @@ FACT_CELLS = (  # name, row, column, columns spanned by the value
 )
 
 
+def paint_backdrop(widget: QWidget, image: QImage, message: str) -> QPainter:
+    """Start painting ``widget``: black, with ``message`` centred while there is no ``image``."""
+    painter = QPainter(widget)
+    painter.fillRect(widget.rect(), Qt.GlobalColor.black)
+    if image.isNull():
+        painter.setPen(Qt.GlobalColor.lightGray)
+        painter.drawText(widget.rect(), Qt.AlignmentFlag.AlignCenter, message)
+    return painter
+
+
 class ImageCanvas(QWidget):
     """Draws one image scaled to fit, centred, keeping its aspect ratio (high-DPI aware)."""
 
@@ -85,11 +95,8 @@ class ImageCanvas(QWidget):
         return QSize(420, 420)
 
     def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), Qt.GlobalColor.black)
+        painter = paint_backdrop(self, self._image, self.message)
         if self._image.isNull():
-            painter.setPen(Qt.GlobalColor.lightGray)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
             return
         size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
+from malariascope.gui.detail_view import paint_backdrop
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.workers import LatestLoad, WorkerGroup
@@ -160,12 +161,8 @@ class FieldView(QWidget):
             self.cell_clicked.emit(row)
 
     def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), Qt.GlobalColor.black)
-        if self._image.isNull():
-            painter.setPen(Qt.GlobalColor.lightGray)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
-        else:
+        painter = paint_backdrop(self, self._image, self.message)
+        if not self._image.isNull():
             painter.drawPixmap(self._target().topLeft(), self._picture())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for row, box in self.outlines().items():
