@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -100,6 +100,20 @@ def screen(
             yield from _classify(waiting[:batch_size], classifier)
             del waiting[:batch_size]
     yield from _classify(waiting, classifier)
+
+
+def score_images(images: Sequence[np.ndarray], classifier: Classifier,
+                 batch_size: int = BATCH_SIZE) -> np.ndarray:
+    """Calibrated P(parasitized) of in-memory images (e.g. crops of annotated cells), each
+    preprocessed the way :func:`screen` preprocesses a file."""
+    if not images:
+        return np.zeros(0)
+    size = classifier.input_size
+    return np.concatenate([
+        classifier.predict(np.stack([to_model_input(image, size)
+                                     for image in images[start:start + batch_size]])).probabilities
+        for start in range(0, len(images), batch_size)
+    ])
 
 
 def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[list[Loaded]]:

@@ -16,9 +16,9 @@ import pytest
 from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
-from malariascope.core.fields.screen import classify_crops
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
+from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
 from tests.conftest import SHARED_DATA
 from tests.images import make_cell, write_field, write_glass, write_rgb
@@ -54,7 +54,8 @@ def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
         assert r.ok and r.whole_field and r.image_shape == (600, 800) and r.processed_at
         assert 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
         assert 0.0 <= r.probability <= 1.0 and r.class_map is not None
-    expected, _ = classify_crops([c.crop for c in cells], classifier)  # the same crops
+    inputs = np.stack([to_model_input(c.crop, classifier.input_size) for c in cells])
+    expected = classifier.predict(inputs).probabilities  # the same crops, scored directly
     assert np.allclose([r.probability for r in results], expected, atol=1e-5)
 
 

@@ -6,7 +6,8 @@ Rules, so that the figures mean the same every time:
   box IoU, pairs below ``min_iou`` discarded). Annotated boxes typed ``difficult`` or cut by the
   image border (within the pipeline's own ``margin_px``, where it drops cells by design) are
   *ignored*: missing them is no miss, and a found cell paired with one is no false detection.
-- Parasitemia per field: the pipeline's calls over the cells it found, against the annotation's
+- Parasitemia per field: the pipeline's calls over the cells it found (counted by
+  ``core.tally`` as in the reports), against the annotation's
   parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
   border-cut ones excluded); the error is in percentage points.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
@@ -27,11 +28,12 @@ from scipy.optimize import linear_sum_assignment
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import AnnotatedCell
-from malariascope.core.fields.cells import Box, crop_box, segment_field
+from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
-from malariascope.core.fields.screen import classify_crops, screen_field
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
+from malariascope.core.pipeline import score_images
+from malariascope.core.tally import Counts, Verdict
 
 MIN_IOU = 0.5
 
@@ -89,22 +91,27 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
                 params: FieldParams, rule: CallRule, min_iou: float = MIN_IOU) -> FieldScore:
     """Run the whole field pipeline on one image and compare it with its annotations."""
     seg = segment_field(rgb, params)
-    result = screen_field(rgb, classifier, params, rule, seg)
+    found = find_cells(rgb, params, seg)
+    screened = [c for c in cells if not c.difficult]
+    probabilities = score_images(
+        [f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened], classifier)
+    counts = Counts()
+    for probability in probabilities[:len(found)]:
+        counts.add(Verdict(rule.call(float(probability))))
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
-    pairs = match_boxes([c.cell.box for c in result.cells], [c.box for c in cells], min_iou)
+    pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     hits = sum(not ignored[j] for _, j in pairs)
     infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
     scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
-    screened = [c for c in cells if not c.difficult]
-    probabilities, _ = classify_crops([crop_box(rgb, c.box, seg) for c in screened], classifier)
     return FieldScore(
-        name, found=result.found, annotated=len(scored), matched=hits,
-        missed=len(scored) - hits, false=result.found - len(pairs),
+        name, found=len(found), annotated=len(scored), matched=hits,
+        missed=len(scored) - hits, false=len(found) - len(pairs),
         annotated_parasitized=sum(c.parasitized for c in scored),
         matched_parasitized=infected_hits,
-        predicted_parasitemia=result.parasitemia,
+        predicted_parasitemia=counts.percent_parasitized,
         annotated_parasitemia=_percent_parasitized(scored),
-        labels=np.asarray([c.parasitized for c in screened], int), probabilities=probabilities,
+        labels=np.asarray([c.parasitized for c in screened], int),
+        probabilities=probabilities[len(found):],
     )
 
 
