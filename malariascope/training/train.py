@@ -18,7 +18,6 @@ import tensorflow as tf
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.stain import cell_pixels_lab, stain_stats
 from malariascope.training import calibrate
 from malariascope.training.augment import augment
 from malariascope.training.callbacks import get_callbacks
@@ -99,16 +98,9 @@ def train(config: TrainConfig, log=print) -> dict:
         },
         "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
         "test_metrics": test_metrics,
-        "stain_reference": training_stain(x_train[fit_idx]).to_dict(),
         "training_seconds": round(time.monotonic() - started, 1),
     }
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
-
-
-def training_stain(cells: np.ndarray, sample: int = 2000):
-    """Colour statistics of the training cells, the target of stain normalisation."""
-    step = max(1, len(cells) // sample)
-    return stain_stats(np.concatenate([cell_pixels_lab(cell) for cell in cells[::step]]))
 
 
 def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
