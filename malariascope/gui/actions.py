@@ -90,8 +90,7 @@ class WindowActions:
         group = QActionGroup(self._window)
         actions = {}
         for mode, text in MODES.items():
-            action = self._action(text, "", partial(setattr, self._window.controller, "mode",
-                                                    mode))
+            action = self._action(text, "", partial(self._window.set_screen_mode, mode))
             action.setCheckable(True)
             action.setChecked(mode == self._window.controller.mode)
             group.addAction(action)

@@ -66,6 +66,7 @@ class Autosaver(QObject):
     """Keeps a window's ``batch`` on disk; it does nothing until :meth:`resume` is called."""
 
     message = Signal(str)  # one line for the status bar
+    restored = Signal(list)  # names of the restored batch's files, in order
 
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
@@ -125,6 +126,7 @@ class Autosaver(QObject):
                    then: Callable[[], object]) -> None:
         if restore:
             self.controller.restore(session)
+            self.restored.emit(list(dict.fromkeys(r.path.name for r in session.results)))
             self.message.emit(f"Restored {len(session.results):,} cells and "
                               f"{len(session.reviews):,} reviews")
         else:

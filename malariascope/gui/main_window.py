@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         controller.export_failed.connect(self._on_export_failed)
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.autosave.restored.connect(lambda names: self.set_batch_title(names, restored=True))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         batch.events.appended.connect(self._on_rows_appended)
@@ -158,8 +159,7 @@ class MainWindow(QMainWindow):
             for folder in (p for p in paths if p.is_dir()):
                 settings.add_recent_folder(folder)
             self.actions.update_recent(settings.recent_folders())
-        names = ", ".join(p.name or str(p) for p in paths[:3]) + ("…" if len(paths) > 3 else "")
-        self.setWindowTitle(f"MalariaScope — {names}[*]")
+        self.set_batch_title([p.name or str(p) for p in paths])
         self.controller.screen(paths)
         self.table.setFocus()
         return True
@@ -223,6 +223,19 @@ class MainWindow(QMainWindow):
     def _on_rows_appended(self, first: int, last: int) -> None:
         if not self.table.currentIndex().isValid():
             self.table.select_source_row(first)
+
+    def set_screen_mode(self, mode: str) -> None:
+        """Screen the next images opened as ``mode`` (see ``core.pipeline.MODES``); an unknown
+        mode, e.g. from the settings of another version, leaves the current one."""
+        if mode in self.actions.modes:
+            self.controller.mode = mode
+            self.actions.modes[mode].setChecked(True)
+
+    def set_batch_title(self, names: Sequence[str], restored: bool = False) -> None:
+        """Name the batch in the title bar: its first three sources, and whether it was
+        restored after a crash."""
+        shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+        self.setWindowTitle(f"MalariaScope — {'restored: ' if restored else ''}{shown}[*]")
 
     def set_filter(self, mode: Filter) -> None:
         self.proxy.set_filter(mode)

@@ -1,4 +1,4 @@
-"""Remembered between sessions: recent folders, window layout, overlay preferences.
+"""Remembered between sessions: recent folders, window layout, overlay and mode preferences.
 
 Settings are read through :func:`app_settings`, which honours ``QSettings.setDefaultFormat``
 and ``QSettings.setPath`` so tests can point every read and write at a temporary folder.
@@ -40,7 +40,8 @@ def add_recent_folder(folder: Path) -> list[Path]:
 
 
 def restore_window(window: MainWindow) -> None:
-    """Size, layout, overlay choice and operator of the last session (defaults the first time)."""
+    """Size, layout, overlay choice, operator and screening mode of the last session (defaults
+    the first time)."""
     store = app_settings()
     geometry = store.value("window/geometry")
     if not (isinstance(geometry, QByteArray) and window.restoreGeometry(geometry)):
@@ -54,6 +55,7 @@ def restore_window(window: MainWindow) -> None:
     window.detail.overlay_box.setChecked(store.value("overlay/on", True, type=bool))
     window.detail.opacity.setValue(store.value("overlay/opacity", 45, type=int))
     window.batch.set_operator(str(store.value("operator", "")))
+    window.set_screen_mode(str(store.value("screen_mode", "auto")))
 
 
 def save_window(window: MainWindow) -> None:
@@ -65,4 +67,5 @@ def save_window(window: MainWindow) -> None:
     store.setValue("overlay/on", window.detail.overlay_box.isChecked())
     store.setValue("overlay/opacity", window.detail.opacity.value())
     store.setValue("operator", window.batch.operator)
+    store.setValue("screen_mode", window.controller.mode)
     store.sync()

@@ -303,7 +303,7 @@ def test_open_before_the_model_is_ready_waits_for_it(make_window, qtbot, cell_fo
     assert len(window.batch) == 12 + len(cell_folder[1])
 
 
-def test_recent_folders_and_layout_are_remembered(make_window, qtbot, cell_folder,
+def test_recent_folders_layout_and_mode_are_remembered(make_window, qtbot, cell_folder,
                                                   fresh_settings):
     window = make_window()
     screen_and_wait(window, qtbot, [cell_folder[0]])
@@ -311,11 +311,13 @@ def test_recent_folders_and_layout_are_remembered(make_window, qtbot, cell_folde
     window.resize(min(900, screen.width() - 20), min(700, screen.height() - 40))
     saved = window.size()
     window.batch.set_operator("Kofi")
+    window.actions.modes["field"].trigger()
     window.close()
     assert settings.app_settings().fileName().startswith(str(fresh_settings))
     again = make_window(start=False)
     assert again.size() == saved != QSize(1280, 800)
     assert again.batch.operator == "Kofi"
+    assert again.controller.mode == "field" and again.actions.modes["field"].isChecked()
     recent = [action.text() for action in again.actions.recent_menu.actions()]
     assert recent == [str(cell_folder[0].resolve())]
 
