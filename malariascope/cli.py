@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=15)
     train.add_argument("--seed", type=int, default=1)
     train.add_argument("--input-size", type=int, default=64)
+    train.add_argument("--learning-rate", type=float, default=2e-3,
+                       help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
+    train.add_argument("--init", type=Path, metavar="MODEL",
+                       help="fine-tune this .keras model instead of starting from fresh weights")
     train.set_defaults(run=_run_train)
 
     evaluate = commands.add_parser("evaluate", help="score a model on DIR/{parasitized,uninfected}")
@@ -141,6 +145,8 @@ def _run_train(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seed=args.seed,
         input_size=args.input_size,
+        learning_rate=args.learning_rate,
+        init_model=args.init,
     )
     card = train(config, log=lambda line: print(line, flush=True))
     print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)

@@ -143,6 +143,7 @@ def card_markdown(data: dict) -> str:
         f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
         f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
         f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
+        *_fine_tuning_row(data),
         "",
         "## Test split (slides never seen in training)",
         "",
@@ -163,3 +164,12 @@ def card_markdown(data: dict) -> str:
         for entry in data.get("files", {}).values()
     ]
     return "\n".join(lines) + "\n"
+
+
+def _fine_tuning_row(data: dict) -> list[str]:
+    """The card row naming the model a fine-tuning run started from (none for a fresh run)."""
+    start = data.get("fine_tuned_from")
+    if not start:
+        return []
+    return [f"| fine-tuned from | `{start['file']}` sha256 `{start['sha256'][:16]}…` at "
+            f"learning rate {data.get('learning_rate', float('nan')):g} |"]

@@ -18,8 +18,9 @@ import tensorflow as tf
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.metrics import screening_metrics
+from malariascope.core.modelcard import sha256_of
 from malariascope.training import calibrate
-from malariascope.training.augment import augment
+from malariascope.training.augment import augment, paste_neighbours
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, split_by_slide
 from malariascope.training.export import export_model
@@ -41,6 +42,7 @@ class TrainConfig:
     batch_size: int = 64
     learning_rate: float = 2e-3
     validation_fraction: float = 0.12
+    init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
 
 
 def train(config: TrainConfig, log=print) -> dict:
@@ -56,7 +58,7 @@ def train(config: TrainConfig, log=print) -> dict:
     x_test, y_test = load_arrays(test_images, config.input_size)
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
-    model = build_model(config.input_size)
+    model = _initial_model(config)
     steps = int(np.ceil(len(fit_idx) / config.batch_size))
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -87,6 +89,8 @@ def train(config: TrainConfig, log=print) -> dict:
 
     facts = {
         "seed": config.seed,
+        "learning_rate": config.learning_rate,
+        "fine_tuned_from": _describe(config.init_model),
         "epochs_run": len(model.history.epoch) if model.history else config.epochs,
         "temperature": temperature,
         "threshold": threshold,
@@ -103,16 +107,38 @@ def train(config: TrainConfig, log=print) -> dict:
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
 
 
+def _initial_model(config: TrainConfig) -> keras.Model:
+    """Fresh weights, or those of ``config.init_model`` (loaded in safe mode) to fine-tune."""
+    if config.init_model is None:
+        return build_model(config.input_size)
+    model = keras.models.load_model(config.init_model, compile=False, safe_mode=True)
+    if model.input_shape[1:3] != (config.input_size, config.input_size):
+        raise ValueError(f"{config.init_model} takes {model.input_shape[1:3]} inputs, "
+                         f"not {config.input_size}")
+    return model
+
+
+def _describe(path: Path | None) -> dict | None:
+    """Name and sha256 of the model a run started from, for the card."""
+    return None if path is None else {"file": Path(path).name, "sha256": sha256_of(path)}
+
+
 def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
     """Shuffled, augmented, batched and prefetched; deterministic for a given seed."""
-    seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
+    cell_seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
+    batch_seeds = tf.data.Dataset.random(seed=config.seed + 1,
+                                         rerandomize_each_iteration=True).batch(2)
     data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
         len(x), seed=config.seed, reshuffle_each_iteration=True
     )
-    return (
-        tf.data.Dataset.zip((data, seeds))
+    batches = (
+        tf.data.Dataset.zip((data, cell_seeds))
         .map(lambda xy, s: (augment(xy[0], s), xy[1]), num_parallel_calls=tf.data.AUTOTUNE)
         .batch(config.batch_size)
+    )
+    return (
+        tf.data.Dataset.zip((batches, batch_seeds))
+        .map(lambda xy, s: paste_neighbours(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)
     )

@@ -104,3 +104,21 @@ def test_threshold_keeps_the_sensitivity_floor():
     labels = np.array([0, 0, 1, 0, 1, 0, 1, 1])
     threshold = choose_threshold(probs, labels, min_sensitivity=1.0)
     assert threshold <= 0.3  # every positive called
+
+
+def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):
+    out, first = trained
+    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=6)
+    init = out / first["files"]["keras"]["name"]
+    card = train(TrainConfig(root, tmp_path / "tuned", epochs=1, seed=4, input_size=32,
+                             batch_size=16, learning_rate=1e-4, init_model=init),
+                 log=lambda line: None)
+    assert card["fine_tuned_from"] == {"file": init.name, "sha256": sha256_of(init)}
+    assert card["learning_rate"] == 1e-4 and first["fine_tuned_from"] is None
+    assert card["parameters"] == first["parameters"]
+    readme = (tmp_path / "tuned" / "README.md").read_text(encoding="utf-8")
+    assert f"fine-tuned from | `{init.name}` sha256 `{sha256_of(init)[:16]}" in readme
+    assert "fine-tuned from" not in (out / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="takes"):
+        train(TrainConfig(root, tmp_path / "wrong", epochs=1, input_size=48, init_model=init),
+              log=lambda line: None)

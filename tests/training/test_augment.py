@@ -1,0 +1,56 @@
+"""The training augmentations keep the cell and its black surround where they belong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+
+from malariascope.training.augment import augment, paste_neighbours, shade_one_side  # noqa: E402
+
+
+def _disc(size: int = 64, colour=(0.8, 0.6, 0.6)) -> np.ndarray:
+    rows, cols = np.mgrid[:size, :size]
+    inside = (rows - size / 2) ** 2 + (cols - size / 2) ** 2 < (size / 2 - 4) ** 2
+    return np.where(inside[..., None], np.asarray(colour, np.float32), 0.0).astype(np.float32)
+
+
+def test_shading_darkens_one_side_of_the_cell_only():
+    disc = _disc()
+    inside = disc.max(axis=2) > 0
+    for i in range(8):
+        shaded = shade_one_side(tf.constant(disc), tf.constant([i, 1], tf.int64)).numpy()
+        assert np.all(shaded[~inside] == 0), "the surround stays black"
+        assert np.all(shaded <= disc + 1e-6), "shading only darkens"
+        ratio = shaded[inside].mean(axis=1) / disc[inside].mean(axis=1)
+        assert ratio.max() > 0.999, "part of the cell keeps its light"
+        assert ratio.min() < 0.9, "one side is shaded"
+        darker = shaded[inside].mean(axis=1) < disc[inside].mean(axis=1) * 0.95
+        assert darker.mean() < 0.5, "the shade is a side, not the whole cell"
+
+
+def test_neighbours_fill_only_the_black_surround():
+    colours = [(0.9, 0.5, 0.5), (0.4, 0.4, 0.9)] * 16
+    batch = tf.constant(np.stack([_disc(colour=c) for c in colours]) * 255.0)
+    labels = tf.constant(np.arange(32) % 2)
+    pasted, same = paste_neighbours(batch, labels, tf.constant([3, 4], tf.int64))
+    before, after = batch.numpy(), pasted.numpy()
+    own = before.max(axis=3) > 0
+    assert np.array_equal(after[own], before[own]), "each cell itself is untouched"
+    assert np.array_equal(same.numpy(), labels.numpy())
+    changed = (after != before).any(axis=3)
+    touched = changed.any(axis=(1, 2))
+    assert 0 < touched.sum() < 32
+    for i in np.flatnonzero(touched):  # the pasted part is the next cell of the batch
+        neighbour = np.asarray(colours[i - 1]) * 255.0
+        assert np.allclose(after[i][changed[i]], neighbour, atol=1e-3)
+
+
+def test_augment_keeps_shape_range_and_is_repeatable():
+    image = tf.constant((_disc() * 255).astype(np.uint8))
+    seed = tf.constant([7, 9], tf.int64)
+    out = augment(image, seed).numpy()
+    assert out.shape == (64, 64, 3) and out.dtype == np.float32
+    assert 0.0 <= out.min() and out.max() <= 255.0
+    assert np.array_equal(out, augment(image, seed).numpy())
