@@ -74,6 +74,13 @@ class ModelCard:
         return float(low), float(high)
 
     @property
+    def cell_density(self) -> float | None:
+        """Median optical density of the uninfected training cells, which a whole field's
+        stain is brought to (see ``core.fields.stain``); ``None`` on older cards."""
+        value = self.data.get("cell_density")
+        return None if value is None else float(value)
+
+    @property
     def head(self) -> tuple[list[float], float]:
         """Dense weights and bias mapping last-conv features to the logit (for Grad-CAM)."""
         return self.data["head"]["weights"], float(self.data["head"]["bias"])
@@ -141,6 +148,8 @@ def card_markdown(data: dict) -> str:
         f"| threshold | {data['threshold']:.4f} (chosen on validation slides) |",
         f"| temperature | {data['temperature']:.3f} (fitted on validation slides) |",
         f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
+        f"| field stain reference | optical density {data.get('cell_density', float('nan')):.4f}"
+        " (median of the uninfected training cells) |",
         f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
         f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
         *_fine_tuning_row(data),

@@ -29,6 +29,7 @@ import numpy as np
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, find_cells, looks_like_field
+from malariascope.core.fields.stain import density_factor, scale_density
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.preprocess import to_model_input
 
@@ -94,7 +95,7 @@ def screen(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     waiting: list[Loaded] = []
-    for loaded in _loads(paths, classifier.input_size, mode, batch_size):
+    for loaded in _loads(paths, classifier, mode, batch_size):
         waiting.extend(loaded)
         while len(waiting) >= batch_size:
             yield from _classify(waiting[:batch_size], classifier)
@@ -116,7 +117,8 @@ def score_images(images: Sequence[np.ndarray], classifier: Classifier,
     ])
 
 
-def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[list[Loaded]]:
+def _loads(paths: Iterable, classifier: Classifier, mode: Mode,
+           batch_size: int) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
@@ -129,7 +131,7 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(pool.submit(_load, Path(path), size, mode))
+                pending.append(pool.submit(_load, Path(path), classifier, mode))
             if not pending:
                 return
             loaded = pending.popleft().result()
@@ -140,7 +142,7 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
+def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
     """Read, hash and preprocess one file; a bad file gives one error result and no input."""
     result = ScreeningResult(path)
     try:
@@ -151,18 +153,24 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
-        return _load_field(result, image, size)
-    return [(result, to_model_input(image, size))]
+        return _load_field(result, image, classifier)
+    return [(result, to_model_input(image, classifier.input_size))]
 
 
-def _load_field(result: ScreeningResult, image: np.ndarray, size: int) -> list[Loaded]:
-    """One result per cell found, sharing the file's hash; none found is one result saying so."""
+def _load_field(result: ScreeningResult, image: np.ndarray,
+                classifier: Classifier) -> list[Loaded]:
+    """One result per cell found, sharing the file's hash; none found is one result saying so.
+
+    The cells' stain is brought to the model card's density first (see ``fields.stain``).
+    """
     result.whole_field = True
     cells = find_cells(image)
     if not cells:
         return [_failed(result, NO_CELLS)]
+    factor = density_factor([cell.crop for cell in cells], classifier.card.cell_density)
     return [(replace(result, cell_index=cell.index + 1, box=cell.box),
-             to_model_input(cell.crop, size)) for cell in cells]
+             to_model_input(scale_density(cell.crop, factor), classifier.input_size))
+            for cell in cells]
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:

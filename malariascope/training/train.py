@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
+from malariascope.core.fields.stain import cell_density
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import sha256_of
 from malariascope.training import calibrate
@@ -94,6 +95,7 @@ def train(config: TrainConfig, log=print) -> dict:
         "epochs_run": len(model.history.epoch) if model.history else config.epochs,
         "temperature": temperature,
         "threshold": threshold,
+        "cell_density": _median_density(x_train[fit_idx][y_train[fit_idx] == 0]),
         "trained_on": {
             "train": _counts(y_train[fit_idx]),
             "validation": _counts(y_train[val_idx]),
@@ -116,6 +118,11 @@ def _initial_model(config: TrainConfig) -> keras.Model:
         raise ValueError(f"{config.init_model} takes {model.input_shape[1:3]} inputs, "
                          f"not {config.input_size}")
     return model
+
+
+def _median_density(cells: np.ndarray) -> float:
+    """The stain reference whole fields are brought to: median density of healthy cells."""
+    return round(float(np.median([cell_density(cell) for cell in cells])), 4)
 
 
 def _describe(path: Path | None) -> dict | None:

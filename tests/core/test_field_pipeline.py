@@ -16,6 +16,7 @@ import pytest
 from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
+from malariascope.core.fields.stain import density_factor, scale_density
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
 from malariascope.core.preprocess import to_model_input
@@ -54,7 +55,9 @@ def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
         assert r.ok and r.whole_field and r.image_shape == (600, 800) and r.processed_at
         assert 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
         assert 0.0 <= r.probability <= 1.0 and r.class_map is not None
-    inputs = np.stack([to_model_input(c.crop, classifier.input_size) for c in cells])
+    factor = density_factor([c.crop for c in cells], classifier.card.cell_density)
+    inputs = np.stack([to_model_input(scale_density(c.crop, factor), classifier.input_size)
+                       for c in cells])
     expected = classifier.predict(inputs).probabilities  # the same crops, scored directly
     assert np.allclose([r.probability for r in results], expected, atol=1e-5)
 

@@ -11,7 +11,8 @@ Rules, so that the figures mean the same every time:
   parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
   border-cut ones excluded); the error is in percentage points.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
-  classified; labels are the annotated types.
+  classified, its stain brought to the card's density by the factor of the field's found cells,
+  as the pipeline does; labels are the annotated types.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import AnnotatedCell
 from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
+from malariascope.core.fields.stain import density_factor, scale_density
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.pipeline import score_images
@@ -93,8 +95,9 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     seg = segment_field(rgb, params)
     found = find_cells(rgb, params, seg)
     screened = [c for c in cells if not c.difficult]
-    probabilities = score_images(
-        [f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened], classifier)
+    factor = density_factor([f.crop for f in found], classifier.card.cell_density)
+    crops = [f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened]
+    probabilities = score_images([scale_density(crop, factor) for crop in crops], classifier)
     counts = Counts()
     for probability in probabilities[:len(found)]:
         counts.add(Verdict(rule.call(float(probability))))
