@@ -148,8 +148,7 @@ def card_markdown(data: dict) -> str:
         f"| threshold | {data['threshold']:.4f} (chosen on validation slides) |",
         f"| temperature | {data['temperature']:.3f} (fitted on validation slides) |",
         f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
-        f"| field stain reference | optical density {data.get('cell_density', float('nan')):.4f}"
-        " (median of the uninfected training cells) |",
+        *_stain_row(data),
         f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
         f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
         *_fine_tuning_row(data),
@@ -173,6 +172,14 @@ def card_markdown(data: dict) -> str:
         for entry in data.get("files", {}).values()
     ]
     return "\n".join(lines) + "\n"
+
+
+def _stain_row(data: dict) -> list[str]:
+    """The density whole fields are brought to, on cards that have one."""
+    if data.get("cell_density") is None:
+        return []
+    return [f"| field stain reference | optical density {data['cell_density']:.4f}"
+            " (median of the uninfected training cells) |"]
 
 
 def _fine_tuning_row(data: dict) -> list[str]:
