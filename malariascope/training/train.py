@@ -95,7 +95,7 @@ def train(config: TrainConfig, log=print) -> dict:
         "epochs_run": len(model.history.epoch) if model.history else config.epochs,
         "temperature": temperature,
         "threshold": threshold,
-        "cell_density": _median_density(x_train[fit_idx][y_train[fit_idx] == 0]),
+        "cell_density": _median_density(x_train[fit_idx[y_train[fit_idx] == 0]]),
         "trained_on": {
             "train": _counts(y_train[fit_idx]),
             "validation": _counts(y_train[val_idx]),

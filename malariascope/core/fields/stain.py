@@ -55,6 +55,6 @@ def scale_density(cell: np.ndarray, factor: float) -> np.ndarray:
     on [0, 1]; the black surround stays black."""
     if factor == 1.0:
         return cell
-    table = np.round(255.0 * (np.maximum(np.arange(256), 1) / 255.0) ** factor)
+    table = np.round(255.0 * np.exp(-factor * _DENSITY))
     table[0] = 0  # black stays black
     return cv2.LUT(cell, table.astype(np.uint8))
