@@ -29,7 +29,7 @@ import numpy as np
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, find_cells, looks_like_field
-from malariascope.core.fields.stain import density_factor, scale_density
+from malariascope.core.fields.stain import match_stain
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.preprocess import to_model_input
 
@@ -167,10 +167,10 @@ def _load_field(result: ScreeningResult, image: np.ndarray,
     cells = find_cells(image)
     if not cells:
         return [_failed(result, NO_CELLS)]
-    factor = density_factor([cell.crop for cell in cells], classifier.card.cell_density)
+    crops = match_stain([cell.crop for cell in cells], classifier.card.cell_density)
     return [(replace(result, cell_index=cell.index + 1, box=cell.box),
-             to_model_input(scale_density(cell.crop, factor), classifier.input_size))
-            for cell in cells]
+             to_model_input(crop, classifier.input_size))
+            for cell, crop in zip(cells, crops, strict=True)]
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:

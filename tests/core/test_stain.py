@@ -13,6 +13,7 @@ from malariascope.core.fields.stain import (
     MIN_CELLS,
     cell_density,
     density_factor,
+    match_stain,
     scale_density,
 )
 from malariascope.core.imageio import read_image
@@ -47,6 +48,10 @@ def test_the_factor_brings_the_fields_median_cell_to_the_reference():
     assert factor == pytest.approx(1 / 1.8, rel=0.05)
     matched = [scale_density(cell, factor) for cell in field]
     assert np.median([cell_density(c) for c in matched]) == pytest.approx(reference, rel=0.05)
+    same = zip(match_stain(field, reference), matched, strict=True)
+    assert all(np.array_equal(a, b) for a, b in same)
+    extra = match_stain(field[:1], reference, like=field)  # a crop scaled like the field's cells
+    assert np.array_equal(extra[0], matched[0])
 
 
 def test_too_few_cells_or_no_reference_keep_the_stain():

@@ -31,7 +31,7 @@ from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import AnnotatedCell
 from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
-from malariascope.core.fields.stain import density_factor, scale_density
+from malariascope.core.fields.stain import match_stain
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.pipeline import score_images
@@ -95,9 +95,10 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     seg = segment_field(rgb, params)
     found = find_cells(rgb, params, seg)
     screened = [c for c in cells if not c.difficult]
-    factor = density_factor([f.crop for f in found], classifier.card.cell_density)
-    crops = [f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened]
-    probabilities = score_images([scale_density(crop, factor) for crop in crops], classifier)
+    found_crops = [f.crop for f in found]
+    crops = found_crops + [crop_box(rgb, c.box, seg) for c in screened]
+    probabilities = score_images(
+        match_stain(crops, classifier.card.cell_density, like=found_crops), classifier)
     counts = Counts()
     for probability in probabilities[:len(found)]:
         counts.add(Verdict(rule.call(float(probability))))

@@ -50,6 +50,14 @@ def density_factor(cells: Sequence[np.ndarray], reference: float | None) -> floa
     return float(np.clip(reference / field, *FACTOR_RANGE))
 
 
+def match_stain(crops: Sequence[np.ndarray], reference: float | None,
+                like: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
+    """``crops`` scaled by the factor that brings the cells ``like`` (default: ``crops``
+    themselves, e.g. a field's found cells) to ``reference``."""
+    factor = density_factor(crops if like is None else like, reference)
+    return [scale_density(crop, factor) for crop in crops]
+
+
 def scale_density(cell: np.ndarray, factor: float) -> np.ndarray:
     """The cell with its optical density times ``factor``: intensity ``I`` -> ``I ** factor``
     on [0, 1]; the black surround stays black."""
