@@ -1,5 +1,6 @@
 """Augmentation that matches microscopy: any orientation, small zoom, stain and light changes,
-light falling from one side, and parts of neighbouring cells at the edge of a crop.
+light falling from one side, parts of neighbouring cells at the edge of a crop, and synthetic
+parasites of another species.
 
 Cells have no up or down, so flips and 90-degree rotations are free. Stain and lighting differ
 between labs, so colour, brightness, contrast and saturation are jittered, mildly: stronger
@@ -17,6 +18,13 @@ Measured and not used: strong stain augmentation (optical density x0.6-1.7, desa
 grey, hue and white balance, blur). From scratch it raised balanced accuracy on the fields from
 0.78 to 0.84 but NIH test accuracy fell from 0.970 to 0.964, under the bar; as a fine-tune it
 lowered the fields' AUC (0.92 to 0.90).
+
+The NIH cells hold only P. falciparum, whose infected cells look unlike P. vivax ones (enlarged,
+with fine stippling and a large, faint amoeboid parasite). :func:`add_synthetic_parasites` draws
+such a look on some healthy cells and relabels them parasitized, so the model learns that these
+too are infection. Trained from scratch with it, the other lab's cells are ranked better (AUC
+within a field 0.96 -> 0.98 once scores are standardized per field, see
+``core.fields.standardize``); NIH test accuracy moved from 0.977 to 0.971, within the bar.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import tensorflow as tf
 
 SHADE_PROBABILITY = 0.7  #: share of cells darkened on one side
 NEIGHBOUR_PROBABILITY = 0.5  #: share of cells given a neighbour's part in their black surround
+PARASITE_PROBABILITY = 0.15  #: share of uninfected cells given a synthetic P. vivax-like parasite
 _FOREGROUND = 8.0 / 255.0  # darker than this (on [0, 1]) is the black surround
 
 
@@ -67,6 +76,14 @@ def shade_one_side(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     return x * (1.0 - strength * band * cell)[..., None]
 
 
+def augment_batch(images: tf.Tensor, labels: tf.Tensor,
+                  seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """The changes made across a batch: :func:`paste_neighbours`, then
+    :func:`add_synthetic_parasites` (seeded with ``seed`` reversed, as the bundled model was)."""
+    images, labels = paste_neighbours(images, labels, seed)
+    return add_synthetic_parasites(images, labels, seed[::-1])
+
+
 def paste_neighbours(images: tf.Tensor, labels: tf.Tensor,
                      seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
     """Put part of another cell of the batch into the black surround of some cells.
@@ -99,3 +116,33 @@ def _random_zoom(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     new = tf.cast(tf.round(tf.cast(size, tf.float32) * scale), tf.int32)
     resized = tf.image.resize(x, [new, new], antialias=True)
     return tf.image.resize_with_crop_or_pad(resized, size, size)
+
+
+def add_synthetic_parasites(images: tf.Tensor, labels: tf.Tensor,
+                            seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Turn some uninfected cells of a batch into parasitized ones: fine stippling over the
+    cell and an irregular, faint amoeboid blob, both stained purple (absorbing green most).
+
+    Only healthy cells are drawn on, so no real parasite is hidden; the black surround stays.
+    """
+    seeds = tf.random.experimental.stateless_split(seed, num=6)
+    shape = tf.shape(images)
+    batch, size = shape[0], shape[1]
+    cell = tf.cast(tf.reduce_max(images, axis=-1, keepdims=True) >= _FOREGROUND * 255.0,
+                   tf.float32)
+    density = tf.random.stateless_uniform([batch, 1, 1, 1], seeds[0], 0.01, 0.04)
+    dots = tf.cast(tf.random.stateless_uniform([batch, size, size, 1], seeds[1]) < density,
+                   tf.float32)
+    dots = tf.nn.avg_pool2d(dots, 3, 1, "SAME") * 2.5
+    coarse = tf.random.stateless_uniform([batch, 6, 6, 1], seeds[2])
+    blob_field = tf.image.resize(coarse, [size, size], method="bicubic")
+    blob = tf.sigmoid((blob_field - 0.8) / 0.05)
+    strength = tf.random.stateless_uniform([batch, 1, 1, 1], seeds[3], 0.4, 1.4)
+    stain = tf.constant([0.55, 1.0, 0.35], tf.float32)
+    density_map = tf.clip_by_value(0.5 * dots + 0.7 * blob, 0.0, 1.5) * cell * strength
+    stained = images * tf.exp(-density_map * stain)
+    chosen = (tf.random.stateless_uniform([batch], seeds[4]) < PARASITE_PROBABILITY) & (
+        tf.cast(labels, tf.int32) == 0)
+    out = tf.where(tf.reshape(chosen, [-1, 1, 1, 1]), stained, images)
+    new_labels = tf.where(chosen, tf.ones_like(labels), labels)
+    return out, new_labels

@@ -21,7 +21,7 @@ from malariascope.core.fields.stain import cell_density
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import sha256_of
 from malariascope.training import calibrate
-from malariascope.training.augment import augment, paste_neighbours
+from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, split_by_slide
 from malariascope.training.export import export_model
@@ -145,7 +145,7 @@ def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.d
     )
     return (
         tf.data.Dataset.zip((batches, batch_seeds))
-        .map(lambda xy, s: paste_neighbours(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(lambda xy, s: augment_batch(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)
     )

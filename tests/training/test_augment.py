@@ -7,7 +7,12 @@ import pytest
 
 tf = pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 
-from malariascope.training.augment import augment, paste_neighbours, shade_one_side  # noqa: E402
+from malariascope.training.augment import (  # noqa: E402
+    add_synthetic_parasites,
+    augment,
+    paste_neighbours,
+    shade_one_side,
+)
 
 
 def _disc(size: int = 64, colour=(0.8, 0.6, 0.6)) -> np.ndarray:
@@ -28,6 +33,22 @@ def test_shading_darkens_one_side_of_the_cell_only():
         assert ratio.min() < 0.9, "one side is shaded"
         darker = shaded[inside].mean(axis=1) < disc[inside].mean(axis=1) * 0.95
         assert darker.mean() < 0.5, "the shade is a side, not the whole cell"
+
+
+def test_synthetic_parasites_turn_only_uninfected_cells_parasitized():
+    batch = tf.constant(np.stack([_disc()] * 64) * 255.0)
+    labels = tf.constant(np.arange(64) % 2)
+    out, new_labels = add_synthetic_parasites(batch, labels, tf.constant([7, 8], tf.int64))
+    before, after, new = batch.numpy(), out.numpy(), new_labels.numpy()
+    inside = before[0].max(axis=2) > 0
+    changed = (after != before).any(axis=(1, 2, 3))
+    assert np.all(after[:, ~inside] == 0), "the surround stays black"
+    assert np.all(after <= before + 1e-3), "stain only darkens"
+    assert not changed[labels.numpy() == 1].any(), "parasitized cells are untouched"
+    assert 0 < changed.sum() < 32
+    assert np.array_equal(new, np.where(changed, 1, labels.numpy())), "changed: parasitized"
+    green_loss = (before - after)[changed][..., 1].sum()
+    assert green_loss > (before - after)[changed][..., 2].sum(), "purple: green absorbed most"
 
 
 def test_neighbours_fill_only_the_black_surround():
