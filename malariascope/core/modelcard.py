@@ -74,11 +74,11 @@ class ModelCard:
         return float(low), float(high)
 
     @property
-    def cell_density(self) -> float | None:
-        """Median optical density of the uninfected training cells, which a whole field's
-        stain is brought to (see ``core.fields.stain``); ``None`` on older cards."""
-        value = self.data.get("cell_density")
-        return None if value is None else float(value)
+    def healthy_log_odds(self) -> tuple[float, float] | None:
+        """Median and MAD of the uninfected validation cells' log-odds, which a whole field's
+        scores are brought to (see ``core.fields.standardize``); ``None`` on older cards."""
+        value = self.data.get("healthy_log_odds")
+        return None if value is None else (float(value["median"]), float(value["mad"]))
 
     @property
     def head(self) -> tuple[list[float], float]:
@@ -148,7 +148,7 @@ def card_markdown(data: dict) -> str:
         f"| threshold | {data['threshold']:.4f} (chosen on validation slides) |",
         f"| temperature | {data['temperature']:.3f} (fitted on validation slides) |",
         f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
-        *_stain_row(data),
+        *_healthy_row(data),
         f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
         f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
         *_fine_tuning_row(data),
@@ -174,12 +174,13 @@ def card_markdown(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _stain_row(data: dict) -> list[str]:
-    """The density whole fields are brought to, on cards that have one."""
-    if data.get("cell_density") is None:
+def _healthy_row(data: dict) -> list[str]:
+    """Where whole fields' scores are brought to, on cards that say."""
+    healthy = data.get("healthy_log_odds")
+    if healthy is None:
         return []
-    return [f"| field stain reference | optical density {data['cell_density']:.4f}"
-            " (median of the uninfected training cells) |"]
+    return [f"| healthy cells' log-odds | median {healthy['median']:.3f}, MAD {healthy['mad']:.3f}"
+            " (uninfected validation cells; whole fields are standardized to them) |"]
 
 
 def _fine_tuning_row(data: dict) -> list[str]:

@@ -3,7 +3,8 @@
 An image of one cell gives one result. A whole microscope field (see
 :func:`~malariascope.core.fields.looks_like_field`) is segmented and every cell found gives its
 own result, with its number and box in the field; a field without cells gives one result that
-says so, so nothing is dropped silently.
+says so, so nothing is dropped silently. A field's cells are scored together, so that their
+scores can be standardized to the training lab's healthy cells (see ``fields.standardize``).
 
 The CLI and the GUI's worker both consume :func:`screen`, so their reports agree by
 construction. Images are read, hashed, segmented and preprocessed by a small thread pool
@@ -29,7 +30,7 @@ import numpy as np
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, find_cells, looks_like_field
-from malariascope.core.fields.stain import match_stain
+from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.preprocess import to_model_input
 
@@ -95,7 +96,12 @@ def screen(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     waiting: list[Loaded] = []
-    for loaded in _loads(paths, classifier, mode, batch_size):
+    for loaded in _loads(paths, classifier.input_size, mode, batch_size):
+        if loaded[0][0].whole_field:  # its cells are scored together, after those waiting
+            yield from _classify(waiting, classifier)
+            yield from _classify_field(loaded, classifier)
+            waiting = []
+            continue
         waiting.extend(loaded)
         while len(waiting) >= batch_size:
             yield from _classify(waiting[:batch_size], classifier)
@@ -117,8 +123,7 @@ def score_images(images: Sequence[np.ndarray], classifier: Classifier,
     ])
 
 
-def _loads(paths: Iterable, classifier: Classifier, mode: Mode,
-           batch_size: int) -> Iterator[list[Loaded]]:
+def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
@@ -131,7 +136,7 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode,
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(pool.submit(_load, Path(path), classifier, mode))
+                pending.append(pool.submit(_load, Path(path), size, mode))
             if not pending:
                 return
             loaded = pending.popleft().result()
@@ -142,7 +147,7 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
+def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     """Read, hash and preprocess one file; a bad file gives one error result and no input."""
     result = ScreeningResult(path)
     try:
@@ -153,29 +158,35 @@ def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
-        return _load_field(result, image, classifier)
-    return [(result, to_model_input(image, classifier.input_size))]
+        return _load_field(result, image, size)
+    return [(result, to_model_input(image, size))]
 
 
-def _load_field(result: ScreeningResult, image: np.ndarray,
-                classifier: Classifier) -> list[Loaded]:
-    """One result per cell found, sharing the file's hash; none found is one result saying so.
-
-    The cells' stain is brought to the model card's density first (see ``fields.stain``).
-    """
+def _load_field(result: ScreeningResult, image: np.ndarray, size: int) -> list[Loaded]:
+    """One result per cell found, sharing the file's hash; none found is one result saying so."""
     result.whole_field = True
     cells = find_cells(image)
     if not cells:
         return [_failed(result, NO_CELLS)]
-    crops = match_stain([cell.crop for cell in cells], classifier.card.cell_density)
     return [(replace(result, cell_index=cell.index + 1, box=cell.box),
-             to_model_input(crop, classifier.input_size))
-            for cell, crop in zip(cells, crops, strict=True)]
+             to_model_input(cell.crop, size)) for cell in cells]
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:
     result.error, result.processed_at = reason, utc_now()
     return result, None
+
+
+def _classify_field(loaded: list[Loaded], classifier: Classifier) -> list[ScreeningResult]:
+    """Score all cells of one field at once, then bring their scores to the training cells'
+    scale (see ``fields.standardize``)."""
+    results = list(_classify(loaded, classifier))
+    scored = [result for result in results if result.probability is not None]
+    probabilities = standardize([result.probability for result in scored],
+                                classifier.card.healthy_log_odds)
+    for result, probability in zip(scored, probabilities, strict=True):
+        result.probability = float(probability)
+    return results
 
 
 def _classify(loaded: list[Loaded], classifier: Classifier) -> Iterator[ScreeningResult]:

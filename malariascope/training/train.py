@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
-from malariascope.core.fields.stain import cell_density
+from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import sha256_of
 from malariascope.training import calibrate
@@ -95,7 +95,7 @@ def train(config: TrainConfig, log=print) -> dict:
         "epochs_run": len(model.history.epoch) if model.history else config.epochs,
         "temperature": temperature,
         "threshold": threshold,
-        "cell_density": _median_density(x_train[fit_idx[y_train[fit_idx] == 0]]),
+        "healthy_log_odds": _healthy_log_odds(val_probs[y_train[val_idx] == 0]),
         "trained_on": {
             "train": _counts(y_train[fit_idx]),
             "validation": _counts(y_train[val_idx]),
@@ -120,9 +120,11 @@ def _initial_model(config: TrainConfig) -> keras.Model:
     return model
 
 
-def _median_density(cells: np.ndarray) -> float:
-    """The stain reference whole fields are brought to: median density of healthy cells."""
-    return round(float(np.median([cell_density(cell) for cell in cells])), 4)
+def _healthy_log_odds(probabilities: np.ndarray) -> dict[str, float]:
+    """Where healthy validation cells score, which whole fields' scores are brought to (see
+    ``core.fields.standardize``)."""
+    median, mad = median_and_mad(probabilities)
+    return {"median": round(median, 4), "mad": round(mad, 4)}
 
 
 def _describe(path: Path | None) -> dict | None:

@@ -16,7 +16,7 @@ import pytest
 from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
-from malariascope.core.fields.stain import density_factor, scale_density
+from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
 from malariascope.core.preprocess import to_model_input
@@ -55,10 +55,10 @@ def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
         assert r.ok and r.whole_field and r.image_shape == (600, 800) and r.processed_at
         assert 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
         assert 0.0 <= r.probability <= 1.0 and r.class_map is not None
-    factor = density_factor([c.crop for c in cells], classifier.card.cell_density)
-    inputs = np.stack([to_model_input(scale_density(c.crop, factor), classifier.input_size)
-                       for c in cells])
-    expected = classifier.predict(inputs).probabilities  # the same crops, scored directly
+    inputs = np.stack([to_model_input(c.crop, classifier.input_size) for c in cells])
+    raw = classifier.predict(inputs).probabilities  # the same crops, scored directly
+    expected = standardize(raw, classifier.card.healthy_log_odds)
+    assert not np.allclose(raw, expected, atol=1e-3), "the field's scores were standardized"
     assert np.allclose([r.probability for r in results], expected, atol=1e-5)
 
 
@@ -69,7 +69,7 @@ def test_mixed_batch_keeps_order_and_every_file(tmp_path, field_png, classifier)
     glass = write_glass(tmp_path / "glass.png")
     cell_b = write_rgb(tmp_path / "b.png", make_cell(seed=2, parasitized=True))
     paths = [cell_a, field_png, broken, glass, cell_b]
-    results = list(screen(paths, classifier, batch_size=16))  # the field spans three batches
+    results = list(screen(paths, classifier, batch_size=16))  # the field is one batch of 38
     assert [r.path.name for r in results] == (
         ["a.png"] + ["field.png"] * 38 + ["broken.png", "glass.png", "b.png"])
     single, unreadable, empty = results[0], results[39], results[40]
@@ -96,9 +96,9 @@ def test_stopping_early_leaves_further_fields_unread(tmp_path, field_png, classi
     loaded, load = [], pipeline._load
     monkeypatch.setattr(pipeline, "_load", lambda path, *a: loaded.append(path) or load(path, *a))
     stream = screen(paths, classifier, mode="field")
-    next(stream)  # two fields were needed to fill the first batch of 64 cells
+    next(stream)  # the first field's cells come as soon as that field is scored
     stream.close()
-    assert len(loaded) <= 2 + FIELD_LOOKAHEAD
+    assert len(loaded) <= 1 + FIELD_LOOKAHEAD
 
 
 def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, classifier):

@@ -11,8 +11,8 @@ Rules, so that the figures mean the same every time:
   parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
   border-cut ones excluded); the error is in percentage points.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
-  classified, its stain brought to the card's density by the factor of the field's found cells,
-  as the pipeline does; labels are the annotated types.
+  classified, its score standardized by the median and MAD of the field's found cells, as the
+  pipeline standardizes those; labels are the annotated types.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import AnnotatedCell
 from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
-from malariascope.core.fields.stain import match_stain
+from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.pipeline import score_images
@@ -95,12 +95,12 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     seg = segment_field(rgb, params)
     found = find_cells(rgb, params, seg)
     screened = [c for c in cells if not c.difficult]
-    found_crops = [f.crop for f in found]
-    crops = found_crops + [crop_box(rgb, c.box, seg) for c in screened]
-    probabilities = score_images(
-        match_stain(crops, classifier.card.cell_density, like=found_crops), classifier)
+    raw = score_images([f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened],
+                       classifier)
+    found_raw, reference = raw[:len(found)], classifier.card.healthy_log_odds
+    found_probabilities = standardize(found_raw, reference)
     counts = Counts()
-    for probability in probabilities[:len(found)]:
+    for probability in found_probabilities:
         counts.add(Verdict(rule.call(float(probability))))
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
@@ -115,7 +115,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         predicted_parasitemia=counts.percent_parasitized,
         annotated_parasitemia=_percent_parasitized(scored),
         labels=np.asarray([c.parasitized for c in screened], int),
-        probabilities=probabilities[len(found):],
+        probabilities=standardize(raw[len(found):], reference, like=found_raw),
     )
 
 
