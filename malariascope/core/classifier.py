@@ -30,9 +30,10 @@ UNCERTAIN_LOG_ODDS = 1.0
 _EPS = 1e-9
 
 
-def log_odds(probability: float) -> float:
-    p = min(1.0 - _EPS, max(_EPS, probability))
-    return math.log(p / (1.0 - p))
+def log_odds(probability: float | np.ndarray) -> float | np.ndarray:
+    """``log(p / (1 - p))`` of a probability or an array of them, kept finite at 0 and 1."""
+    p = np.clip(np.asarray(probability, dtype=np.float64), _EPS, 1.0 - _EPS)
+    return np.log(p / (1.0 - p))
 
 
 def from_log_odds(value: float) -> float:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from malariascope.core.classifier import calibrated
+from malariascope.core.classifier import calibrated, log_odds
 
 MIN_CELLS = 20  #: a field with fewer cells keeps its scores (too few for a robust median/MAD)
 SCALE_RANGE = (0.25, 4.0)  #: the factor on a field's log-odds is kept within this range
@@ -33,14 +33,9 @@ _EPS = 1e-9
 
 def median_and_mad(probabilities: Sequence[float] | np.ndarray) -> tuple[float, float]:
     """The median and the median absolute deviation of these probabilities' log-odds."""
-    values = _log_odds(probabilities)
+    values = log_odds(probabilities)
     median = float(np.median(values))
     return median, float(np.median(np.abs(values - median)))
-
-
-def _log_odds(probabilities: Sequence[float] | np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(probabilities, dtype=np.float64), _EPS, 1.0 - _EPS)
-    return np.log(p / (1.0 - p))
 
 
 def standardize(probabilities: Sequence[float] | np.ndarray,
@@ -56,5 +51,5 @@ def standardize(probabilities: Sequence[float] | np.ndarray,
         return probabilities
     (median, mad), (own_median, own_mad) = reference, median_and_mad(field)
     scale = float(np.clip(mad / max(own_mad, _EPS), *SCALE_RANGE))
-    moved = median + (_log_odds(probabilities) - own_median) * scale
+    moved = median + (log_odds(probabilities) - own_median) * scale
     return calibrated(moved, temperature=1.0)  # the logistic, without overflow
