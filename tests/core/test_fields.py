@@ -132,6 +132,24 @@ def test_parasite_dots_neither_split_nor_drop_a_cell():
     assert len(find_cells(image)) == 5 * 4
 
 
+def test_glass_ringed_by_touching_cells_is_no_cell():
+    """Five touching cells close a pocket of glass that the pallor filling fills; the pocket
+    is about a cell's size, so only its bare glass tells it from a cell."""
+    image = np.full((400, 500, 3), GLASS, np.uint8)
+    ring = RADIUS / math.sin(math.pi / 5)  # neighbours on the ring just touch
+    for k in range(5):
+        angle = 2 * math.pi * k / 5
+        draw_cell(image, (250 + int(ring * math.cos(angle)), 200 + int(ring * math.sin(angle))),
+                  RADIUS)
+    for corner in [(60, 60), (440, 60), (60, 340), (440, 340)]:
+        draw_cell(image, corner, RADIUS)
+    image = cv2.GaussianBlur(image, (0, 0), 1.2)
+    centres = [(x + w / 2, y + h / 2) for x, y, w, h in (c.box for c in find_cells(image))]
+    assert len(centres) == 9
+    assert min(math.dist(c, (250, 200)) for c in centres) > RADIUS, "no cell at the pocket"
+    assert len(find_cells(image, FieldParams(gap=1.0))) == 10, "the pocket, unless filtered"
+
+
 def test_empty_glass_has_no_cells():
     assert find_cells(np.full((480, 640, 3), GLASS, np.uint8)) == []
 

@@ -89,8 +89,9 @@ def find_cells(rgb: np.ndarray, params: FieldParams | None = None,
     """The whole red cells of a field, in reading order, each cropped and masked on black.
 
     Dropped: cells cut by the image border (a partial cell would bias both the count and the
-    classifier), regions too small (debris, fragments) or too large (clumps, white cells), and
-    regions much darker than the field's cells (white-cell nuclei, stain precipitate).
+    classifier), regions too small (debris, fragments) or too large (clumps, white cells),
+    regions much darker than the field's cells (white-cell nuclei, stain precipitate), and
+    regions holding bare glass (a gap ringed by touching cells, which the pallor filling closed).
     """
     params = params or FieldParams()
     seg = segmentation or segment_field(rgb, params)
@@ -137,6 +138,8 @@ def _is_cell(box: Box, mask: np.ndarray, seg: Segmentation, params: FieldParams)
     if not params.min_area <= area <= params.max_area:
         return False
     inside = seg.darkness[y:y + h, x:x + w][mask]
+    if float(np.mean(inside < params.glass * seg.level)) > params.gap:
+        return False  # glass enclosed by cells, filled like a central pallor
     return float(np.median(inside)) <= params.darkest * seg.level
 
 

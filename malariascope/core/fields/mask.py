@@ -44,6 +44,8 @@ class FieldParams:
     min_area: float = 0.5  #: smaller regions are debris or fragments (x cell area)
     max_area: float = 2.5  #: larger regions are clumps or white cells (x cell area)
     darkest: float = 1.7  #: regions darker than this x median cell are nuclei or stain clumps
+    glass: float = 0.3  #: pixels paler than this x median cell darkness are bare glass ...
+    gap: float = 0.1  #: ... and a region with more than this fraction of them is no cell
     margin_px: int = 2  #: a region this close to the image edge is a cut-off cell
     levels: int = 24  #: flooding levels of the watershed
 
