@@ -43,7 +43,7 @@ def main() -> int:
           f"model {classifier.model_name}\n")
     print_stage_times([path for path, _ in items], classifier)
     scores = list(score_fields(items, classifier))
-    summary = summarize(scores, classifier.rule.threshold)
+    summary = summarize(scores, classifier.rule)
     summary["model"] = classifier.model_name
     print(format_summary(summary))
     print_per_field(summary["per_field"])

@@ -102,7 +102,7 @@ class Overlays:
         if image is None:
             return
         cell = cell_pixels(result, image)
-        positive = self.rule.call(result.probability) == PARASITIZED
+        positive = self.rule.call(result.probability, result.in_field) == PARASITIZED
         heat = heatmap(result.class_map, cell.shape, positive=positive)
         number = f"_cell{result.cell_index}" if result.cell_index else ""
         target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"

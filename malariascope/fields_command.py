@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         scores.append(score)
         bar.update()
     bar.close()
-    summary = summarize(scores, rule.threshold)
+    summary = summarize(scores, rule)
     summary.update(model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
                    absent=absent)
     print(format_summary(summary))
@@ -73,7 +73,8 @@ def format_summary(summary: dict) -> str:
         f"  (IoU >= {summary['min_iou']}; {summary['cells_found']} found,"
         f" {summary['cells_annotated_scored']} annotated)",
         f"                   recall of parasitized cells {number('recall_parasitized')}",
-        f"parasitemia        mean absolute error {summary['parasitemia_mae']:.2f} points",
+        f"parasitemia        mean absolute error {summary['parasitemia_mae']:.2f} points"
+        f"  (field cells called at {summary['field_threshold']:.4f})",
         f"screening          {summary['cells']} annotated cells"
         f" ({summary['cells_parasitized']} parasitized): balanced accuracy"
         f" {number('balanced_accuracy')}",

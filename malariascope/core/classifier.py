@@ -49,22 +49,47 @@ def uncertain_band(threshold: float, low_margin: float = UNCERTAIN_LOG_ODDS,
 
 @dataclass(frozen=True)
 class CallRule:
-    """How a probability becomes a call: a threshold and an uncertain band around it."""
+    """How a probability becomes a call: a threshold and an uncertain band around it.
+
+    Cells of whole fields are called at ``field_threshold`` when there is one: a field is
+    mostly healthy cells, and the screening threshold's few percent of false calls would swamp
+    its parasitemia. There, every cell the screening threshold would call parasitized but the
+    field threshold does not stays uncertain, so nothing suspicious goes unreviewed.
+    """
 
     threshold: float
     band: tuple[float, float]
+    field_threshold: float | None = None
 
-    def call(self, probability: float) -> str:
-        return PARASITIZED if probability >= self.threshold else UNINFECTED
+    def threshold_for(self, in_field: bool) -> float:
+        """The threshold that calls a single cell, or a cell of a whole field."""
+        return self.field_threshold if in_field and self.field_threshold is not None else (
+            self.threshold)
 
-    def uncertain(self, probability: float) -> bool:
-        return self.band[0] <= probability < self.band[1]
+    def call(self, probability: float, in_field: bool = False) -> str:
+        return PARASITIZED if probability >= self.threshold_for(in_field) else UNINFECTED
+
+    def uncertain(self, probability: float, in_field: bool = False) -> bool:
+        low, high = self.field_band if in_field else self.band
+        return low <= probability < high
+
+    @property
+    def field_band(self) -> tuple[float, float]:
+        """The uncertain band of field cells: from the screening threshold to the field
+        threshold's own upper margin."""
+        if self.field_threshold is None:
+            return self.band
+        margin = log_odds(self.band[1]) - log_odds(self.threshold)
+        return self.threshold, from_log_odds(log_odds(self.field_threshold) + margin)
 
     def with_threshold(self, threshold: float) -> CallRule:
-        """The same rule moved to ``threshold``; the band keeps its width in log-odds."""
-        centre = log_odds(self.threshold)
+        """The same rule moved to ``threshold``; the band keeps its width in log-odds and the
+        field threshold its distance."""
+        centre, shift = log_odds(self.threshold), log_odds(threshold) - log_odds(self.threshold)
         low_margin, high_margin = centre - log_odds(self.band[0]), log_odds(self.band[1]) - centre
-        return CallRule(threshold, uncertain_band(threshold, low_margin, high_margin))
+        field = (None if self.field_threshold is None
+                 else from_log_odds(log_odds(self.field_threshold) + shift))
+        return CallRule(threshold, uncertain_band(threshold, low_margin, high_margin), field)
 
 
 @dataclass(frozen=True)
@@ -81,7 +106,7 @@ class Classifier:
     def __init__(self, backend: Backend, card: ModelCard) -> None:
         self.backend = backend
         self.card = card
-        self.rule = CallRule(card.threshold, card.uncertain_band)
+        self.rule = CallRule(card.threshold, card.uncertain_band, card.field_threshold)
 
     @classmethod
     def open(cls, model: str | None = None, backend: str = "onnx") -> Classifier:

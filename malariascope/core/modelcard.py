@@ -74,6 +74,13 @@ class ModelCard:
         return float(low), float(high)
 
     @property
+    def field_threshold(self) -> float | None:
+        """The threshold for cells of whole fields, where counts must be fair (see
+        ``training.calibrate.choose_count_threshold``); ``None`` on older cards."""
+        value = self.data.get("field_threshold")
+        return None if value is None else float(value)
+
+    @property
     def healthy_log_odds(self) -> tuple[float, float] | None:
         """Median and MAD of the uninfected validation cells' log-odds, which a whole field's
         scores are brought to (see ``core.fields.standardize``); ``None`` on older cards."""
@@ -148,6 +155,7 @@ def card_markdown(data: dict) -> str:
         f"| threshold | {data['threshold']:.4f} (chosen on validation slides) |",
         f"| temperature | {data['temperature']:.3f} (fitted on validation slides) |",
         f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
+        *_field_threshold_row(data),
         *_healthy_row(data),
         f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
         f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
@@ -172,6 +180,14 @@ def card_markdown(data: dict) -> str:
         for entry in data.get("files", {}).values()
     ]
     return "\n".join(lines) + "\n"
+
+
+def _field_threshold_row(data: dict) -> list[str]:
+    """The threshold for cells of whole fields, on cards that have one."""
+    if data.get("field_threshold") is None:
+        return []
+    return [f"| field threshold | {data['field_threshold']:.4f} (cells of whole fields: the least"
+            " biased parasitemia on validation slides) |"]
 
 
 def _healthy_row(data: dict) -> list[str]:

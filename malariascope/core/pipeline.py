@@ -62,6 +62,11 @@ class ScreeningResult:
         return not self.error
 
     @property
+    def in_field(self) -> bool:
+        """True for a cell found in a whole field (called by the rule's field threshold)."""
+        return self.box is not None
+
+    @property
     def starts_file(self) -> bool:
         """True for the first result of an image file (progress counts files, not cells)."""
         return self.cell_index in (None, 1)

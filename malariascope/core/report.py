@@ -75,7 +75,7 @@ def report_row(
         model=info.model,
         model_sha256=info.model_sha256,
         processed_at=result.processed_at,
-        threshold=f"{rule.threshold:.4f}",
+        threshold=f"{rule.threshold_for(result.in_field):.4f}",
     )
     if result.box is not None:
         row.update(zip(COLUMNS[-5:], map(str, (result.cell_index, *result.box)), strict=True))
@@ -83,11 +83,11 @@ def report_row(
         row.update(status=NO_CELLS if result.whole_field else ERROR, error=result.error)
         return row
     p = result.probability
-    call = rule.call(p)
+    call = rule.call(p, result.in_field)
     row.update(
         call=call,
         p_parasitized=f"{p:.6f}",
-        uncertain=str(rule.uncertain(p)).lower(),
+        uncertain=str(rule.uncertain(p, result.in_field)).lower(),
         review=review_of(call, reviewed_call),
         final_call=reviewed_call or call,
         status=OK,

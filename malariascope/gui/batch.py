@@ -147,12 +147,14 @@ class Batch:
     # -- calls ---------------------------------------------------------------------------
     def call(self, row: int) -> str:
         """The model's call at the current threshold; empty for an error row."""
-        p = self.results[row].probability
-        return "" if p is None or self.rule is None else self.rule.call(p)
+        result = self.results[row]
+        p = result.probability
+        return "" if p is None or self.rule is None else self.rule.call(p, result.in_field)
 
     def uncertain(self, row: int) -> bool:
-        p = self.results[row].probability
-        return p is not None and self.rule is not None and self.rule.uncertain(p)
+        result = self.results[row]
+        p = result.probability
+        return p is not None and self.rule is not None and self.rule.uncertain(p, result.in_field)
 
     def final_call(self, row: int) -> str:
         return self._finals.get(row) or self.call(row)

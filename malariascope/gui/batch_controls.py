@@ -6,6 +6,8 @@ changes of the batch (a model loaded, a threshold reset) come back through its e
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.batch import Batch
+
+if TYPE_CHECKING:  # core.classifier pulls in numpy; the window paints before it is imported
+    from malariascope.core.classifier import CallRule
 
 THRESHOLD_RANGE = (0.01, 0.99)
 STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
@@ -71,8 +76,6 @@ class BatchControls(QWidget):
         self.operator = QLineEdit(batch.operator)
         self.operator.setPlaceholderText("who reviews this batch")
         self.threshold = ThresholdControl()
-        self.threshold.setToolTip("P(parasitized) at or above this is called parasitized; "
-                                  "the whole batch re-labels live")
         self.reset = QPushButton("Model default")
         self.reset.setToolTip("Back to the threshold of the model card")
         self._build()
@@ -112,3 +115,14 @@ class BatchControls(QWidget):
         self.reset.setEnabled(enabled and abs(rule.threshold - self.batch.default_threshold) > 1e-9)
         if enabled:
             self.threshold.setValue(rule.threshold)
+        self.threshold.setToolTip(_threshold_tip(rule))
+
+
+def _threshold_tip(rule: CallRule | None) -> str:
+    """What the threshold does, with the stricter one that cells of whole fields follow."""
+    tip = "P(parasitized) at or above this is called parasitized; the whole batch re-labels live"
+    if rule is not None and rule.field_threshold is not None:
+        tip += (f".\nCells of whole fields: at or above {rule.field_threshold:.3f} (moves with"
+                " it), between the two they are uncertain, so that parasitemia is not inflated"
+                " by the many healthy cells")
+    return tip

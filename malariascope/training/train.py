@@ -95,6 +95,7 @@ def train(config: TrainConfig, log=print) -> dict:
         "epochs_run": len(model.history.epoch) if model.history else config.epochs,
         "temperature": temperature,
         "threshold": threshold,
+        "field_threshold": calibrate.choose_count_threshold(val_probs, y_train[val_idx]),
         "healthy_log_odds": _healthy_log_odds(val_probs[y_train[val_idx] == 0]),
         "trained_on": {
             "train": _counts(y_train[fit_idx]),

@@ -113,6 +113,13 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
 
     read = read_rows(out)
     assert tuple(read[0]) == COLUMNS and COLUMNS[-5:] == CELL_COLUMNS
+    rule = classifier.rule  # field cells are called at the stricter field threshold
+    assert read[0]["threshold"] == f"{rule.threshold:.4f}"
+    assert {r["threshold"] for r in read[1:39]} == {f"{rule.field_threshold:.4f}"}
+    for row, result in zip(read[1:39], results[1:39], strict=True):
+        p = result.probability
+        assert row["call"] == ("parasitized" if p >= rule.field_threshold else "uninfected")
+        assert row["uncertain"] == str(rule.field_band[0] <= p < rule.field_band[1]).lower()
     assert all(read[0][c] == "" for c in CELL_COLUMNS)
     cells = [r for r in read if r["image_path"] == str(field_png)]
     assert [int(r["cell_index"]) for r in cells] == list(range(1, 39))

@@ -205,7 +205,7 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert score.annotated_parasitemia == pytest.approx(100 / 36)
     assert score.labels.tolist() == [1] + [0] * 36  # difficult ones are not screened
     assert score.probabilities.shape == (37,)
-    summary = summarize([score], classifier.rule.threshold)
+    summary = summarize([score], classifier.rule)
     assert summary["recall"] == pytest.approx(35 / 36)
     assert summary["precision"] == pytest.approx(35 / 37)
     assert summary["recall_parasitized"] == 1.0
@@ -215,7 +215,7 @@ def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     image, boxes = field
     cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
     summary = summarize([score_field("g", image, cells, classifier, FieldParams(),
-                                     classifier.rule)], 0.5)
+                                     classifier.rule)], classifier.rule.with_threshold(0.5))
     assert summary["auc"] is None
     json.dumps(summary, allow_nan=False)
 

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from malariascope.core.classifier import Classifier
+from malariascope.core.classifier import Classifier, from_log_odds, log_odds
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.pipeline import screen
@@ -132,6 +132,20 @@ def test_bundled_band_flags_only_calls_near_the_threshold(classifier):
     t = classifier.rule.threshold
     assert 0.0 < low < t < high < 1.0
     assert odds(t) / odds(low) == pytest.approx(odds(high) / odds(t))
+
+
+def test_bundled_field_threshold_counts_fairly_and_flags_what_it_does_not_count(classifier):
+    rule = classifier.rule
+    t, field = rule.threshold, rule.field_threshold
+    assert t < field < 1
+    between = from_log_odds((log_odds(t) + log_odds(field)) / 2)
+    assert rule.call(between) == "parasitized"
+    assert rule.call(between, in_field=True) == "uninfected"
+    assert rule.uncertain(between, in_field=True) and not rule.uncertain(between)
+    low, high = rule.field_band
+    assert low == t and field < high < 1
+    assert not rule.uncertain(0.99 * t, in_field=True) and rule.uncertain(0.99 * t)
+    assert rule.threshold_for(in_field=True) == field and rule.threshold_for(False) == t
 
 
 def odds(p: float) -> float:

@@ -143,3 +143,23 @@ def test_counts_on_screen_are_the_counts_in_the_report():
     assert tally.batch == batch.counts
     assert tally.fields == {"field.jpg": batch.field_counts(Path("field.jpg")),
                             "glass.jpg": batch.field_counts(Path("glass.jpg"))}
+
+
+def test_field_cells_are_called_at_the_field_threshold():
+    """A field cell the screening threshold would call stays uncertain below the field
+    threshold; the report says which threshold made each call."""
+    field = Path("field.jpg")
+    batch = Batch()
+    batch.set_model("m", "ab" * 32, CallRule(0.5, (0.3, 0.7), field_threshold=0.85))
+    batch.extend([ScreeningResult(Path("cell.png"), probability=0.6),
+                  *(ScreeningResult(field, probability=p, whole_field=True, cell_index=i + 1,
+                                    box=(10 * i, 5, 8, 9), image_shape=(600, 800))
+                    for i, p in enumerate((0.6, 0.99, 0.1)))])
+    assert [batch.call(row) for row in range(4)] == [
+        "parasitized", "uninfected", "parasitized", "uninfected"]
+    assert [batch.uncertain(row) for row in range(4)] == [True, True, False, False]
+    assert batch.field_counts(field).percent_parasitized == pytest.approx(100 / 3)
+    assert [row["threshold"] for row in batch.snapshot().rows()] == [
+        "0.5000", "0.8500", "0.8500", "0.8500"]
+    batch.set_threshold(0.3)  # the field threshold keeps its odds ratio to the threshold
+    assert batch.rule.field_threshold == pytest.approx(1 / (1 + 3 / 17 / (3 / 7)))

@@ -51,6 +51,7 @@ def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
     classifier = window.controller.classifier
     assert "Model ready" in window.statusBar().currentMessage()
     assert window.controls.threshold.value() == pytest.approx(classifier.rule.threshold, abs=1e-3)
+    assert f"{classifier.rule.field_threshold:.3f}" in window.controls.threshold.toolTip()
     assert window.batch.model == classifier.model_name
 
 

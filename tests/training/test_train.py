@@ -12,7 +12,11 @@ pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 from malariascope.core.classifier import Classifier  # noqa: E402
 from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.modelcard import sha256_of  # noqa: E402
-from malariascope.training.calibrate import choose_threshold, fit_temperature  # noqa: E402
+from malariascope.training.calibrate import (  # noqa: E402
+    choose_count_threshold,
+    choose_threshold,
+    fit_temperature,
+)
 from malariascope.training.data import split_by_slide  # noqa: E402
 from malariascope.training.train import TrainConfig, train  # noqa: E402
 from tests.images import make_cell, write_rgb  # noqa: E402
@@ -70,6 +74,7 @@ def test_training_writes_both_models_and_a_pinned_card(trained):
     assert card["input_size"] == 32 and card["seed"] == 3
     healthy = card["healthy_log_odds"]  # where fields' scores are brought to
     assert np.isfinite(healthy["median"]) and healthy["mad"] > 0
+    assert 0 < card["field_threshold"] < 1  # calls cells of whole fields
     assert card["trained_on"]["test"] == {"parasitized": 12, "uninfected": 12}
     train_counts, val_counts = card["trained_on"]["train"], card["trained_on"]["validation"]
     assert sum(train_counts.values()) + sum(val_counts.values()) == 96
@@ -106,6 +111,17 @@ def test_threshold_keeps_the_sensitivity_floor():
     labels = np.array([0, 0, 1, 0, 1, 0, 1, 1])
     threshold = choose_threshold(probs, labels, min_sensitivity=1.0)
     assert threshold <= 0.3  # every positive called
+
+
+def test_count_threshold_balances_false_calls_against_misses():
+    """4 % of healthy cells score 0.5, as do 10 % of infected ones: at 0.5 a field of healthy
+    cells would count 4 % parasitized, at 0.95 an infected cell is missed one time in ten, which
+    at a few percent parasitemia errs far less."""
+    probs = np.r_[np.full(960, 0.05), np.full(40, 0.5), np.full(100, 0.5), np.full(900, 0.95)]
+    labels = np.r_[np.zeros(1000), np.ones(1000)]
+    assert choose_threshold(probs, labels, min_sensitivity=0.95) == 0.5
+    assert choose_count_threshold(probs, labels) == 0.95
+    assert choose_count_threshold(probs, labels, parasitemias=(0.5,)) == 0.5
 
 
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):

@@ -101,7 +101,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     found_probabilities = standardize(found_raw, reference)
     counts = Counts()
     for probability in found_probabilities:
-        counts.add(Verdict(rule.call(float(probability))))
+        counts.add(Verdict(rule.call(float(probability), in_field=True)))
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     hits = sum(not ignored[j] for _, j in pairs)
@@ -160,8 +160,11 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
         yield score
 
 
-def summarize(scores: list[FieldScore], threshold: float) -> dict:
-    """The evaluation's figures (JSON-ready: NaN becomes None) and a per-field table."""
+def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
+    """The evaluation's figures (JSON-ready: NaN becomes None) and a per-field table.
+
+    Screening figures are at the screening threshold (a cell above it is parasitized or
+    uncertain, so flagged either way); parasitemia comes from the field cells' calls."""
     unreadable = [{"image": s.name, "error": s.error} for s in scores if s.error]
     scores = [s for s in scores if not s.error]
     if not scores:
@@ -170,7 +173,7 @@ def summarize(scores: list[FieldScore], threshold: float) -> dict:
     found_scored = matched + sum(s.false for s in scores)
     labels = np.concatenate([s.labels for s in scores])
     probabilities = np.concatenate([s.probabilities for s in scores])
-    screening = screening_metrics(labels, probabilities, threshold)
+    screening = screening_metrics(labels, probabilities, rule.threshold)
     errors = [abs(s.predicted_parasitemia - s.annotated_parasitemia) for s in scores]
     summary = {
         "recall": matched / max(1, matched + sum(s.missed for s in scores)),
@@ -183,7 +186,8 @@ def summarize(scores: list[FieldScore], threshold: float) -> dict:
         "fields": len(scores), "cells": int(labels.size),
         "cells_parasitized": int(labels.sum()), "cells_found": sum(s.found for s in scores),
         "cells_annotated_scored": sum(s.annotated for s in scores),
-        "threshold": threshold, "min_iou": MIN_IOU, "confusion": screening["confusion"],
+        "threshold": rule.threshold, "field_threshold": rule.threshold_for(in_field=True),
+        "min_iou": MIN_IOU, "confusion": screening["confusion"],
         "seconds_per_field": float(np.mean([s.seconds for s in scores])),
         "per_field": [_row(s) for s in scores], "unreadable": unreadable,
     }
