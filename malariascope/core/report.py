@@ -77,7 +77,7 @@ def report_row(
         processed_at=result.processed_at,
         threshold=f"{rule.threshold_for(result.in_field):.4f}",
     )
-    if result.box is not None:
+    if result.in_field:
         row.update(zip(COLUMNS[-5:], map(str, (result.cell_index, *result.box)), strict=True))
     if not result.ok:
         row.update(status=NO_CELLS if result.whole_field else ERROR, error=result.error)

@@ -49,7 +49,7 @@ def choose_count_threshold(probs: np.ndarray, labels: np.ndarray,
     """The threshold at which a field's count of parasitized cells is least biased.
 
     In a field almost every cell is healthy, so the screening threshold's few percent of false
-    calls outnumber the infected cells: at 2 % parasitemia it reports about 6 %. The expected
+    calls outnumber the infected cells: at 2 % parasitemia it reports 6 to 8 %. The expected
     count error per cell at parasitemia ``q`` is ``(1 - q) * FPR - q * FNR``; this picks the
     threshold with the smallest mean absolute error over typical ``parasitemias``.
     """
