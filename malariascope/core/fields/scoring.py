@@ -97,10 +97,10 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     screened = [c for c in cells if not c.difficult]
     raw = score_images([f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened],
                        classifier)
-    found_raw, reference = raw[:len(found)], classifier.card.healthy_log_odds
-    found_probabilities = standardize(found_raw, reference)
+    found_raw = raw[:len(found)]
+    reference = classifier.card.healthy_log_odds
     counts = Counts()
-    for probability in found_probabilities:
+    for probability in standardize(found_raw, reference):
         counts.add(Verdict(rule.call(float(probability), in_field=True)))
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
