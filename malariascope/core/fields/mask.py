@@ -41,7 +41,9 @@ class FieldParams:
     convex: float = 0.9  #: solidity under which a region counts as concave
     merge_area: float = 1.6  #: neighbours whose union is at most this x cell area ...
     merge_solidity: float = 0.93  #: ... and at least this convex are one cell cut in two
-    min_area: float = 0.5  #: smaller regions are debris or fragments (x cell area)
+    #: smaller regions are debris or fragments (x cell area; a median cell is ~1.4). From 0.5:
+    #: precision 0.842 -> 0.853, recall 0.955 -> 0.953 on the 30 IML fields (0.65: 0.859/0.952)
+    min_area: float = 0.6
     max_area: float = 2.5  #: larger regions are clumps or white cells (x cell area)
     darkest: float = 1.7  #: regions darker than this x median cell are nuclei or stain clumps
     glass: float = 0.3  #: pixels paler than this x median cell darkness are bare glass ...
