@@ -75,6 +75,8 @@ def format_summary(summary: dict) -> str:
         f"                   recall of parasitized cells {number('recall_parasitized')}",
         f"parasitemia        mean absolute error {summary['parasitemia_mae']:.2f} points"
         f"  (field cells called at {summary['field_threshold']:.4f})",
+        f"                   {summary['parasitemia_mae_reviewed']:.2f} points after review of"
+        f" the uncertain cells ({summary['uncertain_per_field']:.1f} per field)",
         f"screening          {summary['cells']} annotated cells"
         f" ({summary['cells_parasitized']} parasitized): balanced accuracy"
         f" {number('balanced_accuracy')}",

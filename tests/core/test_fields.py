@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from malariascope import fields_command
-from malariascope.core.classifier import Classifier
+from malariascope.core.classifier import CallRule, Classifier, uncertain_band
 from malariascope.core.fields import FieldParams, crop_box, find_cells, is_field, segment_field
 from malariascope.core.fields.annotations import (
     AnnotatedCell,
@@ -211,6 +211,25 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert summary["recall_parasitized"] == 1.0
 
 
+def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field, classifier):
+    image, boxes = field
+    rings = [AnnotatedCell(b, "ring") for b in boxes]
+    wide_band = CallRule(1e-6, uncertain_band(1e-6), field_threshold=1 - 1e-6)
+    score = score_field("g", image, rings, classifier, FieldParams(), wide_band)
+    called = round(score.found * score.predicted_parasitemia / 100)
+    assert score.found == score.matched == 38
+    assert 0 < called < 38 and score.uncertain == 38 - called  # each cell certain or uncertain
+    assert score.reviewed_parasitemia == pytest.approx(100.0)  # the uncertain ones were rings
+    assert score.annotated_parasitemia == 100.0
+    nothing_uncertain = CallRule(0.5, (0.5, 0.5), field_threshold=0.5)
+    score = score_field("g", image, rings, classifier, FieldParams(), nothing_uncertain)
+    assert score.uncertain == 0
+    assert score.reviewed_parasitemia == score.predicted_parasitemia
+    summary = summarize([score], nothing_uncertain)
+    assert summary["uncertain_per_field"] == 0.0
+    assert summary["parasitemia_mae_reviewed"] == summary["parasitemia_mae"]
+
+
 def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     image, boxes = field
     cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
@@ -268,7 +287,7 @@ def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
     assert fields_command.run(args) == fields_command.EXIT_SOME_FAILED  # absent.jpg
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
-                "parasitemia_mae", "fields", "cells"):
+                "parasitemia_mae", "parasitemia_mae_reviewed", "fields", "cells"):
         assert key in figures
     assert figures["fields"] == 2 and figures["absent"] == ["absent.jpg"]
     assert figures["cells"] == sum(len(e["objects"]) for e in chosen)

@@ -10,6 +10,10 @@ Rules, so that the figures mean the same every time:
   ``core.tally`` as in the reports), against the annotation's
   parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
   border-cut ones excluded); the error is in percentage points.
+- Parasitemia after review: the same count with every cell the app marks uncertain taking the
+  annotated type of the cell it is paired with, as if the technician reviewed it; uncertain
+  cells paired with no annotated (or a difficult) cell keep the model's call. It tells a lab
+  what reviewing the amber cells buys, and how many cells per field that takes.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
   classified, its score standardized by the median and MAD of the field's found cells, as the
   pipeline standardizes those; labels are the annotated types.
@@ -35,7 +39,7 @@ from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.pipeline import score_images
-from malariascope.core.tally import Counts, Verdict
+from malariascope.core.tally import PARASITIZED, UNINFECTED, Counts, Verdict
 
 MIN_IOU = 0.5
 
@@ -53,6 +57,8 @@ class FieldScore:
     annotated_parasitized: int = 0  # of ``annotated``, those typed as parasitized
     matched_parasitized: int = 0
     predicted_parasitemia: float = 0.0
+    reviewed_parasitemia: float = 0.0  # after the uncertain cells took their annotated type
+    uncertain: int = 0  # found cells marked uncertain (the technician's review)
     annotated_parasitemia: float = 0.0
     labels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -99,11 +105,10 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
                        classifier)
     found_raw = raw[:len(found)]
     reference = classifier.card.healthy_log_odds
-    counts = Counts()
-    for probability in standardize(found_raw, reference):
-        counts.add(Verdict(rule.call(float(probability), in_field=True)))
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
+    counts, reviewed = _count_calls(standardize(found_raw, reference), rule,
+                                    {i: cells[j] for i, j in pairs if not cells[j].difficult})
     hits = sum(not ignored[j] for _, j in pairs)
     infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
     scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
@@ -113,10 +118,26 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         annotated_parasitized=sum(c.parasitized for c in scored),
         matched_parasitized=infected_hits,
         predicted_parasitemia=counts.percent_parasitized,
+        reviewed_parasitemia=reviewed.percent_parasitized, uncertain=counts.uncertain,
         annotated_parasitemia=_percent_parasitized(scored),
         labels=np.asarray([c.parasitized for c in screened], int),
         probabilities=standardize(raw[len(found):], reference, like=found_raw),
     )
+
+
+def _count_calls(probabilities: np.ndarray, rule: CallRule,
+                 truth: dict[int, AnnotatedCell]) -> tuple[Counts, Counts]:
+    """Counts of the field cells' calls, as the app makes them and after review (each
+    uncertain cell found at index ``i`` takes the type of ``truth[i]`` when there is one)."""
+    counts, reviewed = Counts(), Counts()
+    for index, probability in enumerate(probabilities):
+        call = rule.call(float(probability), in_field=True)
+        uncertain = rule.uncertain(float(probability), in_field=True)
+        counts.add(Verdict(call, uncertain=uncertain))
+        if uncertain and index in truth:
+            call = PARASITIZED if truth[index].parasitized else UNINFECTED
+        reviewed.add(Verdict(call))
+    return counts, reviewed
 
 
 def _percent_parasitized(cells: list[AnnotatedCell]) -> float:
@@ -175,6 +196,7 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
     probabilities = np.concatenate([s.probabilities for s in scores])
     screening = screening_metrics(labels, probabilities, rule.threshold)
     errors = [abs(s.predicted_parasitemia - s.annotated_parasitemia) for s in scores]
+    reviewed_errors = [abs(s.reviewed_parasitemia - s.annotated_parasitemia) for s in scores]
     summary = {
         "recall": matched / max(1, matched + sum(s.missed for s in scores)),
         "precision": matched / max(1, found_scored),
@@ -183,6 +205,8 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
         "balanced_accuracy": (screening["sensitivity"] + screening["specificity"]) / 2,
         "sensitivity": screening["sensitivity"], "specificity": screening["specificity"],
         "auc": screening["auc"], "parasitemia_mae": float(np.mean(errors)),
+        "parasitemia_mae_reviewed": float(np.mean(reviewed_errors)),
+        "uncertain_per_field": float(np.mean([s.uncertain for s in scores])),
         "fields": len(scores), "cells": int(labels.size),
         "cells_parasitized": int(labels.sum()), "cells_found": sum(s.found for s in scores),
         "cells_annotated_scored": sum(s.annotated for s in scores),
@@ -198,6 +222,7 @@ def _row(s: FieldScore) -> dict:
     return {"image": s.name, "found": s.found, "annotated": s.annotated, "matched": s.matched,
             "missed": s.missed, "false": s.false,
             "predicted_parasitemia": round(s.predicted_parasitemia, 3),
+            "reviewed_parasitemia": round(s.reviewed_parasitemia, 3), "uncertain": s.uncertain,
             "annotated_parasitemia": round(s.annotated_parasitemia, 3),
             "seconds": round(s.seconds, 3)}
 
