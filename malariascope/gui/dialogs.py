@@ -65,6 +65,22 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None]) -> QM
     return _open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
+def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
+                          export: Callable[[], None]) -> QMessageBox:
+    """Before an export, say that ``count`` uncertain cells have no review yet: Review them
+    (``review``), Export anyway (``export``), or Cancel (Escape), which does nothing."""
+    text = (f"{count:,} uncertain cells are not reviewed yet. The report will give the model's "
+            "calls for them.\n\nThe model is least sure of these cells; on smears from "
+            "other labs, infected cells are often among them.")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Unreviewed uncertain cells", text,
+                      Button.Cancel, parent)
+    show = box.addButton("Review them", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton("Export anyway", QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.button(Button.Cancel))
+    actions = {show: review, anyway: export}
+    return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
+
+
 def confirm_discard(parent: QWidget, doing: str, reviewed: int) -> bool:
     """Ask before ``doing`` loses ``reviewed`` unexported reviews; True to go ahead."""
     answer = QMessageBox.question(

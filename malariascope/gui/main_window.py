@@ -270,9 +270,25 @@ class MainWindow(QMainWindow):
 
     # -- export --------------------------------------------------------------------------
     def _on_export(self) -> None:
+        """Export, after offering to review the uncertain cells that have no final call."""
+        waiting = self.batch.unreviewed_uncertain()
+        if waiting:
+            dialogs.ask_export_unreviewed(self, len(waiting), review=self._show_unreviewed,
+                                          export=self._choose_report)
+        else:
+            self._choose_report()
+
+    def _choose_report(self) -> None:
         chosen = dialogs.ask_report_path(self, self.batch.sample_id)
         if chosen:
             self.export_to(*chosen)
+
+    def _show_unreviewed(self) -> None:
+        """List the uncertain cells and select the first one that has no final call."""
+        waiting = self.batch.unreviewed_uncertain()
+        self.set_filter(Filter.UNCERTAIN)
+        if waiting:
+            self.table.select_source_row(waiting[0])
 
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""
@@ -280,7 +296,7 @@ class MainWindow(QMainWindow):
         self._on_batch_changed()
 
     def _on_export_failed(self, reason: str) -> None:
-        dialogs.export_failed(self, reason, retry=self._on_export)
+        dialogs.export_failed(self, reason, retry=self._choose_report)
 
     def _confirm_discard(self, doing: str) -> bool:
         """True when there are no unsaved reviews, or the user agrees to lose them."""

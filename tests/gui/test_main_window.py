@@ -8,13 +8,13 @@ import statistics
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from malariascope import __version__
 from malariascope.core.report import COLUMNS, summary_path
 from malariascope.gui import settings
 from malariascope.gui.results_table import CALL, ERROR, FILE, FINAL, PROB, REVIEW, Filter
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder, write_broken_files
 
 
@@ -25,6 +25,14 @@ def cell_folder(tmp_path):
     make_cell_folder(folder, 12)
     reasons = write_broken_files(folder / "broken")
     return folder, reasons
+
+
+UNREVIEWED = "Unreviewed uncertain cells"
+
+
+def _read(report) -> list[dict[str, str]]:
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _column(window, column: int) -> list[str]:
@@ -131,8 +139,7 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
     report = tmp_path / "report.csv"
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
         window.export_to(report)
-    with open(report, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = _read(report)
     assert tuple(rows[0]) == COLUMNS and len(rows) == len(batch)
     assert [rows[r]["final_call"] for r in (a, b, c)] == ["uninfected", "parasitized",
                                                          batch.call(c)]
@@ -143,6 +150,47 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
     assert {(row["sample_id"], row["operator"]) for row in rows} == {("SMEAR-7", "Dr Ngozi Upu")}
     assert summary_path(report).is_file()
     assert not window.isWindowModified()
+
+
+def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_path,
+                                                           monkeypatch, cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
+    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    waiting = batch.unreviewed_uncertain()
+    assert len(waiting) >= 2 and len(waiting) == batch.counts.uncertain
+    report = tmp_path / "report.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(report), "CSV files (*.csv)"))
+
+    window.actions.export.trigger()
+    click(wait_for_box(qtbot, window, UNREVIEWED), "Cancel")
+    assert window.proxy.rowCount() == len(batch) and not report.exists()  # nothing happened
+
+    window.actions.export.trigger()
+    box = wait_for_box(qtbot, window, UNREVIEWED)
+    assert f"{len(waiting)} uncertain cells are not reviewed" in box.text()
+    click(box, "Review them")
+    assert window.proxy.rowCount() == batch.counts.uncertain and not report.exists()
+    assert _current_row(window) == waiting[0]
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)  # confirmed, on to the next uncertain cell
+    assert batch.unreviewed_uncertain() == waiting[1:]
+
+    window.actions.export.trigger()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        click(wait_for_box(qtbot, window, UNREVIEWED), "Export anyway")
+    assert sum(row["review"] == "" for row in _read(report)) == len(batch) - 1
+
+    for row in waiting[1:]:
+        assert batch.confirm(row)
+    reviewed = tmp_path / "reviewed.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(reviewed), "CSV files (*.csv)"))
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.actions.export.trigger()  # every uncertain cell reviewed: no question
+    rows = _read(reviewed)
+    assert all(row["review"] for row in rows if row["uncertain"] == "true")
 
 
 def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
