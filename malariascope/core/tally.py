@@ -45,6 +45,7 @@ class Counts:
     uninfected: int = 0
     uncertain: int = 0
     reviewed: int = 0
+    unreviewed_uncertain: int = 0  # uncertain rows still without a final call
 
     @property
     def classified(self) -> int:
@@ -67,6 +68,7 @@ class Counts:
             self.uninfected += sign
         self.uncertain += sign * verdict.uncertain
         self.reviewed += sign * verdict.reviewed
+        self.unreviewed_uncertain += sign * (verdict.uncertain and not verdict.reviewed)
 
 
 @dataclass

@@ -159,10 +159,10 @@ class Batch:
     def final_call(self, row: int) -> str:
         return self._finals.get(row) or self.call(row)
 
-    def unreviewed_uncertain(self) -> list[int]:
-        """The rows of uncertain cells still without a final call, in batch order."""
-        return [row for row in range(len(self.results))
-                if row not in self._finals and self.uncertain(row)]
+    def first_unreviewed_uncertain(self) -> int | None:
+        """The first row of an uncertain cell still without a final call (None: none left)."""
+        return next((row for row in range(len(self.results))
+                     if row not in self._finals and self.uncertain(row)), None)
 
     def review(self, row: int) -> str:
         """``confirmed``, ``overridden`` or empty (not reviewed)."""

@@ -271,9 +271,9 @@ class MainWindow(QMainWindow):
     # -- export --------------------------------------------------------------------------
     def _on_export(self) -> None:
         """Export, after offering to review the uncertain cells that have no final call."""
-        waiting = self.batch.unreviewed_uncertain()
+        waiting = self.batch.counts.unreviewed_uncertain
         if waiting:
-            dialogs.ask_export_unreviewed(self, len(waiting), review=self._show_unreviewed,
+            dialogs.ask_export_unreviewed(self, waiting, review=self._show_unreviewed,
                                           export=self._choose_report)
         else:
             self._choose_report()
@@ -285,10 +285,10 @@ class MainWindow(QMainWindow):
 
     def _show_unreviewed(self) -> None:
         """List the uncertain cells and select the first one that has no final call."""
-        waiting = self.batch.unreviewed_uncertain()
+        first = self.batch.first_unreviewed_uncertain()
         self.set_filter(Filter.UNCERTAIN)
-        if waiting:
-            self.table.select_source_row(waiting[0])
+        if first is not None:
+            self.table.select_source_row(first)
 
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""

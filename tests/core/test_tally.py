@@ -18,13 +18,14 @@ def test_review_is_derived_from_the_final_and_the_model_call():
 def test_counts_take_rows_in_and_out_again():
     counts = Counts()
     verdicts = [Verdict("parasitized", uncertain=True), Verdict("uninfected", reviewed=True),
-                Verdict("")]
+                Verdict("uninfected", uncertain=True, reviewed=True), Verdict("")]
     for verdict in verdicts:
         counts.add(verdict)
-    assert (counts.rows, counts.classified, counts.errors) == (3, 2, 1)
+    assert (counts.rows, counts.classified, counts.errors) == (4, 3, 1)
     assert (counts.parasitized, counts.uninfected, counts.uncertain, counts.reviewed) == (
-        1, 1, 1, 1)
-    assert counts.percent_parasitized == pytest.approx(50.0)
+        1, 2, 2, 2)
+    assert counts.unreviewed_uncertain == 1
+    assert counts.percent_parasitized == pytest.approx(100 / 3)
     for verdict in verdicts:
         counts.add(verdict, -1)
     assert counts == Counts() and counts.percent_parasitized == 0.0

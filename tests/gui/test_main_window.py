@@ -158,8 +158,8 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
     batch = window.batch
     healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
     window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
-    waiting = batch.unreviewed_uncertain()
-    assert len(waiting) >= 2 and len(waiting) == batch.counts.uncertain
+    waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
+    assert len(waiting) >= 2 and batch.counts.unreviewed_uncertain == len(waiting)
     report = tmp_path / "report.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(report), "CSV files (*.csv)"))
@@ -175,7 +175,9 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
     assert window.proxy.rowCount() == batch.counts.uncertain and not report.exists()
     assert _current_row(window) == waiting[0]
     qtbot.keyClick(window.table, Qt.Key.Key_Space)  # confirmed, on to the next uncertain cell
-    assert batch.unreviewed_uncertain() == waiting[1:]
+    assert batch.review(waiting[0]) == "confirmed"
+    assert batch.counts.unreviewed_uncertain == len(waiting) - 1
+    assert batch.first_unreviewed_uncertain() == waiting[1]
 
     window.actions.export.trigger()
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
@@ -184,6 +186,7 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
 
     for row in waiting[1:]:
         assert batch.confirm(row)
+    assert batch.counts.unreviewed_uncertain == 0 and batch.first_unreviewed_uncertain() is None
     reviewed = tmp_path / "reviewed.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(reviewed), "CSV files (*.csv)"))
