@@ -103,11 +103,10 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     screened = [c for c in cells if not c.difficult]
     raw = score_images([f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened],
                        classifier)
-    found_raw = raw[:len(found)]
-    reference = classifier.card.healthy_log_odds
+    scores = standardize(raw, classifier.card.healthy_log_odds, like=raw[:len(found)])
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
-    counts, reviewed = _count_calls(standardize(found_raw, reference), rule,
+    counts, reviewed = _count_calls(scores[:len(found)], rule,
                                     {i: cells[j] for i, j in pairs if not cells[j].difficult})
     hits = sum(not ignored[j] for _, j in pairs)
     infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
@@ -121,7 +120,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         reviewed_parasitemia=reviewed.percent_parasitized, uncertain=counts.uncertain,
         annotated_parasitemia=_percent_parasitized(scored),
         labels=np.asarray([c.parasitized for c in screened], int),
-        probabilities=standardize(raw[len(found):], reference, like=found_raw),
+        probabilities=scores[len(found):],
     )
 
 
