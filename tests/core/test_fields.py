@@ -273,6 +273,20 @@ def test_real_field_count_within_five_percent(real_fields):
     assert len(match_boxes([c.box for c in found], [c.box for c in whole])) >= 0.95 * len(whole)
 
 
+@pytest.mark.parametrize("zoom", [0.5, 4.0])
+def test_real_field_at_another_magnification_gives_the_same_cells(real_fields, zoom):
+    """A camera with more (or fewer) pixels per cell: the field resized as a camera would
+    deliver it (bilinear, JPEG) is segmented into the same cells, boxes scaled alike."""
+    image = read_image(real_fields / REAL_FIELD)
+    resized = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_LINEAR)
+    _, encoded = cv2.imencode(".jpg", cv2.cvtColor(resized, cv2.COLOR_RGB2BGR))
+    resized = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    expected = [c.box for c in find_cells(image)]
+    found = [tuple(round(v / zoom) for v in c.box) for c in find_cells(resized)]
+    assert math.isclose(len(found), len(expected), rel_tol=0.05), (len(found), len(expected))
+    assert len(match_boxes(found, expected, min_iou=0.7)) >= 0.95 * len(expected)
+
+
 def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
     entries = json.loads((real_fields / "annotations.json").read_text(encoding="utf-8"))
     chosen = [e for e in entries if e["image_name"] in {REAL_FIELD, "PA171809.JPG"}]
