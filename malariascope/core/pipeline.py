@@ -39,6 +39,10 @@ FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each holds all its
 Mode = Literal["auto", "cell", "field"]
 MODES: tuple[Mode, ...] = ("auto", "cell", "field")
 NO_CELLS = "no cells found in this whole field"
+BLANK = "blank image: one colour all over, no cell to screen"
+#: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
+#: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
+BLANK_SPREAD = 6.0
 
 
 @dataclass
@@ -164,7 +168,14 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     result.image_shape = image.shape[:2]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _load_field(result, image, size)
+    if is_blank(image):
+        return [_failed(result, BLANK)]  # the model would still give it a call
     return [(result, to_model_input(image, size))]
+
+
+def is_blank(image: np.ndarray) -> bool:
+    """True when no channel of an ``(H, W, 3)`` image varies by :data:`BLANK_SPREAD`."""
+    return float(image.reshape(-1, image.shape[-1]).std(axis=0).max()) < BLANK_SPREAD
 
 
 def _load_field(result: ScreeningResult, image: np.ndarray, size: int) -> list[Loaded]:

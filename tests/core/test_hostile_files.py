@@ -45,14 +45,13 @@ def build_corpus(folder):
         "cmyk.jpg": pil_bytes(cell.convert("CMYK"), "JPEG"),
         "palette.png": pil_bytes(cell.convert("P"), "PNG"),
         "animated.gif": pil_bytes(cell, "GIF", save_all=True, append_images=[cell.rotate(90)]),
-        "tall 1x10000.png": pil_bytes(Image.new("RGB", (1, 10000), (200, 120, 130)), "PNG"),
-        "sixteen.png": pil_bytes(Image.new("I;16", (40, 40), 40000), "PNG"),
+        "tall 1x10000.png": pil_bytes(Image.fromarray(_ramp((10000, 1, 3), 255, np.uint8)),
+                                      "PNG"),
+        "sixteen.png": pil_bytes(Image.fromarray(_ramp((40, 40), 65535, np.uint16)), "PNG"),
     }
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 degrees on display
-    valid["exif rotated.jpg"] = pil_bytes(
-        Image.new("RGB", (60, 30), (200, 100, 100)), "JPEG", exif=exif.tobytes()
-    )
+    valid["exif rotated.jpg"] = pil_bytes(cell.resize((60, 30)), "JPEG", exif=exif.tobytes())
     for name, data in valid.items():
         (folder / name).write_bytes(data)
     tricky_names = [
@@ -66,6 +65,12 @@ def build_corpus(folder):
     for name in tricky_names:
         write_rgb(folder / name, make_cell(seed=len(name)))
     broken = write_broken_files(folder)
+    write_rgb(folder / "blank white.png", np.full((80, 80, 3), 250, np.uint8))
+    lens_cap = np.random.default_rng(0).normal(6, 2, (120, 160, 3))
+    write_rgb(folder / "lens cap.png", np.clip(lens_cap, 0, 255).astype(np.uint8))
+    write_rgb(folder / "black field-sized frame.png", np.zeros((960, 1280, 3), np.uint8))
+    broken.update({name: "blank" for name in
+                   ("blank white.png", "lens cap.png", "black field-sized frame.png")})
     (folder / "fake.jpg").write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
     broken["fake.jpg"] = "not a readable"
     jpeg = pil_bytes(cell, "JPEG")
@@ -76,6 +81,12 @@ def build_corpus(folder):
         os.mkfifo(folder / "pipe.png")
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     return valid, tricky_names, broken
+
+
+def _ramp(shape: tuple[int, ...], top: int, dtype: type) -> np.ndarray:
+    """Values rising from 0 to ``top`` along the first axis (an image with some content)."""
+    values = np.linspace(0, top, shape[0]).reshape((-1,) + (1,) * (len(shape) - 1))
+    return np.broadcast_to(values, shape).astype(dtype)
 
 
 def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier):
