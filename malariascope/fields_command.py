@@ -66,7 +66,7 @@ def format_summary(summary: dict) -> str:
         value = summary[key]
         return "n/a" if value is None else f"{value:.4f}"
 
-    return "\n".join([
+    lines = [
         f"model              {summary['model']}",
         f"fields             {summary['fields']}  ({summary['seconds_per_field']:.2f} s each)",
         f"cell finding       recall {number('recall')}  precision {number('precision')}"
@@ -82,7 +82,11 @@ def format_summary(summary: dict) -> str:
         f" {number('balanced_accuracy')}",
         f"                   sensitivity {number('sensitivity')}  specificity"
         f" {number('specificity')}  AUC {number('auc')}  (threshold {summary['threshold']:.4f})",
-    ])
+    ]
+    for i, (stage, n) in enumerate(summary["by_stage"].items()):
+        lines.append(f"{'by stage' if i == 0 else '':19}{stage:12} {n['flagged']} of {n['cells']}"
+                     f" flagged, {n['called']} called at the field threshold")
+    return "\n".join(lines)
 
 
 def _report_problems(absent: list[str], unreadable: list[dict]) -> None:

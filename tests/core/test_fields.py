@@ -24,6 +24,7 @@ from malariascope.core.fields.annotations import (
     load_annotations,
 )
 from malariascope.core.fields.scoring import (
+    FieldScore,
     box_iou,
     cut_by_border,
     match_boxes,
@@ -230,6 +231,19 @@ def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field,
     assert summary["parasitemia_mae_reviewed"] == summary["parasitemia_mae"]
 
 
+def test_summary_counts_each_stage_flagged_and_called():
+    """Flagged at the screening threshold, called at the field threshold; healthy cells and
+    stages nobody annotated are not listed."""
+    rule = CallRule(0.2, uncertain_band(0.2), field_threshold=0.9)
+    scores = [FieldScore("a", kinds=("ring", "ring", "red blood cell"),
+                         probabilities=np.array([0.1, 0.5, 0.95])),
+              FieldScore("b", kinds=("gametocyte", "ring"), probabilities=np.array([0.95, 0.92]))]
+    assert summarize(scores, rule)["by_stage"] == {
+        "gametocyte": {"cells": 1, "flagged": 1, "called": 1},
+        "ring": {"cells": 3, "flagged": 2, "called": 1},
+    }
+
+
 def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     image, boxes = field
     cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
@@ -301,7 +315,7 @@ def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
     assert fields_command.run(args) == fields_command.EXIT_SOME_FAILED  # absent.jpg
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
-                "parasitemia_mae", "parasitemia_mae_reviewed", "fields", "cells"):
+                "parasitemia_mae", "parasitemia_mae_reviewed", "fields", "cells", "by_stage"):
         assert key in figures
     assert figures["fields"] == 2 and figures["absent"] == ["absent.jpg"]
     assert figures["cells"] == sum(len(e["objects"]) for e in chosen)

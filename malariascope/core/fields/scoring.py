@@ -16,7 +16,9 @@ Rules, so that the figures mean the same every time:
   what reviewing the amber cells buys, and how many cells per field that takes.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
   classified, its score standardized by the median and MAD of the field's found cells, as the
-  pipeline standardizes those; labels are the annotated types.
+  pipeline standardizes those; labels are the annotated types. Per parasite stage, the cells
+  flagged (at the screening threshold) and called (at the field threshold) show which stages
+  the model misses.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from scipy.optimize import linear_sum_assignment
 
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.errors import DatasetError, ImageReadError
-from malariascope.core.fields.annotations import AnnotatedCell
+from malariascope.core.fields.annotations import PARASITIZED_TYPES, AnnotatedCell
 from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.standardize import standardize
@@ -60,10 +62,15 @@ class FieldScore:
     reviewed_parasitemia: float = 0.0  # after the uncertain cells took their annotated type
     uncertain: int = 0  # found cells marked uncertain (the technician's review)
     annotated_parasitemia: float = 0.0
-    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    kinds: tuple[str, ...] = ()  # annotated type of each screened cell, as ``probabilities``
     probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
     seconds: float = 0.0
     error: str = ""  # why the image could not be read; such fields are left out of the figures
+
+    @property
+    def labels(self) -> np.ndarray:
+        """1 for each screened cell annotated parasitized, else 0."""
+        return np.asarray([kind in PARASITIZED_TYPES for kind in self.kinds], int)
 
 
 def box_iou(a: Sequence[Box], b: Sequence[Box]) -> np.ndarray:
@@ -119,7 +126,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         predicted_parasitemia=counts.percent_parasitized,
         reviewed_parasitemia=reviewed.percent_parasitized, uncertain=counts.uncertain,
         annotated_parasitemia=_percent_parasitized(scored),
-        labels=np.asarray([c.parasitized for c in screened], int),
+        kinds=tuple(c.kind for c in screened),
         probabilities=scores[len(found):],
     )
 
@@ -212,9 +219,25 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
         "threshold": rule.threshold, "field_threshold": rule.threshold_for(in_field=True),
         "min_iou": MIN_IOU, "confusion": screening["confusion"],
         "seconds_per_field": float(np.mean([s.seconds for s in scores])),
+        "by_stage": _by_stage(scores, rule),
         "per_field": [_row(s) for s in scores], "unreadable": unreadable,
     }
     return {key: _finite(value) for key, value in summary.items()}
+
+
+def _by_stage(scores: list[FieldScore], rule: CallRule) -> dict[str, dict[str, int]]:
+    """Per parasite stage present: annotated cells, those flagged at the screening threshold
+    (what sensitivity counts) and those called at the field threshold (what parasitemia counts)."""
+    kinds = np.asarray([kind for s in scores for kind in s.kinds], dtype=object)
+    probabilities = np.concatenate([s.probabilities for s in scores])
+    field_threshold = rule.threshold_for(in_field=True)
+    stages = {}
+    for stage in sorted(PARASITIZED_TYPES & set(kinds)):
+        chosen = probabilities[kinds == stage]
+        stages[stage] = {"cells": int(chosen.size),
+                         "flagged": int((chosen >= rule.threshold).sum()),
+                         "called": int((chosen >= field_threshold).sum())}
+    return stages
 
 
 def _row(s: FieldScore) -> dict:
