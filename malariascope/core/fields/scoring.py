@@ -219,17 +219,17 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
         "threshold": rule.threshold, "field_threshold": rule.threshold_for(in_field=True),
         "min_iou": MIN_IOU, "confusion": screening["confusion"],
         "seconds_per_field": float(np.mean([s.seconds for s in scores])),
-        "by_stage": _by_stage(scores, rule),
+        "by_stage": _by_stage([kind for s in scores for kind in s.kinds], probabilities, rule),
         "per_field": [_row(s) for s in scores], "unreadable": unreadable,
     }
     return {key: _finite(value) for key, value in summary.items()}
 
 
-def _by_stage(scores: list[FieldScore], rule: CallRule) -> dict[str, dict[str, int]]:
+def _by_stage(kinds: list[str], probabilities: np.ndarray,
+              rule: CallRule) -> dict[str, dict[str, int]]:
     """Per parasite stage present: annotated cells, those flagged at the screening threshold
     (what sensitivity counts) and those called at the field threshold (what parasitemia counts)."""
-    kinds = np.asarray([kind for s in scores for kind in s.kinds], dtype=object)
-    probabilities = np.concatenate([s.probabilities for s in scores])
+    kinds = np.asarray(kinds, dtype=object)
     field_threshold = rule.threshold_for(in_field=True)
     stages = {}
     for stage in sorted(PARASITIZED_TYPES & set(kinds)):
