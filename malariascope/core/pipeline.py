@@ -169,12 +169,12 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     result.image_shape = image.shape[:2]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _load_field(result, image, size)
-    if is_blank(image):
+    if _is_blank(image):
         return [_failed(result, BLANK)]  # the model would still give it a call
     return [(result, to_model_input(image, size))]
 
 
-def is_blank(image: np.ndarray) -> bool:
+def _is_blank(image: np.ndarray) -> bool:
     """True when no channel of an ``(H, W, 3)`` image varies by :data:`BLANK_SPREAD`."""
     _, spread = cv2.meanStdDev(image)  # no float copy of a large image, unlike numpy
     return float(spread.max()) < BLANK_SPREAD
