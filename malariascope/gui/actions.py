@@ -57,6 +57,12 @@ class WindowActions:
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm)
         for action in (*self.review, self.clear_review):
             action.setEnabled(False)  # until a cell with a call is selected
+        field = window.field_view
+        self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn,
+                                    field.zoom_in)
+        self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut,
+                                     field.zoom_out)
+        self.fit_field = self._action("Show the &whole field", "Ctrl+0", field.fit)
         self.filters = self._filter_actions()
         self.modes = self._mode_actions()
         self.recent_menu = QMenu("Open &recent")
@@ -110,6 +116,8 @@ class WindowActions:
         review.addActions([*self.review, self.clear_review])
         view = bar.addMenu("&View")
         view.addActions(list(self.filters.values()))
+        view.addSeparator()
+        view.addActions([self.zoom_in, self.zoom_out, self.fit_field])
         bar.addMenu("&Help").addAction(self.about)
         toolbar = self._window.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")  # saveState needs a name

@@ -1,23 +1,26 @@
 """The whole field of the selected cell, with every cell found outlined in its call's colour.
 
 Red parasitized, green uninfected, amber uncertain until reviewed (the final call decides, as
-in the report); the selected cell is drawn thicker. Clicking a cell selects its row. The field
-is decoded in a worker (megapixels would stall the UI) and kept while its cells are browsed;
-outlines are drawn from the batch at every paint, so a review shows at once.
+in the report); the selected cell is drawn thicker. Clicking a cell selects its row; the wheel
+zooms at the cursor and a drag pans (``gui.viewport``), and selecting a cell out of view brings
+it into view. The field is decoded in a worker (megapixels would stall the UI) and kept while
+its cells are browsed; outlines are drawn from the batch at every paint, so a review shows at
+once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
 from malariascope.gui.detail_view import paint_backdrop
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_field, rgb_qimage
+from malariascope.gui.viewport import ZOOM_STEP, Viewport
 from malariascope.gui.workers import LatestLoad, WorkerGroup
 
 UNCERTAIN_COLOUR = QColor("#ffa000")
@@ -41,7 +44,10 @@ class FieldView(QWidget):
         self._path: Path | None = None  # the field shown
         self._shape = (0, 0)  # its height and width in pixels (known before it is decoded)
         self._image = QImage()
-        self._scaled = QPixmap()  # the field at its drawn size: a review repaints only outlines
+        self._viewport = Viewport()
+        self._picture: tuple[tuple, QPointF, QPixmap] | None = None  # see ``_visible_picture``
+        self._drag_from: QPointF | None = None  # where the left button went down
+        self._dragged = False
         self._row: int | None = None
         self.message = "Select a cell of a whole field"
         self.setMinimumSize(200, 150)
@@ -62,6 +68,8 @@ class FieldView(QWidget):
         if result is not None:
             self._set_field(result.path if result.whole_field else None, result.image_shape)
         self._row = row if self._path else None
+        if self._row is not None and result.box is not None:
+            self._viewport.reveal(QRectF(*result.box))
         self.update()
 
     def _on_reset(self) -> None:
@@ -73,15 +81,16 @@ class FieldView(QWidget):
             return
         self._path = path
         self._loads.invalidate()
-        self._image, self._scaled = QImage(), QPixmap()
+        self._image, self._picture = QImage(), None
         self._shape = shape if path else (0, 0)
+        self._viewport.reset(QSizeF(self._shape[1], self._shape[0]))
         self.message = "Loading…" if path else "Select a cell of a whole field"
         if path:
             self._loads.start(load_field, path, self._on_loaded, self._on_failed)
         self.update()
 
     def _on_loaded(self, image: QImage) -> None:
-        self._image = image
+        self._image, self._picture = image, None
         self.update()
 
     def _on_failed(self, exc: Exception) -> None:
@@ -113,24 +122,33 @@ class FieldView(QWidget):
             return UNCERTAIN_COLOUR
         return CALL_COLOURS[self.batch.final_call(row)]
 
-    # -- geometry ------------------------------------------------------------------------
-    def _target(self) -> QRectF:
-        """Where the field is drawn: scaled to fit, centred, keeping its aspect ratio."""
-        height, width = self._shape
-        if not width or not height:
-            return QRectF()
-        scale = min(self.width() / width, self.height() / height)
-        return QRectF((self.width() - width * scale) / 2, (self.height() - height * scale) / 2,
-                      width * scale, height * scale)
+    # -- zoom ----------------------------------------------------------------------------
+    def zoom_in(self) -> None:
+        """Zoom in at the selected cell (at the middle when none is selected)."""
+        self._viewport.zoom_at(ZOOM_STEP, self._zoom_anchor())
+        self.update()
 
+    def zoom_out(self) -> None:
+        self._viewport.zoom_at(1 / ZOOM_STEP, self._zoom_anchor())
+        self.update()
+
+    def fit(self) -> None:
+        """Show the whole field again."""
+        self._viewport.fit()
+        self.update()
+
+    def zoom(self) -> float:
+        """How far the field is zoomed in (1 = the whole field fits)."""
+        return self._viewport.zoom
+
+    def _zoom_anchor(self) -> QPointF:
+        box = self.outlines().get(self._row) if self._row is not None else None
+        return self.box_rect(box).center() if box else QRectF(self.rect()).center()
+
+    # -- geometry ------------------------------------------------------------------------
     def box_rect(self, box: tuple[int, int, int, int]) -> QRectF:
         """A box in field pixels, in widget coordinates."""
-        target = self._target()
-        if target.isEmpty():
-            return QRectF()
-        scale = target.width() / self._shape[1]
-        x, y, w, h = box
-        return QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
+        return self._viewport.to_view(QRectF(*box))
 
     def row_at(self, point: QPointF) -> int | None:
         """The cell whose outline (the ellipse in its box) holds ``point``; the nearest wins."""
@@ -143,27 +161,65 @@ class FieldView(QWidget):
                 best, nearest = row, dx * dx + dy * dy
         return best
 
-    def _picture(self) -> QPixmap:
-        """The field scaled once for the widget's size (sharp on high-DPI screens)."""
-        ratio = self.devicePixelRatioF()
-        size = (self._target().size() * ratio).toSize()
-        if self._scaled.size() != size:
-            self._scaled = QPixmap.fromImage(self._image.scaled(
-                size, Qt.AspectRatioMode.IgnoreAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
-            self._scaled.setDevicePixelRatio(ratio)
-        return self._scaled
+    def _visible_picture(self) -> tuple[QPointF, QPixmap]:
+        """Where to draw the part of the field in view, scaled once for the widget's size and
+        zoom (sharp on high-DPI screens) and kept while only outlines change, e.g. on review.
+        Only the visible part is scaled: a whole field at 8x would take hundreds of MB."""
+        target, ratio = self._viewport.target(), self.devicePixelRatioF()
+        key = (target.getRect(), self.size().toTuple(), ratio)
+        if self._picture is None or self._picture[0] != key:
+            scale = self._viewport.scale
+            shown = target.intersected(QRectF(self.rect())).translated(-target.topLeft())
+            source = QRectF(shown.topLeft() / scale, shown.size() / scale).toAlignedRect()
+            pixmap = QPixmap.fromImage(self._image.copy(source).scaled(
+                (QSizeF(source.size()) * scale * ratio).toSize(),
+                Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            pixmap.setDevicePixelRatio(ratio)
+            self._picture = (key, target.topLeft() + QPointF(source.topLeft()) * scale, pixmap)
+        return self._picture[1], self._picture[2]
 
     # -- events --------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        self._viewport.view = QSizeF(self.size())
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        notches = event.angleDelta().y() / 120
+        if notches:
+            self._viewport.zoom_at(ZOOM_STEP ** notches, event.position())
+            self.update()
+        event.accept()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        row = self.row_at(event.position())
-        if row is not None and event.button() == Qt.MouseButton.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from, self._dragged = event.position(), False
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """A drag with the left button pans; a press that hardly moves stays a click."""
+        if self._drag_from is None:
+            return
+        delta = event.position() - self._drag_from
+        if not self._dragged and delta.manhattanLength() < QApplication.startDragDistance():
+            return
+        self._dragged = True
+        self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        self._viewport.pan(delta)
+        self._drag_from = event.position()
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._drag_from is None:
+            return
+        row = None if self._dragged else self.row_at(self._drag_from)
+        self._drag_from = None
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        if row is not None:
             self.cell_clicked.emit(row)
 
     def paintEvent(self, event) -> None:
         painter = paint_backdrop(self, self._image, self.message)
         if not self._image.isNull():
-            painter.drawPixmap(self._target().topLeft(), self._picture())
+            painter.drawPixmap(*self._visible_picture())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for row, box in self.outlines().items():
             selected = row == self._row

@@ -56,12 +56,12 @@ class MainWindow(QMainWindow):
         self.batch = Batch()
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
+        self.field_view = FieldView(self.batch, self.controller.workers)
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
-        self.field_view = FieldView(self.batch, self.controller.workers)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
         self._build_central()
@@ -97,7 +97,8 @@ class MainWindow(QMainWindow):
     def _list_and_field(self) -> QSplitter:
         """The cell list over the whole field of the selected cell (shown when there are
         fields in the batch)."""
-        self.field_box = _group("Whole field (click a cell to select it)", self.field_view)
+        self.field_box = _group("Whole field (click a cell to select it; wheel: zoom, drag: pan)",
+                                self.field_view)
         self.field_box.hide()
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)

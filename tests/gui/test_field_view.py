@@ -1,11 +1,14 @@
-"""Whole fields in the real window with the real model: outlines, click to select, review,
-parasitemia, export. No test relies on what the model calls a cell."""
+"""Whole fields in the real window with the real model: outlines, click to select, zoom and
+pan, review, parasitemia, export. No test relies on what the model calls a cell."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from malariascope.core.report import summary_path
 from malariascope.gui.results_table import CALL_COLOURS, FILE, Filter
@@ -114,3 +117,80 @@ def test_menu_screens_the_next_images_as_single_cells(window, qtbot, smear):
     assert len(window.batch) == 1 and not window.batch.has_fields
     assert not window.field_box.isVisibleTo(window)
     assert window.proxy.index(0, FILE).data() == "field.png"
+
+
+def _wheel(view, pos: QPointF, notches: int) -> None:
+    """Turn the mouse wheel over ``view`` at ``pos`` (one notch is 120 eighths of a degree)."""
+    QApplication.sendEvent(view, QWheelEvent(
+        pos, view.mapToGlobal(pos), QPoint(), QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+
+
+def _middle_and_farthest(batch, rows) -> tuple[int, int]:
+    """The cell nearest the middle of the field and the one farthest from it."""
+    def centre(row):
+        x, y, w, h = batch.results[row].box
+        return x + w / 2, y + h / 2
+    mid = (sum(centre(r)[0] for r in rows) / len(rows), sum(centre(r)[1] for r in rows) / len(rows))
+    ranked = sorted(rows, key=lambda r: math.dist(centre(r), mid))
+    return ranked[0], ranked[-1]
+
+
+def _shown_field(window, qtbot, smear):
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    rows = window.batch.field_rows(field)
+    window.table.select_source_row(rows[0])
+    qtbot.waitUntil(lambda: not window.field_view.image().isNull(), timeout=10_000)
+    return rows
+
+
+def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window, qtbot, smear):
+    rows = _shown_field(window, qtbot, smear)
+    batch, view = window.batch, window.field_view
+    target, _ = _middle_and_farthest(batch, rows)
+    box = batch.results[target].box
+    fitted = view.box_rect(box)
+    _wheel(view, fitted.center(), 3)  # enough for the field to overflow the view both ways
+    zoomed = view.box_rect(box)
+    assert view.zoom() == pytest.approx(1.25 ** 3)
+    assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 3)
+    assert (zoomed.center() - fitted.center()).manhattanLength() < 1e-6  # stays under the cursor
+
+    start = zoomed.center().toPoint()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view, start + QPoint(-20, -10))
+    qtbot.mouseMove(view, start + QPoint(-40, -30))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(-40, -30))
+    panned = view.box_rect(box)
+    assert (panned.center() - zoomed.center() - QPointF(-40, -30)).manhattanLength() < 1e-6
+    assert window.table.current_source_row() == rows[0]  # a drag is no click
+    drawn = view.grab().toImage().pixelColor(round(panned.left()), round(panned.center().y()))
+    assert _distance(drawn, view.outline_colour(target)) < 60  # the outline is drawn there
+
+    _click_cell(window, qtbot, target)
+    assert window.table.current_source_row() == target == view.current_row()
+    window.actions.fit_field.trigger()
+    assert view.zoom() == 1.0 and view.box_rect(box) == fitted
+
+
+def test_keys_zoom_at_the_selected_cell_and_selecting_brings_a_cell_into_view(
+        window, qtbot, smear):
+    rows = _shown_field(window, qtbot, smear)
+    batch, view = window.batch, window.field_view
+    middle, farthest = _middle_and_farthest(batch, rows)
+    window.table.select_source_row(middle)
+    fitted = view.box_rect(batch.results[middle].box)
+    for _ in range(6):
+        window.actions.zoom_in.trigger()
+    shown, far_box = QRectF(view.rect()), batch.results[farthest].box
+    zoomed = view.box_rect(batch.results[middle].box)
+    assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 6) and shown.contains(zoomed)
+    assert not shown.contains(view.box_rect(far_box))
+    window.table.select_source_row(farthest)
+    assert view.current_row() == farthest and shown.contains(view.box_rect(far_box))
+    assert view.zoom() == pytest.approx(1.25 ** 6)  # moved, not zoomed out
+    for _ in range(10):
+        window.actions.zoom_out.trigger()
+    assert view.zoom() == 1.0 and view.box_rect(far_box).width() == pytest.approx(
+        fitted.width() * far_box[2] / batch.results[middle].box[2])
