@@ -8,7 +8,7 @@ import keras
 def get_callbacks(patience: int = 5) -> list[keras.callbacks.Callback]:
     """Stop when the validation AUC stops improving and keep the best epoch's weights.
 
-    The learning rate follows a cosine schedule set on the optimizer (see ``train``), so no
+    The learning rate follows a cosine schedule set on the optimizer (see ``train._fit``), so no
     plateau callback: the first model here stopped on a plateau just as the rate dropped.
     """
     return [

@@ -60,24 +60,7 @@ def train(config: TrainConfig, log=print) -> dict:
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
     model = _initial_model(config)
-    steps = int(np.ceil(len(fit_idx) / config.batch_size))
-    model.compile(
-        optimizer=keras.optimizers.Adam(
-            keras.optimizers.schedules.CosineDecay(
-                config.learning_rate, decay_steps=config.epochs * steps, alpha=0.02
-            )
-        ),
-        loss=keras.losses.BinaryCrossentropy(),
-        metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
-    )
-    model.fit(
-        _training_dataset(x_train[fit_idx], y_train[fit_idx], config),
-        validation_data=(x_train[val_idx], y_train[val_idx]),
-        epochs=config.epochs,
-        steps_per_epoch=steps,
-        callbacks=get_callbacks(),
-        verbose=2,
-    )
+    _fit(model, (x_train[fit_idx], y_train[fit_idx]), (x_train[val_idx], y_train[val_idx]), config)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
     val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
@@ -108,6 +91,24 @@ def train(config: TrainConfig, log=print) -> dict:
         "training_seconds": round(time.monotonic() - started, 1),
     }
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
+
+
+def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
+         validation: tuple[np.ndarray, np.ndarray], config: TrainConfig) -> None:
+    """Fit on augmented batches with a cosine learning-rate decay over the whole run (early
+    stopping and the best weights come from ``get_callbacks``)."""
+    steps = int(np.ceil(len(fit[0]) / config.batch_size))
+    model.compile(
+        optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(
+                config.learning_rate, decay_steps=config.epochs * steps, alpha=0.02
+            )
+        ),
+        loss=keras.losses.BinaryCrossentropy(),
+        metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
+    )
+    model.fit(_training_dataset(*fit, config), validation_data=validation, epochs=config.epochs,
+              steps_per_epoch=steps, callbacks=get_callbacks(), verbose=2)
 
 
 def _initial_model(config: TrainConfig) -> keras.Model:
