@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self.actions.filters[mode].setChecked(True)
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(0, 1))
+        self.table.scroll_to_current()
 
     # -- long work -----------------------------------------------------------------------
     def _on_model_ready(self, name: str) -> None:

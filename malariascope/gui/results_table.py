@@ -253,6 +253,13 @@ class ResultsView(QTableView):
         self.scrollTo(index)
         return True
 
+    def scroll_to_current(self) -> None:
+        """Bring the current row into view at once, e.g. after a filter change. Qt lays the
+        changed rows out later, and a scroll before that stops at the old list's end, so the
+        layout is brought up to date first."""
+        self.updateGeometries()
+        self.scrollTo(self.currentIndex())
+
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.model().rowCount() == 0:

@@ -243,6 +243,23 @@ def test_filters_and_sorting(window, qtbot, mixed_folder):
     assert _column(window, FILE)[0] == batch.results[0].path.name
 
 
+def test_the_selected_row_stays_in_view_when_the_filter_changes(window, qtbot, tmp_path):
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "cells", 60)[0].parent])
+    table, batch = window.table, window.batch
+
+    def current_row_in_view() -> bool:
+        return table.visualRect(table.currentIndex()).intersects(table.viewport().rect())
+
+    for row in range(20):
+        assert batch.confirm(row)
+    table.select_source_row(0)
+    window.set_filter(Filter.UNREVIEWED)  # hides the selected row and the 19 below it
+    assert _current_row(window) == 20 and current_row_in_view()
+    table.select_source_row(len(batch) - 1)  # the last row: the list scrolls down
+    window.set_filter(Filter.ALL)
+    assert _current_row(window) == len(batch) - 1 and current_row_in_view()
+
+
 def test_table_models_keep_qts_rules_while_rows_stream_in(window, qtbot, qtmodeltester,
                                                            big_folder):
     qtmodeltester.check(window.table_model)  # Qt's tester keeps watching every change
