@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from pathlib import Path
-
-from malariascope.core.report import BatchInfo, ReportWriter
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -26,13 +23,3 @@ def read_summary(path: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]
     table = lines[blank + 1:]
     fields = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
     return batch, fields
-
-
-def write_report(path: Path, rows: Iterable[tuple], info: BatchInfo,
-                 overwrite: bool = False) -> Path:
-    """Write a whole report (and its summary) from ``rows``, as the CLI and the GUI stream
-    theirs through :class:`ReportWriter`."""
-    with ReportWriter(path, info, overwrite) as writer:
-        for row in rows:
-            writer.add(row)
-    return writer.path

@@ -222,6 +222,16 @@ def write_summary(path: Path, rows: list[tuple[str, ...]]) -> None:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
 
 
+def write_report(
+    path: str | os.PathLike[str], rows, info: BatchInfo, overwrite: bool = False
+) -> Path:
+    """Write a whole report (and its summary) from an iterable of rows."""
+    with ReportWriter(path, info, overwrite) as writer:
+        for row in rows:
+            writer.add(row)
+    return writer.path
+
+
 def write_json(path: str | os.PathLike[str], data: dict) -> None:
     """Write ``data`` as indented JSON, atomically."""
     try:

@@ -20,10 +20,10 @@ from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
 from malariascope.core.preprocess import to_model_input
-from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path
+from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
 from tests.conftest import SHARED_DATA
 from tests.images import make_cell, write_field, write_glass, write_rgb
-from tests.reports import read_rows, read_summary, write_report
+from tests.reports import read_rows, read_summary
 
 REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"
 CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")

@@ -22,9 +22,8 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.discovery import Discovery
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
-from malariascope.core.report import BatchInfo, report_row
+from malariascope.core.report import BatchInfo, report_row, write_report
 from tests.images import make_cell, write_broken_files, write_rgb
-from tests.reports import write_report
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ from malariascope.core.classifier import Classifier, from_log_odds, log_odds
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.pipeline import screen
-from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path
+from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
-from tests.reports import write_report
 
 
 @pytest.fixture(scope="module")
