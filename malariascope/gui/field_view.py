@@ -42,7 +42,6 @@ class FieldView(QWidget):
         self.batch = batch
         self._loads = LatestLoad(workers)
         self._path: Path | None = None  # the field shown
-        self._shape = (0, 0)  # its height and width in pixels (known before it is decoded)
         self._image = QImage()
         self._viewport = Viewport()
         self._picture: tuple[tuple, QPointF, QPixmap] | None = None  # see ``_visible_picture``
@@ -83,8 +82,8 @@ class FieldView(QWidget):
         self._path = path
         self._loads.invalidate()
         self._image, self._picture, self._halves = QImage(), None, []
-        self._shape = shape if path else (0, 0)
-        self._viewport.reset(QSizeF(self._shape[1], self._shape[0]))
+        height, width = shape if path else (0, 0)  # known before the field is decoded
+        self._viewport.reset(QSizeF(width, height))
         self.message = "Loading…" if path else "Select a cell of a whole field"
         if path:
             self._loads.start(load_field, path, self._on_loaded, self._on_failed)
