@@ -63,6 +63,8 @@ class WindowActions:
         self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut,
                                      field.zoom_out)
         self.fit_field = self._action("Show the &whole field", "Ctrl+0", field.fit)
+        self.zoom_in.setShortcuts([self.zoom_in.shortcut(), QKeySequence("Ctrl+=")])  # no Shift
+        self.field_actions = (self.zoom_in, self.zoom_out, self.fit_field)
         self.filters = self._filter_actions()
         self.modes = self._mode_actions()
         self.recent_menu = QMenu("Open &recent")

@@ -10,6 +10,7 @@ once.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, Signal
@@ -27,9 +28,19 @@ UNCERTAIN_COLOUR = QColor("#ffa000")
 SELECTED_COLOUR = QColor("#ffffff")
 
 
-def load_field(path: Path) -> QImage:
-    """The field at ``path`` as a QImage (runs in a worker)."""
-    return rgb_qimage(read_field(path))
+#: The field is halved for display until its shorter side is this small (see ``_reduced``).
+SMALLEST_HALVING = 256
+
+
+def load_field(path: Path) -> list[QImage]:
+    """The field at ``path``, then the field halved again and again down to
+    :data:`SMALLEST_HALVING` pixels (runs in a worker: halving 20 megapixels takes 0.2 s)."""
+    levels = [rgb_qimage(read_field(path))]
+    while min(levels[-1].width(), levels[-1].height()) >= 2 * SMALLEST_HALVING:
+        last = levels[-1]
+        levels.append(last.scaled(last.size() / 2, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation))
+    return levels
 
 
 class FieldView(QWidget):
@@ -42,10 +53,9 @@ class FieldView(QWidget):
         self.batch = batch
         self._loads = LatestLoad(workers)
         self._path: Path | None = None  # the field shown
-        self._image = QImage()
+        self._levels: list[QImage] = []  # the field, then halved (``load_field``); [] unread
         self._viewport = Viewport()
         self._picture: tuple[tuple, QPointF, QPixmap] | None = None  # see ``_visible_picture``
-        self._halves: list[QImage] = []  # the field halved once, twice... (see ``_reduced``)
         self._drag_from: QPointF | None = None  # where the left button went down
         self._dragged = False
         self._row: int | None = None
@@ -81,7 +91,7 @@ class FieldView(QWidget):
             return
         self._path = path
         self._loads.invalidate()
-        self._image, self._picture, self._halves = QImage(), None, []
+        self._set_levels([])
         height, width = shape if path else (0, 0)  # known before the field is decoded
         self._viewport.reset(QSizeF(width, height))
         self.message = "Loading…" if path else "Select a cell of a whole field"
@@ -89,16 +99,20 @@ class FieldView(QWidget):
             self._loads.start(load_field, path, self._on_loaded, self._on_failed)
         self.update()
 
-    def _on_loaded(self, image: QImage) -> None:
-        self._image, self._picture, self._halves = image, None, []
+    def _on_loaded(self, levels: list[QImage]) -> None:
+        self._set_levels(levels)
         self.update()
+
+    def _set_levels(self, levels: list[QImage]) -> None:
+        self._levels, self._picture = levels, None  # the drawn picture came from the old ones
 
     def _on_failed(self, exc: Exception) -> None:
         self.message = f"Could not read the field:\n{exc}"
         self.update()
 
     def image(self) -> QImage:
-        return self._image
+        """The field shown, at full size (null until decoded)."""
+        return self._levels[0] if self._levels else QImage()
 
     def field(self) -> Path | None:
         """The whole field shown, if any."""
@@ -124,13 +138,10 @@ class FieldView(QWidget):
 
     # -- zoom ----------------------------------------------------------------------------
     def zoom_in(self) -> None:
-        """Zoom in at the selected cell (at the middle when none is selected)."""
-        self._viewport.zoom_at(ZOOM_STEP, self._zoom_anchor())
-        self.update()
+        self._zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
-        self._viewport.zoom_at(1 / ZOOM_STEP, self._zoom_anchor())
-        self.update()
+        self._zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
         """Show the whole field again."""
@@ -141,9 +152,14 @@ class FieldView(QWidget):
         """How far the field is zoomed in (1 = the whole field fits)."""
         return self._viewport.zoom
 
-    def _zoom_anchor(self) -> QPointF:
-        box = self.outlines().get(self._row) if self._row is not None else None
-        return self.box_rect(box).center() if box else QRectF(self.rect()).center()
+    def _zoom_by(self, factor: float) -> None:
+        """Zoom at the selected cell when it is in view, else at the middle of the view."""
+        anchor = QRectF(self.rect()).center()
+        box = self.batch.results[self._row].box if self._row is not None else None
+        if box is not None and self.rect().intersects(self.box_rect(box).toRect()):
+            anchor = self.box_rect(box).center()
+        self._viewport.zoom_at(factor, anchor)
+        self.update()
 
     # -- geometry ------------------------------------------------------------------------
     def box_rect(self, box: tuple[int, int, int, int]) -> QRectF:
@@ -168,34 +184,30 @@ class FieldView(QWidget):
         target, ratio = self._viewport.target(), self.devicePixelRatioF()
         key = (target.getRect(), self.size().toTuple(), ratio)
         if self._picture is None or self._picture[0] != key:
-            image, factor = self._reduced(self._viewport.scale * ratio)
-            scale = self._viewport.scale / factor  # widget pixels per pixel of ``image``
+            image = self._reduced(self._viewport.scale * ratio)
+            # widget pixels per pixel of ``image``, per axis: halving rounds odd sizes
+            sx, sy = target.width() / image.width(), target.height() / image.height()
             shown = target.intersected(QRectF(self.rect())).translated(-target.topLeft())
-            source = QRectF(shown.topLeft() / scale, shown.size() / scale).toAlignedRect()
+            source = QRectF(shown.x() / sx, shown.y() / sy, shown.width() / sx,
+                            shown.height() / sy).toAlignedRect().intersected(image.rect())
             pixmap = QPixmap.fromImage(image.copy(source).scaled(
-                (QSizeF(source.size()) * scale * ratio).toSize(),
+                round(source.width() * sx * ratio), round(source.height() * sy * ratio),
                 Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation))
             pixmap.setDevicePixelRatio(ratio)
-            self._picture = (key, target.topLeft() + QPointF(source.topLeft()) * scale, pixmap)
+            origin = target.topLeft() + QPointF(source.x() * sx, source.y() * sy)
+            self._picture = (key, origin, pixmap)
         return self._picture[1], self._picture[2]
 
-    def _reduced(self, scale: float) -> tuple[QImage, float]:
+    def _reduced(self, scale: float) -> QImage:
         """The field halved as often as ``scale`` (screen pixels per field pixel) allows while
-        keeping a pixel per screen pixel, and its size relative to the field. Scaling from it
-        reads a few screenfuls of pixels, not the whole 20 megapixels, so panning stays smooth
-        (measured 88 -> under 10 ms a step at 2x on a 5120 x 3840 field)."""
-        halvings = 0
-        while scale <= 0.5 ** (halvings + 1):
-            halvings += 1
-        while len(self._halves) < halvings:
-            last = self._halves[-1] if self._halves else self._image
-            self._halves.append(last.scaled(last.size() / 2, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation))
-        return (self._halves[halvings - 1] if halvings else self._image), 0.5 ** halvings
+        keeping a pixel per screen pixel. Scaling from it reads a few screenfuls of pixels, not
+        the whole 20 megapixels: panning such a field at 2x took 88 ms a step, now 3 ms."""
+        halvings = max(0, math.floor(-math.log2(scale)))
+        return self._levels[min(halvings, len(self._levels) - 1)]
 
     # -- events --------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
-        self._viewport.view = QSizeF(self.size())
+        self._viewport.resize(QSizeF(self.size()))
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -232,8 +244,8 @@ class FieldView(QWidget):
             self.cell_clicked.emit(row)
 
     def paintEvent(self, event) -> None:
-        painter = paint_backdrop(self, self._image, self.message)
-        if not self._image.isNull():
+        painter = paint_backdrop(self, self.image(), self.message)
+        if self._levels and self._viewport.scale:
             painter.drawPixmap(*self._visible_picture())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for row, box in self.outlines().items():

@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.batch = Batch()
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
-        self.field_view = FieldView(self.batch, self.controller.workers)
+        self.field_view = FieldView(self.batch, self.controller.workers)  # before its actions
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
@@ -269,6 +269,8 @@ class MainWindow(QMainWindow):
         self.actions.cancel.setEnabled(busy)
         self.setWindowModified(self.batch.unsaved)
         self.field_box.setVisible(self.batch.has_fields)
+        for action in self.actions.field_actions:
+            action.setEnabled(self.batch.has_fields)
 
     # -- export --------------------------------------------------------------------------
     def _on_export(self) -> None:

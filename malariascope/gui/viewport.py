@@ -23,6 +23,12 @@ class Viewport:
         self.zoom = 1.0  # 1 = the whole picture fits
         self._centre = QPointF()  # the picture point drawn mid-view
 
+    def resize(self, view: QSizeF) -> None:
+        """The widget's new size; the middle stays on the same picture point where it can."""
+        self.view = view
+        if self.scale:
+            self._settle(self._centre)
+
     def reset(self, picture: QSizeF) -> None:
         """Show a new picture, whole."""
         self.picture = picture
@@ -56,7 +62,7 @@ class Viewport:
 
     def zoom_at(self, factor: float, anchor: QPointF) -> None:
         """Zoom by ``factor`` (kept within fit and :data:`MAX_ZOOM`); the picture point under
-        ``anchor`` (widget coordinates) stays under it."""
+        ``anchor`` (widget coordinates) stays under it, as far as the picture's edges allow."""
         if not self.scale:
             return
         target, scale = self.target(), self.scale

@@ -60,7 +60,8 @@ def train(config: TrainConfig, log=print) -> dict:
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
     model = _initial_model(config)
-    _fit(model, (x_train[fit_idx], y_train[fit_idx]), (x_train[val_idx], y_train[val_idx]), config)
+    history = _fit(model, (x_train[fit_idx], y_train[fit_idx]),
+                   (x_train[val_idx], y_train[val_idx]), config)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
     val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
@@ -75,7 +76,7 @@ def train(config: TrainConfig, log=print) -> dict:
         "seed": config.seed,
         "learning_rate": config.learning_rate,
         "fine_tuned_from": _describe(config.init_model),
-        "epochs_run": len(model.history.epoch) if model.history else config.epochs,
+        "epochs_run": len(history.epoch),
         "temperature": temperature,
         "threshold": threshold,
         "field_threshold": calibrate.choose_count_threshold(val_probs, y_train[val_idx]),
@@ -94,7 +95,7 @@ def train(config: TrainConfig, log=print) -> dict:
 
 
 def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
-         validation: tuple[np.ndarray, np.ndarray], config: TrainConfig) -> None:
+         validation: tuple[np.ndarray, np.ndarray], config: TrainConfig) -> keras.callbacks.History:
     """Fit on augmented batches with a cosine learning-rate decay over the whole run (early
     stopping and the best weights come from ``get_callbacks``)."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
@@ -107,8 +108,9 @@ def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
         loss=keras.losses.BinaryCrossentropy(),
         metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
     )
-    model.fit(_training_dataset(*fit, config), validation_data=validation, epochs=config.epochs,
-              steps_per_epoch=steps, callbacks=get_callbacks(), verbose=2)
+    return model.fit(_training_dataset(*fit, config), validation_data=validation,
+                     epochs=config.epochs, steps_per_epoch=steps, callbacks=get_callbacks(),
+                     verbose=2)
 
 
 def _initial_model(config: TrainConfig) -> keras.Model:

@@ -3,11 +3,9 @@ pan, review, parasitemia, export. No test relies on what the model calls a cell.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.report import summary_path
@@ -116,6 +114,7 @@ def test_menu_screens_the_next_images_as_single_cells(window, qtbot, smear):
     screen_and_wait(window, qtbot, [field])
     assert len(window.batch) == 1 and not window.batch.has_fields
     assert not window.field_box.isVisibleTo(window)
+    assert not any(action.isEnabled() for action in window.actions.field_actions)
     assert window.proxy.index(0, FILE).data() == "field.png"
 
 
@@ -128,12 +127,29 @@ def _wheel(view, pos: QPointF, notches: int) -> None:
 
 def _middle_and_farthest(batch, rows) -> tuple[int, int]:
     """The cell nearest the middle of the field and the one farthest from it."""
-    def centre(row):
-        x, y, w, h = batch.results[row].box
-        return x + w / 2, y + h / 2
-    mid = (sum(centre(r)[0] for r in rows) / len(rows), sum(centre(r)[1] for r in rows) / len(rows))
-    ranked = sorted(rows, key=lambda r: math.dist(centre(r), mid))
+    centres = {row: _centre(batch.results[row].box) for row in rows}
+    mid = QPointF(sum(c.x() for c in centres.values()) / len(rows),
+                  sum(c.y() for c in centres.values()) / len(rows))
+    ranked = sorted(rows, key=lambda row: (centres[row] - mid).manhattanLength())
     return ranked[0], ranked[-1]
+
+
+def _centre(box) -> QPointF:
+    return QRectF(*box).center()
+
+
+def _drawn_like_the_field(view, field, boxes) -> float:
+    """The share of the cells in view whose middle is drawn in the colour the field has there:
+    the picture sits under the outlines (each cell's ``box`` maps the field to the view)."""
+    picture, drawn = QImage(str(field)), view.grab().toImage()
+    alike = []
+    for box in boxes:
+        rect = view.box_rect(box)
+        if QRectF(view.rect()).contains(rect):
+            colour = drawn.pixelColor(rect.center().toPoint())
+            alike.append(_distance(colour, picture.pixelColor(_centre(box).toPoint())) < 45)
+    assert len(alike) >= 3
+    return sum(alike) / len(alike)
 
 
 def _shown_field(window, qtbot, smear):
@@ -147,14 +163,15 @@ def _shown_field(window, qtbot, smear):
 
 def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window, qtbot, smear):
     rows = _shown_field(window, qtbot, smear)
-    batch, view = window.batch, window.field_view
+    batch, view, field = window.batch, window.field_view, smear[1]
     target, _ = _middle_and_farthest(batch, rows)
-    box = batch.results[target].box
+    box, boxes = batch.results[target].box, [batch.results[row].box for row in rows]
     fitted = view.box_rect(box)
-    _wheel(view, fitted.center(), 3)  # enough for the field to overflow the view both ways
+    assert _drawn_like_the_field(view, field, boxes) > 0.9
+    _wheel(view, fitted.center(), 5)  # the field overflows the view both ways, with room to pan
     zoomed = view.box_rect(box)
-    assert view.zoom() == pytest.approx(1.25 ** 3)
-    assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 3)
+    assert view.zoom() == pytest.approx(1.25 ** 5)
+    assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 5)
     assert (zoomed.center() - fitted.center()).manhattanLength() < 1e-6  # stays under the cursor
 
     start = zoomed.center().toPoint()
@@ -165,6 +182,7 @@ def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window,
     panned = view.box_rect(box)
     assert (panned.center() - zoomed.center() - QPointF(-40, -30)).manhattanLength() < 1e-6
     assert window.table.current_source_row() == rows[0]  # a drag is no click
+    assert _drawn_like_the_field(view, field, boxes) > 0.9  # the picture moved with the outlines
     drawn = view.grab().toImage().pixelColor(round(panned.left()), round(panned.center().y()))
     assert _distance(drawn, view.outline_colour(target)) < 60  # the outline is drawn there
 
@@ -178,19 +196,38 @@ def test_keys_zoom_at_the_selected_cell_and_selecting_brings_a_cell_into_view(
         window, qtbot, smear):
     rows = _shown_field(window, qtbot, smear)
     batch, view = window.batch, window.field_view
-    middle, farthest = _middle_and_farthest(batch, rows)
-    window.table.select_source_row(middle)
-    fitted = view.box_rect(batch.results[middle].box)
-    for _ in range(6):
-        window.actions.zoom_in.trigger()
-    shown, far_box = QRectF(view.rect()), batch.results[farthest].box
-    zoomed = view.box_rect(batch.results[middle].box)
-    assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 6) and shown.contains(zoomed)
+    shown = QRectF(view.rect())
+    fit_scale = view.box_rect(batch.results[rows[0]].box).width() / batch.results[rows[0]].box[2]
+    _wheel(view, shown.center(), 3)  # the field now overflows the view both ways
+
+    def from_middle(row: int) -> float:
+        return (view.box_rect(batch.results[row].box).center() - shown.center()).manhattanLength()
+
+    in_view = [row for row in rows if shown.contains(view.box_rect(batch.results[row].box))]
+    off_centre = max(in_view, key=from_middle)
+    window.table.select_source_row(off_centre)
+    before = view.box_rect(batch.results[off_centre].box)
+    window.actions.zoom_in.trigger()
+    window.actions.zoom_in.trigger()
+    after = view.box_rect(batch.results[off_centre].box)
+    assert after.width() == pytest.approx(before.width() * 1.25 ** 2)
+    assert (after.center() - before.center()).manhattanLength() < 1e-6  # zoomed at the cell
+
+    farthest = max(rows, key=from_middle)
+    far_box = batch.results[farthest].box
     assert not shown.contains(view.box_rect(far_box))
     window.table.select_source_row(farthest)
     assert view.current_row() == farthest and shown.contains(view.box_rect(far_box))
-    assert view.zoom() == pytest.approx(1.25 ** 6)  # moved, not zoomed out
+    assert view.zoom() == pytest.approx(1.25 ** 5)  # moved, not zoomed out
     for _ in range(10):
         window.actions.zoom_out.trigger()
-    assert view.zoom() == 1.0 and view.box_rect(far_box).width() == pytest.approx(
-        fitted.width() * far_box[2] / batch.results[middle].box[2])
+    assert view.zoom() == 1.0
+    assert view.box_rect(far_box).width() == pytest.approx(far_box[2] * fit_scale)  # fitted
+
+
+def test_a_field_fitted_at_under_half_its_size_is_drawn_right(window, qtbot, smear):
+    window.resize(700, 520)  # the 800 x 600 field fits at under half its size
+    rows = _shown_field(window, qtbot, smear)
+    view, boxes = window.field_view, [window.batch.results[row].box for row in rows]
+    assert view.box_rect(boxes[0]).width() / boxes[0][2] < 0.5
+    assert _drawn_like_the_field(view, smear[1], boxes) > 0.9

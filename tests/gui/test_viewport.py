@@ -64,3 +64,12 @@ def test_reveal_centres_a_cell_out_of_view_and_leaves_one_in_view(viewport):
     viewport.reveal(corner)
     assert shown.contains(viewport.to_view(corner))
     assert viewport.target().bottomRight() == shown.bottomRight()
+
+
+def test_a_wider_view_keeps_the_picture_at_the_edge_it_was_pushed_to(viewport):
+    viewport.zoom_at(4.0, QPointF(200, 100))
+    viewport.pan(QPointF(-10_000, 0))  # to the right edge
+    viewport.resize(QSizeF(600, 200))
+    assert viewport.target().right() == 600
+    viewport.pan(QPointF(30, 0))  # back at once: no travel left over from the narrower view
+    assert viewport.target().right() == 630
