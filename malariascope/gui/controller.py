@@ -58,6 +58,7 @@ class ScreeningController(QObject):
         self._screening: Worker | None = None
         self._exporting: Worker | None = None
         self._started = 0.0
+        self._files = (0, 0)  # images screened whole, of all images of the screening
 
     # -- model ---------------------------------------------------------------------------
     def load_model(self) -> None:
@@ -111,7 +112,7 @@ class ScreeningController(QObject):
     def _start_screening(self, paths: list[Path], recursive: bool) -> None:
         self._job += 1
         job = self._job
-        self._started = time.perf_counter()
+        self._started, self._files = time.perf_counter(), (0, 0)
         worker = Worker(screen_chunks, paths, self.classifier, recursive, self.mode)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
@@ -127,6 +128,7 @@ class ScreeningController(QObject):
         if job != self._job:
             return
         self.batch.extend(chunk.results)
+        self._files = (chunk.done, chunk.total)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
@@ -146,7 +148,10 @@ class ScreeningController(QObject):
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
-            self._finish_screening(f"{text} after {len(self.batch):,} cells", complete=False)
+            done, total = self._files
+            self._finish_screening(f"{text} after {done:,} of {total:,} images "
+                                   f"({len(self.batch):,} cells); a report holds only these",
+                                   complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
         self._screening = None

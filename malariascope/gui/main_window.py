@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.persist_settings = persist_settings  # False: a smoke test leaves no trace
         self.setWindowTitle("MalariaScope[*]")
+        self._batch_names: list[str] = []  # what the batch was opened from, for the title
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.batch = Batch()
@@ -132,7 +133,8 @@ class MainWindow(QMainWindow):
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         controller.export_failed.connect(self._on_export_failed)
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.autosave.restored.connect(lambda names: self.set_batch_title(names, restored=True))
+        self.autosave.restored.connect(lambda names: self.set_batch_title(names, "restored"))
+        controller.screening_finished.connect(self._on_screening_finished)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         batch.events.appended.connect(self._on_rows_appended)
@@ -232,11 +234,17 @@ class MainWindow(QMainWindow):
             self.controller.mode = mode
             self.actions.modes[mode].setChecked(True)
 
-    def set_batch_title(self, names: Sequence[str], restored: bool = False) -> None:
-        """Name the batch in the title bar: its first three sources, and whether it was
-        restored after a crash."""
+    def set_batch_title(self, names: Sequence[str], state: str = "") -> None:
+        """Name the batch in the title bar: its first three sources, and its ``state`` when
+        that is worth seeing all along: "restored" after a crash, "incomplete" after a cancel
+        (the status line saying so fades)."""
+        self._batch_names = list(names)
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-        self.setWindowTitle(f"MalariaScope — {'restored: ' if restored else ''}{shown}[*]")
+        self.setWindowTitle(f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]")
+
+    def _on_screening_finished(self, cells: int, complete: bool) -> None:
+        if not complete:
+            self.set_batch_title(self._batch_names, "incomplete")
 
     def set_filter(self, mode: Filter) -> None:
         self.proxy.set_filter(mode)

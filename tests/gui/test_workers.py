@@ -124,3 +124,32 @@ def test_screen_chunks_count_files_while_a_field_gives_a_row_per_cell(tmp_path, 
     (whole,) = (r for c in screen_chunks([tmp_path / "field.png"], classifier, mode="cell")
                 if c for r in c.results)
     assert whole.box is None
+
+
+def test_chunks_hold_whole_fields_so_a_cancel_leaves_no_part_of_one(tmp_path, classifier):
+    from collections import Counter
+
+    import numpy as np
+
+    from malariascope.core.pipeline import BATCH_SIZE
+    from tests.core.test_fields import make_field
+    from tests.images import write_rgb
+
+    for name, seed in (("a_field.png", 0), ("b_field.png", 1)):  # four fields' cells in one
+        write_rgb(tmp_path / name, np.tile(make_field(seed)[0], (2, 2, 1)))
+    make_cell_folder(tmp_path / "cells", 3)
+    whole = {path: len([r for c in screen_chunks([path], classifier) if c for r in c.results])
+             for path in (tmp_path / "a_field.png", tmp_path / "b_field.png")}
+    assert min(whole.values()) > 2 * BATCH_SIZE  # several inference batches per field
+
+    generator = screen_chunks([tmp_path], classifier)
+    assert next(generator).total == 5
+    assert next(generator) is None  # the first field is half screened: a chance to cancel
+    generator.close()  # what a cancelled worker does: nothing of that field was sent
+
+    chunks = [c for c in screen_chunks([tmp_path], classifier) if c and c.results]
+    for chunk in chunks:
+        fields = Counter(r.path for r in chunk.results if r.box is not None)
+        assert all(count == whole[path] for path, count in fields.items())
+    assert [c.done for c in chunks] == sorted(c.done for c in chunks) and chunks[-1].done == 5
+    assert sum(len(c.results) for c in chunks) == sum(whole.values()) + 3
