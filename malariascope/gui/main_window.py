@@ -192,7 +192,8 @@ class MainWindow(QMainWindow):
 
     # -- review --------------------------------------------------------------------------
     def review_current(self, call: str | None) -> None:
-        """Set the final call of the selected cell (``confirm`` for the model's call)."""
+        """Set the final call of the selected cell (``confirm`` for the model's call) and move
+        on; clearing a review (None) stays on the cell, to review it again."""
         row = self.table.current_source_row()
         if row is None:
             return
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
         if not done:
             self.statusBar().showMessage("This file could not be read; there is no call to "
                                          "review", 5000)
+        elif call is None:
+            return
         elif after is not None:
             self.table.select_source_row(after)
         else:

@@ -128,6 +128,11 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
     qtbot.keyClick(table, Qt.Key.Key_U if overridden == "uninfected" else Qt.Key.Key_P)
     assert batch.review(d) == "overridden"
     assert window.proxy.index(d, REVIEW).data() == "✎ overridden"
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    qtbot.keyClick(table, Qt.Key.Key_Backspace)  # undo a slip: the review goes, the cell stays
+    assert batch.review(d) == "" and _current_row(window) == d
+    qtbot.keyClick(table, Qt.Key.Key_U if overridden == "uninfected" else Qt.Key.Key_P)
+    assert batch.review(d) == "overridden" and _current_row(window) == d + 1
     assert window.summary.text("reviewed").startswith("4 /")
     assert window.isWindowModified()
 
