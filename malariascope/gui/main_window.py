@@ -227,8 +227,7 @@ class MainWindow(QMainWindow):
             self.table.select_source_row(row)
 
     def _on_rows_appended(self, first: int, last: int) -> None:
-        if not self.table.currentIndex().isValid():
-            self.table.select_source_row(first)
+        self.table.select_first_if_none()
 
     def set_screen_mode(self, mode: str) -> None:
         """Screen the next images opened as ``mode`` (see ``core.pipeline.MODES``); an unknown
@@ -252,8 +251,7 @@ class MainWindow(QMainWindow):
     def set_filter(self, mode: Filter) -> None:
         self.proxy.set_filter(mode)
         self.actions.filters[mode].setChecked(True)
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
-            self.table.setCurrentIndex(self.proxy.index(0, 1))
+        self.table.select_first_if_none()
         self.table.scroll_to_current()
 
     # -- long work -----------------------------------------------------------------------

@@ -253,6 +253,12 @@ class ResultsView(QTableView):
         self.scrollTo(index)
         return True
 
+    def select_first_if_none(self) -> None:
+        """Select the first row shown when none is current: rows arrived, or the filter hid
+        the selected one. (The first row *added* may be hidden by the filter.)"""
+        if not self.currentIndex().isValid() and self.model().rowCount():
+            self.setCurrentIndex(self.model().index(0, FILE))
+
     def scroll_to_current(self) -> None:
         """Bring the current row into view at once, e.g. after a filter change. Qt lays the
         changed rows out later, and a scroll before that stops at the old list's end, so the

@@ -265,6 +265,15 @@ def test_the_selected_row_stays_in_view_when_the_filter_changes(window, qtbot, t
     assert _current_row(window) == len(batch) - 1 and current_row_in_view()
 
 
+def test_a_new_batch_under_a_filter_selects_the_first_row_shown(window, qtbot, tmp_path):
+    make_cell_folder(tmp_path / "a_cells", 70)  # the first inference batch holds no error
+    reasons = write_broken_files(tmp_path / "zz_broken")
+    window.set_filter(Filter.ERRORS)
+    screen_and_wait(window, qtbot, [tmp_path])
+    assert window.proxy.rowCount() == len(reasons)
+    assert window.table.currentIndex().row() == 0 and _current_row(window) == 70
+
+
 def test_table_models_keep_qts_rules_while_rows_stream_in(window, qtbot, qtmodeltester,
                                                            big_folder):
     qtmodeltester.check(window.table_model)  # Qt's tester keeps watching every change
