@@ -38,6 +38,9 @@ class ThresholdControl(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(*(round(edge * STEPS) for edge in THRESHOLD_RANGE))
         self.slider.setPageStep(50)
+        # Mouse only: a click must not take the arrow keys from the list (they would move the
+        # threshold and relabel the batch); the spin box takes typed values.
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.spin = QDoubleSpinBox()
         self.spin.setRange(*THRESHOLD_RANGE)
         self.spin.setDecimals(3)

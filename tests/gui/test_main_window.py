@@ -221,6 +221,17 @@ def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     window.controls.reset.click()
     assert batch.rule.threshold == pytest.approx(batch.default_threshold)
 
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.table.setFocus()
+    window.table.select_source_row(_first_ok(batch))
+    slider = window.controls.threshold.slider
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=slider.rect().center())
+    moved = batch.rule.threshold
+    assert moved != pytest.approx(batch.default_threshold)  # the click set a threshold
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # and the keys stay with the list
+    assert batch.rule.threshold == moved and _current_row(window) == _first_ok(batch) + 1
+
 
 def test_filters_and_sorting(window, qtbot, mixed_folder):
     folder, reasons = mixed_folder
