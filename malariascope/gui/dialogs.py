@@ -82,9 +82,11 @@ def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None
 
 
 def confirm_discard(parent: QWidget, doing: str, reviewed: int) -> bool:
-    """Ask before ``doing`` loses ``reviewed`` unexported reviews; True to go ahead."""
+    """Ask before ``doing`` loses the reviews made since the last export (``reviewed`` cells
+    of the batch have a review in all); True to go ahead."""
     answer = QMessageBox.question(
-        parent, "Unsaved reviews", f"{doing}? {reviewed:,} reviewed cells are not exported yet.",
+        parent, "Unsaved reviews", f"{doing}? The reviews made since the last export will be "
+        f"lost ({reviewed:,} reviewed in this batch in all).",
         Button.Discard | Button.Cancel, Button.Cancel)
     return answer == Button.Discard
 
