@@ -1,14 +1,19 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(tqdm, counting files), one line per problem on stderr, and on Ctrl-C the rows done so far are
-still written. Whole fields give one row per cell found (``--mode`` decides what is a field).
+(tqdm, counting files), one line per problem on stderr. Ctrl-C stops after the image being
+screened and the rows done so far are still written, whole images only (a report never holds
+part of a field); a second Ctrl-C stops at once, without a report. Whole fields give one row
+per cell found (``--mode`` decides what is a field).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +26,7 @@ from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ImageReadError
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
-from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen
+from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
 from malariascope.core.report import BatchInfo, ReportWriter, report_row
 from malariascope.core.tally import Tally
 
@@ -71,21 +76,44 @@ def _screen_into(
     rule: CallRule,
     overlays: Overlays | None,
 ) -> bool:
-    """Feed results to the report; returns True when stopped by Ctrl-C (rows kept)."""
+    """Feed results to the report, an image at a time; returns True when stopped by Ctrl-C
+    (the rows of the images done are kept)."""
     bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
-        for result in results:
-            writer.add(report_row(result, rule, writer.info))
-            bar.update(int(result.starts_file))
-            if not result.ok:
-                bar.write(f"{result.path}: {result.error}", file=sys.stderr)
-            elif overlays:
-                overlays.write(result)
-    except KeyboardInterrupt:
-        return True
+        with _stop_requests() as stop:
+            for image_results in whole_files(results):
+                for result in image_results:
+                    writer.add(report_row(result, rule, writer.info))
+                    if not result.ok:
+                        bar.write(f"{result.path}: {result.error}", file=sys.stderr)
+                    elif overlays:
+                        overlays.write(result)
+                bar.update()
+                if stop.is_set():
+                    return True
     finally:
         bar.close()
     return False
+
+
+@contextlib.contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C, which then stops nothing by itself: the loop stops between
+    images. A second Ctrl-C raises KeyboardInterrupt as usual."""
+    stop = threading.Event()
+
+    def request(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nmalariascope: stopping after this image (Ctrl-C again: stop now, no report)",
+              file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, request)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class Overlays:

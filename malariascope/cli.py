@@ -14,6 +14,7 @@ from pathlib import Path
 from malariascope import __version__
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  #: the shell's code for a process stopped by Ctrl-C
 MODES = ("auto", "cell", "field")  # core.pipeline.MODES, spelt out: --help stays instant
 
 
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except MalariaScopeError as exc:
         print(f"malariascope: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # e.g. a second Ctrl-C in classify: no report is written
+        print("malariascope: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ModuleNotFoundError as exc:  # e.g. `train` in the app bundle, which has no TensorFlow
         print(
             f"malariascope: error: '{args.command}' needs {exc.name}, which is not installed here; "

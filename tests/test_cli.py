@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.images import make_cell_folder, write_broken_files, write_field
+from tests.images import make_cell_folder, write_broken_files, write_field, write_rgb
 from tests.reports import read_summary
 
 
@@ -173,3 +173,32 @@ def test_classify_mode_cell_screens_a_field_as_one_image(tmp_path):
     (row,) = read_rows(out)
     assert row["status"] == "ok" and row["cell_index"] == row["cell_w"] == ""
     assert run_cli("classify", field, "--csv", out, "--mode", "fields").returncode == 2
+
+
+def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path):
+    import signal
+    import time
+
+    import numpy as np
+
+    from tests.core.test_fields import make_field
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_rgb(folder / "big.png", np.tile(make_field(0)[0], (3, 3, 1)))  # seconds to screen
+    out = tmp_path / "report.csv"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "malariascope", "classify", str(folder), "--csv", str(out)],
+        stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(tmp_path.glob(".report.csv.*")):
+        time.sleep(0.05)  # the report is open: screening the field has begun
+    process.send_signal(signal.SIGINT)  # stop after this image...
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)  # ...no: stop now
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 130, stderr
+    assert "stopping after this image" in stderr and "interrupted" in stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fields"]  # no report, no temp file

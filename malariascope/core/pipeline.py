@@ -119,6 +119,20 @@ def screen(
     yield from _classify(waiting, classifier)
 
 
+def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningResult]]:
+    """The results of each image file together, once its last one is in (all the cells of a
+    whole field). A consumer that stops between files, on a cancel or Ctrl-C, never keeps
+    part of a field: its parasitemia would look real."""
+    current: list[ScreeningResult] = []
+    for result in results:
+        if result.starts_file and current:
+            yield current
+            current = []
+        current.append(result)
+    if current:
+        yield current
+
+
 def score_images(images: Sequence[np.ndarray], classifier: Classifier,
                  batch_size: int = BATCH_SIZE) -> np.ndarray:
     """Calibrated P(parasitized) of in-memory images (e.g. crops of annotated cells), each

@@ -70,32 +70,30 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     Results then go to the UI a few times a second (the first batch at once): every chunk
     makes the table repaint, so fewer, larger chunks keep the window smooth. In between,
     ``None`` after each inference batch lets the worker honour a cancel request promptly.
-    Chunks hold whole files only: a field's cells go out once its last cell is screened, so
-    a cancel never leaves part of a field in the batch, with a parasitemia that looks real.
+    Chunks hold whole files only (``core.pipeline.whole_files``), so a cancel never leaves
+    part of a field in the batch.
     """
     from malariascope.core.discovery import Discovery
-    from malariascope.core.pipeline import BATCH_SIZE, screen
+    from malariascope.core.pipeline import BATCH_SIZE, screen, whole_files
 
     found = Discovery(list(paths), recursive=recursive)
     files = list(found)
     yield ScreenChunk([], 0, len(files))
-    chunk: list[ScreeningResult] = []  # whole files, not yet sent
-    current: list[ScreeningResult] = []  # the file being screened
-    done, last = 0, None
-    for count, result in enumerate(screen(files, classifier, mode=mode), start=1):
-        if result.starts_file and current:
-            chunk.extend(current)
-            current, done = [], done + 1
-        current.append(result)
-        if count % BATCH_SIZE:
+    chunk: list[ScreeningResult] = []
+    done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
+    for results in whole_files(screen(files, classifier, mode=mode)):
+        chunk.extend(results)
+        done, unpaused = done + 1, unpaused + len(results)
+        if unpaused < BATCH_SIZE:
             continue
-        if chunk and (last is None or time.monotonic() - last >= CHUNK_SECONDS):
+        unpaused = 0
+        if last is None or time.monotonic() - last >= CHUNK_SECONDS:
             yield ScreenChunk(chunk, done, len(files))
             chunk, last = [], time.monotonic()
         else:
             yield None
-    if chunk or current:
-        yield ScreenChunk(chunk + current, len(files), len(files))
+    if chunk:
+        yield ScreenChunk(chunk, done, len(files))
     return ScreenOutcome(found.skipped, found.missing)
 
 

@@ -144,8 +144,10 @@ def test_chunks_hold_whole_fields_so_a_cancel_leaves_no_part_of_one(tmp_path, cl
 
     generator = screen_chunks([tmp_path], classifier)
     assert next(generator).total == 5
-    assert next(generator) is None  # the first field is half screened: a chance to cancel
-    generator.close()  # what a cancelled worker does: nothing of that field was sent
+    first = next(generator)  # sent once the first field is whole, and nothing of the next
+    generator.close()  # what a cancelled worker does
+    assert Counter(r.path for r in first.results) == {tmp_path / "a_field.png": whole[
+        tmp_path / "a_field.png"]}
 
     chunks = [c for c in screen_chunks([tmp_path], classifier) if c and c.results]
     for chunk in chunks:
