@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QStyle
 
 from malariascope.gui.batch import PARASITIZED, UNINFECTED
-from malariascope.gui.results_table import Filter
+from malariascope.gui.results_proxy import Filter
 
 if TYPE_CHECKING:
     from malariascope.gui.main_window import MainWindow

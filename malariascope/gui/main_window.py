@@ -34,12 +34,8 @@ from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.resources import app_icon
-from malariascope.gui.results_table import (
-    Filter,
-    ResultsFilterProxy,
-    ResultsTableModel,
-    ResultsView,
-)
+from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
+from malariascope.gui.results_table import ResultsTableModel, ResultsView
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.task_status import TaskStatus
 

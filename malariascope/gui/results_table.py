@@ -2,19 +2,19 @@
 
 :class:`ResultsTableModel` reads the :class:`~malariascope.gui.batch.Batch` directly (no copy),
 so 20,000 rows cost one Python list; thumbnails come from a lazy cache for painted rows only.
-:class:`ResultsFilterProxy` adds the filters, :class:`ResultsView` the keyboard-driven view.
+:class:`~malariascope.gui.results_proxy.ResultsFilterProxy` filters and sorts,
+:class:`ResultsView` is the keyboard-driven view.
 """
 
 from __future__ import annotations
 
-import enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QPainter
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QSty
 
 from malariascope.gui.batch import CONFIRMED, PARASITIZED, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
+
+if TYPE_CHECKING:
+    from malariascope.gui.results_proxy import ResultsFilterProxy
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 DISPLAY, DECORATION, TOOLTIP, FONT, ALIGNMENT, FOREGROUND = (int(role) for role in (
@@ -147,55 +150,6 @@ class ResultsTableModel(QAbstractTableModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
 
-class Filter(enum.Enum):
-    """The filters of the batch view, in toolbar order."""
-
-    ALL = "All"
-    PARASITIZED = "Parasitized"
-    UNINFECTED = "Uninfected"
-    UNCERTAIN = "Uncertain"
-    UNREVIEWED = "Unreviewed"
-    ERRORS = "Errors"
-
-
-class ResultsFilterProxy(QSortFilterProxyModel):
-    """Sorting by raw values (:data:`SORT_ROLE`) and one :class:`Filter` at a time."""
-
-    def __init__(self, source: ResultsTableModel, parent=None) -> None:
-        super().__init__(parent)
-        self.batch = source.batch
-        self._filter = Filter.ALL
-        self.setSourceModel(source)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)  # relabelled or reviewed rows move and re-filter
-
-    def set_filter(self, mode: Filter) -> None:
-        if mode == self._filter:
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-            self._filter = mode
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._filter = mode
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        mode, batch = self._filter, self.batch
-        if mode is Filter.ALL:
-            return True
-        ok = batch.results[source_row].ok
-        if mode is Filter.ERRORS:
-            return not ok
-        if not ok:
-            return False
-        if mode is Filter.UNCERTAIN:
-            return batch.uncertain(source_row)
-        if mode is Filter.UNREVIEWED:
-            return not batch.review(source_row)
-        return batch.final_call(source_row) == mode.value.lower()
-
-
 class ResultsView(QTableView):
     """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
 
@@ -211,6 +165,9 @@ class ResultsView(QTableView):
         self.setWordWrap(False)
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self._setup_headers()
+        self._position = -1  # the current row's place before the rows were rearranged
+        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)
+        proxy.layoutChanged.connect(self._on_rearranged)
 
     def _setup_headers(self) -> None:
         rows = self.verticalHeader()
@@ -228,6 +185,17 @@ class ResultsView(QTableView):
         header.setStretchLastSection(True)  # Error takes what is left
         header.setMinimumSectionSize(40)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep "..._cell_123.png" visible
+
+    def _on_rearranging(self) -> None:
+        self._position = self.currentIndex().row()
+
+    def _on_rearranged(self) -> None:
+        """When the filter now hides the current row (a review or a new threshold moved it
+        out), the row that takes its place becomes current: the list keeps a selected row and
+        the panels follow it."""
+        rows = self.model().rowCount()
+        if not self.currentIndex().isValid() and self._position >= 0 and rows:
+            self.setCurrentIndex(self.model().index(min(self._position, rows - 1), FILE))
 
     def proxy(self) -> ResultsFilterProxy:
         return self.model()  # type: ignore[return-value]

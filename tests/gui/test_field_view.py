@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.report import summary_path
-from malariascope.gui.results_table import CALL_COLOURS, FILE, Filter
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.results_table import CALL_COLOURS, FILE
 from tests.gui.helpers import screen_and_wait
 from tests.images import make_cell, write_field, write_rgb
 from tests.reports import read_rows, read_summary

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from malariascope import __version__
 from malariascope.core.report import COLUMNS, summary_path
 from malariascope.gui import settings
-from malariascope.gui.results_table import CALL, ERROR, FILE, FINAL, PROB, REVIEW, Filter
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.results_table import CALL, ERROR, FILE, FINAL, PROB, REVIEW
 from tests.gui.helpers import click, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder, write_broken_files
 
@@ -38,6 +39,12 @@ def _read(report) -> list[dict[str, str]]:
 def _column(window, column: int) -> list[str]:
     proxy = window.proxy
     return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+
+
+def _natural(name: str) -> tuple:
+    """``cell_12.png`` after ``cell_9.png``, as the files were listed."""
+    stem, number = name.rsplit("_", 1)
+    return stem, int(number.split(".")[0])
 
 
 def _first_ok(batch) -> int:
@@ -300,6 +307,15 @@ def test_table_models_keep_qts_rules_while_rows_stream_in(window, qtbot, qtmodel
     window.set_filter(Filter.ALL)
     qtmodeltester.check(window.proxy)
     assert window.proxy.rowCount() == len(window.batch)
+    proxy = window.proxy
+    keys = [proxy.index(row, PROB).data(Qt.ItemDataRole.UserRole + 1)
+            for row in range(proxy.rowCount())]
+    assert keys == sorted(keys, reverse=True)  # rows that streamed in took their places
+    top = [proxy.index(row, FILE).data() for row in range(proxy.rowCount()) if keys[row] == keys[0]]
+    assert len(top) > 1 and top == sorted(top, key=_natural)  # ties stay in file order
+    window.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # no sort: file order again
+    assert [window.proxy.mapToSource(window.proxy.index(row, FILE)).row()
+            for row in range(window.proxy.rowCount())] == list(range(len(window.batch)))
 
 
 def test_review_advances_within_the_unreviewed_filter(window, qtbot, cell_folder):
@@ -311,6 +327,17 @@ def test_review_advances_within_the_unreviewed_filter(window, qtbot, cell_folder
     window.review_current("confirm")
     assert _current_row(window) == second
     assert window.proxy.rowCount() == len(window.batch) - len(cell_folder[1]) - 1
+
+
+def test_when_the_filter_drops_the_selected_row_the_next_one_takes_its_place(window, qtbot,
+                                                                             cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.set_filter(Filter.UNREVIEWED)
+    first = _first_ok(window.batch)
+    window.table.select_source_row(first)
+    second = window.table.source_row_after(first)
+    assert window.batch.confirm(first)  # reviewed elsewhere than the list (no key pressed)
+    assert _current_row(window) == second == window.detail.current_row()
 
 
 def test_export_failure_is_reported_and_the_batch_stays(window, qtbot, cell_folder, tmp_path):
