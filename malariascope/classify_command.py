@@ -48,9 +48,9 @@ def run(args: argparse.Namespace) -> int:
         args.gradcam.mkdir(parents=True, exist_ok=True)
     found = Discovery(args.paths, recursive=not args.no_recursive)
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
-    with ReportWriter(args.csv, info, overwrite=args.overwrite) as writer:
+    with _stop_requests() as stop, ReportWriter(args.csv, info, args.overwrite) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
-                                   overlays)
+                                   overlays, stop)
     for path in found.missing:
         _problem(f"{path}: no such file or folder")
     counts = writer.tally.batch
@@ -75,22 +75,22 @@ def _screen_into(
     results: Iterator[ScreeningResult],
     rule: CallRule,
     overlays: Overlays | None,
+    stop: threading.Event,
 ) -> bool:
-    """Feed results to the report, an image at a time; returns True when stopped by Ctrl-C
-    (the rows of the images done are kept)."""
+    """Feed results to the report, an image at a time, until ``stop`` is set (Ctrl-C);
+    returns True when stopped so (the rows of the images done are kept)."""
     bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
-        with _stop_requests() as stop:
-            for image_results in whole_files(results):
-                for result in image_results:
-                    writer.add(report_row(result, rule, writer.info))
-                    if not result.ok:
-                        bar.write(f"{result.path}: {result.error}", file=sys.stderr)
-                    elif overlays:
-                        overlays.write(result)
-                bar.update()
-                if stop.is_set():
-                    return True
+        for image_results in whole_files(results):
+            for result in image_results:
+                writer.add(report_row(result, rule, writer.info))
+                if not result.ok:
+                    bar.write(f"{result.path}: {result.error}", file=sys.stderr)
+                elif overlays:
+                    overlays.write(result)
+            bar.update()
+            if stop.is_set():
+                return True
     finally:
         bar.close()
     return False
@@ -99,7 +99,8 @@ def _screen_into(
 @contextlib.contextmanager
 def _stop_requests() -> Iterator[threading.Event]:
     """An event set by Ctrl-C, which then stops nothing by itself: the loop stops between
-    images. A second Ctrl-C raises KeyboardInterrupt as usual."""
+    images. A second Ctrl-C raises KeyboardInterrupt as usual. Set before the report is
+    opened, so that no Ctrl-C falls between the two."""
     stop = threading.Event()
 
     def request(signum, frame) -> None:
