@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.autosave.restored.connect(lambda names: self.set_batch_title(names, "restored"))
         controller.screening_finished.connect(self._on_screening_finished)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         batch.events.appended.connect(self._on_rows_appended)
         batch.events.changed.connect(self._on_batch_changed)
@@ -208,8 +208,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Last cell of the list reviewed", 5000)
 
-    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        row = self.proxy.mapToSource(current).row() if current.isValid() else None
+    def _on_current_changed(self, row: int | None) -> None:
         self.detail.show_row(row)
         self.field_view.show_row(row)
         self.summary.set_field(self.field_view.field())

@@ -95,6 +95,10 @@ class ResultsFilterProxy(QAbstractProxyModel):
                                               for row, column in cells])
         self.layoutChanged.emit()
 
+    def source_rows(self) -> list[int]:
+        """The source rows shown, in view order (a copy)."""
+        return list(self._shown)
+
     def _in_file_order(self) -> bool:
         return self._sort is None or self._sort == (FILE, False) or self._sort == (THUMB, False)
 
@@ -166,9 +170,12 @@ class ResultsFilterProxy(QAbstractProxyModel):
     def data(self, index: _Index, role: int = 0):
         """The source's value, read directly: painting asks for every role of every cell
         shown, and Qt's default would go through ``mapToSource`` each time."""
-        if not index.isValid():
-            return None
+        if not index.isValid() or index.row() >= len(self._shown):  # e.g. an index kept
+            return None  # across a filter change (not a persistent one)
         return self.sourceModel().value(self._shown[index.row()], index.column(), role)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802 (Qt API)
+        return not parent.isValid() and bool(self._shown)  # Qt's default asks the source
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

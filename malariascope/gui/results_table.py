@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView
@@ -154,6 +155,7 @@ class ResultsView(QTableView):
     """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
 
     EMPTY_HINT = "Open images or a folder (Ctrl+O, Ctrl+Shift+O), or drop them here"
+    current_changed = Signal(object)  # the source row now current, or None
 
     def __init__(self, proxy: ResultsFilterProxy, parent=None) -> None:
         super().__init__(parent)
@@ -165,9 +167,11 @@ class ResultsView(QTableView):
         self.setWordWrap(False)
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self._setup_headers()
-        self._position = -1  # the current row's place before the rows were rearranged
-        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)
+        self._following: list[int] = []  # source rows from the current one down, before a
+        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)  # rearrangement
         proxy.layoutChanged.connect(self._on_rearranged)
+        self.selectionModel().currentRowChanged.connect(
+            lambda current, previous: self.current_changed.emit(self.current_source_row()))
 
     def _setup_headers(self) -> None:
         rows = self.verticalHeader()
@@ -187,15 +191,24 @@ class ResultsView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep "..._cell_123.png" visible
 
     def _on_rearranging(self) -> None:
-        self._position = self.currentIndex().row()
+        at = self.currentIndex().row()
+        self._following = self.proxy().source_rows()[at:] if at >= 0 else []
 
     def _on_rearranged(self) -> None:
-        """When the filter now hides the current row (a review or a new threshold moved it
-        out), the row that takes its place becomes current: the list keeps a selected row and
-        the panels follow it."""
-        rows = self.model().rowCount()
-        if not self.currentIndex().isValid() and self._position >= 0 and rows:
-            self.setCurrentIndex(self.model().index(min(self._position, rows - 1), FILE))
+        """When the filter now hides the current row (a review, a new threshold or another
+        filter), the first row that followed it and is still shown becomes current, else the
+        last row: the list keeps a selected row and the panels follow it. Qt says nothing
+        when the current row just goes, so an emptied list is announced here."""
+        if self.currentIndex().isValid() or not self._following:
+            return
+        proxy = self.proxy()
+        shown = (proxy.mapFromSource(proxy.sourceModel().index(row, FILE))
+                 for row in self._following)
+        index = next((i for i in shown if i.isValid()), proxy.index(proxy.rowCount() - 1, FILE))
+        if index.isValid():
+            self.setCurrentIndex(index)
+        else:
+            self.current_changed.emit(None)
 
     def proxy(self) -> ResultsFilterProxy:
         return self.model()  # type: ignore[return-value]
@@ -222,8 +235,8 @@ class ResultsView(QTableView):
         return True
 
     def select_first_if_none(self) -> None:
-        """Select the first row shown when none is current: rows arrived, or the filter hid
-        the selected one. (The first row *added* may be hidden by the filter.)"""
+        """Select the first row shown when none is current, e.g. rows arrived (the first row
+        *added* may be hidden by the filter)."""
         if not self.currentIndex().isValid() and self.model().rowCount():
             self.setCurrentIndex(self.model().index(0, FILE))
 

@@ -338,6 +338,21 @@ def test_when_the_filter_drops_the_selected_row_the_next_one_takes_its_place(win
     second = window.table.source_row_after(first)
     assert window.batch.confirm(first)  # reviewed elsewhere than the list (no key pressed)
     assert _current_row(window) == second == window.detail.current_row()
+    for row in range(len(window.batch)):  # the list empties: nothing is selected any more
+        window.batch.confirm(row)
+    assert window.proxy.rowCount() == 0 and window.detail.current_row() is None
+    assert not any(action.isEnabled() for action in window.actions.review)
+
+
+def test_a_new_filter_selects_the_first_shown_row_after_the_selected_one(window, qtbot,
+                                                                        cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    k = _first_ok(window.batch) + 2
+    window.table.select_source_row(k)
+    for row in (k - 1, k, k + 1):
+        assert window.batch.confirm(row)
+    window.set_filter(Filter.UNREVIEWED)
+    assert _current_row(window) == k + 2 == window.detail.current_row()
 
 
 def test_export_failure_is_reported_and_the_batch_stays(window, qtbot, cell_folder, tmp_path):
