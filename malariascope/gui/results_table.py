@@ -183,6 +183,7 @@ class ResultsView(QTableView):
         header.setSortIndicatorClearable(True)  # a third click returns to file order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self.scroll_to_current)  # after the view's sort
         for column, width in ((THUMB, THUMB_SIZE + 12), (FILE, 190), (PROB, 100), (CALL, 88),
                               (UNCERTAIN, 78), (REVIEW, 100), (FINAL, 88)):
             self.setColumnWidth(column, width)
@@ -240,8 +241,9 @@ class ResultsView(QTableView):
         if not self.currentIndex().isValid() and self.model().rowCount():
             self.setCurrentIndex(self.model().index(0, FILE))
 
-    def scroll_to_current(self) -> None:
-        """Bring the current row into view at once, e.g. after a filter change. Qt lays the
+    def scroll_to_current(self, *_) -> None:
+        """Bring the current row into view at once, e.g. after a sort or a filter change (Qt
+        keeps the scroll offset, and the selected cell can sit out of sight). Qt lays the
         changed rows out later, and a scroll before that stops at the old list's end, so the
         layout is brought up to date first."""
         self.updateGeometries()

@@ -281,6 +281,10 @@ def test_the_selected_row_stays_in_view_when_the_filter_changes(window, qtbot, t
     table.select_source_row(len(batch) - 1)  # the last row: the list scrolls down
     window.set_filter(Filter.ALL)
     assert _current_row(window) == len(batch) - 1 and current_row_in_view()
+    for column, order in ((PROB, Qt.SortOrder.DescendingOrder), (FILE, Qt.SortOrder.AscendingOrder),
+                          (PROB, Qt.SortOrder.AscendingOrder)):
+        table.sortByColumn(column, order)  # the selection stays on its cell, and in view
+        assert _current_row(window) == len(batch) - 1 and current_row_in_view(), column
 
 
 def test_a_new_batch_under_a_filter_selects_the_first_row_shown(window, qtbot, tmp_path):
