@@ -95,9 +95,9 @@ class ResultsFilterProxy(QAbstractProxyModel):
                                               for row, column in cells])
         self.layoutChanged.emit()
 
-    def source_rows(self) -> list[int]:
-        """The source rows shown, in view order (a copy)."""
-        return list(self._shown)
+    def source_rows(self, start: int = 0) -> list[int]:
+        """The source rows shown from view row ``start`` on, in view order (a copy)."""
+        return self._shown[start:]
 
     def _in_file_order(self) -> bool:
         return self._sort is None or self._sort == (FILE, False) or self._sort == (THUMB, False)

@@ -193,7 +193,7 @@ class ResultsView(QTableView):
 
     def _on_rearranging(self) -> None:
         at = self.currentIndex().row()
-        self._following = self.proxy().source_rows()[at:] if at >= 0 else []
+        self._following = self.proxy().source_rows(at) if at >= 0 else []
 
     def _on_rearranged(self) -> None:
         """When the filter now hides the current row (a review, a new threshold or another
