@@ -28,7 +28,6 @@ from malariascope.core.classifier import calibrated, log_odds
 
 MIN_CELLS = 20  #: a field with fewer cells keeps its scores (too few for a robust median/MAD)
 SCALE_RANGE = (0.25, 4.0)  #: the factor on a field's log-odds is kept within this range
-_EPS = 1e-9
 
 
 def median_and_mad(probabilities: Sequence[float] | np.ndarray) -> tuple[float, float]:
@@ -50,6 +49,7 @@ def standardize(probabilities: Sequence[float] | np.ndarray,
     if reference is None or field.size < MIN_CELLS:
         return probabilities
     (median, mad), (own_median, own_mad) = reference, median_and_mad(field)
-    scale = float(np.clip(mad / max(own_mad, _EPS), *SCALE_RANGE))
+    # cells all scored alike (MAD 0) get the largest factor allowed, as a tiny MAD would
+    scale = float(np.clip(mad / own_mad, *SCALE_RANGE)) if own_mad > 0 else SCALE_RANGE[1]
     moved = median + (log_odds(probabilities) - own_median) * scale
     return calibrated(moved, temperature=1.0)  # the logistic, without overflow
