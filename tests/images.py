@@ -76,7 +76,7 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     (folder / "huge.png").write_bytes(png_claiming_size(50_000, 50_000))
     return {
         "zero.png": "empty",
-        "truncated.png": "not a readable",
+        "truncated.png": "truncated PNG",
         "text.png": "not a readable",
         "huge.png": "too large",
     }

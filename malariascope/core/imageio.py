@@ -38,6 +38,9 @@ IMAGE_SUFFIXES = frozenset(
         ".ppm",
     }
 )
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"IEND"
+_PNG_TAIL = 4096  #: bytes searched for the end chunk (a writer may append a little after it)
 
 
 def is_image_path(path: Path) -> bool:
@@ -77,6 +80,7 @@ def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
 
 def decode_image(data: np.ndarray) -> np.ndarray:
     """Decode encoded image bytes (``uint8`` 1-D) to ``uint8`` RGB; see :func:`read_image`."""
+    _refuse_truncated_png(data)
     try:
         # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
         image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
@@ -89,6 +93,15 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     if image is None or image.size == 0:
         raise ImageReadError("not a readable image (corrupt, truncated or unsupported format)")
     return cv2.cvtColor(_to_uint8(image), cv2.COLOR_BGR2RGB)
+
+
+def _refuse_truncated_png(data: np.ndarray) -> None:
+    """A PNG must close with its ``IEND`` chunk. One that stops short is refused here, with a
+    reason that says so: OpenCV would refuse it too, but libpng first prints "PNG input buffer
+    is incomplete" on the terminal, outside any message the app controls."""
+    if bytes(data[:len(_PNG_SIGNATURE)]) == _PNG_SIGNATURE and _PNG_END not in bytes(
+            data[-_PNG_TAIL:]):
+        raise ImageReadError("truncated PNG: the file ends before the image does")
 
 
 def _to_uint8(image: np.ndarray) -> np.ndarray:

@@ -65,3 +65,21 @@ def test_huge_header_is_refused_before_decoding(tmp_path):
 def test_missing_file_is_a_read_error(tmp_path):
     with pytest.raises(ImageReadError, match="cannot open"):
         read_image(tmp_path / "nope.png")
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.9, 0.999])
+def test_truncated_png_is_refused_without_a_word_on_the_terminal(tmp_path, capfd, keep):
+    """libpng prints to the process's stderr (not Python's) when OpenCV feeds it a short PNG."""
+    good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
+    path = tmp_path / "cut.png"
+    path.write_bytes(good[: int(len(good) * keep)])
+    with pytest.raises(ImageReadError, match="truncated PNG"):
+        read_image(path)
+    assert capfd.readouterr().err == ""
+
+
+def test_png_with_bytes_after_its_end_still_reads(tmp_path):
+    good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
+    path = tmp_path / "padded.png"
+    path.write_bytes(good + b"\0" * 100)
+    assert read_image(path).shape == make_cell(seed=3).shape
