@@ -11,19 +11,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from malariascope.gui import dialogs, settings
 from malariascope.gui.actions import WindowActions
@@ -38,6 +27,7 @@ from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel, ResultsView
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.task_status import TaskStatus
+from malariascope.gui.window_layout import WindowLayout
 
 
 class MainWindow(QMainWindow):
@@ -61,7 +51,9 @@ class MainWindow(QMainWindow):
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
-        self._build_central()
+        self.central = WindowLayout(self.summary, self.actions.filters.values(), self.table,
+                                    self.field_view, self.controls, self.detail)
+        self.setCentralWidget(self.central)
         self._build_status_bar()
         self.actions.populate_menus(self.menuBar())
         self._connect()
@@ -69,51 +61,6 @@ class MainWindow(QMainWindow):
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
-    def _build_central(self) -> None:
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(self._filter_bar())
-        left_layout.addWidget(self._list_and_field(), 1)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(_group("Batch", self.controls))
-        right_layout.addWidget(_group("Selected cell", self.detail), 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setChildrenCollapsible(False)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-
-    def _list_and_field(self) -> QSplitter:
-        """The cell list over the whole field of the selected cell (shown when there are
-        fields in the batch)."""
-        self.field_box = _group("Whole field (click a cell to select it; wheel: zoom, drag: pan)",
-                                self.field_view)
-        self.field_box.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.field_box)
-        splitter.setChildrenCollapsible(False)
-        return splitter
-
-    def _filter_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show:"))
-        for action in self.actions.filters.values():
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the list
-            bar.addWidget(button)
-        bar.addStretch(1)
-        return bar
-
     def _build_status_bar(self) -> None:
         self.task_status = TaskStatus(self.controller)
         self.model_label = QLabel("Loading model…")
@@ -272,7 +219,7 @@ class MainWindow(QMainWindow):
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
         self.actions.cancel.setEnabled(busy)
         self.setWindowModified(self.batch.unsaved)
-        self.field_box.setVisible(self.batch.has_fields)
+        self.central.field_box.setVisible(self.batch.has_fields)
         for action in self.actions.field_actions:
             action.setEnabled(self.batch.has_fields)
 
@@ -327,11 +274,4 @@ class MainWindow(QMainWindow):
         self.autosave.close()  # after the workers: no save can follow and undo it
         self.table_model.thumbnails.shutdown()
         event.accept()
-
-
-def _group(title: str, widget: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.addWidget(widget)
-    return box
 

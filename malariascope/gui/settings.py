@@ -50,8 +50,8 @@ def restore_window(window: MainWindow) -> None:
     if isinstance(state, QByteArray):
         window.restoreState(state)
     splitter = store.value("window/splitter")
-    if not (isinstance(splitter, QByteArray) and window.splitter.restoreState(splitter)):
-        window.splitter.setSizes([800, 460])  # the list gets the room; the cell stays large
+    if not (isinstance(splitter, QByteArray) and window.central.splitter.restoreState(splitter)):
+        window.central.splitter.setSizes([800, 460])  # the list gets the room; the cell stays large
     window.detail.overlay_box.setChecked(store.value("overlay/on", True, type=bool))
     window.detail.opacity.setValue(store.value("overlay/opacity", 45, type=int))
     window.batch.set_operator(str(store.value("operator", "")))
@@ -63,7 +63,7 @@ def save_window(window: MainWindow) -> None:
     store = app_settings()
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/state", window.saveState())
-    store.setValue("window/splitter", window.splitter.saveState())
+    store.setValue("window/splitter", window.central.splitter.saveState())
     store.setValue("overlay/on", window.detail.overlay_box.isChecked())
     store.setValue("overlay/opacity", window.detail.opacity.value())
     store.setValue("operator", window.batch.operator)

@@ -41,11 +41,11 @@ def _click_cell(window, qtbot, row: int) -> None:
 
 def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, smear):
     folder, field = smear
-    assert not window.field_box.isVisibleTo(window)  # no field yet: no room taken
+    assert not window.central.field_box.isVisibleTo(window)  # no field yet: no room taken
     screen_and_wait(window, qtbot, [folder])
     batch, view = window.batch, window.field_view
     rows = batch.field_rows(field)
-    assert len(rows) == 38 and window.field_box.isVisibleTo(window)
+    assert len(rows) == 38 and window.central.field_box.isVisibleTo(window)
     assert window.proxy.index(rows[11], FILE).data() == "field.png #12"
     window.table.select_source_row(rows[0])
     qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
@@ -114,7 +114,7 @@ def test_menu_screens_the_next_images_as_single_cells(window, qtbot, smear):
     assert window.controller.mode == "cell" and window.actions.modes["cell"].isChecked()
     screen_and_wait(window, qtbot, [field])
     assert len(window.batch) == 1 and not window.batch.has_fields
-    assert not window.field_box.isVisibleTo(window)
+    assert not window.central.field_box.isVisibleTo(window)
     assert not any(action.isEnabled() for action in window.actions.field_actions)
     assert window.proxy.index(0, FILE).data() == "field.png"
 

@@ -1,0 +1,79 @@
+"""Where the window's widgets sit: a layout only, so the main window keeps to the wiring.
+
+The summary runs across the top. Under it, the cell list (with its filter bar, and the
+selected cell's whole field below it when the batch has fields) sits beside the batch fields
+and the selected cell. The list gets the room; the splitter between the two sides is saved
+with the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class WindowLayout(QWidget):
+    """The central widget; ``splitter`` (list | cell) and ``field_box`` are for the window."""
+
+    def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
+                 field_view: QWidget, controls: QWidget, detail: QWidget) -> None:
+        super().__init__()
+        self.field_box = _group(
+            "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
+        self.field_box.hide()  # until the batch has fields: no room taken
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self._list_side(filters, table))
+        self.splitter.addWidget(_column(_group("Batch", controls),
+                                        _group("Selected cell", detail)))
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(summary)
+        layout.addWidget(self.splitter, 1)
+
+    def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:
+        """The filter bar over the cell list, itself over the whole field."""
+        list_and_field = QSplitter(Qt.Orientation.Vertical)
+        list_and_field.addWidget(table)
+        list_and_field.addWidget(self.field_box)
+        list_and_field.setChildrenCollapsible(False)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        for action in filters:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the list
+            bar.addWidget(button)
+        bar.addStretch(1)
+        side = _column(list_and_field)
+        side.layout().insertLayout(0, bar)
+        return side
+
+
+def _column(*widgets: QWidget) -> QWidget:
+    """Widgets stacked without margins; the last one takes the spare height."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets[:-1]:
+        layout.addWidget(widget)
+    layout.addWidget(widgets[-1], 1)
+    return column
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(widget)
+    return box
