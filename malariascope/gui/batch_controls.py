@@ -45,6 +45,9 @@ class ThresholdControl(QWidget):
         self.spin.setRange(*THRESHOLD_RANGE)
         self.spin.setDecimals(3)
         self.spin.setSingleStep(0.01)
+        # A typed value is applied on Enter or on leaving the box, whole: applied at each
+        # keystroke, "0.1" was written back as "0.100" and the next digit refused.
+        self.spin.setKeyboardTracking(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -69,7 +72,13 @@ class ThresholdControl(QWidget):
 
 
 class BatchControls(QWidget):
-    """A small form: sample id, operator, threshold slider with a reset to the card's value."""
+    """A small form: sample id, operator, threshold slider with a reset to the card's value.
+
+    Enter in any of its fields emits :attr:`entered`: the window hands the keys back to the
+    cell list, so the next arrow or P reviews cells instead of editing the form.
+    """
+
+    entered = Signal()
 
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +95,8 @@ class BatchControls(QWidget):
         self.operator.textEdited.connect(batch.set_operator)
         self.threshold.valueChanged.connect(batch.set_threshold)
         self.reset.clicked.connect(self._on_reset_clicked)
+        for edit in (self.sample_id, self.operator, self.threshold.spin.lineEdit()):
+            edit.returnPressed.connect(self.entered)
         batch.events.info_changed.connect(self._on_info_changed)
         batch.events.relabelled.connect(self._on_relabelled)
         self._on_info_changed()

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
+        self.controls.entered.connect(self.table.setFocus)
         batch.events.appended.connect(self._on_rows_appended)
         batch.events.changed.connect(self._on_batch_changed)
         self._on_batch_changed()

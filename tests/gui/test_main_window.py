@@ -240,6 +240,32 @@ def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     assert batch.rule.threshold == moved and _current_row(window) == _first_ok(batch) + 1
 
 
+def test_typed_values_apply_whole_and_enter_hands_the_keys_back_to_the_list(window, qtbot,
+                                                                             mixed_folder):
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch, controls = window.batch, window.controls
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    start = _first_ok(batch)
+    window.table.select_source_row(start)
+    spin = controls.threshold.spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.35")  # typed digit by digit: "0.3" must not become "0.300"
+    assert batch.rule.threshold == pytest.approx(batch.default_threshold), "applied on Enter"
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert batch.rule.threshold == pytest.approx(0.35)
+    assert QApplication.focusWidget() is window.table
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)  # moves in the list, not the threshold
+    assert _current_row(window) == start + 1 and batch.rule.threshold == pytest.approx(0.35)
+
+    controls.sample_id.setFocus()
+    qtbot.keyClicks(controls.sample_id, "S-7")
+    qtbot.keyClick(controls.sample_id, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
+    assert batch.sample_id == "S-7" and batch.final_call(start + 1) == "parasitized"
+
+
 def test_filters_and_sorting(window, qtbot, mixed_folder):
     folder, reasons = mixed_folder
     screen_and_wait(window, qtbot, [folder])
