@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         row = self.table.current_source_row()
         if row is None:
             return
+        self.table.setFocus()  # after a review button's click, the next key reviews too
         after = self.table.source_row_after(row)  # before the review re-sorts or filters
         if call == "confirm":
             done = self.batch.confirm(row)
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(reviewable)
 
     def _on_field_cell_clicked(self, row: int) -> None:
+        self.table.setFocus()  # the field takes no keys; the list does, not the form's last box
         if not self.table.select_source_row(row):  # hidden by the filter: show every row
             self.set_filter(Filter.ALL)
             self.table.select_source_row(row)
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
             self.set_batch_title(self._batch_names, "incomplete")
 
     def set_filter(self, mode: Filter) -> None:
+        """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""
+        self.table.setFocus()
         self.proxy.set_filter(mode)
         self.actions.filters[mode].setChecked(True)
         self.table.select_first_if_none()

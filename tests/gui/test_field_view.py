@@ -67,6 +67,23 @@ def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, sm
     assert window.actions.filters[Filter.ALL].isChecked()
 
 
+def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
+    """The field takes no keys: after typing a sample id, a click on a cell and P reviews it
+    (the P went into the sample id, and into every row of the report)."""
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    rows = window.batch.field_rows(field)
+    window.table.select_source_row(rows[0])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.controls.sample_id.setFocus()
+    qtbot.keyClicks(window.controls.sample_id, "S-7")
+    _click_cell(window, qtbot, rows[4])
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
+    assert window.batch.sample_id == "S-7"
+    assert window.batch.final_call(rows[4]) == "parasitized"
+
+
 def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, smear, tmp_path):
     folder, field = smear
     screen_and_wait(window, qtbot, [folder])
