@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if not window.grab().save(str(args.out)):
         raise SystemExit(f"could not write {args.out}")
     print(f"wrote {args.out}")
+    window.batch.unsaved = False  # the staged reviews are for the picture: no question
     window.close()
     return 0
 
