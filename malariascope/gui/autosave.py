@@ -157,7 +157,8 @@ class Autosaver(QObject):
         self._schedule()
 
     def _on_exported(self, path: str) -> None:
-        self._keep = False  # the report holds it all; the next change is saved again
+        # the report holds it all unless the batch changed while it was written
+        self._keep = self.batch.changed_since_export
         self._schedule()
 
     def _schedule(self) -> None:

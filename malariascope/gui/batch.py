@@ -77,6 +77,8 @@ class Batch:
         self.sample_id = ""
         self.operator = ""
         self.unsaved = False  # reviews made since the last export
+        self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
+        self._exported_edits: int | None = None  # ``edits`` as the last report was written
         self._finals: dict[int, str] = {}
         self._tally = Tally()
         self._field_rows: dict[Path, list[int]] = {}
@@ -102,6 +104,7 @@ class Batch:
     def _set_info(self, name: str, text: str) -> None:
         if getattr(self, name) != text:
             setattr(self, name, text)
+            self.edits += 1
             self.events.info_changed.emit()
 
     # -- results -------------------------------------------------------------------------
@@ -112,6 +115,7 @@ class Batch:
         self._tally = Tally()
         self._field_rows = {}
         self.unsaved = False
+        self.edits += 1  # a report of the old batch is not this one's
         self.events.reset.emit()
         self.events.changed.emit()
 
@@ -173,6 +177,7 @@ class Batch:
         if self.rule is None or abs(threshold - self.rule.threshold) < 1e-9:
             return
         self.rule = self.rule.with_threshold(threshold)
+        self.edits += 1
         self._recount()
         self.events.relabelled.emit()
         self.events.changed.emit()
@@ -191,6 +196,7 @@ class Batch:
             self._finals[row] = call
         self._count(row, +1)
         self.unsaved = True
+        self.edits += 1
         self.events.reviewed.emit(row)
         self.events.changed.emit()
         return True
@@ -237,7 +243,20 @@ class Batch:
     def snapshot(self) -> BatchSnapshot:
         """A frozen copy for the export worker (cheap: the results themselves are shared)."""
         return BatchSnapshot(list(self.results), dict(self._finals), self.rule, self.model,
-                             self.model_sha256, self.sample_id, self.operator)
+                             self.model_sha256, self.sample_id, self.operator, self.edits)
+
+    def exported(self, snapshot: BatchSnapshot) -> None:
+        """The report of ``snapshot`` is written. The reviews are saved only if none was made
+        while it was being written: such a review is not in the report (it was once marked
+        saved anyway, and the autosave holding it deleted)."""
+        self._exported_edits = snapshot.edits
+        if not self.changed_since_export:
+            self.unsaved = False
+
+    @property
+    def changed_since_export(self) -> bool:
+        """True when the last report written does not show the batch as it is now."""
+        return self.edits != self._exported_edits
 
 
 @dataclass(frozen=True)
@@ -251,6 +270,7 @@ class BatchSnapshot:
     model_sha256: str
     sample_id: str
     operator: str
+    edits: int  # the batch's ``edits`` when the copy was made
 
     def info(self):  # -> core.report.BatchInfo, imported lazily (see module docstring)
         from malariascope.core.report import BatchInfo

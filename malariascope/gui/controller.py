@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from malariascope.gui.batch import Batch
+from malariascope.gui.batch import Batch, BatchSnapshot
 from malariascope.gui.workers import (
     ScreenChunk,
     ScreenOutcome,
@@ -183,10 +183,11 @@ class ScreeningController(QObject):
     # -- export --------------------------------------------------------------------------
     def export(self, path: Path, overwrite: bool) -> None:
         """Write the core's CSV report of the batch as it is now, in a worker."""
-        worker = Worker(export_rows, Path(path), self.batch.snapshot(), overwrite)
+        snapshot = self.batch.snapshot()
+        worker = Worker(export_rows, Path(path), snapshot, overwrite)
         worker.yielded.connect(lambda done_total: self.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
-        worker.returned.connect(self._on_exported)
+        worker.returned.connect(lambda written: self._on_exported(written, snapshot))
         worker.errored.connect(lambda exc: self._on_export_stopped(str(exc), failed=True))
         worker.finished.connect(lambda: self._on_export_stopped("Export cancelled; "
                                                                 "no report written"))
@@ -194,11 +195,13 @@ class ScreeningController(QObject):
         self.progress.emit("Exporting…", 0, len(self.batch))
         self.workers.start(worker)
 
-    def _on_exported(self, path: Path) -> None:
+    def _on_exported(self, path: Path, snapshot: BatchSnapshot) -> None:
         self._exporting = None
-        self.batch.unsaved = False
+        self.batch.exported(snapshot)
         self.idle.emit()
-        self.message.emit(f"Report written: {path}")
+        self.message.emit(f"Report written: {path}" + (
+            " (without the changes made while it was written: export again to include them)"
+            if self.batch.changed_since_export else ""))
         self.export_finished.emit(str(path))
 
     def _on_export_stopped(self, reason: str, failed: bool = False) -> None:

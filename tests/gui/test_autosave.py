@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from malariascope.core.classifier import PARASITIZED
+from malariascope.core.classifier import PARASITIZED, UNINFECTED
 from malariascope.core.errors import SessionError
 from malariascope.core.session import Session, SessionStore
 from malariascope.gui.app import start
 from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
 from tests.gui.session_child import REVIEWS, THRESHOLD, window_state
 from tests.images import make_cell_folder, write_broken_files
+from tests.reports import read_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 60_000
@@ -157,3 +158,30 @@ def test_export_clears_the_session_and_a_second_window_keeps_out(make_window, qt
     assert second.autosave.store is None
     assert "another MalariaScope window" in second.statusBar().currentMessage()
     assert len(saved(data_folder).reviews) == 2  # the first window's work is untouched
+
+
+def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, cells,
+                                                           data_folder, tmp_path):
+    """The report holds the batch as it was when export began; a review made meanwhile is
+    not in it, so it stays unsaved: marked, asked about at Quit, and autosaved."""
+    window = make_window()
+    start(window)
+    screen_and_wait(window, qtbot, [cells])
+    window.table.select_source_row(5)
+    window.review_current(PARASITIZED)
+    report = tmp_path / "report.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report)
+        window.review_current(UNINFECTED)  # row 6, while the worker writes
+    rows = read_rows(report)
+    assert rows[5]["final_call"] == PARASITIZED and rows[6]["review"] == ""
+    assert window.batch.unsaved and window.isWindowModified()
+    assert "without the changes made while it was written" in (
+        window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 2,
+                    timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report, overwrite=True)
+    assert not window.batch.unsaved and read_rows(report)[6]["final_call"] == UNINFECTED
+    qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
+                    timeout=WAIT_MS)
