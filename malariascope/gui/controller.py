@@ -188,9 +188,11 @@ class ScreeningController(QObject):
         worker.yielded.connect(lambda done_total: self.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))
-        worker.errored.connect(lambda exc: self._on_export_stopped(str(exc), failed=True))
-        worker.finished.connect(lambda: self._on_export_stopped("Export cancelled; "
-                                                                "no report written"))
+        # Each worker's ending is checked against the export running now: the ``finished``
+        # of the previous one can arrive after the next has started, and once took its place.
+        worker.errored.connect(lambda exc: self._on_export_stopped(worker, str(exc), True))
+        worker.finished.connect(lambda: self._on_export_stopped(
+            worker, "Export cancelled; no report written"))
         self._exporting = worker
         self.progress.emit("Exporting…", 0, len(self.batch))
         self.workers.start(worker)
@@ -204,8 +206,8 @@ class ScreeningController(QObject):
             if self.batch.changed_since_export else ""))
         self.export_finished.emit(str(path))
 
-    def _on_export_stopped(self, reason: str, failed: bool = False) -> None:
-        if self._exporting is None:
+    def _on_export_stopped(self, worker: Worker, reason: str, failed: bool = False) -> None:
+        if self._exporting is not worker:
             return  # already reported (finished follows returned and errored)
         self._exporting = None
         self.idle.emit()

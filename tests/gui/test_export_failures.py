@@ -52,3 +52,24 @@ def test_a_failed_export_explains_keeps_everything_and_retries_elsewhere(
     assert [row["final_call"] for row in written][6:8] == [PARASITIZED, UNINFECTED]
     assert sum(bool(row["review"]) for row in written) == 2
     assert not batch.unsaved
+
+
+def test_an_export_started_as_the_last_one_ends_still_reports_its_failure(window, qtbot,
+                                                                          tmp_path):
+    """The last export's worker says it has ended after the next export has started: that
+    once ended the next one too, and its failure went unreported."""
+    make_cell_folder(tmp_path / "cells", 4)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    inject, words = FAULTS["read-only folder"]
+
+    def export_again(path: str) -> None:  # as the first report is written, before its end
+        window.controller.export_finished.disconnect(export_again)
+        window.export_to(locked / "report.csv")
+
+    window.controller.export_finished.connect(export_again)
+    with inject(locked / "report.csv"), qtbot.waitSignal(window.controller.export_failed,
+                                                          timeout=30_000):
+        window.export_to(tmp_path / "first.csv")
+    assert words in wait_for_box(qtbot, window, "Export failed").text()
