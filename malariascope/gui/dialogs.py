@@ -7,6 +7,7 @@ one is shown. The About text is built from the model card of the model actually 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -23,6 +24,9 @@ DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must
 IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp2 *.pbm "
                 "*.pgm *.ppm);;All files (*)")
 Button = QMessageBox.StandardButton
+#: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
+#: turn the suggested report name into folders.
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
@@ -117,9 +121,9 @@ def ask_report_path(parent: QWidget, sample_id: str) -> tuple[Path, bool] | None
     The save dialog itself asks before replacing the name typed; only when ``.csv`` is
     appended here do we have to ask again.
     """
-    name = f"{sample_id or 'malariascope'}_{dt.date.today():%Y-%m-%d}.csv"
     chosen, _ = QFileDialog.getSaveFileName(parent, "Export CSV report",
-                                            str(Path(_last_dir("export_dir")) / name),
+                                            str(Path(_last_dir("export_dir"))
+                                                / report_name(sample_id, dt.date.today())),
                                             "CSV files (*.csv)")
     if not chosen:
         return None
@@ -131,8 +135,18 @@ def ask_report_path(parent: QWidget, sample_id: str) -> tuple[Path, bool] | None
             parent, "Export CSV report", f"{path.name} exists. Replace it?") == Button.Yes
         if path.exists() and not overwrite:
             return None
-    app_settings().setValue("export_dir", str(path.parent))
     return path, overwrite
+
+
+def report_name(sample_id: str, day: dt.date) -> str:
+    """The report name offered: the sample id, made safe as a file name, and the day."""
+    stem = _NOT_IN_FILE_NAMES.sub("-", sample_id).strip(" .") or "malariascope"
+    return f"{stem}_{day:%Y-%m-%d}.csv"
+
+
+def remember_export_folder(report: Path) -> None:
+    """The next export is offered where a report was last written: not where one failed."""
+    app_settings().setValue("export_dir", str(report.parent))
 
 
 def about_html(card: dict | None, model_name: str = "") -> str:

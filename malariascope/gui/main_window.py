@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         controller.idle.connect(self._on_batch_changed)
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         controller.export_failed.connect(self._on_export_failed)
+        controller.export_finished.connect(self._on_exported)
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         self.autosave.restored.connect(lambda names: self.set_batch_title(names, "restored"))
         controller.screening_finished.connect(self._on_screening_finished)
@@ -254,6 +255,10 @@ class MainWindow(QMainWindow):
         """Write the report of the batch (with reviews) in a worker."""
         self.controller.export(Path(path), overwrite)
         self._on_batch_changed()
+
+    def _on_exported(self, path: str) -> None:
+        if self.persist_settings:
+            dialogs.remember_export_folder(Path(path))
 
     def _on_export_failed(self, reason: str) -> None:
         dialogs.export_failed(self, reason, retry=self._choose_report)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -52,6 +54,41 @@ def test_a_failed_export_explains_keeps_everything_and_retries_elsewhere(
     assert [row["final_call"] for row in written][6:8] == [PARASITIZED, UNINFECTED]
     assert sum(bool(row["review"]) for row in written) == 2
     assert not batch.unsaved
+
+
+def test_the_report_offered_is_a_safe_name_in_the_folder_last_written(window, qtbot, tmp_path,
+                                                                      monkeypatch):
+    """A sample id "B/24/117" made folders of the name offered (the report went to the
+    working folder); a failed export made its folder the next one offered."""
+    make_cell_folder(tmp_path / "cells", 4)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    for row in range(len(window.batch)):
+        window.batch.confirm(row)  # no uncertain cell waits: export asks nothing first
+    window.batch.set_sample_id("B/24/117")
+    offered = []
+
+    def choose(folder: Path) -> None:
+        def ask(parent, title, suggested, *rest):
+            offered.append(Path(suggested))
+            return str(folder / "report.csv"), ""
+        folder.mkdir(exist_ok=True)
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+
+    good, locked = tmp_path / "good", tmp_path / "locked"
+    choose(good)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.actions.export.trigger()
+    assert offered[0].name == f"B-24-117_{dt.date.today():%Y-%m-%d}.csv"
+    choose(locked)
+    inject, _ = FAULTS["read-only folder"]
+    with inject(locked / "report.csv"), qtbot.waitSignal(window.controller.export_failed,
+                                                          timeout=30_000):
+        window.actions.export.trigger()
+    assert offered[1].parent == good
+    choose(good)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        click(wait_for_box(qtbot, window, "Export failed"), "Choose another location…")
+    assert offered[2].parent == good, "offered where the last report was written"
 
 
 def test_an_export_started_as_the_last_one_ends_still_reports_its_failure(window, qtbot,
