@@ -58,7 +58,9 @@ def describe(session: Session) -> str:
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
             f"{len(session.results):,} cells, {len(session.reviews):,} of them reviewed.")
     if not session.complete:
-        text += "\n\nScreening had not finished: open the images again to screen the rest."
+        text += ("\n\nScreening had not reached the end: the batch holds only the images "
+                 "screened by then. To screen them all, export these reviews, then open the "
+                 "images again as a new batch.")
     return text + "\n\nRestore this work, or discard it for good?"
 
 
@@ -194,7 +196,7 @@ class Autosaver(QObject):
         snap = self.batch.snapshot()
         return Session(snap.results, snap.finals, snap.rule, self.batch.default_threshold,
                        snap.model, snap.model_sha256, snap.sample_id, snap.operator,
-                       self.batch.unsaved, complete=not self.controller.screening)
+                       self.batch.unsaved, complete=self.controller.complete)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

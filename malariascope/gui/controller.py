@@ -53,6 +53,9 @@ class ScreeningController(QObject):
         self.model_seconds = 0.0
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
+        # The batch holds every image opened: False from a screening's start until it reaches
+        # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
+        self.complete = True
         self._pending: tuple[list[Path], bool] | None = None
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
@@ -102,6 +105,7 @@ class ScreeningController(QObject):
             return
         self._cancel_screening()
         self.batch.clear()
+        self.complete = False
         paths = [Path(p) for p in paths]
         if self.classifier is None:
             self._pending = (paths, recursive)
@@ -142,6 +146,7 @@ class ScreeningController(QObject):
         if outcome.missing:
             notes.append(f"{len(outcome.missing):,} paths not found")
         extra = f" ({', '.join(notes)})" if notes else ""
+        self.complete = True
         self._finish_screening(f"Screened {counts.rows:,} cells in "
                                f"{self.screen_seconds:.1f} s{extra}", complete=True)
 
@@ -177,6 +182,7 @@ class ScreeningController(QObject):
         self._cancel_screening()
         self._screening = None
         self._job += 1  # what the dropped screening still sends is ignored
+        self.complete = session.complete
         self.batch.restore(session)
         self.idle.emit()
 

@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         controller.export_failed.connect(self._on_export_failed)
         controller.export_finished.connect(self._on_exported)
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.autosave.restored.connect(lambda names: self.set_batch_title(names, "restored"))
+        self.autosave.restored.connect(lambda names: self.set_batch_title(
+            names, "restored" if self.controller.complete else "restored, incomplete"))
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)

@@ -109,6 +109,26 @@ def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, ce
     assert [r.path for r in saved(data_folder).results] == [r.path for r in window.batch.results]
 
 
+def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, data_folder,
+                                                        left_session):
+    """A batch cancelled, or stopped while screening, was restored looking complete."""
+    store = SessionStore(data_folder / "session")
+    session = store.load()
+    session.complete = False
+    store.save(session)
+    window = make_window()
+    start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    assert "holds only the images screened by then" in box.text()
+    click(box, "Restore")
+    assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
+    window.table.select_source_row(len(window.batch) - 1)  # a cell, not reviewed yet
+    window.review_current(PARASITIZED)
+    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 3,
+                    timeout=WAIT_MS)
+    assert not saved(data_folder).complete, "saved again as incomplete"
+
+
 def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, left_session):
     window = make_window()
     start(window)
