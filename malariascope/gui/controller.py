@@ -147,7 +147,7 @@ class ScreeningController(QObject):
             notes.append(f"{len(outcome.missing):,} paths not found")
         extra = f" ({', '.join(notes)})" if notes else ""
         self.complete = True
-        self._finish_screening(f"Screened {counts.rows:,} cells in "
+        self._finish_screening(f"Screened {counts.classified:,} cells in "
                                f"{self.screen_seconds:.1f} s{extra}", complete=True)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:

@@ -75,7 +75,8 @@ class SummaryPanel(QWidget):
         counts: Counts = self.batch.counts
         field = self.batch.field_counts(self._field) if self._field else None
         values = {
-            "cells": f"{counts.rows:,}", "parasitized": f"{counts.parasitized:,}",
+            "cells": f"{counts.classified:,}",  # as the summary CSV's "classified"
+            "parasitized": f"{counts.parasitized:,}",
             "uninfected": f"{counts.uninfected:,}", "uncertain": f"{counts.uncertain:,}",
             "errors": f"{counts.errors:,}", "percent": f"{counts.percent_parasitized:.1f}",
             "field": f"{field.percent_parasitized:.1f}" if field else "–",

@@ -89,9 +89,9 @@ def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixe
     assert not any(isinstance(w, QMessageBox) and w.isVisible()
                    for w in QApplication.topLevelWidgets())  # no dialog per bad file
     summary = window.summary
-    assert summary.text("cells") == str(len(batch))
-    assert summary.text("errors") == str(len(reasons))
+    assert summary.text("cells") == "26" and summary.text("errors") == str(len(reasons))
     assert int(summary.text("parasitized")) + int(summary.text("uninfected")) == 26
+    assert window.statusBar().currentMessage().startswith("Screened 26 cells in ")
 
 
 def test_thumbnails_load_lazily_for_painted_rows(window, qtbot, cell_folder):
