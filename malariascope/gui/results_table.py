@@ -19,7 +19,15 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from malariascope.gui.batch import CONFIRMED, PARASITIZED, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
@@ -151,6 +159,16 @@ class ResultsTableModel(QAbstractTableModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
 
+class ReasonDelegate(QStyledItemDelegate):
+    """Draws the Error column's reason over the row's lines, cut only at its end: cut in the
+    middle like a file name, "not a readable image (... format)" said nothing."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideRight
+
+
 class ResultsView(QTableView):
     """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
 
@@ -190,6 +208,7 @@ class ResultsView(QTableView):
         header.setStretchLastSection(True)  # Error takes what is left
         header.setMinimumSectionSize(40)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep "..._cell_123.png" visible
+        self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
 
     def _on_rearranging(self) -> None:
         at = self.currentIndex().row()

@@ -8,7 +8,7 @@ import statistics
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleOptionViewItem
 
 from malariascope import __version__
 from malariascope.core.report import COLUMNS, summary_path
@@ -86,6 +86,11 @@ def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixe
             assert batch.call(row) == rule.call(result.probability)
     shown_errors = [text for text in _column(window, ERROR) if text]
     assert len(shown_errors) == len(reasons)
+    drawn = QStyleOptionViewItem()  # a reason wraps and is cut at its end, not its middle
+    window.table.itemDelegateForColumn(ERROR).initStyleOption(drawn, window.proxy.index(
+        _column(window, ERROR).index(shown_errors[0]), ERROR))
+    assert drawn.textElideMode == Qt.TextElideMode.ElideRight and drawn.text == shown_errors[0]
+    assert drawn.features & QStyleOptionViewItem.ViewItemFeature.WrapText
     assert not any(isinstance(w, QMessageBox) and w.isVisible()
                    for w in QApplication.topLevelWidgets())  # no dialog per bad file
     summary = window.summary
