@@ -109,4 +109,6 @@ def test_an_export_started_as_the_last_one_ends_still_reports_its_failure(window
     with inject(locked / "report.csv"), qtbot.waitSignal(window.controller.export_failed,
                                                           timeout=30_000):
         window.export_to(tmp_path / "first.csv")
-    assert words in wait_for_box(qtbot, window, "Export failed").text()
+    box = wait_for_box(qtbot, window, "Export failed")
+    assert words in box.text()
+    box.close()
