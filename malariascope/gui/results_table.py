@@ -186,7 +186,8 @@ class ResultsView(QTableView):
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self._setup_headers()
         self._following: list[int] = []  # source rows from the current one down, before a
-        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)  # rearrangement
+        self._in_view_at = -1  # rearrangement, and the row shown there if in view (else -1)
+        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)
         proxy.layoutChanged.connect(self._on_rearranged)
         self.selectionModel().currentRowChanged.connect(
             lambda current, previous: self.current_changed.emit(self.current_source_row()))
@@ -211,15 +212,23 @@ class ResultsView(QTableView):
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
 
     def _on_rearranging(self) -> None:
-        at = self.currentIndex().row()
+        current = self.currentIndex()
+        at = current.row()
         self._following = self.proxy().source_rows(at) if at >= 0 else []
+        in_view = at >= 0 and self.visualRect(current).intersects(self.viewport().rect())
+        self._in_view_at = at if in_view else -1
 
     def _on_rearranged(self) -> None:
-        """When the filter now hides the current row (a review, a new threshold or another
-        filter), the first row that followed it and is still shown becomes current, else the
-        last row: the list keeps a selected row and the panels follow it. Qt says nothing
-        when the current row just goes, so an emptied list is announced here."""
-        if self.currentIndex().isValid() or not self._following:
+        """A current row in view keeps its place on screen, the others moving around it (rows
+        streaming into a sorted list pushed it out of sight). When the filter now hides it (a
+        review, a new threshold or another filter), the first row that followed it and is
+        still shown becomes current, else the last row: the list keeps a selected row and the
+        panels follow it. Qt says nothing when the current row just goes, so an emptied list
+        is announced here."""
+        if self.currentIndex().isValid():
+            self._keep_in_place(self._in_view_at, self.currentIndex().row())
+            return
+        if not self._following:
             return
         proxy = self.proxy()
         shown = (proxy.mapFromSource(proxy.sourceModel().index(row, FILE))
@@ -229,6 +238,17 @@ class ResultsView(QTableView):
             self.setCurrentIndex(index)
         else:
             self.current_changed.emit(None)
+
+    def _keep_in_place(self, before: int, now: int) -> None:
+        """Scroll by as many rows as the current row moved, from ``before`` to ``now`` (no
+        scroll when it was out of view: -1). Rows all have one height."""
+        if before < 0 or now == before:
+            return
+        self.updateGeometries()  # the scroll range of the rearranged list
+        step = 1 if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem \
+            else self.verticalHeader().defaultSectionSize()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + (now - before) * step)
 
     def proxy(self) -> ResultsFilterProxy:
         return self.model()  # type: ignore[return-value]

@@ -318,6 +318,26 @@ def test_the_selected_row_stays_in_view_when_the_filter_changes(window, qtbot, t
         assert _current_row(window) == len(batch) - 1 and current_row_in_view(), column
 
 
+def test_rows_streaming_into_a_sorted_list_leave_the_selected_row_in_place(window, qtbot,
+                                                                           tmp_path):
+    """Rows arriving while the list is sorted take their places around the selected row,
+    which stays where it was on screen (it used to be pushed out of sight)."""
+    from malariascope.core.pipeline import screen
+
+    first = make_cell_folder(tmp_path / "first", 60)
+    later = make_cell_folder(tmp_path / "later", 60, prefix="later")
+    screen_and_wait(window, qtbot, [tmp_path / "first"])
+    view = window.table
+    view.sortByColumn(PROB, Qt.SortOrder.AscendingOrder)
+    view.setCurrentIndex(window.proxy.index(20, FILE))
+    view.scrollTo(view.currentIndex(), view.ScrollHint.PositionAtCenter)
+    selected, y = view.current_source_row(), view.visualRect(view.currentIndex()).y()
+    window.batch.extend(screen(later, window.controller.classifier))  # as screening does
+    assert window.proxy.rowCount() == len(first) + len(later)
+    assert view.current_source_row() == selected and view.currentIndex().row() > 20
+    assert view.visualRect(view.currentIndex()).y() == y
+
+
 def test_a_new_batch_under_a_filter_selects_the_first_row_shown(window, qtbot, tmp_path):
     make_cell_folder(tmp_path / "a_cells", 70)  # the first inference batch holds no error
     reasons = write_broken_files(tmp_path / "zz_broken")
