@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.images import make_cell_folder, write_broken_files, write_field, write_rgb
 from tests.reports import read_summary
@@ -202,3 +205,23 @@ def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path):
     assert "stopping after this image" in stderr and "interrupted" in stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fields"]  # no report, no temp file
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux allows names that are not UTF-8")
+def test_names_that_are_not_utf8_are_written_with_escapes(tmp_path):
+    folder = tmp_path / "slides"
+    make_cell_folder(folder, 2)
+    field, _ = write_field(folder / "field.png")
+    latin = os.fsdecode(b"caf\xe9")  # a Latin-1 name: not UTF-8
+    (folder / "cell_0.png").rename(folder / f"{latin}.png")
+    field.rename(folder / f"{latin} field.png")
+    out = tmp_path / "report.csv"
+    result = run_cli("classify", folder, "--csv", out, "--operator", os.fsdecode(b"Ren\xe9"))
+    assert result.returncode == 0, result.stderr
+    rows = read_rows(out)
+    paths = {r["image_path"] for r in rows}
+    escaped = str(folder / "caf\\xe9 field.png")
+    assert paths == {escaped, str(folder / "caf\\xe9.png"), str(folder / "cell_1.png")}
+    assert {r["operator"] for r in rows} == {"Ren\\udce9"}
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    assert list(fields) == [escaped] and batch["operator"] == "Ren\\udce9"

@@ -49,6 +49,9 @@ COLUMNS = (
 FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
                  "percent_parasitized")
 ENCODING = "utf-8-sig"
+#: What becomes of text UTF-8 cannot hold (an operator's name typed in a non-UTF-8 terminal
+#: reaches Python with surrogates): an escape, not a failed report.
+ENCODING_ERRORS = "backslashreplace"
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
@@ -68,7 +71,7 @@ def report_row(
     """The CSV row of one result; ``reviewed_call`` is the technician's final call, if any."""
     row = dict.fromkeys(COLUMNS, "")
     row.update(
-        image_path=str(result.path),
+        image_path=path_text(result.path),
         image_sha256=result.sha256,
         sample_id=info.sample_id,
         operator=info.operator,
@@ -93,6 +96,14 @@ def report_row(
         status=OK,
     )
     return row
+
+
+def path_text(path: Path) -> str:
+    """``path`` as text that UTF-8 can hold. On Linux a file name is any bytes, and one that is
+    not UTF-8 (a name from an old Latin-1 camera PC) reaches Python with surrogates, which no
+    encoder accepts: its odd bytes become ``\\xe9`` escapes, so the row is written and still
+    points at the file, rather than the whole report failing."""
+    return os.fsencode(path).decode("utf-8", ENCODING_ERRORS)
 
 
 def verdict(row: dict[str, str]) -> Verdict:
@@ -163,7 +174,9 @@ class ReportWriter:
         self._atomic = atomic_path(self.path)
         try:
             self._tmp = self._atomic.__enter__()
-            self._file = open(self._tmp, "w", encoding=ENCODING, newline="")
+            self._file = open(
+                self._tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS, newline=""
+            )
         except OSError as exc:
             raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
         self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
@@ -217,7 +230,7 @@ def write_summary(path: Path, rows: list[tuple[str, ...]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     try:
-        write_bytes_atomic(path, buffer.getvalue().encode(ENCODING))
+        write_bytes_atomic(path, buffer.getvalue().encode(ENCODING, ENCODING_ERRORS))
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
 
