@@ -51,18 +51,37 @@ class _Filling:
 
 
 @contextlib.contextmanager
-def full_disk(report: Path, room: int = 2_000) -> Iterator[None]:
-    """The disk of ``report``'s folder has ``room`` bytes left."""
-    real_open, left = builtins.open, [room]
+def _opened_for_writing(folder: Path, wrap) -> Iterator[None]:
+    """Every file that ``open`` opens for writing in ``folder`` goes through ``wrap``."""
+    real_open = builtins.open
 
     def open_(file, mode="r", *args, **kwargs):
         handle = real_open(file, mode, *args, **kwargs)
         writing = any(flag in mode for flag in "wax+")
-        return _Filling(handle, left) if writing and _inside(file, report.parent) else handle
+        return wrap(handle) if writing and _inside(file, folder) else handle
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(builtins, "open", open_)
         yield
+
+
+def full_disk(report: Path, room: int = 2_000) -> contextlib.AbstractContextManager[None]:
+    """The disk of ``report``'s folder has ``room`` bytes left."""
+    left = [room]
+    return _opened_for_writing(report.parent, lambda handle: _Filling(handle, left))
+
+
+def full_device(report: Path) -> contextlib.AbstractContextManager[None]:
+    """The disk of ``report``'s folder is full, as the OS has it: Python's buffer takes the
+    bytes, then every flush fails, the one in ``close`` too, since the refused bytes are still
+    buffered. Each file's descriptor is pointed at /dev/full, which refuses every write."""
+    def on_full_device(handle):
+        full = os.open("/dev/full", os.O_WRONLY)
+        os.dup2(full, handle.fileno())
+        os.close(full)
+        return handle
+
+    return _opened_for_writing(report.parent, on_full_device)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ existing report is never replaced unless the caller says so.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -197,7 +198,10 @@ class ReportWriter:
         return self.path
 
     def discard(self) -> None:
-        if not self._file.closed:
+        """Delete the new file, keeping any old one. Closing it may fail as the write did (on
+        a full disk the refused bytes are still buffered and are flushed again): that says
+        nothing new, and must not replace the first failure with a traceback."""
+        with contextlib.suppress(OSError):
             self._file.close()
         self._atomic.__exit__(ReportError, ReportError(), None)
 

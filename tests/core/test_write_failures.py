@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 
 import pytest
 
@@ -11,7 +12,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ReportError
 from malariascope.core.pipeline import screen
 from malariascope.core.report import BatchInfo, report_row, summary_path, write_report
-from tests.faults import FAULTS, full_disk
+from tests.faults import FAULTS, full_device, full_disk
 from tests.images import make_cell_folder
 
 
@@ -37,12 +38,17 @@ def folder_bytes(folder) -> dict:
     return {path.name: path.read_bytes() for path in folder.iterdir()}
 
 
-@pytest.mark.parametrize("fault", FAULTS)
+ALL_FAULTS = {**FAULTS, "full disk, flushing": (full_device, "the disk is full")}
+
+
+@pytest.mark.parametrize("fault", ALL_FAULTS)
 def test_failed_report_keeps_the_old_one_and_leaves_no_temp_file(tmp_path, report_rows, fault):
+    if ALL_FAULTS[fault][0] is full_device and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
     rows, info = report_rows
     before = old_report(tmp_path / "reports")
     report = tmp_path / "reports" / "report.csv"
-    inject, words = FAULTS[fault]
+    inject, words = ALL_FAULTS[fault]
     with inject(report), pytest.raises(ReportError, match=words) as caught:
         write_report(report, rows, info, overwrite=True)
     assert str(report) in str(caught.value)
