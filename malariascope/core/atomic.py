@@ -32,9 +32,9 @@ def why(exc: OSError) -> str:
     return f"{words} ({hint})" if hint else words
 
 
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
+    """A new empty temporary file in ``target``'s folder (so a rename onto ``target`` is
+    atomic), with the permissions a file created there normally gets.
 
     ``suffix`` keeps an extension that a writer insists on (Keras wants ``.keras``).
     """
@@ -47,6 +47,13 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a report should get normal permissions
+    return tmp
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    tmp = temp_beside(target, suffix)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -54,10 +61,16 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         tmp.unlink(missing_ok=True)
 
 
+def write_synced(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` and flush it to disk: a rename that follows never puts a
+    file in place that a power cut could still empty."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``target`` atomically, flushed to disk before the rename."""
     with atomic_path(target) as tmp:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_synced(tmp, data)

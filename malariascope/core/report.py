@@ -15,11 +15,19 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
-from malariascope.core.atomic import atomic_path, why, write_bytes_atomic
+from malariascope.core.atomic import (
+    atomic_path,
+    temp_beside,
+    why,
+    write_bytes_atomic,
+    write_synced,
+)
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.pipeline import ScreeningResult, utc_now
@@ -157,10 +165,11 @@ def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
 
 
 class ReportWriter:
-    """Streams rows into a temporary file; :meth:`close` renames it and writes the summary.
+    """Streams rows into a temporary file; :meth:`close` writes the summary beside it and
+    renames both into place.
 
-    Use as a context manager. Leaving the block with an exception discards the new file and
-    keeps any old one; so does :meth:`discard`.
+    Use as a context manager. Leaving the block with an exception discards the new files and
+    keeps any old ones; so does :meth:`discard`.
     """
 
     def __init__(self, path: str | os.PathLike[str], info: BatchInfo, overwrite: bool = False):
@@ -172,29 +181,40 @@ class ReportWriter:
                 raise ReportExistsError(f"{target} exists; choose another name or allow overwrite")
         if not self.path.parent.is_dir():
             raise ReportError(f"folder does not exist: {self.path.parent}")
-        self._atomic = atomic_path(self.path)
-        try:
-            self._tmp = self._atomic.__enter__()
-            self._file = open(
-                self._tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS, newline=""
-            )
-        except OSError as exc:
-            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
+        self._tmp, self._file = self._open_temp()
         self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
-        self._guard(self._csv.writeheader)
+        with self._failing_as(self.path):
+            self._csv.writeheader()
+
+    def _open_temp(self) -> tuple[Path, TextIO]:
+        """The temporary file beside the report, open for the rows."""
+        tmp = None
+        try:
+            tmp = temp_beside(self.path)
+            return tmp, open(tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS, newline="")
+        except OSError as exc:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
 
     def add(self, row: dict[str, str]) -> None:
-        self._guard(self._csv.writerow, row)
+        with self._failing_as(self.path):
+            self._csv.writerow(row)
         self.tally.add(verdict(row))
 
     def close(self) -> Path:
-        """Flush to disk, move into place, then write the summary; returns the report path."""
-        self._guard(self._finish_file)
-        try:
-            self._atomic.__exit__(None, None, None)
-        except OSError as exc:
-            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
-        write_summary(summary_path(self.path), summary_rows(self.tally, self.info))
+        """Flush the rows to disk and write the summary to a temporary file too; only then
+        rename both into place, so that a failure to write either (a full disk) leaves the old
+        report and summary as they were, still a pair. Returns the report's path."""
+        summary = summary_path(self.path)
+        with self._failing_as(self.path):
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+        with self._failing_as(summary), atomic_path(summary) as summary_tmp:
+            write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.info)))
+            with self._failing_as(self.path):
+                os.replace(self._tmp, self.path)
         return self.path
 
     def discard(self) -> None:
@@ -203,19 +223,16 @@ class ReportWriter:
         nothing new, and must not replace the first failure with a traceback."""
         with contextlib.suppress(OSError):
             self._file.close()
-        self._atomic.__exit__(ReportError, ReportError(), None)
+        self._tmp.unlink(missing_ok=True)
 
-    def _finish_file(self) -> None:
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-
-    def _guard(self, action, *args) -> None:
+    @contextlib.contextmanager
+    def _failing_as(self, target: Path) -> Iterator[None]:
+        """An OSError in the block discards the new file and says which file failed, why."""
         try:
-            action(*args)
+            yield
         except OSError as exc:
             self.discard()
-            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
+            raise ReportError(f"cannot write {target}: {why(exc)}") from exc
 
     def __enter__(self) -> ReportWriter:
         return self
@@ -225,18 +242,15 @@ class ReportWriter:
     ) -> None:
         if kind is None:
             self.close()
-        elif not self._file.closed or self._tmp.exists():
+        else:
             self.discard()
 
 
-def write_summary(path: Path, rows: list[tuple[str, ...]]) -> None:
-    """Write the rows of :func:`summary_rows` atomically (UTF-8 with BOM)."""
+def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
+    """The rows of :func:`summary_rows` as a file's bytes (UTF-8 with BOM)."""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
-    try:
-        write_bytes_atomic(path, buffer.getvalue().encode(ENCODING, ENCODING_ERRORS))
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+    return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
 
 
 def write_report(

@@ -74,3 +74,15 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file(tmp_path):
     assert caught.value.errno == errno.ENOSPC
     assert [p.name for p in target.parent.iterdir()] == ["data.bin"]
     assert target.read_bytes() == b"old"
+
+
+def test_a_summary_that_cannot_be_written_keeps_the_old_pair(tmp_path, report_rows):
+    rows, info = report_rows
+    fresh = write_report(tmp_path / "fresh.csv", rows, info)
+    room = len(fresh.read_text(encoding="utf-8-sig")) + 100  # the rows fit, the summary not
+    before = old_report(tmp_path / "reports")
+    report = tmp_path / "reports" / "report.csv"
+    with full_disk(report, room), pytest.raises(ReportError, match="the disk is full") as caught:
+        write_report(report, rows, info, overwrite=True)
+    assert str(summary_path(report)) in str(caught.value)
+    assert folder_bytes(tmp_path / "reports") == before  # the old report and summary, matched
