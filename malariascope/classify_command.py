@@ -23,7 +23,7 @@ from tqdm import tqdm
 from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.classifier import PARASITIZED, CallRule, Classifier
 from malariascope.core.discovery import Discovery
-from malariascope.core.errors import ImageReadError
+from malariascope.core.errors import ImageReadError, ReportExistsError
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         args.gradcam.mkdir(parents=True, exist_ok=True)
     found = Discovery(args.paths, recursive=not args.no_recursive)
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
-    with _stop_requests() as stop, ReportWriter(args.csv, info, args.overwrite) as writer:
+    with _stop_requests() as stop, _open_report(args, info) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
                                    overlays, stop)
     for path in found.missing:
@@ -58,6 +58,14 @@ def run(args: argparse.Namespace) -> int:
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     return EXIT_SOME_FAILED if counts.errors or interrupted else EXIT_OK
+
+
+def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:
+    """The report's writer; an existing report is refused in the CLI's words."""
+    try:
+        return ReportWriter(args.csv, info, args.overwrite)
+    except ReportExistsError as exc:
+        raise ReportExistsError(exc.path, "pass --overwrite") from None
 
 
 def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:

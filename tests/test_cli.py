@@ -85,9 +85,22 @@ def test_existing_report_is_kept_and_exit_2(tmp_path):
     out.write_text("keep me", encoding="utf-8")
     result = run_cli("classify", tmp_path / "cells", "--csv", out)
     assert result.returncode == 2
-    assert "exists" in result.stderr and "Traceback" not in result.stderr
+    assert f"{out} exists; choose another name or pass --overwrite" in result.stderr
+    assert "Traceback" not in result.stderr
     assert out.read_text(encoding="utf-8") == "keep me"
     assert run_cli("classify", tmp_path / "cells", "--csv", out, "--overwrite").returncode == 0
+
+
+def test_a_folder_as_report_is_refused_before_screening(tmp_path):
+    make_cell_folder(tmp_path / "cells", 2)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = run_cli("classify", tmp_path / "cells", "--csv", folder, "--overwrite",
+                     "--gradcam", tmp_path / "cam")
+    assert result.returncode == 2
+    refused = f"malariascope: error: {folder} is a folder: name a file for the report\n"
+    assert result.stderr == refused
+    assert not list(tmp_path.glob("cam/*")) and not list(folder.iterdir())  # nothing screened
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -3,6 +3,10 @@
 The edges (CLI, GUI) turn these into one clear line for the user; nothing in the core prints.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
 
 class MalariaScopeError(Exception):
     """Base class for every failure the core reports to a user."""
@@ -29,7 +33,12 @@ class ReportError(MalariaScopeError):
 
 
 class ReportExistsError(ReportError):
-    """The report file exists and overwriting was not allowed."""
+    """The report file exists and overwriting was not allowed. ``how`` is the way to allow it
+    in the words of the edge that shows the message (the CLI names its flag)."""
+
+    def __init__(self, path: Path, how: str = "allow overwrite") -> None:
+        super().__init__(f"{path} exists; choose another name or {how}")
+        self.path = path
 
 
 class DatasetError(MalariaScopeError):

@@ -177,8 +177,10 @@ class ReportWriter:
         self.info = info
         self.tally = Tally()
         for target in (self.path, summary_path(self.path)):
+            if target.is_dir():  # refused now, not by the rename after the whole batch
+                raise ReportError(f"{target} is a folder: name a file for the report")
             if target.exists() and not overwrite:
-                raise ReportExistsError(f"{target} exists; choose another name or allow overwrite")
+                raise ReportExistsError(target)
         if not self.path.parent.is_dir():
             raise ReportError(f"folder does not exist: {self.path.parent}")
         self._tmp, self._file = self._open_temp()
