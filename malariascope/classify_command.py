@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.atomic import temp_beside, why, write_bytes_atomic
 from malariascope.core.classifier import PARASITIZED, CallRule, Classifier
 from malariascope.core.discovery import Discovery
-from malariascope.core.errors import ImageReadError, ReportExistsError
+from malariascope.core.errors import ImageReadError, ReportError, ReportExistsError
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
@@ -35,6 +35,8 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some errors, 2 none read."""
+    if args.gradcam:
+        _check_overlay_folder(args.gradcam)
     classifier = Classifier.open(args.model, args.backend)
     rule = (
         classifier.rule
@@ -44,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     info = BatchInfo(
         classifier.model_name, classifier.backend.model_sha256, args.sample_id, args.operator
     )
-    if args.gradcam:
-        args.gradcam.mkdir(parents=True, exist_ok=True)
     found = Discovery(args.paths, recursive=not args.no_recursive)
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     with _stop_requests() as stop, _open_report(args, info) as writer:
@@ -57,7 +57,20 @@ def run(args: argparse.Namespace) -> int:
     _problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
     if counts.classified == 0:
         return EXIT_NOTHING_READ
-    return EXIT_SOME_FAILED if counts.errors or interrupted else EXIT_OK
+    overlays_stopped = overlays is not None and overlays.stopped
+    return EXIT_SOME_FAILED if counts.errors or interrupted or overlays_stopped else EXIT_OK
+
+
+def _check_overlay_folder(folder: Path) -> None:
+    """Create the ``--gradcam`` folder and prove that it takes a file, before the model loads:
+    a typo or a read-only folder is told at once, not an hour into a batch."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temp_beside(folder / "probe").unlink()
+    except FileExistsError:
+        raise ReportError(f"--gradcam {folder} is a file: name a folder for the overlays") from None
+    except OSError as exc:
+        raise ReportError(f"cannot write Grad-CAM overlays to {folder}: {why(exc)}") from exc
 
 
 def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:
@@ -127,14 +140,21 @@ def _stop_requests() -> Iterator[threading.Event]:
 
 class Overlays:
     """Writes one Grad-CAM overlay PNG per cell, named after the image, its hash and the cell's
-    number in a field (names may repeat); a field is read once for all its cells."""
+    number in a field (names may repeat); a field is read once for all its cells.
+
+    An overlay that cannot be written (a full disk, the folder gone) stops the overlays with one
+    line on stderr, and screening goes on: the report matters more than the pictures.
+    """
 
     def __init__(self, folder: Path, rule: CallRule) -> None:
         self.folder, self.rule = folder, rule
+        self.stopped = False
         self._path: Path | None = None
         self._image: np.ndarray | None = None
 
     def write(self, result: ScreeningResult) -> None:
+        if self.stopped:
+            return
         image = self._read(result.path)
         if image is None:
             return
@@ -143,7 +163,12 @@ class Overlays:
         heat = heatmap(result.class_map, cell.shape, positive=positive)
         number = f"_cell{result.cell_index}" if result.cell_index else ""
         target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
-        write_bytes_atomic(target, encode_png(overlay(cell, heat)))
+        try:
+            write_bytes_atomic(target, encode_png(overlay(cell, heat)))
+        except OSError as exc:
+            self.stopped = True
+            _problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
+                     "no more Grad-CAM overlays in this batch, screening goes on")
 
     def _read(self, path: Path) -> np.ndarray | None:
         if path != self._path:

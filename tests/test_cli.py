@@ -238,3 +238,50 @@ def test_names_that_are_not_utf8_are_written_with_escapes(tmp_path):
     assert {r["operator"] for r in rows} == {"Ren\\udce9"}
     batch, fields = read_summary(tmp_path / "report_summary.csv")
     assert list(fields) == [escaped] and batch["operator"] == "Ren\\udce9"
+
+
+def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path):
+    make_cell_folder(tmp_path / "cells", 2)
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    for cam, words in ((tmp_path / "afile", "is a file: name a folder"),
+                       (tmp_path / "afile" / "cam", "cannot write Grad-CAM overlays to")):
+        result = run_cli("classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+                         "--gradcam", cam)
+        assert result.returncode == 2
+        assert result.stderr.startswith("malariascope: error: ") and words in result.stderr
+        assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "cells"]
+
+
+def test_a_read_only_gradcam_folder_is_refused_at_once(tmp_path, capsys):
+    from malariascope.cli import main
+    from tests.faults import read_only
+
+    make_cell_folder(tmp_path / "cells", 2)
+    cam = tmp_path / "cam"
+    cam.mkdir()
+    with read_only(cam / "overlay.png"):
+        code = main(["classify", str(tmp_path / "cells"), "--csv", str(tmp_path / "r.csv"),
+                     "--gradcam", str(cam)])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"malariascope: error: cannot write Grad-CAM overlays to {cam}: ")
+    assert "read-only" in error and error.count("\n") == 1
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_overlays_that_fail_mid_batch_stop_and_the_report_is_whole(tmp_path):
+    import hashlib
+
+    cells = make_cell_folder(tmp_path / "cells", 5)
+    sha = hashlib.sha256(cells[2].read_bytes()).hexdigest()[:8]
+    blocked = tmp_path / "cam" / f"cell_2_{sha}_gradcam.png"
+    blocked.mkdir(parents=True)  # a folder where the third overlay goes: its write fails
+    out = tmp_path / "report.csv"
+    result = run_cli("classify", tmp_path / "cells", "--csv", out, "--gradcam", tmp_path / "cam")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "no more Grad-CAM overlays" in warnings[0]
+    assert [r["status"] for r in read_rows(out)] == ["ok"] * 5
+    written = sorted(p.name[:6] for p in (tmp_path / "cam").iterdir() if p.is_file())
+    assert written == ["cell_0", "cell_1"]
