@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
     info = BatchInfo(
         classifier.model_name, classifier.backend.model_sha256, args.sample_id, args.operator
     )
-    found = Discovery(args.paths, recursive=not args.no_recursive)
+    found = Discovery(args.paths, recursive=not args.no_recursive,
+                      exclude=[args.gradcam] if args.gradcam else [])
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     with _stop_requests() as stop, _open_report(args, info) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,

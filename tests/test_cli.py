@@ -285,3 +285,14 @@ def test_overlays_that_fail_mid_batch_stop_and_the_report_is_whole(tmp_path):
     assert [r["status"] for r in read_rows(out)] == ["ok"] * 5
     written = sorted(p.name[:6] for p in (tmp_path / "cam").iterdir() if p.is_file())
     assert written == ["cell_0", "cell_1"]
+
+
+def test_overlays_inside_an_input_folder_are_not_screened(tmp_path):
+    make_cell_folder(tmp_path / "slides", 3)
+    out = tmp_path / "report.csv"
+    for again in ((), ("--overwrite",)):  # the second run finds the first run's overlays there
+        result = run_cli("classify", tmp_path / "slides", "--csv", out,
+                         "--gradcam", tmp_path / "slides" / "overlays", *again)
+        assert result.returncode == 0, result.stderr
+        assert [Path(r["image_path"]).parent.name for r in read_rows(out)] == ["slides"] * 3
+    assert len(list((tmp_path / "slides" / "overlays").iterdir())) == 3

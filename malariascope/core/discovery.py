@@ -2,7 +2,8 @@
 
 Folders are walked lazily (recursively by default) so a folder of 100,000 cells starts
 streaming at once; symlinked folders are not followed, so a symlink loop cannot trap the walk.
-Files without an image extension are counted as skipped, not read.
+Files without an image extension are counted as skipped, not read. Folders in ``exclude``
+(where this batch writes its overlays) are not entered: the batch's own output is not input.
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ class Discovery:
     recursive: bool = True
     skipped: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
+    exclude: Iterable[str | os.PathLike[str]] = ()
+    _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
+        self._excluded = [os.stat(path) for path in self.exclude if os.path.isdir(path)]
         for given in self.inputs:
             path = Path(given)
             if path.is_dir():
@@ -51,7 +55,7 @@ class Discovery:
         for entry in entries:
             path = Path(entry.path)
             if entry.is_dir(follow_symlinks=False):
-                if self.recursive:
+                if self.recursive and not self._is_excluded(path):
                     yield from self._walk(path)
             elif entry.is_dir():
                 continue  # a symlink to a folder: not followed (loops)
@@ -59,3 +63,14 @@ class Discovery:
                 yield path
             else:
                 self.skipped.append(path)
+
+    def _is_excluded(self, folder: Path) -> bool:
+        """True for a folder in ``exclude``, however it was spelt (stat compares the folder
+        itself: a relative path, other case on Windows and macOS, a symlinked parent)."""
+        if not self._excluded:
+            return False
+        try:
+            here = os.stat(folder)
+        except OSError:
+            return False  # gone: the walk reports it
+        return any(os.path.samestat(here, other) for other in self._excluded)
