@@ -23,7 +23,12 @@ from tqdm import tqdm
 from malariascope.core.atomic import temp_beside, why, write_bytes_atomic
 from malariascope.core.classifier import PARASITIZED, CallRule, Classifier
 from malariascope.core.discovery import Discovery
-from malariascope.core.errors import ImageReadError, ReportError, ReportExistsError
+from malariascope.core.errors import (
+    ImageReadError,
+    MalariaScopeError,
+    ReportError,
+    ReportExistsError,
+)
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
@@ -34,7 +39,8 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 
 
 def run(args: argparse.Namespace) -> int:
-    """Screen every image, write the report; exit 0 all ok, 1 some errors, 2 none read."""
+    """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
+    2 none read (no report at all when no image was found)."""
     if args.gradcam:
         _check_overlay_folder(args.gradcam)
     classifier = Classifier.open(args.model, args.backend)
@@ -52,14 +58,23 @@ def run(args: argparse.Namespace) -> int:
     with _stop_requests() as stop, _open_report(args, info) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
                                    overlays, stop)
-    for path in found.missing:
-        _problem(f"{path}: no such file or folder")
+        for path in found.missing:
+            _problem(f"{path}: no such file or folder")
+        if writer.tally.images == 0 and not interrupted:  # leaving the block drops the report
+            raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
+                                "skipped); no report written")
     counts = writer.tally.batch
     _problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_stopped = overlays is not None and overlays.stopped
-    return EXIT_SOME_FAILED if counts.errors or interrupted or overlays_stopped else EXIT_OK
+    incomplete = counts.errors or found.missing or interrupted or overlays_stopped
+    return EXIT_SOME_FAILED if incomplete else EXIT_OK
+
+
+class NoImagesError(MalariaScopeError):
+    """Nothing to screen (a mistyped path, an empty folder): a report of no rows would only
+    stand in the way of the corrected run, as a file that exists."""
 
 
 def _check_overlay_folder(folder: Path) -> None:

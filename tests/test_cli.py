@@ -296,3 +296,26 @@ def test_overlays_inside_an_input_folder_are_not_screened(tmp_path):
         assert result.returncode == 0, result.stderr
         assert [Path(r["image_path"]).parent.name for r in read_rows(out)] == ["slides"] * 3
     assert len(list((tmp_path / "slides" / "overlays").iterdir())) == 3
+
+
+def test_a_missing_input_exits_1_and_the_others_are_screened(tmp_path):
+    (good,) = make_cell_folder(tmp_path, 1)
+    out = tmp_path / "report.csv"
+    result = run_cli("classify", good, tmp_path / "typo.png", "--csv", out)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'typo.png'}: no such file or folder" in result.stderr
+    assert [r["image_path"] for r in read_rows(out)] == [str(good)]
+
+
+def test_nothing_found_writes_nothing_and_exits_2(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("no image here", encoding="utf-8")
+    out = tmp_path / "report.csv"
+    for given in (tmp_path / "nope.png", tmp_path / "empty"):
+        result = run_cli("classify", given, "--csv", out)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "malariascope: error: no images found" in result.stderr
+        assert "no report written" in result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+    (good,) = make_cell_folder(tmp_path / "cells", 1)
+    assert run_cli("classify", good, "--csv", out).returncode == 0  # no 'exists' in the way
