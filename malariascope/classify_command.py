@@ -14,7 +14,7 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -109,13 +109,14 @@ def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:
 
 def _screen_into(
     writer: ReportWriter,
-    results: Iterator[ScreeningResult],
+    results: Generator[ScreeningResult, None, None],
     rule: CallRule,
     overlays: Overlays | None,
     stop: threading.Event,
 ) -> bool:
     """Feed results to the report, an image at a time, until ``stop`` is set (Ctrl-C);
-    returns True when stopped so (the rows of the images done are kept)."""
+    returns True when stopped so (the rows of the images done are kept). ``results`` is closed
+    here, so that a second Ctrl-C while its loaders stop is raised, not ignored."""
     bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
         for image_results in whole_files(results):
@@ -130,6 +131,7 @@ def _screen_into(
                 return True
     finally:
         bar.close()
+        results.close()
     return False
 
 

@@ -319,3 +319,39 @@ def test_nothing_found_writes_nothing_and_exits_2(tmp_path):
         assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
     (good,) = make_cell_folder(tmp_path / "cells", 1)
     assert run_cli("classify", good, "--csv", out).returncode == 0  # no 'exists' in the way
+
+
+def test_a_second_ctrl_c_while_stopping_stops_at_once_without_a_report(tmp_path):
+    import signal
+    import time
+
+    import numpy as np
+
+    from tests.core.test_fields import make_field
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_field(folder / "a.png")
+    write_field(folder / "b.png", seed=1)
+    write_rgb(folder / "c.png", np.tile(make_field(2)[0], (4, 4, 1)))  # seconds to load
+    out, cam = tmp_path / "report.csv", tmp_path / "cam"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "malariascope", "classify", str(folder), "--csv", str(out),
+         "--gradcam", str(cam)],
+        stderr=subprocess.PIPE, text=True,
+    )
+
+    def wait_for(ready) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not ready():
+            time.sleep(0.02)
+
+    wait_for(lambda: list(tmp_path.glob(".report.csv.*")))  # the report is open
+    process.send_signal(signal.SIGINT)  # stop after this image: a.png's rows are written...
+    wait_for(lambda: list(cam.glob("a_*_cell38_gradcam.png")))  # (with its last overlay)
+    time.sleep(0.3)  # ...then the loaders are stopped, c.png still loading
+    process.send_signal(signal.SIGINT)  # no: stop now
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cam", "fields"]  # no report

@@ -15,11 +15,13 @@ bounded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -106,16 +108,19 @@ def screen(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     waiting: list[Loaded] = []
-    for loaded in _loads(paths, classifier.input_size, mode, batch_size):
-        if loaded[0][0].whole_field:  # its cells are scored together, after those waiting
-            yield from _classify(waiting, classifier)
-            yield from _classify_field(loaded, classifier)
-            waiting = []
-            continue
-        waiting.extend(loaded)
-        while len(waiting) >= batch_size:
-            yield from _classify(waiting[:batch_size], classifier)
-            del waiting[:batch_size]
+    # Closed here, not left to the garbage collector: an exception while its loaders stop (a
+    # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
+    with contextlib.closing(_loads(paths, classifier.input_size, mode, batch_size)) as loads:
+        for loaded in loads:
+            if loaded[0][0].whole_field:  # its cells are scored together, after those waiting
+                yield from _classify(waiting, classifier)
+                yield from _classify_field(loaded, classifier)
+                waiting = []
+                continue
+            waiting.extend(loaded)
+            while len(waiting) >= batch_size:
+                yield from _classify(waiting[:batch_size], classifier)
+                del waiting[:batch_size]
     yield from _classify(waiting, classifier)
 
 
@@ -168,7 +173,11 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
                 ahead = FIELD_LOOKAHEAD
             yield loaded
     finally:  # stopped early (cancel): files not started yet are not read at all
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+        # Wait for the files being read on their futures, not by joining the threads: a
+        # Ctrl-C that interrupts a join in Python 3.11 marks the thread stopped while it still
+        # runs, and the interpreter then exits under its feet (the process aborts).
+        futures.wait(pending)
 
 
 def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
