@@ -70,7 +70,7 @@ def _add_classify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="images or folders")
     parser.add_argument("--csv", required=True, type=Path, help="report to write")
     parser.add_argument(
-        "--threshold", type=_probability, help="call threshold (default: model card)"
+        "--threshold", type=probability, help="call threshold (default: model card)"
     )
     parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
     parser.add_argument(
@@ -86,8 +86,8 @@ def _add_classify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
 
 
-def _probability(text: str) -> float:
-    """An argparse type: a number strictly between 0 and 1."""
+def probability(text: str) -> float:
+    """An argparse type: a number strictly between 0 and 1 (every ``--threshold``)."""
     try:
         value = float(text)
     except ValueError:

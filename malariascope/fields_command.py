@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from malariascope.cli import probability
+
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
 
 
@@ -22,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
     parser.add_argument("--model", type=Path, help="model card or file (default: bundled)")
     parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
-    parser.add_argument("--threshold", type=float, help="call threshold (default: model card)")
+    parser.add_argument("--threshold", type=probability,
+                        help="call threshold (default: model card)")
     parser.add_argument("--cell-radius", type=float, metavar="PX",
                         help="typical cell radius in pixels (default: estimated per field)")
 

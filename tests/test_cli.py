@@ -107,6 +107,10 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_cli("classify", tmp_path).returncode == 2  # no --csv
     bad_threshold = run_cli("classify", tmp_path, "--csv", tmp_path / "r.csv", "--threshold", "7")
     assert bad_threshold.returncode == 2 and "threshold" in bad_threshold.stderr
+    fields = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
+                     "--threshold", "5")
+    assert fields.returncode == 2
+    assert "threshold must be between 0 and 1, got '5'" in fields.stderr
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
