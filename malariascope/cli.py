@@ -15,6 +15,7 @@ from malariascope import __version__
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  #: the shell's code for a process stopped by Ctrl-C
+TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
 MODES = ("auto", "cell", "field")  # core.pipeline.MODES, spelt out: --help stays instant
 
 
@@ -114,12 +115,19 @@ def main(argv: list[str] | None = None) -> int:
         print("malariascope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except ModuleNotFoundError as exc:  # e.g. `train` in the app bundle, which has no TensorFlow
-        print(
-            f"malariascope: error: '{args.command}' needs {exc.name}, which is not installed here; "
-            "install with: pip install 'malariascope[train]'",
-            file=sys.stderr,
-        )
+        print(f"malariascope: error: {_missing_module(args.command, exc)}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _missing_module(command: str, exc: ModuleNotFoundError) -> str:
+    """What is missing and how to get it: only training's libraries come with the ``train``
+    extra; any other missing module means a broken install, which that extra would not mend."""
+    module = (exc.name or str(exc)).partition(".")[0]
+    if module in TRAIN_MODULES:
+        fix = "install with: pip install 'malariascope[train]'"
+    else:
+        fix = "install MalariaScope with its dependencies: pip install malariascope"
+    return f"'{command}' needs the module '{module}', which is not installed here; {fix}"
 
 
 def _run_gui(args: argparse.Namespace) -> int:

@@ -113,6 +113,26 @@ def test_usage_errors_exit_2(tmp_path):
     assert "threshold must be between 0 and 1, got '5'" in fields.stderr
 
 
+def run_without(module: str, *args: str | Path) -> subprocess.CompletedProcess:
+    """The CLI in a Python where ``module`` cannot be imported, as in a slim install."""
+    code = (f"import sys; sys.modules[{module!r}] = None; from malariascope.cli import main; "
+            f"sys.exit(main({list(map(str, args))!r}))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_missing_module_is_named_and_train_suggested_only_for_training(tmp_path):
+    (cell,) = make_cell_folder(tmp_path, 1)
+    result = run_without("tqdm", "classify", cell, "--csv", tmp_path / "r.csv")
+    assert result.returncode == 2
+    assert result.stderr.startswith("malariascope: error: 'classify' needs the module 'tqdm'")
+    assert "[train]" not in result.stderr and result.stderr.count("\n") == 1
+    result = run_without("keras", "train", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("malariascope: error: 'train' needs the module 'keras'")
+    assert "pip install 'malariascope[train]'" in result.stderr
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
     import signal
     import time
