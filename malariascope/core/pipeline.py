@@ -178,6 +178,7 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         # Ctrl-C that interrupts a join in Python 3.11 marks the thread stopped while it still
         # runs, and the interpreter then exits under its feet (the process aborts).
         futures.wait(pending)
+        pool.shutdown(wait=True)  # the threads, idle now, end at once: none outlives a batch
 
 
 def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
