@@ -109,9 +109,12 @@ def _is_union(hint: object) -> bool:
 
 
 def _tuple(items: list, kinds: tuple, name: str) -> tuple:
-    """A fixed-length tuple (a shape, a box) is checked item by item."""
-    if not kinds or kinds[-1] is Ellipsis:
+    """A fixed-length tuple (a shape, a box) is checked item by item, as is each item of a
+    ``tuple[X, ...]``."""
+    if not kinds:
         return tuple(items)
+    if kinds[-1] is Ellipsis:
+        return tuple(_value(item, kinds[0], name) for item in items)
     if len(items) != len(kinds):
         raise ValueError(f"{name} should have {len(kinds)} items, not {len(items)}")
     return tuple(_value(item, kind, name) for item, kind in zip(items, kinds, strict=True))

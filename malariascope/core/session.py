@@ -50,6 +50,7 @@ class Session:
     operator: str = ""
     unsaved: bool = False  # reviews made since the last export
     complete: bool = True  # False: the app stopped while still screening
+    sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
     saved_at: str = ""  # UTC, set by SessionStore.save
 
 

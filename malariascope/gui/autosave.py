@@ -68,7 +68,7 @@ class Autosaver(QObject):
     """Keeps a window's ``batch`` on disk; it does nothing until :meth:`resume` is called."""
 
     message = Signal(str)  # one line for the status bar
-    restored = Signal(list)  # names of the restored batch's files, in order
+    restored = Signal()  # a batch left by a crash is in the window again
 
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
@@ -128,7 +128,7 @@ class Autosaver(QObject):
                    then: Callable[[], object]) -> None:
         if restore:
             self.controller.restore(session)
-            self.restored.emit(list(dict.fromkeys(r.path.name for r in session.results)))
+            self.restored.emit()
             self.message.emit(f"Restored {len(session.results):,} cells and "
                               f"{len(session.reviews):,} reviews")
         else:
@@ -196,7 +196,8 @@ class Autosaver(QObject):
         snap = self.batch.snapshot()
         return Session(snap.results, snap.finals, snap.rule, self.batch.default_threshold,
                        snap.model, snap.model_sha256, snap.sample_id, snap.operator,
-                       self.batch.unsaved, complete=self.controller.complete)
+                       self.batch.unsaved, complete=self.controller.complete,
+                       sources=self.batch.sources)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

@@ -76,6 +76,7 @@ class Batch:
         self.model_sha256 = ""
         self.sample_id = ""
         self.operator = ""
+        self.sources: tuple[str, ...] = ()  # names of what the batch was opened from
         self.unsaved = False  # reviews made since the last export
         self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
         self._exported_edits: int | None = None  # ``edits`` as the last report was written
@@ -108,9 +109,11 @@ class Batch:
             self.events.info_changed.emit()
 
     # -- results -------------------------------------------------------------------------
-    def clear(self) -> None:
-        """Start a new batch; sample id and operator stay (the user edits them)."""
+    def clear(self, sources: tuple[str, ...] = ()) -> None:
+        """Start a new batch opened from ``sources`` (names of files and folders); sample id
+        and operator stay (the user edits them)."""
         self.results = []
+        self.sources = sources
         self._finals = {}
         self._tally = Tally()
         self._field_rows = {}
@@ -141,6 +144,9 @@ class Batch:
         self.sample_id, self.operator = session.sample_id, session.operator
         self._finals = dict(session.reviews)
         self.unsaved = session.unsaved
+        # sessions saved before sources were kept: the names of the batch's files instead
+        self.sources = session.sources or tuple(dict.fromkeys(r.path.name
+                                                              for r in session.results))
         self.events.info_changed.emit()
         self.events.relabelled.emit()
         self.extend(session.results)

@@ -104,9 +104,9 @@ class ScreeningController(QObject):
             self.message.emit(f"{self.model_error}; nothing can be screened")
             return
         self._cancel_screening()
-        self.batch.clear()
-        self.complete = False
         paths = [Path(p) for p in paths]
+        self.batch.clear(tuple(p.name or str(p) for p in paths))
+        self.complete = False
         if self.classifier is None:
             self._pending = (paths, recursive)
             self.progress.emit("Waiting for the model…", 0, 0)

@@ -37,7 +37,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.persist_settings = persist_settings  # False: a smoke test leaves no trace
         self.setWindowTitle("MalariaScope[*]")
-        self._batch_names: list[str] = []  # what the batch was opened from, for the title
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.batch = Batch()
@@ -77,8 +76,8 @@ class MainWindow(QMainWindow):
         controller.export_failed.connect(self._on_export_failed)
         controller.export_finished.connect(self._on_exported)
         self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        self.autosave.restored.connect(lambda names: self.set_batch_title(
-            names, "restored" if self.controller.complete else "restored, incomplete"))
+        self.autosave.restored.connect(lambda: self.set_batch_title(
+            "restored" if self.controller.complete else "restored, incomplete"))
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
@@ -108,8 +107,8 @@ class MainWindow(QMainWindow):
             for folder in (p for p in paths if p.is_dir()):
                 settings.add_recent_folder(folder)
             self.actions.update_recent(settings.recent_folders())
-        self.set_batch_title([p.name or str(p) for p in paths])
         self.controller.screen(paths)
+        self.set_batch_title()
         self.table.setFocus()
         return True
 
@@ -183,17 +182,17 @@ class MainWindow(QMainWindow):
             self.controller.mode = mode
             self.actions.modes[mode].setChecked(True)
 
-    def set_batch_title(self, names: Sequence[str], state: str = "") -> None:
+    def set_batch_title(self, state: str = "") -> None:
         """Name the batch in the title bar: its first three sources, and its ``state`` when
         that is worth seeing all along: "restored" after a crash, "incomplete" after a cancel
         (the status line saying so fades)."""
-        self._batch_names = list(names)
+        names = self.batch.sources
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
         self.setWindowTitle(f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]")
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
         if not complete:
-            self.set_batch_title(self._batch_names, "incomplete")
+            self.set_batch_title("incomplete")
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""

@@ -40,7 +40,7 @@ def session_of(results, classifier, **changes) -> Session:
     session = Session(results, {ok[0]: PARASITIZED, ok[-1]: UNINFECTED},
                       classifier.rule.with_threshold(0.3), classifier.rule.threshold,
                       classifier.model_name, classifier.backend.model_sha256, "S-1, ü",
-                      'A. "Op"', unsaved=True, complete=False)
+                      'A. "Op"', unsaved=True, complete=False, sources=("smear 1", "ü.png"))
     return dataclasses.replace(session, **changes)
 
 
@@ -65,7 +65,7 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
     for name in ("reviews", "rule", "default_threshold", "model", "model_sha256", "sample_id",
-                 "operator", "unsaved", "complete"):
+                 "operator", "unsaved", "complete", "sources"):
         assert getattr(loaded, name) == getattr(session, name), name
     assert loaded.saved_at
 
