@@ -123,7 +123,7 @@ def _screen_into(
             for result in image_results:
                 writer.add(report_row(result, rule, writer.info))
                 if not result.ok:
-                    bar.write(f"{result.path}: {result.error}", file=sys.stderr)
+                    _problem(f"{result.path}: {result.error}")
                 elif overlays:
                     overlays.write(result)
             bar.update()
@@ -199,4 +199,5 @@ class Overlays:
 
 
 def _problem(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One line on stderr, above the progress bar when one is drawn (not through it)."""
+    tqdm.write(line, file=sys.stderr)
