@@ -80,6 +80,8 @@ def format_summary(summary: dict) -> str:
         f"  (field cells called at {summary['field_threshold']:.4f})",
         f"                   {summary['parasitemia_mae_reviewed']:.2f} points after review of"
         f" the uncertain cells ({summary['uncertain_per_field']:.1f} per field)",
+        f"                   {summary['parasitemia_mae_perfect_calls']:.2f} points with every"
+        " found cell called as annotated (cell finding's share)",
         f"screening          {summary['cells']} annotated cells"
         f" ({summary['cells_parasitized']} parasitized): balanced accuracy"
         f" {number('balanced_accuracy')}",

@@ -210,6 +210,7 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert summary["recall"] == pytest.approx(35 / 36)
     assert summary["precision"] == pytest.approx(35 / 37)
     assert summary["recall_parasitized"] == 1.0
+    assert score.perfect_parasitemia == pytest.approx(100 / 38)  # 1 ring among 38 found
 
 
 def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field, classifier):
@@ -221,7 +222,7 @@ def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field,
     assert score.found == score.matched == 38
     assert 0 < called < 38 and score.uncertain == 38 - called  # each cell certain or uncertain
     assert score.reviewed_parasitemia == pytest.approx(100.0)  # the uncertain ones were rings
-    assert score.annotated_parasitemia == 100.0
+    assert score.annotated_parasitemia == score.perfect_parasitemia == 100.0
     nothing_uncertain = CallRule(0.5, (0.5, 0.5), field_threshold=0.5)
     score = score_field("g", image, rings, classifier, FieldParams(), nothing_uncertain)
     assert score.uncertain == 0
@@ -315,7 +316,8 @@ def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
     assert fields_command.run(args) == fields_command.EXIT_SOME_FAILED  # absent.jpg
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
-                "parasitemia_mae", "parasitemia_mae_reviewed", "fields", "cells", "by_stage"):
+                "parasitemia_mae", "parasitemia_mae_reviewed", "parasitemia_mae_perfect_calls",
+                "fields", "cells", "by_stage"):
         assert key in figures
     assert figures["fields"] == 2 and figures["absent"] == ["absent.jpg"]
     assert figures["cells"] == sum(len(e["objects"]) for e in chosen)

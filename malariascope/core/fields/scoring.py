@@ -10,6 +10,9 @@ Rules, so that the figures mean the same every time:
   ``core.tally`` as in the reports), against the annotation's
   parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
   border-cut ones excluded); the error is in percentage points.
+- Parasitemia with perfect calls: every found cell paired with an annotated cell takes its
+  type, every other found cell counts as uninfected. What is left of the error is cell
+  finding's share (cells missed, merged or found in excess).
 - Parasitemia after review: the same count with every cell the app marks uncertain taking the
   annotated type of the cell it is paired with, as if the technician reviewed it; uncertain
   cells paired with no annotated (or a difficult) cell keep the model's call. It tells a lab
@@ -60,6 +63,7 @@ class FieldScore:
     matched_parasitized: int = 0
     predicted_parasitemia: float = 0.0
     reviewed_parasitemia: float = 0.0  # after the uncertain cells took their annotated type
+    perfect_parasitemia: float = 0.0  # had every found cell been called as annotated
     uncertain: int = 0  # found cells marked uncertain (the technician's review)
     annotated_parasitemia: float = 0.0
     kinds: tuple[str, ...] = ()  # annotated type of each screened cell, as ``probabilities``
@@ -113,8 +117,8 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     scores = standardize(raw, classifier.card.healthy_log_odds, like=raw[:len(found)])
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
-    counts, reviewed = _count_calls(scores[:len(found)], rule,
-                                    {i: cells[j] for i, j in pairs if not cells[j].difficult})
+    truth = {i: cells[j] for i, j in pairs if not cells[j].difficult}
+    counts, reviewed = _count_calls(scores[:len(found)], rule, truth)
     hits = sum(not ignored[j] for _, j in pairs)
     infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
     scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
@@ -125,6 +129,8 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         matched_parasitized=infected_hits,
         predicted_parasitemia=counts.percent_parasitized,
         reviewed_parasitemia=reviewed.percent_parasitized, uncertain=counts.uncertain,
+        perfect_parasitemia=100.0 * sum(c.parasitized for c in truth.values()) / len(found)
+        if found else 0.0,
         annotated_parasitemia=_percent_parasitized(scored),
         kinds=tuple(c.kind for c in screened),
         probabilities=scores[len(found):],
@@ -203,6 +209,7 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
     screening = screening_metrics(labels, probabilities, rule.threshold)
     errors = [abs(s.predicted_parasitemia - s.annotated_parasitemia) for s in scores]
     reviewed_errors = [abs(s.reviewed_parasitemia - s.annotated_parasitemia) for s in scores]
+    perfect_errors = [abs(s.perfect_parasitemia - s.annotated_parasitemia) for s in scores]
     summary = {
         "recall": matched / max(1, matched + sum(s.missed for s in scores)),
         "precision": matched / max(1, found_scored),
@@ -212,6 +219,7 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
         "sensitivity": screening["sensitivity"], "specificity": screening["specificity"],
         "auc": screening["auc"], "parasitemia_mae": float(np.mean(errors)),
         "parasitemia_mae_reviewed": float(np.mean(reviewed_errors)),
+        "parasitemia_mae_perfect_calls": float(np.mean(perfect_errors)),
         "uncertain_per_field": float(np.mean([s.uncertain for s in scores])),
         "fields": len(scores), "cells": int(labels.size),
         "cells_parasitized": int(labels.sum()), "cells_found": sum(s.found for s in scores),
