@@ -39,8 +39,6 @@ IMAGE_SUFFIXES = frozenset(
     }
 )
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_END = b"IEND"
-_PNG_TAIL = 4096  #: bytes searched for the end chunk (a writer may append a little after it)
 
 
 def is_image_path(path: Path) -> bool:
@@ -96,12 +94,19 @@ def decode_image(data: np.ndarray) -> np.ndarray:
 
 
 def _refuse_truncated_png(data: np.ndarray) -> None:
-    """A PNG must close with its ``IEND`` chunk. One that stops short is refused here, with a
-    reason that says so: OpenCV would refuse it too, but libpng first prints "PNG input buffer
-    is incomplete" on the terminal, outside any message the app controls."""
-    if bytes(data[:len(_PNG_SIGNATURE)]) == _PNG_SIGNATURE and _PNG_END not in bytes(
-            data[-_PNG_TAIL:]):
-        raise ImageReadError("truncated PNG: the file ends before the image does")
+    """A PNG is a chain of chunks closed by ``IEND``. One that stops short is refused here,
+    with a reason that says so: OpenCV would refuse it too, but libpng first prints "PNG input
+    buffer is incomplete" on the terminal, outside any message the app controls. The chain is
+    walked by the chunks' lengths (a few thousand steps for a large field), so bytes a writer
+    appended after ``IEND`` do not matter."""
+    if bytes(data[:len(_PNG_SIGNATURE)]) != _PNG_SIGNATURE:
+        return
+    at = len(_PNG_SIGNATURE)
+    while at + 8 <= data.size:  # each chunk: length (4 bytes, big-endian), type (4), data, CRC (4)
+        if bytes(data[at + 4:at + 8]) == b"IEND":
+            return
+        at += 12 + int.from_bytes(bytes(data[at:at + 4]), "big")
+    raise ImageReadError("truncated PNG: the file ends before the image does")
 
 
 def _to_uint8(image: np.ndarray) -> np.ndarray:
