@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 _LOCKED = ("the folder may be read-only, or the file open in another program such as Excel: "
@@ -59,6 +60,35 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each ``(temporary file, target)`` in turn, all or none: a report and its summary
+    stay a pair. Each target's old file is first copied aside; when a later rename fails (on
+    Windows, a summary open in Excel), the targets already replaced get their old files back
+    (or lose the new ones, where there were none) and the error is raised."""
+    replaced: list[tuple[Path, Path | None]] = []
+    copies: list[Path] = []
+    try:
+        for tmp, target in moves:
+            kept = None
+            if target.exists():
+                kept = temp_beside(target)
+                copies.append(kept)
+                shutil.copy2(target, kept)
+            os.replace(tmp, target)
+            replaced.append((target, kept))
+    except OSError:
+        for target, kept in reversed(replaced):
+            with contextlib.suppress(OSError):  # best effort; the first error is the one told
+                if kept is None:
+                    target.unlink()
+                else:
+                    os.replace(kept, target)
+        raise
+    finally:
+        for copy in copies:
+            copy.unlink(missing_ok=True)
 
 
 def write_synced(path: str | os.PathLike[str], data: bytes) -> None:

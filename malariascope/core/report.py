@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import TextIO
 
 from malariascope.core.atomic import (
-    atomic_path,
+    replace_together,
     temp_beside,
     why,
     write_bytes_atomic,
@@ -207,16 +207,23 @@ class ReportWriter:
     def close(self) -> Path:
         """Flush the rows to disk and write the summary to a temporary file too; only then
         rename both into place, so that a failure to write either (a full disk) leaves the old
-        report and summary as they were, still a pair. Returns the report's path."""
+        report and summary as they were, still a pair (so does a rename refused, see
+        :func:`~malariascope.core.atomic.replace_together`). Returns the report's path."""
         summary = summary_path(self.path)
         with self._failing_as(self.path):
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-        with self._failing_as(summary), atomic_path(summary) as summary_tmp:
-            write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.info)))
-            with self._failing_as(self.path):
-                os.replace(self._tmp, self.path)
+        summary_tmp = None
+        try:
+            with self._failing_as(summary):
+                summary_tmp = temp_beside(summary)
+                write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.info)))
+            with self._failing_as(self.path, f" or its summary {summary.name}"):
+                replace_together([(self._tmp, self.path), (summary_tmp, summary)])
+        finally:
+            if summary_tmp is not None:
+                summary_tmp.unlink(missing_ok=True)
         return self.path
 
     def discard(self) -> None:
@@ -228,13 +235,13 @@ class ReportWriter:
         self._tmp.unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def _failing_as(self, target: Path) -> Iterator[None]:
+    def _failing_as(self, target: Path, also: str = "") -> Iterator[None]:
         """An OSError in the block discards the new file and says which file failed, why."""
         try:
             yield
         except OSError as exc:
             self.discard()
-            raise ReportError(f"cannot write {target}: {why(exc)}") from exc
+            raise ReportError(f"cannot write {target}{also}: {why(exc)}") from exc
 
     def __enter__(self) -> ReportWriter:
         return self

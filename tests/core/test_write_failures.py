@@ -12,7 +12,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ReportError
 from malariascope.core.pipeline import screen
 from malariascope.core.report import BatchInfo, report_row, summary_path, write_report
-from tests.faults import FAULTS, full_device, full_disk
+from tests.faults import FAULTS, full_device, full_disk, locked
 from tests.images import make_cell_folder
 
 
@@ -86,3 +86,21 @@ def test_a_summary_that_cannot_be_written_keeps_the_old_pair(tmp_path, report_ro
         write_report(report, rows, info, overwrite=True)
     assert str(summary_path(report)) in str(caught.value)
     assert folder_bytes(tmp_path / "reports") == before  # the old report and summary, matched
+
+
+@pytest.mark.parametrize("new", [False, True])
+def test_a_summary_that_cannot_be_replaced_keeps_the_old_pair(tmp_path, report_rows, new):
+    """The summary open in Excel (Windows refuses the rename): the report, renamed first,
+    gets its old file back, or goes when there was none. Found in review: the new report
+    stayed beside the old summary."""
+    rows, info = report_rows
+    report = tmp_path / "reports" / "report.csv"
+    if new:
+        report.parent.mkdir()
+        summary_path(report).write_text("old summary, no report", encoding="utf-8")
+    before = old_report(tmp_path / "reports") if not new else folder_bytes(report.parent)
+    with locked(summary_path(report)), pytest.raises(ReportError,
+                                                     match="open in another program") as caught:
+        write_report(report, rows, info, overwrite=True)
+    assert summary_path(report).name in str(caught.value)
+    assert folder_bytes(tmp_path / "reports") == before
