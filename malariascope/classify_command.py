@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
     2 none read (no report at all when no image was found)."""
     if args.gradcam:
-        _check_overlay_folder(args.gradcam)
+        _check_overlay_folder(args.gradcam, args.paths)
     classifier = Classifier.open(args.model, args.backend)
     rule = (
         classifier.rule
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
                                    overlays, stop)
         for path in found.missing:
             _problem(f"{path}: no such file or folder")
-        if writer.tally.images == 0 and not interrupted:  # leaving the block drops the report
+        if writer.tally.images == 0 and interrupted:  # nothing done: as a second Ctrl-C
+            raise KeyboardInterrupt
+        if writer.tally.images == 0:  # leaving the block drops the report
             raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                                 "skipped); no report written")
     counts = writer.tally.batch
@@ -77,9 +80,15 @@ class NoImagesError(MalariaScopeError):
     stand in the way of the corrected run, as a file that exists."""
 
 
-def _check_overlay_folder(folder: Path) -> None:
+def _check_overlay_folder(folder: Path, inputs: list[Path]) -> None:
     """Create the ``--gradcam`` folder and prove that it takes a file, before the model loads:
-    a typo or a read-only folder is told at once, not an hour into a batch."""
+    a typo or a read-only folder is told at once, not an hour into a batch. An input folder
+    itself is refused: its overlays would be screened as cells by the next run (a subfolder
+    of one is left out of the search instead)."""
+    if any(path.is_dir() and folder.is_dir() and os.path.samefile(path, folder)
+           for path in inputs):
+        raise ReportError(f"--gradcam {folder} is an input folder: its overlays would be "
+                          "screened as cells by the next run; name another folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         temp_beside(folder / "probe").unlink()

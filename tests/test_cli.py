@@ -268,7 +268,8 @@ def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path):
     make_cell_folder(tmp_path / "cells", 2)
     (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
     for cam, words in ((tmp_path / "afile", "is a file: name a folder"),
-                       (tmp_path / "afile" / "cam", "cannot write Grad-CAM overlays to")):
+                       (tmp_path / "afile" / "cam", "cannot write Grad-CAM overlays to"),
+                       (tmp_path / "cells", "is an input folder")):
         result = run_cli("classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
                          "--gradcam", cam)
         assert result.returncode == 2
