@@ -78,6 +78,7 @@ class Batch:
         self.operator = ""
         self.sources: tuple[str, ...] = ()  # names of what the batch was opened from
         self.unsaved = False  # reviews made since the last export
+        self.number = 0  # counts the batches opened: a report says which one it holds
         self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
         self._exported_edits: int | None = None  # ``edits`` as the last report was written
         self._finals: dict[int, str] = {}
@@ -118,6 +119,7 @@ class Batch:
         self._tally = Tally()
         self._field_rows = {}
         self.unsaved = False
+        self.number += 1
         self.edits += 1  # a report of the old batch is not this one's
         self.events.reset.emit()
         self.events.changed.emit()
@@ -249,15 +251,21 @@ class Batch:
     def snapshot(self) -> BatchSnapshot:
         """A frozen copy for the export worker (cheap: the results themselves are shared)."""
         return BatchSnapshot(list(self.results), dict(self._finals), self.rule, self.model,
-                             self.model_sha256, self.sample_id, self.operator, self.edits)
+                             self.model_sha256, self.sample_id, self.operator, self.number,
+                             self.edits)
 
-    def exported(self, snapshot: BatchSnapshot) -> None:
-        """The report of ``snapshot`` is written. The reviews are saved only if none was made
-        while it was being written: such a review is not in the report (it was once marked
-        saved anyway, and the autosave holding it deleted)."""
+    def exported(self, snapshot: BatchSnapshot) -> bool:
+        """The report of ``snapshot`` is written; True when this batch changed while it was,
+        so the report lacks those changes. The reviews count as saved only if the report holds
+        them all: a review made meanwhile is not in it (it was once marked saved anyway, and
+        the autosave holding it deleted). A report of an earlier batch (a new one was opened
+        meanwhile) says nothing about this one."""
+        if snapshot.number != self.number:
+            return False
         self._exported_edits = snapshot.edits
-        if not self.changed_since_export:
+        if snapshot.finals == self._finals:
             self.unsaved = False
+        return self.changed_since_export
 
     @property
     def changed_since_export(self) -> bool:
@@ -276,7 +284,8 @@ class BatchSnapshot:
     model_sha256: str
     sample_id: str
     operator: str
-    edits: int  # the batch's ``edits`` when the copy was made
+    number: int  # the batch's ``number`` and ``edits`` when the copy was made
+    edits: int
 
     def info(self):  # -> core.report.BatchInfo, imported lazily (see module docstring)
         from malariascope.core.report import BatchInfo

@@ -205,11 +205,11 @@ class ScreeningController(QObject):
 
     def _on_exported(self, path: Path, snapshot: BatchSnapshot) -> None:
         self._exporting = None
-        self.batch.exported(snapshot)
+        missed = self.batch.exported(snapshot)
         self.idle.emit()
         self.message.emit(f"Report written: {path}" + (
             " (without the changes made while it was written: export again to include them)"
-            if self.batch.changed_since_export else ""))
+            if missed else ""))
         self.export_finished.emit(str(path))
 
     def _on_export_stopped(self, worker: Worker, reason: str, failed: bool = False) -> None:

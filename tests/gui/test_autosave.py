@@ -204,3 +204,30 @@ def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, c
     assert not window.batch.unsaved and read_rows(report)[6]["final_call"] == UNINFECTED
     qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
                     timeout=WAIT_MS)
+
+
+def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qtbot, cells,
+                                                                 data_folder, tmp_path):
+    """A sample id changed during an export: the reviews, all in the report, are saved (Quit
+    need not ask), but the session is kept for the new id. A new batch opened during an
+    export: the report, of the old batch, says nothing about the new one."""
+    window = make_window()
+    start(window)
+    screen_and_wait(window, qtbot, [cells])
+    window.table.select_source_row(5)
+    window.review_current(PARASITIZED)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "a.csv")
+        window.batch.set_sample_id("S-9")
+    assert not window.batch.unsaved and not window.isWindowModified()
+    assert "without the changes" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).sample_id == "S-9",
+                    timeout=WAIT_MS)
+
+    said: list[str] = []
+    window.controller.message.connect(said.append)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "b.csv")
+        assert window.open_paths([cells])  # nothing unsaved: no question
+    assert f"Report written: {tmp_path / 'b.csv'}" in said  # and no more
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
