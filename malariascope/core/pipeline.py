@@ -176,8 +176,9 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         pool.shutdown(wait=False, cancel_futures=True)
         # Wait for the files being read on their futures, not by joining the threads: a
         # Ctrl-C that interrupts a join in Python 3.11 marks the thread stopped while it still
-        # runs, and the interpreter then exits under its feet (the process aborts).
-        futures.wait(pending)
+        # runs, and the interpreter then exits under its feet (the process aborts). Only the
+        # futures not cancelled: futures.wait never counts a cancelled one as done, and hung.
+        futures.wait([future for future in pending if not future.cancelled()])
         pool.shutdown(wait=True)  # the threads, idle now, end at once: none outlives a batch
 
 

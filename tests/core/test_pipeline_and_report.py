@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import shutil
+import threading
+import time
 
 import pytest
 
+from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier, from_log_odds, log_odds
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
@@ -49,6 +52,21 @@ def test_every_file_gets_a_result_in_natural_order(mixed_folder, classifier):
     generated = [r.path.name for r in results if r.path.parent.name == "generated"]
     assert generated[:3] == ["cell_0.png", "cell_1.png", "cell_2.png"]
     assert generated[10] == "cell_10.png"
+
+
+def test_a_batch_stopped_with_files_queued_ends_at_once(tmp_path, classifier, monkeypatch):
+    """Closing the results with files still queued for loading (a cancel, a Ctrl-C): their
+    loads are cancelled and the stop waits only for those under way. It once waited for the
+    cancelled ones too, which never finish: the window's Cancel hung."""
+    load = pipeline._load
+    monkeypatch.setattr(pipeline, "_load", lambda *args: time.sleep(0.02) or load(*args))
+    stream = screen(make_cell_folder(tmp_path, 200), classifier)
+    next(stream)
+    closing = threading.Thread(target=stream.close, daemon=True)
+    closing.start()
+    closing.join(timeout=30)
+    assert not closing.is_alive(), "stopping the batch hung"
+    assert not [t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
 
 
 def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_path):
