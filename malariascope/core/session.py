@@ -49,7 +49,7 @@ class Session:
     sample_id: str = ""
     operator: str = ""
     unsaved: bool = False  # reviews made since the last export
-    complete: bool = True  # False: the app stopped while still screening
+    complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
     sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
     saved_at: str = ""  # UTC, set by SessionStore.save
 

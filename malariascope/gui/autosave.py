@@ -56,12 +56,19 @@ def describe(session: Session) -> str:
         when = "earlier"
     sample = f" of sample {session.sample_id}" if session.sample_id else ""
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
-            f"{len(session.results):,} cells, {len(session.reviews):,} of them reviewed.")
+            f"{_cells(session)}, {len(session.reviews):,} of them reviewed.")
     if not session.complete:
         text += ("\n\nScreening had not reached the end: the batch holds only the images "
                  "screened by then. To screen them all, export these reviews, then open the "
                  "images again as a new batch.")
     return text + "\n\nRestore this work, or discard it for good?"
+
+
+def _cells(session: Session) -> str:
+    """The cells of a session, and its unreadable files apart, as the window counts them."""
+    cells = sum(result.ok for result in session.results)
+    unreadable = len(session.results) - cells
+    return f"{cells:,} cells" + (f" (and {unreadable:,} unreadable files)" if unreadable else "")
 
 
 class Autosaver(QObject):
@@ -129,7 +136,7 @@ class Autosaver(QObject):
         if restore:
             self.controller.restore(session)
             self.restored.emit()
-            self.message.emit(f"Restored {len(session.results):,} cells and "
+            self.message.emit(f"Restored {_cells(session)} and "
                               f"{len(session.reviews):,} reviews")
         else:
             with contextlib.suppress(OSError):  # the next save clears it again

@@ -155,7 +155,8 @@ class ScreeningController(QObject):
             self.screen_seconds = time.perf_counter() - self._started
             done, total = self._files
             self._finish_screening(f"{text} after {done:,} of {total:,} images "
-                                   f"({len(self.batch):,} cells); a report holds only these",
+                                   f"({self.batch.counts.classified:,} cells); a report holds "
+                                   "only these",
                                    complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
