@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
@@ -139,17 +139,19 @@ class WorkerSignals(QObject):
     finished = Signal()  # always last
 
 
-class Worker(QRunnable):
+class Worker:
     """Runs ``func(*args)`` in the global thread pool; a generator is drained with yields.
 
     Like superqt's ``thread_worker`` (the napari habit) without its import cost at start-up,
     and closing a cancelled generator in the worker thread, so its ``finally`` and ``with``
     blocks (the pipeline's thread pool, a half-written report) run there, not on the UI.
+
+    Not a QRunnable: :class:`WorkerGroup` hands the pool its ``run``, which the pool lets go
+    once run. A QRunnable given to the pool was never freed, with its arguments: a batch's
+    rows for every export, a session for every autosave, a cell for every selection.
     """
 
     def __init__(self, func: Callable[..., object], *args: object) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python owns it: kept alive by WorkerGroup until finished
         self.signals = WorkerSignals()
         self.yielded, self.returned = self.signals.yielded, self.signals.returned
         self.errored, self.finished = self.signals.errored, self.signals.finished
@@ -196,12 +198,19 @@ class WorkerGroup:
         self._running: set[Worker] = set()
 
     def start(self, worker: Worker) -> Worker:
-        """Start ``worker``; the group holds it until its ``finished`` reaches the UI thread."""
+        """Start ``worker``; the group holds it until its ``finished`` reaches the UI thread.
+        Then its signals go, and with them the slots connected to it: a slot that refers to
+        the worker (it is only their last slot) would otherwise keep it for good."""
         self._running.add(worker)
         ref = weakref.ref(worker)  # a strong reference in the slot would never be released
-        worker.finished.connect(lambda: self._running.discard(ref()))
-        QThreadPool.globalInstance().start(worker)
+        worker.finished.connect(lambda: self._on_finished(ref()))
+        QThreadPool.globalInstance().start(worker.run)
         return worker
+
+    def _on_finished(self, worker: Worker | None) -> None:
+        if worker is not None:
+            self._running.discard(worker)
+            worker.signals.deleteLater()
 
     def __len__(self) -> int:
         return len(self._running)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from PySide6.QtCore import QThreadPool
 
@@ -65,6 +68,28 @@ def test_worker_sends_values_then_the_return_value(qtbot):
     with qtbot.waitSignal(worker.returned) as returned, qtbot.waitSignal(worker.finished):
         WorkerGroup().start(worker)
     assert seen == [1, 3, 5] and returned.args == ["done"]
+
+
+class _Rows:
+    """Stands for a batch's rows handed to a worker."""
+
+
+def _run_to_the_end(qtbot) -> weakref.ref:
+    """Run a worker on fresh rows, with a slot that refers to the worker (as the controller's
+    do); returns a weak reference to the rows."""
+    rows = _Rows()
+    worker = Worker(len, [rows])
+    worker.returned.connect(lambda value: worker.signals)
+    with qtbot.waitSignal(worker.finished):
+        WorkerGroup().start(worker)
+    return weakref.ref(rows)
+
+
+def test_a_finished_worker_lets_go_of_its_arguments(qtbot):
+    """A worker handed to the pool as a QRunnable was never freed, with its arguments (a
+    batch's rows for every export, a session for every autosave)."""
+    freed = _run_to_the_end(qtbot)
+    qtbot.waitUntil(lambda: gc.collect() >= 0 and freed() is None, timeout=5_000)
 
 
 def test_worker_reports_errors_and_cancel(qtbot):
