@@ -64,21 +64,21 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
 
 def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
     """Rename each ``(temporary file, target)`` in turn, all or none: a report and its summary
-    stay a pair. Each target's old file is first copied aside; when a later rename fails (on
-    Windows, a summary open in Excel), the targets already replaced get their old files back
-    (or lose the new ones, where there were none) and the error is raised."""
+    stay a pair. Each target's old file is first kept aside; when a later rename fails (on
+    Windows, a summary open in Excel) or is interrupted, the targets already replaced get
+    their old files back (or lose the new ones, where there were none) and the error is
+    raised."""
     replaced: list[tuple[Path, Path | None]] = []
     copies: list[Path] = []
     try:
         for tmp, target in moves:
             kept = None
             if target.exists():
-                kept = temp_beside(target)
+                kept = _keep_aside(target)
                 copies.append(kept)
-                shutil.copy2(target, kept)
             os.replace(tmp, target)
             replaced.append((target, kept))
-    except OSError:
+    except BaseException:  # a Ctrl-C between two renames too
         for target, kept in reversed(replaced):
             with contextlib.suppress(OSError):  # best effort; the first error is the one told
                 if kept is None:
@@ -89,6 +89,18 @@ def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
     finally:
         for copy in copies:
             copy.unlink(missing_ok=True)
+
+
+def _keep_aside(target: Path) -> Path:
+    """A second name for ``target``'s file: a hard link, which costs no space, needs no right
+    to read it and keeps its owner; a copy where links are not to be had (FAT drives)."""
+    kept = temp_beside(target)
+    kept.unlink()
+    try:
+        os.link(target, kept)
+    except OSError:
+        shutil.copy2(target, kept)
+    return kept
 
 
 def write_synced(path: str | os.PathLike[str], data: bytes) -> None:

@@ -99,8 +99,11 @@ def test_a_summary_that_cannot_be_replaced_keeps_the_old_pair(tmp_path, report_r
         report.parent.mkdir()
         summary_path(report).write_text("old summary, no report", encoding="utf-8")
     before = old_report(tmp_path / "reports") if not new else folder_bytes(report.parent)
+    old_file = None if new else report.stat().st_ino
     with locked(summary_path(report)), pytest.raises(ReportError,
                                                      match="open in another program") as caught:
         write_report(report, rows, info, overwrite=True)
     assert summary_path(report).name in str(caught.value)
     assert folder_bytes(tmp_path / "reports") == before
+    if old_file is not None:  # the very file, kept aside by a link: no space, owner kept
+        assert report.stat().st_ino == old_file
