@@ -179,7 +179,10 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         # runs, and the interpreter then exits under its feet (the process aborts). Only the
         # futures not cancelled: futures.wait never counts a cancelled one as done, and hung.
         futures.wait([future for future in pending if not future.cancelled()])
-        pool.shutdown(wait=True)  # the threads, idle now, end at once: none outlives a batch
+        # Then the threads, idle by now, are joined so that none outlives a batch: they end at
+        # once, which leaves a Ctrl-C microseconds, not the length of a file's load, to land
+        # in a join.
+        pool.shutdown(wait=True)
 
 
 def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
