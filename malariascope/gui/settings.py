@@ -52,6 +52,9 @@ def restore_window(window: MainWindow) -> None:
     splitter = store.value("window/splitter")
     if not (isinstance(splitter, QByteArray) and window.central.splitter.restoreState(splitter)):
         window.central.splitter.setSizes([800, 460])  # the list gets the room; the cell stays large
+    list_and_field = store.value("window/list_and_field")
+    if isinstance(list_and_field, QByteArray):
+        window.central.list_and_field.restoreState(list_and_field)
     window.detail.overlay_box.setChecked(store.value("overlay/on", True, type=bool))
     window.detail.opacity.setValue(store.value("overlay/opacity", 45, type=int))
     window.batch.set_operator(str(store.value("operator", "")))
@@ -64,6 +67,7 @@ def save_window(window: MainWindow) -> None:
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/state", window.saveState())
     store.setValue("window/splitter", window.central.splitter.saveState())
+    store.setValue("window/list_and_field", window.central.list_and_field.saveState())
     store.setValue("overlay/on", window.detail.overlay_box.isChecked())
     store.setValue("overlay/opacity", window.detail.opacity.value())
     store.setValue("operator", window.batch.operator)

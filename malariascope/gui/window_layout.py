@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 
 class WindowLayout(QWidget):
-    """The central widget; ``splitter`` (list | cell) and ``field_box`` are for the window."""
+    """The central widget. ``splitter`` (list | cell) and ``list_and_field`` (list over field)
+    are remembered with the window; ``field_box`` shows when the batch has fields."""
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
                  field_view: QWidget, controls: QWidget, detail: QWidget) -> None:
@@ -32,6 +33,7 @@ class WindowLayout(QWidget):
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until the batch has fields: no room taken
+        self.list_and_field = QSplitter(Qt.Orientation.Vertical)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self._list_side(filters, table))
         self.splitter.addWidget(_column(_group("Batch", controls),
@@ -44,10 +46,9 @@ class WindowLayout(QWidget):
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:
         """The filter bar over the cell list, itself over the whole field."""
-        list_and_field = QSplitter(Qt.Orientation.Vertical)
-        list_and_field.addWidget(table)
-        list_and_field.addWidget(self.field_box)
-        list_and_field.setChildrenCollapsible(False)
+        self.list_and_field.addWidget(table)
+        self.list_and_field.addWidget(self.field_box)
+        self.list_and_field.setChildrenCollapsible(False)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Show:"))
         for action in filters:
@@ -56,7 +57,7 @@ class WindowLayout(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the list
             bar.addWidget(button)
         bar.addStretch(1)
-        side = _column(list_and_field)
+        side = _column(self.list_and_field)
         side.layout().insertLayout(0, bar)
         return side
 

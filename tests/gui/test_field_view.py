@@ -84,6 +84,23 @@ def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
     assert window.batch.final_call(rows[4]) == "parasitized"
 
 
+def test_the_room_given_to_the_list_and_the_field_is_remembered(make_window, qtbot, smear):
+    folder, field = smear
+    window = make_window()
+    screen_and_wait(window, qtbot, [folder])
+    splitter = window.central.list_and_field
+    total = sum(splitter.sizes())
+    splitter.setSizes([total * 3 // 4, total - total * 3 // 4])  # the list gets more rows
+    chosen = splitter.sizes()
+    window.batch.unsaved = False
+    window.close()
+    again = make_window(start=False)
+    again.central.field_box.show()  # as a batch with fields shows it
+    qtbot.waitUntil(lambda: again.central.list_and_field.sizes()[1] > 0)
+    sizes = again.central.list_and_field.sizes()  # the window's height may differ a little
+    assert sizes[0] / sum(sizes) == pytest.approx(chosen[0] / sum(chosen), abs=0.05)
+
+
 def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, smear, tmp_path):
     folder, field = smear
     screen_and_wait(window, qtbot, [folder])
