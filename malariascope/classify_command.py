@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     with _stop_requests() as stop, _open_report(args, info) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
                                    overlays, stop)
-        for path in found.missing:
-            _problem(f"{path}: no such file or folder")
+        for path in found.missing:  # absent, or a folder that would not open
+            why_not = "cannot read this folder" if path.exists() else "no such file or folder"
+            _problem(f"{path}: {why_not}")
         if writer.tally.images == 0 and interrupted:  # nothing done: as a second Ctrl-C
             raise KeyboardInterrupt
         if writer.tally.images == 0:  # leaving the block drops the report

@@ -278,6 +278,29 @@ def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "cells"]
 
 
+def test_a_folder_that_will_not_open_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """Root reads every folder, so the refusal is the OS's, patched in: it was reported as
+    'no such file or folder' while the folder was there."""
+    import os
+
+    from malariascope.cli import main
+
+    make_cell_folder(tmp_path / "cells", 2)
+    locked = tmp_path / "cells" / "locked"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code = main(["classify", str(tmp_path / "cells"), "--csv", str(tmp_path / "r.csv")])
+    assert code == 1
+    assert f"{locked}: cannot read this folder\n" in capsys.readouterr().err
+
+
 def test_a_read_only_gradcam_folder_is_refused_at_once(tmp_path, capsys):
     from malariascope.cli import main
     from tests.faults import read_only

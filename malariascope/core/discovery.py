@@ -31,7 +31,7 @@ class Discovery:
     inputs: Iterable[str | os.PathLike[str]]
     recursive: bool = True
     skipped: list[Path] = field(default_factory=list)
-    missing: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)  # absent, or folders that would not open
     exclude: Iterable[str | os.PathLike[str]] = ()
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
 

@@ -144,7 +144,7 @@ class ScreeningController(QObject):
         if outcome.skipped:
             notes.append(f"{len(outcome.skipped):,} non-image files skipped")
         if outcome.missing:
-            notes.append(f"{len(outcome.missing):,} paths not found")
+            notes.append(f"{len(outcome.missing):,} paths not found or unreadable")
         extra = f" ({', '.join(notes)})" if notes else ""
         self.complete = True
         self._finish_screening(f"Screened {counts.classified:,} cells in "
