@@ -33,7 +33,7 @@ from malariascope.core.errors import (
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
-from malariascope.core.report import BatchInfo, ReportWriter, report_row
+from malariascope.core.report import BatchInfo, ReportWriter, check_target, report_row
 from malariascope.core.tally import Tally
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
@@ -42,6 +42,8 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
     2 none read (no report at all when no image was found)."""
+    with _in_cli_words():  # before the model loads or the overlay folder is made
+        check_target(args.csv, args.overwrite)
     if args.gradcam:
         _check_overlay_folder(args.gradcam, args.paths)
     classifier = Classifier.open(args.model, args.backend)
@@ -100,9 +102,16 @@ def _check_overlay_folder(folder: Path, inputs: list[Path]) -> None:
 
 
 def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:
-    """The report's writer; an existing report is refused in the CLI's words."""
-    try:
+    """The report's writer (the place is checked again: it may have changed meanwhile)."""
+    with _in_cli_words():
         return ReportWriter(args.csv, info, args.overwrite)
+
+
+@contextlib.contextmanager
+def _in_cli_words() -> Iterator[None]:
+    """An existing report is refused with the CLI's way to allow it."""
+    try:
+        yield
     except ReportExistsError as exc:
         raise ReportExistsError(exc.path, "pass --overwrite") from None
 

@@ -83,9 +83,10 @@ def test_existing_report_is_kept_and_exit_2(tmp_path):
     make_cell_folder(tmp_path / "cells", 2)
     out = tmp_path / "report.csv"
     out.write_text("keep me", encoding="utf-8")
-    result = run_cli("classify", tmp_path / "cells", "--csv", out)
+    result = run_cli("classify", tmp_path / "cells", "--csv", out, "--gradcam", tmp_path / "cam")
     assert result.returncode == 2
     assert f"{out} exists; choose another name or pass --overwrite" in result.stderr
+    assert not (tmp_path / "cam").exists(), "refused before anything was made"
     assert "Traceback" not in result.stderr
     assert out.read_text(encoding="utf-8") == "keep me"
     assert run_cli("classify", tmp_path / "cells", "--csv", out, "--overwrite").returncode == 0

@@ -164,6 +164,19 @@ def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
             str(counts.uncertain), str(counts.reviewed), f"{counts.percent_parasitized:.2f}")
 
 
+def check_target(path: Path, overwrite: bool = False) -> None:
+    """Refuse a place the report cannot go, before any work: a folder (refused now, not by the
+    rename after the whole batch), a report or summary that exists without ``overwrite``, a
+    folder that does not exist."""
+    for target in (path, summary_path(path)):
+        if target.is_dir():
+            raise ReportError(f"{target} is a folder: name a file for the report")
+        if target.exists() and not overwrite:
+            raise ReportExistsError(target)
+    if not path.parent.is_dir():
+        raise ReportError(f"folder does not exist: {path.parent}")
+
+
 class ReportWriter:
     """Streams rows into a temporary file; :meth:`close` writes the summary beside it and
     renames both into place.
@@ -176,13 +189,7 @@ class ReportWriter:
         self.path = Path(path)
         self.info = info
         self.tally = Tally()
-        for target in (self.path, summary_path(self.path)):
-            if target.is_dir():  # refused now, not by the rename after the whole batch
-                raise ReportError(f"{target} is a folder: name a file for the report")
-            if target.exists() and not overwrite:
-                raise ReportExistsError(target)
-        if not self.path.parent.is_dir():
-            raise ReportError(f"folder does not exist: {self.path.parent}")
+        check_target(self.path, overwrite)
         self._tmp, self._file = self._open_temp()
         self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
         with self._failing_as(self.path):
