@@ -223,8 +223,8 @@ class DetailView(QWidget):
                 facts["Call"] = batch.call(row)
                 review = batch.review(row)
                 facts["Review"] = f"{review}: {batch.final_call(row)}" if review else "not reviewed"
-                facts["Image"] = f"{result.image_shape[1]} × {result.image_shape[0]} px" + (
-                    ", the whole field" if result.whole_field else "")  # the cell: "Cell"
+                size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
+                facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
         for name, text in facts.items():
             self._facts[name].setText(text)
             self._facts[name].setToolTip(text)  # long paths are cut off at the panel's edge

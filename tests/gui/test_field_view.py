@@ -56,7 +56,7 @@ def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, sm
     _click_cell(window, qtbot, target)
     assert window.table.current_source_row() == target == view.current_row()
     assert window.detail.fact("Cell").startswith("#12 of a whole field")
-    assert window.detail.fact("Image") == "800 × 600 px, the whole field"  # not the cell's
+    assert window.detail.fact("Image") == "field, 800 × 600 px"  # not the cell's
     _, _, w, h = batch.results[target].box  # the cell's box, with its Grad-CAM:
     qtbot.waitUntil(lambda: window.detail.canvas.image().size() == QSize(w, h), timeout=10_000)
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass: no cell
