@@ -40,7 +40,7 @@ class ScreeningController(QObject):
     progress = Signal(str, int, int)  # task, done, total (0: unknown); cancellable tasks only
     idle = Signal()  # nothing cancellable running any more
     message = Signal(str)  # one line for the status bar
-    screening_finished = Signal(int, bool)  # cells in the batch, True when complete
+    screening_finished = Signal(int, bool)  # rows in the batch (unreadable files too), complete
     export_finished = Signal(str)  # report path
     export_failed = Signal(str)  # reason
 
