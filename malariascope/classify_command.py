@@ -44,8 +44,12 @@ def run(args: argparse.Namespace) -> int:
     2 none read (no report at all when no image was found)."""
     with _in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite)
-    if args.gradcam:
-        _check_overlay_folder(args.gradcam, args.paths)
+    with _overlay_folder(args.gradcam, args.paths):
+        return _classify(args)
+
+
+def _classify(args: argparse.Namespace) -> int:
+    """:func:`run`, once the report's place and the overlay folder are known to be good."""
     classifier = Classifier.open(args.model, args.backend)
     rule = (
         classifier.rule
@@ -81,6 +85,25 @@ def run(args: argparse.Namespace) -> int:
 class NoImagesError(MalariaScopeError):
     """Nothing to screen (a mistyped path, an empty folder): a report of no rows would only
     stand in the way of the corrected run, as a file that exists."""
+
+
+@contextlib.contextmanager
+def _overlay_folder(folder: Path | None, inputs: list[Path]) -> Iterator[None]:
+    """The ``--gradcam`` folder checked (and made) for the run; the folders the run made are
+    removed again if it ends in an error or a Ctrl-C while they are empty (a mistyped input
+    should not leave an empty folder behind to puzzle the next run)."""
+    if folder is None:
+        yield
+        return
+    made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
+    try:
+        _check_overlay_folder(folder, inputs)
+        yield
+    except BaseException:
+        for path in made:
+            with contextlib.suppress(OSError):  # one holding an overlay stays
+                path.rmdir()
+        raise
 
 
 def _check_overlay_folder(folder: Path, inputs: list[Path]) -> None:

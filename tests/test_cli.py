@@ -404,3 +404,15 @@ def test_a_second_ctrl_c_while_stopping_stops_at_once_without_a_report(tmp_path)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cam", "fields"]  # no report
+
+
+def test_a_run_that_finds_nothing_leaves_no_overlay_folder_behind(tmp_path):
+    (good,) = make_cell_folder(tmp_path / "cells", 1)
+    overlays = tmp_path / "new" / "overlays"
+    result = run_cli("classify", tmp_path / "typo", "--csv", tmp_path / "report.csv",
+                     "--gradcam", overlays)
+    assert result.returncode == 2 and "no images found" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells"]
+    result = run_cli("classify", good, "--csv", tmp_path / "report.csv", "--gradcam", overlays)
+    assert result.returncode == 0, result.stderr
+    assert len(list(overlays.iterdir())) == 1
