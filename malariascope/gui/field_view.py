@@ -1,11 +1,11 @@
 """The whole field of the selected cell, with every cell found outlined in its call's colour.
 
 Red parasitized, green uninfected, amber uncertain until reviewed (the final call decides, as
-in the report); the selected cell is drawn thicker. Clicking a cell selects its row; the wheel
-zooms at the cursor and a drag pans (``gui.viewport``), and selecting a cell out of view brings
-it into view. The field is decoded in a worker (megapixels would stall the UI) and kept while
-its cells are browsed; outlines are drawn from the batch at every paint, so a review shows at
-once.
+in the report); the selected cell is ringed in dark blue, outside its call's colour. Clicking a
+cell selects its row; the wheel zooms at the cursor and a drag pans (``gui.viewport``), and
+selecting a cell out of view brings it into view. The field is decoded in a worker (megapixels
+would stall the UI) and kept while its cells are browsed; outlines are drawn from the batch at
+every paint, so a review shows at once.
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from malariascope.gui.viewport import ZOOM_STEP, Viewport
 from malariascope.gui.workers import LatestLoad, WorkerGroup
 
 UNCERTAIN_COLOUR = QColor("#ffa000")
-SELECTED_COLOUR = QColor("#ffffff")
+#: The ring around the selected cell: dark, so it stands out on pale glass (a white halo did
+#: not), and blue, so it is told apart from the red, green and amber of the calls.
+SELECTED_COLOUR = QColor("#0d47a1")
+SELECTED_GAP = 5  #: how far the ring lies outside the cell's outline, in screen pixels
 
 
 #: The field is halved for display until its shorter side is this small (see ``_reduced``).
@@ -248,10 +251,19 @@ class FieldView(QWidget):
         if self._levels and self._viewport.scale:
             painter.drawPixmap(*self._visible_picture())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for row, box in self.outlines().items():
-            selected = row == self._row
-            if selected:  # a white halo: visible on any call colour
-                painter.setPen(QPen(SELECTED_COLOUR, 5))
-                painter.drawEllipse(self.box_rect(box))
-            painter.setPen(QPen(self.outline_colour(row), 3 if selected else 2))
+        outlines = self.outlines()
+        for row, box in outlines.items():
+            painter.setPen(QPen(self.outline_colour(row), 3 if row == self._row else 2))
             painter.drawEllipse(self.box_rect(box))
+        if self._row in outlines:  # last: no neighbour's outline covers it
+            _paint_selection(painter, self.box_rect(outlines[self._row]))
+
+
+def _paint_selection(painter: QPainter, rect: QRectF) -> None:
+    """Ring the selected cell outside its outline, which keeps showing the call; a white edge
+    keeps the dark ring visible on dark stain too."""
+    ring = rect.adjusted(-SELECTED_GAP, -SELECTED_GAP, SELECTED_GAP, SELECTED_GAP)
+    painter.setPen(QPen(QColor("white"), 6))
+    painter.drawEllipse(ring)
+    painter.setPen(QPen(SELECTED_COLOUR, 4))
+    painter.drawEllipse(ring)

@@ -3,6 +3,8 @@ pan, review, parasitemia, export. No test relies on what the model calls a cell.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
@@ -267,3 +269,28 @@ def test_a_field_fitted_at_under_half_its_size_is_drawn_right(window, qtbot, sme
     view, boxes = window.field_view, [window.batch.results[row].box for row in rows]
     assert view.box_rect(boxes[0]).width() / boxes[0][2] < 0.5
     assert _drawn_like_the_field(view, smear[1], boxes) > 0.9
+
+
+def _ringed(view, box) -> float:
+    """The share of 24 rays from the centre of ``box`` that meet a dark pixel just outside
+    the cell's outline (3 to 8 screen pixels out): a ring that stands out from pale glass."""
+    image, rect = view.grab().toImage(), view.box_rect(box)
+    centre, rays = rect.center(), 24
+    hits = 0
+    for k in range(rays):
+        angle = 2 * math.pi * k / rays
+        points = ((centre.x() + (rect.width() / 2 + out) * math.cos(angle),
+                   centre.y() + (rect.height() / 2 + out) * math.sin(angle)) for out in range(3, 9))
+        hits += any(image.pixelColor(round(x), round(y)).lightness() < 110 for x, y in points)
+    return hits / rays
+
+
+def test_the_selected_cell_stands_out_in_the_field(window, qtbot, smear):
+    """The selection was a thicker outline in a white halo, lost on pale glass: at a glance
+    the technician could not find the cell being reviewed."""
+    rows = _shown_field(window, qtbot, smear)
+    view, target = window.field_view, rows[len(rows) // 2]
+    box = window.batch.results[target].box
+    assert _ringed(view, box) < 0.5  # not selected: glass and the odd neighbour around it
+    window.table.select_source_row(target)
+    assert _ringed(view, box) > 0.95
