@@ -6,7 +6,7 @@ import csv
 import statistics
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleOptionViewItem
 
@@ -545,6 +545,29 @@ def test_detail_view_shows_the_cell_and_its_overlay(window, qtbot, mixed_folder)
     assert detail.fact("Call") == window.batch.call(0)
     assert detail.fact("Model") == window.batch.model
     assert detail.fact("Review") == "not reviewed"
+
+
+def test_the_overlay_controls_leave_the_keys_with_the_list(window, qtbot, cell_folder):
+    """After the overlay's opacity was dragged, Down changed the opacity instead of moving to
+    the next cell (and PgDn jumped it by ten): the controls took the keys on a click."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    detail = window.detail
+    window.table.select_source_row(_first_ok(window.batch))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.table.setFocus()
+    slider = detail.opacity
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton,
+                     pos=QPoint(slider.width() // 4, slider.height() // 2))
+    qtbot.mouseClick(detail.overlay_box, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, detail.overlay_box.height() // 2))
+    qtbot.mouseClick(detail.overlay_box, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, detail.overlay_box.height() // 2))
+    opacity, row = slider.value(), _current_row(window)
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Up):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    assert slider.value() == opacity and detail.overlay_box.isChecked()
+    assert _current_row(window) > row
 
 
 def test_detail_view_explains_an_unreadable_file(window, qtbot, cell_folder):
