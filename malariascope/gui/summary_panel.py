@@ -78,13 +78,26 @@ class SummaryPanel(QWidget):
             "cells": f"{counts.classified:,}",  # as the summary CSV's "classified"
             "parasitized": f"{counts.parasitized:,}",
             "uninfected": f"{counts.uninfected:,}", "uncertain": f"{counts.uncertain:,}",
-            "errors": f"{counts.errors:,}", "percent": f"{counts.percent_parasitized:.1f}",
-            "field": f"{field.percent_parasitized:.1f}" if field else "–",
+            "errors": f"{counts.errors:,}", "percent": _percent(counts),
+            "field": _percent(field),
             "reviewed": f"{counts.reviewed:,} / {counts.classified:,}",
         }
-        self._stats["field"].setToolTip(
-            f"{self._field.name}: {field.parasitized:,} of {field.classified:,} cells called "
-            "parasitized (after review)" if field else "Select a cell of a whole field")
+        self._stats["field"].setToolTip(_field_tip(self._field, field))
         self._stats["field"].setVisible(self.batch.has_fields)
         for name, text in values.items():
             self._stats[name].value.setText(text)
+
+
+def _percent(counts: Counts | None) -> str:
+    """The parasitemia, or a dash when no cell was called: a field where no cell was found
+    read "0.0", as if it had been looked at and found clean."""
+    return f"{counts.percent_parasitized:.1f}" if counts is not None and counts.classified else "–"
+
+
+def _field_tip(path: Path | None, counts: Counts | None) -> str:
+    if path is None or counts is None:
+        return "Select a cell of a whole field"
+    if not counts.classified:
+        return f"{path.name}: no cell was called in this field"
+    return (f"{path.name}: {counts.parasitized:,} of {counts.classified:,} cells called "
+            "parasitized (after review)")

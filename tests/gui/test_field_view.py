@@ -14,7 +14,7 @@ from malariascope.core.report import summary_path
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import CALL_COLOURS, FILE
 from tests.gui.helpers import screen_and_wait
-from tests.images import make_cell, write_field, write_rgb
+from tests.images import make_cell, write_field, write_glass, write_rgb
 from tests.reports import read_rows, read_summary
 
 
@@ -294,3 +294,17 @@ def test_the_selected_cell_stands_out_in_the_field(window, qtbot, smear):
     assert _ringed(view, box) < 0.5  # not selected: glass and the odd neighbour around it
     window.table.select_source_row(target)
     assert _ringed(view, box) > 0.95
+
+
+def test_a_field_where_no_cell_was_found_has_no_parasitemia(window, qtbot, smear):
+    """Its row selected, the summary read 0.0 % in this field, as if the field had been
+    looked at and found clean."""
+    folder, field = smear
+    glass = write_glass(folder / "glass.png")
+    screen_and_wait(window, qtbot, [folder])
+    row = next(r for r, result in enumerate(window.batch.results) if result.path == glass)
+    window.table.select_source_row(row)
+    assert window.summary.text("field") == "–"
+    window.table.select_source_row(window.batch.field_rows(field)[0])
+    counts = window.batch.field_counts(field)
+    assert window.summary.text("field") == f"{counts.percent_parasitized:.1f}"
