@@ -4,6 +4,8 @@ Folders are walked lazily (recursively by default) so a folder of 100,000 cells 
 streaming at once; symlinked folders are not followed, so a symlink loop cannot trap the walk.
 Files without an image extension are counted as skipped, not read. Folders in ``exclude``
 (where this batch writes its overlays) are not entered: the batch's own output is not input.
+A file reached twice (given with its folder, or in a folder given with its parent) is read
+once: its cells were counted twice, and a whole field's outlines drawn twice over.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ class Discovery:
 
     def __iter__(self) -> Iterator[Path]:
         self._excluded = [os.stat(path) for path in self.exclude if os.path.isdir(path)]
+        seen: set[str] = set()
+        for path in self._found():
+            key = os.path.normcase(os.path.abspath(path))  # string work only: no disk access
+            if key not in seen:
+                seen.add(key)
+                yield path
+
+    def _found(self) -> Iterator[Path]:
+        """Every image path the inputs name, repeats included."""
         for given in self.inputs:
             path = Path(given)
             if path.is_dir():

@@ -54,6 +54,13 @@ def test_every_file_gets_a_result_in_natural_order(mixed_folder, classifier):
     assert generated[10] == "cell_10.png"
 
 
+def test_a_file_reached_twice_is_found_once(tmp_path, monkeypatch):
+    cells = make_cell_folder(tmp_path / "cells", 3)
+    monkeypatch.chdir(tmp_path)
+    given = [cells[0], tmp_path / "cells", tmp_path, f"cells/../cells/{cells[0].name}"]
+    assert sorted(Discovery(given)) == sorted(cells)
+
+
 def test_a_batch_stopped_with_files_queued_ends_at_once(tmp_path, classifier, monkeypatch):
     """Closing the results with files still queued for loading (a cancel, a Ctrl-C): their
     loads are cancelled and the stop waits only for those under way. It once waited for the

@@ -308,3 +308,13 @@ def test_a_field_where_no_cell_was_found_has_no_parasitemia(window, qtbot, smear
     window.table.select_source_row(window.batch.field_rows(field)[0])
     counts = window.batch.field_counts(field)
     assert window.summary.text("field") == f"{counts.percent_parasitized:.1f}"
+
+
+def test_a_field_given_with_its_folder_is_screened_once(window, qtbot, smear):
+    """Dropped with its folder, a field was screened twice: every cell counted twice, and
+    a click on a cell selected its second copy while the review shown was the first's."""
+    folder, field = smear
+    screen_and_wait(window, qtbot, [field, folder])
+    batch = window.batch
+    assert len(batch) == 39 and len(batch.field_rows(field)) == 38  # and cell.png
+    assert batch.field_counts(field).classified == 38
