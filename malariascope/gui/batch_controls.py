@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSlider,
+    QStyle,
+    QStyleOptionSpinBox,
     QWidget,
 )
 
@@ -26,6 +29,23 @@ if TYPE_CHECKING:  # core.classifier pulls in numpy; the window paints before it
 
 THRESHOLD_RANGE = (0.01, 0.99)
 STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
+
+
+class _ThresholdSpin(QDoubleSpinBox):
+    """A spin box that says when its arrow buttons were clicked (:attr:`stepped`): the click
+    gives it the keys, and the next Down or PgDn, meant for the list, moved the threshold
+    again and re-labelled the batch."""
+
+    stepped = Signal()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        option = QStyleOptionSpinBox()
+        self.initStyleOption(option)
+        hit = self.style().hitTestComplexControl(QStyle.ComplexControl.CC_SpinBox, option,
+                                                 event.position().toPoint(), self)
+        if hit in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
+            self.stepped.emit()
 
 
 class ThresholdControl(QWidget):
@@ -41,7 +61,7 @@ class ThresholdControl(QWidget):
         # Mouse only: a click must not take the arrow keys from the list (they would move the
         # threshold and relabel the batch); the spin box takes typed values.
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.spin = QDoubleSpinBox()
+        self.spin = _ThresholdSpin()
         self.spin.setRange(*THRESHOLD_RANGE)
         self.spin.setDecimals(3)
         self.spin.setSingleStep(0.01)
@@ -74,8 +94,9 @@ class ThresholdControl(QWidget):
 class BatchControls(QWidget):
     """A small form: sample id, operator, threshold slider with a reset to the card's value.
 
-    Enter in any of its fields emits :attr:`entered`: the window hands the keys back to the
-    cell list, so the next arrow or P reviews cells instead of editing the form.
+    Enter in any of its fields, or a click on the threshold's arrow buttons, emits
+    :attr:`entered`: the window hands the keys back to the cell list, so the next arrow or P
+    reviews cells instead of editing the form.
     """
 
     entered = Signal()
@@ -97,6 +118,7 @@ class BatchControls(QWidget):
         self.reset.clicked.connect(self._on_reset_clicked)
         for edit in (self.sample_id, self.operator, self.threshold.spin.lineEdit()):
             edit.returnPressed.connect(self.entered)
+        self.threshold.spin.stepped.connect(self.entered)
         batch.events.info_changed.connect(self._on_info_changed)
         batch.events.relabelled.connect(self._on_relabelled)
         self._on_info_changed()

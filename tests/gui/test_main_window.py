@@ -271,6 +271,23 @@ def test_typed_values_apply_whole_and_enter_hands_the_keys_back_to_the_list(wind
     assert batch.sample_id == "S-7" and batch.final_call(start + 1) == "parasitized"
 
 
+def test_a_click_on_the_threshold_arrows_hands_the_keys_back_to_the_list(window, qtbot,
+                                                                         mixed_folder):
+    """Nudged with the spin box's arrows, the threshold kept the keys: the next Down, meant
+    for the next cell, moved the threshold again and re-labelled the whole batch."""
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch, spin = window.batch, window.controls.threshold.spin
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    start = _first_ok(batch)
+    window.table.select_source_row(start)
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=QPoint(spin.width() - 6, 4))
+    nudged = batch.rule.threshold
+    assert nudged == pytest.approx(batch.default_threshold + 0.01, abs=1e-3)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert batch.rule.threshold == nudged and _current_row(window) == start + 1
+
+
 def test_filters_and_sorting(window, qtbot, mixed_folder):
     folder, reasons = mixed_folder
     screen_and_wait(window, qtbot, [folder])
