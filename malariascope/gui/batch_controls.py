@@ -111,6 +111,9 @@ class BatchControls(QWidget):
         self.threshold = ThresholdControl()
         self.reset = QPushButton("Model default")
         self.reset.setToolTip("Back to the threshold of the model card")
+        # Clicked, it disables itself, and its focus passed on down the form: the next arrow
+        # went to the Grad-CAM checkbox, not to the list. Tab still reaches it.
+        self.reset.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._build()
         self.sample_id.textEdited.connect(batch.set_sample_id)
         self.operator.textEdited.connect(batch.set_operator)

@@ -288,6 +288,23 @@ def test_a_click_on_the_threshold_arrows_hands_the_keys_back_to_the_list(window,
     assert batch.rule.threshold == nudged and _current_row(window) == start + 1
 
 
+def test_the_model_default_button_leaves_the_keys_with_the_list(window, qtbot, mixed_folder):
+    """Clicked, the button took the keys and, disabling itself, passed them on down the form:
+    the next Down went to the Grad-CAM checkbox instead of to the next cell."""
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch = window.batch
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    start = _first_ok(batch)
+    window.table.select_source_row(start)
+    window.table.setFocus()
+    batch.set_threshold(0.3)
+    qtbot.mouseClick(window.controls.reset, Qt.MouseButton.LeftButton)
+    assert batch.rule.threshold == pytest.approx(batch.default_threshold)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert _current_row(window) == start + 1
+
+
 def test_filters_and_sorting(window, qtbot, mixed_folder):
     folder, reasons = mixed_folder
     screen_and_wait(window, qtbot, [folder])
