@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
+        # a click anywhere on the field, a drag too, gives the list the keys: after panning,
+        # a P meant for the cell went into the sample id being typed before
+        self.field_view.setFocusProxy(self.table)
+        self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.controls.entered.connect(self.table.setFocus)
         batch.events.appended.connect(self._on_rows_appended)
         batch.events.changed.connect(self._on_batch_changed)

@@ -87,6 +87,24 @@ def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
     assert window.batch.final_call(rows[4]) == "parasitized"
 
 
+def test_a_click_off_the_cells_gives_the_keys_to_the_list(window, qtbot, smear):
+    """Only a click on a cell did: after a drag to pan the field, or a click that missed, a P
+    meant for the selected cell went into the sample id typed before (and every report row)."""
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    rows = window.batch.field_rows(field)
+    window.table.select_source_row(rows[0])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    sample_id, view = window.controls.sample_id, window.field_view
+    sample_id.setFocus()
+    qtbot.keyClicks(sample_id, "S-7")
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass: no cell
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
+    assert window.batch.sample_id == "S-7"
+    assert window.batch.final_call(rows[0]) == "parasitized"
+
+
 def test_the_room_given_to_the_list_and_the_field_is_remembered(make_window, qtbot, smear):
     folder, field = smear
     window = make_window()
