@@ -22,7 +22,7 @@ import numpy as np
 from tqdm import tqdm
 
 from malariascope.core.atomic import temp_beside, why, write_bytes_atomic
-from malariascope.core.classifier import PARASITIZED, CallRule, Classifier
+from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import (
     ImageReadError,
@@ -219,7 +219,7 @@ class Overlays:
         if image is None:
             return
         cell = cell_pixels(result, image)
-        positive = self.rule.call(result.probability, result.in_field) == PARASITIZED
+        positive = self.rule.suspect(result.probability, result.in_field)
         heat = heatmap(result.class_map, cell.shape, positive=positive)
         number = f"_cell{result.cell_index}" if result.cell_index else ""
         target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"

@@ -74,6 +74,13 @@ class CallRule:
         low, high = self.field_band if in_field else self.band
         return low <= probability < high
 
+    def suspect(self, probability: float, in_field: bool = False) -> bool:
+        """Called parasitized, or uncertain: a cell whose Grad-CAM should show where a parasite
+        may be. An amber field cell is called uninfected below the field threshold, and the
+        uninfected class's map showed nothing that a reviewer looks for."""
+        return (self.call(probability, in_field) == PARASITIZED
+                or self.uncertain(probability, in_field))
+
     @cached_property
     def field_band(self) -> tuple[float, float]:
         """The uncertain band of field cells: from the screening threshold to the field

@@ -168,6 +168,12 @@ class Batch:
         p = result.probability
         return p is not None and self.rule is not None and self.rule.uncertain(p, result.in_field)
 
+    def suspect(self, row: int) -> bool:
+        """Called parasitized or uncertain by the model (see ``CallRule.suspect``)."""
+        result = self.results[row]
+        p = result.probability
+        return p is not None and self.rule is not None and self.rule.suspect(p, result.in_field)
+
     def final_call(self, row: int) -> str:
         return self._finals.get(row) or self.call(row)
 

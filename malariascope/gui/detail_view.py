@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.gui.batch import PARASITIZED, Batch
+from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
 from malariascope.gui.workers import LatestLoad, WorkerGroup
@@ -205,8 +205,7 @@ class DetailView(QWidget):
         cell, row = self._cell, self._row
         if cell is None or row is None:
             return
-        heat = (cell.heat_parasitized if self.batch.call(row) == PARASITIZED
-                else cell.heat_uninfected)
+        heat = cell.heat_parasitized if self.batch.suspect(row) else cell.heat_uninfected
         image = cell.image
         if self.overlay_box.isChecked() and heat is not None:
             from malariascope.core.gradcam import overlay

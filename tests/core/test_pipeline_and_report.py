@@ -172,6 +172,8 @@ def test_bundled_field_threshold_counts_fairly_and_flags_what_it_does_not_count(
     assert low == t and field < high < 1
     assert not rule.uncertain(0.99 * t, in_field=True) and rule.uncertain(0.99 * t)
     assert rule.threshold_for(in_field=True) == field and rule.threshold_for(False) == t
+    # an amber field cell is suspect: its Grad-CAM is the parasitized class's map
+    assert rule.suspect(between, in_field=True) and not rule.suspect(low / 2, in_field=True)
 
 
 def odds(p: float) -> float:

@@ -621,3 +621,25 @@ def test_about_box_shows_version_model_card_and_disclaimer(window, qtbot):
     assert f"{card['trained_on']['train']['parasitized']:,} parasitized" in text
     assert str(card["created"]) in text
     box.close()
+
+
+def test_an_uncertain_cell_called_uninfected_shows_where_a_parasite_may_be(window, qtbot,
+                                                                          mixed_folder):
+    from malariascope.core.classifier import from_log_odds, log_odds
+    from malariascope.core.gradcam import overlay
+    from malariascope.gui.thumbnails import rgb_qimage
+
+    folder, _ = mixed_folder
+    screen_and_wait(window, qtbot, [folder / "real"])
+    batch, detail = window.batch, window.detail
+    row = _first_ok(batch)
+    # just above this cell's score: called uninfected, within the uncertain band
+    batch.set_threshold(from_log_odds(log_odds(batch.results[row].probability) + 0.2))
+    assert batch.call(row) == "uninfected" and batch.uncertain(row)
+    window.table.select_source_row(row)
+    qtbot.waitUntil(lambda: detail._cell is not None and not detail.canvas.image().isNull(),
+                    timeout=10_000)
+    cell, alpha = detail._cell, detail.opacity.value() / 100.0
+    shown = detail.canvas.image()
+    assert shown == rgb_qimage(overlay(cell.image, cell.heat_parasitized, alpha))
+    assert shown != rgb_qimage(overlay(cell.image, cell.heat_uninfected, alpha))
