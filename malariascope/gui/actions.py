@@ -56,7 +56,7 @@ class WindowActions:
             window.review_current, None), tip="Forget the review of this cell (Backspace)")
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm)
         for action in (*self.review, self.clear_review):
-            action.setEnabled(False)  # until a cell with a call is selected
+            action.setEnabled(False)  # until a row is selected
         field = window.field_view
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn,
                                     field.zoom_in)

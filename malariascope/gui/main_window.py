@@ -154,8 +154,8 @@ class MainWindow(QMainWindow):
         else:
             done = self.batch.set_review(row, call)
         if not done:
-            self.statusBar().showMessage("This file could not be read; there is no call to "
-                                         "review", 5000)
+            self.statusBar().showMessage(
+                f"No call to review: {self.batch.results[row].error} (Down goes on)", 8000)
         elif call is None:
             return
         elif after is not None:
@@ -167,9 +167,9 @@ class MainWindow(QMainWindow):
         self.detail.show_row(row)
         self.field_view.show_row(row)
         self.summary.set_field(self.field_view.field())
-        reviewable = row is not None and self.batch.results[row].ok
         for action in (*self.actions.review, self.actions.clear_review):
-            action.setEnabled(reviewable)
+            # enabled on an unreadable file's row too: a key there says why nothing happens
+            action.setEnabled(row is not None)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         self.table.setFocus()  # the field takes no keys; the list does, not the form's last box

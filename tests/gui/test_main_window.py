@@ -643,3 +643,19 @@ def test_an_uncertain_cell_called_uninfected_shows_where_a_parasite_may_be(windo
     shown = detail.canvas.image()
     assert shown == rgb_qimage(overlay(cell.image, cell.heat_parasitized, alpha))
     assert shown != rgb_qimage(overlay(cell.image, cell.heat_uninfected, alpha))
+
+
+def test_review_keys_on_an_unreadable_file_say_why_nothing_happens(window, qtbot,
+                                                                  mixed_folder):
+    folder, _ = mixed_folder
+    screen_and_wait(window, qtbot, [folder / "broken", folder / "real"])
+    batch = window.batch
+    row = next(row for row, result in enumerate(batch.results) if not result.ok)
+    window.table.select_source_row(row)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Space)
+    message = window.statusBar().currentMessage()
+    assert message == f"No call to review: {batch.results[row].error} (Down goes on)"
+    assert _current_row(window) == row and not batch.review(row)
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    assert _current_row(window) != row
