@@ -246,7 +246,9 @@ class DetailView(QWidget):
 
 def _cell_fact(result: ScreeningResult) -> str:
     """Where the cell lies: its own image, or its number and box in a whole field."""
-    if result.box is None:
-        return "whole field, no cells found" if result.whole_field else "one cell per image"
+    if result.box is None and result.whole_field:
+        return "whole field, no cells found"
+    if result.box is None:  # an unreadable file may have been a field: nothing is known
+        return "one cell per image" if result.ok else ""
     x, y, w, h = result.box
     return f"#{result.cell_index} of a whole field, at x {x}, y {y}, {w} × {h} px"

@@ -657,5 +657,6 @@ def test_review_keys_on_an_unreadable_file_say_why_nothing_happens(window, qtbot
     message = window.statusBar().currentMessage()
     assert message == f"No call to review: {batch.results[row].error} (Down goes on)"
     assert _current_row(window) == row and not batch.review(row)
+    assert window.detail.fact("Cell") == ""  # not "one cell per image": it may be a field
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
     assert _current_row(window) != row
