@@ -65,8 +65,6 @@ class FieldView(QWidget):
         self.message = "Select a cell of a whole field"
         self.setMinimumSize(200, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # takes no keys (the window makes a click
-        # on it give them to the list)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         batch.events.reset.connect(self._on_reset)
         batch.events.changed.connect(self.update)  # reviews, threshold, more cells of the field

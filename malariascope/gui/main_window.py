@@ -172,7 +172,6 @@ class MainWindow(QMainWindow):
             action.setEnabled(row is not None)
 
     def _on_field_cell_clicked(self, row: int) -> None:
-        self.table.setFocus()  # the field takes no keys; the list does, not the form's last box
         if not self.table.select_source_row(row):  # hidden by the filter: show every row
             self.set_filter(Filter.ALL)
             self.table.select_source_row(row)
