@@ -29,6 +29,7 @@ from malariascope.core.fields.scoring import (
     cut_by_border,
     match_boxes,
     score_field,
+    score_fields,
     summarize,
 )
 from malariascope.core.imageio import read_image
@@ -270,6 +271,30 @@ def test_bad_annotations_say_where(tmp_path):
     assert load_annotations(path) == {"f.jpg": [AnnotatedCell((1, 2, 30, 40), "red blood cell")]}
     with pytest.raises(AnnotationError, match="cannot read"):
         load_annotations(tmp_path / "missing.json")
+
+
+def test_infinite_coordinates_are_refused_with_the_place(tmp_path):
+    path = tmp_path / "a.json"
+    entry = {"image_name": "f.jpg", "objects": [
+        {"type": "ring", "bbox": {"x": "inf", "y": "2", "w": "30", "h": "40"}}]}
+    path.write_text(json.dumps([entry]), encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"f\.jpg.*object 0.*numeric"):
+        load_annotations(path)
+
+
+def test_a_box_outside_its_image_fails_that_field_only(field, classifier, tmp_path):
+    """Annotations of another image (a box past the edge) make that field an error with the
+    reason, as an unreadable image does; the next field is still scored."""
+    image, boxes = field
+    path = tmp_path / "g.png"
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    good = [AnnotatedCell(b, "red blood cell") for b in boxes]
+    stray = [*good, AnnotatedCell((900, 700, 50, 50), "ring")]
+    bad, fine = score_fields([(path, stray), (path, good)], classifier)
+    assert "(900, 700, 50, 50) lies outside the 800x600 image" in bad.error
+    assert not fine.error and fine.found == 38
+    assert summarize([bad, fine], classifier.rule)["unreadable"] == [
+        {"image": "g.png", "error": bad.error}]
 
 
 #: A sparse field whose readers boxed every whole cell (checked by eye).

@@ -77,10 +77,22 @@ def _cell(obj: object, where: str) -> AnnotatedCell:
     if kind not in KNOWN_TYPES:
         raise AnnotationError(f"{where}: unknown type {obj.get('type')!r}; "
                               f"expected one of {', '.join(sorted(KNOWN_TYPES))}")
-    try:
+    try:  # int() refuses NaN (ValueError) and infinity (OverflowError)
         x, y, w, h = (int(float(obj["bbox"][key])) for key in ("x", "y", "w", "h"))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise AnnotationError(f"{where}: bbox needs numeric x, y, w, h") from exc
     if w <= 0 or h <= 0:
         raise AnnotationError(f"{where}: bbox has no area ({w}x{h})")
     return AnnotatedCell((x, y, w, h), kind)
+
+
+def check_inside(cells: list[AnnotatedCell], shape: tuple[int, ...]) -> None:
+    """Refuse annotations with a box wholly outside their image (``shape``: rows, columns),
+    which no crop can be cut from: they were drawn on another image or with other units. Only
+    that field is refused, as an unreadable image is; boxes partly outside are clipped."""
+    height, width = shape[:2]
+    for j, cell in enumerate(cells):
+        x, y, w, h = cell.box
+        if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+            raise AnnotationError(f"annotated box {j} {cell.box} lies outside the "
+                                  f"{width}x{height} image: are these its annotations?")

@@ -37,7 +37,12 @@ from scipy.optimize import linear_sum_assignment
 
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.errors import DatasetError, ImageReadError
-from malariascope.core.fields.annotations import PARASITIZED_TYPES, AnnotatedCell
+from malariascope.core.fields.annotations import (
+    PARASITIZED_TYPES,
+    AnnotatedCell,
+    AnnotationError,
+    check_inside,
+)
 from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
 from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.standardize import standardize
@@ -69,7 +74,7 @@ class FieldScore:
     kinds: tuple[str, ...] = ()  # annotated type of each screened cell, as ``probabilities``
     probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
     seconds: float = 0.0
-    error: str = ""  # why the image could not be read; such fields are left out of the figures
+    error: str = ""  # why the image or its annotations could not be used; left out of figures
 
     @property
     def labels(self) -> np.ndarray:
@@ -185,7 +190,8 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
         start = time.perf_counter()
         try:
             rgb = read_image(path)
-        except ImageReadError as exc:
+            check_inside(cells, rgb.shape)
+        except (ImageReadError, AnnotationError) as exc:
             yield FieldScore(path.name, error=str(exc))
             continue
         score = score_field(path.name, rgb, cells, classifier, params, rule)
