@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
+    for name in absent:
+        _problem(f"{name}: annotated but not in the folder")
     classifier = Classifier.open(args.model, args.backend)
     rule = classifier.rule if args.threshold is None else classifier.rule.with_threshold(
         args.threshold)
@@ -49,13 +51,14 @@ def run(args: argparse.Namespace) -> int:
     scores = []
     for score in score_fields(items, classifier, params, rule):
         scores.append(score)
+        if score.error:
+            _problem(f"{score.name}: {score.error}")
         bar.update()
     bar.close()
     summary = summarize(scores, rule)
     summary.update(model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
                    absent=absent)
     print(format_summary(summary))
-    _report_problems(absent, summary["unreadable"])
     if args.json:
         from malariascope.core.report import write_json
 
@@ -94,8 +97,9 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def _report_problems(absent: list[str], unreadable: list[dict]) -> None:
-    for name in absent:
-        print(f"{name}: annotated but not in the folder", file=sys.stderr)
-    for item in unreadable:
-        print(f"{item['image']}: {item['error']}", file=sys.stderr)
+def _problem(line: str) -> None:
+    """One line on stderr as soon as a field is found absent or unusable, above the progress
+    bar: told even when no field is left to evaluate, which ends the command with an error."""
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)

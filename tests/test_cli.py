@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -112,6 +113,21 @@ def test_usage_errors_exit_2(tmp_path):
                      "--threshold", "5")
     assert fields.returncode == 2
     assert "threshold must be between 0 and 1, got '5'" in fields.stderr
+
+
+def test_evaluate_fields_says_why_when_no_field_is_left(tmp_path):
+    """Every annotated field absent or unreadable: each one's reason is told before the
+    error, not only 'no annotated field could be evaluated'."""
+    (tmp_path / "z.jpg").write_bytes(b"")
+    entries = [{"image_name": name, "objects": []} for name in ("gone.jpg", "z.jpg")]
+    (tmp_path / "a.json").write_text(json.dumps(entries), encoding="utf-8")
+    result = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "gone.jpg: annotated but not in the folder",
+        "z.jpg: empty file (0 bytes)",
+        "malariascope: error: no annotated field could be evaluated",
+    ]
 
 
 def run_without(module: str, *args: str | Path) -> subprocess.CompletedProcess:
