@@ -21,10 +21,14 @@ def expected_calibration_error(labels: np.ndarray, probs: np.ndarray, bins: int 
 def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -> dict:
     """Accuracy, sensitivity, specificity, precision, F1, AUC, ECE, confusion and n.
 
-    ``confusion`` is ``[[TN, FP], [FN, TP]]`` with parasitized as the positive class.
+    ``confusion`` is ``[[TN, FP], [FN, TP]]`` with parasitized as the positive class. No cells
+    at all (fields annotated with none but difficult ones) give NaN figures, not an error:
+    cell finding's figures beside them still stand.
     """
     labels = np.asarray(labels, dtype=int)
     probs = np.asarray(probs, dtype=float)
+    if labels.size == 0:
+        return _no_cells(threshold)
     calls = (probs >= threshold).astype(int)
     confusion = skm.confusion_matrix(labels, calls, labels=[0, 1])
     both_classes = len(np.unique(labels)) == 2
@@ -40,3 +44,11 @@ def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -
         "threshold": float(threshold),
         "confusion": confusion.tolist(),
     }
+
+
+def _no_cells(threshold: float) -> dict:
+    """:func:`screening_metrics` of no cells: every rate undefined."""
+    nan = float("nan")
+    rates = dict.fromkeys(("accuracy", "sensitivity", "specificity", "precision", "f1", "auc",
+                           "ece"), nan)
+    return {**rates, "n": 0, "threshold": float(threshold), "confusion": [[0, 0], [0, 0]]}

@@ -255,6 +255,17 @@ def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     json.dumps(summary, allow_nan=False)
 
 
+def test_summary_without_a_screened_cell_has_no_screening_figures(classifier):
+    """Fields annotated with difficult cells only (or none): cell finding is still scored, the
+    screening figures are n/a, not a traceback."""
+    score = FieldScore("a", found=3, false=3)
+    summary = summarize([score], classifier.rule)
+    assert summary["cells"] == 0 and summary["sensitivity"] is None and summary["auc"] is None
+    json.dumps(summary, allow_nan=False)
+    summary.update(model="m")
+    assert "balanced accuracy n/a" in fields_command.format_summary(summary)
+
+
 def test_bad_annotations_say_where(tmp_path):
     path = tmp_path / "a.json"
     path.write_text("{not json", encoding="utf-8")
