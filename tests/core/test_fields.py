@@ -252,16 +252,19 @@ def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     summary = summarize([score_field("g", image, cells, classifier, FieldParams(),
                                      classifier.rule)], classifier.rule.with_threshold(0.5))
     assert summary["auc"] is None
+    assert summary["recall_parasitized"] is None  # no parasitized cell to find: n/a, not 0
     json.dumps(summary, allow_nan=False)
 
 
 def test_summary_without_a_screened_cell_has_no_screening_figures(classifier):
     """Fields annotated with difficult cells only (or none): cell finding is still scored, the
-    screening figures are n/a, not a traceback."""
+    screening figures are n/a, not a traceback; so are recalls of nothing annotated."""
     score = FieldScore("a", found=3, false=3)
     summary = summarize([score], classifier.rule)
     assert summary["cells"] == 0 and summary["sensitivity"] is None and summary["auc"] is None
     json.dumps(summary, allow_nan=False)
+    assert summary["recall"] is None and summary["recall_parasitized"] is None  # none annotated
+    assert summary["precision"] == 0.0  # 3 found, none of them annotated
     summary.update(model="m")
     assert "balanced accuracy n/a" in fields_command.format_summary(summary)
 

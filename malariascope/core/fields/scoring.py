@@ -217,10 +217,10 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
     reviewed_errors = [abs(s.reviewed_parasitemia - s.annotated_parasitemia) for s in scores]
     perfect_errors = [abs(s.perfect_parasitemia - s.annotated_parasitemia) for s in scores]
     summary = {
-        "recall": matched / max(1, matched + sum(s.missed for s in scores)),
-        "precision": matched / max(1, found_scored),
-        "recall_parasitized": sum(s.matched_parasitized for s in scores)
-        / max(1, sum(s.annotated_parasitized for s in scores)),
+        "recall": _ratio(matched, matched + sum(s.missed for s in scores)),
+        "precision": _ratio(matched, found_scored),
+        "recall_parasitized": _ratio(sum(s.matched_parasitized for s in scores),
+                                     sum(s.annotated_parasitized for s in scores)),
         "balanced_accuracy": (screening["sensitivity"] + screening["specificity"]) / 2,
         "sensitivity": screening["sensitivity"], "specificity": screening["specificity"],
         "auc": screening["auc"], "parasitemia_mae": float(np.mean(errors)),
@@ -237,6 +237,12 @@ def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
         "per_field": [_row(s) for s in scores], "unreadable": unreadable,
     }
     return {key: _finite(value) for key, value in summary.items()}
+
+
+def _ratio(part: int, whole: int) -> float:
+    """``part / whole``, NaN (n/a) when there is nothing to count: no parasitized cell
+    annotated is no recall of them, not a recall of 0."""
+    return part / whole if whole else float("nan")
 
 
 def _by_stage(kinds: list[str], probabilities: np.ndarray,
