@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from malariascope.cli import in_cli_words
 from malariascope.core.atomic import temp_beside, why, write_bytes_atomic
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.discovery import Discovery
@@ -28,7 +29,6 @@ from malariascope.core.errors import (
     ImageReadError,
     MalariaScopeError,
     ReportError,
-    ReportExistsError,
 )
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
@@ -42,7 +42,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
     2 none read (no report at all when no image was found)."""
-    with _in_cli_words():  # before the model loads or the overlay folder is made
+    with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite)
     with _overlay_folder(args.gradcam, args.paths):
         return _classify(args)
@@ -126,17 +126,8 @@ def _check_overlay_folder(folder: Path, inputs: list[Path]) -> None:
 
 def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:
     """The report's writer (the place is checked again: it may have changed meanwhile)."""
-    with _in_cli_words():
+    with in_cli_words():
         return ReportWriter(args.csv, info, args.overwrite)
-
-
-@contextlib.contextmanager
-def _in_cli_words() -> Iterator[None]:
-    """An existing report is refused with the CLI's way to allow it."""
-    try:
-        yield
-    except ReportExistsError as exc:
-        raise ReportExistsError(exc.path, "pass --overwrite") from None
 
 
 def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:

@@ -8,7 +8,9 @@ and an exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from malariascope import __version__
@@ -96,6 +98,17 @@ def probability(text: str) -> float:
     if not 0.0 < value < 1.0:
         raise argparse.ArgumentTypeError(f"threshold must be between 0 and 1, got {text!r}")
     return value
+
+
+@contextlib.contextmanager
+def in_cli_words() -> Iterator[None]:
+    """An existing report is refused with the CLI's way to allow it."""
+    from malariascope.core.errors import ReportExistsError
+
+    try:
+        yield
+    except ReportExistsError as exc:
+        raise ReportExistsError(exc.path, "pass --overwrite") from None
 
 
 def main(argv: list[str] | None = None) -> int:

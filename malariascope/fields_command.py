@@ -8,10 +8,11 @@ error, and screening of the annotated cells. A thin layer over ``core.fields.sco
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from malariascope.cli import probability
+from malariascope.cli import in_cli_words, probability
 
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
 
@@ -22,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--annotations", required=True, type=Path, metavar="FILE",
                         help="annotation JSON (IML-Malaria layout)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --json")
     parser.add_argument("--model", type=Path, help="model card or file (default: bundled)")
     parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
     parser.add_argument("--threshold", type=probability,
@@ -39,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.fields.annotations import load_annotations
     from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
 
+    if args.json:
+        _check_json_target(args.json, args.annotations, args.overwrite)
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:
@@ -64,6 +68,19 @@ def run(args: argparse.Namespace) -> int:
 
         write_json(args.json, summary)
     return EXIT_SOME_FAILED if absent or summary["unreadable"] else EXIT_OK
+
+
+def _check_json_target(target: Path, annotations: Path, overwrite: bool) -> None:
+    """Refuse a place the figures cannot go before the fields are evaluated, and never write
+    them over the annotations they are scored against (a slip of the same name), even with
+    ``--overwrite``: the readers' boxes are the one file that cannot be made again."""
+    from malariascope.core.errors import ReportError
+    from malariascope.core.report import check_file_target
+
+    if target.is_file() and annotations.is_file() and os.path.samefile(target, annotations):
+        raise ReportError(f"--json {target} is the annotations file: name another file")
+    with in_cli_words():
+        check_file_target(target, overwrite)
 
 
 def format_summary(summary: dict) -> str:

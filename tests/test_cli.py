@@ -130,6 +130,29 @@ def test_evaluate_fields_says_why_when_no_field_is_left(tmp_path):
     ]
 
 
+def test_evaluate_fields_refuses_a_json_it_would_replace_before_any_work(tmp_path):
+    """An existing --json is kept unless --overwrite, the annotations themselves always; a
+    folder that does not exist is told at once, not after every field is evaluated."""
+    annotations = tmp_path / "a.json"
+    annotations.write_text("[]", encoding="utf-8")
+    old = tmp_path / "figures.json"
+    old.write_text("keep me", encoding="utf-8")
+    missing = tmp_path / "no"
+    refused = {
+        old: f"malariascope: error: {old} exists; choose another name or pass --overwrite\n",
+        missing / "f.json": f"malariascope: error: folder does not exist: {missing}\n",
+    }
+    for target, message in refused.items():
+        result = run_cli("evaluate-fields", tmp_path, "--annotations", annotations,
+                         "--json", target)
+        assert (result.returncode, result.stderr) == (2, message)
+    result = run_cli("evaluate-fields", tmp_path, "--annotations", annotations,
+                     "--json", annotations, "--overwrite")
+    assert result.returncode == 2 and "is the annotations file" in result.stderr
+    assert annotations.read_text(encoding="utf-8") == "[]"
+    assert old.read_text(encoding="utf-8") == "keep me"
+
+
 def run_without(module: str, *args: str | Path) -> subprocess.CompletedProcess:
     """The CLI in a Python where ``module`` cannot be imported, as in a slim install."""
     code = (f"import sys; sys.modules[{module!r}] = None; from malariascope.cli import main; "

@@ -169,10 +169,17 @@ def check_target(path: Path, overwrite: bool = False) -> None:
     rename after the whole batch), a report or summary that exists without ``overwrite``, a
     folder that does not exist."""
     for target in (path, summary_path(path)):
-        if target.is_dir():
-            raise ReportError(f"{target} is a folder: name a file for the report")
-        if target.exists() and not overwrite:
-            raise ReportExistsError(target)
+        check_file_target(target, overwrite)
+
+
+def check_file_target(path: Path, overwrite: bool = False) -> None:
+    """:func:`check_target` for one file (e.g. ``--json`` figures): refused before the work
+    that fills it, so that a wrong place costs nothing and an old file is never replaced
+    unasked."""
+    if path.is_dir():
+        raise ReportError(f"{path} is a folder: name a file for the report")
+    if path.exists() and not overwrite:
+        raise ReportExistsError(path)
     if not path.parent.is_dir():
         raise ReportError(f"folder does not exist: {path.parent}")
 
