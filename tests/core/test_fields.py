@@ -287,6 +287,13 @@ def test_bad_annotations_say_where(tmp_path):
         load_annotations(tmp_path / "missing.json")
 
 
+def test_annotations_saved_with_a_bom_are_read(tmp_path):
+    path = tmp_path / "a.json"
+    entry = {"image_name": "f.jpg", "objects": []}
+    path.write_text(json.dumps([entry]), encoding="utf-8-sig")  # as Windows Notepad saves
+    assert load_annotations(path) == {"f.jpg": []}
+
+
 def test_infinite_coordinates_are_refused_with_the_place(tmp_path):
     path = tmp_path / "a.json"
     entry = {"image_name": "f.jpg", "objects": [

@@ -47,8 +47,8 @@ class AnnotatedCell:
 
 def load_annotations(path: str | os.PathLike[str]) -> dict[str, list[AnnotatedCell]]:
     """Image file name -> its annotated cells; raises :class:`AnnotationError` with the place."""
-    try:
-        with open(path, encoding="utf-8") as handle:
+    try:  # utf-8-sig: a file saved by Windows Notepad starts with a BOM, which json refuses
+        with open(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except OSError as exc:
         raise AnnotationError(f"cannot read annotations {path}: {exc.strerror or exc}") from exc
