@@ -294,6 +294,16 @@ def test_annotations_saved_with_a_bom_are_read(tmp_path):
     assert load_annotations(path) == {"f.jpg": []}
 
 
+def test_an_image_annotated_twice_is_refused(tmp_path):
+    path = tmp_path / "a.json"
+    cell = {"type": "ring", "bbox": {"x": "1", "y": "2", "w": "30", "h": "40"}}
+    entries = [{"image_name": "f.jpg", "objects": [cell]}, {"image_name": "g.jpg", "objects": []},
+               {"image_name": "f.jpg", "objects": []}]
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"field 2: f\.jpg is annotated twice"):
+        load_annotations(path)
+
+
 def test_infinite_coordinates_are_refused_with_the_place(tmp_path):
     path = tmp_path / "a.json"
     entry = {"image_name": "f.jpg", "objects": [

@@ -56,7 +56,13 @@ def load_annotations(path: str | os.PathLike[str]) -> dict[str, list[AnnotatedCe
         raise AnnotationError(f"annotations {path} are not valid JSON: {exc}") from exc
     if not isinstance(data, list):
         raise AnnotationError(f"annotations {path}: expected a list of fields")
-    return dict(_field(entry, f"{path}: field {i}") for i, entry in enumerate(data))
+    fields: dict[str, list[AnnotatedCell]] = {}
+    for i, entry in enumerate(data):
+        name, cells = _field(entry, f"{path}: field {i}")
+        if name in fields:  # which one is right? Keeping either would drop the other silently
+            raise AnnotationError(f"{path}: field {i}: {name} is annotated twice")
+        fields[name] = cells
+    return fields
 
 
 def _field(entry: object, where: str) -> tuple[str, list[AnnotatedCell]]:
