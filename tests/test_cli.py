@@ -113,6 +113,11 @@ def test_usage_errors_exit_2(tmp_path):
                      "--threshold", "5")
     assert fields.returncode == 2
     assert "threshold must be between 0 and 1, got '5'" in fields.stderr
+    for bad in ("0", "-5", "nan", "inf", "big"):
+        fields = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
+                         "--cell-radius", bad)
+        assert fields.returncode == 2, bad
+        assert f"cell radius must be a number of pixels above 0, got '{bad}'" in fields.stderr
 
 
 def test_evaluate_fields_says_why_when_no_field_is_left(tmp_path):
