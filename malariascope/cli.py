@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", type=Path, help="a .keras or .onnx file beside its card")
     evaluate.add_argument("--backend", choices=("onnx", "tensorflow"))
     evaluate.add_argument("--json", type=Path, help="also write the metrics as JSON")
+    evaluate.add_argument("--overwrite", action="store_true", help="replace an existing --json")
     evaluate.set_defaults(run=_run_evaluate)
 
     fields = commands.add_parser(
@@ -181,6 +182,11 @@ def _run_train(args: argparse.Namespace) -> int:
 def _run_evaluate(args: argparse.Namespace) -> int:
     from malariascope.core.evaluate import evaluate_folder, format_metrics
 
+    if args.json:  # before the folder is screened: a wrong place costs nothing
+        from malariascope.core.report import check_file_target
+
+        with in_cli_words():
+            check_file_target(args.json, args.overwrite)
     metrics = evaluate_folder(args.folder, model=args.model, backend=args.backend)
     print(format_metrics(metrics))
     if args.json:

@@ -158,6 +158,16 @@ def test_evaluate_fields_refuses_a_json_it_would_replace_before_any_work(tmp_pat
     assert old.read_text(encoding="utf-8") == "keep me"
 
 
+def test_evaluate_keeps_an_existing_json_and_says_so_before_screening(tmp_path):
+    old = tmp_path / "metrics.json"
+    old.write_text("keep me", encoding="utf-8")
+    result = run_cli("evaluate", tmp_path / "no such folder", "--json", old)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"malariascope: error: {old} exists; choose another name or pass --overwrite\n")
+    assert old.read_text(encoding="utf-8") == "keep me"
+
+
 def run_without(module: str, *args: str | Path) -> subprocess.CompletedProcess:
     """The CLI in a Python where ``module`` cannot be imported, as in a slim install."""
     code = (f"import sys; sys.modules[{module!r}] = None; from malariascope.cli import main; "
