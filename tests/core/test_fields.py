@@ -156,6 +156,28 @@ def test_empty_glass_has_no_cells():
     assert find_cells(np.full((480, 640, 3), GLASS, np.uint8)) == []
 
 
+def test_a_caption_strip_or_a_field_stop_leaves_the_cells_inside_found(field):
+    """Black beyond the picture (a camera's caption strip with white text, the dark ring
+    around a circular field stop) is neither cells nor glass: the whole cells within the
+    picture are found as without it, and those it cuts are dropped as at the image's edge."""
+    image, boxes = field
+    strip = image.copy()
+    strip[-70:] = 0
+    cv2.putText(strip, "40x  10 um", (20, 590), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255, 255, 255), 2)
+    above = [b for b in boxes if b[1] + b[3] < 600 - 70]
+    found = [c.box for c in find_cells(strip)]
+    assert len(found) == len(above) and len(match_boxes(found, above, min_iou=0.7)) == len(above)
+    stop = np.zeros(image.shape[:2], np.uint8)
+    cv2.circle(stop, (400, 300), 320, 1, -1)
+    ring = image * stop[..., None]
+    inside = [b for b in boxes if math.dist((b[0] + b[2] / 2, b[1] + b[3] / 2), (400, 300))
+              + b[2] / 2 < 310]
+    found = [c.box for c in find_cells(ring)]
+    assert len(match_boxes(found, inside, min_iou=0.7)) == len(inside)
+    assert all(math.dist((x + w / 2, y + h / 2), (400, 300)) + max(w, h) / 2 < 320
+               for x, y, w, h in found), "no cell cut by the field stop"
+
+
 def test_cell_radius_can_be_given(field):
     image, _ = field
     seg = segment_field(image, FieldParams(cell_radius=27.0))

@@ -19,6 +19,8 @@ from malariascope.core.fields.mask import (
     disk,
     fill_small_holes,
     foreground,
+    near,
+    outside,
     ridges,
 )
 from malariascope.core.fields.regions import fill_holes, find_objects, label
@@ -49,6 +51,9 @@ class Segmentation:
     darkness: np.ndarray  # (H, W) float32, see ``mask.darkness``
     radius: float  # typical cell radius in px (0 when the field holds no cells)
     level: float  # median darkness of cell pixels
+    #: (H, W) bool where a region would be a cell cut by the picture's edge inside the image
+    #: (a caption strip, a circular field stop: ``mask.outside``); None when there is none
+    cut: np.ndarray | None = None
 
 
 def is_field(image_shape: tuple[int, ...], cell_px: int = TYPICAL_CELL_PX) -> bool:
@@ -74,14 +79,16 @@ def segment_field(rgb: np.ndarray, params: FieldParams | None = None) -> Segment
     _check_rgb(rgb)
     params = params or FieldParams()
     dark = darkness(rgb)
-    raw = foreground(rgb, dark, params)
+    beyond = outside(rgb, params)
+    raw = foreground(rgb, dark, params, beyond)
     radius = cell_radius(raw, params)
     if radius <= 0:
         empty = np.zeros(raw.shape, np.int32)
         return Segmentation(empty, raw, dark, 0.0, 0.0)
     cells = fill_small_holes(raw, params.hole * np.pi * radius**2)
     labels = split_cells(cells, ridges(dark, raw, params), radius, params)
-    return Segmentation(labels, cells, dark, radius, float(np.median(dark[raw])))
+    cut = near(beyond, params.ink_rim_px + params.margin_px + 1) if beyond.any() else None
+    return Segmentation(labels, cells, dark, radius, float(np.median(dark[raw])), cut)
 
 
 def find_cells(rgb: np.ndarray, params: FieldParams | None = None,
@@ -134,6 +141,8 @@ def _is_cell(box: Box, mask: np.ndarray, seg: Segmentation, params: FieldParams)
     m = params.margin_px
     if x <= m or y <= m or x + w >= width - m or y + h >= height - m:
         return False
+    if seg.cut is not None and (seg.cut[y:y + h, x:x + w] & mask).any():
+        return False  # cut by a caption strip or a field stop, as by the image's edge
     area = float(mask.sum()) / (np.pi * seg.radius**2)
     if not params.min_area <= area <= params.max_area:
         return False
