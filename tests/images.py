@@ -93,7 +93,9 @@ def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, i
 
 
 def write_glass(path: Path) -> Path:
-    """An 800x600 field of empty glass: no cell to find."""
+    """An 800x600 field of empty glass, lit unevenly as through a microscope: no cell to find
+    (and not blank, as a frame of one colour would be)."""
     from tests.core.test_fields import GLASS
 
-    return write_rgb(path, np.full((600, 800, 3), GLASS, np.uint8))
+    shade = np.linspace(-20.0, 20.0, 800)[None, :, None]
+    return write_rgb(path, np.clip(np.full((600, 800, 3), GLASS) + shade, 0, 255).astype(np.uint8))

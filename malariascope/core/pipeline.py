@@ -195,10 +195,10 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
+    if _is_blank(image):  # the model would still call it; as a field it read "no cells found",
+        return [_failed(result, BLANK)]  # as if a smear had been looked at (a lens cap)
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _load_field(result, image, size)
-    if _is_blank(image):
-        return [_failed(result, BLANK)]  # the model would still give it a call
     return [(result, to_model_input(image, size))]
 
 

@@ -160,3 +160,13 @@ def test_real_field_rows_are_the_cells_found(classifier):
     results = list(screen([REAL_FIELD], classifier))
     assert [r.box for r in results] == [c.box for c in cells] and len(cells) > 50
     assert {r.sha256 for r in results} == {hashlib.sha256(REAL_FIELD.read_bytes()).hexdigest()}
+
+
+def test_a_blank_frame_the_size_of_a_field_is_blank_not_a_field_without_cells(tmp_path,
+                                                                              classifier):
+    from malariascope.core.pipeline import BLANK
+
+    lens_cap = write_rgb(tmp_path / "cap.png", np.full((960, 1280, 3), 12, np.uint8))
+    for mode in ("auto", "field"):
+        (result,) = screen([lens_cap], classifier, mode=mode)
+        assert result.error == BLANK and not result.whole_field
