@@ -70,9 +70,9 @@ def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, sm
     assert window.actions.filters[Filter.ALL].isChecked()
 
 
-def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
-    """The field takes no keys: after typing a sample id, a click on a cell and P reviews it
-    (the P went into the sample id, and into every row of the report)."""
+def _typing_a_sample_id(window, qtbot, smear) -> list[int]:
+    """Screen the smear, select its first cell and type "S-7" into the sample id; the field's
+    rows."""
     folder, field = smear
     screen_and_wait(window, qtbot, [folder])
     rows = window.batch.field_rows(field)
@@ -81,6 +81,13 @@ def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.controls.sample_id.setFocus()
     qtbot.keyClicks(window.controls.sample_id, "S-7")
+    return rows
+
+
+def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
+    """The field takes no keys: after typing a sample id, a click on a cell and P reviews it
+    (the P went into the sample id, and into every row of the report)."""
+    rows = _typing_a_sample_id(window, qtbot, smear)
     _click_cell(window, qtbot, rows[4])
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
     assert window.batch.sample_id == "S-7"
@@ -90,16 +97,8 @@ def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
 def test_a_click_off_the_cells_gives_the_keys_to_the_list(window, qtbot, smear):
     """Only a click on a cell did: after a drag to pan the field, or a click that missed, a P
     meant for the selected cell went into the sample id typed before (and every report row)."""
-    folder, field = smear
-    screen_and_wait(window, qtbot, [folder])
-    rows = window.batch.field_rows(field)
-    window.table.select_source_row(rows[0])
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    sample_id, view = window.controls.sample_id, window.field_view
-    sample_id.setFocus()
-    qtbot.keyClicks(sample_id, "S-7")
-    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass: no cell
+    rows = _typing_a_sample_id(window, qtbot, smear)
+    qtbot.mouseClick(window.field_view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
     assert window.batch.sample_id == "S-7"
     assert window.batch.final_call(rows[0]) == "parasitized"
