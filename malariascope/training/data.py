@@ -7,18 +7,29 @@ preprocessed ``uint8`` arrays are kept in memory (64 px: about 280 MB).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 from malariascope.core.dataset import LabelledImages
+from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.preprocess import load_model_input
 
 
 def load_arrays(images: LabelledImages, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Preprocess every image (OpenCV releases the GIL, so threads decode in parallel)."""
     with ThreadPoolExecutor() as pool:
-        arrays = list(pool.map(lambda p: load_model_input(p, size), images.paths, chunksize=64))
+        arrays = list(pool.map(lambda p: _model_input(p, size), images.paths, chunksize=64))
     return np.stack(arrays), np.asarray(images.labels, dtype=np.float32)
+
+
+def _model_input(path: Path, size: int) -> np.ndarray:
+    """One cell's input; an unreadable file is named, or among thousands of cells the reason
+    alone ("empty file (0 bytes)") leaves the user no way to find it."""
+    try:
+        return load_model_input(path, size)
+    except ImageReadError as exc:
+        raise DatasetError(f"{path}: {exc}; remove or replace it and run again") from exc
 
 
 def split_by_slide(
