@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from malariascope.core.dataset import LabelledImages
+from malariascope.core.dataset import CLASS_NAMES, LabelledImages
 from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.preprocess import load_model_input
 
@@ -53,4 +53,22 @@ def split_by_slide(
         chosen.append(slide)
         taken += int(np.sum(slides == slide))
     is_val = np.isin(slides, chosen)
-    return np.flatnonzero(~is_val), np.flatnonzero(is_val)
+    fit, val = np.flatnonzero(~is_val), np.flatnonzero(is_val)
+    _check_both_classes(images, fit, "training")
+    _check_both_classes(images, val, "validation")
+    return fit, val
+
+
+def _check_both_classes(images: LabelledImages, part: np.ndarray, name: str) -> None:
+    """Refuse a part of ``train/`` missing a class: without parasitized validation cells the
+    temperature, threshold and AUC are meaningless (the card got NaN and threshold 0.5), and
+    fitting on one class learns nothing; this happens when the slides are few or each holds
+    one class."""
+    labels = np.asarray(images.labels)[part]
+    for label, class_name in enumerate(CLASS_NAMES):
+        if not np.any(labels == label):
+            raise DatasetError(
+                f"the {name} slides of train/ hold no {class_name} cells "
+                f"({len(np.unique(images.slides))} slides in all): training needs more "
+                "slides, each class on several of them, or another --seed"
+            )

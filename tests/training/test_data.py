@@ -6,11 +6,11 @@ import pytest
 
 from malariascope.core.dataset import labelled_images
 from malariascope.core.errors import DatasetError
-from malariascope.training.data import load_arrays
+from malariascope.training.data import load_arrays, split_by_slide
 from tests.images import make_cell, write_rgb
 
 
-def write_cells(folder, count, parasitized, slide="C1"):
+def write_cells(folder, count, parasitized, slide: str = "C1") -> None:
     """``count`` generated cells of one class in ``folder``, all from ``slide``."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
@@ -25,3 +25,18 @@ def test_an_unreadable_cell_is_named(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(DatasetError, match=r"cell_empty\.png: empty file \(0 bytes\)"):
         load_arrays(labelled_images(tmp_path), 32)
+
+
+def test_a_split_without_both_classes_on_each_side_is_refused(tmp_path):
+    """One slide only (nothing left to fit on), or slides each holding one class (the
+    validation slide then has no parasitized cell to calibrate on)."""
+    write_cells(tmp_path / "one" / "parasitized", 6, True)
+    write_cells(tmp_path / "one" / "uninfected", 6, False)
+    with pytest.raises(DatasetError, match="training slides of train/ hold no uninfected"):
+        split_by_slide(labelled_images(tmp_path / "one"), 0.12, seed=1)
+    for slide in ("C1", "C2", "C3", "C4"):
+        write_cells(tmp_path / "pure" / "parasitized", 5, True, slide)
+    for slide in ("C5", "C6", "C7", "C8"):
+        write_cells(tmp_path / "pure" / "uninfected", 5, False, slide)
+    with pytest.raises(DatasetError, match="validation slides of train/ hold no"):
+        split_by_slide(labelled_images(tmp_path / "pure"), 0.12, seed=1)
