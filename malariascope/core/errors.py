@@ -45,5 +45,10 @@ class DatasetError(MalariaScopeError):
     """A training or evaluation folder does not have the expected layout."""
 
 
+class ExportError(MalariaScopeError):
+    """A trained model could not be written; the model files already in that folder are left
+    whole, still a set that matches its card."""
+
+
 class SessionError(MalariaScopeError):
     """An autosaved session is unreadable (damaged, truncated, or from a newer version)."""

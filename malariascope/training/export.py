@@ -2,7 +2,9 @@
 
 The ONNX file is the screening model (probability and last-conv features) the app runs with
 ONNX Runtime; the ``.keras`` file is the reference. Both are reloaded and checked against the
-in-memory model before the card is written.
+in-memory model before the card is written. The four files are written beside their targets
+and renamed into place together: a failure or a Ctrl-C part way never leaves a model file that
+does not match the card beside it (the app would refuse it) or the earlier model half replaced.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import keras
 import numpy as np
 
 from malariascope import __version__
-from malariascope.core.atomic import atomic_path, write_bytes_atomic
+from malariascope.core.atomic import replace_together, temp_beside, why, write_synced
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
+from malariascope.core.errors import ExportError
 from malariascope.core.modelcard import CARD_NAME, card_markdown, sha256_of
 from malariascope.core.preprocess import PREPROCESSING
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
@@ -26,21 +29,43 @@ MODEL_NAME = "malariascope-cnn"
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:
-    """Save both model files and the card into ``out_dir``; returns the card."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    keras_path = out_dir / f"{MODEL_NAME}.keras"
-    onnx_path = out_dir / f"{MODEL_NAME}.onnx"
-    with atomic_path(keras_path, suffix=".keras") as tmp:
-        _without_training_state(model).save(tmp)
+    """Save both model files and the card into ``out_dir``, all or none; returns the card."""
+    names = [f"{MODEL_NAME}.keras", f"{MODEL_NAME}.onnx", CARD_NAME, "README.md"]
+    temps: list[Path] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            temps.append(temp_beside(out_dir / name, Path(name).suffix))
+        card = _write_files(model, facts, sample_inputs, *temps)
+        replace_together([(tmp, out_dir / name) for tmp, name in zip(temps, names, strict=True)])
+    except OSError as exc:
+        raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return card
+
+
+def _write_files(model: keras.Model, facts: dict, sample_inputs: np.ndarray, keras_path: Path,
+                 onnx_path: Path, card_path: Path, readme_path: Path) -> dict:
+    """Write the models and their card to these (temporary) paths, each model checked against
+    the trained one; the card names the files by their final names."""
+    _without_training_state(model).save(keras_path)
     screening = screening_model(model)
     expected = screening.predict(sample_inputs, verbose=0)
-    with atomic_path(onnx_path, suffix=".onnx") as tmp:
-        screening.export(str(tmp), format="onnx", verbose=False)
+    screening.export(str(onnx_path), format="onnx", verbose=False)
     _check_reloads(keras_path, onnx_path, sample_inputs, expected)
+    card = _card(model, facts, {"keras": keras_path, "onnx": onnx_path})
+    write_synced(card_path, (json.dumps(card, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_synced(readme_path, card_markdown(card).encode("utf-8"))
+    return card
 
+
+def _card(model: keras.Model, facts: dict, files: dict[str, Path]) -> dict:
+    """The model card: how to feed the model, the run's ``facts``, the files' hashes."""
     threshold = facts["threshold"]
     weights, bias = head_weights(model)
-    card = {
+    return {
         "name": MODEL_NAME,
         "version": __version__,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -55,14 +80,10 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: 
         "head": {"weights": weights, "bias": bias},
         **facts,
         "files": {
-            "keras": {"name": keras_path.name, "sha256": sha256_of(keras_path)},
-            "onnx": {"name": onnx_path.name, "sha256": sha256_of(onnx_path)},
+            fmt: {"name": f"{MODEL_NAME}.{fmt}", "sha256": sha256_of(path)}
+            for fmt, path in files.items()
         },
     }
-    text = json.dumps(card, indent=2, ensure_ascii=False) + "\n"
-    write_bytes_atomic(out_dir / CARD_NAME, text.encode("utf-8"))
-    write_bytes_atomic(out_dir / "README.md", card_markdown(card).encode("utf-8"))
-    return card
 
 
 def _without_training_state(model: keras.Model) -> keras.Model:
@@ -83,4 +104,5 @@ def _check_reloads(keras_path: Path, onnx_path: Path, x: np.ndarray, expected: l
     for name, outputs in (("keras", again), ("onnx", onnx_out)):
         for got, want in zip(outputs, expected, strict=True):
             if not np.allclose(got, want, atol=1e-4):
-                raise RuntimeError(f"reloaded {name} model disagrees with the trained one")
+                raise ExportError(f"the written {name} model disagrees with the trained one; "
+                                  "nothing was replaced")
