@@ -9,8 +9,10 @@ does not match the card beside it (the app would refuse it) or the earlier model
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import keras
@@ -26,6 +28,33 @@ from malariascope.core.preprocess import PREPROCESSING
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
 
 MODEL_NAME = "malariascope-cnn"
+
+
+@contextlib.contextmanager
+def output_folder(out_dir: Path) -> Iterator[None]:
+    """``out_dir`` made and proved to take a file before training starts: a folder that is a
+    file or read-only is told at once, not after an hour of training. Folders the run made are
+    removed again if it fails while they are empty (a mistyped data folder leaves none)."""
+    made = [path for path in (out_dir, *out_dir.parents) if not path.exists()]  # deepest first
+    try:
+        _check_writable(out_dir)
+        yield
+    except BaseException:
+        for path in made:
+            with contextlib.suppress(OSError):  # one holding a file stays
+                path.rmdir()
+        raise
+
+
+def _check_writable(out_dir: Path) -> None:
+    """Create ``out_dir`` and write (then remove) a file in it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        temp_beside(out_dir / "probe").unlink()
+    except FileExistsError:
+        raise ExportError(f"{out_dir} is a file: name a folder for the model") from None
+    except OSError as exc:
+        raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:

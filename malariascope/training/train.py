@@ -24,7 +24,7 @@ from malariascope.training import calibrate
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, split_by_slide
-from malariascope.training.export import export_model
+from malariascope.training.export import export_model, output_folder
 from malariascope.training.model import LOGIT, build_model
 
 #: Validation sensitivity the default threshold must keep (see ``calibrate.choose_threshold``).
@@ -48,6 +48,12 @@ class TrainConfig:
 
 def train(config: TrainConfig, log=print) -> dict:
     """Run a whole training; returns the model card written beside the models."""
+    with output_folder(config.out_dir):
+        return _train(config, log)
+
+
+def _train(config: TrainConfig, log) -> dict:
+    """The run itself, once the output folder is known to take the model."""
     started = time.monotonic()
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()

@@ -140,3 +140,29 @@ def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_pat
     with pytest.raises(ValueError, match="takes"):
         train(TrainConfig(root, tmp_path / "wrong", epochs=1, input_size=48, init_model=init),
               log=lambda line: None)
+
+
+@pytest.mark.parametrize("kind", ["file", "under a file"])
+def test_an_output_folder_that_cannot_take_the_model_is_refused_before_training(
+    tmp_path, monkeypatch, kind
+):
+    """It was found only when the model was written, after the whole training, as a traceback."""
+    from malariascope.core.errors import ExportError
+    from malariascope.training import train as train_module
+
+    root = make_dataset(tmp_path / "cells", per_class_train=8, per_class_test=2)
+    (tmp_path / "taken").write_text("not a folder")
+    out = tmp_path / "taken" if kind == "file" else tmp_path / "taken" / "models"
+    monkeypatch.setattr(train_module, "load_arrays", lambda *a: pytest.fail("decoded cells"))
+    with pytest.raises(ExportError, match="taken"):
+        train(TrainConfig(root, out, epochs=1, input_size=16), log=lambda line: None)
+
+
+def test_a_failed_run_leaves_no_output_folder_it_made(tmp_path):
+    from malariascope.core.errors import DatasetError
+
+    (tmp_path / "cells" / "train").mkdir(parents=True)
+    with pytest.raises(DatasetError):
+        train(TrainConfig(tmp_path / "cells", tmp_path / "new" / "models", epochs=1),
+              log=lambda line: None)
+    assert not (tmp_path / "new").exists()
