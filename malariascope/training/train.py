@@ -17,9 +17,10 @@ import tensorflow as tf
 
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
+from malariascope.core.errors import ModelError
 from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.modelcard import sha256_of
+from malariascope.core.modelcard import load_card, sha256_of
 from malariascope.training import calibrate
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
@@ -61,11 +62,11 @@ def _train(config: TrainConfig, log) -> dict:
     test_images = labelled_images(find_subfolder(config.data_root, "test"))
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
     log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
+    model = _initial_model(config)
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
-    model = _initial_model(config)
     history = _fit(model, (x_train[fit_idx], y_train[fit_idx]),
                    (x_train[val_idx], y_train[val_idx]), config)
 
@@ -120,14 +121,31 @@ def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
 
 
 def _initial_model(config: TrainConfig) -> keras.Model:
-    """Fresh weights, or those of ``config.init_model`` (loaded in safe mode) to fine-tune."""
+    """Fresh weights, or those of ``config.init_model`` to fine-tune: opened as the app opens a
+    model (through its card, hash checked, in safe mode), and before the cells are decoded, so a
+    wrong file is told at once."""
     if config.init_model is None:
         return build_model(config.input_size)
-    model = keras.models.load_model(config.init_model, compile=False, safe_mode=True)
+    path = _checked_init_file(config.init_model)
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types on a bad archive
+        raise ModelError(f"cannot load {path} to fine-tune: {exc}") from exc
     if model.input_shape[1:3] != (config.input_size, config.input_size):
-        raise ValueError(f"{config.init_model} takes {model.input_shape[1:3]} inputs, "
-                         f"not {config.input_size}")
+        raise ModelError(f"{path} takes {model.input_shape[1]} px inputs, not "
+                         f"{config.input_size}: pass --input-size {model.input_shape[1]}")
     return model
+
+
+def _checked_init_file(given: Path) -> Path:
+    """The .keras file the card beside ``given`` lists, its hash checked; a model file given by
+    name must be that one (another .keras in the folder is not what the card vouches for)."""
+    if not given.exists():
+        raise ModelError(f"model to fine-tune not found: {given}")
+    path = load_card(given).model_file("keras")
+    if given.is_file() and given.suffix != ".json" and not given.samefile(path):
+        raise ModelError(f"{given} is not the model its folder's card lists ({path.name})")
+    return path
 
 
 def _healthy_log_odds(probabilities: np.ndarray) -> dict[str, float]:

@@ -11,6 +11,7 @@ pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 
 from malariascope.core.classifier import Classifier  # noqa: E402
 from malariascope.core.dataset import labelled_images  # noqa: E402
+from malariascope.core.errors import ModelError  # noqa: E402
 from malariascope.core.modelcard import sha256_of  # noqa: E402
 from malariascope.training.calibrate import (  # noqa: E402
     choose_count_threshold,
@@ -137,9 +138,35 @@ def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_pat
     readme = (tmp_path / "tuned" / "README.md").read_text(encoding="utf-8")
     assert f"fine-tuned from | `{init.name}` sha256 `{sha256_of(init)[:16]}" in readme
     assert "fine-tuned from" not in (out / "README.md").read_text(encoding="utf-8")
-    with pytest.raises(ValueError, match="takes"):
+    with pytest.raises(ModelError, match="takes 32 px inputs, not 48: pass --input-size 32"):
         train(TrainConfig(root, tmp_path / "wrong", epochs=1, input_size=48, init_model=init),
               log=lambda line: None)
+
+
+def test_the_model_to_fine_tune_is_hash_checked_before_the_cells_are_decoded(
+    trained, tmp_path, monkeypatch
+):
+    """It was opened whatever its bytes, with no card (and a wrong file was a traceback after
+    every cell had been decoded)."""
+    from malariascope.training import train as train_module
+
+    out, card = trained
+    root = make_dataset(tmp_path / "cells", per_class_train=8, per_class_test=2)
+    monkeypatch.setattr(train_module, "load_arrays", lambda *a: pytest.fail("decoded cells"))
+    altered = tmp_path / "altered"
+    altered.mkdir()
+    for name in ("model-card.json", card["files"]["keras"]["name"]):
+        (altered / name).write_bytes((out / name).read_bytes())
+    with open(altered / card["files"]["keras"]["name"], "ab") as handle:
+        handle.write(b"tampered")
+    loose = tmp_path / "loose.keras"
+    loose.write_bytes((out / card["files"]["keras"]["name"]).read_bytes())
+    for init, words in ((altered / card["files"]["keras"]["name"], "does not match its card"),
+                        (loose, "model card not found"),
+                        (tmp_path / "missing.keras", "model to fine-tune not found")):
+        with pytest.raises(ModelError, match=words):
+            train(TrainConfig(root, tmp_path / "tuned", epochs=1, input_size=32, init_model=init),
+                  log=lambda line: None)
 
 
 @pytest.mark.parametrize("kind", ["file", "under a file"])
