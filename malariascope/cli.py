@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from malariascope import __version__
@@ -19,6 +19,8 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  #: the shell's code for a process stopped by Ctrl-C
 TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
 MODES = ("auto", "cell", "field")  # core.pipeline.MODES, spelt out: --help stays instant
+MAX_SEED = 2**32 - 1  # the largest seed NumPy (so keras.utils.set_random_seed) takes
+MIN_INPUT_SIZE = 8  # training.model pools three times by 2; spelt out: --help stays instant
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,10 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="rebuild the model from ROOT/{train,test}/{class}")
     train.add_argument("data_root", type=Path)
     train.add_argument("--out", type=Path, default=Path("models"))
-    train.add_argument("--epochs", type=int, default=15)
-    train.add_argument("--seed", type=int, default=1)
-    train.add_argument("--input-size", type=int, default=64)
-    train.add_argument("--learning-rate", type=float, default=2e-3,
+    train.add_argument("--epochs", type=whole_number(1), default=15)
+    train.add_argument("--seed", type=whole_number(0, MAX_SEED), default=1)
+    train.add_argument("--input-size", type=whole_number(MIN_INPUT_SIZE), default=64)
+    train.add_argument("--learning-rate", type=positive, default=2e-3,
                        help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     train.add_argument("--init", type=Path, metavar="MODEL",
                        help="fine-tune this .keras model instead of starting from fresh weights")
@@ -110,6 +112,34 @@ def in_cli_words() -> Iterator[None]:
         yield
     except ReportExistsError as exc:
         raise ReportExistsError(exc.path, "pass --overwrite") from None
+
+
+def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (``train --epochs 0``,
+    ``--input-size 4`` or ``--seed -1`` got through, to a traceback from deep in Keras)."""
+    words = f"from {low} to {high}" if high is not None else f"of at least {low}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be a whole number {words}, got {text!r}")
+        return value
+
+    return parse
+
+
+def positive(text: str) -> float:
+    """An argparse type: a number above 0 (``--learning-rate``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

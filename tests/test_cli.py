@@ -470,3 +470,18 @@ def test_a_run_that_finds_nothing_leaves_no_overlay_folder_behind(tmp_path):
     result = run_cli("classify", good, "--csv", tmp_path / "report.csv", "--gradcam", overlays)
     assert result.returncode == 0, result.stderr
     assert len(list(overlays.iterdir())) == 1
+
+
+@pytest.mark.parametrize("option, value", [("--epochs", "0"), ("--epochs", "1.5"),
+                                           ("--input-size", "7"), ("--seed", "-1"),
+                                           ("--seed", str(2**32)), ("--learning-rate", "-1e-3"),
+                                           ("--learning-rate", "nan")])
+def test_training_settings_that_cannot_train_are_usage_errors(tmp_path, capsys, option, value):
+    """Each was taken, to a traceback from inside Keras (after every cell was decoded)."""
+    from malariascope.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["train", str(tmp_path), "--out", str(tmp_path / "out"), f"{option}={value}"])
+    assert exit_.value.code == 2
+    assert f"argument {option}: must be " in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
