@@ -44,12 +44,20 @@ def slide_of(path: Path) -> str:
 
 
 def find_subfolder(parent: Path, name: str) -> Path:
-    """The child folder of ``parent`` called ``name`` in any letter case."""
-    if parent.is_dir():
-        for child in sorted(parent.iterdir()):
-            if child.is_dir() and child.name.lower() == name:
-                return child
-    raise DatasetError(f"no '{name}' folder (any letter case) in {parent}")
+    """The child folder of ``parent`` called ``name`` in any letter case.
+
+    Two such folders (``Parasitized`` and ``parasitized``, on a disk that tells them apart) are
+    refused: taking one would silently leave the other's cells out.
+    """
+    found = (sorted(child for child in parent.iterdir()
+                    if child.is_dir() and child.name.lower() == name)
+             if parent.is_dir() else [])
+    if not found:
+        raise DatasetError(f"no '{name}' folder (any letter case) in {parent}")
+    if len(found) > 1:
+        raise DatasetError(f"{' and '.join(child.name for child in found)} in {parent} are the "
+                           "same folder in another letter case: merge them into one")
+    return found[0]
 
 
 def labelled_images(folder: Path) -> LabelledImages:

@@ -40,3 +40,12 @@ def test_a_split_without_both_classes_on_each_side_is_refused(tmp_path):
         write_cells(tmp_path / "pure" / "uninfected", 5, False, slide)
     with pytest.raises(DatasetError, match="validation slides of train/ hold no"):
         split_by_slide(labelled_images(tmp_path / "pure"), 0.12, seed=1)
+
+
+def test_class_folders_differing_only_in_letter_case_are_refused(tmp_path):
+    """Only the first was read: half a class was left out without a word."""
+    write_cells(tmp_path / "Parasitized", 2, True)
+    write_cells(tmp_path / "parasitized", 2, True, "C2")
+    write_cells(tmp_path / "uninfected", 2, False)
+    with pytest.raises(DatasetError, match="Parasitized and parasitized in .* merge them"):
+        labelled_images(tmp_path)
