@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     train.add_argument("--init", type=Path, metavar="MODEL",
                        help="fine-tune this .keras model instead of starting from fresh weights")
+    train.add_argument("--overwrite", action="store_true",
+                       help="replace a model already in the --out folder")
     train.set_defaults(run=_run_train)
 
     evaluate = commands.add_parser("evaluate", help="score a model on DIR/{parasitized,uninfected}")
@@ -193,6 +195,7 @@ def _run_evaluate_fields(args: argparse.Namespace) -> int:
 
 
 def _run_train(args: argparse.Namespace) -> int:
+    from malariascope.core.errors import ModelExistsError
     from malariascope.training.train import TrainConfig, train
 
     config = TrainConfig(
@@ -203,8 +206,12 @@ def _run_train(args: argparse.Namespace) -> int:
         input_size=args.input_size,
         learning_rate=args.learning_rate,
         init_model=args.init,
+        overwrite=args.overwrite,
     )
-    card = train(config, log=lambda line: print(line, flush=True))
+    try:
+        card = train(config, log=lambda line: print(line, flush=True))
+    except ModelExistsError as exc:
+        raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
     print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)
     return EXIT_OK
 

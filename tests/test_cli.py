@@ -485,3 +485,17 @@ def test_training_settings_that_cannot_train_are_usage_errors(tmp_path, capsys, 
     assert exit_.value.code == 2
     assert f"argument {option}: must be " in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_train_names_its_overwrite_flag(tmp_path, capsys):
+    """The core's words become the CLI's: a model in --out is kept unless --overwrite."""
+    from malariascope.cli import main
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "model-card.json").write_text("{}")
+    pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+    assert main(["train", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"malariascope: error: {tmp_path / 'out'} already holds model-card.json; choose another "
+        "folder or pass --overwrite\n"
+    )

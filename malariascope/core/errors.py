@@ -50,5 +50,15 @@ class ExportError(MalariaScopeError):
     whole, still a set that matches its card."""
 
 
+class ModelExistsError(ExportError):
+    """The output folder already holds a model and replacing it was not allowed. ``how`` is
+    the way to allow it in the words of the edge that shows the message."""
+
+    def __init__(self, folder: Path, names: list[str], how: str = "allow replacing them") -> None:
+        super().__init__(f"{folder} already holds {', '.join(names)}; choose another folder "
+                         f"or {how}")
+        self.folder, self.names = folder, names
+
+
 class SessionError(MalariaScopeError):
     """An autosaved session is unreadable (damaged, truncated, or from a newer version)."""

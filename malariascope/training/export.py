@@ -22,21 +22,25 @@ from malariascope import __version__
 from malariascope.core.atomic import replace_together, temp_beside, why, write_synced
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
-from malariascope.core.errors import ExportError
+from malariascope.core.errors import ExportError, ModelExistsError
 from malariascope.core.modelcard import CARD_NAME, card_markdown, sha256_of
 from malariascope.core.preprocess import PREPROCESSING
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
 
 MODEL_NAME = "malariascope-cnn"
+FILE_NAMES = (f"{MODEL_NAME}.keras", f"{MODEL_NAME}.onnx", CARD_NAME, "README.md")
 
 
 @contextlib.contextmanager
-def output_folder(out_dir: Path) -> Iterator[None]:
+def output_folder(out_dir: Path, overwrite: bool = False) -> Iterator[None]:
     """``out_dir`` made and proved to take a file before training starts: a folder that is a
-    file or read-only is told at once, not after an hour of training. Folders the run made are
-    removed again if it fails while they are empty (a mistyped data folder leaves none)."""
+    file or read-only, or that holds a model not to be replaced, is told at once, not after an
+    hour of training. Folders the run made are removed again if it fails while they are empty
+    (a mistyped data folder leaves none)."""
     made = [path for path in (out_dir, *out_dir.parents) if not path.exists()]  # deepest first
     try:
+        if not overwrite:
+            _refuse_existing(out_dir)
         _check_writable(out_dir)
         yield
     except BaseException:
@@ -44,6 +48,14 @@ def output_folder(out_dir: Path) -> Iterator[None]:
             with contextlib.suppress(OSError):  # one holding a file stays
                 path.rmdir()
         raise
+
+
+def _refuse_existing(out_dir: Path) -> None:
+    """A model already in ``out_dir`` (an earlier run, a lab's tuned model) is not replaced
+    unasked: it may be the only copy."""
+    existing = [name for name in FILE_NAMES if (out_dir / name).exists()]
+    if existing:
+        raise ModelExistsError(out_dir, existing)
 
 
 def _check_writable(out_dir: Path) -> None:
@@ -59,14 +71,14 @@ def _check_writable(out_dir: Path) -> None:
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:
     """Save both model files and the card into ``out_dir``, all or none; returns the card."""
-    names = [f"{MODEL_NAME}.keras", f"{MODEL_NAME}.onnx", CARD_NAME, "README.md"]
     temps: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name in names:
+        for name in FILE_NAMES:
             temps.append(temp_beside(out_dir / name, Path(name).suffix))
         card = _write_files(model, facts, sample_inputs, *temps)
-        replace_together([(tmp, out_dir / name) for tmp, name in zip(temps, names, strict=True)])
+        targets = [out_dir / name for name in FILE_NAMES]
+        replace_together(list(zip(temps, targets, strict=True)))
     except OSError as exc:
         raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
     finally:

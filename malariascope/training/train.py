@@ -45,11 +45,12 @@ class TrainConfig:
     learning_rate: float = 2e-3
     validation_fraction: float = 0.12
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
+    overwrite: bool = False  # replace a model already in out_dir
 
 
 def train(config: TrainConfig, log=print) -> dict:
     """Run a whole training; returns the model card written beside the models."""
-    with output_folder(config.out_dir):
+    with output_folder(config.out_dir, config.overwrite):
         return _train(config, log)
 
 

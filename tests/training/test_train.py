@@ -193,3 +193,22 @@ def test_a_failed_run_leaves_no_output_folder_it_made(tmp_path):
         train(TrainConfig(tmp_path / "cells", tmp_path / "new" / "models", epochs=1),
               log=lambda line: None)
     assert not (tmp_path / "new").exists()
+
+
+def test_a_model_already_in_the_output_folder_is_kept_unless_overwrite(
+    trained, tmp_path, monkeypatch
+):
+    """It was replaced without a word, at the end of the run (an earlier or tuned model lost)."""
+    from malariascope.core.errors import ModelExistsError
+    from malariascope.training import train as train_module
+
+    out, _ = trained
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    root = make_dataset(tmp_path / "cells", per_class_train=8, per_class_test=2)
+    monkeypatch.setattr(train_module, "load_arrays", lambda *a: pytest.fail("decoded cells"))
+    with pytest.raises(ModelExistsError, match="already holds malariascope-cnn.keras"):
+        train(TrainConfig(root, out, epochs=1, input_size=32), log=lambda line: None)
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    with pytest.raises(pytest.fail.Exception, match="decoded cells"):  # allowed: it goes on
+        train(TrainConfig(root, out, epochs=1, input_size=32, overwrite=True),
+              log=lambda line: None)
