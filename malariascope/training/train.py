@@ -63,7 +63,8 @@ def _train(config: TrainConfig, log) -> dict:
     test_images = labelled_images(find_subfolder(config.data_root, "test"))
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
     log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
-    model = _initial_model(config)
+    init_file = None if config.init_model is None else _checked_init_file(config.init_model)
+    model = _initial_model(init_file, config.input_size)
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
@@ -83,7 +84,7 @@ def _train(config: TrainConfig, log) -> dict:
     facts = {
         "seed": config.seed,
         "learning_rate": config.learning_rate,
-        "fine_tuned_from": _describe(config.init_model),
+        "fine_tuned_from": _describe(init_file),
         "epochs_run": len(history.epoch),
         "temperature": temperature,
         "threshold": threshold,
@@ -121,26 +122,25 @@ def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
                      verbose=2)
 
 
-def _initial_model(config: TrainConfig) -> keras.Model:
-    """Fresh weights, or those of ``config.init_model`` to fine-tune: opened as the app opens a
-    model (through its card, hash checked, in safe mode), and before the cells are decoded, so a
-    wrong file is told at once."""
-    if config.init_model is None:
-        return build_model(config.input_size)
-    path = _checked_init_file(config.init_model)
+def _initial_model(init_file: Path | None, input_size: int) -> keras.Model:
+    """Fresh weights, or those of ``init_file`` (hash checked) to fine-tune, opened in safe
+    mode before the cells are decoded, so a wrong file is told at once."""
+    if init_file is None:
+        return build_model(input_size)
     try:
-        model = keras.models.load_model(path, compile=False, safe_mode=True)
+        model = keras.models.load_model(init_file, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types on a bad archive
-        raise ModelError(f"cannot load {path} to fine-tune: {exc}") from exc
-    if model.input_shape[1:3] != (config.input_size, config.input_size):
-        raise ModelError(f"{path} takes {model.input_shape[1]} px inputs, not "
-                         f"{config.input_size}: pass --input-size {model.input_shape[1]}")
+        raise ModelError(f"cannot load {init_file} to fine-tune: {exc}") from exc
+    if model.input_shape[1:3] != (input_size, input_size):
+        raise ModelError(f"{init_file} takes {model.input_shape[1]} px inputs, not "
+                         f"{input_size}: pass --input-size {model.input_shape[1]}")
     return model
 
 
 def _checked_init_file(given: Path) -> Path:
-    """The .keras file the card beside ``given`` lists, its hash checked; a model file given by
-    name must be that one (another .keras in the folder is not what the card vouches for)."""
+    """The .keras file to fine-tune, opened as the app opens a model: the one the card beside
+    ``given`` (a model file, its card or their folder) lists, hash checked. A model file given
+    by name must be that one (another .keras there is not what the card vouches for)."""
     if not given.exists():
         raise ModelError(f"model to fine-tune not found: {given}")
     path = load_card(given).model_file("keras")

@@ -135,6 +135,10 @@ def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_pat
     assert card["fine_tuned_from"] == {"file": init.name, "sha256": sha256_of(init)}
     assert card["learning_rate"] == 1e-4 and first["fine_tuned_from"] is None
     assert card["parameters"] == first["parameters"]
+    by_folder = train(TrainConfig(root, tmp_path / "again", epochs=1, seed=4, input_size=32,
+                                  batch_size=16, learning_rate=1e-4, init_model=out),
+                      log=lambda line: None)
+    assert by_folder["fine_tuned_from"] == card["fine_tuned_from"]  # the file, not the folder
     readme = (tmp_path / "tuned" / "README.md").read_text(encoding="utf-8")
     assert f"fine-tuned from | `{init.name}` sha256 `{sha256_of(init)[:16]}" in readme
     assert "fine-tuned from" not in (out / "README.md").read_text(encoding="utf-8")
