@@ -92,6 +92,20 @@ def test_trained_model_reloads_safely_and_backends_agree(trained):
     )
 
 
+def test_the_keras_file_holds_no_optimizer_state(trained):
+    """Only what inference needs; the Adam moments tripled the file."""
+    import io
+    import zipfile
+
+    import h5py
+
+    out, card = trained
+    with zipfile.ZipFile(out / card["files"]["keras"]["name"]) as archive:
+        config = json.loads(archive.read("config.json"))
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+        assert "optimizer" not in weights and not config.get("compile_config")
+
+
 def test_validation_split_is_by_slide(tmp_path):
     images = labelled_images(make_dataset(tmp_path, 24, 2) / "train")
     fit, val = split_by_slide(images, 0.25, seed=0)
