@@ -499,3 +499,15 @@ def test_train_names_its_overwrite_flag(tmp_path, capsys):
         f"malariascope: error: {tmp_path / 'out'} already holds model-card.json; choose another "
         "folder or pass --overwrite\n"
     )
+
+
+@pytest.mark.parametrize("module", ["tf2onnx", "onnx"])
+def test_train_without_the_onnx_exporter_says_so_before_training(tmp_path, module):
+    """Keras imports these only to write the model: the whole training ran, then a traceback."""
+    pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+    result = run_without(module, "train", tmp_path, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"'train' needs the module '{module}', which is not installed here; "
+        "install with: pip install 'malariascope[train]'\n")
+    assert not (tmp_path / "out").exists()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import onnx  # noqa: F401  Keras's ONNX export imports these only when the model is written,
+import tf2onnx  # noqa: F401  after the whole training: a missing one is told before it, here
 
 from malariascope import __version__
 from malariascope.core.atomic import replace_together, temp_beside, why, write_synced
