@@ -22,7 +22,7 @@ import numpy as np
 from tqdm import tqdm
 
 from malariascope.cli import in_cli_words
-from malariascope.core.atomic import temp_beside, why, write_bytes_atomic
+from malariascope.core.atomic import output_folder, why, write_bytes_atomic
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import (
@@ -44,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
     2 none read (no report at all when no image was found)."""
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite)
-    with _overlay_folder(args.gradcam, args.paths):
+    if args.gradcam is None:
+        return _classify(args)
+    _refuse_input_folder(args.gradcam, args.paths)
+    with output_folder(args.gradcam, "Grad-CAM overlays", ReportError):  # before the model
         return _classify(args)
 
 
@@ -87,41 +90,13 @@ class NoImagesError(MalariaScopeError):
     stand in the way of the corrected run, as a file that exists."""
 
 
-@contextlib.contextmanager
-def _overlay_folder(folder: Path | None, inputs: list[Path]) -> Iterator[None]:
-    """The ``--gradcam`` folder checked (and made) for the run; the folders the run made are
-    removed again if it ends in an error or a Ctrl-C while they are empty (a mistyped input
-    should not leave an empty folder behind to puzzle the next run)."""
-    if folder is None:
-        yield
-        return
-    made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
-    try:
-        _check_overlay_folder(folder, inputs)
-        yield
-    except BaseException:
-        for path in made:
-            with contextlib.suppress(OSError):  # one holding an overlay stays
-                path.rmdir()
-        raise
-
-
-def _check_overlay_folder(folder: Path, inputs: list[Path]) -> None:
-    """Create the ``--gradcam`` folder and prove that it takes a file, before the model loads:
-    a typo or a read-only folder is told at once, not an hour into a batch. An input folder
-    itself is refused: its overlays would be screened as cells by the next run (a subfolder
-    of one is left out of the search instead)."""
+def _refuse_input_folder(folder: Path, inputs: list[Path]) -> None:
+    """An input folder is refused for ``--gradcam``: its overlays would be screened as cells by
+    the next run (a subfolder of one is left out of the search instead)."""
     if any(path.is_dir() and folder.is_dir() and os.path.samefile(path, folder)
            for path in inputs):
         raise ReportError(f"--gradcam {folder} is an input folder: its overlays would be "
                           "screened as cells by the next run; name another folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temp_beside(folder / "probe").unlink()
-    except FileExistsError:
-        raise ReportError(f"--gradcam {folder} is a file: name a folder for the overlays") from None
-    except OSError as exc:
-        raise ReportError(f"cannot write Grad-CAM overlays to {folder}: {why(exc)}") from exc
 
 
 def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:

@@ -62,6 +62,29 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Pa
         tmp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def output_folder(folder: Path, contents: str, error: type[Exception]) -> Iterator[None]:
+    """``folder`` made (parents too) and proved to take a file before the long work that fills
+    it with ``contents`` begins: a file in the way or a read-only place is told at once, as an
+    ``error``, not an hour later. The folders made are removed again if the work fails while
+    they are empty: a run that found nothing leaves no empty folder to puzzle the next one."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]  # deepest first
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temp_beside(folder / "probe").unlink()
+        except FileExistsError:
+            raise error(f"{folder} is a file: name a folder for {contents}") from None
+        except OSError as exc:
+            raise error(f"cannot write {contents} to {folder}: {why(exc)}") from exc
+        yield
+    except BaseException:
+        for path in made:
+            with contextlib.suppress(OSError):  # one holding a file stays
+                path.rmdir()
+        raise
+
+
 def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
     """Rename each ``(temporary file, target)`` in turn, all or none: a report and its summary
     stay a pair. Each target's old file is first kept aside; when a later rename fails (on

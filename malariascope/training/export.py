@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import keras
@@ -21,7 +20,13 @@ import onnx  # noqa: F401  Keras's ONNX export imports these only when the model
 import tf2onnx  # noqa: F401  after the whole training: a missing one is told before it, here
 
 from malariascope import __version__
-from malariascope.core.atomic import replace_together, temp_beside, why, write_synced
+from malariascope.core.atomic import (
+    output_folder,
+    replace_together,
+    temp_beside,
+    why,
+    write_synced,
+)
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import ExportError, ModelExistsError
@@ -33,23 +38,13 @@ MODEL_NAME = "malariascope-cnn"
 FILE_NAMES = (f"{MODEL_NAME}.keras", f"{MODEL_NAME}.onnx", CARD_NAME, "README.md")
 
 
-@contextlib.contextmanager
-def output_folder(out_dir: Path, overwrite: bool = False) -> Iterator[None]:
-    """``out_dir`` made and proved to take a file before training starts: a folder that is a
-    file or read-only, or that holds a model not to be replaced, is told at once, not after an
-    hour of training. Folders the run made are removed again if it fails while they are empty
-    (a mistyped data folder leaves none)."""
-    made = [path for path in (out_dir, *out_dir.parents) if not path.exists()]  # deepest first
-    try:
-        if not overwrite:
-            _refuse_existing(out_dir)
-        _check_writable(out_dir)
-        yield
-    except BaseException:
-        for path in made:
-            with contextlib.suppress(OSError):  # one holding a file stays
-                path.rmdir()
-        raise
+def model_folder(out_dir: Path, overwrite: bool = False) -> contextlib.AbstractContextManager:
+    """``out_dir`` checked before training starts (see ``core.atomic.output_folder``): a file
+    in the way, a read-only place, or a model there not to be replaced is told at once, not
+    after an hour of training."""
+    if not overwrite:
+        _refuse_existing(out_dir)
+    return output_folder(out_dir, "the model", ExportError)
 
 
 def _refuse_existing(out_dir: Path) -> None:
@@ -58,17 +53,6 @@ def _refuse_existing(out_dir: Path) -> None:
     existing = [name for name in FILE_NAMES if (out_dir / name).exists()]
     if existing:
         raise ModelExistsError(out_dir, existing)
-
-
-def _check_writable(out_dir: Path) -> None:
-    """Create ``out_dir`` and write (then remove) a file in it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        temp_beside(out_dir / "probe").unlink()
-    except FileExistsError:
-        raise ExportError(f"{out_dir} is a file: name a folder for the model") from None
-    except OSError as exc:
-        raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:

@@ -25,7 +25,7 @@ from malariascope.training import calibrate
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, split_by_slide
-from malariascope.training.export import export_model, output_folder
+from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
 
 #: Validation sensitivity the default threshold must keep (see ``calibrate.choose_threshold``).
@@ -50,7 +50,7 @@ class TrainConfig:
 
 def train(config: TrainConfig, log=print) -> dict:
     """Run a whole training; returns the model card written beside the models."""
-    with output_folder(config.out_dir, config.overwrite):
+    with model_folder(config.out_dir, config.overwrite):
         return _train(config, log)
 
 
