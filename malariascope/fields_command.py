@@ -8,12 +8,11 @@ error, and screening of the annotated cells. A thin layer over ``core.fields.sco
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
 
-from malariascope.cli import in_cli_words, probability
+from malariascope.cli import in_cli_words, positive, probability
 
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
 
@@ -29,22 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
-    parser.add_argument("--cell-radius", type=radius, metavar="PX",
+    parser.add_argument("--cell-radius", type=positive, metavar="PX",
                         help="typical cell radius in pixels (default: estimated per field)")
-
-
-def radius(text: str) -> float:
-    """An argparse type: a cell radius in pixels, a number above 0. Zero, a negative number
-    or NaN were taken, and gave figures of no cells found (0 silently meant "estimate") or a
-    traceback."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not 0.0 < value < math.inf:
-        raise argparse.ArgumentTypeError(f"cell radius must be a number of pixels above 0, "
-                                         f"got {text!r}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

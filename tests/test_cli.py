@@ -117,7 +117,7 @@ def test_usage_errors_exit_2(tmp_path):
         fields = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
                          "--cell-radius", bad)
         assert fields.returncode == 2, bad
-        assert f"cell radius must be a number of pixels above 0, got '{bad}'" in fields.stderr
+        assert f"--cell-radius: must be a number above 0, got '{bad}'" in fields.stderr
 
 
 def test_evaluate_fields_says_why_when_no_field_is_left(tmp_path):
