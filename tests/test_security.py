@@ -153,3 +153,14 @@ def test_models_come_from_the_bundle_or_a_folder_the_user_names(tmp_path, monkey
     assert models_dir() == tmp_path
     with pytest.raises(ModelError, match="model card not found"):
         load_card()
+
+
+def test_a_model_file_its_card_does_not_list_is_refused(tmp_path):
+    bundled = load_card()
+    for name in ("model-card.json", *(entry["name"] for entry in bundled.data["files"].values())):
+        (tmp_path / name).write_bytes((bundled.path.parent / name).read_bytes())
+    assert load_card(tmp_path / "malariascope-cnn.onnx").path == tmp_path / "model-card.json"
+    other = tmp_path / "older-export.keras"
+    other.write_bytes(b"not the model the card vouches for")
+    with pytest.raises(ModelError, match="is not a model its card model-card.json lists"):
+        load_card(other)

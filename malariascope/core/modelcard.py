@@ -128,7 +128,19 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     missing = {"name", "input_size", "threshold", "temperature", "files", "head"} - data.keys()
     if missing:
         raise ModelError(f"model card {card_path} lacks {', '.join(sorted(missing))}")
+    _check_listed(path, card_path, data)
     return ModelCard(card_path, data)
+
+
+def _check_listed(path: Path, card_path: Path, data: dict) -> None:
+    """A model file given by name must be one its card lists: another one beside it (a copy,
+    an older export) was silently passed over for the file the card names."""
+    if path.suffix == ".json" or path.is_dir():
+        return
+    listed = [entry.get("name") for entry in data["files"].values() if isinstance(entry, dict)]
+    if path.name not in listed:
+        raise ModelError(f"{path} is not a model its card {card_path.name} lists "
+                         f"({', '.join(map(str, listed))}): give one of those, or the folder")
 
 
 def card_markdown(data: dict) -> str:
