@@ -5,7 +5,8 @@ streaming at once; symlinked folders are not followed, so a symlink loop cannot 
 Files without an image extension are counted as skipped, not read. Folders in ``exclude``
 (where this batch writes its overlays) are not entered: the batch's own output is not input.
 A file reached twice (given with its folder, or in a folder given with its parent) is read
-once: its cells were counted twice, and a whole field's outlines drawn twice over.
+once: its cells were counted twice, and a whole field's outlines drawn twice over. So it is
+counted once among the skipped and the missing.
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ class Discovery:
     missing: list[Path] = field(default_factory=list)  # absent, or folders that would not open
     exclude: Iterable[str | os.PathLike[str]] = ()
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
+    _skipped_seen: set[str] = field(default_factory=set, init=False, repr=False)
+    _missing_seen: set[str] = field(default_factory=set, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
         self._excluded = [os.stat(path) for path in self.exclude if os.path.isdir(path)]
         seen: set[str] = set()
         for path in self._found():
-            key = os.path.normcase(os.path.abspath(path))  # string work only: no disk access
-            if key not in seen:
-                seen.add(key)
+            if _first(path, seen):
                 yield path
 
     def _found(self) -> Iterator[Path]:
@@ -54,14 +55,15 @@ class Discovery:
                 yield from self._walk(path)
             elif path.exists() or path.is_symlink():
                 yield path  # named explicitly: read it even without an image extension
-            else:
+            elif _first(path, self._missing_seen):
                 self.missing.append(path)
 
     def _walk(self, folder: Path) -> Iterator[Path]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: natural_key(e.name))
         except OSError:
-            self.missing.append(folder)
+            if _first(folder, self._missing_seen):
+                self.missing.append(folder)
             return
         for entry in entries:
             path = Path(entry.path)
@@ -72,7 +74,7 @@ class Discovery:
                 continue  # a symlink to a folder: not followed (loops)
             elif is_image_path(path) and entry.is_file():
                 yield path
-            else:
+            elif _first(path, self._skipped_seen):
                 self.skipped.append(path)
 
     def _is_excluded(self, folder: Path) -> bool:
@@ -85,3 +87,12 @@ class Discovery:
         except OSError:
             return False  # gone: the walk reports it
         return any(os.path.samestat(here, other) for other in self._excluded)
+
+
+def _first(path: Path, seen: set[str]) -> bool:
+    """True the first time ``path`` is met (however it was spelt), recording it in ``seen``."""
+    key = os.path.normcase(os.path.abspath(path))  # string work only: no disk access
+    if key in seen:
+        return False
+    seen.add(key)
+    return True

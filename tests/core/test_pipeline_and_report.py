@@ -61,6 +61,17 @@ def test_a_file_reached_twice_is_found_once(tmp_path, monkeypatch):
     assert sorted(Discovery(given)) == sorted(cells)
 
 
+def test_a_file_reached_twice_is_counted_once_among_skipped_and_missing(tmp_path):
+    """The totals said "3 non-image files skipped" of a folder holding one, given with its
+    parent (and a path given twice that does not exist was listed twice)."""
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "notes.txt").write_text("x", encoding="utf-8")
+    found = Discovery([tmp_path / "cells", tmp_path, tmp_path / "typo", tmp_path / "typo"])
+    assert len(list(found)) == 1
+    assert found.skipped == [tmp_path / "cells" / "notes.txt"]
+    assert found.missing == [tmp_path / "typo"]
+
+
 def test_a_batch_stopped_with_files_queued_ends_at_once(tmp_path, classifier, monkeypatch):
     """Closing the results with files still queued for loading (a cancel, a Ctrl-C): their
     loads are cancelled and the stop waits only for those under way. It once waited for the
