@@ -140,12 +140,14 @@ def _initial_model(init_file: Path | None, input_size: int) -> keras.Model:
 def _checked_init_file(given: Path) -> Path:
     """The .keras file to fine-tune, opened as the app opens a model: the one the card beside
     ``given`` (a model file, its card or their folder) lists, hash checked. A model file given
-    by name must be that one (another .keras there is not what the card vouches for)."""
+    by name must be that one: ``load_card`` refuses a file its card does not list, and the
+    card's other file (the .onnx) cannot be fine-tuned."""
     if not given.exists():
         raise ModelError(f"model to fine-tune not found: {given}")
     path = load_card(given).model_file("keras")
     if given.is_file() and given.suffix != ".json" and not given.samefile(path):
-        raise ModelError(f"{given} is not the model its folder's card lists ({path.name})")
+        raise ModelError(f"--init fine-tunes a .keras model: give {path.name} (or its folder), "
+                         f"not {given.name}")
     return path
 
 
