@@ -34,7 +34,7 @@ from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
 from malariascope.core.report import BatchInfo, ReportWriter, check_target, report_row
-from malariascope.core.tally import Tally
+from malariascope.core.tally import Counts, Tally
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
 
@@ -110,9 +110,16 @@ def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:
     counts = tally.batch
     fields = f" ({len(tally.fields)} whole fields)" if tally.fields else ""
     return (f"{tally.images} images{fields}: {counts.classified} cells classified, "
-            f"{counts.parasitized} parasitized ({counts.percent_parasitized:.2f} %), "
+            f"{counts.parasitized} parasitized{_percent(counts)}, "
             f"{counts.uninfected} uninfected, {counts.errors} errors, "
             f"{skipped} non-image files skipped{' (interrupted)' if interrupted else ''}")
+
+
+def _percent(counts: Counts) -> str:
+    """The parasitemia after the parasitized count, as ' (2.15 %)'; nothing when no cell
+    was called."""
+    text = counts.percent_text(2)
+    return f" ({text} %)" if text else ""
 
 
 def _screen_into(

@@ -146,7 +146,7 @@ def summary_rows(tally: Tally, info: BatchInfo) -> list[tuple[str, ...]]:
         ("uncertain", str(counts.uncertain)),
         ("errors", str(counts.errors)),
         ("reviewed", str(counts.reviewed)),
-        ("percent_parasitized", f"{counts.percent_parasitized:.2f}"),
+        ("percent_parasitized", counts.percent_text(2)),
         ("sample_id", info.sample_id),
         ("operator", info.operator),
         ("model", info.model),
@@ -161,7 +161,7 @@ def summary_rows(tally: Tally, info: BatchInfo) -> list[tuple[str, ...]]:
 
 def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
     return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
-            str(counts.uncertain), str(counts.reviewed), f"{counts.percent_parasitized:.2f}")
+            str(counts.uncertain), str(counts.reviewed), counts.percent_text(2))
 
 
 def check_target(path: Path, overwrite: bool = False) -> None:

@@ -56,6 +56,11 @@ class Counts:
         """Parasitemia: percent of classified cells finally called parasitized (0 if none)."""
         return 100.0 * self.parasitized / self.classified if self.classified else 0.0
 
+    def percent_text(self, decimals: int, none: str = "") -> str:
+        """The parasitemia as shown or written, ``none`` when no cell was called: a 0 read as
+        a smear looked at and found clean (a field where no cell was found, a lens cap)."""
+        return f"{self.percent_parasitized:.{decimals}f}" if self.classified else none
+
     def add(self, verdict: Verdict, sign: int = 1) -> None:
         """Count a row in (``sign`` +1) or out again (-1, e.g. before a review changes it)."""
         self.rows += sign

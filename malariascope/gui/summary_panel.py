@@ -89,9 +89,8 @@ class SummaryPanel(QWidget):
 
 
 def _percent(counts: Counts | None) -> str:
-    """The parasitemia, or a dash when no cell was called: a field where no cell was found
-    read "0.0", as if it had been looked at and found clean."""
-    return f"{counts.percent_parasitized:.1f}" if counts is not None and counts.classified else "–"
+    """The parasitemia, or a dash when no cell was called (see ``Counts.percent_text``)."""
+    return "–" if counts is None else counts.percent_text(1, none="–")
 
 
 def _field_tip(path: Path | None, counts: Counts | None) -> str:
