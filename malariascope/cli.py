@@ -223,7 +223,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         from malariascope.core.report import check_file_target
 
         with in_cli_words():
-            check_file_target(args.json, args.overwrite)
+            check_file_target(args.json, args.overwrite, "the figures")
     metrics = evaluate_folder(args.folder, model=args.model, backend=args.backend)
     print(format_metrics(metrics))
     if args.json:

@@ -80,7 +80,7 @@ def _check_json_target(target: Path, annotations: Path, overwrite: bool) -> None
     if target.is_file() and annotations.is_file() and os.path.samefile(target, annotations):
         raise ReportError(f"--json {target} is the annotations file: name another file")
     with in_cli_words():
-        check_file_target(target, overwrite)
+        check_file_target(target, overwrite, "the figures")
 
 
 def format_summary(summary: dict) -> str:

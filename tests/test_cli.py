@@ -146,6 +146,7 @@ def test_evaluate_fields_refuses_a_json_it_would_replace_before_any_work(tmp_pat
     refused = {
         old: f"malariascope: error: {old} exists; choose another name or pass --overwrite\n",
         missing / "f.json": f"malariascope: error: folder does not exist: {missing}\n",
+        tmp_path: f"malariascope: error: {tmp_path} is a folder: name a file for the figures\n",
     }
     for target, message in refused.items():
         result = run_cli("evaluate-fields", tmp_path, "--annotations", annotations,

@@ -172,12 +172,12 @@ def check_target(path: Path, overwrite: bool = False) -> None:
         check_file_target(target, overwrite)
 
 
-def check_file_target(path: Path, overwrite: bool = False) -> None:
+def check_file_target(path: Path, overwrite: bool = False, what: str = "the report") -> None:
     """:func:`check_target` for one file (e.g. ``--json`` figures): refused before the work
     that fills it, so that a wrong place costs nothing and an old file is never replaced
     unasked."""
     if path.is_dir():
-        raise ReportError(f"{path} is a folder: name a file for the report")
+        raise ReportError(f"{path} is a folder: name a file for {what}")
     if path.exists() and not overwrite:
         raise ReportExistsError(path)
     if not path.parent.is_dir():
