@@ -178,6 +178,21 @@ def test_a_caption_strip_or_a_field_stop_leaves_the_cells_inside_found(field):
                for x, y, w, h in found), "no cell cut by the field stop"
 
 
+def test_a_field_seen_through_a_round_field_stop_is_a_field_and_a_cut_out_cell_is_not(field):
+    """A smartphone at the eyepiece sees a lit disc in a black ring: that black border made
+    such a field read as one cell cut out on black, with a single call."""
+    from malariascope.core.fields.cells import looks_like_field
+    from tests.images import make_cell
+
+    image, _ = field
+    stop = np.zeros(image.shape[:2], np.uint8)
+    cv2.circle(stop, (400, 300), 300, 1, -1)
+    assert looks_like_field(image) and looks_like_field(image * stop[..., None])
+    on_black = np.zeros((960, 1280, 3), np.uint8)
+    on_black[400:790, 500:890] = make_cell(size=390)
+    assert not looks_like_field(on_black)
+
+
 def test_cell_radius_can_be_given(field):
     image, _ = field
     seg = segment_field(image, FieldParams(cell_radius=27.0))

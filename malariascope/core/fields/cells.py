@@ -30,6 +30,9 @@ Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
 #: A typical cell image side (px) in the training data; an image much larger is a field.
 TYPICAL_CELL_PX = 130
+#: A lit area wider than this (px) within a black surround is a field seen through a round field
+#: stop, not one cell cut out on black (the largest training cell is 394 px a side).
+FIELD_STOP_SPAN = 4 * TYPICAL_CELL_PX
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,18 @@ def looks_like_field(rgb: np.ndarray) -> bool:
     """True for a whole field: much larger than a cell, and not one cell cut out on black.
 
     Cut-out cells of the training set reach 394 px a side; their black surround tells them
-    from a field, whose border is glass or cells.
+    from a field, whose border is glass or cells, or the dark ring of a round field stop
+    around a lit disc many cells wide (read as one cell, such a field got a single call).
     """
     if not is_field(rgb.shape):
         return False
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
-    return float((border.max(axis=1) < 16).mean()) < 0.5
+    if float((border.max(axis=1) < 16).mean()) < 0.5:
+        return True
+    lit = cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2]) >= 16
+    rows, cols = np.flatnonzero(lit.any(axis=1)), np.flatnonzero(lit.any(axis=0))
+    span = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 if rows.size else 0
+    return span > FIELD_STOP_SPAN
 
 
 def segment_field(rgb: np.ndarray, params: FieldParams | None = None) -> Segmentation:
