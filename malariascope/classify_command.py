@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from malariascope.cli import in_cli_words
+from malariascope.cli import in_cli_words, problem
 from malariascope.core.atomic import output_folder, why, write_bytes_atomic
 from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.discovery import Discovery
@@ -70,14 +70,14 @@ def _classify(args: argparse.Namespace) -> int:
                                    overlays, stop)
         for path in found.missing:  # absent, or a folder that would not open
             why_not = "cannot read this folder" if path.exists() else "no such file or folder"
-            _problem(f"{path}: {why_not}")
+            problem(f"{path}: {why_not}")
         if writer.tally.images == 0 and interrupted:  # nothing done: as a second Ctrl-C
             raise KeyboardInterrupt
         if writer.tally.images == 0:  # leaving the block drops the report
             raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                                 "skipped); no report written")
     counts = writer.tally.batch
-    _problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
+    problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_stopped = overlays is not None and overlays.stopped
@@ -138,7 +138,7 @@ def _screen_into(
             for result in image_results:
                 writer.add(report_row(result, rule, writer.info))
                 if not result.ok:
-                    _problem(f"{result.path}: {result.error}")
+                    problem(f"{result.path}: {result.error}")
                 elif overlays:
                     overlays.write(result)
             bar.update()
@@ -200,7 +200,7 @@ class Overlays:
             write_bytes_atomic(target, encode_png(overlay(cell, heat)))
         except OSError as exc:
             self.stopped = True
-            _problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
+            problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
                      "no more Grad-CAM overlays in this batch, screening goes on")
 
     def _read(self, path: Path) -> np.ndarray | None:
@@ -209,10 +209,5 @@ class Overlays:
             try:
                 self._image = read_image(path)
             except ImageReadError as exc:  # changed since it was screened
-                _problem(f"{path}: no Grad-CAM: {exc}")
+                problem(f"{path}: no Grad-CAM: {exc}")
         return self._image
-
-
-def _problem(line: str) -> None:
-    """One line on stderr, above the progress bar when one is drawn (not through it)."""
-    tqdm.write(line, file=sys.stderr)

@@ -107,13 +107,22 @@ def probability(text: str) -> float:
 
 @contextlib.contextmanager
 def in_cli_words() -> Iterator[None]:
-    """An existing report is refused with the CLI's way to allow it."""
-    from malariascope.core.errors import ReportExistsError
+    """An existing report or model is refused with the CLI's way to allow it."""
+    from malariascope.core.errors import ModelExistsError, ReportExistsError
 
     try:
         yield
     except ReportExistsError as exc:
         raise ReportExistsError(exc.path, "pass --overwrite") from None
+    except ModelExistsError as exc:
+        raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
+
+
+def problem(line: str) -> None:
+    """One line on stderr, above a progress bar when one is drawn (not through it)."""
+    from tqdm import tqdm  # here, not at the top: --help stays instant
+
+    tqdm.write(line, file=sys.stderr)
 
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -195,7 +204,6 @@ def _run_evaluate_fields(args: argparse.Namespace) -> int:
 
 
 def _run_train(args: argparse.Namespace) -> int:
-    from malariascope.core.errors import ModelExistsError
     from malariascope.training.train import TrainConfig, train
 
     config = TrainConfig(
@@ -208,10 +216,8 @@ def _run_train(args: argparse.Namespace) -> int:
         init_model=args.init,
         overwrite=args.overwrite,
     )
-    try:
+    with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True))
-    except ModelExistsError as exc:
-        raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
     print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)
     return EXIT_OK
 

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from malariascope.cli import in_cli_words, positive, probability
+from malariascope.cli import in_cli_words, positive, probability, problem
 
 EXIT_OK, EXIT_SOME_FAILED = 0, 1
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:
-        _problem(f"{name}: annotated but not in the folder")
+        problem(f"{name}: annotated but not in the folder")
     classifier = Classifier.open(args.model, args.backend)
     rule = classifier.rule if args.threshold is None else classifier.rule.with_threshold(
         args.threshold)
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for score in score_fields(items, classifier, params, rule):
         scores.append(score)
         if score.error:
-            _problem(f"{score.name}: {score.error}")
+            problem(f"{score.name}: {score.error}")
         bar.update()
     bar.close()
     summary = summarize(scores, rule)
@@ -112,11 +112,3 @@ def format_summary(summary: dict) -> str:
         lines.append(f"{'by stage' if i == 0 else '':19}{stage:12} {n['flagged']} of {n['cells']}"
                      f" flagged, {n['called']} called at the field threshold")
     return "\n".join(lines)
-
-
-def _problem(line: str) -> None:
-    """One line on stderr as soon as a field is found absent or unusable, above the progress
-    bar: told even when no field is left to evaluate, which ends the command with an error."""
-    from tqdm import tqdm
-
-    tqdm.write(line, file=sys.stderr)
