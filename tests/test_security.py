@@ -12,6 +12,7 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,7 @@ print(json.dumps({"codes": codes, "events": events}))
 def test_cli_and_gui_batches_touch_no_network(tmp_path):
     make_cell_folder(tmp_path / "cells", 6)
     (tmp_path / "out").mkdir()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
+    env = dict(_without_our_settings(), QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                XDG_CONFIG_HOME=str(tmp_path / "config"), MALARIASCOPE_DATA_DIR=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", CLI_AND_GUI, str(tmp_path / "cells"),
                            str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True,
@@ -72,6 +73,44 @@ def test_cli_and_gui_batches_touch_no_network(tmp_path):
     assert result["codes"] == [0, "refused", 6]  # both batches really ran
     assert (tmp_path / "out" / "gui.csv").is_file() and (tmp_path / "out" / "cams").is_dir()
     assert result["events"] == []
+    assert not (tmp_path / ".cache" / "Microsoft").exists()  # ONNX Runtime's device id
+
+
+def _without_our_settings() -> dict[str, str]:
+    """This process's environment without what importing ``malariascope`` set in it: a child
+    must get ``ORT_DISABLE_TELEMETRY`` from the package itself, not inherit it from here."""
+    return {name: value for name, value in os.environ.items()
+            if name != "ORT_DISABLE_TELEMETRY"}
+
+
+SCREEN_FOR = """
+import sys, time
+import numpy as np
+from malariascope.core.classifier import Classifier
+classifier = Classifier.open()
+cells = np.zeros((64, classifier.input_size, classifier.input_size, 3), np.uint8)
+started = time.monotonic()
+while time.monotonic() - started < float(sys.argv[1]):
+    classifier.predict(cells)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_onnx_runtime_opens_no_internet_socket_and_leaves_no_device_id(tmp_path):
+    """Native code is outside the audit hook's view: strace sees every socket the process
+    opens. ONNX Runtime's telemetry looks its server up about 9 s into a run."""
+    trace = tmp_path / "trace.txt"
+    env = dict(_without_our_settings(), HOME=str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    done = subprocess.run(["strace", "-f", "-e", "trace=socket,connect", "-o", str(trace),
+                           sys.executable, "-c", SCREEN_FOR, "14"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    sockets = [line for line in trace.read_text().splitlines()
+               if "AF_INET" in line]  # AF_INET6 too
+    assert sockets == []
+    assert list((tmp_path / "home").rglob("*")) == []
 
 
 def test_the_hook_does_see_a_connection_attempt():

@@ -22,6 +22,7 @@ class OnnxBackend:
             import onnxruntime as ort
         except ImportError as exc:
             raise BackendUnavailableError("onnxruntime is not installed") from exc
+        ort.disable_telemetry_events()  # Windows' event tracing; the variable covers the rest
         path = card.model_file("onnx")
         self.model_sha256 = card.sha256("onnx")
         options = ort.SessionOptions()
