@@ -16,7 +16,6 @@ bounded.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 from collections import deque
@@ -31,6 +30,7 @@ import cv2
 import numpy as np
 
 from malariascope.core.classifier import Classifier
+from malariascope.core.clock import utc_now
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, find_cells, looks_like_field
 from malariascope.core.fields.standardize import standardize
@@ -88,11 +88,6 @@ def cell_pixels(result: ScreeningResult, image: np.ndarray) -> np.ndarray:
         return image
     x, y, w, h = result.box
     return image[y:y + h, x:x + w]
-
-
-def utc_now() -> str:
-    """The current time, UTC ISO 8601, to the second."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def screen(
