@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PARASITIZED, UNINFECTED = "parasitized", "uninfected"
+UNSURE = "unsure"  # a reviewer's mark for a second reader: not a call, the cell stays unreviewed
 CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
 
 
@@ -33,6 +34,12 @@ class Verdict:
     uncertain: bool = False
     reviewed: bool = False
     field_path: str = ""  # the whole field this row belongs to, if any
+    model_call: str = ""  # the model's call where a review changed it; empty: the final call
+
+    @property
+    def flagged(self) -> bool:
+        """Called parasitized by the model, or uncertain: a cell a reviewer should look at."""
+        return self.uncertain or (self.model_call or self.final_call) == PARASITIZED
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Counts:
     uncertain: int = 0
     reviewed: int = 0
     unreviewed_uncertain: int = 0  # uncertain rows still without a final call
+    model_parasitized: int = 0  # rows the model called parasitized, before any review
+    unreviewed_flagged: int = 0  # rows called parasitized or uncertain, not reviewed yet
 
     @property
     def classified(self) -> int:
@@ -74,6 +83,8 @@ class Counts:
         self.uncertain += sign * verdict.uncertain
         self.reviewed += sign * verdict.reviewed
         self.unreviewed_uncertain += sign * (verdict.uncertain and not verdict.reviewed)
+        self.model_parasitized += sign * ((verdict.model_call or verdict.final_call) == PARASITIZED)
+        self.unreviewed_flagged += sign * (verdict.flagged and not verdict.reviewed)
 
 
 @dataclass

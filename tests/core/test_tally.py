@@ -41,3 +41,17 @@ def test_tally_counts_each_field_and_images_once():
     assert tally.fields[FIELD].percent_parasitized == pytest.approx(25.0)
     assert tally.fields["empty.jpg"].classified == 0
     assert tally.batch.percent_parasitized == pytest.approx(20.0)
+
+
+def test_counts_keep_the_models_calls_and_the_flagged_cells_left_to_review():
+    verdicts = [Verdict("uninfected", reviewed=True, model_call="parasitized"),  # overridden
+                Verdict("parasitized"),  # flagged: called parasitized, not reviewed
+                Verdict("uninfected", uncertain=True),  # flagged: uncertain, not reviewed
+                Verdict("uninfected", uncertain=True, reviewed=True), Verdict("uninfected")]
+    counts = Counts()
+    for verdict in verdicts:
+        counts.add(verdict)
+    assert (counts.model_parasitized, counts.parasitized, counts.unreviewed_flagged) == (2, 1, 2)
+    for verdict in verdicts:
+        counts.add(verdict, -1)
+    assert counts == Counts()
