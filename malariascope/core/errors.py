@@ -62,3 +62,12 @@ class ModelExistsError(ExportError):
 
 class SessionError(MalariaScopeError):
     """An autosaved session is unreadable (damaged, truncated, or from a newer version)."""
+
+
+class CaseError(MalariaScopeError):
+    """A case's facts or sign-off are not valid (a target out of range, an unsigned amendment)."""
+
+
+class CaseSignedError(CaseError):
+    """A signed case was to be changed; it is read-only until amended with a reason."""
+

@@ -1,0 +1,136 @@
+"""A slide's parasitemia: red cells counted against a target, with a 95 % Wilson interval.
+
+The figures come from the counts of :mod:`malariascope.core.tally`, the counting the window and
+the summary CSV use, so a case's result cannot drift from what the technician saw. Standard
+library only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from malariascope.core.errors import CaseError
+from malariascope.core.tally import Counts
+
+TARGET_DEFAULT, TARGET_MIN, TARGET_MAX = 2000, 100, 20_000
+Z95 = NormalDist().inv_cdf(0.975)  # 1.96: the normal quantile of a two-sided 95 % interval
+LIMITS = (
+    "Thin film only: the share of red cells parasitized, without species or stage.",
+    "A screening aid, not a diagnosis: a trained microscopist confirms the result.",
+    "Low-density infections can be missed on a thin film: examine a thick film before "
+    "calling a slide negative.",
+)
+
+
+def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of the proportion ``successes / trials`` (without
+    continuity correction). Unlike the normal approximation it stays within [0, 1] and is not
+    empty at 0, which matters for the low parasitemias of most slides."""
+    if trials <= 0 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials and trials > 0, got "
+                         f"{successes} of {trials}")
+    z = Z95
+    p, z2 = successes / trials, z * z
+    centre = (p + z2 / (2 * trials)) / (1 + z2 / trials)
+    half = z / (1 + z2 / trials) * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return low, high
+
+
+def percent_text(value: float | None, decimals: int = 2) -> str:
+    """A percentage as printed and exported; empty when there is none (no cell counted)."""
+    return "" if value is None else f"{value:.{decimals}f}"
+
+
+def whole_number(value: object, name: str, low: int, high: int) -> int:
+    """``value`` if it is an int (not a bool) from ``low`` to ``high``; a CaseError naming
+    ``name`` otherwise."""
+    if type(value) is not int or not low <= value <= high:
+        raise CaseError(f"{name} must be a whole number from {low:,} to {high:,}, not {value!r}")
+    return value
+
+
+COUNT_NAMES = ("cells_counted", "parasitized", "model_parasitized", "reviewed",
+               "unreviewed_flagged", "unreadable")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The slide's figures: red cells counted against the target, and the final calls.
+
+    ``model_parasitized`` is the model's count before review; ``unreviewed_flagged`` the
+    cells called parasitized or uncertain that nobody has reviewed yet.
+    """
+
+    target_cells: int
+    cells_counted: int
+    parasitized: int
+    model_parasitized: int
+    reviewed: int
+    unreviewed_flagged: int
+    unreadable: int = 0  # files or fields without a call: not red cells counted
+    rbc_per_ul: float | None = None
+
+    def __post_init__(self) -> None:
+        whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
+        for name in COUNT_NAMES:
+            whole_number(getattr(self, name), name.replace("_", " "), 0, 10**9)
+        if max(self.parasitized, self.model_parasitized, self.reviewed,
+               self.unreviewed_flagged) > self.cells_counted:
+            raise CaseError("more cells called, reviewed or flagged than counted")
+        if self.rbc_per_ul is not None and not isinstance(self.rbc_per_ul, float):
+            raise CaseError(f"red cells per µL must be a number, not {self.rbc_per_ul!r}")
+
+    @classmethod
+    def of(cls, counts: Counts, target_cells: int,
+           rbc_per_ul: float | None = None) -> CaseResult:
+        """The result of a whole slide's ``counts`` against ``target_cells``; parasites per µL
+        only from a measured ``rbc_per_ul``."""
+        return cls(target_cells, counts.classified, counts.parasitized,
+                   counts.model_parasitized, counts.reviewed, counts.unreviewed_flagged,
+                   counts.errors, rbc_per_ul)
+
+    @property
+    def uninfected(self) -> int:
+        return self.cells_counted - self.parasitized
+
+    @property
+    def model_uninfected(self) -> int:
+        return self.cells_counted - self.model_parasitized
+
+    @property
+    def target_reached(self) -> bool:
+        return self.cells_counted >= self.target_cells
+
+    @property
+    def parasitemia(self) -> float | None:
+        """Percent of the counted red cells finally called parasitized; None before any."""
+        return 100.0 * self.parasitized / self.cells_counted if self.cells_counted else None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The parasitemia's 95 % Wilson interval, in percent; None before any cell."""
+        if not self.cells_counted:
+            return None
+        low, high = wilson_interval(self.parasitized, self.cells_counted)
+        return 100.0 * low, 100.0 * high
+
+    @property
+    def parasites_per_ul(self) -> float | None:
+        """Parasitized red cells per µL of blood; only from a red cell count that was given."""
+        if self.rbc_per_ul is None or not self.cells_counted:
+            return None
+        return self.rbc_per_ul * self.parasitized / self.cells_counted
+
+    def limits(self) -> tuple[str, ...]:
+        """What the result cannot say, in plain words, this slide's shortfalls first."""
+        own = []
+        if not self.target_reached:
+            own.append(f"Fewer red cells counted ({self.cells_counted:,}) than the target "
+                       f"({self.target_cells:,}): the interval is wider.")
+        if self.unreviewed_flagged:
+            own.append(f"{self.unreviewed_flagged:,} flagged cells were not reviewed.")
+        return (*own, *LIMITS)
