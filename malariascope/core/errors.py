@@ -65,7 +65,8 @@ class SessionError(MalariaScopeError):
 
 
 class CaseError(MalariaScopeError):
-    """A case's facts or sign-off are not valid (a target out of range, an unsigned amendment)."""
+    """A case's facts or sign-off are not valid (a target out of range, an amendment
+    without a reason)."""
 
 
 class CaseSignedError(CaseError):
