@@ -72,3 +72,23 @@ class CaseError(MalariaScopeError):
 class CaseSignedError(CaseError):
     """A signed case was to be changed; it is read-only until amended with a reason."""
 
+
+class RegisterError(MalariaScopeError):
+    """The case register could not be read or written."""
+
+
+class RegisterSetAsideError(RegisterError):
+    """The register file could not be used and was moved to ``kept_at``, whole; opening the
+    register again starts a new, empty one."""
+
+    def __init__(self, message: str, kept_at: Path) -> None:
+        super().__init__(f"{message}; it was kept as {kept_at}")
+        self.kept_at = kept_at
+
+
+class RegisterDamagedError(RegisterSetAsideError):
+    """The register file is not a SQLite database, is truncated, or fails its integrity check."""
+
+
+class RegisterTooNewError(RegisterSetAsideError):
+    """The register was written by a newer MalariaScope (its schema version is higher)."""

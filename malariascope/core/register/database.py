@@ -1,0 +1,278 @@
+"""The register's SQLite file: opened checked, migrated to this version's schema, or set aside.
+
+WAL mode with full sync: a commit is on disk when it returns, and readers never wait for the
+writer. The schema version is ``PRAGMA user_version``; each step of :data:`MIGRATIONS` brings
+it one version up, in its own transaction. A file that is not a register, is truncated, fails
+the integrity check of its case tables, or was written by a newer MalariaScope is moved aside
+whole (with its WAL) and reported: it is never recreated or overwritten, and opening again
+starts a new register.
+
+The check at opening covers the case tables (:data:`CHECKED_TABLES`, a few kilobytes a case)
+and not the cells (about a megabyte a case, a minute's check for a year of a busy lab): a
+damaged page of cells is told as SQLite finds it, when that case is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import struct
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from malariascope.core.atomic import why
+from malariascope.core.errors import RegisterDamagedError, RegisterError, RegisterTooNewError
+
+FILE_NAME = "cases.sqlite"
+APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
+SQLITE_HEADER = b"SQLite format 3\x00"
+COMPANIONS = ("-wal", "-shm")  # SQLite's files beside the database, moved with it
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
+CHECKED_TABLES = ("cases", "amendments", "reviews")
+
+#: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'signed')),
+        sample_id TEXT NOT NULL,
+        patient_id TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        case_date TEXT NOT NULL,  -- the collection date, else the day the case was opened
+        signed_by TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        cells_counted INTEGER,  -- of the result, for searching; NULL before any
+        parasitized INTEGER,
+        model TEXT NOT NULL,
+        model_sha256 TEXT NOT NULL,
+        rule TEXT,  -- JSON: threshold, band, field_threshold
+        sources TEXT NOT NULL,  -- JSON list of names
+        facts TEXT NOT NULL,  -- JSON of CaseFacts
+        result TEXT,  -- JSON of CaseResult as last saved (the signed one once signed)
+        signed TEXT,  -- JSON of SignedVersion; NULL while the case is open
+        rows INTEGER NOT NULL DEFAULT 0  -- cells stored
+    );
+    CREATE INDEX cases_patient ON cases (patient_id);
+    CREATE INDEX cases_sample ON cases (sample_id);
+    CREATE INDEX cases_date ON cases (case_date);
+    CREATE TABLE amendments (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        amended_by TEXT NOT NULL,
+        amended_at TEXT NOT NULL,
+        replaced TEXT NOT NULL,  -- JSON of the SignedVersion it opened again
+        PRIMARY KEY (case_id, number)
+    );
+    CREATE TABLE cells (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        path BLOB NOT NULL,  -- the file name's bytes: any name, exactly
+        sha256 TEXT NOT NULL,
+        probability REAL,
+        class_map BLOB,  -- float32, map_h x map_w
+        map_h INTEGER,
+        map_w INTEGER,
+        image_h INTEGER NOT NULL,
+        image_w INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        whole_field INTEGER NOT NULL,
+        cell_index INTEGER,
+        box_x INTEGER, box_y INTEGER, box_w INTEGER, box_h INTEGER,
+        PRIMARY KEY (case_id, row)
+    );
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,  -- the order decisions were made in
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        model_call TEXT NOT NULL,
+        pressed TEXT NOT NULL,
+        final_call TEXT NOT NULL
+    );
+    CREATE INDEX reviews_case ON reviews (case_id, id);
+    CREATE INDEX reviews_reviewer ON reviews (reviewer);
+    CREATE TABLE pictures (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        png BLOB NOT NULL,
+        PRIMARY KEY (case_id, row)
+    );
+    """,
+)
+
+
+def schema_version() -> int:
+    """The schema this MalariaScope writes."""
+    return len(MIGRATIONS)
+
+
+def connect(folder: Path) -> sqlite3.Connection:
+    """The register in ``folder`` (made if missing), checked and migrated.
+
+    Raises :class:`RegisterDamagedError` or :class:`RegisterTooNewError` after moving the file
+    aside, and :class:`RegisterError` when the folder or file cannot be reached (left as is).
+    """
+    path = folder / FILE_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RegisterError(f"cannot create {folder}: {why(exc)}") from exc
+    db = None
+    try:
+        _check_header(path)
+        db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+        _check(db)
+        _configure(db)
+        _migrate(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        _close(db)
+        if not _is_damage(exc):
+            raise RegisterError(f"cannot open the case register {path}: {exc}") from exc
+        raise RegisterDamagedError(f"the case register {path} is damaged ({exc})",
+                                   set_aside(path, "damaged")) from exc
+    except _Unusable as exc:
+        _close(db)
+        kind = RegisterTooNewError if exc.newer else RegisterDamagedError
+        raise kind(f"the case register {path} {exc}",
+                   set_aside(path, "newer" if exc.newer else "damaged")) from None
+    except BaseException:
+        _close(db)
+        raise
+
+
+class _Unusable(Exception):
+    """What our own checks find wrong with a register file; ``newer``: a newer schema."""
+
+    def __init__(self, words: str, newer: bool = False) -> None:
+        super().__init__(words)
+        self.newer = newer
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True when SQLite says the file is corrupt or not a database (not e.g. locked)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    words = str(exc).lower()  # Python 3.10 gives no result code
+    return "malformed" in words or "not a database" in words
+
+
+def _check_header(path: Path) -> None:
+    """A file there must start as a SQLite database and be as long as its header says (the
+    file format's header: page size at byte 16, page count at 28, valid when the change
+    counter at 24 equals the number at 92)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise RegisterError(f"cannot read {path}: {why(exc)}") from exc
+    if not head:
+        return  # an empty file: SQLite's own state before the first write
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise _Unusable("is not a SQLite database")
+    page_size = struct.unpack_from(">H", head, 16)[0] or 1
+    counter, pages = struct.unpack_from(">II", head, 24)
+    expected = pages * (65536 if page_size == 1 else page_size)
+    if counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
+        raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
+
+
+def _check(db: sqlite3.Connection) -> None:
+    """Schema version, owner and integrity, before anything is written."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > schema_version():
+        raise _Unusable(f"has schema version {version}, newer than this MalariaScope's "
+                        f"{schema_version()}: it was written by a newer version", newer=True)
+    owner = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if owner != APPLICATION_ID and (owner or tables):
+        raise _Unusable("is a database of another program, not of MalariaScope cases")
+    if version == 0:
+        return  # nothing in it yet
+    for table in CHECKED_TABLES:
+        problems = [row[0] for row in db.execute(f"PRAGMA integrity_check({table})")]
+        if problems != ["ok"]:
+            lines = [line for line in "\n".join(problems).splitlines() if "***" not in line]
+            raise _Unusable(f"is damaged (integrity check: {(lines or problems)[0]})")
+
+
+def _configure(db: sqlite3.Connection) -> None:
+    """WAL, full sync and foreign keys (the connection waits 5 s for a second window's write
+    rather than fail: ``connect(timeout=)``)."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")  # a commit survives a power cut, not only a crash
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Run the missing steps, each with its version bump in one transaction, re-reading the
+    version under the write lock (another window may have migrated meanwhile)."""
+    while True:
+        with transaction(db):
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= schema_version():
+                return
+            for statement in _statements(MIGRATIONS[version]):
+                db.execute(statement)
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {version + 1}")
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration step (``execute`` takes one at a time, in the open
+    transaction, where ``executescript`` would commit it first)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: all of the block is committed, or none of it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:  # also when COMMIT failed (a full disk)
+            db.execute("ROLLBACK")
+        raise
+
+
+def set_aside(path: Path, why_kept: str) -> Path:
+    """Move the register file and its WAL to a dated name beside it; returns the new name."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}-{why_kept}-{stamp}-{uuid.uuid4().hex[:6]}{path.suffix}")
+    try:
+        for suffix in COMPANIONS:  # the WAL first: the main file is what a next open sees
+            companion = Path(f"{path}{suffix}")
+            if companion.exists():
+                os.replace(companion, f"{kept}{suffix}")
+        os.replace(path, kept)
+    except OSError as exc:
+        raise RegisterError(f"the case register {path} cannot be used and cannot be moved "
+                            f"aside: {why(exc)}") from exc
+    return kept
+
+
+def _close(db: sqlite3.Connection | None) -> None:
+    if db is not None:
+        db.close()

@@ -1,0 +1,110 @@
+"""Finding cases in the register: by patient, slide, date, result, reviewer, status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from malariascope.core.case import CaseFacts, Signature
+from malariascope.core.errors import CaseError
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.register import records
+
+STATUSES = ("", "open", "signed")
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """Which cases to list or export; every condition given must hold, text ones match any
+    part in any letter case.
+
+    ``reviewer`` matches the signer, the operator, or anyone who reviewed a cell. Dates are
+    ISO (YYYY-MM-DD), inclusive, and match the collection date, else the day the case was
+    opened. ``positive`` selects cases with (True) or without (False) a cell finally called
+    parasitized; ``uids`` a selection made in a list.
+    """
+
+    patient: str = ""
+    sample: str = ""
+    reviewer: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    positive: bool | None = None
+    status: str = ""
+    uids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            try:
+                if value:
+                    dt.date.fromisoformat(value)
+            except ValueError:
+                raise CaseError(f"{value!r} is not a date as YYYY-MM-DD") from None
+        if self.status not in STATUSES:
+            raise CaseError(f"status must be open or signed, not {self.status!r}")
+
+    def where(self) -> tuple[str, list[object]]:
+        """The SQL condition on ``cases`` and its parameters."""
+        terms: list[str] = ["1"]
+        values: list[object] = []
+        for column, text in (("patient_id", self.patient), ("sample_id", self.sample)):
+            if text:
+                terms.append(f"instr(casefold({column}), ?)")
+                values.append(text.casefold())
+        if self.reviewer:
+            terms.append("(instr(casefold(signed_by), ?) OR instr(casefold(operator), ?) OR "
+                         "EXISTS (SELECT 1 FROM reviews WHERE reviews.case_id = cases.id AND "
+                         "instr(casefold(reviews.reviewer), ?)))")
+            values += [self.reviewer.casefold()] * 3
+        for sign, date in ((">=", self.date_from), ("<=", self.date_to)):
+            if date:
+                terms.append(f"case_date {sign} ?")
+                values.append(date)
+        if self.positive is not None:
+            terms.append("parasitized > 0" if self.positive else "parasitized = 0")
+        if self.status:
+            terms.append("status = ?")
+            values.append(self.status)
+        if self.uids:
+            terms.append(f"uid IN ({', '.join('?' * len(self.uids))})")
+            values += self.uids
+        return " AND ".join(terms), values
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of the register's list, and one row of its CSV export."""
+
+    uid: str
+    status: str
+    created_at: str
+    updated_at: str
+    facts: CaseFacts
+    result: CaseResult | None
+    signature: Signature | None
+    amendments: int
+    model: str
+    model_sha256: str
+    cells: int  # cell rows stored, unreadable files included
+
+
+def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
+    """The cases ``query`` selects, the latest changed first."""
+    condition, values = query.where()
+    rows = db.execute(
+        "SELECT uid, status, created_at, updated_at, facts, result, signed, "
+        "(SELECT count(*) FROM amendments WHERE amendments.case_id = cases.id), model, "
+        f"model_sha256, rows FROM cases WHERE {condition} ORDER BY updated_at DESC, id DESC",
+        values).fetchall()
+    return [_summary(*row) for row in rows]
+
+
+def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
+             result: str | None, signed: str | None, amendments: int, model: str,
+             model_sha256: str, cells: int) -> CaseSummary:
+    version = records.signed_of(signed)
+    return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
+                       records.result_of(result), version and version.signature, amendments,
+                       model, model_sha256, cells)

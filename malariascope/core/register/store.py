@@ -1,0 +1,277 @@
+"""The case register: every case of the lab, the one in progress included, in one SQLite file.
+
+The case in progress is saved as the technician works: each :meth:`Register.save` appends
+the cells and review decisions made since the last one and updates the case's facts and
+figures, all in one transaction, so a crash loses nothing and a save never rewrites what is
+stored. A signed case is reopened whole (its cells, every review decision, the rule it was
+called with) and is refused any change until it is amended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from malariascope.core.case import Case, ReviewDecision, current_reviews
+from malariascope.core.clock import utc_now
+from malariascope.core.errors import CaseSignedError, ImageReadError, RegisterError
+from malariascope.core.imageio import decode_image
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.register import records
+from malariascope.core.register.database import FILE_NAME, connect, transaction
+from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
+
+PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
+
+
+@dataclass
+class StoredCase:
+    """A case as the register holds it: enough to show it again and print it."""
+
+    case: Case
+    result: CaseResult | None  # as last saved; the signed result once signed
+    cells: list[ScreeningResult]  # in the order they were added
+    reviews: list[ReviewDecision]  # every decision, in the order made (the audit trail)
+
+    @property
+    def finals(self) -> dict[int, str]:
+        """Rows with a reviewer's call, and that call (what the window's batch restores)."""
+        return {row: decision.final_call for row, decision in
+                current_reviews(self.reviews).items() if decision.reviewed}
+
+
+class Register:
+    """The register file in ``folder``, open until :meth:`close`; safe to share between
+    threads (one call at a time).
+
+    Opening raises :class:`~malariascope.core.errors.RegisterDamagedError` or
+    :class:`~malariascope.core.errors.RegisterTooNewError` once the file is set aside (open
+    again for a new register), :class:`~malariascope.core.errors.RegisterError` otherwise.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.path = Path(folder) / FILE_NAME
+        self._lock = threading.Lock()
+        self._db = connect(Path(folder))
+        self._db.create_function("casefold", 1, str.casefold, deterministic=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _using(self, what: str) -> Iterator[sqlite3.Connection]:
+        """The connection, one caller at a time; SQLite's failures told as what failed."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise RegisterError(f"cannot {what} in {self.path}: {exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------
+    def save(self, case: Case, result: CaseResult | None = None, *,
+             cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
+             reviews: Sequence[ReviewDecision] = ()) -> int:
+        """Store ``case`` with what is new: its ``cells`` appended after those stored (at
+        ``first_row``, when given, which must be their number), its review ``reviews``.
+
+        Parameters
+        ----------
+        case
+            The case; its facts, sign-off and amendments replace those stored.
+        result
+            Its figures now (ignored once signed: the signed result is kept); None keeps
+            those stored.
+        cells, first_row, reviews
+            What was added since the last save; ``first_row`` guards against a gap or a
+            cell saved twice.
+
+        Returns
+        -------
+        int
+            The number of cells stored for the case.
+        """
+        with self._using("save the case"), transaction(self._db):
+            case_id, rows, amended, signed = self._stored(case)
+            if signed and len(case.amendments) == amended:
+                return self._unchanged(case, rows, cells or reviews)
+            if len(case.amendments) < amended:
+                raise RegisterError(f"case {case.uid[:8]} has amendments this copy lacks")
+            self._write_case(case_id, case, result)
+            self._db.executemany(
+                "INSERT INTO amendments VALUES (?, ?, ?, ?, ?, ?)",
+                [(case_id, number, a.reason, a.by, a.at, records.to_json(a.replaced))
+                 for number, a in enumerate(case.amendments[amended:], amended + 1)])
+            rows = self._append_cells(case_id, rows, cells, first_row)
+            if any(not 0 <= decision.row < rows for decision in reviews):
+                raise RegisterError("a review decision names a cell that is not stored")
+            self._db.executemany(
+                f"INSERT INTO reviews (case_id, {', '.join(records.REVIEW_COLUMNS)}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(case_id, *records.review_values(decision)) for decision in reviews])
+            return rows
+
+    def _stored(self, case: Case) -> tuple[int, int, int, bool]:
+        """Id, cells, amendments and signed state of ``case`` in the register (made new)."""
+        found = self._db.execute(
+            "SELECT id, rows, status, (SELECT count(*) FROM amendments WHERE case_id = cases.id) "
+            "FROM cases WHERE uid = ?", (case.uid,)).fetchone()
+        if found is None:
+            cursor = self._db.execute(
+                "INSERT INTO cases (uid, created_at, updated_at, status, sample_id, "
+                "patient_id, operator, case_date, signed_by, signed_at, model, model_sha256, "
+                "sources, facts) VALUES (?, ?, '', 'open', '', '', '', '', '', '', '', '', "
+                "'[]', '{}')", (case.uid, case.created_at))
+            return cursor.lastrowid, 0, 0, False
+        case_id, rows, status, amended = found
+        return case_id, rows, amended, status == "signed"
+
+    def _unchanged(self, case: Case, rows: int, additions: object) -> int:
+        """A signed case is saved again only as it is, with nothing added."""
+        stored = self._db.execute("SELECT signed FROM cases WHERE uid = ?",
+                                  (case.uid,)).fetchone()[0]
+        if additions or case.signed is None or records.to_json(case.signed) != stored:
+            raise CaseSignedError(f"case {case.facts.sample_id or case.uid[:8]} is signed in "
+                                  "the register: amend it, with a reason, to change it")
+        return rows
+
+    def _write_case(self, case_id: int, case: Case, result: CaseResult | None) -> None:
+        signed = case.signed
+        if signed is not None:
+            result = signed.result
+        self._db.execute(
+            "UPDATE cases SET updated_at = ?, status = ?, sample_id = ?, patient_id = ?, "
+            "operator = ?, case_date = ?, signed_by = ?, signed_at = ?, "
+            "cells_counted = coalesce(?, cells_counted), "
+            "parasitized = coalesce(?, parasitized), model = ?, model_sha256 = ?, rule = ?, "
+            "sources = ?, facts = ?, result = coalesce(?, result), signed = ? WHERE id = ?",
+            (utc_now(), "open" if signed is None else "signed", case.facts.sample_id,
+             case.facts.patient_id, case.facts.operator, _case_date(case),
+             signed.signature.name if signed else "", signed.signature.signed_at if signed
+             else "", result and result.cells_counted, result and result.parasitized,
+             case.model, case.model_sha256, records.rule_json(case.rule),
+             records.to_json(list(case.sources)), records.to_json(case.facts),
+             result and records.to_json(result), signed and records.to_json(signed), case_id))
+
+    def _append_cells(self, case_id: int, rows: int, cells: Sequence[ScreeningResult],
+                      first_row: int | None) -> int:
+        if first_row is not None and first_row != rows:
+            raise RegisterError(f"cells were given from row {first_row:,}, but {rows:,} are "
+                                "stored")
+        if cells:
+            self._db.executemany(
+                f"INSERT INTO cells (case_id, {', '.join(records.CELL_COLUMNS)}) VALUES "
+                f"(?, {', '.join('?' * len(records.CELL_COLUMNS))})",
+                [(case_id, *records.cell_values(row, result))
+                 for row, result in enumerate(cells, rows)])
+            rows += len(cells)
+            self._db.execute("UPDATE cases SET rows = ? WHERE id = ?", (rows, case_id))
+        return rows
+
+    def discard(self, uid: str) -> None:
+        """Delete an open case and all it holds (a case begun by mistake); a signed one stays."""
+        with self._using("discard the case"), transaction(self._db):
+            if self._db.execute("SELECT status FROM cases WHERE uid = ?",
+                                (uid,)).fetchone() == ("signed",):
+                raise CaseSignedError("a signed case is kept for good; it cannot be discarded")
+            self._db.execute("DELETE FROM cases WHERE uid = ?", (uid,))
+
+    def save_pictures(self, uid: str, pictures: Mapping[int, np.ndarray]) -> None:
+        """Keep pictures of some cells (RGB ``uint8``, by row) as PNG, so a printed report's
+        gallery no longer needs the image files; a row's picture replaces its old one."""
+        with self._using("save the pictures"), transaction(self._db):
+            case_id = self._case_id(uid)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO pictures VALUES (?, ?, ?)",
+                [(case_id, row, _png(picture)) for row, picture in pictures.items()])
+
+    # -- reading -------------------------------------------------------------------------
+    def load(self, uid: str) -> StoredCase:
+        """The case with this ``uid``, whole; :class:`RegisterError` if it is not there or
+        cannot be read back."""
+        with self._using("read the case"):
+            case_id = self._case_id(uid)
+            try:
+                return self._read(case_id)
+            except records.UNREADABLE as exc:
+                raise RegisterError(f"case {uid[:8]} in {self.path} cannot be read: "
+                                    f"{exc}") from exc
+
+    def _read(self, case_id: int) -> StoredCase:
+        (uid, created_at, model, sha256, rule, sources, facts, result,
+         signed) = self._db.execute(
+            "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
+            "signed FROM cases WHERE id = ?", (case_id,)).fetchone()
+        amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
+            "SELECT reason, amended_by, amended_at, replaced FROM amendments WHERE case_id = ? "
+            "ORDER BY number", (case_id,)))
+        case = Case(records.facts_of(facts), model, sha256, records.rule_of(rule),
+                    records.sources_of(sources), uid, created_at, amendments,
+                    records.signed_of(signed))
+        cells = [records.cell_of(row[1:]) for row in self._db.execute(
+            f"SELECT {', '.join(records.CELL_COLUMNS)} FROM cells WHERE case_id = ? "
+            "ORDER BY row", (case_id,))]
+        reviews = [ReviewDecision(*row) for row in self._db.execute(
+            f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
+            "ORDER BY id", (case_id,))]
+        return StoredCase(case, records.result_of(result), cells, reviews)
+
+    def pictures(self, uid: str) -> dict[int, np.ndarray]:
+        """The pictures kept for a case, RGB ``uint8`` by row."""
+        with self._using("read the pictures"):
+            found = self._db.execute("SELECT row, png FROM pictures WHERE case_id = ? "
+                                     "ORDER BY row", (self._case_id(uid),)).fetchall()
+        try:
+            return {row: decode_image(np.frombuffer(png, np.uint8)) for row, png in found}
+        except ImageReadError as exc:
+            raise RegisterError(f"a picture of case {uid[:8]} cannot be read: {exc}") from exc
+
+    def cases(self, query: CaseQuery | None = None) -> list[CaseSummary]:
+        """The cases ``query`` selects (all by default), the latest changed first."""
+        with self._using("list the cases"):
+            try:
+                return summaries(self._db, query or CaseQuery())
+            except records.UNREADABLE as exc:
+                raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
+
+    def _case_id(self, uid: str) -> int:
+        found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
+        if found is None:
+            raise RegisterError(f"no case {uid[:8]} in {self.path}")
+        return found[0]
+
+
+def _case_date(case: Case) -> str:
+    """The date a case is found by: its collection date, else the local day it was opened."""
+    if case.facts.collected_on:
+        return case.facts.collected_on
+    return dt.datetime.fromisoformat(case.created_at).astimezone().date().isoformat()
+
+
+def _png(picture: np.ndarray) -> bytes:
+    """An RGB ``uint8`` picture as PNG bytes, made at most :data:`PICTURE_SIDE` a side."""
+    if picture.dtype != np.uint8 or picture.ndim != 3 or picture.shape[2] != 3:
+        raise ValueError(f"a picture must be RGB uint8 (H, W, 3), not {picture.dtype} "
+                         f"{picture.shape}")
+    scale = PICTURE_SIDE / max(picture.shape[:2])
+    if scale < 1:
+        picture = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("a picture could not be encoded as PNG")
+    return data.tobytes()
