@@ -28,6 +28,7 @@ from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
 from malariascope.core.register.database import FILE_NAME, connect, transaction
+from malariascope.core.register.export import write_cases_csv
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
@@ -248,6 +249,13 @@ class Register:
                 return summaries(self._db, query or CaseQuery())
             except records.UNREADABLE as exc:
                 raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
+
+    def export_csv(self, path: str | Path, query: CaseQuery | None = None,
+                   overwrite: bool = False) -> int:
+        """Write the cases ``query`` selects (all by default) as CSV for a lab information
+        system, one row per case; returns how many. See
+        :func:`~malariascope.core.register.export.write_cases_csv`."""
+        return write_cases_csv(Path(path), self.cases(query), overwrite)
 
     def _case_id(self, uid: str) -> int:
         found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()

@@ -1,0 +1,91 @@
+"""The register as CSV for a lab information system: one row per case.
+
+UTF-8 with a BOM like the reports, written atomically and never over a file unasked. Text
+typed by people (ids, names, notes) could start a spreadsheet formula, so every cell that
+begins with ``= + - @``, a tab or a carriage return is prefixed with ``'`` (OWASP's advice
+against CSV injection); the figures never begin so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from malariascope.core.atomic import why, write_bytes_atomic
+from malariascope.core.errors import ReportError
+from malariascope.core.parasitemia import percent_text
+from malariascope.core.register.query import CaseSummary
+from malariascope.core.report import ENCODING, ENCODING_ERRORS, check_file_target
+
+COLUMNS = (
+    "case_uid", "sample_id", "patient_id", "age_years", "sex", "collected_on", "site", "stain",
+    "operator", "cells_target", "cells_counted", "target_reached", "parasitized",
+    "uninfected", "percent_parasitized", "parasitemia_ci_low", "parasitemia_ci_high",
+    "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
+    "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
+    "amendments", "created_at", "updated_at", "model", "model_sha256", "notes",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PERCENT_DECIMALS = 3  # 1 cell in 20,000 is 0.005 %
+
+
+def neutralised(text: str) -> str:
+    """``text`` that a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def case_row(case: CaseSummary) -> dict[str, str]:
+    """The CSV row of one case (figures empty where there are none yet)."""
+    facts, result, signature = case.facts, case.result, case.signature
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        case_uid=case.uid, sample_id=facts.sample_id, patient_id=facts.patient_id,
+        age_years=_number(facts.age_years), sex=facts.sex, collected_on=facts.collected_on,
+        site=facts.site, stain=facts.stain, operator=facts.operator,
+        cells_target=str(facts.target_cells), rbc_per_ul=_number(facts.rbc_per_ul),
+        status=case.status, amendments=str(case.amendments), created_at=case.created_at,
+        updated_at=case.updated_at, model=case.model, model_sha256=case.model_sha256,
+        notes=facts.notes,
+    )
+    if signature is not None:
+        row.update(signed_by=signature.name, signed_at=signature.signed_at,
+                   unreviewed_flagged_at_signing=str(signature.unreviewed_flagged))
+    if result is not None:
+        low, high = result.interval or (None, None)
+        row.update(
+            cells_target=str(result.target_cells), cells_counted=str(result.cells_counted),
+            target_reached=str(result.target_reached).lower(),
+            parasitized=str(result.parasitized), uninfected=str(result.uninfected),
+            percent_parasitized=percent_text(result.parasitemia, PERCENT_DECIMALS),
+            parasitemia_ci_low=percent_text(low, PERCENT_DECIMALS),
+            parasitemia_ci_high=percent_text(high, PERCENT_DECIMALS),
+            parasites_per_ul=_number(result.parasites_per_ul),
+            model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
+            unreviewed_flagged=str(result.unreviewed_flagged),
+            unreadable=str(result.unreadable),
+        )
+    return {key: neutralised(value) for key, value in row.items()}
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def write_cases_csv(path: Path, cases: Iterable[CaseSummary], overwrite: bool = False) -> int:
+    """Write one row per case to ``path``; returns how many. :class:`ReportError` when the
+    file cannot be written or exists without ``overwrite``."""
+    check_file_target(path, overwrite, "the case export")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    count = 0
+    for case in cases:
+        writer.writerow(case_row(case))
+        count += 1
+    try:
+        write_bytes_atomic(path, buffer.getvalue().encode(ENCODING, ENCODING_ERRORS))
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+    return count

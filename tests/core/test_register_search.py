@@ -1,0 +1,131 @@
+"""Finding cases in the register and exporting them as CSV for a lab information system."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from malariascope.core.case import Case, CaseFacts, ReviewDecision
+from malariascope.core.errors import CaseError, ReportExistsError
+from malariascope.core.register import CaseQuery, Register
+from malariascope.core.register.export import COLUMNS
+from malariascope.core.tally import Counts, Verdict
+from tests.images import make_cell_folder
+
+AT = "2026-03-04T10:11:12+00:00"
+
+
+def counts(parasitized: int, uninfected: int) -> Counts:
+    tally = Counts()
+    for call, number in (("parasitized", parasitized), ("uninfected", uninfected)):
+        for _ in range(number):
+            tally.add(Verdict(call, reviewed=call == "parasitized"))
+    return tally
+
+
+@pytest.fixture
+def register(tmp_path):
+    """Three cases: two signed (one positive), one open with a second reader's review."""
+    with Register(tmp_path / "data") as register:
+        amina = Case(CaseFacts(sample_id="S-100", patient_id="Amina K.", operator="Ann",
+                               collected_on="2026-02-27", rbc_per_ul=5_000_000, notes="fever"),
+                     "malariascope-cnn 0.1.0 (onnx)", "4a50d307762f84d2" + "0" * 48)
+        amina.sign("Ann Lee", counts(25, 1975), at=AT)
+        register.save(amina, amina.signed.result)
+        hacker = Case(CaseFacts(sample_id="=HYPERLINK(\"http://x\")", patient_id="+1-555",
+                                operator="@admin", collected_on="2026-03-02",
+                                notes="-2+3\nsecond line"))
+        hacker.sign("-Bob", counts(0, 2000), at=AT)
+        register.save(hacker)
+        open_case = Case(CaseFacts(sample_id="S-102", patient_id="amina k.", operator="Ann"))
+        register.save(open_case, open_case.result(counts(1, 99)),
+                      cells=[], reviews=[])
+        yield register, (amina, hacker, open_case)
+
+
+def sample_ids(register: Register, **query) -> list[str]:
+    return sorted(case.facts.sample_id for case in register.cases(CaseQuery(**query)))
+
+
+def test_cases_are_found_by_patient_slide_date_result_reviewer_and_status(register):
+    register, (amina, hacker, open_case) = register
+    assert sample_ids(register, patient="AMINA") == ["S-100", "S-102"]
+    assert sample_ids(register, sample="s-10") == ["S-100", "S-102"]
+    assert sample_ids(register, date_from="2026-02-28", date_to="2026-03-02") == [
+        hacker.facts.sample_id]
+    assert sample_ids(register, positive=True) == ["S-100", "S-102"]
+    assert sample_ids(register, positive=False) == [hacker.facts.sample_id]
+    assert sample_ids(register, reviewer="lee") == ["S-100"]
+    assert sample_ids(register, status="open") == ["S-102"]
+    assert sample_ids(register, uids=(amina.uid, open_case.uid)) == ["S-100", "S-102"]
+    assert sample_ids(register, patient="amina", status="signed") == ["S-100"]
+    assert register.cases()[0].uid == open_case.uid  # the latest changed first
+
+
+def test_a_reviewer_of_any_cell_finds_the_case(register, tmp_path):
+    register, (_, _, open_case) = register
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.pipeline import screen
+
+    cells = list(screen(make_cell_folder(tmp_path / "cells", 2), Classifier.open()))
+    register.save(open_case, cells=cells, reviews=[
+        ReviewDecision(1, "Chidi O.", AT, "parasitized", "unsure", "parasitized")])
+    assert sample_ids(register, reviewer="chidi") == ["S-102"]
+
+
+@pytest.mark.parametrize("query", [dict(date_from="2026-13-01"), dict(status="closed")])
+def test_a_query_that_cannot_be_met_is_told(query):
+    with pytest.raises(CaseError):
+        CaseQuery(**query)
+
+
+def read_csv(path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert tuple(reader.fieldnames) == COLUMNS
+        return list(reader)
+
+
+def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
+    register, (amina, _, _) = register
+    target = tmp_path / "lis.csv"
+    assert register.export_csv(target, CaseQuery(uids=(amina.uid,))) == 1
+    (row,) = read_csv(target)
+    assert row["case_uid"] == amina.uid and row["patient_id"] == "Amina K."
+    assert (row["cells_counted"], row["cells_target"], row["target_reached"]) == (
+        "2000", "2000", "true")
+    assert (row["parasitized"], row["percent_parasitized"]) == ("25", "1.250")
+    assert (row["parasitemia_ci_low"], row["parasitemia_ci_high"]) == ("0.848", "1.839")
+    assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
+    assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
+    assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(register, tmp_path):
+    register, (_, hacker, open_case) = register
+    target = tmp_path / "lis.csv"
+    assert register.export_csv(target) == 3
+    rows = {row["case_uid"]: row for row in read_csv(target)}
+    row = rows[hacker.uid]
+    assert row["sample_id"] == "'=HYPERLINK(\"http://x\")" and row["patient_id"] == "'+1-555"
+    assert (row["operator"], row["signed_by"]) == ("'@admin", "'-Bob")
+    assert row["notes"] == "'-2+3\nsecond line"
+    assert row["percent_parasitized"] == "0.000" and row["parasites_per_ul"] == ""
+    assert rows[open_case.uid]["signed_at"] == "" and rows[open_case.uid]["status"] == "open"
+    first_cells = [value[:1] for row in rows.values() for value in row.values() if value]
+    assert not set(first_cells) & set("=+-@")
+
+
+def test_the_export_never_replaces_a_file_unasked(register, tmp_path):
+    register, _ = register
+    target = tmp_path / "lis.csv"
+    target.write_text("the lab's own file")
+    with pytest.raises(ReportExistsError):
+        register.export_csv(target)
+    assert target.read_text() == "the lab's own file"
+    assert register.export_csv(target, overwrite=True) == 3
+    assert len(read_csv(target)) == 3
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "lis.csv"]
