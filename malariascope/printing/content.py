@@ -1,0 +1,247 @@
+"""What a case's printed report says, as the HTML subset Qt's text engine lays out.
+
+Qt-free, so the wording can be read and tested alone; :mod:`malariascope.printing.pdf` adds
+the pictures and paginates it. Galleries are bounded (:data:`GALLERY_MAX` pictures, highest
+probability first) and say how many cells they leave out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from malariascope import __version__
+from malariascope.core.case import Amendment, Case
+from malariascope.core.clock import utc_now
+from malariascope.core.parasitemia import CaseResult, percent_text
+
+PAGE_SIZES = ("A4", "Letter")
+GALLERY_MAX = 48  # pictures per gallery: a page of them at most
+PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
+COLUMNS = 7
+TITLE = "Malaria thin-film screening report"
+GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
+
+
+@dataclass(frozen=True)
+class GalleryCell:
+    """A cell's picture (RGB ``uint8``) for a gallery, with P(parasitized) and where it is."""
+
+    picture: np.ndarray
+    probability: float
+    label: str = ""  # short: a file name, or a field's name and the cell's number
+    reviewed: bool = False  # a reviewer made the call shown
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """Cells of one kind; ``total`` counts them all when only some have pictures."""
+
+    cells: Sequence[GalleryCell] = ()
+    total: int | None = None
+
+    def shown(self) -> list[GalleryCell]:
+        """The pictures printed: the highest probabilities first, at most GALLERY_MAX."""
+        return sorted(self.cells, key=lambda cell: -cell.probability)[:GALLERY_MAX]
+
+    def left_out(self) -> int:
+        return max(len(self.cells) if self.total is None else self.total, 0) - len(
+            self.shown())
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """Everything a case's printed report shows.
+
+    ``result`` is the case's signed result once signed, else its result now; ``uncertain``
+    holds the uncertain cells nobody has reviewed, not called parasitized (so no cell shows
+    twice); ``lab`` is the line that heads every report (the lab's name and place).
+    """
+
+    case: Case
+    result: CaseResult
+    parasitized: Gallery = field(default_factory=Gallery)
+    uncertain: Gallery = field(default_factory=Gallery)
+    lab: str = ""
+    printed_at: str = field(default_factory=utc_now)
+
+    def pictures(self) -> list[tuple[str, GalleryCell]]:
+        """Each printed picture with the name the HTML refers to it by."""
+        return [(f"{kind}-{number}", cell)
+                for kind, gallery in (("parasitized", self.parasitized),
+                                      ("uncertain", self.uncertain))
+                for number, cell in enumerate(gallery.shown())]
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _when(stamp: str) -> str:
+    """A UTC ISO time as ``2026-03-04 10:11 UTC``."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).strftime(
+            "%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return stamp
+
+
+def _rows(pairs: Sequence[tuple[str, str]], columns: int = 2) -> str:
+    """Label-value pairs as a table, ``columns`` pairs a row; values already HTML."""
+    label_width = 16 if columns > 1 else 22
+    value_width = 100 // columns - label_width
+    cells = [f'<td width="{label_width}%" style="color:#555">{_e(label)}</td>'
+             f'<td width="{value_width}%">{value}</td>' for label, value in pairs]
+    rows = ["".join(cells[i:i + columns]) for i in range(0, len(cells), columns)]
+    return ('<table width="100%" cellspacing="0" cellpadding="3">'
+            + "".join(f"<tr>{row}</tr>" for row in rows) + "</table>")
+
+
+def _section(title: str, body: str) -> str:
+    """A titled section as one table, which pagination keeps whole (see ``printing.pdf``)."""
+    return (f'<table width="100%" cellspacing="0" cellpadding="3" style="margin-top:8px">'
+            f'<tr><td bgcolor="{GREY}"><b>{_e(title)}</b></td></tr>'
+            f"<tr><td>{body}</td></tr></table>")
+
+
+def report_html(report: CaseReport) -> str:
+    """The whole report as HTML; pictures are ``<img>`` of the names of :meth:`pictures`.
+
+    Every section, and every row of a gallery, is a table of its own at the top level: the
+    PDF's pagination moves one that would straddle two pages to the next.
+    """
+    names = iter(name for name, _ in report.pictures())
+    limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>" for line in report.result.limits())
+    parts = [_heading(report), _section("Patient and slide", _facts(report.case)),
+             _section("Result", _result(report.result)),
+             _section("Counts", _counts(report.result)),
+             _section("Sign-off", _signoff(report.case)),
+             _section("Model", _model(report.case)),
+             _section("Limits of this result", limits),
+             _gallery("Parasitized cells", report.parasitized, names),
+             _gallery("Uncertain cells not reviewed", report.uncertain, names)]
+    return f"<html><body>{''.join(parts)}</body></html>"
+
+
+def _heading(report: CaseReport) -> str:
+    case = report.case
+    status = (f'<span style="color:{ALERT}"><b>NOT SIGNED: preliminary result</b></span>'
+              if case.signed is None else "<b>Signed</b>")
+    return (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+            f'<td><b style="font-size:12pt">{_e(report.lab or "Laboratory")}</b></td>'
+            f'<td align="right" style="color:#555">Printed {_e(_when(report.printed_at))}'
+            f"</td></tr></table>"
+            f'<p style="font-size:15pt; margin-top:8px; margin-bottom:2px">{TITLE}</p>'
+            f"<p style='margin-top:0'>Slide <b>{_e(case.facts.sample_id or '(no id)')}</b>"
+            f" &middot; case {_e(case.uid[:8])} &middot; {status}</p>"
+            f'<hr style="color:{RULE}">')
+
+
+def _facts(case: Case) -> str:
+    facts = case.facts
+    age = "" if facts.age_years is None else f"{facts.age_years} years"
+    pairs = [("Slide (sample) id", _e(facts.sample_id)), ("Patient id", _e(facts.patient_id)),
+             ("Age", _e(age)), ("Sex", _e(facts.sex)),
+             ("Collected on", _e(facts.collected_on)), ("Site", _e(facts.site)),
+             ("Stain", _e(facts.stain)), ("Microscopist", _e(facts.operator))]
+    notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "
+             f"{_e(facts.notes).replace(chr(10), '<br>')}</p>" if facts.notes else "")
+    return _rows(pairs) + notes
+
+
+def _result(result: CaseResult) -> str:
+    count = (f"{result.cells_counted:,} of a target of {result.target_cells:,}: "
+             + ("target reached" if result.target_reached
+                else f"<span style='color:{ALERT}'>target not reached</span>"))
+    if result.parasitemia is None:
+        parasitemia = "none: no red cell was counted"
+    else:
+        low, high = result.interval
+        parasitemia = (f"<b style='font-size:14pt'>{percent_text(result.parasitemia)} %</b>"
+                       f"&nbsp; (95 % CI {percent_text(low)} to {percent_text(high)} %, "
+                       f"Wilson)")
+    density = ("not given: the red cell count per µL was not entered"
+               if result.parasites_per_ul is None else
+               f"<b>{result.parasites_per_ul:,.0f}</b> (from {result.rbc_per_ul:,.0f} red "
+               f"cells per µL entered)")
+    pairs = [("Parasitemia", parasitemia), ("Red cells counted", count),
+             ("Parasitized red cells", f"{result.parasitized:,}"),
+             ("Parasites per µL", density)]
+    return _rows(pairs, columns=1)
+
+
+def _counts(result: CaseResult) -> str:
+    widths = (22, 16, 16, 46)  # label, model's calls, after review, the rest of the line
+    head = "".join(f'<td width="{width}%" align="right" style="color:#555">{label}</td>'
+                   for label, width in zip(("", "Model's calls", "After review", ""), widths,
+                                           strict=True))
+    lines = [("Parasitized", result.model_parasitized, result.parasitized),
+             ("Uninfected", result.model_uninfected, result.uninfected)]
+    body = "".join(f'<tr><td>{label}</td><td align="right">{model:,}</td>'
+                   f'<td align="right">{final:,}</td><td></td></tr>'
+                   for label, model, final in lines)
+    unreviewed = (f"<span style='color:{ALERT}'>{result.unreviewed_flagged:,}</span>"
+                  if result.unreviewed_flagged else "0")
+    return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
+            f"</table><p style='margin:3px'>Cells reviewed: {result.reviewed:,} &middot; "
+            f"flagged cells (called parasitized or uncertain) not reviewed: {unreviewed} "
+            f"&middot; unreadable files: {result.unreadable:,}</p>")
+
+
+def _signoff(case: Case) -> str:
+    if case.signed is None:
+        text = f"<p style='color:{ALERT}'>Not signed. This result is preliminary.</p>"
+    else:
+        signature = case.signed.signature
+        text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(_when(signature.signed_at))}"
+                f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}.</p>")
+    return text + "".join(_amendment(number, amendment)
+                          for number, amendment in enumerate(case.amendments, 1))
+
+
+def _amendment(number: int, amendment: Amendment) -> str:
+    replaced = amendment.replaced
+    return (f"<p style='margin:3px'>Amendment {number}: {_e(_when(amendment.at))} by "
+            f"{_e(amendment.by)}: {_e(amendment.reason)}. It replaced the result signed by "
+            f"{_e(replaced.signature.name)} on {_e(_when(replaced.signature.signed_at))} "
+            f"(parasitemia {percent_text(replaced.result.parasitemia) or 'none'} %, "
+            f"{replaced.result.parasitized:,} of {replaced.result.cells_counted:,}).</p>")
+
+
+def _model(case: Case) -> str:
+    return _rows([("Model", _e(case.model or "(not recorded)")),
+                  ("Software", f"MalariaScope {_e(__version__)}"),
+                  ("Model SHA-256", f"<span style='font-family:monospace; font-size:7pt'>"
+                                    f"{_e(case.model_sha256 or '(not recorded)')}</span>")],
+                 columns=1)
+
+
+def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
+    """A gallery's heading with its first row, then each further row, each a table."""
+    shown = gallery.shown()
+    more = gallery.left_out()
+    if not shown and not more:
+        return ""
+    cells = [f'<td align="center" width="{100 // COLUMNS}%"><img src="{next(names)}" '
+             f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
+             f'<span style="font-size:7pt; white-space:nowrap">P {cell.probability:.3f}'
+             f"{' &middot; reviewed' if cell.reviewed else ''}<br>{_e(_short(cell.label))}"
+             f"</span></td>" for cell in shown]
+    cells += ["<td></td>"] * (-len(cells) % COLUMNS)
+    rows = [f'<table width="100%" cellspacing="0" cellpadding="2"><tr>'
+            f"{''.join(cells[i:i + COLUMNS])}</tr></table>"
+            for i in range(0, len(cells), COLUMNS)]
+    if more:
+        rows.append(f"<p style='margin:3px'>{more:,} more not shown: these are the "
+                    f"{len(shown):,} with the highest probability.</p>")
+    heading = f"{title} ({len(shown) + more:,}, highest probability first)"
+    return _section(heading, rows[0]) + "".join(rows[1:])
+
+
+def _short(label: str, limit: int = 16) -> str:
+    """``label`` cut at the left, where file names differ least."""
+    return label if len(label) <= limit else f"…{label[-(limit - 1):]}"

@@ -1,0 +1,179 @@
+"""A case's report as a PDF, with Qt's own ``QPdfWriter`` and ``QTextDocument``.
+
+Needs only a ``QGuiApplication`` (see :func:`gui_application`), so the CLI prints too, without
+a display. The document is laid out at 96 px an inch, as the HTML's sizes are meant, and
+paginated here so that every page carries the slide, the patient and "page n of m": a page
+parted from the others still says whose it is. The file is written to a temporary name and
+renamed into place, never over an existing file unless asked.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+    QTextFormat,
+)
+
+from malariascope import __version__
+from malariascope.core.atomic import temp_beside, why
+from malariascope.core.errors import ReportError
+from malariascope.core.report import check_file_target
+from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
+
+DPI = 96  # the HTML's px: the resolution the document is laid out and painted at
+MARGIN_MM = 15
+FOOTER_PX = 22
+PICTURE_PIXELS = 168  # a gallery picture's pixels: 2x its printed size, about 190 dpi
+_PAGE_IDS = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+_app: QGuiApplication | None = None  # the application this module made, kept alive
+
+
+def gui_application() -> QGuiApplication:
+    """The running ``QGuiApplication``, or a new one; offscreen on Linux without a display
+    (or a missing display library), as a CLI run over SSH is."""
+    global _app
+    running = QGuiApplication.instance()
+    if running is not None:
+        if not isinstance(running, QGuiApplication):
+            raise RuntimeError("a QCoreApplication runs: printing needs a QGuiApplication")
+        return running
+    argv = ["malariascope"]
+    if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        argv += ["-platform", "offscreen"]
+    _app = QGuiApplication(argv)
+    return _app
+
+
+def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",
+                   overwrite: bool = False) -> Path:
+    """Write ``report`` as a PDF on ``page_size`` paper (A4 or Letter); returns the path.
+
+    :class:`ReportError` when it cannot be written, :class:`ReportExistsError` when the file
+    exists and ``overwrite`` is not given; the old file, if any, is left whole either way.
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
+    path = Path(path)
+    check_file_target(path, overwrite, "the PDF report")
+    gui_application()
+    tmp = temp_beside(path, ".pdf")
+    try:
+        writer = _writer(tmp, report, page_size)
+        _paint(_document(report, writer), writer, _footer(report))
+        del writer  # closes the file
+        if not tmp.read_bytes().startswith(b"%PDF"):
+            raise ReportError(f"cannot write {path}: Qt wrote no PDF")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _writer(tmp: Path, report: CaseReport, page_size: str) -> QPdfWriter:
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(DPI)
+    writer.setPageLayout(QPageLayout(
+        QPageSize(_PAGE_IDS[page_size]), QPageLayout.Orientation.Portrait,
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
+    writer.setTitle(f"{TITLE}: {report.case.facts.sample_id}")
+    writer.setCreator(f"MalariaScope {__version__}")
+    return writer
+
+
+def _document(report: CaseReport, writer: QPdfWriter) -> QTextDocument:
+    """The report laid out for ``writer``'s pages, less the footer, pictures included."""
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)  # pt and px as printed, not as on screen
+    document.setUseDesignMetrics(True)  # glyphs spaced as designed, not as hinted at 96 dpi
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    font.setPointSizeF(9)
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    for name, cell in report.pictures():
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
+                             _square(cell.picture))
+    document.setHtml(report_html(report))
+    body = writer.pageLayout().paintRectPixels(DPI)
+    document.setPageSize(QSizeF(body.width(), body.height() - FOOTER_PX))
+    _keep_tables_whole(document)
+    return document
+
+
+def _keep_tables_whole(document: QTextDocument) -> None:
+    """Start on a new page every top-level table (a section, a gallery row) that would
+    straddle two pages and fits on one; taken in order, as each move shifts those after."""
+    height = document.pageSize().height()
+    layout = document.documentLayout()
+    for frame in document.rootFrame().childFrames():
+        box = layout.frameBoundingRect(frame)
+        if box.height() < height and int(box.top() // height) != int(box.bottom() // height):
+            style = frame.frameFormat()
+            style.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            frame.setFrameFormat(style)
+
+
+def _square(picture: np.ndarray) -> QImage:
+    """An RGB ``uint8`` picture fitted, whole and centred, in a white square."""
+    picture = np.ascontiguousarray(picture)
+    height, width = picture.shape[:2]
+    image = QImage(picture.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    square = QImage(PICTURE_PIXELS, PICTURE_PIXELS, QImage.Format.Format_RGB888)
+    square.fill(QColor("white"))
+    fitted = image.scaled(PICTURE_PIXELS, PICTURE_PIXELS, Qt.AspectRatioMode.KeepAspectRatio,
+                          Qt.TransformationMode.SmoothTransformation)
+    painter = QPainter(square)
+    painter.drawImage((PICTURE_PIXELS - fitted.width()) // 2,
+                      (PICTURE_PIXELS - fitted.height()) // 2, fitted)
+    painter.end()
+    return square
+
+
+def _footer(report: CaseReport) -> str:
+    facts = report.case.facts
+    patient = f" · patient {facts.patient_id}" if facts.patient_id else ""
+    return f"Slide {facts.sample_id or '(no id)'}{patient} · MalariaScope {__version__}"
+
+
+def _paint(document: QTextDocument, writer: QPdfWriter, footer: str) -> None:
+    """Each page of ``document`` and under it the footer with "page n of m"."""
+    page = document.pageSize()
+    pages = document.pageCount()
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(0, "the PDF file could not be opened for writing")
+    small = QFont(document.defaultFont())
+    small.setPointSizeF(7)
+    try:
+        for number in range(pages):
+            if number:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -number * page.height())
+            document.drawContents(painter, QRectF(0, number * page.height(), page.width(),
+                                                  page.height()))
+            painter.restore()
+            painter.setFont(small)
+            painter.setPen(QColor("#555555"))
+            line = QRectF(0, page.height() + 6, page.width(), FOOTER_PX - 6)
+            painter.drawText(line, Qt.AlignmentFlag.AlignLeft, footer)
+            painter.drawText(line, Qt.AlignmentFlag.AlignRight, f"Page {number + 1} of {pages}")
+    finally:
+        painter.end()

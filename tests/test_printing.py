@@ -1,0 +1,128 @@
+"""A case's PDF report, read back with a PDF reader: its facts, its figures, one picture a cell."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pypdf
+import pytest
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.tally import Counts, Verdict
+from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
+from malariascope.printing.pdf import gui_application, write_case_pdf
+from tests.images import make_cell
+
+SHA = "4a50d307762f84d27ca97eb42afed4d22ef00a9415f0a724108919682a0732b8"
+PAGE_POINTS = {"A4": (595, 842), "Letter": (612, 792)}
+
+
+def counts(parasitized: int, uninfected: int, reviewed: int = 0) -> Counts:
+    tally = Counts()
+    for i in range(parasitized):
+        tally.add(Verdict("parasitized", reviewed=i < reviewed))
+    for i in range(uninfected):
+        tally.add(Verdict("uninfected", uncertain=i < 2))
+    return tally
+
+
+def a_case(sign: bool = True) -> tuple[Case, Counts]:
+    case = Case(CaseFacts(sample_id="S-2026-0412", patient_id="P-00917", age_years=34,
+                          sex="female", collected_on="2026-03-01", site="Ward 3 <east>",
+                          stain="Field's", operator="Ann Lee", notes="Fever <3 days>",
+                          rbc_per_ul=5_000_000),
+                "malariascope-cnn 0.1.0 (onnx)", SHA)
+    tally = counts(25, 1975, reviewed=20)
+    if sign:
+        case.sign("Ann Lee", tally, at="2026-03-04T10:11:12+00:00")
+    return case, tally
+
+
+def gallery(number: int, parasitized: bool = True) -> Gallery:
+    return Gallery([GalleryCell(make_cell(100 + i % 40, parasitized, seed=i),
+                                0.999 - i / 1000 if parasitized else 0.2, f"field 3, cell {i}",
+                                reviewed=i % 2 == 0) for i in range(number)])
+
+
+def read(path) -> tuple[pypdf.PdfReader, str, int]:
+    """The PDF, its text (words joined by single spaces, ligatures undone) and its images."""
+    reader = pypdf.PdfReader(path)
+    text = unicodedata.normalize("NFKC", " ".join(page.extract_text() for page in reader.pages))
+    images = 0
+    for page in reader.pages:
+        objects = page["/Resources"].get("/XObject")
+        if objects is not None:
+            images += sum(item.get_object()["/Subtype"] == "/Image"
+                          for item in objects.get_object().values())
+    return reader, " ".join(text.split()), images
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+def test_the_pdf_holds_the_facts_the_result_and_one_picture_per_parasitized_cell(
+        tmp_path, page_size):
+    case, tally = a_case()
+    report = CaseReport(case, case.signed.result, gallery(5), lab="Central Hospital Lab")
+    path = write_case_pdf(tmp_path / "S-2026-0412.pdf", report, page_size)
+    reader, text, images = read(path)
+    assert images == 5
+    width, height = PAGE_POINTS[page_size]
+    assert {(round(page.mediabox.width), round(page.mediabox.height))
+            for page in reader.pages} == {(width, height)}
+    for words in ("Central Hospital Lab", "Slide (sample) id S-2026-0412", "Patient id P-00917",
+                  "Age 34 years", "Sex female", "Collected on 2026-03-01",
+                  "Site Ward 3 <east>", "Stain Field's", "Microscopist Ann Lee",
+                  "Notes Fever <3 days>", "Parasitemia 1.25 % (95 % CI 0.85 to 1.84 %, Wilson)",
+                  "2,000 of a target of 2,000: target reached", "Parasites per µL 62,500",
+                  "Signed by Ann Lee on 2026-03-04 10:11 UTC", "not reviewed at signing: 7",
+                  "Cells reviewed: 20", "Model malariascope-cnn 0.1.0 (onnx)", SHA,
+                  "A screening aid, not a diagnosis", "examine a thick film",
+                  "P 0.999 · reviewed", "Parasitized cells (5, highest probability first)",
+                  "Page 1 of"):
+        assert unicodedata.normalize("NFKC", words) in text, words
+    assert "NOT SIGNED" not in text and "more not shown" not in text
+
+
+def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):
+    case, tally = a_case(sign=False)
+    parasitized = gallery(GALLERY_MAX + 12)
+    report = CaseReport(case, case.result(tally), Gallery(parasitized.cells, total=300),
+                        gallery(3, parasitized=False))
+    _, text, images = read(write_case_pdf(tmp_path / "r.pdf", report))
+    assert images == GALLERY_MAX + 3
+    assert f"{300 - GALLERY_MAX} more not shown" in text
+    assert "Uncertain cells not reviewed (3, highest probability first)" in text
+    assert "NOT SIGNED: preliminary result" in text and "Not signed." in text
+
+
+def test_an_amended_case_prints_the_version_it_replaced(tmp_path):
+    case, tally = a_case()
+    case.amend("patient id mistyped", "Bob Okafor", at="2026-03-05T08:00:00+00:00")
+    case.update(patient_id="P-00918")
+    case.sign("Bob Okafor", tally, at="2026-03-05T08:05:00+00:00")
+    _, text, images = read(write_case_pdf(tmp_path / "r.pdf",
+                                          CaseReport(case, case.signed.result)))
+    assert images == 0 and "Patient id P-00918" in text
+    assert ("Amendment 1: 2026-03-05 08:00 UTC by Bob Okafor: patient id mistyped. It replaced "
+            "the result signed by Ann Lee on 2026-03-04 10:11 UTC") in text
+
+
+def test_a_pdf_never_replaces_a_file_unasked_nor_leaves_a_temporary_one(tmp_path):
+    case, _ = a_case()
+    report = CaseReport(case, case.signed.result)
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"the lab's own file")
+    with pytest.raises(ReportExistsError):
+        write_case_pdf(target, report)
+    assert target.read_bytes() == b"the lab's own file"
+    write_case_pdf(target, report, overwrite=True)
+    assert target.read_bytes().startswith(b"%PDF")
+    with pytest.raises(ReportError, match="is a folder"):
+        write_case_pdf(tmp_path, report)
+    with pytest.raises(ValueError, match="A4, Letter"):
+        write_case_pdf(tmp_path / "other.pdf", report, page_size="A5")
+    assert [path.name for path in tmp_path.iterdir()] == ["r.pdf"]
+
+
+def test_printing_uses_the_running_application():
+    assert gui_application() is gui_application()
