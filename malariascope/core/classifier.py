@@ -13,6 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from malariascope.core.backends import Backend, open_backend
+from malariascope.core.jsonfields import build, fixed, number, optional
 from malariascope.core.modelcard import ModelCard, load_card
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 
@@ -99,6 +100,18 @@ class CallRule:
         field = (None if self.field_threshold is None
                  else from_log_odds(log_odds(self.field_threshold) + shift))
         return CallRule(threshold, uncertain_band(threshold, low_margin, high_margin), field)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"threshold": self.threshold, "band": list(self.band),
+                "field_threshold": self.field_threshold}
+
+    @classmethod
+    def from_dict(cls, data: object, name: str = "CallRule") -> CallRule:
+        """A rule from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
+        return build(cls, data, _RULE_FIELDS, name)
+
+
+_RULE_FIELDS = {"threshold": number, "band": fixed(number, 2), "field_threshold": optional(number)}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,18 @@ from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, find_cells, looks_like_field
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import decode_image, read_bytes
+from malariascope.core.jsonfields import (
+    array,
+    array_json,
+    build,
+    fixed,
+    flag,
+    integer,
+    number,
+    optional,
+    path,
+    text,
+)
 from malariascope.core.preprocess import to_model_input
 
 BATCH_SIZE = 64
@@ -77,6 +89,29 @@ class ScreeningResult:
     def starts_file(self) -> bool:
         """True for the first result of an image file (progress counts files, not cells)."""
         return self.cell_index in (None, 1)
+
+    def to_dict(self) -> dict[str, object]:
+        """Every field as JSON values (arrays exactly, see ``core.jsonfields``)."""
+        return {
+            "path": str(self.path), "sha256": self.sha256, "probability": self.probability,
+            "class_map": None if self.class_map is None else array_json(self.class_map),
+            "image_shape": [int(side) for side in self.image_shape], "error": self.error,
+            "processed_at": self.processed_at, "whole_field": self.whole_field,
+            "cell_index": self.cell_index,
+            "box": None if self.box is None else [int(value) for value in self.box],
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> ScreeningResult:
+        """A result from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
+        return build(cls, data, _RESULT_FIELDS, "ScreeningResult")
+
+
+_RESULT_FIELDS = {
+    "path": path, "sha256": text, "probability": optional(number), "class_map": optional(array),
+    "image_shape": fixed(integer, 2), "error": text, "processed_at": text, "whole_field": flag,
+    "cell_index": optional(integer), "box": optional(fixed(integer, 4)),
+}
 
 
 Loaded = tuple[ScreeningResult, np.ndarray | None]  # a result and its model input, if any

@@ -9,10 +9,9 @@ crash (see ``malariascope.gui.autosave``). A session is a folder of
 - ``state.json``: reviews, threshold, sample facts and the list of chunks. It is small, it is
   rewritten after every change, and it is written last, so it only names chunks on disk.
 
-Every file is written atomically (a temporary file, then a rename). Rows hold every field of
-:class:`~malariascope.core.pipeline.ScreeningResult`, found from the dataclass itself, so a
-field added there is saved and read back without a change here. Arrays (the 8 x 8 Grad-CAM
-class maps) are stored exactly, as base64 of their bytes; nothing is ever pickled.
+Every file is written atomically (a temporary file, then a rename). Rows and state are the
+``to_dict`` of their dataclasses, read back checked by ``from_dict`` (``core.jsonfields``);
+nothing is ever pickled.
 """
 
 from __future__ import annotations
@@ -27,7 +26,17 @@ from pathlib import Path
 from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule
 from malariascope.core.errors import SessionError
-from malariascope.core.jsoncodec import build, dumps, expect, fields_of, json_object
+from malariascope.core.jsonfields import (
+    build,
+    dumps,
+    expect,
+    flag,
+    json_object,
+    number,
+    optional,
+    several,
+    text,
+)
 from malariascope.core.pipeline import ScreeningResult, utc_now
 
 FORMAT = "malariascope-session"
@@ -52,6 +61,40 @@ class Session:
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
     sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
     saved_at: str = ""  # UTC, set by SessionStore.save
+
+    def to_dict(self) -> dict[str, object]:
+        """Everything but the rows, which are saved apart."""
+        return {"reviews": self.reviews,
+                "rule": None if self.rule is None else self.rule.to_dict(),
+                "default_threshold": self.default_threshold, "model": self.model,
+                "model_sha256": self.model_sha256, "sample_id": self.sample_id,
+                "operator": self.operator, "unsaved": self.unsaved, "complete": self.complete,
+                "sources": list(self.sources), "saved_at": self.saved_at}
+
+    @classmethod
+    def from_dict(cls, data: object, results: list[ScreeningResult]) -> Session:
+        """A session from :meth:`to_dict`'s object and its rows; ValueError names a bad or
+        unknown field."""
+        return build(cls, data, _SESSION_FIELDS, "Session", results=results)
+
+
+def _reviews(value: object, name: str) -> dict[int, str]:
+    """Row numbers (JSON keys are text) to calls."""
+    reviews = {}
+    for key, call in expect(value, dict, name).items():
+        try:
+            row = int(key)
+        except ValueError:
+            raise ValueError(f"{name} has a bad key {key!r}") from None
+        reviews[row] = text(call, name)
+    return reviews
+
+
+_SESSION_FIELDS = {
+    "reviews": _reviews, "rule": optional(CallRule.from_dict), "default_threshold": number,
+    "model": text, "model_sha256": text, "sample_id": text, "operator": text, "unsaved": flag,
+    "complete": flag, "sources": several(text), "saved_at": text,
+}
 
 
 class SessionStore:
@@ -100,7 +143,7 @@ class SessionStore:
             results: list[ScreeningResult] = []
             for name, count in chunks:
                 results += self._read_chunk(name, count, batch, len(results))
-            session = build(Session, values, results=results)
+            session = Session.from_dict(values, results)
             _check_reviews(session)
         except ValueError as exc:
             raise SessionError(str(exc)) from exc
@@ -119,7 +162,7 @@ class SessionStore:
             raise ValueError(f"{name} does not belong to this session")
         if len(lines) - 1 != count:
             raise ValueError(f"{name} is truncated: {len(lines) - 1} of {count} rows")
-        return [build(ScreeningResult, json_object(line, f"{name} row {first + i}"))
+        return [ScreeningResult.from_dict(json_object(line, f"{name} row {first + i}"))
                 for i, line in enumerate(lines[1:])]
 
     def delete(self) -> None:
@@ -142,14 +185,12 @@ class SessionStore:
 # -- files ------------------------------------------------------------------------------
 def _chunk_bytes(batch: str, first: int, results: list[ScreeningResult]) -> bytes:
     header = {"format": FORMAT, "batch": batch, "first": first, "rows": len(results)}
-    lines = [dumps(header)] + [dumps(fields_of(result)) for result in results]
+    lines = [dumps(header)] + [dumps(result.to_dict()) for result in results]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _state_bytes(session: Session, batch: str, chunks: list[tuple[str, int]]) -> bytes:
-    values = fields_of(session)
-    del values["results"]  # in the chunks
-    values["saved_at"] = utc_now()
+    values = {**session.to_dict(), "saved_at": utc_now()}  # the rows are in the chunks
     state = {"format": FORMAT, "version": VERSION, "batch": batch, "chunks": chunks,
              "session": values}
     return dumps(state).encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from malariascope.core.classifier import PARASITIZED, UNINFECTED, Classifier
+from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule, Classifier
 from malariascope.core.errors import SessionError
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
@@ -70,6 +71,14 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     assert loaded.saved_at
 
 
+def test_every_field_of_the_saved_dataclasses_is_written(results, classifier):
+    """A field added to one of them needs its line in ``to_dict`` (and ``from_dict``)."""
+    for value in (results[-1], classifier.rule):
+        assert value.to_dict().keys() == {field.name for field in dataclasses.fields(value)}
+    own = {field.name for field in dataclasses.fields(Session)} - {"results"}
+    assert session_of(results, classifier).to_dict().keys() == own
+
+
 def test_saves_add_rows_in_chunks_written_once(tmp_path, results, classifier):
     store = SessionStore(tmp_path / "s")
     store.save(session_of(results[:5], classifier, reviews={}))
@@ -98,6 +107,43 @@ def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, r
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "rows-0000000.jsonl", "rows-0000003.jsonl", "state.json"]
     assert len(SessionStore(tmp_path / "s").load().results) == 5
+
+
+def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
+    """Version 1 files, written literally here, come back: work autosaved before an upgrade
+    is restored."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    class_map = np.arange(64, dtype=np.float32).reshape(8, 8)
+    rows = [{"format": "malariascope-session", "batch": "b1", "first": 0, "rows": 2},
+            {"path": "x/broken.png", "sha256": "", "probability": None, "class_map": None,
+             "image_shape": [0, 0], "error": "empty file (0 bytes)", "processed_at": "t",
+             "whole_field": False, "cell_index": None, "box": None},
+            {"path": "x/field.jpg", "sha256": "ab", "probability": 1, "class_map": {
+                "dtype": "float32", "shape": [8, 8],
+                "base64": base64.b64encode(class_map.tobytes()).decode()},
+             "image_shape": [960, 1280], "error": "", "processed_at": "t", "whole_field": True,
+             "cell_index": 3, "box": [10, 20, 30, 40]}]
+    (folder / "rows-0000000.jsonl").write_text("\n".join(map(json.dumps, rows)) + "\n")
+    session = {"reviews": {"1": PARASITIZED}, "rule": {"threshold": 0.3, "band": [0.1, 0.5],
+                                                         "field_threshold": None},
+               "default_threshold": 0.2, "model": "m 1", "model_sha256": "cd", "sample_id": "S",
+               "operator": "O", "unsaved": True, "complete": False, "sources": ["x"],
+               "saved_at": "2026-01-01T00:00:00+00:00"}
+    (folder / "state.json").write_text(json.dumps({
+        "format": "malariascope-session", "version": 1, "batch": "b1",
+        "chunks": [["rows-0000000.jsonl", 2]], "session": session}))
+    loaded = SessionStore(folder).load()
+    assert (loaded.model, loaded.model_sha256, loaded.sample_id, loaded.operator) == (
+        "m 1", "cd", "S", "O")
+    assert loaded.rule == CallRule(0.3, (0.1, 0.5)) and loaded.default_threshold == 0.2
+    assert (loaded.reviews, loaded.unsaved, loaded.complete) == ({1: PARASITIZED}, True, False)
+    assert loaded.sources == ("x",)
+    cell = loaded.results[1]
+    assert cell.path == Path("x/field.jpg") and cell.probability == 1.0
+    assert type(cell.probability) is float and cell.box == (10, 20, 30, 40)
+    assert cell.class_map.dtype == np.float32 and np.array_equal(cell.class_map, class_map)
+    assert not loaded.results[0].ok
 
 
 def test_delete_and_set_aside(tmp_path, results, classifier):
