@@ -19,11 +19,12 @@ import numpy as np
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.discovery import Discovery
+from malariascope.core.facts import BatchFacts
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
 from malariascope.core.preprocess import to_model_input
-from malariascope.core.report import BatchInfo, report_row, write_report
+from malariascope.core.report import report_row, write_report
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "cell_images" / "test"
 
@@ -80,14 +81,14 @@ def main() -> int:
         f"{'one-image inference':<28} {(time.perf_counter() - start) / 50 * 1000:8.2f} ms per image"
     )
 
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
+    info = BatchFacts.of(classifier)
     with tempfile.TemporaryDirectory() as tmp:
 
         def whole_run() -> None:
             results = screen(Discovery([args.folder]), classifier)
             write_report(
                 Path(tmp) / "report.csv",
-                (report_row(r, classifier.rule, info) for r in results),
+                (report_row(r, info) for r in results),
                 info,
             )
 

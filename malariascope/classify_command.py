@@ -30,10 +30,11 @@ from malariascope.core.errors import (
     MalariaScopeError,
     ReportError,
 )
+from malariascope.core.facts import BatchFacts
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png, read_image
 from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
-from malariascope.core.report import BatchInfo, ReportWriter, check_target, report_row
+from malariascope.core.report import ReportWriter, check_target, report_row
 from malariascope.core.tally import Counts, Tally
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
@@ -59,15 +60,13 @@ def _classify(args: argparse.Namespace) -> int:
         if args.threshold is None
         else classifier.rule.with_threshold(args.threshold)
     )
-    info = BatchInfo(
-        classifier.model_name, classifier.backend.model_sha256, args.sample_id, args.operator
-    )
+    info = BatchFacts.of(classifier, sample_id=args.sample_id, operator=args.operator, rule=rule)
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     with _stop_requests() as stop, _open_report(args, info) as writer:
-        interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), rule,
-                                   overlays, stop)
+        interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), overlays,
+                                   stop)
         for path in found.missing:  # absent, or a folder that would not open
             why_not = "cannot read this folder" if path.exists() else "no such file or folder"
             problem(f"{path}: {why_not}")
@@ -99,7 +98,7 @@ def _refuse_input_folder(folder: Path, inputs: list[Path]) -> None:
                           "screened as cells by the next run; name another folder")
 
 
-def _open_report(args: argparse.Namespace, info: BatchInfo) -> ReportWriter:
+def _open_report(args: argparse.Namespace, info: BatchFacts) -> ReportWriter:
     """The report's writer (the place is checked again: it may have changed meanwhile)."""
     with in_cli_words():
         return ReportWriter(args.csv, info, args.overwrite)
@@ -125,7 +124,6 @@ def _percent(counts: Counts) -> str:
 def _screen_into(
     writer: ReportWriter,
     results: Generator[ScreeningResult, None, None],
-    rule: CallRule,
     overlays: Overlays | None,
     stop: threading.Event,
 ) -> bool:
@@ -136,7 +134,7 @@ def _screen_into(
     try:
         for image_results in whole_files(results):
             for result in image_results:
-                writer.add(report_row(result, rule, writer.info))
+                writer.add(report_row(result, writer.facts))
                 if not result.ok:
                     problem(f"{result.path}: {result.error}")
                 elif overlays:

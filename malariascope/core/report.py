@@ -16,7 +16,6 @@ import io
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
@@ -28,8 +27,8 @@ from malariascope.core.atomic import (
     write_bytes_atomic,
     write_synced,
 )
-from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, utc_now
 from malariascope.core.tally import Counts, Tally, Verdict, review_of
 
@@ -64,28 +63,19 @@ ENCODING_ERRORS = "backslashreplace"
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
-@dataclass(frozen=True)
-class BatchInfo:
-    """What every row of a batch shares: who screened what, with which model."""
-
-    model: str
-    model_sha256: str
-    sample_id: str = ""
-    operator: str = ""
-
-
-def report_row(
-    result: ScreeningResult, rule: CallRule, info: BatchInfo, reviewed_call: str = ""
-) -> dict[str, str]:
-    """The CSV row of one result; ``reviewed_call`` is the technician's final call, if any."""
+def report_row(result: ScreeningResult, facts: BatchFacts,
+               reviewed_call: str = "") -> dict[str, str]:
+    """The CSV row of one result, called by ``facts.rule``; ``reviewed_call`` is the
+    technician's final call, if any."""
+    rule = facts.rule
     row = dict.fromkeys(COLUMNS, "")
     row.update(
         image_path=path_text(result.path),
         image_sha256=result.sha256,
-        sample_id=info.sample_id,
-        operator=info.operator,
-        model=info.model,
-        model_sha256=info.model_sha256,
+        sample_id=facts.sample_id,
+        operator=facts.operator,
+        model=facts.model,
+        model_sha256=facts.model_sha256,
         processed_at=result.processed_at,
         threshold=f"{rule.threshold_for(result.in_field):.4f}",
     )
@@ -131,7 +121,7 @@ def summary_path(report: Path) -> Path:
     return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
-def summary_rows(tally: Tally, info: BatchInfo) -> list[tuple[str, ...]]:
+def summary_rows(tally: Tally, facts: BatchFacts) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
     """
@@ -147,10 +137,10 @@ def summary_rows(tally: Tally, info: BatchInfo) -> list[tuple[str, ...]]:
         ("errors", str(counts.errors)),
         ("reviewed", str(counts.reviewed)),
         ("percent_parasitized", counts.percent_text(2)),
-        ("sample_id", info.sample_id),
-        ("operator", info.operator),
-        ("model", info.model),
-        ("model_sha256", info.model_sha256),
+        ("sample_id", facts.sample_id),
+        ("operator", facts.operator),
+        ("model", facts.model),
+        ("model_sha256", facts.model_sha256),
         ("created_at", utc_now()),
     ]
     if tally.fields:
@@ -192,9 +182,10 @@ class ReportWriter:
     keeps any old ones; so does :meth:`discard`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], info: BatchInfo, overwrite: bool = False):
+    def __init__(self, path: str | os.PathLike[str], facts: BatchFacts,
+                 overwrite: bool = False) -> None:
         self.path = Path(path)
-        self.info = info
+        self.facts = facts
         self.tally = Tally()
         check_target(self.path, overwrite)
         self._tmp, self._file = self._open_temp()
@@ -232,7 +223,7 @@ class ReportWriter:
         try:
             with self._failing_as(summary):
                 summary_tmp = temp_beside(summary)
-                write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.info)))
+                write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.facts)))
             with self._failing_as(self.path, f" or its summary {summary.name}"):
                 replace_together([(self._tmp, self.path), (summary_tmp, summary)])
         finally:
@@ -277,10 +268,10 @@ def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
 
 
 def write_report(
-    path: str | os.PathLike[str], rows, info: BatchInfo, overwrite: bool = False
+    path: str | os.PathLike[str], rows, facts: BatchFacts, overwrite: bool = False
 ) -> Path:
     """Write a whole report (and its summary) from an iterable of rows."""
-    with ReportWriter(path, info, overwrite) as writer:
+    with ReportWriter(path, facts, overwrite) as writer:
         for row in rows:
             writer.add(row)
     return writer.path

@@ -6,7 +6,7 @@ crash (see ``malariascope.gui.autosave``). A session is a folder of
 - ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line. Each chunk holds
   the rows that arrived since the last save and is written once, so saving a 20,000-cell batch
   never rewrites it whole.
-- ``state.json``: reviews, threshold, sample facts and the list of chunks. It is small, it is
+- ``state.json``: reviews, the batch's facts and the list of chunks. It is small, it is
   rewritten after every change, and it is written last, so it only names chunks on disk.
 
 Every file is written atomically (a temporary file, then a rename). Rows and state are the
@@ -20,24 +20,15 @@ import datetime as dt
 import os
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from malariascope.core.atomic import write_bytes_atomic
-from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule
 from malariascope.core.errors import SessionError
-from malariascope.core.jsonfields import (
-    build,
-    dumps,
-    expect,
-    flag,
-    json_object,
-    number,
-    optional,
-    several,
-    text,
-)
+from malariascope.core.facts import BatchFacts
+from malariascope.core.jsonfields import build, dumps, expect, flag, json_object, text
 from malariascope.core.pipeline import ScreeningResult, utc_now
+from malariascope.core.tally import PARASITIZED, UNINFECTED
 
 FORMAT = "malariascope-session"
 VERSION = 1
@@ -50,32 +41,26 @@ class Session:
     """A batch as the technician left it."""
 
     results: list[ScreeningResult]
+    facts: BatchFacts = field(default_factory=BatchFacts)
     reviews: dict[int, str] = field(default_factory=dict)  # row -> the technician's final call
-    rule: CallRule | None = None  # threshold and uncertain band as last set
-    default_threshold: float = 0.5
-    model: str = ""
-    model_sha256: str = ""
-    sample_id: str = ""
-    operator: str = ""
     unsaved: bool = False  # reviews made since the last export
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
-    sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
     saved_at: str = ""  # UTC, set by SessionStore.save
 
     def to_dict(self) -> dict[str, object]:
-        """Everything but the rows, which are saved apart."""
-        return {"reviews": self.reviews,
-                "rule": None if self.rule is None else self.rule.to_dict(),
-                "default_threshold": self.default_threshold, "model": self.model,
-                "model_sha256": self.model_sha256, "sample_id": self.sample_id,
-                "operator": self.operator, "unsaved": self.unsaved, "complete": self.complete,
-                "sources": list(self.sources), "saved_at": self.saved_at}
+        """Everything but the rows (saved apart), the facts' fields among the session's."""
+        return {**self.facts.to_dict(), "reviews": self.reviews, "unsaved": self.unsaved,
+                "complete": self.complete, "saved_at": self.saved_at}
 
     @classmethod
     def from_dict(cls, data: object, results: list[ScreeningResult]) -> Session:
         """A session from :meth:`to_dict`'s object and its rows; ValueError names a bad or
         unknown field."""
-        return build(cls, data, _SESSION_FIELDS, "Session", results=results)
+        data = expect(data, dict, "session")
+        facts = {name: value for name, value in data.items() if name in _FACT_NAMES}
+        rest = {name: value for name, value in data.items() if name not in facts}
+        return build(cls, rest, _SESSION_FIELDS, "Session", results=results,
+                     facts=BatchFacts.from_dict(facts))
 
 
 def _reviews(value: object, name: str) -> dict[int, str]:
@@ -90,11 +75,8 @@ def _reviews(value: object, name: str) -> dict[int, str]:
     return reviews
 
 
-_SESSION_FIELDS = {
-    "reviews": _reviews, "rule": optional(CallRule.from_dict), "default_threshold": number,
-    "model": text, "model_sha256": text, "sample_id": text, "operator": text, "unsaved": flag,
-    "complete": flag, "sources": several(text), "saved_at": text,
-}
+_FACT_NAMES = frozenset(f.name for f in fields(BatchFacts))
+_SESSION_FIELDS = {"reviews": _reviews, "unsaved": flag, "complete": flag, "saved_at": text}
 
 
 class SessionStore:

@@ -54,7 +54,8 @@ def describe(session: Session) -> str:
         when = f"at {saved:%H:%M} on {saved:%Y-%m-%d}"
     except ValueError:
         when = "earlier"
-    sample = f" of sample {session.sample_id}" if session.sample_id else ""
+    sample_id = session.facts.sample_id
+    sample = f" of sample {sample_id}" if sample_id else ""
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
             f"{_cells(session)}, {len(session.reviews):,} of them reviewed.")
     if not session.complete:
@@ -89,7 +90,7 @@ class Autosaver(QObject):
         self._timer.setInterval(SAVE_EVERY_MS)
         self._timer.timeout.connect(self._write)
         batch.events.changed.connect(self._on_changed)
-        batch.events.info_changed.connect(self._on_changed)
+        batch.events.facts_changed.connect(self._on_changed)
         controller.export_finished.connect(self._on_exported)
 
     # -- start ---------------------------------------------------------------------------
@@ -200,11 +201,9 @@ class Autosaver(QObject):
         """The batch as it is now (cheap: the rows themselves are shared, not copied)."""
         from malariascope.core.session import Session
 
-        snap = self.batch.snapshot()
-        return Session(snap.results, snap.finals, snap.rule, self.batch.default_threshold,
-                       snap.model, snap.model_sha256, snap.sample_id, snap.operator,
-                       self.batch.unsaved, complete=self.controller.complete,
-                       sources=self.batch.sources)
+        snapshot = self.batch.snapshot()
+        return Session(snapshot.results, snapshot.facts, snapshot.finals,
+                       unsaved=self.batch.unsaved, complete=self.controller.complete)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

@@ -13,11 +13,13 @@ model is derived against the current threshold (``core.tally.review_of``). Count
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.tally import (  # standard library only: fine before the first paint
+# core.facts and core.tally import only the standard library: fine before the first paint
+from malariascope.core.facts import BatchFacts
+from malariascope.core.tally import (
     CONFIRMED,
     PARASITIZED,
     UNINFECTED,
@@ -51,32 +53,28 @@ class Event:
 
 @dataclass
 class BatchEvents:
-    """What a batch announces; ``changed`` follows every other event (for summaries)."""
+    """What a batch announces; ``changed`` follows each of the others but ``facts_changed``
+    (summaries count rows, not facts)."""
 
     reset: Event = field(default_factory=Event)  # new batch: everything cleared
     appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
     relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
     reviewed: Event = field(default_factory=Event)  # (row,)
-    info_changed: Event = field(default_factory=Event)  # sample id, operator or model
+    facts_changed: Event = field(default_factory=Event)  # sample id, operator or model
     changed: Event = field(default_factory=Event)
 
 
 class Batch:
     """Screening results of one sample with the technician's reviews.
 
-    Rows are indices into :attr:`results`, which only grows until :meth:`clear`.
+    Rows are indices into :attr:`results`, which only grows until :meth:`clear`. What the rows
+    share (model, rule, sample id, operator, sources) is :attr:`facts`, replaced on each change.
     """
 
     def __init__(self) -> None:
         self.events = BatchEvents()
         self.results: list[ScreeningResult] = []
-        self.rule: CallRule | None = None
-        self.default_threshold = 0.5
-        self.model = ""
-        self.model_sha256 = ""
-        self.sample_id = ""
-        self.operator = ""
-        self.sources: tuple[str, ...] = ()  # names of what the batch was opened from
+        self.facts = BatchFacts()
         self.unsaved = False  # reviews made since the last export
         self.number = 0  # counts the batches opened: a report says which one it holds
         self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
@@ -85,36 +83,37 @@ class Batch:
         self._tally = Tally()
         self._field_rows: dict[Path, list[int]] = {}
 
-    # -- setup ---------------------------------------------------------------------------
+    # -- facts ---------------------------------------------------------------------------
     def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
-        """Take the classifier's identity and its card's call rule (the default threshold)."""
-        self.model, self.model_sha256 = name, sha256
-        if self.rule is None:  # a batch restored after a crash keeps its threshold
-            self.rule = rule
-        self.default_threshold = rule.threshold
+        """Take the classifier's identity and its card's call rule (the default threshold);
+        a batch restored after a crash keeps its own rule."""
+        self.facts = replace(self.facts, model=name, model_sha256=sha256,
+                             rule=rule if self.facts.rule is None else self.facts.rule,
+                             default_threshold=rule.threshold)
         self._recount()
-        self.events.info_changed.emit()
+        self.events.facts_changed.emit()
         self.events.relabelled.emit()
         self.events.changed.emit()
 
     def set_sample_id(self, text: str) -> None:
-        self._set_info("sample_id", text)
+        self._edit_facts(sample_id=text)
 
     def set_operator(self, text: str) -> None:
-        self._set_info("operator", text)
+        self._edit_facts(operator=text)
 
-    def _set_info(self, name: str, text: str) -> None:
-        if getattr(self, name) != text:
-            setattr(self, name, text)
+    def _edit_facts(self, **changes: str) -> None:
+        facts = replace(self.facts, **changes)
+        if facts != self.facts:
+            self.facts = facts
             self.edits += 1
-            self.events.info_changed.emit()
+            self.events.facts_changed.emit()
 
     # -- results -------------------------------------------------------------------------
     def clear(self, sources: tuple[str, ...] = ()) -> None:
         """Start a new batch opened from ``sources`` (names of files and folders); sample id
         and operator stay (the user edits them)."""
         self.results = []
-        self.sources = sources
+        self.facts = replace(self.facts, sources=sources)
         self._finals = {}
         self._tally = Tally()
         self._field_rows = {}
@@ -141,15 +140,12 @@ class Batch:
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash (``core.session``) in place of this one."""
         self.clear()
-        self.rule, self.default_threshold = session.rule, session.default_threshold
-        self.model, self.model_sha256 = session.model, session.model_sha256
-        self.sample_id, self.operator = session.sample_id, session.operator
+        # a session without sources is named by its files
+        self.facts = session.facts if session.facts.sources else replace(
+            session.facts, sources=tuple(dict.fromkeys(r.path.name for r in session.results)))
         self._finals = dict(session.reviews)
         self.unsaved = session.unsaved
-        # sessions saved before sources were kept: the names of the batch's files instead
-        self.sources = session.sources or tuple(dict.fromkeys(r.path.name
-                                                              for r in session.results))
-        self.events.info_changed.emit()
+        self.events.facts_changed.emit()
         self.events.relabelled.emit()
         self.extend(session.results)
 
@@ -159,20 +155,20 @@ class Batch:
     # -- calls ---------------------------------------------------------------------------
     def call(self, row: int) -> str:
         """The model's call at the current threshold; empty for an error row."""
-        result = self.results[row]
+        result, rule = self.results[row], self.facts.rule
         p = result.probability
-        return "" if p is None or self.rule is None else self.rule.call(p, result.in_field)
+        return "" if p is None or rule is None else rule.call(p, result.in_field)
 
     def uncertain(self, row: int) -> bool:
-        result = self.results[row]
+        result, rule = self.results[row], self.facts.rule
         p = result.probability
-        return p is not None and self.rule is not None and self.rule.uncertain(p, result.in_field)
+        return p is not None and rule is not None and rule.uncertain(p, result.in_field)
 
     def suspect(self, row: int) -> bool:
         """Called parasitized or uncertain by the model (see ``CallRule.suspect``)."""
-        result = self.results[row]
+        result, rule = self.results[row], self.facts.rule
         p = result.probability
-        return p is not None and self.rule is not None and self.rule.suspect(p, result.in_field)
+        return p is not None and rule is not None and rule.suspect(p, result.in_field)
 
     def final_call(self, row: int) -> str:
         return self._finals.get(row) or self.call(row)
@@ -188,9 +184,10 @@ class Batch:
 
     def set_threshold(self, threshold: float) -> None:
         """Re-label every cell with a moved threshold; no inference runs again."""
-        if self.rule is None or abs(threshold - self.rule.threshold) < 1e-9:
+        rule = self.facts.rule
+        if rule is None or abs(threshold - rule.threshold) < 1e-9:
             return
-        self.rule = self.rule.with_threshold(threshold)
+        self.facts = replace(self.facts, rule=rule.with_threshold(threshold))
         self.edits += 1
         self._recount()
         self.events.relabelled.emit()
@@ -256,16 +253,14 @@ class Batch:
     # -- export --------------------------------------------------------------------------
     def snapshot(self) -> BatchSnapshot:
         """A frozen copy for the export worker (cheap: the results themselves are shared)."""
-        return BatchSnapshot(list(self.results), dict(self._finals), self.rule, self.model,
-                             self.model_sha256, self.sample_id, self.operator, self.number,
+        return BatchSnapshot(list(self.results), dict(self._finals), self.facts, self.number,
                              self.edits)
 
     def exported(self, snapshot: BatchSnapshot) -> bool:
         """The report of ``snapshot`` is written; True when this batch changed while it was,
         so the report lacks those changes. The reviews count as saved only if the report holds
-        them all: a review made meanwhile is not in it (it was once marked saved anyway, and
-        the autosave holding it deleted). A report of an earlier batch (a new one was opened
-        meanwhile) says nothing about this one."""
+        them all; a report of an earlier batch (a new one was opened meanwhile) says nothing
+        about this one."""
         if snapshot.number != self.number:
             return False
         self._exported_edits = snapshot.edits
@@ -285,23 +280,13 @@ class BatchSnapshot:
 
     results: list[ScreeningResult]
     finals: dict[int, str]
-    rule: CallRule | None
-    model: str
-    model_sha256: str
-    sample_id: str
-    operator: str
+    facts: BatchFacts
     number: int  # the batch's ``number`` and ``edits`` when the copy was made
     edits: int
-
-    def info(self):  # -> core.report.BatchInfo, imported lazily (see module docstring)
-        from malariascope.core.report import BatchInfo
-
-        return BatchInfo(self.model, self.model_sha256, self.sample_id, self.operator)
 
     def rows(self) -> Iterator[dict[str, str]]:
         """One report row per result, with the review and the final call."""
         from malariascope.core.report import report_row
 
-        info = self.info()
         for row, result in enumerate(self.results):
-            yield report_row(result, self.rule, info, reviewed_call=self.finals.get(row, ""))
+            yield report_row(result, self.facts, reviewed_call=self.finals.get(row, ""))

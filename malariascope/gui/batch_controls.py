@@ -104,9 +104,9 @@ class BatchControls(QWidget):
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
-        self.sample_id = QLineEdit(batch.sample_id)
+        self.sample_id = QLineEdit(batch.facts.sample_id)
         self.sample_id.setPlaceholderText("e.g. slide or patient id")
-        self.operator = QLineEdit(batch.operator)
+        self.operator = QLineEdit(batch.facts.operator)
         self.operator.setPlaceholderText("who reviews this batch")
         self.threshold = ThresholdControl()
         self.reset = QPushButton("Model default")
@@ -122,9 +122,9 @@ class BatchControls(QWidget):
         for edit in (self.sample_id, self.operator, self.threshold.spin.lineEdit()):
             edit.returnPressed.connect(self.entered)
         self.threshold.spin.stepped.connect(self.entered)
-        batch.events.info_changed.connect(self._on_info_changed)
+        batch.events.facts_changed.connect(self._on_facts_changed)
         batch.events.relabelled.connect(self._on_relabelled)
-        self._on_info_changed()
+        self._on_facts_changed()
         self._on_relabelled()
 
     def _build(self) -> None:
@@ -139,19 +139,19 @@ class BatchControls(QWidget):
         form.addRow("Threshold", threshold_row)
 
     def _on_reset_clicked(self) -> None:
-        self.batch.set_threshold(self.batch.default_threshold)
+        self.batch.set_threshold(self.batch.facts.default_threshold)
 
-    def _on_info_changed(self) -> None:
-        for edit, text in ((self.sample_id, self.batch.sample_id),
-                           (self.operator, self.batch.operator)):
+    def _on_facts_changed(self) -> None:
+        facts = self.batch.facts
+        for edit, text in ((self.sample_id, facts.sample_id), (self.operator, facts.operator)):
             if edit.text() != text:
                 edit.setText(text)
 
     def _on_relabelled(self) -> None:
-        rule = self.batch.rule
+        rule, default = self.batch.facts.rule, self.batch.facts.default_threshold
         enabled = rule is not None
         self.threshold.setEnabled(enabled)
-        self.reset.setEnabled(enabled and abs(rule.threshold - self.batch.default_threshold) > 1e-9)
+        self.reset.setEnabled(enabled and abs(rule.threshold - default) > 1e-9)
         if enabled:
             self.threshold.setValue(rule.threshold)
         self.threshold.setToolTip(_threshold_tip(rule))

@@ -218,7 +218,7 @@ class DetailView(QWidget):
         row = self._row
         if row is not None:
             result, batch = self.batch.results[row], self.batch
-            facts.update(File=str(result.path), Model=batch.model, Error=result.error,
+            facts.update(File=str(result.path), Model=batch.facts.model, Error=result.error,
                          Cell=_cell_fact(result))
             if result.ok:
                 uncertain = " (uncertain)" if batch.uncertain(row) else ""

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         """Name the batch in the title bar: its first three sources, and its ``state`` when
         that is worth seeing all along: "restored" after a crash, "incomplete" after a cancel
         (the status line saying so fades)."""
-        names = self.batch.sources
+        names = self.batch.facts.sources
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
         self.setWindowTitle(f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]")
 
@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
             self._choose_report()
 
     def _choose_report(self) -> None:
-        chosen = dialogs.ask_report_path(self, self.batch.sample_id)
+        chosen = dialogs.ask_report_path(self, self.batch.facts.sample_id)
         if chosen:
             self.export_to(*chosen)
 

@@ -70,6 +70,6 @@ def save_window(window: MainWindow) -> None:
     store.setValue("window/list_and_field", window.central.list_and_field.saveState())
     store.setValue("overlay/on", window.detail.overlay_box.isChecked())
     store.setValue("overlay/opacity", window.detail.opacity.value())
-    store.setValue("operator", window.batch.operator)
+    store.setValue("operator", window.batch.facts.operator)
     store.setValue("screen_mode", window.controller.mode)
     store.sync()

@@ -107,7 +107,7 @@ def export_rows(path: Path, snapshot: BatchSnapshot,
     from malariascope.core.report import ReportWriter
 
     total = len(snapshot.results)
-    with ReportWriter(path, snapshot.info(), overwrite=overwrite) as writer:
+    with ReportWriter(path, snapshot.facts, overwrite=overwrite) as writer:
         for done, row in enumerate(snapshot.rows(), start=1):
             writer.add(row)
             if done % EXPORT_PROGRESS_EVERY == 0:

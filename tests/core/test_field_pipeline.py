@@ -15,12 +15,13 @@ import pytest
 
 from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier
+from malariascope.core.facts import BatchFacts
 from malariascope.core.fields import find_cells
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
 from malariascope.core.preprocess import to_model_input
-from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
+from malariascope.core.report import COLUMNS, report_row, summary_path, write_report
 from tests.conftest import SHARED_DATA
 from tests.images import make_cell, write_field, write_glass, write_rgb
 from tests.reports import read_rows, read_summary
@@ -105,10 +106,10 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
     glass = write_glass(tmp_path / "glass.png")
     cell = write_rgb(tmp_path / "cell.png", make_cell(seed=4))
     results = list(screen([cell, field_png, glass], classifier))
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-9", "Ana")
-    rows = [report_row(r, classifier.rule, info) for r in results]
+    info = BatchFacts.of(classifier, sample_id="S-9", operator="Ana")
+    rows = [report_row(r, info) for r in results]
     overridden = _other(rows[5]["call"])  # a review counts in the parasitemia
-    rows[5] = report_row(results[5], classifier.rule, info, reviewed_call=overridden)
+    rows[5] = report_row(results[5], info, reviewed_call=overridden)
     out = write_report(tmp_path / "report.csv", rows, info)
 
     read = read_rows(out)
@@ -146,8 +147,8 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
 
 def test_summary_of_single_cells_has_no_field_table(tmp_path, classifier):
     cell = write_rgb(tmp_path / "cell.png", make_cell(seed=4))
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
-    out = write_report(tmp_path / "r.csv", [report_row(r, classifier.rule, info)
+    info = BatchFacts.of(classifier)
+    out = write_report(tmp_path / "r.csv", [report_row(r, info)
                                             for r in screen([cell], classifier)], info)
     batch, fields = read_summary(summary_path(out))
     assert fields == {} and batch["fields"] == "0" and batch["images"] == "1"

@@ -20,9 +20,10 @@ from PIL import Image
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.discovery import Discovery
+from malariascope.core.facts import BatchFacts
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
-from malariascope.core.report import BatchInfo, report_row, write_report
+from malariascope.core.report import report_row, write_report
 from tests.images import make_cell, write_broken_files, write_rgb
 
 
@@ -102,9 +103,9 @@ def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier)
         assert word in by_name[name].error
     assert "bitflip.jpg" in by_name  # either decoded or an error row, never a crash
 
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S,1", 'Op "x"')
+    info = BatchFacts.of(classifier, sample_id="S,1", operator='Op "x"')
     out = tmp_path / "report.csv"
-    write_report(out, (report_row(r, classifier.rule, info) for r in results), info)
+    write_report(out, (report_row(r, info) for r in results), info)
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["image_path"] for row in rows] == [str(r.path) for r in results]

@@ -13,8 +13,9 @@ from malariascope.core import pipeline
 from malariascope.core.classifier import Classifier, from_log_odds, log_odds
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
-from malariascope.core.report import COLUMNS, BatchInfo, report_row, summary_path, write_report
+from malariascope.core.report import COLUMNS, report_row, summary_path, write_report
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
 
 
@@ -89,10 +90,10 @@ def test_a_batch_stopped_with_files_queued_ends_at_once(tmp_path, classifier, mo
 
 def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_path):
     folder, _ = mixed_folder
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-17", "Dr. Ané")
+    info = BatchFacts.of(classifier, sample_id="S-17", operator="Dr. Ané")
     results = list(screen(Discovery([folder]), classifier))
     target = tmp_path / "report.csv"
-    write_report(target, (report_row(r, classifier.rule, info) for r in results), info)
+    write_report(target, (report_row(r, info) for r in results), info)
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     with open(target, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -120,9 +121,9 @@ def test_report_round_trips_and_summary_adds_up(mixed_folder, classifier, tmp_pa
 
 
 def _rows(classifier, tmp_path, count=3):
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256)
+    info = BatchFacts.of(classifier)
     paths = make_cell_folder(tmp_path / "cells", count)
-    return [report_row(r, classifier.rule, info) for r in screen(paths, classifier)], info
+    return [report_row(r, info) for r in screen(paths, classifier)], info
 
 
 def test_existing_report_is_not_overwritten_unless_asked(classifier, tmp_path):

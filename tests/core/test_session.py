@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule, Classifier
 from malariascope.core.errors import SessionError
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
 from tests.core.test_fields import make_field
@@ -38,10 +39,10 @@ def results(tmp_path_factory, classifier) -> list[ScreeningResult]:
 
 def session_of(results, classifier, **changes) -> Session:
     ok = [row for row, result in enumerate(results) if result.ok]
-    session = Session(results, {ok[0]: PARASITIZED, ok[-1]: UNINFECTED},
-                      classifier.rule.with_threshold(0.3), classifier.rule.threshold,
-                      classifier.model_name, classifier.backend.model_sha256, "S-1, ü",
-                      'A. "Op"', unsaved=True, complete=False, sources=("smear 1", "ü.png"))
+    facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.3),
+                          sample_id="S-1, ü", operator='A. "Op"', sources=("smear 1", "ü.png"))
+    session = Session(results, facts, {ok[0]: PARASITIZED, ok[-1]: UNINFECTED}, unsaved=True,
+                      complete=False)
     return dataclasses.replace(session, **changes)
 
 
@@ -65,18 +66,17 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     SessionStore(tmp_path / "s").save(session)
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
-    for name in ("reviews", "rule", "default_threshold", "model", "model_sha256", "sample_id",
-                 "operator", "unsaved", "complete", "sources"):
+    for name in ("facts", "reviews", "unsaved", "complete"):
         assert getattr(loaded, name) == getattr(session, name), name
     assert loaded.saved_at
 
 
 def test_every_field_of_the_saved_dataclasses_is_written(results, classifier):
     """A field added to one of them needs its line in ``to_dict`` (and ``from_dict``)."""
-    for value in (results[-1], classifier.rule):
+    for value in (results[-1], classifier.rule, BatchFacts()):
         assert value.to_dict().keys() == {field.name for field in dataclasses.fields(value)}
-    own = {field.name for field in dataclasses.fields(Session)} - {"results"}
-    assert session_of(results, classifier).to_dict().keys() == own
+    own = {field.name for field in dataclasses.fields(Session)} - {"results", "facts"}
+    assert session_of(results, classifier).to_dict().keys() == own | BatchFacts().to_dict().keys()
 
 
 def test_saves_add_rows_in_chunks_written_once(tmp_path, results, classifier):
@@ -110,8 +110,8 @@ def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, r
 
 
 def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
-    """Version 1 files, written literally here, come back: work autosaved before an upgrade
-    is restored."""
+    """The state file keeps the facts' fields flat among the session's, in any order, as
+    version 1 always wrote them: work autosaved before an upgrade comes back."""
     folder = tmp_path / "s"
     folder.mkdir()
     class_map = np.arange(64, dtype=np.float32).reshape(8, 8)
@@ -134,11 +134,9 @@ def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
         "format": "malariascope-session", "version": 1, "batch": "b1",
         "chunks": [["rows-0000000.jsonl", 2]], "session": session}))
     loaded = SessionStore(folder).load()
-    assert (loaded.model, loaded.model_sha256, loaded.sample_id, loaded.operator) == (
-        "m 1", "cd", "S", "O")
-    assert loaded.rule == CallRule(0.3, (0.1, 0.5)) and loaded.default_threshold == 0.2
+    assert loaded.facts == BatchFacts("m 1", "cd", "S", "O", CallRule(0.3, (0.1, 0.5)), 0.2,
+                                      ("x",))
     assert (loaded.reviews, loaded.unsaved, loaded.complete) == ({1: PARASITIZED}, True, False)
-    assert loaded.sources == ("x",)
     cell = loaded.results[1]
     assert cell.path == Path("x/field.jpg") and cell.probability == 1.0
     assert type(cell.probability) is float and cell.box == (10, 20, 30, 40)

@@ -10,19 +10,20 @@ import pytest
 from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ReportError
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
-from malariascope.core.report import BatchInfo, report_row, summary_path, write_report
+from malariascope.core.report import report_row, summary_path, write_report
 from tests.faults import FAULTS, full_device, full_disk, locked
 from tests.images import make_cell_folder
 
 
 @pytest.fixture(scope="module")
-def report_rows(tmp_path_factory) -> tuple[list[dict[str, str]], BatchInfo]:
+def report_rows(tmp_path_factory) -> tuple[list[dict[str, str]], BatchFacts]:
     """Report rows of twelve generated cells, screened by the bundled model."""
     classifier = Classifier.open()
     cells = make_cell_folder(tmp_path_factory.mktemp("cells"), 12)
-    info = BatchInfo(classifier.model_name, classifier.backend.model_sha256, "S-1", "op")
-    return [report_row(r, classifier.rule, info) for r in screen(cells, classifier)], info
+    info = BatchFacts.of(classifier, sample_id="S-1", operator="op")
+    return [report_row(r, info) for r in screen(cells, classifier)], info
 
 
 def old_report(folder):

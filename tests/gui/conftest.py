@@ -134,6 +134,7 @@ def left_session(data_folder: Path, tmp_path: Path):
     """A session as a crashed run leaves it: real results of 14 cells and 4 broken files,
     two reviews and a moved threshold, saved where the window looks for it."""
     from malariascope.core.classifier import PARASITIZED, Classifier
+    from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import screen
     from malariascope.core.session import Session, SessionStore
 
@@ -142,9 +143,7 @@ def left_session(data_folder: Path, tmp_path: Path):
     classifier = Classifier.open()
     results = list(screen(sorted((tmp_path / "left").rglob("*.png")), classifier))
     ok = [row for row, result in enumerate(results) if result.ok]
-    session = Session(results, {ok[0]: PARASITIZED, ok[3]: PARASITIZED},
-                      classifier.rule.with_threshold(0.25), classifier.rule.threshold,
-                      classifier.model_name, classifier.backend.model_sha256, "S-9", "",
-                      unsaved=True)
+    facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.25), sample_id="S-9")
+    session = Session(results, facts, {ok[0]: PARASITIZED, ok[3]: PARASITIZED}, unsaved=True)
     SessionStore(data_folder / "session").save(session)
     return session

@@ -136,7 +136,7 @@ def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, le
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert not box.isVisible()
     assert len(window.batch) == len(left_session.results)
-    assert window.batch.rule.threshold == pytest.approx(0.25)
+    assert window.batch.facts.rule.threshold == pytest.approx(0.25)
     assert window.batch.counts.reviewed == 2 and window.isWindowModified()
 
 
@@ -222,7 +222,7 @@ def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qt
         window.batch.set_sample_id("S-9")
     assert not window.batch.unsaved and not window.isWindowModified()
     assert "without the changes" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).sample_id == "S-9",
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).facts.sample_id == "S-9",
                     timeout=WAIT_MS)
 
     said: list[str] = []

@@ -72,7 +72,7 @@ def test_threshold_relabels_without_new_results(batch):
     assert [batch.call(row) for row in range(4)] == ["uninfected", "parasitized",
                                                      "parasitized", "parasitized"]
     assert batch.counts.parasitized == 3
-    assert batch.rule.threshold == 0.3 and batch.default_threshold == 0.5
+    assert batch.facts.rule.threshold == 0.3 and batch.facts.default_threshold == 0.5
 
 
 def test_snapshot_rows_carry_reviews_and_batch_facts(batch):
@@ -94,7 +94,7 @@ def test_clear_starts_a_new_batch_keeping_sample_facts(batch):
     batch.set_review(0, "parasitized")
     batch.clear()
     assert len(batch) == 0 and batch.counts.rows == 0 and not batch.unsaved
-    assert batch.sample_id == "S-2"
+    assert batch.facts.sample_id == "S-2"
 
 
 def _field_results() -> list[ScreeningResult]:
@@ -162,4 +162,4 @@ def test_field_cells_are_called_at_the_field_threshold():
     assert [row["threshold"] for row in batch.snapshot().rows()] == [
         "0.5000", "0.8500", "0.8500", "0.8500"]
     batch.set_threshold(0.3)  # the field threshold keeps its odds ratio to the threshold
-    assert batch.rule.field_threshold == pytest.approx(1 / (1 + 3 / 17 / (3 / 7)))
+    assert batch.facts.rule.field_threshold == pytest.approx(1 / (1 + 3 / 17 / (3 / 7)))

@@ -90,7 +90,7 @@ def test_a_click_in_the_field_gives_the_keys_to_the_list(window, qtbot, smear):
     rows = _typing_a_sample_id(window, qtbot, smear)
     _click_cell(window, qtbot, rows[4])
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
-    assert window.batch.sample_id == "S-7"
+    assert window.batch.facts.sample_id == "S-7"
     assert window.batch.final_call(rows[4]) == "parasitized"
 
 
@@ -100,7 +100,7 @@ def test_a_click_off_the_cells_gives_the_keys_to_the_list(window, qtbot, smear):
     rows = _typing_a_sample_id(window, qtbot, smear)
     qtbot.mouseClick(window.field_view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
-    assert window.batch.sample_id == "S-7"
+    assert window.batch.facts.sample_id == "S-7"
     assert window.batch.final_call(rows[0]) == "parasitized"
 
 

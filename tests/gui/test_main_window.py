@@ -67,7 +67,7 @@ def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
     assert "Model ready" in window.statusBar().currentMessage()
     assert window.controls.threshold.value() == pytest.approx(classifier.rule.threshold, abs=1e-3)
     assert f"{classifier.rule.field_threshold:.3f}" in window.controls.threshold.toolTip()
-    assert window.batch.model == classifier.model_name
+    assert window.batch.facts.model == classifier.model_name
 
 
 def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixed_folder):
@@ -79,7 +79,7 @@ def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixe
     assert set(errors) == set(reasons)
     for name, word in reasons.items():
         assert word in errors[name]
-    rule = batch.rule
+    rule = batch.facts.rule
     for row, result in enumerate(batch.results):
         if result.ok:
             assert 0.0 <= result.probability <= 1.0
@@ -150,7 +150,7 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
 
     qtbot.keyClicks(window.controls.sample_id, "SMEAR-7")
     qtbot.keyClicks(window.controls.operator, "Dr Ngozi Upu")
-    assert (batch.sample_id, batch.operator) == ("SMEAR-7", "Dr Ngozi Upu")
+    assert (batch.facts.sample_id, batch.facts.operator) == ("SMEAR-7", "Dr Ngozi Upu")
     assert batch.counts.reviewed == 4  # typing "U", "P" or Space in a field reviewed nothing
 
     report = tmp_path / "report.csv"
@@ -219,7 +219,7 @@ def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     probabilities = [r.probability for r in batch.results if r.ok]
     middle = round(statistics.median(probabilities), 3)
     window.controls.threshold.spin.setValue(middle)  # widget -> batch
-    assert batch.rule.threshold == pytest.approx(middle)
+    assert batch.facts.rule.threshold == pytest.approx(middle)
     calls = _column(window, CALL)
     for row in range(window.proxy.rowCount()):
         p = window.proxy.index(row, PROB).data(Qt.ItemDataRole.UserRole + 1)
@@ -231,7 +231,7 @@ def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     assert window.controls.threshold.value() == pytest.approx(0.2)
     assert window.controls.threshold.slider.value() == 200
     window.controls.reset.click()
-    assert batch.rule.threshold == pytest.approx(batch.default_threshold)
+    assert batch.facts.rule.threshold == pytest.approx(batch.facts.default_threshold)
 
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
@@ -239,10 +239,10 @@ def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     window.table.select_source_row(_first_ok(batch))
     slider = window.controls.threshold.slider
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=slider.rect().center())
-    moved = batch.rule.threshold
-    assert moved != pytest.approx(batch.default_threshold)  # the click set a threshold
+    moved = batch.facts.rule.threshold
+    assert moved != pytest.approx(batch.facts.default_threshold)  # the click set a threshold
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)  # and the keys stay with the list
-    assert batch.rule.threshold == moved and _current_row(window) == _first_ok(batch) + 1
+    assert batch.facts.rule.threshold == moved and _current_row(window) == _first_ok(batch) + 1
 
 
 def test_typed_values_apply_whole_and_enter_hands_the_keys_back_to_the_list(window, qtbot,
@@ -257,18 +257,19 @@ def test_typed_values_apply_whole_and_enter_hands_the_keys_back_to_the_list(wind
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, "0.35")  # typed digit by digit: "0.3" must not become "0.300"
-    assert batch.rule.threshold == pytest.approx(batch.default_threshold), "applied on Enter"
+    facts = batch.facts
+    assert facts.rule.threshold == pytest.approx(facts.default_threshold), "applied on Enter"
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert batch.rule.threshold == pytest.approx(0.35)
+    assert batch.facts.rule.threshold == pytest.approx(0.35)
     assert QApplication.focusWidget() is window.table
     qtbot.keyClick(window.table, Qt.Key.Key_Down)  # moves in the list, not the threshold
-    assert _current_row(window) == start + 1 and batch.rule.threshold == pytest.approx(0.35)
+    assert _current_row(window) == start + 1 and batch.facts.rule.threshold == pytest.approx(0.35)
 
     controls.sample_id.setFocus()
     qtbot.keyClicks(controls.sample_id, "S-7")
     qtbot.keyClick(controls.sample_id, Qt.Key.Key_Return)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
-    assert batch.sample_id == "S-7" and batch.final_call(start + 1) == "parasitized"
+    assert batch.facts.sample_id == "S-7" and batch.final_call(start + 1) == "parasitized"
 
 
 def test_a_click_on_the_threshold_arrows_hands_the_keys_back_to_the_list(window, qtbot,
@@ -282,10 +283,10 @@ def test_a_click_on_the_threshold_arrows_hands_the_keys_back_to_the_list(window,
     start = _first_ok(batch)
     window.table.select_source_row(start)
     qtbot.mouseClick(spin, Qt.MouseButton.LeftButton, pos=QPoint(spin.width() - 6, 4))
-    nudged = batch.rule.threshold
-    assert nudged == pytest.approx(batch.default_threshold + 0.01, abs=1e-3)
+    nudged = batch.facts.rule.threshold
+    assert nudged == pytest.approx(batch.facts.default_threshold + 0.01, abs=1e-3)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
-    assert batch.rule.threshold == nudged and _current_row(window) == start + 1
+    assert batch.facts.rule.threshold == nudged and _current_row(window) == start + 1
 
 
 def test_the_model_default_button_leaves_the_keys_with_the_list(window, qtbot, mixed_folder):
@@ -300,7 +301,7 @@ def test_the_model_default_button_leaves_the_keys_with_the_list(window, qtbot, m
     window.table.setFocus()
     batch.set_threshold(0.3)
     qtbot.mouseClick(window.controls.reset, Qt.MouseButton.LeftButton)
-    assert batch.rule.threshold == pytest.approx(batch.default_threshold)
+    assert batch.facts.rule.threshold == pytest.approx(batch.facts.default_threshold)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
     assert _current_row(window) == start + 1
 
@@ -541,7 +542,7 @@ def test_recent_folders_layout_and_mode_are_remembered(make_window, qtbot, cell_
     assert settings.app_settings().fileName().startswith(str(fresh_settings))
     again = make_window(start=False)
     assert again.size() == saved != QSize(1280, 800)
-    assert again.batch.operator == "Kofi"
+    assert again.batch.facts.operator == "Kofi"
     assert again.controller.mode == "field" and again.actions.modes["field"].isChecked()
     recent = [action.text() for action in again.actions.recent_menu.actions()]
     assert recent == [str(cell_folder[0].resolve())]
@@ -577,7 +578,7 @@ def test_detail_view_shows_the_cell_and_its_overlay(window, qtbot, mixed_folder)
     result = window.batch.results[0]
     assert detail.fact("P(parasitized)").startswith(f"{result.probability:.3f}")
     assert detail.fact("Call") == window.batch.call(0)
-    assert detail.fact("Model") == window.batch.model
+    assert detail.fact("Model") == window.batch.facts.model
     assert detail.fact("Review") == "not reviewed"
 
 

@@ -70,7 +70,8 @@ def test_old_work_is_restored_reviewed_and_exported_without_a_model(
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     wait_for_box(qtbot, window, "Model not loaded").close()
     assert len(window.batch) == window.proxy.rowCount() == len(left_session.results)
-    assert window.batch.rule == left_session.rule and window.summary.text("reviewed") == "2 / 14"
+    assert window.batch.facts.rule == left_session.facts.rule
+    assert window.summary.text("reviewed") == "2 / 14"
     window.table.select_source_row(10)
     window.review_current("uninfected")
     assert window.summary.text("reviewed") == "3 / 14"
@@ -82,4 +83,4 @@ def test_old_work_is_restored_reviewed_and_exported_without_a_model(
     with open(tmp_path / "report.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 18 and sum(bool(row["review"]) for row in rows) == 3
-    assert {row["model_sha256"] for row in rows} == {left_session.model_sha256}
+    assert {row["model_sha256"] for row in rows} == {left_session.facts.model_sha256}

@@ -1,0 +1,58 @@
+"""What every cell of a batch shares: the model that called it, by which rule, on which sample.
+
+One frozen type for the window's batch, its export snapshot, the autosaved session and the CSV
+report; a change makes a new value with :func:`dataclasses.replace`, so a copy handed to a
+worker never changes under it. Standard library only at import: the window holds one before
+numpy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from malariascope.core.jsonfields import build, number, optional, several, text
+
+if TYPE_CHECKING:  # core.classifier pulls in numpy
+    from malariascope.core.classifier import CallRule, Classifier
+
+
+@dataclass(frozen=True)
+class BatchFacts:
+    """Who screened what, with which model and call rule."""
+
+    model: str = ""  # the model's name and version, as the report shows it
+    model_sha256: str = ""
+    sample_id: str = ""
+    operator: str = ""
+    rule: CallRule | None = None  # threshold and uncertain band as last set; None: no model yet
+    default_threshold: float = 0.5  # the model card's threshold, where "Model default" goes
+    sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
+
+    @classmethod
+    def of(cls, classifier: Classifier, **changes: object) -> BatchFacts:
+        """The facts of a batch ``classifier`` screens (its card's rule), with ``changes``."""
+        return replace(cls(classifier.model_name, classifier.backend.model_sha256,
+                           rule=classifier.rule, default_threshold=classifier.rule.threshold),
+                       **changes)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"model": self.model, "model_sha256": self.model_sha256,
+                "sample_id": self.sample_id, "operator": self.operator,
+                "rule": None if self.rule is None else self.rule.to_dict(),
+                "default_threshold": self.default_threshold, "sources": list(self.sources)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> BatchFacts:
+        """Facts from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
+        return build(cls, data, _FIELDS, "BatchFacts")
+
+
+def _rule(value: object, name: str) -> CallRule:
+    from malariascope.core.classifier import CallRule
+
+    return CallRule.from_dict(value, name)
+
+
+_FIELDS = {"model": text, "model_sha256": text, "sample_id": text, "operator": text,
+           "rule": optional(_rule), "default_threshold": number, "sources": several(text)}
