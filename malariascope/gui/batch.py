@@ -1,9 +1,8 @@
 """The batch being screened: results, review decisions, threshold and sample facts.
 
 A plain Python object with no Qt, so it can be tested alone and the export reads its rows
-from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` (the napari
-habit: the view gets the model and listens to it); every change happens on the UI thread, so
-callbacks run synchronously there.
+from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` (see
+``gui.events``: the view gets the model and listens to it).
 
 A review stores only the technician's final call; whether it ``confirmed`` or ``overrode`` the
 model is derived against the current threshold (``core.tally.review_of``). Counts come from
@@ -12,8 +11,8 @@ model is derived against the current threshold (``core.tally.review_of``). Count
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ from malariascope.core.tally import (
     Verdict,
     review_of,
 )
+from malariascope.gui.events import BatchEvents
 
 if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before it is imported
     from malariascope.core.classifier import CallRule
@@ -35,33 +35,6 @@ if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before i
     from malariascope.core.session import Session
 
 __all__ = ["CONFIRMED", "PARASITIZED", "UNINFECTED", "Batch", "BatchSnapshot", "Counts"]
-
-
-class Event:
-    """A minimal signal: ``connect(callback)`` then ``emit(*args)`` calls each callback."""
-
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[..., object]] = []
-
-    def connect(self, callback: Callable[..., object]) -> None:
-        self._callbacks.append(callback)
-
-    def emit(self, *args: object) -> None:
-        for callback in list(self._callbacks):
-            callback(*args)
-
-
-@dataclass
-class BatchEvents:
-    """What a batch announces; ``changed`` follows each of the others but ``facts_changed``
-    (summaries count rows, not facts)."""
-
-    reset: Event = field(default_factory=Event)  # new batch: everything cleared
-    appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
-    relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
-    reviewed: Event = field(default_factory=Event)  # (row,)
-    facts_changed: Event = field(default_factory=Event)  # sample id, operator or model
-    changed: Event = field(default_factory=Event)
 
 
 class Batch:

@@ -1,0 +1,36 @@
+"""Plain-Python signals of the batch: the widgets subscribe, the batch emits (the napari habit).
+
+No Qt: the batch changes only on the UI thread, so callbacks run synchronously there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+class Event:
+    """A minimal signal: ``connect(callback)`` then ``emit(*args)`` calls each callback."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., object]] = []
+
+    def connect(self, callback: Callable[..., object]) -> None:
+        self._callbacks.append(callback)
+
+    def emit(self, *args: object) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+@dataclass
+class BatchEvents:
+    """What a batch announces; ``changed`` follows each of the others but ``facts_changed``
+    (summaries count rows, not facts)."""
+
+    reset: Event = field(default_factory=Event)  # new batch: everything cleared
+    appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
+    relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
+    reviewed: Event = field(default_factory=Event)  # (row,)
+    facts_changed: Event = field(default_factory=Event)  # sample id, operator or model
+    changed: Event = field(default_factory=Event)
