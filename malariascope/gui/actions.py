@@ -40,7 +40,7 @@ class WindowActions:
                                         icon(QStyle.StandardPixmap.SP_DialogOpenButton))
         self.open_folder = self._action("Open &folder…", "Ctrl+Shift+O", window._on_open_folder,
                                         icon(QStyle.StandardPixmap.SP_DirOpenIcon))
-        self.export = self._action("&Export CSV report…", "Ctrl+E", window._on_export,
+        self.export = self._action("&Export CSV report…", "Ctrl+E", window.exports.start,
                                    icon(QStyle.StandardPixmap.SP_DialogSaveButton))
         self.cancel = self._action("&Cancel", "Esc", window.controller.cancel,
                                    icon(QStyle.StandardPixmap.SP_BrowserStop))

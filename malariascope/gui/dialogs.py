@@ -37,6 +37,21 @@ def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> Q
     return box
 
 
+def model_not_loaded(parent: QWidget, reason: str) -> QMessageBox:
+    """Why the model did not load, and what still works without it."""
+    return message(parent, QMessageBox.Icon.Critical, "Model not loaded",
+                   f"{reason}\n\nMalariaScope cannot screen until it is reinstalled; cells "
+                   "already in the window can still be reviewed and exported.")
+
+
+def cannot_screen(parent: QWidget, model_error: str) -> QMessageBox:
+    """Screening refused for want of a model; the batch on show stays."""
+    return message(parent, QMessageBox.Icon.Critical, "Cannot screen",
+                   f"{model_error}.\n\nNothing can be screened until the model is repaired "
+                   "(reinstall MalariaScope); the cells in the window stay, and can still be "
+                   "reviewed and exported.")
+
+
 def _open_choice(box: QMessageBox, default: QAbstractButton,
                  finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
     """Open ``box`` window-modal without blocking; ``finished(button clicked or None)``."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from malariascope.gui import dialogs, settings
 from malariascope.gui.actions import WindowActions
@@ -22,12 +22,13 @@ from malariascope.gui.batch import Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
+from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel, ResultsView
+from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
-from malariascope.gui.task_status import TaskStatus
 from malariascope.gui.window_layout import WindowLayout
 
 
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self.batch = Batch()
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
+        self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
+                                  remember_folder=persist_settings)
         self.field_view = FieldView(self.batch, self.controller.workers)  # before its actions
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
@@ -54,29 +57,21 @@ class MainWindow(QMainWindow):
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.table,
                                     self.field_view, self.controls, self.detail)
         self.setCentralWidget(self.central)
-        self._build_status_bar()
+        self.status = StatusBar(self.controller)
+        self.setStatusBar(self.status)
         self.actions.populate_menus(self.menuBar())
         self._connect()
         settings.restore_window(self)
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
-    def _build_status_bar(self) -> None:
-        self.task_status = TaskStatus(self.controller)
-        self.model_label = QLabel("Loading model…")
-        self.statusBar().addPermanentWidget(self.task_status)
-        self.statusBar().addPermanentWidget(self.model_label)
-
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
-        controller.model_ready.connect(self._on_model_ready)
-        controller.model_failed.connect(self._on_model_failed)
-        controller.progress.connect(self._on_progress)
+        controller.model_ready.connect(self._on_batch_changed)
+        controller.model_failed.connect(lambda reason: dialogs.model_not_loaded(self, reason))
+        controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
-        controller.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
-        controller.export_failed.connect(self._on_export_failed)
-        controller.export_finished.connect(self._on_exported)
-        self.autosave.message.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        self.autosave.message.connect(self.status.note)
         self.autosave.restored.connect(lambda: self.set_batch_title(
             "restored" if self.controller.complete else "restored, incomplete"))
         controller.screening_finished.connect(self._on_screening_finished)
@@ -87,24 +82,21 @@ class MainWindow(QMainWindow):
         self.field_view.setFocusProxy(self.table)
         self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.controls.entered.connect(self.table.setFocus)
-        batch.events.appended.connect(self._on_rows_appended)
+        batch.events.appended.connect(lambda *_: self.table.select_first_if_none())
         batch.events.changed.connect(self._on_batch_changed)
         self._on_batch_changed()
 
     # -- opening -------------------------------------------------------------------------
     def start(self) -> None:
         """Begin loading the model (call after the window is shown: it paints first)."""
-        self.statusBar().showMessage("Loading model…")
+        self.status.showMessage("Loading model…")
         self.controller.load_model()
 
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
         """Screen ``paths`` (files and folders, recursively) as a new batch."""
         paths = [Path(p) for p in paths]
         if self.controller.model_error:
-            dialogs.message(self, QMessageBox.Icon.Critical, "Cannot screen",
-                            f"{self.controller.model_error}.\n\nNothing can be screened until "
-                            "the model is repaired (reinstall MalariaScope); the cells in the "
-                            "window stay, and can still be reviewed and exported.")
+            dialogs.cannot_screen(self, self.controller.model_error)
             return False
         if not paths or not self._confirm_discard("Open a new batch"):
             return False
@@ -154,14 +146,14 @@ class MainWindow(QMainWindow):
         else:
             done = self.batch.set_review(row, call)
         if not done:
-            self.statusBar().showMessage(
+            self.status.showMessage(
                 f"No call to review: {self.batch.results[row].error} (Down goes on)", 8000)
         elif call is None:
             return
         elif after is not None:
             self.table.select_source_row(after)
         else:
-            self.statusBar().showMessage("Last cell of the list reviewed", 5000)
+            self.status.showMessage("Last cell of the list reviewed", 5000)
 
     def _on_current_changed(self, row: int | None) -> None:
         self.detail.show_row(row)
@@ -175,9 +167,6 @@ class MainWindow(QMainWindow):
         if not self.table.select_source_row(row):  # hidden by the filter: show every row
             self.set_filter(Filter.ALL)
             self.table.select_source_row(row)
-
-    def _on_rows_appended(self, first: int, last: int) -> None:
-        self.table.select_first_if_none()
 
     def set_screen_mode(self, mode: str) -> None:
         """Screen the next images opened as ``mode`` (see ``core.pipeline.MODES``); an unknown
@@ -207,24 +196,7 @@ class MainWindow(QMainWindow):
         self.table.scroll_to_current()
 
     # -- long work -----------------------------------------------------------------------
-    def _on_model_ready(self, name: str) -> None:
-        seconds = self.controller.model_seconds
-        self.model_label.setText(f"Model: {name}")
-        self.statusBar().showMessage(f"Model ready: {name} (loaded in {seconds:.1f} s)", 15_000)
-        self._on_batch_changed()
-
-    def _on_model_failed(self, reason: str) -> None:
-        self.model_label.setText("No model")
-        self.statusBar().showMessage(reason)
-        dialogs.message(self, QMessageBox.Icon.Critical, "Model not loaded",
-                        f"{reason}\n\nMalariaScope cannot screen until it is reinstalled; "
-                        "cells already in the window can still be reviewed and exported.")
-
-    def _on_progress(self, text: str, done: int, total: int) -> None:
-        self.statusBar().showMessage(text)
-        self._on_batch_changed()
-
-    def _on_batch_changed(self) -> None:
+    def _on_batch_changed(self, *_: object) -> None:
         busy = self.controller.screening or self.controller.exporting
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
         self.actions.cancel.setEnabled(busy)
@@ -234,19 +206,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.batch.has_fields)
 
     # -- export --------------------------------------------------------------------------
-    def _on_export(self) -> None:
-        """Export, after offering to review the uncertain cells that have no final call."""
-        waiting = self.batch.counts.unreviewed_uncertain
-        if waiting:
-            dialogs.ask_export_unreviewed(self, waiting, review=self._show_unreviewed,
-                                          export=self._choose_report)
-        else:
-            self._choose_report()
-
-    def _choose_report(self) -> None:
-        chosen = dialogs.ask_report_path(self, self.batch.facts.sample_id)
-        if chosen:
-            self.export_to(*chosen)
+    def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
+        """Write the report of the batch (with reviews) in a worker."""
+        self.exports.export_to(path, overwrite)
 
     def _show_unreviewed(self) -> None:
         """List the uncertain cells and select the first one that has no final call."""
@@ -254,18 +216,6 @@ class MainWindow(QMainWindow):
         self.set_filter(Filter.UNCERTAIN)
         if first is not None:
             self.table.select_source_row(first)
-
-    def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
-        """Write the report of the batch (with reviews) in a worker."""
-        self.controller.export(Path(path), overwrite)
-        self._on_batch_changed()
-
-    def _on_exported(self, path: str) -> None:
-        if self.persist_settings:
-            dialogs.remember_export_folder(Path(path))
-
-    def _on_export_failed(self, reason: str) -> None:
-        dialogs.export_failed(self, reason, retry=self._choose_report)
 
     def _confirm_discard(self, doing: str) -> bool:
         """True when there are no unsaved reviews, or the user agrees to lose them."""

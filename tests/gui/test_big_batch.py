@@ -36,7 +36,7 @@ def test_cancel_stops_a_big_batch_within_a_second_and_keeps_the_rows(window, qtb
     qtbot.waitUntil(lambda: len(window.batch) >= 300, timeout=120_000)
     clicked = time.monotonic()
     with qtbot.waitSignal(window.controller.screening_finished, timeout=10_000) as blocker:
-        window.task_status.cancel_button.click()
+        window.status.task_status.cancel_button.click()
     stopped = time.monotonic() - clicked  # the worker has returned: its pipeline is shut
     cells, complete = blocker.args
     assert stopped < CANCEL_WITHIN_S, f"screening went on for {stopped:.2f} s after Cancel"

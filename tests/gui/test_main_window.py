@@ -470,13 +470,14 @@ def test_export_failure_is_reported_and_the_batch_stays(window, qtbot, cell_fold
 def test_cancel_stops_a_running_batch_early(window, qtbot, big_folder):
     window.open_paths([big_folder])
     qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=60_000)
-    assert window.task_status.cancel_button.isVisible() and window.task_status.isVisible()
+    task = window.status.task_status
+    assert task.cancel_button.isVisible() and task.isVisible()
     with qtbot.waitSignal(window.controller.screening_finished, timeout=30_000) as blocker:
-        window.task_status.cancel_button.click()
+        task.cancel_button.click()
     cells, complete = blocker.args
     assert not complete and cells == len(window.batch)
     assert cells < 500, f"{cells} of 2000 cells screened after cancel"
-    assert not window.task_status.cancel_button.isVisible()
+    assert not task.cancel_button.isVisible()
     assert "cancelled" in window.statusBar().currentMessage()
     assert window.actions.export.isEnabled()  # the partial batch can still be exported
 
@@ -523,7 +524,7 @@ def test_drop_opens_files_and_folders(window, qtbot, cell_folder):
 def test_open_before_the_model_is_ready_waits_for_it(make_window, qtbot, cell_folder):
     window = make_window(start=False)
     window.open_paths([cell_folder[0]])
-    assert window.controller.screening and window.task_status.isVisible()
+    assert window.controller.screening and window.status.task_status.isVisible()
     with qtbot.waitSignal(window.controller.screening_finished, timeout=60_000):
         window.start()
     assert len(window.batch) == 12 + len(cell_folder[1])

@@ -54,7 +54,7 @@ def test_a_broken_model_is_explained_and_screening_is_refused(make_window, qtbot
     box = wait_for_box(qtbot, window, "Model not loaded")
     assert broken_models in box.text() and "Traceback" not in box.text()
     box.close()
-    assert window.isVisible() and window.model_label.text() == "No model"
+    assert window.isVisible() and window.status.model_label.text() == "No model"
     make_cell_folder(tmp_path / "cells", 3)
     assert not window.open_paths([tmp_path / "cells"])
     refused = wait_for_box(qtbot, window, "Cannot screen")
