@@ -1,4 +1,5 @@
-"""The window's actions (menus, toolbar, keys) in one place, so every key is discoverable.
+"""The window's actions (menus, toolbar, keys) declared in one place, so every key is
+discoverable; the window connects them to what they do.
 
 Review keys are plain letters and Space with a window-wide context: Qt gives text fields the
 first refusal of such keys, so typing a sample id never reviews a cell.
@@ -7,20 +8,16 @@ first refusal of such keys, so typing a sample id never reviews a cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QStyle
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QWidget
 
-from malariascope.gui.batch import PARASITIZED, UNINFECTED
 from malariascope.gui.results_proxy import Filter
 
-if TYPE_CHECKING:
-    from malariascope.gui.main_window import MainWindow
-
+K = TypeVar("K")
 MODES = {  # core.pipeline.MODES: what an opened image is screened as
     "auto": "&Cells, or whole fields when much larger than a cell",
     "cell": "Each image is &one cell",
@@ -29,47 +26,42 @@ MODES = {  # core.pipeline.MODES: what an opened image is screened as
 
 
 class WindowActions:
-    """Creates the actions of ``window`` and connects them to its methods."""
+    """The actions of a window, added to ``window`` so their keys work with the menu bar
+    hidden too."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QWidget) -> None:
         self._window = window
-        style = window.style()
-        icon = style.standardIcon
+        icon = window.style().standardIcon
+        pixmap = QStyle.StandardPixmap
         self.open_images = self._action("&Open images…", QKeySequence.StandardKey.Open,
-                                        window._on_open_images,
-                                        icon(QStyle.StandardPixmap.SP_DialogOpenButton))
-        self.open_folder = self._action("Open &folder…", "Ctrl+Shift+O", window._on_open_folder,
-                                        icon(QStyle.StandardPixmap.SP_DirOpenIcon))
-        self.export = self._action("&Export CSV report…", "Ctrl+E", window.exports.start,
-                                   icon(QStyle.StandardPixmap.SP_DialogSaveButton))
-        self.cancel = self._action("&Cancel", "Esc", window.controller.cancel,
-                                   icon(QStyle.StandardPixmap.SP_BrowserStop))
-        self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit, window.close)
-        self.about = self._action("&About MalariaScope", "", window.show_about)
-        self.mark_parasitized = self._action("&Parasitized", "P", partial(
-            window.review_current, PARASITIZED), tip="Final call: parasitized (P)")
-        self.mark_uninfected = self._action("&Uninfected", "U", partial(
-            window.review_current, UNINFECTED), tip="Final call: uninfected (U)")
-        self.confirm = self._action("&Confirm", "Space", partial(
-            window.review_current, "confirm"), tip="Accept the model's call (Space)")
-        self.clear_review = self._action("C&lear review", "Backspace", partial(
-            window.review_current, None), tip="Forget the review of this cell (Backspace)")
+                                        icon(pixmap.SP_DialogOpenButton))
+        self.open_folder = self._action("Open &folder…", "Ctrl+Shift+O",
+                                        icon(pixmap.SP_DirOpenIcon))
+        self.export = self._action("&Export CSV report…", "Ctrl+E",
+                                   icon(pixmap.SP_DialogSaveButton))
+        self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop))
+        self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
+        self.about = self._action("&About MalariaScope", "")
+        self.mark_parasitized = self._action("&Parasitized", "P",
+                                             tip="Final call: parasitized (P)")
+        self.mark_uninfected = self._action("&Uninfected", "U", tip="Final call: uninfected (U)")
+        self.confirm = self._action("&Confirm", "Space", tip="Accept the model's call (Space)")
+        self.clear_review = self._action("C&lear review", "Backspace",
+                                         tip="Forget the review of this cell (Backspace)")
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm)
-        for action in (*self.review, self.clear_review):
-            action.setEnabled(False)  # until a row is selected
-        field = window.field_view
-        self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn,
-                                    field.zoom_in)
-        self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut,
-                                     field.zoom_out)
-        self.fit_field = self._action("Show the &whole field", "Ctrl+0", field.fit)
+        self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut)
+        self.fit_field = self._action("Show the &whole field", "Ctrl+0")
         self.zoom_in.setShortcuts([self.zoom_in.shortcut(), QKeySequence("Ctrl+=")])  # no Shift
         self.field_actions = (self.zoom_in, self.zoom_out, self.fit_field)
-        self.filters = self._filter_actions()
-        self.modes = self._mode_actions()
-        self.recent_menu = QMenu("Open &recent")
+        for action in (*self.review, self.clear_review):
+            action.setEnabled(False)  # until a cell is selected
+        self.filters = self._choices({mode: mode.value for mode in Filter}, shortcuts=True)
+        self.modes = self._choices(MODES)  # how the next images opened are screened
+        self.recent_menu = QMenu("Open &recent")  # its actions' data: the folder
 
-    def _action(self, text: str, shortcut, slot, icon=None, tip: str = "") -> QAction:
+    def _action(self, text: str, shortcut: QKeySequence.StandardKey | str,
+                icon: QIcon | None = None, tip: str = "") -> QAction:
         action = QAction(text, self._window)
         if icon is not None:
             action.setIcon(icon)
@@ -77,35 +69,24 @@ class WindowActions:
             action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setToolTip(tip)
-        action.triggered.connect(lambda *_: slot())
-        self._window.addAction(action)  # shortcuts work with the menu bar hidden, too
+        self._window.addAction(action)
         return action
 
-    def _filter_actions(self) -> dict[Filter, QAction]:
+    def _choices(self, texts: dict[K, str], shortcuts: bool = False) -> dict[K, QAction]:
+        """Checkable actions, one checked at a time (the first to begin with), by key."""
         group = QActionGroup(self._window)
         actions = {}
-        for number, mode in enumerate(Filter, start=1):
-            action = self._action(mode.value, f"Ctrl+{number}",
-                                  partial(self._window.set_filter, mode))
+        for number, (key, text) in enumerate(texts.items(), start=1):
+            action = self._action(text, f"Ctrl+{number}" if shortcuts else "")
             action.setCheckable(True)
-            action.setChecked(mode is Filter.ALL)
+            action.setChecked(number == 1)
             group.addAction(action)
-            actions[mode] = action
+            actions[key] = action
         return actions
 
-    def _mode_actions(self) -> dict[str, QAction]:
-        """How the next images opened are screened (the batch on screen stays as it is)."""
-        group = QActionGroup(self._window)
-        actions = {}
-        for mode, text in MODES.items():
-            action = self._action(text, "", partial(self._window.set_screen_mode, mode))
-            action.setCheckable(True)
-            action.setChecked(mode == self._window.controller.mode)
-            group.addAction(action)
-            actions[mode] = action
-        return actions
-
-    def populate_menus(self, bar: QMenuBar) -> None:
+    def populate(self, window: QMainWindow) -> None:
+        """Put the actions in the menu bar and toolbar of ``window``."""
+        bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.open_images, self.open_folder])
         file_menu.addMenu(self.recent_menu)
@@ -121,17 +102,16 @@ class WindowActions:
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])
         bar.addMenu("&Help").addAction(self.about)
-        toolbar = self._window.addToolBar("Main")
+        toolbar = window.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")  # saveState needs a name
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.open_images, self.open_folder, self.export])
 
     def update_recent(self, folders: Sequence[Path]) -> None:
-        """Rebuild the Open recent menu."""
+        """Rebuild the Open recent menu; each action's data is its folder."""
         menu = self.recent_menu
         menu.clear()
         for folder in folders:
-            action = menu.addAction(str(folder))
-            action.triggered.connect(lambda *_, f=folder: self._window.open_paths([f]))
+            menu.addAction(str(folder)).setData(str(folder))
         menu.setEnabled(bool(folders))

@@ -122,12 +122,12 @@ def ask_images(parent: QWidget) -> list[str]:
     return files
 
 
-def ask_folder(parent: QWidget) -> str:
-    """A folder chosen by the user (screened recursively), or empty."""
+def ask_folder(parent: QWidget) -> list[str]:
+    """The folder chosen by the user (screened recursively), or none."""
     folder = QFileDialog.getExistingDirectory(parent, "Open a folder of cells", _last_dir())
     if folder:
         app_settings().setValue("last_dir", folder)
-    return folder
+    return [folder] if folder else []
 
 
 def ask_report_path(parent: QWidget, sample_id: str) -> tuple[Path, bool] | None:

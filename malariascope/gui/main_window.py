@@ -8,7 +8,8 @@ It owns one :class:`~malariascope.gui.batch.Batch` and one
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from malariascope.gui import dialogs, settings
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
-from malariascope.gui.batch import Batch
+from malariascope.gui.batch import PARASITIZED, UNINFECTED, Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
                                   remember_folder=persist_settings)
-        self.field_view = FieldView(self.batch, self.controller.workers)  # before its actions
+        self.field_view = FieldView(self.batch, self.controller.workers)
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
@@ -59,12 +60,35 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.central)
         self.status = StatusBar(self.controller)
         self.setStatusBar(self.status)
-        self.actions.populate_menus(self.menuBar())
+        self.actions.populate(self)
+        self._connect_actions()
         self._connect()
         settings.restore_window(self)
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
+    def _connect_actions(self) -> None:
+        """What each action does."""
+        actions, review = self.actions, self.review_current
+        slots = {
+            actions.open_images: partial(self._on_open, dialogs.ask_images),
+            actions.open_folder: partial(self._on_open, dialogs.ask_folder),
+            actions.export: self.exports.start, actions.cancel: self.controller.cancel,
+            actions.quit: self.close, actions.about: self.show_about,
+            actions.mark_parasitized: partial(review, PARASITIZED),
+            actions.mark_uninfected: partial(review, UNINFECTED),
+            actions.confirm: partial(review, "confirm"),
+            actions.clear_review: partial(review, None),
+            actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
+            actions.fit_field: self.field_view.fit,
+            **{action: partial(self.set_filter, mode) for mode, action in actions.filters.items()},
+            **{action: partial(self.set_screen_mode, mode)
+               for mode, action in actions.modes.items()},
+        }
+        for action, slot in slots.items():
+            action.triggered.connect(lambda *_, slot=slot: slot())
+        actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
+
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
         controller.model_ready.connect(self._on_batch_changed)
@@ -109,15 +133,11 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
         return True
 
-    def _on_open_images(self) -> None:
-        files = dialogs.ask_images(self)
-        if files:
-            self.open_paths(files)
-
-    def _on_open_folder(self) -> None:
-        folder = dialogs.ask_folder(self)
-        if folder:
-            self.open_paths([folder])
+    def _on_open(self, ask: Callable[[QWidget], list[str]]) -> None:
+        """Screen what the user picks in the dialog ``ask`` shows (nothing: cancelled)."""
+        chosen = ask(self)
+        if chosen:
+            self.open_paths(chosen)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):

@@ -549,6 +549,15 @@ def test_recent_folders_layout_and_mode_are_remembered(make_window, qtbot, cell_
     assert recent == [str(cell_folder[0].resolve())]
 
 
+def test_a_recent_folder_opens_from_its_menu(window, qtbot, cell_folder):
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    cells = len(window.batch)
+    (recent,) = window.actions.recent_menu.actions()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=60_000) as blocker:
+        recent.trigger()
+    assert blocker.args == [cells, True] and window.batch.facts.sources == (cell_folder[0].name,)
+
+
 def test_new_batch_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
                                                             answer_questions):
     screen_and_wait(window, qtbot, [cell_folder[0]])
