@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -137,6 +137,12 @@ class BatchControls(QWidget):
         form.addRow("Sample id", self.sample_id)
         form.addRow("Operator", self.operator)
         form.addRow("Threshold", threshold_row)
+
+    def save_settings(self, store: QSettings) -> None:
+        store.setValue("operator", self.batch.facts.operator)  # the same person, most days
+
+    def restore_settings(self, store: QSettings) -> None:
+        self.batch.set_operator(str(store.value("operator", "")))
 
     def _on_reset_clicked(self) -> None:
         self.batch.set_threshold(self.batch.facts.default_threshold)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -164,6 +164,14 @@ class DetailView(QWidget):
         layout.addLayout(overlay_row)
         layout.addLayout(facts)
         layout.addLayout(buttons)
+
+    def save_settings(self, store: QSettings) -> None:
+        store.setValue("overlay/on", self.overlay_box.isChecked())
+        store.setValue("overlay/opacity", self.opacity.value())
+
+    def restore_settings(self, store: QSettings) -> None:
+        self.overlay_box.setChecked(store.value("overlay/on", True, type=bool))
+        self.opacity.setValue(store.value("overlay/opacity", 45, type=int))
 
     def fact(self, name: str) -> str:
         """The text shown for ``name`` (for tests and accessibility)."""

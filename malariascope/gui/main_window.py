@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.actions.populate(self)
         self._connect_actions()
         self._connect()
-        settings.restore_window(self)
+        self.restore_settings()
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
@@ -247,13 +247,33 @@ class MainWindow(QMainWindow):
         card = classifier.card.data if classifier else None
         return dialogs.show_about(self, card, classifier.model_name if classifier else "")
 
-    # -- closing -----------------------------------------------------------------------
+    # -- settings and closing ------------------------------------------------------------
+    def restore_settings(self) -> None:
+        """Size, layout and preferences of the last session (defaults the first time)."""
+        store = settings.app_settings()
+        if not settings.restore_state(store, "window/geometry", self.restoreGeometry):
+            self.resize(1280, 800)
+        settings.restore_state(store, "window/state", self.restoreState)
+        for widget in (self.central, self.detail, self.controls):
+            widget.restore_settings(store)
+        self.set_screen_mode(str(store.value("screen_mode", "auto")))
+
+    def save_settings(self) -> None:
+        """Remember what :meth:`restore_settings` restores."""
+        store = settings.app_settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        for widget in (self.central, self.detail, self.controls):
+            widget.save_settings(store)
+        store.setValue("screen_mode", self.controller.mode)
+        store.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._confirm_discard("Quit"):
             event.ignore()
             return
         if self.persist_settings:
-            settings.save_window(self)
+            self.save_settings()
         self.controller.shutdown()
         self.autosave.close()  # after the workers: no save can follow and undo it
         self.table_model.thumbnails.shutdown()

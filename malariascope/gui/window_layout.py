@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.gui.settings import restore_state
+
 
 class WindowLayout(QWidget):
     """The central widget. ``splitter`` (list | cell) and ``list_and_field`` (list over field)
-    are remembered with the window; ``field_box`` shows when the batch has fields."""
+    keep their sizes between sessions; ``field_box`` shows when the batch has fields."""
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
                  field_view: QWidget, controls: QWidget, detail: QWidget) -> None:
@@ -43,6 +45,15 @@ class WindowLayout(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(summary)
         layout.addWidget(self.splitter, 1)
+
+    def save_settings(self, store: QSettings) -> None:
+        store.setValue("window/splitter", self.splitter.saveState())
+        store.setValue("window/list_and_field", self.list_and_field.saveState())
+
+    def restore_settings(self, store: QSettings) -> None:
+        if not restore_state(store, "window/splitter", self.splitter.restoreState):
+            self.splitter.setSizes([800, 460])  # the list gets the room; the cell stays large
+        restore_state(store, "window/list_and_field", self.list_and_field.restoreState)
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:
         """The filter bar over the cell list, itself over the whole field."""

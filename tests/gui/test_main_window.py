@@ -549,6 +549,22 @@ def test_recent_folders_layout_and_mode_are_remembered(make_window, qtbot, cell_
     assert recent == [str(cell_folder[0].resolve())]
 
 
+def test_each_widget_keeps_its_own_settings(make_window, qtbot):
+    window = make_window(start=False)
+    default = window.central.splitter.sizes()
+    assert default[0] > default[1]  # the list gets the room
+    screen = window.screen().availableGeometry()  # restoring clamps to the screen
+    window.resize(min(1100, screen.width() - 20), min(700, screen.height() - 40))
+    window.central.splitter.setSizes([1, 10_000])  # the list as narrow as it goes
+    window.detail.overlay_box.setChecked(False)
+    window.detail.opacity.setValue(70)
+    narrow = window.central.splitter.sizes()
+    window.close()
+    again = make_window(start=False)
+    assert again.central.splitter.sizes() == narrow
+    assert not again.detail.overlay_box.isChecked() and again.detail.opacity.value() == 70
+
+
 def test_a_recent_folder_opens_from_its_menu(window, qtbot, cell_folder):
     screen_and_wait(window, qtbot, [cell_folder[0]])
     cells = len(window.batch)
