@@ -85,8 +85,7 @@ class CallRule:
     @cached_property
     def field_band(self) -> tuple[float, float]:
         """The uncertain band of field cells: from the screening threshold to the field
-        threshold's own upper margin. Worked out once per rule: counting a batch asks it for
-        every cell, and it took 0.1 s of a threshold change on 3,600 field cells."""
+        threshold's own upper margin. Cached: counting a batch asks for it once per cell."""
         if self.field_threshold is None:
             return self.band
         margin = log_odds(self.band[1]) - log_odds(self.threshold)

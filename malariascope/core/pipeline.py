@@ -207,7 +207,7 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         # Wait for the files being read on their futures, not by joining the threads: a
         # Ctrl-C that interrupts a join in Python 3.11 marks the thread stopped while it still
         # runs, and the interpreter then exits under its feet (the process aborts). Only the
-        # futures not cancelled: futures.wait never counts a cancelled one as done, and hung.
+        # futures not cancelled: futures.wait never counts a cancelled one as done.
         futures.wait([future for future in pending if not future.cancelled()])
         # Then the threads, idle by now, are joined so that none outlives a batch: they end at
         # once, which leaves a Ctrl-C microseconds, not the length of a file's load, to land
@@ -225,8 +225,8 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
-    if _is_blank(image):  # the model would still call it; as a field it read "no cells found",
-        return [_failed(result, BLANK)]  # as if a smear had been looked at (a lens cap)
+    if _is_blank(image):  # the model would still call it, or as a field find "no cells", as
+        return [_failed(result, BLANK)]  # if a smear had been looked at (a lens cap)
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _load_field(result, image, size)
     return [(result, to_model_input(image, size))]

@@ -155,9 +155,9 @@ def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
 
 
 def check_target(path: Path, overwrite: bool = False) -> None:
-    """Refuse a place the report cannot go, before any work: a folder (refused now, not by the
-    rename after the whole batch), a report or summary that exists without ``overwrite``, a
-    folder that does not exist."""
+    """Refuse a place the report cannot go, before any work rather than at the rename after the
+    whole batch: a folder, a report or summary that exists without ``overwrite``, a folder
+    that does not exist."""
     for target in (path, summary_path(path)):
         check_file_target(target, overwrite)
 

@@ -32,9 +32,9 @@ STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
 
 
 class _ThresholdSpin(QDoubleSpinBox):
-    """A spin box that says when its arrow buttons were clicked (:attr:`stepped`): the click
-    gives it the keys, and the next Down or PgDn, meant for the list, moved the threshold
-    again and re-labelled the batch."""
+    """A spin box that says when its arrow buttons are clicked (:attr:`stepped`), so the keys
+    can go back to the list: the click gives the box the keys, and the next Down or PgDn,
+    meant for the list, would move the threshold again."""
 
     stepped = Signal()
 
@@ -66,7 +66,7 @@ class ThresholdControl(QWidget):
         self.spin.setDecimals(3)
         self.spin.setSingleStep(0.01)
         # A typed value is applied on Enter or on leaving the box, whole: applied at each
-        # keystroke, "0.1" was written back as "0.100" and the next digit refused.
+        # keystroke, "0.1" would be written back as "0.100" and the next digit refused.
         self.spin.setKeyboardTracking(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,8 +111,8 @@ class BatchControls(QWidget):
         self.threshold = ThresholdControl()
         self.reset = QPushButton("Model default")
         self.reset.setToolTip("Back to the threshold of the model card")
-        # Clicked, it disables itself, and its focus passed on down the form: the next arrow
-        # went to the Grad-CAM checkbox, not to the list. Tab still reaches it.
+        # Clicked, it disables itself and its focus would pass on down the form, taking the
+        # next arrow to the Grad-CAM checkbox, not to the list. Tab still reaches it.
         self.reset.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._build()
         self.sample_id.textEdited.connect(batch.set_sample_id)

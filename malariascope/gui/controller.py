@@ -196,7 +196,7 @@ class ScreeningController(QObject):
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))
         # Each worker's ending is checked against the export running now: the ``finished``
-        # of the previous one can arrive after the next has started, and once took its place.
+        # of the previous one can arrive after the next has started.
         worker.errored.connect(lambda exc: self._on_export_stopped(worker, str(exc), True))
         worker.finished.connect(lambda: self._on_export_stopped(
             worker, "Export cancelled; no report written"))

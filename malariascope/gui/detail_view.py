@@ -122,8 +122,8 @@ class DetailView(QWidget):
         self.opacity.setRange(0, 100)
         self.opacity.setValue(45)
         self.opacity.setToolTip("Overlay opacity")
-        # a click leaves the keys with the list (arrows and PgUp/PgDn went on moving the
-        # opacity, not to the next cell); Tab still reaches both
+        # a click leaves the keys with the list, so arrows and PgUp/PgDn move to the next cell,
+        # not the opacity; Tab still reaches both
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._facts: dict[str, QLabel] = {}

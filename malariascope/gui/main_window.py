@@ -101,8 +101,8 @@ class MainWindow(QMainWindow):
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
-        # a click anywhere on the field, a drag too, gives the list the keys: after panning,
-        # a P meant for the cell went into the sample id being typed before
+        # a click anywhere on the field, a drag too, gives the list the keys, so a P after
+        # panning reviews the cell and never lands in a sample id typed before
         self.field_view.setFocusProxy(self.table)
         self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.controls.entered.connect(self.table.setFocus)

@@ -220,7 +220,7 @@ class ResultsView(QTableView):
 
     def _on_rearranged(self) -> None:
         """A current row in view keeps its place on screen, the others moving around it (rows
-        streaming into a sorted list pushed it out of sight). When the filter now hides it (a
+        streaming into a sorted list would push it out of sight). When the filter hides it (a
         review, a new threshold or another filter), the first row that followed it and is
         still shown becomes current, else the last row: the list keeps a selected row and the
         panels follow it. Qt says nothing when the current row just goes, so an emptied list

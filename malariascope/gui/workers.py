@@ -147,7 +147,7 @@ class Worker:
     blocks (the pipeline's thread pool, a half-written report) run there, not on the UI.
 
     Not a QRunnable: :class:`WorkerGroup` hands the pool its ``run``, which the pool lets go
-    once run. A QRunnable given to the pool was never freed, with its arguments: a batch's
+    once run. PySide6 never frees a QRunnable given to the pool, nor its arguments: a batch's
     rows for every export, a session for every autosave, a cell for every selection.
     """
 
