@@ -27,7 +27,8 @@ from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
-from malariascope.gui.results_table import ResultsTableModel, ResultsView
+from malariascope.gui.results_table import ResultsTableModel
+from malariascope.gui.results_view import ResultsView
 from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.window_layout import WindowLayout

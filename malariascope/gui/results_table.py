@@ -1,39 +1,19 @@
-"""The batch as a sortable, filterable table: thumbnail, file, probability, call, review, error.
+"""The batch as a table: thumbnail, file, probability, call, review, error.
 
 :class:`ResultsTableModel` reads the :class:`~malariascope.gui.batch.Batch` directly (no copy),
 so 20,000 rows cost one Python list; thumbnails come from a lazy cache for painted rows only.
-:class:`~malariascope.gui.results_proxy.ResultsFilterProxy` filters and sorts,
-:class:`ResultsView` is the keyboard-driven view.
+:class:`~malariascope.gui.results_proxy.ResultsFilterProxy` filters and sorts it,
+:class:`~malariascope.gui.results_view.ResultsView` shows it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyle
 
 from malariascope.gui.batch import CONFIRMED, PARASITIZED, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
-
-if TYPE_CHECKING:
-    from malariascope.gui.results_proxy import ResultsFilterProxy
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 DISPLAY, DECORATION, TOOLTIP, FONT, ALIGNMENT, FOREGROUND = (int(role) for role in (
@@ -157,142 +137,3 @@ class ResultsTableModel(QAbstractTableModel):
         if row < self._rows:
             index = self.index(row, THUMB)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
-
-
-class ReasonDelegate(QStyledItemDelegate):
-    """Draws the Error column's reason over the row's lines, cut only at its end: cut in the
-    middle like a file name, "not a readable image (... format)" said nothing."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
-        super().initStyleOption(option, index)
-        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
-        option.textElideMode = Qt.TextElideMode.ElideRight
-
-
-class ResultsView(QTableView):
-    """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
-
-    EMPTY_HINT = "Open images or a folder (Ctrl+O, Ctrl+Shift+O), or drop them here"
-    current_changed = Signal(object)  # the source row now current, or None
-
-    def __init__(self, proxy: ResultsFilterProxy, parent=None) -> None:
-        super().__init__(parent)
-        self.setModel(proxy)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
-        self._setup_headers()
-        self._following: list[int] = []  # source rows from the current one down, before a
-        self._in_view_at = -1  # rearrangement, and the row shown there if in view (else -1)
-        proxy.layoutAboutToBeChanged.connect(self._on_rearranging)
-        proxy.layoutChanged.connect(self._on_rearranged)
-        self.selectionModel().currentRowChanged.connect(
-            lambda current, previous: self.current_changed.emit(self.current_source_row()))
-
-    def _setup_headers(self) -> None:
-        rows = self.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
-        rows.setDefaultSectionSize(THUMB_SIZE + 6)
-        header = self.horizontalHeader()
-        header.setDefaultSectionSize(60)  # first: it resets widths; Error may be this narrow
-        header.setSortIndicatorClearable(True)  # a third click returns to file order
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.setSortingEnabled(True)
-        header.sortIndicatorChanged.connect(self.scroll_to_current)  # after the view's sort
-        for column, width in ((THUMB, THUMB_SIZE + 12), (FILE, 190), (PROB, 100), (CALL, 88),
-                              (UNCERTAIN, 78), (REVIEW, 100), (FINAL, 88)):
-            self.setColumnWidth(column, width)
-        header.setStretchLastSection(True)  # Error takes what is left
-        header.setMinimumSectionSize(40)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep "..._cell_123.png" visible
-        self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
-
-    def _on_rearranging(self) -> None:
-        current = self.currentIndex()
-        at = current.row()
-        self._following = self.proxy().source_rows(at) if at >= 0 else []
-        in_view = at >= 0 and self.visualRect(current).intersects(self.viewport().rect())
-        self._in_view_at = at if in_view else -1
-
-    def _on_rearranged(self) -> None:
-        """A current row in view keeps its place on screen, the others moving around it (rows
-        streaming into a sorted list would push it out of sight). When the filter hides it (a
-        review, a new threshold or another filter), the first row that followed it and is
-        still shown becomes current, else the last row: the list keeps a selected row and the
-        panels follow it. Qt says nothing when the current row just goes, so an emptied list
-        is announced here."""
-        if self.currentIndex().isValid():
-            self._keep_in_place(self._in_view_at, self.currentIndex().row())
-            return
-        if not self._following:
-            return
-        proxy = self.proxy()
-        shown = (proxy.mapFromSource(proxy.sourceModel().index(row, FILE))
-                 for row in self._following)
-        index = next((i for i in shown if i.isValid()), proxy.index(proxy.rowCount() - 1, FILE))
-        if index.isValid():
-            self.setCurrentIndex(index)
-        else:
-            self.current_changed.emit(None)
-
-    def _keep_in_place(self, before: int, now: int) -> None:
-        """Scroll by as many rows as the current row moved, from ``before`` to ``now`` (no
-        scroll when it was out of view: -1). Rows all have one height."""
-        if before < 0 or now == before:
-            return
-        self.updateGeometries()  # the scroll range of the rearranged list
-        step = 1 if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem \
-            else self.verticalHeader().defaultSectionSize()
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + (now - before) * step)
-
-    def proxy(self) -> ResultsFilterProxy:
-        return self.model()  # type: ignore[return-value]
-
-    def current_source_row(self) -> int | None:
-        index = self.currentIndex()
-        return self.proxy().mapToSource(index).row() if index.isValid() else None
-
-    def source_row_after(self, source_row: int) -> int | None:
-        """The source row shown below ``source_row`` (None at the end)."""
-        proxy = self.proxy()
-        at = proxy.mapFromSource(proxy.sourceModel().index(source_row, 0))
-        below = proxy.index(at.row() + 1, 0) if at.isValid() else QModelIndex()
-        return proxy.mapToSource(below).row() if below.isValid() else None
-
-    def select_source_row(self, source_row: int) -> bool:
-        """Make ``source_row`` current and selected (False when it is filtered out)."""
-        proxy = self.proxy()
-        index = proxy.mapFromSource(proxy.sourceModel().index(source_row, FILE))
-        if not index.isValid():
-            return False
-        self.setCurrentIndex(index)
-        self.scrollTo(index)
-        return True
-
-    def select_first_if_none(self) -> None:
-        """Select the first row shown when none is current, e.g. rows arrived (the first row
-        *added* may be hidden by the filter)."""
-        if not self.currentIndex().isValid() and self.model().rowCount():
-            self.setCurrentIndex(self.model().index(0, FILE))
-
-    def scroll_to_current(self, *_) -> None:
-        """Bring the current row into view at once, e.g. after a sort or a filter change (Qt
-        keeps the scroll offset, and the selected cell can sit out of sight). Qt lays the
-        changed rows out later, and a scroll before that stops at the old list's end, so the
-        layout is brought up to date first."""
-        self.updateGeometries()
-        self.scrollTo(self.currentIndex())
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if self.model().rowCount() == 0:
-            text = self.EMPTY_HINT if not len(self.proxy().batch) else "No cells match the filter"
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, text)
-            painter.end()
