@@ -69,20 +69,11 @@ def amendment_of(reason: str, by: str, at: str, replaced: str) -> Amendment:
 
 
 def rule_json(rule: CallRule | None) -> str | None:
-    if rule is None:
-        return None
-    return to_json({"threshold": rule.threshold, "band": list(rule.band),
-                    "field_threshold": rule.field_threshold})
+    return None if rule is None else to_json(rule.to_dict())
 
 
 def rule_of(text: str | None) -> CallRule | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    low, high = data["band"]
-    field = data["field_threshold"]
-    return CallRule(float(data["threshold"]), (float(low), float(high)),
-                    None if field is None else float(field))
+    return None if text is None else CallRule.from_dict(json.loads(text))
 
 
 def sources_of(text: str) -> tuple[str, ...]:
