@@ -16,13 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+from malariascope.cli.evaluate_fields import format_summary
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
 from malariascope.core.fields.annotations import load_annotations
 from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
-from malariascope.fields_command import format_summary
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "fields"
 

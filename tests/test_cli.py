@@ -112,7 +112,7 @@ def test_usage_errors_exit_2(tmp_path):
     fields = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
                      "--threshold", "5")
     assert fields.returncode == 2
-    assert "threshold must be between 0 and 1, got '5'" in fields.stderr
+    assert "--threshold: must be a number between 0 and 1, got '5'" in fields.stderr
     for bad in ("0", "-5", "nan", "inf", "big"):
         fields = run_cli("evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
                          "--cell-radius", bad)
@@ -154,7 +154,7 @@ def test_evaluate_fields_refuses_a_json_it_would_replace_before_any_work(tmp_pat
         assert (result.returncode, result.stderr) == (2, message)
     result = run_cli("evaluate-fields", tmp_path, "--annotations", annotations,
                      "--json", annotations, "--overwrite")
-    assert result.returncode == 2 and "is the annotations file" in result.stderr
+    assert result.returncode == 2 and "is an input file" in result.stderr
     assert annotations.read_text(encoding="utf-8") == "[]"
     assert old.read_text(encoding="utf-8") == "keep me"
 
@@ -258,10 +258,6 @@ def test_classify_a_field_gives_one_row_per_cell_and_its_parasitemia(tmp_path):
 
 
 def test_classify_mode_cell_screens_a_field_as_one_image(tmp_path):
-    from malariascope import cli
-    from malariascope.core.pipeline import MODES
-
-    assert cli.MODES == MODES
     field, _ = write_field(tmp_path / "field.png")
     out = tmp_path / "report.csv"
     result = run_cli("classify", field, "--csv", out, "--mode", "cell")

@@ -24,7 +24,6 @@ from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 import cv2
 import numpy as np
@@ -47,12 +46,11 @@ from malariascope.core.jsonfields import (
     path,
     text,
 )
+from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
 
 BATCH_SIZE = 64
 FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each holds all its cells' inputs
-Mode = Literal["auto", "cell", "field"]
-MODES: tuple[Mode, ...] = ("auto", "cell", "field")
 NO_CELLS = "no cells found in this whole field"
 BLANK = "blank image: one colour all over, no cell to screen"
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a

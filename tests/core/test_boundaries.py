@@ -13,7 +13,7 @@ class Block:
             raise ImportError('blocked: ' + name)
 sys.meta_path.insert(0, Block())
 import malariascope.core.pipeline, malariascope.core.report, malariascope.core.gradcam
-import malariascope.core.evaluate, malariascope.classify_command, malariascope.cli
+import malariascope.core.evaluate, malariascope.cli, malariascope.cli.overlays
 import malariascope.core.case, malariascope.core.register
 from malariascope.core.classifier import Classifier
 Classifier.open()  # the ONNX backend runs without TensorFlow

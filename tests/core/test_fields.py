@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 import pytest
 
-from malariascope import fields_command
+from malariascope.cli import evaluate_fields
+from malariascope.cli._common import EXIT_SOME_FAILED
 from malariascope.core.classifier import CallRule, Classifier, uncertain_band
 from malariascope.core.fields import FieldParams, crop_box, find_cells, is_field, segment_field
 from malariascope.core.fields.annotations import (
@@ -303,7 +304,7 @@ def test_summary_without_a_screened_cell_has_no_screening_figures(classifier):
     assert summary["recall"] is None and summary["recall_parasitized"] is None  # none annotated
     assert summary["precision"] == 0.0  # 3 found, none of them annotated
     summary.update(model="m")
-    assert "balanced accuracy n/a" in fields_command.format_summary(summary)
+    assert "balanced accuracy n/a" in evaluate_fields.format_summary(summary)
 
 
 def test_bad_annotations_say_where(tmp_path):
@@ -402,11 +403,11 @@ def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
     annotations = tmp_path / "two.json"
     annotations.write_text(json.dumps(chosen), encoding="utf-8")
     parser = argparse.ArgumentParser()
-    fields_command.add_arguments(parser)
+    evaluate_fields.add_arguments(parser)
     out = tmp_path / "figures.json"
     args = parser.parse_args([str(real_fields), "--annotations", str(annotations),
                               "--json", str(out)])
-    assert fields_command.run(args) == fields_command.EXIT_SOME_FAILED  # absent.jpg
+    assert evaluate_fields.run(args) == EXIT_SOME_FAILED  # absent.jpg
     figures = json.loads(out.read_text(encoding="utf-8"))
     for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
                 "parasitemia_mae", "parasitemia_mae_reviewed", "parasitemia_mae_perfect_calls",

@@ -14,8 +14,7 @@ import numpy as np
 
 from malariascope.core.errors import BackendUnavailableError
 from malariascope.core.modelcard import ModelCard
-
-BACKENDS = ("onnx", "tensorflow")
+from malariascope.core.options import BACKENDS
 
 
 class Backend(Protocol):

@@ -8,13 +8,23 @@ error, and screening of the annotated cells. A thin layer over ``core.fields.sco
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
-from malariascope.cli import in_cli_words, positive, probability, problem
+from malariascope.cli._common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    add_json_arguments,
+    add_model_arguments,
+    call_rule,
+    check_json_target,
+    number,
+    probability,
+    problem,
+    progress_bar,
+    write_json,
+)
 
-EXIT_OK, EXIT_SOME_FAILED = 0, 1
+HELP = "score whole-field cell finding and screening against annotations"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,38 +32,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, metavar="DIR", help="folder of field images")
     parser.add_argument("--annotations", required=True, type=Path, metavar="FILE",
                         help="annotation JSON (IML-Malaria layout)")
-    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing --json")
-    parser.add_argument("--model", type=Path, help="model card or file (default: bundled)")
-    parser.add_argument("--backend", choices=("onnx", "tensorflow"), default="onnx")
+    add_json_arguments(parser)
+    add_model_arguments(parser)
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
-    parser.add_argument("--cell-radius", type=positive, metavar="PX",
+    parser.add_argument("--cell-radius", type=number(0, open_ends=True), metavar="PX",
                         help="typical cell radius in pixels (default: estimated per field)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures; exit 0, or 1 when some fields were absent or unreadable."""
-    from tqdm import tqdm
-
     from malariascope.core.classifier import Classifier
     from malariascope.core.fields import FieldParams
     from malariascope.core.fields.annotations import load_annotations
     from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
 
-    if args.json:
-        _check_json_target(args.json, args.annotations, args.overwrite)
+    check_json_target(args.json, args.overwrite, inputs=[args.annotations])
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:
         problem(f"{name}: annotated but not in the folder")
     classifier = Classifier.open(args.model, args.backend)
-    rule = classifier.rule if args.threshold is None else classifier.rule.with_threshold(
-        args.threshold)
-    params = FieldParams(cell_radius=args.cell_radius)
-    bar = tqdm(total=len(items), unit="field", disable=not sys.stderr.isatty(), file=sys.stderr)
+    rule = call_rule(classifier, args.threshold)
+    bar = progress_bar("field", total=len(items))
     scores = []
-    for score in score_fields(items, classifier, params, rule):
+    for score in score_fields(items, classifier, FieldParams(cell_radius=args.cell_radius), rule):
         scores.append(score)
         if score.error:
             problem(f"{score.name}: {score.error}")
@@ -63,24 +66,8 @@ def run(args: argparse.Namespace) -> int:
     summary.update(model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
                    absent=absent)
     print(format_summary(summary))
-    if args.json:
-        from malariascope.core.report import write_json
-
-        write_json(args.json, summary)
+    write_json(args.json, summary)
     return EXIT_SOME_FAILED if absent or summary["unreadable"] else EXIT_OK
-
-
-def _check_json_target(target: Path, annotations: Path, overwrite: bool) -> None:
-    """Refuse a place the figures cannot go before the fields are evaluated, and never write
-    them over the annotations they are scored against (a slip of the same name), even with
-    ``--overwrite``: the readers' boxes are the one file that cannot be made again."""
-    from malariascope.core.errors import ReportError
-    from malariascope.core.report import check_file_target
-
-    if target.is_file() and annotations.is_file() and os.path.samefile(target, annotations):
-        raise ReportError(f"--json {target} is the annotations file: name another file")
-    with in_cli_words():
-        check_file_target(target, overwrite, "the figures")
 
 
 def format_summary(summary: dict) -> str:

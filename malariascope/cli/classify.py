@@ -1,10 +1,10 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(tqdm, counting files), one line per problem on stderr. Ctrl-C stops after the image being
-screened and the rows done so far are still written, whole images only (a report never holds
-part of a field); a second Ctrl-C stops at once, without a report. Whole fields give one row
-per cell found (``--mode`` decides what is a field).
+(counting files), one line per problem on stderr. Ctrl-C stops after the image being screened
+and the rows done so far are still written, whole images only (a report never holds part of a
+field); a second Ctrl-C stops at once, without a report. Whole fields give one row per cell
+found (``--mode`` decides what is a field).
 """
 
 from __future__ import annotations
@@ -17,32 +17,57 @@ import sys
 import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from tqdm import tqdm
-
-from malariascope.cli import in_cli_words, problem
-from malariascope.core.atomic import output_folder, why, write_bytes_atomic
-from malariascope.core.classifier import CallRule, Classifier
-from malariascope.core.discovery import Discovery
-from malariascope.core.errors import (
-    ImageReadError,
-    MalariaScopeError,
-    ReportError,
+from malariascope.cli._common import (
+    EXIT_NOTHING_READ,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    add_model_arguments,
+    call_rule,
+    in_cli_words,
+    probability,
+    problem,
+    progress_bar,
 )
-from malariascope.core.facts import BatchFacts
-from malariascope.core.gradcam import heatmap, overlay
-from malariascope.core.imageio import encode_png, read_image
-from malariascope.core.pipeline import ScreeningResult, cell_pixels, screen, whole_files
-from malariascope.core.report import ReportWriter, check_target, report_row
-from malariascope.core.tally import Counts, Tally
+from malariascope.core.errors import MalariaScopeError, ReportError
+from malariascope.core.options import MODES
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_READ = 0, 1, 2
+if TYPE_CHECKING:
+    from malariascope.cli.overlays import Overlays
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.report import ReportWriter
+    from malariascope.core.tally import Counts, Tally
+
+HELP = "screen images and folders to a CSV report"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``classify``."""
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="images or folders")
+    parser.add_argument("--csv", required=True, type=Path, help="report to write")
+    parser.add_argument("--threshold", type=probability,
+                        help="call threshold (default: model card)")
+    parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
+    parser.add_argument(
+        "--mode", choices=MODES, default="auto",
+        help="auto: images much larger than a cell are whole fields, each cell found gets a "
+        "row; cell: every image is one cell; field: every image is a whole field",
+    )
+    parser.add_argument("--sample-id", default="")
+    parser.add_argument("--operator", default="")
+    add_model_arguments(parser)
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing report")
+    parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
 
 
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
     2 none read (no report at all when no image was found)."""
+    from malariascope.core.atomic import output_folder
+    from malariascope.core.report import check_target
+
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite)
     if args.gradcam is None:
@@ -54,12 +79,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _classify(args: argparse.Namespace) -> int:
     """:func:`run`, once the report's place and the overlay folder are known to be good."""
+    from malariascope.cli.overlays import Overlays
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.discovery import Discovery
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.pipeline import screen
+
     classifier = Classifier.open(args.model, args.backend)
-    rule = (
-        classifier.rule
-        if args.threshold is None
-        else classifier.rule.with_threshold(args.threshold)
-    )
+    rule = call_rule(classifier, args.threshold)
     info = BatchFacts.of(classifier, sample_id=args.sample_id, operator=args.operator, rule=rule)
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
@@ -100,6 +127,8 @@ def _refuse_input_folder(folder: Path, inputs: list[Path]) -> None:
 
 def _open_report(args: argparse.Namespace, info: BatchFacts) -> ReportWriter:
     """The report's writer (the place is checked again: it may have changed meanwhile)."""
+    from malariascope.core.report import ReportWriter
+
     with in_cli_words():
         return ReportWriter(args.csv, info, args.overwrite)
 
@@ -121,16 +150,15 @@ def _percent(counts: Counts) -> str:
     return f" ({text} %)" if text else ""
 
 
-def _screen_into(
-    writer: ReportWriter,
-    results: Generator[ScreeningResult, None, None],
-    overlays: Overlays | None,
-    stop: threading.Event,
-) -> bool:
+def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
+                 overlays: Overlays | None, stop: threading.Event) -> bool:
     """Feed results to the report, an image at a time, until ``stop`` is set (Ctrl-C);
     returns True when stopped so (the rows of the images done are kept). ``results`` is closed
     here, so that a second Ctrl-C while its loaders stop is raised, not ignored."""
-    bar = tqdm(unit="img", disable=not sys.stderr.isatty(), file=sys.stderr)
+    from malariascope.core.pipeline import whole_files
+    from malariascope.core.report import report_row
+
+    bar = progress_bar("img")
     try:
         for image_results in whole_files(results):
             for result in image_results:
@@ -167,45 +195,3 @@ def _stop_requests() -> Iterator[threading.Event]:
         yield stop
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-class Overlays:
-    """Writes one Grad-CAM overlay PNG per cell, named after the image, its hash and the cell's
-    number in a field (names may repeat); a field is read once for all its cells.
-
-    An overlay that cannot be written (a full disk, the folder gone) stops the overlays with one
-    line on stderr, and screening goes on: the report matters more than the pictures.
-    """
-
-    def __init__(self, folder: Path, rule: CallRule) -> None:
-        self.folder, self.rule = folder, rule
-        self.stopped = False
-        self._path: Path | None = None
-        self._image: np.ndarray | None = None
-
-    def write(self, result: ScreeningResult) -> None:
-        if self.stopped:
-            return
-        image = self._read(result.path)
-        if image is None:
-            return
-        cell = cell_pixels(result, image)
-        positive = self.rule.suspect(result.probability, result.in_field)
-        heat = heatmap(result.class_map, cell.shape, positive=positive)
-        number = f"_cell{result.cell_index}" if result.cell_index else ""
-        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
-        try:
-            write_bytes_atomic(target, encode_png(overlay(cell, heat)))
-        except OSError as exc:
-            self.stopped = True
-            problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
-                     "no more Grad-CAM overlays in this batch, screening goes on")
-
-    def _read(self, path: Path) -> np.ndarray | None:
-        if path != self._path:
-            self._path, self._image = path, None
-            try:
-                self._image = read_image(path)
-            except ImageReadError as exc:  # changed since it was screened
-                problem(f"{path}: no Grad-CAM: {exc}")
-        return self._image

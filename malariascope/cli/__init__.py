@@ -1,0 +1,67 @@
+"""Command line: ``malariascope [gui|classify|train|evaluate|evaluate-fields] ...``.
+
+Each command is a module with ``add_arguments(parser)`` and ``run(args)``. Heavy libraries
+(TensorFlow, PySide6, ONNX Runtime, NumPy) are imported inside ``run``, so ``--version`` and
+``--help`` answer at once. Core exceptions become one line on stderr and an exit code, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from malariascope import __version__
+from malariascope.cli import classify, evaluate, evaluate_fields, gui, train
+from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_USAGE
+
+#: Command name -> its module; ``gui`` runs when no command is given.
+COMMANDS = {"gui": gui, "classify": classify, "train": train, "evaluate": evaluate,
+            "evaluate-fields": evaluate_fields}
+TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="malariascope", description="Malaria screening of thin blood smear cell images."
+    )
+    parser.add_argument("--version", action="version", version=f"malariascope {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    for name, module in COMMANDS.items():
+        command = commands.add_parser(name, help=module.HELP)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    from malariascope.core.errors import MalariaScopeError
+
+    try:
+        return args.run(args)
+    except MalariaScopeError as exc:
+        print(f"malariascope: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # a second Ctrl-C in classify: no report is written
+        print("malariascope: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except ModuleNotFoundError as exc:  # `train` in the app bundle, which has no TensorFlow
+        print(f"malariascope: error: {_missing_module(args.command, exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _missing_module(command: str, exc: ModuleNotFoundError) -> str:
+    """What is missing and how to get it: only training's libraries come with the ``train``
+    extra; any other missing module means a broken install, which that extra would not mend."""
+    module = (exc.name or str(exc)).partition(".")[0]
+    if module in TRAIN_MODULES:
+        fix = "install with: pip install 'malariascope[train]'"
+    else:
+        fix = "install MalariaScope with its dependencies: pip install malariascope"
+    return f"'{command}' needs the module '{module}', which is not installed here; {fix}"

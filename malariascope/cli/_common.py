@@ -1,0 +1,142 @@
+"""What every command shares: exit codes, argument types, one-line problems, progress, outputs.
+
+Only the standard library is imported here at module level, so building the parser stays
+instant; the core and tqdm are imported inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from malariascope.core.classifier import CallRule, Classifier
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1  #: some images or fields were errors, missing, or the run was stopped
+EXIT_USAGE = 2  #: a wrong argument, or a problem told in one line before any result
+EXIT_NOTHING_READ = 2  #: a report was written, but no image in it could be screened
+EXIT_INTERRUPTED = 130  #: the shell's code for a process stopped by Ctrl-C
+
+MAX_SEED = 2**32 - 1  #: the largest seed NumPy (so ``keras.utils.set_random_seed``) takes
+
+
+def number(low: float, high: float | None = None, *, whole: bool = False,
+           open_ends: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` to ``high`` (no upper bound when None).
+
+    Parameters
+    ----------
+    low, high
+        The bounds; ``high=None`` allows any larger number.
+    whole
+        Only whole numbers (the value is then an ``int``).
+    open_ends
+        The bounds themselves are refused (a probability strictly between 0 and 1).
+    """
+    kind = "a whole number" if whole else "a number"
+    if high is None:
+        words = f"above {low}" if open_ends else f"of at least {low}"
+    else:
+        words = f"between {low} and {high}" if open_ends else f"from {low} to {high}"
+
+    def within(value: float) -> bool:
+        above = value > low if open_ends else value >= low
+        below = high is None or (value < high if open_ends else value <= high)
+        return math.isfinite(value) and above and below
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            value = math.nan
+        if not within(value):
+            raise argparse.ArgumentTypeError(f"must be {kind} {words}, got {text!r}")
+        return value
+
+    return parse
+
+
+#: Every ``--threshold``: a probability strictly between 0 and 1.
+probability = number(0, 1, open_ends=True)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | None = "onnx",
+                        help_backend: str | None = None) -> None:
+    """``--model`` and ``--backend``, as every command that screens takes them."""
+    from malariascope.core.options import BACKENDS
+
+    parser.add_argument("--model", type=Path, help="model card, model file, or their folder "
+                        "(default: the bundled model)")
+    parser.add_argument("--backend", choices=BACKENDS, default=default_backend,
+                        help=help_backend)
+
+
+def add_json_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--json OUT`` and ``--overwrite``, for commands that print figures."""
+    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --json")
+
+
+def check_json_target(target: Path | None, overwrite: bool, inputs: Sequence[Path] = ()) -> None:
+    """Refuse a ``--json`` place before any work: a folder, a missing folder, an existing file
+    without ``--overwrite``, and always one of the command's input files."""
+    if target is None:
+        return
+    from malariascope.core.errors import ReportError
+    from malariascope.core.report import check_file_target
+
+    for given in inputs:
+        if target.is_file() and given.is_file() and os.path.samefile(target, given):
+            raise ReportError(f"--json {target} is an input file ({given}): name another file")
+    with in_cli_words():
+        check_file_target(target, overwrite, "the figures")
+
+
+def write_json(target: Path | None, figures: dict) -> None:
+    """Write the figures to ``--json`` when one was given."""
+    if target is not None:
+        from malariascope.core.report import write_json as write
+
+        write(target, figures)
+
+
+def call_rule(classifier: Classifier, threshold: float | None) -> CallRule:
+    """The model card's call rule, moved to ``--threshold`` when one is given."""
+    rule = classifier.rule
+    return rule if threshold is None else rule.with_threshold(threshold)
+
+
+@contextlib.contextmanager
+def in_cli_words() -> Iterator[None]:
+    """An existing report or model is refused with the CLI's way to allow it."""
+    from malariascope.core.errors import ModelExistsError, ReportExistsError
+
+    try:
+        yield
+    except ReportExistsError as exc:
+        raise ReportExistsError(exc.path, "pass --overwrite") from None
+    except ModelExistsError as exc:
+        raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
+
+
+def problem(line: str) -> None:
+    """One line on stderr, above a progress bar when one is drawn (not through it)."""
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)
+
+
+def progress_bar(unit: str, total: int | None = None) -> tqdm:
+    """A progress bar on stderr, drawn only when stderr is a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)

@@ -1,0 +1,35 @@
+"""``malariascope evaluate DIR``: score a model on ``DIR/{parasitized,uninfected}``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from malariascope.cli._common import (
+    EXIT_OK,
+    add_json_arguments,
+    add_model_arguments,
+    check_json_target,
+    write_json,
+)
+
+HELP = "score a model on DIR/{parasitized,uninfected}"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``evaluate``."""
+    parser.add_argument("folder", type=Path, metavar="DIR")
+    add_model_arguments(parser, default_backend=None,
+                        help_backend="default: tensorflow for a .keras --model, else onnx")
+    add_json_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the figures (and write them to ``--json``)."""
+    from malariascope.core.evaluate import evaluate_folder, format_metrics
+
+    check_json_target(args.json, args.overwrite)  # a wrong place costs nothing yet
+    metrics = evaluate_folder(args.folder, model=args.model, backend=args.backend)
+    print(format_metrics(metrics))
+    write_json(args.json, metrics)
+    return EXIT_OK

@@ -1,0 +1,59 @@
+"""Grad-CAM overlay PNGs for ``classify --gradcam DIR``, one per cell screened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from malariascope.cli._common import problem
+from malariascope.core.atomic import why, write_bytes_atomic
+from malariascope.core.classifier import CallRule
+from malariascope.core.errors import ImageReadError
+from malariascope.core.gradcam import heatmap, overlay
+from malariascope.core.imageio import encode_png, read_image
+from malariascope.core.pipeline import ScreeningResult, cell_pixels
+
+
+class Overlays:
+    """Writes one Grad-CAM overlay PNG per cell, named after the image, its hash and the cell's
+    number in a field (names may repeat); a field is read once for all its cells.
+
+    An overlay that cannot be written (a full disk, the folder gone) stops the overlays with one
+    line on stderr, and screening goes on: the report matters more than the pictures.
+    """
+
+    def __init__(self, folder: Path, rule: CallRule) -> None:
+        self.folder, self.rule = folder, rule
+        self.stopped = False
+        self._path: Path | None = None
+        self._image: np.ndarray | None = None
+
+    def write(self, result: ScreeningResult) -> None:
+        """Write the overlay of one screened cell (nothing once stopped)."""
+        if self.stopped:
+            return
+        image = self._read(result.path)
+        if image is None:
+            return
+        cell = cell_pixels(result, image)
+        positive = self.rule.suspect(result.probability, result.in_field)
+        heat = heatmap(result.class_map, cell.shape, positive=positive)
+        number = f"_cell{result.cell_index}" if result.cell_index else ""
+        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
+        try:
+            write_bytes_atomic(target, encode_png(overlay(cell, heat)))
+        except OSError as exc:
+            self.stopped = True
+            problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
+                    "no more Grad-CAM overlays in this batch, screening goes on")
+
+    def _read(self, path: Path) -> np.ndarray | None:
+        """The image of ``path``, read once for all its cells; None when it cannot be read."""
+        if path != self._path:
+            self._path, self._image = path, None
+            try:
+                self._image = read_image(path)
+            except ImageReadError as exc:  # changed since it was screened
+                problem(f"{path}: no Grad-CAM: {exc}")
+        return self._image

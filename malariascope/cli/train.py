@@ -1,0 +1,47 @@
+"""``malariascope train ROOT``: rebuild the model from ``ROOT/{train,test}/{class}``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from malariascope.cli._common import EXIT_OK, MAX_SEED, in_cli_words, number
+from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
+
+HELP = "rebuild the model from ROOT/{train,test}/{class}"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``train``."""
+    parser.add_argument("data_root", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("models"))
+    parser.add_argument("--epochs", type=number(1, whole=True), default=15)
+    parser.add_argument("--seed", type=number(0, MAX_SEED, whole=True), default=1)
+    parser.add_argument("--input-size", type=number(MIN_INPUT_SIZE, MAX_INPUT_SIZE, whole=True),
+                        default=64)
+    parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
+                        help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
+    parser.add_argument("--init", type=Path, metavar="MODEL",
+                        help="fine-tune this .keras model instead of starting from fresh weights")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace a model already in the --out folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, export the model and its card into ``--out``."""
+    from malariascope.training.train import TrainConfig, train  # TensorFlow only here
+
+    config = TrainConfig(
+        data_root=args.data_root,
+        out_dir=args.out,
+        epochs=args.epochs,
+        seed=args.seed,
+        input_size=args.input_size,
+        learning_rate=args.learning_rate,
+        init_model=args.init,
+        overwrite=args.overwrite,
+    )
+    with in_cli_words():
+        card = train(config, log=lambda line: print(line, flush=True))
+    print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)
+    return EXIT_OK

@@ -1,0 +1,20 @@
+"""The names and bounds a user chooses from, shared by the core and the command line.
+
+This module imports nothing, so that the CLI's parser can offer these choices while ``--help``
+stays instant.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Mode = Literal["auto", "cell", "field"]
+#: What an image is screened as: as it looks, always one cell, or always a whole field.
+MODES: tuple[Mode, ...] = ("auto", "cell", "field")
+
+#: Inference backends: ONNX Runtime (the app's) and TensorFlow (the ``train`` extra's).
+BACKENDS = ("onnx", "tensorflow")
+
+#: The model's input side in pixels: it pools three times by 2 (``training.model``), and a
+#: side above the largest training cell (394 px) only costs time.
+MIN_INPUT_SIZE, MAX_INPUT_SIZE = 8, 512
