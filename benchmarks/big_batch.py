@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from malariascope.core.options import BACKENDS  # noqa: E402
 from tests.images import make_cell_folder  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=20_000)
-    parser.add_argument("--backend", default="onnx", choices=("onnx", "tensorflow"))
+    parser.add_argument("--backend", default="onnx", choices=BACKENDS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "cells"

@@ -22,6 +22,7 @@ from malariascope.core.fields import find_cells
 from malariascope.core.fields.annotations import load_annotations
 from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
 from malariascope.core.imageio import read_image
+from malariascope.core.options import BACKENDS
 from malariascope.core.pipeline import screen
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "fields"
@@ -31,7 +32,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--annotations", type=Path, help="default: DIR/annotations.json")
-    parser.add_argument("--backend", default="onnx", choices=("onnx", "tensorflow"))
+    parser.add_argument("--backend", default="onnx", choices=BACKENDS)
     args = parser.parse_args()
     annotations = args.annotations or args.folder / "annotations.json"
     if not annotations.is_file():

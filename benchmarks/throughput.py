@@ -22,6 +22,7 @@ from malariascope.core.discovery import Discovery
 from malariascope.core.facts import BatchFacts
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import read_image
+from malariascope.core.options import BACKENDS
 from malariascope.core.pipeline import screen
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import report_row, write_report
@@ -41,7 +42,7 @@ def timed(label: str, count: int, action) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT)
-    parser.add_argument("--backend", default="onnx", choices=("onnx", "tensorflow"))
+    parser.add_argument("--backend", default="onnx", choices=BACKENDS)
     args = parser.parse_args()
     if not args.folder.is_dir():
         print(f"no images at {args.folder}", file=sys.stderr)

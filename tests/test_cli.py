@@ -35,6 +35,22 @@ def test_version_and_help_are_instant_and_clean():
     assert "classify" in run_cli("--help").stdout
 
 
+def test_every_help_imports_no_heavy_library():
+    """The parser and each command's --help: no NumPy, OpenCV, ONNX Runtime, tqdm or Qt."""
+    code = """
+import contextlib, io, sys
+from malariascope.cli import COMMANDS, main
+for command in [[], *([name] for name in COMMANDS)]:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        main([*command, "--help"])
+heavy = {"numpy", "cv2", "onnxruntime", "tqdm", "PySide6", "sklearn", "scipy", "tensorflow"}
+print(sorted(heavy & {name.partition(".")[0] for name in sys.modules}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "[]\n", done.stderr
+
+
 def test_classify_all_good_exits_0_with_gradcam(tmp_path):
     make_cell_folder(tmp_path / "cells", 5)
     out = tmp_path / "report.csv"
