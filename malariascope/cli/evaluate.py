@@ -26,10 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the figures (and write them to ``--json``)."""
-    from malariascope.core.evaluate import evaluate_folder, format_metrics
+    from malariascope.core.evaluate import evaluate_folder
 
     check_json_target(args.json, args.overwrite)  # a wrong place costs nothing yet
-    metrics = evaluate_folder(args.folder, model=args.model, backend=args.backend)
-    print(format_metrics(metrics))
-    write_json(args.json, metrics)
+    evaluation = evaluate_folder(args.folder, model=args.model, backend=args.backend)
+    print(evaluation.format())
+    write_json(args.json, evaluation.to_dict())
     return EXIT_OK

@@ -5,6 +5,7 @@ It runs the same pipeline as screening, so the figures describe what users get.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +13,49 @@ import numpy as np
 from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import labelled_images
 from malariascope.core.errors import DatasetError
-from malariascope.core.metrics import screening_metrics
+from malariascope.core.metrics import ScreeningMetrics, screening_metrics
 from malariascope.core.pipeline import screen
 
 
-def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None = None) -> dict:
-    """Metrics of the model on every image of ``folder``; unreadable images are counted."""
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's metrics on a labelled folder, and which model it was."""
+
+    metrics: ScreeningMetrics
+    unreadable: int  #: images that could not be screened, left out of the metrics
+    model: str
+    model_sha256: str
+
+    def to_dict(self) -> dict:
+        """The figures as ``evaluate --json`` writes them."""
+        return {**self.metrics.to_dict(), "unreadable": self.unreadable, "model": self.model,
+                "model_sha256": self.model_sha256}
+
+    def format(self) -> str:
+        """A few readable lines for the terminal."""
+        return (f"model        {self.model}\n"
+                f"cells        {self.metrics.n} (unreadable: {self.unreadable})\n"
+                + self.metrics.format())
+
+
+def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None = None
+                    ) -> Evaluation:
+    """Metrics of the model on every image of ``folder``; unreadable images are counted.
+
+    Parameters
+    ----------
+    folder
+        A folder holding ``parasitized`` and ``uninfected`` subfolders of cell images.
+    model
+        A model card, model file or their folder; the bundled model when None.
+    backend
+        ``onnx`` or ``tensorflow``; by default TensorFlow for a ``.keras`` model, else ONNX.
+
+    Returns
+    -------
+    Evaluation
+        The metrics at the card's threshold, with the model's name and hash.
+    """
     images = labelled_images(folder)
     kind = backend or ("tensorflow" if model and model.suffix == ".keras" else "onnx")
     classifier = Classifier.open(model, kind)
@@ -27,27 +65,6 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
         raise DatasetError(f"no readable images in {folder}")
     labels = np.asarray(images.labels)[ok]
     probs = np.asarray([results[i].probability for i in ok])
-    metrics = screening_metrics(labels, probs, classifier.rule.threshold)
-    metrics.update(
-        unreadable=len(results) - len(ok),
-        model=classifier.model_name,
-        model_sha256=classifier.backend.model_sha256,
-    )
-    return metrics
-
-
-def format_metrics(metrics: dict) -> str:
-    """A few readable lines for the terminal."""
-    (tn, fp), (fn, tp) = metrics["confusion"]
-    return "\n".join(
-        [
-            f"model        {metrics['model']}",
-            f"cells        {metrics['n']} (unreadable: {metrics['unreadable']})",
-            f"accuracy     {metrics['accuracy']:.4f}",
-            f"sensitivity  {metrics['sensitivity']:.4f}   specificity {metrics['specificity']:.4f}",
-            f"precision    {metrics['precision']:.4f}   F1 {metrics['f1']:.4f}",
-            f"ROC AUC      {metrics['auc']:.4f}   ECE {metrics['ece']:.4f}",
-            f"confusion    TN {tn}  FP {fp}  FN {fn}  TP {tp}"
-            f"   (threshold {metrics['threshold']:.4f})",
-        ]
-    )
+    return Evaluation(screening_metrics(labels, probs, classifier.rule.threshold),
+                      unreadable=len(results) - len(ok), model=classifier.model_name,
+                      model_sha256=classifier.backend.model_sha256)

@@ -1,9 +1,76 @@
-"""Screening metrics from labels and probabilities (scikit-learn does the counting)."""
+"""Screening metrics from labels and probabilities (scikit-learn does the counting).
+
+scikit-learn is imported by :func:`screening_metrics` only: the app reads the metrics of its
+model card without it.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
-from sklearn import metrics as skm
+
+from malariascope.core.cardvalues import CardValues
+
+RATES = ("accuracy", "sensitivity", "specificity", "precision", "f1", "auc", "ece")
+
+
+@dataclass(frozen=True)
+class ScreeningMetrics:
+    """How well calls at ``threshold`` match labels, with parasitized the positive class.
+
+    Rates are NaN when undefined: all of them with no cells, ``auc`` with one class only.
+    """
+
+    accuracy: float
+    sensitivity: float
+    specificity: float
+    precision: float
+    f1: float
+    auc: float
+    ece: float  #: expected calibration error of P(parasitized)
+    n: int
+    threshold: float
+    confusion: tuple[tuple[int, int], tuple[int, int]]  #: ((TN, FP), (FN, TP))
+
+    def to_dict(self) -> dict:
+        """The figures by name, as the JSON outputs and the model card hold them."""
+        return {**{name: getattr(self, name) for name in RATES}, "n": self.n,
+                "threshold": self.threshold, "confusion": [list(row) for row in self.confusion]}
+
+    @classmethod
+    def from_dict(cls, values: CardValues) -> ScreeningMetrics:
+        """The metrics a model card holds (see :meth:`to_dict`), each value checked."""
+        rates = {name: values.real(name, nan=True) for name in RATES}
+        confusion = values.data.get("confusion")
+        cells = [cell for row in confusion for cell in row] if _is_2x2(confusion) else []
+        values.check(len(cells) == 4 and all(type(c) is int and c >= 0 for c in cells),
+                     "confusion", "[[TN, FP], [FN, TP]] of whole numbers", confusion)
+        (tn, fp), (fn, tp) = confusion
+        return cls(**rates, n=values.whole("n"), threshold=values.real("threshold"),
+                   confusion=((tn, fp), (fn, tp)))
+
+    def format(self) -> str:
+        """The figures as lines for the terminal."""
+        (tn, fp), (fn, tp) = self.confusion
+        return "\n".join([
+            f"accuracy     {self.accuracy:.4f}",
+            f"sensitivity  {self.sensitivity:.4f}   specificity {self.specificity:.4f}",
+            f"precision    {self.precision:.4f}   F1 {self.f1:.4f}",
+            f"ROC AUC      {self.auc:.4f}   ECE {self.ece:.4f}",
+            f"confusion    TN {tn}  FP {fp}  FN {fn}  TP {tp}   (threshold {self.threshold:.4f})",
+        ])
+
+    def brief(self) -> str:
+        """The main figures on one line."""
+        return (f"accuracy {self.accuracy:.4f} sensitivity {self.sensitivity:.4f} "
+                f"specificity {self.specificity:.4f} auc {self.auc:.4f} ece {self.ece:.4f}")
+
+
+def _is_2x2(value: object) -> bool:
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(row, list) and len(row) == 2 for row in value))
 
 
 def expected_calibration_error(labels: np.ndarray, probs: np.ndarray, bins: int = 15) -> float:
@@ -18,37 +85,31 @@ def expected_calibration_error(labels: np.ndarray, probs: np.ndarray, bins: int 
     return float(error)
 
 
-def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -> dict:
-    """Accuracy, sensitivity, specificity, precision, F1, AUC, ECE, confusion and n.
+def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -> ScreeningMetrics:
+    """The metrics of calling ``probs`` at ``threshold`` against ``labels`` (1 = parasitized).
 
-    ``confusion`` is ``[[TN, FP], [FN, TP]]`` with parasitized as the positive class. No cells
-    at all (fields annotated with none but difficult ones) give NaN figures, not an error:
-    cell finding's figures beside them still stand.
+    No cells at all (fields annotated with none but difficult ones) give NaN rates, not an
+    error: cell finding's figures beside them still stand.
     """
+    from sklearn import metrics as skm
+
     labels = np.asarray(labels, dtype=int)
     probs = np.asarray(probs, dtype=float)
     if labels.size == 0:
-        return _no_cells(threshold)
+        return ScreeningMetrics(*[math.nan] * len(RATES), n=0, threshold=float(threshold),
+                                confusion=((0, 0), (0, 0)))
     calls = (probs >= threshold).astype(int)
-    confusion = skm.confusion_matrix(labels, calls, labels=[0, 1])
+    (tn, fp), (fn, tp) = skm.confusion_matrix(labels, calls, labels=[0, 1]).tolist()
     both_classes = len(np.unique(labels)) == 2
-    return {
-        "accuracy": float(skm.accuracy_score(labels, calls)),
-        "sensitivity": float(skm.recall_score(labels, calls, zero_division=0)),
-        "specificity": float(skm.recall_score(1 - labels, 1 - calls, zero_division=0)),
-        "precision": float(skm.precision_score(labels, calls, zero_division=0)),
-        "f1": float(skm.f1_score(labels, calls, zero_division=0)),
-        "auc": float(skm.roc_auc_score(labels, probs)) if both_classes else float("nan"),
-        "ece": expected_calibration_error(labels, probs),
-        "n": int(labels.size),
-        "threshold": float(threshold),
-        "confusion": confusion.tolist(),
-    }
-
-
-def _no_cells(threshold: float) -> dict:
-    """:func:`screening_metrics` of no cells: every rate undefined."""
-    nan = float("nan")
-    rates = dict.fromkeys(("accuracy", "sensitivity", "specificity", "precision", "f1", "auc",
-                           "ece"), nan)
-    return {**rates, "n": 0, "threshold": float(threshold), "confusion": [[0, 0], [0, 0]]}
+    return ScreeningMetrics(
+        accuracy=float(skm.accuracy_score(labels, calls)),
+        sensitivity=float(skm.recall_score(labels, calls, zero_division=0)),
+        specificity=float(skm.recall_score(1 - labels, 1 - calls, zero_division=0)),
+        precision=float(skm.precision_score(labels, calls, zero_division=0)),
+        f1=float(skm.f1_score(labels, calls, zero_division=0)),
+        auc=float(skm.roc_auc_score(labels, probs)) if both_classes else math.nan,
+        ece=expected_calibration_error(labels, probs),
+        n=int(labels.size),
+        threshold=float(threshold),
+        confusion=((tn, fp), (fn, tp)),
+    )

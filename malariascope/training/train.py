@@ -79,7 +79,7 @@ def _train(config: TrainConfig, log) -> dict:
     threshold = calibrate.choose_threshold(val_probs, y_train[val_idx], MIN_SENSITIVITY)
     test_logits = logits_of.predict(x_test, batch_size=256, verbose=0)[:, 0]
     test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
-    log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test " + _summary(test_metrics))
+    log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test {test_metrics.brief()}")
 
     facts = {
         "seed": config.seed,
@@ -96,8 +96,8 @@ def _train(config: TrainConfig, log) -> dict:
             "test": _counts(y_test),
             "validation_slides": len(set(np.asarray(train_images.slides)[val_idx])),
         },
-        "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
-        "test_metrics": test_metrics,
+        "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold).to_dict(),
+        "test_metrics": test_metrics.to_dict(),
         "training_seconds": round(time.monotonic() - started, 1),
     }
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
@@ -188,9 +188,3 @@ def _counts(labels: np.ndarray) -> dict[str, int]:
     positives = int(np.sum(labels))
     return {"parasitized": positives, "uninfected": int(len(labels)) - positives}
 
-
-def _summary(m: dict) -> str:
-    return (
-        f"accuracy {m['accuracy']:.4f} sensitivity {m['sensitivity']:.4f} "
-        f"specificity {m['specificity']:.4f} auc {m['auc']:.4f} ece {m['ece']:.4f}"
-    )
