@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from malariascope.cli.evaluate_fields import format_summary
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
 from malariascope.core.fields.annotations import load_annotations
-from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
+from malariascope.core.fields.scoring import annotated_images, score_fields
+from malariascope.core.fields.summary import summarize
 from malariascope.core.imageio import read_image
 from malariascope.core.options import BACKENDS
 from malariascope.core.pipeline import screen
@@ -44,10 +44,9 @@ def main() -> int:
           f"model {classifier.model_name}\n")
     print_stage_times([path for path, _ in items], classifier)
     scores = list(score_fields(items, classifier))
-    summary = summarize(scores, classifier.rule)
-    summary["model"] = classifier.model_name
-    print(format_summary(summary))
-    print_per_field(summary["per_field"])
+    summary = summarize(scores, classifier.rule, classifier.model_name)
+    print(summary.format())
+    print_per_field(summary.to_dict()["per_field"])
     return 0
 
 

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.classifier import Classifier
     from malariascope.core.fields import FieldParams
     from malariascope.core.fields.annotations import load_annotations
-    from malariascope.core.fields.scoring import annotated_images, score_fields, summarize
+    from malariascope.core.fields.scoring import annotated_images, score_fields
+    from malariascope.core.fields.summary import summarize
 
     check_json_target(args.json, args.overwrite, inputs=[args.annotations])
     annotations = load_annotations(args.annotations)
@@ -62,40 +63,9 @@ def run(args: argparse.Namespace) -> int:
             problem(f"{score.name}: {score.error}")
         bar.update()
     bar.close()
-    summary = summarize(scores, rule)
-    summary.update(model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
-                   absent=absent)
-    print(format_summary(summary))
-    write_json(args.json, summary)
-    return EXIT_SOME_FAILED if absent or summary["unreadable"] else EXIT_OK
+    summary = summarize(scores, rule, classifier.model_name, classifier.backend.model_sha256,
+                        absent)
+    print(summary.format())
+    write_json(args.json, summary.to_dict())
+    return EXIT_SOME_FAILED if absent or summary.unreadable else EXIT_OK
 
-
-def format_summary(summary: dict) -> str:
-    """A few readable lines for the terminal."""
-    def number(key: str) -> str:
-        value = summary[key]
-        return "n/a" if value is None else f"{value:.4f}"
-
-    lines = [
-        f"model              {summary['model']}",
-        f"fields             {summary['fields']}  ({summary['seconds_per_field']:.2f} s each)",
-        f"cell finding       recall {number('recall')}  precision {number('precision')}"
-        f"  (IoU >= {summary['min_iou']}; {summary['cells_found']} found,"
-        f" {summary['cells_annotated_scored']} annotated)",
-        f"                   recall of parasitized cells {number('recall_parasitized')}",
-        f"parasitemia        mean absolute error {summary['parasitemia_mae']:.2f} points"
-        f"  (field cells called at {summary['field_threshold']:.4f})",
-        f"                   {summary['parasitemia_mae_reviewed']:.2f} points after review of"
-        f" the uncertain cells ({summary['uncertain_per_field']:.1f} per field)",
-        f"                   {summary['parasitemia_mae_perfect_calls']:.2f} points with every"
-        " found cell called as annotated (cell finding's share)",
-        f"screening          {summary['cells']} annotated cells"
-        f" ({summary['cells_parasitized']} parasitized): balanced accuracy"
-        f" {number('balanced_accuracy')}",
-        f"                   sensitivity {number('sensitivity')}  specificity"
-        f" {number('specificity')}  AUC {number('auc')}  (threshold {summary['threshold']:.4f})",
-    ]
-    for i, (stage, n) in enumerate(summary["by_stage"].items()):
-        lines.append(f"{'by stage' if i == 0 else '':19}{stage:12} {n['flagged']} of {n['cells']}"
-                     f" flagged, {n['called']} called at the field threshold")
-    return "\n".join(lines)

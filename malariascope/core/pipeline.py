@@ -1,16 +1,15 @@
 """One screening pipeline: paths in, one :class:`ScreeningResult` per cell out, streaming.
 
 An image of one cell gives one result. A whole microscope field (see
-:func:`~malariascope.core.fields.looks_like_field`) is segmented and every cell found gives its
-own result, with its number and box in the field; a field without cells gives one result that
-says so, so nothing is dropped silently. A field's cells are scored together, so that their
-scores can be standardized to the training lab's healthy cells (see ``fields.standardize``).
+:func:`~malariascope.core.fields.looks_like_field`) is screened by :func:`screen_field`, and
+every cell found gives its own result, with its number and box in the field; a field without
+cells gives one result that says so, so nothing is dropped silently.
 
-The CLI and the GUI's worker both consume :func:`screen`, so their reports agree by
-construction. Images are read, hashed, segmented and preprocessed by a small thread pool
-(OpenCV releases the GIL) ahead of inference: a batch of files ahead, or only a few once whole
-fields turn up. A loaded field keeps its cells' model inputs, not its pixels, so memory stays
-bounded.
+The CLI and the GUI's worker both consume :func:`screen`, and ``evaluate-fields`` scores fields
+with :func:`screen_field`, so their figures agree by construction. Images are read, hashed and
+preprocessed by a small thread pool (OpenCV releases the GIL) ahead of inference: a batch of
+files ahead, or only a few once whole fields turn up. A field is screened whole by its loader
+thread and keeps its cells' scores, not its pixels, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -28,10 +27,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from malariascope.core.classifier import Classifier
+from malariascope.core.classifier import Classifier, Scores
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ImageReadError
-from malariascope.core.fields import Box, find_cells, looks_like_field
+from malariascope.core.fields import (
+    Box,
+    FieldCell,
+    FieldParams,
+    Segmentation,
+    find_cells,
+    looks_like_field,
+)
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.jsonfields import (
@@ -138,11 +144,11 @@ def screen(
     waiting: list[Loaded] = []
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
-    with contextlib.closing(_loads(paths, classifier.input_size, mode, batch_size)) as loads:
+    with contextlib.closing(_loads(paths, classifier, mode, batch_size)) as loads:
         for loaded in loads:
-            if loaded[0][0].whole_field:  # its cells are scored together, after those waiting
+            if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
-                yield from _classify_field(loaded, classifier)
+                yield from (result for result, _ in loaded)
                 waiting = []
                 continue
             waiting.extend(loaded)
@@ -166,25 +172,65 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
         yield current
 
 
-def score_images(images: Sequence[np.ndarray], classifier: Classifier,
-                 batch_size: int = BATCH_SIZE) -> np.ndarray:
+@dataclass(frozen=True)
+class FieldScreening:
+    """The cells found in a whole field and their scores, standardized together."""
+
+    cells: list[FieldCell]
+    probabilities: np.ndarray  #: (N,) P(parasitized), brought to the card's healthy cells
+    class_maps: np.ndarray  #: (N, h, w) Grad-CAM class maps
+    raw: np.ndarray  #: (N,) P(parasitized) before standardizing, what others are scaled like
+
+
+def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams | None = None,
+                 segmentation: Segmentation | None = None) -> FieldScreening:
+    """Find the cells of a whole field and score them, standardized to the training lab's
+    healthy cells (see ``fields.standardize``): the one way a field is screened.
+
+    Parameters
+    ----------
+    image
+        The field, ``(H, W, 3)`` uint8 RGB.
+    classifier
+        Scores the cells.
+    params, segmentation
+        Cell finding's parameters and the field's segmentation, when already known.
+
+    Returns
+    -------
+    FieldScreening
+        The cells in reading order with their scores; no cells when none was found.
+    """
+    cells = find_cells(image, params, segmentation)
+    scores = _predict([to_model_input(cell.crop, classifier.input_size) for cell in cells],
+                      classifier)
+    probabilities = standardize(scores.probabilities, classifier.card.healthy_log_odds)
+    return FieldScreening(cells, probabilities, scores.class_maps, scores.probabilities)
+
+
+def score_images(images: Sequence[np.ndarray], classifier: Classifier) -> np.ndarray:
     """Calibrated P(parasitized) of in-memory images (e.g. crops of annotated cells), each
     preprocessed the way :func:`screen` preprocesses a file."""
-    if not images:
-        return np.zeros(0)
     size = classifier.input_size
-    return np.concatenate([
-        classifier.predict(np.stack([to_model_input(image, size)
-                                     for image in images[start:start + batch_size]])).probabilities
-        for start in range(0, len(images), batch_size)
-    ])
+    return _predict([to_model_input(image, size) for image in images], classifier).probabilities
 
 
-def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[list[Loaded]]:
+def _predict(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
+    """The scores of model inputs, in batches of :data:`BATCH_SIZE`."""
+    if not inputs:
+        return Scores(np.zeros(0), np.zeros((0, 0, 0), np.float32))
+    parts = [classifier.predict(np.stack(inputs[start:start + BATCH_SIZE]))
+             for start in range(0, len(inputs), BATCH_SIZE)]
+    return Scores(np.concatenate([part.probabilities for part in parts]),
+                  np.concatenate([part.class_maps for part in parts]))
+
+
+def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
+           ) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
-    are, since each field holds the inputs of all its cells.
+    are, since a field takes the time of many cells.
     """
     ahead = FIELD_LOOKAHEAD if mode == "field" else batch_size
     iterator = iter(paths)
@@ -193,7 +239,7 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(pool.submit(_load, Path(path), size, mode))
+                pending.append(pool.submit(_load, Path(path), classifier, mode))
             if not pending:
                 return
             loaded = pending.popleft().result()
@@ -213,8 +259,9 @@ def _loads(paths: Iterable, size: int, mode: Mode, batch_size: int) -> Iterator[
         pool.shutdown(wait=True)
 
 
-def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
-    """Read, hash and preprocess one file; a bad file gives one error result and no input."""
+def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
+    """Read, hash and preprocess one file, or screen it whole when it is a field; a bad file
+    gives one error result and no input."""
     result = ScreeningResult(path)
     try:
         data = read_bytes(path)
@@ -226,8 +273,8 @@ def _load(path: Path, size: int, mode: Mode) -> list[Loaded]:
     if _is_blank(image):  # the model would still call it, or as a field find "no cells", as
         return [_failed(result, BLANK)]  # if a smear had been looked at (a lens cap)
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
-        return _load_field(result, image, size)
-    return [(result, to_model_input(image, size))]
+        return _screen_field(result, image, classifier)
+    return [(result, to_model_input(image, classifier.input_size))]
 
 
 def _is_blank(image: np.ndarray) -> bool:
@@ -236,31 +283,24 @@ def _is_blank(image: np.ndarray) -> bool:
     return float(spread.max()) < BLANK_SPREAD
 
 
-def _load_field(result: ScreeningResult, image: np.ndarray, size: int) -> list[Loaded]:
-    """One result per cell found, sharing the file's hash; none found is one result saying so."""
+def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classifier
+                  ) -> list[Loaded]:
+    """One scored result per cell found, sharing the file's hash; none found is one result
+    saying so."""
     result.whole_field = True
-    cells = find_cells(image)
-    if not cells:
+    screening = screen_field(image, classifier)
+    if not screening.cells:
         return [_failed(result, NO_CELLS)]
-    return [(replace(result, cell_index=cell.index + 1, box=cell.box),
-             to_model_input(cell.crop, size)) for cell in cells]
+    stamp = utc_now()
+    return [(replace(result, cell_index=cell.index + 1, box=cell.box, probability=float(p),
+                     class_map=class_map, processed_at=stamp), None)
+            for cell, p, class_map in zip(screening.cells, screening.probabilities,
+                                          screening.class_maps, strict=True)]
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:
     result.error, result.processed_at = reason, utc_now()
     return result, None
-
-
-def _classify_field(loaded: list[Loaded], classifier: Classifier) -> list[ScreeningResult]:
-    """Score all cells of one field at once, then bring their scores to the training cells'
-    scale (see ``fields.standardize``)."""
-    results = list(_classify(loaded, classifier))
-    scored = [result for result in results if result.probability is not None]
-    probabilities = standardize([result.probability for result in scored],
-                                classifier.card.healthy_log_odds)
-    for result, probability in zip(scored, probabilities, strict=True):
-        result.probability = float(probability)
-    return results
 
 
 def _classify(loaded: list[Loaded], classifier: Classifier) -> Iterator[ScreeningResult]:

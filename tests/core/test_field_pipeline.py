@@ -70,7 +70,7 @@ def test_mixed_batch_keeps_order_and_every_file(tmp_path, field_png, classifier)
     glass = write_glass(tmp_path / "glass.png")
     cell_b = write_rgb(tmp_path / "b.png", make_cell(seed=2, parasitized=True))
     paths = [cell_a, field_png, broken, glass, cell_b]
-    results = list(screen(paths, classifier, batch_size=16))  # the field is one batch of 38
+    results = list(screen(paths, classifier, batch_size=16))
     assert [r.path.name for r in results] == (
         ["a.png"] + ["field.png"] * 38 + ["broken.png", "glass.png", "b.png"])
     single, unreadable, empty = results[0], results[39], results[40]

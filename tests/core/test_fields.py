@@ -31,8 +31,8 @@ from malariascope.core.fields.scoring import (
     match_boxes,
     score_field,
     score_fields,
-    summarize,
 )
+from malariascope.core.fields.summary import StageCounts, summarize
 from malariascope.core.imageio import read_image
 from tests.conftest import SHARED_DATA
 
@@ -246,9 +246,9 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert score.labels.tolist() == [1] + [0] * 36  # difficult ones are not screened
     assert score.probabilities.shape == (37,)
     summary = summarize([score], classifier.rule)
-    assert summary["recall"] == pytest.approx(35 / 36)
-    assert summary["precision"] == pytest.approx(35 / 37)
-    assert summary["recall_parasitized"] == 1.0
+    assert summary.recall == pytest.approx(35 / 36)
+    assert summary.precision == pytest.approx(35 / 37)
+    assert summary.recall_parasitized == 1.0
     assert score.perfect_parasitemia == pytest.approx(100 / 38)  # 1 ring among 38 found
 
 
@@ -267,8 +267,8 @@ def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field,
     assert score.uncertain == 0
     assert score.reviewed_parasitemia == score.predicted_parasitemia
     summary = summarize([score], nothing_uncertain)
-    assert summary["uncertain_per_field"] == 0.0
-    assert summary["parasitemia_mae_reviewed"] == summary["parasitemia_mae"]
+    assert summary.uncertain_per_field == 0.0
+    assert summary.parasitemia_mae_reviewed == summary.parasitemia_mae
 
 
 def test_summary_counts_each_stage_flagged_and_called():
@@ -278,9 +278,9 @@ def test_summary_counts_each_stage_flagged_and_called():
     scores = [FieldScore("a", kinds=("ring", "ring", "red blood cell"),
                          probabilities=np.array([0.1, 0.5, 0.95])),
               FieldScore("b", kinds=("gametocyte", "ring"), probabilities=np.array([0.95, 0.92]))]
-    assert summarize(scores, rule)["by_stage"] == {
-        "gametocyte": {"cells": 1, "flagged": 1, "called": 1},
-        "ring": {"cells": 3, "flagged": 2, "called": 1},
+    assert summarize(scores, rule).by_stage == {
+        "gametocyte": StageCounts(cells=1, flagged=1, called=1),
+        "ring": StageCounts(cells=3, flagged=2, called=1),
     }
 
 
@@ -289,6 +289,7 @@ def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
     cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
     summary = summarize([score_field("g", image, cells, classifier, FieldParams(),
                                      classifier.rule)], classifier.rule.with_threshold(0.5))
+    summary = summary.to_dict()
     assert summary["auc"] is None
     assert summary["recall_parasitized"] is None  # no parasitized cell to find: n/a, not 0
     json.dumps(summary, allow_nan=False)
@@ -298,13 +299,13 @@ def test_summary_without_a_screened_cell_has_no_screening_figures(classifier):
     """Fields annotated with difficult cells only (or none): cell finding is still scored, the
     screening figures are n/a, not a traceback; so are recalls of nothing annotated."""
     score = FieldScore("a", found=3, false=3)
-    summary = summarize([score], classifier.rule)
-    assert summary["cells"] == 0 and summary["sensitivity"] is None and summary["auc"] is None
-    json.dumps(summary, allow_nan=False)
-    assert summary["recall"] is None and summary["recall_parasitized"] is None  # none annotated
-    assert summary["precision"] == 0.0  # 3 found, none of them annotated
-    summary.update(model="m")
-    assert "balanced accuracy n/a" in evaluate_fields.format_summary(summary)
+    summary = summarize([score], classifier.rule, model="m")
+    figures = summary.to_dict()
+    assert figures["cells"] == 0 and figures["sensitivity"] is None and figures["auc"] is None
+    json.dumps(figures, allow_nan=False)
+    assert figures["recall"] is None and figures["recall_parasitized"] is None  # none annotated
+    assert figures["precision"] == 0.0  # 3 found, none of them annotated
+    assert "balanced accuracy n/a" in summary.format()
 
 
 def test_bad_annotations_say_where(tmp_path):
@@ -362,7 +363,7 @@ def test_a_box_outside_its_image_fails_that_field_only(field, classifier, tmp_pa
     bad, fine = score_fields([(path, stray), (path, good)], classifier)
     assert "(900, 700, 50, 50) lies outside the 800x600 image" in bad.error
     assert not fine.error and fine.found == 38
-    assert summarize([bad, fine], classifier.rule)["unreadable"] == [
+    assert summarize([bad, fine], classifier.rule).to_dict()["unreadable"] == [
         {"image": "g.png", "error": bad.error}]
 
 

@@ -6,10 +6,10 @@ Rules, so that the figures mean the same every time:
   box IoU, pairs below ``min_iou`` discarded). Annotated boxes typed ``difficult`` or cut by the
   image border (within the pipeline's own ``margin_px``, where it drops cells by design) are
   *ignored*: missing them is no miss, and a found cell paired with one is no false detection.
-- Parasitemia per field: the pipeline's calls over the cells it found (counted by
-  ``core.tally`` as in the reports), against the annotation's
-  parasitized / (parasitized + uninfected) over the same kind of cells (difficult and
-  border-cut ones excluded); the error is in percentage points.
+- Parasitemia per field: the calls over the cells that ``core.pipeline.screen_field`` finds
+  and scores, as a screening run does (counted by ``core.tally`` as in the reports), against
+  the annotation's parasitized / (parasitized + uninfected) over the same kind of cells
+  (difficult and border-cut ones excluded); the error is in percentage points.
 - Parasitemia with perfect calls: every found cell paired with an annotated cell takes its
   type, every other found cell counts as uninfected. What is left of the error is cell
   finding's share (cells missed, merged or found in excess).
@@ -26,7 +26,6 @@ Rules, so that the figures mean the same every time:
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,12 +42,11 @@ from malariascope.core.fields.annotations import (
     AnnotationError,
     check_inside,
 )
-from malariascope.core.fields.cells import Box, crop_box, find_cells, segment_field
+from malariascope.core.fields.cells import Box, crop_box, segment_field
 from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
-from malariascope.core.metrics import screening_metrics
-from malariascope.core.pipeline import score_images
+from malariascope.core.pipeline import score_images, screen_field
 from malariascope.core.tally import PARASITIZED, UNINFECTED, Counts, Verdict
 
 MIN_IOU = 0.5
@@ -113,17 +111,33 @@ def cut_by_border(box: Box, shape: tuple[int, ...], margin: int) -> bool:
 
 def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifier: Classifier,
                 params: FieldParams, rule: CallRule, min_iou: float = MIN_IOU) -> FieldScore:
-    """Run the whole field pipeline on one image and compare it with its annotations."""
+    """Screen one field as the pipeline does and compare it with its annotations.
+
+    Parameters
+    ----------
+    name, rgb, cells
+        The field's name, its pixels and its annotated cells.
+    classifier, params, rule
+        The model, cell finding's parameters and the call rule, as a screening run has them.
+    min_iou
+        The least box overlap at which a found cell is an annotated one.
+
+    Returns
+    -------
+    FieldScore
+        Cell finding, parasitemia and the annotated cells' scores of this field.
+    """
     seg = segment_field(rgb, params)
-    found = find_cells(rgb, params, seg)
+    field = screen_field(rgb, classifier, params, seg)
+    found = field.cells
     screened = [c for c in cells if not c.difficult]
-    raw = score_images([f.crop for f in found] + [crop_box(rgb, c.box, seg) for c in screened],
-                       classifier)
-    scores = standardize(raw, classifier.card.healthy_log_odds, like=raw[:len(found)])
+    annotated_scores = standardize(score_images([crop_box(rgb, c.box, seg) for c in screened],
+                                                classifier),
+                                   classifier.card.healthy_log_odds, like=field.raw)
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     truth = {i: cells[j] for i, j in pairs if not cells[j].difficult}
-    counts, reviewed = _count_calls(scores[:len(found)], rule, truth)
+    counts, reviewed = _count_calls(field.probabilities, rule, truth)
     hits = sum(not ignored[j] for _, j in pairs)
     infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
     scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
@@ -138,7 +152,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
         if found else 0.0,
         annotated_parasitemia=_percent_parasitized(scored),
         kinds=tuple(c.kind for c in screened),
-        probabilities=scores[len(found):],
+        probabilities=annotated_scores,
     )
 
 
@@ -197,77 +211,3 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
         score = score_field(path.name, rgb, cells, classifier, params, rule)
         score.seconds = time.perf_counter() - start
         yield score
-
-
-def summarize(scores: list[FieldScore], rule: CallRule) -> dict:
-    """The evaluation's figures (JSON-ready: NaN becomes None) and a per-field table.
-
-    Screening figures are at the screening threshold (a cell above it is parasitized or
-    uncertain, so flagged either way); parasitemia comes from the field cells' calls."""
-    unreadable = [{"image": s.name, "error": s.error} for s in scores if s.error]
-    scores = [s for s in scores if not s.error]
-    if not scores:
-        raise DatasetError("no annotated field could be evaluated")
-    matched = sum(s.matched for s in scores)
-    found_scored = matched + sum(s.false for s in scores)
-    labels = np.concatenate([s.labels for s in scores])
-    probabilities = np.concatenate([s.probabilities for s in scores])
-    screening = screening_metrics(labels, probabilities, rule.threshold)
-    errors = [abs(s.predicted_parasitemia - s.annotated_parasitemia) for s in scores]
-    reviewed_errors = [abs(s.reviewed_parasitemia - s.annotated_parasitemia) for s in scores]
-    perfect_errors = [abs(s.perfect_parasitemia - s.annotated_parasitemia) for s in scores]
-    summary = {
-        "recall": _ratio(matched, matched + sum(s.missed for s in scores)),
-        "precision": _ratio(matched, found_scored),
-        "recall_parasitized": _ratio(sum(s.matched_parasitized for s in scores),
-                                     sum(s.annotated_parasitized for s in scores)),
-        "balanced_accuracy": (screening["sensitivity"] + screening["specificity"]) / 2,
-        "sensitivity": screening["sensitivity"], "specificity": screening["specificity"],
-        "auc": screening["auc"], "parasitemia_mae": float(np.mean(errors)),
-        "parasitemia_mae_reviewed": float(np.mean(reviewed_errors)),
-        "parasitemia_mae_perfect_calls": float(np.mean(perfect_errors)),
-        "uncertain_per_field": float(np.mean([s.uncertain for s in scores])),
-        "fields": len(scores), "cells": int(labels.size),
-        "cells_parasitized": int(labels.sum()), "cells_found": sum(s.found for s in scores),
-        "cells_annotated_scored": sum(s.annotated for s in scores),
-        "threshold": rule.threshold, "field_threshold": rule.threshold_for(in_field=True),
-        "min_iou": MIN_IOU, "confusion": screening["confusion"],
-        "seconds_per_field": float(np.mean([s.seconds for s in scores])),
-        "by_stage": _by_stage([kind for s in scores for kind in s.kinds], probabilities, rule),
-        "per_field": [_row(s) for s in scores], "unreadable": unreadable,
-    }
-    return {key: _finite(value) for key, value in summary.items()}
-
-
-def _ratio(part: int, whole: int) -> float:
-    """``part / whole``, NaN (n/a) when there is nothing to count: no parasitized cell
-    annotated is no recall of them, not a recall of 0."""
-    return part / whole if whole else float("nan")
-
-
-def _by_stage(kinds: list[str], probabilities: np.ndarray,
-              rule: CallRule) -> dict[str, dict[str, int]]:
-    """Per parasite stage present: annotated cells, those flagged at the screening threshold
-    (what sensitivity counts) and those called at the field threshold (what parasitemia counts)."""
-    kinds = np.asarray(kinds, dtype=object)
-    field_threshold = rule.threshold_for(in_field=True)
-    stages = {}
-    for stage in sorted(PARASITIZED_TYPES & set(kinds)):
-        chosen = probabilities[kinds == stage]
-        stages[stage] = {"cells": int(chosen.size),
-                         "flagged": int((chosen >= rule.threshold).sum()),
-                         "called": int((chosen >= field_threshold).sum())}
-    return stages
-
-
-def _row(s: FieldScore) -> dict:
-    return {"image": s.name, "found": s.found, "annotated": s.annotated, "matched": s.matched,
-            "missed": s.missed, "false": s.false,
-            "predicted_parasitemia": round(s.predicted_parasitemia, 3),
-            "reviewed_parasitemia": round(s.reviewed_parasitemia, 3), "uncertain": s.uncertain,
-            "annotated_parasitemia": round(s.annotated_parasitemia, 3),
-            "seconds": round(s.seconds, 3)}
-
-
-def _finite(value):
-    return None if isinstance(value, float) and math.isnan(value) else value
