@@ -9,6 +9,7 @@ the test process). The hook sees every socket and URL opened from Python; native
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import os
@@ -20,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.errors import ModelError
-from malariascope.core.modelcard import MODELS_ENV, load_card, models_dir
+from malariascope.core.modelcard import ModelFile, load_card
+from malariascope.core.modelfiles import MODELS_ENV, models_dir
 from tests.images import make_cell_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,8 +180,8 @@ def test_a_keras_model_with_code_inside_is_refused(tmp_path):
     model = keras.Model(inputs, keras.layers.Dense(1, name="logit")(x))
     model.save(tmp_path / "evil.keras")
     digest = hashlib.sha256((tmp_path / "evil.keras").read_bytes()).hexdigest()
-    card = dict(load_card().data, files={"keras": {"name": "evil.keras", "sha256": digest}})
-    (tmp_path / "model-card.json").write_text(json.dumps(card), encoding="utf-8")
+    card = dataclasses.replace(load_card(), files={"keras": ModelFile("evil.keras", digest)})
+    (tmp_path / "model-card.json").write_text(json.dumps(card.to_dict()), encoding="utf-8")
     with pytest.raises(ModelError, match="cannot load Keras model.*Lambda"):
         open_backend(load_card(tmp_path), "tensorflow")
 
@@ -196,7 +198,7 @@ def test_models_come_from_the_bundle_or_a_folder_the_user_names(tmp_path, monkey
 
 def test_a_model_file_its_card_does_not_list_is_refused(tmp_path):
     bundled = load_card()
-    for name in ("model-card.json", *(entry["name"] for entry in bundled.data["files"].values())):
+    for name in ("model-card.json", *(entry.name for entry in bundled.files.values())):
         (tmp_path / name).write_bytes((bundled.path.parent / name).read_bytes())
     assert load_card(tmp_path / "malariascope-cnn.onnx").path == tmp_path / "model-card.json"
     other = tmp_path / "older-export.keras"

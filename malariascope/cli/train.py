@@ -43,5 +43,5 @@ def run(args: argparse.Namespace) -> int:
     )
     with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True))
-    print(f"wrote {args.out / card['files']['keras']['name']} and its card", flush=True)
+    print(f"wrote {args.out / card.files['keras'].name} and its card", flush=True)
     return EXIT_OK

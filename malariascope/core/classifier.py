@@ -141,7 +141,8 @@ class Classifier:
 
     @property
     def model_name(self) -> str:
-        return f"{self.card.name} {self.card.data.get('version', '')} ({self.backend.name})".strip()
+        return " ".join(filter(None, [self.card.name, self.card.version,
+                                      f"({self.backend.name})"]))
 
     def predict(self, cells: np.ndarray) -> Scores:
         """Score ``uint8`` cells of shape ``(N, S, S, 3)`` preprocessed for this model."""

@@ -1,220 +1,258 @@
-"""The model card: what a model file is, how to feed it, and the hash that pins it.
+"""The model card: what a model file is, how to feed it, and the hashes that pin it.
 
-One loader (:func:`load_card`) finds the card, checks the hash of the model file a backend is
-about to open, and returns the facts the classifier needs. A tampered or truncated model is
-refused here with a clear message, before any backend parses it.
+One loader (:func:`load_card`) reads the card and returns a :class:`ModelCard`, whose every
+value is checked (types, ranges, how they fit together); the card then checks the hash of a
+model file before a backend parses it. Model files are plain names in the card's folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
-import sys
-from dataclasses import dataclass
-from pathlib import Path
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from malariascope.core.cardvalues import CardValues, invalid
 from malariascope.core.errors import ModelError
+from malariascope.core.metrics import ScreeningMetrics
+from malariascope.core.modelfiles import (
+    MAX_CARD_BYTES,
+    MAX_MODEL_BYTES,
+    models_dir,
+    read_regular_file,
+)
+from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 CARD_NAME = "model-card.json"
-MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def models_dir() -> Path:
-    """Where the model lives: the folder named by ``MALARIASCOPE_MODELS`` if set, else the
-    bundled one, in the source tree and in a PyInstaller bundle alike.
+@dataclass(frozen=True)
+class ModelFile:
+    """A file by name and sha256: a model file of the card, or the model one was tuned from."""
 
-    Models are only ever read from there or from a path given on the command line, never
-    fetched; the hash check of the card applies to all of them.
-    """
-    chosen = os.environ.get(MODELS_ENV)
-    if chosen:
-        return Path(chosen)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "models"
-    return Path(__file__).resolve().parents[2] / "models"
-
-
-def sha256_of(path: str | os.PathLike[str]) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    name: str
+    sha256: str
 
 
 @dataclass(frozen=True)
 class ModelCard:
-    """The facts of a card that inference depends on, plus the whole card as ``data``."""
+    """Every value of a model card, checked on creation; ``path`` is where it was read from.
 
-    path: Path
-    data: dict
+    The values up to ``last_conv_layer`` are those inference depends on; the others describe
+    how the model was made, for people.
+    """
+
+    name: str
+    input_size: int
+    threshold: float
+    temperature: float
+    uncertain_band: tuple[float, float]
+    head_weights: tuple[float, ...]  #: Dense weights from last-conv features to the logit
+    head_bias: float
+    files: dict[str, ModelFile]  #: by format: ``keras``, ``onnx``
+    field_threshold: float | None = None  #: for cells of whole fields (see ``CallRule``)
+    healthy_log_odds: tuple[float, float] | None = None  #: (median, MAD), see standardize
+    last_conv_layer: str = "last_conv"
+    version: str = ""
+    created: str = ""
+    input: str = ""
+    preprocessing: str = ""
+    class_names: tuple[str, ...] = ()
+    positive_class: str = ""
+    parameters: int = 0
+    seed: int | None = None
+    learning_rate: float | None = None
+    fine_tuned_from: ModelFile | None = None
+    epochs_run: int | None = None
+    trained_on: dict[str, dict[str, int] | int] = field(default_factory=dict)
+    validation_metrics: ScreeningMetrics | None = None
+    test_metrics: ScreeningMetrics | None = None
+    training_seconds: float | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        low, high = self.uncertain_band
+        for name, ok, what, value in [
+            ("name", bool(self.name), "a name", self.name),
+            ("input_size", MIN_INPUT_SIZE <= self.input_size <= MAX_INPUT_SIZE,
+             f"from {MIN_INPUT_SIZE} to {MAX_INPUT_SIZE} pixels", self.input_size),
+            ("threshold", 0 < self.threshold < 1, "between 0 and 1", self.threshold),
+            ("temperature", 0 < self.temperature < math.inf, "above 0", self.temperature),
+            ("uncertain_band", 0 <= low <= self.threshold <= high <= 1,
+             "[low, high] around the threshold", [low, high]),
+            ("field_threshold", self.field_threshold is None
+             or self.threshold <= self.field_threshold < 1,
+             "from the threshold to 1", self.field_threshold),
+            ("healthy_log_odds.mad", self.healthy_log_odds is None
+             or 0 < self.healthy_log_odds[1] < math.inf, "above 0", self.healthy_log_odds),
+            ("head.weights", len(self.head_weights) > 0
+             and all(map(math.isfinite, [*self.head_weights, self.head_bias])),
+             "finite numbers", list(self.head_weights)),
+            ("files", len(self.files) > 0, "one model file or more", self.files),
+            ("learning_rate", self.learning_rate is None or self.learning_rate > 0, "above 0",
+             self.learning_rate),
+        ]:
+            if not ok:
+                raise invalid(self._where, name, what, value)
+        for fmt, entry in self.files.items():
+            if not is_plain_name(entry.name):
+                raise invalid(self._where, f"files.{fmt}.name",
+                              "a file name in the card's folder", entry.name)
+            if not _SHA256.fullmatch(entry.sha256):
+                raise invalid(self._where, f"files.{fmt}.sha256", "64 hex digits", entry.sha256)
 
     @property
-    def name(self) -> str:
-        return self.data["name"]
+    def _where(self) -> str:
+        return str(self.path or f"of {self.name}")
 
-    @property
-    def input_size(self) -> int:
-        return int(self.data["input_size"])
+    @classmethod
+    def from_dict(cls, data: object, path: Path | None = None) -> ModelCard:
+        """The card a JSON document holds; one :class:`ModelError` for any wrong value."""
+        card = CardValues(data, str(path or "(unsaved)"))
+        head, files = card.member("head"), card.member("files")
+        healthy = card.member("healthy_log_odds", required=False)
+        tuned = card.member("fine_tuned_from", required=False)
+        low, high = card.reals("uncertain_band", length=2)
+        return cls(
+            name=card.text("name"), input_size=card.whole("input_size"),
+            threshold=card.real("threshold"), temperature=card.real("temperature"),
+            uncertain_band=(low, high), head_weights=head.reals("weights"),
+            head_bias=head.real("bias"),
+            files={fmt: _model_file(files.member(fmt), "name") for fmt in files.data},
+            field_threshold=card.real("field_threshold", None),
+            healthy_log_odds=None if healthy is None else (healthy.real("median"),
+                                                           healthy.real("mad")),
+            last_conv_layer=card.text("last_conv_layer", "last_conv"),
+            version=card.text("version", ""), created=card.text("created", ""),
+            input=card.text("input", ""), preprocessing=card.text("preprocessing", ""),
+            class_names=card.texts("class_names"),
+            positive_class=card.text("positive_class", ""),
+            parameters=card.whole("parameters", 0), seed=card.whole("seed", None),
+            learning_rate=card.real("learning_rate", None),
+            fine_tuned_from=None if tuned is None else _model_file(tuned, "file"),
+            epochs_run=card.whole("epochs_run", None), trained_on=_trained_on(card),
+            validation_metrics=_metrics(card, "validation_metrics"),
+            test_metrics=_metrics(card, "test_metrics"),
+            training_seconds=card.real("training_seconds", None), path=path,
+        )
 
-    @property
-    def threshold(self) -> float:
-        return float(self.data["threshold"])
+    def to_dict(self) -> dict:
+        """The card as its JSON file holds it."""
+        tuned, healthy = self.fine_tuned_from, self.healthy_log_odds
+        validation, test = self.validation_metrics, self.test_metrics
+        return {
+            "name": self.name, "version": self.version, "created": self.created,
+            "input_size": self.input_size, "input": self.input,
+            "preprocessing": self.preprocessing, "class_names": list(self.class_names),
+            "positive_class": self.positive_class, "uncertain_band": list(self.uncertain_band),
+            "parameters": self.parameters, "last_conv_layer": self.last_conv_layer,
+            "head": {"weights": list(self.head_weights), "bias": self.head_bias},
+            "seed": self.seed, "learning_rate": self.learning_rate,
+            "fine_tuned_from": None if tuned is None else {"file": tuned.name,
+                                                           "sha256": tuned.sha256},
+            "epochs_run": self.epochs_run, "temperature": self.temperature,
+            "threshold": self.threshold, "field_threshold": self.field_threshold,
+            "healthy_log_odds": None if healthy is None else {"median": healthy[0],
+                                                              "mad": healthy[1]},
+            "trained_on": self.trained_on,
+            "validation_metrics": None if validation is None else validation.to_dict(),
+            "test_metrics": None if test is None else test.to_dict(),
+            "training_seconds": self.training_seconds,
+            "files": {fmt: {"name": entry.name, "sha256": entry.sha256}
+                      for fmt, entry in self.files.items()},
+        }
 
-    @property
-    def temperature(self) -> float:
-        return float(self.data["temperature"])
-
-    @property
-    def uncertain_band(self) -> tuple[float, float]:
-        low, high = self.data["uncertain_band"]
-        return float(low), float(high)
-
-    @property
-    def field_threshold(self) -> float | None:
-        """The threshold for cells of whole fields, where counts must be fair (see
-        ``training.calibrate.choose_count_threshold``); ``None`` on older cards."""
-        value = self.data.get("field_threshold")
-        return None if value is None else float(value)
-
-    @property
-    def healthy_log_odds(self) -> tuple[float, float] | None:
-        """Median and MAD of the uninfected validation cells' log-odds, which a whole field's
-        scores are brought to (see ``core.fields.standardize``); ``None`` on older cards."""
-        value = self.data.get("healthy_log_odds")
-        return None if value is None else (float(value["median"]), float(value["mad"]))
-
-    @property
-    def head(self) -> tuple[list[float], float]:
-        """Dense weights and bias mapping last-conv features to the logit (for Grad-CAM)."""
-        return self.data["head"]["weights"], float(self.data["head"]["bias"])
-
-    def model_file(self, fmt: str) -> Path:
-        """Path of the model file in ``fmt`` (``keras`` or ``onnx``), hash checked."""
+    def model_bytes(self, fmt: str) -> bytes:
+        """The model file in ``fmt`` (``keras`` or ``onnx``), read once and hash checked."""
+        path = self._file_path(fmt)
         try:
-            entry = self.data["files"][fmt]
-        except KeyError:
-            raise ModelError(f"model card {self.path} lists no {fmt} model") from None
-        path = self.path.parent / entry["name"]
-        if not path.is_file():
-            raise ModelError(f"model file missing: {path}")
-        actual = sha256_of(path)
-        if actual != entry["sha256"]:
+            data = read_regular_file(path, MAX_MODEL_BYTES, "model file")
+        except FileNotFoundError:
+            raise ModelError(f"model file missing: {path}") from None
+        actual, pinned = hashlib.sha256(data).hexdigest(), self.files[fmt].sha256
+        if actual != pinned:
             raise ModelError(
                 f"model file {path.name} does not match its card (sha256 {actual[:12]}... "
-                f"instead of {entry['sha256'][:12]}...): it was changed or damaged; reinstall"
+                f"instead of {pinned[:12]}...): it was changed or damaged; reinstall"
             )
-        return path
+        return data
+
+    def model_file(self, fmt: str) -> Path:
+        """Path of the model file in ``fmt``, hash checked (for readers that take a path)."""
+        self.model_bytes(fmt)
+        return self._file_path(fmt)
 
     def sha256(self, fmt: str) -> str:
-        return self.data["files"][fmt]["sha256"]
+        return self.files[fmt].sha256
+
+    def _file_path(self, fmt: str) -> Path:
+        if fmt not in self.files:
+            raise ModelError(f"model card {self._where} lists no {fmt} model")
+        if self.path is None:
+            raise ModelError(f"model card {self._where} was not read from a folder")
+        return self.path.parent / self.files[fmt].name
 
 
 def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
-    """Load a card: ``path`` may be the card, a model file beside it, or a folder holding it."""
+    """Read and check a card: ``path`` may be the card, a model file beside it, or a folder
+    holding it (by default :func:`models_dir`)."""
     path = Path(path) if path else models_dir()
     card_path = (
         path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
     )
     try:
-        data = json.loads(card_path.read_text(encoding="utf-8"))
+        raw = read_regular_file(card_path, MAX_CARD_BYTES, "model card")
     except FileNotFoundError:
         raise ModelError(f"model card not found: {card_path}") from None
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"model card unreadable: {card_path}: {exc}") from exc
-    missing = {"name", "input_size", "threshold", "temperature", "files", "head"} - data.keys()
-    if missing:
-        raise ModelError(f"model card {card_path} lacks {', '.join(sorted(missing))}")
-    _check_listed(path, card_path, data)
-    return ModelCard(card_path, data)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))  # Notepad writes a BOM
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise ModelError(f"model card unreadable: {card_path}: {reason}") from None
+    card = ModelCard.from_dict(data, card_path)
+    _check_listed(path, card)
+    return card
 
 
-def _check_listed(path: Path, card_path: Path, data: dict) -> None:
+def is_plain_name(name: str) -> bool:
+    """True for a file name with no folder part on any system (no ``..``, ``/``, ``C:``)."""
+    return (name not in ("", ".", "..") and "\0" not in name
+            and PurePosixPath(name).name == name and PureWindowsPath(name).name == name)
+
+
+def _model_file(entry: CardValues, name_key: str) -> ModelFile:
+    return ModelFile(entry.text(name_key), entry.text("sha256"))
+
+
+def _metrics(card: CardValues, key: str) -> ScreeningMetrics | None:
+    values = card.member(key, required=False)
+    return None if values is None else ScreeningMetrics.from_dict(values)
+
+
+def _trained_on(card: CardValues) -> dict[str, dict[str, int] | int]:
+    """Cells per class of each part of the data (and counts such as ``validation_slides``)."""
+    trained = card.member("trained_on", required=False)
+    if trained is None:
+        return {}
+    counts = {}
+    for part, value in trained.data.items():
+        inner = CardValues(value, trained.where, f"{trained.prefix}{part}.") if isinstance(
+            value, dict) else None
+        counts[part] = ({name: inner.whole(name) for name in inner.data} if inner
+                        else trained.whole(part))
+    return counts
+
+
+def _check_listed(path: Path, card: ModelCard) -> None:
     """A model file given by name must be one its card lists: another one beside it (a copy,
-    an older export) was silently passed over for the file the card names."""
+    an older export) would be passed over for the file the card names."""
     if path.suffix == ".json" or path.is_dir():
         return
-    listed = [entry.get("name") for entry in data["files"].values() if isinstance(entry, dict)]
+    listed = [entry.name for entry in card.files.values()]
     if path.name not in listed:
-        raise ModelError(f"{path} is not a model its card {card_path.name} lists "
-                         f"({', '.join(map(str, listed))}): give one of those, or the folder")
-
-
-def card_markdown(data: dict) -> str:
-    """The card for people: what the model is, what it was trained on, how well it does."""
-    metrics = data.get("test_metrics", {})
-    trained = data.get("trained_on", {})
-    counts = " / ".join(
-        f"{part} {sum(trained[part].values()):,}"
-        for part in ("train", "validation", "test")
-        if part in trained
-    )
-    lines = [
-        f"# Model card: {data['name']} {data.get('version', '')}",
-        "",
-        "A screening aid, not a diagnosis: every call is for a trained technician to review.",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| created | {data.get('created', '')} |",
-        f"| input | {data['input_size']} px square RGB; {data.get('preprocessing', '')} |",
-        f"| classes | {', '.join(data.get('class_names', []))} (positive: parasitized) |",
-        f"| parameters | {data.get('parameters', 0):,} |",
-        f"| cells (by slide) | {counts} |",
-        f"| threshold | {data['threshold']:.4f} (chosen on validation slides) |",
-        f"| temperature | {data['temperature']:.3f} (fitted on validation slides) |",
-        f"| uncertain band | {data['uncertain_band'][0]:.3f} to {data['uncertain_band'][1]:.3f} |",
-        *_field_threshold_row(data),
-        *_healthy_row(data),
-        f"| training | {data.get('epochs_run', '?')} epochs, seed {data.get('seed', '?')}, "
-        f"{data.get('training_seconds', 0) / 60:.1f} min on CPU |",
-        *_fine_tuning_row(data),
-        "",
-        "## Test split (slides never seen in training)",
-        "",
-        "| accuracy | sensitivity | specificity | precision | F1 | ROC AUC | ECE | n |",
-        "|---|---|---|---|---|---|---|---|",
-        "| "
-        + " | ".join(
-            f"{metrics.get(k, float('nan')):.4f}"
-            for k in ("accuracy", "sensitivity", "specificity", "precision", "f1", "auc", "ece")
-        )
-        + f" | {metrics.get('n', 0)} |",
-        "",
-        "## Files",
-        "",
-    ]
-    lines += [
-        f"- `{entry['name']}` sha256 `{entry['sha256']}`"
-        for entry in data.get("files", {}).values()
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _field_threshold_row(data: dict) -> list[str]:
-    """The threshold for cells of whole fields, on cards that have one."""
-    if data.get("field_threshold") is None:
-        return []
-    return [f"| field threshold | {data['field_threshold']:.4f} (cells of whole fields: the least"
-            " biased parasitemia on validation slides) |"]
-
-
-def _healthy_row(data: dict) -> list[str]:
-    """Where whole fields' scores are brought to, on cards that say."""
-    healthy = data.get("healthy_log_odds")
-    if healthy is None:
-        return []
-    return [f"| healthy cells' log-odds | median {healthy['median']:.3f}, MAD {healthy['mad']:.3f}"
-            " (uninfected validation cells; whole fields are standardized to them) |"]
-
-
-def _fine_tuning_row(data: dict) -> list[str]:
-    """The card row naming the model a fine-tuning run started from (none for a fresh run)."""
-    start = data.get("fine_tuned_from")
-    if not start:
-        return []
-    return [f"| fine-tuned from | `{start['file']}` sha256 `{start['sha256'][:16]}…` at "
-            f"learning rate {data.get('learning_rate', float('nan')):g} |"]
+        raise ModelError(f"{path} is not a model its card {CARD_NAME} lists "
+                         f"({', '.join(listed)}): give one of those, or the folder")

@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> QMessageBox:
         classifier = self.controller.classifier
-        card = classifier.card.data if classifier else None
+        card = classifier.card.to_dict() if classifier else None
         return dialogs.show_about(self, card, classifier.model_name if classifier else "")
 
     # -- settings and closing ------------------------------------------------------------

@@ -28,9 +28,8 @@ def choose_threshold(probs: np.ndarray, labels: np.ndarray, min_sensitivity: flo
     """
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels, dtype=bool)
-    candidates = np.unique(np.round(probs, 4))
     best, best_score = 0.5, -1.0
-    for threshold in candidates:
+    for threshold in _candidates(probs):
         calls = probs >= threshold
         sensitivity = calls[labels].mean()
         specificity = (~calls[~labels]).mean()
@@ -56,8 +55,17 @@ def choose_count_threshold(probs: np.ndarray, labels: np.ndarray,
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels, dtype=bool)
     rates = np.asarray(parasitemias, dtype=np.float64)
-    candidates = np.unique(np.round(probs, 4))
+    candidates = _candidates(probs)
+    if not candidates.size:
+        return 0.5
     false_rate = np.array([(probs[~labels] >= t).mean() for t in candidates])
     miss_rate = np.array([(probs[labels] < t).mean() for t in candidates])
     bias = np.abs((1 - rates)[:, None] * false_rate - rates[:, None] * miss_rate).mean(axis=0)
     return float(candidates[int(np.argmin(bias))])
+
+
+def _candidates(probs: np.ndarray) -> np.ndarray:
+    """The thresholds worth trying: each probability to 4 places, strictly between 0 and 1
+    (a threshold of 0 calls every cell parasitized, and a model card refuses it)."""
+    candidates = np.unique(np.round(probs, 4))
+    return candidates[(candidates > 0) & (candidates < 1)]

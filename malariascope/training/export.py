@@ -10,6 +10,7 @@ does not match the card beside it (the app would refuse it) or the earlier model
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -27,10 +28,12 @@ from malariascope.core.atomic import (
     why,
     write_synced,
 )
+from malariascope.core.cardtext import card_markdown
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import ExportError, ModelExistsError
-from malariascope.core.modelcard import CARD_NAME, card_markdown, sha256_of
+from malariascope.core.modelcard import CARD_NAME, ModelCard, ModelFile
+from malariascope.core.modelfiles import sha256_of
 from malariascope.core.preprocess import PREPROCESSING
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
 
@@ -55,8 +58,26 @@ def _refuse_existing(out_dir: Path) -> None:
         raise ModelExistsError(out_dir, existing)
 
 
-def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: np.ndarray) -> dict:
-    """Save both model files and the card into ``out_dir``, all or none; returns the card."""
+def export_model(model: keras.Model, out_dir: Path, facts: dict,
+                 sample_inputs: np.ndarray) -> ModelCard:
+    """Save both model files and the card into ``out_dir``, all or none; returns the card.
+
+    Parameters
+    ----------
+    model
+        The trained model (with its rescaling, last conv layer and logit).
+    out_dir
+        The folder the four files go to.
+    facts
+        The run's values of the card (``ModelCard`` fields: threshold, metrics, ...).
+    sample_inputs
+        Cells the written files must score as ``model`` does.
+
+    Returns
+    -------
+    ModelCard
+        The card written, read from ``out_dir``.
+    """
     temps: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,11 +91,11 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict, sample_inputs: 
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
-    return card
+    return dataclasses.replace(card, path=out_dir / CARD_NAME)
 
 
 def _write_files(model: keras.Model, facts: dict, sample_inputs: np.ndarray, keras_path: Path,
-                 onnx_path: Path, card_path: Path, readme_path: Path) -> dict:
+                 onnx_path: Path, card_path: Path, readme_path: Path) -> ModelCard:
     """Write the models and their card to these (temporary) paths, each model checked against
     the trained one; the card names the files by their final names."""
     _without_training_state(model).save(keras_path)
@@ -83,34 +104,33 @@ def _write_files(model: keras.Model, facts: dict, sample_inputs: np.ndarray, ker
     screening.export(str(onnx_path), format="onnx", verbose=False)
     _check_reloads(keras_path, onnx_path, sample_inputs, expected)
     card = _card(model, facts, {"keras": keras_path, "onnx": onnx_path})
-    write_synced(card_path, (json.dumps(card, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    text = json.dumps(card.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    write_synced(card_path, text.encode("utf-8"))
     write_synced(readme_path, card_markdown(card).encode("utf-8"))
     return card
 
 
-def _card(model: keras.Model, facts: dict, files: dict[str, Path]) -> dict:
+def _card(model: keras.Model, facts: dict, files: dict[str, Path]) -> ModelCard:
     """The model card: how to feed the model, the run's ``facts``, the files' hashes."""
-    threshold = facts["threshold"]
     weights, bias = head_weights(model)
-    return {
-        "name": MODEL_NAME,
-        "version": __version__,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "input_size": int(model.input_shape[1]),
-        "input": "RGB uint8 values as float32, NHWC; rescaling is inside the model",
-        "preprocessing": PREPROCESSING,
-        "class_names": list(CLASS_NAMES),
-        "positive_class": CLASS_NAMES[1],
-        "uncertain_band": list(uncertain_band(threshold)),
-        "parameters": int(model.count_params()),
-        "last_conv_layer": LAST_CONV,
-        "head": {"weights": weights, "bias": bias},
+    return ModelCard(
+        name=MODEL_NAME,
+        version=__version__,
+        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        input_size=int(model.input_shape[1]),
+        input="RGB uint8 values as float32, NHWC; rescaling is inside the model",
+        preprocessing=PREPROCESSING,
+        class_names=tuple(CLASS_NAMES),
+        positive_class=CLASS_NAMES[1],
+        uncertain_band=uncertain_band(facts["threshold"]),
+        parameters=int(model.count_params()),
+        last_conv_layer=LAST_CONV,
+        head_weights=tuple(weights),
+        head_bias=bias,
+        files={fmt: ModelFile(f"{MODEL_NAME}.{fmt}", sha256_of(path))
+               for fmt, path in files.items()},
         **facts,
-        "files": {
-            fmt: {"name": f"{MODEL_NAME}.{fmt}", "sha256": sha256_of(path)}
-            for fmt, path in files.items()
-        },
-    }
+    )
 
 
 def _without_training_state(model: keras.Model) -> keras.Model:

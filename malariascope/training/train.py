@@ -20,7 +20,8 @@ from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.errors import ModelError
 from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.modelcard import load_card, sha256_of
+from malariascope.core.modelcard import ModelCard, ModelFile, load_card
+from malariascope.core.modelfiles import sha256_of
 from malariascope.training import calibrate
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
@@ -48,13 +49,13 @@ class TrainConfig:
     overwrite: bool = False  # replace a model already in out_dir
 
 
-def train(config: TrainConfig, log=print) -> dict:
+def train(config: TrainConfig, log=print) -> ModelCard:
     """Run a whole training; returns the model card written beside the models."""
     with model_folder(config.out_dir, config.overwrite):
         return _train(config, log)
 
 
-def _train(config: TrainConfig, log) -> dict:
+def _train(config: TrainConfig, log) -> ModelCard:
     """The run itself, once the output folder is known to take the model."""
     started = time.monotonic()
     keras.utils.set_random_seed(config.seed)
@@ -88,7 +89,8 @@ def _train(config: TrainConfig, log) -> dict:
         "epochs_run": len(history.epoch),
         "temperature": temperature,
         "threshold": threshold,
-        "field_threshold": calibrate.choose_count_threshold(val_probs, y_train[val_idx]),
+        "field_threshold": max(threshold, calibrate.choose_count_threshold(val_probs,
+                                                                           y_train[val_idx])),
         "healthy_log_odds": _healthy_log_odds(val_probs[y_train[val_idx] == 0]),
         "trained_on": {
             "train": _counts(y_train[fit_idx]),
@@ -96,8 +98,8 @@ def _train(config: TrainConfig, log) -> dict:
             "test": _counts(y_test),
             "validation_slides": len(set(np.asarray(train_images.slides)[val_idx])),
         },
-        "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold).to_dict(),
-        "test_metrics": test_metrics.to_dict(),
+        "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
+        "test_metrics": test_metrics,
         "training_seconds": round(time.monotonic() - started, 1),
     }
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
@@ -151,16 +153,16 @@ def _checked_init_file(given: Path) -> Path:
     return path
 
 
-def _healthy_log_odds(probabilities: np.ndarray) -> dict[str, float]:
-    """Where healthy validation cells score, which whole fields' scores are brought to (see
-    ``core.fields.standardize``)."""
-    median, mad = median_and_mad(probabilities)
-    return {"median": round(median, 4), "mad": round(mad, 4)}
+def _healthy_log_odds(probabilities: np.ndarray) -> tuple[float, float] | None:
+    """Median and MAD of the healthy validation cells' log-odds, which whole fields' scores
+    are brought to (see ``core.fields.standardize``); None when they all score alike."""
+    median, mad = (round(value, 4) for value in median_and_mad(probabilities))
+    return (median, mad) if mad > 0 else None
 
 
-def _describe(path: Path | None) -> dict | None:
+def _describe(path: Path | None) -> ModelFile | None:
     """Name and sha256 of the model a run started from, for the card."""
-    return None if path is None else {"file": Path(path).name, "sha256": sha256_of(path)}
+    return None if path is None else ModelFile(Path(path).name, sha256_of(path))
 
 
 def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:

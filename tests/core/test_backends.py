@@ -10,7 +10,7 @@ import pytest
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
 from malariascope.core.gradcam import heatmap
-from malariascope.core.modelcard import models_dir
+from malariascope.core.modelfiles import models_dir
 from malariascope.core.preprocess import load_model_input
 from tests.images import make_cell
 

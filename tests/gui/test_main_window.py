@@ -642,7 +642,7 @@ def test_detail_view_explains_an_unreadable_file(window, qtbot, cell_folder):
 def test_about_box_shows_version_model_card_and_disclaimer(window, qtbot):
     box = window.show_about()
     text = box.text()
-    card = window.controller.classifier.card.data
+    card = window.controller.classifier.card.to_dict()
     assert __version__ in text and "screening aid, not a diagnosis" in text
     assert f"{card['test_metrics']['accuracy']:.3f}" in text
     assert f"{card['trained_on']['train']['parasitized']:,} parasitized" in text

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from malariascope.core.modelcard import CARD_NAME, MODELS_ENV, load_card
+from malariascope.core.modelcard import CARD_NAME, load_card
+from malariascope.core.modelfiles import MODELS_ENV
 from malariascope.gui.app import start
 from tests.gui.helpers import click, wait_for_box
 from tests.images import make_cell_folder
@@ -36,7 +37,7 @@ def broken_models(tmp_path, monkeypatch, request) -> str:
     card = load_card()
     folder = tmp_path / "models"
     folder.mkdir()
-    onnx = folder / card.data["files"]["onnx"]["name"]
+    onnx = folder / card.files["onnx"].name
     shutil.copy(card.path, folder / CARD_NAME)
     shutil.copy(card.path.parent / onnx.name, onnx)
     spoil, words = DAMAGE[request.param]

@@ -12,7 +12,8 @@ pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 from malariascope.core.classifier import Classifier  # noqa: E402
 from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.errors import ModelError  # noqa: E402
-from malariascope.core.modelcard import sha256_of  # noqa: E402
+from malariascope.core.modelcard import ModelFile  # noqa: E402
+from malariascope.core.modelfiles import sha256_of  # noqa: E402
 from malariascope.training.calibrate import (  # noqa: E402
     choose_count_threshold,
     choose_threshold,
@@ -56,9 +57,9 @@ def trained(tmp_path_factory):
 def test_training_writes_both_models_and_a_pinned_card(trained):
     out, card = trained
     on_disk = json.loads((out / "model-card.json").read_text(encoding="utf-8"))
-    assert on_disk == card
+    assert on_disk == card.to_dict() and card.path == out / "model-card.json"
     for fmt in ("keras", "onnx"):
-        assert sha256_of(out / card["files"][fmt]["name"]) == card["files"][fmt]["sha256"]
+        assert sha256_of(out / card.files[fmt].name) == card.files[fmt].sha256
     for key in (
         "input_size",
         "preprocessing",
@@ -71,13 +72,13 @@ def test_training_writes_both_models_and_a_pinned_card(trained):
         "seed",
         "training_seconds",
     ):
-        assert key in card
-    assert card["input_size"] == 32 and card["seed"] == 3
-    healthy = card["healthy_log_odds"]  # where fields' scores are brought to
-    assert np.isfinite(healthy["median"]) and healthy["mad"] > 0
-    assert 0 < card["field_threshold"] < 1  # calls cells of whole fields
-    assert card["trained_on"]["test"] == {"parasitized": 12, "uninfected": 12}
-    train_counts, val_counts = card["trained_on"]["train"], card["trained_on"]["validation"]
+        assert on_disk[key] is not None
+    assert card.input_size == 32 and card.seed == 3
+    median, mad = card.healthy_log_odds  # where fields' scores are brought to
+    assert np.isfinite(median) and mad > 0
+    assert card.threshold <= card.field_threshold < 1  # calls cells of whole fields
+    assert card.trained_on["test"] == {"parasitized": 12, "uninfected": 12}
+    train_counts, val_counts = card.trained_on["train"], card.trained_on["validation"]
     assert sum(train_counts.values()) + sum(val_counts.values()) == 96
 
 
@@ -100,7 +101,7 @@ def test_the_keras_file_holds_no_optimizer_state(trained):
     import h5py
 
     out, card = trained
-    with zipfile.ZipFile(out / card["files"]["keras"]["name"]) as archive:
+    with zipfile.ZipFile(out / card.files["keras"].name) as archive:
         config = json.loads(archive.read("config.json"))
         weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
         assert "optimizer" not in weights and not config.get("compile_config")
@@ -142,17 +143,17 @@ def test_count_threshold_balances_false_calls_against_misses():
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):
     out, first = trained
     root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=6)
-    init = out / first["files"]["keras"]["name"]
+    init = out / first.files["keras"].name
     card = train(TrainConfig(root, tmp_path / "tuned", epochs=1, seed=4, input_size=32,
                              batch_size=16, learning_rate=1e-4, init_model=init),
                  log=lambda line: None)
-    assert card["fine_tuned_from"] == {"file": init.name, "sha256": sha256_of(init)}
-    assert card["learning_rate"] == 1e-4 and first["fine_tuned_from"] is None
-    assert card["parameters"] == first["parameters"]
+    assert card.fine_tuned_from == ModelFile(init.name, sha256_of(init))
+    assert card.learning_rate == 1e-4 and first.fine_tuned_from is None
+    assert card.parameters == first.parameters
     by_folder = train(TrainConfig(root, tmp_path / "again", epochs=1, seed=4, input_size=32,
                                   batch_size=16, learning_rate=1e-4, init_model=out),
                       log=lambda line: None)
-    assert by_folder["fine_tuned_from"] == card["fine_tuned_from"]  # the file, not the folder
+    assert by_folder.fine_tuned_from == card.fine_tuned_from  # the file, not the folder
     readme = (tmp_path / "tuned" / "README.md").read_text(encoding="utf-8")
     assert f"fine-tuned from | `{init.name}` sha256 `{sha256_of(init)[:16]}" in readme
     assert "fine-tuned from" not in (out / "README.md").read_text(encoding="utf-8")
@@ -173,13 +174,13 @@ def test_the_model_to_fine_tune_is_hash_checked_before_the_cells_are_decoded(
     monkeypatch.setattr(train_module, "load_arrays", lambda *a: pytest.fail("decoded cells"))
     altered = tmp_path / "altered"
     altered.mkdir()
-    for name in ("model-card.json", card["files"]["keras"]["name"]):
+    for name in ("model-card.json", card.files["keras"].name):
         (altered / name).write_bytes((out / name).read_bytes())
-    with open(altered / card["files"]["keras"]["name"], "ab") as handle:
+    with open(altered / card.files["keras"].name, "ab") as handle:
         handle.write(b"tampered")
     loose = tmp_path / "loose.keras"
-    loose.write_bytes((out / card["files"]["keras"]["name"]).read_bytes())
-    for init, words in ((altered / card["files"]["keras"]["name"], "does not match its card"),
+    loose.write_bytes((out / card.files["keras"].name).read_bytes())
+    for init, words in ((altered / card.files["keras"].name, "does not match its card"),
                         (loose, "model card not found"),
                         (tmp_path / "missing.keras", "model to fine-tune not found")):
         with pytest.raises(ModelError, match=words):
@@ -238,9 +239,9 @@ def test_fine_tuning_an_onnx_model_says_the_keras_one_is_needed(tmp_path):
     from malariascope.training.train import _checked_init_file
 
     bundled = load_card()
-    for name in ("model-card.json", *(entry["name"] for entry in bundled.data["files"].values())):
+    for name in ("model-card.json", *(entry.name for entry in bundled.files.values())):
         (tmp_path / name).write_bytes((bundled.path.parent / name).read_bytes())
-    keras_name, onnx_name = (bundled.data["files"][fmt]["name"] for fmt in ("keras", "onnx"))
+    keras_name, onnx_name = (bundled.files[fmt].name for fmt in ("keras", "onnx"))
     assert _checked_init_file(tmp_path / keras_name) == tmp_path / keras_name
     with pytest.raises(ModelError, match=rf"fine-tunes a \.keras model: give {keras_name}") as err:
         _checked_init_file(tmp_path / onnx_name)

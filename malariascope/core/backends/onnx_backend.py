@@ -23,20 +23,21 @@ class OnnxBackend:
         except ImportError as exc:
             raise BackendUnavailableError("onnxruntime is not installed") from exc
         ort.disable_telemetry_events()  # Windows' event tracing; the variable covers the rest
-        path = card.model_file("onnx")
+        model = card.model_bytes("onnx")  # the bytes hashed are the bytes run
+        name = card.files["onnx"].name
         self.model_sha256 = card.sha256("onnx")
         options = ort.SessionOptions()
         options.log_severity_level = 3
         try:
             self._session = ort.InferenceSession(
-                str(path), options, providers=["CPUExecutionProvider"]
+                model, options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime raises its own untyped errors on bad files
-            raise ModelError(f"cannot load ONNX model {path.name}: {exc}") from exc
+            raise ModelError(f"cannot load ONNX model {name}: {exc}") from exc
         self._input = self._session.get_inputs()[0].name
-        weights, bias = card.head
-        self._weights = np.asarray(weights, dtype=np.float32)
-        self._bias = np.float32(bias)
+        _check_shapes(self._session, card, name)
+        self._weights = np.asarray(card.head_weights, dtype=np.float32)
+        self._bias = np.float32(card.head_bias)
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits and class maps of a batch of ``uint8`` cells."""
@@ -44,3 +45,15 @@ class OnnxBackend:
         class_maps = features @ self._weights
         logits = class_maps.mean(axis=(1, 2)) + self._bias
         return logits.astype(np.float64), class_maps
+
+
+def _check_shapes(session, card: ModelCard, name: str) -> None:
+    """The model takes the card's input size and gives one feature per head weight."""
+    size = session.get_inputs()[0].shape[1:3]
+    features = session.get_outputs()[-1].shape
+    if any(isinstance(side, int) and side != card.input_size for side in size):
+        raise ModelError(f"ONNX model {name} takes {size[0]} px inputs, but its card says "
+                         f"{card.input_size}")
+    if len(features) != 4 or features[-1] != len(card.head_weights):
+        raise ModelError(f"ONNX model {name} gives {features[-1]} features, but its card's "
+                         f"head has {len(card.head_weights)} weights")

@@ -26,10 +26,15 @@ class TensorFlowBackend:
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as exc:  # Keras raises many types on a bad archive
             raise ModelError(f"cannot load Keras model {path.name}: {exc}") from exc
-        layer = card.data.get("last_conv_layer", "last_conv")
-        self._model = keras.Model(
-            model.inputs, [model.get_layer(layer).output, model.get_layer("logit").output]
-        )
+        if tuple(model.input_shape[1:3]) != (card.input_size, card.input_size):
+            raise ModelError(f"Keras model {path.name} takes {model.input_shape[1]} px inputs, "
+                             f"but its card says {card.input_size}")
+        try:
+            features, logit = (model.get_layer(name).output
+                               for name in (card.last_conv_layer, "logit"))
+        except ValueError as exc:  # the card names a layer the model does not have
+            raise ModelError(f"Keras model {path.name} does not fit its card: {exc}") from None
+        self._model = keras.Model(model.inputs, [features, logit])
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits and Grad-CAM class maps (``sum_k alpha_k A_k`` scaled to the exact map)."""

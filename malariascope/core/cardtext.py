@@ -1,0 +1,84 @@
+"""The model card for people: the ``README.md`` written beside a model and its card."""
+
+from __future__ import annotations
+
+import math
+
+from malariascope.core.metrics import RATES
+from malariascope.core.modelcard import ModelCard
+
+
+def card_markdown(card: ModelCard) -> str:
+    """What the model is, what it was trained on, how well it does, and its files."""
+    counts = " / ".join(f"{part} {sum(card.trained_on[part].values()):,}"
+                        for part in ("train", "validation", "test")
+                        if isinstance(card.trained_on.get(part), dict))
+    low, high = card.uncertain_band
+    lines = [
+        f"# Model card: {card.name} {card.version}",
+        "",
+        "A screening aid, not a diagnosis: every call is for a trained technician to review.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| created | {card.created} |",
+        f"| input | {card.input_size} px square RGB; {card.preprocessing} |",
+        f"| classes | {', '.join(card.class_names)} (positive: parasitized) |",
+        f"| parameters | {card.parameters:,} |",
+        f"| cells (by slide) | {counts} |",
+        f"| threshold | {card.threshold:.4f} (chosen on validation slides) |",
+        f"| temperature | {card.temperature:.3f} (fitted on validation slides) |",
+        f"| uncertain band | {low:.3f} to {high:.3f} |",
+        *_field_rows(card),
+        f"| training | {_or_unknown(card.epochs_run)} epochs, seed {_or_unknown(card.seed)}, "
+        f"{(card.training_seconds or 0) / 60:.1f} min on CPU |",
+        *_fine_tuning_row(card),
+        "",
+        "## Test split (slides never seen in training)",
+        "",
+        "| accuracy | sensitivity | specificity | precision | F1 | ROC AUC | ECE | n |",
+        "|---|---|---|---|---|---|---|---|",
+        _metrics_row(card),
+        "",
+        "## Files",
+        "",
+        *(f"- `{entry.name}` sha256 `{entry.sha256}`" for entry in card.files.values()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _or_unknown(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def _field_rows(card: ModelCard) -> list[str]:
+    """The threshold for cells of whole fields and where their scores are brought to, on
+    cards that have them."""
+    rows = []
+    if card.field_threshold is not None:
+        rows.append(f"| field threshold | {card.field_threshold:.4f} (cells of whole fields: the"
+                    " least biased parasitemia on validation slides) |")
+    if card.healthy_log_odds is not None:
+        median, mad = card.healthy_log_odds
+        rows.append(f"| healthy cells' log-odds | median {median:.3f}, MAD {mad:.3f} (uninfected"
+                    " validation cells; whole fields are standardized to them) |")
+    return rows
+
+
+def _fine_tuning_row(card: ModelCard) -> list[str]:
+    """The row naming the model a fine-tuning run started from (none for a fresh run)."""
+    start = card.fine_tuned_from
+    if start is None:
+        return []
+    rate = math.nan if card.learning_rate is None else card.learning_rate
+    return [f"| fine-tuned from | `{start.name}` sha256 `{start.sha256[:16]}…` at "
+            f"learning rate {rate:g} |"]
+
+
+def _metrics_row(card: ModelCard) -> str:
+    """The test metrics as a table row (NaN where the card has none)."""
+    metrics = card.test_metrics
+    figures = [math.nan] * len(RATES) if metrics is None else [getattr(metrics, name)
+                                                               for name in RATES]
+    n = 0 if metrics is None else metrics.n
+    return "| " + " | ".join(f"{value:.4f}" for value in figures) + f" | {n} |"
