@@ -13,11 +13,18 @@ from pathlib import Path
 import pytest
 
 from malariascope.cli import main
+from malariascope.core.backends.onnx_external import (
+    DATA_LOCATION,
+    EXTERNAL,
+    EXTERNAL_DATA,
+    SCHEMA,
+    uses_external_data,
+)
 from malariascope.core.cardtext import card_markdown
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
 from malariascope.core.modelcard import CARD_NAME, ModelCard, load_card
-from malariascope.core.modelfiles import MAX_CARD_BYTES, bundled_dir
+from malariascope.core.modelfiles import MAX_CARD_BYTES, bundled_dir, sha256_of
 from tests.images import make_cell_folder
 
 BUNDLED = bundled_dir()
@@ -196,4 +203,30 @@ def test_a_card_read_by_the_cli_from_a_model_beside_it_is_checked_too(models, tm
     assert code == 2
     assert capsys.readouterr().err == (f"malariascope: error: model card {models / CARD_NAME} is "
                                        "invalid: temperature must be above 0, got -1.0\n")
+
+
+def test_an_onnx_model_with_external_data_is_refused(models):
+    """Its weights lie in another file that the card's hash does not cover: swapping that
+    file called every cell parasitized with the same model_sha256."""
+    onnx = pytest.importorskip("onnx", reason="writing external data needs the onnx package")
+    model_path = models / "malariascope-cnn.onnx"
+    model = onnx.load(model_path)
+    onnx.save_model(model, model_path, save_as_external_data=True,
+                    all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    write_card(models, changed(files__onnx__sha256=sha256_of(model_path)))
+    with pytest.raises(ModelError, match="keeps tensors in other files"):
+        Classifier.open(models)
+
+
+def test_the_external_data_walk_follows_onnx_field_numbers():
+    onnx = pytest.importorskip("onnx", reason="the field numbers come from the onnx package")
+    for message, fields in SCHEMA.items():
+        descriptor = getattr(onnx, message).DESCRIPTOR
+        for number, inner in fields.items():
+            assert descriptor.fields_by_number[number].message_type.name == inner
+    tensor = onnx.TensorProto.DESCRIPTOR.fields_by_name
+    assert tensor["external_data"].number == EXTERNAL_DATA
+    assert tensor["data_location"].number == DATA_LOCATION
+    assert onnx.TensorProto.EXTERNAL == EXTERNAL
+    assert not uses_external_data((BUNDLED / "malariascope-cnn.onnx").read_bytes())
 

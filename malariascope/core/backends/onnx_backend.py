@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from malariascope.core.backends.onnx_external import uses_external_data
 from malariascope.core.errors import BackendUnavailableError, ModelError
 from malariascope.core.modelcard import ModelCard
 
@@ -25,6 +26,7 @@ class OnnxBackend:
         ort.disable_telemetry_events()  # Windows' event tracing; the variable covers the rest
         model = card.model_bytes("onnx")  # the bytes hashed are the bytes run
         name = card.files["onnx"].name
+        _refuse_external_data(model, name)
         self.model_sha256 = card.sha256("onnx")
         options = ort.SessionOptions()
         options.log_severity_level = 3
@@ -45,6 +47,18 @@ class OnnxBackend:
         class_maps = features @ self._weights
         logits = class_maps.mean(axis=(1, 2)) + self._bias
         return logits.astype(np.float64), class_maps
+
+
+def _refuse_external_data(model: bytes, name: str) -> None:
+    """An ONNX model whose tensors live in other files is refused: its card pins this file
+    only, not the weights it would load."""
+    try:
+        external = uses_external_data(model)
+    except ValueError as exc:
+        raise ModelError(f"cannot load ONNX model {name}: not an ONNX file ({exc})") from None
+    if external:
+        raise ModelError(f"ONNX model {name} keeps tensors in other files (external data), "
+                         "which its card's hash does not cover: refused")
 
 
 def _check_shapes(session, card: ModelCard, name: str) -> None:
