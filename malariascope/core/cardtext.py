@@ -43,6 +43,10 @@ def card_markdown(card: ModelCard) -> str:
         "## Files",
         "",
         *(f"- `{entry.name}` sha256 `{entry.sha256}`" for entry in card.files.values()),
+        "",
+        "The app pins its bundled card by the card's own sha256 (`BUNDLED_CARD_SHA256` in",
+        "`malariascope/core/modelcard.py`): a model put in `models/` needs that constant",
+        "updated with it, or the app refuses it as changed.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,7 +2,8 @@
 
 One loader (:func:`load_card`) reads the card and returns a :class:`ModelCard`, whose every
 value is checked (types, ranges, how they fit together); the card then checks the hash of a
-model file before a backend parses it. Model files are plain names in the card's folder.
+model file before a backend parses it. Model files are plain names in the card's folder, and
+the bundled card is itself pinned by :data:`BUNDLED_CARD_SHA256`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ from malariascope.core.metrics import ScreeningMetrics
 from malariascope.core.modelfiles import (
     MAX_CARD_BYTES,
     MAX_MODEL_BYTES,
+    bundled_dir,
     models_dir,
     read_regular_file,
 )
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 CARD_NAME = "model-card.json"
+#: sha256 of the bundled ``models/model-card.json``: update it whenever the bundled model
+#: (and so its card) changes, or the app refuses its own model.
+BUNDLED_CARD_SHA256 = "e12e81bf2b66789be75ff9b0f2781604f528b18dd279d895c2e606b754906d4d"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -208,6 +213,7 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
         raw = read_regular_file(card_path, MAX_CARD_BYTES, "model card")
     except FileNotFoundError:
         raise ModelError(f"model card not found: {card_path}") from None
+    _check_pin(card_path, raw)
     try:
         data = json.loads(raw.decode("utf-8-sig"))  # Notepad writes a BOM
     except (ValueError, RecursionError) as exc:
@@ -245,6 +251,17 @@ def _trained_on(card: CardValues) -> dict[str, dict[str, int] | int]:
         counts[part] = ({name: inner.whole(name) for name in inner.data} if inner
                         else trained.whole(part))
     return counts
+
+
+def _check_pin(card_path: Path, raw: bytes) -> None:
+    """The bundled card must be the one this version ships: a changed card could name other
+    files with their hashes, and those would pass the model files' own check."""
+    if card_path.resolve() != (bundled_dir() / CARD_NAME).resolve():
+        return
+    actual = hashlib.sha256(raw).hexdigest()
+    if actual != BUNDLED_CARD_SHA256:
+        raise ModelError(f"the bundled model card {card_path} was changed or damaged (sha256 "
+                         f"{actual[:12]}... instead of {BUNDLED_CARD_SHA256[:12]}...); reinstall")
 
 
 def _check_listed(path: Path, card: ModelCard) -> None:

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from malariascope.core.backends.onnx_external import (
 from malariascope.core.cardtext import card_markdown
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
-from malariascope.core.modelcard import CARD_NAME, ModelCard, load_card
-from malariascope.core.modelfiles import MAX_CARD_BYTES, bundled_dir, sha256_of
+from malariascope.core.modelcard import BUNDLED_CARD_SHA256, CARD_NAME, ModelCard, load_card
+from malariascope.core.modelfiles import MAX_CARD_BYTES, MODELS_ENV, bundled_dir, sha256_of
 from tests.images import make_cell_folder
 
 BUNDLED = bundled_dir()
@@ -230,3 +231,24 @@ def test_the_external_data_walk_follows_onnx_field_numbers():
     assert onnx.TensorProto.EXTERNAL == EXTERNAL
     assert not uses_external_data((BUNDLED / "malariascope-cnn.onnx").read_bytes())
 
+
+def test_the_pin_is_the_bundled_cards_sha256():
+    assert sha256_of(BUNDLED / CARD_NAME) == BUNDLED_CARD_SHA256, (
+        "models/model-card.json changed: update BUNDLED_CARD_SHA256 in core/modelcard.py")
+
+
+def test_a_bundled_card_changed_in_place_is_refused(tmp_path, monkeypatch, capsys):
+    """Valid in itself, so only the pin tells it from the card the app ships: such a card may
+    name other model files with their hashes."""
+    shutil.copytree(BUNDLED, tmp_path / "models")  # an unpacked app bundle
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.delenv(MODELS_ENV, raising=False)
+    assert load_card().path == tmp_path / "models" / CARD_NAME
+    write_card(tmp_path / "models", changed(threshold=0.2))
+    with pytest.raises(ModelError, match="the bundled model card .* was changed or damaged"):
+        load_card()
+    (cell,) = make_cell_folder(tmp_path / "cells", 1)
+    assert main(["classify", str(cell), "--csv", str(tmp_path / "r.csv")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    shutil.copytree(tmp_path / "models", tmp_path / "lab")  # a lab's own model: not pinned
+    assert load_card(tmp_path / "lab").threshold == 0.2
