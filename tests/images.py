@@ -82,10 +82,14 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     }
 
 
+#: The whole cells of a generated field (``write_field``, ``make_field``): the cells found.
+FIELD_CELLS = 38
+
+
 def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, int, int]]]:
-    """A generated 800x600 whole field (``tests.core.test_fields.make_field``: 38 whole cells,
-    some with parasite dots, touching pairs, border-cut cells, debris) written losslessly;
-    returns the path and the boxes of the whole cells."""
+    """A generated 800x600 whole field (``tests.core.test_fields.make_field``: FIELD_CELLS
+    whole cells, some with parasite dots, touching pairs, border-cut cells, debris) written
+    losslessly; returns the path and the boxes of the whole cells."""
     from tests.core.test_fields import make_field
 
     image, boxes = make_field(seed)

@@ -47,14 +47,14 @@ def test_tensorflow_backend_says_how_to_get_it_when_absent():
 
 def test_whole_fields_are_screened_without_scipy(tmp_path):
     """The app bundle leaves SciPy out (about 30 MB); finding cells must not need it."""
-    from tests.images import write_field
+    from tests.images import FIELD_CELLS, write_field
 
     field, _ = write_field(tmp_path / "field.png")
     code = CHECK.split("import malariascope")[0].replace("{'PySide6',", "{'scipy', 'PySide6',")
     assert "'scipy'" in code
     code += (f"from malariascope.core.classifier import Classifier\n"
              f"from malariascope.core.pipeline import screen\n"
-             f"assert len(list(screen([{str(field)!r}], Classifier.open()))) == 38\n"
+             f"assert len(list(screen([{str(field)!r}], Classifier.open()))) == {FIELD_CELLS}\n"
              f"print('ok')\n")
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120

@@ -23,7 +23,7 @@ from malariascope.core.pipeline import FIELD_LOOKAHEAD, NO_CELLS, screen
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import COLUMNS, report_row, summary_path, write_report
 from tests.conftest import SHARED_DATA
-from tests.images import make_cell, write_field, write_glass, write_rgb
+from tests.images import FIELD_CELLS, make_cell, write_field, write_glass, write_rgb
 from tests.reports import read_rows, read_summary
 
 REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"
@@ -47,9 +47,9 @@ def _other(call: str) -> str:
 def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
     cells = find_cells(read_image(field_png))
     results = list(screen([field_png], classifier))
-    assert len(results) == len(cells) == 38
+    assert len(results) == len(cells) == FIELD_CELLS
     assert [r.box for r in results] == [c.box for c in cells]
-    assert [r.cell_index for r in results] == list(range(1, 39))
+    assert [r.cell_index for r in results] == list(range(1, FIELD_CELLS + 1))
     assert {r.sha256 for r in results} == {hashlib.sha256(field_png.read_bytes()).hexdigest()}
     for r in results:
         x, y, w, h = r.box
@@ -72,8 +72,8 @@ def test_mixed_batch_keeps_order_and_every_file(tmp_path, field_png, classifier)
     paths = [cell_a, field_png, broken, glass, cell_b]
     results = list(screen(paths, classifier, batch_size=16))
     assert [r.path.name for r in results] == (
-        ["a.png"] + ["field.png"] * 38 + ["broken.png", "glass.png", "b.png"])
-    single, unreadable, empty = results[0], results[39], results[40]
+        ["a.png"] + ["field.png"] * FIELD_CELLS + ["broken.png", "glass.png", "b.png"])
+    single, unreadable, empty = results[0], *results[FIELD_CELLS + 1:FIELD_CELLS + 3]
     assert single.ok and single.box is None and not single.whole_field
     assert "empty" in unreadable.error and not unreadable.whole_field
     assert empty.error == NO_CELLS and empty.whole_field and empty.box is None
@@ -116,16 +116,16 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
     assert tuple(read[0]) == COLUMNS and COLUMNS[-5:] == CELL_COLUMNS
     rule = classifier.rule  # field cells are called at the stricter field threshold
     assert read[0]["threshold"] == f"{rule.threshold:.4f}"
-    assert {r["threshold"] for r in read[1:39]} == {f"{rule.field_threshold:.4f}"}
-    for row, result in zip(read[1:39], results[1:39], strict=True):
+    assert {r["threshold"] for r in read[1:FIELD_CELLS + 1]} == {f"{rule.field_threshold:.4f}"}
+    for row, result in zip(read[1:FIELD_CELLS + 1], results[1:FIELD_CELLS + 1], strict=True):
         p = result.probability
         assert row["call"] == ("parasitized" if p >= rule.field_threshold else "uninfected")
         assert row["uncertain"] == str(rule.field_band[0] <= p < rule.field_band[1]).lower()
     assert all(read[0][c] == "" for c in CELL_COLUMNS)
     cells = [r for r in read if r["image_path"] == str(field_png)]
-    assert [int(r["cell_index"]) for r in cells] == list(range(1, 39))
+    assert [int(r["cell_index"]) for r in cells] == list(range(1, FIELD_CELLS + 1))
     assert [tuple(int(r[c]) for c in CELL_COLUMNS[1:]) for r in cells] == [
-        r.box for r in results[1:39]]
+        r.box for r in results[1:FIELD_CELLS + 1]]
     assert read[5]["review"] == "overridden" and read[5]["final_call"] == overridden
     assert (read[-1]["status"], read[-1]["error"], read[-1]["cell_index"]) == (
         "no_cells", NO_CELLS, "")
@@ -133,16 +133,18 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
     batch, fields = read_summary(summary_path(out))
     parasitized = sum(r["final_call"] == "parasitized" for r in cells)
     field = fields[str(field_png)]
-    assert (field["cells"], field["parasitized"], field["reviewed"]) == ("38", str(parasitized),
-                                                                        "1")
-    assert int(field["uninfected"]) == 38 - parasitized
-    assert float(field["percent_parasitized"]) == pytest.approx(100 * parasitized / 38, abs=0.01)
+    assert (field["cells"], field["parasitized"], field["reviewed"]) == (
+        str(FIELD_CELLS), str(parasitized), "1")
+    assert int(field["uninfected"]) == FIELD_CELLS - parasitized
+    assert float(field["percent_parasitized"]) == pytest.approx(
+        100 * parasitized / FIELD_CELLS, abs=0.01)
     # no cell called: no parasitemia, not a 0 that reads as a smear found clean
     assert (fields[str(glass)]["cells"], fields[str(glass)]["percent_parasitized"]) == ("0", "")
     assert (batch["images"], batch["fields"], batch["classified"], batch["errors"]) == (
-        "3", "2", "39", "1")
+        "3", "2", str(FIELD_CELLS + 1), "1")
     everyone = parasitized + (read[0]["final_call"] == "parasitized")
-    assert float(batch["percent_parasitized"]) == pytest.approx(100 * everyone / 39, abs=0.01)
+    assert float(batch["percent_parasitized"]) == pytest.approx(
+        100 * everyone / (FIELD_CELLS + 1), abs=0.01)
 
 
 def test_summary_of_single_cells_has_no_field_table(tmp_path, classifier):

@@ -35,6 +35,7 @@ from malariascope.core.fields.scoring import (
 from malariascope.core.fields.summary import StageCounts, summarize
 from malariascope.core.imageio import read_image
 from tests.conftest import SHARED_DATA
+from tests.images import FIELD_CELLS
 
 FIELDS = SHARED_DATA / "fields"
 ANNOTATIONS = FIELDS / "annotations.json"
@@ -58,7 +59,7 @@ def draw_cell(image: np.ndarray, centre: tuple[int, int], radius: int, dots: int
 
 def make_field(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """An 800x600 field: 32 lone cells (some infected), 3 touching pairs, 3 cells cut by the
-    border, 6 specks of debris. Returns the image and the boxes of the 38 whole cells."""
+    border, 6 specks of debris. Returns the image and the boxes of the FIELD_CELLS whole cells."""
     rng = np.random.default_rng(seed)
     image = np.full((600, 800, 3), GLASS, np.uint8)
     slots = [(x, y) for y in range(80, 500, 100) for x in range(80, 720, 100)]
@@ -109,9 +110,9 @@ def test_is_field_by_size():
 def test_counts_whole_cells_splits_pairs_drops_border_and_debris(field):
     image, boxes = field
     cells = find_cells(image)
-    assert len(cells) == len(boxes) == 38
+    assert len(cells) == len(boxes) == FIELD_CELLS
     pairs = match_boxes([c.box for c in cells], boxes, min_iou=0.7)
-    assert len(pairs) == 38, "every drawn cell is found with a tight box"
+    assert len(pairs) == FIELD_CELLS, "every drawn cell is found with a tight box"
 
 
 def test_crops_are_the_cell_masked_on_black(field):
@@ -198,7 +199,7 @@ def test_cell_radius_can_be_given(field):
     image, _ = field
     seg = segment_field(image, FieldParams(cell_radius=27.0))
     assert seg.radius == 27.0
-    assert len(find_cells(image, FieldParams(cell_radius=27.0), seg)) == 38
+    assert len(find_cells(image, FieldParams(cell_radius=27.0), seg)) == FIELD_CELLS
 
 
 def test_non_rgb_input_is_refused():
@@ -239,7 +240,7 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     cells.append(AnnotatedCell((-30, 300, 50, 60), "red blood cell"))  # cut by the border
     cells.append(AnnotatedCell((600, 500, 60, 60), "difficult"))  # missed difficult: no miss
     score = score_field("generated", image, cells, classifier, FieldParams(), classifier.rule)
-    assert score.found == 38
+    assert score.found == FIELD_CELLS
     assert (score.matched, score.missed, score.false) == (35, 1, 2)
     assert score.annotated == 36
     assert score.annotated_parasitemia == pytest.approx(100 / 36)
@@ -249,7 +250,7 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert summary.recall == pytest.approx(35 / 36)
     assert summary.precision == pytest.approx(35 / 37)
     assert summary.recall_parasitized == 1.0
-    assert score.perfect_parasitemia == pytest.approx(100 / 38)  # 1 ring among 38 found
+    assert score.perfect_parasitemia == pytest.approx(100 / FIELD_CELLS)  # 1 ring among them
 
 
 def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field, classifier):
@@ -258,8 +259,9 @@ def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field,
     wide_band = CallRule(1e-6, uncertain_band(1e-6), field_threshold=1 - 1e-6)
     score = score_field("g", image, rings, classifier, FieldParams(), wide_band)
     called = round(score.found * score.predicted_parasitemia / 100)
-    assert score.found == score.matched == 38
-    assert 0 < called < 38 and score.uncertain == 38 - called  # each cell certain or uncertain
+    assert score.found == score.matched == FIELD_CELLS
+    assert 0 < called < FIELD_CELLS
+    assert score.uncertain == FIELD_CELLS - called  # each cell certain or uncertain
     assert score.reviewed_parasitemia == pytest.approx(100.0)  # the uncertain ones were rings
     assert score.annotated_parasitemia == score.perfect_parasitemia == 100.0
     nothing_uncertain = CallRule(0.5, (0.5, 0.5), field_threshold=0.5)
@@ -362,7 +364,7 @@ def test_a_box_outside_its_image_fails_that_field_only(field, classifier, tmp_pa
     stray = [*good, AnnotatedCell((900, 700, 50, 50), "ring")]
     bad, fine = score_fields([(path, stray), (path, good)], classifier)
     assert "(900, 700, 50, 50) lies outside the 800x600 image" in bad.error
-    assert not fine.error and fine.found == 38
+    assert not fine.error and fine.found == FIELD_CELLS
     assert summarize([bad, fine], classifier.rule).to_dict()["unreadable"] == [
         {"image": "g.png", "error": bad.error}]
 

@@ -14,13 +14,13 @@ from malariascope.core.report import summary_path
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import CALL_COLOURS, FILE
 from tests.gui.helpers import screen_and_wait
-from tests.images import make_cell, write_field, write_glass, write_rgb
+from tests.images import FIELD_CELLS, make_cell, write_field, write_glass, write_rgb
 from tests.reports import read_rows, read_summary
 
 
 @pytest.fixture
 def smear(tmp_path):
-    """A folder with one single-cell image and one generated whole field (38 cells)."""
+    """A folder with one single-cell image and one generated whole field (FIELD_CELLS cells)."""
     folder = tmp_path / "smear"
     folder.mkdir()
     write_rgb(folder / "cell.png", make_cell(seed=3))
@@ -47,7 +47,7 @@ def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, sm
     screen_and_wait(window, qtbot, [folder])
     batch, view = window.batch, window.field_view
     rows = batch.field_rows(field)
-    assert len(rows) == 38 and window.central.field_box.isVisibleTo(window)
+    assert len(rows) == FIELD_CELLS and window.central.field_box.isVisibleTo(window)
     assert window.proxy.index(rows[11], FILE).data() == "field.png #12"
     window.table.select_source_row(rows[0])
     qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
@@ -152,7 +152,7 @@ def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, sme
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
         window.export_to(report)
     exported = read_rows(report)
-    assert len(exported) == len(batch) == 39
+    assert len(exported) == len(batch) == FIELD_CELLS + 1
     row = exported[target]
     assert (row["cell_index"], row["review"], row["final_call"]) == ("6", "overridden",
                                                                      overridden)
@@ -333,5 +333,5 @@ def test_a_field_given_with_its_folder_is_screened_once(window, qtbot, smear):
     folder, field = smear
     screen_and_wait(window, qtbot, [field, folder])
     batch = window.batch
-    assert len(batch) == 39 and len(batch.field_rows(field)) == 38  # and cell.png
-    assert batch.field_counts(field).classified == 38
+    assert len(batch) == FIELD_CELLS + 1 and len(batch.field_rows(field)) == FIELD_CELLS
+    assert batch.field_counts(field).classified == FIELD_CELLS

@@ -12,7 +12,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.gui import _compat, workers
 from malariascope.gui.batch import Batch
 from malariascope.gui.workers import Worker, WorkerGroup, export_rows, screen_chunks
-from tests.images import make_cell_folder
+from tests.images import FIELD_CELLS, make_cell_folder
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_screen_chunks_count_files_while_a_field_gives_a_row_per_cell(tmp_path, 
     write_field(tmp_path / "field.png")
     chunks = [c for c in screen_chunks([tmp_path], classifier) if c]
     assert (chunks[0].total, chunks[-1].done) == (2, 2)
-    assert sum(len(c.results) for c in chunks) == 1 + 38
+    assert sum(len(c.results) for c in chunks) == 1 + FIELD_CELLS
     (whole,) = (r for c in screen_chunks([tmp_path / "field.png"], classifier, mode="cell")
                 if c for r in c.results)
     assert whole.box is None
