@@ -84,7 +84,19 @@ class CardValues:
 
     def real(self, key: str, default: float | None = _REQUIRED, nan: bool = False
              ) -> float | None:
-        """A finite number (or NaN too, with ``nan``: a figure undefined on the data)."""
+        """The number under ``key``.
+
+        Parameters
+        ----------
+        key, default
+            Its name, and what an absent or null value gives (without one, an error).
+        nan
+            NaN is taken too (a figure undefined on the data); infinities never are.
+
+        Returns
+        -------
+        float | None
+        """
         value = self._get(key, default)
         if value is default:
             return value

@@ -44,7 +44,20 @@ def from_log_odds(value: float) -> float:
 
 def uncertain_band(threshold: float, low_margin: float = UNCERTAIN_LOG_ODDS,
                    high_margin: float = UNCERTAIN_LOG_ODDS) -> tuple[float, float]:
-    """The probabilities within the given log-odds below and above ``threshold``."""
+    """The probabilities within the given log-odds below and above ``threshold``.
+
+    Parameters
+    ----------
+    threshold
+        The probability at the band's centre (in log-odds).
+    low_margin, high_margin
+        Log-odds below and above it.
+
+    Returns
+    -------
+    tuple[float, float]
+        The band's low and high probability.
+    """
     centre = log_odds(threshold)
     return from_log_odds(centre - low_margin), from_log_odds(centre + high_margin)
 

@@ -74,7 +74,20 @@ def _is_2x2(value: object) -> bool:
 
 
 def expected_calibration_error(labels: np.ndarray, probs: np.ndarray, bins: int = 15) -> float:
-    """Mean gap between confidence and accuracy over equal-width bins of P(parasitized)."""
+    """Mean gap between confidence and accuracy over equal-width bins of P(parasitized).
+
+    Parameters
+    ----------
+    labels, probs
+        1 for each parasitized cell, and each cell's P(parasitized).
+    bins
+        Equal-width bins over [0, 1].
+
+    Returns
+    -------
+    float
+        The error, weighted by the share of cells in each bin.
+    """
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.digitize(probs, edges[1:-1]), 0, bins - 1)
     error = 0.0
@@ -86,10 +99,21 @@ def expected_calibration_error(labels: np.ndarray, probs: np.ndarray, bins: int 
 
 
 def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -> ScreeningMetrics:
-    """The metrics of calling ``probs`` at ``threshold`` against ``labels`` (1 = parasitized).
+    """The metrics of calling ``probs`` at ``threshold`` against ``labels``.
 
     No cells at all (fields annotated with none but difficult ones) give NaN rates, not an
     error: cell finding's figures beside them still stand.
+
+    Parameters
+    ----------
+    labels, probs
+        1 for each parasitized cell, and each cell's P(parasitized).
+    threshold
+        A cell at or above it is called parasitized.
+
+    Returns
+    -------
+    ScreeningMetrics
     """
     from sklearn import metrics as skm
 

@@ -56,7 +56,7 @@ from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
 
 BATCH_SIZE = 64
-FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each holds all its cells' inputs
+FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each is screened by its loader
 NO_CELLS = "no cells found in this whole field"
 BLANK = "blank image: one colour all over, no cell to screen"
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
@@ -136,8 +136,20 @@ def screen(
     mode: Mode = "auto",
 ) -> Iterator[ScreeningResult]:
     """Yield the results of every path in order; bad files become error results, never
-    exceptions. ``mode`` treats each image as it looks (``auto``), as one ``cell``, or as a
-    whole ``field``.
+    exceptions.
+
+    Parameters
+    ----------
+    paths, classifier
+        Image files, in the order their results come, and the model that scores them.
+    batch_size, mode
+        Single cells scored together; each image as it looks (``auto``), as one ``cell``,
+        or as a whole ``field``.
+
+    Returns
+    -------
+    Iterator[ScreeningResult]
+        One result per single cell, per cell found in a field, or per file that failed.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -189,10 +201,8 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
 
     Parameters
     ----------
-    image
-        The field, ``(H, W, 3)`` uint8 RGB.
-    classifier
-        Scores the cells.
+    image, classifier
+        The field, ``(H, W, 3)`` uint8 RGB, and the model that scores its cells.
     params, segmentation
         Cell finding's parameters and the field's segmentation, when already known.
 
@@ -250,12 +260,11 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
         pool.shutdown(wait=False, cancel_futures=True)
         # Wait for the files being read on their futures, not by joining the threads: a
         # Ctrl-C that interrupts a join in Python 3.11 marks the thread stopped while it still
-        # runs, and the interpreter then exits under its feet (the process aborts). Only the
-        # futures not cancelled: futures.wait never counts a cancelled one as done.
+        # runs, and the interpreter then exits under its feet. Only the futures not cancelled:
+        # futures.wait never counts a cancelled one as done.
         futures.wait([future for future in pending if not future.cancelled()])
-        # Then the threads, idle by now, are joined so that none outlives a batch: they end at
-        # once, which leaves a Ctrl-C microseconds, not the length of a file's load, to land
-        # in a join.
+        # Then the idle threads are joined so that none outlives a batch: they end at once, which
+        # leaves a Ctrl-C microseconds, not the length of a file's load, to land in a join.
         pool.shutdown(wait=True)
 
 
@@ -270,8 +279,8 @@ def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
-    if _is_blank(image):  # the model would still call it, or as a field find "no cells", as
-        return [_failed(result, BLANK)]  # if a smear had been looked at (a lens cap)
+    if _is_blank(image):  # a lens cap: not a cell to call, nor a smear with no cells in it
+        return [_failed(result, BLANK)]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _screen_field(result, image, classifier)
     return [(result, to_model_input(image, classifier.input_size))]

@@ -25,6 +25,18 @@ def choose_threshold(probs: np.ndarray, labels: np.ndarray, min_sensitivity: flo
 
     A screening aid must not miss parasites, so thresholds whose validation sensitivity falls
     below ``min_sensitivity`` are not considered (unless none reach it).
+
+    Parameters
+    ----------
+    probs, labels
+        Validation cells' P(parasitized), and True for each parasitized one.
+    min_sensitivity
+        The sensitivity the threshold must keep.
+
+    Returns
+    -------
+    float
+        A threshold strictly between 0 and 1 (0.5 when no cell gives one).
     """
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels, dtype=bool)
@@ -51,6 +63,18 @@ def choose_count_threshold(probs: np.ndarray, labels: np.ndarray,
     calls outnumber the infected cells: at 2 % parasitemia it reports 6 to 8 %. The expected
     count error per cell at parasitemia ``q`` is ``(1 - q) * FPR - q * FNR``; this picks the
     threshold with the smallest mean absolute error over typical ``parasitemias``.
+
+    Parameters
+    ----------
+    probs, labels
+        Validation cells' P(parasitized), and True for each parasitized one.
+    parasitemias
+        The parasitemias (fractions) the count must be fair to.
+
+    Returns
+    -------
+    float
+        A threshold strictly between 0 and 1 (0.5 when no cell gives one).
     """
     probs = np.asarray(probs, dtype=np.float64)
     labels = np.asarray(labels, dtype=bool)

@@ -136,7 +136,7 @@ def _card(model: keras.Model, facts: dict, files: dict[str, Path]) -> ModelCard:
 def _without_training_state(model: keras.Model) -> keras.Model:
     """A fresh uncompiled copy: the file then holds no optimizer state (a third of the size).
     Built from the config, as ``keras.models.clone_model`` compiles its copy like the original
-    (Keras 3), and the optimizer's state was saved along."""
+    (Keras 3), which would save the optimizer's state along."""
     clean = keras.Model.from_config(model.get_config())
     clean.set_weights(model.get_weights())
     return clean

@@ -95,7 +95,20 @@ def box_iou(a: Sequence[Box], b: Sequence[Box]) -> np.ndarray:
 
 def match_boxes(found: Sequence[Box], truth: Sequence[Box],
                 min_iou: float = MIN_IOU) -> list[tuple[int, int]]:
-    """One-to-one pairs ``(found index, truth index)`` maximising total IoU, each >= min_iou."""
+    """One-to-one pairs of boxes maximising their total IoU, each pair at least ``min_iou``.
+
+    Parameters
+    ----------
+    found, truth
+        Boxes found and annotated, ``(x, y, width, height)``.
+    min_iou
+        The least overlap of a pair.
+
+    Returns
+    -------
+    list[tuple[int, int]]
+        ``(found index, truth index)`` of each pair.
+    """
     if not len(found) or not len(truth):
         return []
     iou = box_iou(found, truth)
@@ -104,7 +117,21 @@ def match_boxes(found: Sequence[Box], truth: Sequence[Box],
 
 
 def cut_by_border(box: Box, shape: tuple[int, ...], margin: int) -> bool:
-    """True when ``box`` reaches within ``margin`` px of the image edge."""
+    """True when ``box`` reaches within ``margin`` px of the edge of an image of ``shape``.
+
+    Parameters
+    ----------
+    box
+        ``(x, y, width, height)`` in pixels.
+    shape
+        The image's shape, ``(height, width, ...)``.
+    margin
+        Pixels from the edge within which a box is cut.
+
+    Returns
+    -------
+    bool
+    """
     x, y, w, h = box
     return x <= margin or y <= margin or x + w >= shape[1] - margin or y + h >= shape[0] - margin
 
@@ -198,7 +225,23 @@ def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
 def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Classifier,
                  params: FieldParams | None = None, rule: CallRule | None = None
                  ) -> Iterator[FieldScore]:
-    """Score each field in turn (a generator, so callers can show progress or stop early)."""
+    """Score each field in turn (a generator, so callers can show progress or stop early).
+
+    Parameters
+    ----------
+    items
+        ``(image path, annotated cells)`` of each field.
+    classifier
+        The model.
+    params, rule
+        Cell finding's parameters and the call rule; by default the defaults and the card's.
+
+    Returns
+    -------
+    Iterator[FieldScore]
+        One score per field; a field that cannot be read or whose boxes do not fit it has
+        its ``error`` set.
+    """
     params, rule = params or FieldParams(), rule or classifier.rule
     for path, cells in items:
         start = time.perf_counter()
