@@ -505,6 +505,7 @@ def test_a_run_that_finds_nothing_leaves_no_overlay_folder_behind(tmp_path, caps
 @pytest.mark.parametrize("option, value", [("--epochs", "0"), ("--epochs", "1.5"),
                                            ("--input-size", "7"), ("--input-size", "4096"),
                                            ("--seed", "-1"), ("--seed", str(2**32)),
+                                           ("--seed", "9" * 400),
                                            ("--learning-rate", "-1e-3"),
                                            ("--learning-rate", "nan")])
 def test_training_settings_that_cannot_train_are_usage_errors(tmp_path, capsys, option, value):

@@ -51,7 +51,7 @@ def number(low: float, high: float | None = None, *, whole: bool = False,
     def within(value: float) -> bool:
         above = value > low if open_ends else value >= low
         below = high is None or (value < high if open_ends else value <= high)
-        return math.isfinite(value) and above and below
+        return (isinstance(value, int) or math.isfinite(value)) and above and below
 
     def parse(text: str) -> float:
         try:
