@@ -1,13 +1,14 @@
 """One screening pipeline: paths in, one :class:`ScreeningResult` per cell out, streaming.
 
 An image of one cell gives one result. A whole microscope field (see
-:func:`~malariascope.core.fields.looks_like_field`) is screened by :func:`screen_field`, and
-every cell found gives its own result, with its number and box in the field; a field without
-cells gives one result that says so, so nothing is dropped silently.
+:func:`~malariascope.core.fields.looks_like_field`) is screened by
+``core.screening.screen_field``, and every cell found gives its own result, with its number and
+box in the field; a field without cells gives one result that says so, so nothing is dropped
+silently.
 
 The CLI and the GUI's worker both consume :func:`screen`, and ``evaluate-fields`` scores fields
-with :func:`screen_field`, so their figures agree by construction. Images are read, hashed and
-preprocessed by a small thread pool (OpenCV releases the GIL) ahead of inference: a batch of
+with the same ``screen_field``, so their figures agree by construction. Images are read, hashed
+and preprocessed by a small thread pool (OpenCV releases the GIL) ahead of inference: a batch of
 files ahead, or only a few once whole fields turn up. A field is screened whole by its loader
 thread and keeps its cells' scores, not its pixels, so memory stays bounded.
 """
@@ -18,7 +19,7 @@ import contextlib
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -27,18 +28,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from malariascope.core.classifier import Classifier, Scores
+from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ImageReadError
-from malariascope.core.fields import (
-    Box,
-    FieldCell,
-    FieldParams,
-    Segmentation,
-    find_cells,
-    looks_like_field,
-)
-from malariascope.core.fields.standardize import standardize
+from malariascope.core.fields import Box, looks_like_field
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.jsonfields import (
     array,
@@ -54,8 +47,8 @@ from malariascope.core.jsonfields import (
 )
 from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
+from malariascope.core.screening import BATCH_SIZE, screen_field
 
-BATCH_SIZE = 64
 FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each is screened by its loader
 NO_CELLS = "no cells found in this whole field"
 BLANK = "blank image: one colour all over, no cell to screen"
@@ -182,57 +175,6 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
         current.append(result)
     if current:
         yield current
-
-
-@dataclass(frozen=True)
-class FieldScreening:
-    """The cells found in a whole field and their scores, standardized together."""
-
-    cells: list[FieldCell]
-    probabilities: np.ndarray  #: (N,) P(parasitized), brought to the card's healthy cells
-    class_maps: np.ndarray  #: (N, h, w) Grad-CAM class maps
-    raw: np.ndarray  #: (N,) P(parasitized) before standardizing, what others are scaled like
-
-
-def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams | None = None,
-                 segmentation: Segmentation | None = None) -> FieldScreening:
-    """Find the cells of a whole field and score them, standardized to the training lab's
-    healthy cells (see ``fields.standardize``): the one way a field is screened.
-
-    Parameters
-    ----------
-    image, classifier
-        The field, ``(H, W, 3)`` uint8 RGB, and the model that scores its cells.
-    params, segmentation
-        Cell finding's parameters and the field's segmentation, when already known.
-
-    Returns
-    -------
-    FieldScreening
-        The cells in reading order with their scores; no cells when none was found.
-    """
-    cells = find_cells(image, params, segmentation)
-    scores = _predict([to_model_input(cell.crop, classifier.input_size) for cell in cells],
-                      classifier)
-    probabilities = standardize(scores.probabilities, classifier.card.healthy_log_odds)
-    return FieldScreening(cells, probabilities, scores.class_maps, scores.probabilities)
-
-
-def score_images(images: Sequence[np.ndarray], classifier: Classifier) -> np.ndarray:
-    """Calibrated P(parasitized) of in-memory images (e.g. crops of annotated cells), each
-    preprocessed the way :func:`screen` preprocesses a file."""
-    size = classifier.input_size
-    return _predict([to_model_input(image, size) for image in images], classifier).probabilities
-
-
-def _predict(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
-    """The scores of model inputs, in batches of :data:`BATCH_SIZE`."""
-    if not inputs:
-        return Scores(np.zeros(0), np.zeros((0, 0, 0), np.float32))
-    parts = [classifier.predict(np.stack(inputs[start:start + BATCH_SIZE]))
-             for start in range(0, len(inputs), BATCH_SIZE)]
-    return Scores(np.concatenate([part.probabilities for part in parts]),
-                  np.concatenate([part.class_maps for part in parts]))
 
 
 def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int

@@ -6,7 +6,7 @@ Rules, so that the figures mean the same every time:
   box IoU, pairs below ``min_iou`` discarded). Annotated boxes typed ``difficult`` or cut by the
   image border (within the pipeline's own ``margin_px``, where it drops cells by design) are
   *ignored*: missing them is no miss, and a found cell paired with one is no false detection.
-- Parasitemia per field: the calls over the cells that ``core.pipeline.screen_field`` finds
+- Parasitemia per field: the calls over the cells that ``core.screening.screen_field`` finds
   and scores, as a screening run does (counted by ``core.tally`` as in the reports), against
   the annotation's parasitized / (parasitized + uninfected) over the same kind of cells
   (difficult and border-cut ones excluded); the error is in percentage points.
@@ -46,7 +46,7 @@ from malariascope.core.fields.cells import Box, crop_box, segment_field
 from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
-from malariascope.core.pipeline import score_images, screen_field
+from malariascope.core.screening import score_images, screen_field
 from malariascope.core.tally import PARASITIZED, UNINFECTED, Counts, Verdict
 
 MIN_IOU = 0.5
