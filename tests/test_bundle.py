@@ -60,6 +60,10 @@ def test_bundled_cli_classifies_cells_to_csv(tmp_path):
     assert all(row["model"].endswith("(onnx)") for row in rows)
 
 
+def test_bundle_has_no_link_pointing_at_nothing():
+    assert [str(p) for p in BUNDLE.rglob("*") if p.is_symlink() and not p.exists()] == []
+
+
 def test_bundled_cli_has_no_tensorflow_and_says_so(tmp_path):
     result = run_frozen(CLI, "classify", ROOT / "models", "--csv", tmp_path / "report.csv",
                         "--backend", "tensorflow")

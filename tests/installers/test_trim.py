@@ -1,0 +1,93 @@
+"""What the spec leaves out of the bundle (``trim.py``), on fabricated bundles: real files and
+links, laid out as COLLECT does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from tests.installers import load
+
+trim = load("trim")
+
+QT = "PySide6/Qt"
+FRAMEWORK_LINKS = {  # what PyInstaller adds for each framework bundle it collects (macOS)
+    "Versions/Current": "A", "{name}": "Versions/Current/{name}",
+    "Resources": "Versions/Current/Resources",
+}
+
+
+def framework(name: str, source: Path) -> tuple[list, list]:
+    """``(binaries, datas)`` of one Qt framework bundle, as PyInstaller lists them on macOS."""
+    root = f"{QT}/lib/{name}.framework"
+    binary = source / root / "Versions/A" / name
+    plist = source / root / "Versions/A/Resources/Info.plist"
+    for path in (binary, plist):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"\xcf\xfa\xed\xfe" if path == binary else b"<plist/>")
+    datas = [(f"{root}/Versions/A/Resources/Info.plist", str(plist), "DATA")]
+    datas += [(f"{root}/{link.format(name=name)}", target.format(name=name), "SYMLINK")
+              for link, target in FRAMEWORK_LINKS.items()]
+    return [(f"{root}/Versions/A/{name}", str(binary), "BINARY")], datas
+
+
+def plugin(path: str, source: Path) -> tuple[str, str, str]:
+    (source / path).parent.mkdir(parents=True, exist_ok=True)
+    (source / path).write_bytes(b"\x7fELF")
+    return path, str(source / path), "BINARY"
+
+
+def collect(binaries: list, datas: list, dist: Path) -> Path:
+    """Lay the entries out as PyInstaller's COLLECT does: copies, and links as given."""
+    for dest, src, kind in binaries + datas:
+        target = dist / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "SYMLINK":
+            os.symlink(src, target)
+        else:
+            shutil.copy(src, target)
+    return dist
+
+
+def dangling_links(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_symlink() and not p.exists())
+
+
+def test_a_dropped_framework_goes_whole_leaving_no_dangling_link(tmp_path):
+    source = tmp_path / "site-packages"
+    core_bin, core_data = framework("QtCore", source)
+    net_bin, net_data = framework("QtNetwork", source)
+    vnc = plugin(f"{QT}/plugins/platforms/libqvnc.dylib", source)  # links QtNetwork
+    cocoa = plugin(f"{QT}/plugins/platforms/libqcocoa.dylib", source)
+    links = {vnc[1]: {"qtnetwork", "qtcore"}, cocoa[1]: {"qtcore"}, net_bin[0][1]: {"qtcore"}}
+    binaries, datas = trim.trim(core_bin + net_bin + [vnc, cocoa], core_data + net_data,
+                                trim.unused_binary, imports=lambda src: links.get(src, set()))
+    dist = collect(binaries, datas, tmp_path / "dist")
+    assert dangling_links(dist) == []
+    assert not (dist / QT / "lib/QtNetwork.framework").exists()  # nor its Info.plist
+    assert (dist / QT / "lib/QtCore.framework/QtCore").is_file()  # through its links
+    assert (dist / QT / "lib/QtCore.framework/Resources/Info.plist").is_file()
+    assert sorted(p.name for p in (dist / QT / "plugins/platforms").iterdir()) == [
+        "libqcocoa.dylib"]
+
+
+def test_a_top_level_link_to_a_dropped_library_goes_with_it(tmp_path):
+    source = tmp_path / "site-packages"
+    network = plugin(f"{QT}/lib/libQt6Network.so.6", source)
+    vnc = plugin(f"{QT}/plugins/platforms/libqvnc.so", source)
+    xcb = plugin(f"{QT}/plugins/platforms/libqxcb.so", source)
+    links = {vnc[1]: {"libqt6network.so.6"}}
+    datas = [("libQt6Network.so.6", f"{QT}/lib/libQt6Network.so.6", "SYMLINK"),
+             ("libqxcb.so", f"{QT}/plugins/platforms/libqxcb.so", "SYMLINK")]
+    binaries, datas = trim.trim([network, vnc, xcb], datas, trim.unused_binary,
+                                imports=lambda src: links.get(src, set()))
+    dist = collect(binaries, datas, tmp_path / "dist")
+    assert dangling_links(dist) == []
+    assert sorted(p.name for p in dist.iterdir()) == ["PySide6", "libqxcb.so"]
+
+
+def test_opencv_ffmpeg_plugin_is_left_out_on_windows():
+    assert trim.unused_binary("cv2/opencv_videoio_ffmpeg4120_64.dll")
+    assert not trim.unused_binary("cv2/cv2.pyd")
