@@ -1,5 +1,5 @@
-"""What the spec leaves out of the bundle (``trim.py``), on fabricated bundles: real files and
-links, laid out as COLLECT does."""
+"""What the spec leaves out of the bundle (``trim.py``) and puts in for Windows
+(``platform_needs.py``), on fabricated bundles: real files and links, laid out as COLLECT does."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.installers import load
 
 trim = load("trim")
+platform_needs = load("platform_needs")
 
 QT = "PySide6/Qt"
 FRAMEWORK_LINKS = {  # what PyInstaller adds for each framework bundle it collects (macOS)
@@ -91,3 +92,28 @@ def test_a_top_level_link_to_a_dropped_library_goes_with_it(tmp_path):
 def test_opencv_ffmpeg_plugin_is_left_out_on_windows():
     assert trim.unused_binary("cv2/opencv_videoio_ffmpeg4120_64.dll")
     assert not trim.unused_binary("cv2/cv2.pyd")
+
+
+def test_the_newest_whole_vc_runtime_is_put_on_top():
+    """The CLI loads ONNX Runtime before Qt: the runtime must be where Windows looks first."""
+    binaries = [("python311.dll", "C:/py/python311.dll", "BINARY"),
+                ("vcruntime140.dll", "C:/py/vcruntime140.dll", "BINARY"),
+                ("PySide6\\msvcp140.dll", "C:/qt/msvcp140.dll", "BINARY"),
+                ("PySide6\\MSVCP140_1.dll", "C:/qt/msvcp140_1.dll", "BINARY"),
+                ("PySide6\\vcruntime140.dll", "C:/qt/vcruntime140.dll", "BINARY"),
+                ("PySide6\\vcruntime140_1.dll", "C:/qt/vcruntime140_1.dll", "BINARY")]
+    versions = {"C:/qt/msvcp140.dll": (14, 42, 34433, 0)}
+    out = platform_needs.vc_runtime_on_top(binaries, versions.__getitem__)
+    top = {dest.lower(): src for dest, src, _ in out if "\\" not in dest}
+    assert top == {"python311.dll": "C:/py/python311.dll", "msvcp140.dll": "C:/qt/msvcp140.dll",
+                   "msvcp140_1.dll": "C:/qt/msvcp140_1.dll",
+                   "vcruntime140.dll": "C:/qt/vcruntime140.dll",  # one version, not two
+                   "vcruntime140_1.dll": "C:/qt/vcruntime140_1.dll"}
+    assert len(out) == len(binaries) + 3  # Qt keeps its own copies
+
+
+def test_an_older_runtime_elsewhere_does_not_replace_the_one_on_top():
+    binaries = [("msvcp140.dll", "new/msvcp140.dll", "BINARY"),
+                ("PySide6\\msvcp140.dll", "old/msvcp140.dll", "BINARY")]
+    versions = {"new/msvcp140.dll": (14, 44, 0, 0), "old/msvcp140.dll": (14, 38, 0, 0)}
+    assert platform_needs.vc_runtime_on_top(binaries, versions.__getitem__) == binaries
