@@ -8,11 +8,22 @@ console twin ``malariascope-cli`` runs ``malariascope/__main__.py`` unchanged.
 
 from __future__ import annotations
 
+import os
 import sys
 
-from malariascope.cli import main
+PASS_THROUGH = {"gui", "classify", "evaluate", "evaluate-fields", "train", "--version", "--help",
+                "-h"}
 
-PASS_THROUGH = {"gui", "classify", "evaluate", "train", "--version", "--help", "-h"}
+
+def give_real_streams() -> None:
+    """Point a missing ``sys.stdout``/``sys.stderr`` at the null device.
+
+    A windowed Windows executable starts with both set to None, and ``print``, ``isatty()``
+    and tqdm then fail; ``MalariaScope.exe classify`` must still run (to its CSV and exit code).
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
 
 
 def app_argv(argv: list[str]) -> list[str]:
@@ -24,4 +35,7 @@ def app_argv(argv: list[str]) -> list[str]:
 
 
 if __name__ == "__main__":
+    give_real_streams()
+    from malariascope.cli import main
+
     raise SystemExit(main(app_argv(sys.argv[1:])))
