@@ -1,5 +1,7 @@
 """Build the MalariaScope app bundle for this OS into ``dist/``, smoke-test it, print figures.
 
+On Linux it also writes the download, ``dist/MalariaScope-<version>-linux-<machine>.tar.gz``.
+
     python packaging/build.py                # fresh build/venv (no TensorFlow), build, test
     python packaging/build.py --reuse-venv   # keep build/venv when it is already there
     python packaging/build.py --no-build     # test and measure the bundle already in dist/
@@ -17,11 +19,13 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import platform
 import re
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -31,7 +35,8 @@ ROOT = HERE.parent
 DIST, WORK = ROOT / "dist", ROOT / "build"
 REAL_CELLS = ROOT.parent / "shared" / "data" / "cell_images" / "test"
 EXE = ".exe" if sys.platform == "win32" else ""
-GOALS = {"size_mb": 350.0, "window_s": 1.5, "classify_s": 10.0}  # the Linux build's goals
+GOALS = {"size_mb": 300.0, "archive_mb": 130.0, "window_s": 1.5,  # the Linux build's goals
+         "classify_s": 10.0}
 GTK = {"libgtk-3.so.0", "libgdk-3.so.0"}
 FORBIDDEN = {"tensorflow", "keras", "tf_keras", "tf2onnx", "onnx", "sklearn", "scipy", "torch"}
 
@@ -158,6 +163,16 @@ def version() -> str:
     return re.search(r'__version__ = "([^"]+)"', text).group(1)
 
 
+def write_archive(bundle: Bundle) -> Path:
+    """``dist/MalariaScope-<version>-linux-<machine>.tar.gz``, the Linux download (gzip level
+    6, as ``tar -czf``)."""
+    target = DIST / f"MalariaScope-{version()}-linux-{platform.machine()}.tar.gz"
+    step(f"archive {target.name}")
+    with tarfile.open(target, "w:gz", compresslevel=6) as archive:
+        archive.add(bundle.root, arcname=bundle.root.name)
+    return target
+
+
 def check_contents(bundle: Bundle, checks: Checks) -> None:
     step(f"bundle contents ({bundle.root})")
     checks.check(bundle.app.is_file() and bundle.cli.is_file(), "both executables",
@@ -263,6 +278,8 @@ def report(figures: dict, cells: int, strict: bool) -> int:
     print(f"\nFigures ({sys.platform}; the goals are for the Linux build):")
     missed = _goal_line("bundle on disk (du -sh)", figures["disk_mib"], "MiB", GOALS["size_mb"])
     print(f"  {'  files, in 10^6 bytes':<28} {figures['size_mb']:>9.2f} MB")
+    if "archive_mb" in figures:
+        missed += _goal_line("download (.tar.gz)", figures["archive_mb"], "MB", GOALS["archive_mb"])
     missed += _goal_line("window shown (median of 3)", figures["window_s"], "s", GOALS["window_s"])
     missed += _goal_line(f"classify {cells:,} cells", figures["classify_s"], "s",
                          GOALS["classify_s"])
@@ -306,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
         check_classify(bundle, cells, scratch, checks)
         check_gui(bundle, cells, checks)
         figures["size_mb"], figures["disk_mib"] = bundle.sizes()
+        if sys.platform.startswith("linux"):
+            figures["archive_mb"] = write_archive(bundle).stat().st_size / 1e6
         figures["window_s"] = window_shown(bundle)
         figures["classify_s"], cpu, count = classify_time(bundle, python, scratch, checks)
         if cpu:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import fnmatch
 import functools
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePath
 
 Entry = tuple[str, str, str]
@@ -56,7 +57,11 @@ def unused_binary(dest: str) -> bool:
 
 @functools.cache
 def linked_libraries(src: str) -> frozenset[str]:
-    """Base names of the libraries a binary file links to."""
+    """Base names of the libraries a binary file links to itself (not through another)."""
+    if sys.platform.startswith("linux") and shutil.which("readelf"):  # ldd lists them all
+        dynamic = subprocess.run(["readelf", "-dW", src], capture_output=True, text=True).stdout
+        return frozenset(map(str.lower, re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]",
+                                                   dynamic)))
     from PyInstaller.depend.bindepend import get_imports  # only ever run inside a build
 
     return frozenset(_name(name) for name, _ in get_imports(src))
@@ -81,17 +86,18 @@ def _reachable(roots: Iterable[Entry], files: list[Entry], imports: Imports) -> 
 
 
 def drop_binaries(binaries: list[Entry], unwanted: Callable[[str], bool],
-                  imports: Imports = linked_libraries) -> list[Entry]:
+                  imports: Imports = linked_libraries,
+                  replaced: Sequence[Entry] = ()) -> list[Entry]:
     """``binaries`` without the ``unwanted`` ones and the libraries only those needed.
 
-    A library goes only if a dropped binary linked to it and no kept one does, so libraries
-    loaded with dlopen (ONNX Runtime's providers) are never touched. Symbolic links are left
-    to :func:`drop_dangling_links`.
+    A library goes only if a dropped binary (or a ``replaced`` original, see ``stubs.py``)
+    linked to it and no kept one does, so libraries loaded with dlopen (ONNX Runtime's
+    providers) are never touched. Symbolic links are left to :func:`drop_dangling_links`.
     """
     files = [entry for entry in binaries if entry[2] != "SYMLINK"]
     dropped = [entry for entry in files if unwanted(entry[0])]
     kept = [entry for entry in files if not unwanted(entry[0])]
-    candidates = _reachable(dropped, kept, imports)
+    candidates = _reachable([*dropped, *replaced], kept, imports)
     while True:
         needed = set().union(*(imports(entry[1]) for entry in kept))
         orphans = [entry for entry in kept
@@ -161,13 +167,14 @@ def drop_dangling_links(entries: list[Entry]) -> list[Entry]:
 
 
 def trim(binaries: list[Entry], datas: list[Entry], unwanted: Callable[[str], bool],
-         imports: Imports = linked_libraries) -> tuple[list[Entry], list[Entry]]:
+         imports: Imports = linked_libraries,
+         replaced: Sequence[Entry] = ()) -> tuple[list[Entry], list[Entry]]:
     """``(binaries, datas)`` without the ``unwanted`` binaries and all that goes with them.
 
     That is: the libraries only they linked to, the ``UNUSED_DATAS``, every file of a macOS
     framework whose library went, and each symbolic link left pointing at nothing.
     """
-    kept = drop_binaries(binaries, unwanted, imports)
+    kept = drop_binaries(binaries, unwanted, imports, replaced)
     kept, datas = drop_emptied_frameworks(binaries, kept, drop_datas(datas))
     whole = set(drop_dangling_links(kept + datas))
     return [e for e in kept if e in whole], [e for e in datas if e in whole]

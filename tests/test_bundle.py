@@ -14,9 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tests.images import make_cell_folder
+from tests.images import make_cell, make_cell_folder, write_field, write_rgb
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "MalariaScope"
@@ -60,8 +61,47 @@ def test_bundled_cli_classifies_cells_to_csv(tmp_path):
     assert all(row["model"].endswith("(onnx)") for row in rows)
 
 
+def classify(tmp_path: Path, *paths: Path, gradcam: bool = False) -> list[dict]:
+    report = tmp_path / "report.csv"
+    extra = ["--gradcam", tmp_path / "overlays"] if gradcam else []
+    result = run_frozen(CLI, "classify", *paths, "--csv", report, *extra)
+    assert result.returncode == 0, result.stderr
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_bundled_cli_decodes_every_image_format_it_offers(tmp_path):
+    """OpenCV's codecs are in the bundle, and none reaches a library left out of it."""
+    cell = make_cell(parasitized=True)
+    folder = tmp_path / "formats"
+    folder.mkdir()
+    for suffix in (".png", ".jpg", ".tif", ".webp", ".jp2", ".gif", ".bmp", ".ppm"):
+        write_rgb(folder / f"cell{suffix}", cell)
+    write_rgb(folder / "cell16.tiff", cell.astype(np.uint16) * 257)
+    rows = classify(tmp_path, folder)
+    assert len(rows) == 9
+    assert [row["error"] for row in rows if row["status"] != "ok"] == []
+
+
+def test_bundled_cli_screens_a_whole_field_with_gradcam(tmp_path):
+    field, boxes = write_field(tmp_path / "field.png")
+    rows = classify(tmp_path, field, gradcam=True)
+    assert len(rows) >= len(boxes) * 0.8  # the field's cells, each with its box
+    assert all(row["status"] == "ok" and row["cell_w"] for row in rows)
+    assert len(list((tmp_path / "overlays").rglob("*.png"))) == len(rows)
+
+
 def test_bundle_has_no_link_pointing_at_nothing():
     assert [str(p) for p in BUNDLE.rglob("*") if p.is_symlink() and not p.exists()] == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the stubs are for Linux")
+def test_opencv_video_and_blas_libraries_are_stubs_and_what_only_they_used_is_gone():
+    libs = BUNDLE / "_internal" / "opencv_python_headless.libs"
+    sizes = {path.name.split("-")[0]: path.stat().st_size for path in libs.iterdir()}
+    for stubbed in ("libavcodec", "libavformat", "libavutil", "libswscale", "libopenblasp"):
+        assert sizes[stubbed] < 100_000, f"{stubbed} is the real library: was cc missing?"
+    assert not {"libswresample", "libvpx", "libdav1d", "libgfortran", "libquadmath"} & set(sizes)
 
 
 def test_bundled_cli_has_no_tensorflow_and_says_so(tmp_path):

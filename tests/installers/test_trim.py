@@ -1,15 +1,22 @@
-"""What the spec leaves out of the bundle (``trim.py``) and puts in for Windows
+"""What the spec leaves out of the bundle (``trim.py``, ``stubs.py``) and puts in for Windows
 (``platform_needs.py``), on fabricated bundles: real files and links, laid out as COLLECT does."""
 
 from __future__ import annotations
 
+import ast
+import ctypes
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.installers import load
+import pytest
+
+from tests.installers import ROOT, load
 
 trim = load("trim")
+stubs = load("stubs")
 platform_needs = load("platform_needs")
 
 QT = "PySide6/Qt"
@@ -117,3 +124,53 @@ def test_an_older_runtime_elsewhere_does_not_replace_the_one_on_top():
                 ("PySide6\\msvcp140.dll", "old/msvcp140.dll", "BINARY")]
     versions = {"new/msvcp140.dll": (14, 44, 0, 0), "old/msvcp140.dll": (14, 38, 0, 0)}
     assert platform_needs.vc_runtime_on_top(binaries, versions.__getitem__) == binaries
+
+
+needs_cc = pytest.mark.skipif(not (sys.platform.startswith("linux") and stubs.can_build_stubs()),
+                              reason="needs Linux with a C compiler and readelf")
+
+
+def compile_library(folder: Path, name: str, source: str, *flags: str) -> Path:
+    (folder / f"{name}.c").write_text(source, encoding="utf-8")
+    out = folder / f"{name}.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(out), str(folder / f"{name}.c"),
+                    *flags], check=True, cwd=folder)
+    return out
+
+
+@needs_cc
+def test_a_stub_loads_in_place_of_a_versioned_library_and_a_call_aborts_by_name(tmp_path):
+    real, stubbed = tmp_path / "real", tmp_path / "stubbed"
+    real.mkdir()
+    (real / "demo.map").write_text("DEMO_1 { global: demo_add; demo_table; local: *; };\n")
+    library = compile_library(real, "libdemo", "int demo_add(int a, int b) { return a + b; }\n"
+                              "int demo_table[4] = {1, 2, 3, 4};\n",
+                              "-Wl,-soname,libdemo.so", "-Wl,--version-script=demo.map")
+    caller = compile_library(real, "libcaller", "int demo_add(int, int);\nextern int demo_table[];"
+                             "\nint call(void) { return demo_add(2, demo_table[1]); }\n",
+                             "-L.", "-ldemo", "-Wl,-rpath,$ORIGIN")
+    assert ctypes.CDLL(str(caller)).call() == 4
+    stubbed.mkdir()
+    stubs.write_stub(library, stubbed / "libdemo.so", [caller])
+    shutil.copy(caller, stubbed)
+    code = (f"import ctypes; lib = ctypes.CDLL({str(stubbed / 'libcaller.so')!r}, "
+            "mode=ctypes.RTLD_GLOBAL | os.RTLD_NOW); print('loaded', flush=True); lib.call()")
+    result = subprocess.run([sys.executable, "-c", f"import os; {code}"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.stdout == "loaded\n"  # every symbol resolved, versions included
+    assert result.returncode != 0
+    assert "demo_add() of libdemo.so was called" in result.stderr
+
+
+def test_every_opencv_function_the_app_calls_was_run_with_the_stubs():
+    """A call that reaches a stubbed library ends the app: each one must be checked first."""
+    called = set()
+    for path in (ROOT / "malariascope").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "cv2"):
+                called.add(node.func.attr)
+    unchecked = sorted(called - stubs.CHECKED_CV2_CALLS)
+    assert not unchecked, (
+        f"cv2.{', cv2.'.join(unchecked)}: run it in the built bundle (tests/test_bundle.py) to "
+        "see it reaches no library packaging/stubs.py leaves out, then add it to CHECKED_CV2_CALLS")
