@@ -5,6 +5,7 @@ On Linux it also writes the download, ``dist/MalariaScope-<version>-linux-<machi
     python packaging/build.py                # fresh build/venv (no TensorFlow), build, test
     python packaging/build.py --reuse-venv   # keep build/venv when it is already there
     python packaging/build.py --no-build     # test and measure the bundle already in dist/
+    python packaging/build.py --print-version
 
 Standard library only, so any Python 3.10+ can run it. The build runs in its own venv holding
 ``.[package]`` (the app's dependencies and PyInstaller, not the train extra): PyInstaller
@@ -35,6 +36,7 @@ ROOT = HERE.parent
 DIST, WORK = ROOT / "dist", ROOT / "build"
 REAL_CELLS = ROOT.parent / "shared" / "data" / "cell_images" / "test"
 EXE = ".exe" if sys.platform == "win32" else ""
+CONSTRAINTS = HERE / "constraints.txt"  # the versions the bundle was tested with, on every OS
 GOALS = {"size_mb": 300.0, "archive_mb": 130.0, "window_s": 1.5,  # the Linux build's goals
          "classify_s": 10.0}
 GTK = {"libgtk-3.so.0", "libgdk-3.so.0"}
@@ -68,7 +70,7 @@ def prepare_venv(venv: Path, reuse: bool) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     extra = ["pillow"] if sys.platform == "darwin" else []  # PyInstaller turns the PNG into .icns
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    "-e", f"{ROOT}[package]", *extra], check=True)
+                    "-c", str(CONSTRAINTS), "-e", f"{ROOT}[package]", *extra], check=True)
     return python
 
 
@@ -158,9 +160,11 @@ def model_sha256() -> str:
     return card["files"]["onnx"]["sha256"]
 
 
-def version() -> str:
-    text = (ROOT / "malariascope" / "__init__.py").read_text(encoding="utf-8")
-    return re.search(r'__version__ = "([^"]+)"', text).group(1)
+def version(root: Path = ROOT) -> str:
+    """``malariascope.__version__``, read without importing the package (its dependencies may
+    not be installed) and whatever the line endings of the checkout (CRLF on Windows)."""
+    text = (root / "malariascope" / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__ = "([^"]+)"\s*$', text, re.MULTILINE).group(1)
 
 
 def write_archive(bundle: Bundle) -> Path:
@@ -301,11 +305,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reuse-venv", action="store_true", help="keep the venv if it exists")
     parser.add_argument("--no-build", action="store_true", help="only test the bundle in dist/")
     parser.add_argument("--strict", action="store_true", help="also fail when a goal is missed")
+    parser.add_argument("--print-version", action="store_true",
+                        help="print malariascope.__version__ and exit (for CI and make_dmg.sh)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.print_version:
+        print(version())
+        return 0
     figures: dict[str, float] = {}
     started = time.perf_counter()
     python = prepare_venv(args.venv, args.reuse_venv or args.no_build)

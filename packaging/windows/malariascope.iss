@@ -7,7 +7,8 @@
 ; (CI sets both from malariascope.__version__). Writes dist\MalariaScope-<version>-windows-x64-setup.exe.
 ; Installs for all users into Program Files (asks for administrator rights), adds a Start menu
 ; shortcut (and a desktop one if ticked) and an uninstaller. The console tool
-; malariascope-cli.exe is installed beside MalariaScope.exe.
+; malariascope-cli.exe is installed beside MalariaScope.exe. The uninstaller removes only what
+; Setup installed: each user's sessions and settings (their records) stay.
 
 #ifndef AppVersion
   #define AppVersion GetEnv("MALARIASCOPE_VERSION")
@@ -33,6 +34,8 @@ DisableProgramGroupPage=yes
 PrivilegesRequired=admin
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
+; Windows 10 1809 or newer, as Qt 6 needs; an older Windows gets Setup's own message.
+MinVersion=10.0.17763
 OutputDir={#Root}\dist
 OutputBaseFilename=MalariaScope-{#AppVersion}-windows-x64-setup
 SetupIconFile={#Root}\assets\malariascope.ico
@@ -54,8 +57,10 @@ Type: filesandordirs; Name: "{app}\_internal"
 Source: "{#Root}\dist\MalariaScope\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\MalariaScope.exe"; Comment: "Malaria screening of blood-cell images"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\MalariaScope.exe"; Tasks: desktopicon
+; AppUserModelID: the one malariascope/gui/app.py sets, so the taskbar groups the running
+; window with its pinned shortcut.
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\MalariaScope.exe"; Comment: "Malaria screening of blood-cell images"; AppUserModelID: "MalariaScope.App"
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\MalariaScope.exe"; Tasks: desktopicon; AppUserModelID: "MalariaScope.App"
 
 [Run]
 Filename: "{app}\MalariaScope.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
