@@ -17,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the window on ``args.paths``; the app's exit code."""
+    from malariascope.gui import display
+
+    display.check()  # before PySide6 loads: no display or a missing library is one line
     from malariascope.gui.app import run as run_app  # PySide6 only here
 
     return run_app(args.paths, smoke_test=args.smoke_test)
