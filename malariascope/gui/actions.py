@@ -42,6 +42,7 @@ class WindowActions:
         self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop))
         self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
         self.about = self._action("&About MalariaScope", "")
+        self.data_folder = self._action("Show &data folder…", "")
         self.mark_parasitized = self._action("&Parasitized", "P",
                                              tip="Final call: parasitized (P)")
         self.mark_uninfected = self._action("&Uninfected", "U", tip="Final call: uninfected (U)")
@@ -101,7 +102,7 @@ class WindowActions:
         view.addActions(list(self.filters.values()))
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])
-        bar.addMenu("&Help").addAction(self.about)
+        bar.addMenu("&Help").addActions([self.about, self.data_folder])
         toolbar = window.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")  # saveState needs a name
         toolbar.setMovable(False)

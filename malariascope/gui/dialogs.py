@@ -12,7 +12,8 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
@@ -191,6 +192,25 @@ def _model_html(card: dict, model_name: str) -> str:
         rows.append(("Test cells", f"{int(metrics['n']):,}"))
     table = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in rows)
     return f"<table>{table}</table>"
+
+
+def show_data_folder(parent: QWidget) -> QMessageBox:
+    """Say where the saved work lives, that it outlasts an uninstall, and offer to open it."""
+    from malariascope.gui.autosave import data_dir
+
+    folder = data_dir()
+    text = (f"MalariaScope keeps the work it saves as you go in this folder:\n\n{folder}\n\n"
+            "It stays there when MalariaScope is updated or uninstalled, so a lab's records "
+            "never leave with the program. Copy it to back them up.")
+    box = QMessageBox(QMessageBox.Icon.Information, "Data folder", text, Button.Close, parent)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+
+    def open_folder() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    return _open_choice(box, show, lambda clicked: clicked is show and open_folder())
 
 
 def show_about(parent: QWidget, card: dict | None, model_name: str = "") -> QMessageBox:
