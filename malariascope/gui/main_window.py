@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
             actions.open_folder: partial(self._on_open, dialogs.ask_folder),
             actions.export: self.exports.start, actions.cancel: self.controller.cancel,
             actions.quit: self.close, actions.about: self.show_about,
-            actions.data_folder: lambda: dialogs.show_data_folder(self),
+            actions.data_folder: partial(dialogs.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),
             actions.confirm: partial(review, "confirm"),
