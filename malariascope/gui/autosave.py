@@ -17,34 +17,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
+from malariascope.gui.settings import data_dir
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:  # core.session pulls in numpy: imported when first used, after the paint
     from malariascope.core.session import Session, SessionStore
 
-DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
 SAVE_EVERY_MS = 1000
-
-
-def data_dir() -> Path:
-    """Where the session is kept; ``MALARIASCOPE_DATA_DIR`` overrides it (tests, portable)."""
-    chosen = os.environ.get(DATA_DIR_ENV)
-    if chosen:
-        return Path(chosen)
-    location = QStandardPaths.StandardLocation.AppDataLocation
-    return Path(QStandardPaths.writableLocation(location))
 
 
 def describe(session: Session) -> str:

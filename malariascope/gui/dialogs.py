@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.gui.resources import app_icon
-from malariascope.gui.settings import app_settings
+from malariascope.gui.settings import app_settings, data_dir
 
 DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
               "by a trained technician, and results confirmed by standard methods.")
@@ -196,8 +196,6 @@ def _model_html(card: dict, model_name: str) -> str:
 
 def show_data_folder(parent: QWidget) -> QMessageBox:
     """Say where the saved work lives, that it outlasts an uninstall, and offer to open it."""
-    from malariascope.gui.autosave import data_dir
-
     folder = data_dir()
     text = (f"MalariaScope keeps the work it saves as you go in this folder:\n\n{folder}\n\n"
             "It stays there when MalariaScope is updated or uninstalled, so a lab's records "

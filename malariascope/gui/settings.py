@@ -8,13 +8,25 @@ every read and write at a temporary folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 ORGANIZATION = APPLICATION = "MalariaScope"
 MAX_RECENT = 8
+DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The app's data folder (autosaved work, the case register); ``MALARIASCOPE_DATA_DIR``
+    overrides it (tests, a portable install)."""
+    chosen = os.environ.get(DATA_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    return Path(QStandardPaths.writableLocation(location))
 
 
 def app_settings() -> QSettings:
