@@ -1,12 +1,17 @@
 """Turn the paths a user gave (files and folders) into image files, in natural order.
 
 Folders are walked lazily (recursively by default) so a folder of 100,000 cells starts
-streaming at once; symlinked folders are not followed, so a symlink loop cannot trap the walk.
-Files without an image extension are counted as skipped, not read. Folders in ``exclude``
-(where this batch writes its overlays) are not entered: the batch's own output is not input.
-A file reached twice (given with its folder, or in a folder given with its parent) is read
-once: its cells were counted twice, and a whole field's outlines drawn twice over. So it is
-counted once among the skipped and the missing.
+streaming at once, depth first with a stack of its own, so that no nesting exhausts Python's
+recursion limit. Symlinked folders inside a folder are not followed, so a symlink loop cannot
+trap the walk. Every entry with an image extension that is not a folder is yielded, whatever it
+is (a FIFO, a dangling or looping symlink, a symlink to a folder): reading it gives its error
+row, as when it is named on the command line. Files without an image extension are counted as
+skipped, not read. Folders in ``exclude`` (where this batch writes its overlays) are not
+entered: the batch's own output is not input.
+
+A file is known by its device and inode, so one reached twice (given with its folder, through
+a symlinked folder, a file symlink or a hard link) is read once: its cells would otherwise be
+counted twice. A folder reached twice is walked once, so its skipped files are counted once.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 from malariascope.core.imageio import is_image_path
 
 _DIGITS = re.compile(r"(\d+)")
+Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
 
 
 def natural_key(name: str) -> list:
@@ -37,45 +43,57 @@ class Discovery:
     missing: list[Path] = field(default_factory=list)  # absent, or folders that would not open
     exclude: Iterable[str | os.PathLike[str]] = ()
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
-    _skipped_seen: set[str] = field(default_factory=set, init=False, repr=False)
-    _missing_seen: set[str] = field(default_factory=set, init=False, repr=False)
+    _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
         self._excluded = [os.stat(path) for path in self.exclude if os.path.isdir(path)]
-        seen: set[str] = set()
-        for path in self._found():
-            if _first(path, seen):
-                yield path
-
-    def _found(self) -> Iterator[Path]:
-        """Every image path the inputs name, repeats included."""
         for given in self.inputs:
             path = Path(given)
             if path.is_dir():
                 yield from self._walk(path)
             elif path.exists() or path.is_symlink():
-                yield path  # named explicitly: read it even without an image extension
-            elif _first(path, self._missing_seen):
+                if self._first(path):
+                    yield path  # named explicitly: read it even without an image extension
+            elif self._first(path):
                 self.missing.append(path)
 
-    def _walk(self, folder: Path) -> Iterator[Path]:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: natural_key(e.name))
-        except OSError:
-            if _first(folder, self._missing_seen):
-                self.missing.append(folder)
+    def _walk(self, top: Path) -> Iterator[Path]:
+        """The image paths under ``top``, depth first, each folder's entries in natural order."""
+        if not self._first(top):
             return
-        for entry in entries:
+        stack = [self._entries(top)]
+        while stack:
+            entry = next(stack[-1], None)
+            if entry is None:
+                stack.pop()
+                continue
             path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                if self.recursive and not self._is_excluded(path):
-                    yield from self._walk(path)
-            elif entry.is_dir():
-                continue  # a symlink to a folder: not followed (loops)
-            elif is_image_path(path) and entry.is_file():
-                yield path
-            elif _first(path, self._skipped_seen):
+            if _is_real_folder(entry):
+                if self.recursive and not self._is_excluded(path) and self._first(path):
+                    stack.append(self._entries(path))
+            elif is_image_path(path):
+                if self._first(path):
+                    yield path
+            elif not _links_to_folder(entry):
                 self.skipped.append(path)
+
+    def _entries(self, folder: Path) -> Iterator[os.DirEntry]:
+        """The entries of ``folder`` in natural order; none (and ``folder`` counted missing)
+        when it will not open."""
+        try:
+            with os.scandir(folder) as entries:
+                return iter(sorted(entries, key=lambda e: natural_key(e.name)))
+        except OSError:
+            self.missing.append(folder)
+            return iter(())
+
+    def _first(self, path: Path) -> bool:
+        """True the first time the file or folder at ``path`` is met, however it was reached."""
+        key = _identity(path)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
     def _is_excluded(self, folder: Path) -> bool:
         """True for a folder in ``exclude``, however it was spelt (stat compares the folder
@@ -89,10 +107,29 @@ class Discovery:
         return any(os.path.samestat(here, other) for other in self._excluded)
 
 
-def _first(path: Path, seen: set[str]) -> bool:
-    """True the first time ``path`` is met (however it was spelt), recording it in ``seen``."""
-    key = os.path.normcase(os.path.abspath(path))  # string work only: no disk access
-    if key in seen:
+def _identity(path: Path) -> Identity:
+    """The file's device and inode (through symlinks); its absolute path when it has none (a
+    dangling or looping symlink, a file system without inode numbers)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        info = None
+    if info is not None and info.st_ino:
+        return info.st_dev, info.st_ino
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _is_real_folder(entry: os.DirEntry) -> bool:
+    """True for a folder that is not a symlink."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
         return False
-    seen.add(key)
-    return True
+
+
+def _links_to_folder(entry: os.DirEntry) -> bool:
+    """True for a symlink to a folder (not followed, and no file to skip)."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:  # a symlink loop
+        return False

@@ -39,6 +39,13 @@ IMAGE_SUFFIXES = frozenset(
     }
 )
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_NOT_FILES = (  # (test of st_mode, what such a path is)
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 def is_image_path(path: Path) -> bool:
@@ -61,19 +68,41 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
-    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable or empty.
+    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable, empty or not a
+    regular file (saying what it is).
 
-    Only regular files are read: a FIFO or device named ``*.png`` would block the batch.
+    A path is examined before it is opened, so a FIFO or device named ``*.png`` is never
+    opened; the file is opened without blocking and examined again, for one swapped in between.
     """
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise ImageReadError("not a regular file")
-        data = np.fromfile(os.fspath(path), dtype=np.uint8)
+        _refuse_unreadable(os.stat(path))
+        with open(os.open(path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _refuse_unreadable(info)
+            data = handle.read(info.st_size)
     except OSError as exc:
-        raise ImageReadError(f"cannot open file: {exc.strerror or exc}") from exc
-    if data.size == 0:
+        raise ImageReadError(f"cannot open file: {_why_unopened(path, exc)}") from exc
+    if not data:
         raise ImageReadError("empty file (0 bytes)")
-    return data
+    return np.frombuffer(data, np.uint8)
+
+
+def _refuse_unreadable(info: os.stat_result) -> None:
+    """Refuse what is not a regular file, saying what it is."""
+    for test, what in _NOT_FILES:
+        if test(info.st_mode):
+            raise ImageReadError(f"{what}, not an image file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageReadError("not a regular file")
+
+
+def _why_unopened(path: str | os.PathLike[str], exc: OSError) -> str:
+    """The OS's words, and what the path is when that says more."""
+    words = exc.strerror or str(exc)
+    if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+        return f"{words} (a symlink to a missing file)"
+    return words
 
 
 def decode_image(data: np.ndarray) -> np.ndarray:
