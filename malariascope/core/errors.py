@@ -17,7 +17,8 @@ class ImageReadError(MalariaScopeError):
 
 
 class ImageTooLargeError(ImageReadError):
-    """An image declares more pixels than we accept; refused before decoding."""
+    """An image file holds more bytes or declares more pixels than we accept; refused before
+    it is read or decoded."""
 
 
 class ModelError(MalariaScopeError):

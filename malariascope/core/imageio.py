@@ -1,9 +1,10 @@
 """Read any image file into an 8-bit RGB array, once, the same way everywhere.
 
-OpenCV decodes from bytes (``np.fromfile`` + ``cv2.imdecode``) so paths with non-ASCII
-characters work on Windows too. OpenCV checks the declared size against
-``OPENCV_IO_MAX_IMAGE_PIXELS`` while reading the header, so a file claiming a huge size is
-refused before any pixel buffer is allocated.
+OpenCV decodes from bytes (read in Python, then ``cv2.imdecode``) so paths with non-ASCII
+characters work on Windows too. What one file may cost is bounded before it is paid: a file
+over :data:`MAX_FILE_BYTES` is refused before a byte is read, and OpenCV checks the declared
+size against ``OPENCV_IO_MAX_IMAGE_PIXELS`` while reading the header, so a file claiming a
+huge size is refused before any pixel buffer is allocated.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
 #: Largest image we decode (pixels). A whole 12-megapixel field fits many times over.
 MAX_IMAGE_PIXELS = 100_000_000
+#: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
+#: channel (120 MB) fits; a sparse or endless file does not fill memory.
+MAX_FILE_BYTES = 128 * 2**20
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
 
 import cv2  # noqa: E402  (the limit above must be set before OpenCV reads it)
@@ -68,8 +72,8 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
-    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable, empty or not a
-    regular file (saying what it is).
+    """A file's bytes as ``uint8``; raises ``ImageReadError`` when unreadable, empty, not a
+    regular file (saying what it is) or larger than :data:`MAX_FILE_BYTES`.
 
     A path is examined before it is opened, so a FIFO or device named ``*.png`` is never
     opened; the file is opened without blocking and examined again, for one swapped in between.
@@ -89,12 +93,17 @@ def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
 
 
 def _refuse_unreadable(info: os.stat_result) -> None:
-    """Refuse what is not a regular file, saying what it is."""
+    """Refuse what is not a regular file, saying what it is, and a file too large to read."""
     for test, what in _NOT_FILES:
         if test(info.st_mode):
             raise ImageReadError(f"{what}, not an image file")
     if not stat.S_ISREG(info.st_mode):
         raise ImageReadError("not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ImageTooLargeError(
+            f"file too large: {info.st_size / 2**20:,.0f} MB, over the "
+            f"{MAX_FILE_BYTES // 2**20} MB an image file may hold; refused before reading"
+        )
 
 
 def _why_unopened(path: str | os.PathLike[str], exc: OSError) -> str:

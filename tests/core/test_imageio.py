@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import cv2
 import numpy as np
 import pytest
@@ -59,6 +61,16 @@ def test_huge_header_is_refused_before_decoding(tmp_path):
     path = tmp_path / "huge.png"
     path.write_bytes(png_claiming_size(50_000, 50_000))
     with pytest.raises(ImageTooLargeError):
+        read_image(path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="NTFS gives a file its clusters")
+def test_a_sparse_30_gb_file_is_refused_before_reading(tmp_path):
+    """It was read whole into memory: a MemoryError, a traceback and no report."""
+    path = tmp_path / "sparse.png"
+    with open(path, "wb") as handle:
+        handle.truncate(30 * 2**30)
+    with pytest.raises(ImageTooLargeError, match="file too large: 30,720 MB, over the 128 MB"):
         read_image(path)
 
 
