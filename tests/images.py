@@ -86,6 +86,17 @@ def write_broken_files(folder: Path) -> dict[str, str]:
 FIELD_CELLS = 38
 
 
+def damaged_jpeg(seed: int = 0) -> bytes:
+    """A generated whole field as JPEG with 40 bytes changed halfway through its compressed
+    data: libjpeg decodes it, warning "Corrupt JPEG data", with grey blocks past the damage."""
+    from tests.core.test_fields import make_field
+
+    data = bytearray(cv2.imencode(".jpg", make_field(seed)[0])[1].tobytes())
+    middle = len(data) // 2
+    data[middle:middle + 40] = bytes(b ^ 0x5A for b in data[middle:middle + 40])
+    return bytes(data)
+
+
 def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, int, int]]]:
     """A generated 800x600 whole field (``tests.core.test_fields.make_field``: FIELD_CELLS
     whole cells, some with parasite dots, touching pairs, border-cut cells, debris) written

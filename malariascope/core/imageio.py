@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 import numpy as np
+import simplejpeg
 
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
@@ -43,6 +44,7 @@ IMAGE_SUFFIXES = frozenset(
     }
 )
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
 _NOT_FILES = (  # (test of st_mode, what such a path is)
     (stat.S_ISDIR, "a folder"),
     (stat.S_ISFIFO, "a pipe (FIFO)"),
@@ -117,6 +119,7 @@ def _why_unopened(path: str | os.PathLike[str], exc: OSError) -> str:
 def decode_image(data: np.ndarray) -> np.ndarray:
     """Decode encoded image bytes (``uint8`` 1-D) to ``uint8`` RGB; see :func:`read_image`."""
     _refuse_truncated_png(data)
+    _refuse_damaged_jpeg(data)
     try:
         # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
         image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
@@ -145,6 +148,43 @@ def _refuse_truncated_png(data: np.ndarray) -> None:
             return
         at += 12 + int.from_bytes(bytes(data[at:at + 4]), "big")
     raise ImageReadError("truncated PNG: the file ends before the image does")
+
+
+def _refuse_damaged_jpeg(data: np.ndarray) -> None:
+    """libjpeg decodes a JPEG whose compressed data is damaged (bytes changed mid-file, a file
+    cut short) with grey or shifted blocks past the damage, and only warns on the terminal,
+    which OpenCV does not pass on: the cells there would be called all the same. Such a file is
+    refused, in libjpeg's words."""
+    if bytes(data[:len(_JPEG_SIGNATURE)]) != _JPEG_SIGNATURE:
+        return
+    warning = _libjpeg_warning(data)
+    if warning:
+        raise ImageReadError(f"damaged JPEG: it decodes only with grey or shifted blocks "
+                             f"(libjpeg: {warning})")
+
+
+def _libjpeg_warning(data: np.ndarray) -> str:
+    """libjpeg-turbo's warning on decoding ``data``; '' when it decodes cleanly, or not at all
+    (OpenCV then refuses it), as for one over :data:`MAX_IMAGE_PIXELS`. simplejpeg's strict
+    mode raises the warning that OpenCV only prints. The file is decoded at an eighth of its
+    size: the damage shows while the compressed data is read, before any scaling."""
+    try:
+        header = simplejpeg.decode_jpeg_header(data)
+    except ValueError:
+        return ""  # no JPEG header: OpenCV says what the file is
+    if header[0] * header[1] > MAX_IMAGE_PIXELS:
+        return ""
+    space = "CMYK" if header[2] in ("CMYK", "YCCK") else "GRAY"
+    try:
+        simplejpeg.decode_jpeg(data, space, min_factor=8)
+        return ""
+    except ValueError as exc:
+        warning = str(exc)
+    try:
+        simplejpeg.decode_jpeg(data, space, min_factor=8, strict=False)
+    except ValueError:
+        return ""  # not decodable even with warnings: OpenCV refuses it
+    return warning
 
 
 def _to_uint8(image: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
 from malariascope.core.report import report_row, write_report
-from tests.images import make_cell, write_broken_files, write_rgb
+from tests.images import damaged_jpeg, make_cell, write_broken_files, write_rgb
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +110,15 @@ def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier)
         rows = list(csv.DictReader(handle))
     assert [row["image_path"] for row in rows] == [str(r.path) for r in results]
     assert {row["sample_id"] for row in rows} == {"S,1"}
+
+
+def test_a_damaged_jpeg_field_is_one_error_row_not_a_count(tmp_path, classifier):
+    """Decoded with grey blocks, a damaged field gave 'ok' rows for the cells left whole and a
+    parasitemia from them."""
+    path = tmp_path / "field.jpg"
+    path.write_bytes(damaged_jpeg())
+    (result,) = screen([path], classifier)
+    assert result.error.startswith("damaged JPEG") and result.probability is None
 
 
 AS_NOBODY = """

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 from malariascope.core.imageio import read_image
-from tests.images import make_cell, png_claiming_size, write_rgb
+from tests.images import damaged_jpeg, make_cell, png_claiming_size, write_rgb
 
 
 def test_rgb_channel_order_is_kept(tmp_path):
@@ -96,3 +98,26 @@ def test_png_with_bytes_after_its_end_still_reads(tmp_path, extra):
     path = tmp_path / "padded.png"
     path.write_bytes(good + b"\0" * extra)
     assert read_image(path).shape == make_cell(seed=3).shape
+
+
+def test_a_jpeg_damaged_mid_file_is_refused_without_a_word_on_the_terminal(tmp_path, capfd):
+    """libjpeg decoded it "successfully", with grey blocks past the damage, and only warned on
+    the terminal: a field gave 19 cells of 114 and a false parasitemia, exit 0."""
+    path = tmp_path / "damaged.jpg"
+    path.write_bytes(damaged_jpeg())
+    with pytest.raises(ImageReadError, match=r"damaged JPEG: .*\(libjpeg: Corrupt JPEG data"):
+        read_image(path)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"progressive": True}, {"subsampling": 0}, {"mode": "L"}, {"mode": "CMYK"},
+    {"restart_marker_blocks": 1},
+])
+def test_sound_jpegs_of_every_kind_still_read(tmp_path, options):
+    mode = options.pop("mode", "RGB")
+    buffer = io.BytesIO()
+    Image.fromarray(make_cell(seed=4)).convert(mode).save(buffer, "JPEG", **options)
+    path = tmp_path / "sound.jpg"
+    path.write_bytes(buffer.getvalue())
+    assert read_image(path).shape == make_cell(seed=4).shape
