@@ -38,6 +38,13 @@ def write_rgb(path: Path, image: np.ndarray) -> Path:
     return path
 
 
+def write_deep_tiff(path: Path, image: np.ndarray, dtype: type, top: float = 255) -> Path:
+    """An 8-bit RGB image written as a TIFF of ``dtype`` whose values span 0 to ``top``."""
+    deep = (cv2.cvtColor(image, cv2.COLOR_RGB2BGR) * (top / 255)).astype(dtype)
+    assert cv2.imwrite(str(path), deep), path
+    return path
+
+
 def make_cell_folder(folder: Path, count: int, prefix: str = "cell") -> list[Path]:
     """``count`` generated cells, alternating uninfected and parasitized, as PNG files."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import simplejpeg
 
+from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
 #: Largest image we decode (pixels). A whole 12-megapixel field fits many times over.
@@ -62,8 +63,9 @@ def is_image_path(path: Path) -> bool:
 def read_image(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an image file as ``uint8`` RGB ``(H, W, 3)``.
 
-    Grayscale becomes three equal channels, alpha is dropped, 16-bit is scaled to 8-bit and
-    EXIF orientation is applied.
+    Grayscale becomes three equal channels, alpha is dropped, deeper images are scaled to 8
+    bits by the range their values use (see :mod:`~malariascope.core.bitdepth`) and EXIF
+    orientation is applied.
 
     Raises
     ------
@@ -131,7 +133,8 @@ def decode_image(data: np.ndarray) -> np.ndarray:
         raise ImageReadError("not a readable image (corrupt or unsupported format)") from exc
     if image is None or image.size == 0:
         raise ImageReadError("not a readable image (corrupt, truncated or unsupported format)")
-    return cv2.cvtColor(_to_uint8(image), cv2.COLOR_BGR2RGB)
+    image = to_uint8(image)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)  # in place: no second copy
 
 
 def _refuse_truncated_png(data: np.ndarray) -> None:
@@ -185,16 +188,6 @@ def _libjpeg_warning(data: np.ndarray) -> str:
     except ValueError:
         return ""  # not decodable even with warnings: OpenCV refuses it
     return warning
-
-
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    """Scale 16-bit or float images to 8 bits; leave 8-bit untouched."""
-    if image.dtype == np.uint8:
-        return image
-    if image.dtype == np.uint16:
-        return (image.astype(np.uint32) * 255 // 65535).astype(np.uint8)
-    scaled = np.clip(np.nan_to_num(image.astype(np.float32)), 0.0, 1.0) * 255.0
-    return (scaled + 0.5).astype(np.uint8)
 
 
 def encode_png(image: np.ndarray) -> bytes:

@@ -24,7 +24,13 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.imageio import read_image
 from malariascope.core.pipeline import screen
 from malariascope.core.report import report_row, write_report
-from tests.images import damaged_jpeg, make_cell, write_broken_files, write_rgb
+from tests.images import (
+    damaged_jpeg,
+    make_cell,
+    write_broken_files,
+    write_deep_tiff,
+    write_rgb,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +125,18 @@ def test_a_damaged_jpeg_field_is_one_error_row_not_a_count(tmp_path, classifier)
     path.write_bytes(damaged_jpeg())
     (result,) = screen([path], classifier)
     assert result.error.startswith("damaged JPEG") and result.probability is None
+
+
+def test_a_real_cell_as_a_float_or_integer_tiff_is_called_as_its_png(tmp_path, classifier,
+                                                                       real_cells):
+    """Flattened to black and white, a parasitized cell (p = 0.999 as PNG) was called
+    uninfected at 0.02 as a float32 TIFF."""
+    png = real_cells["parasitized"][0]
+    rgb = read_image(png)
+    tiffs = [write_deep_tiff(tmp_path / f"{dtype.__name__}.tif", rgb, dtype)
+             for dtype in (np.float32, np.int16, np.int32)]
+    called = [result.probability for result in screen([png, *tiffs], classifier)]
+    assert called == pytest.approx([called[0]] * 4, abs=1e-6)
 
 
 AS_NOBODY = """

@@ -12,7 +12,13 @@ from PIL import Image
 
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 from malariascope.core.imageio import read_image
-from tests.images import damaged_jpeg, make_cell, png_claiming_size, write_rgb
+from tests.images import (
+    damaged_jpeg,
+    make_cell,
+    png_claiming_size,
+    write_deep_tiff,
+    write_rgb,
+)
 
 
 def test_rgb_channel_order_is_kept(tmp_path):
@@ -121,3 +127,36 @@ def test_sound_jpegs_of_every_kind_still_read(tmp_path, options):
     path = tmp_path / "sound.jpg"
     path.write_bytes(buffer.getvalue())
     assert read_image(path).shape == make_cell(seed=4).shape
+
+
+@pytest.mark.parametrize(("dtype", "top"), [
+    (np.float32, 255), (np.float32, 1.0), (np.float64, 255), (np.int16, 255), (np.int16, 4095),
+    (np.int32, 255), (np.int32, 65535), (np.uint16, 4095), (np.uint16, 65535),
+])
+def test_deep_tiffs_are_scaled_by_the_range_their_values_use(tmp_path, dtype, top):
+    """A float32 TIFF holding 0-255, an int16 or an int32 one came out black and white (scaled
+    as if 0-1), and a 12-bit camera's 0-4095 in a 16-bit TIFF nearly black."""
+    cell = make_cell(parasitized=True, seed=2)
+    write_deep_tiff(tmp_path / "deep.tif", cell, dtype, top)
+    got = read_image(tmp_path / "deep.tif")
+    assert got.dtype == np.uint8
+    assert np.abs(got.astype(int) - cell).max() <= 1
+
+
+@pytest.mark.parametrize(("values", "reason"), [
+    (-1.0, "negative float32 pixel values"), (np.nan, "not numbers"), (np.inf, "not numbers"),
+])
+def test_tiffs_without_brightness_are_refused(tmp_path, values, reason):
+    image = np.full((20, 20, 3), 100, np.float32)
+    image[5, 5] = values
+    assert cv2.imwrite(str(tmp_path / "odd.tif"), image)
+    with pytest.raises(ImageReadError, match=reason):
+        read_image(tmp_path / "odd.tif")
+
+
+def test_negative_integers_are_refused(tmp_path):
+    image = np.full((20, 20, 3), 100, np.int16)
+    image[0, 0] = -5
+    assert cv2.imwrite(str(tmp_path / "odd.tif"), image)
+    with pytest.raises(ImageReadError, match=r"negative int16 pixel values \(down to -5\)"):
+        read_image(tmp_path / "odd.tif")
