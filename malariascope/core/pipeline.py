@@ -55,6 +55,10 @@ BLANK = "blank image: one colour all over, no cell to screen"
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
 #: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
 BLANK_SPREAD = 6.0
+#: An image longer than this many times its width is a strip: no cell is (the most elongated
+#: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
+#: side, 4). As a cell it would be padded to a square: 1 x 20,000 px took 1.2 GB.
+MAX_ASPECT = 5.0
 
 
 @dataclass
@@ -221,11 +225,21 @@ def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
     result.image_shape = image.shape[:2]
-    if _is_blank(image):  # a lens cap: not a cell to call, nor a smear with no cells in it
-        return [_failed(result, BLANK)]
+    if reason := _nothing_to_screen(image):
+        return [_failed(result, reason)]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _screen_field(result, image, classifier)
     return [(result, to_model_input(image, classifier.input_size))]
+
+
+def _nothing_to_screen(image: np.ndarray) -> str:
+    """Why an image holds no cell to call, or ''. The model would call a blank image all the
+    same, and as a field it read "no cells found", as if a smear had been looked at."""
+    height, width = image.shape[:2]
+    if max(height, width) > MAX_ASPECT * min(height, width):
+        return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
+                "wide: no cell or field is")
+    return BLANK if _is_blank(image) else ""
 
 
 def _is_blank(image: np.ndarray) -> bool:

@@ -52,8 +52,6 @@ def build_corpus(folder):
         "cmyk.jpg": pil_bytes(cell.convert("CMYK"), "JPEG"),
         "palette.png": pil_bytes(cell.convert("P"), "PNG"),
         "animated.gif": pil_bytes(cell, "GIF", save_all=True, append_images=[cell.rotate(90)]),
-        "tall 1x10000.png": pil_bytes(Image.fromarray(_ramp((10000, 1, 3), 255, np.uint8)),
-                                      "PNG"),
         "sixteen.png": pil_bytes(Image.fromarray(_ramp((40, 40), 65535, np.uint16)), "PNG"),
     }
     exif = Image.Exif()
@@ -72,6 +70,9 @@ def build_corpus(folder):
     for name in tricky_names:
         write_rgb(folder / name, make_cell(seed=len(name)))
     broken = write_broken_files(folder)
+    strip = pil_bytes(Image.fromarray(_ramp((10000, 1, 3), 255, np.uint8)), "PNG")
+    (folder / "tall 1x10000.png").write_bytes(strip)
+    broken["tall 1x10000.png"] = "a strip of 1 x 10,000 px"
     write_rgb(folder / "blank white.png", np.full((80, 80, 3), 250, np.uint8))
     lens_cap = np.random.default_rng(0).normal(6, 2, (120, 160, 3))
     write_rgb(folder / "lens cap.png", np.clip(lens_cap, 0, 255).astype(np.uint8))
@@ -116,6 +117,19 @@ def test_hostile_corpus_gives_one_row_each_and_round_trips(tmp_path, classifier)
         rows = list(csv.DictReader(handle))
     assert [row["image_path"] for row in rows] == [str(r.path) for r in results]
     assert {row["sample_id"] for row in rows} == {"S,1"}
+
+
+@pytest.mark.parametrize(("height", "width"), [(1, 100_000), (20_000, 1), (40, 201)])
+def test_a_strip_is_an_error_row_not_a_square_of_padding(tmp_path, classifier, height, width):
+    """Padded to a square for the model, a 1 x 20,000 px strip took 1.26 GB and a
+    1 x 100,000 px one ended the batch in an OpenCV allocation error, with no report."""
+    noise = np.random.default_rng(0).integers(0, 256, (height, width, 3), np.uint8)
+    strip = write_rgb(tmp_path / "strip.png", noise)
+    cell = write_rgb(tmp_path / "cell.png", make_cell())
+    wide = write_rgb(tmp_path / "five to one.png", make_cell(size=200)[:40])  # as wide as allowed
+    results = list(screen([strip, cell, wide], classifier))
+    assert results[0].error.startswith(f"a strip of {width:,} x {height:,} px, over 5 times")
+    assert results[1].ok and results[2].ok
 
 
 def test_a_damaged_jpeg_field_is_one_error_row_not_a_count(tmp_path, classifier):
