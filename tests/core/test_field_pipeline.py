@@ -63,6 +63,23 @@ def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
     assert np.allclose([r.probability for r in results], expected, atol=1e-5)
 
 
+def test_a_field_of_many_cells_is_scored_a_batch_at_a_time(tmp_path, classifier, monkeypatch):
+    """A 20-megapixel field's 2,000 cells were scored in one call, whose activations took
+    gigabytes; standardizing still takes the whole field's scores together."""
+    from tests.core.test_fields import make_field
+
+    field = write_rgb(tmp_path / "four fields.png", np.tile(make_field()[0], (2, 2, 1)))
+    predict, sizes = classifier.predict, []
+    monkeypatch.setattr(classifier, "predict", lambda cells: sizes.append(len(cells)) or
+                        predict(cells))
+    results = list(screen([field], classifier))
+    assert len(results) > 2 * pipeline.BATCH_SIZE and max(sizes) == pipeline.BATCH_SIZE
+    inputs = np.stack([to_model_input(c.crop, classifier.input_size)
+                       for c in find_cells(read_image(field))])
+    expected = standardize(predict(inputs).probabilities, classifier.card.healthy_log_odds)
+    assert np.allclose([r.probability for r in results], expected, atol=1e-5)
+
+
 def test_mixed_batch_keeps_order_and_every_file(tmp_path, field_png, classifier):
     cell_a = write_rgb(tmp_path / "a.png", make_cell(seed=1))
     broken = tmp_path / "broken.png"
