@@ -98,11 +98,15 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
 
 
 def path_text(path: Path) -> str:
-    """``path`` as text that UTF-8 can hold. On Linux a file name is any bytes, and one that is
-    not UTF-8 (a name from an old Latin-1 camera PC) reaches Python with surrogates, which no
-    encoder accepts: its odd bytes become ``\\xe9`` escapes, so the row is written and still
-    points at the file, rather than the whole report failing."""
-    return os.fsencode(path).decode("utf-8", ENCODING_ERRORS)
+    """``path`` as text that UTF-8 can hold, a different text for each path. A Linux file name
+    is any bytes, and one that is not UTF-8 (a name from an old Latin-1 camera PC) reaches
+    Python with surrogates, which no encoder accepts: each such byte is written as ``\\xe9``.
+    A backslash in a name (Linux, macOS) is written ``\\\\``, so that a name holding the four
+    characters ``\\xe9`` is told from one holding the byte. On Windows names are text and the
+    backslash separates folders: the path is written as it is."""
+    if os.name == "nt":
+        return str(path)
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", ENCODING_ERRORS)
 
 
 def verdict(row: dict[str, str]) -> Verdict:

@@ -153,6 +153,19 @@ def test_a_real_cell_as_a_float_or_integer_tiff_is_called_as_its_png(tmp_path, c
     assert called == pytest.approx([called[0]] * 4, abs=1e-6)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux allows names that are not UTF-8")
+def test_a_byte_and_its_written_escape_give_two_image_paths(tmp_path, classifier):
+    """caf<byte E9>.png and a file named with the four characters \\xe9 got one image_path."""
+    byte = write_rgb(tmp_path / os.fsdecode(b"caf\xe9.png"), make_cell(seed=1))
+    literal = write_rgb(tmp_path / "caf\\xe9.png", make_cell(seed=2))
+    info = BatchFacts.of(classifier)
+    out = write_report(tmp_path / "report.csv",
+                       (report_row(r, info) for r in screen([byte, literal], classifier)), info)
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        paths = [row["image_path"] for row in csv.DictReader(handle)]
+    assert paths == [f"{tmp_path}/caf\\xe9.png", f"{tmp_path}/caf\\\\xe9.png"]
+
+
 AS_NOBODY = """
 import os, sys
 from malariascope.core.classifier import Classifier
