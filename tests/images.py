@@ -73,6 +73,30 @@ def png_claiming_size(width: int, height: int) -> bytes:
     )
 
 
+def repeating_tiff(band: np.ndarray, copies: int) -> bytes:
+    """A deflate-compressed RGB TIFF of ``band`` (rows, width, 3; any integer or float type)
+    stacked ``copies`` times: every strip points at one compressed band, so a file of a few MB
+    decodes to gigabytes, as a compressed float TIFF of a smooth image can."""
+    import struct
+    import zlib
+
+    rows, width = band.shape[:2]
+    kind = {"u": 1, "i": 2, "f": 3}[band.dtype.kind]
+    data = zlib.compress(np.ascontiguousarray(band).tobytes(), 1)
+    shorts3 = struct.pack("<3H", *[band.itemsize * 8] * 3) + struct.pack("<3H", *[kind] * 3)
+    start = 8 + len(data)  # the arrays, then the IFD
+    arrays = shorts3 + struct.pack(f"<{copies}I", *[8] * copies)
+    arrays += struct.pack(f"<{copies}I", *[len(data)] * copies)
+    offsets = start + 6, start + 12, start + 12 + 4 * copies  # sample format, strips, counts
+    entries = [(256, 4, 1, width), (257, 4, 1, rows * copies), (258, 3, 3, start),
+               (259, 3, 1, 8), (262, 3, 1, 2), (273, 4, copies, offsets[1]), (277, 3, 1, 3),
+               (278, 4, 1, rows), (279, 4, copies, offsets[2]), (284, 3, 1, 1),
+               (339, 3, 3, offsets[0])]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries)
+    header = b"II*\0" + struct.pack("<I", start + len(arrays))
+    return header + data + arrays + ifd + b"\0\0\0\0"
+
+
 def write_broken_files(folder: Path) -> dict[str, str]:
     """Files that must become error rows; returns name -> a word the reason must contain."""
     folder.mkdir(parents=True, exist_ok=True)

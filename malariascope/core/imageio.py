@@ -9,8 +9,11 @@ huge size is refused before any pixel buffer is allocated.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import stat
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +22,36 @@ import simplejpeg
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
-#: Largest image we decode (pixels). A whole 12-megapixel field fits many times over.
-MAX_IMAGE_PIXELS = 100_000_000
+#: Largest image we decode (pixels): a 20-megapixel camera's 5,472 x 3,648 frame fits. Such
+#: images decoded and worked on one at a time (:data:`MEMORY_HEAVY`), a batch of them stays
+#: within 1.5 GB (``benchmarks/huge_images.py``).
+MAX_IMAGE_PIXELS = 20_000_000
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
 MAX_FILE_BYTES = 128 * 2**20
-os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_IMAGE_PIXELS))
+os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_IMAGE_PIXELS)
+#: Held while an image is decoded, or a large one worked on (``core.pipeline``), so that two
+#: such never take memory at once: OpenCV decodes a 64-bit float TIFF of 20 megapixels
+#: through 0.9 GB, and finding the cells of a field that size takes 0.6 to 1 GB.
+MEMORY_HEAVY = threading.RLock()
 
 import cv2  # noqa: E402  (the limit above must be set before OpenCV reads it)
+
+
+def _unmap_freed_large_blocks() -> None:
+    """Have glibc give blocks of 1 MB and more back to the system when they are freed. By
+    default it keeps freed blocks of up to 32 MB in its heaps once it has freed one that size,
+    and a batch of large images grows by hundreds of MB that way. Other systems' allocators
+    map large blocks on their own already."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).mallopt(-3, 2**20)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # a C library without mallopt (musl)
+        pass
+
+
+_unmap_freed_large_blocks()
 
 IMAGE_SUFFIXES = frozenset(
     {
@@ -119,22 +144,33 @@ def _why_unopened(path: str | os.PathLike[str], exc: OSError) -> str:
 
 
 def decode_image(data: np.ndarray) -> np.ndarray:
-    """Decode encoded image bytes (``uint8`` 1-D) to ``uint8`` RGB; see :func:`read_image`."""
+    """Decode encoded image bytes (``uint8`` 1-D) to ``uint8`` RGB; see :func:`read_image`.
+
+    Images are decoded one at a time, under :data:`MEMORY_HEAVY`.
+    """
     _refuse_truncated_png(data)
-    _refuse_damaged_jpeg(data)
-    try:
-        # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
-        image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
-    except cv2.error as exc:
-        if "MAX_IMAGE_PIXELS" in str(exc):
-            raise ImageTooLargeError(
-                f"image too large: over {MAX_IMAGE_PIXELS:,} pixels, refused before decoding"
-            ) from exc
-        raise ImageReadError("not a readable image (corrupt or unsupported format)") from exc
-    if image is None or image.size == 0:
-        raise ImageReadError("not a readable image (corrupt, truncated or unsupported format)")
-    image = to_uint8(image)
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)  # in place: no second copy
+    with MEMORY_HEAVY:
+        _refuse_damaged_jpeg(data)
+        try:
+            # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
+            image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
+        except cv2.error as exc:
+            raise _decode_error(exc) from exc
+        if image is None or image.size == 0:
+            raise ImageReadError("not a readable image (corrupt, truncated or unsupported "
+                                 "format)")
+        image = to_uint8(image)
+        return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)  # in place: no second copy
+
+
+def _decode_error(exc: cv2.error) -> ImageReadError:
+    """What OpenCV's refusal to decode means to a technician."""
+    if "MAX_IMAGE_PIXELS" in str(exc):
+        return ImageTooLargeError(f"image too large: over {MAX_IMAGE_PIXELS / 1e6:g} megapixels, "
+                                  "refused before decoding")
+    if "Insufficient memory" in str(exc):
+        return ImageTooLargeError("not enough memory to decode this image")
+    return ImageReadError("not a readable image (corrupt or unsupported format)")
 
 
 def _refuse_truncated_png(data: np.ndarray) -> None:

@@ -32,7 +32,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import Box, looks_like_field
-from malariascope.core.imageio import decode_image, read_bytes
+from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
 from malariascope.core.jsonfields import (
     array,
     array_json,
@@ -55,6 +55,9 @@ BLANK = "blank image: one colour all over, no cell to screen"
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
 #: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
 BLANK_SPREAD = 6.0
+#: An image over this many pixels is worked on (its cells found) under ``MEMORY_HEAVY``, not
+#: beside another large one or a decoding: two would not leave a batch within 1.5 GB.
+LARGE_PIXELS = 4_000_000
 #: An image longer than this many times its width is a strip: no cell is (the most elongated
 #: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
 #: side, 4). As a cell it would be padded to a square: 1 x 20,000 px took 1.2 GB.
@@ -215,21 +218,47 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
 
 
 def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
-    """Read, hash and preprocess one file, or screen it whole when it is a field; a bad file
-    gives one error result and no input."""
+    """Read, hash and preprocess one file, or screen it whole when it is a field. A bad file
+    gives one error result and no input, and so does one that runs out of memory: the batch
+    goes on."""
     result = ScreeningResult(path)
     try:
-        data = read_bytes(path)
-        result.sha256 = hashlib.sha256(data).hexdigest()
-        image = decode_image(data)
+        image = _decoded(result)
+        result.image_shape = image.shape[:2]
+        large = image.shape[0] * image.shape[1] > LARGE_PIXELS
+        with MEMORY_HEAVY if large else contextlib.nullcontext():
+            return _prepare(result, image, classifier, mode)
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
-    result.image_shape = image.shape[:2]
+    except (MemoryError, cv2.error) as exc:
+        return [_failed(result, _could_not_screen(result, exc))]
+
+
+def _decoded(result: ScreeningResult) -> np.ndarray:
+    """The image of ``result``'s file, its bytes hashed into ``result`` on the way."""
+    data = read_bytes(result.path)
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    return decode_image(data)
+
+
+def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
+             mode: Mode) -> list[Loaded]:
+    """The model input of an image's cell, or the screened cells found in it as a field."""
     if reason := _nothing_to_screen(image):
         return [_failed(result, reason)]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _screen_field(result, image, classifier)
     return [(result, to_model_input(image, classifier.input_size))]
+
+
+def _could_not_screen(result: ScreeningResult, exc: MemoryError | cv2.error) -> str:
+    """Why an image could not be screened, in one line."""
+    if isinstance(exc, cv2.error) and "Insufficient memory" not in str(exc):
+        return f"OpenCV could not process this image: {str(exc).strip().rpartition('error: ')[2]}"
+    height, width = result.image_shape
+    if not height:
+        return "not enough memory to decode this image"
+    return f"not enough memory to screen this {width:,} x {height:,} px image"
 
 
 def _nothing_to_screen(image: np.ndarray) -> str:
