@@ -47,21 +47,14 @@ from malariascope.core.jsonfields import (
 )
 from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
+from malariascope.core.screenable import could_not_screen, nothing_to_screen
 from malariascope.core.screening import BATCH_SIZE, screen_field
 
 FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each is screened by its loader
 NO_CELLS = "no cells found in this whole field"
-BLANK = "blank image: one colour all over, no cell to screen"
-#: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
-#: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
-BLANK_SPREAD = 6.0
 #: An image over this many pixels is worked on (its cells found) under ``MEMORY_HEAVY``, not
 #: beside another large one or a decoding: two would not leave a batch within 1.5 GB.
 LARGE_PIXELS = 4_000_000
-#: An image longer than this many times its width is a strip: no cell is (the most elongated
-#: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
-#: side, 4). As a cell it would be padded to a square: 1 x 20,000 px took 1.2 GB.
-MAX_ASPECT = 5.0
 
 
 @dataclass
@@ -231,7 +224,7 @@ def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
     except ImageReadError as exc:
         return [_failed(result, str(exc))]
     except (MemoryError, cv2.error) as exc:
-        return [_failed(result, _could_not_screen(result, exc))]
+        return [_failed(result, could_not_screen(result.image_shape, exc))]
 
 
 def _decoded(result: ScreeningResult) -> np.ndarray:
@@ -244,37 +237,11 @@ def _decoded(result: ScreeningResult) -> np.ndarray:
 def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
              mode: Mode) -> list[Loaded]:
     """The model input of an image's cell, or the screened cells found in it as a field."""
-    if reason := _nothing_to_screen(image):
+    if reason := nothing_to_screen(image):
         return [_failed(result, reason)]
     if mode == "field" or (mode == "auto" and looks_like_field(image)):
         return _screen_field(result, image, classifier)
     return [(result, to_model_input(image, classifier.input_size))]
-
-
-def _could_not_screen(result: ScreeningResult, exc: MemoryError | cv2.error) -> str:
-    """Why an image could not be screened, in one line."""
-    if isinstance(exc, cv2.error) and "Insufficient memory" not in str(exc):
-        return f"OpenCV could not process this image: {str(exc).strip().rpartition('error: ')[2]}"
-    height, width = result.image_shape
-    if not height:
-        return "not enough memory to decode this image"
-    return f"not enough memory to screen this {width:,} x {height:,} px image"
-
-
-def _nothing_to_screen(image: np.ndarray) -> str:
-    """Why an image holds no cell to call, or ''. The model would call a blank image all the
-    same, and as a field it read "no cells found", as if a smear had been looked at."""
-    height, width = image.shape[:2]
-    if max(height, width) > MAX_ASPECT * min(height, width):
-        return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
-                "wide: no cell or field is")
-    return BLANK if _is_blank(image) else ""
-
-
-def _is_blank(image: np.ndarray) -> bool:
-    """True when no channel of an ``(H, W, 3)`` image varies by :data:`BLANK_SPREAD`."""
-    _, spread = cv2.meanStdDev(image)  # no float copy of a large image, unlike numpy
-    return float(spread.max()) < BLANK_SPREAD
 
 
 def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classifier

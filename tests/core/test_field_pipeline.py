@@ -185,7 +185,7 @@ def test_real_field_rows_are_the_cells_found(classifier):
 
 def test_a_blank_frame_the_size_of_a_field_is_blank_not_a_field_without_cells(tmp_path,
                                                                               classifier):
-    from malariascope.core.pipeline import BLANK
+    from malariascope.core.screenable import BLANK
 
     lens_cap = write_rgb(tmp_path / "cap.png", np.full((960, 1280, 3), 12, np.uint8))
     for mode in ("auto", "field"):

@@ -1,0 +1,46 @@
+"""What an image must be to be screened, and why one could not be, in one line each.
+
+A blank image (a lens cap, an empty frame) and a strip hold no cell to call, though the model
+would call them all the same; an image that runs out of memory, or that OpenCV cannot process,
+is told so, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+BLANK = "blank image: one colour all over, no cell to screen"
+#: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
+#: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
+BLANK_SPREAD = 6.0
+#: An image longer than this many times its width is a strip: no cell is (the most elongated
+#: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
+#: side, 4). As a cell it would be padded to a square: 1.2 GB for 1 x 20,000 px.
+MAX_ASPECT = 5.0
+
+
+def nothing_to_screen(image: np.ndarray) -> str:
+    """Why an image holds no cell to call, or ''. The model would call a blank image all the
+    same, and as a field it would read "no cells found", as if a smear had been looked at."""
+    height, width = image.shape[:2]
+    if max(height, width) > MAX_ASPECT * min(height, width):
+        return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
+                "wide: no cell or field is")
+    return BLANK if is_blank(image) else ""
+
+
+def is_blank(image: np.ndarray) -> bool:
+    """True when no channel of an ``(H, W, 3)`` image varies by :data:`BLANK_SPREAD`."""
+    _, spread = cv2.meanStdDev(image)  # no float copy of a large image, unlike numpy
+    return float(spread.max()) < BLANK_SPREAD
+
+
+def could_not_screen(shape: tuple[int, int], exc: MemoryError | cv2.error) -> str:
+    """Why an image of ``shape`` (``(0, 0)`` before it is decoded) could not be screened."""
+    if isinstance(exc, cv2.error) and "Insufficient memory" not in str(exc):
+        return f"OpenCV could not process this image: {str(exc).strip().rpartition('error: ')[2]}"
+    height, width = shape
+    if not height:
+        return "not enough memory to decode this image"
+    return f"not enough memory to screen this {width:,} x {height:,} px image"
