@@ -265,14 +265,13 @@ def _failed(result: ScreeningResult, reason: str) -> Loaded:
 
 
 def _classify(loaded: list[Loaded], classifier: Classifier) -> Iterator[ScreeningResult]:
-    """Score the good cells, :data:`BATCH_SIZE` at a time (a large field's thousands at once
-    took gigabytes of activations), then yield every result in input order."""
+    """Score the good cells of a batch (at most :data:`BATCH_SIZE`: ``screen`` feeds them so)
+    at once, then yield every result in input order."""
     good = [(result, cell) for result, cell in loaded if cell is not None]
-    for start in range(0, len(good), BATCH_SIZE):
-        batch = good[start:start + BATCH_SIZE]
-        scores = classifier.predict(np.stack([cell for _, cell in batch]))
+    if good:
+        scores = classifier.predict(np.stack([cell for _, cell in good]))
         stamp = utc_now()
-        for i, (result, _) in enumerate(batch):
+        for i, (result, _) in enumerate(good):
             result.probability = float(scores.probabilities[i])
             result.class_map = scores.class_maps[i]
             result.processed_at = stamp
