@@ -113,7 +113,7 @@ class Run:
         self.figures.update(
             load_seconds=loaded - started, restore_ms=1000 * (time.perf_counter() - loaded),
             saved_rows=len(session.results),
-            saved_reviews=len(session.reviews), chunks=len(list(folder.glob("rows-*"))),
+            saved_reviews=session.reviewed, chunks=len(list(folder.glob("rows-*"))),
             session_mb=sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
             state_kb=(folder / "state.json").stat().st_size / 1024,
             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

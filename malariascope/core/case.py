@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import CaseError, CaseSignedError
+from malariascope.core.jsonfields import build, integer, text
 from malariascope.core.parasitemia import (
     TARGET_DEFAULT,
     TARGET_MAX,
@@ -169,6 +170,21 @@ class ReviewDecision:
     def reviewed(self) -> bool:
         """True when a call was pressed; ``unsure`` leaves the cell for a second reader."""
         return self.pressed in (PARASITIZED, UNINFECTED)
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in _DECISION_FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: object, name: str = "review decision") -> ReviewDecision:
+        """A decision from :meth:`to_dict`'s object; ValueError says what is wrong."""
+        try:
+            return build(cls, data, _DECISION_FIELDS, name)
+        except CaseError as exc:
+            raise ValueError(f"{name}: {exc}") from exc
+
+
+_DECISION_FIELDS = {"row": integer, "reviewer": text, "at": text, "model_call": text,
+                    "pressed": text, "final_call": text}
 
 
 def current_reviews(decisions: list[ReviewDecision]) -> dict[int, ReviewDecision]:

@@ -12,3 +12,13 @@ import datetime as dt
 def utc_now() -> str:
     """The current time, UTC ISO 8601, to the second."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def local_time(stamp: str) -> str:
+    """A stamp of :func:`utc_now` as a person reads it: local time, e.g. ``14:05 on
+    2026-12-03``; an unreadable stamp as ``earlier``."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return "earlier"
+    return f"{moment:%H:%M} on {moment:%Y-%m-%d}"

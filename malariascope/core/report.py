@@ -27,10 +27,11 @@ from malariascope.core.atomic import (
     write_bytes_atomic,
     write_synced,
 )
+from malariascope.core.case import ReviewDecision
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, utc_now
-from malariascope.core.tally import Counts, Tally, Verdict, review_of
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Counts, Tally, Verdict, review_of
 
 COLUMNS = (
     "image_path",
@@ -53,7 +54,15 @@ COLUMNS = (
     "cell_y",
     "cell_w",
     "cell_h",
+    "reviewer_call",
+    "call_at_review",
+    "reviewed_by",
+    "reviewed_at",
 )
+#: The audit of a review: what the reviewer pressed (a call, or ``unsure``), the model's call on
+#: screen when they did, who and when (UTC). ``review`` and ``final_call`` follow the threshold.
+AUDIT_COLUMNS = COLUMNS[-4:]
+CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
 FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
                  "percent_parasitized")
 ENCODING = "utf-8-sig"
@@ -64,9 +73,9 @@ OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
 def report_row(result: ScreeningResult, facts: BatchFacts,
-               reviewed_call: str = "") -> dict[str, str]:
-    """The CSV row of one result, called by ``facts.rule``; ``reviewed_call`` is the
-    technician's final call, if any."""
+               decision: ReviewDecision | None = None) -> dict[str, str]:
+    """The CSV row of one result, called by ``facts.rule``; ``decision`` is the technician's
+    review of it, if any."""
     rule = facts.rule
     row = dict.fromkeys(COLUMNS, "")
     row.update(
@@ -80,20 +89,24 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
         threshold=f"{rule.threshold_for(result.in_field):.4f}",
     )
     if result.in_field:
-        row.update(zip(COLUMNS[-5:], map(str, (result.cell_index, *result.box)), strict=True))
+        row.update(zip(CELL_COLUMNS, map(str, (result.cell_index, *result.box)), strict=True))
     if not result.ok:
         row.update(status=NO_CELLS if result.whole_field else ERROR, error=result.error)
         return row
     p = result.probability
     call = rule.call(p, result.in_field)
+    pressed = decision.pressed if decision else ""
     row.update(
         call=call,
         p_parasitized=f"{p:.6f}",
         uncertain=str(rule.uncertain(p, result.in_field)).lower(),
-        review=review_of(call, reviewed_call),
-        final_call=reviewed_call or call,
+        review=review_of(call, pressed),
+        final_call=pressed if decision and decision.reviewed else call,
         status=OK,
     )
+    if decision:
+        row.update(zip(AUDIT_COLUMNS, (pressed, decision.model_call, decision.reviewer,
+                                       decision.at), strict=True))
     return row
 
 
@@ -115,8 +128,9 @@ def verdict(row: dict[str, str]) -> Verdict:
     return Verdict(
         final_call=row["final_call"] if row["status"] == OK else "",
         uncertain=row["uncertain"] == "true",
-        reviewed=bool(row["review"]),
+        reviewed=row["review"] in (CONFIRMED, OVERRIDDEN),
         field_path=row["image_path"] if in_field else "",
+        model_call=row["call"],
     )
 
 

@@ -6,7 +6,7 @@ crash (see ``malariascope.gui.autosave``). A session is a folder of
 - ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line. Each chunk holds
   the rows that arrived since the last save and is written once, so saving a 20,000-cell batch
   never rewrites it whole.
-- ``state.json``: reviews, the batch's facts and the list of chunks. It is small, it is
+- ``state.json``: review decisions, the batch's facts and the list of chunks. It is small, it is
   rewritten after every change, and it is written last, so it only names chunks on disk.
 
 Every file is written atomically (a temporary file, then a rename). Rows and state are the
@@ -24,14 +24,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.case import ReviewDecision, current_reviews
 from malariascope.core.errors import SessionError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, expect, flag, json_object, text
 from malariascope.core.pipeline import ScreeningResult, utc_now
-from malariascope.core.tally import PARASITIZED, UNINFECTED
 
 FORMAT = "malariascope-session"
-VERSION = 1
+VERSION = 2  # 1: reviews were row -> final call, read as decisions of the batch's operator
 STATE = "state.json"
 CHUNK_NAME = re.compile(r"rows-\d{7}\.jsonl")  # nothing else is ever opened: no ../ tricks
 
@@ -42,15 +42,21 @@ class Session:
 
     results: list[ScreeningResult]
     facts: BatchFacts = field(default_factory=BatchFacts)
-    reviews: dict[int, str] = field(default_factory=dict)  # row -> the technician's final call
+    decisions: list[ReviewDecision] = field(default_factory=list)  # every review, in order
     unsaved: bool = False  # reviews made since the last export
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
     saved_at: str = ""  # UTC, set by SessionStore.save
 
+    @property
+    def reviewed(self) -> int:
+        """Rows whose standing review is a call (not ``unsure``, not taken back)."""
+        return sum(decision.reviewed for decision in current_reviews(self.decisions).values())
+
     def to_dict(self) -> dict[str, object]:
         """Everything but the rows (saved apart), the facts' fields among the session's."""
-        return {**self.facts.to_dict(), "reviews": self.reviews, "unsaved": self.unsaved,
-                "complete": self.complete, "saved_at": self.saved_at}
+        return {**self.facts.to_dict(),
+                "decisions": [decision.to_dict() for decision in self.decisions],
+                "unsaved": self.unsaved, "complete": self.complete, "saved_at": self.saved_at}
 
     @classmethod
     def from_dict(cls, data: object, results: list[ScreeningResult]) -> Session:
@@ -63,20 +69,13 @@ class Session:
                      facts=BatchFacts.from_dict(facts))
 
 
-def _reviews(value: object, name: str) -> dict[int, str]:
-    """Row numbers (JSON keys are text) to calls."""
-    reviews = {}
-    for key, call in expect(value, dict, name).items():
-        try:
-            row = int(key)
-        except ValueError:
-            raise ValueError(f"{name} has a bad key {key!r}") from None
-        reviews[row] = text(call, name)
-    return reviews
+def _decisions(value: object, name: str) -> list[ReviewDecision]:
+    return [ReviewDecision.from_dict(item, f"{name}[{i}]")
+            for i, item in enumerate(expect(value, list, name))]
 
 
 _FACT_NAMES = frozenset(f.name for f in fields(BatchFacts))
-_SESSION_FIELDS = {"reviews": _reviews, "unsaved": flag, "complete": flag, "saved_at": text}
+_SESSION_FIELDS = {"decisions": _decisions, "unsaved": flag, "complete": flag, "saved_at": text}
 
 
 class SessionStore:
@@ -121,10 +120,12 @@ class SessionStore:
         except OSError as exc:
             raise SessionError(f"cannot read {STATE}: {exc.strerror or exc}") from exc
         try:
-            batch, chunks, values = _state(raw)
+            batch, chunks, values, version = _state(raw)
             results: list[ScreeningResult] = []
             for name, count in chunks:
                 results += self._read_chunk(name, count, batch, len(results))
+            if version == 1:
+                values = _from_version_1(values, results)
             session = Session.from_dict(values, results)
             _check_reviews(session)
         except ValueError as exc:
@@ -178,13 +179,14 @@ def _state_bytes(session: Session, batch: str, chunks: list[tuple[str, int]]) ->
     return dumps(state).encode("utf-8")
 
 
-def _state(raw: bytes) -> tuple[str, list[tuple[str, int]], dict]:
-    """Batch id, chunk list and session fields of ``state.json``, checked."""
+def _state(raw: bytes) -> tuple[str, list[tuple[str, int]], dict, int]:
+    """Batch id, chunk list, session fields and format version of ``state.json``, checked."""
     state = json_object(raw, STATE)
     if state.get("format") != FORMAT:
         raise ValueError(f"{STATE} is not a MalariaScope session")
-    if state.get("version") != VERSION:
-        raise ValueError(f"session version {state.get('version')!r} is not {VERSION} "
+    version = state.get("version")
+    if version not in (1, VERSION) or isinstance(version, bool):
+        raise ValueError(f"session version {version!r} is not {VERSION} "
                          "(saved by another version of MalariaScope)")
     chunks = []
     for item in expect(state.get("chunks"), list, "chunks"):
@@ -192,13 +194,34 @@ def _state(raw: bytes) -> tuple[str, list[tuple[str, int]], dict]:
                 and CHUNK_NAME.fullmatch(item[0]) and type(item[1]) is int and item[1] >= 0):
             raise ValueError(f"bad chunk entry {item!r}")
         chunks.append((item[0], item[1]))
-    return str(state.get("batch")), chunks, expect(state.get("session"), dict, "session")
+    return (str(state.get("batch")), chunks, expect(state.get("session"), dict, "session"),
+            version)
 
 
 def _check_reviews(session: Session) -> None:
-    """Reviews name rows of the batch that have a call, with a call that exists."""
-    for row, call in session.reviews.items():
-        if not 0 <= row < len(session.results) or not session.results[row].ok:
-            raise ValueError(f"a review names row {row}, which has no call")
-        if call not in (PARASITIZED, UNINFECTED):
-            raise ValueError(f"unknown call {call!r} in the reviews")
+    """Review decisions name rows of the batch that have a call."""
+    for decision in session.decisions:
+        if not 0 <= decision.row < len(session.results) or not session.results[
+                decision.row].ok:
+            raise ValueError(f"a review names row {decision.row}, which has no call")
+
+
+def _from_version_1(values: dict, results: list[ScreeningResult]) -> dict:
+    """Version 1's ``reviews`` (row -> final call) as decisions: made by the batch's operator
+    when the session was saved, on the model's call at the saved threshold."""
+    values = dict(values)
+    rule = BatchFacts.from_dict({name: values[name] for name in ("rule",) if name in values}).rule
+    reviewer = text(values.get("operator", ""), "operator") or "unknown"
+    at = text(values.get("saved_at", ""), "saved_at")
+    decisions = []
+    for key, call in expect(values.pop("reviews", {}), dict, "reviews").items():
+        row = int(key) if key.isdigit() else -1
+        if rule is None or not 0 <= row < len(results) or not results[row].ok:
+            raise ValueError(f"a review names row {key}, which has no call")
+        result = results[row]
+        model_call = rule.call(result.probability, result.in_field)
+        decisions.append({"row": row, "reviewer": reviewer, "at": at,
+                          "model_call": model_call, "pressed": text(call, "reviews"),
+                          "final_call": call})
+    values["decisions"] = decisions
+    return values

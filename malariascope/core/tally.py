@@ -14,16 +14,20 @@ UNSURE = "unsure"  # a reviewer's mark for a second reader: not a call, the cell
 CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
 
 
-def review_of(call: str, final: str | None) -> str:
-    """``confirmed`` when the technician's ``final`` call is the model's ``call``,
-    ``overridden`` when it differs, empty when the row was not reviewed.
+def review_of(call: str, pressed: str | None) -> str:
+    """What a review says of the model's ``call``: ``confirmed`` when the reviewer ``pressed``
+    the same call, ``overridden`` when another, ``unsure`` when they left the cell for a second
+    reader, empty when the row was not reviewed.
 
-    Derived, never stored: after the threshold moves, a row never says "confirmed" next to a
-    different call.
+    Derived at the current threshold, never stored: a row never says "confirmed" next to a
+    different call. What was pressed, and the call on screen then, are kept apart for the
+    audit (``core.case.ReviewDecision``).
     """
-    if not final:
+    if not pressed:
         return ""
-    return CONFIRMED if final == call else OVERRIDDEN
+    if pressed == UNSURE:
+        return UNSURE
+    return CONFIRMED if pressed == call else OVERRIDDEN
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ the first one's live session nor writes over it.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
+from malariascope.core.clock import local_time
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
@@ -39,15 +39,12 @@ SAVE_EVERY_MS = 1000
 
 def describe(session: Session) -> str:
     """The question put to the technician about a session left by a crash."""
-    try:
-        saved = dt.datetime.fromisoformat(session.saved_at).astimezone()
-        when = f"at {saved:%H:%M} on {saved:%Y-%m-%d}"
-    except ValueError:
-        when = "earlier"
+    when = local_time(session.saved_at)
+    when = when if when == "earlier" else f"at {when}"
     sample_id = session.facts.sample_id
     sample = f" of sample {sample_id}" if sample_id else ""
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
-            f"{_cells(session)}, {len(session.reviews):,} of them reviewed.")
+            f"{_cells(session)}, {session.reviewed:,} of them reviewed.")
     if not session.complete:
         text += ("\n\nScreening had not reached the end: the batch holds only the images "
                  "screened by then. To screen them all, export these reviews, then open the "
@@ -128,7 +125,7 @@ class Autosaver(QObject):
             self.controller.restore(session)
             self.restored.emit()
             self.message.emit(f"Restored {_cells(session)} and "
-                              f"{len(session.reviews):,} reviews")
+                              f"{session.reviewed:,} reviews")
         else:
             with contextlib.suppress(OSError):  # the next save clears it again
                 store.delete()
@@ -192,7 +189,7 @@ class Autosaver(QObject):
         from malariascope.core.session import Session
 
         snapshot = self.batch.snapshot()
-        return Session(snapshot.results, snapshot.facts, snapshot.finals,
+        return Session(snapshot.results, snapshot.facts, list(snapshot.history),
                        unsaved=self.batch.unsaved, complete=self.controller.complete)
 
     # -- closing -------------------------------------------------------------------------

@@ -4,37 +4,47 @@ A plain Python object with no Qt, so it can be tested alone and the export reads
 from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` (see
 ``gui.events``: the view gets the model and listens to it).
 
-A review stores only the technician's final call; whether it ``confirmed`` or ``overrode`` the
-model is derived against the current threshold (``core.tally.review_of``). Counts come from
-``core.tally``, the same counting the summary CSV uses, kept up to date row by row.
+A review is a :class:`~malariascope.core.case.ReviewDecision`: what the reviewer pressed, who,
+when, and the model's call on screen then; :attr:`Batch.history` keeps every decision in order
+for the audit. Whether a review ``confirmed`` or ``overrode`` the model is derived against the
+current threshold (``core.tally.review_of``). Counts come from ``core.tally``, the same
+counting the summary CSV uses, kept up to date row by row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+import getpass
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# core.facts and core.tally import only the standard library: fine before the first paint
+# core.case, core.facts and core.tally import only the standard library: fine before the paint
+from malariascope.core.case import ReviewDecision
+from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
 from malariascope.core.tally import (
     CONFIRMED,
+    OVERRIDDEN,
     PARASITIZED,
     UNINFECTED,
+    UNSURE,
     Counts,
     Tally,
     Verdict,
     review_of,
 )
 from malariascope.gui.events import BatchEvents
+from malariascope.gui.snapshot import BatchSnapshot, standing
 
 if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before it is imported
     from malariascope.core.classifier import CallRule
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.session import Session
 
-__all__ = ["CONFIRMED", "PARASITIZED", "UNINFECTED", "Batch", "BatchSnapshot", "Counts"]
+__all__ = ["CONFIRMED", "OVERRIDDEN", "PARASITIZED", "UNINFECTED", "UNSURE", "Batch",
+           "BatchSnapshot", "Counts"]
+PRESSABLE = (PARASITIZED, UNINFECTED, UNSURE)
 
 
 class Batch:
@@ -52,7 +62,8 @@ class Batch:
         self.number = 0  # counts the batches opened: a report says which one it holds
         self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
         self._exported_edits: int | None = None  # ``edits`` as the last report was written
-        self._finals: dict[int, str] = {}
+        self.history: list[ReviewDecision] = []  # every review decision, in the order made
+        self._reviews: dict[int, ReviewDecision] = {}  # row -> its standing decision
         self._tally = Tally()
         self._field_rows: dict[Path, list[int]] = {}
 
@@ -87,7 +98,8 @@ class Batch:
         and operator stay (the user edits them)."""
         self.results = []
         self.facts = replace(self.facts, sources=sources)
-        self._finals = {}
+        self.history = []
+        self._reviews = {}
         self._tally = Tally()
         self._field_rows = {}
         self.unsaved = False
@@ -116,7 +128,8 @@ class Batch:
         # a session without sources is named by its files
         self.facts = session.facts if session.facts.sources else replace(
             session.facts, sources=tuple(dict.fromkeys(r.path.name for r in session.results)))
-        self._finals = dict(session.reviews)
+        self.history = list(session.decisions)
+        self._reviews = standing(self.history)
         self.unsaved = session.unsaved
         self.events.facts_changed.emit()
         self.events.relabelled.emit()
@@ -143,17 +156,30 @@ class Batch:
         p = result.probability
         return p is not None and rule is not None and rule.suspect(p, result.in_field)
 
+    def decision(self, row: int) -> ReviewDecision | None:
+        """The review standing on ``row`` (None: not reviewed, or the review was taken back)."""
+        return self._reviews.get(row)
+
+    def reviewed(self, row: int) -> bool:
+        """True when a call was pressed for ``row``; ``unsure`` leaves it unreviewed."""
+        decision = self._reviews.get(row)
+        return decision is not None and decision.reviewed
+
     def final_call(self, row: int) -> str:
-        return self._finals.get(row) or self.call(row)
+        """The reviewer's call, else the model's at the current threshold."""
+        decision = self._reviews.get(row)
+        return decision.pressed if decision and decision.reviewed else self.call(row)
 
     def first_unreviewed_uncertain(self) -> int | None:
         """The first row of an uncertain cell still without a final call (None: none left)."""
         return next((row for row in range(len(self.results))
-                     if row not in self._finals and self.uncertain(row)), None)
+                     if not self.reviewed(row) and self.uncertain(row)), None)
 
     def review(self, row: int) -> str:
-        """``confirmed``, ``overridden`` or empty (not reviewed)."""
-        return review_of(self.call(row), self._finals.get(row))
+        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed), at the current
+        threshold."""
+        decision = self._reviews.get(row)
+        return review_of(self.call(row), decision.pressed if decision else "")
 
     def set_threshold(self, threshold: float) -> None:
         """Re-label every cell with a moved threshold; no inference runs again."""
@@ -167,27 +193,50 @@ class Batch:
         self.events.changed.emit()
 
     # -- review --------------------------------------------------------------------------
-    def set_review(self, row: int, call: str | None) -> bool:
-        """Record the technician's final call (``None`` clears it); False for error rows."""
-        if not self.results[row].ok:
-            return False
-        if call not in (PARASITIZED, UNINFECTED, None):
-            raise ValueError(f"unknown call {call!r}")
-        self._count(row, -1)
-        if call is None:
-            self._finals.pop(row, None)
-        else:
-            self._finals[row] = call
-        self._count(row, +1)
-        self.unsaved = True
-        self.edits += 1
-        self.events.reviewed.emit(row)
-        self.events.changed.emit()
-        return True
+    @property
+    def reviewer(self) -> str:
+        """Who the review decisions are recorded for: the operator, else the login name."""
+        return self.facts.operator or getpass.getuser() or "unknown"
+
+    def set_review(self, row: int, pressed: str | None) -> bool:
+        """Record what the technician pressed for ``row`` (a call, ``unsure``, or None to take
+        the review back); False for an error row, which has no call to review."""
+        return bool(self.set_reviews({row: pressed}))
 
     def confirm(self, row: int) -> bool:
         """Accept the model's call as the final call."""
         return self.results[row].ok and self.set_review(row, self.call(row))
+
+    def set_reviews(self, pressed: Mapping[int, str | None]) -> dict[int, str | None]:
+        """Record several presses as one change (rows without a call are left out); returns
+        what each changed row had pressed before, which undoes the change when given back."""
+        if any(value not in (*PRESSABLE, None) for value in pressed.values()):
+            raise ValueError(f"unknown review in {set(pressed.values())!r}")
+        before: dict[int, str | None] = {}
+        at, reviewer = utc_now(), self.reviewer
+        for row, value in pressed.items():
+            if not self.results[row].ok:
+                continue
+            old = self._reviews.get(row)
+            before[row] = old.pressed if old else None
+            self._record(ReviewDecision(row, reviewer, at, self.call(row), value or "",
+                                        value if value in (PARASITIZED, UNINFECTED)
+                                        else self.call(row)))
+        if before:
+            self.unsaved = True
+            self.edits += 1
+            self.events.reviewed.emit(sorted(before))
+            self.events.changed.emit()
+        return before
+
+    def _record(self, decision: ReviewDecision) -> None:
+        self._count(decision.row, -1)
+        self.history.append(decision)
+        if decision.pressed:
+            self._reviews[decision.row] = decision
+        else:
+            self._reviews.pop(decision.row, None)
+        self._count(decision.row, +1)
 
     # -- summary -----------------------------------------------------------------------
     @property
@@ -215,8 +264,8 @@ class Batch:
         if not result.ok:
             self._tally.add(Verdict("", field_path=field_path), sign)
             return
-        self._tally.add(Verdict(self.final_call(row), self.uncertain(row), row in self._finals,
-                                field_path), sign)
+        self._tally.add(Verdict(self.final_call(row), self.uncertain(row), self.reviewed(row),
+                                field_path, self.call(row)), sign)
 
     def _recount(self) -> None:
         self._tally = Tally()
@@ -226,8 +275,8 @@ class Batch:
     # -- export --------------------------------------------------------------------------
     def snapshot(self) -> BatchSnapshot:
         """A frozen copy for the export worker (cheap: the results themselves are shared)."""
-        return BatchSnapshot(list(self.results), dict(self._finals), self.facts, self.number,
-                             self.edits)
+        return BatchSnapshot(list(self.results), dict(self._reviews), tuple(self.history),
+                             self.facts, self.number, self.edits)
 
     def exported(self, snapshot: BatchSnapshot) -> bool:
         """The report of ``snapshot`` is written; True when this batch changed while it was,
@@ -237,7 +286,7 @@ class Batch:
         if snapshot.number != self.number:
             return False
         self._exported_edits = snapshot.edits
-        if snapshot.finals == self._finals:
+        if snapshot.reviews == self._reviews:
             self.unsaved = False
         return self.changed_since_export
 
@@ -245,21 +294,3 @@ class Batch:
     def changed_since_export(self) -> bool:
         """True when the last report written does not show the batch as it is now."""
         return self.edits != self._exported_edits
-
-
-@dataclass(frozen=True)
-class BatchSnapshot:
-    """The batch as it was when export started; builds the core's report rows."""
-
-    results: list[ScreeningResult]
-    finals: dict[int, str]
-    facts: BatchFacts
-    number: int  # the batch's ``number`` and ``edits`` when the copy was made
-    edits: int
-
-    def rows(self) -> Iterator[dict[str, str]]:
-        """One report row per result, with the review and the final call."""
-        from malariascope.core.report import report_row
-
-        for row, result in enumerate(self.results):
-            yield report_row(result, self.facts, reviewed_call=self.finals.get(row, ""))

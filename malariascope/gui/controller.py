@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from malariascope.gui.batch import Batch, BatchSnapshot
+from malariascope.gui.batch import Batch
+from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import (
     ScreenChunk,
     ScreenOutcome,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.clock import local_time
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
@@ -35,6 +36,7 @@ from malariascope.gui.workers import LatestLoad, WorkerGroup
 if TYPE_CHECKING:
     import numpy as np
 
+    from malariascope.core.case import ReviewDecision
     from malariascope.core.pipeline import ScreeningResult
 
 
@@ -232,8 +234,8 @@ class DetailView(QWidget):
                 uncertain = " (uncertain)" if batch.uncertain(row) else ""
                 facts["P(parasitized)"] = f"{result.probability:.3f}{uncertain}"
                 facts["Call"] = batch.call(row)
-                review = batch.review(row)
-                facts["Review"] = f"{review}: {batch.final_call(row)}" if review else "not reviewed"
+                facts["Review"] = _review_fact(batch.decision(row), batch.review(row),
+                                               batch.final_call(row))
                 size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
                 facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
         for name, text in facts.items():
@@ -243,13 +245,22 @@ class DetailView(QWidget):
         self._facts["Call"].setStyleSheet(f"color: {colour.name()}; font-weight: bold"
                                           if colour else "")
 
-    def _on_reviewed(self, row: int) -> None:
-        if row == self._row:
+    def _on_reviewed(self, rows: list[int]) -> None:
+        if self._row in rows:
             self._update_facts()
 
     def _on_relabelled(self) -> None:
         self._update_facts()
         self._redraw()  # the call may have flipped, and with it the heatmap shown
+
+
+def _review_fact(decision: ReviewDecision | None, review: str, final_call: str) -> str:
+    """The review as the panel words it: what it says of the model's call now, and who
+    pressed what, when (local time)."""
+    if decision is None:
+        return "not reviewed"
+    said = f"{review}: {final_call}" if decision.reviewed else "unsure: for a second reader"
+    return f"{said} ({decision.reviewer}, {local_time(decision.at)})"
 
 
 def _cell_fact(result: ScreeningResult) -> str:

@@ -31,6 +31,6 @@ class BatchEvents:
     reset: Event = field(default_factory=Event)  # new batch: everything cleared
     appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
     relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
-    reviewed: Event = field(default_factory=Event)  # (row,)
+    reviewed: Event = field(default_factory=Event)  # (rows,) sorted
     facts_changed: Event = field(default_factory=Event)  # sample id, operator or model
     changed: Event = field(default_factory=Event)

@@ -134,7 +134,7 @@ class FieldView(QWidget):
 
     def outline_colour(self, row: int) -> QColor:
         """Red or green for the final call; amber while an uncertain call is not reviewed."""
-        if self.batch.uncertain(row) and not self.batch.review(row):
+        if self.batch.uncertain(row) and not self.batch.reviewed(row):
             return UNCERTAIN_COLOUR
         return CALL_COLOURS[self.batch.final_call(row)]
 

@@ -72,7 +72,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
         if mode is Filter.UNCERTAIN:
             return batch.uncertain(source_row)
         if mode is Filter.UNREVIEWED:
-            return not batch.review(source_row)
+            return not batch.reviewed(source_row)
         return batch.final_call(source_row) == mode.value.lower()
 
     def _arrange(self) -> None:

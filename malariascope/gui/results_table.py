@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
-from malariascope.gui.batch import CONFIRMED, PARASITIZED, Batch
+from malariascope.gui.batch import CONFIRMED, OVERRIDDEN, PARASITIZED, UNSURE, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -22,6 +22,7 @@ DISPLAY, DECORATION, TOOLTIP, FONT, ALIGNMENT, FOREGROUND = (int(role) for role 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 THUMB_SIZE = 48
 CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
+REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
 HEADERS = ("", "File", "P(parasitized)", "Call", "Uncertain", "Review", "Final call", "Error")
 THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
 _Index = QModelIndex | QPersistentModelIndex
@@ -70,7 +71,7 @@ class ResultsTableModel(QAbstractTableModel):
         if role == FOREGROUND:
             return CALL_COLOURS.get(self._text(row, column)) if column in (CALL, FINAL) else None
         if role == FONT:
-            return self._bold if column == FINAL and self.batch.review(row) else None
+            return self._bold if column == FINAL and self.batch.reviewed(row) else None
         if role == TOOLTIP and column in (FILE, ERROR, THUMB):
             result = self.batch.results[row]
             return f"{result.path}\n{result.error}".strip()
@@ -89,8 +90,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == UNCERTAIN:
             return "uncertain" if batch.uncertain(row) else ""
         if column == REVIEW:
-            review = batch.review(row)
-            return {CONFIRMED: "✓ confirmed", "": ""}.get(review, "✎ overridden")
+            return REVIEW_TEXT[batch.review(row)]
         if column == FINAL:
             return batch.final_call(row)
         if column == ERROR:
@@ -130,8 +130,8 @@ class ResultsTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, CALL), self.index(self._rows - 1, FINAL))
 
-    def _on_reviewed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, CALL), self.index(row, FINAL))
+    def _on_reviewed(self, rows: list[int]) -> None:
+        self.dataChanged.emit(self.index(rows[0], CALL), self.index(rows[-1], FINAL))
 
     def _on_thumbnail_ready(self, row: int) -> None:
         if row < self._rows:

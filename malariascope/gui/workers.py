@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
     from malariascope.core.pipeline import Mode, ScreeningResult
-    from malariascope.gui.batch import BatchSnapshot
+    from malariascope.gui.snapshot import BatchSnapshot
 
 CHUNK_SECONDS = 0.4  # results reach the UI at most this often (each update repaints)
 EXPORT_PROGRESS_EVERY = 500

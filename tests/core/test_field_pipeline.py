@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from malariascope.core import pipeline
+from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import Classifier
 from malariascope.core.facts import BatchFacts
 from malariascope.core.fields import find_cells
@@ -126,11 +127,12 @@ def test_report_has_cell_columns_and_summary_per_field(tmp_path, field_png, clas
     info = BatchFacts.of(classifier, sample_id="S-9", operator="Ana")
     rows = [report_row(r, info) for r in results]
     overridden = _other(rows[5]["call"])  # a review counts in the parasitemia
-    rows[5] = report_row(results[5], info, reviewed_call=overridden)
+    rows[5] = report_row(results[5], info, ReviewDecision(
+        5, "Ana", "2026-12-03T10:00:00+00:00", rows[5]["call"], overridden, overridden))
     out = write_report(tmp_path / "report.csv", rows, info)
 
     read = read_rows(out)
-    assert tuple(read[0]) == COLUMNS and COLUMNS[-5:] == CELL_COLUMNS
+    assert tuple(read[0]) == COLUMNS and COLUMNS[15:20] == CELL_COLUMNS
     rule = classifier.rule  # field cells are called at the stricter field threshold
     assert read[0]["threshold"] == f"{rule.threshold:.4f}"
     assert {r["threshold"] for r in read[1:FIELD_CELLS + 1]} == {f"{rule.field_threshold:.4f}"}

@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule, Classifier
 from malariascope.core.errors import SessionError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
+from malariascope.core.tally import UNSURE
 from tests.core.test_fields import make_field
 from tests.images import make_cell_folder, write_broken_files, write_rgb
 
@@ -37,12 +39,19 @@ def results(tmp_path_factory, classifier) -> list[ScreeningResult]:
     return list(screen(paths, classifier))
 
 
+def decision(row: int, pressed: str, model_call: str = UNINFECTED,
+             reviewer: str = 'A. "Op"') -> ReviewDecision:
+    final = pressed if pressed in (PARASITIZED, UNINFECTED) else model_call
+    return ReviewDecision(row, reviewer, "2026-12-03T10:00:00+00:00", model_call, pressed, final)
+
+
 def session_of(results, classifier, **changes) -> Session:
     ok = [row for row, result in enumerate(results) if result.ok]
     facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.3),
                           sample_id="S-1, ü", operator='A. "Op"', sources=("smear 1", "ü.png"))
-    session = Session(results, facts, {ok[0]: PARASITIZED, ok[-1]: UNINFECTED}, unsaved=True,
-                      complete=False)
+    decisions = [decision(ok[0], PARASITIZED), decision(ok[-1], UNINFECTED, PARASITIZED),
+                 decision(ok[1], UNSURE, reviewer="B"), decision(ok[1], "", reviewer="B")]
+    session = Session(results, facts, decisions, unsaved=True, complete=False)
     return dataclasses.replace(session, **changes)
 
 
@@ -66,7 +75,7 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     SessionStore(tmp_path / "s").save(session)
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
-    for name in ("facts", "reviews", "unsaved", "complete"):
+    for name in ("facts", "decisions", "unsaved", "complete"):
         assert getattr(loaded, name) == getattr(session, name), name
     assert loaded.saved_at
 
@@ -81,16 +90,16 @@ def test_every_field_of_the_saved_dataclasses_is_written(results, classifier):
 
 def test_saves_add_rows_in_chunks_written_once(tmp_path, results, classifier):
     store = SessionStore(tmp_path / "s")
-    store.save(session_of(results[:5], classifier, reviews={}))
+    store.save(session_of(results[:5], classifier, decisions=[]))
     first = (tmp_path / "s" / "rows-0000000.jsonl").read_bytes()
     store.save(session_of(results, classifier))
-    store.save(session_of(results, classifier, reviews={}))  # a review undone: state only
+    store.save(session_of(results, classifier, decisions=[]))  # a review undone: state only
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "rows-0000000.jsonl", "rows-0000005.jsonl", "state.json"]
     assert (tmp_path / "s" / "rows-0000000.jsonl").read_bytes() == first
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
-    assert loaded.reviews == {}
+    assert loaded.decisions == []
 
 
 def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, results,
@@ -98,12 +107,12 @@ def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, r
     store = SessionStore(tmp_path / "s")
     store.save(session_of(results, classifier))
     new_batch = [dataclasses.replace(r) for r in results[:3]]  # other objects: another batch
-    store.save(session_of(new_batch, classifier, reviews={}))
+    store.save(session_of(new_batch, classifier, decisions=[]))
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["rows-0000000.jsonl",
                                                                  "state.json"]
     reopened = SessionStore(tmp_path / "s")
     loaded = reopened.load()
-    reopened.save(session_of(loaded.results + results[3:5], classifier, reviews={}))
+    reopened.save(session_of(loaded.results + results[3:5], classifier, decisions=[]))
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "rows-0000000.jsonl", "rows-0000003.jsonl", "state.json"]
     assert len(SessionStore(tmp_path / "s").load().results) == 5
@@ -136,7 +145,9 @@ def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
     loaded = SessionStore(folder).load()
     assert loaded.facts == BatchFacts("m 1", "cd", "S", "O", CallRule(0.3, (0.1, 0.5)), 0.2,
                                       ("x",))
-    assert (loaded.reviews, loaded.unsaved, loaded.complete) == ({1: PARASITIZED}, True, False)
+    assert loaded.decisions == [ReviewDecision(1, "O", "2026-01-01T00:00:00+00:00", PARASITIZED,
+                                               PARASITIZED, PARASITIZED)]
+    assert (loaded.reviewed, loaded.unsaved, loaded.complete) == (1, True, False)
     cell = loaded.results[1]
     assert cell.path == Path("x/field.jpg") and cell.probability == 1.0
     assert type(cell.probability) is float and cell.box == (10, 20, 30, 40)
@@ -183,13 +194,15 @@ DAMAGE = {  # what is done to a saved session -> a word of the message
     "binary state": (lambda f: (f / "state.json").write_bytes(b"\xff\xfe\x00"), "damaged"),
     "missing rows": (lambda f: (f / "rows-0000000.jsonl").unlink(), "cannot read"),
     "other format": (lambda f: _edit_state(f, lambda s: s.update(format="x")), "not a"),
-    "newer version": (lambda f: _edit_state(f, lambda s: s.update(version=2)), "version"),
+    "newer version": (lambda f: _edit_state(f, lambda s: s.update(version=3)), "version"),
     "escaping chunk": (lambda f: _edit_state(f, lambda s: s["chunks"][0].__setitem__(
         0, "../../etc/passwd")), "bad chunk"),
-    "review of no row": (lambda f: _edit_state(f, lambda s: s["session"]["reviews"].update(
-        {"999": PARASITIZED})), "row 999"),
-    "unknown call": (lambda f: _edit_state(f, lambda s: s["session"]["reviews"].update(
-        {"0": "maybe"})), "unknown call"),
+    "review of no row": (lambda f: _edit_state(f, lambda s: s["session"]["decisions"].append(
+        decision(999, PARASITIZED).to_dict())), "row 999"),
+    "unknown call": (lambda f: _edit_state(f, lambda s: s["session"]["decisions"].append(
+        dict(decision(0, UNINFECTED).to_dict(), pressed="maybe"))), "unknown review"),
+    "no reviewer": (lambda f: _edit_state(f, lambda s: s["session"]["decisions"].append(
+        dict(decision(0, UNINFECTED).to_dict(), reviewer=""))), "reviewer"),
     "unknown field": (lambda f: _edit_row(f, lambda r: r.update(colour="red")), "colour"),
     "wrong type": (lambda f: _edit_row(f, lambda r: r.update(probability="high")),
                    "probability"),
@@ -204,7 +217,8 @@ DAMAGE = {  # what is done to a saved session -> a word of the message
 def test_a_damaged_session_raises_a_session_error_that_says_what(tmp_path, results, classifier,
                                                                 damage):
     ok_first = [r for r in results if r.ok] + [r for r in results if not r.ok]
-    SessionStore(tmp_path / "s").save(session_of(ok_first, classifier, reviews={0: UNINFECTED}))
+    SessionStore(tmp_path / "s").save(session_of(ok_first, classifier,
+                                                      decisions=[decision(0, UNINFECTED)]))
     spoil, words = DAMAGE[damage]
     spoil(tmp_path / "s")
     with pytest.raises(SessionError, match=words):

@@ -133,6 +133,7 @@ def answer_questions(monkeypatch):
 def left_session(data_folder: Path, tmp_path: Path):
     """A session as a crashed run leaves it: real results of 14 cells and 4 broken files,
     two reviews and a moved threshold, saved where the window looks for it."""
+    from malariascope.core.case import ReviewDecision
     from malariascope.core.classifier import PARASITIZED, Classifier
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import screen
@@ -144,6 +145,9 @@ def left_session(data_folder: Path, tmp_path: Path):
     results = list(screen(sorted((tmp_path / "left").rglob("*.png")), classifier))
     ok = [row for row, result in enumerate(results) if result.ok]
     facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.25), sample_id="S-9")
-    session = Session(results, facts, {ok[0]: PARASITIZED, ok[3]: PARASITIZED}, unsaved=True)
+    reviews = [ReviewDecision(row, "Ana", "2026-12-03T09:00:00+00:00",
+                              facts.rule.call(results[row].probability), PARASITIZED, PARASITIZED)
+               for row in (ok[0], ok[3])]
+    session = Session(results, facts, reviews, unsaved=True)
     SessionStore(data_folder / "session").save(session)
     return session

@@ -64,7 +64,7 @@ def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path) -> 
     try:
         line = first_line(child, timeout=120)
         assert line, f"the child app printed nothing: {child.poll()}"
-        qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == len(REVIEWS),
+        qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == len(REVIEWS),
                         timeout=WAIT_MS)  # the next autosave is about a second away
         assert child.poll() is None, "the child app stopped by itself"
     finally:
@@ -124,7 +124,7 @@ def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, dat
     assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
     window.table.select_source_row(len(window.batch) - 1)  # a cell, not reviewed yet
     window.review_current(PARASITIZED)
-    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 3,
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 3,
                     timeout=WAIT_MS)
     assert not saved(data_folder).complete, "saved again as incomplete"
 
@@ -165,19 +165,19 @@ def test_export_clears_the_session_and_a_second_window_keeps_out(make_window, qt
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
-    qtbot.waitUntil(lambda: bool((saved(data_folder) or Session([])).reviews), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool((saved(data_folder) or Session([])).reviewed), timeout=WAIT_MS)
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(tmp_path / "report.csv")
     qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
                     timeout=WAIT_MS)
     window.review_current(PARASITIZED)  # work after the export is saved again
-    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 2,
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
                     timeout=WAIT_MS)
     second = make_window()
     start(second)
     assert second.autosave.store is None
     assert "another MalariaScope window" in second.statusBar().currentMessage()
-    assert len(saved(data_folder).reviews) == 2  # the first window's work is untouched
+    assert saved(data_folder).reviewed == 2  # the first window's work is untouched
 
 
 def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, cells,
@@ -198,7 +198,7 @@ def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, c
     assert window.batch.unsaved and window.isWindowModified()
     assert "without the changes made while it was written" in (
         window.statusBar().currentMessage())
-    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).reviews) == 2,
+    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
                     timeout=WAIT_MS)
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(report, overwrite=True)

@@ -39,13 +39,14 @@ def test_counts_follow_results(batch):
 def test_events_announce_changes(batch):
     seen = []
     batch.events.appended.connect(lambda first, last: seen.append(("appended", first, last)))
-    batch.events.reviewed.connect(lambda row: seen.append(("reviewed", row)))
+    batch.events.reviewed.connect(lambda rows: seen.append(("reviewed", rows)))
     batch.events.relabelled.connect(lambda: seen.append(("relabelled",)))
     batch.extend(_results()[:2])
     batch.set_review(0, "parasitized")
     batch.set_threshold(0.6)
     batch.set_threshold(0.6)  # no change, no event
-    assert seen == [("appended", 5, 6), ("reviewed", 0), ("relabelled",)]
+    batch.set_reviews({3: "uninfected", 1: "unsure", 4: "parasitized"})  # 4: no call, left out
+    assert seen == [("appended", 5, 6), ("reviewed", [0]), ("relabelled",), ("reviewed", [1, 3])]
 
 
 def test_review_is_confirmed_or_overridden_against_the_current_call(batch):
@@ -63,8 +64,61 @@ def test_error_rows_cannot_be_reviewed(batch):
     assert not batch.set_review(4, "parasitized")
     assert not batch.confirm(4)
     assert batch.review(4) == "" and batch.call(4) == ""
-    with pytest.raises(ValueError, match="unknown call"):
+    with pytest.raises(ValueError, match="unknown review"):
         batch.set_review(0, "maybe")
+
+
+def test_a_review_records_who_pressed_what_on_which_call_and_when(batch):
+    batch.set_operator("Ana")
+    batch.confirm(3)
+    decision = batch.decision(3)
+    assert (decision.reviewer, decision.model_call, decision.pressed) == (
+        "Ana", "parasitized", "parasitized")
+    assert decision.at.endswith("+00:00")  # UTC, as every record
+    batch.set_operator("Ben")  # a second reader takes over
+    batch.set_review(3, "uninfected")
+    batch.set_review(3, None)
+    assert [(d.reviewer, d.pressed) for d in batch.history] == [
+        ("Ana", "parasitized"), ("Ben", "uninfected"), ("Ben", "")]
+    assert batch.decision(3) is None and batch.review(3) == ""
+
+
+def test_unsure_leaves_the_cell_unreviewed_with_the_models_call(batch):
+    assert batch.set_review(2, "unsure")
+    assert batch.review(2) == "unsure" and not batch.reviewed(2)
+    assert batch.final_call(2) == "parasitized" == batch.call(2)
+    assert batch.counts.reviewed == 0 and batch.counts.unreviewed_uncertain == 2
+    batch.set_review(1, "uninfected")
+    assert batch.first_unreviewed_uncertain() == 2  # still waits for a reader
+    batch.set_threshold(0.6)  # the final call of an unsure cell follows the model
+    assert batch.final_call(2) == "uninfected"
+
+
+def test_a_confirmed_review_keeps_what_was_pressed_when_the_threshold_moves(batch):
+    """The review column follows the threshold; the audit keeps what the reviewer saw and
+    pressed, so a record never says the reviewer disagreed when they confirmed."""
+    batch.set_operator("Ana")
+    batch.confirm(2)  # 0.55 at 0.5: parasitized, confirmed
+    batch.set_threshold(0.6)  # now the model says uninfected
+    row = list(batch.snapshot().rows())[2]
+    assert (row["review"], row["final_call"], row["call"]) == (
+        "overridden", "parasitized", "uninfected")
+    assert (row["reviewer_call"], row["call_at_review"], row["reviewed_by"]) == (
+        "parasitized", "parasitized", "Ana")
+    assert row["reviewed_at"] == batch.decision(2).at
+
+
+def test_several_cells_are_reviewed_in_one_change_that_gives_back_what_undoes_it(batch):
+    batch.set_review(0, "parasitized")
+    edits = batch.edits
+    before = batch.set_reviews({0: "uninfected", 1: "parasitized", 2: "unsure"})
+    assert before == {0: "parasitized", 1: None, 2: None}
+    assert [batch.final_call(row) for row in range(3)] == [
+        "uninfected", "parasitized", "parasitized"]
+    assert batch.edits == edits + 1  # one change for three cells
+    batch.set_reviews(before)
+    assert [batch.review(row) for row in range(3)] == ["overridden", "", ""]
+    assert batch.counts.reviewed == 1
 
 
 def test_threshold_relabels_without_new_results(batch):
@@ -83,6 +137,8 @@ def test_snapshot_rows_carry_reviews_and_batch_facts(batch):
     rows = list(batch.snapshot().rows())
     assert len(rows) == 5 and all(tuple(row) == COLUMNS for row in rows)
     assert [row["review"] for row in rows] == ["", "overridden", "confirmed", "", ""]
+    assert [row["reviewer_call"] for row in rows] == ["", "parasitized", "parasitized", "", ""]
+    assert [row["call_at_review"] for row in rows] == ["", "uninfected", "parasitized", "", ""]
     assert [row["final_call"] for row in rows] == ["uninfected", "parasitized", "parasitized",
                                                    "parasitized", ""]
     assert rows[4]["status"] == "error" and rows[4]["error"] == "empty file (0 bytes)"
@@ -134,6 +190,7 @@ def test_counts_on_screen_are_the_counts_in_the_report():
     batch.extend(_results() + _field_results())
     batch.set_review(1, "parasitized")
     batch.confirm(7)
+    batch.set_review(2, "unsure")
     batch.set_threshold(0.3)
     rows = list(batch.snapshot().rows())
     assert rows[6]["cell_index"] == "1" and rows[6]["cell_x"] == "0" and rows[5]["cell_x"] == ""
