@@ -28,6 +28,7 @@ from malariascope.core.fields.scoring import (
     FieldScore,
     box_iou,
     cut_by_border,
+    false_touching,
     match_boxes,
     score_field,
     score_fields,
@@ -253,6 +254,38 @@ def test_difficult_and_border_boxes_count_neither_way(field, classifier):
     assert score.perfect_parasitemia == pytest.approx(100 / FIELD_CELLS)  # 1 ring among them
 
 
+def test_precision_among_annotated_cells_counts_only_false_cells_touching_a_box(field,
+                                                                             classifier):
+    """Readers leave some cells unboxed: a found cell overlapping no annotated box may be one
+    of them, so the second precision leaves it out; one overlapping a box it does not match is
+    a real false cell (a fragment, a merge, a misplaced outline)."""
+    image, boxes = field
+    x, y, w, h = boxes[0]
+    cells = [AnnotatedCell(b, "red blood cell") for b in boxes[2:]]  # boxes[1] left unboxed
+    cells.append(AnnotatedCell((x + w // 2, y, w, h), "red blood cell"))  # IoU 1/3 with boxes[0]
+    score = score_field("g", image, cells, classifier, FieldParams(), classifier.rule)
+    matched = FIELD_CELLS - 2
+    assert (score.found, score.matched, score.false, score.false_touching) == (
+        FIELD_CELLS, matched, 2, 1)
+    summary = summarize([score], classifier.rule, model="m")
+    assert summary.precision == pytest.approx(matched / (matched + 2))
+    assert summary.precision_annotated == pytest.approx(matched / (matched + 1))
+    figures = summary.to_dict()
+    assert figures["precision_annotated"] == summary.precision_annotated
+    assert figures["per_field"][0]["false_touching"] == 1
+    assert f"precision among annotated cells {matched / (matched + 1):.4f}" in summary.format()
+
+
+def test_false_touching_counts_unpaired_boxes_by_their_best_overlap():
+    truth = [(0, 0, 10, 10), (100, 100, 10, 10)]
+    found = [(0, 0, 10, 10), (102, 100, 10, 10), (300, 300, 10, 10), (108, 100, 10, 10)]
+    pairs = match_boxes(found, truth)
+    assert pairs == [(0, 0), (1, 1)]
+    assert false_touching(found, truth, pairs) == 1  # (108, 100): IoU 1/9; (300, 300): none
+    assert false_touching(found, truth, pairs, touch_iou=0.2) == 0
+    assert false_touching(found, [], []) == 0 and false_touching([], truth, []) == 0
+
+
 def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field, classifier):
     image, boxes = field
     rings = [AnnotatedCell(b, "ring") for b in boxes]
@@ -412,9 +445,9 @@ def test_evaluate_fields_writes_every_figure(real_fields, tmp_path, capsys):
                               "--json", str(out)])
     assert evaluate_fields.run(args) == EXIT_SOME_FAILED  # absent.jpg
     figures = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("recall", "precision", "balanced_accuracy", "sensitivity", "specificity", "auc",
-                "parasitemia_mae", "parasitemia_mae_reviewed", "parasitemia_mae_perfect_calls",
-                "fields", "cells", "by_stage"):
+    for key in ("recall", "precision", "precision_annotated", "balanced_accuracy", "sensitivity",
+                "specificity", "auc", "parasitemia_mae", "parasitemia_mae_reviewed",
+                "parasitemia_mae_perfect_calls", "fields", "cells", "by_stage"):
         assert key in figures
     assert figures["fields"] == 2 and figures["absent"] == ["absent.jpg"]
     assert figures["cells"] == sum(len(e["objects"]) for e in chosen)

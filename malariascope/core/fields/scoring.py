@@ -6,6 +6,9 @@ Rules, so that the figures mean the same every time:
   box IoU, pairs below ``min_iou`` discarded). Annotated boxes typed ``difficult`` or cut by the
   image border (within the pipeline's own ``margin_px``, where it drops cells by design) are
   *ignored*: missing them is no miss, and a found cell paired with one is no false detection.
+- Precision among annotated cells: the readers left patches of red cells unboxed, so a found cell
+  is also counted the way the annotation allows, only where it touches an annotated cell (box IoU
+  at least ``TOUCH_IOU`` with any annotated box): matched / (matched + false ones touching).
 - Parasitemia per field: the calls over the cells that ``core.screening.screen_field`` finds
   and scores, as a screening run does (counted by ``core.tally`` as in the reports), against
   the annotation's parasitized / (parasitized + uninfected) over the same kind of cells
@@ -50,6 +53,9 @@ from malariascope.core.screening import score_images, screen_field
 from malariascope.core.tally import PARASITIZED, UNINFECTED, Counts, Verdict
 
 MIN_IOU = 0.5
+#: A found cell whose box overlaps an annotated box at least this much lies where the readers
+#: boxed cells; below it, it may be one of the cells they left unboxed.
+TOUCH_IOU = 0.1
 
 
 @dataclass
@@ -62,6 +68,7 @@ class FieldScore:
     matched: int = 0
     missed: int = 0
     false: int = 0  # found cells paired with no annotated cell
+    false_touching: int = 0  # of ``false``, those touching an annotated cell (``TOUCH_IOU``)
     annotated_parasitized: int = 0  # of ``annotated``, those typed as parasitized
     matched_parasitized: int = 0
     predicted_parasitemia: float = 0.0
@@ -114,6 +121,16 @@ def match_boxes(found: Sequence[Box], truth: Sequence[Box],
     iou = box_iou(found, truth)
     rows, cols = linear_sum_assignment(np.where(iou >= min_iou, -iou, 1.0))
     return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if iou[i, j] >= min_iou]
+
+
+def false_touching(found: Sequence[Box], truth: Sequence[Box], pairs: list[tuple[int, int]],
+                   touch_iou: float = TOUCH_IOU) -> int:
+    """How many found boxes left unpaired by ``pairs`` touch an annotated box (IoU >= touch_iou)."""
+    paired = {i for i, _ in pairs}
+    unpaired = [box for i, box in enumerate(found) if i not in paired]
+    if not unpaired or not len(truth):
+        return 0
+    return int((box_iou(unpaired, truth).max(axis=1) >= touch_iou).sum())
 
 
 def cut_by_border(box: Box, shape: tuple[int, ...], margin: int) -> bool:
@@ -171,6 +188,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     return FieldScore(
         name, found=len(found), annotated=len(scored), matched=hits,
         missed=len(scored) - hits, false=len(found) - len(pairs),
+        false_touching=false_touching([f.box for f in found], [c.box for c in cells], pairs),
         annotated_parasitized=sum(c.parasitized for c in scored),
         matched_parasitized=infected_hits,
         predicted_parasitemia=counts.percent_parasitized,

@@ -16,7 +16,7 @@ import numpy as np
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import DatasetError
 from malariascope.core.fields.annotations import PARASITIZED_TYPES
-from malariascope.core.fields.scoring import MIN_IOU, FieldScore
+from malariascope.core.fields.scoring import MIN_IOU, TOUCH_IOU, FieldScore
 from malariascope.core.metrics import ScreeningMetrics, screening_metrics
 
 
@@ -35,6 +35,7 @@ class FieldSummary:
 
     recall: float
     precision: float
+    precision_annotated: float  #: among found cells touching an annotated box (``TOUCH_IOU``)
     recall_parasitized: float
     screening: ScreeningMetrics  #: of the annotated cells, at the screening threshold
     parasitemia_mae: float  #: percentage points, as the app calls the cells it finds
@@ -66,6 +67,7 @@ class FieldSummary:
         screening = self.screening
         figures = {
             "recall": self.recall, "precision": self.precision,
+            "precision_annotated": self.precision_annotated,
             "recall_parasitized": self.recall_parasitized,
             "balanced_accuracy": self.balanced_accuracy, "sensitivity": screening.sensitivity,
             "specificity": screening.specificity, "auc": screening.auc,
@@ -77,7 +79,8 @@ class FieldSummary:
             "cells_found": self.cells_found,
             "cells_annotated_scored": self.cells_annotated_scored,
             "threshold": screening.threshold, "field_threshold": self.field_threshold,
-            "min_iou": MIN_IOU, "confusion": [list(row) for row in screening.confusion],
+            "min_iou": MIN_IOU, "touch_iou": TOUCH_IOU,
+            "confusion": [list(row) for row in screening.confusion],
             "seconds_per_field": self.seconds_per_field,
             "by_stage": {stage: vars(counts) for stage, counts in self.by_stage.items()},
             "per_field": [_row(score) for score in self.scores],
@@ -96,6 +99,9 @@ class FieldSummary:
             f"cell finding       recall {_number(self.recall)}  precision"
             f" {_number(self.precision)}  (IoU >= {MIN_IOU}; {self.cells_found} found,"
             f" {self.cells_annotated_scored} annotated)",
+            f"                   precision among annotated cells"
+            f" {_number(self.precision_annotated)}  (found cells touching an annotated one,"
+            f" box IoU >= {TOUCH_IOU})",
             f"                   recall of parasitized cells {_number(self.recall_parasitized)}",
             f"parasitemia        mean absolute error {self.parasitemia_mae:.2f} points"
             f"  (field cells called at {self.field_threshold:.4f})",
@@ -142,6 +148,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
     return FieldSummary(
         recall=_ratio(matched, matched + sum(s.missed for s in used)),
         precision=_ratio(matched, matched + sum(s.false for s in used)),
+        precision_annotated=_ratio(matched, matched + sum(s.false_touching for s in used)),
         recall_parasitized=_ratio(sum(s.matched_parasitized for s in used),
                                   sum(s.annotated_parasitized for s in used)),
         screening=screening_metrics(np.concatenate([s.labels for s in used]), probabilities,
@@ -193,7 +200,7 @@ def _by_stage(kinds: list[str], probabilities: np.ndarray,
 
 def _row(s: FieldScore) -> dict:
     return {"image": s.name, "found": s.found, "annotated": s.annotated, "matched": s.matched,
-            "missed": s.missed, "false": s.false,
+            "missed": s.missed, "false": s.false, "false_touching": s.false_touching,
             "predicted_parasitemia": round(s.predicted_parasitemia, 3),
             "reviewed_parasitemia": round(s.reviewed_parasitemia, 3), "uncertain": s.uncertain,
             "annotated_parasitemia": round(s.annotated_parasitemia, 3),
