@@ -19,6 +19,7 @@ import numpy as np
 
 from malariascope.core.fields.mask import FieldParams, disk
 from malariascope.core.fields.regions import find_objects, label, label_maximum
+from malariascope.core.fields.shapes import neighbours, solidity, union_window
 
 _CROSS = np.ones((3, 3), np.uint8)
 
@@ -107,15 +108,6 @@ def _markers_per_region(labels: np.ndarray, peaks: np.ndarray) -> np.ndarray:
     return np.bincount(region_of_blob, minlength=int(labels.max()) + 1)
 
 
-def solidity(region: np.ndarray) -> float:
-    """Area over convex-hull area of a binary region: 1 for a disc, lower for a clump."""
-    contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
-                                   cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.contourArea(cv2.convexHull(max(contours, key=cv2.contourArea)))
-    return float(region.sum()) / max(hull, 1.0)
-
-
-
 def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
     """Merge neighbouring regions whose union looks like one cell (small and convex).
 
@@ -124,8 +116,8 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
     """
     windows = find_objects(labels)
     candidates = []
-    for a, b in _neighbours(labels):
-        window = _union_window(windows[a - 1], windows[b - 1])
+    for a, b in neighbours(labels):
+        window = union_window(windows[a - 1], windows[b - 1])
         union = np.isin(labels[window], (a, b))
         if union.sum() <= params.merge_area * cell_area:
             score = solidity(union)
@@ -138,15 +130,3 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
             merged[labels == b] = a
             used.update((a, b))
     return merged
-
-
-def _union_window(first: tuple[slice, slice], second: tuple[slice, slice]) -> tuple[slice, ...]:
-    return tuple(slice(min(p.start, q.start), max(p.stop, q.stop))
-                 for p, q in zip(first, second, strict=True))
-
-
-def _neighbours(labels: np.ndarray) -> set[tuple[int, int]]:
-    """Pairs of labels that touch (8-connected)."""
-    grown = cv2.dilate(labels.astype(np.float32), _CROSS).astype(np.int32)
-    touch = (grown != labels) & (labels > 0)
-    return {(int(a), int(b)) for a, b in zip(labels[touch], grown[touch], strict=True)}
