@@ -1,0 +1,84 @@
+"""The size rule that corrects the watershed (``core.fields.shapes``), on drawn regions with
+known answers, and through ``find_cells`` on a generated field."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from malariascope.core.fields import FieldParams, find_cells
+from malariascope.core.fields.scoring import match_boxes
+from malariascope.core.fields.shapes import cut_oversized, neighbours, solidity
+from tests.core.test_fields import GLASS, RADIUS, draw_cell
+
+R = 16  # cell radius in px, as the splitting sees it
+CELL_AREA = math.pi * R**2
+
+
+def discs(*centres: tuple[int, int], radius: int = R, shape=(120, 220)) -> list[np.ndarray]:
+    """One boolean mask per disc."""
+    masks = []
+    for centre in centres:
+        mask = np.zeros(shape, np.uint8)
+        cv2.circle(mask, centre, radius, 1, -1)
+        masks.append(mask > 0)
+    return masks
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+def test_shape_measures():
+    disc, = discs((60, 60))
+    pair = np.logical_or(*discs((60, 60), (92, 60)))  # two discs side by side
+    assert solidity(disc) > 0.98 and solidity(pair) < 0.9
+    labels = np.zeros((20, 20), np.int32)
+    labels[:, :5], labels[:, 5:10], labels[:, 15:] = 1, 3, 2
+    assert neighbours(labels) == {(1, 3)}
+
+
+def test_a_region_too_big_for_one_cell_is_cut_at_its_necks():
+    """Three large cells pressed together in a row, one region of 4.5 cells: cut at its two
+    necks, each piece is one of the cells."""
+    cells = discs((60, 60), (94, 60), (128, 60), radius=R + 4)
+    labels = np.logical_or.reduce(cells).astype(np.int32)
+    assert labels.sum() > FieldParams().max_area * CELL_AREA
+    cut = cut_oversized(labels, CELL_AREA, FieldParams())
+    pieces = [cut == i for i in np.unique(cut) if i]
+    assert len(pieces) == 3
+    for cell in cells:
+        assert max(iou(cell, piece) for piece in pieces) > 0.8
+
+
+def test_a_region_the_size_of_one_cell_is_left_whole():
+    labels = np.logical_or(*discs((60, 60), (84, 60))).astype(np.int32)  # 1.5 cells, a neck
+    assert np.array_equal(cut_oversized(labels, CELL_AREA, FieldParams()), labels)
+
+
+def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
+    """The two made one region without a neck, too big for a cell, and both were dropped."""
+    image = np.full((500, 700, 3), GLASS, np.uint8)
+    rng = np.random.default_rng(3)
+    big, centre = 44, (300, 250)
+    cv2.circle(image, centre, big, (150, 110, 160), -1, cv2.LINE_AA)
+    cv2.circle(image, centre, big - 5, (175, 140, 180), -1, cv2.LINE_AA)
+    for _ in range(6):  # stippling strands
+        angle, offset = rng.uniform(0, math.pi), rng.uniform(-big / 2, big / 2)
+        along = np.array([math.cos(angle), math.sin(angle)])
+        middle = np.array(centre) + offset * np.array([-along[1], along[0]])
+        ends = [tuple(int(v) for v in middle + s * 0.8 * big * along) for s in (-1, 1)]
+        cv2.line(image, ends[0], ends[1], (120, 70, 120), 2, cv2.LINE_AA)
+    healthy = (centre[0] + big + RADIUS - 30, centre[1])  # pressed 30 px into it
+    draw_cell(image, healthy, RADIUS)
+    for x in range(80, 700, 130):  # lone cells give the field its cell size
+        for y in (80, 420):
+            draw_cell(image, (x, y), RADIUS)
+    image = cv2.GaussianBlur(image, (0, 0), 1.2)
+    wanted = [(centre[0] - big, centre[1] - big, 2 * big + 1, 2 * big + 1),
+              (healthy[0] - RADIUS, healthy[1] - RADIUS, 2 * RADIUS + 1, 2 * RADIUS + 1)]
+    found = [cell.box for cell in find_cells(image)]
+    assert len(found) == 12
+    assert sorted(j for _, j in match_boxes(found, wanted)) == [0, 1]
