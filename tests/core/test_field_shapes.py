@@ -1,5 +1,6 @@
-"""The size rule that corrects the watershed (``core.fields.shapes``), on drawn regions with
-known answers, and through ``find_cells`` on a generated field."""
+"""The size rules that correct the watershed (``core.fields.shapes``), on drawn regions with
+known answers, through ``find_cells`` on a generated field, and on one real field (skipped when
+../shared/data is absent)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ import math
 
 import cv2
 import numpy as np
+import pytest
 
 from malariascope.core.fields import FieldParams, find_cells
+from malariascope.core.fields.annotations import load_annotations
 from malariascope.core.fields.scoring import match_boxes
-from malariascope.core.fields.shapes import cut_oversized, neighbours, solidity
+from malariascope.core.fields.shapes import (
+    cut_oversized,
+    elongation,
+    join_enlarged,
+    neighbours,
+    solidity,
+)
+from malariascope.core.imageio import read_image
+from tests.conftest import SHARED_DATA
 from tests.core.test_fields import GLASS, RADIUS, draw_cell
 
 R = 16  # cell radius in px, as the splitting sees it
@@ -34,7 +45,8 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
 def test_shape_measures():
     disc, = discs((60, 60))
     pair = np.logical_or(*discs((60, 60), (92, 60)))  # two discs side by side
-    assert solidity(disc) > 0.98 and solidity(pair) < 0.9
+    assert solidity(disc) > 0.98 and elongation(disc) == pytest.approx(1.0, abs=0.03)
+    assert solidity(pair) < 0.9 and elongation(pair) == pytest.approx(2.2, abs=0.1)
     labels = np.zeros((20, 20), np.int32)
     labels[:, :5], labels[:, 5:10], labels[:, 15:] = 1, 3, 2
     assert neighbours(labels) == {(1, 3)}
@@ -56,6 +68,25 @@ def test_a_region_too_big_for_one_cell_is_cut_at_its_necks():
 def test_a_region_the_size_of_one_cell_is_left_whole():
     labels = np.logical_or(*discs((60, 60), (84, 60))).astype(np.int32)  # 1.5 cells, a neck
     assert np.array_equal(cut_oversized(labels, CELL_AREA, FieldParams()), labels)
+
+
+def test_the_pieces_of_an_enlarged_round_cell_are_joined():
+    """An infected cell twice a healthy one's area, cut in three along its stippling."""
+    big, = discs((100, 60), radius=round(R * math.sqrt(2.1)))
+    rows, cols = np.indices(big.shape)
+    labels = np.where(big, 1 + (cols > 100) + (rows > 60) * (cols > 100), 0).astype(np.int32)
+    assert len(np.unique(labels)) == 4
+    joined = join_enlarged(labels, CELL_AREA, FieldParams())
+    assert len(np.unique(joined)) == 2 and np.array_equal(joined > 0, big)
+
+
+def test_overlapping_healthy_cells_are_not_joined():
+    """Two healthy cells overlapping by a radius make a convex union, but an elongated one;
+    two large ones side by side make a pinched one."""
+    for centres, radius in [(((60, 60), (76, 60)), R), (((60, 60), (110, 60)), R + 6)]:
+        first, second = discs(*centres, radius=radius)
+        labels = np.where(first, 1, np.where(second, 2, 0)).astype(np.int32)
+        assert np.array_equal(join_enlarged(labels, CELL_AREA, FieldParams()), labels)
 
 
 def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
@@ -82,3 +113,14 @@ def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
     found = [cell.box for cell in find_cells(image)]
     assert len(found) == 12
     assert sorted(j for _, j in match_boxes(found, wanted)) == [0, 1]
+
+
+def test_a_real_gametocyte_cut_by_its_stippling_is_found_whole():
+    """PA171832's gametocyte, twice a healthy cell's area, came out in three pieces."""
+    fields = SHARED_DATA / "fields"
+    if not (fields / "annotations.json").is_file():
+        pytest.skip(f"real fields not found at {fields} (../shared/data beside the project)")
+    cells = load_annotations(fields / "annotations.json")["PA171832.JPG"]
+    gametocyte = [c.box for c in cells if c.kind == "gametocyte"]
+    found = [cell.box for cell in find_cells(read_image(fields / "PA171832.JPG"))]
+    assert len(gametocyte) == 1 and len(match_boxes(found, gametocyte)) == 1

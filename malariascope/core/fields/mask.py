@@ -46,6 +46,11 @@ class FieldParams:
     convex: float = 0.9  #: solidity under which a region counts as concave
     merge_area: float = 1.6  #: neighbours whose union is at most this x cell area ...
     merge_solidity: float = 0.93  #: ... and at least this convex are one cell cut in two
+    #: touching pieces whose union is at least this x cell area, ``merge_solidity`` convex and
+    #: at most ``round_elongation`` long for its width are one enlarged (infected) cell: two
+    #: overlapping healthy cells that round make a union of at most 1.3 cells
+    enlarged_area: float = 1.9
+    round_elongation: float = 1.25
     #: smaller regions are debris or fragments (x cell area; a median cell is ~1.4). With
     #: ``radius_factor`` 0.93, 0.6 / 0.65 / 0.7 give precision 0.876 / 0.881 / 0.886 and recall
     #: 0.956 / 0.956 / 0.952 on the 30 IML fields

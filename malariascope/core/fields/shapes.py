@@ -1,13 +1,22 @@
 """Shape rules that correct the watershed's regions with the cell size measured in each field.
 
 The watershed splits where the mask narrows or a membrane line runs. It cannot part cells that
-meet along a broad front: a region larger than any one cell (``max_area``) holds several. It is
-cut along its narrowest chord that leaves two pieces of at least a small cell (``min_area``),
-again while a piece is too large. Without the cut such a region is dropped as a clump, with the
-cells in it.
+meet along a broad front, and it cuts an enlarged infected cell along its stippling or
+chromatin, which look like membranes. Two rules set this right by shape and size alone (lengths
+and areas relative to the field's typical cell):
+
+- A region larger than any one cell (``max_area``) holds several. It is cut along its narrowest
+  chord that leaves two pieces of at least a small cell (``min_area``), again while a piece is
+  too large. Without the cut such a region is dropped as a clump, with the cells in it.
+- Two or three touching regions whose union is convex, round and at least ``enlarged_area``
+  cells in area are one enlarged cell (P. vivax gametocytes and schizonts reach twice a healthy
+  cell's area). Two overlapping healthy cells make as convex a union, but an elongated one
+  unless they nearly coincide, and then it is barely larger than one cell.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import cv2
 import numpy as np
@@ -26,6 +35,31 @@ def solidity(region: np.ndarray) -> float:
                                    cv2.CHAIN_APPROX_SIMPLE)
     hull = cv2.contourArea(cv2.convexHull(max(contours, key=cv2.contourArea)))
     return float(region.sum()) / max(hull, 1.0)
+
+
+def elongation(region: np.ndarray) -> float:
+    """Length over width of a binary region's inertia ellipse: 1 for a disc, 2.2 for two
+    touching discs in a row."""
+    rows, cols = np.nonzero(region)
+    return _elongation(*_sums(cols.astype(float), rows.astype(float)))
+
+
+def _sums(xs: np.ndarray, ys: np.ndarray, at: np.ndarray | None = None,
+          size: int = 0) -> tuple[np.ndarray, ...]:
+    """Pixel count and the sums of x, y, x², xy, y² (per label ``at`` when given): moments
+    that add up over the regions of a union."""
+    terms = (np.ones_like(xs), xs, ys, xs * xs, xs * ys, ys * ys)
+    if at is None:
+        return tuple(np.asarray(t.sum()) for t in terms)
+    return tuple(np.bincount(at, weights=t, minlength=size) for t in terms)
+
+
+def _elongation(n, sx, sy, sxx, sxy, syy) -> float:
+    if n <= 0:
+        return 1.0
+    a, b, c = sxx / n - (sx / n) ** 2, sxy / n - sx * sy / n**2, syy / n - (sy / n) ** 2
+    spread = np.hypot((a - c) / 2, b)
+    return float(np.sqrt(((a + c) / 2 + spread) / max((a + c) / 2 - spread, 1e-9)))
 
 
 def neighbours(labels: np.ndarray) -> set[tuple[int, int]]:
@@ -95,3 +129,37 @@ def _inside(region: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
     xs, ys = (np.rint(start[None] + np.linspace(0.15, 0.85, 9)[:, None] * (end - start)[None])
               .astype(int).T)
     return bool(region[ys, xs].all())
+
+
+def join_enlarged(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
+    """``labels`` with each group of two or three touching regions that make one enlarged
+    round cell joined into one region (the most convex group first)."""
+    low, high = params.enlarged_area * cell_area, params.max_area * cell_area
+    while True:
+        rows, cols = np.nonzero(labels)
+        sums = np.stack(_sums(cols.astype(float), rows.astype(float), labels[rows, cols],
+                              int(labels.max()) + 1))
+        windows = find_objects(labels)
+        best = None
+        for group in _groups(neighbours(labels)):
+            total = sums[:, list(group)].sum(axis=1)  # the union's moments, no mask needed
+            if not low <= total[0] <= high or _elongation(*total) > params.round_elongation:
+                continue
+            window = union_window(*(windows[i - 1] for i in group))
+            score = solidity(np.isin(labels[window], group))
+            if score >= params.merge_solidity and (best is None or score > best[0]):
+                best = score, group
+        if best is None:
+            return labels
+        labels = np.where(np.isin(labels, best[1][1:]), best[1][0], labels)
+
+
+def _groups(pairs: set[tuple[int, int]]) -> set[tuple[int, ...]]:
+    """Touching pairs, and triples of a region with two of its neighbours."""
+    around: dict[int, set[int]] = {}
+    for a, b in pairs:
+        around.setdefault(a, set()).add(b)
+        around.setdefault(b, set()).add(a)
+    triples = {tuple(sorted((a, b, c))) for a, others in around.items()
+               for b, c in itertools.combinations(sorted(others), 2)}
+    return set(pairs) | triples

@@ -7,7 +7,7 @@ mask with those lines removed instead. A region the membrane lines cannot split 
 two markers keeps its single marker, so an enlarged infected cell with stippling or parasite
 structures inside is not cut into pieces. Finally, two neighbouring pieces whose union is
 small and convex are merged back: they were one cell cut along its pallor or a parasite; and
-a region too big for one cell is cut at its necks (``shapes``).
+the size rules of ``shapes`` cut regions too big for one cell and join an enlarged cell's pieces.
 
 The flooding runs at a reduced scale (about 16 px per cell radius): splitting needs no finer
 detail, and it keeps a 1280x960 field well under a second on one core.
@@ -20,7 +20,13 @@ import numpy as np
 
 from malariascope.core.fields.mask import FieldParams, disk
 from malariascope.core.fields.regions import find_objects, label, label_maximum
-from malariascope.core.fields.shapes import cut_oversized, neighbours, solidity, union_window
+from malariascope.core.fields.shapes import (
+    cut_oversized,
+    join_enlarged,
+    neighbours,
+    solidity,
+    union_window,
+)
 
 _CROSS = np.ones((3, 3), np.uint8)
 
@@ -58,8 +64,9 @@ def _split_small(cells: np.ndarray, lines: np.ndarray, radius: float,
 
 
 def _by_size(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
-    """Merge pieces of one cell, then cut regions too big for one."""
-    return cut_oversized(merge_fragments(labels, cell_area, params), cell_area, params)
+    """Merge pieces of one cell, cut regions too big for one, join an enlarged cell's pieces."""
+    labels = merge_fragments(labels, cell_area, params)
+    return join_enlarged(cut_oversized(labels, cell_area, params), cell_area, params)
 
 
 def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
