@@ -69,11 +69,11 @@ def print_stage_times(paths: list[Path], classifier: Classifier) -> None:
 
 
 def print_per_field(rows: list[dict]) -> None:
-    print("\nimage            found annotated matched missed false  parasitemia pred/annot")
+    print("\nimage            found annotated matched missed false touching  parasitemia pred/ann")
     for row in rows:
         print(f"{row['image']:<16} {row['found']:5d} {row['annotated']:9d} {row['matched']:7d} "
-              f"{row['missed']:6d} {row['false']:5d}  {row['predicted_parasitemia']:6.2f} / "
-              f"{row['annotated_parasitemia']:5.2f}")
+              f"{row['missed']:6d} {row['false']:5d} {row['false_touching']:8d}  "
+              f"{row['predicted_parasitemia']:6.2f} / {row['annotated_parasitemia']:5.2f}")
 
 
 if __name__ == "__main__":
