@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from malariascope.core import calibration
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.errors import ModelError
@@ -22,15 +23,11 @@ from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.modelfiles import sha256_of
-from malariascope.training import calibrate
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, split_by_slide
 from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
-
-#: Validation sensitivity the default threshold must keep (see ``calibrate.choose_threshold``).
-MIN_SENSITIVITY = 0.965
 
 
 @dataclass
@@ -75,9 +72,9 @@ def _train(config: TrainConfig, log) -> ModelCard:
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
     val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
-    temperature = calibrate.fit_temperature(val_logits, y_train[val_idx])
+    temperature = calibration.fit_temperature(val_logits, y_train[val_idx])
     val_probs = calibrated(val_logits, temperature)
-    threshold = calibrate.choose_threshold(val_probs, y_train[val_idx], MIN_SENSITIVITY)
+    threshold = calibration.choose_threshold(val_probs, y_train[val_idx])
     test_logits = logits_of.predict(x_test, batch_size=256, verbose=0)[:, 0]
     test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
     log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test {test_metrics.brief()}")
@@ -89,7 +86,7 @@ def _train(config: TrainConfig, log) -> ModelCard:
         "epochs_run": len(history.epoch),
         "temperature": temperature,
         "threshold": threshold,
-        "field_threshold": max(threshold, calibrate.choose_count_threshold(val_probs,
+        "field_threshold": max(threshold, calibration.choose_count_threshold(val_probs,
                                                                            y_train[val_idx])),
         "healthy_log_odds": _healthy_log_odds(val_probs[y_train[val_idx] == 0]),
         "trained_on": {

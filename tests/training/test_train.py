@@ -14,11 +14,6 @@ from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.errors import ModelError  # noqa: E402
 from malariascope.core.modelcard import ModelFile  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
-from malariascope.training.calibrate import (  # noqa: E402
-    choose_count_threshold,
-    choose_threshold,
-    fit_temperature,
-)
 from malariascope.training.data import split_by_slide  # noqa: E402
 from malariascope.training.train import TrainConfig, train  # noqa: E402
 from tests.images import make_cell, write_rgb  # noqa: E402
@@ -113,31 +108,6 @@ def test_validation_split_is_by_slide(tmp_path):
     slides = np.asarray(images.slides)
     assert len(val) > 0 and not set(slides[fit]) & set(slides[val])
     assert len(fit) + len(val) == len(images)
-
-
-def test_temperature_scaling_recovers_a_known_temperature():
-    rng = np.random.default_rng(0)
-    true_logits = rng.normal(0, 2, 20000)
-    labels = (rng.random(20000) < 1 / (1 + np.exp(-true_logits))).astype(float)
-    assert fit_temperature(true_logits * 3.0, labels) == pytest.approx(3.0, rel=0.1)
-
-
-def test_threshold_keeps_the_sensitivity_floor():
-    probs = np.array([0.1, 0.2, 0.3, 0.35, 0.6, 0.7, 0.8, 0.9])
-    labels = np.array([0, 0, 1, 0, 1, 0, 1, 1])
-    threshold = choose_threshold(probs, labels, min_sensitivity=1.0)
-    assert threshold <= 0.3  # every positive called
-
-
-def test_count_threshold_balances_false_calls_against_misses():
-    """4 % of healthy cells score 0.5, as do 10 % of infected ones: at 0.5 a field of healthy
-    cells would count 4 % parasitized, at 0.95 an infected cell is missed one time in ten, which
-    at a few percent parasitemia errs far less."""
-    probs = np.r_[np.full(960, 0.05), np.full(40, 0.5), np.full(100, 0.5), np.full(900, 0.95)]
-    labels = np.r_[np.zeros(1000), np.ones(1000)]
-    assert choose_threshold(probs, labels, min_sensitivity=0.95) == 0.5
-    assert choose_count_threshold(probs, labels) == 0.95
-    assert choose_count_threshold(probs, labels, parasitemias=(0.5,)) == 0.5
 
 
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):

@@ -1,35 +1,68 @@
-"""Temperature scaling and threshold choice, both on the slide-disjoint validation part."""
+"""Temperature scaling and threshold choice: how a model's logits become calls.
+
+Training fits these on its slide-disjoint validation part, lab adaptation on a lab's reviewed
+cells held out by field or slide; both use these functions, so a threshold means the same
+thing whichever made it. Plain numpy: the installed app adapts models and has no SciPy.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_expit
+
+#: Sensitivity the screening threshold must keep on the cells it is chosen on (see
+#: :func:`choose_threshold`).
+MIN_SENSITIVITY = 0.965
+#: Parasitemias a whole field typically has; the counting threshold is fair to all of them.
+FIELD_PARASITEMIAS = (0.0, 0.01, 0.02, 0.05, 0.10)
+TEMPERATURE_RANGE = (0.05, 20.0)
+_GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
 
-def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The temperature T minimising the log loss of ``sigmoid(logit / T)`` (Guo et al. 2017)."""
+def fit_temperature(logits: np.ndarray, labels: np.ndarray,
+                    weights: np.ndarray | None = None) -> float:
+    """The temperature T minimising the (weighted) log loss of ``sigmoid(logit / T)`` (Guo et
+    al. 2017), searched on log T within :data:`TEMPERATURE_RANGE`."""
     logits = np.asarray(logits, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.float64)
+    weights = np.ones_like(logits) if weights is None else np.asarray(weights, np.float64)
 
-    def nll(log_t: float) -> float:
+    def loss(log_t: float) -> float:
         z = logits / np.exp(log_t)
-        return float(-np.mean(labels * log_expit(z) + (1 - labels) * log_expit(-z)))
+        # -log sigmoid(z) = logaddexp(0, -z), without overflow
+        return float(np.sum(weights * (labels * np.logaddexp(0.0, -z)
+                                       + (1 - labels) * np.logaddexp(0.0, z))))
 
-    result = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
-    return float(np.exp(result.x))
+    return float(np.exp(_golden_minimum(loss, *np.log(TEMPERATURE_RANGE))))
 
 
-def choose_threshold(probs: np.ndarray, labels: np.ndarray, min_sensitivity: float) -> float:
+def _golden_minimum(function, low: float, high: float, tolerance: float = 1e-6) -> float:
+    """The minimum of a unimodal ``function`` on ``[low, high]`` by golden-section search."""
+    a, b = low, high
+    c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
+    fc, fd = function(c), function(d)
+    while b - a > tolerance:
+        if fc < fd:
+            b, d, fd = d, c, fc
+            c = b - _GOLDEN * (b - a)
+            fc = function(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + _GOLDEN * (b - a)
+            fd = function(d)
+    return (a + b) / 2
+
+
+def choose_threshold(probs: np.ndarray, labels: np.ndarray,
+                     min_sensitivity: float = MIN_SENSITIVITY) -> float:
     """The threshold of best balanced accuracy among those keeping sensitivity high enough.
 
-    A screening aid must not miss parasites, so thresholds whose validation sensitivity falls
-    below ``min_sensitivity`` are not considered (unless none reach it).
+    A screening aid must not miss parasites, so thresholds whose sensitivity on these held-out
+    cells falls below ``min_sensitivity`` are not considered (unless none reach it).
 
     Parameters
     ----------
     probs, labels
-        Validation cells' P(parasitized), and True for each parasitized one.
+        Held-out cells' P(parasitized), and True for each parasitized one.
     min_sensitivity
         The sensitivity the threshold must keep.
 
@@ -51,10 +84,6 @@ def choose_threshold(probs: np.ndarray, labels: np.ndarray, min_sensitivity: flo
     return best
 
 
-#: Parasitemias a whole field typically has; the counting threshold is fair to all of them.
-FIELD_PARASITEMIAS = (0.0, 0.01, 0.02, 0.05, 0.10)
-
-
 def choose_count_threshold(probs: np.ndarray, labels: np.ndarray,
                            parasitemias: tuple[float, ...] = FIELD_PARASITEMIAS) -> float:
     """The threshold at which a field's count of parasitized cells is least biased.
@@ -67,7 +96,7 @@ def choose_count_threshold(probs: np.ndarray, labels: np.ndarray,
     Parameters
     ----------
     probs, labels
-        Validation cells' P(parasitized), and True for each parasitized one.
+        Held-out cells' P(parasitized), and True for each parasitized one.
     parasitemias
         The parasitemias (fractions) the count must be fair to.
 
