@@ -47,11 +47,19 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
     FieldScreening
         The cells in reading order with their scores; no cells when none was found.
     """
-    cells = find_cells(image, params, segmentation)
-    scores = _predict([to_model_input(cell.crop, classifier.input_size) for cell in cells],
-                      classifier)
+    cells, inputs = field_inputs(image, classifier.input_size, params, segmentation)
+    scores = _predict(inputs, classifier)
     probabilities = standardize(scores.probabilities, classifier.card.healthy_log_odds)
     return FieldScreening(cells, probabilities, scores.class_maps, scores.probabilities)
+
+
+def field_inputs(image: np.ndarray, size: int, params: FieldParams | None = None,
+                 segmentation: Segmentation | None = None
+                 ) -> tuple[list[FieldCell], list[np.ndarray]]:
+    """The cells found in a whole field, in reading order, and their ``size`` px model inputs:
+    what :func:`screen_field` scores, and what lab adaptation learns from."""
+    cells = find_cells(image, params, segmentation)
+    return cells, [to_model_input(cell.crop, size) for cell in cells]
 
 
 def score_images(images: Sequence[np.ndarray], classifier: Classifier) -> np.ndarray:

@@ -45,6 +45,7 @@ from malariascope.core.fields.annotations import (
     AnnotationError,
     check_inside,
 )
+from malariascope.core.fields.boxes import box_iou
 from malariascope.core.fields.cells import Box, crop_box, segment_field
 from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.standardize import standardize
@@ -85,19 +86,6 @@ class FieldScore:
     def labels(self) -> np.ndarray:
         """1 for each screened cell annotated parasitized, else 0."""
         return np.asarray([kind in PARASITIZED_TYPES for kind in self.kinds], int)
-
-
-def box_iou(a: Sequence[Box], b: Sequence[Box]) -> np.ndarray:
-    """IoU of every box of ``a`` with every box of ``b`` (``len(a) x len(b)``)."""
-    a = np.asarray(a, float).reshape(-1, 4)
-    b = np.asarray(b, float).reshape(-1, 4)
-    width = np.minimum(a[:, None, 0] + a[:, None, 2], b[:, 0] + b[:, 2]) - np.maximum(
-        a[:, None, 0], b[:, 0])
-    height = np.minimum(a[:, None, 1] + a[:, None, 3], b[:, 1] + b[:, 3]) - np.maximum(
-        a[:, None, 1], b[:, 1])
-    inter = np.clip(width, 0, None) * np.clip(height, 0, None)
-    union = (a[:, 2] * a[:, 3])[:, None] + b[:, 2] * b[:, 3] - inter
-    return inter / np.maximum(union, 1e-9)
 
 
 def match_boxes(found: Sequence[Box], truth: Sequence[Box],
