@@ -18,8 +18,8 @@ from pathlib import Path
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.fields import find_cells
-from malariascope.core.fields.annotations import load_annotations
-from malariascope.core.fields.scoring import annotated_images, score_fields
+from malariascope.core.fields.annotations import annotated_images, load_annotations
+from malariascope.core.fields.scoring import score_fields
 from malariascope.core.fields.summary import summarize
 from malariascope.core.imageio import read_image
 from malariascope.core.options import BACKENDS

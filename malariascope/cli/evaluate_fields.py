@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures; exit 0, or 1 when some fields were absent or unreadable."""
     from malariascope.core.classifier import Classifier
     from malariascope.core.fields import FieldParams
-    from malariascope.core.fields.annotations import load_annotations
-    from malariascope.core.fields.scoring import annotated_images, score_fields
+    from malariascope.core.fields.annotations import annotated_images, load_annotations
+    from malariascope.core.fields.scoring import score_fields
     from malariascope.core.fields.summary import summarize
 
     check_json_target(args.json, args.overwrite, inputs=[args.annotations])

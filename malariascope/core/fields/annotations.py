@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from malariascope.core.errors import DatasetError
 from malariascope.core.fields.cells import Box
@@ -102,3 +103,23 @@ def check_inside(cells: list[AnnotatedCell], shape: tuple[int, ...]) -> None:
         if x >= width or y >= height or x + w <= 0 or y + h <= 0:
             raise AnnotationError(f"annotated box {j} {cell.box} lies outside the "
                                   f"{width}x{height} image: are these its annotations?")
+
+
+def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
+                     ) -> tuple[list[tuple[Path, list[AnnotatedCell]]], list[str]]:
+    """``(image path, cells)`` for each annotated field present in ``folder``, and the absent.
+
+    File names are matched exactly, then ignoring letter case (``.JPG`` vs ``.jpg``).
+    """
+    if not folder.is_dir():
+        raise DatasetError(f"not a folder: {folder}")
+    files = {p.name: p for p in folder.iterdir() if p.is_file()}
+    lower = {name.lower(): p for name, p in files.items()}
+    found, absent = [], []
+    for name in sorted(annotations):
+        path = files.get(name) or lower.get(name.lower())
+        if path is None:
+            absent.append(name)
+        else:
+            found.append((path, annotations[name]))
+    return found, absent

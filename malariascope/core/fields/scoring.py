@@ -38,7 +38,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from malariascope.core.classifier import CallRule, Classifier
-from malariascope.core.errors import DatasetError, ImageReadError
+from malariascope.core.errors import ImageReadError
 from malariascope.core.fields.annotations import (
     PARASITIZED_TYPES,
     AnnotatedCell,
@@ -206,26 +206,6 @@ def _count_calls(probabilities: np.ndarray, rule: CallRule,
 
 def _percent_parasitized(cells: list[AnnotatedCell]) -> float:
     return 100.0 * sum(c.parasitized for c in cells) / len(cells) if cells else 0.0
-
-
-def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
-                     ) -> tuple[list[tuple[Path, list[AnnotatedCell]]], list[str]]:
-    """``(image path, cells)`` for each annotated field present in ``folder``, and the absent.
-
-    File names are matched exactly, then ignoring letter case (``.JPG`` vs ``.jpg``).
-    """
-    if not folder.is_dir():
-        raise DatasetError(f"not a folder: {folder}")
-    files = {p.name: p for p in folder.iterdir() if p.is_file()}
-    lower = {name.lower(): p for name, p in files.items()}
-    found, absent = [], []
-    for name in sorted(annotations):
-        path = files.get(name) or lower.get(name.lower())
-        if path is None:
-            absent.append(name)
-        else:
-            found.append((path, annotations[name]))
-    return found, absent
 
 
 def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Classifier,
