@@ -93,3 +93,19 @@ class RegisterDamagedError(RegisterSetAsideError):
 
 class RegisterTooNewError(RegisterSetAsideError):
     """The register was written by a newer MalariaScope (its schema version is higher)."""
+
+
+class AdaptationError(MalariaScopeError):
+    """A model could not be adapted to a lab's cells; no model was written."""
+
+
+class TooFewCellsError(AdaptationError):
+    """Too few labelled cells of a class, or too few fields or slides, to adapt and measure."""
+
+
+class WorseThanBaseError(AdaptationError):
+    """The adapted model did worse than its base on the held-out fields or slides."""
+
+
+class SourceChangedError(AdaptationError):
+    """A reviewed report names an image that is missing or no longer matches its sha256."""

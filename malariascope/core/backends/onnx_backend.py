@@ -43,10 +43,18 @@ class OnnxBackend:
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits and class maps of a batch of ``uint8`` cells."""
-        _, features = self._session.run(None, {self._input: batch.astype(np.float32)})
-        class_maps = features @ self._weights
+        class_maps = self._feature_maps(batch) @ self._weights
         logits = class_maps.mean(axis=(1, 2)) + self._bias
         return logits.astype(np.float64), class_maps
+
+    def features(self, batch: np.ndarray) -> np.ndarray:
+        """``(N, D)`` spatially averaged last-conv features of a batch of ``uint8`` cells: what
+        the card's head weighs into the logit (lab adaptation refits that head on them)."""
+        return self._feature_maps(batch).mean(axis=(1, 2), dtype=np.float64)
+
+    def _feature_maps(self, batch: np.ndarray) -> np.ndarray:
+        _, maps = self._session.run(None, {self._input: batch.astype(np.float32)})
+        return maps
 
 
 def _refuse_external_data(model: bytes, name: str) -> None:

@@ -1,0 +1,14 @@
+"""Lab adaptation: refit the model's head and calibration on a lab's reviewed cells.
+
+Qt-free and numpy-only at run time (the installed app has no SciPy or scikit-learn). The
+network is not changed: its ONNX file outputs last-conv features, and an adapted model is a
+new card (head, temperature, thresholds, healthy-cell statistics) that runs on the base's
+file, found by its hash.
+
+- ``sources.open_source(path, annotations)``: class folders, annotated fields or a reviewed
+  report CSV (``reports``).
+- ``run.adapt(sources, base, progress)`` -> ``Adaptation`` (figures before and after), or
+  ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError``.
+- ``run.write_model(adaptation, out_dir, overwrite)``: the model folder, usable as ``--model``.
+- ``unlike.unlike_cells(results, rule, card)``: whether a batch looks unlike the model's cells.
+"""

@@ -1,0 +1,93 @@
+"""A lab's cells as adaptation sees them: pooled features, labels, and where each came from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from malariascope.core.tally import PARASITIZED, UNINFECTED
+
+#: Label of a cell found in a field that nobody labelled: it takes part in standardizing its
+#: field's scores, never in a fit or a figure.
+UNLABELLED = -1
+#: A census field with fewer labelled cells says little about the lab's parasitemia.
+MIN_FIELD_CELLS = 20
+
+
+@dataclass(frozen=True)
+class LabelledCells:
+    """Cells' pooled last-conv features with their labels, groups and fields.
+
+    ``groups`` is the unit held out together (a field, a slide, a sample): cells of one group
+    are never on both sides of a split. ``fields`` names the whole field a cell was found in
+    ('' for a single-cell image); a field's cells are standardized together, as screening does.
+    ``census`` marks cells of fields whose every cell a reader typed (annotated fields, unlike
+    reviews, which favour suspicious cells): their share of parasitized cells is the lab's.
+    """
+
+    features: np.ndarray  # (N, D) float64
+    labels: np.ndarray  # (N,) int: 1 parasitized, 0 uninfected, UNLABELLED
+    groups: np.ndarray  # (N,) str
+    fields: np.ndarray  # (N,) str
+    census: np.ndarray  # (N,) bool
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def labelled(self) -> np.ndarray:
+        return self.labels != UNLABELLED
+
+    def counts(self) -> dict[str, int]:
+        """Labelled cells per class name."""
+        return {PARASITIZED: int((self.labels == 1).sum()),
+                UNINFECTED: int((self.labels == 0).sum())}
+
+    def groups_with(self, label: int) -> int:
+        """How many groups hold a cell of ``label``."""
+        return len(set(self.groups[self.labels == label]))
+
+    def subset(self, mask: np.ndarray) -> LabelledCells:
+        return LabelledCells(*(getattr(self, name)[mask] for name in _ARRAYS))
+
+    @classmethod
+    def concat(cls, parts: Sequence[LabelledCells]) -> LabelledCells:
+        """All ``parts`` in order (an empty set of 0 features when there are none)."""
+        if not parts:
+            return cls(np.zeros((0, 0)), np.zeros(0, int), np.zeros(0, str), np.zeros(0, str),
+                       np.zeros(0, bool))
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS))
+
+    def field_parasitemias(self) -> list[float]:
+        """The share of parasitized cells in each census field with enough labelled cells."""
+        shares = []
+        for field in np.unique(self.fields[self.census]):
+            labels = self.labels[(self.fields == field) & self.labelled]
+            if len(labels) >= MIN_FIELD_CELLS:
+                shares.append(float(labels.mean()))
+        return shares
+
+
+_ARRAYS = ("features", "labels", "groups", "fields", "census")
+
+
+def group_folds(groups: np.ndarray, labels: np.ndarray, folds: int) -> np.ndarray:
+    """A fold number per cell, whole groups per fold, spreading parasitized cells evenly.
+
+    Groups are dealt, most parasitized cells first (then most cells, then name), each to the
+    fold holding the fewest parasitized cells so far (then fewest cells): deterministic, and
+    no fold is left without the rare class while another has it twice over.
+    """
+    names, inverse = np.unique(groups, return_inverse=True)
+    positives = np.bincount(inverse, weights=labels == 1, minlength=len(names))
+    sizes = np.bincount(inverse, minlength=len(names))
+    order = sorted(range(len(names)), key=lambda g: (-positives[g], -sizes[g], names[g]))
+    load = np.zeros((folds, 2))
+    fold_of = np.empty(len(names), int)
+    for g in order:
+        fold = min(range(folds), key=lambda f: (load[f, 0], load[f, 1], f))
+        fold_of[g] = fold
+        load[fold] += positives[g], sizes[g]
+    return fold_of[inverse]
