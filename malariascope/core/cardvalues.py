@@ -75,6 +75,11 @@ class CardValues:
         self.check(value is default or isinstance(value, str), key, "text", value)
         return value
 
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        self.check(isinstance(value, bool), key, "true or false", value)
+        return value
+
     def whole(self, key: str, default: int | None = _REQUIRED) -> int | None:
         """A whole number of at least 0."""
         value = self._get(key, default)

@@ -29,6 +29,7 @@ from malariascope.core.modelfiles import (
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 CARD_NAME = "model-card.json"
+ADAPTED = "adapted"  #: the key of an adapted model's facts (see ``core.adapt.loading``)
 #: sha256 of the bundled ``models/model-card.json``: update it whenever the bundled model
 #: (and so its card) changes, or the app refuses its own model.
 BUNDLED_CARD_SHA256 = "e12e81bf2b66789be75ff9b0f2781604f528b18dd279d895c2e606b754906d4d"
@@ -61,6 +62,8 @@ class ModelCard:
     files: dict[str, ModelFile]  #: by format: ``keras``, ``onnx``
     field_threshold: float | None = None  #: for cells of whole fields (see ``CallRule``)
     healthy_log_odds: tuple[float, float] | None = None  #: (median, MAD), see standardize
+    #: whole fields are standardized to ``healthy_log_odds`` (lab adaptation may say not)
+    standardize_fields: bool = True
     last_conv_layer: str = "last_conv"
     version: str = ""
     created: str = ""
@@ -77,6 +80,8 @@ class ModelCard:
     validation_metrics: ScreeningMetrics | None = None
     test_metrics: ScreeningMetrics | None = None
     training_seconds: float | None = None
+    #: an adapted model's facts (base model, cells, held-out figures, seal: ``core.adapt``)
+    adapted: dict | None = None
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -100,6 +105,9 @@ class ModelCard:
             ("files", len(self.files) > 0, "one model file or more", self.files),
             ("learning_rate", self.learning_rate is None or self.learning_rate > 0, "above 0",
              self.learning_rate),
+            ("adapted.base_model", self.adapted is None
+             or isinstance(self.adapted.get("base_model"), dict), "the base model's facts",
+             self.adapted),
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
@@ -121,6 +129,7 @@ class ModelCard:
         head, files = card.member("head"), card.member("files")
         healthy = card.member("healthy_log_odds", required=False)
         tuned = card.member("fine_tuned_from", required=False)
+        adapted = card.member(ADAPTED, required=False)
         low, high = card.reals("uncertain_band", length=2)
         return cls(
             name=card.text("name"), input_size=card.whole("input_size"),
@@ -142,7 +151,9 @@ class ModelCard:
             epochs_run=card.whole("epochs_run", None), trained_on=_trained_on(card),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
-            training_seconds=card.real("training_seconds", None), path=path,
+            training_seconds=card.real("training_seconds", None),
+            standardize_fields=card.flag("standardize_fields", True),
+            adapted=None if adapted is None else adapted.data, path=path,
         )
 
     def to_dict(self) -> dict:
@@ -169,7 +180,14 @@ class ModelCard:
             "training_seconds": self.training_seconds,
             "files": {fmt: {"name": entry.name, "sha256": entry.sha256}
                       for fmt, entry in self.files.items()},
+            **({} if self.standardize_fields else {"standardize_fields": False}),
+            **({} if self.adapted is None else {ADAPTED: self.adapted}),
         }
+
+    @property
+    def field_reference(self) -> tuple[float, float] | None:
+        """What whole fields' scores are standardized to (None: they are not)."""
+        return self.healthy_log_odds if self.standardize_fields else None
 
     def model_bytes(self, fmt: str) -> bytes:
         """The model file in ``fmt`` (``keras`` or ``onnx``), read once and hash checked."""
@@ -199,6 +217,10 @@ class ModelCard:
             raise ModelError(f"model card {self._where} lists no {fmt} model")
         if self.path is None:
             raise ModelError(f"model card {self._where} was not read from a folder")
+        if self.adapted is not None:  # it runs on its base's file, found by its hash
+            from malariascope.core.adapt.loading import base_file  # it imports this module
+
+            return base_file(self, fmt)
         return self.path.parent / self.files[fmt].name
 
 
@@ -219,6 +241,10 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise ModelError(f"model card unreadable: {card_path}: {reason}") from None
+    if isinstance(data, dict) and ADAPTED in data:
+        from malariascope.core.adapt.loading import check_seal  # it imports this module
+
+        check_seal(card_path, data)
     card = ModelCard.from_dict(data, card_path)
     _check_listed(path, card)
     return card

@@ -72,6 +72,9 @@ class ScreeningResult:
     whole_field: bool = False  # the image was screened as a whole field
     cell_index: int | None = None  # the cell's number in its field, from 1 in reading order
     box: Box | None = None  # the cell's (x, y, width, height) in the field, in pixels
+    #: a field cell's probability before its field was standardized (``fields.standardize``):
+    #: how far the field's scores sat from the model's healthy cells (``adapt.unlike``)
+    raw_probability: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -96,6 +99,7 @@ class ScreeningResult:
             "processed_at": self.processed_at, "whole_field": self.whole_field,
             "cell_index": self.cell_index,
             "box": None if self.box is None else [int(value) for value in self.box],
+            "raw_probability": self.raw_probability,
         }
 
     @classmethod
@@ -108,6 +112,7 @@ _RESULT_FIELDS = {
     "path": path, "sha256": text, "probability": optional(number), "class_map": optional(array),
     "image_shape": fixed(integer, 2), "error": text, "processed_at": text, "whole_field": flag,
     "cell_index": optional(integer), "box": optional(fixed(integer, 4)),
+    "raw_probability": optional(number),
 }
 
 
@@ -254,9 +259,9 @@ def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classi
         return [_failed(result, NO_CELLS)]
     stamp = utc_now()
     return [(replace(result, cell_index=cell.index + 1, box=cell.box, probability=float(p),
-                     class_map=class_map, processed_at=stamp), None)
-            for cell, p, class_map in zip(screening.cells, screening.probabilities,
-                                          screening.class_maps, strict=True)]
+                     raw_probability=float(raw), class_map=class_map, processed_at=stamp), None)
+            for cell, p, raw, class_map in zip(screening.cells, screening.probabilities,
+                                               screening.raw, screening.class_maps, strict=True)]
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:

@@ -49,7 +49,7 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
     """
     cells, inputs = field_inputs(image, classifier.input_size, params, segmentation)
     scores = _predict(inputs, classifier)
-    probabilities = standardize(scores.probabilities, classifier.card.healthy_log_odds)
+    probabilities = standardize(scores.probabilities, classifier.card.field_reference)
     return FieldScreening(cells, probabilities, scores.class_maps, scores.probabilities)
 
 

@@ -57,8 +57,8 @@ class Calibration:
 
     @classmethod
     def of_card(cls, card: ModelCard) -> Calibration:
-        weights, bias = card.head
-        return cls(Head(np.asarray(weights, np.float64), float(bias)), card.temperature,
+        return cls(Head(np.asarray(card.head_weights, np.float64), card.head_bias),
+                   card.temperature,
                    card.threshold, card.field_threshold, card.healthy_log_odds,
                    card.field_reference is not None)
 

@@ -165,7 +165,7 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     screened = [c for c in cells if not c.difficult]
     annotated_scores = standardize(score_images([crop_box(rgb, c.box, seg) for c in screened],
                                                 classifier),
-                                   classifier.card.healthy_log_odds, like=field.raw)
+                                   classifier.card.field_reference, like=field.raw)
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     truth = {i: cells[j] for i, j in pairs if not cells[j].difficult}

@@ -108,6 +108,8 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (case_id, row)
     );
     """,
+    # a field cell's probability before its field was standardized (``adapt.unlike``)
+    "ALTER TABLE cells ADD COLUMN raw_probability REAL;",
 )
 
 

@@ -24,7 +24,7 @@ from malariascope.core.pipeline import ScreeningResult
 
 CELL_COLUMNS = ("row", "path", "sha256", "probability", "class_map", "map_h", "map_w",
                 "image_h", "image_w", "error", "processed_at", "whole_field", "cell_index",
-                "box_x", "box_y", "box_w", "box_h")
+                "box_x", "box_y", "box_w", "box_h", "raw_probability")
 REVIEW_COLUMNS = ("row", "reviewer", "at", "model_call", "pressed", "final_call")
 #: What a stored record that cannot be read back raises: bad JSON, a missing or unknown
 #: field, a value its class refuses.
@@ -97,15 +97,16 @@ def cell_values(row: int, result: ScreeningResult) -> tuple:
     box = tuple(map(int, result.box)) if result.box is not None else (None,) * 4
     probability = None if result.probability is None else float(result.probability)
     cell_index = None if result.cell_index is None else int(result.cell_index)
+    raw = None if result.raw_probability is None else float(result.raw_probability)
     return (row, os.fsencode(result.path), result.sha256, probability, blob, map_h, map_w,
             *map(int, result.image_shape), result.error, result.processed_at,
-            int(result.whole_field), cell_index, *box)
+            int(result.whole_field), cell_index, *box, raw)
 
 
 def cell_of(values: tuple) -> ScreeningResult:
     """The :class:`ScreeningResult` stored as ``values`` (the columns after ``row``)."""
     (path, sha256, probability, blob, map_h, map_w, image_h, image_w, error, processed_at,
-     whole_field, cell_index, *box) = values
+     whole_field, cell_index, *box, raw_probability) = values
     class_map = None
     if blob is not None:
         class_map = np.frombuffer(blob, dtype=np.float32).reshape(map_h, map_w).copy()
@@ -113,4 +114,4 @@ def cell_of(values: tuple) -> ScreeningResult:
         path=Path(os.fsdecode(path)), sha256=sha256, probability=probability,
         class_map=class_map, image_shape=(image_h, image_w), error=error,
         processed_at=processed_at, whole_field=bool(whole_field), cell_index=cell_index,
-        box=None if box[0] is None else tuple(box))
+        box=None if box[0] is None else tuple(box), raw_probability=raw_probability)

@@ -1,0 +1,106 @@
+"""The card of an adapted model: its own head and calibration on its base model's ONNX file.
+
+The base's ONNX file is listed by its plain name and sha256 and never copied (see ``loading``
+for how it is found); facts of the base network's training stay with the base's card, and the
+adaptation's own (base model, cells, sources, held-out figures, date) go under ``adapted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from malariascope.core.adapt.fit import Calibration
+from malariascope.core.adapt.loading import ADAPTED, seal_of
+from malariascope.core.classifier import uncertain_band
+from malariascope.core.modelcard import ModelCard
+from malariascope.core.modelfiles import sha256_of
+
+#: Card facts describing how the base network was trained; they stay with the base model.
+BASE_ONLY = ("validation_metrics", "test_metrics", "trained_on", "training_seconds", "seed",
+             "learning_rate", "fine_tuned_from", "epochs_run")
+
+
+def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict:
+    """The sealed card (as its JSON file holds it) of a model adapted from ``base``; ``facts``
+    go under ``adapted`` (cells, sources, held-out figures). It is checked as any card is."""
+    now = dt.datetime.now(dt.timezone.utc)
+    fitted = {
+        "head": {"weights": [float(w) for w in calibration.head.weights],
+                 "bias": float(calibration.head.bias)},
+        "temperature": float(calibration.temperature),
+        "threshold": float(calibration.threshold),
+        "field_threshold": float(calibration.count_threshold),
+        "uncertain_band": list(uncertain_band(calibration.threshold)),
+        "healthy_log_odds": {"median": calibration.healthy[0], "mad": calibration.healthy[1]},
+        "standardize_fields": calibration.standardize_fields,
+    }
+    fitted_id = hashlib.sha256(json.dumps(fitted, sort_keys=True).encode()).hexdigest()[:8]
+    base_name = (base.adapted or {}).get("base_model", {}).get("name", base.name)
+    onnx = base.files["onnx"]
+    data = {**base.to_dict(), **dict.fromkeys(BASE_ONLY), **fitted,
+            "name": f"{base_name}-adapted",
+            "version": f"{base.version or '0'}+{now:%Y%m%d}.{fitted_id}",
+            "created": now.isoformat(timespec="seconds"),
+            "files": {"onnx": {"name": onnx.name, "sha256": onnx.sha256}}}
+    data[ADAPTED] = {
+        "base_model": {"name": base.name, "version": base.version,
+                       "card_sha256": sha256_of(base.path), "onnx_sha256": onnx.sha256},
+        "date": now.date().isoformat(),
+        **facts,
+    }
+    data[ADAPTED]["seal"] = seal_of(data)
+    ModelCard.from_dict(data)  # refused here, as on loading, if a value is out of range
+    return data
+
+
+def adapted_markdown(data: dict) -> str:
+    """The adapted card for people: what it was adapted from and on, and how it did."""
+    facts = data[ADAPTED]
+    base = facts["base_model"]
+    held = facts["held_out"]
+    rows = [f"| {name} | {_figure(held['before'].get(key))} | {_figure(held['after'].get(key))} |"
+            for name, key in _FIGURE_ROWS if held["after"].get(key) is not None]
+    lines = [
+        f"# Model card: {data['name']} {data['version']}",
+        "",
+        f"Adapted on {facts['date']} from `{base['name']} {base['version']}` (ONNX sha256 "
+        f"`{base['onnx_sha256']}`, not copied: it is found by its hash) to the cells of "
+        "one lab. A screening aid, not a diagnosis: every call is for a trained technician "
+        "to review.",
+        "",
+        f"- cells: {facts['cells']['parasitized']} parasitized, {facts['cells']['uninfected']} "
+        f"uninfected, from {facts['groups']} fields or slides",
+        f"- threshold {data['threshold']:.4f}, field threshold {data['field_threshold']:.4f}, "
+        f"temperature {data['temperature']:.3f}, healthy log-odds median "
+        f"{data['healthy_log_odds']['median']:.3f} (MAD {data['healthy_log_odds']['mad']:.3f}); "
+        f"whole fields {'' if data['standardize_fields'] else 'not '}standardized",
+        "",
+        f"## Held out ({held['folds']} folds by field or slide; each adapted without them)",
+        "",
+        "| | base | adapted |",
+        "|---|---|---|",
+        *rows,
+        "",
+        "## Sources",
+        "",
+        *[f"- {s['kind']} `{s['path']}`: {s['cells']['parasitized']} parasitized, "
+          f"{s['cells']['uninfected']} uninfected (sha256 `{s['sha256']}`)"
+          for s in facts["sources"]],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_FIGURE_ROWS = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity", "specificity"),
+                ("balanced accuracy", "balanced_accuracy"),
+                ("field cells: sensitivity at the field threshold", "field_sensitivity"),
+                ("field cells: specificity at the field threshold", "field_specificity"),
+                ("field cells counted parasitized", "counted"),
+                ("field cells labelled parasitized", "parasitized_in_fields"))
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -1,0 +1,54 @@
+"""Read a lab's sources into pooled features of the base model (ONNX Runtime, no TensorFlow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from malariascope.core.adapt.cells import LabelledCells
+from malariascope.core.adapt.sources import SourceRecord
+from malariascope.core.classifier import Classifier
+from malariascope.core.errors import ModelError
+from malariascope.core.pipeline import BATCH_SIZE
+
+
+def pooled_features(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
+    """``(N, D)`` pooled last-conv features of preprocessed cells, a batch at a time."""
+    features = getattr(classifier.backend, "features", None)
+    if features is None:
+        raise ModelError(f"adapting needs the ONNX backend, not {classifier.backend.name}")
+    return np.concatenate([features(inputs[start:start + BATCH_SIZE])
+                           for start in range(0, len(inputs), BATCH_SIZE)])
+
+
+def read_sources(sources: Sequence, classifier: Classifier,
+                 progress: Callable[[int], None] | None = None
+                 ) -> tuple[LabelledCells, list[SourceRecord]]:
+    """Every source's cells as features of ``classifier``'s model, with the sources' records.
+
+    Parameters
+    ----------
+    sources
+        Objects with ``chunks(size)`` and ``record`` (see ``sources`` and ``reports``).
+    classifier
+        The base model, opened with the ONNX backend.
+    progress
+        Called with the number of cells read so far, after each chunk.
+
+    Returns
+    -------
+    tuple
+        The cells and one record per source.
+    """
+    parts, done = [], 0
+    for source in sources:
+        for chunk in source.chunks(classifier.input_size):
+            n = len(chunk.labels)
+            parts.append(LabelledCells(
+                pooled_features(classifier, chunk.inputs), chunk.labels, np.full(n, chunk.group),
+                np.full(n, chunk.field), np.full(n, chunk.census)))
+            done += n
+            if progress:
+                progress(done)
+    return LabelledCells.concat(parts), [source.record for source in sources]

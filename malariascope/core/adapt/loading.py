@@ -1,0 +1,82 @@
+"""How an adapted model's card loads: its seal is checked and its base file found by hash.
+
+An adapted model folder holds only ``model-card.json`` and ``README.md``. The card lists the
+base model's ONNX file in ``files`` by its plain name and sha256, as any card lists a file in
+its own folder; the bytes need not be there. When they are not, :func:`base_file` looks for a
+file of that name whose sha256 matches in a few fixed places: the bundled models folder, the
+folder ``MALARIASCOPE_MODELS`` names, and the folders beside the adapted one (where a lab keeps
+its models side by side). The hash pins the file, so finding it elsewhere changes nothing of
+what runs, and the card can never point at a path.
+
+The card is sealed: ``adapted.seal`` is the sha256 of the rest of the card, so an edit after
+adaptation (a threshold moved by hand, another head pasted in) makes the folder refuse to
+load, as a changed model file does. ``core.modelcard`` calls :func:`check_seal` and
+:func:`base_file` for cards that :func:`is_adapted` says are adapted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from malariascope.core.errors import ModelError
+from malariascope.core.modelcard import ADAPTED, ModelCard
+from malariascope.core.modelfiles import bundled_dir, models_dir, sha256_of
+
+
+def seal_of(data: dict) -> str:
+    """sha256 of the card without its seal, in a canonical JSON form."""
+    unsealed = {**data, ADAPTED: {k: v for k, v in data[ADAPTED].items() if k != "seal"}}
+    text = json.dumps(unsealed, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_seal(card_path: Path, data: dict) -> None:
+    """Refuse an adapted card edited after adaptation."""
+    try:
+        intact = seal_of(data) == data[ADAPTED].get("seal")
+    except (AttributeError, TypeError, ValueError):  # not a dict; NaN from a hand edit
+        intact = False
+    if not intact:
+        raise ModelError(f"the adapted model card {card_path} was changed after adaptation "
+                         "(its seal does not match): adapt again, or use the base model")
+
+
+def base_file_places(card_folder: Path) -> list[Path]:
+    """The folders an adapted card's base file is looked for in, in order."""
+    card_folder = card_folder.resolve()
+    places = [card_folder, bundled_dir().resolve(), models_dir().resolve()]
+    parent = card_folder.parent
+    if parent.is_dir():
+        places += sorted(p for p in parent.iterdir() if p.is_dir() and p != card_folder)
+    unique: list[Path] = []
+    for place in places:
+        if place not in unique:
+            unique.append(place)
+    return unique
+
+
+def find_base_file(card_folder: Path, name: str, sha256: str) -> Path | None:
+    """The file called ``name`` with this ``sha256`` in the first of
+    :func:`base_file_places` that holds it, or None."""
+    for place in base_file_places(card_folder):
+        candidate = place / name
+        if candidate.is_file() and sha256_of(candidate) == sha256:
+            return candidate
+    return None
+
+
+def base_file(card: ModelCard, fmt: str) -> Path:
+    """Where the base model file in ``fmt`` of an adapted ``card`` lies; ModelError when
+    nowhere."""
+    entry = card.files[fmt]
+    found = find_base_file(card.path.parent, entry.name, entry.sha256)
+    if found is None:
+        base = card.adapted["base_model"]
+        raise ModelError(
+            f"the base model {base.get('name', '?')} {base.get('version', '')} "
+            f"({entry.name}, sha256 {entry.sha256[:12]}...) this adapted model was made "
+            f"from is neither in {card.path.parent}, the bundled models, nor a folder beside "
+            "it: keep the adapted folder beside its base model's folder")
+    return found

@@ -1,0 +1,192 @@
+"""Adapt a base model to a lab's labelled cells, measure it held out, write the model folder.
+
+:func:`adapt` refuses, with the numbers, too few cells (:data:`MIN_CELLS_PER_CLASS` of each
+class from at least :data:`MIN_GROUPS` fields or slides) and an adapted model that does worse
+than its base on the held-out fields or slides; nothing is written then. :func:`write_model`
+writes the card and its README into a folder, all or none, never over an existing model
+unless asked and never over the base model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from malariascope.core.adapt.card import adapted_card, adapted_markdown
+from malariascope.core.adapt.cells import LabelledCells
+from malariascope.core.adapt.features import read_sources
+from malariascope.core.adapt.fit import Calibration, calibrate
+from malariascope.core.adapt.loading import find_base_file
+from malariascope.core.adapt.measure import HELD_OUT_FOLDS, Figures, held_out
+from malariascope.core.adapt.sources import SourceRecord
+from malariascope.core.adapt.unlike import own_uncertain_limit
+from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
+from malariascope.core.classifier import Classifier
+from malariascope.core.errors import (
+    AdaptationError,
+    ModelExistsError,
+    TooFewCellsError,
+    WorseThanBaseError,
+)
+from malariascope.core.modelcard import CARD_NAME
+from malariascope.core.tally import PARASITIZED, UNINFECTED
+
+#: Fewer labelled cells of a class than this cannot move the head reliably, nor measure it.
+MIN_CELLS_PER_CLASS = 25
+#: Each class must come from this many fields or slides: some are held out to measure.
+MIN_GROUPS = 3
+#: Held-out AUC may fall this much below the base's before the adaptation counts as worse
+#: (the spread of AUC over a few dozen parasitized cells).
+AUC_MARGIN = 0.005
+README = "README.md"
+Progress = Callable[[str, int, int], None]  # (stage, done, total; total 0 when unknown)
+
+
+@dataclass(frozen=True)
+class Adaptation:
+    """A fitted adaptation, measured and accepted, ready to be written."""
+
+    base: Classifier
+    calibration: Calibration
+    before: Figures
+    after: Figures
+    cells: dict[str, int]
+    groups: int  # fields or slides holding labelled cells
+    folds: int  # of the held-out measure
+    sources: list[SourceRecord]
+    uncertain_limit: float  # for ``unlike.unlike_cells``
+
+    def card(self) -> dict:
+        held = {"folds": self.folds, "before": self.before.as_dict(),
+                "after": self.after.as_dict()}
+        return adapted_card(self.base.card, self.calibration, {
+            "cells": self.cells, "groups": self.groups, "prior_strength": self.calibration.strength,
+            "sources": [source.as_dict() for source in self.sources], "held_out": held,
+            "uncertain_limit": self.uncertain_limit})
+
+
+def adapt(sources: Sequence, base: str | os.PathLike[str] | None = None,
+          progress: Progress | None = None) -> Adaptation:
+    """Adapt the ``base`` model (default: the bundled one) to the cells of ``sources``.
+
+    Parameters
+    ----------
+    sources
+        Sources from ``sources.open_source`` (class folders, annotated fields, reviewed
+        reports).
+    base
+        The model to adapt: a folder, card or model file, as ``--model`` takes.
+    progress
+        Called as ``progress(stage, done, total)`` with stage ``reading`` (cells) and
+        ``measuring`` (folds).
+
+    Returns
+    -------
+    Adaptation
+        The fitted calibration and its held-out figures before and after.
+    """
+    classifier = Classifier.open(base, "onnx")
+    report = (lambda done: progress("reading", done, 0)) if progress else None
+    cells, records = read_sources(sources, classifier, report)
+    calibration, before, after = fit_adaptation(cells, Calibration.of_card(classifier.card),
+                                                progress)
+    return Adaptation(classifier, calibration, before, after, cells.counts(),
+                      len(set(cells.groups[cells.labelled])),
+                      min(HELD_OUT_FOLDS, len(set(cells.groups))), records,
+                      own_uncertain_limit(calibration, cells))
+
+
+def fit_adaptation(cells: LabelledCells, base: Calibration, progress: Progress | None = None
+                   ) -> tuple[Calibration, Figures, Figures]:
+    """The calibration fitted on all ``cells`` and the held-out figures before and after;
+    raises :class:`TooFewCellsError` or :class:`WorseThanBaseError`."""
+    check_enough(cells)
+    report = (lambda done, total: progress("measuring", done, total)) if progress else None
+    before, after = held_out(cells, base, progress=report)
+    check_not_worse(before, after)
+    return calibrate(cells, base), before, after
+
+
+def check_enough(cells: LabelledCells) -> None:
+    """Refuse too few labelled cells of a class, or a class from too few fields or slides."""
+    counts = cells.counts()
+    for label, name in enumerate((UNINFECTED, PARASITIZED)):
+        if counts[name] < MIN_CELLS_PER_CLASS:
+            raise TooFewCellsError(
+                f"{counts[name]} {name} cells labelled ({counts[PARASITIZED]} parasitized, "
+                f"{counts[UNINFECTED]} uninfected); adapting needs at least "
+                f"{MIN_CELLS_PER_CLASS} of each class")
+        groups = cells.groups_with(label)
+        if groups < MIN_GROUPS:
+            raise TooFewCellsError(
+                f"the {name} cells come from {groups} field(s) or slide(s); adapting needs "
+                f"them from at least {MIN_GROUPS}, to hold some out and measure")
+
+
+def check_not_worse(before: Figures, after: Figures) -> None:
+    """Refuse an adaptation that did worse than its base on the held-out cells: an AUC more
+    than :data:`AUC_MARGIN` lower, or a lower balanced accuracy without a higher sensitivity.
+
+    A threshold trades specificity for sensitivity along the ROC curve; the adapted one is
+    chosen to keep :data:`~malariascope.core.calibration.MIN_SENSITIVITY` on the lab's cells,
+    where the base's may miss far more, so a specificity given up for sensitivity is the
+    screening rule at work, not a worse model.
+    """
+    if (after.auc < before.auc - AUC_MARGIN
+            or (after.sensitivity <= before.sensitivity
+                and after.balanced_accuracy < before.balanced_accuracy)):
+        raise WorseThanBaseError(
+            f"the adapted model did worse than its base on held-out fields or slides: "
+            f"{_summary(after)} against {_summary(before)}; nothing was written")
+
+
+def _summary(figures: Figures) -> str:
+    return (f"AUC {figures.auc:.3f}, sensitivity {figures.sensitivity:.3f}, specificity "
+            f"{figures.specificity:.3f}")
+
+
+def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
+                overwrite: bool = False) -> Path:
+    """Write the adapted model's card and README into ``out_dir``; returns the card's path.
+
+    The base's ONNX file is not copied; the folder must be one from which it is found (see
+    ``loading``). An existing model there is replaced only with ``overwrite``, the base
+    model's own folder never.
+    """
+    out_dir = Path(out_dir)
+    base = adaptation.base.card
+    if out_dir.resolve() == base.path.parent.resolve():
+        raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
+                              "beside it, never over it")
+    existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
+    if existing and not overwrite:
+        raise ModelExistsError(out_dir, existing)
+    entry = base.files["onnx"]
+    if find_base_file(out_dir, entry.name, entry.sha256) is None:
+        raise AdaptationError(f"a model in {out_dir} would not find its base model "
+                              f"{base.path.parent / entry.name}: choose a folder beside "
+                              "the base model's folder")
+    card = adaptation.card()
+    contents = {CARD_NAME: json.dumps(card, indent=2, ensure_ascii=False) + "\n",
+                README: adapted_markdown(card)}
+    with output_folder(out_dir, "the adapted model", AdaptationError):
+        _write_together(out_dir, contents)
+    return out_dir / CARD_NAME
+
+
+def _write_together(out_dir: Path, contents: dict[str, str]) -> None:
+    """Write each file beside its target, then rename them all into place, all or none."""
+    temps: list[Path] = []
+    try:
+        for name, text in contents.items():
+            temps.append(temp_beside(out_dir / name))
+            write_synced(temps[-1], text.encode("utf-8"))
+        replace_together([(tmp, out_dir / name) for tmp, name in zip(temps, contents, strict=True)])
+    except OSError as exc:
+        raise AdaptationError(f"cannot write the adapted model to {out_dir}: {why(exc)}") from exc
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)

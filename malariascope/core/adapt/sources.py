@@ -1,0 +1,193 @@
+"""Where a lab's labelled cells come from: class folders and annotated whole fields.
+
+Each source yields its cells as model inputs in chunks of one group (a slide, a field), made
+exactly as screening makes them: a cell image preprocessed whole, a field's cells found and
+cropped by ``screening.field_inputs``. Each source also keeps a sha256 of what it read, so the
+model card can name the cells an adapted model learned from. Reviewed reports are in
+``reports``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from malariascope.core.adapt.cells import UNLABELLED
+from malariascope.core.dataset import CLASS_NAMES, find_subfolder, labelled_images, slide_of
+from malariascope.core.errors import DatasetError, ImageReadError
+from malariascope.core.fields.annotations import (
+    AnnotatedCell,
+    AnnotationError,
+    annotated_images,
+    check_inside,
+    load_annotations,
+)
+from malariascope.core.fields.boxes import mutual_best_pairs
+from malariascope.core.imageio import decode_image, read_bytes
+from malariascope.core.modelfiles import sha256_of
+from malariascope.core.preprocess import to_model_input
+from malariascope.core.screening import field_inputs
+
+ANNOTATIONS_NAME = "annotations.json"  #: the annotation file looked for in a fields folder
+MIN_IOU = 0.5  #: a found cell takes an annotated type only at this overlap with its box
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Cells of one group, as model inputs with their labels (``UNLABELLED`` for a field's
+    cells nobody typed)."""
+
+    inputs: np.ndarray  # (n, S, S, 3) uint8
+    labels: np.ndarray  # (n,) int
+    group: str
+    field: str = ""  # the whole field the cells were found in, '' for cell images
+    census: bool = False  # every cell of the field was typed (an annotated field)
+
+
+@dataclass
+class SourceRecord:
+    """What the model card says of a source: its kind, path, digest and cells per class."""
+
+    kind: str
+    path: str
+    sha256: str = ""
+    cells: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLASS_NAMES, 0))
+    skipped: int = 0  # unreadable images, or reviewed cells not found again
+
+    def count(self, labels: np.ndarray) -> None:
+        for value, name in enumerate(CLASS_NAMES):
+            self.cells[name] += int((labels == value).sum())
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "path": self.path, "sha256": self.sha256,
+                "cells": dict(self.cells), "skipped": self.skipped}
+
+
+class Digest:
+    """A sha256 over ``(name, file sha256)`` entries in the order given."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, name: str, sha256: str) -> None:
+        self._hash.update(f"{name}\t{sha256}\n".encode("utf-8", "surrogateescape"))
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def read_image_hashed(path: Path) -> tuple[np.ndarray, str]:
+    """An image file's RGB pixels and the sha256 of its bytes (read once)."""
+    data = read_bytes(path)
+    return decode_image(data), hashlib.sha256(data).hexdigest()
+
+
+class ClassFolders:
+    """``ROOT/parasitized/`` and ``ROOT/uninfected/`` cell images (any letter case).
+
+    A cell's group is its subfolder within the class folder (``parasitized/SLIDE/x.png``), else
+    the NIH slide in its name (``C<n>...``), else the image alone.
+    """
+
+    kind = "cell folders"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.record = SourceRecord(self.kind, str(root.resolve()))
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        images = labelled_images(self.root)
+        class_dirs = [find_subfolder(self.root, name) for name in CLASS_NAMES]
+        groups: dict[str, list[tuple[Path, int]]] = {}
+        for path, label in zip(images.paths, images.labels, strict=True):
+            inner = path.relative_to(class_dirs[label]).parts
+            name = inner[0] if len(inner) > 1 else slide_of(path)
+            groups.setdefault(name, []).append((path, label))
+        digest = Digest()
+        for name in sorted(groups):
+            inputs, labels = [], []
+            for path, label in groups[name]:
+                try:
+                    image, sha256 = read_image_hashed(path)
+                except ImageReadError:
+                    self.record.skipped += 1
+                    continue
+                digest.add(path.relative_to(self.root).as_posix(), sha256)
+                inputs.append(to_model_input(image, size))
+                labels.append(label)
+            if inputs:
+                yield labelled_chunk(self.record, inputs, labels, f"{self.root}:{name}")
+        self.record.sha256 = digest.hexdigest()
+
+
+class AnnotatedFields:
+    """A folder of whole fields with reader annotations (IML-Malaria layout, see
+    ``fields.annotations``). Each field's cells are found as screening finds them; a found
+    cell takes the type of the annotated box it pairs with (IoU 0.5, mutual best); the others,
+    and those typed ``difficult``, stay unlabelled."""
+
+    kind = "annotated fields"
+
+    def __init__(self, folder: Path, annotations: Path | None = None) -> None:
+        self.folder = folder
+        self.annotations = annotations or folder / ANNOTATIONS_NAME
+        self.record = SourceRecord(self.kind, str(folder.resolve()))
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        items, _ = annotated_images(self.folder, load_annotations(self.annotations))
+        if not items:
+            raise DatasetError(f"none of the fields annotated in {self.annotations} is in "
+                               f"{self.folder}")
+        digest = Digest()
+        digest.add(self.annotations.name, sha256_of(self.annotations))
+        for path, cells in items:
+            try:
+                image, sha256 = read_image_hashed(path)
+                check_inside(cells, image.shape)
+            except (ImageReadError, AnnotationError):
+                self.record.skipped += 1
+                continue
+            digest.add(path.name, sha256)
+            found, inputs = field_inputs(image, size)
+            if found:
+                labels = _labels_of([cell.box for cell in found], cells)
+                name = f"{self.folder}:{path.name}"
+                yield labelled_chunk(self.record, inputs, labels, name, name, census=True)
+        self.record.sha256 = digest.hexdigest()
+
+
+def _labels_of(found: list, cells: list[AnnotatedCell]) -> list[int]:
+    """The label of each found box: its paired annotated cell's, else ``UNLABELLED``."""
+    labels = [UNLABELLED] * len(found)
+    for i, j in mutual_best_pairs(found, [cell.box for cell in cells], MIN_IOU):
+        if not cells[j].difficult:
+            labels[i] = int(cells[j].parasitized)
+    return labels
+
+
+def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[int],
+                   group: str, field_name: str = "", census: bool = False) -> Chunk:
+    """A chunk of these cells, counted in ``record``."""
+    chunk = Chunk(np.stack(inputs), np.asarray(labels, int), group, field_name, census)
+    record.count(chunk.labels)
+    return chunk
+
+
+def open_source(path: str | os.PathLike[str], annotations: Path | None = None):
+    """The source at ``path``: a reviewed report (``.csv``), a folder of class folders, or a
+    folder of whole fields with ``annotations`` (default: its ``annotations.json``)."""
+    from malariascope.core.adapt.reports import ReviewedReport
+
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return ReviewedReport(path)
+    if not path.is_dir():
+        raise DatasetError(f"not a folder or a report .csv: {path}")
+    if annotations is not None or (path / ANNOTATIONS_NAME).is_file():
+        return AnnotatedFields(path, annotations)
+    return ClassFolders(path)

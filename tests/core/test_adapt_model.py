@@ -1,0 +1,139 @@
+"""Lab adaptation end to end: generated lab cells in, a model folder out that screens."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from malariascope.core.adapt.run import adapt, write_model
+from malariascope.core.adapt.sources import ClassFolders, open_source
+from malariascope.core.classifier import Classifier
+from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
+from malariascope.core.modelcard import CARD_NAME, load_card
+from malariascope.core.modelfiles import bundled_dir, sha256_of
+from malariascope.core.pipeline import screen
+from tests.images import make_cell, write_rgb
+
+SLIDES, PER_CLASS = 4, 8
+
+
+def lab_cell(parasitized: bool, seed: int) -> np.ndarray:
+    """A generated cell in a grey-violet stain, which the bundled model calls parasitized
+    far too often (as it does the second lab's real cells)."""
+    cell = make_cell(size=70, parasitized=parasitized, seed=seed).astype(float)
+    inside = cell.max(axis=2) > 0
+    cell[inside] *= np.array([0.75, 0.7, 0.95])
+    return cell.astype(np.uint8)
+
+
+def write_lab(root: Path, seed: int = 0) -> Path:
+    """``root/{parasitized,uninfected}/S<n>/*.png``: four slides of a lab's reviewed cells."""
+    for slide in range(SLIDES):
+        for label, name in enumerate(("uninfected", "parasitized")):
+            folder = root / name / f"S{slide}"
+            folder.mkdir(parents=True)
+            for i in range(PER_CLASS):
+                write_rgb(folder / f"{i}.png",
+                          lab_cell(bool(label), seed + 1000 * slide + 100 * label + i))
+    return root
+
+
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory):
+    """A model adapted to generated lab cells and written beside nothing but the bundle."""
+    root = tmp_path_factory.mktemp("adapt")
+    adaptation = adapt([open_source(write_lab(root / "cells"))])
+    return write_model(adaptation, root / "lab-model").parent, adaptation
+
+
+def test_adapting_moves_the_head_and_records_figures_in_the_card(adapted):
+    folder, adaptation = adapted
+    card, base = load_card(folder), load_card()
+    assert card.head_weights != base.head_weights
+    facts = card.adapted
+    assert facts["cells"] == {"parasitized": SLIDES * PER_CLASS, "uninfected": SLIDES * PER_CLASS}
+    assert facts["groups"] == SLIDES
+    assert facts["base_model"]["onnx_sha256"] == base.sha256("onnx")
+    assert facts["base_model"]["card_sha256"] == sha256_of(bundled_dir() / CARD_NAME)
+    before, after = facts["held_out"]["before"], facts["held_out"]["after"]
+    assert after["specificity"] > before["specificity"] + 0.3  # the stain no longer misleads
+    assert after["balanced_accuracy"] > before["balanced_accuracy"]
+    again = ClassFolders(folder.parent / "cells")
+    list(again.chunks(64))  # the sources' digest is of what was read, so it is repeatable
+    assert facts["sources"][0]["sha256"] == again.record.sha256
+    assert "Held out" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_adapted_folder_screens_on_the_base_file_without_copying_it(adapted):
+    folder, _ = adapted
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", CARD_NAME]
+    classifier = Classifier.open(folder)
+    assert "adapted" in classifier.model_name
+    assert classifier.card.model_file("onnx").samefile(bundled_dir() /
+                                                       "malariascope-cnn.onnx")
+    healthy = sorted((folder.parent / "cells" / "uninfected").rglob("*.png"))
+    adapted_calls = [r.probability >= classifier.rule.threshold
+                     for r in screen(healthy, classifier)]
+    base = Classifier.open()
+    base_calls = [r.probability >= base.rule.threshold for r in screen(healthy, base)]
+    assert sum(adapted_calls) < sum(base_calls)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda card: card.update(threshold=card["threshold"] * 0.9),
+    lambda card: card["head"]["weights"].__setitem__(0, 1.0),
+    lambda card: card["adapted"]["cells"].update(parasitized=1000),
+])
+def test_an_adapted_card_edited_after_adaptation_is_refused(adapted, tmp_path, edit):
+    folder, _ = adapted
+    copy = shutil.copytree(folder, tmp_path / "lab-model")
+    card = json.loads((copy / CARD_NAME).read_text(encoding="utf-8"))
+    edit(card)
+    (copy / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="changed after adaptation"):
+        Classifier.open(copy)
+
+
+def test_an_existing_model_is_kept_and_the_base_folder_never_written(adapted, tmp_path):
+    folder, adaptation = adapted
+    before = (folder / CARD_NAME).read_bytes()
+    with pytest.raises(ModelExistsError, match="already holds"):
+        write_model(adaptation, folder)
+    assert (folder / CARD_NAME).read_bytes() == before
+    base_copy = shutil.copytree(bundled_dir(), tmp_path / "base")
+    own = dataclasses.replace(adaptation, base=Classifier.open(base_copy))
+    card = (base_copy / CARD_NAME).read_bytes()
+    with pytest.raises(AdaptationError, match="never over it"):
+        write_model(own, base_copy, overwrite=True)
+    assert (base_copy / CARD_NAME).read_bytes() == card
+
+
+def other_base(folder: Path) -> Path:
+    """A base model folder whose ONNX file differs in bytes from the bundled one (a trailing
+    protobuf field ONNX Runtime ignores), so only this folder can supply it."""
+    shutil.copytree(bundled_dir(), folder)
+    onnx = folder / "malariascope-cnn.onnx"
+    onnx.write_bytes(onnx.read_bytes() + bytes([0xF8, 0x07, 0x01]))
+    card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
+    card["files"]["onnx"]["sha256"] = sha256_of(onnx)
+    (folder / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
+    return folder
+
+
+def test_the_base_file_is_found_beside_the_adapted_folder_and_nowhere_else(adapted, tmp_path):
+    _, adaptation = adapted
+    own = dataclasses.replace(adaptation, base=Classifier.open(other_base(tmp_path / "base")))
+    with pytest.raises(AdaptationError, match="would not find its base model"):
+        write_model(own, tmp_path / "elsewhere" / "deeper" / "lab")
+    beside = write_model(own, tmp_path / "lab").parent
+    assert Classifier.open(beside).card.model_file("onnx").parent == tmp_path / "base"
+    assert not (tmp_path / "elsewhere").exists()  # the refused write left nothing behind
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
+    moved = shutil.move(beside, tmp_path / "elsewhere" / "deeper")
+    with pytest.raises(ModelError, match="keep the adapted folder beside its base"):
+        Classifier.open(moved)

@@ -1,0 +1,128 @@
+"""Where adaptation's cells come from: reviewed reports, annotated fields; and the warning that
+a batch looks unlike the model's cells."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from malariascope.core.adapt.cells import UNLABELLED
+from malariascope.core.adapt.reports import ReviewedReport
+from malariascope.core.adapt.sources import AnnotatedFields, open_source
+from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
+from malariascope.core.classifier import Classifier, calibrated
+from malariascope.core.errors import SourceChangedError
+from malariascope.core.facts import BatchFacts
+from malariascope.core.pipeline import ScreeningResult, screen
+from malariascope.core.report import report_row, write_report
+from malariascope.core.tally import PARASITIZED, UNINFECTED
+from tests.images import make_cell, write_field, write_rgb
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier.open()
+
+
+@pytest.fixture(scope="module")
+def screened(tmp_path_factory, classifier):
+    """Four cell images and a generated whole field, screened by the bundled model."""
+    folder = tmp_path_factory.mktemp("batch")
+    cells = [write_rgb(folder / f"cell{i}.png", make_cell(parasitized=bool(i % 2), seed=i))
+             for i in range(4)]
+    field, _ = write_field(folder / "field.png")
+    return folder, list(screen([*cells, field], classifier))
+
+
+def reviewed_report(path: Path, results: list[ScreeningResult], classifier: Classifier,
+                    reviews: dict[int, str], sample_id: str = "S7") -> Path:
+    """The report the app writes after the technician reviewed the rows ``reviews`` names
+    (row index -> final call)."""
+    facts = BatchFacts.of(classifier, sample_id=sample_id)
+    rows = [report_row(r, facts, reviews.get(i, "")) for i, r in enumerate(results)]
+    return write_report(path, rows, facts)
+
+
+def test_reviewed_rows_are_labelled_by_their_final_call(screened, classifier):
+    folder, results = screened
+    reviews = {0: PARASITIZED, 1: PARASITIZED, 5: UNINFECTED, 9: PARASITIZED, 12: UNINFECTED}
+    report = ReviewedReport(reviewed_report(folder / "report.csv", results, classifier, reviews))
+    chunks = list(report.chunks(classifier.input_size))
+    singles, fields = chunks[:2], chunks[2:]
+    assert [int(c.labels[0]) for c in singles] == [1, 1]  # the first row overridden
+    assert len(fields) == 1 and len(fields[0].labels) == 38  # all its cells, found again
+    field_rows = [results[i] for i in (5, 9, 12)]
+    labelled = fields[0].labels != UNLABELLED
+    assert labelled.sum() == 3
+    assert [int(v) for v in fields[0].labels[[r.cell_index - 1 for r in field_rows]]] == [0, 1, 0]
+    assert all(c.group.endswith(":S7") for c in chunks)  # the sample is one slide
+    assert report.record.cells == {"uninfected": 2, "parasitized": 3}
+
+
+def test_a_reviewed_image_that_changed_refuses_the_report(classifier, tmp_path):
+    cells = [write_rgb(tmp_path / f"cell{i}.png", make_cell(seed=i)) for i in range(3)]
+    results = list(screen(cells, classifier))
+    report = reviewed_report(tmp_path / "report.csv", results, classifier, {2: UNINFECTED})
+    write_rgb(cells[2], make_cell(seed=99))  # replaced after the review
+    with pytest.raises(SourceChangedError, match=r"report.csv line 4: .*cell2.png is not the "
+                                                 "image that was reviewed"):
+        list(ReviewedReport(report).chunks(classifier.input_size))
+    cells[2].unlink()
+    with pytest.raises(SourceChangedError, match="cannot read the reviewed image"):
+        list(ReviewedReport(report).chunks(classifier.input_size))
+
+
+def test_annotated_fields_label_the_cells_screening_finds(tmp_path, classifier):
+    field, boxes = write_field(tmp_path / "field.png")
+    kinds = ["ring" if i % 4 == 1 else "red blood cell" for i in range(len(boxes))]
+    kinds[0] = "difficult"
+    annotations = [{"image_name": "field.png", "objects": [
+        {"type": kind, "bbox": dict(zip("xywh", map(str, box), strict=True))}
+        for kind, box in zip(kinds, boxes, strict=True)]}]
+    (tmp_path / "annotations.json").write_text(json.dumps(annotations), encoding="utf-8")
+    source = open_source(tmp_path)
+    assert isinstance(source, AnnotatedFields)
+    (chunk,) = source.chunks(classifier.input_size)
+    pipeline = [r for r in screen([field], classifier)]
+    assert len(chunk.labels) == len(pipeline) == 38 and chunk.census
+    scored = classifier.predict(chunk.inputs).probabilities  # the very crops screening scores
+    raw = [r.raw_probability for r in pipeline]
+    assert scored == pytest.approx(raw, abs=1e-6)
+    assert (chunk.labels == UNLABELLED).sum() == 1  # the difficult one
+    assert source.record.cells["parasitized"] == kinds.count("ring")
+
+
+def field_results(log_odds: np.ndarray) -> list[ScreeningResult]:
+    """One whole field's results with these raw log-odds (as the pipeline records them)."""
+    return [ScreeningResult(Path("f.jpg"), probability=float(p), raw_probability=float(p),
+                            whole_field=True, cell_index=i + 1, box=(0, 0, 9, 9))
+            for i, p in enumerate(calibrated(log_odds, 1.0))]
+
+
+def test_a_field_whose_healthy_cells_sit_far_from_the_models_warns_with_the_shift(classifier):
+    median, mad = classifier.card.healthy_log_odds
+    spread = np.random.default_rng(0).normal(0, mad, 100)
+    near = unlike_cells(field_results(median + spread), classifier.rule, classifier.card)
+    assert not near.warn and abs(near.shift) < 0.5 and near.message == ""
+    far = unlike_cells(field_results(median + 4 * mad + spread), classifier.rule,
+                       classifier.card)
+    assert far.warn and far.shift > SHIFT_LIMIT and far.fields == 1
+    assert "looks unlike the cells this model learned from" in far.message
+    assert f"{far.shift:+.1f} MAD" in far.message
+
+
+def test_single_cells_warn_only_when_many_are_uncertain(screened, classifier):
+    _, results = screened
+    singles = [r for r in results if r.box is None]
+    assert unlike_cells(singles, classifier.rule, classifier.card).shift is None
+    band = classifier.rule.band
+    uncertain = [ScreeningResult(Path(f"{i}.png"), probability=float(np.mean(band)))
+                 for i in range(10)]
+    sure = [ScreeningResult(Path(f"s{i}.png"), probability=0.001) for i in range(30)]
+    measured = unlike_cells(uncertain + sure, classifier.rule, classifier.card)
+    assert measured.uncertain_fraction == 0.25 and not measured.warn  # at the limit
+    measured = unlike_cells(uncertain + sure[:20], classifier.rule, classifier.card)
+    assert measured.uncertain_fraction > UNCERTAIN_LIMIT and measured.warn
