@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from malariascope.core.adapt.cells import LabelledCells
-from malariascope.core.adapt.sources import SourceRecord
+from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
 from malariascope.core.pipeline import BATCH_SIZE
@@ -22,7 +22,7 @@ def pooled_features(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
                            for start in range(0, len(inputs), BATCH_SIZE)])
 
 
-def read_sources(sources: Sequence, classifier: Classifier,
+def read_sources(sources: Sequence[Source], classifier: Classifier,
                  progress: Callable[[int], None] | None = None
                  ) -> tuple[LabelledCells, list[SourceRecord]]:
     """Every source's cells as features of ``classifier``'s model, with the sources' records.
@@ -30,7 +30,7 @@ def read_sources(sources: Sequence, classifier: Classifier,
     Parameters
     ----------
     sources
-        Objects with ``chunks(size)`` and ``record`` (see ``sources`` and ``reports``).
+        Class folders, annotated fields, reviewed reports (``sources.open_source``).
     classifier
         The base model, opened with the ONNX backend.
     progress

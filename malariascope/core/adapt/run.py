@@ -21,7 +21,7 @@ from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import Calibration, calibrate
 from malariascope.core.adapt.loading import find_base_file
 from malariascope.core.adapt.measure import HELD_OUT_FOLDS, Figures, held_out
-from malariascope.core.adapt.sources import SourceRecord
+from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.adapt.unlike import own_uncertain_limit
 from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
 from malariascope.core.classifier import Classifier
@@ -68,7 +68,7 @@ class Adaptation:
             "uncertain_limit": self.uncertain_limit})
 
 
-def adapt(sources: Sequence, base: str | os.PathLike[str] | None = None,
+def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
           progress: Progress | None = None) -> Adaptation:
     """Adapt the ``base`` model (default: the bundled one) to the cells of ``sources``.
 

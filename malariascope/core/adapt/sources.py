@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -66,6 +67,16 @@ class SourceRecord:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "path": self.path, "sha256": self.sha256,
                 "cells": dict(self.cells), "skipped": self.skipped}
+
+
+class Source(Protocol):
+    """Anything adaptation reads cells from."""
+
+    record: SourceRecord
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The source's cells as ``size`` px model inputs, one group at a time."""
+        ...
 
 
 class Digest:
@@ -178,7 +189,7 @@ def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[
     return chunk
 
 
-def open_source(path: str | os.PathLike[str], annotations: Path | None = None):
+def open_source(path: str | os.PathLike[str], annotations: Path | None = None) -> Source:
     """The source at ``path``: a reviewed report (``.csv``), a folder of class folders, or a
     folder of whole fields with ``annotations`` (default: its ``annotations.json``)."""
     from malariascope.core.adapt.reports import ReviewedReport
