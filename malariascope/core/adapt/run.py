@@ -4,7 +4,8 @@
 class from at least :data:`MIN_GROUPS` fields or slides) and an adapted model that does worse
 than its base on the held-out fields or slides; nothing is written then. :func:`write_model`
 writes the card and its README into a folder, all or none, never over an existing model
-unless asked and never over the base model.
+unless asked and never over the base model; :func:`check_target` tells a wrong folder before
+the work.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from malariascope.core.errors import (
     TooFewCellsError,
     WorseThanBaseError,
 )
-from malariascope.core.modelcard import CARD_NAME
+from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 
 #: Fewer labelled cells of a class than this cannot move the head reliably, nor measure it.
@@ -148,16 +149,12 @@ def _summary(figures: Figures) -> str:
             f"{figures.specificity:.3f}")
 
 
-def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
-                overwrite: bool = False) -> Path:
-    """Write the adapted model's card and README into ``out_dir``; returns the card's path.
-
-    The base's ONNX file is not copied; the folder must be one from which it is found (see
-    ``loading``). An existing model there is replaced only with ``overwrite``, the base
-    model's own folder never.
-    """
+def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
+                 overwrite: bool = False) -> None:
+    """Refuse a folder the model adapted from ``base`` cannot go to, before any work: the
+    base model's own folder, one holding a model (unless ``overwrite``), or one from which the
+    base's ONNX file would not be found (see ``loading``)."""
     out_dir = Path(out_dir)
-    base = adaptation.base.card
     if out_dir.resolve() == base.path.parent.resolve():
         raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
                               "beside it, never over it")
@@ -169,6 +166,14 @@ def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
         raise AdaptationError(f"a model in {out_dir} would not find its base model "
                               f"{base.path.parent / entry.name}: choose a folder beside "
                               "the base model's folder")
+
+
+def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
+                overwrite: bool = False) -> Path:
+    """Write the adapted model's card and README into ``out_dir`` (checked by
+    :func:`check_target`); returns the card's path. The base's ONNX file is not copied."""
+    out_dir = Path(out_dir)
+    check_target(out_dir, adaptation.base.card, overwrite)
     card = adaptation.card()
     contents = {CARD_NAME: json.dumps(card, indent=2, ensure_ascii=False) + "\n",
                 README: adapted_markdown(card)}

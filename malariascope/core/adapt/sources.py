@@ -191,7 +191,8 @@ def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[
 
 def open_source(path: str | os.PathLike[str], annotations: Path | None = None) -> Source:
     """The source at ``path``: a reviewed report (``.csv``), a folder of class folders, or a
-    folder of whole fields with ``annotations`` (default: its ``annotations.json``)."""
+    folder of whole fields with ``annotations`` (default: its ``annotations.json``); a folder
+    with class folders is read as such even when ``annotations`` is given for others."""
     from malariascope.core.adapt.reports import ReviewedReport
 
     path = Path(path)
@@ -199,6 +200,8 @@ def open_source(path: str | os.PathLike[str], annotations: Path | None = None) -
         return ReviewedReport(path)
     if not path.is_dir():
         raise DatasetError(f"not a folder or a report .csv: {path}")
-    if annotations is not None or (path / ANNOTATIONS_NAME).is_file():
+    has_classes = any(child.is_dir() and child.name.lower() in CLASS_NAMES
+                      for child in path.iterdir())
+    if not has_classes and (annotations is not None or (path / ANNOTATIONS_NAME).is_file()):
         return AnnotatedFields(path, annotations)
     return ClassFolders(path)

@@ -1,0 +1,67 @@
+"""``malariascope adapt SOURCE... --out DIR``: adapt the model to a lab's reviewed cells."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from malariascope.cli._common import EXIT_OK, in_cli_words, problem, progress_bar
+
+HELP = "adapt the model to a lab's reviewed cells (class folders, annotated fields, reports)"
+SHOWN = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity", "specificity"),
+         ("balanced accuracy", "balanced_accuracy"),
+         ("field cells counted parasitized", "counted"))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``adapt``."""
+    parser.add_argument("sources", type=Path, nargs="+", metavar="SOURCE",
+                        help="a folder with parasitized/ and uninfected/, a folder of whole "
+                             "fields with annotations, or a reviewed report .csv")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="folder for the adapted model (beside the base model's folder)")
+    parser.add_argument("--annotations", type=Path, metavar="FILE",
+                        help="annotations of the fields folders (default: their "
+                             "annotations.json)")
+    parser.add_argument("--base", type=Path, metavar="MODEL",
+                        help="the model to adapt (default: the bundled model)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace a model already in the --out folder")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Adapt, print the held-out figures before and after, write the model folder."""
+    from malariascope.core.adapt.run import adapt, check_target, write_model
+    from malariascope.core.adapt.sources import open_source
+    from malariascope.core.modelcard import load_card
+
+    with in_cli_words():
+        check_target(args.out, load_card(args.base), args.overwrite)  # before the work
+        sources = [open_source(path, args.annotations) for path in args.sources]
+        with progress_bar("cells") as bar:
+            adaptation = adapt(sources, args.base, progress=_progress(bar))
+        card = write_model(adaptation, args.out, args.overwrite)
+    print(_figures(adaptation))
+    print(f"wrote {card} (its base model's file is used, not copied)")
+    return EXIT_OK
+
+
+def _progress(bar):
+    """Cells read on the bar; each held-out fold in words."""
+    def report(stage: str, done: int, total: int) -> None:
+        if stage == "reading":
+            bar.update(done - bar.n)
+        else:
+            problem(f"measured held-out fold {done} of {total}")
+    return report
+
+
+def _figures(adaptation) -> str:
+    """The cells used and the held-out figures, base against adapted."""
+    before, after = adaptation.before.as_dict(), adaptation.after.as_dict()
+    lines = [f"adapted on {adaptation.cells['parasitized']} parasitized and "
+             f"{adaptation.cells['uninfected']} uninfected cells from {adaptation.groups} "
+             f"fields or slides; held out ({adaptation.folds} folds), base -> adapted:"]
+    lines += [f"  {name:32s} {before[key]} -> {after[key]}" for name, key in SHOWN
+              if after.get(key) is not None]
+    return "\n".join(lines)
