@@ -48,8 +48,10 @@ from malariascope.core.fields.mask import FieldParams
 from malariascope.core.fields.scoring import cut_by_border, score_fields
 from malariascope.core.imageio import read_image
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.modelcard import CARD_NAME, ModelCard, bundled_models_dir, sha256_of
-from malariascope.core.pipeline import score_images, screen
+from malariascope.core.modelcard import CARD_NAME, ModelCard
+from malariascope.core.modelfiles import bundled_dir, sha256_of
+from malariascope.core.pipeline import screen
+from malariascope.core.screening import score_images
 from malariascope.core.tally import PARASITIZED
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -58,7 +60,7 @@ FIELDS = DATA / "fields"
 
 def adapted_classifier(base: Classifier, calibration: Calibration, folder: Path) -> Classifier:
     """The adapted model as ``Classifier.open`` gives it, its card built in memory."""
-    card = ModelCard(folder / CARD_NAME, adapted_card(base.card, calibration, {}))
+    card = ModelCard.from_dict(adapted_card(base.card, calibration, {}), folder / CARD_NAME)
     return Classifier(open_backend(card), card)
 
 
@@ -122,7 +124,7 @@ def pooled(rows: list[dict]) -> dict:
     labels = np.concatenate([r["labels"] for r in rows])
     flagged = np.concatenate([r["probabilities"] >= r["threshold"] for r in rows])
     probabilities = np.concatenate([r["probabilities"] for r in rows])
-    auc = screening_metrics(labels, probabilities, 0.5)["auc"]
+    auc = screening_metrics(labels, probabilities, 0.5).auc
     sensitivity = flagged[labels == 1].mean()
     specificity = (~flagged[labels == 0]).mean()
     return {"auc": auc, "sensitivity": sensitivity, "specificity": specificity,
@@ -178,7 +180,7 @@ def show(title: str, results: list, extra=None) -> None:
 
 
 def bundled_hashes() -> dict[str, str]:
-    return {p.name: sha256_of(p) for p in sorted(bundled_models_dir().iterdir()) if p.is_file()}
+    return {p.name: sha256_of(p) for p in sorted(bundled_dir().iterdir()) if p.is_file()}
 
 
 def main() -> None:
@@ -214,11 +216,10 @@ def main() -> None:
         show("3. plain box crops of held-out fields", cross_validated(
             plain, base, args.folds, plain_measure(plain_crops)))
 
-    test = evaluate_folder(DATA / "cell_images" / "test")
-    print(f"\n4. NIH test split, bundled model: accuracy {test['accuracy']:.4f}, AUC "
-          f"{test['auc']:.4f} (card: {base.card.data['test_metrics']['accuracy']:.4f}, "
-          f"{base.card.data['test_metrics']['auc']:.4f}); bundled files unchanged: "
-          f"{bundled_hashes() == hashes}")
+    test, card = evaluate_folder(DATA / "cell_images" / "test").metrics, base.card.test_metrics
+    print(f"\n4. NIH test split, bundled model: accuracy {test.accuracy:.4f}, AUC "
+          f"{test.auc:.4f} (card: {card.accuracy:.4f}, {card.auc:.4f}); bundled files "
+          f"unchanged: {bundled_hashes() == hashes}")
     print(f"\n{time.monotonic() - started:.0f} s")
 
 

@@ -31,8 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
-    from malariascope.core.adapt.run import adapt, check_target, write_model
-    from malariascope.core.adapt.sources import open_source
+    from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.modelcard import load_card
 
     with in_cli_words():

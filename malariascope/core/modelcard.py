@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from malariascope.core.adapt.loading import ADAPTED, base_file, check_seal
 from malariascope.core.cardvalues import CardValues, invalid
 from malariascope.core.errors import ModelError
 from malariascope.core.metrics import ScreeningMetrics
@@ -29,7 +30,6 @@ from malariascope.core.modelfiles import (
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 CARD_NAME = "model-card.json"
-ADAPTED = "adapted"  #: the key of an adapted model's facts (see ``core.adapt.loading``)
 #: sha256 of the bundled ``models/model-card.json``: update it whenever the bundled model
 #: (and so its card) changes, or the app refuses its own model.
 BUNDLED_CARD_SHA256 = "e12e81bf2b66789be75ff9b0f2781604f528b18dd279d895c2e606b754906d4d"
@@ -218,9 +218,9 @@ class ModelCard:
         if self.path is None:
             raise ModelError(f"model card {self._where} was not read from a folder")
         if self.adapted is not None:  # it runs on its base's file, found by its hash
-            from malariascope.core.adapt.loading import base_file  # it imports this module
-
-            return base_file(self, fmt)
+            entry = self.files[fmt]
+            return base_file(self.path.parent, entry.name, entry.sha256,
+                             self.adapted["base_model"])
         return self.path.parent / self.files[fmt].name
 
 
@@ -242,8 +242,6 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise ModelError(f"model card unreadable: {card_path}: {reason}") from None
     if isinstance(data, dict) and ADAPTED in data:
-        from malariascope.core.adapt.loading import check_seal  # it imports this module
-
         check_seal(card_path, data)
     card = ModelCard.from_dict(data, card_path)
     _check_listed(path, card)

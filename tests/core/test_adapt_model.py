@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from malariascope.core.adapt.run import adapt, write_model
-from malariascope.core.adapt.sources import ClassFolders, open_source
+from malariascope.core.adapt.run import adapt, open_source, write_model
+from malariascope.core.adapt.sources import ClassFolders
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
 from malariascope.core.modelcard import CARD_NAME, load_card

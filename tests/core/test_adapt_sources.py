@@ -11,7 +11,8 @@ import pytest
 
 from malariascope.core.adapt.cells import UNLABELLED
 from malariascope.core.adapt.reports import ReviewedReport
-from malariascope.core.adapt.sources import AnnotatedFields, open_source
+from malariascope.core.adapt.run import open_source
+from malariascope.core.adapt.sources import AnnotatedFields
 from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
 from malariascope.core.classifier import Classifier, calibrated
 from malariascope.core.errors import SourceChangedError

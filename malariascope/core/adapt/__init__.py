@@ -5,8 +5,8 @@ network is not changed: its ONNX file outputs last-conv features, and an adapted
 new card (head, temperature, thresholds, healthy-cell statistics) that runs on the base's
 file, found by its hash.
 
-- ``sources.open_source(path, annotations)``: class folders, annotated fields or a reviewed
-  report CSV (``reports``).
+- ``run.open_source(path, annotations)``: class folders, annotated fields (``sources``) or
+  a reviewed report CSV (``reports``).
 - ``run.adapt(sources, base, progress)`` -> ``Adaptation`` (figures before and after), or
   ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError``.
 - ``run.write_model(adaptation, out_dir, overwrite)``: the model folder, usable as ``--model``.

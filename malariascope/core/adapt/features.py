@@ -30,7 +30,7 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
     Parameters
     ----------
     sources
-        Class folders, annotated fields, reviewed reports (``sources.open_source``).
+        Class folders, annotated fields, reviewed reports (``open_source``).
     classifier
         The base model, opened with the ONNX backend.
     progress

@@ -11,7 +11,7 @@ what runs, and the card can never point at a path.
 The card is sealed: ``adapted.seal`` is the sha256 of the rest of the card, so an edit after
 adaptation (a threshold moved by hand, another head pasted in) makes the folder refuse to
 load, as a changed model file does. ``core.modelcard`` calls :func:`check_seal` and
-:func:`base_file` for cards that :func:`is_adapted` says are adapted.
+:func:`base_file` for cards with an :data:`ADAPTED` block.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import json
 from pathlib import Path
 
 from malariascope.core.errors import ModelError
-from malariascope.core.modelcard import ADAPTED, ModelCard
 from malariascope.core.modelfiles import bundled_dir, models_dir, sha256_of
+
+ADAPTED = "adapted"  #: the card key that marks an adapted model and holds its facts
 
 
 def seal_of(data: dict) -> str:
@@ -67,16 +68,14 @@ def find_base_file(card_folder: Path, name: str, sha256: str) -> Path | None:
     return None
 
 
-def base_file(card: ModelCard, fmt: str) -> Path:
-    """Where the base model file in ``fmt`` of an adapted ``card`` lies; ModelError when
-    nowhere."""
-    entry = card.files[fmt]
-    found = find_base_file(card.path.parent, entry.name, entry.sha256)
+def base_file(card_folder: Path, name: str, sha256: str, base: dict) -> Path:
+    """Where the base model file ``name`` (``sha256``) of the adapted card in
+    ``card_folder`` lies; ModelError, naming the ``base`` model, when nowhere."""
+    found = find_base_file(card_folder, name, sha256)
     if found is None:
-        base = card.adapted["base_model"]
         raise ModelError(
             f"the base model {base.get('name', '?')} {base.get('version', '')} "
-            f"({entry.name}, sha256 {entry.sha256[:12]}...) this adapted model was made "
-            f"from is neither in {card.path.parent}, the bundled models, nor a folder beside "
-            "it: keep the adapted folder beside its base model's folder")
+            f"({name}, sha256 {sha256[:12]}...) this adapted model was made from is neither "
+            f"in {card_folder}, the bundled models, nor a folder beside it: keep the adapted "
+            "folder beside its base model's folder")
     return found

@@ -22,12 +22,21 @@ from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import Calibration, calibrate
 from malariascope.core.adapt.loading import find_base_file
 from malariascope.core.adapt.measure import HELD_OUT_FOLDS, Figures, held_out
-from malariascope.core.adapt.sources import Source, SourceRecord
+from malariascope.core.adapt.reports import ReviewedReport
+from malariascope.core.adapt.sources import (
+    ANNOTATIONS_NAME,
+    AnnotatedFields,
+    ClassFolders,
+    Source,
+    SourceRecord,
+)
 from malariascope.core.adapt.unlike import own_uncertain_limit
 from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
 from malariascope.core.classifier import Classifier
+from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import (
     AdaptationError,
+    DatasetError,
     ModelExistsError,
     TooFewCellsError,
     WorseThanBaseError,
@@ -76,7 +85,7 @@ def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
     Parameters
     ----------
     sources
-        Sources from ``sources.open_source`` (class folders, annotated fields, reviewed
+        Sources from ``open_source`` (class folders, annotated fields, reviewed
         reports).
     base
         The model to adapt: a folder, card or model file, as ``--model`` takes.
@@ -195,3 +204,19 @@ def _write_together(out_dir: Path, contents: dict[str, str]) -> None:
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)
+
+
+def open_source(path: str | os.PathLike[str], annotations: Path | None = None) -> Source:
+    """The source at ``path``: a reviewed report (``.csv``), a folder of class folders, or a
+    folder of whole fields with ``annotations`` (default: its ``annotations.json``); a folder
+    with class folders is read as such even when ``annotations`` is given for others."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        return ReviewedReport(path)
+    if not path.is_dir():
+        raise DatasetError(f"not a folder or a report .csv: {path}")
+    has_classes = any(child.is_dir() and child.name.lower() in CLASS_NAMES
+                      for child in path.iterdir())
+    if not has_classes and (annotations is not None or (path / ANNOTATIONS_NAME).is_file()):
+        return AnnotatedFields(path, annotations)
+    return ClassFolders(path)

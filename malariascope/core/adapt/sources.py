@@ -10,7 +10,6 @@ model card can name the cells an adapted model learned from. Reviewed reports ar
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,21 +186,3 @@ def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[
     chunk = Chunk(np.stack(inputs), np.asarray(labels, int), group, field_name, census)
     record.count(chunk.labels)
     return chunk
-
-
-def open_source(path: str | os.PathLike[str], annotations: Path | None = None) -> Source:
-    """The source at ``path``: a reviewed report (``.csv``), a folder of class folders, or a
-    folder of whole fields with ``annotations`` (default: its ``annotations.json``); a folder
-    with class folders is read as such even when ``annotations`` is given for others."""
-    from malariascope.core.adapt.reports import ReviewedReport
-
-    path = Path(path)
-    if path.is_file() and path.suffix.lower() == ".csv":
-        return ReviewedReport(path)
-    if not path.is_dir():
-        raise DatasetError(f"not a folder or a report .csv: {path}")
-    has_classes = any(child.is_dir() and child.name.lower() in CLASS_NAMES
-                      for child in path.iterdir())
-    if not has_classes and (annotations is not None or (path / ANNOTATIONS_NAME).is_file()):
-        return AnnotatedFields(path, annotations)
-    return ClassFolders(path)
