@@ -33,9 +33,9 @@ UNCALLED_LIBRARIES = [
 #: Run a new one there before adding it: cv2.fitEllipse, for one, calls LAPACK's SVD.
 CHECKED_CV2_CALLS = frozenset({
     "addWeighted", "applyColorMap", "connectedComponents", "contourArea", "convexHull",
-    "copyMakeBorder", "cvtColor", "dilate", "distanceTransform", "ellipse", "findContours",
-    "floodFill", "GaussianBlur", "getStructuringElement", "imdecode", "imencode", "max",
-    "meanStdDev", "morphologyEx", "resize", "threshold",
+    "copyMakeBorder", "cvtColor", "dilate", "distanceTransform", "ellipse", "fillPoly",
+    "findContours", "floodFill", "GaussianBlur", "getStructuringElement", "imdecode", "imencode",
+    "max", "meanStdDev", "morphologyEx", "resize", "threshold",
 })
 _SYMBOL = re.compile(  # a line of ``readelf --dyn-syms -W``: "  5: 00..40  123 FUNC GLOBAL ..."
     r"\s*\d+:\s+\S+\s+(?P<size>\d+|0x[0-9a-f]+)\s+(?P<type>FUNC|IFUNC|OBJECT|NOTYPE)"

@@ -14,6 +14,7 @@ from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.run import open_source
 from malariascope.core.adapt.sources import AnnotatedFields
 from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
+from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import Classifier, calibrated
 from malariascope.core.errors import SourceChangedError
 from malariascope.core.facts import BatchFacts
@@ -43,8 +44,17 @@ def reviewed_report(path: Path, results: list[ScreeningResult], classifier: Clas
     """The report the app writes after the technician reviewed the rows ``reviews`` names
     (row index -> final call)."""
     facts = BatchFacts.of(classifier, sample_id=sample_id)
-    rows = [report_row(r, facts, reviews.get(i, "")) for i, r in enumerate(results)]
+    rows = [report_row(r, facts, _decision(i, r, facts, reviews.get(i)))
+            for i, r in enumerate(results)]
     return write_report(path, rows, facts)
+
+
+def _decision(row: int, result: ScreeningResult, facts: BatchFacts,
+              pressed: str | None) -> ReviewDecision | None:
+    if pressed is None:
+        return None
+    model_call = facts.rule.call(result.probability, result.in_field)
+    return ReviewDecision(row, "reviewer", "2026-12-03T10:00:00Z", model_call, pressed, pressed)
 
 
 def test_reviewed_rows_are_labelled_by_their_final_call(screened, classifier):
