@@ -8,9 +8,6 @@ from pathlib import Path
 from malariascope.cli._common import EXIT_OK, in_cli_words, problem, progress_bar
 
 HELP = "adapt the model to a lab's reviewed cells (class folders, annotated fields, reports)"
-SHOWN = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity", "specificity"),
-         ("balanced accuracy", "balanced_accuracy"),
-         ("field cells counted parasitized", "counted"))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         with progress_bar("cells") as bar:
             adaptation = adapt(sources, args.base, progress=_progress(bar))
         card = write_model(adaptation, args.out, args.overwrite)
-    print(_figures(adaptation))
+    print(adaptation.describe())
     print(f"wrote {card} (its base model's file is used, not copied)")
     return EXIT_OK
 
@@ -54,13 +51,3 @@ def _progress(bar):
             problem(f"measured held-out fold {done} of {total}")
     return report
 
-
-def _figures(adaptation) -> str:
-    """The cells used and the held-out figures, base against adapted."""
-    before, after = adaptation.before.as_dict(), adaptation.after.as_dict()
-    lines = [f"adapted on {adaptation.cells['parasitized']} parasitized and "
-             f"{adaptation.cells['uninfected']} uninfected cells from {adaptation.groups} "
-             f"fields or slides; held out ({adaptation.folds} folds), base -> adapted:"]
-    lines += [f"  {name:32s} {before[key]} -> {after[key]}" for name, key in SHOWN
-              if after.get(key) is not None]
-    return "\n".join(lines)

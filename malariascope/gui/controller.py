@@ -51,6 +51,8 @@ class ScreeningController(QObject):
         self.workers = WorkerGroup()
         self.classifier: Classifier | None = None
         self.model_error = ""  # why the model could not be loaded, if it could not
+        self.model: Path | None = None  # the model folder in use; None: the bundled model
+        self._wanted_model: Path | None = None  # the model the next batch is screened with
         self.model_seconds = 0.0
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
@@ -65,13 +67,25 @@ class ScreeningController(QObject):
         self._files = (0, 0)  # images screened whole, of all images of the screening
 
     # -- model ---------------------------------------------------------------------------
-    def load_model(self) -> None:
-        """Open the model in a worker; screening requested meanwhile waits for it."""
+    def load_model(self, model: Path | None = None) -> None:
+        """Open ``model`` (a folder; default the bundled one) in a worker; screening requested
+        meanwhile waits for it."""
+        self.classifier, self.model_error = None, ""
+        self.model = self._wanted_model = model
         self._started = time.perf_counter()
-        worker = Worker(load_classifier)
+        worker = Worker(load_classifier, model)
         worker.returned.connect(self._on_model_loaded)
         worker.errored.connect(self._on_model_errored)
         self.workers.start(worker)
+
+    def use_model(self, model: Path | None) -> bool:
+        """Screen with ``model`` (None: the bundled one) from now on: at once when the window
+        holds no batch (True), else from the next batch, so one batch never mixes models."""
+        self._wanted_model = model
+        if len(self.batch) or self.screening or self.exporting:
+            return False
+        self.load_model(model)
+        return True
 
     def _on_model_loaded(self, classifier: Classifier) -> None:
         self.classifier = classifier
@@ -108,6 +122,8 @@ class ScreeningController(QObject):
         paths = [Path(p) for p in paths]
         self.batch.clear(tuple(p.name or str(p) for p in paths))
         self.complete = False
+        if self._wanted_model != self.model:  # a model chosen while the last batch was open
+            self.load_model(self._wanted_model)
         if self.classifier is None:
             self._pending = (paths, recursive)
             self.progress.emit("Waiting for the model…", 0, 0)

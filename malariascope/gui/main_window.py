@@ -25,6 +25,7 @@ from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
+from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self.controller)
         self.setStatusBar(self.status)
         self.actions.populate(self)
+        self.models = ModelMenu(self, self.controller, remember=persist_settings)
         self._connect_actions()
         self._connect()
         self.restore_settings()
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Begin loading the model (call after the window is shown: it paints first)."""
         self.status.showMessage("Loading model…")
-        self.controller.load_model()
+        self.controller.load_model(settings.chosen_model() if self.persist_settings else None)
 
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
         """Screen ``paths`` (files and folders, recursively) as a new batch."""

@@ -1,4 +1,5 @@
-"""Remembered between sessions: the recent folders here; each widget saves its own state.
+"""Remembered between sessions: the recent folders and the model chosen here; each widget
+saves its own state.
 
 A widget with state to keep has ``save_settings(store)`` and ``restore_settings(store)``,
 which the window calls on close and at start. Settings are read through :func:`app_settings`,
@@ -17,6 +18,7 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 ORGANIZATION = APPLICATION = "MalariaScope"
 MAX_RECENT = 8
 DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
+MODEL_KEY = "model/folder"  # a model chosen in place of the bundled one
 
 
 def data_dir() -> Path:
@@ -55,3 +57,18 @@ def add_recent_folder(folder: Path) -> list[Path]:
     folders = [folder] + [f for f in recent_folders() if f != folder]
     app_settings().setValue("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
     return folders[:MAX_RECENT]
+
+
+def chosen_model() -> Path | None:
+    """The model folder chosen in place of the bundled one (an adapted model), if any."""
+    value = app_settings().value(MODEL_KEY, "")
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def choose_model(folder: Path | None) -> None:
+    """Screen with the model in ``folder`` from now on; None returns to the bundled model."""
+    store = app_settings()
+    if folder is None:
+        store.remove(MODEL_KEY)
+    else:
+        store.setValue(MODEL_KEY, str(Path(folder).resolve()))

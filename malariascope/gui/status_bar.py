@@ -1,4 +1,5 @@
-"""The window's status bar: the latest message, the long work's progress, the model in use.
+"""The window's status bar: the latest message, the long work's progress, the model in use
+and whether the batch looks unlike the cells that model learned from.
 
 It listens to the controller only; the progress and its Cancel button show while something
 cancellable runs.
@@ -53,12 +54,18 @@ class StatusBar(QStatusBar):
         self.controller = controller
         self.task_status = TaskStatus(controller)
         self.model_label = QLabel("Loading model…")
+        self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
+        self.unlike_label.setStyleSheet("color: #b45309; font-weight: bold")
+        self.unlike_label.hide()
         self.addPermanentWidget(self.task_status)
+        self.addPermanentWidget(self.unlike_label)
         self.addPermanentWidget(self.model_label)
         controller.message.connect(self.note)
         controller.progress.connect(lambda text, *_: self.showMessage(text))
         controller.model_ready.connect(self._on_model_ready)
         controller.model_failed.connect(self._on_model_failed)
+        controller.progress.connect(lambda *_: self.unlike_label.hide())
+        controller.screening_finished.connect(self._check_unlike)
 
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
@@ -67,6 +74,24 @@ class StatusBar(QStatusBar):
     def _on_model_ready(self, name: str) -> None:
         self.model_label.setText(f"Model: {name}")
         self.note(f"Model ready: {name} (loaded in {self.controller.model_seconds:.1f} s)")
+
+    def _check_unlike(self) -> None:
+        """Warn when the batch's healthy cells score far from the model's, or many are
+        uncertain (``core.adapt.unlike``); the tooltip and the message give the figures."""
+        from malariascope.core.adapt.unlike import SHIFT_LIMIT, unlike_cells
+
+        classifier, batch = self.controller.classifier, self.controller.batch
+        if classifier is None or batch.facts.rule is None:
+            return
+        unlike = unlike_cells(batch.results, batch.facts.rule, classifier.card)
+        self.unlike_label.setVisible(unlike.warn)
+        if unlike.warn:
+            measured = (f"healthy cells shifted {unlike.shift:+.1f} MAD"
+                        if unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
+                        else f"{100 * unlike.uncertain_fraction:.0f} % uncertain")
+            self.unlike_label.setText(f"⚠ Looks unlike the model's cells ({measured}): "
+                                      "review calls, or adapt")
+            self.unlike_label.setToolTip(unlike.message)
 
     def _on_model_failed(self, reason: str) -> None:
         self.model_label.setText("No model")

@@ -31,8 +31,9 @@ EXPORT_PROGRESS_EVERY = 500
 WORKER_NICE = 5  # Linux niceness of worker threads (0 is normal, 19 the lowest)
 
 
-def load_classifier() -> Classifier:
-    """Open the bundled model, and import the rest of the core while in the worker.
+def load_classifier(model: Path | None = None) -> Classifier:
+    """Open ``model`` (a folder; default the bundled model), and import the rest of the core
+    while in the worker.
 
     The core pulls in numpy, OpenCV, SciPy and ONNX Runtime; importing them here keeps the UI
     thread free for the first paint, and later imports on the UI thread cost nothing.
@@ -40,7 +41,7 @@ def load_classifier() -> Classifier:
     from malariascope.core import gradcam, imageio, pipeline, report  # noqa: F401
     from malariascope.core.classifier import Classifier
 
-    return Classifier.open()
+    return Classifier.open(str(model) if model else None)
 
 
 @dataclass

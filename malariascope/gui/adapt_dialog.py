@@ -1,0 +1,119 @@
+"""The "Adapt to this lab" form: where the lab's reviewed cells are and where the model goes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+SOURCES_HELP = (
+    "Add the lab's reviewed cells: reports exported after review (.csv), folders with "
+    "<i>parasitized/</i> and <i>uninfected/</i> cell images, or folders of whole fields with "
+    "an annotations file. At least 25 cells of each class, from 3 or more slides or fields.")
+
+
+class AdaptDialog(QDialog):
+    """Sources, an optional annotations file and the adapted model's folder."""
+
+    def __init__(self, out_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Adapt to this lab")
+        self.source_list = QListWidget()
+        self.annotations = QLineEdit()
+        self.annotations.setPlaceholderText("annotations.json of the fields folders (optional)")
+        self.out_dir = QLineEdit(str(out_dir))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Adapt")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.source_list.model().rowsInserted.connect(self._update_ok)
+        self.source_list.model().rowsRemoved.connect(self._update_ok)
+        self._update_ok()
+
+        text = QLabel(SOURCES_HELP)
+        text.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Annotations:", self._with_browse(self.annotations, self._ask_annotations))
+        form.addRow("New model folder:", self._with_browse(self.out_dir, self._ask_out_dir))
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.source_list)
+        layout.addLayout(self._source_buttons())
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+    def sources(self) -> list[Path]:
+        return [Path(self.source_list.item(i).text()) for i in range(self.source_list.count())]
+
+    def add_sources(self, paths: list[str | Path]) -> None:
+        known = set(map(str, self.sources()))
+        self.source_list.addItems([str(p) for p in paths if str(p) not in known])
+
+    def annotations_file(self) -> Path | None:
+        text = self.annotations.text().strip()
+        return Path(text) if text else None
+
+    def model_folder(self) -> Path:
+        return Path(self.out_dir.text().strip())
+
+    def _update_ok(self, *_: object) -> None:
+        self.ok_button.setEnabled(self.source_list.count() > 0)
+
+    def _source_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, slot in (("Add &folder…", self._ask_folder), ("Add &reports…", self._ask_reports),
+                           ("Re&move", self._remove_selected)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch()
+        return row
+
+    @staticmethod
+    def _with_browse(edit: QLineEdit, slot) -> QHBoxLayout:
+        row = QHBoxLayout()
+        button = QPushButton("Browse…")
+        button.clicked.connect(slot)
+        row.addWidget(edit)
+        row.addWidget(button)
+        return row
+
+    def _ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder of reviewed cells or fields")
+        if folder:
+            self.add_sources([folder])
+
+    def _ask_reports(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Reviewed reports", "",
+                                                "Reports (*.csv)")
+        self.add_sources(files)
+
+    def _remove_selected(self) -> None:
+        for item in self.source_list.selectedItems():
+            self.source_list.takeItem(self.source_list.row(item))
+
+    def _ask_annotations(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Annotations of the fields", "",
+                                              "Annotations (*.json)")
+        if path:
+            self.annotations.setText(path)
+
+    def _ask_out_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the adapted model")
+        if folder:
+            self.out_dir.setText(folder)

@@ -1,0 +1,160 @@
+"""The Model menu: adapt the model to this lab's reviewed cells, use a model folder, or return
+to the bundled model. The status bar names the model in use; reports record it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
+
+from malariascope.gui import dialogs, settings
+from malariascope.gui.adapt_dialog import AdaptDialog
+from malariascope.gui.controller import ScreeningController
+from malariascope.gui.workers import Worker
+
+STAGES = {"reading": "Reading the lab's cells: {done:,}",
+          "measuring": "Measuring on held-out slides: fold {done} of {total}"}
+
+
+class AdaptationCancelled(Exception):
+    """The technician pressed Cancel while the lab's cells were read or measured."""
+
+
+class _Progress(QObject):
+    """Carries the adaptation's progress from its worker thread to the UI thread."""
+
+    moved = Signal(str, int, int)  # stage, done, total (0: unknown)
+
+
+class ModelMenu(QObject):
+    """Adds the Model menu to ``window`` and switches ``controller``'s model."""
+
+    adapted = Signal(Path, str)  # the adapted model's folder, its figures in words
+
+    def __init__(self, window: QMainWindow, controller: ScreeningController,
+                 remember: bool = True) -> None:
+        super().__init__(window)
+        self.window, self.controller, self.remember = window, controller, remember
+        self.adapt_action = QAction("&Adapt to this lab…", window)
+        self.folder_action = QAction("Use a model &folder…", window)
+        self.bundled_action = QAction("Use the &bundled model", window)
+        self.adapt_action.triggered.connect(self.ask_adapt)
+        self.folder_action.triggered.connect(self.ask_folder)
+        self.bundled_action.triggered.connect(lambda: self.use(None))
+        bar = window.menuBar()
+        menu = bar.addMenu("&Model")
+        menu.addActions([self.adapt_action, self.folder_action, self.bundled_action])
+        help_menu = next((a for a in bar.actions() if a.text() == "&Help"), None)
+        if help_menu is not None:  # Help stays last
+            bar.insertMenu(help_menu, menu)
+        self._worker: Worker | None = None
+
+    # -- switching -----------------------------------------------------------------------
+    def use(self, folder: Path | None) -> None:
+        """Screen with the model in ``folder`` (None: the bundled one) from now on."""
+        if self.remember:
+            settings.choose_model(folder)
+        name = folder.name if folder else "the bundled model"
+        if self.controller.use_model(folder):
+            self.window.statusBar().showMessage(f"Loading {name}…")
+        else:
+            self.window.statusBar().showMessage(
+                f"{name} screens from the next batch on; the batch on show keeps its model")
+
+    def ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Model folder (with its card)",
+                                                  str(adapted_models_dir()))
+        if folder:
+            self.use(Path(folder))
+
+    # -- adapting ------------------------------------------------------------------------
+    def ask_adapt(self) -> None:
+        """Ask for the lab's cells and the new model's folder, then adapt."""
+        dialog = AdaptDialog(default_model_folder(), self.window)
+        dialog.accepted.connect(lambda: self.adapt(dialog.sources(), dialog.annotations_file(),
+                                                   dialog.model_folder()))
+        dialog.open()
+
+    def adapt(self, sources: list[Path], annotations: Path | None, out_dir: Path) -> None:
+        """Adapt the model in use to ``sources`` in a worker and write it to ``out_dir``."""
+        if self._worker is not None:
+            return
+        stop = threading.Event()
+        bar = QProgressDialog("Reading the lab's cells…", "Cancel", 0, 0, self.window)
+        bar.setWindowTitle("Adapt to this lab")
+        bar.setWindowModality(Qt.WindowModality.WindowModal)
+        bar.setMinimumDuration(0)
+        bar.canceled.connect(stop.set)
+        relay = _Progress(bar)
+        relay.moved.connect(lambda stage, done, total: _show(bar, stage, done, total))
+        worker = Worker(adapt_and_write, sources, annotations, out_dir, self.controller.model,
+                        _reporter(relay, stop))
+        worker.returned.connect(lambda result: self._on_adapted(*result))
+        worker.errored.connect(self._on_failed)
+        worker.finished.connect(lambda: self._on_finished(bar))
+        self._worker = worker
+        self.controller.workers.start(worker)
+
+    def _on_finished(self, bar: QProgressDialog) -> None:
+        self._worker = None
+        bar.reset()
+        bar.deleteLater()
+
+    def _on_failed(self, exc: Exception) -> None:
+        if isinstance(exc, AdaptationCancelled):
+            self.window.statusBar().showMessage("Adaptation cancelled; no model written")
+            return
+        dialogs.message(self.window, QMessageBox.Icon.Warning, "Adaptation refused",
+                        f"No model was written: {exc}")
+
+    def _on_adapted(self, folder: Path, figures: str) -> None:
+        self.adapted.emit(folder, figures)
+        answer = QMessageBox.question(
+            self.window, "Adapted model written",
+            f"{figures}\n\nThe adapted model is in {folder}.\n\nScreen with it from now on? "
+            "(Model > Use the bundled model returns.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.use(folder)
+
+
+def adapted_models_dir() -> Path:
+    """Where the window writes adapted models: the app's data folder."""
+    return settings.data_dir() / "models"
+
+
+def default_model_folder() -> Path:
+    return adapted_models_dir() / f"lab-{datetime.now():%Y%m%d-%H%M}"
+
+
+def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path,
+                    base: Path | None, progress) -> tuple[Path, str]:
+    """Adapt ``base`` (None: bundled) to ``sources`` and write it; returns the folder and the
+    held-out figures in words. Runs in a worker; refusals raise the core's errors."""
+    from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
+    from malariascope.core.modelcard import load_card
+
+    model = str(base) if base else None
+    check_target(out_dir, load_card(model))
+    opened = [open_source(path, annotations) for path in sources]
+    adaptation = adapt(opened, model, progress=progress)
+    card = write_model(adaptation, out_dir)
+    return card.parent, adaptation.describe()
+
+
+def _reporter(relay: _Progress, stop: threading.Event):
+    def report(stage: str, done: int, total: int) -> None:
+        if stop.is_set():
+            raise AdaptationCancelled
+        relay.moved.emit(stage, done, total)
+    return report
+
+
+def _show(bar: QProgressDialog, stage: str, done: int, total: int) -> None:
+    bar.setLabelText(STAGES.get(stage, stage).format(done=done, total=total))
+    bar.setMaximum(total)
+    bar.setValue(done if total else 0)

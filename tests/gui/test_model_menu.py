@@ -1,0 +1,90 @@
+"""The Model menu: adapt to a lab's cells in the window, switch to the adapted model and back;
+the warning when a batch looks unlike the model's cells."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from malariascope.core.modelcard import load_card
+from malariascope.gui import settings
+from tests.conftest import SHARED_DATA
+from tests.core.test_adapt_model import write_lab
+from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+
+FIELDS = SHARED_DATA / "fields"
+
+
+def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tmp_path,
+                                                                answer_questions):
+    cells = write_lab(tmp_path / "cells")
+    answer_questions(QMessageBox.StandardButton.Yes)
+    out = tmp_path / "lab-model"
+    with qtbot.waitSignal(window.controller.model_ready, timeout=5 * MODEL_TIMEOUT_MS) as ready:
+        window.models.adapt([cells], None, out)
+    assert "adapted" in ready.args[0]
+    assert load_card(out).adapted is not None
+    assert settings.chosen_model() == out.resolve()
+    assert "adapted" in window.statusBar().model_label.text()
+    screen_and_wait(window, qtbot, [cells / "uninfected" / "S0"])
+    assert "adapted" in window.batch.facts.model
+    # the batch on show keeps its model; the next batch is screened by the bundled one
+    window.models.bundled_action.trigger()
+    assert settings.chosen_model() is None
+    assert "adapted" in window.batch.facts.model
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS) as ready:
+        screen_and_wait(window, qtbot, [cells / "uninfected" / "S1"])
+    assert "adapted" not in ready.args[0] and "adapted" not in window.batch.facts.model
+
+
+def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path,
+                                                                 monkeypatch):
+    cells = write_lab(tmp_path / "cells")
+    for extra in sorted((cells / "parasitized").rglob("*.png"))[20:]:
+        extra.unlink()
+    shown: list[str] = []
+    monkeypatch.setattr("malariascope.gui.dialogs.message",
+                        lambda parent, icon, title, text: shown.append(text))
+    window.models.adapt([cells], None, tmp_path / "lab-model")
+    qtbot.waitUntil(lambda: bool(shown), timeout=MODEL_TIMEOUT_MS)
+    assert "at least 25 of each class" in shown[0]
+    assert not (tmp_path / "lab-model").exists()
+    assert settings.chosen_model() is None
+
+
+def test_a_chosen_model_whose_card_was_edited_is_refused_and_the_bundled_one_returns(
+        make_window, qtbot, tmp_path, answer_questions):
+    cells = write_lab(tmp_path / "cells")
+    first = make_window()
+    answer_questions(QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(first.controller.model_ready, timeout=5 * MODEL_TIMEOUT_MS):
+        first.models.adapt([cells], None, tmp_path / "lab-model")
+    card_path = tmp_path / "lab-model" / "model-card.json"
+    card = json.loads(card_path.read_text())
+    card["threshold"] = 0.01  # calls nearly every cell parasitized
+    card_path.write_text(json.dumps(card))
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_failed, timeout=MODEL_TIMEOUT_MS) as failed:
+        second.start()
+    assert "lab-model" in failed.args[0] or "card" in failed.args[0]
+    with qtbot.waitSignal(second.controller.model_ready, timeout=MODEL_TIMEOUT_MS) as ready:
+        second.models.bundled_action.trigger()
+    assert "adapted" not in ready.args[0]
+
+
+@pytest.mark.skipif(not FIELDS.is_dir(), reason=f"shared fields not found at {FIELDS}")
+def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, qtbot, tmp_path,
+                                                                         real_cells):
+    label = window.statusBar().unlike_label
+    fields = tmp_path / "fields"
+    fields.mkdir()
+    for name in ("PA171693.JPG", "PA171702.JPG", "PA171703.JPG"):
+        shutil.copy(FIELDS / name, fields / name)
+    screen_and_wait(window, qtbot, [fields])
+    assert not label.isHidden()
+    assert "MAD" in label.text() and "adapt" in label.toolTip()
+    screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
+    assert label.isHidden()
