@@ -12,7 +12,10 @@ PACKAGING = ROOT / "packaging"
 
 
 def load(name: str) -> ModuleType:
-    """A module of ``packaging/`` (not a package: the spec puts the folder on sys.path)."""
+    """A module of ``packaging/`` (not a package: the spec and the scripts run from there put
+    the folder on sys.path, so its modules import each other by bare name)."""
+    if str(PACKAGING) not in sys.path:
+        sys.path.append(str(PACKAGING))
     spec = importlib.util.spec_from_file_location(f"packaging_{name}", PACKAGING / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up

@@ -51,7 +51,7 @@ def test_windowed_app_passes_every_command_through():
 
 def crlf_checkout(folder: Path) -> Path:
     """The files the version is read from, with Windows line endings, as a runner checks out."""
-    for relative in ("malariascope/__init__.py", "packaging/build.py"):
+    for relative in ("malariascope/__init__.py", "packaging/build.py", "packaging/smoke.py"):
         text = (ROOT / relative).read_text(encoding="utf-8")
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         (folder / relative).write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
