@@ -25,10 +25,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
 from malariascope.core.clock import local_time
+from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.settings import data_dir
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:  # core.session pulls in numpy: imported when first used, after the paint

@@ -17,8 +17,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
+from malariascope.core.datadir import data_dir
 from malariascope.gui.resources import app_icon
-from malariascope.gui.settings import app_settings, data_dir
+from malariascope.gui.settings import app_settings
 
 DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
               "by a trained technician, and results confirmed by standard methods.")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
+from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs, settings
 from malariascope.gui.adapt_dialog import AdaptDialog
 from malariascope.gui.controller import ScreeningController
@@ -124,7 +125,7 @@ class ModelMenu(QObject):
 
 def adapted_models_dir() -> Path:
     """Where the window writes adapted models: the app's data folder."""
-    return settings.data_dir() / "models"
+    return data_dir() / "models"
 
 
 def default_model_folder() -> Path:

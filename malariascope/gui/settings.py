@@ -9,26 +9,15 @@ every read and write at a temporary folder.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
 
-ORGANIZATION = APPLICATION = "MalariaScope"
+from malariascope.core.datadir import APPLICATION, ORGANIZATION
+
 MAX_RECENT = 8
-DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
 MODEL_KEY = "model/folder"  # a model chosen in place of the bundled one
-
-
-def data_dir() -> Path:
-    """The app's data folder (autosaved work, the case register); ``MALARIASCOPE_DATA_DIR``
-    overrides it (tests, a portable install)."""
-    chosen = os.environ.get(DATA_DIR_ENV)
-    if chosen:
-        return Path(chosen)
-    location = QStandardPaths.StandardLocation.AppDataLocation
-    return Path(QStandardPaths.writableLocation(location))
 
 
 def app_settings() -> QSettings:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Slot
+import pytest
+from PySide6.QtCore import QObject, QStandardPaths, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -37,3 +38,19 @@ def test_help_names_the_data_folder_and_opens_it(make_window, data_folder, qtbot
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert Path(opened.urls[0].toLocalFile()) == data_folder
+
+
+@pytest.mark.parametrize("xdg_data_home", ["absolute", "relative/data", ""])
+def test_the_command_line_finds_the_data_folder_qt_gives_the_window(tmp_path, monkeypatch,
+                                                                    xdg_data_home):
+    from malariascope.core.datadir import DATA_DIR_ENV, data_dir
+    from malariascope.gui.app import create_app
+
+    create_app()  # names the application, as the window's start does
+    monkeypatch.delenv(DATA_DIR_ENV)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    given = str(tmp_path / "xdg") if xdg_data_home == "absolute" else xdg_data_home
+    monkeypatch.setenv("XDG_DATA_HOME", given)
+    location = QStandardPaths.StandardLocation.AppDataLocation
+    assert data_dir() == Path(QStandardPaths.writableLocation(location))
+    assert data_dir().parts[-2:] == ("MalariaScope", "MalariaScope")

@@ -1,0 +1,36 @@
+"""The app's data folder (autosaved work, the case register), found without Qt.
+
+The same folder as Qt's ``QStandardPaths.AppDataLocation`` for the organization and
+application ``MalariaScope``, so the command line reads the register the window writes.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ORGANIZATION = APPLICATION = "MalariaScope"
+DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The app's data folder; ``MALARIASCOPE_DATA_DIR`` overrides it (tests, a portable
+    install)."""
+    chosen = os.environ.get(DATA_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    return _user_data_home() / ORGANIZATION / APPLICATION
+
+
+def _user_data_home() -> Path:
+    """Where each system keeps programs' data for the user, as Qt finds it: the roaming
+    AppData on Windows, Application Support on macOS, ``$XDG_DATA_HOME`` (when absolute)
+    or ``~/.local/share`` elsewhere."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    return Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"
