@@ -2,7 +2,7 @@
 
 A cell is an image of one cell, or one cell found in a whole field (its number and box are in
 the ``cell_*`` columns). Columns are documented in :data:`COLUMNS` and never reordered
-(append only). The summary counts with :mod:`malariascope.core.tally`, as the app does. Files are
+(append only). The summary is :mod:`malariascope.core.summary`'s, as the app's. Files are
 UTF-8 with a BOM so Excel opens them right, streamed to a temporary file in the target folder
 and renamed into place at the end: the old report stays whole if anything fails, and an
 existing report is never replaced unless the caller says so.
@@ -27,11 +27,12 @@ from malariascope.core.atomic import (
     write_bytes_atomic,
     write_synced,
 )
-from malariascope.core.case import ReviewDecision
+from malariascope.core.case import CaseFacts, ReviewDecision
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
-from malariascope.core.pipeline import ScreeningResult, utc_now
-from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Counts, Tally, Verdict, review_of
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.summary import summary_rows
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 
 COLUMNS = (
     "image_path",
@@ -63,8 +64,6 @@ COLUMNS = (
 #: screen when they did, who and when (UTC). ``review`` and ``final_call`` follow the threshold.
 AUDIT_COLUMNS = COLUMNS[-4:]
 CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
-FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
-                 "percent_parasitized")
 ENCODING = "utf-8-sig"
 #: What becomes of text UTF-8 cannot hold (an operator's name typed in a non-UTF-8 terminal
 #: reaches Python with surrogates): an escape, not a failed report.
@@ -139,39 +138,6 @@ def summary_path(report: Path) -> Path:
     return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
-def summary_rows(tally: Tally, facts: BatchFacts) -> list[tuple[str, ...]]:
-    """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
-    fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
-    """
-    counts = tally.batch
-    rows = [
-        ("key", "value"),
-        ("images", str(tally.images)),
-        ("fields", str(len(tally.fields))),
-        ("classified", str(counts.classified)),
-        ("parasitized", str(counts.parasitized)),
-        ("uninfected", str(counts.uninfected)),
-        ("uncertain", str(counts.uncertain)),
-        ("errors", str(counts.errors)),
-        ("reviewed", str(counts.reviewed)),
-        ("percent_parasitized", counts.percent_text(2)),
-        ("sample_id", facts.sample_id),
-        ("operator", facts.operator),
-        ("model", facts.model),
-        ("model_sha256", facts.model_sha256),
-        ("created_at", utc_now()),
-    ]
-    if tally.fields:
-        rows += [(), FIELD_COLUMNS]
-        rows += [_field_row(path, c) for path, c in tally.fields.items()]
-    return rows
-
-
-def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
-    return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
-            str(counts.uncertain), str(counts.reviewed), counts.percent_text(2))
-
-
 def check_target(path: Path, overwrite: bool = False) -> None:
     """Refuse a place the report cannot go, before any work rather than at the rename after the
     whole batch: a folder, a report or summary that exists without ``overwrite``, a folder
@@ -197,13 +163,14 @@ class ReportWriter:
     renames both into place.
 
     Use as a context manager. Leaving the block with an exception discards the new files and
-    keeps any old ones; so does :meth:`discard`.
+    keeps any old ones; so does :meth:`discard`. ``case`` holds the slide's facts the summary
+    gives (target, red cells per µL, patient id).
     """
 
     def __init__(self, path: str | os.PathLike[str], facts: BatchFacts,
-                 overwrite: bool = False) -> None:
+                 overwrite: bool = False, *, case: CaseFacts | None = None) -> None:
         self.path = Path(path)
-        self.facts = facts
+        self.facts, self.case = facts, case
         self.tally = Tally()
         check_target(self.path, overwrite)
         self._tmp, self._file = self._open_temp()
@@ -241,7 +208,8 @@ class ReportWriter:
         try:
             with self._failing_as(summary):
                 summary_tmp = temp_beside(summary)
-                write_synced(summary_tmp, summary_bytes(summary_rows(self.tally, self.facts)))
+                rows = summary_rows(self.tally, self.facts, self.case)
+                write_synced(summary_tmp, summary_bytes(rows))
             with self._failing_as(self.path, f" or its summary {summary.name}"):
                 replace_together([(self._tmp, self.path), (summary_tmp, summary)])
         finally:
@@ -285,11 +253,11 @@ def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
     return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
 
 
-def write_report(
-    path: str | os.PathLike[str], rows, facts: BatchFacts, overwrite: bool = False
-) -> Path:
-    """Write a whole report (and its summary) from an iterable of rows."""
-    with ReportWriter(path, facts, overwrite) as writer:
+def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,
+                 overwrite: bool = False, *, case: CaseFacts | None = None) -> Path:
+    """Write a whole report (and its summary, with the slide's ``case`` facts) from an
+    iterable of rows."""
+    with ReportWriter(path, facts, overwrite, case=case) as writer:
         for row in rows:
             writer.add(row)
     return writer.path

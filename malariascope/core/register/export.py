@@ -15,7 +15,7 @@ from pathlib import Path
 
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportError
-from malariascope.core.parasitemia import percent_text
+from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
 from malariascope.core.register.query import CaseSummary
 from malariascope.core.report import ENCODING, ENCODING_ERRORS, check_file_target
 
@@ -28,7 +28,6 @@ COLUMNS = (
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PERCENT_DECIMALS = 3  # 1 cell in 20,000 is 0.005 %
 
 
 def neutralised(text: str) -> str:

@@ -1,0 +1,76 @@
+"""The summary beside a CSV report: the slide's figures as ``key,value`` rows, then its fields.
+
+One function for the command line and the window's export, so their summaries are the same
+by construction. Keys are only appended, never reordered. Standard library only.
+"""
+
+from __future__ import annotations
+
+from malariascope.core.case import CaseFacts
+from malariascope.core.clock import utc_now
+from malariascope.core.facts import BatchFacts
+from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
+from malariascope.core.tally import Counts, Tally
+
+FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
+                 "percent_parasitized")
+
+
+def summary_rows(tally: Tally, facts: BatchFacts,
+                 case: CaseFacts | None = None) -> list[tuple[str, ...]]:
+    """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
+    fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
+
+    Parameters
+    ----------
+    tally
+        The batch's counts of final calls.
+    facts
+        The model, its rule, the sample id and the operator.
+    case
+        The slide's facts: target, red cells per µL, patient id (defaults when None).
+    """
+    counts = tally.batch
+    rows = [
+        ("key", "value"),
+        ("images", str(tally.images)),
+        ("fields", str(len(tally.fields))),
+        ("classified", str(counts.classified)),
+        ("parasitized", str(counts.parasitized)),
+        ("uninfected", str(counts.uninfected)),
+        ("uncertain", str(counts.uncertain)),
+        ("errors", str(counts.errors)),
+        ("reviewed", str(counts.reviewed)),
+        ("percent_parasitized", counts.percent_text(2)),
+        ("sample_id", facts.sample_id),
+        ("operator", facts.operator),
+        ("model", facts.model),
+        ("model_sha256", facts.model_sha256),
+        ("created_at", utc_now()),
+        *_slide_rows(counts, case or CaseFacts()),
+    ]
+    if tally.fields:
+        rows += [(), FIELD_COLUMNS]
+        rows += [_field_row(path, c) for path, c in tally.fields.items()]
+    return rows
+
+
+def _slide_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
+    """The result against the slide's target: the 95 % Wilson interval in percent (empty
+    before any cell), and parasites per µL only from a red cell count that was given."""
+    result = CaseResult.of(counts, case.target_cells, case.rbc_per_ul)
+    low, high = result.interval or (None, None)
+    density = result.parasites_per_ul
+    return [
+        ("parasitemia_ci_low", percent_text(low, PERCENT_DECIMALS)),
+        ("parasitemia_ci_high", percent_text(high, PERCENT_DECIMALS)),
+        ("cells_target", str(result.target_cells)),
+        ("target_reached", str(result.target_reached).lower()),
+        ("parasites_per_ul", "" if density is None else f"{density:.0f}"),
+        ("patient_id", case.patient_id),
+    ]
+
+
+def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
+    return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
+            str(counts.uncertain), str(counts.reviewed), counts.percent_text(2))

@@ -1,0 +1,57 @@
+"""The summary beside a report: the batch's counts, then the slide's interval and target."""
+
+from __future__ import annotations
+
+from malariascope.core.case import CaseFacts
+from malariascope.core.facts import BatchFacts
+from malariascope.core.summary import summary_rows
+from malariascope.core.tally import Tally, Verdict
+
+FIRST_KEYS = ("images", "fields", "classified", "parasitized", "uninfected", "uncertain",
+              "errors", "reviewed", "percent_parasitized", "sample_id", "operator", "model",
+              "model_sha256", "created_at")
+SLIDE_KEYS = ("parasitemia_ci_low", "parasitemia_ci_high", "cells_target", "target_reached",
+              "parasites_per_ul", "patient_id")
+
+
+def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
+    counts = Tally()
+    for call, number in (("parasitized", parasitized), ("uninfected", uninfected),
+                         ("", unreadable)):
+        for _ in range(number):
+            counts.add(Verdict(call))
+    return counts
+
+
+def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
+    rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case)
+    assert rows[0] == ("key", "value")
+    assert tuple(key for key, _ in rows[1:]) == FIRST_KEYS + SLIDE_KEYS  # only appended
+    return dict(rows[1:])
+
+
+def test_the_interval_is_wilsons_in_percent_as_newcombe_tabulates_it():
+    # Newcombe (1998), Stat Med 17:857, table I, method 3: 15/148 -> 0.0624 to 0.1605
+    values = summary(tally(15, 133, unreadable=4))
+    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("6.239", "16.049")
+    assert values["percent_parasitized"] == "10.14"
+    assert (values["cells_target"], values["target_reached"]) == ("2000", "false")
+    assert (values["parasites_per_ul"], values["patient_id"]) == ("", "")
+
+
+def test_none_found_has_an_interval_from_zero_and_the_slides_target_and_density():
+    case = CaseFacts(patient_id="P-7", target_cells=100, rbc_per_ul=4_500_000)
+    values = summary(tally(0, 20), case)  # Newcombe: 0/20 -> 0.0000 to 0.1611
+    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("0.000", "16.113")
+    assert (values["cells_target"], values["target_reached"]) == ("100", "false")
+    assert (values["parasites_per_ul"], values["patient_id"]) == ("0", "P-7")
+    reached = summary(tally(3, 147), case)
+    assert reached["target_reached"] == "true"
+    assert reached["parasites_per_ul"] == "90000"  # 4.5 million x 3 / 150
+
+
+def test_nothing_counted_leaves_the_figures_empty_not_zero():
+    values = summary(tally(0, 0, unreadable=2), CaseFacts(rbc_per_ul=5_000_000))
+    assert values["percent_parasitized"] == values["parasitemia_ci_low"] == ""
+    assert values["parasitemia_ci_high"] == values["parasites_per_ul"] == ""
+    assert values["target_reached"] == "false"
