@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pypdf
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
@@ -13,6 +12,7 @@ from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
 from malariascope.printing.pdf import gui_application, write_case_pdf
 from tests.images import make_cell
+from tests.reports import read_pdf as read
 
 SHA = "4a50d307762f84d27ca97eb42afed4d22ef00a9415f0a724108919682a0732b8"
 PAGE_POINTS = {"A4": (595, 842), "Letter": (612, 792)}
@@ -43,19 +43,6 @@ def gallery(number: int, parasitized: bool = True) -> Gallery:
     return Gallery([GalleryCell(make_cell(100 + i % 40, parasitized, seed=i),
                                 0.999 - i / 1000 if parasitized else 0.2, f"field 3, cell {i}",
                                 reviewed=i % 2 == 0) for i in range(number)])
-
-
-def read(path) -> tuple[pypdf.PdfReader, str, int]:
-    """The PDF, its text (words joined by single spaces, ligatures undone) and its images."""
-    reader = pypdf.PdfReader(path)
-    text = unicodedata.normalize("NFKC", " ".join(page.extract_text() for page in reader.pages))
-    images = 0
-    for page in reader.pages:
-        objects = page["/Resources"].get("/XObject")
-        if objects is not None:
-            images += sum(item.get_object()["/Subtype"] == "/Image"
-                          for item in objects.get_object().values())
-    return reader, " ".join(text.split()), images
 
 
 @pytest.mark.parametrize("page_size", ["A4", "Letter"])

@@ -11,7 +11,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,8 +87,27 @@ def add_json_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def check_json_target(target: Path | None, overwrite: bool, inputs: Sequence[Path] = ()) -> None:
-    """Refuse a ``--json`` place before any work: a folder, a missing folder, an existing file
-    without ``--overwrite``, and always one of the command's input files."""
+    """Refuse a ``--json`` place before any work (see :func:`check_output_file`)."""
+    check_output_file(target, overwrite, "--json", "the figures", inputs)
+
+
+def check_output_file(target: Path | None, overwrite: bool, option: str, what: str,
+                      inputs: Sequence[Path] = (), taken: Mapping[str, Path] | None = None
+                      ) -> None:
+    """Refuse the place of a file ``option`` before any work: a folder, a missing folder, an
+    existing file without ``--overwrite``, one of the command's input files, and a place the
+    command's other outputs (``taken``) will be written to.
+
+    Parameters
+    ----------
+    target
+        The file named (nothing is checked when None).
+    overwrite, option, what
+        Whether ``--overwrite`` was given, the option's name and what the file holds.
+    inputs, taken
+        The command's input files and folders, and its other output files by what they
+        are (e.g. ``{"--csv report": path}``).
+    """
     if target is None:
         return
     from malariascope.core.errors import ReportError
@@ -96,9 +115,13 @@ def check_json_target(target: Path | None, overwrite: bool, inputs: Sequence[Pat
 
     for given in inputs:
         if target.is_file() and given.is_file() and os.path.samefile(target, given):
-            raise ReportError(f"--json {target} is an input file ({given}): name another file")
+            raise ReportError(f"{option} {target} is an input file ({given}): name another file")
+    for role, other in (taken or {}).items():
+        if os.path.abspath(target) == os.path.abspath(other) or (
+                target.exists() and other.exists() and os.path.samefile(target, other)):
+            raise ReportError(f"{option} {target} is the {role}: name another file")
     with in_cli_words():
-        check_file_target(target, overwrite, "the figures")
+        check_file_target(target, overwrite, what)
 
 
 def write_json(target: Path | None, figures: dict) -> None:

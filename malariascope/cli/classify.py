@@ -4,7 +4,8 @@ A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar o
 (counting files), one line per problem on stderr. Ctrl-C stops after the image being screened
 and the rows done so far are still written, whole images only (a report never holds part of a
 field); a second Ctrl-C stops at once, without a report. Whole fields give one row per cell
-found (``--mode`` decides what is a field).
+found (``--mode`` decides what is a field). The batch is one slide: the summary gives its
+parasitemia against ``--target-cells``, and ``--pdf`` writes its printable report.
 """
 
 from __future__ import annotations
@@ -26,15 +27,20 @@ from malariascope.cli._common import (
     add_model_arguments,
     call_rule,
     in_cli_words,
+    number,
     probability,
     problem,
     progress_bar,
 )
+from malariascope.core.case import RBC_PER_UL_MAX, RBC_PER_UL_MIN
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
+from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 
 if TYPE_CHECKING:
+    from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
+    from malariascope.core.case import CaseFacts
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.report import ReportWriter
@@ -55,30 +61,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="auto: images much larger than a cell are whole fields, each cell found gets a "
         "row; cell: every image is one cell; field: every image is a whole field",
     )
-    parser.add_argument("--sample-id", default="")
-    parser.add_argument("--operator", default="")
+    parser.add_argument("--sample-id", default="", help="the slide's id")
+    parser.add_argument("--operator", default="", help="the microscopist")
+    parser.add_argument("--patient-id", default="", metavar="ID", help="the patient's id")
+    parser.add_argument("--target-cells", type=number(TARGET_MIN, TARGET_MAX, whole=True),
+                        default=TARGET_DEFAULT, metavar="N",
+                        help=f"red cells to count on the slide, {TARGET_MIN} to {TARGET_MAX} "
+                        f"(default: {TARGET_DEFAULT})")
+    parser.add_argument("--rbc-per-ul", type=number(RBC_PER_UL_MIN, RBC_PER_UL_MAX),
+                        metavar="N", help="the patient's red cells per µL, for parasites per µL "
+                        "(none without it)")
+    parser.add_argument("--pdf", type=Path, metavar="FILE",
+                        help="also write the slide's printable report (the batch is one slide)")
     add_model_arguments(parser)
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing report")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing report (CSV, summary, PDF)")
     parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Screen every image, write the report; exit 0 all ok, 1 some images errors or missing,
-    2 none read (no report at all when no image was found)."""
+    """Screen every image, write the report (and the PDF); exit 0 all ok, 1 some images
+    errors or missing or the PDF not written, 2 none read (no report at all when no image was
+    found)."""
+    from malariascope.cli.casepdf import check_pdf_target
     from malariascope.core.atomic import output_folder
+    from malariascope.core.case import CaseFacts
     from malariascope.core.report import check_target
 
+    slide = CaseFacts(sample_id=args.sample_id, patient_id=args.patient_id,
+                      operator=args.operator, target_cells=args.target_cells,
+                      rbc_per_ul=args.rbc_per_ul)
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite)
+    check_pdf_target(args)
     if args.gradcam is None:
-        return _classify(args)
+        return _classify(args, slide)
     _refuse_input_folder(args.gradcam, args.paths)
     with output_folder(args.gradcam, "Grad-CAM overlays", ReportError):  # before the model
-        return _classify(args)
+        return _classify(args, slide)
 
 
-def _classify(args: argparse.Namespace) -> int:
-    """:func:`run`, once the report's place and the overlay folder are known to be good."""
+def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
+    """:func:`run`, once the slide's facts, the report's place and the overlay folder are
+    known to be good."""
+    from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
     from malariascope.core.classifier import Classifier
     from malariascope.core.discovery import Discovery
@@ -87,13 +113,15 @@ def _classify(args: argparse.Namespace) -> int:
 
     classifier = Classifier.open(args.model, args.backend)
     rule = call_rule(classifier, args.threshold)
-    info = BatchFacts.of(classifier, sample_id=args.sample_id, operator=args.operator, rule=rule)
+    info = BatchFacts.of(classifier, sample_id=slide.sample_id, operator=slide.operator,
+                         rule=rule)
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
-    with _stop_requests() as stop, _open_report(args, info) as writer:
+    galleries = Galleries(rule) if args.pdf else None
+    with _stop_requests() as stop, _open_report(args, info, slide) as writer:
         interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), overlays,
-                                   stop)
+                                   galleries, stop)
         for path in found.missing:  # absent, or a folder that would not open
             why_not = "cannot read this folder" if path.exists() else "no such file or folder"
             problem(f"{path}: {why_not}")
@@ -104,10 +132,11 @@ def _classify(args: argparse.Namespace) -> int:
                                 "skipped); no report written")
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
+    pdf_failed = galleries is not None and not _write_pdf(args, slide, info, counts, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_stopped = overlays is not None and overlays.stopped
-    incomplete = counts.errors or found.missing or interrupted or overlays_stopped
+    incomplete = counts.errors or found.missing or interrupted or overlays_stopped or pdf_failed
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
 
 
@@ -125,12 +154,28 @@ def _refuse_input_folder(folder: Path, inputs: list[Path]) -> None:
                           "screened as cells by the next run; name another folder")
 
 
-def _open_report(args: argparse.Namespace, info: BatchFacts) -> ReportWriter:
+def _open_report(args: argparse.Namespace, info: BatchFacts,
+                 slide: CaseFacts) -> ReportWriter:
     """The report's writer (the place is checked again: it may have changed meanwhile)."""
     from malariascope.core.report import ReportWriter
 
     with in_cli_words():
-        return ReportWriter(args.csv, info, args.overwrite)
+        return ReportWriter(args.csv, info, args.overwrite, case=slide)
+
+
+def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts, counts: Counts,
+               galleries: Galleries) -> bool:
+    """Write the slide's PDF once the report is in place; False, said in one line, when it
+    cannot be (the report stays)."""
+    from malariascope.cli.casepdf import write_pdf
+
+    try:
+        path = write_pdf(args, slide, info, counts, galleries)
+    except ReportError as exc:
+        problem(f"malariascope: error: {exc}")
+        return False
+    problem(f"PDF report {path}")
+    return True
 
 
 def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:
@@ -151,7 +196,8 @@ def _percent(counts: Counts) -> str:
 
 
 def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
-                 overlays: Overlays | None, stop: threading.Event) -> bool:
+                 overlays: Overlays | None, galleries: Galleries | None,
+                 stop: threading.Event) -> bool:
     """Feed results to the report, an image at a time, until ``stop`` is set (Ctrl-C);
     returns True when stopped so (the rows of the images done are kept). ``results`` is closed
     here, so that a second Ctrl-C while its loaders stop is raised, not ignored."""
@@ -165,8 +211,11 @@ def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None,
                 writer.add(report_row(result, writer.facts))
                 if not result.ok:
                     problem(f"{result.path}: {result.error}")
-                elif overlays:
+                    continue
+                if overlays:
                     overlays.write(result)
+                if galleries:
+                    galleries.add(result)
             bar.update()
             if stop.is_set():
                 return True

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from malariascope.cli._common import problem
+from malariascope.cli.cellpictures import CellPictures
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.classifier import CallRule
-from malariascope.core.errors import ImageReadError
 from malariascope.core.gradcam import heatmap, overlay
-from malariascope.core.imageio import encode_png, read_image
-from malariascope.core.pipeline import ScreeningResult, cell_pixels
+from malariascope.core.imageio import encode_png
+from malariascope.core.pipeline import ScreeningResult
 
 
 class Overlays:
@@ -26,17 +24,15 @@ class Overlays:
     def __init__(self, folder: Path, rule: CallRule) -> None:
         self.folder, self.rule = folder, rule
         self.stopped = False
-        self._path: Path | None = None
-        self._image: np.ndarray | None = None
+        self._cells = CellPictures("no Grad-CAM")
 
     def write(self, result: ScreeningResult) -> None:
         """Write the overlay of one screened cell (nothing once stopped)."""
         if self.stopped:
             return
-        image = self._read(result.path)
-        if image is None:
+        cell = self._cells.of(result)
+        if cell is None:
             return
-        cell = cell_pixels(result, image)
         positive = self.rule.suspect(result.probability, result.in_field)
         heat = heatmap(result.class_map, cell.shape, positive=positive)
         number = f"_cell{result.cell_index}" if result.cell_index else ""
@@ -47,13 +43,3 @@ class Overlays:
             self.stopped = True
             problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
                     "no more Grad-CAM overlays in this batch, screening goes on")
-
-    def _read(self, path: Path) -> np.ndarray | None:
-        """The image of ``path``, read once for all its cells; None when it cannot be read."""
-        if path != self._path:
-            self._path, self._image = path, None
-            try:
-                self._image = read_image(path)
-            except ImageReadError as exc:  # changed since it was screened
-                problem(f"{path}: no Grad-CAM: {exc}")
-        return self._image

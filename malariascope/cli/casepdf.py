@@ -1,0 +1,113 @@
+"""``classify --pdf FILE``: the slide's printable report, with galleries of its flagged cells.
+
+A batch given to ``classify`` is one slide; its report is unsigned (a preliminary result), as
+nobody has reviewed it. Qt comes in only when the PDF is written, from
+:mod:`malariascope.printing`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import itertools
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from malariascope.cli._common import check_output_file, in_cli_words
+from malariascope.cli.cellpictures import CellPictures
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import CallRule
+from malariascope.core.facts import BatchFacts
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.report import summary_path
+from malariascope.core.tally import PARASITIZED, Counts
+from malariascope.printing.content import GALLERY_MAX, Gallery, GalleryCell
+
+PICTURE_SIDE = 256  # pixels a side kept of a cell: more than the printed picture needs
+
+
+def check_pdf_target(args: argparse.Namespace) -> None:
+    """Refuse ``--pdf`` before any screening: a folder, an existing file without
+    ``--overwrite``, an input file, or the place of the CSV report, its summary or the
+    overlays."""
+    taken = {"--csv report": args.csv, "report's summary": summary_path(args.csv)}
+    if args.gradcam is not None:
+        taken["--gradcam folder"] = args.gradcam
+    check_output_file(args.pdf, args.overwrite, "--pdf", "the PDF report", args.paths, taken)
+
+
+class Galleries:
+    """The cells the PDF shows, as they are screened: those called parasitized, and the
+    uncertain ones called uninfected; of each, the :data:`GALLERY_MAX` most probable are
+    kept with their pictures, and all are counted."""
+
+    def __init__(self, rule: CallRule) -> None:
+        self.rule = rule
+        self._kept: dict[bool, list[tuple[float, int, GalleryCell]]] = {True: [], False: []}
+        self._totals = {True: 0, False: 0}
+        self._order = itertools.count()  # ties go to the first screened
+        self._cells = CellPictures("no picture in the PDF")
+
+    def add(self, result: ScreeningResult) -> None:
+        """Keep the picture of ``result`` when it is flagged and among the most probable."""
+        if not result.ok:
+            return
+        p = result.probability
+        parasitized = self.rule.call(p, result.in_field) == PARASITIZED
+        if not parasitized and not self.rule.uncertain(p, result.in_field):
+            return
+        self._totals[parasitized] += 1
+        kept = self._kept[parasitized]
+        if len(kept) == GALLERY_MAX and p <= kept[0][0]:
+            return
+        cell = self._cells.of(result)
+        if cell is None:
+            return
+        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, _label(result)))
+        if len(kept) < GALLERY_MAX:
+            heapq.heappush(kept, entry)
+        else:
+            heapq.heapreplace(kept, entry)
+
+    def gallery(self, parasitized: bool) -> Gallery:
+        return Gallery([cell for _, _, cell in self._kept[parasitized]],
+                       self._totals[parasitized])
+
+
+def _thumbnail(cell: np.ndarray) -> np.ndarray:
+    """A copy of ``cell`` at most :data:`PICTURE_SIDE` a side (not a view of its field)."""
+    scale = PICTURE_SIDE / max(cell.shape[:2])
+    if scale >= 1:
+        return cell.copy()
+    return cv2.resize(cell, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def _label(result: ScreeningResult) -> str:
+    number = f" #{result.cell_index}" if result.cell_index else ""
+    return f"{result.path.name}{number}"
+
+
+def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
+              galleries: Galleries) -> Path:
+    """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
+
+    Parameters
+    ----------
+    args
+        The command's arguments (``--pdf``, ``--overwrite``, the paths screened).
+    facts, info
+        The slide's facts, and the model and rule it was screened with.
+    counts, galleries
+        What was screened.
+    """
+    from malariascope.printing.content import CaseReport
+    from malariascope.printing.pdf import write_case_pdf
+
+    case = Case(facts, info.model, info.model_sha256, info.rule,
+                tuple(str(path) for path in args.paths))
+    report = CaseReport(case, case.result(counts), galleries.gallery(True),
+                        galleries.gallery(False))
+    with in_cli_words():
+        return write_case_pdf(args.pdf, report, overwrite=args.overwrite)

@@ -1,0 +1,152 @@
+"""A batch given to ``classify`` is one slide: its summary, its PDF, and its bad inputs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scipy.stats import binomtest
+
+from tests.conftest import SHARED_DATA
+from tests.images import make_cell_folder
+from tests.reports import read_pdf, read_rows, read_summary
+from tests.test_cli import cli
+
+REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"  # 114 cells found
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wilson_percent(successes: int, trials: int) -> tuple[str, str]:
+    """SciPy's 95 % Wilson interval in percent, as the summary writes it."""
+    interval = binomtest(successes, trials).proportion_ci(0.95, method="wilson")
+    return f"{100 * interval.low:.3f}", f"{100 * interval.high:.3f}"
+
+
+def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, capsys):
+    if not REAL_FIELD.is_file():
+        pytest.skip(f"real field not found at {REAL_FIELD} (../shared/data beside the project)")
+    out = tmp_path / "slide.csv"
+    run = cli(capsys, "classify", REAL_FIELD, "--csv", out, "--target-cells", "100",
+              "--rbc-per-ul", "4.5e6", "--patient-id", " P-00917 ", "--sample-id", "S-7")
+    assert run.code == 0, run.err
+    summary, _ = read_summary(tmp_path / "slide_summary.csv")
+    found, parasitized = int(summary["classified"]), int(summary["parasitized"])
+    assert found >= 100 and parasitized > 0
+    assert list(summary)[-6:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+                                  "target_reached", "parasites_per_ul", "patient_id"]
+    assert (summary["parasitemia_ci_low"], summary["parasitemia_ci_high"]) == wilson_percent(
+        parasitized, found)
+    assert (summary["cells_target"], summary["target_reached"]) == ("100", "true")
+    assert summary["parasites_per_ul"] == f"{4.5e6 * parasitized / found:.0f}"
+    assert summary["patient_id"] == "P-00917" and summary["sample_id"] == "S-7"
+
+
+def test_the_default_target_and_no_red_cell_count_are_said_not_assumed(tmp_path, capsys,
+                                                                     real_cells):
+    out = tmp_path / "r.csv"
+    assert cli(capsys, "classify", *real_cells["parasitized"][:3], "--csv", out).code == 0
+    summary, _ = read_summary(tmp_path / "r_summary.csv")
+    assert (summary["cells_target"], summary["target_reached"]) == ("2000", "false")
+    assert (summary["parasites_per_ul"], summary["patient_id"]) == ("", "")
+    assert (summary["parasitemia_ci_low"], summary["parasitemia_ci_high"]) == wilson_percent(
+        int(summary["parasitized"]), 3)
+
+
+def test_the_pdf_is_written_without_a_display_and_holds_the_slide(tmp_path, real_cells):
+    cells = [*real_cells["parasitized"], *real_cells["uninfected"]]
+    report, pdf = tmp_path / "r.csv", tmp_path / "slide.pdf"
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-m", "malariascope", "classify", *map(str, cells), "--csv",
+         str(report), "--pdf", str(pdf), "--sample-id", "S-2026-0412", "--operator",
+         "Ann Lee", "--patient-id", "P-00917"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == f"PDF report {pdf}"
+    rows = read_rows(report)
+    summary, _ = read_summary(tmp_path / "r_summary.csv")
+    parasitized = sum(row["final_call"] == "parasitized" for row in rows)
+    uncertain = sum(row["final_call"] == "uninfected" and row["uncertain"] == "true"
+                    for row in rows)
+    assert parasitized > 0
+    _, text, images = read_pdf(pdf)
+    assert images == parasitized + uncertain  # one picture a flagged cell
+    for words in ("Slide (sample) id S-2026-0412", "Microscopist Ann Lee", "Patient id P-00917",
+                  f"Parasitemia {summary['percent_parasitized']} % (95 % CI",
+                  f"{len(rows)} of a target of 2,000: target not reached",
+                  f"Parasitized cells ({parasitized}, highest probability first)",
+                  summary["model_sha256"][:12], "NOT SIGNED: preliminary result"):
+        assert words in text, words
+    assert sorted(path.name for path in tmp_path.iterdir()) == [  # no temporary file left
+        "r.csv", "r_summary.csv", "slide.pdf"]
+
+
+ARGPARSE = [(["--target-cells", "99"], "--target-cells: must be a whole number from 100 to "
+             "20000, got '99'"),
+            (["--target-cells", "20001"], "--target-cells: must be a whole number"),
+            (["--target-cells", "2.5"], "--target-cells: must be a whole number"),
+            (["--rbc-per-ul", "five million"], "--rbc-per-ul: must be a number from 100000 to "
+             "10000000, got 'five million'"),
+            (["--rbc-per-ul", "nan"], "--rbc-per-ul: must be a number")]
+
+
+@pytest.mark.parametrize("options, words", ARGPARSE)
+def test_a_target_or_red_cell_count_that_cannot_be_is_refused_before_screening(
+        tmp_path, capsys, options, words):
+    make_cell_folder(tmp_path / "cells", 2)
+    run = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+              "--gradcam", tmp_path / "cam", *options)
+    assert run.code == 2 and words in run.err.splitlines()[-1]
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "cam").exists()
+
+
+def _bad_places(tmp_path: Path) -> list[tuple[list[str], str]]:
+    """``--pdf`` places refused, each with the one line that says so."""
+    folder, kept, cell = tmp_path / "reports", tmp_path / "old.pdf", tmp_path / "cells/cell_0.png"
+    folder.mkdir()
+    kept.write_bytes(b"the lab's own file")
+    report, summary = tmp_path / "r.csv", tmp_path / "r_summary.csv"
+    return [
+        ([f"--pdf={folder}"], f"{folder} is a folder: name a file for the PDF report"),
+        ([f"--pdf={kept}"], f"{kept} exists; choose another name or pass --overwrite"),
+        ([f"--pdf={cell}", "--overwrite"], f"--pdf {cell} is an input file ({cell})"),
+        ([f"--pdf={report}", "--overwrite"], f"--pdf {report} is the --csv report"),
+        ([f"--pdf={summary}", "--overwrite"], f"--pdf {summary} is the report's summary"),
+        ([f"--pdf={tmp_path / 'cam'}"], f"--pdf {tmp_path / 'cam'} is the --gradcam folder"),
+        (["--patient-id", "P-1\nP-2", f"--pdf={tmp_path / 'new.pdf'}"],
+         "patient id holds a control character"),
+    ]
+
+
+def test_a_pdf_place_that_cannot_be_is_refused_in_one_line_before_screening(tmp_path, capsys):
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    for options, words in _bad_places(tmp_path):
+        run = cli(capsys, "classify", cells[0], tmp_path / "cells", "--csv", tmp_path / "r.csv",
+                  "--gradcam", tmp_path / "cam", *options)
+        assert run.code == 2 and run.err.startswith("malariascope: error: "), options
+        assert run.err.count("\n") == 1 and words in run.err, run.err
+        assert not (tmp_path / "r.csv").exists() and not (tmp_path / "cam").exists()
+    assert (tmp_path / "old.pdf").read_bytes() == b"the lab's own file"
+    assert not (tmp_path / "new.pdf").exists()
+
+
+def test_a_pdf_held_open_by_a_viewer_is_one_line_exit_1_and_the_report_stays(tmp_path,
+                                                                             capsys):
+    from tests.faults import locked
+
+    cells = make_cell_folder(tmp_path / "cells", 4)
+    pdf, out = tmp_path / "slide.pdf", tmp_path / "r.csv"
+    pdf.write_bytes(b"the PDF on screen")
+    with locked(pdf):
+        run = cli(capsys, "classify", *cells, "--csv", out, "--pdf", pdf, "--overwrite")
+    assert run.code == 1
+    errors = [line for line in run.err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"malariascope: error: cannot write {pdf}")
+    assert "open in another program" in errors[0]
+    assert len(read_rows(out)) == 4 and pdf.read_bytes() == b"the PDF on screen"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "cells", "r.csv", "r_summary.csv", "slide.pdf"]
