@@ -1,0 +1,102 @@
+"""``malariascope cases list [--json]`` and ``cases export OUT.csv``: the case register, read.
+
+The register is the one the window keeps in the app's data folder (``MALARIASCOPE_DATA_DIR``
+names another). A folder without one has no cases, and nothing is made there. A damaged
+register, or one of a newer MalariaScope, is moved aside whole by the core, never recreated,
+and told in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from malariascope.cli._common import EXIT_OK, in_cli_words
+from malariascope.core.errors import RegisterError
+
+if TYPE_CHECKING:
+    from malariascope.core.register import CaseSummary
+
+HELP = "list the case register, or export it as CSV for a lab information system"
+HEADINGS = ("case", "status", "date", "slide", "patient", "cells", "parasitemia %",
+            "95 % CI", "signed by")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The actions of ``cases``: ``list`` and ``export``."""
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{list,export}")
+    listing = actions.add_parser("list", help="the cases, the latest changed first")
+    listing.add_argument("--json", action="store_true", help="print them as JSON")
+    export = actions.add_parser("export", help="write one CSV row per case")
+    export.add_argument("out", type=Path, metavar="OUT.csv")
+    export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """List or export the cases; exit 2, in one line, when the register cannot be read."""
+    from malariascope.core.datadir import data_dir
+    from malariascope.core.register import FILE_NAME, Register
+
+    folder = data_dir()
+    if not (folder / FILE_NAME).is_file():
+        if args.action == "export":
+            raise RegisterError(f"no case register in {folder}: nothing to export")
+        print("[]" if args.json else f"no cases: no case register in {folder} yet")
+        return EXIT_OK
+    with Register(folder) as register:
+        if args.action == "export":
+            with in_cli_words():
+                count = register.export_csv(args.out, overwrite=args.overwrite)
+            print(f"{count} cases exported to {args.out}")
+            return EXIT_OK
+        cases = register.cases()
+    print(json.dumps([_as_json(case) for case in cases], indent=2)
+          if args.json else _table(cases))
+    return EXIT_OK
+
+
+def _as_json(case: CaseSummary) -> dict[str, object]:
+    """Everything the register's list holds of a case, with the result's figures."""
+    data = dataclasses.asdict(case)
+    result = case.result
+    if result is not None:
+        data["result"].update(parasitemia=result.parasitemia, interval=result.interval,
+                              target_reached=result.target_reached,
+                              parasites_per_ul=result.parasites_per_ul)
+    return data
+
+
+def _table(cases: list[CaseSummary]) -> str:
+    """The cases as aligned columns under :data:`HEADINGS`."""
+    rows = [HEADINGS, *(_line(case) for case in cases)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADINGS))]
+    return "\n".join("  ".join(text.ljust(width) for text, width in zip(row, widths,
+                                                                       strict=True)).rstrip()
+                     for row in rows)
+
+
+def _line(case: CaseSummary) -> tuple[str, ...]:
+    from malariascope.core.parasitemia import percent_text
+
+    result = case.result
+    counted = parasitemia = interval = ""
+    if result is not None and result.cells_counted:
+        low, high = result.interval
+        counted = f"{result.cells_counted:,}"
+        parasitemia = percent_text(result.parasitemia)
+        interval = f"{percent_text(low)}-{percent_text(high)}"
+    date = case.facts.collected_on or _local_day(case.created_at)
+    return (case.uid[:8], case.status, date, case.facts.sample_id, case.facts.patient_id,
+            counted, parasitemia, interval, case.signature.name if case.signature else "")
+
+
+def _local_day(stamp: str) -> str:
+    """The local day of a UTC time stamp, as the register dates a case without one."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
+    except ValueError:
+        return ""
