@@ -110,6 +110,13 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # a field cell's probability before its field was standardized (``adapt.unlike``)
     "ALTER TABLE cells ADD COLUMN raw_probability REAL;",
+    # the case a window works on, while it does: a row left behind is a window that stopped
+    """
+    CREATE TABLE work (
+        case_id INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+        state TEXT NOT NULL  -- JSON: what the window's batch holds beyond the case
+    );
+    """,
 )
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from malariascope.core.case import Case, ReviewDecision, current_reviews
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import CaseSignedError, ImageReadError, RegisterError
-from malariascope.core.imageio import decode_image
+from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
@@ -87,7 +87,7 @@ class Register:
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
-             reviews: Sequence[ReviewDecision] = ()) -> int:
+             reviews: Sequence[ReviewDecision] = (), work: str | None = None) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -101,6 +101,9 @@ class Register:
         cells, first_row, reviews
             What was added since the last save; ``first_row`` guards against a gap or a
             cell saved twice.
+        work
+            The state of the window working on the case (JSON), kept with it until
+            :meth:`end_work`; None leaves it as it is.
 
         Returns
         -------
@@ -125,6 +128,8 @@ class Register:
                 f"INSERT INTO reviews (case_id, {', '.join(records.REVIEW_COLUMNS)}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(case_id, *records.review_values(decision)) for decision in reviews])
+            if work is not None:
+                self._db.execute("INSERT OR REPLACE INTO work VALUES (?, ?)", (case_id, work))
             return rows
 
     def _stored(self, case: Case) -> tuple[int, int, int, bool]:
@@ -192,6 +197,12 @@ class Register:
                 raise CaseSignedError("a signed case is kept for good; it cannot be discarded")
             self._db.execute("DELETE FROM cases WHERE uid = ?", (uid,))
 
+    def end_work(self, uid: str) -> None:
+        """The window working on the case is done with it (the case itself stays)."""
+        with self._using("end the work on the case"), transaction(self._db):
+            self._db.execute("DELETE FROM work WHERE case_id IN (SELECT id FROM cases WHERE "
+                             "uid = ?)", (uid,))
+
     def save_pictures(self, uid: str, pictures: Mapping[int, np.ndarray]) -> None:
         """Keep pictures of some cells (RGB ``uint8``, by row) as PNG, so a printed report's
         gallery no longer needs the image files; a row's picture replaces its old one."""
@@ -231,6 +242,12 @@ class Register:
             f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
             "ORDER BY id", (case_id,))]
         return StoredCase(case, records.result_of(result), cells, reviews)
+
+    def work(self) -> tuple[str, str] | None:
+        """The uid and window state of a case a window was working on when it stopped."""
+        with self._using("find the work in progress"):
+            return self._db.execute("SELECT uid, state FROM work JOIN cases ON cases.id = "
+                                    "work.case_id ORDER BY cases.updated_at DESC").fetchone()
 
     def pictures(self, uid: str) -> dict[int, np.ndarray]:
         """The pictures kept for a case, RGB ``uint8`` by row."""
@@ -279,7 +296,4 @@ def _png(picture: np.ndarray) -> bytes:
     scale = PICTURE_SIDE / max(picture.shape[:2])
     if scale < 1:
         picture = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ok, data = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
-    if not ok:
-        raise ValueError("a picture could not be encoded as PNG")
-    return data.tobytes()
+    return encode_png(picture)

@@ -1,0 +1,162 @@
+"""The case a window is working on, kept in the register as the technician works.
+
+The window's batch is a case in progress. Each :meth:`CaseWork.save` appends to the case in
+the register the cells and review decisions made since the last one, updates its facts and
+figures, and keeps what the batch holds beyond the case (screening complete or not, reviews
+not yet exported, the model card's threshold) in the register's ``work`` row, all in one
+transaction: a crash loses nothing that was saved. A window that closes on purpose drops its
+work; a ``work`` row left behind is a window that stopped, and :func:`open_work` finds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from malariascope.core.case import Case
+from malariascope.core.clock import utc_now
+from malariascope.core.errors import CaseSignedError, RegisterError, RegisterSetAsideError
+from malariascope.core.facts import BatchFacts
+from malariascope.core.jsonfields import build, dumps, flag, json_object, number, text
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.register.store import Register, StoredCase
+from malariascope.core.session import Session
+from malariascope.core.tally import Counts
+
+_STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": number,
+                 "saved_at": text}
+
+
+@dataclass(frozen=True)
+class _WorkState:
+    """What a window's batch holds beyond its case."""
+
+    complete: bool
+    unsaved: bool
+    default_threshold: float
+    saved_at: str
+
+
+class CaseWork:
+    """One window's case in progress in ``register``: each save adds only what is new.
+
+    :attr:`case` is the case the batch is saved as (None before the first save and after
+    :meth:`drop`): sign it, and the next save stores the signature. One save or drop runs at
+    a time.
+    """
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self.case: Case | None = None
+        self._rows = self._decisions = 0  # cells and review decisions stored
+        self._last: ScreeningResult | None = None  # the last cell stored: spots a new batch
+
+    def save(self, session: Session, counts: Counts | None = None) -> None:
+        """Store what ``session`` holds that the register lacks; the batch's ``counts`` give
+        the case's figures. The session of a new batch drops the case before it."""
+        if not self._continues(session.results):
+            self.drop()
+        case = self._case_of(session.facts)
+        cells = session.results[self._rows:]
+        state = _WorkState(session.complete, session.unsaved,
+                           session.facts.default_threshold, utc_now())
+        self._rows = self.register.save(
+            case, None if counts is None else case.result(counts), cells=cells,
+            first_row=self._rows, reviews=session.decisions[self._decisions:],
+            work=dumps(asdict(state)))
+        self.case, self._decisions = case, len(session.decisions)
+        if cells:
+            self._last = cells[-1]
+
+    def _continues(self, results: list[ScreeningResult]) -> bool:
+        """True when ``results`` are the case's cells, perhaps with cells added since."""
+        return self.case is not None and len(results) >= self._rows and (
+            self._rows == 0 or results[self._rows - 1] is self._last)
+
+    def _case_of(self, facts: BatchFacts) -> Case:
+        """The case in progress (a new one for a new batch) with the batch's ``facts``; a
+        signed case as it was signed."""
+        case = self.case or Case()
+        if case.signed is not None:
+            return case
+        return Case(replace(case.facts, sample_id=facts.sample_id, operator=facts.operator),
+                    facts.model, facts.model_sha256, facts.rule, facts.sources, case.uid,
+                    case.created_at)
+
+    def drop(self) -> None:
+        """Give up the case in progress: deleted from the register while it is open, kept
+        (only no longer worked on) once signed."""
+        case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
+        if case is None:
+            return
+        try:
+            self.register.discard(case.uid)
+        except CaseSignedError:
+            self.register.end_work(case.uid)
+
+    def load(self) -> Session | None:
+        """The open case a window left, as its batch (None: none); later saves continue it.
+
+        :class:`RegisterError` when it cannot be read back (:meth:`end_left` stops offering
+        it). A signed case left is kept as it is and not offered.
+        """
+        left = self.register.work()
+        if left is None:
+            return None
+        uid, raw = left
+        stored = self.register.load(uid)
+        if stored.case.signed is not None:
+            self.register.end_work(uid)
+            return None
+        try:
+            state = build(_WorkState, json_object(raw, "work"), _STATE_FIELDS,
+                          "work")
+        except ValueError as exc:
+            raise RegisterError(f"the work on case {uid[:8]} cannot be read: {exc}") from exc
+        session = _session(stored, state)
+        self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
+            stored.reviews)
+        self._last = stored.cells[-1] if stored.cells else None
+        return session
+
+    def end_left(self) -> None:
+        """Stop offering the case a window left (it stays in the register)."""
+        left = self.register.work()
+        if left is not None:
+            self.register.end_work(left[0])
+
+
+def _session(stored: StoredCase, state: _WorkState) -> Session:
+    case = stored.case
+    facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
+                       case.rule, state.default_threshold, case.sources)
+    return Session(stored.cells, facts, stored.reviews, unsaved=state.unsaved,
+                   complete=state.complete, saved_at=state.saved_at)
+
+
+@dataclass
+class OpenedWork:
+    """The register a window works in, and what it found there as it started."""
+
+    work: CaseWork
+    session: Session | None = None  # the case a window left, as its batch
+    set_aside: RegisterSetAsideError | None = None  # the register that could not be used
+    unreadable: RegisterError | None = None  # why the case left could not be read back
+
+
+def open_work(folder: Path) -> OpenedWork:
+    """Open the register in ``folder`` for a window's work and read the case a window left.
+
+    A register that cannot be used is set aside (see :class:`Register`), told in the result,
+    and a new one begun; :class:`RegisterError` when no register can be opened at all.
+    """
+    try:
+        opened = OpenedWork(CaseWork(Register(folder)))
+    except RegisterSetAsideError as exc:
+        opened = OpenedWork(CaseWork(Register(folder)), set_aside=exc)
+    try:
+        opened.session = opened.work.load()
+    except RegisterError as exc:
+        opened.unreadable = exc
+        opened.work.end_left()
+    return opened

@@ -1,0 +1,122 @@
+"""A window's case in progress in the register: saved as it grows, found again after a crash."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import sqlite3
+
+from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register.work import CaseWork, open_work
+from malariascope.core.session import Session
+from malariascope.core.tally import Counts
+from tests.core.test_register import counts_of
+from tests.core.test_session import (  # noqa: F401
+    assert_same_results,
+    classifier,
+    results,
+    session_of,
+)
+
+
+def grown(session: Session, rows: int) -> Session:
+    """``session`` as it was when it held its first ``rows`` cells, and the reviews made
+    before the first one of a later cell."""
+    return dataclasses.replace(session, results=session.results[:rows], decisions=list(
+        itertools.takewhile(lambda decision: decision.row < rows, session.decisions)))
+
+
+def assert_same_session(saved: Session, loaded: Session) -> None:
+    assert_same_results(saved.results, loaded.results)
+    for name in ("facts", "decisions", "unsaved", "complete"):
+        assert getattr(loaded, name) == getattr(saved, name), name
+    assert loaded.saved_at
+
+
+def test_a_batch_saved_as_it_grows_comes_back_whole_after_a_crash(tmp_path, results,  # noqa: F811
+                                                                  classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    register = Register(tmp_path)
+    work = CaseWork(register)
+    work.save(grown(session, 5), Counts())
+    work.save(session, counts_of(results, classifier))
+    uid = work.case.uid
+    register._db.close()  # as a crash leaves it: nothing dropped, nothing ended
+    opened = open_work(tmp_path)
+    assert opened.set_aside is None and opened.unreadable is None
+    assert_same_session(session, opened.session)
+    assert opened.work.case.uid == uid
+    (summary,) = opened.work.register.cases()
+    assert summary.status == "open" and summary.facts.sample_id == "S-1, ü"
+    assert summary.result.cells_counted == sum(result.ok for result in results)
+    rows = opened.work.register._db.execute("SELECT count(*) FROM cells").fetchone()[0]
+    assert rows == len(results)  # the second save added only the new cells
+    opened.work.register.close()
+
+
+def test_a_restored_case_is_continued_not_saved_again(tmp_path, results,  # noqa: F811
+                                                      classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        CaseWork(register).save(grown(session, 8))
+    opened = open_work(tmp_path)
+    restored = opened.session
+    restored.results += session.results[8:]  # the window goes on with the batch it restored
+    restored.decisions = list(session.decisions)
+    opened.work.save(restored)
+    opened.work.register.close()
+    again = open_work(tmp_path)
+    assert_same_session(session, again.session)
+    assert len(again.work.register.cases()) == 1
+    again.work.register.close()
+
+
+def test_a_new_batch_replaces_the_open_case_and_a_close_leaves_nothing(
+        tmp_path, results, classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(grown(session, 6))
+        first = work.case.uid
+        work.save(dataclasses.replace(session, results=list(session.results[6:]),
+                                      decisions=[]))
+        assert [case.uid for case in register.cases()] == [work.case.uid] != [first]
+        work.drop()
+        assert register.cases() == [] and register.work() is None
+    assert open_work(tmp_path).session is None
+
+
+def test_a_signed_case_is_kept_and_never_offered_as_work(tmp_path, results,  # noqa: F811
+                                                         classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(session)
+        work.case.sign("Ann", counts_of(results, classifier))
+        work.save(session)
+        assert register.load(work.case.uid).case.signed == work.case.signed
+        assert CaseWork(register).load() is None
+        work.drop()
+        assert [summary.status for summary in register.cases()] == ["signed"]
+        assert register.work() is None
+
+
+def test_a_damaged_register_is_set_aside_and_a_new_one_begun(tmp_path):
+    (tmp_path / FILE_NAME).write_bytes(b"not a register" * 100)
+    opened = open_work(tmp_path)
+    assert "not a SQLite database" in str(opened.set_aside)
+    assert opened.set_aside.kept_at.read_bytes() == b"not a register" * 100
+    assert opened.session is None and opened.work.register.cases() == []
+    opened.work.register.close()
+
+
+def test_work_that_cannot_be_read_back_is_told_once(tmp_path, results, classifier):  # noqa: F811
+    with Register(tmp_path) as register:
+        CaseWork(register).save(session_of(results, classifier))
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("UPDATE work SET state = '{\"complete\": \"yes\"}'")
+    opened = open_work(tmp_path)
+    assert "complete should be bool" in str(opened.unreadable)
+    assert opened.session is None and len(opened.work.register.cases()) == 1
+    opened.work.register.close()
+    assert open_work(tmp_path).unreadable is None
