@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from malariascope.core.atomic import write_bytes_atomic
-from malariascope.core.case import ReviewDecision, current_reviews
+from malariascope.core.case import Case, ReviewDecision, current_reviews
 from malariascope.core.errors import SessionError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, expect, flag, json_object, text
@@ -46,6 +46,7 @@ class Session:
     unsaved: bool = False  # reviews made since the last export
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
     saved_at: str = ""  # UTC, set by SessionStore.save
+    case: Case | None = None  # the case the batch is, when the window holds one (the register's)
 
     @property
     def reviewed(self) -> int:

@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import sqlite3
 
+from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork, open_work
 from malariascope.core.session import Session
@@ -86,16 +87,38 @@ def test_a_new_batch_replaces_the_open_case_and_a_close_leaves_nothing(
     assert open_work(tmp_path).session is None
 
 
-def test_a_signed_case_is_kept_and_never_offered_as_work(tmp_path, results,  # noqa: F811
-                                                         classifier):  # noqa: F811
-    session = session_of(results, classifier)
+def test_the_windows_case_is_the_one_saved_signed_and_amended(tmp_path, results,  # noqa: F811
+                                                               classifier):  # noqa: F811
+    case = Case(CaseFacts(sample_id="S-1, ü", patient_id="P-7", target_cells=500))
+    session = session_of(results, classifier, case=case)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(grown(session, 4))
+        case.sign("Ann", counts_of(results[:4], classifier), at="2026-12-03T10:00:00+00:00")
+        work.save(grown(session, 4))
+        stored = register.load(case.uid)
+        assert stored.case.signed == case.signed and stored.case.facts.patient_id == "P-7"
+        assert CaseWork(register).load() is None  # a signed case is not work left to offer
+        case.amend("more fields of the slide", "Bob")
+        work.save(session)  # the amended case takes the cells added since
+        assert CaseWork(register).load().case.amendments == case.amendments
+        other = session_of(results[:3], classifier, decisions=[], case=Case())
+        work.save(other)  # another case: the first, amended, stays with its signed version
+        work.drop()
+        assert [(summary.uid, summary.status) for summary in register.cases()] == [
+            (case.uid, "open")]
+        assert register.work() is None
+
+
+def test_a_signed_case_stays_when_its_window_lets_it_go(tmp_path, results,  # noqa: F811
+                                                        classifier):  # noqa: F811
+    case = Case(CaseFacts(sample_id="S-1, ü"))
+    session = session_of(results, classifier, case=case)
     with Register(tmp_path) as register:
         work = CaseWork(register)
         work.save(session)
-        work.case.sign("Ann", counts_of(results, classifier))
+        case.sign("Ann", counts_of(results, classifier))
         work.save(session)
-        assert register.load(work.case.uid).case.signed == work.case.signed
-        assert CaseWork(register).load() is None
         work.drop()
         assert [summary.status for summary in register.cases()] == ["signed"]
         assert register.work() is None

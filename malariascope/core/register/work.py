@@ -10,6 +10,7 @@ work; a ``work`` row left behind is a window that stopped, and :func:`open_work`
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -40,9 +41,9 @@ class _WorkState:
 class CaseWork:
     """One window's case in progress in ``register``: each save adds only what is new.
 
-    :attr:`case` is the case the batch is saved as (None before the first save and after
-    :meth:`drop`): sign it, and the next save stores the signature. One save or drop runs at
-    a time.
+    :attr:`case` is the case the batch is saved as: the session's own when it has one, else
+    one made for the batch (None before the first save and after :meth:`drop`). A signed
+    case is saved as signed. One save or drop runs at a time.
     """
 
     def __init__(self, register: Register) -> None:
@@ -53,10 +54,11 @@ class CaseWork:
 
     def save(self, session: Session, counts: Counts | None = None) -> None:
         """Store what ``session`` holds that the register lacks; the batch's ``counts`` give
-        the case's figures. The session of a new batch drops the case before it."""
-        if not self._continues(session.results):
+        the case's figures. The session of a new batch, or of another case, drops the case
+        before it."""
+        if not self._continues(session):
             self.drop()
-        case = self._case_of(session.facts)
+        case = self._case_of(session.case or self.case or Case(), session.facts)
         cells = session.results[self._rows:]
         state = _WorkState(session.complete, session.unsaved,
                            session.facts.default_threshold, utc_now())
@@ -68,31 +70,34 @@ class CaseWork:
         if cells:
             self._last = cells[-1]
 
-    def _continues(self, results: list[ScreeningResult]) -> bool:
-        """True when ``results`` are the case's cells, perhaps with cells added since."""
-        return self.case is not None and len(results) >= self._rows and (
-            self._rows == 0 or results[self._rows - 1] is self._last)
+    def _continues(self, session: Session) -> bool:
+        """True when ``session`` is the case's batch, perhaps with cells added since."""
+        results, case = session.results, self.case
+        return case is not None and len(results) >= self._rows and (
+            self._rows == 0 or results[self._rows - 1] is self._last) and (
+            session.case is None or session.case.uid == case.uid)
 
-    def _case_of(self, facts: BatchFacts) -> Case:
-        """The case in progress (a new one for a new batch) with the batch's ``facts``; a
-        signed case as it was signed."""
-        case = self.case or Case()
+    @staticmethod
+    def _case_of(case: Case, facts: BatchFacts) -> Case:
+        """``case`` with what the batch's ``facts`` say of it; a signed case as signed."""
         if case.signed is not None:
             return case
-        return Case(replace(case.facts, sample_id=facts.sample_id, operator=facts.operator),
-                    facts.model, facts.model_sha256, facts.rule, facts.sources, case.uid,
-                    case.created_at)
+        return replace(case, facts=replace(case.facts, sample_id=facts.sample_id,
+                                           operator=facts.operator),
+                       model=facts.model, model_sha256=facts.model_sha256, rule=facts.rule,
+                       sources=facts.sources)
 
     def drop(self) -> None:
-        """Give up the case in progress: deleted from the register while it is open, kept
-        (only no longer worked on) once signed."""
+        """Give up the case in progress: deleted from the register if it was never signed,
+        kept (only no longer worked on) once signed, amended or not."""
         case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
         if case is None:
             return
-        try:
-            self.register.discard(case.uid)
-        except CaseSignedError:
-            self.register.end_work(case.uid)
+        if case.signed is None and not case.amendments:
+            with contextlib.suppress(CaseSignedError):  # unless signed in the register since
+                self.register.discard(case.uid)
+                return
+        self.register.end_work(case.uid)
 
     def load(self) -> Session | None:
         """The open case a window left, as its batch (None: none); later saves continue it.
@@ -131,7 +136,7 @@ def _session(stored: StoredCase, state: _WorkState) -> Session:
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, state.default_threshold, case.sources)
     return Session(stored.cells, facts, stored.reviews, unsaved=state.unsaved,
-                   complete=state.complete, saved_at=state.saved_at)
+                   complete=state.complete, saved_at=state.saved_at, case=case)
 
 
 @dataclass
