@@ -1,22 +1,25 @@
-"""Autosave: the batch and its reviews go to disk as the technician works, and come back after
-a crash.
+"""Autosave: the batch is the case in progress, kept in the case register as the technician
+works, and offered back after a crash.
 
-The files are :class:`~malariascope.core.session.SessionStore`'s (Qt-free); this is the glue.
-A change of the batch starts a timer, and at most once a second a worker saves what changed:
-new rows as a new chunk, reviews and settings in a small state file, so even a 20,000-cell
-batch never makes the window wait. One write runs at a time; the next one picks up whatever
-changed meanwhile. An export or a clean quit clears the session, so a session found at start
-was left by a crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it back.
+The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); this is the
+glue. A change of the batch starts a timer, and at most once a second a worker saves what
+changed: the new cells and review decisions are appended to the case, its facts and figures
+updated, so even a 20,000-cell batch never makes the window wait. One write runs at a time;
+the next one picks up whatever changed meanwhile. A clean quit drops the open case (the window
+asks first about reviews not exported), so a case found in progress at start was left by a
+crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it back.
 
-The session lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
+The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
-the first one's live session nor writes over it.
+the first one's live case nor writes over it. A register that cannot be used (damaged, or of a
+newer MalariaScope) is set aside whole, said in one message, and a new one begun.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,13 +29,16 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from malariascope.core.atomic import why
 from malariascope.core.clock import local_time
 from malariascope.core.datadir import data_dir
+from malariascope.core.errors import RegisterError
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.workers import Worker
 
-if TYPE_CHECKING:  # core.session pulls in numpy: imported when first used, after the paint
-    from malariascope.core.session import Session, SessionStore
+if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
+    from malariascope.core.register import Register
+    from malariascope.core.register.work import CaseWork, OpenedWork
+    from malariascope.core.session import Session
 
 SAVE_EVERY_MS = 1000
 
@@ -60,7 +66,7 @@ def _cells(session: Session) -> str:
 
 
 class Autosaver(QObject):
-    """Keeps a window's ``batch`` on disk; it does nothing until :meth:`resume` is called."""
+    """Keeps a window's ``batch`` in the register; it does nothing until :meth:`resume`."""
 
     message = Signal(str)  # one line for the status bar
     restored = Signal()  # a batch left by a crash is in the window again
@@ -68,23 +74,27 @@ class Autosaver(QObject):
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
         self.batch, self.controller, self._window = batch, controller, window
-        self.store: SessionStore | None = None  # set by resume: autosave is on
+        self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
-        self._keep = False  # the batch holds work that no export has taken yet
         self._writing = self._again = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_EVERY_MS)
         self._timer.timeout.connect(self._write)
-        batch.events.changed.connect(self._on_changed)
-        batch.events.facts_changed.connect(self._on_changed)
-        controller.export_finished.connect(self._on_exported)
+        batch.events.changed.connect(self._schedule)
+        batch.events.facts_changed.connect(self._schedule)
+        controller.export_finished.connect(self._schedule)  # the reviews are exported now
+
+    @property
+    def register(self) -> Register | None:
+        """The case register this window saves to (None while autosave is off)."""
+        return None if self.work is None else self.work.register
 
     # -- start ---------------------------------------------------------------------------
     def resume(self, then: Callable[[], object] = lambda: None) -> None:
-        """Offer back the work of a run that did not close, then autosave; ``then`` runs after
+        """Offer back the case of a run that did not close, then autosave; ``then`` runs after
         the question is answered (e.g. opening the paths given on the command line)."""
-        from malariascope.core.session import SessionStore
+        from malariascope.core.register.work import open_work
 
         folder = data_dir()
         problem = self._take_lock(folder)
@@ -92,14 +102,13 @@ class Autosaver(QObject):
             self.message.emit(f"Autosave is off: {problem}")
             then()
             return
-        store = SessionStore(folder / "session")
-        worker = Worker(store.load)  # a big session takes a moment to read
-        worker.returned.connect(lambda session: self._on_loaded(store, session, then))
-        worker.errored.connect(lambda exc: self._on_unreadable(store, exc, then))
+        worker = Worker(open_work, folder)  # a big case takes a moment to read
+        worker.returned.connect(lambda opened: self._on_opened(opened, then))
+        worker.errored.connect(lambda exc: self._on_no_register(exc, then))
         self.controller.workers.start(worker)
 
     def _take_lock(self, folder: Path) -> str:
-        """Lock the session folder for this window; the reason when that is not possible."""
+        """Lock the data folder's work for this window; the reason when that is not possible."""
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -111,68 +120,66 @@ class Autosaver(QObject):
         self._lock = lock
         return ""
 
-    def _on_loaded(self, store: SessionStore, session: Session | None,
-                   then: Callable[[], object]) -> None:
+    def _on_opened(self, opened: OpenedWork, then: Callable[[], object]) -> None:
+        if self._lock is None:  # the window closed while the register was read
+            opened.work.register.close()
+            return
+        self.work = opened.work
+        if opened.set_aside is not None:
+            words = str(opened.set_aside)
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Case register set aside",
+                            f"{words[:1].upper()}{words[1:]}.\n\nNothing in it was changed: "
+                            "it is kept for recovery. A new, empty case register was started.")
+        elif opened.unreadable is not None:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Unsaved work not restored",
+                            "The work autosaved before MalariaScope last stopped could not be "
+                            f"read back: {opened.unreadable}\n\nThe case stays in the case "
+                            "register as it is, and will not be offered again.")
+        session = opened.session
         if session is None or not session.results:
-            self._start(store, then)
+            self._start(then)
             return
         dialogs.ask_restore(self._window, describe(session),
-                            lambda restore: self._on_answer(store, session, restore, then))
+                            lambda restore: self._on_answer(session, restore, then))
 
-    def _on_answer(self, store: SessionStore, session: Session, restore: bool,
-                   then: Callable[[], object]) -> None:
+    def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
+        self._lock.unlock()
+        self._lock = None
+        self.message.emit(f"Autosave is off: {exc}")
+        then()
+
+    def _on_answer(self, session: Session, restore: bool, then: Callable[[], object]) -> None:
         if restore:
             self.controller.restore(session)
             self.restored.emit()
             self.message.emit(f"Restored {_cells(session)} and "
                               f"{session.reviewed:,} reviews")
         else:
-            with contextlib.suppress(OSError):  # the next save clears it again
-                store.delete()
-        self._start(store, then)
+            with contextlib.suppress(RegisterError):  # offered again next time
+                self.work.drop()
+        self._start(then)
 
-    def _on_unreadable(self, store: SessionStore, exc: Exception,
-                       then: Callable[[], object]) -> None:
-        try:
-            kept = f"It was moved to {store.set_aside()}."
-        except OSError as error:
-            kept = f"It could not be moved aside ({why(error)}) and will be replaced."
-        dialogs.message(self._window, QMessageBox.Icon.Warning, "Unsaved work not restored",
-                        "The work autosaved before MalariaScope last stopped could not be "
-                        f"read back: {exc}\n\n{kept}")
-        self._start(store, then)
-
-    def _start(self, store: SessionStore, then: Callable[[], object]) -> None:
-        self.store = store
+    def _start(self, then: Callable[[], object]) -> None:
         if len(self.batch):  # restored, or opened while the question was open
             self._schedule()
         then()
 
     # -- saving --------------------------------------------------------------------------
-    def _on_changed(self, *_: object) -> None:
-        self._keep = True
-        self._schedule()
-
-    def _on_exported(self, path: str) -> None:
-        # the report holds it all unless the batch changed while it was written
-        self._keep = self.batch.changed_since_export
-        self._schedule()
-
-    def _schedule(self) -> None:
-        if self.store is not None and not self._timer.isActive():
+    def _schedule(self, *_: object) -> None:
+        if self.work is not None and not self._timer.isActive():
             self._timer.start()
 
     def _write(self) -> None:
-        """Save (or clear) the session in a worker; one write at a time."""
-        if self.store is None:
+        """Save (or drop) the case in a worker; one write at a time."""
+        if self.work is None:
             return
         if self._writing:
             self._again = True
             return
-        if self._keep and len(self.batch):
-            worker = Worker(self.store.save, self._session())
+        if len(self.batch):
+            worker = Worker(self.work.save, self._session(), replace(self.batch.counts))
         else:
-            worker = Worker(self.store.delete)
+            worker = Worker(self.work.drop)
         worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
         worker.finished.connect(self._on_written)
         self._writing = True
@@ -194,12 +201,14 @@ class Autosaver(QObject):
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
-        """The window closed on purpose and its workers are done: nothing to offer next time."""
+        """The window closed on purpose and its workers are done: its open case is given up,
+        nothing is offered next time."""
         self._timer.stop()
-        store, self.store = self.store, None
-        if store is not None:
-            with contextlib.suppress(OSError):
-                store.delete()
+        work, self.work = self.work, None
+        if work is not None:
+            with contextlib.suppress(RegisterError):
+                work.drop()
+            work.register.close()
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None

@@ -131,13 +131,15 @@ def answer_questions(monkeypatch):
 
 @pytest.fixture
 def left_session(data_folder: Path, tmp_path: Path):
-    """A session as a crashed run leaves it: real results of 14 cells and 4 broken files,
-    two reviews and a moved threshold, saved where the window looks for it."""
+    """A case in progress as a crashed run leaves it: real results of 14 cells and 4 broken
+    files, two reviews and a moved threshold, in the register where the window looks."""
     from malariascope.core.case import ReviewDecision
     from malariascope.core.classifier import PARASITIZED, Classifier
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import screen
-    from malariascope.core.session import Session, SessionStore
+    from malariascope.core.register import Register
+    from malariascope.core.register.work import CaseWork
+    from malariascope.core.session import Session
 
     make_cell_folder(tmp_path / "left", 14)
     write_broken_files(tmp_path / "left" / "broken")
@@ -149,5 +151,6 @@ def left_session(data_folder: Path, tmp_path: Path):
                               facts.rule.call(results[row].probability), PARASITIZED, PARASITIZED)
                for row in (ok[0], ok[3])]
     session = Session(results, facts, reviews, unsaved=True)
-    SessionStore(data_folder / "session").save(session)
+    with Register(data_folder) as register:
+        CaseWork(register).save(session)  # and never dropped: the window did not close
     return session

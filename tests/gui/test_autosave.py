@@ -1,11 +1,14 @@
-"""Work is never lost: the real app, killed mid-review, comes back exactly as it was."""
+"""Work is never lost: the real app, killed mid-review, comes back exactly as it was; a
+register that cannot be used is told, kept aside, and the app opens."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,10 +16,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from malariascope.core.classifier import PARASITIZED, UNINFECTED
-from malariascope.core.errors import SessionError
-from malariascope.core.session import Session, SessionStore
+from malariascope.core.register import FILE_NAME, CaseQuery, Register, schema_version
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
 from malariascope.gui.app import start
 from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
 from tests.gui.session_child import REVIEWS, THRESHOLD, window_state
@@ -36,11 +41,9 @@ def cells(tmp_path) -> Path:
 
 
 def saved(data_folder: Path) -> Session | None:
-    """The session on disk now (None while there is none or it is being replaced)."""
-    try:
-        return SessionStore(data_folder / "session").load()
-    except SessionError:
-        return None
+    """The case in progress as the register holds it now (None: there is none)."""
+    with Register(data_folder) as register:
+        return CaseWork(register).load()
 
 
 def first_line(child: subprocess.Popen, timeout: float) -> str:
@@ -93,9 +96,11 @@ def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, da
     with qtbot.waitSignal(window.controller.model_ready, timeout=WAIT_MS):
         window.start()  # a model loaded after the restore keeps the restored threshold
     assert window_state(window) == shown
-    assert window.controller.classifier is not None and window.autosave.store is not None
+    assert window.controller.classifier is not None and window.autosave.work is not None
     close_window(window, qtbot)
     assert saved(data_folder) is None  # closed on purpose: nothing to offer next time
+    with Register(data_folder) as register:
+        assert register.cases() == []  # the open case was given up with the window
 
 
 def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, cells,
@@ -112,10 +117,11 @@ def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, ce
 def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, data_folder,
                                                         left_session):
     """A batch cancelled, or stopped while screening, was restored looking complete."""
-    store = SessionStore(data_folder / "session")
-    session = store.load()
-    session.complete = False
-    store.save(session)
+    with Register(data_folder) as register:
+        work = CaseWork(register)
+        session = work.load()
+        session.complete = False
+        work.save(session)
     window = make_window()
     start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
@@ -140,42 +146,75 @@ def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, le
     assert window.batch.counts.reviewed == 2 and window.isWindowModified()
 
 
-def test_an_unreadable_session_is_explained_and_set_aside(make_window, qtbot, cells,
-                                                          data_folder, left_session):
-    state = data_folder / "session" / "state.json"
-    state.write_bytes(state.read_bytes()[:40])
+def test_work_that_cannot_be_read_back_is_explained_and_kept(make_window, qtbot, cells,
+                                                             data_folder, left_session):
+    with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE work SET state = substr(state, 1, 40)")
     window = make_window()
     start(window, [cells])  # the paths of the command line still open
     box = wait_for_box(qtbot, window, "Unsaved work not restored")
     assert "could not be read back" in box.text() and "truncated" in box.text()
-    assert "Traceback" not in box.text()
-    (aside,) = data_folder.glob("session-unreadable-*")
-    assert str(aside) in box.text() and (aside / "state.json").is_file()
+    assert "Traceback" not in box.text() and "stays in the case register" in box.text()
     box.close()
     qtbot.waitUntil(lambda: len(window.batch) == 18 and not window.controller.screening,
                     timeout=WAIT_MS)
     qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).results) == 18,
                     timeout=WAIT_MS)
+    with Register(data_folder) as register:  # the case left is kept, open, for a bug report
+        assert [case.facts.sample_id for case in register.cases(CaseQuery(sample="S-9"))] == [
+            "S-9"]
 
 
-def test_export_clears_the_session_and_a_second_window_keeps_out(make_window, qtbot, cells,
-                                                                 data_folder, tmp_path):
+def set_version(path: Path, version: int) -> None:
+    """Mark the register at ``path`` as written by a MalariaScope of schema ``version``."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA user_version = {version}")
+
+
+@pytest.mark.parametrize(("damage", "words"), [
+    (lambda path: path.write_bytes(b"a page of a spreadsheet " * 100), "not a SQLite database"),
+    (lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2]), "truncated"),
+    (lambda path: set_version(path, schema_version() + 1), "newer than this MalariaScope"),
+])
+def test_a_register_that_cannot_be_used_is_told_kept_aside_and_the_app_opens(
+        make_window, qtbot, cells, data_folder, left_session, damage, words):
+    assert not (data_folder / f"{FILE_NAME}-wal").exists()  # all of it is in the file
+    damage(data_folder / FILE_NAME)
+    damaged = (data_folder / FILE_NAME).read_bytes()
+    window = make_window()
+    start(window, [cells])
+    box = wait_for_box(qtbot, window, "Case register set aside")
+    (aside,) = data_folder.glob("cases-*.sqlite")
+    assert words in box.text() and str(aside) in box.text() and "Traceback" not in box.text()
+    assert aside.read_bytes() == damaged
+    assert not [other for other in window.findChildren(QMessageBox)
+                if other.isVisible() and other is not box]  # one message, no restore offer
+    box.close()
+    qtbot.waitUntil(lambda: len(window.batch) == 18 and not window.controller.screening,
+                    timeout=WAIT_MS)  # the paths of the command line open
+    qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).results) == 18,
+                    timeout=WAIT_MS)  # the new register takes the new work
+    assert aside.read_bytes() == damaged
+
+
+def test_export_marks_the_work_saved_and_a_second_window_keeps_out(make_window, qtbot, cells,
+                                                                   data_folder, tmp_path):
     window = make_window()
     start(window)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
     qtbot.waitUntil(lambda: bool((saved(data_folder) or Session([])).reviewed), timeout=WAIT_MS)
+    assert saved(data_folder).unsaved
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(tmp_path / "report.csv")
-    qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
-                    timeout=WAIT_MS)
-    window.review_current(PARASITIZED)  # work after the export is saved again
+    qtbot.waitUntil(lambda: not saved(data_folder).unsaved, timeout=WAIT_MS)
+    window.review_current(PARASITIZED)  # work after the export is saved too
     qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
                     timeout=WAIT_MS)
     second = make_window()
     start(second)
-    assert second.autosave.store is None
+    assert second.autosave.work is None
     assert "another MalariaScope window" in second.statusBar().currentMessage()
     assert saved(data_folder).reviewed == 2  # the first window's work is untouched
 
@@ -203,8 +242,7 @@ def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, c
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(report, overwrite=True)
     assert not window.batch.unsaved and read_rows(report)[6]["final_call"] == UNINFECTED
-    qtbot.waitUntil(lambda: not (data_folder / "session" / "state.json").exists(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not saved(data_folder).unsaved, timeout=WAIT_MS)
 
 
 def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qtbot, cells,
@@ -232,3 +270,17 @@ def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qt
         assert window.open_paths([cells])  # nothing unsaved: no question
     assert f"Report written: {tmp_path / 'b.csv'}" in said  # and no more
     qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+
+
+def test_a_register_out_of_reach_turns_autosave_off_and_the_app_works_on(make_window, qtbot,
+                                                                        cells, data_folder):
+    (data_folder / FILE_NAME).mkdir()  # a folder where the register file should be
+    window = make_window()
+    said: list[str] = []
+    window.autosave.message.connect(said.append)
+    start(window, [cells])
+    qtbot.waitUntil(lambda: len(window.batch) == 18 and not window.controller.screening,
+                    timeout=WAIT_MS)
+    assert window.autosave.work is None
+    assert [line for line in said if line.startswith("Autosave is off: cannot read")]
+    assert (data_folder / FILE_NAME).is_dir()  # left as it is
