@@ -88,6 +88,7 @@ class CaseSummary:
     model: str
     model_sha256: str
     cells: int  # cell rows stored, unreadable files included
+    date: str = ""  # what date searches match: the collection date, else the day opened
 
 
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
@@ -96,15 +97,16 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT count(*) FROM amendments WHERE amendments.case_id = cases.id), model, "
-        f"model_sha256, rows FROM cases WHERE {condition} ORDER BY updated_at DESC, id DESC",
+        f"model_sha256, rows, case_date FROM cases WHERE {condition} "
+        "ORDER BY updated_at DESC, id DESC",
         values).fetchall()
     return [_summary(*row) for row in rows]
 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amendments: int, model: str,
-             model_sha256: str, cells: int) -> CaseSummary:
+             model_sha256: str, cells: int, date: str) -> CaseSummary:
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        records.result_of(result), version and version.signature, amendments,
-                       model, model_sha256, cells)
+                       model, model_sha256, cells, date)

@@ -118,7 +118,8 @@ class CaseWork:
                           "work")
         except ValueError as exc:
             raise RegisterError(f"the work on case {uid[:8]} cannot be read: {exc}") from exc
-        session = _session(stored, state)
+        session = session_of(stored, state.default_threshold, complete=state.complete,
+                             unsaved=state.unsaved, saved_at=state.saved_at)
         self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
             stored.reviews)
         self._last = stored.cells[-1] if stored.cells else None
@@ -131,12 +132,15 @@ class CaseWork:
             self.register.end_work(left[0])
 
 
-def _session(stored: StoredCase, state: _WorkState) -> Session:
+def session_of(stored: StoredCase, default_threshold: float, *, complete: bool = True,
+               unsaved: bool = False, saved_at: str = "") -> Session:
+    """A case from the register as a window's batch, the model card's ``default_threshold``
+    given (the register keeps the rule the calls were made with, not the card's)."""
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
-                       case.rule, state.default_threshold, case.sources)
-    return Session(stored.cells, facts, stored.reviews, unsaved=state.unsaved,
-                   complete=state.complete, saved_at=state.saved_at, case=case)
+                       case.rule, default_threshold, case.sources)
+    return Session(stored.cells, facts, stored.reviews, unsaved=unsaved, complete=complete,
+                   saved_at=saved_at, case=case)
 
 
 @dataclass
