@@ -39,6 +39,8 @@ class WindowActions:
                                         icon(pixmap.SP_DirOpenIcon))
         self.export = self._action("&Export CSV report…", "Ctrl+E",
                                    icon(pixmap.SP_DialogSaveButton))
+        self.cases = self._action("Case &register…", "Ctrl+Shift+R",
+                                  tip="Find past cases, reopen one read-only, export them")
         self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop))
         self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
         self.about = self._action("&About MalariaScope", "")
@@ -91,6 +93,7 @@ class WindowActions:
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.open_images, self.open_folder])
         file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.cases)
         file_menu.addMenu("&Screen images as").addActions(list(self.modes.values()))
         file_menu.addSeparator()
         file_menu.addActions([self.export, self.cancel])

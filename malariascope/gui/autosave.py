@@ -77,6 +77,7 @@ class Autosaver(QObject):
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
         self._writing = self._again = False
+        self._held = False  # the window shows what is not its work (see hold)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_EVERY_MS)
@@ -165,13 +166,22 @@ class Autosaver(QObject):
         then()
 
     # -- saving --------------------------------------------------------------------------
+    def hold(self, held: bool) -> None:
+        """Save nothing while ``held``: the window shows a case that is not its work (a past
+        case, read-only), and the work saved before stays as it was."""
+        self._held = held
+        if held:
+            self._timer.stop()
+        else:
+            self._schedule()
+
     def _schedule(self, *_: object) -> None:
-        if self.work is not None and not self._timer.isActive():
+        if self.work is not None and not self._held and not self._timer.isActive():
             self._timer.start()
 
     def _write(self) -> None:
         """Save (or drop) the case in a worker; one write at a time."""
-        if self.work is None:
+        if self.work is None or self._held:
             return
         if self._writing:
             self._again = True

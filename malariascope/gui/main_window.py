@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from malariascope.gui import dialogs, settings
+from malariascope.gui import dialogs, register_dialog, settings
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, Batch
@@ -26,6 +26,7 @@ from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.model_menu import ModelMenu
+from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         self.batch = Batch()
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
+        self.past_case = PastCaseView(self)  # a case of the register, read-only
         self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
                                   remember_folder=persist_settings)
         self.field_view = FieldView(self.batch, self.controller.workers)
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
             actions.open_images: partial(self._on_open, dialogs.ask_images),
             actions.open_folder: partial(self._on_open, dialogs.ask_folder),
             actions.export: self.exports.start, actions.cancel: self.controller.cancel,
+            actions.cases: partial(register_dialog.show_register, self),
             actions.quit: self.close, actions.about: self.show_about,
             actions.data_folder: partial(dialogs.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
@@ -161,7 +164,7 @@ class MainWindow(QMainWindow):
         """Set the final call of the selected cell (``confirm`` for the model's call) and move
         on; clearing a review (None) stays on the cell, to review it again."""
         row = self.table.current_source_row()
-        if row is None:
+        if row is None or self.past_case.shown:
             return
         self.table.setFocus()  # after a review button's click, the next key reviews too
         after = self.table.source_row_after(row)  # before the review re-sorts or filters
@@ -185,7 +188,7 @@ class MainWindow(QMainWindow):
         self.summary.set_field(self.field_view.field())
         for action in (*self.actions.review, self.actions.clear_review):
             # enabled on an unreadable file's row too: a key there says why nothing happens
-            action.setEnabled(row is not None)
+            action.setEnabled(row is not None and not self.past_case.shown)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         if not self.table.select_source_row(row):  # hidden by the filter: show every row

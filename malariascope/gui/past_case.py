@@ -1,0 +1,89 @@
+"""A case from the register shown in the window, read-only.
+
+Its cells, review decisions, call rule and facts are on show as the register keeps them; no
+review, threshold or fact can be changed, and nothing is autosaved, so the work the window had
+before stays in the register as it was until a new batch replaces it. Opening images ends the
+view: the window takes back the model, rule and facts it had before, for the new batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMainWindow
+
+from malariascope.gui import dialogs
+
+if TYPE_CHECKING:
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.register import StoredCase
+
+
+class PastCaseView(QObject):
+    """Shows register cases read-only in ``window`` (MalariaScope's main window, whose batch,
+    controller, autosave, controls and review actions it uses); :attr:`shown` is the case on
+    show."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.shown: StoredCase | None = None
+        self._facts_before: BatchFacts | None = None  # the window's own, to go back to
+        self._entering = False
+        window.batch.events.reset.connect(self._on_reset)
+
+    def show(self, stored: StoredCase) -> bool:
+        """Show ``stored`` read-only in place of the batch; False when the technician keeps
+        the batch (unsaved reviews), or the model is still loading (it would take the case
+        for its own)."""
+        from malariascope.core.register.work import session_of
+
+        window, controller = self.window, self.window.controller
+        if controller.classifier is None and not controller.model_error:
+            window.status.note("The model is still loading: open the case once it is ready")
+            return False
+        batch = window.batch
+        if batch.unsaved and not dialogs.confirm_discard(window, "Open a past case",
+                                                         batch.counts.reviewed):
+            return False
+        if self.shown is None:
+            self._facts_before = batch.facts
+        window.autosave.hold(True)
+        self._entering = True
+        try:
+            controller.restore(session_of(stored, batch.facts.default_threshold))
+        finally:
+            self._entering = False
+        self.shown = stored
+        self._set_read_only(True)
+        case = stored.case
+        state = "signed" if case.signed else "not signed"
+        window.set_batch_title(f"case {case.facts.sample_id or case.uid[:8]}, {state}, "
+                               "read-only")
+        return True
+
+    def _on_reset(self) -> None:
+        """A new batch ends the view, with the window's own facts back."""
+        if self.shown is None or self._entering:
+            return
+        self.shown = None
+        batch = self.window.batch
+        if self._facts_before is not None:
+            batch.facts = replace(self._facts_before, sources=batch.facts.sources)
+            QTimer.singleShot(0, self._announce_facts)  # once every view has the new batch
+        self._set_read_only(False)
+        self.window.autosave.hold(False)
+
+    def _announce_facts(self) -> None:
+        events = self.window.batch.events
+        events.facts_changed.emit()
+        events.relabelled.emit()
+
+    def _set_read_only(self, read_only: bool) -> None:
+        window = self.window
+        window.controls.setEnabled(not read_only)
+        selected = window.table.current_source_row() is not None
+        for action in (*window.actions.review, window.actions.clear_review):
+            action.setEnabled(selected and not read_only)

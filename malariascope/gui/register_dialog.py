@@ -1,0 +1,257 @@
+"""The case register dialog (File > Cases…): past cases listed, searched, reopened read-only in
+the window, and exported as CSV for a lab information system.
+
+Searches, loading a case and exports run in workers, on the register the window autosaves to
+(or one the dialog opens while autosave is off), so a big register never makes the window
+wait. The export is the core's (``Register.export_csv``): atomic, and never over a file the
+technician did not agree to replace.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from malariascope.core.datadir import data_dir
+from malariascope.core.errors import CaseError
+from malariascope.gui import dialogs
+from malariascope.gui.cases_table import CasesTableModel
+from malariascope.gui.workers import Worker, WorkerGroup
+
+if TYPE_CHECKING:  # the register pulls in numpy
+    from malariascope.core.register import CaseQuery, Register
+
+SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
+RESULTS = {"Any result": None, "Positive": True, "Negative": False}
+STATUSES = {"Open or signed": "", "Signed": "signed", "Open": "open"}
+
+
+class RegisterDialog(QDialog):
+    """The cases of ``register``, found by patient, slide, date, result, reviewer and status.
+
+    The search runs as the technician types; ``listed`` tells how many cases it found.
+    """
+
+    listed = Signal(int)  # cases the last search found
+    case_loaded = Signal(object)  # a StoredCase to show read-only, loaded whole
+    exported = Signal(str, int)  # path, cases written
+    failed = Signal(str)  # one line: a search, a load or an export that did not work
+
+    def __init__(self, register: Register | None, workers: WorkerGroup,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Case register")
+        self.register, self.workers = register, workers
+        self.owns_register = False  # True: opened for this dialog, closed with it
+        self.model = CasesTableModel(self)
+        self._searches = 0  # the answer of an older search is dropped
+        self._listed: CaseQuery | None = None  # the query of the cases on show
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.search)
+        self._build()
+        self.failed.connect(self.note.setText)
+        self.resize(900, 520)
+
+    def _build(self) -> None:
+        self.patient, self.slide, self.reviewer = QLineEdit(), QLineEdit(), QLineEdit()
+        self.date_from, self.date_to = QLineEdit(), QLineEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setPlaceholderText("YYYY-MM-DD")
+        self.result, self.status = QComboBox(), QComboBox()
+        self.result.addItems(list(RESULTS))
+        self.status.addItems(list(STATUSES))
+        for edit in (self.patient, self.slide, self.reviewer, self.date_from, self.date_to):
+            edit.setClearButtonEnabled(True)
+            edit.textChanged.connect(self._timer.start)
+        for box in (self.result, self.status):
+            box.currentIndexChanged.connect(self.search)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.date_to)
+        form = QGridLayout()  # two columns of search fields, read across
+        for number, (label, field) in enumerate((
+                ("Patient", self.patient), ("Slide", self.slide), ("Date", dates),
+                ("Result", self.result), ("Reviewer", self.reviewer),
+                ("Status", self.status))):
+            row, column = divmod(number, 2)
+            form.addWidget(QLabel(label), row, 2 * column)
+            if isinstance(field, QHBoxLayout):
+                form.addLayout(field, row, 2 * column + 1)
+            else:
+                form.addWidget(field, row, 2 * column + 1)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self.open_selected)
+        self.note = QLabel()
+        self.open_button = QPushButton("Open read-only")
+        self.export_selected = QPushButton("Export selected…")
+        self.export_all = QPushButton("Export all listed…")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        for button in (self.open_button, self.export_selected, self.export_all):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.open_button.clicked.connect(self.open_selected)
+        self.export_selected.clicked.connect(lambda: self._choose_export(selected=True))
+        self.export_all.clicked.connect(lambda: self._choose_export(selected=False))
+        self.table.selectionModel().selectionChanged.connect(self._enable)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table, stretch=1)
+        layout.addWidget(self.note)
+        layout.addWidget(buttons)
+        self._enable()
+
+    def _enable(self, *_: object) -> None:
+        chosen = bool(self.selected_uids())
+        self.open_button.setEnabled(len(self.selected_uids()) == 1)
+        self.export_selected.setEnabled(chosen)
+        self.export_all.setEnabled(bool(self.model.cases))
+
+    # -- search --------------------------------------------------------------------------
+    def query(self) -> CaseQuery:
+        """The search as typed; :class:`CaseError` says what cannot be searched for."""
+        from malariascope.core.register import CaseQuery
+
+        return CaseQuery(patient=self.patient.text().strip(), sample=self.slide.text().strip(),
+                         reviewer=self.reviewer.text().strip(),
+                         date_from=self.date_from.text().strip(),
+                         date_to=self.date_to.text().strip(),
+                         positive=RESULTS[self.result.currentText()],
+                         status=STATUSES[self.status.currentText()])
+
+    def search(self) -> None:
+        """List the cases the search finds, in a worker."""
+        self._timer.stop()
+        try:
+            query = self.query()
+        except CaseError as exc:
+            self.note.setText(f"Cannot search: {exc}")
+            return
+        self._searches += 1
+        number = self._searches
+        worker = Worker(self.register.cases, query)
+        worker.returned.connect(lambda cases: self._on_listed(number, query, cases))
+        worker.errored.connect(self._on_failed)
+        self.workers.start(worker)
+
+    def _on_listed(self, number: int, query: CaseQuery, cases: list) -> None:
+        if number != self._searches:
+            return  # a newer search is on its way
+        self._listed = query
+        self.model.set_cases(cases)
+        self.table.resizeColumnsToContents()
+        self.note.setText(f"{len(cases):,} cases" if len(cases) != 1 else "1 case")
+        self._enable()
+        self.listed.emit(len(cases))
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.failed.emit(str(exc))
+
+    def selected_uids(self) -> tuple[str, ...]:
+        """The uids of the cases selected in the list, in list order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return tuple(self.model.cases[row].uid for row in rows)
+
+    # -- open and export -----------------------------------------------------------------
+    def open_selected(self, *_: object) -> None:
+        """Load the selected case whole, in a worker, for the window to show read-only."""
+        uids = self.selected_uids()
+        if len(uids) != 1:
+            return
+        worker = Worker(self.register.load, uids[0])
+        worker.returned.connect(self.case_loaded)
+        worker.errored.connect(self._on_failed)
+        self.note.setText("Opening the case…")
+        self.workers.start(worker)
+
+    def export_to(self, path: str | os.PathLike[str], selected: bool,
+                  overwrite: bool = False) -> None:
+        """Write the selected cases, or all those listed, to ``path`` as CSV, in a worker."""
+        from malariascope.core.register import CaseQuery
+
+        query = CaseQuery(uids=self.selected_uids()) if selected else self._listed
+        worker = Worker(self.register.export_csv, Path(path), query, overwrite)
+        worker.returned.connect(lambda count: self._on_exported(str(path), count))
+        worker.errored.connect(self._on_export_failed)
+        self.workers.start(worker)
+
+    def _choose_export(self, selected: bool) -> None:
+        chosen = dialogs.ask_report_path(self, "cases")
+        if chosen:
+            self.export_to(*chosen, selected=selected)
+
+    def _on_exported(self, path: str, count: int) -> None:
+        self.note.setText(f"{count:,} cases written to {path}")
+        self.exported.emit(path, count)
+
+    def _on_export_failed(self, exc: Exception) -> None:
+        self._on_failed(exc)
+        dialogs.message(self, QMessageBox.Icon.Critical, "Export failed",
+                        f"The cases were not exported.\n\n{exc}")
+
+    def done(self, result: int) -> None:
+        """Close; a register opened for the dialog alone is closed with it."""
+        if self.owns_register:
+            self.register.close()
+            self.owns_register = False
+        super().done(result)
+
+
+def show_register(window: QMainWindow) -> RegisterDialog | None:
+    """Show the register dialog of MalariaScope's ``window`` (made once, kept with it) listing
+    every case; None when no register can be opened (said in a message)."""
+    dialog = window.findChild(RegisterDialog)
+    if dialog is None:
+        dialog = RegisterDialog(window.autosave.register, window.controller.workers, window)
+        dialog.case_loaded.connect(
+            lambda stored: window.past_case.show(stored) and dialog.accept())
+    if not dialog.isVisible() and not _take_register(window, dialog):
+        return None
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    dialog.search()
+    return dialog
+
+
+def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
+    """Give ``dialog`` the window's register, or one of its own while autosave is off."""
+    from malariascope.core.errors import RegisterError
+    from malariascope.core.register import Register
+
+    if window.autosave.register is not None:
+        dialog.register = window.autosave.register
+        return True
+    try:
+        dialog.register = Register(data_dir())
+    except RegisterError as exc:
+        dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
+                        f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+        return False
+    dialog.owns_register = True
+    return True

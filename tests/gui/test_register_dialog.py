@@ -1,0 +1,187 @@
+"""The register dialog over a register written through the core: cases found by what the lab
+knows of them, one reopened read-only in the window, the register or a selection exported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from malariascope.core.case import Case, CaseFacts, ReviewDecision
+from malariascope.core.classifier import PARASITIZED, Classifier
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from malariascope.core.register.work import CaseWork
+from malariascope.core.tally import Counts
+from malariascope.gui.app import start
+from malariascope.gui.register_dialog import RegisterDialog
+from tests.core.test_register import counts_of
+from tests.gui.helpers import screen_and_wait, wait_for_box
+from tests.images import make_cell_folder
+from tests.reports import read_rows
+
+WAIT_MS = 60_000
+AT = "2026-03-06T09:30:00+00:00"
+
+
+@pytest.fixture
+def filed(data_folder: Path, tmp_path: Path) -> dict[str, Case]:
+    """Three cases in the register: S-1 (real cells, a review by Bob, signed by Ann,
+    positive), S-2 (open, negative) and X-3 (signed by Cy, positive); two of patient P-42."""
+    classifier = Classifier.open()
+    results = list(screen(make_cell_folder(tmp_path / "slide", 8), classifier))
+    rule = classifier.rule
+    review = ReviewDecision(0, "Bob", AT, rule.call(results[0].probability), PARASITIZED,
+                            PARASITIZED)
+    counts = counts_of(results, classifier, {0: PARASITIZED})
+    model = {"model": classifier.model_name, "model_sha256": classifier.backend.model_sha256}
+    cases = {
+        "S-1": Case(CaseFacts(sample_id="S-1", patient_id="P-42", collected_on="2026-03-01",
+                              operator="Ann"), **model, rule=rule, sources=("slide",)),
+        "S-2": Case(CaseFacts(sample_id="S-2", patient_id="P-7", collected_on="2026-03-05",
+                              operator="Dee"), **model),
+        "X-3": Case(CaseFacts(sample_id="X-3", patient_id="P-42", collected_on="2026-02-20",
+                              operator="Cy"), **model),
+    }
+    positive = Counts(rows=10, parasitized=3, uninfected=7, model_parasitized=3)
+    with Register(data_folder) as register:
+        one, two, three = cases.values()
+        register.save(one, one.result(counts), cells=results, reviews=[review])
+        one.sign("Ann", counts, at=AT)
+        register.save(one)
+        register.save(two, two.result(Counts(rows=10, uninfected=10)))
+        three.sign("Cy", positive, at=AT)
+        register.save(three)
+    return cases
+
+
+def listed(dialog: RegisterDialog, qtbot, change) -> list[str]:
+    """The slide ids the dialog lists once ``change`` (a search typed or picked) is done."""
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        change()
+    return sorted(case.facts.sample_id for case in dialog.model.cases)
+
+
+def open_register(window, qtbot) -> RegisterDialog:
+    """File > Case register…, once it lists the cases (the search runs in a worker: its
+    answer arrives only when the event loop runs, in ``waitSignal``)."""
+    window.actions.cases.trigger()
+    dialog = window.findChild(RegisterDialog)
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        pass
+    return dialog
+
+
+@pytest.fixture
+def dialog(make_window, qtbot, filed) -> RegisterDialog:
+    """The register dialog of a started window (autosave on), listing every case."""
+    window = make_window()
+    start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    return open_register(window, qtbot)
+
+
+def select(dialog: RegisterDialog, sample_id: str) -> None:
+    row = [case.facts.sample_id for case in dialog.model.cases].index(sample_id)
+    dialog.table.selectRow(row)
+
+
+def test_cases_are_listed_and_found_by_patient_slide_date_result_reviewer(dialog, qtbot):
+    assert not dialog.owns_register  # the window's own register
+    assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-1", "S-2", "X-3"]
+    model = dialog.model
+    row = {model.index(r, 0).data(): [model.index(r, c).data() for c in range(8)]
+           for r in range(model.rowCount())}
+    assert row["S-1"][:5] == ["S-1", "P-42", "2026-03-01", "signed", "8"]
+    assert row["S-1"][5].endswith(" %") and row["S-1"][6] == "Ann"
+    assert row["S-2"][3:8] == ["open", "10", "0.00 %", "Dee", ""]  # not signed
+    assert listed(dialog, qtbot, lambda: qtbot.keyClicks(dialog.patient, "p-42")) == [
+        "S-1", "X-3"]
+    assert listed(dialog, qtbot, lambda: dialog.patient.clear()) == ["S-1", "S-2", "X-3"]
+    assert listed(dialog, qtbot, lambda: qtbot.keyClicks(dialog.slide, "s-")) == ["S-1", "S-2"]
+    assert listed(dialog, qtbot, lambda: qtbot.keyClicks(dialog.date_from, "2026-03-02")) == [
+        "S-2"]
+    dialog.slide.clear()
+    assert listed(dialog, qtbot, lambda: dialog.date_from.setText("")) == ["S-1", "S-2", "X-3"]
+    assert listed(dialog, qtbot, lambda: dialog.date_to.setText("2026-03-01")) == ["S-1", "X-3"]
+    assert listed(dialog, qtbot, lambda: dialog.result.setCurrentText("Negative")) == []
+    dialog.date_to.clear()
+    assert listed(dialog, qtbot, lambda: dialog.status.setCurrentText("Open")) == ["S-2"]
+    dialog.status.setCurrentText("Open or signed")
+    assert listed(dialog, qtbot, lambda: dialog.result.setCurrentText("Positive")) == [
+        "S-1", "X-3"]
+    assert listed(dialog, qtbot, lambda: qtbot.keyClicks(dialog.reviewer, "bob")) == ["S-1"]
+    dialog.date_from.setText("2026-13-01")
+    dialog.search()
+    assert dialog.note.text().startswith("Cannot search: '2026-13-01' is not a date")
+    assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-1"]
+
+
+def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_path, filed):
+    window = dialog.parent()
+    select(dialog, "S-1")
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and window.past_case.shown is not None
+    batch = window.batch
+    assert len(batch) == 8 and batch.facts.sample_id == "S-1"
+    assert batch.final_call(0) == PARASITIZED and batch.decision(0).reviewer == "Bob"
+    assert "case S-1, signed, read-only" in window.windowTitle()
+    window.table.select_source_row(1)
+    assert not window.actions.mark_parasitized.isEnabled() and not window.controls.isEnabled()
+    window.review_current(PARASITIZED)
+    assert not batch.reviewed(1) and not window.isWindowModified()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "s-1.csv")  # a past case can be reported again
+    assert [row["final_call"] for row in read_rows(tmp_path / "s-1.csv")][0] == PARASITIZED
+    with Register(data_folder) as register:  # nothing of the view was saved as work
+        assert len(register.cases()) == 3 and CaseWork(register).load() is None
+
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])  # new images end the view
+    assert window.past_case.shown is None and window.controls.isEnabled()
+    assert batch.facts.sample_id == "" and batch.facts.model_sha256 == (
+        window.controller.classifier.backend.model_sha256)
+    window.table.select_source_row(1)
+    window.review_current(PARASITIZED)
+    assert batch.reviewed(1)
+    with Register(data_folder) as register:  # the new batch is the window's work again
+        qtbot.waitUntil(lambda: (CaseWork(register).load() or batch).reviewed == 1,
+                        timeout=WAIT_MS)
+
+
+def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(dialog, qtbot,
+                                                                           tmp_path):
+    everything, chosen = tmp_path / "all.csv", tmp_path / "chosen.csv"
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as done:
+        dialog.export_to(everything, selected=False)
+    assert done.args == [str(everything), 3]
+    assert sorted(row["sample_id"] for row in read_rows(everything)) == ["S-1", "S-2", "X-3"]
+    select(dialog, "X-3")
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
+        dialog.export_to(chosen, selected=True)
+    (row,) = read_rows(chosen)
+    assert (row["sample_id"], row["signed_by"], row["percent_parasitized"]) == (
+        "X-3", "Cy", "30.000")
+    before = chosen.read_bytes()
+    select(dialog, "S-1")
+    with qtbot.waitSignal(dialog.failed, timeout=WAIT_MS) as failed:
+        dialog.export_to(chosen, selected=True)
+    assert "exists" in failed.args[0] and chosen.read_bytes() == before
+    box = wait_for_box(qtbot, dialog, "Export failed")
+    assert "Traceback" not in box.text()
+    box.close()
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
+        dialog.export_to(chosen, selected=True, overwrite=True)
+    assert [row["sample_id"] for row in read_rows(chosen)] == ["S-1"]
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_with_autosave_off_the_dialog_opens_the_register_itself(make_window, qtbot, filed):
+    window = make_window()  # autosave not resumed: as in a second window
+    dialog = open_register(window, qtbot)
+    assert dialog.owns_register and len(dialog.model.cases) == 3
+    dialog.reject()
+    assert not dialog.owns_register
+    assert window.findChild(QMessageBox) is None  # nothing went wrong to be told
