@@ -134,8 +134,8 @@ class Autosaver(QObject):
         elif opened.unreadable is not None:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Unsaved work not restored",
                             "The work autosaved before MalariaScope last stopped could not be "
-                            f"read back: {opened.unreadable}\n\nThe case stays in the case "
-                            "register as it is, and will not be offered again.")
+                            f"read back: {opened.unreadable}.\n\nIt is kept as it is, for a "
+                            "bug report, and will not be offered again.")
         session = opened.session
         if session is None or not session.results:
             self._start(then)

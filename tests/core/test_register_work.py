@@ -8,8 +8,8 @@ import sqlite3
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import FILE_NAME, Register
-from malariascope.core.register.work import CaseWork, open_work
-from malariascope.core.session import Session
+from malariascope.core.register.work import LEGACY_FOLDER, CaseWork, open_work
+from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import Counts
 from tests.core.test_register import counts_of
 from tests.core.test_session import (  # noqa: F401
@@ -141,5 +141,28 @@ def test_work_that_cannot_be_read_back_is_told_once(tmp_path, results, classifie
     opened = open_work(tmp_path)
     assert "complete should be bool" in str(opened.unreadable)
     assert opened.session is None and len(opened.work.register.cases()) == 1
+    opened.work.register.close()
+    assert open_work(tmp_path).unreadable is None
+
+
+def test_a_batch_left_in_session_files_by_an_earlier_version_is_offered_once(
+        tmp_path, results, classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    SessionStore(tmp_path / LEGACY_FOLDER).save(session)
+    opened = open_work(tmp_path)
+    assert opened.unreadable is None and not (tmp_path / LEGACY_FOLDER).exists()
+    assert_same_session(session, opened.session)
+    opened.work.register.close()  # as a crash: the work is left, now in the register
+    assert_same_session(session, open_work(tmp_path).session)
+
+
+def test_session_files_that_cannot_be_read_are_told_and_kept_aside(tmp_path, results,  # noqa: F811
+                                                                   classifier):  # noqa: F811
+    SessionStore(tmp_path / LEGACY_FOLDER).save(session_of(results, classifier))
+    (tmp_path / LEGACY_FOLDER / "state.json").write_bytes(b"{")
+    opened = open_work(tmp_path)
+    assert "damaged or truncated" in str(opened.unreadable) and opened.session is None
+    (aside,) = tmp_path.glob(f"{LEGACY_FOLDER}-unreadable-*")
+    assert str(aside) in str(opened.unreadable) and (aside / "state.json").read_bytes() == b"{"
     opened.work.register.close()
     assert open_work(tmp_path).unreadable is None

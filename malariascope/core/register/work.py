@@ -5,7 +5,8 @@ the register the cells and review decisions made since the last one, updates its
 figures, and keeps what the batch holds beyond the case (screening complete or not, reviews
 not yet exported, the model card's threshold) in the register's ``work`` row, all in one
 transaction: a crash loses nothing that was saved. A window that closes on purpose drops its
-work; a ``work`` row left behind is a window that stopped, and :func:`open_work` finds it.
+work; a ``work`` row left behind is a window that stopped, and :func:`open_work` finds it,
+as it finds a batch that an earlier MalariaScope left in session files.
 """
 
 from __future__ import annotations
@@ -16,14 +17,21 @@ from pathlib import Path
 
 from malariascope.core.case import Case
 from malariascope.core.clock import utc_now
-from malariascope.core.errors import CaseSignedError, RegisterError, RegisterSetAsideError
+from malariascope.core.errors import (
+    CaseError,
+    CaseSignedError,
+    RegisterError,
+    RegisterSetAsideError,
+    SessionError,
+)
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, text
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register.store import Register, StoredCase
-from malariascope.core.session import Session
+from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import Counts
 
+LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
 _STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": number,
                  "saved_at": text}
 
@@ -150,7 +158,7 @@ class OpenedWork:
     work: CaseWork
     session: Session | None = None  # the case a window left, as its batch
     set_aside: RegisterSetAsideError | None = None  # the register that could not be used
-    unreadable: RegisterError | None = None  # why the case left could not be read back
+    unreadable: RegisterError | SessionError | None = None  # why work left cannot be read
 
 
 def open_work(folder: Path) -> OpenedWork:
@@ -164,8 +172,29 @@ def open_work(folder: Path) -> OpenedWork:
     except RegisterSetAsideError as exc:
         opened = OpenedWork(CaseWork(Register(folder)), set_aside=exc)
     try:
+        _take_legacy(folder / LEGACY_FOLDER, opened.work)
+    except SessionError as exc:
+        opened.unreadable = exc
+    try:
         opened.session = opened.work.load()
     except RegisterError as exc:
-        opened.unreadable = exc
+        opened.unreadable = RegisterError(f"{exc}; the case stays in the case register")
         opened.work.end_left()
     return opened
+
+
+def _take_legacy(folder: Path, work: CaseWork) -> None:
+    """Move the batch an earlier MalariaScope autosaved as session files into the register,
+    as work left; :class:`SessionError` (the files set aside) when it cannot be read back."""
+    if not folder.is_dir() or work.register.work() is not None:
+        return
+    store = SessionStore(folder)
+    try:
+        session = store.load()
+        if session is not None and session.results:
+            work.save(session)
+    except (SessionError, CaseError) as exc:
+        raise SessionError(f"{exc}; its files were kept as {store.set_aside()}") from exc
+    store.delete()
+    with contextlib.suppress(OSError):  # a file of the user's own in it: kept
+        folder.rmdir()
