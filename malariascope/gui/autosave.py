@@ -156,8 +156,7 @@ class Autosaver(QObject):
             self.message.emit(f"Restored {_cells(session)} and "
                               f"{session.reviewed:,} reviews")
         else:
-            with contextlib.suppress(RegisterError):  # offered again next time
-                self.work.drop()
+            self._run(self.work.drop)  # in a worker: a big case takes a moment to delete
         self._start(then)
 
     def _start(self, then: Callable[[], object]) -> None:
@@ -187,9 +186,13 @@ class Autosaver(QObject):
             self._again = True
             return
         if len(self.batch):
-            worker = Worker(self.work.save, self._session(), replace(self.batch.counts))
+            self._run(self.work.save, self._session(), replace(self.batch.counts))
         else:
-            worker = Worker(self.work.drop)
+            self._run(self.work.drop)
+
+    def _run(self, write: Callable[..., object], *args: object) -> None:
+        """Run ``write`` in a worker, the only write running until it is done."""
+        worker = Worker(write, *args)
         worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
         worker.finished.connect(self._on_written)
         self._writing = True

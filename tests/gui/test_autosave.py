@@ -108,7 +108,10 @@ def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, ce
     window = make_window()
     start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Discard")
-    assert len(window.batch) == 0 and saved(data_folder) is None
+    assert len(window.batch) == 0
+    qtbot.waitUntil(lambda: saved(data_folder) is None, timeout=WAIT_MS)  # deleted in a worker
+    with Register(data_folder) as register:
+        assert register.cases() == []
     screen_and_wait(window, qtbot, [cells])
     qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).results != [], timeout=WAIT_MS)
     assert [r.path for r in saved(data_folder).results] == [r.path for r in window.batch.results]
