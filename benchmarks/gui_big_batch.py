@@ -5,8 +5,8 @@
 Generates the cells in a temporary folder (pink discs, some with dark dots), then runs the
 window in a child process, so that the figures are the app's alone: wall time and cells/s of
 the screening, peak RSS (goal < 600 MB), the longest the event loop was blocked, what sorting,
-filtering and a threshold step cost the window, and what autosave costs (session size on
-disk, time to read it back, the window during reviews).
+filtering and a threshold step cost the window, and what autosave costs (the register's size
+on disk, time to read the case back, the window during reviews).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ REVIEWS = 500
 
 
 class Run:
-    """Drives the window: screen the folder, review cells, then read the session back."""
+    """Drives the window: screen the folder, review cells, then read the case back."""
 
     def __init__(self, window, folder: Path, data: Path) -> None:
         from PySide6.QtCore import QElapsedTimer, QTimer
@@ -100,22 +100,21 @@ class Run:
             self.figures[name] = 1000 * (time.perf_counter() - started)
 
     def finish(self) -> None:
-        from malariascope.core.session import SessionStore
+        from malariascope.core.register import FILE_NAME, Register
+        from malariascope.core.register.work import CaseWork
 
         self.ticker.stop()
         self.figures["review_gap_ms"] = max(self.gaps)
         self.rearrange()
-        folder = self.data / "session"
         started = time.perf_counter()
-        session = SessionStore(folder).load()
+        with Register(self.data) as register:  # as the next start reads the work left
+            session = CaseWork(register).load()
         loaded = time.perf_counter()
         self.window.controller.restore(session)  # what Restore does, on the UI thread
         self.figures.update(
             load_seconds=loaded - started, restore_ms=1000 * (time.perf_counter() - loaded),
-            saved_rows=len(session.results),
-            saved_reviews=session.reviewed, chunks=len(list(folder.glob("rows-*"))),
-            session_mb=sum(p.stat().st_size for p in folder.iterdir()) / 2**20,
-            state_kb=(folder / "state.json").stat().st_size / 1024,
+            saved_rows=len(session.results), saved_reviews=session.reviewed,
+            register_mb=sum(p.stat().st_size for p in self.data.glob(f"{FILE_NAME}*")) / 2**20,
             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(self.figures), flush=True)
         self.window.batch.unsaved = False
@@ -147,9 +146,9 @@ def report(figures: dict) -> None:
             "sort_by_p_ms", "sort_by_call_ms", "threshold_step_ms", "filter_ms", "filter_all_ms",
             "file_order_ms")))
     print(f"autosave: {figures['saved_rows']:,} rows and {figures['saved_reviews']} reviews "
-          f"on disk, {figures['session_mb']:.1f} MB in {figures['chunks']} chunks, "
-          f"state {figures['state_kb']:.0f} kB; read back in {figures['load_seconds']:.2f} s "
-          f"(in a worker), shown again in {figures['restore_ms']:.0f} ms")
+          f"in the register, {figures['register_mb']:.1f} MB with its WAL; read back in "
+          f"{figures['load_seconds']:.2f} s (in a worker), shown again in "
+          f"{figures['restore_ms']:.0f} ms")
 
 
 def main() -> int:
