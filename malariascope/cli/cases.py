@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,14 +88,5 @@ def _line(case: CaseSummary) -> tuple[str, ...]:
         counted = f"{result.cells_counted:,}"
         parasitemia = percent_text(result.parasitemia)
         interval = f"{percent_text(low)}-{percent_text(high)}"
-    date = case.facts.collected_on or _local_day(case.created_at)
-    return (case.uid[:8], case.status, date, case.facts.sample_id, case.facts.patient_id,
+    return (case.uid[:8], case.status, case.date, case.facts.sample_id, case.facts.patient_id,
             counted, parasitemia, interval, case.signature.name if case.signature else "")
-
-
-def _local_day(stamp: str) -> str:
-    """The local day of a UTC time stamp, as the register dates a case without one."""
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
-    except ValueError:
-        return ""
