@@ -7,6 +7,7 @@ Folder names match in any letter case and images in any common format are taken.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +34,25 @@ class LabelledImages:
         positives = sum(self.labels)
         return {CLASS_NAMES[0]: len(self.labels) - positives, CLASS_NAMES[1]: positives}
 
+    def subset(self, indices: Iterable[int]) -> LabelledImages:
+        """The images at ``indices``, in that order."""
+        chosen = list(indices)
+        return LabelledImages([self.paths[i] for i in chosen], [self.labels[i] for i in chosen],
+                              [self.slides[i] for i in chosen])
+
+
+def slide_id(path: Path) -> str | None:
+    """The slide (patient) id of an NIH file name, its leading ``C<n>``; None for other names."""
+    match = _SLIDE.match(path.name)
+    return match.group(1) if match else None
+
 
 def slide_of(path: Path) -> str:
     """The slide (patient) id from an NIH file name's leading ``C<n>``; else the file itself.
 
     Falling back to the file name keeps other datasets usable, grouped one image per group.
     """
-    match = _SLIDE.match(path.name)
-    return match.group(1) if match else path.stem
+    return slide_id(path) or path.stem
 
 
 def find_subfolder(parent: Path, name: str) -> Path:

@@ -18,3 +18,6 @@ BACKENDS = ("onnx", "tensorflow")
 #: The model's input side in pixels: it pools three times by 2 (``training.model``), and a
 #: side above the largest training cell (394 px) only costs time.
 MIN_INPUT_SIZE, MAX_INPUT_SIZE = 8, 512
+
+#: Cells per class of the test part held out of the class folders as published (``core.split``).
+TEST_PER_CLASS = 1300
