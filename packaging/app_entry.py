@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-PASS_THROUGH = {"gui", "classify", "cases", "evaluate", "evaluate-fields", "train", "adapt",
-                "--version", "--help", "-h"}
+PASS_THROUGH = {"gui", "classify", "cases", "evaluate", "evaluate-fields", "train", "split",
+                "adapt", "--version", "--help", "-h"}
 
 
 def give_real_streams() -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``malariascope [gui|classify|cases|train|evaluate|evaluate-fields|adapt] ...``.
+"""Command line: ``malariascope [gui|classify|cases|train|split|evaluate|evaluate-fields|adapt]``.
 
 Each command is a module with ``add_arguments(parser)`` and ``run(args)``. Heavy libraries
 (TensorFlow, PySide6, ONNX Runtime, NumPy) are imported inside ``run``, so ``--version`` and
@@ -12,11 +12,11 @@ import argparse
 import sys
 
 from malariascope import __version__
-from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, train
+from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
 from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_USAGE
 
 #: Command name -> its module; ``gui`` runs when no command is given.
-COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train,
+COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
             "evaluate": evaluate, "evaluate-fields": evaluate_fields, "adapt": adapt}
 TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
 

@@ -138,10 +138,20 @@ def call_rule(classifier: Classifier, threshold: float | None) -> CallRule:
     return rule if threshold is None else rule.with_threshold(threshold)
 
 
+def add_split_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--test-per-class`` and ``--seed``, which decide the split of the published layout."""
+    from malariascope.core.options import TEST_PER_CLASS
+
+    parser.add_argument("--test-per-class", type=number(1, whole=True), metavar="N",
+                        help="split class folders as published: about N test cells per class, "
+                        f"whole slides (default {TEST_PER_CLASS:,})")
+    parser.add_argument("--seed", type=number(0, MAX_SEED, whole=True), default=1)
+
+
 @contextlib.contextmanager
 def in_cli_words() -> Iterator[None]:
-    """An existing report or model is refused with the CLI's way to allow it."""
-    from malariascope.core.errors import ModelExistsError, ReportExistsError
+    """An existing report, model or split is refused with the CLI's way to allow it."""
+    from malariascope.core.errors import FolderNotEmptyError, ModelExistsError, ReportExistsError
 
     try:
         yield
@@ -149,6 +159,8 @@ def in_cli_words() -> Iterator[None]:
         raise ReportExistsError(exc.path, "pass --overwrite") from None
     except ModelExistsError as exc:
         raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
+    except FolderNotEmptyError as exc:
+        raise FolderNotEmptyError(exc.folder, "pass --overwrite") from None
 
 
 def problem(line: str) -> None:

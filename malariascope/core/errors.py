@@ -61,6 +61,20 @@ class ModelExistsError(ExportError):
         self.folder, self.names = folder, names
 
 
+class SplitError(MalariaScopeError):
+    """A split's folders could not be written where asked; a split already there is left
+    whole."""
+
+
+class FolderNotEmptyError(SplitError):
+    """The folder to write into holds files and replacing them was not allowed. ``how`` is
+    the way to allow it in the words of the edge that shows the message."""
+
+    def __init__(self, folder: Path, how: str = "allow replacing them") -> None:
+        super().__init__(f"{folder} is not empty; choose another folder or {how}")
+        self.folder = folder
+
+
 class SessionError(MalariaScopeError):
     """An autosaved session is unreadable (damaged, truncated, or from a newer version)."""
 

@@ -1,6 +1,11 @@
-"""The NIH cells as people have them: the published layout split by slide."""
+"""The NIH cells as people have them: the published layout split by slide, and the split
+written as folders."""
 
 from __future__ import annotations
+
+import csv
+import errno
+import os
 
 import pytest
 
@@ -8,6 +13,7 @@ from malariascope.core.errors import DatasetError
 from malariascope.core.split import open_split, slide_overlap
 from tests.images import make_cell, write_rgb
 from tests.layouts import write_published, write_split_by_cell
+from tests.test_cli import cli
 
 
 def test_the_published_layout_is_split_by_slide_the_same_way_for_a_seed(tmp_path):
@@ -58,3 +64,63 @@ def test_a_folder_that_cannot_be_split_is_refused(tmp_path, layout, words):
         write_published(tmp_path)
     with pytest.raises(DatasetError, match=words):
         open_split(tmp_path, test_per_class=None if layout == "both" else 30)
+
+
+def read_manifest(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_split_writes_the_parts_as_hard_links_and_the_manifest(tmp_path, capsys):
+    root = write_published(tmp_path / "cells")
+    out = tmp_path / "split"
+    result = cli(capsys, "split", root, "--out", out, "--test-per-class", "12")
+    assert result.code == 0, result.err
+    assert "(hard links)" in result.out
+    rows = read_manifest(out / "split.csv")
+    assert len(rows) == 90 and list(rows[0]) == ["path", "class", "slide", "part"]
+    expected = open_split(root, test_per_class=12, seed=1)
+    assert sorted(row["path"] for row in rows if row["part"] == "test") == sorted(
+        path.relative_to(root).as_posix() for path in expected.test.paths)
+    for row in rows:
+        written = out / row["part"] / row["class"] / row["path"].rpartition("/")[2]
+        assert os.path.samefile(written, root / row["path"])  # a link: the same file
+    slides = {part: {row["slide"] for row in rows if row["part"] == part}
+              for part in ("train", "test")}
+    assert slides["test"] and not slides["train"] & slides["test"]
+    assert sorted(p.name for p in out.iterdir()) == ["split.csv", "test", "train"]
+
+
+def test_split_copies_where_the_file_system_cannot_link(tmp_path, capsys, monkeypatch):
+    root = write_published(tmp_path / "cells", infected=4, healthy=1)
+    monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(
+        OSError(errno.EXDEV, "Invalid cross-device link")))
+    result = cli(capsys, "split", root, "--out", tmp_path / "split", "--test-per-class", "4")
+    assert result.code == 0 and "(copies)" in result.out
+    for row in read_manifest(tmp_path / "split" / "split.csv"):
+        written = tmp_path / "split" / row["part"] / row["class"] / row["path"].split("/")[-1]
+        assert written.read_bytes() == (root / row["path"]).read_bytes()
+        assert not os.path.samefile(written, root / row["path"])
+
+
+def test_split_keeps_a_folder_holding_files_unless_overwrite_and_never_writes_in_root(
+    tmp_path, capsys
+):
+    root = write_published(tmp_path / "cells", infected=4, healthy=1)
+    out = tmp_path / "split"
+    (out / "test" / "parasitized").mkdir(parents=True)
+    (out / "test" / "parasitized" / "C99P1thinF_stale.png").write_bytes(b"an older split")
+    (out / "notes.txt").write_text("mine")
+    result = cli(capsys, "split", root, "--out", out, "--test-per-class", "4")
+    assert result.code == 2
+    assert result.err == (f"malariascope: error: {out} is not empty; choose another folder or "
+                          "pass --overwrite\n")
+    assert cli(capsys, "split", root, "--out", out, "--test-per-class", "4",
+               "--overwrite").code == 0
+    assert not list(out.rglob("*stale*")) and (out / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "split.csv", "test", "train"]
+    before = sorted(root.rglob("*"))
+    for inside in (root, root / "split"):
+        result = cli(capsys, "split", root, "--out", inside, "--test-per-class", "4")
+        assert result.code == 2 and "write the split outside the cells it splits" in result.err
+    assert sorted(root.rglob("*")) == before

@@ -1,0 +1,39 @@
+"""``malariascope split ROOT --out DIR``: the class folders as published, split by slide into
+``DIR/{train,test}/{class}`` (as ``train`` splits them), for other tools; no TensorFlow."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words
+
+HELP = "split ROOT/{class} by slide into DIR/{train,test}/{class}"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``split``."""
+    parser.add_argument("data_root", type=Path, metavar="ROOT")
+    parser.add_argument("--out", type=Path, metavar="DIR", required=True)
+    add_split_arguments(parser)
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace the train/, test/ and split.csv of a DIR that holds files")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the folders (hard links where possible) and ``DIR/split.csv``."""
+    from malariascope.core.errors import DatasetError
+    from malariascope.core.split import MANIFEST_NAME, open_split
+    from malariascope.core.splitfolders import write_split_folders
+
+    split = open_split(args.data_root, args.test_per_class, args.seed)
+    if split.classes_in is None:
+        raise DatasetError(f"{args.data_root} is split into train/ and test/ already")
+    with in_cli_words():
+        copied = write_split_folders(split, args.out, args.overwrite)
+    cells = len(split.train) + len(split.test)
+    how = ("hard links" if not copied else "copies" if copied == cells
+           else f"{cells - copied:,} hard links, {copied:,} copies")
+    print(f"train {len(split.train):,} / test {len(split.test):,} cells (by slide): wrote "
+          f"{args.out / 'train'} and {args.out / 'test'} ({how}), and {args.out / MANIFEST_NAME}")
+    return EXIT_OK
