@@ -130,3 +130,17 @@ class CardValues:
         """The JSON object under ``key``; None when it is absent and not ``required``."""
         value = self._get(key, _REQUIRED if required else None)
         return None if value is None else CardValues(value, self.where, f"{self.prefix}{key}.")
+
+    def counts(self, key: str) -> dict[str, dict[str, int] | int]:
+        """The object under ``key`` of whole numbers and objects of whole numbers (the cells
+        per class of each part of the data, and counts such as ``validation_slides``); empty
+        when it is absent."""
+        counted = self.member(key, required=False)
+        if counted is None:
+            return {}
+        counts: dict[str, dict[str, int] | int] = {}
+        for name, value in counted.data.items():
+            inner = counted.member(name) if isinstance(value, dict) else None
+            counts[name] = ({part: inner.whole(part) for part in inner.data} if inner
+                            else counted.whole(name))
+        return counts

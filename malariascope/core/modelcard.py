@@ -148,7 +148,7 @@ class ModelCard:
             parameters=card.whole("parameters", 0), seed=card.whole("seed", None),
             learning_rate=card.real("learning_rate", None),
             fine_tuned_from=None if tuned is None else _model_file(tuned, "file"),
-            epochs_run=card.whole("epochs_run", None), trained_on=_trained_on(card),
+            epochs_run=card.whole("epochs_run", None), trained_on=card.counts("trained_on"),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
             training_seconds=card.real("training_seconds", None),
@@ -261,20 +261,6 @@ def _model_file(entry: CardValues, name_key: str) -> ModelFile:
 def _metrics(card: CardValues, key: str) -> ScreeningMetrics | None:
     values = card.member(key, required=False)
     return None if values is None else ScreeningMetrics.from_dict(values)
-
-
-def _trained_on(card: CardValues) -> dict[str, dict[str, int] | int]:
-    """Cells per class of each part of the data (and counts such as ``validation_slides``)."""
-    trained = card.member("trained_on", required=False)
-    if trained is None:
-        return {}
-    counts = {}
-    for part, value in trained.data.items():
-        inner = CardValues(value, trained.where, f"{trained.prefix}{part}.") if isinstance(
-            value, dict) else None
-        counts[part] = ({name: inner.whole(name) for name in inner.data} if inner
-                        else trained.whole(part))
-    return counts
 
 
 def _check_pin(card_path: Path, raw: bytes) -> None:
