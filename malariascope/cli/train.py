@@ -1,22 +1,25 @@
-"""``malariascope train ROOT``: rebuild the model from ``ROOT/{train,test}/{class}``."""
+"""``malariascope train ROOT``: rebuild the model from ``ROOT/{train,test}/{class}``, or from
+the class folders as published, split here by slide."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from malariascope.cli._common import EXIT_OK, MAX_SEED, in_cli_words, number
+from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words, number
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
-HELP = "rebuild the model from ROOT/{train,test}/{class}"
+HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as published"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``train``."""
-    parser.add_argument("data_root", type=Path)
+    parser.add_argument("data_root", type=Path, metavar="ROOT")
     parser.add_argument("--out", type=Path, default=Path("models"))
     parser.add_argument("--epochs", type=number(1, whole=True), default=15)
-    parser.add_argument("--seed", type=number(0, MAX_SEED, whole=True), default=1)
+    add_split_arguments(parser)
+    parser.add_argument("--strict-split", action="store_true",
+                        help="refuse test slides that also appear in train")
     parser.add_argument("--input-size", type=number(MIN_INPUT_SIZE, MAX_INPUT_SIZE, whole=True),
                         default=64)
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
@@ -28,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, export the model and its card into ``--out``."""
+    """Train, export the model, its card and the split's manifest into ``--out``."""
     from malariascope.training.train import TrainConfig, train  # TensorFlow only here
 
     config = TrainConfig(
@@ -40,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         init_model=args.init,
         overwrite=args.overwrite,
+        test_per_class=args.test_per_class,
+        strict_split=args.strict_split,
     )
     with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True))

@@ -34,7 +34,7 @@ def card_markdown(card: ModelCard) -> str:
         f"{(card.training_seconds or 0) / 60:.1f} min on CPU |",
         *_fine_tuning_row(card),
         "",
-        "## Test split (slides never seen in training)",
+        f"## Test split ({_test_slides(card)})",
         "",
         "| accuracy | sensitivity | specificity | precision | F1 | ROC AUC | ECE | n |",
         "|---|---|---|---|---|---|---|---|",
@@ -43,6 +43,7 @@ def card_markdown(card: ModelCard) -> str:
         "## Files",
         "",
         *(f"- `{entry.name}` sha256 `{entry.sha256}`" for entry in card.files.values()),
+        *_manifest_line(card),
         "",
         "The app pins its bundled card by the card's own sha256 (`BUNDLED_CARD_SHA256` in",
         "`malariascope/core/modelcard.py`): a model put in `models/` needs that constant",
@@ -67,6 +68,24 @@ def _field_rows(card: ModelCard) -> list[str]:
         rows.append(f"| healthy cells' log-odds | median {median:.3f}, MAD {mad:.3f} (uninfected"
                     " validation cells; whole fields are standardized to them) |")
     return rows
+
+
+def _test_slides(card: ModelCard) -> str:
+    """The test heading's words: whether its slides were kept out of training."""
+    shared = card.trained_on.get("test_slides_shared_with_train")
+    if card.trained_on.get("test_slides") == 0:
+        return "file names without slide ids: not known to be kept out of training"
+    if not shared:
+        return "slides never seen in training"
+    return (f"{shared} of {card.trained_on.get('test_slides', '?')} test slides also in training: "
+            "these figures read higher than on new patients")
+
+
+def _manifest_line(card: ModelCard) -> list[str]:
+    """The split manifest among the files, on cards that have one."""
+    entry = card.split_manifest
+    return [] if entry is None else [f"- `{entry.name}` sha256 `{entry.sha256}` (each cell's "
+                                     "part: train, validation or test)"]
 
 
 def _fine_tuning_row(card: ModelCard) -> list[str]:

@@ -38,7 +38,8 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class ModelFile:
-    """A file by name and sha256: a model file of the card, or the model one was tuned from."""
+    """A file by name and sha256: a model file of the card, the model one was tuned from, or
+    the split manifest."""
 
     name: str
     sha256: str
@@ -77,6 +78,7 @@ class ModelCard:
     fine_tuned_from: ModelFile | None = None
     epochs_run: int | None = None
     trained_on: dict[str, dict[str, int] | int] = field(default_factory=dict)
+    split_manifest: ModelFile | None = None  #: ``split.csv`` beside the model: each cell's part
     validation_metrics: ScreeningMetrics | None = None
     test_metrics: ScreeningMetrics | None = None
     training_seconds: float | None = None
@@ -111,12 +113,15 @@ class ModelCard:
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
-        for fmt, entry in self.files.items():
+        named = {f"files.{fmt}": entry for fmt, entry in self.files.items()}
+        if self.split_manifest is not None:
+            named["split_manifest"] = self.split_manifest
+        for name, entry in named.items():
             if not is_plain_name(entry.name):
-                raise invalid(self._where, f"files.{fmt}.name",
-                              "a file name in the card's folder", entry.name)
+                raise invalid(self._where, f"{name}.name", "a file name in the card's folder",
+                              entry.name)
             if not _SHA256.fullmatch(entry.sha256):
-                raise invalid(self._where, f"files.{fmt}.sha256", "64 hex digits", entry.sha256)
+                raise invalid(self._where, f"{name}.sha256", "64 hex digits", entry.sha256)
 
     @property
     def _where(self) -> str:
@@ -130,6 +135,7 @@ class ModelCard:
         healthy = card.member("healthy_log_odds", required=False)
         tuned = card.member("fine_tuned_from", required=False)
         adapted = card.member(ADAPTED, required=False)
+        manifest = card.member("split_manifest", required=False)
         low, high = card.reals("uncertain_band", length=2)
         return cls(
             name=card.text("name"), input_size=card.whole("input_size"),
@@ -149,6 +155,7 @@ class ModelCard:
             learning_rate=card.real("learning_rate", None),
             fine_tuned_from=None if tuned is None else _model_file(tuned, "file"),
             epochs_run=card.whole("epochs_run", None), trained_on=card.counts("trained_on"),
+            split_manifest=None if manifest is None else _model_file(manifest, "file"),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
             training_seconds=card.real("training_seconds", None),
@@ -158,7 +165,7 @@ class ModelCard:
 
     def to_dict(self) -> dict:
         """The card as its JSON file holds it."""
-        tuned, healthy = self.fine_tuned_from, self.healthy_log_odds
+        tuned, healthy, manifest = self.fine_tuned_from, self.healthy_log_odds, self.split_manifest
         validation, test = self.validation_metrics, self.test_metrics
         return {
             "name": self.name, "version": self.version, "created": self.created,
@@ -175,6 +182,8 @@ class ModelCard:
             "healthy_log_odds": None if healthy is None else {"median": healthy[0],
                                                               "mad": healthy[1]},
             "trained_on": self.trained_on,
+            **({} if manifest is None else {"split_manifest": {"file": manifest.name,
+                                                               "sha256": manifest.sha256}}),
             "validation_metrics": None if validation is None else validation.to_dict(),
             "test_metrics": None if test is None else test.to_dict(),
             "training_seconds": self.training_seconds,

@@ -1,4 +1,4 @@
-"""Training data: decode every cell once into memory, split by slide, feed tf.data.
+"""Training data: find the parts, decode every cell once into memory, split by slide.
 
 Decoding the 22k NIH cells each epoch would cost more than the training steps, so the
 preprocessed ``uint8`` arrays are kept in memory (64 px: about 280 MB).
@@ -6,6 +6,7 @@ preprocessed ``uint8`` arrays are kept in memory (64 px: about 280 MB).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,6 +15,31 @@ import numpy as np
 from malariascope.core.dataset import CLASS_NAMES, LabelledImages
 from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.preprocess import load_model_input
+from malariascope.core.split import DataSplit, checked_overlap, manifest_csv, open_split
+
+
+def read_split(root: Path, test_per_class: int | None, seed: int, strict: bool,
+               log: Callable[[str], None]) -> DataSplit:
+    """The train and test cells of ``root`` (see ``core.split.open_split``), with a line on a
+    split made here, and one on test slides that training shares (refused when ``strict``).
+    Only file names are read, so a refusal comes before any cell is decoded."""
+    split = open_split(root, test_per_class, seed)
+    if split.classes_in is not None:
+        slides = split.overlap.test_slides
+        log(f"class folders in {split.classes_in}: split by slide (seed {seed}), test "
+            f"{len(split.test)} cells" + (f" of {slides} slides" if slides else ""))
+    warning = checked_overlap(split.overlap, strict)
+    if warning:
+        log(warning)
+    return split
+
+
+def split_manifest(split: DataSplit, fit: np.ndarray, validation: np.ndarray) -> bytes:
+    """The manifest of a run: each cell of ``split`` with its part, ``fit`` and ``validation``
+    indexing its training cells."""
+    return manifest_csv(split.root, {"train": split.train.subset(fit),
+                                     "validation": split.train.subset(validation),
+                                     "test": split.test})
 
 
 def load_arrays(images: LabelledImages, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +86,7 @@ def split_by_slide(
 
 
 def _check_both_classes(images: LabelledImages, part: np.ndarray, name: str) -> None:
-    """Refuse a part of ``train/`` missing a class: without parasitized validation cells the
+    """Refuse a part of the training cells missing a class: without parasitized validation cells the
     temperature, threshold and AUC are meaningless (the card got NaN and threshold 0.5), and
     fitting on one class learns nothing; this happens when the slides are few or each holds
     one class."""
@@ -68,7 +94,7 @@ def _check_both_classes(images: LabelledImages, part: np.ndarray, name: str) -> 
     for label, class_name in enumerate(CLASS_NAMES):
         if not np.any(labels == label):
             raise DatasetError(
-                f"the {name} slides of train/ hold no {class_name} cells "
+                f"the {name} part's slides hold no {class_name} cells "
                 f"({len(np.unique(images.slides))} slides in all): training needs more "
                 "slides, each class on several of them, or another --seed"
             )

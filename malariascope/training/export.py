@@ -35,6 +35,7 @@ from malariascope.core.errors import ExportError, ModelExistsError
 from malariascope.core.modelcard import CARD_NAME, ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.preprocess import PREPROCESSING
+from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.model import LAST_CONV, head_weights, screening_model
 
 MODEL_NAME = "malariascope-cnn"
@@ -53,14 +54,15 @@ def model_folder(out_dir: Path, overwrite: bool = False) -> contextlib.AbstractC
 def _refuse_existing(out_dir: Path) -> None:
     """A model already in ``out_dir`` (an earlier run, a lab's tuned model) is not replaced
     unasked: it may be the only copy."""
-    existing = [name for name in FILE_NAMES if (out_dir / name).exists()]
+    existing = [name for name in (*FILE_NAMES, MANIFEST_NAME) if (out_dir / name).exists()]
     if existing:
         raise ModelExistsError(out_dir, existing)
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict,
-                 sample_inputs: np.ndarray) -> ModelCard:
-    """Save both model files and the card into ``out_dir``, all or none; returns the card.
+                 sample_inputs: np.ndarray, manifest: bytes | None = None) -> ModelCard:
+    """Save both model files, the card and the split ``manifest`` into ``out_dir``, all or
+    none; returns the card.
 
     Parameters
     ----------
@@ -72,6 +74,8 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
         The run's values of the card (``ModelCard`` fields: threshold, metrics, ...).
     sample_inputs
         Cells the written files must score as ``model`` does.
+    manifest
+        The split manifest's bytes, written as ``split.csv`` when given.
 
     Returns
     -------
@@ -84,8 +88,12 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
         for name in FILE_NAMES:
             temps.append(temp_beside(out_dir / name, Path(name).suffix))
         card = _write_files(model, facts, sample_inputs, *temps)
-        targets = [out_dir / name for name in FILE_NAMES]
-        replace_together(list(zip(temps, targets, strict=True)))
+        moves = list(zip(temps, [out_dir / name for name in FILE_NAMES], strict=True))
+        if manifest is not None:
+            temps.append(temp_beside(out_dir / MANIFEST_NAME))
+            write_synced(temps[-1], manifest)
+            moves.append((temps[-1], out_dir / MANIFEST_NAME))
+        replace_together(moves)
     except OSError as exc:
         raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
     finally:

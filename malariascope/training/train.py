@@ -1,12 +1,15 @@
-"""``malariascope train``: rebuild the model from ``ROOT/{train,test}/{parasitized,uninfected}``.
+"""``malariascope train``: rebuild the model from ``ROOT/{train,test}/{class}`` or the class
+folders as published (split here by slide, see ``core.split``).
 
-Steps: decode all cells once, hold out whole slides of ``train/`` for validation, fit with
-augmentation and early stopping, calibrate (temperature) and choose the threshold on the
-validation part, score ``test/`` once, then export the Keras and ONNX models with their card.
+Steps: decode all cells once, hold out whole slides of the training part for validation, fit
+with augmentation and early stopping, calibrate (temperature) and choose the threshold on the
+validation part, score the test part once, then export the Keras and ONNX models with their
+card and the split's manifest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +20,15 @@ import tensorflow as tf
 
 from malariascope.core import calibration
 from malariascope.core.classifier import calibrated
-from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.errors import ModelError
 from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.modelfiles import sha256_of
+from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
-from malariascope.training.data import load_arrays, split_by_slide
+from malariascope.training.data import load_arrays, read_split, split_by_slide, split_manifest
 from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
 
@@ -44,6 +47,8 @@ class TrainConfig:
     validation_fraction: float = 0.12
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
+    test_per_class: int | None = None  # test size of the published layout's split
+    strict_split: bool = False  # refuse test slides that train/ has too
 
 
 def train(config: TrainConfig, log=print) -> ModelCard:
@@ -57,8 +62,9 @@ def _train(config: TrainConfig, log) -> ModelCard:
     started = time.monotonic()
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
-    train_images = labelled_images(find_subfolder(config.data_root, "train"))
-    test_images = labelled_images(find_subfolder(config.data_root, "test"))
+    split = read_split(config.data_root, config.test_per_class, config.seed,
+                       config.strict_split, log)
+    train_images, test_images = split.train, split.test
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
     log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
     init_file = None if config.init_model is None else _checked_init_file(config.init_model)
@@ -79,6 +85,7 @@ def _train(config: TrainConfig, log) -> ModelCard:
     test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
     log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test {test_metrics.brief()}")
 
+    manifest = split_manifest(split, fit_idx, val_idx)
     facts = {
         "seed": config.seed,
         "learning_rate": config.learning_rate,
@@ -94,12 +101,15 @@ def _train(config: TrainConfig, log) -> ModelCard:
             "validation": _counts(y_train[val_idx]),
             "test": _counts(y_test),
             "validation_slides": len(set(np.asarray(train_images.slides)[val_idx])),
+            **split.facts(),
         },
+        "split_manifest": ModelFile(MANIFEST_NAME, hashlib.sha256(manifest).hexdigest()),
         "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
         "test_metrics": test_metrics,
         "training_seconds": round(time.monotonic() - started, 1),
     }
-    return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64])
+    return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64],
+                        manifest=manifest)
 
 
 def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],

@@ -1,15 +1,20 @@
-"""The NIH cells as people have them: the published layout split by slide, and the split
-written as folders."""
+"""The NIH cells as people have them: the published layout split by slide, the split
+written as folders, and a card that tells its test slides shared with training."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import errno
 import os
 
 import pytest
 
+from malariascope.core.adapt.card import adapted_card
+from malariascope.core.adapt.fit import Calibration
+from malariascope.core.cardtext import card_markdown
 from malariascope.core.errors import DatasetError
+from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.split import open_split, slide_overlap
 from tests.images import make_cell, write_rgb
 from tests.layouts import write_published, write_split_by_cell
@@ -124,3 +129,27 @@ def test_split_keeps_a_folder_holding_files_unless_overwrite_and_never_writes_in
         result = cli(capsys, "split", root, "--out", inside, "--test-per-class", "4")
         assert result.code == 2 and "write the split outside the cells it splits" in result.err
     assert sorted(root.rglob("*")) == before
+
+
+def test_a_card_whose_test_slides_training_shares_says_so_and_lists_the_manifest():
+    bundled = load_card()
+    assert card_markdown(bundled).count("## Test split (slides never seen in training)") == 1
+    card = dataclasses.replace(
+        bundled, trained_on={**bundled.trained_on, "test_slides": 20,
+                             "test_slides_shared_with_train": 3},
+        split_manifest=ModelFile("split.csv", "0" * 64))
+    assert ModelCard.from_dict(card.to_dict()) == card
+    text = card_markdown(card)
+    assert ("## Test split (3 of 20 test slides also in training: these figures read higher "
+            "than on new patients)") in text
+    assert f"- `split.csv` sha256 `{'0' * 64}` (each cell's part" in text
+    unnamed = dataclasses.replace(card, trained_on={**card.trained_on, "test_slides": 0,
+                                                    "test_slides_shared_with_train": 0})
+    assert ("## Test split (file names without slide ids: not known to be kept out of "
+            "training)") in card_markdown(unnamed)
+
+
+def test_an_adapted_card_leaves_the_split_manifest_with_its_base_model():
+    base = dataclasses.replace(load_card(), split_manifest=ModelFile("split.csv", "0" * 64))
+    data = adapted_card(base, Calibration.of_card(base), {})
+    assert data["split_manifest"] is None and ModelCard.from_dict(data).split_manifest is None

@@ -32,13 +32,13 @@ def test_a_split_without_both_classes_on_each_side_is_refused(tmp_path):
     validation slide then has no parasitized cell to calibrate on)."""
     write_cells(tmp_path / "one" / "parasitized", 6, True)
     write_cells(tmp_path / "one" / "uninfected", 6, False)
-    with pytest.raises(DatasetError, match="training slides of train/ hold no uninfected"):
+    with pytest.raises(DatasetError, match="training part's slides hold no uninfected"):
         split_by_slide(labelled_images(tmp_path / "one"), 0.12, seed=1)
     for slide in ("C1", "C2", "C3", "C4"):
         write_cells(tmp_path / "pure" / "parasitized", 5, True, slide)
     for slide in ("C5", "C6", "C7", "C8"):
         write_cells(tmp_path / "pure" / "uninfected", 5, False, slide)
-    with pytest.raises(DatasetError, match="validation slides of train/ hold no"):
+    with pytest.raises(DatasetError, match="validation part's slides hold no"):
         split_by_slide(labelled_images(tmp_path / "pure"), 0.12, seed=1)
 
 
