@@ -10,6 +10,7 @@ from malariascope.cli._common import (
     add_json_arguments,
     add_model_arguments,
     check_json_target,
+    problem,
     write_json,
 )
 
@@ -22,14 +23,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser, default_backend=None,
                         help_backend="default: tensorflow for a .keras --model, else onnx")
     add_json_arguments(parser)
+    parser.add_argument("--strict-split", action="store_true",
+                        help="refuse a DIR named test whose slides the train folder beside it "
+                        "also has")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the figures (and write them to ``--json``)."""
     from malariascope.core.evaluate import evaluate_folder
+    from malariascope.core.split import beside_train_overlap, checked_overlap
 
     check_json_target(args.json, args.overwrite)  # a wrong place costs nothing yet
+    overlap = beside_train_overlap(args.folder)
+    warning = None if overlap is None else checked_overlap(overlap, args.strict_split)
+    if warning:
+        problem(warning)
     evaluation = evaluate_folder(args.folder, model=args.model, backend=args.backend)
     print(evaluation.format())
-    write_json(args.json, evaluation.to_dict())
+    shared = {} if overlap is None else {"test_slides_shared_with_train": overlap.shared}
+    write_json(args.json, {**evaluation.to_dict(), **shared})
     return EXIT_OK

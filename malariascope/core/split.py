@@ -206,6 +206,18 @@ def checked_overlap(overlap: SlideOverlap, strict: bool) -> str | None:
     return overlap.warning()
 
 
+def beside_train_overlap(folder: Path) -> SlideOverlap | None:
+    """The overlap of a ``test`` folder with the ``train`` folder beside it; None for another
+    folder, or when the ``train`` beside it holds no readable layout."""
+    if folder.name.lower() != "test":
+        return None
+    try:
+        train = labelled_images(find_subfolder(folder.parent, "train"))
+    except DatasetError:
+        return None
+    return slide_overlap(train, labelled_images(folder))
+
+
 def manifest_csv(root: Path, parts: dict[str, LabelledImages]) -> bytes:
     """The manifest of a split: one row per cell (path relative to ``root``, class, slide,
     part), sorted by path, as UTF-8 CSV."""

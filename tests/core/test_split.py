@@ -1,15 +1,17 @@
-"""The NIH cells as people have them: the published layout split by slide, the split
-written as folders, and a card that tells its test slides shared with training."""
+"""The NIH cells as people have them: the published layout split by slide, the split written as
+folders, a train/test pair that shares slides told or refused, and a card that tells it."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
 import errno
+import json
 import os
 
 import pytest
 
+from malariascope.core import evaluate as evaluate_module
 from malariascope.core.adapt.card import adapted_card
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.cardtext import card_markdown
@@ -129,6 +131,33 @@ def test_split_keeps_a_folder_holding_files_unless_overwrite_and_never_writes_in
         result = cli(capsys, "split", root, "--out", inside, "--test-per-class", "4")
         assert result.code == 2 and "write the split outside the cells it splits" in result.err
     assert sorted(root.rglob("*")) == before
+
+
+def test_evaluate_tells_test_slides_shared_with_train_and_refuses_them_if_strict(
+    tmp_path, capsys, monkeypatch
+):
+    root = write_split_by_cell(tmp_path / "cells")
+    result = cli(capsys, "evaluate", root / "test", "--json", tmp_path / "m.json")
+    assert result.code == 0, result.err
+    assert result.err == ("12 of 12 test slides also appear in train: test figures will read "
+                          "higher than on new patients\n")
+    figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert figures["test_slides_shared_with_train"] == 12
+    monkeypatch.setattr(evaluate_module, "evaluate_folder", lambda *a, **k: pytest.fail("scored"))
+    result = cli(capsys, "evaluate", root / "test", "--strict-split")
+    assert result.code == 2 and result.out == ""
+    assert result.err.endswith("on new patients (refused under --strict-split)\n")
+
+
+def test_evaluate_is_quiet_about_a_test_folder_split_by_slide(tmp_path, capsys):
+    root = write_published(tmp_path / "cells", infected=4, healthy=1)
+    assert cli(capsys, "split", root, "--out", tmp_path / "split", "--test-per-class",
+               "4").code == 0
+    result = cli(capsys, "evaluate", tmp_path / "split" / "test", "--strict-split", "--json",
+                 tmp_path / "m.json")
+    assert result.code == 0 and result.err == ""
+    figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert figures["test_slides_shared_with_train"] == 0
 
 
 def test_a_card_whose_test_slides_training_shares_says_so_and_lists_the_manifest():
