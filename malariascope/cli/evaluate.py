@@ -26,11 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict-split", action="store_true",
                         help="refuse a DIR named test whose slides the train folder beside it "
                         "also has")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's own start-up messages (tensorflow backend)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the figures (and write them to ``--json``)."""
-    from malariascope.core.evaluate import evaluate_folder
+    from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
     check_json_target(args.json, args.overwrite)  # a wrong place costs nothing yet
@@ -38,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
     warning = None if overlap is None else checked_overlap(overlap, args.strict_split)
     if warning:
         problem(warning)
-    evaluation = evaluate_folder(args.folder, model=args.model, backend=args.backend)
+    backend = backend_for(args.model, args.backend)
+    if backend == "tensorflow":
+        from malariascope.cli._tensorflow import import_tensorflow
+
+        import_tensorflow(args.verbose)
+    evaluation = evaluate_folder(args.folder, model=args.model, backend=backend)
     print(evaluation.format())
     shared = {} if overlap is None else {"test_slides_shared_with_train": overlap.shared}
     write_json(args.json, {**evaluation.to_dict(), **shared})

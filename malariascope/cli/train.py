@@ -28,11 +28,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fine-tune this .keras model instead of starting from fresh weights")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace a model already in the --out folder")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show TensorFlow's own start-up messages and warnings")
 
 
 def run(args: argparse.Namespace) -> int:
     """Train, export the model, its card and the split's manifest into ``--out``."""
-    from malariascope.training.train import TrainConfig, train  # TensorFlow only here
+    from malariascope.cli._tensorflow import import_tensorflow
+
+    import_tensorflow(args.verbose)
+    from malariascope.training.train import TrainConfig, train
 
     config = TrainConfig(
         data_root=args.data_root,

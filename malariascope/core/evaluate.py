@@ -57,8 +57,7 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
         The metrics at the card's threshold, with the model's name and hash.
     """
     images = labelled_images(folder)
-    kind = backend or ("tensorflow" if model and model.suffix == ".keras" else "onnx")
-    classifier = Classifier.open(model, kind)
+    classifier = Classifier.open(model, backend_for(model, backend))
     results = list(screen(images.paths, classifier))
     ok = [i for i, r in enumerate(results) if r.ok]
     if not ok:
@@ -68,3 +67,8 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     return Evaluation(screening_metrics(labels, probs, classifier.rule.threshold),
                       unreadable=len(results) - len(ok), model=classifier.model_name,
                       model_sha256=classifier.backend.model_sha256)
+
+
+def backend_for(model: Path | None, backend: str | None) -> str:
+    """The backend asked, else TensorFlow for a ``.keras`` model, else ONNX Runtime."""
+    return backend or ("tensorflow" if model and model.suffix == ".keras" else "onnx")

@@ -31,6 +31,7 @@ from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, read_split, split_by_slide, split_manifest
 from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
+from malariascope.training.progress import EpochProgress
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _train(config: TrainConfig, log) -> ModelCard:
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
     history = _fit(model, (x_train[fit_idx], y_train[fit_idx]),
-                   (x_train[val_idx], y_train[val_idx]), config)
+                   (x_train[val_idx], y_train[val_idx]), config, log)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
     val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
@@ -113,7 +114,8 @@ def _train(config: TrainConfig, log) -> ModelCard:
 
 
 def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
-         validation: tuple[np.ndarray, np.ndarray], config: TrainConfig) -> keras.callbacks.History:
+         validation: tuple[np.ndarray, np.ndarray], config: TrainConfig,
+         log) -> keras.callbacks.History:
     """Fit on augmented batches with a cosine learning-rate decay over the whole run (early
     stopping and the best weights come from ``get_callbacks``)."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
@@ -127,8 +129,9 @@ def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
         metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
     )
     return model.fit(_training_dataset(*fit, config), validation_data=validation,
-                     epochs=config.epochs, steps_per_epoch=steps, callbacks=get_callbacks(),
-                     verbose=2)
+                     epochs=config.epochs, steps_per_epoch=steps,
+                     callbacks=[*get_callbacks(), EpochProgress(config.epochs, steps, log)],
+                     verbose=0)
 
 
 def _initial_model(init_file: Path | None, input_size: int) -> keras.Model:

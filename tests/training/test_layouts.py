@@ -4,17 +4,26 @@ slide with the manifest pinned in the card, and a train/test pair that shares sl
 from __future__ import annotations
 
 import csv
+import os
 
 import pytest
 
 pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 
+from malariascope.cli._tensorflow import _notices_dropped  # noqa: E402
 from malariascope.core.modelcard import ModelFile, load_card  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
 from malariascope.core.split import open_split  # noqa: E402
 from malariascope.training.data import read_split  # noqa: E402
 from tests.layouts import write_published, write_split_by_cell  # noqa: E402
 from tests.test_cli import cli  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _tensorflow_log_level_restored(monkeypatch):
+    """``train`` sets TensorFlow's native log level for the process; other tests keep theirs."""
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+
 
 SHARED = "12 of 12 test slides also appear in train: test figures will read higher than on new " \
          "patients"
@@ -43,6 +52,7 @@ def test_train_splits_the_published_layout_and_pins_the_manifest_in_the_card(
     assert card.trained_on["test_slides_shared_with_train"] == 0
     assert card.trained_on["test_per_class"] == 12
     assert f"class folders in {root}: split by slide (seed 1)" in result.out
+    assert "epoch 1/1: loss " in result.out and ", val_auc " in result.out
     assert "## Test split (slides never seen in training)" in (out / "README.md").read_text(
         encoding="utf-8")
 
@@ -58,3 +68,19 @@ def test_train_tells_test_slides_it_shares_and_refuses_them_under_strict_split(t
     assert result.code == 2 and result.out == ""
     assert result.err == f"malariascope: error: {SHARED} (refused under --strict-split)\n"
     assert not out.exists()
+
+
+def test_tensorflows_load_notices_are_dropped_and_other_stderr_is_kept(capfd):
+    notices = (b"WARNING: All log messages before absl::InitializeLog() is called are written "
+               b"to STDERR\n"
+               b"I0000 00:00:1796291727.421802   20622 port.cc:153] oneDNN custom operations "
+               b"are on.\n"
+               b"E0000 00:00:1796291727.5 20622 cuda_dnn.cc:8310] Unable to register cuDNN "
+               b"factory\n")
+    with _notices_dropped():
+        os.write(2, notices + b"a line the user must see\n")
+    assert capfd.readouterr().err == "a line the user must see\n"
+    with pytest.raises(ImportError), _notices_dropped():  # a failed import shows everything
+        os.write(2, notices)
+        raise ImportError("no tensorflow")
+    assert capfd.readouterr().err == notices.decode()
