@@ -17,20 +17,14 @@ counted twice. A folder reached twice is walked once, so its skipped files are c
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from malariascope.core.imageio import is_image_path
+from malariascope.core.names import natural_key
 
-_DIGITS = re.compile(r"(\d+)")
 Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
-
-
-def natural_key(name: str) -> list:
-    """Sort key putting ``cell_2`` before ``cell_10``."""
-    return [int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(name)]
 
 
 @dataclass

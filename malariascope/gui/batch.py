@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from malariascope.core.case import ReviewDecision
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
+from malariascope.core.names import common_folder
 from malariascope.core.tally import (
     CONFIRMED,
     OVERRIDDEN,
@@ -66,6 +67,7 @@ class Batch:
         self._reviews: dict[int, ReviewDecision] = {}  # row -> its standing decision
         self._tally = Tally()
         self._field_rows: dict[Path, list[int]] = {}
+        self.folder: Path | None = None  # rows are named relative to it (``core.names``)
 
     # -- facts ---------------------------------------------------------------------------
     def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
@@ -93,10 +95,11 @@ class Batch:
             self.events.facts_changed.emit()
 
     # -- results -------------------------------------------------------------------------
-    def clear(self, sources: tuple[str, ...] = ()) -> None:
-        """Start a new batch opened from ``sources`` (names of files and folders); sample id
-        and operator stay (the user edits them)."""
+    def clear(self, sources: tuple[str, ...] = (), folder: Path | None = None) -> None:
+        """Start a new batch opened from ``sources`` (names of files and folders) in
+        ``folder``; sample id and operator stay (the user edits them)."""
         self.results = []
+        self.folder = folder
         self.facts = replace(self.facts, sources=sources)
         self.history = []
         self._reviews = {}
@@ -124,7 +127,7 @@ class Batch:
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash (``core.session``) in place of this one."""
-        self.clear()
+        self.clear(folder=common_folder({result.path.parent for result in session.results}))
         # a session without sources is named by its files
         self.facts = session.facts if session.facts.sources else replace(
             session.facts, sources=tuple(dict.fromkeys(r.path.name for r in session.results)))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from malariascope.core.names import common_folder
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import (
@@ -120,7 +121,7 @@ class ScreeningController(QObject):
             return
         self._cancel_screening()
         paths = [Path(p) for p in paths]
-        self.batch.clear(tuple(p.name or str(p) for p in paths))
+        self.batch.clear(tuple(p.name or str(p) for p in paths), common_folder(paths))
         self.complete = False
         if self._wanted_model != self.model:  # a model chosen while the last batch was open
             self.load_model(self._wanted_model)

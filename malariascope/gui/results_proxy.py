@@ -13,7 +13,7 @@ import enum
 
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
 
-from malariascope.gui.results_table import FILE, SORT_ROLE, THUMB, ResultsTableModel
+from malariascope.gui.results_table import SORT_ROLE, THUMB, ResultsTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
@@ -100,7 +100,8 @@ class ResultsFilterProxy(QAbstractProxyModel):
         return self._shown[start:]
 
     def _in_file_order(self) -> bool:
-        return self._sort is None or self._sort == (FILE, False) or self._sort == (THUMB, False)
+        """True when the list shows the rows in the order they were screened."""
+        return self._sort is None or self._sort == (THUMB, False)
 
     def _index_of(self, source_row: int, column: int) -> QModelIndex:
         at = self._at.get(source_row)

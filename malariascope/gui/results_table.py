@@ -8,10 +8,13 @@ so 20,000 rows cost one Python list; thumbnails come from a lazy cache for paint
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
+from malariascope.core.names import path_key, relative_name
 from malariascope.gui.batch import CONFIRMED, OVERRIDDEN, PARASITIZED, UNSURE, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
 
@@ -35,6 +38,7 @@ class ResultsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.batch = batch
         self._rows = len(batch)  # rows Qt has been told about (the batch grows first)
+        self._names: dict[int, str] = {}  # row -> its File text, made when first asked
         self.thumbnails = ThumbnailCache(THUMB_SIZE, ratio, parent=self)
         self.thumbnails.ready.connect(self._on_thumbnail_ready)
         warning = QStyle.StandardPixmap.SP_MessageBoxWarning
@@ -74,15 +78,15 @@ class ResultsTableModel(QAbstractTableModel):
             return self._bold if column == FINAL and self.batch.reviewed(row) else None
         if role == TOOLTIP and column in (FILE, ERROR, THUMB):
             result = self.batch.results[row]
-            return f"{result.path}\n{result.error}".strip()
+            return f"{os.path.abspath(result.path)}\n{result.error}".strip()
         if role == ALIGNMENT and column == PROB:
             return RIGHT
         return None
 
     def _text(self, row: int, column: int) -> str:
         batch, result = self.batch, self.batch.results[row]
-        if column == FILE:  # a cell of a whole field: "PA171710.JPG #12"
-            return f"{result.path.name} #{result.cell_index}" if result.box else result.path.name
+        if column == FILE:
+            return self.name(row)
         if column == PROB:
             return "" if result.probability is None else f"{result.probability:.3f}"
         if column == CALL:
@@ -101,9 +105,23 @@ class ResultsTableModel(QAbstractTableModel):
         if column == PROB:
             p = self.batch.results[row].probability
             return -1.0 if p is None else p
-        if column in (THUMB, FILE):
-            return row  # file order is natural order already
+        if column == FILE:
+            return path_key(self.name(row))
+        if column == THUMB:
+            return row  # the order the files were opened in
         return self._text(row, column)
+
+    def name(self, row: int) -> str:
+        """The row's file relative to the folder opened (``parasitized/cell_12.png``), and for
+        a cell of a whole field its number (``fields/PA171710.JPG #12``)."""
+        name = self._names.get(row)
+        if name is None:
+            result = self.batch.results[row]
+            name = relative_name(result.path, self.batch.folder)
+            if result.box:
+                name = f"{name} #{result.cell_index}"
+            self._names[row] = name
+        return name
 
     def _thumbnail(self, row: int):
         result = self.batch.results[row]
@@ -118,6 +136,7 @@ class ResultsTableModel(QAbstractTableModel):
     def _on_reset(self) -> None:
         self.beginResetModel()
         self.thumbnails.clear()
+        self._names.clear()
         self._rows = len(self.batch)
         self.endResetModel()
 

@@ -79,7 +79,8 @@ class ResultsView(QTableView):
             self.setColumnWidth(column, width)
         header.setStretchLastSection(True)  # Error takes what is left
         header.setMinimumSectionSize(40)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep "..._cell_123.png" visible
+        # a file is told from another by its end: "parasitized/..._cell_123.png"
+        self.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
 
     def _on_rearranging(self) -> None:

@@ -329,7 +329,7 @@ def test_filters_and_sorting(window, qtbot, mixed_folder):
     shown = [float(text) for text in _column(window, PROB) if text]
     assert shown == sorted(shown)
     window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)
-    assert _column(window, FILE)[0] == batch.results[0].path.name
+    assert _column(window, FILE)[0] == f"broken/{batch.results[0].path.name}"
 
 
 def test_the_selected_row_stays_in_view_when_the_filter_changes(window, qtbot, tmp_path):

@@ -1,0 +1,70 @@
+"""The cell list as a technician reads it: names that tell rows apart, in natural
+order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from PySide6.QtCore import Qt
+
+from malariascope.gui.results_table import FILE, THUMB, ResultsTableModel
+from tests.gui.helpers import screen_and_wait
+from tests.images import make_cell_folder
+
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _files(window) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(row, FILE).data() for row in range(proxy.rowCount())]
+
+
+def test_rows_of_one_name_in_two_folders_are_told_apart_by_their_folder(window, qtbot,
+                                                                        tmp_path):
+    """``cell_3.png`` of parasitized/ and of uninfected/ both read "...cell_3.png", cut in the
+    middle, and the detail panel cut the path off on the right."""
+    opened = tmp_path / "sample"
+    make_cell_folder(opened / "parasitized", 4)
+    make_cell_folder(opened / "uninfected", 4)
+    screen_and_wait(window, qtbot, [opened])
+    names = _files(window)
+    assert names[:5] == ["parasitized/cell_0.png", "parasitized/cell_1.png",
+                         "parasitized/cell_2.png", "parasitized/cell_3.png",
+                         "uninfected/cell_0.png"]
+    assert window.table.textElideMode() == Qt.TextElideMode.ElideLeft  # the end shows
+    row = names.index("uninfected/cell_3.png")
+    path = os.path.abspath(window.batch.results[row].path)
+    assert window.proxy.index(row, FILE).data(TOOLTIP) == path
+
+
+def test_sorting_by_file_is_natural_order_by_folder(window, qtbot, tmp_path):
+    """Sorted by File, rows stayed in the order they were opened in (cell_10 before cell_2
+    when picked so), and looked unsorted."""
+    cells = make_cell_folder(tmp_path / "a", 12)
+    shutil.copy(cells[0], tmp_path / "b_0.png")
+    picked = [cells[10], tmp_path / "b_0.png", cells[2], cells[1], cells[11], cells[9]]
+    screen_and_wait(window, qtbot, picked)
+    assert _files(window) == ["a/cell_10.png", "b_0.png", "a/cell_2.png", "a/cell_1.png",
+                              "a/cell_11.png", "a/cell_9.png"]
+    window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)
+    assert _files(window) == ["a/cell_1.png", "a/cell_2.png", "a/cell_9.png", "a/cell_10.png",
+                              "a/cell_11.png", "b_0.png"]
+    window.table.sortByColumn(FILE, Qt.SortOrder.DescendingOrder)
+    assert _files(window)[0] == "b_0.png"
+    window.table.sortByColumn(THUMB, Qt.SortOrder.AscendingOrder)  # the order opened in
+    assert _files(window)[0] == "a/cell_10.png"
+
+
+def test_a_restored_batch_names_its_rows_from_the_folder_they_share(qapp, left_session):
+    from malariascope.gui.batch import Batch
+
+    batch = Batch()
+    batch.restore(left_session)
+    model = ResultsTableModel(batch)
+    names = [model.index(row, FILE).data() for row in range(model.rowCount())]
+    assert len(set(names)) == len(names)
+    assert any(name.startswith("broken/") for name in names)
+    assert "cell_0.png" in names
+    model.thumbnails.shutdown()
+
