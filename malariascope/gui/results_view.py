@@ -16,18 +16,9 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from malariascope.gui.columns import ColumnWidths
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import (
-    CALL,
-    ERROR,
-    FILE,
-    FINAL,
-    PROB,
-    REVIEW,
-    THUMB,
-    THUMB_SIZE,
-    UNCERTAIN,
-)
+from malariascope.gui.results_table import ERROR, FILE, THUMB_SIZE
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -69,16 +60,13 @@ class ResultsView(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
         rows.setDefaultSectionSize(THUMB_SIZE + 6)
         header = self.horizontalHeader()
-        header.setDefaultSectionSize(60)  # first: it resets widths; Error may be this narrow
+        header.setDefaultSectionSize(60)  # first: it resets widths
         header.setSortIndicatorClearable(True)  # a third click returns to file order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self.scroll_to_current)  # after the view's sort
-        for column, width in ((THUMB, THUMB_SIZE + 12), (FILE, 190), (PROB, 100), (CALL, 88),
-                              (UNCERTAIN, 78), (REVIEW, 100), (FINAL, 88)):
-            self.setColumnWidth(column, width)
-        header.setStretchLastSection(True)  # Error takes what is left
         header.setMinimumSectionSize(40)
+        self.columns = ColumnWidths(self)
         # a file is told from another by its end: "parasitized/..._cell_123.png"
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))

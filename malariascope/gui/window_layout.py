@@ -52,7 +52,9 @@ class WindowLayout(QWidget):
 
     def restore_settings(self, store: QSettings) -> None:
         if not restore_state(store, "window/splitter", self.splitter.restoreState):
-            self.splitter.setSizes([800, 460])  # the list gets the room; the cell stays large
+            # the list gets the room: at 1024 px every column of it shows, beside a cell
+            # panel still large (a splitter shares its width in these proportions)
+            self.splitter.setSizes([690, 310])
         restore_state(store, "window/list_and_field", self.list_and_field.restoreState)
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:

@@ -238,8 +238,9 @@ def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window,
     assert (panned.center() - zoomed.center() - QPointF(-40, -30)).manhattanLength() < 1e-6
     assert window.table.current_source_row() == rows[0]  # a drag is no click
     assert _drawn_like_the_field(view, field, boxes) > 0.9  # the picture moved with the outlines
-    drawn = view.grab().toImage().pixelColor(round(panned.left()), round(panned.center().y()))
-    assert _distance(drawn, view.outline_colour(target)) < 60  # the outline is drawn there
+    shot, y = view.grab().toImage(), round(panned.center().y())
+    drawn = [shot.pixelColor(round(panned.left()) + dx, y) for dx in (-1, 0, 1)]  # at any size
+    assert min(_distance(c, view.outline_colour(target)) for c in drawn) < 60  # the outline
 
     _click_cell(window, qtbot, target)
     assert window.table.current_source_row() == target == view.current_row()

@@ -1,5 +1,5 @@
-"""The cell list as a technician reads it: names that tell rows apart, in natural
-order."""
+"""The cell list as a technician reads it: names that tell rows apart, natural order, and
+every column on a 1024-px screen."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import shutil
 
 from PySide6.QtCore import Qt
 
-from malariascope.gui.results_table import FILE, THUMB, ResultsTableModel
+from malariascope.gui.results_table import FILE, HEADERS, PROB, THUMB, ResultsTableModel
 from tests.gui.helpers import screen_and_wait
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, write_broken_files
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
@@ -68,3 +68,25 @@ def test_a_restored_batch_names_its_rows_from_the_folder_they_share(qapp, left_s
     assert "cell_0.png" in names
     model.thumbnails.shutdown()
 
+
+def test_every_column_fits_a_1024_px_window_and_the_sort_arrow_never_covers_a_title(
+        window, qtbot, tmp_path):
+    """At 1024 px Final call and Error were off-screen, behind a horizontal scroll bar, and
+    the sort arrow covered the end of "P(parasitized)"."""
+    make_cell_folder(tmp_path / "cells", 6)
+    write_broken_files(tmp_path / "cells" / "broken")
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    table = window.table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionSize(FILE) > 0)
+    for column in range(len(HEADERS)):
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= table.viewport().width(), HEADERS[column]
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.sectionSize(FILE) >= 100  # the File column keeps room to tell rows apart
+    for column in range(PROB, len(HEADERS)):
+        table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        assert header.sectionSize(column) >= header.sectionSizeHint(column), HEADERS[column]
+        assert table.horizontalScrollBar().maximum() == 0
