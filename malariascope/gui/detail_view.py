@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QImage, QPainter, QPalette
+from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QSizePolicy,
     QSlider,
     QToolButton,
@@ -27,16 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.core.clock import local_time
 from malariascope.gui.batch import Batch
-from malariascope.gui.results_table import CALL_COLOURS
+from malariascope.gui.cell_facts import CellFacts
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
 from malariascope.gui.workers import LatestLoad, WorkerGroup
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from malariascope.core.case import ReviewDecision
     from malariascope.core.pipeline import ScreeningResult
 
 
@@ -60,12 +56,6 @@ def load_cell(result: ScreeningResult) -> CellImages:
                       heatmap(class_map, image.shape, positive=False))
 
 
-FACT_CELLS = (  # name, row, column, columns spanned by the value
-    ("P(parasitized)", 0, 0, 1), ("Call", 0, 2, 1), ("Review", 1, 0, 1), ("Image", 1, 2, 1),
-    ("Model", 2, 0, 3), ("File", 3, 0, 3), ("Cell", 4, 0, 3), ("Error", 5, 0, 3),
-)
-
-
 def paint_backdrop(widget: QWidget, image: QImage, message: str) -> QPainter:
     """Start painting ``widget``: black, with ``message`` centred while there is no ``image``."""
     painter = QPainter(widget)
@@ -83,7 +73,7 @@ class ImageCanvas(QWidget):
         super().__init__(parent)
         self._image = QImage()
         self.message = "No cell selected"
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_image(self, image: QImage, message: str = "") -> None:
@@ -128,7 +118,7 @@ class DetailView(QWidget):
         # not the opacity; Tab still reaches both
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self._facts: dict[str, QLabel] = {}
+        self.facts = CellFacts(batch)
         self._build(review_actions)
         self.overlay_box.toggled.connect(self._on_overlay_changed)
         self.opacity.valueChanged.connect(self._on_overlay_changed)
@@ -140,18 +130,6 @@ class DetailView(QWidget):
         overlay_row = QHBoxLayout()
         overlay_row.addWidget(self.overlay_box)
         overlay_row.addWidget(self.opacity, 1)
-        facts = QGridLayout()  # two facts a row where they are short: fits 768-px screens
-        facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
-        for name, row, column, span in FACT_CELLS:
-            label = QLabel()
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            self._facts[name] = label
-            caption = QLabel(name)
-            caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            facts.addWidget(caption, row, column)
-            facts.addWidget(label, row, column + 1, 1, span)
         buttons = QHBoxLayout()
         for action in review_actions:
             button = QToolButton()
@@ -164,7 +142,7 @@ class DetailView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.canvas, 1)
         layout.addLayout(overlay_row)
-        layout.addLayout(facts)
+        layout.addWidget(self.facts)
         layout.addLayout(buttons)
 
     def save_settings(self, store: QSettings) -> None:
@@ -177,7 +155,7 @@ class DetailView(QWidget):
 
     def fact(self, name: str) -> str:
         """The text shown for ``name`` (for tests and accessibility)."""
-        return self._facts[name].text()
+        return self.facts.text(name)
 
     # -- selection -----------------------------------------------------------------------
     def show_row(self, row: int | None) -> None:
@@ -224,26 +202,7 @@ class DetailView(QWidget):
         self.canvas.set_image(rgb_qimage(image))
 
     def _update_facts(self) -> None:
-        facts = dict.fromkeys(self._facts, "")
-        row = self._row
-        if row is not None:
-            result, batch = self.batch.results[row], self.batch
-            facts.update(File=str(result.path), Model=batch.facts.model, Error=result.error,
-                         Cell=_cell_fact(result))
-            if result.ok:
-                uncertain = " (uncertain)" if batch.uncertain(row) else ""
-                facts["P(parasitized)"] = f"{result.probability:.3f}{uncertain}"
-                facts["Call"] = batch.call(row)
-                facts["Review"] = _review_fact(batch.decision(row), batch.review(row),
-                                               batch.final_call(row))
-                size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
-                facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
-        for name, text in facts.items():
-            self._facts[name].setText(text)
-            self._facts[name].setToolTip(text)  # long paths are cut off at the panel's edge
-        colour = CALL_COLOURS.get(facts["Call"])
-        self._facts["Call"].setStyleSheet(f"color: {colour.name()}; font-weight: bold"
-                                          if colour else "")
+        self.facts.show_row(self._row)
 
     def _on_reviewed(self, rows: list[int]) -> None:
         if self._row in rows:
@@ -253,21 +212,3 @@ class DetailView(QWidget):
         self._update_facts()
         self._redraw()  # the call may have flipped, and with it the heatmap shown
 
-
-def _review_fact(decision: ReviewDecision | None, review: str, final_call: str) -> str:
-    """The review as the panel words it: what it says of the model's call now, and who
-    pressed what, when (local time)."""
-    if decision is None:
-        return "not reviewed"
-    said = f"{review}: {final_call}" if decision.reviewed else "unsure: for a second reader"
-    return f"{said} ({decision.reviewer}, {local_time(decision.at)})"
-
-
-def _cell_fact(result: ScreeningResult) -> str:
-    """Where the cell lies: its own image, or its number and box in a whole field."""
-    if result.box is None and result.whole_field:
-        return "whole field, no cells found"
-    if result.box is None:  # an unreadable file may have been a field: nothing is known
-        return "one cell per image" if result.ok else ""
-    x, y, w, h = result.box
-    return f"#{result.cell_index} of a whole field, at x {x}, y {y}, {w} × {h} px"

@@ -336,3 +336,18 @@ def test_a_field_given_with_its_folder_is_screened_once(window, qtbot, smear):
     batch = window.batch
     assert len(batch) == FIELD_CELLS + 1 and len(batch.field_rows(field)) == FIELD_CELLS
     assert batch.field_counts(field).classified == FIELD_CELLS
+
+
+def test_a_field_cell_names_the_field_threshold_that_called_it(window, qtbot, smear):
+    """A field cell at P 0.779 read "uninfected, uncertain" beside a threshold of 0.187."""
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    batch, detail = window.batch, window.detail
+    batch.set_threshold(0.5)
+    rule = batch.facts.rule
+    window.table.select_source_row(batch.field_rows(field)[0])
+    assert detail.fact("Threshold") == f"{rule.field_threshold:.3f} (field)"
+    tip = detail.facts._values["Threshold"].toolTip()
+    assert f"{rule.field_threshold:.3f}" in tip and "0.500" in tip
+    window.table.select_source_row(0)  # the single cell
+    assert detail.fact("Threshold") == "0.500"

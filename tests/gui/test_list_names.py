@@ -37,6 +37,14 @@ def test_rows_of_one_name_in_two_folders_are_told_apart_by_their_folder(window, 
     path = os.path.abspath(window.batch.results[row].path)
     assert window.proxy.index(row, FILE).data(TOOLTIP) == path
 
+    window.table.select_source_row(row)
+    shown = window.detail.facts._values["File"]
+    assert window.detail.fact("File") == path  # whole, for copying
+    assert shown.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    shown.resize(120, shown.height())  # narrower than the path: it wraps, nothing is cut
+    lines = shown.document().firstBlock().layout().lineCount()
+    assert lines > 1 and shown.height() >= lines * shown.fontMetrics().lineSpacing()
+
 
 def test_sorting_by_file_is_natural_order_by_folder(window, qtbot, tmp_path):
     """Sorted by File, rows stayed in the order they were opened in (cell_10 before cell_2
