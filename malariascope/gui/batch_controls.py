@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSlider,
@@ -109,6 +110,8 @@ class BatchControls(QWidget):
         self.operator = QLineEdit(batch.facts.operator)
         self.operator.setPlaceholderText("who reviews this batch")
         self.threshold = ThresholdControl()
+        self.field_threshold = QLabel()  # the field threshold that the threshold implies
+        self.field_threshold.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reset = QPushButton("Model default")
         self.reset.setToolTip("Back to the threshold of the model card")
         # Clicked, it disables itself and its focus would pass on down the form, taking the
@@ -128,15 +131,16 @@ class BatchControls(QWidget):
         self._on_relabelled()
 
     def _build(self) -> None:
-        threshold_row = QHBoxLayout()
-        threshold_row.setContentsMargins(0, 0, 0, 0)
-        threshold_row.addWidget(self.threshold, 1)
-        threshold_row.addWidget(self.reset)
+        field_row = QHBoxLayout()
+        field_row.setContentsMargins(0, 0, 0, 0)
+        field_row.addWidget(self.field_threshold, 1)
+        field_row.addWidget(self.reset)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Sample id", self.sample_id)
         form.addRow("Operator", self.operator)
-        form.addRow("Threshold", threshold_row)
+        form.addRow("Threshold", self.threshold)
+        form.addRow("Field threshold", field_row)
 
     def save_settings(self, store: QSettings) -> None:
         store.setValue("operator", self.batch.facts.operator)  # the same person, most days
@@ -160,7 +164,19 @@ class BatchControls(QWidget):
         self.reset.setEnabled(enabled and abs(rule.threshold - default) > 1e-9)
         if enabled:
             self.threshold.setValue(rule.threshold)
-        self.threshold.setToolTip(_threshold_tip(rule))
+        tip = _threshold_tip(rule)
+        self.threshold.setToolTip(tip)
+        self.field_threshold.setToolTip(tip)
+        self.field_threshold.setText(_field_text(rule))
+
+
+def _field_text(rule: CallRule | None) -> str:
+    """The threshold that calls cells of whole fields, as the threshold now sets it."""
+    if rule is None:
+        return ""
+    if rule.field_threshold is None:
+        return "the same (the model has no field threshold)"
+    return f"{rule.field_threshold:.3f}"
 
 
 def _threshold_tip(rule: CallRule | None) -> str:
