@@ -48,6 +48,7 @@ def summary_rows(tally: Tally, facts: BatchFacts,
         ("model_sha256", facts.model_sha256),
         ("created_at", utc_now()),
         *_slide_rows(counts, case or CaseFacts()),
+        *_threshold_rows(facts),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -69,6 +70,16 @@ def _slide_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
         ("parasites_per_ul", "" if density is None else f"{density:.0f}"),
         ("patient_id", case.patient_id),
     ]
+
+
+def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:
+    """The thresholds the calls were made at: of single cells, and of cells of whole fields
+    (the same value when the model has no field threshold)."""
+    rule = facts.rule
+    if rule is None:
+        return [("threshold", ""), ("field_threshold", "")]
+    return [("threshold", f"{rule.threshold:.4f}"),
+            ("field_threshold", f"{rule.threshold_for(in_field=True):.4f}")]
 
 
 def _field_row(path: str, counts: Counts) -> tuple[str, ...]:

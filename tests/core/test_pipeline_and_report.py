@@ -190,3 +190,17 @@ def test_bundled_field_threshold_counts_fairly_and_flags_what_it_does_not_count(
 
 def odds(p: float) -> float:
     return p / (1.0 - p)
+
+
+def test_the_summary_records_both_thresholds_after_its_other_keys(classifier, tmp_path):
+    """The summary file named neither the threshold nor the field threshold of its calls."""
+    rows, _ = _rows(classifier, tmp_path)
+    facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.5))
+    target = tmp_path / "moved.csv"
+    write_report(target, rows, facts)
+    with open(summary_path(target), encoding="utf-8-sig", newline="") as handle:
+        lines = [line for line in csv.reader(handle) if line]
+    keys, summary = [line[0] for line in lines], dict(lines)
+    assert summary["threshold"] == "0.5000"
+    assert summary["field_threshold"] == f"{facts.rule.field_threshold:.4f}" != "0.5000"
+    assert keys.index("created_at") < keys.index("threshold")  # appended: no key moved

@@ -12,6 +12,7 @@ FIRST_KEYS = ("images", "fields", "classified", "parasitized", "uninfected", "un
               "model_sha256", "created_at")
 SLIDE_KEYS = ("parasitemia_ci_low", "parasitemia_ci_high", "cells_target", "target_reached",
               "parasites_per_ul", "patient_id")
+THRESHOLD_KEYS = ("threshold", "field_threshold")  # keys are only appended
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -26,7 +27,7 @@ def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
 def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case)
     assert rows[0] == ("key", "value")
-    assert tuple(key for key, _ in rows[1:]) == FIRST_KEYS + SLIDE_KEYS  # only appended
+    assert tuple(key for key, _ in rows[1:]) == FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
     return dict(rows[1:])
 
 
