@@ -185,6 +185,8 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, row: int | None) -> None:
         self.detail.show_row(row)
         self.field_view.show_row(row)
+        # the field takes room from the list only for a cell of a field, never as one arrives
+        self.central.field_box.setVisible(self.field_view.field() is not None)
         self.summary.set_field(self.field_view.field())
         for action in (*self.actions.review, self.actions.clear_review):
             # enabled on an unreadable file's row too: a key there says why nothing happens
@@ -228,7 +230,6 @@ class MainWindow(QMainWindow):
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
         self.actions.cancel.setEnabled(busy)
         self.setWindowModified(self.batch.unsaved)
-        self.central.field_box.setVisible(self.batch.has_fields)
         for action in self.actions.field_actions:
             action.setEnabled(self.batch.has_fields)
 

@@ -1,8 +1,8 @@
 """Where the window's widgets sit: a layout only, so the main window keeps to the wiring.
 
 The summary runs across the top. Under it, the cell list (with its filter bar, and the
-selected cell's whole field below it when the batch has fields) sits beside the batch fields
-and the selected cell. The list gets the room; the splitter between the two sides is saved
+whole field below it while a cell of a field is selected) sits beside the batch fields and
+the selected cell. The list gets the room; the splitter between the two sides is saved
 with the window.
 """
 
@@ -27,14 +27,15 @@ from malariascope.gui.settings import restore_state
 
 class WindowLayout(QWidget):
     """The central widget. ``splitter`` (list | cell) and ``list_and_field`` (list over field)
-    keep their sizes between sessions; ``field_box`` shows when the batch has fields."""
+    keep their sizes between sessions; ``field_box`` shows while a cell of a field is
+    selected (the window says when)."""
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
                  field_view: QWidget, controls: QWidget, detail: QWidget) -> None:
         super().__init__()
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
-        self.field_box.hide()  # until the batch has fields: no room taken
+        self.field_box.hide()  # until a cell of a field is selected: no room taken
         self.list_and_field = QSplitter(Qt.Orientation.Vertical)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self._list_side(filters, table))

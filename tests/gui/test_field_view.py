@@ -43,13 +43,13 @@ def _click_cell(window, qtbot, row: int) -> None:
 
 def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, smear):
     folder, field = smear
-    assert not window.central.field_box.isVisibleTo(window)  # no field yet: no room taken
     screen_and_wait(window, qtbot, [folder])
     batch, view = window.batch, window.field_view
     rows = batch.field_rows(field)
-    assert len(rows) == FIELD_CELLS and window.central.field_box.isVisibleTo(window)
+    assert len(rows) == FIELD_CELLS
     assert window.proxy.index(rows[11], FILE).data() == "field.png #12"
     window.table.select_source_row(rows[0])
+    assert window.central.field_box.isVisibleTo(window)
     qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
     assert view.image().size() == QSize(800, 600)
     assert set(view.outlines()) == set(rows)
@@ -108,6 +108,7 @@ def test_the_room_given_to_the_list_and_the_field_is_remembered(make_window, qtb
     folder, field = smear
     window = make_window()
     screen_and_wait(window, qtbot, [folder])
+    window.table.select_source_row(window.batch.field_rows(field)[0])
     splitter = window.central.list_and_field
     total = sum(splitter.sizes())
     splitter.setSizes([total * 3 // 4, total - total * 3 // 4])  # the list gets more rows
@@ -336,6 +337,25 @@ def test_a_field_given_with_its_folder_is_screened_once(window, qtbot, smear):
     batch = window.batch
     assert len(batch) == FIELD_CELLS + 1 and len(batch.field_rows(field)) == FIELD_CELLS
     assert batch.field_counts(field).classified == FIELD_CELLS
+
+
+def test_the_field_panel_shows_for_a_cell_of_a_field_and_never_shrinks_the_list_mid_batch(
+        window, qtbot, smear):
+    """The whole-field panel appeared as the first field arrived, taking most of the list's
+    height while a single cell was selected, and told it to "Select a cell of a whole
+    field"."""
+    folder, field = smear
+    table = window.table
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        assert window.open_paths([folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0)
+        height = table.height()  # the single cell is selected as the first row arrives
+    assert window.batch.has_fields and window.table.current_source_row() == 0
+    assert not window.central.field_box.isVisibleTo(window) and table.height() == height
+    window.table.select_source_row(window.batch.field_rows(field)[3])
+    assert window.central.field_box.isVisibleTo(window)
+    window.table.select_source_row(0)
+    assert not window.central.field_box.isVisibleTo(window)
 
 
 def test_a_field_cell_names_the_field_threshold_that_called_it(window, qtbot, smear):
