@@ -163,13 +163,14 @@ class DetailView(QWidget):
         self._row, self._cell = row, None
         self._loads.invalidate()
         self._update_facts()
-        if row is None:
+        result = None if row is None else self.batch.results[row]
+        self.overlay_box.setEnabled(result is not None and result.ok)
+        self._on_overlay_changed()
+        if result is None:
             self.canvas.set_image(QImage(), "No cell selected")
             return
-        result = self.batch.results[row]
         if not result.ok:
-            prefix = "" if result.whole_field else "Could not read this file:\n"
-            self.canvas.set_image(QImage(), prefix + result.error)
+            self.canvas.set_image(QImage(), _no_call_message(result))
             return
         self.canvas.set_image(self.canvas.image(), "Loading…")
         self._loads.start(load_cell, result, self._on_cell_loaded, self._on_cell_failed)
@@ -186,7 +187,7 @@ class DetailView(QWidget):
 
     # -- drawing -------------------------------------------------------------------------
     def _on_overlay_changed(self, *_: object) -> None:
-        self.opacity.setEnabled(self.overlay_box.isChecked())
+        self.opacity.setEnabled(self.overlay_box.isEnabled() and self.overlay_box.isChecked())
         self._redraw()
 
     def _redraw(self) -> None:
@@ -212,3 +213,9 @@ class DetailView(QWidget):
         self._update_facts()
         self._redraw()  # the call may have flipped, and with it the heatmap shown
 
+
+def _no_call_message(result: ScreeningResult) -> str:
+    """Why a row has no call: its reason, said once here (the review buttons and Grad-CAM are
+    off on such a row, and the list's Error column gives the reason too)."""
+    reason = result.error if result.whole_field else f"Could not read this file:\n{result.error}"
+    return f"{reason}\n\nNo call: nothing to review, no Grad-CAM"

@@ -188,9 +188,11 @@ class MainWindow(QMainWindow):
         # the field takes room from the list only for a cell of a field, never as one arrives
         self.central.field_box.setVisible(self.field_view.field() is not None)
         self.summary.set_field(self.field_view.field())
+        # no review on a row without a call (the detail panel says why), nor on a past case
+        reviewable = (row is not None and self.batch.results[row].ok
+                      and not self.past_case.shown)
         for action in (*self.actions.review, self.actions.clear_review):
-            # enabled on an unreadable file's row too: a key there says why nothing happens
-            action.setEnabled(row is not None and not self.past_case.shown)
+            action.setEnabled(reviewable)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         if not self.table.select_source_row(row):  # hidden by the filter: show every row

@@ -110,6 +110,10 @@ class ResultsView(QTableView):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + (now - before) * step)
 
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt API)
+        """Typed letters never move the selection: P, U and Space review, and when a review
+        key does nothing (no cell, an unreadable file) the cell stays selected."""
+
     def proxy(self) -> ResultsFilterProxy:
         return self.model()  # type: ignore[return-value]
 

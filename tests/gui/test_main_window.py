@@ -672,18 +672,26 @@ def test_an_uncertain_cell_called_uninfected_shows_where_a_parasite_may_be(windo
     assert shown != rgb_qimage(overlay(cell.image, cell.heat_uninfected, alpha))
 
 
-def test_review_keys_on_an_unreadable_file_say_why_nothing_happens(window, qtbot,
-                                                                  mixed_folder):
+def test_review_and_grad_cam_are_off_on_an_unreadable_file_and_the_panel_says_why(
+        window, qtbot, mixed_folder):
+    """On an unreadable file's row the review buttons and the Grad-CAM controls looked
+    enabled and did nothing."""
     folder, _ = mixed_folder
     screen_and_wait(window, qtbot, [folder / "broken", folder / "real"])
-    batch = window.batch
+    batch, detail = window.batch, window.detail
     row = next(row for row, result in enumerate(batch.results) if not result.ok)
     window.table.select_source_row(row)
     window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Space)
-    message = window.statusBar().currentMessage()
-    assert message == f"No call to review: {batch.results[row].error} (Down goes on)"
+    off = (*window.actions.review, window.actions.clear_review, detail.overlay_box,
+           detail.opacity)
+    assert not any(control.isEnabled() for control in off)
+    assert detail.canvas.message.count(batch.results[row].error) == 1
+    assert "nothing to review, no Grad-CAM" in detail.canvas.message
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_P, Qt.Key.Key_U):
+        qtbot.keyClick(window.table, key)
     assert _current_row(window) == row and not batch.review(row)
     assert window.detail.fact("Cell") == ""  # not "one cell per image": it may be a field
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
     assert _current_row(window) != row
+    window.table.select_source_row(_first_ok(batch))
+    assert all(control.isEnabled() for control in off)
