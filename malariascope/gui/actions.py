@@ -41,8 +41,11 @@ class WindowActions:
                                    icon(pixmap.SP_DialogSaveButton))
         self.cases = self._action("Case &register…", "Ctrl+Shift+R",
                                   tip="Find past cases, reopen one read-only, export them")
-        self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop))
+        self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop),
+                                   tip="Stop screening or export (Esc)")
         self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
+        self.keys = self._action("&Keys", "F1", tip="This list of keys (F1)")
+        self.how_to_read = self._action("How to read a &call", "")
         self.about = self._action("&About MalariaScope", "")
         self.data_folder = self._action("Show &data folder…", "")
         self.mark_parasitized = self._action("&Parasitized", "P",
@@ -105,12 +108,28 @@ class WindowActions:
         view.addActions(list(self.filters.values()))
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])
-        bar.addMenu("&Help").addActions([self.about, self.data_folder])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.keys, self.how_to_read])
+        help_menu.addSeparator()
+        help_menu.addActions([self.about, self.data_folder])
         toolbar = window.addToolBar("Main")
         toolbar.setObjectName("main_toolbar")  # saveState needs a name
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.open_images, self.open_folder, self.export])
+
+    def key_sheet(self) -> list[tuple[str, str]]:
+        """Every action that has keys, as (keys, what they do), in menu order."""
+        sheet = []
+        for action in QWidget.actions(self._window):  # a window may name its own "actions"
+            keys = " or ".join(key.toString(QKeySequence.SequenceFormat.NativeText)
+                               for key in action.shortcuts())
+            if not keys:
+                continue
+            what = action.toolTip().removesuffix(f" ({keys})").removesuffix("…")
+            shown = "Show: " if action in self.filters.values() else ""
+            sheet.append((keys, shown + what))
+        return sheet
 
     def update_recent(self, folders: Sequence[Path]) -> None:
         """Rebuild the Open recent menu; each action's data is its folder."""

@@ -26,6 +26,8 @@ DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must
 IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp2 *.pbm "
                 "*.pgm *.ppm);;All files (*)")
 Button = QMessageBox.StandardButton
+METRIC_NAMES = {"accuracy": "Accuracy", "sensitivity": "Sensitivity",
+                "specificity": "Specificity", "auc": "ROC area (AUC)"}
 #: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
 #: turn the suggested report name into folders.
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -169,8 +171,9 @@ def remember_export_folder(report: Path) -> None:
 def about_html(card: dict | None, model_name: str = "") -> str:
     """The About text; ``card`` is the model card (None while the model is loading)."""
     parts = [f"<h3>MalariaScope {escape(__version__)}</h3>",
-             "<p>Malaria screening of single red-blood-cell images, with Grad-CAM and "
-             "technician review.</p>",
+             "<p>Malaria screening of thin blood smear images: images of single red blood "
+             "cells, and whole microscope fields whose cells it finds and screens one by one, "
+             "with Grad-CAM and technician review.</p>",
              f"<p><b>{escape(DISCLAIMER)}</b></p>"]
     parts.append("<p>The model is still loading.</p>" if card is None
                  else _model_html(card, model_name))
@@ -182,15 +185,16 @@ def _model_html(card: dict, model_name: str) -> str:
     rows = [("Model", model_name or card.get("name", "")),
             ("Created", str(card.get("created", "unknown"))),
             ("Default threshold", f"{float(card.get('threshold', 0.5)):.3f}")]
+    if card.get("field_threshold") is not None:
+        rows.append(("Field threshold", f"{float(card['field_threshold']):.3f} (cells of "
+                                        "whole fields)"))
     for split, counts in card.get("trained_on", {}).items():
         if isinstance(counts, dict):
-            rows.append((f"{split.capitalize()} images", ", ".join(
+            rows.append((f"{split.capitalize()} cells", ", ".join(
                 f"{count:,} {name}" for name, count in counts.items())))
-    for key in ("accuracy", "sensitivity", "specificity", "auc"):
+    for key, name in METRIC_NAMES.items():
         if key in metrics:
-            rows.append((f"Test {key}", f"{float(metrics[key]):.3f}"))
-    if "n" in metrics:
-        rows.append(("Test cells", f"{int(metrics['n']):,}"))
+            rows.append((name, f"{float(metrics[key]):.3f} (test cells)"))
     table = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in rows)
     return f"<table>{table}</table>"
 

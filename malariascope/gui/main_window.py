@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from malariascope.gui import dialogs, register_dialog, settings
+from malariascope.gui import dialogs, help_pages, register_dialog, settings
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, Batch
@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
             actions.export: self.exports.start, actions.cancel: self.controller.cancel,
             actions.cases: partial(register_dialog.show_register, self),
             actions.quit: self.close, actions.about: self.show_about,
+            actions.keys: lambda: help_pages.show_keys(self, actions.key_sheet()),
+            actions.how_to_read: lambda: help_pages.show_how_to_read(self, self.batch.facts.rule),
             actions.data_folder: partial(dialogs.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),

@@ -1,8 +1,13 @@
-"""What the window says of how a call is made: both thresholds where they apply."""
+"""What the window says of how a call is made: both thresholds where they apply, the keys,
+the page on reading a call, and the About box."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tests.gui.helpers import wait_for_box
 
 
 def test_the_threshold_control_shows_the_field_threshold_it_implies(window, qtbot):
@@ -19,3 +24,37 @@ def test_the_threshold_control_shows_the_field_threshold_it_implies(window, qtbo
     assert controls.field_threshold.text() == f"{card_rule.field_threshold:.3f}"
     assert "whole fields" in controls.field_threshold.toolTip()
 
+
+def test_f1_lists_every_key_of_the_window(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)
+    text = wait_for_box(qtbot, window, "Keys").text()
+    for action in QWidget.actions(window):  # every action added to the window
+        for key in action.shortcuts():
+            assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, action.text()
+    assert "Final call: parasitized" in text and "Show: Uncertain" in text
+    assert "PgDn" in text  # the list's own keys too
+
+
+def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window, qtbot):
+    window.batch.set_threshold(0.5)
+    rule = window.batch.facts.rule
+    window.actions.how_to_read.trigger()
+    text = wait_for_box(qtbot, window, "How to read a call").text()
+    for said in (f"{rule.threshold:.3f}", f"{rule.field_threshold:.3f}",
+                 f"{rule.band[0]:.3f}", "Uncertain", "Field threshold", "Grad-CAM",
+                 "not a diagnosis"):
+        assert said in text
+
+
+def test_about_speaks_of_cells_and_whole_fields_in_plain_words(window, qtbot):
+    """The About box read "single red-blood-cell images" and "Test auc"."""
+    box = window.show_about()
+    text = box.text()
+    card = window.controller.classifier.card.to_dict()
+    assert "whole microscope fields" in text and "single red-blood-cell images" not in text
+    assert "Test auc" not in text and "ROC area (AUC)" in text
+    assert f"{card['field_threshold']:.3f} (cells of whole fields)" in text
+    box.close()
