@@ -41,7 +41,8 @@ class ColumnWidths(QObject):
                   REVIEW: max(map(plain.horizontalAdvance, REVIEW_TEXT.values())),
                   FINAL: bold.horizontalAdvance(PARASITIZED),
                   ERROR: plain.horizontalAdvance("not a readable")}
-        padding = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        # the item's text margins (as Qt's styles draw them), the grid line and a little air
+        padding = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 5
         shown = header.isSortIndicatorShown()
         header.setSortIndicatorShown(False)
         titles = {column: header.sectionSizeHint(column) for column in widest}
