@@ -5,7 +5,7 @@ Copies a few dozen NIH test cells (in their class folders) and one IML-Malaria w
 technician would, reviews a few cells, selects a cell and saves ``window.grab()`` at each size
 asked. Run it under Xvfb to get the platform's own style (offscreen without a display)::
 
-    xvfb-run -s "-screen 0 1600x1000x24" python scripts/screenshot.py --size 1024x768 \\
+    xvfb-run -s "-screen 0 1600x1000x24" python docs/screenshot.py --size 1024x768 \\
         --size 1600x1000 [--cells 40] [--select field|cell]
 """
 
