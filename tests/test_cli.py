@@ -6,6 +6,7 @@ itself is under test: the entry point, Ctrl-C, and modules missing from an insta
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import queue
@@ -387,6 +388,30 @@ def test_names_that_are_not_utf8_are_written_with_escapes(tmp_path, capsys):
     assert {r["operator"] for r in rows} == {"Ren\\udce9"}
     batch, fields = read_summary(tmp_path / "report_summary.csv")
     assert list(fields) == [escaped] and batch["operator"] == "Ren\\udce9"
+
+
+def test_no_cell_of_the_report_or_its_summary_starts_a_formula(tmp_path, capsys, monkeypatch):
+    """Names, sample id and operator are written with a leading ' where a spreadsheet would
+    run them, as the register's export does (OWASP's CSV injection advice)."""
+    folder = tmp_path / "slides"
+    names = ["=HYPERLINK(1).png", "+1.png", "@cmd.png"]
+    for cell, name in zip(make_cell_folder(folder, 3), names, strict=True):
+        cell.rename(folder / name)
+    write_field(folder / "-field.png")
+    monkeypatch.chdir(folder)  # relative names: the image paths start with the names
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", ".", "--csv", out, "--sample-id", "=1+1",
+                 "--operator", "\t@SUM(A1)")
+    assert result.code == 0, result.err
+    rows = read_rows(out)
+    assert {r["image_path"] for r in rows} == {f"'{name}" for name in [*names, "-field.png"]}
+    assert {(r["sample_id"], r["operator"]) for r in rows} == {("'=1+1", "'\t@SUM(A1)")}
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    assert list(fields) == ["'-field.png"] and batch["sample_id"] == "'=1+1"
+    for path in (out, tmp_path / "report_summary.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path, capsys):

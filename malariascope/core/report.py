@@ -3,9 +3,10 @@
 A cell is an image of one cell, or one cell found in a whole field (its number and box are in
 the ``cell_*`` columns). Columns are documented in :data:`COLUMNS` and never reordered
 (append only). The summary is :mod:`malariascope.core.summary`'s, as the app's. Files are
-UTF-8 with a BOM so Excel opens them right, streamed to a temporary file in the target folder
-and renamed into place at the end: the old report stays whole if anything fails, and an
-existing report is never replaced unless the caller says so.
+UTF-8 with a BOM so Excel opens them right, with no cell a spreadsheet would run as a formula
+(:mod:`malariascope.core.spreadsheet`), streamed to a temporary file in the target folder and
+renamed into place at the end: the old report stays whole if anything fails, and an existing
+report is never replaced unless the caller says so.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from malariascope.core.case import CaseFacts, ReviewDecision
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 
@@ -64,10 +66,6 @@ COLUMNS = (
 #: screen when they did, who and when (UTC). ``review`` and ``final_call`` follow the threshold.
 AUDIT_COLUMNS = COLUMNS[-4:]
 CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
-ENCODING = "utf-8-sig"
-#: What becomes of text UTF-8 cannot hold (an operator's name typed in a non-UTF-8 terminal
-#: reaches Python with surrogates): an escape, not a failed report.
-ENCODING_ERRORS = "backslashreplace"
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
@@ -190,8 +188,9 @@ class ReportWriter:
             raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
 
     def add(self, row: dict[str, str]) -> None:
+        """Write one row of :func:`report_row` (neutralised) and count it."""
         with self._failing_as(self.path):
-            self._csv.writerow(row)
+            self._csv.writerow({key: neutralised(value) for key, value in row.items()})
         self.tally.add(verdict(row))
 
     def close(self) -> Path:
@@ -247,9 +246,9 @@ class ReportWriter:
 
 
 def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
-    """The rows of :func:`summary_rows` as a file's bytes (UTF-8 with BOM)."""
+    """The rows of :func:`summary_rows` as a file's bytes (UTF-8 with BOM), neutralised."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([map(neutralised, row) for row in rows])
     return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
 
 

@@ -1,9 +1,7 @@
 """The register as CSV for a lab information system: one row per case.
 
-UTF-8 with a BOM like the reports, written atomically and never over a file unasked. Text
-typed by people (ids, names, notes) could start a spreadsheet formula, so every cell that
-begins with ``= + - @``, a tab or a carriage return is prefixed with ``'`` (OWASP's advice
-against CSV injection); the figures never begin so.
+UTF-8 with a BOM like the reports, written atomically and never over a file unasked; every
+cell is neutralised against formulas as in the reports (see ``core.spreadsheet``).
 """
 
 from __future__ import annotations
@@ -17,7 +15,8 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
 from malariascope.core.register.query import CaseSummary
-from malariascope.core.report import ENCODING, ENCODING_ERRORS, check_file_target
+from malariascope.core.report import check_file_target
+from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 
 COLUMNS = (
     "case_uid", "sample_id", "patient_id", "age_years", "sex", "collected_on", "site", "stain",
@@ -27,12 +26,6 @@ COLUMNS = (
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(text: str) -> str:
-    """``text`` that a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def case_row(case: CaseSummary) -> dict[str, str]:
