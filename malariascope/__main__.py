@@ -1,8 +1,14 @@
-"""Entry point for ``python -m malariascope``; hands over to the CLI."""
+"""Entry point of the ``malariascope`` program (and ``python -m malariascope``)."""
 
-from malariascope.cli import main
+from __future__ import annotations
 
-__all__ = ["main"]
+from malariascope import cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The CLI, owning its process (see :func:`malariascope.cli.main`)."""
+    return cli.main(argv, own_process=True)
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

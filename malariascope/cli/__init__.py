@@ -14,6 +14,7 @@ import sys
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
 from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_USAGE
+from malariascope.cli._process import sturdy_stderr
 
 #: Command name -> its module; ``gui`` runs when no command is given.
 COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
@@ -35,12 +36,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` and run the command; returns the process exit code."""
+def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
+    """Parse ``argv`` and run the command; returns the process exit code.
+
+    ``own_process`` is for the ``malariascope`` program itself: the command may then change
+    what belongs to the whole process for good (see ``cli._process``).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
+    with sturdy_stderr(own_process):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit code; a problem it raises becomes one line on stderr."""
     from malariascope.core.errors import MalariaScopeError
 
     try:

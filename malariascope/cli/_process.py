@@ -1,0 +1,76 @@
+"""What a command shares with the whole process it runs in: its standard streams.
+
+A command's problems go to stderr, but a batch must not depend on anyone reading them: stderr
+may be a full disk (``2>/dev/full``), closed (``2>&-``) or a pipe whose reader has gone. Lines
+that cannot be written are dropped; the report and the exit code still tell what happened.
+
+When the CLI owns its process (the ``malariascope`` program, not a test calling ``main``), it
+also changes what belongs to the whole process for good: see :func:`sturdy_stderr`. Only the
+standard library is imported here, so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+
+class DroppingStream:
+    """A text stream that drops what it cannot write, and writes nowhere when there is no
+    stream (Python sets ``sys.stderr`` to None when the process starts with it closed)."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        # RuntimeError: a line written by a signal handler while another write was under way
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            if self.stream is not None:
+                self.stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            if self.stream is not None:
+                self.stream.flush()
+
+    def isatty(self) -> bool:
+        try:
+            return self.stream is not None and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def sturdy_stderr(own_process: bool) -> Iterator[None]:
+    """``sys.stderr`` as a :class:`DroppingStream` while a command runs.
+
+    In its own process the CLI first gives any closed standard file descriptor the null device,
+    so that no file it opens (a report) takes number 2 and receives a library's warnings; and
+    the stream stays in place to the end, where Python's last flush of a broken stderr would
+    otherwise turn the exit code into 120.
+    """
+    if own_process:
+        _open_standard_descriptors()
+    previous = sys.stderr
+    sys.stderr = DroppingStream(previous)
+    try:
+        yield
+    finally:
+        if not own_process:
+            sys.stderr = previous
+
+
+def _open_standard_descriptors() -> None:
+    """Point stdin, stdout and stderr at the null device where the process has none open."""
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one

@@ -1,0 +1,52 @@
+"""``malariascope classify`` as a process: a stderr nobody can read, signals, its end.
+
+Each test runs the real program in a child process, since what is under test belongs to the
+process: its standard streams, its signal handlers and how it ends.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.images import make_cell_folder
+from tests.reports import read_rows, read_summary
+
+
+def classify_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "malariascope", "classify", *map(str, args)]
+
+
+def run_with_full_stderr(command: list[str]) -> int:
+    with open("/dev/full", "w") as full:
+        return subprocess.run(command, stderr=full, timeout=300).returncode
+
+
+def run_with_closed_stderr(command: list[str]) -> int:
+    return subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", *command], timeout=300).returncode
+
+
+def run_with_broken_pipe(command: list[str]) -> int:
+    child = subprocess.Popen(command, stderr=subprocess.PIPE)
+    child.stderr.close()  # the reader is gone before the first line
+    return child.wait(timeout=300)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full and sh (POSIX)")
+@pytest.mark.parametrize("run", [run_with_full_stderr, run_with_closed_stderr,
+                                 run_with_broken_pipe], ids=["full", "closed", "broken pipe"])
+def test_a_stderr_nobody_can_read_changes_neither_report_nor_exit_code(tmp_path, run):
+    """Each problem line (a broken file, a mistyped path) and the totals fail to be written:
+    the batch goes on to its report and its exit code."""
+    make_cell_folder(tmp_path / "cells", 3)
+    (tmp_path / "cells" / "broken.png").write_bytes(b"")
+    out = tmp_path / "report.csv"
+    code = run(classify_command(tmp_path / "cells", tmp_path / "typo.png", "--csv", out))
+    assert code == 1  # an error row and a missing path
+    rows = read_rows(out)
+    assert sorted(r["status"] for r in rows) == ["error"] + ["ok"] * 3
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["classified"], batch["errors"]) == ("3", "1")
