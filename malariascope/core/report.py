@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 from collections.abc import Iterator
@@ -33,9 +32,13 @@ from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
-from malariascope.core.summary import summary_rows
+from malariascope.core.summary import summary_bytes, summary_path, summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 
+CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")  # a field's cell
+#: The audit of a review: what the reviewer pressed (a call, or ``unsure``), the model's call on
+#: screen when they did, who and when (UTC). ``review`` and ``final_call`` follow the threshold.
+AUDIT_COLUMNS = ("reviewer_call", "call_at_review", "reviewed_by", "reviewed_at")
 COLUMNS = (
     "image_path",
     "image_sha256",
@@ -52,20 +55,9 @@ COLUMNS = (
     "model",
     "model_sha256",
     "processed_at",
-    "cell_index",
-    "cell_x",
-    "cell_y",
-    "cell_w",
-    "cell_h",
-    "reviewer_call",
-    "call_at_review",
-    "reviewed_by",
-    "reviewed_at",
+    *CELL_COLUMNS,
+    *AUDIT_COLUMNS,
 )
-#: The audit of a review: what the reviewer pressed (a call, or ``unsure``), the model's call on
-#: screen when they did, who and when (UTC). ``review`` and ``final_call`` follow the threshold.
-AUDIT_COLUMNS = COLUMNS[-4:]
-CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
 
@@ -129,11 +121,6 @@ def verdict(row: dict[str, str]) -> Verdict:
         field_path=row["image_path"] if in_field else "",
         model_call=row["call"],
     )
-
-
-def summary_path(report: Path) -> Path:
-    """``<name>_summary.csv`` beside ``<name>.csv``."""
-    return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
 def check_target(path: Path, overwrite: bool = False) -> None:
@@ -243,13 +230,6 @@ class ReportWriter:
             self.close()
         else:
             self.discard()
-
-
-def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
-    """The rows of :func:`summary_rows` as a file's bytes (UTF-8 with BOM), neutralised."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([map(neutralised, row) for row in rows])
-    return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
 
 
 def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,

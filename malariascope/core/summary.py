@@ -6,14 +6,24 @@ by construction. Keys are only appended, never reordered. Standard library only.
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 from malariascope.core.case import CaseFacts
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
 from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
+from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally
 
 FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
                  "percent_parasitized")
+
+
+def summary_path(report: Path) -> Path:
+    """``<name>_summary.csv`` beside ``<name>.csv``."""
+    return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
 def summary_rows(tally: Tally, facts: BatchFacts,
@@ -85,3 +95,10 @@ def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:
 def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
     return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
             str(counts.uncertain), str(counts.reviewed), counts.percent_text(2))
+
+
+def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
+    """The rows of :func:`summary_rows` as a file's bytes (UTF-8 with BOM), neutralised."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([map(neutralised, row) for row in rows])
+    return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
