@@ -80,7 +80,9 @@ def test_classify_all_good_exits_0_with_gradcam(tmp_path, capsys):
     assert result.code == 0, result.err
     rows = read_rows(out)
     assert len(rows) == 5 and {r["status"] for r in rows} == {"ok"}
-    assert {r["sample_id"] for r in rows} == {"S1"}
+    assert {(r["sample_id"], r["batch_complete"]) for r in rows} == {("S1", "true")}
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["complete"], batch["images_not_screened"]) == ("true", "0")
     assert len(list((tmp_path / "cam").glob("*_gradcam.png"))) == 5
     assert (tmp_path / "report_summary.csv").is_file()
 
@@ -280,10 +282,14 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
     child.interrupt()
     stderr = child.finish()
     assert child.process.returncode == 1, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
     rows = read_rows(out)
     assert 0 < len(rows) < 3000
-    assert {r["status"] for r in rows} == {"ok"}
+    assert {(r["status"], r["batch_complete"]) for r in rows} == {("ok", "false")}
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    not_screened = 3000 - len(rows)
+    assert (batch["complete"], batch["images_not_screened"]) == ("false", str(not_screened))
+    assert f"(interrupted: {not_screened} images not screened)" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path):

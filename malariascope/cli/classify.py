@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
     from malariascope.core.case import CaseFacts
+    from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.report import ReportWriter
@@ -117,27 +118,40 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
                          rule=rule)
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
+    paths = iter(found)  # what is left of it after a stop is counted
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
     with _stop_requests() as stop, _open_report(args, info, slide) as writer:
-        interrupted = _screen_into(writer, screen(found, classifier, mode=args.mode), overlays,
-                                   galleries, stop)
+        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode), overlays,
+                               galleries, stop)
         for path in found.missing:  # absent, or a folder that would not open
             why_not = "cannot read this folder" if path.exists() else "no such file or folder"
             problem(f"{path}: {why_not}")
-        if writer.tally.images == 0 and interrupted:  # nothing done: as a second Ctrl-C
+        if writer.tally.images == 0 and stopped:  # nothing done: as a second Ctrl-C
             raise KeyboardInterrupt
         if writer.tally.images == 0:  # leaving the block drops the report
             raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                                 "skipped); no report written")
+        if stopped and (not_screened := _not_screened(found, paths, writer.tally.images)):
+            writer.mark_incomplete(not_screened)
     counts = writer.tally.batch
-    problem(_totals(writer.tally, len(found.skipped), interrupted) + f"; report {writer.path}")
+    problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
+            + f"; report {writer.path}")
     pdf_failed = galleries is not None and not _write_pdf(args, slide, info, counts, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_stopped = overlays is not None and overlays.stopped
-    incomplete = counts.errors or found.missing or interrupted or overlays_stopped or pdf_failed
+    incomplete = (counts.errors or found.missing or writer.not_screened or overlays_stopped
+                  or pdf_failed)
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
+
+
+def _not_screened(found: Discovery, rest: Iterator[Path], screened: int) -> int:
+    """How many images the search finds that were not screened: those read ahead and not
+    reported, and those it had not reached (the rest of the folders is walked, not read)."""
+    for _ in rest:
+        pass
+    return found.found - screened
 
 
 class NoImagesError(MalariaScopeError):
@@ -178,14 +192,15 @@ def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts, cou
     return True
 
 
-def _totals(tally: Tally, skipped: int, interrupted: bool) -> str:
+def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
     """One line of totals for stderr."""
     counts = tally.batch
     fields = f" ({len(tally.fields)} whole fields)" if tally.fields else ""
+    stopped = f" (interrupted: {not_screened} images not screened)" if not_screened else ""
     return (f"{tally.images} images{fields}: {counts.classified} cells classified, "
             f"{counts.parasitized} parasitized{_percent(counts)}, "
             f"{counts.uninfected} uninfected, {counts.errors} errors, "
-            f"{skipped} non-image files skipped{' (interrupted)' if interrupted else ''}")
+            f"{skipped} non-image files skipped{stopped}")
 
 
 def _percent(counts: Counts) -> str:

@@ -29,17 +29,23 @@ Identity = tuple[int, int] | str  # (device, inode), or the absolute path where 
 
 @dataclass
 class Discovery:
-    """Iterates image paths and counts what it skipped; iterate it once."""
+    """Iterates image paths and counts what it found and skipped; iterate it once."""
 
     inputs: Iterable[str | os.PathLike[str]]
     recursive: bool = True
     skipped: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)  # absent, or folders that would not open
     exclude: Iterable[str | os.PathLike[str]] = ()
+    found: int = field(default=0, init=False)  # paths yielded so far
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
     _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
+        for path in self._search():
+            self.found += 1
+            yield path
+
+    def _search(self) -> Iterator[Path]:
         self._excluded = [os.stat(path) for path in self.exclude if os.path.isdir(path)]
         for given in self.inputs:
             path = Path(given)

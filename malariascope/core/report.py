@@ -2,7 +2,10 @@
 
 A cell is an image of one cell, or one cell found in a whole field (its number and box are in
 the ``cell_*`` columns). Columns are documented in :data:`COLUMNS` and never reordered
-(append only). The summary is :mod:`malariascope.core.summary`'s, as the app's. Files are
+(append only); the last, ``batch_complete``, is ``false`` on every row of a batch stopped
+before all its images were screened, so that no row, filtered or copied away, can pass for
+part of a whole batch. The summary (:mod:`malariascope.core.summary`, as the app's) says so
+too. Files are
 UTF-8 with a BOM so Excel opens them right, with no cell a spreadsheet would run as a formula
 (:mod:`malariascope.core.spreadsheet`), streamed to a temporary file in the target folder and
 renamed into place at the end: the old report stays whole if anything fails, and an existing
@@ -57,6 +60,7 @@ COLUMNS = (
     "processed_at",
     *CELL_COLUMNS,
     *AUDIT_COLUMNS,
+    "batch_complete",
 )
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
@@ -149,7 +153,8 @@ class ReportWriter:
 
     Use as a context manager. Leaving the block with an exception discards the new files and
     keeps any old ones; so does :meth:`discard`. ``case`` holds the slide's facts the summary
-    gives (target, red cells per µL, patient id).
+    gives (target, red cells per µL, patient id). A batch stopped early is told with
+    :meth:`mark_incomplete` before the close.
     """
 
     def __init__(self, path: str | os.PathLike[str], facts: BatchFacts,
@@ -157,6 +162,7 @@ class ReportWriter:
         self.path = Path(path)
         self.facts, self.case = facts, case
         self.tally = Tally()
+        self.not_screened = 0
         check_target(self.path, overwrite)
         self._tmp, self._file = self._open_temp()
         self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
@@ -176,9 +182,15 @@ class ReportWriter:
 
     def add(self, row: dict[str, str]) -> None:
         """Write one row of :func:`report_row` (neutralised) and count it."""
+        cells = {key: neutralised(value) for key, value in row.items()}
         with self._failing_as(self.path):
-            self._csv.writerow({key: neutralised(value) for key, value in row.items()})
+            self._csv.writerow({**cells, "batch_complete": "true"})
         self.tally.add(verdict(row))
+
+    def mark_incomplete(self, not_screened: int) -> None:
+        """The batch was stopped with ``not_screened`` of its images not screened: every row
+        and the summary will say the report is not complete."""
+        self.not_screened = not_screened
 
     def close(self) -> Path:
         """Flush the rows to disk and write the summary to a temporary file too; only then
@@ -190,11 +202,13 @@ class ReportWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
+            if self.not_screened:
+                self._mark_rows_incomplete()
         summary_tmp = None
         try:
             with self._failing_as(summary):
                 summary_tmp = temp_beside(summary)
-                rows = summary_rows(self.tally, self.facts, self.case)
+                rows = summary_rows(self.tally, self.facts, self.case, self.not_screened)
                 write_synced(summary_tmp, summary_bytes(rows))
             with self._failing_as(self.path, f" or its summary {summary.name}"):
                 replace_together([(self._tmp, self.path), (summary_tmp, summary)])
@@ -202,6 +216,22 @@ class ReportWriter:
             if summary_tmp is not None:
                 summary_tmp.unlink(missing_ok=True)
         return self.path
+
+    def _mark_rows_incomplete(self) -> None:
+        """Write the rows again with ``batch_complete`` false: read back as written, the csv
+        module writes every other cell as it was."""
+        marked = temp_beside(self.path)
+        try:
+            with (open(self._tmp, encoding=ENCODING, newline="") as source,
+                  open(marked, "w", encoding=ENCODING, newline="") as target):
+                rows, out = csv.reader(source), csv.writer(target)
+                out.writerow(next(rows))
+                out.writerows([*row[:-1], "false"] for row in rows)
+                target.flush()
+                os.fsync(target.fileno())
+            os.replace(marked, self._tmp)
+        finally:
+            marked.unlink(missing_ok=True)
 
     def discard(self) -> None:
         """Delete the new file, keeping any old one. Closing it may fail as the write did (on

@@ -26,8 +26,8 @@ def summary_path(report: Path) -> Path:
     return report.with_name(f"{report.stem}_summary{report.suffix or '.csv'}")
 
 
-def summary_rows(tally: Tally, facts: BatchFacts,
-                 case: CaseFacts | None = None) -> list[tuple[str, ...]]:
+def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
+                 not_screened: int = 0) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
 
@@ -39,6 +39,9 @@ def summary_rows(tally: Tally, facts: BatchFacts,
         The model, its rule, the sample id and the operator.
     case
         The slide's facts: target, red cells per µL, patient id (defaults when None).
+    not_screened
+        The images found but not screened (a batch stopped early); any makes the batch's
+        ``complete`` false.
     """
     counts = tally.batch
     rows = [
@@ -59,6 +62,8 @@ def summary_rows(tally: Tally, facts: BatchFacts,
         ("created_at", utc_now()),
         *_slide_rows(counts, case or CaseFacts()),
         *_threshold_rows(facts),
+        ("complete", str(not not_screened).lower()),
+        ("images_not_screened", str(not_screened)),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

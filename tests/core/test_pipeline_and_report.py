@@ -15,8 +15,15 @@ from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
-from malariascope.core.report import COLUMNS, report_row, summary_path, write_report
+from malariascope.core.report import (
+    COLUMNS,
+    ReportWriter,
+    report_row,
+    summary_path,
+    write_report,
+)
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
+from tests.reports import read_rows, read_summary
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +157,26 @@ def test_failed_write_keeps_old_report_whole(classifier, tmp_path, monkeypatch):
         write_report(target, rows, info, overwrite=True)
     assert target.read_text(encoding="utf-8") == "previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cells", "kept.csv"]
+
+
+def test_a_report_marked_incomplete_says_so_on_every_row_and_nothing_else_changes(
+        classifier, tmp_path):
+    rows, info = _rows(classifier, tmp_path)
+    rows[0]["image_path"] = 'a "quoted",\nname.png'  # a cell the csv module must quote
+    whole = write_report(tmp_path / "whole.csv", rows, info)
+    with ReportWriter(tmp_path / "part.csv", info) as writer:
+        for row in rows:
+            writer.add(row)
+        writer.mark_incomplete(7)
+    whole_rows, part_rows = read_rows(whole), read_rows(writer.path)
+    assert [r.pop("batch_complete") for r in whole_rows] == ["true"] * 3
+    assert [r.pop("batch_complete") for r in part_rows] == ["false"] * 3
+    assert part_rows == whole_rows and part_rows[0]["image_path"] == rows[0]["image_path"]
+    for report, marks in ((whole, ("true", "0")), (writer.path, ("false", "7"))):
+        batch, _ = read_summary(summary_path(report))
+        assert (batch["complete"], batch["images_not_screened"]) == marks
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cells", "part.csv", "part_summary.csv", "whole.csv", "whole_summary.csv"]
 
 
 def test_threshold_moves_calls_and_band(classifier):
