@@ -570,3 +570,56 @@ def test_train_without_the_onnx_exporter_says_so_before_training(tmp_path, modul
         f"'train' needs the module '{module}', which is not installed here; "
         "install with: pip install 'malariascope[train]'\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_that_is_an_input_is_refused_even_with_overwrite(tmp_path, capsys):
+    """--csv naming an input image turned it into a CSV, and --json in the fields folder a
+    field into JSON; adapt's model files could replace its annotations."""
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    annotations = tmp_path / "lab" / "README.md"
+    annotations.parent.mkdir()
+    annotations.write_text("[]", encoding="utf-8")
+    before = {path: path.read_bytes() for path in [*cells, annotations]}
+    refused = [
+        (("classify", cells[0], "--csv", cells[0]), "is an input file"),
+        (("classify", tmp_path / "cells", "--csv", cells[1]), "is an image name in the input"),
+        (("evaluate", tmp_path, "--json", cells[0]), "is an image name in the input"),
+        (("evaluate-fields", tmp_path / "cells", "--annotations", annotations,
+          "--json", cells[1]), "is an image name in the input"),
+        (("adapt", tmp_path / "cells", "--annotations", annotations,
+          "--out", annotations.parent), "is an input file"),
+    ]
+    for args, words in refused:
+        result = cli(capsys, *args, "--overwrite")
+        assert result.code == 2 and words in result.err, (args, result.err)
+        assert result.err.count("\n") == 1
+    assert {path: path.read_bytes() for path in before} == before
+
+
+def test_a_report_name_too_long_for_its_summary_is_refused_before_screening(tmp_path, capsys):
+    """Found only after the whole batch, when the summary could not be made; a name that
+    fits with its summary works, though a temporary name made from it would not."""
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "broken.png").write_bytes(b"")  # a line on stderr once screened
+    too_long = tmp_path / ("r" * 246 + ".csv")  # 250 bytes; its summary's name 258
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", too_long)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert f"{too_long.stem}_summary.csv, is too long for a file in {tmp_path}" in result.err
+    fits = tmp_path / ("r" * 243 + ".csv")  # the summary's name is 255 bytes
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", fits)
+    assert result.code == 1 and "broken.png" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["cells", fits.name, f"{fits.stem}_summary.csv"])
+
+
+def test_a_json_in_a_read_only_folder_is_refused_before_the_work(tmp_path, capsys):
+    from tests.faults import read_only
+
+    make_cell_folder(tmp_path / "data" / "parasitized", 2)
+    make_cell_folder(tmp_path / "data" / "uninfected", 2)
+    out = tmp_path / "figures" / "m.json"
+    out.parent.mkdir()
+    with read_only(out):
+        result = cli(capsys, "evaluate", tmp_path / "data", "--json", out)
+    assert result.code == 2 and "read-only" in result.err and str(out) in result.err
+    assert result.out == ""  # nothing evaluated

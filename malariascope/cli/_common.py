@@ -94,9 +94,10 @@ def check_json_target(target: Path | None, overwrite: bool, inputs: Sequence[Pat
 def check_output_file(target: Path | None, overwrite: bool, option: str, what: str,
                       inputs: Sequence[Path] = (), taken: Mapping[str, Path] | None = None
                       ) -> None:
-    """Refuse the place of a file ``option`` before any work: a folder, a missing folder, an
-    existing file without ``--overwrite``, one of the command's input files, and a place the
-    command's other outputs (``taken``) will be written to.
+    """Refuse the place of a file ``option`` before any work: a folder, a missing or read-only
+    folder, a name too long, an existing file without ``--overwrite``, one of the command's
+    inputs (a file, or an image in an input folder), and a place the command's other outputs
+    (``taken``) will be written to.
 
     Parameters
     ----------
@@ -111,17 +112,14 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     if target is None:
         return
     from malariascope.core.errors import ReportError
-    from malariascope.core.report import check_file_target
+    from malariascope.core.targets import check_file_target
 
-    for given in inputs:
-        if target.is_file() and given.is_file() and os.path.samefile(target, given):
-            raise ReportError(f"{option} {target} is an input file ({given}): name another file")
     for role, other in (taken or {}).items():
         if os.path.abspath(target) == os.path.abspath(other) or (
                 target.exists() and other.exists() and os.path.samefile(target, other)):
             raise ReportError(f"{option} {target} is the {role}: name another file")
     with in_cli_words():
-        check_file_target(target, overwrite, what)
+        check_file_target(target, overwrite, what, inputs)
 
 
 def write_json(target: Path | None, figures: dict) -> None:

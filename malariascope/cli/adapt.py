@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.modelcard import load_card
 
     with in_cli_words():
-        check_target(args.out, load_card(args.base), args.overwrite)  # before the work
+        inputs = [*args.sources, *([args.annotations] if args.annotations else [])]
+        check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
         with progress_bar("cells") as bar:
             adaptation = adapt(sources, args.base, progress=_progress(bar))

@@ -87,13 +87,13 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.cli.casepdf import check_pdf_target
     from malariascope.core.atomic import output_folder
     from malariascope.core.case import CaseFacts
-    from malariascope.core.report import check_target
+    from malariascope.core.targets import check_target
 
     slide = CaseFacts(sample_id=args.sample_id, patient_id=args.patient_id,
                       operator=args.operator, target_cells=args.target_cells,
                       rbc_per_ul=args.rbc_per_ul)
     with in_cli_words():  # before the model loads or the overlay folder is made
-        check_target(args.csv, args.overwrite)
+        check_target(args.csv, args.overwrite, inputs=args.paths)
     check_pdf_target(args)
     if args.gradcam is None:
         return _classify(args, slide)

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
-    check_json_target(args.json, args.overwrite)  # a wrong place costs nothing yet
+    check_json_target(args.json, args.overwrite, inputs=[args.folder])  # costs nothing yet
     overlap = beside_train_overlap(args.folder)
     warning = None if overlap is None else checked_overlap(overlap, args.strict_split)
     if warning:

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.fields.scoring import score_fields
     from malariascope.core.fields.summary import summarize
 
-    check_json_target(args.json, args.overwrite, inputs=[args.annotations])
+    check_json_target(args.json, args.overwrite, inputs=[args.annotations, args.folder])
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:

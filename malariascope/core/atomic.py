@@ -26,6 +26,9 @@ HINTS = {  # what a technician can do about the OS's complaint
 }
 
 
+NAME_KEPT = 40  # characters of the target's name in a temporary file's name
+
+
 def why(exc: OSError) -> str:
     """Why a write failed: the OS's words, and what to do about it when we know."""
     words = exc.strerror or str(exc)
@@ -40,14 +43,18 @@ def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
     ``suffix`` keeps an extension that a writer insists on (Keras wants ``.keras``).
     """
     target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
+    fd, tmp_name = tempfile.mkstemp(  # a short name: any name the target may have fits
+        prefix=f".{target.name[:NAME_KEPT]}.", suffix=suffix or ".tmp", dir=target.parent
     )
-    os.close(fd)
     tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a report should get normal permissions
+    try:
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a report should get normal permissions
+    except BaseException:  # a Ctrl-C too: no temporary file is left behind
+        tmp.unlink(missing_ok=True)
+        raise
     return tmp
 
 

@@ -42,6 +42,10 @@ class ReportExistsError(ReportError):
         self.path = path
 
 
+class OutputIsInputError(ReportError):
+    """An output file would replace one of the run's inputs (an image, annotations)."""
+
+
 class DatasetError(MalariaScopeError):
     """A training or evaluation folder does not have the expected layout."""
 

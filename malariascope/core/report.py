@@ -31,12 +31,13 @@ from malariascope.core.atomic import (
     write_synced,
 )
 from malariascope.core.case import CaseFacts, ReviewDecision
-from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.errors import ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
+from malariascope.core.targets import check_target
 
 CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")  # a field's cell
 #: The audit of a review: what the reviewer pressed (a call, or ``unsure``), the model's call on
@@ -125,26 +126,6 @@ def verdict(row: dict[str, str]) -> Verdict:
         field_path=row["image_path"] if in_field else "",
         model_call=row["call"],
     )
-
-
-def check_target(path: Path, overwrite: bool = False) -> None:
-    """Refuse a place the report cannot go, before any work rather than at the rename after the
-    whole batch: a folder, a report or summary that exists without ``overwrite``, a folder
-    that does not exist."""
-    for target in (path, summary_path(path)):
-        check_file_target(target, overwrite)
-
-
-def check_file_target(path: Path, overwrite: bool = False, what: str = "the report") -> None:
-    """:func:`check_target` for one file (e.g. ``--json`` figures): refused before the work
-    that fills it, so that a wrong place costs nothing and an old file is never replaced
-    unasked."""
-    if path.is_dir():
-        raise ReportError(f"{path} is a folder: name a file for {what}")
-    if path.exists() and not overwrite:
-        raise ReportExistsError(path)
-    if not path.parent.is_dir():
-        raise ReportError(f"folder does not exist: {path.parent}")
 
 
 class ReportWriter:

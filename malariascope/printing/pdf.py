@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 from malariascope import __version__
 from malariascope.core.atomic import temp_beside, why
 from malariascope.core.errors import ReportError
-from malariascope.core.report import check_file_target
+from malariascope.core.targets import check_file_target
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
 
 DPI = 96  # the HTML's px: the resolution the document is laid out and painted at

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from malariascope.core.errors import (
 )
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.tally import PARASITIZED, UNINFECTED
+from malariascope.core.targets import refuse_inputs
 
 #: Fewer labelled cells of a class than this cannot move the head reliably, nor measure it.
 MIN_CELLS_PER_CLASS = 25
@@ -172,11 +173,15 @@ def _summary(figures: Figures) -> str:
 
 
 def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
-                 overwrite: bool = False) -> None:
+                 overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
     """Refuse a folder the model adapted from ``base`` cannot go to, before any work: the
-    base model's own folder, one holding a model (unless ``overwrite``), or one from which the
-    base's ONNX file would not be found (see ``loading``)."""
+    base model's own folder, one holding a model (unless ``overwrite``) or one of the
+    ``inputs`` (sources, annotations) under the model's names, or one from which the base's
+    ONNX file would not be found (see ``loading``)."""
     out_dir = Path(out_dir)
+    inputs = list(inputs)
+    for name in (CARD_NAME, README):
+        refuse_inputs(out_dir / name, inputs, "the adapted model")
     if out_dir.resolve() == base.path.parent.resolve():
         raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
                               "beside it, never over it")

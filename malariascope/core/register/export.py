@@ -15,8 +15,8 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
 from malariascope.core.register.query import CaseSummary
-from malariascope.core.report import check_file_target
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
+from malariascope.core.targets import check_file_target
 
 COLUMNS = (
     "case_uid", "sample_id", "patient_id", "age_years", "sex", "collected_on", "site", "stain",

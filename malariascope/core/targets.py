@@ -1,0 +1,84 @@
+"""Where output files go, checked before any work: a wrong place costs nothing yet.
+
+A target is refused when it is a folder, when it exists and replacing it was not asked, when
+its folder does not exist or takes no new file (read-only, locked), when its name is longer
+than its folder takes, and when it is one of the run's inputs: a file named as an input, or an
+image in an input folder, is never replaced by a report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from malariascope.core.atomic import temp_beside, why
+from malariascope.core.errors import OutputIsInputError, ReportError, ReportExistsError
+from malariascope.core.imageio import is_image_path
+from malariascope.core.summary import summary_path
+
+NAME_MAX = 255  # where the system does not say: Windows, and most file systems elsewhere
+
+
+def check_target(path: Path, overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
+    """:func:`check_file_target` for a report and its summary."""
+    inputs = list(inputs)
+    check_file_target(path, overwrite, "the report", inputs)
+    check_file_target(summary_path(path), overwrite, f"the summary of {path.name}", inputs)
+
+
+def check_file_target(path: Path, overwrite: bool = False, what: str = "the report",
+                      inputs: Iterable[Path] = ()) -> None:
+    """Refuse a place ``what`` cannot go, before the work that fills it.
+
+    Parameters
+    ----------
+    path, overwrite
+        The file to write, and whether an existing one there may be replaced.
+    what
+        The file in the user's words, for the messages.
+    inputs
+        The files and folders the run reads: never a target.
+    """
+    if not path.parent.is_dir():
+        raise ReportError(f"folder does not exist: {path.parent}")
+    _check_name(path, what)
+    if path.is_dir():
+        raise ReportError(f"{path} is a folder: name a file for {what}")
+    refuse_inputs(path, inputs, what)
+    if path.exists() and not overwrite:
+        raise ReportExistsError(path)
+    try:
+        temp_beside(path).unlink()
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+
+
+def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
+    """OutputIsInputError when ``path`` is one of ``inputs`` (however reached: a link, another
+    spelling) or an image-named file in an input folder."""
+    for given in inputs:
+        if given.is_dir():
+            if is_image_path(path) and _inside(path, given):
+                raise OutputIsInputError(f"{path} is an image name in the input folder "
+                                         f"{given}: name another file for {what}")
+        elif path.exists() and given.exists() and os.path.samefile(path, given):
+            raise OutputIsInputError(f"{path} is an input file ({given}): name another "
+                                     f"file for {what}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` lies in ``folder`` or below it."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _check_name(path: Path, what: str) -> None:
+    """ReportError when ``path``'s name is longer than its folder takes."""
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf on Windows
+        limit = NAME_MAX
+    size = len(path.name) if os.name == "nt" else len(os.fsencode(path.name))
+    if size > limit:
+        raise ReportError(f"the name of {what}, {path.name}, is too long for a file in "
+                          f"{path.parent} ({size} of at most {limit}): choose a shorter name")
