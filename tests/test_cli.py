@@ -596,6 +596,24 @@ def test_an_output_that_is_an_input_is_refused_even_with_overwrite(tmp_path, cap
     assert {path: path.read_bytes() for path in before} == before
 
 
+def test_another_run_writing_the_report_is_told_before_screening(tmp_path, capsys):
+    """Two batches to one --csv at once both exited 0 and one batch was lost."""
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.report import ReportWriter
+
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "broken.png").write_bytes(b"")
+    report = tmp_path / "report.csv"
+    other = ReportWriter(report, BatchFacts())
+    try:
+        result = cli(capsys, "classify", tmp_path / "cells", "--csv", report, "--overwrite")
+    finally:
+        other.discard()
+    assert result.code == 2
+    assert result.err == (f"malariascope: error: another MalariaScope run is writing {report} "
+                          "now; wait for it to finish or choose another name\n")
+
+
 def test_a_report_name_too_long_for_its_summary_is_refused_before_screening(tmp_path, capsys):
     """Found only after the whole batch, when the summary could not be made; a name that
     fits with its summary works, though a temporary name made from it would not."""

@@ -92,21 +92,25 @@ def output_folder(folder: Path, contents: str, error: type[Exception]) -> Iterat
         raise
 
 
-def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
+def replace_together(moves: Sequence[tuple[Path, Path]], overwrite: bool = True) -> None:
     """Rename each ``(temporary file, target)`` in turn, all or none: a report and its summary
     stay a pair. Each target's old file is first kept aside; when a later rename fails (on
     Windows, a summary open in Excel) or is interrupted, the targets already replaced get
     their old files back (or lose the new ones, where there were none) and the error is
-    raised."""
+    raised. Without ``overwrite`` a target that exists by then is never replaced:
+    FileExistsError."""
     replaced: list[tuple[Path, Path | None]] = []
     copies: list[Path] = []
     try:
         for tmp, target in moves:
             kept = None
-            if target.exists():
-                kept = _keep_aside(target)
-                copies.append(kept)
-            os.replace(tmp, target)
+            if not overwrite:
+                place_new(tmp, target)
+            else:
+                if target.exists():
+                    kept = _keep_aside(target)
+                    copies.append(kept)
+                os.replace(tmp, target)
             replaced.append((target, kept))
     except BaseException:  # a Ctrl-C between two renames too
         for target, kept in reversed(replaced):
@@ -119,6 +123,28 @@ def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
     finally:
         for copy in copies:
             copy.unlink(missing_ok=True)
+
+
+def place_new(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target`` only if no file is there, in one step: a file that
+    appeared at ``target`` meanwhile (another program's) raises FileExistsError and stays.
+    A hard link is made, then the temporary name removed; where links are not to be had (FAT
+    drives), Windows' rename refuses an existing target by itself, and elsewhere the target
+    is looked for just before the rename."""
+    exists = FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise exists from None
+    except OSError:
+        if os.path.lexists(target):
+            raise exists from None
+        try:
+            os.rename(tmp, target)
+        except FileExistsError:
+            raise exists from None
+    else:
+        tmp.unlink()
 
 
 def _keep_aside(target: Path) -> Path:

@@ -42,8 +42,33 @@ class ReportExistsError(ReportError):
         self.path = path
 
 
+class ReportAppearedError(ReportExistsError):
+    """A file appeared at the report's name (or its summary's) while the batch ran, and
+    overwriting was not allowed: it is kept, and the batch's report is not written."""
+
+    def __init__(self, path: Path, how: str = "allow overwrite") -> None:
+        ReportError.__init__(self, f"{path} appeared while this batch ran and was kept; "
+                             f"this batch's report was not written: run it again with "
+                             f"another name or {how}")
+        self.path = path
+
+
+class ReportBusyError(ReportError):
+    """Another run (or another report writer) is writing the same report now."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"another MalariaScope run is writing {path} now; wait for it to "
+                         "finish or choose another name")
+        self.path = path
+
+
 class OutputIsInputError(ReportError):
     """An output file would replace one of the run's inputs (an image, annotations)."""
+
+
+class ReportPairError(MalariaScopeError):
+    """A report and the summary beside it were written by different runs (a run killed
+    between its two renames)."""
 
 
 class DatasetError(MalariaScopeError):

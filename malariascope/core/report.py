@@ -2,10 +2,10 @@
 
 A cell is an image of one cell, or one cell found in a whole field (its number and box are in
 the ``cell_*`` columns). Columns are documented in :data:`COLUMNS` and never reordered
-(append only); the last, ``batch_complete``, is ``false`` on every row of a batch stopped
-before all its images were screened, so that no row, filtered or copied away, can pass for
-part of a whole batch. The summary (:mod:`malariascope.core.summary`, as the app's) says so
-too. Files are
+(append only); ``batch_complete`` is ``false`` on every row of a batch stopped before all its
+images were screened, so that no row, filtered or copied away, can pass for part of a whole
+batch. The summary (:mod:`malariascope.core.summary`, as the app's) says so too, and holds the
+rows' ``run_id``: a report and a summary are a pair only when their run ids agree. Files are
 UTF-8 with a BOM so Excel opens them right, with no cell a spreadsheet would run as a formula
 (:mod:`malariascope.core.spreadsheet`), streamed to a temporary file in the target folder and
 renamed into place at the end: the old report stays whole if anything fails, and an existing
@@ -18,12 +18,14 @@ import contextlib
 import csv
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
 from malariascope.core.atomic import (
+    atomic_path,
     replace_together,
     temp_beside,
     why,
@@ -31,8 +33,9 @@ from malariascope.core.atomic import (
     write_synced,
 )
 from malariascope.core.case import CaseFacts, ReviewDecision
-from malariascope.core.errors import ReportError
+from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.lockfile import lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
@@ -61,7 +64,8 @@ COLUMNS = (
     "processed_at",
     *CELL_COLUMNS,
     *AUDIT_COLUMNS,
-    "batch_complete",
+    "batch_complete",  # false on every row of a batch stopped before its end
+    "run_id",  # the same in the summary: a report and a summary are a pair only so
 )
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
@@ -130,42 +134,40 @@ def verdict(row: dict[str, str]) -> Verdict:
 
 class ReportWriter:
     """Streams rows into a temporary file; :meth:`close` writes the summary beside it and
-    renames both into place.
+    renames both into place (:meth:`finish`, then :meth:`commit`).
 
-    Use as a context manager. Leaving the block with an exception discards the new files and
-    keeps any old ones; so does :meth:`discard`. ``case`` holds the slide's facts the summary
-    gives (target, red cells per µL, patient id). A batch stopped early is told with
-    :meth:`mark_incomplete` before the close.
+    Use as a context manager. Leaving the block with an exception (a Ctrl-C too) discards the
+    new files and keeps any old ones; so does :meth:`discard`. While it is open the report and
+    its summary are locked: another writer of either is refused (ReportBusyError). Every row
+    and the summary hold the same ``run_id``, which pairs them. ``case`` holds the slide's
+    facts the summary gives (target, red cells per µL, patient id). A batch stopped early is
+    told with :meth:`mark_incomplete` before the close.
     """
 
     def __init__(self, path: str | os.PathLike[str], facts: BatchFacts,
                  overwrite: bool = False, *, case: CaseFacts | None = None) -> None:
-        self.path = Path(path)
-        self.facts, self.case = facts, case
+        self.path, self.facts, self.case, self.overwrite = Path(path), facts, case, overwrite
+        self.summary = summary_path(self.path)
         self.tally = Tally()
         self.not_screened = 0
+        self.run_id = uuid.uuid4().hex
+        self._tmp: Path | None = None
+        self._summary_tmp: Path | None = None
+        self._file: TextIO | None = None
         check_target(self.path, overwrite)
-        self._tmp, self._file = self._open_temp()
-        self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
+        self._locks = lock_targets([self.path, self.summary])
         with self._failing_as(self.path):
+            self._tmp = temp_beside(self.path)
+            self._file = open(self._tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS,
+                              newline="")
+            self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
             self._csv.writeheader()
-
-    def _open_temp(self) -> tuple[Path, TextIO]:
-        """The temporary file beside the report, open for the rows."""
-        tmp = None
-        try:
-            tmp = temp_beside(self.path)
-            return tmp, open(tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS, newline="")
-        except OSError as exc:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
-            raise ReportError(f"cannot write {self.path}: {why(exc)}") from exc
 
     def add(self, row: dict[str, str]) -> None:
         """Write one row of :func:`report_row` (neutralised) and count it."""
         cells = {key: neutralised(value) for key, value in row.items()}
         with self._failing_as(self.path):
-            self._csv.writerow({**cells, "batch_complete": "true"})
+            self._csv.writerow({**cells, "batch_complete": "true", "run_id": self.run_id})
         self.tally.add(verdict(row))
 
     def mark_incomplete(self, not_screened: int) -> None:
@@ -174,62 +176,67 @@ class ReportWriter:
         self.not_screened = not_screened
 
     def close(self) -> Path:
-        """Flush the rows to disk and write the summary to a temporary file too; only then
-        rename both into place, so that a failure to write either (a full disk) leaves the old
-        report and summary as they were, still a pair (so does a rename refused, see
-        :func:`~malariascope.core.atomic.replace_together`). Returns the report's path."""
-        summary = summary_path(self.path)
+        """:meth:`finish` and :meth:`commit`; returns the report's path."""
+        self.finish()
+        self.commit()
+        return self.path
+
+    def finish(self) -> None:
+        """Flush the rows to disk and write the summary to a temporary file too, so that a
+        failure to write either (a full disk) leaves the old report and summary as they were."""
         with self._failing_as(self.path):
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
             if self.not_screened:
-                self._mark_rows_incomplete()
-        summary_tmp = None
-        try:
-            with self._failing_as(summary):
-                summary_tmp = temp_beside(summary)
-                rows = summary_rows(self.tally, self.facts, self.case, self.not_screened)
-                write_synced(summary_tmp, summary_bytes(rows))
-            with self._failing_as(self.path, f" or its summary {summary.name}"):
-                replace_together([(self._tmp, self.path), (summary_tmp, summary)])
-        finally:
-            if summary_tmp is not None:
-                summary_tmp.unlink(missing_ok=True)
-        return self.path
+                mark_rows_incomplete(self._tmp)
+        with self._failing_as(self.summary):
+            self._summary_tmp = temp_beside(self.summary)
+            rows = summary_rows(self.tally, self.facts, self.case, self.not_screened,
+                                self.run_id)
+            write_synced(self._summary_tmp, summary_bytes(rows))
 
-    def _mark_rows_incomplete(self) -> None:
-        """Write the rows again with ``batch_complete`` false: read back as written, the csv
-        module writes every other cell as it was."""
-        marked = temp_beside(self.path)
+    def commit(self) -> None:
+        """Rename the finished report and summary into place together (see
+        :func:`~malariascope.core.atomic.replace_together`): a rename refused leaves the old
+        pair, and without ``overwrite`` a file that appeared at either name meanwhile stays
+        (ReportAppearedError)."""
+        moves = [(self._tmp, self.path), (self._summary_tmp, self.summary)]
         try:
-            with (open(self._tmp, encoding=ENCODING, newline="") as source,
-                  open(marked, "w", encoding=ENCODING, newline="") as target):
-                rows, out = csv.reader(source), csv.writer(target)
-                out.writerow(next(rows))
-                out.writerows([*row[:-1], "false"] for row in rows)
-                target.flush()
-                os.fsync(target.fileno())
-            os.replace(marked, self._tmp)
-        finally:
-            marked.unlink(missing_ok=True)
+            with self._failing_as(self.path, f" or its summary {self.summary.name}"):
+                replace_together(moves, self.overwrite)
+        except ReportError as exc:
+            if isinstance(exc.__cause__, FileExistsError):
+                raise ReportAppearedError(Path(exc.__cause__.filename)) from exc.__cause__
+            raise
+        self._tmp = self._summary_tmp = None
+        self.discard()  # lets the locks go
 
     def discard(self) -> None:
-        """Delete the new file, keeping any old one. Closing it may fail as the write did (on
-        a full disk the refused bytes are still buffered and are flushed again): that says
-        nothing new, and must not replace the first failure with a traceback."""
-        with contextlib.suppress(OSError):
-            self._file.close()
-        self._tmp.unlink(missing_ok=True)
+        """Delete the new files, keeping any old ones, and let the locks go. Closing may fail
+        as the write did (on a full disk the refused bytes are still buffered and are flushed
+        again): that says nothing new, and must not replace the first failure."""
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+        for tmp in (self._tmp, self._summary_tmp):
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        for lock in self._locks:
+            lock.release()
 
     @contextlib.contextmanager
     def _failing_as(self, target: Path, also: str = "") -> Iterator[None]:
-        """An OSError in the block discards the new file and says which file failed, why."""
+        """Any exception in the block discards the new files; an OSError says which file
+        failed, why."""
         try:
             yield
         except OSError as exc:
             self.discard()
             raise ReportError(f"cannot write {target}{also}: {why(exc)}") from exc
+        except BaseException:
+            self.discard()
+            raise
 
     def __enter__(self) -> ReportWriter:
         return self
@@ -241,6 +248,20 @@ class ReportWriter:
             self.close()
         else:
             self.discard()
+
+
+def mark_rows_incomplete(report: Path) -> None:
+    """Write the rows of ``report`` again with ``batch_complete`` false: read back as
+    written, the csv module writes every other cell as it was."""
+    column = COLUMNS.index("batch_complete")
+    with atomic_path(report) as marked:
+        with (open(report, encoding=ENCODING, newline="") as source,
+              open(marked, "w", encoding=ENCODING, newline="") as target):
+            rows, out = csv.reader(source), csv.writer(target)
+            out.writerow(next(rows))
+            out.writerows([*row[:column], "false", *row[column + 1:]] for row in rows)
+            target.flush()
+            os.fsync(target.fileno())
 
 
 def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,

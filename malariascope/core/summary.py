@@ -12,6 +12,7 @@ from pathlib import Path
 
 from malariascope.core.case import CaseFacts
 from malariascope.core.clock import utc_now
+from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -27,7 +28,7 @@ def summary_path(report: Path) -> Path:
 
 
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
-                 not_screened: int = 0) -> list[tuple[str, ...]]:
+                 not_screened: int = 0, run_id: str = "") -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
 
@@ -42,6 +43,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
     not_screened
         The images found but not screened (a batch stopped early); any makes the batch's
         ``complete`` false.
+    run_id
+        The ``run_id`` of the report's rows, which pairs the two files.
     """
     counts = tally.batch
     rows = [
@@ -64,6 +67,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         *_threshold_rows(facts),
         ("complete", str(not not_screened).lower()),
         ("images_not_screened", str(not_screened)),
+        ("run_id", run_id),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -107,3 +111,21 @@ def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows([map(neutralised, row) for row in rows])
     return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS)
+
+
+def check_pair(report: Path, run_id: str) -> None:
+    """ReportPairError when the summary beside ``report`` was written by another run than the
+    rows, whose ``run_id`` is given (a run killed between its two renames). Nothing to check
+    without a summary, or rows from before run ids."""
+    summary = summary_path(report)
+    if not run_id or not summary.is_file():
+        return
+    try:
+        with open(summary, encoding=ENCODING, newline="") as handle:
+            keys = dict(row for row in csv.reader(handle) if len(row) == 2)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ReportPairError(f"cannot read {summary}, the summary of {report}: {exc}") from exc
+    if keys.get("run_id") != run_id:
+        raise ReportPairError(f"{report.name} and {summary.name} are not a pair: another run "
+                              "wrote the summary (a run stopped between writing the two); "
+                              "write the report again")

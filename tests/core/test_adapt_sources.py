@@ -16,10 +16,10 @@ from malariascope.core.adapt.sources import AnnotatedFields
 from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
 from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import Classifier, calibrated
-from malariascope.core.errors import SourceChangedError
+from malariascope.core.errors import ReportPairError, SourceChangedError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
-from malariascope.core.report import report_row, write_report
+from malariascope.core.report import report_row, summary_path, write_report
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 from tests.images import make_cell, write_field, write_rgb
 
@@ -55,6 +55,18 @@ def _decision(row: int, result: ScreeningResult, facts: BatchFacts,
         return None
     model_call = facts.rule.call(result.probability, result.in_field)
     return ReviewDecision(row, "reviewer", "2026-12-03T10:00:00Z", model_call, pressed, pressed)
+
+
+def test_a_report_beside_the_summary_of_another_run_is_refused(screened, classifier, tmp_path):
+    """A run killed between its two renames leaves its report beside the summary of the run
+    before: the two are not read as a pair."""
+    _, results = screened
+    facts = BatchFacts.of(classifier)
+    first, second = (write_report(tmp_path / name, [report_row(r, facts) for r in results],
+                                  facts) for name in ("first.csv", "second.csv"))
+    summary_path(second).replace(summary_path(first))
+    with pytest.raises(ReportPairError, match="first.csv and first_summary.csv are not a pair"):
+        list(ReviewedReport(first).chunks(classifier.input_size))
 
 
 def test_reviewed_rows_are_labelled_by_their_final_call(screened, classifier):

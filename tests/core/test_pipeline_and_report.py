@@ -171,10 +171,14 @@ def test_a_report_marked_incomplete_says_so_on_every_row_and_nothing_else_change
     whole_rows, part_rows = read_rows(whole), read_rows(writer.path)
     assert [r.pop("batch_complete") for r in whole_rows] == ["true"] * 3
     assert [r.pop("batch_complete") for r in part_rows] == ["false"] * 3
+    run_ids = [{r.pop("run_id") for r in read} for read in (whole_rows, part_rows)]
     assert part_rows == whole_rows and part_rows[0]["image_path"] == rows[0]["image_path"]
-    for report, marks in ((whole, ("true", "0")), (writer.path, ("false", "7"))):
+    for report, marks, run_id in zip((whole, writer.path), (("true", "0"), ("false", "7")),
+                                     run_ids, strict=True):
         batch, _ = read_summary(summary_path(report))
         assert (batch["complete"], batch["images_not_screened"]) == marks
+        assert {batch["run_id"]} == run_id  # one run id in all rows and the summary
+    assert run_ids[0] != run_ids[1]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "cells", "part.csv", "part_summary.csv", "whole.csv", "whole_summary.csv"]
 

@@ -9,10 +9,11 @@ import pytest
 
 from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.classifier import Classifier
-from malariascope.core.errors import ReportError
+from malariascope.core.errors import ReportAppearedError, ReportBusyError, ReportError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.lockfile import lock_path
 from malariascope.core.pipeline import screen
-from malariascope.core.report import report_row, summary_path, write_report
+from malariascope.core.report import ReportWriter, report_row, summary_path, write_report
 from tests.faults import FAULTS, full_device, full_disk, locked
 from tests.images import make_cell_folder
 
@@ -108,3 +109,51 @@ def test_a_summary_that_cannot_be_replaced_keeps_the_old_pair(tmp_path, report_r
     assert folder_bytes(tmp_path / "reports") == before
     if old_file is not None:  # the very file, kept aside by a link: no space, owner kept
         assert report.stat().st_ino == old_file
+
+
+def test_two_writers_of_one_report_cannot_run_at_once(tmp_path, report_rows):
+    """Two batches to one --csv at once both ended as written: one batch was lost. The
+    second writer is refused at once, also one named as the first one's summary, and the
+    lock goes with the first; a lock file left by a killed run stops nobody."""
+    rows, info = report_rows
+    report = tmp_path / "report.csv"
+    lock_path(report).write_bytes(b"")  # left by a run that was killed
+    with ReportWriter(report, info) as first:
+        for target in (report, summary_path(report)):
+            with pytest.raises(ReportBusyError, match="another MalariaScope run is writing"):
+                ReportWriter(target, info, overwrite=True)
+        first.add(rows[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv", "report_summary.csv"]
+    write_report(report, rows, info, overwrite=True)
+
+
+@pytest.mark.parametrize("which", ["report", "summary"])
+def test_a_file_that_appears_at_the_report_while_it_is_written_is_kept(tmp_path, report_rows,
+                                                                        which):
+    """A file that another program put at the report's name during the batch was replaced
+    without --overwrite: it stays, and so does one at the summary's name."""
+    rows, info = report_rows
+    report = tmp_path / "report.csv"
+    appeared = report if which == "report" else summary_path(report)
+    with pytest.raises(ReportAppearedError, match=f"{appeared.name} appeared while"):
+        with ReportWriter(report, info) as writer:
+            writer.add(rows[0])
+            appeared.write_text("another program's", encoding="utf-8")
+    assert appeared.read_text(encoding="utf-8") == "another program's"
+    assert [p.name for p in tmp_path.iterdir()] == [appeared.name]  # no half pair, no temp
+
+
+def test_a_ctrl_c_while_the_report_is_finished_leaves_no_temporary_file(tmp_path, report_rows,
+                                                                          monkeypatch):
+    """A second Ctrl-C (or SIGTERM) as the summary was being written left the report's
+    temporary file behind."""
+    rows, info = report_rows
+    before = old_report(tmp_path / "reports")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("malariascope.core.report.write_synced", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(tmp_path / "reports" / "report.csv", rows, info, overwrite=True)
+    assert folder_bytes(tmp_path / "reports") == before

@@ -2,7 +2,8 @@
 
 Only rows whose ``review`` is set (confirmed or overridden) are labelled. Each image is read
 again and must still have the ``image_sha256`` its rows record, or the whole adaptation is
-refused: a label must belong to the pixels it was given for. A cell of a whole field is found
+refused: a label must belong to the pixels it was given for. A report whose summary beside it
+was written by another run is refused too: the pair was cut short. A cell of a whole field is found
 again by screening's own cell finder and paired with its row's box; the field's other cells
 stay unlabelled (they set the field's standardizing, as when it was screened).
 """
@@ -30,6 +31,7 @@ from malariascope.core.fields.boxes import mutual_best_pairs
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import ENCODING, OK
 from malariascope.core.screening import field_inputs
+from malariascope.core.summary import check_pair
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN
 
 NEEDED = ("image_path", "image_sha256", "review", "final_call", "status", "sample_id",
@@ -101,12 +103,16 @@ def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]
             raise DatasetError(f"{path} is not a MalariaScope report: it lacks "
                                f"{', '.join(missing)}")
         rows: dict[str, list[tuple[int, dict]]] = {}
+        run_ids = set()
         for line, row in enumerate(reader, 2):
+            run_ids.add(row.get("run_id") or "")
             if row["review"] in (CONFIRMED, OVERRIDDEN) and row["status"] == OK:
                 _check_row(path, line, row)
                 rows.setdefault(row["image_path"], []).append((line, row))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise DatasetError(f"{path} is not a readable CSV report: {exc}") from exc
+    if len(run_ids) == 1:  # one run's report (not several joined): its summary must match
+        check_pair(path, run_ids.pop())
     return rows
 
 

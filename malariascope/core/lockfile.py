@@ -1,0 +1,114 @@
+"""A lock beside a file being written, so that two runs never write the same file at once.
+
+The lock is the operating system's lock on a small file named ``.<name>.<digest>.lock`` beside
+the target (``flock`` on Linux and macOS, ``msvcrt.locking`` on Windows): it is released when its
+holder ends, however it ends, so a run that was killed leaves no lock that stops the next one.
+The holder removes the file when it is done; one left by a killed run is taken over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from malariascope.core.atomic import NAME_KEPT, why
+from malariascope.core.errors import ReportBusyError, ReportError
+
+if os.name == "nt":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of ``target``: named after it, short whatever its name (a name that
+    fits its folder must not make a lock name that does not), one for every spelling of a
+    name on a disk that ignores case."""
+    digest = hashlib.sha256(os.fsencode(target.name.casefold())).hexdigest()[:12]
+    return target.with_name(f".{target.name[:NAME_KEPT]}.{digest}.lock")
+
+
+class TargetLock:
+    """Holds the lock of one target file from :meth:`acquire` to :meth:`release`."""
+
+    def __init__(self, target: Path) -> None:
+        self.path = lock_path(target)
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another process (or writer) holds it. OSError when the
+        lock file cannot be made (a read-only folder)."""
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                locked = _try_lock(fd)
+                if locked and _same_file(fd, self.path):
+                    self._fd = fd
+                    return True
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
+            if not locked:
+                return False
+            # The holder removed the file between our open and our lock: lock the new one.
+
+    def release(self) -> None:
+        """Remove the lock file, then let the lock go (in that order, so that whoever takes
+        the lock next holds the file that is in place)."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        if os.name != "nt":  # Windows removes no file that is open
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        os.close(fd)
+        if os.name == "nt":
+            with contextlib.suppress(OSError):  # another run may have it open: it stays
+                self.path.unlink()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """True when ``path`` still names the file open as ``fd``."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
+
+
+def lock_targets(targets: Iterable[Path]) -> list[TargetLock]:
+    """The locks of all ``targets``, or none: ReportBusyError names a target another writer
+    holds, ReportError one whose lock cannot be made."""
+    locks: list[TargetLock] = []
+    try:
+        for target in targets:
+            lock = TargetLock(target)
+            try:
+                taken = lock.acquire()
+            except OSError as exc:
+                raise ReportError(f"cannot write {target}: {why(exc)}") from exc
+            if not taken:
+                raise ReportBusyError(target)
+            locks.append(lock)
+    except BaseException:
+        for lock in locks:
+            lock.release()
+        raise
+    return locks
