@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
+    args.own_process = own_process
     with sturdy_stderr(own_process):
         return _run(args)
 

@@ -153,8 +153,8 @@ def in_cli_words() -> Iterator[None]:
 
     try:
         yield
-    except ReportExistsError as exc:
-        raise ReportExistsError(exc.path, "pass --overwrite") from None
+    except ReportExistsError as exc:  # or one that appeared while the batch ran
+        raise type(exc)(exc.path, "pass --overwrite") from None
     except ModelExistsError as exc:
         raise ModelExistsError(exc.folder, exc.names, "pass --overwrite") from None
     except FolderNotEmptyError as exc:

@@ -1,20 +1,19 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(counting files), one line per problem on stderr. Ctrl-C stops after the image being screened
-and the rows done so far are still written, whole images only (a report never holds part of a
-field); a second Ctrl-C stops at once, without a report. Whole fields give one row per cell
-found (``--mode`` decides what is a field). The batch is one slide: the summary gives its
-parasitemia against ``--target-cells``, and ``--pdf`` writes its printable report.
+(counting files), one line per problem on stderr. Ctrl-C (or SIGTERM) stops after the image
+being screened and the rows done so far are still written, whole images only (a report never
+holds part of a field), marked as a stopped batch; a second stops at once, without a report and
+with the old one kept, whenever it comes before the report is renamed into place (see
+``cli.stopping``). Whole fields give one row per cell found (``--mode`` decides what is a
+field). The batch is one slide: the summary gives its parasitemia against ``--target-cells``,
+and ``--pdf`` writes its printable report.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
-import sys
 import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from malariascope.cli._common import (
     problem,
     progress_bar,
 )
+from malariascope.cli.stopping import StopRequests
 from malariascope.core.case import RBC_PER_UL_MAX, RBC_PER_UL_MIN
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
@@ -121,19 +121,19 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     paths = iter(found)  # what is left of it after a stop is counted
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
-    with _stop_requests() as stop, _open_report(args, info, slide) as writer:
-        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode), overlays,
-                               galleries, stop)
-        for path in found.missing:  # absent, or a folder that would not open
-            why_not = "cannot read this folder" if path.exists() else "no such file or folder"
-            problem(f"{path}: {why_not}")
-        if writer.tally.images == 0 and stopped:  # nothing done: as a second Ctrl-C
-            raise KeyboardInterrupt
-        if writer.tally.images == 0:  # leaving the block drops the report
-            raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
-                                "skipped); no report written")
-        if stopped and (not_screened := _not_screened(found, paths, writer.tally.images)):
-            writer.mark_incomplete(not_screened)
+    with StopRequests(for_good=args.own_process) as stops:
+        writer = None
+        try:
+            writer = _open_report(args, info, slide)
+            stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode), overlays,
+                                   galleries, stops.stop)
+            _finish(writer, found, paths, stopped)
+            with in_cli_words():
+                stops.commit(writer.commit)
+        except BaseException:
+            if writer is not None:
+                writer.discard()
+            raise
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
             + f"; report {writer.path}")
@@ -144,6 +144,22 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     incomplete = (counts.errors or found.missing or writer.not_screened or overlays_stopped
                   or pdf_failed)
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
+
+
+def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool) -> None:
+    """Tell the folders that would not open, refuse an empty batch, mark a stopped one, and
+    write the report's files, all but their renames."""
+    for path in found.missing:  # absent, or a folder that would not open
+        why_not = "cannot read this folder" if path.exists() else "no such file or folder"
+        problem(f"{path}: {why_not}")
+    if writer.tally.images == 0 and stopped:  # nothing done: as a second Ctrl-C
+        raise KeyboardInterrupt
+    if writer.tally.images == 0:  # the report is dropped
+        raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
+                            "skipped); no report written")
+    if stopped and (not_screened := _not_screened(found, rest, writer.tally.images)):
+        writer.mark_incomplete(not_screened)
+    writer.finish()
 
 
 def _not_screened(found: Discovery, rest: Iterator[Path], screened: int) -> int:
@@ -233,29 +249,10 @@ def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None,
                     galleries.add(result)
             bar.update()
             if stop.is_set():
+                problem("malariascope: stopped; the report is written once the files being "
+                        "read are done (Ctrl-C again: stop now, no report)")
                 return True
     finally:
         bar.close()
         results.close()
     return False
-
-
-@contextlib.contextmanager
-def _stop_requests() -> Iterator[threading.Event]:
-    """An event set by Ctrl-C, which then stops nothing by itself: the loop stops between
-    images. A second Ctrl-C raises KeyboardInterrupt as usual. Set before the report is
-    opened, so that no Ctrl-C falls between the two."""
-    stop = threading.Event()
-
-    def request(signum, frame) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        print("\nmalariascope: stopping after this image (Ctrl-C again: stop now, no report)",
-              file=sys.stderr)
-
-    previous = signal.signal(signal.SIGINT, request)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
