@@ -3,12 +3,14 @@
 The lock is the operating system's lock on a small file named ``.<name>.<digest>.lock`` beside
 the target (``flock`` on Linux and macOS, ``msvcrt.locking`` on Windows): it is released when its
 holder ends, however it ends, so a run that was killed leaves no lock that stops the next one.
-The holder removes the file when it is done; one left by a killed run is taken over.
+The holder removes the file when it is done; one left by a killed run is taken over. Where
+the file system takes no locks at all, files are written unlocked.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 from collections.abc import Iterable
@@ -29,11 +31,18 @@ if os.name == "nt":
 else:
     import fcntl
 
+    #: What a file system that takes no locks (some network shares) answers: the file is
+    #: written unlocked there, rather than not at all.
+    _NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+
     def _try_lock(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
+        except OSError as exc:
+            if exc.errno not in _NO_LOCKS:
+                raise
         return True
 
 

@@ -157,3 +157,19 @@ def test_a_ctrl_c_while_the_report_is_finished_leaves_no_temporary_file(tmp_path
     with pytest.raises(KeyboardInterrupt):
         write_report(tmp_path / "reports" / "report.csv", rows, info, overwrite=True)
     assert folder_bytes(tmp_path / "reports") == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="flock is how Linux and macOS lock")
+def test_a_file_system_that_takes_no_locks_still_gets_its_report(tmp_path, report_rows,
+                                                                  monkeypatch):
+    import fcntl
+
+    rows, info = report_rows
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    report = write_report(tmp_path / "report.csv", rows, info)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv", "report_summary.csv"]
+    assert report.read_text(encoding="utf-8-sig").count("\n") == len(rows) + 1
