@@ -6,6 +6,7 @@ itself is under test: the entry point, Ctrl-C, and modules missing from an insta
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -275,11 +276,27 @@ class Child:
         return "".join(self.seen)
 
 
+def report_open(folder: Path) -> bool:
+    """True once classify holds the lock of ``folder/report.csv``: its Ctrl-C handler is in
+    place and screening begins. (Its temporary files tell less: one is made and removed at
+    once, before the model loads, to see that the folder takes files.)"""
+    return any(folder.glob(".report.csv.*.lock"))
+
+
+def report_bytes(folder: Path) -> int:
+    """The bytes classify has written so far to the temporary file of ``folder/report.csv``."""
+    written = 0
+    for path in folder.glob(".report.csv.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):  # the folder's probe, removed at once
+            written += path.stat().st_size
+    return written
+
+
 def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
     make_cell_folder(tmp_path / "cells", 3000)
     out = tmp_path / "report.csv"
     child = Child(tmp_path / "cells", "--csv", out)
-    child.wait_for(lambda: any(p.stat().st_size > 20_000 for p in tmp_path.glob(".report.csv.*")))
+    child.wait_for(lambda: report_bytes(tmp_path) > 20_000)
     child.interrupt()
     stderr = child.finish()
     assert child.process.returncode == 1, stderr
@@ -305,7 +322,7 @@ def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path, number):
     folder.mkdir()
     write_rgb(folder / "big.png", np.tile(make_field(0)[0], (3, 3, 1)))  # seconds to screen
     child = Child(folder, "--csv", tmp_path / "report.csv")
-    child.wait_for(lambda: list(tmp_path.glob(".report.csv.*.tmp")))  # screening has begun
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
     child.interrupt(number)  # stop after this image...
     child.wait_for_line("stopping after this image")
     child.interrupt(number)  # ...no: stop now
@@ -332,7 +349,7 @@ def test_a_second_ctrl_c_while_stopping_stops_at_once_and_keeps_the_old_report(t
     report.write_text("old report", encoding="utf-8")
     (tmp_path / "report_summary.csv").write_text("old summary", encoding="utf-8")
     child = Child(folder, "--csv", report, "--overwrite")
-    child.wait_for(lambda: list(tmp_path.glob(".report.csv.*.tmp")))  # the report is open
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
     child.interrupt()  # stop after this image: a.png's rows are written...
     child.wait_for_line("the report is written once the files being read are done")
     child.interrupt()  # ...no: stop now, while the loaders stop (c.png still loading)
@@ -354,7 +371,7 @@ def test_a_report_that_appears_during_the_batch_is_kept(tmp_path):
         write_field(folder / f"{seed}.png", seed=seed)
     out = tmp_path / "report.csv"
     child = Child(folder, "--csv", out)
-    child.wait_for(lambda: list(tmp_path.glob(".report.csv.*.tmp")))  # screening has begun
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
     out.write_text("another program's", encoding="utf-8")
     stderr = child.finish()
     assert child.process.returncode == 2, stderr
@@ -390,7 +407,7 @@ def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
         write_field(folder / f"{name}.png", seed=seed)
     out = tmp_path / "report.csv"
     child = Child(folder, "--csv", out)
-    child.wait_for(lambda: list(tmp_path.glob(".report.csv.*.tmp")))  # a.png is screened
+    child.wait_for(lambda: report_open(tmp_path))  # a.png is screened
     child.interrupt(signal.SIGTERM)
     stderr = child.finish()
     assert child.process.returncode == 1, stderr
