@@ -111,15 +111,18 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     """
     if target is None:
         return
-    from malariascope.core.errors import ReportError
+    from malariascope.core.errors import OutputIsInputError, ReportError
     from malariascope.core.targets import check_file_target
 
     for role, other in (taken or {}).items():
         if os.path.abspath(target) == os.path.abspath(other) or (
                 target.exists() and other.exists() and os.path.samefile(target, other)):
             raise ReportError(f"{option} {target} is the {role}: name another file")
-    with in_cli_words():
-        check_file_target(target, overwrite, what, inputs)
+    try:
+        with in_cli_words():
+            check_file_target(target, overwrite, what, inputs)
+    except OutputIsInputError as exc:  # named by its option, as the other outputs are
+        raise OutputIsInputError(f"{option} {exc}") from None
 
 
 def write_json(target: Path | None, figures: dict) -> None:
