@@ -494,11 +494,11 @@ def test_no_cell_of_the_report_or_its_summary_starts_a_formula(tmp_path, capsys,
     monkeypatch.chdir(folder)  # relative names: the image paths start with the names
     out = tmp_path / "report.csv"
     result = cli(capsys, "classify", ".", "--csv", out, "--sample-id", "=1+1",
-                 "--operator", "\t@SUM(A1)")
+                 "--operator", "@SUM(A1)")
     assert result.code == 0, result.err
     rows = read_rows(out)
     assert {r["image_path"] for r in rows} == {f"'{name}" for name in [*names, "-field.png"]}
-    assert {(r["sample_id"], r["operator"]) for r in rows} == {("'=1+1", "'\t@SUM(A1)")}
+    assert {(r["sample_id"], r["operator"]) for r in rows} == {("'=1+1", "'@SUM(A1)")}
     batch, fields = read_summary(tmp_path / "report_summary.csv")
     assert list(fields) == ["'-field.png"] and batch["sample_id"] == "'=1+1"
     for path in (out, tmp_path / "report_summary.csv"):

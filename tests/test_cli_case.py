@@ -35,9 +35,10 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
     assert found >= 100 and parasitized > 0
-    assert list(summary)[-8:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
-                                  "target_reached", "parasites_per_ul", "patient_id",
-                                  "threshold", "field_threshold"]
+    assert list(summary)[-11:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+                                   "target_reached", "parasites_per_ul", "patient_id",
+                                   "threshold", "field_threshold",
+                                   "complete", "images_not_screened", "run_id"]
     assert (summary["parasitemia_ci_low"], summary["parasitemia_ci_high"]) == wilson_percent(
         parasitized, found)
     assert (summary["cells_target"], summary["target_reached"]) == ("100", "true")
