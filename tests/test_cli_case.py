@@ -35,10 +35,15 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
     assert found >= 100 and parasitized > 0
-    assert list(summary)[-11:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+    assert list(summary)[-15:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
                                    "target_reached", "parasites_per_ul", "patient_id",
                                    "threshold", "field_threshold",
-                                   "complete", "images_not_screened", "run_id"]
+                                   "complete", "images_not_screened", "run_id",
+                                   "healthy_shift_mad", "uncertain_fraction", "looks_unlike",
+                                   "unlike_warning"]
+    # a field whose healthy cells score near the model's own: a negative shift, a plain figure
+    assert float(summary["healthy_shift_mad"]) < 0 and summary["looks_unlike"] == "false"
+    assert summary["unlike_warning"] == "" and "looks unlike" not in run.err
     assert (summary["parasitemia_ci_low"], summary["parasitemia_ci_high"]) == wilson_percent(
         parasitized, found)
     assert (summary["cells_target"], summary["target_reached"]) == ("100", "true")
@@ -152,3 +157,16 @@ def test_a_pdf_held_open_by_a_viewer_is_one_line_exit_1_and_the_report_stays(tmp
     assert len(read_rows(out)) == 4 and pdf.read_bytes() == b"the PDF on screen"
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "cells", "r.csv", "r_summary.csv", "slide.pdf"]
+
+
+def test_a_field_unlike_the_models_cells_is_flagged_in_the_summary_and_on_stderr(tmp_path,
+                                                                                capsys):
+    field = SHARED_DATA / "fields" / "PA171702.JPG"  # healthy cells shifted by 2.6 MAD
+    if not field.is_file():
+        pytest.skip(f"real field not found at {field} (../shared/data beside the project)")
+    run = cli(capsys, "classify", field, "--csv", tmp_path / "slide.csv")
+    assert run.code == 0, run.err
+    summary, _ = read_summary(tmp_path / "slide_summary.csv")
+    assert summary["looks_unlike"] == "true" and float(summary["healthy_shift_mad"]) > 2
+    assert summary["unlike_warning"].startswith("this smear looks unlike the cells")
+    assert "looks unlike the cells this model learned from" in run.err

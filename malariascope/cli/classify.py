@@ -40,6 +40,7 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 if TYPE_CHECKING:
     from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
+    from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.case import CaseFacts
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
@@ -107,6 +108,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     known to be good."""
     from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
+    from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
@@ -121,12 +123,14 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     paths = iter(found)  # what is left of it after a stop is counted
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
+    meter = UnlikeMeter(rule, classifier.card)
     with StopRequests(for_good=args.own_process) as stops:
         writer = None
         try:
             writer = _open_report(args, info, slide)
-            stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode), overlays,
-                                   galleries, stops.stop)
+            stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
+                                   (meter, overlays, galleries), stops.stop)
+            writer.unlike = meter.unlikeness()
             _finish(writer, found, paths, stopped)
             with in_cli_words():
                 stops.commit(writer.commit)
@@ -137,6 +141,8 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
             + f"; report {writer.path}")
+    if writer.unlike.warn:
+        problem(f"malariascope: {writer.unlike.message}")
     pdf_failed = galleries is not None and not _write_pdf(args, slide, info, counts, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
@@ -227,17 +233,20 @@ def _percent(counts: Counts) -> str:
 
 
 def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
-                 overlays: Overlays | None, galleries: Galleries | None,
+                 also: tuple[UnlikeMeter, Overlays | None, Galleries | None],
                  stop: threading.Event) -> bool:
-    """Feed results to the report, an image at a time, until ``stop`` is set (Ctrl-C);
+    """Feed results to the report (and, ``also``, to the unlikeness meter, the overlays and
+    the PDF's galleries), an image at a time, until ``stop`` is set (Ctrl-C);
     returns True when stopped so (the rows of the images done are kept). ``results`` is closed
     here, so that a second Ctrl-C while its loaders stop is raised, not ignored."""
     from malariascope.core.pipeline import whole_files
     from malariascope.core.report import report_row
 
+    meter, overlays, galleries = also
     bar = progress_bar("img")
     try:
         for image_results in whole_files(results):
+            meter.add_file(image_results)
             for result in image_results:
                 writer.add(report_row(result, writer.facts))
                 if not result.ok:

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from malariascope.core.atomic import (
     atomic_path,
@@ -41,6 +41,9 @@ from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 from malariascope.core.targets import check_target
+
+if TYPE_CHECKING:
+    from malariascope.core.adapt.unlike import Unlikeness
 
 CELL_COLUMNS = ("cell_index", "cell_x", "cell_y", "cell_w", "cell_h")  # a field's cell
 #: The audit of a review: what the reviewer pressed (a call, or ``unsure``), the model's call on
@@ -150,6 +153,7 @@ class ReportWriter:
         self.summary = summary_path(self.path)
         self.tally = Tally()
         self.not_screened = 0
+        self.unlike: Unlikeness | None = None  # set before finish: goes in the summary
         self.run_id = uuid.uuid4().hex
         self._tmp: Path | None = None
         self._summary_tmp: Path | None = None
@@ -193,7 +197,7 @@ class ReportWriter:
         with self._failing_as(self.summary):
             self._summary_tmp = temp_beside(self.summary)
             rows = summary_rows(self.tally, self.facts, self.case, self.not_screened,
-                                self.run_id)
+                                self.run_id, self.unlike)
             write_synced(self._summary_tmp, summary_bytes(rows))
 
     def commit(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from malariascope.core.case import CaseFacts
 from malariascope.core.clock import utc_now
@@ -17,6 +18,9 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally
+
+if TYPE_CHECKING:
+    from malariascope.core.adapt.unlike import Unlikeness
 
 FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
                  "percent_parasitized")
@@ -28,7 +32,8 @@ def summary_path(report: Path) -> Path:
 
 
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
-                 not_screened: int = 0, run_id: str = "") -> list[tuple[str, ...]]:
+                 not_screened: int = 0, run_id: str = "",
+                 unlike: Unlikeness | None = None) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
 
@@ -45,6 +50,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ``complete`` false.
     run_id
         The ``run_id`` of the report's rows, which pairs the two files.
+    unlike
+        How unlike the model's cells the batch looks (empty values when not measured).
     """
     counts = tally.batch
     rows = [
@@ -68,6 +75,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("complete", str(not not_screened).lower()),
         ("images_not_screened", str(not_screened)),
         ("run_id", run_id),
+        *_unlike_rows(unlike),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -99,6 +107,18 @@ def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:
         return [("threshold", ""), ("field_threshold", "")]
     return [("threshold", f"{rule.threshold:.4f}"),
             ("field_threshold", f"{rule.threshold_for(in_field=True):.4f}")]
+
+
+def _unlike_rows(unlike: Unlikeness | None) -> list[tuple[str, str]]:
+    """The healthy-cell shift in MADs (empty without fields), the uncertain share, and the
+    warning's words when the batch looks unlike the model's cells."""
+    if unlike is None:
+        return [("healthy_shift_mad", ""), ("uncertain_fraction", ""), ("looks_unlike", ""),
+                ("unlike_warning", "")]
+    shift = "" if unlike.shift is None else f"{unlike.shift:.2f}"
+    return [("healthy_shift_mad", shift),
+            ("uncertain_fraction", f"{unlike.uncertain_fraction:.4f}"),
+            ("looks_unlike", str(unlike.warn).lower()), ("unlike_warning", unlike.message)]
 
 
 def _field_row(path: str, counts: Counts) -> tuple[str, ...]:

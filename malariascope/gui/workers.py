@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
+    from malariascope.core.modelcard import ModelCard
     from malariascope.core.pipeline import Mode, ScreeningResult
     from malariascope.gui.snapshot import BatchSnapshot
 
@@ -98,17 +99,21 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     return ScreenOutcome(found.skipped, found.missing)
 
 
-def export_rows(path: Path, snapshot: BatchSnapshot,
-                overwrite: bool) -> Generator[tuple[int, int], None, Path]:
+def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
+                card: ModelCard | None = None) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary) of ``snapshot``; yields ``(done, total)``.
+    With the model's ``card`` the summary says how unlike its cells the batch looks.
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end.
     """
+    from malariascope.core.adapt.unlike import unlike_cells
     from malariascope.core.report import ReportWriter
 
     total = len(snapshot.results)
     with ReportWriter(path, snapshot.facts, overwrite=overwrite) as writer:
+        if card is not None and snapshot.facts.rule is not None:
+            writer.unlike = unlike_cells(snapshot.results, snapshot.facts.rule, card)
         for done, row in enumerate(snapshot.rows(), start=1):
             writer.add(row)
             if done % EXPORT_PROGRESS_EVERY == 0:

@@ -14,6 +14,7 @@ from malariascope.gui import settings
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.reports import read_summary
 
 FIELDS = SHARED_DATA / "fields"
 
@@ -86,5 +87,9 @@ def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, 
     screen_and_wait(window, qtbot, [fields])
     assert not label.isHidden()
     assert "MAD" in label.text() and "adapt" in label.toolTip()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=MODEL_TIMEOUT_MS):
+        window.export_to(tmp_path / "report.csv")
+    summary, _ = read_summary(tmp_path / "report_summary.csv")
+    assert summary["looks_unlike"] == "true" and float(summary["healthy_shift_mad"]) > 2
     screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
     assert label.isHidden()

@@ -65,22 +65,39 @@ class Unlikeness:
                 f"adapt ({'; '.join(measured)})")
 
 
+class UnlikeMeter:
+    """Measures a batch's :class:`Unlikeness` a file at a time, as results stream in, under
+    the call ``rule`` in use and the model ``card`` (its healthy log-odds, its limit)."""
+
+    def __init__(self, rule: CallRule, card: ModelCard) -> None:
+        self.rule, self.healthy = rule, card.healthy_log_odds
+        self.limit = float((card.adapted or {}).get("uncertain_limit", UNCERTAIN_LIMIT))
+        self._shifts: list[float] = []
+        self._uncertain = self._cells = 0
+
+    def add_file(self, file_results: Iterable[ScreeningResult]) -> None:
+        """Count the results of one image file (all the cells of a whole field)."""
+        scored = [r for r in file_results if r.probability is not None]
+        self._cells += len(scored)
+        self._uncertain += sum(self.rule.uncertain(r.probability, r.in_field) for r in scored)
+        raw = [r.raw_probability for r in scored if r.raw_probability is not None]
+        if self.healthy is not None and len(raw) >= MIN_CELLS:
+            self._shifts.append((median_and_mad(raw)[0] - self.healthy[0]) / self.healthy[1])
+
+    def unlikeness(self) -> Unlikeness:
+        shift = float(np.median(self._shifts)) if self._shifts else None
+        fraction = self._uncertain / self._cells if self._cells else 0.0
+        return Unlikeness(shift, fraction, len(self._shifts), self._cells, self.limit)
+
+
 def unlike_cells(results: Iterable[ScreeningResult], rule: CallRule,
                  card: ModelCard) -> Unlikeness:
     """The :class:`Unlikeness` of a batch's ``results`` under the call ``rule`` in use and the
     model ``card`` (its healthy log-odds and its uncertain limit)."""
-    healthy = card.healthy_log_odds
-    shifts, uncertain, cells = [], 0, 0
+    meter = UnlikeMeter(rule, card)
     for file_results in whole_files(results):
-        scored = [r for r in file_results if r.probability is not None]
-        cells += len(scored)
-        uncertain += sum(rule.uncertain(r.probability, r.in_field) for r in scored)
-        raw = [r.raw_probability for r in scored if r.raw_probability is not None]
-        if healthy is not None and len(raw) >= MIN_CELLS:
-            shifts.append((median_and_mad(raw)[0] - healthy[0]) / healthy[1])
-    shift = float(np.median(shifts)) if shifts else None
-    limit = float((card.adapted or {}).get("uncertain_limit", UNCERTAIN_LIMIT))
-    return Unlikeness(shift, uncertain / cells if cells else 0.0, len(shifts), cells, limit)
+        meter.add_file(file_results)
+    return meter.unlikeness()
 
 
 def own_uncertain_limit(calibration: Calibration, cells: LabelledCells) -> float:
