@@ -113,3 +113,21 @@ def test_a_pdf_never_replaces_a_file_unasked_nor_leaves_a_temporary_one(tmp_path
 
 def test_printing_uses_the_running_application():
     assert gui_application() is gui_application()
+
+
+def test_a_printer_gets_the_pages_the_pdf_has(tmp_path):
+    """Print report… paints the same pages on a QPrinter (here one that prints to a file)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from malariascope.printing.pdf import print_case
+
+    case, _ = a_case()
+    gui_application()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    print_case(printer, CaseReport(case, case.signed.result, gallery(3)))
+    del printer  # the file is finished when the printer goes
+    _, text, images = read(tmp_path / "printed.pdf")
+    assert images == 3 and "Slide (sample) id S-2026-0412" in text
+    assert "Parasitemia 1.25 % (95 % CI 0.85 to 1.84 %, Wilson)" in text

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QGuiApplication,
     QImage,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -87,6 +88,19 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     return path
 
 
+def print_case(printer: QPagedPaintDevice, report: CaseReport) -> None:
+    """Print ``report`` on ``printer`` (a ``QPrinter`` a print dialog set up), laid out as
+    the PDF is; :class:`ReportError` when the printer cannot be painted on."""
+    gui_application()
+    printer.setResolution(DPI)
+    margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    printer.setPageMargins(margins, QPageLayout.Unit.Millimeter)
+    try:
+        _paint(_document(report, printer), printer, _footer(report))
+    except OSError as exc:
+        raise ReportError(f"cannot print: {why(exc)}") from exc
+
+
 def _writer(tmp: Path, report: CaseReport, page_size: str) -> QPdfWriter:
     writer = QPdfWriter(str(tmp))
     writer.setResolution(DPI)
@@ -98,7 +112,7 @@ def _writer(tmp: Path, report: CaseReport, page_size: str) -> QPdfWriter:
     return writer
 
 
-def _document(report: CaseReport, writer: QPdfWriter) -> QTextDocument:
+def _document(report: CaseReport, writer: QPagedPaintDevice) -> QTextDocument:
     """The report laid out for ``writer``'s pages, less the footer, pictures included."""
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # pt and px as printed, not as on screen
@@ -152,7 +166,7 @@ def _footer(report: CaseReport) -> str:
     return f"Slide {facts.sample_id or '(no id)'}{patient} · MalariaScope {__version__}"
 
 
-def _paint(document: QTextDocument, writer: QPdfWriter, footer: str) -> None:
+def _paint(document: QTextDocument, writer: QPagedPaintDevice, footer: str) -> None:
     """Each page of ``document`` and under it the footer with "page n of m"."""
     page = document.pageSize()
     pages = document.pageCount()
