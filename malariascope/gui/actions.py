@@ -33,6 +33,8 @@ class WindowActions:
         self._window = window
         icon = window.style().standardIcon
         pixmap = QStyle.StandardPixmap
+        self.new_case = self._action("&New case…", QKeySequence.StandardKey.New,
+                                     icon(pixmap.SP_FileIcon))
         self.open_images = self._action("&Open images…", QKeySequence.StandardKey.Open,
                                         icon(pixmap.SP_DialogOpenButton))
         self.open_folder = self._action("Open &folder…", "Ctrl+Shift+O",
@@ -41,6 +43,12 @@ class WindowActions:
                                    icon(pixmap.SP_DialogSaveButton))
         self.cases = self._action("Case &register…", "Ctrl+Shift+R",
                                   tip="Find past cases, reopen one read-only, export them")
+        self.sign = self._action("&Sign the result…", "Ctrl+Shift+S",
+                                 icon(pixmap.SP_DialogApplyButton))
+        self.amend = self._action("&Amend the signed result…", "")
+        self.export_pdf = self._action("Export &PDF report…", "Ctrl+Shift+E")
+        self.print_report = self._action("&Print report…", QKeySequence.StandardKey.Print)
+        self.case_actions = (self.sign, self.export_pdf, self.print_report)
         self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop),
                                    tip="Stop screening or export (Esc)")
         self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
@@ -94,12 +102,14 @@ class WindowActions:
         """Put the actions in the menu bar and toolbar of ``window``."""
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.open_images, self.open_folder])
+        file_menu.addActions([self.new_case, self.open_images, self.open_folder])
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.cases)
         file_menu.addMenu("&Screen images as").addActions(list(self.modes.values()))
         file_menu.addSeparator()
-        file_menu.addActions([self.export, self.cancel])
+        file_menu.addActions([self.sign, self.amend])
+        file_menu.addSeparator()
+        file_menu.addActions([self.export, self.export_pdf, self.print_report, self.cancel])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         review = bar.addMenu("&Review")
@@ -116,7 +126,8 @@ class WindowActions:
         toolbar.setObjectName("main_toolbar")  # saveState needs a name
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions([self.open_images, self.open_folder, self.export])
+        toolbar.addActions([self.new_case, self.open_images, self.open_folder, self.export,
+                            self.sign])
 
     def key_sheet(self) -> list[tuple[str, str]]:
         """Every action that has keys, as (keys, what they do), in menu order."""

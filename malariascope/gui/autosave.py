@@ -70,6 +70,7 @@ class Autosaver(QObject):
 
     message = Signal(str)  # one line for the status bar
     restored = Signal()  # a batch left by a crash is in the window again
+    written = Signal()  # a save reached the register
 
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
@@ -174,6 +175,14 @@ class Autosaver(QObject):
         else:
             self._schedule()
 
+    def save_now(self) -> bool:
+        """Save at once (after the write running, if any); False while autosave is off."""
+        if self.work is None or self._held:
+            return False
+        self._timer.stop()
+        self._write()
+        return True
+
     def _schedule(self, *_: object) -> None:
         if self.work is not None and not self._held and not self._timer.isActive():
             self._timer.start()
@@ -194,6 +203,7 @@ class Autosaver(QObject):
         """Run ``write`` in a worker, the only write running until it is done."""
         worker = Worker(write, *args)
         worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
+        worker.returned.connect(lambda _: self.written.emit())
         worker.finished.connect(self._on_written)
         self._writing = True
         self.controller.workers.start(worker)
@@ -210,7 +220,8 @@ class Autosaver(QObject):
 
         snapshot = self.batch.snapshot()
         return Session(snapshot.results, snapshot.facts, list(snapshot.history),
-                       unsaved=self.batch.unsaved, complete=self.controller.complete)
+                       unsaved=self.batch.unsaved, complete=self.controller.complete,
+                       case=self.batch.case)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 # core.case, core.facts and core.tally import only the standard library: fine before the paint
-from malariascope.core.case import ReviewDecision
+from malariascope.core.case import Case, ReviewDecision
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
 from malariascope.core.names import common_folder
@@ -49,7 +49,7 @@ PRESSABLE = (PARASITIZED, UNINFECTED, UNSURE)
 
 
 class Batch:
-    """Screening results of one sample with the technician's reviews.
+    """Screening results of one sample (the cells of :attr:`case`) with their reviews.
 
     Rows are indices into :attr:`results`, which only grows until :meth:`clear`. What the rows
     share (model, rule, sample id, operator, sources) is :attr:`facts`, replaced on each change.
@@ -59,6 +59,7 @@ class Batch:
         self.events = BatchEvents()
         self.results: list[ScreeningResult] = []
         self.facts = BatchFacts()
+        self.case = Case()  # while it is signed, reviews, threshold and facts refuse edits
         self.unsaved = False  # reviews made since the last export
         self.number = 0  # counts the batches opened: a report says which one it holds
         self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
@@ -82,14 +83,15 @@ class Batch:
         self.events.changed.emit()
 
     def set_sample_id(self, text: str) -> None:
-        self._edit_facts(sample_id=text)
+        self.edit_facts(sample_id=text)
 
     def set_operator(self, text: str) -> None:
-        self._edit_facts(operator=text)
+        self.edit_facts(operator=text)
 
-    def _edit_facts(self, **changes: str) -> None:
+    def edit_facts(self, **changes: object) -> None:  # BatchFacts fields; refused while signed
         facts = replace(self.facts, **changes)
         if facts != self.facts:
+            self.case.check_open()
             self.facts = facts
             self.edits += 1
             self.events.facts_changed.emit()
@@ -179,8 +181,7 @@ class Batch:
                      if not self.reviewed(row) and self.uncertain(row)), None)
 
     def review(self, row: int) -> str:
-        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed), at the current
-        threshold."""
+        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed), at the threshold."""
         decision = self._reviews.get(row)
         return review_of(self.call(row), decision.pressed if decision else "")
 
@@ -189,8 +190,7 @@ class Batch:
         rule = self.facts.rule
         if rule is None or abs(threshold - rule.threshold) < 1e-9:
             return
-        self.facts = replace(self.facts, rule=rule.with_threshold(threshold))
-        self.edits += 1
+        self.edit_facts(rule=rule.with_threshold(threshold))
         self._recount()
         self.events.relabelled.emit()
         self.events.changed.emit()
@@ -215,6 +215,7 @@ class Batch:
         what each changed row had pressed before, which undoes the change when given back."""
         if any(value not in (*PRESSABLE, None) for value in pressed.values()):
             raise ValueError(f"unknown review in {set(pressed.values())!r}")
+        self.case.check_open()
         before: dict[int, str | None] = {}
         at, reviewer = utc_now(), self.reviewer
         for row, value in pressed.items():
@@ -282,10 +283,9 @@ class Batch:
                              self.facts, self.number, self.edits)
 
     def exported(self, snapshot: BatchSnapshot) -> bool:
-        """The report of ``snapshot`` is written; True when this batch changed while it was,
-        so the report lacks those changes. The reviews count as saved only if the report holds
-        them all; a report of an earlier batch (a new one was opened meanwhile) says nothing
-        about this one."""
+        """The report of ``snapshot`` is written; True when this batch changed while it was, so
+        the report lacks those changes. The reviews count as saved only if the report holds them
+        all; a report of an earlier batch (a new one was opened since) says nothing of this one."""
         if snapshot.number != self.number:
             return False
         self._exported_edits = snapshot.edits

@@ -1,21 +1,22 @@
-"""Sample id, operator and call threshold of the batch, bound both ways to the batch.
+"""The call threshold of the batch, bound both ways to the batch (the slide id and the
+microscopist are the case's: ``gui.case_panel``).
 
 Edits go straight to the :class:`~malariascope.gui.batch.Batch` (so the export sees them);
-changes of the batch (a model loaded, a threshold reset) come back through its events.
+changes of the batch (a model loaded, a threshold reset, a case signed) come back through its
+events.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSlider,
     QStyle,
@@ -93,11 +94,11 @@ class ThresholdControl(QWidget):
 
 
 class BatchControls(QWidget):
-    """A small form: sample id, operator, threshold slider with a reset to the card's value.
+    """A threshold slider with a reset to the card's value, disabled while the case is signed.
 
-    Enter in any of its fields, or a click on the threshold's arrow buttons, emits
-    :attr:`entered`: the window hands the keys back to the cell list, so the next arrow or P
-    reviews cells instead of editing the form.
+    Enter in the threshold's box, or a click on its arrow buttons, emits :attr:`entered`: the
+    window hands the keys back to the cell list, so the next arrow or P reviews cells instead
+    of editing the form.
     """
 
     entered = Signal()
@@ -105,10 +106,6 @@ class BatchControls(QWidget):
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
-        self.sample_id = QLineEdit(batch.facts.sample_id)
-        self.sample_id.setPlaceholderText("e.g. slide or patient id")
-        self.operator = QLineEdit(batch.facts.operator)
-        self.operator.setPlaceholderText("who reviews this batch")
         self.threshold = ThresholdControl()
         self.field_threshold = QLabel()  # the field threshold that the threshold implies
         self.field_threshold.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -118,16 +115,12 @@ class BatchControls(QWidget):
         # next arrow to the Grad-CAM checkbox, not to the list. Tab still reaches it.
         self.reset.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._build()
-        self.sample_id.textEdited.connect(batch.set_sample_id)
-        self.operator.textEdited.connect(batch.set_operator)
         self.threshold.valueChanged.connect(batch.set_threshold)
         self.reset.clicked.connect(self._on_reset_clicked)
-        for edit in (self.sample_id, self.operator, self.threshold.spin.lineEdit()):
-            edit.returnPressed.connect(self.entered)
+        self.threshold.spin.lineEdit().returnPressed.connect(self.entered)
         self.threshold.spin.stepped.connect(self.entered)
-        batch.events.facts_changed.connect(self._on_facts_changed)
+        batch.events.facts_changed.connect(self._on_relabelled)  # a case signed or amended
         batch.events.relabelled.connect(self._on_relabelled)
-        self._on_facts_changed()
         self._on_relabelled()
 
     def _build(self) -> None:
@@ -137,32 +130,18 @@ class BatchControls(QWidget):
         field_row.addWidget(self.reset)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Sample id", self.sample_id)
-        form.addRow("Operator", self.operator)
         form.addRow("Threshold", self.threshold)
         form.addRow("Field threshold", field_row)
-
-    def save_settings(self, store: QSettings) -> None:
-        store.setValue("operator", self.batch.facts.operator)  # the same person, most days
-
-    def restore_settings(self, store: QSettings) -> None:
-        self.batch.set_operator(str(store.value("operator", "")))
 
     def _on_reset_clicked(self) -> None:
         self.batch.set_threshold(self.batch.facts.default_threshold)
 
-    def _on_facts_changed(self) -> None:
-        facts = self.batch.facts
-        for edit, text in ((self.sample_id, facts.sample_id), (self.operator, facts.operator)):
-            if edit.text() != text:
-                edit.setText(text)
-
     def _on_relabelled(self) -> None:
         rule, default = self.batch.facts.rule, self.batch.facts.default_threshold
-        enabled = rule is not None
+        enabled = rule is not None and self.batch.case.signed is None
         self.threshold.setEnabled(enabled)
         self.reset.setEnabled(enabled and abs(rule.threshold - default) > 1e-9)
-        if enabled:
+        if rule is not None:
             self.threshold.setValue(rule.threshold)
         tip = _threshold_tip(rule)
         self.threshold.setToolTip(tip)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from malariascope.core.case import Case
 from malariascope.core.names import common_folder
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
@@ -53,19 +54,20 @@ class ScreeningController(QObject):
         self.classifier: Classifier | None = None
         self.model_error = ""  # why the model could not be loaded, if it could not
         self.model: Path | None = None  # the model folder in use; None: the bundled model
-        self._wanted_model: Path | None = None  # the model the next batch is screened with
+        self._wanted_model: Path | None = None  # the model the next case is screened with
         self.model_seconds = 0.0
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
         # The batch holds every image opened: False from a screening's start until it reaches
         # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
         self.complete = True
-        self._pending: tuple[list[Path], bool] | None = None
+        self._pending: list[tuple[list[Path], bool]] = []  # additions waiting their turn
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
         self._exporting: Worker | None = None
         self._started = 0.0
         self._files = (0, 0)  # images screened whole, of all images of the screening
+        self._cells_before = 0  # cells in the batch when the screening started
 
     # -- model ---------------------------------------------------------------------------
     def load_model(self, model: Path | None = None) -> None:
@@ -81,7 +83,7 @@ class ScreeningController(QObject):
 
     def use_model(self, model: Path | None) -> bool:
         """Screen with ``model`` (None: the bundled one) from now on: at once when the window
-        holds no batch (True), else from the next batch, so one batch never mixes models."""
+        holds no cells (True), else from the next case, so one case never mixes models."""
         self._wanted_model = model
         if len(self.batch) or self.screening or self.exporting:
             return False
@@ -94,13 +96,10 @@ class ScreeningController(QObject):
         self.batch.set_model(classifier.model_name, classifier.backend.model_sha256,
                              classifier.rule)
         self.model_ready.emit(classifier.model_name)
-        if self._pending:
-            paths, recursive = self._pending
-            self._pending = None
-            self._start_screening(paths, recursive)
+        self._start_next()
 
     def _on_model_errored(self, exc: Exception) -> None:
-        self._pending = None
+        self._pending = []
         self.model_error = f"The model could not be loaded: {exc}"
         self.idle.emit()
         self.model_failed.emit(self.model_error)
@@ -108,34 +107,45 @@ class ScreeningController(QObject):
     # -- screening -----------------------------------------------------------------------
     @property
     def screening(self) -> bool:
-        return self._screening is not None or self._pending is not None
+        return self._screening is not None or bool(self._pending)
 
     @property
     def exporting(self) -> bool:
         return self._exporting is not None
 
     def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True) -> None:
-        """Start a new batch of ``paths`` (files and folders); any running one is cancelled."""
-        if self.model_error:  # refused before clearing: the batch on show stays
+        """Add the cells of ``paths`` (files and folders) to the batch; while a screening
+        runs, they wait their turn. Files the batch holds already are not screened again."""
+        if self.model_error:
             self.message.emit(f"{self.model_error}; nothing can be screened")
             return
-        self._cancel_screening()
         paths = [Path(p) for p in paths]
-        self.batch.clear(tuple(p.name or str(p) for p in paths), common_folder(paths))
+        folders = [self.batch.folder] if self.batch.folder is not None else []
+        self.batch.folder = common_folder([*folders, *paths])  # rows are named from there
+        names = tuple(p.name or str(p) for p in paths)
+        self.batch.edit_facts(sources=tuple(dict.fromkeys((*self.batch.facts.sources, *names))))
         self.complete = False
-        if self._wanted_model != self.model:  # a model chosen while the last batch was open
-            self.load_model(self._wanted_model)
-        if self.classifier is None:
-            self._pending = (paths, recursive)
+        if self._wanted_model != self.model and not len(self.batch) and not self.screening:
+            self.load_model(self._wanted_model)  # chosen while the last case was open
+        self._pending.append((paths, recursive))
+        if self._screening is not None:
+            self.message.emit(f"{', '.join(p.name for p in paths)} will be screened next")
+        elif self.classifier is None:
             self.progress.emit("Waiting for the model…", 0, 0)
-            return
-        self._start_screening(paths, recursive)
+        else:
+            self._start_next()
 
-    def _start_screening(self, paths: list[Path], recursive: bool) -> None:
+    def _start_next(self) -> None:
+        """Screen the first addition waiting, if any."""
+        if not self._pending:
+            return
+        paths, recursive = self._pending.pop(0)
         self._job += 1
         job = self._job
         self._started, self._files = time.perf_counter(), (0, 0)
-        worker = Worker(screen_chunks, paths, self.classifier, recursive, self.mode)
+        self._cells_before = self.batch.counts.classified
+        held = [result.path for result in self.batch.results]  # resolved in the worker
+        worker = Worker(screen_chunks, paths, self.classifier, recursive, self.mode, held)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(lambda exc: self._on_screening_stopped(job, f"Screening "
@@ -163,13 +173,25 @@ class ScreeningController(QObject):
             notes.append(f"{len(outcome.skipped):,} non-image files skipped")
         if outcome.missing:
             notes.append(f"{len(outcome.missing):,} paths not found or unreadable")
+        if outcome.held:
+            notes.append(f"{len(outcome.held):,} files already in the case left out")
         extra = f" ({', '.join(notes)})" if notes else ""
+        self._screening = None
+        if self._pending:
+            self.message.emit(f"Added {outcome.screened:,} files{extra}; screening the next")
+            self._start_next()
+            return
         self.complete = True
-        self._finish_screening(f"Screened {counts.classified:,} cells in "
-                               f"{self.screen_seconds:.1f} s{extra}", complete=True)
+        added = counts.classified - self._cells_before
+        held = f"; the case holds {counts.classified:,}" if added != counts.classified else ""
+        self._finish_screening(f"Screened {added:,} cells in {self.screen_seconds:.1f} s"
+                               f"{extra}{held}", complete=True)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
+            if self._pending:
+                text += f" ({len(self._pending):,} additions waiting were not screened)"
+                self._pending = []
             self.screen_seconds = time.perf_counter() - self._started
             done, total = self._files
             self._finish_screening(f"{text} after {done:,} of {total:,} images "
@@ -190,18 +212,25 @@ class ScreeningController(QObject):
             self._exporting.quit()
 
     def _cancel_screening(self) -> None:
-        if self._pending is not None:
-            self._pending = None
-            self.idle.emit()
         if self._screening is not None:
             self._screening.quit()
+        elif self._pending:
+            self.idle.emit()
+        self._pending = []
 
-    def restore(self, session: Session) -> None:
-        """Show a batch autosaved before a crash; a screening still running is dropped."""
+    def drop_screening(self) -> None:
+        """Stop screening and ignore what it still sends (the batch is about to be replaced)."""
         self._cancel_screening()
         self._screening = None
-        self._job += 1  # what the dropped screening still sends is ignored
+        self._job += 1
+        self.complete = True
+
+    def restore(self, session: Session) -> None:
+        """Show a batch autosaved before a crash, as its case (a new one when the session has
+        none); a screening still running is dropped."""
+        self.drop_screening()
         self.complete = session.complete
+        self.batch.case = session.case if session.case is not None else Case()
         self.batch.restore(session)
         self.idle.emit()
 
@@ -245,5 +274,5 @@ class ScreeningController(QObject):
 
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Cancel everything and wait for the workers (the window is closing)."""
-        self._pending = None
+        self._pending = []
         return self.workers.wait(msecs)

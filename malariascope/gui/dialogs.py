@@ -134,33 +134,36 @@ def ask_folder(parent: QWidget) -> list[str]:
     return [folder] if folder else []
 
 
-def ask_report_path(parent: QWidget, sample_id: str) -> tuple[Path, bool] | None:
-    """Where to write the report and whether replacing it was agreed; None if cancelled.
+def ask_report_path(parent: QWidget, sample_id: str, suffix: str = ".csv",
+                    title: str = "Export CSV report") -> tuple[Path, bool] | None:
+    """Where to write the report (a ``suffix`` file) and whether replacing it was agreed;
+    None if cancelled.
 
-    The save dialog itself asks before replacing the name typed; only when ``.csv`` is
+    The save dialog itself asks before replacing the name typed; only when ``suffix`` is
     appended here do we have to ask again.
     """
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Export CSV report",
+    chosen, _ = QFileDialog.getSaveFileName(parent, title,
                                             str(Path(_last_dir("export_dir"))
-                                                / report_name(sample_id, dt.date.today())),
-                                            "CSV files (*.csv)")
+                                                / report_name(sample_id, dt.date.today(),
+                                                              suffix)),
+                                            f"{suffix[1:].upper()} files (*{suffix})")
     if not chosen:
         return None
     path = Path(chosen)
     overwrite = path.exists()
-    if path.suffix.lower() != ".csv":
-        path = path.with_name(path.name + ".csv")
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
         overwrite = path.exists() and QMessageBox.question(
-            parent, "Export CSV report", f"{path.name} exists. Replace it?") == Button.Yes
+            parent, title, f"{path.name} exists. Replace it?") == Button.Yes
         if path.exists() and not overwrite:
             return None
     return path, overwrite
 
 
-def report_name(sample_id: str, day: dt.date) -> str:
+def report_name(sample_id: str, day: dt.date, suffix: str = ".csv") -> str:
     """The report name offered: the sample id, made safe as a file name, and the day."""
     stem = _NOT_IN_FILE_NAMES.sub("-", sample_id).strip(" .") or "malariascope"
-    return f"{stem}_{day:%Y-%m-%d}.csv"
+    return f"{stem}_{day:%Y-%m-%d}{suffix}"
 
 
 def remember_export_folder(report: Path) -> None:

@@ -1,8 +1,8 @@
-"""The main window: cell list, selected cell, summary, batch fields, menus, status and progress.
+"""The main window: cell list, selected cell, the case, summary, menus, status and progress.
 
-It owns one :class:`~malariascope.gui.batch.Batch` and one
-:class:`~malariascope.gui.controller.ScreeningController`; widgets get the batch in their
-``__init__`` and follow its events, and this class only wires user actions to the two.
+It owns one :class:`~malariascope.gui.batch.Batch` (the cells of the case the window holds)
+and one :class:`~malariascope.gui.controller.ScreeningController`; widgets get the batch in
+their ``__init__`` and follow its events, and this class only wires user actions to the two.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, Batch
 from malariascope.gui.batch_controls import BatchControls
+from malariascope.gui.case_flow import CaseFlow
+from malariascope.gui.case_panel import CasePanel
+from malariascope.gui.case_state import OpenCase
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
@@ -46,6 +49,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.batch = Batch()
+        self.case = OpenCase(self.batch)
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
@@ -59,13 +63,15 @@ class MainWindow(QMainWindow):
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
+        self.case_panel = CasePanel(self.case, self.actions.case_actions)
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.table,
-                                    self.field_view, self.controls, self.detail)
+                                    self.field_view, self.controls, self.detail, self.case_panel)
         self.setCentralWidget(self.central)
         self.status = StatusBar(self.controller)
         self.setStatusBar(self.status)
         self.actions.populate(self)
         self.models = ModelMenu(self, self.controller, remember=persist_settings)
+        self.case_flow = CaseFlow(self)  # File's case actions, its reports too
         self._connect_actions()
         self._connect()
         self.restore_settings()
@@ -126,12 +132,12 @@ class MainWindow(QMainWindow):
         self.controller.load_model(settings.chosen_model() if self.persist_settings else None)
 
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
-        """Screen ``paths`` (files and folders, recursively) as a new batch."""
+        """Add the cells of ``paths`` (files and folders, recursively) to the open case."""
         paths = [Path(p) for p in paths]
         if self.controller.model_error:
             dialogs.cannot_screen(self, self.controller.model_error)
             return False
-        if not paths or not self._confirm_discard("Open a new batch"):
+        if not paths or not self.case_flow.ready_to_add():
             return False
         if self.persist_settings:
             for folder in (p for p in paths if p.is_dir()):
@@ -166,7 +172,7 @@ class MainWindow(QMainWindow):
         """Set the final call of the selected cell (``confirm`` for the model's call) and move
         on; clearing a review (None) stays on the cell, to review it again."""
         row = self.table.current_source_row()
-        if row is None or self.past_case.shown:
+        if row is None or self.past_case.shown or self.case_flow.refuse_signed("review it"):
             return
         self.table.setFocus()  # after a review button's click, the next key reviews too
         after = self.table.source_row_after(row)  # before the review re-sorts or filters
@@ -242,10 +248,10 @@ class MainWindow(QMainWindow):
         """Write the report of the batch (with reviews) in a worker."""
         self.exports.export_to(path, overwrite)
 
-    def _show_unreviewed(self) -> None:
-        """List the uncertain cells and select the first one that has no final call."""
+    def _show_unreviewed(self, mode: Filter = Filter.UNCERTAIN) -> None:
+        """List the cells of ``mode``; select the first uncertain one without a final call."""
         first = self.batch.first_unreviewed_uncertain()
-        self.set_filter(Filter.UNCERTAIN)
+        self.set_filter(mode)
         if first is not None:
             self.table.select_source_row(first)
 
@@ -266,7 +272,7 @@ class MainWindow(QMainWindow):
         if not settings.restore_state(store, "window/geometry", self.restoreGeometry):
             self.resize(1280, 800)
         settings.restore_state(store, "window/state", self.restoreState)
-        for widget in (self.central, self.detail, self.controls):
+        for widget in (self.central, self.detail, self.case_panel):
             widget.restore_settings(store)
         self.set_screen_mode(str(store.value("screen_mode", "auto")))
 
@@ -275,7 +281,7 @@ class MainWindow(QMainWindow):
         store = settings.app_settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        for widget in (self.central, self.detail, self.controls):
+        for widget in (self.central, self.detail, self.case_panel):
             widget.save_settings(store)
         store.setValue("screen_mode", self.controller.mode)
         store.sync()

@@ -64,7 +64,7 @@ class ModelMenu(QObject):
             self.window.statusBar().showMessage(f"Loading {name}…")
         else:
             self.window.statusBar().showMessage(
-                f"{name} screens from the next batch on; the batch on show keeps its model")
+                f"{name} screens from the next case on; the case on show keeps its model")
 
     def ask_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self.window, "Model folder (with its card)",

@@ -1,5 +1,6 @@
-"""The always-visible counts of the batch: cells, calls, uncertain, errors, reviewed, and the
-parasitemia of the batch and of the whole field being looked at.
+"""The always-visible counts of the batch: cells counted against the case's target, calls,
+uncertain, errors, reviewed, and the parasitemia of the batch and of the whole field being
+looked at.
 
 It only listens: the batch keeps its counts up to date incrementally (with ``core.tally``, as
 the summary CSV), so refreshing after every chunk of results costs a few label updates, even
@@ -19,7 +20,9 @@ from malariascope.gui.results_table import CALL_COLOURS
 
 STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "field",
          "reviewed")
-CAPTIONS = {"percent": "% parasitized", "field": "% in this field"}
+CAPTIONS = {"cells": "cells counted / target", "percent": "% parasitized",
+            "field": "% in this field"}
+REACHED = "target reached ✓"
 
 
 class _Stat(QFrame):
@@ -35,12 +38,12 @@ class _Stat(QFrame):
         self.value.setFont(font)
         if colour:
             self.value.setStyleSheet(f"color: {colour}")
-        label = QLabel(caption)
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a quieter caption
+        self.caption = QLabel(caption)
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
-        for widget in (self.value, label):
+        for widget in (self.value, self.caption):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(widget)
 
@@ -60,6 +63,7 @@ class SummaryPanel(QWidget):
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
+        batch.events.facts_changed.connect(self._on_changed)  # the case's target
         self._on_changed()
 
     def text(self, name: str) -> str:
@@ -74,8 +78,11 @@ class SummaryPanel(QWidget):
     def _on_changed(self) -> None:
         counts: Counts = self.batch.counts
         field = self.batch.field_counts(self._field) if self._field else None
+        target = self.batch.case.facts.target_cells
+        self._stats["cells"].caption.setText(
+            REACHED if counts.classified >= target else CAPTIONS["cells"])
         values = {
-            "cells": f"{counts.classified:,}",  # as the summary CSV's "classified"
+            "cells": f"{counts.classified:,} / {target:,}",  # as the CSV's "classified"
             "parasitized": f"{counts.parasitized:,}",
             "uninfected": f"{counts.uninfected:,}", "uncertain": f"{counts.uncertain:,}",
             "errors": f"{counts.errors:,}", "percent": _percent(counts),

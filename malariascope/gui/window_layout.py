@@ -1,9 +1,9 @@
 """Where the window's widgets sit: a layout only, so the main window keeps to the wiring.
 
 The summary runs across the top. Under it, the cell list (with its filter bar, and the
-whole field below it while a cell of a field is selected) sits beside the batch fields and
-the selected cell. The list gets the room; the splitter between the two sides is saved
-with the window.
+whole field below it while a cell of a field is selected) sits beside the threshold and two
+tabs: the selected cell, and the case (its facts and result). The list gets the room; the
+splitter between the two sides is saved with the window.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,7 +32,8 @@ class WindowLayout(QWidget):
     selected (the window says when)."""
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
-                 field_view: QWidget, controls: QWidget, detail: QWidget) -> None:
+                 field_view: QWidget, controls: QWidget, detail: QWidget,
+                 case: QWidget) -> None:
         super().__init__()
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
@@ -39,13 +41,21 @@ class WindowLayout(QWidget):
         self.list_and_field = QSplitter(Qt.Orientation.Vertical)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self._list_side(filters, table))
-        self.splitter.addWidget(_column(_group("Batch", controls),
-                                        _group("Selected cell", detail)))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(detail, "Selected cell")
+        self.tabs.addTab(case, "Case")
+        self.splitter.addWidget(_column(_group("Batch", controls), self.tabs))
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(summary)
         layout.addWidget(self.splitter, 1)
+
+    def show_case(self) -> None:
+        """Bring the case's facts into view, the slide id ready to type."""
+        self.tabs.setCurrentIndex(1)
+        case = self.tabs.widget(1)
+        getattr(case, "sample_id", case).setFocus()
 
     def save_settings(self, store: QSettings) -> None:
         store.setValue("window/splitter", self.splitter.saveState())

@@ -56,16 +56,22 @@ class ScreenChunk:
 
 @dataclass
 class ScreenOutcome:
-    """What the screening generator returns at the end: files it could not use."""
+    """What the screening generator returns at the end: how many files it screened, and
+    those it could not use or left out as already held."""
 
+    screened: int = 0
     skipped: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
+    held: list[Path] = field(default_factory=list)
 
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
-                  recursive: bool = True, mode: Mode = "auto",
+                  recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
+
+    Files in ``held`` (the paths of the case's cells so far) are left out: a file added twice
+    would count its cells twice in the slide's parasitemia.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -79,7 +85,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     from malariascope.core.pipeline import BATCH_SIZE, screen, whole_files
 
     found = Discovery(list(paths), recursive=recursive)
-    files = list(found)
+    files, repeated = _new_files(found, held)
     yield ScreenChunk([], 0, len(files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
@@ -96,7 +102,17 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
             yield None
     if chunk:
         yield ScreenChunk(chunk, done, len(files))
-    return ScreenOutcome(found.skipped, found.missing)
+    return ScreenOutcome(len(files), found.skipped, found.missing, repeated)
+
+
+def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files of ``found`` not in ``held`` (compared as resolved paths), and those that are."""
+    known = {path.resolve() for path in set(held)}
+    new: list[Path] = []
+    repeated: list[Path] = []
+    for path in found:
+        (repeated if path.resolve() in known else new).append(path)
+    return new, repeated
 
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,

@@ -30,13 +30,13 @@ def window_state(window) -> dict:
             "finals": [batch.final_call(row) for row in range(len(batch))],
             "summary": {name: window.summary.text(name) for name in STATS},
             "threshold": window.controls.threshold.value(),
-            "sample_id": window.controls.sample_id.text(), "unsaved": window.isWindowModified()}
+            "sample_id": window.case_panel.sample_id.text(), "unsaved": window.isWindowModified()}
 
 
 def play_technician(window) -> None:
     """Review as a person would: type a sample id, drag the threshold, press the review keys."""
-    window.controls.sample_id.setText("S-104")
-    window.controls.sample_id.textEdited.emit("S-104")
+    window.case_panel.sample_id.setText("S-104")
+    window.case_panel.sample_id.textEdited.emit("S-104")
     window.controls.threshold.spin.setValue(THRESHOLD)
     for row, action in REVIEWS.items():
         window.table.select_source_row(row)

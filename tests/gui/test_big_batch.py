@@ -49,5 +49,5 @@ def test_cancel_stops_a_big_batch_within_a_second_and_keeps_the_rows(window, qtb
     batch = window.batch
     assert [r.path for r in batch.results] == list(Discovery([thousands]))[:cells]
     assert all(r.ok and r.probability is not None for r in batch.results)
-    assert window.summary.text("cells") == f"{cells:,}"
+    assert window.summary.text("cells") == f"{cells:,} / 2,000"
     assert window.actions.export.isEnabled() and not window.actions.cancel.isEnabled()

@@ -79,8 +79,8 @@ def _typing_a_sample_id(window, qtbot, smear) -> list[int]:
     window.table.select_source_row(rows[0])
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.controls.sample_id.setFocus()
-    qtbot.keyClicks(window.controls.sample_id, "S-7")
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-7")
     return rows
 
 

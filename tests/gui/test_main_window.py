@@ -94,7 +94,7 @@ def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixe
     assert not any(isinstance(w, QMessageBox) and w.isVisible()
                    for w in QApplication.topLevelWidgets())  # no dialog per bad file
     summary = window.summary
-    assert summary.text("cells") == "26" and summary.text("errors") == str(len(reasons))
+    assert summary.text("cells") == "26 / 2,000" and summary.text("errors") == str(len(reasons))
     assert int(summary.text("parasitized")) + int(summary.text("uninfected")) == 26
     assert window.statusBar().currentMessage().startswith("Screened 26 cells in ")
 
@@ -148,8 +148,9 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
     assert window.summary.text("reviewed").startswith("4 /")
     assert window.isWindowModified()
 
-    qtbot.keyClicks(window.controls.sample_id, "SMEAR-7")
-    qtbot.keyClicks(window.controls.operator, "Dr Ngozi Upu")
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "SMEAR-7")
+    qtbot.keyClicks(window.case_panel.operator, "Dr Ngozi Upu")
     assert (batch.facts.sample_id, batch.facts.operator) == ("SMEAR-7", "Dr Ngozi Upu")
     assert batch.counts.reviewed == 4  # typing "U", "P" or Space in a field reviewed nothing
 
@@ -265,9 +266,10 @@ def test_typed_values_apply_whole_and_enter_hands_the_keys_back_to_the_list(wind
     qtbot.keyClick(window.table, Qt.Key.Key_Down)  # moves in the list, not the threshold
     assert _current_row(window) == start + 1 and batch.facts.rule.threshold == pytest.approx(0.35)
 
-    controls.sample_id.setFocus()
-    qtbot.keyClicks(controls.sample_id, "S-7")
-    qtbot.keyClick(controls.sample_id, Qt.Key.Key_Return)
+    window.central.show_case()  # the slide id is the case's, on its tab
+    assert QApplication.focusWidget() is window.case_panel.sample_id
+    qtbot.keyClicks(window.case_panel.sample_id, "S-7")
+    qtbot.keyClick(window.case_panel.sample_id, Qt.Key.Key_Return)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
     assert batch.facts.sample_id == "S-7" and batch.final_call(start + 1) == "parasitized"
 
@@ -574,14 +576,16 @@ def test_a_recent_folder_opens_from_its_menu(window, qtbot, cell_folder):
     assert blocker.args == [cells, True] and window.batch.facts.sources == (cell_folder[0].name,)
 
 
-def test_new_batch_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
-                                                            answer_questions):
+def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
+                                                           answer_questions):
     screen_and_wait(window, qtbot, [cell_folder[0]])
     assert window.batch.confirm(_first_ok(window.batch))
     asked = answer_questions(QMessageBox.StandardButton.Cancel)
-    assert not window.open_paths([cell_folder[0]])
+    cells = len(window.batch)
+    window.actions.new_case.trigger()
+    assert len(window.batch) == cells and "1 reviews" in asked[0]
     window.close()
-    assert window.isVisible() and len(asked) == 2 and "1 reviewed" in asked[0]
+    assert window.isVisible() and len(asked) == 2 and "1 reviewed" in asked[1]
     answer_questions(QMessageBox.StandardButton.Discard)
     window.close()
     assert not window.isVisible()

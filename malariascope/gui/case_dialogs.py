@@ -1,0 +1,126 @@
+"""The questions around a case: a new case over unsigned work, signing with flagged cells
+unreviewed, the signature itself, and an amendment's reason.
+
+Like ``gui.dialogs``, they open window-modal without blocking the event loop and call back
+with the answer; the dialogs keep their fields as attributes, so tests fill them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from malariascope.core.case import LINE_MAX
+from malariascope.core.clock import local_time, utc_now
+from malariascope.gui.dialogs import Button, _open_choice
+
+
+def confirm_new_case(parent: QWidget, cells: int, reviewed: int) -> bool:
+    """Ask before a new case drops an open, unsigned one of ``cells`` cells; True to go on."""
+    answer = QMessageBox.question(
+        parent, "New case", f"Start a new case? The open case is not signed: its {cells:,} "
+        f"cells and {reviewed:,} reviews leave the window (sign it first to keep its result).",
+        Button.Discard | Button.Cancel, Button.Cancel)
+    return answer == Button.Discard
+
+
+def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
+                        sign: Callable[[], None]) -> QMessageBox:
+    """Before signing, say that ``count`` flagged cells have no review: Review them, Sign
+    anyway (the signature records how many), or Cancel (Escape)."""
+    text = (f"{count:,} flagged cells (called parasitized or uncertain by the model) are not "
+            "reviewed. The result counts the model's calls for them, and the signature will "
+            f"record that {count:,} were not reviewed.")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Flagged cells not reviewed", text,
+                      Button.Cancel, parent)
+    show = box.addButton("Review them", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton("Sign anyway", QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.button(Button.Cancel))
+    actions = {show: review, anyway: sign}
+    return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
+
+
+class _Form(QDialog):
+    """A small window-modal form with OK (named ``accept_text``) and Cancel; OK is enabled
+    while every line in ``required`` holds text."""
+
+    def __init__(self, parent: QWidget, title: str, intro: str, accept_text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.form = QFormLayout()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(self.form)
+        layout.addWidget(self.buttons)
+        self.required: list[QLineEdit | QPlainTextEdit] = []
+
+    def _check(self) -> None:
+        self.ok.setEnabled(all(_text(edit) for edit in self.required))
+
+
+def _text(edit: QLineEdit | QPlainTextEdit) -> str:
+    return (edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()).strip()
+
+
+class SignDialog(_Form):
+    """The signature: the signer's name (the microscopist's to begin with) and the time."""
+
+    def __init__(self, parent: QWidget, sample_id: str, name: str, unreviewed: int) -> None:
+        flagged = (f" {unreviewed:,} flagged cells are not reviewed; the signature records it."
+                   if unreviewed else " Every flagged cell is reviewed.")
+        super().__init__(parent, "Sign the result",
+                         f"Signing makes the result of slide {sample_id} final and read-only; "
+                         f"a later change is an amendment with its reason.{flagged}", "Sign")
+        self.name = QLineEdit(name)
+        self.name.setMaxLength(LINE_MAX)
+        self.form.addRow("Signed by", self.name)
+        self.form.addRow("Time", QLabel(local_time(utc_now())))
+        self.required = [self.name]
+        self.name.textChanged.connect(self._check)
+        self._check()
+
+
+class AmendDialog(_Form):
+    """Why a signed result is changed, and who changes it."""
+
+    def __init__(self, parent: QWidget, sample_id: str, name: str) -> None:
+        super().__init__(parent, "Amend the signed result",
+                         f"Slide {sample_id} opens again for changes; the signed version is "
+                         "kept with the reason, and the case is signed again when done.",
+                         "Amend")
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText("e.g. a second reader reviewed the uncertain cells")
+        self.name = QLineEdit(name)
+        self.name.setMaxLength(LINE_MAX)
+        self.form.addRow("Reason", self.reason)
+        self.form.addRow("Amended by", self.name)
+        self.required = [self.reason, self.name]
+        for edit in (self.name, self.reason):
+            edit.textChanged.connect(self._check)
+        self._check()
+
+
+def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
+    """Show ``dialog`` window-modal without blocking; ``accepted()`` when OK is pressed."""
+    dialog.accepted.connect(accepted)
+    dialog.open()
+    return dialog

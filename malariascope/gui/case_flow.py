@@ -1,0 +1,191 @@
+"""The case as the technician meets it: File > New case, Sign…, Amend…, and the refusals a
+signed case gives.
+
+Signing asks first when flagged cells are unreviewed, takes the signer's name, makes the case
+read-only, and saves it to the local register in a worker; an amendment opens it again with
+a reason, the signed version kept (and saved too).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from malariascope.core.datadir import data_dir
+from malariascope.core.errors import CaseError
+from malariascope.gui import case_dialogs, dialogs
+from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
+from malariascope.gui.case_report import ReportOrder, report_order
+from malariascope.gui.report_flow import ReportFlow
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.workers import Worker
+
+
+class CaseFlow(QObject):
+    """The case actions of ``window`` (MalariaScope's main window, whose case, controller,
+    actions, list, case tab, autosave and status bar it uses), with their dialogs."""
+
+    message = Signal(str)  # one line for the status bar
+    saved = Signal(str)  # a case's uid, once it is in the register
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window, self.case, self.controller = window, window.case, window.controller
+        self._actions = actions = window.actions
+        self._show_cells, self._show_facts = window._show_unreviewed, window.central.show_case
+        self.message.connect(window.status.note)
+        self.reports = ReportFlow(window)
+        window.case_panel.entered.connect(window.table.setFocus)  # Enter: keys to the list
+        case = self.case
+        actions.new_case.triggered.connect(lambda: self.new_case())
+        actions.sign.triggered.connect(lambda: self.start_signing())
+        actions.amend.triggered.connect(lambda: self.start_amending())
+        case.batch.events.changed.connect(self._on_changed)
+        case.batch.events.facts_changed.connect(self._on_changed)
+        self.controller.idle.connect(self._on_changed)
+        window.autosave.written.connect(self._on_autosaved)
+        self._waiting: ReportOrder | None = None  # saved by autosave, its pictures not yet
+        self._on_changed()
+
+    def new_case(self, ask: bool = True) -> bool:
+        """Start a new, empty case; an open case with cells is dropped only when agreed."""
+        batch = self.case.batch
+        if ask and len(batch) and not self.case.signed and not case_dialogs.confirm_new_case(
+                self._window, batch.counts.classified, batch.counts.reviewed):
+            return False
+        self.controller.drop_screening()
+        self.case.new()
+        self.controller.idle.emit()
+        self.message.emit("New case: type its slide id, then open its images or fields")
+        self._show_facts()
+        return True
+
+    def ready_to_add(self) -> bool:
+        """True when images can be added to the case on show: it is open, or a past case of
+        the register is on show (a new case takes its place)."""
+        if self._window.past_case.shown is not None:
+            return self.new_case(ask=False)
+        return not self.refuse_signed("add images to it")
+
+    def refuse_signed(self, doing: str) -> bool:
+        """True, after saying why, when the case is signed: nothing is added to it or
+        reviewed in it until it is amended."""
+        if not self.case.signed:
+            return False
+        self.message.emit(f"Case {self.case.case.facts.sample_id} is signed: amend it (File > "
+                          f"Amend) to {doing}, or start a new case (File > New case)")
+        return True
+
+    # -- signing -------------------------------------------------------------------------
+    def start_signing(self) -> None:
+        """Sign, after asking about unreviewed flagged cells; refused while screening."""
+        problem = self._why_not_sign()
+        if problem:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Cannot sign yet", problem)
+            return
+        waiting = self.case.result().unreviewed_flagged
+        if waiting:
+            case_dialogs.ask_sign_unreviewed(self._window, waiting, review=self._show_flagged,
+                                             sign=self._ask_signature)
+        else:
+            self._ask_signature()
+
+    def _show_flagged(self) -> None:
+        """The flagged cells still unreviewed: the uncertain ones first, then those the
+        model called parasitized."""
+        self._show_cells(Filter.UNCERTAIN if self.case.batch.counts.unreviewed_uncertain
+                         else Filter.PARASITIZED)
+
+    def _why_not_sign(self) -> str:
+        if self.case.signed:
+            return "This case is signed already."
+        if self.controller.screening:
+            return "Screening is still running: wait for it to finish, or cancel it."
+        if not self.case.batch.facts.sample_id.strip():
+            self._show_facts()
+            return "Type the slide (sample) id of the case first."
+        return ""
+
+    def _ask_signature(self) -> None:
+        facts = self.case.batch.facts
+        dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
+                                         self.case.result().unreviewed_flagged)
+        case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))
+
+    def sign(self, name: str) -> bool:
+        """Sign the case as ``name`` and save it to the register; False when refused."""
+        try:
+            signature = self.case.sign(name).signature
+        except CaseError as exc:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Not signed", str(exc))
+            return False
+        self.message.emit(f"Signed by {signature.name}; saving to the register…")
+        self._save()
+        return True
+
+    # -- amending ------------------------------------------------------------------------
+    def start_amending(self) -> None:
+        if not self.case.signed:
+            return
+        facts = self.case.case.facts
+        dialog = case_dialogs.AmendDialog(self._window, facts.sample_id, facts.operator)
+        case_dialogs.open_form(dialog, lambda: self.amend(dialog.reason.toPlainText(),
+                                                          dialog.name.text()))
+
+    def amend(self, reason: str, by: str) -> bool:
+        """Open the signed case again with ``reason``; False when refused."""
+        try:
+            self.case.amend(reason, by)
+        except CaseError as exc:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
+            return False
+        self.message.emit("Amended: the signed version is kept; sign again when done")
+        self._save()
+        return True
+
+    # -- the register --------------------------------------------------------------------
+    def _save(self) -> None:
+        """Save the case as it is now: through autosave when it is on (the one writer of the
+        case in progress), else here."""
+        batch = self.case.batch
+        order = report_order(batch, self.case.result())
+        if self._window.autosave.save_now():
+            self._waiting = order
+            return
+        worker = Worker(save_case, data_dir(), RegisterSave(order, list(batch.results),
+                                                            list(batch.history)))
+        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells))
+        worker.errored.connect(self._on_save_failed)
+        self.controller.workers.start(worker)
+
+    def _on_autosaved(self) -> None:
+        """Add the pictures once autosave has stored the case as signed or amended; until
+        then (a save of before), wait for the next save."""
+        order, self._waiting = self._waiting, None
+        if order is None:
+            return
+        worker = Worker(save_pictures, self._window.autosave.register, order)
+        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells)
+                                if cells is not None else self._wait_again(order))
+        worker.errored.connect(self._on_save_failed)
+        self.controller.workers.start(worker)
+
+    def _wait_again(self, order: ReportOrder) -> None:
+        if self._waiting is None:
+            self._waiting = order
+
+    def _on_saved(self, uid: str, cells: int) -> None:
+        self.message.emit(f"Case saved to the register ({cells:,} cells)")
+        self.saved.emit(uid)
+
+    def _on_save_failed(self, exc: Exception) -> None:
+        dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
+                        f"The case could not be saved to the register: {exc}\n\nIt stays "
+                        "signed in this window; export its PDF to keep its result.")
+
+    def _on_changed(self, *_: object) -> None:
+        signed, busy = self.case.signed, self.controller.screening
+        self._actions.sign.setEnabled(not signed and len(self.case.batch) > 0 and not busy)
+        self._actions.amend.setEnabled(signed)
+        for action in (self._actions.open_images, self._actions.open_folder):
+            action.setEnabled(not signed)

@@ -1,0 +1,195 @@
+"""The case tab: the slide's facts as a form over its result (see ``gui.case_result``).
+
+Every edit goes to the :class:`~malariascope.gui.case_state.OpenCase` at once (texts as typed,
+a date or a red cell count when the field is left); a value the case refuses stays on show,
+marked, with the reason under the form, and the case keeps its last good value. A signed case
+shows its facts read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from malariascope.core.case import AGE_MAX, LINE_MAX, SEXES, STAINS
+from malariascope.core.errors import CaseError
+from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
+from malariascope.gui.case_result import CaseResultView
+from malariascope.gui.case_state import OpenCase
+
+NO_AGE = -1  # the age box's "not given"
+LINES = {"sample_id": ("Slide id", "slide (sample) id, e.g. S-2026-0412"),
+         "patient_id": ("Patient id", "as in the lab register"),
+         "collected_on": ("Collected on", "YYYY-MM-DD"),
+         "site": ("Site", "ward, clinic or field site"),
+         "operator": ("Microscopist", "who screens and reviews this slide")}
+ON_LEAVING = ("collected_on",)  # checked when the field is left, not at each key
+
+
+def rbc_value(text: str) -> float | None:
+    """The red cell count typed (``5,000,000``, ``5e6``); None when the box is empty."""
+    text = text.replace(",", "").replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise CaseError(f"red cells per µL must be a number, not {text!r}") from None
+
+
+class CasePanel(QWidget):
+    """The facts of ``case`` (editable while it is open) and its result; ``actions`` (sign,
+    export, print) get buttons under the result. Enter in a line emits :attr:`entered`, so
+    the window gives the keys back to the cell list."""
+
+    entered = Signal()
+
+    def __init__(self, case: OpenCase, actions: Iterable[QAction],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.lines = {name: QLineEdit() for name in LINES}
+        self.sample_id, self.patient_id, self.collected_on, self.site, self.operator = (
+            self.lines.values())
+        self.age, self.sex, self.stain = QSpinBox(), QComboBox(), QComboBox()
+        self.notes = QPlainTextEdit()
+        self.target, self.rbc = QSpinBox(), QLineEdit()
+        self.error = QLabel()
+        self.result = CaseResultView(case)
+        self._build(list(actions))
+        self._connect()
+        case.batch.events.facts_changed.connect(self._on_facts_changed)
+        self._on_facts_changed()
+
+    def _build(self, actions: list[QAction]) -> None:
+        for edit in self.lines.values():
+            edit.setMaxLength(LINE_MAX)
+        for name, (_, hint) in LINES.items():
+            self.lines[name].setPlaceholderText(hint)
+        self.age.setRange(NO_AGE, AGE_MAX)
+        self.age.setSpecialValueText("not given")
+        self.age.setSuffix(" years")
+        self.sex.addItems([sex or "not given" for sex in SEXES])
+        self.stain.addItems(list(STAINS))
+        self.notes.setPlaceholderText("anything the report should say")
+        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
+        self.target.setRange(TARGET_MIN, TARGET_MAX)
+        self.target.setSingleStep(500)
+        self.target.setGroupSeparatorShown(True)
+        self.target.setToolTip("Red cells to count on this slide: WHO counts 2,000 to 5,000 on a "
+                               "thin film, more when the parasitemia is low")
+        self.rbc.setPlaceholderText("not measured: no parasites per µL")
+        self.rbc.setToolTip("The patient's red cell count per µL (e.g. 4,800,000), from the "
+                            "haematology analyser; never assumed")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a40000")
+        form = QFormLayout()
+        label = {name: text for name, (text, _) in LINES.items()}
+        for name, widget in (("sample_id", None), ("patient_id", None), ("Age", self.age),
+                             ("Sex", self.sex), ("collected_on", None), ("site", None),
+                             ("Stain", self.stain), ("operator", None), ("Notes", self.notes),
+                             ("Target count", self.target), ("Red cells per µL", self.rbc)):
+            form.addRow(label.get(name, name), widget or self.lines[name])
+        buttons = QGridLayout()
+        for column, action in enumerate(actions):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            buttons.addWidget(button, 0, column)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        for part in (form, self.error, self.result, buttons):
+            (column.addLayout if not isinstance(part, QWidget) else column.addWidget)(part)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        QVBoxLayout(self).addWidget(scroll)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+
+    def _connect(self) -> None:
+        for name, edit in self.lines.items():
+            if name in ON_LEAVING:
+                edit.editingFinished.connect(lambda n=name, e=edit: self._set(n, e.text()))
+            else:
+                edit.textEdited.connect(lambda text, n=name: self._set(n, text))
+            edit.returnPressed.connect(self.entered)
+        self.rbc.editingFinished.connect(
+            lambda: self._set("rbc_per_ul", self.rbc.text(), convert=rbc_value))
+        self.rbc.returnPressed.connect(self.entered)
+        self.age.valueChanged.connect(
+            lambda age: self._set("age_years", None if age == NO_AGE else age))
+        self.sex.currentIndexChanged.connect(lambda index: self._set("sex", SEXES[index]))
+        self.stain.currentTextChanged.connect(lambda stain: self._set("stain", stain))
+        self.notes.textChanged.connect(lambda: self._set("notes", self.notes.toPlainText()))
+        self.target.valueChanged.connect(lambda count: self._set("target_cells", count))
+
+    def _set(self, name: str, value: object,
+             convert: Callable[[str], object] | None = None) -> None:
+        if self.case.signed:
+            return  # the form is disabled; a queued edit of the last moment is dropped
+        try:
+            self.case.update(**{name: convert(value) if convert else value})
+        except CaseError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+
+    def _on_facts_changed(self) -> None:
+        """Show the case's facts (after a new case, a restore, signing or amending)."""
+        facts, signed = self.case.case.facts, self.case.signed
+        shown = {**{name: getattr(facts, name) for name in LINES},
+                 **{"sample_id": self.case.batch.facts.sample_id,
+                    "operator": self.case.batch.facts.operator}}
+        for name, edit in self.lines.items():
+            if edit.text() != shown[name] and not (edit.hasFocus() and name in ON_LEAVING):
+                edit.setText(shown[name])
+        widgets = (self.age, self.sex, self.stain, self.notes, self.target)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.age.setValue(NO_AGE if facts.age_years is None else facts.age_years)
+        self.sex.setCurrentIndex(SEXES.index(facts.sex))
+        self.stain.setCurrentIndex(STAINS.index(facts.stain))
+        if self.notes.toPlainText() != facts.notes:
+            self.notes.setPlainText(facts.notes)
+        self.target.setValue(facts.target_cells)
+        for widget in widgets:
+            widget.blockSignals(False)
+        if not self.rbc.hasFocus():
+            self.rbc.setText("" if facts.rbc_per_ul is None else f"{facts.rbc_per_ul:,.0f}")
+        for widget in (*self.lines.values(), *widgets, self.rbc):
+            widget.setEnabled(not signed)
+
+    def save_settings(self, store: QSettings) -> None:
+        facts = self.case.case.facts
+        store.setValue("operator", self.case.batch.facts.operator)  # the same person, most days
+        store.setValue("case/site", facts.site)
+        store.setValue("case/stain", facts.stain)
+        store.setValue("case/target_cells", facts.target_cells)
+
+    def restore_settings(self, store: QSettings) -> None:
+        if self.case.signed:
+            return
+        try:
+            self.case.update(operator=str(store.value("operator", "")),
+                             site=str(store.value("case/site", "")),
+                             stain=str(store.value("case/stain", STAINS[0])),
+                             target_cells=int(store.value("case/target_cells", TARGET_DEFAULT)))
+        except (CaseError, ValueError, TypeError):  # settings of another version: defaults
+            pass

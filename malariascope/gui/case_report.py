@@ -1,0 +1,100 @@
+"""A case's printed report from the window: which cells its galleries show, read off the UI
+thread.
+
+The UI thread only picks the rows (a pass over the batch's calls); the worker reads the
+pictures of the few that are printed (at most ``GALLERY_MAX`` a gallery, highest probability
+first), each whole field once, and builds the :class:`~malariascope.printing.content.CaseReport`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from malariascope.core.case import Case
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.tally import PARASITIZED
+from malariascope.gui.batch import Batch
+
+if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
+    import numpy as np
+
+    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.printing.content import CaseReport, Gallery
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    """A cell a gallery may show: its row, its result and whether a reviewer made its call."""
+
+    row: int
+    result: ScreeningResult
+    reviewed: bool
+
+    @property
+    def label(self) -> str:
+        name = self.result.path.name
+        index = self.result.cell_index
+        return name if index is None else f"{name} #{index}"
+
+
+@dataclass(frozen=True)
+class ReportOrder:
+    """Everything a worker needs to build the report of a case as it is now."""
+
+    case: Case
+    result: CaseResult
+    parasitized: tuple[ReportCell, ...]  # finally called parasitized
+    uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
+
+
+def report_order(batch: Batch, result: CaseResult) -> ReportOrder:
+    """The case of ``batch`` with its ``result`` and the cells of its two galleries."""
+    parasitized, uncertain = [], []
+    for row, cell in enumerate(batch.results):
+        if not cell.ok:
+            continue
+        reviewed = batch.reviewed(row)
+        if batch.final_call(row) == PARASITIZED:
+            parasitized.append(ReportCell(row, cell, reviewed))
+        elif not reviewed and batch.uncertain(row):
+            uncertain.append(ReportCell(row, cell, reviewed))
+    # a copy: the facts of an open case may change while the worker prints
+    return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain))
+
+
+def build_report(order: ReportOrder) -> CaseReport:
+    """The printed report of ``order`` with the pictures of its galleries (in a worker)."""
+    from malariascope.printing.content import CaseReport
+
+    return CaseReport(order.case, order.result, _gallery(order.parasitized),
+                      _gallery(order.uncertain))
+
+
+def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
+    """The pictures of the cells of ``cells`` a gallery prints (the highest probabilities);
+    a file that can no longer be read is left out."""
+    from malariascope.core.errors import ImageReadError
+    from malariascope.gui.thumbnails import read_cell
+    from malariascope.printing.content import GALLERY_MAX
+
+    shown = sorted(cells, key=lambda cell: -(cell.result.probability or 0.0))[:GALLERY_MAX]
+    shown.sort(key=lambda cell: str(cell.result.path))  # each field is read once
+    pictures = []
+    for cell in shown:
+        try:
+            pictures.append((cell, read_cell(cell.result)))
+        except ImageReadError:
+            continue
+    return pictures
+
+
+def _gallery(cells: Sequence[ReportCell]) -> Gallery:
+    """The gallery of ``cells``; those without a picture are counted among those not shown."""
+    from malariascope.printing.content import Gallery, GalleryCell
+
+    return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
+                                cell.reviewed) for cell, picture in read_pictures(cells)],
+                   total=len(cells))

@@ -1,0 +1,97 @@
+"""The slide's result as the case tab shows it: count against target, parasitemia with its
+95 % Wilson interval, parasites per µL, counts before and after review, the sign-off, and
+what the result cannot say.
+
+It follows the batch's events: the figures are a few sums the batch keeps up to date, so
+redrawing at every chunk or review costs a label's text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from malariascope.core.clock import local_time
+from malariascope.core.parasitemia import CaseResult, percent_text
+from malariascope.gui.case_state import OpenCase
+
+ALERT, DONE, QUIET = "#a40000", "#2e7d32", "#666666"
+
+
+def count_text(result: CaseResult) -> str:
+    """Red cells counted against the target, and whether it is reached (plain text)."""
+    counted = f"{result.cells_counted:,} / {result.target_cells:,} red cells counted"
+    if result.target_reached:
+        return f"{counted}: target reached"
+    return f"{counted}: {result.target_cells - result.cells_counted:,} to go"
+
+
+def parasitemia_text(result: CaseResult) -> str:
+    """The parasitemia with its 95 % Wilson interval (plain text); a dash before any cell."""
+    if result.parasitemia is None or result.interval is None:
+        return "–"
+    low, high = result.interval
+    return (f"{percent_text(result.parasitemia)} % (95 % CI {percent_text(low)} to "
+            f"{percent_text(high)} %)")
+
+
+def result_html(result: CaseResult) -> str:
+    """The figures of ``result`` as rich text for a label."""
+    colour = DONE if result.target_reached else ALERT
+    density = ("not given: enter the red cell count per µL to get it"
+               if result.parasites_per_ul is None else
+               f"<b>{result.parasites_per_ul:,.0f}</b> (from {result.rbc_per_ul:,.0f} red cells "
+               "per µL entered)")
+    flagged = (f"<span style='color:{ALERT}'><b>{result.unreviewed_flagged:,}</b></span>"
+               if result.unreviewed_flagged else "0")
+    rows = [("Counted", f"<span style='color:{colour}'>{escape(count_text(result))}</span>"),
+            ("Parasitemia", f"<b>{escape(parasitemia_text(result))}</b>, Wilson interval"),
+            ("Parasites per µL", density),
+            ("Parasitized", f"{result.model_parasitized:,} by the model, "
+                            f"{result.parasitized:,} after review"),
+            ("Uninfected", f"{result.model_uninfected:,} by the model, "
+                           f"{result.uninfected:,} after review"),
+            ("Reviewed", f"{result.reviewed:,} cells; flagged cells not reviewed: {flagged}")]
+    if result.unreadable:
+        rows.append(("Unreadable", f"{result.unreadable:,} files or fields (not counted)"))
+    return "<table cellspacing='0' cellpadding='2'>" + "".join(
+        f"<tr><td style='color:{QUIET}'>{label}&nbsp;</td><td>{value}</td></tr>"
+        for label, value in rows) + "</table>"
+
+
+def signoff_html(case: OpenCase) -> str:
+    """Who signed and when, or that the result is preliminary; amendments made."""
+    signed = case.case.signed
+    amendments = case.case.amendments
+    if signed is None:
+        text = (f"<p style='color:{ALERT}'><b>Not signed</b>: a preliminary result"
+                + (f" (amended {len(amendments)} times; the signed versions are kept)"
+                   if amendments else "") + ".</p>")
+    else:
+        signature = signed.signature
+        text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
+                f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
+                f"{signature.unreviewed_flagged:,}. Read-only: amend it to change it.</p>")
+    return text
+
+
+class CaseResultView(QLabel):
+    """The result, sign-off and limits of ``case``, as one label that follows the batch."""
+
+    def __init__(self, case: OpenCase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case = case
+        self.setWordWrap(True)
+        self.setTextFormat(self.textFormat().RichText)
+        case.batch.events.changed.connect(self._on_changed)
+        case.batch.events.facts_changed.connect(self._on_changed)
+        self._on_changed()
+
+    def _on_changed(self, *_: object) -> None:
+        result = self.case.result()
+        limits = "".join(f"<li>{escape(line)}</li>" for line in result.limits())
+        self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
+                     f"{signoff_html(self.case)}"
+                     f"<p style='color:{QUIET}'>Limits of this result:</p>"
+                     f"<ul style='color:{QUIET}; margin-left:-20px'>{limits}</ul>")

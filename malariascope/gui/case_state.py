@@ -1,0 +1,90 @@
+"""The case the window holds: the slide whose cells the batch is, its facts and its sign-off.
+
+Qt-free, like the batch it sits beside. The slide id and the microscopist are the batch's own
+facts (the CSV report and autosave carry them), copied into the case whenever they change, so
+there is one place to type them and the case never disagrees with the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from malariascope.core.case import Amendment, Case, CaseFacts, SignedVersion
+from malariascope.core.errors import CaseError
+from malariascope.core.parasitemia import CaseResult
+from malariascope.gui.batch import Batch
+
+KEPT_FOR_NEXT = ("site", "stain", "operator", "target_cells")  # the lab's, not the slide's
+
+
+class OpenCase:
+    """The window's case: ``batch.case``, with what the batch knows of it kept in step."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        batch.events.facts_changed.connect(self._on_batch_facts)
+        self._on_batch_facts()
+
+    @property
+    def case(self) -> Case:
+        return self.batch.case
+
+    @property
+    def signed(self) -> bool:
+        return self.case.signed is not None
+
+    def result(self) -> CaseResult:
+        """The slide's result: the signed one once signed, else that of the cells now."""
+        if self.case.signed is not None:
+            return self.case.signed.result
+        return self.case.result(self.batch.counts)
+
+    def update(self, **facts: object) -> None:
+        """Change facts of the case (:class:`CaseFacts` names); CaseError says what is wrong.
+        The slide id and the microscopist go through the batch."""
+        batch_facts = {name: facts.pop(name) for name in ("sample_id", "operator")
+                       if name in facts}
+        self.case.update(**facts)
+        if "sample_id" in batch_facts:
+            self.batch.set_sample_id(str(batch_facts["sample_id"]))
+        if "operator" in batch_facts:
+            self.batch.set_operator(str(batch_facts["operator"]))
+        self.batch.events.facts_changed.emit()
+
+    def new(self) -> None:
+        """Start a new case with no cells; the lab's facts (site, stain, microscopist,
+        target) carry over, the slide's are cleared."""
+        kept = {name: getattr(self.case.facts, name) for name in KEPT_FOR_NEXT}
+        self.batch.case = Case(CaseFacts(**kept))
+        self.batch.set_sample_id("")
+        self.batch.clear()
+        self.batch.events.facts_changed.emit()
+
+    def sign(self, name: str) -> SignedVersion:
+        """Sign the result as it is now as ``name``; CaseError when it cannot be signed."""
+        self._take_batch_facts()
+        signed = self.case.sign(name, self.batch.counts)
+        self.batch.events.facts_changed.emit()
+        return signed
+
+    def amend(self, reason: str, by: str) -> Amendment:
+        """Open the signed case again, with the ``reason``; the signed version is kept."""
+        amendment = self.case.amend(reason, by)
+        self.batch.events.facts_changed.emit()
+        return amendment
+
+    def _take_batch_facts(self) -> None:
+        """Copy into the open case what the batch holds of it: the model, the call rule, the
+        sources, the slide id and the microscopist."""
+        facts = self.batch.facts
+        case = self.case
+        case.facts = replace(case.facts, sample_id=facts.sample_id, operator=facts.operator)
+        case.model, case.model_sha256 = facts.model, facts.model_sha256
+        case.rule, case.sources = facts.rule, facts.sources
+
+    def _on_batch_facts(self) -> None:
+        if self.case.signed is None:
+            # a name the case refuses (too long, a control character) is told at signing
+            with contextlib.suppress(CaseError):
+                self._take_batch_facts()

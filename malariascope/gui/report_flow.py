@@ -1,0 +1,110 @@
+"""File > Export PDF… and Print report…: the case's printed report, made in a worker.
+
+The pictures are read and the pages laid out off the UI thread; the PDF is written to a
+temporary name and renamed into place, never over a file unless the save dialog agreed.
+Printing goes through Qt's print dialog when Qt's print support is installed, else the PDF
+opens in the system's viewer to be printed from there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from malariascope.gui import dialogs
+from malariascope.gui.case_report import ReportOrder, build_report, report_order
+from malariascope.gui.workers import Worker
+
+
+def page_size() -> str:
+    """Letter where the system's locale measures in inches (the US), else A4."""
+    return ("Letter" if QLocale.system().measurementSystem()
+            == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
+
+
+def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Path:
+    """The report of ``order`` written as a PDF at ``path`` (in a worker)."""
+    from malariascope.printing.pdf import write_case_pdf
+
+    return write_case_pdf(path, build_report(order), size, overwrite)
+
+
+def print_report(printer: object, order: ReportOrder) -> str:
+    """The report of ``order`` sent to ``printer`` (in a worker); the printer's name."""
+    from malariascope.printing.pdf import print_case
+
+    print_case(printer, build_report(order))
+    return printer.printerName() or "the printer"
+
+
+class ReportFlow(QObject):
+    """Export PDF and Print of the case of ``window`` (MalariaScope's main window, whose
+    case, actions, workers and status bar it uses)."""
+
+    message = Signal(str)
+    written = Signal(str)  # the PDF's path
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window, self.case, self._workers = window, window.case, window.controller.workers
+        self.message.connect(window.status.note)
+        actions = window.actions
+        actions.export_pdf.triggered.connect(lambda: self.start_pdf())
+        actions.print_report.triggered.connect(lambda: self.start_print())
+
+    def start_pdf(self) -> None:
+        """Ask where to write the PDF, then write it."""
+        chosen = dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id, ".pdf",
+                                         "Export PDF report")
+        if chosen:
+            self.export_pdf(*chosen)
+
+    def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
+                   size: str = "") -> None:
+        """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
+        worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
+        worker.returned.connect(self._on_written)
+        self._run(worker, "PDF report not written")
+
+    def start_print(self) -> None:
+        """The print dialog, then the report on the printer chosen; without Qt's print
+        support, the PDF in the system's viewer."""
+        try:
+            from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        except ImportError:
+            folder = Path(tempfile.mkdtemp(prefix="malariascope-print-"))
+            self.export_pdf(folder / "report.pdf")
+            self.written.connect(self._open_once)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self._window)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return
+        worker = Worker(print_report, printer, self._order())
+        worker.returned.connect(lambda name: self.message.emit(f"Report sent to {name}"))
+        self._run(worker, "Report not printed")
+
+    def _order(self) -> ReportOrder:
+        return report_order(self.case.batch, self.case.result())
+
+    def _run(self, worker: Worker, failed: str) -> None:
+        self.message.emit("Laying out the report…")
+        worker.errored.connect(lambda exc: dialogs.message(
+            self._window, QMessageBox.Icon.Critical, failed, str(exc)))
+        self._workers.start(worker)
+
+    def _on_written(self, path: Path) -> None:
+        if self.case.case.signed is None:
+            self.message.emit(f"PDF written: {path} (a preliminary result: not signed)")
+        else:
+            self.message.emit(f"PDF written: {path}")
+        self.written.emit(str(path))
+
+    def _open_once(self, path: str) -> None:
+        self.written.disconnect(self._open_once)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))

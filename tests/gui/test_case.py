@@ -1,0 +1,215 @@
+"""The slide as the unit of work in the real window: a case gathered from several folders,
+counted against its target, signed, refused edits, amended, saved and printed."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+
+import pypdf
+import pytest
+
+from malariascope.core.errors import CaseSignedError
+from malariascope.core.register import Register
+from malariascope.core.tally import PARASITIZED
+from malariascope.gui.case_dialogs import AmendDialog, SignDialog
+from tests.gui.helpers import SCREEN_TIMEOUT_MS, click, close_window, wait_for_box
+from tests.images import make_cell_folder
+
+
+@pytest.fixture
+def two_folders(tmp_path, real_cells):
+    """Two fields of one slide, as folders: real parasitized cells, real uninfected ones."""
+    folders = []
+    for label in ("parasitized", "uninfected"):
+        folder = tmp_path / f"{label}-cells"
+        folder.mkdir()
+        for path in real_cells[label]:
+            shutil.copy(path, folder / path.name)
+        folders.append(folder)
+    return folders
+
+
+def _printed_cells(batch) -> int:
+    """The cells a report pictures: those finally parasitized, and the uncertain ones nobody
+    reviewed."""
+    return sum(1 for row in range(len(batch)) if batch.results[row].ok and (
+        batch.final_call(row) == PARASITIZED or (batch.uncertain(row) and not batch.reviewed(row))))
+
+
+def _type_facts(window, qtbot) -> None:
+    panel = window.case_panel
+    window.central.show_case()
+    qtbot.keyClicks(panel.sample_id, "S-2026-0412")
+    qtbot.keyClicks(panel.patient_id, "P-00917")
+    qtbot.keyClicks(panel.operator, "Ann Lee")
+    panel.target.setValue(100)
+
+
+def _gather(window, qtbot, folders) -> None:
+    """Open the folders one after the other, as fast as a technician clicks: they queue."""
+    with qtbot.waitSignal(window.controller.screening_finished,
+                          timeout=SCREEN_TIMEOUT_MS) as blocker:
+        for folder in folders:
+            assert window.open_paths([folder])
+    assert blocker.args[1], "screening did not complete"
+
+
+def _sign(window, qtbot, name: str = "Ann Lee") -> None:
+    """Sign through the dialogs: Sign anyway over the flagged cells, then the signature."""
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    dialog.name.setText(name)
+    with qtbot.waitSignal(window.case_flow.saved, timeout=30_000):
+        dialog.ok.click()
+
+
+def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
+        window, qtbot, two_folders, data_folder):
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders)
+    batch, case = window.batch, window.case
+    assert len(batch) == 24 and batch.facts.sources == tuple(f.name for f in two_folders)
+    assert window.summary.text("cells") == "24 / 100"
+    result = case.result()
+    assert (result.cells_counted, result.target_cells, result.target_reached) == (24, 100, False)
+    assert "24 / 100 red cells counted: 76 to go" in window.case_panel.result.text()
+    assert "Parasites per µL" in window.case_panel.result.text()
+    assert result.parasites_per_ul is None  # no red cell count entered: none assumed
+
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        assert window.open_paths([two_folders[0]])  # a folder added twice counts once
+    assert len(batch) == 24 and "12 files already in the case" in window.status.currentMessage()
+
+    flagged = result.unreviewed_flagged
+    assert flagged > 0
+    _sign(window, qtbot)
+    signed = case.case.signed
+    assert signed.signature.name == "Ann Lee" and signed.signature.unreviewed_flagged == flagged
+    assert signed.facts.sample_id == "S-2026-0412" and signed.facts.patient_id == "P-00917"
+    assert "Signed" in window.case_panel.result.text()
+    with Register(data_folder) as register:
+        stored = register.load(case.case.uid)
+        assert stored.case.signed == signed and len(stored.cells) == 24
+        assert stored.case.sources == batch.facts.sources
+        assert len(register.pictures(case.case.uid)) == _printed_cells(batch) > 0
+
+
+def test_a_signed_case_refuses_reviews_facts_threshold_and_images(window, qtbot, two_folders,
+                                                                    tmp_path):
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    _sign(window, qtbot)
+    batch = window.batch
+    decisions = list(batch.history)
+    window.table.select_source_row(0)
+    window.review_current(PARASITIZED)
+    assert batch.history == decisions and not batch.reviewed(0)
+    assert "is signed: amend it" in window.status.currentMessage()
+    with pytest.raises(CaseSignedError):
+        batch.set_reviews({0: PARASITIZED})
+    with pytest.raises(CaseSignedError):
+        batch.set_sample_id("S-other")
+    assert not window.case_panel.sample_id.isEnabled()
+    assert not window.controls.threshold.isEnabled()
+    assert not window.actions.open_folder.isEnabled() and not window.actions.sign.isEnabled()
+    make_cell_folder(tmp_path / "more", 3)
+    assert not window.open_paths([tmp_path / "more"]) and len(batch) == 12
+
+
+def test_an_amendment_keeps_the_signed_version(window, qtbot, two_folders, data_folder):
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    _sign(window, qtbot)
+    first = window.case.case.signed
+    window.actions.amend.trigger()
+    dialog = next(d for d in window.findChildren(AmendDialog) if d.isVisible())
+    assert not dialog.ok.isEnabled()  # no reason, no amendment
+    dialog.reason.setPlainText("A second reader reviewed the parasitized cells")
+    dialog.name.setText("Ben Okafor")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=30_000):
+        dialog.ok.click()
+    case = window.case.case
+    assert case.signed is None and case.amendments[0].replaced == first
+    assert case.amendments[0].by == "Ben Okafor"
+    row = next(row for row in range(len(window.batch)) if window.batch.call(row) == PARASITIZED)
+    window.table.select_source_row(row)
+    window.review_current("uninfected")  # open again: a review is taken
+    assert window.batch.final_call(row) == "uninfected"
+    _sign(window, qtbot, "Ben Okafor")
+    assert case.signed.result.parasitized == first.result.parasitized - 1
+    with Register(data_folder) as register:
+        stored = register.load(case.uid)
+    assert stored.case.amendments[0].replaced == first and stored.case.signed == case.signed
+    assert stored.finals == {row: "uninfected"}
+
+
+def test_new_case_starts_empty_and_keeps_the_labs_facts(window, qtbot, two_folders):
+    _type_facts(window, qtbot)
+    window.case_panel.stain.setCurrentText("Field's")
+    _gather(window, qtbot, two_folders[:1])
+    _sign(window, qtbot)
+    old = window.case.case
+    assert window.case_flow.new_case()  # a signed case is kept: no question
+    facts = window.case.case.facts
+    assert len(window.batch) == 0 and window.case.case is not old and not window.case.signed
+    assert (facts.sample_id, facts.patient_id) == ("", "")
+    assert (facts.operator, facts.stain, facts.target_cells) == ("Ann Lee", "Field's", 100)
+    assert window.case_panel.sample_id.text() == "" and window.case_panel.sample_id.isEnabled()
+    assert window.central.tabs.currentWidget() is window.case_panel  # its facts on show
+
+
+def _pdf_text(path) -> tuple[str, int]:
+    reader = pypdf.PdfReader(path)
+    text = unicodedata.normalize("NFKC", " ".join(page.extract_text() for page in reader.pages))
+    images = sum(len(page.images) for page in reader.pages)
+    return " ".join(text.split()), images
+
+
+def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folders, tmp_path):
+    _type_facts(window, qtbot)
+    window.case_panel.rbc.setText("5,000,000")
+    window.case_panel.rbc.editingFinished.emit()
+    _gather(window, qtbot, two_folders)
+    _sign(window, qtbot)
+    result = window.case.case.signed.result
+    path = tmp_path / "S-2026-0412.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text, images = _pdf_text(path)
+    for words in ("Slide (sample) id S-2026-0412", "Patient id P-00917", "Microscopist Ann Lee",
+                  f"{result.cells_counted:,} of a target of 100: target not reached",
+                  "Signed by Ann Lee", "A screening aid, not a diagnosis",
+                  f"{result.parasites_per_ul:,.0f}", window.batch.facts.model_sha256[:12]):
+        assert words in text
+    assert images == _printed_cells(window.batch) > 0
+
+    before = path.read_bytes()
+    window.case_flow.reports.export_pdf(path)  # never over an existing file unasked
+    box = wait_for_box(qtbot, window, "PDF report not written")
+    assert "exists" in box.text() and path.read_bytes() == before
+    box.done(0)
+
+
+def test_with_autosave_on_the_signed_case_is_the_one_case_in_the_register(
+        make_window, qtbot, two_folders, data_folder):
+    """Autosave keeps the case in progress in the register; signing saves that same case
+    signed, with the pictures its report shows, never a second copy."""
+    window = make_window()
+    window.autosave.resume()
+    qtbot.waitUntil(lambda: window.autosave.work is not None, timeout=30_000)
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders)
+    _sign(window, qtbot)
+    uid = window.case.case.uid
+    with Register(data_folder) as register:
+        listed = register.cases()
+        assert [(case.uid, case.status, case.cells) for case in listed] == [(uid, "signed", 24)]
+        assert listed[0].signature == window.case.case.signed.signature
+        assert len(register.pictures(uid)) == _printed_cells(window.batch)
+    close_window(window, qtbot)
+    with Register(data_folder) as register:
+        assert [case.uid for case in register.cases()] == [uid]  # kept: it is signed
