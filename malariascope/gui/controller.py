@@ -136,8 +136,8 @@ class ScreeningController(QObject):
             self._start_next()
 
     def _start_next(self) -> None:
-        """Screen the first addition waiting, if any."""
-        if not self._pending:
+        """Screen the first addition waiting, unless one is screening now."""
+        if not self._pending or self._screening is not None:
             return
         paths, recursive = self._pending.pop(0)
         self._job += 1

@@ -213,3 +213,15 @@ def test_with_autosave_on_the_signed_case_is_the_one_case_in_the_register(
     close_window(window, qtbot)
     with Register(data_folder) as register:
         assert [case.uid for case in register.cases()] == [uid]  # kept: it is signed
+
+
+def test_folders_opened_as_the_model_comes_ready_are_all_screened(make_window, qtbot,
+                                                                     two_folders):
+    """Folders opened from a slot of model_ready (as scripts do) are screened one after the
+    other: the queue starts once, whoever starts it first."""
+    window = make_window(start=False)
+    window.controller.model_ready.connect(
+        lambda name: [window.open_paths([folder]) for folder in two_folders])
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        window.start()
+    assert len(window.batch) == 24 and window.controller.complete
