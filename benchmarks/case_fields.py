@@ -5,11 +5,10 @@
 Runs the window offscreen in a child process (autosave on), types the case's facts, opens
 a first field (the case is open, the window's first-use imports are done), then adds the
 next shared IML-Malaria fields (``../shared/data/fields``) one file per Open, all at once
-as a technician clicking through them, so each waits its turn behind the one screening. Prints the longest the event loop was blocked (goal: about 0.13 s at most, the
-window's worst before cases), the time to screen them all, the cells counted against the
-target, and what writing the case's PDF costs. ``--together`` opens the fields in one
-Open instead, the way the window took them before a case gathered additions: the same
-figures, for comparison.
+as a technician clicking through them, so each waits its turn behind the one screening.
+Prints the longest the event loop was blocked (goal: about 0.13 s at most), the time to
+screen them all, the cells counted against the target, and what writing the case's PDF
+costs. ``--together`` opens them all in one Open instead, for comparison.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from malariascope.core.case import LINE_MAX
 from malariascope.core.clock import local_time, utc_now
-from malariascope.gui.dialogs import Button, _open_choice
+from malariascope.gui.dialogs import Button, ask_review_first
 
 
 def confirm_new_case(parent: QWidget, cells: int, reviewed: int) -> bool:
@@ -43,13 +43,8 @@ def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
     text = (f"{count:,} flagged cells (called parasitized or uncertain by the model) are not "
             "reviewed. The result counts the model's calls for them, and the signature will "
             f"record that {count:,} were not reviewed.")
-    box = QMessageBox(QMessageBox.Icon.Warning, "Flagged cells not reviewed", text,
-                      Button.Cancel, parent)
-    show = box.addButton("Review them", QMessageBox.ButtonRole.AcceptRole)
-    anyway = box.addButton("Sign anyway", QMessageBox.ButtonRole.DestructiveRole)
-    box.setEscapeButton(box.button(Button.Cancel))
-    actions = {show: review, anyway: sign}
-    return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
+    return ask_review_first(parent, "Flagged cells not reviewed", text, "Sign anyway", review,
+                            sign)
 
 
 class _Form(QDialog):

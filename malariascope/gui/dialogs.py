@@ -95,12 +95,19 @@ def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None
     text = (f"{count:,} uncertain cells are not reviewed yet. The report will give the model's "
             "calls for them.\n\nThe model is least sure of these cells; on smears from "
             "other labs, infected cells are often among them.")
-    box = QMessageBox(QMessageBox.Icon.Warning, "Unreviewed uncertain cells", text,
-                      Button.Cancel, parent)
+    return ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
+                            review, export)
+
+
+def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
+                     review: Callable[[], None], go: Callable[[], None]) -> QMessageBox:
+    """``text`` with Review them (``review``), ``anyway`` (``go``) and Cancel (Escape), which
+    does nothing; Review them is the default."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.Cancel, parent)
     show = box.addButton("Review them", QMessageBox.ButtonRole.AcceptRole)
-    anyway = box.addButton("Export anyway", QMessageBox.ButtonRole.DestructiveRole)
+    go_button = box.addButton(anyway, QMessageBox.ButtonRole.DestructiveRole)
     box.setEscapeButton(box.button(Button.Cancel))
-    actions = {show: review, anyway: export}
+    actions = {show: review, go_button: go}
     return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
 
 
