@@ -32,10 +32,11 @@ def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tm
     assert "adapted" in window.statusBar().model_label.text()
     screen_and_wait(window, qtbot, [cells / "uninfected" / "S0"])
     assert "adapted" in window.batch.facts.model
-    # the batch on show keeps its model; the next batch is screened by the bundled one
+    # the case on show keeps its model; the next case is screened by the bundled one
     window.models.bundled_action.trigger()
     assert settings.chosen_model() is None
     assert "adapted" in window.batch.facts.model
+    assert window.case_flow.new_case(ask=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS) as ready:
         screen_and_wait(window, qtbot, [cells / "uninfected" / "S1"])
     assert "adapted" not in ready.args[0] and "adapted" not in window.batch.facts.model
@@ -91,5 +92,6 @@ def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, 
         window.export_to(tmp_path / "report.csv")
     summary, _ = read_summary(tmp_path / "report_summary.csv")
     assert summary["looks_unlike"] == "true" and float(summary["healthy_shift_mad"]) > 2
+    assert window.case_flow.new_case(ask=False)
     screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
     assert label.isHidden()
