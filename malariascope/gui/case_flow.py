@@ -175,6 +175,10 @@ class CaseFlow(QObject):
             self._waiting = order
 
     def _on_saved(self, uid: str, cells: int) -> None:
+        batch = self.case.batch
+        if self.case.signed and batch.case.uid == uid:
+            batch.unsaved = False  # its reviews are in the register: quitting loses nothing
+            batch.events.changed.emit()
         self.message.emit(f"Case saved to the register ({cells:,} cells)")
         self.saved.emit(uid)
 

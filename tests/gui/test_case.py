@@ -74,6 +74,7 @@ def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
     batch, case = window.batch, window.case
     assert len(batch) == 24 and batch.facts.sources == tuple(f.name for f in two_folders)
     assert window.summary.text("cells") == "24 / 100"
+    assert batch.confirm(0) and window.isWindowModified()
     result = case.result()
     assert (result.cells_counted, result.target_cells, result.target_reached) == (24, 100, False)
     assert "24 / 100 red cells counted: 76 to go" in window.case_panel.result.text()
@@ -91,6 +92,7 @@ def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
     assert signed.signature.name == "Ann Lee" and signed.signature.unreviewed_flagged == flagged
     assert signed.facts.sample_id == "S-2026-0412" and signed.facts.patient_id == "P-00917"
     assert "Signed" in window.case_panel.result.text()
+    assert not window.isWindowModified()  # saved: quitting asks nothing
     with Register(data_folder) as register:
         stored = register.load(case.case.uid)
         assert stored.case.signed == signed and len(stored.cells) == 24
