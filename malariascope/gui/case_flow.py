@@ -40,12 +40,12 @@ class CaseFlow(QObject):
         actions.new_case.triggered.connect(lambda: self.new_case())
         actions.sign.triggered.connect(lambda: self.start_signing())
         actions.amend.triggered.connect(lambda: self.start_amending())
-        case.batch.events.changed.connect(self._on_changed)
-        case.batch.events.facts_changed.connect(self._on_changed)
-        self.controller.idle.connect(self._on_changed)
+        case.batch.events.changed.connect(self.update_actions)
+        case.batch.events.facts_changed.connect(self.update_actions)
+        self.controller.idle.connect(self.update_actions)
         window.autosave.written.connect(self._on_autosaved)
         self._waiting: ReportOrder | None = None  # saved by autosave, its pictures not yet
-        self._on_changed()
+        self.update_actions()
 
     def new_case(self, ask: bool = True) -> bool:
         """Start a new, empty case; an open case with cells is dropped only when agreed."""
@@ -187,9 +187,12 @@ class CaseFlow(QObject):
                         f"The case could not be saved to the register: {exc}\n\nIt stays "
                         "signed in this window; export its PDF to keep its result.")
 
-    def _on_changed(self, *_: object) -> None:
+    def update_actions(self, *_: object) -> None:
+        """Enable what the case allows now (the past case view calls it as it starts and
+        ends)."""
         signed, busy = self.case.signed, self.controller.screening
         self._actions.sign.setEnabled(not signed and len(self.case.batch) > 0 and not busy)
         self._actions.amend.setEnabled(signed)
+        viewing = self._window.past_case.shown is not None  # opening images ends the view
         for action in (self._actions.open_images, self._actions.open_folder):
-            action.setEnabled(not signed)
+            action.setEnabled(not signed or viewing)

@@ -87,3 +87,4 @@ class PastCaseView(QObject):
         selected = window.table.current_source_row() is not None
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)
+        window.case_flow.update_actions()

@@ -129,6 +129,7 @@ def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_
     assert len(batch) == 8 and batch.facts.sample_id == "S-1"
     assert batch.final_call(0) == PARASITIZED and batch.decision(0).reviewer == "Bob"
     assert "case S-1, signed, read-only" in window.windowTitle()
+    assert window.case.signed and window.actions.open_folder.isEnabled()  # opening ends it
     window.table.select_source_row(1)
     assert not window.actions.mark_parasitized.isEnabled() and not window.controls.isEnabled()
     window.review_current(PARASITIZED)
