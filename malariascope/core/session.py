@@ -26,6 +26,7 @@ from pathlib import Path
 from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.case import Case, ReviewDecision, current_reviews
 from malariascope.core.errors import SessionError
+from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, expect, flag, json_object, text
 from malariascope.core.pipeline import ScreeningResult, utc_now
@@ -47,6 +48,7 @@ class Session:
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
     saved_at: str = ""  # UTC, set by SessionStore.save
     case: Case | None = None  # the case the batch is, when the window holds one (the register's)
+    extent: Extent = field(default_factory=Extent)  # what was opened: finds the files left
 
     @property
     def reviewed(self) -> int:
@@ -57,7 +59,8 @@ class Session:
         """Everything but the rows (saved apart), the facts' fields among the session's."""
         return {**self.facts.to_dict(),
                 "decisions": [decision.to_dict() for decision in self.decisions],
-                "unsaved": self.unsaved, "complete": self.complete, "saved_at": self.saved_at}
+                "unsaved": self.unsaved, "complete": self.complete, "saved_at": self.saved_at,
+                "extent": self.extent.to_dict()}
 
     @classmethod
     def from_dict(cls, data: object, results: list[ScreeningResult]) -> Session:
@@ -76,7 +79,8 @@ def _decisions(value: object, name: str) -> list[ReviewDecision]:
 
 
 _FACT_NAMES = frozenset(f.name for f in fields(BatchFacts))
-_SESSION_FIELDS = {"decisions": _decisions, "unsaved": flag, "complete": flag, "saved_at": text}
+_SESSION_FIELDS = {"decisions": _decisions, "unsaved": flag, "complete": flag, "saved_at": text,
+                   "extent": Extent.from_dict}
 
 
 class SessionStore:

@@ -29,7 +29,7 @@ def grown(session: Session, rows: int) -> Session:
 
 def assert_same_session(saved: Session, loaded: Session) -> None:
     assert_same_results(saved.results, loaded.results)
-    for name in ("facts", "decisions", "unsaved", "complete"):
+    for name in ("facts", "decisions", "unsaved", "complete", "extent"):
         assert getattr(loaded, name) == getattr(saved, name), name
     assert loaded.saved_at
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import PARASITIZED, UNINFECTED, CallRule, Classifier
 from malariascope.core.errors import SessionError
+from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
@@ -51,7 +52,8 @@ def session_of(results, classifier, **changes) -> Session:
                           sample_id="S-1, ü", operator='A. "Op"', sources=("smear 1", "ü.png"))
     decisions = [decision(ok[0], PARASITIZED), decision(ok[-1], UNINFECTED, PARASITIZED),
                  decision(ok[1], UNSURE, reviewer="B"), decision(ok[1], "", reviewer="B")]
-    session = Session(results, facts, decisions, unsaved=True, complete=False)
+    extent = Extent(("smear 1", "ü.png"), False, "cell", len(results) + 5)
+    session = Session(results, facts, decisions, unsaved=True, complete=False, extent=extent)
     return dataclasses.replace(session, **changes)
 
 
@@ -75,7 +77,7 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     SessionStore(tmp_path / "s").save(session)
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
-    for name in ("facts", "decisions", "unsaved", "complete"):
+    for name in ("facts", "decisions", "unsaved", "complete", "extent"):
         assert getattr(loaded, name) == getattr(session, name), name
     assert loaded.saved_at
 

@@ -24,6 +24,7 @@ from malariascope.core.errors import (
     RegisterSetAsideError,
     SessionError,
 )
+from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, text
 from malariascope.core.pipeline import ScreeningResult
@@ -32,8 +33,9 @@ from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import Counts
 
 LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
+UNKNOWN = Extent()  # the extent of work saved before extents were kept
 _STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": number,
-                 "saved_at": text}
+                 "saved_at": text, "extent": Extent.from_dict}
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class _WorkState:
     unsaved: bool
     default_threshold: float
     saved_at: str
+    extent: Extent = UNKNOWN  # what the batch was opened from
 
 
 class CaseWork:
@@ -69,7 +72,7 @@ class CaseWork:
         case = self._case_of(session.case or self.case or Case(), session.facts)
         cells = session.results[self._rows:]
         state = _WorkState(session.complete, session.unsaved,
-                           session.facts.default_threshold, utc_now())
+                           session.facts.default_threshold, utc_now(), session.extent)
         self._rows = self.register.save(
             case, None if counts is None else case.result(counts), cells=cells,
             first_row=self._rows, reviews=session.decisions[self._decisions:],
@@ -127,7 +130,8 @@ class CaseWork:
         except ValueError as exc:
             raise RegisterError(f"the work on case {uid[:8]} cannot be read: {exc}") from exc
         session = session_of(stored, state.default_threshold, complete=state.complete,
-                             unsaved=state.unsaved, saved_at=state.saved_at)
+                             unsaved=state.unsaved, saved_at=state.saved_at,
+                             extent=state.extent)
         self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
             stored.reviews)
         self._last = stored.cells[-1] if stored.cells else None
@@ -141,14 +145,14 @@ class CaseWork:
 
 
 def session_of(stored: StoredCase, default_threshold: float, *, complete: bool = True,
-               unsaved: bool = False, saved_at: str = "") -> Session:
+               unsaved: bool = False, saved_at: str = "", extent: Extent = UNKNOWN) -> Session:
     """A case from the register as a window's batch, the model card's ``default_threshold``
     given (the register keeps the rule the calls were made with, not the card's)."""
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, default_threshold, case.sources)
     return Session(stored.cells, facts, stored.reviews, unsaved=unsaved, complete=complete,
-                   saved_at=saved_at, case=case)
+                   saved_at=saved_at, case=case, extent=extent)
 
 
 @dataclass

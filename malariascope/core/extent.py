@@ -1,0 +1,58 @@
+"""How much of what was opened a batch holds: the paths opened, and the image files they held.
+
+A batch whose screening was cut short (a cancel, a crash) holds only the files screened by
+then; its report says so, and the files not screened can be found again and screened later.
+Standard library only at import: the window holds one before numpy loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from malariascope.core.jsonfields import build, flag, integer, several, text
+from malariascope.core.options import MODES
+
+if TYPE_CHECKING:  # core.pipeline pulls in numpy
+    from malariascope.core.pipeline import ScreeningResult
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The paths a batch was opened from, how they were searched, and the image files found
+    there (0 while the search has not ended)."""
+
+    inputs: tuple[str, ...] = ()  # files and folders as opened
+    recursive: bool = True
+    mode: str = "auto"
+    files: int = 0
+
+    def not_screened(self, results: Iterable[ScreeningResult]) -> int:
+        """The image files found but without a row in ``results`` (whole files only)."""
+        return max(0, self.files - len(screened_files(results)))
+
+    def to_dict(self) -> dict[str, object]:
+        return {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,
+                "files": self.files}
+
+    @classmethod
+    def from_dict(cls, data: object, name: str = "extent") -> Extent:
+        """An extent from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
+        return build(cls, data, _FIELDS, name)
+
+
+def screened_files(results: Iterable[ScreeningResult]) -> set[Path]:
+    """The image files that have their rows in ``results``."""
+    return {result.path for result in results if result.starts_file}
+
+
+def _mode(value: object, name: str) -> str:
+    mode = text(value, name)
+    if mode not in MODES:
+        raise ValueError(f"{name} should be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+_FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer}
