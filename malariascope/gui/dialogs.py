@@ -28,6 +28,7 @@ IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp
 Button = QMessageBox.StandardButton
 METRIC_NAMES = {"accuracy": "Accuracy", "sensitivity": "Sensitivity",
                 "specificity": "Specificity", "auc": "ROC area (AUC)"}
+DISCARD, EXPORT, CANCEL = "discard", "export", "cancel"  # answers of ask_unsaved_reviews
 #: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
 #: turn the suggested report name into folders.
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -111,14 +112,34 @@ def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
     return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
 
 
-def confirm_discard(parent: QWidget, doing: str, reviewed: int) -> bool:
+def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
+                                 export: Callable[[], None]) -> QMessageBox:
+    """Before an export, say that the batch has no sample id: Enter it (``enter``), Export
+    anyway (``export``), or Cancel (Escape), which does nothing."""
+    text = ("The report will not say which sample these cells are from: the Sample id box is "
+            "empty.")
+    box = QMessageBox(QMessageBox.Icon.Warning, "No sample id", text, Button.Cancel, parent)
+    fill = box.addButton("&Enter sample id", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.button(Button.Cancel))
+    actions = {fill: enter, anyway: export}
+    return _open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
+
+
+def ask_unsaved_reviews(parent: QWidget, doing: str, reviewed: int) -> str:
     """Ask before ``doing`` loses the reviews made since the last export (``reviewed`` cells
-    of the batch have a review in all); True to go ahead."""
-    answer = QMessageBox.question(
-        parent, "Unsaved reviews", f"{doing}? The reviews made since the last export will be "
-        f"lost ({reviewed:,} reviewed in this batch in all).",
-        Button.Discard | Button.Cancel, Button.Cancel)
-    return answer == Button.Discard
+    of the batch have a review in all): :data:`EXPORT` them first, :data:`DISCARD` them and
+    go ahead, or :data:`CANCEL` (Escape). Blocks: a quit waits for the answer."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved reviews",
+                      f"{doing}? The reviews made since the last export will be lost "
+                      f"({reviewed:,} reviewed in this batch in all).", Button.NoButton, parent)
+    export = box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(export)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return {export: EXPORT, discard: DISCARD}.get(box.clickedButton(), CANCEL)
 
 
 def _last_dir(key: str = "last_dir") -> str:

@@ -1,5 +1,6 @@
-"""Export as the technician meets it: an offer to review the uncertain cells first, the choice
-of file, a retry when writing fails. The controller writes the report in a worker."""
+"""Export as the technician meets it: a word when the sample id is empty, an offer to review
+the uncertain cells first, the choice of file, a retry when writing fails. The controller
+writes the report in a worker."""
 
 from __future__ import annotations
 
@@ -19,27 +20,46 @@ class ExportFlow(QObject):
     """The dialogs around an export of ``batch``, shown over ``window``.
 
     ``show_unreviewed`` lists the uncertain cells without a final call, for the technician
-    who chooses to review them first; ``remember_folder`` False leaves no trace in the
-    settings (a smoke test).
+    who chooses to review them first; ``edit_sample_id`` puts the cursor in the Sample id box;
+    ``remember_folder`` False leaves no trace in the settings (a smoke test).
     """
 
     def __init__(self, window: QWidget, batch: Batch, controller: ScreeningController,
-                 show_unreviewed: Callable[[], None], remember_folder: bool = True) -> None:
+                 show_unreviewed: Callable[[], None], edit_sample_id: Callable[[], None],
+                 remember_folder: bool = True) -> None:
         super().__init__(window)
         self._window, self.batch, self.controller = window, batch, controller
-        self._show_unreviewed = show_unreviewed
+        self._show_unreviewed, self._edit_sample_id = show_unreviewed, edit_sample_id
         self._remember_folder = remember_folder
         controller.export_finished.connect(self._on_exported)
         controller.export_failed.connect(self._on_failed)
 
     def start(self) -> None:
-        """Export, after offering to review the uncertain cells that have no final call."""
+        """Export, after a word on an empty sample id and an offer to review the uncertain
+        cells that have no final call."""
+        if self.batch.facts.sample_id.strip():
+            self._offer_review()
+        else:
+            dialogs.ask_export_without_sample_id(self._window, enter=self._edit_sample_id,
+                                                 export=self._offer_review)
+
+    def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
         if waiting:
             dialogs.ask_export_unreviewed(self._window, waiting, review=self._show_unreviewed,
                                           export=self._choose_report)
         else:
             self._choose_report()
+
+    def may_discard(self, doing: str) -> bool:
+        """True when the batch has no unsaved reviews, or the user agrees to lose them by
+        ``doing``; the user may choose to export them instead (``doing`` then waits)."""
+        if not self.batch.unsaved:
+            return True
+        answer = dialogs.ask_unsaved_reviews(self._window, doing, self.batch.counts.reviewed)
+        if answer == dialogs.EXPORT:
+            self.start()
+        return answer == dialogs.DISCARD
 
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""

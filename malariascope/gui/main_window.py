@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
         self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
-                                  remember_folder=persist_settings)
+                                  lambda: self.controls.sample_id.setFocus(), persist_settings)
         self.field_view = FieldView(self.batch, self.controller.workers)
         self.actions = WindowActions(self)
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
@@ -255,11 +255,6 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.table.select_source_row(first)
 
-    def _confirm_discard(self, doing: str) -> bool:
-        """True when there are no unsaved reviews, or the user agrees to lose them."""
-        return not self.batch.unsaved or dialogs.confirm_discard(self, doing,
-                                                                 self.batch.counts.reviewed)
-
     def show_about(self) -> QMessageBox:
         classifier = self.controller.classifier
         card = classifier.card.to_dict() if classifier else None
@@ -287,7 +282,7 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._confirm_discard("Quit"):
+        if not self.exports.may_discard("Quit"):
             event.ignore()
             return
         if self.persist_settings:

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
-from malariascope.gui import dialogs
-
 if TYPE_CHECKING:
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import StoredCase
@@ -45,8 +43,7 @@ class PastCaseView(QObject):
             window.status.note("The model is still loading: open the case once it is ready")
             return False
         batch = window.batch
-        if batch.unsaved and not dialogs.confirm_discard(window, "Open a past case",
-                                                         batch.counts.reviewed):
+        if not window.exports.may_discard("Open a past case"):
             return False
         if self.shown is None:
             self._facts_before = batch.facts

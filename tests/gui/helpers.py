@@ -34,5 +34,21 @@ def wait_for_box(qtbot, window, title: str, timeout: int = 60_000):
 
 
 def click(box, text: str) -> None:
-    """Click the button of ``box`` labelled ``text``."""
-    next(button for button in box.buttons() if button.text() == text).click()
+    """Click the button of ``box`` labelled ``text`` (its mnemonic's ``&`` left out)."""
+    next(button for button in box.buttons() if button.text().replace("&", "") == text).click()
+
+
+def answer_next_dialog(window, answer) -> None:
+    """Call ``answer(box)`` on the next message box ``window`` shows, whether it blocks
+    (``exec``) or not."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def look() -> None:
+        shown = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+        if shown:
+            answer(shown[0])
+        else:
+            QTimer.singleShot(10, look)
+
+    QTimer.singleShot(0, look)

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleOpti
 
 from malariascope import __version__
 from malariascope.core.report import COLUMNS, summary_path
-from malariascope.gui import settings
+from malariascope.gui import dialogs, settings
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import CALL, ERROR, FILE, FINAL, PROB, REVIEW
-from tests.gui.helpers import click, screen_and_wait, wait_for_box
+from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder, write_broken_files
 
 
@@ -174,6 +174,7 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
                                                            monkeypatch, cell_folder):
     screen_and_wait(window, qtbot, [cell_folder[0]])
     batch = window.batch
+    batch.set_sample_id("S-1")  # no question about it first
     healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
     window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
     waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
@@ -578,17 +579,59 @@ def test_a_recent_folder_opens_from_its_menu(window, qtbot, cell_folder):
 
 def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
                                                            answer_questions):
+    """Closing offered only Discard and Cancel, and Alt+D did nothing."""
     screen_and_wait(window, qtbot, [cell_folder[0]])
     assert window.batch.confirm(_first_ok(window.batch))
-    asked = answer_questions(QMessageBox.StandardButton.Cancel)
+    asked_new = answer_questions(QMessageBox.StandardButton.Cancel)
     cells = len(window.batch)
     window.actions.new_case.trigger()
-    assert len(window.batch) == cells and "1 reviews" in asked[0]
+    assert len(window.batch) == cells and "1 reviews" in asked_new[0]
+    asked = []
+
+    def cancel(box: QMessageBox) -> None:
+        asked.append((box.text(), [button.text() for button in box.buttons()]))
+        click(box, "Cancel")
+
+    answer_next_dialog(window, cancel)
     window.close()
-    assert window.isVisible() and len(asked) == 2 and "1 reviewed" in asked[1]
-    answer_questions(QMessageBox.StandardButton.Discard)
+    assert window.isVisible() and len(asked) == 1 and "1 reviewed" in asked[0][0]
+    assert sorted(asked[0][1]) == ["&Cancel", "&Discard", "&Export…"]
+    answer_next_dialog(window, lambda box: click(box, "Export…"))
+    window.close()  # not closed: the export begins, asking for the sample id first
+    assert window.isVisible() and window.batch.unsaved
+    click(wait_for_box(qtbot, window, "No sample id"), "Cancel")
+
+    def discard_with_alt_d(box: QMessageBox) -> None:
+        box.activateWindow()  # a mnemonic works in the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+        qtbot.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        try:  # a mnemonic clicks its button after a short animation
+            qtbot.waitUntil(lambda: not box.isVisible(), timeout=2_000)
+        except qtbot.TimeoutError:  # Alt+D did nothing: answer, so that the test fails
+            click(box, "Cancel")
+
+    answer_next_dialog(window, discard_with_alt_d)
     window.close()
     assert not window.isVisible()
+
+
+def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monkeypatch,
+                                                   real_cells):
+    """Export with an empty Sample id went through without a word."""
+    report = tmp_path / "report.csv"
+    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args: (report, False))
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        window.open_paths(real_cells["uninfected"][:2])
+    window.batch.set_threshold(0.99)  # nothing uncertain: no other question
+    assert window.batch.counts.unreviewed_uncertain == 0
+    window.actions.export.trigger()
+    click(wait_for_box(qtbot, window, "No sample id"), "Enter sample id")
+    qtbot.waitUntil(lambda: window.focusWidget() is window.controls.sample_id)
+    assert not report.exists()
+    window.actions.export.trigger()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        click(wait_for_box(qtbot, window, "No sample id"), "Export anyway")
+    assert report.exists()
 
 
 def test_detail_view_shows_the_cell_and_its_overlay(window, qtbot, mixed_folder):
