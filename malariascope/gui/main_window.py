@@ -28,9 +28,11 @@ from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
+from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
+from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel
 from malariascope.gui.results_view import ResultsView
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.case_flow = CaseFlow(self)  # File's case actions, its reports too
         self._connect_actions()
         self._connect()
+        self.keys = KeyRouting(self, home=self.table)
         self.restore_settings()
         self.actions.update_recent(settings.recent_folders())
 
@@ -111,8 +114,7 @@ class MainWindow(QMainWindow):
         controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
         self.autosave.message.connect(self.status.note)
-        self.autosave.restored.connect(lambda: self.set_batch_title(
-            "restored" if self.controller.complete else "restored, incomplete"))
+        self.autosave.restored.connect(self._on_restored)
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
@@ -225,6 +227,10 @@ class MainWindow(QMainWindow):
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
         if not complete:
             self.set_batch_title("incomplete")
+
+    def _on_restored(self) -> None:
+        self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")
+        select_where_stopped(self.batch, self.table)
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""

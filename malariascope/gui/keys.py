@@ -1,0 +1,75 @@
+"""Where the keys of a window go: to its cell list at start and after every dialog, and to its
+actions from its text boxes for every shortcut but typing and editing.
+
+Review keys are plain letters, Space and Backspace, which a text box keeps: typing a sample id
+never reviews a cell. A text box also keeps the editing keys of every platform (copy, paste,
+select all, undo). Any other shortcut of the window, with Ctrl, Alt or a function key, goes to
+its action even where the text box has a use for it (X11's emacs keys make Ctrl+E "end of
+line"), so Ctrl+E exports from the sample id box too.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+TEXT_BOXES = (QLineEdit, QAbstractSpinBox, QComboBox, QTextEdit, QPlainTextEdit)
+_KEY = QKeySequence.StandardKey
+EDITING_KEYS = (_KEY.Copy, _KEY.Cut, _KEY.Paste, _KEY.SelectAll, _KEY.Undo, _KEY.Redo)
+_COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                      | Qt.KeyboardModifier.MetaModifier)
+
+
+class KeyRouting(QObject):
+    """Gives ``home`` (the cell list) the keys of ``window`` at once and whenever a dialog of
+    the window closes, and lets the window's shortcuts through its text boxes.
+
+    Dialogs are found as they are made (children of the window, polished before they show),
+    text boxes as they take the focus, so widgets added later are covered too.
+    """
+
+    def __init__(self, window: QWidget, home: QWidget) -> None:
+        super().__init__(window)
+        self._window, self._home = window, home
+        window.installEventFilter(self)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        home.setFocus()  # taken when the window is first activated
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind == QEvent.Type.ChildPolished and isinstance(event.child(), QDialog):
+            event.child().installEventFilter(self)  # installed once however often polished
+        elif kind == QEvent.Type.Hide and isinstance(watched, QDialog):
+            self._home.setFocus()  # Qt gives it the keys as the window becomes active again
+        elif kind == QEvent.Type.ShortcutOverride and self.for_actions(event):
+            event.ignore()  # not taken by the text box: the shortcut fires
+            return True
+        return False
+
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if isinstance(new, TEXT_BOXES) and new.window() is self._window:
+            new.installEventFilter(self)
+
+    def for_actions(self, event: QKeyEvent) -> bool:
+        """True when a key pressed in a text box belongs to one of the window's actions."""
+        command = bool(event.modifiers() & _COMMAND_MODIFIERS)
+        if not (command or Qt.Key.Key_F1 <= event.key() <= Qt.Key.Key_F35):
+            return False  # typing: letters, Space, Backspace, arrows
+        if any(event.matches(key) for key in EDITING_KEYS):
+            return False
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = Qt.Key(event.key())
+        unshifted = modifiers & ~Qt.KeyboardModifier.ShiftModifier  # Ctrl++ is typed with Shift
+        pressed = [QKeySequence(QKeyCombination(held, key)) for held in (modifiers, unshifted)]
+        return any(action.isEnabled() and any(keys in action.shortcuts() for keys in pressed)
+                   for action in QWidget.actions(self._window))

@@ -1,0 +1,109 @@
+"""Where the keys go in the real window: to the cell list at start, after a restore and after
+every dialog, and to the window's shortcuts from its text boxes, while typing there never
+reviews a cell."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from malariascope.gui import dialogs
+from malariascope.gui.app import start
+from malariascope.gui.batch import UNINFECTED
+from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
+from tests.images import make_cell_folder
+
+
+@pytest.fixture
+def cells(tmp_path):
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 8)
+    return folder
+
+
+def no_dialog_left(window) -> bool:
+    return not any(box.isVisible() for box in window.findChildren(QMessageBox))
+
+
+def press_u(window, qtbot, after: str) -> int:
+    """Activate ``window`` as the returning user does and press U on the current cell: it is
+    reviewed, and neither text box of the batch changed. Returns the row reviewed."""
+    batch, row = window.batch, window.table.current_source_row()
+    facts, reviewed = batch.facts, batch.counts.reviewed
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_U)
+    assert (batch.facts.sample_id, batch.facts.operator) == (
+        facts.sample_id, facts.operator), f"U typed into a text box after {after}"
+    assert batch.counts.reviewed == reviewed + 1, f"U reviewed nothing after {after}"
+    assert batch.final_call(row) == UNINFECTED
+    return row
+
+
+def select_unreviewed(window) -> None:
+    batch = window.batch
+    window.table.select_source_row(next(row for row, result in enumerate(batch.results)
+                                        if result.ok and not batch.review(row)))
+
+
+def test_after_restore_u_reviews_where_the_technician_stopped_not_the_sample_id(
+        make_window, qtbot, left_session):
+    """After Restore the keys went to the Sample id box (U made it "S-9u") and the cursor
+    was on row 1, not where the technician stopped."""
+    window = make_window()
+    assert window.focusWidget() is window.table  # at start
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    last = left_session.decisions[-1].row
+    assert window.table.current_source_row() == window.table.source_row_after(last)
+    assert press_u(window, qtbot, "Restore") == window.table.source_row_after(last)
+    assert window.batch.facts.sample_id == "S-9"
+
+
+def test_the_list_holds_the_keys_after_every_dialog(window, qtbot, cells, tmp_path):
+    screen_and_wait(window, qtbot, [cells])
+
+    def fail_export() -> None:
+        with qtbot.waitSignal(window.controller.export_failed, timeout=30_000):
+            window.export_to(tmp_path / "no such folder" / "r.csv")
+
+    shown = {
+        "About": (window.actions.about.trigger, "OK"),
+        "a message": (lambda: dialogs.model_not_loaded(window, "a test"), "OK"),
+        "the data folder box": (window.actions.data_folder.trigger, "Close"),
+        "the export failure": (fail_export, "Close"),
+        "the no sample id question": (window.actions.export.trigger, "Cancel"),
+        "the unsaved reviews question": (lambda: window.open_paths([tmp_path]), "Cancel"),
+    }
+    for name, (show, button) in shown.items():
+        select_unreviewed(window)
+        window.controls.sample_id.setFocus()  # typed in last, say
+        answer_next_dialog(window, lambda box, button=button: click(box, button))
+        show()
+        qtbot.waitUntil(lambda: no_dialog_left(window), timeout=30_000)
+        press_u(window, qtbot, name)
+
+
+@pytest.mark.parametrize("box", ["sample_id", "operator", "threshold"])
+def test_ctrl_e_exports_from_every_text_box_where_letters_stay_typing(window, qtbot,
+                                                                      cells, box, monkeypatch):
+    """Ctrl+E did nothing while a text box had the keys: a line edit keeps it for "end of
+    line" under X11's key scheme (QT_QPA_PLATFORM=xcb, e.g. in xvfb-run; offscreen's scheme
+    leaves Ctrl+E to the window)."""
+    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args: None)  # never blocks
+    screen_and_wait(window, qtbot, [cells])
+    controls = window.controls
+    widget = {"sample_id": controls.sample_id, "operator": controls.operator,
+              "threshold": controls.threshold.spin}[box]
+    window.activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+    if box != "threshold":
+        qtbot.keyClick(widget, Qt.Key.Key_U)  # a letter types there and reviews nothing
+        assert widget.text() == "u" and window.batch.counts.reviewed == 0
+        qtbot.keyClick(widget, Qt.Key.Key_Backspace)  # and Backspace deletes it
+    with qtbot.waitSignal(window.actions.export.triggered, timeout=5_000):
+        qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.batch.facts.sample_id == ""
+    click(wait_for_box(qtbot, window, "No sample id"), "Cancel")  # the export asks first
