@@ -52,9 +52,14 @@ def describe(session: Session) -> str:
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
             f"{_cells(session)}, {session.reviewed:,} of them reviewed.")
     if not session.complete:
-        text += ("\n\nScreening had not reached the end: the batch holds only the images "
-                 "screened by then. To screen them all, export these reviews, then open the "
-                 "images again as a new batch.")
+        extent = session.extent
+        left = (f"{extent.not_screened(session.results):,} of the {extent.files:,} image "
+                "files found were not screened" if extent.files else "some images were not "
+                "screened")
+        text += (f"\n\nScreening had not reached the end: {left}. A report of this batch "
+                 "says it is partial.")
+        if extent.inputs:
+            text += " The rest can be screened now, after the cells already here."
     return text + "\n\nRestore this work, or discard it for good?"
 
 
@@ -141,8 +146,10 @@ class Autosaver(QObject):
         if session is None or not session.results:
             self._start(then)
             return
+        resumable = not session.complete and bool(session.extent.inputs)
         dialogs.ask_restore(self._window, describe(session),
-                            lambda restore: self._on_answer(session, restore, then))
+                            lambda answer: self._on_answer(session, answer, then),
+                            resumable)
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()
@@ -150,12 +157,14 @@ class Autosaver(QObject):
         self.message.emit(f"Autosave is off: {exc}")
         then()
 
-    def _on_answer(self, session: Session, restore: bool, then: Callable[[], object]) -> None:
-        if restore:
+    def _on_answer(self, session: Session, answer: str, then: Callable[[], object]) -> None:
+        if answer != dialogs.DISCARD:
             self.controller.restore(session)
             self.restored.emit()
             self.message.emit(f"Restored {_cells(session)} and "
                               f"{session.reviewed:,} reviews")
+            if answer == dialogs.SCREEN_REST:
+                self.controller.screen_rest()
         else:
             self._run(self.work.drop)  # in a worker: a big case takes a moment to delete
         self._start(then)
@@ -221,7 +230,7 @@ class Autosaver(QObject):
         snapshot = self.batch.snapshot()
         return Session(snapshot.results, snapshot.facts, list(snapshot.history),
                        unsaved=self.batch.unsaved, complete=self.controller.complete,
-                       case=self.batch.case)
+                       case=self.batch.case, extent=self.controller.extent)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

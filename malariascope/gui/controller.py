@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from malariascope.core.case import Case
+from malariascope.core.extent import Extent, screened_files
 from malariascope.core.names import common_folder
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
@@ -32,6 +34,7 @@ from malariascope.gui.workers import (
 
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
+    from malariascope.core.pipeline import Mode
     from malariascope.core.session import Session
 
 
@@ -61,13 +64,15 @@ class ScreeningController(QObject):
         # The batch holds every image opened: False from a screening's start until it reaches
         # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
         self.complete = True
-        self._pending: list[tuple[list[Path], bool]] = []  # additions waiting their turn
+        self.extent = Extent()  # what the batch was opened from, and the image files found
+        self._pending: list[tuple[list[Path], bool, str]] = []  # additions waiting their turn
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
         self._exporting: Worker | None = None
         self._started = 0.0
         self._files = (0, 0)  # images screened whole, of all images of the screening
         self._cells_before = 0  # cells in the batch when the screening started
+        self._before = 0  # image files the batch held when the screening started
 
     # -- model ---------------------------------------------------------------------------
     def load_model(self, model: Path | None = None) -> None:
@@ -113,9 +118,12 @@ class ScreeningController(QObject):
     def exporting(self) -> bool:
         return self._exporting is not None
 
-    def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True) -> None:
-        """Add the cells of ``paths`` (files and folders) to the batch; while a screening
-        runs, they wait their turn. Files the batch holds already are not screened again."""
+    def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True,
+               mode: Mode | None = None) -> None:
+        """Add the cells of ``paths`` (files and folders) to the batch, screened as ``mode``
+        (default: the window's); while a screening runs, they wait their turn. Files the
+        batch holds already are not screened again."""
+        mode = mode or self.mode
         if self.model_error:
             self.message.emit(f"{self.model_error}; nothing can be screened")
             return
@@ -127,7 +135,9 @@ class ScreeningController(QObject):
         self.complete = False
         if self._wanted_model != self.model and not len(self.batch) and not self.screening:
             self.load_model(self._wanted_model)  # chosen while the last case was open
-        self._pending.append((paths, recursive))
+        inputs = tuple(dict.fromkeys((*self.extent.inputs, *map(str, paths))))
+        self.extent = replace(self.extent, inputs=inputs, recursive=recursive, mode=mode)
+        self._pending.append((paths, recursive, mode))
         if self._screening is not None:
             self.message.emit(f"{', '.join(p.name for p in paths)} will be screened next")
         elif self.classifier is None:
@@ -135,17 +145,23 @@ class ScreeningController(QObject):
         else:
             self._start_next()
 
+    def screen_rest(self) -> None:
+        """Screen, after the batch's rows, the image files of its inputs that have none (a
+        screening cut short by a crash), as they were screened: the reviews stay."""
+        self.screen(self.extent.inputs, self.extent.recursive, self.extent.mode)
+
     def _start_next(self) -> None:
         """Screen the first addition waiting, unless one is screening now."""
         if not self._pending or self._screening is not None:
             return
-        paths, recursive = self._pending.pop(0)
+        paths, recursive, mode = self._pending.pop(0)
         self._job += 1
         job = self._job
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
+        self._before = len(screened_files(self.batch.results))
         held = [result.path for result in self.batch.results]  # resolved in the worker
-        worker = Worker(screen_chunks, paths, self.classifier, recursive, self.mode, held)
+        worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(lambda exc: self._on_screening_stopped(job, f"Screening "
@@ -160,7 +176,9 @@ class ScreeningController(QObject):
         if job != self._job:
             return
         self.batch.extend(chunk.results)
-        self._files = (chunk.done, chunk.total)
+        self._files = (self._before + chunk.done, self._before + chunk.total)
+        if self.extent.files != self._files[1]:
+            self.extent = replace(self.extent, files=self._files[1])
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
@@ -223,16 +241,23 @@ class ScreeningController(QObject):
         self._cancel_screening()
         self._screening = None
         self._job += 1
-        self.complete = True
+        self.complete, self.extent = True, Extent()
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash, as its case (a new one when the session has
         none); a screening still running is dropped."""
         self.drop_screening()
-        self.complete = session.complete
+        self.complete, self.extent = session.complete, session.extent
         self.batch.case = session.case if session.case is not None else Case()
         self.batch.restore(session)
         self.idle.emit()
+
+    def not_screened(self) -> int | None:
+        """Image files found but not screened, as the report gives them (None: some, of a
+        batch saved by a version that did not count them)."""
+        if self.complete:
+            return 0
+        return self.extent.not_screened(self.batch.results) if self.extent.files else None
 
     # -- export --------------------------------------------------------------------------
     def export(self, path: Path, overwrite: bool) -> None:
@@ -241,7 +266,7 @@ class ScreeningController(QObject):
         classifier = self.classifier  # the card measures only the batch its model screened
         card = (classifier.card if classifier and classifier.model_name == snapshot.facts.model
                 else None)
-        worker = Worker(export_rows, Path(path), snapshot, overwrite, card)
+        worker = Worker(export_rows, Path(path), snapshot, overwrite, card, self.not_screened())
         worker.yielded.connect(lambda done_total: self.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))

@@ -29,6 +29,7 @@ Button = QMessageBox.StandardButton
 METRIC_NAMES = {"accuracy": "Accuracy", "sensitivity": "Sensitivity",
                 "specificity": "Specificity", "auc": "ROC area (AUC)"}
 DISCARD, EXPORT, CANCEL = "discard", "export", "cancel"  # answers of ask_unsaved_reviews
+RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
 #: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
 #: turn the suggested report name into folders.
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -67,17 +68,26 @@ def _open_choice(box: QMessageBox, default: QAbstractButton,
     return box
 
 
-def ask_restore(parent: QWidget, text: str, answered: Callable[[bool], None]) -> QMessageBox:
-    """Offer back the work of a session that did not close: Restore or Discard.
+def ask_restore(parent: QWidget, text: str, answered: Callable[[str], None],
+                resumable: bool = False) -> QMessageBox:
+    """Offer back the work of a session that did not close: ``answered`` gets
+    :data:`RESTORE`, :data:`DISCARD` or, for a ``resumable`` batch whose screening was cut
+    short, :data:`SCREEN_REST` (restore, then screen the files not done; the default).
 
     Only a click on Discard drops the work; Escape or closing the box restores it.
     """
     box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?", text,
                       Button.NoButton, parent)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+    answers: dict[QAbstractButton, str] = {discard: DISCARD}
+    default = restore
+    if resumable:
+        default = box.addButton("Restore and &screen the rest",
+                                QMessageBox.ButtonRole.AcceptRole)
+        answers[default] = SCREEN_REST
     box.setEscapeButton(restore)
-    return _open_choice(box, restore, lambda clicked: answered(clicked is not discard))
+    return _open_choice(box, default, lambda clicked: answered(answers.get(clicked, RESTORE)))
 
 
 def export_failed(parent: QWidget, reason: str, retry: Callable[[], None]) -> QMessageBox:

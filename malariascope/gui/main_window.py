@@ -225,8 +225,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]")
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
-        if not complete:
-            self.set_batch_title("incomplete")
+        self.set_batch_title("" if complete else "incomplete")
 
     def _on_restored(self) -> None:
         self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")

@@ -1,5 +1,6 @@
-"""The window's status bar: the latest message, the long work's progress, the model in use
-and whether the batch looks unlike the cells that model learned from.
+"""The window's status bar: the latest message, the long work's progress, the model in use,
+whether the batch looks unlike the cells that model learned from, and a lasting mark on a
+batch whose screening was cut short.
 
 It listens to the controller only; the progress and its Cancel button show while something
 cancellable runs.
@@ -57,9 +58,16 @@ class StatusBar(QStatusBar):
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
         self.unlike_label.setStyleSheet("color: #b45309; font-weight: bold")
         self.unlike_label.hide()
+        self.partial_label = QLabel()
+        self.partial_label.setToolTip("Screening did not reach the end: the batch holds only "
+                                      "the images screened by then, and a report says so")
+        self.partial_label.hide()
+        self.addPermanentWidget(self.partial_label)
         self.addPermanentWidget(self.task_status)
         self.addPermanentWidget(self.unlike_label)
         self.addPermanentWidget(self.model_label)
+        controller.idle.connect(self._show_partial)
+        controller.progress.connect(self._show_partial)
         controller.message.connect(self.note)
         controller.progress.connect(lambda text, *_: self.showMessage(text))
         controller.model_ready.connect(self._on_model_ready)
@@ -70,6 +78,17 @@ class StatusBar(QStatusBar):
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
+
+    def _show_partial(self, *_: object) -> None:
+        """Mark the batch partial while it lacks images it was opened with."""
+        controller = self.controller
+        partial = not (controller.complete or controller.screening) and len(controller.batch)
+        if partial:
+            left = controller.not_screened()
+            self.partial_label.setText("<b>Partial batch:</b> " + (
+                "some images not screened" if left is None else
+                f"{left:,} image file{'s' if left != 1 else ''} not screened"))
+        self.partial_label.setVisible(bool(partial))
 
     def _on_model_ready(self, name: str) -> None:
         self.model_label.setText(f"Model: {name}")

@@ -68,7 +68,8 @@ class ScreenOutcome:
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
-    """Screen ``paths`` (files and folders) and yield results in chunks.
+    """Screen ``paths`` (files and folders) and yield results in chunks; image files in
+    ``done`` (screened before a crash) are left out.
 
     Files in ``held`` (the paths of the case's cells so far) are left out: a file added twice
     would count its cells twice in the slide's parasitemia.
@@ -116,9 +117,11 @@ def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path],
 
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
-                card: ModelCard | None = None) -> Generator[tuple[int, int], None, Path]:
+                card: ModelCard | None = None, not_screened: int | None = 0,
+                ) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary) of ``snapshot``; yields ``(done, total)``.
-    With the model's ``card`` the summary says how unlike its cells the batch looks.
+    With the model's ``card`` the summary says how unlike its cells the batch looks; a batch
+    cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot).
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end.
@@ -130,6 +133,8 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     with ReportWriter(path, snapshot.facts, overwrite=overwrite) as writer:
         if card is not None and snapshot.facts.rule is not None:
             writer.unlike = unlike_cells(snapshot.results, snapshot.facts.rule, card)
+        if not_screened:
+            writer.mark_incomplete(not_screened)
         for done, row in enumerate(snapshot.rows(), start=1):
             writer.add(row)
             if done % EXPORT_PROGRESS_EVERY == 0:

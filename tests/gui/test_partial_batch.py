@@ -1,0 +1,87 @@
+"""A batch whose screening was cut short by a crash, restored with real cells: marked partial
+in the window and in both CSV files, and resumable without losing a review."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.case import ReviewDecision
+from malariascope.core.classifier import PARASITIZED, Classifier
+from malariascope.core.extent import Extent
+from malariascope.core.facts import BatchFacts
+from malariascope.core.pipeline import screen
+from malariascope.core.report import COLUMNS
+from malariascope.core.session import Session, SessionStore
+from malariascope.gui.app import start
+from tests.gui.helpers import click, wait_for_box
+from tests.reports import read_rows, read_summary
+
+SCREENED = 5  # of the 12 real cells, when the app was killed
+
+
+@pytest.fixture
+def cut_short(tmp_path: Path, data_folder: Path, real_cells) -> tuple[Path, Session]:
+    """Twelve real cells in a folder, and the session a kill left after the first five were
+    screened, with one of them reviewed."""
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for path in real_cells["parasitized"][:6] + real_cells["uninfected"][:6]:
+        shutil.copy(path, folder / path.name)
+    files = sorted(folder.iterdir())
+    classifier = Classifier.open()
+    results = list(screen(files[:SCREENED], classifier))
+    facts = BatchFacts.of(classifier, sample_id="S-KILL-1", sources=(folder.name,))
+    review = ReviewDecision(1, "Ana", "2026-12-03T09:00:00+00:00",
+                            facts.rule.call(results[1].probability), PARASITIZED, PARASITIZED)
+    session = Session(results, facts, [review], unsaved=True, complete=False,
+                      extent=Extent((str(folder),), True, "auto", len(files)))
+    SessionStore(data_folder / "session").save(session)
+    return folder, session
+
+
+def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
+        make_window, qtbot, cut_short, tmp_path):
+    """A batch killed mid-screening exported as if complete, with no word of the rest."""
+    window = make_window()
+    start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    assert "7 of the 12 image files found were not screened" in box.text()
+    click(box, "Restore")
+    assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
+    label = window.status.partial_label
+    assert label.isVisible() and "7 image files not screened" in label.text()
+    report = tmp_path / "partial.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name("partial_summary.csv"))
+    assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
+        str(SCREENED), "false", "7")
+    rows = read_rows(report)
+    assert len(rows) == SCREENED and {row["batch_complete"] for row in rows} == {"false"}
+    assert tuple(rows[0]) == COLUMNS  # no column moved
+
+
+def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbot,
+                                                               cut_short, tmp_path):
+    folder, session = cut_short
+    window = make_window()
+    start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    assert box.defaultButton().text() == "Restore and &screen the rest"
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        click(box, "Restore and screen the rest")
+    assert done.args == [12, True]
+    batch = window.batch
+    assert [r.path for r in batch.results] == sorted(folder.iterdir())  # each file once
+    assert [r.sha256 for r in batch.results[:SCREENED]] == [r.sha256 for r in session.results]
+    assert batch.counts.reviewed == 1 and batch.decision(1).reviewer == "Ana"
+    assert not window.status.partial_label.isVisible()
+    report = tmp_path / "whole.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name("whole_summary.csv"))
+    assert (summary["images"], summary["complete"], summary["images_not_screened"],
+            summary["reviewed"]) == ("12", "true", "0", "1")
