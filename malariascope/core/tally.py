@@ -74,6 +74,14 @@ class Counts:
         a smear looked at and found clean (a field where no cell was found, a lens cap)."""
         return f"{self.percent_parasitized:.{decimals}f}" if self.classified else none
 
+    @property
+    def cells_text(self) -> str:
+        """The cells called and the rows without a call, one wording for the window, its
+        messages and its smoke test: "476 cells, 2 errors"."""
+        cells = f"{self.classified:,} cell{'s' if self.classified != 1 else ''}"
+        errors = f", {self.errors:,} error{'s' if self.errors != 1 else ''}"
+        return cells + (errors if self.errors else "")
+
     def add(self, verdict: Verdict, sign: int = 1) -> None:
         """Count a row in (``sign`` +1) or out again (-1, e.g. before a review changes it)."""
         self.rows += sign

@@ -118,13 +118,13 @@ class SmokeTest:
 
     def _on_screened(self, cells: int, complete: bool) -> None:
         seconds = self.window.controller.screen_seconds
-        errors = self.window.batch.counts.errors
-        print(f"screened {cells} cells in {seconds:.2f} s ({errors} unreadable)", flush=True)
+        counts = self.window.batch.counts
+        print(f"screened {counts.cells_text} in {seconds:.2f} s", flush=True)
         if not complete:
             self._fail("screening did not complete")
         elif cells == 0:
             self._fail(f"no images found in {', '.join(map(str, self.paths))}")
-        elif errors == cells:
+        elif counts.classified == 0:
             self._fail("no image could be read")
         else:
             self._finish()

@@ -30,6 +30,7 @@ from malariascope.core.atomic import why
 from malariascope.core.clock import local_time
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import RegisterError
+from malariascope.core.tally import Counts
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
@@ -50,7 +51,7 @@ def describe(session: Session) -> str:
     sample_id = session.facts.sample_id
     sample = f" of sample {sample_id}" if sample_id else ""
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
-            f"{_cells(session)}, {session.reviewed:,} of them reviewed.")
+            f"{_cells(session)}, {session.reviewed:,} reviewed.")
     if not session.complete:
         extent = session.extent
         left = (f"{extent.not_screened(session.results):,} of the {extent.files:,} image "
@@ -64,10 +65,9 @@ def describe(session: Session) -> str:
 
 
 def _cells(session: Session) -> str:
-    """The cells of a session, and its unreadable files apart, as the window counts them."""
-    cells = sum(result.ok for result in session.results)
-    unreadable = len(session.results) - cells
-    return f"{cells:,} cells" + (f" (and {unreadable:,} unreadable files)" if unreadable else "")
+    """The cells of a session and its rows without a call, as the window counts them."""
+    errors = sum(not result.ok for result in session.results)
+    return Counts(rows=len(session.results), errors=errors).cells_text
 
 
 class Autosaver(QObject):

@@ -186,7 +186,7 @@ class ScreeningController(QObject):
             return
         self.screen_seconds = time.perf_counter() - self._started
         counts = self.batch.counts
-        notes = [f"{counts.errors:,} unreadable"] if counts.errors else []
+        notes = []
         if outcome.skipped:
             notes.append(f"{len(outcome.skipped):,} non-image files skipped")
         if outcome.missing:
@@ -201,9 +201,10 @@ class ScreeningController(QObject):
             return
         self.complete = True
         added = counts.classified - self._cells_before
-        held = f"; the case holds {counts.classified:,}" if added != counts.classified else ""
-        self._finish_screening(f"Screened {added:,} cells in {self.screen_seconds:.1f} s"
-                               f"{extra}{held}", complete=True)
+        held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""
+        screened = f"{added:,} cells" if held else counts.cells_text
+        self._finish_screening(f"Screened {screened} in {self.screen_seconds:.1f} s{extra}{held}",
+                               complete=True)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
@@ -213,7 +214,7 @@ class ScreeningController(QObject):
             self.screen_seconds = time.perf_counter() - self._started
             done, total = self._files
             self._finish_screening(f"{text} after {done:,} of {total:,} images "
-                                   f"({self.batch.counts.classified:,} cells); a report holds "
+                                   f"({self.batch.counts.cells_text}); a report holds "
                                    "only these",
                                    complete=False)
 

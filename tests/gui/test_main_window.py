@@ -96,7 +96,8 @@ def test_folder_lists_every_cell_and_bad_files_as_error_rows(window, qtbot, mixe
     summary = window.summary
     assert summary.text("cells") == "26 / 2,000" and summary.text("errors") == str(len(reasons))
     assert int(summary.text("parasitized")) + int(summary.text("uninfected")) == 26
-    assert window.statusBar().currentMessage().startswith("Screened 26 cells in ")
+    assert window.statusBar().currentMessage().startswith(
+        f"Screened 26 cells, {len(reasons)} errors in ")  # as the summary counts them
 
 
 def test_thumbnails_load_lazily_for_painted_rows(window, qtbot, cell_folder):
