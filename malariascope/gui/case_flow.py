@@ -67,6 +67,11 @@ class CaseFlow(QObject):
             return self.new_case(ask=False)
         return not self.refuse_signed("add images to it")
 
+    def enter_sample_id(self) -> None:
+        """Show the case's facts with the cursor in the slide id box."""
+        self._show_facts()
+        self._window.case_panel.sample_id.setFocus()
+
     def refuse_signed(self, doing: str) -> bool:
         """True, after saying why, when the case is signed: nothing is added to it or
         reviewed in it until it is amended."""

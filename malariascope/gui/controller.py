@@ -186,14 +186,7 @@ class ScreeningController(QObject):
             return
         self.screen_seconds = time.perf_counter() - self._started
         counts = self.batch.counts
-        notes = []
-        if outcome.skipped:
-            notes.append(f"{len(outcome.skipped):,} non-image files skipped")
-        if outcome.missing:
-            notes.append(f"{len(outcome.missing):,} paths not found or unreadable")
-        if outcome.held:
-            notes.append(f"{len(outcome.held):,} files already in the case left out")
-        extra = f" ({', '.join(notes)})" if notes else ""
+        extra = outcome.notes()
         self._screening = None
         if self._pending:
             self.message.emit(f"Added {outcome.screened:,} files{extra}; screening the next")

@@ -64,6 +64,14 @@ class ScreenOutcome:
     missing: list[Path] = field(default_factory=list)
     held: list[Path] = field(default_factory=list)
 
+    def notes(self) -> str:
+        """What was left out, in words for the status line ('' when nothing was)."""
+        notes = [f"{len(files):,} {what}" for files, what in (
+            (self.skipped, "non-image files skipped"),
+            (self.missing, "paths not found or unreadable"),
+            (self.held, "files already in the case left out")) if files]
+        return f" ({', '.join(notes)})" if notes else ""
+
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),

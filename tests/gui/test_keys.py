@@ -78,7 +78,7 @@ def test_the_list_holds_the_keys_after_every_dialog(window, qtbot, cells, tmp_pa
     }
     for name, (show, button) in shown.items():
         select_unreviewed(window)
-        window.controls.sample_id.setFocus()  # typed in last, say
+        window.case_panel.sample_id.setFocus()  # typed in last, say
         answer_next_dialog(window, lambda box, button=button: click(box, button))
         show()
         qtbot.waitUntil(lambda: no_dialog_left(window), timeout=30_000)
@@ -93,9 +93,9 @@ def test_ctrl_e_exports_from_every_text_box_where_letters_stay_typing(window, qt
     leaves Ctrl+E to the window)."""
     monkeypatch.setattr(dialogs, "ask_report_path", lambda *args: None)  # never blocks
     screen_and_wait(window, qtbot, [cells])
-    controls = window.controls
-    widget = {"sample_id": controls.sample_id, "operator": controls.operator,
-              "threshold": controls.threshold.spin}[box]
+    panel = window.case_panel
+    widget = {"sample_id": panel.sample_id, "operator": panel.operator,
+              "threshold": window.controls.threshold.spin}[box]
     window.activateWindow()
     widget.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)

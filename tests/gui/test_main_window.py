@@ -627,7 +627,7 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
     assert window.batch.counts.unreviewed_uncertain == 0
     window.actions.export.trigger()
     click(wait_for_box(qtbot, window, "No sample id"), "Enter sample id")
-    qtbot.waitUntil(lambda: window.focusWidget() is window.controls.sample_id)
+    qtbot.waitUntil(lambda: window.focusWidget() is window.case_panel.sample_id)
     assert not report.exists()
     window.actions.export.trigger()
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
