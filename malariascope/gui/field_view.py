@@ -19,12 +19,11 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
 from malariascope.gui.detail_view import paint_backdrop
-from malariascope.gui.results_table import CALL_COLOURS
+from malariascope.gui.results_table import call_colour
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.viewport import ZOOM_STEP, Viewport
 from malariascope.gui.workers import LatestLoad, WorkerGroup
 
-UNCERTAIN_COLOUR = QColor("#ffa000")
 #: The ring around the selected cell: dark, so it stands out on pale glass (a white halo does
 #: not), and blue, so it is told apart from the red, green and amber of the calls.
 SELECTED_COLOUR = QColor("#0d47a1")
@@ -134,9 +133,7 @@ class FieldView(QWidget):
 
     def outline_colour(self, row: int) -> QColor:
         """Red or green for the final call; amber while an uncertain call is not reviewed."""
-        if self.batch.uncertain(row) and not self.batch.reviewed(row):
-            return UNCERTAIN_COLOUR
-        return CALL_COLOURS[self.batch.final_call(row)]
+        return call_colour(self.batch, row)
 
     # -- zoom ----------------------------------------------------------------------------
     def zoom_in(self) -> None:

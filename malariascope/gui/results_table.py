@@ -25,10 +25,18 @@ DISPLAY, DECORATION, TOOLTIP, FONT, ALIGNMENT, FOREGROUND = (int(role) for role 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 THUMB_SIZE = 48
 CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
+UNCERTAIN_COLOUR = QColor("#ffa000")
 REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
 HEADERS = ("", "File", "P(parasitized)", "Call", "Uncertain", "Review", "Final call", "Error")
 THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def call_colour(batch: Batch, row: int) -> QColor:
+    """Red or green for the final call; amber while an uncertain call is not reviewed."""
+    if batch.uncertain(row) and not batch.reviewed(row):
+        return UNCERTAIN_COLOUR
+    return CALL_COLOURS[batch.final_call(row)]
 
 
 class ResultsTableModel(QAbstractTableModel):
