@@ -63,6 +63,9 @@ class WindowActions:
         self.clear_review = self._action("C&lear review", "Backspace",
                                          tip="Forget the review of this cell (Backspace)")
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm)
+        self.gallery = self._action("&Gallery of cells", "G",
+                                    tip="Show the cells as a grid of large pictures (G)")
+        self.gallery.setCheckable(True)
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
         self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut)
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")
@@ -115,6 +118,7 @@ class WindowActions:
         review = bar.addMenu("&Review")
         review.addActions([*self.review, self.clear_review])
         view = bar.addMenu("&View")
+        view.addAction(self.gallery)
         view.addActions(list(self.filters.values()))
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])
@@ -128,6 +132,8 @@ class WindowActions:
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.new_case, self.open_images, self.open_folder, self.export,
                             self.sign])
+        toolbar.addSeparator()
+        toolbar.addAction(self.gallery)
 
     def key_sheet(self) -> list[tuple[str, str]]:
         """Every action that has keys, as (keys, what they do), in menu order."""

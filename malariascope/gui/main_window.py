@@ -29,6 +29,7 @@ from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.keys import KeyRouting
+from malariascope.gui.gallery_view import CellLists
 from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
@@ -62,11 +63,13 @@ class MainWindow(QMainWindow):
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
+        self.lists = CellLists(self.table, self.devicePixelRatioF())
+        self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
         self.case_panel = CasePanel(self.case, self.actions.case_actions)
-        self.central = WindowLayout(self.summary, self.actions.filters.values(), self.table,
+        self.central = WindowLayout(self.summary, self.actions.filters.values(), self.lists,
                                     self.field_view, self.controls, self.detail, self.case_panel)
         self.setCentralWidget(self.central)
         self.status = StatusBar(self.controller)
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         for action, slot in slots.items():
             action.triggered.connect(lambda *_, slot=slot: slot())
         actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
+        actions.gallery.toggled.connect(self.lists.show_gallery)
 
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
@@ -120,9 +124,9 @@ class MainWindow(QMainWindow):
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         # a click anywhere on the field, a drag too, gives the list the keys, so a P after
         # panning reviews the cell and never lands in a sample id typed before
-        self.field_view.setFocusProxy(self.table)
+        self.field_view.setFocusProxy(self.lists)
         self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.controls.entered.connect(self.table.setFocus)
+        self.controls.entered.connect(self.lists.setFocus)
         batch.events.appended.connect(lambda *_: self.table.select_first_if_none())
         batch.events.changed.connect(self._on_batch_changed)
         self._on_batch_changed()
@@ -147,7 +151,7 @@ class MainWindow(QMainWindow):
             self.actions.update_recent(settings.recent_folders())
         self.controller.screen(paths)
         self.set_batch_title()
-        self.table.setFocus()
+        self.lists.setFocus()
         return True
 
     def _on_open(self, ask: Callable[[QWidget], list[str]]) -> None:
@@ -176,7 +180,7 @@ class MainWindow(QMainWindow):
         row = self.table.current_source_row()
         if row is None or self.past_case.shown or self.case_flow.refuse_signed("review it"):
             return
-        self.table.setFocus()  # after a review button's click, the next key reviews too
+        self.lists.setFocus()  # after a review button's click, the next key reviews too
         after = self.table.source_row_after(row)  # before the review re-sorts or filters
         if call == "confirm":
             done = self.batch.confirm(row)
@@ -233,7 +237,7 @@ class MainWindow(QMainWindow):
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""
-        self.table.setFocus()
+        self.lists.setFocus()
         self.proxy.set_filter(mode)
         self.actions.filters[mode].setChecked(True)
         self.table.select_first_if_none()
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
         if not settings.restore_state(store, "window/geometry", self.restoreGeometry):
             self.resize(1280, 800)
         settings.restore_state(store, "window/state", self.restoreState)
-        for widget in (self.central, self.detail, self.case_panel):
+        for widget in (self.central, self.detail, self.case_panel, self.gallery):
             widget.restore_settings(store)
         self.set_screen_mode(str(store.value("screen_mode", "auto")))
 
@@ -281,7 +285,7 @@ class MainWindow(QMainWindow):
         store = settings.app_settings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
-        for widget in (self.central, self.detail, self.case_panel):
+        for widget in (self.central, self.detail, self.case_panel, self.gallery):
             widget.save_settings(store)
         store.setValue("screen_mode", self.controller.mode)
         store.sync()
@@ -295,5 +299,6 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.autosave.close()  # after the workers: no save can follow and undo it
         self.table_model.thumbnails.shutdown()
+        self.gallery.thumbnails.shutdown()
         event.accept()
 

@@ -95,6 +95,10 @@ class ResultsFilterProxy(QAbstractProxyModel):
                                               for row, column in cells])
         self.layoutChanged.emit()
 
+    def source_row(self, at: int) -> int:
+        """The source row shown at view row ``at`` (no index objects: painting asks often)."""
+        return self._shown[at]
+
     def source_rows(self, start: int = 0) -> list[int]:
         """The source rows shown from view row ``start`` on, in view order (a copy)."""
         return self._shown[start:]

@@ -115,12 +115,13 @@ class ThumbnailCache(QObject):
     ready = Signal(int)  # row whose thumbnail just arrived
 
     def __init__(self, size: int, ratio: float = 1.0, capacity: int = 4000,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, max_pending: int = MAX_PENDING):
         super().__init__(parent)
         self.size = size  # logical pixels: decoded at size * ratio so high-DPI stays sharp
         self.ratio = ratio
         self.pixels = math.ceil(size * ratio)
         self._capacity = capacity
+        self._max_pending = max_pending  # above a screenful of the view it serves
         self._images: OrderedDict[int, QImage] = OrderedDict()
         self._pending: set[int] = set()
         self._requested: list[tuple[int, ScreeningResult]] = []  # asked during the current paint
@@ -138,7 +139,7 @@ class ThumbnailCache(QObject):
             self._images.move_to_end(row)
             return image
         if row not in self._pending:
-            if len(self._pending) >= MAX_PENDING:  # scrolled far: drop rows long gone by
+            if len(self._pending) >= self._max_pending:  # scrolled far: drop rows long gone by
                 self._pool.clear()
                 self._pending.clear()
                 self._requested.clear()
@@ -160,8 +161,16 @@ class ThumbnailCache(QObject):
 
     def clear(self) -> None:
         """Forget every thumbnail (a new batch); late arrivals of the old batch are dropped."""
-        self._pool.clear()
         _read_field.cache_clear()  # files may have changed since the last batch
+        self._forget()
+
+    def set_size(self, size: int, capacity: int) -> None:
+        """Decode at ``size`` logical pixels from now on, keeping at most ``capacity``."""
+        self.size, self.pixels, self._capacity = size, math.ceil(size * self.ratio), capacity
+        self._forget()
+
+    def _forget(self) -> None:
+        self._pool.clear()
         self._generation += 1
         self._images.clear()
         self._pending.clear()

@@ -1,0 +1,85 @@
+"""One tile of the gallery: the cell framed in its final call's colour, P(parasitized) under it.
+
+The picture is drawn untouched: selection is a ring around the tile, never a tint, so the
+stain's colour stays what the camera saw. The frame is red or green for the final call, amber
+while the model is uncertain and nobody has pressed a call (as in the field view).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from malariascope.gui.batch import UNSURE
+from malariascope.gui.results_proxy import ResultsFilterProxy
+from malariascope.gui.results_table import call_colour
+from malariascope.gui.thumbnails import ThumbnailCache
+
+FRAME = 3  # the call's frame around the picture, logical pixels
+RING = 3  # the selection ring outside the frame
+TEXT_HEIGHT = 16
+EMPTY = QColor("#202020")  # the square of a picture not decoded yet
+
+
+class GalleryDelegate(QStyledItemDelegate):
+    """Paints tiles of ``thumbnails.size`` pixels for the rows of ``proxy``."""
+
+    def __init__(self, proxy: ResultsFilterProxy, thumbnails: ThumbnailCache,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy, self.batch, self.thumbnails = proxy, proxy.batch, thumbnails
+
+    def tile_size(self) -> QSize:
+        side = self.thumbnails.size + 2 * (FRAME + RING)
+        return QSize(side, side + TEXT_HEIGHT)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return self.tile_size()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if not index.isValid() or index.row() >= self.proxy.rowCount():
+            return
+        row = self.proxy.source_row(index.row())
+        rect, size = option.rect, self.thumbnails.size
+        frame = QRect(rect.left() + RING, rect.top() + RING, size + 2 * FRAME, size + 2 * FRAME)
+        picture = frame.adjusted(FRAME, FRAME, -FRAME, -FRAME)
+        painter.save()
+        result = self.batch.results[row]
+        if result.ok:
+            painter.fillRect(frame, call_colour(self.batch, row))
+        self._paint_picture(painter, picture, row)
+        if option.state & QStyle.StateFlag.State_Selected:
+            pen = QPen(option.palette.highlight().color(), RING)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        text = QRect(rect.left(), frame.bottom() + 1, rect.width(), TEXT_HEIGHT)
+        painter.setPen(option.palette.text().color())
+        painter.drawText(text, Qt.AlignmentFlag.AlignCenter, self.caption(row))
+        painter.restore()
+
+    def _paint_picture(self, painter: QPainter, target: QRect, row: int) -> None:
+        """The cell centred in ``target`` at its decoded size (sharp: no scaling on paint)."""
+        result = self.batch.results[row]
+        image = self.thumbnails.get(row, result) if result.ok else None
+        if image is None or image.isNull():
+            painter.fillRect(target, EMPTY)
+            if not result.ok or image is not None:  # unreadable file
+                painter.setPen(QColor("#ffa000"))
+                painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "unreadable")
+            return
+        shown = image.deviceIndependentSize().toSize()
+        left = target.left() + (target.width() - shown.width()) // 2
+        top = target.top() + (target.height() - shown.height()) // 2
+        painter.fillRect(target, Qt.GlobalColor.black)  # the NIH cells' own background
+        painter.drawImage(QRect(left, top, shown.width(), shown.height()), image)
+
+    def caption(self, row: int) -> str:
+        """P(parasitized) to three places, ✓ once a call is pressed, ? when marked unsure."""
+        result = self.batch.results[row]
+        if not result.ok:
+            return "error"
+        decision = self.batch.decision(row)
+        mark = "" if decision is None else ("?" if decision.pressed == UNSURE else "✓")
+        return f"{result.probability:.3f} {mark}".strip()

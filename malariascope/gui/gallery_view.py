@@ -1,0 +1,187 @@
+"""The gallery: the cells of the list as a grid of large thumbnails, several selected at once.
+
+It shows the table's own filtered, sorted rows (one proxy) and shares the table's selection
+model, so a cell selected in either is selected in both, and the detail panel and the field
+view, which follow the current row, follow the gallery too. Tiles all have one size and the
+grid is laid out in batches, so 20,000 cells cost no more to show than a screenful; their
+pictures come from a bounded cache of their own, decoded off the UI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+)
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QWidget
+
+from malariascope.gui.gallery_delegate import GalleryDelegate
+from malariascope.gui.results_proxy import ResultsFilterProxy
+from malariascope.gui.results_table import FILE, PROB, THUMB
+from malariascope.gui.results_view import ResultsView
+from malariascope.gui.thumbnails import ThumbnailCache
+
+SIZES = (64, 96, 128, 160, 192)  # thumbnail sides Ctrl+wheel steps through, logical pixels
+DEFAULT_SIZE = 96
+CACHE_BYTES = 96 * 2**20  # what the gallery's decoded pictures may take in memory
+MAX_PENDING = 2048  # more than a screenful of the smallest tiles on a large screen
+
+
+def cache_capacity(pixels: int) -> int:
+    """How many RGB pictures of ``pixels`` square fit :data:`CACHE_BYTES` (at least 200)."""
+    return max(200, CACHE_BYTES // (3 * pixels * pixels))
+
+
+class GalleryView(QListView):
+    """Tiles of the rows of ``proxy``; selection lives in ``selection`` (the table's)."""
+
+    def __init__(self, proxy: ResultsFilterProxy, selection: QItemSelectionModel,
+                 ratio: float = 1.0, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thumbnails = ThumbnailCache(DEFAULT_SIZE, ratio, parent=self,
+                                         capacity=cache_capacity(round(DEFAULT_SIZE * ratio)),
+                                         max_pending=MAX_PENDING)
+        self.setItemDelegate(GalleryDelegate(proxy, self.thumbnails, self))
+        self.setModel(proxy)
+        own = self.selectionModel()
+        self.setSelectionModel(selection)
+        own.deleteLater()
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)  # a grid, not free-floating icons
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setSpacing(2)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.thumbnails.ready.connect(self._on_thumbnail_ready)
+        selection.currentChanged.connect(self._on_current_changed)
+        proxy.batch.events.reset.connect(self.thumbnails.clear)
+
+    def proxy(self) -> ResultsFilterProxy:
+        return self.model()  # type: ignore[return-value]
+
+    # -- size ----------------------------------------------------------------------------
+    def thumb_size(self) -> int:
+        return self.thumbnails.size
+
+    def set_thumb_size(self, size: int) -> None:
+        """Show thumbnails of ``size`` logical pixels (the nearest of :data:`SIZES`)."""
+        size = min(SIZES, key=lambda s: abs(s - size))
+        if size == self.thumbnails.size:
+            return
+        pixels = round(size * self.thumbnails.ratio)
+        self.thumbnails.set_size(size, cache_capacity(pixels))
+        self.scheduleDelayedItemsLayout()  # the delegate's tiles changed size
+        self.scrollTo(self.currentIndex())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel zooms the tiles a step per notch; the wheel alone scrolls."""
+        if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+            return
+        step = 1 if event.angleDelta().y() > 0 else -1
+        at = SIZES.index(self.thumbnails.size) + step
+        self.set_thumb_size(SIZES[max(0, min(len(SIZES) - 1, at))])
+        event.accept()
+
+    def save_settings(self, store: QSettings) -> None:
+        store.setValue("gallery/size", self.thumbnails.size)
+
+    def restore_settings(self, store: QSettings) -> None:
+        self.set_thumb_size(store.value("gallery/size", DEFAULT_SIZE, type=int))
+
+    # -- rows ----------------------------------------------------------------------------
+    def selected_source_rows(self) -> list[int]:
+        """The selected cells' batch rows, in the order shown."""
+        proxy = self.proxy()
+        at = sorted({index.row() for index in self.selectionModel().selectedIndexes()})
+        return [proxy.source_row(row) for row in at if row < proxy.rowCount()]
+
+    def visible_source_rows(self) -> list[int]:
+        """The batch rows of the tiles in sight, whole or in part, in the order shown."""
+        proxy, area = self.proxy(), self.viewport().rect()
+        half = self.thumbnails.size // 2
+        probes = (self.indexAt(QPoint(x, y)) for y in (2, half) for x in (2, half))
+        first = next((index.row() for index in probes if index.isValid()), 0)
+        rows = []
+        for at in range(first, proxy.rowCount()):
+            rect = self.visualRect(proxy.index(at, THUMB))
+            if rect.top() > area.bottom():
+                break
+            if rect.intersects(area):
+                rows.append(proxy.source_row(at))
+        return rows
+
+    def select_source_rows(self, rows: list[int]) -> None:
+        """Select the cells of ``rows`` that are shown, the first of them current."""
+        proxy, selection = self.proxy(), QItemSelection()
+        source = proxy.sourceModel()
+        shown = [proxy.mapFromSource(source.index(row, FILE)) for row in rows]
+        shown = [index for index in shown if index.isValid()]
+        for index in shown:
+            selection.select(index, index)
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+        if shown:
+            self.selectionModel().setCurrentIndex(shown[0], flags.NoUpdate)
+
+    # -- events --------------------------------------------------------------------------
+    def _on_thumbnail_ready(self, row: int) -> None:
+        proxy = self.proxy()
+        index = proxy.mapFromSource(proxy.sourceModel().index(row, THUMB))
+        if index.isValid():
+            self.update(index)
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self.isVisible() and current.isValid():
+            self.scrollTo(current.siblingAtColumn(THUMB))
+
+
+class CellLists(QStackedWidget):
+    """The table or a gallery of its rows in one place; the one shown takes the keys."""
+
+    def __init__(self, table: ResultsView, ratio: float = 1.0,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.gallery = GalleryView(table.proxy(), table.selectionModel(), ratio)
+        self.addWidget(table)
+        self.addWidget(self.gallery)
+        self.setFocusProxy(table)
+
+    def gallery_shown(self) -> bool:
+        return self.currentWidget() is self.gallery
+
+    def selected_rows(self) -> list[int]:
+        """The selected cells' batch rows in the order shown, else the current cell's."""
+        current = self.table.current_source_row()
+        return self.gallery.selected_source_rows() or ([] if current is None else [current])
+
+    def sort_by_probability(self) -> None:
+        """Both lists in the order of P(parasitized), highest first."""
+        self.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+
+    def show_gallery(self, on: bool) -> None:
+        """Show the gallery (``on``) or the table; the gallery opens sorted by P(parasitized),
+        highest first, unless the table was sorted otherwise."""
+        if on and self.table.horizontalHeader().sortIndicatorSection() < 0:
+            self.sort_by_probability()
+        view = self.gallery if on else self.table
+        had_focus = self.focusWidget() is not None and self.focusWidget().hasFocus()
+        self.setCurrentWidget(view)
+        self.setFocusProxy(view)
+        if had_focus:
+            view.setFocus()
+        current = view.currentIndex()
+        if current.isValid():
+            view.scrollTo(current.siblingAtColumn(THUMB if on else FILE))
