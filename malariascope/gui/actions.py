@@ -60,9 +60,15 @@ class WindowActions:
                                              tip="Final call: parasitized (P)")
         self.mark_uninfected = self._action("&Uninfected", "U", tip="Final call: uninfected (U)")
         self.confirm = self._action("&Confirm", "Space", tip="Accept the model's call (Space)")
+        self.mark_unsure = self._action("U&nsure", "?",
+                                        tip="Leave for a second reader: stays unreviewed (?)")
         self.clear_review = self._action("C&lear review", "Backspace",
                                          tip="Forget the review of this cell (Backspace)")
-        self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm)
+        self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm,
+                       self.mark_unsure)
+        self.undo = self._action("&Undo review", QKeySequence.StandardKey.Undo)
+        self.redo = self._action("&Redo review", "Ctrl+Shift+Z")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.gallery = self._action("&Gallery of cells", "G",
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)
@@ -117,6 +123,8 @@ class WindowActions:
         file_menu.addAction(self.quit)
         review = bar.addMenu("&Review")
         review.addActions([*self.review, self.clear_review])
+        review.addSeparator()
+        review.addActions([self.undo, self.redo])
         view = bar.addMenu("&View")
         view.addAction(self.gallery)
         view.addActions(list(self.filters.values()))

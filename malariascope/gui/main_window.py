@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 from malariascope.gui import dialogs, help_pages, register_dialog, settings
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
-from malariascope.gui.batch import PARASITIZED, UNINFECTED, Batch
+from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE, Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
 from malariascope.gui.case_panel import CasePanel
@@ -39,6 +39,7 @@ from malariascope.gui.results_table import ResultsTableModel
 from malariascope.gui.results_view import ResultsView
 from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
+from malariascope.gui.undo import CONFIRM, ReviewUndo
 from malariascope.gui.window_layout import WindowLayout
 
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.table = ResultsView(self.proxy)
         self.lists = CellLists(self.table, self.devicePixelRatioF())
         self.gallery = self.lists.gallery
+        self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
@@ -98,7 +100,8 @@ class MainWindow(QMainWindow):
             actions.data_folder: partial(dialogs.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),
-            actions.confirm: partial(review, "confirm"),
+            actions.confirm: partial(review, CONFIRM),
+            actions.mark_unsure: partial(review, UNSURE),
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
             actions.fit_field: self.field_view.fit,
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda *_, slot=slot: slot())
         actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
         actions.gallery.toggled.connect(self.lists.show_gallery)
+        self.reviews.revisited.connect(self.gallery.select_source_rows)
 
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
@@ -175,21 +179,17 @@ class MainWindow(QMainWindow):
 
     # -- review --------------------------------------------------------------------------
     def review_current(self, call: str | None) -> None:
-        """Set the final call of the selected cell (``confirm`` for the model's call) and move
-        on; clearing a review (None) stays on the cell, to review it again."""
-        row = self.table.current_source_row()
-        if row is None or self.past_case.shown or self.case_flow.refuse_signed("review it"):
+        """Press ``call`` (``confirm``: the model's call) on the selected cells as one undoable
+        step; one cell reviewed moves on to the next, but not one cleared (None)."""
+        rows = self.lists.selected_rows()
+        if not rows or self.past_case.shown or self.case_flow.refuse_signed("review it"):
             return
         self.lists.setFocus()  # after a review button's click, the next key reviews too
-        after = self.table.source_row_after(row)  # before the review re-sorts or filters
-        if call == "confirm":
-            done = self.batch.confirm(row)
-        else:
-            done = self.batch.set_review(row, call)
-        if not done:
+        after = self.table.source_row_after(rows[0])  # before the review re-sorts or filters
+        if not self.reviews.press(rows, call):
             self.status.showMessage(
-                f"No call to review: {self.batch.results[row].error} (Down goes on)", 8000)
-        elif call is None:
+                f"No call to review: {self.batch.results[rows[0]].error} (Down goes on)", 8000)
+        elif call is None or len(rows) > 1:
             return
         elif after is not None:
             self.table.select_source_row(after)

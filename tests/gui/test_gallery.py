@@ -1,5 +1,5 @@
 """The gallery in the real window with the real model, driven by keys and clicks as a
-technician would."""
+technician would: many cells reviewed at once, undone, redone."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from malariascope.core.register import Register
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import PROB, THUMB
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder, write_broken_files
+from tests.reports import read_rows
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -76,3 +80,83 @@ def test_the_gallery_shows_the_tables_rows_highest_p_first_and_zooms(window, qtb
     assert gallery.thumb_size() == 64  # the smallest step, however far the wheel turns
     qtbot.waitUntil(lambda: gallery.thumbnails.get(top, batch.results[top]) is not None)
     assert gallery.thumbnails.get(top, batch.results[top]).width() <= 64
+
+
+def test_selected_cells_are_reviewed_in_one_step_undone_and_redone(window, qtbot, cells):
+    screen_and_wait(window, qtbot, [cells])
+    batch, actions = window.batch, window.actions
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    _click(gallery, qtbot, 0)
+    _click(gallery, qtbot, 3, SHIFT)
+    _click(gallery, qtbot, 5, CTRL)
+    chosen = shown[:4] + [shown[5]]
+    assert gallery.selected_source_rows() == chosen
+    assert sorted(window.proxy.source_row(i.row())  # the table shows the same selection
+                  for i in window.table.selectionModel().selectedRows()) == sorted(chosen)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert [batch.final_call(row) for row in chosen] == ["uninfected"] * 5
+    assert batch.counts.reviewed == 5
+    assert actions.undo.text() == "&Undo uninfected on 5 cells"
+
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
+    assert batch.counts.reviewed == 0 and all(batch.decision(row) is None for row in chosen)
+    assert gallery.selected_source_rows() == chosen  # what was undone is selected again
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert batch.counts.reviewed == 5 and not actions.redo.isEnabled()
+
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(gallery, Qt.Key.Key_Space)  # confirm every cell with a call
+    assert batch.counts.reviewed == batch.counts.classified
+    assert all(batch.review(row) == "confirmed" for row in shown
+               if batch.results[row].ok and row not in chosen)
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)  # one step back: the five before it stay
+    assert batch.counts.reviewed == 5
+
+    qtbot.keyClick(gallery, Qt.Key.Key_G)  # the table's keys go through the same history
+    table = window.table
+    assert table.hasFocus()
+    row = next(row for row in shown if batch.results[row].ok and row not in chosen)
+    table.select_source_row(row)
+    qtbot.keyClick(table, Qt.Key.Key_P)
+    assert batch.final_call(row) == "parasitized" and table.current_source_row() != row
+    qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)
+    assert batch.decision(row) is None and table.current_source_row() == row
+    qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)
+    assert batch.counts.reviewed == 0
+
+
+def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot, cells,
+                                                            data_folder, tmp_path):
+    from malariascope.gui.app import start
+
+    window = make_window()
+    start(window)
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    unsure = _shown(window)[:3]
+    gallery.select_source_rows(unsure)
+    qtbot.keyClick(gallery, Qt.Key.Key_Question)
+
+    def saved() -> Session:
+        with Register(data_folder) as register:
+            return CaseWork(register).load() or Session([])
+
+    qtbot.waitUntil(lambda: {d.row for d in saved().decisions if d.pressed == "unsure"}
+                    == set(unsure), timeout=60_000)
+    session = saved()  # as a crash would leave it: closing on purpose gives the case up
+    close_window(window, qtbot)
+    with Register(data_folder) as register:
+        CaseWork(register).save(session)
+
+    restored = make_window()
+    start(restored)
+    click(wait_for_box(qtbot, restored, "Restore unsaved work?"), "Restore")
+    assert [restored.batch.review(row) for row in unsure] == ["unsure"] * 3
+    assert restored.batch.counts.reviewed == 0
+    report = tmp_path / "report.csv"
+    with qtbot.waitSignal(restored.controller.export_finished, timeout=30_000):
+        restored.export_to(report)
+    rows = read_rows(report)
+    assert [rows[row]["review"] for row in unsure] == ["unsure"] * 3
+    assert all(row["review"] == "" for i, row in enumerate(rows) if i not in unsure)
