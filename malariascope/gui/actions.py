@@ -72,6 +72,9 @@ class WindowActions:
         self.gallery = self._action("&Gallery of cells", "G",
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)
+        self.review_queue = self._action("Review &queue", "Q", tip=(
+            "The cells called parasitized or uncertain that nobody has reviewed, in the "
+            "gallery, highest P first (Q)"))
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
         self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut)
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")
@@ -124,7 +127,7 @@ class WindowActions:
         review = bar.addMenu("&Review")
         review.addActions([*self.review, self.clear_review])
         review.addSeparator()
-        review.addActions([self.undo, self.redo])
+        review.addActions([self.undo, self.redo, self.review_queue])
         view = bar.addMenu("&View")
         view.addAction(self.gallery)
         view.addActions(list(self.filters.values()))
@@ -141,7 +144,7 @@ class WindowActions:
         toolbar.addActions([self.new_case, self.open_images, self.open_folder, self.export,
                             self.sign])
         toolbar.addSeparator()
-        toolbar.addAction(self.gallery)
+        toolbar.addActions([self.gallery, self.review_queue])
 
     def key_sheet(self) -> list[tuple[str, str]]:
         """Every action that has keys, as (keys, what they do), in menu order."""

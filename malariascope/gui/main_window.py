@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             actions.mark_uninfected: partial(review, UNINFECTED),
             actions.confirm: partial(review, CONFIRM),
             actions.mark_unsure: partial(review, UNSURE),
+            actions.review_queue: self.show_review_queue,
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
             actions.fit_field: self.field_view.fit,
@@ -234,6 +235,12 @@ class MainWindow(QMainWindow):
     def _on_restored(self) -> None:
         self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")
         select_where_stopped(self.batch, self.table)
+
+    def show_review_queue(self) -> None:
+        """The gallery of the cells that need eyes and have none yet, highest P first."""
+        self.lists.sort_by_probability()
+        self.actions.gallery.setChecked(True)
+        self.set_filter(Filter.TO_REVIEW)
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""

@@ -28,6 +28,7 @@ class Filter(enum.Enum):
     UNCERTAIN = "Uncertain"
     UNREVIEWED = "Unreviewed"
     ERRORS = "Errors"
+    TO_REVIEW = "To review"  # the review queue: suspects without a decision yet
 
 
 class ResultsFilterProxy(QAbstractProxyModel):
@@ -73,6 +74,8 @@ class ResultsFilterProxy(QAbstractProxyModel):
             return batch.uncertain(source_row)
         if mode is Filter.UNREVIEWED:
             return not batch.reviewed(source_row)
+        if mode is Filter.TO_REVIEW:  # a cell marked unsure waits for a second reader
+            return batch.suspect(source_row) and batch.decision(source_row) is None
         return batch.final_call(source_row) == mode.value.lower()
 
     def _arrange(self) -> None:

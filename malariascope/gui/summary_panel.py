@@ -19,10 +19,12 @@ from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
 
 STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "field",
-         "reviewed")
+         "reviewed", "suspects")
 CAPTIONS = {"cells": "cells counted / target", "percent": "% parasitized",
-            "field": "% in this field"}
+            "field": "% in this field", "suspects": "suspects left"}
 REACHED = "target reached ✓"
+TIPS = {"suspects": "Cells called parasitized or uncertain that no one has reviewed yet "
+                    "(unsure ones too): the review queue (Q) lists them"}
 
 
 class _Stat(QFrame):
@@ -61,6 +63,7 @@ class SummaryPanel(QWidget):
         for name in STATS:
             colour = CALL_COLOURS[name].name() if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
+            self._stats[name].setToolTip(TIPS.get(name, ""))
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
         batch.events.facts_changed.connect(self._on_changed)  # the case's target
@@ -88,6 +91,7 @@ class SummaryPanel(QWidget):
             "errors": f"{counts.errors:,}", "percent": _percent(counts),
             "field": _percent(field),
             "reviewed": f"{counts.reviewed:,} / {counts.classified:,}",
+            "suspects": f"{counts.unreviewed_flagged:,}",
         }
         self._stats["field"].setToolTip(_field_tip(self._field, field))
         self._stats["field"].setVisible(self.batch.has_fields)

@@ -126,6 +126,39 @@ def test_selected_cells_are_reviewed_in_one_step_undone_and_redone(window, qtbot
     assert batch.counts.reviewed == 0
 
 
+def test_the_review_queue_shrinks_as_screens_are_reviewed(window, qtbot, cells):
+    screen_and_wait(window, qtbot, [cells])
+    batch, summary = window.batch, window.summary
+    suspects = [row for row in range(len(batch)) if batch.suspect(row)]
+    assert suspects
+    gallery = _gallery(window, qtbot)
+    qtbot.keyClick(gallery, Qt.Key.Key_Q)
+    assert window.actions.filters[Filter.TO_REVIEW].isChecked()
+    assert sorted(_shown(window)) == suspects
+    assert summary.text("suspects") == str(len(suspects))
+
+    screen = gallery.visible_source_rows()[:4]
+    first, last = (gallery.visualRect(window.proxy.index(at, THUMB)).center()
+                   for at in (0, len(screen) - 1))
+    qtbot.mousePress(gallery.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseMove(gallery.viewport(), last)
+    qtbot.mouseRelease(gallery.viewport(), Qt.MouseButton.LeftButton, pos=last)
+    assert gallery.selected_source_rows() == screen
+    qtbot.keyClick(gallery, Qt.Key.Key_Space)
+    left = [row for row in suspects if row not in screen]
+    assert sorted(_shown(window)) == left
+    assert summary.text("suspects") == str(len(left))
+    assert window.table.current_source_row() == _shown(window)[0]  # the queue moved on
+
+    unsure = _shown(window)[0]
+    qtbot.keyClick(gallery, Qt.Key.Key_Question)  # for a second reader: out of this queue
+    assert batch.review(unsure) == "unsure" and unsure not in _shown(window)
+    assert summary.text("suspects") == str(len(left))  # and still not reviewed
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert window.proxy.rowCount() == 0 and summary.text("suspects") == "1"
+
+
 def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot, cells,
                                                             data_folder, tmp_path):
     from malariascope.gui.app import start
@@ -154,6 +187,7 @@ def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot,
     click(wait_for_box(qtbot, restored, "Restore unsaved work?"), "Restore")
     assert [restored.batch.review(row) for row in unsure] == ["unsure"] * 3
     assert restored.batch.counts.reviewed == 0
+    assert restored.summary.text("suspects") == str(window.batch.counts.unreviewed_flagged)
     report = tmp_path / "report.csv"
     with qtbot.waitSignal(restored.controller.export_finished, timeout=30_000):
         restored.export_to(report)
