@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPoint,
     QSettings,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QWidget
@@ -39,6 +40,8 @@ def cache_capacity(pixels: int) -> int:
 
 class GalleryView(QListView):
     """Tiles of the rows of ``proxy``; selection lives in ``selection`` (the table's)."""
+
+    opened = Signal(int)  # the source row double-clicked (or Enter pressed on)
 
     def __init__(self, proxy: ResultsFilterProxy, selection: QItemSelectionModel,
                  ratio: float = 1.0, parent: QWidget | None = None) -> None:
@@ -64,6 +67,7 @@ class GalleryView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.thumbnails.ready.connect(self._on_thumbnail_ready)
+        self.doubleClicked.connect(self._on_double_clicked)
         selection.currentChanged.connect(self._on_current_changed)
         proxy.batch.events.reset.connect(self.thumbnails.clear)
 
@@ -142,6 +146,10 @@ class GalleryView(QListView):
         if index.isValid():
             self.update(index)
 
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.opened.emit(self.proxy().source_row(index.row()))
+
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self.isVisible() and current.isValid():
             self.scrollTo(current.siblingAtColumn(THUMB))
@@ -149,6 +157,8 @@ class GalleryView(QListView):
 
 class CellLists(QStackedWidget):
     """The table or a gallery of its rows in one place; the one shown takes the keys."""
+
+    opened = Signal(int)  # the source row double-clicked in either
 
     def __init__(self, table: ResultsView, ratio: float = 1.0,
                  parent: QWidget | None = None) -> None:
@@ -158,6 +168,13 @@ class CellLists(QStackedWidget):
         self.addWidget(table)
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
+        self.gallery.opened.connect(self.opened)
+        table.doubleClicked.connect(self._on_table_double_clicked)
+
+    def _on_table_double_clicked(self, *_: object) -> None:
+        row = self.table.current_source_row()
+        if row is not None:
+            self.opened.emit(row)
 
     def gallery_shown(self) -> bool:
         return self.currentWidget() is self.gallery

@@ -24,6 +24,7 @@ from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
 from malariascope.gui.case_panel import CasePanel
 from malariascope.gui.case_state import OpenCase
+from malariascope.gui.cell_window import CellWindow
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.gallery = self.lists.gallery
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
+        self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
+                                      self.table.current_changed, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
         self.case_panel = CasePanel(self.case, self.actions.case_actions)
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
         actions.gallery.toggled.connect(self.lists.show_gallery)
         self.reviews.revisited.connect(self.gallery.select_source_rows)
+        self.lists.opened.connect(self.cell_window.open_row)
 
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch

@@ -1,5 +1,5 @@
-"""The gallery in the real window with the real model, driven by keys and clicks as a
-technician would: many cells reviewed at once, undone, redone."""
+"""The gallery and the review queue in the real window with the real model, driven by keys
+and clicks as a technician would: many cells reviewed at once, undone, redone."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from malariascope.core.session import Session
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import PROB, THUMB
 from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
-from tests.images import make_cell_folder, write_broken_files
+from tests.images import make_cell, make_cell_folder, write_broken_files, write_field, write_rgb
 from tests.reports import read_rows
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -157,6 +157,35 @@ def test_the_review_queue_shrinks_as_screens_are_reviewed(window, qtbot, cells):
     qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert window.proxy.rowCount() == 0 and summary.text("suspects") == "1"
+
+
+def test_gallery_table_detail_and_field_view_share_one_selection(window, qtbot, tmp_path):
+    folder = tmp_path / "smear"
+    folder.mkdir()
+    write_rgb(folder / "cell.png", make_cell(seed=3))
+    field = write_field(folder / "field.png")[0]
+    screen_and_wait(window, qtbot, [folder])
+    gallery = _gallery(window, qtbot)
+    rows = window.batch.field_rows(field)
+    target = rows[len(rows) // 2]
+    at = _shown(window).index(target)
+    _click(gallery, qtbot, at)
+    assert window.table.current_source_row() == target
+    assert window.detail.current_row() == target == window.field_view.current_row()
+    other = next(row for row in rows if row != target)
+    window.field_view.cell_clicked.emit(other)  # as a click on its outline does
+    assert gallery.selected_source_rows() == [other] == [window.table.current_source_row()]
+    index = window.proxy.index(_shown(window).index(other), THUMB)
+    assert gallery.viewport().rect().intersects(gallery.visualRect(index))
+    window.table.select_source_row(target)  # the table's selection shows in the gallery
+    assert gallery.selected_source_rows() == [target]
+
+    rect = gallery.visualRect(window.proxy.index(at, THUMB))
+    qtbot.mouseDClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    cell = window.cell_window
+    qtbot.waitUntil(lambda: cell.isVisible())
+    assert cell.detail.current_row() == target
+    assert cell.width() > window.detail.width()
 
 
 def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot, cells,

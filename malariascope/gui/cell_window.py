@@ -1,0 +1,48 @@
+"""The selected cell at full size, in a window of its own (a double-click on a cell opens it).
+
+It is the detail panel again, given most of the screen, and it follows the selection while it
+is open, so the arrows in the gallery or the table page through cells at this size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from malariascope.gui.batch import Batch
+from malariascope.gui.detail_view import DetailView
+from malariascope.gui.workers import WorkerGroup
+
+SCREEN_SHARE = 0.8  # of the available screen, each way
+
+
+class CellWindow(QDialog):
+    """A non-modal window showing one row of ``batch`` large; :meth:`open_row` shows it."""
+
+    def __init__(self, batch: Batch, workers: WorkerGroup, review_actions: Sequence[QAction],
+                 current_changed: Signal, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Cell")
+        self.detail = DetailView(batch, workers, review_actions)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.detail)
+        current_changed.connect(self._on_current_changed)
+
+    def open_row(self, row: int | None) -> None:
+        """Show ``row`` at full size and bring the window to the front."""
+        if row is None:
+            return
+        self.detail.show_row(row)
+        if not self.isVisible():
+            screen = (self.parentWidget() or self).screen().availableGeometry()
+            self.resize(int(screen.width() * SCREEN_SHARE), int(screen.height() * SCREEN_SHARE))
+        self.show()
+        self.raise_()
+
+    def _on_current_changed(self, row: int | None) -> None:
+        if self.isVisible():
+            self.detail.show_row(row)
+
