@@ -38,3 +38,25 @@ def test_overlay_blends_and_checks_shapes():
     assert not (blended == image).all()
     with pytest.raises(ValueError, match="does not match"):
         overlay(image, np.ones((5, 5), np.float32))
+
+
+def test_overlay_colours_the_cell_only_never_its_black_background():
+    from tests.images import make_cell
+
+    image = make_cell(size=80, seed=1)  # a pink disc on black, as the NIH cells come
+    blended = overlay(image, np.ones((80, 80), np.float32), alpha=0.6)
+    background = image.max(axis=2) == 0
+    assert (blended[background] == 0).all()
+    assert (blended[40, 40] != image[40, 40]).any()
+    field_cut = np.full((30, 30, 3), 180, np.uint8)  # a cell cut from a field: no black
+    assert not (overlay(field_cut, np.ones((30, 30), np.float32)) == field_cut).any()
+
+
+def test_heat_is_coloured_dark_to_bright_on_inferno_not_jet():
+    from malariascope.core.gradcam import heat_colours
+
+    colours = heat_colours(np.linspace(0.0, 1.0, 256, dtype=np.float32)[None, :])[0]
+    brightness = colours.astype(float) @ [0.299, 0.587, 0.114]
+    assert (np.diff(brightness) >= -1.0).all()  # perceptually ordered: more is brighter
+    assert colours[0].max() < 30 and colours[-1].min() > 140  # black to pale yellow
+    assert colours[128, 0] > colours[128, 2]  # the middle is red-purple, not jet's green
