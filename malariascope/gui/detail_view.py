@@ -1,6 +1,9 @@
-"""The selected cell, large: image or Grad-CAM overlay, its numbers, and the review buttons.
+"""The selected cell, large: its image beside its Grad-CAM overlay, its numbers, and the
+review buttons.
 
-A cell of a whole field is its box cut from the field (read once for all its cells).
+A cell of a whole field is its box cut from the field (read once for all its cells). The
+overlay starts on for suspects only (called parasitized, or uncertain): on a cell called
+uninfected, a bright patch would read as an alarm; the legend says which class's map it is.
 
 The image and both heatmaps are computed in a worker when the selection changes (a large
 image would stall the UI); blending for the opacity slider is the core's ``overlay`` on
@@ -13,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QImage, QPainter
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.batch import Batch
+from malariascope.gui.canvas import HeatLegend, ImageCanvas
 from malariascope.gui.cell_facts import CellFacts
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
 from malariascope.gui.workers import LatestLoad, WorkerGroup
@@ -56,47 +60,6 @@ def load_cell(result: ScreeningResult) -> CellImages:
                       heatmap(class_map, image.shape, positive=False))
 
 
-def paint_backdrop(widget: QWidget, image: QImage, message: str) -> QPainter:
-    """Start painting ``widget``: black, with ``message`` centred while there is no ``image``."""
-    painter = QPainter(widget)
-    painter.fillRect(widget.rect(), Qt.GlobalColor.black)
-    if image.isNull():
-        painter.setPen(Qt.GlobalColor.lightGray)
-        painter.drawText(widget.rect(), Qt.AlignmentFlag.AlignCenter, message)
-    return painter
-
-
-class ImageCanvas(QWidget):
-    """Draws one image scaled to fit, centred, keeping its aspect ratio (high-DPI aware)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._image = QImage()
-        self.message = "No cell selected"
-        self.setMinimumSize(160, 160)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_image(self, image: QImage, message: str = "") -> None:
-        self._image, self.message = image, message
-        self.update()
-
-    def image(self) -> QImage:
-        return self._image
-
-    def sizeHint(self) -> QSize:
-        return QSize(420, 420)
-
-    def paintEvent(self, event) -> None:
-        painter = paint_backdrop(self, self._image, self.message)
-        if self._image.isNull():
-            return
-        size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
-                        size.width(), size.height())
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(target, self._image)
-
-
 class DetailView(QWidget):
     """The selected row of ``batch``; call :meth:`show_row` when the selection changes."""
 
@@ -107,9 +70,14 @@ class DetailView(QWidget):
         self._loads = LatestLoad(workers)
         self._row: int | None = None
         self._cell: CellImages | None = None
-        self.canvas = ImageCanvas()
+        self.canvas = ImageCanvas()  # the cell as photographed
+        self.overlay_canvas = ImageCanvas()  # beside it, with its Grad-CAM map
+        self.legend = HeatLegend()
+        self.overlay_canvas.hide()  # until a cell is shown with its overlay
+        self.legend.hide()
         self.overlay_box = QCheckBox("Grad-CAM overlay")
         self.overlay_box.setChecked(True)
+        self._overlay_on = True  # the box's state for suspects; others start without
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(45)
@@ -140,17 +108,22 @@ class DetailView(QWidget):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas, 1)
+        pictures = QHBoxLayout()
+        pictures.addWidget(self.canvas)
+        pictures.addWidget(self.overlay_canvas)
+        layout.addLayout(pictures, 1)
         layout.addLayout(overlay_row)
+        layout.addWidget(self.legend)
         layout.addWidget(self.facts)
         layout.addLayout(buttons)
 
     def save_settings(self, store: QSettings) -> None:
-        store.setValue("overlay/on", self.overlay_box.isChecked())
+        store.setValue("overlay/on", self._overlay_on)
         store.setValue("overlay/opacity", self.opacity.value())
 
     def restore_settings(self, store: QSettings) -> None:
-        self.overlay_box.setChecked(store.value("overlay/on", True, type=bool))
+        self._overlay_on = store.value("overlay/on", True, type=bool)
+        self.overlay_box.setChecked(self._overlay_on)
         self.opacity.setValue(store.value("overlay/opacity", 45, type=int))
 
     def fact(self, name: str) -> str:
@@ -165,7 +138,10 @@ class DetailView(QWidget):
         self._update_facts()
         result = None if row is None else self.batch.results[row]
         self.overlay_box.setEnabled(result is not None and result.ok)
-        self._on_overlay_changed()
+        self._overlay_by_default(row)
+        overlaid = result is not None and result.ok and self.overlay_box.isChecked()
+        self.overlay_canvas.setVisible(overlaid)
+        self.legend.setVisible(overlaid)
         if result is None:
             self.canvas.set_image(QImage(), "No cell selected")
             return
@@ -187,20 +163,36 @@ class DetailView(QWidget):
 
     # -- drawing -------------------------------------------------------------------------
     def _on_overlay_changed(self, *_: object) -> None:
+        if self._row is None or self.batch.suspect(self._row):
+            self._overlay_on = self.overlay_box.isChecked()
         self.opacity.setEnabled(self.overlay_box.isEnabled() and self.overlay_box.isChecked())
         self._redraw()
+
+    def _overlay_by_default(self, row: int | None) -> None:
+        """Start a suspect with the overlay as last chosen for one, any other cell without:
+        a bright patch on a healthy cell reads as an alarm."""
+        on = self._overlay_on and row is not None and self.batch.suspect(row)
+        self.overlay_box.blockSignals(True)
+        self.overlay_box.setChecked(on)
+        self.overlay_box.blockSignals(False)
+        self.opacity.setEnabled(on and self.overlay_box.isEnabled())
 
     def _redraw(self) -> None:
         cell, row = self._cell, self._row
         if cell is None or row is None:
             return
-        heat = cell.heat_parasitized if self.batch.suspect(row) else cell.heat_uninfected
-        image = cell.image
-        if self.overlay_box.isChecked() and heat is not None:
+        suspect = self.batch.suspect(row)
+        heat = cell.heat_parasitized if suspect else cell.heat_uninfected
+        shown = self.overlay_box.isChecked() and heat is not None
+        self.canvas.set_image(rgb_qimage(cell.image))
+        if shown:
             from malariascope.core.gradcam import overlay
 
-            image = overlay(image, heat, self.opacity.value() / 100.0)
-        self.canvas.set_image(rgb_qimage(image))
+            image = overlay(cell.image, heat, self.opacity.value() / 100.0)
+            self.overlay_canvas.set_image(rgb_qimage(image))
+            self.legend.show_class(parasite=suspect)
+        self.overlay_canvas.setVisible(shown)
+        self.legend.setVisible(shown)
 
     def _update_facts(self) -> None:
         self.facts.show_row(self._row)
@@ -211,6 +203,7 @@ class DetailView(QWidget):
 
     def _on_relabelled(self) -> None:
         self._update_facts()
+        self._overlay_by_default(self._row)  # the cell may have become a suspect, or not
         self._redraw()  # the call may have flipped, and with it the heatmap shown
 
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, 
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
-from malariascope.gui.detail_view import paint_backdrop
+from malariascope.gui.canvas import paint_backdrop
 from malariascope.gui.results_table import call_colour
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.viewport import ZOOM_STEP, Viewport

@@ -635,25 +635,48 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
     assert report.exists()
 
 
-def test_detail_view_shows_the_cell_and_its_overlay(window, qtbot, mixed_folder):
+def test_detail_view_shows_the_cell_beside_its_overlay(window, qtbot, mixed_folder):
     folder, _ = mixed_folder
     screen_and_wait(window, qtbot, [folder / "real"])
-    detail = window.detail
-    window.table.select_source_row(0)
-    qtbot.waitUntil(lambda: not detail.canvas.image().isNull(), timeout=10_000)
-    with_overlay = detail.canvas.image().copy()
+    batch, detail = window.batch, window.detail
+    row = next(row for row in range(len(batch)) if batch.suspect(row))
+    window.table.select_source_row(row)
+    qtbot.waitUntil(lambda: detail._cell is not None, timeout=10_000)
+    plain, with_overlay = detail.canvas.image().copy(), detail.overlay_canvas.image().copy()
+    assert detail.overlay_canvas.isVisible() and detail.legend.isVisible()
+    assert plain.size() == with_overlay.size() == QSize(*detail._cell.image.shape[1::-1])
+    assert plain != with_overlay
+    assert detail.legend.caption.text() == "where the network sees a parasite"
     detail.overlay_box.setChecked(False)
-    plain = detail.canvas.image().copy()
-    assert plain != with_overlay and plain.size() == with_overlay.size()
-    assert not detail.opacity.isEnabled()
+    assert not detail.overlay_canvas.isVisible() and not detail.opacity.isEnabled()
+    assert detail.canvas.image() == plain  # the cell itself, untouched
     detail.overlay_box.setChecked(True)
     detail.opacity.setValue(90)
-    assert detail.canvas.image() != with_overlay
-    result = window.batch.results[0]
+    assert detail.overlay_canvas.image() != with_overlay
+    result = batch.results[row]
     assert detail.fact("P(parasitized)").startswith(f"{result.probability:.3f}")
-    assert detail.fact("Call") == window.batch.call(0)
-    assert detail.fact("Model") == window.batch.facts.model
+    assert detail.fact("Call") == batch.call(row)
+    assert detail.fact("Model") == batch.facts.model
     assert detail.fact("Review") == "not reviewed"
+
+
+def test_the_overlay_starts_off_on_a_cell_called_uninfected(window, qtbot, mixed_folder):
+    folder, _ = mixed_folder
+    screen_and_wait(window, qtbot, [folder / "real"])
+    batch, detail = window.batch, window.detail
+    healthy = next(row for row in range(len(batch)) if not batch.suspect(row))
+    suspect = next(row for row in range(len(batch)) if batch.suspect(row))
+    window.table.select_source_row(healthy)
+    qtbot.waitUntil(lambda: detail._cell is not None, timeout=10_000)
+    assert not detail.overlay_box.isChecked() and not detail.overlay_canvas.isVisible()
+    detail.overlay_box.setChecked(True)  # asked for: the uninfected map, so named
+    assert detail.legend.caption.text() == "where the network sees an uninfected cell"
+    window.table.select_source_row(suspect)
+    assert detail.overlay_box.isChecked()  # suspects keep their own choice
+    detail.overlay_box.setChecked(False)
+    window.table.select_source_row(healthy)
+    window.table.select_source_row(suspect)
+    assert not detail.overlay_box.isChecked()
 
 
 def test_the_overlay_controls_leave_the_keys_with_the_list(window, qtbot, cell_folder):
@@ -675,7 +698,7 @@ def test_the_overlay_controls_leave_the_keys_with_the_list(window, qtbot, cell_f
     opacity, row = slider.value(), _current_row(window)
     for key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Up):
         qtbot.keyClick(QApplication.focusWidget(), key)
-    assert slider.value() == opacity and detail.overlay_box.isChecked()
+    assert slider.value() == opacity
     assert _current_row(window) > row
 
 
@@ -715,7 +738,7 @@ def test_an_uncertain_cell_called_uninfected_shows_where_a_parasite_may_be(windo
     qtbot.waitUntil(lambda: detail._cell is not None and not detail.canvas.image().isNull(),
                     timeout=10_000)
     cell, alpha = detail._cell, detail.opacity.value() / 100.0
-    shown = detail.canvas.image()
+    shown = detail.overlay_canvas.image()
     assert shown == rgb_qimage(overlay(cell.image, cell.heat_parasitized, alpha))
     assert shown != rgb_qimage(overlay(cell.image, cell.heat_uninfected, alpha))
 

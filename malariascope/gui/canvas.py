@@ -1,0 +1,93 @@
+"""Pictures of a cell: an image scaled to fit, and the legend of a Grad-CAM overlay.
+
+Images are drawn with smooth scaling from the cell's own pixels, so a 130-pixel cell shown
+at 400 pixels has no nearest-neighbour blocks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+LEGEND_WIDTH, LEGEND_HEIGHT = 96, 10  # the legend's colour bar, logical pixels
+
+
+def paint_backdrop(widget: QWidget, image: QImage, message: str) -> QPainter:
+    """Start painting ``widget``: black, with ``message`` centred while there is no ``image``."""
+    painter = QPainter(widget)
+    painter.fillRect(widget.rect(), Qt.GlobalColor.black)
+    if image.isNull():
+        painter.setPen(Qt.GlobalColor.lightGray)
+        painter.drawText(widget.rect(), Qt.AlignmentFlag.AlignCenter, message)
+    return painter
+
+
+class ImageCanvas(QWidget):
+    """Draws one image scaled to fit, centred, keeping its aspect ratio (high-DPI aware)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image = QImage()
+        self.message = "No cell selected"
+        self.setMinimumSize(100, 160)  # two side by side fit where one did
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_image(self, image: QImage, message: str = "") -> None:
+        self._image, self.message = image, message
+        self.update()
+
+    def image(self) -> QImage:
+        return self._image
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 420)
+
+    def paintEvent(self, event) -> None:
+        painter = paint_backdrop(self, self._image, self.message)
+        if self._image.isNull():
+            return
+        size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
+                        size.width(), size.height())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, self._image)
+
+
+class HeatLegend(QWidget):
+    """A colour bar from "less" to "more" beside a caption naming the class whose map is shown.
+
+    The bar's colours come from the core's colour map, read when first shown (numpy and
+    OpenCV are not loaded before the window paints).
+    """
+
+    CAPTIONS = {True: "where the network sees a parasite",
+                False: "where the network sees an uninfected cell"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QLabel()
+        self.caption = QLabel()
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel("less"), self.bar, QLabel("more"), self.caption):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+    def show_class(self, parasite: bool) -> None:
+        """Name the map of *parasitized* (``parasite``) or of *uninfected*."""
+        if self.bar.pixmap().isNull():
+            self.bar.setPixmap(_colour_bar(QSize(LEGEND_WIDTH, LEGEND_HEIGHT)))
+        self.caption.setText(self.CAPTIONS[parasite])
+
+
+def _colour_bar(size: QSize) -> QPixmap:
+    import numpy as np
+
+    from malariascope.core.gradcam import heat_colours
+    from malariascope.gui.thumbnails import rgb_qimage
+
+    ramp = np.linspace(0.0, 1.0, size.width(), dtype=np.float32)[None, :]
+    image = rgb_qimage(heat_colours(ramp))
+    return QPixmap.fromImage(image.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio))
