@@ -59,7 +59,7 @@ class GalleryView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(500)
+        self.setBatchSize(200)
         self.setSpacing(2)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -187,6 +187,14 @@ class CellLists(QStackedWidget):
     def sort_by_probability(self) -> None:
         """Both lists in the order of P(parasitized), highest first."""
         self.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+
+    def start_queue(self) -> None:
+        """Sort by P, highest first, and select the first cell shown, in view."""
+        self.sort_by_probability()
+        proxy = self.table.proxy()
+        if proxy.rowCount():
+            self.table.select_source_row(proxy.source_row(0))
+        self.gallery.scrollToTop()
 
     def show_gallery(self, on: bool) -> None:
         """Show the gallery (``on``) or the table; the gallery opens sorted by P(parasitized),

@@ -242,9 +242,9 @@ class MainWindow(QMainWindow):
 
     def show_review_queue(self) -> None:
         """The gallery of the cells that need eyes and have none yet, highest P first."""
-        self.lists.sort_by_probability()
         self.actions.gallery.setChecked(True)
         self.set_filter(Filter.TO_REVIEW)
+        self.lists.start_queue()
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""
