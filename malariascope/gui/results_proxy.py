@@ -13,9 +13,10 @@ import enum
 
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
 
-from malariascope.gui.results_table import SORT_ROLE, THUMB, ResultsTableModel
+from malariascope.gui.results_table import HEADERS, SORT_ROLE, THUMB, ResultsTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
+COLUMNS = len(HEADERS)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
@@ -162,7 +163,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if parent.isValid() or not (0 <= row < len(self._shown)) or not (
-                0 <= column < self.columnCount()):
+                0 <= column < COLUMNS):  # a constant: layouts ask for every row
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -173,7 +174,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
         return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
-        return 0 if parent.isValid() else self.sourceModel().columnCount()
+        return 0 if parent.isValid() else COLUMNS
 
     def data(self, index: _Index, role: int = 0):
         """The source's value, read directly: painting asks for every role of every cell
