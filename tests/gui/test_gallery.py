@@ -132,9 +132,12 @@ def test_the_review_queue_shrinks_as_screens_are_reviewed(window, qtbot, cells):
     suspects = [row for row in range(len(batch)) if batch.suspect(row)]
     assert suspects
     gallery = _gallery(window, qtbot)
+    window.table.select_source_row(suspects[-1])
     qtbot.keyClick(gallery, Qt.Key.Key_Q)
     assert window.actions.filters[Filter.TO_REVIEW].isChecked()
     assert sorted(_shown(window)) == suspects
+    assert window.table.current_source_row() == _shown(window)[0]  # highest P, in view
+    assert gallery.visible_source_rows()[0] == _shown(window)[0]
     assert summary.text("suspects") == str(len(suspects))
 
     screen = gallery.visible_source_rows()[:4]
