@@ -3,10 +3,12 @@
 Copies a few dozen NIH test cells (in their class folders) and one IML-Malaria whole field from
 ``../shared/data`` beside the project into a temporary folder, opens that folder as a
 technician would, reviews a few cells, selects a cell and saves ``window.grab()`` at each size
-asked. Run it under Xvfb to get the platform's own style (offscreen without a display)::
+asked; with ``--gallery``, the cells as a gallery with the three most suspect selected
+(``docs/gallery-WxH.png``). Run it under Xvfb to get the platform's own style (offscreen
+without a display)::
 
     xvfb-run -s "-screen 0 1600x1000x24" python docs/screenshot.py --size 1024x768 \\
-        --size 1600x1000 [--cells 40] [--select field|cell]
+        --size 1600x1000 [--cells 40] [--select field|cell] [--gallery]
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="WIDTHxHEIGHT, may be repeated (default 1024x768)")
     parser.add_argument("--cells", type=int, default=40)
     parser.add_argument("--select", choices=("field", "cell"), default="field")
+    parser.add_argument("--gallery", action="store_true", help="show the gallery of cells")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb" if os.environ.get("DISPLAY") else "offscreen")
     from PySide6.QtCore import QSettings
@@ -101,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         window.open_paths([make_sample(Path(tmp) / "SMEAR-2024-117", args.cells)])
         wait_for(app, lambda: not window.controller.screening)
         stage(window, app, args.select)
+        if args.gallery:
+            window.actions.gallery.setChecked(True)
+            window.gallery.select_source_rows([window.proxy.source_row(at) for at in range(3)])
         args.out.mkdir(parents=True, exist_ok=True)
         for size in args.size or ["1024x768"]:
             width, height = (int(n) for n in size.split("x"))
@@ -108,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             wait_for(app, lambda w=width, h=height: window.size().toTuple() == (w, h), 10)
             window.table.scrollTo(window.table.currentIndex(),
                                   window.table.ScrollHint.PositionAtCenter)
+            window.gallery.scrollToTop()
             window.grab()  # paints the rows in view, which asks for their thumbnails
-            wait_for(app, lambda: not window.table_model.thumbnails._pending)
-            out = args.out / f"window-{width}x{height}.png"
+            wait_for(app, lambda: not window.table_model.thumbnails._pending
+                     and not window.gallery.thumbnails._pending)
+            out = args.out / f"{'gallery' if args.gallery else 'window'}-{width}x{height}.png"
             if not window.grab().save(str(out)):
                 raise SystemExit(f"could not write {out}")
             print(f"wrote {out}")
