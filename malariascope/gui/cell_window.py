@@ -20,16 +20,18 @@ SCREEN_SHARE = 0.8  # of the available screen, each way
 
 
 class CellWindow(QDialog):
-    """A non-modal window showing one row of ``batch`` large; :meth:`open_row` shows it."""
+    """A non-modal window showing one row of ``batch`` large, opened by ``opened`` (a row)."""
 
     def __init__(self, batch: Batch, workers: WorkerGroup, review_actions: Sequence[QAction],
-                 current_changed: Signal, parent: QWidget | None = None) -> None:
+                 current_changed: Signal, opened: Signal,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cell")
         self.detail = DetailView(batch, workers, review_actions)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detail)
         current_changed.connect(self._on_current_changed)
+        opened.connect(self.open_row)
 
     def open_row(self, row: int | None) -> None:
         """Show ``row`` at full size and bring the window to the front."""

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QAction, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
@@ -41,7 +41,7 @@ def cache_capacity(pixels: int) -> int:
 class GalleryView(QListView):
     """Tiles of the rows of ``proxy``; selection lives in ``selection`` (the table's)."""
 
-    opened = Signal(int)  # the source row double-clicked (or Enter pressed on)
+    opened = Signal(int)  # the source row double-clicked
 
     def __init__(self, proxy: ResultsFilterProxy, selection: QItemSelectionModel,
                  ratio: float = 1.0, parent: QWidget | None = None) -> None:
@@ -156,11 +156,12 @@ class GalleryView(QListView):
 
 
 class CellLists(QStackedWidget):
-    """The table or a gallery of its rows in one place; the one shown takes the keys."""
+    """The table or a gallery of its rows in one place, as ``toggle`` is checked; the one shown
+    takes the keys."""
 
     opened = Signal(int)  # the source row double-clicked in either
 
-    def __init__(self, table: ResultsView, ratio: float = 1.0,
+    def __init__(self, table: ResultsView, toggle: QAction, ratio: float = 1.0,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = table
@@ -169,6 +170,7 @@ class CellLists(QStackedWidget):
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
         self.gallery.opened.connect(self.opened)
+        toggle.toggled.connect(self.show_gallery)
         table.doubleClicked.connect(self._on_table_double_clicked)
 
     def _on_table_double_clicked(self, *_: object) -> None:

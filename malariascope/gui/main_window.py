@@ -65,12 +65,12 @@ class MainWindow(QMainWindow):
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
-        self.lists = CellLists(self.table, self.devicePixelRatioF())
+        self.lists = CellLists(self.table, self.actions.gallery, self.devicePixelRatioF())
         self.gallery = self.lists.gallery
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
-                                      self.table.current_changed, self)
+                                      self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
         self.case_panel = CasePanel(self.case, self.actions.case_actions)
@@ -116,9 +116,7 @@ class MainWindow(QMainWindow):
         for action, slot in slots.items():
             action.triggered.connect(lambda *_, slot=slot: slot())
         actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
-        actions.gallery.toggled.connect(self.lists.show_gallery)
         self.reviews.revisited.connect(self.gallery.select_source_rows)
-        self.lists.opened.connect(self.cell_window.open_row)
 
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
