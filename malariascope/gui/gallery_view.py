@@ -160,6 +160,7 @@ class CellLists(QStackedWidget):
     takes the keys."""
 
     opened = Signal(int)  # the source row double-clicked in either
+    gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
 
     def __init__(self, table: ResultsView, toggle: QAction, ratio: float = 1.0,
                  parent: QWidget | None = None) -> None:
@@ -204,6 +205,8 @@ class CellLists(QStackedWidget):
         if on and self.table.horizontalHeader().sortIndicatorSection() < 0:
             self.sort_by_probability()
         view = self.gallery if on else self.table
+        if (self.currentWidget() is self.gallery) != on:
+            self.gallery_toggled.emit(on)
         had_focus = self.focusWidget() is not None and self.focusWidget().hasFocus()
         self.setCurrentWidget(view)
         self.setFocusProxy(view)

@@ -3,7 +3,9 @@
 The summary runs across the top. Under it, the cell list (with its filter bar, and the
 whole field below it while a cell of a field is selected) sits beside the threshold and two
 tabs: the selected cell, and the case (its facts and result). The list gets the room; the
-splitter between the two sides is saved with the window.
+splitter between the two sides is saved with the window. The gallery's tiles are tall, so
+while it shows, the field below it gives up height down to a quarter; the table gets its
+own split back.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.gui.gallery_view import CellLists
 from malariascope.gui.settings import restore_state
+
+GALLERY_FIELD_SHARE = 4  # the field under the gallery takes at most 1/4 of the height
 
 
 class WindowLayout(QWidget):
@@ -31,10 +36,12 @@ class WindowLayout(QWidget):
     keep their sizes between sessions; ``field_box`` shows while a cell of a field is
     selected (the window says when)."""
 
-    def __init__(self, summary: QWidget, filters: Iterable[QAction], table: QWidget,
+    def __init__(self, summary: QWidget, filters: Iterable[QAction], table: CellLists,
                  field_view: QWidget, controls: QWidget, detail: QWidget,
                  case: QWidget) -> None:
         super().__init__()
+        self._table_split: list[int] | None = None  # the table's, while the gallery shows
+        table.gallery_toggled.connect(self._on_gallery_toggled)
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until a cell of a field is selected: no room taken
@@ -58,6 +65,8 @@ class WindowLayout(QWidget):
         getattr(case, "sample_id", case).setFocus()
 
     def save_settings(self, store: QSettings) -> None:
+        if self._table_split is not None:  # the table's split is the one remembered
+            self.list_and_field.setSizes(self._table_split)
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/list_and_field", self.list_and_field.saveState())
 
@@ -67,6 +76,16 @@ class WindowLayout(QWidget):
             # panel still large (a splitter shares its width in these proportions)
             self.splitter.setSizes([690, 310])
         restore_state(store, "window/list_and_field", self.list_and_field.restoreState)
+
+    def _on_gallery_toggled(self, on: bool) -> None:
+        sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
+        if on and self._table_split is None and self.field_box.isVisibleTo(self) and sizes[1]:
+            self._table_split = sizes
+            field = min(sizes[1], sum(sizes) // GALLERY_FIELD_SHARE)
+            self.list_and_field.setSizes([sum(sizes) - field, field])
+        elif not on and self._table_split is not None:
+            self.list_and_field.setSizes(self._table_split)
+            self._table_split = None
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:
         """The filter bar over the cell list, itself over the whole field."""

@@ -168,7 +168,11 @@ def test_gallery_table_detail_and_field_view_share_one_selection(window, qtbot, 
     write_rgb(folder / "cell.png", make_cell(seed=3))
     field = write_field(folder / "field.png")[0]
     screen_and_wait(window, qtbot, [folder])
+    qtbot.waitUntil(lambda: window.central.list_and_field.sizes()[1] > 0)  # the field laid out
+    split = window.central.list_and_field.sizes()
     gallery = _gallery(window, qtbot)
+    gallery_split = window.central.list_and_field.sizes()
+    assert gallery_split[0] > split[0] and gallery_split[1] < split[1]  # tall tiles get room
     rows = window.batch.field_rows(field)
     target = rows[len(rows) // 2]
     at = _shown(window).index(target)
@@ -182,6 +186,9 @@ def test_gallery_table_detail_and_field_view_share_one_selection(window, qtbot, 
     assert gallery.viewport().rect().intersects(gallery.visualRect(index))
     window.table.select_source_row(target)  # the table's selection shows in the gallery
     assert gallery.selected_source_rows() == [target]
+    window.actions.gallery.trigger()  # the table gets its own split back
+    assert window.central.list_and_field.sizes() == split
+    window.actions.gallery.trigger()
 
     rect = gallery.visualRect(window.proxy.index(at, THUMB))
     qtbot.mouseDClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
