@@ -9,7 +9,6 @@ its cells.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import threading
@@ -48,27 +47,38 @@ class _ThumbnailJob(QRunnable):
         self._signals.loaded.emit(self._generation, self._row, image)
 
 
+FIELD_CACHE_BYTES = 64 * 2**20  # decoded fields kept; the last one read is kept whatever its size
 _field_lock = threading.Lock()
+_fields: OrderedDict[Path, np.ndarray] = OrderedDict()  # least recently used first
 
 
 def read_field(path: Path) -> np.ndarray:
-    """A whole field's pixels (read-only), kept until another field is read or a new batch
-    starts.
+    """A whole field's pixels (read-only), kept among the last fields read (up to
+    :data:`FIELD_CACHE_BYTES`) until a new batch starts.
 
     Its cells' thumbnails, the selected cell and the field view all need it, from several
-    threads: one field in memory (a few MB) saves decoding it for every cell.
+    threads; a gallery sorted by P shows cells of many fields side by side, and decoding a
+    field for each of its cells would fill a screen of thumbnails slowly.
     """
-    with _field_lock:  # two threads asking for one field decode it once
-        return _read_field(path)
-
-
-@functools.lru_cache(maxsize=1)
-def _read_field(path: Path) -> np.ndarray:
     from malariascope.core.imageio import read_image
 
-    image = read_image(path)
-    image.flags.writeable = False
-    return image
+    with _field_lock:  # two threads asking for one field decode it once
+        image = _fields.get(path)
+        if image is None:
+            image = read_image(path)
+            image.flags.writeable = False
+            _fields[path] = image
+            while len(_fields) > 1 and sum(f.nbytes for f in _fields.values()) > \
+                    FIELD_CACHE_BYTES:
+                _fields.popitem(last=False)
+        _fields.move_to_end(path)
+        return image
+
+
+def forget_fields() -> None:
+    """Drop the fields kept (a new batch: the files may have changed)."""
+    with _field_lock:
+        _fields.clear()
 
 
 def read_cell(result: ScreeningResult) -> np.ndarray:
@@ -161,7 +171,7 @@ class ThumbnailCache(QObject):
 
     def clear(self) -> None:
         """Forget every thumbnail (a new batch); late arrivals of the old batch are dropped."""
-        _read_field.cache_clear()  # files may have changed since the last batch
+        forget_fields()
         self._forget()
 
     def set_size(self, size: int, capacity: int) -> None:

@@ -233,3 +233,21 @@ def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot,
     rows = read_rows(report)
     assert [rows[row]["review"] for row in unsure] == ["unsure"] * 3
     assert all(row["review"] == "" for i, row in enumerate(rows) if i not in unsure)
+
+
+def test_fields_are_decoded_once_for_their_cells_within_a_memory_bound(tmp_path, monkeypatch):
+    """A gallery sorted by P shows cells of many fields side by side; with one field kept,
+    each cell's thumbnail decoded its whole field again."""
+    from malariascope.gui import thumbnails
+
+    paths = [write_field(tmp_path / f"field{i}.png", seed=i)[0] for i in range(3)]
+    thumbnails.forget_fields()
+    first = [thumbnails.read_field(path) for path in paths]
+    assert [thumbnails.read_field(path) is image for path, image in zip(paths, first,
+                                                                         strict=True)] == [True] * 3
+    monkeypatch.setattr(thumbnails, "FIELD_CACHE_BYTES", first[0].nbytes)  # room for one
+    thumbnails.forget_fields()
+    one, two = (thumbnails.read_field(path) for path in paths[:2])
+    assert thumbnails.read_field(paths[1]) is two  # the last read is always kept
+    assert thumbnails.read_field(paths[0]) is not one  # the other went
+    thumbnails.forget_fields()
