@@ -9,6 +9,8 @@ pictures come from a bounded cache of their own, decoded off the UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -22,7 +24,7 @@ from PySide6.QtGui import QAction, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
-from malariascope.gui.results_proxy import ResultsFilterProxy
+from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import FILE, PROB, THUMB
 from malariascope.gui.results_view import ResultsView
 from malariascope.gui.thumbnails import ThumbnailCache
@@ -157,21 +159,22 @@ class GalleryView(QListView):
 
 class CellLists(QStackedWidget):
     """The table or a gallery of its rows in one place, as ``toggle`` is checked; the one shown
-    takes the keys."""
+    takes the keys. ``revisited`` gives the rows an undo or redo changed."""
 
     opened = Signal(int)  # the source row double-clicked in either
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
 
-    def __init__(self, table: ResultsView, toggle: QAction, ratio: float = 1.0,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, table: ResultsView, toggle: QAction, revisited: Signal,
+                 ratio: float = 1.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = table
+        self.table, self._toggle = table, toggle
         self.gallery = GalleryView(table.proxy(), table.selectionModel(), ratio)
         self.addWidget(table)
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
         self.gallery.opened.connect(self.opened)
         toggle.toggled.connect(self.show_gallery)
+        revisited.connect(self.gallery.select_source_rows)  # what an undo changed, selected
         table.doubleClicked.connect(self._on_table_double_clicked)
 
     def _on_table_double_clicked(self, *_: object) -> None:
@@ -191,8 +194,11 @@ class CellLists(QStackedWidget):
         """Both lists in the order of P(parasitized), highest first."""
         self.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
 
-    def start_queue(self) -> None:
-        """Sort by P, highest first, and select the first cell shown, in view."""
+    def show_queue(self, set_filter: Callable[[Filter], object]) -> None:
+        """The review queue: the gallery of the cells that need eyes and have none yet
+        (``set_filter`` shows the filter's rows), highest P first, the first selected."""
+        self._toggle.setChecked(True)
+        set_filter(Filter.TO_REVIEW)
         self.sort_by_probability()
         proxy = self.table.proxy()
         if proxy.rowCount():

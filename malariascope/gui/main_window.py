@@ -65,9 +65,10 @@ class MainWindow(QMainWindow):
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
-        self.lists = CellLists(self.table, self.actions.gallery, self.devicePixelRatioF())
-        self.gallery = self.lists.gallery
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
+        self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited,
+                               self.devicePixelRatioF())
+        self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
                                       self.table.current_changed, self.lists.opened, self)
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
             actions.mark_uninfected: partial(review, UNINFECTED),
             actions.confirm: partial(review, CONFIRM),
             actions.mark_unsure: partial(review, UNSURE),
-            actions.review_queue: self.show_review_queue,
+            actions.review_queue: partial(self.lists.show_queue, self.set_filter),
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
             actions.fit_field: self.field_view.fit,
@@ -116,7 +117,6 @@ class MainWindow(QMainWindow):
         for action, slot in slots.items():
             action.triggered.connect(lambda *_, slot=slot: slot())
         actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
-        self.reviews.revisited.connect(self.gallery.select_source_rows)
 
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
@@ -237,12 +237,6 @@ class MainWindow(QMainWindow):
     def _on_restored(self) -> None:
         self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")
         select_where_stopped(self.batch, self.table)
-
-    def show_review_queue(self) -> None:
-        """The gallery of the cells that need eyes and have none yet, highest P first."""
-        self.actions.gallery.setChecked(True)
-        self.set_filter(Filter.TO_REVIEW)
-        self.lists.start_queue()
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""
