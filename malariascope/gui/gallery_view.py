@@ -165,10 +165,11 @@ class CellLists(QStackedWidget):
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
 
     def __init__(self, table: ResultsView, toggle: QAction, revisited: Signal,
-                 ratio: float = 1.0, parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table, self._toggle = table, toggle
-        self.gallery = GalleryView(table.proxy(), table.selectionModel(), ratio)
+        self.gallery = GalleryView(table.proxy(), table.selectionModel(),
+                                   table.devicePixelRatioF())
         self.addWidget(table)
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
@@ -211,10 +212,11 @@ class CellLists(QStackedWidget):
         if on and self.table.horizontalHeader().sortIndicatorSection() < 0:
             self.sort_by_probability()
         view = self.gallery if on else self.table
-        if (self.currentWidget() is self.gallery) != on:
-            self.gallery_toggled.emit(on)
+        toggled = (self.currentWidget() is self.gallery) != on
         had_focus = self.focusWidget() is not None and self.focusWidget().hasFocus()
         self.setCurrentWidget(view)
+        if toggled:
+            self.gallery_toggled.emit(on)
         self.setFocusProxy(view)
         if had_focus:
             view.setFocus()

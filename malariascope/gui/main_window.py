@@ -66,8 +66,7 @@ class MainWindow(QMainWindow):
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
-        self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited,
-                               self.devicePixelRatioF())
+        self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
@@ -104,8 +103,7 @@ class MainWindow(QMainWindow):
             actions.data_folder: partial(dialogs.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),
-            actions.confirm: partial(review, CONFIRM),
-            actions.mark_unsure: partial(review, UNSURE),
+            actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
             actions.review_queue: partial(self.lists.show_queue, self.set_filter),
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,

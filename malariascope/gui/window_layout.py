@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -41,10 +41,12 @@ class WindowLayout(QWidget):
                  case: QWidget) -> None:
         super().__init__()
         self._table_split: list[int] | None = None  # the table's, while the gallery shows
+        self._lists = table
         table.gallery_toggled.connect(self._on_gallery_toggled)
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until a cell of a field is selected: no room taken
+        self.field_box.installEventFilter(self)
         self.list_and_field = QSplitter(Qt.Orientation.Vertical)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self._list_side(filters, table))
@@ -78,14 +80,26 @@ class WindowLayout(QWidget):
         restore_state(store, "window/list_and_field", self.list_and_field.restoreState)
 
     def _on_gallery_toggled(self, on: bool) -> None:
-        sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
-        if on and self._table_split is None and self.field_box.isVisibleTo(self) and sizes[1]:
-            self._table_split = sizes
-            field = min(sizes[1], sum(sizes) // GALLERY_FIELD_SHARE)
-            self.list_and_field.setSizes([sum(sizes) - field, field])
-        elif not on and self._table_split is not None:
+        if on:
+            self._fit_gallery()
+        elif self._table_split is not None:
             self.list_and_field.setSizes(self._table_split)
             self._table_split = None
+
+    def _fit_gallery(self) -> None:
+        """Give the gallery the field's height down to its share, once the field is laid out
+        (it shows with a cell of a field)."""
+        sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
+        if not self._lists.gallery_shown() or self._table_split is not None or not sizes[1]:
+            return
+        self._table_split = sizes
+        field = min(sizes[1], sum(sizes) // GALLERY_FIELD_SHARE)
+        self.list_and_field.setSizes([sum(sizes) - field, field])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.field_box and event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self._fit_gallery)  # after the splitter lays it out
+        return False
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:
         """The filter bar over the cell list, itself over the whole field."""

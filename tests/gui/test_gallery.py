@@ -168,9 +168,11 @@ def test_gallery_table_detail_and_field_view_share_one_selection(window, qtbot, 
     write_rgb(folder / "cell.png", make_cell(seed=3))
     field = write_field(folder / "field.png")[0]
     screen_and_wait(window, qtbot, [folder])
-    qtbot.waitUntil(lambda: window.central.list_and_field.sizes()[1] > 0)  # the field laid out
+    window.table.select_source_row(window.batch.field_rows(field)[0])  # the field shows
+    qtbot.waitUntil(lambda: window.central.list_and_field.sizes()[1] > 0)  # laid out
     split = window.central.list_and_field.sizes()
     gallery = _gallery(window, qtbot)
+    qtbot.waitUntil(lambda: window.central.list_and_field.sizes() != split)
     gallery_split = window.central.list_and_field.sizes()
     assert gallery_split[0] > split[0] and gallery_split[1] < split[1]  # tall tiles get room
     rows = window.batch.field_rows(field)

@@ -764,5 +764,7 @@ def test_review_and_grad_cam_are_off_on_an_unreadable_file_and_the_panel_says_wh
     assert window.detail.fact("Cell") == ""  # not "one cell per image": it may be a field
     qtbot.keyClick(window.table, Qt.Key.Key_Down)
     assert _current_row(window) != row
-    window.table.select_source_row(_first_ok(batch))
+    suspect = next(row for row in range(len(batch)) if batch.results[row].ok
+                   and batch.suspect(row))  # its overlay on: the opacity too
+    window.table.select_source_row(suspect)
     assert all(control.isEnabled() for control in off)
