@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
@@ -64,6 +64,9 @@ class SummaryPanel(QWidget):
             colour = CALL_COLOURS[name].name() if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
             self._stats[name].setToolTip(TIPS.get(name, ""))
+            if name in TIPS:  # an added stat squeezes into the row rather than widen it
+                for label in self._stats[name].findChildren(QLabel):
+                    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
         batch.events.facts_changed.connect(self._on_changed)  # the case's target
