@@ -69,11 +69,13 @@ class HeatLegend(QWidget):
         self.bar = QLabel()
         self.caption = QLabel()
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        # the caption takes the room left: the panel is never made wider for it
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("less"), self.bar, QLabel("more"), self.caption):
+        for widget in (QLabel("less"), self.bar, QLabel("more")):
             layout.addWidget(widget)
-        layout.addStretch(1)
+        layout.addWidget(self.caption, 1)
 
     def show_class(self, parasite: bool) -> None:
         """Name the map of *parasitized* (``parasite``) or of *uninfected*."""
