@@ -35,7 +35,7 @@ class CaseFlow(QObject):
         self._show_cells, self._show_facts = window._show_unreviewed, window.central.show_case
         self.message.connect(window.status.note)
         self.reports = ReportFlow(window)
-        window.case_panel.entered.connect(window.table.setFocus)  # Enter: keys to the list
+        window.case_panel.entered.connect(window.lists.setFocus)  # Enter: keys to the list
         case = self.case
         actions.new_case.triggered.connect(lambda: self.new_case())
         actions.sign.triggered.connect(lambda: self.start_signing())

@@ -28,6 +28,7 @@ from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import FILE, PROB, THUMB
 from malariascope.gui.results_view import ResultsView
 from malariascope.gui.thumbnails import ThumbnailCache
+from malariascope.gui.undo import ReviewUndo
 
 SIZES = (64, 96, 128, 160, 192)  # thumbnail sides Ctrl+wheel steps through, logical pixels
 DEFAULT_SIZE = 96
@@ -190,6 +191,21 @@ class CellLists(QStackedWidget):
         """The selected cells' batch rows in the order shown, else the current cell's."""
         current = self.table.current_source_row()
         return self.gallery.selected_source_rows() or ([] if current is None else [current])
+
+    def review(self, rows: list[int], call: str | None, reviews: ReviewUndo,
+               say: Callable[[str, int], object]) -> None:
+        """Press ``call`` on ``rows`` as one step of ``reviews``; one cell reviewed moves on to
+        the next, but not one cleared (None). ``say`` shows a line for some milliseconds."""
+        self.setFocus()  # after a review button's click, the next key reviews too
+        after = self.table.source_row_after(rows[0])  # before the review re-sorts or filters
+        if not reviews.press(rows, call):
+            say(f"No call to review: {reviews.batch.results[rows[0]].error} (Down goes on)", 8000)
+        elif call is None or len(rows) > 1:
+            return
+        elif after is not None:
+            self.table.select_source_row(after)
+        else:
+            say("Last cell of the list reviewed", 5000)
 
     def sort_by_probability(self) -> None:
         """Both lists in the order of P(parasitized), highest first."""

@@ -65,7 +65,8 @@ class MainWindow(QMainWindow):
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
-        self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
+        self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo,
+                                  lambda doing: self.case_flow.refuse_signed(doing), self)
         self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.buttons)
@@ -183,19 +184,8 @@ class MainWindow(QMainWindow):
         """Press ``call`` (``confirm``: the model's call) on the selected cells as one undoable
         step; one cell reviewed moves on to the next, but not one cleared (None)."""
         rows = self.lists.selected_rows()
-        if not rows or self.past_case.shown or self.case_flow.refuse_signed("review it"):
-            return
-        self.lists.setFocus()  # after a review button's click, the next key reviews too
-        after = self.table.source_row_after(rows[0])  # before the review re-sorts or filters
-        if not self.reviews.press(rows, call):
-            self.status.showMessage(
-                f"No call to review: {self.batch.results[rows[0]].error} (Down goes on)", 8000)
-        elif call is None or len(rows) > 1:
-            return
-        elif after is not None:
-            self.table.select_source_row(after)
-        else:
-            self.status.showMessage("Last cell of the list reviewed", 5000)
+        if rows and not self.past_case.shown and not self.case_flow.refuse_signed("review it"):
+            self.lists.review(rows, call, self.reviews, self.status.showMessage)
 
     def _on_current_changed(self, row: int | None) -> None:
         self.detail.show_row(row)

@@ -7,7 +7,7 @@ history like any other press: the audit shows that a review was taken back, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
@@ -44,18 +44,20 @@ class _ReviewStep(QUndoCommand):
 
 
 class ReviewUndo(QObject):
-    """The reviews of one batch as an undo stack; a new batch starts an empty one."""
+    """The reviews of one batch as an undo stack; a new batch starts an empty one. ``refuse``
+    is asked first, with what is to be done: True (it says why) when reviews are not to change
+    now, as in a signed case."""
 
     revisited = Signal(list)  # the rows an undo or a redo just changed
 
     def __init__(self, batch: Batch, undo: QAction, redo: QAction,
-                 parent: QObject | None = None) -> None:
+                 refuse: Callable[[str], bool], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
         self.stack = QUndoStack(self)
         self._actions = (undo, redo)  # enabled when there is a step to take, saying which
-        undo.triggered.connect(self.stack.undo)
-        redo.triggered.connect(self.stack.redo)
+        undo.triggered.connect(lambda: refuse("undo a review") or self.stack.undo())
+        redo.triggered.connect(lambda: refuse("redo a review") or self.stack.redo())
         self.stack.indexChanged.connect(self._on_index_changed)
         self._on_index_changed()
         batch.events.reset.connect(self.stack.clear)

@@ -16,11 +16,10 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QTabWidget,
-    QToolButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -106,17 +105,10 @@ class WindowLayout(QWidget):
         self.list_and_field.addWidget(table)
         self.list_and_field.addWidget(self.field_box)
         self.list_and_field.setChildrenCollapsible(False)
-        bar = QHBoxLayout()
+        bar = QToolBar()  # its buttons take no focus: keys stay with the list
         bar.addWidget(QLabel("Show:"))
-        for action in filters:
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the list
-            bar.addWidget(button)
-        bar.addStretch(1)
-        side = _column(self.list_and_field)
-        side.layout().insertLayout(0, bar)
-        return side
+        bar.addActions(list(filters))  # those the width leaves out, behind its » button
+        return _column(bar, self.list_and_field)
 
 
 def _column(*widgets: QWidget) -> QWidget:

@@ -100,13 +100,18 @@ def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
         assert len(register.pictures(case.case.uid)) == _printed_cells(batch) > 0
 
 
-def test_a_signed_case_refuses_reviews_facts_threshold_and_images(window, qtbot, two_folders,
-                                                                    tmp_path):
+def test_a_signed_case_refuses_reviews_undo_facts_threshold_and_images(window, qtbot,
+                                                                         two_folders, tmp_path):
     _type_facts(window, qtbot)
     _gather(window, qtbot, two_folders[:1])
-    _sign(window, qtbot)
     batch = window.batch
+    window.table.select_source_row(1)
+    window.review_current(PARASITIZED)  # before signing: an undoable step
+    _sign(window, qtbot)
     decisions = list(batch.history)
+    window.actions.undo.trigger()
+    assert batch.history == decisions and batch.reviewed(1)
+    assert "Amend) to undo a review" in window.status.currentMessage()
     window.table.select_source_row(0)
     window.review_current(PARASITIZED)
     assert batch.history == decisions and not batch.reviewed(0)
