@@ -29,8 +29,8 @@ from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
-from malariascope.gui.keys import KeyRouting
 from malariascope.gui.gallery_view import CellLists
+from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.case_flow = CaseFlow(self)  # File's case actions, its reports too
         self._connect_actions()
         self._connect()
-        self.keys = KeyRouting(self, home=self.table)
+        self.keys = KeyRouting(self, home=self.lists)
         self.restore_settings()
         self.actions.update_recent(settings.recent_folders())
 
