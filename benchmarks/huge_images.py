@@ -37,7 +37,7 @@ def field(seed: int) -> np.ndarray:
     real = sorted(FIELDS.glob("*.JPG"))
     if real:
         return read_image(real[seed % len(real)])
-    from tests.core.test_fields import make_field
+    from tests.images import make_field
 
     return make_field(seed)[0]
 

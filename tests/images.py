@@ -113,6 +113,48 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     }
 
 
+GLASS = (205, 228, 208)
+CELL = (160, 146, 166)
+RADIUS = 30
+
+
+def draw_cell(image: np.ndarray, centre: tuple[int, int], radius: int, dots: int = 0,
+              rng: np.random.Generator | None = None) -> None:
+    """A grey-violet cell with a darker rim, a pale centre and optional dark parasite dots."""
+    cv2.circle(image, centre, radius, tuple(c - 25 for c in CELL), -1, cv2.LINE_AA)
+    cv2.circle(image, centre, radius - 4, CELL, -1, cv2.LINE_AA)
+    cv2.circle(image, centre, radius // 3, (185, 176, 188), -1, cv2.LINE_AA)
+    rng = rng or np.random.default_rng(0)
+    for _ in range(dots):
+        offset = rng.integers(-radius // 2, radius // 2, 2)
+        cv2.circle(image, (centre[0] + int(offset[0]), centre[1] + int(offset[1])), 4,
+                   (95, 40, 125), -1, cv2.LINE_AA)
+
+
+def make_field(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """An 800x600 field: 32 lone cells (some infected), 3 touching pairs, 3 cells cut by the
+    border, 6 specks of debris. Returns the image and the boxes of the FIELD_CELLS whole cells."""
+    rng = np.random.default_rng(seed)
+    image = np.full((600, 800, 3), GLASS, np.uint8)
+    slots = [(x, y) for y in range(80, 500, 100) for x in range(80, 720, 100)]
+    pair_slots = {5, 17, 30}
+    boxes = []
+    for i, (x, y) in enumerate(slots):
+        r = RADIUS + int(rng.integers(-2, 3))
+        x, y = x + int(rng.integers(-4, 5)), y + int(rng.integers(-4, 5))
+        centres = [(x - 26, y), (x + 26, y)] if i in pair_slots else [(x, y)]
+        for cx, cy in centres:
+            draw_cell(image, (cx, cy), r, dots=int(i % 4 == 1) * 3, rng=rng)
+            boxes.append((cx - r, cy - r, 2 * r + 1, 2 * r + 1))
+    for centre in [(-6, 330), (806, 230), (400, 606)]:
+        draw_cell(image, centre, RADIUS)
+    for x, y in [(130, 130), (330, 230), (530, 330), (230, 430), (630, 130), (740, 540)]:
+        cv2.circle(image, (x, y), 4, (120, 70, 130), -1)
+    noise = rng.normal(0, 2.0, image.shape)
+    image = np.clip(cv2.GaussianBlur(image, (0, 0), 1.2) + noise, 0, 255).astype(np.uint8)
+    return image, boxes
+
+
 #: The whole cells of a generated field (``write_field``, ``make_field``): the cells found.
 FIELD_CELLS = 38
 
@@ -120,8 +162,6 @@ FIELD_CELLS = 38
 def damaged_jpeg(seed: int = 0) -> bytes:
     """A generated whole field as JPEG with 40 bytes changed halfway through its compressed
     data: libjpeg decodes it, warning "Corrupt JPEG data", with grey blocks past the damage."""
-    from tests.core.test_fields import make_field
-
     data = bytearray(cv2.imencode(".jpg", make_field(seed)[0])[1].tobytes())
     middle = len(data) // 2
     data[middle:middle + 40] = bytes(b ^ 0x5A for b in data[middle:middle + 40])
@@ -129,11 +169,9 @@ def damaged_jpeg(seed: int = 0) -> bytes:
 
 
 def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, int, int]]]:
-    """A generated 800x600 whole field (``tests.core.test_fields.make_field``: FIELD_CELLS
+    """A generated 800x600 whole field (``make_field``: FIELD_CELLS
     whole cells, some with parasite dots, touching pairs, border-cut cells, debris) written
     losslessly; returns the path and the boxes of the whole cells."""
-    from tests.core.test_fields import make_field
-
     image, boxes = make_field(seed)
     return write_rgb(path, image), boxes
 
@@ -141,7 +179,5 @@ def write_field(path: Path, seed: int = 0) -> tuple[Path, list[tuple[int, int, i
 def write_glass(path: Path) -> Path:
     """An 800x600 field of empty glass, lit unevenly as through a microscope: no cell to find
     (and not blank, as a frame of one colour would be)."""
-    from tests.core.test_fields import GLASS
-
     shade = np.linspace(-20.0, 20.0, 800)[None, :, None]
     return write_rgb(path, np.clip(np.full((600, 800, 3), GLASS) + shade, 0, 255).astype(np.uint8))

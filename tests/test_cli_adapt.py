@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 from malariascope.core.modelfiles import bundled_dir
+from tests.command_line import cli
 from tests.core.test_adapt_model import write_lab
 from tests.reports import read_rows
-from tests.test_cli import cli
 
 
 def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):

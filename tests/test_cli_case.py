@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from scipy.stats import binomtest
 
+from tests.command_line import cli
 from tests.conftest import SHARED_DATA
 from tests.images import make_cell_folder
 from tests.reports import read_pdf, read_rows, read_summary
-from tests.test_cli import cli
 
 REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"  # 114 cells found
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.tally import Counts, Verdict
+from tests.command_line import cli
 from tests.reports import read_rows
-from tests.test_cli import cli
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Whole fields in the one pipeline and its report, through the real bundled model.
 
-Generated fields have known cells (``tests.core.test_fields.make_field``); one real
+Generated fields have known cells (``tests.images.make_field``); one real
 IML-Malaria field checks the same on a real smear, skipped when the data is absent. No test
 relies on what the model calls a cell: the model may be retrained.
 """
@@ -67,7 +67,7 @@ def test_every_cell_found_in_a_field_is_one_result(field_png, classifier):
 def test_a_field_of_many_cells_is_scored_a_batch_at_a_time(tmp_path, classifier, monkeypatch):
     """A 20-megapixel field's 2,000 cells were scored in one call, whose activations took
     gigabytes; standardizing still takes the whole field's scores together."""
-    from tests.core.test_fields import make_field
+    from tests.images import make_field
 
     field = write_rgb(tmp_path / "four fields.png", np.tile(make_field()[0], (2, 2, 1)))
     predict, sizes = classifier.predict, []

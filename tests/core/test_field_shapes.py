@@ -22,7 +22,7 @@ from malariascope.core.fields.shapes import (
 )
 from malariascope.core.imageio import read_image
 from tests.conftest import SHARED_DATA
-from tests.core.test_fields import GLASS, RADIUS, draw_cell
+from tests.images import GLASS, RADIUS, draw_cell
 
 R = 16  # cell radius in px, as the splitting sees it
 CELL_AREA = math.pi * R**2

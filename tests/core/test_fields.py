@@ -1,4 +1,4 @@
-"""Whole-field cell finding, masked crops, and the evaluate-fields scoring.
+"""Whole-field cell finding, masked crops, and the evaluate-fields command.
 
 Generated fields have known answers (drawn discs on a pale background); one real IML-Malaria
 field from ../shared/data checks the count on real smears, skipped when the data is absent.
@@ -17,79 +17,15 @@ import pytest
 
 from malariascope.cli import evaluate_fields
 from malariascope.cli._common import EXIT_SOME_FAILED
-from malariascope.core.classifier import CallRule, Classifier, uncertain_band
 from malariascope.core.fields import FieldParams, crop_box, find_cells, is_field, segment_field
-from malariascope.core.fields.annotations import (
-    AnnotatedCell,
-    AnnotationError,
-    load_annotations,
-)
-from malariascope.core.fields.scoring import (
-    FieldScore,
-    box_iou,
-    cut_by_border,
-    false_touching,
-    match_boxes,
-    score_field,
-    score_fields,
-)
-from malariascope.core.fields.summary import StageCounts, summarize
+from malariascope.core.fields.annotations import load_annotations
+from malariascope.core.fields.scoring import cut_by_border, match_boxes
 from malariascope.core.imageio import read_image
 from tests.conftest import SHARED_DATA
-from tests.images import FIELD_CELLS
+from tests.images import FIELD_CELLS, GLASS, RADIUS, draw_cell
 
 FIELDS = SHARED_DATA / "fields"
 ANNOTATIONS = FIELDS / "annotations.json"
-GLASS = (205, 228, 208)
-CELL = (160, 146, 166)
-RADIUS = 30
-
-
-def draw_cell(image: np.ndarray, centre: tuple[int, int], radius: int, dots: int = 0,
-              rng: np.random.Generator | None = None) -> None:
-    """A grey-violet cell with a darker rim, a pale centre and optional dark parasite dots."""
-    cv2.circle(image, centre, radius, tuple(c - 25 for c in CELL), -1, cv2.LINE_AA)
-    cv2.circle(image, centre, radius - 4, CELL, -1, cv2.LINE_AA)
-    cv2.circle(image, centre, radius // 3, (185, 176, 188), -1, cv2.LINE_AA)
-    rng = rng or np.random.default_rng(0)
-    for _ in range(dots):
-        offset = rng.integers(-radius // 2, radius // 2, 2)
-        cv2.circle(image, (centre[0] + int(offset[0]), centre[1] + int(offset[1])), 4,
-                   (95, 40, 125), -1, cv2.LINE_AA)
-
-
-def make_field(seed: int = 0) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """An 800x600 field: 32 lone cells (some infected), 3 touching pairs, 3 cells cut by the
-    border, 6 specks of debris. Returns the image and the boxes of the FIELD_CELLS whole cells."""
-    rng = np.random.default_rng(seed)
-    image = np.full((600, 800, 3), GLASS, np.uint8)
-    slots = [(x, y) for y in range(80, 500, 100) for x in range(80, 720, 100)]
-    pair_slots = {5, 17, 30}
-    boxes = []
-    for i, (x, y) in enumerate(slots):
-        r = RADIUS + int(rng.integers(-2, 3))
-        x, y = x + int(rng.integers(-4, 5)), y + int(rng.integers(-4, 5))
-        centres = [(x - 26, y), (x + 26, y)] if i in pair_slots else [(x, y)]
-        for cx, cy in centres:
-            draw_cell(image, (cx, cy), r, dots=int(i % 4 == 1) * 3, rng=rng)
-            boxes.append((cx - r, cy - r, 2 * r + 1, 2 * r + 1))
-    for centre in [(-6, 330), (806, 230), (400, 606)]:
-        draw_cell(image, centre, RADIUS)
-    for x, y in [(130, 130), (330, 230), (530, 330), (230, 430), (630, 130), (740, 540)]:
-        cv2.circle(image, (x, y), 4, (120, 70, 130), -1)
-    noise = rng.normal(0, 2.0, image.shape)
-    image = np.clip(cv2.GaussianBlur(image, (0, 0), 1.2) + noise, 0, 255).astype(np.uint8)
-    return image, boxes
-
-
-@pytest.fixture(scope="module")
-def field() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    return make_field()
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return Classifier.open()
 
 
 @pytest.fixture(scope="module")
@@ -222,187 +158,6 @@ def test_crop_box_masks_an_annotated_box_and_clips_to_the_image(field):
         crop_box(image, (900, 700, 50, 50))
 
 
-def test_box_matching_is_one_to_one_at_iou_half():
-    truth = [(0, 0, 10, 10), (100, 100, 10, 10)]
-    found = [(1, 1, 10, 10), (0, 0, 11, 11), (200, 200, 5, 5)]
-    assert box_iou(found, truth).shape == (3, 2)
-    assert match_boxes(found, truth) == [(1, 0)]  # the better of two, never both
-    assert match_boxes([], truth) == []
-    assert cut_by_border((0, 50, 10, 10), (100, 100), 2)
-    assert not cut_by_border((3, 3, 94, 94), (100, 100), 2)
-
-
-def test_difficult_and_border_boxes_count_neither_way(field, classifier):
-    image, boxes = field
-    cells = [AnnotatedCell(b, "red blood cell") for b in boxes[2:]]  # 2 cells unannotated
-    cells[0] = AnnotatedCell(boxes[2], "difficult")  # found, but neither hit nor false
-    cells[1] = AnnotatedCell(boxes[3], "ring")
-    cells.append(AnnotatedCell((400, 400, 3, 20), "red blood cell"))  # no cell so thin: a miss
-    cells.append(AnnotatedCell((-30, 300, 50, 60), "red blood cell"))  # cut by the border
-    cells.append(AnnotatedCell((600, 500, 60, 60), "difficult"))  # missed difficult: no miss
-    score = score_field("generated", image, cells, classifier, FieldParams(), classifier.rule)
-    assert score.found == FIELD_CELLS
-    assert (score.matched, score.missed, score.false) == (35, 1, 2)
-    assert score.annotated == 36
-    assert score.annotated_parasitemia == pytest.approx(100 / 36)
-    assert score.labels.tolist() == [1] + [0] * 36  # difficult ones are not screened
-    assert score.probabilities.shape == (37,)
-    summary = summarize([score], classifier.rule)
-    assert summary.recall == pytest.approx(35 / 36)
-    assert summary.precision == pytest.approx(35 / 37)
-    assert summary.recall_parasitized == 1.0
-    assert score.perfect_parasitemia == pytest.approx(100 / FIELD_CELLS)  # 1 ring among them
-
-
-def test_precision_among_annotated_cells_counts_only_false_cells_touching_a_box(field,
-                                                                             classifier):
-    """Readers leave some cells unboxed: a found cell overlapping no annotated box may be one
-    of them, so the second precision leaves it out; one overlapping a box it does not match is
-    a real false cell (a fragment, a merge, a misplaced outline)."""
-    image, boxes = field
-    x, y, w, h = boxes[0]
-    cells = [AnnotatedCell(b, "red blood cell") for b in boxes[2:]]  # boxes[1] left unboxed
-    cells.append(AnnotatedCell((x + w // 2, y, w, h), "red blood cell"))  # IoU 1/3 with boxes[0]
-    score = score_field("g", image, cells, classifier, FieldParams(), classifier.rule)
-    matched = FIELD_CELLS - 2
-    assert (score.found, score.matched, score.false, score.false_touching) == (
-        FIELD_CELLS, matched, 2, 1)
-    summary = summarize([score], classifier.rule, model="m")
-    assert summary.precision == pytest.approx(matched / (matched + 2))
-    assert summary.precision_annotated == pytest.approx(matched / (matched + 1))
-    figures = summary.to_dict()
-    assert figures["precision_annotated"] == summary.precision_annotated
-    assert figures["per_field"][0]["false_touching"] == 1
-    assert f"precision among annotated cells {matched / (matched + 1):.4f}" in summary.format()
-
-
-def test_false_touching_counts_unpaired_boxes_by_their_best_overlap():
-    truth = [(0, 0, 10, 10), (100, 100, 10, 10)]
-    found = [(0, 0, 10, 10), (102, 100, 10, 10), (300, 300, 10, 10), (108, 100, 10, 10)]
-    pairs = match_boxes(found, truth)
-    assert pairs == [(0, 0), (1, 1)]
-    assert false_touching(found, truth, pairs) == 1  # (108, 100): IoU 1/9; (300, 300): none
-    assert false_touching(found, truth, pairs, touch_iou=0.2) == 0
-    assert false_touching(found, [], []) == 0 and false_touching([], truth, []) == 0
-
-
-def test_reviewed_parasitemia_takes_the_annotated_type_of_uncertain_cells(field, classifier):
-    image, boxes = field
-    rings = [AnnotatedCell(b, "ring") for b in boxes]
-    wide_band = CallRule(1e-6, uncertain_band(1e-6), field_threshold=1 - 1e-6)
-    score = score_field("g", image, rings, classifier, FieldParams(), wide_band)
-    called = round(score.found * score.predicted_parasitemia / 100)
-    assert score.found == score.matched == FIELD_CELLS
-    assert 0 < called < FIELD_CELLS
-    assert score.uncertain == FIELD_CELLS - called  # each cell certain or uncertain
-    assert score.reviewed_parasitemia == pytest.approx(100.0)  # the uncertain ones were rings
-    assert score.annotated_parasitemia == score.perfect_parasitemia == 100.0
-    nothing_uncertain = CallRule(0.5, (0.5, 0.5), field_threshold=0.5)
-    score = score_field("g", image, rings, classifier, FieldParams(), nothing_uncertain)
-    assert score.uncertain == 0
-    assert score.reviewed_parasitemia == score.predicted_parasitemia
-    summary = summarize([score], nothing_uncertain)
-    assert summary.uncertain_per_field == 0.0
-    assert summary.parasitemia_mae_reviewed == summary.parasitemia_mae
-
-
-def test_summary_counts_each_stage_flagged_and_called():
-    """Flagged at the screening threshold, called at the field threshold; healthy cells and
-    stages nobody annotated are not listed."""
-    rule = CallRule(0.2, uncertain_band(0.2), field_threshold=0.9)
-    scores = [FieldScore("a", kinds=("ring", "ring", "red blood cell"),
-                         probabilities=np.array([0.1, 0.5, 0.95])),
-              FieldScore("b", kinds=("gametocyte", "ring"), probabilities=np.array([0.95, 0.92]))]
-    assert summarize(scores, rule).by_stage == {
-        "gametocyte": StageCounts(cells=1, flagged=1, called=1),
-        "ring": StageCounts(cells=3, flagged=2, called=1),
-    }
-
-
-def test_summary_is_json_ready_when_one_class_is_absent(field, classifier):
-    image, boxes = field
-    cells = [AnnotatedCell(b, "red blood cell") for b in boxes]
-    summary = summarize([score_field("g", image, cells, classifier, FieldParams(),
-                                     classifier.rule)], classifier.rule.with_threshold(0.5))
-    summary = summary.to_dict()
-    assert summary["auc"] is None
-    assert summary["recall_parasitized"] is None  # no parasitized cell to find: n/a, not 0
-    json.dumps(summary, allow_nan=False)
-
-
-def test_summary_without_a_screened_cell_has_no_screening_figures(classifier):
-    """Fields annotated with difficult cells only (or none): cell finding is still scored, the
-    screening figures are n/a, not a traceback; so are recalls of nothing annotated."""
-    score = FieldScore("a", found=3, false=3)
-    summary = summarize([score], classifier.rule, model="m")
-    figures = summary.to_dict()
-    assert figures["cells"] == 0 and figures["sensitivity"] is None and figures["auc"] is None
-    json.dumps(figures, allow_nan=False)
-    assert figures["recall"] is None and figures["recall_parasitized"] is None  # none annotated
-    assert figures["precision"] == 0.0  # 3 found, none of them annotated
-    assert "balanced accuracy n/a" in summary.format()
-
-
-def test_bad_annotations_say_where(tmp_path):
-    path = tmp_path / "a.json"
-    path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(AnnotationError, match="not valid JSON"):
-        load_annotations(path)
-    entry = {"image_name": "f.jpg", "objects": [
-        {"type": "red blood cell", "bbox": {"x": "1", "y": "2", "w": "30", "h": "40"}},
-        {"type": "platelet", "bbox": {"x": "1", "y": "2", "w": "3", "h": "4"}}]}
-    path.write_text(json.dumps([entry]), encoding="utf-8")
-    with pytest.raises(AnnotationError, match=r"f\.jpg.*object 1.*platelet"):
-        load_annotations(path)
-    entry["objects"].pop()
-    path.write_text(json.dumps([entry]), encoding="utf-8")
-    assert load_annotations(path) == {"f.jpg": [AnnotatedCell((1, 2, 30, 40), "red blood cell")]}
-    with pytest.raises(AnnotationError, match="cannot read"):
-        load_annotations(tmp_path / "missing.json")
-
-
-def test_annotations_saved_with_a_bom_are_read(tmp_path):
-    path = tmp_path / "a.json"
-    entry = {"image_name": "f.jpg", "objects": []}
-    path.write_text(json.dumps([entry]), encoding="utf-8-sig")  # as Windows Notepad saves
-    assert load_annotations(path) == {"f.jpg": []}
-
-
-def test_an_image_annotated_twice_is_refused(tmp_path):
-    path = tmp_path / "a.json"
-    cell = {"type": "ring", "bbox": {"x": "1", "y": "2", "w": "30", "h": "40"}}
-    entries = [{"image_name": "f.jpg", "objects": [cell]}, {"image_name": "g.jpg", "objects": []},
-               {"image_name": "f.jpg", "objects": []}]
-    path.write_text(json.dumps(entries), encoding="utf-8")
-    with pytest.raises(AnnotationError, match=r"field 2: f\.jpg is annotated twice"):
-        load_annotations(path)
-
-
-def test_infinite_coordinates_are_refused_with_the_place(tmp_path):
-    path = tmp_path / "a.json"
-    entry = {"image_name": "f.jpg", "objects": [
-        {"type": "ring", "bbox": {"x": "inf", "y": "2", "w": "30", "h": "40"}}]}
-    path.write_text(json.dumps([entry]), encoding="utf-8")
-    with pytest.raises(AnnotationError, match=r"f\.jpg.*object 0.*numeric"):
-        load_annotations(path)
-
-
-def test_a_box_outside_its_image_fails_that_field_only(field, classifier, tmp_path):
-    """Annotations of another image (a box past the edge) make that field an error with the
-    reason, as an unreadable image does; the next field is still scored."""
-    image, boxes = field
-    path = tmp_path / "g.png"
-    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    good = [AnnotatedCell(b, "red blood cell") for b in boxes]
-    stray = [*good, AnnotatedCell((900, 700, 50, 50), "ring")]
-    bad, fine = score_fields([(path, stray), (path, good)], classifier)
-    assert "(900, 700, 50, 50) lies outside the 800x600 image" in bad.error
-    assert not fine.error and fine.found == FIELD_CELLS
-    assert summarize([bad, fine], classifier.rule).to_dict()["unreadable"] == [
-        {"image": "g.png", "error": bad.error}]
-
-
-#: A sparse field whose readers boxed every whole cell (checked by eye).
 REAL_FIELD = "PA171693.JPG"
 
 

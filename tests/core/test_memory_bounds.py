@@ -12,8 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.core.test_fields import make_field
-from tests.images import make_cell, repeating_tiff, write_rgb
+from tests.images import make_cell, make_field, repeating_tiff, write_rgb
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux",
                                 reason="the address-space limit and /proc are Linux's")

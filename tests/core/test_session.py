@@ -20,8 +20,7 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import UNSURE
-from tests.core.test_fields import make_field
-from tests.images import make_cell_folder, write_broken_files, write_rgb
+from tests.images import make_cell_folder, make_field, write_broken_files, write_rgb
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from malariascope.core.cardtext import card_markdown
 from malariascope.core.errors import DatasetError
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.split import open_split, slide_overlap
+from tests.command_line import cli
 from tests.images import make_cell, write_rgb
 from tests.layouts import write_published, write_split_by_cell
-from tests.test_cli import cli
 
 
 def test_the_published_layout_is_split_by_slide_the_same_way_for_a_seed(tmp_path):

@@ -20,7 +20,13 @@ from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
-from tests.images import make_cell, make_cell_folder, write_broken_files  # noqa: E402
+from tests.images import (  # noqa: E402
+    make_cell,
+    make_cell_folder,
+    write_broken_files,
+    write_field,
+    write_rgb,
+)
 
 GRACE_MS = 2_000
 
@@ -154,3 +160,21 @@ def left_session(data_folder: Path, tmp_path: Path):
     with Register(data_folder) as register:
         CaseWork(register).save(session)  # and never dropped: the window did not close
     return session
+
+
+@pytest.fixture
+def cell_folder(tmp_path):
+    """Generated cells only (no real data needed), with broken files among them."""
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 12)
+    reasons = write_broken_files(folder / "broken")
+    return folder, reasons
+
+
+@pytest.fixture
+def smear(tmp_path):
+    """A folder with one single-cell image and one generated whole field (FIELD_CELLS cells)."""
+    folder = tmp_path / "smear"
+    folder.mkdir()
+    write_rgb(folder / "cell.png", make_cell(seed=3))
+    return folder, write_field(folder / "field.png")[0]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QColor
+
 MODEL_TIMEOUT_MS = 60_000
 SCREEN_TIMEOUT_MS = 120_000
 
@@ -52,3 +58,43 @@ def answer_next_dialog(window, answer) -> None:
             QTimer.singleShot(10, look)
 
     QTimer.singleShot(0, look)
+
+
+UNREVIEWED = "Unreviewed uncertain cells"
+
+
+def _read(report) -> list[dict[str, str]]:
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _column(window, column: int) -> list[str]:
+    proxy = window.proxy
+    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+
+
+def _natural(name: str) -> tuple:
+    """``cell_12.png`` after ``cell_9.png``, as the files were listed."""
+    stem, number = name.rsplit("_", 1)
+    return stem, int(number.split(".")[0])
+
+
+def _first_ok(batch) -> int:
+    """The first row with a call (broken/ sorts before the cells in natural order)."""
+    return next(row for row, result in enumerate(batch.results) if result.ok)
+
+
+def _current_row(window) -> int:
+    return window.table.current_source_row()
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def _click_cell(window, qtbot, row: int) -> None:
+    from PySide6.QtCore import Qt
+
+    view = window.field_view
+    centre = view.box_rect(window.batch.results[row].box).center().toPoint()
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=centre)

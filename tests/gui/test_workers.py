@@ -157,8 +157,7 @@ def test_chunks_hold_whole_fields_so_a_cancel_leaves_no_part_of_one(tmp_path, cl
     import numpy as np
 
     from malariascope.core.pipeline import BATCH_SIZE
-    from tests.core.test_fields import make_field
-    from tests.images import write_rgb
+    from tests.images import make_field, write_rgb
 
     for name, seed in (("a_field.png", 0), ("b_field.png", 1)):  # four fields' cells in one
         write_rgb(tmp_path / name, np.tile(make_field(seed)[0], (2, 2, 1)))

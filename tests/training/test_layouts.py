@@ -15,8 +15,8 @@ from malariascope.core.modelcard import ModelFile, load_card  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
 from malariascope.core.split import open_split  # noqa: E402
 from malariascope.training.data import read_split  # noqa: E402
+from tests.command_line import cli  # noqa: E402
 from tests.layouts import write_published, write_split_by_cell  # noqa: E402
-from tests.test_cli import cli  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,214 @@
+"""``malariascope classify`` on what it is given: fields, odd names, overlay folders, missing
+and unreadable inputs, and report cells that could start a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.command_line import cli
+from tests.images import FIELD_CELLS, make_cell_folder, write_field
+from tests.reports import read_rows, read_summary
+
+
+def test_classify_a_field_gives_one_row_per_cell_and_its_parasitemia(tmp_path, capsys):
+    folder = tmp_path / "smear"
+    make_cell_folder(folder / "cells", 2)
+    field, _ = write_field(folder / "field.png")
+    (folder / "broken.png").write_bytes(b"")
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", folder, "--csv", out, "--gradcam", tmp_path / "cam")
+    assert result.code == 1, result.err  # the broken file
+    assert "1 whole fields" in result.err and "broken.png" in result.err
+    rows = read_rows(out)
+    cells = [r for r in rows if r["image_path"] == str(field)]
+    assert [int(r["cell_index"]) for r in cells] == list(range(1, FIELD_CELLS + 1))
+    for row in cells:
+        x, y, w, h = (int(row[c]) for c in ("cell_x", "cell_y", "cell_w", "cell_h"))
+        assert row["status"] == "ok" and 0 <= x < x + w <= 800 and 0 <= y < y + h <= 600
+    singles = [r for r in rows if r["image_path"] != str(field)]
+    assert len(singles) == 3
+    assert all(r[c] == "" for r in singles for c in ("cell_index", "cell_x", "cell_h"))
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    parasitized = sum(r["final_call"] == "parasitized" for r in cells)
+    assert list(fields) == [str(field)] and fields[str(field)]["cells"] == str(FIELD_CELLS)
+    assert float(fields[str(field)]["percent_parasitized"]) == round(
+        100 * parasitized / FIELD_CELLS, 2)
+    ok = [r for r in rows if r["status"] == "ok"]
+    assert batch["classified"] == str(len(ok)) == str(FIELD_CELLS + 2)
+    assert batch["images"] == "4"
+    everyone = sum(r["final_call"] == "parasitized" for r in ok)
+    assert float(batch["percent_parasitized"]) == round(100 * everyone / len(ok), 2)
+    overlays = sorted(p.name for p in (tmp_path / "cam").glob("*_gradcam.png"))
+    assert len(overlays) == len(ok) and sum("_cell" in name for name in overlays) == FIELD_CELLS
+
+
+def test_classify_mode_cell_screens_a_field_as_one_image(tmp_path, capsys):
+    field, _ = write_field(tmp_path / "field.png")
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", field, "--csv", out, "--mode", "cell")
+    assert result.code == 0, result.err
+    (row,) = read_rows(out)
+    assert row["status"] == "ok" and row["cell_index"] == row["cell_w"] == ""
+    assert cli(capsys, "classify", field, "--csv", out, "--mode", "fields").code == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux allows names that are not UTF-8")
+def test_names_that_are_not_utf8_are_written_with_escapes(tmp_path, capsys):
+    folder = tmp_path / "slides"
+    make_cell_folder(folder, 2)
+    field, _ = write_field(folder / "field.png")
+    latin = os.fsdecode(b"caf\xe9")  # a Latin-1 name: not UTF-8
+    (folder / "cell_0.png").rename(folder / f"{latin}.png")
+    field.rename(folder / f"{latin} field.png")
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", folder, "--csv", out, "--operator", os.fsdecode(b"Ren\xe9"))
+    assert result.code == 0, result.err
+    rows = read_rows(out)
+    paths = {r["image_path"] for r in rows}
+    escaped = str(folder / "caf\\xe9 field.png")
+    assert paths == {escaped, str(folder / "caf\\xe9.png"), str(folder / "cell_1.png")}
+    assert {r["operator"] for r in rows} == {"Ren\\udce9"}
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    assert list(fields) == [escaped] and batch["operator"] == "Ren\\udce9"
+
+
+def test_no_cell_of_the_report_or_its_summary_starts_a_formula(tmp_path, capsys, monkeypatch):
+    """Names, sample id and operator are written with a leading ' where a spreadsheet would
+    run them, as the register's export does (OWASP's CSV injection advice)."""
+    folder = tmp_path / "slides"
+    names = ["=HYPERLINK(1).png", "+1.png", "@cmd.png"]
+    for cell, name in zip(make_cell_folder(folder, 3), names, strict=True):
+        cell.rename(folder / name)
+    write_field(folder / "-field.png")
+    monkeypatch.chdir(folder)  # relative names: the image paths start with the names
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", ".", "--csv", out, "--sample-id", "=1+1",
+                 "--operator", "@SUM(A1)")
+    assert result.code == 0, result.err
+    rows = read_rows(out)
+    assert {r["image_path"] for r in rows} == {f"'{name}" for name in [*names, "-field.png"]}
+    assert {(r["sample_id"], r["operator"]) for r in rows} == {("'=1+1", "'@SUM(A1)")}
+    batch, fields = read_summary(tmp_path / "report_summary.csv")
+    assert list(fields) == ["'-field.png"] and batch["sample_id"] == "'=1+1"
+    for path in (out, tmp_path / "report_summary.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path, capsys):
+    make_cell_folder(tmp_path / "cells", 2)
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    for cam, words in ((tmp_path / "afile", "is a file: name a folder"),
+                       (tmp_path / "afile" / "cam", "cannot write Grad-CAM overlays to"),
+                       (tmp_path / "cells", "is an input folder")):
+        result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+                     "--gradcam", cam)
+        assert result.code == 2
+        assert result.err.startswith("malariascope: error: ") and words in result.err
+        assert result.err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "cells"]
+
+
+def test_a_folder_that_will_not_open_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """Root reads every folder, so the refusal is the OS's, patched in: it was reported as
+    'no such file or folder' while the folder was there."""
+    make_cell_folder(tmp_path / "cells", 2)
+    locked = tmp_path / "cells" / "locked"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv")
+    assert result.code == 1
+    assert f"{locked}: cannot read this folder\n" in result.err
+
+
+def test_a_read_only_gradcam_folder_is_refused_at_once(tmp_path, capsys):
+    from tests.faults import read_only
+
+    make_cell_folder(tmp_path / "cells", 2)
+    cam = tmp_path / "cam"
+    cam.mkdir()
+    with read_only(cam / "overlay.png"):
+        result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+                     "--gradcam", cam)
+    assert result.code == 2
+    assert result.err.startswith(f"malariascope: error: cannot write Grad-CAM overlays to {cam}: ")
+    assert "read-only" in result.err and result.err.count("\n") == 1
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_overlays_that_fail_mid_batch_stop_and_the_report_is_whole(tmp_path, capsys):
+    import hashlib
+
+    cells = make_cell_folder(tmp_path / "cells", 5)
+    sha = hashlib.sha256(cells[2].read_bytes()).hexdigest()[:8]
+    blocked = tmp_path / "cam" / f"cell_2_{sha}_gradcam.png"
+    blocked.mkdir(parents=True)  # a folder where the third overlay goes: its write fails
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", out, "--gradcam",
+                 tmp_path / "cam")
+    assert result.code == 1
+    warnings = [line for line in result.err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "no more Grad-CAM overlays" in warnings[0]
+    assert [r["status"] for r in read_rows(out)] == ["ok"] * 5
+    written = sorted(p.name[:6] for p in (tmp_path / "cam").iterdir() if p.is_file())
+    assert written == ["cell_0", "cell_1"]
+
+
+def test_overlays_inside_an_input_folder_are_not_screened(tmp_path, capsys):
+    make_cell_folder(tmp_path / "slides", 3)
+    out = tmp_path / "report.csv"
+    for again in ((), ("--overwrite",)):  # the second run finds the first run's overlays there
+        result = cli(capsys, "classify", tmp_path / "slides", "--csv", out,
+                     "--gradcam", tmp_path / "slides" / "overlays", *again)
+        assert result.code == 0, result.err
+        assert [Path(r["image_path"]).parent.name for r in read_rows(out)] == ["slides"] * 3
+    assert len(list((tmp_path / "slides" / "overlays").iterdir())) == 3
+
+
+def test_a_missing_input_exits_1_and_the_others_are_screened(tmp_path, capsys):
+    (good,) = make_cell_folder(tmp_path, 1)
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", good, tmp_path / "typo.png", "--csv", out)
+    assert result.code == 1
+    assert f"{tmp_path / 'typo.png'}: no such file or folder" in result.err
+    assert [r["image_path"] for r in read_rows(out)] == [str(good)]
+
+
+def test_nothing_found_writes_nothing_and_exits_2(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("no image here", encoding="utf-8")
+    out = tmp_path / "report.csv"
+    for given in (tmp_path / "nope.png", tmp_path / "empty"):
+        result = cli(capsys, "classify", given, "--csv", out)
+        assert result.code == 2
+        assert "malariascope: error: no images found" in result.err
+        assert "no report written" in result.err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+    (good,) = make_cell_folder(tmp_path / "cells", 1)
+    assert cli(capsys, "classify", good, "--csv", out).code == 0  # no 'exists' in the way
+
+
+def test_a_run_that_finds_nothing_leaves_no_overlay_folder_behind(tmp_path, capsys):
+    (good,) = make_cell_folder(tmp_path / "cells", 1)
+    overlays = tmp_path / "new" / "overlays"
+    result = cli(capsys, "classify", tmp_path / "typo", "--csv", tmp_path / "report.csv",
+                 "--gradcam", overlays)
+    assert result.code == 2 and "no images found" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells"]
+    result = cli(capsys, "classify", good, "--csv", tmp_path / "report.csv", "--gradcam",
+                 overlays)
+    assert result.code == 0, result.err
+    assert len(list(overlays.iterdir())) == 1

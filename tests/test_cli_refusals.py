@@ -1,0 +1,120 @@
+"""What the command line refuses before any work: training settings that cannot train, a
+missing exporter, outputs that are inputs, reports another run writes or that cannot be
+written."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.command_line import cli, run_without
+from tests.images import make_cell_folder
+
+
+@pytest.mark.parametrize("option, value", [("--epochs", "0"), ("--epochs", "1.5"),
+                                           ("--input-size", "7"), ("--input-size", "4096"),
+                                           ("--seed", "-1"), ("--seed", str(2**32)),
+                                           ("--seed", "9" * 400),
+                                           ("--learning-rate", "-1e-3"),
+                                           ("--learning-rate", "nan")])
+def test_training_settings_that_cannot_train_are_usage_errors(tmp_path, capsys, option, value):
+    """Each would reach Keras after every cell was decoded, or train a model the app refuses."""
+    result = cli(capsys, "train", tmp_path, "--out", tmp_path / "out", f"{option}={value}")
+    assert result.code == 2
+    assert f"argument {option}: must be " in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_train_names_its_overwrite_flag(tmp_path, capsys):
+    """The core's words become the CLI's: a model in --out is kept unless --overwrite."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "model-card.json").write_text("{}")
+    pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+    result = cli(capsys, "train", tmp_path, "--out", tmp_path / "out")
+    assert result.code == 2
+    assert result.err == (
+        f"malariascope: error: {tmp_path / 'out'} already holds model-card.json; choose another "
+        "folder or pass --overwrite\n"
+    )
+
+
+@pytest.mark.parametrize("module", ["tf2onnx", "onnx"])
+def test_train_without_the_onnx_exporter_says_so_before_training(tmp_path, module):
+    """Keras imports these only to write the model, after the whole training."""
+    pytest.importorskip("tensorflow", reason="training needs the [train] extra")
+    result = run_without(module, "train", tmp_path, "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"'train' needs the module '{module}', which is not installed here; "
+        "install with: pip install 'malariascope[train]'\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_that_is_an_input_is_refused_even_with_overwrite(tmp_path, capsys):
+    """--csv naming an input image turned it into a CSV, and --json in the fields folder a
+    field into JSON; adapt's model files could replace its annotations."""
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    annotations = tmp_path / "lab" / "README.md"
+    annotations.parent.mkdir()
+    annotations.write_text("[]", encoding="utf-8")
+    before = {path: path.read_bytes() for path in [*cells, annotations]}
+    refused = [
+        (("classify", cells[0], "--csv", cells[0]), "is an input file"),
+        (("classify", tmp_path / "cells", "--csv", cells[1]), "is an image name in the input"),
+        (("evaluate", tmp_path, "--json", cells[0]), "is an image name in the input"),
+        (("evaluate-fields", tmp_path / "cells", "--annotations", annotations,
+          "--json", cells[1]), "is an image name in the input"),
+        (("adapt", tmp_path / "cells", "--annotations", annotations,
+          "--out", annotations.parent), "is an input file"),
+    ]
+    for args, words in refused:
+        result = cli(capsys, *args, "--overwrite")
+        assert result.code == 2 and words in result.err, (args, result.err)
+        assert result.err.count("\n") == 1
+    assert {path: path.read_bytes() for path in before} == before
+
+
+def test_another_run_writing_the_report_is_told_before_screening(tmp_path, capsys):
+    """Two batches to one --csv at once both exited 0 and one batch was lost."""
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.report import ReportWriter
+
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "broken.png").write_bytes(b"")
+    report = tmp_path / "report.csv"
+    other = ReportWriter(report, BatchFacts())
+    try:
+        result = cli(capsys, "classify", tmp_path / "cells", "--csv", report, "--overwrite")
+    finally:
+        other.discard()
+    assert result.code == 2
+    assert result.err == (f"malariascope: error: another MalariaScope run is writing {report} "
+                          "now; wait for it to finish or choose another name\n")
+
+
+def test_a_report_name_too_long_for_its_summary_is_refused_before_screening(tmp_path, capsys):
+    """Found only after the whole batch, when the summary could not be made; a name that
+    fits with its summary works, though a temporary name made from it would not."""
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "broken.png").write_bytes(b"")  # a line on stderr once screened
+    too_long = tmp_path / ("r" * 246 + ".csv")  # 250 bytes; its summary's name 258
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", too_long)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert f"{too_long.stem}_summary.csv, is too long for a file in {tmp_path}" in result.err
+    fits = tmp_path / ("r" * 243 + ".csv")  # the summary's name is 255 bytes
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", fits)
+    assert result.code == 1 and "broken.png" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["cells", fits.name, f"{fits.stem}_summary.csv"])
+
+
+def test_a_json_in_a_read_only_folder_is_refused_before_the_work(tmp_path, capsys):
+    from tests.faults import read_only
+
+    make_cell_folder(tmp_path / "data" / "parasitized", 2)
+    make_cell_folder(tmp_path / "data" / "uninfected", 2)
+    out = tmp_path / "figures" / "m.json"
+    out.parent.mkdir()
+    with read_only(out):
+        result = cli(capsys, "evaluate", tmp_path / "data", "--json", out)
+    assert result.code == 2 and "read-only" in result.err and str(out) in result.err
+    assert result.out == ""  # nothing evaluated

@@ -1,0 +1,210 @@
+"""Ctrl-C and SIGTERM during ``malariascope classify``: what is kept, what is written, when.
+
+Each test but one runs the real program in a child process and signals it while it screens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.images import make_cell_folder, write_field, write_rgb
+from tests.reports import read_rows, read_summary
+
+
+class Child:
+    """``malariascope classify`` in a child process, its stderr read line by line as it comes."""
+
+    def __init__(self, *args: str | Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "malariascope", "classify", *map(str, args)],
+            stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.put(line)
+
+    def wait_for(self, ready, timeout: float = 120) -> None:
+        """Until ``ready()`` is true (checked every 20 ms) or the child has ended."""
+        deadline = time.monotonic() + timeout
+        while not ready() and self.process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def wait_for_line(self, words: str, timeout: float = 60) -> None:
+        """Until a line of stderr holds ``words``."""
+        deadline = time.monotonic() + timeout
+        while not any(words in line for line in self.seen) and time.monotonic() < deadline:
+            try:
+                self.seen.append(self.lines.get(timeout=0.1))
+            except queue.Empty:
+                pass
+        assert any(words in line for line in self.seen), "".join(self.seen)
+
+    def interrupt(self, number: int = signal.SIGINT) -> None:
+        """Ctrl-C, or another signal."""
+        self.process.send_signal(number)
+
+    def finish(self) -> str:
+        """Wait for the child to end; all it wrote on stderr."""
+        self.process.wait(timeout=60)
+        self._reader.join(timeout=10)  # it ends with the child's stderr
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "".join(self.seen)
+
+
+def report_open(folder: Path) -> bool:
+    """True once classify holds the lock of ``folder/report.csv``: its Ctrl-C handler is in
+    place and screening begins. (Its temporary files tell less: one is made and removed at
+    once, before the model loads, to see that the folder takes files.)"""
+    return any(folder.glob(".report.csv.*.lock"))
+
+
+def report_bytes(folder: Path) -> int:
+    """The bytes classify has written so far to the temporary file of ``folder/report.csv``."""
+    written = 0
+    for path in folder.glob(".report.csv.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):  # the folder's probe, removed at once
+            written += path.stat().st_size
+    return written
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
+    make_cell_folder(tmp_path / "cells", 3000)
+    out = tmp_path / "report.csv"
+    child = Child(tmp_path / "cells", "--csv", out)
+    child.wait_for(lambda: report_bytes(tmp_path) > 20_000)
+    child.interrupt()
+    stderr = child.finish()
+    assert child.process.returncode == 1, stderr
+    rows = read_rows(out)
+    assert 0 < len(rows) < 3000
+    assert {(r["status"], r["batch_complete"]) for r in rows} == {("ok", "false")}
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    not_screened = 3000 - len(rows)
+    assert (batch["complete"], batch["images_not_screened"]) == ("false", str(not_screened))
+    assert f"(interrupted: {not_screened} images not screened)" in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path, number):
+    """SIGTERM (a logout, a service stopped) killed the run at once, its temporary file left
+    behind; it is Ctrl-C's twin."""
+    import numpy as np
+
+    from tests.images import make_field
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_rgb(folder / "big.png", np.tile(make_field(0)[0], (3, 3, 1)))  # seconds to screen
+    child = Child(folder, "--csv", tmp_path / "report.csv")
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
+    child.interrupt(number)  # stop after this image...
+    child.wait_for_line("stopping after this image")
+    child.interrupt(number)  # ...no: stop now
+    stderr = child.finish()
+    assert child.process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fields"]  # no report, no temp file
+
+
+def test_a_second_ctrl_c_while_stopping_stops_at_once_and_keeps_the_old_report(tmp_path):
+    """The second Ctrl-C is sent once the batch says it has stopped and waits for the files
+    being read (c.png takes seconds): it must stop at once and keep the old report, never
+    replace it nor be killed by the signal. Timed by sleeps, this test was flaky under load."""
+    import numpy as np
+
+    from tests.images import make_field
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_field(folder / "a.png")
+    write_field(folder / "b.png", seed=1)
+    write_rgb(folder / "c.png", np.tile(make_field(2)[0], (4, 4, 1)))  # seconds to load
+    report = tmp_path / "report.csv"
+    report.write_text("old report", encoding="utf-8")
+    (tmp_path / "report_summary.csv").write_text("old summary", encoding="utf-8")
+    child = Child(folder, "--csv", report, "--overwrite")
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
+    child.interrupt()  # stop after this image: a.png's rows are written...
+    child.wait_for_line("the report is written once the files being read are done")
+    child.interrupt()  # ...no: stop now, while the loaders stop (c.png still loading)
+    stderr = child.finish()
+    assert child.process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fields", "report.csv", "report_summary.csv"]  # no temporary file, no lock
+    assert report.read_text(encoding="utf-8") == "old report"
+    assert (tmp_path / "report_summary.csv").read_text(encoding="utf-8") == "old summary"
+
+
+def test_a_report_that_appears_during_the_batch_is_kept(tmp_path):
+    """Another program's file at the report's name, made while the batch ran, was replaced
+    without --overwrite."""
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    for seed in range(2):
+        write_field(folder / f"{seed}.png", seed=seed)
+    out = tmp_path / "report.csv"
+    child = Child(folder, "--csv", out)
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
+    out.write_text("another program's", encoding="utf-8")
+    stderr = child.finish()
+    assert child.process.returncode == 2, stderr
+    assert stderr.endswith(f"malariascope: error: {out} appeared while this batch ran and was "
+                           "kept; this batch's report was not written: run it again with "
+                           "another name or pass --overwrite\n")
+    assert out.read_text(encoding="utf-8") == "another program's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fields", "report.csv"]
+
+
+def test_a_second_signal_stops_before_the_report_is_renamed_and_not_after():
+    """Where the second Ctrl-C lands decides, and nothing else: before the renames it stops
+    the batch without a report; during them it is too late and changes nothing, so a report
+    is never both replaced and reported as not written (exit 130)."""
+    from malariascope.cli.stopping import StopRequests
+
+    placed = []
+    with StopRequests() as stops:
+        signal.raise_signal(signal.SIGINT)  # stop after this image
+        assert stops.stop.is_set()
+        stops.commit(lambda: (signal.raise_signal(signal.SIGTERM), placed.append(True)))
+    assert placed == [True]
+    with StopRequests() as stops, pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGTERM)
+        signal.raise_signal(signal.SIGINT)  # before the renames: stop now
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    for seed, name in enumerate(("a", "b", "c")):
+        write_field(folder / f"{name}.png", seed=seed)
+    out = tmp_path / "report.csv"
+    child = Child(folder, "--csv", out)
+    child.wait_for(lambda: report_open(tmp_path))  # a.png is screened
+    child.interrupt(signal.SIGTERM)
+    stderr = child.finish()
+    assert child.process.returncode == 1, stderr
+    rows = read_rows(out)
+    assert {r["image_path"] for r in rows} == {str(folder / "a.png")}
+    assert {r["batch_complete"] for r in rows} == {"false"}
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["complete"], batch["images_not_screened"]) == ("false", "2")
+    assert "(interrupted: 2 images not screened)" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fields", "report.csv", "report_summary.csv"]
