@@ -1,17 +1,15 @@
-"""Autosaved sessions: a batch's rows, reviews and settings on disk, so a crash loses nothing.
+"""A batch as the technician left it (:class:`Session`), and the reader of the session folders
+earlier releases autosaved (:class:`SessionStore`).
 
-Qt-free: the app saves a :class:`Session` as the technician works and offers it back after a
-crash (see ``malariascope.gui.autosave``). A session is a folder of
+Qt-free. The case register (``core.register``) is the autosave store now; a session folder left
+by an earlier release is read once, moved into the register and deleted
+(``core.register.work``). Such a folder holds
 
-- ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line. Each chunk holds
-  the rows that arrived since the last save and is written once, so saving a 20,000-cell batch
-  never rewrites it whole.
-- ``state.json``: review decisions, the batch's facts and the list of chunks. It is small, it is
-  rewritten after every change, and it is written last, so it only names chunks on disk.
+- ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line, in chunks;
+- ``state.json``: review decisions, the batch's facts and the list of chunks.
 
-Every file is written atomically (a temporary file, then a rename). Rows and state are the
-``to_dict`` of their dataclasses, read back checked by ``from_dict`` (``core.jsonfields``);
-nothing is ever pickled.
+Rows and state are the ``to_dict`` of their dataclasses, read back checked by ``from_dict``
+(``core.jsonfields``); nothing is ever unpickled.
 """
 
 from __future__ import annotations
@@ -23,13 +21,12 @@ import uuid
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from malariascope.core.atomic import write_bytes_atomic
 from malariascope.core.case import Case, ReviewDecision, current_reviews
 from malariascope.core.errors import SessionError
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
-from malariascope.core.jsonfields import build, dumps, expect, flag, json_object, text
-from malariascope.core.pipeline import ScreeningResult, utc_now
+from malariascope.core.jsonfields import build, expect, flag, json_object, text
+from malariascope.core.pipeline import ScreeningResult
 
 FORMAT = "malariascope-session"
 VERSION = 2  # 1: reviews were row -> final call, read as decisions of the batch's operator
@@ -46,7 +43,7 @@ class Session:
     decisions: list[ReviewDecision] = field(default_factory=list)  # every review, in order
     unsaved: bool = False  # reviews made since the last export
     complete: bool = True  # False: screening was cancelled, or had not ended when the app stopped
-    saved_at: str = ""  # UTC, set by SessionStore.save
+    saved_at: str = ""  # UTC, when it was last saved
     case: Case | None = None  # the case the batch is, when the window holds one (the register's)
     extent: Extent = field(default_factory=Extent)  # what was opened: finds the files left
 
@@ -84,40 +81,13 @@ _SESSION_FIELDS = {"decisions": _decisions, "unsaved": flag, "complete": flag, "
 
 
 class SessionStore:
-    """The session folder of one app instance: each save adds only what is new."""
+    """A session folder left by an earlier release: read it, delete it, or set it aside."""
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
-        self._batch = ""  # id of the batch whose rows are on disk
-        self._chunks: list[tuple[str, int]] = []
-        self._last: ScreeningResult | None = None  # the last row on disk: spots a new batch
-
-    def save(self, session: Session) -> None:
-        """Write the rows not on disk yet as one new chunk, then the state naming every chunk."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if not self._continues(session.results):
-            self.delete()  # a new batch: never pair its rows with the old batch's state
-            self._batch = uuid.uuid4().hex
-        saved = sum(count for _, count in self._chunks)
-        new = session.results[saved:]
-        if new:
-            name = f"rows-{saved:07d}.jsonl"
-            write_bytes_atomic(self.folder / name, _chunk_bytes(self._batch, saved, new))
-            self._chunks.append((name, len(new)))
-            self._last = new[-1]
-        write_bytes_atomic(self.folder / STATE, _state_bytes(session, self._batch, self._chunks))
-
-    def _continues(self, results: list[ScreeningResult]) -> bool:
-        """True when ``results`` are the batch on disk, perhaps with rows added since."""
-        saved = sum(count for _, count in self._chunks)
-        return bool(self._batch) and len(results) >= saved and (
-            saved == 0 or results[saved - 1] is self._last)
 
     def load(self) -> Session | None:
-        """The session on disk, or None; :class:`SessionError` if it cannot be read back whole.
-
-        Later saves continue it: a restored batch is not written again.
-        """
+        """The session on disk, or None; :class:`SessionError` if it cannot be read back whole."""
         try:
             raw = (self.folder / STATE).read_bytes()
         except FileNotFoundError:
@@ -135,8 +105,6 @@ class SessionStore:
             _check_reviews(session)
         except ValueError as exc:
             raise SessionError(str(exc)) from exc
-        self._batch, self._chunks = batch, chunks
-        self._last = results[-1] if results else None
         return session
 
     def _read_chunk(self, name: str, count: int, batch: str,
@@ -158,7 +126,6 @@ class SessionStore:
         (self.folder / STATE).unlink(missing_ok=True)
         for path in (*self.folder.glob("rows-*.jsonl"), *self.folder.glob(".*.tmp")):
             path.unlink(missing_ok=True)
-        self._batch, self._chunks, self._last = "", [], None
 
     def set_aside(self) -> Path:
         """Move an unreadable session out of the way (kept for a bug report); returns where."""
@@ -166,24 +133,10 @@ class SessionStore:
         target = self.folder.with_name(f"{self.folder.name}-unreadable-{stamp}-"
                                        f"{uuid.uuid4().hex[:6]}")
         os.replace(self.folder, target)
-        self._batch, self._chunks, self._last = "", [], None
         return target
 
 
 # -- files ------------------------------------------------------------------------------
-def _chunk_bytes(batch: str, first: int, results: list[ScreeningResult]) -> bytes:
-    header = {"format": FORMAT, "batch": batch, "first": first, "rows": len(results)}
-    lines = [dumps(header)] + [dumps(result.to_dict()) for result in results]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _state_bytes(session: Session, batch: str, chunks: list[tuple[str, int]]) -> bytes:
-    values = {**session.to_dict(), "saved_at": utc_now()}  # the rows are in the chunks
-    state = {"format": FORMAT, "version": VERSION, "batch": batch, "chunks": chunks,
-             "session": values}
-    return dumps(state).encode("utf-8")
-
-
 def _state(raw: bytes) -> tuple[str, list[tuple[str, int]], dict, int]:
     """Batch id, chunk list, session fields and format version of ``state.json``, checked."""
     state = json_object(raw, STATE)

@@ -9,7 +9,7 @@ import sqlite3
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import LEGACY_FOLDER, CaseWork, open_work
-from malariascope.core.session import Session, SessionStore
+from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 from tests.core.test_register import counts_of
 from tests.core.test_session import (  # noqa: F401
@@ -18,6 +18,7 @@ from tests.core.test_session import (  # noqa: F401
     results,
     session_of,
 )
+from tests.legacy_session import write_legacy_session
 
 
 def grown(session: Session, rows: int) -> Session:
@@ -148,7 +149,7 @@ def test_work_that_cannot_be_read_back_is_told_once(tmp_path, results, classifie
 def test_a_batch_left_in_session_files_by_an_earlier_version_is_offered_once(
         tmp_path, results, classifier):  # noqa: F811
     session = session_of(results, classifier)
-    SessionStore(tmp_path / LEGACY_FOLDER).save(session)
+    write_legacy_session(tmp_path / LEGACY_FOLDER, session)
     opened = open_work(tmp_path)
     assert opened.unreadable is None and not (tmp_path / LEGACY_FOLDER).exists()
     assert_same_session(session, opened.session)
@@ -158,7 +159,7 @@ def test_a_batch_left_in_session_files_by_an_earlier_version_is_offered_once(
 
 def test_session_files_that_cannot_be_read_are_told_and_kept_aside(tmp_path, results,  # noqa: F811
                                                                    classifier):  # noqa: F811
-    SessionStore(tmp_path / LEGACY_FOLDER).save(session_of(results, classifier))
+    write_legacy_session(tmp_path / LEGACY_FOLDER, session_of(results, classifier))
     (tmp_path / LEGACY_FOLDER / "state.json").write_bytes(b"{")
     opened = open_work(tmp_path)
     assert "damaged or truncated" in str(opened.unreadable) and opened.session is None

@@ -1,4 +1,4 @@
-"""Autosaved sessions: every field of every row comes back, saves only add, damage is caught."""
+"""Session folders of earlier releases: every field of every row comes back, damage is caught."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import UNSURE
 from tests.images import make_cell_folder, make_field, write_broken_files, write_rgb
+from tests.legacy_session import write_legacy_session
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,7 @@ def test_every_field_of_every_row_round_trips(tmp_path, results, classifier):
     assert kinds == {(True, False), (False, False), (True, True)}  # the data covers them all
     assert all(r.cell_index and r.box for r in results if r.whole_field)
     session = session_of(results, classifier)
-    SessionStore(tmp_path / "s").save(session)
+    write_legacy_session(tmp_path / "s", session)
     loaded = SessionStore(tmp_path / "s").load()
     assert_same_results(results, loaded.results)
     for name in ("facts", "decisions", "unsaved", "complete", "extent"):
@@ -87,36 +88,6 @@ def test_every_field_of_the_saved_dataclasses_is_written(results, classifier):
         assert value.to_dict().keys() == {field.name for field in dataclasses.fields(value)}
     own = {field.name for field in dataclasses.fields(Session)} - {"results", "facts", "case"}
     assert session_of(results, classifier).to_dict().keys() == own | BatchFacts().to_dict().keys()
-
-
-def test_saves_add_rows_in_chunks_written_once(tmp_path, results, classifier):
-    store = SessionStore(tmp_path / "s")
-    store.save(session_of(results[:5], classifier, decisions=[]))
-    first = (tmp_path / "s" / "rows-0000000.jsonl").read_bytes()
-    store.save(session_of(results, classifier))
-    store.save(session_of(results, classifier, decisions=[]))  # a review undone: state only
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
-        "rows-0000000.jsonl", "rows-0000005.jsonl", "state.json"]
-    assert (tmp_path / "s" / "rows-0000000.jsonl").read_bytes() == first
-    loaded = SessionStore(tmp_path / "s").load()
-    assert_same_results(results, loaded.results)
-    assert loaded.decisions == []
-
-
-def test_a_new_batch_replaces_the_old_one_and_a_loaded_one_continues(tmp_path, results,
-                                                                     classifier):
-    store = SessionStore(tmp_path / "s")
-    store.save(session_of(results, classifier))
-    new_batch = [dataclasses.replace(r) for r in results[:3]]  # other objects: another batch
-    store.save(session_of(new_batch, classifier, decisions=[]))
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["rows-0000000.jsonl",
-                                                                 "state.json"]
-    reopened = SessionStore(tmp_path / "s")
-    loaded = reopened.load()
-    reopened.save(session_of(loaded.results + results[3:5], classifier, decisions=[]))
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
-        "rows-0000000.jsonl", "rows-0000003.jsonl", "state.json"]
-    assert len(SessionStore(tmp_path / "s").load().results) == 5
 
 
 def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
@@ -159,10 +130,10 @@ def test_a_session_in_the_layout_of_earlier_releases_still_loads(tmp_path):
 def test_delete_and_set_aside(tmp_path, results, classifier):
     store = SessionStore(tmp_path / "s")
     assert store.load() is None
-    store.save(session_of(results, classifier))
+    write_legacy_session(tmp_path / "s", session_of(results, classifier))
     store.delete()
     assert store.load() is None and not list((tmp_path / "s").iterdir())
-    store.save(session_of(results, classifier))
+    write_legacy_session(tmp_path / "s", session_of(results, classifier))
     aside = store.set_aside()
     assert aside.parent == tmp_path and aside.name.startswith("s-unreadable-")
     assert (aside / "state.json").is_file() and store.load() is None
@@ -218,8 +189,8 @@ DAMAGE = {  # what is done to a saved session -> a word of the message
 def test_a_damaged_session_raises_a_session_error_that_says_what(tmp_path, results, classifier,
                                                                 damage):
     ok_first = [r for r in results if r.ok] + [r for r in results if not r.ok]
-    SessionStore(tmp_path / "s").save(session_of(ok_first, classifier,
-                                                      decisions=[decision(0, UNINFECTED)]))
+    write_legacy_session(tmp_path / "s", session_of(ok_first, classifier,
+                                                    decisions=[decision(0, UNINFECTED)]))
     spoil, words = DAMAGE[damage]
     spoil(tmp_path / "s")
     with pytest.raises(SessionError, match=words):
@@ -232,7 +203,7 @@ def test_a_damaged_session_raises_a_session_error_that_says_what(tmp_path, resul
 def test_random_damage_gives_a_session_or_a_session_error(tmp_path_factory, results, classifier,
                                                           data):
     folder = tmp_path_factory.mktemp("fuzz")
-    SessionStore(folder).save(session_of(results, classifier))
+    write_legacy_session(folder, session_of(results, classifier))
     path = folder / data.draw(st.sampled_from(["state.json", "rows-0000000.jsonl"]))
     raw = bytearray(path.read_bytes())
     for _ in range(data.draw(st.integers(1, 6))):

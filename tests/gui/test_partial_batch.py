@@ -14,9 +14,10 @@ from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
 from malariascope.core.report import COLUMNS
-from malariascope.core.session import Session, SessionStore
+from malariascope.core.session import Session
 from malariascope.gui.app import start
 from tests.gui.helpers import click, wait_for_box
+from tests.legacy_session import write_legacy_session
 from tests.reports import read_rows, read_summary
 
 SCREENED = 5  # of the 12 real cells, when the app was killed
@@ -38,7 +39,7 @@ def cut_short(tmp_path: Path, data_folder: Path, real_cells) -> tuple[Path, Sess
                             facts.rule.call(results[1].probability), PARASITIZED, PARASITIZED)
     session = Session(results, facts, [review], unsaved=True, complete=False,
                       extent=Extent((str(folder),), True, "auto", len(files)))
-    SessionStore(data_folder / "session").save(session)
+    write_legacy_session(data_folder / "session", session)
     return folder, session
 
 
