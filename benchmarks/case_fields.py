@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from app_window import run_when_model_ready
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIELDS = ROOT.parent / "shared" / "data" / "fields"
@@ -88,14 +90,7 @@ class Run:
 
 
 def child(fields: list[Path], out: Path) -> int:
-    from malariascope.gui.app import create_app, show_window, start
-
-    app = create_app()
-    window = show_window(persist_settings=False)
-    run = Run(window, fields, out)
-    window.controller.model_ready.connect(lambda name: run.open_case())
-    start(window)
-    return app.exec()
+    return run_when_model_ready(lambda window: Run(window, fields, out).open_case)
 
 
 def main() -> int:

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from app_window import run_when_model_ready
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 REVIEWS = 500
@@ -122,15 +124,8 @@ class Run:
 
 
 def child(folder: Path, data: Path) -> int:
-    """The app's side: a real window, started as ``malariascope gui`` starts it."""
-    from malariascope.gui.app import create_app, show_window, start
-
-    app = create_app()
-    window = show_window(persist_settings=False)
-    run = Run(window, folder, data)
-    window.controller.model_ready.connect(lambda name: run.screen())
-    start(window)
-    return app.exec()
+    """The app's side: a real window that screens ``folder`` once its model is ready."""
+    return run_when_model_ready(lambda window: Run(window, folder, data).screen)
 
 
 def report(figures: dict) -> None:
