@@ -14,6 +14,9 @@ from malariascope.printing.pdf import gui_application, write_case_pdf
 from tests.images import make_cell
 from tests.reports import read_pdf as read
 
+# The window's tests share this process and need a QApplication: made first, printing uses it.
+pytestmark = pytest.mark.usefixtures("qapp")
+
 SHA = "4a50d307762f84d27ca97eb42afed4d22ef00a9415f0a724108919682a0732b8"
 PAGE_POINTS = {"A4": (595, 842), "Letter": (612, 792)}
 
