@@ -157,8 +157,9 @@ class CasePanel(QWidget):
         shown = {**{name: getattr(facts, name) for name in LINES},
                  **{"sample_id": self.case.batch.facts.sample_id,
                     "operator": self.case.batch.facts.operator}}
-        for name, edit in self.lines.items():
-            if edit.text() != shown[name] and not (edit.hasFocus() and name in ON_LEAVING):
+        for name, edit in self.lines.items():  # a space being typed is kept where it is
+            if edit.text().strip() != shown[name] and not (
+                    edit.hasFocus() and name in ON_LEAVING):
                 edit.setText(shown[name])
         widgets = (self.age, self.sex, self.stain, self.notes, self.target)
         for widget in widgets:
@@ -166,7 +167,7 @@ class CasePanel(QWidget):
         self.age.setValue(NO_AGE if facts.age_years is None else facts.age_years)
         self.sex.setCurrentIndex(SEXES.index(facts.sex))
         self.stain.setCurrentIndex(STAINS.index(facts.stain))
-        if self.notes.toPlainText() != facts.notes:
+        if self.notes.toPlainText().strip() != facts.notes:
             self.notes.setPlainText(facts.notes)
         self.target.setValue(facts.target_cells)
         for widget in widgets:

@@ -154,6 +154,18 @@ def test_an_amendment_keeps_the_signed_version(window, qtbot, two_folders, data_
     assert stored.finals == {row: "uninfected"}
 
 
+def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qtbot):
+    panel = make_window(start=False).case_panel
+    typed = {"site": "Ward 3 east", "patient_id": "P 917"}
+    for name, words in typed.items():
+        qtbot.keyClicks(panel.lines[name], words)
+    qtbot.keyClicks(panel.notes, "Fever for 3 days")
+    facts = panel.case.case.facts
+    assert {name: getattr(facts, name) for name in typed} == typed
+    assert {name: panel.lines[name].text() for name in typed} == typed
+    assert facts.notes == panel.notes.toPlainText() == "Fever for 3 days"
+
+
 def test_new_case_starts_empty_and_keeps_the_labs_facts(window, qtbot, two_folders):
     _type_facts(window, qtbot)
     window.case_panel.stain.setCurrentText("Field's")
