@@ -34,7 +34,7 @@ def a_case(sign: bool = True) -> tuple[Case, Counts]:
     case = Case(CaseFacts(sample_id="S-2026-0412", patient_id="P-00917", age_years=34,
                           sex="female", collected_on="2026-03-01", site="Ward 3 <east>",
                           stain="Field's", operator="Ann Lee", notes="Fever <3 days>",
-                          rbc_per_ul=5_000_000),
+                          rbc_per_ul=5_000_000, lab="Central Hospital Lab, Kisumu"),
                 "malariascope-cnn 0.1.0 (onnx)", SHA)
     tally = counts(25, 1975, reviewed=20)
     if sign:
@@ -52,15 +52,15 @@ def gallery(number: int, parasitized: bool = True) -> Gallery:
 def test_the_pdf_holds_the_facts_the_result_and_one_picture_per_parasitized_cell(
         tmp_path, page_size):
     case, tally = a_case()
-    report = CaseReport(case, case.signed.result, gallery(5), lab="Central Hospital Lab")
+    report = CaseReport(case, case.signed.result, gallery(5))
     path = write_case_pdf(tmp_path / "S-2026-0412.pdf", report, page_size)
     reader, text, images = read(path)
     assert images == 5
     width, height = PAGE_POINTS[page_size]
     assert {(round(page.mediabox.width), round(page.mediabox.height))
             for page in reader.pages} == {(width, height)}
-    for words in ("Central Hospital Lab", "Slide (sample) id S-2026-0412", "Patient id P-00917",
-                  "Age 34 years", "Sex female", "Collected on 2026-03-01",
+    for words in ("Central Hospital Lab, Kisumu", "Slide (sample) id S-2026-0412",
+                  "Patient id P-00917", "Age 34 years", "Sex female", "Collected on 2026-03-01",
                   "Site Ward 3 <east>", "Stain Field's", "Microscopist Ann Lee",
                   "Notes Fever <3 days>", "Parasitemia 1.25 % (95 % CI 0.85 to 1.84 %, Wilson)",
                   "2,000 of a target of 2,000: target reached", "Parasites per µL 62,500",
@@ -71,6 +71,14 @@ def test_the_pdf_holds_the_facts_the_result_and_one_picture_per_parasitized_cell
                   "Page 1 of"):
         assert unicodedata.normalize("NFKC", words) in text, words
     assert "NOT SIGNED" not in text and "more not shown" not in text
+    assert "not stated" not in text
+
+
+def test_a_lab_and_a_stain_nobody_gave_are_printed_as_not_stated(tmp_path):
+    case = Case(CaseFacts(sample_id="S-9"))
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(Counts()))))
+    assert text.startswith("Laboratory not stated Printed ")
+    assert "Stain not stated" in text and "Giemsa" not in text
 
 
 def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loa
     from malariascope.core.classifier import CallRule
 
 STAINS = ("Giemsa", "Field's", "other")
+NOT_STATED = ""  # a stain nobody gave: the report says "not stated" rather than guess one
 SEXES = ("", "female", "male")
 RBC_PER_UL_MIN, RBC_PER_UL_MAX = 100_000, 10_000_000
 AGE_MAX = 120
@@ -37,7 +38,8 @@ LINE_MAX, NOTES_MAX = 100, 4000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TEXT_FACTS = {"sample_id": "slide (sample) id", "patient_id": "patient id", "sex": "sex",
               "collected_on": "collection date", "site": "site", "stain": "stain",
-              "operator": "microscopist", "notes": "notes"}  # field: its name in messages
+              "operator": "microscopist", "notes": "notes",
+              "lab": "laboratory"}  # field: its name in messages
 
 
 def _text(value: object, name: str, multiline: bool = False) -> str:
@@ -59,6 +61,9 @@ class CaseFacts:
 
     ``collected_on`` is an ISO date (YYYY-MM-DD) or empty; ``rbc_per_ul`` is the patient's red
     cell count per microlitre, when measured: without it no parasite density is given.
+    ``stain`` is one of :data:`STAINS`, or :data:`NOT_STATED`; ``lab`` is the laboratory's
+    name (and place) that heads the printed report, kept with the case (and its signed
+    version) so a reprint names the lab that made it.
     """
 
     sample_id: str = ""
@@ -67,11 +72,12 @@ class CaseFacts:
     sex: str = ""
     collected_on: str = ""
     site: str = ""
-    stain: str = STAINS[0]
+    stain: str = NOT_STATED
     operator: str = ""  # the microscopist
     notes: str = ""
     target_cells: int = TARGET_DEFAULT
     rbc_per_ul: float | None = None
+    lab: str = ""
 
     def __post_init__(self) -> None:
         for name, words in TEXT_FACTS.items():
@@ -80,8 +86,9 @@ class CaseFacts:
             whole_number(self.age_years, "age in years", 0, AGE_MAX)
         if self.sex not in SEXES:
             raise CaseError(f"sex must be one of female, male or empty, not {self.sex!r}")
-        if self.stain not in STAINS:
-            raise CaseError(f"stain must be one of {', '.join(STAINS)}, not {self.stain!r}")
+        if self.stain not in (*STAINS, NOT_STATED):
+            raise CaseError(f"stain must be one of {', '.join(STAINS)} or empty, not "
+                            f"{self.stain!r}")
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
         self._check_date()
         self._check_rbc()

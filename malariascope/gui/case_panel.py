@@ -26,18 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.core.case import AGE_MAX, LINE_MAX, SEXES, STAINS
+from malariascope.core.case import AGE_MAX, LINE_MAX, NOT_STATED, SEXES, STAINS
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import OpenCase
 
 NO_AGE = -1  # the age box's "not given"
+STAIN_CHOICES = (NOT_STATED, *STAINS)  # the stain box's items, in order
 LINES = {"sample_id": ("Slide id", "slide (sample) id, e.g. S-2026-0412"),
          "patient_id": ("Patient id", "as in the lab register"),
          "collected_on": ("Collected on", "YYYY-MM-DD"),
          "site": ("Site", "ward, clinic or field site"),
-         "operator": ("Microscopist", "who screens and reviews this slide")}
+         "operator": ("Microscopist", "who screens and reviews this slide"),
+         "lab": ("Laboratory", "the lab's name and place: heads every printed report")}
 ON_LEAVING = ("collected_on",)  # checked when the field is left, not at each key
 
 
@@ -64,8 +66,8 @@ class CasePanel(QWidget):
         super().__init__(parent)
         self.case = case
         self.lines = {name: QLineEdit() for name in LINES}
-        self.sample_id, self.patient_id, self.collected_on, self.site, self.operator = (
-            self.lines.values())
+        (self.sample_id, self.patient_id, self.collected_on, self.site, self.operator,
+         self.lab) = self.lines.values()
         self.age, self.sex, self.stain = QSpinBox(), QComboBox(), QComboBox()
         self.notes = QPlainTextEdit()
         self.target, self.rbc = QSpinBox(), QLineEdit()
@@ -85,7 +87,7 @@ class CasePanel(QWidget):
         self.age.setSpecialValueText("not given")
         self.age.setSuffix(" years")
         self.sex.addItems([sex or "not given" for sex in SEXES])
-        self.stain.addItems(list(STAINS))
+        self.stain.addItems([stain or "not stated" for stain in STAIN_CHOICES])
         self.notes.setPlaceholderText("anything the report should say")
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         self.target.setRange(TARGET_MIN, TARGET_MAX)
@@ -103,7 +105,8 @@ class CasePanel(QWidget):
         for name, widget in (("sample_id", None), ("patient_id", None), ("Age", self.age),
                              ("Sex", self.sex), ("collected_on", None), ("site", None),
                              ("Stain", self.stain), ("operator", None), ("Notes", self.notes),
-                             ("Target count", self.target), ("Red cells per µL", self.rbc)):
+                             ("Target count", self.target), ("Red cells per µL", self.rbc),
+                             ("lab", None)):
             form.addRow(label.get(name, name), widget or self.lines[name])
         buttons = QGridLayout()
         for column, action in enumerate(actions):
@@ -136,7 +139,8 @@ class CasePanel(QWidget):
         self.age.valueChanged.connect(
             lambda age: self._set("age_years", None if age == NO_AGE else age))
         self.sex.currentIndexChanged.connect(lambda index: self._set("sex", SEXES[index]))
-        self.stain.currentTextChanged.connect(lambda stain: self._set("stain", stain))
+        self.stain.currentIndexChanged.connect(
+            lambda index: self._set("stain", STAIN_CHOICES[index]))
         self.notes.textChanged.connect(lambda: self._set("notes", self.notes.toPlainText()))
         self.target.valueChanged.connect(lambda count: self._set("target_cells", count))
 
@@ -166,7 +170,7 @@ class CasePanel(QWidget):
             widget.blockSignals(True)
         self.age.setValue(NO_AGE if facts.age_years is None else facts.age_years)
         self.sex.setCurrentIndex(SEXES.index(facts.sex))
-        self.stain.setCurrentIndex(STAINS.index(facts.stain))
+        self.stain.setCurrentIndex(STAIN_CHOICES.index(facts.stain))
         if self.notes.toPlainText().strip() != facts.notes:
             self.notes.setPlainText(facts.notes)
         self.target.setValue(facts.target_cells)
@@ -180,6 +184,7 @@ class CasePanel(QWidget):
     def save_settings(self, store: QSettings) -> None:
         facts = self.case.case.facts
         store.setValue("operator", self.case.batch.facts.operator)  # the same person, most days
+        store.setValue("case/lab", facts.lab)
         store.setValue("case/site", facts.site)
         store.setValue("case/stain", facts.stain)
         store.setValue("case/target_cells", facts.target_cells)
@@ -190,7 +195,8 @@ class CasePanel(QWidget):
         try:
             self.case.update(operator=str(store.value("operator", "")),
                              site=str(store.value("case/site", "")),
-                             stain=str(store.value("case/stain", STAINS[0])),
+                             stain=str(store.value("case/stain", NOT_STATED)),
+                             lab=str(store.value("case/lab", "")),
                              target_cells=int(store.value("case/target_cells", TARGET_DEFAULT)))
         except (CaseError, ValueError, TypeError):  # settings of another version: defaults
             pass

@@ -15,7 +15,7 @@ from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import CaseResult
 from malariascope.gui.batch import Batch
 
-KEPT_FOR_NEXT = ("site", "stain", "operator", "target_cells")  # the lab's, not the slide's
+KEPT_FOR_NEXT = ("lab", "site", "stain", "operator", "target_cells")  # the lab's, not the slide's
 
 
 class OpenCase:
@@ -53,8 +53,8 @@ class OpenCase:
         self.batch.events.facts_changed.emit()
 
     def new(self) -> None:
-        """Start a new case with no cells; the lab's facts (site, stain, microscopist,
-        target) carry over, the slide's are cleared."""
+        """Start a new case with no cells; the lab's facts (its name, site, stain,
+        microscopist, target) carry over, the slide's are cleared."""
         kept = {name: getattr(self.case.facts, name) for name in KEPT_FOR_NEXT}
         self.batch.case = Case(CaseFacts(**kept))
         self.batch.set_sample_id("")

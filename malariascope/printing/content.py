@@ -25,6 +25,7 @@ PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
 GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
+NOT_STATED_WORDS = "not stated"  # where a fact nobody gave would stand
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,13 @@ class CaseReport:
 
     ``result`` is the case's signed result once signed, else its result now; ``uncertain``
     holds the uncertain cells nobody has reviewed, not called parasitized (so no cell shows
-    twice); ``lab`` is the line that heads every report (the lab's name and place).
+    twice). The lab's name that heads the report is a fact of the case.
     """
 
     case: Case
     result: CaseResult
     parasitized: Gallery = field(default_factory=Gallery)
     uncertain: Gallery = field(default_factory=Gallery)
-    lab: str = ""
     printed_at: str = field(default_factory=utc_now)
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
@@ -132,7 +132,7 @@ def _heading(report: CaseReport) -> str:
     status = (f'<span style="color:{ALERT}"><b>NOT SIGNED: preliminary result</b></span>'
               if case.signed is None else "<b>Signed</b>")
     return (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
-            f'<td><b style="font-size:12pt">{_e(report.lab or "Laboratory")}</b></td>'
+            f"<td>{_lab(case.facts.lab)}</td>"
             f'<td align="right" style="color:#555">Printed {_e(_when(report.printed_at))}'
             f"</td></tr></table>"
             f'<p style="font-size:15pt; margin-top:8px; margin-bottom:2px">{TITLE}</p>'
@@ -141,13 +141,21 @@ def _heading(report: CaseReport) -> str:
             f'<hr style="color:{RULE}">')
 
 
+def _lab(name: str) -> str:
+    """The lab's name as the report's first line, or a grey word that nobody gave it."""
+    if name:
+        return f'<b style="font-size:12pt">{_e(name)}</b>'
+    return f'<span style="color:#555">Laboratory {NOT_STATED_WORDS}</span>'
+
+
 def _facts(case: Case) -> str:
     facts = case.facts
     age = "" if facts.age_years is None else f"{facts.age_years} years"
     pairs = [("Slide (sample) id", _e(facts.sample_id)), ("Patient id", _e(facts.patient_id)),
              ("Age", _e(age)), ("Sex", _e(facts.sex)),
              ("Collected on", _e(facts.collected_on)), ("Site", _e(facts.site)),
-             ("Stain", _e(facts.stain)), ("Microscopist", _e(facts.operator))]
+             ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
+             ("Microscopist", _e(facts.operator))]
     notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "
              f"{_e(facts.notes).replace(chr(10), '<br>')}</p>" if facts.notes else "")
     return _rows(pairs) + notes

@@ -25,10 +25,12 @@ def counts(parasitized: int = 3, uninfected: int = 97, flagged: int = 2) -> Coun
     return tally
 
 
-def test_facts_are_stripped_and_defaults_are_a_giemsa_film_of_2000_cells():
-    facts = CaseFacts(sample_id="  S-17 ", patient_id="P-3\t", notes=" line 1\r\nline 2 ")
+def test_facts_are_stripped_and_defaults_are_2000_cells_with_no_stain_or_lab_assumed():
+    facts = CaseFacts(sample_id="  S-17 ", patient_id="P-3\t", notes=" line 1\r\nline 2 ",
+                      lab=" Central Lab, Kisumu ")
     assert (facts.sample_id, facts.patient_id, facts.notes) == ("S-17", "P-3", "line 1\nline 2")
-    assert (facts.stain, facts.target_cells, facts.rbc_per_ul) == ("Giemsa", 2000, None)
+    assert (facts.stain, facts.target_cells, facts.rbc_per_ul) == ("", 2000, None)
+    assert facts.lab == "Central Lab, Kisumu" and CaseFacts().lab == ""
     assert CaseFacts(rbc_per_ul=4_800_000).rbc_per_ul == 4_800_000.0
 
 
@@ -44,7 +46,8 @@ TOMORROW_PLUS = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     (dict(rbc_per_ul="5e6"), "red cells per µL"),
     (dict(age_years=-1), "age in years"),
     (dict(sex="x"), "sex must be one of"),
-    (dict(stain="Wright"), "stain must be one of Giemsa, Field's, other"),
+    (dict(stain="Wright"), "stain must be one of Giemsa, Field's, other or empty"),
+    (dict(lab="Lab\nWard 3"), "laboratory holds a control character"),
     (dict(collected_on="03/04/2026"), "YYYY-MM-DD"),
     (dict(collected_on=TOMORROW_PLUS), "in the future"),
     (dict(sample_id="S-1\nS-2"), "slide \\(sample\\) id holds a control character"),

@@ -265,6 +265,21 @@ def test_an_older_register_is_migrated_in_place_keeping_its_cases(tmp_path, monk
             database.MIGRATIONS)
 
 
+def test_a_case_saved_before_facts_held_the_lab_opens_with_its_stain_and_no_lab(tmp_path):
+    case = Case(CaseFacts(sample_id="S-1", stain="Giemsa"))
+    case.sign("Ann", Counts(), at=AT)
+    with Register(tmp_path) as register:
+        register.save(case)
+        register._db.execute(  # the facts as release 0.1's register holds them: no lab
+            "UPDATE cases SET facts = json_remove(facts, '$.lab'), "
+            "signed = json_remove(signed, '$.facts.lab')")
+        assert "lab" not in register._db.execute("SELECT facts FROM cases").fetchone()[0]
+    with Register(tmp_path) as register:
+        loaded = register.load(case.uid).case
+    assert (loaded.facts.lab, loaded.facts.stain) == ("", "Giemsa")
+    assert loaded.signed == case.signed
+
+
 def test_a_record_its_class_refuses_is_told_not_taken(tmp_path):
     case = Case(CaseFacts(sample_id="S-1"))
     with Register(tmp_path) as register:

@@ -29,7 +29,8 @@ def register(tmp_path):
     """Three cases: two signed (one positive), one open with a second reader's review."""
     with Register(tmp_path / "data") as register:
         amina = Case(CaseFacts(sample_id="S-100", patient_id="Amina K.", operator="Ann",
-                               collected_on="2026-02-27", rbc_per_ul=5_000_000, notes="fever"),
+                               collected_on="2026-02-27", rbc_per_ul=5_000_000, notes="fever",
+                               lab="Central Lab, Kisumu"),
                      "malariascope-cnn 0.1.0 (onnx)", "4a50d307762f84d2" + "0" * 48)
         amina.sign("Ann Lee", counts(25, 1975), at=AT)
         register.save(amina, amina.signed.result)
@@ -102,6 +103,7 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
+    assert COLUMNS[-1] == "lab" and row["lab"] == "Central Lab, Kisumu" and row["stain"] == ""
 
 
 def test_the_export_never_hands_a_spreadsheet_a_formula(register, tmp_path):

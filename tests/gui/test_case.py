@@ -4,9 +4,7 @@ counted against its target, signed, refused edits, amended, saved and printed.""
 from __future__ import annotations
 
 import shutil
-import unicodedata
 
-import pypdf
 import pytest
 
 from malariascope.core.errors import CaseSignedError
@@ -15,6 +13,7 @@ from malariascope.core.tally import PARASITIZED
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
 from tests.gui.helpers import SCREEN_TIMEOUT_MS, click, close_window, wait_for_box
 from tests.images import make_cell_folder
+from tests.reports import read_pdf
 
 
 @pytest.fixture
@@ -156,7 +155,7 @@ def test_an_amendment_keeps_the_signed_version(window, qtbot, two_folders, data_
 
 def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qtbot):
     panel = make_window(start=False).case_panel
-    typed = {"site": "Ward 3 east", "patient_id": "P 917"}
+    typed = {"site": "Ward 3 east", "patient_id": "P 917", "lab": "Central Lab, Kisumu"}
     for name, words in typed.items():
         qtbot.keyClicks(panel.lines[name], words)
     qtbot.keyClicks(panel.notes, "Fever for 3 days")
@@ -166,9 +165,13 @@ def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qt
     assert facts.notes == panel.notes.toPlainText() == "Fever for 3 days"
 
 
-def test_new_case_starts_empty_and_keeps_the_labs_facts(window, qtbot, two_folders):
+def test_new_case_starts_empty_and_keeps_the_labs_facts_also_after_a_restart(
+        make_window, qtbot, two_folders):
+    window = make_window()
     _type_facts(window, qtbot)
+    assert window.case_panel.stain.currentText() == "not stated"  # until someone says
     window.case_panel.stain.setCurrentText("Field's")
+    qtbot.keyClicks(window.case_panel.lab, "Central Lab, Kisumu")
     _gather(window, qtbot, two_folders[:1])
     _sign(window, qtbot)
     old = window.case.case
@@ -177,19 +180,18 @@ def test_new_case_starts_empty_and_keeps_the_labs_facts(window, qtbot, two_folde
     assert len(window.batch) == 0 and window.case.case is not old and not window.case.signed
     assert (facts.sample_id, facts.patient_id) == ("", "")
     assert (facts.operator, facts.stain, facts.target_cells) == ("Ann Lee", "Field's", 100)
+    assert facts.lab == "Central Lab, Kisumu" == window.case_panel.lab.text()
     assert window.case_panel.sample_id.text() == "" and window.case_panel.sample_id.isEnabled()
     assert window.central.tabs.currentWidget() is window.case_panel  # its facts on show
-
-
-def _pdf_text(path) -> tuple[str, int]:
-    reader = pypdf.PdfReader(path)
-    text = unicodedata.normalize("NFKC", " ".join(page.extract_text() for page in reader.pages))
-    images = sum(len(page.images) for page in reader.pages)
-    return " ".join(text.split()), images
+    close_window(window, qtbot)
+    again = make_window(start=False).case.case.facts
+    assert (again.lab, again.stain, again.operator) == ("Central Lab, Kisumu", "Field's",
+                                                        "Ann Lee")
 
 
 def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folders, tmp_path):
     _type_facts(window, qtbot)
+    qtbot.keyClicks(window.case_panel.lab, "Central Lab, Kisumu")
     window.case_panel.rbc.setText("5,000,000")
     window.case_panel.rbc.editingFinished.emit()
     _gather(window, qtbot, two_folders)
@@ -198,12 +200,14 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     path = tmp_path / "S-2026-0412.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(path, size="A4")
-    text, images = _pdf_text(path)
+    _, text, images = read_pdf(path)
     for words in ("Slide (sample) id S-2026-0412", "Patient id P-00917", "Microscopist Ann Lee",
                   f"{result.cells_counted:,} of a target of 100: target not reached",
                   "Signed by Ann Lee", "A screening aid, not a diagnosis",
-                  f"{result.parasites_per_ul:,.0f}", window.batch.facts.model_sha256[:12]):
+                  f"{result.parasites_per_ul:,.0f}", window.batch.facts.model_sha256[:12],
+                  "Stain not stated"):
         assert words in text
+    assert text.startswith("Central Lab, Kisumu Printed ")
     assert images == _printed_cells(window.batch) > 0
 
     before = path.read_bytes()

@@ -24,8 +24,8 @@ COLUMNS = (
     "uninfected", "percent_parasitized", "parasitemia_ci_low", "parasitemia_ci_high",
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
-    "amendments", "created_at", "updated_at", "model", "model_sha256", "notes",
-)
+    "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
+)  # columns are only added at the end: a lab's import reads them by place
 
 
 def case_row(case: CaseSummary) -> dict[str, str]:
@@ -39,7 +39,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
         cells_target=str(facts.target_cells), rbc_per_ul=_number(facts.rbc_per_ul),
         status=case.status, amendments=str(case.amendments), created_at=case.created_at,
         updated_at=case.updated_at, model=case.model, model_sha256=case.model_sha256,
-        notes=facts.notes,
+        notes=facts.notes, lab=facts.lab,
     )
     if signature is not None:
         row.update(signed_by=signature.name, signed_at=signature.signed_at,
