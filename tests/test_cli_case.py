@@ -70,7 +70,8 @@ def test_the_pdf_is_written_without_a_display_and_holds_the_slide(tmp_path, real
     done = subprocess.run(
         [sys.executable, "-m", "malariascope", "classify", *map(str, cells), "--csv",
          str(report), "--pdf", str(pdf), "--sample-id", "S-2026-0412", "--operator",
-         "Ann Lee", "--patient-id", "P-00917"],
+         "Ann Lee", "--patient-id", "P-00917", "--stain", "Field's", "--lab",
+         "Central Lab, Kisumu"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == f"PDF report {pdf}"
@@ -86,13 +87,26 @@ def test_the_pdf_is_written_without_a_display_and_holds_the_slide(tmp_path, real
                   f"Parasitemia {summary['percent_parasitized']} % (95 % CI",
                   f"{len(rows)} of a target of 2,000: target not reached",
                   f"Parasitized cells ({parasitized}, highest probability first)",
-                  summary["model_sha256"][:12], "NOT SIGNED: preliminary result"):
+                  summary["model_sha256"][:12], "NOT SIGNED: preliminary result",
+                  "Stain Field's", "Central Lab, Kisumu"):
         assert words in text, words
     assert sorted(path.name for path in tmp_path.iterdir()) == [  # no temporary file left
         "r.csv", "r_summary.csv", "slide.pdf"]
 
 
-ARGPARSE = [(["--target-cells", "99"], "--target-cells: must be a whole number from 100 to "
+@pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
+def test_a_pdf_never_states_a_stain_or_lab_nobody_gave(tmp_path, capsys):
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    pdf = tmp_path / "slide.pdf"
+    run = cli(capsys, "classify", *cells, "--csv", tmp_path / "r.csv", "--pdf", pdf)
+    assert run.code == 0, run.err
+    _, text, _ = read_pdf(pdf)
+    assert text.startswith("Laboratory not stated") and "Stain not stated" in text
+    assert "Giemsa" not in text
+
+
+ARGPARSE = [(["--stain", "Wright"], "--stain: invalid choice: 'Wright'"),
+            (["--target-cells", "99"], "--target-cells: must be a whole number from 100 to "
              "20000, got '99'"),
             (["--target-cells", "20001"], "--target-cells: must be a whole number"),
             (["--target-cells", "2.5"], "--target-cells: must be a whole number"),
@@ -102,7 +116,7 @@ ARGPARSE = [(["--target-cells", "99"], "--target-cells: must be a whole number f
 
 
 @pytest.mark.parametrize("options, words", ARGPARSE)
-def test_a_target_or_red_cell_count_that_cannot_be_is_refused_before_screening(
+def test_a_target_red_cell_count_or_stain_that_cannot_be_is_refused_before_screening(
         tmp_path, capsys, options, words):
     make_cell_folder(tmp_path / "cells", 2)
     run = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
@@ -126,6 +140,8 @@ def _bad_places(tmp_path: Path) -> list[tuple[list[str], str]]:
         ([f"--pdf={tmp_path / 'cam'}"], f"--pdf {tmp_path / 'cam'} is the --gradcam folder"),
         (["--patient-id", "P-1\nP-2", f"--pdf={tmp_path / 'new.pdf'}"],
          "patient id holds a control character"),
+        (["--lab", "Lab\nWard 3", f"--pdf={tmp_path / 'new.pdf'}"],
+         "laboratory holds a control character"),
     ]
 
 

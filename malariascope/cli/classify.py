@@ -32,7 +32,7 @@ from malariascope.cli._common import (
     progress_bar,
 )
 from malariascope.cli.stopping import StopRequests
-from malariascope.core.case import RBC_PER_UL_MAX, RBC_PER_UL_MIN
+from malariascope.core.case import NOT_STATED, RBC_PER_UL_MAX, RBC_PER_UL_MIN, STAINS
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
@@ -75,6 +75,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(none without it)")
     parser.add_argument("--pdf", type=Path, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
+    parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,
+                        help="the slide's stain, for the PDF (default: not stated)")
+    parser.add_argument("--lab", default="", metavar="NAME",
+                        help="the laboratory's name (and place) that heads the PDF")
     add_model_arguments(parser)
     parser.add_argument("--overwrite", action="store_true",
                         help="replace an existing report (CSV, summary, PDF)")
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
     slide = CaseFacts(sample_id=args.sample_id, patient_id=args.patient_id,
                       operator=args.operator, target_cells=args.target_cells,
-                      rbc_per_ul=args.rbc_per_ul)
+                      rbc_per_ul=args.rbc_per_ul, stain=args.stain, lab=args.lab)
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite, inputs=args.paths)
     check_pdf_target(args)
