@@ -34,6 +34,10 @@ UNUSED_QT_PLUGINS = [
 UNUSED_DATAS = ["PySide6/Qt/translations/*", "PySide6/translations/*"]
 #: OpenCV's FFmpeg plugin on Windows, which it loads only to read a video file.
 UNUSED_LIBRARIES = ["cv2/opencv_videoio_ffmpeg*"]
+#: Linux: the CUPS client library that Qt's print plugin loads, used from the user's system
+#: (with its own configuration, GnuTLS and Kerberos) rather than the build machine's; where a
+#: system has none it has no printers either, and the print dialog still prints to a PDF file.
+SYSTEM_LIBRARIES = ["libcups.so*"]
 
 
 def _name(dest: str) -> str:
@@ -50,9 +54,10 @@ def unused_qt_plugin(dest: str) -> bool:
 
 
 def unused_binary(dest: str) -> bool:
-    """True for a binary the app never loads: an unused Qt plugin, or ``UNUSED_LIBRARIES``."""
-    return unused_qt_plugin(dest) or any(
-        fnmatch.fnmatch(PurePath(dest).as_posix(), p) for p in UNUSED_LIBRARIES)
+    """True for a binary the bundle leaves out: an unused Qt plugin, ``UNUSED_LIBRARIES``, or
+    ``SYSTEM_LIBRARIES`` (loaded from the user's system)."""
+    return unused_qt_plugin(dest) or any(fnmatch.fnmatch(PurePath(dest).as_posix(), p)
+                                         for p in (*UNUSED_LIBRARIES, *SYSTEM_LIBRARIES))
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 Order matters for a fast start: PySide6 first, the window painted, and only then the model
 loaded in a worker (which is also where numpy, OpenCV and ONNX Runtime get imported).
 ``run(..., smoke_test=True)`` does the same with a stopwatch and exits: it is how CI and the
-bundle test check that a real window comes up, loads the model and screens.
+bundle test check that a real window comes up, loads the model, can print and screens.
 """
 
 from __future__ import annotations
@@ -111,6 +111,8 @@ class SmokeTest:
 
     def _on_model_ready(self, name: str) -> None:
         print(f"model ready in {process_age():.2f} s ({name})", flush=True)
+        if not self._can_print():
+            return
         if not self.paths:
             self._finish()
         elif not self.window.open_paths(self.paths):
@@ -128,6 +130,16 @@ class SmokeTest:
             self._fail("no image could be read")
         else:
             self._finish()
+
+    def _can_print(self) -> bool:
+        """Print report… needs Qt's print support: a build that left it out fails here."""
+        try:
+            from PySide6.QtPrintSupport import QPrinter
+        except ImportError as exc:
+            self._fail(f"Print report… cannot show the print dialog ({exc})")
+            return False
+        QPrinter()  # loads the print support plugins, as the dialog will
+        return True
 
     def _finish(self) -> None:
         self.code = 0

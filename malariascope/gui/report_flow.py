@@ -2,18 +2,16 @@
 
 The pictures are read and the pages laid out off the UI thread; the PDF is written to a
 temporary name and renamed into place, never over a file unless the save dialog agreed.
-Printing goes through Qt's print dialog when Qt's print support is installed, else the PDF
-opens in the system's viewer to be printed from there.
+Printing goes through Qt's print dialog (Qt's print support is part of PySide6-Essentials and
+of the bundle; imported when first used, as the window paints before it).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.gui import dialogs
@@ -72,15 +70,9 @@ class ReportFlow(QObject):
         self._run(worker, "PDF report not written")
 
     def start_print(self) -> None:
-        """The print dialog, then the report on the printer chosen; without Qt's print
-        support, the PDF in the system's viewer."""
-        try:
-            from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-        except ImportError:
-            folder = Path(tempfile.mkdtemp(prefix="malariascope-print-"))
-            self.export_pdf(folder / "report.pdf")
-            self.written.connect(self._open_once)
-            return
+        """The print dialog, then the report on the printer chosen."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self._window)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
@@ -104,7 +96,3 @@ class ReportFlow(QObject):
         else:
             self.message.emit(f"PDF written: {path}")
         self.written.emit(str(path))
-
-    def _open_once(self, path: str) -> None:
-        self.written.disconnect(self._open_once)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))

@@ -44,14 +44,14 @@ def click(box, text: str) -> None:
     next(button for button in box.buttons() if button.text().replace("&", "") == text).click()
 
 
-def answer_next_dialog(window, answer) -> None:
-    """Call ``answer(box)`` on the next message box ``window`` shows, whether it blocks
-    (``exec``) or not."""
+def answer_next_dialog(window, answer, kind: type | None = None) -> None:
+    """Call ``answer(box)`` on the next dialog of ``kind`` (a message box unless told)
+    ``window`` shows, whether it blocks (``exec``) or not."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
     def look() -> None:
-        shown = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+        shown = [box for box in window.findChildren(kind or QMessageBox) if box.isVisible()]
         if shown:
             answer(shown[0])
         else:

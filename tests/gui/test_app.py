@@ -18,10 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "cv2", "scipy", "onnxruntime", "superqt", "malariascope.core.pipeline")
 
 
-def _run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+def _run(*args: str, tmp_path: Path, without: str = "") -> subprocess.CompletedProcess:
+    """``malariascope ARGS`` in a child process, where the module ``without`` (if given)
+    cannot be imported, as in a build that left it out."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                XDG_CONFIG_HOME=str(tmp_path / "config"))  # the user's settings stay untouched
-    return subprocess.run([sys.executable, "-m", "malariascope", *args], cwd=ROOT, env=env,
+    blocked = f"sys.modules[{without!r}] = None; " if without else ""
+    code = (f"import sys; {blocked}from malariascope.cli import main; "
+            f"sys.exit(main({list(args)!r}))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
 
 
@@ -43,6 +48,12 @@ def test_smoke_test_fails_with_a_reason(tmp_path):
     done = _run("gui", "--smoke-test", str(tmp_path / "missing"), tmp_path=tmp_path)
     assert done.returncode != 0
     assert "smoke test failed: no images found" in done.stderr
+
+
+def test_smoke_test_fails_where_print_report_would_have_no_print_dialog(tmp_path):
+    done = _run("gui", "--smoke-test", tmp_path=tmp_path, without="PySide6.QtPrintSupport")
+    assert done.returncode == 1
+    assert "smoke test failed: Print report… cannot show the print dialog" in done.stderr
 
 
 def test_the_window_module_imports_no_heavy_library():

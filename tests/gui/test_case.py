@@ -11,7 +11,13 @@ from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
 from malariascope.core.tally import PARASITIZED
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
-from tests.gui.helpers import SCREEN_TIMEOUT_MS, click, close_window, wait_for_box
+from tests.gui.helpers import (
+    SCREEN_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    close_window,
+    wait_for_box,
+)
 from tests.images import make_cell_folder
 from tests.reports import read_pdf
 
@@ -215,6 +221,28 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     box = wait_for_box(qtbot, window, "PDF report not written")
     assert "exists" in box.text() and path.read_bytes() == before
     box.done(0)
+
+
+def test_print_report_prints_the_case_through_the_print_dialog(window, qtbot, two_folders,
+                                                               tmp_path):
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    printed = tmp_path / "printed.pdf"
+
+    def print_to_file(dialog: QPrintDialog) -> None:  # a printer whose pages the test reads
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(printed))
+        dialog.done(QPrintDialog.DialogCode.Accepted)  # as OK, with the printer set here
+
+    answer_next_dialog(window, print_to_file, QPrintDialog)
+    with qtbot.waitSignal(window.case_flow.reports.message, timeout=60_000,
+                          check_params_cb=lambda words: words.startswith("Report sent")):
+        window.actions.print_report.trigger()
+    _, text, images = read_pdf(printed)
+    assert "Slide (sample) id S-2026-0412" in text and "NOT SIGNED" in text
+    assert images == _printed_cells(window.batch) > 0
 
 
 def test_with_autosave_on_the_signed_case_is_the_one_case_in_the_register(

@@ -96,6 +96,19 @@ def test_a_top_level_link_to_a_dropped_library_goes_with_it(tmp_path):
     assert sorted(p.name for p in dist.iterdir()) == ["PySide6", "libqxcb.so"]
 
 
+def test_cups_is_left_to_the_system_with_what_only_it_links_and_the_print_plugin_stays(
+        tmp_path):
+    source = tmp_path / "site-packages"
+    printing = plugin(f"{QT}/plugins/printsupport/libcupsprintersupport.so", source)
+    cups, gnutls, zlib, qt_gui = (plugin(name, source) for name in (
+        "libcups.so.2", "libgnutls.so.30", "libz.so.1", f"{QT}/lib/libQt6Gui.so.6"))
+    links = {printing[1]: {"libcups.so.2", "libqt6gui.so.6"},
+             cups[1]: {"libgnutls.so.30", "libz.so.1"}, qt_gui[1]: {"libz.so.1"}}
+    binaries, _ = trim.trim([printing, cups, gnutls, zlib, qt_gui], [], trim.unused_binary,
+                            imports=lambda src: links.get(src, set()))
+    assert binaries == [printing, zlib, qt_gui]
+
+
 def test_opencv_ffmpeg_plugin_is_left_out_on_windows():
     assert trim.unused_binary("cv2/opencv_videoio_ffmpeg4120_64.dll")
     assert not trim.unused_binary("cv2/cv2.pyd")
