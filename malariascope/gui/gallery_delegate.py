@@ -17,7 +17,7 @@ from malariascope.gui.results_table import call_colour
 from malariascope.gui.thumbnails import ThumbnailCache
 
 FRAME = 3  # the call's frame around the picture, logical pixels
-RING = 3  # the selection ring outside the frame
+RING = 2  # the selection ring outside the frame, doubling as the gap between tiles
 TEXT_HEIGHT = 16
 EMPTY = QColor("#202020")  # the square of a picture not decoded yet
 

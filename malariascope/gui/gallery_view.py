@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QWheelEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QStyle, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
@@ -34,6 +34,7 @@ SIZES = (64, 96, 128, 160, 192)  # thumbnail sides Ctrl+wheel steps through, log
 DEFAULT_SIZE = 96
 CACHE_BYTES = 96 * 2**20  # what the gallery's decoded pictures may take in memory
 MAX_PENDING = 2048  # more than a screenful of the smallest tiles on a large screen
+TILE_GAP = 1  # between tiles, beside the room their selection rings keep
 
 
 def cache_capacity(pixels: int) -> int:
@@ -45,6 +46,7 @@ class GalleryView(QListView):
     """Tiles of the rows of ``proxy``; selection lives in ``selection`` (the table's)."""
 
     opened = Signal(int)  # the source row double-clicked
+    resized = Signal(int)  # the thumbnails' new size, zoomed to
 
     def __init__(self, proxy: ResultsFilterProxy, selection: QItemSelectionModel,
                  ratio: float = 1.0, parent: QWidget | None = None) -> None:
@@ -63,7 +65,7 @@ class GalleryView(QListView):
         self.setUniformItemSizes(True)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
-        self.setSpacing(2)
+        self.setSpacing(TILE_GAP)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -90,6 +92,21 @@ class GalleryView(QListView):
         self.thumbnails.set_size(size, cache_capacity(pixels))
         self.scheduleDelayedItemsLayout()  # the delegate's tiles changed size
         self.scrollTo(self.currentIndex())
+        self.resized.emit(size)
+
+    def width_for_columns(self, columns: int) -> int:
+        """The width the view needs to lay ``columns`` whole tiles in a row, with its scroll
+        bar shown (Qt wraps a row that would touch the viewport's last pixel: one more)."""
+        pitch = self.itemDelegate().tile_size().width() + self.spacing()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return columns * pitch + self.spacing() + 2 * self.frameWidth() + bar + 1
+
+    def columns_in(self, width: int) -> int:
+        """How many whole tiles a row the view lays out at ``width`` (at least one)."""
+        columns = 1
+        while self.width_for_columns(columns + 1) <= width:
+            columns += 1
+        return columns
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl+wheel zooms the tiles a step per notch; the wheel alone scrolls."""

@@ -3,9 +3,10 @@
 The summary runs across the top. Under it, the cell list (with its filter bar, and the
 whole field below it while a cell of a field is selected) sits beside the threshold and two
 tabs: the selected cell, and the case (its facts and result). The list gets the room; the
-splitter between the two sides is saved with the window. The gallery's tiles are tall, so
-while it shows, the field below it gives up height down to a quarter; the table gets its
-own split back.
+splitter between the two sides is saved with the window. While the gallery shows, it is
+as wide as the nearest whole number of tile columns (no part-column left empty), the cell
+panel taking the rest but never less than PANEL_MIN_WIDTH; its tiles are tall, so the field
+below it gives up height down to a quarter. The table gets its own splits back.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from malariascope.gui.gallery_view import CellLists
 from malariascope.gui.settings import restore_state
 
 GALLERY_FIELD_SHARE = 4  # the field under the gallery takes at most 1/4 of the height
+PANEL_MIN_WIDTH = 300  # the cell panel beside the gallery: its legend and buttons read whole
 
 
 class WindowLayout(QWidget):
@@ -39,9 +41,12 @@ class WindowLayout(QWidget):
                  field_view: QWidget, controls: QWidget, detail: QWidget,
                  case: QWidget) -> None:
         super().__init__()
-        self._table_split: list[int] | None = None  # the table's, while the gallery shows
+        # the table's splits, list over field and list beside cell, while the gallery shows
+        self._table_split: list[int] | None = None
+        self._table_sides: list[int] | None = None
         self._lists = table
         table.gallery_toggled.connect(self._on_gallery_toggled)
+        table.gallery.resized.connect(self._fit_columns)
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until a cell of a field is selected: no room taken
@@ -66,7 +71,9 @@ class WindowLayout(QWidget):
         getattr(case, "sample_id", case).setFocus()
 
     def save_settings(self, store: QSettings) -> None:
-        if self._table_split is not None:  # the table's split is the one remembered
+        if self._table_sides is not None:  # the table's splits are the ones remembered
+            self.splitter.setSizes(self._table_sides)
+        if self._table_split is not None:
             self.list_and_field.setSizes(self._table_split)
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/list_and_field", self.list_and_field.saveState())
@@ -80,10 +87,35 @@ class WindowLayout(QWidget):
 
     def _on_gallery_toggled(self, on: bool) -> None:
         if on:
+            self._table_sides = self.splitter.sizes()
+            self._fit_columns()
             self._fit_gallery()
-        elif self._table_split is not None:
+            return
+        if self._table_sides is not None:
+            self.splitter.setSizes(self._table_sides)
+        if self._table_split is not None:
             self.list_and_field.setSizes(self._table_split)
-            self._table_split = None
+        self._table_sides = self._table_split = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # the splitter has shared out the new width by now
+        self._fit_columns()
+
+    def _fit_columns(self, *_: object) -> None:
+        """Make the gallery as wide as the nearest whole number of its columns, fewer when
+        the cell panel would be narrower than PANEL_MIN_WIDTH."""
+        gallery, sizes = self._lists.gallery, self.splitter.sizes()
+        if not (self._lists.gallery_shown() and self.isVisible() and all(sizes)):
+            return
+        around = sizes[0] - gallery.width()  # the list side's own edges
+        columns = gallery.columns_in(gallery.width())
+        spare = gallery.width() - gallery.width_for_columns(columns)
+        pitch = gallery.width_for_columns(columns + 1) - gallery.width_for_columns(columns)
+        if 2 * spare >= pitch and sum(sizes) - around - gallery.width_for_columns(
+                columns + 1) >= PANEL_MIN_WIDTH:
+            columns += 1
+        side = around + gallery.width_for_columns(columns)
+        self.splitter.setSizes([side, sum(sizes) - side])
 
     def _fit_gallery(self) -> None:
         """Give the gallery the field's height down to its share, once the field is laid out
