@@ -69,8 +69,10 @@ class HeatLegend(QWidget):
         self.bar = QLabel()
         self.caption = QLabel()
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # the caption takes the room left: the panel is never made wider for it
+        # the caption takes the room left, on two lines where one is too short: the panel is
+        # never made wider for it, and it is read whole
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (QLabel("less"), self.bar, QLabel("more")):

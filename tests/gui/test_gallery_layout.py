@@ -1,5 +1,5 @@
 """How the gallery and the cell panel share a laptop's window, in the real window: whole
-columns of tiles with no part-column left empty."""
+columns of tiles with no part-column left empty, and the Grad-CAM legend read whole."""
 
 from __future__ import annotations
 
@@ -52,3 +52,25 @@ def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
     qtbot.keyClick(gallery, Qt.Key.Key_G)
     assert window.central.splitter.sizes() == table_split
 
+
+def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_path):
+    """At 1024 px the caption was cut after "where the network see"."""
+    make_cell_folder(tmp_path / "cells", 8)
+    _resize(window, qtbot, 1024, 768)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    batch, detail = window.batch, window.detail
+    window.table.select_source_row(next(row for row in range(len(batch)) if batch.suspect(row)))
+    qtbot.waitUntil(lambda: detail._cell is not None, timeout=10_000)
+    caption = detail.legend.caption
+    assert caption.isVisible() and caption.text() == "where the network sees a parasite"
+    metrics = caption.fontMetrics()
+
+    def whole() -> bool:
+        area = caption.contentsRect()
+        if metrics.horizontalAdvance(caption.text()) <= area.width():
+            return True
+        lines = metrics.boundingRect(area, Qt.TextFlag.TextWordWrap, caption.text())
+        return caption.wordWrap() and area.contains(lines)
+
+    qtbot.waitUntil(whole)
+    assert caption.font().pointSizeF() == detail.facts.font().pointSizeF()  # not shrunk
