@@ -199,5 +199,6 @@ class CaseFlow(QObject):
         self._actions.sign.setEnabled(not signed and len(self.case.batch) > 0 and not busy)
         self._actions.amend.setEnabled(signed)
         viewing = self._window.past_case.shown is not None  # opening images ends the view
+        self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)

@@ -65,8 +65,7 @@ class MainWindow(QMainWindow):
         self.table_model = ResultsTableModel(self.batch, self.devicePixelRatioF(), self)
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
-        self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo,
-                                  lambda doing: self.case_flow.refuse_signed(doing), self)
+        self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
         self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.buttons)

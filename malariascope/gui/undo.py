@@ -7,7 +7,7 @@ history like any other press: the audit shows that a review was taken back, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
@@ -44,20 +44,20 @@ class _ReviewStep(QUndoCommand):
 
 
 class ReviewUndo(QObject):
-    """The reviews of one batch as an undo stack; a new batch starts an empty one. ``refuse``
-    is asked first, with what is to be done: True (it says why) when reviews are not to change
-    now, as in a signed case."""
+    """The reviews of one batch as an undo stack; a new batch starts an empty one. While the
+    case on show is read-only (signed, or a past case), undo and redo are off."""
 
     revisited = Signal(list)  # the rows an undo or a redo just changed
 
     def __init__(self, batch: Batch, undo: QAction, redo: QAction,
-                 refuse: Callable[[str], bool], parent: QObject | None = None) -> None:
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
         self.stack = QUndoStack(self)
+        self._read_only = False
         self._actions = (undo, redo)  # enabled when there is a step to take, saying which
-        undo.triggered.connect(lambda: refuse("undo a review") or self.stack.undo())
-        redo.triggered.connect(lambda: refuse("redo a review") or self.stack.redo())
+        undo.triggered.connect(lambda: self.stack.undo())  # off while read-only
+        redo.triggered.connect(lambda: self.stack.redo())
         self.stack.indexChanged.connect(self._on_index_changed)
         self._on_index_changed()
         batch.events.reset.connect(self.stack.clear)
@@ -75,9 +75,15 @@ class ReviewUndo(QObject):
         self.stack.push(_ReviewStep(self, pressed, f"{PRESS_NAMES[key]} on {cells}", changed))
         return changed  # push ran the first redo; an obsolete step is dropped at once
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Turn undo and redo off (``read_only``) or back on: a signed or past case keeps its
+        reviews as they are."""
+        self._read_only = read_only
+        self._on_index_changed()
+
     def _on_index_changed(self, *_: object) -> None:
         stack, (undo, redo) = self.stack, self._actions
-        undo.setEnabled(stack.canUndo())
-        redo.setEnabled(stack.canRedo())
+        undo.setEnabled(stack.canUndo() and not self._read_only)
+        redo.setEnabled(stack.canRedo() and not self._read_only)
         undo.setText(f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo review")
         redo.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo review")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
@@ -107,6 +109,7 @@ def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
 
 def test_a_signed_case_refuses_reviews_undo_facts_threshold_and_images(window, qtbot,
                                                                          two_folders, tmp_path):
+    """Undo and redo were on in a signed case, refusing only once pressed."""
     _type_facts(window, qtbot)
     _gather(window, qtbot, two_folders[:1])
     batch = window.batch
@@ -114,9 +117,11 @@ def test_a_signed_case_refuses_reviews_undo_facts_threshold_and_images(window, q
     window.review_current(PARASITIZED)  # before signing: an undoable step
     _sign(window, qtbot)
     decisions = list(batch.history)
-    window.actions.undo.trigger()
+    assert not window.actions.undo.isEnabled() and not window.actions.redo.isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert batch.history == decisions and batch.reviewed(1)
-    assert "Amend) to undo a review" in window.status.currentMessage()
     window.table.select_source_row(0)
     window.review_current(PARASITIZED)
     assert batch.history == decisions and not batch.reviewed(0)
@@ -150,8 +155,9 @@ def test_an_amendment_keeps_the_signed_version(window, qtbot, two_folders, data_
     row = next(row for row in range(len(window.batch)) if window.batch.call(row) == PARASITIZED)
     window.table.select_source_row(row)
     window.review_current("uninfected")  # open again: a review is taken
-    assert window.batch.final_call(row) == "uninfected"
+    assert window.batch.final_call(row) == "uninfected" and window.actions.undo.isEnabled()
     _sign(window, qtbot, "Ben Okafor")
+    assert not window.actions.undo.isEnabled()
     assert case.signed.result.parasitized == first.result.parasitized - 1
     with Register(data_folder) as register:
         stored = register.load(case.uid)

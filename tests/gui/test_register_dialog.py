@@ -132,6 +132,7 @@ def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_
     assert window.case.signed and window.actions.open_folder.isEnabled()  # opening ends it
     window.table.select_source_row(1)
     assert not window.actions.mark_parasitized.isEnabled() and not window.controls.isEnabled()
+    assert not window.actions.undo.isEnabled() and not window.actions.redo.isEnabled()
     window.review_current(PARASITIZED)
     assert not batch.reviewed(1) and not window.isWindowModified()
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
@@ -146,7 +147,7 @@ def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_
         window.controller.classifier.backend.model_sha256)
     window.table.select_source_row(1)
     window.review_current(PARASITIZED)
-    assert batch.reviewed(1)
+    assert batch.reviewed(1) and window.actions.undo.isEnabled()
     with Register(data_folder) as register:  # the new batch is the window's work again
         qtbot.waitUntil(lambda: (CaseWork(register).load() or batch).reviewed == 1,
                         timeout=WAIT_MS)
