@@ -65,8 +65,7 @@ class WindowActions:
         self.clear_review = self._action("C&lear review", "Backspace",
                                          tip="Forget the review of this cell (Backspace)")
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm,
-                       self.mark_unsure)
-        self.buttons = self.review[:3]  # the cell panels' buttons: unsure has its key and menu
+                       self.mark_unsure)  # each a button of the cell panels too
         self.undo = self._action("&Undo review", QKeySequence.StandardKey.Undo)
         self.redo = self._action("&Redo review", "Ctrl+Shift+Z")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])

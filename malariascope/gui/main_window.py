@@ -68,8 +68,8 @@ class MainWindow(QMainWindow):
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
         self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
         self.gallery = self.lists.gallery
-        self.detail = DetailView(self.batch, self.controller.workers, self.actions.buttons)
-        self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.buttons,
+        self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
+        self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
                                       self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
