@@ -69,6 +69,8 @@ class WindowActions:
         self.undo = self._action("&Undo review", QKeySequence.StandardKey.Undo)
         self.redo = self._action("&Redo review", "Ctrl+Shift+Z")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # what the keys of a window showing one cell do (the full-size cell window)
+        self.cell_keys = (*self.review, self.clear_review, self.undo, self.redo)
         self.gallery = self._action("&Gallery of cells", "G",
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)

@@ -1,17 +1,16 @@
 """The selected cell at full size, in a window of its own (a double-click on a cell opens it).
 
 It is the detail panel again, given most of the screen, and it follows the selection while it
-is open, so the arrows in the gallery or the table page through cells at this size.
+is open, so the arrows in the gallery or the table page through cells at this size. The
+window's review keys (the same actions as the main window's) act here on the cell shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
+from malariascope.gui.actions import WindowActions
 from malariascope.gui.batch import Batch
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.workers import WorkerGroup
@@ -22,12 +21,13 @@ SCREEN_SHARE = 0.8  # of the available screen, each way
 class CellWindow(QDialog):
     """A non-modal window showing one row of ``batch`` large, opened by ``opened`` (a row)."""
 
-    def __init__(self, batch: Batch, workers: WorkerGroup, review_actions: Sequence[QAction],
+    def __init__(self, batch: Batch, workers: WorkerGroup, actions: WindowActions,
                  current_changed: Signal, opened: Signal,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cell")
-        self.detail = DetailView(batch, workers, review_actions)
+        self.detail = DetailView(batch, workers, actions.review)
+        self.addActions(list(actions.cell_keys))  # their keys work while this window is active
         layout = QVBoxLayout(self)
         layout.addWidget(self.detail)
         current_changed.connect(self._on_current_changed)
@@ -43,6 +43,11 @@ class CellWindow(QDialog):
             self.resize(int(screen.width() * SCREEN_SHARE), int(screen.height() * SCREEN_SHARE))
         self.show()
         self.raise_()
+
+    def shown_rows(self) -> list[int]:
+        """The row shown, while this window has the keys (it is the active window)."""
+        row = self.detail.current_row()
+        return [row] if self.isActiveWindow() and row is not None else []
 
     def _on_current_changed(self, row: int | None) -> None:
         if self.isVisible():

@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
-        self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions.review,
+        self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions,
                                       self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
@@ -180,9 +180,10 @@ class MainWindow(QMainWindow):
 
     # -- review --------------------------------------------------------------------------
     def review_current(self, call: str | None) -> None:
-        """Press ``call`` (``confirm``: the model's call) on the selected cells as one undoable
-        step; one cell reviewed moves on to the next, but not one cleared (None)."""
-        rows = self.lists.selected_rows()
+        """Press ``call`` (``confirm``: the model's call) on the selected cells, or on the cell
+        the full-size window shows when it has the keys, as one undoable step; one cell
+        reviewed moves on to the next, but not one cleared (None)."""
+        rows = self.cell_window.shown_rows() or self.lists.selected_rows()
         if rows and not self.past_case.shown and not self.case_flow.refuse_signed("review it"):
             self.lists.review(rows, call, self.reviews, self.status.showMessage)
 

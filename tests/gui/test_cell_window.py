@@ -1,19 +1,66 @@
-"""Reviewing from the cell panels in the real window: the Unsure button beside the other
-review buttons."""
+"""Reviewing from the cell panels in the real window: the full-size cell window's keys and
+buttons, and the Unsure button beside the other review buttons."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from malariascope.gui.batch import UNSURE
+from malariascope.gui.results_table import THUMB
 from tests.gui.helpers import screen_and_wait
 from tests.images import make_cell_folder
+
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _button(panel, action) -> QToolButton:
     return next(button for button in panel.findChildren(QToolButton)
                 if button.defaultAction() is action)
+
+
+def test_the_review_keys_act_in_the_cell_window_on_the_cell_shown(window, qtbot, tmp_path):
+    """P, U, Space, ? and Ctrl+Z did nothing in the window a double-click opens (its buttons
+    worked)."""
+    make_cell_folder(tmp_path / "cells", 12)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    batch = window.batch
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.actions.gallery.trigger()
+    gallery, proxy = window.gallery, window.proxy
+    qtbot.waitUntil(lambda: gallery.visualRect(proxy.index(0, THUMB)).isValid())  # laid out
+    centre = gallery.visualRect(proxy.index(0, THUMB)).center()
+    qtbot.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    cell = window.cell_window
+    qtbot.waitUntil(cell.isVisible)
+    gallery.select_source_rows([proxy.source_row(at) for at in range(3)])  # the first shown
+    cell.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is cell)
+    shown = cell.detail.current_row()
+    assert shown == proxy.source_row(0)
+
+    qtbot.keyClick(cell, Qt.Key.Key_P)  # the cell shown, not the three selected
+    assert batch.final_call(shown) == "parasitized" and batch.counts.reviewed == 1
+    after = cell.detail.current_row()
+    assert after != shown  # on to the next cell, as in the list
+    qtbot.keyClick(cell, Qt.Key.Key_Question)
+    assert batch.review(after) == UNSURE
+    qtbot.keyClick(cell, Qt.Key.Key_Z, CTRL)
+    assert batch.decision(after) is None
+    qtbot.keyClick(cell, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert batch.review(after) == UNSURE
+    current = cell.detail.current_row()
+    qtbot.keyClick(cell, Qt.Key.Key_Space)
+    assert batch.review(current) == "confirmed"
+    current = cell.detail.current_row()
+    qtbot.keyClick(cell, Qt.Key.Key_U)
+    assert batch.final_call(current) == "uninfected"
+    current = cell.detail.current_row()
+    qtbot.mouseClick(_button(cell.detail, window.actions.mark_parasitized),
+                     Qt.MouseButton.LeftButton)  # its buttons act on the cell shown too
+    assert batch.final_call(current) == "parasitized" and batch.counts.reviewed == 4
 
 
 def test_the_cell_panels_have_an_unsure_button_beside_the_others(window, qtbot, tmp_path):
