@@ -12,6 +12,7 @@ import pytest
 
 from malariascope.core.adapt.run import adapt, open_source, write_model
 from malariascope.core.adapt.sources import ClassFolders
+from malariascope.core.calibration import THRESHOLD_RULE
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
 from malariascope.core.modelcard import CARD_NAME, load_card
@@ -66,7 +67,9 @@ def test_adapting_moves_the_head_and_records_figures_in_the_card(adapted):
     again = ClassFolders(folder.parent / "cells")
     list(again.chunks(64))  # the sources' digest is of what was read, so it is repeatable
     assert facts["sources"][0]["sha256"] == again.record.sha256
-    assert "Held out" in (folder / "README.md").read_text(encoding="utf-8")
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "Held out" in readme
+    assert facts["threshold_rule"] == THRESHOLD_RULE and THRESHOLD_RULE in readme
 
 
 def test_the_adapted_folder_screens_on_the_base_file_without_copying_it(adapted):

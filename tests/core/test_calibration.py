@@ -19,11 +19,21 @@ def test_temperature_scaling_recovers_a_known_temperature():
     assert fit_temperature(true_logits * 3.0, labels) == pytest.approx(3.0, rel=0.1)
 
 
-def test_threshold_keeps_the_sensitivity_floor():
-    probs = np.array([0.1, 0.2, 0.3, 0.35, 0.6, 0.7, 0.8, 0.9])
-    labels = np.array([0, 0, 1, 0, 1, 0, 1, 1])
+def test_threshold_keeps_the_sensitivity_floor_on_enough_parasitized_cells():
+    probs = np.tile([0.1, 0.2, 0.3, 0.35, 0.6, 0.7, 0.8, 0.9], 50)
+    labels = np.tile([0, 0, 1, 0, 1, 0, 1, 1], 50)
     threshold = choose_threshold(probs, labels, min_sensitivity=1.0)
     assert threshold <= 0.3  # every positive called
+
+
+def test_a_few_parasitized_cells_low_among_the_healthy_do_not_set_the_threshold():
+    """50 parasitized cells, 2 of them scoring as low as the healthy: a floor of 0.965 would
+    call 49 of 50 and with them a third of the healthy cells."""
+    healthy = np.linspace(0.01, 0.6, 1000)
+    parasitized = np.r_[0.3, 0.4, np.full(48, 0.9)]
+    probs, labels = np.r_[healthy, parasitized], np.r_[np.zeros(1000), np.ones(50)]
+    assert choose_threshold(probs, labels) == 0.9
+    assert choose_threshold(np.tile(probs, 3), np.tile(labels, 3)) <= 0.4  # 150: the floor
 
 
 def test_count_threshold_balances_false_calls_against_misses():

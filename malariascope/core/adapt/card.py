@@ -76,6 +76,8 @@ def adapted_markdown(data: dict) -> str:
         f"temperature {data['temperature']:.3f}, healthy log-odds median "
         f"{data['healthy_log_odds']['median']:.3f} (MAD {data['healthy_log_odds']['mad']:.3f}); "
         f"whole fields {'' if data['standardize_fields'] else 'not '}standardized",
+        *([f"- threshold rule, on out-of-fold scores: {facts['threshold_rule']}"]
+          if facts.get("threshold_rule") else []),
         "",
         f"## Held out ({held['folds']} folds by field or slide; each adapted without them)",
         "",

@@ -32,6 +32,7 @@ from malariascope.core.adapt.sources import (
 )
 from malariascope.core.adapt.unlike import own_uncertain_limit
 from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
+from malariascope.core.calibration import THRESHOLD_RULE
 from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import (
@@ -88,6 +89,7 @@ class Adaptation:
                 "after": self.after.as_dict()}
         return adapted_card(self.base.card, self.calibration, {
             "cells": self.cells, "groups": self.groups, "prior_strength": self.calibration.strength,
+            "threshold_rule": THRESHOLD_RULE,
             "sources": [source.as_dict() for source in self.sources], "held_out": held,
             "uncertain_limit": self.uncertain_limit})
 
@@ -155,9 +157,9 @@ def check_not_worse(before: Figures, after: Figures) -> None:
     than :data:`AUC_MARGIN` lower, or a lower balanced accuracy without a higher sensitivity.
 
     A threshold trades specificity for sensitivity along the ROC curve; the adapted one is
-    chosen to keep :data:`~malariascope.core.calibration.MIN_SENSITIVITY` on the lab's cells,
-    where the base's may miss far more, so a specificity given up for sensitivity is the
-    screening rule at work, not a worse model.
+    chosen by the screening rule (``calibration.choose_threshold``) on the lab's cells, where
+    the base's may miss far more, so a specificity given up for sensitivity is that rule at
+    work, not a worse model.
     """
     if (after.auc < before.auc - AUC_MARGIN
             or (after.sensitivity <= before.sensitivity
