@@ -45,6 +45,20 @@ def test_the_head_fit_is_logistic_regression_pulled_towards_the_prior():
     assert moved[0] < moved[1]
 
 
+def test_a_lab_the_base_head_already_fits_keeps_it_though_parasitized_cells_are_rare():
+    """Labs of 1,500 cells, 2 to 4 % parasitized, drawn from the base head itself: the fit
+    stays near it. Weighted up to half the total, each rare parasitized cell would pull the
+    head thirty times as hard as a healthy one, and the few dozen of them move it far."""
+    prior = Head(np.r_[2.0, np.zeros(DIM - 1)], 0.0)
+    moved = []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(1500, DIM))
+        y = (rng.random(1500) < 1 / (1 + np.exp(-(prior.logits(x) - 5.0)))).astype(int)
+        moved.append(np.linalg.norm(fit_head(x, y, prior, strength=1.0).weights - prior.weights))
+    assert np.mean(moved) < 1.0
+
+
 def test_auc_counts_ties_half_as_scikit_learn_does():
     rng = np.random.default_rng(1)
     labels = rng.random(300) < 0.3

@@ -3,6 +3,11 @@
 The model's head maps 128 pooled features to a logit; a lab's few hundred cells refit it. The
 penalty ``strength / 2 * |w - w_prior|^2`` is a Gaussian prior centred on the base head, and
 the data term is a sum over cells, so few cells move the head little and many move it more.
+Cells weigh alike: weighting a lab's few dozen parasitized cells up to half the total (they
+are a few percent of a field's cells) lets each pull the head twenty times as hard, and the
+fit learns those cells rather than the lab (the 30 shared fields, cross-validated by field:
+AUC 0.960 weighted, 0.970 alike, whole fields standardized). The fitted bias is then moved to
+balanced classes, the odds the base head and the threshold rules work at.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ class Head:
 
 def balanced_weights(labels: np.ndarray) -> np.ndarray:
     """Per-cell weights giving each class half the total: a lab's fields hold a few percent
-    infected cells, and the base model learned from balanced classes."""
+    infected cells, and the base model learned from balanced classes (its temperature is
+    fitted so)."""
     labels = np.asarray(labels, dtype=bool)
     weights = np.empty(labels.size)
     for value in (False, True):
@@ -41,7 +47,7 @@ def balanced_weights(labels: np.ndarray) -> np.ndarray:
 
 def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: float,
              weights: np.ndarray | None = None, start: Head | None = None) -> Head:
-    """The head minimising the weighted log loss plus the pull towards ``prior``.
+    """The head minimising the (weighted) log loss plus the pull towards ``prior``.
 
     Parameters
     ----------
@@ -54,7 +60,8 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     strength
         Precision of the Gaussian prior on the weights (0: plain logistic regression).
     weights
-        Per-cell weights; balanced classes by default.
+        Per-cell weights. By default cells weigh alike and the bias is then moved by the log
+        of the class ratio, to the odds of balanced classes.
     start
         Where Newton's method starts (default ``prior``): a fit at a nearby strength saves
         steps.
@@ -66,7 +73,7 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     """
     x = np.hstack([np.asarray(features, np.float64), np.ones((len(features), 1))])
     y = np.asarray(labels, np.float64)
-    w = balanced_weights(labels) if weights is None else np.asarray(weights, np.float64)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, np.float64)
     centre = np.append(prior.weights, prior.bias)
     penalty = np.append(np.full(len(centre) - 1, float(strength)), BIAS_STRENGTH)
     theta = centre.copy() if start is None else np.append(start.weights, start.bias)
@@ -80,7 +87,16 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
         theta, loss, moved = _line_search(theta, step, loss, x, y, w, centre, penalty)
         if not moved or np.max(np.abs(step)) < 1e-9:
             break
-    return Head(theta[:-1], float(theta[-1]))
+    shift = 0.0 if weights is not None else _balancing_shift(y)
+    return Head(theta[:-1], float(theta[-1]) + shift)
+
+
+def _balancing_shift(labels: np.ndarray) -> float:
+    """What moves a bias fitted at these labels' class shares to balanced classes: the log of
+    uninfected over parasitized cells (0 when a class is missing)."""
+    positives = float(labels.sum())
+    negatives = labels.size - positives
+    return float(np.log(negatives / positives)) if positives and negatives else 0.0
 
 
 def _loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray, w: np.ndarray, centre: np.ndarray,
