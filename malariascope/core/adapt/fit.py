@@ -9,10 +9,11 @@ rules (``core.calibration``).
 
 A head fitted on a lab's own field cells calls that lab's fields without standardizing:
 standardizing corrects the base model's scale on another lab's fields, but such a head needs
-no correction and ranks worse with it (the 30 shared fields, cross-validated by field: AUC
-0.982 without, 0.975 with). A head fitted on single cells alone keeps standardizing for the
-fields it has not seen. The healthy statistics are recorded either way (the warning that a
-batch looks unlike the model's cells measures against them).
+no correction and ranks worse with it (the 30 shared fields' annotated boxes, cross-validated
+by field: AUC 0.975 without, 0.969 with; 20-field counts within 25 %: 92 % of groups against
+51 %). A head fitted on single cells alone keeps standardizing for the fields it has not seen.
+The healthy statistics are recorded either way (the warning that a batch looks unlike the
+model's cells measures against them).
 """
 
 from __future__ import annotations
