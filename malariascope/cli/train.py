@@ -22,6 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="refuse test slides that also appear in train")
     parser.add_argument("--input-size", type=number(MIN_INPUT_SIZE, MAX_INPUT_SIZE, whole=True),
                         default=64)
+    parser.add_argument("--members", type=number(1, 8, whole=True), default=1,
+                        help="train this many networks side by side and join them into one "
+                        "model (the mean of their logits)")
+    parser.add_argument("--width", type=number(0.25, 2.0), default=1.0,
+                        help="each network's share of the base network's filters "
+                        "(0.5: a quarter of the compute)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=Path, metavar="MODEL",
@@ -46,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         input_size=args.input_size,
         learning_rate=args.learning_rate,
+        members=args.members,
+        width=args.width,
         init_model=args.init,
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,

@@ -31,7 +31,7 @@ def card_markdown(card: ModelCard) -> str:
         f"| uncertain band | {low:.3f} to {high:.3f} |",
         *_field_rows(card),
         f"| training | {_or_unknown(card.epochs_run)} epochs, seed {_or_unknown(card.seed)}, "
-        f"{(card.training_seconds or 0) / 60:.1f} min on CPU |",
+        f"{_members(card)}{(card.training_seconds or 0) / 60:.1f} min on CPU |",
         *_fine_tuning_row(card),
         "",
         f"## Test split ({_test_slides(card)})",
@@ -54,6 +54,13 @@ def card_markdown(card: ModelCard) -> str:
 
 def _or_unknown(value: int | None) -> str:
     return "?" if value is None else str(value)
+
+
+def _members(card: ModelCard) -> str:
+    """How many networks were trained side by side into the model, when more than one."""
+    if (card.members or 1) == 1:
+        return ""
+    return f"{card.members} networks of width {card.member_width:g} side by side, "
 
 
 def _field_rows(card: ModelCard) -> list[str]:

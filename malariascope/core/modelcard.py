@@ -77,6 +77,8 @@ class ModelCard:
     learning_rate: float | None = None
     fine_tuned_from: ModelFile | None = None
     epochs_run: int | None = None
+    members: int | None = None  #: networks trained side by side and joined into this one
+    member_width: float | None = None  #: each one's share of the base network's filters
     trained_on: dict[str, dict[str, int] | int] = field(default_factory=dict)
     split_manifest: ModelFile | None = None  #: ``split.csv`` beside the model: each cell's part
     validation_metrics: ScreeningMetrics | None = None
@@ -155,6 +157,7 @@ class ModelCard:
             learning_rate=card.real("learning_rate", None),
             fine_tuned_from=None if tuned is None else _model_file(tuned, "file"),
             epochs_run=card.whole("epochs_run", None), trained_on=card.counts("trained_on"),
+            members=card.whole("members", None), member_width=card.real("member_width", None),
             split_manifest=None if manifest is None else _model_file(manifest, "file"),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
@@ -178,6 +181,8 @@ class ModelCard:
             "fine_tuned_from": None if tuned is None else {"file": tuned.name,
                                                            "sha256": tuned.sha256},
             "epochs_run": self.epochs_run, "temperature": self.temperature,
+            **({} if self.members is None else {"members": self.members,
+                                                "member_width": self.member_width}),
             "threshold": self.threshold, "field_threshold": self.field_threshold,
             "healthy_log_odds": None if healthy is None else {"median": healthy[0],
                                                               "mad": healthy[1]},

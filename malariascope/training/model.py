@@ -11,23 +11,29 @@ import keras
 from keras import layers
 
 LAST_CONV = "last_conv"
+GAP = "gap"
 LOGIT = "logit"
 PROBABILITY = "probability"
 FILTERS = (16, 32, 64, 128)
 
 
-def build_model(input_size: int = 64, dropout: float = 0.3) -> keras.Model:
-    """Build the uncompiled classifier; input ``uint8``-range RGB, output P(parasitized)."""
+def build_model(input_size: int = 64, dropout: float = 0.3, width: float = 1.0) -> keras.Model:
+    """Build the uncompiled classifier; input ``uint8``-range RGB, output P(parasitized).
+
+    ``width`` scales the number of filters of every conv (0.5: a quarter of the compute), for
+    the members of an ensemble (see ``training.ensemble``).
+    """
+    filters = [max(4, round(count * width)) for count in FILTERS]
     inputs = keras.Input((input_size, input_size, 3), name="image")
     x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
-    for block, filters in enumerate(FILTERS[:-1]):
-        x = _conv_bn(x, filters, f"block{block}_conv")
-        if filters >= 64:
-            x = _conv_bn(x, filters, f"block{block}_conv2")
+    for block, count in enumerate(filters[:-1]):
+        x = _conv_bn(x, count, f"block{block}_conv")
+        if block >= 2:
+            x = _conv_bn(x, count, f"block{block}_conv2")
         x = layers.MaxPooling2D(name=f"block{block}_pool")(x)
-    x = _conv_bn(x, FILTERS[-1], "block3_conv")
-    x = _conv_bn(x, FILTERS[-1], LAST_CONV)
-    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = _conv_bn(x, filters[-1], "block3_conv")
+    x = _conv_bn(x, filters[-1], LAST_CONV)
+    x = layers.GlobalAveragePooling2D(name=GAP)(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     logit = layers.Dense(1, name=LOGIT)(x)
     probability = layers.Activation("sigmoid", name=PROBABILITY)(logit)

@@ -2,7 +2,8 @@
 folders as published (split here by slide, see ``core.split``).
 
 Steps: decode all cells once, hold out whole slides of the training part for validation, fit
-with augmentation and early stopping, calibrate (temperature) and choose the threshold on the
+with augmentation and early stopping (several small networks side by side when asked, joined
+into one model, see ``training.ensemble``), calibrate (temperature) and choose the threshold on the
 validation part, score the test part once, then export the Keras and ONNX models with their
 card and the split's manifest.
 """
@@ -29,6 +30,7 @@ from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
 from malariascope.training.data import load_arrays, read_split, split_by_slide, split_manifest
+from malariascope.training.ensemble import ENSEMBLE, combine, side_by_side
 from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
 from malariascope.training.progress import EpochProgress
@@ -46,6 +48,8 @@ class TrainConfig:
     batch_size: int = 64
     learning_rate: float = 2e-3
     validation_fraction: float = 0.12
+    members: int = 1  # networks trained side by side and joined into one (see training.ensemble)
+    width: float = 1.0  # each network's share of the base network's filters
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
@@ -69,13 +73,14 @@ def _train(config: TrainConfig, log) -> ModelCard:
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
     log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
     init_file = None if config.init_model is None else _checked_init_file(config.init_model)
-    model = _initial_model(init_file, config.input_size)
+    members = _initial_members(init_file, config)
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
 
-    history = _fit(model, (x_train[fit_idx], y_train[fit_idx]),
+    history = _fit(members, (x_train[fit_idx], y_train[fit_idx]),
                    (x_train[val_idx], y_train[val_idx]), config, log)
+    model = combine(members)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
     val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
@@ -92,6 +97,7 @@ def _train(config: TrainConfig, log) -> ModelCard:
         "learning_rate": config.learning_rate,
         "fine_tuned_from": _describe(init_file),
         "epochs_run": len(history.epoch),
+        **({} if init_file else {"members": config.members, "member_width": config.width}),
         "temperature": temperature,
         "threshold": threshold,
         "field_threshold": max(threshold, calibration.choose_count_threshold(val_probs,
@@ -113,32 +119,58 @@ def _train(config: TrainConfig, log) -> ModelCard:
                         manifest=manifest)
 
 
-def _fit(model: keras.Model, fit: tuple[np.ndarray, np.ndarray],
+def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
          validation: tuple[np.ndarray, np.ndarray], config: TrainConfig,
          log) -> keras.callbacks.History:
-    """Fit on augmented batches with a cosine learning-rate decay over the whole run (early
-    stopping and the best weights come from ``get_callbacks``)."""
+    """Fit on augmented batches with a cosine learning-rate decay over the whole run; early
+    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``).
+
+    Several members train side by side on the same batches, each on its own loss; the AUC
+    watched is then that of their mean logit (see ``ensemble.side_by_side``)."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
+    metrics = [keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")]
+    data, validation_data = _training_dataset(*fit, config), validation
+    if len(members) == 1:
+        model, loss, monitor = members[0], keras.losses.BinaryCrossentropy(), "val_auc"
+    else:
+        model = side_by_side(members)
+        names = [name for name in model.output_names if name != ENSEMBLE]
+        loss = {name: keras.losses.BinaryCrossentropy() for name in names}
+        metrics, monitor = {ENSEMBLE: metrics}, f"val_{ENSEMBLE}_auc"
+
+        def targets(labels):
+            return dict.fromkeys(model.output_names, labels)
+
+        data = data.map(lambda x, y: (x, targets(y)))
+        validation_data = (validation[0], targets(validation[1]))
     model.compile(
         optimizer=keras.optimizers.Adam(
             keras.optimizers.schedules.CosineDecay(
                 config.learning_rate, decay_steps=config.epochs * steps, alpha=0.02
             )
         ),
-        loss=keras.losses.BinaryCrossentropy(),
-        metrics=[keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")],
+        loss=loss,
+        metrics=metrics,
     )
-    return model.fit(_training_dataset(*fit, config), validation_data=validation,
-                     epochs=config.epochs, steps_per_epoch=steps,
-                     callbacks=[*get_callbacks(), EpochProgress(config.epochs, steps, log)],
+    return model.fit(data, validation_data=validation_data, epochs=config.epochs,
+                     steps_per_epoch=steps,
+                     callbacks=[*get_callbacks(monitor), EpochProgress(config.epochs, steps, log)],
                      verbose=0)
 
 
-def _initial_model(init_file: Path | None, input_size: int) -> keras.Model:
-    """Fresh weights, or those of ``init_file`` (hash checked) to fine-tune, opened in safe
-    mode before the cells are decoded, so a wrong file is told at once."""
+def _initial_members(init_file: Path | None, config: TrainConfig) -> list[keras.Model]:
+    """Fresh members, or the one model of ``init_file`` (hash checked) to fine-tune."""
     if init_file is None:
-        return build_model(input_size)
+        return [build_model(config.input_size, width=config.width)
+                for _ in range(config.members)]
+    if config.members > 1:
+        raise ModelError("fine-tuning continues one model: leave out --members")
+    return [_initial_model(init_file, config.input_size)]
+
+
+def _initial_model(init_file: Path, input_size: int) -> keras.Model:
+    """The weights of ``init_file`` to fine-tune, opened in safe mode before the cells are
+    decoded, so a wrong file is told at once."""
     try:
         model = keras.models.load_model(init_file, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types on a bad archive

@@ -19,7 +19,8 @@ from malariascope.core.modelfiles import sha256_of
 
 #: Card facts describing how the base network was trained; they stay with the base model.
 BASE_ONLY = ("validation_metrics", "test_metrics", "trained_on", "training_seconds", "seed",
-             "learning_rate", "fine_tuned_from", "epochs_run", "split_manifest")
+             "learning_rate", "fine_tuned_from", "epochs_run", "members", "member_width",
+             "split_manifest")
 
 
 def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict:
