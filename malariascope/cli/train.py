@@ -28,6 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--width", type=number(0.25, 2.0), default=1.0,
                         help="each network's share of the base network's filters "
                         "(0.5: a quarter of the compute)")
+    parser.add_argument("--patience", type=number(1, whole=True), default=5,
+                        help="stop after this many epochs without a better validation AUC "
+                        "(the best epoch's weights are kept)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=Path, metavar="MODEL",
@@ -54,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         members=args.members,
         width=args.width,
+        patience=args.patience,
         init_model=args.init,
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,

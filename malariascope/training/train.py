@@ -50,6 +50,7 @@ class TrainConfig:
     validation_fraction: float = 0.12
     members: int = 1  # networks trained side by side and joined into one (see training.ensemble)
     width: float = 1.0  # each network's share of the base network's filters
+    patience: int = 5  # epochs without a better validation AUC before training stops
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
@@ -152,10 +153,10 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
         loss=loss,
         metrics=metrics,
     )
+    progress = EpochProgress(config.epochs, steps, log)
     return model.fit(data, validation_data=validation_data, epochs=config.epochs,
                      steps_per_epoch=steps,
-                     callbacks=[*get_callbacks(monitor), EpochProgress(config.epochs, steps, log)],
-                     verbose=0)
+                     callbacks=[*get_callbacks(monitor, config.patience), progress], verbose=0)
 
 
 def _initial_members(init_file: Path | None, config: TrainConfig) -> list[keras.Model]:
