@@ -1,0 +1,88 @@
+"""A model on the validation slides, pooled and per slide, and on the second lab's plain crops.
+
+The validation slides are those ``train`` holds out of ``train/`` (``--seed`` and the 0.12
+fraction of the bundled model's run), so models trained with that seed can be compared on
+patients none of them trained on. Each model is called at its own card's threshold; slides of
+fewer than 20 cells of a class are left out of that class's worst slides. The plain box crops
+are the 30 shared fields' annotated boxes cut out as rectangles, scored as single cells (the
+issue's goal: balanced accuracy >= 0.90 with no adaptation).
+
+    python benchmarks/validation_slides.py [MODEL ...] [--seed 1]   # default: the bundled model
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from adaptation import DATA, FIELDS, write_plain_crops
+
+from malariascope.core.classifier import Classifier
+from malariascope.core.fields.annotations import annotated_images, load_annotations
+from malariascope.core.metrics import screening_metrics
+from malariascope.core.preprocess import load_model_input
+from malariascope.core.screening import score_images
+from malariascope.core.split import open_split
+from malariascope.training.data import split_by_slide
+
+VALIDATION_FRACTION = 0.12  # as TrainConfig's default
+MIN_CELLS = 20  # a slide's figure for a class counts among the worst from this many cells
+
+
+def validation_cells(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The validation slides' model inputs, labels and slide names."""
+    images = open_split(DATA / "cell_images", None, seed).train
+    _, val_idx = split_by_slide(images, VALIDATION_FRACTION, seed)
+    with ThreadPoolExecutor() as pool:
+        inputs = list(pool.map(lambda i: load_model_input(images.paths[i], size), val_idx))
+    return (np.stack(inputs), np.asarray(images.labels)[val_idx].astype(int),
+            np.asarray(images.slides)[val_idx])
+
+
+def worst_slides(called: np.ndarray, wanted: np.ndarray, slides: np.ndarray) -> str:
+    """The four slides with the lowest share of ``wanted`` cells ``called`` right."""
+    rates = [(called[(slides == s) & wanted].mean(), s, int(np.sum((slides == s) & wanted)))
+             for s in np.unique(slides[wanted])
+             if np.sum((slides == s) & wanted) >= MIN_CELLS]
+    return ", ".join(f"{s} {rate:.3f} ({n})" for rate, s, n in sorted(rates)[:4])
+
+
+def plain_crops(classifier: Classifier) -> str:
+    """The second lab's plain box crops scored as single cells, at the card's threshold."""
+    annotations = load_annotations(FIELDS / "annotations.json")
+    paths, _ = annotated_images(FIELDS, annotations)
+    with tempfile.TemporaryDirectory() as scratch:
+        crops = write_plain_crops({p.name: (p, cells) for p, cells in paths}, Path(scratch))
+    images = [image for field_images, _ in crops.values() for image in field_images]
+    labels = np.concatenate([field_labels for _, field_labels in crops.values()])
+    m = screening_metrics(labels, score_images(images, classifier), classifier.rule.threshold)
+    return (f"balanced accuracy {(m.sensitivity + m.specificity) / 2:.4f}  sensitivity "
+            f"{m.sensitivity:.4f}  specificity {m.specificity:.4f}  AUC {m.auc:.4f}  (n {m.n})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", default=[None], help="model folders or cards")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for model in args.models:
+        classifier = Classifier.open(model)
+        threshold = classifier.rule.threshold
+        x, labels, slides = validation_cells(args.seed, classifier.input_size)
+        probabilities = np.concatenate([classifier.predict(x[i:i + 256]).probabilities
+                                        for i in range(0, len(x), 256)])
+        m = screening_metrics(labels, probabilities, threshold)
+        flagged = probabilities >= threshold
+        print(f"\n{model or 'bundled model'} (threshold {threshold:.4f})")
+        print(f"  validation, {len(np.unique(slides))} slides: AUC {m.auc:.4f}  sensitivity "
+              f"{m.sensitivity:.4f}  specificity {m.specificity:.4f}  (n {m.n})")
+        print(f"  worst specificity: {worst_slides(~flagged, labels == 0, slides)}")
+        print(f"  worst sensitivity: {worst_slides(flagged, labels == 1, slides)}")
+        print(f"  second lab's plain box crops: {plain_crops(classifier)}")
+
+
+if __name__ == "__main__":
+    main()
