@@ -1,15 +1,15 @@
 """A batch as the technician left it (:class:`Session`), and the reader of the session folders
 earlier releases autosaved (:class:`SessionStore`).
 
-Qt-free. The case register (``core.register``) is the autosave store now; a session folder left
-by an earlier release is read once, moved into the register and deleted
-(``core.register.work``). Such a folder holds
+Qt-free. The case register (``core.register``) is the autosave store; a session folder left by
+an earlier release is read once, moved into the register and deleted (``core.register.work``).
+Such a folder holds
 
 - ``rows-NNNNNNN.jsonl``: results in screening order, one JSON object a line, in chunks;
 - ``state.json``: review decisions, the batch's facts and the list of chunks.
 
-Rows and state are the ``to_dict`` of their dataclasses, read back checked by ``from_dict``
-(``core.jsonfields``); nothing is ever unpickled.
+Rows and state are JSON objects of their dataclasses' fields (the facts' fields flat among the
+session's), read back checked by ``from_dict`` (``core.jsonfields``); nothing is ever unpickled.
 """
 
 from __future__ import annotations
@@ -52,17 +52,10 @@ class Session:
         """Rows whose standing review is a call (not ``unsure``, not taken back)."""
         return sum(decision.reviewed for decision in current_reviews(self.decisions).values())
 
-    def to_dict(self) -> dict[str, object]:
-        """Everything but the rows (saved apart), the facts' fields among the session's."""
-        return {**self.facts.to_dict(),
-                "decisions": [decision.to_dict() for decision in self.decisions],
-                "unsaved": self.unsaved, "complete": self.complete, "saved_at": self.saved_at,
-                "extent": self.extent.to_dict()}
-
     @classmethod
     def from_dict(cls, data: object, results: list[ScreeningResult]) -> Session:
-        """A session from :meth:`to_dict`'s object and its rows; ValueError names a bad or
-        unknown field."""
+        """A session from the ``session`` object of a ``state.json`` and its rows; ValueError
+        names a bad or unknown field."""
         data = expect(data, dict, "session")
         facts = {name: value for name, value in data.items() if name in _FACT_NAMES}
         rest = {name: value for name, value in data.items() if name not in facts}
