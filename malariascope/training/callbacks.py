@@ -5,12 +5,12 @@ from __future__ import annotations
 import keras
 
 
-def get_callbacks(monitor: str, patience: int = 5) -> list[keras.callbacks.Callback]:
-    """Stop when the validation AUC (``monitor``) stops improving and keep the best epoch's
-    weights.
+def get_callbacks(monitor: str, patience: int) -> list[keras.callbacks.Callback]:
+    """Stop after ``patience`` epochs without a better validation AUC (``monitor``) and keep
+    the best epoch's weights.
 
     The learning rate follows a cosine schedule set on the optimizer (see ``train._fit``), so no
-    plateau callback: the first model here stopped on a plateau just as the rate dropped.
+    callback changes it on a plateau.
     """
     return [
         keras.callbacks.EarlyStopping(
