@@ -164,8 +164,9 @@ def _initial_members(init_file: Path | None, config: TrainConfig) -> list[keras.
     if init_file is None:
         return [build_model(config.input_size, width=config.width)
                 for _ in range(config.members)]
-    if config.members > 1:
-        raise ModelError("fine-tuning continues one model: leave out --members")
+    if config.members > 1 or config.width != 1.0:
+        raise ModelError("fine-tuning continues one model as it is: leave out --members and "
+                         "--width")
     return [_initial_model(init_file, config.input_size)]
 
 

@@ -89,6 +89,7 @@ def test_members_trained_side_by_side_export_as_one_model_with_exact_grad_cam(tm
     assert np.abs(onnx.probabilities - tf.probabilities).max() < 1e-4
     assert np.allclose(onnx.class_maps, tf.class_maps,
                        atol=1e-3 * (1 + np.abs(onnx.class_maps).max()))
-    with pytest.raises(ModelError, match="--members"):
-        train(TrainConfig(root, tmp_path / "tuned", epochs=1, input_size=16, members=2,
-                          init_model=tmp_path / "model"), log=lambda line: None)
+    for shape in ({"members": 2}, {"width": 0.5}):
+        with pytest.raises(ModelError, match="leave out --members and --width"):
+            train(TrainConfig(root, tmp_path / "tuned", epochs=1, input_size=16, **shape,
+                              init_model=tmp_path / "model"), log=lambda line: None)
