@@ -46,7 +46,7 @@ class GalleryView(QListView):
     """Tiles of the rows of ``proxy``; selection lives in ``selection`` (the table's)."""
 
     opened = Signal(int)  # the source row double-clicked
-    resized = Signal(int)  # the thumbnails' new size, zoomed to
+    thumb_size_changed = Signal(int)  # the thumbnails' new size, zoomed to
 
     def __init__(self, proxy: ResultsFilterProxy, selection: QItemSelectionModel,
                  ratio: float = 1.0, parent: QWidget | None = None) -> None:
@@ -92,7 +92,7 @@ class GalleryView(QListView):
         self.thumbnails.set_size(size, cache_capacity(pixels))
         self.scheduleDelayedItemsLayout()  # the delegate's tiles changed size
         self.scrollTo(self.currentIndex())
-        self.resized.emit(size)
+        self.thumb_size_changed.emit(size)
 
     def width_for_columns(self, columns: int) -> int:
         """The width the view needs to lay ``columns`` whole tiles in a row, with its scroll

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -41,12 +41,12 @@ class WindowLayout(QWidget):
                  field_view: QWidget, controls: QWidget, detail: QWidget,
                  case: QWidget) -> None:
         super().__init__()
-        # the table's splits, list over field and list beside cell, while the gallery shows
-        self._table_split: list[int] | None = None
-        self._table_sides: list[int] | None = None
+        # the table's splits while the gallery shows: list over field, and list beside cell
+        self._table_heights: list[int] | None = None
+        self._table_widths: list[int] | None = None
         self._lists = table
         table.gallery_toggled.connect(self._on_gallery_toggled)
-        table.gallery.resized.connect(self._fit_columns)
+        table.gallery.thumb_size_changed.connect(self._fit_columns)
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until a cell of a field is selected: no room taken
@@ -71,10 +71,7 @@ class WindowLayout(QWidget):
         getattr(case, "sample_id", case).setFocus()
 
     def save_settings(self, store: QSettings) -> None:
-        if self._table_sides is not None:  # the table's splits are the ones remembered
-            self.splitter.setSizes(self._table_sides)
-        if self._table_split is not None:
-            self.list_and_field.setSizes(self._table_split)
+        self._restore_table_splits()  # the table's splits are the ones remembered
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/list_and_field", self.list_and_field.saveState())
 
@@ -87,17 +84,21 @@ class WindowLayout(QWidget):
 
     def _on_gallery_toggled(self, on: bool) -> None:
         if on:
-            self._table_sides = self.splitter.sizes()
+            self._table_widths = self.splitter.sizes()
             self._fit_columns()
             self._fit_gallery()
             return
-        if self._table_sides is not None:
-            self.splitter.setSizes(self._table_sides)
-        if self._table_split is not None:
-            self.list_and_field.setSizes(self._table_split)
-        self._table_sides = self._table_split = None
+        self._restore_table_splits()
+        self._table_widths = self._table_heights = None
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def _restore_table_splits(self) -> None:
+        """Set the splitters back to the sizes the table had when the gallery showed."""
+        if self._table_widths is not None:
+            self.splitter.setSizes(self._table_widths)
+        if self._table_heights is not None:
+            self.list_and_field.setSizes(self._table_heights)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)  # the splitter has shared out the new width by now
         self._fit_columns()
 
@@ -121,9 +122,9 @@ class WindowLayout(QWidget):
         """Give the gallery the field's height down to its share, once the field is laid out
         (it shows with a cell of a field)."""
         sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
-        if not self._lists.gallery_shown() or self._table_split is not None or not sizes[1]:
+        if not self._lists.gallery_shown() or self._table_heights is not None or not sizes[1]:
             return
-        self._table_split = sizes
+        self._table_heights = sizes
         field = min(sizes[1], sum(sizes) // GALLERY_FIELD_SHARE)
         self.list_and_field.setSizes([sum(sizes) - field, field])
 
