@@ -32,7 +32,13 @@ from malariascope.cli._common import (
     progress_bar,
 )
 from malariascope.cli.stopping import StopRequests
-from malariascope.core.case import NOT_STATED, RBC_PER_UL_MAX, RBC_PER_UL_MIN, STAINS
+from malariascope.core.case import (
+    NOT_STATED,
+    NOT_STATED_WORDS,
+    RBC_PER_UL_MAX,
+    RBC_PER_UL_MIN,
+    STAINS,
+)
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
@@ -76,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", type=Path, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
     parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,
-                        help="the slide's stain, for the PDF (default: not stated)")
+                        help=f"the slide's stain, for the PDF (default: {NOT_STATED_WORDS})")
     parser.add_argument("--lab", default="", metavar="NAME",
                         help="the laboratory's name (and place) that heads the PDF")
     add_model_arguments(parser)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.core.case import AGE_MAX, LINE_MAX, NOT_STATED, SEXES, STAINS
+from malariascope.core.case import AGE_MAX, LINE_MAX, NOT_STATED, NOT_STATED_WORDS, SEXES, STAINS
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
@@ -87,7 +87,7 @@ class CasePanel(QWidget):
         self.age.setSpecialValueText("not given")
         self.age.setSuffix(" years")
         self.sex.addItems([sex or "not given" for sex in SEXES])
-        self.stain.addItems([stain or "not stated" for stain in STAIN_CHOICES])
+        self.stain.addItems([stain or NOT_STATED_WORDS for stain in STAIN_CHOICES])
         self.notes.setPlaceholderText("anything the report should say")
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         self.target.setRange(TARGET_MIN, TARGET_MAX)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from malariascope import __version__
-from malariascope.core.case import Amendment, Case
+from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
 
@@ -25,7 +25,6 @@ PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
 GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
-NOT_STATED_WORDS = "not stated"  # where a fact nobody gave would stand
 
 
 @dataclass(frozen=True)
