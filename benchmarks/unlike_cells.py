@@ -25,7 +25,7 @@ from malariascope.core.dataset import find_subfolder, labelled_images
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.preprocess import load_model_input
-from malariascope.training.data import split_by_slide
+from malariascope.training.data import VALIDATION_FRACTION, split_by_slide
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PARASITEMIA = 0.02
@@ -83,7 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a model folder to measure too")
     parser.add_argument("--seed", type=int, default=1, help="training's seed (the card's)")
-    parser.add_argument("--validation-fraction", type=float, default=0.12)
+    parser.add_argument("--validation-fraction", type=float, default=VALIDATION_FRACTION)
     args = parser.parse_args()
     print(f"limits: |shift| > {SHIFT_LIMIT} healthy MADs, or uncertain > {UNCERTAIN_LIMIT:.0%} "
           "(an adapted model's card may set its own)")

@@ -1,11 +1,11 @@
 """A model on the validation slides, pooled and per slide, and on the second lab's plain crops.
 
-The validation slides are those ``train`` holds out of ``train/`` (``--seed`` and the 0.12
-fraction of the bundled model's run), so models trained with that seed can be compared on
-patients none of them trained on. Each model is called at its own card's threshold; slides of
-fewer than 20 cells of a class are left out of that class's worst slides. The plain box crops
-are the 30 shared fields' annotated boxes cut out as rectangles, scored as single cells (the
-issue's goal: balanced accuracy >= 0.90 with no adaptation).
+The validation slides are those ``train`` holds out of ``train/`` (``--seed`` and
+``training.data.VALIDATION_FRACTION``, as in the bundled model's run), so models trained with
+that seed can be compared on patients none of them trained on. Each model is called at its own
+card's threshold; slides of fewer than 20 cells of a class are left out of that class's worst
+slides. The plain box crops are the 30 shared fields' annotated boxes cut out as rectangles,
+scored as single cells (the issue's goal: balanced accuracy >= 0.90 with no adaptation).
 
     python benchmarks/validation_slides.py [MODEL ...] [--seed 1]   # default: the bundled model
 """
@@ -26,9 +26,8 @@ from malariascope.core.metrics import screening_metrics
 from malariascope.core.preprocess import load_model_input
 from malariascope.core.screening import score_images
 from malariascope.core.split import open_split
-from malariascope.training.data import split_by_slide
+from malariascope.training.data import VALIDATION_FRACTION, split_by_slide
 
-VALIDATION_FRACTION = 0.12  # as TrainConfig's default
 MIN_CELLS = 20  # a slide's figure for a class counts among the worst from this many cells
 
 

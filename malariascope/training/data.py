@@ -17,6 +17,8 @@ from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.preprocess import load_model_input
 from malariascope.core.split import DataSplit, checked_overlap, manifest_csv, open_split
 
+#: The share of the training part's cells, in whole slides, held out for validation.
+VALIDATION_FRACTION = 0.12
 
 def read_split(root: Path, test_per_class: int | None, seed: int, strict: bool,
                log: Callable[[str], None]) -> DataSplit:

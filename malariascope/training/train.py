@@ -29,7 +29,13 @@ from malariascope.core.modelfiles import sha256_of
 from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
-from malariascope.training.data import load_arrays, read_split, split_by_slide, split_manifest
+from malariascope.training.data import (
+    VALIDATION_FRACTION,
+    load_arrays,
+    read_split,
+    split_by_slide,
+    split_manifest,
+)
 from malariascope.training.ensemble import ENSEMBLE, combine, side_by_side
 from malariascope.training.export import export_model, model_folder
 from malariascope.training.model import LOGIT, build_model
@@ -47,7 +53,7 @@ class TrainConfig:
     input_size: int = 64
     batch_size: int = 64
     learning_rate: float = 2e-3
-    validation_fraction: float = 0.12
+    validation_fraction: float = VALIDATION_FRACTION
     members: int = 1  # networks trained side by side and joined into one (see training.ensemble)
     width: float = 1.0  # each network's share of the base network's filters
     patience: int = 5  # epochs without a better validation AUC before training stops
