@@ -1,4 +1,4 @@
-"""File > Export PDF… and Print report…: the case's printed report, made in a worker.
+"""File > Export PDF report… and Print report…: the case's printed report, made in a worker.
 
 The pictures are read and the pages laid out off the UI thread; the PDF is written to a
 temporary name and renamed into place, never over a file unless the save dialog agreed.
@@ -41,8 +41,8 @@ def print_report(printer: object, order: ReportOrder) -> str:
 
 
 class ReportFlow(QObject):
-    """Export PDF and Print of the case of ``window`` (MalariaScope's main window, whose
-    case, actions, workers and status bar it uses)."""
+    """Export PDF report and Print report of the case of ``window`` (MalariaScope's main
+    window, whose case, actions, workers and status bar it uses)."""
 
     message = Signal(str)
     written = Signal(str)  # the PDF's path
