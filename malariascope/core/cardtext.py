@@ -60,7 +60,8 @@ def _members(card: ModelCard) -> str:
     """How many networks were trained side by side into the model, when more than one."""
     if (card.members or 1) == 1:
         return ""
-    return f"{card.members} networks of width {card.member_width:g} side by side, "
+    width = "" if card.member_width is None else f" of width {card.member_width:g}"
+    return f"{card.members} networks{width} side by side, "
 
 
 def _field_rows(card: ModelCard) -> list[str]:

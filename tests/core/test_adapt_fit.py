@@ -48,7 +48,7 @@ def test_the_head_fit_is_logistic_regression_pulled_towards_the_prior():
 def test_a_lab_the_base_head_already_fits_keeps_it_though_parasitized_cells_are_rare():
     """Labs of 1,500 cells, 2 to 4 % parasitized, drawn from the base head itself: the fit
     stays near it. Weighted up to half the total, each rare parasitized cell would pull the
-    head thirty times as hard as a healthy one, and the few dozen of them move it far."""
+    head tens of times as hard as a healthy one, and the few dozen of them move it far."""
     prior = Head(np.r_[2.0, np.zeros(DIM - 1)], 0.0)
     moved = []
     for seed in range(5):

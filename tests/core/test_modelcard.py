@@ -68,6 +68,13 @@ def test_the_bundled_card_reads_back_as_written():
     assert card_markdown(card) == (BUNDLED / "README.md").read_text(encoding="utf-8")
 
 
+def test_a_card_of_several_networks_reads_as_text_with_or_without_their_width():
+    card = ModelCard.from_dict({**bundled_card(), "members": 3})
+    assert "seed 1, 3 networks side by side, 33.2 min" in card_markdown(card)
+    card = ModelCard.from_dict({**bundled_card(), "members": 3, "member_width": 0.5})
+    assert "seed 1, 3 networks of width 0.5 side by side, 33.2 min" in card_markdown(card)
+
+
 WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "threshold NaN": (changed(threshold=math.nan), "threshold must be a finite number"),
     "threshold 2": (changed(threshold=2.0), "threshold must be between 0 and 1, got 2.0"),

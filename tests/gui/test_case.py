@@ -109,7 +109,7 @@ def test_the_window_gathers_two_folders_into_one_case_and_signs_it(
 
 def test_a_signed_case_refuses_reviews_undo_facts_threshold_and_images(window, qtbot,
                                                                          two_folders, tmp_path):
-    """Undo and redo were on in a signed case, refusing only once pressed."""
+    """A signed case takes no review, fact, threshold or image; Undo and Redo are off."""
     _type_facts(window, qtbot)
     _gather(window, qtbot, two_folders[:1])
     batch = window.batch

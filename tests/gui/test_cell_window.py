@@ -20,8 +20,8 @@ def _button(panel, action) -> QToolButton:
 
 
 def test_the_review_keys_act_in_the_cell_window_on_the_cell_shown(window, qtbot, tmp_path):
-    """P, U, Space, ? and Ctrl+Z did nothing in the window a double-click opens (its buttons
-    worked)."""
+    """P, U, Space, ? and Ctrl+Z in the window a double-click opens act on the cell it shows,
+    as its buttons do."""
     make_cell_folder(tmp_path / "cells", 12)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
     batch = window.batch
@@ -64,8 +64,8 @@ def test_the_review_keys_act_in_the_cell_window_on_the_cell_shown(window, qtbot,
 
 
 def test_the_cell_panels_have_an_unsure_button_beside_the_others(window, qtbot, tmp_path):
-    """The panel had Parasitized, Uninfected and Confirm buttons, and no way to mark a cell
-    unsure but the ? key and the menu."""
+    """Unsure is a button beside Parasitized, Uninfected and Confirm, as ? is a key beside
+    theirs."""
     make_cell_folder(tmp_path / "cells", 4)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
     actions, batch = window.actions, window.batch

@@ -27,8 +27,8 @@ def _first_row(gallery) -> list:
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
 def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
         window, qtbot, tmp_path, size):
-    """At 1280 x 800 the gallery left most of a column empty at its right (7 columns where
-    the window had room for 8 beside a cell panel still wide)."""
+    """The gallery fills whole columns of tiles (8 at 1280 x 800 beside a cell panel still
+    wide), and the table gets its own split back."""
     make_cell_folder(tmp_path / "cells", 60)
     _resize(window, qtbot, *size)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
@@ -54,7 +54,7 @@ def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
 
 
 def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_path):
-    """At 1024 px the caption was cut after "where the network see"."""
+    """At 1024 px the caption "where the network sees a parasite" shows whole."""
     make_cell_folder(tmp_path / "cells", 8)
     _resize(window, qtbot, 1024, 768)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])

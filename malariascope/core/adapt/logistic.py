@@ -4,7 +4,7 @@ The model's head maps 128 pooled features to a logit; a lab's few hundred cells 
 penalty ``strength / 2 * |w - w_prior|^2`` is a Gaussian prior centred on the base head, and
 the data term is a sum over cells, so few cells move the head little and many move it more.
 Cells weigh alike: weighting a lab's few dozen parasitized cells up to half the total (they
-are a few percent of a field's cells) lets each pull the head twenty times as hard, and the
+are a few percent of a field's cells) lets each pull the head tens of times as hard, and the
 fit learns those cells rather than the lab (the 30 shared fields, cross-validated by field:
 AUC 0.960 weighted, 0.970 alike, whole fields standardized). The fitted bias is then moved to
 balanced classes, the odds the base head and the threshold rules work at.
