@@ -35,12 +35,12 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
     assert found >= 100 and parasitized > 0
-    assert list(summary)[-15:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+    assert list(summary)[-17:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
                                    "target_reached", "parasites_per_ul", "patient_id",
                                    "threshold", "field_threshold",
                                    "complete", "images_not_screened", "run_id",
                                    "healthy_shift_mad", "uncertain_fraction", "looks_unlike",
-                                   "unlike_warning"]
+                                   "unlike_warning", "stain", "lab"]
     # a field whose healthy cells score near the model's own: a negative shift, a plain figure
     assert float(summary["healthy_shift_mad"]) < 0 and summary["looks_unlike"] == "false"
     assert summary["unlike_warning"] == "" and "looks unlike" not in run.err
@@ -58,9 +58,19 @@ def test_the_default_target_and_no_red_cell_count_are_said_not_assumed(tmp_path,
     summary, _ = read_summary(tmp_path / "r_summary.csv")
     assert (summary["cells_target"], summary["target_reached"]) == ("2000", "false")
     assert (summary["parasites_per_ul"], summary["patient_id"]) == ("", "")
+    assert (summary["stain"], summary["lab"]) == ("", "")  # not stated: never a default
     assert (summary["parasitemia_ci_low"], summary["parasitemia_ci_high"]) == wilson_percent(
         int(summary["parasitized"]), 3)
 
+
+
+def test_stain_and_lab_are_kept_in_the_summary_also_without_a_pdf(tmp_path, capsys, real_cells):
+    out = tmp_path / "r.csv"
+    run = cli(capsys, "classify", *real_cells["uninfected"][:2], "--csv", out, "--stain",
+              "Field's", "--lab", "=Central Lab, Kisumu")
+    assert run.code == 0, run.err
+    summary, _ = read_summary(tmp_path / "r_summary.csv")
+    assert (summary["stain"], summary["lab"]) == ("Field's", "'=Central Lab, Kisumu")
 
 def test_the_pdf_is_written_without_a_display_and_holds_the_slide(tmp_path, real_cells):
     cells = [*real_cells["parasitized"], *real_cells["uninfected"]]

@@ -82,9 +82,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pdf", type=Path, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
     parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,
-                        help=f"the slide's stain, for the PDF (default: {NOT_STATED_WORDS})")
+                        help=f"the slide's stain, in the summary and the PDF (default: "
+                        f"{NOT_STATED_WORDS})")
     parser.add_argument("--lab", default="", metavar="NAME",
-                        help="the laboratory's name (and place) that heads the PDF")
+                        help="the laboratory's name (and place): in the summary, and heading "
+                        "the PDF")
     add_model_arguments(parser)
     parser.add_argument("--overwrite", action="store_true",
                         help="replace an existing report (CSV, summary, PDF)")

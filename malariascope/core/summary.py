@@ -44,7 +44,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
     facts
         The model, its rule, the sample id and the operator.
     case
-        The slide's facts: target, red cells per µL, patient id (defaults when None).
+        The slide's facts: target, red cells per µL, patient id, stain and lab (defaults
+        when None).
     not_screened
         The images found but not screened (a batch stopped early); any makes the batch's
         ``complete`` false.
@@ -76,6 +77,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("images_not_screened", str(not_screened)),
         ("run_id", run_id),
         *_unlike_rows(unlike),
+        ("stain", (case or CaseFacts()).stain),
+        ("lab", (case or CaseFacts()).lab),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

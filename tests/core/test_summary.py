@@ -15,6 +15,7 @@ SLIDE_KEYS = ("parasitemia_ci_low", "parasitemia_ci_high", "cells_target", "targ
 THRESHOLD_KEYS = ("threshold", "field_threshold")  # keys are only appended
 RUN_KEYS = ("complete", "images_not_screened", "run_id")
 UNLIKE_KEYS = ("healthy_shift_mad", "uncertain_fraction", "looks_unlike", "unlike_warning")
+LAB_KEYS = ("stain", "lab")
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -30,7 +31,7 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case)
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
-                                                 + RUN_KEYS + UNLIKE_KEYS)
+                                                 + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS)
     return dict(rows[1:])
 
 
