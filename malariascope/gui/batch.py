@@ -280,7 +280,7 @@ class Batch:
     def snapshot(self) -> BatchSnapshot:
         """A frozen copy for the export worker (cheap: the results themselves are shared)."""
         return BatchSnapshot(list(self.results), dict(self._reviews), tuple(self.history),
-                             self.facts, self.number, self.edits)
+                             self.facts, self.number, self.edits, self.case.facts)
 
     def exported(self, snapshot: BatchSnapshot) -> bool:
         """The report of ``snapshot`` is written; True when this batch changed while it was, so

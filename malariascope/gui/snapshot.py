@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from malariascope.core.case import ReviewDecision, current_reviews
+from malariascope.core.case import CaseFacts, ReviewDecision, current_reviews
 from malariascope.core.facts import BatchFacts
 
 if TYPE_CHECKING:  # numpy, imported by the pipeline, loads after the first paint
@@ -27,6 +27,7 @@ class BatchSnapshot:
     facts: BatchFacts
     number: int  # the batch's ``number`` and ``edits`` when the copy was made
     edits: int
+    case: CaseFacts  # the slide's: its target, patient, red cell count, stain and lab
 
     def rows(self) -> Iterator[dict[str, str]]:
         """One report row per result, with its review."""

@@ -127,7 +127,8 @@ def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path],
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
                 card: ModelCard | None = None, not_screened: int | None = 0,
                 ) -> Generator[tuple[int, int], None, Path]:
-    """Write the core's CSV report (and summary) of ``snapshot``; yields ``(done, total)``.
+    """Write the core's CSV report (and summary, with the case's facts) of ``snapshot``;
+    yields ``(done, total)``.
     With the model's ``card`` the summary says how unlike its cells the batch looks; a batch
     cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot).
 
@@ -138,7 +139,7 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     from malariascope.core.report import ReportWriter
 
     total = len(snapshot.results)
-    with ReportWriter(path, snapshot.facts, overwrite=overwrite) as writer:
+    with ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer:
         if card is not None and snapshot.facts.rule is not None:
             writer.unlike = unlike_cells(snapshot.results, snapshot.facts.rule, card)
         if not_screened:

@@ -21,7 +21,7 @@ from tests.gui.helpers import (
     wait_for_box,
 )
 from tests.images import make_cell_folder
-from tests.reports import read_pdf
+from tests.reports import read_pdf, read_summary
 
 
 @pytest.fixture
@@ -282,3 +282,17 @@ def test_folders_opened_as_the_model_comes_ready_are_all_screened(make_window, q
     with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
         window.start()
     assert len(window.batch) == 24 and window.controller.complete
+
+
+def test_the_csv_summary_from_the_window_holds_the_cases_facts(window, qtbot, two_folders,
+                                                               tmp_path):
+    _type_facts(window, qtbot)
+    qtbot.keyClicks(window.case_panel.lab, "Central Lab, Kisumu")
+    window.case_panel.stain.setCurrentText("Field's")
+    _gather(window, qtbot, two_folders[:1])
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(tmp_path / "r.csv")
+    summary, _ = read_summary(tmp_path / "r_summary.csv")
+    assert (summary["cells_target"], summary["patient_id"], summary["sample_id"]) == (
+        "100", "P-00917", "S-2026-0412")
+    assert (summary["stain"], summary["lab"]) == ("Field's", "Central Lab, Kisumu")
