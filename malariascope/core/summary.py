@@ -54,7 +54,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
     unlike
         How unlike the model's cells the batch looks (empty values when not measured).
     """
-    counts = tally.batch
+    counts, case = tally.batch, case or CaseFacts()
     rows = [
         ("key", "value"),
         ("images", str(tally.images)),
@@ -71,14 +71,14 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("model", facts.model),
         ("model_sha256", facts.model_sha256),
         ("created_at", utc_now()),
-        *_slide_rows(counts, case or CaseFacts()),
+        *_slide_rows(counts, case),
         *_threshold_rows(facts),
         ("complete", str(not not_screened).lower()),
         ("images_not_screened", str(not_screened)),
         ("run_id", run_id),
         *_unlike_rows(unlike),
-        ("stain", (case or CaseFacts()).stain),
-        ("lab", (case or CaseFacts()).lab),
+        ("stain", case.stain),
+        ("lab", case.lab),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

@@ -3,9 +3,9 @@ folders as published (split here by slide, see ``core.split``).
 
 Steps: decode all cells once, hold out whole slides of the training part for validation, fit
 with augmentation and early stopping (several small networks side by side when asked, joined
-into one model, see ``training.ensemble``), calibrate (temperature) and choose the threshold on the
-validation part, score the test part once, then export the Keras and ONNX models with their
-card and the split's manifest.
+into one model, see ``training.ensemble``), calibrate (temperature) and choose the threshold
+on the validation part, score the test part once, then export the Keras and ONNX models with
+their card and the split's manifest.
 """
 
 from __future__ import annotations
