@@ -130,39 +130,53 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
          validation: tuple[np.ndarray, np.ndarray], config: TrainConfig,
          log) -> keras.callbacks.History:
     """Fit on augmented batches with a cosine learning-rate decay over the whole run; early
-    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``).
-
-    Several members train side by side on the same batches, each on its own loss; the AUC
-    watched is then that of their mean logit (see ``ensemble.side_by_side``)."""
+    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``)."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
-    metrics = [keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")]
-    data, validation_data = _training_dataset(*fit, config), validation
-    if len(members) == 1:
-        model, loss, monitor = members[0], keras.losses.BinaryCrossentropy(), "val_auc"
-    else:
-        model = side_by_side(members)
-        names = [name for name in model.output_names if name != ENSEMBLE]
-        loss = {name: keras.losses.BinaryCrossentropy() for name in names}
-        metrics, monitor = {ENSEMBLE: metrics}, f"val_{ENSEMBLE}_auc"
-
-        def targets(labels):
-            return dict.fromkeys(model.output_names, labels)
-
-        data = data.map(lambda x, y: (x, targets(y)))
-        validation_data = (validation[0], targets(validation[1]))
+    data = _training_dataset(*fit, config)
+    model, data, validation, monitor = _trainable(members, data, validation)
     model.compile(
         optimizer=keras.optimizers.Adam(
             keras.optimizers.schedules.CosineDecay(
                 config.learning_rate, decay_steps=config.epochs * steps, alpha=0.02
             )
         ),
-        loss=loss,
-        metrics=metrics,
+        loss=_losses(validation[1]),
+        metrics={ENSEMBLE: _metrics()} if len(members) > 1 else _metrics(),
     )
     progress = EpochProgress(config.epochs, steps, log)
-    return model.fit(data, validation_data=validation_data, epochs=config.epochs,
+    return model.fit(data, validation_data=validation, epochs=config.epochs,
                      steps_per_epoch=steps,
                      callbacks=[*get_callbacks(monitor, config.patience), progress], verbose=0)
+
+
+def _trainable(members: list[keras.Model], data: tf.data.Dataset,
+               validation: tuple[np.ndarray, np.ndarray]
+               ) -> tuple[keras.Model, tf.data.Dataset, tuple, str]:
+    """The model to fit, its data and validation labels, and the metric early stopping watches.
+
+    Several members train side by side on the same batches, each on its own loss; the AUC
+    watched is then that of their mean logit, the output :data:`ENSEMBLE` (see
+    ``ensemble.side_by_side``). Every output is given the labels."""
+    if len(members) == 1:
+        return members[0], data, validation, "val_auc"
+    model = side_by_side(members)
+
+    def per_output(labels: tf.Tensor | np.ndarray) -> dict:
+        return dict.fromkeys(model.output_names, labels)
+
+    return (model, data.map(lambda x, y: (x, per_output(y))),
+            (validation[0], per_output(validation[1])), f"val_{ENSEMBLE}_auc")
+
+
+def _losses(labels: np.ndarray | dict) -> keras.losses.Loss | dict:
+    """One cross-entropy, or one per member's output (the ensemble's takes no loss)."""
+    if isinstance(labels, dict):
+        return {name: keras.losses.BinaryCrossentropy() for name in labels if name != ENSEMBLE}
+    return keras.losses.BinaryCrossentropy()
+
+
+def _metrics() -> list[keras.metrics.Metric]:
+    return [keras.metrics.AUC(name="auc"), keras.metrics.BinaryAccuracy(name="accuracy")]
 
 
 def _initial_members(init_file: Path | None, config: TrainConfig) -> list[keras.Model]:
