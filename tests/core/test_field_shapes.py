@@ -115,12 +115,27 @@ def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
     assert sorted(j for _, j in match_boxes(found, wanted)) == [0, 1]
 
 
-def test_a_real_gametocyte_cut_by_its_stippling_is_found_whole():
-    """PA171832's gametocyte, twice a healthy cell's area, came out in three pieces."""
+def _real_field(name: str):
     fields = SHARED_DATA / "fields"
     if not (fields / "annotations.json").is_file():
         pytest.skip(f"real fields not found at {fields} (../shared/data beside the project)")
-    cells = load_annotations(fields / "annotations.json")["PA171832.JPG"]
+    return load_annotations(fields / "annotations.json")[name], read_image(fields / name)
+
+
+def test_a_real_gametocyte_cut_by_its_stippling_is_found_whole():
+    """PA171832's gametocyte, twice a healthy cell's area, came out in three pieces."""
+    cells, image = _real_field("PA171832.JPG")
     gametocyte = [c.box for c in cells if c.kind == "gametocyte"]
-    found = [cell.box for cell in find_cells(read_image(fields / "PA171832.JPG"))]
+    found = [cell.box for cell in find_cells(image)]
     assert len(gametocyte) == 1 and len(match_boxes(found, gametocyte)) == 1
+
+
+@pytest.mark.parametrize("name, kind", [("PA172018.JPG", "gametocyte"),
+                                        ("PA171706.JPG", "trophozoite")])
+def test_a_real_stippled_cell_among_touching_cells_is_not_shared_out(name, kind):
+    """Crowded stippling read as membrane lines left these cells without a marker of their
+    own: their pixels went to the touching cells around them and no found cell matched."""
+    cells, image = _real_field(name)
+    infected = [c.box for c in cells if c.kind == kind]
+    found = [cell.box for cell in find_cells(image)]
+    assert len(match_boxes(found, infected)) == len(infected)
