@@ -32,7 +32,7 @@ UNCALLED_LIBRARIES = [
 #: every image format, a whole field, Grad-CAM) and in its smoke test with the stubs in place.
 #: Run a new one there before adding it: cv2.fitEllipse, for one, calls LAPACK's SVD.
 CHECKED_CV2_CALLS = frozenset({
-    "addWeighted", "applyColorMap", "connectedComponents", "contourArea", "convexHull",
+    "addWeighted", "applyColorMap", "blur", "connectedComponents", "contourArea", "convexHull",
     "copyMakeBorder", "cvtColor", "dilate", "distanceTransform", "ellipse", "fillPoly",
     "findContours", "floodFill", "GaussianBlur", "getStructuringElement", "imdecode", "imencode",
     "max", "meanStdDev", "morphologyEx", "resize", "threshold",

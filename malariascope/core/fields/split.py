@@ -71,19 +71,7 @@ def _crowded(lines: np.ndarray, radius: float, params: FieldParams) -> np.ndarra
     """Where line pixels cover more than ``stipple`` of the window around them: a membrane is
     a line, so it covers a small share of any window a cell wide; stippling fills one."""
     size = max(3, int(params.stipple_window * radius) | 1)
-    return _window_mean(lines, size) > params.stipple
-
-
-def _window_mean(mask: np.ndarray, size: int) -> np.ndarray:
-    """The share of ``mask`` in the ``size`` x ``size`` window around each pixel (odd
-    ``size``, mirrored at the edges), from a summed-area table."""
-    half = size // 2
-    padded = np.pad(mask.astype(np.float64), half, mode="reflect")
-    table = np.pad(padded.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-    rows, cols = mask.shape
-    total = (table[size:size + rows, size:size + cols] - table[:rows, size:size + cols]
-             - table[size:size + rows, :cols] + table[:rows, :cols])
-    return total / size**2
+    return cv2.blur(lines.astype(np.float32), (size, size)) > params.stipple
 
 
 def _by_size(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
