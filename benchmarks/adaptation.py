@@ -26,12 +26,14 @@ each model applies its own card's head to them: the real ``Classifier``, pipelin
 code run unchanged, without evaluating the network again for every fold.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/adaptation.py [--folds 30] [--groups 1000]
+        [--cache /tmp/adaptation-features.npz]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -64,11 +66,28 @@ FIELDS = DATA / "fields"
 
 
 class FeatureStore:
-    """The base network's pooled features of each distinct cell input, computed once."""
+    """The base network's pooled features of each distinct cell input, computed once, and
+    kept in ``cache`` (an .npz) between runs when one is given."""
 
-    def __init__(self, backend) -> None:
+    def __init__(self, backend, cache: Path | None = None) -> None:
         self._backend = backend
         self._features: dict[bytes, np.ndarray] = {}
+        self._cache = cache
+        if cache is not None and cache.is_file():
+            with np.load(cache) as stored:
+                self._features = dict(zip((bytes(key) for key in stored["keys"]),
+                                          stored["features"], strict=True))
+
+    def save(self) -> None:
+        """Write the features to the cache (renamed into place, so a stopped run leaves the
+        old cache whole)."""
+        if self._cache is None or not self._features:
+            return
+        self._cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = self._cache.with_suffix(f".{os.getpid()}.npz")
+        np.savez(temp, keys=np.array(list(self._features), dtype="S16"),
+                 features=np.stack(list(self._features.values())))
+        temp.replace(self._cache)
 
     def pooled(self, batch: np.ndarray) -> np.ndarray:
         keys = [hashlib.blake2b(cell.tobytes(), digest_size=16).digest() for cell in batch]
@@ -235,16 +254,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=30, help="folds by field (30: one each)")
     parser.add_argument("--groups", type=int, default=1000, help="random 20-field groups")
+    parser.add_argument("--cache", type=Path, help="an .npz keeping the network's features "
+                        "between runs (the bundled model's only: delete it when that changes)")
     args = parser.parse_args()
     started, hashes = time.monotonic(), bundled_hashes()
     bundled = Classifier.open()
-    store = FeatureStore(bundled.backend)
+    store = FeatureStore(bundled.backend, args.cache)
     base = with_store(store, bundled.card)
     annotations = load_annotations(FIELDS / "annotations.json")
     paths, _ = annotated_images(FIELDS, annotations)
     items = {f"{FIELDS}:{p.name}": (p, cells) for p, cells in paths}  # as sources name groups
 
     cells, _ = read_sources([AnnotatedFields(FIELDS)], base)
+    store.save()
     print(f"fields: {cells.counts()} labelled found cells in {len(items)} fields, "
           f"{args.folds} folds by field")
     before, after = held_out(cells, Calibration.of_card(base.card), folds=args.folds)
@@ -257,6 +279,7 @@ def main() -> None:
          "the finder misses); counts by the pipeline", fields,
          lambda rows: "groups of 20 within 25 %: {:.2f}; counted {} of {} annotated".format(
              *groups_within(rows, 20, args.groups)))
+    store.save()
 
     with tempfile.TemporaryDirectory() as scratch:
         crops = write_plain_crops(items, Path(scratch))
@@ -265,6 +288,7 @@ def main() -> None:
         print(f"\nplain crops: {plain.counts()}")
         show("3. plain box crops of held-out fields", cross_validated(
             plain, base, args.folds, plain_measure(plain_crops), store))
+    store.save()
 
     test, card = evaluate_folder(DATA / "cell_images" / "test").metrics, base.card.test_metrics
     print(f"\n4. NIH test split, bundled model: accuracy {test.accuracy:.4f}, AUC "
