@@ -15,6 +15,7 @@ from malariascope.core.adapt.sources import ClassFolders
 from malariascope.core.calibration import THRESHOLD_RULE
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
+from malariascope.core.imageio import read_image
 from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.modelfiles import bundled_dir, sha256_of
 from malariascope.core.pipeline import screen
@@ -70,6 +71,22 @@ def test_adapting_moves_the_head_and_records_figures_in_the_card(adapted):
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "Held out" in readme
     assert facts["threshold_rule"] == THRESHOLD_RULE and THRESHOLD_RULE in readme
+
+
+def test_the_same_cells_turned_and_mirrored_adapt_to_the_same_head(adapted, tmp_path):
+    """A cell on a slide has no up or down: the head is fitted on every cell's eight views
+    (quarter turns, mirrored or not), so which way a lab's cells lie does not move it."""
+    cells = adapted[0].parent / "cells"
+    for i, path in enumerate(sorted(cells.rglob("*.png"))):
+        image = read_image(path)
+        turned = np.rot90(image[:, ::-1] if i % 2 else image, i % 4)
+        target = tmp_path / path.relative_to(cells)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_rgb(target, np.ascontiguousarray(turned))
+    upright, turned = adapted[1].calibration, adapt([open_source(tmp_path)]).calibration
+    assert upright.strength == turned.strength
+    np.testing.assert_allclose(turned.head.weights, upright.head.weights, atol=1e-6)
+    assert turned.head.bias == pytest.approx(upright.head.bias, abs=1e-6)
 
 
 def test_the_adapted_folder_screens_on_the_base_file_without_copying_it(adapted):

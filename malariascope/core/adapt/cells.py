@@ -25,6 +25,8 @@ class LabelledCells:
     ('' for a single-cell image); a field's cells are standardized together, as screening does.
     ``census`` marks cells of fields whose every cell a reader typed (annotated fields, unlike
     reviews, which favour suspicious cells): their share of parasitized cells is the lab's.
+    ``views`` holds the features of each cell turned and mirrored (``features`` is the first
+    view, as screening sees the cell); the head is fitted on them all (see :attr:`fitted`).
     """
 
     features: np.ndarray  # (N, D) float64
@@ -32,9 +34,15 @@ class LabelledCells:
     groups: np.ndarray  # (N,) str
     fields: np.ndarray  # (N,) str
     census: np.ndarray  # (N,) bool
+    views: np.ndarray | None = None  # (N, V, D) float64; None: ``features`` alone
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    @property
+    def fitted(self) -> np.ndarray:
+        """What the head is fitted on: ``(N, V, D)`` views, else ``(N, D)`` features."""
+        return self.features if self.views is None else self.views
 
     @property
     def labelled(self) -> np.ndarray:
@@ -50,7 +58,8 @@ class LabelledCells:
         return len(set(self.groups[self.labels == label]))
 
     def subset(self, mask: np.ndarray) -> LabelledCells:
-        return LabelledCells(*(getattr(self, name)[mask] for name in _ARRAYS))
+        views = None if self.views is None else self.views[mask]
+        return LabelledCells(*(getattr(self, name)[mask] for name in _ARRAYS), views)
 
     @classmethod
     def concat(cls, parts: Sequence[LabelledCells]) -> LabelledCells:
@@ -58,7 +67,10 @@ class LabelledCells:
         if not parts:
             return cls(np.zeros((0, 0)), np.zeros(0, int), np.zeros(0, str), np.zeros(0, str),
                        np.zeros(0, bool))
-        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS))
+        views = (None if any(p.views is None for p in parts)
+                 else np.concatenate([p.views for p in parts]))
+        return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
+                   views)
 
     def field_parasitemias(self) -> list[float]:
         """The share of parasitized cells in each census field with enough labelled cells."""

@@ -22,10 +22,24 @@ def pooled_features(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
                            for start in range(0, len(inputs), BATCH_SIZE)])
 
 
+def views(inputs: np.ndarray) -> list[np.ndarray]:
+    """The 8 views of ``(N, S, S, 3)`` cells: 4 quarter turns, each as is and mirrored (a
+    cell on a slide has no up, down or side); the first view is the cells as they are."""
+    mirrored = inputs[:, :, ::-1]
+    return [np.ascontiguousarray(np.rot90(cells, turns, axes=(1, 2)))
+            for cells in (inputs, mirrored) for turns in range(4)]
+
+
+def pooled_views(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
+    """``(N, 8, D)`` pooled features of each cell's :func:`views`."""
+    return np.stack([pooled_features(classifier, view) for view in views(inputs)], axis=1)
+
+
 def read_sources(sources: Sequence[Source], classifier: Classifier,
                  progress: Callable[[int], None] | None = None
                  ) -> tuple[LabelledCells, list[SourceRecord]]:
-    """Every source's cells as features of ``classifier``'s model, with the sources' records.
+    """Every source's cells as features of ``classifier``'s model (of each cell's 8 views,
+    which the head is fitted on), with the sources' records.
 
     Parameters
     ----------
@@ -44,10 +58,10 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
     parts, done = [], 0
     for source in sources:
         for chunk in source.chunks(classifier.input_size):
-            n = len(chunk.labels)
+            n, features = len(chunk.labels), pooled_views(classifier, chunk.inputs)
             parts.append(LabelledCells(
-                pooled_features(classifier, chunk.inputs), chunk.labels, np.full(n, chunk.group),
-                np.full(n, chunk.field), np.full(n, chunk.census)))
+                features[:, 0], chunk.labels, np.full(n, chunk.group), np.full(n, chunk.field),
+                np.full(n, chunk.census), features))
             done += n
             if progress:
                 progress(done)

@@ -131,7 +131,7 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
             best = (merit, strength, temperature, healthy, scores)
     _, strength, temperature, healthy, scores = best
     threshold = choose_threshold(scores[labelled], labels)
-    head = fit_head(cells.features[labelled], labels, base.head, strength)
+    head = fit_head(cells.fitted[labelled], labels, base.head, strength)
     return Calibration(head, temperature, threshold,
                        max(threshold, _count_threshold(cells, scores)),
                        healthy, standardize_fields, strength)
@@ -166,7 +166,7 @@ def _out_of_fold_logits(cells: LabelledCells, fold: np.ndarray, prior: Head, str
     logits, heads = np.empty(len(cells)), []
     for f in range(int(fold.max()) + 1):
         train = (fold != f) & cells.labelled
-        head = fit_head(cells.features[train], cells.labels[train], prior, strength,
+        head = fit_head(cells.fitted[train], cells.labels[train], prior, strength,
                         start=starts[f] if starts else None)
         logits[fold == f] = head.logits(cells.features[fold == f])
         heads.append(head)

@@ -52,7 +52,8 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     Parameters
     ----------
     features
-        ``(N, D)`` pooled features of labelled cells.
+        ``(N, D)`` pooled features of labelled cells, or ``(N, V, D)``: of V views of each
+        cell (turned, mirrored), each view weighing ``1 / V`` so that a cell counts once.
     labels
         ``(N,)`` 1 for parasitized, 0 for uninfected.
     prior
@@ -71,9 +72,10 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     Head
         The fitted head.
     """
-    x = np.hstack([np.asarray(features, np.float64), np.ones((len(features), 1))])
     y = np.asarray(labels, np.float64)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, np.float64)
+    shift = 0.0 if weights is not None else _balancing_shift(y)
+    x, y, w = _rows(np.asarray(features, np.float64), y, w)
     centre = np.append(prior.weights, prior.bias)
     penalty = np.append(np.full(len(centre) - 1, float(strength)), BIAS_STRENGTH)
     theta = centre.copy() if start is None else np.append(start.weights, start.bias)
@@ -87,8 +89,18 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
         theta, loss, moved = _line_search(theta, step, loss, x, y, w, centre, penalty)
         if not moved or np.max(np.abs(step)) < 1e-9:
             break
-    shift = 0.0 if weights is not None else _balancing_shift(y)
     return Head(theta[:-1], float(theta[-1]) + shift)
+
+
+def _rows(features: np.ndarray, labels: np.ndarray, weights: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per cell, or per view of a cell (its label repeated, its weight shared), each
+    with a constant 1 for the bias."""
+    if features.ndim == 3:
+        count = features.shape[1]
+        features = features.reshape(-1, features.shape[2])
+        labels, weights = np.repeat(labels, count), np.repeat(weights / count, count)
+    return np.hstack([features, np.ones((len(features), 1))]), labels, weights
 
 
 def _balancing_shift(labels: np.ndarray) -> float:
