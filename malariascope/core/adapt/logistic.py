@@ -79,17 +79,23 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     centre = np.append(prior.weights, prior.bias)
     penalty = np.append(np.full(len(centre) - 1, float(strength)), BIAS_STRENGTH)
     theta = centre.copy() if start is None else np.append(start.weights, start.bias)
-    loss = _loss(theta, x, y, w, centre, penalty)
+    z = x @ theta
+    loss = _loss(theta, z, y, w, centre, penalty)
     for _ in range(MAX_STEPS):
-        z = x @ theta
         p = np.exp(-np.logaddexp(0.0, -z))
         gradient = x.T @ (w * (p - y)) + penalty * (theta - centre)
-        hessian = (x * (w * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        theta, loss, moved = _line_search(theta, step, loss, x, y, w, centre, penalty)
+        step = np.linalg.solve(_hessian(x, w * p * (1 - p)) + np.diag(penalty), gradient)
+        theta, z, loss, moved = _line_search(theta, z, step, loss, x, y, w, centre, penalty)
         if not moved or np.max(np.abs(step)) < 1e-9:
             break
     return Head(theta[:-1], float(theta[-1]) + shift)
+
+
+def _hessian(x: np.ndarray, curvature: np.ndarray) -> np.ndarray:
+    """``x.T @ diag(curvature) @ x`` as ``q.T @ q`` with ``q = sqrt(curvature) x``: numpy
+    computes a matrix times its own transpose by half the products (BLAS ``syrk``)."""
+    q = x * np.sqrt(curvature)[:, None]
+    return q.T @ q
 
 
 def _rows(features: np.ndarray, labels: np.ndarray, weights: np.ndarray
@@ -111,21 +117,24 @@ def _balancing_shift(labels: np.ndarray) -> float:
     return float(np.log(negatives / positives)) if positives and negatives else 0.0
 
 
-def _loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray, w: np.ndarray, centre: np.ndarray,
+def _loss(theta: np.ndarray, z: np.ndarray, y: np.ndarray, w: np.ndarray, centre: np.ndarray,
           penalty: np.ndarray) -> float:
-    z = x @ theta
+    """The penalized log loss at ``theta``, whose logits are ``z``."""
     data = np.sum(w * (np.logaddexp(0.0, z) - y * z))
     return float(data + 0.5 * np.sum(penalty * (theta - centre) ** 2))
 
 
-def _line_search(theta, step, loss, x, y, w, centre, penalty) -> tuple[np.ndarray, float, bool]:
+def _line_search(theta, z, step, loss, x, y, w, centre, penalty
+                 ) -> tuple[np.ndarray, np.ndarray, float, bool]:
     """The Newton step, halved until the loss falls (a full step can overshoot far from the
-    optimum); ``moved`` is False when no step lowers it."""
+    optimum), with the logits and loss where it lands; ``moved`` is False when no step
+    lowers it."""
     scale = 1.0
     for _ in range(30):
         candidate = theta - scale * step
-        new_loss = _loss(candidate, x, y, w, centre, penalty)
+        logits = x @ candidate
+        new_loss = _loss(candidate, logits, y, w, centre, penalty)
         if new_loss <= loss:
-            return candidate, new_loss, True
+            return candidate, logits, new_loss, True
         scale /= 2
-    return theta, loss, False
+    return theta, z, loss, False
