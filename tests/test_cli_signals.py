@@ -177,6 +177,7 @@ def test_a_second_signal_stops_before_the_report_is_renamed_and_not_after():
     is never both replaced and reported as not written (exit 130)."""
     from malariascope.cli.stopping import StopRequests
 
+    before = signal.getsignal(signal.SIGINT)  # ignored when pytest runs as a background job
     placed = []
     with StopRequests() as stops:
         signal.raise_signal(signal.SIGINT)  # stop after this image
@@ -186,7 +187,7 @@ def test_a_second_signal_stops_before_the_report_is_renamed_and_not_after():
     with StopRequests() as stops, pytest.raises(KeyboardInterrupt):
         signal.raise_signal(signal.SIGTERM)
         signal.raise_signal(signal.SIGINT)  # before the renames: stop now
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert signal.getsignal(signal.SIGINT) is before  # put back
 
 
 def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
