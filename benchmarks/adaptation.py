@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -47,6 +46,7 @@ from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import Calibration, calibrate
 from malariascope.core.adapt.measure import held_out
 from malariascope.core.adapt.sources import AnnotatedFields, ClassFolders
+from malariascope.core.atomic import atomic_path
 from malariascope.core.classifier import Classifier
 from malariascope.core.evaluate import evaluate_folder
 from malariascope.core.fields.annotations import annotated_images, load_annotations
@@ -69,25 +69,27 @@ class FeatureStore:
     """The base network's pooled features of each distinct cell input, computed once, and
     kept in ``cache`` (an .npz) between runs when one is given."""
 
-    def __init__(self, backend, cache: Path | None = None) -> None:
+    def __init__(self, backend, cache: Path | None = None, model: str = "") -> None:
         self._backend = backend
         self._features: dict[bytes, np.ndarray] = {}
-        self._cache = cache
+        self._cache, self._model = cache, model
         if cache is not None and cache.is_file():
             with np.load(cache) as stored:
+                if "model" not in stored or str(stored["model"]) != model:
+                    raise SystemExit(f"{cache} holds another model's features: delete it")
                 self._features = dict(zip((bytes(key) for key in stored["keys"]),
                                           stored["features"], strict=True))
 
     def save(self) -> None:
-        """Write the features to the cache (renamed into place, so a stopped run leaves the
-        old cache whole)."""
+        """Write the features and the model's sha256 to the cache (renamed into place, so a
+        stopped run leaves the old cache whole)."""
         if self._cache is None or not self._features:
             return
         self._cache.parent.mkdir(parents=True, exist_ok=True)
-        temp = self._cache.with_suffix(f".{os.getpid()}.npz")
-        np.savez(temp, keys=np.array(list(self._features), dtype="S16"),
-                 features=np.stack(list(self._features.values())))
-        temp.replace(self._cache)
+        with atomic_path(self._cache, ".npz") as temp:
+            np.savez(temp, model=self._model,
+                     keys=np.array(list(self._features), dtype="S16"),
+                     features=np.stack(list(self._features.values())))
 
     def pooled(self, batch: np.ndarray) -> np.ndarray:
         keys = [hashlib.blake2b(cell.tobytes(), digest_size=16).digest() for cell in batch]
@@ -255,11 +257,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=30, help="folds by field (30: one each)")
     parser.add_argument("--groups", type=int, default=1000, help="random 20-field groups")
     parser.add_argument("--cache", type=Path, help="an .npz keeping the network's features "
-                        "between runs (the bundled model's only: delete it when that changes)")
+                        "between runs (refused when the bundled model changed)")
     args = parser.parse_args()
     started, hashes = time.monotonic(), bundled_hashes()
     bundled = Classifier.open()
-    store = FeatureStore(bundled.backend, args.cache)
+    store = FeatureStore(bundled.backend, args.cache, hashes[bundled.card.files["onnx"].name])
     base = with_store(store, bundled.card)
     annotations = load_annotations(FIELDS / "annotations.json")
     paths, _ = annotated_images(FIELDS, annotations)
