@@ -64,8 +64,9 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
         Per-cell weights. By default cells weigh alike and the bias is then moved by the log
         of the class ratio, to the odds of balanced classes.
     start
-        Where Newton's method starts (default ``prior``): a fit at a nearby strength saves
-        steps.
+        Where Newton's method starts (default ``prior``): a head this function fitted at a
+        nearby strength on the same labels saves steps. Its bias, at balanced classes, is
+        first moved to these labels' shares, where the fit's bias lies.
 
     Returns
     -------
@@ -78,7 +79,8 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     x, y, w = _rows(np.asarray(features, np.float64), y, w)
     centre = np.append(prior.weights, prior.bias)
     penalty = np.append(np.full(len(centre) - 1, float(strength)), BIAS_STRENGTH)
-    theta = centre.copy() if start is None else np.append(start.weights, start.bias)
+    start = prior if start is None else start
+    theta = np.append(start.weights, start.bias - shift)
     z = x @ theta
     loss = _loss(theta, z, y, w, centre, penalty)
     for _ in range(MAX_STEPS):
