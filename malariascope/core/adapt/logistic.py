@@ -77,6 +77,7 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     w = np.ones(len(y)) if weights is None else np.asarray(weights, np.float64)
     shift = 0.0 if weights is not None else _balancing_shift(y)
     x, y, w = _rows(np.asarray(features, np.float64), y, w)
+    single = x.astype(np.float32)
     centre = np.append(prior.weights, prior.bias)
     penalty = np.append(np.full(len(centre) - 1, float(strength)), BIAS_STRENGTH)
     start = prior if start is None else start
@@ -86,7 +87,7 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
     for _ in range(MAX_STEPS):
         p = np.exp(-np.logaddexp(0.0, -z))
         gradient = x.T @ (w * (p - y)) + penalty * (theta - centre)
-        step = np.linalg.solve(_hessian(x, w * p * (1 - p)) + np.diag(penalty), gradient)
+        step = np.linalg.solve(_hessian(single, w * p * (1 - p)) + np.diag(penalty), gradient)
         theta, z, loss, moved = _line_search(theta, z, step, loss, x, y, w, centre, penalty)
         if not moved or np.max(np.abs(step)) < 1e-9:
             break
@@ -95,9 +96,11 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
 
 def _hessian(x: np.ndarray, curvature: np.ndarray) -> np.ndarray:
     """``x.T @ diag(curvature) @ x`` as ``q.T @ q`` with ``q = sqrt(curvature) x``: numpy
-    computes a matrix times its own transpose by half the products (BLAS ``syrk``)."""
-    q = x * np.sqrt(curvature)[:, None]
-    return q.T @ q
+    computes a matrix times its own transpose by half the products (BLAS ``syrk``). Single
+    precision is enough: the Hessian only steers the steps, the gradient that sets where
+    they stop stays double."""
+    q = x * np.sqrt(curvature, dtype=np.float32)[:, None]
+    return (q.T @ q).astype(np.float64)
 
 
 def _rows(features: np.ndarray, labels: np.ndarray, weights: np.ndarray
