@@ -18,6 +18,7 @@ from malariascope.core.fields.shapes import (
     elongation,
     join_enlarged,
     neighbours,
+    return_arms,
     solidity,
 )
 from malariascope.core.imageio import read_image
@@ -89,6 +90,19 @@ def test_overlapping_healthy_cells_are_not_joined():
         assert np.array_equal(join_enlarged(labels, CELL_AREA, FieldParams()), labels)
 
 
+def test_an_arm_of_a_concave_region_goes_back_to_the_cell_it_lies_on():
+    """A strip along the top of the right cell was given to the left one; a cell is convex, so
+    the strip goes back, and a lone cell's shape is left alone."""
+    left, right, lone = discs((50, 60), (100, 60), (180, 60))
+    strip = np.zeros_like(left)
+    strip[40:46, 55:110] = True
+    labels = np.select([left | strip, right, lone], [1, 2, 3]).astype(np.int32)
+    assert solidity(labels == 1) < FieldParams().convex
+    given = return_arms(labels, CELL_AREA, FieldParams())
+    assert iou(given == 1, left) > 0.99 and iou(given == 2, right | strip) > 0.99
+    assert np.array_equal(given == 3, lone)
+
+
 def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
     """The two made one region without a neck, too big for a cell, and both were dropped."""
     image = np.full((500, 700, 3), GLASS, np.uint8)
@@ -139,3 +153,12 @@ def test_a_real_stippled_cell_among_touching_cells_is_not_shared_out(name, kind)
     infected = [c.box for c in cells if c.kind == kind]
     found = [cell.box for cell in find_cells(image)]
     assert len(match_boxes(found, infected)) == len(infected)
+
+
+def test_a_real_cell_is_found_without_the_arm_it_took_from_its_neighbour():
+    """PA171919: an elongated cell's region wrapped round the cell beside it in a thin
+    crescent, which stretched its box until it matched no annotated cell."""
+    cells, image = _real_field("PA171919.JPG")
+    wanted = [c.box for c in cells if tuple(c.box) == (930, 471, 79, 102)]
+    found = [cell.box for cell in find_cells(image)]
+    assert len(wanted) == 1 and len(match_boxes(found, wanted)) == 1

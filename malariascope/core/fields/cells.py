@@ -23,7 +23,7 @@ from malariascope.core.fields.mask import (
     outside,
     ridges,
 )
-from malariascope.core.fields.regions import fill_holes, find_objects, label
+from malariascope.core.fields.regions import fill_holes, find_objects, largest_piece
 from malariascope.core.fields.split import split_cells
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
@@ -135,13 +135,8 @@ def _regions(labels: np.ndarray):
 
 def _smooth(mask: np.ndarray) -> np.ndarray:
     """Remove the staircase the low-resolution split leaves on the outline; keep one piece."""
-    opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk(5)) > 0
-    pieces, count = label(opened)
-    if count > 1:
-        sizes = np.bincount(pieces.ravel())
-        sizes[0] = 0
-        opened = pieces == sizes.argmax()
-    return fill_holes(opened) if count else mask
+    opened = largest_piece(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, disk(5)))
+    return fill_holes(opened) if opened.any() else mask
 
 
 def _is_cell(box: Box, mask: np.ndarray, seg: Segmentation, params: FieldParams) -> bool:

@@ -42,8 +42,8 @@ class FieldParams:
     #: membrane-line pixels covering more than ``stipple`` of a square ``stipple_window`` radii
     #: wide are a parasitized cell's stippling or pigment, not membranes (see ``split``). On the
     #: 30 IML fields, 0.41-0.43 at 1.3 radii and 0.42 at 1.2-1.4 radii find 53-54 of the 57
-    #: infected cells (51 without the rule), with recall 0.959-0.960 and precision among
-    #: annotated cells 0.931-0.932 (0.959 and 0.931 without)
+    #: infected cells (51 without the rule), with recall 0.960-0.961 and precision among
+    #: annotated cells 0.934-0.936 (0.960 and 0.934 without)
     stipple: float = 0.42
     stipple_window: float = 1.3
     peak: float = 0.35  #: a marker must be this deep inside the mask (x radius)
@@ -58,6 +58,13 @@ class FieldParams:
     #: overlapping healthy cells that round make a union of at most 1.3 cells
     enlarged_area: float = 1.9
     round_elongation: float = 1.25
+    #: a part of a concave region (``convex``) where no disc ``arm_width`` radii across fits,
+    #: of at least ``arm_area`` x cell area, is an arm: a sliver of the neighbouring cell (see
+    #: ``shapes``). On the 30 IML fields, precision among annotated cells 0.932 without arms
+    #: returned; 0.934 / 0.936 / 0.936 at widths 0.8 / 1.0 / 1.2, and 0.936 / 0.936 / 0.935 /
+    #: 0.933 at areas 0.1 / 0.15 / 0.2 / 0.3, recall 0.959-0.961, 54 of 57 infected cells
+    arm_width: float = 1.0
+    arm_area: float = 0.15
     #: smaller regions are debris or fragments (x cell area; a median cell is ~1.4). With
     #: ``radius_factor`` 0.93, 0.6 / 0.65 / 0.7 give precision 0.876 / 0.881 / 0.886 and recall
     #: 0.956 / 0.956 / 0.952 on the 30 IML fields

@@ -47,3 +47,13 @@ def label_maximum(values: np.ndarray, labels: np.ndarray, count: int) -> np.ndar
     inside = labels > 0
     np.maximum.at(result, labels[inside], values[inside])
     return result[1:]
+
+
+def largest_piece(mask: np.ndarray) -> np.ndarray:
+    """The largest 4-connected region of ``mask`` (all False when ``mask`` is empty)."""
+    pieces, count = label(mask)
+    if count <= 1:
+        return pieces > 0
+    sizes = np.bincount(pieces.ravel())
+    sizes[0] = 0
+    return pieces == sizes.argmax()

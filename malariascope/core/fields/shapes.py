@@ -12,6 +12,10 @@ and areas relative to the field's typical cell):
   cells in area are one enlarged cell (P. vivax gametocytes and schizonts reach twice a healthy
   cell's area). Two overlapping healthy cells make as convex a union, but an elongated one
   unless they nearly coincide, and then it is barely larger than one cell.
+- A cell is convex, so an arm of a concave region (a part too narrow for a disc of about a
+  cell radius, see ``arm_width``) is a sliver of the neighbouring cell it touches, where the
+  watershed let the wrong marker take it; it goes back to that neighbour. Its box then no
+  longer stretches over a neighbour, and the neighbour's box covers the whole neighbour.
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ import itertools
 import cv2
 import numpy as np
 
-from malariascope.core.fields.mask import FieldParams
-from malariascope.core.fields.regions import find_objects
+from malariascope.core.fields.mask import FieldParams, disk
+from malariascope.core.fields.regions import find_objects, label, largest_piece
 
 _CROSS = np.ones((3, 3), np.uint8)
 #: Contours are thinned to about this many points before chords are compared (all pairs).
@@ -163,3 +167,42 @@ def _groups(pairs: set[tuple[int, int]]) -> set[tuple[int, ...]]:
     triples = {tuple(sorted((a, b, c))) for a, others in around.items()
                for b, c in itertools.combinations(sorted(others), 2)}
     return set(pairs) | triples
+
+
+def return_arms(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
+    """``labels`` with each arm of a concave region given to the neighbour it touches most
+    (left out when it touches none); see ``FieldParams.arm_width``."""
+    element = disk(params.arm_width * np.sqrt(cell_area / np.pi))
+    result = labels.copy()
+    for index, window in enumerate(find_objects(labels), 1):
+        if window is None:
+            continue
+        window = _grown(window, element.shape[0], labels.shape)
+        around = labels[window]
+        region = around == index
+        if solidity(region) >= params.convex:
+            continue
+        core = largest_piece(cv2.morphologyEx(region.astype(np.uint8), cv2.MORPH_OPEN, element))
+        if not core.any():
+            continue
+        arms, count = label(region & ~core)
+        sizes = np.bincount(arms.ravel(), minlength=count + 1)
+        for arm in np.flatnonzero(sizes >= params.arm_area * cell_area):
+            if arm:
+                result[window][arms == arm] = _touching_most(around, arms == arm, index)
+    return result
+
+
+def _grown(window: tuple[slice, slice], margin: int, shape: tuple[int, ...]
+           ) -> tuple[slice, slice]:
+    """``window`` grown by ``margin`` on every side, within an image of ``shape``."""
+    return tuple(slice(max(0, w.start - margin), min(size, w.stop + margin))
+                 for w, size in zip(window, shape[:2], strict=True))
+
+
+def _touching_most(labels: np.ndarray, part: np.ndarray, own: int) -> int:
+    """The label other than ``own`` (and 0) along most of ``part``'s rim; 0 when none."""
+    rim = cv2.dilate(part.astype(np.uint8), _CROSS).astype(bool) & ~part
+    others = labels[rim]
+    others = others[(others != own) & (others > 0)]
+    return int(np.bincount(others).argmax()) if others.size else 0

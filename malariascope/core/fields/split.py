@@ -9,8 +9,9 @@ structures inside is not cut into pieces. Where dark marks crowd an area (Schüf
 stippling, a gametocyte's pigment) they are no membrane lines at all, so such a cell keeps a
 solid core and its own marker instead of being shared out among the cells touching it.
 Finally, two neighbouring pieces whose union is small and convex are merged back: they were
-one cell cut along its pallor or a parasite; and the size rules of ``shapes`` cut regions too
-big for one cell and join an enlarged cell's pieces.
+one cell cut along its pallor or a parasite; and the shape rules of ``shapes`` cut regions too
+big for one cell, join an enlarged cell's pieces and give a concave region's arms back to the
+neighbour they belong to.
 
 The flooding runs at a reduced scale (about 16 px per cell radius): splitting needs no finer
 detail, and it keeps a 1280x960 field well under a second on one core.
@@ -27,6 +28,7 @@ from malariascope.core.fields.shapes import (
     cut_oversized,
     join_enlarged,
     neighbours,
+    return_arms,
     solidity,
     union_window,
 )
@@ -75,9 +77,11 @@ def _crowded(lines: np.ndarray, radius: float, params: FieldParams) -> np.ndarra
 
 
 def _by_size(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
-    """Merge pieces of one cell, cut regions too big for one, join an enlarged cell's pieces."""
+    """Merge pieces of one cell, cut regions too big for one, join an enlarged cell's pieces,
+    give arms back to the cell they belong to."""
     labels = merge_fragments(labels, cell_area, params)
-    return join_enlarged(cut_oversized(labels, cell_area, params), cell_area, params)
+    labels = join_enlarged(cut_oversized(labels, cell_area, params), cell_area, params)
+    return return_arms(labels, cell_area, params)
 
 
 def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
