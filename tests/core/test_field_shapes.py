@@ -103,6 +103,23 @@ def test_an_arm_of_a_concave_region_goes_back_to_the_cell_it_lies_on():
     assert np.array_equal(given == 3, lone)
 
 
+def test_two_lobes_joined_by_a_neck_both_stay_whole_alone_or_beside_a_neighbour():
+    """Only the largest piece of the opening counted as the body, so a smaller lobe was taken
+    for an arm: deleted when alone, handed to a neighbour touching it."""
+    small = int(0.8 * R)
+    second = 50 + R + small + 6  # the small lobe's centre, 6 px of neck between the lobes
+    (big_lobe,), (small_lobe,) = discs((50, 60)), discs((second, 60), radius=small)
+    neck = np.zeros_like(big_lobe)
+    neck[58:62, 50:second] = True
+    region = big_lobe | small_lobe | neck
+    neighbour = discs((second + small + R, 60))[0] & ~region
+    beside = np.select([region, neighbour], [1, 2]).astype(np.int32)
+    for labels in (region.astype(np.int32), beside):
+        assert solidity(labels == 1) < FieldParams().convex
+        given = return_arms(labels, CELL_AREA, FieldParams())
+        assert np.array_equal(given == 1, region)
+
+
 def test_an_enlarged_stippled_cell_pressed_against_a_healthy_one_is_found():
     """The two made one region without a neck, too big for a cell, and both were dropped."""
     image = np.full((500, 700, 3), GLASS, np.uint8)

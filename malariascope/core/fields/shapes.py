@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from malariascope.core.fields.mask import FieldParams, disk
-from malariascope.core.fields.regions import find_objects, label, largest_piece
+from malariascope.core.fields.regions import find_objects, label
 
 _CROSS = np.ones((3, 3), np.uint8)
 #: Contours are thinned to about this many points before chords are compared (all pairs).
@@ -170,8 +170,9 @@ def _groups(pairs: set[tuple[int, int]]) -> set[tuple[int, ...]]:
 
 
 def return_arms(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
-    """``labels`` with each arm of a concave region given to the neighbour it touches most
-    (left out when it touches none); see ``FieldParams.arm_width``."""
+    """``labels`` with each arm of a concave region given to the neighbour it touches most; an
+    arm touching no neighbour stays (see ``FieldParams.arm_width``). Every piece that the
+    opening keeps is a cell's body, so two lobes joined by a neck both stay whole."""
     element = disk(params.arm_width * np.sqrt(cell_area / np.pi))
     result = labels.copy()
     for index, window in enumerate(find_objects(labels), 1):
@@ -182,14 +183,15 @@ def return_arms(labels: np.ndarray, cell_area: float, params: FieldParams) -> np
         region = around == index
         if solidity(region) >= params.convex:
             continue
-        core = largest_piece(cv2.morphologyEx(region.astype(np.uint8), cv2.MORPH_OPEN, element))
-        if not core.any():
+        body = cv2.morphologyEx(region.astype(np.uint8), cv2.MORPH_OPEN, element) > 0
+        if not body.any():
             continue
-        arms, count = label(region & ~core)
+        arms, count = label(region & ~body)
         sizes = np.bincount(arms.ravel(), minlength=count + 1)
         for arm in np.flatnonzero(sizes >= params.arm_area * cell_area):
-            if arm:
-                result[window][arms == arm] = _touching_most(around, arms == arm, index)
+            neighbour = _touching_most(around, arms == arm, index) if arm else 0
+            if neighbour:
+                result[window][arms == arm] = neighbour
     return result
 
 
