@@ -65,8 +65,8 @@ def fit_head(features: np.ndarray, labels: np.ndarray, prior: Head, strength: fl
         of the class ratio, to the odds of balanced classes.
     start
         Where Newton's method starts (default ``prior``): a head this function fitted at a
-        nearby strength on the same labels saves steps. Its bias, at balanced classes, is
-        first moved to these labels' shares, where the fit's bias lies.
+        nearby strength on the same labels saves steps. Without ``weights`` its bias, at
+        balanced classes, is first moved to these labels' shares, where the fit's bias lies.
 
     Returns
     -------
