@@ -47,6 +47,7 @@ from malariascope.core.adapt.fit import Calibration, calibrate
 from malariascope.core.adapt.measure import held_out
 from malariascope.core.adapt.sources import AnnotatedFields, ClassFolders
 from malariascope.core.atomic import atomic_path
+from malariascope.core.backends.onnx_backend import card_heads
 from malariascope.core.classifier import Classifier
 from malariascope.core.evaluate import evaluate_folder
 from malariascope.core.fields.annotations import annotated_images, load_annotations
@@ -101,19 +102,22 @@ class FeatureStore:
 
 
 class StoredFeaturesBackend:
-    """A card's head on the stored features: the ONNX backend's logits (the class map's mean
-    plus the bias); the class maps are those logits less the bias, as 1 x 1 maps (the
-    benchmark draws none)."""
+    """A card's heads on the stored features, as the ONNX backend applies them: logits (the
+    class map's mean plus the bias); the class maps are those logits less the bias, as 1 x 1
+    maps (the benchmark draws none)."""
 
     name = "onnx"
 
     def __init__(self, store: FeatureStore, card: ModelCard) -> None:
         self._store = store
         self.model_sha256 = card.sha256("onnx")
-        self._weights = np.asarray(card.head_weights, np.float64)
-        self._bias = float(card.head_bias)
+        self._weights, self._bias = card_heads(card)
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        logits, maps = self.run_heads(batch)
+        return logits[:, 0], maps[..., 0]
+
+    def run_heads(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         weighted = self.features(batch) @ self._weights
         return weighted + self._bias, weighted[:, None, None].astype(np.float32)
 

@@ -128,10 +128,21 @@ _RULE_FIELDS = {"threshold": number, "band": fixed(number, 2), "field_threshold"
 
 @dataclass(frozen=True)
 class Scores:
-    """Per-cell outputs of one batch."""
+    """Per-cell outputs of one batch; with a card that blends field cells (``blend``), the
+    base head's logits and class maps too."""
 
     probabilities: np.ndarray  # (N,) calibrated P(parasitized)
     class_maps: np.ndarray  # (N, h, w) Grad-CAM class maps before ReLU
+    base_logits: np.ndarray | None = None  # (N,) the base head's, before its temperature
+    base_maps: np.ndarray | None = None  # (N, h, w)
+
+    @classmethod
+    def concat(cls, parts: list[Scores]) -> Scores:
+        """The scores of consecutive batches as one."""
+        joined = [None if getattr(parts[0], name) is None
+                  else np.concatenate([getattr(part, name) for part in parts])
+                  for name in ("probabilities", "class_maps", "base_logits", "base_maps")]
+        return cls(*joined)
 
 
 class Classifier:
@@ -162,5 +173,9 @@ class Classifier:
         size = self.input_size
         if cells.ndim != 4 or cells.shape[1:] != (size, size, 3):
             raise ValueError(f"expected cells of shape (N, {size}, {size}, 3), got {cells.shape}")
-        logits, class_maps = self.backend.run(cells)
-        return Scores(calibrated(logits, self.card.temperature), class_maps)
+        if self.card.blend is None:
+            logits, class_maps = self.backend.run(cells)
+            return Scores(calibrated(logits, self.card.temperature), class_maps)
+        logits, class_maps = self.backend.run_heads(cells)
+        return Scores(calibrated(logits[:, 0], self.card.temperature), class_maps[..., 0],
+                      logits[:, 1], class_maps[..., 1])

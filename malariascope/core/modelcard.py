@@ -14,8 +14,9 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
+from malariascope.core.adapt.adaptedcard import BLEND, FieldBlend, read_adapted, read_blend
 from malariascope.core.adapt.loading import ADAPTED, base_file, check_seal
 from malariascope.core.cardvalues import CardValues, invalid
 from malariascope.core.errors import ModelError
@@ -24,6 +25,7 @@ from malariascope.core.modelfiles import (
     MAX_CARD_BYTES,
     MAX_MODEL_BYTES,
     bundled_dir,
+    is_plain_name,
     models_dir,
     read_regular_file,
 )
@@ -86,6 +88,7 @@ class ModelCard:
     training_seconds: float | None = None
     #: an adapted model's facts (base model, cells, held-out figures, seal: ``core.adapt``)
     adapted: dict | None = None
+    blend: FieldBlend | None = None  #: the base model field cells are also scored by
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -109,9 +112,6 @@ class ModelCard:
             ("files", len(self.files) > 0, "one model file or more", self.files),
             ("learning_rate", self.learning_rate is None or self.learning_rate > 0, "above 0",
              self.learning_rate),
-            ("adapted.base_model", self.adapted is None
-             or isinstance(self.adapted.get("base_model"), dict), "the base model's facts",
-             self.adapted),
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
@@ -134,20 +134,19 @@ class ModelCard:
         """The card a JSON document holds; one :class:`ModelError` for any wrong value."""
         card = CardValues(data, str(path or "(unsaved)"))
         head, files = card.member("head"), card.member("files")
-        healthy = card.member("healthy_log_odds", required=False)
+        healthy = _healthy(card.member("healthy_log_odds", required=False))
         tuned = card.member("fine_tuned_from", required=False)
-        adapted = card.member(ADAPTED, required=False)
         manifest = card.member("split_manifest", required=False)
         low, high = card.reals("uncertain_band", length=2)
+        weights = head.reals("weights")
         return cls(
             name=card.text("name"), input_size=card.whole("input_size"),
             threshold=card.real("threshold"), temperature=card.real("temperature"),
-            uncertain_band=(low, high), head_weights=head.reals("weights"),
+            uncertain_band=(low, high), head_weights=weights,
             head_bias=head.real("bias"),
             files={fmt: _model_file(files.member(fmt), "name") for fmt in files.data},
             field_threshold=card.real("field_threshold", None),
-            healthy_log_odds=None if healthy is None else (healthy.real("median"),
-                                                           healthy.real("mad")),
+            healthy_log_odds=healthy,
             last_conv_layer=card.text("last_conv_layer", "last_conv"),
             version=card.text("version", ""), created=card.text("created", ""),
             input=card.text("input", ""), preprocessing=card.text("preprocessing", ""),
@@ -163,7 +162,7 @@ class ModelCard:
             test_metrics=_metrics(card, "test_metrics"),
             training_seconds=card.real("training_seconds", None),
             standardize_fields=card.flag("standardize_fields", True),
-            adapted=None if adapted is None else adapted.data, path=path,
+            adapted=read_adapted(card), blend=read_blend(card, len(weights), healthy), path=path,
         )
 
     def to_dict(self) -> dict:
@@ -196,6 +195,7 @@ class ModelCard:
                       for fmt, entry in self.files.items()},
             **({} if self.standardize_fields else {"standardize_fields": False}),
             **({} if self.adapted is None else {ADAPTED: self.adapted}),
+            **({} if self.blend is None else {BLEND: self.blend.to_dict()}),
         }
 
     @property
@@ -262,14 +262,12 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     return card
 
 
-def is_plain_name(name: str) -> bool:
-    """True for a file name with no folder part on any system (no ``..``, ``/``, ``C:``)."""
-    return (name not in ("", ".", "..") and "\0" not in name
-            and PurePosixPath(name).name == name and PureWindowsPath(name).name == name)
-
-
 def _model_file(entry: CardValues, name_key: str) -> ModelFile:
     return ModelFile(entry.text(name_key), entry.text("sha256"))
+
+
+def _healthy(values: CardValues | None) -> tuple[float, float] | None:
+    return None if values is None else (values.real("median"), values.real("mad"))
 
 
 def _metrics(card: CardValues, key: str) -> ScreeningMetrics | None:

@@ -10,13 +10,19 @@ import hashlib
 import os
 import stat
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from malariascope.core.errors import ModelError
 
 MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
 MAX_CARD_BYTES = 1 << 20  #: a card is a few kilobytes; a larger one is not read
 MAX_MODEL_BYTES = 1 << 28  #: the bundled model files are about a megabyte each
+
+
+def is_plain_name(name: str) -> bool:
+    """True for a file name with no folder part on any system (no ``..``, ``/``, ``C:``)."""
+    return (name not in ("", ".", "..") and "\0" not in name
+            and PurePosixPath(name).name == name and PureWindowsPath(name).name == name)
 
 
 def bundled_dir() -> Path:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from malariascope.core.classifier import Classifier, Scores
+from malariascope.core.classifier import Classifier, Scores, calibrated, log_odds
 from malariascope.core.fields import FieldCell, FieldParams, Segmentation, find_cells
+from malariascope.core.fields.blend import blend_field, blended_maps
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.preprocess import to_model_input
 
@@ -22,12 +23,14 @@ BATCH_SIZE = 64  #: cells scored together
 
 @dataclass(frozen=True)
 class FieldScreening:
-    """The cells found in a whole field and their scores, standardized together."""
+    """The cells found in a whole field and their scores, standardized (or, by a card that
+    blends field cells, blended) together."""
 
     cells: list[FieldCell]
     probabilities: np.ndarray  #: (N,) P(parasitized), brought to the card's healthy cells
     class_maps: np.ndarray  #: (N, h, w) Grad-CAM class maps
     raw: np.ndarray  #: (N,) P(parasitized) before standardizing, what others are scaled like
+    base_logits: np.ndarray | None = None  #: (N,) the blended base head's, likewise
 
 
 def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams | None = None,
@@ -49,8 +52,36 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
     """
     cells, inputs = field_inputs(image, classifier.input_size, params, segmentation)
     scores = _predict(inputs, classifier)
-    probabilities = standardize(scores.probabilities, classifier.card.field_reference)
-    return FieldScreening(cells, probabilities, scores.class_maps, scores.probabilities)
+    probabilities, class_maps = _field_scores(scores, classifier)
+    return FieldScreening(cells, probabilities, class_maps, scores.probabilities,
+                          scores.base_logits)
+
+
+def score_like_field(images: Sequence[np.ndarray], classifier: Classifier,
+                     field: FieldScreening) -> np.ndarray:
+    """P(parasitized) of in-memory images cut from a screened ``field`` (e.g. crops of its
+    annotated cells), standardized or blended as the field's own cells are."""
+    scores = _predict([to_model_input(image, classifier.input_size) for image in images],
+                      classifier)
+    return _field_scores(scores, classifier, field)[0]
+
+
+def _field_scores(scores: Scores, classifier: Classifier, field: FieldScreening | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Field cells' probabilities and class maps: blended with the base head by a card that
+    blends, else standardized; by the found cells of ``field`` when given, else by these."""
+    card = classifier.card
+    if card.blend is None or scores.base_logits is None:
+        like = None if field is None else field.raw
+        return standardize(scores.probabilities, card.field_reference, like), scores.class_maps
+    if not len(scores.probabilities):
+        return scores.probabilities, scores.class_maps
+    blended = blend_field(log_odds(scores.probabilities), scores.base_logits,
+                          card.healthy_log_odds, card.blend,
+                          None if field is None else field.base_logits)
+    maps = blended_maps(scores.class_maps, scores.base_maps, blended,
+                        (card.temperature, card.blend.temperature))
+    return calibrated(blended.log_odds, 1.0), maps
 
 
 def field_inputs(image: np.ndarray, size: int, params: FieldParams | None = None,
@@ -73,7 +104,5 @@ def _predict(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
     """The scores of model inputs, in batches of :data:`BATCH_SIZE`."""
     if not inputs:
         return Scores(np.zeros(0), np.zeros((0, 0, 0), np.float32))
-    parts = [classifier.predict(np.stack(inputs[start:start + BATCH_SIZE]))
-             for start in range(0, len(inputs), BATCH_SIZE)]
-    return Scores(np.concatenate([part.probabilities for part in parts]),
-                  np.concatenate([part.class_maps for part in parts]))
+    return Scores.concat([classifier.predict(np.stack(inputs[start:start + BATCH_SIZE]))
+                          for start in range(0, len(inputs), BATCH_SIZE)])

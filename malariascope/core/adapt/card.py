@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 
+from malariascope.core.adapt.adaptedcard import BLEND
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.classifier import uncertain_band
@@ -36,6 +37,7 @@ def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict
         "uncertain_band": list(uncertain_band(calibration.threshold)),
         "healthy_log_odds": {"median": calibration.healthy[0], "mad": calibration.healthy[1]},
         "standardize_fields": calibration.standardize_fields,
+        BLEND: None if calibration.blend is None else calibration.blend.to_dict(),
     }
     fitted_id = hashlib.sha256(json.dumps(fitted, sort_keys=True).encode()).hexdigest()[:8]
     base_name = (base.adapted or {}).get("base_model", {}).get("name", base.name)
@@ -76,7 +78,9 @@ def adapted_markdown(data: dict) -> str:
         f"- threshold {data['threshold']:.4f}, field threshold {data['field_threshold']:.4f}, "
         f"temperature {data['temperature']:.3f}, healthy log-odds median "
         f"{data['healthy_log_odds']['median']:.3f} (MAD {data['healthy_log_odds']['mad']:.3f}); "
-        f"whole fields {'' if data['standardize_fields'] else 'not '}standardized",
+        f"whole fields {'' if data['standardize_fields'] else 'not '}standardized"
+        + ("; their cells scored by the mean of this head's rank and the base model's"
+           if data.get(BLEND) else ""),
         *([f"- threshold rule, on out-of-fold scores: {facts['threshold_rule']}"]
           if facts.get("threshold_rule") else []),
         "",

@@ -11,7 +11,9 @@ A head fitted on a lab's own field cells calls that lab's fields without standar
 standardizing corrects the base model's scale on another lab's fields, but such a head needs
 no correction and ranks worse with it (the 30 shared fields' annotated boxes, cross-validated
 by field: AUC 0.975 without, 0.969 with; 20-field counts within 25 %: 92 % of groups against
-51 %). A head fitted on single cells alone keeps standardizing for the fields it has not seen.
+51 %). Its field cells are scored by the mean of its rank and the base model's (its field
+standardized; see ``fields.blend``), and everything chosen on out-of-fold scores is chosen on
+those. A head fitted on single cells alone keeps standardizing for the fields it has not seen.
 The healthy statistics are recorded either way (the warning that a batch looks unlike the
 model's cells measures against them).
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from malariascope.core.adapt.adaptedcard import FieldBlend
 from malariascope.core.adapt.auc import auc
 from malariascope.core.adapt.cells import LabelledCells, group_folds
 from malariascope.core.adapt.logistic import Head, balanced_weights, fit_head
@@ -32,6 +35,7 @@ from malariascope.core.calibration import (
     fit_temperature,
 )
 from malariascope.core.classifier import calibrated, log_odds
+from malariascope.core.fields.blend import blend_field
 from malariascope.core.fields.standardize import median_and_mad, standardize
 from malariascope.core.modelcard import ModelCard
 
@@ -55,13 +59,23 @@ class Calibration:
     healthy: tuple[float, float] | None  # median, MAD of healthy cells' log-odds
     standardize_fields: bool = True  # fields are brought to ``healthy`` (when there is one)
     strength: float | None = None  # the prior strength chosen; None for a card's own
+    blend: FieldBlend | None = None  # the base model field cells are also scored by
 
     @classmethod
     def of_card(cls, card: ModelCard) -> Calibration:
         return cls(Head(np.asarray(card.head_weights, np.float64), card.head_bias),
                    card.temperature,
                    card.threshold, card.field_threshold, card.healthy_log_odds,
-                   card.field_reference is not None)
+                   card.field_reference is not None, blend=card.blend)
+
+    @property
+    def field_blend(self) -> FieldBlend | None:
+        """What a model adapted from this one blends its field cells with: the base model it
+        blends with itself, else this one when it standardizes whole fields."""
+        if self.blend is not None or not self.standardize_fields or self.healthy is None:
+            return self.blend
+        return FieldBlend(tuple(float(w) for w in self.head.weights), float(self.head.bias),
+                          self.temperature, self.healthy)
 
     @property
     def count_threshold(self) -> float:
@@ -72,6 +86,8 @@ class Calibration:
         """Each cell's log-odds as screening scores it (field cells standardized, if so)."""
         values = self.head.logits(cells.features) / self.temperature
         in_field = cells.fields != ""
+        if self.blend is not None and self.healthy is not None:
+            return blended(values, cells, self.healthy, self.blend)
         if self.standardize_fields and self.healthy is not None and in_field.any():
             moved = standardized(calibrated(values, 1.0), cells.fields, self.healthy)
             values[in_field] = log_odds(moved[in_field])
@@ -90,6 +106,17 @@ def standardized(probabilities: np.ndarray, fields: np.ndarray,
     for field in np.unique(fields[fields != ""]):
         chosen = fields == field
         out[chosen] = standardize(probabilities[chosen], healthy)
+    return out
+
+
+def blended(values: np.ndarray, cells: LabelledCells, unit: tuple[float, float],
+            blend: FieldBlend) -> np.ndarray:
+    """Adapted log-odds ``values`` with each whole field's cells blended with the base model's
+    (see ``fields.blend``, ``unit`` the adapted healthy log-odds); single cells keep theirs."""
+    out, base = values.copy(), blend.logits(cells.features)
+    for field in np.unique(cells.fields[cells.fields != ""]):
+        chosen = cells.fields == field
+        out[chosen] = blend_field(values[chosen], base[chosen], unit, blend).log_odds
     return out
 
 
@@ -113,19 +140,24 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
     -------
     Calibration
         Head fitted on all ``cells``; strength, standardizing, temperature, thresholds and
-        healthy statistics chosen on out-of-fold scores.
+        healthy statistics chosen on out-of-fold scores (field cells' blended with the base
+        model's when the cells come from whole fields).
     """
     fold = group_folds(cells.groups, cells.labels, min(folds, len(set(cells.groups))))
     labelled = cells.labelled
     labels = cells.labels[labelled]
     standardize_fields = not (cells.fields[labelled] != "").any()
+    blend = None if standardize_fields else base.field_blend
     best, heads = None, None
     for strength in sorted(strengths, reverse=True):  # each fit starts from the stronger one's
         logits, heads = _out_of_fold_logits(cells, fold, base.head, strength, heads)
         temperature = fit_temperature(logits[labelled], labels, balanced_weights(labels))
         raw = calibrated(logits, temperature)
         healthy = _healthy(raw[cells.labels == 0])
-        scores = standardized(raw, cells.fields, healthy) if standardize_fields else raw
+        if blend is not None:
+            scores = calibrated(blended(logits / temperature, cells, healthy, blend), 1.0)
+        else:
+            scores = standardized(raw, cells.fields, healthy) if standardize_fields else raw
         merit = auc(labels == 1, scores[labelled])
         if best is None or merit > best[0]:  # a tie keeps the stronger pull
             best = (merit, strength, temperature, healthy, scores)
@@ -134,7 +166,7 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
     head = fit_head(cells.fitted[labelled], labels, base.head, strength)
     return Calibration(head, temperature, threshold,
                        max(threshold, _count_threshold(cells, scores)),
-                       healthy, standardize_fields, strength)
+                       healthy, standardize_fields, strength, blend)
 
 
 def _healthy(probabilities: np.ndarray) -> tuple[float, float]:

@@ -1,7 +1,8 @@
 """ONNX Runtime backend: the exported screening model, Grad-CAM from its features.
 
 With a GAP -> Dense head, Grad-CAM is exact without gradients: the class map is the last-conv
-features weighted by the Dense weights, and its spatial mean plus the bias is the logit.
+features weighted by the Dense weights, and its spatial mean plus the bias is the logit. A card
+with a base head to blend field cells with (``blend``) has both heads applied to one run.
 """
 
 from __future__ import annotations
@@ -38,11 +39,16 @@ class OnnxBackend:
             raise ModelError(f"cannot load ONNX model {name}: {exc}") from exc
         self._input = self._session.get_inputs()[0].name
         _check_shapes(self._session, card, name)
-        self._weights = np.asarray(card.head_weights, dtype=np.float32)
-        self._bias = np.float32(card.head_bias)
+        self._weights, self._bias = (part.astype(np.float32) for part in card_heads(card))
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Logits and class maps of a batch of ``uint8`` cells."""
+        logits, class_maps = self.run_heads(batch)
+        return logits[:, 0], class_maps[..., 0]
+
+    def run_heads(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Logits ``(N, K)`` and class maps ``(N, h, w, K)`` of the card's head and, when it
+        blends field cells, the base head, from one run of the network."""
         class_maps = self._feature_maps(batch) @ self._weights
         logits = class_maps.mean(axis=(1, 2)) + self._bias
         return logits.astype(np.float64), class_maps
@@ -55,6 +61,16 @@ class OnnxBackend:
     def _feature_maps(self, batch: np.ndarray) -> np.ndarray:
         _, maps = self._session.run(None, {self._input: batch.astype(np.float32)})
         return maps
+
+
+def card_heads(card: ModelCard) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``(D, K)`` and biases ``(K,)`` of the card's head and, when it blends field
+    cells, the base head after it."""
+    heads = [(card.head_weights, card.head_bias)]
+    if card.blend is not None:
+        heads.append((card.blend.weights, card.blend.bias))
+    return (np.asarray([weights for weights, _ in heads], np.float64).T,
+            np.asarray([bias for _, bias in heads], np.float64))
 
 
 def _refuse_external_data(model: bytes, name: str) -> None:

@@ -21,10 +21,10 @@ Rules, so that the figures mean the same every time:
   cells paired with no annotated (or a difficult) cell keep the model's call. It tells a lab
   what reviewing the amber cells buys, and how many cells per field that takes.
 - Screening: every non-difficult annotated cell is cropped by :func:`crop_box` from its box and
-  classified, its score standardized by the median and MAD of the field's found cells, as the
-  pipeline standardizes those; labels are the annotated types. Per parasite stage, the cells
-  flagged (at the screening threshold) and called (at the field threshold) show which stages
-  the model misses.
+  classified, its score standardized by the median and MAD of the field's found cells (or
+  blended by them, for a model that blends), as the pipeline scores those; labels are the
+  annotated types. Per parasite stage, the cells flagged (at the screening threshold) and
+  called (at the field threshold) show which stages the model misses.
 """
 
 from __future__ import annotations
@@ -48,9 +48,8 @@ from malariascope.core.fields.annotations import (
 from malariascope.core.fields.boxes import box_iou
 from malariascope.core.fields.cells import Box, crop_box, segment_field
 from malariascope.core.fields.mask import FieldParams
-from malariascope.core.fields.standardize import standardize
 from malariascope.core.imageio import read_image
-from malariascope.core.screening import score_images, screen_field
+from malariascope.core.screening import score_like_field, screen_field
 from malariascope.core.tally import PARASITIZED, UNINFECTED, Counts, Verdict
 
 MIN_IOU = 0.5
@@ -163,9 +162,8 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     field = screen_field(rgb, classifier, params, seg)
     found = field.cells
     screened = [c for c in cells if not c.difficult]
-    annotated_scores = standardize(score_images([crop_box(rgb, c.box, seg) for c in screened],
-                                                classifier),
-                                   classifier.card.field_reference, like=field.raw)
+    annotated_scores = score_like_field([crop_box(rgb, c.box, seg) for c in screened],
+                                        classifier, field)
     ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     truth = {i: cells[j] for i, j in pairs if not cells[j].difficult}

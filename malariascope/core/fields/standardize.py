@@ -32,7 +32,10 @@ SCALE_RANGE = (0.25, 4.0)  #: the factor on a field's log-odds is kept within th
 
 def median_and_mad(probabilities: Sequence[float] | np.ndarray) -> tuple[float, float]:
     """The median and the median absolute deviation of these probabilities' log-odds."""
-    values = log_odds(probabilities)
+    return _median_and_mad(log_odds(probabilities))
+
+
+def _median_and_mad(values: np.ndarray) -> tuple[float, float]:
     median = float(np.median(values))
     return median, float(np.median(np.abs(values - median)))
 
@@ -48,8 +51,19 @@ def standardize(probabilities: Sequence[float] | np.ndarray,
     field = probabilities if like is None else np.asarray(like, dtype=np.float64)
     if reference is None or field.size < MIN_CELLS:
         return probabilities
-    (median, mad), (own_median, own_mad) = reference, median_and_mad(field)
-    # cells all scored alike (MAD 0) get the largest factor allowed, as a tiny MAD would
-    scale = float(np.clip(mad / own_mad, *SCALE_RANGE)) if own_mad > 0 else SCALE_RANGE[1]
-    moved = median + (log_odds(probabilities) - own_median) * scale
+    own_median, scale = field_scaling(log_odds(field), reference)
+    moved = reference[0] + (log_odds(probabilities) - own_median) * scale
     return calibrated(moved, temperature=1.0)  # the logistic, without overflow
+
+
+def field_scaling(field: np.ndarray, reference: tuple[float, float]) -> tuple[float, float]:
+    """The median of a field's log-odds and the factor that standardizing scales them by: a
+    cell's log-odds ``x`` becomes ``reference median + (x - median) * factor``. A field of
+    fewer than :data:`MIN_CELLS` keeps its scores (the reference median and a factor of 1)."""
+    if field.size < MIN_CELLS:
+        return reference[0], 1.0
+    own_median, own_mad = _median_and_mad(field)
+    # cells all scored alike (MAD 0) get the largest factor allowed, as a tiny MAD would
+    scale = float(np.clip(reference[1] / own_mad, *SCALE_RANGE)) if own_mad > 0 else (
+        SCALE_RANGE[1])
+    return own_median, scale

@@ -1,0 +1,82 @@
+"""The values only an adapted model's card holds, checked as every card value is.
+
+``adapted`` holds the adaptation's facts (base model, cells, held-out figures, seal). ``blend``,
+in a model adapted on whole fields, holds what its field cells are also scored by: the base
+model's head, temperature and healthy cells' log-odds (see ``core.fields.blend``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from malariascope.core.adapt.loading import ADAPTED
+from malariascope.core.cardvalues import CardValues
+
+BLEND = "blend"  #: the card key of the base model's head that field cells are blended with
+
+
+@dataclass(frozen=True)
+class FieldBlend:
+    """The base model as an adapted card keeps it to score field cells with both heads."""
+
+    weights: tuple[float, ...]  #: the base head's weights on the pooled features
+    bias: float
+    temperature: float
+    healthy: tuple[float, float]  #: the base's healthy log-odds (median, MAD)
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """The base head's logits of pooled features ``(N, D)``."""
+        return np.asarray(features, np.float64) @ np.asarray(self.weights) + self.bias
+
+    def to_dict(self) -> dict:
+        return {"head": {"weights": [float(w) for w in self.weights], "bias": float(self.bias)},
+                "temperature": float(self.temperature),
+                "healthy_log_odds": {"median": self.healthy[0], "mad": self.healthy[1]}}
+
+
+def read_blend(card: CardValues, head_size: int, healthy: tuple[float, float] | None
+               ) -> FieldBlend | None:
+    """The card's :class:`FieldBlend`, each value checked; None when it has none.
+
+    Parameters
+    ----------
+    card
+        The card's values.
+    head_size
+        The number of the card's own head weights: both heads read the same features.
+    healthy
+        The card's own healthy log-odds, the unit the base model's ranks are put in.
+
+    Returns
+    -------
+    FieldBlend | None
+    """
+    values = card.member(BLEND, required=False)
+    if values is None:
+        return None
+    head, reference = values.member("head"), values.member("healthy_log_odds")
+    weights = head.reals("weights")
+    blend = FieldBlend(weights, head.real("bias"), values.real("temperature"),
+                       (reference.real("median"), reference.real("mad")))
+    card.check(len(weights) == head_size, f"{BLEND}.head.weights",
+               f"{head_size} numbers, as the card's own head", list(weights))
+    values.check(0 < blend.temperature < math.inf, "temperature", "above 0", blend.temperature)
+    values.check(0 < blend.healthy[1], "healthy_log_odds.mad", "above 0", blend.healthy[1])
+    card.check(healthy is not None, "healthy_log_odds",
+               f"present beside {BLEND} (its unit)", healthy)
+    card.check(ADAPTED in card.data, BLEND, "in an adapted card only", BLEND)
+    return blend
+
+
+def read_adapted(card: CardValues) -> dict | None:
+    """The card's ``adapted`` facts (they name the base model), or None for a model that was
+    not adapted."""
+    values = card.member(ADAPTED, required=False)
+    if values is None:
+        return None
+    base = values.data.get("base_model")
+    values.check(isinstance(base, dict), "base_model", "the base model's facts", base)
+    return values.data
