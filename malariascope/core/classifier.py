@@ -129,10 +129,11 @@ _RULE_FIELDS = {"threshold": number, "band": fixed(number, 2), "field_threshold"
 @dataclass(frozen=True)
 class Scores:
     """Per-cell outputs of one batch; with a card that blends field cells (``blend``), the
-    base head's logits and class maps too."""
+    logits of its head and of the base head, and the base head's class maps too."""
 
     probabilities: np.ndarray  # (N,) calibrated P(parasitized)
     class_maps: np.ndarray  # (N, h, w) Grad-CAM class maps before ReLU
+    logits: np.ndarray | None = None  # (N,) before the temperature
     base_logits: np.ndarray | None = None  # (N,) the base head's, before its temperature
     base_maps: np.ndarray | None = None  # (N, h, w)
 
@@ -141,7 +142,8 @@ class Scores:
         """The scores of consecutive batches as one."""
         joined = [None if getattr(parts[0], name) is None
                   else np.concatenate([getattr(part, name) for part in parts])
-                  for name in ("probabilities", "class_maps", "base_logits", "base_maps")]
+                  for name in ("probabilities", "class_maps", "logits", "base_logits",
+                               "base_maps")]
         return cls(*joined)
 
 
@@ -178,4 +180,4 @@ class Classifier:
             return Scores(calibrated(logits, self.card.temperature), class_maps)
         logits, class_maps = self.backend.run_heads(cells)
         return Scores(calibrated(logits[:, 0], self.card.temperature), class_maps[..., 0],
-                      logits[:, 1], class_maps[..., 1])
+                      logits[:, 0], logits[:, 1], class_maps[..., 1])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from malariascope.core.classifier import Classifier, Scores, calibrated, log_odds
+from malariascope.core.classifier import Classifier, Scores, calibrated
 from malariascope.core.fields import FieldCell, FieldParams, Segmentation, find_cells
 from malariascope.core.fields.blend import blend_field, blended_maps
 from malariascope.core.fields.standardize import standardize
@@ -76,7 +76,7 @@ def _field_scores(scores: Scores, classifier: Classifier, field: FieldScreening 
         return standardize(scores.probabilities, card.field_reference, like), scores.class_maps
     if not len(scores.probabilities):
         return scores.probabilities, scores.class_maps
-    blended = blend_field(log_odds(scores.probabilities), scores.base_logits,
+    blended = blend_field(scores.logits / card.temperature, scores.base_logits,
                           card.healthy_log_odds, card.blend,
                           None if field is None else field.base_logits)
     maps = blended_maps(scores.class_maps, scores.base_maps, blended,
