@@ -1,11 +1,12 @@
-"""Whole fields' found cells ranked by the base model, the adapted one, and both averaged.
+"""Whole fields' found cells ranked by the base model, the adapted head alone, and both.
 
-A measurement for a design not built: each held-out field's cells (one field per fold, as
-``adaptation.py``) are ranked by the bundled model's per-field standardized score, by a head
-adapted on the other 29 fields (``core.adapt.fit.calibrate``), and by the mean of the two, each
-in units of its own healthy cells' spread (``measure._scored``'s ranking score). Prints AUC and
-the best balanced accuracy over all thresholds (a ceiling: the threshold is chosen on the cells
-measured), for cells scored as they lie and as the mean of their eight views.
+Each held-out field's cells (one field per fold, as ``adaptation.py``) are ranked by the
+bundled model's per-field standardized score, by the head adapted on the other 29 fields
+(``core.adapt.fit.calibrate``) alone, and by the adapted model as it screens them: the mean of
+the two, each in units of its own healthy cells' spread (``fields.blend``; ``measure._scored``'s
+ranking score). Prints AUC and the best balanced accuracy over all thresholds (a ceiling: the
+threshold is chosen on the cells measured), for cells scored as they lie and as the mean of
+their eight views.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/adaptation_blend.py
 """
@@ -46,17 +47,20 @@ def main() -> None:
     cells, _ = read_sources([open_source(FIELDS)], classifier)
     base = Calibration.of_card(classifier.card)
     fold = group_folds(cells.groups, cells.labels, len(set(cells.groups)))
-    adapted = {views: np.empty(len(cells)) for views in (False, True)}
+    kinds = [(views, blended) for views in (False, True) for blended in (False, True)]
+    adapted = {kind: np.empty(len(cells)) for kind in kinds}
     for f in range(int(fold.max()) + 1):
         held = fold == f
         calibration = calibrate(cells.subset(~held), base)
-        for views, values in adapted.items():
-            values[held] = ranks(calibration, cells.subset(held), views)
+        for (views, blended), values in adapted.items():
+            chosen = calibration if blended else dataclasses.replace(calibration, blend=None)
+            values[held] = ranks(chosen, cells.subset(held), views)
     scores = {}
-    for views, values in adapted.items():
-        bundled, name = ranks(base, cells, views), "eight views" if views else "one view"
-        scores.update({f"base, {name}": bundled, f"adapted, {name}": values,
-                       f"mean of both, {name}": (bundled + values) / 2})
+    for views in (False, True):
+        name = "eight views" if views else "one view"
+        scores.update({f"base, {name}": ranks(base, cells, views),
+                       f"adapted head, {name}": adapted[views, False],
+                       f"mean of both, {name}": adapted[views, True]})
     labelled = cells.labelled
     parasitized = cells.labels[labelled] == 1
     print(f"{int(parasitized.sum())} parasitized, {int((~parasitized).sum())} uninfected found "
