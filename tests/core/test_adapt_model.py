@@ -57,6 +57,7 @@ def test_adapting_moves_the_head_and_records_figures_in_the_card(adapted):
     folder, adaptation = adapted
     card, base = load_card(folder), load_card()
     assert card.head_weights != base.head_weights
+    assert card.blend is None and card.standardize_fields  # single cells: fields standardized
     facts = card.adapted
     assert facts["cells"] == {"parasitized": SLIDES * PER_CLASS, "uninfected": SLIDES * PER_CLASS}
     assert facts["groups"] == SLIDES
