@@ -36,7 +36,8 @@ class FieldScreening:
 def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams | None = None,
                  segmentation: Segmentation | None = None) -> FieldScreening:
     """Find the cells of a whole field and score them, standardized to the training lab's
-    healthy cells (see ``fields.standardize``): the one way a field is screened.
+    healthy cells (see ``fields.standardize``), or blended with the base model's by a card
+    that blends (``fields.blend``): the one way a field is screened.
 
     Parameters
     ----------
@@ -61,9 +62,7 @@ def score_like_field(images: Sequence[np.ndarray], classifier: Classifier,
                      field: FieldScreening) -> np.ndarray:
     """P(parasitized) of in-memory images cut from a screened ``field`` (e.g. crops of its
     annotated cells), standardized or blended as the field's own cells are."""
-    scores = _predict([to_model_input(image, classifier.input_size) for image in images],
-                      classifier)
-    return _field_scores(scores, classifier, field)[0]
+    return _field_scores(_image_scores(images, classifier), classifier, field)[0]
 
 
 def _field_scores(scores: Scores, classifier: Classifier, field: FieldScreening | None = None
@@ -96,8 +95,12 @@ def field_inputs(image: np.ndarray, size: int, params: FieldParams | None = None
 def score_images(images: Sequence[np.ndarray], classifier: Classifier) -> np.ndarray:
     """Calibrated P(parasitized) of in-memory images (e.g. crops of annotated cells), each
     preprocessed the way the pipeline preprocesses a file."""
+    return _image_scores(images, classifier).probabilities
+
+
+def _image_scores(images: Sequence[np.ndarray], classifier: Classifier) -> Scores:
     size = classifier.input_size
-    return _predict([to_model_input(image, size) for image in images], classifier).probabilities
+    return _predict([to_model_input(image, size) for image in images], classifier)
 
 
 def _predict(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
