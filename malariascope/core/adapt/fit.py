@@ -83,11 +83,12 @@ class Calibration:
         return self.threshold if self.field_threshold is None else self.field_threshold
 
     def log_odds(self, cells: LabelledCells) -> np.ndarray:
-        """Each cell's log-odds as screening scores it (field cells standardized, if so)."""
+        """Each cell's log-odds as screening scores it (field cells blended or standardized,
+        if so)."""
         values = self.head.logits(cells.features) / self.temperature
-        in_field = cells.fields != ""
         if self.blend is not None and self.healthy is not None:
             return blended(values, cells, self.healthy, self.blend)
+        in_field = cells.fields != ""
         if self.standardize_fields and self.healthy is not None and in_field.any():
             moved = standardized(calibrated(values, 1.0), cells.fields, self.healthy)
             values[in_field] = log_odds(moved[in_field])
