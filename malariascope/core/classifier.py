@@ -16,6 +16,7 @@ from malariascope.core.backends import Backend, open_backend
 from malariascope.core.jsonfields import build, fixed, number, optional
 from malariascope.core.modelcard import ModelCard, load_card
 from malariascope.core.tally import PARASITIZED, UNINFECTED
+from malariascope.core.views import eight_views, turned_back
 
 
 def calibrated(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -175,9 +176,20 @@ class Classifier:
         size = self.input_size
         if cells.ndim != 4 or cells.shape[1:] != (size, size, 3):
             raise ValueError(f"expected cells of shape (N, {size}, {size}, 3), got {cells.shape}")
+        logits, class_maps = self._run(cells)
         if self.card.blend is None:
-            logits, class_maps = self.backend.run(cells)
             return Scores(calibrated(logits, self.card.temperature), class_maps)
-        logits, class_maps = self.backend.run_heads(cells)
         return Scores(calibrated(logits[:, 0], self.card.temperature), class_maps[..., 0],
                       logits[:, 0], logits[:, 1], class_maps[..., 1])
+
+    def _run(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The backend's logits and class maps of ``cells`` (of both heads when the card
+        blends), each cell's the mean of its views' when the card scores eight."""
+        run = self.backend.run if self.card.blend is None else self.backend.run_heads
+        if self.card.views == 1:
+            return run(cells)
+        logits, maps, views = 0.0, 0.0, eight_views(cells)
+        for index, view in enumerate(views):  # one view at a time bounds memory
+            view_logits, view_maps = run(view)
+            logits, maps = logits + view_logits, maps + turned_back(view_maps, index)
+        return logits / len(views), (maps / len(views)).astype(np.float32)

@@ -1,9 +1,8 @@
 """The model card: what a model file is, how to feed it, and the hashes that pin it.
 
-One loader (:func:`load_card`) reads the card and returns a :class:`ModelCard`, whose every
-value is checked (types, ranges, how they fit together); the card then checks the hash of a
-model file before a backend parses it. Model files are plain names in the card's folder, and
-the bundled card is itself pinned by :data:`BUNDLED_CARD_SHA256`.
+:func:`load_card` reads a :class:`ModelCard`, its every value checked (types, ranges, how
+they fit together); the card checks a model file's hash before a backend parses it. Model
+files are plain names in the card's folder; the bundled card is pinned by its own hash.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from malariascope.core.modelfiles import (
     read_regular_file,
 )
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
+from malariascope.core.views import VIEW_COUNTS
 
 CARD_NAME = "model-card.json"
 #: sha256 of the bundled ``models/model-card.json``: update it whenever the bundled model
@@ -89,6 +89,7 @@ class ModelCard:
     #: an adapted model's facts (base model, cells, held-out figures, seal: ``core.adapt``)
     adapted: dict | None = None
     blend: FieldBlend | None = None  #: the base model field cells are also scored by
+    views: int = 1  #: each cell is scored by the mean of this many views (``core.views``)
     path: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +113,7 @@ class ModelCard:
             ("files", len(self.files) > 0, "one model file or more", self.files),
             ("learning_rate", self.learning_rate is None or self.learning_rate > 0, "above 0",
              self.learning_rate),
+            ("views", self.views in VIEW_COUNTS, f"one of {VIEW_COUNTS}", self.views),
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
@@ -160,7 +162,7 @@ class ModelCard:
             split_manifest=None if manifest is None else _model_file(manifest, "file"),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
-            training_seconds=card.real("training_seconds", None),
+            training_seconds=card.real("training_seconds", None), views=card.whole("views", 1),
             standardize_fields=card.flag("standardize_fields", True),
             adapted=read_adapted(card), blend=read_blend(card, len(weights), healthy), path=path,
         )
@@ -196,6 +198,7 @@ class ModelCard:
             **({} if self.standardize_fields else {"standardize_fields": False}),
             **({} if self.adapted is None else {ADAPTED: self.adapted}),
             **({} if self.blend is None else {BLEND: self.blend.to_dict()}),
+            **({} if self.views == 1 else {"views": self.views}),
         }
 
     @property
@@ -231,11 +234,10 @@ class ModelCard:
             raise ModelError(f"model card {self._where} lists no {fmt} model")
         if self.path is None:
             raise ModelError(f"model card {self._where} was not read from a folder")
+        entry = self.files[fmt]
         if self.adapted is not None:  # it runs on its base's file, found by its hash
-            entry = self.files[fmt]
-            return base_file(self.path.parent, entry.name, entry.sha256,
-                             self.adapted["base_model"])
-        return self.path.parent / self.files[fmt].name
+            return base_file(self.path.parent, entry.name, entry.sha256, self.adapted["base_model"])
+        return self.path.parent / entry.name
 
 
 def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:

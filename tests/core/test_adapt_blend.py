@@ -59,6 +59,7 @@ def blended(tmp_path_factory) -> Path:
 def test_a_model_adapted_on_whole_fields_records_the_base_model_to_blend_with(blended):
     card, base = load_card(blended), load_card()
     assert card.blend is not None and not card.standardize_fields
+    assert card.views == 8  # the head is fitted on each cell's eight views, and scores them
     assert card.blend.weights == pytest.approx(base.head_weights)
     assert card.blend.bias == pytest.approx(base.head_bias)
     assert card.blend.temperature == base.temperature

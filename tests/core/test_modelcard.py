@@ -112,6 +112,7 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "manifest sha256 short": (changed(split_manifest={"file": "split.csv", "sha256": "0"}),
                               "split_manifest.sha256 must be 64 hex digits"),
     "no files": (changed(files={}), "files must be one model file or more"),
+    "views 4": (changed(views=4), "views must be one of (1, 8), got 4"),
     "metrics n text": (changed(test_metrics__n="2600"), "test_metrics.n must be a whole number"),
     "trained_on text": (changed(trained_on__test="many"), "trained_on.test must be a whole"),
     "no name": ({k: v for k, v in bundled_card().items() if k != "name"}, "lacks name"),

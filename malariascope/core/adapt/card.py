@@ -38,6 +38,7 @@ def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict
         "healthy_log_odds": {"median": calibration.healthy[0], "mad": calibration.healthy[1]},
         "standardize_fields": calibration.standardize_fields,
         BLEND: None if calibration.blend is None else calibration.blend.to_dict(),
+        "views": calibration.views,
     }
     fitted_id = hashlib.sha256(json.dumps(fitted, sort_keys=True).encode()).hexdigest()[:8]
     base_name = (base.adapted or {}).get("base_model", {}).get("name", base.name)
@@ -81,6 +82,9 @@ def adapted_markdown(data: dict) -> str:
         f"whole fields {'' if data['standardize_fields'] else 'not '}standardized"
         + ("; their cells scored by the mean of this head's rank and the base model's"
            if data.get(BLEND) else ""),
+        *([f"- each cell scored by the mean of its {data['views']} views (quarter turns, "
+           "mirrored or not): the network runs that many times per cell"]
+          if data.get("views", 1) > 1 else []),
         *([f"- threshold rule, on out-of-fold scores: {facts['threshold_rule']}"]
           if facts.get("threshold_rule") else []),
         "",

@@ -44,6 +44,15 @@ class LabelledCells:
         """What the head is fitted on: ``(N, V, D)`` views, else ``(N, D)`` features."""
         return self.features if self.views is None else self.views
 
+    def scored(self, views: int) -> np.ndarray:
+        """``(N, D)`` features as a model scoring ``views`` views of each cell sees them: the
+        first view's, or the mean of all (a head's logit of the mean is its views' mean)."""
+        if views == 1:
+            return self.features
+        if self.views is None or self.views.shape[1] != views:
+            raise ValueError(f"these cells have no {views} views to score")
+        return self.views.mean(axis=1)
+
     @property
     def labelled(self) -> np.ndarray:
         return self.labels != UNLABELLED

@@ -11,6 +11,7 @@ from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
 from malariascope.core.pipeline import BATCH_SIZE
+from malariascope.core.views import eight_views
 
 
 def pooled_features(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
@@ -22,17 +23,9 @@ def pooled_features(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
                            for start in range(0, len(inputs), BATCH_SIZE)])
 
 
-def views(inputs: np.ndarray) -> list[np.ndarray]:
-    """The 8 views of ``(N, S, S, 3)`` cells: 4 quarter turns, each as is and mirrored (a
-    cell on a slide has no up, down or side); the first view is the cells as they are."""
-    mirrored = inputs[:, :, ::-1]
-    return [np.ascontiguousarray(np.rot90(cells, turns, axes=(1, 2)))
-            for cells in (inputs, mirrored) for turns in range(4)]
-
-
 def pooled_views(classifier: Classifier, inputs: np.ndarray) -> np.ndarray:
-    """``(N, 8, D)`` pooled features of each cell's :func:`views`."""
-    return np.stack([pooled_features(classifier, view) for view in views(inputs)], axis=1)
+    """``(N, 8, D)`` pooled features of each cell's eight views (``core.views``)."""
+    return np.stack([pooled_features(classifier, view) for view in eight_views(inputs)], axis=1)
 
 
 def read_sources(sources: Sequence[Source], classifier: Classifier,

@@ -16,6 +16,10 @@ standardized; see ``fields.blend``), and everything chosen on out-of-fold scores
 those. A head fitted on single cells alone keeps standardizing for the fields it has not seen.
 The healthy statistics are recorded either way (the warning that a batch looks unlike the
 model's cells measures against them).
+
+The head is fitted on each cell's eight views (``core.views``), and the adapted model scores
+every cell by their mean, so everything is chosen on those means: on the 30 shared fields,
+one held out per fold, that ranks the found cells at AUC 0.988 against 0.985 on one view.
 """
 
 from __future__ import annotations
@@ -60,13 +64,14 @@ class Calibration:
     standardize_fields: bool = True  # fields are brought to ``healthy`` (when there is one)
     strength: float | None = None  # the prior strength chosen; None for a card's own
     blend: FieldBlend | None = None  # the base model field cells are also scored by
+    views: int = 1  # each cell is scored by the mean of this many views (``core.views``)
 
     @classmethod
     def of_card(cls, card: ModelCard) -> Calibration:
         return cls(Head(np.asarray(card.head_weights, np.float64), card.head_bias),
                    card.temperature,
                    card.threshold, card.field_threshold, card.healthy_log_odds,
-                   card.field_reference is not None, blend=card.blend)
+                   card.field_reference is not None, blend=card.blend, views=card.views)
 
     @property
     def field_blend(self) -> FieldBlend | None:
@@ -85,9 +90,10 @@ class Calibration:
     def log_odds(self, cells: LabelledCells) -> np.ndarray:
         """Each cell's log-odds as screening scores it (field cells blended or standardized,
         if so)."""
-        values = self.head.logits(cells.features) / self.temperature
+        features = cells.scored(self.views)
+        values = self.head.logits(features) / self.temperature
         if self.blend is not None and self.healthy is not None:
-            return blended(values, cells, self.healthy, self.blend)
+            return blended(values, features, cells.fields, self.healthy, self.blend)
         in_field = cells.fields != ""
         if self.standardize_fields and self.healthy is not None and in_field.any():
             moved = standardized(calibrated(values, 1.0), cells.fields, self.healthy)
@@ -110,13 +116,14 @@ def standardized(probabilities: np.ndarray, fields: np.ndarray,
     return out
 
 
-def blended(values: np.ndarray, cells: LabelledCells, unit: tuple[float, float],
-            blend: FieldBlend) -> np.ndarray:
-    """Adapted log-odds ``values`` with each whole field's cells blended with the base model's
-    (see ``fields.blend``, ``unit`` the adapted healthy log-odds); single cells keep theirs."""
-    out, base = values.copy(), blend.logits(cells.features)
-    for field in np.unique(cells.fields[cells.fields != ""]):
-        chosen = cells.fields == field
+def blended(values: np.ndarray, features: np.ndarray, fields: np.ndarray,
+            unit: tuple[float, float], blend: FieldBlend) -> np.ndarray:
+    """Adapted log-odds ``values`` of cells of ``features`` with each whole field's cells
+    blended with the base model's (see ``fields.blend``, ``unit`` the adapted healthy
+    log-odds); single cells ('' field) keep theirs."""
+    out, base = values.copy(), blend.logits(features)
+    for field in np.unique(fields[fields != ""]):
+        chosen = fields == field
         out[chosen] = blend_field(values[chosen], base[chosen], unit, blend).log_odds
     return out
 
@@ -142,21 +149,25 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
     Calibration
         Head fitted on all ``cells``; strength, standardizing, temperature, thresholds and
         healthy statistics chosen on out-of-fold scores (field cells' blended with the base
-        model's when the cells come from whole fields).
+        model's when the cells come from whole fields), each cell scored by the mean of its
+        views when it has them.
     """
     fold = group_folds(cells.groups, cells.labels, min(folds, len(set(cells.groups))))
     labelled = cells.labelled
     labels = cells.labels[labelled]
     standardize_fields = not (cells.fields[labelled] != "").any()
     blend = None if standardize_fields else base.field_blend
+    views = 1 if cells.views is None else cells.views.shape[1]
+    scored = cells.scored(views)
     best, heads = None, None
     for strength in sorted(strengths, reverse=True):  # each fit starts from the stronger one's
-        logits, heads = _out_of_fold_logits(cells, fold, base.head, strength, heads)
+        logits, heads = _out_of_fold_logits(cells, scored, fold, base.head, strength, heads)
         temperature = fit_temperature(logits[labelled], labels, balanced_weights(labels))
         raw = calibrated(logits, temperature)
         healthy = _healthy(raw[cells.labels == 0])
         if blend is not None:
-            scores = calibrated(blended(logits / temperature, cells, healthy, blend), 1.0)
+            scores = calibrated(blended(logits / temperature, scored, cells.fields, healthy,
+                                        blend), 1.0)
         else:
             scores = standardized(raw, cells.fields, healthy) if standardize_fields else raw
         merit = auc(labels == 1, scores[labelled])
@@ -167,7 +178,7 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
     head = fit_head(cells.fitted[labelled], labels, base.head, strength)
     return Calibration(head, temperature, threshold,
                        max(threshold, _count_threshold(cells, scores)),
-                       healthy, standardize_fields, strength, blend)
+                       healthy, standardize_fields, strength, blend, views)
 
 
 def _healthy(probabilities: np.ndarray) -> tuple[float, float]:
@@ -192,15 +203,17 @@ def _count_threshold(cells: LabelledCells, scores: np.ndarray) -> float:
     return choose_count_threshold(scores[chosen], cells.labels[chosen], parasitemias)
 
 
-def _out_of_fold_logits(cells: LabelledCells, fold: np.ndarray, prior: Head, strength: float,
-                        starts: list[Head] | None) -> tuple[np.ndarray, list[Head]]:
-    """Each cell's logit from a head fitted on the other folds' labelled cells, and the heads
-    (one per fold, each fit starting from ``starts``' head of that fold if given)."""
+def _out_of_fold_logits(cells: LabelledCells, scored: np.ndarray, fold: np.ndarray, prior: Head,
+                        strength: float, starts: list[Head] | None
+                        ) -> tuple[np.ndarray, list[Head]]:
+    """Each cell's logit of its ``scored`` features from a head fitted on the other folds'
+    labelled cells, and the heads (one per fold, each fit starting from ``starts``' head of
+    that fold if given)."""
     logits, heads = np.empty(len(cells)), []
     for f in range(int(fold.max()) + 1):
         train = (fold != f) & cells.labelled
         head = fit_head(cells.fitted[train], cells.labels[train], prior, strength,
                         start=starts[f] if starts else None)
-        logits[fold == f] = head.logits(cells.features[fold == f])
+        logits[fold == f] = head.logits(scored[fold == f])
         heads.append(head)
     return logits, heads
