@@ -24,6 +24,7 @@ one held out per fold, that ranks the found cells at AUC 0.988 against 0.985 on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,11 +110,8 @@ def standardized(probabilities: np.ndarray, fields: np.ndarray,
                  healthy: tuple[float, float] | None) -> np.ndarray:
     """``probabilities`` with each whole field's cells standardized together (see
     ``fields.standardize``); single cells ('' field) keep theirs."""
-    out = probabilities.copy()
-    for field in np.unique(fields[fields != ""]):
-        chosen = fields == field
-        out[chosen] = standardize(probabilities[chosen], healthy)
-    return out
+    return _by_field(fields, probabilities, lambda chosen: standardize(
+        probabilities[chosen], healthy))
 
 
 def blended(values: np.ndarray, features: np.ndarray, fields: np.ndarray,
@@ -121,10 +119,18 @@ def blended(values: np.ndarray, features: np.ndarray, fields: np.ndarray,
     """Adapted log-odds ``values`` of cells of ``features`` with each whole field's cells
     blended with the base model's (see ``fields.blend``, ``unit`` the adapted healthy
     log-odds); single cells ('' field) keep theirs."""
-    out, base = values.copy(), blend.logits(features)
+    base = blend.logits(features)
+    return _by_field(fields, values, lambda chosen: blend_field(
+        values[chosen], base[chosen], unit, blend).log_odds)
+
+
+def _by_field(fields: np.ndarray, values: np.ndarray,
+              field_values: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``values`` with each whole field's replaced by ``field_values(its cells' mask)``."""
+    out = values.copy()
     for field in np.unique(fields[fields != ""]):
         chosen = fields == field
-        out[chosen] = blend_field(values[chosen], base[chosen], unit, blend).log_odds
+        out[chosen] = field_values(chosen)
     return out
 
 
