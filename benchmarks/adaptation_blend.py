@@ -28,8 +28,7 @@ from malariascope.core.classifier import Classifier
 
 def ranks(calibration: Calibration, cells: LabelledCells, views: bool) -> np.ndarray:
     """Log-odds' distance from the healthy median in healthy MADs (fields standardized)."""
-    if views:
-        cells = dataclasses.replace(cells, features=cells.views.mean(axis=1))
+    calibration = dataclasses.replace(calibration, views=8 if views else 1)
     median, spread = calibration.healthy or (0.0, 1.0)
     return (calibration.log_odds(cells) - median) / spread
 

@@ -189,7 +189,7 @@ class Classifier:
         if self.card.views == 1:
             return run(cells)
         logits, maps, views = 0.0, 0.0, eight_views(cells)
-        for index, view in enumerate(views):  # one view at a time bounds memory
+        for index, view in enumerate(views):  # the network's memory is one view's
             view_logits, view_maps = run(view)
             logits, maps = logits + view_logits, maps + turned_back(view_maps, index)
         return logits / len(views), (maps / len(views)).astype(np.float32)

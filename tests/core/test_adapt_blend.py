@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from malariascope.core.adapt.card import adapted_card
+from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.adapt.logistic import Head
@@ -22,6 +23,7 @@ from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.pipeline import screen
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.screening import field_inputs
+from malariascope.core.views import eight_views
 from tests.images import make_field, write_rgb
 
 FIELDS = 4
@@ -68,30 +70,53 @@ def test_a_model_adapted_on_whole_fields_records_the_base_model_to_blend_with(bl
     assert "the base model's" in (blended / "README.md").read_text(encoding="utf-8")
 
 
-def hand_adapted(folder: Path) -> Path:
+def test_adapting_chooses_on_the_scores_its_model_screens_fields_by(tmp_path):
+    """What adapting fits and chooses on (``Calibration.log_odds`` of the cells' pooled
+    features, each cell's eight views' mean) is what a model scoring eight views screens a
+    field by."""
+    folder = write_fields(tmp_path / "fields")
+    cells, _ = read_sources([open_source(folder)], Classifier.open())
+    model = hand_adapted(tmp_path / "lab-model", views=8)
+    chosen = cells.subset(cells.fields == f"{folder}:f0.png")
+    expected = Calibration.of_card(load_card(model)).log_odds(chosen)
+    results = screen([folder / "f0.png"], Classifier.open(model))
+    got = log_odds(np.array([r.probability for r in results]))
+    inside = np.abs(expected) < 20  # probabilities within 1e-9 of 0 or 1 are kept there
+    assert len(got) == len(expected) and inside.sum() > 25
+    assert got[inside] == pytest.approx(expected[inside], abs=1e-4)
+
+
+def hand_adapted(folder: Path, views: int = 1) -> Path:
     """An adapted model folder whose head, temperature and healthy cells are set by hand
     (away from the bundled ones and from the saturated fit of separable generated cells),
-    blending field cells with the bundled model: its card made and sealed as adapting does."""
+    blending field cells with the bundled model and scoring ``views`` views of each cell: its
+    card made and sealed as adapting does."""
     base = load_card()
     weights = np.asarray(base.head_weights)
     calibration = Calibration(Head(0.7 * weights + 0.3 * np.roll(weights, 1), base.head_bias),
                               1.5, 0.5, 0.8, (-2.5, 0.9), standardize_fields=False,
-                              blend=Calibration.of_card(base).field_blend)
+                              blend=Calibration.of_card(base).field_blend, views=views)
     folder.mkdir()
     (folder / CARD_NAME).write_text(json.dumps(adapted_card(base, calibration, {})),
                                     encoding="utf-8")
     return folder
 
 
-def test_field_cells_are_ranked_by_both_heads_and_single_cells_by_the_adapted_one(tmp_path):
+@pytest.mark.parametrize("views", [1, 8])
+def test_field_cells_are_ranked_by_both_heads_and_single_cells_by_the_adapted_one(tmp_path,
+                                                                                   views):
     """A field cell's log-odds is the mean of its two ranks (each its distance from its own
     healthy median in healthy MADs, the base's with its field standardized) on the adapted
-    scale, and its Grad-CAM map is as linear in the features as that log-odds."""
-    adapted, base = Classifier.open(hand_adapted(tmp_path / "lab-model")), Classifier.open()
+    scale, each of its views' mean with a card scoring eight, and its Grad-CAM map is as
+    linear in the features as that log-odds."""
+    adapted = Classifier.open(hand_adapted(tmp_path / "lab-model", views))
+    base = Classifier.open()
     image = make_field(0)[0]
     results = list(screen([write_rgb(tmp_path / "field.png", image)], adapted))
     _, inputs = field_inputs(image, adapted.input_size)
-    base_log_odds = base.backend.run(np.stack(inputs))[0] / base.card.temperature
+    turned = eight_views(np.stack(inputs))[:views]
+    base_log_odds = np.mean([base.backend.run(view)[0] for view in turned],
+                            axis=0) / base.card.temperature
     own_median = np.median(base_log_odds)
     base_median, base_mad = base.card.healthy_log_odds
     factor = np.clip(base_mad / np.median(np.abs(base_log_odds - own_median)), *SCALE_RANGE)

@@ -13,7 +13,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.core.preprocess import to_model_input
-from malariascope.core.views import eight_views
+from malariascope.core.views import eight_views, turned_back
 from tests.images import make_cell
 
 
@@ -54,3 +54,10 @@ def test_the_score_is_the_views_mean_logit_and_its_map_adds_up_to_it(eight):
     np.testing.assert_allclose(scores.probabilities, expected, atol=1e-6)
     np.testing.assert_allclose(scores.class_maps.mean(axis=(1, 2)) + eight.card.head_bias,
                                logits, atol=1e-4)
+
+
+def test_each_views_maps_turn_back_to_the_cell_as_it_lies():
+    """Maps as uneven as can be (no symmetry, not square, several heads) come back whole."""
+    maps = np.random.default_rng(0).random((2, 5, 7, 3))
+    for index, view in enumerate(eight_views(maps)):
+        np.testing.assert_array_equal(turned_back(view, index), maps)

@@ -26,7 +26,8 @@ class LabelledCells:
     ``census`` marks cells of fields whose every cell a reader typed (annotated fields, unlike
     reviews, which favour suspicious cells): their share of parasitized cells is the lab's.
     ``views`` holds the features of each cell turned and mirrored (``features`` is the first
-    view, as screening sees the cell); the head is fitted on them all (see :attr:`fitted`).
+    view: the cell as it lies); the head is fitted on them all (see :attr:`fitted`), and a
+    model scoring eight views scores their mean (:meth:`scored`).
     """
 
     features: np.ndarray  # (N, D) float64
