@@ -12,6 +12,7 @@ import pytest
 
 from malariascope.core.fields import FieldParams, find_cells
 from malariascope.core.fields.annotations import load_annotations
+from malariascope.core.fields.regions import label
 from malariascope.core.fields.scoring import match_boxes
 from malariascope.core.fields.shapes import (
     cut_oversized,
@@ -101,6 +102,29 @@ def test_an_arm_of_a_concave_region_goes_back_to_the_cell_it_lies_on():
     given = return_arms(labels, CELL_AREA, FieldParams())
     assert iou(given == 1, left) > 0.99 and iou(given == 2, right | strip) > 0.99
     assert np.array_equal(given == 3, lone)
+
+
+def test_an_arm_touching_a_neighbour_on_one_pixel_stays_with_its_region():
+    """An arm lying over glass was handed to a cell that its tip touched on a single pixel."""
+    left, right = discs((60, 60), (147, 60))
+    strip = np.zeros_like(left)
+    strip[57:64, 70:131] = True  # its tip meets the right cell's leftmost pixel only
+    labels = np.select([left | strip, right], [1, 2]).astype(np.int32)
+    assert solidity(labels == 1) < FieldParams().convex
+    assert np.array_equal(return_arms(labels, CELL_AREA, FieldParams()), labels)
+
+
+def test_arms_handed_on_in_one_pass_leave_every_region_in_one_piece():
+    """The top cell's arm lay on the middle cell's arm, which lay on the right cell: moved in
+    one pass, each arm was cut off from the region it went to, leaving two regions in pieces."""
+    top, middle, right = discs((60, 50), (110, 90), (160, 90), shape=(160, 260))
+    top_arm, middle_arm = np.zeros_like(top), np.zeros_like(top)
+    top_arm[62:68, 70:176] = True
+    middle_arm[68:75, 110:176] = True
+    labels = np.select([top | top_arm, middle | middle_arm, right], [1, 2, 3]).astype(np.int32)
+    given = return_arms(labels, CELL_AREA, FieldParams())
+    assert [label(given == index)[1] for index in (1, 2, 3)] == [1, 1, 1]
+    assert np.array_equal(given > 0, labels > 0)
 
 
 def test_two_lobes_joined_by_a_neck_both_stay_whole_alone_or_beside_a_neighbour():

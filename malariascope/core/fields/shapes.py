@@ -31,6 +31,8 @@ from malariascope.core.fields.regions import find_objects, label
 _CROSS = np.ones((3, 3), np.uint8)
 #: Contours are thinned to about this many points before chords are compared (all pairs).
 _CONTOUR_POINTS = 200
+#: An arm handed over: its region, the window it was found in, its mask there, its receiver.
+Move = tuple[int, tuple[slice, slice], np.ndarray, int]
 
 
 def solidity(region: np.ndarray) -> float:
@@ -171,27 +173,56 @@ def _groups(pairs: set[tuple[int, int]]) -> set[tuple[int, ...]]:
 
 def return_arms(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
     """``labels`` with each arm of a concave region given to the neighbour it touches most; an
-    arm touching no neighbour stays (see ``FieldParams.arm_width``). Every piece that the
-    opening keeps is a cell's body, so two lobes joined by a neck both stay whole."""
+    arm touching no neighbour along ``arm_touch`` of its rim stays (see ``FieldParams``). Every
+    piece that the opening keeps is a cell's body, so two lobes joined by a neck both stay
+    whole; a region the moves would leave in pieces keeps its largest (see ``_moved``)."""
     element = disk(params.arm_width * np.sqrt(cell_area / np.pi))
+    windows = find_objects(labels)
+    moves = [move for index, window in enumerate(windows, 1) if window is not None
+             for move in _arms(labels, index, _grown(window, element.shape[0], labels.shape),
+                               element, cell_area, params)]
+    return _moved(labels, moves, windows)
+
+
+def _arms(labels: np.ndarray, index: int, window: tuple[slice, slice], element: np.ndarray,
+          cell_area: float, params: FieldParams) -> list[Move]:
+    """The arms of region ``index`` (within ``window``) and the neighbour each goes to."""
+    around = labels[window]
+    region = around == index
+    if solidity(region) >= params.convex:
+        return []
+    body = cv2.morphologyEx(region.astype(np.uint8), cv2.MORPH_OPEN, element) > 0
+    if not body.any():
+        return []
+    arms, count = label(region & ~body)
+    sizes = np.bincount(arms.ravel(), minlength=count + 1)
+    moves = []
+    for arm in np.flatnonzero(sizes >= params.arm_area * cell_area):
+        part = arms == arm
+        neighbour = _touching_most(around, part, index, params.arm_touch) if arm else 0
+        if neighbour:
+            moves.append((index, window, part, neighbour))
+    return moves
+
+
+def _moved(labels: np.ndarray, moves: list[Move], windows: list) -> np.ndarray:
+    """``labels`` with the ``moves`` made. A region they leave in pieces (an arm handed on by
+    a region that receives the arm touching it, in one pass) keeps its largest piece; each
+    other piece goes to the region along most of its rim (one touching none stays)."""
     result = labels.copy()
-    for index, window in enumerate(find_objects(labels), 1):
-        if window is None:
-            continue
-        window = _grown(window, element.shape[0], labels.shape)
-        around = labels[window]
-        region = around == index
-        if solidity(region) >= params.convex:
-            continue
-        body = cv2.morphologyEx(region.astype(np.uint8), cv2.MORPH_OPEN, element) > 0
-        if not body.any():
-            continue
-        arms, count = label(region & ~body)
-        sizes = np.bincount(arms.ravel(), minlength=count + 1)
-        for arm in np.flatnonzero(sizes >= params.arm_area * cell_area):
-            neighbour = _touching_most(around, arms == arm, index) if arm else 0
-            if neighbour:
-                result[window][arms == arm] = neighbour
+    extent: dict[int, list[tuple[slice, slice]]] = {}
+    for donor, window, part, receiver in moves:
+        result[window][part] = receiver
+        extent.setdefault(donor, [windows[donor - 1]])
+        extent.setdefault(receiver, [windows[receiver - 1]]).append(window)
+    for index, parts in extent.items():
+        window = union_window(*parts)
+        pieces, count = label(result[window] == index)
+        if count > 1:
+            largest = np.bincount(pieces.ravel())[1:].argmax() + 1
+            for piece in set(range(1, count + 1)) - {largest}:
+                part = pieces == piece
+                result[window][part] = _touching_most(result[window], part, index, 0.0) or index
     return result
 
 
@@ -202,9 +233,13 @@ def _grown(window: tuple[slice, slice], margin: int, shape: tuple[int, ...]
                  for w, size in zip(window, shape[:2], strict=True))
 
 
-def _touching_most(labels: np.ndarray, part: np.ndarray, own: int) -> int:
-    """The label other than ``own`` (and 0) along most of ``part``'s rim; 0 when none."""
+def _touching_most(labels: np.ndarray, part: np.ndarray, own: int, least: float) -> int:
+    """The label other than ``own`` (and 0) along most of ``part``'s rim, when it lies along
+    at least ``least`` of the rim; else 0."""
     rim = cv2.dilate(part.astype(np.uint8), _CROSS).astype(bool) & ~part
-    others = labels[rim]
-    others = others[(others != own) & (others > 0)]
-    return int(np.bincount(others).argmax()) if others.size else 0
+    around = labels[rim]
+    others = around[(around != own) & (around > 0)]
+    if not others.size:
+        return 0
+    counts = np.bincount(others)
+    return int(counts.argmax()) if counts.max() >= least * around.size else 0
