@@ -22,6 +22,7 @@ from malariascope.core.fields.shapes import (
     return_arms,
     solidity,
 )
+from malariascope.core.fields.split import split_twins
 from malariascope.core.imageio import read_image
 from tests.conftest import SHARED_DATA
 from tests.images import GLASS, RADIUS, draw_cell
@@ -70,6 +71,20 @@ def test_a_region_too_big_for_one_cell_is_cut_at_its_necks():
 def test_a_region_the_size_of_one_cell_is_left_whole():
     labels = np.logical_or(*discs((60, 60), (84, 60))).astype(np.int32)  # 1.5 cells, a neck
     assert np.array_equal(cut_oversized(labels, CELL_AREA, FieldParams()), labels)
+
+
+def test_a_region_holding_two_cell_centres_is_split_between_them_and_a_large_cell_is_not():
+    """Two cells merged along a broad front (centres 1.5 radii apart, no neck to cut) made one
+    region, matching neither cell; a round cell of twice a cell's area stays whole."""
+    left, right = discs((80, 60), (80 + int(1.5 * R), 60))
+    (large,) = discs((170, 60), radius=int(math.sqrt(2) * R))
+    labels = np.select([left | right, large], [1, 2]).astype(np.int32)
+    split = split_twins(labels, CELL_AREA, FieldParams())
+    assert np.array_equal(split == 2, large)
+    parts = [split == index for index in np.unique(split[left | right])]
+    assert len(parts) == 2
+    assert sorted(iou(part, cell) > 0.75 for part in parts for cell in (left, right)) == [
+        False, False, True, True]
 
 
 def test_the_pieces_of_an_enlarged_round_cell_are_joined():

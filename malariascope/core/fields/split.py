@@ -78,10 +78,10 @@ def _crowded(lines: np.ndarray, radius: float, params: FieldParams) -> np.ndarra
 
 def _by_size(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
     """Merge pieces of one cell, cut regions too big for one, join an enlarged cell's pieces,
-    give arms back to the cell they belong to."""
+    give arms back to the cell they belong to, split regions holding two cell centres."""
     labels = merge_fragments(labels, cell_area, params)
     labels = join_enlarged(cut_oversized(labels, cell_area, params), cell_area, params)
-    return return_arms(labels, cell_area, params)
+    return split_twins(return_arms(labels, cell_area, params), cell_area, params)
 
 
 def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
@@ -158,3 +158,39 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
             merged[labels == b] = a
             used.update((a, b))
     return merged
+
+
+def split_twins(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.ndarray:
+    """``labels`` with each region whose own distance map holds two cell centres at least
+    ``twin_apart`` radii apart split between them (two cells merged along a broad front), when
+    both parts are at least ``min_area`` cells."""
+    radius = np.sqrt(cell_area / np.pi)
+    smallest = params.min_area * cell_area
+    result = labels.copy()
+    new = int(labels.max()) + 1
+    for index, window in enumerate(find_objects(labels), 1):
+        if window is None:
+            continue
+        region = np.pad(labels[window] == index, 1)
+        if region.sum() < 2 * smallest:
+            continue
+        parts = _twin_parts(region, radius, params)
+        if parts is not None and min((parts == 1).sum(), (parts == 2).sum()) >= smallest:
+            result[window][parts[1:-1, 1:-1] == 2] = new
+            new += 1
+    return result
+
+
+def _twin_parts(region: np.ndarray, radius: float, params: FieldParams) -> np.ndarray | None:
+    """``region`` flooded from its two deepest centres (labels 1 and 2), or None when it has no
+    two centres ``twin_apart`` radii apart."""
+    dist = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
+    blobs, count = label(_peaks(dist, radius, params))
+    if count < 2:
+        return None
+    first, second = np.argsort(-label_maximum(dist, blobs, count))[:2] + 1
+    apart = np.argwhere(blobs == first).mean(axis=0) - np.argwhere(blobs == second).mean(axis=0)
+    if np.hypot(*apart) < params.twin_apart * radius:
+        return None
+    markers = np.where(blobs == first, 1, 0) + np.where(blobs == second, 2, 0)
+    return flood(dist, markers.astype(np.int32), region, params.levels)
