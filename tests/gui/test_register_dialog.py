@@ -18,7 +18,7 @@ from malariascope.core.tally import Counts
 from malariascope.gui.app import start
 from malariascope.gui.register_dialog import RegisterDialog
 from tests.core.test_register import counts_of
-from tests.gui.helpers import screen_and_wait, wait_for_box
+from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder
 from tests.reports import read_rows
 
@@ -76,9 +76,11 @@ def open_register(window, qtbot) -> RegisterDialog:
 
 @pytest.fixture
 def dialog(make_window, qtbot, filed) -> RegisterDialog:
-    """The register dialog of a started window (autosave on), listing every case."""
-    window = make_window()
-    start(window)
+    """The register dialog of a started window (autosave on, the model loaded), listing every
+    case."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
     return open_register(window, qtbot)
 
