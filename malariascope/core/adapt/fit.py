@@ -92,18 +92,27 @@ class Calibration:
         """Each cell's log-odds as screening scores it (field cells blended or standardized,
         if so)."""
         features = cells.scored(self.views)
-        values = self.head.logits(features) / self.temperature
-        if self.blend is not None and self.healthy is not None:
-            return blended(values, features, cells.fields, self.healthy, self.blend)
-        in_field = cells.fields != ""
-        if self.standardize_fields and self.healthy is not None and in_field.any():
-            moved = standardized(calibrated(values, 1.0), cells.fields, self.healthy)
-            values[in_field] = log_odds(moved[in_field])
-        return values
+        return as_screened(self.head.logits(features) / self.temperature, features,
+                           cells.fields, self.healthy, self.blend, self.standardize_fields)
 
     def probabilities(self, cells: LabelledCells) -> np.ndarray:
         """P(parasitized) of each cell as screening gives it."""
         return calibrated(self.log_odds(cells), 1.0)
+
+
+def as_screened(values: np.ndarray, features: np.ndarray, fields: np.ndarray,
+                healthy: tuple[float, float] | None, blend: FieldBlend | None,
+                standardize_fields: bool) -> np.ndarray:
+    """Log-odds ``values`` of cells of ``features`` as screening gives them: each whole
+    field's cells blended with the base model's when there is a ``blend``, else standardized
+    to ``healthy`` when fields are; single cells ('' field) keep theirs."""
+    if blend is not None and healthy is not None:
+        return blended(values, features, fields, healthy, blend)
+    in_field = fields != ""
+    if not (standardize_fields and healthy is not None and in_field.any()):
+        return values
+    moved = standardized(calibrated(values, 1.0), fields, healthy)
+    return np.where(in_field, log_odds(moved), values)
 
 
 def standardized(probabilities: np.ndarray, fields: np.ndarray,
@@ -169,13 +178,9 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
     for strength in sorted(strengths, reverse=True):  # each fit starts from the stronger one's
         logits, heads = _out_of_fold_logits(cells, scored, fold, base.head, strength, heads)
         temperature = fit_temperature(logits[labelled], labels, balanced_weights(labels))
-        raw = calibrated(logits, temperature)
-        healthy = _healthy(raw[cells.labels == 0])
-        if blend is not None:
-            scores = calibrated(blended(logits / temperature, scored, cells.fields, healthy,
-                                        blend), 1.0)
-        else:
-            scores = standardized(raw, cells.fields, healthy) if standardize_fields else raw
+        healthy = _healthy(calibrated(logits, temperature)[cells.labels == 0])
+        scores = calibrated(as_screened(logits / temperature, scored, cells.fields, healthy,
+                                        blend, standardize_fields), 1.0)
         merit = auc(labels == 1, scores[labelled])
         if best is None or merit > best[0]:  # a tie keeps the stronger pull
             best = (merit, strength, temperature, healthy, scores)
