@@ -31,6 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--patience", type=number(1, whole=True), default=5,
                         help="stop after this many epochs without a better validation AUC "
                         "(the best epoch's weights are kept)")
+    parser.add_argument("--trim", type=number(0, 0.5), default=0.0,
+                        help="leave each batch's highest-loss share of cells out of the loss "
+                        "(for cells filed under the wrong class)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=Path, metavar="MODEL",
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         members=args.members,
         width=args.width,
         patience=args.patience,
+        trim=args.trim,
         init_model=args.init,
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,

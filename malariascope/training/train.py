@@ -38,6 +38,7 @@ from malariascope.training.data import (
 )
 from malariascope.training.ensemble import ENSEMBLE, combine, side_by_side
 from malariascope.training.export import export_model, model_folder
+from malariascope.training.losses import TrimmedCrossEntropy
 from malariascope.training.model import LOGIT, build_model
 from malariascope.training.progress import EpochProgress
 
@@ -57,6 +58,7 @@ class TrainConfig:
     members: int = 1  # networks trained side by side and joined into one (see training.ensemble)
     width: float = 1.0  # each network's share of the base network's filters
     patience: int = 5  # epochs without a better validation AUC before training stops
+    trim: float = 0.0  # share of each batch's highest losses left out (see training.losses)
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
@@ -78,6 +80,8 @@ def _train(config: TrainConfig, log) -> ModelCard:
                        config.strict_split, log)
     train_images, test_images = split.train, split.test
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
+    log(f"trimming {config.trim:.0%} of each batch's highest losses" if config.trim else
+        "plain cross-entropy")
     log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
     init_file = None if config.init_model is None else _checked_init_file(config.init_model)
     members = _initial_members(init_file, config)
@@ -140,7 +144,7 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
                 config.learning_rate, decay_steps=config.epochs * steps, alpha=0.02
             )
         ),
-        loss=_losses(validation[1]),
+        loss=_losses(validation[1], config.trim),
         metrics={ENSEMBLE: _metrics()} if len(members) > 1 else _metrics(),
     )
     progress = EpochProgress(config.epochs, steps, log)
@@ -168,11 +172,11 @@ def _trainable(members: list[keras.Model], data: tf.data.Dataset,
             (validation[0], per_output(validation[1])), f"val_{ENSEMBLE}_auc")
 
 
-def _losses(labels: np.ndarray | dict) -> keras.losses.Loss | dict:
+def _losses(labels: np.ndarray | dict, trim: float) -> keras.losses.Loss | dict:
     """One cross-entropy, or one per member's output (the ensemble's takes no loss)."""
     if isinstance(labels, dict):
-        return {name: keras.losses.BinaryCrossentropy() for name in labels if name != ENSEMBLE}
-    return keras.losses.BinaryCrossentropy()
+        return {name: TrimmedCrossEntropy(trim) for name in labels if name != ENSEMBLE}
+    return TrimmedCrossEntropy(trim)
 
 
 def _metrics() -> list[keras.metrics.Metric]:
