@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words, number
+from malariascope.cli._common import EXIT_OK, MAX_SEED, add_split_arguments, in_cli_words, number
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as published"
@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("models"))
     parser.add_argument("--epochs", type=number(1, whole=True), default=15)
     add_split_arguments(parser)
+    parser.add_argument("--split-seed", type=number(0, MAX_SEED, whole=True), metavar="N",
+                        help="draw the validation slides with this seed instead of --seed, so "
+                        "runs of several seeds are measured on the same patients")
     parser.add_argument("--strict-split", action="store_true",
                         help="refuse test slides that also appear in train")
     parser.add_argument("--input-size", type=number(MIN_INPUT_SIZE, MAX_INPUT_SIZE, whole=True),
@@ -56,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         epochs=args.epochs,
         seed=args.seed,
+        split_seed=args.split_seed,
         input_size=args.input_size,
         learning_rate=args.learning_rate,
         members=args.members,

@@ -50,7 +50,8 @@ class TrainConfig:
     data_root: Path
     out_dir: Path
     epochs: int = 15
-    seed: int = 1
+    seed: int = 1  # draws the initial weights, the augmentation and the batches
+    split_seed: int | None = None  # draws validation and published-layout test slides
     input_size: int = 64
     batch_size: int = 64
     learning_rate: float = 2e-3
@@ -76,13 +77,15 @@ def _train(config: TrainConfig, log) -> ModelCard:
     started = time.monotonic()
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
-    split = read_split(config.data_root, config.test_per_class, config.seed,
+    split_seed = config.seed if config.split_seed is None else config.split_seed
+    split = read_split(config.data_root, config.test_per_class, split_seed,
                        config.strict_split, log)
     train_images, test_images = split.train, split.test
-    fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, config.seed)
+    fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, split_seed)
     log(f"trimming {config.trim:.0%} of each batch's highest losses" if config.trim else
         "plain cross-entropy")
-    log(f"train {len(fit_idx)} / validation {len(val_idx)} (by slide) / test {len(test_images)}")
+    log(f"train {len(fit_idx)} / validation {len(val_idx)} "
+        f"(by slide, seed {split_seed}) / test {len(test_images)}")
     init_file = None if config.init_model is None else _checked_init_file(config.init_model)
     members = _initial_members(init_file, config)
     x_train, y_train = load_arrays(train_images, config.input_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
@@ -14,7 +15,7 @@ from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.errors import ModelError  # noqa: E402
 from malariascope.core.modelcard import ModelFile  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
-from malariascope.training.data import split_by_slide  # noqa: E402
+from malariascope.training.data import VALIDATION_FRACTION, split_by_slide  # noqa: E402
 from malariascope.training.train import TrainConfig, train  # noqa: E402
 from tests.images import make_cell, write_rgb  # noqa: E402
 
@@ -109,6 +110,25 @@ def test_validation_split_is_by_slide(tmp_path):
     assert len(val) > 0 and not set(slides[fit]) & set(slides[val])
     assert len(fit) + len(val) == len(images)
 
+
+
+def _validation_slides(manifest) -> set[str]:
+    with manifest.open(encoding="utf-8") as rows:
+        return {row["slide"] for row in csv.DictReader(rows) if row["part"] == "validation"}
+
+
+def test_split_seed_draws_the_validation_slides_apart_from_the_seed(tmp_path):
+    """Runs of several seeds measured on the same patients: only the split seed moves them."""
+    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
+    images = labelled_images(root / "train")
+    slides = np.asarray(images.slides)
+    expected = {seed: set(slides[split_by_slide(images, VALIDATION_FRACTION, seed)[1]])
+                for seed in (3, 4)}
+    assert expected[3] != expected[4]
+    card = train(TrainConfig(root, tmp_path / "model", epochs=1, seed=4, split_seed=3,
+                             input_size=32, batch_size=16), log=lambda line: None)
+    assert card.seed == 4
+    assert _validation_slides(tmp_path / "model" / "split.csv") == expected[3]
 
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):
     out, first = trained
