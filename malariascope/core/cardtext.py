@@ -6,6 +6,7 @@ import math
 
 from malariascope.core.metrics import RATES
 from malariascope.core.modelcard import ModelCard
+from malariascope.core.recipe import Recipe
 
 
 def card_markdown(card: ModelCard) -> str:
@@ -30,8 +31,7 @@ def card_markdown(card: ModelCard) -> str:
         f"| temperature | {card.temperature:.3f} (fitted on validation slides) |",
         f"| uncertain band | {low:.3f} to {high:.3f} |",
         *_field_rows(card),
-        f"| training | {_or_unknown(card.epochs_run)} epochs, seed {_or_unknown(card.seed)}, "
-        f"{_members(card)}{(card.training_seconds or 0) / 60:.1f} min on CPU |",
+        f"| training | {_training(card.recipe)} |",
         *_fine_tuning_row(card),
         "",
         f"## Test split ({_test_slides(card)})",
@@ -56,12 +56,21 @@ def _or_unknown(value: int | None) -> str:
     return "?" if value is None else str(value)
 
 
-def _members(card: ModelCard) -> str:
+def _training(recipe: Recipe) -> str:
+    """The run in words: epochs, seeds, networks, trimming and time; parts a plain run does
+    not have are left out."""
+    split = "" if recipe.split_seed is None else f" (validation slides: seed {recipe.split_seed})"
+    trimmed = f"{recipe.trim:.0%} of each batch's highest losses left out, " if recipe.trim else ""
+    return (f"{_or_unknown(recipe.epochs_run)} epochs, seed {_or_unknown(recipe.seed)}{split}, "
+            f"{_members(recipe)}{trimmed}{(recipe.training_seconds or 0) / 60:.1f} min on CPU")
+
+
+def _members(recipe: Recipe) -> str:
     """How many networks were trained side by side into the model, when more than one."""
-    if (card.members or 1) == 1:
+    if (recipe.members or 1) == 1:
         return ""
-    width = "" if card.member_width is None else f" of width {card.member_width:g}"
-    return f"{card.members} networks{width} side by side, "
+    width = "" if recipe.member_width is None else f" of width {recipe.member_width:g}"
+    return f"{recipe.members} networks{width} side by side, "
 
 
 def _field_rows(card: ModelCard) -> list[str]:
@@ -101,7 +110,7 @@ def _fine_tuning_row(card: ModelCard) -> list[str]:
     start = card.fine_tuned_from
     if start is None:
         return []
-    rate = math.nan if card.learning_rate is None else card.learning_rate
+    rate = math.nan if card.recipe.learning_rate is None else card.recipe.learning_rate
     return [f"| fine-tuned from | `{start.name}` sha256 `{start.sha256[:16]}…` at "
             f"learning rate {rate:g} |"]
 

@@ -29,6 +29,7 @@ from malariascope.core.modelfiles import (
     read_regular_file,
 )
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
+from malariascope.core.recipe import Recipe
 from malariascope.core.views import VIEW_COUNTS
 
 CARD_NAME = "model-card.json"
@@ -75,17 +76,12 @@ class ModelCard:
     class_names: tuple[str, ...] = ()
     positive_class: str = ""
     parameters: int = 0
-    seed: int | None = None
-    learning_rate: float | None = None
+    recipe: Recipe = field(default_factory=Recipe)  #: how the network was trained
     fine_tuned_from: ModelFile | None = None
-    epochs_run: int | None = None
-    members: int | None = None  #: networks trained side by side and joined into this one
-    member_width: float | None = None  #: each one's share of the base network's filters
     trained_on: dict[str, dict[str, int] | int] = field(default_factory=dict)
     split_manifest: ModelFile | None = None  #: ``split.csv`` beside the model: each cell's part
     validation_metrics: ScreeningMetrics | None = None
     test_metrics: ScreeningMetrics | None = None
-    training_seconds: float | None = None
     #: an adapted model's facts (base model, cells, held-out figures, seal: ``core.adapt``)
     adapted: dict | None = None
     blend: FieldBlend | None = None  #: the base model field cells are also scored by
@@ -111,12 +107,11 @@ class ModelCard:
              and all(map(math.isfinite, [*self.head_weights, self.head_bias])),
              "finite numbers", list(self.head_weights)),
             ("files", len(self.files) > 0, "one model file or more", self.files),
-            ("learning_rate", self.learning_rate is None or self.learning_rate > 0, "above 0",
-             self.learning_rate),
             ("views", self.views in VIEW_COUNTS, f"one of {VIEW_COUNTS}", self.views),
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
+        self.recipe.check(self._where)
         named = {f"files.{fmt}": entry for fmt, entry in self.files.items()}
         if self.split_manifest is not None:
             named["split_manifest"] = self.split_manifest
@@ -154,15 +149,13 @@ class ModelCard:
             input=card.text("input", ""), preprocessing=card.text("preprocessing", ""),
             class_names=card.texts("class_names"),
             positive_class=card.text("positive_class", ""),
-            parameters=card.whole("parameters", 0), seed=card.whole("seed", None),
-            learning_rate=card.real("learning_rate", None),
+            parameters=card.whole("parameters", 0), recipe=Recipe.read(card),
             fine_tuned_from=None if tuned is None else _model_file(tuned, "file"),
-            epochs_run=card.whole("epochs_run", None), trained_on=card.counts("trained_on"),
-            members=card.whole("members", None), member_width=card.real("member_width", None),
+            trained_on=card.counts("trained_on"),
             split_manifest=None if manifest is None else _model_file(manifest, "file"),
             validation_metrics=_metrics(card, "validation_metrics"),
             test_metrics=_metrics(card, "test_metrics"),
-            training_seconds=card.real("training_seconds", None), views=card.whole("views", 1),
+            views=card.whole("views", 1),
             standardize_fields=card.flag("standardize_fields", True),
             adapted=read_adapted(card), blend=read_blend(card, len(weights), healthy), path=path,
         )
@@ -178,12 +171,10 @@ class ModelCard:
             "positive_class": self.positive_class, "uncertain_band": list(self.uncertain_band),
             "parameters": self.parameters, "last_conv_layer": self.last_conv_layer,
             "head": {"weights": list(self.head_weights), "bias": self.head_bias},
-            "seed": self.seed, "learning_rate": self.learning_rate,
+            **self.recipe.to_dict(),
             "fine_tuned_from": None if tuned is None else {"file": tuned.name,
                                                            "sha256": tuned.sha256},
-            "epochs_run": self.epochs_run, "temperature": self.temperature,
-            **({} if self.members is None else {"members": self.members,
-                                                "member_width": self.member_width}),
+            "temperature": self.temperature,
             "threshold": self.threshold, "field_threshold": self.field_threshold,
             "healthy_log_odds": None if healthy is None else {"median": healthy[0],
                                                               "mad": healthy[1]},
@@ -192,7 +183,6 @@ class ModelCard:
                                                                "sha256": manifest.sha256}}),
             "validation_metrics": None if validation is None else validation.to_dict(),
             "test_metrics": None if test is None else test.to_dict(),
-            "training_seconds": self.training_seconds,
             "files": {fmt: {"name": entry.name, "sha256": entry.sha256}
                       for fmt, entry in self.files.items()},
             **({} if self.standardize_fields else {"standardize_fields": False}),

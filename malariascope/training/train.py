@@ -26,6 +26,7 @@ from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.modelfiles import sha256_of
+from malariascope.core.recipe import Recipe
 from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augment, augment_batch
 from malariascope.training.callbacks import get_callbacks
@@ -107,11 +108,13 @@ def _train(config: TrainConfig, log) -> ModelCard:
 
     manifest = split_manifest(split, fit_idx, val_idx)
     facts = {
-        "seed": config.seed,
-        "learning_rate": config.learning_rate,
+        "recipe": Recipe(
+            seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
+            epochs_run=len(history.epoch), trim=config.trim,
+            training_seconds=round(time.monotonic() - started, 1),
+            **({} if init_file else {"members": config.members, "member_width": config.width}),
+        ),
         "fine_tuned_from": _describe(init_file),
-        "epochs_run": len(history.epoch),
-        **({} if init_file else {"members": config.members, "member_width": config.width}),
         "temperature": temperature,
         "threshold": threshold,
         "field_threshold": max(threshold, calibration.choose_count_threshold(val_probs,
@@ -127,7 +130,6 @@ def _train(config: TrainConfig, log) -> ModelCard:
         "split_manifest": ModelFile(MANIFEST_NAME, hashlib.sha256(manifest).hexdigest()),
         "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
         "test_metrics": test_metrics,
-        "training_seconds": round(time.monotonic() - started, 1),
     }
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64],
                         manifest=manifest)

@@ -75,6 +75,15 @@ def test_a_card_of_several_networks_reads_as_text_with_or_without_their_width():
     assert "seed 1, 3 networks of width 0.5 side by side, 33.2 min" in card_markdown(card)
 
 
+def test_a_card_names_its_split_seed_and_trimmed_share_and_writes_them_back():
+    data = {**bundled_card(), "split_seed": 7, "trim": 0.05}
+    card = ModelCard.from_dict(data)
+    assert (card.recipe.split_seed, card.recipe.trim) == (7, 0.05)
+    assert card.to_dict() == data
+    assert ("15 epochs, seed 1 (validation slides: seed 7), 5% of each batch's highest losses "
+            "left out, 33.2 min on CPU") in card_markdown(card)
+
+
 WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "threshold NaN": (changed(threshold=math.nan), "threshold must be a finite number"),
     "threshold 2": (changed(threshold=2.0), "threshold must be between 0 and 1, got 2.0"),
@@ -83,6 +92,9 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "threshold true": (changed(threshold=True), "threshold must be a finite number"),
     "threshold null": (changed(threshold=None), "lacks threshold"),
     "temperature 0": (changed(temperature=0), "temperature must be above 0"),
+    "learning rate 0": (changed(learning_rate=0), "learning_rate must be above 0, got 0"),
+    "trim 0.8": (changed(trim=0.8), "trim must be from 0 to 0.5, got 0.8"),
+    "trim text": (changed(trim="5%"), "trim must be a finite number"),
     "temperature -1": (changed(temperature=-1), "temperature must be above 0"),
     "temperature huge": (changed(temperature=10**400), "temperature must be a finite number"),
     "input size 4": (changed(input_size=4), "input_size must be from 8 to 512 pixels"),

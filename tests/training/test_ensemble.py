@@ -82,7 +82,7 @@ def test_members_trained_side_by_side_export_as_one_model_with_exact_grad_cam(tm
     card = train(TrainConfig(root, tmp_path / "model", epochs=1, input_size=16, batch_size=16,
                              members=2, width=0.5), log=lambda line: None)
     assert len(card.head_weights) == 2 * 64  # each member's half-width last conv
-    assert (card.members, card.member_width) == (2, 0.5)
+    assert (card.recipe.members, card.recipe.member_width) == (2, 0.5)
     assert "2 networks of width 0.5 side by side" in (tmp_path / "model" / "README.md").read_text()
     onnx = Classifier.open(tmp_path / "model", "onnx").predict(cells)
     tf = Classifier.open(tmp_path / "model", "tensorflow").predict(cells)  # Grad-CAM by tape

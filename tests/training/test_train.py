@@ -13,7 +13,7 @@ pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 from malariascope.core.classifier import Classifier  # noqa: E402
 from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.errors import ModelError  # noqa: E402
-from malariascope.core.modelcard import ModelFile  # noqa: E402
+from malariascope.core.modelcard import ModelFile, load_card  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
 from malariascope.training.data import VALIDATION_FRACTION, split_by_slide  # noqa: E402
 from malariascope.training.train import TrainConfig, train  # noqa: E402
@@ -69,7 +69,7 @@ def test_training_writes_both_models_and_a_pinned_card(trained):
         "training_seconds",
     ):
         assert on_disk[key] is not None
-    assert card.input_size == 32 and card.seed == 3
+    assert card.input_size == 32 and card.recipe.seed == 3
     median, mad = card.healthy_log_odds  # where fields' scores are brought to
     assert np.isfinite(median) and mad > 0
     assert card.threshold <= card.field_threshold < 1  # calls cells of whole fields
@@ -117,8 +117,9 @@ def _validation_slides(manifest) -> set[str]:
         return {row["slide"] for row in csv.DictReader(rows) if row["part"] == "validation"}
 
 
-def test_split_seed_draws_the_validation_slides_apart_from_the_seed(tmp_path):
-    """Runs of several seeds measured on the same patients: only the split seed moves them."""
+def test_split_seed_draws_the_validation_slides_and_the_card_records_it(tmp_path):
+    """Runs of several seeds measured on the same patients: only the split seed moves them;
+    the card keeps both seeds and the trimmed share, so the run can be repeated."""
     root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
     images = labelled_images(root / "train")
     slides = np.asarray(images.slides)
@@ -126,8 +127,9 @@ def test_split_seed_draws_the_validation_slides_apart_from_the_seed(tmp_path):
                 for seed in (3, 4)}
     assert expected[3] != expected[4]
     card = train(TrainConfig(root, tmp_path / "model", epochs=1, seed=4, split_seed=3,
-                             input_size=32, batch_size=16), log=lambda line: None)
-    assert card.seed == 4
+                             trim=0.05, input_size=32, batch_size=16), log=lambda line: None)
+    assert (card.recipe.seed, card.recipe.split_seed, card.recipe.trim) == (4, 3, 0.05)
+    assert load_card(tmp_path / "model").recipe == card.recipe
     assert _validation_slides(tmp_path / "model" / "split.csv") == expected[3]
 
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):
@@ -138,7 +140,7 @@ def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_pat
                              batch_size=16, learning_rate=1e-4, init_model=init),
                  log=lambda line: None)
     assert card.fine_tuned_from == ModelFile(init.name, sha256_of(init))
-    assert card.learning_rate == 1e-4 and first.fine_tuned_from is None
+    assert card.recipe.learning_rate == 1e-4 and first.fine_tuned_from is None
     assert card.parameters == first.parameters
     by_folder = train(TrainConfig(root, tmp_path / "again", epochs=1, seed=4, input_size=32,
                                   batch_size=16, learning_rate=1e-4, init_model=out),
