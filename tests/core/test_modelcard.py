@@ -68,15 +68,18 @@ def test_the_bundled_card_reads_back_as_written():
     assert card_markdown(card) == (BUNDLED / "README.md").read_text(encoding="utf-8")
 
 
+RUN = {"seed": 1, "split_seed": None, "epochs_run": 15, "training_seconds": 1992.0}
+
+
 def test_a_card_of_several_networks_reads_as_text_with_or_without_their_width():
-    card = ModelCard.from_dict({**bundled_card(), "members": 3})
+    card = ModelCard.from_dict({**bundled_card(), **RUN, "members": 3})
     assert "seed 1, 3 networks side by side, 33.2 min" in card_markdown(card)
-    card = ModelCard.from_dict({**bundled_card(), "members": 3, "member_width": 0.5})
+    card = ModelCard.from_dict({**bundled_card(), **RUN, "members": 3, "member_width": 0.5})
     assert "seed 1, 3 networks of width 0.5 side by side, 33.2 min" in card_markdown(card)
 
 
 def test_a_card_names_its_split_seed_and_trimmed_share_and_writes_them_back():
-    data = {**bundled_card(), "split_seed": 7, "trim": 0.05}
+    data = {**bundled_card(), **RUN, "split_seed": 7, "trim": 0.05}
     card = ModelCard.from_dict(data)
     assert (card.recipe.split_seed, card.recipe.trim) == (7, 0.05)
     assert card.to_dict() == data
