@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from malariascope.core.cardvalues import CardValues, invalid
 
@@ -52,8 +52,6 @@ class Recipe:
             **({"trim": self.trim} if self.trim else {}),
         }
 
-    @staticmethod
-    def keys() -> tuple[str, ...]:
-        """Every key a card may hold the recipe under."""
-        return ("seed", "split_seed", "learning_rate", "epochs_run", "members", "member_width",
-                "trim", "training_seconds")
+
+#: Every key a card may hold the recipe under: the card's keys are the fields' names.
+RECIPE_KEYS = tuple(entry.name for entry in fields(Recipe))

@@ -17,11 +17,11 @@ from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.modelcard import ModelCard
 from malariascope.core.modelfiles import sha256_of
-from malariascope.core.recipe import Recipe
+from malariascope.core.recipe import RECIPE_KEYS
 
 #: Card facts describing how the base network was trained; they stay with the base model.
 BASE_ONLY = ("validation_metrics", "test_metrics", "trained_on", "fine_tuned_from",
-             "split_manifest", *Recipe.keys())
+             "split_manifest", *RECIPE_KEYS)
 
 
 def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict:
