@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trim", type=number(0, 0.5), default=0.0,
                         help="leave each batch's highest-loss share of cells out of the loss "
                         "(for cells filed under the wrong class)")
+    parser.add_argument("--label-review", type=Path, metavar="CSV",
+                        help="leave out the cells whose label this review contradicts "
+                        "(columns image, class, seen; e.g. docs/nih-label-review.csv)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=Path, metavar="MODEL",
@@ -70,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,
         strict_split=args.strict_split,
+        label_review=args.label_review,
     )
     with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True))

@@ -20,6 +20,7 @@ class Recipe:
     members: int | None = None  #: networks trained side by side and joined into this one
     member_width: float | None = None  #: each one's share of the base network's filters
     trim: float = 0.0  #: share of each batch's highest losses left out of the loss
+    reviewed_out: int | None = None  #: cells left out because a label review contradicts them
     training_seconds: float | None = None
 
     def check(self, where: str) -> None:
@@ -38,6 +39,7 @@ class Recipe:
             epochs_run=card.whole("epochs_run", None),
             members=card.whole("members", None), member_width=card.real("member_width", None),
             trim=card.real("trim", 0.0), training_seconds=card.real("training_seconds", None),
+            reviewed_out=card.whole("reviewed_out", None),
         )
 
     def to_dict(self) -> dict:
@@ -50,6 +52,7 @@ class Recipe:
             **({} if self.members is None else members),
             **({} if self.split_seed is None else {"split_seed": self.split_seed}),
             **({"trim": self.trim} if self.trim else {}),
+            **({} if self.reviewed_out is None else {"reviewed_out": self.reviewed_out}),
         }
 
 

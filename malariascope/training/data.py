@@ -36,11 +36,13 @@ def read_split(root: Path, test_per_class: int | None, seed: int, strict: bool,
     return split
 
 
-def split_manifest(split: DataSplit, fit: np.ndarray, validation: np.ndarray) -> bytes:
-    """The manifest of a run: each cell of ``split`` with its part, ``fit`` and ``validation``
-    indexing its training cells."""
+def split_manifest(split: DataSplit, fit: np.ndarray, validation: np.ndarray,
+                   reviewed_out: np.ndarray) -> bytes:
+    """The manifest of a run: each cell of ``split`` with its part, ``fit``, ``validation``
+    and ``reviewed_out`` (left out by a label review) indexing its training cells."""
     return manifest_csv(split.root, {"train": split.train.subset(fit),
                                      "validation": split.train.subset(validation),
+                                     "reviewed out": split.train.subset(reviewed_out),
                                      "test": split.test})
 
 

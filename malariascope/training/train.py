@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from malariascope.core import calibration
 from malariascope.core.classifier import calibrated
+from malariascope.core.dataset import LabelledImages
 from malariascope.core.errors import ModelError
 from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
@@ -42,6 +43,7 @@ from malariascope.training.export import export_model, model_folder
 from malariascope.training.losses import TrimmedCrossEntropy
 from malariascope.training.model import LOGIT, build_model
 from malariascope.training.progress import EpochProgress
+from malariascope.training.review import LabelReview
 
 
 @dataclass
@@ -65,6 +67,7 @@ class TrainConfig:
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
     strict_split: bool = False  # refuse test slides that train/ has too
+    label_review: Path | None = None  # cells left out whose label a review contradicts
 
 
 def train(config: TrainConfig, log=print) -> ModelCard:
@@ -83,6 +86,8 @@ def _train(config: TrainConfig, log) -> ModelCard:
                        config.strict_split, log)
     train_images, test_images = split.train, split.test
     fit_idx, val_idx = split_by_slide(train_images, config.validation_fraction, split_seed)
+    fit_idx, val_idx, reviewed_out = _reviewed(config.label_review, train_images, fit_idx,
+                                               val_idx, log)
     log(f"trimming {config.trim:.0%} of each batch's highest losses" if config.trim else
         "plain cross-entropy")
     log(f"train {len(fit_idx)} / validation {len(val_idx)} "
@@ -106,11 +111,12 @@ def _train(config: TrainConfig, log) -> ModelCard:
     test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
     log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test {test_metrics.brief()}")
 
-    manifest = split_manifest(split, fit_idx, val_idx)
+    manifest = split_manifest(split, fit_idx, val_idx, reviewed_out)
     facts = {
         "recipe": Recipe(
             seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
             epochs_run=len(history.epoch), trim=config.trim,
+            reviewed_out=len(reviewed_out) if config.label_review else None,
             training_seconds=round(time.monotonic() - started, 1),
             **({} if init_file else {"members": config.members, "member_width": config.width}),
         ),
@@ -224,6 +230,21 @@ def _checked_init_file(given: Path) -> Path:
         raise ModelError(f"--init fine-tunes a .keras model: give {path.name} (or its folder), "
                          f"not {given.name}")
     return path
+
+
+def _reviewed(review_file: Path | None, images: LabelledImages, fit: np.ndarray,
+              validation: np.ndarray, log) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fitting and validation cells without those a label review contradicts, and the
+    cells it left out."""
+    if review_file is None:
+        return fit, validation, np.array([], dtype=fit.dtype)
+    review = LabelReview.read(review_file)
+    kept_fit, kept_validation = review.kept(images, fit), review.kept(images, validation)
+    left_out = np.setdiff1d(np.concatenate([fit, validation]),
+                            np.concatenate([kept_fit, kept_validation]))
+    log(f"left out {len(left_out)} cells whose label the review {review_file.name} contradicts "
+        f"({len(validation) - len(kept_validation)} of them on the validation slides)")
+    return kept_fit, kept_validation, left_out
 
 
 def _healthy_log_odds(probabilities: np.ndarray) -> tuple[float, float] | None:

@@ -87,6 +87,15 @@ def test_a_card_names_its_split_seed_and_trimmed_share_and_writes_them_back():
             "left out, 33.2 min on CPU") in card_markdown(card)
 
 
+def test_a_card_counts_the_cells_a_label_review_left_out_and_writes_them_back():
+    data = {**bundled_card(), **RUN, "reviewed_out": 39}
+    del data["split_seed"]  # a run without a split seed writes none
+    card = ModelCard.from_dict(data)
+    assert card.recipe.reviewed_out == 39 and card.to_dict() == data
+    assert ("15 epochs, seed 1, 39 cells left out whose label a review contradicts, 33.2 min "
+            "on CPU") in card_markdown(card)
+
+
 WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "threshold NaN": (changed(threshold=math.nan), "threshold must be a finite number"),
     "threshold 2": (changed(threshold=2.0), "threshold must be between 0 and 1, got 2.0"),
@@ -98,6 +107,8 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "learning rate 0": (changed(learning_rate=0), "learning_rate must be above 0, got 0"),
     "trim 0.8": (changed(trim=0.8), "trim must be from 0 to 0.5, got 0.8"),
     "trim text": (changed(trim="5%"), "trim must be a finite number"),
+    "reviewed out -1": (changed(reviewed_out=-1),
+                        "reviewed_out must be a whole number of at least 0, got -1"),
     "temperature -1": (changed(temperature=-1), "temperature must be above 0"),
     "temperature huge": (changed(temperature=10**400), "temperature must be a finite number"),
     "input size 4": (changed(input_size=4), "input_size must be from 8 to 512 pixels"),
