@@ -6,8 +6,10 @@ that seed can be compared on patients none of them trained on. Each model is cal
 card's threshold; slides of fewer than 20 cells of a class are left out of that class's worst
 slides. The plain box crops are the 30 shared fields' annotated boxes cut out as rectangles,
 scored as single cells (the issue's goal: balanced accuracy >= 0.90 with no adaptation).
+With ``--label-review``, the validation figures are also given without the cells that review
+contradicts (``docs/nih-label-review.csv``: NIH cells filed as parasitized that show none).
 
-    python benchmarks/validation_slides.py [MODEL ...] [--seed 1]   # default: the bundled model
+    python benchmarks/validation_slides.py [MODEL ...] [--seed 1] [--label-review CSV]
 """
 
 from __future__ import annotations
@@ -27,18 +29,22 @@ from malariascope.core.preprocess import load_model_input
 from malariascope.core.screening import score_images
 from malariascope.core.split import open_split
 from malariascope.training.data import VALIDATION_FRACTION, split_by_slide
+from malariascope.training.review import LabelReview
 
 MIN_CELLS = 20  # a slide's figure for a class counts among the worst from this many cells
 
 
-def validation_cells(seed: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The validation slides' model inputs, labels and slide names."""
+def validation_cells(seed: int, size: int, review: LabelReview | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The validation slides' model inputs, labels, slide names, and which cells keep their
+    label under ``review`` (all without one)."""
     images = open_split(DATA / "cell_images", None, seed).train
     _, val_idx = split_by_slide(images, VALIDATION_FRACTION, seed)
     with ThreadPoolExecutor() as pool:
         inputs = list(pool.map(lambda i: load_model_input(images.paths[i], size), val_idx))
+    kept = val_idx if review is None else review.kept(images, val_idx)
     return (np.stack(inputs), np.asarray(images.labels)[val_idx].astype(int),
-            np.asarray(images.slides)[val_idx])
+            np.asarray(images.slides)[val_idx], np.isin(val_idx, kept))
 
 
 def worst_slides(called: np.ndarray, wanted: np.ndarray, slides: np.ndarray) -> str:
@@ -66,11 +72,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="*", default=[None], help="model folders or cards")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--label-review", type=Path, metavar="CSV",
+                        help="also measure against the labels this review leaves standing")
     args = parser.parse_args()
+    review = None if args.label_review is None else LabelReview.read(args.label_review)
     for model in args.models:
         classifier = Classifier.open(model)
         threshold = classifier.rule.threshold
-        x, labels, slides = validation_cells(args.seed, classifier.input_size)
+        x, labels, slides, kept = validation_cells(args.seed, classifier.input_size, review)
         probabilities = np.concatenate([classifier.predict(x[i:i + 256]).probabilities
                                         for i in range(0, len(x), 256)])
         m = screening_metrics(labels, probabilities, threshold)
@@ -78,6 +87,11 @@ def main() -> None:
         print(f"\n{model or 'bundled model'} (threshold {threshold:.4f})")
         print(f"  validation, {len(np.unique(slides))} slides: AUC {m.auc:.4f}  sensitivity "
               f"{m.sensitivity:.4f}  specificity {m.specificity:.4f}  (n {m.n})")
+        if review is not None:
+            r = screening_metrics(labels[kept], probabilities[kept], threshold)
+            print(f"  the same, reviewed labels ({np.sum(~kept)} cells left out): AUC "
+                  f"{r.auc:.4f}  sensitivity {r.sensitivity:.4f}  specificity "
+                  f"{r.specificity:.4f}  (n {r.n})")
         print(f"  worst specificity: {worst_slides(~flagged, labels == 0, slides)}")
         print(f"  worst sensitivity: {worst_slides(flagged, labels == 1, slides)}")
         print(f"  second lab's plain box crops: {plain_crops(classifier)}")
