@@ -62,17 +62,15 @@ def test_a_lab_the_base_head_already_fits_keeps_it_though_parasitized_cells_are_
 
 def test_a_fit_started_from_its_own_head_is_already_there(monkeypatch):
     """Rare parasitized cells move the returned bias far (to balanced classes) from the one
-    fitted; a start from that head must be taken back, or each warm start costs a full fit."""
+    fitted; a start from that head must be taken back, or each warm start costs a full fit:
+    allowed two Newton steps, it must end where it started."""
     rng = np.random.default_rng(2)
     x = rng.normal(size=(1500, DIM))
     prior = Head(np.r_[2.0, np.zeros(DIM - 1)], 0.0)
     y = (rng.random(1500) < 1 / (1 + np.exp(-(prior.logits(x) - 4.0)))).astype(int)
     head = fit_head(x, y, prior, strength=1.0)
-    hessians = []
-    real = logistic._hessian
-    monkeypatch.setattr(logistic, "_hessian", lambda *a: hessians.append(1) or real(*a))
+    monkeypatch.setattr(logistic, "MAX_STEPS", 2)
     again = fit_head(x, y, prior, strength=1.0, start=head)
-    assert len(hessians) <= 2
     assert again.weights == pytest.approx(head.weights, abs=1e-8)
     assert again.bias == pytest.approx(head.bias, abs=1e-8)
 
