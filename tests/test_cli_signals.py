@@ -209,3 +209,17 @@ def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     assert "(interrupted: 2 images not screened)" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fields", "report.csv", "report_summary.csv"]
+
+
+def test_sigterm_while_the_model_loads_leaves_no_overlay_folder_or_report(tmp_path):
+    """A signal while the model loads stops the batch before its first image: the folder made
+    for the overlays is removed again and no report is written."""
+    make_cell_folder(tmp_path / "cells", 4)
+    overlays, out = tmp_path / "overlays", tmp_path / "report.csv"
+    child = Child(tmp_path / "cells", "--csv", out, "--gradcam", overlays)
+    child.wait_for(overlays.exists)  # made, proved writable; the model loads next
+    child.interrupt(signal.SIGTERM)
+    stderr = child.finish()
+    assert child.process.returncode == 130, stderr
+    assert "malariascope: interrupted" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells"]

@@ -5,7 +5,8 @@ A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar o
 being screened and the rows done so far are still written, whole images only (a report never
 holds part of a field), marked as a stopped batch; a second stops at once, without a report and
 with the old one kept, whenever it comes before the report is renamed into place (see
-``cli.stopping``). Whole fields give one row per cell found (``--mode`` decides what is a
+``cli.stopping``). One while the model loads stops before the first image: no report, and no
+overlay folder left behind. Whole fields give one row per cell found (``--mode`` decides what is a
 field). The batch is one slide: the summary gives its parasitemia against ``--target-cells``,
 and ``--pdf`` writes its printable report.
 """
@@ -108,14 +109,17 @@ def run(args: argparse.Namespace) -> int:
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite, inputs=args.paths)
     check_pdf_target(args)
-    if args.gradcam is None:
-        return _classify(args, slide)
-    _refuse_input_folder(args.gradcam, args.paths)
-    with output_folder(args.gradcam, "Grad-CAM overlays", ReportError):  # before the model
-        return _classify(args, slide)
+    # signals are taken from here: one while the model loads stops the batch before its first
+    # image, so the overlay folder made for it is removed again
+    with StopRequests(for_good=args.own_process) as stops:
+        if args.gradcam is None:
+            return _classify(args, slide, stops)
+        _refuse_input_folder(args.gradcam, args.paths)
+        with output_folder(args.gradcam, "Grad-CAM overlays", ReportError):  # before the model
+            return _classify(args, slide, stops)
 
 
-def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
+def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
     """:func:`run`, once the slide's facts, the report's place and the overlay folder are
     known to be good."""
     from malariascope.cli.casepdf import Galleries
@@ -136,20 +140,19 @@ def _classify(args: argparse.Namespace, slide: CaseFacts) -> int:
     overlays = Overlays(args.gradcam, rule) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
-    with StopRequests(for_good=args.own_process) as stops:
-        writer = None
-        try:
-            writer = _open_report(args, info, slide)
-            stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
-                                   (meter, overlays, galleries), stops.stop)
-            writer.unlike = meter.unlikeness()
-            _finish(writer, found, paths, stopped)
-            with in_cli_words():
-                stops.commit(writer.commit)
-        except BaseException:
-            if writer is not None:
-                writer.discard()
-            raise
+    writer = None
+    try:
+        writer = _open_report(args, info, slide)
+        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
+                               (meter, overlays, galleries), stops.stop)
+        writer.unlike = meter.unlikeness()
+        _finish(writer, found, paths, stopped)
+        with in_cli_words():
+            stops.commit(writer.commit)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
             + f"; report {writer.path}")
@@ -255,6 +258,8 @@ def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None,
     from malariascope.core.report import report_row
 
     meter, overlays, galleries = also
+    if stop.is_set():  # while the model loaded: no image is begun
+        return True
     bar = progress_bar("img")
     try:
         for image_results in whole_files(results):

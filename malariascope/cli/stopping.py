@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 
 class StopRequests:
-    """Ctrl-C and SIGTERM during a batch, from before its report is opened. The first sets
+    """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
     ``stop``, which stops nothing by itself: the loop stops between images. A second raises
     KeyboardInterrupt (stop now, no report) until :meth:`commit` begins; from then on signals
     are ignored. So a second signal leaves the old report whole, or comes too late to stop
