@@ -23,8 +23,8 @@ COLUMNS = ("image", "class", "seen")
 
 @dataclass(frozen=True)
 class LabelReview:
-    """The reviewed cells, as (file name, published class): a name alone may be a cell of
-    either class, as in the NIH folders' own numbering."""
+    """The reviewed cells, as (file name, published class): a cell of the other class that
+    shares a name (in a renamed or generated set) is never left out by mistake."""
 
     cells: frozenset[tuple[str, str]]
 
