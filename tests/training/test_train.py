@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -286,3 +290,21 @@ def test_fine_tuning_an_onnx_model_says_the_keras_one_is_needed(tmp_path):
     with pytest.raises(ModelError, match=rf"fine-tunes a \.keras model: give {keras_name}") as err:
         _checked_init_file(tmp_path / onnx_name)
     assert "not the model" not in str(err.value)
+
+
+def test_sigterm_during_training_ends_as_ctrl_c_and_removes_the_folder_it_made(tmp_path):
+    """A job's time limit or a logout stops the run as Ctrl-C does: one line, exit 130, and
+    the --out folder it made is gone, so no half-made model folder is left behind."""
+    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
+    out = tmp_path / "model"
+    child = subprocess.Popen([sys.executable, "-m", "malariascope", "train", str(root), "--out",
+                              str(out), "--epochs", "50", "--input-size", "32"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not out.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # made once TensorFlow is loaded; the cells are decoded next
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == 130, stderr
+    assert "malariascope: interrupted" in stderr and "Traceback" not in stderr
+    assert not out.exists()
