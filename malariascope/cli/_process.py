@@ -1,4 +1,4 @@
-"""What a command shares with the whole process it runs in: its standard streams.
+"""What a command shares with the whole process it runs in: its standard streams and SIGTERM.
 
 A command's problems go to stderr, but a batch must not depend on anyone reading them: stderr
 may be a full disk (``2>/dev/full``), closed (``2>&-``) or a pipe whose reader has gone. Lines
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from typing import TextIO
@@ -74,3 +75,11 @@ def _open_standard_descriptors() -> None:
             os.fstat(number)
         except OSError:
             os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: this one
+
+
+def sigterm_as_ctrl_c(command: str) -> None:
+    """Let SIGTERM (a job's time limit, a logout) stop a command as Ctrl-C does, so that the
+    folders and temporary files it made are removed; ``classify`` then sets its own handlers
+    for its batch. The window keeps the default: its autosave is its record."""
+    if command != "gui":
+        signal.signal(signal.SIGTERM, signal.default_int_handler)

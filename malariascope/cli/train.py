@@ -4,7 +4,6 @@ the class folders as published, split here by slide."""
 from __future__ import annotations
 
 import argparse
-import signal
 from pathlib import Path
 
 from malariascope.cli._common import EXIT_OK, MAX_SEED, add_split_arguments, in_cli_words, number
@@ -52,13 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, export the model, its card and the split's manifest into ``--out``. In its own
-    process SIGTERM (a job's time limit, a logout) stops the run as Ctrl-C does, so the
-    ``--out`` folder it made and its temporary files are removed."""
+    """Train, export the model, its card and the split's manifest into ``--out``."""
     from malariascope.cli._tensorflow import import_tensorflow
-
-    if args.own_process:
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     import_tensorflow(args.verbose)
     from malariascope.training.train import TrainConfig, train
