@@ -1,11 +1,13 @@
 """Ctrl-C and SIGTERM during ``malariascope classify``: what is kept, what is written, when.
 
-Each test but one runs the real program in a child process and signals it while it screens.
+Most tests run the real program in a child process and signal it while it screens; the last
+gives it an onnxruntime whose import fails as a Ctrl-C during that import makes it fail.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import signal
 import subprocess
@@ -223,3 +225,33 @@ def test_sigterm_while_the_model_loads_leaves_no_overlay_folder_or_report(tmp_pa
     assert child.process.returncode == 130, stderr
     assert "malariascope: interrupted" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cells"]
+
+
+ONNXRUNTIME_IMPORTS = {
+    # what onnxruntime's extension raises when Ctrl-C lands while it is imported
+    "interrupted": "try:\n    raise KeyboardInterrupt\nexcept KeyboardInterrupt:\n"
+                   "    raise ImportError('initialization failed')\n",
+    "broken": "raise ImportError('initialization failed')\n",
+}
+
+
+@pytest.mark.parametrize("how", ONNXRUNTIME_IMPORTS)
+def test_ctrl_c_while_onnxruntime_imports_is_not_called_a_missing_onnxruntime(tmp_path, how):
+    """The interrupted import ends as Ctrl-C does (exit 130); a broken one stays a one-line
+    error (exit 2). Neither writes a report."""
+    site = tmp_path / "site" / "onnxruntime"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text(ONNXRUNTIME_IMPORTS[how], encoding="utf-8")
+    make_cell_folder(tmp_path / "cells", 2)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(site.parent), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-m", "malariascope", "classify", str(tmp_path / "cells"),
+         "--csv", str(tmp_path / "report.csv")],
+        env=env, capture_output=True, text=True, timeout=300)
+    if how == "interrupted":
+        assert (result.returncode, result.stderr) == (130, "malariascope: interrupted\n")
+    else:
+        assert result.returncode == 2
+        assert result.stderr == "malariascope: error: onnxruntime is not installed\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells", "site"]

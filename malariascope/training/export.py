@@ -28,6 +28,7 @@ from malariascope.core.atomic import (
     why,
     write_synced,
 )
+from malariascope.core.backends.onnx_backend import import_onnxruntime
 from malariascope.core.cardtext import card_markdown
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.dataset import CLASS_NAMES
@@ -152,8 +153,7 @@ def _without_training_state(model: keras.Model) -> keras.Model:
 
 def _check_reloads(keras_path: Path, onnx_path: Path, x: np.ndarray, expected: list) -> None:
     """Assert that both written files give the in-memory model's outputs."""
-    import onnxruntime as ort
-
+    ort = import_onnxruntime()
     reloaded = keras.saving.load_model(keras_path, safe_mode=True)
     again = screening_model(reloaded).predict(x, verbose=0)
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])

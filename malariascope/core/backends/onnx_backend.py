@@ -7,6 +7,8 @@ with a base head to blend field cells with (``blend``) has both heads applied to
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 from malariascope.core.backends.onnx_external import uses_external_data
@@ -20,10 +22,7 @@ class OnnxBackend:
     name = "onnx"
 
     def __init__(self, card: ModelCard) -> None:
-        try:
-            import onnxruntime as ort
-        except ImportError as exc:
-            raise BackendUnavailableError("onnxruntime is not installed") from exc
+        ort = import_onnxruntime()
         ort.disable_telemetry_events()  # Windows' event tracing; the variable covers the rest
         model = card.model_bytes("onnx")  # the bytes hashed are the bytes run
         name = card.files["onnx"].name
@@ -61,6 +60,18 @@ class OnnxBackend:
     def _feature_maps(self, batch: np.ndarray) -> np.ndarray:
         _, maps = self._session.run(None, {self._input: batch.astype(np.float32)})
         return maps
+
+
+def import_onnxruntime() -> ModuleType:
+    """The ``onnxruntime`` module; BackendUnavailableError if it cannot be imported."""
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        # onnxruntime's extension turns a Ctrl-C during its import into an ImportError
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc
+        raise BackendUnavailableError("onnxruntime is not installed") from exc
+    return onnxruntime
 
 
 def card_heads(card: ModelCard) -> tuple[np.ndarray, np.ndarray]:
