@@ -28,6 +28,14 @@ if os.name == "nt":
         except OSError:
             return False
         return True
+
+    def _close(fd: int) -> None:
+        """Unlock, then close: Windows frees a lock left on a closed file only when it gets
+        round to it, so the next run could find the target busy."""
+        with contextlib.suppress(OSError):  # not locked by this descriptor
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)
 else:
     import fcntl
 
@@ -44,6 +52,9 @@ else:
             if exc.errno not in _NO_LOCKS:
                 raise
         return True
+
+    def _close(fd: int) -> None:
+        os.close(fd)  # closing lets the flock go at once
 
 
 def lock_path(target: Path) -> Path:
@@ -72,9 +83,9 @@ class TargetLock:
                     self._fd = fd
                     return True
             except BaseException:
-                os.close(fd)
+                _close(fd)
                 raise
-            os.close(fd)
+            _close(fd)
             if not locked:
                 return False
             # The holder removed the file between our open and our lock: lock the new one.
@@ -88,7 +99,7 @@ class TargetLock:
         if os.name != "nt":  # Windows removes no file that is open
             with contextlib.suppress(OSError):
                 self.path.unlink()
-        os.close(fd)
+        _close(fd)
         if os.name == "nt":
             with contextlib.suppress(OSError):  # another run may have it open: it stays
                 self.path.unlink()
