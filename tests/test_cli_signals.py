@@ -133,15 +133,15 @@ def test_a_second_ctrl_c_while_stopping_stops_at_once_and_keeps_the_old_report(t
 
     folder = tmp_path / "fields"
     folder.mkdir()
-    write_field(folder / "a.png")
+    write_rgb(folder / "a.png", np.tile(make_field(0)[0], (3, 3, 1)))  # rows to fill a buffer
     write_field(folder / "b.png", seed=1)
     write_rgb(folder / "c.png", np.tile(make_field(2)[0], (4, 4, 1)))  # seconds to load
     report = tmp_path / "report.csv"
     report.write_text("old report", encoding="utf-8")
     (tmp_path / "report_summary.csv").write_text("old summary", encoding="utf-8")
     child = Child(folder, "--csv", report, "--overwrite")
-    child.wait_for(lambda: report_open(tmp_path))  # screening begins
-    child.interrupt()  # stop after this image: a.png's rows are written...
+    child.wait_for(lambda: report_bytes(tmp_path) > 0)  # a.png's rows reach the disk
+    child.interrupt()  # stop after this image...
     child.wait_for_line("the report is written once the files being read are done")
     child.interrupt()  # ...no: stop now, while the loaders stop (c.png still loading)
     stderr = child.finish()
@@ -192,6 +192,46 @@ def test_a_second_signal_stops_before_the_report_is_renamed_and_not_after():
     assert signal.getsignal(signal.SIGINT) is before  # put back
 
 
+@pytest.mark.parametrize("how", ["second signal", "nothing screened"])
+def test_signals_while_a_stopped_batch_removes_its_files_are_ignored(how):
+    """A second Ctrl-C that came while classify removed the new files of a batch it was
+    stopping (one stopped before its first image, or by that very Ctrl-C's twin) cut the
+    removal short: the report's lock files stayed in its folder."""
+    from malariascope.cli.stopping import StopRequests
+
+    removed = []
+    with StopRequests() as stops, pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)  # stop after this image
+        try:
+            if how == "second signal":
+                signal.raise_signal(signal.SIGINT)  # stop now
+            else:
+                stops.stop_now()  # as classify does when no image was screened
+        except KeyboardInterrupt:
+            stops.clean_up(lambda: (signal.raise_signal(signal.SIGINT), removed.append(True)))
+            raise
+    assert removed == [True]
+
+
+def test_a_second_ctrl_c_that_a_library_swallows_still_leaves_no_report():
+    """The second Ctrl-C landed in importlib's clean-up callback of a module being imported,
+    which swallowed it: the batch stopped after the image and its report was written (exit
+    0). The report is not placed."""
+    from malariascope.cli.stopping import StopRequests
+
+    placed = []
+    with StopRequests() as stops:
+        signal.raise_signal(signal.SIGINT)  # stop after this image
+        try:
+            signal.raise_signal(signal.SIGINT)  # stop now...
+            sum(range(10))
+        except KeyboardInterrupt:
+            pass  # ...swallowed
+        with pytest.raises(KeyboardInterrupt):
+            stops.commit(lambda: placed.append(True))
+    assert placed == []
+
+
 def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     folder = tmp_path / "fields"
     folder.mkdir()
@@ -231,6 +271,8 @@ ONNXRUNTIME_IMPORTS = {
     # what onnxruntime's extension raises when Ctrl-C lands while it is imported
     "interrupted": "try:\n    raise KeyboardInterrupt\nexcept KeyboardInterrupt:\n"
                    "    raise ImportError('initialization failed')\n",
+    # Ctrl-C while code made from text runs (a dataclass's methods): `python -m` ended by SIGINT
+    "interrupted in made code": "exec('raise KeyboardInterrupt')\n",
     "broken": "raise ImportError('initialization failed')\n",
 }
 
@@ -249,7 +291,7 @@ def test_ctrl_c_while_onnxruntime_imports_is_not_called_a_missing_onnxruntime(tm
         [sys.executable, "-m", "malariascope", "classify", str(tmp_path / "cells"),
          "--csv", str(tmp_path / "report.csv")],
         env=env, capture_output=True, text=True, timeout=300)
-    if how == "interrupted":
+    if how.startswith("interrupted"):
         assert (result.returncode, result.stderr) == (130, "malariascope: interrupted\n")
     else:
         assert result.returncode == 2

@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM during ``classify``: stop after the image, or at once, never between.
+"""Ctrl-C and SIGTERM during a command: ``classify`` stops after the image, or at once, never
+between; ``train`` stops at once.
 
 Only the standard library is imported here, so building the parser stays instant.
 """
@@ -9,23 +10,22 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from typing import NoReturn, TypeVar
+
+Taker = TypeVar("Taker", bound="_TakesSignals")
 
 
-class StopRequests:
-    """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
-    ``stop``, which stops nothing by itself: the loop stops between images. A second raises
-    KeyboardInterrupt (stop now, no report) until :meth:`commit` begins; from then on signals
-    are ignored. So a second signal leaves the old report whole, or comes too late to stop
-    the new one: never anything between."""
+class _TakesSignals:
+    """Ctrl-C and SIGTERM go to :meth:`_request` inside the block. After it the handlers from
+    before are put back, or, ``for_good`` (the process ends with the block), the signals are
+    ignored to the end."""
 
     def __init__(self, for_good: bool = False) -> None:
         self.stop = threading.Event()
-        self._for_good = for_good  # the process ends with the batch: ignore signals to its end
-        self._committing = False
-        self._second = False
+        self._for_good = for_good
         self._previous: dict[int, object] = {}
 
-    def __enter__(self) -> StopRequests:
+    def __enter__(self: Taker) -> Taker:
         for number in (signal.SIGINT, signal.SIGTERM):
             self._previous[number] = signal.signal(number, self._request)
         return self
@@ -35,19 +35,61 @@ class StopRequests:
             signal.signal(number, signal.SIG_IGN if self._for_good else previous)
 
     def _request(self, signum: int, frame: object) -> None:
-        if self._committing:
+        raise NotImplementedError
+
+
+class StopAtOnce(_TakesSignals):
+    """Ctrl-C and SIGTERM for a command that stops at once (``train``): each raises
+    KeyboardInterrupt, as Python's own handler does, and is kept in ``stop`` too. A library
+    may swallow the KeyboardInterrupt (raised in a lazy import of a C extension it becomes an
+    ImportError, which a fallback catches); the command's next look at ``stop`` still ends
+    the run."""
+
+    def _request(self, signum: int, frame: object) -> None:
+        self.stop.set()
+        raise KeyboardInterrupt
+
+
+class StopRequests(_TakesSignals):
+    """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
+    ``stop``, which stops nothing by itself: the loop stops between images. A second raises
+    KeyboardInterrupt (stop now, no report) until :meth:`commit` begins. Signals are ignored
+    from the moment the run stops at once (:meth:`stop_now`), commits, or cleans up after a
+    failure (:meth:`clean_up`): so a second signal leaves the old report whole, or comes too
+    late to stop the new one, and a third cannot cut the removal of the new files short."""
+
+    def __init__(self, for_good: bool = False) -> None:
+        super().__init__(for_good)
+        self._shielded = False  # from here on signals are noted, never raised
+        self._second = False
+
+    def _request(self, signum: int, frame: object) -> None:
+        if self._shielded:
             self._second = self.stop.is_set()
             return
         if self.stop.is_set():
-            raise KeyboardInterrupt
+            self.stop_now()
         self.stop.set()
         print("\nmalariascope: stopping after this image (Ctrl-C again: stop now, no report)",
               file=sys.stderr)
 
+    def stop_now(self) -> NoReturn:
+        """Raise KeyboardInterrupt: the run ends without a report, and the signals that come
+        while its new files are removed are ignored. Should a library swallow the
+        KeyboardInterrupt (importlib does, in a callback), :meth:`commit` raises it again."""
+        self._shielded = self._second = True
+        raise KeyboardInterrupt
+
     def commit(self, place: Callable[[], None]) -> None:
         """Call ``place`` (the report's renames) with signals ignored: a second signal that
         came before, even as this began, raises KeyboardInterrupt instead."""
-        self._committing = True
+        self._shielded = True
         if self._second:
             raise KeyboardInterrupt
         place()
+
+    def clean_up(self, undo: Callable[[], None]) -> None:
+        """Call ``undo`` (the new files removed, the report's locks let go) with signals
+        ignored: the run is ending already."""
+        self._shielded = True
+        undo()
