@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from malariascope.cli._common import EXIT_OK, MAX_SEED, add_split_arguments, in_cli_words, number
+from malariascope.cli.stopping import StopAtOnce
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
 HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as published"
@@ -52,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, export the model, its card and the split's manifest into ``--out``."""
+    with StopAtOnce() as stops:
+        return _train(args, stops)
+
+
+def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
+    """:func:`run` with its signals taken: one that a library swallows still stops it."""
     from malariascope.cli._tensorflow import import_tensorflow
 
     import_tensorflow(args.verbose)
@@ -76,6 +83,6 @@ def run(args: argparse.Namespace) -> int:
         label_review=args.label_review,
     )
     with in_cli_words():
-        card = train(config, log=lambda line: print(line, flush=True))
+        card = train(config, log=lambda line: print(line, flush=True), stop=stops.stop)
     print(f"wrote {args.out / card.files['keras'].name} and its card", flush=True)
     return EXIT_OK

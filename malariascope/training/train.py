@@ -11,6 +11,7 @@ their card and the split's manifest.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import Recipe
 from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augment, augment_batch
-from malariascope.training.callbacks import get_callbacks
+from malariascope.training.callbacks import StopWhenAsked, get_callbacks
 from malariascope.training.data import (
     VALIDATION_FRACTION,
     load_arrays,
@@ -70,13 +71,14 @@ class TrainConfig:
     label_review: Path | None = None  # cells left out whose label a review contradicts
 
 
-def train(config: TrainConfig, log=print) -> ModelCard:
-    """Run a whole training; returns the model card written beside the models."""
+def train(config: TrainConfig, log=print, stop: threading.Event | None = None) -> ModelCard:
+    """Run a whole training; returns the model card written beside the models. Once ``stop``
+    is set, KeyboardInterrupt ends the run at its next step or batch."""
     with model_folder(config.out_dir, config.overwrite):
-        return _train(config, log)
+        return _train(config, log, StopWhenAsked(stop))
 
 
-def _train(config: TrainConfig, log) -> ModelCard:
+def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     """The run itself, once the output folder is known to take the model."""
     started = time.monotonic()
     keras.utils.set_random_seed(config.seed)
@@ -97,9 +99,11 @@ def _train(config: TrainConfig, log) -> ModelCard:
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
     log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
+    asked.check()
 
     history = _fit(members, (x_train[fit_idx], y_train[fit_idx]),
-                   (x_train[val_idx], y_train[val_idx]), config, log)
+                   (x_train[val_idx], y_train[val_idx]), config, log, asked)
+    asked.check()
     model = combine(members)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
@@ -137,15 +141,17 @@ def _train(config: TrainConfig, log) -> ModelCard:
         "validation_metrics": screening_metrics(y_train[val_idx], val_probs, threshold),
         "test_metrics": test_metrics,
     }
+    asked.check()
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64],
                         manifest=manifest)
 
 
 def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
          validation: tuple[np.ndarray, np.ndarray], config: TrainConfig,
-         log) -> keras.callbacks.History:
+         log, asked: StopWhenAsked) -> keras.callbacks.History:
     """Fit on augmented batches with a cosine learning-rate decay over the whole run; early
-    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``)."""
+    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``).
+    A stop ``asked`` for ends the fit after the batch under way."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
     data = _training_dataset(*fit, config)
     model, data, validation, monitor = _trainable(members, data, validation)
@@ -160,8 +166,8 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
     )
     progress = EpochProgress(config.epochs, steps, log)
     return model.fit(data, validation_data=validation, epochs=config.epochs,
-                     steps_per_epoch=steps,
-                     callbacks=[*get_callbacks(monitor, config.patience), progress], verbose=0)
+                     steps_per_epoch=steps, verbose=0,
+                     callbacks=[*get_callbacks(monitor, config.patience), progress, asked])
 
 
 def _trainable(members: list[keras.Model], data: tf.data.Dataset,

@@ -308,3 +308,40 @@ def test_sigterm_during_training_ends_as_ctrl_c_and_removes_the_folder_it_made(t
     assert child.returncode == 130, stderr
     assert "malariascope: interrupted" in stderr and "Traceback" not in stderr
     assert not out.exists()
+
+
+#: ``malariascope train`` in a process whose first epoch ends in a library that swallows a
+#: KeyboardInterrupt, as one raised inside a lazy import of a C extension is (turned into an
+#: ImportError that the library's fallback catches); SIGTERM arrives just then.
+SWALLOWING_TRAIN = """
+import signal, sys
+from malariascope.training.progress import EpochProgress
+
+logged = EpochProgress.on_epoch_end
+
+def on_epoch_end(self, epoch, logs=None):
+    logged(self, epoch, logs)
+    try:
+        signal.raise_signal(signal.SIGTERM)
+        sum(range(1000))  # the handler runs here
+    except KeyboardInterrupt:
+        pass
+
+EpochProgress.on_epoch_end = on_epoch_end
+from malariascope.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_sigterm_that_a_library_swallows_still_stops_training(tmp_path):
+    """A SIGTERM during training was once lost inside TensorFlow and the run went on to the
+    end (exit 0); it stops at the next batch, as any other does."""
+    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
+    out = tmp_path / "model"
+    result = subprocess.run([sys.executable, "-c", SWALLOWING_TRAIN, "train", str(root),
+                             "--out", str(out), "--epochs", "50", "--input-size", "32"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, result.stderr
+    assert "malariascope: interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert "epoch 1/50" in result.stdout and "epoch 2/50" not in result.stdout
+    assert not out.exists()
