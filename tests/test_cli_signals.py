@@ -297,3 +297,22 @@ def test_ctrl_c_while_onnxruntime_imports_is_not_called_a_missing_onnxruntime(tm
         assert result.returncode == 2
         assert result.stderr == "malariascope: error: onnxruntime is not installed\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cells", "site"]
+
+
+def test_a_signal_that_cuts_tensorflows_import_short_stops_train(tmp_path):
+    """A SIGTERM while TensorFlow is imported can surface as an ImportError of that import
+    (a C extension's initialization fails); it ended `train` with a traceback. It is the
+    signal: exit 130, one line."""
+    site = tmp_path / "site" / "tensorflow"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text(
+        "import signal\ntry:\n    signal.raise_signal(signal.SIGTERM)\n    sum(range(10))\n"
+        "except KeyboardInterrupt:\n    raise ImportError('initialization failed')\n",
+        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(site.parent), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-m", "malariascope", "train", str(tmp_path / "cells"), "--out",
+         str(tmp_path / "model")], env=env, capture_output=True, text=True, timeout=300)
+    assert (result.returncode, result.stderr) == (130, "malariascope: interrupted\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -14,7 +14,7 @@ import sys
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
 from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_USAGE
-from malariascope.cli._process import sigterm_as_ctrl_c, sturdy_stderr
+from malariascope.cli._process import end_interrupted, sigterm_as_ctrl_c, sturdy_stderr
 
 #: Command name -> its module; ``gui`` runs when no command is given.
 COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
@@ -50,7 +50,10 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     if own_process:
         sigterm_as_ctrl_c(args.command)
     with sturdy_stderr(own_process):
-        return _run(args)
+        code = _run(args)
+    if own_process and code == EXIT_INTERRUPTED:
+        end_interrupted(args.command, code)
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:

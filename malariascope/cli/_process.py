@@ -1,4 +1,5 @@
-"""What a command shares with the whole process it runs in: its standard streams and SIGTERM.
+"""What a command shares with the whole process it runs in: its standard streams, SIGTERM,
+and how the process ends when the command was interrupted.
 
 A command's problems go to stderr, but a batch must not depend on anyone reading them: stderr
 may be a full disk (``2>/dev/full``), closed (``2>&-``) or a pipe whose reader has gone. Lines
@@ -83,3 +84,16 @@ def sigterm_as_ctrl_c(command: str) -> None:
     for its batch. The window keeps the default: its autosave is its record."""
     if command != "gui":
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def end_interrupted(command: str, code: int) -> None:
+    """End the process of an interrupted command (not the window's) at once with ``code``.
+    Left to end as usual, Python ends a ``python -m`` process by SIGINT instead when a
+    KeyboardInterrupt ever left code it ran from text (a dataclass being made during an
+    import), even one caught since."""
+    if command == "gui":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)

@@ -146,7 +146,9 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
                                (meter, overlays, galleries), stops.stop)
         writer.unlike = meter.unlikeness()
-        _finish(writer, found, paths, stops if stopped else None)
+        if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
+            stops.stop_now()
+        _finish(writer, found, paths, stopped)
         with in_cli_words():
             stops.commit(writer.commit)
     except BaseException:
@@ -167,15 +169,12 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
 
 
-def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path],
-            stopped: StopRequests | None) -> None:
-    """Tell the folders that would not open, refuse an empty batch, mark a batch ``stopped``
-    (by these requests), and write the report's files, all but their renames."""
+def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool) -> None:
+    """Tell the folders that would not open, refuse an empty batch, mark a stopped one, and
+    write the report's files, all but their renames."""
     for path in found.missing:  # absent, or a folder that would not open
         why_not = "cannot read this folder" if path.exists() else "no such file or folder"
         problem(f"{path}: {why_not}")
-    if writer.tally.images == 0 and stopped:  # nothing done: as a second Ctrl-C
-        stopped.stop_now()
     if writer.tally.images == 0:  # the report is dropped
         raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                             "skipped); no report written")

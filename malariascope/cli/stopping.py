@@ -6,13 +6,14 @@ Only the standard library is imported here, so building the parser stays instant
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NoReturn, TypeVar
 
-Taker = TypeVar("Taker", bound="_TakesSignals")
+SignalTaker = TypeVar("SignalTaker", bound="_TakesSignals")
 
 
 class _TakesSignals:
@@ -25,7 +26,7 @@ class _TakesSignals:
         self._for_good = for_good
         self._previous: dict[int, object] = {}
 
-    def __enter__(self: Taker) -> Taker:
+    def __enter__(self: SignalTaker) -> SignalTaker:
         for number in (signal.SIGINT, signal.SIGTERM):
             self._previous[number] = signal.signal(number, self._request)
         return self
@@ -49,6 +50,17 @@ class StopAtOnce(_TakesSignals):
         self.stop.set()
         raise KeyboardInterrupt
 
+    @contextlib.contextmanager
+    def imports(self) -> Iterator[None]:
+        """Imports that a signal may cut short: their ImportError is the signal's
+        KeyboardInterrupt once a stop was asked for."""
+        try:
+            yield
+        except ImportError:
+            if self.stop.is_set():
+                raise KeyboardInterrupt from None
+            raise
+
 
 class StopRequests(_TakesSignals):
     """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
@@ -61,11 +73,11 @@ class StopRequests(_TakesSignals):
     def __init__(self, for_good: bool = False) -> None:
         super().__init__(for_good)
         self._shielded = False  # from here on signals are noted, never raised
-        self._second = False
+        self._stop_now_asked = False
 
     def _request(self, signum: int, frame: object) -> None:
         if self._shielded:
-            self._second = self.stop.is_set()
+            self._stop_now_asked = self._stop_now_asked or self.stop.is_set()
             return
         if self.stop.is_set():
             self.stop_now()
@@ -77,14 +89,14 @@ class StopRequests(_TakesSignals):
         """Raise KeyboardInterrupt: the run ends without a report, and the signals that come
         while its new files are removed are ignored. Should a library swallow the
         KeyboardInterrupt (importlib does, in a callback), :meth:`commit` raises it again."""
-        self._shielded = self._second = True
+        self._shielded = self._stop_now_asked = True
         raise KeyboardInterrupt
 
     def commit(self, place: Callable[[], None]) -> None:
         """Call ``place`` (the report's renames) with signals ignored: a second signal that
         came before, even as this began, raises KeyboardInterrupt instead."""
         self._shielded = True
-        if self._second:
+        if self._stop_now_asked:
             raise KeyboardInterrupt
         place()
 

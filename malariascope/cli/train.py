@@ -61,8 +61,9 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
     """:func:`run` with its signals taken: one that a library swallows still stops it."""
     from malariascope.cli._tensorflow import import_tensorflow
 
-    import_tensorflow(args.verbose)
-    from malariascope.training.train import TrainConfig, train
+    with stops.imports():
+        import_tensorflow(args.verbose)
+        from malariascope.training.train import TrainConfig, train
 
     config = TrainConfig(
         data_root=args.data_root,

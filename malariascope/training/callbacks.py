@@ -31,6 +31,7 @@ class StopWhenAsked(keras.callbacks.Callback):
         self.stop = stop or threading.Event()
 
     def check(self) -> None:
+        """Raise KeyboardInterrupt once ``stop`` is set."""
         if self.stop.is_set():
             raise KeyboardInterrupt
 

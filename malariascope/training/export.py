@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import keras
@@ -61,7 +62,8 @@ def _refuse_existing(out_dir: Path) -> None:
 
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict,
-                 sample_inputs: np.ndarray, manifest: bytes | None = None) -> ModelCard:
+                 sample_inputs: np.ndarray, manifest: bytes | None = None,
+                 before_placing: Callable[[], None] | None = None) -> ModelCard:
     """Save both model files, the card and the split ``manifest`` into ``out_dir``, all or
     none; returns the card.
 
@@ -77,6 +79,9 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
         Cells the written files must score as ``model`` does.
     manifest
         The split manifest's bytes, written as ``split.csv`` when given.
+    before_placing
+        Called once the files are written, before they are renamed into ``out_dir``: what it
+        raises leaves nothing there (a stop asked for during the export).
 
     Returns
     -------
@@ -94,6 +99,8 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
             temps.append(temp_beside(out_dir / MANIFEST_NAME))
             write_synced(temps[-1], manifest)
             moves.append((temps[-1], out_dir / MANIFEST_NAME))
+        if before_placing is not None:
+            before_placing()
         replace_together(moves)
     except OSError as exc:
         raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc

@@ -143,7 +143,7 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     }
     asked.check()
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64],
-                        manifest=manifest)
+                        manifest=manifest, before_placing=asked.check)
 
 
 def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],

@@ -310,38 +310,47 @@ def test_sigterm_during_training_ends_as_ctrl_c_and_removes_the_folder_it_made(t
     assert not out.exists()
 
 
-#: ``malariascope train`` in a process whose first epoch ends in a library that swallows a
-#: KeyboardInterrupt, as one raised inside a lazy import of a C extension is (turned into an
-#: ImportError that the library's fallback catches); SIGTERM arrives just then.
+#: ``malariascope train`` in a process where, after the step named by its first argument, a
+#: SIGTERM arrives in a library that swallows the KeyboardInterrupt, as one raised inside a
+#: lazy import of a C extension is (turned into an ImportError the library's fallback catches).
 SWALLOWING_TRAIN = """
-import signal, sys
-from malariascope.training.progress import EpochProgress
+import importlib, signal, sys
 
-logged = EpochProgress.on_epoch_end
+module, _, path = sys.argv.pop(1).partition(":")
+owner = importlib.import_module(module)
+*parents, name = path.split(".")
+for parent in parents:
+    owner = getattr(owner, parent)
+step = getattr(owner, name)
 
-def on_epoch_end(self, epoch, logs=None):
-    logged(self, epoch, logs)
+def swallowing(*args, **kwargs):
+    done = step(*args, **kwargs)
     try:
         signal.raise_signal(signal.SIGTERM)
         sum(range(1000))  # the handler runs here
     except KeyboardInterrupt:
         pass
+    return done
 
-EpochProgress.on_epoch_end = on_epoch_end
+setattr(owner, name, swallowing)
 from malariascope.__main__ import main
 sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_a_sigterm_that_a_library_swallows_still_stops_training(tmp_path):
+@pytest.mark.parametrize(("step", "epochs"), [
+    ("malariascope.training.progress:EpochProgress.on_epoch_end", 50),
+    ("malariascope.training.export:_write_files", 1),
+], ids=["epoch", "export"])
+def test_a_sigterm_that_a_library_swallows_still_stops_training(tmp_path, step, epochs):
     """A SIGTERM during training was once lost inside TensorFlow and the run went on to the
-    end (exit 0); it stops at the next batch, as any other does."""
+    end (exit 0, a model written); it stops at the next batch, or before the files are placed."""
     root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
     out = tmp_path / "model"
-    result = subprocess.run([sys.executable, "-c", SWALLOWING_TRAIN, "train", str(root),
-                             "--out", str(out), "--epochs", "50", "--input-size", "32"],
+    result = subprocess.run([sys.executable, "-c", SWALLOWING_TRAIN, step, "train", str(root),
+                             "--out", str(out), "--epochs", str(epochs), "--input-size", "32"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 130, result.stderr
     assert "malariascope: interrupted" in result.stderr and "Traceback" not in result.stderr
-    assert "epoch 1/50" in result.stdout and "epoch 2/50" not in result.stdout
+    assert f"epoch 1/{epochs}" in result.stdout and f"epoch 2/{epochs}" not in result.stdout
     assert not out.exists()
