@@ -232,6 +232,24 @@ def test_a_second_ctrl_c_that_a_library_swallows_still_leaves_no_report():
     assert placed == []
 
 
+def test_a_second_sigterm_while_train_removes_what_it_made_is_ignored():
+    """Every SIGTERM to `train` raised, so a second one while the run removed its new --out
+    folder could cut that short and leave the folder behind."""
+    from malariascope.cli.stopping import StopAtOnce
+
+    removed = []
+    with StopAtOnce() as stops, pytest.raises(KeyboardInterrupt):
+        try:
+            signal.raise_signal(signal.SIGTERM)
+            sum(range(10))
+        except KeyboardInterrupt:
+            signal.raise_signal(signal.SIGTERM)  # while the folder is removed
+            sum(range(10))
+            removed.append(True)
+            raise
+    assert removed == [True] and stops.stop.is_set()
+
+
 def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     folder = tmp_path / "fields"
     folder.mkdir()

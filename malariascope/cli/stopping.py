@@ -40,13 +40,16 @@ class _TakesSignals:
 
 
 class StopAtOnce(_TakesSignals):
-    """Ctrl-C and SIGTERM for a command that stops at once (``train``): each raises
+    """Ctrl-C and SIGTERM for a command that stops at once (``train``): the first raises
     KeyboardInterrupt, as Python's own handler does, and is kept in ``stop`` too. A library
     may swallow the KeyboardInterrupt (raised in a lazy import of a C extension it becomes an
     ImportError, which a fallback catches); the command's next look at ``stop`` still ends
-    the run."""
+    the run. Later signals are ignored, so that none cuts short the removal of what the run
+    made."""
 
     def _request(self, signum: int, frame: object) -> None:
+        if self.stop.is_set():
+            return
         self.stop.set()
         raise KeyboardInterrupt
 
