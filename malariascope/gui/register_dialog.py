@@ -203,7 +203,8 @@ class RegisterDialog(QDialog):
     def _choose_export(self, selected: bool) -> None:
         chosen = dialogs.ask_report_path(self, "cases")
         if chosen:
-            self.export_to(*chosen, selected=selected)
+            path, overwrite = chosen
+            self.export_to(path, selected, overwrite)
 
     def _on_exported(self, path: str, count: int) -> None:
         self.note.setText(f"{count:,} cases written to {path}")

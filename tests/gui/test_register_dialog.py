@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
 from malariascope.core.classifier import PARASITIZED, Classifier
@@ -180,6 +180,21 @@ def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(dialo
         dialog.export_to(chosen, selected=True, overwrite=True)
     assert [row["sample_id"] for row in read_rows(chosen)] == ["S-1"]
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_export_buttons_write_the_file_chosen_in_the_save_dialog(dialog, qtbot, tmp_path,
+                                                                   monkeypatch):
+    chosen = tmp_path / "register"  # typed without ".csv": the dialog adds it
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(chosen), "CSV files (*.csv)"))
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as done:
+        qtbot.mouseClick(dialog.export_all, Qt.MouseButton.LeftButton)
+    assert done.args == [str(tmp_path / "register.csv"), 3]
+    select(dialog, "S-2")
+    chosen = tmp_path / "one.csv"
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.export_selected, Qt.MouseButton.LeftButton)
+    assert [row["sample_id"] for row in read_rows(chosen)] == ["S-2"]
 
 
 def test_with_autosave_off_the_dialog_opens_the_register_itself(make_window, qtbot, filed):
