@@ -3,11 +3,14 @@ whether the batch looks unlike the cells that model learned from, and a lasting 
 batch whose screening was cut short.
 
 It listens to the controller only; the progress and its Cancel button show while something
-cancellable runs.
+cancellable runs. The lasting marks are short, their figures in their tooltips, so the
+message keeps the room to be read whole: it says why a screening stopped or an action was
+refused, and a message longer than the room left wraps onto a second line.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from malariascope.gui.controller import ScreeningController
@@ -53,14 +56,18 @@ class StatusBar(QStatusBar):
     def __init__(self, controller: ScreeningController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.message_label = QLabel()
+        self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # paths may hold "<"
+        self.message_label.setWordWrap(True)
+        self.addWidget(self.message_label, 1)
+        self._fade = QTimer(self, singleShot=True)
+        self._fade.timeout.connect(self.clearMessage)
         self.task_status = TaskStatus(controller)
         self.model_label = QLabel("Loading model…")
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
         self.unlike_label.setStyleSheet("color: #b45309; font-weight: bold")
         self.unlike_label.hide()
         self.partial_label = QLabel()
-        self.partial_label.setToolTip("Screening did not reach the end: the batch holds only "
-                                      "the images screened by then, and a report says so")
         self.partial_label.hide()
         self.addPermanentWidget(self.partial_label)
         self.addPermanentWidget(self.task_status)
@@ -75,6 +82,21 @@ class StatusBar(QStatusBar):
         controller.progress.connect(lambda *_: self.unlike_label.hide())
         controller.screening_finished.connect(self._check_unlike)
 
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+        """Show ``text`` until the next message, or for ``timeout`` ms when given."""
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        if timeout:
+            self._fade.start(timeout)
+        else:
+            self._fade.stop()
+
+    def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
+        return self.message_label.text()
+
+    def clearMessage(self) -> None:  # noqa: N802 (Qt's name)
+        self.showMessage("")
+
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
@@ -85,9 +107,12 @@ class StatusBar(QStatusBar):
         partial = not (controller.complete or controller.screening) and len(controller.batch)
         if partial:
             left = controller.not_screened()
-            self.partial_label.setText("<b>Partial batch:</b> " + (
-                "some images not screened" if left is None else
-                f"{left:,} image file{'s' if left != 1 else ''} not screened"))
+            files = ("Some image files were" if left is None else
+                     f"{left:,} image file{' was' if left == 1 else 's were'}")
+            self.partial_label.setText("<b>Partial batch</b>" + (
+                "" if left is None else f": {left:,} not screened"))
+            self.partial_label.setToolTip(f"{files} not screened: the batch holds only the "
+                                          "images screened by then, and a report says so")
         self.partial_label.setVisible(bool(partial))
 
     def _on_model_ready(self, name: str) -> None:
@@ -96,7 +121,7 @@ class StatusBar(QStatusBar):
 
     def _check_unlike(self) -> None:
         """Warn when the batch's healthy cells score far from the model's, or many are
-        uncertain (``core.adapt.unlike``); the tooltip and the message give the figures."""
+        uncertain (``core.adapt.unlike``): the mark gives the figure, its tooltip the words."""
         from malariascope.core.adapt.unlike import SHIFT_LIMIT, unlike_cells
 
         classifier, batch = self.controller.classifier, self.controller.batch
@@ -105,12 +130,11 @@ class StatusBar(QStatusBar):
         unlike = unlike_cells(batch.results, batch.facts.rule, classifier.card)
         self.unlike_label.setVisible(unlike.warn)
         if unlike.warn:
-            measured = (f"healthy cells shifted {unlike.shift:+.1f} MAD"
+            measured = (f"{unlike.shift:+.1f} MAD"
                         if unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
                         else f"{100 * unlike.uncertain_fraction:.0f} % uncertain")
-            self.unlike_label.setText(f"⚠ Looks unlike the model's cells ({measured}): "
-                                      "review calls, or adapt")
-            self.unlike_label.setToolTip(unlike.message)
+            self.unlike_label.setText(f"⚠ Unlike the model's cells ({measured})")
+            self.unlike_label.setToolTip(unlike.message[:1].upper() + unlike.message[1:])
 
     def _on_model_failed(self, reason: str) -> None:
         self.model_label.setText("No model")

@@ -53,7 +53,8 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     click(box, "Restore")
     assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
     label = window.status.partial_label
-    assert label.isVisible() and "7 image files not screened" in label.text()
+    assert label.isVisible() and "7 not screened" in label.text()
+    assert "7 image files were not screened" in label.toolTip()
     report = tmp_path / "partial.csv"
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
         window.export_to(report)
