@@ -15,6 +15,7 @@ from malariascope.core.jsonfields import build, number, optional, several, text
 
 if TYPE_CHECKING:  # core.classifier pulls in numpy
     from malariascope.core.classifier import CallRule, Classifier
+    from malariascope.core.modelcard import ModelCard
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class BatchFacts:
         return replace(cls(classifier.model_name, classifier.backend.model_sha256,
                            rule=classifier.rule, default_threshold=classifier.rule.threshold),
                        **changes)
+
+    def card_of(self, classifier: Classifier | None) -> ModelCard | None:
+        """``classifier``'s card when its model called these cells, else None: a card's
+        figures (its healthy cells, its limits) measure only its own model's calls."""
+        if classifier is None or classifier.model_name != self.model:
+            return None
+        return classifier.card
 
     def to_dict(self) -> dict[str, object]:
         return {"model": self.model, "model_sha256": self.model_sha256,

@@ -257,10 +257,8 @@ class ScreeningController(QObject):
     def export(self, path: Path, overwrite: bool) -> None:
         """Write the core's CSV report of the batch as it is now, in a worker."""
         snapshot = self.batch.snapshot()
-        classifier = self.classifier  # the card measures only the batch its model screened
-        card = (classifier.card if classifier and classifier.model_name == snapshot.facts.model
-                else None)
-        worker = Worker(export_rows, Path(path), snapshot, overwrite, card, self.not_screened())
+        worker = Worker(export_rows, Path(path), snapshot, overwrite,
+                        snapshot.facts.card_of(self.classifier), self.not_screened())
         worker.yielded.connect(lambda done_total: self.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))

@@ -80,7 +80,7 @@ class StatusBar(QStatusBar):
         controller.model_ready.connect(self._on_model_ready)
         controller.model_failed.connect(self._on_model_failed)
         controller.progress.connect(lambda *_: self.unlike_label.hide())
-        controller.screening_finished.connect(self._check_unlike)
+        controller.idle.connect(self._check_unlike)  # a batch screened, restored or exported
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Show ``text`` until the next message, or for ``timeout`` ms when given."""
@@ -124,10 +124,12 @@ class StatusBar(QStatusBar):
         uncertain (``core.adapt.unlike``): the mark gives the figure, its tooltip the words."""
         from malariascope.core.adapt.unlike import SHIFT_LIMIT, unlike_cells
 
-        classifier, batch = self.controller.classifier, self.controller.batch
-        if classifier is None or batch.facts.rule is None:
+        facts = self.controller.batch.facts
+        card = facts.card_of(self.controller.classifier)  # a past case's model may be another
+        if card is None or facts.rule is None:
+            self.unlike_label.hide()
             return
-        unlike = unlike_cells(batch.results, batch.facts.rule, classifier.card)
+        unlike = unlike_cells(self.controller.batch.results, facts.rule, card)
         self.unlike_label.setVisible(unlike.warn)
         if unlike.warn:
             measured = (f"{unlike.shift:+.1f} MAD"

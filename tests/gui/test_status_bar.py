@@ -6,8 +6,18 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from PySide6.QtCore import Qt
 
+from malariascope.core.adapt.unlike import unlike_cells
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import Classifier
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from malariascope.gui.app import start
 from tests.conftest import SHARED_DATA
+from tests.core.test_register import counts_of
+from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.gui.test_register_dialog import AT, WAIT_MS, open_register, select
 
 FIELDS = SHARED_DATA / "fields"
 UNLIKE_FIELDS = ("PA171702.JPG", "PA171703.JPG", "PA171705.JPG", "PA171706.JPG")
@@ -43,3 +53,31 @@ def test_a_cancel_message_is_not_cut_off_by_the_partial_and_unlike_marks(window,
     assert label.fontMetrics().horizontalAdvance(text) <= label.contentsRect().width()
     assert "not screened" in status.partial_label.toolTip()  # the figures the marks leave out
     assert "adapt" in status.unlike_label.toolTip()
+
+
+def test_a_past_case_shows_its_own_unlike_figure_not_the_last_batchs(make_window, qtbot,
+                                                                     tmp_path, data_folder):
+    """A case opened from the register kept the unlike figure of the batch screened before."""
+    classifier = Classifier.open()
+    cells = list(screen([FIELDS / "PA171706.JPG"], classifier))
+    case = Case(CaseFacts(sample_id="S-PAST"), model=classifier.model_name,
+                model_sha256=classifier.backend.model_sha256, rule=classifier.rule)
+    counts = counts_of(cells, classifier)
+    with Register(data_folder) as register:
+        register.save(case, case.result(counts), cells=cells)
+        case.sign("Ann", counts, at=AT)
+        register.save(case)
+    own = unlike_cells(cells, classifier.rule, classifier.card).shift
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    screen_and_wait(window, qtbot, [_fields(tmp_path / "today", UNLIKE_FIELDS[:1])])
+    label = window.status.unlike_label
+    assert label.isVisible() and f"{own:+.1f} MAD" not in label.text()
+    dialog = open_register(window, qtbot)
+    select(dialog, "S-PAST")
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert window.past_case.shown is not None
+    assert label.isVisible() and f"({own:+.1f} MAD)" in label.text()
