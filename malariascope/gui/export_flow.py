@@ -20,23 +20,25 @@ class ExportFlow(QObject):
     """The dialogs around an export of ``batch``, shown over ``window``.
 
     ``show_unreviewed`` lists the uncertain cells without a final call, for the technician
-    who chooses to review them first; ``edit_sample_id`` puts the cursor in the Sample id box;
+    who chooses to review them first, offered while ``reviewable()`` (not on a signed or past
+    case, which takes no review); ``edit_sample_id`` puts the cursor in the Sample id box;
     ``remember_folder`` False leaves no trace in the settings (a smoke test).
     """
 
     def __init__(self, window: QWidget, batch: Batch, controller: ScreeningController,
-                 show_unreviewed: Callable[[], None], edit_sample_id: Callable[[], None],
-                 remember_folder: bool = True) -> None:
+                 show_unreviewed: Callable[[], None], reviewable: Callable[[], bool],
+                 edit_sample_id: Callable[[], None], remember_folder: bool = True) -> None:
         super().__init__(window)
         self._window, self.batch, self.controller = window, batch, controller
-        self._show_unreviewed, self._edit_sample_id = show_unreviewed, edit_sample_id
+        self._show_unreviewed, self._reviewable = show_unreviewed, reviewable
+        self._edit_sample_id = edit_sample_id
         self._remember_folder = remember_folder
         controller.export_finished.connect(self._on_exported)
         controller.export_failed.connect(self._on_failed)
 
     def start(self) -> None:
         """Export, after a word on an empty sample id and an offer to review the uncertain
-        cells that have no final call."""
+        cells that have no final call (when they can be reviewed)."""
         if self.batch.facts.sample_id.strip():
             self._offer_review()
         else:
@@ -45,7 +47,7 @@ class ExportFlow(QObject):
 
     def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
-        if waiting:
+        if waiting and self._reviewable():
             dialogs.ask_export_unreviewed(self._window, waiting, review=self._show_unreviewed,
                                           export=self._choose_report)
         else:

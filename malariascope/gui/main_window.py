@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
         self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
+                                  lambda: not (self.past_case.shown or self.case.signed),
                                   lambda: self.case_flow.enter_sample_id(), persist_settings)
         self.field_view = FieldView(self.batch, self.controller.workers)
         self.actions = WindowActions(self)

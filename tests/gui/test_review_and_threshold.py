@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from malariascope.core.report import COLUMNS, summary_path
 from malariascope.gui.results_table import CALL, PROB, REVIEW
@@ -21,6 +21,7 @@ from tests.gui.helpers import (
     screen_and_wait,
     wait_for_box,
 )
+from tests.gui.test_case import _sign
 
 
 def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folder, tmp_path):
@@ -126,6 +127,29 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
         window.actions.export.trigger()  # every uncertain cell reviewed: no question
     rows = _read(reviewed)
     assert all(row["review"] for row in rows if row["uncertain"] == "true")
+
+
+def test_export_of_a_signed_case_does_not_offer_to_review_its_uncertain_cells(
+        window, qtbot, tmp_path, monkeypatch, cell_folder):
+    """Review them was offered, and its default, on a signed case that refuses every review."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-1")
+    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
+    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    assert batch.counts.unreviewed_uncertain >= 2
+    _sign(window, qtbot)
+    report = tmp_path / "signed.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(report), "CSV files (*.csv)"))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    with qtbot.waitSignal(window.controller.export_finished, timeout=10_000):
+        qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_E,
+                       Qt.KeyboardModifier.ControlModifier)
+    assert not [box for box in window.findChildren(QMessageBox)
+                if box.isVisible() and box.windowTitle() == UNREVIEWED]
+    assert sum(row["uncertain"] == "true" and not row["review"] for row in _read(report)) >= 2
 
 
 def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
