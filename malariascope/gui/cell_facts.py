@@ -132,19 +132,27 @@ class CellFacts(QWidget):
                  "Cell": _cell_fact(result)}
         if not result.ok:
             return facts
+        rule = batch.facts.rule
+        threshold = None if rule is None else rule.threshold_for(result.in_field)
+        places = 3 if threshold is None else _places(result.probability, threshold)
         uncertain = " (uncertain)" if batch.uncertain(row) else ""
-        facts["P(parasitized)"] = f"{result.probability:.3f}{uncertain}"
+        facts["P(parasitized)"] = f"{result.probability:.{places}f}{uncertain}"
         facts["Call"] = batch.call(row)
         facts["Review"] = _review_fact(batch.decision(row), batch.review(row),
                                        batch.final_call(row))
         size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
         facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
-        rule = batch.facts.rule
-        if rule is not None:
+        if threshold is not None:
             by_field = result.in_field and rule.field_threshold is not None
-            facts["Threshold"] = (f"{rule.threshold_for(result.in_field):.3f}"
-                                  + (" (field)" if by_field else ""))
+            facts["Threshold"] = f"{threshold:.{places}f}" + (" (field)" if by_field else "")
         return facts
+
+
+def _places(probability: float, threshold: float) -> int:
+    """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
+    rounding keeps their order, so the call shown beside them never looks contradicted."""
+    return next((places for places in range(3, 10)
+                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
 
 
 def _threshold_tip(batch: Batch, result: ScreeningResult) -> str:

@@ -34,6 +34,22 @@ def test_detail_view_shows_the_cell_beside_its_overlay(window, qtbot, mixed_fold
     assert detail.fact("Review") == "not reviewed"
 
 
+def test_a_probability_just_under_the_threshold_does_not_read_as_equal_to_it(
+        window, qtbot, mixed_folder):
+    """At 3 decimals a P of 0.949879 read 0.950 against a threshold of 0.950, called
+    uninfected."""
+    screen_and_wait(window, qtbot, [mixed_folder[0]])
+    batch, detail = window.batch, window.detail
+    row = next(row for row, r in enumerate(batch.results)
+               if r.ok and 0.01 < r.probability < 0.99 and round(r.probability, 3) > r.probability)
+    above = round(batch.results[row].probability, 3)
+    window.controls.threshold.spin.setValue(above)
+    window.table.select_source_row(row)
+    assert batch.call(row) == "uninfected" and detail.fact("Call") == "uninfected"
+    shown = float(detail.fact("P(parasitized)").split()[0])
+    assert shown < float(detail.fact("Threshold")) == above
+
+
 def test_the_overlay_starts_off_on_a_cell_called_uninfected(window, qtbot, mixed_folder):
     folder, _ = mixed_folder
     screen_and_wait(window, qtbot, [folder / "real"])
