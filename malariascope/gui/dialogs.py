@@ -126,7 +126,7 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
                                  export: Callable[[], None]) -> QMessageBox:
     """Before an export, say that the batch has no sample id: Enter it (``enter``), Export
     anyway (``export``), or Cancel (Escape), which does nothing."""
-    text = ("The report will not say which sample these cells are from: the Sample id box is "
+    text = ("The report will not say which sample these cells are from: the Slide id box is "
             "empty.")
     box = QMessageBox(QMessageBox.Icon.Warning, "No sample id", text, Button.Cancel, parent)
     fill = box.addButton("&Enter sample id", QMessageBox.ButtonRole.AcceptRole)

@@ -21,7 +21,7 @@ class ExportFlow(QObject):
 
     ``show_unreviewed`` lists the uncertain cells without a final call, for the technician
     who chooses to review them first, offered while ``reviewable()`` (not on a signed or past
-    case, which takes no review); ``edit_sample_id`` puts the cursor in the Sample id box;
+    case, which takes no review); ``edit_sample_id`` puts the cursor in the Slide id box;
     ``remember_folder`` False leaves no trace in the settings (a smoke test).
     """
 

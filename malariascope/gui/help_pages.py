@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 #: Keys that belong to a widget rather than to an action.
 WIDGET_KEYS = (
     ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends)"),
-    ("Enter", "In Sample id, Operator or Threshold: apply, and give the keys back to the list"),
+    ("Enter", "In Slide id, Microscopist or Threshold: apply, and give the keys back to the list"),
     ("Wheel, drag", "On the whole field: zoom at the cursor, pan; a click selects a cell"),
 )
 

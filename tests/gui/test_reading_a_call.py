@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from tests.gui.helpers import wait_for_box
 
@@ -36,6 +36,16 @@ def test_f1_lists_every_key_of_the_window(window, qtbot):
             assert key.toString(QKeySequence.SequenceFormat.NativeText) in text, action.text()
     assert "Final call: parasitized" in text and "Show: Uncertain" in text
     assert "PgDn" in text  # the list's own keys too
+
+
+def test_f1_names_the_boxes_as_the_case_form_labels_them(window, qtbot):
+    """Help > Keys spoke of Sample id and Operator boxes that the form labels otherwise."""
+    panel = window.case_panel
+    caption = {label.buddy(): label.text().rstrip(":").replace("&", "")
+               for label in panel.findChildren(QLabel) if label.buddy() is not None}
+    window.actions.keys.trigger()
+    text = wait_for_box(qtbot, window, "Keys").text()
+    assert f"In {caption[panel.sample_id]}, {caption[panel.operator]} or Threshold" in text
 
 
 def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window, qtbot):
