@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from malariascope.core.words import counted
+
 PARASITIZED, UNINFECTED = "parasitized", "uninfected"
 UNSURE = "unsure"  # a reviewer's mark for a second reader: not a call, the cell stays unreviewed
 CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
@@ -78,9 +80,8 @@ class Counts:
     def cells_text(self) -> str:
         """The cells called and the rows without a call, one wording for the window, its
         messages and its smoke test: "476 cells, 2 errors"."""
-        cells = f"{self.classified:,} cell{'s' if self.classified != 1 else ''}"
-        errors = f", {self.errors:,} error{'s' if self.errors != 1 else ''}"
-        return cells + (errors if self.errors else "")
+        errors = f", {counted(self.errors, 'error')}" if self.errors else ""
+        return counted(self.classified, "cell") + errors
 
     def add(self, verdict: Verdict, sign: int = 1) -> None:
         """Count a row in (``sign`` +1) or out again (-1, e.g. before a review changes it)."""

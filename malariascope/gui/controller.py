@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from malariascope.core.case import Case
 from malariascope.core.extent import Extent, screened_files
 from malariascope.core.names import common_folder
+from malariascope.core.words import counted
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import (
@@ -189,13 +190,14 @@ class ScreeningController(QObject):
         extra = outcome.notes()
         self._screening = None
         if self._pending:
-            self.message.emit(f"Added {outcome.screened:,} files{extra}; screening the next")
+            self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
+                              "the next")
             self._start_next()
             return
         self.complete = True
         added = counts.classified - self._cells_before
         held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""
-        screened = f"{added:,} cells" if held else counts.cells_text
+        screened = counted(added, "cell") if held else counts.cells_text
         self._finish_screening(f"Screened {screened} in {self.screen_seconds:.1f} s{extra}{held}",
                                complete=True)
 

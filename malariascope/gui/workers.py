@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
+from malariascope.core.words import counted
+
 if TYPE_CHECKING:
     from malariascope.core.classifier import Classifier
     from malariascope.core.modelcard import ModelCard
@@ -66,10 +68,10 @@ class ScreenOutcome:
 
     def notes(self) -> str:
         """What was left out, in words for the status line ('' when nothing was)."""
-        notes = [f"{len(files):,} {what}" for files, what in (
-            (self.skipped, "non-image files skipped"),
-            (self.missing, "paths not found or unreadable"),
-            (self.held, "files already in the case left out")) if files]
+        notes = [f"{counted(len(files), noun)} {what}" for files, noun, what in (
+            (self.skipped, "non-image file", "skipped"),
+            (self.missing, "path", "not found or unreadable"),
+            (self.held, "file", "already in the case left out")) if files]
         return f" ({', '.join(notes)})" if notes else ""
 
 

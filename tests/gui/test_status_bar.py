@@ -18,11 +18,13 @@ from tests.conftest import SHARED_DATA
 from tests.core.test_register import counts_of
 from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
 from tests.gui.test_register_dialog import AT, WAIT_MS, open_register, select
+from tests.images import make_cell, write_rgb
 
 FIELDS = SHARED_DATA / "fields"
 UNLIKE_FIELDS = ("PA171702.JPG", "PA171703.JPG", "PA171705.JPG", "PA171706.JPG")
 
-pytestmark = pytest.mark.skipif(not FIELDS.is_dir(), reason=f"shared fields not found at {FIELDS}")
+needs_fields = pytest.mark.skipif(not FIELDS.is_dir(),
+                                  reason=f"shared fields not found at {FIELDS}")
 
 
 def _fields(folder, names):
@@ -32,6 +34,7 @@ def _fields(folder, names):
     return folder
 
 
+@needs_fields
 def test_a_cancel_message_is_not_cut_off_by_the_partial_and_unlike_marks(window, qtbot,
                                                                           tmp_path):
     window.open_paths([_fields(tmp_path / "fields", UNLIKE_FIELDS)])
@@ -55,6 +58,7 @@ def test_a_cancel_message_is_not_cut_off_by_the_partial_and_unlike_marks(window,
     assert "adapt" in status.unlike_label.toolTip()
 
 
+@needs_fields
 def test_a_past_case_shows_its_own_unlike_figure_not_the_last_batchs(make_window, qtbot,
                                                                      tmp_path, data_folder):
     """A case opened from the register kept the unlike figure of the batch screened before."""
@@ -81,3 +85,18 @@ def test_a_past_case_shows_its_own_unlike_figure_not_the_last_batchs(make_window
         qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert window.past_case.shown is not None
     assert label.isVisible() and f"({own:+.1f} MAD)" in label.text()
+
+
+def test_one_of_a_kind_is_counted_in_the_singular(window, qtbot, tmp_path):
+    """Messages said "1 cells" and "1 non-image files skipped"."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write_rgb(folder / "cell.png", make_cell(seed=3))
+    (folder / "notes.txt").write_text("not an image", encoding="utf-8")
+    screen_and_wait(window, qtbot, [folder])
+    assert window.status.currentMessage().startswith("Screened 1 cell in ")
+    assert window.status.currentMessage().endswith(" (1 non-image file skipped)")
+    screen_and_wait(window, qtbot, [folder])
+    text = window.status.currentMessage()
+    assert text.startswith("Screened 0 cells in ") and text.endswith(
+        "(1 non-image file skipped, 1 file already in the case left out); the case holds 1 cell")
