@@ -54,10 +54,12 @@ class OpenCase:
 
     def new(self) -> None:
         """Start a new case with no cells; the lab's facts (its name, site, stain,
-        microscopist, target) carry over, the slide's are cleared."""
+        microscopist, target) carry over, the slide's are cleared, and the threshold is the
+        model card's again: one moved for a slide is no setting of the lab's."""
         kept = {name: getattr(self.case.facts, name) for name in KEPT_FOR_NEXT}
         self.batch.case = Case(CaseFacts(**kept))
         self.batch.set_sample_id("")
+        self.batch.set_threshold(self.batch.facts.default_threshold)
         self.batch.clear()
         self.batch.events.facts_changed.emit()
 

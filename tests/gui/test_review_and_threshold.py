@@ -152,6 +152,20 @@ def test_export_of_a_signed_case_does_not_offer_to_review_its_uncertain_cells(
     assert sum(row["uncertain"] == "true" and not row["review"] for row in _read(report)) >= 2
 
 
+def test_a_new_case_starts_at_the_model_cards_threshold(window, qtbot, cell_folder,
+                                                        answer_questions):
+    """A threshold moved on a discarded case stayed for the next patient's."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    default = window.controller.classifier.rule.threshold
+    window.controls.threshold.spin.setValue(0.5)
+    assert window.batch.facts.rule.threshold == 0.5 != default
+    answer_questions(QMessageBox.StandardButton.Discard)
+    window.actions.new_case.trigger()
+    assert len(window.batch) == 0
+    assert window.batch.facts.rule.threshold == pytest.approx(default)
+    assert window.controls.threshold.spin.value() == pytest.approx(default, abs=1e-3)
+
+
 def test_threshold_relabels_live_both_ways(window, qtbot, mixed_folder):
     screen_and_wait(window, qtbot, [mixed_folder[0]])
     batch = window.batch
