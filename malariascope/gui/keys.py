@@ -2,10 +2,12 @@
 actions from its text boxes for every shortcut but typing and editing.
 
 Review keys are plain letters, Space and Backspace, which a text box keeps: typing a sample id
-never reviews a cell. A text box also keeps the editing keys of every platform (copy, paste,
-select all, undo). Any other shortcut of the window, with Ctrl, Alt or a function key, goes to
-its action even where the text box has a use for it (X11's emacs keys make Ctrl+E "end of
-line"), so Ctrl+E exports from the sample id box too.
+never reviews a cell, nor does a letter typed to pick an item of a drop-down (which, unlike a
+line edit, does not claim them from the window's shortcuts itself). A text box also keeps the
+editing keys of every platform (copy, paste, select all, undo). Any other shortcut of the
+window, with Ctrl, Alt or a function key, goes to its action even where the text box has a use
+for it (X11's emacs keys make Ctrl+E "end of line"), so Ctrl+E exports from the sample id box
+too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ _COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.
                       | Qt.KeyboardModifier.MetaModifier)
 
 
+def is_typing(event: QKeyEvent) -> bool:
+    """True for a key that types or deletes: printable text or Backspace, no Ctrl, Alt or Meta."""
+    if event.modifiers() & _COMMAND_MODIFIERS:
+        return False
+    text = event.text()
+    return event.key() == Qt.Key.Key_Backspace or (bool(text) and text.isprintable())
+
+
 class KeyRouting(QObject):
     """Gives ``home`` (the cell list) the keys of ``window`` at once and whenever a dialog of
     the window closes, and lets the window's shortcuts through its text boxes.
@@ -51,9 +61,13 @@ class KeyRouting(QObject):
             event.child().installEventFilter(self)  # installed once however often polished
         elif kind == QEvent.Type.Hide and isinstance(watched, QDialog):
             self._home.setFocus()  # Qt gives it the keys as the window becomes active again
-        elif kind == QEvent.Type.ShortcutOverride and self.for_actions(event):
-            event.ignore()  # not taken by the text box: the shortcut fires
-            return True
+        elif kind == QEvent.Type.ShortcutOverride:
+            if self.for_actions(event):
+                event.ignore()  # not taken by the text box: the shortcut fires
+                return True
+            if isinstance(watched, TEXT_BOXES) and is_typing(event):
+                event.accept()  # the text box's: no shortcut fires
+                return True
         return False
 
     def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:

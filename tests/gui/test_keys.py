@@ -107,3 +107,25 @@ def test_ctrl_e_exports_from_every_text_box_where_letters_stay_typing(window, qt
         qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert window.batch.facts.sample_id == ""
     click(wait_for_box(qtbot, window, "No sample id"), "Cancel")  # the export asks first
+
+
+@pytest.mark.parametrize(("box", "keys", "chosen"), [("stain", "ug", "Giemsa"),
+                                                    ("sex", "pqf", "female")])
+def test_letters_typed_in_a_drop_down_pick_there_and_review_nothing(
+        window, qtbot, cells, box, keys, chosen):
+    """P and U in the case form's Sex or Stain drop-down reviewed the cell selected in the
+    list, and G opened the gallery: a closed drop-down does not claim letters itself."""
+    screen_and_wait(window, qtbot, [cells])
+    select_unreviewed(window)
+    window.central.show_case()
+    widget = getattr(window.case_panel, box)
+    window.activateWindow()
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+    for key in keys:  # each on its own: a drop-down searches the letters typed together
+        qtbot.keyClick(widget, key)
+        qtbot.wait(QApplication.keyboardInputInterval() + 50)
+    assert window.batch.counts.reviewed == 0
+    assert not window.actions.gallery.isChecked() and not window.actions.review_queue.isChecked()
+    assert widget.currentText() == chosen
+
