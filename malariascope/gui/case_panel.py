@@ -89,6 +89,7 @@ class CasePanel(QWidget):
         self.sex.addItems([sex or "not given" for sex in SEXES])
         self.stain.addItems([stain or NOT_STATED_WORDS for stain in STAIN_CHOICES])
         self.notes.setPlaceholderText("anything the report should say")
+        self.notes.setTabChangesFocus(True)  # Tab moves through the form as in every other box
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
         self.target.setRange(TARGET_MIN, TARGET_MAX)
         self.target.setSingleStep(500)

@@ -129,3 +129,14 @@ def test_letters_typed_in_a_drop_down_pick_there_and_review_nothing(
     assert not window.actions.gallery.isChecked() and not window.actions.review_queue.isChecked()
     assert widget.currentText() == chosen
 
+
+def test_tab_leaves_the_notes_box_for_the_next_one(window, qtbot):
+    notes = window.case_panel.notes
+    window.central.show_case()
+    window.activateWindow()
+    notes.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is notes)
+    qtbot.keyClicks(notes, "thick film too")
+    qtbot.keyClick(notes, Qt.Key.Key_Tab)
+    assert notes.toPlainText() == "thick film too"
+    assert QApplication.focusWidget() is window.case_panel.target
