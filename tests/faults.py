@@ -125,3 +125,4 @@ FAULTS = {  # name -> (fault, words the message must contain)
     "file locked": (locked, "open in another program"),
     "read-only folder": (read_only, "read-only"),
 }
+ALL_FAULTS = {**FAULTS, "full disk, flushing": (full_device, "the disk is full")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
 from malariascope.printing.pdf import gui_application, write_case_pdf
+from tests.faults import ALL_FAULTS, full_device
 from tests.images import make_cell
 from tests.reports import read_pdf as read
 
@@ -120,6 +122,22 @@ def test_a_pdf_never_replaces_a_file_unasked_nor_leaves_a_temporary_one(tmp_path
     with pytest.raises(ValueError, match="A4, Letter"):
         write_case_pdf(tmp_path / "other.pdf", report, page_size="A5")
     assert [path.name for path in tmp_path.iterdir()] == ["r.pdf"]
+
+
+@pytest.mark.parametrize("fault", ALL_FAULTS)
+def test_a_pdf_that_does_not_fit_on_the_disk_is_an_error_and_the_old_one_stays(tmp_path, fault):
+    """On a full disk Qt's own file writing cut the PDF short and said nothing: a truncated
+    PDF replaced the old one and the run reported it written."""
+    if ALL_FAULTS[fault][0] is full_device and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    case, _ = a_case()
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"the old report")
+    inject, words = ALL_FAULTS[fault]
+    with inject(target), pytest.raises(ReportError, match=words):
+        write_case_pdf(target, CaseReport(case, case.signed.result), overwrite=True)
+    assert [path.name for path in tmp_path.iterdir()] == ["r.pdf"]
+    assert target.read_bytes() == b"the old report"
 
 
 def test_printing_uses_the_running_application():

@@ -3,8 +3,9 @@
 Needs only a ``QGuiApplication`` (see :func:`gui_application`), so the CLI prints too, without
 a display. The document is laid out at 96 px an inch, as the HTML's sizes are meant, and
 paginated here so that every page carries the slide, the patient and "page n of m": a page
-parted from the others still says whose it is. The file is written to a temporary name and
-renamed into place, never over an existing file unless asked.
+parted from the others still says whose it is. Qt writes the PDF into memory, since it does not
+report a failed write to a file; Python then writes it to a temporary name, flushed, and renames
+it into place, never over an existing file unless asked.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -31,7 +32,7 @@ from PySide6.QtGui import (
 )
 
 from malariascope import __version__
-from malariascope.core.atomic import temp_beside, why
+from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportError
 from malariascope.core.targets import check_file_target
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
@@ -73,19 +74,23 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     path = Path(path)
     check_file_target(path, overwrite, "the PDF report")
     gui_application()
-    tmp = temp_beside(path, ".pdf")
+    pdf = _pdf_bytes(report, page_size)
+    if not (pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-32:]):
+        raise ReportError(f"cannot write {path}: Qt made no whole PDF")
     try:
-        writer = _writer(tmp, report, page_size)
-        _paint(_document(report, writer), writer, _footer(report))
-        del writer  # closes the file
-        if not tmp.read_bytes().startswith(b"%PDF"):
-            raise ReportError(f"cannot write {path}: Qt wrote no PDF")
-        os.replace(tmp, path)
+        write_bytes_atomic(path, pdf)
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
+
+
+def _pdf_bytes(report: CaseReport, page_size: str) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = _writer(buffer, report, page_size)
+    _paint(_document(report, writer), writer, _footer(report))
+    del writer  # ends the PDF
+    return bytes(buffer.data())
 
 
 def print_case(printer: QPagedPaintDevice, report: CaseReport) -> None:
@@ -101,8 +106,8 @@ def print_case(printer: QPagedPaintDevice, report: CaseReport) -> None:
         raise ReportError(f"cannot print: {why(exc)}") from exc
 
 
-def _writer(tmp: Path, report: CaseReport, page_size: str) -> QPdfWriter:
-    writer = QPdfWriter(str(tmp))
+def _writer(device: QIODevice, report: CaseReport, page_size: str) -> QPdfWriter:
+    writer = QPdfWriter(device)
     writer.setResolution(DPI)
     writer.setPageLayout(QPageLayout(
         QPageSize(_PAGE_IDS[page_size]), QPageLayout.Orientation.Portrait,

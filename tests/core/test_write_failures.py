@@ -14,7 +14,7 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.lockfile import lock_path
 from malariascope.core.pipeline import screen
 from malariascope.core.report import ReportWriter, report_row, summary_path, write_report
-from tests.faults import FAULTS, full_device, full_disk, locked
+from tests.faults import ALL_FAULTS, full_device, full_disk, locked
 from tests.images import make_cell_folder
 
 
@@ -38,9 +38,6 @@ def old_report(folder):
 
 def folder_bytes(folder) -> dict:
     return {path.name: path.read_bytes() for path in folder.iterdir()}
-
-
-ALL_FAULTS = {**FAULTS, "full disk, flushing": (full_device, "the disk is full")}
 
 
 @pytest.mark.parametrize("fault", ALL_FAULTS)
