@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, png_claiming_size
 from tests.reports import read_rows, read_summary
 
 
@@ -50,3 +50,17 @@ def test_a_stderr_nobody_can_read_changes_neither_report_nor_exit_code(tmp_path,
     assert sorted(r["status"] for r in rows) == ["error"] + ["ok"] * 3
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     assert (batch["classified"], batch["errors"]) == ("3", "1")
+
+
+def test_an_image_over_20_megapixels_is_refused_before_decoding_by_the_program(tmp_path):
+    """OpenCV takes its limit as it loads and the pipeline loaded it before the limit was set:
+    classify decoded up to a gigapixel (2.4 GB for one 20,000 px square PNG)."""
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "cells" / "huge.png").write_bytes(png_claiming_size(6_000, 4_000))
+    out = tmp_path / "report.csv"
+    done = subprocess.run(classify_command(tmp_path / "cells", "--csv", out),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    huge = next(row for row in read_rows(out) if row["image_path"].endswith("huge.png"))
+    assert huge["error"].startswith("image too large: over 20 megapixels")
+    assert "WARN" not in done.stderr  # refused at the header, not cut short while decoding

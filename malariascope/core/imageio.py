@@ -16,26 +16,22 @@ import sys
 import threading
 from pathlib import Path
 
+import cv2
 import numpy as np
 import simplejpeg
 
+from malariascope import MAX_IMAGE_PIXELS
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
-#: Largest image we decode (pixels): a 20-megapixel camera's 5,472 x 3,648 frame fits. Such
-#: images decoded and worked on one at a time (:data:`MEMORY_HEAVY`), a batch of them stays
-#: within 1.5 GB (``benchmarks/huge_images.py``).
-MAX_IMAGE_PIXELS = 20_000_000
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
 MAX_FILE_BYTES = 128 * 2**20
-os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_IMAGE_PIXELS)
 #: Held while an image is decoded, or a large one worked on (``core.pipeline``), so that two
 #: such never take memory at once: OpenCV decodes a 64-bit float TIFF of 20 megapixels
-#: through 0.9 GB, and finding the cells of a field that size takes 0.6 to 1 GB.
+#: through 0.9 GB, and finding the cells of a field that size takes 0.6 to 1 GB. So a batch of
+#: images up to :data:`MAX_IMAGE_PIXELS` stays within 1.5 GB (``benchmarks/huge_images.py``).
 MEMORY_HEAVY = threading.RLock()
-
-import cv2  # noqa: E402  (the limit above must be set before OpenCV reads it)
 
 
 def _unmap_freed_large_blocks() -> None:
