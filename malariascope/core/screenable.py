@@ -1,8 +1,9 @@
 """What an image must be to be screened, and why one could not be, in one line each.
 
 A blank image (a lens cap, an empty frame) and a strip hold no cell to call, though the model
-would call them all the same; an image that runs out of memory, or that OpenCV cannot process,
-is told so, and the batch goes on.
+would call them all the same; a grey image has lost the stain's colours, by which the model
+tells a parasite (it calls grey parasitized cells uninfected); an image that runs out of
+memory, or that OpenCV cannot process, is told so, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import cv2
 import numpy as np
 
 BLANK = "blank image: one colour all over, no cell to screen"
+GREY = "grey image: the model screens stained cells in colour, and this image has none"
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
 #: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
 BLANK_SPREAD = 6.0
+#: An image whose red, green and blue differ by at most this (of 255) at 99 % of its pixels is
+#: grey. Stained cells differ more: the least of the 25,347 NIH cells, a faded one, by 5.
+GREY_SPREAD = 2
+_GREY_SAMPLES = 256  # pixels a side looked at for greyness: a large image is subsampled
 #: An image longer than this many times its width is a strip: no cell is (the most elongated
 #: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
 #: side, 4). As a cell it would be padded to a square: 1.2 GB for 1 x 20,000 px.
@@ -27,13 +33,23 @@ def nothing_to_screen(image: np.ndarray) -> str:
     if max(height, width) > MAX_ASPECT * min(height, width):
         return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
                 "wide: no cell or field is")
-    return BLANK if is_blank(image) else ""
+    if is_blank(image):
+        return BLANK
+    return GREY if is_grey(image) else ""
 
 
 def is_blank(image: np.ndarray) -> bool:
     """True when no channel of an ``(H, W, 3)`` image varies by :data:`BLANK_SPREAD`."""
     _, spread = cv2.meanStdDev(image)  # no float copy of a large image, unlike numpy
     return float(spread.max()) < BLANK_SPREAD
+
+
+def is_grey(image: np.ndarray) -> bool:
+    """True when an ``(H, W, 3)`` image's channels are nearly equal (:data:`GREY_SPREAD`)."""
+    step = max(1, max(image.shape[:2]) // _GREY_SAMPLES)
+    pixels = image[::step, ::step]
+    spread = pixels.max(axis=2) - pixels.min(axis=2)  # uint8: never negative
+    return float(np.percentile(spread, 99)) <= GREY_SPREAD
 
 
 def could_not_screen(shape: tuple[int, int], exc: MemoryError | cv2.error) -> str:

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -52,7 +53,7 @@ def build_corpus(folder):
         "cmyk.jpg": pil_bytes(cell.convert("CMYK"), "JPEG"),
         "palette.png": pil_bytes(cell.convert("P"), "PNG"),
         "animated.gif": pil_bytes(cell, "GIF", save_all=True, append_images=[cell.rotate(90)]),
-        "sixteen.png": pil_bytes(Image.fromarray(_ramp((40, 40), 65535, np.uint16)), "PNG"),
+        "sixteen.png": _sixteen_bit_png(_ramp((40, 40), 65535, np.uint16)),
     }
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 degrees on display
@@ -90,6 +91,12 @@ def build_corpus(folder):
         broken["pipe.png"] = "a pipe (FIFO), not an image file"  # never opened: it would block
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     return valid, tricky_names, broken
+
+
+def _sixteen_bit_png(ramp: np.ndarray) -> bytes:
+    """A 16-bit colour PNG (which PIL does not write) whose channels differ."""
+    colour = np.dstack([ramp, ramp[::-1], np.full_like(ramp, 30_000)])
+    return cv2.imencode(".png", colour)[1].tobytes()
 
 
 def _ramp(shape: tuple[int, ...], top: int, dtype: type) -> np.ndarray:
@@ -238,3 +245,22 @@ def test_fuzzed_cell_files_never_crash_or_lose_a_row(tmp_path, classifier, seed_
     if result.ok:
         assert 0.0 <= result.probability <= 1.0
         assert read_image(path).dtype == np.uint8
+
+
+def test_a_grey_image_of_a_cell_is_an_error_row_not_uninfected(tmp_path, classifier,
+                                                                real_cells):
+    """Turned grey, real parasitized cells scored 0.04 and were reported uninfected, status
+    ok: the model tells a parasite by the stain's colour."""
+    colour = real_cells["parasitized"][:4]
+    grey = []
+    for i, path in enumerate(colour):
+        cell = Image.open(path).convert("L")
+        formats = [("png", cell), ("jpg", cell.convert("RGB")),
+                   ("tif", cell.convert("I;16")), ("webp", cell.convert("RGB"))]
+        suffix, image = formats[i]
+        grey.append(tmp_path / f"grey {path.stem}.{suffix}")
+        image.save(grey[-1])
+    results = list(screen(colour + grey, classifier))
+    assert [r.ok for r in results] == [True] * 4 + [False] * 4
+    assert {r.error for r in results[4:]} == {
+        "grey image: the model screens stained cells in colour, and this image has none"}
