@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.core.report import summary_path
 from tests.command_line import cli
 from tests.images import FIELD_CELLS, make_cell_folder, write_field
 from tests.reports import read_rows, read_summary
@@ -179,12 +180,19 @@ def test_overlays_inside_an_input_folder_are_not_screened(tmp_path, capsys):
 
 
 def test_a_missing_input_exits_1_and_the_others_are_screened(tmp_path, capsys):
+    """The report of a batch with a mistyped path held the other images' rows only and
+    said errors 0, complete: filed, it read as the whole batch."""
     (good,) = make_cell_folder(tmp_path, 1)
     out = tmp_path / "report.csv"
     result = cli(capsys, "classify", good, tmp_path / "typo.png", "--csv", out)
     assert result.code == 1
     assert f"{tmp_path / 'typo.png'}: no such file or folder" in result.err
-    assert [r["image_path"] for r in read_rows(out)] == [str(good)]
+    rows = read_rows(out)
+    assert [(r["image_path"], r["status"]) for r in rows] == [
+        (str(good), "ok"), (str(tmp_path / "typo.png"), "error")]
+    assert rows[1]["error"] == "no such file or folder: not screened"
+    batch, _ = read_summary(summary_path(out))
+    assert (batch["classified"], batch["errors"]) == ("1", "1")
 
 
 def test_nothing_found_writes_nothing_and_exits_2(tmp_path, capsys):

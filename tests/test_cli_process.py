@@ -47,9 +47,9 @@ def test_a_stderr_nobody_can_read_changes_neither_report_nor_exit_code(tmp_path,
     code = run(classify_command(tmp_path / "cells", tmp_path / "typo.png", "--csv", out))
     assert code == 1  # an error row and a missing path
     rows = read_rows(out)
-    assert sorted(r["status"] for r in rows) == ["error"] + ["ok"] * 3
+    assert sorted(r["status"] for r in rows) == ["error"] * 2 + ["ok"] * 3
     batch, _ = read_summary(tmp_path / "report_summary.csv")
-    assert (batch["classified"], batch["errors"]) == ("3", "1")
+    assert (batch["classified"], batch["errors"]) == ("3", "2")
 
 
 def test_an_image_over_20_megapixels_is_refused_before_decoding_by_the_program(tmp_path):

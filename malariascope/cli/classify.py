@@ -170,14 +170,23 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
 
 
 def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool) -> None:
-    """Tell the folders that would not open, refuse an empty batch, mark a stopped one, and
-    write the report's files, all but their renames."""
-    for path in found.missing:  # absent, or a folder that would not open
-        why_not = "cannot read this folder" if path.exists() else "no such file or folder"
+    """Tell the paths that were not found and the folders that would not open, refuse an empty
+    batch, give each of those paths an error row, mark a stopped batch, and write the report's
+    files, all but their renames."""
+    from malariascope.core.clock import utc_now
+    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.report import report_row
+
+    missing = {path: "cannot read this folder" if path.exists() else "no such file or folder"
+               for path in found.missing}
+    for path, why_not in missing.items():
         problem(f"{path}: {why_not}")
     if writer.tally.images == 0:  # the report is dropped
         raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                             "skipped); no report written")
+    for path, why_not in missing.items():  # the record shows what was asked and not screened
+        unread = ScreeningResult(path, error=f"{why_not}: not screened", processed_at=utc_now())
+        writer.add(report_row(unread, writer.facts))
     if stopped and (not_screened := _not_screened(found, rest, writer.tally.images)):
         writer.mark_incomplete(not_screened)
     writer.finish()
