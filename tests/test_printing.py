@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
@@ -105,6 +106,25 @@ def test_an_amended_case_prints_the_version_it_replaced(tmp_path):
     assert images == 0 and "Patient id P-00918" in text
     assert ("Amendment 1: 2026-03-05 08:00 UTC by Bob Okafor: patient id mistyped. It replaced "
             "the result signed by Ann Lee on 2026-03-04 10:11 UTC") in text
+
+
+def test_the_pdf_says_at_which_thresholds_the_calls_were_made(tmp_path):
+    """The calls' threshold, which the technician may move, was in the CSV but not the PDF."""
+    case, tally = a_case(sign=False)
+    case.rule = CallRule(0.5, (0.35, 0.65), 0.9503)
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(tally))))
+    assert ("Calls parasitized at P ≥ 0.5, cells of whole fields at P ≥ 0.9503; uncertain "
+            "from 0.35 to 0.65") in text
+    assert "INCOMPLETE" not in text
+
+
+@pytest.mark.parametrize(("not_screened", "words"), [(1, "1 image file"),
+                                                     (None, "some image files")])
+def test_the_pdf_of_a_stopped_batch_says_it_is_incomplete(tmp_path, not_screened, words):
+    case, tally = a_case(sign=False)
+    report = CaseReport(case, case.result(tally), not_screened=not_screened)
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", report))
+    assert f"INCOMPLETE: screening was stopped and {words} of the batch" in text
 
 
 def test_a_pdf_never_replaces_a_file_unasked_nor_leaves_a_temporary_one(tmp_path):

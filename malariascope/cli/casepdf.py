@@ -90,7 +90,7 @@ def _label(result: ScreeningResult) -> str:
 
 
 def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
-              galleries: Galleries) -> Path:
+              galleries: Galleries, not_screened: int = 0) -> Path:
     """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
 
     Parameters
@@ -99,8 +99,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         The command's arguments (``--pdf``, ``--overwrite``, the paths screened).
     facts, info
         The slide's facts, and the model and rule it was screened with.
-    counts, galleries
-        What was screened.
+    counts, galleries, not_screened
+        What was screened, and the images not screened when the run was stopped.
     """
     from malariascope.printing.content import CaseReport
     from malariascope.printing.pdf import write_case_pdf
@@ -108,6 +108,6 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
     report = CaseReport(case, case.result(counts), galleries.gallery(True),
-                        galleries.gallery(False))
+                        galleries.gallery(False), not_screened=not_screened)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)

@@ -160,7 +160,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
             + f"; report {writer.path}")
     if writer.unlike.warn:
         problem(f"malariascope: {writer.unlike.message}")
-    pdf_failed = galleries is not None and not _write_pdf(args, slide, info, counts, galleries)
+    pdf_failed = galleries is not None and not _write_pdf(args, slide, info, writer, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_stopped = overlays is not None and overlays.stopped
@@ -223,14 +223,14 @@ def _open_report(args: argparse.Namespace, info: BatchFacts,
         return ReportWriter(args.csv, info, args.overwrite, case=slide)
 
 
-def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts, counts: Counts,
-               galleries: Galleries) -> bool:
-    """Write the slide's PDF once the report is in place; False, said in one line, when it
-    cannot be (the report stays)."""
+def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
+               writer: ReportWriter, galleries: Galleries) -> bool:
+    """Write the slide's PDF of the batch ``writer`` reported, once the report is in place;
+    False, said in one line, when it cannot be (the report stays)."""
     from malariascope.cli.casepdf import write_pdf
 
     try:
-        path = write_pdf(args, slide, info, counts, galleries)
+        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened)
     except ReportError as exc:
         problem(f"malariascope: error: {exc}")
         return False

@@ -48,10 +48,12 @@ class ReportOrder:
     result: CaseResult
     parasitized: tuple[ReportCell, ...]  # finally called parasitized
     uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
+    not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
 
 
-def report_order(batch: Batch, result: CaseResult) -> ReportOrder:
-    """The case of ``batch`` with its ``result`` and the cells of its two galleries."""
+def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0) -> ReportOrder:
+    """The case of ``batch`` with its ``result``, the cells of its two galleries and the image
+    files of the batch ``not_screened``."""
     parasitized, uncertain = [], []
     for row, cell in enumerate(batch.results):
         if not cell.ok:
@@ -62,7 +64,8 @@ def report_order(batch: Batch, result: CaseResult) -> ReportOrder:
         elif not reviewed and batch.uncertain(row):
             uncertain.append(ReportCell(row, cell, reviewed))
     # a copy: the facts of an open case may change while the worker prints
-    return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain))
+    return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
+                       not_screened)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -70,7 +73,7 @@ def build_report(order: ReportOrder) -> CaseReport:
     from malariascope.printing.content import CaseReport
 
     return CaseReport(order.case, order.result, _gallery(order.parasitized),
-                      _gallery(order.uncertain))
+                      _gallery(order.uncertain), not_screened=order.not_screened)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

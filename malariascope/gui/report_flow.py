@@ -82,7 +82,8 @@ class ReportFlow(QObject):
         self._run(worker, "Report not printed")
 
     def _order(self) -> ReportOrder:
-        return report_order(self.case.batch, self.case.result())
+        return report_order(self.case.batch, self.case.result(),
+                            self._window.controller.not_screened())
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")

@@ -18,6 +18,7 @@ from malariascope import __version__
 from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
+from malariascope.core.words import counted
 
 PAGE_SIZES = ("A4", "Letter")
 GALLERY_MAX = 48  # pictures per gallery: a page of them at most
@@ -67,6 +68,8 @@ class CaseReport:
     parasitized: Gallery = field(default_factory=Gallery)
     uncertain: Gallery = field(default_factory=Gallery)
     printed_at: str = field(default_factory=utc_now)
+    #: image files of the batch left unscreened when it was stopped (None: some, not counted)
+    not_screened: int | None = 0
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
         """Each printed picture with the name the HTML refers to it by."""
@@ -115,7 +118,8 @@ def report_html(report: CaseReport) -> str:
     """
     names = iter(name for name, _ in report.pictures())
     limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>" for line in report.result.limits())
-    parts = [_heading(report), _section("Patient and slide", _facts(report.case)),
+    parts = [_heading(report), _partial(report.not_screened),
+             _section("Patient and slide", _facts(report.case)),
              _section("Result", _result(report.result)),
              _section("Counts", _counts(report.result)),
              _section("Sign-off", _signoff(report.case)),
@@ -138,6 +142,17 @@ def _heading(report: CaseReport) -> str:
             f"<p style='margin-top:0'>Slide <b>{_e(case.facts.sample_id or '(no id)')}</b>"
             f" &middot; case {_e(case.uid[:8])} &middot; {status}</p>"
             f'<hr style="color:{RULE}">')
+
+
+def _partial(not_screened: int | None) -> str:
+    """A warning that the screening was stopped before the batch's end, or ''."""
+    if not_screened == 0:
+        return ""
+    files = ("some image files" if not_screened is None
+             else counted(not_screened, "image file"))
+    return (f"<p style='color:{ALERT}'><b>INCOMPLETE: screening was stopped and {files} "
+            f"of the batch were not screened.</b> The result counts only the cells screened."
+            f"</p>")
 
 
 def _lab(name: str) -> str:
@@ -220,7 +235,13 @@ def _amendment(number: int, amendment: Amendment) -> str:
 
 
 def _model(case: Case) -> str:
-    return _rows([("Model", _e(case.model or "(not recorded)")),
+    rule = case.rule
+    calls = "(not recorded)" if rule is None else (
+        f"parasitized at P &ge; {rule.threshold:.4g}"
+        + ("" if rule.field_threshold is None else
+           f", cells of whole fields at P &ge; {rule.field_threshold:.4g}")
+        + f"; uncertain from {rule.band[0]:.4g} to {rule.band[1]:.4g}")
+    return _rows([("Model", _e(case.model or "(not recorded)")), ("Calls", calls),
                   ("Software", f"MalariaScope {_e(__version__)}"),
                   ("Model SHA-256", f"<span style='font-family:monospace; font-size:7pt'>"
                                     f"{_e(case.model_sha256 or '(not recorded)')}</span>")],

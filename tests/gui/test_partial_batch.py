@@ -18,7 +18,7 @@ from malariascope.core.session import Session
 from malariascope.gui.app import start
 from tests.gui.helpers import click, wait_for_box
 from tests.legacy_session import write_legacy_session
-from tests.reports import read_rows, read_summary
+from tests.reports import read_pdf, read_rows, read_summary
 
 SCREENED = 5  # of the 12 real cells, when the app was killed
 
@@ -64,6 +64,21 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     rows = read_rows(report)
     assert len(rows) == SCREENED and {row["batch_complete"] for row in rows} == {"false"}
     assert tuple(rows[0]) == COLUMNS  # no column moved
+
+
+def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, cut_short,
+                                                            tmp_path):
+    """The window and the CSV said partial, the PDF (the signed record) said nothing of it:
+    "target reached" and a parasitemia, as if the slide had been screened whole."""
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    pdf = tmp_path / "partial.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    _, text, _ = read_pdf(pdf)
+    assert ("INCOMPLETE: screening was stopped and 7 image files of the batch were not "
+            "screened. The result counts only the cells screened.") in text
 
 
 def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbot,
