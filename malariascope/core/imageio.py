@@ -23,6 +23,7 @@ import simplejpeg
 from malariascope import MAX_IMAGE_PIXELS
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
+from malariascope.core.tiff import full_images
 
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
@@ -145,6 +146,9 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     Images are decoded one at a time, under :data:`MEMORY_HEAVY`.
     """
     _refuse_truncated_png(data)
+    if (images := full_images(memoryview(data))) > 1:  # OpenCV would read the first alone
+        raise ImageReadError(f"a TIFF of {images:,} images (pages): save each as its own file "
+                             "to screen it")
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
         try:

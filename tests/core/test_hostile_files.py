@@ -264,3 +264,18 @@ def test_a_grey_image_of_a_cell_is_an_error_row_not_uninfected(tmp_path, classif
     assert [r.ok for r in results] == [True] * 4 + [False] * 4
     assert {r.error for r in results[4:]} == {
         "grey image: the model screens stained cells in colour, and this image has none"}
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["TIFF", "BigTIFF"])
+def test_a_tiff_of_several_pages_is_an_error_row_not_its_first_page(tmp_path, classifier, big):
+    """A stack of an uninfected cell then a parasitized one gave one row, 'uninfected', ok:
+    OpenCV reads the first page alone."""
+    healthy, infected = (Image.fromarray(make_cell(size=80, parasitized=p, seed=3))
+                         for p in (False, True))
+    stack, thumbnails = tmp_path / "stack.tif", tmp_path / "with thumbnails.tif"
+    healthy.save(stack, save_all=True, append_images=[infected], big_tiff=big)
+    healthy.save(thumbnails, save_all=True, append_images=[healthy.resize((20, 20))] * 2,
+                 tiffinfo={254: 1}, big_tiff=big)  # reduced-resolution copies: one image
+    results = list(screen([stack, thumbnails], classifier))
+    assert [r.error for r in results] == [
+        "a TIFF of 2 images (pages): save each as its own file to screen it", ""]
