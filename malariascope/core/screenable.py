@@ -20,6 +20,9 @@ BLANK_SPREAD = 6.0
 #: grey. Stained cells differ more: the least of the 25,347 NIH cells, a faded one, by 5.
 GREY_SPREAD = 2
 _GREY_SAMPLES = 256  # pixels a side looked at for greyness: a large image is subsampled
+#: An image less than this many pixels a side is too small to show a cell's inside (the
+#: smallest of the 25,347 NIH cells: 40 px; the model sees a cell at 64 px).
+MIN_SIDE = 16
 #: An image longer than this many times its width is a strip: no cell is (the most elongated
 #: of the 2,600 NIH test cells: 2.1), nor a camera's frame (16:9 is 1.8; three fields side by
 #: side, 4). As a cell it would be padded to a square: 1.2 GB for 1 x 20,000 px.
@@ -35,6 +38,9 @@ def nothing_to_screen(image: np.ndarray) -> str:
                 "wide: no cell or field is")
     if is_blank(image):
         return BLANK
+    if min(height, width) < MIN_SIDE:
+        return (f"too small: {width:,} x {height:,} px, and under {MIN_SIDE} px a side no "
+                "cell can be seen")
     return GREY if is_grey(image) else ""
 
 

@@ -279,3 +279,13 @@ def test_a_tiff_of_several_pages_is_an_error_row_not_its_first_page(tmp_path, cl
     results = list(screen([stack, thumbnails], classifier))
     assert [r.error for r in results] == [
         "a TIFF of 2 images (pages): save each as its own file to screen it", ""]
+
+
+def test_an_image_too_small_to_show_a_cell_is_an_error_row(tmp_path, classifier):
+    """A 2 x 2 px image of random colours was called uninfected, ok."""
+    noise = np.random.default_rng(1).integers(0, 256, (2, 2, 3), np.uint8)
+    tiny = write_rgb(tmp_path / "tiny.png", noise)
+    smallest = write_rgb(tmp_path / "smallest.png", make_cell(size=16))
+    results = list(screen([tiny, smallest], classifier))
+    assert results[0].error == "too small: 2 x 2 px, and under 16 px a side no cell can be seen"
+    assert results[1].ok
