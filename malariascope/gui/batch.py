@@ -73,9 +73,9 @@ class Batch:
     # -- facts ---------------------------------------------------------------------------
     def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
         """Take the classifier's identity and its card's call rule (the default threshold);
-        a batch restored after a crash keeps its own rule."""
-        self.facts = replace(self.facts, model=name, model_sha256=sha256,
-                             rule=rule if self.facts.rule is None else self.facts.rule,
+        a batch that holds cells (restored after a crash) keeps its own rule."""
+        kept = self.facts.rule if self.results and self.facts.rule is not None else rule
+        self.facts = replace(self.facts, model=name, model_sha256=sha256, rule=kept,
                              default_threshold=rule.threshold)
         self._recount()
         self.events.facts_changed.emit()

@@ -21,13 +21,17 @@ FIELDS = SHARED_DATA / "fields"
 
 def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tmp_path,
                                                                 answer_questions):
+    """Switched to, the adapted model called the cells at the bundled model's threshold."""
     cells = write_lab(tmp_path / "cells")
+    bundled_rule = window.batch.facts.rule
     answer_questions(QMessageBox.StandardButton.Yes)
     out = tmp_path / "lab-model"
     with qtbot.waitSignal(window.controller.model_ready, timeout=5 * MODEL_TIMEOUT_MS) as ready:
         window.models.adapt([cells], None, out)
     assert "adapted" in ready.args[0]
     assert load_card(out).adapted is not None
+    adapted_rule = window.controller.classifier.rule  # its card's, not the bundled model's
+    assert window.batch.facts.rule == adapted_rule != bundled_rule
     assert settings.chosen_model() == out.resolve()
     assert "adapted" in window.statusBar().model_label.text()
     screen_and_wait(window, qtbot, [cells / "uninfected" / "S0"])
@@ -40,6 +44,7 @@ def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tm
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS) as ready:
         screen_and_wait(window, qtbot, [cells / "uninfected" / "S1"])
     assert "adapted" not in ready.args[0] and "adapted" not in window.batch.facts.model
+    assert window.batch.facts.rule == bundled_rule
 
 
 def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path,
