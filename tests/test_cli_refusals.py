@@ -118,3 +118,38 @@ def test_a_json_in_a_read_only_folder_is_refused_before_the_work(tmp_path, capsy
         result = cli(capsys, "evaluate", tmp_path / "data", "--json", out)
     assert result.code == 2 and "read-only" in result.err and str(out) in result.err
     assert result.out == ""  # nothing evaluated
+
+
+def test_a_pipe_or_link_at_an_output_is_kept_even_with_overwrite(tmp_path, capsys):
+    """--overwrite renamed a report onto a FIFO or a symbolic link (as root, onto /dev/full),
+    replacing it by a regular file; the same for the summary, the PDF and --json."""
+    import os
+    import stat
+
+    make_cell_folder(tmp_path / "data" / "parasitized", 2)
+    make_cell_folder(tmp_path / "data" / "uninfected", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "pipe.csv")
+    os.mkfifo(out / "r_summary.csv")
+    (out / "target.csv").write_text("keep me", encoding="utf-8")
+    (out / "link.csv").symlink_to("target.csv")
+    cells = tmp_path / "data" / "parasitized"
+    refused = [
+        (("classify", cells, "--csv", out / "pipe.csv"), "pipe.csv is not a regular file"),
+        (("classify", cells, "--csv", out / "link.csv"), "link.csv is a symbolic link"),
+        (("classify", cells, "--csv", out / "r.csv"), "r_summary.csv is not a regular file"),
+        (("classify", cells, "--csv", out / "new.csv", "--pdf", out / "link.csv"),
+         "link.csv is a symbolic link: name a file for the PDF report"),
+        (("evaluate", tmp_path / "data", "--json", out / "pipe.csv"), "is not a regular file"),
+    ]
+    for args, words in refused:
+        result = cli(capsys, *args, "--overwrite")
+        assert result.code == 2 and words in result.err, (args, result.err)
+        assert result.err.count("\n") == 1 and result.out == ""
+    assert stat.S_ISFIFO((out / "pipe.csv").lstat().st_mode)
+    assert stat.S_ISFIFO((out / "r_summary.csv").lstat().st_mode)
+    assert (out / "link.csv").is_symlink()
+    assert (out / "target.csv").read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["link.csv", "pipe.csv", "r_summary.csv",
+                                                     "target.csv"]

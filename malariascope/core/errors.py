@@ -53,6 +53,11 @@ class ReportAppearedError(ReportExistsError):
         self.path = path
 
 
+class NotAFileError(ReportError):
+    """The place named for a file holds a folder, a device, a pipe or a symbolic link: it is
+    never replaced, even when overwriting is allowed."""
+
+
 class ReportBusyError(ReportError):
     """Another run (or another report writer) is writing the same report now."""
 

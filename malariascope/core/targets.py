@@ -1,9 +1,10 @@
 """Where output files go, checked before any work: a wrong place costs nothing yet.
 
-A target is refused when it is a folder, when it exists and replacing it was not asked, when
-its folder does not exist or takes no new file (read-only, locked), when its name is longer
-than its folder takes, and when it is one of the run's inputs: a file named as an input, or an
-image in an input folder, is never replaced by a report.
+A target is refused when it is a folder, a symbolic link, a pipe or a device (even when
+overwriting is allowed), when it exists and replacing it was not asked, when its folder does
+not exist or takes no new file (read-only, locked), when its name is longer than its folder
+takes, and when it is one of the run's inputs: a file named as an input, or an image in an
+input folder, is never replaced by a report.
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.atomic import temp_beside, why
-from malariascope.core.errors import OutputIsInputError, ReportError, ReportExistsError
+from malariascope.core.errors import (
+    NotAFileError,
+    OutputIsInputError,
+    ReportError,
+    ReportExistsError,
+)
 from malariascope.core.imageio import is_image_path
 from malariascope.core.summary import summary_path
 
@@ -43,8 +49,7 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
     if not path.parent.is_dir():
         raise ReportError(f"folder does not exist: {path.parent}")
     _check_name(path, what)
-    if path.is_dir():
-        raise ReportError(f"{path} is a folder: name a file for {what}")
+    _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
     if path.exists() and not overwrite:
         raise ReportExistsError(path)
@@ -52,6 +57,18 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
         temp_beside(path).unlink()
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+
+
+def _refuse_special(path: Path, what: str) -> None:
+    """NotAFileError when something other than a regular file is at ``path``: renaming a
+    report onto a link, a pipe or a device would replace it, not write through it."""
+    if path.is_symlink():
+        raise NotAFileError(f"{path} is a symbolic link: name a file for {what}")
+    if path.is_dir():
+        raise NotAFileError(f"{path} is a folder: name a file for {what}")
+    if path.exists() and not path.is_file():
+        raise NotAFileError(f"{path} is not a regular file (a device or a pipe): name a "
+                            f"file for {what}")
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
