@@ -58,7 +58,8 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     """
     images = labelled_images(folder)
     classifier = Classifier.open(model, backend_for(model, backend))
-    results = list(screen(images.paths, classifier))
+    # each labelled image is one cell, whatever its size: one result per label
+    results = list(screen(images.paths, classifier, mode="cell"))
     ok = [i for i, r in enumerate(results) if r.ok]
     if not ok:
         raise DatasetError(f"no readable images in {folder}")
