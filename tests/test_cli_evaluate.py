@@ -34,3 +34,45 @@ def test_evaluate_screens_a_whole_field_in_a_class_folder_as_one_cell(
     (tn, fp), (fn, tp) = figures["confusion"]
     assert (figures["n"], figures["unreadable"]) == (7, 0)
     assert (tn + fp, fn + tp) == (3, 4)
+
+
+def _strict_json(path) -> dict:
+    """The file read as strict JSON: a bare NaN or Infinity fails the test."""
+    def refuse(word: str) -> None:
+        pytest.fail(f"{path} holds {word}, which is not JSON")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def test_evaluate_writes_undefined_rates_as_null_and_prints_n_a(tmp_path, capsys, real_cells):
+    """With no uninfected cell screened, specificity was printed and written as 0 and the AUC
+    as the invalid JSON NaN."""
+    _labelled(tmp_path, {"parasitized": real_cells["parasitized"]}, 3)
+    (tmp_path / "data" / "uninfected").mkdir()
+    (tmp_path / "data" / "uninfected" / "broken.png").write_bytes(b"")
+    result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
+    assert result.code == 0, result.err
+    figures = _strict_json(tmp_path / "m.json")
+    assert (figures["specificity"], figures["auc"]) == (None, None)
+    assert (figures["n"], figures["unreadable"]) == (3, 1)
+    assert 0 <= figures["sensitivity"] <= 1
+    assert "specificity n/a" in result.out and "ROC AUC      n/a" in result.out
+
+
+def test_evaluate_fields_writes_undefined_rates_as_null_and_prints_n_a(tmp_path, capsys):
+    """A field whose only annotated cells are parasitized: specificity was 0.0000."""
+    annotations = SHARED_DATA / "fields" / "annotations.json"
+    if not annotations.is_file():
+        pytest.skip(f"real fields not found at {annotations.parent}")
+    (field,) = [e for e in json.loads(annotations.read_text(encoding="utf-8"))
+                if e["image_name"] == "PA171705.JPG"]
+    field["objects"] = [o for o in field["objects"] if o["type"] != "red blood cell"]
+    mine = tmp_path / "parasites.json"
+    mine.write_text(json.dumps([field]), encoding="utf-8")
+    result = cli(capsys, "evaluate-fields", annotations.parent, "--annotations", mine,
+                 "--json", tmp_path / "f.json")
+    assert result.code == 0, result.err
+    figures = _strict_json(tmp_path / "f.json")
+    assert (figures["specificity"], figures["auc"], figures["balanced_accuracy"]) == (
+        None, None, None)
+    assert "specificity n/a" in result.out and "balanced accuracy n/a" in result.out

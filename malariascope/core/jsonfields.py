@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,18 @@ ARRAY_DTYPES = frozenset({"float16", "float32", "float64", "uint8", "int32", "in
 def dumps(value: object) -> str:
     """One line of JSON, text kept as it is (no ``\\u`` escapes)."""
     return json.dumps(value, ensure_ascii=False)
+
+
+def nan_as_null(value: object) -> object:
+    """``value`` with every NaN in it, however deep, replaced by None: JSON has no NaN, and
+    an undefined figure is null in it."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: nan_as_null(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [nan_as_null(item) for item in value]
+    return value
 
 
 def json_object(raw: bytes | str, where: str) -> dict:

@@ -20,7 +20,8 @@ RATES = ("accuracy", "sensitivity", "specificity", "precision", "f1", "auc", "ec
 class ScreeningMetrics:
     """How well calls at ``threshold`` match labels, with parasitized the positive class.
 
-    Rates are NaN when undefined: all of them with no cells, ``auc`` with one class only.
+    Rates are NaN when undefined: all of them with no cells, ``auc`` with one class only, a
+    rate whose denominator holds no cell (specificity with no uninfected cell).
     """
 
     accuracy: float
@@ -52,20 +53,26 @@ class ScreeningMetrics:
                    confusion=((tn, fp), (fn, tp)))
 
     def format(self) -> str:
-        """The figures as lines for the terminal."""
+        """The figures as lines for the terminal; an undefined one reads ``n/a``."""
         (tn, fp), (fn, tp) = self.confusion
         return "\n".join([
-            f"accuracy     {self.accuracy:.4f}",
-            f"sensitivity  {self.sensitivity:.4f}   specificity {self.specificity:.4f}",
-            f"precision    {self.precision:.4f}   F1 {self.f1:.4f}",
-            f"ROC AUC      {self.auc:.4f}   ECE {self.ece:.4f}",
+            f"accuracy     {rate_text(self.accuracy)}",
+            f"sensitivity  {rate_text(self.sensitivity)}   specificity "
+            f"{rate_text(self.specificity)}",
+            f"precision    {rate_text(self.precision)}   F1 {rate_text(self.f1)}",
+            f"ROC AUC      {rate_text(self.auc)}   ECE {rate_text(self.ece)}",
             f"confusion    TN {tn}  FP {fp}  FN {fn}  TP {tp}   (threshold {self.threshold:.4f})",
         ])
 
     def brief(self) -> str:
         """The main figures on one line."""
-        return (f"accuracy {self.accuracy:.4f} sensitivity {self.sensitivity:.4f} "
-                f"specificity {self.specificity:.4f} auc {self.auc:.4f} ece {self.ece:.4f}")
+        return " ".join(f"{name} {rate_text(getattr(self, name))}"
+                        for name in ("accuracy", "sensitivity", "specificity", "auc", "ece"))
+
+
+def rate_text(value: float) -> str:
+    """A rate with four decimals, or ``n/a`` when it is undefined (NaN)."""
+    return "n/a" if math.isnan(value) else f"{value:.4f}"
 
 
 def _is_2x2(value: object) -> bool:
@@ -102,7 +109,9 @@ def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -
     """The metrics of calling ``probs`` at ``threshold`` against ``labels``.
 
     No cells at all (fields annotated with none but difficult ones) give NaN rates, not an
-    error: cell finding's figures beside them still stand.
+    error: cell finding's figures beside them still stand. A rate whose cells are absent is
+    NaN too, not 0: specificity with no uninfected cell, precision with no cell called
+    parasitized, AUC with one class.
 
     Parameters
     ----------
@@ -127,10 +136,10 @@ def screening_metrics(labels: np.ndarray, probs: np.ndarray, threshold: float) -
     both_classes = len(np.unique(labels)) == 2
     return ScreeningMetrics(
         accuracy=float(skm.accuracy_score(labels, calls)),
-        sensitivity=float(skm.recall_score(labels, calls, zero_division=0)),
-        specificity=float(skm.recall_score(1 - labels, 1 - calls, zero_division=0)),
-        precision=float(skm.precision_score(labels, calls, zero_division=0)),
-        f1=float(skm.f1_score(labels, calls, zero_division=0)),
+        sensitivity=float(skm.recall_score(labels, calls, zero_division=math.nan)),
+        specificity=float(skm.recall_score(1 - labels, 1 - calls, zero_division=math.nan)),
+        precision=float(skm.precision_score(labels, calls, zero_division=math.nan)),
+        f1=float(skm.f1_score(labels, calls, zero_division=math.nan)),
         auc=float(skm.roc_auc_score(labels, probs)) if both_classes else math.nan,
         ece=expected_calibration_error(labels, probs),
         n=int(labels.size),

@@ -35,6 +35,7 @@ from malariascope.core.atomic import (
 from malariascope.core.case import CaseFacts, ReviewDecision
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.jsonfields import nan_as_null
 from malariascope.core.lockfile import lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -279,8 +280,10 @@ def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,
 
 
 def write_json(path: str | os.PathLike[str], data: dict) -> None:
-    """Write ``data`` as indented JSON, atomically."""
+    """Write ``data`` as indented strict JSON, atomically: an undefined figure (NaN) is
+    written as null, as JSON has no NaN."""
+    text = json.dumps(nan_as_null(data), indent=2, allow_nan=False)
     try:
-        write_bytes_atomic(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
+        write_bytes_atomic(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc

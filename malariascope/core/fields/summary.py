@@ -17,7 +17,8 @@ from malariascope.core.classifier import CallRule
 from malariascope.core.errors import DatasetError
 from malariascope.core.fields.annotations import PARASITIZED_TYPES
 from malariascope.core.fields.scoring import MIN_IOU, TOUCH_IOU, FieldScore
-from malariascope.core.metrics import ScreeningMetrics, screening_metrics
+from malariascope.core.jsonfields import nan_as_null
+from malariascope.core.metrics import ScreeningMetrics, rate_text, screening_metrics
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,7 @@ class FieldSummary:
             "unreadable": [{"image": name, "error": error} for name, error in self.unreadable],
             "model": self.model, "model_sha256": self.model_sha256, "absent": list(self.absent),
         }
-        return {key: None if isinstance(value, float) and math.isnan(value) else value
-                for key, value in figures.items()}
+        return nan_as_null(figures)
 
     def format(self) -> str:
         """A few readable lines for the terminal."""
@@ -96,13 +96,13 @@ class FieldSummary:
         lines = [
             f"model              {self.model}",
             f"fields             {len(self.scores)}  ({self.seconds_per_field:.2f} s each)",
-            f"cell finding       recall {_number(self.recall)}  precision"
-            f" {_number(self.precision)}  (IoU >= {MIN_IOU}; {self.cells_found} found,"
+            f"cell finding       recall {rate_text(self.recall)}  precision"
+            f" {rate_text(self.precision)}  (IoU >= {MIN_IOU}; {self.cells_found} found,"
             f" {self.cells_annotated_scored} annotated)",
             f"                   precision among annotated cells"
-            f" {_number(self.precision_annotated)}  (found cells touching an annotated one,"
+            f" {rate_text(self.precision_annotated)}  (found cells touching an annotated one,"
             f" box IoU >= {TOUCH_IOU})",
-            f"                   recall of parasitized cells {_number(self.recall_parasitized)}",
+            f"                   recall of parasitized cells {rate_text(self.recall_parasitized)}",
             f"parasitemia        mean absolute error {self.parasitemia_mae:.2f} points"
             f"  (field cells called at {self.field_threshold:.4f})",
             f"                   {self.parasitemia_mae_reviewed:.2f} points after review of"
@@ -111,9 +111,9 @@ class FieldSummary:
             " found cell called as annotated (cell finding's share)",
             f"screening          {screening.n} annotated cells"
             f" ({self.cells_parasitized} parasitized): balanced accuracy"
-            f" {_number(self.balanced_accuracy)}",
-            f"                   sensitivity {_number(screening.sensitivity)}  specificity"
-            f" {_number(screening.specificity)}  AUC {_number(screening.auc)}"
+            f" {rate_text(self.balanced_accuracy)}",
+            f"                   sensitivity {rate_text(screening.sensitivity)}  specificity"
+            f" {rate_text(screening.specificity)}  AUC {rate_text(screening.auc)}"
             f"  (threshold {screening.threshold:.4f})",
         ]
         for i, (stage, n) in enumerate(self.by_stage.items()):
@@ -166,10 +166,6 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
         unreadable=tuple((s.name, s.error) for s in scores if s.error),
         model=model, model_sha256=model_sha256, absent=tuple(absent),
     )
-
-
-def _number(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.4f}"
 
 
 def _ratio(part: int, whole: int) -> float:
