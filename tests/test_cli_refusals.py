@@ -153,3 +153,30 @@ def test_a_pipe_or_link_at_an_output_is_kept_even_with_overwrite(tmp_path, capsy
     assert (out / "target.csv").read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in out.iterdir()) == ["link.csv", "pipe.csv", "r_summary.csv",
                                                      "target.csv"]
+
+
+@pytest.mark.parametrize("args", [
+    ["classify", "", "--csv", "out/r.csv"], ["classify", "cells", "--csv", ""],
+    ["classify", "cells", "--csv", "out/r.csv", "--gradcam", ""],
+    ["classify", "cells", "--csv", "out/r.csv", "--pdf="],
+    ["classify", "cells", "--csv", "out/r.csv", "--model", ""],
+    ["evaluate", ""], ["evaluate", "cells", "--json", ""],
+    ["evaluate-fields", "", "--annotations", "a.json"],
+    ["evaluate-fields", "cells", "--annotations", ""],
+    ["split", "", "--out", "out"], ["train", "", "--out", "out"], ["train", "cells", "--out="],
+    ["adapt", "", "--out", "out"], ["cases", "export", ""], ["gui", ""],
+])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path, capsys, monkeypatch,
+                                                                args):
+    """``classify "" --csv r.csv`` screened everything under the current folder, as
+    ``Path("")`` is ``.``."""
+    from malariascope.core.datadir import DATA_DIR_ENV
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "register"))  # cases export: not home's
+    monkeypatch.chdir(tmp_path)
+    make_cell_folder(tmp_path / "cells", 1)
+    (tmp_path / "out").mkdir()
+    result = cli(capsys, *args)
+    assert result.code == 2
+    assert "error: argument " in result.err and "an empty path names nothing" in result.err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["cell_0.png", "cells", "out"]

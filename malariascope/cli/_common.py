@@ -65,6 +65,14 @@ def number(low: float, high: float | None = None, *, whole: bool = False,
     return parse
 
 
+def path_argument(text: str) -> Path:
+    """An argparse type: a path, refused when empty. ``Path("")`` is the current folder, so
+    an empty argument (a shell variable unset in quotes) would screen or write there."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names nothing: give a file or folder")
+    return Path(text)
+
+
 #: Every ``--threshold``: a probability strictly between 0 and 1.
 probability = number(0, 1, open_ends=True)
 
@@ -74,15 +82,16 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | 
     """``--model`` and ``--backend``, as every command that screens takes them."""
     from malariascope.core.options import BACKENDS
 
-    parser.add_argument("--model", type=Path, help="model card, model file, or their folder "
-                        "(default: the bundled model)")
+    parser.add_argument("--model", type=path_argument, help="model card, model file, or "
+                        "their folder (default: the bundled model)")
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend,
                         help=help_backend)
 
 
 def add_json_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json OUT`` and ``--overwrite``, for commands that print figures."""
-    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
+    parser.add_argument("--json", type=path_argument, metavar="OUT",
+                        help="also write the figures as JSON")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --json")
 
 

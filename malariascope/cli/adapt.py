@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from malariascope.cli._common import EXIT_OK, in_cli_words, problem, progress_bar
+from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument, problem, progress_bar
 
 HELP = "adapt the model to a lab's reviewed cells (class folders, annotated fields, reports)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``adapt``."""
-    parser.add_argument("sources", type=Path, nargs="+", metavar="SOURCE",
+    parser.add_argument("sources", type=path_argument, nargs="+", metavar="SOURCE",
                         help="a folder with parasitized/ and uninfected/, a folder of whole "
                              "fields with annotations, or a reviewed report .csv")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+    parser.add_argument("--out", type=path_argument, required=True, metavar="DIR",
                         help="folder for the adapted model (beside the base model's folder)")
-    parser.add_argument("--annotations", type=Path, metavar="FILE",
+    parser.add_argument("--annotations", type=path_argument, metavar="FILE",
                         help="annotations of the fields folders (default: their "
                              "annotations.json)")
-    parser.add_argument("--base", type=Path, metavar="MODEL",
+    parser.add_argument("--base", type=path_argument, metavar="MODEL",
                         help="the model to adapt (default: the bundled model)")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace a model already in the --out folder")

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.cli._common import EXIT_OK, in_cli_words
+from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument
 from malariascope.core.errors import RegisterError
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing = actions.add_parser("list", help="the cases, the latest changed first")
     listing.add_argument("--json", action="store_true", help="print them as JSON")
     export = actions.add_parser("export", help="write one CSV row per case")
-    export.add_argument("out", type=Path, metavar="OUT.csv")
+    export.add_argument("out", type=path_argument, metavar="OUT.csv")
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
 

@@ -28,6 +28,7 @@ from malariascope.cli._common import (
     call_rule,
     in_cli_words,
     number,
+    path_argument,
     probability,
     problem,
     progress_bar,
@@ -60,11 +61,13 @@ HELP = "screen images and folders to a CSV report"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``classify``."""
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="images or folders")
-    parser.add_argument("--csv", required=True, type=Path, help="report to write")
+    parser.add_argument("paths", nargs="+", type=path_argument, metavar="PATH",
+                        help="images or folders")
+    parser.add_argument("--csv", required=True, type=path_argument, help="report to write")
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
-    parser.add_argument("--gradcam", type=Path, metavar="DIR", help="write overlay PNGs here")
+    parser.add_argument("--gradcam", type=path_argument, metavar="DIR",
+                        help="write overlay PNGs here")
     parser.add_argument(
         "--mode", choices=MODES, default="auto",
         help="auto: images much larger than a cell are whole fields, each cell found gets a "
@@ -80,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rbc-per-ul", type=number(RBC_PER_UL_MIN, RBC_PER_UL_MAX),
                         metavar="N", help="the patient's red cells per µL, for parasites per µL "
                         "(none without it)")
-    parser.add_argument("--pdf", type=Path, metavar="FILE",
+    parser.add_argument("--pdf", type=path_argument, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
     parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,
                         help=f"the slide's stain, in the summary and the PDF (default: "

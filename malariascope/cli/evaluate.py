@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from malariascope.cli._common import (
     EXIT_OK,
     add_json_arguments,
     add_model_arguments,
     check_json_target,
+    path_argument,
     problem,
     write_json,
 )
@@ -19,7 +19,7 @@ HELP = "score a model on DIR/{parasitized,uninfected}"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``evaluate``."""
-    parser.add_argument("folder", type=Path, metavar="DIR")
+    parser.add_argument("folder", type=path_argument, metavar="DIR")
     add_model_arguments(parser, default_backend=None,
                         help_backend="default: tensorflow for a .keras --model, else onnx")
     add_json_arguments(parser)

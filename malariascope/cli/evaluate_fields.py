@@ -8,7 +8,6 @@ error, and screening of the annotated cells. A thin layer over ``core.fields.sco
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from malariascope.cli._common import (
     EXIT_OK,
@@ -18,6 +17,7 @@ from malariascope.cli._common import (
     call_rule,
     check_json_target,
     number,
+    path_argument,
     probability,
     problem,
     progress_bar,
@@ -29,8 +29,8 @@ HELP = "score whole-field cell finding and screening against annotations"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``evaluate-fields``."""
-    parser.add_argument("folder", type=Path, metavar="DIR", help="folder of field images")
-    parser.add_argument("--annotations", required=True, type=Path, metavar="FILE",
+    parser.add_argument("folder", type=path_argument, metavar="DIR", help="folder of field images")
+    parser.add_argument("--annotations", required=True, type=path_argument, metavar="FILE",
                         help="annotation JSON (IML-Malaria layout)")
     add_json_arguments(parser)
     add_model_arguments(parser)

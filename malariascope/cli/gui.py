@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from malariascope.cli._common import path_argument
 
 HELP = "open the desktop app (the default with no command)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``gui``."""
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="images or folders")
+    parser.add_argument("paths", nargs="*", type=path_argument, metavar="PATH",
+                        help="images or folders")
     parser.add_argument("--smoke-test", action="store_true",
                         help="show the window, load the model, screen PATHs, print timings, exit")
 

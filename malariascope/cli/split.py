@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words
+from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words, path_argument
 
 HELP = "split ROOT/{class} by slide into DIR/{train,test}/{class}"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``split``."""
-    parser.add_argument("data_root", type=Path, metavar="ROOT")
-    parser.add_argument("--out", type=Path, metavar="DIR", required=True)
+    parser.add_argument("data_root", type=path_argument, metavar="ROOT")
+    parser.add_argument("--out", type=path_argument, metavar="DIR", required=True)
     add_split_arguments(parser)
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the train/, test/ and split.csv of a DIR that holds files")

@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from malariascope.cli._common import EXIT_OK, MAX_SEED, add_split_arguments, in_cli_words, number
+from malariascope.cli._common import (
+    EXIT_OK,
+    MAX_SEED,
+    add_split_arguments,
+    in_cli_words,
+    number,
+    path_argument,
+)
 from malariascope.cli.stopping import StopAtOnce
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
 
@@ -15,8 +22,8 @@ HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as publ
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``train``."""
-    parser.add_argument("data_root", type=Path, metavar="ROOT")
-    parser.add_argument("--out", type=Path, default=Path("models"))
+    parser.add_argument("data_root", type=path_argument, metavar="ROOT")
+    parser.add_argument("--out", type=path_argument, default=Path("models"))
     parser.add_argument("--epochs", type=number(1, whole=True), default=15)
     add_split_arguments(parser)
     parser.add_argument("--split-seed", type=number(0, MAX_SEED, whole=True), metavar="N",
@@ -38,12 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trim", type=number(0, 0.5), default=0.0,
                         help="leave each batch's highest-loss share of cells out of the loss "
                         "(for cells filed under the wrong class)")
-    parser.add_argument("--label-review", type=Path, metavar="CSV",
+    parser.add_argument("--label-review", type=path_argument, metavar="CSV",
                         help="leave out the cells whose label this review contradicts "
                         "(columns image, class, seen; e.g. docs/nih-label-review.csv)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
-    parser.add_argument("--init", type=Path, metavar="MODEL",
+    parser.add_argument("--init", type=path_argument, metavar="MODEL",
                         help="fine-tune this .keras model instead of starting from fresh weights")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace a model already in the --out folder")
