@@ -156,10 +156,10 @@ def test_overlays_that_fail_mid_batch_stop_and_the_report_is_whole(tmp_path, cap
     cells = make_cell_folder(tmp_path / "cells", 5)
     sha = hashlib.sha256(cells[2].read_bytes()).hexdigest()[:8]
     blocked = tmp_path / "cam" / f"cell_2_{sha}_gradcam.png"
-    blocked.mkdir(parents=True)  # a folder where the third overlay goes: its write fails
+    blocked.mkdir(parents=True)  # where the third overlay goes: even --overwrite fails there
     out = tmp_path / "report.csv"
     result = cli(capsys, "classify", tmp_path / "cells", "--csv", out, "--gradcam",
-                 tmp_path / "cam")
+                 tmp_path / "cam", "--overwrite")
     assert result.code == 1
     warnings = [line for line in result.err.splitlines() if "warning" in line]
     assert len(warnings) == 1 and "no more Grad-CAM overlays" in warnings[0]
@@ -220,3 +220,28 @@ def test_a_run_that_finds_nothing_leaves_no_overlay_folder_behind(tmp_path, caps
                  overlays)
     assert result.code == 0, result.err
     assert len(list(overlays.iterdir())) == 1
+
+
+def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cells):
+    """A second run into the same --gradcam folder replaced the first run's overlays (and any
+    file of an overlay's name) without being asked."""
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    for path in real_cells["parasitized"][:3]:
+        (cells / path.name).write_bytes(path.read_bytes())
+    cam = tmp_path / "cam"
+    first = cli(capsys, "classify", cells, "--csv", tmp_path / "r1.csv", "--gradcam", cam)
+    assert first.code == 0, first.err
+    mine = sorted(cam.iterdir())[1]
+    mine.write_bytes(b"keep me")
+    before = {path: path.read_bytes() for path in cam.iterdir()}
+    again = cli(capsys, "classify", cells, "--csv", tmp_path / "r2.csv", "--gradcam", cam)
+    assert again.code == 1
+    assert ("malariascope: warning: 3 Grad-CAM overlays not written, as files of their names "
+            "exist and were kept") in again.err and "pass --overwrite" in again.err
+    assert {path: path.read_bytes() for path in cam.iterdir()} == before
+    assert len(read_rows(tmp_path / "r2.csv")) == 3  # the report is written all the same
+    replaced = cli(capsys, "classify", cells, "--csv", tmp_path / "r3.csv", "--gradcam", cam,
+                   "--overwrite")
+    assert replaced.code == 0, replaced.err
+    assert mine.read_bytes().startswith(b"\x89PNG") and len(list(cam.iterdir())) == 3

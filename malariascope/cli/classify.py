@@ -93,14 +93,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "the PDF")
     add_model_arguments(parser)
     parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing report (CSV, summary, PDF)")
+                        help="replace an existing report (CSV, summary, PDF) and Grad-CAM "
+                        "overlays")
     parser.add_argument("--no-recursive", action="store_true", help="do not enter subfolders")
 
 
 def run(args: argparse.Namespace) -> int:
     """Screen every image, write the report (and the PDF); exit 0 all ok, 1 some images
-    errors or missing or the PDF not written, 2 none read (no report at all when no image was
-    found)."""
+    errors or missing or some overlays or the PDF not written, 2 none read (no report at all
+    when no image was found)."""
     from malariascope.cli.casepdf import check_pdf_target
     from malariascope.core.atomic import output_folder
     from malariascope.core.case import CaseFacts
@@ -140,7 +141,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
     paths = iter(found)  # what is left of it after a stop is counted
-    overlays = Overlays(args.gradcam, rule) if args.gradcam else None
+    overlays = Overlays(args.gradcam, rule, args.overwrite) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     writer = None
@@ -163,11 +164,13 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
             + f"; report {writer.path}")
     if writer.unlike.warn:
         problem(f"malariascope: {writer.unlike.message}")
+    if overlays:
+        overlays.tell_kept()
     pdf_failed = galleries is not None and not _write_pdf(args, slide, info, writer, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
-    overlays_stopped = overlays is not None and overlays.stopped
-    incomplete = (counts.errors or found.missing or writer.not_screened or overlays_stopped
+    overlays_short = overlays is not None and overlays.incomplete
+    incomplete = (counts.errors or found.missing or writer.not_screened or overlays_short
                   or pdf_failed)
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
 

@@ -1,4 +1,9 @@
-"""Grad-CAM overlay PNGs for ``classify --gradcam DIR``, one per cell screened."""
+"""Grad-CAM overlay PNGs for ``classify --gradcam DIR``, one per cell screened.
+
+An overlay's name holds its image's hash, known only once the image is read, so an existing
+file of that name is found as the overlay is written, not before the batch: without
+``--overwrite`` it is kept, and the overlays not written for it are told at the end.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,14 @@ class Overlays:
     number in a field (names may repeat); a field is read once for all its cells.
 
     An overlay that cannot be written (a full disk, the folder gone) stops the overlays with one
-    line on stderr, and screening goes on: the report matters more than the pictures.
+    line on stderr, and screening goes on: the report matters more than the pictures. A file
+    already at an overlay's name is replaced only when ``overwrite``.
     """
 
-    def __init__(self, folder: Path, rule: CallRule) -> None:
-        self.folder, self.rule = folder, rule
+    def __init__(self, folder: Path, rule: CallRule, overwrite: bool = False) -> None:
+        self.folder, self.rule, self.overwrite = folder, rule, overwrite
         self.stopped = False
+        self.kept: list[Path] = []  #: existing files an overlay was not written over
         self._cells = CellPictures("no Grad-CAM")
 
     def write(self, result: ScreeningResult) -> None:
@@ -38,8 +45,22 @@ class Overlays:
         number = f"_cell{result.cell_index}" if result.cell_index else ""
         target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
         try:
-            write_bytes_atomic(target, encode_png(overlay(cell, heat)))
+            write_bytes_atomic(target, encode_png(overlay(cell, heat)), self.overwrite)
+        except FileExistsError:
+            self.kept.append(target)
         except OSError as exc:
             self.stopped = True
             problem(f"malariascope: warning: cannot write {target}: {why(exc)}; "
                     "no more Grad-CAM overlays in this batch, screening goes on")
+
+    @property
+    def incomplete(self) -> bool:
+        """Some overlays were not written: stopped, or kept from an existing file."""
+        return self.stopped or bool(self.kept)
+
+    def tell_kept(self) -> None:
+        """One line on stderr when existing files kept some overlays from being written."""
+        if self.kept:
+            problem(f"malariascope: warning: {len(self.kept)} Grad-CAM overlays not written, "
+                    f"as files of their names exist and were kept (such as {self.kept[0]}); "
+                    "pass --overwrite to replace them")

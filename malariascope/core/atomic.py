@@ -168,7 +168,17 @@ def write_synced(path: str | os.PathLike[str], data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically, flushed to disk before the rename."""
-    with atomic_path(target) as tmp:
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes,
+                       overwrite: bool = True) -> None:
+    """Write ``data`` to ``target`` atomically, flushed to disk before the rename. Without
+    ``overwrite`` an existing ``target`` is kept: FileExistsError (see :func:`place_new`)."""
+    if overwrite:
+        with atomic_path(target) as tmp:
+            write_synced(tmp, data)
+        return
+    tmp = temp_beside(target)
+    try:
         write_synced(tmp, data)
+        place_new(tmp, Path(target))
+    finally:
+        tmp.unlink(missing_ok=True)
