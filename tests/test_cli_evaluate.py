@@ -76,3 +76,46 @@ def test_evaluate_fields_writes_undefined_rates_as_null_and_prints_n_a(tmp_path,
     assert (figures["specificity"], figures["auc"], figures["balanced_accuracy"]) == (
         None, None, None)
     assert "specificity n/a" in result.out and "balanced accuracy n/a" in result.out
+
+
+def _one_field(tmp_path, name: str, entries: list) -> object:
+    """An annotation file of ``entries``; PA171742.JPG's real annotations as ``name``."""
+    annotations = SHARED_DATA / "fields" / "annotations.json"
+    if not annotations.is_file():
+        pytest.skip(f"real fields not found at {annotations.parent}")
+    (real,) = [e for e in json.loads(annotations.read_text(encoding="utf-8"))
+               if e["image_name"] == "PA171742.JPG"]
+    mine = tmp_path / "a.json"
+    mine.write_text(json.dumps([{**real, "image_name": name}, *entries]), encoding="utf-8")
+    return mine
+
+
+def test_evaluate_fields_refuses_annotations_nested_too_deep(tmp_path, capsys):
+    """A list nested 100,000 deep gave a RecursionError traceback."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = cli(capsys, "evaluate-fields", tmp_path, "--annotations", deep)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "not valid annotation JSON: nested too deep" in result.err
+
+
+def test_evaluate_fields_refuses_a_field_named_twice_in_other_letter_case(tmp_path, capsys):
+    """PA171742.JPG and pa171742.jpg both matched the one file, which was scored twice."""
+    twice = _one_field(tmp_path, "PA171742.JPG", [{"image_name": "pa171742.jpg",
+                                                   "objects": []}])
+    result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations", twice)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "field 1: pa171742.jpg is annotated twice (as PA171742.JPG before)" in result.err
+
+
+@pytest.mark.parametrize("box", [{"x": "10", "y": "10", "w": "1e18", "h": "50"},
+                                 {"x": "-1e18", "y": "10", "w": "2e18", "h": "50"}])
+def test_evaluate_fields_refuses_a_box_far_past_its_image(tmp_path, capsys, box):
+    """Boxes of 1e18 pixels were taken and vanished from the figures without a word."""
+    absurd = _one_field(tmp_path, "PA171742.JPG", [])
+    entries = json.loads(absurd.read_text(encoding="utf-8"))
+    entries[0]["objects"].append({"type": "ring", "bbox": box})
+    absurd.write_text(json.dumps(entries), encoding="utf-8")
+    result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations", absurd)
+    assert result.code == 2
+    assert "PA171742.JPG: annotated box" in result.err and "lies outside the" in result.err

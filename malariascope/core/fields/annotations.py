@@ -55,14 +55,19 @@ def load_annotations(path: str | os.PathLike[str]) -> dict[str, list[AnnotatedCe
         raise AnnotationError(f"cannot read annotations {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AnnotationError(f"annotations {path} are not valid JSON: {exc}") from exc
+    except RecursionError:  # lists or objects nested thousands deep
+        raise AnnotationError(f"annotations {path} are not valid annotation JSON: nested "
+                              "too deep") from None
     if not isinstance(data, list):
         raise AnnotationError(f"annotations {path}: expected a list of fields")
     fields: dict[str, list[AnnotatedCell]] = {}
+    named: dict[str, str] = {}  # in lower case, as image files are matched
     for i, entry in enumerate(data):
         name, cells = _field(entry, f"{path}: field {i}")
-        if name in fields:  # which one is right? Keeping either would drop the other silently
-            raise AnnotationError(f"{path}: field {i}: {name} is annotated twice")
-        fields[name] = cells
+        if name.lower() in named:  # which one is right? Keeping either drops the other silently
+            raise AnnotationError(f"{path}: field {i}: {name} is annotated twice "
+                                  f"(as {named[name.lower()]} before)")
+        fields[name], named[name.lower()] = cells, name
     return fields
 
 
@@ -95,12 +100,15 @@ def _cell(obj: object, where: str) -> AnnotatedCell:
 
 def check_inside(cells: list[AnnotatedCell], shape: tuple[int, ...]) -> None:
     """Refuse annotations with a box wholly outside their image (``shape``: rows, columns),
-    which no crop can be cut from: they were drawn on another image or with other units. Only
-    that field is refused, as an unreadable image is; boxes partly outside are clipped."""
+    which no crop can be cut from, or reaching farther than the image's own size past an
+    edge: they were drawn on another image or with other units. Only that field is refused,
+    as an unreadable image is; boxes partly outside are clipped."""
     height, width = shape[:2]
     for j, cell in enumerate(cells):
         x, y, w, h = cell.box
-        if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+        outside = x >= width or y >= height or x + w <= 0 or y + h <= 0
+        too_far = x < -width or y < -height or x + w > 2 * width or y + h > 2 * height
+        if outside or too_far:
             raise AnnotationError(f"annotated box {j} {cell.box} lies outside the "
                                   f"{width}x{height} image: are these its annotations?")
 
