@@ -234,6 +234,8 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     """Read and check a card: ``path`` may be the card, a model file beside it, or a folder
     holding it (by default :func:`models_dir`)."""
     path = Path(path) if path else models_dir()
+    if not path.exists() and not path.is_symlink():  # a model file's folder would be named
+        raise ModelError(f"model not found: {path} (no such file or folder)")
     card_path = (
         path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
     )

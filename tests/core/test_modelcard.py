@@ -290,3 +290,12 @@ def test_a_bundled_card_changed_in_place_is_refused(tmp_path, monkeypatch, capsy
     assert capsys.readouterr().err.count("\n") == 1
     shutil.copytree(tmp_path / "models", tmp_path / "lab")  # a lab's own model: not pinned
     assert load_card(tmp_path / "lab").threshold == 0.2
+
+
+def test_a_model_path_that_does_not_exist_is_named_as_given(tmp_path):
+    """``--model /nonexist`` said "model card not found: /model-card.json", a path nobody
+    typed: a name that is no folder was taken for a model file in the folder above."""
+    missing = tmp_path / "nonexist"
+    with pytest.raises(ModelError, match=f"^model not found: {missing} \\(no such file or "
+                                         "folder\\)$"):
+        load_card(missing)
