@@ -141,6 +141,8 @@ def test_evaluate_fields_refuses_a_json_it_would_replace_before_any_work(tmp_pat
         old: f"malariascope: error: {old} exists; choose another name or pass --overwrite\n",
         missing / "f.json": f"malariascope: error: folder does not exist: {missing}\n",
         tmp_path: f"malariascope: error: {tmp_path} is a folder: name a file for the figures\n",
+        # a file where the folder should be was "a folder that does not exist"
+        annotations / "f.json": f"malariascope: error: not a folder: {annotations}\n",
     }
     for target, message in refused.items():
         result = cli(capsys, "evaluate-fields", tmp_path, "--annotations", annotations,
@@ -161,6 +163,15 @@ def test_evaluate_keeps_an_existing_json_and_says_so_before_screening(tmp_path, 
     assert result.err == (
         f"malariascope: error: {old} exists; choose another name or pass --overwrite\n")
     assert old.read_text(encoding="utf-8") == "keep me"
+
+
+def test_evaluate_of_a_folder_that_does_not_exist_says_so(tmp_path, capsys):
+    """It said "no 'parasitized' folder (any letter case) in ...", as if the folder were
+    there with the class folders missing."""
+    missing = tmp_path / "no such folder"
+    result = cli(capsys, "evaluate", missing)
+    assert (result.code, result.err) == (2, f"malariascope: error: folder does not exist: "
+                                            f"{missing}\n")
 
 
 def test_evaluate_prints_and_writes_the_figures(tmp_path, capsys):

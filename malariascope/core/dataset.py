@@ -61,9 +61,11 @@ def find_subfolder(parent: Path, name: str) -> Path:
     Two such folders (``Parasitized`` and ``parasitized``, on a disk that tells them apart) are
     refused: taking one would silently leave the other's cells out.
     """
-    found = (sorted(child for child in parent.iterdir()
-                    if child.is_dir() and child.name.lower() == name)
-             if parent.is_dir() else [])
+    if not parent.is_dir():
+        raise DatasetError(f"not a folder: {parent}" if parent.exists()
+                           else f"folder does not exist: {parent}")
+    found = sorted(child for child in parent.iterdir()
+                   if child.is_dir() and child.name.lower() == name)
     if not found:
         raise DatasetError(f"no '{name}' folder (any letter case) in {parent}")
     if len(found) > 1:

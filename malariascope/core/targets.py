@@ -47,7 +47,8 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
         The files and folders the run reads: never a target.
     """
     if not path.parent.is_dir():
-        raise ReportError(f"folder does not exist: {path.parent}")
+        raise ReportError(f"not a folder: {path.parent}" if path.parent.exists()
+                          else f"folder does not exist: {path.parent}")
     _check_name(path, what)
     _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
