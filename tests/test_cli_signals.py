@@ -115,7 +115,8 @@ def test_a_second_ctrl_c_stops_at_once_without_a_report(tmp_path, number):
     child = Child(folder, "--csv", tmp_path / "report.csv")
     child.wait_for(lambda: report_open(tmp_path))  # screening begins
     child.interrupt(number)  # stop after this image...
-    child.wait_for_line("stopping after this image")
+    # told for either signal: after SIGTERM the line said "Ctrl-C again"
+    child.wait_for_line("stopping after this image (Ctrl-C or a stop signal again: stop now")
     child.interrupt(number)  # ...no: stop now
     stderr = child.finish()
     assert child.process.returncode == 130, stderr

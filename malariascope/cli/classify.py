@@ -33,7 +33,7 @@ from malariascope.cli._common import (
     problem,
     progress_bar,
 )
-from malariascope.cli.stopping import StopRequests
+from malariascope.cli.stopping import AGAIN, StopRequests
 from malariascope.core.case import (
     NOT_STATED,
     NOT_STATED_WORDS,
@@ -291,7 +291,7 @@ def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None,
             bar.update()
             if stop.is_set():
                 problem("malariascope: stopped; the report is written once the files being "
-                        "read are done (Ctrl-C again: stop now, no report)")
+                        f"read are done ({AGAIN})")
                 return True
     finally:
         bar.close()

@@ -65,6 +65,10 @@ class StopAtOnce(_TakesSignals):
             raise
 
 
+#: what a second Ctrl-C (SIGINT) or SIGTERM does, in the lines that tell of the first
+AGAIN = "Ctrl-C or a stop signal again: stop now, no report"
+
+
 class StopRequests(_TakesSignals):
     """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
     ``stop``, which stops nothing by itself: the loop stops between images. A second raises
@@ -85,8 +89,7 @@ class StopRequests(_TakesSignals):
         if self.stop.is_set():
             self.stop_now()
         self.stop.set()
-        print("\nmalariascope: stopping after this image (Ctrl-C again: stop now, no report)",
-              file=sys.stderr)
+        print(f"\nmalariascope: stopping after this image ({AGAIN})", file=sys.stderr)
 
     def stop_now(self) -> NoReturn:
         """Raise KeyboardInterrupt: the run ends without a report, and the signals that come
