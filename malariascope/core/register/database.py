@@ -30,6 +30,7 @@ FILE_NAME = "cases.sqlite"
 APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
 SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm")  # SQLite's files beside the database, moved with it
+WAL_HEADER_BYTES = 32
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 CHECKED_TABLES = ("cases", "amendments", "reviews")
 
@@ -180,7 +181,8 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 def _check_header(path: Path) -> None:
     """A file there must start as a SQLite database and be as long as its header says (the
     file format's header: page size at byte 16, page count at 28, valid when the change
-    counter at 24 equals the number at 92)."""
+    counter at 24 equals the number at 92); not while a WAL holds frames, as a checkpoint
+    (in another window, or cut short) writes the header before it grows the file."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
@@ -196,8 +198,18 @@ def _check_header(path: Path) -> None:
     page_size = struct.unpack_from(">H", head, 16)[0] or 1
     counter, pages = struct.unpack_from(">II", head, 24)
     expected = pages * (65536 if page_size == 1 else page_size)
+    if _wal_has_frames(path):
+        return
     if counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
         raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
+
+
+def _wal_has_frames(path: Path) -> bool:
+    """True when the WAL beside ``path`` holds more than its 32-byte header."""
+    try:
+        return os.stat(f"{path}-wal").st_size > WAL_HEADER_BYTES
+    except OSError:  # none, or out of reach: SQLite says so as it opens the register
+        return False
 
 
 def _check(db: sqlite3.Connection) -> None:

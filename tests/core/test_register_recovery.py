@@ -1,0 +1,60 @@
+"""A register whose last writes are still in SQLite's WAL (a checkpoint cut short by a crash, a
+power cut or a full disk, or running now in another window) is whole: it opens with every case,
+and is never taken for a damaged one and moved aside."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from malariascope.core.register import Register
+from malariascope.core.register.database import FILE_NAME
+
+SAVE_PICTURES_AND_DIE = """
+import os, sys
+import numpy as np
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.register import Register
+register = Register(sys.argv[1])
+case = Case(CaseFacts(sample_id="S-in-the-wal"))
+register.save(case)
+noise = np.random.default_rng(0).integers(0, 256, (200, 200, 3), np.uint8)
+register.save_pictures(case.uid, {row: noise for row in range(4)})  # pages beyond the file
+print(case.uid, flush=True)
+os._exit(9)  # no close, no checkpoint
+"""
+WAL_HEADER, FRAME_HEADER = 32, 24
+
+
+def checkpoint_cut_short(folder: Path) -> None:
+    """Do what a checkpoint does first and then stop, as a crash would: copy the WAL's newest
+    page 1 (the header, which counts the grown database's pages) into the file, which is not
+    yet extended to hold them."""
+    wal = (folder / f"{FILE_NAME}-wal").read_bytes()
+    page_size = struct.unpack_from(">I", wal, 8)[0]
+    frames = range(WAL_HEADER, len(wal) - FRAME_HEADER - page_size + 1,
+                   FRAME_HEADER + page_size)
+    newest = [at for at in frames if struct.unpack_from(">I", wal, at)[0] == 1][-1]
+    with open(folder / FILE_NAME, "r+b") as database:
+        database.write(wal[newest + FRAME_HEADER:newest + FRAME_HEADER + page_size])
+
+
+def test_a_register_whose_checkpoint_was_cut_short_opens_with_every_case(tmp_path):
+    """Its header counted pages still in the WAL, so the file was judged truncated and moved
+    aside: the lab's cases seemed gone and a new, empty register began."""
+    with Register(tmp_path) as register:
+        assert register.cases() == []  # the file exists, its header counting few pages
+    child = subprocess.run([sys.executable, "-c", SAVE_PICTURES_AND_DIE, str(tmp_path)],
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == 9, child.stderr
+    checkpoint_cut_short(tmp_path)
+    header = (tmp_path / FILE_NAME).read_bytes()[:100]
+    pages = struct.unpack_from(">I", header, 28)[0] * struct.unpack_from(">H", header, 16)[0]
+    assert (tmp_path / FILE_NAME).stat().st_size < pages  # as the file looks mid-checkpoint
+    with Register(tmp_path) as register:
+        stored = register.load(child.stdout.strip())
+        assert stored.case.facts.sample_id == "S-in-the-wal"
+        assert sorted(register.pictures(stored.case.uid)) == [0, 1, 2, 3]
+    assert not list(tmp_path.glob("cases-damaged-*"))
