@@ -84,3 +84,18 @@ def test_a_damaged_register_is_one_line_set_aside_and_never_recreated(data_folde
     kept = [path.name for path in data_folder.iterdir()]
     assert len(kept) == 1 and kept[0].startswith("cases-damaged-")
     assert (data_folder / kept[0]).read_bytes() == b"not a database, " * 20
+
+
+@pytest.mark.parametrize("name", [FILE_NAME, f"{FILE_NAME}-wal"])
+def test_the_register_is_never_exported_over_itself(data_folder, capsys, name):
+    """'cases export DATA/cases.sqlite --overwrite' wrote the CSV over the register: every
+    case lost, the next open set the CSV aside as no database."""
+    signed, still_open = _register_two_cases(data_folder)
+    with Register(data_folder):  # open, as in the window: its WAL is there
+        target = data_folder / name
+        before = target.read_bytes()
+        run = cli(capsys, "cases", "export", target, "--overwrite")
+        assert run.code == 2 and run.err.startswith(f"malariascope: error: {target} is an input")
+        assert target.read_bytes() == before
+    with Register(data_folder) as register:
+        assert {case.uid for case in register.cases()} == {signed.uid, still_open.uid}

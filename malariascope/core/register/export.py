@@ -14,6 +14,7 @@ from pathlib import Path
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
+from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.targets import check_file_target
@@ -65,10 +66,14 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
-def write_cases_csv(path: Path, cases: Iterable[CaseSummary], overwrite: bool = False) -> int:
+def write_cases_csv(path: Path, cases: Iterable[CaseSummary], overwrite: bool = False,
+                    register: Path | None = None) -> int:
     """Write one row per case to ``path``; returns how many. :class:`ReportError` when the
-    file cannot be written or exists without ``overwrite``."""
-    check_file_target(path, overwrite, "the case export")
+    file cannot be written, exists without ``overwrite``, or is the ``register``'s file or
+    one of SQLite's beside it (never replaced, even with ``overwrite``)."""
+    registers = [] if register is None else [register] + [
+        Path(f"{register}{suffix}") for suffix in COMPANIONS]
+    check_file_target(path, overwrite, "the case export", inputs=registers)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()

@@ -272,7 +272,7 @@ class Register:
         """Write the cases ``query`` selects (all by default) as CSV for a lab information
         system, one row per case; returns how many. See
         :func:`~malariascope.core.register.export.write_cases_csv`."""
-        return write_cases_csv(Path(path), self.cases(query), overwrite)
+        return write_cases_csv(Path(path), self.cases(query), overwrite, self.path)
 
     def _case_id(self, uid: str) -> int:
         found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
