@@ -56,6 +56,17 @@ def _text(value: object, name: str, multiline: bool = False) -> str:
     return text
 
 
+
+def iso_day(text: str, what: str = "") -> dt.date:
+    """The day ``text`` (``what`` it is, for the message) names as an ISO date. Python also
+    reads 20260227 and 2026-W09-5 so; such a day is kept as YYYY-MM-DD, the form the
+    register's date search compares."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CaseError(f"{what}{' ' if what else ''}{text!r} is not a date as YYYY-MM-DD"
+                        ) from None
+
 @dataclass(frozen=True)
 class CaseFacts:
     """What the lab knows of the slide and the patient; checked, surrounding spaces removed.
@@ -97,11 +108,8 @@ class CaseFacts:
     def _check_date(self) -> None:
         if not self.collected_on:
             return
-        try:
-            day = dt.date.fromisoformat(self.collected_on)
-        except ValueError:
-            raise CaseError(f"collection date must be a date as YYYY-MM-DD, not "
-                            f"{self.collected_on!r}") from None
+        day = iso_day(self.collected_on, "collection date")
+        object.__setattr__(self, "collected_on", day.isoformat())
         if day > dt.date.today() + dt.timedelta(days=1):  # a day's grace for time zones
             raise CaseError(f"collection date {self.collected_on} is in the future")
 

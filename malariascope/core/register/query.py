@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from malariascope.core.case import CaseFacts, Signature
+from malariascope.core.case import CaseFacts, Signature, iso_day
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
@@ -36,12 +35,8 @@ class CaseQuery:
 
     def __post_init__(self) -> None:
         for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            try:
-                if value:
-                    dt.date.fromisoformat(value)
-            except ValueError:
-                raise CaseError(f"{value!r} is not a date as YYYY-MM-DD") from None
+            if value := getattr(self, name):  # compared as text with the stored YYYY-MM-DD
+                object.__setattr__(self, name, iso_day(value).isoformat())
         if self.status not in STATUSES:
             raise CaseError(f"status must be open or signed, not {self.status!r}")
 
