@@ -1,14 +1,18 @@
-"""A register whose last writes are still in SQLite's WAL (a checkpoint cut short by a crash, a
-power cut or a full disk, or running now in another window) is whole: it opens with every case,
-and is never taken for a damaged one and moved aside."""
+"""Opening a register while others use it or after they stopped short: one whose last writes
+are still in SQLite's WAL (a checkpoint cut short by a crash, a power cut or a full disk, or
+running now in another window) opens with every case, never taken for a damaged one and moved
+aside, and opening one never waits for another window's write."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import struct
 import subprocess
 import sys
 from pathlib import Path
 
+from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import Register
 from malariascope.core.register.database import FILE_NAME
 
@@ -58,3 +62,16 @@ def test_a_register_whose_checkpoint_was_cut_short_opens_with_every_case(tmp_pat
         assert stored.case.facts.sample_id == "S-in-the-wal"
         assert sorted(register.pictures(stored.case.uid)) == [0, 1, 2, 3]
     assert not list(tmp_path.glob("cases-damaged-*"))
+
+
+def test_a_register_opens_at_once_while_another_window_writes(tmp_path):
+    """Every open began a write transaction to check the schema, so 'cases list' during a
+    long save waited 5 s and failed: 'database is locked'."""
+    with Register(tmp_path) as register:
+        register.save(Case(CaseFacts(sample_id="S-1")))
+    writer = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    with contextlib.closing(writer):
+        writer.execute("BEGIN IMMEDIATE")  # a save in progress, holding the write lock
+        with Register(tmp_path) as register:  # not 'database is locked' after 5 s
+            assert [case.facts.sample_id for case in register.cases()] == ["S-1"]
+        writer.execute("ROLLBACK")

@@ -241,8 +241,8 @@ def _configure(db: sqlite3.Connection) -> None:
 
 def _migrate(db: sqlite3.Connection) -> None:
     """Run the missing steps, each with its version bump in one transaction, re-reading the
-    version under the write lock (another window may have migrated meanwhile)."""
-    while True:
+    version under the write lock; a current register takes no lock (readers never wait)."""
+    while db.execute("PRAGMA user_version").fetchone()[0] < schema_version():
         with transaction(db):
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version >= schema_version():
