@@ -176,11 +176,13 @@ def _summary(figures: Figures) -> str:
 
 def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
                  overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
-    """Refuse a folder the model adapted from ``base`` cannot go to, before any work: the
-    base model's own folder, one holding a model (unless ``overwrite``) or one of the
+    """Refuse a folder the model adapted from ``base`` cannot go to, before any work: a file,
+    the base model's own folder, one holding a model (unless ``overwrite``) or one of the
     ``inputs`` (sources, annotations) under the model's names, or one from which the base's
     ONNX file would not be found (see ``loading``)."""
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AdaptationError(f"{out_dir} is a file: name a folder for the adapted model")
     inputs = list(inputs)
     for name in (CARD_NAME, README):
         refuse_inputs(out_dir / name, inputs, "the adapted model")
