@@ -12,8 +12,13 @@ from tests.reports import read_rows
 
 def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):
     cells = write_lab(tmp_path / "cells")
+    broken = next((cells / "uninfected").rglob("*.png")).with_name("broken.png")
+    broken.write_bytes(b"")  # left out, and said so: only the card counted it
     result = cli(capsys, "adapt", cells, "--out", tmp_path / "lab")
     assert result.code == 0, result.err
+    assert (f"malariascope: warning: {cells.resolve()}: 1 image or cell skipped (unreadable, "
+            "or a reviewed cell not found again)") in result.err
+    broken.unlink()
     assert "base -> adapted" in result.out and "specificity" in result.out
     assert sorted(p.name for p in (tmp_path / "lab").iterdir()) == ["README.md",
                                                                     "model-card.json"]

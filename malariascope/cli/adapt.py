@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument, problem, progress_bar
+from malariascope.core.words import counted
 
 HELP = "adapt the model to a lab's reviewed cells (class folders, annotated fields, reports)"
 
@@ -34,8 +35,14 @@ def run(args: argparse.Namespace) -> int:
         inputs = [*args.sources, *([args.annotations] if args.annotations else [])]
         check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
-        with progress_bar("cells") as bar:
-            adaptation = adapt(sources, args.base, progress=_progress(bar))
+        try:
+            with progress_bar("cells") as bar:
+                adaptation = adapt(sources, args.base, progress=_progress(bar))
+        finally:  # also when the adaptation is refused: the lab sees what was left out
+            for record in (source.record for source in sources if source.record.skipped):
+                problem(f"malariascope: warning: {record.path}: "
+                        f"{counted(record.skipped, 'image or cell')} skipped (unreadable, or "
+                        "a reviewed cell not found again)")
         card = write_model(adaptation, args.out, args.overwrite)
     print(adaptation.describe())
     print(f"wrote {card} (its base model's file is used, not copied)")
