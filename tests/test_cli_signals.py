@@ -83,12 +83,17 @@ def report_bytes(folder: Path) -> int:
     return written
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path):
+@pytest.mark.parametrize("number", [signal.SIGINT, getattr(signal, "SIGHUP", None)],
+                         ids=["ctrl-c", "terminal closed"])
+def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path, number):
+    """Closing the terminal (SIGHUP) killed the run: no report, its temporary file left."""
+    if number is None:
+        pytest.skip("no SIGHUP on Windows")
     make_cell_folder(tmp_path / "cells", 3000)
     out = tmp_path / "report.csv"
     child = Child(tmp_path / "cells", "--csv", out)
     child.wait_for(lambda: report_bytes(tmp_path) > 20_000)
-    child.interrupt()
+    child.interrupt(number)
     stderr = child.finish()
     assert child.process.returncode == 1, stderr
     rows = read_rows(out)

@@ -1,5 +1,5 @@
-"""Ctrl-C and SIGTERM during a command: ``classify`` stops after the image, or at once, never
-between; ``train`` stops at once.
+"""Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during a command: ``classify`` stops after
+the image, or at once, never between; ``train`` stops at once.
 
 Only the standard library is imported here, so building the parser stays instant.
 """
@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterator
 from typing import NoReturn, TypeVar
 
 SignalTaker = TypeVar("SignalTaker", bound="_TakesSignals")
+#: Ctrl-C, a stop asked for (a logout, a service stopped) and the terminal closed (POSIX)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *filter(None, [getattr(signal, "SIGHUP", None)]))
 
 
 class _TakesSignals:
-    """Ctrl-C and SIGTERM go to :meth:`_request` inside the block. After it the handlers from
-    before are put back, or, ``for_good`` (the process ends with the block), the signals are
-    ignored to the end."""
+    """Ctrl-C, SIGTERM and SIGHUP go to :meth:`_request` inside the block. After it the
+    handlers from before are put back, or, ``for_good`` (the process ends with the block), the
+    signals are ignored to the end."""
 
     def __init__(self, for_good: bool = False) -> None:
         self.stop = threading.Event()
@@ -27,7 +29,7 @@ class _TakesSignals:
         self._previous: dict[int, object] = {}
 
     def __enter__(self: SignalTaker) -> SignalTaker:
-        for number in (signal.SIGINT, signal.SIGTERM):
+        for number in STOP_SIGNALS:
             self._previous[number] = signal.signal(number, self._request)
         return self
 
