@@ -204,7 +204,7 @@ class ScreeningController(QObject):
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
             if self._pending:
-                text += f" ({len(self._pending):,} additions waiting were not screened)"
+                text += f" (and {counted(len(self._pending), 'addition')} waiting, not screened)"
                 self._pending = []
             self.screen_seconds = time.perf_counter() - self._started
             done, total = self._files

@@ -126,10 +126,10 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
                                  export: Callable[[], None]) -> QMessageBox:
     """Before an export, say that the batch has no sample id: Enter it (``enter``), Export
     anyway (``export``), or Cancel (Escape), which does nothing."""
-    text = ("The report will not say which sample these cells are from: the Slide id box is "
+    text = ("The report will not say which slide these cells are from: the Slide id box is "
             "empty.")
-    box = QMessageBox(QMessageBox.Icon.Warning, "No sample id", text, Button.Cancel, parent)
-    fill = box.addButton("&Enter sample id", QMessageBox.ButtonRole.AcceptRole)
+    box = QMessageBox(QMessageBox.Icon.Warning, "No slide id", text, Button.Cancel, parent)
+    fill = box.addButton("&Enter slide id", QMessageBox.ButtonRole.AcceptRole)
     anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.DestructiveRole)
     box.setEscapeButton(box.button(Button.Cancel))
     actions = {fill: enter, anyway: export}

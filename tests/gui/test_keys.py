@@ -106,7 +106,7 @@ def test_ctrl_e_exports_from_every_text_box_where_letters_stay_typing(window, qt
     with qtbot.waitSignal(window.actions.export.triggered, timeout=5_000):
         qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert window.batch.facts.sample_id == ""
-    click(wait_for_box(qtbot, window, "No sample id"), "Cancel")  # the export asks first
+    click(wait_for_box(qtbot, window, "No slide id"), "Cancel")  # the export asks first
 
 
 @pytest.mark.parametrize(("box", "keys", "chosen"), [("stain", "ug", "Giemsa"),

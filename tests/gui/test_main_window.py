@@ -227,7 +227,7 @@ def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_f
     answer_next_dialog(window, lambda box: click(box, "Export…"))
     window.close()  # not closed: the export begins, asking for the sample id first
     assert window.isVisible() and window.batch.unsaved
-    click(wait_for_box(qtbot, window, "No sample id"), "Cancel")
+    click(wait_for_box(qtbot, window, "No slide id"), "Cancel")
 
     def discard_with_alt_d(box: QMessageBox) -> None:
         box.activateWindow()  # a mnemonic works in the active window
@@ -253,12 +253,12 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
     window.batch.set_threshold(0.99)  # nothing uncertain: no other question
     assert window.batch.counts.unreviewed_uncertain == 0
     window.actions.export.trigger()
-    click(wait_for_box(qtbot, window, "No sample id"), "Enter sample id")
+    click(wait_for_box(qtbot, window, "No slide id"), "Enter slide id")
     qtbot.waitUntil(lambda: window.focusWidget() is window.case_panel.sample_id)
     assert not report.exists()
     window.actions.export.trigger()
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
-        click(wait_for_box(qtbot, window, "No sample id"), "Export anyway")
+        click(wait_for_box(qtbot, window, "No slide id"), "Export anyway")
     assert report.exists()
 
 
