@@ -37,7 +37,7 @@ from malariascope.gui.controller import ScreeningController
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
-    from malariascope.core.register import Register
+    from malariascope.core.register import Register, StoredCase
     from malariascope.core.register.work import CaseWork, OpenedWork
     from malariascope.core.session import Session
 
@@ -84,6 +84,7 @@ class Autosaver(QObject):
         self._lock: QLockFile | None = None
         self._writing = self._again = False
         self._held = False  # the window shows what is not its work (see hold)
+        self._taking: StoredCase | None = None  # a past case to work on once a write ends
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_EVERY_MS)
@@ -184,6 +185,18 @@ class Autosaver(QObject):
         else:
             self._schedule()
 
+    def take(self, stored: StoredCase) -> None:
+        """Save ``stored`` (a past case on show, reopened by an amendment) as the window's
+        work from now on, in place of the work held while it was on show."""
+        self._held = False
+        if self.work is None:
+            return
+        if self._writing:  # one write at a time: taken once the write running is done
+            self._taking = stored
+            return
+        self._again = True  # then saved as it is now
+        self._run(self.work.take, stored)
+
     def save_now(self) -> bool:
         """Save at once (after the write running, if any); False while autosave is off."""
         if self.work is None or self._held:
@@ -219,7 +232,10 @@ class Autosaver(QObject):
 
     def _on_written(self) -> None:
         self._writing = False
-        if self._again:
+        if self._taking is not None:
+            stored, self._taking = self._taking, None
+            self.take(stored)
+        elif self._again:
             self._again = False
             self._schedule()
 

@@ -54,6 +54,7 @@ class CaseFlow(QObject):
                 self._window, batch.counts.classified, batch.counts.reviewed):
             return False
         self.controller.drop_screening()
+        self._window.past_case.leave()  # the new case follows the window's own, not the view's
         self.case.new()
         self.controller.idle.emit()
         self.message.emit("New case: type its slide id, then open its images or fields")
@@ -144,6 +145,7 @@ class CaseFlow(QObject):
         except CaseError as exc:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
             return False
+        self._window.past_case.adopt()  # a past case amended is the window's open case
         self.message.emit("Amended: the signed version is kept; sign again when done")
         self._save()
         return True

@@ -2,8 +2,10 @@
 
 Its cells, review decisions, call rule and facts are on show as the register keeps them; no
 review, threshold or fact can be changed, and nothing is autosaved, so the work the window had
-before stays in the register as it was until a new batch replaces it. Opening images ends the
-view: the window takes back the model, rule and facts it had before, for the new batch.
+before stays in the register as it was until a new batch replaces it. A new case (opening
+images makes one) ends the view: the window takes back its own case, model, rule and facts,
+and begins the new case from them. Amending the case on show makes it the window's open case,
+autosaved as its work.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
+    from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import StoredCase
 
@@ -29,6 +32,7 @@ class PastCaseView(QObject):
         self.window = window
         self.shown: StoredCase | None = None
         self._facts_before: BatchFacts | None = None  # the window's own, to go back to
+        self._case_before: Case | None = None
         self._entering = False
         window.batch.events.reset.connect(self._on_reset)
 
@@ -46,7 +50,7 @@ class PastCaseView(QObject):
         if not window.exports.may_discard("Open a past case"):
             return False
         if self.shown is None:
-            self._facts_before = batch.facts
+            self._facts_before, self._case_before = batch.facts, batch.case
         window.autosave.hold(True)
         self._entering = True
         try:
@@ -61,17 +65,34 @@ class PastCaseView(QObject):
                                "read-only")
         return True
 
-    def _on_reset(self) -> None:
-        """A new batch ends the view, with the window's own facts back."""
-        if self.shown is None or self._entering:
+    def leave(self) -> None:
+        """End the view, the window's own case and facts back (a new case follows)."""
+        if self.shown is None:
             return
         self.shown = None
         batch = self.window.batch
         if self._facts_before is not None:
+            batch.case = self._case_before
             batch.facts = replace(self._facts_before, sources=batch.facts.sources)
             QTimer.singleShot(0, self._announce_facts)  # once every view has the new batch
         self._set_read_only(False)
         self.window.autosave.hold(False)
+        self.window.set_batch_title()
+
+    def adopt(self) -> None:
+        """Make the case on show (amended: open again) the window's open case and work."""
+        stored, self.shown = self.shown, None
+        if stored is None:
+            return
+        self._set_read_only(False)
+        self.window.autosave.take(stored)
+        self.window.set_batch_title(f"case {stored.case.facts.sample_id or stored.case.uid[:8]}"
+                                    ", amended")
+
+    def _on_reset(self) -> None:
+        """A new batch ends the view."""
+        if not self._entering:
+            self.leave()
 
     def _announce_facts(self) -> None:
         events = self.window.batch.events

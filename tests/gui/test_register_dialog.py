@@ -204,3 +204,58 @@ def test_with_autosave_off_the_dialog_opens_the_register_itself(make_window, qtb
     dialog.reject()
     assert not dialog.owns_register
     assert window.findChild(QMessageBox) is None  # nothing went wrong to be told
+
+
+# -- a past case and the window's own work ---------------------------------------------
+def saved_work(data_folder) -> str:
+    """The slide id of the case the register holds as a window's work ('' for none)."""
+    with Register(data_folder) as register:
+        left = CaseWork(register).load()
+    return "" if left is None else left.facts.sample_id
+
+
+def open_past(dialog, qtbot, sample_id: str):
+    window = dialog.parent()
+    select(dialog, sample_id)
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        dialog.open_selected()
+    return window
+
+
+def test_an_amended_past_case_is_the_windows_work_and_the_next_case_is_saved_too(
+        dialog, qtbot, data_folder, tmp_path):
+    """Amended in the read-only view, a past case stayed read-only (nothing could be changed
+    but its signature) and autosave never saved again: the next case, its cells and reviews
+    were lost to a crash."""
+    window = open_past(dialog, qtbot, "S-1")
+    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert window.past_case.shown is None  # no longer a view: the case is open again
+    assert window.controls.isEnabled() and window.actions.mark_parasitized.isEnabled()
+    assert "read-only" not in window.windowTitle()
+    qtbot.waitUntil(lambda: saved_work(data_folder) == "S-1", timeout=WAIT_MS)
+
+    assert window.case_flow.new_case(ask=False)
+    window.case.update(sample_id="S-NEXT")
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "next", 3)[0].parent])
+    window.table.select_source_row(0)
+    window.review_current("parasitized")
+    qtbot.waitUntil(lambda: saved_work(data_folder) == "S-NEXT", timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        amended = next(case for case in register.cases() if case.facts.sample_id == "S-1")
+        assert amended.status == "open" and amended.amendments == 1
+
+
+def test_a_new_case_after_a_past_one_has_no_slide_id_and_the_labs_facts(
+        dialog, qtbot, data_folder, tmp_path):
+    """New case after viewing a past case brought back the slide id of the case open before
+    the view, and the title of the past case stayed."""
+    window = dialog.parent()
+    dialog.reject()
+    window.case.update(sample_id="S-005", lab="Central Lab")
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "before", 2)[0].parent])
+    dialog = open_register(window, qtbot)
+    open_past(dialog, qtbot, "X-3")
+    assert window.case_flow.new_case(ask=False)
+    assert window.batch.facts.sample_id == "" and window.case.case.facts.sample_id == ""
+    assert window.case.case.facts.lab == "Central Lab"  # the window's lab, not the past case's
+    assert "X-3" not in window.windowTitle() and "read-only" not in window.windowTitle()

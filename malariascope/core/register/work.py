@@ -132,10 +132,19 @@ class CaseWork:
         session = session_of(stored, state.default_threshold, complete=state.complete,
                              unsaved=state.unsaved, saved_at=state.saved_at,
                              extent=state.extent)
+        self._continue(stored)
+        return session
+
+    def take(self, stored: StoredCase) -> None:
+        """Work on ``stored`` (a past case reopened by an amendment) from now on; the case
+        worked on before is dropped. Later saves add to it what is new."""
+        self.drop()
+        self._continue(stored)
+
+    def _continue(self, stored: StoredCase) -> None:
         self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
             stored.reviews)
         self._last = stored.cells[-1] if stored.cells else None
-        return session
 
     def end_left(self) -> None:
         """Stop offering the case a window left (it stays in the register)."""
