@@ -6,8 +6,11 @@ process: its standard streams, its signal handlers and how it ends.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,28 @@ def test_an_image_over_20_megapixels_is_refused_before_decoding_by_the_program(t
     huge = next(row for row in read_rows(out) if row["image_path"].endswith("huge.png"))
     assert huge["error"].startswith("image too large: over 20 megapixels")
     assert "WARN" not in done.stderr  # refused at the header, not cut short while decoding
+
+
+def catches(pid: int, number: int) -> bool:
+    """True once process ``pid`` has a handler of its own for signal ``number`` (Linux)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("SigCgt:"):
+                return bool(int(line.split()[1], 16) >> (number - 1) & 1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_closing_the_terminal_stops_evaluate_as_ctrl_c_does(tmp_path):
+    """SIGHUP (the terminal closed) killed evaluate, adapt and split outright: only classify
+    and train took it as a stop."""
+    for name in ("parasitized", "uninfected"):
+        make_cell_folder(tmp_path / "cells" / name, 1500)
+    child = subprocess.Popen([sys.executable, "-m", "malariascope", "evaluate",
+                              tmp_path / "cells"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not catches(child.pid, signal.SIGHUP) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGHUP)
+    _, stderr = child.communicate(timeout=300)
+    assert child.returncode == 130 and "interrupted" in stderr, stderr

@@ -25,10 +25,12 @@ from tests.reports import read_rows, read_summary
 class Child:
     """``malariascope classify`` in a child process, its stderr read line by line as it comes."""
 
-    def __init__(self, *args: str | Path) -> None:
+    def __init__(self, *args: str | Path, ignore: int | None = None) -> None:
+        """``ignore``: a signal the child starts ignoring, as under nohup."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "malariascope", "classify", *map(str, args)],
-            stderr=subprocess.PIPE, text=True)
+            stderr=subprocess.PIPE, text=True,
+            preexec_fn=None if ignore is None else lambda: signal.signal(ignore, signal.SIG_IGN))
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -104,6 +106,38 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path, number):
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(not_screened))
     assert f"(interrupted: {not_screened} images not screened)" in stderr
     assert "Traceback" not in stderr
+
+
+def test_a_stopped_batch_with_a_mistyped_path_counts_the_images_it_left(tmp_path):
+    """The mistyped path's error row was counted among the images screened, so the images
+    a stop left read one fewer (none: the batch said complete)."""
+    make_cell_folder(tmp_path / "cells", 3000)
+    out = tmp_path / "report.csv"
+    child = Child(tmp_path / "cells", tmp_path / "typo.png", "--csv", out)
+    child.wait_for(lambda: report_bytes(tmp_path) > 20_000)
+    child.interrupt()
+    stderr = child.finish()
+    rows = read_rows(out)
+    screened = [r for r in rows if r["status"] == "ok"]
+    assert [r["image_path"] for r in rows if r["status"] == "error"] == [
+        str(tmp_path / "typo.png")]  # the path after the stop is found and told too
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["complete"], batch["images_not_screened"]) == (
+        "false", str(3000 - len(screened))), stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on Windows")
+def test_a_run_started_with_nohup_goes_on_when_the_terminal_closes(tmp_path):
+    """Taken over the SIGHUP that nohup ignores, the terminal closing stopped an overnight run."""
+    make_cell_folder(tmp_path / "cells", 600)
+    out = tmp_path / "report.csv"
+    child = Child(tmp_path / "cells", "--csv", out, ignore=signal.SIGHUP)
+    child.wait_for(lambda: report_bytes(tmp_path) > 0)
+    child.interrupt(signal.SIGHUP)
+    stderr = child.finish()
+    assert child.process.returncode == 0, stderr
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["complete"], batch["classified"]) == ("true", "600")
 
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

@@ -79,11 +79,16 @@ def _open_standard_descriptors() -> None:
 
 
 def sigterm_as_ctrl_c(command: str) -> None:
-    """Let SIGTERM (a job's time limit, a logout) stop a command as Ctrl-C does, so that the
-    folders and temporary files it made are removed; ``classify`` then sets its own handlers
-    for its batch. The window keeps the default: its autosave is its record."""
-    if command != "gui":
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    """Let SIGTERM (a job's time limit, a logout) and SIGHUP (the terminal closed) stop a
+    command as Ctrl-C does, so that the folders and temporary files it made are removed;
+    ``classify`` and ``train`` then set their own handlers. A signal ignored from the start
+    (nohup's SIGHUP) stays ignored. The window keeps the default: its autosave is its record."""
+    if command == "gui":
+        return
+    for name in ("SIGTERM", "SIGHUP"):  # no SIGHUP on Windows
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, signal.default_int_handler)
 
 
 def end_interrupted(command: str, code: int) -> None:

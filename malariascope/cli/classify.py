@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.report import ReportWriter
-    from malariascope.core.tally import Counts, Tally
+    from malariascope.core.tally import Tally
 
 HELP = "screen images and folders to a CSV report"
 
@@ -183,6 +183,8 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.report import report_row
 
+    # the search is walked to its end first: it counts what a stop left and finds every path
+    not_screened = _not_screened(found, rest, writer.tally.images) if stopped else 0
     missing = {path: "cannot read this folder" if path.exists() else "no such file or folder"
                for path in found.missing}
     for path, why_not in missing.items():
@@ -193,7 +195,7 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     for path, why_not in missing.items():  # the record shows what was asked and not screened
         unread = ScreeningResult(path, error=f"{why_not}: not screened", processed_at=utc_now())
         writer.add(report_row(unread, writer.facts))
-    if stopped and (not_screened := _not_screened(found, rest, writer.tally.images)):
+    if not_screened:
         writer.mark_incomplete(not_screened)
     writer.finish()
 
@@ -249,17 +251,11 @@ def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
     counts = tally.batch
     fields = f" ({len(tally.fields)} whole fields)" if tally.fields else ""
     stopped = f" (interrupted: {not_screened} images not screened)" if not_screened else ""
+    percent = counts.percent_text(2)  # none when no cell was called
     return (f"{tally.images} images{fields}: {counts.classified} cells classified, "
-            f"{counts.parasitized} parasitized{_percent(counts)}, "
+            f"{counts.parasitized} parasitized{f' ({percent} %)' if percent else ''}, "
             f"{counts.uninfected} uninfected, {counts.errors} errors, "
             f"{skipped} non-image files skipped{stopped}")
-
-
-def _percent(counts: Counts) -> str:
-    """The parasitemia after the parasitized count, as ' (2.15 %)'; nothing when no cell
-    was called."""
-    text = counts.percent_text(2)
-    return f" ({text} %)" if text else ""
 
 
 def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],

@@ -30,7 +30,8 @@ class _TakesSignals:
 
     def __enter__(self: SignalTaker) -> SignalTaker:
         for number in STOP_SIGNALS:
-            self._previous[number] = signal.signal(number, self._request)
+            if signal.getsignal(number) is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+                self._previous[number] = signal.signal(number, self._request)
         return self
 
     def __exit__(self, *exc: object) -> None:
