@@ -15,6 +15,9 @@ _LAYOUTS = {42: (4, 2, 12), 43: (8, 8, 20)}
 _NEW_SUBFILE_TYPE = 254
 _REDUCED_RESOLUTION = 1  # bit 0 of NewSubfileType
 _MAX_DIRECTORIES = 10_000  # a chain longer than this, or one that loops, is not followed
+#: entries looked at in all (a real TIFF's directory holds tens): a crafted file of many
+#: directories of huge entry counts would otherwise take minutes to walk
+_MAX_ENTRIES = 100_000
 
 
 def full_images(data: bytes | memoryview) -> int:
@@ -30,11 +33,14 @@ def full_images(data: bytes | memoryview) -> int:
 
     at = number(4 if offset_size == 4 else 8, offset_size)
     seen: set[int] = set()
-    images = 0
+    images = looked_at = 0
     while 0 < at < len(data) and at not in seen and len(seen) < _MAX_DIRECTORIES:
         seen.add(at)
-        entries = min(number(at, count_size), (len(data) - at) // entry_size)
         first = at + count_size
+        entries = min(number(at, count_size), max(len(data) - first, 0) // entry_size)
+        looked_at += entries
+        if looked_at > _MAX_ENTRIES:
+            return 1
         subfile_type = next((number(entry + 4 + offset_size, 4)  # tag, type, count, value
                              for entry in range(first, first + entries * entry_size, entry_size)
                              if number(entry, 2) == _NEW_SUBFILE_TYPE), 0)
