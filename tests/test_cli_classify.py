@@ -226,12 +226,13 @@ def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cel
     """A second run into the same --gradcam folder replaced the first run's overlays (and any
     file of an overlay's name) without being asked."""
     cells = tmp_path / "cells"
-    cells.mkdir()
+    (cells / "copy").mkdir(parents=True)
     for path in real_cells["parasitized"][:3]:
         (cells / path.name).write_bytes(path.read_bytes())
+    (cells / "copy" / path.name).write_bytes(path.read_bytes())  # its overlay's name twice
     cam = tmp_path / "cam"
     first = cli(capsys, "classify", cells, "--csv", tmp_path / "r1.csv", "--gradcam", cam)
-    assert first.code == 0, first.err
+    assert first.code == 0, first.err  # a copy's overlay is the one written: none kept
     mine = sorted(cam.iterdir())[1]
     mine.write_bytes(b"keep me")
     before = {path: path.read_bytes() for path in cam.iterdir()}
@@ -240,7 +241,7 @@ def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cel
     assert ("malariascope: warning: 3 Grad-CAM overlays not written, as files of their names "
             "exist and were kept") in again.err and "pass --overwrite" in again.err
     assert {path: path.read_bytes() for path in cam.iterdir()} == before
-    assert len(read_rows(tmp_path / "r2.csv")) == 3  # the report is written all the same
+    assert len(read_rows(tmp_path / "r2.csv")) == 4  # the report is written all the same
     replaced = cli(capsys, "classify", cells, "--csv", tmp_path / "r3.csv", "--gradcam", cam,
                    "--overwrite")
     assert replaced.code == 0, replaced.err

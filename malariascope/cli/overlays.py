@@ -16,6 +16,7 @@ from malariascope.core.classifier import CallRule
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png
 from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.words import counted
 
 
 class Overlays:
@@ -31,19 +32,21 @@ class Overlays:
         self.folder, self.rule, self.overwrite = folder, rule, overwrite
         self.stopped = False
         self.kept: list[Path] = []  #: existing files an overlay was not written over
+        self._met: set[Path] = set()  # written or kept: copies of one image share the names
         self._cells = CellPictures("no Grad-CAM")
 
     def write(self, result: ScreeningResult) -> None:
         """Write the overlay of one screened cell (nothing once stopped)."""
-        if self.stopped:
+        number = f"_cell{result.cell_index}" if result.cell_index else ""
+        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
+        if self.stopped or target in self._met:
             return
+        self._met.add(target)
         cell = self._cells.of(result)
         if cell is None:
             return
         positive = self.rule.suspect(result.probability, result.in_field)
         heat = heatmap(result.class_map, cell.shape, positive=positive)
-        number = f"_cell{result.cell_index}" if result.cell_index else ""
-        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
         try:
             write_bytes_atomic(target, encode_png(overlay(cell, heat)), self.overwrite)
         except FileExistsError:
@@ -61,6 +64,7 @@ class Overlays:
     def tell_kept(self) -> None:
         """One line on stderr when existing files kept some overlays from being written."""
         if self.kept:
-            problem(f"malariascope: warning: {len(self.kept)} Grad-CAM overlays not written, "
+            problem(f"malariascope: warning: {counted(len(self.kept), 'Grad-CAM overlay')} "
+                    "not written, "
                     f"as files of their names exist and were kept (such as {self.kept[0]}); "
                     "pass --overwrite to replace them")
