@@ -16,9 +16,12 @@ GREY = "grey image: the model screens stained cells in colour, and this image ha
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
 #: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
 BLANK_SPREAD = 6.0
-#: An image whose red, green and blue differ by at most this (of 255) at 99 % of its pixels is
-#: grey. Stained cells differ more: the least of the 25,347 NIH cells, a faded one, by 5.
+#: An image is grey when its red, green and blue differ by more than this (of 255) at fewer
+#: than 1 % of its pixels, or fewer than :data:`GREY_MIN_COLOURED` of those looked at (a
+#: small cell of a large field on neutral glass). Stained cells differ more: the least of the
+#: 25,347 NIH cells, a faded one, by 5 at 99 % of its pixels.
 GREY_SPREAD = 2
+GREY_MIN_COLOURED = 100
 _GREY_SAMPLES = 256  # pixels a side looked at for greyness: a large image is subsampled
 #: An image less than this many pixels a side is too small to show a cell's inside (the
 #: smallest of the 25,347 NIH cells: 40 px; the model sees a cell at 64 px).
@@ -30,8 +33,9 @@ MAX_ASPECT = 5.0
 
 
 def nothing_to_screen(image: np.ndarray) -> str:
-    """Why an image holds no cell to call, or ''. The model would call a blank image all the
-    same, and as a field it would read "no cells found", as if a smear had been looked at."""
+    """Why an image holds no cell to call, or none the model can call, or ''. The model would
+    call a blank image all the same, and as a field it would read "no cells found", as if a
+    smear had been looked at."""
     height, width = image.shape[:2]
     if max(height, width) > MAX_ASPECT * min(height, width):
         return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
@@ -55,7 +59,8 @@ def is_grey(image: np.ndarray) -> bool:
     step = max(1, max(image.shape[:2]) // _GREY_SAMPLES)
     pixels = image[::step, ::step]
     spread = pixels.max(axis=2) - pixels.min(axis=2)  # uint8: never negative
-    return float(np.percentile(spread, 99)) <= GREY_SPREAD
+    coloured = np.count_nonzero(spread > GREY_SPREAD)
+    return coloured < min(0.01 * spread.size, GREY_MIN_COLOURED)
 
 
 def could_not_screen(shape: tuple[int, int], exc: MemoryError | cv2.error) -> str:

@@ -280,6 +280,21 @@ def test_a_tiff_of_several_pages_is_an_error_row_not_its_first_page(tmp_path, cl
         "a TIFF of 2 images (pages): save each as its own file to screen it", ""]
 
 
+def test_a_few_stained_cells_on_neutral_glass_are_not_a_grey_image(tmp_path, classifier,
+                                                                     real_cells):
+    """Refused as grey while under 1 % of a field's pixels were coloured: six cells of 60 px
+    on a white-balanced 1920 x 1080 frame."""
+    glass = np.random.default_rng(0).normal(215, 0.6, (1080, 1920, 1))
+    field = np.repeat(np.clip(glass, 0, 255).astype(np.uint8), 3, axis=2)  # neutral grey
+    for i, path in enumerate(real_cells["parasitized"][:6]):
+        cell = (np.asarray(Image.open(path).convert("RGB").resize((60, 60))) * 0.6)
+        inside = cell.max(axis=2) > 10  # the cell, not its black surround
+        spot = field[100:160, 200 + 250 * i:260 + 250 * i]
+        spot[inside] = cell[inside].astype(np.uint8)
+    (result, *_) = screen([write_rgb(tmp_path / "sparse field.png", field)], classifier)
+    assert not result.error.startswith("grey image"), result.error
+
+
 def test_an_image_too_small_to_show_a_cell_is_an_error_row(tmp_path, classifier):
     """A 2 x 2 px image of random colours was called uninfected, ok."""
     noise = np.random.default_rng(1).integers(0, 256, (2, 2, 3), np.uint8)
