@@ -31,9 +31,9 @@ def dumps(value: object) -> str:
 
 
 def nan_as_null(value: object) -> object:
-    """``value`` with every NaN in it, however deep, replaced by None: JSON has no NaN, and
-    an undefined figure is null in it."""
-    if isinstance(value, float) and math.isnan(value):
+    """``value`` with every NaN or infinity in it, however deep, replaced by None: JSON has
+    neither, and an undefined figure is null in it."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
         return {key: nan_as_null(item) for key, item in value.items()}

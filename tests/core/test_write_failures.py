@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 
 import pytest
@@ -170,3 +171,11 @@ def test_a_file_system_that_takes_no_locks_still_gets_its_report(tmp_path, repor
     report = write_report(tmp_path / "report.csv", rows, info)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.csv", "report_summary.csv"]
     assert report.read_text(encoding="utf-8-sig").count("\n") == len(rows) + 1
+
+
+def test_a_figure_that_is_infinite_is_written_as_null_not_a_traceback(tmp_path):
+    """Strict JSON refused an infinity with a bare ValueError, outside the report's errors."""
+    from malariascope.core.report import write_json
+
+    write_json(tmp_path / "f.json", {"ece": float("inf"), "rates": [float("-inf"), 0.5]})
+    assert json.loads((tmp_path / "f.json").read_text()) == {"ece": None, "rates": [None, 0.5]}
