@@ -13,6 +13,7 @@ from pathlib import Path
 
 from malariascope.core.errors import DatasetError
 from malariascope.core.imageio import is_image_path
+from malariascope.core.targets import why_no_folder
 
 CLASS_NAMES = ("uninfected", "parasitized")  # index = label; parasitized is the positive class
 _SLIDE = re.compile(r"^(C\d+)")
@@ -62,8 +63,7 @@ def find_subfolder(parent: Path, name: str) -> Path:
     refused: taking one would silently leave the other's cells out.
     """
     if not parent.is_dir():
-        raise DatasetError(f"not a folder: {parent}" if parent.exists()
-                           else f"folder does not exist: {parent}")
+        raise DatasetError(why_no_folder(parent))
     found = sorted(child for child in parent.iterdir()
                    if child.is_dir() and child.name.lower() == name)
     if not found:

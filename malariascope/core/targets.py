@@ -47,8 +47,7 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
         The files and folders the run reads: never a target.
     """
     if not path.parent.is_dir():
-        raise ReportError(f"not a folder: {path.parent}" if path.parent.exists()
-                          else f"folder does not exist: {path.parent}")
+        raise ReportError(why_no_folder(path.parent))
     _check_name(path, what)
     _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
@@ -70,6 +69,11 @@ def _refuse_special(path: Path, what: str) -> None:
     if path.exists() and not path.is_file():
         raise NotAFileError(f"{path} is not a regular file (a device or a pipe): name a "
                             f"file for {what}")
+
+
+def why_no_folder(path: Path) -> str:
+    """Why ``path``, which is no folder, cannot be used as one: a file is there, or nothing."""
+    return f"not a folder: {path}" if path.exists() else f"folder does not exist: {path}"
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
