@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
                 adaptation = adapt(sources, args.base, progress=_progress(bar))
         finally:  # also when the adaptation is refused: the lab sees what was left out
             for record in (source.record for source in sources if source.record.skipped):
-                problem(f"malariascope: warning: {record.path}: "
-                        f"{counted(record.skipped, 'image or cell')} skipped (unreadable, or "
-                        "a reviewed cell not found again)")
+                left = counted(record.skipped, "image or cell", "images or cells")
+                problem(f"malariascope: warning: {record.path}: {left} skipped (unreadable, "
+                        "or a reviewed cell not found again)")
         card = write_model(adaptation, args.out, args.overwrite)
     print(adaptation.describe())
     print(f"wrote {card} (its base model's file is used, not copied)")

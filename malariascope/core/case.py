@@ -56,16 +56,16 @@ def _text(value: object, name: str, multiline: bool = False) -> str:
     return text
 
 
-
 def iso_day(text: str, what: str = "") -> dt.date:
-    """The day ``text`` (``what`` it is, for the message) names as an ISO date. Python also
-    reads 20260227 and 2026-W09-5 so; such a day is kept as YYYY-MM-DD, the form the
-    register's date search compares."""
+    """The day ``text`` (``what`` it is, for the message) names as an ISO date. Python 3.11
+    and later also read 20260227 and 2026-W09-5 so; such a day is kept as YYYY-MM-DD, the
+    form the register's date search compares."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CaseError(f"{what}{' ' if what else ''}{text!r} is not a date as YYYY-MM-DD"
                         ) from None
+
 
 @dataclass(frozen=True)
 class CaseFacts:

@@ -59,8 +59,8 @@ class OpenCase:
         kept = {name: getattr(self.case.facts, name) for name in KEPT_FOR_NEXT}
         self.batch.case = Case(CaseFacts(**kept))
         self.batch.set_sample_id("")
+        self.batch.clear()  # first: the threshold then relabels no cell
         self.batch.set_threshold(self.batch.facts.default_threshold)
-        self.batch.clear()
         self.batch.events.facts_changed.emit()
 
     def sign(self, name: str) -> SignedVersion:

@@ -181,7 +181,7 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
 def _check_header(path: Path) -> None:
     """A file there must start as a SQLite database and be as long as its header says (the
     file format's header: page size at byte 16, page count at 28, valid when the change
-    counter at 24 equals the number at 92); not while a WAL holds frames, as a checkpoint
+    counter at 24 equals the number at 92); not while a WAL file is non-empty, as a checkpoint
     (in another window, or cut short) writes the header before it grows the file."""
     try:
         with open(path, "rb") as handle:
@@ -198,14 +198,14 @@ def _check_header(path: Path) -> None:
     page_size = struct.unpack_from(">H", head, 16)[0] or 1
     counter, pages = struct.unpack_from(">II", head, 24)
     expected = pages * (65536 if page_size == 1 else page_size)
-    if _wal_has_frames(path):
+    if _wal_not_empty(path):
         return
     if counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
         raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
 
 
-def _wal_has_frames(path: Path) -> bool:
-    """True when the WAL beside ``path`` holds more than its 32-byte header."""
+def _wal_not_empty(path: Path) -> bool:
+    """True when the WAL file beside ``path`` is longer than its header."""
     try:
         return os.stat(f"{path}-wal").st_size > WAL_HEADER_BYTES
     except OSError:  # none, or out of reach: SQLite says so as it opens the register
