@@ -9,7 +9,7 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
-from malariascope.core.errors import ReportError, ReportExistsError
+from malariascope.core.errors import ReportAppearedError, ReportError, ReportExistsError
 from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
 from malariascope.printing.pdf import gui_application, write_case_pdf
@@ -158,6 +158,26 @@ def test_a_pdf_that_does_not_fit_on_the_disk_is_an_error_and_the_old_one_stays(t
         write_case_pdf(target, CaseReport(case, case.signed.result), overwrite=True)
     assert [path.name for path in tmp_path.iterdir()] == ["r.pdf"]
     assert target.read_bytes() == b"the old report"
+
+
+def test_a_file_that_appears_while_the_pdf_is_laid_out_is_kept(tmp_path, monkeypatch):
+    """The PDF was renamed over whatever reached its name after the check, such as another
+    run's report, though it was not to replace a file unasked."""
+    from malariascope.printing import pdf
+
+    case, _ = a_case()
+    target = tmp_path / "r.pdf"
+    lay_out = pdf._pdf_bytes
+
+    def another_program_writes_there(*args):
+        target.write_bytes(b"another program's file")
+        return lay_out(*args)
+
+    monkeypatch.setattr(pdf, "_pdf_bytes", another_program_writes_there)
+    with pytest.raises(ReportAppearedError, match="appeared while"):
+        write_case_pdf(target, CaseReport(case, case.signed.result))
+    assert target.read_bytes() == b"another program's file"
+    assert [path.name for path in tmp_path.iterdir()] == ["r.pdf"]
 
 
 def test_printing_uses_the_running_application():

@@ -134,12 +134,13 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
         raise OutputIsInputError(f"{option} {exc}") from None
 
 
-def write_json(target: Path | None, figures: dict) -> None:
-    """Write the figures to ``--json`` when one was given."""
+def write_json(target: Path | None, figures: dict, overwrite: bool) -> None:
+    """Write the figures to ``--json`` when one was given (over a file there only when
+    ``overwrite``, as it was checked before the work)."""
     if target is not None:
         from malariascope.core.report import write_json as write
 
-        write(target, figures)
+        write(target, figures, overwrite)
 
 
 def call_rule(classifier: Classifier, threshold: float | None) -> CallRule:

@@ -48,5 +48,5 @@ def run(args: argparse.Namespace) -> int:
     evaluation = evaluate_folder(args.folder, model=args.model, backend=backend)
     print(evaluation.format())
     shared = {} if overlap is None else {"test_slides_shared_with_train": overlap.shared}
-    write_json(args.json, {**evaluation.to_dict(), **shared})
+    write_json(args.json, {**evaluation.to_dict(), **shared}, args.overwrite)
     return EXIT_OK

@@ -66,6 +66,6 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(scores, rule, classifier.model_name, classifier.backend.model_sha256,
                         absent)
     print(summary.format())
-    write_json(args.json, summary.to_dict())
+    write_json(args.json, summary.to_dict(), args.overwrite)
     return EXIT_SOME_FAILED if absent or summary.unreadable else EXIT_OK
 

@@ -279,11 +279,14 @@ def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,
     return writer.path
 
 
-def write_json(path: str | os.PathLike[str], data: dict) -> None:
+def write_json(path: str | os.PathLike[str], data: dict, overwrite: bool = True) -> None:
     """Write ``data`` as indented strict JSON, atomically: an undefined figure (NaN) is
-    written as null, as JSON has no NaN."""
+    written as null, as JSON has no NaN. Without ``overwrite`` a file that appeared at
+    ``path`` meanwhile is kept: :class:`ReportAppearedError`."""
     text = json.dumps(nan_as_null(data), indent=2, allow_nan=False)
     try:
-        write_bytes_atomic(path, (text + "\n").encode("utf-8"))
+        write_bytes_atomic(path, (text + "\n").encode("utf-8"), overwrite)
+    except FileExistsError:
+        raise ReportAppearedError(Path(path), "pass --overwrite") from None
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc

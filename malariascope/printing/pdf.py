@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 
 from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
-from malariascope.core.errors import ReportError
+from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
 
@@ -78,7 +78,9 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     if not (pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-32:]):
         raise ReportError(f"cannot write {path}: Qt made no whole PDF")
     try:
-        write_bytes_atomic(path, pdf)
+        write_bytes_atomic(path, pdf, overwrite)
+    except FileExistsError:  # it appeared while the report was laid out
+        raise ReportAppearedError(path) from None
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
     return path

@@ -179,3 +179,15 @@ def test_a_figure_that_is_infinite_is_written_as_null_not_a_traceback(tmp_path):
 
     write_json(tmp_path / "f.json", {"ece": float("inf"), "rates": [float("-inf"), 0.5]})
     assert json.loads((tmp_path / "f.json").read_text()) == {"ece": None, "rates": [None, 0.5]}
+
+
+def test_figures_never_replace_a_file_that_appeared_unasked(tmp_path):
+    """--json was checked before the work, then written over whatever reached its name."""
+    from malariascope.core.report import write_json
+
+    (tmp_path / "f.json").write_text("another run's figures")
+    with pytest.raises(ReportAppearedError):
+        write_json(tmp_path / "f.json", {"auc": 0.99}, overwrite=False)
+    assert (tmp_path / "f.json").read_text() == "another run's figures"
+    write_json(tmp_path / "f.json", {"auc": 0.99}, overwrite=True)
+    assert json.loads((tmp_path / "f.json").read_text()) == {"auc": 0.99}
