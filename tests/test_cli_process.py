@@ -92,3 +92,22 @@ def test_closing_the_terminal_stops_evaluate_as_ctrl_c_does(tmp_path):
     child.send_signal(signal.SIGHUP)
     _, stderr = child.communicate(timeout=300)
     assert child.returncode == 130 and "interrupted" in stderr, stderr
+
+
+def test_a_listing_piped_into_a_reader_that_stops_early_ends_without_a_traceback(
+        tmp_path, monkeypatch):
+    """'cases list | head' ended in a BrokenPipeError traceback."""
+    from malariascope.core.case import Case, CaseFacts
+    from malariascope.core.datadir import DATA_DIR_ENV
+    from malariascope.core.register import Register
+
+    with Register(tmp_path / "data") as register:
+        for number in range(400):
+            register.save(Case(CaseFacts(sample_id=f"S-{number}")))
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    child = subprocess.Popen([sys.executable, "-m", "malariascope", "cases", "list"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child.stdout.readline()
+    child.stdout.close()  # as head does after its lines
+    _, stderr = child.communicate(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr

@@ -13,8 +13,13 @@ import sys
 
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
-from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_USAGE
-from malariascope.cli._process import end_interrupted, sigterm_as_ctrl_c, sturdy_stderr
+from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE
+from malariascope.cli._process import (
+    drop_stdout,
+    end_interrupted,
+    sigterm_as_ctrl_c,
+    sturdy_stderr,
+)
 
 #: Command name -> its module; ``gui`` runs when no command is given.
 COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
@@ -65,6 +70,9 @@ def _run(args: argparse.Namespace) -> int:
     except MalariaScopeError as exc:
         print(f"malariascope: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader of stdout left, as `cases list | head` does
+        drop_stdout()
+        return EXIT_SOME_FAILED
     except KeyboardInterrupt:  # a second Ctrl-C in classify: no report is written
         print("malariascope: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -102,3 +102,10 @@ def end_interrupted(command: str, code: int) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
     os._exit(code)
+
+
+def drop_stdout() -> None:
+    """Send what is left for stdout to the null device: its reader has gone (``| head``), and
+    Python's last flush would otherwise end the process with a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
