@@ -198,9 +198,9 @@ class CaseFlow(QObject):
         """Enable what the case allows now (the past case view calls it as it starts and
         ends)."""
         signed, busy = self.case.signed, self.controller.screening
-        self._actions.sign.setEnabled(not signed and len(self.case.batch) > 0 and not busy)
-        self._actions.amend.setEnabled(signed)
         viewing = self._window.past_case.shown is not None  # opening images ends the view
+        self._actions.sign.setEnabled(not (signed or viewing or busy) and len(self.case.batch) > 0)
+        self._actions.amend.setEnabled(signed)
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)

@@ -259,3 +259,15 @@ def test_a_new_case_after_a_past_one_has_no_slide_id_and_the_labs_facts(
     assert window.batch.facts.sample_id == "" and window.case.case.facts.sample_id == ""
     assert window.case.case.facts.lab == "Central Lab"  # the window's lab, not the past case's
     assert "X-3" not in window.windowTitle() and "read-only" not in window.windowTitle()
+
+
+def test_a_case_on_show_read_only_cannot_be_signed(dialog, qtbot, data_folder, tmp_path):
+    """An open case of the register, shown read-only, could be signed there: a signature on
+    cells nobody could review, and a title that still said 'not signed'."""
+    cells = list(screen(make_cell_folder(tmp_path / "open", 3), Classifier.open()))
+    with Register(data_folder) as register:
+        register.save(Case(CaseFacts(sample_id="S-4")), cells=cells)
+    listed(dialog, qtbot, dialog.search)
+    window = open_past(dialog, qtbot, "S-4")
+    assert window.case.case.signed is None and len(window.batch) == 3
+    assert not window.actions.sign.isEnabled()
