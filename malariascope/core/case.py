@@ -236,6 +236,11 @@ class Case:
         return (f"case {self.facts.sample_id or self.uid[:8]} is signed: amend it, with a "
                 "reason, to change it")
 
+    @property
+    def amending(self) -> bool:
+        """True while an amendment is open: the signed result withdrawn until signed again."""
+        return self.signed is None and bool(self.amendments)
+
     def check_open(self) -> None:
         """Raise :class:`CaseSignedError` when the case is signed (before adding images or
         reviews, which the case does not hold itself)."""

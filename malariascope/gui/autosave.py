@@ -61,6 +61,9 @@ def describe(session: Session) -> str:
                  "says it is partial.")
         if extent.inputs:
             text += " The rest can be screened now, after the cells already here."
+    if session.case is not None and session.case.amending:
+        return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
+                       "until it is signed again. Restore it to finish the amendment.")
     return text + "\n\nRestore this work, or discard it for good?"
 
 
@@ -148,9 +151,10 @@ class Autosaver(QObject):
             self._start(then)
             return
         resumable = not session.complete and bool(session.extent.inputs)
+        amending = session.case is not None and session.case.amending  # never dropped unsigned
         dialogs.ask_restore(self._window, describe(session),
                             lambda answer: self._on_answer(session, answer, then),
-                            resumable)
+                            resumable, discardable=not amending)
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()

@@ -50,6 +50,8 @@ class CaseFlow(QObject):
     def new_case(self, ask: bool = True) -> bool:
         """Start a new, empty case; an open case with cells is dropped only when agreed."""
         batch = self.case.batch
+        if self.refuse_amending("starting a new case"):
+            return False
         if ask and len(batch) and not self.case.signed and not case_dialogs.confirm_new_case(
                 self._window, batch.counts.classified, batch.counts.reviewed):
             return False
@@ -72,6 +74,18 @@ class CaseFlow(QObject):
         """Show the case's facts with the cursor in the slide id box."""
         self._show_facts()
         self._window.case_panel.sample_id.setFocus()
+
+    def refuse_amending(self, doing: str) -> bool:
+        """True, after saying why, while the case on show is being amended: it is signed
+        again before the window leaves it, or its signed result would stay withdrawn."""
+        case = self.case.case
+        if self._window.past_case.shown is not None or not case.amending:
+            return False
+        dialogs.message(self._window, QMessageBox.Icon.Warning, "Amendment not finished",
+                        f"Case {case.facts.sample_id or case.uid[:8]} is being amended: its "
+                        f"signed result is withdrawn until it is signed again. Sign it (File > "
+                        f"Sign the result) before {doing}.")
+        return True
 
     def refuse_signed(self, doing: str) -> bool:
         """True, after saying why, when the case is signed: nothing is added to it or

@@ -69,18 +69,20 @@ def _open_choice(box: QMessageBox, default: QAbstractButton,
 
 
 def ask_restore(parent: QWidget, text: str, answered: Callable[[str], None],
-                resumable: bool = False) -> QMessageBox:
+                resumable: bool = False, discardable: bool = True) -> QMessageBox:
     """Offer back the work of a session that did not close: ``answered`` gets
-    :data:`RESTORE`, :data:`DISCARD` or, for a ``resumable`` batch whose screening was cut
-    short, :data:`SCREEN_REST` (restore, then screen the files not done; the default).
+    :data:`RESTORE`, :data:`DISCARD` (only when ``discardable``) or, for a ``resumable``
+    batch whose screening was cut short, :data:`SCREEN_REST` (restore, then screen the files
+    not done; the default).
 
     Only a click on Discard drops the work; Escape or closing the box restores it.
     """
     box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?", text,
                       Button.NoButton, parent)
-    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    answers: dict[QAbstractButton, str] = {}
+    if discardable:
+        answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-    answers: dict[QAbstractButton, str] = {discard: DISCARD}
     default = restore
     if resumable:
         default = box.addButton("Restore and &screen the rest",

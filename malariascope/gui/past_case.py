@@ -47,6 +47,8 @@ class PastCaseView(QObject):
             window.status.note("The model is still loading: open the case once it is ready")
             return False
         batch = window.batch
+        if window.case_flow.refuse_amending("opening another case"):
+            return False
         if not window.exports.may_discard("Open a past case"):
             return False
         if self.shown is None:

@@ -287,3 +287,30 @@ def test_a_register_out_of_reach_turns_autosave_off_and_the_app_works_on(make_wi
     assert window.autosave.work is None
     assert [line for line in said if line.startswith("Autosave is off: cannot read")]
     assert (data_folder / FILE_NAME).is_dir()  # left as it is
+
+
+def test_a_crashed_amendment_is_offered_back_and_cannot_be_discarded(make_window, qtbot,
+                                                                      data_folder, tmp_path):
+    """Discard at the restore question left a once-signed case unsigned in the register for
+    good, its amendment never offered again."""
+    from malariascope.core.case import Case, CaseFacts
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.pipeline import screen
+    from malariascope.core.tally import Counts
+
+    classifier = Classifier.open()
+    results = list(screen(make_cell_folder(tmp_path / "slide", 4), classifier))
+    case = Case(CaseFacts(sample_id="S-AM"))
+    case.sign("Ann", Counts(rows=4, uninfected=4))
+    case.amend("a cell misread", "Ann")
+    facts = BatchFacts.of(classifier, sample_id="S-AM")
+    with Register(data_folder) as register:
+        CaseWork(register).save(Session(results, facts, [], unsaved=True, case=case))
+    window = make_window()
+    start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    assert "being amended" in box.text()
+    assert [button.text() for button in box.buttons()] == ["&Restore"]
+    click(box, "Restore")
+    assert window.case.case.amending and len(window.batch) == 4

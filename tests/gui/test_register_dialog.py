@@ -233,6 +233,10 @@ def test_an_amended_past_case_is_the_windows_work_and_the_next_case_is_saved_too
     assert window.controls.isEnabled() and window.actions.mark_parasitized.isEnabled()
     assert "read-only" not in window.windowTitle()
     qtbot.waitUntil(lambda: saved_work(data_folder) == "S-1", timeout=WAIT_MS)
+    assert not window.case_flow.new_case(ask=False)  # not while its signature is withdrawn
+    wait_for_box(qtbot, window, "Amendment not finished").close()
+    assert window.case.case.amending and window.batch.facts.sample_id == "S-1"
+    assert window.case_flow.sign("Ann")
 
     assert window.case_flow.new_case(ask=False)
     window.case.update(sample_id="S-NEXT")
@@ -242,7 +246,7 @@ def test_an_amended_past_case_is_the_windows_work_and_the_next_case_is_saved_too
     qtbot.waitUntil(lambda: saved_work(data_folder) == "S-NEXT", timeout=WAIT_MS)
     with Register(data_folder) as register:
         amended = next(case for case in register.cases() if case.facts.sample_id == "S-1")
-        assert amended.status == "open" and amended.amendments == 1
+        assert amended.status == "signed" and amended.amendments == 1
 
 
 def test_a_new_case_after_a_past_one_has_no_slide_id_and_the_labs_facts(
