@@ -77,6 +77,7 @@ class Autosaver(QObject):
     """Keeps a window's ``batch`` in the register; it does nothing until :meth:`resume`."""
 
     message = Signal(str)  # one line for the status bar
+    off = Signal(str)  # why the window's work is not autosaved
     restored = Signal()  # a batch left by a crash is in the window again
     written = Signal()  # a save reached the register
 
@@ -110,7 +111,7 @@ class Autosaver(QObject):
         folder = data_dir()
         problem = self._take_lock(folder)
         if problem:
-            self.message.emit(f"Autosave is off: {problem}")
+            self.off.emit(problem)
             then()
             return
         worker = Worker(open_work, folder)  # a big case takes a moment to read
@@ -159,7 +160,7 @@ class Autosaver(QObject):
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()
         self._lock = None
-        self.message.emit(f"Autosave is off: {exc}")
+        self.off.emit(str(exc))
         then()
 
     def _on_answer(self, session: Session, answer: str, then: Callable[[], object]) -> None:

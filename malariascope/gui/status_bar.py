@@ -69,6 +69,10 @@ class StatusBar(QStatusBar):
         self.unlike_label.hide()
         self.partial_label = QLabel()
         self.partial_label.hide()
+        self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
+        self.autosave_label.setStyleSheet("color: #a40000")
+        self.autosave_label.hide()
+        self.addPermanentWidget(self.autosave_label)
         self.addPermanentWidget(self.partial_label)
         self.addPermanentWidget(self.task_status)
         self.addPermanentWidget(self.unlike_label)
@@ -100,6 +104,14 @@ class StatusBar(QStatusBar):
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
+
+    def autosave_off(self, reason: str) -> None:
+        """Mark, for as long as the window is open, that its work is not autosaved, and why."""
+        self.autosave_label.setToolTip(f"Autosave is off: {reason}. Unsigned work in this "
+                                       "window is lost if it stops unexpectedly; export or "
+                                       "sign to keep it.")
+        self.autosave_label.show()
+        self.note(f"Autosave is off: {reason}")
 
     def _show_partial(self, *_: object) -> None:
         """Mark the batch partial while it lacks images it was opened with."""
