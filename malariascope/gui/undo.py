@@ -77,8 +77,11 @@ class ReviewUndo(QObject):
 
     def set_read_only(self, read_only: bool) -> None:
         """Turn undo and redo off (``read_only``) or back on: a signed or past case keeps its
-        reviews as they are."""
+        reviews as they are, and its steps are dropped, so that after an amendment undo
+        begins there, never reaching a review the signature counted."""
         self._read_only = read_only
+        if read_only:
+            self.stack.clear()
         self._on_index_changed()
 
     def _on_index_changed(self, *_: object) -> None:
