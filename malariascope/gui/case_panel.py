@@ -3,14 +3,15 @@
 Every edit goes to the :class:`~malariascope.gui.case_state.OpenCase` at once (texts as typed,
 a date or a red cell count when the field is left); a value the case refuses stays on show,
 marked, with the reason under the form, and the case keeps its last good value. A signed case
-shows its facts read-only.
+shows its facts read-only. The lab's facts, which the next case takes over, are remembered a
+second after they change, not only as the window closes: they outlast a crash too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +31,8 @@ from malariascope.core.case import AGE_MAX, LINE_MAX, NOT_STATED, NOT_STATED_WOR
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
-from malariascope.gui.case_state import OpenCase
+from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
+from malariascope.gui.settings import app_settings
 
 NO_AGE = -1  # the age box's "not given"
 STAIN_CHOICES = (NOT_STATED, *STAINS)  # the stain box's items, in order
@@ -61,10 +63,13 @@ class CasePanel(QWidget):
 
     entered = Signal()
 
-    def __init__(self, case: OpenCase, actions: Iterable[QAction],
+    def __init__(self, case: OpenCase, actions: Iterable[QAction], remember: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
+        self._remember = QTimer(self, singleShot=True, interval=1000)  # after a burst of keys
+        if remember:
+            self._remember.timeout.connect(self._save_lab_facts)
         self.lines = {name: QLineEdit() for name in LINES}
         (self.sample_id, self.patient_id, self.collected_on, self.site, self.operator,
          self.lab) = self.lines.values()
@@ -155,6 +160,13 @@ class CasePanel(QWidget):
             self.error.setText(str(exc))
             return
         self.error.clear()
+        if name in KEPT_FOR_NEXT:
+            self._remember.start()
+
+    def _save_lab_facts(self) -> None:
+        store = app_settings()
+        self.save_settings(store)
+        store.sync()
 
     def _on_facts_changed(self) -> None:
         """Show the case's facts (after a new case, a restore, signing or amending)."""

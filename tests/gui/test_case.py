@@ -13,6 +13,7 @@ from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
 from malariascope.core.tally import PARASITIZED
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
+from malariascope.gui.settings import app_settings
 from tests.gui.helpers import (
     SCREEN_TIMEOUT_MS,
     answer_next_dialog,
@@ -202,6 +203,20 @@ def test_new_case_starts_empty_and_keeps_the_labs_facts_also_after_a_restart(
     again = make_window(start=False).case.case.facts
     assert (again.lab, again.stain, again.operator) == ("Central Lab, Kisumu", "Field's",
                                                         "Ann Lee")
+
+
+def test_the_labs_facts_outlast_a_crash(make_window, qtbot):
+    """The lab's name, site, stain, microscopist and target were remembered only as the window
+    closed: after a crash the next start had none of them."""
+    window = make_window(start=False)
+    qtbot.keyClicks(window.case_panel.operator, "Cy Oduya")
+    window.case_panel.stain.setCurrentText("Field's")
+    qtbot.keyClicks(window.case_panel.lab, "Lab after a crash")
+    qtbot.waitUntil(lambda: app_settings().value("case/lab") == "Lab after a crash",
+                    timeout=10_000)
+    again = make_window(start=False).case.case.facts  # the first never closed
+    assert (again.lab, again.stain, again.operator) == ("Lab after a crash", "Field's",
+                                                        "Cy Oduya")
 
 
 def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folders, tmp_path):
