@@ -132,7 +132,7 @@ def test_a_folder_that_will_not_open_is_named_as_such(tmp_path, capsys, monkeypa
     monkeypatch.setattr(os, "scandir", scandir)
     result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv")
     assert result.code == 1
-    assert f"{locked}: cannot read this folder\n" in result.err
+    assert f"{locked}: cannot read this folder: not screened\n" in result.err
 
 
 def test_a_read_only_gradcam_folder_is_refused_at_once(tmp_path, capsys):

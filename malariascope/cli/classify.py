@@ -179,22 +179,19 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     """Tell the paths that were not found and the folders that would not open, refuse an empty
     batch, give each of those paths an error row, mark a stopped batch, and write the report's
     files, all but their renames."""
-    from malariascope.core.clock import utc_now
-    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.pipeline import not_searched
     from malariascope.core.report import report_row
 
     # the search is walked to its end first: it counts what a stop left and finds every path
     not_screened = _not_screened(found, rest, writer.tally.images) if stopped else 0
-    missing = {path: "cannot read this folder" if path.exists() else "no such file or folder"
-               for path in found.missing}
-    for path, why_not in missing.items():
-        problem(f"{path}: {why_not}")
+    unread = not_searched(found.missing)
+    for result in unread:
+        problem(f"{result.path}: {result.error}")
     if writer.tally.images == 0:  # the report is dropped
         raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                             "skipped); no report written")
-    for path, why_not in missing.items():  # the record shows what was asked and not screened
-        unread = ScreeningResult(path, error=f"{why_not}: not screened", processed_at=utc_now())
-        writer.add(report_row(unread, writer.facts))
+    for result in unread:  # the record shows what was asked and not screened
+        writer.add(report_row(result, writer.facts))
     if not_screened:
         writer.mark_incomplete(not_screened)
     writer.finish()

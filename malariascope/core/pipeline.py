@@ -264,6 +264,14 @@ def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classi
                                                screening.raw, screening.class_maps, strict=True)]
 
 
+def not_searched(missing: Iterable[Path]) -> list[ScreeningResult]:
+    """An error row for each path given that a search could not enter (``Discovery.missing``:
+    not there, or a folder that would not open), so a report says what it left out."""
+    return [ScreeningResult(path, error=("cannot read this folder" if path.exists() else
+                                         "no such file or folder") + ": not screened",
+                            processed_at=utc_now()) for path in missing]
+
+
 def _failed(result: ScreeningResult, reason: str) -> Loaded:
     result.error, result.processed_at = reason, utc_now()
     return result, None

@@ -93,7 +93,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     part of a field in the batch.
     """
     from malariascope.core.discovery import Discovery
-    from malariascope.core.pipeline import BATCH_SIZE, screen, whole_files
+    from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
 
     found = Discovery(list(paths), recursive=recursive)
     files, repeated = _new_files(found, held)
@@ -113,6 +113,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
             yield None
     if chunk:
         yield ScreenChunk(chunk, done, len(files))
+    if found.missing:  # rows that say so, as the command line's report has them
+        yield ScreenChunk(not_searched(found.missing), done, len(files))
     return ScreenOutcome(len(files), found.skipped, found.missing, repeated)
 
 

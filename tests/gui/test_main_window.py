@@ -19,6 +19,8 @@ from tests.gui.helpers import (
     screen_and_wait,
     wait_for_box,
 )
+from tests.images import make_cell_folder
+from tests.reports import read_rows
 
 
 def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
@@ -271,3 +273,18 @@ def test_about_box_shows_version_model_card_and_disclaimer(window, qtbot):
     assert f"{card['trained_on']['train']['parasitized']:,} parasitized" in text
     assert str(card["created"]) in text
     box.close()
+
+
+def test_a_path_that_is_gone_is_a_row_of_the_batch_and_its_report(window, qtbot, tmp_path):
+    """The window said '1 path not found or unreadable' in a fading note and its report held
+    only the other rows: filed alone, it read as the whole batch (the command line's report
+    has the row)."""
+    cells = make_cell_folder(tmp_path / "cells", 2)[0].parent
+    gone = tmp_path / "moved since"
+    screen_and_wait(window, qtbot, [cells, gone])
+    assert [(r.path, r.error) for r in window.batch.results if not r.ok] == [
+        (gone, "no such file or folder: not screened")]
+    report = tmp_path / "r.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    assert [row["status"] for row in read_rows(report)] == ["ok", "ok", "error"]

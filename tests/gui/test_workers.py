@@ -35,9 +35,10 @@ def test_screen_chunks_announce_the_total_then_stream_results(tmp_path, classifi
             break
         if value is not None:
             chunks.append(value)
-    assert sum(len(c.results) for c in chunks) == 70 and chunks[-1].done == 70
+    assert sum(len(c.results) for c in chunks) == 71 and chunks[-1].done == 70
     assert [p.name for p in outcome.skipped] == ["notes.txt"]
     assert outcome.missing == [tmp_path / "missing"]
+    assert chunks[-1].results[-1].error == "no such file or folder: not screened"  # its row
 
 
 def test_export_closed_early_writes_nothing(tmp_path, classifier, monkeypatch):
