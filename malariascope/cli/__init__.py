@@ -66,7 +66,9 @@ def _run(args: argparse.Namespace) -> int:
     from malariascope.core.errors import MalariaScopeError
 
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a reader that left is met here, not in Python's last flush
+        return code
     except MalariaScopeError as exc:
         print(f"malariascope: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
