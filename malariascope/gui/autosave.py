@@ -256,11 +256,14 @@ class Autosaver(QObject):
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
         """The window closed on purpose and its workers are done: its open case is given up,
-        nothing is offered next time."""
+        nothing is offered next time; but a case being amended is saved as it is and offered
+        back, to be signed again."""
         self._timer.stop()
         work, self.work = self.work, None
         if work is not None:
             with contextlib.suppress(RegisterError):
+                if self.batch.case.amending and not self._held:
+                    work.save(self._session(), replace(self.batch.counts))
                 work.drop()
             work.register.close()
         if self._lock is not None:

@@ -27,12 +27,13 @@ from malariascope.core.clock import local_time, utc_now
 from malariascope.gui.dialogs import Button, ask_review_first
 
 
-def confirm_new_case(parent: QWidget, cells: int, reviewed: int) -> bool:
-    """Ask before a new case drops an open, unsigned one of ``cells`` cells; True to go on."""
+def confirm_new_case(parent: QWidget, cells: int, reviewed: int,
+                     doing: str = "Start a new case") -> bool:
+    """Ask before ``doing`` drops an open, unsigned case of ``cells`` cells; True to go on."""
     answer = QMessageBox.question(
-        parent, "New case", f"Start a new case? The open case is not signed: its {cells:,} "
-        f"cells and {reviewed:,} reviews leave the window (sign it first to keep its result).",
-        Button.Discard | Button.Cancel, Button.Cancel)
+        parent, doing, f"{doing}? The open case is not signed: its {cells:,} cells and "
+        f"{reviewed:,} reviews leave the window and the register (sign it first to keep its "
+        "result).", Button.Discard | Button.Cancel, Button.Cancel)
     return answer == Button.Discard
 
 

@@ -183,9 +183,10 @@ class CaseFlow(QObject):
         """Add the pictures once autosave has stored the case as signed or amended; until
         then (a save of before), wait for the next save."""
         order, self._waiting = self._waiting, None
-        if order is None:
+        register = self._window.autosave.register
+        if order is None or register is None:  # none waits, or the window has closed
             return
-        worker = Worker(save_pictures, self._window.autosave.register, order)
+        worker = Worker(save_pictures, register, order)
         worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells)
                                 if cells is not None else self._wait_again(order))
         worker.errored.connect(self._on_save_failed)

@@ -68,6 +68,7 @@ class CasePanel(QWidget):
         super().__init__(parent)
         self.case = case
         self._remember = QTimer(self, singleShot=True, interval=1000)  # after a burst of keys
+        self._viewing = False  # a past case on show: its facts are not the window's
         if remember:
             self._remember.timeout.connect(self._save_lab_facts)
         self.lines = {name: QLineEdit() for name in LINES}
@@ -152,7 +153,7 @@ class CasePanel(QWidget):
 
     def _set(self, name: str, value: object,
              convert: Callable[[str], object] | None = None) -> None:
-        if self.case.signed:
+        if self.case.signed or self._viewing:
             return  # the form is disabled; a queued edit of the last moment is dropped
         try:
             self.case.update(**{name: convert(value) if convert else value})
@@ -192,9 +193,16 @@ class CasePanel(QWidget):
         if not self.rbc.hasFocus():
             self.rbc.setText("" if facts.rbc_per_ul is None else f"{facts.rbc_per_ul:,.0f}")
         for widget in (*self.lines.values(), *widgets, self.rbc):
-            widget.setEnabled(not signed)
+            widget.setEnabled(not (signed or self._viewing))
+
+    def set_viewing(self, viewing: bool) -> None:
+        """Show a past case's facts read-only, and remember none of them as the lab's."""
+        self._viewing = viewing
+        self._on_facts_changed()
 
     def save_settings(self, store: QSettings) -> None:
+        if self._viewing:
+            return
         facts = self.case.case.facts
         store.setValue("operator", self.case.batch.facts.operator)  # the same person, most days
         store.setValue("case/lab", facts.lab)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from malariascope.gui import case_dialogs
+
 if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
@@ -52,6 +54,9 @@ class PastCaseView(QObject):
         if not window.exports.may_discard("Open a past case"):
             return False
         if self.shown is None:
+            if len(batch) and not window.case.signed and not case_dialogs.confirm_new_case(
+                    window, batch.counts.classified, batch.counts.reviewed, "Open a past case"):
+                return False
             self._facts_before, self._case_before = batch.facts, batch.case
         window.autosave.hold(True)
         self._entering = True
@@ -62,6 +67,9 @@ class PastCaseView(QObject):
         self.shown = stored
         self._set_read_only(True)
         case = stored.case
+        if case.amending:  # left by a window that stopped: finished here, then signed
+            self.adopt()
+            return True
         state = "signed" if case.signed else "not signed"
         window.set_batch_title(f"case {case.facts.sample_id or case.uid[:8]}, {state}, "
                                "read-only")
@@ -104,6 +112,7 @@ class PastCaseView(QObject):
     def _set_read_only(self, read_only: bool) -> None:
         window = self.window
         window.controls.setEnabled(not read_only)
+        window.case_panel.set_viewing(read_only)
         selected = window.table.current_source_row() is not None
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)

@@ -113,8 +113,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
             yield None
     if chunk:
         yield ScreenChunk(chunk, done, len(files))
-    if found.missing:  # rows that say so, as the command line's report has them
-        yield ScreenChunk(not_searched(found.missing), done, len(files))
+    missing, _ = _new_files(found.missing, held)  # a row each, once in the case
+    if missing:  # rows that say so, as the command line's report has them
+        yield ScreenChunk(not_searched(missing), done, len(files))
     return ScreenOutcome(len(files), found.skipped, found.missing, repeated)
 
 

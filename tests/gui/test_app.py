@@ -47,7 +47,7 @@ def test_smoke_test_prints_milestones_counting_as_the_window_does(tmp_path):
 def test_smoke_test_fails_with_a_reason(tmp_path):
     done = _run("gui", "--smoke-test", str(tmp_path / "missing"), tmp_path=tmp_path)
     assert done.returncode != 0
-    assert "smoke test failed: no images found" in done.stderr
+    assert "smoke test failed: no image could be read" in done.stderr  # the path: a row
 
 
 def test_smoke_test_fails_where_print_report_would_have_no_print_dialog(tmp_path):

@@ -18,7 +18,13 @@ from malariascope.core.tally import Counts
 from malariascope.gui.app import start
 from malariascope.gui.register_dialog import RegisterDialog
 from tests.core.test_register import counts_of
-from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait, wait_for_box
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.images import make_cell_folder
 from tests.reports import read_rows
 
@@ -258,7 +264,16 @@ def test_a_new_case_after_a_past_one_has_no_slide_id_and_the_labs_facts(
     window.case.update(sample_id="S-005", lab="Central Lab")
     screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "before", 2)[0].parent])
     dialog = open_register(window, qtbot)
+    select(dialog, "X-3")
+    asked: list[str] = []  # the window's own case is not signed: dropped only when agreed
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    dialog.open_selected()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
+    assert "its 2 cells and 0 reviews leave the window" in asked[0]
+    assert window.past_case.shown is None and window.batch.facts.sample_id == "S-005"
+    answer_next_dialog(window, lambda box: click(box, "Discard"))
     open_past(dialog, qtbot, "X-3")
+    assert not window.case_panel.lab.isEnabled()  # its facts on show, not editable
     assert window.case_flow.new_case(ask=False)
     assert window.batch.facts.sample_id == "" and window.case.case.facts.sample_id == ""
     assert window.case.case.facts.lab == "Central Lab"  # the window's lab, not the past case's
@@ -275,3 +290,27 @@ def test_a_case_on_show_read_only_cannot_be_signed(dialog, qtbot, data_folder, t
     window = open_past(dialog, qtbot, "S-4")
     assert window.case.case.signed is None and len(window.batch) == 3
     assert not window.actions.sign.isEnabled()
+
+
+def test_an_amendment_left_unsigned_is_kept_to_be_finished(make_window, qtbot, data_folder,
+                                                           tmp_path, filed):
+    """Quit while amending, the case, its signature withdrawn, was neither offered back nor
+    signable from the register: a dead end."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    dialog = open_register(window, qtbot)
+    window = open_past(dialog, qtbot, "S-1")
+    assert window.case_flow.amend("patient id mistyped", "Ann")
+    window.case.update(notes="amended: patient id P-43")
+    assert window.close()  # at the end of the day: saved as it is, offered back next start
+    assert saved_work(data_folder) == "S-1"
+    with Register(data_folder) as register:
+        assert CaseWork(register).load().case.facts.notes == "amended: patient id P-43"
+
+    other = make_window()  # the register's own view of it continues it too
+    dialog = open_register(other, qtbot)
+    other = open_past(dialog, qtbot, "S-1")
+    assert other.past_case.shown is None and other.case.case.amending
+    assert other.actions.sign.isEnabled()

@@ -16,7 +16,7 @@ from malariascope.core.register import Register
 from malariascope.gui.app import start
 from tests.conftest import SHARED_DATA
 from tests.core.test_register import counts_of
-from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.gui.helpers import MODEL_TIMEOUT_MS, answer_next_dialog, click, screen_and_wait
 from tests.gui.test_register_dialog import AT, WAIT_MS, open_register, select
 from tests.images import make_cell, write_rgb
 
@@ -81,6 +81,7 @@ def test_a_past_case_shows_its_own_unlike_figure_not_the_last_batchs(make_window
     assert label.isVisible() and f"{own:+.1f} MAD" not in label.text()
     dialog = open_register(window, qtbot)
     select(dialog, "S-PAST")
+    answer_next_dialog(window, lambda box: click(box, "Discard"))  # today's case: not signed
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert window.past_case.shown is not None
