@@ -237,7 +237,9 @@ class Autosaver(QObject):
 
     def _on_written(self) -> None:
         self._writing = False
-        if self._taking is not None:
+        if self.work is None:  # closed meanwhile
+            return
+        if self._taking is not None:  # the past case first: the saves that follow add to it
             stored, self._taking = self._taking, None
             self.take(stored)
         elif self._again:
@@ -262,9 +264,10 @@ class Autosaver(QObject):
         work, self.work = self.work, None
         if work is not None:
             with contextlib.suppress(RegisterError):
-                if self.batch.case.amending and not self._held:
+                if self.batch.case.amending and not self._held:  # kept as the work left
                     work.save(self._session(), replace(self.batch.counts))
-                work.drop()
+                else:
+                    work.drop()
             work.register.close()
         if self._lock is not None:
             self._lock.unlock()

@@ -100,10 +100,9 @@ class CaseWork:
 
     def drop(self) -> None:
         """Give up the case in progress: deleted from the register if it was never signed,
-        kept (only no longer worked on) once signed; a case being amended stays the work, so
-        that the next start offers it back to be signed again."""
+        kept (only no longer worked on) once signed, amended or not."""
         case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
-        if case is None or case.amending:
+        if case is None:
             return
         if case.signed is None and not case.amendments:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
