@@ -61,10 +61,16 @@ def describe(session: Session) -> str:
                  "says it is partial.")
         if extent.inputs:
             text += " The rest can be screened now, after the cells already here."
-    if session.case is not None and session.case.amending:
+    if _amending(session):
         return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
                        "until it is signed again. Restore it to finish the amendment.")
     return text + "\n\nRestore this work, or discard it for good?"
+
+
+def _amending(session: Session) -> bool:
+    """True for the work of a signed case being amended: offered back, never discarded, as
+    its signed result is withdrawn until it is signed again."""
+    return session.case is not None and session.case.amending
 
 
 def _cells(session: Session) -> str:
@@ -152,10 +158,9 @@ class Autosaver(QObject):
             self._start(then)
             return
         resumable = not session.complete and bool(session.extent.inputs)
-        amending = session.case is not None and session.case.amending  # never dropped unsigned
         dialogs.ask_restore(self._window, describe(session),
                             lambda answer: self._on_answer(session, answer, then),
-                            resumable, discardable=not amending)
+                            resumable, discardable=not _amending(session))
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()
