@@ -33,9 +33,10 @@ UNCALLED_LIBRARIES = [
 #: Run a new one there before adding it: cv2.fitEllipse, for one, calls LAPACK's SVD.
 CHECKED_CV2_CALLS = frozenset({
     "addWeighted", "applyColorMap", "blur", "connectedComponents", "contourArea", "convexHull",
-    "copyMakeBorder", "cvtColor", "dilate", "distanceTransform", "ellipse", "fillPoly",
-    "findContours", "floodFill", "GaussianBlur", "getStructuringElement", "imdecode", "imencode",
-    "max", "meanStdDev", "morphologyEx", "resize", "threshold",
+    "copyMakeBorder", "countNonZero", "cvtColor", "dilate", "distanceTransform", "ellipse",
+    "fillPoly", "findContours", "floodFill", "GaussianBlur", "getStructuringElement", "imdecode",
+    "imencode", "max", "meanStdDev", "min", "morphologyEx", "resize", "split", "subtract",
+    "threshold",
 })
 _SYMBOL = re.compile(  # a line of ``readelf --dyn-syms -W``: "  5: 00..40  123 FUNC GLOBAL ..."
     r"\s*\d+:\s+\S+\s+(?P<size>\d+|0x[0-9a-f]+)\s+(?P<type>FUNC|IFUNC|OBJECT|NOTYPE)"
