@@ -64,7 +64,6 @@ class Overlays:
     def tell_kept(self) -> None:
         """One line on stderr when existing files kept some overlays from being written."""
         if self.kept:
-            problem(f"malariascope: warning: {counted(len(self.kept), 'Grad-CAM overlay')} "
-                    "not written, "
-                    f"as files of their names exist and were kept (such as {self.kept[0]}); "
-                    "pass --overwrite to replace them")
+            kept = counted(len(self.kept), "Grad-CAM overlay")
+            problem(f"malariascope: warning: {kept} not written, as files of their names exist "
+                    f"and were kept (such as {self.kept[0]}); pass --overwrite to replace them")

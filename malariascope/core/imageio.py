@@ -118,11 +118,16 @@ def read_bytes(path: str | os.PathLike[str]) -> np.ndarray:
     return np.frombuffer(data, np.uint8)
 
 
+def kind_of(mode: int) -> str:
+    """What a path of ``os.stat`` mode ``mode`` is when it is no regular file ('a pipe
+    (FIFO)'); '' for a regular file or a kind without a name."""
+    return next((what for test, what in _NOT_FILES if test(mode)), "")
+
+
 def _refuse_unreadable(info: os.stat_result) -> None:
     """Refuse what is not a regular file, saying what it is, and a file too large to read."""
-    for test, what in _NOT_FILES:
-        if test(info.st_mode):
-            raise ImageReadError(f"{what}, not an image file")
+    if kind := kind_of(info.st_mode):
+        raise ImageReadError(f"{kind}, not an image file")
     if not stat.S_ISREG(info.st_mode):
         raise ImageReadError("not a regular file")
     if info.st_size > MAX_FILE_BYTES:

@@ -20,7 +20,7 @@ from malariascope.core.errors import (
     ReportError,
     ReportExistsError,
 )
-from malariascope.core.imageio import is_image_path
+from malariascope.core.imageio import is_image_path, kind_of
 from malariascope.core.summary import summary_path
 
 NAME_MAX = 255  # where the system does not say: Windows, and most file systems elsewhere
@@ -67,8 +67,8 @@ def _refuse_special(path: Path, what: str) -> None:
     if path.is_dir():
         raise NotAFileError(f"{path} is a folder: name a file for {what}")
     if path.exists() and not path.is_file():
-        raise NotAFileError(f"{path} is not a regular file (a device or a pipe): name a "
-                            f"file for {what}")
+        kind = kind_of(path.stat().st_mode) or "something else"
+        raise NotAFileError(f"{path} is not a regular file but {kind}: name a file for {what}")
 
 
 def why_no_folder(path: Path) -> str:
