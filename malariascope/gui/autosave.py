@@ -5,9 +5,11 @@ The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); th
 glue. A change of the batch starts a timer, and at most once a second a worker saves what
 changed: the new cells and review decisions are appended to the case, its facts and figures
 updated, so even a 20,000-cell batch never makes the window wait. One write runs at a time;
-the next one picks up whatever changed meanwhile. A clean quit drops the open case (the window
-asks first about reviews not exported), so a case found in progress at start was left by a
-crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it back.
+a save asked for meanwhile is taken as the batch is then (a copy of its case, not the case
+itself) and written next, so what was signed is saved signed whatever the window does after.
+A clean quit drops the open case (the window asks first about reviews not exported), so a
+case found in progress at start was left by a crash, a kill or a power cut, and
+:meth:`Autosaver.resume` offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.session import Session
 
 SAVE_EVERY_MS = 1000
+_Write = tuple[Callable[..., object], tuple[object, ...]]  # a write of CaseWork's and its args
 
 
 def describe(session: Session) -> str:
@@ -92,7 +95,8 @@ class Autosaver(QObject):
         self.batch, self.controller, self._window = batch, controller, window
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
-        self._writing = self._again = False
+        self._writing = False
+        self._next: _Write | None = None  # asked for while a write ran: written after it
         self._held = False  # the window shows what is not its work (see hold)
         self._taking: StoredCase | None = None  # a past case to work on once a write ends
         self._timer = QTimer(self)
@@ -204,8 +208,8 @@ class Autosaver(QObject):
         if self._writing:  # one write at a time: taken once the write running is done
             self._taking = stored
             return
-        self._again = True  # then saved as it is now
-        self._run(self.work.take, stored)
+        self._next = self._write_now()  # then saved as it is now
+        self._run(self.work.take, (stored,))
 
     def save_now(self) -> bool:
         """Save at once (after the write running, if any); False while autosave is off."""
@@ -223,15 +227,19 @@ class Autosaver(QObject):
         """Save (or drop) the case in a worker; one write at a time."""
         if self.work is None or self._held:
             return
+        write = self._write_now()
         if self._writing:
-            self._again = True
-            return
-        if len(self.batch):
-            self._run(self.work.save, self._session(), replace(self.batch.counts))
+            self._next = write
         else:
-            self._run(self.work.drop)
+            self._run(*write)
 
-    def _run(self, write: Callable[..., object], *args: object) -> None:
+    def _write_now(self) -> _Write:
+        """The write that keeps the batch as it is now: its case saved, or dropped when empty."""
+        if len(self.batch):
+            return self.work.save, (self._session(), replace(self.batch.counts))
+        return self.work.drop, ()
+
+    def _run(self, write: Callable[..., object], args: tuple[object, ...] = ()) -> None:
         """Run ``write`` in a worker, the only write running until it is done."""
         worker = Worker(write, *args)
         worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
@@ -244,21 +252,22 @@ class Autosaver(QObject):
         self._writing = False
         if self.work is None:  # closed meanwhile
             return
-        if self._taking is not None:  # the past case first: the saves that follow add to it
+        if self._next is not None:  # the window as it was when a save was asked for
+            write, self._next = self._next, None
+            self._run(*write)
+        elif self._taking is not None:  # then the past case: the saves that follow add to it
             stored, self._taking = self._taking, None
             self.take(stored)
-        elif self._again:
-            self._again = False
-            self._schedule()
 
     def _session(self) -> Session:
-        """The batch as it is now (cheap: the rows themselves are shared, not copied)."""
+        """The batch as it is now (cheap: the rows themselves are shared, not copied; the case
+        is copied, as the window may sign or amend it while the copy is written)."""
         from malariascope.core.session import Session
 
         snapshot = self.batch.snapshot()
         return Session(snapshot.results, snapshot.facts, list(snapshot.history),
                        unsaved=self.batch.unsaved, complete=self.controller.complete,
-                       case=self.batch.case, extent=self.controller.extent)
+                       case=replace(self.batch.case), extent=self.controller.extent)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
@@ -269,6 +278,9 @@ class Autosaver(QObject):
         work, self.work = self.work, None
         if work is not None:
             with contextlib.suppress(RegisterError):
+                if self._next is not None:  # asked for before closing: the older state first
+                    write, args = self._next
+                    write(*args)
                 if self.batch.case.amending and not self._held:  # kept as the work left
                     work.save(self._session(), replace(self.batch.counts))
                 else:
