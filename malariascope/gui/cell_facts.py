@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSize
 
 from malariascope.core.clock import local_time
 from malariascope.gui.batch import Batch
-from malariascope.gui.results_table import CALL_COLOURS
+from malariascope.gui.results_table import CALL_COLOURS, decimals
 
 if TYPE_CHECKING:
     from malariascope.core.case import ReviewDecision
@@ -134,7 +134,7 @@ class CellFacts(QWidget):
             return facts
         rule = batch.facts.rule
         threshold = None if rule is None else rule.threshold_for(result.in_field)
-        places = 3 if threshold is None else _places(result.probability, threshold)
+        places = 3 if threshold is None else decimals(result.probability, threshold)
         uncertain = " (uncertain)" if batch.uncertain(row) else ""
         facts["P(parasitized)"] = f"{result.probability:.{places}f}{uncertain}"
         facts["Call"] = batch.call(row)
@@ -146,13 +146,6 @@ class CellFacts(QWidget):
             by_field = result.in_field and rule.field_threshold is not None
             facts["Threshold"] = f"{threshold:.{places}f}" + (" (field)" if by_field else "")
         return facts
-
-
-def _places(probability: float, threshold: float) -> int:
-    """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
-    rounding keeps their order, so the call shown beside them never looks contradicted."""
-    return next((places for places in range(3, 10)
-                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
 
 
 def _threshold_tip(batch: Batch, result: ScreeningResult) -> str:

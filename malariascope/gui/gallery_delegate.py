@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import call_colour
+from malariascope.gui.results_table import call_colour, probability_text
 from malariascope.gui.thumbnails import ThumbnailCache
 
 FRAME = 3  # the call's frame around the picture, logical pixels
@@ -76,10 +76,11 @@ class GalleryDelegate(QStyledItemDelegate):
         painter.drawImage(QRect(left, top, shown.width(), shown.height()), image)
 
     def caption(self, row: int) -> str:
-        """P(parasitized) to three places, ✓ once a call is pressed, ? when marked unsure."""
+        """P(parasitized) as the list shows it, ✓ once a call is pressed, ? when marked
+        unsure."""
         result = self.batch.results[row]
         if not result.ok:
             return "error"
         decision = self.batch.decision(row)
         mark = "" if decision is None else ("?" if decision.pressed == UNSURE else "✓")
-        return f"{result.probability:.3f} {mark}".strip()
+        return f"{probability_text(self.batch, row)} {mark}".strip()

@@ -32,6 +32,23 @@ THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def decimals(probability: float, threshold: float) -> int:
+    """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
+    rounding keeps their order, so the call shown beside them never looks contradicted."""
+    return next((places for places in range(3, 10)
+                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
+
+
+def probability_text(batch: Batch, row: int) -> str:
+    """P(parasitized) of ``row`` with the decimals that tell it from its threshold."""
+    result, rule = batch.results[row], batch.facts.rule
+    if result.probability is None:
+        return ""
+    threshold = None if rule is None else rule.threshold_for(result.in_field)
+    places = 3 if threshold is None else decimals(result.probability, threshold)
+    return f"{result.probability:.{places}f}"
+
+
 def call_colour(batch: Batch, row: int) -> QColor:
     """Red or green for the final call; amber while an uncertain call is not reviewed."""
     if batch.uncertain(row) and not batch.reviewed(row):
@@ -96,7 +113,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == FILE:
             return self.name(row)
         if column == PROB:
-            return "" if result.probability is None else f"{result.probability:.3f}"
+            return probability_text(batch, row)
         if column == CALL:
             return batch.call(row)
         if column == UNCERTAIN:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
+from malariascope.gui.results_table import PROB
 from tests.gui.helpers import _current_row, _first_ok, screen_and_wait
 
 
@@ -37,7 +38,7 @@ def test_detail_view_shows_the_cell_beside_its_overlay(window, qtbot, mixed_fold
 def test_a_probability_just_under_the_threshold_does_not_read_as_equal_to_it(
         window, qtbot, mixed_folder):
     """At 3 decimals a P of 0.949879 read 0.950 against a threshold of 0.950, called
-    uninfected."""
+    uninfected: in the panel, the list's P column and the gallery's captions alike."""
     screen_and_wait(window, qtbot, [mixed_folder[0]])
     batch, detail = window.batch, window.detail
     row = next(row for row, r in enumerate(batch.results)
@@ -48,6 +49,9 @@ def test_a_probability_just_under_the_threshold_does_not_read_as_equal_to_it(
     assert batch.call(row) == "uninfected" and detail.fact("Call") == "uninfected"
     shown = float(detail.fact("P(parasitized)").split()[0])
     assert shown < float(detail.fact("Threshold")) == above
+    listed = window.table_model.index(row, PROB).data()
+    assert float(listed) == shown and len(listed) > len("0.950")
+    assert window.gallery.itemDelegate().caption(row) == listed
 
 
 def test_the_overlay_starts_off_on_a_cell_called_uninfected(window, qtbot, mixed_folder):
