@@ -24,17 +24,17 @@ from PySide6.QtWidgets import (
 
 from malariascope.core.case import LINE_MAX
 from malariascope.core.clock import local_time, utc_now
-from malariascope.gui.dialogs import Button, ask_review_first
+from malariascope.core.words import counted
+from malariascope.gui.dialogs import ask_export_first, ask_review_first
 
 
-def confirm_new_case(parent: QWidget, cells: int, reviewed: int,
-                     doing: str = "Start a new case") -> bool:
-    """Ask before ``doing`` drops an open, unsigned case of ``cells`` cells; True to go on."""
-    answer = QMessageBox.question(
-        parent, doing, f"{doing}? The open case is not signed: its {cells:,} cells and "
-        f"{reviewed:,} reviews leave the window and the register (sign it first to keep its "
-        "result).", Button.Discard | Button.Cancel, Button.Cancel)
-    return answer == Button.Discard
+def ask_drop_case(parent: QWidget, doing: str, cells: int, reviewed: int) -> str:
+    """Ask before ``doing`` drops an open, unsigned case of ``cells`` cells: export its
+    report first, discard it, or cancel (:func:`ask_export_first`)."""
+    return ask_export_first(
+        parent, doing, f"{doing}? The open case is not signed: its {counted(cells, 'cell')} "
+        f"and {counted(reviewed, 'review')} leave the window and the register (sign it first "
+        "to keep its result, or export its report).")
 
 
 def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],

@@ -49,11 +49,9 @@ class CaseFlow(QObject):
 
     def new_case(self, ask: bool = True) -> bool:
         """Start a new, empty case; an open case with cells is dropped only when agreed."""
-        batch = self.case.batch
         if self.refuse_amending("starting a new case"):
             return False
-        if ask and len(batch) and not self.case.signed and not case_dialogs.confirm_new_case(
-                self._window, batch.counts.classified, batch.counts.reviewed):
+        if ask and not self.may_leave("Start a new case"):
             return False
         self.controller.drop_screening()
         self._window.past_case.leave()  # the new case follows the window's own, not the view's
@@ -62,6 +60,19 @@ class CaseFlow(QObject):
         self.message.emit("New case: type its slide id, then open its images or fields")
         self._show_facts()
         return True
+
+    def may_leave(self, doing: str) -> bool:
+        """True when the open case may leave the window for ``doing``: it is signed (so kept
+        in the register) or empty, or the technician agrees to drop it; Export… exports it
+        first (``doing`` then waits)."""
+        batch = self.case.batch
+        if self.case.signed or not len(batch):
+            return True
+        answer = case_dialogs.ask_drop_case(self._window, doing, batch.counts.classified,
+                                            batch.counts.reviewed)
+        if answer == dialogs.EXPORT:
+            self._window.exports.start()
+        return answer == dialogs.DISCARD
 
     def ready_to_add(self) -> bool:
         """True when images can be added to the case on show: it is open, or a past case of

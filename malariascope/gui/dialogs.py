@@ -140,11 +140,16 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
 
 def ask_unsaved_reviews(parent: QWidget, doing: str, reviewed: int) -> str:
     """Ask before ``doing`` loses the reviews made since the last export (``reviewed`` cells
-    of the batch have a review in all): :data:`EXPORT` them first, :data:`DISCARD` them and
-    go ahead, or :data:`CANCEL` (Escape). Blocks: a quit waits for the answer."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved reviews",
-                      f"{doing}? The reviews made since the last export will be lost "
-                      f"({reviewed:,} reviewed in this batch in all).", Button.NoButton, parent)
+    of the batch have a review in all); see :func:`ask_export_first`."""
+    return ask_export_first(parent, "Unsaved reviews",
+                            f"{doing}? The reviews made since the last export will be lost "
+                            f"({reviewed:,} reviewed in this batch in all).")
+
+
+def ask_export_first(parent: QWidget, title: str, text: str) -> str:
+    """Ask before something is lost: :data:`EXPORT` the report first, :data:`DISCARD` and go
+    ahead, or :data:`CANCEL` (Escape). Blocks: a quit waits for the answer."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
     export = box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
-from malariascope.gui import case_dialogs
-
 if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
@@ -51,11 +49,8 @@ class PastCaseView(QObject):
         batch = window.batch
         if window.case_flow.refuse_amending("opening another case"):
             return False
-        if not window.exports.may_discard("Open a past case"):
-            return False
-        if self.shown is None:
-            if len(batch) and not window.case.signed and not case_dialogs.confirm_new_case(
-                    window, batch.counts.classified, batch.counts.reviewed, "Open a past case"):
+        if self.shown is None:  # the window's own case leaves it (a past case only is shown)
+            if not window.case_flow.may_leave("Open a past case"):
                 return False
             self._facts_before, self._case_before = batch.facts, batch.case
         window.autosave.hold(True)

@@ -207,21 +207,27 @@ def test_a_recent_folder_opens_from_its_menu(window, qtbot, cell_folder):
     assert blocker.args == [cells, True] and window.batch.facts.sources == (cell_folder[0].name,)
 
 
-def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder,
-                                                           answer_questions):
-    """Closing offered only Discard and Cancel, and Alt+D did nothing."""
+def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_folder):
+    """Closing offered only Discard and Cancel, and Alt+D did nothing; New case offered no
+    export of the case it drops."""
     screen_and_wait(window, qtbot, [cell_folder[0]])
     assert window.batch.confirm(_first_ok(window.batch))
-    asked_new = answer_questions(QMessageBox.StandardButton.Cancel)
-    cells = len(window.batch)
-    window.actions.new_case.trigger()
-    assert len(window.batch) == cells and "1 reviews" in asked_new[0]
     asked = []
 
     def cancel(box: QMessageBox) -> None:
         asked.append((box.text(), [button.text() for button in box.buttons()]))
         click(box, "Cancel")
 
+    cells = len(window.batch)
+    answer_next_dialog(window, cancel)
+    window.actions.new_case.trigger()
+    qtbot.waitUntil(lambda: bool(asked))
+    assert len(window.batch) == cells and "and 1 review leave" in asked[0][0]
+    assert sorted(asked.pop()[1]) == ["&Cancel", "&Discard", "&Export…"]
+    answer_next_dialog(window, lambda box: click(box, "Export…"))
+    window.actions.new_case.trigger()  # no new case: the export begins, as below
+    click(wait_for_box(qtbot, window, "No slide id"), "Cancel")
+    assert len(window.batch) == cells
     answer_next_dialog(window, cancel)
     window.close()
     assert window.isVisible() and len(asked) == 1 and "1 reviewed" in asked[0][0]

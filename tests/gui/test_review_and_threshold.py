@@ -17,6 +17,7 @@ from tests.gui.helpers import (
     _current_row,
     _first_ok,
     _read,
+    answer_next_dialog,
     click,
     screen_and_wait,
     wait_for_box,
@@ -152,16 +153,15 @@ def test_export_of_a_signed_case_does_not_offer_to_review_its_uncertain_cells(
     assert sum(row["uncertain"] == "true" and not row["review"] for row in _read(report)) >= 2
 
 
-def test_a_new_case_starts_at_the_model_cards_threshold(window, qtbot, cell_folder,
-                                                        answer_questions):
+def test_a_new_case_starts_at_the_model_cards_threshold(window, qtbot, cell_folder):
     """A threshold moved on a discarded case stayed for the next patient's."""
     screen_and_wait(window, qtbot, [cell_folder[0]])
     default = window.controller.classifier.rule.threshold
     window.controls.threshold.spin.setValue(0.5)
     assert window.batch.facts.rule.threshold == 0.5 != default
-    answer_questions(QMessageBox.StandardButton.Discard)
+    answer_next_dialog(window, lambda box: click(box, "Discard"))
     window.actions.new_case.trigger()
-    assert len(window.batch) == 0
+    qtbot.waitUntil(lambda: len(window.batch) == 0)
     assert window.batch.facts.rule.threshold == pytest.approx(default)
     assert window.controls.threshold.spin.value() == pytest.approx(default, abs=1e-3)
 
