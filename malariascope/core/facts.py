@@ -44,6 +44,25 @@ class BatchFacts:
             return None
         return classifier.card
 
+    def for_model(self, name: str, sha256: str, rule: CallRule,
+                  holding_cells: bool) -> BatchFacts:
+        """These facts with a model loaded: its name, hash and card's rule (default threshold);
+        facts holding cells that a known model called keep it and their rule."""
+        if holding_cells and self.model_sha256:
+            return self
+        kept = self.rule if holding_cells and self.rule is not None else rule
+        return replace(self, model=name, model_sha256=sha256, rule=kept,
+                       default_threshold=rule.threshold)
+
+    def other_model(self, classifier: Classifier) -> str:
+        """Why ``classifier`` may not add cells to the cells of these facts ("" when it may:
+        it called them, or the model that did is not known): a case is called by one model."""
+        if not self.model_sha256 or self.model_sha256 == classifier.backend.model_sha256:
+            return ""
+        return (f"its cells were called by {self.model or 'another model'}, and the model "
+                f"loaded now is {classifier.model_name}; one case is never called by two "
+                "models. Start a new case for these images")
+
     def to_dict(self) -> dict[str, object]:
         return {"model": self.model, "model_sha256": self.model_sha256,
                 "sample_id": self.sample_id, "operator": self.operator,

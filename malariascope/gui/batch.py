@@ -73,10 +73,8 @@ class Batch:
     # -- facts ---------------------------------------------------------------------------
     def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
         """Take the classifier's identity and its card's call rule (the default threshold);
-        a batch that holds cells (restored after a crash) keeps its own rule."""
-        kept = self.facts.rule if self.results and self.facts.rule is not None else rule
-        self.facts = replace(self.facts, model=name, model_sha256=sha256, rule=kept,
-                             default_threshold=rule.threshold)
+        a batch that holds cells (restored) keeps the model that called them and its rule."""
+        self.facts = self.facts.for_model(name, sha256, rule, holding_cells=bool(self.results))
         self._recount()
         self.events.facts_changed.emit()
         self.events.relabelled.emit()

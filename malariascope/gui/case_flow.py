@@ -79,7 +79,17 @@ class CaseFlow(QObject):
         the register is on show (a new case takes its place)."""
         if self._window.past_case.shown is not None:
             return self.new_case(ask=False)
-        return not self.refuse_signed("add images to it")
+        return not self.refuse_signed("add images to it") and not self._refuse_other_model()
+
+    def _refuse_other_model(self) -> bool:
+        """True, after saying why, when the case's cells were called by another model than
+        the one loaded: a case is called by one model."""
+        batch, classifier = self.case.batch, self.controller.classifier
+        other = classifier is not None and len(batch) and batch.facts.other_model(classifier)
+        if other:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Another model",
+                            f"No images can be added to this case: {other}.")
+        return bool(other)
 
     def enter_sample_id(self) -> None:
         """Show the case's facts with the cursor in the slide id box."""

@@ -155,9 +155,12 @@ class ScreeningController(QObject):
         """Screen the first addition waiting, unless one is screening now."""
         if not self._pending or self._screening is not None:
             return
+        if self.batch.results and (other := self.batch.facts.other_model(self.classifier)):
+            self._pending = []
+            self._finish_screening(f"Not screened: {other}", self.complete)
+            return
         paths, recursive, mode = self._pending.pop(0)
-        self._job += 1
-        job = self._job
+        job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
         self._before = len(screened_files(self.batch.results))
@@ -165,8 +168,8 @@ class ScreeningController(QObject):
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
-        worker.errored.connect(lambda exc: self._on_screening_stopped(job, f"Screening "
-                                                                           f"stopped: {exc}"))
+        worker.errored.connect(
+            lambda exc: self._on_screening_stopped(job, f"Screening stopped: {exc}"))
         # finished follows returned or errored; alone, it means the worker was cancelled
         worker.finished.connect(lambda: self._on_screening_stopped(job, "Screening cancelled"))
         self._screening = worker
@@ -186,8 +189,7 @@ class ScreeningController(QObject):
         if job != self._job:
             return
         self.screen_seconds = time.perf_counter() - self._started
-        counts = self.batch.counts
-        extra = outcome.notes()
+        counts, extra = self.batch.counts, outcome.notes()
         self._screening = None
         if self._pending:
             self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
