@@ -59,12 +59,17 @@ def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], suffix: str = "") -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+def atomic_path(target: str | os.PathLike[str], suffix: str = "",
+                overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``, or
+    without ``overwrite`` takes its place only where no file is (see :func:`place_new`)."""
     tmp = temp_beside(target, suffix)
     try:
         yield tmp
-        os.replace(tmp, target)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            place_new(tmp, Path(target))
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -172,13 +177,5 @@ def write_bytes_atomic(target: str | os.PathLike[str], data: bytes,
                        overwrite: bool = True) -> None:
     """Write ``data`` to ``target`` atomically, flushed to disk before the rename. Without
     ``overwrite`` an existing ``target`` is kept: FileExistsError (see :func:`place_new`)."""
-    if overwrite:
-        with atomic_path(target) as tmp:
-            write_synced(tmp, data)
-        return
-    tmp = temp_beside(target)
-    try:
+    with atomic_path(target, overwrite=overwrite) as tmp:
         write_synced(tmp, data)
-        place_new(tmp, Path(target))
-    finally:
-        tmp.unlink(missing_ok=True)
