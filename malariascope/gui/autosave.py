@@ -5,8 +5,9 @@ The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); th
 glue. A change of the batch starts a timer, and at most once a second a worker saves what
 changed: the new cells and review decisions are appended to the case, its facts and figures
 updated, so even a 20,000-cell batch never makes the window wait. One write runs at a time;
-a save asked for meanwhile is taken as the batch is then (a copy of its case, not the case
-itself) and written next, so what was signed is saved signed whatever the window does after.
+the writes asked for meanwhile wait in order, each taken as the batch was when it was asked
+for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
+window does after.
 A clean quit drops the open case (the window asks first about reviews not exported), so a
 case found in progress at start was left by a crash, a kill or a power cut, and
 :meth:`Autosaver.resume` offers it back.
@@ -23,7 +24,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -44,7 +45,14 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.session import Session
 
 SAVE_EVERY_MS = 1000
-_Write = tuple[Callable[..., object], tuple[object, ...]]  # a write of CaseWork's and its args
+
+
+class _Write(NamedTuple):
+    """A write of CaseWork's, its arguments, and the uid of the case it saves ("": none)."""
+
+    call: Callable[..., object]
+    args: tuple[object, ...] = ()
+    saving: str = ""
 
 
 def describe(session: Session) -> str:
@@ -96,9 +104,8 @@ class Autosaver(QObject):
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
         self._writing = False
-        self._next: _Write | None = None  # asked for while a write ran: written after it
+        self._waiting: list[_Write] = []  # asked for while a write ran: written in order
         self._held = False  # the window shows what is not its work (see hold)
-        self._taking: StoredCase | None = None  # a past case to work on once a write ends
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_EVERY_MS)
@@ -181,7 +188,7 @@ class Autosaver(QObject):
             if answer == dialogs.SCREEN_REST:
                 self.controller.screen_rest()
         else:
-            self._run(self.work.drop)  # in a worker: a big case takes a moment to delete
+            self._add(_Write(self.work.drop))  # in a worker: a big case takes a while
         self._start(then)
 
     def _start(self, then: Callable[[], object]) -> None:
@@ -203,13 +210,9 @@ class Autosaver(QObject):
         """Save ``stored`` (a past case on show, reopened by an amendment) as the window's
         work from now on, in place of the work held while it was on show."""
         self._held = False
-        if self.work is None:
-            return
-        if self._writing:  # one write at a time: taken once the write running is done
-            self._taking = stored
-            return
-        self._next = self._write_now()  # then saved as it is now
-        self._run(self.work.take, (stored,))
+        if self.work is not None:  # after the writes asked for before; then saved as it is
+            self._add(_Write(self.work.take, (stored,)))
+            self._add(self._write_now())
 
     def save_now(self) -> bool:
         """Save at once (after the write running, if any); False while autosave is off."""
@@ -224,24 +227,35 @@ class Autosaver(QObject):
             self._timer.start()
 
     def _write(self) -> None:
-        """Save (or drop) the case in a worker; one write at a time."""
-        if self.work is None or self._held:
-            return
-        write = self._write_now()
-        if self._writing:
-            self._next = write
-        else:
-            self._run(*write)
+        """Save (or drop) the case as it is now, in a worker."""
+        if self.work is not None and not self._held:
+            self._add(self._write_now())
 
     def _write_now(self) -> _Write:
         """The write that keeps the batch as it is now: its case saved, or dropped when empty."""
         if len(self.batch):
-            return self.work.save, (self._session(), replace(self.batch.counts))
-        return self.work.drop, ()
+            session = self._session()
+            return _Write(self.work.save, (session, replace(self.batch.counts)),
+                          session.case.uid)
+        return _Write(self.work.drop)
 
-    def _run(self, write: Callable[..., object], args: tuple[object, ...] = ()) -> None:
-        """Run ``write`` in a worker, the only write running until it is done."""
-        worker = Worker(write, *args)
+    def _add(self, write: _Write) -> None:
+        """Run ``write`` after those asked for before it (one at a time); a save waiting for
+        the same case is replaced, as this one holds all it would."""
+        waiting = self._waiting
+        if waiting and write.saving and waiting[-1].saving == write.saving:
+            waiting[-1] = write
+        else:
+            waiting.append(write)
+        if not self._writing:
+            self._run_next()
+
+    def _run_next(self) -> None:
+        """Run the first write waiting in a worker, the only write running until it is done."""
+        if not self._waiting:
+            return
+        write = self._waiting.pop(0)
+        worker = Worker(write.call, *write.args)
         worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
         worker.returned.connect(lambda _: self.written.emit())
         worker.finished.connect(self._on_written)
@@ -250,14 +264,8 @@ class Autosaver(QObject):
 
     def _on_written(self) -> None:
         self._writing = False
-        if self.work is None:  # closed meanwhile
-            return
-        if self._next is not None:  # the window as it was when a save was asked for
-            write, self._next = self._next, None
-            self._run(*write)
-        elif self._taking is not None:  # then the past case: the saves that follow add to it
-            stored, self._taking = self._taking, None
-            self.take(stored)
+        if self.work is not None:  # not closed meanwhile
+            self._run_next()
 
     def _session(self) -> Session:
         """The batch as it is now (cheap: the rows themselves are shared, not copied; the case
@@ -278,9 +286,8 @@ class Autosaver(QObject):
         work, self.work = self.work, None
         if work is not None:
             with contextlib.suppress(RegisterError):
-                if self._next is not None:  # asked for before closing: the older state first
-                    write, args = self._next
-                    write(*args)
+                for write in self._waiting:  # asked for before closing: the older states first
+                    write.call(*write.args)
                 if self.batch.case.amending and not self._held:  # kept as the work left
                     work.save(self._session(), replace(self.batch.counts))
                 else:
