@@ -171,6 +171,11 @@ class Classifier:
         return " ".join(filter(None, [self.card.name, self.card.version,
                                       f"({self.backend.name})"]))
 
+    @property
+    def identity(self) -> tuple[str, str]:
+        """The model's name and its network file's sha256, as a batch's facts keep them."""
+        return self.model_name, self.backend.model_sha256
+
     def predict(self, cells: np.ndarray) -> Scores:
         """Score ``uint8`` cells of shape ``(N, S, S, 3)`` preprocessed for this model."""
         size = self.input_size

@@ -47,8 +47,10 @@ class BatchFacts:
     def for_model(self, name: str, sha256: str, rule: CallRule,
                   holding_cells: bool) -> BatchFacts:
         """These facts with a model loaded: its name, hash and card's rule (default threshold);
-        facts holding cells that a known model called keep it and their rule."""
-        if holding_cells and self.model_sha256:
+        facts holding cells that a known model called keep it and their rule, and so do
+        facts of that same model."""
+        same = (self.model, self.model_sha256) == (name, sha256)
+        if same or (holding_cells and self.model_sha256):
             return self
         kept = self.rule if holding_cells and self.rule is not None else rule
         return replace(self, model=name, model_sha256=sha256, rule=kept,
@@ -56,12 +58,13 @@ class BatchFacts:
 
     def other_model(self, classifier: Classifier) -> str:
         """Why ``classifier`` may not add cells to the cells of these facts ("" when it may:
-        it called them, or the model that did is not known): a case is called by one model."""
-        if not self.model_sha256 or self.model_sha256 == classifier.backend.model_sha256:
+        it called them, or the model that did is not known): a case is called by one model.
+        The name tells an adapted model from the one it adapts, whose network it runs."""
+        if not self.model_sha256 or (self.model, self.model_sha256) == classifier.identity:
             return ""
-        return (f"its cells were called by {self.model or 'another model'}, and the model "
-                f"loaded now is {classifier.model_name}; one case is never called by two "
-                "models. Start a new case for these images")
+        return (f"cells were called by {self.model or 'another model'} and the model loaded "
+                f"now is {classifier.model_name}: a case's cells are all called by one "
+                "model. Start a new case for these images")
 
     def to_dict(self) -> dict[str, object]:
         return {"model": self.model, "model_sha256": self.model_sha256,

@@ -62,12 +62,15 @@ class CaseFlow(QObject):
         return True
 
     def may_leave(self, doing: str) -> bool:
-        """True when the open case may leave the window for ``doing``: it is signed (so kept
-        in the register) or empty, or the technician agrees to drop it; Export… exports it
-        first (``doing`` then waits)."""
+        """True when the open case may leave the window for ``doing``: it is empty, signed and
+        autosaved, or the technician agrees to lose it; Export… begins its export instead
+        (``doing`` is then not done)."""
         batch = self.case.batch
-        if self.case.signed or not len(batch):
+        if not len(batch):
             return True
+        if self.case.signed:  # saved by autosave, in order; else asked about unsaved reviews
+            return self._window.autosave.register is not None or (
+                self._window.exports.may_discard(doing))
         answer = case_dialogs.ask_drop_case(self._window, doing, batch.counts.classified,
                                             batch.counts.reviewed)
         if answer == dialogs.EXPORT:
@@ -88,7 +91,7 @@ class CaseFlow(QObject):
         other = classifier is not None and len(batch) and batch.facts.other_model(classifier)
         if other:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Another model",
-                            f"No images can be added to this case: {other}.")
+                            f"No images can be added to this case: its {other}.")
         return bool(other)
 
     def enter_sample_id(self) -> None:

@@ -21,6 +21,7 @@ from malariascope.core.case import Case
 from malariascope.core.extent import Extent, screened_files
 from malariascope.core.names import common_folder
 from malariascope.core.words import counted
+from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import (
@@ -99,8 +100,7 @@ class ScreeningController(QObject):
     def _on_model_loaded(self, classifier: Classifier) -> None:
         self.classifier = classifier
         self.model_seconds = time.perf_counter() - self._started
-        self.batch.set_model(classifier.model_name, classifier.backend.model_sha256,
-                             classifier.rule)
+        self.batch.set_model(*classifier.identity, classifier.rule)
         self.model_ready.emit(classifier.model_name)
         self._start_next()
 
@@ -124,21 +124,13 @@ class ScreeningController(QObject):
         """Add the cells of ``paths`` (files and folders) to the batch, screened as ``mode``
         (default: the window's); while a screening runs, they wait their turn. Files the
         batch holds already are not screened again."""
-        mode = mode or self.mode
         if self.model_error:
             self.message.emit(f"{self.model_error}; nothing can be screened")
             return
-        paths = [Path(p) for p in paths]
-        folders = [self.batch.folder] if self.batch.folder is not None else []
-        self.batch.folder = common_folder([*folders, *paths])  # rows are named from there
-        names = tuple(p.name or str(p) for p in paths)
-        self.batch.edit_facts(sources=tuple(dict.fromkeys((*self.batch.facts.sources, *names))))
-        self.complete = False
         if self._wanted_model != self.model and not len(self.batch) and not self.screening:
             self.load_model(self._wanted_model)  # chosen while the last case was open
-        inputs = tuple(dict.fromkeys((*self.extent.inputs, *map(str, paths))))
-        self.extent = replace(self.extent, inputs=inputs, recursive=recursive, mode=mode)
-        self._pending.append((paths, recursive, mode))
+        paths = [Path(p) for p in paths]
+        self._pending.append((paths, recursive, mode or self.mode))
         if self._screening is not None:
             self.message.emit(f"{', '.join(p.name for p in paths)} will be screened next")
         elif self.classifier is None:
@@ -152,14 +144,18 @@ class ScreeningController(QObject):
         self.screen(self.extent.inputs, self.extent.recursive, self.extent.mode)
 
     def _start_next(self) -> None:
-        """Screen the first addition waiting, unless one is screening now."""
+        """Screen the first addition waiting, unless one is screening now: by the model that
+        called the batch's cells, or none (an empty case takes the model loaded now)."""
         if not self._pending or self._screening is not None:
             return
-        if self.batch.results and (other := self.batch.facts.other_model(self.classifier)):
+        if not self.batch.results:
+            self.batch.set_model(*self.classifier.identity, self.classifier.rule)
+        elif other := self.batch.facts.other_model(self.classifier):
             self._pending = []
-            self._finish_screening(f"Not screened: {other}", self.complete)
+            self._finish_screening(f"Not screened: this case's {other}", self.complete)
             return
         paths, recursive, mode = self._pending.pop(0)
+        self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
@@ -175,6 +171,17 @@ class ScreeningController(QObject):
         self._screening = worker
         self.progress.emit("Screening…", 0, 0)
         self.workers.start(worker)
+
+    def _take_sources(self, paths: list[Path], recursive: bool, mode: Mode) -> None:
+        """Name ``paths`` among the batch's sources and inputs as their screening begins."""
+        batch = self.batch
+        folders = [batch.folder] if batch.folder is not None else []
+        batch.folder = common_folder([*folders, *paths])  # rows are named from there
+        names = tuple(p.name or str(p) for p in paths)
+        batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
+        inputs = tuple(dict.fromkeys((*self.extent.inputs, *map(str, paths))))
+        self.extent = replace(self.extent, inputs=inputs, recursive=recursive, mode=mode)
+        self.complete = False
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
         if job != self._job:
@@ -198,22 +205,14 @@ class ScreeningController(QObject):
             return
         self.complete = True
         added = counts.classified - self._cells_before
-        held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""
-        screened = counted(added, "cell") if held else counts.cells_text
-        self._finish_screening(f"Screened {screened} in {self.screen_seconds:.1f} s{extra}{held}",
-                               complete=True)
+        self._finish_screening(status.screened(counts, added, self.screen_seconds, extra), True)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
-            if self._pending:
-                text += f" (and {counted(len(self._pending), 'addition')} waiting, not screened)"
-                self._pending = []
             self.screen_seconds = time.perf_counter() - self._started
-            done, total = self._files
-            self._finish_screening(f"{text} after {done:,} of {total:,} images "
-                                   f"({self.batch.counts.cells_text}); a report holds "
-                                   "only these",
-                                   complete=False)
+            text = status.stopped(text, len(self._pending), self._files, self.batch.counts)
+            self._pending = []
+            self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
         self._screening = None

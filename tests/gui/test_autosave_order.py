@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from malariascope.core.register import Register
+from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
-from tests.gui.helpers import close_window
+from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
 from tests.images import make_cell_folder
 
 WAIT_MS = 60_000
@@ -151,3 +151,25 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
     with Register(data_folder) as register:
         assert register.load(past_uid).case.amending
     assert not [line for line in failed if line.startswith("Autosave failed")]
+
+
+def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
+        make_window, qtbot, data_folder, tmp_path):
+    """With autosave off and the register out of reach, a signed case's reviews were in no
+    file; File > New case dropped them without a word."""
+    (data_folder / FILE_NAME).mkdir()  # a folder where the register file should be
+    window = make_window()
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 4)
+    start(window, [folder])
+    qtbot.waitUntil(lambda: len(window.batch) == 4 and not window.controller.screening,
+                    timeout=WAIT_MS)
+    assert window.autosave.work is None
+    window.case.batch.set_review(0, window.case.batch.final_call(0))
+    qtbot.keyClicks(window.case_panel.sample_id, "S-OFF")
+    assert window.case_flow.sign("Ann Lee")
+    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    asked: list[str] = []
+    answer_next_dialog(window, lambda box: asked.append(box.windowTitle()) or click(box, "Cancel"))
+    assert not window.case_flow.new_case()
+    assert asked == ["Unsaved reviews"] and len(window.batch) == 4

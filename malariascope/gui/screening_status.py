@@ -1,0 +1,22 @@
+"""The status bar's line when a screening ends: what it screened, or where it stopped."""
+
+from __future__ import annotations
+
+from malariascope.core.tally import Counts
+from malariascope.core.words import counted
+
+
+def screened(counts: Counts, added: int, seconds: float, notes: str) -> str:
+    """``added`` cells screened in ``seconds``, and the case's own count when it held others."""
+    held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""
+    cells = counted(added, "cell") if held else counts.cells_text
+    return f"Screened {cells} in {seconds:.1f} s{notes}{held}"
+
+
+def stopped(why: str, waiting: int, files: tuple[int, int], counts: Counts) -> str:
+    """Why a screening stopped, how far it got, and the additions left ``waiting``."""
+    if waiting:
+        why += f" (and {counted(waiting, 'addition')} waiting, not screened)"
+    done, total = files
+    return (f"{why} after {done:,} of {total:,} images ({counts.cells_text}); a report holds "
+            "only these")
