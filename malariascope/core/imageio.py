@@ -21,9 +21,9 @@ import numpy as np
 import simplejpeg
 
 from malariascope import MAX_IMAGE_PIXELS
+from malariascope.core import gif, tiff
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
-from malariascope.core.tiff import full_images
 
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
@@ -66,6 +66,8 @@ IMAGE_SUFFIXES = frozenset(
         ".ppm",
     }
 )
+#: Formats whose files may hold several images: name, what its images are called, a counter
+_SEVERAL_IMAGES = (("TIFF", "pages", tiff.full_images), ("GIF", "frames", gif.frames))
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _NOT_FILES = (  # (test of st_mode, what such a path is)
@@ -151,9 +153,7 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     Images are decoded one at a time, under :data:`MEMORY_HEAVY`.
     """
     _refuse_truncated_png(data)
-    if (images := full_images(memoryview(data))) > 1:  # OpenCV would read the first alone
-        raise ImageReadError(f"a TIFF of {images:,} images (pages): save each as its own file "
-                             "to screen it")
+    _refuse_several_images(data)
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
         try:
@@ -176,6 +176,16 @@ def _decode_error(exc: cv2.error) -> ImageReadError:
     if "Insufficient memory" in str(exc):
         return ImageTooLargeError("not enough memory to decode this image")
     return ImageReadError("not a readable image (corrupt or unsupported format)")
+
+
+def _refuse_several_images(data: np.ndarray) -> None:
+    """OpenCV decodes the first image of a TIFF of several pages or an animated GIF alone, and
+    the rest would go unscreened without a word: such a file is refused, saying what it holds."""
+    view = memoryview(data)
+    for kind, parts, count in _SEVERAL_IMAGES:
+        if (images := count(view)) > 1:
+            raise ImageReadError(f"a {kind} of {images:,} images ({parts}): save each as its "
+                                 "own file to screen it")
 
 
 def _refuse_truncated_png(data: np.ndarray) -> None:
