@@ -8,7 +8,7 @@ Standard library only at import: the window holds one before numpy loads.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,11 @@ class Extent:
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
         return max(0, self.files - len(screened_files(results)))
+
+    def with_inputs(self, paths: Iterable[object], **changes: object) -> Extent:
+        """This extent with ``paths`` among its inputs (each once, in order), and ``changes``."""
+        return replace(self, inputs=tuple(dict.fromkeys((*self.inputs, *map(str, paths)))),
+                       **changes)
 
     def to_dict(self) -> dict[str, object]:
         return {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,

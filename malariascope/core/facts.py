@@ -62,9 +62,9 @@ class BatchFacts:
         The name tells an adapted model from the one it adapts, whose network it runs."""
         if not self.model_sha256 or (self.model, self.model_sha256) == classifier.identity:
             return ""
-        return (f"cells were called by {self.model or 'another model'} and the model loaded "
-                f"now is {classifier.model_name}: a case's cells are all called by one "
-                "model. Start a new case for these images")
+        return (f"The cells of this case were called by {self.model or 'another model'}; the "
+                f"model loaded now is {classifier.model_name}. A case's cells are all called "
+                "by one model: start a new case for these images.")
 
     def to_dict(self) -> dict[str, object]:
         return {"model": self.model, "model_sha256": self.model_sha256,

@@ -30,13 +30,12 @@ from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
-from malariascope.core.clock import local_time
 from malariascope.core.datadir import data_dir
-from malariascope.core.errors import RegisterError
-from malariascope.core.tally import Counts
+from malariascope.core.errors import CaseError, RegisterError
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
+from malariascope.gui.restored import amending, cells_of, describe
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
@@ -55,41 +54,6 @@ class _Write(NamedTuple):
     saving: str = ""
 
 
-def describe(session: Session) -> str:
-    """The question put to the technician about a session left by a crash."""
-    when = local_time(session.saved_at)
-    when = when if when == "earlier" else f"at {when}"
-    sample_id = session.facts.sample_id
-    sample = f" of sample {sample_id}" if sample_id else ""
-    text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
-            f"{_cells(session)}, {session.reviewed:,} reviewed.")
-    if not session.complete:
-        extent = session.extent
-        left = (f"{extent.not_screened(session.results):,} of the {extent.files:,} image "
-                "files found were not screened" if extent.files else "some images were not "
-                "screened")
-        text += (f"\n\nScreening had not reached the end: {left}. A report of this batch "
-                 "says it is partial.")
-        if extent.inputs:
-            text += " The rest can be screened now, after the cells already here."
-    if _amending(session):
-        return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
-                       "until it is signed again. Restore it to finish the amendment.")
-    return text + "\n\nRestore this work, or discard it for good?"
-
-
-def _amending(session: Session) -> bool:
-    """True for the work of a signed case being amended: offered back, never discarded, as
-    its signed result is withdrawn until it is signed again."""
-    return session.case is not None and session.case.amending
-
-
-def _cells(session: Session) -> str:
-    """The cells of a session and its rows without a call, as the window counts them."""
-    errors = sum(not result.ok for result in session.results)
-    return Counts(rows=len(session.results), errors=errors).cells_text
-
-
 class Autosaver(QObject):
     """Keeps a window's ``batch`` in the register; it does nothing until :meth:`resume`."""
 
@@ -97,6 +61,7 @@ class Autosaver(QObject):
     off = Signal(str)  # why the window's work is not autosaved
     restored = Signal()  # a batch left by a crash is in the window again
     written = Signal()  # a save reached the register
+    failed = Signal(str)  # a write failed: why
 
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
@@ -104,6 +69,7 @@ class Autosaver(QObject):
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
         self._writing = False
+        self.failing = False  # the last write failed
         self._waiting: list[_Write] = []  # asked for while a write ran: written in order
         self._held = False  # the window shows what is not its work (see hold)
         self._timer = QTimer(self)
@@ -171,7 +137,7 @@ class Autosaver(QObject):
         resumable = not session.complete and bool(session.extent.inputs)
         dialogs.ask_restore(self._window, describe(session),
                             lambda answer: self._on_answer(session, answer, then),
-                            resumable, discardable=not _amending(session))
+                            resumable, discardable=not amending(session))
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()
@@ -183,7 +149,7 @@ class Autosaver(QObject):
         if answer != dialogs.DISCARD:
             self.controller.restore(session)
             self.restored.emit()
-            self.message.emit(f"Restored {_cells(session)} and "
+            self.message.emit(f"Restored {cells_of(session)} and "
                               f"{session.reviewed:,} reviews")
             if answer == dialogs.SCREEN_REST:
                 self.controller.screen_rest()
@@ -255,12 +221,25 @@ class Autosaver(QObject):
         if not self._waiting:
             return
         write = self._waiting.pop(0)
+        if self.failing and write.call == self.work.drop:  # what failed may be signed: kept
+            write = _Write(self.work.drop, (True,))
         worker = Worker(write.call, *write.args)
-        worker.errored.connect(lambda exc: self.message.emit(f"Autosave failed: {exc}"))
-        worker.returned.connect(lambda _: self.written.emit())
+        worker.errored.connect(self._on_failed)
+        worker.returned.connect(self._on_done)
         worker.finished.connect(self._on_written)
         self._writing = True
         self.controller.workers.start(worker)
+
+    def _on_failed(self, exc: Exception) -> None:
+        if self.work is None:  # closed meanwhile: closing wrote what waited
+            return
+        self.failing = True
+        self.message.emit(f"Autosave failed: {exc}")
+        self.failed.emit(str(exc))
+
+    def _on_done(self, _: object) -> None:
+        self.failing = False
+        self.written.emit()
 
     def _on_written(self) -> None:
         self._writing = False
@@ -272,10 +251,13 @@ class Autosaver(QObject):
         is copied, as the window may sign or amend it while the copy is written)."""
         from malariascope.core.session import Session
 
-        snapshot = self.batch.snapshot()
+        snapshot, controller = self.batch.snapshot(), self.controller
+        extent, complete = controller.extent, controller.complete
+        if waiting := [path for paths, _, _ in controller.waiting for path in paths]:
+            extent, complete = extent.with_inputs(waiting, files=0), False  # files not counted
         return Session(snapshot.results, snapshot.facts, list(snapshot.history),
-                       unsaved=self.batch.unsaved, complete=self.controller.complete,
-                       case=replace(self.batch.case), extent=self.controller.extent)
+                       unsaved=self.batch.unsaved, complete=complete,
+                       case=replace(self.batch.case), extent=extent)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
@@ -285,13 +267,12 @@ class Autosaver(QObject):
         self._timer.stop()
         work, self.work = self.work, None
         if work is not None:
-            with contextlib.suppress(RegisterError):
-                for write in self._waiting:  # asked for before closing: the older states first
+            last = (_Write(work.save, (self._session(), replace(self.batch.counts)))
+                    if self.batch.case.amending and not self._held  # kept as the work left
+                    else _Write(work.drop, (self.failing,)))
+            for write in (*self._waiting, last):  # asked for before closing, in order
+                with contextlib.suppress(RegisterError, CaseError):  # one failing, the rest go
                     write.call(*write.args)
-                if self.batch.case.amending and not self._held:  # kept as the work left
-                    work.save(self._session(), replace(self.batch.counts))
-                else:
-                    work.drop()
             work.register.close()
         if self._lock is not None:
             self._lock.unlock()

@@ -48,6 +48,15 @@ def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
                             sign)
 
 
+def ask_drop_signed(parent: QWidget, doing: str, sample_id: str) -> str:
+    """Ask before ``doing`` drops a signed case the register does not hold: export its PDF
+    first, discard it, or cancel (:func:`ask_export_first`)."""
+    return ask_export_first(
+        parent, doing, f"{doing}? Signed case {sample_id} is not saved in the case register "
+        "(the save failed): its result leaves the window and is kept nowhere. Export its PDF "
+        "first to keep it.")
+
+
 class _Form(QDialog):
     """A small window-modal form with OK (named ``accept_text``) and Cancel; OK is enabled
     while every line in ``required`` holds text."""

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
-from malariascope.core.errors import CaseError
+from malariascope.core.errors import CaseError, RegisterError
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
 from malariascope.gui.case_report import ReportOrder, report_order
@@ -44,6 +44,9 @@ class CaseFlow(QObject):
         case.batch.events.facts_changed.connect(self.update_actions)
         self.controller.idle.connect(self.update_actions)
         window.autosave.written.connect(self._on_autosaved)
+        window.autosave.failed.connect(self._on_autosave_failed)
+        self._confirmed = ""  # the uid of the signed case last seen saved in the register
+        self._failure_told = False  # that autosave failed to save the case signed or amended
         self._waiting: ReportOrder | None = None  # saved by autosave, its pictures not yet
         self.update_actions()
 
@@ -56,6 +59,8 @@ class CaseFlow(QObject):
         self.controller.drop_screening()
         self._window.past_case.leave()  # the new case follows the window's own, not the view's
         self.case.new()
+        if (classifier := self.controller.classifier) is not None:  # it calls the new case
+            self.case.batch.set_model(*classifier.identity, classifier.rule)
         self.controller.idle.emit()
         self.message.emit("New case: type its slide id, then open its images or fields")
         self._show_facts()
@@ -68,13 +73,30 @@ class CaseFlow(QObject):
         batch = self.case.batch
         if not len(batch):
             return True
-        if self.case.signed:  # saved by autosave, in order; else asked about unsaved reviews
-            return self._window.autosave.register is not None or (
-                self._window.exports.may_discard(doing))
+        if self.case.signed:
+            return self._may_leave_signed(doing)
         answer = case_dialogs.ask_drop_case(self._window, doing, batch.counts.classified,
                                             batch.counts.reviewed)
         if answer == dialogs.EXPORT:
             self._window.exports.start()
+        return answer == dialogs.DISCARD
+
+    def may_quit(self) -> bool:
+        """True when the window may close: a signed case the register does not hold, or
+        reviews not exported, are asked about first."""
+        if self.case.signed and len(self.case.batch):
+            return self._may_leave_signed("Quit")
+        return self._window.exports.may_discard("Quit")
+
+    def _may_leave_signed(self, doing: str) -> bool:
+        """True when the signed case is saved, or autosave saves it next, in order; else
+        True only once the technician agrees to lose it (Export… begins its PDF instead)."""
+        batch, autosave = self.case.batch, self._window.autosave
+        if self._confirmed == batch.case.uid or (autosave.register and not autosave.failing):
+            return True
+        answer = case_dialogs.ask_drop_signed(self._window, doing, batch.facts.sample_id)
+        if answer == dialogs.EXPORT:
+            self.reports.start_pdf()
         return answer == dialogs.DISCARD
 
     def ready_to_add(self) -> bool:
@@ -91,7 +113,7 @@ class CaseFlow(QObject):
         other = classifier is not None and len(batch) and batch.facts.other_model(classifier)
         if other:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Another model",
-                            f"No images can be added to this case: its {other}.")
+                            f"No images can be added to this case. {other}")
         return bool(other)
 
     def enter_sample_id(self) -> None:
@@ -194,6 +216,7 @@ class CaseFlow(QObject):
         case in progress), else here."""
         batch = self.case.batch
         order = report_order(batch, self.case.result())
+        self._confirmed, self._failure_told = "", False  # until seen saved, or failing
         if self._window.autosave.save_now():
             self._waiting = order
             return
@@ -225,8 +248,14 @@ class CaseFlow(QObject):
         if self.case.signed and batch.case.uid == uid:
             batch.unsaved = False  # its reviews are in the register: quitting loses nothing
             batch.events.changed.emit()
+        self._confirmed = uid
         self.message.emit(f"Case saved to the register ({cells:,} cells)")
         self.saved.emit(uid)
+
+    def _on_autosave_failed(self, reason: str) -> None:
+        if self._waiting is not None and not self._failure_told:  # told once, not each try
+            self._failure_told = True
+            self._on_save_failed(RegisterError(reason))
 
     def _on_save_failed(self, exc: Exception) -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",

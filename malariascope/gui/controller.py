@@ -67,7 +67,7 @@ class ScreeningController(QObject):
         # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
         self.complete = True
         self.extent = Extent()  # what the batch was opened from, and the image files found
-        self._pending: list[tuple[list[Path], bool, str]] = []  # additions waiting their turn
+        self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
         self._exporting: Worker | None = None
@@ -105,7 +105,7 @@ class ScreeningController(QObject):
         self._start_next()
 
     def _on_model_errored(self, exc: Exception) -> None:
-        self._pending = []
+        self.waiting = []
         self.model_error = f"The model could not be loaded: {exc}"
         self.idle.emit()
         self.model_failed.emit(self.model_error)
@@ -113,7 +113,7 @@ class ScreeningController(QObject):
     # -- screening -----------------------------------------------------------------------
     @property
     def screening(self) -> bool:
-        return self._screening is not None or bool(self._pending)
+        return self._screening is not None or bool(self.waiting)
 
     @property
     def exporting(self) -> bool:
@@ -130,7 +130,7 @@ class ScreeningController(QObject):
         if self._wanted_model != self.model and not len(self.batch) and not self.screening:
             self.load_model(self._wanted_model)  # chosen while the last case was open
         paths = [Path(p) for p in paths]
-        self._pending.append((paths, recursive, mode or self.mode))
+        self.waiting.append((paths, recursive, mode or self.mode))
         if self._screening is not None:
             self.message.emit(f"{', '.join(p.name for p in paths)} will be screened next")
         elif self.classifier is None:
@@ -146,15 +146,15 @@ class ScreeningController(QObject):
     def _start_next(self) -> None:
         """Screen the first addition waiting, unless one is screening now: by the model that
         called the batch's cells, or none (an empty case takes the model loaded now)."""
-        if not self._pending or self._screening is not None:
+        if not self.waiting or self._screening is not None:
             return
         if not self.batch.results:
             self.batch.set_model(*self.classifier.identity, self.classifier.rule)
         elif other := self.batch.facts.other_model(self.classifier):
-            self._pending = []
-            self._finish_screening(f"Not screened: this case's {other}", self.complete)
+            self.waiting = []
+            self._finish_screening(f"Not screened. {other}", self.complete)
             return
-        paths, recursive, mode = self._pending.pop(0)
+        paths, recursive, mode = self.waiting.pop(0)
         self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
@@ -179,8 +179,7 @@ class ScreeningController(QObject):
         batch.folder = common_folder([*folders, *paths])  # rows are named from there
         names = tuple(p.name or str(p) for p in paths)
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
-        inputs = tuple(dict.fromkeys((*self.extent.inputs, *map(str, paths))))
-        self.extent = replace(self.extent, inputs=inputs, recursive=recursive, mode=mode)
+        self.extent = self.extent.with_inputs(paths, recursive=recursive, mode=mode)
         self.complete = False
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
@@ -198,7 +197,7 @@ class ScreeningController(QObject):
         self.screen_seconds = time.perf_counter() - self._started
         counts, extra = self.batch.counts, outcome.notes()
         self._screening = None
-        if self._pending:
+        if self.waiting:
             self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
                               "the next")
             self._start_next()
@@ -210,8 +209,8 @@ class ScreeningController(QObject):
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
-            text = status.stopped(text, len(self._pending), self._files, self.batch.counts)
-            self._pending = []
+            text = status.stopped(text, len(self.waiting), self._files, self.batch.counts)
+            self.waiting = []
             self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
@@ -229,9 +228,9 @@ class ScreeningController(QObject):
     def _cancel_screening(self) -> None:
         if self._screening is not None:
             self._screening.quit()
-        elif self._pending:
+        elif self.waiting:
             self.idle.emit()
-        self._pending = []
+        self.waiting = []
 
     def drop_screening(self) -> None:
         """Stop screening and ignore what it still sends (the batch is about to be replaced)."""
@@ -294,5 +293,5 @@ class ScreeningController(QObject):
 
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Cancel everything and wait for the workers (the window is closing)."""
-        self._pending = []
+        self.waiting = []
         return self.workers.wait(msecs)

@@ -1,9 +1,52 @@
-"""A batch restored after a crash, shown as the technician left it."""
+"""A batch restored after a crash: the question that offers it back, and the window as the
+technician left it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from malariascope.core.clock import local_time
+from malariascope.core.tally import Counts
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_view import ResultsView
+
+if TYPE_CHECKING:
+    from malariascope.core.session import Session
+
+
+def describe(session: Session) -> str:
+    """The question put to the technician about a session left by a crash."""
+    when = local_time(session.saved_at)
+    when = when if when == "earlier" else f"at {when}"
+    sample_id = session.facts.sample_id
+    sample = f" of sample {sample_id}" if sample_id else ""
+    text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
+            f"{cells_of(session)}, {session.reviewed:,} reviewed.")
+    if not session.complete:
+        extent = session.extent
+        left = (f"{extent.not_screened(session.results):,} of the {extent.files:,} image "
+                "files found were not screened" if extent.files else "some images were not "
+                "screened")
+        text += (f"\n\nScreening had not reached the end: {left}. A report of this batch "
+                 "says it is partial.")
+        if extent.inputs:
+            text += " The rest can be screened now, after the cells already here."
+    if amending(session):
+        return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
+                       "until it is signed again. Restore it to finish the amendment.")
+    return text + "\n\nRestore this work, or discard it for good?"
+
+
+def amending(session: Session) -> bool:
+    """True for the work of a signed case being amended: offered back, never discarded, as
+    its signed result is withdrawn until it is signed again."""
+    return session.case is not None and session.case.amending
+
+
+def cells_of(session: Session) -> str:
+    """The cells of a session and its rows without a call, as the window counts them."""
+    errors = sum(not result.ok for result in session.results)
+    return Counts(rows=len(session.results), errors=errors).cells_text
 
 
 def select_where_stopped(batch: Batch, table: ResultsView) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QMessageBox
 
+from malariascope.core.errors import RegisterError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
@@ -75,16 +77,20 @@ def test_a_case_signed_during_a_save_stays_signed_when_the_window_closes(
 
 
 class SlowSave:
-    """Makes the next save of a case wait, as one of a large case does, until :meth:`end`."""
+    """Makes the next save of a case wait, as one of a large case does, until :meth:`end`;
+    the saves of the case :attr:`failing` names fail, as on a full disk."""
 
     def __init__(self, monkeypatch) -> None:
         self.gate, self.armed, original = threading.Event(), False, CaseWork.save
+        self.failing = ""
 
-        def save(work, *args, **kwargs):
+        def save(work, session, *args, **kwargs):
             if self.armed:
                 self.armed = False
                 self.gate.wait(WAIT_MS / 1000)
-            return original(work, *args, **kwargs)
+            if session.case.uid == self.failing:
+                raise RegisterError("the disk is full")
+            return original(work, session, *args, **kwargs)
 
         monkeypatch.setattr(CaseWork, "save", save)
 
@@ -155,8 +161,8 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
 
 def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
         make_window, qtbot, data_folder, tmp_path):
-    """With autosave off and the register out of reach, a signed case's reviews were in no
-    file; File > New case dropped them without a word."""
+    """With autosave off and the register out of reach, a signed case was in no file; File >
+    New case dropped it without a word."""
     (data_folder / FILE_NAME).mkdir()  # a folder where the register file should be
     window = make_window()
     folder = tmp_path / "cells"
@@ -165,11 +171,101 @@ def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
     qtbot.waitUntil(lambda: len(window.batch) == 4 and not window.controller.screening,
                     timeout=WAIT_MS)
     assert window.autosave.work is None
-    window.case.batch.set_review(0, window.case.batch.final_call(0))
     qtbot.keyClicks(window.case_panel.sample_id, "S-OFF")
     assert window.case_flow.sign("Ann Lee")
     click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.windowTitle()) or click(box, "Cancel"))
     assert not window.case_flow.new_case()
-    assert asked == ["Unsaved reviews"] and len(window.batch) == 4
+    assert asked == ["Start a new case"] and len(window.batch) == 4
+    answer_next_dialog(window, lambda box: asked.append(box.windowTitle()) or click(box, "Discard"))
+    close_window(window, qtbot)
+    assert asked[-1] == "Quit"
+
+
+def test_a_folder_waiting_its_turn_is_saved_as_not_yet_screened(make_window, qtbot, tmp_path,
+                                                                  data_folder):
+    """A folder opened while another was screened was in no autosave until its own screening
+    began: after a crash the case read complete without it."""
+    window = make_window()
+    start(window)
+    qtbot.waitUntil(lambda: window.autosave.work is not None, timeout=WAIT_MS)
+    first, second = tmp_path / "first", tmp_path / "second"
+    make_cell_folder(first, 300)
+    make_cell_folder(second, 3)
+    assert window.open_paths([first]) and window.open_paths([second])
+    qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=WAIT_MS)
+    assert window.controller.waiting  # the second folder waits its turn
+    with qtbot.waitSignal(window.autosave.written, timeout=WAIT_MS):
+        window.autosave.save_now()  # as the timer does, just before a crash
+    with Register(data_folder) as register:
+        session = CaseWork(register).load()
+    assert not session.complete and str(second) in session.extent.inputs
+    window.controller.cancel()
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+
+
+def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
+        screened_window, qtbot, data_folder, tmp_path, slow_save):
+    """At closing, the first of the saves still waiting failing skipped the rest: an amendment
+    begun meanwhile was lost, its past case left signed without it."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")  # the past case, saved at once
+    past_uid = window.case.case.uid
+    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    assert window.case_flow.new_case()
+    folder = tmp_path / "second"
+    make_cell_folder(folder, 5)
+    assert window.open_paths([folder])
+    qtbot.waitUntil(lambda: len(window.batch) == 5 and not window.controller.screening,
+                    timeout=WAIT_MS)
+    qtbot.keyClicks(window.case_panel.sample_id, "S-TWO")
+    slow_save.start(window)
+    assert window.case_flow.sign("Bob Ray")
+    slow_save.failing = window.case.case.uid  # its save, waiting, will fail
+    with Register(data_folder) as register:
+        assert window.past_case.show(register.load(past_uid))
+    assert window.case_flow.amend("wrong slide id", "Ann Lee")
+    assert len(window.autosave._waiting) == 3  # the failing save, the past case, its save
+    slow_save.end()
+    close_window(window, qtbot)
+    with Register(data_folder) as register:
+        amended = register.load(past_uid).case
+    assert amended.amending and amended.amendments[-1].reason == "wrong slide id"
+
+
+def test_a_signed_case_whose_save_fails_is_kept_and_said(screened_window, qtbot, data_folder,
+                                                         slow_save):
+    """The autosave of a signed case failing (a full disk) was one line in the status bar, and
+    the new case begun meanwhile deleted it from the register, unsigned there."""
+    window = screened_window
+    slow_save.start(window)
+    assert window.case_flow.sign("Ann Lee")
+    uid = slow_save.failing = window.case.case.uid
+    assert window.case_flow.new_case()  # its save waits: in order, so no question
+    slow_save.end()
+    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert len(register.load(uid).cells) == 6  # kept, to be found and signed again
+
+
+def test_a_signed_case_is_not_left_unasked_while_its_autosave_fails(
+        screened_window, qtbot, data_folder, slow_save):
+    window = screened_window
+    uid = slow_save.failing = window.case.case.uid
+    assert window.case_flow.sign("Ann Lee")
+    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    asked: list[str] = []
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert not window.case_flow.new_case()
+    assert "Signed case S-RACE is not saved" in asked[0] and len(window.batch) == 6
+    window.case.batch.events.changed.emit()  # the next autosave fails too: not told again
+    qtbot.wait(SAVE_EVERY_MS + 500)
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    asked.clear()
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Discard"))
+    close_window(window, qtbot)  # Quit asks too; closing keeps what could not be saved
+    assert "Quit? Signed case S-RACE is not saved" in asked[0]
+    with Register(data_folder) as register:
+        assert len(register.load(uid).cells) == 6

@@ -53,21 +53,23 @@ def test_a_restored_case_of_another_model_keeps_it_and_takes_no_more_images(
     make_cell_folder(more, 3)
     assert not window.open_paths([more])
     box = wait_for_box(qtbot, window, "Another model")
-    assert OLD_MODEL in box.text() and "Start a new case" in box.text()
+    assert OLD_MODEL in box.text() and "start a new case" in box.text()
     box.accept()
     controller, sources = window.controller, facts.sources
     controller.screen([more])  # the controller itself refuses too, and changes nothing
     qtbot.waitUntil(lambda: not controller.screening, timeout=WAIT_MS)
     assert len(window.batch) == other_models_case
-    assert window.status.currentMessage().startswith("Not screened: this case's cells were")
+    assert window.status.currentMessage().startswith("Not screened. The cells of this case")
     assert controller.complete and window.batch.facts.sources == sources
     assert str(more) not in controller.extent.inputs
     answer_next_dialog(window, lambda box: click(box, "Discard"))
     assert window.case_flow.new_case()  # the new case is called by the model loaded now
-    screen_and_wait(window, qtbot, [more])
     classifier = controller.classifier
-    assert (window.batch.facts.model, window.batch.facts.model_sha256) == classifier.identity
     assert window.batch.facts.rule.threshold == classifier.rule.threshold
+    window.controls.threshold.spin.setValue(0.45)  # set for this slide before its images
+    screen_and_wait(window, qtbot, [more])
+    assert (window.batch.facts.model, window.batch.facts.model_sha256) == classifier.identity
+    assert window.batch.facts.rule.threshold == 0.45
 
 
 def test_facts_of_cells_keep_a_known_model_and_take_the_loaded_one_otherwise():
@@ -76,7 +78,7 @@ def test_facts_of_cells_keep_a_known_model_and_take_the_loaded_one_otherwise():
     old = BatchFacts(OLD_MODEL, OLD_SHA, rule=replace(rule, threshold=0.42))
     assert old.for_model(name, sha, rule, holding_cells=True) == old
     assert old.for_model(name, sha, rule, holding_cells=False).model_sha256 == sha
-    assert "Start a new case" in old.other_model(classifier)
+    assert "start a new case" in old.other_model(classifier)
     adapted = replace(old, model="malariascope-cnn 0.1.0 adapted S-LAB (onnx)", model_sha256=sha)
     assert adapted.other_model(classifier)  # an adapted model runs the network it adapts
     unknown = replace(old, model="", model_sha256="")  # saved before models were named

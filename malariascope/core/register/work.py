@@ -98,13 +98,14 @@ class CaseWork:
                        model=facts.model, model_sha256=facts.model_sha256, rule=facts.rule,
                        sources=facts.sources)
 
-    def drop(self) -> None:
+    def drop(self, keep: bool = False) -> None:
         """Give up the case in progress: deleted from the register if it was never signed,
-        kept (only no longer worked on) once signed, amended or not."""
+        kept (only no longer worked on) once signed, amended or not, or when told to ``keep``
+        it (a save of it failed: it may be signed in the window)."""
         case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
         if case is None:
             return
-        if case.signed is None and not case.amendments:
+        if case.signed is None and not case.amendments and not keep:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
                 self.register.discard(case.uid)
                 return
