@@ -69,7 +69,6 @@ class Autosaver(QObject):
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
         self._writing = False
-        self.failing = False  # the last write failed
         self._waiting: list[_Write] = []  # asked for while a write ran: written in order
         self._held = False  # the window shows what is not its work (see hold)
         self._timer = QTimer(self)
@@ -221,11 +220,9 @@ class Autosaver(QObject):
         if not self._waiting:
             return
         write = self._waiting.pop(0)
-        if self.failing and write.call == self.work.drop:  # what failed may be signed: kept
-            write = _Write(self.work.drop, (True,))
         worker = Worker(write.call, *write.args)
         worker.errored.connect(self._on_failed)
-        worker.returned.connect(self._on_done)
+        worker.returned.connect(lambda _: self.written.emit())
         worker.finished.connect(self._on_written)
         self._writing = True
         self.controller.workers.start(worker)
@@ -233,13 +230,8 @@ class Autosaver(QObject):
     def _on_failed(self, exc: Exception) -> None:
         if self.work is None:  # closed meanwhile: closing wrote what waited
             return
-        self.failing = True
         self.message.emit(f"Autosave failed: {exc}")
         self.failed.emit(str(exc))
-
-    def _on_done(self, _: object) -> None:
-        self.failing = False
-        self.written.emit()
 
     def _on_written(self) -> None:
         self._writing = False
@@ -269,7 +261,7 @@ class Autosaver(QObject):
         if work is not None:
             last = (_Write(work.save, (self._session(), replace(self.batch.counts)))
                     if self.batch.case.amending and not self._held  # kept as the work left
-                    else _Write(work.drop, (self.failing,)))
+                    else _Write(work.drop))
             for write in (*self._waiting, last):  # asked for before closing, in order
                 with contextlib.suppress(RegisterError, CaseError):  # one failing, the rest go
                     write.call(*write.args)

@@ -52,9 +52,9 @@ def ask_drop_signed(parent: QWidget, doing: str, sample_id: str) -> str:
     """Ask before ``doing`` drops a signed case the register does not hold: export its PDF
     first, discard it, or cancel (:func:`ask_export_first`)."""
     return ask_export_first(
-        parent, doing, f"{doing}? Signed case {sample_id} is not saved in the case register "
-        "(the save failed): its result leaves the window and is kept nowhere. Export its PDF "
-        "first to keep it.")
+        parent, doing, f"{doing}? Signed case {sample_id} is not saved as signed in the case "
+        "register, which keeps it as last saved, not signed. Export its PDF first to keep "
+        "the signed result.")
 
 
 class _Form(QDialog):

@@ -45,8 +45,8 @@ class CaseFlow(QObject):
         self.controller.idle.connect(self.update_actions)
         window.autosave.written.connect(self._on_autosaved)
         window.autosave.failed.connect(self._on_autosave_failed)
-        self._confirmed = ""  # the uid of the signed case last seen saved in the register
-        self._failure_told = False  # that autosave failed to save the case signed or amended
+        self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
+        self._failure_told = False  # that autosave failed to save it
         self._waiting: ReportOrder | None = None  # saved by autosave, its pictures not yet
         self.update_actions()
 
@@ -89,12 +89,15 @@ class CaseFlow(QObject):
         return self._window.exports.may_discard("Quit")
 
     def _may_leave_signed(self, doing: str) -> bool:
-        """True when the signed case is saved, or autosave saves it next, in order; else
-        True only once the technician agrees to lose it (Export… begins its PDF instead)."""
+        """True when the signed case is not one signed here and unsaved (a past case on show,
+        one seen saved), or autosave saves it next (in order, none failing since); else once
+        the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
         batch, autosave = self.case.batch, self._window.autosave
-        if self._confirmed == batch.case.uid or (autosave.register and not autosave.failing):
+        saving = autosave.register is not None and not self._failure_told
+        if self._signing != batch.case.uid or saving:
             return True
-        answer = case_dialogs.ask_drop_signed(self._window, doing, batch.facts.sample_id)
+        answer = case_dialogs.ask_drop_signed(self._window, doing,
+                                              batch.facts.sample_id or batch.case.uid[:8])
         if answer == dialogs.EXPORT:
             self.reports.start_pdf()
         return answer == dialogs.DISCARD
@@ -216,7 +219,7 @@ class CaseFlow(QObject):
         case in progress), else here."""
         batch = self.case.batch
         order = report_order(batch, self.case.result())
-        self._confirmed, self._failure_told = "", False  # until seen saved, or failing
+        self._signing, self._failure_told = batch.case.uid, False
         if self._window.autosave.save_now():
             self._waiting = order
             return
@@ -248,19 +251,21 @@ class CaseFlow(QObject):
         if self.case.signed and batch.case.uid == uid:
             batch.unsaved = False  # its reviews are in the register: quitting loses nothing
             batch.events.changed.emit()
-        self._confirmed = uid
+        if uid == self._signing:
+            self._signing = ""
         self.message.emit(f"Case saved to the register ({cells:,} cells)")
         self.saved.emit(uid)
 
     def _on_autosave_failed(self, reason: str) -> None:
-        if self._waiting is not None and not self._failure_told:  # told once, not each try
+        if self._signing and not self._failure_told:  # told once, not at each try
             self._failure_told = True
             self._on_save_failed(RegisterError(reason))
 
     def _on_save_failed(self, exc: Exception) -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
-                        f"The case could not be saved to the register: {exc}\n\nIt stays "
-                        "signed in this window; export its PDF to keep its result.")
+                        f"The case could not be saved to the register: {exc}\n\nThe register "
+                        "keeps it as last saved, not signed. Export its PDF while it is on "
+                        "show to keep the signed result.")
 
     def update_actions(self, *_: object) -> None:
         """Enable what the case allows now (the past case view calls it as it starts and

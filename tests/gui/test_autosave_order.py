@@ -78,21 +78,25 @@ def test_a_case_signed_during_a_save_stays_signed_when_the_window_closes(
 
 class SlowSave:
     """Makes the next save of a case wait, as one of a large case does, until :meth:`end`;
-    the saves of the case :attr:`failing` names fail, as on a full disk."""
+    saves of the case :attr:`failing` names fail once it is signed, as on a disk filled up."""
 
     def __init__(self, monkeypatch) -> None:
-        self.gate, self.armed, original = threading.Event(), False, CaseWork.save
-        self.failing = ""
+        self.gate, self.armed, self.failing = threading.Event(), False, ""
+        original, stored = CaseWork.save, Register.save
 
-        def save(work, session, *args, **kwargs):
+        def save(work, *args, **kwargs):
             if self.armed:
                 self.armed = False
                 self.gate.wait(WAIT_MS / 1000)
-            if session.case.uid == self.failing:
+            return original(work, *args, **kwargs)
+
+        def store(register, case, *args, **kwargs):
+            if case.uid == self.failing and case.signed is not None:
                 raise RegisterError("the disk is full")
-            return original(work, session, *args, **kwargs)
+            return stored(register, case, *args, **kwargs)
 
         monkeypatch.setattr(CaseWork, "save", save)
+        monkeypatch.setattr(Register, "save", store)
 
     def start(self, window) -> None:
         """Ask ``window`` for a save (of a change) that takes long."""
@@ -127,14 +131,10 @@ def test_saves_asked_for_during_a_slow_save_are_all_written_in_order(
     _assert_signed(data_folder, uid)
 
 
-def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
-        screened_window, qtbot, data_folder, tmp_path, slow_save):
-    """Amended during a long save, a past case was saved before it was taken up ("Autosave
-    failed: cells were given from row 0"), and the case signed just before was lost."""
-    window = screened_window
-    failed: list[str] = []
-    window.autosave.message.connect(failed.append)
-    assert window.case_flow.sign("Ann Lee")  # the past case, saved at once
+def _sign_and_begin_another(window, qtbot, tmp_path) -> str:
+    """Sign the window's case (saved at once: a past case of the register), then screen a
+    second slide, S-TWO, of 5 cells; the first case's uid."""
+    assert window.case_flow.sign("Ann Lee")
     past_uid = window.case.case.uid
     qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
     assert window.case_flow.new_case()
@@ -144,6 +144,17 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
     qtbot.waitUntil(lambda: len(window.batch) == 5 and not window.controller.screening,
                     timeout=WAIT_MS)
     qtbot.keyClicks(window.case_panel.sample_id, "S-TWO")
+    return past_uid
+
+
+def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
+        screened_window, qtbot, data_folder, tmp_path, slow_save):
+    """Amended during a long save, a past case was saved before it was taken up ("Autosave
+    failed: cells were given from row 0"), and the case signed just before was lost."""
+    window = screened_window
+    failed: list[str] = []
+    window.autosave.message.connect(failed.append)
+    past_uid = _sign_and_begin_another(window, qtbot, tmp_path)
     slow_save.start(window)
     assert window.case_flow.sign("Bob Ray")
     own_uid = window.case.case.uid
@@ -210,16 +221,7 @@ def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
     """At closing, the first of the saves still waiting failing skipped the rest: an amendment
     begun meanwhile was lost, its past case left signed without it."""
     window = screened_window
-    assert window.case_flow.sign("Ann Lee")  # the past case, saved at once
-    past_uid = window.case.case.uid
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    assert window.case_flow.new_case()
-    folder = tmp_path / "second"
-    make_cell_folder(folder, 5)
-    assert window.open_paths([folder])
-    qtbot.waitUntil(lambda: len(window.batch) == 5 and not window.controller.screening,
-                    timeout=WAIT_MS)
-    qtbot.keyClicks(window.case_panel.sample_id, "S-TWO")
+    past_uid = _sign_and_begin_another(window, qtbot, tmp_path)
     slow_save.start(window)
     assert window.case_flow.sign("Bob Ray")
     slow_save.failing = window.case.case.uid  # its save, waiting, will fail
@@ -269,3 +271,51 @@ def test_a_signed_case_is_not_left_unasked_while_its_autosave_fails(
     assert "Quit? Signed case S-RACE is not saved" in asked[0]
     with Register(data_folder) as register:
         assert len(register.load(uid).cells) == 6
+
+
+def test_a_signed_case_whose_save_fails_is_kept_at_a_quit_at_once(
+        screened_window, qtbot, data_folder, slow_save):
+    window = screened_window
+    uid = slow_save.failing = window.case.case.uid
+    assert window.case_flow.sign("Ann Lee")
+    close_window(window, qtbot)  # before the window hears the save failed
+    with Register(data_folder) as register:
+        assert len(register.load(uid).cells) == 6
+
+
+def test_a_signed_case_whose_save_fails_is_kept_when_a_past_case_is_amended(
+        screened_window, qtbot, data_folder, tmp_path, slow_save):
+    window = screened_window
+    past_uid = _sign_and_begin_another(window, qtbot, tmp_path)
+    slow_save.start(window)
+    assert window.case_flow.sign("Bob Ray")
+    own_uid = slow_save.failing = window.case.case.uid
+    with Register(data_folder) as register:
+        assert window.past_case.show(register.load(past_uid))
+    assert window.case_flow.amend("wrong slide id", "Ann Lee")
+    slow_save.end()
+    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert len(register.load(own_uid).cells) == 5
+        assert register.load(past_uid).case.amending
+
+
+def test_a_signed_past_case_on_show_leaves_unasked_with_autosave_off(
+        screened_window, make_window, qtbot, data_folder):
+    """A second window (autosave off: the first keeps its work) asked about a signed past
+    case it showed from the register as if its save had failed; Quit hung on it."""
+    first = screened_window
+    assert first.case_flow.sign("Ann Lee")
+    uid = first.case.case.uid
+    qtbot.waitUntil(lambda: _writes_done(first), timeout=WAIT_MS)
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
+        start(second)
+    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
+        "Autosave is off"), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(uid))
+    asked: list[str] = []
+    answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert second.case_flow.may_quit() and not asked

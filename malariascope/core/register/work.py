@@ -73,10 +73,15 @@ class CaseWork:
         cells = session.results[self._rows:]
         state = _WorkState(session.complete, session.unsaved,
                            session.facts.default_threshold, utc_now(), session.extent)
-        self._rows = self.register.save(
-            case, None if counts is None else case.result(counts), cells=cells,
-            first_row=self._rows, reviews=session.decisions[self._decisions:],
-            work=dumps(asdict(state)))
+        try:
+            self._rows = self.register.save(
+                case, None if counts is None else case.result(counts), cells=cells,
+                first_row=self._rows, reviews=session.decisions[self._decisions:],
+                work=dumps(asdict(state)))
+        except RegisterError:
+            if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
+                self.case = case
+            raise
         self.case, self._decisions = case, len(session.decisions)
         if cells:
             self._last = cells[-1]
@@ -98,14 +103,14 @@ class CaseWork:
                        model=facts.model, model_sha256=facts.model_sha256, rule=facts.rule,
                        sources=facts.sources)
 
-    def drop(self, keep: bool = False) -> None:
+    def drop(self) -> None:
         """Give up the case in progress: deleted from the register if it was never signed,
-        kept (only no longer worked on) once signed, amended or not, or when told to ``keep``
-        it (a save of it failed: it may be signed in the window)."""
+        kept (only no longer worked on) once signed, amended or not, in the register or in a
+        save that failed."""
         case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
         if case is None:
             return
-        if case.signed is None and not case.amendments and not keep:
+        if case.signed is None and not case.amendments:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
                 self.register.discard(case.uid)
                 return
