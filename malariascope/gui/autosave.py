@@ -7,10 +7,10 @@ changed: the new cells and review decisions are appended to the case, its facts 
 updated, so even a 20,000-cell batch never makes the window wait. One write runs at a time;
 the writes asked for meanwhile wait in order, each taken as the batch was when it was asked
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
-window does after.
-A clean quit drops the open case (the window asks first about reviews not exported), so a
-case found in progress at start was left by a crash, a kill or a power cut, and
-:meth:`Autosaver.resume` offers it back.
+window does after. A clean quit drops the open case (the window asks first about reviews not
+exported, or a case signed here that the register does not hold), so a case found in progress
+at start was left by a crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it
+back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
