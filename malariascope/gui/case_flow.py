@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
-from malariascope.core.errors import CaseError, RegisterError
+from malariascope.core.errors import CaseError
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
 from malariascope.gui.case_report import ReportOrder, report_order
@@ -68,8 +68,8 @@ class CaseFlow(QObject):
 
     def may_leave(self, doing: str) -> bool:
         """True when the open case may leave the window for ``doing``: it is empty, signed and
-        autosaved, or the technician agrees to lose it; Export… begins its export instead
-        (``doing`` is then not done)."""
+        saved (or being saved, in order), or the technician agrees to lose it; Export… begins
+        its export instead (``doing`` is then not done)."""
         batch = self.case.batch
         if not len(batch):
             return True
@@ -259,11 +259,11 @@ class CaseFlow(QObject):
     def _on_autosave_failed(self, reason: str) -> None:
         if self._signing and not self._failure_told:  # told once, not at each try
             self._failure_told = True
-            self._on_save_failed(RegisterError(reason))
+            self._on_save_failed(reason)
 
-    def _on_save_failed(self, exc: Exception) -> None:
+    def _on_save_failed(self, why: object) -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
-                        f"The case could not be saved to the register: {exc}\n\nThe register "
+                        f"The case could not be saved to the register: {why}\n\nThe register "
                         "keeps it as last saved, not signed. Export its PDF while it is on "
                         "show to keep the signed result.")
 
