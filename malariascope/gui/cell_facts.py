@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSize
 
 from malariascope.core.clock import local_time
 from malariascope.gui.batch import Batch
-from malariascope.gui.results_table import CALL_COLOURS, decimals
+from malariascope.gui.results_table import CALL_COLOURS, decimals, probability_text
 
 if TYPE_CHECKING:
     from malariascope.core.case import ReviewDecision
@@ -132,17 +132,16 @@ class CellFacts(QWidget):
                  "Cell": _cell_fact(result)}
         if not result.ok:
             return facts
-        rule = batch.facts.rule
-        threshold = None if rule is None else rule.threshold_for(result.in_field)
-        places = 3 if threshold is None else decimals(result.probability, threshold)
         uncertain = " (uncertain)" if batch.uncertain(row) else ""
-        facts["P(parasitized)"] = f"{result.probability:.{places}f}{uncertain}"
+        facts["P(parasitized)"] = probability_text(batch, row) + uncertain
         facts["Call"] = batch.call(row)
         facts["Review"] = _review_fact(batch.decision(row), batch.review(row),
                                        batch.final_call(row))
         size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
         facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
-        if threshold is not None:
+        if (rule := batch.facts.rule) is not None:  # as many decimals as P shows
+            threshold = rule.threshold_for(result.in_field)
+            places = decimals(result.probability, threshold)
             by_field = result.in_field and rule.field_threshold is not None
             facts["Threshold"] = f"{threshold:.{places}f}" + (" (field)" if by_field else "")
         return facts
