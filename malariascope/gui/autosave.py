@@ -4,13 +4,13 @@ works, and offered back after a crash.
 The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); this is the
 glue. A change of the batch starts a timer, and at most once a second a worker saves what
 changed: the new cells and review decisions are appended to the case, its facts and figures
-updated, so even a 20,000-cell batch never makes the window wait. One write runs at a time;
-the writes asked for meanwhile wait in order, each taken as the batch was when it was asked
+updated, so even a 20,000-cell batch never makes the window wait. The writes run one at a time
+in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it was asked
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
-window does after. A clean quit drops the open case (the window asks first about reviews not
-exported, or a case signed here that the register does not hold), so a case found in progress
-at start was left by a crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it
-back.
+window does after; one the register refuses (a full disk) is tried again until it goes. A
+clean quit drops the open case (the window asks first about reviews not exported, or a case
+signed here that the register does not hold), so a case found in progress at start was left by
+a crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
@@ -20,23 +20,22 @@ newer MalariaScope) is set aside whole, said in one message, and a new one begun
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
-from malariascope.core.errors import CaseError, RegisterError
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.restored import amending, cells_of, describe
 from malariascope.gui.workers import Worker
+from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
 
 if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
     from malariascope.core.register import Register, StoredCase
@@ -44,14 +43,6 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.session import Session
 
 SAVE_EVERY_MS = 1000
-
-
-class _Write(NamedTuple):
-    """A write of CaseWork's, its arguments, and the uid of the case it saves ("": none)."""
-
-    call: Callable[..., object]
-    args: tuple[object, ...] = ()
-    saving: str = ""
 
 
 class Autosaver(QObject):
@@ -68,8 +59,9 @@ class Autosaver(QObject):
         self.batch, self.controller, self._window = batch, controller, window
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
-        self._writing = False
-        self._waiting: list[_Write] = []  # asked for while a write ran: written in order
+        self.writes = WriteQueue(controller.workers, self)
+        self.writes.written.connect(self.written)
+        self.writes.failed.connect(self._on_failed)
         self._held = False  # the window shows what is not its work (see hold)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -153,7 +145,7 @@ class Autosaver(QObject):
             if answer == dialogs.SCREEN_REST:
                 self.controller.screen_rest()
         else:
-            self._add(_Write(self.work.drop))  # in a worker: a big case takes a while
+            self.writes.add(Write(self.work.drop))  # in a worker: a big case takes a while
         self._start(then)
 
     def _start(self, then: Callable[[], object]) -> None:
@@ -176,11 +168,11 @@ class Autosaver(QObject):
         work from now on, in place of the work held while it was on show."""
         self._held = False
         if self.work is not None:  # after the writes asked for before; then saved as it is
-            self._add(_Write(self.work.take, (stored,)))
-            self._add(self._write_now())
+            self.writes.add(Write(self.work.take, (stored,)))
+            self.writes.add(self._write_now())
 
     def save_now(self) -> bool:
-        """Save at once (after the write running, if any); False while autosave is off."""
+        """Save at once (after the writes asked for before); False while autosave is off."""
         if self.work is None or self._held:
             return False
         self._timer.stop()
@@ -194,49 +186,20 @@ class Autosaver(QObject):
     def _write(self) -> None:
         """Save (or drop) the case as it is now, in a worker."""
         if self.work is not None and not self._held:
-            self._add(self._write_now())
+            self.writes.add(self._write_now())
 
-    def _write_now(self) -> _Write:
+    def _write_now(self) -> Write:
         """The write that keeps the batch as it is now: its case saved, or dropped when empty."""
         if len(self.batch):
             session = self._session()
-            return _Write(self.work.save, (session, replace(self.batch.counts)),
+            return Write(self.work.save, (session, replace(self.batch.counts)),
                           session.case.uid)
-        return _Write(self.work.drop)
+        return Write(self.work.drop)
 
-    def _add(self, write: _Write) -> None:
-        """Run ``write`` after those asked for before it (one at a time); a save waiting for
-        the same case is replaced, as this one holds all it would."""
-        waiting = self._waiting
-        if waiting and write.saving and waiting[-1].saving == write.saving:
-            waiting[-1] = write
-        else:
-            waiting.append(write)
-        if not self._writing:
-            self._run_next()
-
-    def _run_next(self) -> None:
-        """Run the first write waiting in a worker, the only write running until it is done."""
-        if not self._waiting:
-            return
-        write = self._waiting.pop(0)
-        worker = Worker(write.call, *write.args)
-        worker.errored.connect(self._on_failed)
-        worker.returned.connect(lambda _: self.written.emit())
-        worker.finished.connect(self._on_written)
-        self._writing = True
-        self.controller.workers.start(worker)
-
-    def _on_failed(self, exc: Exception) -> None:
-        if self.work is None:  # closed meanwhile: closing wrote what waited
-            return
-        self.message.emit(f"Autosave failed: {exc}")
-        self.failed.emit(str(exc))
-
-    def _on_written(self) -> None:
-        self._writing = False
-        if self.work is not None:  # not closed meanwhile
-            self._run_next()
+    def _on_failed(self, reason: str) -> None:
+        again = f"; trying again in {RETRY_AFTER_MS // 1000} s" if self.writes.retrying else ""
+        self.message.emit(f"Autosave failed: {reason}{again}")
+        self.failed.emit(reason)
 
     def _session(self) -> Session:
         """The batch as it is now (cheap: the rows themselves are shared, not copied; the case
@@ -259,12 +222,10 @@ class Autosaver(QObject):
         self._timer.stop()
         work, self.work = self.work, None
         if work is not None:
-            last = (_Write(work.save, (self._session(), replace(self.batch.counts)))
+            last = (Write(work.save, (self._session(), replace(self.batch.counts)))
                     if self.batch.case.amending and not self._held  # kept as the work left
-                    else _Write(work.drop))
-            for write in (*self._waiting, last):  # asked for before closing, in order
-                with contextlib.suppress(RegisterError, CaseError):  # one failing, the rest go
-                    write.call(*write.args)
+                    else Write(work.drop))
+            self.writes.close(last)
             work.register.close()
         if self._lock is not None:
             self._lock.unlock()

@@ -19,6 +19,9 @@ from malariascope.gui.case_report import ReportOrder, report_order
 from malariascope.gui.report_flow import ReportFlow
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.workers import Worker
+from malariascope.gui.write_queue import RETRY_AFTER_MS
+
+RETRYING = f"MalariaScope tries again every {RETRY_AFTER_MS // 1000} s while the window is open. "
 
 
 class CaseFlow(QObject):
@@ -259,13 +262,14 @@ class CaseFlow(QObject):
     def _on_autosave_failed(self, reason: str) -> None:
         if self._signing and not self._failure_told:  # told once, not at each try
             self._failure_told = True
-            self._on_save_failed(reason)
+            retrying = self._window.autosave.writes.retrying
+            self._on_save_failed(reason, RETRYING if retrying else "")
 
-    def _on_save_failed(self, why: object) -> None:
+    def _on_save_failed(self, why: object, again: str = "") -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
-                        f"The case could not be saved to the register: {why}\n\nThe register "
-                        "keeps it as last saved, not signed. Export its PDF while it is on "
-                        "show to keep the signed result.")
+                        f"The case could not be saved to the register: {why}\n\n{again}The "
+                        "register keeps it as last saved, not signed. Export its PDF while it "
+                        "is on show to keep the signed result.")
 
     def update_actions(self, *_: object) -> None:
         """Enable what the case allows now (the past case view calls it as it starts and

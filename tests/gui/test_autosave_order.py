@@ -14,6 +14,7 @@ from malariascope.core.errors import RegisterError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
+from malariascope.gui import write_queue
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
 from tests.images import make_cell_folder
@@ -38,14 +39,14 @@ def screened_window(make_window, qtbot, tmp_path):
 
 def _writes_done(window) -> bool:
     saver = window.autosave
-    return not saver._writing and not saver._timer.isActive() and not saver._waiting
+    return saver.writes.idle and not saver._timer.isActive()
 
 
 def _sign_while_a_save_runs(window) -> str:
     """Sign once a save has run but before the window hears it is done; the case's uid."""
     window.case.batch.set_review(0, window.case.batch.final_call(0))  # a change to save
     window.autosave.save_now()
-    assert window.autosave._writing
+    assert not window.autosave.writes.idle
     QThreadPool.globalInstance().waitForDone(WAIT_MS)  # done, the window not yet told
     assert window.case_flow.sign("Ann Lee")
     return window.case.case.uid
@@ -103,10 +104,16 @@ class SlowSave:
         self.armed = True
         window.case.batch.set_review(0, window.case.batch.final_call(0))
         window.autosave.save_now()
-        assert window.autosave._writing
+        assert not window.autosave.writes.idle
 
     def end(self) -> None:
         self.gate.set()
+
+
+@pytest.fixture(autouse=True)
+def quick_retry(monkeypatch):
+    """A write the register refused is tried again after a fifth of a second, not 30."""
+    monkeypatch.setattr(write_queue, "RETRY_AFTER_MS", 200)
 
 
 @pytest.fixture
@@ -228,7 +235,7 @@ def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
     with Register(data_folder) as register:
         assert window.past_case.show(register.load(past_uid))
     assert window.case_flow.amend("wrong slide id", "Ann Lee")
-    assert len(window.autosave._waiting) == 3  # the failing save, the past case, its save
+    assert len(window.autosave.writes) == 4  # the slow one, the failing one, the past case's
     slow_save.end()
     close_window(window, qtbot)
     with Register(data_folder) as register:
@@ -236,20 +243,34 @@ def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
     assert amended.amending and amended.amendments[-1].reason == "wrong slide id"
 
 
-def test_a_signed_case_whose_save_fails_is_kept_and_said(screened_window, qtbot, data_folder,
-                                                         slow_save):
+def test_a_signed_case_whose_save_fails_is_kept_and_saved_once_the_disk_frees(
+        screened_window, qtbot, data_folder, tmp_path, slow_save):
     """The autosave of a signed case failing (a full disk) was one line in the status bar, and
-    the new case begun meanwhile deleted it from the register, unsigned there."""
+    the new case begun meanwhile deleted it from the register, unsigned there; nothing tried
+    the save again, so the register never held it signed."""
     window = screened_window
     slow_save.start(window)
     assert window.case_flow.sign("Ann Lee")
     uid = slow_save.failing = window.case.case.uid
     assert window.case_flow.new_case()  # its save waits: in order, so no question
     slow_save.end()
-    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    box = wait_for_box(qtbot, window, "Not saved to the register")
+    assert "tries again every" in box.text()
+    click(box, "OK")
+    folder = tmp_path / "second"
+    make_cell_folder(folder, 3)
+    assert window.open_paths([folder])  # the next case's saves wait behind the refused one
+    qtbot.waitUntil(lambda: len(window.batch) == 3 and not window.controller.screening,
+                    timeout=WAIT_MS)
+    qtbot.wait(SAVE_EVERY_MS + 500)
+    qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
     with Register(data_folder) as register:
-        assert len(register.load(uid).cells) == 6  # kept, to be found and signed again
+        assert len(register.load(uid).cells) == 6  # kept as last saved
+    slow_save.failing = ""  # the disk has room again
+    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    _assert_signed(data_folder, uid)
+    with Register(data_folder) as register:
+        assert len(register.load(window.case.case.uid).cells) == 3
 
 
 def test_a_signed_case_is_not_left_unasked_while_its_autosave_fails(
@@ -295,9 +316,13 @@ def test_a_signed_case_whose_save_fails_is_kept_when_a_past_case_is_amended(
     assert window.case_flow.amend("wrong slide id", "Ann Lee")
     slow_save.end()
     click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
     with Register(data_folder) as register:
         assert len(register.load(own_uid).cells) == 5
+        assert not register.load(past_uid).case.amending  # waits behind the refused save
+    slow_save.failing = ""
+    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    _assert_signed(data_folder, own_uid, by="Bob Ray")
+    with Register(data_folder) as register:
         assert register.load(past_uid).case.amending
 
 

@@ -1,0 +1,121 @@
+"""The register writes of a window's autosave, run one at a time in order, in workers.
+
+A write that the register refuses (a full disk, a file held by another program) stays first
+and is tried again every :data:`RETRY_AFTER_MS` until it goes through; the writes asked for
+after it wait behind it, so what one write saves (a signed case) is never dropped by one that
+follows (a new case). A write refused for another reason (a case the register cannot take)
+is not tried again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import NamedTuple
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from malariascope.core.errors import CaseError, RegisterError
+from malariascope.gui.workers import Worker, WorkerGroup
+
+RETRY_AFTER_MS = 30_000
+
+
+class Write(NamedTuple):
+    """A write of CaseWork's, its arguments, and the uid of the case it saves ("": none)."""
+
+    call: Callable[..., object]
+    args: tuple[object, ...] = ()
+    saving: str = ""
+
+
+class WriteQueue(QObject):
+    """Runs :class:`Write` s in order in ``workers``; none until :meth:`add`."""
+
+    written = Signal()  # a write reached the register
+    failed = Signal(str)  # a write failed: why
+
+    def __init__(self, workers: WorkerGroup, parent: QObject) -> None:
+        super().__init__(parent)
+        self._workers = workers
+        self._waiting: list[Write] = []  # the first is running, or waits to be tried again
+        self._running = False
+        self._closed = False
+        self._done: Write | None = None  # the last write that went through, set in its worker
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_AFTER_MS)
+        self._retry.timeout.connect(self._run_next)
+
+    @property
+    def idle(self) -> bool:
+        """True when no write runs or waits."""
+        return not self._running and not self._waiting
+
+    @property
+    def retrying(self) -> bool:
+        """True while a write the register refused waits to be tried again."""
+        return self._retry.isActive()
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def add(self, write: Write) -> None:
+        """Run ``write`` after those asked for before it; a save of the same case waiting
+        last (not running) is replaced, as this one holds all it would."""
+        waiting = self._waiting
+        last_runs = self._running and len(waiting) == 1
+        if waiting and not last_runs and write.saving and waiting[-1].saving == write.saving:
+            waiting[-1] = write
+        else:
+            waiting.append(write)
+        if not self._running and not self.retrying:
+            self._run_next()
+
+    def _run_next(self) -> None:
+        if not self._waiting or self._closed:
+            return
+        worker = Worker(self._attempt, self._waiting[0])
+        worker.errored.connect(self._on_failed)
+        worker.returned.connect(lambda _: self._on_written())
+        worker.finished.connect(self._on_finished)
+        self._running = True
+        self._workers.start(worker)
+
+    def _attempt(self, write: Write) -> None:
+        write.call(*write.args)
+        self._done = write  # read by close, after the workers are done
+
+    def _on_written(self) -> None:
+        if not self._closed:  # else closing took it off
+            self._waiting.pop(0)
+            self.written.emit()
+
+    def _on_failed(self, exc: Exception) -> None:
+        if self._closed:  # closing wrote what waited
+            return
+        waiting = self._waiting
+        again = isinstance(exc, RegisterError)
+        if not again or (len(waiting) > 1 and waiting[0].saving
+                         and waiting[1].saving == waiting[0].saving):
+            waiting.pop(0)  # not to be tried again, or a later save of its case holds it
+        if waiting and again:
+            self._retry.start()
+        self.failed.emit(str(exc))
+
+    def _on_finished(self) -> None:
+        self._running = False
+        if not self.retrying:
+            self._run_next()
+
+    def close(self, last: Write) -> None:
+        """Run what waits and then ``last`` here and now, each on its own (one failing, the
+        rest go); nothing runs after. The workers must be done."""
+        self._closed = True
+        self._retry.stop()
+        if self._waiting and self._waiting[0] is self._done:  # done, its signal not heard
+            self._waiting.pop(0)
+        writes, self._waiting = [*self._waiting, last], []
+        for write in writes:
+            with contextlib.suppress(RegisterError, CaseError):
+                write.call(*write.args)
