@@ -19,7 +19,7 @@ from malariascope.core.errors import (
     RegisterSetAsideError,
     RegisterTooNewError,
 )
-from malariascope.core.register import FILE_NAME, Register, database, schema_version
+from malariascope.core.register import FILE_NAME, Register, schema, schema_version
 from malariascope.core.tally import Counts, Verdict
 from tests.core.test_session import assert_same_results, classifier, results  # noqa: F401
 from tests.images import make_cell
@@ -257,12 +257,12 @@ def test_a_register_out_of_reach_is_told_and_left_alone(tmp_path):
 def test_an_older_register_is_migrated_in_place_keeping_its_cases(tmp_path, monkeypatch):
     registered(tmp_path)
     step = "ALTER TABLE cases ADD COLUMN lab TEXT NOT NULL DEFAULT 'main';"
-    monkeypatch.setattr(database, "MIGRATIONS", (*database.MIGRATIONS, step))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
     with Register(tmp_path) as register:
         assert [case.facts.sample_id for case in register.cases()] == ["S-old"]
         assert register._db.execute("SELECT lab FROM cases").fetchall() == [("main",)]
         assert register._db.execute("PRAGMA user_version").fetchone()[0] == len(
-            database.MIGRATIONS)
+            schema.MIGRATIONS)
 
 
 def test_a_case_saved_before_facts_held_the_lab_opens_with_its_stain_and_no_lab(tmp_path):

@@ -1,11 +1,11 @@
 """The register's SQLite file: opened checked, migrated to this version's schema, or set aside.
 
 WAL mode with full sync: a commit is on disk when it returns, and readers never wait for the
-writer. The schema version is ``PRAGMA user_version``; each step of :data:`MIGRATIONS` brings
-it one version up, in its own transaction. A file that is not a register, is truncated, fails
-the integrity check of its case tables, or was written by a newer MalariaScope is moved aside
-whole (with its WAL) and reported: it is never recreated or overwritten, and opening again
-starts a new register.
+writer. Each step of the schema (:data:`~malariascope.core.register.schema.MIGRATIONS`) a
+register lacks is run in its own transaction. A file that is not a register, is truncated,
+fails the integrity check of its case tables, or was written by a newer MalariaScope is moved
+aside whole (with its WAL) and reported: it is never recreated or overwritten, and opening
+again starts a new register.
 
 The check at opening covers the case tables (:data:`CHECKED_TABLES`, a few kilobytes a case)
 and not the cells (about a megabyte a case, a minute's check for a year of a busy lab): a
@@ -25,105 +25,15 @@ from pathlib import Path
 
 from malariascope.core.atomic import why
 from malariascope.core.errors import RegisterDamagedError, RegisterError, RegisterTooNewError
+from malariascope.core.register import schema
+from malariascope.core.register.schema import APPLICATION_ID, schema_version
 
 FILE_NAME = "cases.sqlite"
-APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
 SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm")  # SQLite's files beside the database, moved with it
 WAL_HEADER_BYTES = 32
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 CHECKED_TABLES = ("cases", "amendments", "reviews")
-
-#: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE cases (
-        id INTEGER PRIMARY KEY,
-        uid TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('open', 'signed')),
-        sample_id TEXT NOT NULL,
-        patient_id TEXT NOT NULL,
-        operator TEXT NOT NULL,
-        case_date TEXT NOT NULL,  -- the collection date, else the day the case was opened
-        signed_by TEXT NOT NULL,
-        signed_at TEXT NOT NULL,
-        cells_counted INTEGER,  -- of the result, for searching; NULL before any
-        parasitized INTEGER,
-        model TEXT NOT NULL,
-        model_sha256 TEXT NOT NULL,
-        rule TEXT,  -- JSON: threshold, band, field_threshold
-        sources TEXT NOT NULL,  -- JSON list of names
-        facts TEXT NOT NULL,  -- JSON of CaseFacts
-        result TEXT,  -- JSON of CaseResult as last saved (the signed one once signed)
-        signed TEXT,  -- JSON of SignedVersion; NULL while the case is open
-        rows INTEGER NOT NULL DEFAULT 0  -- cells stored
-    );
-    CREATE INDEX cases_patient ON cases (patient_id);
-    CREATE INDEX cases_sample ON cases (sample_id);
-    CREATE INDEX cases_date ON cases (case_date);
-    CREATE TABLE amendments (
-        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        number INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        amended_by TEXT NOT NULL,
-        amended_at TEXT NOT NULL,
-        replaced TEXT NOT NULL,  -- JSON of the SignedVersion it opened again
-        PRIMARY KEY (case_id, number)
-    );
-    CREATE TABLE cells (
-        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        row INTEGER NOT NULL,
-        path BLOB NOT NULL,  -- the file name's bytes: any name, exactly
-        sha256 TEXT NOT NULL,
-        probability REAL,
-        class_map BLOB,  -- float32, map_h x map_w
-        map_h INTEGER,
-        map_w INTEGER,
-        image_h INTEGER NOT NULL,
-        image_w INTEGER NOT NULL,
-        error TEXT NOT NULL,
-        processed_at TEXT NOT NULL,
-        whole_field INTEGER NOT NULL,
-        cell_index INTEGER,
-        box_x INTEGER, box_y INTEGER, box_w INTEGER, box_h INTEGER,
-        PRIMARY KEY (case_id, row)
-    );
-    CREATE TABLE reviews (
-        id INTEGER PRIMARY KEY,  -- the order decisions were made in
-        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        row INTEGER NOT NULL,
-        reviewer TEXT NOT NULL,
-        at TEXT NOT NULL,
-        model_call TEXT NOT NULL,
-        pressed TEXT NOT NULL,
-        final_call TEXT NOT NULL
-    );
-    CREATE INDEX reviews_case ON reviews (case_id, id);
-    CREATE INDEX reviews_reviewer ON reviews (reviewer);
-    CREATE TABLE pictures (
-        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        row INTEGER NOT NULL,
-        png BLOB NOT NULL,
-        PRIMARY KEY (case_id, row)
-    );
-    """,
-    # a field cell's probability before its field was standardized (``adapt.unlike``)
-    "ALTER TABLE cells ADD COLUMN raw_probability REAL;",
-    # the case a window works on, while it does: a row left behind is a window that stopped
-    """
-    CREATE TABLE work (
-        case_id INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
-        state TEXT NOT NULL  -- JSON: what the window's batch holds beyond the case
-    );
-    """,
-)
-
-
-def schema_version() -> int:
-    """The schema this MalariaScope writes."""
-    return len(MIGRATIONS)
 
 
 def connect(folder: Path) -> sqlite3.Connection:
@@ -247,7 +157,7 @@ def _migrate(db: sqlite3.Connection) -> None:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version >= schema_version():
                 return
-            for statement in _statements(MIGRATIONS[version]):
+            for statement in _statements(schema.MIGRATIONS[version]):
                 db.execute(statement)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {version + 1}")

@@ -10,7 +10,6 @@ called with) and is refused any change until it is amended.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,12 +20,11 @@ import cv2
 import numpy as np
 
 from malariascope.core.case import Case, ReviewDecision, current_reviews
-from malariascope.core.clock import utc_now
 from malariascope.core.errors import CaseSignedError, ImageReadError, RegisterError
 from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
-from malariascope.core.register import records
+from malariascope.core.register import records, saving
 from malariascope.core.register.database import FILE_NAME, connect, transaction
 from malariascope.core.register.export import write_cases_csv
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
@@ -111,83 +109,18 @@ class Register:
             The number of cells stored for the case.
         """
         with self._using("save the case"), transaction(self._db):
-            case_id, rows, amended, signed = self._stored(case)
+            case_id, rows, amended, signed = saving.stored_state(self._db, case)
             if signed and len(case.amendments) == amended:
-                return self._unchanged(case, rows, cells or reviews)
+                return saving.check_unchanged(self._db, case, rows, cells or reviews)
             if len(case.amendments) < amended:
                 raise RegisterError(f"case {case.uid[:8]} has amendments this copy lacks")
-            self._write_case(case_id, case, result)
-            self._db.executemany(
-                "INSERT INTO amendments VALUES (?, ?, ?, ?, ?, ?)",
-                [(case_id, number, a.reason, a.by, a.at, records.to_json(a.replaced))
-                 for number, a in enumerate(case.amendments[amended:], amended + 1)])
-            rows = self._append_cells(case_id, rows, cells, first_row)
-            if any(not 0 <= decision.row < rows for decision in reviews):
-                raise RegisterError("a review decision names a cell that is not stored")
-            self._db.executemany(
-                f"INSERT INTO reviews (case_id, {', '.join(records.REVIEW_COLUMNS)}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(case_id, *records.review_values(decision)) for decision in reviews])
+            saving.write_case(self._db, case_id, case, result)
+            saving.add_amendments(self._db, case_id, case.amendments[amended:], amended)
+            rows = saving.append_cells(self._db, case_id, rows, cells, first_row)
+            saving.add_reviews(self._db, case_id, rows, reviews)
             if work is not None:
                 self._db.execute("INSERT OR REPLACE INTO work VALUES (?, ?)", (case_id, work))
             return rows
-
-    def _stored(self, case: Case) -> tuple[int, int, int, bool]:
-        """Id, cells, amendments and signed state of ``case`` in the register (made new)."""
-        found = self._db.execute(
-            "SELECT id, rows, status, (SELECT count(*) FROM amendments WHERE case_id = cases.id) "
-            "FROM cases WHERE uid = ?", (case.uid,)).fetchone()
-        if found is None:
-            cursor = self._db.execute(
-                "INSERT INTO cases (uid, created_at, updated_at, status, sample_id, "
-                "patient_id, operator, case_date, signed_by, signed_at, model, model_sha256, "
-                "sources, facts) VALUES (?, ?, '', 'open', '', '', '', '', '', '', '', '', "
-                "'[]', '{}')", (case.uid, case.created_at))
-            return cursor.lastrowid, 0, 0, False
-        case_id, rows, status, amended = found
-        return case_id, rows, amended, status == "signed"
-
-    def _unchanged(self, case: Case, rows: int, additions: object) -> int:
-        """A signed case is saved again only as it is, with nothing added."""
-        stored = self._db.execute("SELECT signed FROM cases WHERE uid = ?",
-                                  (case.uid,)).fetchone()[0]
-        if additions or case.signed is None or records.to_json(case.signed) != stored:
-            raise CaseSignedError(f"case {case.facts.sample_id or case.uid[:8]} is signed in "
-                                  "the register: amend it, with a reason, to change it")
-        return rows
-
-    def _write_case(self, case_id: int, case: Case, result: CaseResult | None) -> None:
-        signed = case.signed
-        if signed is not None:
-            result = signed.result
-        self._db.execute(
-            "UPDATE cases SET updated_at = ?, status = ?, sample_id = ?, patient_id = ?, "
-            "operator = ?, case_date = ?, signed_by = ?, signed_at = ?, "
-            "cells_counted = coalesce(?, cells_counted), "
-            "parasitized = coalesce(?, parasitized), model = ?, model_sha256 = ?, rule = ?, "
-            "sources = ?, facts = ?, result = coalesce(?, result), signed = ? WHERE id = ?",
-            (utc_now(), "open" if signed is None else "signed", case.facts.sample_id,
-             case.facts.patient_id, case.facts.operator, _case_date(case),
-             signed.signature.name if signed else "", signed.signature.signed_at if signed
-             else "", result and result.cells_counted, result and result.parasitized,
-             case.model, case.model_sha256, records.rule_json(case.rule),
-             records.to_json(list(case.sources)), records.to_json(case.facts),
-             result and records.to_json(result), signed and records.to_json(signed), case_id))
-
-    def _append_cells(self, case_id: int, rows: int, cells: Sequence[ScreeningResult],
-                      first_row: int | None) -> int:
-        if first_row is not None and first_row != rows:
-            raise RegisterError(f"cells were given from row {first_row:,}, but {rows:,} are "
-                                "stored")
-        if cells:
-            self._db.executemany(
-                f"INSERT INTO cells (case_id, {', '.join(records.CELL_COLUMNS)}) VALUES "
-                f"(?, {', '.join('?' * len(records.CELL_COLUMNS))})",
-                [(case_id, *records.cell_values(row, result))
-                 for row, result in enumerate(cells, rows)])
-            rows += len(cells)
-            self._db.execute("UPDATE cases SET rows = ? WHERE id = ?", (rows, case_id))
-        return rows
 
     def discard(self, uid: str) -> None:
         """Delete an open case and all it holds (a case begun by mistake); a signed one stays."""
@@ -279,13 +212,6 @@ class Register:
         if found is None:
             raise RegisterError(f"no case {uid[:8]} in {self.path}")
         return found[0]
-
-
-def _case_date(case: Case) -> str:
-    """The date a case is found by: its collection date, else the local day it was opened."""
-    if case.facts.collected_on:
-        return case.facts.collected_on
-    return dt.datetime.fromisoformat(case.created_at).astimezone().date().isoformat()
 
 
 def _png(picture: np.ndarray) -> bytes:

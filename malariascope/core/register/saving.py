@@ -1,0 +1,111 @@
+"""What :meth:`Register.save <malariascope.core.register.store.Register.save>` writes of a
+case, step by step, inside the save's one transaction: the case's row (made on its first
+save), its new amendments, the cells after those stored, its new review decisions.
+
+Every function takes the register's connection, already in that transaction; a signed case
+is only ever saved again as it is (:func:`check_unchanged`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+
+from malariascope.core.case import Amendment, Case, ReviewDecision
+from malariascope.core.clock import utc_now
+from malariascope.core.errors import CaseSignedError, RegisterError
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.register import records
+
+
+def stored_state(db: sqlite3.Connection, case: Case) -> tuple[int, int, int, bool]:
+    """Id, cells, amendments and signed state of ``case`` in the register (made new)."""
+    found = db.execute(
+        "SELECT id, rows, status, (SELECT count(*) FROM amendments WHERE case_id = cases.id) "
+        "FROM cases WHERE uid = ?", (case.uid,)).fetchone()
+    if found is None:
+        cursor = db.execute(
+            "INSERT INTO cases (uid, created_at, updated_at, status, sample_id, "
+            "patient_id, operator, case_date, signed_by, signed_at, model, model_sha256, "
+            "sources, facts) VALUES (?, ?, '', 'open', '', '', '', '', '', '', '', '', "
+            "'[]', '{}')", (case.uid, case.created_at))
+        return cursor.lastrowid, 0, 0, False
+    case_id, rows, status, amended = found
+    return case_id, rows, amended, status == "signed"
+
+
+def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: object) -> int:
+    """A signed case is saved again only as it is, with nothing added; returns its cells."""
+    stored = db.execute("SELECT signed FROM cases WHERE uid = ?", (case.uid,)).fetchone()[0]
+    if additions or case.signed is None or records.to_json(case.signed) != stored:
+        raise CaseSignedError(f"case {case.facts.sample_id or case.uid[:8]} is signed in "
+                              "the register: amend it, with a reason, to change it")
+    return rows
+
+
+def write_case(db: sqlite3.Connection, case_id: int, case: Case,
+               result: CaseResult | None) -> None:
+    """The case's row as ``case`` has it; ``result`` None keeps the figures stored."""
+    signed = case.signed
+    if signed is not None:
+        result = signed.result
+    db.execute(
+        "UPDATE cases SET updated_at = ?, status = ?, sample_id = ?, patient_id = ?, "
+        "operator = ?, case_date = ?, signed_by = ?, signed_at = ?, "
+        "cells_counted = coalesce(?, cells_counted), "
+        "parasitized = coalesce(?, parasitized), model = ?, model_sha256 = ?, rule = ?, "
+        "sources = ?, facts = ?, result = coalesce(?, result), signed = ? WHERE id = ?",
+        (utc_now(), "open" if signed is None else "signed", case.facts.sample_id,
+         case.facts.patient_id, case.facts.operator, case_date(case),
+         signed.signature.name if signed else "", signed.signature.signed_at if signed
+         else "", result and result.cells_counted, result and result.parasitized,
+         case.model, case.model_sha256, records.rule_json(case.rule),
+         records.to_json(list(case.sources)), records.to_json(case.facts),
+         result and records.to_json(result), signed and records.to_json(signed), case_id))
+
+
+def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Amendment],
+                   stored: int) -> None:
+    """Append ``amendments``, numbered after the ``stored`` ones."""
+    db.executemany(
+        "INSERT INTO amendments VALUES (?, ?, ?, ?, ?, ?)",
+        [(case_id, number, a.reason, a.by, a.at, records.to_json(a.replaced))
+         for number, a in enumerate(amendments, stored + 1)])
+
+
+def append_cells(db: sqlite3.Connection, case_id: int, rows: int,
+                 cells: Sequence[ScreeningResult], first_row: int | None) -> int:
+    """Append ``cells`` after the ``rows`` stored (``first_row``, when given, must be that
+    number); returns the cells stored now."""
+    if first_row is not None and first_row != rows:
+        raise RegisterError(f"cells were given from row {first_row:,}, but {rows:,} are "
+                            "stored")
+    if cells:
+        db.executemany(
+            f"INSERT INTO cells (case_id, {', '.join(records.CELL_COLUMNS)}) VALUES "
+            f"(?, {', '.join('?' * len(records.CELL_COLUMNS))})",
+            [(case_id, *records.cell_values(row, result))
+             for row, result in enumerate(cells, rows)])
+        rows += len(cells)
+        db.execute("UPDATE cases SET rows = ? WHERE id = ?", (rows, case_id))
+    return rows
+
+
+def add_reviews(db: sqlite3.Connection, case_id: int, rows: int,
+                reviews: Sequence[ReviewDecision]) -> None:
+    """Append ``reviews``, each of one of the ``rows`` cells stored."""
+    if any(not 0 <= decision.row < rows for decision in reviews):
+        raise RegisterError("a review decision names a cell that is not stored")
+    db.executemany(
+        f"INSERT INTO reviews (case_id, {', '.join(records.REVIEW_COLUMNS)}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(case_id, *records.review_values(decision)) for decision in reviews])
+
+
+def case_date(case: Case) -> str:
+    """The date a case is found by: its collection date, else the local day it was opened."""
+    if case.facts.collected_on:
+        return case.facts.collected_on
+    return dt.datetime.fromisoformat(case.created_at).astimezone().date().isoformat()

@@ -1,0 +1,101 @@
+"""The register's schema: the steps that build it, one version at a time.
+
+The schema version is ``PRAGMA user_version``, and ``PRAGMA application_id`` marks the file
+as a MalariaScope register; :func:`~malariascope.core.register.database.connect` runs the
+steps a register lacks as it opens it.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
+
+#: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'signed')),
+        sample_id TEXT NOT NULL,
+        patient_id TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        case_date TEXT NOT NULL,  -- the collection date, else the day the case was opened
+        signed_by TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        cells_counted INTEGER,  -- of the result, for searching; NULL before any
+        parasitized INTEGER,
+        model TEXT NOT NULL,
+        model_sha256 TEXT NOT NULL,
+        rule TEXT,  -- JSON: threshold, band, field_threshold
+        sources TEXT NOT NULL,  -- JSON list of names
+        facts TEXT NOT NULL,  -- JSON of CaseFacts
+        result TEXT,  -- JSON of CaseResult as last saved (the signed one once signed)
+        signed TEXT,  -- JSON of SignedVersion; NULL while the case is open
+        rows INTEGER NOT NULL DEFAULT 0  -- cells stored
+    );
+    CREATE INDEX cases_patient ON cases (patient_id);
+    CREATE INDEX cases_sample ON cases (sample_id);
+    CREATE INDEX cases_date ON cases (case_date);
+    CREATE TABLE amendments (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        amended_by TEXT NOT NULL,
+        amended_at TEXT NOT NULL,
+        replaced TEXT NOT NULL,  -- JSON of the SignedVersion it opened again
+        PRIMARY KEY (case_id, number)
+    );
+    CREATE TABLE cells (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        path BLOB NOT NULL,  -- the file name's bytes: any name, exactly
+        sha256 TEXT NOT NULL,
+        probability REAL,
+        class_map BLOB,  -- float32, map_h x map_w
+        map_h INTEGER,
+        map_w INTEGER,
+        image_h INTEGER NOT NULL,
+        image_w INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        whole_field INTEGER NOT NULL,
+        cell_index INTEGER,
+        box_x INTEGER, box_y INTEGER, box_w INTEGER, box_h INTEGER,
+        PRIMARY KEY (case_id, row)
+    );
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,  -- the order decisions were made in
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        reviewer TEXT NOT NULL,
+        at TEXT NOT NULL,
+        model_call TEXT NOT NULL,
+        pressed TEXT NOT NULL,
+        final_call TEXT NOT NULL
+    );
+    CREATE INDEX reviews_case ON reviews (case_id, id);
+    CREATE INDEX reviews_reviewer ON reviews (reviewer);
+    CREATE TABLE pictures (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        row INTEGER NOT NULL,
+        png BLOB NOT NULL,
+        PRIMARY KEY (case_id, row)
+    );
+    """,
+    # a field cell's probability before its field was standardized (``adapt.unlike``)
+    "ALTER TABLE cells ADD COLUMN raw_probability REAL;",
+    # the case a window works on, while it does: a row left behind is a window that stopped
+    """
+    CREATE TABLE work (
+        case_id INTEGER PRIMARY KEY REFERENCES cases (id) ON DELETE CASCADE,
+        state TEXT NOT NULL  -- JSON: what the window's batch holds beyond the case
+    );
+    """,
+)
+
+
+def schema_version() -> int:
+    """The schema this MalariaScope writes."""
+    return len(MIGRATIONS)
