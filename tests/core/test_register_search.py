@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import sqlite3
 
 import pytest
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
-from malariascope.core.errors import CaseError, ReportExistsError
-from malariascope.core.register import CaseQuery, Register
+from malariascope.core.errors import CaseError, RegisterError, ReportExistsError
+from malariascope.core.register import FILE_NAME, CaseQuery, Register, schema_version
 from malariascope.core.register.export import COLUMNS
 from malariascope.core.tally import Counts, Verdict
 from tests.images import make_cell_folder
@@ -143,3 +145,59 @@ def test_the_export_never_replaces_a_file_unasked(register, tmp_path):
     assert register.export_csv(target, overwrite=True) == 3
     assert len(read_csv(target)) == 3
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "lis.csv"]
+
+
+# -- registers written before dates were kept as YYYY-MM-DD ----------------------------------
+DATES_AS_TYPED_SCHEMA = 3  # the last schema whose register may hold a date as typed
+
+
+def write_dates_as_typed(path, typed: str) -> None:
+    """Put ``typed`` where a register of :data:`DATES_AS_TYPED_SCHEMA` kept a collection
+    date: the case's date column, its facts, its signed version and what amendments replaced."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE cases SET case_date = ?1, facts = json_set(facts, '$.collected_on', "
+                   "?1), signed = json_set(signed, '$.facts.collected_on', ?1)", (typed,))
+        db.execute("UPDATE amendments SET replaced = json_set(replaced, "
+                   "'$.facts.collected_on', ?)", (typed,))
+        db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")
+
+
+@pytest.mark.parametrize("typed", ["20260227", "2026-W09-5"])
+def test_dates_typed_before_they_were_kept_as_yyyy_mm_dd_are_found_after_opening(
+        tmp_path, typed):
+    folder = tmp_path / "data"
+    signed = Case(CaseFacts(sample_id="S-1", collected_on="2026-02-27"))
+    signed.sign("Ann", counts(0, 10), at=AT)
+    signed.amend("wrong slide", "Bob")
+    signed.sign("Bob", counts(0, 10), at=AT)
+    opened = Case(CaseFacts(sample_id="S-2", collected_on="2026-02-27"))
+    with Register(folder) as register:
+        register.save(signed)
+        register.save(opened)
+    write_dates_as_typed(folder / FILE_NAME, typed)
+    with Register(folder) as register:
+        assert sample_ids(register, date_from="2026-02-27", date_to="2026-02-27") == [
+            "S-1", "S-2"]
+        assert {case.date for case in register.cases()} == {"2026-02-27"}
+        stored = register.load(signed.uid).case
+        register.save(stored)  # a signed case read back is the case as stored, unchanged
+        left = register._db.execute(
+            "SELECT count(*) FROM cases, amendments WHERE instr(case_date || facts || signed "
+            "|| replaced, ?)", (typed,)).fetchone()[0]
+        version = register._db.execute("PRAGMA user_version").fetchone()[0]
+    assert left == 0 and version == schema_version() > DATES_AS_TYPED_SCHEMA
+
+
+def test_a_record_unreadable_before_dates_were_kept_as_days_is_still_told_when_read(tmp_path):
+    folder = tmp_path / "data"
+    good, bad = Case(CaseFacts(sample_id="S-1")), Case(CaseFacts(sample_id="S-2"))
+    with Register(folder) as register:
+        register.save(good)
+        register.save(bad)
+    write_dates_as_typed(folder / FILE_NAME, "20260227")
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE cases SET facts = '{\"collected_on\": ' WHERE uid = ?", (bad.uid,))
+    with Register(folder) as register:
+        assert register.load(good.uid).case.facts.collected_on == "2026-02-27"
+        with pytest.raises(RegisterError, match="cannot be read"):
+            register.load(bad.uid)

@@ -157,8 +157,12 @@ def _migrate(db: sqlite3.Connection) -> None:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version >= schema_version():
                 return
-            for statement in _statements(schema.MIGRATIONS[version]):
-                db.execute(statement)
+            step = schema.MIGRATIONS[version]
+            if callable(step):
+                step(db)
+            else:
+                for statement in _statements(step):
+                    db.execute(statement)
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute(f"PRAGMA user_version = {version + 1}")
 

@@ -2,15 +2,69 @@
 
 The schema version is ``PRAGMA user_version``, and ``PRAGMA application_id`` marks the file
 as a MalariaScope register; :func:`~malariascope.core.register.database.connect` runs the
-steps a register lacks as it opens it.
+steps a register lacks as it opens it. A step is SQL, or a function given the connection for
+what SQL alone cannot say; either runs in the step's own transaction.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+
+from malariascope.core.case import iso_day
+from malariascope.core.errors import CaseError
+
 APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
+YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+
+def _day(text: str) -> str:
+    """``text``, a date in any ISO form Python reads, as YYYY-MM-DD; as it is otherwise (the
+    case then tells it when it is read)."""
+    if not text or YYYY_MM_DD.fullmatch(text):
+        return text
+    try:
+        return iso_day(text).isoformat()
+    except CaseError:
+        return text
+
+
+def _collected_on_as_day(text: str | None, *keys: str) -> str | None:
+    """The JSON record ``text`` with its ``collected_on`` (under ``keys``) as YYYY-MM-DD, in
+    the compact form the register writes (``records.to_json``)."""
+    try:
+        record = inner = json.loads(text)
+        for key in keys:
+            inner = inner[key]
+        day = inner.get("collected_on")
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return text  # None, or a record the case tells as unreadable when it is read
+    if not isinstance(day, str) or _day(day) == day:
+        return text
+    inner["collected_on"] = _day(day)
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _dates_as_days(db: sqlite3.Connection) -> None:
+    """Collection dates as YYYY-MM-DD in every case and every version it replaced: the date
+    search compares text, and a signed case is saved again only as its stored JSON."""
+    for case_id, date, facts, signed in db.execute(
+            "SELECT id, case_date, facts, signed FROM cases").fetchall():
+        db.execute("UPDATE cases SET case_date = ?, facts = ?, signed = ? WHERE id = ?",
+                   (_day(date), _collected_on_as_day(facts),
+                    _collected_on_as_day(signed, "facts"), case_id))
+    for case_id, number, replaced in db.execute(
+            "SELECT case_id, number, replaced FROM amendments").fetchall():
+        db.execute("UPDATE amendments SET replaced = ? WHERE case_id = ? AND number = ?",
+                   (_collected_on_as_day(replaced, "facts"), case_id, number))
+
 
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
-MIGRATIONS: tuple[str, ...] = (
+MIGRATIONS: tuple[Step, ...] = (
     """
     CREATE TABLE cases (
         id INTEGER PRIMARY KEY,
@@ -93,6 +147,8 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL  -- JSON: what the window's batch holds beyond the case
     );
     """,
+    # collection dates in any ISO form Python reads (20260227, 2026-W09-5) as YYYY-MM-DD
+    _dates_as_days,
 )
 
 
