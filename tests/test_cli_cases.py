@@ -9,7 +9,10 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.datadir import DATA_DIR_ENV
+from malariascope.core.facts import BatchFacts
 from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
 from tests.command_line import cli
 from tests.reports import read_rows
@@ -62,6 +65,17 @@ def test_cases_list_and_export_read_the_register_the_window_writes(data_folder, 
     assert again.code == 2
     assert again.err == f"malariascope: error: {out} exists; choose another name or pass " \
                         "--overwrite\n"
+
+
+def test_a_case_cut_short_is_listed_as_open_partial(data_folder, capsys):
+    """A window's case whose screening stopped before every image was screened was listed as
+    plain "open", like one screened whole."""
+    with Register(data_folder) as register:
+        CaseWork(register).save(Session([], BatchFacts(sample_id="S-cut"), complete=False))
+    (line,) = cli(capsys, "cases", "list").out.splitlines()[1:]
+    assert line.split()[1:3] == ["open,", "partial"] and line.split()[4] == "S-cut"
+    (listed,) = json.loads(cli(capsys, "cases", "list", "--json").out)
+    assert (listed["status"], listed["screening_complete"]) == ("open", False)
 
 
 def test_cases_without_a_register_make_none(data_folder, tmp_path, capsys):

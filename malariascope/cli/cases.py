@@ -87,5 +87,5 @@ def _line(case: CaseSummary) -> tuple[str, ...]:
         counted = f"{result.cells_counted:,}"
         parasitemia = percent_text(result.parasitemia)
         interval = f"{percent_text(low)}-{percent_text(high)}"
-    return (case.uid[:8], case.status, case.date, case.facts.sample_id, case.facts.patient_id,
+    return (case.uid[:8], case.status_text, case.date, case.facts.sample_id, case.facts.patient_id,
             counted, parasitemia, interval, case.signature.name if case.signature else "")

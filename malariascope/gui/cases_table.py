@@ -32,7 +32,7 @@ def cell_text(case: CaseSummary, column: str) -> str:
     if column == "Date":
         return case.date
     if column == "Status":
-        return case.status + (f", amended {case.amendments}×" if case.amendments else "")
+        return case.status_text + (f", amended {case.amendments}×" if case.amendments else "")
     if column == "Cells":
         return "" if result is None else f"{result.cells_counted:,}"
     if column == "Parasitemia":

@@ -10,8 +10,12 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
 from malariascope.core.errors import CaseError, RegisterError, ReportExistsError
+from malariascope.core.extent import Extent
+from malariascope.core.facts import BatchFacts
 from malariascope.core.register import FILE_NAME, CaseQuery, Register, schema_version
 from malariascope.core.register.export import COLUMNS
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
 from tests.images import make_cell_folder
 
@@ -117,7 +121,8 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-1] == "lab" and row["lab"] == "Central Lab, Kisumu" and row["stain"] == ""
+    assert COLUMNS[-2:] == ("lab", "partial") and row["lab"] == "Central Lab, Kisumu"
+    assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
 
 def test_the_export_never_hands_a_spreadsheet_a_formula(register, tmp_path):
@@ -201,3 +206,22 @@ def test_a_record_unreadable_before_dates_were_kept_as_days_is_still_told_when_r
         assert register.load(good.uid).case.facts.collected_on == "2026-02-27"
         with pytest.raises(RegisterError, match="cannot be read"):
             register.load(bad.uid)
+
+
+def test_a_case_whose_screening_was_cut_short_is_listed_and_exported_as_partial(tmp_path):
+    """A window's case whose screening stopped before every image opened was screened was
+    listed and exported as plain "open", like a finished one."""
+    target = tmp_path / "lis.csv"
+    with Register(tmp_path / "data") as register:
+        CaseWork(register).save(Session([], BatchFacts(sample_id="S-cut"), complete=False,
+                                        extent=Extent(("smear 1",), files=5)))
+        CaseWork(register).save(Session([], BatchFacts(sample_id="S-whole")))
+        register.save(Case(CaseFacts(sample_id="S-saved")))  # no window works on it
+        listed = {case.facts.sample_id: case for case in register.cases()}
+        register.export_csv(target)
+    rows = {row["sample_id"]: row for row in read_csv(target)}
+    slides = ("S-cut", "S-whole", "S-saved")
+    assert [listed[slide].screening_complete for slide in slides] == [False, True, None]
+    assert [listed[slide].status_text for slide in slides] == ["open, partial", "open", "open"]
+    assert [(rows[slide]["status"], rows[slide]["partial"]) for slide in slides] == [
+        ("open", "true"), ("open", "false"), ("open", "")]

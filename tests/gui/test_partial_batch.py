@@ -16,7 +16,9 @@ from malariascope.core.pipeline import screen
 from malariascope.core.report import COLUMNS
 from malariascope.core.session import Session
 from malariascope.gui.app import start
+from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
 from tests.gui.helpers import click, wait_for_box
+from tests.gui.test_register_dialog import open_register
 from tests.legacy_session import write_legacy_session
 from tests.reports import read_pdf, read_rows, read_summary
 
@@ -102,3 +104,15 @@ def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbo
     summary, _ = read_summary(report.with_name("whole_summary.csv"))
     assert (summary["images"], summary["complete"], summary["images_not_screened"],
             summary["reviewed"]) == ("12", "true", "0", "1")
+
+
+def test_the_register_lists_a_case_cut_short_as_open_partial(make_window, qtbot, cut_short):
+    """The register's list said "open" of a case cut short, as of one screened whole."""
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
+    dialog = open_register(window, qtbot)
+    (case,) = dialog.model.cases
+    status = dialog.model.index(0, CASE_COLUMNS.index("Status")).data()
+    assert (case.facts.sample_id, status) == ("S-KILL-1", "open, partial")

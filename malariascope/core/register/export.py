@@ -26,6 +26,7 @@ COLUMNS = (
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
+    "partial",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -40,7 +41,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
         cells_target=str(facts.target_cells), rbc_per_ul=_number(facts.rbc_per_ul),
         status=case.status, amendments=str(case.amendments), created_at=case.created_at,
         updated_at=case.updated_at, model=case.model, model_sha256=case.model_sha256,
-        notes=facts.notes, lab=facts.lab,
+        notes=facts.notes, lab=facts.lab, partial=_partial(case.screening_complete),
     )
     if signature is not None:
         row.update(signed_by=signature.name, signed_at=signature.signed_at,
@@ -60,6 +61,12 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             unreadable=str(result.unreadable),
         )
     return {key: neutralised(value) for key, value in row.items()}
+
+
+def _partial(complete: bool | None) -> str:
+    """``true`` while a window's screening of the case is short of images, ``false`` once it
+    is whole, empty when no window works on the case (the register does not know)."""
+    return "" if complete is None else str(not complete).lower()
 
 
 def _number(value: float | None) -> str:
