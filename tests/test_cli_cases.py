@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
+import os
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,11 +16,12 @@ import pytest
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.facts import BatchFacts
-from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register import FILE_NAME, Register, schema_version
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
 from tests.command_line import cli
+from tests.core.test_register import SAVE_AND_DIE
 from tests.reports import read_rows
 
 
@@ -113,3 +120,96 @@ def test_the_register_is_never_exported_over_itself(data_folder, capsys, name):
         assert target.read_bytes() == before
     with Register(data_folder) as register:
         assert {case.uid for case in register.cases()} == {signed.uid, still_open.uid}
+
+
+# -- an archived register: one this user cannot write ----------------------------------------
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl.h, capability.h
+
+
+def _as_a_user() -> None:
+    """In a child of root, before it runs the program: drop root's power to write and read
+    any file whatever its permissions, which a lab's user never has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def list_as_reader(folder: Path) -> subprocess.CompletedProcess:
+    """``cases list --json`` on ``folder`` by a process held to its permissions: root without
+    its override when the tests run as root (as in CI's containers), else this user."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from malariascope.cli import main; "
+         "sys.exit(main(['cases', 'list', '--json']))"],
+        env={**os.environ, DATA_DIR_ENV: str(folder)}, capture_output=True, text=True,
+        timeout=300, preexec_fn=_as_a_user if os.geteuid() == 0 else None)
+
+
+@pytest.fixture
+def archive(data_folder: Path) -> Path:
+    if sys.platform != "linux" and os.geteuid() == 0:
+        pytest.skip("root is held to file permissions here only on Linux (capabilities)")
+    return data_folder
+
+
+def kept_in_the_wal(folder: Path) -> str:
+    """A case saved by a process that stopped before SQLite merged its WAL into the file (as
+    when a register is copied while the app runs); its uid."""
+    child = subprocess.run([sys.executable, "-c", SAVE_AND_DIE, str(folder)],
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == 9, child.stderr
+    return child.stdout.strip()
+
+
+@pytest.mark.parametrize("made", ["folder", "file", "folder with wal and shm"])
+def test_an_archived_register_that_cannot_be_written_is_listed_as_it_is(archive, made):
+    """A register in a read-only folder (or a read-only file) was refused: WAL mode needs
+    SQLite's -shm file beside it, which could not be made."""
+    signed, still_open = _register_two_cases(archive)
+    uids = {signed.uid, still_open.uid}
+    if made == "folder with wal and shm":
+        uids.add(kept_in_the_wal(archive))
+        shm = archive / f"{FILE_NAME}-shm"
+        shm.write_bytes(shm.read_bytes())  # a copy, as a backup tool makes it
+    for path in archive.iterdir():
+        path.chmod(0o444)
+    if made != "file":
+        archive.chmod(0o555)
+    before = {path.name: path.read_bytes() for path in archive.iterdir()}
+    run = list_as_reader(archive)
+    assert run.returncode == 0, run.stderr
+    assert {case["uid"] for case in json.loads(run.stdout)} == uids
+    after = {path.name: path.read_bytes() for path in archive.iterdir()}
+    assert after == before or made == "file"  # SQLite's -shm may be made beside a file
+    assert (archive / FILE_NAME).read_bytes() == before[FILE_NAME]
+
+
+def test_an_archive_whose_writes_are_only_in_its_wal_is_refused_not_listed_short(archive):
+    """Without its -shm, SQLite can read a read-only folder's register only as immutable,
+    which leaves out the writes still in its WAL: the list would lack those cases."""
+    _register_two_cases(archive)
+    kept_in_the_wal(archive)
+    (archive / f"{FILE_NAME}-shm").unlink()
+    for path in archive.iterdir():
+        path.chmod(0o444)
+    archive.chmod(0o555)
+    run = list_as_reader(archive)
+    assert run.returncode == 2 and not run.stdout and run.stderr.count("\n") == 1
+    assert "copy the folder" in run.stderr
+    assert sorted(path.name for path in archive.iterdir()) == [FILE_NAME, f"{FILE_NAME}-wal"]
+
+
+def test_an_archive_of_an_older_version_is_refused_untouched(archive):
+    """Its schema cannot be brought up to date where it is, and this version's queries may
+    not hold for it."""
+    _register_two_cases(archive)
+    with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db:
+        db.execute(f"PRAGMA user_version = {schema_version() - 1}")
+    before = (archive / FILE_NAME).read_bytes()
+    (archive / FILE_NAME).chmod(0o444)
+    archive.chmod(0o555)
+    run = list_as_reader(archive)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "older MalariaScope" in run.stderr and "left as it is" in run.stderr
+    assert [path.name for path in archive.iterdir()] == [FILE_NAME]
+    assert (archive / FILE_NAME).read_bytes() == before

@@ -3,7 +3,7 @@
 The register is the one the window keeps in the app's data folder (``MALARIASCOPE_DATA_DIR``
 names another). A folder without one has no cases, and nothing is made there. A damaged
 register, or one of a newer MalariaScope, is moved aside whole by the core, never recreated,
-and told in one line.
+and told in one line; one that cannot be written (an archive) is read as it is, untouched.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             raise RegisterError(f"no case register in {folder}: nothing to export")
         print("[]" if args.json else f"no cases: no case register in {folder} yet")
         return EXIT_OK
-    with Register(folder) as register:
+    with Register(folder, view=True) as register:
         if args.action == "export":
             with in_cli_words():
                 count = register.export_csv(args.out, overwrite=args.overwrite)

@@ -143,6 +143,11 @@ class RegisterTooNewError(RegisterSetAsideError):
     """The register was written by a newer MalariaScope (its schema version is higher)."""
 
 
+class RegisterReadOnlyError(RegisterError):
+    """A register this process cannot write cannot be read as it is either (an older schema,
+    damage, or writes that only a change beside it would read); it is left untouched."""
+
+
 class AdaptationError(MalariaScopeError):
     """A model could not be adapted to a lab's cells; no model was written."""
 

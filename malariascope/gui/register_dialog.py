@@ -249,7 +249,7 @@ def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
         dialog.register = window.autosave.register
         return True
     try:
-        dialog.register = Register(data_dir())
+        dialog.register = Register(data_dir(), view=True)
     except RegisterError as exc:
         dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
                         f"{str(exc)[:1].upper()}{str(exc)[1:]}.")

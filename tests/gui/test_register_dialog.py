@@ -3,6 +3,7 @@ knows of them, one reopened read-only in the window, the register or a selection
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
 from malariascope.core.classifier import PARASITIZED, Classifier
 from malariascope.core.pipeline import screen
-from malariascope.core.register import Register
+from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.tally import Counts
 from malariascope.gui.app import start
@@ -210,6 +211,23 @@ def test_with_autosave_off_the_dialog_opens_the_register_itself(make_window, qtb
     dialog.reject()
     assert not dialog.owns_register
     assert window.findChild(QMessageBox) is None  # nothing went wrong to be told
+
+
+def test_with_autosave_off_the_dialog_reads_a_register_it_cannot_write_untouched(
+        make_window, qtbot, filed, data_folder, monkeypatch):
+    """A data folder that cannot be written (an archive) was refused: SQLite could not make
+    the WAL's -shm beside its register. Root writes anyway, so the check of the folder is
+    made to say it cannot be written (tests/test_cli_cases.py reads a really read-only one)."""
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: access(
+        path, mode, **kwargs) and not (mode & os.W_OK and Path(path).is_relative_to(
+            data_folder)))
+    window = make_window()  # autosave not resumed: as in a second window
+    dialog = open_register(window, qtbot)
+    assert dialog.owns_register and len(dialog.model.cases) == 3
+    assert not list(data_folder.glob(f"{FILE_NAME}-*"))  # no WAL, no -shm made beside it
+    dialog.reject()
+    assert window.findChild(QMessageBox) is None
 
 
 # -- a past case and the window's own work ---------------------------------------------

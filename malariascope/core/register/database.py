@@ -24,7 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from malariascope.core.atomic import why
-from malariascope.core.errors import RegisterDamagedError, RegisterError, RegisterTooNewError
+from malariascope.core.errors import (
+    RegisterDamagedError,
+    RegisterError,
+    RegisterReadOnlyError,
+    RegisterTooNewError,
+)
 from malariascope.core.register import schema
 from malariascope.core.register.schema import APPLICATION_ID, schema_version
 
@@ -36,13 +41,17 @@ _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 CHECKED_TABLES = ("cases", "amendments", "reviews")
 
 
-def connect(folder: Path) -> sqlite3.Connection:
-    """The register in ``folder`` (made if missing), checked and migrated.
+def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
+    """The register in ``folder`` (made if missing), checked and migrated; with ``view``, one
+    this process cannot write (an archive) is opened read-only as it is (:func:`_read_only`).
 
     Raises :class:`RegisterDamagedError` or :class:`RegisterTooNewError` after moving the file
     aside, and :class:`RegisterError` when the folder or file cannot be reached (left as is).
     """
     path = folder / FILE_NAME
+    if view and path.is_file() and not (os.access(path, os.W_OK) and
+                                        os.access(folder, os.W_OK)):
+        return _read_only(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -66,6 +75,44 @@ def connect(folder: Path) -> sqlite3.Connection:
         kind = RegisterTooNewError if exc.newer else RegisterDamagedError
         raise kind(f"the case register {path} {exc}",
                    set_aside(path, "newer" if exc.newer else "damaged")) from None
+    except BaseException:
+        _close(db)
+        raise
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The register at ``path``, which this process cannot write, opened read-only: checked,
+    never migrated nor set aside (:class:`RegisterReadOnlyError` instead).
+
+    SQLite reads a WAL register through the index of its WAL (``-shm``), which it makes
+    beside the file when missing. Where it cannot, a register with nothing in its WAL is
+    opened immutable (no index needed, nothing left unread); one whose WAL holds writes is
+    refused, as immutable would leave those writes out.
+    """
+    params = "mode=ro"
+    if not os.access(path.parent, os.W_OK) and not os.path.exists(f"{path}-shm"):
+        if _wal_not_empty(path):
+            raise RegisterReadOnlyError(
+                f"the case register {path} has its last writes in {path.name}-wal, which "
+                f"cannot be read without making {path.name}-shm beside it, and its folder "
+                "cannot be written: copy the folder somewhere it can be written, and open "
+                "that copy")
+        params += "&immutable=1"
+    db = None
+    try:
+        _check_header(path)
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?{params}", uri=True, timeout=5.0,
+                             isolation_level=None, check_same_thread=False)
+        _check(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] < schema_version():
+            raise _Unusable("was written by an older MalariaScope: copy its folder somewhere "
+                            "it can be written, and open that copy to bring it up to date")
+        return db
+    except (sqlite3.DatabaseError, _Unusable) as exc:
+        _close(db)
+        words = str(exc) if isinstance(exc, _Unusable) else f"cannot be read ({exc})"
+        raise RegisterReadOnlyError(f"the case register {path} {words}; it cannot be written "
+                                    "and was left as it is") from exc
     except BaseException:
         _close(db)
         raise

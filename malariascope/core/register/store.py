@@ -55,12 +55,14 @@ class Register:
     Opening raises :class:`~malariascope.core.errors.RegisterDamagedError` or
     :class:`~malariascope.core.errors.RegisterTooNewError` once the file is set aside (open
     again for a new register), :class:`~malariascope.core.errors.RegisterError` otherwise.
+    ``view`` opens a register only to read it: one this process cannot write, as an archive,
+    is then read where it is, untouched, and every write to it fails.
     """
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, view: bool = False) -> None:
         self.path = Path(folder) / FILE_NAME
         self._lock = threading.Lock()
-        self._db = connect(Path(folder))
+        self._db = connect(Path(folder), view)
         self._db.create_function("casefold", 1, str.casefold, deterministic=True)
 
     def close(self) -> None:
