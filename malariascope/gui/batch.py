@@ -6,9 +6,9 @@ from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` 
 
 A review is a :class:`~malariascope.core.case.ReviewDecision`: what the reviewer pressed, who,
 when, and the model's call on screen then; :attr:`Batch.history` keeps every decision in order
-for the audit. Whether a review ``confirmed`` or ``overrode`` the model is derived against the
-current threshold (``core.tally.review_of``). Counts come from ``core.tally``, the same
-counting the summary CSV uses, kept up to date row by row.
+for the audit. Each row's call, review and final call at the current threshold are read by
+the base class :class:`~malariascope.gui.row_calls.RowCalls`. Counts come from ``core.tally``,
+the same counting the summary CSV uses, kept up to date row by row.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from malariascope.core.tally import (
     Counts,
     Tally,
     Verdict,
-    review_of,
 )
 from malariascope.gui.events import BatchEvents
+from malariascope.gui.row_calls import RowCalls
 from malariascope.gui.snapshot import BatchSnapshot, standing
 
 if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before it is imported
@@ -48,7 +48,7 @@ __all__ = ["CONFIRMED", "OVERRIDDEN", "PARASITIZED", "UNINFECTED", "UNSURE", "Ba
 PRESSABLE = (PARASITIZED, UNINFECTED, UNSURE)
 
 
-class Batch:
+class Batch(RowCalls):
     """Screening results of one sample (the cells of :attr:`case`) with their reviews.
 
     Rows are indices into :attr:`results`, which only grows until :meth:`clear`. What the rows
@@ -141,48 +141,7 @@ class Batch:
     def __len__(self) -> int:
         return len(self.results)
 
-    # -- calls ---------------------------------------------------------------------------
-    def call(self, row: int) -> str:
-        """The model's call at the current threshold; empty for an error row."""
-        result, rule = self.results[row], self.facts.rule
-        p = result.probability
-        return "" if p is None or rule is None else rule.call(p, result.in_field)
-
-    def uncertain(self, row: int) -> bool:
-        result, rule = self.results[row], self.facts.rule
-        p = result.probability
-        return p is not None and rule is not None and rule.uncertain(p, result.in_field)
-
-    def suspect(self, row: int) -> bool:
-        """Called parasitized or uncertain by the model (see ``CallRule.suspect``)."""
-        result, rule = self.results[row], self.facts.rule
-        p = result.probability
-        return p is not None and rule is not None and rule.suspect(p, result.in_field)
-
-    def decision(self, row: int) -> ReviewDecision | None:
-        """The review standing on ``row`` (None: not reviewed, or the review was taken back)."""
-        return self._reviews.get(row)
-
-    def reviewed(self, row: int) -> bool:
-        """True when a call was pressed for ``row``; ``unsure`` leaves it unreviewed."""
-        decision = self._reviews.get(row)
-        return decision is not None and decision.reviewed
-
-    def final_call(self, row: int) -> str:
-        """The reviewer's call, else the model's at the current threshold."""
-        decision = self._reviews.get(row)
-        return decision.pressed if decision and decision.reviewed else self.call(row)
-
-    def first_unreviewed_uncertain(self) -> int | None:
-        """The first row of an uncertain cell still without a final call (None: none left)."""
-        return next((row for row in range(len(self.results))
-                     if not self.reviewed(row) and self.uncertain(row)), None)
-
-    def review(self, row: int) -> str:
-        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed), at the threshold."""
-        decision = self._reviews.get(row)
-        return review_of(self.call(row), decision.pressed if decision else "")
-
+    # -- threshold -----------------------------------------------------------------------
     def set_threshold(self, threshold: float) -> None:
         """Re-label every cell with a moved threshold; no inference runs again."""
         rule = self.facts.rule
