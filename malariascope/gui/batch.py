@@ -138,6 +138,12 @@ class Batch(RowCalls):
         self.events.relabelled.emit()
         self.extend(session.results)
 
+    def name_from(self, folder: Path | None) -> None:
+        """Name the rows relative to ``folder`` from now on (it widens as folders are added)."""
+        if folder != self.folder:
+            self.folder = folder
+            self.events.renamed.emit()
+
     def __len__(self) -> int:
         return len(self.results)
 

@@ -176,7 +176,7 @@ class ScreeningController(QObject):
         """Name ``paths`` among the batch's sources and inputs as their screening begins."""
         batch = self.batch
         folders = [batch.folder] if batch.folder is not None else []
-        batch.folder = common_folder([*folders, *paths])  # rows are named from there
+        batch.name_from(common_folder([*folders, *paths]))
         names = tuple(p.name or str(p) for p in paths)
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
         self.extent = self.extent.with_inputs(paths, recursive=recursive, mode=mode)

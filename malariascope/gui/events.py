@@ -26,11 +26,12 @@ class Event:
 @dataclass
 class BatchEvents:
     """What a batch announces; ``changed`` follows each of the others but ``facts_changed``
-    (summaries count rows, not facts)."""
+    and ``renamed`` (summaries count rows, not facts or names)."""
 
     reset: Event = field(default_factory=Event)  # new batch: everything cleared
     appended: Event = field(default_factory=Event)  # (first_row, last_row) inclusive
     relabelled: Event = field(default_factory=Event)  # threshold moved: calls may differ
     reviewed: Event = field(default_factory=Event)  # (rows,) sorted
     facts_changed: Event = field(default_factory=Event)  # sample id, operator or model
+    renamed: Event = field(default_factory=Event)  # rows are named from another folder
     changed: Event = field(default_factory=Event)

@@ -74,6 +74,7 @@ class ResultsTableModel(QAbstractTableModel):
         batch.events.appended.connect(self._on_appended)
         batch.events.relabelled.connect(self._on_relabelled)
         batch.events.reviewed.connect(self._on_reviewed)
+        batch.events.renamed.connect(self._on_renamed)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else self._rows
@@ -176,6 +177,12 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _on_reviewed(self, rows: list[int]) -> None:
         self.dataChanged.emit(self.index(rows[0], CALL), self.index(rows[-1], FINAL))
+
+    def _on_renamed(self) -> None:
+        """The folder the rows are named from changed: every File text is made again."""
+        self._names.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, FILE), self.index(self._rows - 1, FILE))
 
     def _on_thumbnail_ready(self, row: int) -> None:
         if row < self._rows:

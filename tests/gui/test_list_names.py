@@ -98,3 +98,19 @@ def test_every_column_fits_a_1024_px_window_and_the_sort_arrow_never_covers_a_ti
         table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
         assert header.sectionSize(column) >= header.sectionSizeHint(column), HEADERS[column]
         assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_rows_are_renamed_when_a_sibling_folder_widens_the_common_folder(window, qtbot,
+                                                                         tmp_path):
+    """Opened alone, A/ named its rows "cell_0.png"; after B/ was added beside it the folder
+    they share was sample/, yet A's rows kept "cell_0.png" (their cached names) beside
+    "B/cell_0.png", and sorting by File put them apart from A's own folder."""
+    sample = tmp_path / "sample"
+    make_cell_folder(sample / "A", 3)
+    make_cell_folder(sample / "B", 3)
+    screen_and_wait(window, qtbot, [sample / "A"])
+    assert _files(window) == ["cell_0.png", "cell_1.png", "cell_2.png"]
+    window.table.sortByColumn(FILE, Qt.SortOrder.DescendingOrder)
+    screen_and_wait(window, qtbot, [sample / "B"])
+    expected = [f"{folder}/cell_{i}.png" for folder in "BA" for i in (2, 1, 0)]
+    assert _files(window) == expected
