@@ -25,6 +25,7 @@ from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import (
+    LatestLoad,
     ScreenChunk,
     ScreenOutcome,
     Worker,
@@ -60,6 +61,7 @@ class ScreeningController(QObject):
         self.model_error = ""  # why the model could not be loaded, if it could not
         self.model: Path | None = None  # the model folder in use; None: the bundled model
         self._wanted_model: Path | None = None  # the model the next case is screened with
+        self._loads = LatestLoad(self.workers)  # only the last load asked for delivers
         self.model_seconds = 0.0
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
@@ -79,14 +81,11 @@ class ScreeningController(QObject):
     # -- model ---------------------------------------------------------------------------
     def load_model(self, model: Path | None = None) -> None:
         """Open ``model`` (a folder; default the bundled one) in a worker; screening requested
-        meanwhile waits for it."""
+        meanwhile waits for it. The last model asked for wins, whichever load ends first."""
         self.classifier, self.model_error = None, ""
         self.model = self._wanted_model = model
         self._started = time.perf_counter()
-        worker = Worker(load_classifier, model)
-        worker.returned.connect(self._on_model_loaded)
-        worker.errored.connect(self._on_model_errored)
-        self.workers.start(worker)
+        self._loads.start(load_classifier, model, self._on_model_loaded, self._on_model_errored)
 
     def use_model(self, model: Path | None) -> bool:
         """Screen with ``model`` (None: the bundled one) from now on: at once when the window

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from malariascope.core.modelcard import load_card
+from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
@@ -100,3 +102,46 @@ def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, 
     assert window.case_flow.new_case(ask=False)
     screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
     assert label.isHidden()
+
+
+def _lab_model(folder, name: str):
+    """A copy of the bundled model under its own card name: a lab's model folder."""
+    shutil.copytree(bundled_dir(), folder)
+    card_path = folder / "model-card.json"
+    card = json.loads(card_path.read_text())
+    card["name"] = name
+    card_path.write_text(json.dumps(card))
+    return folder
+
+
+def test_the_last_model_chosen_wins_when_an_earlier_choice_loads_last(window, qtbot, tmp_path,
+                                                                       monkeypatch):
+    """Two models chosen in a row loaded side by side; the first, loading last, became the
+    model in use while the settings, and the next case, named the second."""
+    import malariascope.gui.controller as controller_module
+
+    first = _lab_model(tmp_path / "first", "lab-first")
+    second = _lab_model(tmp_path / "second", "lab-second")
+    second_loaded = threading.Event()
+    load = controller_module.load_classifier
+
+    def load_in_order(model=None):
+        if model == first:  # the first choice is the slower to load
+            assert second_loaded.wait(MODEL_TIMEOUT_MS / 1000)
+        classifier = load(model)
+        if model == second:
+            second_loaded.set()
+        return classifier
+
+    monkeypatch.setattr(controller_module, "load_classifier", load_in_order)
+    controller = window.controller
+    readied: list[str] = []
+    controller.model_ready.connect(readied.append)
+    window.models.use(first)
+    window.models.use(second)
+    qtbot.waitUntil(lambda: len(controller.workers) == 0, timeout=2 * MODEL_TIMEOUT_MS)
+    assert len(readied) == 1 and "lab-second" in readied[0]  # the first one's is dropped
+    assert "lab-second" in controller.classifier.model_name
+    assert "lab-second" in window.batch.facts.model
+    assert "lab-second" in window.statusBar().model_label.text()
+    assert settings.chosen_model() == second.resolve()
