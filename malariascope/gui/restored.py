@@ -23,18 +23,28 @@ def describe(session: Session) -> str:
     text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
             f"{cells_of(session)}, {session.reviewed:,} reviewed.")
     if not session.complete:
-        extent = session.extent
-        left = (f"{extent.not_screened(session.results):,} of the {extent.files:,} image "
-                "files found were not screened" if extent.files else "some images were not "
-                "screened")
-        text += (f"\n\nScreening had not reached the end: {left}. A report of this batch "
-                 "says it is partial.")
-        if extent.inputs:
+        text += f"\n\nScreening had not reached the end: {not_screened(session)}"
+        if session.extent.inputs:
             text += " The rest can be screened now, after the cells already here."
     if amending(session):
         return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
                        "until it is signed again. Restore it to finish the amendment.")
     return text + "\n\nRestore this work, or discard it for good?"
+
+
+def not_screened(session: Session) -> str:
+    """What a session cut short left unscreened, in words. An addition's files are counted
+    when its search ends, so a batch can hold every file counted and still lack some; its
+    report, which counts the files left, then says nothing of them."""
+    extent = session.extent
+    left = extent.not_screened(session.results)
+    if not extent.files:
+        return "some images were not screened. A report of this batch says it is partial."
+    if not left:
+        return (f"the {extent.files:,} image files counted were all screened, but the images "
+                "opened last had not been counted, and some may not have been screened.")
+    return (f"{left:,} of the {extent.files:,} image files found were not screened. A report "
+            "of this batch says it is partial.")
 
 
 def amending(session: Session) -> bool:

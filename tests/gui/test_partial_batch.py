@@ -13,12 +13,15 @@ from malariascope.core.classifier import PARASITIZED, Classifier
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from malariascope.core.register.work import CaseWork
 from malariascope.core.report import COLUMNS
 from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
-from tests.gui.helpers import click, wait_for_box
+from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
 from tests.gui.test_register_dialog import open_register
+from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
 from tests.reports import read_pdf, read_rows, read_summary
 
@@ -116,3 +119,39 @@ def test_the_register_lists_a_case_cut_short_as_open_partial(make_window, qtbot,
     (case,) = dialog.model.cases
     status = dialog.model.index(0, CASE_COLUMNS.index("Status")).data()
     assert (case.facts.sample_id, status) == ("S-KILL-1", "open, partial")
+
+
+def test_a_crash_before_an_additions_first_results_is_not_told_as_0_not_screened(
+        make_window, qtbot, tmp_path, data_folder):
+    """Saved between an addition's start and its first results, the batch held every file
+    counted so far, and the question said "0 of the 4 image files found were not screened"
+    (and that a report says the batch is partial, which a report of it did not)."""
+    from tests.gui.test_autosave import saved
+
+    make_cell_folder(tmp_path / "first", 4)
+    make_cell_folder(tmp_path / "added", 3)
+    window = make_window()
+    start(window)
+    qtbot.waitUntil(lambda: window.autosave.work is not None)
+    screen_and_wait(window, qtbot, [tmp_path / "first"])
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        assert window.open_paths([tmp_path / "added"])
+        with qtbot.waitSignal(window.autosave.written):
+            assert window.autosave.save_now()  # as the addition starts: no results yet
+            window.autosave.hold(True)  # and nothing after: the app is killed here
+    session = saved(data_folder)
+    assert (len(session.results), session.complete, session.extent.files) == (4, False, 4)
+    close_window(window, qtbot)  # a clean close gives up its work: put the crash's back
+    with Register(data_folder) as register:
+        CaseWork(register).save(session)
+
+    again = make_window()
+    start(again)
+    box = wait_for_box(qtbot, again, "Restore unsaved work?")
+    assert "0 of the" not in box.text() and "says it is partial" not in box.text()
+    assert ("Screening had not reached the end: the 4 image files counted were all screened, "
+            "but the images opened last had not been counted, and some may not have been "
+            "screened.") in box.text()
+    with qtbot.waitSignal(again.controller.screening_finished, timeout=120_000) as done:
+        click(box, "Restore and screen the rest")
+    assert done.args == [7, True]
