@@ -42,6 +42,7 @@ from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.undo import CONFIRM, ReviewUndo
 from malariascope.gui.window_layout import WindowLayout
+from malariascope.gui.window_title import batch_title
 
 
 class MainWindow(QMainWindow):
@@ -214,12 +215,8 @@ class MainWindow(QMainWindow):
             self.actions.modes[mode].setChecked(True)
 
     def set_batch_title(self, state: str = "") -> None:
-        """Name the batch in the title bar: its first three sources, and its ``state`` when
-        that is worth seeing all along: "restored" after a crash, "incomplete" after a cancel
-        (the status line saying so fades)."""
-        names = self.batch.facts.sources
-        shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-        self.setWindowTitle(f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]")
+        """Name the batch and its ``state`` in the title bar (see ``window_title``)."""
+        self.setWindowTitle(batch_title(self.batch.facts.sources, state))
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
         self.set_batch_title("" if complete else "incomplete")
