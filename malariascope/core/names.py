@@ -25,6 +25,12 @@ def path_key(relative: str) -> list:
     return [natural_key(part) for part in Path(relative).parts]
 
 
+def source_name(path: Path) -> str:
+    """How a batch's sources name a path opened: its name, or the whole path for a root
+    (``/``, ``C:\\``), which has none."""
+    return path.name or str(path)
+
+
 def common_folder(paths: Iterable[str | os.PathLike[str]]) -> Path | None:
     """The folder that holds everything opened: a folder itself, a file's folder; the deepest
     folder all of them share when there are several. None when there is none to share (no

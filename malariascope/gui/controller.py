@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from malariascope.core.case import Case
 from malariascope.core.extent import Extent, screened_files
-from malariascope.core.names import common_folder
+from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
@@ -176,7 +176,7 @@ class ScreeningController(QObject):
         batch = self.batch
         folders = [batch.folder] if batch.folder is not None else []
         batch.name_from(common_folder([*folders, *paths]))
-        names = tuple(p.name or str(p) for p in paths)
+        names = tuple(map(source_name, paths))
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
         self.extent = self.extent.with_inputs(paths, recursive=recursive, mode=mode)
         self.complete = False

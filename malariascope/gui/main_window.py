@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
 
     def set_batch_title(self, state: str = "") -> None:
         """Name the batch and its ``state`` in the title bar (see ``window_title``)."""
-        self.setWindowTitle(batch_title(self.batch.facts.sources, state))
+        self.setWindowTitle(batch_title(self.batch.facts.sources, state, self.controller.waiting))
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
         self.set_batch_title("" if complete else "incomplete")

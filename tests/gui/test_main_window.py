@@ -295,3 +295,16 @@ def test_a_path_that_is_gone_is_a_row_of_the_batch_and_its_report(window, qtbot,
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
         window.export_to(report)
     assert [row["status"] for row in read_rows(report)] == ["ok", "ok", "error"]
+
+
+def test_the_title_names_an_addition_waiting_to_be_screened(window, qtbot, tmp_path):
+    """Opened while another screening ran, an addition was left out of the title until every
+    screening had ended."""
+    make_cell_folder(tmp_path / "first", 4)
+    make_cell_folder(tmp_path / "waiting", 3)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        assert window.open_paths([tmp_path / "first"])
+        assert window.open_paths([tmp_path / "waiting"])
+        assert window.controller.waiting  # the first is screening still
+        assert window.windowTitle() == "MalariaScope — first, waiting[*]"
+    assert window.windowTitle() == "MalariaScope — first, waiting[*]"
