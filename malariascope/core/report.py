@@ -153,7 +153,7 @@ class ReportWriter:
         self.path, self.facts, self.case, self.overwrite = Path(path), facts, case, overwrite
         self.summary = summary_path(self.path)
         self.tally = Tally()
-        self.not_screened = 0
+        self.not_screened: int | None = 0  # None: some, not counted
         self.unlike: Unlikeness | None = None  # set before finish: goes in the summary
         self.run_id = uuid.uuid4().hex
         self._tmp: Path | None = None
@@ -175,9 +175,9 @@ class ReportWriter:
             self._csv.writerow({**cells, "batch_complete": "true", "run_id": self.run_id})
         self.tally.add(verdict(row))
 
-    def mark_incomplete(self, not_screened: int) -> None:
-        """The batch was stopped with ``not_screened`` of its images not screened: every row
-        and the summary will say the report is not complete."""
+    def mark_incomplete(self, not_screened: int | None) -> None:
+        """The batch was stopped with ``not_screened`` of its images not screened (None: some,
+        not counted): every row and the summary will say the report is not complete."""
         self.not_screened = not_screened
 
     def close(self) -> Path:
@@ -193,7 +193,7 @@ class ReportWriter:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            if self.not_screened:
+            if self.not_screened != 0:
                 mark_rows_incomplete(self._tmp)
         with self._failing_as(self.summary):
             self._summary_tmp = temp_beside(self.summary)

@@ -32,7 +32,7 @@ def summary_path(report: Path) -> Path:
 
 
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
-                 not_screened: int = 0, run_id: str = "",
+                 not_screened: int | None = 0, run_id: str = "",
                  unlike: Unlikeness | None = None) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
@@ -47,8 +47,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         The slide's facts: target, red cells per µL, patient id, stain and lab (defaults
         when None).
     not_screened
-        The images found but not screened (a batch stopped early); any makes the batch's
-        ``complete`` false.
+        The images found but not screened (a batch stopped early; None: some, not counted,
+        given as empty); any makes the batch's ``complete`` false.
     run_id
         The ``run_id`` of the report's rows, which pairs the two files.
     unlike
@@ -73,8 +73,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("created_at", utc_now()),
         *_slide_rows(counts, case),
         *_threshold_rows(facts),
-        ("complete", str(not not_screened).lower()),
-        ("images_not_screened", str(not_screened)),
+        ("complete", str(not_screened == 0).lower()),
+        ("images_not_screened", "" if not_screened is None else str(not_screened)),
         ("run_id", run_id),
         *_unlike_rows(unlike),
         ("stain", case.stain),

@@ -248,11 +248,12 @@ class ScreeningController(QObject):
         self.idle.emit()
 
     def not_screened(self) -> int | None:
-        """Image files found but not screened, as the report gives them (None: some, of a
-        batch saved by a version that did not count them)."""
+        """Image files found but not screened, as the report gives them (None: some, not
+        counted). An addition's files are counted when its search ends, so a batch cut short
+        with every file counted screened still lacks some."""
         if self.complete:
             return 0
-        return self.extent.not_screened(self.batch.results) if self.extent.files else None
+        return self.extent.not_screened(self.batch.results) or None
 
     # -- export --------------------------------------------------------------------------
     def export(self, path: Path, overwrite: bool) -> None:

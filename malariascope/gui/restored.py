@@ -34,17 +34,17 @@ def describe(session: Session) -> str:
 
 def not_screened(session: Session) -> str:
     """What a session cut short left unscreened, in words. An addition's files are counted
-    when its search ends, so a batch can hold every file counted and still lack some; its
-    report, which counts the files left, then says nothing of them."""
+    when its search ends, so a batch can hold every file counted and still lack some."""
     extent = session.extent
     left = extent.not_screened(session.results)
     if not extent.files:
-        return "some images were not screened. A report of this batch says it is partial."
-    if not left:
-        return (f"the {extent.files:,} image files counted were all screened, but the images "
-                "opened last had not been counted, and some may not have been screened.")
-    return (f"{left:,} of the {extent.files:,} image files found were not screened. A report "
-            "of this batch says it is partial.")
+        words = "some images were not screened."
+    elif not left:
+        words = (f"the {extent.files:,} image files counted were all screened, but the images "
+                 "opened last had not been counted, and some may not have been screened.")
+    else:
+        words = f"{left:,} of the {extent.files:,} image files found were not screened."
+    return f"{words} A report of this batch says it is partial."
 
 
 def amending(session: Session) -> bool:

@@ -147,7 +147,7 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     with ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer:
         if card is not None and snapshot.facts.rule is not None:
             writer.unlike = unlike_cells(snapshot.results, snapshot.facts.rule, card)
-        if not_screened:
+        if not_screened != 0:
             writer.mark_incomplete(not_screened)
         for done, row in enumerate(snapshot.rows(), start=1):
             writer.add(row)

@@ -4,6 +4,7 @@ in the window and in both CSV files, and resumable without losing a review."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -148,10 +149,36 @@ def test_a_crash_before_an_additions_first_results_is_not_told_as_0_not_screened
     again = make_window()
     start(again)
     box = wait_for_box(qtbot, again, "Restore unsaved work?")
-    assert "0 of the" not in box.text() and "says it is partial" not in box.text()
+    assert "0 of the" not in box.text()
     assert ("Screening had not reached the end: the 4 image files counted were all screened, "
             "but the images opened last had not been counted, and some may not have been "
-            "screened.") in box.text()
+            "screened. A report of this batch says it is partial.") in box.text()
     with qtbot.waitSignal(again.controller.screening_finished, timeout=120_000) as done:
         click(box, "Restore and screen the rest")
     assert done.args == [7, True]
+
+
+def test_a_batch_cut_short_before_its_last_files_were_counted_exports_as_partial(
+        make_window, qtbot, cut_short, tmp_path, data_folder):
+    """Every file counted was screened, the rest never counted: the status bar read "Partial
+    batch: 0 not screened" and the CSV report said complete, 0 images not screened."""
+    _, session = cut_short
+    uncounted = replace(session, extent=replace(session.extent, files=SCREENED))
+    write_legacy_session(data_folder / "session", uncounted)
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    label = window.status.partial_label
+    assert label.isVisible() and label.text() == "<b>Partial batch</b>"
+    assert label.toolTip().startswith("Some image files were not screened")
+    report = tmp_path / "uncounted.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name("uncounted_summary.csv"))
+    assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
+        str(SCREENED), "false", "")
+    assert {row["batch_complete"] for row in read_rows(report)} == {"false"}
+    pdf = tmp_path / "uncounted.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
