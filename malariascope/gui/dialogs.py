@@ -43,19 +43,28 @@ def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> Q
     return box
 
 
-def model_not_loaded(parent: QWidget, reason: str) -> QMessageBox:
-    """Why the model did not load, and what still works without it."""
+def _remedy(chosen: bool) -> str:
+    """What makes screening possible again: another model for one the technician chose,
+    a reinstall for the bundled one."""
+    if chosen:
+        return ("Choose Model > Use the bundled model, or another model folder, to screen "
+                "again")
+    return "Nothing can be screened until MalariaScope is reinstalled"
+
+
+def model_not_loaded(parent: QWidget, reason: str, chosen: bool) -> QMessageBox:
+    """Why the model (``chosen`` in the Model menu, else the bundled one) did not load, and
+    what still works without it."""
     return message(parent, QMessageBox.Icon.Critical, "Model not loaded",
-                   f"{reason}\n\nMalariaScope cannot screen until it is reinstalled; cells "
-                   "already in the window can still be reviewed and exported.")
+                   f"{reason}\n\n{_remedy(chosen)}; cells already in the window can still be "
+                   "reviewed and exported.")
 
 
-def cannot_screen(parent: QWidget, model_error: str) -> QMessageBox:
+def cannot_screen(parent: QWidget, model_error: str, chosen: bool) -> QMessageBox:
     """Screening refused for want of a model; the batch on show stays."""
     return message(parent, QMessageBox.Icon.Critical, "Cannot screen",
-                   f"{model_error}.\n\nNothing can be screened until the model is repaired "
-                   "(reinstall MalariaScope); the cells in the window stay, and can still be "
-                   "reviewed and exported.")
+                   f"{model_error}.\n\n{_remedy(chosen)}; the cells in the window stay, and "
+                   "can still be reviewed and exported.")
 
 
 def _open_choice(box: QMessageBox, default: QAbstractButton,

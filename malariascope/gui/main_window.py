@@ -121,7 +121,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
         controller.model_ready.connect(self._on_batch_changed)
-        controller.model_failed.connect(lambda reason: dialogs.model_not_loaded(self, reason))
+        controller.model_failed.connect(lambda reason: dialogs.model_not_loaded(
+            self, reason, chosen=controller.model is not None))
         controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
         self.autosave.message.connect(self.status.note)
@@ -149,7 +150,8 @@ class MainWindow(QMainWindow):
         """Add the cells of ``paths`` (files and folders, recursively) to the open case."""
         paths = [Path(p) for p in paths]
         if self.controller.model_error:
-            dialogs.cannot_screen(self, self.controller.model_error)
+            dialogs.cannot_screen(self, self.controller.model_error,
+                                  chosen=self.controller.model is not None)
             return False
         if not paths or not self.case_flow.ready_to_add():
             return False

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from malariascope.core.errors import RegisterError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
-from malariascope.gui.app import start
 from malariascope.gui import write_queue
+from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
 from tests.images import make_cell_folder

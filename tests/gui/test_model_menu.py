@@ -15,7 +15,7 @@ from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
-from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
 from tests.reports import read_summary
 
 FIELDS = SHARED_DATA / "fields"
@@ -79,6 +79,9 @@ def test_a_chosen_model_whose_card_was_edited_is_refused_and_the_bundled_one_ret
     with qtbot.waitSignal(second.controller.model_failed, timeout=MODEL_TIMEOUT_MS) as failed:
         second.start()
     assert "lab-model" in failed.args[0] or "card" in failed.args[0]
+    box = wait_for_box(qtbot, second, "Model not loaded")  # not "reinstall": choose another
+    assert "Choose Model > Use the bundled model" in box.text() and "reinstall" not in box.text()
+    click(box, "OK")
     with qtbot.waitSignal(second.controller.model_ready, timeout=MODEL_TIMEOUT_MS) as ready:
         second.models.bundled_action.trigger()
     assert "adapted" not in ready.args[0]

@@ -54,12 +54,14 @@ def test_a_broken_model_is_explained_and_screening_is_refused(make_window, qtbot
         start(window)  # as the app starts: model, then the autosave check
     box = wait_for_box(qtbot, window, "Model not loaded")
     assert broken_models in box.text() and "Traceback" not in box.text()
+    assert "until MalariaScope is reinstalled" in box.text()
     box.close()
     assert window.isVisible() and window.status.model_label.text() == "No model"
     make_cell_folder(tmp_path / "cells", 3)
     assert not window.open_paths([tmp_path / "cells"])
     refused = wait_for_box(qtbot, window, "Cannot screen")
     assert broken_models in refused.text()
+    refused.close()
     assert len(window.batch) == 0 and not window.controller.screening
 
 
