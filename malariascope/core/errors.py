@@ -126,6 +126,11 @@ class RegisterError(MalariaScopeError):
     """The case register could not be read or written."""
 
 
+class RegisterWriteError(RegisterError):
+    """The register's file could not be written just now (a full disk, a lock another program
+    holds, an I/O error): the same write may go through later."""
+
+
 class RegisterSetAsideError(RegisterError):
     """The register file could not be used and was moved to ``kept_at``, whole; opening the
     register again starts a new, empty one."""

@@ -50,7 +50,7 @@ class CaseFlow(QObject):
         window.autosave.failed.connect(self._on_autosave_failed)
         self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
         self._failure_told = False  # that autosave failed to save it
-        self._waiting: ReportOrder | None = None  # saved by autosave, its pictures not yet
+        self._waiting: dict[str, ReportOrder] = {}  # by uid: saved by autosave, pictures not yet
         self.update_actions()
 
     def new_case(self, ask: bool = True) -> bool:
@@ -96,7 +96,8 @@ class CaseFlow(QObject):
         one seen saved), or autosave saves it next (in order, none failing since); else once
         the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
         batch, autosave = self.case.batch, self._window.autosave
-        saving = autosave.register is not None and not self._failure_told
+        saving = (autosave.register is not None and not self._failure_told
+                  and not autosave.writes.retrying)
         if self._signing != batch.case.uid or saving:
             return True
         answer = case_dialogs.ask_drop_signed(self._window, doing,
@@ -224,7 +225,7 @@ class CaseFlow(QObject):
         order = report_order(batch, self.case.result())
         self._signing, self._failure_told = batch.case.uid, False
         if self._window.autosave.save_now():
-            self._waiting = order
+            self._waiting[order.case.uid] = order
             return
         worker = Worker(save_case, data_dir(), RegisterSave(order, list(batch.results),
                                                             list(batch.history)))
@@ -233,21 +234,21 @@ class CaseFlow(QObject):
         self.controller.workers.start(worker)
 
     def _on_autosaved(self) -> None:
-        """Add the pictures once autosave has stored the case as signed or amended; until
-        then (a save of before), wait for the next save."""
-        order, self._waiting = self._waiting, None
+        """Add the pictures of each case once autosave has stored it as signed or amended;
+        until then (a save of before), wait for the next save."""
+        orders, self._waiting = self._waiting, {}
         register = self._window.autosave.register
-        if order is None or register is None:  # none waits, or the window has closed
+        if register is None:  # the window has closed
             return
-        worker = Worker(save_pictures, register, order)
-        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells)
-                                if cells is not None else self._wait_again(order))
-        worker.errored.connect(self._on_save_failed)
-        self.controller.workers.start(worker)
+        for order in orders.values():
+            worker = Worker(save_pictures, register, order)
+            worker.returned.connect(lambda cells, order=order: self._on_saved(
+                order.case.uid, cells) if cells is not None else self._wait_again(order))
+            worker.errored.connect(self._on_save_failed)
+            self.controller.workers.start(worker)
 
     def _wait_again(self, order: ReportOrder) -> None:
-        if self._waiting is None:
-            self._waiting = order
+        self._waiting.setdefault(order.case.uid, order)  # unless signed again meanwhile
 
     def _on_saved(self, uid: str, cells: int) -> None:
         batch = self.case.batch

@@ -1,10 +1,10 @@
 """The register writes of a window's autosave, run one at a time in order, in workers.
 
-A write that the register refuses (a full disk, a file held by another program) stays first
-and is tried again every :data:`RETRY_AFTER_MS` until it goes through; the writes asked for
-after it wait behind it, so what one write saves (a signed case) is never dropped by one that
-follows (a new case). A write refused for another reason (a case the register cannot take)
-is not tried again.
+A write that the register's file refuses (a full disk, a file held by another program:
+:class:`RegisterWriteError`) stays first and is tried again every :data:`RETRY_AFTER_MS`
+until it goes through; the writes asked for after it wait behind it, so what one write saves
+(a signed case) is never dropped by one that follows (a new case). A write refused for what
+it holds (a case the register cannot take) is not tried again, and the next goes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from malariascope.core.errors import CaseError, RegisterError
+from malariascope.core.errors import CaseError, RegisterError, RegisterWriteError
 from malariascope.gui.workers import Worker, WorkerGroup
 
 RETRY_AFTER_MS = 30_000
@@ -95,7 +95,7 @@ class WriteQueue(QObject):
         if self._closed:  # closing wrote what waited
             return
         waiting = self._waiting
-        again = isinstance(exc, RegisterError)
+        again = isinstance(exc, RegisterWriteError)
         if not again or (len(waiting) > 1 and waiting[0].saving
                          and waiting[1].saving == waiting[0].saving):
             waiting.pop(0)  # not to be tried again, or a later save of its case holds it
@@ -110,7 +110,8 @@ class WriteQueue(QObject):
 
     def close(self, last: Write) -> None:
         """Run what waits and then ``last`` here and now, each on its own (one failing, the
-        rest go); nothing runs after. The workers must be done."""
+        rest go; each waits at most SQLite's busy timeout for a lock another program holds);
+        nothing runs after. The workers must be done."""
         self._closed = True
         self._retry.stop()
         if self._waiting and self._waiting[0] is self._done:  # done, its signal not heard

@@ -18,6 +18,7 @@ from malariascope.core.errors import (
     RegisterError,
     RegisterSetAsideError,
     RegisterTooNewError,
+    RegisterWriteError,
 )
 from malariascope.core.register import FILE_NAME, Register, schema, schema_version
 from malariascope.core.tally import Counts, Verdict
@@ -133,6 +134,25 @@ def test_an_open_case_can_be_discarded(tmp_path, results, classifier):  # noqa: 
                                       "(SELECT count(*) FROM reviews) + "
                                       "(SELECT count(*) FROM pictures)").fetchone()
     assert counts == (0,)
+
+
+def test_a_register_held_by_another_program_is_a_write_that_may_go_later(
+        tmp_path, results, classifier):  # noqa: F811
+    """Autosave tries again only the writes the file refused; a lock is one, a case refused
+    for what it holds is not."""
+    case = case_of(classifier)
+    with Register(tmp_path) as register:
+        register.save(case, cells=results[:2])
+        with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as other:
+            other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            with pytest.raises(RegisterWriteError, match="locked"):
+                register.save(case, cells=results[2:3], first_row=2)
+            other.rollback()
+        register.save(case, cells=results[2:3], first_row=2)  # the same write, later
+        with pytest.raises(RegisterError) as refused:
+            register.save(case, cells=results[:1], first_row=0)
+        assert not isinstance(refused.value, RegisterWriteError)
+        assert len(register.load(case.uid).cells) == 3
 
 
 SAVE_AND_DIE = """

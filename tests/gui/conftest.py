@@ -178,3 +178,38 @@ def smear(tmp_path):
     folder.mkdir()
     write_rgb(folder / "cell.png", make_cell(seed=3))
     return folder, write_field(folder / "field.png")[0]
+
+
+@pytest.fixture
+def quick_retry(monkeypatch):
+    """A write the register refused is tried again after a fifth of a second, not 30."""
+    from malariascope.gui import write_queue
+
+    monkeypatch.setattr(write_queue, "RETRY_AFTER_MS", 200)
+
+
+@pytest.fixture
+def slow_save(monkeypatch):
+    """Saves of the register that take long or fail on demand (:class:`SlowSave`)."""
+    from tests.gui.saving_faults import SlowSave
+
+    slow = SlowSave(monkeypatch)
+    yield slow
+    slow.end()
+
+
+@pytest.fixture
+def screened_window(make_window, qtbot, tmp_path):
+    """A window with a slide of 6 cells screened, its slide id typed and all of it saved."""
+    from malariascope.gui.app import start
+
+    window = make_window()
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 6)
+    start(window, [folder])
+    qtbot.waitUntil(lambda: len(window.batch) == 6 and not window.controller.screening
+                    and window.autosave.work is not None, timeout=60_000)
+    qtbot.keyClicks(window.case_panel.sample_id, "S-RACE")
+    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
+        window.autosave.save_now()
+    return window

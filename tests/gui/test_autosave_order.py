@@ -3,43 +3,19 @@ while an earlier save runs reaches the register signed, whatever the window does
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
-from malariascope.core.errors import RegisterError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
-from malariascope.gui import write_queue
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
+from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.images import make_cell_folder
 
-WAIT_MS = 60_000
-
-
-@pytest.fixture
-def screened_window(make_window, qtbot, tmp_path):
-    """A window with a slide of 6 cells screened, its slide id typed and all of it saved."""
-    window = make_window()
-    folder = tmp_path / "cells"
-    make_cell_folder(folder, 6)
-    start(window, [folder])
-    qtbot.waitUntil(lambda: len(window.batch) == 6 and not window.controller.screening
-                    and window.autosave.work is not None, timeout=WAIT_MS)
-    qtbot.keyClicks(window.case_panel.sample_id, "S-RACE")
-    with qtbot.waitSignal(window.autosave.written, timeout=WAIT_MS):
-        window.autosave.save_now()
-    return window
-
-
-def _writes_done(window) -> bool:
-    saver = window.autosave
-    return saver.writes.idle and not saver._timer.isActive()
+pytestmark = pytest.mark.usefixtures("quick_retry")
 
 
 def _sign_while_a_save_runs(window) -> str:
@@ -52,12 +28,6 @@ def _sign_while_a_save_runs(window) -> str:
     return window.case.case.uid
 
 
-def _assert_signed(data_folder: Path, uid: str, by: str = "Ann Lee") -> None:
-    with Register(data_folder) as register:
-        signed = register.load(uid).case.signed
-    assert signed is not None and signed.signature.name == by
-
-
 def test_a_case_signed_during_a_save_stays_signed_when_a_new_case_follows(
         screened_window, qtbot, data_folder):
     """A signature made while a save was running was left for a later save; a new case begun
@@ -65,8 +35,8 @@ def test_a_case_signed_during_a_save_stays_signed_when_a_new_case_follows(
     window = screened_window
     uid = _sign_while_a_save_runs(window)
     assert window.case_flow.new_case()
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    _assert_signed(data_folder, uid)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, uid)
 
 
 def test_a_case_signed_during_a_save_stays_signed_when_the_window_closes(
@@ -74,53 +44,7 @@ def test_a_case_signed_during_a_save_stays_signed_when_the_window_closes(
     window = screened_window
     uid = _sign_while_a_save_runs(window)
     close_window(window, qtbot)
-    _assert_signed(data_folder, uid)
-
-
-class SlowSave:
-    """Makes the next save of a case wait, as one of a large case does, until :meth:`end`;
-    saves of the case :attr:`failing` names fail once it is signed, as on a disk filled up."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.gate, self.armed, self.failing = threading.Event(), False, ""
-        original, stored = CaseWork.save, Register.save
-
-        def save(work, *args, **kwargs):
-            if self.armed:
-                self.armed = False
-                self.gate.wait(WAIT_MS / 1000)
-            return original(work, *args, **kwargs)
-
-        def store(register, case, *args, **kwargs):
-            if case.uid == self.failing and case.signed is not None:
-                raise RegisterError("the disk is full")
-            return stored(register, case, *args, **kwargs)
-
-        monkeypatch.setattr(CaseWork, "save", save)
-        monkeypatch.setattr(Register, "save", store)
-
-    def start(self, window) -> None:
-        """Ask ``window`` for a save (of a change) that takes long."""
-        self.armed = True
-        window.case.batch.set_review(0, window.case.batch.final_call(0))
-        window.autosave.save_now()
-        assert not window.autosave.writes.idle
-
-    def end(self) -> None:
-        self.gate.set()
-
-
-@pytest.fixture(autouse=True)
-def quick_retry(monkeypatch):
-    """A write the register refused is tried again after a fifth of a second, not 30."""
-    monkeypatch.setattr(write_queue, "RETRY_AFTER_MS", 200)
-
-
-@pytest.fixture
-def slow_save(monkeypatch):
-    slow = SlowSave(monkeypatch)
-    yield slow
-    slow.end()
+    assert_signed(data_folder, uid)
 
 
 def test_saves_asked_for_during_a_slow_save_are_all_written_in_order(
@@ -134,8 +58,8 @@ def test_saves_asked_for_during_a_slow_save_are_all_written_in_order(
     assert window.case_flow.new_case()
     qtbot.wait(SAVE_EVERY_MS + 500)  # the new case's save is asked for meanwhile
     slow_save.end()
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    _assert_signed(data_folder, uid)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, uid)
 
 
 def _sign_and_begin_another(window, qtbot, tmp_path) -> str:
@@ -143,7 +67,7 @@ def _sign_and_begin_another(window, qtbot, tmp_path) -> str:
     second slide, S-TWO, of 5 cells; the first case's uid."""
     assert window.case_flow.sign("Ann Lee")
     past_uid = window.case.case.uid
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert window.case_flow.new_case()
     folder = tmp_path / "second"
     make_cell_folder(folder, 5)
@@ -170,8 +94,8 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
     assert window.past_case.show(past)
     assert window.case_flow.amend("wrong slide id", "Ann Lee")
     slow_save.end()
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    _assert_signed(data_folder, own_uid, by="Bob Ray")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, own_uid, by="Bob Ray")
     with Register(data_folder) as register:
         assert register.load(past_uid).case.amending
     assert not [line for line in failed if line.startswith("Autosave failed")]
@@ -267,8 +191,8 @@ def test_a_signed_case_whose_save_fails_is_kept_and_saved_once_the_disk_frees(
     with Register(data_folder) as register:
         assert len(register.load(uid).cells) == 6  # kept as last saved
     slow_save.failing = ""  # the disk has room again
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    _assert_signed(data_folder, uid)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, uid)
     with Register(data_folder) as register:
         assert len(register.load(window.case.case.uid).cells) == 3
 
@@ -320,8 +244,8 @@ def test_a_signed_case_whose_save_fails_is_kept_when_a_past_case_is_amended(
         assert len(register.load(own_uid).cells) == 5
         assert not register.load(past_uid).case.amending  # waits behind the refused save
     slow_save.failing = ""
-    qtbot.waitUntil(lambda: _writes_done(window), timeout=WAIT_MS)
-    _assert_signed(data_folder, own_uid, by="Bob Ray")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, own_uid, by="Bob Ray")
     with Register(data_folder) as register:
         assert register.load(past_uid).case.amending
 
@@ -333,7 +257,7 @@ def test_a_signed_past_case_on_show_leaves_unasked_with_autosave_off(
     first = screened_window
     assert first.case_flow.sign("Ann Lee")
     uid = first.case.case.uid
-    qtbot.waitUntil(lambda: _writes_done(first), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
     second = make_window(start=False)
     with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
         start(second)

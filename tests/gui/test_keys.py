@@ -70,7 +70,7 @@ def test_the_list_holds_the_keys_after_every_dialog(window, qtbot, cells, tmp_pa
 
     shown = {
         "About": (window.actions.about.trigger, "OK"),
-        "a message": (lambda: dialogs.model_not_loaded(window, "a test"), "OK"),
+        "a message": (lambda: dialogs.model_not_loaded(window, "a test", False), "OK"),
         "the data folder box": (window.actions.data_folder.trigger, "Close"),
         "the export failure": (fail_export, "Close"),
         "the no sample id question": (window.actions.export.trigger, "Cancel"),

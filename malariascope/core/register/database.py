@@ -38,6 +38,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 COMPANIONS = ("-wal", "-shm")  # SQLite's files beside the database, moved with it
 WAL_HEADER_BYTES = 32
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
+#: SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PROTOCOL: the file, not the data
+_PASSING_CODES = {5, 6, 8, 10, 13, 14, 15}
 CHECKED_TABLES = ("cases", "amendments", "reviews")
 
 
@@ -133,6 +135,15 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
         return code & 0xFF in _DAMAGE_CODES
     words = str(exc).lower()  # Python 3.10 gives no result code
     return "malformed" in words or "not a database" in words
+
+
+def is_passing(exc: sqlite3.Error) -> bool:
+    """True when SQLite could not use the file just now (locked, full, read-only, an I/O
+    error), so the same statement may succeed later."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _PASSING_CODES
+    return isinstance(exc, sqlite3.OperationalError)  # Python 3.10 gives no result code
 
 
 def _check_header(path: Path) -> None:

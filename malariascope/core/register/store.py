@@ -20,12 +20,17 @@ import cv2
 import numpy as np
 
 from malariascope.core.case import Case, ReviewDecision, current_reviews
-from malariascope.core.errors import CaseSignedError, ImageReadError, RegisterError
+from malariascope.core.errors import (
+    CaseSignedError,
+    ImageReadError,
+    RegisterError,
+    RegisterWriteError,
+)
 from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
-from malariascope.core.register.database import FILE_NAME, connect, transaction
+from malariascope.core.register.database import FILE_NAME, connect, is_passing, transaction
 from malariascope.core.register.export import write_cases_csv
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 
@@ -82,7 +87,8 @@ class Register:
             try:
                 yield self._db
             except sqlite3.Error as exc:
-                raise RegisterError(f"cannot {what} in {self.path}: {exc}") from exc
+                kind = RegisterWriteError if is_passing(exc) else RegisterError
+                raise kind(f"cannot {what} in {self.path}: {exc}") from exc
 
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,

@@ -106,10 +106,14 @@ class CaseWork:
     def drop(self) -> None:
         """Give up the case in progress: deleted from the register if it was never signed,
         kept (only no longer worked on) once signed, amended or not, in the register or in a
-        save that failed."""
-        case, self.case, self._rows, self._decisions, self._last = self.case, None, 0, 0, None
-        if case is None:
-            return
+        save that failed. Until the register has done so the case stays, so that a drop the
+        register refused can be asked for again."""
+        case = self.case
+        if case is not None:
+            self._give_up(case)
+        self.case, self._rows, self._decisions, self._last = None, 0, 0, None
+
+    def _give_up(self, case: Case) -> None:
         if case.signed is None and not case.amendments:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
                 self.register.discard(case.uid)
