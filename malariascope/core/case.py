@@ -56,11 +56,21 @@ def _text(value: object, name: str, multiline: bool = False) -> str:
     return text
 
 
+_BASIC_DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20260227
+_WEEK_DAY = re.compile(r"(\d{4})-?W(\d{2})(?:-?([1-7]))?")  # 2026-W09-5, 2026W095, 2026-W09
+
+
 def iso_day(text: str, what: str = "") -> dt.date:
-    """The day ``text`` (``what`` it is, for the message) names as an ISO date. Python 3.11
-    and later also read 20260227 and 2026-W09-5 so; such a day is kept as YYYY-MM-DD, the
-    form the register's date search compares."""
+    """The day ``text`` (``what`` it is, for the message) names as an ISO date: 2026-02-27,
+    20260227 and 2026-W09-5 alike, on every Python this runs on (3.10 reads only the first
+    by itself). Such a day is kept as YYYY-MM-DD, the form the register's date search
+    compares."""
     try:
+        if basic := _BASIC_DAY.fullmatch(text):
+            return dt.date(*map(int, basic.groups()))
+        if week := _WEEK_DAY.fullmatch(text):
+            year, number, day = week.groups()
+            return dt.date.fromisocalendar(int(year), int(number), int(day or 1))
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CaseError(f"{what}{' ' if what else ''}{text!r} is not a date as YYYY-MM-DD"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from malariascope.core.case import Case, CaseFacts, ReviewDecision, current_reviews
+from malariascope.core.case import Case, CaseFacts, ReviewDecision, current_reviews, iso_day
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.tally import Counts, Verdict
 
@@ -140,3 +140,17 @@ def test_a_case_is_held_before_numpy_loads():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("typed", ["2026-02-27", "20260227", "2026-W09-5", "2026W095"])
+def test_every_iso_form_of_a_day_is_read_the_same_on_every_python(typed):
+    """Python 3.10 reads only YYYY-MM-DD by itself: there, 20260227 was refused as typed and
+    left as it was by the register's step that rewrites such dates, which then never ran
+    again."""
+    assert iso_day(typed) == dt.date(2026, 2, 27)
+
+
+@pytest.mark.parametrize("typed", ["20261327", "2026-W54-1", "2026-W09-8", "03/04/2026"])
+def test_a_day_that_is_none_is_refused(typed):
+    with pytest.raises(CaseError, match="not a date as YYYY-MM-DD"):
+        iso_day(typed)

@@ -23,8 +23,8 @@ Step = str | Callable[[sqlite3.Connection], None]
 
 
 def _day(text: str) -> str:
-    """``text``, a date in any ISO form Python reads, as YYYY-MM-DD; as it is otherwise (the
-    case then tells it when it is read)."""
+    """``text``, a date in any ISO form :func:`iso_day` reads, as YYYY-MM-DD; as it is
+    otherwise (the case then tells it when it is read)."""
     if not text or YYYY_MM_DD.fullmatch(text):
         return text
     try:
