@@ -13,6 +13,7 @@ from statistics import NormalDist
 
 from malariascope.core.errors import CaseError
 from malariascope.core.tally import Counts
+from malariascope.core.words import counted
 
 TARGET_DEFAULT, TARGET_MIN, TARGET_MAX = 2000, 100, 20_000
 PERCENT_DECIMALS = 3  # of a slide's parasitemia in files: 1 cell in 20,000 is 0.005 %
@@ -126,12 +127,19 @@ class CaseResult:
             return None
         return self.rbc_per_ul * self.parasitized / self.cells_counted
 
-    def limits(self) -> tuple[str, ...]:
-        """What the result cannot say, in plain words, this slide's shortfalls first."""
+    def shortfalls(self) -> tuple[str, ...]:
+        """This slide's shortfalls, in plain words: the target not reached, flagged cells not
+        reviewed."""
         own = []
         if not self.target_reached:
             own.append(f"Fewer red cells counted ({self.cells_counted:,}) than the target "
                        f"({self.target_cells:,}): the interval is wider.")
         if self.unreviewed_flagged:
-            own.append(f"{self.unreviewed_flagged:,} flagged cells were not reviewed.")
-        return (*own, *LIMITS)
+            verb = "was" if self.unreviewed_flagged == 1 else "were"
+            own.append(f"{counted(self.unreviewed_flagged, 'flagged cell')} {verb} not "
+                       "reviewed.")
+        return tuple(own)
+
+    def limits(self) -> tuple[str, ...]:
+        """What the result cannot say, in plain words, this slide's shortfalls first."""
+        return (*self.shortfalls(), *LIMITS)

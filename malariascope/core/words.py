@@ -6,3 +6,15 @@ from __future__ import annotations
 def counted(count: int, noun: str, nouns: str = "") -> str:
     """``count`` with ``noun``, or with ``nouns`` (default ``noun`` + "s") unless it is 1."""
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def not_screened_words(not_screened: int | None) -> str:
+    """What a batch cut short left out, as a sentence ("" when nothing; None: some files, not
+    counted); the report and the signature say it alike."""
+    if not_screened == 0:
+        return ""
+    if not_screened is None:
+        return "Screening was stopped and some image files of the batch were not screened."
+    verb = "was" if not_screened == 1 else "were"
+    return (f"Screening was stopped and {counted(not_screened, 'image file')} of the batch "
+            f"{verb} not screened.")

@@ -7,7 +7,7 @@ with the answer; the dialogs keep their fields as attributes, so tests fill them
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -41,9 +41,11 @@ def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
                         sign: Callable[[], None]) -> QMessageBox:
     """Before signing, say that ``count`` flagged cells have no review: Review them, Sign
     anyway (the signature records how many), or Cancel (Escape)."""
-    text = (f"{count:,} flagged cells (called parasitized or uncertain by the model) are not "
-            "reviewed. The result counts the model's calls for them, and the signature will "
-            f"record that {count:,} were not reviewed.")
+    verb = "is" if count == 1 else "are"
+    text = (f"{counted(count, 'flagged cell')} (called parasitized or uncertain by the model) "
+            f"{verb} not reviewed. The result counts the model's calls for them, and the "
+            f"signature will record that {count:,} {'was' if count == 1 else 'were'} not "
+            "reviewed.")
     return ask_review_first(parent, "Flagged cells not reviewed", text, "Sign anyway", review,
                             sign)
 
@@ -89,12 +91,13 @@ def _text(edit: QLineEdit | QPlainTextEdit) -> str:
 class SignDialog(_Form):
     """The signature: the signer's name (the microscopist's to begin with) and the time."""
 
-    def __init__(self, parent: QWidget, sample_id: str, name: str, unreviewed: int) -> None:
-        flagged = (f" {unreviewed:,} flagged cells are not reviewed; the signature records it."
-                   if unreviewed else " Every flagged cell is reviewed.")
+    def __init__(self, parent: QWidget, sample_id: str, name: str,
+                 shortfalls: Sequence[str]) -> None:
+        said = ("\n\nThe signed result says so:\n" + "\n".join(f"• {line}" for line in shortfalls)
+                if shortfalls else " Every cell was screened and every flagged cell reviewed.")
         super().__init__(parent, "Sign the result",
                          f"Signing makes the result of slide {sample_id} final and read-only; "
-                         f"a later change is an amendment with its reason.{flagged}", "Sign")
+                         f"a later change is an amendment with its reason.{said}", "Sign")
         self.name = QLineEdit(name)
         self.name.setMaxLength(LINE_MAX)
         self.form.addRow("Signed by", self.name)

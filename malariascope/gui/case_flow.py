@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
+from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
 from malariascope.gui.case_report import ReportOrder, report_order
@@ -164,10 +165,9 @@ class CaseFlow(QObject):
             self._ask_signature()
 
     def _show_flagged(self) -> None:
-        """The flagged cells still unreviewed: the uncertain ones first, then those the
-        model called parasitized."""
-        self._show_cells(Filter.UNCERTAIN if self.case.batch.counts.unreviewed_uncertain
-                         else Filter.PARASITIZED)
+        """The review queue: the flagged cells nobody has reviewed, and only those, so the
+        review keys never land on a cell reviewed before."""
+        self._show_cells(Filter.TO_REVIEW)
 
     def _why_not_sign(self) -> str:
         if self.case.signed:
@@ -180,9 +180,10 @@ class CaseFlow(QObject):
         return ""
 
     def _ask_signature(self) -> None:
-        facts = self.case.batch.facts
+        facts, partial = self.case.batch.facts, self.controller.not_screened()
+        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls())
         dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
-                                         self.case.result().unreviewed_flagged)
+                                         [line for line in shortfalls if line])
         case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))
 
     def sign(self, name: str) -> bool:

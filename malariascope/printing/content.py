@@ -18,7 +18,7 @@ from malariascope import __version__
 from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
-from malariascope.core.words import counted
+from malariascope.core.words import not_screened_words
 
 PAGE_SIZES = ("A4", "Letter")
 GALLERY_MAX = 48  # pictures per gallery: a page of them at most
@@ -146,13 +146,11 @@ def _heading(report: CaseReport) -> str:
 
 def _partial(not_screened: int | None) -> str:
     """A warning that the screening was stopped before the batch's end, or ''."""
-    if not_screened == 0:
+    words = not_screened_words(not_screened)
+    if not words:
         return ""
-    files = ("some image files" if not_screened is None
-             else counted(not_screened, "image file"))
-    return (f"<p style='color:{ALERT}'><b>INCOMPLETE: screening was stopped and {files} "
-            f"of the batch were not screened.</b> The result counts only the cells screened."
-            f"</p>")
+    return (f"<p style='color:{ALERT}'><b>INCOMPLETE: {words[:1].lower()}{words[1:-1]}.</b> "
+            "The result counts only the cells screened.</p>")
 
 
 def _lab(name: str) -> str:

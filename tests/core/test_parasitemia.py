@@ -73,6 +73,9 @@ def test_counts_before_and_after_review_and_flagged_cells_left():
     assert (result.parasitized, result.uninfected) == (3, 3)
     assert (result.reviewed, result.unreviewed_flagged, result.unreadable) == (3, 2, 1)
     assert "2 flagged cells were not reviewed." in result.limits()
+    counts.add(Verdict("parasitized", reviewed=True))  # one flagged cell reviewed more
+    counts.add(Verdict("parasitized"), sign=-1)
+    assert CaseResult.of(counts, 100).shortfalls()[-1] == "1 flagged cell was not reviewed."
 
 
 def test_nothing_counted_has_no_parasitemia_and_states_its_limits():

@@ -182,3 +182,25 @@ def test_a_batch_cut_short_before_its_last_files_were_counted_exports_as_partial
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
     assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
+
+
+def test_a_batch_cut_short_is_signed_only_with_the_dialog_saying_so(make_window, qtbot,
+                                                                     cut_short):
+    """Signing a restored batch that 7 files short asked only about flagged cells: nothing
+    said that screening had stopped before the batch's end."""
+    from PySide6.QtWidgets import QLabel
+
+    from malariascope.gui.case_dialogs import SignDialog
+
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    words = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert ("• Screening was stopped and 7 image files of the batch were not screened."
+            in words)
+    dialog.reject()

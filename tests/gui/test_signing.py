@@ -1,0 +1,66 @@
+"""Signing a case: what the signature says of the slide's shortfalls, and the review the
+question before it offers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from malariascope.gui.case_dialogs import SignDialog
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
+
+
+def _words(dialog: SignDialog) -> str:
+    return "\n".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def _sign_dialog(window, qtbot) -> SignDialog:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    return next(d for d in window.findChildren(SignDialog) if d.isVisible())
+
+
+def test_review_them_before_signing_shows_only_the_cells_nobody_reviewed(window, qtbot,
+                                                                          cell_folder):
+    """"Review them" showed the Uncertain filter, reviewed cells and all: the review keys,
+    moving on down that list, landed on cells confirmed before and changed their review."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-1")
+    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
+    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    suspects = [row for row in range(len(batch)) if batch.suspect(row)]
+    assert len(suspects) >= 4
+    for row in suspects[:2]:
+        assert batch.confirm(row)
+    window.actions.sign.trigger()
+    click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Review them")
+    shown = [window.proxy.mapToSource(window.proxy.index(at, 0)).row()
+             for at in range(window.proxy.rowCount())]
+    assert shown and sorted(shown) == suspects[2:]
+    for _ in shown:
+        qtbot.keyClick(window.table, Qt.Key.Key_U)
+    assert [batch.review(row) for row in suspects[:2]] == ["confirmed", "confirmed"]
+    assert all(batch.reviewed(row) for row in suspects) and window.proxy.rowCount() == 0
+
+
+def test_the_signature_says_a_target_not_reached_and_one_flagged_cell(window, qtbot,
+                                                                      cell_folder):
+    """The signature's dialog said only how many flagged cells had no review ("1 flagged
+    cells are not reviewed"), not that the slide fell short of its target."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-2")
+    suspects = [row for row in range(len(batch)) if batch.suspect(row)]
+    for row in suspects[1:]:
+        assert batch.confirm(row)
+    window.actions.sign.trigger()
+    box = wait_for_box(qtbot, window, "Flagged cells not reviewed")
+    assert box.text().startswith("1 flagged cell (called parasitized or uncertain by the "
+                                 "model) is not reviewed.")
+    click(box, "Sign anyway")
+    words = _words(_sign_dialog(window, qtbot))
+    assert "The signed result says so:" in words
+    assert "• Fewer red cells counted (12) than the target (2,000)" in words
+    assert "• 1 flagged cell was not reviewed." in words
+    assert "not screened" not in words
+    _sign_dialog(window, qtbot).reject()
