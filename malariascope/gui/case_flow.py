@@ -79,18 +79,30 @@ class CaseFlow(QObject):
             return True
         if self.case.signed:
             return self._may_leave_signed(doing)
-        answer = case_dialogs.ask_drop_case(self._window, doing, batch.counts.classified,
-                                            batch.counts.reviewed)
+        return self._may_drop(doing)
+
+    def may_quit(self) -> bool:
+        """True when the window may close: a signed case the register does not hold, or an
+        open case with reviews not exported (it leaves the register), are asked about first;
+        an amendment stays in the register as it is, offered back at the next start."""
+        batch = self.case.batch
+        if not len(batch):
+            return True
+        if self.case.signed:
+            return self._may_leave_signed("Quit")
+        if batch.case.amending and self._window.autosave.register is not None:
+            return True
+        return not batch.unsaved or self._may_drop("Quit")
+
+    def _may_drop(self, doing: str) -> bool:
+        """True once the technician agrees that the open, unsigned case leaves the window and
+        the register for ``doing``; Export… begins its export instead."""
+        counts = self.case.batch.counts
+        answer = case_dialogs.ask_drop_case(self._window, doing, counts.classified,
+                                            counts.reviewed)
         if answer == dialogs.EXPORT:
             self._window.exports.start()
         return answer == dialogs.DISCARD
-
-    def may_quit(self) -> bool:
-        """True when the window may close: a signed case the register does not hold, or
-        reviews not exported, are asked about first."""
-        if self.case.signed and len(self.case.batch):
-            return self._may_leave_signed("Quit")
-        return self._window.exports.may_discard("Quit")
 
     def _may_leave_signed(self, doing: str) -> bool:
         """True when the signed case is not one signed here and unsaved (a past case on show,

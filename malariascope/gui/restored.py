@@ -15,13 +15,16 @@ if TYPE_CHECKING:
 
 
 def describe(session: Session) -> str:
-    """The question put to the technician about a session left by a crash."""
+    """The question put to the technician about a session left by a crash, or by a quit
+    during an amendment."""
     when = local_time(session.saved_at)
     when = when if when == "earlier" else f"at {when}"
     sample_id = session.facts.sample_id
     sample = f" of sample {sample_id}" if sample_id else ""
-    text = (f"MalariaScope stopped without closing {when}. Its batch{sample} was saved: "
-            f"{cells_of(session)}, {session.reviewed:,} reviewed.")
+    left = ("MalariaScope closed while a signed case was being amended" if amending(session)
+            else "MalariaScope stopped without closing")  # a quit keeps an amendment too
+    text = (f"{left} {when}. Its batch{sample} was saved: {cells_of(session)}, "
+            f"{session.reviewed:,} reviewed.")
     if not session.complete:
         text += f"\n\nScreening had not reached the end: {not_screened(session)}"
         if session.extent.inputs:

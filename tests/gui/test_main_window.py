@@ -230,7 +230,7 @@ def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_f
     assert len(window.batch) == cells
     answer_next_dialog(window, cancel)
     window.close()
-    assert window.isVisible() and len(asked) == 1 and "1 reviewed" in asked[0][0]
+    assert window.isVisible() and len(asked) == 1 and "and 1 review leave" in asked[0][0]
     assert sorted(asked[0][1]) == ["&Cancel", "&Discard", "&Export…"]
     answer_next_dialog(window, lambda box: click(box, "Export…"))
     window.close()  # not closed: the export begins, asking for the sample id first

@@ -1,0 +1,47 @@
+"""Quitting says what becomes of the case on show: an open case leaves the register, an
+amendment stays in it to be finished."""
+
+from __future__ import annotations
+
+from malariascope.gui.app import start
+from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
+from tests.gui.saving_faults import WAIT_MS, writes_done
+
+
+def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
+        screened_window, qtbot):
+    """The question spoke only of "the reviews made since the last export", as if the case
+    stayed; a clean quit takes the open case out of the register."""
+    window = screened_window
+    window.case.batch.set_review(0, window.case.batch.final_call(0))
+    asked: list[str] = []
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert not window.case_flow.may_quit()
+    assert asked == ["Quit? The open case is not signed: its 6 cells and 1 review leave the "
+                     "window and the register (sign it first to keep its result, or export "
+                     "its report)."]
+    close_window(window, qtbot)  # reviews counted as exported: no question
+
+
+def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_start(
+        screened_window, make_window, qtbot):
+    """Quit during an amendment asked to discard the reviews (Discard kept them all the
+    same), and the next start said MalariaScope had stopped without closing."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    window.case.batch.set_review(0, window.case.batch.final_call(0))
+    asked: list[str] = []
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert window.case_flow.may_quit() and not asked
+    window.close()
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    again = make_window(start=False)
+    start(again)
+    box = wait_for_box(qtbot, again, "Restore unsaved work?")
+    assert box.text().startswith("MalariaScope closed while a signed case was being amended")
+    assert "stopped without closing" not in box.text()
+    click(box, "Restore")
+    assert again.case.case.amending and again.batch.counts.reviewed == 1
