@@ -101,10 +101,12 @@ def ask_restore(parent: QWidget, text: str, answered: Callable[[str], None],
     return _open_choice(box, default, lambda clicked: answered(answers.get(clicked, RESTORE)))
 
 
-def export_failed(parent: QWidget, reason: str, retry: Callable[[], None]) -> QMessageBox:
-    """Say why the report was not written, and offer to choose another location."""
-    text = (f"The report was not written.\n\n{reason}\n\nThe batch is still here, and an "
-            "earlier report of that name is as it was.")
+def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
+                  what: str = "report") -> QMessageBox:
+    """Say why the report (``what`` it is) was not written, and offer to choose another
+    location."""
+    text = (f"The {what} was not written.\n\n{reason}\n\nThe batch is still here, and an "
+            f"earlier {what} of that name is as it was.")
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
     again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
     return _open_choice(box, again, lambda clicked: clicked is again and retry())

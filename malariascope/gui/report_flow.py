@@ -67,6 +67,8 @@ class ReportFlow(QObject):
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
         worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
         worker.returned.connect(self._on_written)
+        worker.errored.connect(lambda exc: dialogs.export_failed(
+            self._window, str(exc), retry=self.start_pdf, what="PDF report"))
         self._run(worker, "PDF report not written")
 
     def start_print(self) -> None:
@@ -79,6 +81,8 @@ class ReportFlow(QObject):
             return
         worker = Worker(print_report, printer, self._order())
         worker.returned.connect(lambda name: self.message.emit(f"Report sent to {name}"))
+        worker.errored.connect(lambda exc: dialogs.message(
+            self._window, QMessageBox.Icon.Critical, "Report not printed", str(exc)))
         self._run(worker, "Report not printed")
 
     def _order(self) -> ReportOrder:
@@ -87,8 +91,7 @@ class ReportFlow(QObject):
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")
-        worker.errored.connect(lambda exc: dialogs.message(
-            self._window, QMessageBox.Icon.Critical, failed, str(exc)))
+        worker.errored.connect(lambda _: self.message.emit(failed))  # in place of the above
         self._workers.start(worker)
 
     def _on_written(self, path: Path) -> None:

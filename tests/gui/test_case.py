@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
@@ -219,7 +219,8 @@ def test_the_labs_facts_outlast_a_crash(make_window, qtbot):
                                                         "Cy Oduya")
 
 
-def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folders, tmp_path):
+def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folders, tmp_path,
+                                                       monkeypatch):
     _type_facts(window, qtbot)
     qtbot.keyClicks(window.case_panel.lab, "Central Lab, Kisumu")
     window.case_panel.rbc.setText("5,000,000")
@@ -242,9 +243,15 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
 
     before = path.read_bytes()
     window.case_flow.reports.export_pdf(path)  # never over an existing file unasked
-    box = wait_for_box(qtbot, window, "PDF report not written")
+    box = wait_for_box(qtbot, window, "Export failed")
     assert "exists" in box.text() and path.read_bytes() == before
-    box.done(0)
+    assert window.status.currentMessage() == "PDF report not written"
+    elsewhere = tmp_path / "elsewhere.pdf"  # the box offers another place, as the CSV's does
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(elsewhere), "PDF files (*.pdf)"))
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        click(box, "Choose another location…")
+    assert "Slide (sample) id S-2026-0412" in read_pdf(elsewhere)[1]
 
 
 def test_print_report_prints_the_case_through_the_print_dialog(window, qtbot, two_folders,
