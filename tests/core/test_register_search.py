@@ -164,6 +164,7 @@ def write_dates_as_typed(path, typed: str) -> None:
                    "?1), signed = json_set(signed, '$.facts.collected_on', ?1)", (typed,))
         db.execute("UPDATE amendments SET replaced = json_set(replaced, "
                    "'$.facts.collected_on', ?)", (typed,))
+        db.execute("ALTER TABLE cases DROP COLUMN screening_complete")  # a later step's
         db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")
 
 

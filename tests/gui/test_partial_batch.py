@@ -204,3 +204,45 @@ def test_a_batch_cut_short_is_signed_only_with_the_dialog_saying_so(make_window,
     assert ("• Screening was stopped and 7 image files of the batch were not screened."
             in words)
     dialog.reject()
+
+
+def listed_status(data_folder: Path) -> str:
+    """How the register lists its one case (read as ``malariascope cases list`` does)."""
+    with Register(data_folder) as register:
+        (case,) = register.cases()
+    return case.status_text
+
+
+def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
+        make_window, qtbot, cut_short, tmp_path, data_folder):
+    """Whether the screening was whole lived only with the window's work: once the window
+    closed, the signed case listed as plain "signed"; amended from the register, it listed
+    as "open" and its PDF, signed again, no longer said INCOMPLETE."""
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann")
+    close_window(window, qtbot)  # saved signed: closing asks nothing, and ends the work
+    assert listed_status(data_folder) == "signed, partial"
+
+    other = make_window(start=False)
+    with qtbot.waitSignal(other.controller.model_ready, timeout=60_000):
+        start(other)  # a past case is shown once the model is loaded
+    qtbot.waitUntil(lambda: other.autosave.register is not None, timeout=60_000)
+    dialog = open_register(other, qtbot)
+    dialog.table.selectRow(0)
+    with qtbot.waitSignal(dialog.case_loaded, timeout=60_000):
+        dialog.open_selected()
+    with qtbot.waitSignal(other.case_flow.saved, timeout=60_000):
+        assert other.case_flow.amend("patient id mistyped", "Bob")
+    assert listed_status(data_folder) == "open, partial"
+    with qtbot.waitSignal(other.case_flow.saved, timeout=60_000):
+        assert other.case_flow.sign("Bob")
+    pdf = tmp_path / "amended.pdf"
+    with qtbot.waitSignal(other.case_flow.reports.written, timeout=60_000):
+        other.case_flow.reports.export_pdf(pdf)
+    assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
+    assert listed_status(data_folder) == "signed, partial"
+

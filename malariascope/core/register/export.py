@@ -64,8 +64,8 @@ def case_row(case: CaseSummary) -> dict[str, str]:
 
 
 def _partial(complete: bool | None) -> str:
-    """``true`` while a window's screening of the case is short of images, ``false`` once it
-    is whole, empty when no window works on the case (the register does not know)."""
+    """``true`` when the case's screening stopped short of its images, ``false`` when it was
+    whole, empty when the register does not know (a case saved before it kept this)."""
     return "" if complete is None else str(not complete).lower()
 
 

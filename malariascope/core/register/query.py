@@ -84,21 +84,15 @@ class CaseSummary:
     model_sha256: str
     cells: int  # cell rows stored, unreadable files included
     date: str = ""  # what date searches match: the collection date, else the day opened
-    #: False while a window's screening of the case has not covered every image it was
-    #: opened with; None when no window works on the case (the register then does not know)
+    #: False when the case's screening stopped short of the images it was opened with;
+    #: None when the register does not know (a case saved before it kept this)
     screening_complete: bool | None = None
 
     @property
     def status_text(self) -> str:
-        """The status as the register's lists say it: ``open, partial`` for a case whose
-        screening is known to be short of images."""
+        """The status as the register's lists say it: ``open, partial`` or ``signed,
+        partial`` for a case whose screening is known to be short of images."""
         return f"{self.status}, partial" if self.screening_complete is False else self.status
-
-
-#: The ``complete`` flag of the case's work row, when a window works on it (and the row is
-#: JSON: a row that is not is told when the work is read, not here).
-_COMPLETE = ("(SELECT json_extract(state, '$.complete') FROM work WHERE work.case_id = "
-             "cases.id AND json_valid(state))")
 
 
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
@@ -107,7 +101,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT count(*) FROM amendments WHERE amendments.case_id = cases.id), model, "
-        f"model_sha256, rows, case_date, {_COMPLETE} FROM cases WHERE {condition} "
+        f"model_sha256, rows, case_date, screening_complete FROM cases WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
         values).fetchall()
     return [_summary(*row) for row in rows]

@@ -20,8 +20,10 @@ from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
 
 
-def stored_state(db: sqlite3.Connection, case: Case) -> tuple[int, int, int, bool]:
-    """Id, cells, amendments and signed state of ``case`` in the register (made new)."""
+def stored_state(db: sqlite3.Connection, case: Case,
+                 complete: bool | None = None) -> tuple[int, int, int, bool]:
+    """Id, cells, amendments and signed state of ``case`` in the register (made new, its
+    screening ``complete`` or not, None: not known)."""
     found = db.execute(
         "SELECT id, rows, status, (SELECT count(*) FROM amendments WHERE case_id = cases.id) "
         "FROM cases WHERE uid = ?", (case.uid,)).fetchone()
@@ -29,8 +31,8 @@ def stored_state(db: sqlite3.Connection, case: Case) -> tuple[int, int, int, boo
         cursor = db.execute(
             "INSERT INTO cases (uid, created_at, updated_at, status, sample_id, "
             "patient_id, operator, case_date, signed_by, signed_at, model, model_sha256, "
-            "sources, facts) VALUES (?, ?, '', 'open', '', '', '', '', '', '', '', '', "
-            "'[]', '{}')", (case.uid, case.created_at))
+            "sources, facts, screening_complete) VALUES (?, ?, '', 'open', '', '', '', '', "
+            "'', '', '', '', '[]', '{}', ?)", (case.uid, case.created_at, complete))
         return cursor.lastrowid, 0, 0, False
     case_id, rows, status, amended = found
     return case_id, rows, amended, status == "signed"
@@ -64,6 +66,17 @@ def write_case(db: sqlite3.Connection, case_id: int, case: Case,
          case.model, case.model_sha256, records.rule_json(case.rule),
          records.to_json(list(case.sources)), records.to_json(case.facts),
          result and records.to_json(result), signed and records.to_json(signed), case_id))
+
+
+def write_complete(db: sqlite3.Connection, case_id: int, complete: bool | None) -> None:
+    """Keep whether the case's screening covered every image opened. Cut short is always
+    written, whole only over a state the register knows: a window that reopened a case saved
+    before the register kept this cannot tell, so it stays unknown (NULL). None keeps what
+    is stored."""
+    db.execute(
+        "UPDATE cases SET screening_complete = CASE WHEN ?1 = 0 THEN 0 WHEN ?1 = 1 AND "
+        "screening_complete IS NOT NULL THEN 1 ELSE screening_complete END WHERE id = ?2",
+        (complete, case_id))
 
 
 def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Amendment],

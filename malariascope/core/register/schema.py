@@ -63,6 +63,16 @@ def _dates_as_days(db: sqlite3.Connection) -> None:
                    (_collected_on_as_day(replaced, "facts"), case_id, number))
 
 
+def _screening_complete(db: sqlite3.Connection) -> None:
+    """Whether each case's screening covered every image opened, kept with the case: taken
+    from its work row when a window works on it, else unknown (NULL)."""
+    db.execute("ALTER TABLE cases ADD COLUMN screening_complete INTEGER")  # 1, 0 or NULL
+    db.execute(
+        "UPDATE cases SET screening_complete = (SELECT CASE json_type(state, '$.complete') "
+        "WHEN 'true' THEN 1 WHEN 'false' THEN 0 END FROM work WHERE work.case_id = cases.id "
+        "AND json_valid(state))")
+
+
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
 MIGRATIONS: tuple[Step, ...] = (
     """
@@ -149,6 +159,8 @@ MIGRATIONS: tuple[Step, ...] = (
     """,
     # collection dates in any ISO form Python reads (20260227, 2026-W09-5) as YYYY-MM-DD
     _dates_as_days,
+    # whether the case's screening was whole, with the case: its work row goes with its window
+    _screening_complete,
 )
 
 

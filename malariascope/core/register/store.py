@@ -45,6 +45,9 @@ class StoredCase:
     result: CaseResult | None  # as last saved; the signed result once signed
     cells: list[ScreeningResult]  # in the order they were added
     reviews: list[ReviewDecision]  # every decision, in the order made (the audit trail)
+    #: False when its screening stopped short of the images opened; None: not known (saved
+    #: before the register kept it)
+    screening_complete: bool | None = None
 
     @property
     def finals(self) -> dict[int, str]:
@@ -93,7 +96,8 @@ class Register:
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
-             reviews: Sequence[ReviewDecision] = (), work: str | None = None) -> int:
+             reviews: Sequence[ReviewDecision] = (), work: str | None = None,
+             screening_complete: bool | None = None) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -110,6 +114,9 @@ class Register:
         work
             The state of the window working on the case (JSON), kept with it until
             :meth:`end_work`; None leaves it as it is.
+        screening_complete
+            Whether the case's screening covered every image it was opened with (None keeps
+            what is stored; see :func:`~malariascope.core.register.saving.write_complete`).
 
         Returns
         -------
@@ -117,12 +124,14 @@ class Register:
             The number of cells stored for the case.
         """
         with self._using("save the case"), transaction(self._db):
-            case_id, rows, amended, signed = saving.stored_state(self._db, case)
+            case_id, rows, amended, signed = saving.stored_state(self._db, case,
+                                                                 screening_complete)
             if signed and len(case.amendments) == amended:
                 return saving.check_unchanged(self._db, case, rows, cells or reviews)
             if len(case.amendments) < amended:
                 raise RegisterError(f"case {case.uid[:8]} has amendments this copy lacks")
             saving.write_case(self._db, case_id, case, result)
+            saving.write_complete(self._db, case_id, screening_complete)
             saving.add_amendments(self._db, case_id, case.amendments[amended:], amended)
             rows = saving.append_cells(self._db, case_id, rows, cells, first_row)
             saving.add_reviews(self._db, case_id, rows, reviews)
@@ -166,10 +175,10 @@ class Register:
                                     f"{exc}") from exc
 
     def _read(self, case_id: int) -> StoredCase:
-        (uid, created_at, model, sha256, rule, sources, facts, result,
-         signed) = self._db.execute(
+        (uid, created_at, model, sha256, rule, sources, facts, result, signed,
+         complete) = self._db.execute(
             "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-            "signed FROM cases WHERE id = ?", (case_id,)).fetchone()
+            "signed, screening_complete FROM cases WHERE id = ?", (case_id,)).fetchone()
         amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
             "SELECT reason, amended_by, amended_at, replaced FROM amendments WHERE case_id = ? "
             "ORDER BY number", (case_id,)))
@@ -182,7 +191,8 @@ class Register:
         reviews = [ReviewDecision(*row) for row in self._db.execute(
             f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
             "ORDER BY id", (case_id,))]
-        return StoredCase(case, records.result_of(result), cells, reviews)
+        return StoredCase(case, records.result_of(result), cells, reviews,
+                          None if complete is None else bool(complete))
 
     def work(self) -> tuple[str, str] | None:
         """The uid and window state of a case a window was working on when it stopped."""

@@ -1,12 +1,13 @@
 """The case a window is working on, kept in the register as the technician works.
 
 The window's batch is a case in progress. Each :meth:`CaseWork.save` appends to the case in
-the register the cells and review decisions made since the last one, updates its facts and
-figures, and keeps what the batch holds beyond the case (screening complete or not, reviews
-not yet exported, the model card's threshold) in the register's ``work`` row, all in one
-transaction: a crash loses nothing that was saved. A window that closes on purpose drops its
-work; a ``work`` row left behind is a window that stopped, and :func:`open_work` finds it,
-as it finds a batch that an earlier MalariaScope left in session files.
+the register the cells and review decisions made since the last one, updates its facts,
+figures and whether its screening was whole, and keeps what the batch holds beyond the case
+(reviews not yet exported, the model card's threshold, what it was opened from) in the
+register's ``work`` row, all in one transaction: a crash loses nothing that was saved. A
+window that closes on purpose drops its work; a ``work`` row left behind is a window that
+stopped, and :func:`open_work` finds it, as it finds a batch that an earlier MalariaScope
+left in session files.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class CaseWork:
             self._rows = self.register.save(
                 case, None if counts is None else case.result(counts), cells=cells,
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
-                work=dumps(asdict(state)))
+                work=dumps(asdict(state)), screening_complete=session.complete)
         except RegisterError:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
@@ -163,10 +164,16 @@ class CaseWork:
             self.register.end_work(left[0])
 
 
-def session_of(stored: StoredCase, default_threshold: float, *, complete: bool = True,
+def session_of(stored: StoredCase, default_threshold: float, *, complete: bool | None = None,
                unsaved: bool = False, saved_at: str = "", extent: Extent = UNKNOWN) -> Session:
     """A case from the register as a window's batch, the model card's ``default_threshold``
-    given (the register keeps the rule the calls were made with, not the card's)."""
+    given (the register keeps the rule the calls were made with, not the card's).
+
+    ``complete`` None takes the register's word: the batch is cut short when the case is
+    known to be, so its report says so, and an amendment saves it cut short still.
+    """
+    if complete is None:
+        complete = stored.screening_complete is not False
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, default_threshold, case.sources)

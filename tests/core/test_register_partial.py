@@ -1,0 +1,81 @@
+"""Whether a case's screening covered every image opened, kept with the case in the register."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.extent import Extent
+from malariascope.core.facts import BatchFacts
+from malariascope.core.register import FILE_NAME, Register, schema_version
+from malariascope.core.register.work import CaseWork, session_of
+from malariascope.core.session import Session
+from malariascope.core.tally import Counts
+from tests.core.test_register_search import AT, read_csv
+
+BEFORE_CASES_KEPT_IT = 4  # the last schema whose cases did not say whether screening was whole
+
+
+def cut_short(sample_id: str) -> Session:
+    """A window's batch whose screening stopped with 3 of its 5 image files not screened."""
+    return Session([], BatchFacts(sample_id=sample_id), complete=False,
+                   extent=Extent(("smear 1",), files=5))
+
+
+def partial_of(register: Register, tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """By slide: the status the register lists and the CSV's ``partial``."""
+    register.export_csv(tmp_path / "lis.csv", overwrite=True)
+    rows = {row["sample_id"]: row["partial"] for row in read_csv(tmp_path / "lis.csv")}
+    return {case.facts.sample_id: (case.status_text, rows[case.facts.sample_id])
+            for case in register.cases()}
+
+
+def test_a_cut_short_case_signed_stays_partial_once_no_window_works_on_it(tmp_path):
+    """Whether screening was whole lived only in the work row: once the window closed, a
+    signed cut-short case listed as plain "signed", and its CSV's partial was empty."""
+    with Register(tmp_path / "data") as register:
+        work = CaseWork(register)
+        work.save(cut_short("S-cut"))
+        case = work.case
+        case.sign("Ann", Counts(), at=AT)
+        work.save(Session([], BatchFacts(sample_id="S-cut"), complete=False, case=case))
+        work.drop()  # the window closes: the signed case stays, its work ends
+        assert register.work() is None
+        assert partial_of(register, tmp_path) == {"S-cut": ("signed, partial", "true")}
+        stored = register.load(case.uid)
+    assert stored.screening_complete is False
+    assert session_of(stored, 0.5).complete is False  # shown or amended: still cut short
+
+
+def as_before_cases_kept_it(path: Path) -> None:
+    """Make the register at ``path`` one of :data:`BEFORE_CASES_KEPT_IT`."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("ALTER TABLE cases DROP COLUMN screening_complete")
+        db.execute(f"PRAGMA user_version = {BEFORE_CASES_KEPT_IT}")
+
+
+def test_an_older_register_opens_with_the_cases_it_cannot_tell_about_unknown(tmp_path):
+    """Its cases read as unknown (an empty ``partial``), not whole; the case a window left
+    says what its work row said; a reopened unknown case saved whole stays unknown, since
+    the window that reopened it cannot tell."""
+    folder = tmp_path / "data"
+    with Register(folder) as register:
+        signed = Case(CaseFacts(sample_id="S-old"))
+        signed.sign("Ann", Counts(), at=AT)
+        register.save(signed)
+        CaseWork(register).save(cut_short("S-left"))  # the window stopped: its work is left
+    as_before_cases_kept_it(folder / FILE_NAME)
+    with Register(folder) as register:
+        version = register._db.execute("PRAGMA user_version").fetchone()[0]
+        assert partial_of(register, tmp_path) == {"S-old": ("signed", ""),
+                                                  "S-left": ("open, partial", "true")}
+        stored = register.load(signed.uid)
+        assert stored.screening_complete is None
+        stored.case.amend("wrong patient", "Bob")
+        work = CaseWork(register)
+        work.take(stored)
+        work.save(session_of(stored, 0.5))
+        assert partial_of(register, tmp_path)["S-old"] == ("open", "")
+    assert version == schema_version() > BEFORE_CASES_KEPT_IT
