@@ -240,8 +240,8 @@ class CaseFlow(QObject):
         if self._window.autosave.save_now():
             self._waiting[order.case.uid] = order
             return
-        worker = Worker(save_case, data_dir(), RegisterSave(order, list(batch.results),
-                                                            list(batch.history)))
+        worker = Worker(save_case, data_dir(), RegisterSave(
+            order, list(batch.results), list(batch.history), self.controller.complete))
         worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells))
         worker.errored.connect(self._on_save_failed)
         self.controller.workers.start(worker)

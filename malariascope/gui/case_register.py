@@ -29,6 +29,7 @@ class RegisterSave:
     order: ReportOrder  # the case, its result and the cells its report shows
     cells: Sequence[ScreeningResult]  # every row of the batch, in order
     history: Sequence[ReviewDecision]  # every review decision, in the order made
+    complete: bool  # False when its screening stopped short of the images opened
 
 
 def save_case(folder: Path, save: RegisterSave) -> int:
@@ -41,7 +42,8 @@ def save_case(folder: Path, save: RegisterSave) -> int:
         rows = found[0].cells if found else 0
         decisions = len(register.load(case.uid).reviews) if found else 0
         stored = register.save(case, save.order.result, cells=save.cells[rows:],
-                               first_row=rows, reviews=save.history[decisions:])
+                               first_row=rows, reviews=save.history[decisions:],
+                               screening_complete=save.complete)
         _save_pictures(register, save.order)
     return stored
 

@@ -246,3 +246,22 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
     assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
     assert listed_status(data_folder) == "signed, partial"
 
+
+def test_a_case_cut_short_signed_with_autosave_off_is_listed_partial(
+        make_window, qtbot, cut_short, data_folder):
+    """A second window (autosave off: the first keeps its work) saved a case it signed with
+    no word of its screening: the register listed it as plain "signed"."""
+    _, session = cut_short
+    shutil.rmtree(data_folder / "session")  # nothing for the first window to offer back
+    first = make_window()
+    start(first)
+    qtbot.waitUntil(lambda: first.autosave.register is not None, timeout=60_000)
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_ready, timeout=60_000):
+        start(second)
+    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
+        "Autosave is off"), timeout=60_000)
+    second.controller.restore(session)
+    with qtbot.waitSignal(second.case_flow.saved, timeout=60_000):
+        assert second.case_flow.sign("Ann")
+    assert listed_status(data_folder) == "signed, partial"
