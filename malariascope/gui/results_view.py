@@ -110,6 +110,18 @@ class ResultsView(QTableView):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + (now - before) * step)
 
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802 (Qt API)
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the list's first and last rows, with Ctrl or without, in the
+        current column: a table's Home and End move along the row, and a row is selected
+        whole, so they would do nothing."""
+        ends = {QAbstractItemView.CursorAction.MoveHome: 0,
+                QAbstractItemView.CursorAction.MoveEnd: self.model().rowCount() - 1}
+        if action not in ends:
+            return super().moveCursor(action, modifiers)
+        column = self.currentIndex().column()
+        return self.model().index(ends[action], FILE if column < 0 else column)
+
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt API)
         """Typed letters never move the selection: P, U and Space review, and when a review
         key does nothing (no cell, an unreadable file) the cell stays selected."""
