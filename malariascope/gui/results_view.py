@@ -6,8 +6,8 @@ hides the current row, and says which batch row is current (:attr:`ResultsView.c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -121,6 +121,17 @@ class ResultsView(QTableView):
             return super().moveCursor(action, modifiers)
         column = self.currentIndex().column()
         return self.model().index(ends[action], FILE if column < 0 else column)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """A current row in sight stays in sight as the list's height changes: the whole
+        field shows under the list once a cell of a field is selected, after the list has
+        scrolled to that cell, and takes the height its row may stand in."""
+        current = self.currentIndex()
+        seen = current.isValid() and self.visualRect(current).intersects(
+            QRect(QPoint(0, 0), event.oldSize()))
+        super().resizeEvent(event)
+        if seen:
+            self.scrollTo(current)
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt API)
         """Typed letters never move the selection: P, U and Space review, and when a review

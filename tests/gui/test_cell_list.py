@@ -1,5 +1,6 @@
 """The cell list of the real window at its default size, with more rows than it shows: Home and
-End go to its ends."""
+End go to its ends, and the current row stays in sight after every move the window makes
+(the whole field showing under the list takes height from it)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from malariascope.gui.results_table import FILE
-from tests.gui.helpers import screen_and_wait
+from malariascope.core.case import ReviewDecision
+from malariascope.core.classifier import UNINFECTED, Classifier
+from malariascope.core.facts import BatchFacts
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
+from malariascope.gui.app import start
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.results_table import FILE, PROB
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
 from tests.images import FIELD_CELLS, make_cell, write_field, write_rgb
 
 CELLS, FIELDS = 20, 4  # single cells first in file order, then the fields' cells
@@ -30,6 +40,11 @@ def slide(tmp_path: Path) -> Path:
     return folder
 
 
+def in_sight(table) -> bool:
+    index = table.currentIndex()
+    return index.isValid() and table.visualRect(index).intersects(table.viewport().rect())
+
+
 def screened(window, qtbot, slide: Path):
     """The window with ``slide`` screened and its list holding the keys."""
     screen_and_wait(window, qtbot, [slide])
@@ -38,6 +53,13 @@ def screened(window, qtbot, slide: Path):
     window.lists.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table)
     return window.table
+
+
+def settled(window, qtbot) -> None:
+    """Wait until the window has laid out the field box as the selection shows or hides it
+    (a splitter gives a hidden widget no size)."""
+    box, split = window.central.field_box, window.central.list_and_field
+    qtbot.waitUntil(lambda: (split.sizes()[1] > 0) == box.isVisible())
 
 
 def test_home_and_end_go_to_the_lists_first_and_last_rows(window, qtbot, slide):
@@ -50,3 +72,63 @@ def test_home_and_end_go_to_the_lists_first_and_last_rows(window, qtbot, slide):
     qtbot.keyClick(table, Qt.Key.Key_End, CTRL)
     assert table.currentIndex().row() == window.proxy.rowCount() - 1
     assert table.currentIndex().column() == FILE  # the same column: no sideways scroll
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_End, Qt.Key.Key_Home], ids=["end", "home"])
+def test_ctrl_end_and_home_keep_the_row_they_select_in_sight(window, qtbot, slide, key):
+    """After Ctrl+End the list showed rows #132-135 while #142 was selected."""
+    table = screened(window, qtbot, slide)
+    table.select_source_row(CELLS - 1 if key == Qt.Key.Key_End else len(window.batch) - 1)
+    settled(window, qtbot)
+    qtbot.keyClick(table, key, CTRL)
+    settled(window, qtbot)
+    assert in_sight(table)
+
+
+def test_a_review_keeps_the_next_cell_in_sight(window, qtbot, slide):
+    table = screened(window, qtbot, slide)
+    table.select_source_row(CELLS - 1)  # the last single cell: a field's cell comes next
+    qtbot.keyClick(table, Qt.Key.Key_U)
+    assert table.current_source_row() == CELLS
+    settled(window, qtbot)
+    assert in_sight(table)
+
+
+def test_a_filter_hiding_the_current_row_keeps_the_next_one_in_sight(window, qtbot, slide):
+    table = screened(window, qtbot, slide)
+    batch = window.batch
+    assert batch.call(CELLS - 1) == UNINFECTED
+    table.select_source_row(CELLS - 1)
+    window.actions.filters[Filter.PARASITIZED].trigger()  # the cells above it stay
+    assert batch.results[table.current_source_row()].in_field  # the field shows
+    settled(window, qtbot)
+    assert in_sight(table)
+
+
+def test_a_sort_keeps_the_current_row_in_sight(window, qtbot, slide):
+    table = screened(window, qtbot, slide)
+    table.select_source_row(len(window.batch) - 1)
+    settled(window, qtbot)
+    table.horizontalHeader().setSortIndicator(PROB, Qt.SortOrder.DescendingOrder)
+    assert in_sight(table)
+    table.horizontalHeader().setSortIndicator(PROB, Qt.SortOrder.AscendingOrder)
+    assert in_sight(table)
+
+
+def test_restore_keeps_the_cell_where_the_technician_stopped_in_sight(
+        make_window, qtbot, slide, data_folder):
+    """After Restore the list showed rows #52-55 while #62 was selected."""
+    classifier = Classifier.open()
+    results = list(screen(sorted(slide.rglob("*.png")), classifier))
+    facts = BatchFacts.of(classifier, sample_id="S-62")
+    last = CELLS - 1  # reviewed last: the cell after it, a field's, is where work goes on
+    review = ReviewDecision(last, "Ana", "2026-12-03T09:00:00+00:00",
+                            facts.rule.call(results[last].probability), UNINFECTED, UNINFECTED)
+    with Register(data_folder) as register:
+        CaseWork(register).save(Session(results, facts, [review], unsaved=True))
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    assert window.table.current_source_row() == CELLS
+    settled(window, qtbot)
+    assert in_sight(window.table)
