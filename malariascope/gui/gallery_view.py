@@ -20,9 +20,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QWheelEvent
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QStyle, QWidget
 
+from malariascope.gui.actions import WindowActions
 from malariascope.gui.gallery_delegate import GalleryDelegate
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import FILE, PROB, THUMB
@@ -176,25 +177,34 @@ class GalleryView(QListView):
 
 
 class CellLists(QStackedWidget):
-    """The table or a gallery of its rows in one place, as ``toggle`` is checked; the one shown
-    takes the keys. ``revisited`` gives the rows an undo or redo changed."""
+    """The table or a gallery of its rows in one place, as ``actions.gallery`` is checked; the
+    one shown takes the keys. ``revisited`` gives the rows an undo or redo changed. A new
+    batch (a new case, a restored or a past one) shows every cell in the table, as at start:
+    a filter or the review queue kept from the last slide would show a few of its cells as if
+    they were all."""
 
     opened = Signal(int)  # the source row double-clicked in either
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
 
-    def __init__(self, table: ResultsView, toggle: QAction, revisited: Signal,
+    def __init__(self, table: ResultsView, actions: WindowActions, revisited: Signal,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table, self._toggle = table, toggle
+        self.table, self._toggle = table, actions.gallery
+        self._show_all = actions.filters[Filter.ALL]
         self.gallery = GalleryView(table.proxy(), table.selectionModel(),
                                    table.devicePixelRatioF())
         self.addWidget(table)
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
         self.gallery.opened.connect(self.opened)
-        toggle.toggled.connect(self.show_gallery)
+        self._toggle.toggled.connect(self.show_gallery)
         revisited.connect(self.gallery.select_source_rows)  # what an undo changed, selected
         table.doubleClicked.connect(self._on_table_double_clicked)
+        table.proxy().batch.events.reset.connect(self._on_new_batch)
+
+    def _on_new_batch(self) -> None:
+        self._show_all.trigger()  # as Ctrl+1 does: the filter bar follows
+        self._toggle.setChecked(False)
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

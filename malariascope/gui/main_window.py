@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.proxy = ResultsFilterProxy(self.table_model, self)
         self.table = ResultsView(self.proxy)
         self.reviews = ReviewUndo(self.batch, self.actions.undo, self.actions.redo, self)
-        self.lists = CellLists(self.table, self.actions.gallery, self.reviews.revisited)
+        self.lists = CellLists(self.table, self.actions, self.reviews.revisited)
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions,

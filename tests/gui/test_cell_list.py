@@ -1,6 +1,7 @@
 """The cell list of the real window at its default size, with more rows than it shows: Home and
-End go to its ends, and the current row stays in sight after every move the window makes
-(the whole field showing under the list takes height from it)."""
+End go to its ends, the current row stays in sight after every move the window makes (the
+whole field showing under the list takes height from it), and a new case shows all its cells
+in the table."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, PROB
-from tests.gui.helpers import click, screen_and_wait, wait_for_box
-from tests.images import FIELD_CELLS, make_cell, write_field, write_rgb
+from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
+from tests.images import FIELD_CELLS, make_cell, make_cell_folder, write_field, write_rgb
 
 CELLS, FIELDS = 20, 4  # single cells first in file order, then the fields' cells
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -132,3 +133,19 @@ def test_restore_keeps_the_cell_where_the_technician_stopped_in_sight(
     assert window.table.current_source_row() == CELLS
     settled(window, qtbot)
     assert in_sight(window.table)
+
+
+def test_a_new_case_shows_all_its_cells_in_the_table(window, qtbot, slide, tmp_path):
+    """After New case the list kept the last slide's filter and the gallery: the new slide's
+    cells showed as the few the filter let through, easy to misread as the whole slide."""
+    screened(window, qtbot, slide)
+    qtbot.keyClick(window.table, Qt.Key.Key_Q)  # the queue: To review, in the gallery
+    assert window.lists.gallery_shown() and window.proxy.rowCount() < len(window.batch)
+    answer_next_dialog(window, lambda box: click(box, "Discard"))
+    window.actions.new_case.trigger()
+    assert len(window.batch) == 0
+    assert window.actions.filters[Filter.ALL].isChecked()
+    assert not (window.actions.gallery.isChecked() or window.lists.gallery_shown())
+    make_cell_folder(tmp_path / "next", 8)
+    screen_and_wait(window, qtbot, [tmp_path / "next"])
+    assert window.proxy.rowCount() == len(window.batch) == 8
