@@ -201,6 +201,7 @@ class CasePanel(QWidget):
         self._on_facts_changed()
 
     def save_settings(self, store: QSettings) -> None:
+        self._remember.stop()  # saved now: a window closed writes nothing after
         if self._viewing:
             return
         facts = self.case.case.facts

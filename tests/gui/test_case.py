@@ -321,3 +321,18 @@ def test_the_csv_summary_from_the_window_holds_the_cases_facts(window, qtbot, tw
     assert (summary["cells_target"], summary["patient_id"], summary["sample_id"]) == (
         "100", "P-00917", "S-2026-0412")
     assert (summary["stain"], summary["lab"]) == ("Field's", "Central Lab, Kisumu")
+
+
+def test_a_closed_window_writes_no_lab_facts_after_it_closed(make_window, qtbot, tmp_path):
+    """The lab's facts were remembered a second after the last key, even once the window had
+    closed: that late write went into the settings of whatever ran next (a test's new
+    settings: "Ann LeeAnn Lee" as the next window's microscopist)."""
+    from PySide6.QtCore import QSettings
+
+    window = make_window()
+    qtbot.keyClicks(window.case_panel.operator, "Ann Lee")
+    window.close()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "after"))  # settings that are not this window's
+    qtbot.wait(1500)
+    assert app_settings().value("operator") is None
