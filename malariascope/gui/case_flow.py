@@ -2,8 +2,8 @@
 signed case gives.
 
 Signing asks first when flagged cells are unreviewed, takes the signer's name, makes the case
-read-only, and saves it to the local register in a worker; an amendment opens it again with
-a reason, the signed version kept (and saved too).
+read-only, and saves it to the local register (:mod:`~malariascope.gui.case_saving`); an
+amendment opens it again with a reason, the signed version kept (and saved too).
 """
 
 from __future__ import annotations
@@ -11,18 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
-from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
-from malariascope.gui.case_report import ReportOrder, report_order
+from malariascope.gui.case_saving import CaseSaving
 from malariascope.gui.report_flow import ReportFlow
 from malariascope.gui.results_proxy import Filter
-from malariascope.gui.workers import Worker
-from malariascope.gui.write_queue import RETRY_AFTER_MS
-
-RETRYING = f"MalariaScope tries again every {RETRY_AFTER_MS // 1000} s while the window is open. "
 
 
 class CaseFlow(QObject):
@@ -30,7 +24,6 @@ class CaseFlow(QObject):
     actions, list, case tab, autosave and status bar it uses), with their dialogs."""
 
     message = Signal(str)  # one line for the status bar
-    saved = Signal(str)  # a case's uid, once it is in the register
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
@@ -47,11 +40,8 @@ class CaseFlow(QObject):
         case.batch.events.changed.connect(self.update_actions)
         case.batch.events.facts_changed.connect(self.update_actions)
         self.controller.idle.connect(self.update_actions)
-        window.autosave.written.connect(self._on_autosaved)
-        window.autosave.failed.connect(self._on_autosave_failed)
-        self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
-        self._failure_told = False  # that autosave failed to save it
-        self._waiting: dict[str, ReportOrder] = {}  # by uid: saved by autosave, pictures not yet
+        self._saving = CaseSaving(window)
+        self.saved = self._saving.saved  # a case's uid, once it is in the register
         self.update_actions()
 
     def new_case(self, ask: bool = True) -> bool:
@@ -108,10 +98,8 @@ class CaseFlow(QObject):
         """True when the signed case is not one signed here and unsaved (a past case on show,
         one seen saved), or autosave saves it next (in order, none failing since); else once
         the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
-        batch, autosave = self.case.batch, self._window.autosave
-        saving = (autosave.register is not None and not self._failure_told
-                  and not autosave.writes.retrying)
-        if self._signing != batch.case.uid or saving:
+        batch = self.case.batch
+        if not self._saving.unsaved(batch.case.uid):
             return True
         answer = case_dialogs.ask_drop_signed(self._window, doing,
                                               batch.facts.sample_id or batch.case.uid[:8])
@@ -206,7 +194,7 @@ class CaseFlow(QObject):
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Not signed", str(exc))
             return False
         self.message.emit(f"Signed by {signature.name}; saving to the register…")
-        self._save()
+        self._saving.save()
         return True
 
     # -- amending ------------------------------------------------------------------------
@@ -227,63 +215,8 @@ class CaseFlow(QObject):
             return False
         self._window.past_case.adopt()  # a past case amended is the window's open case
         self.message.emit("Amended: the signed version is kept; sign again when done")
-        self._save()
+        self._saving.save()
         return True
-
-    # -- the register --------------------------------------------------------------------
-    def _save(self) -> None:
-        """Save the case as it is now: through autosave when it is on (the one writer of the
-        case in progress), else here."""
-        batch = self.case.batch
-        order = report_order(batch, self.case.result())
-        self._signing, self._failure_told = batch.case.uid, False
-        if self._window.autosave.save_now():
-            self._waiting[order.case.uid] = order
-            return
-        worker = Worker(save_case, data_dir(), RegisterSave(
-            order, list(batch.results), list(batch.history), self.controller.complete))
-        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells))
-        worker.errored.connect(self._on_save_failed)
-        self.controller.workers.start(worker)
-
-    def _on_autosaved(self) -> None:
-        """Add the pictures of each case once autosave has stored it as signed or amended;
-        until then (a save of before), wait for the next save."""
-        orders, self._waiting = self._waiting, {}
-        register = self._window.autosave.register
-        if register is None:  # the window has closed
-            return
-        for order in orders.values():
-            worker = Worker(save_pictures, register, order)
-            worker.returned.connect(lambda cells, order=order: self._on_saved(
-                order.case.uid, cells) if cells is not None else self._wait_again(order))
-            worker.errored.connect(self._on_save_failed)
-            self.controller.workers.start(worker)
-
-    def _wait_again(self, order: ReportOrder) -> None:
-        self._waiting.setdefault(order.case.uid, order)  # unless signed again meanwhile
-
-    def _on_saved(self, uid: str, cells: int) -> None:
-        batch = self.case.batch
-        if self.case.signed and batch.case.uid == uid:
-            batch.unsaved = False  # its reviews are in the register: quitting loses nothing
-            batch.events.changed.emit()
-        if uid == self._signing:
-            self._signing = ""
-        self.message.emit(f"Case saved to the register ({cells:,} cells)")
-        self.saved.emit(uid)
-
-    def _on_autosave_failed(self, reason: str) -> None:
-        if self._signing and not self._failure_told:  # told once, not at each try
-            self._failure_told = True
-            retrying = self._window.autosave.writes.retrying
-            self._on_save_failed(reason, RETRYING if retrying else "")
-
-    def _on_save_failed(self, why: object, again: str = "") -> None:
-        dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
-                        f"The case could not be saved to the register: {why}\n\n{again}The "
-                        "register keeps it as last saved, not signed. Export its PDF while it "
-                        "is on show to keep the signed result.")
 
     def update_actions(self, *_: object) -> None:
         """Enable what the case allows now (the past case view calls it as it starts and

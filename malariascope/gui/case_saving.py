@@ -1,0 +1,101 @@
+"""A signed or amended case kept in the register: through autosave when it is on (the one
+writer of the case in progress), else in a worker of its own; then its report's pictures.
+
+A case signed here is *unsaved* until the register is seen to hold it; leaving it then asks
+first (see :meth:`CaseSaving.unsaved`). A failure is told once, in a box.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from malariascope.core.datadir import data_dir
+from malariascope.gui import dialogs
+from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
+from malariascope.gui.case_report import ReportOrder, report_order
+from malariascope.gui.workers import Worker
+from malariascope.gui.write_queue import RETRY_AFTER_MS
+
+RETRYING = f"MalariaScope tries again every {RETRY_AFTER_MS // 1000} s while the window is open. "
+
+
+class CaseSaving(QObject):
+    """Saves the case of ``window`` (MalariaScope's main window, whose case, controller,
+    autosave and status bar it uses) as signed or amended."""
+
+    saved = Signal(str)  # a case's uid, once it is in the register
+    message = Signal(str)  # one line for the status bar
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window, self.case, self.controller = window, window.case, window.controller
+        self.message.connect(window.status.note)
+        window.autosave.written.connect(self._on_autosaved)
+        window.autosave.failed.connect(self._on_autosave_failed)
+        self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
+        self._failure_told = False  # that autosave failed to save it
+        self._waiting: dict[str, ReportOrder] = {}  # by uid: saved by autosave, pictures not yet
+
+    def unsaved(self, uid: str) -> bool:
+        """True when case ``uid`` was signed or amended here and the register is not seen to
+        hold it, nor will autosave save it next (a failure told, or a write waiting to be
+        tried again)."""
+        autosave = self._window.autosave
+        saving = (autosave.register is not None and not self._failure_told
+                  and not autosave.writes.retrying)
+        return self._signing == uid and not saving
+
+    def save(self) -> None:
+        """Save the case as it is now: through autosave when it is on (the one writer of the
+        case in progress), else here."""
+        batch = self.case.batch
+        order = report_order(batch, self.case.result())
+        self._signing, self._failure_told = batch.case.uid, False
+        if self._window.autosave.save_now():
+            self._waiting[order.case.uid] = order
+            return
+        worker = Worker(save_case, data_dir(), RegisterSave(
+            order, list(batch.results), list(batch.history), self.controller.complete))
+        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells))
+        worker.errored.connect(self._on_save_failed)
+        self.controller.workers.start(worker)
+
+    def _on_autosaved(self) -> None:
+        """Add the pictures of each case once autosave has stored it as signed or amended;
+        until then (a save of before), wait for the next save."""
+        orders, self._waiting = self._waiting, {}
+        register = self._window.autosave.register
+        if register is None:  # the window has closed
+            return
+        for order in orders.values():
+            worker = Worker(save_pictures, register, order)
+            worker.returned.connect(lambda cells, order=order: self._on_saved(
+                order.case.uid, cells) if cells is not None else self._wait_again(order))
+            worker.errored.connect(self._on_save_failed)
+            self.controller.workers.start(worker)
+
+    def _wait_again(self, order: ReportOrder) -> None:
+        self._waiting.setdefault(order.case.uid, order)  # unless signed again meanwhile
+
+    def _on_saved(self, uid: str, cells: int) -> None:
+        batch = self.case.batch
+        if self.case.signed and batch.case.uid == uid:
+            batch.unsaved = False  # its reviews are in the register: quitting loses nothing
+            batch.events.changed.emit()
+        if uid == self._signing:
+            self._signing = ""
+        self.message.emit(f"Case saved to the register ({cells:,} cells)")
+        self.saved.emit(uid)
+
+    def _on_autosave_failed(self, reason: str) -> None:
+        if self._signing and not self._failure_told:  # told once, not at each try
+            self._failure_told = True
+            retrying = self._window.autosave.writes.retrying
+            self._on_save_failed(reason, RETRYING if retrying else "")
+
+    def _on_save_failed(self, why: object, again: str = "") -> None:
+        dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
+                        f"The case could not be saved to the register: {why}\n\n{again}The "
+                        "register keeps it as last saved, not signed. Export its PDF while it "
+                        "is on show to keep the signed result.")
