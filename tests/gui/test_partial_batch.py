@@ -49,6 +49,19 @@ def cut_short(tmp_path: Path, data_folder: Path, real_cells) -> tuple[Path, Sess
     return folder, session
 
 
+def _exported_as_partial(window, qtbot, report: Path, not_screened: str) -> list[dict]:
+    """Export the window's batch to ``report``: its summary and every row must say partial,
+    with ``not_screened`` image files left; the rows."""
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name(f"{report.stem}_summary.csv"))
+    assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
+        str(SCREENED), "false", not_screened)
+    rows = read_rows(report)
+    assert {row["batch_complete"] for row in rows} == {"false"}
+    return rows
+
+
 def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
         make_window, qtbot, cut_short, tmp_path):
     """A batch killed mid-screening exported as if complete, with no word of the rest."""
@@ -61,15 +74,8 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     label = window.status.partial_label
     assert label.isVisible() and "7 not screened" in label.text()
     assert "7 image files were not screened" in label.toolTip()
-    report = tmp_path / "partial.csv"
-    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
-        window.export_to(report)
-    summary, _ = read_summary(report.with_name("partial_summary.csv"))
-    assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
-        str(SCREENED), "false", "7")
-    rows = read_rows(report)
-    assert len(rows) == SCREENED and {row["batch_complete"] for row in rows} == {"false"}
-    assert tuple(rows[0]) == COLUMNS  # no column moved
+    rows = _exported_as_partial(window, qtbot, tmp_path / "partial.csv", "7")
+    assert len(rows) == SCREENED and tuple(rows[0]) == COLUMNS  # no column moved
 
 
 def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, cut_short,
@@ -171,13 +177,7 @@ def test_a_batch_cut_short_before_its_last_files_were_counted_exports_as_partial
     label = window.status.partial_label
     assert label.isVisible() and label.text() == "<b>Partial batch</b>"
     assert label.toolTip().startswith("Some image files were not screened")
-    report = tmp_path / "uncounted.csv"
-    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
-        window.export_to(report)
-    summary, _ = read_summary(report.with_name("uncounted_summary.csv"))
-    assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
-        str(SCREENED), "false", "")
-    assert {row["batch_complete"] for row in read_rows(report)} == {"false"}
+    _exported_as_partial(window, qtbot, tmp_path / "uncounted.csv", "")
     pdf = tmp_path / "uncounted.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
