@@ -95,6 +95,8 @@ class ReportFlow(QObject):
         self._workers.start(worker)
 
     def _on_written(self, path: Path) -> None:
+        if self._window.persist_settings:  # the next report, CSV or PDF, is offered there
+            dialogs.remember_export_folder(path)
         if self.case.case.signed is None:
             self.message.emit(f"PDF written: {path} (a preliminary result: not signed)")
         else:

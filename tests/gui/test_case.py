@@ -252,6 +252,7 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         click(box, "Choose another location…")
     assert "Slide (sample) id S-2026-0412" in read_pdf(elsewhere)[1]
+    assert app_settings().value("export_dir") == str(tmp_path)  # the next is offered there
 
 
 def test_print_report_prints_the_case_through_the_print_dialog(window, qtbot, two_folders,
