@@ -29,7 +29,7 @@ class Filter(enum.Enum):
     UNCERTAIN = "Uncertain"
     UNREVIEWED = "Unreviewed"
     ERRORS = "Errors"
-    TO_REVIEW = "To review"  # the review queue: suspects not reviewed yet, unsure ones too
+    TO_REVIEW = "To review"  # the review queue: suspects without a decision yet
 
 
 class ResultsFilterProxy(QAbstractProxyModel):
@@ -75,8 +75,8 @@ class ResultsFilterProxy(QAbstractProxyModel):
             return batch.uncertain(source_row)
         if mode is Filter.UNREVIEWED:
             return not batch.reviewed(source_row)
-        if mode is Filter.TO_REVIEW:  # a cell marked unsure stays for a second reader
-            return batch.suspect(source_row) and not batch.reviewed(source_row)
+        if mode is Filter.TO_REVIEW:  # a cell marked unsure waits for a second reader
+            return batch.suspect(source_row) and batch.decision(source_row) is None
         return batch.final_call(source_row) == mode.value.lower()
 
     def _arrange(self) -> None:
