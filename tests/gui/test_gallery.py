@@ -253,3 +253,27 @@ def test_fields_are_decoded_once_for_their_cells_within_a_memory_bound(tmp_path,
     assert thumbnails.read_field(paths[1]) is two  # the last read is always kept
     assert thumbnails.read_field(paths[0]) is not one  # the other went
     thumbnails.forget_fields()
+
+
+def test_a_cell_marked_unsure_leaves_the_queue_and_no_screenful_takes_it(window, qtbot,
+                                                                         tmp_path):
+    """Kept in the queue (highest P first), a cell marked unsure stayed on the first screen:
+    a screenful confirmed with Space took it in, and at the queue's end the cursor fell back
+    onto it, so one more key overrode it."""
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 24)
+    screen_and_wait(window, qtbot, [folder])
+    batch, gallery = window.batch, _gallery(window, qtbot)
+    qtbot.keyClick(gallery, Qt.Key.Key_Q)
+    unsure = _shown(window)[0]
+    qtbot.keyClick(gallery, Qt.Key.Key_Question)
+    assert batch.review(unsure) == "unsure" and unsure not in _shown(window)
+    first, last = (gallery.visualRect(window.proxy.index(at, THUMB)).center() for at in (0, 3))
+    qtbot.mousePress(gallery.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseMove(gallery.viewport(), last)
+    qtbot.mouseRelease(gallery.viewport(), Qt.MouseButton.LeftButton, pos=last)
+    qtbot.keyClick(gallery, Qt.Key.Key_Space)
+    while _shown(window):
+        qtbot.keyClick(gallery, Qt.Key.Key_U)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)  # the queue is empty: nothing to review
+    assert batch.review(unsure) == "unsure"
