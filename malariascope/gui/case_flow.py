@@ -16,7 +16,6 @@ from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_saving import CaseSaving
 from malariascope.gui.report_flow import ReportFlow
-from malariascope.gui.results_proxy import Filter
 
 
 class CaseFlow(QObject):
@@ -29,7 +28,7 @@ class CaseFlow(QObject):
         super().__init__(window)
         self._window, self.case, self.controller = window, window.case, window.controller
         self._actions = actions = window.actions
-        self._show_cells, self._show_facts = window._show_unreviewed, window.central.show_case
+        self._show_queue, self._show_facts = window.show_queue, window.central.show_case
         self.message.connect(window.status.note)
         self.reports = ReportFlow(window)
         window.case_panel.entered.connect(window.lists.setFocus)  # Enter: keys to the list
@@ -159,15 +158,10 @@ class CaseFlow(QObject):
             return
         waiting = self.case.result().unreviewed_flagged
         if waiting:
-            case_dialogs.ask_sign_unreviewed(self._window, waiting, review=self._show_flagged,
+            case_dialogs.ask_sign_unreviewed(self._window, waiting, review=self._show_queue,
                                              sign=self._ask_signature)
         else:
             self._ask_signature()
-
-    def _show_flagged(self) -> None:
-        """The review queue: the flagged cells nobody has reviewed, and only those, so the
-        review keys never land on a cell reviewed before."""
-        self._show_cells(Filter.TO_REVIEW)
 
     def _why_not_sign(self) -> str:
         if self.case.signed:

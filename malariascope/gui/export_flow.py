@@ -19,18 +19,19 @@ from malariascope.gui.controller import ScreeningController
 class ExportFlow(QObject):
     """The dialogs around an export of ``batch``, shown over ``window``.
 
-    ``show_unreviewed`` lists the uncertain cells without a final call, for the technician
-    who chooses to review them first, offered while ``reviewable()`` (not on a signed or past
-    case, which takes no review); ``edit_sample_id`` puts the cursor in the Slide id box;
+    ``show_queue`` shows the review queue (the flagged cells nobody has reviewed, uncertain
+    ones among them), for the technician who chooses to review them first, offered while
+    ``reviewable()`` (not on a signed or past case, which takes no review);
+    ``edit_sample_id`` puts the cursor in the Slide id box;
     ``remember_folder`` False leaves no trace in the settings (a smoke test).
     """
 
     def __init__(self, window: QWidget, batch: Batch, controller: ScreeningController,
-                 show_unreviewed: Callable[[], None], reviewable: Callable[[], bool],
+                 show_queue: Callable[[], None], reviewable: Callable[[], bool],
                  edit_sample_id: Callable[[], None], remember_folder: bool = True) -> None:
         super().__init__(window)
         self._window, self.batch, self.controller = window, batch, controller
-        self._show_unreviewed, self._reviewable = show_unreviewed, reviewable
+        self._show_queue, self._reviewable = show_queue, reviewable
         self._edit_sample_id = edit_sample_id
         self._remember_folder = remember_folder
         controller.export_finished.connect(self._on_exported)
@@ -48,7 +49,7 @@ class ExportFlow(QObject):
     def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
         if waiting and self._reviewable():
-            dialogs.ask_export_unreviewed(self._window, waiting, review=self._show_unreviewed,
+            dialogs.ask_export_unreviewed(self._window, waiting, review=self._show_queue,
                                           export=self._choose_report)
         else:
             self._choose_report()

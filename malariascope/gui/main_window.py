@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.controller = ScreeningController(self.batch, self)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
-        self.exports = ExportFlow(self, self.batch, self.controller, self._show_unreviewed,
+        self.exports = ExportFlow(self, self.batch, self.controller, self.show_queue,
                                   lambda: not (self.past_case.shown or self.case.signed),
                                   lambda: self.case_flow.enter_sample_id(), persist_settings)
         self.field_view = FieldView(self.batch, self.controller.workers)
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),
             actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
-            actions.review_queue: partial(self.lists.show_queue, self.set_filter),
+            actions.review_queue: self.show_queue,
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
             actions.fit_field: self.field_view.fit,
@@ -249,12 +249,10 @@ class MainWindow(QMainWindow):
         """Write the report of the batch (with reviews) in a worker."""
         self.exports.export_to(path, overwrite)
 
-    def _show_unreviewed(self, mode: Filter = Filter.UNCERTAIN) -> None:
-        """List the cells of ``mode``; select the first uncertain one without a final call."""
-        first = self.batch.first_unreviewed_uncertain()
-        self.set_filter(mode)
-        if first is not None:
-            self.table.select_source_row(first)
+    def show_queue(self) -> None:
+        """The review queue (Q): only the flagged cells nobody has reviewed, the first
+        selected, so the review keys never land on a cell reviewed before."""
+        self.lists.show_queue(self.set_filter)
 
     def show_about(self) -> QMessageBox:
         classifier = self.controller.classifier
