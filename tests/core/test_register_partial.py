@@ -79,3 +79,24 @@ def test_an_older_register_opens_with_the_cases_it_cannot_tell_about_unknown(tmp
         work.save(session_of(stored, 0.5))
         assert partial_of(register, tmp_path)["S-old"] == ("open", "")
     assert version == schema_version() > BEFORE_CASES_KEPT_IT
+
+
+def test_an_older_registers_amendment_left_open_reads_unknown_not_whole(tmp_path):
+    """Reopened for an amendment, a case was saved as a batch screened whole (its inputs not
+    kept), whatever its screening had been: the step took that work row's word, and a cut-short
+    case listed as whole, its re-signed report without a word of the files left."""
+    folder = tmp_path / "data"
+    with Register(folder) as register:
+        work = CaseWork(register)
+        work.save(cut_short("S-cut"))
+        case = work.case
+        case.sign("Ann", Counts(), at=AT)
+        work.save(Session([], BatchFacts(sample_id="S-cut"), complete=False, case=case))
+        work.drop()
+        stored = register.load(case.uid)
+        stored.case.amend("wrong patient", "Bob")
+        work.take(stored)
+        work.save(Session([], BatchFacts(sample_id="S-cut"), complete=True, case=stored.case))
+    as_before_cases_kept_it(folder / FILE_NAME)
+    with Register(folder) as register:
+        assert partial_of(register, tmp_path)["S-cut"] == ("open", "")

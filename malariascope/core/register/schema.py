@@ -65,11 +65,15 @@ def _dates_as_days(db: sqlite3.Connection) -> None:
 
 def _screening_complete(db: sqlite3.Connection) -> None:
     """Whether each case's screening covered every image opened, kept with the case: taken
-    from its work row when a window works on it, else unknown (NULL)."""
+    from its work row when a window works on it, else unknown (NULL). A work row says
+    "complete" of a case reopened for an amendment (its inputs not kept) whatever its
+    screening was, so only a row that names its inputs, of a case never amended, says so."""
     db.execute("ALTER TABLE cases ADD COLUMN screening_complete INTEGER")  # 1, 0 or NULL
     db.execute(
         "UPDATE cases SET screening_complete = (SELECT CASE json_type(state, '$.complete') "
-        "WHEN 'true' THEN 1 WHEN 'false' THEN 0 END FROM work WHERE work.case_id = cases.id "
+        "WHEN 'false' THEN 0 WHEN 'true' THEN CASE WHEN json_array_length(state, "
+        "'$.extent.inputs') > 0 AND NOT EXISTS (SELECT 1 FROM amendments WHERE "
+        "amendments.case_id = cases.id) THEN 1 END END FROM work WHERE work.case_id = cases.id "
         "AND json_valid(state))")
 
 
