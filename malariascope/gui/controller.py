@@ -23,14 +23,13 @@ from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
-from malariascope.gui.snapshot import BatchSnapshot
+from malariascope.gui.report_export import ReportExport
 from malariascope.gui.workers import (
     LatestLoad,
     ScreenChunk,
     ScreenOutcome,
     Worker,
     WorkerGroup,
-    export_rows,
     load_classifier,
     screen_chunks,
 )
@@ -72,7 +71,7 @@ class ScreeningController(QObject):
         self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
-        self._exporting: Worker | None = None
+        self._export = ReportExport(self)
         self._started = 0.0
         self._files = (0, 0)  # images screened whole, of all images of the screening
         self._cells_before = 0  # cells in the batch when the screening started
@@ -116,7 +115,7 @@ class ScreeningController(QObject):
 
     @property
     def exporting(self) -> bool:
-        return self._exporting is not None
+        return self._export.running
 
     def screen(self, paths: Sequence[str | os.PathLike[str]], recursive: bool = True,
                mode: Mode | None = None) -> None:
@@ -221,8 +220,7 @@ class ScreeningController(QObject):
     def cancel(self) -> None:
         """Stop screening (between chunks) and export; results so far stay in the batch."""
         self._cancel_screening()
-        if self._exporting is not None:
-            self._exporting.quit()
+        self._export.cancel()
 
     def _cancel_screening(self) -> None:
         if self._screening is not None:
@@ -258,38 +256,7 @@ class ScreeningController(QObject):
     # -- export --------------------------------------------------------------------------
     def export(self, path: Path, overwrite: bool) -> None:
         """Write the core's CSV report of the batch as it is now, in a worker."""
-        snapshot = self.batch.snapshot()
-        worker = Worker(export_rows, Path(path), snapshot, overwrite,
-                        snapshot.facts.card_of(self.classifier), self.not_screened())
-        worker.yielded.connect(lambda done_total: self.progress.emit(
-            f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
-        worker.returned.connect(lambda written: self._on_exported(written, snapshot))
-        # Each worker's ending is checked against the export running now: the ``finished``
-        # of the previous one can arrive after the next has started.
-        worker.errored.connect(lambda exc: self._on_export_stopped(worker, str(exc), True))
-        worker.finished.connect(lambda: self._on_export_stopped(
-            worker, "Export cancelled; no report written"))
-        self._exporting = worker
-        self.progress.emit("Exporting…", 0, len(self.batch))
-        self.workers.start(worker)
-
-    def _on_exported(self, path: Path, snapshot: BatchSnapshot) -> None:
-        self._exporting = None
-        missed = self.batch.exported(snapshot)
-        self.idle.emit()
-        self.message.emit(f"Report written: {path}" + (
-            " (without the changes made while it was written: export again to include them)"
-            if missed else ""))
-        self.export_finished.emit(str(path))
-
-    def _on_export_stopped(self, worker: Worker, reason: str, failed: bool = False) -> None:
-        if self._exporting is not worker:
-            return  # already reported (finished follows returned and errored)
-        self._exporting = None
-        self.idle.emit()
-        self.message.emit(reason)
-        if failed:
-            self.export_failed.emit(reason)
+        self._export.start(path, overwrite)
 
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Cancel everything and wait for the workers (the window is closing)."""
