@@ -67,6 +67,7 @@ class ScreeningController(QObject):
         # The batch holds every image opened: False from a screening's start until it reaches
         # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
         self.complete = True
+        self._cut_short = False  # a screening stopped before the end of what it was given
         self.extent = Extent()  # what the batch was opened from, and the image files found
         self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
         self._job = 0  # increases with every screening; stale results are dropped
@@ -177,6 +178,8 @@ class ScreeningController(QObject):
         batch.name_from(common_folder([*folders, *paths]))
         names = tuple(map(source_name, paths))
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
+        if set(self.extent.inputs) <= set(map(str, paths)):  # all again: the rest among them
+            self._cut_short = False
         self.extent = self.extent.with_inputs(paths, recursive=recursive, mode=mode)
         self.complete = False
 
@@ -200,15 +203,16 @@ class ScreeningController(QObject):
                               "the next")
             self._start_next()
             return
-        self.complete = True
+        self.complete = not self._cut_short  # the files of an earlier one stay left out
         added = counts.classified - self._cells_before
-        self._finish_screening(status.screened(counts, added, self.screen_seconds, extra), True)
+        self._finish_screening(status.screened(counts, added, self.screen_seconds, extra),
+                               self.complete)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
             text = status.stopped(text, len(self.waiting), self._files, self.batch.counts)
-            self.waiting = []
+            self.waiting, self._cut_short = [], True
             self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
@@ -234,13 +238,14 @@ class ScreeningController(QObject):
         self._cancel_screening()
         self._screening = None
         self._job += 1
-        self.complete, self.extent = True, Extent()
+        self.complete, self._cut_short, self.extent = True, False, Extent()
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash, as its case (a new one when the session has
         none); a screening still running is dropped."""
         self.drop_screening()
         self.complete, self.extent = session.complete, session.extent
+        self._cut_short = not session.complete
         self.batch.case = session.case if session.case is not None else Case()
         self.batch.restore(session)
         self.idle.emit()

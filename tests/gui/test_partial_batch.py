@@ -265,3 +265,30 @@ def test_a_case_cut_short_signed_with_autosave_off_is_listed_partial(
     with qtbot.waitSignal(second.case_flow.saved, timeout=60_000):
         assert second.case_flow.sign("Ann")
     assert listed_status(data_folder) == "signed, partial"
+
+
+def test_other_images_screened_after_a_cut_short_batch_leave_it_partial(
+        make_window, qtbot, cut_short, tmp_path, data_folder):
+    """A screening's end marked the batch whole whatever it had been given: a restored batch 7
+    files short, another folder added and screened, was saved, listed, signed and printed as
+    screened whole. Screening the rest makes it whole."""
+    window = make_window()
+    start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
+    other = tmp_path / "other"
+    make_cell_folder(other, 3)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        assert window.open_paths([other])  # not the rest of the first folder
+    assert done.args == [SCREENED + 3, False] and not window.controller.complete
+    assert window.status.partial_label.isVisible()
+    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
+        window.autosave.save_now()
+    assert listed_status(data_folder) == "open, partial"
+    pdf = tmp_path / "other.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        window.controller.screen_rest()
+    assert done.args == [12 + 3, True] and window.controller.complete
