@@ -59,6 +59,16 @@ def ask_drop_signed(parent: QWidget, doing: str, sample_id: str) -> str:
         "the signed result.")
 
 
+def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str) -> str:
+    """Ask before ``doing`` leaves an amendment the register does not keep as it is now:
+    export its PDF first, discard it, or cancel (:func:`ask_export_first`)."""
+    return ask_export_first(
+        parent, doing, f"{doing}? The amendment of case {sample_id} is not kept in the case "
+        "register as it is now, nor offered back at the next start: the register keeps the "
+        "case open as last saved, its signed result withdrawn. Export its PDF first to keep "
+        "what was changed.")
+
+
 class _Form(QDialog):
     """A small window-modal form with OK (named ``accept_text``) and Cancel; OK is enabled
     while every line in ``required`` holds text."""

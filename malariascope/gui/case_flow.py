@@ -79,9 +79,22 @@ class CaseFlow(QObject):
             return True
         if self.case.signed:
             return self._may_leave_signed("Quit")
-        if batch.case.amending and self._window.autosave.register is not None:
-            return True
+        if batch.case.amending:
+            return self._may_leave_amending()
         return not batch.unsaved or self._may_drop("Quit")
+
+    def _may_leave_amending(self) -> bool:
+        """True when autosave keeps the amendment as it is (offered back at the next start),
+        or once the technician agrees to quit without it (Export… begins its PDF instead)."""
+        autosave = self._window.autosave
+        if autosave.register is not None and not autosave.writes.retrying:
+            return True
+        batch = self.case.batch
+        answer = case_dialogs.ask_drop_amendment(self._window, "Quit",
+                                                 batch.facts.sample_id or batch.case.uid[:8])
+        if answer == dialogs.EXPORT:
+            self.reports.start_pdf()
+        return answer == dialogs.DISCARD
 
     def _may_drop(self, doing: str) -> bool:
         """True once the technician agrees that the open, unsigned case leaves the window and

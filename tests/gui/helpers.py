@@ -13,8 +13,12 @@ SCREEN_TIMEOUT_MS = 120_000
 
 
 def close_window(window, qtbot) -> None:
-    """Close without the unsaved-reviews question; the window waits for its workers."""
+    """Close without the unsaved-reviews question (an amendment that autosave does not keep
+    is given up); the window waits for its workers."""
     window.batch.unsaved = False
+    autosave = window.autosave
+    if window.case.case.amending and (autosave.register is None or autosave.writes.retrying):
+        answer_next_dialog(window, lambda box: click(box, "Discard"))
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=30_000)
     assert window.table_model.thumbnails.active() == 0

@@ -3,6 +3,8 @@ amendment stays in it to be finished."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QMessageBox
+
 from malariascope.gui.app import start
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
@@ -45,3 +47,57 @@ def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_s
     assert "stopped without closing" not in box.text()
     click(box, "Restore")
     assert again.case.case.amending and again.batch.counts.reviewed == 1
+
+
+AMENDMENT_NOT_KEPT = "Quit? The amendment of case S-RACE is not kept in the case register"
+
+
+def test_quitting_an_amendment_the_register_refuses_asks_first(screened_window, qtbot,
+                                                              data_folder, slow_save):
+    """With its saves refused (a full disk), Quit during an amendment closed unasked, as if
+    autosave kept it, and the reviews made since were lost."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    slow_save.refused = window.case.case.uid
+    window.case.batch.set_review(0, window.case.batch.final_call(0))
+    window.autosave.save_now()
+    qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
+    for box in window.findChildren(QMessageBox):  # "Not saved", if the amendment's own failed
+        if box.isVisible():
+            click(box, "OK")
+    asked: list[str] = []
+    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert not window.case_flow.may_quit()
+    assert asked[0].startswith(AMENDMENT_NOT_KEPT)
+    answer_next_dialog(window, lambda box: click(box, "Discard"))
+    close_window(window, qtbot)
+
+
+def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
+        screened_window, make_window, qtbot, data_folder):
+    """With autosave off (another window keeps its work) the question said the amended case's
+    cells "leave the window and the register", which keeps it, open; with no review since, it
+    asked nothing, and the amendment was never offered back."""
+    from malariascope.core.register import Register
+
+    first = screened_window
+    assert first.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
+        start(second)
+    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
+        "Autosave is off"), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(first.case.case.uid))
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.amend("a cell misread", "Bob Ray")
+    asked: list[str] = []
+    answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+    assert not second.case_flow.may_quit()
+    assert asked[0].startswith(AMENDMENT_NOT_KEPT) and "leave the window" not in asked[0]
+    answer_next_dialog(second, lambda box: click(box, "Discard"))
+    close_window(second, qtbot)
