@@ -71,3 +71,20 @@ class SlowSave:
 
     def end(self) -> None:
         self.gate.set()
+
+
+def second_window_showing_it_signed(first, make_window, qtbot, data_folder: Path):
+    """Sign ``first``'s case (saved), then open a second window, autosave off (``first``
+    keeps its work), showing that case from the register; the second window."""
+    from malariascope.gui.app import start
+
+    assert first.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
+        start(second)
+    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
+        "Autosave is off"), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(first.case.case.uid))
+    return second

@@ -12,7 +12,12 @@ from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
-from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
+from tests.gui.saving_faults import (
+    WAIT_MS,
+    assert_signed,
+    second_window_showing_it_signed,
+    writes_done,
+)
 from tests.images import make_cell_folder
 
 pytestmark = pytest.mark.usefixtures("quick_retry")
@@ -254,17 +259,7 @@ def test_a_signed_past_case_on_show_leaves_unasked_with_autosave_off(
         screened_window, make_window, qtbot, data_folder):
     """A second window (autosave off: the first keeps its work) asked about a signed past
     case it showed from the register as if its save had failed; Quit hung on it."""
-    first = screened_window
-    assert first.case_flow.sign("Ann Lee")
-    uid = first.case.case.uid
-    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
-    second = make_window(start=False)
-    with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
-        start(second)
-    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
-        "Autosave is off"), timeout=WAIT_MS)
-    with Register(data_folder) as register:
-        assert second.past_case.show(register.load(uid))
+    second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
     asked: list[str] = []
     answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert second.case_flow.may_quit() and not asked

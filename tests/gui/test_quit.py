@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from malariascope.gui.app import start
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
-from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.saving_faults import WAIT_MS, second_window_showing_it_signed, writes_done
 
 
 def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
@@ -81,18 +81,7 @@ def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
     """With autosave off (another window keeps its work) the question said the amended case's
     cells "leave the window and the register", which keeps it, open; with no review since, it
     asked nothing, and the amendment was never offered back."""
-    from malariascope.core.register import Register
-
-    first = screened_window
-    assert first.case_flow.sign("Ann Lee")
-    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
-    second = make_window(start=False)
-    with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
-        start(second)
-    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
-        "Autosave is off"), timeout=WAIT_MS)
-    with Register(data_folder) as register:
-        assert second.past_case.show(register.load(first.case.case.uid))
+    second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
         assert second.case_flow.amend("a cell misread", "Bob Ray")
     asked: list[str] = []
