@@ -89,12 +89,8 @@ class CaseFlow(QObject):
         autosave = self._window.autosave
         if autosave.register is not None and not autosave.writes.retrying:
             return True
-        batch = self.case.batch
-        answer = case_dialogs.ask_drop_amendment(self._window, "Quit",
-                                                 batch.facts.sample_id or batch.case.uid[:8])
-        if answer == dialogs.EXPORT:
-            self.reports.start_pdf()
-        return answer == dialogs.DISCARD
+        return self._leaves(case_dialogs.ask_drop_amendment(self._window, "Quit",
+                                                            self._slide_name()))
 
     def _may_drop(self, doing: str) -> bool:
         """True once the technician agrees that the open, unsigned case leaves the window and
@@ -110,11 +106,17 @@ class CaseFlow(QObject):
         """True when the signed case is not one signed here and unsaved (a past case on show,
         one seen saved), or autosave saves it next (in order, none failing since); else once
         the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
-        batch = self.case.batch
-        if not self._saving.unsaved(batch.case.uid):
+        if not self._saving.unsaved(self.case.batch.case.uid):
             return True
-        answer = case_dialogs.ask_drop_signed(self._window, doing,
-                                              batch.facts.sample_id or batch.case.uid[:8])
+        return self._leaves(case_dialogs.ask_drop_signed(self._window, doing,
+                                                         self._slide_name()))
+
+    def _slide_name(self) -> str:
+        batch = self.case.batch
+        return batch.facts.sample_id or batch.case.uid[:8]
+
+    def _leaves(self, answer: str) -> bool:
+        """True for Discard; Export… begins the case's PDF (and the case stays)."""
         if answer == dialogs.EXPORT:
             self.reports.start_pdf()
         return answer == dialogs.DISCARD
