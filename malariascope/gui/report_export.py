@@ -4,19 +4,18 @@ signals (progress, idle, message, export_finished, export_failed)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
 
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import Worker, export_rows
 
-if TYPE_CHECKING:
-    from malariascope.gui.controller import ScreeningController
-
 
 class ReportExport:
-    """The one CSV export of ``controller``'s batch that may run at a time."""
+    """The one CSV export of ``controller``'s batch that may run at a time (the window's
+    ScreeningController, not imported here: it imports this module)."""
 
-    def __init__(self, controller: ScreeningController) -> None:
+    def __init__(self, controller: QObject) -> None:
         self._controller = controller
         self._running: Worker | None = None
 
