@@ -45,8 +45,9 @@ def result_html(result: CaseResult) -> str:
                "per µL entered)")
     flagged = (f"<span style='color:{ALERT}'><b>{result.unreviewed_flagged:,}</b></span>"
                if result.unreviewed_flagged else "0")
+    interval = ", Wilson interval" if result.interval is not None else ""  # none before a cell
     rows = [("Counted", f"<span style='color:{colour}'>{escape(count_text(result))}</span>"),
-            ("Parasitemia", f"<b>{escape(parasitemia_text(result))}</b>, Wilson interval"),
+            ("Parasitemia", f"<b>{escape(parasitemia_text(result))}</b>{interval}"),
             ("Parasites per µL", density),
             ("Parasitized", f"{result.model_parasitized:,} by the model, "
                             f"{result.parasitized:,} after review"),

@@ -19,6 +19,7 @@ from tests.gui.helpers import (
     answer_next_dialog,
     click,
     close_window,
+    screen_and_wait,
     wait_for_box,
 )
 from tests.images import make_cell_folder
@@ -337,3 +338,12 @@ def test_a_closed_window_writes_no_lab_facts_after_it_closed(make_window, qtbot,
                       str(tmp_path / "after"))  # settings that are not this window's
     qtbot.wait(1500)
     assert app_settings().value("operator") is None
+
+
+def test_an_empty_case_names_no_interval_it_does_not_have(window, qtbot, cell_folder):
+    """An empty case read "Parasitemia –, Wilson interval"."""
+    text = window.case_panel.result.text()
+    assert "Parasitemia" in text and "Wilson" not in text
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    assert "(95 % CI" in window.case_panel.result.text()
+    assert "Wilson interval" in window.case_panel.result.text()
