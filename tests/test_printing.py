@@ -48,7 +48,8 @@ def a_case(sign: bool = True) -> tuple[Case, Counts]:
 def gallery(number: int, parasitized: bool = True) -> Gallery:
     return Gallery([GalleryCell(make_cell(100 + i % 40, parasitized, seed=i),
                                 0.999 - i / 1000 if parasitized else 0.2, f"field 3, cell {i}",
-                                reviewed=i % 2 == 0) for i in range(number)])
+                                review=("confirmed", "overridden", "")[i % 3])
+                    for i in range(number)])
 
 
 @pytest.mark.parametrize("page_size", ["A4", "Letter"])
@@ -70,7 +71,8 @@ def test_the_pdf_holds_the_facts_the_result_and_one_picture_per_parasitized_cell
                   "Signed by Ann Lee on 2026-03-04 10:11 UTC", "not reviewed at signing: 7",
                   "Cells reviewed: 20", "Model malariascope-cnn 0.1.0 (onnx)", SHA,
                   "A screening aid, not a diagnosis", "examine a thick film",
-                  "P 0.999 · reviewed", "Parasitized cells (5, highest probability first)",
+                  "P 0.999 confirmed", "P 0.998 overridden", "P 0.997 field",
+                  "Parasitized cells (5, highest probability first)",
                   "Page 1 of"):
         assert unicodedata.normalize("NFKC", words) in text, words
     assert "NOT SIGNED" not in text and "more not shown" not in text
@@ -108,13 +110,19 @@ def test_an_amended_case_prints_the_version_it_replaced(tmp_path):
             "the result signed by Ann Lee on 2026-03-04 10:11 UTC") in text
 
 
-def test_the_pdf_says_at_which_thresholds_the_calls_were_made(tmp_path):
-    """The calls' threshold, which the technician may move, was in the CSV but not the PDF."""
+def test_the_pdf_gives_the_uncertain_band_of_field_cells_as_well(tmp_path):
+    """Each kind of cell with its own threshold and band: a field cell from 0.5 to 0.97 is
+    uncertain, though the single cells' band ends at 0.65."""
     case, tally = a_case(sign=False)
     case.rule = CallRule(0.5, (0.35, 0.65), 0.9503)
     _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(tally))))
-    assert ("Calls parasitized at P ≥ 0.5, cells of whole fields at P ≥ 0.9503; uncertain "
-            "from 0.35 to 0.65") in text
+    assert ("Calls, single cells parasitized at P ≥ 0.5; uncertain from 0.35 to 0.65") in text
+    assert ("Calls, whole fields parasitized at P ≥ 0.9503; uncertain from 0.5 to 0.9726"
+            ) in text
+    case.rule = CallRule(0.5, (0.35, 0.65))
+    _, text, _ = read(write_case_pdf(tmp_path / "s.pdf", CaseReport(case, case.result(tally))))
+    assert "Calls parasitized at P ≥ 0.5; uncertain from 0.35 to 0.65" in text
+    assert "whole fields" not in text
     assert "INCOMPLETE" not in text
 
 

@@ -27,11 +27,12 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
 
 @dataclass(frozen=True)
 class ReportCell:
-    """A cell a gallery may show: its row, its result and whether a reviewer made its call."""
+    """A cell a gallery may show: its row, its result and, when a reviewer made its call,
+    ``confirmed`` or ``overridden``."""
 
     row: int
     result: ScreeningResult
-    reviewed: bool
+    review: str = ""
 
     @property
     def label(self) -> str:
@@ -60,9 +61,9 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0)
             continue
         reviewed = batch.reviewed(row)
         if batch.final_call(row) == PARASITIZED:
-            parasitized.append(ReportCell(row, cell, reviewed))
+            parasitized.append(ReportCell(row, cell, batch.review(row) if reviewed else ""))
         elif not reviewed and batch.uncertain(row):
-            uncertain.append(ReportCell(row, cell, reviewed))
+            uncertain.append(ReportCell(row, cell))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        not_screened)
@@ -99,5 +100,5 @@ def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     from malariascope.printing.content import Gallery, GalleryCell
 
     return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
-                                cell.reviewed) for cell, picture in read_pictures(cells)],
+                                cell.review) for cell, picture in read_pictures(cells)],
                    total=len(cells))

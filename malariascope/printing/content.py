@@ -18,6 +18,7 @@ from malariascope import __version__
 from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN
 from malariascope.core.words import not_screened_words
 
 PAGE_SIZES = ("A4", "Letter")
@@ -26,6 +27,8 @@ PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
 GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
+#: a picture's caption under its probability: whose call it is when a reviewer made it
+_REVIEW_WORDS = {CONFIRMED: "<br>confirmed", OVERRIDDEN: "<br>overridden"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class GalleryCell:
     picture: np.ndarray
     probability: float
     label: str = ""  # short: a file name, or a field's name and the cell's number
-    reviewed: bool = False  # a reviewer made the call shown
+    review: str = ""  # ``confirmed`` or ``overridden`` when a reviewer made the call shown
 
 
 @dataclass(frozen=True)
@@ -233,17 +236,24 @@ def _amendment(number: int, amendment: Amendment) -> str:
 
 
 def _model(case: Case) -> str:
+    rows = [("Model", _e(case.model or "(not recorded)"))]
     rule = case.rule
-    calls = "(not recorded)" if rule is None else (
-        f"parasitized at P &ge; {rule.threshold:.4g}"
-        + ("" if rule.field_threshold is None else
-           f", cells of whole fields at P &ge; {rule.field_threshold:.4g}")
-        + f"; uncertain from {rule.band[0]:.4g} to {rule.band[1]:.4g}")
-    return _rows([("Model", _e(case.model or "(not recorded)")), ("Calls", calls),
-                  ("Software", f"MalariaScope {_e(__version__)}"),
-                  ("Model SHA-256", f"<span style='font-family:monospace; font-size:7pt'>"
-                                    f"{_e(case.model_sha256 or '(not recorded)')}</span>")],
-                 columns=1)
+    if rule is None:
+        rows.append(("Calls", "(not recorded)"))
+    elif rule.field_threshold is None:
+        rows.append(("Calls", _calls(rule.threshold, rule.band)))
+    else:
+        rows += [("Calls, single cells", _calls(rule.threshold, rule.band)),
+                 ("Calls, whole fields", _calls(rule.field_threshold, rule.field_band))]
+    rows += [("Software", f"MalariaScope {_e(__version__)}"),
+             ("Model SHA-256", f"<span style='font-family:monospace; font-size:7pt'>"
+                               f"{_e(case.model_sha256 or '(not recorded)')}</span>")]
+    return _rows(rows, columns=1)
+
+
+def _calls(threshold: float, band: tuple[float, float]) -> str:
+    return (f"parasitized at P &ge; {threshold:.4g}; uncertain from {band[0]:.4g} to "
+            f"{band[1]:.4g}")
 
 
 def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
@@ -252,10 +262,10 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
     more = gallery.left_out()
     if not shown and not more:
         return ""
-    cells = [f'<td align="center" width="{100 // COLUMNS}%"><img src="{next(names)}" '
+    cells = [f'<td align="center" valign="top" width="{100 // COLUMNS}%"><img src="{next(names)}" '
              f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
              f'<span style="font-size:7pt; white-space:nowrap">P {cell.probability:.3f}'
-             f"{' &middot; reviewed' if cell.reviewed else ''}<br>{_e(_short(cell.label))}"
+             f"{_REVIEW_WORDS.get(cell.review, '')}<br>{_e(_short(cell.label))}"
              f"</span></td>" for cell in shown]
     cells += ["<td></td>"] * (-len(cells) % COLUMNS)
     rows = [f'<table width="100%" cellspacing="0" cellpadding="2"><tr>'

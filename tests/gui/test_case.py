@@ -347,3 +347,25 @@ def test_an_empty_case_names_no_interval_it_does_not_have(window, qtbot, cell_fo
     screen_and_wait(window, qtbot, [cell_folder[0]])
     assert "(95 % CI" in window.case_panel.result.text()
     assert "Wilson interval" in window.case_panel.result.text()
+
+
+def test_the_pdf_tells_a_reviewers_own_call_from_a_confirmed_one(window, qtbot, two_folders,
+                                                                 tmp_path):
+    """A cell the model called uninfected and the reviewer parasitized was printed "reviewed",
+    like one the reviewer confirmed: the record did not say whose call it was."""
+    _gather(window, qtbot, two_folders)
+    batch = window.batch
+    rows = [row for row, result in enumerate(batch.results) if result.ok]
+    uninfected = min(rows, key=lambda row: batch.results[row].probability)
+    parasitized = max(rows, key=lambda row: batch.results[row].probability)
+    for row in (uninfected, parasitized):
+        window.table.select_source_row(row)
+        window.review_current(PARASITIZED)
+    assert (batch.review(uninfected), batch.review(parasitized)) == ("overridden", "confirmed")
+    path = tmp_path / "reviewed.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text = read_pdf(path)[1]
+    for row, words in ((uninfected, "overridden"), (parasitized, "confirmed")):
+        assert f"P {batch.results[row].probability:.3f} {words}" in text
+    assert "reviewed field" not in text
