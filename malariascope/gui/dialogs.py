@@ -191,17 +191,17 @@ def ask_folder(parent: QWidget) -> list[str]:
 
 
 def ask_report_path(parent: QWidget, sample_id: str, suffix: str = ".csv",
-                    title: str = "Export CSV report") -> tuple[Path, bool] | None:
+                    title: str = "Export CSV report", name: str = "") -> tuple[Path, bool] | None:
     """Where to write the report (a ``suffix`` file) and whether replacing it was agreed;
-    None if cancelled.
+    None if cancelled. The dialog offers ``name`` (the one a failed export was given), else
+    the sample id's report name, in the folder a report was last written to.
 
     The save dialog itself asks before replacing the name typed; only when ``suffix`` is
     appended here do we have to ask again.
     """
-    chosen, _ = QFileDialog.getSaveFileName(parent, title,
-                                            str(Path(_last_dir("export_dir"))
-                                                / report_name(sample_id, dt.date.today(),
-                                                              suffix)),
+    name = name or report_name(sample_id, dt.date.today(), suffix)
+    start = Path(_last_dir("export_dir")) / name
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start),
                                             f"{suffix[1:].upper()} files (*{suffix})")
     if not chosen:
         return None

@@ -34,6 +34,7 @@ class ExportFlow(QObject):
         self._show_queue, self._reviewable = show_queue, reviewable
         self._edit_sample_id = edit_sample_id
         self._remember_folder = remember_folder
+        self._tried = ""  # the name of the last report written: offered again on failure
         controller.export_finished.connect(self._on_exported)
         controller.export_failed.connect(self._on_failed)
 
@@ -66,10 +67,11 @@ class ExportFlow(QObject):
 
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""
+        self._tried = Path(path).name
         self.controller.export(Path(path), overwrite)
 
-    def _choose_report(self) -> None:
-        chosen = dialogs.ask_report_path(self._window, self.batch.facts.sample_id)
+    def _choose_report(self, name: str = "") -> None:
+        chosen = dialogs.ask_report_path(self._window, self.batch.facts.sample_id, name=name)
         if chosen:
             self.export_to(*chosen)
 
@@ -78,4 +80,5 @@ class ExportFlow(QObject):
             dialogs.remember_export_folder(Path(path))
 
     def _on_failed(self, reason: str) -> None:
-        dialogs.export_failed(self._window, reason, retry=self._choose_report)
+        tried = self._tried
+        dialogs.export_failed(self._window, reason, retry=lambda: self._choose_report(tried))

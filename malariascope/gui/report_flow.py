@@ -55,10 +55,10 @@ class ReportFlow(QObject):
         actions.export_pdf.triggered.connect(lambda: self.start_pdf())
         actions.print_report.triggered.connect(lambda: self.start_print())
 
-    def start_pdf(self) -> None:
-        """Ask where to write the PDF, then write it."""
+    def start_pdf(self, name: str = "") -> None:
+        """Ask where to write the PDF (offering ``name``), then write it."""
         chosen = dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id, ".pdf",
-                                         "Export PDF report")
+                                         "Export PDF report", name)
         if chosen:
             self.export_pdf(*chosen)
 
@@ -68,7 +68,8 @@ class ReportFlow(QObject):
         worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
         worker.returned.connect(self._on_written)
         worker.errored.connect(lambda exc: dialogs.export_failed(
-            self._window, str(exc), retry=self.start_pdf, what="PDF report"))
+            self._window, str(exc), retry=lambda: self.start_pdf(Path(path).name),
+            what="PDF report"))
         self._run(worker, "PDF report not written")
 
     def start_print(self) -> None:

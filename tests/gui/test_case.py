@@ -4,6 +4,7 @@ counted against its target, signed, refused edits, amended, saved and printed.""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -246,12 +247,14 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     window.case_flow.reports.export_pdf(path)  # never over an existing file unasked
     box = wait_for_box(qtbot, window, "Export failed")
     assert "exists" in box.text() and path.read_bytes() == before
-    assert window.status.currentMessage() == "PDF report not written"
+    qtbot.waitUntil(lambda: window.status.currentMessage() == "PDF report not written")
     elsewhere = tmp_path / "elsewhere.pdf"  # the box offers another place, as the CSV's does
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *args, **kwargs: (str(elsewhere), "PDF files (*.pdf)"))
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, title, suggested, *_: (
+        offered.append(suggested) or (str(elsewhere), "PDF files (*.pdf)")))
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         click(box, "Choose another location…")
+    assert Path(offered[0]).name == path.name  # the name given, not the sample id's
     assert "Slide (sample) id S-2026-0412" in read_pdf(elsewhere)[1]
     assert app_settings().value("export_dir") == str(tmp_path)  # the next is offered there
 

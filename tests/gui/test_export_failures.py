@@ -59,7 +59,8 @@ def test_a_failed_export_explains_keeps_everything_and_retries_elsewhere(
 def test_the_report_offered_is_a_safe_name_in_the_folder_last_written(window, qtbot, tmp_path,
                                                                       monkeypatch):
     """A sample id "B/24/117" made folders of the name offered (the report went to the
-    working folder); a failed export made its folder the next one offered."""
+    working folder); a failed export made its folder the next one offered, and Choose another
+    location offered the sample id's name, not the one typed."""
     make_cell_folder(tmp_path / "cells", 4)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
     for row in range(len(window.batch)):
@@ -88,7 +89,7 @@ def test_the_report_offered_is_a_safe_name_in_the_folder_last_written(window, qt
     choose(good)
     with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
         click(wait_for_box(qtbot, window, "Export failed"), "Choose another location…")
-    assert offered[2].parent == good, "offered where the last report was written"
+    assert offered[2] == good / "report.csv", "the name typed, where the last report went"
 
 
 def test_an_export_started_as_the_last_one_ends_still_reports_its_failure(window, qtbot,
