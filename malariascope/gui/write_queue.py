@@ -9,7 +9,6 @@ it holds (a case the register cannot take) is not tried again, and the next goes
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -109,14 +108,19 @@ class WriteQueue(QObject):
             self._run_next()
 
     def close(self, last: Write) -> None:
-        """Run what waits and then ``last`` here and now, each on its own (one failing, the
-        rest go; each waits at most SQLite's busy timeout for a lock another program holds);
-        nothing runs after. The workers must be done."""
+        """Run what waits and then ``last`` here and now, each on its own: one refused for
+        what it holds, the rest go; once the register's file refuses one (it waits SQLite's
+        busy timeout for a lock another program holds), the rest would wait and fail alike,
+        and are not tried. Nothing runs after. The workers must be done."""
         self._closed = True
         self._retry.stop()
         if self._waiting and self._waiting[0] is self._done:  # done, its signal not heard
             self._waiting.pop(0)
         writes, self._waiting = [*self._waiting, last], []
         for write in writes:
-            with contextlib.suppress(RegisterError, CaseError):
+            try:
                 write.call(*write.args)
+            except RegisterWriteError:
+                return
+            except (RegisterError, CaseError):
+                continue

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from malariascope.core.errors import RegisterError, RegisterWriteError
 from malariascope.core.register import Register
+from malariascope.gui.workers import WorkerGroup
+from malariascope.gui.write_queue import Write, WriteQueue
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.images import make_cell_folder
@@ -106,3 +109,22 @@ def test_each_signed_case_saved_late_gets_its_pictures(screened_window, qtbot, d
     qtbot.waitUntil(lambda: writes_done(window) and pictured(), timeout=WAIT_MS)
     assert_signed(data_folder, first)
     assert_signed(data_folder, second, by="Bob Ray")
+
+
+def test_closing_stops_writing_once_the_register_file_refuses_a_write(qapp):
+    """Closing tried every waiting write, each waiting SQLite's 5 s busy timeout on a register
+    another program held locked: 25 s for four. A write refused for what it holds still lets
+    the next go."""
+    tried = []
+
+    def refuse(kind: type[Exception], name: str) -> Write:
+        def call() -> None:
+            tried.append(name)
+            raise kind(f"{name}: database is locked")
+        return Write(call)
+
+    queue = WriteQueue(WorkerGroup(), None)
+    queue._waiting = [refuse(RegisterError, "conflict"), refuse(RegisterWriteError, "locked"),
+                      refuse(RegisterWriteError, "second")]
+    queue.close(refuse(RegisterWriteError, "last"))
+    assert tried == ["conflict", "locked"]
