@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -27,6 +28,8 @@ HINTS = {  # what a technician can do about the OS's complaint
 
 
 NAME_KEPT = 40  # characters of the target's name in a temporary file's name
+#: a temporary file of ours untouched this long (seconds) was left by a writer that was killed
+STALE_AFTER_S = 3600
 
 
 def why(exc: OSError) -> str:
@@ -43,8 +46,10 @@ def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
     ``suffix`` keeps an extension that a writer insists on (Keras wants ``.keras``).
     """
     target = Path(target)
+    prefix, suffix = f".{target.name[:NAME_KEPT]}.", suffix or ".tmp"
+    _sweep_stale(target.parent, prefix, suffix)
     fd, tmp_name = tempfile.mkstemp(  # a short name: any name the target may have fits
-        prefix=f".{target.name[:NAME_KEPT]}.", suffix=suffix or ".tmp", dir=target.parent
+        prefix=prefix, suffix=suffix, dir=target.parent
     )
     tmp = Path(tmp_name)
     try:
@@ -56,6 +61,19 @@ def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def _sweep_stale(folder: Path, prefix: str, suffix: str) -> None:
+    """Delete the hidden temporary files of this name that no writer has touched for
+    :data:`STALE_AFTER_S`: a writer that is killed leaves its file in the user's folder."""
+    now = time.time()
+    with contextlib.suppress(OSError):  # a sweep that cannot list or delete changes nothing
+        for entry in os.scandir(folder):
+            name = entry.name
+            if (name.startswith(prefix) and name.endswith(suffix) and entry.is_file()
+                    and now - entry.stat().st_mtime > STALE_AFTER_S):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 @contextlib.contextmanager

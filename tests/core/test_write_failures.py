@@ -5,10 +5,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import time
 
 import pytest
 
-from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.atomic import temp_beside, write_bytes_atomic
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ReportAppearedError, ReportBusyError, ReportError
 from malariascope.core.facts import BatchFacts
@@ -191,3 +192,22 @@ def test_figures_never_replace_a_file_that_appeared_unasked(tmp_path):
     assert (tmp_path / "f.json").read_text() == "another run's figures"
     write_json(tmp_path / "f.json", {"auc": 0.99}, overwrite=True)
     assert json.loads((tmp_path / "f.json").read_text()) == {"auc": 0.99}
+
+
+def test_temporary_files_a_killed_writer_left_are_swept_by_the_next_report(tmp_path,
+                                                                          report_rows):
+    """A writer killed mid-write (kill -9, a power cut) left hidden temporary files in the
+    user's folder for good; the next report of that name deletes those untouched for an hour,
+    and leaves a fresh one (a writer at work) and every other file alone."""
+    rows, info = report_rows
+    report = tmp_path / "reports" / "report.csv"
+    report.parent.mkdir()
+    left = [temp_beside(report), temp_beside(summary_path(report))]
+    working, other = temp_beside(report), report.parent / ".report.csv.notes"
+    other.write_text("mine")
+    hours_ago = time.time() - 2 * 3600
+    for path in (*left, other):
+        os.utime(path, (hours_ago, hours_ago))
+    write_report(report, rows, info)
+    assert sorted(report.parent.iterdir()) == sorted(
+        [report, summary_path(report), working, other])
