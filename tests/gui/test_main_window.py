@@ -255,7 +255,7 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
                                                    real_cells):
     """Export with an empty Sample id went through without a word."""
     report = tmp_path / "report.csv"
-    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args: (report, False))
+    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         window.open_paths(real_cells["uninfected"][:2])
     window.batch.set_threshold(0.99)  # nothing uncertain: no other question
