@@ -131,6 +131,11 @@ class RegisterWriteError(RegisterError):
     holds, an I/O error): the same write may go through later."""
 
 
+class RegisterLockedError(RegisterWriteError):
+    """Another program held the register's file locked for all of SQLite's busy timeout:
+    every write waits that long before it fails alike."""
+
+
 class RegisterSetAsideError(RegisterError):
     """The register file could not be used and was moved to ``kept_at``, whole; opening the
     register again starts a new, empty one."""

@@ -14,7 +14,12 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from malariascope.core.errors import CaseError, RegisterError, RegisterWriteError
+from malariascope.core.errors import (
+    CaseError,
+    RegisterError,
+    RegisterLockedError,
+    RegisterWriteError,
+)
 from malariascope.gui.workers import Worker, WorkerGroup
 
 RETRY_AFTER_MS = 30_000
@@ -108,10 +113,11 @@ class WriteQueue(QObject):
             self._run_next()
 
     def close(self, last: Write) -> None:
-        """Run what waits and then ``last`` here and now, each on its own: one refused for
-        what it holds, the rest go; once the register's file refuses one (it waits SQLite's
-        busy timeout for a lock another program holds), the rest would wait and fail alike,
-        and are not tried. Nothing runs after. The workers must be done."""
+        """Run what waits and then ``last`` here and now, each on its own: one failing, the
+        rest go (a full disk may take a small write after refusing a large one); but once
+        another program's lock has held one for all of SQLite's busy timeout, the rest would
+        wait as long and fail alike, and are not tried. Nothing runs after. The workers must
+        be done."""
         self._closed = True
         self._retry.stop()
         if self._waiting and self._waiting[0] is self._done:  # done, its signal not heard
@@ -120,7 +126,7 @@ class WriteQueue(QObject):
         for write in writes:
             try:
                 write.call(*write.args)
-            except RegisterWriteError:
+            except RegisterLockedError:
                 return
             except (RegisterError, CaseError):
                 continue

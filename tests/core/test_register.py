@@ -16,6 +16,7 @@ from malariascope.core.errors import (
     CaseSignedError,
     RegisterDamagedError,
     RegisterError,
+    RegisterLockedError,
     RegisterSetAsideError,
     RegisterTooNewError,
     RegisterWriteError,
@@ -145,7 +146,7 @@ def test_a_register_held_by_another_program_is_a_write_that_may_go_later(
         register.save(case, cells=results[:2])
         with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as other:
             other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-            with pytest.raises(RegisterWriteError, match="locked"):
+            with pytest.raises(RegisterLockedError, match="locked"):  # a RegisterWriteError
                 register.save(case, cells=results[2:3], first_row=2)
             other.rollback()
         register.save(case, cells=results[2:3], first_row=2)  # the same write, later

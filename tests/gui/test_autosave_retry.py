@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from malariascope.core.errors import RegisterError, RegisterWriteError
+from malariascope.core.errors import RegisterError, RegisterLockedError, RegisterWriteError
 from malariascope.core.register import Register
 from malariascope.gui.workers import WorkerGroup
 from malariascope.gui.write_queue import Write, WriteQueue
@@ -111,20 +111,20 @@ def test_each_signed_case_saved_late_gets_its_pictures(screened_window, qtbot, d
     assert_signed(data_folder, second, by="Bob Ray")
 
 
-def test_closing_stops_writing_once_the_register_file_refuses_a_write(qapp):
+def test_closing_stops_writing_once_another_programs_lock_held_a_write(qapp):
     """Closing tried every waiting write, each waiting SQLite's 5 s busy timeout on a register
-    another program held locked: 25 s for four. A write refused for what it holds still lets
-    the next go."""
+    another program held locked: 25 s for four. A write refused for what it holds, or by a
+    full disk (a smaller one may still go), lets the next go."""
     tried = []
 
     def refuse(kind: type[Exception], name: str) -> Write:
         def call() -> None:
             tried.append(name)
-            raise kind(f"{name}: database is locked")
+            raise kind(f"{name} refused")
         return Write(call)
 
     queue = WriteQueue(WorkerGroup(), None)
-    queue._waiting = [refuse(RegisterError, "conflict"), refuse(RegisterWriteError, "locked"),
-                      refuse(RegisterWriteError, "second")]
-    queue.close(refuse(RegisterWriteError, "last"))
-    assert tried == ["conflict", "locked"]
+    queue._waiting = [refuse(RegisterError, "conflict"), refuse(RegisterWriteError, "full"),
+                      refuse(RegisterLockedError, "locked"), refuse(RegisterLockedError, "next")]
+    queue.close(refuse(RegisterLockedError, "last"))
+    assert tried == ["conflict", "full", "locked"]

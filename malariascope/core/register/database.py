@@ -40,6 +40,7 @@ WAL_HEADER_BYTES = 32
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 #: SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PROTOCOL: the file, not the data
 _PASSING_CODES = {5, 6, 8, 10, 13, 14, 15}
+_LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file
 CHECKED_TABLES = ("cases", "amendments", "reviews")
 
 
@@ -144,6 +145,14 @@ def is_passing(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in _PASSING_CODES
     return isinstance(exc, sqlite3.OperationalError)  # Python 3.10 gives no result code
+
+
+def is_locked(exc: sqlite3.Error) -> bool:
+    """True when another connection held the file past the busy timeout."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _LOCK_CODES
+    return "locked" in str(exc).lower()  # Python 3.10 gives no result code
 
 
 def _check_header(path: Path) -> None:

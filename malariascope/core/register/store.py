@@ -24,13 +24,20 @@ from malariascope.core.errors import (
     CaseSignedError,
     ImageReadError,
     RegisterError,
+    RegisterLockedError,
     RegisterWriteError,
 )
 from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
-from malariascope.core.register.database import FILE_NAME, connect, is_passing, transaction
+from malariascope.core.register.database import (
+    FILE_NAME,
+    connect,
+    is_locked,
+    is_passing,
+    transaction,
+)
 from malariascope.core.register.export import write_cases_csv
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 
@@ -90,7 +97,8 @@ class Register:
             try:
                 yield self._db
             except sqlite3.Error as exc:
-                kind = RegisterWriteError if is_passing(exc) else RegisterError
+                kind = (RegisterLockedError if is_locked(exc) else
+                        RegisterWriteError if is_passing(exc) else RegisterError)
                 raise kind(f"cannot {what} in {self.path}: {exc}") from exc
 
     # -- writing -------------------------------------------------------------------------
