@@ -6,9 +6,13 @@ import dataclasses
 import itertools
 import sqlite3
 
+import pytest
+
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.errors import RegisterError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import LEGACY_FOLDER, CaseWork, open_work
+from malariascope.core.register.work import session_of as as_batch
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 from tests.core.test_register import counts_of
@@ -167,3 +171,47 @@ def test_session_files_that_cannot_be_read_are_told_and_kept_aside(tmp_path, res
     assert str(aside) in str(opened.unreadable) and (aside / "state.json").read_bytes() == b"{"
     opened.work.register.close()
     assert open_work(tmp_path).unreadable is None
+
+
+def test_a_case_kept_for_later_stays_open_unoffered_and_is_taken_back_whole(
+        tmp_path, results, classifier):  # noqa: F811
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(grown(session, 5))
+        uid = work.case.uid
+        work.keep(session, counts_of(results, classifier))  # saved as it is now, then let go
+        assert work.case is None and register.work() is None  # not offered as work left
+        work.save(session_of(results[:2], classifier, decisions=[], case=Case()))
+        assert {summary.uid: summary.status for summary in register.cases()}[uid] == "open"
+        work.drop()  # the next case goes; the kept one stays
+        stored = register.load(uid)
+        assert len(stored.cells) == len(results) and stored.reviews == session.decisions
+        work.take(stored)
+        batch = as_batch(stored, 0.5)  # the window's batch of it, a note added
+        batch.case.facts = dataclasses.replace(batch.case.facts, notes="finished the next day")
+        work.save(batch)
+        assert [summary.uid for summary in register.cases()] == [uid]
+        assert register.load(uid).case.facts.notes == "finished the next day"
+        assert register.work()[0] == uid  # its window's work now: offered after a crash
+
+
+def test_a_case_is_not_taken_from_a_copy_older_than_the_register(tmp_path, results,  # noqa: F811
+                                                                 classifier):  # noqa: F811
+    """A copy read before the last save of the case (in another window, or by this one's
+    own save still on its way) is refused, rather than appending the reviews twice."""
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(grown(session, 5))
+        uid = work.case.uid
+        old = register.load(uid)
+        work.keep(session)
+        with pytest.raises(RegisterError, match="changed in the register after it was read"):
+            CaseWork(register).take(old)
+        stored = register.load(uid)
+        assert len(stored.cells) == len(results) and stored.reviews == session.decisions
+        taking = CaseWork(register)
+        taking.take(stored)  # read again, it is taken
+        taking.save(as_batch(stored, 0.5))
+        assert register.load(uid).reviews == session.decisions

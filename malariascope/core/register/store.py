@@ -202,6 +202,13 @@ class Register:
         return StoredCase(case, records.result_of(result), cells, reviews,
                           None if complete is None else bool(complete))
 
+    def sizes(self, uid: str) -> tuple[int, int]:
+        """How many cells and review decisions the register holds for case ``uid``."""
+        with self._using("read the case"):
+            return self._db.execute(
+                "SELECT rows, (SELECT count(*) FROM reviews WHERE case_id = cases.id) FROM "
+                "cases WHERE id = ?", (self._case_id(uid),)).fetchone()
+
     def work(self) -> tuple[str, str] | None:
         """The uid and window state of a case a window was working on when it stopped."""
         with self._using("find the work in progress"):

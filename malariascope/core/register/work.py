@@ -5,9 +5,10 @@ the register the cells and review decisions made since the last one, updates its
 figures and whether its screening was whole, and keeps what the batch holds beyond the case
 (reviews not yet exported, the model card's threshold, what it was opened from) in the
 register's ``work`` row, all in one transaction: a crash loses nothing that was saved. A
-window that closes on purpose drops its work; a ``work`` row left behind is a window that
-stopped, and :func:`open_work` finds it, as it finds a batch that an earlier MalariaScope
-left in session files.
+window that closes on purpose drops its work, or keeps it (:meth:`CaseWork.keep`: the case
+stays open in the register, for a window to take and finish later); a ``work`` row left
+behind is a window that stopped, and :func:`open_work` finds it, as it finds a batch that an
+earlier MalariaScope left in session files.
 """
 
 from __future__ import annotations
@@ -112,6 +113,19 @@ class CaseWork:
         case = self.case
         if case is not None:
             self._give_up(case)
+        self._forget()
+
+    def keep(self, session: Session | None = None, counts: Counts | None = None) -> None:
+        """Stop working on the case, ``session`` saved first when given: it stays in the
+        register, open, to be finished later from there, and is not offered as work left.
+        The next save begins another case."""
+        if session is not None:
+            self.save(session, counts)
+        if self.case is not None:
+            self.register.end_work(self.case.uid)
+        self._forget()
+
+    def _forget(self) -> None:
         self.case, self._rows, self._decisions, self._last = None, 0, 0, None
 
     def _give_up(self, case: Case) -> None:
@@ -147,9 +161,20 @@ class CaseWork:
         return session
 
     def take(self, stored: StoredCase) -> None:
-        """Work on ``stored`` (a past case reopened by an amendment) from now on; the case
-        worked on before is dropped. Later saves add to it what is new."""
-        self.drop()
+        """Work on ``stored`` (a past case reopened: amended, or open to be finished) from
+        now on; the case worked on before is dropped, unless it is this one. Later saves add
+        to it what is new.
+
+        :class:`RegisterError`, nothing changed, when the register holds cells or reviews of
+        it that ``stored`` lacks (saved since it was read): the window would go on from an
+        old copy.
+        """
+        uid = stored.case.uid
+        if self.register.sizes(uid) != (len(stored.cells), len(stored.reviews)):
+            raise RegisterError(f"case {stored.case.facts.sample_id or uid[:8]} changed in "
+                                "the register after it was read: open it again")
+        if self.case is None or self.case.uid != uid:
+            self.drop()
         self._continue(stored)
 
     def _continue(self, stored: StoredCase) -> None:
