@@ -9,8 +9,10 @@ in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was whe
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
 window does after; one the register refuses (a full disk) is tried again until it goes. A
 clean quit drops the open case (the window asks first about reviews not exported, or a case
-signed here that the register does not hold), so a case found in progress at start was left by
-a crash, a kill or a power cut, and :meth:`Autosaver.resume` offers it back.
+signed here that the register does not hold), unless it is kept: an amendment, or one the
+technician keeps for later (:meth:`Autosaver.keep`), stays in the register. So a case found
+in progress at start was left by a crash, a kill or a power cut (or is an amendment to
+finish), and :meth:`Autosaver.resume` offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
@@ -75,6 +77,12 @@ class Autosaver(QObject):
     def register(self) -> Register | None:
         """The case register this window saves to (None while autosave is off)."""
         return None if self.work is None else self.work.register
+
+    @property
+    def keeps_work(self) -> bool:
+        """True when the register keeps the window's work as it is now: autosave is on and
+        no write waits to be tried again."""
+        return self.register is not None and not self.writes.retrying
 
     # -- start ---------------------------------------------------------------------------
     def resume(self, then: Callable[[], object] = lambda: None) -> None:
@@ -170,6 +178,19 @@ class Autosaver(QObject):
         if self.work is not None:  # after the writes asked for before; then saved as it is
             self.writes.add(Write(self.work.take, (stored,)))
             self.writes.add(self._write_now())
+
+    def keep(self) -> None:
+        """Leave the case in progress in the register as it is now, open, to be finished
+        later from there (it is not offered at the next start); the next save begins
+        another case."""
+        self._timer.stop()
+        if self.work is not None:  # after the writes asked for before
+            self.writes.add(self._keep_write())
+
+    def _keep_write(self) -> Write:
+        if self._held or not len(self.batch):  # the work is as it was saved
+            return Write(self.work.keep)
+        return Write(self.work.keep, (self._session(), replace(self.batch.counts)))
 
     def save_now(self) -> bool:
         """Save at once (after the writes asked for before); False while autosave is off."""

@@ -61,8 +61,8 @@ class CaseFlow(QObject):
 
     def may_leave(self, doing: str) -> bool:
         """True when the open case may leave the window for ``doing``: it is empty, signed and
-        saved (or being saved, in order), or the technician agrees to lose it; Export… begins
-        its export instead (``doing`` is then not done)."""
+        saved (or being saved, in order), or the technician agrees to keep it for later or
+        lose it; Export… begins its export instead (``doing`` is then not done)."""
         batch = self.case.batch
         if not len(batch):
             return True
@@ -72,8 +72,9 @@ class CaseFlow(QObject):
 
     def may_quit(self) -> bool:
         """True when the window may close: a signed case the register does not hold, or an
-        open case with reviews not exported (it leaves the register), are asked about first;
-        an amendment stays in the register as it is, offered back at the next start."""
+        open case with reviews not exported (it leaves the register unless kept for later),
+        are asked about first; an amendment stays in the register as it is, offered back at
+        the next start."""
         batch = self.case.batch
         if not len(batch):
             return True
@@ -86,21 +87,23 @@ class CaseFlow(QObject):
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),
         or once the technician agrees to quit without it (Export… begins its PDF instead)."""
-        autosave = self._window.autosave
-        if autosave.register is not None and not autosave.writes.retrying:
+        if self._window.autosave.keeps_work:
             return True
         return self._leaves(case_dialogs.ask_drop_amendment(self._window, "Quit",
                                                             self._slide_name()))
 
     def _may_drop(self, doing: str) -> bool:
-        """True once the technician agrees that the open, unsigned case leaves the window and
-        the register for ``doing``; Export… begins its export instead."""
-        counts = self.case.batch.counts
+        """True once the technician agrees that the open, unsigned case leaves the window for
+        ``doing``: kept in the register to be finished later (offered while the register
+        keeps the window's work), or discarded from it; Export… begins its export instead."""
+        counts, autosave = self.case.batch.counts, self._window.autosave
         answer = case_dialogs.ask_drop_case(self._window, doing, counts.classified,
-                                            counts.reviewed)
-        if answer == dialogs.EXPORT:
+                                            counts.reviewed, keep=autosave.keeps_work)
+        if answer == dialogs.KEEP:
+            autosave.keep()
+        elif answer == dialogs.EXPORT:
             self._window.exports.start()
-        return answer == dialogs.DISCARD
+        return answer in (dialogs.KEEP, dialogs.DISCARD)
 
     def _may_leave_signed(self, doing: str) -> bool:
         """True when the signed case is not one signed here and unsaved (a past case on show,

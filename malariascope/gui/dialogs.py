@@ -28,7 +28,7 @@ IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp
 Button = QMessageBox.StandardButton
 METRIC_NAMES = {"accuracy": "Accuracy", "sensitivity": "Sensitivity",
                 "specificity": "Specificity", "auc": "ROC area (AUC)"}
-DISCARD, EXPORT, CANCEL = "discard", "export", "cancel"  # answers of ask_unsaved_reviews
+DISCARD, EXPORT, CANCEL, KEEP = "discard", "export", "cancel", "keep"  # of ask_export_first
 RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
 #: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
 #: turn the suggested report name into folders.
@@ -157,17 +157,20 @@ def ask_unsaved_reviews(parent: QWidget, doing: str, reviewed: int) -> str:
                             f"({reviewed:,} reviewed in this batch in all).")
 
 
-def ask_export_first(parent: QWidget, title: str, text: str) -> str:
+def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "") -> str:
     """Ask before something is lost: :data:`EXPORT` the report first, :data:`DISCARD` and go
-    ahead, or :data:`CANCEL` (Escape). Blocks: a quit waits for the answer."""
+    ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named, answers :data:`KEEP`
+    and is the default. Blocks: a quit waits for the answer."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
-    export = box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(export)
-    box.setEscapeButton(cancel)
+    answers: dict[QAbstractButton, str] = {}
+    if keep:
+        answers[box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)] = KEEP
+    answers[box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)] = EXPORT
+    answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
+    box.setEscapeButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(next(iter(answers)))
     box.exec()
-    return {export: EXPORT, discard: DISCARD}.get(box.clickedButton(), CANCEL)
+    return answers.get(box.clickedButton(), CANCEL)
 
 
 def _last_dir(key: str = "last_dir") -> str:

@@ -1,5 +1,5 @@
-"""Quitting says what becomes of the case on show: an open case leaves the register, an
-amendment stays in it to be finished."""
+"""Quitting says what becomes of the case on show: an open case leaves the register unless
+kept for later, an amendment stays in it to be finished."""
 
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from tests.gui.saving_faults import WAIT_MS, second_window_showing_it_signed, wr
 def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
         screened_window, qtbot):
     """The question spoke only of "the reviews made since the last export", as if the case
-    stayed; a clean quit takes the open case out of the register."""
+    stayed; a clean quit takes the open case out of the register, unless it is kept for
+    later (see test_keep_for_later.py)."""
     window = screened_window
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert not window.case_flow.may_quit()
-    assert asked == ["Quit? The open case is not signed: its 6 cells and 1 review leave the "
-                     "window and the register (sign it first to keep its result, or export "
-                     "its report)."]
+    assert asked == ["Quit? The open case is not signed. Keep for later leaves it in the case "
+                     "register, open, to be finished from File > Case register…; discarded, "
+                     "its 6 cells and 1 review leave the window and the register."]
     close_window(window, qtbot)  # reviews counted as exported: no question
 
 
