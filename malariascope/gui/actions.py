@@ -42,7 +42,7 @@ class WindowActions:
         self.export = self._action("&Export CSV report…", "Ctrl+E",
                                    icon(pixmap.SP_DialogSaveButton))
         self.cases = self._action("Case &register…", "Ctrl+Shift+R",
-                                  tip="Find past cases, reopen one read-only, export them")
+                                  tip="Find past cases, reopen one, export them")
         self.sign = self._action("&Sign the result…", "Ctrl+Shift+S",
                                  icon(pixmap.SP_DialogApplyButton))
         self.amend = self._action("&Amend the signed result…", "")

@@ -9,10 +9,10 @@ in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was whe
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
 window does after; one the register refuses (a full disk) is tried again until it goes. A
 clean quit drops the open case (the window asks first about reviews not exported, or a case
-signed here that the register does not hold), unless it is kept: an amendment, or one the
-technician keeps for later (:meth:`Autosaver.keep`), stays in the register. So a case found
-in progress at start was left by a crash, a kill or a power cut (or is an amendment to
-finish), and :meth:`Autosaver.resume` offers it back.
+signed here that the register does not hold), unless it is kept: an amendment, a case taken
+from the register, or one the technician keeps for later (:meth:`Autosaver.keep`) stays in
+the register. So a case found in progress at start was left by a crash, a kill or a power
+cut (or is an amendment to finish), and :meth:`Autosaver.resume` offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
@@ -65,6 +65,7 @@ class Autosaver(QObject):
         self.writes.written.connect(self.written)
         self.writes.failed.connect(self._on_failed)
         self._held = False  # the window shows what is not its work (see hold)
+        self._taken = ""  # the uid of the case last taken from the register (see take)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_EVERY_MS)
@@ -83,6 +84,11 @@ class Autosaver(QObject):
         """True when the register keeps the window's work as it is now: autosave is on and
         no write waits to be tried again."""
         return self.register is not None and not self.writes.retrying
+
+    def took(self, uid: str) -> bool:
+        """True when case ``uid`` is the one last taken from the register (see :meth:`take`):
+        closing the window keeps it there."""
+        return bool(uid) and uid == self._taken
 
     # -- start ---------------------------------------------------------------------------
     def resume(self, then: Callable[[], object] = lambda: None) -> None:
@@ -172,9 +178,11 @@ class Autosaver(QObject):
             self._schedule()
 
     def take(self, stored: StoredCase) -> None:
-        """Save ``stored`` (a past case on show, reopened by an amendment) as the window's
-        work from now on, in place of the work held while it was on show."""
+        """Save ``stored`` (a past case on show, reopened by an amendment or open to be
+        finished) as the window's work from now on, in place of the work held while it was
+        on show."""
         self._held = False
+        self._taken = stored.case.uid
         if self.work is not None:  # after the writes asked for before; then saved as it is
             self.writes.add(Write(self.work.take, (stored,)))
             self.writes.add(self._write_now())
@@ -239,15 +247,22 @@ class Autosaver(QObject):
     def close(self) -> None:
         """The window closed on purpose and its workers are done: its open case is given up,
         nothing is offered next time; but a case being amended is saved as it is and offered
-        back, to be signed again."""
+        back, to be signed again, and a case taken from the register is kept there."""
         self._timer.stop()
-        work, self.work = self.work, None
+        work = self.work
         if work is not None:
-            last = (Write(work.save, (self._session(), replace(self.batch.counts)))
-                    if self.batch.case.amending and not self._held  # kept as the work left
-                    else Write(work.drop))
+            last, self.work = self._last_write(), None
             self.writes.close(last)
             work.register.close()
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
+
+    def _last_write(self) -> Write:
+        """What closing writes last of the case the window works on."""
+        case = self.batch.case
+        if self._held:
+            return Write(self.work.drop)
+        if case.amending:  # kept as the work left
+            return Write(self.work.save, (self._session(), replace(self.batch.counts)))
+        return self._keep_write() if self.took(case.uid) else Write(self.work.drop)

@@ -60,11 +60,12 @@ class CaseFlow(QObject):
         return True
 
     def may_leave(self, doing: str) -> bool:
-        """True when the open case may leave the window for ``doing``: it is empty, signed and
-        saved (or being saved, in order), or the technician agrees to keep it for later or
-        lose it; Export… begins its export instead (``doing`` is then not done)."""
+        """True when the case on show may leave the window for ``doing``: it is empty, a
+        past case shown read-only (the register keeps it), signed and saved (or being saved,
+        in order), or the technician agrees to keep it for later or lose it; Export… begins
+        its export instead (``doing`` is then not done)."""
         batch = self.case.batch
-        if not len(batch):
+        if not len(batch) or self._window.past_case.shown is not None:
             return True
         if self.case.signed:
             return self._may_leave_signed(doing)
@@ -74,7 +75,7 @@ class CaseFlow(QObject):
         """True when the window may close: a signed case the register does not hold, or an
         open case with reviews not exported (it leaves the register unless kept for later),
         are asked about first; an amendment stays in the register as it is, offered back at
-        the next start."""
+        the next start, and an open case taken from the register stays there."""
         batch = self.case.batch
         if not len(batch):
             return True
@@ -82,7 +83,9 @@ class CaseFlow(QObject):
             return self._may_leave_signed("Quit")
         if batch.case.amending:
             return self._may_leave_amending()
-        return not batch.unsaved or self._may_drop("Quit")
+        autosave = self._window.autosave
+        kept = autosave.keeps_work and autosave.took(batch.case.uid)
+        return kept or not batch.unsaved or self._may_drop("Quit")
 
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),

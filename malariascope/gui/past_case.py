@@ -1,11 +1,14 @@
-"""A case from the register shown in the window, read-only.
+"""A case from the register shown in the window: read-only, or taken to be finished.
 
 Its cells, review decisions, call rule and facts are on show as the register keeps them; no
 review, threshold or fact can be changed, and nothing is autosaved, so the work the window had
 before stays in the register as it was until a new batch replaces it. A new case (opening
 images makes one) ends the view: the window takes back its own case, model, rule and facts,
 and begins the new case from them. Amending the case on show makes it the window's open case,
-autosaved as its work.
+autosaved as its work; so does opening an open case (kept for later, or left by a window that
+stopped) in a window that autosaves. Only that window takes open cases: it holds the data
+folder's lock, so no other window works on the register's cases, and a window without
+autosave shows them read-only.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ class PastCaseView(QObject):
         window.batch.events.reset.connect(self._on_reset)
 
     def show(self, stored: StoredCase) -> bool:
-        """Show ``stored`` read-only in place of the batch; False when the technician keeps
-        the batch (unsaved reviews), or the model is still loading (it would take the case
-        for its own)."""
+        """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
+        amendment, or an open case while autosave is on); False when the technician keeps
+        the batch on show (Cancel, or Export…), or the model is still loading (it would take
+        the case for its own)."""
         from malariascope.core.register.work import session_of
 
         window, controller = self.window, self.window.controller
@@ -47,6 +51,9 @@ class PastCaseView(QObject):
             window.status.note("The model is still loading: open the case once it is ready")
             return False
         batch = window.batch
+        if self._is_open_here(stored):
+            window.status.note(f"Case {_name(stored)} is the case open in this window")
+            return True
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
@@ -62,13 +69,21 @@ class PastCaseView(QObject):
         self.shown = stored
         self._set_read_only(True)
         case = stored.case
-        if case.amending:  # left by a window that stopped: finished here, then signed
-            self.adopt()
+        if case.amending or (case.signed is None and window.autosave.register is not None):
+            self.adopt()  # to be finished here, then signed
             return True
-        state = "signed" if case.signed else "not signed"
-        window.set_batch_title(f"case {case.facts.sample_id or case.uid[:8]}, {state}, "
-                               "read-only")
+        state = "signed" if case.signed else "not signed, autosave off"
+        window.set_batch_title(f"case {_name(stored)}, {state}, read-only")
+        if case.signed is None:
+            window.status.note(f"Case {_name(stored)} is open: only a window that autosaves "
+                               "can finish it, and this one does not")
         return True
+
+    def _is_open_here(self, stored: StoredCase) -> bool:
+        """True when ``stored`` is the case the window works on (the register's copy of it
+        may lag behind the window's)."""
+        batch = self.window.batch
+        return self.shown is None and len(batch) > 0 and batch.case.uid == stored.case.uid
 
     def leave(self) -> None:
         """End the view, the window's own case and facts back (a new case follows)."""
@@ -91,8 +106,8 @@ class PastCaseView(QObject):
             return
         self._set_read_only(False)
         self.window.autosave.take(stored)
-        self.window.set_batch_title(f"case {stored.case.facts.sample_id or stored.case.uid[:8]}"
-                                    ", amended")
+        state = "amended" if stored.case.amending else "not signed"
+        self.window.set_batch_title(f"case {_name(stored)}, {state}")
 
     def _on_reset(self) -> None:
         """A new batch ends the view."""
@@ -112,3 +127,7 @@ class PastCaseView(QObject):
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)
         window.case_flow.update_actions()
+
+
+def _name(stored: StoredCase) -> str:
+    return stored.case.facts.sample_id or stored.case.uid[:8]

@@ -1,5 +1,6 @@
-"""The case register dialog (File > Cases…): past cases listed, searched, reopened read-only in
-the window, and exported as CSV for a lab information system.
+"""The case register dialog (File > Case register…): past cases listed, searched, reopened in
+the window (read-only, or an open case to finish: see ``gui.past_case``), and exported as CSV
+for a lab information system.
 
 Searches, loading a case and exports run in workers, on the register the window autosaves to
 (or one the dialog opens while autosave is off), so a big register never makes the window
@@ -52,7 +53,7 @@ class RegisterDialog(QDialog):
     """
 
     listed = Signal(int)  # cases the last search found
-    case_loaded = Signal(object)  # a StoredCase to show read-only, loaded whole
+    case_loaded = Signal(object)  # a StoredCase to show in the window, loaded whole
     exported = Signal(str, int)  # path, cases written
     failed = Signal(str)  # one line: a search, a load or an export that did not work
 
@@ -108,7 +109,7 @@ class RegisterDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self.open_selected)
         self.note = QLabel()
-        self.open_button = QPushButton("Open read-only")
+        self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
         self.export_all = QPushButton("Export all listed…")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -179,7 +180,7 @@ class RegisterDialog(QDialog):
 
     # -- open and export -----------------------------------------------------------------
     def open_selected(self, *_: object) -> None:
-        """Load the selected case whole, in a worker, for the window to show read-only."""
+        """Load the selected case whole, in a worker, for the window to show."""
         uids = self.selected_uids()
         if len(uids) != 1:
             return
