@@ -2,24 +2,28 @@
 
 The picture is drawn untouched: selection is a ring around the tile, never a tint, so the
 stain's colour stays what the camera saw. The frame is red or green for the final call, amber
-while the model is uncertain and nobody has pressed a call (as in the field view).
+while the model is uncertain and nobody has pressed a call (as in the field view). While its
+picture is read, a tile is a hatched grey square: dark, it would read as a cell on the black
+of the NIH images.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import call_colour, probability_text
-from malariascope.gui.thumbnails import ThumbnailCache
+from malariascope.gui.thumbnails import FAILED, ThumbnailCache
 
 FRAME = 3  # the call's frame around the picture, logical pixels
 RING = 2  # the selection ring outside the frame, doubling as the gap between tiles
 TEXT_HEIGHT = 16
-EMPTY = QColor("#202020")  # the square of a picture not decoded yet
+UNREADABLE = QColor("#202020")  # the square of a file that could not be read, named on it
+READING = QColor("#9e9e9e")  # the square of a picture not read yet, hatched in READING_LINES
+READING_LINES = QColor("#bdbdbd")
 
 
 class GalleryDelegate(QStyledItemDelegate):
@@ -62,12 +66,15 @@ class GalleryDelegate(QStyledItemDelegate):
     def _paint_picture(self, painter: QPainter, target: QRect, row: int) -> None:
         """The cell centred in ``target`` at its decoded size (sharp: no scaling on paint)."""
         result = self.batch.results[row]
-        image = self.thumbnails.get(row, result) if result.ok else None
-        if image is None or image.isNull():
-            painter.fillRect(target, EMPTY)
-            if not result.ok or image is not None:  # unreadable file
-                painter.setPen(QColor("#ffa000"))
-                painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "unreadable")
+        image = self.thumbnails.get(row, result) if result.ok else FAILED
+        if image is None:  # being read: the view repaints the tile when it is ready
+            painter.fillRect(target, READING)
+            painter.fillRect(target, QBrush(READING_LINES, Qt.BrushStyle.BDiagPattern))
+            return
+        if image.isNull():
+            painter.fillRect(target, UNREADABLE)
+            painter.setPen(QColor("#ffa000"))
+            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "unreadable")
             return
         shown = image.deviceIndependentSize().toSize()
         left = target.left() + (target.width() - shown.width()) // 2
