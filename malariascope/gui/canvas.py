@@ -7,19 +7,25 @@ at 400 pixels has no nearest-neighbour blocks.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap, QTextOption
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 LEGEND_WIDTH, LEGEND_HEIGHT = 96, 10  # the legend's colour bar, logical pixels
+TEXT_MARGIN = 12  # between a message and the widget's edges, logical pixels
 
 
 def paint_backdrop(widget: QWidget, image: QImage, message: str) -> QPainter:
-    """Start painting ``widget``: black, with ``message`` centred while there is no ``image``."""
+    """Start painting ``widget``: black, with ``message`` centred while there is no ``image``,
+    wrapped within its margins (at a space where it can: a path may have none)."""
     painter = QPainter(widget)
     painter.fillRect(widget.rect(), Qt.GlobalColor.black)
     if image.isNull():
+        option = QTextOption(Qt.AlignmentFlag.AlignCenter)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        area = QRectF(widget.rect()).adjusted(TEXT_MARGIN, TEXT_MARGIN, -TEXT_MARGIN,
+                                              -TEXT_MARGIN)
         painter.setPen(Qt.GlobalColor.lightGray)
-        painter.drawText(widget.rect(), Qt.AlignmentFlag.AlignCenter, message)
+        painter.drawText(area, message, option)
     return painter
 
 

@@ -3,7 +3,10 @@ overlay, the overlay controls, and what it says of an unreadable file."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from malariascope.gui.results_table import PROB
@@ -102,6 +105,32 @@ def test_detail_view_explains_an_unreadable_file(window, qtbot, cell_folder):
     assert window.detail.canvas.image().isNull()
     assert "Could not read" in window.detail.canvas.message
     assert window.batch.results[0].error in window.detail.canvas.message
+
+
+def _lit(widget) -> np.ndarray:
+    """Where ``widget``, painted now, is lighter than its black backdrop (rows, columns)."""
+    picture = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(picture.constBits(), np.uint8).reshape(-1, picture.bytesPerLine())
+    return rows[:picture.height(), :picture.width()] > 40
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)])
+def test_why_a_file_is_unreadable_reads_whole_within_the_panel(window, qtbot, cell_folder,
+                                                                size):
+    """The longest reason was one line, cut at both edges of the panel at 1280 x 800."""
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    screen_and_wait(window, qtbot, [cell_folder[0] / "broken"])
+    results = window.batch.results
+    window.table.select_source_row(next(
+        row for row, result in enumerate(results) if result.path.name == "text.png"))
+    canvas = window.detail.canvas
+    assert "(corrupt, truncated or unsupported format)" in canvas.message
+    lit = _lit(canvas)
+    columns, rows = np.flatnonzero(lit.any(axis=0)), np.flatnonzero(lit.any(axis=1))
+    assert columns.size, "no text drawn"
+    assert columns[0] >= 4 and columns[-1] < canvas.width() - 4  # clear of both edges
+    assert rows[0] >= 4 and rows[-1] < canvas.height() - 4
 
 
 def test_an_uncertain_cell_called_uninfected_shows_where_a_parasite_may_be(window, qtbot,
