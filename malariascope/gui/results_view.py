@@ -125,7 +125,10 @@ class ResultsView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         """A current row in sight stays in sight as the list's height changes: the whole
         field shows under the list once a cell of a field is selected, after the list has
-        scrolled to that cell, and takes the height its row may stand in."""
+        scrolled to that cell, and takes the height its row may stand in.
+
+        A scroll area's resizeEvent gets its viewport's resize, so ``event.oldSize()`` is the
+        old viewport's size, in the coordinates of ``visualRect`` (the header is outside it)."""
         current = self.currentIndex()
         seen = current.isValid() and self.visualRect(current).intersects(
             QRect(QPoint(0, 0), event.oldSize()))
