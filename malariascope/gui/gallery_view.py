@@ -20,14 +20,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QStyle, QWidget
 
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.gallery_delegate import GalleryDelegate
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import FILE, PROB, THUMB
-from malariascope.gui.results_view import ResultsView
+from malariascope.gui.results_view import ResultsView, resize_keeping_in_sight
 from malariascope.gui.thumbnails import ThumbnailCache
 from malariascope.gui.undo import ReviewUndo
 
@@ -108,6 +108,13 @@ class GalleryView(QListView):
         while self.width_for_columns(columns + 1) <= width:
             columns += 1
         return columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        """The current tile in sight stays in sight as the gallery's height changes: the
+        whole field shows under it once a cell of a field is selected, after the gallery has
+        scrolled to that cell, and takes the height its tile may stand in."""
+        current = self.currentIndex().siblingAtColumn(THUMB)
+        resize_keeping_in_sight(self, current, event, super().resizeEvent)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl+wheel zooms the tiles a step per notch; the wheel alone scrolls."""

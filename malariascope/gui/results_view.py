@@ -6,6 +6,8 @@ hides the current row, and says which batch row is current (:attr:`ResultsView.c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
@@ -19,6 +21,21 @@ from PySide6.QtWidgets import (
 from malariascope.gui.columns import ColumnWidths
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import ERROR, FILE, THUMB_SIZE
+
+
+def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: QResizeEvent,
+                            resize: Callable[[QResizeEvent], None]) -> None:
+    """Let ``resize`` (the view's own resizeEvent) handle ``event``, then bring ``index`` back
+    into sight if it was in sight before.
+
+    A scroll area's resizeEvent gets its viewport's resize, so ``event.oldSize()`` is the old
+    viewport's size, in the coordinates of ``visualRect`` (the header is outside it).
+    """
+    seen = index.isValid() and view.visualRect(index).intersects(
+        QRect(QPoint(0, 0), event.oldSize()))
+    resize(event)
+    if seen:
+        view.scrollTo(index)
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -125,16 +142,8 @@ class ResultsView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         """A current row in sight stays in sight as the list's height changes: the whole
         field shows under the list once a cell of a field is selected, after the list has
-        scrolled to that cell, and takes the height its row may stand in.
-
-        A scroll area's resizeEvent gets its viewport's resize, so ``event.oldSize()`` is the
-        old viewport's size, in the coordinates of ``visualRect`` (the header is outside it)."""
-        current = self.currentIndex()
-        seen = current.isValid() and self.visualRect(current).intersects(
-            QRect(QPoint(0, 0), event.oldSize()))
-        super().resizeEvent(event)
-        if seen:
-            self.scrollTo(current)
+        scrolled to that cell, and takes the height its row may stand in."""
+        resize_keeping_in_sight(self, self.currentIndex(), event, super().resizeEvent)
 
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt API)
         """Typed letters never move the selection: P, U and Space review, and when a review

@@ -1,15 +1,17 @@
 """How the gallery and the cell panel share a laptop's window, in the real window: whole
-columns of tiles with no part-column left empty, and the Grad-CAM legend read whole."""
+columns of tiles with no part-column left empty, the current tile kept in sight when the field
+takes room under the gallery, and the Grad-CAM legend read whole."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from malariascope.gui.results_table import THUMB
+from malariascope.gui.results_table import FILE, THUMB
 from malariascope.gui.window_layout import PANEL_MIN_WIDTH
 from tests.gui.helpers import screen_and_wait
-from tests.images import make_cell_folder
+from tests.images import FIELD_CELLS, make_cell_folder, write_field
 
 
 def _resize(window, qtbot, width: int, height: int) -> None:
@@ -24,6 +26,13 @@ def _first_row(gallery) -> list:
     return [rect for rect in rects if rect.top() == rects[0].top()]
 
 
+def _whole_columns(gallery) -> bool:
+    """True once the gallery is as wide as its columns (Qt lays out a moment after a resize)."""
+    row = _first_row(gallery)
+    pitch = row[1].left() - row[0].left()
+    return gallery.viewport().width() - row[-1].right() < pitch // 2
+
+
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
 def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
         window, qtbot, tmp_path, size):
@@ -36,21 +45,45 @@ def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
     qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
     gallery = window.gallery
     assert window.lists.gallery_shown()
-
-    def whole_columns() -> bool:  # once laid out again (Qt waits a moment after a resize)
-        row = _first_row(gallery)
-        pitch = row[1].left() - row[0].left()
-        return gallery.viewport().width() - row[-1].right() < pitch // 2
-
-    qtbot.waitUntil(whole_columns)
+    qtbot.waitUntil(lambda: _whole_columns(gallery))
     assert window.central.splitter.sizes()[1] >= PANEL_MIN_WIDTH
     row = _first_row(gallery)
     assert row[1].left() - row[0].left() <= 96 + 12  # the 96 px tiles, slim frame and ring
     gallery.set_thumb_size(128)  # as Ctrl+wheel zooms
-    qtbot.waitUntil(lambda: _first_row(gallery)[0].width() > 128 and whole_columns())
+    qtbot.waitUntil(lambda: _first_row(gallery)[0].width() > 128 and _whole_columns(gallery))
     assert window.central.splitter.sizes()[1] >= PANEL_MIN_WIDTH
     qtbot.keyClick(gallery, Qt.Key.Key_G)
     assert window.central.splitter.sizes() == table_split
+
+
+def test_the_current_tile_stays_in_sight_when_the_field_shows_under_the_gallery(
+        window, qtbot, tmp_path):
+    """Down from a single cell to a cell of a field in the gallery's bottom row showed the
+    field under the gallery, which took that row's room: the current tile went out of
+    sight."""
+    make_cell_folder(tmp_path / "slide", 40)
+    write_field(tmp_path / "slide" / "field.png")
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)  # the field's cells last
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
+    gallery, proxy = window.gallery, window.proxy
+    qtbot.waitUntil(lambda: _whole_columns(gallery))
+    first = proxy.index(proxy.rowCount() - FIELD_CELLS, THUMB)  # the field's first cell
+    bar, area = gallery.verticalScrollBar(), gallery.viewport().rect()
+    bar.setValue(bar.value() + gallery.visualRect(first).bottom() - area.bottom())
+    tile = gallery.visualRect(first)  # in the bottom row, a single cell above it
+    above = next(rect for rect in (gallery.visualRect(proxy.index(at, THUMB))
+                                   for at in range(first.row()))
+                 if rect.translated(0, tile.height() + gallery.spacing()) == tile)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=above.center())
+    assert area.contains(tile) and not window.central.field_box.isVisible()
+    qtbot.keyClick(gallery, Qt.Key.Key_Down)
+    assert gallery.currentIndex().row() == first.row()
+    split = window.central.list_and_field
+    qtbot.waitUntil(lambda: split.sizes()[1] > 0 and gallery.viewport().height() < area.height())
+    assert gallery.viewport().rect().contains(gallery.visualRect(first))
 
 
 def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_path):
