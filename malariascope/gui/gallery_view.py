@@ -109,6 +109,17 @@ class GalleryView(QListView):
             columns += 1
         return columns
 
+    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802 (Qt API)
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Arrows move on from the current cell whichever column made it current: the table
+        makes its File column current (a review moving on, a click in the field), and a list
+        finds no tile for a column it does not show, so it would start from the first."""
+        current = self.currentIndex()
+        if current.isValid() and current.column() != THUMB:
+            self.selectionModel().setCurrentIndex(current.siblingAtColumn(THUMB),
+                                                  QItemSelectionModel.SelectionFlag.NoUpdate)
+        return super().moveCursor(action, modifiers)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         """The current tile in sight stays in sight as the gallery's height changes: the
         whole field shows under it once a cell of a field is selected, after the gallery has

@@ -126,6 +126,21 @@ def test_selected_cells_are_reviewed_in_one_step_undone_and_redone(window, qtbot
     assert batch.counts.reviewed == 0
 
 
+def test_an_arrow_after_a_review_moves_on_from_the_next_cell_not_the_first(window, qtbot,
+                                                                          cells):
+    """A review moves on through the table, which makes its File column current; from there
+    the gallery's Down went to the first tile."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    _click(gallery, qtbot, 10)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert gallery.currentIndex().row() == 11
+    tile = gallery.visualRect(gallery.model().index(11, THUMB))
+    below = gallery.indexAt(tile.center() + QPoint(0, tile.height() + gallery.spacing()))
+    qtbot.keyClick(gallery, Qt.Key.Key_Down)
+    assert gallery.currentIndex().row() == below.row() > 11
+
+
 def test_the_review_queue_shrinks_as_screens_are_reviewed(window, qtbot, cells):
     screen_and_wait(window, qtbot, [cells])
     batch, summary = window.batch, window.summary
