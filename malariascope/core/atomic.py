@@ -30,6 +30,7 @@ HINTS = {  # what a technician can do about the OS's complaint
 NAME_KEPT = 40  # characters of the target's name in a temporary file's name
 #: a temporary file of ours untouched this long (seconds) was left by a writer that was killed
 STALE_AFTER_S = 3600
+KEPT_SUFFIX = ".kept"  # an old file's second name while its replacement is put in place
 
 
 def why(exc: OSError) -> str:
@@ -43,11 +44,14 @@ def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:
     """A new empty temporary file in ``target``'s folder (so a rename onto ``target`` is
     atomic), with the permissions a file created there normally gets.
 
-    ``suffix`` keeps an extension that a writer insists on (Keras wants ``.keras``).
+    ``suffix`` keeps an extension that a writer insists on (Keras wants ``.keras``). Those of
+    its name and suffix that a killed writer left are swept first; a kept-aside old file
+    (:data:`KEPT_SUFFIX`, as old as the file it names) never is.
     """
     target = Path(target)
     prefix, suffix = f".{target.name[:NAME_KEPT]}.", suffix or ".tmp"
-    _sweep_stale(target.parent, prefix, suffix)
+    if suffix != KEPT_SUFFIX:
+        _sweep_stale(target.parent, prefix, suffix)
     fd, tmp_name = tempfile.mkstemp(  # a short name: any name the target may have fits
         prefix=prefix, suffix=suffix, dir=target.parent
     )
@@ -172,8 +176,10 @@ def place_new(tmp: Path, target: Path) -> None:
 
 def _keep_aside(target: Path) -> Path:
     """A second name for ``target``'s file: a hard link, which costs no space, needs no right
-    to read it and keeps its owner; a copy where links are not to be had (FAT drives)."""
-    kept = temp_beside(target)
+    to read it and keeps its owner; a copy where links are not to be had (FAT drives). Its
+    suffix is its own: it keeps the old file's time, and no sweep of temporary files takes
+    it."""
+    kept = temp_beside(target, KEPT_SUFFIX)
     kept.unlink()
     try:
         os.link(target, kept)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from malariascope.core import atomic
 from malariascope.core.atomic import temp_beside, write_bytes_atomic
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ReportAppearedError, ReportBusyError, ReportError
@@ -211,3 +212,32 @@ def test_temporary_files_a_killed_writer_left_are_swept_by_the_next_report(tmp_p
     write_report(report, rows, info)
     assert sorted(report.parent.iterdir()) == sorted(
         [report, summary_path(report), working, other])
+
+
+def test_a_summary_refused_puts_back_an_old_report_a_day_old_with_a_long_name(
+        tmp_path, report_rows, monkeypatch):
+    """The sweep of stale temporary files took the old report's second name (a hard link, as
+    old as the report; the summary's temporary names share the first 40 characters), so the
+    new report stayed beside the old summary when the summary could not be replaced."""
+    rows, info = report_rows
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    report = folder / ("Ward-3-followup-day-2-thin-film-slide-A_2026-12-05.csv")  # stem >= 40
+    report.write_bytes(b"old report\n")
+    summary_path(report).write_bytes(b"old summary\n")
+    yesterday = time.time() - 24 * 3600
+    for path in (report, summary_path(report)):
+        os.utime(path, (yesterday, yesterday))
+    replace = os.replace
+
+    def refusing(src, dst):  # the summary open in Excel (Windows refuses the rename)
+        if str(dst) == str(summary_path(report)):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", refusing)
+    with pytest.raises(ReportError):
+        write_report(report, rows, info, overwrite=True)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    assert summary_path(report).read_bytes() == b"old summary\n"
+    assert report.read_bytes() == b"old report\n", "the new report stayed beside the old summary"
