@@ -140,9 +140,10 @@ class Autosaver(QObject):
             self._start(then)
             return
         resumable = not session.complete and bool(session.extent.inputs)
+        kept = opened.work.kept  # a case taken from the register stays there: no Discard
         dialogs.ask_restore(self._window, describe(session),
                             lambda answer: self._on_answer(session, answer, then),
-                            resumable, discardable=not amending(session))
+                            resumable, discardable=not (amending(session) or kept))
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         self._lock.unlock()
@@ -152,6 +153,8 @@ class Autosaver(QObject):
 
     def _on_answer(self, session: Session, answer: str, then: Callable[[], object]) -> None:
         if answer != dialogs.DISCARD:
+            if self.work.kept:
+                self._taken = session.case.uid
             self.controller.restore(session)
             self.restored.emit()
             self.message.emit(f"Restored {cells_of(session)} and "

@@ -78,6 +78,15 @@ def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str) -> str:
         "what was changed.")
 
 
+def ask_drop_changes(parent: QWidget, doing: str, sample_id: str) -> str:
+    """Ask before ``doing`` leaves an open case whose latest changes the register refuses:
+    export its report first, discard them, or cancel (:func:`ask_export_first`)."""
+    return ask_export_first(
+        parent, doing, f"{doing}? Case {sample_id} stays in the case register, open, as last "
+        "saved, but the register refuses its latest changes just now: they may be lost. "
+        "Export its report first to keep them.")
+
+
 class _Form(QDialog):
     """A small window-modal form with OK (named ``accept_text``) and Cancel; OK is enabled
     while every line in ``required`` holds text."""

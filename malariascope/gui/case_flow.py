@@ -84,8 +84,9 @@ class CaseFlow(QObject):
         if batch.case.amending:
             return self._may_leave_amending()
         autosave = self._window.autosave
-        kept = autosave.keeps_work and autosave.took(batch.case.uid)
-        return kept or not batch.unsaved or self._may_drop("Quit")
+        if autosave.took(batch.case.uid):  # it stays in the register, as last saved
+            return autosave.keeps_work or self._leaves_unsaved()
+        return not batch.unsaved or self._may_drop("Quit")
 
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),
@@ -94,6 +95,14 @@ class CaseFlow(QObject):
             return True
         return self._leaves(case_dialogs.ask_drop_amendment(self._window, "Quit",
                                                             self._slide_name()))
+
+    def _leaves_unsaved(self) -> bool:
+        """True once the technician agrees to quit while the register refuses the case's
+        latest changes; Export… begins its export instead."""
+        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self._slide_name())
+        if answer == dialogs.EXPORT:
+            self._window.exports.start()
+        return answer == dialogs.DISCARD
 
     def _may_drop(self, doing: str) -> bool:
         """True once the technician agrees that the open, unsigned case leaves the window for

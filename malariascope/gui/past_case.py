@@ -56,6 +56,9 @@ class PastCaseView(QObject):
             return True
         if window.case_flow.refuse_amending("opening another case"):
             return False
+        if self._takes(stored) and (why := self._why_not_take(stored)):
+            window.status.note(f"Case {_name(stored)} not opened: {why}")
+            return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
             if not window.case_flow.may_leave("Open a past case"):
                 return False
@@ -69,7 +72,7 @@ class PastCaseView(QObject):
         self.shown = stored
         self._set_read_only(True)
         case = stored.case
-        if case.amending or (case.signed is None and window.autosave.register is not None):
+        if self._takes(stored):
             self.adopt()  # to be finished here, then signed
             return True
         state = "signed" if case.signed else "not signed, autosave off"
@@ -78,6 +81,33 @@ class PastCaseView(QObject):
             window.status.note(f"Case {_name(stored)} is open: only a window that autosaves "
                                "can finish it, and this one does not")
         return True
+
+    def _takes(self, stored: StoredCase) -> bool:
+        """True when ``stored`` is to be finished here: an amendment a window left, or an
+        open case while this window autosaves."""
+        case = stored.case
+        return case.amending or (case.signed is None and self.window.autosave.register
+                                 is not None)
+
+    def _why_not_take(self, stored: StoredCase) -> str:
+        """Why ``stored`` cannot become the window's open case now ("": it can). Its saves
+        go on from this copy, so every save asked for must have reached the register, and
+        the copy must be the register's latest."""
+        from malariascope.core.errors import RegisterError
+
+        autosave = self.window.autosave
+        if autosave.register is None:  # nothing is saved from it
+            return ""
+        if not autosave.writes.idle:
+            return ("the window's work is still being saved to the case register; open it "
+                    "again in a moment")
+        try:
+            sizes = autosave.register.sizes(stored.case.uid)
+        except RegisterError as exc:
+            return str(exc)
+        if sizes != (len(stored.cells), len(stored.reviews)):
+            return "it changed in the case register after it was read; open it again"
+        return ""
 
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
-from malariascope.core.errors import RegisterError
+from malariascope.core.errors import RegisterError, RegisterWriteError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import LEGACY_FOLDER, CaseWork, open_work
 from malariascope.core.register.work import session_of as as_batch
@@ -215,3 +215,46 @@ def test_a_case_is_not_taken_from_a_copy_older_than_the_register(tmp_path, resul
         taking.take(stored)  # read again, it is taken
         taking.save(as_batch(stored, 0.5))
         assert register.load(uid).reviews == session.decisions
+
+
+def test_a_case_kept_whose_save_is_refused_is_never_deleted_by_the_drop_after(
+        tmp_path, results, classifier, monkeypatch):  # noqa: F811
+    """Keep for later on a full disk: the keep's save was refused, and the drop that closing
+    runs next deleted the case it had promised to keep."""
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(grown(session, 5))
+        uid = work.case.uid
+        save = Register.save
+
+        def full(*args, **kwargs):
+            raise RegisterWriteError("the disk is full")
+
+        monkeypatch.setattr(Register, "save", full)
+        with pytest.raises(RegisterWriteError):
+            work.keep(session)
+        monkeypatch.setattr(Register, "save", save)
+        work.drop()
+        assert len(register.load(uid).cells) == 5 and register.work() is None
+
+
+def test_a_taken_case_left_by_a_crash_is_kept_by_the_window_that_restores_it(
+        tmp_path, results, classifier):  # noqa: F811
+    """A case taken from the register, its window killed, was restored as if begun there:
+    its next drop deleted it from the register."""
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        work = CaseWork(register)
+        work.save(session)
+        uid = work.case.uid
+        work.keep()
+        taking, stored = CaseWork(register), register.load(uid)
+        taking.take(stored)
+        taking.save(as_batch(stored, 0.5))  # its window's work; then the window is killed
+    opened = open_work(tmp_path)
+    with opened.work.register:
+        assert opened.session.case.uid == uid and opened.work.kept
+        opened.work.drop()  # a clean quit of the restored window
+    with Register(tmp_path) as register:
+        assert len(register.load(uid).cells) == len(results)

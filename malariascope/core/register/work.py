@@ -37,7 +37,7 @@ from malariascope.core.tally import Counts
 LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
 UNKNOWN = Extent()  # the extent of work saved before extents were kept
 _STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": number,
-                 "saved_at": text, "extent": Extent.from_dict}
+                 "saved_at": text, "extent": Extent.from_dict, "kept": flag}
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class _WorkState:
     default_threshold: float
     saved_at: str
     extent: Extent = UNKNOWN  # what the batch was opened from
+    kept: bool = False  # the case stays in the register when the work on it ends
 
 
 class CaseWork:
@@ -56,12 +57,16 @@ class CaseWork:
 
     :attr:`case` is the case the batch is saved as: the session's own when it has one, else
     one made for the batch (None before the first save and after :meth:`drop`). A signed
-    case is saved as signed. One save or drop runs at a time.
+    case is saved as signed. :attr:`kept` is True for a case the register keeps when the
+    work on it ends (taken from the register, or kept for later): a drop never deletes it,
+    and the work row says so for the window that restores it. One save or drop runs at a
+    time.
     """
 
     def __init__(self, register: Register) -> None:
         self.register = register
         self.case: Case | None = None
+        self.kept = False
         self._rows = self._decisions = 0  # cells and review decisions stored
         self._last: ScreeningResult | None = None  # the last cell stored: spots a new batch
 
@@ -74,7 +79,8 @@ class CaseWork:
         case = self._case_of(session.case or self.case or Case(), session.facts)
         cells = session.results[self._rows:]
         state = _WorkState(session.complete, session.unsaved,
-                           session.facts.default_threshold, utc_now(), session.extent)
+                           session.facts.default_threshold, utc_now(), session.extent,
+                           self.kept)
         try:
             self._rows = self.register.save(
                 case, None if counts is None else case.result(counts), cells=cells,
@@ -106,9 +112,9 @@ class CaseWork:
                        sources=facts.sources)
 
     def drop(self) -> None:
-        """Give up the case in progress: deleted from the register if it was never signed,
-        kept (only no longer worked on) once signed, amended or not, in the register or in a
-        save that failed. Until the register has done so the case stays, so that a drop the
+        """Give up the case in progress: deleted from the register if it was never signed nor
+        :attr:`kept`, else kept (only no longer worked on), in the register or in a save that
+        failed. Until the register has done so the case stays, so that a drop the
         register refused can be asked for again."""
         case = self.case
         if case is not None:
@@ -118,7 +124,9 @@ class CaseWork:
     def keep(self, session: Session | None = None, counts: Counts | None = None) -> None:
         """Stop working on the case, ``session`` saved first when given: it stays in the
         register, open, to be finished later from there, and is not offered as work left.
-        The next save begins another case."""
+        The next save begins another case. Should the save fail, the case stays kept: a drop
+        that follows leaves it in the register."""
+        self.kept = True
         if session is not None:
             self.save(session, counts)
         if self.case is not None:
@@ -127,9 +135,10 @@ class CaseWork:
 
     def _forget(self) -> None:
         self.case, self._rows, self._decisions, self._last = None, 0, 0, None
+        self.kept = False
 
     def _give_up(self, case: Case) -> None:
-        if case.signed is None and not case.amendments:
+        if case.signed is None and not case.amendments and not self.kept:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
                 self.register.discard(case.uid)
                 return
@@ -158,6 +167,7 @@ class CaseWork:
                              unsaved=state.unsaved, saved_at=state.saved_at,
                              extent=state.extent)
         self._continue(stored)
+        self.kept = state.kept
         return session
 
     def take(self, stored: StoredCase) -> None:
@@ -176,6 +186,7 @@ class CaseWork:
         if self.case is None or self.case.uid != uid:
             self.drop()
         self._continue(stored)
+        self.kept = True
 
     def _continue(self, stored: StoredCase) -> None:
         self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
