@@ -149,14 +149,6 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     return _open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 
 
-def ask_unsaved_reviews(parent: QWidget, doing: str, reviewed: int) -> str:
-    """Ask before ``doing`` loses the reviews made since the last export (``reviewed`` cells
-    of the batch have a review in all); see :func:`ask_export_first`."""
-    return ask_export_first(parent, "Unsaved reviews",
-                            f"{doing}? The reviews made since the last export will be lost "
-                            f"({reviewed:,} reviewed in this batch in all).")
-
-
 def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "") -> str:
     """Ask before something is lost: :data:`EXPORT` the report first, :data:`DISCARD` and go
     ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named, answers :data:`KEEP`

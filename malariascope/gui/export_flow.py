@@ -55,16 +55,6 @@ class ExportFlow(QObject):
         else:
             self._choose_report()
 
-    def may_discard(self, doing: str) -> bool:
-        """True when the batch has no unsaved reviews, or the user agrees to lose them by
-        ``doing``; the user may choose to export them instead (``doing`` then waits)."""
-        if not self.batch.unsaved:
-            return True
-        answer = dialogs.ask_unsaved_reviews(self._window, doing, self.batch.counts.reviewed)
-        if answer == dialogs.EXPORT:
-            self.start()
-        return answer == dialogs.DISCARD
-
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""
         self._tried = Path(path).name
