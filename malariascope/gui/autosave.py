@@ -124,7 +124,6 @@ class Autosaver(QObject):
         if self._lock is None:  # the window closed while the register was read
             opened.work.register.close()
             return
-        self.work = opened.work
         if opened.set_aside is not None:
             words = str(opened.set_aside)
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Case register set aside",
@@ -137,12 +136,13 @@ class Autosaver(QObject):
                             "bug report, and will not be offered again.")
         session = opened.session
         if session is None or not session.results:
+            self.work = opened.work
             self._start(then)
             return
         resumable = not session.complete and bool(session.extent.inputs)
         kept = opened.work.kept  # a case taken from the register stays there: no Discard
         dialogs.ask_restore(self._window, describe(session),
-                            lambda answer: self._on_answer(session, answer, then),
+                            lambda answer: self._on_answer(opened.work, session, answer, then),
                             resumable, discardable=not (amending(session) or kept))
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
@@ -151,7 +151,14 @@ class Autosaver(QObject):
         self.off.emit(str(exc))
         then()
 
-    def _on_answer(self, session: Session, answer: str, then: Callable[[], object]) -> None:
+    def _on_answer(self, work: CaseWork, session: Session, answer: str,
+                   then: Callable[[], object]) -> None:
+        """Autosave begins once the question is answered: a save of the window's empty batch
+        meanwhile would give up the case the question offers."""
+        if self._lock is None:  # the window closed while it asked: the case is offered again
+            work.register.close()
+            return
+        self.work = work
         if answer != dialogs.DISCARD:
             if self.work.kept:
                 self._taken = session.case.uid

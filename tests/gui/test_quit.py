@@ -6,8 +6,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from malariascope.gui.app import start
+from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
-from tests.gui.saving_faults import WAIT_MS, second_window_showing_it_signed, writes_done
+from tests.gui.saving_faults import (
+    WAIT_MS,
+    assert_signed,
+    second_window_showing_it_signed,
+    writes_done,
+)
+from tests.gui.test_register_dialog import open_past, open_register
 
 
 def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
@@ -91,3 +98,38 @@ def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
     assert asked[0].startswith(AMENDMENT_NOT_KEPT) and "leave the window" not in asked[0]
     answer_next_dialog(second, lambda box: click(box, "Discard"))
     close_window(second, qtbot)
+
+
+def test_an_amendment_restored_after_quit_is_saved_and_signed_in_the_register(
+        screened_window, make_window, qtbot, data_folder):
+    """Autosave began while the restore question was still open: the window's empty batch,
+    saved as the model came ready, gave up the amendment the question offered, and once
+    restored, each of its saves was refused ("cells were given from row 0, but 6 are
+    stored"): its signature stayed out of the register while its PDF said signed."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+    uid = window.case.case.uid
+    assert window.case_flow.new_case()
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read-only
+    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    window.case.batch.set_review(0, window.case.batch.final_call(0))
+    window.close()
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    again = make_window(start=False)
+    start(again)
+    box = wait_for_box(qtbot, again, "Restore unsaved work?")
+    again.case.update(lab="Central Lab")  # as the lab's facts or the model come in
+    qtbot.wait(SAVE_EVERY_MS + 500)  # the technician reads the question
+    click(box, "Restore")
+    failures: list[str] = []
+    again.autosave.failed.connect(failures.append)
+    again.case.batch.set_review(1, again.case.batch.final_call(1))
+    again.autosave.save_now()
+    qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
+    assert not failures
+    with qtbot.waitSignal(again.case_flow.saved, timeout=WAIT_MS):
+        assert again.case_flow.sign("Bob Ray")
+    qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
+    assert_signed(data_folder, uid, by="Bob Ray")
