@@ -67,6 +67,7 @@ def _save_pictures(register: Register, order: ReportOrder) -> None:
     from malariascope.gui.case_report import read_pictures
 
     pictures = {cell.row: picture for cell, picture in
-                read_pictures(order.parasitized) + read_pictures(order.uncertain)}
+                read_pictures(order.parasitized) + read_pictures(order.uncertain)
+                + read_pictures(order.overridden)}
     if pictures:
         register.save_pictures(order.case.uid, pictures)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.core.case import Case
 from malariascope.core.parasitemia import CaseResult
-from malariascope.core.tally import PARASITIZED
+from malariascope.core.tally import OVERRIDDEN, PARASITIZED
 from malariascope.gui.batch import Batch
 
 if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
@@ -49,24 +49,27 @@ class ReportOrder:
     result: CaseResult
     parasitized: tuple[ReportCell, ...]  # finally called parasitized
     uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
+    overridden: tuple[ReportCell, ...] = ()  # called parasitized, overridden to uninfected
     not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
 
 
 def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0) -> ReportOrder:
-    """The case of ``batch`` with its ``result``, the cells of its two galleries and the image
-    files of the batch ``not_screened``."""
-    parasitized, uncertain = [], []
+    """The case of ``batch`` with its ``result``, the cells of its three galleries and the
+    image files of the batch ``not_screened``."""
+    parasitized, uncertain, overridden = [], [], []
     for row, cell in enumerate(batch.results):
         if not cell.ok:
             continue
         reviewed = batch.reviewed(row)
         if batch.final_call(row) == PARASITIZED:
             parasitized.append(ReportCell(row, cell, batch.review(row) if reviewed else ""))
+        elif batch.review(row) == OVERRIDDEN:
+            overridden.append(ReportCell(row, cell, OVERRIDDEN))
         elif not reviewed and batch.uncertain(row):
             uncertain.append(ReportCell(row, cell))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
-                       not_screened)
+                       tuple(overridden), not_screened)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -74,7 +77,8 @@ def build_report(order: ReportOrder) -> CaseReport:
     from malariascope.printing.content import CaseReport
 
     return CaseReport(order.case, order.result, _gallery(order.parasitized),
-                      _gallery(order.uncertain), not_screened=order.not_screened)
+                      _gallery(order.uncertain), _gallery(order.overridden),
+                      not_screened=order.not_screened)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

@@ -62,14 +62,16 @@ class CaseReport:
     """Everything a case's printed report shows.
 
     ``result`` is the case's signed result once signed, else its result now; ``uncertain``
-    holds the uncertain cells nobody has reviewed, not called parasitized (so no cell shows
-    twice). The lab's name that heads the report is a fact of the case.
+    holds the uncertain cells nobody has reviewed, not called parasitized, and ``overridden``
+    the model's parasitized calls a reviewer overrode to uninfected (so no cell shows twice).
+    The lab's name that heads the report is a fact of the case.
     """
 
     case: Case
     result: CaseResult
     parasitized: Gallery = field(default_factory=Gallery)
     uncertain: Gallery = field(default_factory=Gallery)
+    overridden: Gallery = field(default_factory=Gallery)
     printed_at: str = field(default_factory=utc_now)
     #: image files of the batch left unscreened when it was stopped (None: some, not counted)
     not_screened: int | None = 0
@@ -78,7 +80,8 @@ class CaseReport:
         """Each printed picture with the name the HTML refers to it by."""
         return [(f"{kind}-{number}", cell)
                 for kind, gallery in (("parasitized", self.parasitized),
-                                      ("uncertain", self.uncertain))
+                                      ("uncertain", self.uncertain),
+                                      ("overridden", self.overridden))
                 for number, cell in enumerate(gallery.shown())]
 
 
@@ -129,7 +132,9 @@ def report_html(report: CaseReport) -> str:
              _section("Model", _model(report.case)),
              _section("Limits of this result", limits),
              _gallery("Parasitized cells", report.parasitized, names),
-             _gallery("Uncertain cells not reviewed", report.uncertain, names)]
+             _gallery("Uncertain cells not reviewed", report.uncertain, names),
+             _gallery("Parasitized by the model, uninfected by the reviewer",
+                      report.overridden, names)]
     return f"<html><body>{''.join(parts)}</body></html>"
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
-from malariascope.core.tally import PARASITIZED
+from malariascope.core.tally import PARASITIZED, UNINFECTED
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
 from malariascope.gui.settings import app_settings
 from tests.gui.helpers import (
@@ -355,20 +355,25 @@ def test_an_empty_case_names_no_interval_it_does_not_have(window, qtbot, cell_fo
 def test_the_pdf_tells_a_reviewers_own_call_from_a_confirmed_one(window, qtbot, two_folders,
                                                                  tmp_path):
     """A cell the model called uninfected and the reviewer parasitized was printed "reviewed",
-    like one the reviewer confirmed: the record did not say whose call it was."""
+    like one the reviewer confirmed, and a parasitized call the reviewer overrode was not
+    printed at all: the record did not say whose call each was."""
     _gather(window, qtbot, two_folders)
     batch = window.batch
-    rows = [row for row, result in enumerate(batch.results) if result.ok]
-    uninfected = min(rows, key=lambda row: batch.results[row].probability)
-    parasitized = max(rows, key=lambda row: batch.results[row].probability)
-    for row in (uninfected, parasitized):
+    rows = sorted((row for row, result in enumerate(batch.results) if result.ok),
+                  key=lambda row: batch.results[row].probability)
+    uninfected, parasitized, downgraded = rows[0], rows[-1], rows[-2]
+    for row, call in ((uninfected, PARASITIZED), (parasitized, PARASITIZED),
+                      (downgraded, UNINFECTED)):
         window.table.select_source_row(row)
-        window.review_current(PARASITIZED)
-    assert (batch.review(uninfected), batch.review(parasitized)) == ("overridden", "confirmed")
+        window.review_current(call)
+    assert [batch.review(row) for row in (uninfected, parasitized, downgraded)] == [
+        "overridden", "confirmed", "overridden"]
     path = tmp_path / "reviewed.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(path, size="A4")
-    text = read_pdf(path)[1]
-    for row, words in ((uninfected, "overridden"), (parasitized, "confirmed")):
+    _, text, images = read_pdf(path)
+    for row, words in ((uninfected, "overridden"), (parasitized, "confirmed"),
+                       (downgraded, "overridden")):
         assert f"P {batch.results[row].probability:.3f} {words}" in text
-    assert "reviewed field" not in text
+    assert "Parasitized by the model, uninfected by the reviewer (1, highest" in text
+    assert images == _printed_cells(batch) + 1
