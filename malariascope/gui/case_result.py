@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from malariascope.core.clock import local_time
 from malariascope.core.parasitemia import CaseResult, percent_text
+from malariascope.core.words import counted
 from malariascope.gui.case_state import OpenCase
 
 ALERT, DONE, QUIET = "#a40000", "#2e7d32", "#666666"
@@ -55,7 +56,8 @@ def result_html(result: CaseResult) -> str:
                            f"{result.uninfected:,} after review"),
             ("Reviewed", f"{result.reviewed:,} cells; flagged cells not reviewed: {flagged}")]
     if result.unreadable:
-        rows.append(("Unreadable", f"{result.unreadable:,} files or fields (not counted)"))
+        unreadable = counted(result.unreadable, "file or field", "files or fields")
+        rows.append(("Unreadable", f"{unreadable} (not counted)"))
     return "<table cellspacing='0' cellpadding='2'>" + "".join(
         f"<tr><td style='color:{QUIET}'>{label}&nbsp;</td><td>{value}</td></tr>"
         for label, value in rows) + "</table>"
@@ -67,7 +69,7 @@ def signoff_html(case: OpenCase) -> str:
     amendments = case.case.amendments
     if signed is None:
         text = (f"<p style='color:{ALERT}'><b>Not signed</b>: a preliminary result"
-                + (f" (amended {len(amendments)} times; the signed versions are kept)"
+                + (f" (amended {counted(len(amendments), 'time')}; the signed versions are kept)"
                    if amendments else "") + ".</p>")
     else:
         signature = signed.signature

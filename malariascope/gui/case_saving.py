@@ -57,7 +57,7 @@ class CaseSaving(QObject):
             return
         worker = Worker(save_case, data_dir(), RegisterSave(
             order, list(batch.results), list(batch.history), self.controller.complete))
-        worker.returned.connect(lambda cells: self._on_saved(order.case.uid, cells))
+        worker.returned.connect(lambda _: self._on_saved(order.case.uid))
         worker.errored.connect(self._on_save_failed)
         self.controller.workers.start(worker)
 
@@ -71,21 +71,21 @@ class CaseSaving(QObject):
         for order in orders.values():
             worker = Worker(save_pictures, register, order)
             worker.returned.connect(lambda cells, order=order: self._on_saved(
-                order.case.uid, cells) if cells is not None else self._wait_again(order))
+                order.case.uid) if cells is not None else self._wait_again(order))
             worker.errored.connect(self._on_save_failed)
             self.controller.workers.start(worker)
 
     def _wait_again(self, order: ReportOrder) -> None:
         self._waiting.setdefault(order.case.uid, order)  # unless signed again meanwhile
 
-    def _on_saved(self, uid: str, cells: int) -> None:
+    def _on_saved(self, uid: str) -> None:
         batch = self.case.batch
         if self.case.signed and batch.case.uid == uid:
             batch.unsaved = False  # its reviews are in the register: quitting loses nothing
             batch.events.changed.emit()
         if uid == self._signing:
             self._signing = ""
-        self.message.emit(f"Case saved to the register ({cells:,} cells)")
+        self.message.emit("Case saved to the register")
         self.saved.emit(uid)
 
     def _on_autosave_failed(self, reason: str) -> None:

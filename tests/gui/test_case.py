@@ -377,3 +377,17 @@ def test_the_pdf_tells_a_reviewers_own_call_from_a_confirmed_one(window, qtbot, 
         assert f"P {batch.results[row].probability:.3f} {words}" in text
     assert "Parasitized by the model, uninfected by the reviewer (1, highest" in text
     assert images == _printed_cells(batch) + 1
+
+
+def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singular(
+        window, qtbot, tmp_path):
+    """It read "1 files or fields (not counted)" and "amended 1 times"."""
+    folder = tmp_path / "slide"
+    make_cell_folder(folder, 3)
+    (folder / "zero.png").write_bytes(b"")
+    _type_facts(window, qtbot)
+    screen_and_wait(window, qtbot, [folder])
+    assert window.case_flow.sign("Ann Lee")
+    assert window.case_flow.amend("patient id mistyped", "Ann Lee")
+    text = window.case_panel.result.text()
+    assert "1 file or field (not counted)" in text and "amended 1 time;" in text
