@@ -9,6 +9,7 @@ of the bundle; imported when first used, as the window paints before it).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QObject, Signal
@@ -52,8 +53,17 @@ class ReportFlow(QObject):
         self._window, self.case, self._workers = window, window.case, window.controller.workers
         self.message.connect(window.status.note)
         actions = window.actions
-        actions.export_pdf.triggered.connect(lambda: self.start_pdf())
-        actions.print_report.triggered.connect(lambda: self.start_print())
+        actions.export_pdf.triggered.connect(lambda: self._named_first(self.start_pdf))
+        actions.print_report.triggered.connect(lambda: self._named_first(self.start_print))
+
+    def _named_first(self, go: Callable[[], object]) -> None:
+        """``go``, after a word when the slide has no id (as before a CSV export): a report
+        that names no slide cannot be filed."""
+        if self.case.batch.facts.sample_id.strip():
+            go()
+        else:
+            dialogs.ask_export_without_sample_id(
+                self._window, enter=self._window.case_flow.enter_sample_id, export=go)
 
     def start_pdf(self, name: str = "") -> None:
         """Ask where to write the PDF (offering ``name``), then write it."""

@@ -270,6 +270,23 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
     assert report.exists()
 
 
+
+def test_a_pdf_of_a_slide_without_an_id_asks_first_as_the_csv_does(window, qtbot, tmp_path,
+                                                                   monkeypatch, real_cells):
+    """Export PDF report wrote "Slide (no id)" without a word, where the CSV's export asks."""
+    report = tmp_path / "report.pdf"
+    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        window.open_paths(real_cells["uninfected"][:2])
+    window.actions.export_pdf.trigger()
+    click(wait_for_box(qtbot, window, "No slide id"), "Enter slide id")
+    qtbot.waitUntil(lambda: window.focusWidget() is window.case_panel.sample_id)
+    assert not report.exists()
+    window.actions.export_pdf.trigger()
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        click(wait_for_box(qtbot, window, "No slide id"), "Export anyway")
+    assert report.exists()
+
 def test_about_box_shows_version_model_card_and_disclaimer(window, qtbot):
     box = window.show_about()
     text = box.text()
