@@ -208,3 +208,17 @@ def test_a_printer_gets_the_pages_the_pdf_has(tmp_path):
     _, text, images = read(tmp_path / "printed.pdf")
     assert images == 3 and "Slide (sample) id S-2026-0412" in text
     assert "Parasitemia 1.25 % (95 % CI 0.85 to 1.84 %, Wilson)" in text
+
+
+def test_a_probability_beside_its_threshold_is_printed_with_the_decimals_that_tell_them_apart(
+        tmp_path):
+    """A field cell at P 0.94991, under the field threshold 0.9503, printed as "P 0.950" among
+    the uncertain cells: read against the window's "0.950", it looked parasitized."""
+    case, tally = a_case(sign=False)
+    cells = [GalleryCell(make_cell(100, False, seed=1), 0.94991, "PA171693.JPG #86",
+                         threshold=0.9503),
+             GalleryCell(make_cell(100, False, seed=2), 0.61234, "PA171693.JPG #87",
+                         threshold=0.9503)]
+    report = CaseReport(case, case.result(tally), uncertain=Gallery(cells))
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", report))
+    assert "P 0.9499" in text and "P 0.612" in text and "P 0.950 " not in text

@@ -65,7 +65,9 @@ class Galleries:
         cell = self._cells.of(result)
         if cell is None:
             return
-        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, _label(result)))
+        threshold = self.rule.threshold_for(result.in_field)
+        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, _label(result),
+                                                    threshold=threshold))
         if len(kept) < GALLERY_MAX:
             heapq.heappush(kept, entry)
         else:

@@ -18,3 +18,17 @@ def not_screened_words(not_screened: int | None) -> str:
     verb = "was" if not_screened == 1 else "were"
     return (f"Screening was stopped and {counted(not_screened, 'image file')} of the batch "
             f"{verb} not screened.")
+
+
+def decimals(probability: float, threshold: float) -> int:
+    """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
+    rounding keeps their order, so the call shown beside them never looks contradicted."""
+    return next((places for places in range(3, 10)
+                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
+
+
+def probability_words(probability: float, threshold: float | None) -> str:
+    """``probability`` with the decimals that tell it from the ``threshold`` that called it
+    (3 without one)."""
+    places = 3 if threshold is None else decimals(probability, threshold)
+    return f"{probability:.{places}f}"

@@ -33,6 +33,7 @@ class ReportCell:
     row: int
     result: ScreeningResult
     review: str = ""
+    threshold: float | None = None  # the one that called it
 
     @property
     def label(self) -> str:
@@ -57,16 +58,19 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0)
     """The case of ``batch`` with its ``result``, the cells of its three galleries and the
     image files of the batch ``not_screened``."""
     parasitized, uncertain, overridden = [], [], []
+    rule = batch.facts.rule
     for row, cell in enumerate(batch.results):
         if not cell.ok:
             continue
         reviewed = batch.reviewed(row)
+        threshold = None if rule is None else rule.threshold_for(cell.in_field)
         if batch.final_call(row) == PARASITIZED:
-            parasitized.append(ReportCell(row, cell, batch.review(row) if reviewed else ""))
+            parasitized.append(ReportCell(row, cell, batch.review(row) if reviewed else "",
+                                          threshold))
         elif batch.review(row) == OVERRIDDEN:
-            overridden.append(ReportCell(row, cell, OVERRIDDEN))
+            overridden.append(ReportCell(row, cell, OVERRIDDEN, threshold))
         elif not reviewed and batch.uncertain(row):
-            uncertain.append(ReportCell(row, cell))
+            uncertain.append(ReportCell(row, cell, threshold=threshold))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened)
@@ -104,5 +108,6 @@ def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     from malariascope.printing.content import Gallery, GalleryCell
 
     return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
-                                cell.review) for cell, picture in read_pictures(cells)],
+                                cell.review, cell.threshold)
+                    for cell, picture in read_pictures(cells)],
                    total=len(cells))

@@ -15,8 +15,9 @@ from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy, QWidget
 
 from malariascope.core.clock import local_time
+from malariascope.core.words import decimals
 from malariascope.gui.batch import Batch
-from malariascope.gui.results_table import CALL_COLOURS, decimals, probability_text
+from malariascope.gui.results_table import CALL_COLOURS, probability_text
 
 if TYPE_CHECKING:
     from malariascope.core.case import ReviewDecision

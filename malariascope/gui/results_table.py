@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from malariascope.core.names import path_key, relative_name
+from malariascope.core.words import probability_words
 from malariascope.gui.batch import CONFIRMED, OVERRIDDEN, PARASITIZED, UNSURE, Batch
 from malariascope.gui.thumbnails import ThumbnailCache
 
@@ -32,21 +33,13 @@ THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def decimals(probability: float, threshold: float) -> int:
-    """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
-    rounding keeps their order, so the call shown beside them never looks contradicted."""
-    return next((places for places in range(3, 10)
-                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
-
-
 def probability_text(batch: Batch, row: int) -> str:
     """P(parasitized) of ``row`` with the decimals that tell it from its threshold."""
     result, rule = batch.results[row], batch.facts.rule
     if result.probability is None:
         return ""
     threshold = None if rule is None else rule.threshold_for(result.in_field)
-    places = 3 if threshold is None else decimals(result.probability, threshold)
-    return f"{result.probability:.{places}f}"
+    return probability_words(result.probability, threshold)
 
 
 def call_colour(batch: Batch, row: int) -> QColor:

@@ -19,7 +19,7 @@ from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN
-from malariascope.core.words import not_screened_words
+from malariascope.core.words import not_screened_words, probability_words
 
 PAGE_SIZES = ("A4", "Letter")
 GALLERY_MAX = 48  # pictures per gallery: a page of them at most
@@ -39,6 +39,7 @@ class GalleryCell:
     probability: float
     label: str = ""  # short: a file name, or a field's name and the cell's number
     review: str = ""  # ``confirmed`` or ``overridden`` when a reviewer made the call shown
+    threshold: float | None = None  # the model called it at: P shows the decimals to tell
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,8 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
         return ""
     cells = [f'<td align="center" valign="top" width="{100 // COLUMNS}%"><img src="{next(names)}" '
              f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
-             f'<span style="font-size:7pt; white-space:nowrap">P {cell.probability:.3f}'
+             f'<span style="font-size:7pt; white-space:nowrap">'
+             f"P {probability_words(cell.probability, cell.threshold)}"
              f"{_REVIEW_WORDS.get(cell.review, '')}<br>{_e(_short(cell.label))}"
              f"</span></td>" for cell in shown]
     cells += ["<td></td>"] * (-len(cells) % COLUMNS)
