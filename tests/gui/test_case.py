@@ -23,6 +23,7 @@ from tests.gui.helpers import (
     screen_and_wait,
     wait_for_box,
 )
+from tests.gui.saving_faults import writes_done
 from tests.images import make_cell_folder
 from tests.reports import read_pdf, read_summary
 
@@ -387,7 +388,9 @@ def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singul
     (folder / "zero.png").write_bytes(b"")
     _type_facts(window, qtbot)
     screen_and_wait(window, qtbot, [folder])
-    assert window.case_flow.sign("Ann Lee")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann Lee")
     assert window.case_flow.amend("patient id mistyped", "Ann Lee")
     text = window.case_panel.result.text()
     assert "1 file or field (not counted)" in text and "amended 1 time;" in text
+    qtbot.waitUntil(lambda: writes_done(window), timeout=60_000)  # Quit keeps the amendment
