@@ -185,14 +185,19 @@ def test_a_pdf_held_open_by_a_viewer_is_one_line_exit_1_and_the_report_stays(tmp
         "cells", "r.csv", "r_summary.csv", "slide.pdf"]
 
 
-def test_a_field_unlike_the_models_cells_is_flagged_in_the_summary_and_on_stderr(tmp_path,
+def test_a_field_unlike_the_models_cells_is_flagged_in_the_summary_stderr_and_pdf(tmp_path,
                                                                                 capsys):
     field = SHARED_DATA / "fields" / "PA171702.JPG"  # healthy cells shifted by 2.6 MAD
     if not field.is_file():
         pytest.skip(f"real field not found at {field} (../shared/data beside the project)")
-    run = cli(capsys, "classify", field, "--csv", tmp_path / "slide.csv")
+    run = cli(capsys, "classify", field, "--csv", tmp_path / "slide.csv", "--pdf",
+              tmp_path / "slide.pdf")
     assert run.code == 0, run.err
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     assert summary["looks_unlike"] == "true" and float(summary["healthy_shift_mad"]) > 2
     assert summary["unlike_warning"].startswith("this smear looks unlike the cells")
     assert "looks unlike the cells this model learned from" in run.err
+    text = read_pdf(tmp_path / "slide.pdf")[1]  # a limit of the printed result too
+    limits = text[text.index("Limits of this result"):]
+    assert limits.index("The cells look unlike those the model learned from (healthy cells "
+                        "shifted by +2.") < limits.index("A screening aid, not a diagnosis")

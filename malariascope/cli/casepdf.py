@@ -92,7 +92,7 @@ def _label(result: ScreeningResult) -> str:
 
 
 def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
-              galleries: Galleries, not_screened: int = 0) -> Path:
+              galleries: Galleries, not_screened: int = 0, unlike: str = "") -> Path:
     """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
 
     Parameters
@@ -103,6 +103,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         The slide's facts, and the model and rule it was screened with.
     counts, galleries, not_screened
         What was screened, and the images not screened when the run was stopped.
+    unlike
+        The batch looks unlike the model's cells, as a limit of the result ('' if not).
     """
     from malariascope.printing.content import CaseReport
     from malariascope.printing.pdf import write_case_pdf
@@ -110,6 +112,6 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
     report = CaseReport(case, case.result(counts), galleries.gallery(True),
-                        galleries.gallery(False), not_screened=not_screened)
+                        galleries.gallery(False), not_screened=not_screened, unlike=unlike)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)

@@ -235,7 +235,8 @@ def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
     from malariascope.cli.casepdf import write_pdf
 
     try:
-        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened)
+        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
+                         writer.unlike.limit)
     except ReportError as exc:
         problem(f"malariascope: error: {exc}")
         return False

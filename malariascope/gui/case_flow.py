@@ -205,7 +205,8 @@ class CaseFlow(QObject):
 
     def _ask_signature(self) -> None:
         facts, partial = self.case.batch.facts, self.controller.not_screened()
-        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls())
+        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls(),
+                      self.controller.unlike.limit)
         dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
                                          [line for line in shortfalls if line])
         case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))

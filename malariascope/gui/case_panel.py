@@ -33,6 +33,7 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.settings import app_settings
+from malariascope.gui.unlike_watch import UnlikeWatch
 
 NO_AGE = -1  # the age box's "not given"
 STAIN_CHOICES = (NOT_STATED, *STAINS)  # the stain box's items, in order
@@ -63,8 +64,8 @@ class CasePanel(QWidget):
 
     entered = Signal()
 
-    def __init__(self, case: OpenCase, actions: Iterable[QAction], remember: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, case: OpenCase, actions: Iterable[QAction], unlike: UnlikeWatch,
+                 remember: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
         self._remember = QTimer(self, singleShot=True, interval=1000)  # after a burst of keys
@@ -78,7 +79,7 @@ class CasePanel(QWidget):
         self.notes = QPlainTextEdit()
         self.target, self.rbc = QSpinBox(), QLineEdit()
         self.error = QLabel()
-        self.result = CaseResultView(case)
+        self.result = CaseResultView(case, unlike)
         self._build(list(actions))
         self._connect()
         case.batch.events.facts_changed.connect(self._on_facts_changed)

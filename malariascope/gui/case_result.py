@@ -16,6 +16,7 @@ from malariascope.core.clock import local_time
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.words import counted
 from malariascope.gui.case_state import OpenCase
+from malariascope.gui.unlike_watch import UnlikeWatch
 
 ALERT, DONE, QUIET = "#a40000", "#2e7d32", "#666666"
 
@@ -80,20 +81,24 @@ def signoff_html(case: OpenCase) -> str:
 
 
 class CaseResultView(QLabel):
-    """The result, sign-off and limits of ``case``, as one label that follows the batch."""
+    """The result, sign-off and limits of ``case``, as one label that follows the batch; the
+    ``unlike`` watch adds its warning to the limits."""
 
-    def __init__(self, case: OpenCase, parent: QWidget | None = None) -> None:
+    def __init__(self, case: OpenCase, unlike: UnlikeWatch,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.case = case
+        self.case, self.unlike = case, unlike
         self.setWordWrap(True)
         self.setTextFormat(self.textFormat().RichText)
         case.batch.events.changed.connect(self._on_changed)
         case.batch.events.facts_changed.connect(self._on_changed)
+        unlike.changed.connect(self._on_changed)
         self._on_changed()
 
     def _on_changed(self, *_: object) -> None:
         result = self.case.result()
-        limits = "".join(f"<li>{escape(line)}</li>" for line in result.limits())
+        lines = (self.unlike.limit, *result.limits())
+        limits = "".join(f"<li>{escape(line)}</li>" for line in lines if line)
         self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
                      f"{signoff_html(self.case)}"
                      f"<p style='color:{QUIET}'>Limits of this result:</p>"

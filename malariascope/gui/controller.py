@@ -24,6 +24,7 @@ from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.report_export import ReportExport
+from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.workers import (
     LatestLoad,
     ScreenChunk,
@@ -77,6 +78,8 @@ class ScreeningController(QObject):
         self._files = (0, 0)  # images screened whole, of all images of the screening
         self._cells_before = 0  # cells in the batch when the screening started
         self._before = 0  # image files the batch held when the screening started
+        self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
+        self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
 
     # -- model ---------------------------------------------------------------------------
     def load_model(self, model: Path | None = None) -> None:

@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
                                       self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
-        self.case_panel = CasePanel(self.case, self.actions.case_actions, persist_settings)
+        self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller.unlike,
+                                    persist_settings)
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.lists,
                                     self.field_view, self.controls, self.detail, self.case_panel)
         self.setCentralWidget(self.central)

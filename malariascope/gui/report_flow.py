@@ -97,8 +97,9 @@ class ReportFlow(QObject):
         self._run(worker, "Report not printed")
 
     def _order(self) -> ReportOrder:
-        return report_order(self.case.batch, self.case.result(),
-                            self._window.controller.not_screened())
+        controller = self._window.controller
+        return report_order(self.case.batch, self.case.result(), controller.not_screened(),
+                            controller.unlike.limit)
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")

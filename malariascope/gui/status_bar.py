@@ -84,7 +84,8 @@ class StatusBar(QStatusBar):
         controller.model_ready.connect(self._on_model_ready)
         controller.model_failed.connect(self._on_model_failed)
         controller.progress.connect(lambda *_: self.unlike_label.hide())
-        controller.idle.connect(self._check_unlike)  # a batch screened, restored or exported
+        controller.unlike.changed.connect(self._show_unlike)
+        controller.idle.connect(self._show_unlike)  # after the watch: back once an export ends
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Show ``text`` until the next message, or for ``timeout`` ms when given."""
@@ -131,19 +132,14 @@ class StatusBar(QStatusBar):
         self.model_label.setText(f"Model: {name}")
         self.note(f"Model ready: {name} (loaded in {self.controller.model_seconds:.1f} s)")
 
-    def _check_unlike(self) -> None:
-        """Warn when the batch's healthy cells score far from the model's, or many are
-        uncertain (``core.adapt.unlike``): the mark gives the figure, its tooltip the words."""
-        from malariascope.core.adapt.unlike import SHIFT_LIMIT, unlike_cells
+    def _show_unlike(self) -> None:
+        """Mark a batch whose healthy cells score far from the model's, or many of whose cells
+        are uncertain: the mark gives the figure, its tooltip the words."""
+        from malariascope.core.adapt.unlike import SHIFT_LIMIT
 
-        facts = self.controller.batch.facts
-        card = facts.card_of(self.controller.classifier)  # a past case's model may be another
-        if card is None or facts.rule is None:
-            self.unlike_label.hide()
-            return
-        unlike = unlike_cells(self.controller.batch.results, facts.rule, card)
-        self.unlike_label.setVisible(unlike.warn)
-        if unlike.warn:
+        unlike = self.controller.unlike.unlikeness
+        self.unlike_label.setVisible(unlike is not None and unlike.warn)
+        if unlike is not None and unlike.warn:
             measured = (f"{unlike.shift:+.1f} MAD"
                         if unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
                         else f"{100 * unlike.uncertain_fraction:.0f} % uncertain")

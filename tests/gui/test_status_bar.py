@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from malariascope.core.adapt.unlike import unlike_cells
 from malariascope.core.case import Case, CaseFacts
@@ -14,11 +15,19 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.gui.app import start
+from malariascope.gui.case_dialogs import SignDialog
 from tests.conftest import SHARED_DATA
 from tests.core.test_register import counts_of
-from tests.gui.helpers import MODEL_TIMEOUT_MS, answer_next_dialog, click, screen_and_wait
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.gui.test_register_dialog import AT, WAIT_MS, open_register, select
 from tests.images import make_cell, write_rgb
+from tests.reports import read_pdf
 
 FIELDS = SHARED_DATA / "fields"
 UNLIKE_FIELDS = ("PA171702.JPG", "PA171703.JPG", "PA171705.JPG", "PA171706.JPG")
@@ -101,3 +110,33 @@ def test_one_of_a_kind_is_counted_in_the_singular(window, qtbot, tmp_path):
     text = window.status.currentMessage()
     assert text.startswith("Screened 0 cells in ") and text.endswith(
         "(1 non-image file skipped, 1 file already in the case left out); the case holds 1 cell")
+
+
+@needs_fields
+def test_a_smear_unlike_the_models_cells_is_a_limit_of_its_result_signature_and_pdf(
+        window, qtbot, tmp_path, real_cells):
+    """The unlike warning was shown in the status bar only: the case's limits, the signature
+    and the printed report said nothing of it."""
+    words = "The cells look unlike those the model learned from (healthy cells shifted by"
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-UNLIKE")
+    screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])
+    assert window.status.unlike_label.isVisible()
+    assert words in window.case_panel.result.text()
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    assert any(words in label.text() for label in dialog.findChildren(QLabel))
+    dialog.reject()
+    path = tmp_path / "S-UNLIKE.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text = read_pdf(path)[1]
+    limits = text[text.index("Limits of this result"):]
+    assert limits.index(words) < limits.index("A screening aid, not a diagnosis")
+
+    assert window.case_flow.new_case(ask=False)  # NIH cells, like the model's: no such limit
+    screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
+    assert "look unlike" not in window.case_panel.result.text()

@@ -30,6 +30,7 @@ from malariascope.core.classifier import CallRule, uncertain_band
 from malariascope.core.fields.standardize import MIN_CELLS, median_and_mad
 from malariascope.core.modelcard import ModelCard
 from malariascope.core.pipeline import ScreeningResult, whole_files
+from malariascope.core.words import counted
 
 SHIFT_LIMIT = 2.0  #: healthy-cell shifts (in healthy MADs) beyond this warn
 UNCERTAIN_LIMIT = 0.25  #: a batch with more of its cells uncertain warns (unless its card says)
@@ -57,12 +58,23 @@ class Unlikeness:
         """The warning's words with the measured figures ('' when there is nothing to say)."""
         if not self.warn:
             return ""
+        return ("this smear looks unlike the cells this model learned from: review calls, or "
+                f"adapt ({self._measured()})")
+
+    @property
+    def limit(self) -> str:
+        """The warning as a limit of a case's result, one sentence ('' when none)."""
+        if not self.warn:
+            return ""
+        return (f"The cells look unlike those the model learned from ({self._measured()}): "
+                "its calls may be less accurate than its card's figures.")
+
+    def _measured(self) -> str:
         measured = [f"{100 * self.uncertain_fraction:.0f} % of cells uncertain"]
         if self.shift is not None:
             measured.insert(0, f"healthy cells shifted by {self.shift:+.1f} MAD over "
-                               f"{self.fields} field{'s' if self.fields != 1 else ''}")
-        return ("this smear looks unlike the cells this model learned from: review calls, or "
-                f"adapt ({'; '.join(measured)})")
+                               f"{counted(self.fields, 'field')}")
+        return "; ".join(measured)
 
 
 class UnlikeMeter:
