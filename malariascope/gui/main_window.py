@@ -41,7 +41,7 @@ from malariascope.gui.results_view import ResultsView
 from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.undo import CONFIRM, ReviewUndo
-from malariascope.gui.window_layout import WindowLayout
+from malariascope.gui.window_layout import WindowLayout, open_at_first_size
 from malariascope.gui.window_title import batch_title
 
 
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         """Size, layout and preferences of the last session (defaults the first time)."""
         store = settings.app_settings()
         if not settings.restore_state(store, "window/geometry", self.restoreGeometry):
-            self.resize(1280, 800)
+            open_at_first_size(self)
         settings.restore_state(store, "window/state", self.restoreState)
         for widget in (self.central, self.detail, self.case_panel, self.gallery):
             widget.restore_settings(store)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -28,8 +28,22 @@ from PySide6.QtWidgets import (
 from malariascope.gui.gallery_view import CellLists
 from malariascope.gui.settings import restore_state
 
+OPENING_SIZE = QSize(1280, 800)  # the window's first size, on a screen that holds it
+FRAME_ROOM = 40  # px the window system's title bar and frame may take above that
 GALLERY_FIELD_SHARE = 4  # the field under the gallery takes at most 1/4 of the height
 PANEL_MIN_WIDTH = 300  # the cell panel beside the gallery: its legend and buttons read whole
+
+
+def open_at_first_size(window: QWidget) -> None:
+    """Give ``window`` its first size, or maximize it on a screen that cannot hold that with
+    its frame (1920 x 1080 at 150 % is 1280 x 720): nothing of it is left off the screen."""
+    room = window.screen().availableGeometry()
+    if room.width() >= OPENING_SIZE.width() and (
+            room.height() >= OPENING_SIZE.height() + FRAME_ROOM):
+        window.resize(OPENING_SIZE)
+        return
+    window.resize(OPENING_SIZE.boundedTo(room.size()))
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 class WindowLayout(QWidget):

@@ -16,9 +16,10 @@ from pathlib import Path  # noqa: E402
 
 import cv2  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, QThreadPool  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from malariascope.gui.window_layout import OPENING_SIZE  # noqa: E402
 from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
 from tests.images import (  # noqa: E402
     make_cell,
@@ -71,9 +72,14 @@ def make_window(qtbot):
 
     windows = []
 
-    def make(start: bool = True) -> MainWindow:
+    def make(start: bool = True, studied_size: bool = True) -> MainWindow:
         window = MainWindow()
         windows.append(window)
+        if studied_size and window.isMaximized():
+            # the offscreen screen (800 x 800) cannot hold the first size: the tests study
+            # the window as it opens on a screen that can
+            window.setWindowState(Qt.WindowState.WindowNoState)
+            window.resize(OPENING_SIZE)
         window.show()
         qtbot.waitExposed(window)
         if start:

@@ -26,7 +26,7 @@ from tests.reports import read_rows
 def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
     window = make_window(start=False)
     assert window.controller.classifier is None and window.isVisible()
-    assert (window.width(), window.height()) == (1280, 800)
+    assert (window.width(), window.height()) == (1280, 800) and not window.isMaximized()
     assert not window.windowIcon().isNull()
     with qtbot.waitSignal(window.controller.model_ready, timeout=60_000):
         window.start()
@@ -325,3 +325,13 @@ def test_the_title_names_an_addition_waiting_to_be_screened(window, qtbot, tmp_p
         assert window.controller.waiting  # the first is screening still
         assert window.windowTitle() == "MalariaScope — first, waiting[*]"
     assert window.windowTitle() == "MalariaScope — first, waiting[*]"
+
+
+def test_a_first_window_on_a_screen_smaller_than_its_size_fits_the_screen(make_window, qtbot):
+    """On a 1280 x 720 laptop screen the window opened at 1280 x 800: its status bar and
+    the review buttons were below the screen's edge."""
+    window = make_window(start=False, studied_size=False)  # the offscreen screen: 800 x 800
+    screen = window.screen().availableGeometry()
+    assert screen.height() < 800 + 40  # the first size does not fit with a title bar
+    assert window.isMaximized()
+    qtbot.waitUntil(lambda: screen.contains(window.frameGeometry()))
