@@ -248,8 +248,11 @@ class CaseFlow(QObject):
         ends)."""
         signed, busy = self.case.signed, self.controller.screening
         viewing = self._window.past_case.shown is not None  # opening images ends the view
-        self._actions.sign.setEnabled(not (signed or viewing or busy) and len(self.case.batch) > 0)
+        has_cells = len(self.case.batch) > 0
+        self._actions.sign.setEnabled(not (signed or viewing or busy) and has_cells)
         self._actions.amend.setEnabled(signed)
+        for action in (self._actions.export_pdf, self._actions.print_report):
+            action.setEnabled(has_cells or signed)  # a signed case has its signed result
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)
