@@ -20,14 +20,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent, QWheelEvent
+from PySide6.QtGui import QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStackedWidget, QStyle, QWidget
 
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.gallery_delegate import GalleryDelegate
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import FILE, PROB, THUMB
-from malariascope.gui.results_view import ResultsView, resize_keeping_in_sight
+from malariascope.gui.results_view import ResultsView, paint_empty, resize_keeping_in_sight
 from malariascope.gui.thumbnails import ThumbnailCache
 from malariascope.gui.undo import ReviewUndo
 
@@ -126,6 +126,11 @@ class GalleryView(QListView):
         scrolled to that cell, and takes the height its tile may stand in."""
         current = self.currentIndex().siblingAtColumn(THUMB)
         resize_keeping_in_sight(self, current, event, super().resizeEvent)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if self.model().rowCount() == 0:  # an emptied review queue, or no cells yet
+            paint_empty(self)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl+wheel zooms the tiles a step per notch; the wheel alone scrolls."""

@@ -13,11 +13,13 @@ import enum
 
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
 
+from malariascope.core.words import counted
 from malariascope.gui.results_table import HEADERS, SORT_ROLE, THUMB, ResultsTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = len(HEADERS)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+NO_CELLS = "Open images or a folder (Ctrl+O, Ctrl+Shift+O), or drop them here"
 
 
 class Filter(enum.Enum):
@@ -78,6 +80,23 @@ class ResultsFilterProxy(QAbstractProxyModel):
         if mode is Filter.TO_REVIEW:  # a cell marked unsure waits for a second reader
             return batch.suspect(source_row) and batch.decision(source_row) is None
         return batch.final_call(source_row) == mode.value.lower()
+
+    def why_empty(self) -> str:
+        """What a list showing no row says in its place: how to add cells, or why the filter
+        shows none (the review queue tells an emptied queue from a slide nothing flagged)."""
+        batch = self.batch
+        if not len(batch):
+            return NO_CELLS
+        if self._filter is not Filter.TO_REVIEW:
+            return "No cells match the filter"
+        if not any(batch.suspect(row) for row in range(len(batch))):
+            return "No cells flagged: the model called none parasitized or uncertain"
+        unsure = batch.counts.unreviewed_flagged  # with the queue empty, those marked unsure
+        if not unsure:
+            return "Nothing left to review: every flagged cell has a reviewer's call"
+        return (f"Nothing left to review: {counted(unsure, 'flagged cell')} marked unsure "
+                f"wait{'s' if unsure == 1 else ''} for a second reader, and every other "
+                "flagged cell has a reviewer's call")
 
     def _arrange(self) -> None:
         rows = [row for row in range(self.sourceModel().rowCount()) if self._accepts(row)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,6 +38,17 @@ def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: 
         view.scrollTo(index)
 
 
+def paint_empty(view: QAbstractItemView) -> None:
+    """Say on the empty viewport of ``view`` (a list of a :class:`ResultsFilterProxy`) why it
+    shows no row."""
+    painter = QPainter(view.viewport())
+    painter.setPen(view.palette().placeholderText().color())
+    painter.drawText(view.viewport().rect().adjusted(12, 12, -12, -12),
+                     Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                     view.model().why_empty())
+    painter.end()
+
+
 class ReasonDelegate(QStyledItemDelegate):
     """Draws the Error column's reason over the row's lines, cut only at its end: cut in the
     middle like a file name, "not a readable image (... format)" would say nothing."""
@@ -51,7 +62,6 @@ class ReasonDelegate(QStyledItemDelegate):
 class ResultsView(QTableView):
     """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
 
-    EMPTY_HINT = "Open images or a folder (Ctrl+O, Ctrl+Shift+O), or drop them here"
     current_changed = Signal(object)  # the source row now current, or None
 
     def __init__(self, proxy: ResultsFilterProxy, parent=None) -> None:
@@ -187,11 +197,7 @@ class ResultsView(QTableView):
         self.updateGeometries()
         self.scrollTo(self.currentIndex())
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
         if self.model().rowCount() == 0:
-            text = self.EMPTY_HINT if not len(self.proxy().batch) else "No cells match the filter"
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, text)
-            painter.end()
+            paint_empty(self)

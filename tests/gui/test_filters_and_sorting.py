@@ -3,12 +3,15 @@ selected and shown as rows stream in, filters change and reviews drop rows from 
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, FINAL, PROB
 from tests.gui.helpers import _column, _current_row, _first_ok, _natural, screen_and_wait
-from tests.images import make_cell_folder, write_broken_files
+from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
 
 
 def test_filters_and_sorting(window, qtbot, mixed_folder):
@@ -148,3 +151,47 @@ def test_a_new_filter_selects_the_first_shown_row_after_the_selected_one(window,
         assert window.batch.confirm(row)
     window.set_filter(Filter.UNREVIEWED)
     assert _current_row(window) == k + 2 == window.detail.current_row()
+
+
+def _ink(view) -> int:
+    """The pixels of ``view``'s viewport unlike its background: what is drawn there."""
+    image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4)
+    background = view.viewport().palette().color(view.viewport().backgroundRole()).rgb()
+    return int(np.count_nonzero(pixels != np.uint32(background)))
+
+
+def test_an_emptied_review_queue_says_so_in_the_gallery_and_the_table(window, qtbot,
+                                                                      tmp_path):
+    """Once every flagged cell had a review, or none was flagged, the review queue was a
+    blank gallery, and the table said only "No cells match the filter"."""
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "cells", 12)[0].parent])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.show_queue()
+    gallery = window.gallery
+    assert window.lists.gallery_shown() and window.proxy.rowCount() == 6
+    gallery.setFocus()
+    qtbot.keyClick(gallery, Qt.Key.Key_Question)  # one left for a second reader
+    qtbot.keyClick(gallery, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(gallery, Qt.Key.Key_Space)
+    assert window.proxy.rowCount() == 0 and _ink(gallery) > 0
+    assert window.proxy.why_empty() == (
+        "Nothing left to review: 1 flagged cell marked unsure waits for a second reader, "
+        "and every other flagged cell has a reviewer's call")
+    window.actions.gallery.trigger()  # the table says the same
+    assert not window.lists.gallery_shown() and _ink(window.table) > 0
+    window.batch.confirm(next(row for row in range(12) if window.batch.review(row) == "unsure"))
+    assert window.proxy.why_empty() == (
+        "Nothing left to review: every flagged cell has a reviewer's call")
+
+    assert window.case_flow.new_case(ask=False)
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    for seed in range(4):
+        write_rgb(clean / f"cell_{seed}.png", make_cell(seed=seed))
+    screen_and_wait(window, qtbot, [clean])
+    window.show_queue()
+    assert window.proxy.rowCount() == 0 and _ink(gallery) > 0
+    assert window.proxy.why_empty() == (
+        "No cells flagged: the model called none parasitized or uncertain")
