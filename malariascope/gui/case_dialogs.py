@@ -30,20 +30,20 @@ from malariascope.gui.dialogs import ask_export_first, ask_review_first
 KEEP_FOR_LATER = "&Keep for later"
 
 
-def ask_drop_case(parent: QWidget, doing: str, cells: int, reviewed: int,
+def ask_drop_case(parent: QWidget, doing: str, sample_id: str, cells: int, reviewed: int,
                   keep: bool = False) -> str:
-    """Ask before ``doing`` drops an open, unsigned case of ``cells`` cells: export its
-    report first, discard it, or cancel (:func:`ask_export_first`); with ``keep`` (the
-    register keeps the window's work), keep it in the register to finish later first."""
+    """Ask before ``doing`` drops the open, unsigned case ``sample_id`` of ``cells`` cells:
+    export its report first, discard it, or cancel (:func:`ask_export_first`); with ``keep``
+    (the register keeps the window's work), keep it in the register to finish later first."""
+    case = f"{doing}? The open case {sample_id} is not signed"
     lost = (f"its {counted(cells, 'cell')} and {counted(reviewed, 'review')} leave the "
             "window and the register")
     if not keep:
-        return ask_export_first(parent, doing, f"{doing}? The open case is not signed: {lost} "
-                                "(sign it first to keep its result, or export its report).")
+        return ask_export_first(parent, doing, f"{case}: {lost} (sign it first to keep its "
+                                "result, or export its report).")
     return ask_export_first(
-        parent, doing, f"{doing}? The open case is not signed. Keep for later leaves it in the "
-        "case register, open, to be finished from File > Case register…; discarded, "
-        f"{lost}.", keep=KEEP_FOR_LATER)
+        parent, doing, f"{case}. Keep for later leaves it in the case register, open, to be "
+        f"finished from File > Case register…; discarded, {lost}.", keep=KEEP_FOR_LATER)
 
 
 def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],

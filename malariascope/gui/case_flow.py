@@ -109,8 +109,9 @@ class CaseFlow(QObject):
         ``doing``: kept in the register to be finished later (offered while the register
         keeps the window's work), or discarded from it; Export… begins its export instead."""
         counts, autosave = self.case.batch.counts, self._window.autosave
-        answer = case_dialogs.ask_drop_case(self._window, doing, counts.classified,
-                                            counts.reviewed, keep=autosave.keeps_work)
+        answer = case_dialogs.ask_drop_case(self._window, doing, self._slide_name(),
+                                            counts.classified, counts.reviewed,
+                                            keep=autosave.keeps_work)
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:

@@ -82,12 +82,28 @@ def test_new_case_keeps_the_open_case_in_the_register_open(screened_window, qtbo
     asked = answer(window, "Keep for later")
     assert window.case_flow.new_case()
     assert asked[0][1] == KEEP_BUTTONS and asked[0][0].startswith(
-        "Start a new case? The open case is not signed. Keep for later leaves it in the case "
-        "register, open")
+        "Start a new case? The open case S-RACE is not signed. Keep for later leaves it in the "
+        "case register, open")
     assert len(window.batch) == 0
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 1)}
     assert no_work_left(data_folder)  # not offered at the next start: it is in the register
+
+
+def test_the_new_case_question_names_the_open_case_by_its_slide_or_its_uid(
+        screened_window, qtbot):
+    """New case asked about "the open case" without naming it, where the questions about a
+    signed case or an amendment name the slide."""
+    window = screened_window
+    asked = answer(window, "Cancel")
+    assert not window.case_flow.new_case()
+    assert asked[0][0].startswith("Start a new case? The open case S-RACE is not signed.")
+    window.case.update(sample_id="")
+    asked = answer(window, "Cancel")
+    assert not window.case_flow.new_case()
+    assert asked[0][0].startswith(
+        f"Start a new case? The open case {window.case.case.uid[:8]} is not signed.")
+    assert len(window.batch) == 6
 
 
 def test_quit_keeps_an_open_case_for_later_and_the_next_start_offers_nothing(
@@ -98,7 +114,7 @@ def test_quit_keeps_an_open_case_for_later_and_the_next_start_offers_nothing(
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     assert not window.isVisible() and asked[0][1] == KEEP_BUTTONS
-    assert asked[0][0].startswith("Quit? The open case is not signed. Keep for later")
+    assert asked[0][0].startswith("Quit? The open case S-RACE is not signed. Keep for later")
     assert stored(data_folder) == {"S-RACE": ("open", 6, 1)} and no_work_left(data_folder)
     again = make_window(start=False)
     start(again)
@@ -139,7 +155,8 @@ def test_opening_a_past_case_keeps_the_open_one_and_quit_keeps_a_case_taken_back
     screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "next", 3)[0].parent])
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
     assert [keep for _, keep in questions.asked] == ["Keep for later"] * 2
-    assert questions.asked[1][0].startswith("Open a past case? The open case is not signed.")
+    assert questions.asked[1][0].startswith(
+        "Open a past case? The open case S-NEXT is not signed.")
     assert window.past_case.shown is None and window.batch.facts.sample_id == "S-RACE"
     review(window, 2)  # a review not exported: Quit asks nothing all the same
     assert window.case_flow.may_quit() and len(questions.asked) == 2
@@ -166,10 +183,11 @@ def test_a_window_without_autosave_leaves_an_open_case_read_only_and_offers_no_k
     screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
     review(second, 0)
     questions.answers = [dialogs.DISCARD]
+    own = second.case.case.uid[:8]  # no slide id typed: named by its uid
     open_past(open_register(second, qtbot), qtbot, "S-RACE")
-    assert questions.asked == [("Open a past case? The open case is not signed: its 2 cells "
-                                "and 1 review leave the window and the register (sign it "
-                                "first to keep its result, or export its report).", "")]
+    assert questions.asked == [(f"Open a past case? The open case {own} is not signed: its 2 "
+                                "cells and 1 review leave the window and the register (sign "
+                                "it first to keep its result, or export its report).", "")]
     assert second.past_case.shown is not None
     assert "case S-RACE, not signed, autosave off, read-only" in second.windowTitle()
     assert not second.actions.sign.isEnabled() and not second.controls.isEnabled()

@@ -27,9 +27,9 @@ def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert not window.case_flow.may_quit()
-    assert asked == ["Quit? The open case is not signed. Keep for later leaves it in the case "
-                     "register, open, to be finished from File > Case register…; discarded, "
-                     "its 6 cells and 1 review leave the window and the register."]
+    assert asked == ["Quit? The open case S-RACE is not signed. Keep for later leaves it in "
+                     "the case register, open, to be finished from File > Case register…; "
+                     "discarded, its 6 cells and 1 review leave the window and the register."]
     close_window(window, qtbot)  # reviews counted as exported: no question
 
 
