@@ -68,14 +68,19 @@ def ask_drop_signed(parent: QWidget, doing: str, sample_id: str) -> str:
         "the signed result.")
 
 
-def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str) -> str:
+def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str, written: str = "") -> str:
     """Ask before ``doing`` leaves an amendment the register does not keep as it is now:
-    export its PDF first, discard it, or cancel (:func:`ask_export_first`)."""
-    return ask_export_first(
-        parent, doing, f"{doing}? The amendment of case {sample_id} is not kept in the case "
-        "register as it is now, nor offered back at the next start: the register keeps the "
-        "case open as last saved, its signed result withdrawn. Export its PDF first to keep "
-        "what was changed.")
+    export its PDF first, discard it, or cancel (:func:`ask_export_first`). A PDF that shows
+    it as it is now, ``written`` at that time, is named instead, and no export is offered."""
+    lost = (f"{doing}? The amendment of case {sample_id} is not kept in the case register as "
+            "it is now, nor offered back at the next start: the register keeps the case open "
+            "as last saved, its signed result withdrawn.")
+    if written:
+        return ask_export_first(parent, doing, f"{lost} Its PDF, written at {written}, shows "
+                                f"the amendment as it is now; {doing.lower()} anyway?",
+                                export=False)
+    return ask_export_first(parent, doing, f"{lost} Export its PDF first to keep what was "
+                            "changed.")
 
 
 def ask_drop_changes(parent: QWidget, doing: str, sample_id: str) -> str:

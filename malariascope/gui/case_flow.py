@@ -90,11 +90,13 @@ class CaseFlow(QObject):
 
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),
-        or once the technician agrees to quit without it (Export… begins its PDF instead)."""
+        or once the technician agrees to quit without it (Export… begins its PDF instead).
+        A PDF showing it as it is now keeps what changed on paper, not in the register, so
+        the question stays, naming that PDF in place of the export."""
         if self._window.autosave.keeps_work:
             return True
-        return self._leaves(case_dialogs.ask_drop_amendment(self._window, "Quit",
-                                                            self._slide_name()))
+        return self._leaves(case_dialogs.ask_drop_amendment(
+            self._window, "Quit", self._slide_name(), self.reports.pdf_time()))
 
     def _leaves_unsaved(self) -> bool:
         """True once the technician agrees to quit while the register refuses the case's

@@ -149,18 +149,22 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     return _open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 
 
-def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "") -> str:
-    """Ask before something is lost: :data:`EXPORT` the report first, :data:`DISCARD` and go
-    ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named, answers :data:`KEEP`
-    and is the default. Blocks: a quit waits for the answer."""
+def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
+                     export: bool = True) -> str:
+    """Ask before something is lost: :data:`EXPORT` the report first (unless not ``export``),
+    :data:`DISCARD` and go ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named,
+    answers :data:`KEEP`. The first button is the default, but never Discard: Enter alone
+    loses nothing. Blocks: a quit waits for the answer."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
     answers: dict[QAbstractButton, str] = {}
     if keep:
         answers[box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)] = KEEP
-    answers[box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)] = EXPORT
+    if export:
+        answers[box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)] = EXPORT
+    first = next(iter(answers), None)
     answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     box.setEscapeButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
-    box.setDefaultButton(next(iter(answers)))
+    box.setDefaultButton(first or box.escapeButton())
     box.exec()
     return answers.get(box.clickedButton(), CANCEL)
 

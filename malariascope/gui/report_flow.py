@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
+from malariascope.core.clock import local_time, utc_now
 from malariascope.gui import dialogs
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
 from malariascope.gui.workers import Worker
@@ -51,6 +52,7 @@ class ReportFlow(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window, self.case, self._workers = window, window.case, window.controller.workers
+        self._last_pdf: tuple[tuple, str] | None = None  # what it shows, when it was written
         self.message.connect(window.status.note)
         actions = window.actions
         actions.export_pdf.triggered.connect(lambda: self._named_first(self.start_pdf))
@@ -75,8 +77,9 @@ class ReportFlow(QObject):
     def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
                    size: str = "") -> None:
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
+        shows = self._shown()
         worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
-        worker.returned.connect(self._on_written)
+        worker.returned.connect(lambda written: self._on_written(written, shows))
         worker.errored.connect(lambda exc: dialogs.export_failed(
             self._window, str(exc), retry=lambda: self.start_pdf(Path(path).name),
             what="PDF report"))
@@ -96,6 +99,21 @@ class ReportFlow(QObject):
             self._window, QMessageBox.Icon.Critical, "Report not printed", str(exc)))
         self._run(worker, "Report not printed")
 
+    def pdf_time(self) -> str:
+        """When the last PDF was written, in local time, if it shows the case as it is now
+        ("" when no PDF does)."""
+        if self._last_pdf is None or self._last_pdf[0] != self._shown():
+            return ""
+        return local_time(self._last_pdf[1])
+
+    def _shown(self) -> tuple:
+        """What a report shows of the case now, to tell whether it changed since: the batch
+        (its edits count reviews, threshold, slide id and microscopist), its cells, and the
+        case's facts and sign-off."""
+        batch, case = self.case.batch, self.case.case
+        return (batch.number, batch.edits, len(batch), batch.facts, case.facts,
+                case.amendments, case.signed)
+
     def _order(self) -> ReportOrder:
         controller = self._window.controller
         return report_order(self.case.batch, self.case.result(), controller.not_screened(),
@@ -106,7 +124,8 @@ class ReportFlow(QObject):
         worker.errored.connect(lambda _: self.message.emit(failed))  # in place of the above
         self._workers.start(worker)
 
-    def _on_written(self, path: Path) -> None:
+    def _on_written(self, path: Path, shows: tuple) -> None:
+        self._last_pdf = (shows, utc_now())
         if self._window.persist_settings:  # the next report, CSV or PDF, is offered there
             dialogs.remember_export_folder(path)
         if self.case.case.signed is None:

@@ -133,3 +133,35 @@ def test_an_amendment_restored_after_quit_is_saved_and_signed_in_the_register(
         assert again.case_flow.sign("Bob Ray")
     qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
     assert_signed(data_folder, uid, by="Bob Ray")
+
+
+def test_quitting_an_amendment_whose_pdf_shows_it_asks_without_pushing_the_export(
+        screened_window, make_window, qtbot, data_folder, tmp_path):
+    """Right after the amendment's PDF was written, Quit still said "Export its PDF first to
+    keep what was changed". The register still lacks the changes (autosave is off here), so
+    it asks, saying when the PDF was written; a change after the PDF asks for one again."""
+    second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.amend("a cell misread", "Bob Ray")
+    second.case.batch.set_review(0, second.case.batch.final_call(0))
+    with qtbot.waitSignal(second.case_flow.reports.written, timeout=WAIT_MS):
+        second.case_flow.reports.export_pdf(tmp_path / "amended.pdf")
+    asked: list[tuple[str, list[str]]] = []
+
+    def cancel(box: QMessageBox) -> None:
+        buttons = sorted(button.text().replace("&", "") for button in box.buttons())
+        asked.append((box.text(), [box.defaultButton().text().replace("&", ""), *buttons]))
+        click(box, "Cancel")
+
+    answer_next_dialog(second, cancel)
+    assert not second.case_flow.may_quit()
+    text, buttons = asked[-1]
+    assert text.startswith(AMENDMENT_NOT_KEPT) and "Export its PDF first" not in text
+    assert "Its PDF, written at " in text and text.endswith("quit anyway?")
+    assert buttons == ["Cancel", "Cancel", "Discard"]  # the default first: Enter loses nothing
+
+    second.case.update(notes="second reader agreed")  # the PDF no longer shows it
+    answer_next_dialog(second, cancel)
+    assert not second.case_flow.may_quit()
+    assert "Export its PDF first" in asked[-1][0] and "Export…" in asked[-1][1]
+    close_window(second, qtbot)  # Discard
