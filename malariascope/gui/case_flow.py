@@ -8,6 +8,8 @@ amendment opens it again with a reason, the signed version kept (and saved too).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
@@ -15,7 +17,11 @@ from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_saving import CaseSaving
+from malariascope.gui.past_case import case_name
 from malariascope.gui.report_flow import ReportFlow
+
+if TYPE_CHECKING:
+    from malariascope.core.register import StoredCase
 
 
 class CaseFlow(QObject):
@@ -141,10 +147,23 @@ class CaseFlow(QObject):
 
     def ready_to_add(self) -> bool:
         """True when images can be added to the case on show: it is open, or a past case of
-        the register is on show (a new case takes its place)."""
-        if self._window.past_case.shown is not None:
-            return self.new_case(ask=False)
+        the register is on show (a new case takes its place, and the technician is told)."""
+        shown = self._window.past_case.shown
+        if shown is not None:
+            return self.new_case(ask=False) and self._tell_past_case_stays(shown)
         return not self.refuse_signed("add images to it") and not self._refuse_other_model()
+
+    def _tell_past_case_stays(self, shown: StoredCase) -> bool:
+        """Say that the images opened start a new case while the past case ``shown`` stays in
+        the register (nothing of it is lost, so nothing is asked); True."""
+        name, signed = case_name(shown), shown.case.signed is not None
+        text = (f"These images start a new case: the {'signed' if signed else 'open'} case "
+                f"{name} stays in the case register as it is.")
+        if signed:
+            text += (f" To add images to {name}, open it from File > Case register… and "
+                     "amend it.")
+        dialogs.message(self._window, QMessageBox.Icon.Information, "New case", text)
+        return True
 
     def _refuse_other_model(self) -> bool:
         """True, after saying why, when the case's cells were called by another model than
