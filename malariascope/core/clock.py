@@ -22,3 +22,11 @@ def local_time(stamp: str) -> str:
     except ValueError:
         return "earlier"
     return f"{moment:%H:%M} on {moment:%Y-%m-%d}"
+
+
+def local_day(stamp: str) -> str:
+    """The local day of a stamp of :func:`utc_now`, as YYYY-MM-DD ("" when unreadable)."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
+    except ValueError:
+        return ""

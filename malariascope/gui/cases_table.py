@@ -2,7 +2,9 @@
 
 A read-only Qt model over the :class:`~malariascope.core.register.CaseSummary` list a search
 returns; the register dialog shows it. Figures are those last saved (the signed ones once
-signed), so an open case shows how far it has got.
+signed), so an open case shows how far it has got. Each date has its own column (the day the
+case was opened, the slide's collection date, the signature's time), and :data:`SORT_ROLE`
+gives every column a key that sorts by value: times as instants, figures as numbers.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from malariascope.core.clock import local_time
+from malariascope.core.clock import local_day, local_time
 from malariascope.core.parasitemia import percent_text
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import CaseSummary
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Slide", "Patient", "Date", "Status", "Cells", "Parasitemia", "Reviewer", "Signed")
+COLUMNS = ("Slide", "Patient", "Opened", "Collected", "Status", "Cells", "Parasitemia",
+           "Reviewer", "Signed")
 NUMERIC = frozenset({"Cells", "Parasitemia"})
+SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
 def cell_text(case: CaseSummary, column: str) -> str:
@@ -29,8 +33,10 @@ def cell_text(case: CaseSummary, column: str) -> str:
         return case.facts.sample_id
     if column == "Patient":
         return case.facts.patient_id
-    if column == "Date":
-        return case.date
+    if column == "Opened":
+        return local_day(case.created_at)
+    if column == "Collected":
+        return case.facts.collected_on
     if column == "Status":
         return case.status_text + (f", amended {case.amendments}×" if case.amendments else "")
     if column == "Cells":
@@ -41,6 +47,21 @@ def cell_text(case: CaseSummary, column: str) -> str:
     if column == "Reviewer":
         return signature.name if signature else case.facts.operator
     return local_time(signature.signed_at) if signature else ""
+
+
+def sort_key(case: CaseSummary, column: str) -> str | float:
+    """What ``case`` sorts by under ``column``: the UTC stamp of a time shown in local words,
+    a figure as a number (-1 for none yet), else the text in any letter case."""
+    result, signature = case.result, case.signature
+    if column == "Opened":
+        return case.created_at
+    if column == "Signed":
+        return signature.signed_at if signature else ""
+    if column in NUMERIC:
+        value = None if result is None else (
+            result.cells_counted if column == "Cells" else result.parasitemia)
+        return -1.0 if value is None else float(value)
+    return cell_text(case, column).casefold()
 
 
 class CasesTableModel(QAbstractTableModel):
@@ -67,6 +88,8 @@ class CasesTableModel(QAbstractTableModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(self.cases[index.row()], column)
+        if role == SORT_ROLE:
+            return sort_key(self.cases[index.row()], column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
 from malariascope.gui import dialogs
-from malariascope.gui.cases_table import CasesTableModel
+from malariascope.gui.cases_table import COLUMNS, SORT_ROLE, CasesTableModel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -77,6 +77,8 @@ class RegisterDialog(QDialog):
         self.date_from, self.date_to = QLineEdit(), QLineEdit()
         for edit in (self.date_from, self.date_to):
             edit.setPlaceholderText("YYYY-MM-DD")
+            edit.setToolTip("Finds a case by its collection date, or by the day it was "
+                            "opened when it has none")
         self.result, self.status = QComboBox(), QComboBox()
         self.result.addItems(list(RESULTS))
         self.status.addItems(list(STATUSES))
@@ -100,8 +102,7 @@ class RegisterDialog(QDialog):
                 form.addLayout(field, row, 2 * column + 1)
             else:
                 form.addWidget(field, row, 2 * column + 1)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = self._sorted_table()
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -126,6 +127,18 @@ class RegisterDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self._enable()
+
+    def _sorted_table(self) -> QTableView:
+        """The cases' table, the latest opened first; a click on a heading sorts by that
+        column's values (:func:`~malariascope.gui.cases_table.sort_key`)."""
+        shown = QSortFilterProxyModel(self)
+        shown.setSourceModel(self.model)
+        shown.setSortRole(SORT_ROLE)
+        table = QTableView()
+        table.setModel(shown)
+        table.setSortingEnabled(True)
+        table.sortByColumn(COLUMNS.index("Opened"), Qt.SortOrder.DescendingOrder)
+        return table
 
     def _enable(self, *_: object) -> None:
         chosen = bool(self.selected_uids())
@@ -174,9 +187,10 @@ class RegisterDialog(QDialog):
         self.failed.emit(str(exc))
 
     def selected_uids(self) -> tuple[str, ...]:
-        """The uids of the cases selected in the list, in list order."""
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return tuple(self.model.cases[row].uid for row in rows)
+        """The uids of the cases selected in the list, in the order shown."""
+        shown = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
+        mapped = self.table.model().mapToSource
+        return tuple(self.model.cases[mapped(index).row()].uid for index in shown)
 
     # -- open and export -----------------------------------------------------------------
     def open_selected(self, *_: object) -> None:

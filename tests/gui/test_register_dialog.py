@@ -3,6 +3,7 @@ knows of them, one reopened read-only in the window, the register or a selection
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -93,19 +94,22 @@ def dialog(make_window, qtbot, filed) -> RegisterDialog:
 
 
 def select(dialog: RegisterDialog, sample_id: str) -> None:
-    row = [case.facts.sample_id for case in dialog.model.cases].index(sample_id)
-    dialog.table.selectRow(row)
+    """Select the case of ``sample_id`` in the list as shown (sorted or not)."""
+    shown = dialog.table.model()
+    dialog.table.selectRow(next(row for row in range(shown.rowCount())
+                                if shown.index(row, 0).data() == sample_id))
 
 
 def test_cases_are_listed_and_found_by_patient_slide_date_result_reviewer(dialog, qtbot):
     assert not dialog.owns_register  # the window's own register
     assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-1", "S-2", "X-3"]
     model = dialog.model
-    row = {model.index(r, 0).data(): [model.index(r, c).data() for c in range(8)]
+    row = {model.index(r, 0).data(): [model.index(r, c).data() for c in range(9)]
            for r in range(model.rowCount())}
-    assert row["S-1"][:5] == ["S-1", "P-42", "2026-03-01", "signed", "8"]
-    assert row["S-1"][5].endswith(" %") and row["S-1"][6] == "Ann"
-    assert row["S-2"][3:8] == ["open", "10", "0.00 %", "Dee", ""]  # not signed
+    opened = dt.date.today().isoformat()  # the fixture made them now
+    assert row["S-1"][:6] == ["S-1", "P-42", opened, "2026-03-01", "signed", "8"]
+    assert row["S-1"][6].endswith(" %") and row["S-1"][7] == "Ann"
+    assert row["S-2"][4:9] == ["open", "10", "0.00 %", "Dee", ""]  # not signed
     assert listed(dialog, qtbot, lambda: qtbot.keyClicks(dialog.patient, "p-42")) == [
         "S-1", "X-3"]
     assert listed(dialog, qtbot, lambda: dialog.patient.clear()) == ["S-1", "S-2", "X-3"]

@@ -8,12 +8,11 @@ is only ever saved again as it is (:func:`check_unchanged`).
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Sequence
 
 from malariascope.core.case import Amendment, Case, ReviewDecision
-from malariascope.core.clock import utc_now
+from malariascope.core.clock import local_day, utc_now
 from malariascope.core.errors import CaseSignedError, RegisterError
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -119,6 +118,4 @@ def add_reviews(db: sqlite3.Connection, case_id: int, rows: int,
 
 def case_date(case: Case) -> str:
     """The date a case is found by: its collection date, else the local day it was opened."""
-    if case.facts.collected_on:
-        return case.facts.collected_on
-    return dt.datetime.fromisoformat(case.created_at).astimezone().date().isoformat()
+    return case.facts.collected_on or local_day(case.created_at)

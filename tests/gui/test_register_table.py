@@ -1,0 +1,91 @@
+"""The register dialog's table over a register written through the core: one date per column,
+each named for what it is, and every column sorted by its value, not by its words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.register import Register
+from malariascope.core.tally import Counts
+from malariascope.gui.app import start
+from tests.gui.helpers import MODEL_TIMEOUT_MS
+from tests.gui.test_register_dialog import AT, WAIT_MS, open_register
+
+OPENED = {"S-9": "2026-03-04T12:00:00+00:00", "S-10": "2026-03-02T12:00:00+00:00",
+          "S-11": "2026-03-03T12:00:00+00:00"}
+COLLECTED = {"S-9": "2026-02-20", "S-10": "", "S-11": "2026-03-02"}
+CELLS = {"S-9": 9, "S-10": 10, "S-11": 100}
+
+
+@pytest.fixture
+def dated(data_folder) -> None:
+    """Three cases opened on known days, one without a collection date, S-11 signed."""
+    with Register(data_folder) as register:
+        for sample_id, opened in OPENED.items():
+            case = Case(CaseFacts(sample_id=sample_id, collected_on=COLLECTED[sample_id]),
+                        created_at=opened)
+            counts = Counts(rows=CELLS[sample_id], uninfected=CELLS[sample_id])
+            if sample_id == "S-11":
+                case.sign("Cy", counts, at=AT)
+                register.save(case)
+            else:
+                register.save(case, case.result(counts))
+
+
+def _column(dialog, heading: str) -> list[str]:
+    """The texts under ``heading``, from the top of the list as shown."""
+    shown = dialog.table.model()
+    at = _headings(dialog).index(heading)
+    return [shown.index(row, at).data() for row in range(shown.rowCount())]
+
+
+def _headings(dialog) -> list[str]:
+    shown = dialog.table.model()
+    return [shown.headerData(at, Qt.Orientation.Horizontal)
+            for at in range(shown.columnCount())]
+
+
+def _click_heading(dialog, qtbot, heading: str) -> None:
+    header = dialog.table.horizontalHeader()
+    at = _headings(dialog).index(heading)
+    middle = QPoint(header.sectionViewportPosition(at) + header.sectionSize(at) // 2,
+                    header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+
+
+def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sorts_them(
+        make_window, qtbot, dated):
+    """One Date column showed the collection date of some cases and the day others were
+    opened, and no column sorted: a case opened today stood among slides collected weeks
+    ago."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    dialog = open_register(window, qtbot)
+    assert "Date" not in _headings(dialog)
+    assert _column(dialog, "Slide") == ["S-9", "S-11", "S-10"]  # the latest opened first
+
+    _click_heading(dialog, qtbot, "Opened")
+    assert _column(dialog, "Slide") == ["S-10", "S-11", "S-9"]
+    assert _column(dialog, "Opened") == [
+        dt.datetime.fromisoformat(OPENED[name]).astimezone().date().isoformat()
+        for name in ("S-10", "S-11", "S-9")]
+    _click_heading(dialog, qtbot, "Collected")
+    assert _column(dialog, "Collected") == ["", "2026-02-20", "2026-03-02"]
+    assert _column(dialog, "Slide") == ["S-10", "S-9", "S-11"]
+    _click_heading(dialog, qtbot, "Cells")  # as numbers: 9 before 10 before 100
+    assert _column(dialog, "Cells") == ["9", "10", "100"]
+    _click_heading(dialog, qtbot, "Cells")
+    assert _column(dialog, "Slide") == ["S-11", "S-10", "S-9"]
+
+    dialog.table.selectRow(0)  # the case shown first is the one opened
+    uid = next(case.uid for case in dialog.model.cases if case.facts.sample_id == "S-11")
+    assert dialog.selected_uids() == (uid,)
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        dialog.open_selected()
+    assert window.batch.facts.sample_id == "S-11" and window.case.signed
