@@ -274,7 +274,8 @@ class CaseFlow(QObject):
         self._actions.sign.setEnabled(not (signed or viewing or busy) and has_cells)
         self._actions.amend.setEnabled(signed)
         for action in (self._actions.export_pdf, self._actions.print_report):
-            action.setEnabled(has_cells or signed)  # a signed case has its signed result
+            # a signed case has its signed result; a screening's cells are still coming in
+            action.setEnabled((has_cells or signed) and not busy)
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)

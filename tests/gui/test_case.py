@@ -394,3 +394,15 @@ def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singul
     text = window.case_panel.result.text()
     assert "1 file or field (not counted)" in text and "amended 1 time;" in text
     qtbot.waitUntil(lambda: writes_done(window), timeout=60_000)  # Quit keeps the amendment
+
+
+def test_export_pdf_and_print_wait_for_the_screening_to_end(window, qtbot, big_folder):
+    """Export PDF… and Print… stayed enabled while a batch was being screened (Export CSV
+    is not): a report of the cells screened so far could be printed as the slide's."""
+    actions = (window.actions.export_pdf, window.actions.print_report, window.actions.export)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        window.open_paths([big_folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=SCREEN_TIMEOUT_MS)
+        assert window.controller.screening
+        assert [action.isEnabled() for action in actions] == [False, False, False]
+    assert [action.isEnabled() for action in actions] == [True, True, True]
