@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.clock import local_day
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.facts import BatchFacts
 from malariascope.core.register import FILE_NAME, Register, schema_version
@@ -53,10 +54,12 @@ def test_cases_list_and_export_read_the_register_the_window_writes(data_folder, 
     table = cli(capsys, "cases", "list")
     assert table.code == 0, table.err
     lines = table.out.splitlines()
-    assert lines[0].split()[:3] == ["case", "status", "date"] and len(lines) == 3
-    assert lines[2].split() == [signed.uid[:8], "signed", "2026-02-27", "S-100", "Amina",
-                                "K.", "2,000", "1.25", "0.85-1.84", "Ann", "Lee"]
-    assert lines[1].split()[:2] == [still_open.uid[:8], "open"]
+    assert lines[0].split()[:4] == ["case", "status", "opened", "collected"] and len(lines) == 3
+    assert lines[2].split() == [signed.uid[:8], "signed", local_day(signed.created_at),
+                                "2026-02-27", "S-100", "Amina", "K.", "2,000", "1.25",
+                                "0.85-1.84", "Ann", "Lee"]
+    assert lines[1].split()[:4] == [still_open.uid[:8], "open", local_day(still_open.created_at),
+                                    "=S-101"]  # no collection date: the column stays blank
     listed = json.loads(cli(capsys, "cases", "list", "--json").out)
     assert [case["uid"] for case in listed] == [still_open.uid, signed.uid]
     assert listed[1]["result"]["parasitemia"] == pytest.approx(1.25)

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from malariascope.core.register import CaseSummary
 
 HELP = "list the case register, or export it as CSV for a lab information system"
-HEADINGS = ("case", "status", "date", "slide", "patient", "cells", "parasitemia %",
-            "95 % CI", "signed by")
+HEADINGS = ("case", "status", "opened", "collected", "slide", "patient", "cells",
+            "parasitemia %", "95 % CI", "signed by")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +78,7 @@ def _table(cases: list[CaseSummary]) -> str:
 
 
 def _line(case: CaseSummary) -> tuple[str, ...]:
+    from malariascope.core.clock import local_day
     from malariascope.core.parasitemia import percent_text
 
     result = case.result
@@ -87,5 +88,6 @@ def _line(case: CaseSummary) -> tuple[str, ...]:
         counted = f"{result.cells_counted:,}"
         parasitemia = percent_text(result.parasitemia)
         interval = f"{percent_text(low)}-{percent_text(high)}"
-    return (case.uid[:8], case.status_text, case.date, case.facts.sample_id, case.facts.patient_id,
-            counted, parasitemia, interval, case.signature.name if case.signature else "")
+    return (case.uid[:8], case.status_text, local_day(case.created_at), case.facts.collected_on,
+            case.facts.sample_id, case.facts.patient_id, counted, parasitemia, interval,
+            case.signature.name if case.signature else "")
