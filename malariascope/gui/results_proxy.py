@@ -89,9 +89,13 @@ class ResultsFilterProxy(QAbstractProxyModel):
             return NO_CELLS
         if self._filter is not Filter.TO_REVIEW:
             return "No cells match the filter"
-        if not any(batch.suspect(row) for row in range(len(batch))):
-            return "No cells flagged: the model called none parasitized or uncertain"
-        unsure = batch.counts.unreviewed_flagged  # with the queue empty, those marked unsure
+        counts = batch.counts
+        if not counts.classified:
+            return "No cells to review: no image could be read (see Errors)"
+        if not (counts.model_parasitized or counts.uncertain):  # while screening: so far
+            return (f"No cells flagged: the model called none of the "
+                    f"{counted(counts.classified, 'cell')} screened parasitized or uncertain")
+        unsure = counts.unreviewed_flagged  # with the queue empty, those marked unsure
         if not unsure:
             return "Nothing left to review: every flagged cell has a reviewer's call"
         return (f"Nothing left to review: {counted(unsure, 'flagged cell')} marked unsure "

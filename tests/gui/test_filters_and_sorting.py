@@ -3,6 +3,8 @@ selected and shown as rows stream in, filters change and reviews drop rows from 
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -10,7 +12,14 @@ from PySide6.QtWidgets import QApplication
 
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, FINAL, PROB
-from tests.gui.helpers import _column, _current_row, _first_ok, _natural, screen_and_wait
+from tests.gui.helpers import (
+    SCREEN_TIMEOUT_MS,
+    _column,
+    _current_row,
+    _first_ok,
+    _natural,
+    screen_and_wait,
+)
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
 
 
@@ -194,4 +203,41 @@ def test_an_emptied_review_queue_says_so_in_the_gallery_and_the_table(window, qt
     window.show_queue()
     assert window.proxy.rowCount() == 0 and _ink(gallery) > 0
     assert window.proxy.why_empty() == (
-        "No cells flagged: the model called none parasitized or uncertain")
+        "No cells flagged: the model called none of the 4 cells screened parasitized or "
+        "uncertain")
+
+
+def test_a_review_queue_of_unreadable_files_does_not_say_the_model_called_them(
+        window, qtbot, tmp_path):
+    """With only unreadable files, the empty queue said the model called none of the cells
+    parasitized or uncertain, as of a clean slide."""
+    write_broken_files(tmp_path / "broken")
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        assert window.open_paths([tmp_path / "broken"])
+    assert len(window.batch) == 4 and window.batch.counts.classified == 0
+    window.show_queue()
+    assert window.proxy.rowCount() == 0
+    assert window.proxy.why_empty() == "No cells to review: no image could be read (see Errors)"
+
+
+def test_the_review_queue_says_how_many_cells_it_has_seen_while_a_slide_is_screened(
+        window, qtbot, tmp_path):
+    """While the first, clean, images were screened the empty queue said the model called
+    none of the cells parasitized or uncertain; the flagged ones came later."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    clean = [write_rgb(tmp_path / f"clean_{seed}.png", make_cell(seed=seed))
+             for seed in range(4)]
+    for i in range(1200):
+        shutil.copy(clean[i % 4], folder / f"a_{i}.png")
+    for i in range(10):
+        write_rgb(folder / f"z_{i}.png", make_cell(parasitized=True, seed=i))
+    window.show_queue()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        assert window.open_paths([folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=SCREEN_TIMEOUT_MS)
+        assert window.controller.screening and window.proxy.rowCount() == 0
+        assert window.proxy.why_empty() == (
+            f"No cells flagged: the model called none of the {len(window.batch):,} cells "
+            "screened parasitized or uncertain")
+    assert window.proxy.rowCount() > 0  # the flagged cells came in later
