@@ -14,7 +14,13 @@ SCREEN_TIMEOUT_MS = 120_000
 
 def close_window(window, qtbot) -> None:
     """Close without the unsaved-reviews question (an amendment that autosave does not keep
-    is given up); the window waits for its workers."""
+    is given up), and with it a message it left open for a later test to take for its own;
+    the window waits for its workers."""
+    from PySide6.QtWidgets import QMessageBox
+
+    for box in window.findChildren(QMessageBox):
+        if box.isVisible():
+            box.close()
     window.batch.unsaved = False
     autosave = window.autosave
     if window.case.case.amending and (autosave.register is None or autosave.writes.retrying):
