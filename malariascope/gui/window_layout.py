@@ -42,7 +42,7 @@ def open_at_first_size(window: QWidget) -> None:
             room.height() >= OPENING_SIZE.height() + FRAME_ROOM):
         window.resize(OPENING_SIZE)
         return
-    window.resize(OPENING_SIZE.boundedTo(room.size()))
+    window.resize(OPENING_SIZE.boundedTo(room.adjusted(0, FRAME_ROOM, 0, 0).size()))  # restored
     window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
