@@ -111,7 +111,7 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
 
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
-    report = CaseReport(case, case.result(counts), galleries.gallery(True),
-                        galleries.gallery(False), not_screened=not_screened, unlike=unlike)
+    report = CaseReport(case, case.result(counts, unlike), galleries.gallery(True),
+                        galleries.gallery(False), not_screened=not_screened)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)

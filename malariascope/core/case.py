@@ -243,8 +243,13 @@ class Case:
         super().__setattr__(name, value)
 
     def _signed_words(self) -> str:
-        return (f"case {self.facts.sample_id or self.uid[:8]} is signed: amend it, with a "
+        return (f"case {self.name} is signed: amend it, with a "
                 "reason, to change it")
+
+    @property
+    def name(self) -> str:
+        """The slide id, or the case's short uid when it has none: how words name the case."""
+        return self.facts.sample_id or self.uid[:8]
 
     @property
     def amending(self) -> bool:
@@ -262,16 +267,18 @@ class Case:
         self.check_open()
         self.facts = replace(self.facts, **facts)
 
-    def result(self, counts: Counts) -> CaseResult:
-        """The result of the case's ``counts`` against its own target and red cell count."""
-        return CaseResult.of(counts, self.facts.target_cells, self.facts.rbc_per_ul)
+    def result(self, counts: Counts, unlike: str = "") -> CaseResult:
+        """The result of the case's ``counts`` against its own target and red cell count,
+        with the ``unlike`` limit's words when its cells look unlike the model's."""
+        return CaseResult.of(counts, self.facts.target_cells, self.facts.rbc_per_ul, unlike)
 
-    def sign(self, name: str, counts: Counts, at: str = "") -> SignedVersion:
-        """Sign the result of ``counts`` as ``name``; the case is read-only from then on."""
+    def sign(self, name: str, counts: Counts, at: str = "", unlike: str = "") -> SignedVersion:
+        """Sign the result of ``counts`` (and its ``unlike`` limit) as ``name``; the case is
+        read-only from then on."""
         self.check_open()
         if not self.facts.sample_id:
             raise CaseError("a case needs its slide (sample) id before it is signed")
-        result = self.result(counts)
+        result = self.result(counts, unlike)
         signature = Signature(_text(name, "the signer's name"), at or utc_now(),
                               result.unreviewed_flagged)
         self.signed = SignedVersion(self.facts, result, signature)

@@ -75,6 +75,8 @@ class CaseResult:
     unreviewed_flagged: int
     unreadable: int = 0  # files or fields without a call: not red cells counted
     rbc_per_ul: float | None = None
+    #: the cells look unlike those the model learned from: that limit in words, or ""
+    unlike: str = ""
 
     def __post_init__(self) -> None:
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
@@ -85,15 +87,18 @@ class CaseResult:
             raise CaseError("more cells called, reviewed or flagged than counted")
         if self.rbc_per_ul is not None and not isinstance(self.rbc_per_ul, float):
             raise CaseError(f"red cells per µL must be a number, not {self.rbc_per_ul!r}")
+        if not isinstance(self.unlike, str):
+            raise CaseError(f"the unlike limit must be words, not {self.unlike!r}")
 
     @classmethod
-    def of(cls, counts: Counts, target_cells: int,
-           rbc_per_ul: float | None = None) -> CaseResult:
+    def of(cls, counts: Counts, target_cells: int, rbc_per_ul: float | None = None,
+           unlike: str = "") -> CaseResult:
         """The result of a whole slide's ``counts`` against ``target_cells``; parasites per µL
-        only from a measured ``rbc_per_ul``."""
+        only from a measured ``rbc_per_ul``; ``unlike``, the words of that limit if the cells
+        look unlike the model's (``core.adapt.unlike``)."""
         return cls(target_cells, counts.classified, counts.parasitized,
                    counts.model_parasitized, counts.reviewed, counts.unreviewed_flagged,
-                   counts.errors, rbc_per_ul)
+                   counts.errors, rbc_per_ul, unlike)
 
     @property
     def uninfected(self) -> int:
@@ -128,9 +133,9 @@ class CaseResult:
         return self.rbc_per_ul * self.parasitized / self.cells_counted
 
     def shortfalls(self) -> tuple[str, ...]:
-        """This slide's shortfalls, in plain words: the target not reached, flagged cells not
-        reviewed."""
-        own = []
+        """This slide's shortfalls, in plain words: cells unlike the model's, the target not
+        reached, flagged cells not reviewed."""
+        own = [self.unlike] if self.unlike else []
         if not self.target_reached:
             own.append(f"Fewer red cells counted ({self.cells_counted:,}) than the target "
                        f"({self.target_cells:,}): the interval is wider.")

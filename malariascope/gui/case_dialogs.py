@@ -30,12 +30,12 @@ from malariascope.gui.dialogs import ask_export_first, ask_review_first
 KEEP_FOR_LATER = "&Keep for later"
 
 
-def ask_drop_case(parent: QWidget, doing: str, sample_id: str, cells: int, reviewed: int,
+def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: int,
                   keep: bool = False) -> str:
-    """Ask before ``doing`` drops the open, unsigned case ``sample_id`` of ``cells`` cells:
+    """Ask before ``doing`` drops the open, unsigned case ``name`` of ``cells`` cells:
     export its report first, discard it, or cancel (:func:`ask_export_first`); with ``keep``
     (the register keeps the window's work), keep it in the register to finish later first."""
-    case = f"{doing}? The open case {sample_id} is not signed"
+    case = f"{doing}? The open case {name} is not signed"
     lost = (f"its {counted(cells, 'cell')} and {counted(reviewed, 'review')} leave the "
             "window and the register")
     if not keep:
@@ -59,20 +59,20 @@ def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
                             sign)
 
 
-def ask_drop_signed(parent: QWidget, doing: str, sample_id: str) -> str:
+def ask_drop_signed(parent: QWidget, doing: str, name: str) -> str:
     """Ask before ``doing`` drops a signed case the register does not hold: export its PDF
     first, discard it, or cancel (:func:`ask_export_first`)."""
     return ask_export_first(
-        parent, doing, f"{doing}? Signed case {sample_id} is not saved as signed in the case "
+        parent, doing, f"{doing}? Signed case {name} is not saved as signed in the case "
         "register, which keeps it as last saved, not signed. Export its PDF first to keep "
         "the signed result.")
 
 
-def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str, written: str = "") -> str:
+def ask_drop_amendment(parent: QWidget, doing: str, name: str, written: str = "") -> str:
     """Ask before ``doing`` leaves an amendment the register does not keep as it is now:
     export its PDF first, discard it, or cancel (:func:`ask_export_first`). A PDF that shows
     it as it is now, ``written`` at that time, is named instead, and no export is offered."""
-    lost = (f"{doing}? The amendment of case {sample_id} is not kept in the case register as "
+    lost = (f"{doing}? The amendment of case {name} is not kept in the case register as "
             "it is now, nor offered back at the next start: the register keeps the case open "
             "as last saved, its signed result withdrawn.")
     if written:
@@ -83,11 +83,11 @@ def ask_drop_amendment(parent: QWidget, doing: str, sample_id: str, written: str
                             "changed.")
 
 
-def ask_drop_changes(parent: QWidget, doing: str, sample_id: str) -> str:
+def ask_drop_changes(parent: QWidget, doing: str, name: str) -> str:
     """Ask before ``doing`` leaves an open case whose latest changes the register refuses:
     export its report first, discard them, or cancel (:func:`ask_export_first`)."""
     return ask_export_first(
-        parent, doing, f"{doing}? Case {sample_id} stays in the case register, open, as last "
+        parent, doing, f"{doing}? Case {name} stays in the case register, open, as last "
         "saved, but the register refuses its latest changes just now: they may be lost. "
         "Export its report first to keep them.")
 

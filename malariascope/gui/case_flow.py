@@ -17,7 +17,6 @@ from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_saving import CaseSaving
-from malariascope.gui.past_case import case_name
 from malariascope.gui.report_flow import ReportFlow
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ class CaseFlow(QObject):
         case.batch.events.changed.connect(self.update_actions)
         case.batch.events.facts_changed.connect(self.update_actions)
         self.controller.idle.connect(self.update_actions)
+        self.controller.progress.connect(self.update_actions)  # a screening has begun
+        self.controller.model_ready.connect(self.update_actions)
         self._saving = CaseSaving(window)
         self.saved = self._saving.saved  # a case's uid, once it is in the register
         self.update_actions()
@@ -102,12 +103,12 @@ class CaseFlow(QObject):
         if self._window.autosave.keeps_work:
             return True
         return self._leaves(case_dialogs.ask_drop_amendment(
-            self._window, "Quit", self._slide_name(), self.reports.pdf_time()))
+            self._window, "Quit", self.case.case.name, self.reports.pdf_time()))
 
     def _leaves_unsaved(self) -> bool:
         """True once the technician agrees to quit while the register refuses the case's
         latest changes; Export… begins its export instead."""
-        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self._slide_name())
+        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self.case.case.name)
         if answer == dialogs.EXPORT:
             self._window.exports.start()
         return answer == dialogs.DISCARD
@@ -117,7 +118,7 @@ class CaseFlow(QObject):
         ``doing``: kept in the register to be finished later (offered while the register
         keeps the window's work), or discarded from it; Export… begins its export instead."""
         counts, autosave = self.case.batch.counts, self._window.autosave
-        answer = case_dialogs.ask_drop_case(self._window, doing, self._slide_name(),
+        answer = case_dialogs.ask_drop_case(self._window, doing, self.case.case.name,
                                             counts.classified, counts.reviewed,
                                             keep=autosave.keeps_work)
         if answer == dialogs.KEEP:
@@ -133,11 +134,7 @@ class CaseFlow(QObject):
         if not self._saving.unsaved(self.case.batch.case.uid):
             return True
         return self._leaves(case_dialogs.ask_drop_signed(self._window, doing,
-                                                         self._slide_name()))
-
-    def _slide_name(self) -> str:
-        batch = self.case.batch
-        return batch.facts.sample_id or batch.case.uid[:8]
+                                                         self.case.case.name))
 
     def _leaves(self, answer: str) -> bool:
         """True for Discard; Export… begins the case's PDF (and the case stays)."""
@@ -150,20 +147,22 @@ class CaseFlow(QObject):
         the register is on show (a new case takes its place, and the technician is told)."""
         shown = self._window.past_case.shown
         if shown is not None:
-            return self.new_case(ask=False) and self._tell_past_case_stays(shown)
+            if not self.new_case(ask=False):
+                return False
+            self._tell_past_case_stays(shown)
+            return True
         return not self.refuse_signed("add images to it") and not self._refuse_other_model()
 
-    def _tell_past_case_stays(self, shown: StoredCase) -> bool:
+    def _tell_past_case_stays(self, shown: StoredCase) -> None:
         """Say that the images opened start a new case while the past case ``shown`` stays in
-        the register (nothing of it is lost, so nothing is asked); True."""
-        name, signed = case_name(shown), shown.case.signed is not None
+        the register (nothing of it is lost, so nothing is asked)."""
+        name, signed = shown.case.name, shown.case.signed is not None
         text = (f"These images start a new case: the {'signed' if signed else 'open'} case "
                 f"{name} stays in the case register as it is.")
         if signed:
             text += (f" To add images to {name}, open it from File > Case register… and "
                      "amend it.")
         dialogs.message(self._window, QMessageBox.Icon.Information, "New case", text)
-        return True
 
     def _refuse_other_model(self) -> bool:
         """True, after saying why, when the case's cells were called by another model than
@@ -187,7 +186,7 @@ class CaseFlow(QObject):
         if self._window.past_case.shown is not None or not case.amending:
             return False
         dialogs.message(self._window, QMessageBox.Icon.Warning, "Amendment not finished",
-                        f"Case {case.facts.sample_id or case.uid[:8]} is being amended: its "
+                        f"Case {case.name} is being amended: its "
                         f"signed result is withdrawn until it is signed again. Sign it (File > "
                         f"Sign the result) before {doing}.")
         return True
@@ -227,8 +226,7 @@ class CaseFlow(QObject):
 
     def _ask_signature(self) -> None:
         facts, partial = self.case.batch.facts, self.controller.not_screened()
-        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls(),
-                      self.controller.unlike.limit)
+        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls())
         dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
                                          [line for line in shortfalls if line])
         case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))
@@ -270,12 +268,14 @@ class CaseFlow(QObject):
         ends)."""
         signed, busy = self.case.signed, self.controller.screening
         viewing = self._window.past_case.shown is not None  # opening images ends the view
-        has_cells = len(self.case.batch) > 0
-        self._actions.sign.setEnabled(not (signed or viewing or busy) and has_cells)
+        # an open case's result waits for the model's card: its limits say if the cells
+        # look unlike the model's
+        ready = len(self.case.batch) > 0 and not self.controller.model_loading
+        self._actions.sign.setEnabled(not (signed or viewing or busy) and ready)
         self._actions.amend.setEnabled(signed)
         for action in (self._actions.export_pdf, self._actions.print_report):
             # a signed case has its signed result; a screening's cells are still coming in
-            action.setEnabled((has_cells or signed) and not busy)
+            action.setEnabled((ready or signed) and not busy)
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)

@@ -52,13 +52,11 @@ class ReportOrder:
     uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
     overridden: tuple[ReportCell, ...] = ()  # called parasitized, overridden to uninfected
     not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
-    unlike: str = ""  # the cells look unlike the model's: a limit of the result, or ''
 
 
-def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
-                 unlike: str = "") -> ReportOrder:
-    """The case of ``batch`` with its ``result``, the cells of its three galleries, the image
-    files of the batch ``not_screened`` and the ``unlike`` warning as a limit."""
+def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0) -> ReportOrder:
+    """The case of ``batch`` with its ``result``, the cells of its three galleries and the
+    image files of the batch ``not_screened``."""
     parasitized, uncertain, overridden = [], [], []
     rule = batch.facts.rule
     for row, cell in enumerate(batch.results):
@@ -75,7 +73,7 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
             uncertain.append(ReportCell(row, cell, threshold=threshold))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
-                       tuple(overridden), not_screened, unlike)
+                       tuple(overridden), not_screened)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -84,7 +82,7 @@ def build_report(order: ReportOrder) -> CaseReport:
 
     return CaseReport(order.case, order.result, _gallery(order.parasitized),
                       _gallery(order.uncertain), _gallery(order.overridden),
-                      not_screened=order.not_screened, unlike=order.unlike)
+                      not_screened=order.not_screened)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

@@ -97,8 +97,7 @@ class CaseResultView(QLabel):
 
     def _on_changed(self, *_: object) -> None:
         result = self.case.result()
-        lines = (self.unlike.limit, *result.limits())
-        limits = "".join(f"<li>{escape(line)}</li>" for line in lines if line)
+        limits = "".join(f"<li>{escape(line)}</li>" for line in result.limits())
         self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
                      f"{signoff_html(self.case)}"
                      f"<p style='color:{QUIET}'>Limits of this result:</p>"

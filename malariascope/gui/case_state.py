@@ -8,6 +8,7 @@ there is one place to type them and the case never disagrees with the report.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import replace
 
 from malariascope.core.case import Amendment, Case, CaseFacts, SignedVersion
@@ -21,8 +22,9 @@ KEPT_FOR_NEXT = ("lab", "site", "stain", "operator", "target_cells")  # the lab'
 class OpenCase:
     """The window's case: ``batch.case``, with what the batch knows of it kept in step."""
 
-    def __init__(self, batch: Batch) -> None:
+    def __init__(self, batch: Batch, unlike: Callable[[], str]) -> None:
         self.batch = batch
+        self._unlike = unlike  # the words of the limit when the cells look unlike the model's
         batch.events.facts_changed.connect(self._on_batch_facts)
         self._on_batch_facts()
 
@@ -38,7 +40,7 @@ class OpenCase:
         """The slide's result: the signed one once signed, else that of the cells now."""
         if self.case.signed is not None:
             return self.case.signed.result
-        return self.case.result(self.batch.counts)
+        return self.case.result(self.batch.counts, self._unlike())
 
     def update(self, **facts: object) -> None:
         """Change facts of the case (:class:`CaseFacts` names); CaseError says what is wrong.
@@ -66,7 +68,7 @@ class OpenCase:
     def sign(self, name: str) -> SignedVersion:
         """Sign the result as it is now as ``name``; CaseError when it cannot be signed."""
         self._take_batch_facts()
-        signed = self.case.sign(name, self.batch.counts)
+        signed = self.case.sign(name, self.batch.counts, unlike=self._unlike())
         self.batch.events.facts_changed.emit()
         return signed
 

@@ -80,6 +80,7 @@ class ScreeningController(QObject):
         self._before = 0  # image files the batch held when the screening started
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
+        self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
 
     # -- model ---------------------------------------------------------------------------
     def load_model(self, model: Path | None = None) -> None:
@@ -89,6 +90,11 @@ class ScreeningController(QObject):
         self.model = self._wanted_model = model
         self._started = time.perf_counter()
         self._loads.start(load_classifier, model, self._on_model_loaded, self._on_model_errored)
+
+    @property
+    def model_loading(self) -> bool:
+        """True until a model is ready or has failed to load."""
+        return self.classifier is None and not self.model_error
 
     def use_model(self, model: Path | None) -> bool:
         """Screen with ``model`` (None: the bundled one) from now on: at once when the window
@@ -230,11 +236,11 @@ class ScreeningController(QObject):
         self._export.cancel()
 
     def _cancel_screening(self) -> None:
+        waited, self.waiting = bool(self.waiting), []  # before idle: nothing is left to do
         if self._screening is not None:
             self._screening.quit()
-        elif self.waiting:
+        elif waited:
             self.idle.emit()
-        self.waiting = []
 
     def drop_screening(self) -> None:
         """Stop screening and ignore what it still sends (the batch is about to be replaced)."""

@@ -55,8 +55,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.batch = Batch()
-        self.case = OpenCase(self.batch)
         self.controller = ScreeningController(self.batch, self)
+        self.case = OpenCase(self.batch, lambda: self.controller.unlike.limit)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
         self.exports = ExportFlow(self, self.batch, self.controller, self.show_queue,

@@ -52,12 +52,12 @@ class PastCaseView(QObject):
             return False
         batch = window.batch
         if self._is_open_here(stored):
-            window.status.note(f"Case {case_name(stored)} is the case open in this window")
+            window.status.note(f"Case {stored.case.name} is the case open in this window")
             return True
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self._takes(stored) and (why := self._why_not_take(stored)):
-            window.status.note(f"Case {case_name(stored)} not opened: {why}")
+            window.status.note(f"Case {stored.case.name} not opened: {why}")
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
             if not window.case_flow.may_leave("Open a past case"):
@@ -76,9 +76,9 @@ class PastCaseView(QObject):
             self.adopt()  # to be finished here, then signed
             return True
         state = "signed" if case.signed else "not signed, autosave off"
-        window.set_batch_title(f"case {case_name(stored)}, {state}, read-only")
+        window.set_batch_title(f"case {stored.case.name}, {state}, read-only")
         if case.signed is None:
-            window.status.note(f"Case {case_name(stored)} is open: only a window that autosaves "
+            window.status.note(f"Case {stored.case.name} is open: only a window that autosaves "
                                "can finish it, and this one does not")
         return True
 
@@ -137,7 +137,7 @@ class PastCaseView(QObject):
         self._set_read_only(False)
         self.window.autosave.take(stored)
         state = "amended" if stored.case.amending else "not signed"
-        self.window.set_batch_title(f"case {case_name(stored)}, {state}")
+        self.window.set_batch_title(f"case {stored.case.name}, {state}")
 
     def _on_reset(self) -> None:
         """A new batch ends the view."""
@@ -157,8 +157,3 @@ class PastCaseView(QObject):
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)
         window.case_flow.update_actions()
-
-
-def case_name(stored: StoredCase) -> str:
-    """The slide id of ``stored``, or its short uid when it has none."""
-    return stored.case.facts.sample_id or stored.case.uid[:8]

@@ -28,7 +28,7 @@ class ReportExport:
         controller = self._controller
         snapshot = controller.batch.snapshot()
         worker = Worker(export_rows, Path(path), snapshot, overwrite,
-                        snapshot.facts.card_of(controller.classifier), controller.not_screened())
+                        controller.unlike.current(), controller.not_screened())
         worker.yielded.connect(lambda done_total: controller.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))

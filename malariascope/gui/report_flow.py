@@ -115,9 +115,8 @@ class ReportFlow(QObject):
                 case.amendments, case.signed)
 
     def _order(self) -> ReportOrder:
-        controller = self._window.controller
-        return report_order(self.case.batch, self.case.result(), controller.not_screened(),
-                            controller.unlike.limit)
+        return report_order(self.case.batch, self.case.result(),
+                            self._window.controller.not_screened())
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")

@@ -85,7 +85,7 @@ class StatusBar(QStatusBar):
         controller.model_failed.connect(self._on_model_failed)
         controller.progress.connect(lambda *_: self.unlike_label.hide())
         controller.unlike.changed.connect(self._show_unlike)
-        controller.idle.connect(self._show_unlike)  # after the watch: back once an export ends
+        controller.idle.connect(self._show_unlike)  # back once an export ends
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Show ``text`` until the next message, or for ``timeout`` ms when given."""
@@ -137,7 +137,7 @@ class StatusBar(QStatusBar):
         are uncertain: the mark gives the figure, its tooltip the words."""
         from malariascope.core.adapt.unlike import SHIFT_LIMIT
 
-        unlike = self.controller.unlike.unlikeness
+        unlike = self.controller.unlike.current()
         self.unlike_label.setVisible(unlike is not None and unlike.warn)
         if unlike is not None and unlike.warn:
             measured = (f"{unlike.shift:+.1f} MAD"

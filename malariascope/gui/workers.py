@@ -24,8 +24,8 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:
+    from malariascope.core.adapt.unlike import Unlikeness
     from malariascope.core.classifier import Classifier
-    from malariascope.core.modelcard import ModelCard
     from malariascope.core.pipeline import Mode, ScreeningResult
     from malariascope.gui.snapshot import BatchSnapshot
 
@@ -130,23 +130,21 @@ def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path],
 
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
-                card: ModelCard | None = None, not_screened: int | None = 0,
+                unlike: Unlikeness | None = None, not_screened: int | None = 0,
                 ) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary, with the case's facts) of ``snapshot``;
     yields ``(done, total)``.
-    With the model's ``card`` the summary says how unlike its cells the batch looks; a batch
+    The summary says how ``unlike`` the model's cells the batch looks, when measured; a batch
     cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot).
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end.
     """
-    from malariascope.core.adapt.unlike import unlike_cells
     from malariascope.core.report import ReportWriter
 
     total = len(snapshot.results)
     with ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer:
-        if card is not None and snapshot.facts.rule is not None:
-            writer.unlike = unlike_cells(snapshot.results, snapshot.facts.rule, card)
+        writer.unlike = unlike
         if not_screened != 0:
             writer.mark_incomplete(not_screened)
         for done, row in enumerate(snapshot.rows(), start=1):

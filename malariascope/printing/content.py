@@ -76,7 +76,6 @@ class CaseReport:
     printed_at: str = field(default_factory=utc_now)
     #: image files of the batch left unscreened when it was stopped (None: some, not counted)
     not_screened: int | None = 0
-    unlike: str = ""  #: the cells look unlike the model's, as a limit of the result ('' if not)
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
         """Each printed picture with the name the HTML refers to it by."""
@@ -125,8 +124,7 @@ def report_html(report: CaseReport) -> str:
     PDF's pagination moves one that would straddle two pages to the next.
     """
     names = iter(name for name, _ in report.pictures())
-    limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>"
-                     for line in (report.unlike, *report.result.limits()) if line)
+    limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>" for line in report.result.limits())
     parts = [_heading(report), _partial(report.not_screened),
              _section("Patient and slide", _facts(report.case)),
              _section("Result", _result(report.result)),

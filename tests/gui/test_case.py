@@ -406,3 +406,34 @@ def test_export_pdf_and_print_wait_for_the_screening_to_end(window, qtbot, big_f
         assert window.controller.screening
         assert [action.isEnabled() for action in actions] == [False, False, False]
     assert [action.isEnabled() for action in actions] == [True, True, True]
+
+
+def test_export_pdf_and_print_are_off_from_the_start_of_an_addition(window, qtbot, tmp_path,
+                                                                    big_folder):
+    """Adding images to a case with cells left Export PDF and Print on until the first new
+    cells came in (for the whole screening when none were new): a report of the cells held
+    could be printed while 2,000 more were being screened."""
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "first", 6)[0].parent])
+    actions = (window.actions.export_pdf, window.actions.print_report, window.actions.export)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        assert window.open_paths([big_folder]) and window.controller.screening
+        assert [action.isEnabled() for action in actions] == [False, False, False]
+    assert [action.isEnabled() for action in actions] == [True, True, True]
+
+
+def test_reports_come_back_after_cancelling_images_waiting_for_the_model(
+        make_window, qtbot, left_session, tmp_path):
+    """Cancelling images that waited for the model told the window it was idle while they
+    still waited: Export CSV stayed off with nothing to wait for, until the model loaded."""
+    window = make_window(start=False)
+    window.autosave.resume()
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    assert len(window.batch) and window.actions.export.isEnabled()
+    assert not window.actions.export_pdf.isEnabled()  # the result waits for the model's card
+    assert window.open_paths([make_cell_folder(tmp_path / "more", 3)[0].parent])
+    assert window.controller.waiting and not window.actions.export.isEnabled()
+    window.controller.cancel()
+    assert not window.controller.screening and window.actions.export.isEnabled()
+    with qtbot.waitSignal(window.controller.model_ready, timeout=SCREEN_TIMEOUT_MS):
+        window.start()
+    assert window.actions.export_pdf.isEnabled() and window.actions.print_report.isEnabled()

@@ -16,12 +16,14 @@ from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.gui.app import start
 from malariascope.gui.case_dialogs import SignDialog
+from malariascope.printing.content import CaseReport, report_html
 from tests.conftest import SHARED_DATA
 from tests.core.test_register import counts_of
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
     answer_next_dialog,
     click,
+    close_window,
     screen_and_wait,
     wait_for_box,
 )
@@ -140,3 +142,105 @@ def test_a_smear_unlike_the_models_cells_is_a_limit_of_its_result_signature_and_
     assert window.case_flow.new_case(ask=False)  # NIH cells, like the model's: no such limit
     screen_and_wait(window, qtbot, real_cells["parasitized"][:6] + real_cells["uninfected"][:6])
     assert "look unlike" not in window.case_panel.result.text()
+
+
+UNLIKE = "The cells look unlike those the model learned from"
+
+
+def _nih_cells(real_cells) -> list:
+    return real_cells["parasitized"][:12] + real_cells["uninfected"][:12]
+
+
+def test_a_pdf_right_after_a_threshold_move_has_the_unlike_limit_of_that_threshold(
+        window, qtbot, tmp_path, real_cells):
+    """The measure followed a threshold move 200 ms later, and a PDF ordered meanwhile had
+    the old threshold's limits. At 0.01, 8 of these 24 NIH cells are uncertain (33 %)."""
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-T")
+    screen_and_wait(window, qtbot, _nih_cells(real_cells))
+    assert UNLIKE not in window.case_panel.result.text()
+    window.controls.threshold.spin.setValue(0.01)
+    batch = window.batch
+    assert unlike_cells(batch.results, batch.facts.rule, window.controller.classifier.card).warn
+    path = tmp_path / "s-t.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    assert UNLIKE in read_pdf(path)[1] and UNLIKE in window.case_panel.result.text()
+
+
+def test_the_sign_dialog_right_after_a_threshold_move_names_no_stale_unlike_limit(
+        window, qtbot, real_cells):
+    """Back at the model's threshold the cells look like the model's, yet the Sign dialog
+    opened within 200 ms gave the limit measured at 0.01."""
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-T")
+    screen_and_wait(window, qtbot, _nih_cells(real_cells))
+    window.controls.threshold.spin.setValue(0.01)
+    qtbot.waitUntil(lambda: UNLIKE in window.case_panel.result.text())
+    window.controls.reset.click()  # Model default
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    dialog.reject()
+    assert not any(UNLIKE in text for text in shown)
+
+
+@needs_fields
+def test_a_case_restored_before_the_model_loads_waits_for_it_to_sign_or_print(
+        make_window, qtbot, data_folder, tmp_path):
+    """Restored before the model was ready, a second lab's field printed and signed without
+    the limit the case tab showed a moment later: the measure needs the model's card."""
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.register.work import CaseWork
+    from malariascope.core.session import Session
+
+    classifier = Classifier.open()
+    results = list(screen([FIELDS / "PA171702.JPG"], classifier))
+    with Register(data_folder) as register:
+        CaseWork(register).save(Session(results, BatchFacts.of(classifier, sample_id="S-UN"),
+                                        [], unsaved=True))
+    window = make_window(start=False)
+    window.autosave.resume()
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    assert window.batch.facts.sample_id == "S-UN" and window.controller.model_loading
+    actions = (window.actions.sign, window.actions.export_pdf, window.actions.print_report)
+    assert [action.isEnabled() for action in actions] == [False, False, False]
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        window.start()
+    assert [action.isEnabled() for action in actions] == [True, True, True]
+    path = tmp_path / "s-un.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    assert UNLIKE in read_pdf(path)[1] and UNLIKE in window.case_panel.result.text()
+
+
+@needs_fields
+def test_a_signed_case_keeps_its_unlike_limit_in_the_register_for_its_reprints(
+        make_window, qtbot, data_folder, tmp_path):
+    """The limit was measured again at each print from the model loaded: a signed case
+    reprinted with another model, or none, lost the limit its signer saw."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-KEPT")
+    screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    dialog.name.setText("Ann")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=30_000):
+        dialog.ok.click()
+    close_window(window, qtbot)
+    with Register(data_folder) as register:
+        stored = register.load(register.cases()[0].uid)
+    signed = stored.case.signed.result
+    assert signed.unlike.startswith(UNLIKE) and signed.limits()[0] == signed.unlike
+    reprint = report_html(CaseReport(stored.case, signed))  # whatever model is loaded then
+    assert UNLIKE in reprint

@@ -41,7 +41,7 @@ def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: ob
     """A signed case is saved again only as it is, with nothing added; returns its cells."""
     stored = db.execute("SELECT signed FROM cases WHERE uid = ?", (case.uid,)).fetchone()[0]
     if additions or case.signed is None or records.to_json(case.signed) != stored:
-        raise CaseSignedError(f"case {case.facts.sample_id or case.uid[:8]} is signed in "
+        raise CaseSignedError(f"case {case.name} is signed in "
                               "the register: amend it, with a reason, to change it")
     return rows
 

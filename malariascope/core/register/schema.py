@@ -63,6 +63,11 @@ def _dates_as_days(db: sqlite3.Connection) -> None:
                    (_collected_on_as_day(replaced, "facts"), case_id, number))
 
 
+def _results_may_say_unlike(db: sqlite3.Connection) -> None:
+    """Nothing to change: the version alone keeps older versions from results they cannot
+    read (a CaseResult's ``unlike`` limit)."""
+
+
 def _screening_complete(db: sqlite3.Connection) -> None:
     """Whether each case's screening covered every image opened, kept with the case: taken
     from its work row when a window works on it, else unknown (NULL). A work row says
@@ -165,6 +170,8 @@ MIGRATIONS: tuple[Step, ...] = (
     _dates_as_days,
     # whether the case's screening was whole, with the case: its work row goes with its window
     _screening_complete,
+    # a result's JSON may hold ``unlike``, which older versions cannot read: no table changes
+    _results_may_say_unlike,
 )
 
 

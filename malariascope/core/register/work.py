@@ -181,7 +181,7 @@ class CaseWork:
         """
         uid = stored.case.uid
         if self.register.sizes(uid) != (len(stored.cells), len(stored.reviews)):
-            raise RegisterError(f"case {stored.case.facts.sample_id or uid[:8]} changed in "
+            raise RegisterError(f"case {stored.case.name} changed in "
                                 "the register after it was read: open it again")
         if self.case is None or self.case.uid != uid:
             self.drop()
