@@ -23,10 +23,10 @@ from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
+from malariascope.gui.latest_load import LatestLoad
 from malariascope.gui.report_export import ReportExport
 from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.workers import (
-    LatestLoad,
     ScreenChunk,
     ScreenOutcome,
     Worker,

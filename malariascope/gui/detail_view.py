@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from malariascope.gui.batch import Batch
 from malariascope.gui.canvas import HeatLegend, ImageCanvas
 from malariascope.gui.cell_facts import CellFacts
+from malariascope.gui.latest_load import LatestLoad
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
-from malariascope.gui.workers import LatestLoad, WorkerGroup
+from malariascope.gui.workers import WorkerGroup
 
 if TYPE_CHECKING:
     import numpy as np

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
 from malariascope.gui.canvas import paint_backdrop
+from malariascope.gui.latest_load import LatestLoad
 from malariascope.gui.results_table import call_colour
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.viewport import ZOOM_STEP, Viewport
-from malariascope.gui.workers import LatestLoad, WorkerGroup
+from malariascope.gui.workers import WorkerGroup
 
 #: The ring around the selected cell: dark, so it stands out on pale glass (a white halo does
 #: not), and blue, so it is told apart from the red, green and amber of the calls.
