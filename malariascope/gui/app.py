@@ -63,9 +63,13 @@ def run(paths: Sequence[str | os.PathLike[str]] = (), smoke_test: bool = False,
     app = create_app()
     window = show_window(persist_settings=not smoke_test)
     if smoke_test:
-        return SmokeTest(window, [Path(p) for p in paths], timeout).run(app)
-    start(window, paths)
-    return app.exec()
+        code = SmokeTest(window, [Path(p) for p in paths], timeout).run(app)
+    else:
+        start(window, paths)
+        code = app.exec()
+    # The window closes without waiting for a screening it stopped: it ends before Python.
+    QThreadPool.globalInstance().waitForDone(30_000)
+    return code
 
 
 def show_window(persist_settings: bool = True):  # -> MainWindow, imported after Qt is up

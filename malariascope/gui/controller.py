@@ -3,7 +3,7 @@
 A QObject without widgets: it starts workers, feeds their results into the
 :class:`~malariascope.gui.batch.Batch` on the UI thread, and tells the window what to show.
 Every worker belongs to one :class:`~malariascope.gui.workers.WorkerGroup`, so the window can
-cancel and wait for all of them when it closes.
+cancel them all when it closes, and wait for those whose work must end first.
 """
 
 from __future__ import annotations
@@ -273,6 +273,10 @@ class ScreeningController(QObject):
         self._export.start(path, overwrite)
 
     def shutdown(self, msecs: int = 30_000) -> bool:
-        """Cancel everything and wait for the workers (the window is closing)."""
+        """The window is closing: stop every worker, and wait for all but a screening's.
+        That one stops once the image in hand is screened (a whole field takes seconds),
+        its results dropped: the batch stays as it is, cut short (not ``complete``), for
+        autosave's last write. The app waits for it before it exits."""
+        screening, self._job = self._screening, self._job + 1
         self.waiting = []
-        return self.workers.wait(msecs)
+        return self.workers.wait(msecs, besides=screening)

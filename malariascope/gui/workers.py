@@ -196,6 +196,7 @@ class Worker:
         self.errored, self.finished = self.signals.errored, self.signals.finished
         self._func, self._args = func, args
         self._abort = threading.Event()
+        self._ended = threading.Event()  # set in the worker thread, once run has returned
 
     def quit(self) -> None:
         """Ask a generator to stop at its next yield (a plain function runs to the end)."""
@@ -204,6 +205,10 @@ class Worker:
     @property
     def abort_requested(self) -> bool:
         return self._abort.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Block until the work has ended, at most ``seconds``; True when it has."""
+        return self._ended.wait(seconds)
 
     def run(self) -> None:  # called by QThreadPool in a worker thread
         lower_thread_priority()
@@ -217,6 +222,7 @@ class Worker:
             self.signals.errored.emit(exc)
         finally:
             self.signals.finished.emit()
+            self._ended.set()
 
     def _drain(self, generator: Generator) -> object:
         with contextlib.closing(generator):
@@ -258,7 +264,10 @@ class WorkerGroup:
         for worker in list(self._running):
             worker.quit()
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Ask every worker to stop and block until the thread pool is idle."""
+    def wait(self, msecs: int = 30_000, besides: Worker | None = None) -> bool:
+        """Ask every worker to stop and block until all but ``besides`` have ended (at most
+        ``msecs`` in all); True when they have."""
         self.quit_all()
-        return QThreadPool.globalInstance().waitForDone(msecs)
+        deadline = time.monotonic() + msecs / 1000
+        return all(worker.wait(max(0.0, deadline - time.monotonic()))
+                   for worker in list(self._running) if worker is not besides)
