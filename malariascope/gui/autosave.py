@@ -8,8 +8,8 @@ updated, so even a 20,000-cell batch never makes the window wait. The writes run
 in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it was asked
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
 window does after; one the register refuses (a full disk) is tried again until it goes. A
-clean quit drops the open case (the window asks first about reviews not exported, or a case
-signed here that the register does not hold), unless it is kept: an amendment, a case taken
+clean quit drops the open case (the window asks first about one no report holds as it is,
+or one signed here that the register does not hold), unless it is kept: an amendment, a case
 from the register, or one the technician keeps for later (:meth:`Autosaver.keep`) stays in
 the register. So a case found in progress at start was left by a crash, a kill or a power
 cut (or is an amendment to finish), and :meth:`Autosaver.resume` offers it back.

@@ -62,7 +62,7 @@ class Batch(RowCalls):
         self.case = Case()  # while it is signed, reviews, threshold and facts refuse edits
         self.unsaved = False  # reviews made since the last export
         self.number = 0  # counts the batches opened: a report says which one it holds
-        self.edits = 0  # counts what a report shows: reviews, threshold, sample id, operator
+        self.edits = 0  # counts what a report shows: cells, reviews, threshold, facts
         self._exported_edits: int | None = None  # ``edits`` as the last report was written
         self.history: list[ReviewDecision] = []  # every review decision, in the order made
         self._reviews: dict[int, ReviewDecision] = {}  # row -> its standing decision
@@ -118,6 +118,7 @@ class Batch(RowCalls):
             return
         first = len(self.results)
         self.results.extend(new)
+        self.edits += 1
         for row in range(first, len(self.results)):
             self._count(row, +1)
             if new[row - first].whole_field:

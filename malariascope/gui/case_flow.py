@@ -79,10 +79,17 @@ class CaseFlow(QObject):
         return self._may_drop(doing)
 
     def may_quit(self) -> bool:
-        """True when the window may close: a signed case the register does not hold, or an
-        open case with reviews not exported (it leaves the register unless kept for later),
-        are asked about first; an amendment stays in the register as it is, offered back at
-        the next start, and an open case taken from the register stays there."""
+        """True when the window may close without losing what nothing else keeps; else once
+        the technician agrees.
+
+        An amendment stays in the register as it is, offered back at the next start, and an
+        open case taken from the register stays there; a signed case is asked about when the
+        register does not hold it signed. An open case begun in the window leaves the
+        register at Quit, so it is asked about as New case asks (:meth:`_may_drop`) unless
+        the last report written holds it as it is now: every cell, review, threshold and
+        fact, its screening not running. Keep for later or Discard during a screening lets
+        the window close, which stops it: the case keeps the cells screened so far.
+        """
         batch = self.case.batch
         if not len(batch):
             return True
@@ -93,7 +100,9 @@ class CaseFlow(QObject):
         autosave = self._window.autosave
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved
             return autosave.keeps_work or self._leaves_unsaved()
-        return not batch.unsaved or self._may_drop("Quit")
+        if self.controller.screening or batch.changed_since_export:
+            return self._may_drop("Quit")
+        return True
 
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QColor
 
@@ -13,19 +15,27 @@ SCREEN_TIMEOUT_MS = 120_000
 
 
 def close_window(window, qtbot) -> None:
-    """Close without the unsaved-reviews question (an amendment that autosave does not keep
-    is given up), and with it a message it left open for a later test to take for its own;
-    the window waits for its workers."""
+    """Close as a technician giving up the window's work does, at teardown: Quit's question
+    about the case on show, if it asks one, is answered Discard, unshown (whatever stands in
+    for it in the test), and a message the window left open is closed, for no later test to
+    take for its own. See :func:`quit_window` to show the question."""
     from PySide6.QtWidgets import QMessageBox
+
+    from malariascope.gui import case_dialogs, dialogs
 
     for box in window.findChildren(QMessageBox):
         if box.isVisible():
             box.close()
-    window.batch.unsaved = False
-    autosave = window.autosave
-    if window.case.case.amending and (autosave.register is None or autosave.writes.retrying):
-        answer_next_dialog(window, lambda box: click(box, "Discard"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.DISCARD)
+        quit_window(window, qtbot)
+
+
+def quit_window(window, qtbot) -> None:
+    """Quit ``window``, its question shown (the test answers it), and wait for its workers
+    (a screening that Quit stopped ends after the window has closed)."""
     window.close()
+    assert not window.isVisible(), "Quit was refused"
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=30_000)
     assert window.table_model.thumbnails.active() == 0
 

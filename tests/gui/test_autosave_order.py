@@ -11,7 +11,13 @@ from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
-from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
+from tests.gui.helpers import (
+    answer_next_dialog,
+    click,
+    close_window,
+    quit_window,
+    wait_for_box,
+)
 from tests.gui.saving_faults import (
     WAIT_MS,
     assert_signed,
@@ -126,7 +132,7 @@ def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
     assert not window.case_flow.new_case()
     assert asked == ["Start a new case"] and len(window.batch) == 4
     answer_next_dialog(window, lambda box: asked.append(box.windowTitle()) or click(box, "Discard"))
-    close_window(window, qtbot)
+    quit_window(window, qtbot)
     assert asked[-1] == "Quit"
 
 
@@ -217,7 +223,7 @@ def test_a_signed_case_is_not_left_unasked_while_its_autosave_fails(
     assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
     asked.clear()
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Discard"))
-    close_window(window, qtbot)  # Quit asks too; closing keeps what could not be saved
+    quit_window(window, qtbot)  # Quit asks too; closing keeps what could not be saved
     assert "Quit? Signed case S-RACE is not saved" in asked[0]
     with Register(data_folder) as register:
         assert len(register.load(uid).cells) == 6

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from malariascope.core.report import summary_path
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import CALL_COLOURS, FILE
-from tests.gui.helpers import _click_cell, _distance, screen_and_wait
+from tests.gui.helpers import _click_cell, _distance, close_window, screen_and_wait
 from tests.images import FIELD_CELLS, write_glass
 from tests.reports import read_rows, read_summary
 
@@ -91,8 +91,7 @@ def test_the_room_given_to_the_list_and_the_field_is_remembered(make_window, qtb
     total = sum(splitter.sizes())
     splitter.setSizes([total * 3 // 4, total - total * 3 // 4])  # the list gets more rows
     chosen = splitter.sizes()
-    window.batch.unsaved = False
-    window.close()
+    close_window(window, qtbot)
     again = make_window(start=False)
     again.central.field_box.show()  # as a batch with fields shows it
     qtbot.waitUntil(lambda: again.central.list_and_field.sizes()[1] > 0)

@@ -7,7 +7,13 @@ import pytest
 
 from malariascope.gui import dialogs
 from malariascope.gui.app import start
-from tests.gui.helpers import MODEL_TIMEOUT_MS, answer_next_dialog, click, wait_for_box
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    close_window,
+    wait_for_box,
+)
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_keep_for_later import questions, review, stored  # noqa: F401
 from tests.gui.test_register_dialog import open_past, open_register
@@ -23,9 +29,7 @@ def killed(window, qtbot) -> None:
     saver = window.autosave
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     saver.close = lambda: (saver._lock.unlock(), saver.work.register.close())
-    window.batch.unsaved = False  # nothing is asked
-    window.close()
-    closed(window, qtbot)
+    close_window(window, qtbot)  # a question, if any, answered Discard: a kill asks nothing
 
 
 def test_keep_for_later_at_quit_on_a_disk_refusing_the_save_never_discards_the_case(

@@ -16,6 +16,7 @@ from tests.gui.helpers import (
     _first_ok,
     answer_next_dialog,
     click,
+    close_window,
     screen_and_wait,
     wait_for_box,
 )
@@ -172,7 +173,7 @@ def test_recent_folders_layout_and_mode_are_remembered(make_window, qtbot, cell_
     saved = window.size()
     window.batch.set_operator("Kofi")
     window.actions.modes["field"].trigger()
-    window.close()
+    close_window(window, qtbot)
     assert settings.app_settings().fileName().startswith(str(fresh_settings))
     again = make_window(start=False)
     assert again.size() == saved != QSize(1280, 800)

@@ -1,5 +1,6 @@
 """Quitting says what becomes of the case on show: an open case leaves the register unless
-kept for later, an amendment stays in it to be finished."""
+kept for later (asked while no report holds it as it is), an amendment stays in it to be
+finished. Quit during a screening: test_quit_during_screening.py."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from PySide6.QtWidgets import QMessageBox
 
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
-from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
+from tests.gui.helpers import (
+    answer_next_dialog,
+    click,
+    close_window,
+    quit_window,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.gui.saving_faults import (
     WAIT_MS,
     assert_signed,
     second_window_showing_it_signed,
     writes_done,
 )
+from tests.gui.test_keep_for_later import KEEP_BUTTONS, answer, no_work_left, stored
 from tests.gui.test_register_dialog import open_past, open_register
+from tests.images import make_cell_folder
 
 
 def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
@@ -30,7 +40,6 @@ def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
     assert asked == ["Quit? The open case S-RACE is not signed. Keep for later leaves it in "
                      "the case register, open, to be finished from File > Case register…; "
                      "discarded, its 6 cells and 1 review leave the window and the register."]
-    close_window(window, qtbot)  # reviews counted as exported: no question
 
 
 def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_start(
@@ -80,7 +89,6 @@ def test_quitting_an_amendment_the_register_refuses_asks_first(screened_window, 
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert not window.case_flow.may_quit()
     assert asked[0].startswith(AMENDMENT_NOT_KEPT)
-    answer_next_dialog(window, lambda box: click(box, "Discard"))
     close_window(window, qtbot)
 
 
@@ -96,7 +104,6 @@ def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
     answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert not second.case_flow.may_quit()
     assert asked[0].startswith(AMENDMENT_NOT_KEPT) and "leave the window" not in asked[0]
-    answer_next_dialog(second, lambda box: click(box, "Discard"))
     close_window(second, qtbot)
 
 
@@ -165,3 +172,46 @@ def test_quitting_an_amendment_whose_pdf_shows_it_asks_without_pushing_the_expor
     assert not second.case_flow.may_quit()
     assert "Export its PDF first" in asked[-1][0] and "Export…" in asked[-1][1]
     close_window(second, qtbot)  # Discard
+
+
+# -- an open case with cells and no review ----------------------------------------------
+def test_quit_after_screening_offers_keep_for_later_and_keeps_the_cells(
+        screened_window, qtbot, data_folder):
+    """With no review made, Quit asked nothing and took the screened case out of the
+    register: a screening run lost without a word."""
+    window = screened_window
+    asked = answer(window, "Cancel")
+    window.close()
+    assert window.isVisible() and asked[0][1] == KEEP_BUTTONS
+    assert asked[0][0].startswith("Quit? The open case S-RACE is not signed.")
+    answer(window, "Keep for later")
+    quit_window(window, qtbot)
+    assert stored(data_folder) == {"S-RACE": ("open", 6, 0)} and no_work_left(data_folder)
+
+
+def test_discard_on_quit_after_screening_takes_the_case_out_of_the_register(
+        screened_window, qtbot, data_folder):
+    window = screened_window
+    asked = answer(window, "Discard")
+    quit_window(window, qtbot)
+    assert asked and stored(data_folder) == {} and no_work_left(data_folder)
+
+
+def test_quit_asks_unless_the_last_report_holds_the_case_as_it_is(screened_window, qtbot,
+                                                                  tmp_path):
+    """A case whose report holds every cell, review and fact as they are leaves unasked;
+    cells added after the report, or a slide id typed, are asked about."""
+    window = screened_window
+    report = tmp_path / "report.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report)
+    asked = answer(window, "Cancel")  # the next question, whenever it comes
+    assert window.case_flow.may_quit() and not asked
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "more", 2)[0].parent])
+    assert not window.case_flow.may_quit() and len(asked) == 1
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report, overwrite=True)
+    asked = answer(window, "Cancel")
+    assert window.case_flow.may_quit() and not asked
+    window.case.update(sample_id="S-RACE-2")
+    assert not window.case_flow.may_quit() and len(asked) == 1

@@ -1,4 +1,6 @@
-"""Quit while a screening runs: the window closes at once, the screening told to stop."""
+"""Quit while a screening runs asks as Quit after it does: Keep for later or Discard stop
+the screening, the case keeping the cells screened so far, and the window closes at once;
+Cancel leaves it screening."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from malariascope.core import pipeline
+from malariascope.core.register import Register
 from malariascope.gui.app import start
 from tests.gui.saving_faults import WAIT_MS
-from tests.gui.test_keep_for_later import answer, no_work_left, stored
+from tests.gui.test_keep_for_later import KEEP_BUTTONS, answer, no_work_left, stored
 
 HOLD_S = 20  # less than the 30 s a closing window waits for a worker: one that waited sees it
 
@@ -80,3 +83,42 @@ def test_quit_during_screening_closes_without_waiting_for_the_image_in_hand(
     workers_done(window, qtbot)
     assert len(window.batch) == 64  # what it screened after the window closed is dropped
     assert stored(data_folder) == {} and no_work_left(data_folder)
+
+
+def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_short(
+        held, qtbot, data_folder):
+    """With no review made, Quit during a screening asked nothing and gave the case up."""
+    window, gate = held
+    asked = answer(window, "Keep for later")
+    window.close()
+    assert not window.isVisible() and asked[0][1] == KEEP_BUTTONS
+    assert gate.holding and stored(data_folder) == {"S-HELD": ("open", 64, 0)}  # written
+    gate.open()
+    workers_done(window, qtbot)
+    with Register(data_folder) as register:
+        (case,) = register.cases()
+    assert case.status_text == "open, partial" and no_work_left(data_folder)
+
+
+def test_cancel_on_quit_during_screening_leaves_the_window_screening(held, qtbot):
+    window, gate = held
+    worker = window.controller._screening
+    asked = answer(window, "Cancel")
+    window.close()
+    assert asked and window.isVisible() and not worker.abort_requested
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=WAIT_MS) as blocker:
+        gate.open()
+    assert blocker.args == [140, True]
+
+
+def test_cells_screened_after_a_report_was_written_are_asked_about_at_quit(held, qtbot,
+                                                                           tmp_path):
+    """A report written while the screening ran (Export… of Quit's question) counted as
+    holding the case once the screening ended: Quit then gave up the cells after it."""
+    window, gate = held
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "report.csv")
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=WAIT_MS):
+        gate.open()
+    asked = answer(window, "Cancel")
+    assert not window.case_flow.may_quit() and len(asked) == 1
