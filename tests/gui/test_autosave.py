@@ -23,7 +23,7 @@ from malariascope.core.register import FILE_NAME, CaseQuery, Register, schema_ve
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.gui.app import start
-from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
 from tests.gui.session_child import REVIEWS, THRESHOLD, window_state
 from tests.images import make_cell_folder, write_broken_files
 from tests.reports import read_rows
@@ -105,8 +105,9 @@ def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, da
 
 def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, cells,
                                                           data_folder, left_session):
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Discard")
     assert len(window.batch) == 0
     qtbot.waitUntil(lambda: saved(data_folder) is None, timeout=WAIT_MS)  # deleted in a worker
@@ -125,8 +126,9 @@ def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, dat
         session = work.load()
         session.complete = False
         work.save(session)
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "some images were not screened" in box.text()  # a session that did not count
     click(box, "Restore")
@@ -139,8 +141,9 @@ def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, dat
 
 
 def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, left_session):
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert not box.isVisible()
@@ -184,8 +187,9 @@ def test_a_register_that_cannot_be_used_is_told_kept_aside_and_the_app_opens(
     assert not (data_folder / f"{FILE_NAME}-wal").exists()  # all of it is in the file
     damage(data_folder / FILE_NAME)
     damaged = (data_folder / FILE_NAME).read_bytes()
-    window = make_window()
-    start(window, [cells])
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window, [cells])
     box = wait_for_box(qtbot, window, "Case register set aside")
     (aside,) = data_folder.glob("cases-*.sqlite")
     assert words in box.text() and str(aside) in box.text() and "Traceback" not in box.text()
@@ -202,8 +206,9 @@ def test_a_register_that_cannot_be_used_is_told_kept_aside_and_the_app_opens(
 
 def test_export_marks_the_work_saved_and_a_second_window_keeps_out(make_window, qtbot, cells,
                                                                    data_folder, tmp_path):
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
@@ -230,8 +235,9 @@ def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, c
                                                            data_folder, tmp_path):
     """The report holds the batch as it was when export began; a review made meanwhile is
     not in it, so it stays unsaved: marked, asked about at Quit, and autosaved."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
@@ -257,8 +263,9 @@ def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qt
     """A sample id changed during an export: the reviews, all in the report, are saved (Quit
     need not ask), but the session is kept for the new id. A new batch opened during an
     export: the report, of the old batch, says nothing about the new one."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
@@ -282,8 +289,9 @@ def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qt
 def test_a_register_out_of_reach_turns_autosave_off_and_the_app_works_on(make_window, qtbot,
                                                                         cells, data_folder):
     (data_folder / FILE_NAME).mkdir()  # a folder where the register file should be
-    window = make_window()
-    start(window, [cells])
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window, [cells])
     qtbot.waitUntil(lambda: len(window.batch) == 18 and not window.controller.screening,
                     timeout=WAIT_MS)
     assert window.autosave.work is None
@@ -309,8 +317,9 @@ def test_a_crashed_amendment_is_offered_back_and_cannot_be_discarded(make_window
     facts = BatchFacts.of(classifier, sample_id="S-AM")
     with Register(data_folder) as register:
         CaseWork(register).save(Session(results, facts, [], unsaved=True, case=case))
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "being amended" in box.text()
     assert [button.text() for button in box.buttons()] == ["&Restore"]

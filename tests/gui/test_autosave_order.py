@@ -12,6 +12,7 @@ from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
     answer_next_dialog,
     click,
     close_window,
@@ -140,8 +141,9 @@ def test_a_folder_waiting_its_turn_is_saved_as_not_yet_screened(make_window, qtb
                                                                   data_folder):
     """A folder opened while another was screened was in no autosave until its own screening
     began: after a crash the case read complete without it."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     qtbot.waitUntil(lambda: window.autosave.work is not None, timeout=WAIT_MS)
     first, second = tmp_path / "first", tmp_path / "second"
     make_cell_folder(first, 300)

@@ -21,7 +21,13 @@ from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, PROB
-from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.images import FIELD_CELLS, make_cell, make_cell_folder, write_field, write_rgb
 
 CELLS, FIELDS = 20, 4  # single cells first in file order, then the fields' cells
@@ -127,8 +133,9 @@ def test_restore_keeps_the_cell_where_the_technician_stopped_in_sight(
                             facts.rule.call(results[last].probability), UNINFECTED, UNINFECTED)
     with Register(data_folder) as register:
         CaseWork(register).save(Session(results, facts, [review], unsaved=True))
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     assert window.table.current_source_row() == CELLS
     settled(window, qtbot)

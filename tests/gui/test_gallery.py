@@ -13,7 +13,7 @@ from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import PROB, THUMB
-from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_field, write_rgb
 from tests.reports import read_rows
 
@@ -219,8 +219,9 @@ def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot,
                                                             data_folder, tmp_path):
     from malariascope.gui.app import start
 
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     screen_and_wait(window, qtbot, [cells])
     gallery = _gallery(window, qtbot)
     unsure = _shown(window)[:3]

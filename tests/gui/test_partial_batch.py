@@ -20,7 +20,7 @@ from malariascope.core.report import COLUMNS
 from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
-from tests.gui.helpers import click, close_window, screen_and_wait, wait_for_box
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
 from tests.gui.test_register_dialog import open_register
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
@@ -65,8 +65,9 @@ def _exported_as_partial(window, qtbot, report: Path, not_screened: str) -> list
 def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
         make_window, qtbot, cut_short, tmp_path):
     """A batch killed mid-screening exported as if complete, with no word of the rest."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "7 of the 12 image files found were not screened" in box.text()
     click(box, "Restore")
@@ -82,8 +83,9 @@ def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, 
                                                             tmp_path):
     """The window and the CSV said partial, the PDF (the signed record) said nothing of it:
     "target reached" and a parasitemia, as if the slide had been screened whole."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     pdf = tmp_path / "partial.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
@@ -96,8 +98,9 @@ def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, 
 def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbot,
                                                                cut_short, tmp_path):
     folder, session = cut_short
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert box.defaultButton().text() == "Restore and &screen the rest"
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
@@ -118,8 +121,9 @@ def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbo
 
 def test_the_register_lists_a_case_cut_short_as_open_partial(make_window, qtbot, cut_short):
     """The register's list said "open" of a case cut short, as of one screened whole."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
     dialog = open_register(window, qtbot)
@@ -137,8 +141,9 @@ def test_a_crash_before_an_additions_first_results_is_not_told_as_0_not_screened
 
     make_cell_folder(tmp_path / "first", 4)
     make_cell_folder(tmp_path / "added", 3)
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     qtbot.waitUntil(lambda: window.autosave.work is not None)
     screen_and_wait(window, qtbot, [tmp_path / "first"])
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
@@ -171,8 +176,9 @@ def test_a_batch_cut_short_before_its_last_files_were_counted_exports_as_partial
     _, session = cut_short
     uncounted = replace(session, extent=replace(session.extent, files=SCREENED))
     write_legacy_session(data_folder / "session", uncounted)
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     label = window.status.partial_label
     assert label.isVisible() and label.text() == "<b>Partial batch</b>"
@@ -192,8 +198,9 @@ def test_a_batch_cut_short_is_signed_only_with_the_dialog_saying_so(make_window,
 
     from malariascope.gui.case_dialogs import SignDialog
 
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     window.actions.sign.trigger()
     if window.case.result().unreviewed_flagged:
@@ -218,8 +225,9 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
     """Whether the screening was whole lived only with the window's work: once the window
     closed, the signed case listed as plain "signed"; amended from the register, it listed
     as "open" and its PDF, signed again, no longer said INCOMPLETE."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
     with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
@@ -272,8 +280,9 @@ def test_other_images_screened_after_a_cut_short_batch_leave_it_partial(
     """A screening's end marked the batch whole whatever it had been given: a restored batch 7
     files short, another folder added and screened, was saved, listed, signed and printed as
     screened whole. Screening the rest makes it whole."""
-    window = make_window()
-    start(window)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
     click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
     other = tmp_path / "other"

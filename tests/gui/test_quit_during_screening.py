@@ -13,6 +13,7 @@ import pytest
 from malariascope.core import pipeline
 from malariascope.core.register import Register
 from malariascope.gui.app import start
+from tests.gui.helpers import MODEL_TIMEOUT_MS
 from tests.gui.saving_faults import WAIT_MS
 from tests.gui.test_keep_for_later import KEEP_BUTTONS, answer, no_work_left, stored
 
@@ -56,8 +57,9 @@ def held(make_window, qtbot, monkeypatch, cell_test_dir, tmp_path):
         return load(path, *args)
 
     monkeypatch.setattr(pipeline, "_load", held_load)
-    window = make_window()
-    start(window, [folder])
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window, [folder])
     window.case.update(sample_id="S-HELD")
     qtbot.waitUntil(lambda: window.autosave.work is not None and len(window.batch) == 64
                     and gate.reached.is_set(), timeout=WAIT_MS)
