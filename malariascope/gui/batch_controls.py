@@ -96,9 +96,9 @@ class ThresholdControl(QWidget):
 class BatchControls(QWidget):
     """A threshold slider with a reset to the card's value, disabled while the case is signed.
 
-    Enter in the threshold's box, or a click on its arrow buttons, emits :attr:`entered`: the
-    window hands the keys back to the cell list, so the next arrow or P reviews cells instead
-    of editing the form.
+    Enter in the threshold's box, a click on its arrow buttons or on Model default emits
+    :attr:`entered`: the window hands the keys back to the cell list, so the next arrow or P
+    reviews cells instead of editing the form.
     """
 
     entered = Signal()
@@ -135,6 +135,7 @@ class BatchControls(QWidget):
 
     def _on_reset_clicked(self) -> None:
         self.batch.set_threshold(self.batch.facts.default_threshold)
+        self.entered.emit()  # the keys back to the list, from the threshold box too
 
     def _on_relabelled(self) -> None:
         rule, default = self.batch.facts.rule, self.batch.facts.default_threshold

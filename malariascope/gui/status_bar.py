@@ -29,6 +29,9 @@ class TaskStatus(QWidget):
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the current batch of cells (Esc)")
+        # A click must not take the keys: hidden as the work ends, the button would pass
+        # them down the window to the threshold box, and the next arrow would move it.
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)

@@ -11,7 +11,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from malariascope.gui import dialogs
 from malariascope.gui.app import start
 from malariascope.gui.batch import UNINFECTED
-from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
+from tests.gui.helpers import (
+    SCREEN_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.images import make_cell_folder
 
 
@@ -140,3 +146,39 @@ def test_tab_leaves_the_notes_box_for_the_next_one(window, qtbot):
     qtbot.keyClick(notes, Qt.Key.Key_Tab)
     assert notes.toPlainText() == "thick film too"
     assert QApplication.focusWidget() is window.case_panel.target
+
+
+def _focused(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return QApplication.focusWidget()
+
+
+def test_cancel_clicked_leaves_the_keys_on_the_list_not_the_threshold(window, qtbot,
+                                                                      big_folder):
+    """The Cancel button took the keys when clicked and, hidden as the screening ended,
+    passed them to the threshold box: the next Down moved the threshold 0.187 -> 0.177."""
+    threshold = window.batch.facts.rule.threshold
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        window.open_paths([big_folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=SCREEN_TIMEOUT_MS)
+        window.lists.setFocus()
+        qtbot.mouseClick(window.status.task_status.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(_focused(window, qtbot), Qt.Key.Key_Down)
+    assert window.batch.facts.rule.threshold == threshold
+
+
+def test_model_default_gives_the_keys_back_to_the_list(window, qtbot, cells):
+    """Clicked with the keys in the threshold box, Model default left them there: the next
+    Down moved the threshold off the model's again."""
+    screen_and_wait(window, qtbot, [cells])
+    spin = window.controls.threshold.spin
+    _focused(window, qtbot)
+    spin.setFocus()
+    spin.setValue(0.3)
+    qtbot.mouseClick(window.controls.reset, Qt.MouseButton.LeftButton)
+    default = window.batch.facts.default_threshold
+    assert window.batch.facts.rule.threshold == pytest.approx(default)
+    focused = _focused(window, qtbot)
+    qtbot.keyClick(focused, Qt.Key.Key_Down)
+    assert window.batch.facts.rule.threshold == pytest.approx(default)
