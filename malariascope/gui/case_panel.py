@@ -10,6 +10,7 @@ second after they change, not only as the window closes: they outlast a crash to
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -33,7 +34,9 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.settings import app_settings
-from malariascope.gui.unlike_watch import UnlikeWatch
+
+if TYPE_CHECKING:
+    from malariascope.gui.controller import ScreeningController
 
 NO_AGE = -1  # the age box's "not given"
 STAIN_CHOICES = (NOT_STATED, *STAINS)  # the stain box's items, in order
@@ -58,14 +61,16 @@ def rbc_value(text: str) -> float | None:
 
 
 class CasePanel(QWidget):
-    """The facts of ``case`` (editable while it is open) and its result; ``actions`` (sign,
-    export, print) get buttons under the result. Enter in a line emits :attr:`entered`, so
-    the window gives the keys back to the cell list."""
+    """The facts of ``case`` (editable while it is open) and its result, which follows the
+    screening ``controller``; ``actions`` (sign, export, print) get buttons under the result.
+    Enter in a line emits :attr:`entered`, so the window gives the keys back to the cell
+    list."""
 
     entered = Signal()
 
-    def __init__(self, case: OpenCase, actions: Iterable[QAction], unlike: UnlikeWatch,
-                 remember: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, case: OpenCase, actions: Iterable[QAction],
+                 controller: ScreeningController, remember: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case = case
         self._remember = QTimer(self, singleShot=True, interval=1000)  # after a burst of keys
@@ -79,7 +84,7 @@ class CasePanel(QWidget):
         self.notes = QPlainTextEdit()
         self.target, self.rbc = QSpinBox(), QLineEdit()
         self.error = QLabel()
-        self.result = CaseResultView(case, unlike)
+        self.result = CaseResultView(case, controller)
         self._build(list(actions))
         self._connect()
         case.batch.events.facts_changed.connect(self._on_facts_changed)

@@ -9,14 +9,17 @@ redrawing at every chunk or review costs a label's text.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from malariascope.core.clock import local_time
 from malariascope.core.parasitemia import CaseResult, percent_text
-from malariascope.core.words import counted
+from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
-from malariascope.gui.unlike_watch import UnlikeWatch
+
+if TYPE_CHECKING:
+    from malariascope.gui.controller import ScreeningController
 
 ALERT, DONE, QUIET = "#a40000", "#2e7d32", "#666666"
 
@@ -81,23 +84,28 @@ def signoff_html(case: OpenCase) -> str:
 
 
 class CaseResultView(QLabel):
-    """The result, sign-off and limits of ``case``, as one label that follows the batch; the
-    ``unlike`` watch adds its warning to the limits."""
+    """The result, sign-off and limits of ``case``, as one label that follows the batch and
+    its ``controller``: a screening stopped short of the batch's end heads the limits, as it
+    heads the signature and the printed report."""
 
-    def __init__(self, case: OpenCase, unlike: UnlikeWatch,
+    def __init__(self, case: OpenCase, controller: ScreeningController,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.case, self.unlike = case, unlike
+        self.case, self.controller = case, controller
         self.setWordWrap(True)
         self.setTextFormat(self.textFormat().RichText)
         case.batch.events.changed.connect(self._on_changed)
         case.batch.events.facts_changed.connect(self._on_changed)
-        unlike.changed.connect(self._on_changed)
+        controller.unlike.changed.connect(self._on_changed)
+        controller.idle.connect(self._on_changed)  # a screening stopped, or ended
         self._on_changed()
 
     def _on_changed(self, *_: object) -> None:
         result = self.case.result()
-        limits = "".join(f"<li>{escape(line)}</li>" for line in result.limits())
+        partial = "" if self.controller.screening else not_screened_words(
+            self.controller.not_screened())
+        limits = "".join(f"<li>{escape(line)}</li>"
+                         for line in (partial, *result.limits()) if line)
         self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
                      f"{signoff_html(self.case)}"
                      f"<p style='color:{QUIET}'>Limits of this result:</p>"

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
                                       self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch)
-        self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller.unlike,
+        self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller,
                                     persist_settings)
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.lists,
                                     self.field_view, self.controls, self.detail, self.case_panel)

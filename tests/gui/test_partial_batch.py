@@ -301,3 +301,25 @@ def test_other_images_screened_after_a_cut_short_batch_leave_it_partial(
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
         window.controller.screen_rest()
     assert done.args == [12 + 3, True] and window.controller.complete
+
+
+def test_the_case_tab_says_a_screening_stopped_before_the_batchs_end(make_window, qtbot,
+                                                                    cut_short, big_folder):
+    """The Sign dialog and the PDF said screening had stopped; the Case tab's limits did
+    not, so its parasitemia read as the whole slide's."""
+    stopped = "Screening was stopped and 7 image files of the batch were not screened."
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: stopped in window.case_panel.result.text())
+    assert window.case_flow.new_case(ask=False)
+    assert "Screening was stopped" not in window.case_panel.result.text()
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        window.open_paths([big_folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=120_000)
+        assert "Screening was stopped" not in window.case_panel.result.text()  # running
+        window.controller.cancel()
+    left = window.controller.not_screened()
+    assert left and (f"Screening was stopped and {left:,} image files of the batch were not "
+                     "screened.") in window.case_panel.result.text()
