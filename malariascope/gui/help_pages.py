@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -17,6 +18,7 @@ from malariascope.gui.dialogs import DISCLAIMER, message
 if TYPE_CHECKING:
     from malariascope.core.classifier import CallRule
 
+KEYS_WIDTH = 720  #: px of the keys sheet's text: two columns on a 768 px high screen
 #: Keys that belong to a widget rather than to an action.
 WIDGET_KEYS = (
     ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends)"),
@@ -26,9 +28,13 @@ WIDGET_KEYS = (
 
 
 def keys_html(sheet: Sequence[tuple[str, str]]) -> str:
-    """The keys sheet: the actions' keys (``WindowActions.key_sheet``), then the list's."""
-    rows = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
-                   for keys, what in (*sheet, *WIDGET_KEYS))
+    """The keys sheet: the actions' keys (``WindowActions.key_sheet``), then the list's, in
+    two columns read down, so the page fits a laptop's screen."""
+    cells = [f"<td><b>{escape(keys)}</b></td><td>{escape(what)}</td>"
+             for keys, what in (*sheet, *WIDGET_KEYS)]
+    half = (len(cells) + 1) // 2
+    rows = "".join(f'<tr>{left}<td width="16"></td>{right}</tr>'
+                   for left, right in zip_longest(cells[:half], cells[half:], fillvalue=""))
     return ("<h3>Keys</h3><p>The review keys work wherever the cell list has the keys; "
             "typing in a text box never reviews a cell.</p>"
             f'<table cellspacing="0" cellpadding="2">{rows}</table>')
@@ -71,7 +77,9 @@ def how_to_read_html(rule: CallRule | None) -> str:
 
 def show_keys(parent: QWidget, sheet: Sequence[tuple[str, str]]) -> QMessageBox:
     """Open the keys sheet without blocking; returns it."""
-    return message(parent, QMessageBox.Icon.NoIcon, "Keys", keys_html(sheet))
+    box = message(parent, QMessageBox.Icon.NoIcon, "Keys", keys_html(sheet))
+    box.setStyleSheet(f"QLabel {{ min-width: {KEYS_WIDTH}px; }}")  # room for two columns
+    return box
 
 
 def show_how_to_read(parent: QWidget, rule: CallRule | None) -> QMessageBox:
