@@ -132,12 +132,17 @@ class CasePanel(QWidget):
         for part in (form, self.error, self.result, buttons):
             (column.addLayout if not isinstance(part, QWidget) else column.addWidget)(part)
         column.addStretch(1)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         QVBoxLayout(self).addWidget(scroll)
         self.layout().setContentsMargins(0, 0, 0, 0)
+
+    def show_slide_id(self) -> None:
+        """Scroll the form back to its slide id and give it the keys, ready to type."""
+        self._scroll.ensureWidgetVisible(self.sample_id)
+        self.sample_id.setFocus()
 
     def _connect(self) -> None:
         for name, edit in self.lines.items():

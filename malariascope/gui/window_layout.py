@@ -12,6 +12,7 @@ below it gives up height down to a quarter. The table gets its own splits back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QResizeEvent
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.gallery_view import CellLists
+
+if TYPE_CHECKING:
+    from malariascope.gui.case_panel import CasePanel
 from malariascope.gui.settings import restore_state
 
 OPENING_SIZE = QSize(1280, 800)  # the window's first size, on a screen that holds it
@@ -53,8 +57,9 @@ class WindowLayout(QWidget):
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: CellLists,
                  field_view: QWidget, controls: QWidget, detail: QWidget,
-                 case: QWidget) -> None:
+                 case: CasePanel) -> None:
         super().__init__()
+        self._case = case
         # the table's splits while the gallery shows: list over field, and list beside cell
         self._table_heights: list[int] | None = None
         self._table_widths: list[int] | None = None
@@ -81,8 +86,7 @@ class WindowLayout(QWidget):
     def show_case(self) -> None:
         """Bring the case's facts into view, the slide id ready to type."""
         self.tabs.setCurrentIndex(1)
-        case = self.tabs.widget(1)
-        getattr(case, "sample_id", case).setFocus()
+        self._case.show_slide_id()
 
     def save_settings(self, store: QSettings) -> None:
         self._restore_table_splits()  # the table's splits are the ones remembered

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
@@ -437,3 +437,17 @@ def test_reports_come_back_after_cancelling_images_waiting_for_the_model(
     with qtbot.waitSignal(window.controller.model_ready, timeout=SCREEN_TIMEOUT_MS):
         window.start()
     assert window.actions.export_pdf.isEnabled() and window.actions.print_report.isEnabled()
+
+
+def test_new_case_brings_the_form_back_to_its_slide_id(window, qtbot, cell_folder):
+    """On a short screen the Case tab stayed scrolled down after New case: a click meant for
+    the slide id landed in the target count."""
+    window.resize(1024, 560)
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.central.show_case()
+    scroll = window.case_panel.findChild(QScrollArea).verticalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() > 0)  # the form is taller than its room
+    scroll.setValue(scroll.maximum())
+    assert window.case_panel.sample_id.visibleRegion().isEmpty()
+    assert window.case_flow.new_case(ask=False)
+    qtbot.waitUntil(lambda: not window.case_panel.sample_id.visibleRegion().isEmpty())
