@@ -221,3 +221,24 @@ def test_an_archive_of_an_older_version_is_refused_untouched(archive):
     assert "older MalariaScope" in run.stderr and "left as it is" in run.stderr
     assert [path.name for path in archive.iterdir()] == [FILE_NAME]
     assert (archive / FILE_NAME).read_bytes() == before
+
+
+def test_the_listing_and_export_say_what_the_windows_register_says(data_folder, tmp_path,
+                                                                   capsys):
+    """`cases list` said "signed" of a case the window lists "signed, amended 1×", and the
+    export for the lab's system left out the limit a signed result keeps when its cells
+    look unlike the model's."""
+    unlike = "The cells look unlike those the model learned from (healthy cells shifted)."
+    case = Case(CaseFacts(sample_id="S-7"))
+    case.sign("Ann", Counts(), at="2026-03-04T10:11:12+00:00", unlike=unlike)
+    with Register(data_folder) as register:
+        register.save(case)
+        case.amend("patient id mistyped", "Bob", at="2026-03-05T10:00:00+00:00")
+        case.sign("Bob", Counts(), at="2026-03-05T10:05:00+00:00", unlike=unlike)
+        register.save(case)
+    line = cli(capsys, "cases", "list").out.splitlines()[1]
+    assert line.split()[1:4] == ["signed,", "amended", "1×"]
+    out = tmp_path / "lis.csv"
+    cli(capsys, "cases", "export", out)
+    (row,) = read_rows(out)
+    assert row["unlike_warning"] == unlike and row["amendments"] == "1"

@@ -38,7 +38,7 @@ def cell_text(case: CaseSummary, column: str) -> str:
     if column == "Collected":
         return case.facts.collected_on
     if column == "Status":
-        return case.status_text + (f", amended {case.amendments}×" if case.amendments else "")
+        return case.status_listed
     if column == "Cells":
         return "" if result is None else f"{result.cells_counted:,}"
     if column == "Parasitemia":

@@ -26,7 +26,7 @@ COLUMNS = (
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
-    "partial",
+    "partial", "unlike_warning",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -58,7 +58,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             parasites_per_ul=_number(result.parasites_per_ul),
             model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
             unreviewed_flagged=str(result.unreviewed_flagged),
-            unreadable=str(result.unreadable),
+            unreadable=str(result.unreadable), unlike_warning=result.unlike,
         )
     return {key: neutralised(value) for key, value in row.items()}
 

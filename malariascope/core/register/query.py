@@ -94,6 +94,12 @@ class CaseSummary:
         partial`` for a case whose screening is known to be short of images."""
         return f"{self.status}, partial" if self.screening_complete is False else self.status
 
+    @property
+    def status_listed(self) -> str:
+        """The status with the case's amendments, as the window's register and ``cases list``
+        show it: ``signed, amended 2×``."""
+        return self.status_text + (f", amended {self.amendments}×" if self.amendments else "")
+
 
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     """The cases ``query`` selects, the latest changed first."""
