@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
@@ -21,7 +21,7 @@ from malariascope.gui.results_table import CALL_COLOURS
 STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "field",
          "reviewed", "suspects")
 CAPTIONS = {"cells": "cells counted / target", "percent": "% parasitized",
-            "field": "% in this field", "suspects": "suspects left"}
+            "field": "% in this field", "suspects": "to review"}
 REACHED = "target reached ✓"
 TIPS = {"suspects": "Cells called parasitized or uncertain that no one has reviewed yet "
                     "(unsure ones too): the review queue (Q) lists them"}
@@ -42,6 +42,7 @@ class _Stat(QFrame):
             self.value.setStyleSheet(f"color: {colour}")
         self.caption = QLabel(caption)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
+        self.caption.setWordWrap(True)  # in a narrow window a caption takes two lines
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
@@ -64,9 +65,6 @@ class SummaryPanel(QWidget):
             colour = CALL_COLOURS[name].name() if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
             self._stats[name].setToolTip(TIPS.get(name, ""))
-            if name in TIPS:  # an added stat squeezes into the row rather than widen it
-                for label in self._stats[name].findChildren(QLabel):
-                    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
         batch.events.facts_changed.connect(self._on_changed)  # the case's target

@@ -336,3 +336,19 @@ def test_a_first_window_on_a_screen_smaller_than_its_size_fits_the_screen(make_w
     assert screen.height() < 800 + 40  # the first size does not fit with a title bar
     assert window.isMaximized()
     qtbot.waitUntil(lambda: screen.contains(window.frameGeometry()))
+
+
+def test_every_summary_caption_reads_whole_at_the_windows_narrowest(window, qtbot,
+                                                                     cell_folder):
+    """At 763 px the last tile's caption read "pects", and at the narrowest it was blank."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.resize(window.minimumSizeHint().width(), 700)
+    qtbot.waitUntil(lambda: window.width() < 800)
+    for name, stat in window.summary._stats.items():
+        if not stat.isVisible():
+            continue
+        caption = stat.caption
+        needed = caption.fontMetrics().boundingRect(
+            caption.contentsRect(), Qt.TextFlag.TextWordWrap, caption.text())
+        assert caption.width() > 0 and needed.width() <= caption.contentsRect().width(), name
+        assert needed.height() <= caption.contentsRect().height(), name
