@@ -85,6 +85,7 @@ class RegisterDialog(QDialog):
         for edit in (self.patient, self.slide, self.reviewer, self.date_from, self.date_to):
             edit.setClearButtonEnabled(True)
             edit.textChanged.connect(self._timer.start)
+            edit.returnPressed.connect(self.search)
         for box in (self.result, self.status):
             box.currentIndexChanged.connect(self.search)
         dates = QHBoxLayout()
@@ -116,6 +117,8 @@ class RegisterDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         for button in (self.open_button, self.export_selected, self.export_all):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in buttons.buttons():  # Enter searches: no button is the dialog's default
+            button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self.open_selected)
         self.export_selected.clicked.connect(lambda: self._choose_export(selected=True))
@@ -251,6 +254,7 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
+    dialog.patient.setFocus()  # the box typed in most, whichever was used last
     dialog.search()
     return dialog
 

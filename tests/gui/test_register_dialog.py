@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
 from malariascope.core.classifier import PARASITIZED, Classifier
@@ -130,6 +130,26 @@ def test_cases_are_listed_and_found_by_patient_slide_date_result_reviewer(dialog
     dialog.search()
     assert dialog.note.text().startswith("Cannot search: '2026-13-01' is not a date")
     assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-1"]
+
+
+def test_enter_in_a_search_box_searches_and_reopening_starts_in_patient(dialog, qtbot):
+    dialog.activateWindow()
+    dialog.date_from.setFocus()
+    qtbot.keyClicks(dialog.date_from, "2026-03-02")
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.date_from, Qt.Key.Key_Return)  # searches at once
+    assert dialog.isVisible()
+    assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-2"]
+    dialog.date_from.clear()
+    dialog.reject()
+    window = dialog.parent()
+    open_register(window, qtbot)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.patient)
+    qtbot.keyClicks(QApplication.focusWidget(), "P-7")
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Enter)
+    assert dialog.isVisible()
+    assert [case.facts.sample_id for case in dialog.model.cases] == ["S-2"]
 
 
 def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_path, filed):
