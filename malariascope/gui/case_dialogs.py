@@ -46,17 +46,31 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
         f"finished from File > Case register…; discarded, {lost}.", keep=KEEP_FOR_LATER)
 
 
-def ask_sign_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
+def ask_sign_unreviewed(parent: QWidget, count: int, unsure: int, review: Callable[[], None],
                         sign: Callable[[], None]) -> QMessageBox:
-    """Before signing, say that ``count`` flagged cells have no review: Review them, Sign
-    anyway (the signature records how many), or Cancel (Escape)."""
-    verb = "is" if count == 1 else "are"
-    text = (f"{counted(count, 'flagged cell')} (called parasitized or uncertain by the model) "
-            f"{verb} not reviewed. The result counts the model's calls for them, and the "
-            f"signature will record that {count:,} {'was' if count == 1 else 'were'} not "
-            "reviewed.")
+    """Before signing, say that ``count`` flagged cells have no review, ``unsure`` of them
+    marked unsure (they wait for a second reader): Review them, Sign anyway (the signature
+    records how many), or Cancel (Escape)."""
+    them = "call for it" if count == 1 else "calls for them"
+    text = (f"{_waiting_words(count, unsure)}. The result counts the model's {them}, and "
+            f"the signature will record that {count:,} {'was' if count == 1 else 'were'} "
+            "not reviewed.")
     return ask_review_first(parent, "Flagged cells not reviewed", text, "Sign anyway", review,
                             sign)
+
+
+def _waiting_words(count: int, unsure: int) -> str:
+    """Which of ``count`` flagged cells have no review: nobody's call yet, or ``unsure``."""
+    fresh = count - unsure
+    nobody = (f"{counted(fresh, 'flagged cell')} (called parasitized or uncertain by the "
+              f"model) {'is' if fresh == 1 else 'are'} not reviewed")
+    waits = f"wait{'s' if unsure == 1 else ''} for a second reader"
+    if not unsure:
+        return nobody
+    if not fresh:
+        return (f"{counted(unsure, 'flagged cell')} marked unsure {waits}: "
+                f"{'it is' if unsure == 1 else 'they are'} not reviewed")
+    return f"{nobody}, and {unsure:,} more marked unsure {waits}"
 
 
 def ask_drop_signed(parent: QWidget, doing: str, name: str) -> str:

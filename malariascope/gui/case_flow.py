@@ -33,7 +33,7 @@ class CaseFlow(QObject):
         super().__init__(window)
         self._window, self.case, self.controller = window, window.case, window.controller
         self._actions = actions = window.actions
-        self._show_queue, self._show_facts = window.show_queue, window.central.show_case
+        self._show_facts = window.central.show_case
         self.message.connect(window.status.note)
         self.reports = ReportFlow(window)
         window.case_panel.entered.connect(window.lists.setFocus)  # Enter: keys to the list
@@ -216,10 +216,12 @@ class CaseFlow(QObject):
         if problem:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Cannot sign yet", problem)
             return
-        waiting = self.case.result().unreviewed_flagged
+        waiting, window = self.case.result().unreviewed_flagged, self._window
         if waiting:
-            case_dialogs.ask_sign_unreviewed(self._window, waiting, review=self._show_queue,
-                                             sign=self._ask_signature)
+            unsure = self.case.batch.marked_unsure()  # the queue leaves them out
+            case_dialogs.ask_sign_unreviewed(
+                window, waiting, len(unsure), sign=self._ask_signature,
+                review=lambda: window.lists.show_queue(window.set_filter, unsure))
         else:
             self._ask_signature()
 

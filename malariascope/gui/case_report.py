@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
 
 @dataclass(frozen=True)
 class ReportCell:
-    """A cell a gallery may show: its row, its result and, when a reviewer made its call,
-    ``confirmed`` or ``overridden``."""
+    """A cell a gallery may show: its row, its result and what a reviewer pressed for it
+    (``confirmed``, ``overridden`` or ``unsure``; empty when nobody did)."""
 
     row: int
     result: ScreeningResult
@@ -62,15 +62,14 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0)
     for row, cell in enumerate(batch.results):
         if not cell.ok:
             continue
-        reviewed = batch.reviewed(row)
+        review = batch.review(row)
         threshold = None if rule is None else rule.threshold_for(cell.in_field)
         if batch.final_call(row) == PARASITIZED:
-            parasitized.append(ReportCell(row, cell, batch.review(row) if reviewed else "",
-                                          threshold))
-        elif batch.review(row) == OVERRIDDEN:
+            parasitized.append(ReportCell(row, cell, review, threshold))
+        elif review == OVERRIDDEN:
             overridden.append(ReportCell(row, cell, OVERRIDDEN, threshold))
-        elif not reviewed and batch.uncertain(row):
-            uncertain.append(ReportCell(row, cell, threshold=threshold))
+        elif not batch.reviewed(row) and batch.uncertain(row):
+            uncertain.append(ReportCell(row, cell, review, threshold))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened)

@@ -9,7 +9,7 @@ pictures come from a bounded cache of their own, decoded off the UI thread.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -261,15 +261,23 @@ class CellLists(QStackedWidget):
         """Both lists in the order of P(parasitized), highest first."""
         self.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
 
-    def show_queue(self, set_filter: Callable[[Filter], object]) -> None:
+    def show_queue(self, set_filter: Callable[[Filter], object],
+                   unsure: Collection[int] = ()) -> None:
         """The review queue: the gallery of the cells that need eyes and have none yet
-        (``set_filter`` shows the filter's rows), highest P first, the first selected."""
+        (``set_filter`` shows the filter's rows), highest P first, the first selected. With
+        the queue empty, the Unreviewed show instead, the first of the rows ``unsure``
+        (marked unsure, so out of the queue) selected: being flagged, they come first."""
         self._toggle.setChecked(True)
         set_filter(Filter.TO_REVIEW)
-        self.sort_by_probability()
         proxy = self.table.proxy()
-        if proxy.rowCount():
-            self.table.select_source_row(proxy.source_row(0))
+        among = set(unsure) if unsure and not proxy.rowCount() else None
+        if among:
+            set_filter(Filter.UNREVIEWED)
+        self.sort_by_probability()
+        shown = map(proxy.source_row, range(proxy.rowCount()))
+        first = next((row for row in shown if among is None or row in among), None)
+        if first is not None:
+            self.table.select_source_row(first)
         self.gallery.scrollToTop()
 
     def show_gallery(self, on: bool) -> None:

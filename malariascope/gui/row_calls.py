@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 # core.case, core.facts and core.tally import only the standard library: fine before the paint
 from malariascope.core.case import ReviewDecision
 from malariascope.core.facts import BatchFacts
-from malariascope.core.tally import review_of
+from malariascope.core.tally import UNSURE, review_of
 
 if TYPE_CHECKING:  # the pipeline pulls in numpy; the window paints before it is imported
     from malariascope.core.pipeline import ScreeningResult
@@ -51,6 +51,11 @@ class RowCalls:
         """True when a call was pressed for ``row``; ``unsure`` leaves it unreviewed."""
         decision = self._reviews.get(row)
         return decision is not None and decision.reviewed
+
+    def marked_unsure(self) -> list[int]:
+        """The rows of flagged cells marked unsure: unreviewed, waiting for a second reader."""
+        return sorted(row for row, decision in self._reviews.items()
+                      if decision.pressed == UNSURE and self.suspect(row))
 
     def final_call(self, row: int) -> str:
         """The reviewer's call, else the model's at the current threshold."""

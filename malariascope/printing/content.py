@@ -18,7 +18,7 @@ from malariascope import __version__
 from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
-from malariascope.core.tally import CONFIRMED, OVERRIDDEN
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import not_screened_words, probability_words
 
 PAGE_SIZES = ("A4", "Letter")
@@ -28,7 +28,8 @@ COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
 GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
 #: a picture's caption under its probability: whose call it is when a reviewer made it
-_REVIEW_WORDS = {CONFIRMED: "<br>confirmed", OVERRIDDEN: "<br>overridden"}
+_REVIEW_WORDS = {CONFIRMED: "<br>confirmed", OVERRIDDEN: "<br>overridden",
+                 UNSURE: "<br>marked unsure"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class GalleryCell:
     picture: np.ndarray
     probability: float
     label: str = ""  # short: a file name, or a field's name and the cell's number
-    review: str = ""  # ``confirmed`` or ``overridden`` when a reviewer made the call shown
+    review: str = ""  # ``confirmed``, ``overridden`` or ``unsure``: what a reviewer pressed
     threshold: float | None = None  # the model called it at: P shows the decimals to tell
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
-from malariascope.core.tally import PARASITIZED, UNINFECTED
+from malariascope.core.tally import PARASITIZED, UNINFECTED, UNSURE
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
 from malariascope.gui.settings import app_settings
 from tests.gui.helpers import (
@@ -378,6 +378,25 @@ def test_the_pdf_tells_a_reviewers_own_call_from_a_confirmed_one(window, qtbot, 
         assert f"P {batch.results[row].probability:.3f} {words}" in text
     assert "Parasitized by the model, uninfected by the reviewer (1, highest" in text
     assert images == _printed_cells(batch) + 1
+
+
+def test_the_pdf_captions_a_cell_marked_unsure(window, qtbot, two_folders, tmp_path):
+    """A cell marked unsure was pictured with no caption, while the reviewed ones beside it
+    said "confirmed" or "overridden"."""
+    _gather(window, qtbot, two_folders)
+    batch = window.batch
+    rows = sorted((row for row, result in enumerate(batch.results) if result.ok),
+                  key=lambda row: batch.results[row].probability)
+    unsure, confirmed = rows[-1], rows[-2]
+    for row, call in ((unsure, UNSURE), (confirmed, PARASITIZED)):
+        window.table.select_source_row(row)
+        window.review_current(call)
+    path = tmp_path / "unsure.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text = read_pdf(path)[1]
+    assert f"P {batch.results[confirmed].probability:.3f} confirmed" in text
+    assert f"P {batch.results[unsure].probability:.3f} marked unsure" in text
 
 
 def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singular(

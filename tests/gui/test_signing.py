@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from malariascope.gui.batch import UNSURE
 from malariascope.gui.case_dialogs import SignDialog
 from tests.gui.helpers import click, screen_and_wait, wait_for_box
 
@@ -64,3 +65,25 @@ def test_the_signature_says_a_target_not_reached_and_one_flagged_cell(window, qt
     assert "• 1 flagged cell was not reviewed." in words
     assert "not screened" not in words
     _sign_dialog(window, qtbot).reject()
+
+
+def test_review_them_with_only_a_cell_marked_unsure_left_shows_that_cell(window, qtbot,
+                                                                          cell_folder):
+    """With every flagged cell reviewed but one marked unsure, the question said "1 flagged
+    cell ... is not reviewed" and Review them opened an empty review queue."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-3")
+    suspects = [row for row in range(len(batch)) if batch.suspect(row)]
+    assert len(suspects) >= 2
+    for row in suspects[1:]:
+        assert batch.confirm(row)
+    assert batch.set_review(suspects[0], UNSURE)
+    window.actions.sign.trigger()
+    box = wait_for_box(qtbot, window, "Flagged cells not reviewed")
+    assert box.text().startswith("1 flagged cell marked unsure waits for a second reader: "
+                                 "it is not reviewed.")
+    click(box, "Review them")
+    assert window.proxy.rowCount() > 0
+    assert window.table.current_source_row() == suspects[0]
+    assert window.lists.gallery_shown()
