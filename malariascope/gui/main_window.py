@@ -42,7 +42,7 @@ from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.undo import CONFIRM, ReviewUndo
 from malariascope.gui.window_layout import WindowLayout, open_at_first_size
-from malariascope.gui.window_title import batch_title
+from malariascope.gui.window_title import WindowTitle
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.case = OpenCase(self.batch, lambda: self.controller.unlike.limit)
         self.autosave = Autosaver(self.batch, self.controller, self)  # on once resumed
         self.past_case = PastCaseView(self)  # a case of the register, read-only
+        self.title = WindowTitle(self)
         self.exports = ExportFlow(self, self.batch, self.controller, self.show_queue,
                                   lambda: not (self.past_case.shown or self.case.signed),
                                   lambda: self.case_flow.enter_sample_id(), persist_settings)
@@ -218,8 +219,8 @@ class MainWindow(QMainWindow):
             self.actions.modes[mode].setChecked(True)
 
     def set_batch_title(self, state: str = "") -> None:
-        """Name the batch and its ``state`` in the title bar (see ``window_title``)."""
-        self.setWindowTitle(batch_title(self.batch.facts.sources, state, self.controller.waiting))
+        """Name the case on show and what its screening left, ``state``, in the title bar."""
+        self.title.show(state)
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
         self.set_batch_title("" if complete else "incomplete")

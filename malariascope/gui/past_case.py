@@ -75,8 +75,7 @@ class PastCaseView(QObject):
         if self._takes(stored):
             self.adopt()  # to be finished here, then signed
             return True
-        state = "signed" if case.signed else "not signed, autosave off"
-        window.set_batch_title(f"case {stored.case.name}, {state}, read-only")
+        window.set_batch_title()
         if case.signed is None:
             window.status.note(f"Case {stored.case.name} is open: only a window that autosaves "
                                "can finish it, and this one does not")
@@ -136,8 +135,7 @@ class PastCaseView(QObject):
             return
         self._set_read_only(False)
         self.window.autosave.take(stored)
-        state = "amended" if stored.case.amending else "not signed"
-        self.window.set_batch_title(f"case {stored.case.name}, {state}")
+        self.window.set_batch_title()
 
     def _on_reset(self) -> None:
         """A new batch ends the view."""

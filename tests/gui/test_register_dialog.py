@@ -358,3 +358,32 @@ def test_an_amendment_left_unsigned_is_kept_to_be_finished(make_window, qtbot, d
     other = open_past(dialog, qtbot, "S-1")
     assert other.past_case.shown is None and other.case.case.amending
     assert other.actions.sign.isEnabled()
+
+
+def test_the_title_follows_the_case_on_show(make_window, qtbot, data_folder, tmp_path, filed):
+    """The title kept what it said when a batch or a case was opened: the last folder on a
+    new, empty case, and "case S-4, not signed" after S-4 was signed, while it was amended
+    and once it was signed again."""
+    cells = list(screen(make_cell_folder(tmp_path / "kept", 3), Classifier.open()))
+    with Register(data_folder) as register:
+        register.save(Case(CaseFacts(sample_id="S-4")), cells=cells)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "mine", 2)[0].parent])
+    assert window.windowTitle() == "MalariaScope — mine[*]"
+    assert window.case_flow.new_case(ask=False)
+    assert window.windowTitle() == "MalariaScope[*]"
+
+    window = open_past(open_register(window, qtbot), qtbot, "S-4")  # open: taken to finish
+    assert "case S-4, not signed" in window.windowTitle()
+    with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
+        assert window.case_flow.sign("Ann")
+    assert "case S-4, signed" in window.windowTitle()
+    assert window.case_flow.amend("a second reader reviewed the cells", "Ann")
+    assert "case S-4, amending" in window.windowTitle()
+    with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
+        assert window.case_flow.sign("Ann")
+    assert "case S-4, signed" in window.windowTitle()
+    assert "not signed" not in window.windowTitle()
