@@ -141,7 +141,7 @@ class Autosaver(QObject):
             return
         resumable = not session.complete and bool(session.extent.inputs)
         kept = opened.work.kept  # a case taken from the register stays there: no Discard
-        dialogs.ask_restore(self._window, describe(session),
+        dialogs.ask_restore(self._window, describe(session, kept),
                             lambda answer: self._on_answer(opened.work, session, answer, then),
                             resumable, discardable=not (amending(session) or kept))
 

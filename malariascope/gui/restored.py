@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from malariascope.core.session import Session
 
 
-def describe(session: Session) -> str:
+def describe(session: Session, kept: bool = False) -> str:
     """The question put to the technician about a session left by a crash, or by a quit
-    during an amendment."""
+    during an amendment; a case ``kept`` in the register (taken from it) stays there, so the
+    question offers no discard."""
     when = local_time(session.saved_at)
     when = when if when == "earlier" else f"at {when}"
     sample_id = session.facts.sample_id
@@ -32,6 +33,8 @@ def describe(session: Session) -> str:
     if amending(session):
         return text + ("\n\nIt is a signed case being amended: its signed result is withdrawn "
                        "until it is signed again. Restore it to finish the amendment.")
+    if kept:
+        return text + "\n\nIt stays in the case register: restore it to go on with it here."
     return text + "\n\nRestore this work, or discard it for good?"
 
 

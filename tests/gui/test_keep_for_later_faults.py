@@ -58,11 +58,9 @@ def test_a_case_kept_while_the_disk_refuses_it_stays_when_the_window_closes(
     assert stored(data_folder) == {"S-RACE": ("open", 6, 0)}
 
 
-def test_a_taken_case_restored_after_a_crash_is_kept_by_quit(
-        screened_window, make_window, qtbot, data_folder, questions):  # noqa: F811
-    """Restored after a crash, a case taken from the register counted as begun in the
-    window: Quit asked nothing and deleted it from the register."""
-    window = screened_window
+def restore_taken_case(window, make_window, qtbot, questions):  # noqa: F811
+    """Keep the case of ``window`` for later, take it back from the register and kill the
+    window: another window started asks to restore it (that window, and its question)."""
     questions.answers = [dialogs.KEEP]
     assert window.case_flow.new_case()
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # taken back
@@ -71,13 +69,31 @@ def test_a_taken_case_restored_after_a_crash_is_kept_by_quit(
     again = make_window(start=False)
     with qtbot.waitSignal(again.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
         start(again)
-    box = wait_for_box(qtbot, again, "Restore unsaved work?")
+    return again, wait_for_box(qtbot, again, "Restore unsaved work?")
+
+
+def test_a_taken_case_restored_after_a_crash_is_kept_by_quit(
+        screened_window, make_window, qtbot, data_folder, questions):  # noqa: F811
+    """Restored after a crash, a case taken from the register counted as begun in the
+    window: Quit asked nothing and deleted it from the register."""
+    again, box = restore_taken_case(screened_window, make_window, qtbot, questions)
     assert "Discard" not in [button.text().replace("&", "") for button in box.buttons()]
     click(box, "Restore")
     assert again.batch.facts.sample_id == "S-RACE" and again.case_flow.may_quit()
     again.close()
     closed(again, qtbot)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 0)} and len(questions.asked) == 1
+
+
+def test_the_restore_question_of_a_taken_case_offers_only_what_it_can_do(
+        screened_window, make_window, qtbot, questions):  # noqa: F811
+    """The question of a case taken from the register ended "Restore this work, or discard
+    it for good?" over a Restore button alone: the register keeps that case."""
+    again, box = restore_taken_case(screened_window, make_window, qtbot, questions)
+    text = box.text()
+    click(box, "Restore")
+    assert "discard" not in text.lower()
+    assert text.endswith("It stays in the case register: restore it to go on with it here.")
 
 
 @pytest.mark.usefixtures("quick_retry")
