@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
+from malariascope.core.words import counted
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
@@ -165,7 +166,7 @@ class Autosaver(QObject):
             self.controller.restore(session)
             self.restored.emit()
             self.message.emit(f"Restored {cells_of(session)} and "
-                              f"{session.reviewed:,} reviews")
+                              f"{counted(session.reviewed, 'review')}")
             if answer == dialogs.SCREEN_REST:
                 self.controller.screen_rest()
         else:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.core.datadir import data_dir
+from malariascope.core.words import counted
 from malariascope.gui.resources import app_icon
 from malariascope.gui.settings import app_settings
 
@@ -116,9 +117,10 @@ def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None
                           export: Callable[[], None]) -> QMessageBox:
     """Before an export, say that ``count`` uncertain cells have no review yet: Review them
     (``review``), Export anyway (``export``), or Cancel (Escape), which does nothing."""
-    text = (f"{count:,} uncertain cells are not reviewed yet. The report will give the model's "
-            "calls for them.\n\nThe model is least sure of these cells; on smears from "
-            "other labs, infected cells are often among them.")
+    verb, them = ("is", "call for it") if count == 1 else ("are", "calls for them")
+    text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet. The report will "
+            f"give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
+            "smears from other labs, infected cells are often among them.")
     return ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
                             review, export)
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
+from malariascope.core.words import counted
 from malariascope.gui import dialogs
 from malariascope.gui.cases_table import COLUMNS, SORT_ROLE, CasesTableModel
 from malariascope.gui.workers import Worker, WorkerGroup
@@ -182,7 +183,7 @@ class RegisterDialog(QDialog):
         self._listed = query
         self.model.set_cases(cases)
         self.table.resizeColumnsToContents()
-        self.note.setText(f"{len(cases):,} cases" if len(cases) != 1 else "1 case")
+        self.note.setText(counted(len(cases), "case"))
         self._enable()
         self.listed.emit(len(cases))
 
@@ -225,7 +226,7 @@ class RegisterDialog(QDialog):
             self.export_to(path, selected, overwrite)
 
     def _on_exported(self, path: str, count: int) -> None:
-        self.note.setText(f"{count:,} cases written to {path}")
+        self.note.setText(f"{counted(count, 'case')} written to {path}")
         self.exported.emit(path, count)
 
     def _on_export_failed(self, exc: Exception) -> None:

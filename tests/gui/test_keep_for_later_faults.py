@@ -88,12 +88,15 @@ def test_a_taken_case_restored_after_a_crash_is_kept_by_quit(
 def test_the_restore_question_of_a_taken_case_offers_only_what_it_can_do(
         screened_window, make_window, qtbot, questions):  # noqa: F811
     """The question of a case taken from the register ended "Restore this work, or discard
-    it for good?" over a Restore button alone: the register keeps that case."""
+    it for good?" over a Restore button alone: the register keeps that case. Restored, its
+    one review was "1 reviews"."""
+    review(screened_window, 0)
     again, box = restore_taken_case(screened_window, make_window, qtbot, questions)
     text = box.text()
     click(box, "Restore")
     assert "discard" not in text.lower()
     assert text.endswith("It stays in the case register: restore it to go on with it here.")
+    assert again.status.currentMessage() == "Restored 6 cells and 1 review"
 
 
 @pytest.mark.usefixtures("quick_retry")

@@ -197,6 +197,7 @@ def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(dialo
     with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
         dialog.export_to(chosen, selected=True)
     (row,) = read_rows(chosen)
+    assert dialog.note.text() == f"1 case written to {chosen}"
     assert (row["sample_id"], row["signed_by"], row["percent_parasitized"]) == (
         "X-3", "Cy", "30.000")
     before = chosen.read_bytes()

@@ -134,6 +134,24 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
     assert all(row["review"] for row in rows if row["uncertain"] == "true")
 
 
+def test_export_names_one_uncertain_cell_in_the_singular(window, qtbot, cell_folder):
+    """One uncertain cell left was "1 uncertain cells are not reviewed yet"."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-1")
+    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
+    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
+    for row in waiting[1:]:
+        assert batch.confirm(row)
+    window.actions.export.trigger()
+    box = wait_for_box(qtbot, window, UNREVIEWED)
+    text = box.text()
+    click(box, "Cancel")
+    assert text.startswith("1 uncertain cell is not reviewed yet. The report will give the "
+                           "model's call for it.")
+
+
 def test_export_of_a_signed_case_does_not_offer_to_review_its_uncertain_cells(
         window, qtbot, tmp_path, monkeypatch, cell_folder):
     """Review them was offered, and its default, on a signed case that refuses every review."""
