@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loa
 STAINS = ("Giemsa", "Field's", "other")
 NOT_STATED = ""  # a stain nobody gave: the report says so rather than guess one
 NOT_STATED_WORDS = "not stated"  # a stain or lab nobody gave, in the window and the PDF
+NOT_GIVEN_WORDS = "not given"  # a patient's age or sex, a collection date nobody typed
 SEXES = ("", "female", "male")
 RBC_PER_UL_MIN, RBC_PER_UL_MAX = 100_000, 10_000_000
 AGE_MAX = 120

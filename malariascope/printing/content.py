@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from malariascope import __version__
-from malariascope.core.case import NOT_STATED_WORDS, Amendment, Case
+from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
@@ -172,10 +172,10 @@ def _lab(name: str) -> str:
 
 def _facts(case: Case) -> str:
     facts = case.facts
-    age = "" if facts.age_years is None else f"{facts.age_years} years"
+    age = NOT_GIVEN_WORDS if facts.age_years is None else f"{facts.age_years} years"
     pairs = [("Slide (sample) id", _e(facts.sample_id)), ("Patient id", _e(facts.patient_id)),
-             ("Age", _e(age)), ("Sex", _e(facts.sex)),
-             ("Collected on", _e(facts.collected_on)), ("Site", _e(facts.site)),
+             ("Age", _e(age)), ("Sex", _e(facts.sex or NOT_GIVEN_WORDS)),
+             ("Collected on", _e(facts.collected_on or NOT_GIVEN_WORDS)), ("Site", _e(facts.site)),
              ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
              ("Microscopist", _e(facts.operator))]
     notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "

@@ -399,6 +399,23 @@ def test_the_pdf_captions_a_cell_marked_unsure(window, qtbot, two_folders, tmp_p
     assert f"P {batch.results[unsure].probability:.3f} marked unsure" in text
 
 
+def test_the_pdf_says_age_sex_and_collection_date_not_given(window, qtbot, cell_folder,
+                                                             tmp_path):
+    """Age, sex and collection date nobody typed were printed blank, where the Case tab says
+    "not given"; those typed print as typed."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.case.update(sample_id="S-9", site="Ward 3")
+    path = tmp_path / "facts.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text = read_pdf(path)[1]
+    assert "Age not given Sex not given Collected on not given Site Ward 3" in text
+    window.case.update(age_years=34, sex="female", collected_on="2026-03-01")
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4", overwrite=True)
+    assert "Age 34 years Sex female Collected on 2026-03-01" in read_pdf(path)[1]
+
+
 def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singular(
         window, qtbot, tmp_path):
     """It read "1 files or fields (not counted)" and "amended 1 times"."""
