@@ -5,7 +5,7 @@ writes the report in a worker."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -20,14 +20,15 @@ class ExportFlow(QObject):
     """The dialogs around an export of ``batch``, shown over ``window``.
 
     ``show_queue`` shows the review queue (the flagged cells nobody has reviewed, uncertain
-    ones among them), for the technician who chooses to review them first, offered while
+    ones among them; given the rows marked unsure, those when it is empty), for the
+    technician who chooses to review them first, offered while
     ``reviewable()`` (not on a signed or past case, which takes no review);
     ``edit_sample_id`` puts the cursor in the Slide id box;
     ``remember_folder`` False leaves no trace in the settings (a smoke test).
     """
 
     def __init__(self, window: QWidget, batch: Batch, controller: ScreeningController,
-                 show_queue: Callable[[], None], reviewable: Callable[[], bool],
+                 show_queue: Callable[[Collection[int]], None], reviewable: Callable[[], bool],
                  edit_sample_id: Callable[[], None], remember_folder: bool = True) -> None:
         super().__init__(window)
         self._window, self.batch, self.controller = window, batch, controller
@@ -50,8 +51,9 @@ class ExportFlow(QObject):
     def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
         if waiting and self._reviewable():
-            dialogs.ask_export_unreviewed(self._window, waiting, review=self._show_queue,
-                                          export=self._choose_report)
+            dialogs.ask_export_unreviewed(
+                self._window, waiting, export=self._choose_report,
+                review=lambda: self._show_queue(self.batch.marked_unsure()))
         else:
             self._choose_report()
 

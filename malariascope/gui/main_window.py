@@ -8,7 +8,7 @@ their ``__init__`` and follow its events, and this class only wires user actions
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -251,10 +251,11 @@ class MainWindow(QMainWindow):
         """Write the report of the batch (with reviews) in a worker."""
         self.exports.export_to(path, overwrite)
 
-    def show_queue(self) -> None:
+    def show_queue(self, unsure: Collection[int] = ()) -> None:
         """The review queue (Q): only the flagged cells nobody has reviewed, the first
-        selected, so the review keys never land on a cell reviewed before."""
-        self.lists.show_queue(self.set_filter)
+        selected, so the review keys never land on a cell reviewed before; with the queue
+        empty, the rows ``unsure`` among the unreviewed (see ``CellLists.show_queue``)."""
+        self.lists.show_queue(self.set_filter, unsure)
 
     def show_about(self) -> QMessageBox:
         classifier = self.controller.classifier

@@ -87,3 +87,22 @@ def test_review_them_with_only_a_cell_marked_unsure_left_shows_that_cell(window,
     assert window.proxy.rowCount() > 0
     assert window.table.current_source_row() == suspects[0]
     assert window.lists.gallery_shown()
+
+
+def test_export_review_them_with_only_an_uncertain_cell_marked_unsure_shows_that_cell(
+        window, qtbot, cell_folder):
+    """Export's question counted an uncertain cell marked unsure as not reviewed, and its
+    Review them opened an empty review queue, as Sign's did."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    batch = window.batch
+    batch.set_sample_id("S-4")
+    row = next(row for row in range(len(batch)) if batch.results[row].ok)
+    batch.set_threshold(batch.results[row].probability)  # that cell lies in the band
+    for other in range(len(batch)):
+        if other != row and batch.suspect(other):
+            assert batch.confirm(other)
+    assert batch.uncertain(row) and batch.set_review(row, UNSURE)
+    assert batch.counts.unreviewed_uncertain == 1
+    window.actions.export.trigger()
+    click(wait_for_box(qtbot, window, "Unreviewed uncertain cells"), "Review them")
+    assert window.proxy.rowCount() > 0 and window.table.current_source_row() == row
