@@ -121,7 +121,8 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-2:] == ("lab", "partial") and row["lab"] == "Central Lab, Kisumu"
+    assert COLUMNS[-3:] == ("lab", "partial", "unlike_warning")
+    assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
 
