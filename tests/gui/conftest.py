@@ -24,6 +24,7 @@ from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
 from tests.images import (  # noqa: E402
     make_cell,
     make_cell_folder,
+    named_png,
     write_broken_files,
     write_field,
     write_rgb,
@@ -113,12 +114,13 @@ def mixed_folder(tmp_path: Path, real_cells: dict[str, list[Path]]) -> tuple[Pat
 
 @pytest.fixture(scope="session")
 def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2,000 generated cells: twenty distinct images written a hundred times each (fast)."""
+    """2,000 generated cells: twenty pictures written a hundred times each, each file named
+    within (fast; ``named_png``: no file is a copy of another)."""
     folder = tmp_path_factory.mktemp("big")
     encoded = [cv2.imencode(".png", make_cell(size=80, parasitized=bool(i % 2), seed=i))[1]
                for i in range(20)]
     for i in range(2000):
-        encoded[i % 20].tofile(str(folder / f"cell_{i}.png"))
+        (folder / f"cell_{i}.png").write_bytes(named_png(encoded[i % 20].tobytes(), str(i)))
     return folder
 
 

@@ -14,7 +14,7 @@ import cv2
 import pytest
 
 from malariascope.core.discovery import Discovery
-from tests.images import make_cell
+from tests.images import make_cell, named_png
 
 CELLS = 4_000
 CANCEL_WITHIN_S = 1.0  # the requirement; a 64-cell batch takes a few hundredths of that
@@ -22,12 +22,13 @@ CANCEL_WITHIN_S = 1.0  # the requirement; a 64-cell batch takes a few hundredths
 
 @pytest.fixture(scope="module")
 def thousands(tmp_path_factory) -> Path:
-    """4,000 generated cells: twenty distinct images, each written 200 times (fast)."""
+    """4,000 generated cells: twenty pictures, each written 200 times, each file named within
+    (fast; ``named_png``: no file is a copy of another)."""
     folder = tmp_path_factory.mktemp("thousands")
     encoded = [cv2.imencode(".png", make_cell(parasitized=bool(i % 2), seed=i))[1]
                for i in range(20)]
     for i in range(CELLS):
-        encoded[i % 20].tofile(str(folder / f"cell_{i}.png"))
+        (folder / f"cell_{i}.png").write_bytes(named_png(encoded[i % 20].tobytes(), str(i)))
     return folder
 
 

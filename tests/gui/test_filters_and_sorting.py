@@ -3,8 +3,6 @@ selected and shown as rows stream in, filters change and reviews drop rows from 
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -20,7 +18,13 @@ from tests.gui.helpers import (
     _natural,
     screen_and_wait,
 )
-from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
+from tests.images import (
+    make_cell,
+    make_cell_folder,
+    named_png,
+    write_broken_files,
+    write_rgb,
+)
 
 
 def test_filters_and_sorting(window, qtbot, mixed_folder):
@@ -229,7 +233,7 @@ def test_the_review_queue_says_how_many_cells_it_has_seen_while_a_slide_is_scree
     clean = [write_rgb(tmp_path / f"clean_{seed}.png", make_cell(seed=seed))
              for seed in range(4)]
     for i in range(1200):
-        shutil.copy(clean[i % 4], folder / f"a_{i}.png")
+        (folder / f"a_{i}.png").write_bytes(named_png(clean[i % 4].read_bytes(), str(i)))
     for i in range(10):
         write_rgb(folder / f"z_{i}.png", make_cell(parasitized=True, seed=i))
     window.show_queue()
