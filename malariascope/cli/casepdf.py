@@ -11,19 +11,24 @@ import argparse
 import heapq
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from malariascope.cli._common import check_output_file, in_cli_words
+from malariascope.cli._common import check_output_file, in_cli_words, problem
 from malariascope.cli.cellpictures import CellPictures
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
+from malariascope.core.errors import ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
 from malariascope.printing.content import GALLERY_MAX, Gallery, GalleryCell
+
+if TYPE_CHECKING:
+    from malariascope.core.report import ReportWriter
 
 PICTURE_SIDE = 256  # pixels a side kept of a cell: more than the printed picture needs
 
@@ -115,3 +120,17 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
                         galleries.gallery(False), not_screened=not_screened)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)
+
+
+def try_write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
+                  writer: ReportWriter, galleries: Galleries) -> bool:
+    """Write the slide's PDF of the batch ``writer`` reported, once the report is in place;
+    False, said in one line, when it cannot be (the report stays)."""
+    try:
+        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
+                         writer.unlike.limit)
+    except ReportError as exc:
+        problem(f"malariascope: error: {exc}")
+        return False
+    problem(f"PDF report {path}")
+    return True

@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
     """:func:`run`, once the slide's facts, the report's place and the overlay folder are
     known to be good."""
-    from malariascope.cli.casepdf import Galleries
+    from malariascope.cli.casepdf import Galleries, try_write_pdf
     from malariascope.cli.overlays import Overlays
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
@@ -166,7 +166,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         problem(f"malariascope: {writer.unlike.message}")
     if overlays:
         overlays.tell_kept()
-    pdf_failed = galleries is not None and not _write_pdf(args, slide, info, writer, galleries)
+    pdf_failed = galleries is not None and not try_write_pdf(args, slide, info, writer, galleries)
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_short = overlays is not None and overlays.incomplete
@@ -226,22 +226,6 @@ def _open_report(args: argparse.Namespace, info: BatchFacts,
 
     with in_cli_words():
         return ReportWriter(args.csv, info, args.overwrite, case=slide)
-
-
-def _write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
-               writer: ReportWriter, galleries: Galleries) -> bool:
-    """Write the slide's PDF of the batch ``writer`` reported, once the report is in place;
-    False, said in one line, when it cannot be (the report stays)."""
-    from malariascope.cli.casepdf import write_pdf
-
-    try:
-        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
-                         writer.unlike.limit)
-    except ReportError as exc:
-        problem(f"malariascope: error: {exc}")
-        return False
-    problem(f"PDF report {path}")
-    return True
 
 
 def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
