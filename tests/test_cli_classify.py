@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -226,13 +227,12 @@ def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cel
     """A second run into the same --gradcam folder replaced the first run's overlays (and any
     file of an overlay's name) without being asked."""
     cells = tmp_path / "cells"
-    (cells / "copy").mkdir(parents=True)
+    cells.mkdir()
     for path in real_cells["parasitized"][:3]:
         (cells / path.name).write_bytes(path.read_bytes())
-    (cells / "copy" / path.name).write_bytes(path.read_bytes())  # its overlay's name twice
     cam = tmp_path / "cam"
     first = cli(capsys, "classify", cells, "--csv", tmp_path / "r1.csv", "--gradcam", cam)
-    assert first.code == 0, first.err  # a copy's overlay is the one written: none kept
+    assert first.code == 0, first.err
     mine = sorted(cam.iterdir())[1]
     mine.write_bytes(b"keep me")
     before = {path: path.read_bytes() for path in cam.iterdir()}
@@ -241,8 +241,36 @@ def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cel
     assert ("malariascope: warning: 3 Grad-CAM overlays not written, as files of their names "
             "exist and were kept") in again.err and "pass --overwrite" in again.err
     assert {path: path.read_bytes() for path in cam.iterdir()} == before
-    assert len(read_rows(tmp_path / "r2.csv")) == 4  # the report is written all the same
+    assert len(read_rows(tmp_path / "r2.csv")) == 3  # the report is written all the same
     replaced = cli(capsys, "classify", cells, "--csv", tmp_path / "r3.csv", "--gradcam", cam,
                    "--overwrite")
     assert replaced.code == 0, replaced.err
     assert mine.read_bytes().startswith(b"\x89PNG") and len(list(cam.iterdir())) == 3
+
+
+def test_classify_counts_an_image_and_its_copies_once(tmp_path, capsys, real_cells):
+    """A folder holding copies of its images at other names counted each copy's cells again:
+    in the rows, the summary and the slide's parasitemia."""
+    folder = tmp_path / "smear"
+    folder.mkdir()
+    cells = real_cells["parasitized"][:3] + real_cells["uninfected"][:2]
+    for path in cells:
+        shutil.copy(path, folder / path.name)
+        shutil.copy(path, folder / f"zz_copy_{path.name}")
+    field, _ = write_field(folder / "field.png")
+    shutil.copy(field, folder / "zz_copy_field.png")
+    (folder / "broken.png").write_bytes(b"")
+    (folder / "zz_broken_too.png").write_bytes(b"")  # error rows are kept whatever their bytes
+    out = tmp_path / "report.csv"
+    result = cli(capsys, "classify", folder, "--csv", out)
+    assert result.code == 1, result.err  # the broken files
+    rows = read_rows(out)
+    assert not [r for r in rows if r["image_path"].startswith(str(folder / "zz_copy_"))]
+    assert sum(r["status"] == "ok" for r in rows) == len(cells) + FIELD_CELLS
+    assert sum(r["status"] != "ok" for r in rows) == 2
+    batch, fields = read_summary(summary_path(out))
+    assert (batch["images"], batch["classified"], batch["complete"]) == (
+        str(len(cells) + 3), str(len(cells) + FIELD_CELLS), "true")
+    assert list(fields) == [str(field)]
+    assert (f"{len(cells) + 1} files identical to other files of the batch left out: "
+            "smear/zz_copy_") in result.err

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from malariascope.cli.overlays import Overlays
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.case import CaseFacts
+    from malariascope.core.copies import Copies
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import ScreeningResult
@@ -130,6 +131,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     from malariascope.cli.overlays import Overlays
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
+    from malariascope.core.copies import Copies
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import screen
@@ -144,15 +146,16 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     overlays = Overlays(args.gradcam, rule, args.overwrite) if args.gradcam else None
     galleries = Galleries(rule) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
+    copies = Copies()
     writer = None
     try:
         writer = _open_report(args, info, slide)
         stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
-                               (meter, overlays, galleries), stops.stop)
+                               (copies, meter, overlays, galleries), stops.stop)
         writer.unlike = meter.unlikeness()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
-        _finish(writer, found, paths, stopped)
+        _finish(writer, found, paths, stopped, copies.left_out)
         with in_cli_words():
             stops.commit(writer.commit)
     except BaseException:
@@ -162,6 +165,8 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
             + f"; report {writer.path}")
+    if copies.left_out:
+        problem(f"malariascope: {copies.words('other files of the batch')}")
     if writer.unlike.warn:
         problem(f"malariascope: {writer.unlike.message}")
     if overlays:
@@ -175,15 +180,16 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     return EXIT_SOME_FAILED if incomplete else EXIT_OK
 
 
-def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool) -> None:
+def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool,
+            copies: int) -> None:
     """Tell the paths that were not found and the folders that would not open, refuse an empty
     batch, give each of those paths an error row, mark a stopped batch, and write the report's
-    files, all but their renames."""
+    files, all but their renames. ``copies`` files screened were left out as copies."""
     from malariascope.core.pipeline import not_searched
     from malariascope.core.report import report_row
 
     # the search is walked to its end first: it counts what a stop left and finds every path
-    not_screened = _not_screened(found, rest, writer.tally.images) if stopped else 0
+    not_screened = _not_screened(found, rest, writer.tally.images + copies) if stopped else 0
     unread = not_searched(found.missing)
     for result in unread:
         problem(f"{result.path}: {result.error}")
@@ -241,31 +247,23 @@ def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
 
 
 def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
-                 also: tuple[UnlikeMeter, Overlays | None, Galleries | None],
+                 also: tuple[Copies, UnlikeMeter, Overlays | None, Galleries | None],
                  stop: threading.Event) -> bool:
     """Feed results to the report (and, ``also``, to the unlikeness meter, the overlays and
-    the PDF's galleries), an image at a time, until ``stop`` is set (Ctrl-C);
-    returns True when stopped so (the rows of the images done are kept). ``results`` is closed
-    here, so that a second Ctrl-C while its loaders stop is raised, not ignored."""
+    the PDF's galleries), an image at a time, copies of an image before them left out, until
+    ``stop`` is set (Ctrl-C); returns True when stopped so (the rows of the images done are
+    kept). ``results`` is closed here, so that a second Ctrl-C while its loaders stop is
+    raised, not ignored."""
     from malariascope.core.pipeline import whole_files
-    from malariascope.core.report import report_row
 
-    meter, overlays, galleries = also
+    copies, *others = also
     if stop.is_set():  # while the model loaded: no image is begun
         return True
     bar = progress_bar("img")
     try:
         for image_results in whole_files(results):
-            meter.add_file(image_results)
-            for result in image_results:
-                writer.add(report_row(result, writer.facts))
-                if not result.ok:
-                    problem(f"{result.path}: {result.error}")
-                    continue
-                if overlays:
-                    overlays.write(result)
-                if galleries:
-                    galleries.add(result)
+            if not copies.is_copy(image_results):
+                _add_file(writer, image_results, *others)
             bar.update()
             if stop.is_set():
                 problem("malariascope: stopped; the report is written once the files being "
@@ -275,3 +273,20 @@ def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None,
         bar.close()
         results.close()
     return False
+
+
+def _add_file(writer: ReportWriter, results: list[ScreeningResult], meter: UnlikeMeter,
+              overlays: Overlays | None, galleries: Galleries | None) -> None:
+    """Report the rows of one image file, and pass its cells on to what else they make."""
+    from malariascope.core.report import report_row
+
+    meter.add_file(results)
+    for result in results:
+        writer.add(report_row(result, writer.facts))
+        if not result.ok:
+            problem(f"{result.path}: {result.error}")
+            continue
+        if overlays:
+            overlays.write(result)
+        if galleries:
+            galleries.add(result)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from malariascope.core.case import Case
+from malariascope.core.copies import Copies
 from malariascope.core.extent import Extent, screened_files
 from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
@@ -169,7 +170,8 @@ class ScreeningController(QObject):
         self._cells_before = self.batch.counts.classified
         self._before = len(screened_files(self.batch.results))
         held = [result.path for result in self.batch.results]  # resolved in the worker
-        worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held)
+        worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
+                        Copies(self.batch.results))
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -196,7 +198,8 @@ class ScreeningController(QObject):
         if job != self._job:
             return
         self.batch.extend(chunk.results)
-        self._files = (self._before + chunk.done, self._before + chunk.total)
+        kept = self._before - chunk.copies  # copies are not among the batch's files
+        self._files = (kept + chunk.done, kept + chunk.total)
         if self.extent.files != self._files[1]:
             self.extent = replace(self.extent, files=self._files[1])
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)

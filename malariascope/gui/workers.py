@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
+from malariascope.core.copies import Copies
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:
@@ -54,17 +55,19 @@ class ScreenChunk:
     results: list[ScreeningResult]
     done: int
     total: int
+    copies: int = 0  # files of ``done`` left out as copies (core.copies)
 
 
 @dataclass
 class ScreenOutcome:
     """What the screening generator returns at the end: how many files it screened, and
-    those it could not use or left out as already held."""
+    those it could not use or left out as already held, at their path or as copies."""
 
     screened: int = 0
     skipped: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
     held: list[Path] = field(default_factory=list)
+    copies: Copies = field(default_factory=Copies)
 
     def notes(self) -> str:
         """What was left out, in words for the status line ('' when nothing was)."""
@@ -72,17 +75,19 @@ class ScreenOutcome:
             (self.skipped, "non-image file", "skipped"),
             (self.missing, "path", "not found or unreadable"),
             (self.held, "file", "already in the case left out")) if files]
+        notes += [words] if (words := self.copies.words()) else []
         return f" ({', '.join(notes)})" if notes else ""
 
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
+                  copies: Copies | None = None,
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
-    """Screen ``paths`` (files and folders) and yield results in chunks; image files in
-    ``done`` (screened before a crash) are left out.
+    """Screen ``paths`` (files and folders) and yield results in chunks.
 
-    Files in ``held`` (the paths of the case's cells so far) are left out: a file added twice
-    would count its cells twice in the slide's parasitemia.
+    Files in ``held`` (the paths of the case's cells so far) are left out, and so are copies
+    of files ``copies`` has seen (those of the case, and those screened before them): a file
+    added twice would count its cells twice in the slide's parasitemia.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -97,26 +102,27 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
 
     found = Discovery(list(paths), recursive=recursive)
     files, repeated = _new_files(found, held)
+    copies = copies or Copies()
     yield ScreenChunk([], 0, len(files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
     for results in whole_files(screen(files, classifier, mode=mode)):
-        chunk.extend(results)
+        chunk.extend([] if copies.is_copy(results) else results)
         done, unpaused = done + 1, unpaused + len(results)
         if unpaused < BATCH_SIZE:
             continue
         unpaused = 0
         if last is None or time.monotonic() - last >= CHUNK_SECONDS:
-            yield ScreenChunk(chunk, done, len(files))
+            yield ScreenChunk(chunk, done, len(files), copies.left_out)
             chunk, last = [], time.monotonic()
         else:
             yield None
-    if chunk:
-        yield ScreenChunk(chunk, done, len(files))
+    if chunk or copies.left_out:
+        yield ScreenChunk(chunk, done, len(files), copies.left_out)
     missing, _ = _new_files(found.missing, held)  # a row each, once in the case
     if missing:  # rows that say so, as the command line's report has them
-        yield ScreenChunk(not_searched(missing), done, len(files))
-    return ScreenOutcome(len(files), found.skipped, found.missing, repeated)
+        yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out)
+    return ScreenOutcome(len(files), found.skipped, found.missing, repeated, copies)
 
 
 def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path], list[Path]]:
