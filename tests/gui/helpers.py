@@ -47,6 +47,17 @@ def screen_and_wait(window, qtbot, paths, timeout: int = SCREEN_TIMEOUT_MS) -> N
     assert blocker.args[1], "screening did not complete"
 
 
+def with_healthy_cells_uncertain(window, qtbot, folder, sample_id: str = "S-1"):
+    """Screen ``folder`` for slide ``sample_id`` and move the threshold to the highest P of
+    its healthy cells, so they fall in the uncertain band; the batch."""
+    screen_and_wait(window, qtbot, [folder])
+    batch = window.batch
+    batch.set_sample_id(sample_id)
+    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
+    window.controls.threshold.spin.setValue(round(healthy, 3))
+    return batch
+
+
 def wait_for_box(qtbot, window, title: str, timeout: int = 60_000):
     """The message box titled ``title`` that ``window`` shows, once it is shown."""
     from PySide6.QtWidgets import QMessageBox

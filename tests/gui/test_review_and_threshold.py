@@ -21,6 +21,7 @@ from tests.gui.helpers import (
     click,
     screen_and_wait,
     wait_for_box,
+    with_healthy_cells_uncertain,
 )
 from tests.gui.test_case import _sign
 
@@ -87,11 +88,7 @@ def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folde
 
 def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_path,
                                                            monkeypatch, cell_folder):
-    screen_and_wait(window, qtbot, [cell_folder[0]])
-    batch = window.batch
-    batch.set_sample_id("S-1")  # no question about it first
-    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
-    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
     waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
     assert len(waiting) >= 2 and batch.counts.unreviewed_uncertain == len(waiting)
     report = tmp_path / "report.csv"
@@ -136,11 +133,7 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
 
 def test_export_names_one_uncertain_cell_in_the_singular(window, qtbot, cell_folder):
     """One uncertain cell left was "1 uncertain cells are not reviewed yet"."""
-    screen_and_wait(window, qtbot, [cell_folder[0]])
-    batch = window.batch
-    batch.set_sample_id("S-1")
-    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
-    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
     waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
     for row in waiting[1:]:
         assert batch.confirm(row)
@@ -155,11 +148,7 @@ def test_export_names_one_uncertain_cell_in_the_singular(window, qtbot, cell_fol
 def test_export_of_a_signed_case_does_not_offer_to_review_its_uncertain_cells(
         window, qtbot, tmp_path, monkeypatch, cell_folder):
     """Review them was offered, and its default, on a signed case that refuses every review."""
-    screen_and_wait(window, qtbot, [cell_folder[0]])
-    batch = window.batch
-    batch.set_sample_id("S-1")
-    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
-    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
     assert batch.counts.unreviewed_uncertain >= 2
     _sign(window, qtbot)
     report = tmp_path / "signed.csv"

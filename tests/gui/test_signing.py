@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel
 
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.case_dialogs import SignDialog
-from tests.gui.helpers import click, screen_and_wait, wait_for_box
+from tests.gui.helpers import click, screen_and_wait, wait_for_box, with_healthy_cells_uncertain
 
 
 def _words(dialog: SignDialog) -> str:
@@ -24,11 +24,7 @@ def test_review_them_before_signing_shows_only_the_cells_nobody_reviewed(window,
                                                                           cell_folder):
     """"Review them" showed the Uncertain filter, reviewed cells and all: the review keys,
     moving on down that list, landed on cells confirmed before and changed their review."""
-    screen_and_wait(window, qtbot, [cell_folder[0]])
-    batch = window.batch
-    batch.set_sample_id("S-1")
-    healthy = max(r.probability for r in batch.results if r.ok and r.probability < 0.5)
-    window.controls.threshold.spin.setValue(round(healthy, 3))  # the healthy cells: uncertain
+    batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
     suspects = [row for row in range(len(batch)) if batch.suspect(row)]
     assert len(suspects) >= 4
     for row in suspects[:2]:
