@@ -47,7 +47,7 @@ class Copies:
         self.example = self.example or (first.path, original)
         return True
 
-    def words(self, others: str = "files already in the case") -> str:
+    def words(self, others: str = "other files of the case") -> str:
         """The copies left out, in words ('' when none): how many, and the first with its
         original, each named by as much of its path as tells them apart."""
         if not self.left_out:

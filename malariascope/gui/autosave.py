@@ -256,9 +256,10 @@ class Autosaver(QObject):
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:
-        """The window closed on purpose and its workers are done: its open case is given up,
-        nothing is offered next time; but a case being amended is saved as it is and offered
-        back, to be signed again, and a case taken from the register is kept there."""
+        """The window closed on purpose and its writes are done (a screening it stopped may
+        still end its image, its results dropped): its open case is given up, nothing is
+        offered next time; but a case being amended is saved as it is and offered back, to
+        be signed again, and a case taken from the register is kept there."""
         self._timer.stop()
         work = self.work
         if work is not None:

@@ -94,6 +94,14 @@ class Batch(RowCalls):
             self.edits += 1
             self.events.facts_changed.emit()
 
+    def update_case(self, **changes: object) -> None:
+        """Change facts only the case holds (:class:`CaseFacts` names): a report's summary
+        shows them, so one written before no longer shows the case as it is."""
+        before = self.case.facts
+        self.case.update(**changes)
+        if self.case.facts != before:
+            self.edits += 1
+
     # -- results -------------------------------------------------------------------------
     def clear(self, sources: tuple[str, ...] = (), folder: Path | None = None) -> None:
         """Start a new batch opened from ``sources`` (names of files and folders) in

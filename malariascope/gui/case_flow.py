@@ -82,8 +82,9 @@ class CaseFlow(QObject):
         """True when the window may close without losing what nothing else keeps; else once
         the technician agrees.
 
-        An amendment stays in the register as it is, offered back at the next start, and an
-        open case taken from the register stays there; a signed case is asked about when the
+        A past case on show is the register's and stays there, an amendment stays in the
+        register as it is, offered back at the next start, and an open case taken from the
+        register stays there; a signed case is asked about when the
         register does not hold it signed. An open case begun in the window leaves the
         register at Quit, so it is asked about as New case asks (:meth:`_may_drop`) unless
         the last report written holds it as it is now: every cell, review, threshold and
@@ -91,7 +92,7 @@ class CaseFlow(QObject):
         the window close, which stops it: the case keeps the cells screened so far.
         """
         batch = self.case.batch
-        if not len(batch):
+        if not len(batch) or self._window.past_case.shown is not None:
             return True
         if self.case.signed:
             return self._may_leave_signed("Quit")

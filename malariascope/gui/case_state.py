@@ -47,7 +47,7 @@ class OpenCase:
         The slide id and the microscopist go through the batch."""
         batch_facts = {name: facts.pop(name) for name in ("sample_id", "operator")
                        if name in facts}
-        self.case.update(**facts)
+        self.batch.update_case(**facts)
         if "sample_id" in batch_facts:
             self.batch.set_sample_id(str(batch_facts["sample_id"]))
         if "operator" in batch_facts:

@@ -281,5 +281,5 @@ class ScreeningController(QObject):
         its results dropped: the batch stays as it is, cut short (not ``complete``), for
         autosave's last write. The app waits for it before it exits."""
         screening, self._job = self._screening, self._job + 1
-        self.waiting = []
+        self._screening, self.waiting = None, []  # nothing screens for the window any more
         return self.workers.wait(msecs, besides=screening)

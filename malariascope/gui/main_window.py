@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         if self.persist_settings:
             self.save_settings()
         self.controller.shutdown()
-        self.autosave.close()  # after the workers: no save can follow and undo it
+        self.autosave.close()  # after the writes: no save can follow and undo it
         self.table_model.thumbnails.shutdown()
         self.gallery.thumbnails.shutdown()
         event.accept()

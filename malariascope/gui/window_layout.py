@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.gallery_view import CellLists
+from malariascope.gui.settings import restore_state
 
 if TYPE_CHECKING:
     from malariascope.gui.case_panel import CasePanel
-from malariascope.gui.settings import restore_state
 
 OPENING_SIZE = QSize(1280, 800)  # the window's first size, on a screen that holds it
 FRAME_ROOM = 40  # px the window system's title bar and frame may take above that

@@ -26,7 +26,7 @@ def test_copies_of_a_file_seen_before_are_left_out_and_broken_files_kept(
     assert [results[0].path.name for results in kept] == [
         "one.png", "two.png", "broken.png", "broken_too.png"]
     assert copies.left_out == 2
-    assert copies.words() == ("2 files identical to files already in the case left out: "
+    assert copies.words() == ("2 files identical to other files of the case left out: "
                               "b/one.png is a copy of a/one.png")
 
 

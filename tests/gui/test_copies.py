@@ -47,7 +47,7 @@ def test_a_folder_of_copies_of_the_cases_files_adds_no_cell(window, qtbot, tmp_p
         counted, counted, parasitized)
     assert {r.path.parent.name for r in batch.results} == {"field-a"}
     text = window.status.currentMessage()
-    assert f"{len(cells)} files identical to files already in the case left out" in text, text
+    assert f"{len(cells)} files identical to other files of the case left out" in text, text
     assert "field-b/" in text and "is a copy of field-a/" in text
     assert window.case.result().cells_counted == counted
     summary = _summary(window, qtbot, tmp_path / "case.csv")
@@ -62,7 +62,7 @@ def test_copies_within_one_folder_count_once(window, qtbot, tmp_path, real_cells
     _copied(five, folder, prefix="again_")
     screen_and_wait(window, qtbot, [folder])
     assert len(window.batch) == window.batch.counts.classified == 5
-    assert "5 files identical to files already in the case left out" in (
+    assert "5 files identical to other files of the case left out" in (
         window.status.currentMessage())
 
 
@@ -74,7 +74,7 @@ def test_a_whole_field_and_its_copy_count_the_field_once(window, qtbot, tmp_path
     assert cells > 1 and all(r.whole_field for r in window.batch.results)
     screen_and_wait(window, qtbot, [_copied([field], tmp_path / "two", prefix="copy_")])
     assert len(window.batch) == window.batch.counts.classified == cells
-    assert "1 file identical to files already in the case left out" in (
+    assert "1 file identical to other files of the case left out" in (
         window.status.currentMessage())
 
 

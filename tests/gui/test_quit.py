@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
+from malariascope.core.register import Register
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
     answer_next_dialog,
     click,
     close_window,
@@ -215,3 +217,36 @@ def test_quit_asks_unless_the_last_report_holds_the_case_as_it_is(screened_windo
     assert window.case_flow.may_quit() and not asked
     window.case.update(sample_id="S-RACE-2")
     assert not window.case_flow.may_quit() and len(asked) == 1
+
+
+def test_quit_asks_when_a_patient_id_was_typed_after_the_report(screened_window, qtbot,
+                                                                tmp_path, data_folder):
+    """A patient id typed after the CSV export counted as no change: Quit asked nothing and
+    the case, with the only copy of that patient id, left the register."""
+    window = screened_window
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(tmp_path / "report.csv")
+    assert "P-0042" not in (tmp_path / "report_summary.csv").read_text(encoding="utf-8-sig")
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.patient_id, "P-0042")
+    window.case_panel.sample_id.setFocus()  # leave the box: the fact is taken
+    qtbot.waitUntil(lambda: window.case.case.facts.patient_id == "P-0042", timeout=WAIT_MS)
+    asked = answer(window, "Keep for later")
+    quit_window(window, qtbot)
+    assert asked, "Quit asked nothing"
+    assert stored(data_folder) == {"S-RACE": ("open", 6, 0)}
+
+
+def test_quit_on_a_read_only_open_past_case_asks_nothing(screened_window, make_window, qtbot,
+                                                         data_folder):
+    """A window without autosave showing an open past case asked at Quit whether to discard
+    its cells from the register, which it can neither keep nor discard."""
+    second = make_window(start=False)
+    with qtbot.waitSignal(second.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(second)
+    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
+        "Autosave is off"), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(screened_window.case.case.uid))
+    asked = answer(second, "Cancel")
+    assert second.case_flow.may_quit() and not asked
