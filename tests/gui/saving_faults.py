@@ -74,12 +74,18 @@ class SlowSave:
 
 
 def second_window_showing_it_signed(first, make_window, qtbot, data_folder: Path):
-    """Sign ``first``'s case (saved), then open a second window, autosave off (``first``
-    keeps its work), showing that case from the register; the second window."""
-    from malariascope.gui.app import start
-
+    """Sign ``first``'s case (saved), then open a second window showing it (see
+    :func:`second_window_showing`); the second window."""
     assert first.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    return second_window_showing(first, make_window, qtbot, data_folder)
+
+
+def second_window_showing(first, make_window, qtbot, data_folder: Path):
+    """A second window, autosave off (``first`` keeps its work), showing ``first``'s case as
+    the register holds it; the second window."""
+    from malariascope.gui.app import start
+
     second = make_window(start=False)
     with qtbot.waitSignal(second.controller.model_ready, timeout=WAIT_MS):
         start(second)

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from malariascope.core.register import Register
 from malariascope.gui.app import start
 from malariascope.gui.autosave import SAVE_EVERY_MS
 from tests.gui.helpers import (
-    MODEL_TIMEOUT_MS,
     answer_next_dialog,
     click,
     close_window,
@@ -21,6 +19,7 @@ from tests.gui.helpers import (
 from tests.gui.saving_faults import (
     WAIT_MS,
     assert_signed,
+    second_window_showing,
     second_window_showing_it_signed,
     writes_done,
 )
@@ -241,12 +240,6 @@ def test_quit_on_a_read_only_open_past_case_asks_nothing(screened_window, make_w
                                                          data_folder):
     """A window without autosave showing an open past case asked at Quit whether to discard
     its cells from the register, which it can neither keep nor discard."""
-    second = make_window(start=False)
-    with qtbot.waitSignal(second.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(second)
-    qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
-        "Autosave is off"), timeout=WAIT_MS)
-    with Register(data_folder) as register:
-        assert second.past_case.show(register.load(screened_window.case.case.uid))
+    second = second_window_showing(screened_window, make_window, qtbot, data_folder)
     asked = answer(second, "Cancel")
     assert second.case_flow.may_quit() and not asked
