@@ -92,20 +92,34 @@ class CaseResultView(QLabel):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case, self.controller = case, controller
+        self._partial = ""  # what the last screening left unscreened, once it stopped
         self.setWordWrap(True)
         self.setTextFormat(self.textFormat().RichText)
         case.batch.events.changed.connect(self._on_changed)
         case.batch.events.facts_changed.connect(self._on_changed)
         controller.unlike.changed.connect(self._on_changed)
-        controller.idle.connect(self._on_changed)  # a screening stopped, or ended
+        controller.idle.connect(self._on_idle)  # a screening stopped, or ended
+        controller.progress.connect(self._on_busy)
+        self._on_idle()
+
+    def _on_idle(self, *_: object) -> None:
+        """Count what the screening left out when the batch comes to rest: a pass over its
+        files, not made at every review."""
+        controller = self.controller
+        self._partial = "" if controller.screening else not_screened_words(
+            controller.not_screened())
         self._on_changed()
+
+    def _on_busy(self, *_: object) -> None:
+        """A screening running says nothing yet of what it will leave out."""
+        if self._partial and self.controller.screening:
+            self._partial = ""
+            self._on_changed()
 
     def _on_changed(self, *_: object) -> None:
         result = self.case.result()
-        partial = "" if self.controller.screening else not_screened_words(
-            self.controller.not_screened())
         limits = "".join(f"<li>{escape(line)}</li>"
-                         for line in (partial, *result.limits()) if line)
+                         for line in (self._partial, *result.limits()) if line)
         self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
                      f"{signoff_html(self.case)}"
                      f"<p style='color:{QUIET}'>Limits of this result:</p>"
