@@ -46,6 +46,23 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
         f"finished from File > Case register…; discarded, {lost}.", keep=KEEP_FOR_LATER)
 
 
+def ask_stop_screening(parent: QWidget, name: str, cells: int) -> bool:
+    """Ask before Quit stops the screening of case ``name``, taken from the register: True
+    for Keep for later (the default; it stays there, open, with its ``cells`` cells so far,
+    marked partial), False for Cancel (Escape)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Quit",
+                      f"Quit? Case {name} is still being screened: quitting stops it. The case "
+                      f"stays in the case register, open, with the {counted(cells, 'cell')} "
+                      "screened so far, marked partial. To screen the rest, open it from File > "
+                      "Case register… and open its images again (the cells it holds are left "
+                      "out).", QMessageBox.StandardButton.NoButton, parent)
+    keep = box.addButton(KEEP_FOR_LATER, QMessageBox.ButtonRole.AcceptRole)
+    box.setEscapeButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is keep
+
+
 def ask_sign_unreviewed(parent: QWidget, count: int, unsure: int, review: Callable[[], None],
                         sign: Callable[[], None]) -> QMessageBox:
     """Before signing, say that ``count`` flagged cells have no review, ``unsure`` of them

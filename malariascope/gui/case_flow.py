@@ -84,7 +84,8 @@ class CaseFlow(QObject):
 
         A past case on show is the register's and stays there, an amendment stays in the
         register as it is, offered back at the next start, and an open case taken from the
-        register stays there; a signed case is asked about when the
+        register stays there (asked first while it is screened: quitting cuts it short); a
+        signed case is asked about when the
         register does not hold it signed. An open case begun in the window leaves the
         register at Quit, so it is asked about as New case asks (:meth:`_may_drop`) unless
         the last report written holds it as it is now: every cell, review, threshold and
@@ -100,7 +101,10 @@ class CaseFlow(QObject):
             return self._may_leave_amending()
         autosave = self._window.autosave
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved
-            return autosave.keeps_work or self._leaves_unsaved()
+            if not autosave.keeps_work:
+                return self._leaves_unsaved()
+            return not self.controller.screening or case_dialogs.ask_stop_screening(
+                self._window, self.case.case.name, len(batch))
         if self.controller.screening or batch.changed_since_export:
             return self._may_drop("Quit")
         return True

@@ -16,6 +16,7 @@ from malariascope.gui.app import start
 from tests.gui.helpers import MODEL_TIMEOUT_MS
 from tests.gui.saving_faults import WAIT_MS
 from tests.gui.test_keep_for_later import KEEP_BUTTONS, answer, no_work_left, stored
+from tests.gui.test_register_dialog import open_past, open_register
 
 HOLD_S = 20  # less than the 30 s a closing window waits for a worker: one that waited sees it
 
@@ -42,9 +43,9 @@ class Gate:
 
 
 @pytest.fixture
-def held(make_window, qtbot, monkeypatch, cell_test_dir, tmp_path):
-    """A window (autosave on) screening slide S-HELD, 140 real cells, held at the 131st:
-    the first 64, one chunk, are in the window. And its :class:`Gate`, opened at teardown."""
+def gated(monkeypatch, cell_test_dir, tmp_path):
+    """A folder of 140 real cells whose screening is held at the 131st by the :class:`Gate`
+    given with it (opened at teardown): the first 64, one chunk, reach the window."""
     folder = tmp_path / "held"
     folder.mkdir()
     for number, path in enumerate(sorted((cell_test_dir / "uninfected").glob("*.png"))[:140]):
@@ -57,14 +58,22 @@ def held(make_window, qtbot, monkeypatch, cell_test_dir, tmp_path):
         return load(path, *args)
 
     monkeypatch.setattr(pipeline, "_load", held_load)
+    yield folder, gate
+    gate.open()
+
+
+@pytest.fixture
+def held(make_window, qtbot, gated):
+    """A window (autosave on) screening slide S-HELD, the :func:`gated` folder, held with
+    its first 64 cells in the window. And the :class:`Gate`."""
+    folder, gate = gated
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
         start(window, [folder])
     window.case.update(sample_id="S-HELD")
     qtbot.waitUntil(lambda: window.autosave.work is not None and len(window.batch) == 64
                     and gate.reached.is_set(), timeout=WAIT_MS)
-    yield window, gate
-    gate.open()
+    return window, gate
 
 
 def workers_done(window, qtbot) -> None:
@@ -124,3 +133,35 @@ def test_cells_screened_after_a_report_was_written_are_asked_about_at_quit(held,
         gate.open()
     asked = answer(window, "Cancel")
     assert not window.case_flow.may_quit() and len(asked) == 1
+
+
+@pytest.mark.parametrize("reply", ["Keep for later", "Cancel"])
+def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
+        screened_window, gated, qtbot, data_folder, reply):
+    """Quit during a screening of a case taken back from the register stopped it without a
+    word, the case left there cut short."""
+    window = screened_window
+    answer(window, "Keep for later")
+    assert window.case_flow.new_case()
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    folder, gate = gated
+    start(window, [folder])
+    qtbot.waitUntil(lambda: len(window.batch) == 6 + 64 and gate.reached.is_set(),
+                    timeout=WAIT_MS)
+    asked = answer(window, reply)
+    window.close()
+    assert asked == [("Quit? Case S-RACE is still being screened: quitting stops it. The case "
+                      "stays in the case register, open, with the 70 cells screened so far, "
+                      "marked partial. To screen the rest, open it from File > Case register… "
+                      "and open its images again (the cells it holds are left out).",
+                      ("Keep for later", ["Cancel", "Keep for later"]))]
+    assert window.isVisible() == (reply == "Cancel")
+    gate.open()
+    if reply == "Cancel":
+        qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+        assert len(window.batch) == 6 + 140
+        return
+    workers_done(window, qtbot)
+    with Register(data_folder) as register:
+        (case,) = register.cases()
+    assert (case.status_text, case.cells) == ("open, partial", 70)
