@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
+from malariascope.gui.case_leaving import CaseLeaving
 from malariascope.gui.case_saving import CaseSaving
 from malariascope.gui.report_flow import ReportFlow
 
@@ -36,6 +37,9 @@ class CaseFlow(QObject):
         self._show_facts = window.central.show_case
         self.message.connect(window.status.note)
         self.reports = ReportFlow(window)
+        self._saving = CaseSaving(window)
+        self.saved = self._saving.saved  # a case's uid, once it is in the register
+        self.leaving = CaseLeaving(window, self.reports, self._saving)
         window.case_panel.entered.connect(window.lists.setFocus)  # Enter: keys to the list
         case = self.case
         actions.new_case.triggered.connect(lambda: self.new_case())
@@ -46,15 +50,13 @@ class CaseFlow(QObject):
         self.controller.idle.connect(self.update_actions)
         self.controller.progress.connect(self.update_actions)  # a screening has begun
         self.controller.model_ready.connect(self.update_actions)
-        self._saving = CaseSaving(window)
-        self.saved = self._saving.saved  # a case's uid, once it is in the register
         self.update_actions()
 
     def new_case(self, ask: bool = True) -> bool:
         """Start a new, empty case; an open case with cells is dropped only when agreed."""
         if self.refuse_amending("starting a new case"):
             return False
-        if ask and not self.may_leave("Start a new case"):
+        if ask and not self.leaving.may_leave("Start a new case"):
             return False
         self.controller.drop_screening()
         self._window.past_case.leave()  # the new case follows the window's own, not the view's
@@ -65,96 +67,6 @@ class CaseFlow(QObject):
         self.message.emit("New case: type its slide id, then open its images or fields")
         self._show_facts()
         return True
-
-    def may_leave(self, doing: str) -> bool:
-        """True when the case on show may leave the window for ``doing``: it is empty, a
-        past case shown read-only (the register keeps it), signed and saved (or being saved,
-        in order), or the technician agrees to keep it for later or lose it; Export… begins
-        its export instead (``doing`` is then not done)."""
-        batch = self.case.batch
-        if not len(batch) or self._window.past_case.shown is not None:
-            return True
-        if self.case.signed:
-            return self._may_leave_signed(doing)
-        return self._may_drop(doing)
-
-    def may_quit(self) -> bool:
-        """True when the window may close without losing what nothing else keeps; else once
-        the technician agrees.
-
-        A past case on show is the register's and stays there, an amendment stays in the
-        register as it is, offered back at the next start, and an open case taken from the
-        register stays there (asked first while it is screened: quitting cuts it short); a
-        signed case is asked about when the
-        register does not hold it signed. An open case begun in the window leaves the
-        register at Quit, so it is asked about as New case asks (:meth:`_may_drop`) unless
-        the last report written holds it as it is now: every cell, review, threshold and
-        fact, its screening not running. Keep for later or Discard during a screening lets
-        the window close, which stops it: the case keeps the cells screened so far.
-        """
-        batch = self.case.batch
-        if not len(batch) or self._window.past_case.shown is not None:
-            return True
-        if self.case.signed:
-            return self._may_leave_signed("Quit")
-        if batch.case.amending:
-            return self._may_leave_amending()
-        autosave = self._window.autosave
-        if autosave.took(batch.case.uid):  # it stays in the register, as last saved
-            if not autosave.keeps_work:
-                return self._leaves_unsaved()
-            return not self.controller.screening or case_dialogs.ask_stop_screening(
-                self._window, self.case.case.name, len(batch))
-        if self.controller.screening or batch.changed_since_export:
-            return self._may_drop("Quit")
-        return True
-
-    def _may_leave_amending(self) -> bool:
-        """True when autosave keeps the amendment as it is (offered back at the next start),
-        or once the technician agrees to quit without it (Export… begins its PDF instead).
-        A PDF showing it as it is now keeps what changed on paper, not in the register, so
-        the question stays, naming that PDF in place of the export."""
-        if self._window.autosave.keeps_work:
-            return True
-        return self._leaves(case_dialogs.ask_drop_amendment(
-            self._window, "Quit", self.case.case.name, self.reports.pdf_time()))
-
-    def _leaves_unsaved(self) -> bool:
-        """True once the technician agrees to quit while the register refuses the case's
-        latest changes; Export… begins its export instead."""
-        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self.case.case.name)
-        if answer == dialogs.EXPORT:
-            self._window.exports.start()
-        return answer == dialogs.DISCARD
-
-    def _may_drop(self, doing: str) -> bool:
-        """True once the technician agrees that the open, unsigned case leaves the window for
-        ``doing``: kept in the register to be finished later (offered while the register
-        keeps the window's work), or discarded from it; Export… begins its export instead."""
-        counts, autosave = self.case.batch.counts, self._window.autosave
-        answer = case_dialogs.ask_drop_case(self._window, doing, self.case.case.name,
-                                            counts.classified, counts.reviewed,
-                                            keep=autosave.keeps_work)
-        if answer == dialogs.KEEP:
-            autosave.keep()
-        elif answer == dialogs.EXPORT:
-            self._window.exports.start()
-        return answer in (dialogs.KEEP, dialogs.DISCARD)
-
-    def _may_leave_signed(self, doing: str) -> bool:
-        """True when the signed case is not one signed here and unsaved (a past case on show,
-        one seen saved), or autosave saves it next (in order, none failing since); else once
-        the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
-        if not self._saving.unsaved(self.case.batch.case.uid):
-            return True
-        return self._leaves(case_dialogs.ask_drop_signed(self._window, doing,
-                                                         self.case.case.name))
-
-    def _leaves(self, answer: str) -> bool:
-        """True for Discard; Export… begins the case's PDF (and the case stays)."""
-        if answer == dialogs.EXPORT:
-            self.reports.start_pdf()
-        return answer == dialogs.DISCARD
 
     def ready_to_add(self) -> bool:
         """True when images can be added to the case on show: it is open, or a past case of

@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.case_flow.may_quit():
+        if not self.case_flow.leaving.may_quit():
             event.ignore()
             return
         if self.persist_settings:

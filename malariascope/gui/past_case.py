@@ -60,7 +60,7 @@ class PastCaseView(QObject):
             window.status.note(f"Case {stored.case.name} not opened: {why}")
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
-            if not window.case_flow.may_leave("Open a past case"):
+            if not window.case_flow.leaving.may_leave("Open a past case"):
                 return False
             self._facts_before, self._case_before = batch.facts, batch.case
         window.autosave.hold(True)

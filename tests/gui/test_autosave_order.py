@@ -270,4 +270,4 @@ def test_a_signed_past_case_on_show_leaves_unasked_with_autosave_off(
     second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
     asked: list[str] = []
     answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert second.case_flow.may_quit() and not asked
+    assert second.case_flow.leaving.may_quit() and not asked

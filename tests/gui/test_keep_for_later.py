@@ -159,7 +159,7 @@ def test_opening_a_past_case_keeps_the_open_one_and_quit_keeps_a_case_taken_back
         "Open a past case? The open case S-NEXT is not signed.")
     assert window.past_case.shown is None and window.batch.facts.sample_id == "S-RACE"
     review(window, 2)  # a review not exported: Quit asks nothing all the same
-    assert window.case_flow.may_quit() and len(questions.asked) == 2
+    assert window.case_flow.leaving.may_quit() and len(questions.asked) == 2
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 1), "S-NEXT": ("open", 3, 0)}

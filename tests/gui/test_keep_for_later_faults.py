@@ -79,7 +79,7 @@ def test_a_taken_case_restored_after_a_crash_is_kept_by_quit(
     again, box = restore_taken_case(screened_window, make_window, qtbot, questions)
     assert "Discard" not in [button.text().replace("&", "") for button in box.buttons()]
     click(box, "Restore")
-    assert again.batch.facts.sample_id == "S-RACE" and again.case_flow.may_quit()
+    assert again.batch.facts.sample_id == "S-RACE" and again.case_flow.leaving.may_quit()
     again.close()
     closed(again, qtbot)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 0)} and len(questions.asked) == 1

@@ -37,7 +37,7 @@ def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert not window.case_flow.may_quit()
+    assert not window.case_flow.leaving.may_quit()
     assert asked == ["Quit? The open case S-RACE is not signed. Keep for later leaves it in "
                      "the case register, open, to be finished from File > Case register…; "
                      "discarded, its 6 cells and 1 review leave the window and the register."]
@@ -55,7 +55,7 @@ def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_s
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert window.case_flow.may_quit() and not asked
+    assert window.case_flow.leaving.may_quit() and not asked
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     again = make_window(start=False)
@@ -88,7 +88,7 @@ def test_quitting_an_amendment_the_register_refuses_asks_first(screened_window, 
             click(box, "OK")
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert not window.case_flow.may_quit()
+    assert not window.case_flow.leaving.may_quit()
     assert asked[0].startswith(AMENDMENT_NOT_KEPT)
     close_window(window, qtbot)
 
@@ -103,7 +103,7 @@ def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
         assert second.case_flow.amend("a cell misread", "Bob Ray")
     asked: list[str] = []
     answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert not second.case_flow.may_quit()
+    assert not second.case_flow.leaving.may_quit()
     assert asked[0].startswith(AMENDMENT_NOT_KEPT) and "leave the window" not in asked[0]
     close_window(second, qtbot)
 
@@ -162,7 +162,7 @@ def test_quitting_an_amendment_whose_pdf_shows_it_asks_without_pushing_the_expor
         click(box, "Cancel")
 
     answer_next_dialog(second, cancel)
-    assert not second.case_flow.may_quit()
+    assert not second.case_flow.leaving.may_quit()
     text, buttons = asked[-1]
     assert text.startswith(AMENDMENT_NOT_KEPT) and "Export its PDF first" not in text
     assert "Its PDF, written at " in text and text.endswith("quit anyway?")
@@ -170,7 +170,7 @@ def test_quitting_an_amendment_whose_pdf_shows_it_asks_without_pushing_the_expor
 
     second.case.update(notes="second reader agreed")  # the PDF no longer shows it
     answer_next_dialog(second, cancel)
-    assert not second.case_flow.may_quit()
+    assert not second.case_flow.leaving.may_quit()
     assert "Export its PDF first" in asked[-1][0] and "Export…" in asked[-1][1]
     close_window(second, qtbot)  # Discard
 
@@ -207,15 +207,15 @@ def test_quit_asks_unless_the_last_report_holds_the_case_as_it_is(screened_windo
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(report)
     asked = answer(window, "Cancel")  # the next question, whenever it comes
-    assert window.case_flow.may_quit() and not asked
+    assert window.case_flow.leaving.may_quit() and not asked
     screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "more", 2)[0].parent])
-    assert not window.case_flow.may_quit() and len(asked) == 1
+    assert not window.case_flow.leaving.may_quit() and len(asked) == 1
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(report, overwrite=True)
     asked = answer(window, "Cancel")
-    assert window.case_flow.may_quit() and not asked
+    assert window.case_flow.leaving.may_quit() and not asked
     window.case.update(sample_id="S-RACE-2")
-    assert not window.case_flow.may_quit() and len(asked) == 1
+    assert not window.case_flow.leaving.may_quit() and len(asked) == 1
 
 
 def test_quit_asks_when_a_patient_id_was_typed_after_the_report(screened_window, qtbot,
@@ -242,4 +242,4 @@ def test_quit_on_a_read_only_open_past_case_asks_nothing(screened_window, make_w
     its cells from the register, which it can neither keep nor discard."""
     second = second_window_showing(screened_window, make_window, qtbot, data_folder)
     asked = answer(second, "Cancel")
-    assert second.case_flow.may_quit() and not asked
+    assert second.case_flow.leaving.may_quit() and not asked

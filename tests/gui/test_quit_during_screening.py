@@ -132,7 +132,7 @@ def test_cells_screened_after_a_report_was_written_are_asked_about_at_quit(held,
     with qtbot.waitSignal(window.controller.screening_finished, timeout=WAIT_MS):
         gate.open()
     asked = answer(window, "Cancel")
-    assert not window.case_flow.may_quit() and len(asked) == 1
+    assert not window.case_flow.leaving.may_quit() and len(asked) == 1
 
 
 @pytest.mark.parametrize("reply", ["Keep for later", "Cancel"])

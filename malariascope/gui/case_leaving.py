@@ -1,0 +1,115 @@
+"""Whether the open case may leave the window (New case, opening a past case, Quit), and
+the questions asked when leaving would lose what nothing else keeps: Keep for later, Export…,
+Discard or Cancel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from malariascope.gui import case_dialogs, dialogs
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from malariascope.gui.case_saving import CaseSaving
+    from malariascope.gui.report_flow import ReportFlow
+
+
+class CaseLeaving:
+    """The leaving rules of ``window``'s open case (MalariaScope's main window, whose case,
+    controller, autosave and past case view it reads); ``reports`` writes a PDF offered by
+    Export…, ``saving`` knows which signed cases the register lacks."""
+
+    def __init__(self, window: QMainWindow, reports: ReportFlow, saving: CaseSaving) -> None:
+        self._window, self._case, self._controller = window, window.case, window.controller
+        self._reports, self._saving = reports, saving
+
+    def may_leave(self, doing: str) -> bool:
+        """True when the case on show may leave the window for ``doing``: it is empty, a
+        past case shown read-only (the register keeps it), signed and saved (or being saved,
+        in order), or the technician agrees to keep it for later or lose it; Export… begins
+        its export instead (``doing`` is then not done)."""
+        batch = self._case.batch
+        if not len(batch) or self._window.past_case.shown is not None:
+            return True
+        if self._case.signed:
+            return self._may_leave_signed(doing)
+        return self._may_drop(doing)
+
+    def may_quit(self) -> bool:
+        """True when the window may close without losing what nothing else keeps; else once
+        the technician agrees.
+
+        A past case on show is the register's and stays there, an amendment stays in the
+        register as it is, offered back at the next start, and an open case taken from the
+        register stays there (asked first while it is screened: quitting cuts it short); a
+        signed case is asked about when the register does not hold it signed. An open case
+        begun in the window leaves the register at Quit, so it is asked about as New case
+        asks (:meth:`_may_drop`) unless the last report written holds it as it is now: every
+        cell, review, threshold and fact, its screening not running. Keep for later or
+        Discard during a screening lets the window close, which stops it: the case keeps the
+        cells screened so far.
+        """
+        batch = self._case.batch
+        if not len(batch) or self._window.past_case.shown is not None:
+            return True
+        if self._case.signed:
+            return self._may_leave_signed("Quit")
+        if batch.case.amending:
+            return self._may_leave_amending()
+        autosave = self._window.autosave
+        if autosave.took(batch.case.uid):  # it stays in the register, as last saved
+            if not autosave.keeps_work:
+                return self._leaves_unsaved()
+            return not self._controller.screening or case_dialogs.ask_stop_screening(
+                self._window, self._case.case.name, len(batch))
+        if self._controller.screening or batch.changed_since_export:
+            return self._may_drop("Quit")
+        return True
+
+    def _may_leave_amending(self) -> bool:
+        """True when autosave keeps the amendment as it is (offered back at the next start),
+        or once the technician agrees to quit without it (Export… begins its PDF instead).
+        A PDF showing it as it is now keeps what changed on paper, not in the register, so
+        the question stays, naming that PDF in place of the export."""
+        if self._window.autosave.keeps_work:
+            return True
+        return self._leaves(case_dialogs.ask_drop_amendment(
+            self._window, "Quit", self._case.case.name, self._reports.pdf_time()))
+
+    def _leaves_unsaved(self) -> bool:
+        """True once the technician agrees to quit while the register refuses the case's
+        latest changes; Export… begins its export instead."""
+        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self._case.case.name)
+        if answer == dialogs.EXPORT:
+            self._window.exports.start()
+        return answer == dialogs.DISCARD
+
+    def _may_drop(self, doing: str) -> bool:
+        """True once the technician agrees that the open, unsigned case leaves the window for
+        ``doing``: kept in the register to be finished later (offered while the register
+        keeps the window's work), or discarded from it; Export… begins its export instead."""
+        counts, autosave = self._case.batch.counts, self._window.autosave
+        answer = case_dialogs.ask_drop_case(self._window, doing, self._case.case.name,
+                                            counts.classified, counts.reviewed,
+                                            keep=autosave.keeps_work)
+        if answer == dialogs.KEEP:
+            autosave.keep()
+        elif answer == dialogs.EXPORT:
+            self._window.exports.start()
+        return answer in (dialogs.KEEP, dialogs.DISCARD)
+
+    def _may_leave_signed(self, doing: str) -> bool:
+        """True when the signed case is not one signed here and unsaved (a past case on show,
+        one seen saved), or autosave saves it next (in order, none failing since); else once
+        the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
+        if not self._saving.unsaved(self._case.batch.case.uid):
+            return True
+        return self._leaves(case_dialogs.ask_drop_signed(self._window, doing,
+                                                         self._case.case.name))
+
+    def _leaves(self, answer: str) -> bool:
+        """True for Discard; Export… begins the case's PDF (and the case stays)."""
+        if answer == dialogs.EXPORT:
+            self._reports.start_pdf()
+        return answer == dialogs.DISCARD
