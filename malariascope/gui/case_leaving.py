@@ -4,6 +4,8 @@ Discard or Cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from malariascope.gui import case_dialogs, dialogs
@@ -23,6 +25,10 @@ class CaseLeaving:
     def __init__(self, window: QMainWindow, reports: ReportFlow, saving: CaseSaving) -> None:
         self._window, self._case, self._controller = window, window.case, window.controller
         self._reports, self._saving = reports, saving
+        batch, controller, autosave = window.batch, window.controller, window.autosave
+        for signal in (batch.events.changed, batch.events.facts_changed, controller.idle,
+                       controller.progress, autosave.written, autosave.failed, saving.saved):
+            signal.connect(self._mark_window)
 
     def may_leave(self, doing: str) -> bool:
         """True when the case on show may leave the window for ``doing``: it is empty, a
@@ -50,31 +56,48 @@ class CaseLeaving:
         Discard during a screening lets the window close, which stops it: the case keeps the
         cells screened so far.
         """
-        batch = self._case.batch
+        question = self._quit_question()
+        return question is None or question()
+
+    @property
+    def quit_asks(self) -> bool:
+        """True when Quit would ask first: the window holds what nothing else keeps."""
+        return self._quit_question() is not None
+
+    def _quit_question(self) -> Callable[[], bool] | None:
+        """What Quit asks now, answering True when the window may close (None: nothing)."""
+        batch, autosave = self._case.batch, self._window.autosave
         if not len(batch) or self._window.past_case.shown is not None:
-            return True
+            return None
         if self._case.signed:
-            return self._may_leave_signed("Quit")
+            unsaved = self._saving.unsaved(batch.case.uid)
+            return partial(self._may_leave_signed, "Quit") if unsaved else None
         if batch.case.amending:
-            return self._may_leave_amending()
-        autosave = self._window.autosave
+            return None if autosave.keeps_work else self._may_leave_amending
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved
             if not autosave.keeps_work:
-                return self._leaves_unsaved()
-            return not self._controller.screening or case_dialogs.ask_stop_screening(
-                self._window, self._case.case.name, len(batch))
+                return self._leaves_unsaved
+            return self._may_stop_screening if self._controller.screening else None
         if self._controller.screening or batch.changed_since_export:
-            return self._may_drop("Quit")
-        return True
+            return partial(self._may_drop, "Quit")
+        return None
+
+    def _may_stop_screening(self) -> bool:
+        """True once the technician agrees that Quit cuts short the screening of a case taken
+        from the register (it stays there, marked partial)."""
+        return case_dialogs.ask_stop_screening(self._window, self._case.case.name,
+                                               len(self._case.batch))
+
+    def _mark_window(self, *_: object) -> None:
+        """Mark the window modified (its title's ``[*]``) while Quit would ask first."""
+        self._window.setWindowModified(self.quit_asks)
 
     def _may_leave_amending(self) -> bool:
         """True when autosave keeps the amendment as it is (offered back at the next start),
         or once the technician agrees to quit without it (Export… begins its PDF instead).
         A PDF showing it as it is now keeps what changed on paper, not in the register, so
         the question stays, naming that PDF in place of the export."""
-        if self._window.autosave.keeps_work:
-            return True
-        return self._leaves(case_dialogs.ask_drop_amendment(
+        return self._window.autosave.keeps_work or self._leaves(case_dialogs.ask_drop_amendment(
             self._window, "Quit", self._case.case.name, self._reports.pdf_time()))
 
     def _leaves_unsaved(self) -> bool:

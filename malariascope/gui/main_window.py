@@ -242,7 +242,6 @@ class MainWindow(QMainWindow):
         busy = self.controller.screening or self.controller.exporting
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
         self.actions.cancel.setEnabled(busy)
-        self.setWindowModified(self.batch.unsaved)
         for action in self.actions.field_actions:
             action.setEnabled(self.batch.has_fields)
 

@@ -218,6 +218,24 @@ def test_quit_asks_unless_the_last_report_holds_the_case_as_it_is(screened_windo
     assert not window.case_flow.leaving.may_quit() and len(asked) == 1
 
 
+def test_the_title_marks_the_window_modified_while_quit_would_ask(screened_window, qtbot,
+                                                                  tmp_path):
+    """The title's modified mark followed reviews only: cells screened, or a slide id typed,
+    after the last report asked at Quit with no mark in the title."""
+    window, report = screened_window, tmp_path / "report.csv"
+    assert window.isWindowModified() and window.batch.counts.reviewed == 0
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report)
+    assert not window.isWindowModified()
+    window.case.update(sample_id="S-RACE-2")
+    assert window.isWindowModified()
+    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
+        window.export_to(report, overwrite=True)
+    assert not window.isWindowModified()
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "more", 2)[0].parent])
+    assert window.isWindowModified()
+
+
 def test_quit_asks_when_a_patient_id_was_typed_after_the_report(screened_window, qtbot,
                                                                 tmp_path, data_folder):
     """A patient id typed after the CSV export counted as no change: Quit asked nothing and
