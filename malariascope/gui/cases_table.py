@@ -1,17 +1,28 @@
 """The register's cases as a table: one row per case, as the lab finds it again.
 
 A read-only Qt model over the :class:`~malariascope.core.register.CaseSummary` list a search
-returns; the register dialog shows it. Figures are those last saved (the signed ones once
-signed), so an open case shows how far it has got. Each date has its own column (the day the
-case was opened, the slide's collection date, the signature's time), and :data:`SORT_ROLE`
-gives every column a key that sorts by value: times as instants, figures as numbers.
+returns, and the view the register dialog shows it in. Figures are those last saved (the
+signed ones once signed), so an open case shows how far it has got. Each date has its own
+column (the day the case was opened, the slide's collection date, the signature's time), and
+:data:`SORT_ROLE` gives every column a key that sorts by value: times as instants, figures as
+numbers.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from malariascope.core.clock import local_day, local_time
 from malariascope.core.parasitemia import percent_text
@@ -24,6 +35,7 @@ COLUMNS = ("Slide", "Patient", "Opened", "Collected", "Status", "Cells", "Parasi
            "Reviewer", "Signed")
 NUMERIC = frozenset({"Cells", "Parasitemia"})
 SORT_ROLE = Qt.ItemDataRole.UserRole
+OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def cell_text(case: CaseSummary, column: str) -> str:
@@ -99,3 +111,36 @@ class CasesTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
+
+
+class CasesView(QTableView):
+    """The cases of ``model`` a row each, the latest opened first; a click on a heading sorts
+    by that column's values (:func:`sort_key`).
+
+    ``open_asked`` is emitted by a double-click on a row and by Enter or Return in the list,
+    on every platform. The list keeps those keys, so they never reach a button of its dialog.
+    """
+
+    open_asked = Signal()
+
+    def __init__(self, model: CasesTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        shown = QSortFilterProxyModel(self)
+        shown.setSourceModel(model)
+        shown.setSortRole(SORT_ROLE)
+        self.setModel(shown)
+        self.setSortingEnabled(True)
+        self.sortByColumn(COLUMNS.index("Opened"), Qt.SortOrder.DescendingOrder)
+        self.verticalHeader().hide()
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.doubleClicked.connect(lambda _: self.open_asked.emit())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        held = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in OPEN_KEYS and held == Qt.KeyboardModifier.NoModifier:
+            self.open_asked.emit()
+        else:
+            super().keyPressEvent(event)

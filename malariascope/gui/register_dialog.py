@@ -14,9 +14,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
 from malariascope.gui import dialogs
-from malariascope.gui.cases_table import COLUMNS, SORT_ROLE, CasesTableModel
+from malariascope.gui.cases_table import CasesTableModel, CasesView
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -104,13 +102,8 @@ class RegisterDialog(QDialog):
                 form.addLayout(field, row, 2 * column + 1)
             else:
                 form.addWidget(field, row, 2 * column + 1)
-        self.table = self._sorted_table()
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(self.open_selected)
+        self.table = CasesView(self.model)
+        self.table.open_asked.connect(self.open_selected)
         self.note = QLabel()
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
@@ -131,18 +124,6 @@ class RegisterDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self._enable()
-
-    def _sorted_table(self) -> QTableView:
-        """The cases' table, the latest opened first; a click on a heading sorts by that
-        column's values (:func:`~malariascope.gui.cases_table.sort_key`)."""
-        shown = QSortFilterProxyModel(self)
-        shown.setSourceModel(self.model)
-        shown.setSortRole(SORT_ROLE)
-        table = QTableView()
-        table.setModel(shown)
-        table.setSortingEnabled(True)
-        table.sortByColumn(COLUMNS.index("Opened"), Qt.SortOrder.DescendingOrder)
-        return table
 
     def _enable(self, *_: object) -> None:
         chosen = bool(self.selected_uids())

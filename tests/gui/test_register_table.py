@@ -57,16 +57,21 @@ def _click_heading(dialog, qtbot, heading: str) -> None:
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
 
 
+def _register_of_started_window(make_window, qtbot):
+    """The register dialog of a window that autosaves, listing every case."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    return window, open_register(window, qtbot)
+
+
 def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sorts_them(
         make_window, qtbot, dated):
     """One Date column showed the collection date of some cases and the day others were
     opened, and no column sorted: a case opened today stood among slides collected weeks
     ago."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
-    dialog = open_register(window, qtbot)
+    window, dialog = _register_of_started_window(make_window, qtbot)
     assert "Date" not in _headings(dialog)
     assert _column(dialog, "Slide") == ["S-9", "S-11", "S-10"]  # the latest opened first
 
@@ -89,3 +94,49 @@ def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sor
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         dialog.open_selected()
     assert window.batch.facts.sample_id == "S-11" and window.case.signed
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter], ids=["Return", "Enter"])
+def test_enter_on_a_row_of_the_register_opens_its_case(make_window, qtbot, dated, key):
+    """Enter or Return on the case selected in the list opened nothing: a keyboard user had
+    to reach for the mouse to double-click it, or Tab round to Open."""
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)  # the latest opened: S-9
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)
+    assert _column(dialog, "Slide")[dialog.table.currentIndex().row()] == "S-11"
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.table, key)
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # as a double-click closes it
+    assert window.batch.facts.sample_id == "S-11" and window.past_case.shown is not None
+
+
+def test_enter_on_several_rows_opens_none_and_leaves_the_register_open(make_window, qtbot,
+                                                                       dated):
+    """Enter in the list never reaches a button of the dialog: with two cases selected (Open
+    is off) the register stays, listing them, and nothing is opened or exported."""
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert len(dialog.selected_uids()) == 2 and not dialog.open_button.isEnabled()
+    loaded: list = []
+    dialog.case_loaded.connect(loaded.append)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        qtbot.keyClick(dialog.table, key)
+    assert dialog.note.text() == "3 cases"  # not "Opening the case…": no load started
+    assert dialog.isVisible() and not loaded
+    assert len(dialog.selected_uids()) == 2 and window.past_case.shown is None
+
+
+def test_a_double_click_on_a_row_opens_its_case_once(make_window, qtbot, dated):
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    asked: list = []
+    dialog.table.open_asked.connect(lambda: asked.append(True))
+    row = _column(dialog, "Slide").index("S-11")
+    middle = dialog.table.visualRect(dialog.table.model().index(row, 0)).center()
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+        qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert len(asked) == 1 and window.batch.facts.sample_id == "S-11"
