@@ -20,7 +20,7 @@ from malariascope import __version__
 from malariascope.core.datadir import data_dir
 from malariascope.core.words import counted
 from malariascope.gui.resources import app_icon
-from malariascope.gui.settings import app_settings
+from malariascope.gui.settings import app_settings, export_folder
 
 DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
               "by a trained technician, and results confirmed by standard methods.")
@@ -171,8 +171,8 @@ def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
     return answers.get(box.clickedButton(), CANCEL)
 
 
-def _last_dir(key: str = "last_dir") -> str:
-    return str(app_settings().value(key, app_settings().value("last_dir", str(Path.home()))))
+def _last_dir() -> str:
+    return str(app_settings().value("last_dir", str(Path.home())))
 
 
 def ask_images(parent: QWidget) -> list[str]:
@@ -195,13 +195,13 @@ def ask_report_path(parent: QWidget, sample_id: str, suffix: str = ".csv",
                     title: str = "Export CSV report", name: str = "") -> tuple[Path, bool] | None:
     """Where to write the report (a ``suffix`` file) and whether replacing it was agreed;
     None if cancelled. The dialog offers ``name`` (the one a failed export was given), else
-    the sample id's report name, in the folder a report was last written to.
+    the sample id's report name, in :func:`~malariascope.gui.settings.export_folder`.
 
     The save dialog itself asks before replacing the name typed; only when ``suffix`` is
     appended here do we have to ask again.
     """
     name = name or report_name(sample_id, dt.date.today(), suffix)
-    start = Path(_last_dir("export_dir")) / name
+    start = export_folder() / name
     chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start),
                                             f"{suffix[1:].upper()} files (*{suffix})")
     if not chosen:
@@ -221,11 +221,6 @@ def report_name(sample_id: str, day: dt.date, suffix: str = ".csv") -> str:
     """The report name offered: the sample id, made safe as a file name, and the day."""
     stem = _NOT_IN_FILE_NAMES.sub("-", sample_id).strip(" .") or "malariascope"
     return f"{stem}_{day:%Y-%m-%d}{suffix}"
-
-
-def remember_export_folder(report: Path) -> None:
-    """The next export is offered where a report was last written: not where one failed."""
-    app_settings().setValue("export_dir", str(report.parent))
 
 
 def about_html(card: dict | None, model_name: str = "") -> str:

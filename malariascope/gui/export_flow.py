@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from malariascope.gui import dialogs
+from malariascope.gui import dialogs, settings
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 
@@ -69,7 +69,7 @@ class ExportFlow(QObject):
 
     def _on_exported(self, path: str) -> None:
         if self._remember_folder:
-            dialogs.remember_export_folder(Path(path))
+            settings.remember_export_folder(Path(path))
 
     def _on_failed(self, reason: str) -> None:
         tried = self._tried

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
-from malariascope.gui import dialogs
+from malariascope.gui import dialogs, settings
 from malariascope.gui.cases_table import CasesTableModel, CasesView
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -231,6 +231,8 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
         dialog = RegisterDialog(window.autosave.register, window.controller.workers, window)
         dialog.case_loaded.connect(
             lambda stored: window.past_case.show(stored) and dialog.accept())
+        if window.persist_settings:  # the next export, report or register, is offered there
+            dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
     if not dialog.isVisible() and not _take_register(window, dialog):
         return None
     dialog.show()

@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.clock import local_time, utc_now
-from malariascope.gui import dialogs
+from malariascope.gui import dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
 from malariascope.gui.workers import Worker
 
@@ -126,7 +126,7 @@ class ReportFlow(QObject):
     def _on_written(self, path: Path, shows: tuple) -> None:
         self._last_pdf = (shows, utc_now())
         if self._window.persist_settings:  # the next report, CSV or PDF, is offered there
-            dialogs.remember_export_folder(path)
+            settings.remember_export_folder(path)
         if self.case.case.signed is None:
             self.message.emit(f"PDF written: {path} (a preliminary result: not signed)")
         else:

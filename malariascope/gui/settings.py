@@ -1,5 +1,5 @@
-"""Remembered between sessions: the recent folders and the model chosen here; each widget
-saves its own state.
+"""Remembered between sessions: the recent folders, the folder reports go to and the model
+chosen here; each widget saves its own state.
 
 A widget with state to keep has ``save_settings(store)`` and ``restore_settings(store)``,
 which the window calls on close and at start. Settings are read through :func:`app_settings`,
@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from malariascope.core.datadir import APPLICATION, ORGANIZATION
 
 MAX_RECENT = 8
 MODEL_KEY = "model/folder"  # a model chosen in place of the bundled one
+EXPORT_KEY = "export_dir"  # where the last report or register export was written
 
 
 def app_settings() -> QSettings:
@@ -46,6 +47,23 @@ def add_recent_folder(folder: Path) -> list[Path]:
     folders = [folder] + [f for f in recent_folders() if f != folder]
     app_settings().setValue("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
     return folders[:MAX_RECENT]
+
+
+def export_folder() -> Path:
+    """The folder an export is offered in: where the last one was written, else the user's
+    Documents (home when there is none). Never the images' folder, which is often a
+    microscope's share or a read-only archive, where reports would mix with the data."""
+    last = Path(str(app_settings().value(EXPORT_KEY, "")))
+    if last.is_absolute() and last.is_dir():
+        return last
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def remember_export_folder(written: Path) -> None:
+    """Offer the next export where ``written`` went: never where one failed."""
+    app_settings().setValue(EXPORT_KEY, str(Path(written).parent))
 
 
 def chosen_model() -> Path | None:

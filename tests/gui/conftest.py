@@ -1,7 +1,7 @@
 """GUI fixtures: fresh settings per test, a real window with the real model, cell folders.
 
-Every test gets its own settings folder and fails if it leaves worker threads behind (the
-napari habit), so one test's batch can never leak into the next.
+Every test gets its own settings, home and data folders, and fails if it leaves worker threads
+behind (the napari habit), so one test's batch can never leak into the next.
 """
 
 from __future__ import annotations
@@ -39,6 +39,16 @@ def fresh_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def home_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> Path:
+    """Point the home folder, and so the Documents folder QStandardPaths gives, at an empty
+    folder of this test's own: no export is ever offered in the real one."""
+    folder = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / ".config"))  # no user-dirs.dirs
     return folder
 
 
