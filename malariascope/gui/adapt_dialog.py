@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.gui.settings import export_folder, images_folder
+
 SOURCES_HELP = (
     "Add the lab's reviewed cells: reports exported after review (.csv), folders with "
     "<i>parasitized/</i> and <i>uninfected/</i> cell images, or folders of whole fields with "
@@ -94,13 +96,14 @@ class AdaptDialog(QDialog):
         return row
 
     def _ask_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of reviewed cells or fields")
+        folder = QFileDialog.getExistingDirectory(self, "Folder of reviewed cells or fields",
+                                                  str(images_folder()))
         if folder:
             self.add_sources([folder])
 
     def _ask_reports(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Reviewed reports", "",
-                                                "Reports (*.csv)")
+        files, _ = QFileDialog.getOpenFileNames(self, "Reviewed reports",
+                                                str(export_folder()), "Reports (*.csv)")
         self.add_sources(files)
 
     def _remove_selected(self) -> None:
@@ -108,12 +111,19 @@ class AdaptDialog(QDialog):
             self.source_list.takeItem(self.source_list.row(item))
 
     def _ask_annotations(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Annotations of the fields", "",
-                                              "Annotations (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, "Annotations of the fields",
+                                              str(images_folder()), "Annotations (*.json)")
         if path:
             self.annotations.setText(path)
 
     def _ask_out_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the adapted model")
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the adapted model",
+                                                  _existing(Path(self.out_dir.text()).parent))
         if folder:
             self.out_dir.setText(folder)
+
+
+def _existing(folder: Path) -> str:
+    """``folder``, or the nearest folder above it that exists, for a file dialog to open in
+    (one that does not exist opens in the working folder)."""
+    return str(next((path for path in (folder, *folder.parents) if path.is_dir()), Path.home()))

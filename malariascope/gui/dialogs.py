@@ -20,7 +20,7 @@ from malariascope import __version__
 from malariascope.core.datadir import data_dir
 from malariascope.core.words import counted
 from malariascope.gui.resources import app_icon
-from malariascope.gui.settings import app_settings, export_folder
+from malariascope.gui.settings import export_folder, images_folder, remember_images_folder
 
 DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
               "by a trained technician, and results confirmed by standard methods.")
@@ -171,23 +171,21 @@ def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
     return answers.get(box.clickedButton(), CANCEL)
 
 
-def _last_dir() -> str:
-    return str(app_settings().value("last_dir", str(Path.home())))
-
-
 def ask_images(parent: QWidget) -> list[str]:
     """Image files chosen by the user (several at once), remembering their folder."""
-    files, _ = QFileDialog.getOpenFileNames(parent, "Open cell images", _last_dir(), IMAGE_FILTER)
+    files, _ = QFileDialog.getOpenFileNames(parent, "Open cell images", str(images_folder()),
+                                            IMAGE_FILTER)
     if files:
-        app_settings().setValue("last_dir", str(Path(files[0]).parent))
+        remember_images_folder(Path(files[0]).parent)
     return files
 
 
 def ask_folder(parent: QWidget) -> list[str]:
     """The folder chosen by the user (screened recursively), or none."""
-    folder = QFileDialog.getExistingDirectory(parent, "Open a folder of cells", _last_dir())
+    folder = QFileDialog.getExistingDirectory(parent, "Open a folder of cells",
+                                              str(images_folder()))
     if folder:
-        app_settings().setValue("last_dir", folder)
+        remember_images_folder(Path(folder))
     return [folder] if folder else []
 
 

@@ -19,6 +19,7 @@ from malariascope.core.datadir import APPLICATION, ORGANIZATION
 MAX_RECENT = 8
 MODEL_KEY = "model/folder"  # a model chosen in place of the bundled one
 EXPORT_KEY = "export_dir"  # where the last report or register export was written
+IMAGES_KEY = "last_dir"  # where images were last opened from
 
 
 def app_settings() -> QSettings:
@@ -47,6 +48,17 @@ def add_recent_folder(folder: Path) -> list[Path]:
     folders = [folder] + [f for f in recent_folders() if f != folder]
     app_settings().setValue("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
     return folders[:MAX_RECENT]
+
+
+def images_folder() -> Path:
+    """The folder images were last opened from (home before any, or once it is gone)."""
+    last = Path(str(app_settings().value(IMAGES_KEY, "")))
+    return last if last.is_absolute() and last.is_dir() else Path.home()
+
+
+def remember_images_folder(folder: Path) -> None:
+    """Offer the next images, and a lab's reviewed cells, from ``folder``."""
+    app_settings().setValue(IMAGES_KEY, str(folder))
 
 
 def export_folder() -> Path:
