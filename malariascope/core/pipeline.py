@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -31,22 +31,11 @@ import numpy as np
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ImageReadError
-from malariascope.core.fields import Box, looks_like_field
+from malariascope.core.fields import looks_like_field
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
-from malariascope.core.jsonfields import (
-    array,
-    array_json,
-    build,
-    fixed,
-    flag,
-    integer,
-    number,
-    optional,
-    path,
-    text,
-)
 from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
+from malariascope.core.results import ScreeningResult
 from malariascope.core.screenable import could_not_screen, nothing_to_screen
 from malariascope.core.screening import BATCH_SIZE, screen_field
 
@@ -55,65 +44,6 @@ NO_CELLS = "no cells found in this whole field"
 #: An image over this many pixels is worked on (its cells found) under ``MEMORY_HEAVY``, not
 #: beside another large one or a decoding: two would not leave a batch within 1.5 GB.
 LARGE_PIXELS = 4_000_000
-
-
-@dataclass
-class ScreeningResult:
-    """What the screen found for one cell (an image, or a cell found in a whole field): a
-    probability, or an error with its reason."""
-
-    path: Path
-    sha256: str = ""
-    probability: float | None = None
-    class_map: np.ndarray | None = None
-    image_shape: tuple[int, int] = (0, 0)
-    error: str = ""
-    processed_at: str = ""
-    whole_field: bool = False  # the image was screened as a whole field
-    cell_index: int | None = None  # the cell's number in its field, from 1 in reading order
-    box: Box | None = None  # the cell's (x, y, width, height) in the field, in pixels
-    #: a field cell's probability before its field was standardized (``fields.standardize``):
-    #: how far the field's scores sat from the model's healthy cells (``adapt.unlike``)
-    raw_probability: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-    @property
-    def in_field(self) -> bool:
-        """True for a cell found in a whole field (called by the rule's field threshold)."""
-        return self.box is not None
-
-    @property
-    def starts_file(self) -> bool:
-        """True for the first result of an image file (progress counts files, not cells)."""
-        return self.cell_index in (None, 1)
-
-    def to_dict(self) -> dict[str, object]:
-        """Every field as JSON values (arrays exactly, see ``core.jsonfields``)."""
-        return {
-            "path": str(self.path), "sha256": self.sha256, "probability": self.probability,
-            "class_map": None if self.class_map is None else array_json(self.class_map),
-            "image_shape": [int(side) for side in self.image_shape], "error": self.error,
-            "processed_at": self.processed_at, "whole_field": self.whole_field,
-            "cell_index": self.cell_index,
-            "box": None if self.box is None else [int(value) for value in self.box],
-            "raw_probability": self.raw_probability,
-        }
-
-    @classmethod
-    def from_dict(cls, data: object) -> ScreeningResult:
-        """A result from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
-        return build(cls, data, _RESULT_FIELDS, "ScreeningResult")
-
-
-_RESULT_FIELDS = {
-    "path": path, "sha256": text, "probability": optional(number), "class_map": optional(array),
-    "image_shape": fixed(integer, 2), "error": text, "processed_at": text, "whole_field": flag,
-    "cell_index": optional(integer), "box": optional(fixed(integer, 4)),
-    "raw_probability": optional(number),
-}
 
 
 Loaded = tuple[ScreeningResult, np.ndarray | None]  # a result and its model input, if any
