@@ -13,6 +13,7 @@ import pytest
 
 from malariascope.core.report import summary_path
 from tests.command_line import cli
+from tests.decodes import count_decodes
 from tests.images import FIELD_CELLS, make_cell_folder, write_field
 from tests.reports import read_rows, read_summary
 
@@ -248,9 +249,11 @@ def test_existing_overlays_are_kept_without_overwrite(tmp_path, capsys, real_cel
     assert mine.read_bytes().startswith(b"\x89PNG") and len(list(cam.iterdir())) == 3
 
 
-def test_classify_counts_an_image_and_its_copies_once(tmp_path, capsys, real_cells):
+def test_classify_counts_an_image_and_its_copies_once_and_decodes_none(tmp_path, capsys,
+                                                                        real_cells, monkeypatch):
     """A folder holding copies of its images at other names counted each copy's cells again:
-    in the rows, the summary and the slide's parasitemia."""
+    in the rows, the summary and the slide's parasitemia. Then each copy was still decoded and
+    screened before it was left out."""
     folder = tmp_path / "smear"
     folder.mkdir()
     cells = real_cells["parasitized"][:3] + real_cells["uninfected"][:2]
@@ -262,8 +265,10 @@ def test_classify_counts_an_image_and_its_copies_once(tmp_path, capsys, real_cel
     (folder / "broken.png").write_bytes(b"")
     (folder / "zz_broken_too.png").write_bytes(b"")  # error rows are kept whatever their bytes
     out = tmp_path / "report.csv"
+    decoded = count_decodes(monkeypatch)
     result = cli(capsys, "classify", folder, "--csv", out)
     assert result.code == 1, result.err  # the broken files
+    assert len(decoded) == len(cells) + 1  # the broken files are empty: nothing to decode
     rows = read_rows(out)
     assert not [r for r in rows if r["image_path"].startswith(str(folder / "zz_copy_"))]
     assert sum(r["status"] == "ok" for r in rows) == len(cells) + FIELD_CELLS

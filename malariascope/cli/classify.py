@@ -150,7 +150,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     writer = None
     try:
         writer = _open_report(args, info, slide)
-        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode),
+        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
                                (copies, meter, overlays, galleries), stops.stop)
         writer.unlike = meter.unlikeness()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C

@@ -1,22 +1,28 @@
 """Image files whose content is that of a file already screened, left out so no cell counts twice.
 
 A copy of an image at another path (a folder copied, a field saved twice) has its original's
-bytes, so its sha256, which every result of a file carries (``ScreeningResult.sha256``). Error
-rows are kept whatever their hash: a file that could not be screened adds no cell, and its row
-says what was not screened. Only the hex digests of the files kept are held, with the path of
-each to name an original.
+bytes, so its sha256, which every result of a file carries (``ScreeningResult.sha256``). The
+pipeline hashes a file's bytes as it reads them and asks :meth:`Turn.screening` before
+decoding them, so a copy costs one read and hash: it gives one bare result, which
+:meth:`Copies.is_copy` leaves out. Error rows are kept whatever their hash: a file that could
+not be screened adds no cell, and its row says what was not screened, so a copy of one is
+screened as itself. Only the hex digests of the files kept are held, with the path of each to
+name an original.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.words import counted
 
-if TYPE_CHECKING:  # core.pipeline pulls in numpy
-    from malariascope.core.pipeline import ScreeningResult
+if TYPE_CHECKING:  # core.results pulls in numpy
+    from malariascope.core.results import ScreeningResult
 
 
 class Copies:
@@ -37,7 +43,8 @@ class Copies:
 
     def is_copy(self, results: list[ScreeningResult]) -> bool:
         """True when ``results`` (one file's, as ``pipeline.whole_files`` gives them) are those
-        of a copy of a file seen before; otherwise that file is seen from now on."""
+        of a copy of a file seen before; otherwise that file is seen from now on. Results are
+        given in order, on one thread: a screening's loaders read what is seen meanwhile."""
         first = results[0]
         original = self._originals.get(first.sha256) if first.ok else None
         if original is None:
@@ -46,6 +53,10 @@ class Copies:
         self.left_out += 1
         self.example = self.example or (first.path, original)
         return True
+
+    def reads(self) -> FirstReads:
+        """What one screening's loaders ask of the files they read (see ``pipeline.screen``)."""
+        return FirstReads(self._originals)
 
     def words(self, others: str = "other files of the case") -> str:
         """The copies left out, in words ('' when none): how many, and the first with its
@@ -59,6 +70,77 @@ class Copies:
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:
             self._originals.setdefault(result.sha256, result.path)
+
+
+@dataclass
+class FirstRead:
+    """The first file of a screening read with some content: its place in the screening, and
+    once it is screened, whether it could be."""
+
+    order: int
+    ok: bool = False
+    screened: threading.Event = field(default_factory=threading.Event)
+
+
+class FirstReads:
+    """One screening's files by content, recorded in order as its loader threads read them.
+
+    A file is a copy when its content is that of a file kept before the screening (by
+    :class:`Copies`, which the results reach in order, on another thread) or of a file before
+    it in the screening that screened, which may still be screening: the copy waits for it.
+    """
+
+    def __init__(self, originals: dict[str, Path]) -> None:
+        self.originals = originals  # only ever added to
+        self.first: dict[str, FirstRead] = {}
+        self.lock = threading.Lock()
+        self._queued = 0
+        self._last = threading.Event()
+        self._last.set()
+
+    def turn(self) -> Turn:
+        """The next file's place (``pipeline`` queues its loaders in order, on one thread)."""
+        turn = Turn(self, self._queued, self._last)
+        self._queued, self._last = self._queued + 1, turn.recorded
+        return turn
+
+
+@dataclass
+class Turn:
+    """One file's place among a screening's reads: it is recorded once the file before it is,
+    so the first file of a content is the first in order, and it never waits itself."""
+
+    reads: FirstReads
+    order: int
+    before: threading.Event  # set once the file before is recorded
+    recorded: threading.Event = field(default_factory=threading.Event)
+
+    def end(self, *_: object) -> None:
+        """Let the next file be recorded; also its loader's done callback, so a loader that
+        is cancelled or fails ends its turn."""
+        self.recorded.set()
+
+    def unreadable(self) -> None:
+        """End the turn of a file with no bytes to hash, in order."""
+        self.before.wait()
+        self.end()
+
+    @contextmanager
+    def screening(self, sha256: str) -> Iterator[FirstRead | None]:
+        """Around the screening of the file, of content ``sha256``: gives None for a copy,
+        not to be screened; otherwise a record whose ``ok`` the screening sets."""
+        self.before.wait()
+        reads, mine = self.reads, FirstRead(self.order)
+        with reads.lock:
+            first = None if sha256 in reads.originals else reads.first.setdefault(sha256, mine)
+            if first is not None and first.order > mine.order:  # read out of turn: cancelled
+                reads.first[sha256] = first = mine
+        self.end()
+        try:  # a file after the first waits to know whether the first screened
+            copy = first is None or first is not mine and first.screened.wait() and first.ok
+            yield None if copy else mine
+        finally:
+            mine.screened.set()
 
 
 def _told_apart(first: Path, second: Path) -> tuple[Path, Path]:

@@ -10,7 +10,9 @@ The CLI and the GUI's worker both consume :func:`screen`, and ``evaluate-fields`
 with the same ``screen_field``, so their figures agree by construction. Images are read, hashed
 and preprocessed by a small thread pool (OpenCV releases the GIL) ahead of inference: a batch of
 files ahead, or only a few once whole fields turn up. A field is screened whole by its loader
-thread and keeps its cells' scores, not its pixels, so memory stays bounded.
+thread and keeps its cells' scores, not its pixels, so memory stays bounded. A copy of a file
+kept before it is known by its hash and not decoded, when the consumer leaves copies out
+(``core.copies``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
+from malariascope.core.copies import Copies, FirstReads, Turn
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import looks_like_field
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
@@ -41,6 +44,8 @@ from malariascope.core.screening import BATCH_SIZE, screen_field
 
 FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each is screened by its loader
 NO_CELLS = "no cells found in this whole field"
+#: What makes a file an error result, not an exception: the batch goes on
+_UNSCREENABLE = (ImageReadError, MemoryError, cv2.error)
 #: An image over this many pixels is worked on (its cells found) under ``MEMORY_HEAVY``, not
 #: beside another large one or a decoding: two would not leave a batch within 1.5 GB.
 LARGE_PIXELS = 4_000_000
@@ -62,6 +67,7 @@ def screen(
     classifier: Classifier,
     batch_size: int = BATCH_SIZE,
     mode: Mode = "auto",
+    copies: Copies | None = None,
 ) -> Iterator[ScreeningResult]:
     """Yield the results of every path in order; bad files become error results, never
     exceptions.
@@ -73,6 +79,9 @@ def screen(
     batch_size, mode
         Single cells scored together; each image as it looks (``auto``), as one ``cell``,
         or as a whole ``field``.
+    copies
+        When given, a file whose bytes are those of a file kept before it is not decoded: it
+        gives one bare result, which ``copies.is_copy`` leaves out (see ``core.copies``).
 
     Returns
     -------
@@ -82,9 +91,10 @@ def screen(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     waiting: list[Loaded] = []
+    reads = copies.reads() if copies is not None else None
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
-    with contextlib.closing(_loads(paths, classifier, mode, batch_size)) as loads:
+    with contextlib.closing(_loads(paths, classifier, mode, batch_size, reads)) as loads:
         for loaded in loads:
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
@@ -112,8 +122,8 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
         yield current
 
 
-def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
-           ) -> Iterator[list[Loaded]]:
+def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int,
+           reads: FirstReads | None) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
@@ -126,7 +136,7 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(pool.submit(_load, Path(path), classifier, mode))
+                pending.append(_queue(pool, Path(path), reads, classifier, mode))
             if not pending:
                 return
             loaded = pending.popleft().result()
@@ -145,28 +155,51 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int
         pool.shutdown(wait=True)
 
 
-def _load(path: Path, classifier: Classifier, mode: Mode) -> list[Loaded]:
-    """Read, hash and preprocess one file, or screen it whole when it is a field. A bad file
-    gives one error result and no input, and so does one that runs out of memory: the batch
-    goes on."""
+def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
+           classifier: Classifier, mode: Mode) -> Future[list[Loaded]]:
+    """Start loading ``path`` after those queued before it."""
+    if reads is None:
+        return pool.submit(_load, path, None, classifier, mode)
+    turn = reads.turn()
+    future = pool.submit(_load, path, turn, classifier, mode)
+    future.add_done_callback(turn.end)
+    return future
+
+
+def _load(path: Path, turn: Turn | None, classifier: Classifier, mode: Mode) -> list[Loaded]:
+    """Read and hash one file, and screen it unless it is a copy of one kept before it in
+    ``turn``'s screening: then one bare result, its bytes not decoded."""
     result = ScreeningResult(path)
     try:
-        image = _decoded(result)
+        data = read_bytes(path)
+    except _UNSCREENABLE as exc:
+        if turn is not None:
+            turn.unreadable()
+        return [_refused(result, exc)]
+    result.sha256 = hashlib.sha256(data).hexdigest()
+    if turn is None:
+        return _decoded(result, data, classifier, mode)
+    with turn.screening(result.sha256) as first:
+        if first is None:
+            return [(result, None)]
+        loaded = _decoded(result, data, classifier, mode)
+        first.ok = loaded[0][0].ok
+        return loaded
+
+
+def _decoded(result: ScreeningResult, data: np.ndarray, classifier: Classifier,
+             mode: Mode) -> list[Loaded]:
+    """Decode and preprocess one file's bytes, or screen it whole when it is a field. A bad
+    file gives one error result and no input, and so does one that runs out of memory: the
+    batch goes on."""
+    try:
+        image = decode_image(data)
         result.image_shape = image.shape[:2]
         large = image.shape[0] * image.shape[1] > LARGE_PIXELS
         with MEMORY_HEAVY if large else contextlib.nullcontext():
             return _prepare(result, image, classifier, mode)
-    except ImageReadError as exc:
-        return [_failed(result, str(exc))]
-    except (MemoryError, cv2.error) as exc:
-        return [_failed(result, could_not_screen(result.image_shape, exc))]
-
-
-def _decoded(result: ScreeningResult) -> np.ndarray:
-    """The image of ``result``'s file, its bytes hashed into ``result`` on the way."""
-    data = read_bytes(result.path)
-    result.sha256 = hashlib.sha256(data).hexdigest()
-    return decode_image(data)
+    except _UNSCREENABLE as exc:
+        return [_refused(result, exc)]
 
 
 def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
@@ -200,6 +233,13 @@ def not_searched(missing: Iterable[Path]) -> list[ScreeningResult]:
     return [ScreeningResult(path, error=("cannot read this folder" if path.exists() else
                                          "no such file or folder") + ": not screened",
                             processed_at=utc_now()) for path in missing]
+
+
+def _refused(result: ScreeningResult, exc: Exception) -> Loaded:
+    """The error result of a file that could not be read or screened, saying why."""
+    if isinstance(exc, ImageReadError):
+        return _failed(result, str(exc))
+    return _failed(result, could_not_screen(result.image_shape, exc))
 
 
 def _failed(result: ScreeningResult, reason: str) -> Loaded:

@@ -87,7 +87,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
 
     Files in ``held`` (the paths of the case's cells so far) are left out, and so are copies
     of files ``copies`` has seen (those of the case, and those screened before them): a file
-    added twice would count its cells twice in the slide's parasitemia.
+    added twice would count its cells twice in the slide's parasitemia. A copy is known by its
+    bytes before it is decoded, and counts as done.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -106,7 +107,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     yield ScreenChunk([], 0, len(files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
-    for results in whole_files(screen(files, classifier, mode=mode)):
+    for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
         chunk.extend([] if copies.is_copy(results) else results)
         done, unpaused = done + 1, unpaused + len(results)
         if unpaused < BATCH_SIZE:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
 
-from malariascope.core.copies import Copies
+import pytest
+
+from malariascope.core.copies import Copies, Turn
 from malariascope.core.pipeline import screen, whole_files
+from tests.decodes import count_decodes
 
 
 def test_copies_of_a_file_seen_before_are_left_out_and_broken_files_kept(
@@ -37,3 +42,56 @@ def test_copies_of_the_files_held_are_left_out(tmp_path, classifier, real_cells)
     copy = shutil.copy(cell, tmp_path / "copy.png")
     assert copies.is_copy(list(screen([copy], classifier)))
     assert not Copies().words() and copies.example == (copy, cell)
+
+
+def test_copies_given_to_the_pipeline_are_known_by_their_bytes_and_never_decoded(
+        tmp_path, classifier, real_cells, monkeypatch):
+    """Copies were read, decoded and screened, then left out: a folder of copies took the
+    time of its originals."""
+    cells = real_cells["parasitized"][:6] + real_cells["uninfected"][:6]
+    paths = []
+    for number, cell in enumerate(cells):  # each copy read beside its original, or after it
+        paths += [shutil.copy(cell, tmp_path / f"{number:02}.png"),
+                  shutil.copy(cell, tmp_path / f"{number:02}_copy.png")]
+    paths += [shutil.copy(cell, tmp_path / f"late_{cell.name}") for cell in cells]
+    for name in ("broken.png", "broken_too.png"):
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(b"not a picture")
+    decoded = count_decodes(monkeypatch)
+    copies = Copies()
+    kept = [results for results in whole_files(screen(paths, classifier, copies=copies))
+            if not copies.is_copy(results)]
+    assert [results[0].path for results in kept] == paths[:24:2] + paths[-2:]
+    assert all(results[0].probability is not None for results in kept[:-2])
+    assert copies.left_out == 24 and len(decoded) == 12 + 2  # copies of broken files too
+
+
+def test_a_copy_of_a_file_held_is_not_decoded(tmp_path, classifier, real_cells, monkeypatch):
+    cell = real_cells["parasitized"][0]
+    copies = Copies(screen([cell], classifier))
+    decoded = count_decodes(monkeypatch)
+    copy = shutil.copy(cell, tmp_path / "copy.png")
+    assert all(map(copies.is_copy, whole_files(screen([copy], classifier, copies=copies))))
+    assert not decoded and copies.example == (copy, cell)
+
+
+def test_a_file_read_before_the_one_ahead_of_it_waits_and_is_known_as_its_copy():
+    """Loader threads read files in any order: the file screened is the first in order, one
+    after it waits for its outcome, and a copy of a file that could not be screened is
+    screened itself."""
+    reads = Copies().reads()
+    first, second, third, fourth = (reads.turn() for _ in range(4))
+
+    def screened(turn: Turn, sha256: str, ok: bool = True) -> bool:
+        with turn.screening(sha256) as record:
+            if record is not None:
+                record.ok = ok
+            return record is not None
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        read_first = pool.submit(screened, second, "aa")
+        with pytest.raises(futures.TimeoutError):
+            read_first.result(timeout=0.2)  # it waits for the file before it
+        assert screened(first, "aa")
+        assert read_first.result(timeout=10) is False
+    assert screened(third, "bb", ok=False) and screened(fourth, "bb")

@@ -13,8 +13,10 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
 from malariascope.core.session import Session
 from malariascope.gui.app import start
+from tests.decodes import count_decodes
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
 from tests.gui.test_status_bar import FIELDS, needs_fields
+from tests.images import write_field
 from tests.legacy_session import write_legacy_session
 from tests.reports import read_summary
 
@@ -76,6 +78,24 @@ def test_a_whole_field_and_its_copy_count_the_field_once(window, qtbot, tmp_path
     assert len(window.batch) == window.batch.counts.classified == cells
     assert "1 file identical to other files of the case left out" in (
         window.status.currentMessage())
+
+
+def test_a_folder_of_copies_of_whole_fields_is_not_screened_again(window, qtbot, tmp_path,
+                                                                   monkeypatch):
+    """Each copy was read, decoded, searched for cells and scored before it was left out: a
+    folder of copies of fields took as long as the fields, the progress bar moving for
+    nothing."""
+    fields = [write_field(tmp_path / f"field{seed}.png", seed)[0] for seed in range(3)]
+    screen_and_wait(window, qtbot, [_copied(fields, tmp_path / "a")])
+    cells = len(window.batch)
+    decoded = count_decodes(monkeypatch)
+    progress: list[tuple[int, int]] = []
+    window.controller.progress.connect(lambda _, done, total: progress.append((done, total)))
+    screen_and_wait(window, qtbot, [_copied(fields, tmp_path / "b")])
+    assert not decoded and len(window.batch) == cells
+    assert progress[-1] == (3, 3)
+    assert ("3 files identical to other files of the case left out: b/field0.png is a copy "
+            "of a/field0.png") in window.status.currentMessage()
 
 
 def test_screening_the_rest_of_a_restored_batch_adds_no_copy(make_window, qtbot, tmp_path,
