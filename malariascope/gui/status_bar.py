@@ -5,7 +5,7 @@ batch whose screening was cut short.
 It listens to the controller only; the progress and its Cancel button show while something
 cancellable runs. The lasting marks are short, their figures in their tooltips, so the
 message keeps the room to be read whole: it says why a screening stopped or an action was
-refused, and a message longer than the room left wraps onto a second line.
+refused, and a message longer than the room left wraps onto more lines (``MessageLabel``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from malariascope.gui.controller import ScreeningController
+from malariascope.gui.message_label import MessageLabel
 
 NOTE_MS = 15_000  # how long a message stays
 
@@ -59,9 +60,7 @@ class StatusBar(QStatusBar):
     def __init__(self, controller: ScreeningController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.message_label = QLabel()
-        self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # paths may hold "<"
-        self.message_label.setWordWrap(True)
+        self.message_label = MessageLabel()
         self.addWidget(self.message_label, 1)
         self._fade = QTimer(self, singleShot=True)
         self._fade.timeout.connect(self.clearMessage)
@@ -92,15 +91,14 @@ class StatusBar(QStatusBar):
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Show ``text`` until the next message, or for ``timeout`` ms when given."""
-        self.message_label.setText(text)
-        self.message_label.setToolTip(text)
+        self.message_label.set_message(text)
         if timeout:
             self._fade.start(timeout)
         else:
             self._fade.stop()
 
     def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
-        return self.message_label.text()
+        return self.message_label.message()
 
     def clearMessage(self) -> None:  # noqa: N802 (Qt's name)
         self.showMessage("")

@@ -144,3 +144,35 @@ def test_copies_left_out_are_not_told_as_files_not_screened(window, qtbot, tmp_p
     summary = _summary(window, qtbot, tmp_path / "cut-short.csv")
     assert (summary["images"], summary["complete"], summary["images_not_screened"]) == (
         str(cells), "false", str(2_005 - cells))
+
+
+def test_a_copy_named_by_long_paths_is_told_in_the_room_of_a_narrow_window(window, qtbot,
+                                                                            tmp_path,
+                                                                            real_cells):
+    """The closing line naming a copy and its original by long paths, which hold no space to
+    wrap at, made the window wider than it was set, past a small screen's edge, cut off."""
+    prefix = "from_the_morning_session_of_the_second_microscope_in_lab_two_"
+    folder = "slide_2026-12-05_lab_two_microscope_B_fields_of_the_morning"
+    cell = [real_cells["parasitized"][0]]
+    paths = [_copied(cell, tmp_path / folder, prefix),
+             _copied(cell, tmp_path / f"{folder}_copied", prefix)]
+    window.resize(1, window.height())  # as narrow as the window goes
+    narrow = window.width()
+    screen_and_wait(window, qtbot, paths)
+    label, message = window.status.message_label, window.status.currentMessage()
+    assert "is a copy of" in message and label.toolTip() == message
+    metrics = label.fontMetrics()
+
+    def shown_whole() -> bool:  # every line in the label's room, once the bar is laid out
+        shown = label.text().splitlines()
+        return label.height() >= len(shown) * metrics.lineSpacing() and all(
+            metrics.horizontalAdvance(line) <= label.contentsRect().width() for line in shown)
+
+    qtbot.waitUntil(shown_whole)
+    assert window.width() == narrow
+    shown = label.text().splitlines()
+    assert shown[0] == message[:len(shown[0])] and shown[-1][-20:] == message[-20:]
+    assert "is a copy of" in label.text() and "…" in label.text()  # the paths shortened
+    window.resize(3000, window.height())
+    qtbot.waitUntil(lambda: "…" not in label.text())
+    assert label.text().replace("\n", "").replace(" ", "") == message.replace(" ", "")
