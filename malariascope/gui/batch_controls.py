@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.batch import Batch
+from malariascope.gui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:  # core.classifier pulls in numpy; the window paints before it is imported
     from malariascope.core.classifier import CallRule
@@ -70,6 +71,7 @@ class ThresholdControl(QWidget):
         # A typed value is applied on Enter or on leaving the box, whole: applied at each
         # keystroke, "0.1" would be written back as "0.100" and the next digit refused.
         self.spin.setKeyboardTracking(False)
+        guard_wheel(self.slider, self.spin)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)

@@ -34,6 +34,7 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.settings import app_settings
+from malariascope.gui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from malariascope.gui.controller import ScreeningController
@@ -108,6 +109,7 @@ class CasePanel(QWidget):
         self.target.setGroupSeparatorShown(True)
         self.target.setToolTip("Red cells to count on this slide: WHO counts 2,000 to 5,000 on a "
                                "thin film, more when the parasitemia is low")
+        guard_wheel(self.age, self.sex, self.stain, self.target)
         self.rbc.setPlaceholderText("not measured: no parasites per µL")
         self.rbc.setToolTip("The patient's red cell count per µL (e.g. 4,800,000), from the "
                             "haematology analyser; never assumed")

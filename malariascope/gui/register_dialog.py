@@ -35,6 +35,7 @@ from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
 from malariascope.gui import dialogs, settings
 from malariascope.gui.cases_table import CasesTableModel, CasesView
+from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -79,6 +80,7 @@ class RegisterDialog(QDialog):
             edit.setToolTip("Finds a case by its collection date, or by the day it was "
                             "opened when it has none")
         self.result, self.status = QComboBox(), QComboBox()
+        guard_wheel(self.result, self.status)
         self.result.addItems(list(RESULTS))
         self.status.addItems(list(STATUSES))
         for edit in (self.patient, self.slide, self.reviewer, self.date_from, self.date_to):
