@@ -31,11 +31,15 @@ KEEP_FOR_LATER = "&Keep for later"
 
 
 def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: int,
-                  keep: bool = False) -> str:
+                  keep: bool = False, screening: bool = False) -> str:
     """Ask before ``doing`` drops the open, unsigned case ``name`` of ``cells`` cells:
     export its report first, discard it, or cancel (:func:`ask_export_first`); with ``keep``
-    (the register keeps the window's work), keep it in the register to finish later first."""
+    (the register keeps the window's work), keep it in the register to finish later first.
+    While it is ``screening``, the question says that going on stops it."""
     case = f"{doing}? The open case {name} is not signed"
+    if screening:
+        case += (f" and is still being screened ({counted(cells, 'cell')} so far): going on "
+                 "stops the screening")
     lost = (f"its {counted(cells, 'cell')} and {counted(reviewed, 'review')} leave the "
             "window and the register")
     if not keep:
@@ -192,7 +196,12 @@ class AmendDialog(_Form):
 
 
 def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
-    """Show ``dialog`` window-modal without blocking; ``accepted()`` when OK is pressed."""
+    """Show ``dialog`` window-modal without blocking, its first box to fill in taking the
+    keys (the first button would take them, and a space typed there press it); ``accepted()``
+    when OK is pressed, by a click or by Enter."""
     dialog.accepted.connect(accepted)
+    dialog.ok.setDefault(True)
     dialog.open()
+    if dialog.required:
+        dialog.required[0].setFocus()
     return dialog

@@ -172,6 +172,19 @@ def test_an_amendment_keeps_the_signed_version(window, qtbot, two_folders, data_
     assert stored.finals[row] == "uninfected"
 
 
+def test_a_reason_typed_at_once_into_the_amend_form_is_its_reason(window, qtbot, two_folders):
+    """The Amend form opened with the keys on Cancel: the reason's letters were lost and its
+    first space pressed Cancel, the case left signed without a word."""
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    _sign(window, qtbot)
+    window.actions.amend.trigger()
+    dialog = next(d for d in window.findChildren(AmendDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    qtbot.keyClicks(dialog.focusWidget(), "Second reader")
+    assert dialog.isVisible() and dialog.reason.toPlainText() == "Second reader"
+
+
 def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qtbot):
     panel = make_window(start=False).case_panel
     typed = {"site": "Ward 3 east", "patient_id": "P 917", "lab": "Central Lab, Kisumu"}
