@@ -115,7 +115,8 @@ class CaseLeaving:
         counts, autosave = self._case.batch.counts, self._window.autosave
         answer = case_dialogs.ask_drop_case(self._window, doing, self._case.case.name,
                                             counts.classified, counts.reviewed,
-                                            keep=autosave.keeps_work)
+                                            keep=autosave.keeps_work,
+                                            screening=self._controller.screening)
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:

@@ -98,11 +98,15 @@ def test_quit_during_screening_closes_without_waiting_for_the_image_in_hand(
 
 def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_short(
         held, qtbot, data_folder):
-    """With no review made, Quit during a screening asked nothing and gave the case up."""
+    """With no review made, Quit during a screening asked nothing and gave the case up; the
+    question then asked did not say that the case was still being screened."""
     window, gate = held
     asked = answer(window, "Keep for later")
     window.close()
     assert not window.isVisible() and asked[0][1] == KEEP_BUTTONS
+    assert asked[0][0].startswith("Quit? The open case S-HELD is not signed and is still being "
+                                  "screened (64 cells so far): going on stops the screening. "
+                                  "Keep for later leaves it")
     assert gate.holding and stored(data_folder) == {"S-HELD": ("open", 64, 0)}  # written
     gate.open()
     workers_done(window, qtbot)
