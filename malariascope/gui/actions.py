@@ -77,6 +77,9 @@ class WindowActions:
         self.review_queue = self._action("Review &queue", "Q", tip=(
             "The cells called parasitized or uncertain that nobody has reviewed, in the "
             "gallery, highest P first (Q)"))
+        self.switch_panel = self._action("Switch &panel: selected cell or case", "Ctrl+Tab",
+                                         tip="Show the selected cell or the case")
+        self.switch_panel.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
         self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut)
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")
@@ -131,7 +134,7 @@ class WindowActions:
         review.addSeparator()
         review.addActions([self.undo, self.redo, self.review_queue])
         view = bar.addMenu("&View")
-        view.addAction(self.gallery)
+        view.addActions([self.gallery, self.switch_panel])
         view.addActions(list(self.filters.values()))
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
             actions.review_queue: self.show_queue,
             actions.clear_review: partial(review, None),
             actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
-            actions.fit_field: self.field_view.fit,
+            actions.fit_field: self.field_view.fit, actions.switch_panel: self.central.switch_panel,
             **{action: partial(self.set_filter, mode) for mode, action in actions.filters.items()},
             **{action: partial(self.set_screen_mode, mode)
                for mode, action in actions.modes.items()},

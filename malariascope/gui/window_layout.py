@@ -88,6 +88,11 @@ class WindowLayout(QWidget):
         self.tabs.setCurrentIndex(1)
         self._case.show_slide_id()
 
+    def switch_panel(self) -> None:
+        """Show the other tab beside the list (the selected cell, or the case); the keys stay
+        where they are, so review goes on."""
+        self.tabs.setCurrentIndex(1 - self.tabs.currentIndex())
+
     def save_settings(self, store: QSettings) -> None:
         self._restore_table_splits()  # the table's splits are the ones remembered
         store.setValue("window/splitter", self.splitter.saveState())
