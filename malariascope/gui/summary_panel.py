@@ -23,8 +23,9 @@ STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent",
 CAPTIONS = {"cells": "cells counted / target", "percent": "% parasitized",
             "field": "% in this field", "suspects": "to review"}
 REACHED = "target reached ✓"
-TIPS = {"suspects": "Cells called parasitized or uncertain that no one has reviewed yet "
-                    "(unsure ones too): the review queue (Q) lists them"}
+TIPS = {"suspects": "Cells called parasitized or uncertain that no one has reviewed yet: "
+                    "the review queue (Q) lists them. Those marked unsure count too; they "
+                    "wait for a second reader, out of the queue (Show: Unreviewed lists them)"}
 
 
 class _Stat(QFrame):
@@ -74,6 +75,10 @@ class SummaryPanel(QWidget):
         """The number shown for ``name`` (one of :data:`STATS`)."""
         return self._stats[name].value.text()
 
+    def caption(self, name: str) -> str:
+        """The words under the number shown for ``name``."""
+        return self._stats[name].caption.text()
+
     def set_field(self, path: Path | None) -> None:
         """Show the parasitemia of the whole field ``path`` (None: the selection is no field)."""
         self._field = path
@@ -85,6 +90,9 @@ class SummaryPanel(QWidget):
         target = self.batch.case.facts.target_cells
         self._stats["cells"].caption.setText(
             REACHED if counts.classified >= target else CAPTIONS["cells"])
+        unsure = len(self.batch.marked_unsure()) if counts.unreviewed_flagged else 0
+        self._stats["suspects"].caption.setText(
+            f"{CAPTIONS['suspects']}, {unsure:,} unsure" if unsure else CAPTIONS["suspects"])
         values = {
             "cells": f"{counts.classified:,} / {target:,}",  # as the CSV's "classified"
             "parasitized": f"{counts.parasitized:,}",

@@ -172,6 +172,7 @@ def test_the_review_queue_shrinks_as_screens_are_reviewed(window, qtbot, cells):
     qtbot.keyClick(gallery, Qt.Key.Key_Question)  # for a second reader: out of this queue
     assert batch.review(unsure) == "unsure" and unsure not in _shown(window)
     assert summary.text("suspects") == str(len(left))  # and still not reviewed
+    assert summary.caption("suspects") == "to review, 1 unsure"
     qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert window.proxy.rowCount() == 0 and summary.text("suspects") == "1"
