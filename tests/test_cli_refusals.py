@@ -24,6 +24,17 @@ def test_training_settings_that_cannot_train_are_usage_errors(tmp_path, capsys, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("args", [("classify", "--threshold", "1.5"),
+                                  ("classify", "--rbc-per-ul", "-5"), ("classfy",)])
+def test_a_wrong_argument_is_one_line_naming_help(tmp_path, capsys, args):
+    """argparse printed the whole usage, ten lines, before the line saying what was wrong."""
+    (cell,) = make_cell_folder(tmp_path, 1)
+    result = cli(capsys, *args, "--csv", tmp_path / "r.csv", cell)
+    assert result.code == 2 and not result.out and result.err.count("\n") == 1
+    assert result.err.startswith("malariascope") and ": error: " in result.err
+    assert result.err.endswith(" --help)\n") and not (tmp_path / "r.csv").exists()
+
+
 def test_train_names_its_overwrite_flag(tmp_path, capsys):
     """The core's words become the CLI's: a model in --out is kept unless --overwrite."""
     (tmp_path / "out").mkdir()

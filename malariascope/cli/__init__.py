@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
@@ -27,9 +28,17 @@ COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "s
 TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, a wrong argument told in one line as every other refusal is (the
+    whole usage, a dozen lines before it, hid it); ``--help`` still prints the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with one sub-parser per command."""
-    parser = argparse.ArgumentParser(
+    """The argument parser with one sub-parser per command (each a :class:`_Parser` too)."""
+    parser = _Parser(
         prog="malariascope", description="Malaria screening of thin blood smear cell images."
     )
     parser.add_argument("--version", action="version", version=f"malariascope {__version__}")
