@@ -86,7 +86,7 @@ class CaseLeaving:
         """True once the technician agrees that Quit cuts short the screening of a case taken
         from the register (it stays there, marked partial)."""
         return case_dialogs.ask_stop_screening(self._window, self._case.case.name,
-                                               len(self._case.batch))
+                                               self._case.batch.counts.classified)
 
     def _mark_window(self, *_: object) -> None:
         """Mark the window modified (its title's ``[*]``) while Quit would ask first."""

@@ -149,13 +149,15 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     assert window.case_flow.new_case()
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
     folder, gate = gated
+    (folder / "a_empty.png").write_bytes(b"")  # two error rows first: no cells
+    (folder / "a_text.png").write_text("not an image", encoding="utf-8")
     start(window, [folder])
-    qtbot.waitUntil(lambda: len(window.batch) == 6 + 64 and gate.reached.is_set(),
+    qtbot.waitUntil(lambda: len(window.batch) == 6 + 2 + 62 and gate.reached.is_set(),
                     timeout=WAIT_MS)
     asked = answer(window, reply)
     window.close()
     assert asked == [("Quit? Case S-RACE is still being screened: quitting stops it. The case "
-                      "stays in the case register, open, with the 70 cells screened so far, "
+                      "stays in the case register, open, with the 68 cells screened so far, "
                       "marked partial. To screen the rest, open it from File > Case register… "
                       "and open its images again (the cells it holds are left out).",
                       ("Keep for later", ["Cancel", "Keep for later"]))]
@@ -163,9 +165,9 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     gate.open()
     if reply == "Cancel":
         qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
-        assert len(window.batch) == 6 + 140
+        assert len(window.batch) == 6 + 2 + 140
         return
     workers_done(window, qtbot)
     with Register(data_folder) as register:
         (case,) = register.cases()
-    assert (case.status_text, case.cells) == ("open, partial", 70)
+    assert (case.status_text, case.cells) == ("open, partial", 70)  # rows: errors too
