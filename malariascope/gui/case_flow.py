@@ -192,8 +192,8 @@ class CaseFlow(QObject):
         return True
 
     def update_actions(self, *_: object) -> None:
-        """Enable what the case allows now (the past case view calls it as it starts and
-        ends)."""
+        """Enable what the case allows now, and mark the window modified while Quit would
+        ask (the past case view calls it as it starts and ends)."""
         signed, busy = self.case.signed, self.controller.screening
         viewing = self._window.past_case.shown is not None  # opening images ends the view
         # an open case's result waits for the model's card: its limits say if the cells
@@ -207,3 +207,4 @@ class CaseFlow(QObject):
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)
+        self.leaving.mark_window()

@@ -25,10 +25,9 @@ class CaseLeaving:
     def __init__(self, window: QMainWindow, reports: ReportFlow, saving: CaseSaving) -> None:
         self._window, self._case, self._controller = window, window.case, window.controller
         self._reports, self._saving = reports, saving
-        batch, controller, autosave = window.batch, window.controller, window.autosave
-        for signal in (batch.events.changed, batch.events.facts_changed, controller.idle,
-                       controller.progress, autosave.written, autosave.failed, saving.saved):
-            signal.connect(self._mark_window)
+        autosave = window.autosave  # the case flow marks the window as the case changes
+        for signal in (autosave.written, autosave.failed, saving.saved):
+            signal.connect(self.mark_window)
 
     def may_leave(self, doing: str) -> bool:
         """True when the case on show may leave the window for ``doing``: it is empty, a
@@ -88,7 +87,7 @@ class CaseLeaving:
         return case_dialogs.ask_stop_screening(self._window, self._case.case.name,
                                                self._case.batch.counts.classified)
 
-    def _mark_window(self, *_: object) -> None:
+    def mark_window(self, *_: object) -> None:
         """Mark the window modified (its title's ``[*]``) while Quit would ask first."""
         self._window.setWindowModified(self.quit_asks)
 

@@ -236,6 +236,15 @@ def test_the_title_marks_the_window_modified_while_quit_would_ask(screened_windo
     assert window.isWindowModified()
 
 
+def test_a_read_only_past_case_on_show_is_not_marked_modified(screened_window, make_window,
+                                                               qtbot, data_folder):
+    """The mark was set from the batch as the past case came in, before the window knew it
+    showed one, and stayed while Quit would ask nothing."""
+    second = second_window_showing(screened_window, make_window, qtbot, data_folder)
+    assert not second.case_flow.leaving.quit_asks and not second.isWindowModified()
+    close_window(second, qtbot)
+
+
 def test_quit_asks_when_a_patient_id_was_typed_after_the_report(screened_window, qtbot,
                                                                 tmp_path, data_folder):
     """A patient id typed after the CSV export counted as no change: Quit asked nothing and
