@@ -139,8 +139,9 @@ class CasesView(QTableView):
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        held = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() in OPEN_KEYS and held == Qt.KeyboardModifier.NoModifier:
-            self.open_asked.emit()
+        pressed_with = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in OPEN_KEYS and pressed_with == Qt.KeyboardModifier.NoModifier:
+            if not event.isAutoRepeat():  # a key held down opens once
+                self.open_asked.emit()
         else:
             super().keyPressEvent(event)

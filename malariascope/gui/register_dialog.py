@@ -107,6 +107,7 @@ class RegisterDialog(QDialog):
         self.table = CasesView(self.model)
         self.table.open_asked.connect(self.open_selected)
         self.note = QLabel()
+        self._opening = False  # a case is being loaded for the window
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
         self.export_all = QPushButton("Export all listed…")
@@ -183,11 +184,13 @@ class RegisterDialog(QDialog):
     def open_selected(self, *_: object) -> None:
         """Load the selected case whole, in a worker, for the window to show."""
         uids = self.selected_uids()
-        if len(uids) != 1:
+        if len(uids) != 1 or self._opening:  # one at a time: a second would ask again
             return
         worker = Worker(self.register.load, uids[0])
         worker.returned.connect(self.case_loaded)
         worker.errored.connect(self._on_failed)
+        worker.finished.connect(lambda: setattr(self, "_opening", False))
+        self._opening = True
         self.note.setText("Opening the case…")
         self.workers.start(worker)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import Register
@@ -109,6 +111,25 @@ def test_enter_on_a_row_of_the_register_opens_its_case(make_window, qtbot, dated
         qtbot.keyClick(dialog.table, key)
     qtbot.waitUntil(lambda: not dialog.isVisible())  # as a double-click closes it
     assert window.batch.facts.sample_id == "S-11" and window.past_case.shown is not None
+
+
+def test_return_held_or_pressed_twice_opens_the_case_once(make_window, qtbot, dated):
+    """Each auto-repeat of a held Return, and a second press while the case loaded, began
+    another load: the question about the window's case was asked again inside the first
+    one, and the window lost its own case."""
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Home)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)  # S-11
+    loaded: list = []
+    dialog.case_loaded.connect(loaded.append)
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        for repeat in (False, True, True, False):  # held down, then pressed again
+            QApplication.sendEvent(dialog.table, QKeyEvent(
+                QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r",
+                repeat))
+    qtbot.wait(500)  # time for any further load to come in
+    assert len(loaded) == 1 and window.batch.facts.sample_id == "S-11"
 
 
 def test_enter_on_several_rows_opens_none_and_leaves_the_register_open(make_window, qtbot,
