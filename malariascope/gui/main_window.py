@@ -24,12 +24,12 @@ from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
 from malariascope.gui.case_panel import CasePanel
 from malariascope.gui.case_state import OpenCase
+from malariascope.gui.cell_lists import CellLists
 from malariascope.gui.cell_window import CellWindow
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
 from malariascope.gui.field_view import FieldView
-from malariascope.gui.gallery_view import CellLists
 from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.past_case import PastCaseView

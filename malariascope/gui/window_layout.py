@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.gui.gallery_view import CellLists
+from malariascope.gui.cell_lists import CellLists
 from malariascope.gui.settings import restore_state
 
 if TYPE_CHECKING:

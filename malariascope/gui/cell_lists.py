@@ -1,0 +1,117 @@
+"""The cell list in one place as a table or a gallery of the same rows, the one shown taking
+the keys (see :class:`~malariascope.gui.results_view.ResultsView` and
+:class:`~malariascope.gui.gallery_view.GalleryView`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from malariascope.gui.actions import WindowActions
+from malariascope.gui.gallery_view import GalleryView
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.results_table import FILE, PROB, THUMB
+from malariascope.gui.results_view import ResultsView
+from malariascope.gui.undo import ReviewUndo
+
+
+class CellLists(QStackedWidget):
+    """The table or a gallery of its rows in one place, as ``actions.gallery`` is checked; the
+    one shown takes the keys. ``revisited`` gives the rows an undo or redo changed. A new
+    batch (a new case, a restored or a past one) shows every cell in the table, as at start:
+    a filter or the review queue kept from the last slide would show a few of its cells as if
+    they were all."""
+
+    opened = Signal(int)  # the source row double-clicked in either
+    gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
+
+    def __init__(self, table: ResultsView, actions: WindowActions, revisited: Signal,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table, self._toggle = table, actions.gallery
+        self._show_all = actions.filters[Filter.ALL]
+        self.gallery = GalleryView(table.proxy(), table.selectionModel(),
+                                   table.devicePixelRatioF())
+        self.addWidget(table)
+        self.addWidget(self.gallery)
+        self.setFocusProxy(table)
+        self.gallery.opened.connect(self.opened)
+        self._toggle.toggled.connect(self.show_gallery)
+        revisited.connect(self.gallery.select_source_rows)  # what an undo changed, selected
+        table.doubleClicked.connect(self._on_table_double_clicked)
+        table.proxy().batch.events.reset.connect(self._on_new_batch)
+
+    def _on_new_batch(self) -> None:
+        self._show_all.trigger()  # as Ctrl+1 does: the filter bar follows
+        self._toggle.setChecked(False)
+
+    def _on_table_double_clicked(self, *_: object) -> None:
+        row = self.table.current_source_row()
+        if row is not None:
+            self.opened.emit(row)
+
+    def gallery_shown(self) -> bool:
+        return self.currentWidget() is self.gallery
+
+    def selected_rows(self) -> list[int]:
+        """The selected cells' batch rows in the order shown, else the current cell's."""
+        current = self.table.current_source_row()
+        return self.gallery.selected_source_rows() or ([] if current is None else [current])
+
+    def review(self, rows: list[int], call: str | None, reviews: ReviewUndo,
+               say: Callable[[str, int], object]) -> None:
+        """Press ``call`` on ``rows`` as one step of ``reviews``; one cell reviewed moves on to
+        the next, but not one cleared (None). ``say`` shows a line for some milliseconds."""
+        self.setFocus()  # after a review button's click, the next key reviews too
+        after = self.table.source_row_after(rows[0])  # before the review re-sorts or filters
+        if not reviews.press(rows, call):
+            say(f"No call to review: {reviews.batch.results[rows[0]].error} (Down goes on)", 8000)
+        elif call is None or len(rows) > 1:
+            return
+        elif after is not None:
+            self.table.select_source_row(after)
+        else:
+            say("Last cell of the list reviewed", 5000)
+
+    def sort_by_probability(self) -> None:
+        """Both lists in the order of P(parasitized), highest first."""
+        self.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+
+    def show_queue(self, set_filter: Callable[[Filter], object],
+                   unsure: Collection[int] = ()) -> None:
+        """The review queue: the gallery of the cells that need eyes and have none yet
+        (``set_filter`` shows the filter's rows), highest P first, the first selected. With
+        the queue empty, the Unreviewed show instead, the first of the rows ``unsure``
+        (marked unsure, so out of the queue) selected: being flagged, they come first."""
+        self._toggle.setChecked(True)
+        set_filter(Filter.TO_REVIEW)
+        proxy = self.table.proxy()
+        among = set(unsure) if unsure and not proxy.rowCount() else None
+        if among:
+            set_filter(Filter.UNREVIEWED)
+        self.sort_by_probability()
+        shown = map(proxy.source_row, range(proxy.rowCount()))
+        first = next((row for row in shown if among is None or row in among), None)
+        if first is not None:
+            self.table.select_source_row(first)
+        self.gallery.scrollToTop()
+
+    def show_gallery(self, on: bool) -> None:
+        """Show the gallery (``on``) or the table; the gallery opens sorted by P(parasitized),
+        highest first, unless the table was sorted otherwise."""
+        if on and self.table.horizontalHeader().sortIndicatorSection() < 0:
+            self.sort_by_probability()
+        view = self.gallery if on else self.table
+        toggled = (self.currentWidget() is self.gallery) != on
+        had_focus = self.focusWidget() is not None and self.focusWidget().hasFocus()
+        self.setCurrentWidget(view)
+        if toggled:
+            self.gallery_toggled.emit(on)
+        self.setFocusProxy(view)
+        if had_focus:
+            view.setFocus()
+        current = view.currentIndex()
+        if current.isValid():
+            view.scrollTo(current.siblingAtColumn(THUMB if on else FILE))
