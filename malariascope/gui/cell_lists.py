@@ -38,6 +38,7 @@ class CellLists(QStackedWidget):
         self.addWidget(self.gallery)
         self.setFocusProxy(table)
         self.gallery.opened.connect(self.opened)
+        table.follow_moves_in(self.gallery)
         self._toggle.toggled.connect(self.show_gallery)
         revisited.connect(self.gallery.select_source_rows)  # what an undo changed, selected
         table.doubleClicked.connect(self._on_table_double_clicked)

@@ -2,6 +2,8 @@
 
 It keeps one row selected and in sight while rows stream in, the sort changes or a filter
 hides the current row, and says which batch row is current (:attr:`ResultsView.current_changed`).
+Until the technician moves or scrolls, the current row is the list's first one, whichever
+cell that becomes; after that, the rows in view stay where they are on screen.
 """
 
 from __future__ import annotations
@@ -75,11 +77,12 @@ class ResultsView(QTableView):
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self._setup_headers()
         self._following: list[int] = []  # source rows from the current one down, before a
-        self._in_view_at = -1  # rearrangement, and the row shown there if in view (else -1)
+        self._anchor: tuple[int, int] | None = None  # rearrangement; a row in view: source, at
+        self._at_top = False  # the list made its first row current, and nobody moved since
         proxy.layoutAboutToBeChanged.connect(self._on_rearranging)
         proxy.layoutChanged.connect(self._on_rearranged)
-        self.selectionModel().currentRowChanged.connect(
-            lambda current, previous: self.current_changed.emit(self.current_source_row()))
+        self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.follow_moves_in(self)
 
     def _setup_headers(self) -> None:
         rows = self.verticalHeader()
@@ -98,22 +101,41 @@ class ResultsView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
 
+    def follow_moves_in(self, view: QAbstractItemView) -> None:
+        """Take a click on a row of ``view``, or a scroll of it, for the technician's move:
+        from then on the list keeps their place rather than its first row."""
+        view.pressed.connect(self._on_moved)
+        view.verticalScrollBar().actionTriggered.connect(self._on_moved)
+
+    def _on_moved(self, *_: object) -> None:
+        self._at_top = False
+
+    def _on_current_row_changed(self) -> None:
+        self._at_top = False  # a move; select_top marks its own
+        self.current_changed.emit(self.current_source_row())
+
     def _on_rearranging(self) -> None:
         current = self.currentIndex()
         at = current.row()
         self._following = self.proxy().source_rows(at) if at >= 0 else []
         in_view = at >= 0 and self.visualRect(current).intersects(self.viewport().rect())
-        self._in_view_at = at if in_view else -1
+        anchor = at if in_view else self.rowAt(0)
+        self._anchor = (self.proxy().source_row(anchor), anchor) if anchor >= 0 else None
 
     def _on_rearranged(self) -> None:
-        """A current row in view keeps its place on screen, the others moving around it (rows
-        streaming into a sorted list would push it out of sight). When the filter hides it (a
+        """The list's own first row stays current as rows stream in above it, until the
+        technician moves. Else the current row, when in view, or the row at the top of the
+        view keeps its place on screen, the others moving around it (rows streaming into a
+        sorted list would push it out of sight). When the filter hides the current row (a
         review, a new threshold or another filter), the first row that followed it and is
         still shown becomes current, else the last row: the list keeps a selected row and the
         panels follow it. Qt says nothing when the current row just goes, so an emptied list
         is announced here."""
+        if self._at_top and self.model().rowCount():
+            self.select_top()
+            return
         if self.currentIndex().isValid():
-            self._keep_in_place(self._in_view_at, self.currentIndex().row())
+            self._keep_in_place()
             return
         if not self._following:
             return
@@ -126,10 +148,15 @@ class ResultsView(QTableView):
         else:
             self.current_changed.emit(None)
 
-    def _keep_in_place(self, before: int, now: int) -> None:
-        """Scroll by as many rows as the current row moved, from ``before`` to ``now`` (no
-        scroll when it was out of view: -1). Rows all have one height."""
-        if before < 0 or now == before:
+    def _keep_in_place(self) -> None:
+        """Scroll by as many rows as the row in view before the rearrangement moved (none
+        when it is gone). Rows all have one height."""
+        if self._anchor is None:
+            return
+        proxy = self.proxy()
+        row, before = self._anchor
+        now = proxy.mapFromSource(proxy.sourceModel().index(row, FILE)).row()
+        if now < 0 or now == before:
             return
         self.updateGeometries()  # the scroll range of the rearranged list
         step = 1 if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem \
@@ -187,7 +214,15 @@ class ResultsView(QTableView):
         """Select the first row shown when none is current, e.g. rows arrived (the first row
         *added* may be hidden by the filter)."""
         if not self.currentIndex().isValid() and self.model().rowCount():
-            self.setCurrentIndex(self.model().index(0, FILE))
+            self.select_top()
+
+    def select_top(self) -> None:
+        """Make the first row current and show the top of the list. Rows streaming in keep
+        the first row current until the technician moves, so a list sorted by P shows its
+        most suspicious cells, their keys on the top one, when a screening ends."""
+        self.setCurrentIndex(self.model().index(0, FILE))
+        self._at_top = True
+        self.scrollToTop()
 
     def scroll_to_current(self, *_) -> None:
         """Bring the current row into view at once, e.g. after a sort or a filter change (Qt

@@ -1,0 +1,162 @@
+"""Where the cell list stands as cells stream into a list sorted by P, highest first, in the
+real window at a laptop's size: at the top, the most suspicious cell selected, when nobody
+moved in it during the screening; where the technician left it when they did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from malariascope.core.pipeline import screen
+from malariascope.core.screening import BATCH_SIZE
+from malariascope.gui.results_table import PROB, SORT_ROLE
+from tests.gui.helpers import screen_and_wait
+from tests.images import make_cell, write_rgb
+
+LAPTOP = (1366, 768)
+HEALTHY, SICK = BATCH_SIZE + 16, 30  # the first inference batch holds healthy cells only
+
+
+def _resize(window, qtbot, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height))
+
+
+@pytest.fixture
+def slide(tmp_path: Path) -> Path:
+    """Healthy cells first in file order, as on most slides, then parasitized ones: these
+    arrive after the list has selected its first row, and sort above it."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    for i in range(HEALTHY):
+        write_rgb(folder / f"a_{i}.png", make_cell(seed=i))
+    for i in range(SICK):
+        write_rgb(folder / f"b_{i}.png", make_cell(parasitized=True, seed=100 + i))
+    return folder
+
+
+@pytest.fixture
+def later(tmp_path: Path) -> list[Path]:
+    """Parasitized cells to stream into a slide already on show."""
+    folder = tmp_path / "later"
+    folder.mkdir()
+    return [write_rgb(folder / f"later_{i}.png", make_cell(parasitized=True, seed=200 + i))
+            for i in range(SICK)]
+
+
+def _top_p(window) -> float:
+    return max(result.probability for result in window.batch.results if result.ok)
+
+
+def _p(index) -> float:
+    return index.siblingAtColumn(PROB).data(SORT_ROLE)
+
+
+@pytest.mark.parametrize("gallery", [False, True], ids=["table", "gallery"])
+def test_an_untouched_list_sorted_by_p_ends_a_screening_at_its_top(window, qtbot, slide,
+                                                                   gallery):
+    """The list kept the first cell it selected in place while higher ones arrived above
+    it, and showed the middle of the list when the screening ended."""
+    _resize(window, qtbot, *LAPTOP)
+    if gallery:
+        window.actions.gallery.setChecked(True)  # sorted by P, highest first
+    else:
+        window.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+    screen_and_wait(window, qtbot, [slide])
+    table, view = window.table, window.lists.currentWidget()
+    assert len(window.batch) == HEALTHY + SICK
+    assert table.currentIndex().row() == 0 and _p(table.currentIndex()) == _top_p(window)
+    assert view.verticalScrollBar().value() == 0
+    assert view.indexAt(QPoint(2, 2)).row() == 0  # the top row shows, whole
+    assert window.table.selectionModel().selectedRows() == [window.proxy.index(0, 0)]
+    assert QApplication.focusWidget() is view  # P, U and Space review the top cell
+
+
+def _first_screened(window, qtbot, tmp_path: Path) -> None:
+    """A healthy slide screened in a list sorted by P, highest first, at a laptop's size."""
+    folder = tmp_path / "first"
+    folder.mkdir()
+    for i in range(HEALTHY):
+        write_rgb(folder / f"cell_{i}.png", make_cell(seed=i))
+    _resize(window, qtbot, *LAPTOP)
+    window.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
+    screen_and_wait(window, qtbot, [folder])
+
+
+def _stream(window, paths: list[Path]) -> None:
+    window.batch.extend(screen(paths, window.controller.classifier))  # as screening does
+
+
+def _wheel(view, notches: int) -> None:
+    """Turn the mouse wheel over ``view`` by ``notches`` (negative: down the list)."""
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_the_untouched_top_row_gives_way_to_higher_cells_streaming_in(window, qtbot, tmp_path,
+                                                                      later):
+    _first_screened(window, qtbot, tmp_path)
+    table = window.table
+    first = table.current_source_row()
+    _stream(window, later)
+    assert table.current_source_row() != first
+    assert table.currentIndex().row() == 0 and _p(table.currentIndex()) == _top_p(window)
+    assert table.verticalScrollBar().value() == 0
+
+
+def test_the_row_the_technician_moved_to_keeps_its_place(window, qtbot, tmp_path, later):
+    _first_screened(window, qtbot, tmp_path)
+    table = window.table
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    chosen, y = table.current_source_row(), table.visualRect(table.currentIndex()).y()
+    _stream(window, later)
+    assert table.current_source_row() == chosen and table.currentIndex().row() > 1
+    assert table.visualRect(table.currentIndex()).y() == y
+
+
+def test_a_click_on_the_top_row_keeps_it_selected(window, qtbot, tmp_path, later):
+    _first_screened(window, qtbot, tmp_path)
+    table = window.table
+    first = table.current_source_row()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(table.currentIndex()).center())
+    _stream(window, later)
+    assert table.current_source_row() == first and table.currentIndex().row() > 0
+
+
+def test_rows_the_technician_scrolled_to_stay_in_view(window, qtbot, tmp_path, later):
+    """Rows streaming in above a list scrolled away from its selected row moved the rows in
+    view down, under the technician's eyes."""
+    _first_screened(window, qtbot, tmp_path)
+    table = window.table
+    first = table.current_source_row()
+    _wheel(table, -5)
+    top = table.rowAt(0)
+    assert top > 0 and not table.visualRect(table.currentIndex()).intersects(
+        table.viewport().rect())
+    shown = window.proxy.source_row(top)
+    _stream(window, later)
+    assert window.proxy.source_row(table.rowAt(0)) == shown  # not yanked to the top
+    assert table.current_source_row() == first
+
+
+def test_a_scroll_of_the_gallery_keeps_its_tiles_and_the_selection(window, qtbot, tmp_path,
+                                                                   later):
+    _first_screened(window, qtbot, tmp_path)
+    window.actions.gallery.setChecked(True)
+    gallery, table = window.gallery, window.table
+    first = table.current_source_row()
+    qtbot.waitUntil(lambda: gallery.verticalScrollBar().maximum() > 0)
+    _wheel(gallery, -2)
+    scrolled = gallery.verticalScrollBar().value()
+    assert scrolled > 0
+    _stream(window, later)
+    assert table.current_source_row() == first and table.currentIndex().row() > 0
+    assert gallery.verticalScrollBar().value() >= scrolled  # not yanked to the top
