@@ -17,11 +17,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -123,12 +123,14 @@ class CasePanel(QWidget):
                              ("Target count", self.target), ("Red cells per µL", self.rbc),
                              ("lab", None)):
             form.addRow(label.get(name, name), widget or self.lines[name])
-        buttons = QGridLayout()
-        for column, action in enumerate(actions):
+        buttons = QVBoxLayout()  # one a line, as wide as the panel: three side by side are
+        # wider than the panel beside the gallery
+        for action in actions:
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            buttons.addWidget(button, 0, column)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button)
         inner = QWidget()
         column = QVBoxLayout(inner)
         for part in (form, self.error, self.result, buttons):

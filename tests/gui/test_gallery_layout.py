@@ -1,12 +1,13 @@
 """How the gallery and the cell panel share a laptop's window, in the real window: whole
 columns of tiles with no part-column left empty, the current tile kept in sight when the field
-takes room under the gallery, and the Grad-CAM legend read whole."""
+takes room under the gallery, the Grad-CAM legend read whole, and the case tab as narrow as
+its panel."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from malariascope.gui.results_table import FILE, THUMB
 from malariascope.gui.window_layout import PANEL_MIN_WIDTH
@@ -107,3 +108,22 @@ def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_
 
     qtbot.waitUntil(whole)
     assert caption.font().pointSizeF() == detail.facts.font().pointSizeF()  # not shrunk
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=["1366x768", "1280x720"])
+@pytest.mark.parametrize("gallery", [False, True], ids=["table", "gallery"])
+def test_the_case_tab_fits_its_panel_without_a_sideways_scroll_bar(window, qtbot, tmp_path,
+                                                                   size, gallery):
+    """Beside the gallery at 1366 x 768 the case tab scrolled sideways: its three report
+    buttons side by side were wider than the panel."""
+    make_cell_folder(tmp_path / "cells", 30)  # more than a row of tiles
+    _resize(window, qtbot, *size)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])  # the result fills the tab too
+    window.central.tabs.setCurrentWidget(window.case_panel)
+    if gallery:
+        qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
+        qtbot.waitUntil(lambda: _whole_columns(window.gallery))
+    scroll = window.case_panel.findChild(QScrollArea)
+    qtbot.waitUntil(lambda: scroll.widget().width() == scroll.viewport().width())
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert not scroll.horizontalScrollBar().isVisible()
