@@ -3,11 +3,11 @@
 A copy of an image at another path (a folder copied, a field saved twice) has its original's
 bytes, so its sha256, which every result of a file carries (``ScreeningResult.sha256``). The
 pipeline hashes a file's bytes as it reads them and asks :meth:`Turn.screening` before
-decoding them, so a copy costs one read and hash: it gives one bare result, which
-:meth:`Copies.is_copy` leaves out. Error rows are kept whatever their hash: a file that could
-not be screened adds no cell, and its row says what was not screened, so a copy of one is
-screened as itself. Only the hex digests of the files kept are held, with the path of each to
-name an original.
+decoding them, so a copy costs one read and hash: it gives one result whose error is
+:data:`LEFT_OUT`, which :meth:`Copies.is_copy` leaves out. Error rows are kept whatever their
+hash: a file that could not be screened adds no cell, and its row says what was not
+screened, so a copy of one is screened as itself. Only the hex digests of the files kept are
+held, with the path of each to name an original.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ from malariascope.core.words import counted
 
 if TYPE_CHECKING:  # core.results pulls in numpy
     from malariascope.core.results import ScreeningResult
+
+#: The error of the one result a copy gives when known by its bytes: it says what it is to a
+#: consumer that keeps it, which then has a row with no call, not a cell with no score.
+LEFT_OUT = "identical to a file screened before it: left out, not screened"
 
 
 class Copies:
@@ -46,7 +50,10 @@ class Copies:
         of a copy of a file seen before; otherwise that file is seen from now on. Results are
         given in order, on one thread: a screening's loaders read what is seen meanwhile."""
         first = results[0]
-        original = self._originals.get(first.sha256) if first.ok else None
+        if first.error == LEFT_OUT:  # known by its bytes as it was read (see ``reads``)
+            original = self._originals.get(first.sha256, first.path)
+        else:
+            original = self._originals.get(first.sha256) if first.ok else None
         if original is None:
             self._remember(first)
             return False
@@ -74,10 +81,9 @@ class Copies:
 
 @dataclass
 class FirstRead:
-    """The first file of a screening read with some content: its place in the screening, and
-    once it is screened, whether it could be."""
+    """The first file of a screening read with some content: once it is screened, whether it
+    could be."""
 
-    order: int
     ok: bool = False
     screened: threading.Event = field(default_factory=threading.Event)
 
@@ -94,14 +100,13 @@ class FirstReads:
         self.originals = originals  # only ever added to
         self.first: dict[str, FirstRead] = {}
         self.lock = threading.Lock()
-        self._queued = 0
-        self._last = threading.Event()
+        self._last = threading.Event()  # the last turn given has been recorded
         self._last.set()
 
     def turn(self) -> Turn:
         """The next file's place (``pipeline`` queues its loaders in order, on one thread)."""
-        turn = Turn(self, self._queued, self._last)
-        self._queued, self._last = self._queued + 1, turn.recorded
+        turn = Turn(self, self._last)
+        self._last = turn.recorded
         return turn
 
 
@@ -111,7 +116,6 @@ class Turn:
     so the first file of a content is the first in order, and it never waits itself."""
 
     reads: FirstReads
-    order: int
     before: threading.Event  # set once the file before is recorded
     recorded: threading.Event = field(default_factory=threading.Event)
 
@@ -130,15 +134,14 @@ class Turn:
         """Around the screening of the file, of content ``sha256``: gives None for a copy,
         not to be screened; otherwise a record whose ``ok`` the screening sets."""
         self.before.wait()
-        reads, mine = self.reads, FirstRead(self.order)
+        reads, mine = self.reads, FirstRead()
         with reads.lock:
             first = None if sha256 in reads.originals else reads.first.setdefault(sha256, mine)
-            if first is not None and first.order > mine.order:  # read out of turn: cancelled
-                reads.first[sha256] = first = mine
         self.end()
-        try:  # a file after the first waits to know whether the first screened
-            copy = first is None or first is not mine and first.screened.wait() and first.ok
-            yield None if copy else mine
+        try:
+            if first is not None and first is not mine:  # wait: did the first one screen?
+                first.screened.wait()
+            yield None if first is None or (first is not mine and first.ok) else mine
         finally:
             mine.screened.set()
 

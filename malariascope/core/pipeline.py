@@ -32,7 +32,7 @@ import numpy as np
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
-from malariascope.core.copies import Copies, FirstReads, Turn
+from malariascope.core.copies import LEFT_OUT, Copies, FirstReads, Turn
 from malariascope.core.errors import ImageReadError
 from malariascope.core.fields import looks_like_field
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
@@ -81,7 +81,7 @@ def screen(
         or as a whole ``field``.
     copies
         When given, a file whose bytes are those of a file kept before it is not decoded: it
-        gives one bare result, which ``copies.is_copy`` leaves out (see ``core.copies``).
+        gives one result, its error ``copies.LEFT_OUT``, which ``copies.is_copy`` leaves out.
 
     Returns
     -------
@@ -168,7 +168,7 @@ def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
 
 def _load(path: Path, turn: Turn | None, classifier: Classifier, mode: Mode) -> list[Loaded]:
     """Read and hash one file, and screen it unless it is a copy of one kept before it in
-    ``turn``'s screening: then one bare result, its bytes not decoded."""
+    ``turn``'s screening: then one result saying so (``copies.LEFT_OUT``), not decoded."""
     result = ScreeningResult(path)
     try:
         data = read_bytes(path)
@@ -181,7 +181,7 @@ def _load(path: Path, turn: Turn | None, classifier: Classifier, mode: Mode) -> 
         return _decoded(result, data, classifier, mode)
     with turn.screening(result.sha256) as first:
         if first is None:
-            return [(result, None)]
+            return [_failed(result, LEFT_OUT)]
         loaded = _decoded(result, data, classifier, mode)
         first.ok = loaded[0][0].ok
         return loaded

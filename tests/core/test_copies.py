@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from malariascope.core.copies import Copies, Turn
+from malariascope.core.copies import LEFT_OUT, Copies, Turn
 from malariascope.core.pipeline import screen, whole_files
 from tests.decodes import count_decodes
 
@@ -64,6 +64,18 @@ def test_copies_given_to_the_pipeline_are_known_by_their_bytes_and_never_decoded
     assert [results[0].path for results in kept] == paths[:24:2] + paths[-2:]
     assert all(results[0].probability is not None for results in kept[:-2])
     assert copies.left_out == 24 and len(decoded) == 12 + 2  # copies of broken files too
+
+
+def test_a_copy_known_by_its_bytes_says_so_to_a_reader_that_keeps_it(tmp_path, classifier,
+                                                                      real_cells):
+    """A copy left out before decoding came back as a good result with no score: a reader
+    not leaving it out (only ``Copies.is_copy`` told it apart) crashed on the missing score
+    or wrote a cell row without a call."""
+    cell = real_cells["parasitized"][0]
+    paths = [shutil.copy(cell, tmp_path / "one.png"), shutil.copy(cell, tmp_path / "two.png")]
+    original, copy = list(screen(paths, classifier, copies=Copies()))
+    assert original.ok and original.probability is not None
+    assert not copy.ok and copy.error == LEFT_OUT and copy.sha256 == original.sha256
 
 
 def test_a_copy_of_a_file_held_is_not_decoded(tmp_path, classifier, real_cells, monkeypatch):
