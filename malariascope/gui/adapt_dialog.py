@@ -117,8 +117,9 @@ class AdaptDialog(QDialog):
             self.annotations.setText(path)
 
     def _ask_out_dir(self) -> None:
+        suggested = self.model_folder().parent if self.out_dir.text().strip() else None
         folder = QFileDialog.getExistingDirectory(self, "Folder for the adapted model",
-                                                  _existing(Path(self.out_dir.text()).parent))
+                                                  _existing(suggested or export_folder()))
         if folder:
             self.out_dir.setText(folder)
 

@@ -30,6 +30,7 @@ class MessageLabel(QLabel):
         return self._message
 
     def set_message(self, text: str) -> None:
+        """Show ``text``, its line breaks as spaces: the lines it is laid out in are counted."""
         self._message = text
         self.setToolTip(text)
         self._fit()
@@ -39,7 +40,8 @@ class MessageLabel(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        self.setText(fitted(self._message, self.font(), self.contentsRect().width()))
+        text = " ".join(self._message.split("\n"))
+        self.setText(fitted(text, self.font(), self.contentsRect().width()))
 
 
 def fitted(text: str, font: QFont, width: int, most: int = MAX_LINES) -> str:

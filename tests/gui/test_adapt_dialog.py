@@ -38,3 +38,20 @@ def test_the_adapt_pickers_open_where_images_and_reports_were_last(qtbot, tmp_pa
     assert {title: Path(start) for title, start in opened_in.items()} == {
         "Folder of reviewed cells or fields": images, "Reviewed reports": reports,
         "Annotations of the fields": images, "Folder for the adapted model": data}
+
+
+def test_the_model_folder_picker_opens_in_the_export_folder_when_its_box_is_empty(
+        qtbot, tmp_path, monkeypatch):
+    """An emptied box opened the picker in the working folder."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    settings.remember_export_folder(reports / "S-1_report.csv")
+    opened_in: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda parent, title, start="", *_: opened_in.append(start) or "")
+    dialog = AdaptDialog(tmp_path / "models" / "lab-1")
+    qtbot.addWidget(dialog)
+    dialog.out_dir.setText("  ")
+    browse = [button for button in dialog.findChildren(QPushButton) if button.text() == "Browse…"]
+    browse[-1].click()  # the model folder's, below the annotations'
+    assert [Path(start) for start in opened_in] == [reports]

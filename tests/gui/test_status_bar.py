@@ -16,6 +16,7 @@ from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.gui.app import start
 from malariascope.gui.case_dialogs import SignDialog
+from malariascope.gui.message_label import MAX_LINES
 from malariascope.printing.content import CaseReport, report_html
 from tests.conftest import SHARED_DATA
 from tests.core.test_register import counts_of
@@ -244,3 +245,11 @@ def test_a_signed_case_keeps_its_unlike_limit_in_the_register_for_its_reprints(
     assert signed.unlike.startswith(UNLIKE) and signed.limits()[0] == signed.unlike
     reprint = report_html(CaseReport(stored.case, signed))  # whatever model is loaded then
     assert UNLIKE in reprint
+
+
+def test_a_status_message_of_many_lines_is_held_to_its_room(window, qtbot):
+    """A message holding line breaks (an exception's words) was shown line for line, past
+    the lines the status bar gives it."""
+    window.status.showMessage("\n".join(f"line {number} of the reason" for number in range(8)))
+    assert len(window.status.message_label.text().splitlines()) <= MAX_LINES
+    assert window.status.currentMessage().count("\n") == 7  # whole in the tooltip
