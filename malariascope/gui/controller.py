@@ -168,7 +168,10 @@ class ScreeningController(QObject):
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
-        self._before = len(screened_files(self.batch.results))
+        # the files known before this addition: an earlier search cut short keeps its files
+        # not screened, unless this one opens its inputs again (they are among its files)
+        screened = len(screened_files(self.batch.results))
+        self._before = max(self.extent.files, screened) if self._cut_short else screened
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         Copies(self.batch.results))
