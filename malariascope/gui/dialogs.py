@@ -120,7 +120,8 @@ def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None
     verb, them = ("is", "call for it") if count == 1 else ("are", "calls for them")
     text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet. The report will "
             f"give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
-            "smears from other labs, infected cells are often among them.")
+            "smears from other labs, infected cells are often among them. Review them shows "
+            "the review queue: every flagged cell nobody has reviewed, these among them.")
     return ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
                             review, export)
 

@@ -102,6 +102,8 @@ def test_export_offers_to_review_the_uncertain_cells_first(window, qtbot, tmp_pa
     window.actions.export.trigger()
     box = wait_for_box(qtbot, window, UNREVIEWED)
     assert f"{len(waiting)} uncertain cells are not reviewed" in box.text()
+    assert box.text().endswith("Review them shows the review queue: every flagged cell "
+                               "nobody has reviewed, these among them.")
     batch.confirm(waiting[-1])  # reviewed before: the review keys never come back to it
     click(box, "Review them")  # the review queue: the flagged cells nobody has reviewed
     queue = [window.proxy.source_row(at) for at in range(window.proxy.rowCount())]
