@@ -64,7 +64,8 @@ def how_to_read_html(rule: CallRule | None) -> str:
         "in amber), so nothing suspicious goes unreviewed. The Threshold line under the "
         "selected cell says which of the two called it.</p>",
         "<p><b>Grad-CAM</b>: the coloured overlay shows where in the image the model found "
-        "the evidence for its call, red strongest. For a cell called parasitized or uncertain "
+        "the evidence for its call, from dark purple (little) through red to pale yellow "
+        "(strongest), as the bar beside it reads. For a cell called parasitized or uncertain "
         "it shows where a parasite may be; for an uninfected call, what looked healthy. It is "
         "a guide to where to look, not proof: judge the cell itself.</p>",
         "<p><b>Final call</b>: your review. P and U set it, Space accepts the model's call, "

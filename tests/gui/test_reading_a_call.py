@@ -58,7 +58,7 @@ def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window
     text = wait_for_box(qtbot, window, "How to read a call").text()
     for said in (f"{rule.threshold:.3f}", f"{rule.field_threshold:.3f}",
                  f"{rule.band[0]:.3f}", "Uncertain", "Field threshold", "Grad-CAM",
-                 "not a diagnosis"):
+                 "not a diagnosis", "pale yellow (strongest)"):
         assert said in text
 
 
