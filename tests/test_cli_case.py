@@ -199,5 +199,5 @@ def test_a_field_unlike_the_models_cells_is_flagged_in_the_summary_stderr_and_pd
     assert "looks unlike the cells this model learned from" in run.err
     text = read_pdf(tmp_path / "slide.pdf")[1]  # a limit of the printed result too
     limits = text[text.index("Limits of this result"):]
-    assert limits.index("The cells look unlike those the model learned from (healthy cells "
-                        "shifted by +2.") < limits.index("A screening aid, not a diagnosis")
+    assert limits.index("The cells look unlike those the model learned from (its healthy "
+                        "cells score 2.") < limits.index("A screening aid, not a diagnosis")

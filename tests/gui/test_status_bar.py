@@ -120,7 +120,8 @@ def test_a_smear_unlike_the_models_cells_is_a_limit_of_its_result_signature_and_
         window, qtbot, tmp_path, real_cells):
     """The unlike warning was shown in the status bar only: the case's limits, the signature
     and the printed report said nothing of it."""
-    words = "The cells look unlike those the model learned from (healthy cells shifted by"
+    words = ("The cells look unlike those the model learned from (its healthy cells score "
+             "2.")
     window.central.show_case()
     qtbot.keyClicks(window.case_panel.sample_id, "S-UNLIKE")
     screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])

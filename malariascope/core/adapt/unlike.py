@@ -72,7 +72,9 @@ class Unlikeness:
     def _measured(self) -> str:
         measured = [f"{100 * self.uncertain_fraction:.0f} % of cells uncertain"]
         if self.shift is not None:
-            measured.insert(0, f"healthy cells shifted by {self.shift:+.1f} MAD over "
+            side = "above" if self.shift > 0 else "below"
+            measured.insert(0, f"its healthy cells score {abs(self.shift):.1f} times their "
+                               f"usual spread {side} the model's own, over "
                                f"{counted(self.fields, 'field')}")
         return "; ".join(measured)
 
