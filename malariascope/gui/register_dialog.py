@@ -39,7 +39,7 @@ from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
-    from malariascope.core.register import CaseQuery, Register
+    from malariascope.core.register import CaseQuery, Register, StoredCase
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
 RESULTS = {"Any result": None, "Positive": True, "Negative": False}
@@ -234,8 +234,7 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
     dialog = window.findChild(RegisterDialog)
     if dialog is None:
         dialog = RegisterDialog(window.autosave.register, window.controller.workers, window)
-        dialog.case_loaded.connect(
-            lambda stored: window.past_case.show(stored) and dialog.accept())
+        dialog.case_loaded.connect(lambda stored: _show_case(window, dialog, stored))
         if window.persist_settings:  # the next export, report or register, is offered there
             dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
     if not dialog.isVisible() and not _take_register(window, dialog):
@@ -264,3 +263,13 @@ def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
         return False
     dialog.owns_register = True
     return True
+
+
+def _show_case(window: QMainWindow, dialog: RegisterDialog, stored: StoredCase) -> None:
+    """Show ``stored`` in ``window``, closing the register; when the window does not show it
+    (its own case kept, or a refusal told in its status bar), the register says so where it
+    said it was opening it."""
+    if window.past_case.show(stored):
+        dialog.accept()
+    else:
+        dialog.note.setText(f"Case {stored.case.name} not opened")

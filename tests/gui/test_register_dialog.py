@@ -314,6 +314,7 @@ def test_a_new_case_after_a_past_one_has_no_slide_id_and_the_labs_facts(
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
     assert "its 2 cells and 0 reviews leave the window" in asked[0]
     assert window.past_case.shown is None and window.batch.facts.sample_id == "S-005"
+    qtbot.waitUntil(lambda: dialog.note.text() == "Case X-3 not opened")  # not "Opening…"
     answer_next_dialog(window, lambda box: click(box, "Discard"))
     open_past(dialog, qtbot, "X-3")
     assert not window.case_panel.lab.isEnabled()  # its facts on show, not editable
