@@ -220,7 +220,8 @@ class ScreeningController(QObject):
             return
         self.complete = not self._cut_short  # the files of an earlier one stay left out
         added = counts.classified - self._cells_before
-        self._finish_screening(status.screened(counts, added, self.screen_seconds, extra),
+        self._finish_screening(status.screened(counts, added, self.screen_seconds, extra,
+                                               outcome.screened),
                                self.complete)
 
     def _on_screening_stopped(self, job: int, text: str) -> None:

@@ -6,9 +6,12 @@ from malariascope.core.tally import Counts
 from malariascope.core.words import counted
 
 
-def screened(counts: Counts, added: int, seconds: float, notes: str) -> str:
-    """``added`` cells screened in ``seconds``, and the case's own count when it held others."""
+def screened(counts: Counts, added: int, seconds: float, notes: str, files: int = 1) -> str:
+    """``added`` cells screened in ``seconds`` from ``files`` image files, and the case's own
+    count when it held others."""
     held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""
+    if not files and not notes:
+        return f"No image files found in what was opened{held}"
     cells = counted(added, "cell") if held else counts.cells_text
     return f"Screened {cells} in {seconds:.1f} s{notes}{held}"
 

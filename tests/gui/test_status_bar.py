@@ -113,6 +113,10 @@ def test_one_of_a_kind_is_counted_in_the_singular(window, qtbot, tmp_path):
     text = window.status.currentMessage()
     assert text.startswith("Screened 0 cells in ") and text.endswith(
         "(1 non-image file skipped, 1 file already in the case left out); the case holds 1 cell")
+    (tmp_path / "empty").mkdir()  # an empty folder: nothing screened, nothing to time
+    screen_and_wait(window, qtbot, [tmp_path / "empty"])
+    assert window.status.currentMessage() == (
+        "No image files found in what was opened; the case holds 1 cell")
 
 
 @needs_fields
