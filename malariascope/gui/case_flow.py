@@ -150,7 +150,27 @@ class CaseFlow(QObject):
         if not self.case.batch.facts.sample_id.strip():
             self._show_facts()
             return "Type the slide (sample) id of the case first."
-        return ""
+        return self.refused_fact("signing")
+
+    def refused_fact(self, doing: str) -> str:
+        """Why the case form stops ``doing`` ("" when it does not): a box holds text the case
+        refused, which the case would go without. The box is shown, with the keys."""
+        refused = self._window.case_panel.refused_box()
+        if refused is None:
+            return ""
+        box, label, reason = refused
+        self._show_facts()
+        self._window.case_panel.show_box(box)
+        return (f"The \"{label}\" box holds a value the case refused: {reason}. Correct it, or "
+                f"clear the box, before {doing}.")
+
+    def refuse_for_refused_fact(self, doing: str) -> bool:
+        """True, after saying why, when a box of the case form stops ``doing`` (a report)."""
+        problem = self.refused_fact(doing)
+        if problem:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Check the case form",
+                            problem)
+        return bool(problem)
 
     def _ask_signature(self) -> None:
         facts, partial = self.case.batch.facts, self.controller.not_screened()

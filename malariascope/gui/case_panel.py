@@ -1,10 +1,11 @@
 """The case tab: the slide's facts as a form over its result (see ``gui.case_result``).
 
 Every edit goes to the :class:`~malariascope.gui.case_state.OpenCase` at once (texts as typed,
-a date or a red cell count when the field is left); a value the case refuses stays on show,
-marked, with the reason under the form, and the case keeps its last good value. A signed case
-shows its facts read-only. The lab's facts, which the next case takes over, are remembered a
-second after they change, not only as the window closes: they outlast a crash too.
+a date or a red cell count when the field is left); a value the case refuses stays on show in
+its box, with the reason under the form, until it is corrected or a new case starts, and the
+case keeps its last good value: signing and the reports wait until it is. A signed case shows
+its facts read-only. The lab's facts, which the next case takes over, are remembered a second
+after they change, not only as the window closes: they outlast a crash too.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ LINES = {"sample_id": ("Slide id", "slide (sample) id, e.g. S-2026-0412"),
          "site": ("Site", "ward, clinic or field site"),
          "operator": ("Microscopist", "who screens and reviews this slide"),
          "lab": ("Laboratory", "the lab's name and place: heads every printed report")}
-ON_LEAVING = ("collected_on",)  # checked when the field is left, not at each key
+ON_LEAVING = ("collected_on", "rbc_per_ul")  # checked when the field is left, not at each key
+LABELS = {**{name: label for name, (label, _) in LINES.items()}, "notes": "Notes",
+          "rbc_per_ul": "Red cells per µL"}  # the boxes that take typed text
 
 
 def rbc_value(text: str) -> float | None:
@@ -85,6 +88,9 @@ class CasePanel(QWidget):
         self.notes = QPlainTextEdit()
         self.target, self.rbc = QSpinBox(), QLineEdit()
         self.error = QLabel()
+        self._boxes = {**self.lines, "notes": self.notes, "rbc_per_ul": self.rbc}
+        self._refused: dict[str, str] = {}  # box name: why the case refused the text it holds
+        self._shown_case = case.case  # the case whose facts the boxes hold
         self.result = CaseResultView(case, controller)
         self._build(list(actions))
         self._connect()
@@ -145,19 +151,30 @@ class CasePanel(QWidget):
 
     def show_slide_id(self) -> None:
         """Scroll the form back to its slide id and give it the keys, ready to type."""
-        self._scroll.ensureWidgetVisible(self.sample_id)
-        self.sample_id.setFocus()
+        self.show_box(self.sample_id)
+
+    def show_box(self, box: QWidget) -> None:
+        """Scroll the form to ``box`` and give it the keys."""
+        self._scroll.ensureWidgetVisible(box)
+        box.setFocus()
+
+    def refused_box(self) -> tuple[QWidget, str, str] | None:
+        """The first box holding text the case refused, with its label and why; None when
+        the case holds what every box shows. A box checked on leaving is checked now: it
+        may still be being typed in."""
+        for name in ON_LEAVING:
+            self._leave(name)
+        for name, reason in self._refused.items():
+            return self._boxes[name], LABELS[name], reason
+        return None
 
     def _connect(self) -> None:
-        for name, edit in self.lines.items():
+        for name, edit in (*self.lines.items(), ("rbc_per_ul", self.rbc)):
             if name in ON_LEAVING:
-                edit.editingFinished.connect(lambda n=name, e=edit: self._set(n, e.text()))
+                edit.editingFinished.connect(lambda n=name: self._leave(n))
             else:
                 edit.textEdited.connect(lambda text, n=name: self._set(n, text))
             edit.returnPressed.connect(self.entered)
-        self.rbc.editingFinished.connect(
-            lambda: self._set("rbc_per_ul", self.rbc.text(), convert=rbc_value))
-        self.rbc.returnPressed.connect(self.entered)
         self.age.valueChanged.connect(
             lambda age: self._set("age_years", None if age == NO_AGE else age))
         self.sex.currentIndexChanged.connect(lambda index: self._set("sex", SEXES[index]))
@@ -173,11 +190,16 @@ class CasePanel(QWidget):
         try:
             self.case.update(**{name: convert(value) if convert else value})
         except CaseError as exc:
-            self.error.setText(str(exc))
-            return
-        self.error.clear()
-        if name in KEPT_FOR_NEXT:
-            self._remember.start()
+            self._refused[name] = str(exc)
+        else:
+            self._refused.pop(name, None)
+            if name in KEPT_FOR_NEXT:
+                self._remember.start()
+        self.error.setText("\n".join(self._refused.values()))
+
+    def _leave(self, name: str) -> None:
+        """Apply the text of ``name``'s box, one of those checked on leaving."""
+        self._set(name, self._boxes[name].text(), rbc_value if name == "rbc_per_ul" else None)
 
     def _save_lab_facts(self) -> None:
         store = app_settings()
@@ -187,11 +209,15 @@ class CasePanel(QWidget):
     def _on_facts_changed(self) -> None:
         """Show the case's facts (after a new case, a restore, signing or amending)."""
         facts, signed = self.case.case.facts, self.case.signed
+        if self.case.case is not self._shown_case:  # text refused in another case goes
+            self._shown_case = self.case.case
+            self._refused.clear()
+            self.error.clear()
         shown = {**{name: getattr(facts, name) for name in LINES},
                  **{"sample_id": self.case.batch.facts.sample_id,
                     "operator": self.case.batch.facts.operator}}
         for name, edit in self.lines.items():  # a space being typed is kept where it is
-            if edit.text().strip() != shown[name] and not (
+            if edit.text().strip() != shown[name] and name not in self._refused and not (
                     edit.hasFocus() and name in ON_LEAVING):
                 edit.setText(shown[name])
         widgets = (self.age, self.sex, self.stain, self.notes, self.target)
@@ -200,12 +226,12 @@ class CasePanel(QWidget):
         self.age.setValue(NO_AGE if facts.age_years is None else facts.age_years)
         self.sex.setCurrentIndex(SEXES.index(facts.sex))
         self.stain.setCurrentIndex(STAIN_CHOICES.index(facts.stain))
-        if self.notes.toPlainText().strip() != facts.notes:
+        if self.notes.toPlainText().strip() != facts.notes and "notes" not in self._refused:
             self.notes.setPlainText(facts.notes)
         self.target.setValue(facts.target_cells)
         for widget in widgets:
             widget.blockSignals(False)
-        if not self.rbc.hasFocus():
+        if not (self.rbc.hasFocus() or "rbc_per_ul" in self._refused):
             self.rbc.setText("" if facts.rbc_per_ul is None else f"{facts.rbc_per_ul:,.0f}")
         for widget in (*self.lines.values(), *widgets, self.rbc):
             widget.setEnabled(not (signed or self._viewing))

@@ -17,7 +17,8 @@ from malariascope.gui.controller import ScreeningController
 
 
 class ExportFlow(QObject):
-    """The dialogs around an export of ``batch``, shown over ``window``.
+    """The dialogs around an export of ``batch``, shown over ``window`` (MalariaScope's main
+    window, whose case flow says when the case form stops an export).
 
     ``show_queue`` shows the review queue (the flagged cells nobody has reviewed, uncertain
     ones among them; given the rows marked unsure, those when it is empty), for the
@@ -41,7 +42,10 @@ class ExportFlow(QObject):
 
     def start(self) -> None:
         """Export, after a word on an empty sample id and an offer to review the uncertain
-        cells that have no final call (when they can be reviewed)."""
+        cells that have no final call (when they can be reviewed); not while a box of the
+        case form holds text the case refused, which the report's summary would leave out."""
+        if self._window.case_flow.refuse_for_refused_fact("exporting the report"):
+            return
         if self.batch.facts.sample_id.strip():
             self._offer_review()
         else:

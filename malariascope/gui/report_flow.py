@@ -55,12 +55,17 @@ class ReportFlow(QObject):
         self._last_pdf: tuple[tuple, str] | None = None  # what it shows, when it was written
         self.message.connect(window.status.note)
         actions = window.actions
-        actions.export_pdf.triggered.connect(lambda: self._named_first(self.start_pdf))
-        actions.print_report.triggered.connect(lambda: self._named_first(self.start_print))
+        actions.export_pdf.triggered.connect(
+            lambda: self._named_first(self.start_pdf, "exporting the report"))
+        actions.print_report.triggered.connect(
+            lambda: self._named_first(self.start_print, "printing the report"))
 
-    def _named_first(self, go: Callable[[], object]) -> None:
+    def _named_first(self, go: Callable[[], object], doing: str) -> None:
         """``go``, after a word when the slide has no id (as before a CSV export): a report
-        that names no slide cannot be filed."""
+        that names no slide cannot be filed. A box of the case form holding text the case
+        refused stops it: the report would not show that fact."""
+        if self._window.case_flow.refuse_for_refused_fact(doing):
+            return
         if self.case.batch.facts.sample_id.strip():
             go()
         else:

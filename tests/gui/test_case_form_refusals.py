@@ -1,0 +1,94 @@
+"""A box of the case form holding a value the case refused: it stays in the box beside its
+reason, and the case is neither signed nor reported until the box is corrected."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
+
+REFUSED_MS = 5_000  # a refusal comes at once; the old flow went on to the next question
+
+
+@pytest.fixture
+def screened(window, qtbot, cell_folder):
+    """The window with a slide screened and its slide id typed, the case form on show."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.central.show_case()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-FORM")
+    return window
+
+
+def _leave(qtbot, box) -> None:
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter gives the keys back to the cell list
+
+
+def test_signing_with_a_date_the_case_refused_is_refused_and_shows_the_box(screened, qtbot):
+    """Signed with "2026-13-45" in Collected on, the case went to the register without a
+    collection date, the box emptied and its red note left standing."""
+    window, panel = screened, screened.case_panel
+    qtbot.keyClicks(panel.collected_on, "2026-13-45")  # and signed before leaving the box
+    window.actions.sign.trigger()
+    box = wait_for_box(qtbot, window, "Cannot sign yet", timeout=REFUSED_MS)
+    assert '"Collected on" box' in box.text() and "'2026-13-45' is not a date" in box.text()
+    assert window.focusWidget() is panel.collected_on
+    assert window.central.tabs.currentWidget() is panel
+    box.close()
+    assert not window.case.signed
+    assert panel.collected_on.text() == "2026-13-45" and "2026-13-45" in panel.error.text()
+
+    panel.collected_on.clear()
+    qtbot.keyClicks(panel.collected_on, "2026-02-27")
+    window.actions.sign.trigger()  # corrected: on to the signature
+    click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Cancel")
+    assert window.case.case.facts.collected_on == "2026-02-27" and panel.error.text() == ""
+
+
+def test_a_refused_red_cell_count_stays_in_its_box_beside_its_reason(screened, qtbot):
+    """A red cell count the case refused vanished from its box at the next fact typed
+    anywhere in the form, its reason cleared, and nothing said it was not kept."""
+    panel = screened.case_panel
+    qtbot.keyClicks(panel.rbc, "45000")
+    _leave(qtbot, panel.rbc)
+    assert "not 45000" in panel.error.text()
+    qtbot.keyClicks(panel.site, "Ward 3")
+    assert panel.case.case.facts.site == "Ward 3"
+    assert panel.rbc.text() == "45000" and "not 45000" in panel.error.text()
+    assert panel.case.case.facts.rbc_per_ul is None
+    panel.rbc.setText("4,800,000")
+    _leave(qtbot, panel.rbc)
+    assert panel.case.case.facts.rbc_per_ul == 4_800_000 and panel.error.text() == ""
+
+
+@pytest.mark.parametrize("action", ["export", "export_pdf", "print_report"])
+def test_no_report_is_made_while_a_box_holds_a_refused_value(screened, qtbot, monkeypatch,
+                                                              action):
+    """The CSV and PDF reports and the printout left out a red cell count the case refused,
+    without a word."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    window, panel = screened, screened.case_panel
+    asked = []  # where to write or print: cancelled, so an old flow does not block the test
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: asked.append(1) or ("", ""))
+    monkeypatch.setattr(QPrintDialog, "exec", lambda _: asked.append(1) or 0)
+    qtbot.keyClicks(panel.rbc, "45000")
+    _leave(qtbot, panel.rbc)
+    getattr(window.actions, action).trigger()
+    box = wait_for_box(qtbot, window, "Check the case form", timeout=REFUSED_MS)
+    assert '"Red cells per µL" box' in box.text() and "not 45000" in box.text()
+    assert window.focusWidget() is panel.rbc and not asked
+    box.close()
+
+
+def test_a_new_case_takes_no_refused_value_of_the_last(screened, qtbot):
+    """The note and the boxes agree in a new case: neither the refused date nor its reason
+    is carried over."""
+    window, panel = screened, screened.case_panel
+    qtbot.keyClicks(panel.collected_on, "2026-13-45")
+    _leave(qtbot, panel.collected_on)
+    assert "2026-13-45" in panel.error.text()
+    assert window.case_flow.new_case(ask=False)
+    assert panel.collected_on.text() == "" and panel.error.text() == ""
+    assert panel.refused_box() is None
