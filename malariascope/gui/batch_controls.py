@@ -8,10 +8,11 @@ events.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent, QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -37,9 +38,59 @@ STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
 class _ThresholdSpin(QDoubleSpinBox):
     """A spin box that says when its arrow buttons are clicked (:attr:`stepped`), so the keys
     can go back to the list: the click gives the box the keys, and the next Down or PgDn,
-    meant for the list, would move the threshold again."""
+    meant for the list, would move the threshold again.
+
+    Whatever is typed stays as typed until Enter, leaving the box or an arrow: then it is
+    applied as it is, or refused (:attr:`refused` says why) and the box shows the threshold
+    again. Its decimal mark is a point, a comma or the locale's: below 1 none groups thousands.
+    """
 
     stepped = Signal()
+    refused = Signal(str)  # why the value typed was not applied
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        State = QValidator.State  # noqa: N806 (Qt's enum)
+        return (State.Intermediate if self._typed(text) is None else State.Acceptable), text, pos
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)
+        typed = self._typed(text)
+        return self.value() if typed is None else typed
+
+    def _typed(self, text: str) -> float | None:
+        """The threshold ``text`` names, with at most the three decimals shown; None when it
+        names none."""
+        text = text.strip().replace(self.locale().decimalPoint(), ".").replace(",", ".")
+        if not re.fullmatch(r"\d*\.?\d*", text) or not text.strip("."):
+            return None
+        value = float(text)
+        low, high = THRESHOLD_RANGE
+        return value if low <= value <= high and round(value, 3) == value else None
+
+    def _refuse_typed(self) -> bool:
+        """True, once the box shows the threshold again, when what is typed is no threshold."""
+        typed = self.lineEdit().text()
+        if self._typed(typed) is not None:
+            return False
+        low, high = (self.locale().toString(edge, "f", 2) for edge in THRESHOLD_RANGE)
+        self.refused.emit(f"Threshold must be between {low} and {high}, with at most 3 "
+                          f"decimals: \"{typed.strip()}\" not applied, it stays "
+                          f"{self.textFromValue(self.value())}")
+        self.interpretText()  # back to the threshold: nothing typed is taken for it
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._refuse_typed():
+            self.selectAll()  # the keys stay here, for the threshold to be typed again
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self._refuse_typed()
+        super().focusOutEvent(event)
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt API)
+        if not self._refuse_typed():  # an arrow after a refused value leaves the threshold
+            super().stepBy(steps)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
@@ -100,10 +151,12 @@ class BatchControls(QWidget):
 
     Enter in the threshold's box, a click on its arrow buttons or on Model default emits
     :attr:`entered`: the window hands the keys back to the cell list, so the next arrow or P
-    reviews cells instead of editing the form.
+    reviews cells instead of editing the form. :attr:`message` says why a threshold typed was
+    not applied.
     """
 
     entered = Signal()
+    message = Signal(str)  # one line for the status bar
 
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +174,7 @@ class BatchControls(QWidget):
         self.reset.clicked.connect(self._on_reset_clicked)
         self.threshold.spin.lineEdit().returnPressed.connect(self.entered)
         self.threshold.spin.stepped.connect(self.entered)
+        self.threshold.spin.refused.connect(self.message)
         batch.events.facts_changed.connect(self._on_relabelled)  # a case signed or amended
         batch.events.relabelled.connect(self._on_relabelled)
         self._on_relabelled()

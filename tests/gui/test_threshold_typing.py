@@ -1,0 +1,82 @@
+"""A threshold typed into its box: applied as typed, or refused with a word, never taken for
+another value."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.helpers import screen_and_wait
+
+RANGE_WORDS = "Threshold must be between 0.01 and 0.99"
+
+
+@pytest.fixture
+def spin(window, qtbot, cell_folder):
+    """The threshold box of the window, a slide screened, the keys in the box."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    box = window.controls.threshold.spin
+    box.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    return box
+
+
+def _type(qtbot, spin, text: str) -> None:
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+
+
+@pytest.mark.parametrize("typed", ["1.7", "15", "0.2555", "abc"])
+def test_a_threshold_out_of_range_typed_is_refused_not_taken_for_another(window, qtbot, spin,
+                                                                          typed):
+    """Typed "1.7", the box showed ".7" and Enter applied 0.700, re-labelling the batch;
+    "15" was dropped without a word."""
+    batch = window.batch
+    before, parasitized = batch.facts.rule.threshold, batch.counts.parasitized
+    _type(qtbot, spin, typed)
+    assert spin.text() == typed  # as typed, until Enter
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert batch.facts.rule.threshold == before and batch.counts.parasitized == parasitized
+    assert spin.text() == f"{before:.3f}" and window.controls.threshold.slider.value() == round(
+        before * 1000)
+    message = window.status.currentMessage()
+    assert message.startswith(RANGE_WORDS) and f'"{typed}" not applied' in message
+    assert QApplication.focusWidget() is spin  # to type it again
+    qtbot.keyClick(spin, Qt.Key.Key_Up)  # the arrows step it still
+    assert batch.facts.rule.threshold == pytest.approx(round(before, 3) + 0.01)
+
+
+def test_a_threshold_refused_on_leaving_the_box_leaves_the_threshold(window, qtbot, spin):
+    before = window.batch.facts.rule.threshold
+    _type(qtbot, spin, "1.7")
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not spin
+    assert window.batch.facts.rule.threshold == before and spin.text() == f"{before:.3f}"
+    assert window.status.currentMessage().startswith(RANGE_WORDS)
+
+
+@pytest.mark.parametrize("typed", ["0,25", "0.25", ".25"])
+def test_a_threshold_with_a_decimal_comma_or_point_applies_on_enter(window, qtbot, spin, typed):
+    """"0,25" was dropped without a word: the comma is a decimal mark there, as it can be
+    nothing else below 1."""
+    _type(qtbot, spin, typed)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.batch.facts.rule.threshold == pytest.approx(0.25)
+    assert spin.text() == "0.250" and QApplication.focusWidget() is window.table
+
+
+def test_a_threshold_typed_applies_on_leaving_the_box(window, qtbot, spin):
+    _type(qtbot, spin, "0,3")
+    assert window.batch.facts.rule.threshold != pytest.approx(0.3)  # not at each key
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert window.batch.facts.rule.threshold == pytest.approx(0.3)
+
+
+def test_a_threshold_box_in_a_decimal_comma_locale_takes_a_point_too(window, qtbot, spin):
+    spin.setLocale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    _type(qtbot, spin, "0.25")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0,250"
