@@ -80,6 +80,11 @@ class Batch(RowCalls):
         self.events.relabelled.emit()
         self.events.changed.emit()
 
+    def forget_model(self) -> None:
+        """No model nor rule: an empty case waits for the model that will screen it."""
+        self.facts = replace(self.facts, model="", model_sha256="", rule=None,
+                             default_threshold=None)
+
     def set_sample_id(self, text: str) -> None:
         self.edit_facts(sample_id=text)
 

@@ -61,8 +61,7 @@ class CaseFlow(QObject):
         self.controller.drop_screening()
         self._window.past_case.leave()  # the new case follows the window's own, not the view's
         self.case.new()
-        if (classifier := self.controller.classifier) is not None:  # it calls the new case
-            self.case.batch.set_model(*classifier.identity, classifier.rule)
+        self.controller.begin_case()
         self.controller.idle.emit()
         self.message.emit("New case: type its slide id, then open its images or fields")
         self._show_facts()

@@ -55,14 +55,15 @@ class OpenCase:
         self.batch.events.facts_changed.emit()
 
     def new(self) -> None:
-        """Start a new case with no cells; the lab's facts (its name, site, stain,
-        microscopist, target) carry over, the slide's are cleared, and the threshold is the
-        model card's again: one moved for a slide is no setting of the lab's."""
+        """Start a new case with no cells and no model yet: the lab's facts (its name, site,
+        stain, microscopist, target) carry over, the slide's are cleared. The model that
+        screens it gives its name and its card's rule (``Batch.set_model``): a threshold
+        moved for a slide is no setting of the lab's."""
         kept = {name: getattr(self.case.facts, name) for name in KEPT_FOR_NEXT}
         self.batch.case = Case(CaseFacts(**kept))
         self.batch.set_sample_id("")
-        self.batch.clear()  # first: the threshold then relabels no cell
-        self.batch.set_threshold(self.batch.facts.default_threshold)
+        self.batch.clear()
+        self.batch.forget_model()
         self.batch.events.facts_changed.emit()
 
     def sign(self, name: str) -> SignedVersion:

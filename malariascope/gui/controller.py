@@ -106,6 +106,13 @@ class ScreeningController(QObject):
         self.load_model(model)
         return True
 
+    def begin_case(self) -> None:
+        """Give an empty case the model chosen for it (loaded now, if another one is)."""
+        if self._wanted_model != self.model:
+            self.load_model(self._wanted_model)
+        elif self.classifier is not None:
+            self.batch.set_model(*self.classifier.identity, self.classifier.rule)
+
     def _on_model_loaded(self, classifier: Classifier) -> None:
         self.classifier = classifier
         self.model_seconds = time.perf_counter() - self._started

@@ -16,6 +16,7 @@ from malariascope.gui import settings
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
+from tests.images import make_cell_folder
 from tests.reports import read_summary
 
 FIELDS = SHARED_DATA / "fields"
@@ -107,14 +108,47 @@ def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, 
     assert label.isHidden()
 
 
-def _lab_model(folder, name: str):
-    """A copy of the bundled model under its own card name: a lab's model folder."""
+def _lab_model(folder, name: str, threshold: float | None = None):
+    """A copy of the bundled model under its own card name (and ``threshold``, if given): a
+    lab's model folder."""
     shutil.copytree(bundled_dir(), folder)
     card_path = folder / "model-card.json"
     card = json.loads(card_path.read_text())
     card["name"] = name
+    card["threshold"] = threshold or card["threshold"]
     card_path.write_text(json.dumps(card))
     return folder
+
+
+def _shows_model(window, name: str, threshold: float) -> bool:
+    """True when the case on show names ``name`` and has ``threshold``, its card's, as its
+    threshold and Model default."""
+    facts = window.batch.facts
+    return (name in facts.model and facts.rule.threshold == facts.default_threshold == threshold
+            and window.controls.threshold.spin.value() == pytest.approx(threshold, abs=1e-3))
+
+
+def test_an_empty_new_case_shows_the_model_chosen_for_it_and_its_threshold(window, qtbot,
+                                                                            tmp_path):
+    """A model chosen while a case held cells screens from the next case on; the new, empty
+    case showed the previous model's name and threshold until its first images."""
+    lab = _lab_model(tmp_path / "lab", "lab-model", threshold=0.3)
+    bundled = window.controller.classifier.rule.threshold
+    screen_and_wait(window, qtbot, make_cell_folder(tmp_path / "one", 3))
+    window.models.use(lab)  # from the next case on: the case on show keeps its model
+    assert _shows_model(window, "malariascope-cnn", bundled)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        assert window.case_flow.new_case(ask=False)
+        assert not window.batch.facts.model and not window.controls.threshold.isEnabled()
+    assert _shows_model(window, "lab-model", 0.3)
+    assert window.status.model_label.text().startswith("Model: lab-model")
+    screen_and_wait(window, qtbot, make_cell_folder(tmp_path / "two", 3))
+    assert _shows_model(window, "lab-model", 0.3)
+    window.models.bundled_action.trigger()
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        assert window.case_flow.new_case(ask=False)
+    assert _shows_model(window, "malariascope-cnn", bundled)
+    assert "lab-model" not in window.batch.facts.model
 
 
 def test_the_last_model_chosen_wins_when_an_earlier_choice_loads_last(window, qtbot, tmp_path,
