@@ -27,7 +27,9 @@ class BatchFacts:
     sample_id: str = ""
     operator: str = ""
     rule: CallRule | None = None  # threshold and uncertain band as last set; None: no model yet
-    default_threshold: float = 0.5  # the model card's threshold, where "Model default" goes
+    # the threshold of the card of the model that called the cells, where "Model default"
+    # goes; None while that card is not known (another model's says nothing of these cells)
+    default_threshold: float | None = None
     sources: tuple[str, ...] = ()  # names of the files and folders the batch was opened from
 
     @classmethod
@@ -48,13 +50,20 @@ class BatchFacts:
                   holding_cells: bool) -> BatchFacts:
         """These facts with a model loaded: its name, hash and card's rule (default threshold);
         facts holding cells that a known model called keep it and their rule, and so do
-        facts of that same model."""
+        facts of that same model (its card's threshold then their default)."""
         same = (self.model, self.model_sha256) == (name, sha256)
         if same or (holding_cells and self.model_sha256):
-            return self
+            return self.with_card((name, sha256), rule)
         kept = self.rule if holding_cells and self.rule is not None else rule
         return replace(self, model=name, model_sha256=sha256, rule=kept,
                        default_threshold=rule.threshold)
+
+    def with_card(self, identity: tuple[str, str], rule: CallRule) -> BatchFacts:
+        """These facts with the default threshold of the card whose ``rule`` it is, when its
+        model (``identity``: name and network sha256) called their cells; else as they are."""
+        if (self.model, self.model_sha256) != identity:
+            return self
+        return replace(self, default_threshold=rule.threshold)
 
     def other_model(self, classifier: Classifier) -> str:
         """Why ``classifier`` may not add cells to the cells of these facts ("" when it may:
@@ -85,4 +94,4 @@ def _rule(value: object, name: str) -> CallRule:
 
 
 _FIELDS = {"model": text, "model_sha256": text, "sample_id": text, "operator": text,
-           "rule": optional(_rule), "default_threshold": number, "sources": several(text)}
+           "rule": optional(_rule), "default_threshold": optional(number), "sources": several(text)}

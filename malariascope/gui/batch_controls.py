@@ -30,6 +30,7 @@ from malariascope.gui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:  # core.classifier pulls in numpy; the window paints before it is imported
     from malariascope.core.classifier import CallRule
+    from malariascope.core.facts import BatchFacts
 
 THRESHOLD_RANGE = (0.01, 0.99)
 STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
@@ -164,8 +165,7 @@ class BatchControls(QWidget):
         self.threshold = ThresholdControl()
         self.field_threshold = QLabel()  # the field threshold that the threshold implies
         self.field_threshold.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reset = QPushButton("Model default")
-        self.reset.setToolTip("Back to the threshold of the model card")
+        self.reset = QPushButton("Model default")  # its tooltip says where it goes
         # Clicked, it disables itself and its focus would pass on down the form, taking the
         # next arrow to the Grad-CAM checkbox, not to the list. Tab still reaches it.
         self.reset.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -190,20 +190,36 @@ class BatchControls(QWidget):
         form.addRow("Field threshold", field_row)
 
     def _on_reset_clicked(self) -> None:
-        self.batch.set_threshold(self.batch.facts.default_threshold)
+        default = self.batch.facts.default_threshold
+        if default is not None:
+            self.batch.set_threshold(default)
         self.entered.emit()  # the keys back to the list, from the threshold box too
 
     def _on_relabelled(self) -> None:
-        rule, default = self.batch.facts.rule, self.batch.facts.default_threshold
+        facts = self.batch.facts
+        rule, default = facts.rule, facts.default_threshold
         enabled = rule is not None and self.batch.case.signed is None
         self.threshold.setEnabled(enabled)
-        self.reset.setEnabled(enabled and abs(rule.threshold - default) > 1e-9)
+        self.reset.setEnabled(enabled and default is not None
+                              and abs(rule.threshold - default) > 1e-9)
+        self.reset.setToolTip(_reset_tip(facts))
         if rule is not None:
             self.threshold.setValue(rule.threshold)
         tip = _threshold_tip(rule)
         self.threshold.setToolTip(tip)
         self.field_threshold.setToolTip(tip)
         self.field_threshold.setText(_field_text(rule))
+
+
+def _reset_tip(facts: BatchFacts) -> str:
+    """Where Model default goes: the threshold of the card of the model that called the
+    case, or why it goes nowhere while that card is not the one loaded."""
+    if facts.rule is None:
+        return "Back to the threshold of the model card, once the model is ready"
+    if facts.default_threshold is None:
+        return (f"Not available: this case was called by {facts.model or 'another model'}, "
+                "not by the model loaded, so the threshold of its card is not known here")
+    return f"Back to {facts.default_threshold:.3f}, the threshold of the card of {facts.model}"
 
 
 def _field_text(rule: CallRule | None) -> str:

@@ -264,9 +264,12 @@ class ScreeningController(QObject):
         self.complete, self._cut_short, self.extent = True, False, Extent()
 
     def restore(self, session: Session) -> None:
-        """Show a batch autosaved before a crash, as its case (a new one when the session has
-        none); a screening still running is dropped."""
+        """Show a batch autosaved before a crash, or a case of the register, as its case (a
+        new one when the session has none); a screening still running is dropped."""
         self.drop_screening()
+        if self.classifier is not None:  # its card's threshold: the default of a case it called
+            session = replace(session, facts=session.facts.with_card(self.classifier.identity,
+                                                                     self.classifier.rule))
         self.complete, self.extent = session.complete, session.extent
         self._cut_short = not session.complete
         self.batch.case = session.case if session.case is not None else Case()

@@ -53,7 +53,8 @@ def how_to_read_html(rule: CallRule | None) -> str:
         "<p><b>P(parasitized)</b> is the model's probability, from 0 to 1, that the cell is "
         f"parasitized. At or above {threshold} the call is <b>parasitized</b>, below it "
         "<b>uninfected</b>. Moving the threshold re-labels the whole batch at once; nothing "
-        "is screened again, and <i>Model default</i> brings back the model card's value.</p>",
+        "is screened again, and <i>Model default</i> brings back the threshold of the card "
+        "of the model that called the cells.</p>",
         f"<p><b>Uncertain</b>: a band around the threshold{band} where the model is least "
         "sure. Review these cells first (View, Uncertain: Ctrl+4); on smears from other labs, "
         "infected cells are often among them.</p>",

@@ -66,7 +66,7 @@ class PastCaseView(QObject):
         window.autosave.hold(True)
         self._entering = True
         try:
-            controller.restore(session_of(stored, batch.facts.default_threshold))
+            controller.restore(session_of(stored))
         finally:
             self._entering = False
         self.shown = stored

@@ -77,6 +77,27 @@ def test_a_restored_case_is_continued_not_saved_again(tmp_path, results,  # noqa
     again.work.register.close()
 
 
+def test_a_case_whose_card_threshold_is_not_known_comes_back_not_knowing_it(
+        tmp_path, results, classifier):  # noqa: F811
+    """A case taken from the register is saved as work without its card's threshold (the
+    register keeps only the rule of its calls): after a crash it is still not known, not
+    the threshold of whatever model the window had loaded."""
+    session = session_of(results, classifier)
+    with Register(tmp_path) as register:
+        CaseWork(register).save(session)
+        stored = register.load(register.work()[0])
+        taken = as_batch(stored)
+        assert taken.facts.default_threshold is None
+        work = CaseWork(register)
+        work.take(stored)
+        work.save(taken)
+    opened = open_work(tmp_path)
+    assert opened.unreadable is None
+    assert opened.session.facts.default_threshold is None
+    assert opened.session.facts.rule == session.facts.rule
+    opened.work.register.close()
+
+
 def test_a_new_batch_replaces_the_open_case_and_a_close_leaves_nothing(
         tmp_path, results, classifier):  # noqa: F811
     session = session_of(results, classifier)

@@ -1,5 +1,6 @@
 """A case is called by one model: a case restored or reopened with cells of another model keeps
-that model's name and rule, and images are not added to it with the model loaded now."""
+that model's name and rule, and images are not added to it with the model loaded now. Its Model
+default is the threshold of its own model's card, or none while that card is not known."""
 
 from __future__ import annotations
 
@@ -8,13 +9,22 @@ from dataclasses import replace
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
-from malariascope.core.classifier import Classifier
+from malariascope.core.classifier import CallRule, Classifier
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
-from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
+from malariascope.gui.app import start
+from tests.core.test_register import counts_of
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    answer_next_dialog,
+    click,
+    screen_and_wait,
+    wait_for_box,
+)
+from tests.gui.test_register_dialog import open_past, open_register
 from tests.images import make_cell_folder
 
 WAIT_MS = 60_000
@@ -85,3 +95,94 @@ def test_facts_of_cells_keep_a_known_model_and_take_the_loaded_one_otherwise():
     taken = unknown.for_model(name, sha, rule, holding_cells=True)
     assert taken.model_sha256 == sha and taken.rule.threshold == 0.42
     assert taken.other_model(classifier) == unknown.other_model(classifier) == ""
+
+
+def _file(data_folder, folder, sample_id: str, model: tuple[str, str], rule: CallRule,
+          signed: bool = False) -> None:
+    """A case of 4 cells in the register that ``model`` (name, sha256) called at ``rule``:
+    open (kept for later), or ``signed``."""
+    classifier = Classifier.open()
+    results = list(screen(make_cell_folder(folder, 4), classifier))
+    case = Case(CaseFacts(sample_id), model=model[0], model_sha256=model[1], rule=rule,
+                sources=(folder.name,))
+    counts = counts_of(results, classifier)
+    with Register(data_folder) as register:
+        register.save(case, case.result(counts), cells=results)
+        if signed:
+            case.sign("Ann", counts)
+            register.save(case)
+
+
+def _open_from_register(make_window, qtbot, sample_id: str):
+    """A started window (autosave on, the bundled model loaded) showing ``sample_id`` from
+    File > Case register…"""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    return open_past(open_register(window, qtbot), qtbot, sample_id)
+
+
+def test_model_default_of_a_register_case_of_another_model_is_not_the_loaded_cards(
+        make_window, qtbot, data_folder, tmp_path):
+    """Taken from the register to be finished, a case another model called at its card's
+    0.42 had the loaded bundled card's threshold as its Model default: one click re-called
+    its cells, and the button then greyed out as if that were the case's own default."""
+    rule = replace(Classifier.open().rule, threshold=0.42)
+    _file(data_folder, tmp_path / "slide", "S-OLD", (OLD_MODEL, OLD_SHA), rule)
+    window = _open_from_register(make_window, qtbot, "S-OLD")
+    assert window.past_case.shown is None and window.batch.facts.sample_id == "S-OLD"
+    controls, facts = window.controls, window.batch.facts
+    assert (facts.model, facts.rule.threshold) == (OLD_MODEL, 0.42)
+    assert facts.default_threshold is None
+    assert controls.threshold.isEnabled() and not controls.reset.isEnabled()
+    assert "Not available" in controls.reset.toolTip() and OLD_MODEL in controls.reset.toolTip()
+    assert window.case_flow.new_case(ask=False)  # the case stays in the register, open
+    assert window.batch.facts.default_threshold == window.controller.classifier.rule.threshold
+
+
+def test_model_default_of_an_amended_case_of_another_model_is_not_the_loaded_cards(
+        make_window, qtbot, data_folder, tmp_path):
+    rule = replace(Classifier.open().rule, threshold=0.42)
+    _file(data_folder, tmp_path / "slide", "S-OLD", (OLD_MODEL, OLD_SHA), rule, signed=True)
+    window = _open_from_register(make_window, qtbot, "S-OLD")
+    assert window.case.signed and not window.controls.reset.isEnabled()
+    assert window.case_flow.amend("a second reader reviewed the cells", "Ann")
+    controls = window.controls
+    assert controls.threshold.isEnabled() and not controls.reset.isEnabled()
+    assert window.batch.facts.rule.threshold == 0.42
+
+
+def test_model_default_of_a_register_case_of_the_loaded_model_is_its_card_threshold(
+        make_window, qtbot, data_folder, tmp_path):
+    classifier = Classifier.open()
+    _file(data_folder, tmp_path / "slide", "S-OWN", classifier.identity,
+          classifier.rule.with_threshold(0.5))
+    window = _open_from_register(make_window, qtbot, "S-OWN")
+    controls, card = window.controls, classifier.rule.threshold
+    assert window.batch.facts.rule.threshold == 0.5 and controls.reset.isEnabled()
+    assert controls.reset.toolTip().startswith(f"Back to {card:.3f}, the threshold of the card")
+    controls.reset.click()
+    assert window.batch.facts.rule.threshold == pytest.approx(card)
+    assert not controls.reset.isEnabled()
+    assert window.status.model_label.text() == f"Model: {classifier.model_name}"
+
+
+def test_a_restored_case_of_the_loaded_model_takes_its_cards_threshold_as_default(
+        make_window, qtbot, data_folder, tmp_path):
+    """Work left with another threshold as its default (a case taken from the register by a
+    window with another model loaded) kept it after a restore, though the model that called
+    the case was loaded and its card says otherwise."""
+    classifier = Classifier.open()
+    results = list(screen(make_cell_folder(tmp_path / "slide", 4), classifier))
+    facts = BatchFacts.of(classifier, sample_id="S-9", default_threshold=0.9)
+    with Register(data_folder) as register:
+        CaseWork(register).save(Session(results, facts, [], case=Case(CaseFacts("S-9"))))
+    window = make_window(start=False)
+    window.autosave.resume()
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    with qtbot.waitSignal(window.controller.model_ready, timeout=WAIT_MS):
+        window.start()
+    facts = window.batch.facts
+    assert facts.rule == classifier.rule and facts.default_threshold == classifier.rule.threshold
+    assert not window.controls.reset.isEnabled()

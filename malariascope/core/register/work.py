@@ -28,7 +28,7 @@ from malariascope.core.errors import (
 )
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
-from malariascope.core.jsonfields import build, dumps, flag, json_object, number, text
+from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register.store import Register, StoredCase
 from malariascope.core.session import Session, SessionStore
@@ -36,7 +36,7 @@ from malariascope.core.tally import Counts
 
 LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
 UNKNOWN = Extent()  # the extent of work saved before extents were kept
-_STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": number,
+_STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": optional(number),
                  "saved_at": text, "extent": Extent.from_dict, "kept": flag}
 
 
@@ -46,7 +46,7 @@ class _WorkState:
 
     complete: bool
     unsaved: bool
-    default_threshold: float
+    default_threshold: float | None  # the batch's (``BatchFacts``): None when not known
     saved_at: str
     extent: Extent = UNKNOWN  # what the batch was opened from
     kept: bool = False  # the case stays in the register when the work on it ends
@@ -200,10 +200,12 @@ class CaseWork:
             self.register.end_work(left[0])
 
 
-def session_of(stored: StoredCase, default_threshold: float, *, complete: bool | None = None,
-               unsaved: bool = False, saved_at: str = "", extent: Extent = UNKNOWN) -> Session:
-    """A case from the register as a window's batch, the model card's ``default_threshold``
-    given (the register keeps the rule the calls were made with, not the card's).
+def session_of(stored: StoredCase, default_threshold: float | None = None, *,
+               complete: bool | None = None, unsaved: bool = False, saved_at: str = "",
+               extent: Extent = UNKNOWN) -> Session:
+    """A case from the register as a window's batch, with the threshold of the card of the
+    model that called it when known (the register keeps the rule the calls were made with,
+    not the card's: a window that has the card loaded knows it, see ``BatchFacts.with_card``).
 
     ``complete`` None takes the register's word: the batch is cut short when the case is
     known to be, so its report says so, and an amendment saves it cut short still.
