@@ -1,11 +1,13 @@
-"""The window's status bar: the latest message, the long work's progress, the model in use,
-whether the batch looks unlike the cells that model learned from, and a lasting mark on a
-batch whose screening was cut short.
+"""The window's status bar: the latest message, the long work's progress, the model loaded
+(and that the case on show is not its own, when another model called it), whether the batch
+looks unlike the cells that model learned from, and a lasting mark on a batch whose screening
+was cut short.
 
-It listens to the controller only; the progress and its Cancel button show while something
-cancellable runs. The lasting marks are short, their figures in their tooltips, so the
-message keeps the room to be read whole: it says why a screening stopped or an action was
-refused, and a message longer than the room left wraps onto more lines (``MessageLabel``).
+It listens to the controller and its batch's facts only; the progress and its Cancel button
+show while something cancellable runs. The lasting marks are short, their figures in their
+tooltips, so the message keeps the room to be read whole: it says why a screening stopped or
+an action was refused, and a message longer than the room left wraps onto more lines
+(``MessageLabel``).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class StatusBar(QStatusBar):
         controller.message.connect(self.note)
         controller.progress.connect(lambda text, *_: self.showMessage(text))
         controller.model_ready.connect(self._on_model_ready)
+        controller.batch.events.facts_changed.connect(self._show_model)  # another case on show
         controller.model_failed.connect(self._on_model_failed)
         controller.progress.connect(lambda *_: self.unlike_label.hide())
         controller.unlike.changed.connect(self._show_unlike)
@@ -130,8 +133,24 @@ class StatusBar(QStatusBar):
         self.partial_label.setVisible(bool(partial))
 
     def _on_model_ready(self, name: str) -> None:
-        self.model_label.setText(f"Model: {name}")
+        self._show_model()
         self.note(f"Model ready: {name} (loaded in {self.controller.model_seconds:.1f} s)")
+
+    def _show_model(self) -> None:
+        """Name the model loaded, and say so when the case on show was called by another
+        (the cell panel names that one): the loaded model screens only the next case."""
+        classifier, facts = self.controller.classifier, self.controller.batch.facts
+        if classifier is None:
+            return
+        name = classifier.model_name
+        if facts.model_sha256 and (facts.model, facts.model_sha256) != classifier.identity:
+            self.model_label.setText(f"Model loaded: {name} (not this case's)")
+            self.model_label.setToolTip(
+                f"This case was called by {facts.model}. The model loaded, {name}, screens "
+                "the next case; this case keeps its own model and threshold.")
+        else:
+            self.model_label.setText(f"Model: {name}")
+            self.model_label.setToolTip(f"{name} screens the images opened in this case")
 
     def _show_unlike(self) -> None:
         """Mark a batch whose healthy cells score far from the model's, or many of whose cells

@@ -127,7 +127,8 @@ def test_model_default_of_a_register_case_of_another_model_is_not_the_loaded_car
         make_window, qtbot, data_folder, tmp_path):
     """Taken from the register to be finished, a case another model called at its card's
     0.42 had the loaded bundled card's threshold as its Model default: one click re-called
-    its cells, and the button then greyed out as if that were the case's own default."""
+    its cells, and the button then greyed out as if that were the case's own default. The
+    status bar named only the loaded model."""
     rule = replace(Classifier.open().rule, threshold=0.42)
     _file(data_folder, tmp_path / "slide", "S-OLD", (OLD_MODEL, OLD_SHA), rule)
     window = _open_from_register(make_window, qtbot, "S-OLD")
@@ -137,7 +138,12 @@ def test_model_default_of_a_register_case_of_another_model_is_not_the_loaded_car
     assert facts.default_threshold is None
     assert controls.threshold.isEnabled() and not controls.reset.isEnabled()
     assert "Not available" in controls.reset.toolTip() and OLD_MODEL in controls.reset.toolTip()
+    label, loaded = window.status.model_label, window.controller.classifier.model_name
+    assert label.text() == f"Model loaded: {loaded} (not this case's)"
+    assert OLD_MODEL in label.toolTip()
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())  # read whole
     assert window.case_flow.new_case(ask=False)  # the case stays in the register, open
+    assert label.text() == f"Model: {loaded}"
     assert window.batch.facts.default_threshold == window.controller.classifier.rule.threshold
 
 
@@ -151,6 +157,7 @@ def test_model_default_of_an_amended_case_of_another_model_is_not_the_loaded_car
     controls = window.controls
     assert controls.threshold.isEnabled() and not controls.reset.isEnabled()
     assert window.batch.facts.rule.threshold == 0.42
+    assert "not this case's" in window.status.model_label.text()
 
 
 def test_model_default_of_a_register_case_of_the_loaded_model_is_its_card_threshold(
