@@ -4,6 +4,7 @@ to the bundled model. The status bar names the model in use; reports record it."
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class ModelMenu(QObject):
         self.adapt_action = QAction("&Adapt to this lab…", window)
         self.folder_action = QAction("Use a model &folder…", window)
         self.bundled_action = QAction("Use the &bundled model", window)
-        self.adapt_action.triggered.connect(self.ask_adapt)
+        self.adapt_action.triggered.connect(lambda: self.ask_adapt())
         self.folder_action.triggered.connect(self.ask_folder)
         self.bundled_action.triggered.connect(lambda: self.use(None))
         bar = window.menuBar()
@@ -53,6 +54,7 @@ class ModelMenu(QObject):
         if help_menu is not None:  # Help stays last
             bar.insertMenu(help_menu, menu)
         self._worker: Worker | None = None
+        self._tried: tuple[list[Path], Path | None, Path] = ([], None, Path())  # the last adapt
 
     # -- switching -----------------------------------------------------------------------
     def use(self, folder: Path | None) -> None:
@@ -73,17 +75,25 @@ class ModelMenu(QObject):
             self.use(Path(folder))
 
     # -- adapting ------------------------------------------------------------------------
-    def ask_adapt(self) -> None:
-        """Ask for the lab's cells and the new model's folder, then adapt."""
-        dialog = AdaptDialog(default_model_folder(), self.window)
+    def ask_adapt(self, sources: Sequence[Path] = (), annotations: Path | None = None,
+                  out_dir: Path | None = None) -> AdaptDialog:
+        """Ask for the lab's cells and the new model's folder, then adapt; the form opens
+        holding ``sources``, ``annotations`` and ``out_dir`` when given (a refused try's)."""
+        dialog = AdaptDialog(out_dir or default_model_folder(), self.window)
+        dialog.add_sources(list(sources))
+        if annotations is not None:
+            dialog.annotations.setText(str(annotations))
         dialog.accepted.connect(lambda: self.adapt(dialog.sources(), dialog.annotations_file(),
                                                    dialog.model_folder()))
         dialog.open()
+        return dialog
 
     def adapt(self, sources: list[Path], annotations: Path | None, out_dir: Path) -> None:
-        """Adapt the model in use to ``sources`` in a worker and write it to ``out_dir``."""
+        """Adapt the model in use to ``sources`` in a worker and write it to ``out_dir``;
+        refused, the form opens again holding them, for more cells to be added."""
         if self._worker is not None:
             return
+        self._tried = (sources, annotations, out_dir)
         stop = threading.Event()
         bar = QProgressDialog("Reading the lab's cells…", "Cancel", 0, 0, self.window)
         bar.setWindowTitle("Adapt to this lab")
@@ -111,6 +121,7 @@ class ModelMenu(QObject):
             return
         dialogs.message(self.window, QMessageBox.Icon.Warning, "Adaptation refused",
                         f"No model was written: {exc}")
+        self.ask_adapt(*self._tried)
 
     def _on_adapted(self, folder: Path, figures: str) -> None:
         self.adapted.emit(folder, figures)

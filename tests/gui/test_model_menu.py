@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from malariascope.core.modelcard import load_card
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
+from malariascope.gui.adapt_dialog import AdaptDialog
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
@@ -63,6 +64,11 @@ def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, t
     assert "at least 25 of each class" in shown[0]
     assert not (tmp_path / "lab-model").exists()
     assert settings.chosen_model() is None
+    # the form opens again holding what was given, for more cells to be added: a refusal
+    # closed it, and the list of the lab's cells was lost
+    again = next(dialog for dialog in window.findChildren(AdaptDialog) if dialog.isVisible())
+    assert again.sources() == [cells] and again.model_folder() == tmp_path / "lab-model"
+    again.reject()
 
 
 def test_a_chosen_model_whose_card_was_edited_is_refused_and_the_bundled_one_returns(
