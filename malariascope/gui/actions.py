@@ -79,7 +79,6 @@ class WindowActions:
             "gallery, highest P first (Q)"))
         self.switch_panel = self._action("Switch &panel: selected cell or case", "Ctrl+Tab",
                                          tip="Show the selected cell or the case")
-        self.switch_panel.setShortcuts([QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
         self.zoom_out = self._action("Zoom &out of the field", QKeySequence.StandardKey.ZoomOut)
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")

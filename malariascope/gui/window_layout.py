@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QGroupBox,
     QLabel,
     QSplitter,
@@ -76,6 +77,7 @@ class WindowLayout(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(detail, "Selected cell")
         self.tabs.addTab(case, "Case")
+        self.tabs.tabBarClicked.connect(self._keys_off_page)  # before the tab changes
         self.splitter.addWidget(_column(_group("Batch", controls), self.tabs))
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -89,9 +91,17 @@ class WindowLayout(QWidget):
         self._case.show_slide_id()
 
     def switch_panel(self) -> None:
-        """Show the other tab beside the list (the selected cell, or the case); the keys stay
-        where they are, so review goes on."""
+        """Show the other tab beside the list (the selected cell, or the case), the keys on
+        the list (:meth:`_keys_off_page`), so review goes on."""
+        self._keys_off_page()
         self.tabs.setCurrentIndex(1 - self.tabs.currentIndex())
+
+    def _keys_off_page(self, *_: object) -> None:
+        """Give the keys to the list when a box of the tab about to hide has them: Qt would
+        pass them on down the window, to the Grad-CAM box and then the threshold."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.tabs.currentWidget().isAncestorOf(focused):
+            self._lists.setFocus()
 
     def save_settings(self, store: QSettings) -> None:
         self._restore_table_splits()  # the table's splits are the ones remembered
