@@ -97,6 +97,7 @@ class CellLists(QStackedWidget):
         first = next((row for row in shown if among is None or row in among), None)
         if first is not None:
             self.table.select_source_row(first)
+        self.table.stop_following_top()  # the queue's first cell is the technician's to read
         self.gallery.scrollToTop()
 
     def show_gallery(self, on: bool) -> None:

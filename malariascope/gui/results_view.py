@@ -83,6 +83,7 @@ class ResultsView(QTableView):
         proxy.layoutChanged.connect(self._on_rearranged)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.follow_moves_in(self)
+        proxy.batch.events.reviewed.connect(self.stop_following_top)  # a review acts too
 
     def _setup_headers(self) -> None:
         rows = self.verticalHeader()
@@ -104,10 +105,12 @@ class ResultsView(QTableView):
     def follow_moves_in(self, view: QAbstractItemView) -> None:
         """Take a click on a row of ``view``, or a scroll of it, for the technician's move:
         from then on the list keeps their place rather than its first row."""
-        view.pressed.connect(self._on_moved)
-        view.verticalScrollBar().actionTriggered.connect(self._on_moved)
+        view.pressed.connect(self.stop_following_top)
+        view.verticalScrollBar().actionTriggered.connect(self.stop_following_top)
 
-    def _on_moved(self, *_: object) -> None:
+    def stop_following_top(self, *_: object) -> None:
+        """The technician acted (moved, scrolled, reviewed, opened the queue): the current
+        row stays theirs as rows stream in, not the list's first one."""
         self._at_top = False
 
     def _on_current_row_changed(self) -> None:

@@ -160,3 +160,18 @@ def test_a_scroll_of_the_gallery_keeps_its_tiles_and_the_selection(window, qtbot
     _stream(window, later)
     assert table.current_source_row() == first and table.currentIndex().row() > 0
     assert gallery.verticalScrollBar().value() >= scrolled  # not yanked to the top
+
+
+def test_a_review_in_the_queue_keeps_the_next_cell_as_cells_stream_in(window, qtbot, tmp_path,
+                                                                       later):
+    """A keyboard review in the queue took the reviewed top cell out, the next became current
+    without a move being seen, and cells streaming in then took the selection off the cell
+    being read: the next P landed on a cell shown between two chunks."""
+    _first_screened(window, qtbot, tmp_path)
+    window.batch.set_threshold(0.01)  # every healthy cell flagged: a long queue
+    window.show_queue()
+    assert window.proxy.rowCount() > 2
+    qtbot.keyClick(window.lists, Qt.Key.Key_P)
+    reading = window.table.current_source_row()
+    _stream(window, later)
+    assert window.table.current_source_row() == reading
