@@ -33,6 +33,14 @@ class Extent:
         """The image files found but without a row in ``results`` (whole files only)."""
         return max(0, self.files - len(screened_files(results)))
 
+    def overlaps(self, paths: Iterable[object]) -> bool:
+        """True when one of ``paths`` is one of the inputs, holds one or lies in one: its
+        files may be among those found before."""
+        inputs = [Path(name).absolute() for name in self.inputs]
+        return any(path == known or path.is_relative_to(known) or known.is_relative_to(path)
+                   for path in (Path(str(name)).absolute() for name in paths)
+                   for known in inputs)
+
     def with_inputs(self, paths: Iterable[object], **changes: object) -> Extent:
         """This extent with ``paths`` among its inputs (each once, in order), and ``changes``."""
         return replace(self, inputs=tuple(dict.fromkeys((*self.inputs, *map(str, paths)))),

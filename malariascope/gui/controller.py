@@ -171,14 +171,14 @@ class ScreeningController(QObject):
             self._finish_screening(f"Not screened. {other}", self.complete)
             return
         paths, recursive, mode = self.waiting.pop(0)
+        found_before = self.extent.overlaps(paths)  # some of its files may have been counted
         self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
-        # the files known before this addition: an earlier search cut short keeps its files
-        # not screened, unless this one opens its inputs again (they are among its files)
-        screened = len(screened_files(self.batch.results))
-        self._before = max(self.extent.files, screened) if self._cut_short else screened
+        # files known before: those a search cut short left, unless counted again now
+        screened, known = len(screened_files(self.batch.results)), self.extent.files
+        self._before = screened if found_before or not self._cut_short else max(known, screened)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         Copies(self.batch.results))

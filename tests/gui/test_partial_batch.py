@@ -325,3 +325,39 @@ def test_the_case_tab_says_a_screening_stopped_before_the_batchs_end(make_window
     left = window.controller.not_screened()
     assert left and (f"Screening was stopped and {left:,} image files of the batch were not "
                      "screened.") in window.case_panel.result.text()
+
+
+def _restored(make_window, qtbot):
+    """A window that restored the cut-short batch: 5 of the folder's 12 cells screened."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
+    return window
+
+
+def test_the_cut_short_folder_opened_again_after_an_addition_is_counted_once(
+        make_window, qtbot, cut_short, tmp_path):
+    """Its files were counted twice: all 15 screened, the batch was told 7 files short. It
+    is told short of some files: which of its inputs was cut short is not kept."""
+    folder, _ = cut_short
+    window = _restored(make_window, qtbot)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        assert window.open_paths([make_cell_folder(tmp_path / "other", 3)[0].parent])
+    assert window.controller.not_screened() == 12 - SCREENED
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        assert window.open_paths([folder])  # the rest of the first folder among its files
+    assert done.args[0] == 12 + 3 and window.controller.not_screened() is None
+
+
+def test_files_of_the_cut_short_folder_opened_alone_are_never_counted_twice(
+        make_window, qtbot, cut_short):
+    """Two of the 7 files left, opened on their own, were counted on top of the 12 found:
+    the batch was told 7 files short, not 5. Their folder's count cannot be told apart from
+    theirs, so the batch is told short of some files."""
+    folder, _ = cut_short
+    window = _restored(make_window, qtbot)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        assert window.open_paths(sorted(folder.iterdir())[SCREENED:SCREENED + 2])
+    assert len(window.batch) == SCREENED + 2 and window.controller.not_screened() is None
