@@ -117,8 +117,9 @@ class CasesView(QTableView):
     """The cases of ``model`` a row each, the latest opened first; a click on a heading sorts
     by that column's values (:func:`sort_key`).
 
-    ``open_asked`` is emitted by a double-click on a row and by Enter or Return in the list,
-    on every platform. The list keeps those keys, so they never reach a button of its dialog.
+    ``open_asked`` is emitted by a double-click on a row and by Enter or Return in the list
+    (as it is let go), on every platform. The list keeps those keys, so they never reach a
+    button of its dialog.
     """
 
     open_asked = Signal()
@@ -139,9 +140,19 @@ class CasesView(QTableView):
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
-        pressed_with = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.key() in OPEN_KEYS and pressed_with == Qt.KeyboardModifier.NoModifier:
-            if not event.isAutoRepeat():  # a key held down opens once
-                self.open_asked.emit()
-        else:
+        if not _opens(event):
             super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        """Open as Enter or Return comes up: the question that opening may ask is never
+        answered by the key still held down (its auto-repeats press a default button)."""
+        if _opens(event) and not event.isAutoRepeat():
+            self.open_asked.emit()
+        else:
+            super().keyReleaseEvent(event)
+
+
+def _opens(event: QKeyEvent) -> bool:
+    """True for Enter or Return with no modifier: the keys that open the selected case."""
+    pressed_with = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() in OPEN_KEYS and pressed_with == Qt.KeyboardModifier.NoModifier
