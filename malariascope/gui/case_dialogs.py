@@ -184,6 +184,7 @@ class AmendDialog(_Form):
                          "kept with the reason, and the case is signed again when done.",
                          "Amend")
         self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)  # Tab goes on to the name, as in every form
         self.reason.setPlaceholderText("e.g. a second reader reviewed the uncertain cells")
         self.name = QLineEdit(name)
         self.name.setMaxLength(LINE_MAX)
@@ -197,11 +198,13 @@ class AmendDialog(_Form):
 
 def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
     """Show ``dialog`` window-modal without blocking, its first box to fill in taking the
-    keys (the first button would take them, and a space typed there press it); ``accepted()``
-    when OK is pressed, by a click or by Enter."""
+    keys, so what is typed goes there; ``accepted()`` when OK is clicked (or pressed with
+    the keyboard: Tab to it, then Space). No button is the default: one Enter never signs."""
     dialog.accepted.connect(accepted)
-    dialog.ok.setDefault(True)
     dialog.open()
+    for button in dialog.buttons.buttons():  # after the box made OK its default on show
+        button.setAutoDefault(False)
+        button.setDefault(False)
     if dialog.required:
         dialog.required[0].setFocus()
     return dialog

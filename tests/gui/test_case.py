@@ -183,6 +183,24 @@ def test_a_reason_typed_at_once_into_the_amend_form_is_its_reason(window, qtbot,
     qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
     qtbot.keyClicks(dialog.focusWidget(), "Second reader")
     assert dialog.isVisible() and dialog.reason.toPlainText() == "Second reader"
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)  # on to the name, no tab typed
+    assert dialog.reason.toPlainText() == "Second reader" and dialog.focusWidget() is dialog.name
+
+
+def test_one_enter_in_the_sign_form_does_not_sign(window, qtbot, two_folders):
+    """The Sign form opened with the signer's name filled in and Sign as its default: one
+    Enter, nothing read or typed, made the result final."""
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not window.case.signed
+    dialog.reject()
 
 
 def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qtbot):
