@@ -29,8 +29,8 @@ TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser, a wrong argument told in one line as every other refusal is (the
-    whole usage, a dozen lines before it, hid it); ``--help`` still prints the usage."""
+    """argparse's parser, a wrong argument told in one line pointing to ``--help``, as every
+    other refusal is one line; ``--help`` prints the usage."""
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")

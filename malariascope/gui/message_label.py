@@ -40,7 +40,7 @@ class MessageLabel(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        text = " ".join(self._message.split("\n"))
+        text = " ".join(self._message.splitlines())
         self.setText(fitted(text, self.font(), self.contentsRect().width()))
 
 

@@ -6,7 +6,7 @@ from malariascope.core.tally import Counts
 from malariascope.core.words import counted
 
 
-def screened(counts: Counts, added: int, seconds: float, notes: str, files: int = 1) -> str:
+def screened(counts: Counts, added: int, seconds: float, notes: str, files: int) -> str:
     """``added`` cells screened in ``seconds`` from ``files`` image files, and the case's own
     count when it held others."""
     held = f"; the case holds {counts.cells_text}" if added != counts.classified else ""

@@ -21,8 +21,8 @@ class _WheelGuard(QObject):
 
 
 def guard_wheel(*boxes: QWidget) -> None:
-    """Let ``boxes`` take the wheel only while they have the keys: a click gives them, but
-    the wheel no longer does (one that never takes the keys never takes the wheel)."""
+    """Let ``boxes`` take the wheel only while they have the keys: a click or Tab gives them,
+    the wheel itself does not (one that never takes the keys never takes the wheel)."""
     for box in boxes:
         if box.focusPolicy() == Qt.FocusPolicy.WheelFocus:
             box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

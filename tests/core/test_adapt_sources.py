@@ -134,7 +134,8 @@ def test_a_field_whose_healthy_cells_sit_far_from_the_models_warns_with_the_shif
                        classifier.card)
     assert far.warn and far.shift > SHIFT_LIMIT and far.fields == 1
     assert "looks unlike the cells this model learned from" in far.message
-    assert f"score {far.shift:.1f} times their usual spread above" in far.message
+    assert (f"score {far.shift:.1f} times the spread of the model's own healthy cells above"
+            in far.message)
 
 
 def test_single_cells_warn_only_when_many_are_uncertain(screened, classifier):

@@ -72,11 +72,18 @@ class Unlikeness:
     def _measured(self) -> str:
         measured = [f"{100 * self.uncertain_fraction:.0f} % of cells uncertain"]
         if self.shift is not None:
-            side = "above" if self.shift > 0 else "below"
-            measured.insert(0, f"its healthy cells score {abs(self.shift):.1f} times their "
-                               f"usual spread {side} the model's own, over "
+            measured.insert(0, f"its healthy cells score {_shift_words(self.shift)}, over "
                                f"{counted(self.fields, 'field')}")
         return "; ".join(measured)
+
+
+def _shift_words(shift: float) -> str:
+    """How far a batch's healthy cells score from the model's own, in the spread (MAD) of
+    the model's healthy cells."""
+    if abs(shift) < 0.05:
+        return "as the model's own healthy cells do"
+    side = "above" if shift > 0 else "below"
+    return f"{abs(shift):.1f} times the spread of the model's own healthy cells {side} them"
 
 
 class UnlikeMeter:
