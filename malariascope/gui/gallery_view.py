@@ -72,6 +72,9 @@ class GalleryView(QListView):
         self.doubleClicked.connect(self._on_double_clicked)
         selection.currentChanged.connect(self._on_current_changed)
         proxy.batch.events.reset.connect(self.thumbnails.clear)
+        self._anchor: tuple[int, int] | None = None  # a tile in sight: its row, its top
+        proxy.layoutAboutToBeChanged.connect(self._hold_place)
+        proxy.layoutChanged.connect(self._keep_place)
 
     def proxy(self) -> ResultsFilterProxy:
         return self.model()  # type: ignore[return-value]
@@ -189,6 +192,29 @@ class GalleryView(QListView):
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.opened.emit(self.proxy().source_row(index.row()))
+
+    def _hold_place(self) -> None:
+        """Before rows arrive or move: the first tile in sight of a gallery scrolled down."""
+        rows = self.visible_source_rows() if self.isVisible() else []
+        if not rows or self.verticalScrollBar().value() == 0:
+            self._anchor = None
+            return
+        proxy = self.proxy()
+        at = proxy.mapFromSource(proxy.sourceModel().index(rows[0], THUMB))
+        self._anchor = rows[0], self.visualRect(at).top()
+
+    def _keep_place(self) -> None:
+        """Scroll by as much as that tile moved, so the tiles in sight stay as cells stream
+        in above them (as the table keeps its rows)."""
+        if self._anchor is None:
+            return
+        row, top = self._anchor
+        proxy = self.proxy()
+        at = proxy.mapFromSource(proxy.sourceModel().index(row, THUMB))
+        if at.isValid():
+            self.executeDelayedItemsLayout()
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.visualRect(at).top() - top)
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if self.isVisible() and current.isValid():

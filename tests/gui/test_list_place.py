@@ -175,3 +175,22 @@ def test_a_review_in_the_queue_keeps_the_next_cell_as_cells_stream_in(window, qt
     reading = window.table.current_source_row()
     _stream(window, later)
     assert window.table.current_source_row() == reading
+
+
+def test_a_scrolled_gallery_keeps_its_tiles_in_view(window, qtbot, tmp_path, later):
+    """Only the table kept its rows in view: in a gallery scrolled down, cells streaming in
+    above pushed every tile in sight down and out of it. The first tile in sight keeps its
+    height (its column may change, as the rows of the grid refill)."""
+    _first_screened(window, qtbot, tmp_path)
+    window.actions.gallery.setChecked(True)
+    gallery, proxy = window.gallery, window.proxy
+    qtbot.waitUntil(lambda: gallery.verticalScrollBar().maximum() > 0)
+    _wheel(gallery, -2)
+    first = gallery.visible_source_rows()[0]
+
+    def top() -> int:
+        return gallery.visualRect(proxy.mapFromSource(proxy.sourceModel().index(first, 0))).top()
+
+    before = top()
+    _stream(window, later)
+    assert top() == before and first in gallery.visible_source_rows()
