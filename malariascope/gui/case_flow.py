@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
@@ -128,9 +128,9 @@ class CaseFlow(QObject):
     # -- signing -------------------------------------------------------------------------
     def start_signing(self) -> None:
         """Sign, after asking about unreviewed flagged cells; refused while screening."""
-        problem = self._why_not_sign()
+        problem, box = self._why_not_sign()
         if problem:
-            dialogs.message(self._window, QMessageBox.Icon.Warning, "Cannot sign yet", problem)
+            self._refuse("Cannot sign yet", problem, box)
             return
         waiting, window = self.case.result().unreviewed_flagged, self._window
         if waiting:
@@ -141,35 +141,43 @@ class CaseFlow(QObject):
         else:
             self._ask_signature()
 
-    def _why_not_sign(self) -> str:
+    def _why_not_sign(self) -> tuple[str, QWidget | None]:
+        """Why the case cannot be signed now ("" when it can), and the box of the case form
+        to fill in or correct first, if that is why."""
         if self.case.signed:
-            return "This case is signed already."
+            return "This case is signed already.", None
         if self.controller.screening:
-            return "Screening is still running: wait for it to finish, or cancel it."
+            return "Screening is still running: wait for it to finish, or cancel it.", None
         if not self.case.batch.facts.sample_id.strip():
-            self._show_facts()
-            return "Type the slide (sample) id of the case first."
-        return self.refused_fact("signing")
+            slide_id = self._window.case_panel.sample_id
+            return "Type the slide (sample) id of the case first.", slide_id
+        return self._refused_fact("signing")
 
-    def refused_fact(self, doing: str) -> str:
+    def _refused_fact(self, doing: str) -> tuple[str, QWidget | None]:
         """Why the case form stops ``doing`` ("" when it does not): a box holds text the case
-        refused, which the case would go without. The box is shown, with the keys."""
+        refused, which the case would go without; and that box."""
         refused = self._window.case_panel.refused_box()
         if refused is None:
-            return ""
+            return "", None
         box, label, reason = refused
-        self._show_facts()
-        self._window.case_panel.show_box(box)
-        return (f"The \"{label}\" box holds a value the case refused: {reason}. Correct it, or "
-                f"clear the box, before {doing}.")
+        return (f"The \"{label}\" box holds a value the case refused: {reason}. Correct it, "
+                f"or clear the box, before {doing}."), box
 
     def refuse_for_refused_fact(self, doing: str) -> bool:
         """True, after saying why, when a box of the case form stops ``doing`` (a report)."""
-        problem = self.refused_fact(doing)
+        problem, box = self._refused_fact(doing)
         if problem:
-            dialogs.message(self._window, QMessageBox.Icon.Warning, "Check the case form",
-                            problem)
+            self._refuse("Check the case form", problem, box)
         return bool(problem)
+
+    def _refuse(self, title: str, problem: str, box: QWidget | None) -> None:
+        """Say why something was refused; ``box``, the case form's box to fill in or correct,
+        is shown and gets the keys once the message is closed (the list takes them back as
+        a dialog closes)."""
+        shown = dialogs.message(self._window, QMessageBox.Icon.Warning, title, problem)
+        if box is not None:
+            self._show_facts()
+            shown.finished.connect(lambda *_: self._window.case_panel.show_box(box))
 
     def _ask_signature(self) -> None:
         facts, partial = self.case.batch.facts, self.controller.not_screened()

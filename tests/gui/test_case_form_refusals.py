@@ -33,9 +33,9 @@ def test_signing_with_a_date_the_case_refused_is_refused_and_shows_the_box(scree
     window.actions.sign.trigger()
     box = wait_for_box(qtbot, window, "Cannot sign yet", timeout=REFUSED_MS)
     assert '"Collected on" box' in box.text() and "'2026-13-45' is not a date" in box.text()
-    assert window.focusWidget() is panel.collected_on
     assert window.central.tabs.currentWidget() is panel
-    box.close()
+    box.close()  # the box to correct gets the keys, not the list (as after other messages)
+    qtbot.waitUntil(lambda: window.focusWidget() is panel.collected_on, timeout=REFUSED_MS)
     assert not window.case.signed
     assert panel.collected_on.text() == "2026-13-45" and "2026-13-45" in panel.error.text()
 
@@ -78,8 +78,9 @@ def test_no_report_is_made_while_a_box_holds_a_refused_value(screened, qtbot, mo
     getattr(window.actions, action).trigger()
     box = wait_for_box(qtbot, window, "Check the case form", timeout=REFUSED_MS)
     assert '"Red cells per µL" box' in box.text() and "not 45000" in box.text()
-    assert window.focusWidget() is panel.rbc and not asked
+    assert not asked
     box.close()
+    qtbot.waitUntil(lambda: window.focusWidget() is panel.rbc, timeout=REFUSED_MS)
 
 
 def test_a_new_case_takes_no_refused_value_of_the_last(screened, qtbot):
