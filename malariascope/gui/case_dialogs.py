@@ -7,6 +7,7 @@ with the answer; the dialogs keep their fields as attributes, so tests fill them
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
@@ -138,6 +139,7 @@ class _Form(QDialog):
         self.form = QFormLayout()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.addButton(accept_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         text = QLabel(intro)
@@ -202,6 +204,9 @@ def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
     the keyboard: Tab to it, then Space). No button is the default: one Enter never signs."""
     dialog.accepted.connect(accepted)
     dialog.open()
+    order = [*dialog.required, dialog.ok, dialog.cancel]  # Tab from the last box reaches OK,
+    for before, after in itertools.pairwise(order):  # wherever the platform puts Cancel
+        QWidget.setTabOrder(before, after)
     for button in dialog.buttons.buttons():  # after the box made OK its default on show
         button.setAutoDefault(False)
         button.setDefault(False)

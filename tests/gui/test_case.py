@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QProxyStyle,
+    QScrollArea,
+    QStyle,
+)
 
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import Register
@@ -187,9 +194,28 @@ def test_a_reason_typed_at_once_into_the_amend_form_is_its_reason(window, qtbot,
     assert dialog.reason.toPlainText() == "Second reader" and dialog.focusWidget() is dialog.name
 
 
-def test_one_enter_in_the_sign_form_does_not_sign(window, qtbot, two_folders):
+class _CancelFirst(QProxyStyle):
+    """Buttons laid out as on GNOME and KDE desktops: Cancel left of OK, and first to Tab."""
+
+    def styleHint(self, hint, *args):  # noqa: N802 (Qt API)
+        if hint == QStyle.StyleHint.SH_DialogButtonLayout:
+            return QDialogButtonBox.ButtonLayout.GnomeLayout.value
+        return super().styleHint(hint, *args)
+
+
+@pytest.fixture
+def cancel_first(qapp):
+    """The application styled with :class:`_CancelFirst` for the test."""
+    name = qapp.style().name()
+    qapp.setStyle(_CancelFirst(name))
+    yield
+    qapp.setStyle(name)
+
+
+def test_one_enter_in_the_sign_form_does_not_sign(window, qtbot, two_folders, cancel_first):
     """The Sign form opened with the signer's name filled in and Sign as its default: one
-    Enter, nothing read or typed, made the result final."""
+    Enter, nothing read or typed, made the result final. Tab from the name went to Cancel, so
+    Tab and Space cancelled."""
     _type_facts(window, qtbot)
     _gather(window, qtbot, two_folders[:1])
     window.actions.sign.trigger()
@@ -200,7 +226,9 @@ def test_one_enter_in_the_sign_form_does_not_sign(window, qtbot, two_folders):
     qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name)
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.isVisible() and not window.case.signed
-    dialog.reject()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)  # Tab, then Space: Sign, not Cancel
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(window.case.signed))
 
 
 def test_spaces_typed_in_the_case_form_stay_where_they_are_typed(make_window, qtbot):
