@@ -119,9 +119,9 @@ class ModelMenu(QObject):
         if isinstance(exc, AdaptationCancelled):
             self.window.statusBar().showMessage("Adaptation cancelled; no model written")
             return
-        dialogs.message(self.window, QMessageBox.Icon.Warning, "Adaptation refused",
-                        f"No model was written: {exc}")
-        self.ask_adapt(*self._tried)
+        refused = dialogs.message(self.window, QMessageBox.Icon.Warning, "Adaptation refused",
+                                  f"No model was written: {exc}")
+        refused.finished.connect(lambda *_: self.ask_adapt(*self._tried))  # once it is read
 
     def _on_adapted(self, folder: Path, figures: str) -> None:
         self.adapted.emit(folder, figures)

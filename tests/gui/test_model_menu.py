@@ -51,21 +51,21 @@ def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tm
     assert window.batch.facts.rule == bundled_rule
 
 
-def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path,
-                                                                 monkeypatch):
+def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path):
     cells = write_lab(tmp_path / "cells")
     for extra in sorted((cells / "parasitized").rglob("*.png"))[20:]:
         extra.unlink()
-    shown: list[str] = []
-    monkeypatch.setattr("malariascope.gui.dialogs.message",
-                        lambda parent, icon, title, text: shown.append(text))
     window.models.adapt([cells], None, tmp_path / "lab-model")
-    qtbot.waitUntil(lambda: bool(shown), timeout=MODEL_TIMEOUT_MS)
-    assert "at least 25 of each class" in shown[0]
+    box = wait_for_box(qtbot, window, "Adaptation refused", timeout=MODEL_TIMEOUT_MS)
+    assert "at least 25 of each class" in box.text()
     assert not (tmp_path / "lab-model").exists()
     assert settings.chosen_model() is None
-    # the form opens again holding what was given, for more cells to be added: a refusal
-    # closed it, and the list of the lab's cells was lost
+    # once the refusal is read, the form opens again holding what was given, for more cells
+    # to be added: a refusal closed it and the list was lost, and then the form hid the
+    # refusal behind it
+    assert not [dialog for dialog in window.findChildren(AdaptDialog) if dialog.isVisible()]
+    box.close()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(AdaptDialog)))
     again = next(dialog for dialog in window.findChildren(AdaptDialog) if dialog.isVisible())
     assert again.sources() == [cells] and again.model_folder() == tmp_path / "lab-model"
     again.reject()
