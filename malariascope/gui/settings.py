@@ -50,10 +50,15 @@ def add_recent_folder(folder: Path) -> list[Path]:
     return folders[:MAX_RECENT]
 
 
+def _remembered_folder(key: str) -> Path | None:
+    """The folder kept under ``key``, while it still exists (a share may be gone)."""
+    last = Path(str(app_settings().value(key, "")))
+    return last if last.is_absolute() and last.is_dir() else None
+
+
 def images_folder() -> Path:
     """The folder images were last opened from (home before any, or once it is gone)."""
-    last = Path(str(app_settings().value(IMAGES_KEY, "")))
-    return last if last.is_absolute() and last.is_dir() else Path.home()
+    return _remembered_folder(IMAGES_KEY) or Path.home()
 
 
 def remember_images_folder(folder: Path) -> None:
@@ -65,8 +70,7 @@ def export_folder() -> Path:
     """The folder an export is offered in: where the last one was written, else the user's
     Documents (home when there is none). Never the images' folder, which is often a
     microscope's share or a read-only archive, where reports would mix with the data."""
-    last = Path(str(app_settings().value(EXPORT_KEY, "")))
-    if last.is_absolute() and last.is_dir():
+    if last := _remembered_folder(EXPORT_KEY):
         return last
     documents = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPointF
     from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QWidget
 
 MODEL_TIMEOUT_MS = 60_000
 SCREEN_TIMEOUT_MS = 120_000
@@ -45,6 +47,31 @@ def screen_and_wait(window, qtbot, paths, timeout: int = SCREEN_TIMEOUT_MS) -> N
     with qtbot.waitSignal(window.controller.screening_finished, timeout=timeout) as blocker:
         assert window.open_paths(paths)
     assert blocker.args[1], "screening did not complete"
+
+
+def resize_window(window, qtbot, width: int, height: int) -> None:
+    """Resize ``window`` to ``width`` x ``height`` and wait until it is that size."""
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height))
+
+
+def turn_wheel(widget: QWidget, notches: int, at: QPointF | None = None,
+               ctrl: bool = False) -> bool:
+    """Turn the mouse wheel over ``widget`` at ``at`` (its middle by default) by ``notches``,
+    down when negative, with Ctrl held when ``ctrl``; True when the widget took the turn.
+    Qt hands a wheel event that a widget leaves on to its parent only when it comes from
+    the mouse, so a test sees the refusal, not the parent scrolling."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    at = QPointF(widget.rect().center()) if at is None else at
+    held = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    event = QWheelEvent(at, QPointF(widget.mapToGlobal(at)), QPoint(), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, held, Qt.ScrollPhase.NoScrollPhase, False)
+    event.ignore()
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
 
 
 def with_healthy_cells_uncertain(window, qtbot, folder, sample_id: str = "S-1"):

@@ -7,17 +7,9 @@ import math
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QImage
 
-from tests.gui.helpers import _click_cell, _distance, screen_and_wait
-
-
-def _wheel(view, pos: QPointF, notches: int) -> None:
-    """Turn the mouse wheel over ``view`` at ``pos`` (one notch is 120 eighths of a degree)."""
-    QApplication.sendEvent(view, QWheelEvent(
-        pos, view.mapToGlobal(pos), QPoint(), QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+from tests.gui.helpers import _click_cell, _distance, screen_and_wait, turn_wheel
 
 
 def _middle_and_farthest(batch, rows) -> tuple[int, int]:
@@ -63,7 +55,8 @@ def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window,
     box, boxes = batch.results[target].box, [batch.results[row].box for row in rows]
     fitted = view.box_rect(box)
     assert _drawn_like_the_field(view, field, boxes) > 0.9
-    _wheel(view, fitted.center(), 5)  # the field overflows the view both ways, with room to pan
+    # the field overflows the view both ways, with room to pan
+    turn_wheel(view, 5, at=QPointF(fitted.center()))
     zoomed = view.box_rect(box)
     assert view.zoom() == pytest.approx(1.25 ** 5)
     assert zoomed.width() == pytest.approx(fitted.width() * 1.25 ** 5)
@@ -94,7 +87,7 @@ def test_keys_zoom_at_the_selected_cell_and_selecting_brings_a_cell_into_view(
     batch, view = window.batch, window.field_view
     shown = QRectF(view.rect())
     fit_scale = view.box_rect(batch.results[rows[0]].box).width() / batch.results[rows[0]].box[2]
-    _wheel(view, shown.center(), 3)  # the field now overflows the view both ways
+    turn_wheel(view, 3, at=QPointF(shown.center()))  # the field now overflows the view both ways
 
     def from_middle(row: int) -> float:
         return (view.box_rect(batch.results[row].box).center() - shown.center()).manhattanLength()

@@ -4,8 +4,7 @@ and clicks as a technician would: many cells reviewed at once, undone, redone.""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.register import Register
@@ -13,7 +12,14 @@ from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import PROB, THUMB
-from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    click,
+    close_window,
+    screen_and_wait,
+    turn_wheel,
+    wait_for_box,
+)
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_field, write_rgb
 from tests.reports import read_rows
 
@@ -63,20 +69,13 @@ def test_the_gallery_shows_the_tables_rows_highest_p_first_and_zooms(window, qtb
     window.set_filter(Filter.PARASITIZED)  # the table's filters apply
     assert gallery.model().rowCount() == batch.counts.parasitized
 
-    def wheel(notches: int) -> None:
-        centre = QPointF(gallery.viewport().rect().center())
-        event = QWheelEvent(centre, gallery.viewport().mapToGlobal(centre), QPoint(),
-                            QPoint(0, 120 * notches), Qt.MouseButton.NoButton, CTRL,
-                            Qt.ScrollPhase.NoScrollPhase, False)
-        QApplication.sendEvent(gallery.viewport(), event)
-
     assert gallery.thumb_size() == 96
-    wheel(1)
+    turn_wheel(gallery.viewport(), 1, ctrl=True)
     assert gallery.thumb_size() == 128
     tile = gallery.visualRect(gallery.model().index(0, THUMB))
     assert tile.width() > 128
     for _ in range(4):
-        wheel(-1)
+        turn_wheel(gallery.viewport(), -1, ctrl=True)
     assert gallery.thumb_size() == 64  # the smallest step, however far the wheel turns
     qtbot.waitUntil(lambda: gallery.thumbnails.get(top, batch.results[top]) is not None)
     assert gallery.thumbnails.get(top, batch.results[top]).width() <= 64

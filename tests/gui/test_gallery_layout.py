@@ -11,13 +11,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 
 from malariascope.gui.results_table import FILE, THUMB
 from malariascope.gui.window_layout import PANEL_MIN_WIDTH
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import resize_window, screen_and_wait
 from tests.images import FIELD_CELLS, make_cell_folder, write_field
-
-
-def _resize(window, qtbot, width: int, height: int) -> None:
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height))
 
 
 def _first_row(gallery) -> list:
@@ -40,7 +35,7 @@ def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
     """The gallery fills whole columns of tiles (8 at 1280 x 800 beside a cell panel still
     wide), and the table gets its own split back."""
     make_cell_folder(tmp_path / "cells", 60)
-    _resize(window, qtbot, *size)
+    resize_window(window, qtbot, *size)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
     table_split = window.central.splitter.sizes()
     qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
@@ -90,7 +85,7 @@ def test_the_current_tile_stays_in_sight_when_the_field_shows_under_the_gallery(
 def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_path):
     """At 1024 px the caption "where the network sees a parasite" shows whole."""
     make_cell_folder(tmp_path / "cells", 8)
-    _resize(window, qtbot, 1024, 768)
+    resize_window(window, qtbot, 1024, 768)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])
     batch, detail = window.batch, window.detail
     window.table.select_source_row(next(row for row in range(len(batch)) if batch.suspect(row)))
@@ -117,7 +112,7 @@ def test_the_case_tab_fits_its_panel_without_a_sideways_scroll_bar(window, qtbot
     """Beside the gallery at 1366 x 768 the case tab scrolled sideways: its three report
     buttons side by side were wider than the panel."""
     make_cell_folder(tmp_path / "cells", 30)  # more than a row of tiles
-    _resize(window, qtbot, *size)
+    resize_window(window, qtbot, *size)
     screen_and_wait(window, qtbot, [tmp_path / "cells"])  # the result fills the tab too
     window.central.tabs.setCurrentWidget(window.case_panel)
     if gallery:

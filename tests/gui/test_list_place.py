@@ -7,23 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.pipeline import screen
 from malariascope.core.screening import BATCH_SIZE
 from malariascope.gui.results_table import PROB, SORT_ROLE
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import resize_window, screen_and_wait, turn_wheel
 from tests.images import make_cell, write_rgb
 
 LAPTOP = (1366, 768)
 HEALTHY, SICK = BATCH_SIZE + 16, 30  # the first inference batch holds healthy cells only
-
-
-def _resize(window, qtbot, width: int, height: int) -> None:
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.size().toTuple() == (width, height))
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def test_an_untouched_list_sorted_by_p_ends_a_screening_at_its_top(window, qtbot
                                                                    gallery):
     """The list kept the first cell it selected in place while higher ones arrived above
     it, and showed the middle of the list when the screening ended."""
-    _resize(window, qtbot, *LAPTOP)
+    resize_window(window, qtbot, *LAPTOP)
     if gallery:
         window.actions.gallery.setChecked(True)  # sorted by P, highest first
     else:
@@ -82,22 +76,13 @@ def _first_screened(window, qtbot, tmp_path: Path) -> None:
     folder.mkdir()
     for i in range(HEALTHY):
         write_rgb(folder / f"cell_{i}.png", make_cell(seed=i))
-    _resize(window, qtbot, *LAPTOP)
+    resize_window(window, qtbot, *LAPTOP)
     window.table.sortByColumn(PROB, Qt.SortOrder.DescendingOrder)
     screen_and_wait(window, qtbot, [folder])
 
 
 def _stream(window, paths: list[Path]) -> None:
     window.batch.extend(screen(paths, window.controller.classifier))  # as screening does
-
-
-def _wheel(view, notches: int) -> None:
-    """Turn the mouse wheel over ``view`` by ``notches`` (negative: down the list)."""
-    centre = QPointF(view.viewport().rect().center())
-    event = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(),
-                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
-    QApplication.sendEvent(view.viewport(), event)
 
 
 def test_the_untouched_top_row_gives_way_to_higher_cells_streaming_in(window, qtbot, tmp_path,
@@ -137,7 +122,7 @@ def test_rows_the_technician_scrolled_to_stay_in_view(window, qtbot, tmp_path, l
     _first_screened(window, qtbot, tmp_path)
     table = window.table
     first = table.current_source_row()
-    _wheel(table, -5)
+    turn_wheel(table.viewport(), -5)
     top = table.rowAt(0)
     assert top > 0 and not table.visualRect(table.currentIndex()).intersects(
         table.viewport().rect())
@@ -154,7 +139,7 @@ def test_a_scroll_of_the_gallery_keeps_its_tiles_and_the_selection(window, qtbot
     gallery, table = window.gallery, window.table
     first = table.current_source_row()
     qtbot.waitUntil(lambda: gallery.verticalScrollBar().maximum() > 0)
-    _wheel(gallery, -2)
+    turn_wheel(gallery.viewport(), -2)
     scrolled = gallery.verticalScrollBar().value()
     assert scrolled > 0
     _stream(window, later)
@@ -185,7 +170,7 @@ def test_a_scrolled_gallery_keeps_its_tiles_in_view(window, qtbot, tmp_path, lat
     window.actions.gallery.setChecked(True)
     gallery, proxy = window.gallery, window.proxy
     qtbot.waitUntil(lambda: gallery.verticalScrollBar().maximum() > 0)
-    _wheel(gallery, -2)
+    turn_wheel(gallery.viewport(), -2)
     first = gallery.visible_source_rows()[0]
 
     def top() -> int:
