@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from malariascope.core.case import LINE_MAX
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.words import counted
-from malariascope.gui.dialogs import ask_export_first, ask_review_first
+from malariascope.gui.dialogs import add_cancel_default, ask_export_first, ask_review_first
 
 KEEP_FOR_LATER = "&Keep for later"
 
@@ -53,8 +53,8 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
 
 def ask_stop_screening(parent: QWidget, name: str, cells: int) -> bool:
     """Ask before Quit stops the screening of case ``name``, taken from the register: True
-    for Keep for later (the default; it stays there, open, with its ``cells`` cells so far,
-    marked partial), False for Cancel (Escape)."""
+    for Keep for later (it stays there, open, with its ``cells`` cells so far, marked
+    partial), False for Cancel (Escape, and the default: Enter leaves it screening)."""
     box = QMessageBox(QMessageBox.Icon.Question, "Quit",
                       f"Quit? Case {name} is still being screened: quitting stops it. The case "
                       f"stays in the case register, open, with the {counted(cells, 'cell')} "
@@ -62,8 +62,7 @@ def ask_stop_screening(parent: QWidget, name: str, cells: int) -> bool:
                       "Case register… and open its images again (the cells it holds are left "
                       "out).", QMessageBox.StandardButton.NoButton, parent)
     keep = box.addButton(KEEP_FOR_LATER, QMessageBox.ButtonRole.AcceptRole)
-    box.setEscapeButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
-    box.setDefaultButton(keep)
+    add_cancel_default(box)
     box.exec()
     return box.clickedButton() is keep
 

@@ -156,20 +156,26 @@ def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
                      export: bool = True) -> str:
     """Ask before something is lost: :data:`EXPORT` the report first (unless not ``export``),
     :data:`DISCARD` and go ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named,
-    answers :data:`KEEP`. The first button is the default, but never Discard: Enter alone
-    loses nothing. Blocks: a quit waits for the answer."""
+    answers :data:`KEEP`. Cancel is the default: Enter or Space, even pressed for what came
+    before the question, leaves everything as it was. Blocks: a quit waits for the answer."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
     answers: dict[QAbstractButton, str] = {}
     if keep:
         answers[box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)] = KEEP
     if export:
         answers[box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)] = EXPORT
-    first = next(iter(answers), None)
     answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
-    box.setEscapeButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
-    box.setDefaultButton(first or box.escapeButton())
+    add_cancel_default(box)
     box.exec()
     return answers.get(box.clickedButton(), CANCEL)
+
+
+def add_cancel_default(box: QMessageBox) -> None:
+    """Give ``box`` a Cancel button that both Escape and Enter press: a question that can
+    cut work short or let a case go is answered only by a choice made on purpose."""
+    cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
+    box.setEscapeButton(cancel)
+    box.setDefaultButton(cancel)
 
 
 def ask_images(parent: QWidget) -> list[str]:

@@ -16,7 +16,7 @@ from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.images import make_cell_folder
 
-KEEP_BUTTONS = ("Keep for later", ["Cancel", "Discard", "Export…", "Keep for later"])
+KEEP_BUTTONS = ("Cancel", ["Cancel", "Discard", "Export…", "Keep for later"])  # the default first
 
 
 def answer(window, text: str) -> list[tuple[str, tuple[str, list[str]]]]:

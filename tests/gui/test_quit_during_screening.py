@@ -139,11 +139,11 @@ def test_cells_screened_after_a_report_was_written_are_asked_about_at_quit(held,
     assert not window.case_flow.leaving.may_quit() and len(asked) == 1
 
 
-@pytest.mark.parametrize("reply", ["Keep for later", "Cancel"])
-def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
-        screened_window, gated, qtbot, data_folder, reply):
-    """Quit during a screening of a case taken back from the register stopped it without a
-    word, the case left there cut short."""
+@pytest.fixture
+def taken(screened_window, gated, qtbot):
+    """The window's case S-RACE (6 cells) kept for later, taken back from the register and
+    screening the :func:`gated` folder, two broken files first, held with 62 of its cells
+    in; the window and the :class:`Gate`."""
     window = screened_window
     answer(window, "Keep for later")
     assert window.case_flow.new_case()
@@ -154,13 +154,22 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     start(window, [folder])
     qtbot.waitUntil(lambda: len(window.batch) == 6 + 2 + 62 and gate.reached.is_set(),
                     timeout=WAIT_MS)
+    return window, gate
+
+
+@pytest.mark.parametrize("reply", ["Keep for later", "Cancel"])
+def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
+        taken, qtbot, data_folder, reply):
+    """Quit during a screening of a case taken back from the register stopped it without a
+    word, the case left there cut short."""
+    window, gate = taken
     asked = answer(window, reply)
     window.close()
     assert asked == [("Quit? Case S-RACE is still being screened: quitting stops it. The case "
                       "stays in the case register, open, with the 68 cells screened so far, "
                       "marked partial. To screen the rest, open it from File > Case register… "
                       "and open its images again (the cells it holds are left out).",
-                      ("Keep for later", ["Cancel", "Keep for later"]))]
+                      ("Cancel", ["Cancel", "Keep for later"]))]
     assert window.isVisible() == (reply == "Cancel")
     gate.open()
     if reply == "Cancel":
