@@ -42,11 +42,13 @@ class _ThresholdSpin(QDoubleSpinBox):
     meant for the list, would move the threshold again.
 
     Whatever is typed stays as typed until Enter, leaving the box or an arrow: then it is
-    applied as it is, or refused (:attr:`refused` says why) and the box shows the threshold
-    again. Its decimal mark is a point, a comma or the locale's: below 1 none groups thousands.
+    applied as it is (:attr:`applied`), or refused (:attr:`refused` says why) and the box
+    shows the threshold again. Its decimal mark is a point, a comma or the locale's: below 1
+    none groups thousands.
     """
 
     stepped = Signal()
+    applied = Signal()  # a threshold typed is taken, whether or not it moves the threshold
     refused = Signal(str)  # why the value typed was not applied
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
@@ -68,9 +70,12 @@ class _ThresholdSpin(QDoubleSpinBox):
         return value if low <= value <= high and round(value, 3) == value else None
 
     def _refuse_typed(self) -> bool:
-        """True, once the box shows the threshold again, when what is typed is no threshold."""
+        """True, once the box shows the threshold again, when what is typed is no threshold;
+        a threshold typed since the box last showed one is :attr:`applied`."""
         typed = self.lineEdit().text()
         if self._typed(typed) is not None:
+            if self.lineEdit().isModified():
+                self.applied.emit()
             return False
         low, high = (self.locale().toString(edge, "f", 2) for edge in THRESHOLD_RANGE)
         self.refused.emit(f"Threshold must be between {low} and {high}, with at most 3 "
@@ -153,11 +158,13 @@ class BatchControls(QWidget):
     Enter in the threshold's box, a click on its arrow buttons or on Model default emits
     :attr:`entered`: the window hands the keys back to the cell list, so the next arrow or P
     reviews cells instead of editing the form. :attr:`message` says why a threshold typed was
-    not applied.
+    not applied, and :attr:`withdrawn` takes that back once a threshold is applied or moved:
+    the threshold is then no longer the one the refusal says it stays.
     """
 
     entered = Signal()
     message = Signal(str)  # one line for the status bar
+    withdrawn = Signal(str)  # a message that no longer holds
 
     def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,12 +176,15 @@ class BatchControls(QWidget):
         # Clicked, it disables itself and its focus would pass on down the form, taking the
         # next arrow to the Grad-CAM checkbox, not to the list. Tab still reaches it.
         self.reset.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._refusal = ""  # the last refusal said, until withdrawn
         self._build()
         self.threshold.valueChanged.connect(batch.set_threshold)
         self.reset.clicked.connect(self._on_reset_clicked)
         self.threshold.spin.lineEdit().returnPressed.connect(self.entered)
         self.threshold.spin.stepped.connect(self.entered)
-        self.threshold.spin.refused.connect(self.message)
+        self.threshold.spin.refused.connect(self._on_refused)
+        self.threshold.spin.applied.connect(self._withdraw_refusal)
+        batch.events.relabelled.connect(self._withdraw_refusal)  # moved, whatever moved it
         batch.events.facts_changed.connect(self._on_relabelled)  # a case signed or amended
         batch.events.relabelled.connect(self._on_relabelled)
         self._on_relabelled()
@@ -188,6 +198,15 @@ class BatchControls(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Threshold", self.threshold)
         form.addRow("Field threshold", field_row)
+
+    def _on_refused(self, text: str) -> None:
+        self._refusal = text
+        self.message.emit(text)
+
+    def _withdraw_refusal(self) -> None:
+        if self._refusal:
+            self.withdrawn.emit(self._refusal)
+            self._refusal = ""
 
     def _on_reset_clicked(self) -> None:
         default = self.batch.facts.default_threshold

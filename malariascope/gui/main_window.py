@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.field_view.setFocusProxy(self.lists)
         self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.controls.entered.connect(self.lists.setFocus)
-        self.controls.message.connect(self.status.note)
+        self.status.take_notes(self.controls.message, self.controls.withdrawn)
         batch.events.appended.connect(lambda *_: self.table.select_first_if_none())
         batch.events.changed.connect(self._on_batch_changed)
         self._on_batch_changed()

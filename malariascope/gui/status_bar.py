@@ -12,7 +12,7 @@ an action was refused, and a message longer than the room left wraps onto more l
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from malariascope.gui.controller import ScreeningController
@@ -109,6 +109,18 @@ class StatusBar(QStatusBar):
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
+
+    def take_notes(self, said: SignalInstance, withdrawn: SignalInstance) -> None:
+        """Show each message ``said`` emits as a :meth:`note`, cleared as soon as
+        ``withdrawn`` emits it while it is still on show."""
+        said.connect(self.note)
+        withdrawn.connect(self.withdraw)
+
+    def withdraw(self, text: str) -> None:
+        """Clear ``text`` if it is the message on show: it no longer holds. A later message
+        stays."""
+        if text and self.currentMessage() == text:
+            self.clearMessage()
 
     def autosave_off(self, reason: str) -> None:
         """Mark, for as long as the window is open, that its work is not autosaved, and why."""

@@ -80,3 +80,54 @@ def test_a_threshold_box_in_a_decimal_comma_locale_takes_a_point_too(window, qtb
     _type(qtbot, spin, "0.25")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0,250"
+
+
+def _refuse(qtbot, window, spin) -> str:
+    """Type 1.7 and Enter; the refusal on show in the status bar."""
+    _type(qtbot, spin, "1.7")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    refusal = window.status.currentMessage()
+    assert refusal.startswith(RANGE_WORDS)
+    return refusal
+
+
+@pytest.mark.parametrize("then", ["0.3 typed", "the same typed", "0.3 typed, Tab",
+                                  "Up arrow", "slider", "Model default"])
+def test_a_refusal_goes_once_a_threshold_is_applied(window, qtbot, spin, then):
+    """A refused threshold's message stayed in the status bar for 15 s after a good value
+    was typed and applied, saying the threshold had stayed where it no longer was."""
+    controls, before = window.controls, window.batch.facts.rule.threshold
+    if then == "Model default":  # moved first, so that Model default moves it back
+        _type(qtbot, spin, "0.3")
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+        spin.setFocus()
+    _refuse(qtbot, window, spin)
+    if then == "Model default":
+        qtbot.mouseClick(controls.reset, Qt.MouseButton.LeftButton)
+    elif then == "slider":
+        controls.threshold.slider.setValue(300)
+    elif then == "Up arrow":
+        qtbot.keyClick(spin, Qt.Key.Key_Up)
+    else:
+        _type(qtbot, spin, f"{before:.3f}" if then == "the same typed" else "0.3")
+        qtbot.keyClick(spin, Qt.Key.Key_Tab if then.endswith("Tab") else Qt.Key.Key_Return)
+    assert window.status.currentMessage() == ""
+    assert window.batch.facts.rule.threshold == pytest.approx(
+        {"the same typed": before, "Model default": before,
+         "Up arrow": round(before, 3) + 0.01}.get(then, 0.3))
+
+
+def test_a_refusal_goes_no_message_that_came_after_it(window, qtbot, spin):
+    _refuse(qtbot, window, spin)
+    window.status.note("Export written")
+    _type(qtbot, spin, "0.3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert window.status.currentMessage() == "Export written"
+
+
+def test_a_refusal_stays_while_nothing_is_applied(window, qtbot, spin):
+    """Leaving the box as the refusal put it back, the threshold typed nowhere, applies
+    nothing: the refusal is still to be read."""
+    refusal = _refuse(qtbot, window, spin)
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert window.status.currentMessage() == refusal
