@@ -53,15 +53,19 @@ LABELS = {**{name: label for name, (label, _) in LINES.items()}, "notes": "Notes
           "rbc_per_ul": "Red cells per µL"}  # the boxes that take typed text
 
 
-def rbc_value(text: str) -> float | None:
-    """The red cell count typed (``5,000,000``, ``5e6``); None when the box is empty."""
-    text = text.replace(",", "").replace(" ", "").replace("\u202f", "")
-    if not text:
+def rbc_value(text: str) -> int | float | None:
+    """The red cell count typed (``5,000,000``, ``5e6``); None when the box is empty. Whole
+    digits give an int, so a refusal names the count as typed (45000, not 45000.0); the
+    case keeps a count as a float."""
+    digits = text.replace(",", "").replace(" ", "").replace("\u202f", "")
+    if not digits:
         return None
-    try:
-        return float(text)
-    except ValueError:
-        raise CaseError(f"red cells per µL must be a number, not {text!r}") from None
+    for number in (int, float):
+        try:
+            return number(digits)
+        except ValueError:
+            pass
+    raise CaseError(f"red cells per µL must be a number, not {text.strip()!r}")
 
 
 class CasePanel(QWidget):

@@ -62,6 +62,22 @@ def test_a_refused_red_cell_count_stays_in_its_box_beside_its_reason(screened, q
     assert panel.case.case.facts.rbc_per_ul == 4_800_000 and panel.error.text() == ""
 
 
+@pytest.mark.parametrize(("typed", "named"), [("45000", "not 45000"),
+                                              ("45000000", "not 45000000"),
+                                              ("4,5 x", "not '4,5 x'")])
+def test_a_refused_red_cell_count_is_named_as_typed(screened, qtbot, typed, named):
+    """45000 typed was refused as "not 45000.0", and "4,5 x" as "not '45x'": the reason
+    named neither what was typed nor what the box showed."""
+    window, panel = screened, screened.case_panel
+    qtbot.keyClicks(panel.rbc, typed)
+    _leave(qtbot, panel.rbc)
+    assert panel.error.text().endswith(named) and panel.rbc.text() == typed
+    window.actions.sign.trigger()  # the refusal that names the box names it as typed too
+    box = wait_for_box(qtbot, window, "Cannot sign yet", timeout=REFUSED_MS)
+    assert f"{named}. Correct it" in box.text()
+    box.close()
+
+
 @pytest.mark.parametrize("action", ["export", "export_pdf", "print_report"])
 def test_no_report_is_made_while_a_box_holds_a_refused_value(screened, qtbot, monkeypatch,
                                                               action):
