@@ -218,3 +218,12 @@ def test_a_real_cell_is_found_without_the_arm_it_took_from_its_neighbour():
     wanted = [c.box for c in cells if tuple(c.box) == (930, 471, 79, 102)]
     found = [cell.box for cell in find_cells(image)]
     assert len(wanted) == 1 and len(match_boxes(found, wanted)) == 1
+
+
+def test_a_real_ring_cell_cut_along_its_parasite_is_found_as_one_cell():
+    """PA171693: the ring's lines cut its cell into two concave halves, listed as two cells."""
+    cells, image = _real_field("PA171693.JPG")
+    (x, y, w, h), = [c.box for c in cells if c.kind == "ring"]
+    centres = [(bx + bw / 2, by + bh / 2) for bx, by, bw, bh in
+               (cell.box for cell in find_cells(image))]
+    assert sum(x <= cx <= x + w and y <= cy <= y + h for cx, cy in centres) == 1

@@ -141,6 +141,7 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
 
     Undoes the splitting of one cell into two pieces (pallor or parasite lines taken for
     membranes); two real cells side by side make a union that is too big or pinched at the neck.
+    Two concave pieces are held to a lower bar: each is hollowed where the line cut it.
     """
     windows = find_objects(labels)
     candidates = []
@@ -149,7 +150,9 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
         union = np.isin(labels[window], (a, b))
         if union.sum() <= params.merge_area * cell_area:
             score = solidity(union)
-            if score >= params.merge_solidity:
+            halves = max(solidity(labels[window] == a),
+                         solidity(labels[window] == b)) < params.halves_convex
+            if score >= (params.halves_solidity if halves else params.merge_solidity):
                 candidates.append((score, a, b))
     merged = labels.copy()
     used: set[int] = set()
