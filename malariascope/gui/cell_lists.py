@@ -19,13 +19,15 @@ from malariascope.gui.undo import ReviewUndo
 
 class CellLists(QStackedWidget):
     """The table or a gallery of its rows in one place, as ``actions.gallery`` is checked; the
-    one shown takes the keys. ``revisited`` gives the rows an undo or redo changed. A new
+    one shown takes the keys. ``revisited`` gives the rows an undo or redo changed: those shown
+    are selected, and :attr:`message` names those the filter hides. A new
     batch (a new case, a restored or a past one) shows every cell in the table, as at start:
     a filter or the review queue kept from the last slide would show a few of its cells as if
     they were all."""
 
     opened = Signal(int)  # the source row double-clicked in either
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
+    message = Signal(str)  # one line for the status bar
 
     def __init__(self, table: ResultsView, actions: WindowActions, revisited: Signal,
                  parent: QWidget | None = None) -> None:
@@ -40,13 +42,27 @@ class CellLists(QStackedWidget):
         self.gallery.opened.connect(self.opened)
         table.follow_moves_in(self.gallery)
         self._toggle.toggled.connect(self.show_gallery)
-        revisited.connect(self.gallery.select_source_rows)  # what an undo changed, selected
+        revisited.connect(self._on_revisited)
         table.doubleClicked.connect(self._on_table_double_clicked)
         table.proxy().batch.events.reset.connect(self._on_new_batch)
 
     def _on_new_batch(self) -> None:
         self._show_all.trigger()  # as Ctrl+1 does: the filter bar follows
         self._toggle.setChecked(False)
+
+    def _on_revisited(self, rows: list[int], done: str) -> None:
+        """Select the cells an undo or redo changed; name any the filter hides, which the
+        technician would otherwise not see change."""
+        self.gallery.select_source_rows(rows)
+        proxy = self.table.proxy()
+        hidden = [row for row in rows if not proxy.mapFromSource(
+            proxy.sourceModel().index(row, FILE)).isValid()]
+        if hidden:
+            names = ", ".join(proxy.sourceModel().name(row) for row in hidden[:3])
+            more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
+            cells = "a cell" if len(hidden) == 1 else f"{len(hidden)} cells"
+            self.message.emit(f"{done} on {cells} the filter hides: {names}{more} (Ctrl+1 "
+                              "shows all cells)")
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

@@ -33,21 +33,21 @@ class _ReviewStep(QUndoCommand):
         self._before = self._reviews.batch.set_reviews(self._pressed)
         self.setObsolete(not self._before)  # rows without a call: nothing to undo
         if self._changed is None:
-            self._reviews.revisited.emit(sorted(self._before))
+            self._reviews.revisited.emit(sorted(self._before), "Redone")
         else:
             self._changed.extend(sorted(self._before))
             self._changed = None
 
     def undo(self) -> None:
         self._reviews.batch.set_reviews(self._before)
-        self._reviews.revisited.emit(sorted(self._before))
+        self._reviews.revisited.emit(sorted(self._before), "Undone")
 
 
 class ReviewUndo(QObject):
     """The reviews of one batch as an undo stack; a new batch starts an empty one. While the
     case on show is read-only (signed, or a past case), undo and redo are off."""
 
-    revisited = Signal(list)  # the rows an undo or a redo just changed
+    revisited = Signal(list, str)  # the rows an undo or a redo just changed; "Undone", "Redone"
 
     def __init__(self, batch: Batch, undo: QAction, redo: QAction,
                  parent: QObject | None = None) -> None:

@@ -293,3 +293,21 @@ def test_a_cell_marked_unsure_leaves_the_queue_and_no_screenful_takes_it(window,
         qtbot.keyClick(gallery, Qt.Key.Key_U)
     qtbot.keyClick(gallery, Qt.Key.Key_U)  # the queue is empty: nothing to review
     assert batch.review(unsure) == "unsure"
+
+
+def test_an_undo_on_a_cell_the_filter_hides_names_it_in_the_status_bar(window, qtbot, cells):
+    screen_and_wait(window, qtbot, [cells])
+    batch, table = window.batch, window.table
+    row = next(row for row in range(len(batch)) if batch.call(row) == "parasitized")
+    table.select_source_row(row)
+    qtbot.keyClick(table, Qt.Key.Key_P)
+    assert batch.review(row) == "confirmed"
+    window.set_filter(Filter.UNINFECTED)  # the cell reviewed is no longer listed
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_Z, CTRL)
+    assert batch.decision(row) is None
+    name = window.table.proxy().sourceModel().name(row)
+    assert window.status.currentMessage() == (
+        f"Undone on a cell the filter hides: {name} (Ctrl+1 shows all cells)")
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_Z, CTRL | SHIFT)
+    assert batch.review(row) == "confirmed"
+    assert window.status.currentMessage().startswith("Redone on a cell the filter hides")
