@@ -173,7 +173,7 @@ class Classifier:
 
     @property
     def identity(self) -> tuple[str, str]:
-        """The model's name and its network file's sha256, as a batch's facts keep them."""
+        """The model's name and sha256 (``ModelCard.identity``), as a batch's facts keep them."""
         return self.model_name, self.backend.model_sha256
 
     def predict(self, cells: np.ndarray) -> Scores:

@@ -60,7 +60,7 @@ class BatchFacts:
 
     def with_card(self, identity: tuple[str, str], rule: CallRule) -> BatchFacts:
         """These facts with the default threshold of the card whose ``rule`` it is, when its
-        model (``identity``: name and network sha256) called their cells; else as they are."""
+        model (``identity``: name and sha256) called their cells; else as they are."""
         if (self.model, self.model_sha256) != identity:
             return self
         return replace(self, default_threshold=rule.threshold)
@@ -68,7 +68,8 @@ class BatchFacts:
     def other_model(self, classifier: Classifier) -> str:
         """Why ``classifier`` may not add cells to the cells of these facts ("" when it may:
         it called them, or the model that did is not known): a case is called by one model.
-        The name tells an adapted model from the one it adapts, whose network it runs."""
+        An adapted model's sha256 is its card's, so it differs from its base's and from any
+        other adaptation of it, though all run the same network."""
         if not self.model_sha256 or (self.model, self.model_sha256) == classifier.identity:
             return ""
         return (f"The cells of this case were called by {self.model or 'another model'}; the "

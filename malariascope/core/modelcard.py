@@ -24,6 +24,7 @@ from malariascope.core.modelfiles import (
     MAX_CARD_BYTES,
     MAX_MODEL_BYTES,
     bundled_dir,
+    check_listed,
     is_plain_name,
     models_dir,
     read_regular_file,
@@ -87,6 +88,7 @@ class ModelCard:
     blend: FieldBlend | None = None  #: the base model field cells are also scored by
     views: int = 1  #: each cell is scored by the mean of this many views (``core.views``)
     path: Path | None = field(default=None, compare=False)
+    card_sha256: str = field(default="", compare=False)  #: of the file it was read from
 
     def __post_init__(self) -> None:
         low, high = self.uncertain_band
@@ -127,7 +129,8 @@ class ModelCard:
         return str(self.path or f"of {self.name}")
 
     @classmethod
-    def from_dict(cls, data: object, path: Path | None = None) -> ModelCard:
+    def from_dict(cls, data: object, path: Path | None = None, card_sha256: str = ""
+                  ) -> ModelCard:
         """The card a JSON document holds; one :class:`ModelError` for any wrong value."""
         card = CardValues(data, str(path or "(unsaved)"))
         head, files = card.member("head"), card.member("files")
@@ -158,6 +161,7 @@ class ModelCard:
             views=card.whole("views", 1),
             standardize_fields=card.flag("standardize_fields", True),
             adapted=read_adapted(card), blend=read_blend(card, len(weights), healthy), path=path,
+            card_sha256=card_sha256,
         )
 
     def to_dict(self) -> dict:
@@ -219,6 +223,12 @@ class ModelCard:
     def sha256(self, fmt: str) -> str:
         return self.files[fmt].sha256
 
+    def identity(self, fmt: str) -> str:
+        """The sha256 records pin the model by: its ``fmt`` file's, or for an adapted model,
+        whose own head and thresholds run on its base's file, its card file's (which pins
+        that file by its hash)."""
+        return self.sha256(fmt) if self.adapted is None else self.card_sha256
+
     def _file_path(self, fmt: str) -> Path:
         if fmt not in self.files:
             raise ModelError(f"model card {self._where} lists no {fmt} model")
@@ -251,8 +261,8 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
         raise ModelError(f"model card unreadable: {card_path}: {reason}") from None
     if isinstance(data, dict) and ADAPTED in data:
         check_seal(card_path, data)
-    card = ModelCard.from_dict(data, card_path)
-    _check_listed(path, card)
+    card = ModelCard.from_dict(data, card_path, hashlib.sha256(raw).hexdigest())
+    check_listed(path, [entry.name for entry in card.files.values()], CARD_NAME)
     return card
 
 
@@ -279,13 +289,3 @@ def _check_pin(card_path: Path, raw: bytes) -> None:
         raise ModelError(f"the bundled model card {card_path} was changed or damaged (sha256 "
                          f"{actual[:12]}... instead of {BUNDLED_CARD_SHA256[:12]}...); reinstall")
 
-
-def _check_listed(path: Path, card: ModelCard) -> None:
-    """A model file given by name must be one its card lists: another one beside it (a copy,
-    an older export) would be passed over for the file the card names."""
-    if path.suffix == ".json" or path.is_dir():
-        return
-    listed = [entry.name for entry in card.files.values()]
-    if path.name not in listed:
-        raise ModelError(f"{path} is not a model its card {CARD_NAME} lists "
-                         f"({', '.join(listed)}): give one of those, or the folder")

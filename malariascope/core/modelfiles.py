@@ -37,6 +37,16 @@ def models_dir() -> Path:
     return Path(chosen) if chosen else bundled_dir()
 
 
+def check_listed(path: Path, listed: list[str], card_name: str) -> None:
+    """A model file given by name must be one its card lists: another one beside it (a copy,
+    an older export) would be passed over for the file the card names."""
+    if path.suffix == ".json" or path.is_dir():
+        return
+    if path.name not in listed:
+        raise ModelError(f"{path} is not a model its card {card_name} lists "
+                         f"({', '.join(listed)}): give one of those, or the folder")
+
+
 def sha256_of(path: str | os.PathLike[str]) -> str:
     """Hex sha256 of a file, read in chunks."""
     digest = hashlib.sha256()

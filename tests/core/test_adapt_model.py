@@ -15,11 +15,14 @@ from malariascope.core.adapt.sources import ClassFolders
 from malariascope.core.calibration import THRESHOLD_RULE
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
+from malariascope.core.facts import BatchFacts
 from malariascope.core.imageio import read_image
 from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.modelfiles import bundled_dir, sha256_of
 from malariascope.core.pipeline import screen
+from malariascope.core.report import report_row, write_report
 from tests.images import make_cell, write_rgb
+from tests.reports import read_rows
 
 SLIDES, PER_CLASS = 4, 8
 
@@ -103,6 +106,25 @@ def test_the_adapted_folder_screens_on_the_base_file_without_copying_it(adapted)
     base = Classifier.open()
     base_calls = [r.probability >= base.rule.threshold for r in screen(healthy, base)]
     assert sum(adapted_calls) < sum(base_calls)
+
+
+def test_an_adapted_model_is_recorded_by_its_card_not_the_network_it_shares(adapted,
+                                                                            tmp_path):
+    """An adapted model recorded its base's ONNX sha256: the bundled model and every
+    adaptation of it wrote the same model_sha256, told apart in records by name only."""
+    folder, adaptation = adapted
+    classifier, base = Classifier.open(folder), Classifier.open()
+    assert classifier.identity[1] == sha256_of(folder / CARD_NAME)
+    assert base.identity[1] == base.card.sha256("onnx")  # the bundled model's is unchanged
+    facts = BatchFacts.of(classifier, sample_id="S-LAB")
+    report = tmp_path / "report.csv"
+    healthy = sorted((folder.parent / "cells" / "uninfected").rglob("*.png"))[:3]
+    write_report(report, (report_row(r, facts) for r in screen(healthy, classifier)), facts)
+    assert {row["model_sha256"] for row in read_rows(report)} == {sha256_of(folder / CARD_NAME)}
+    other = write_model(adapt([open_source(write_lab(tmp_path / "cells", seed=7))]),
+                        tmp_path / "other-lab").parent
+    assert len({base.identity[1], classifier.identity[1],
+                Classifier.open(other).identity[1]}) == 3
 
 
 @pytest.mark.parametrize("edit", [

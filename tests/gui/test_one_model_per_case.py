@@ -175,6 +175,23 @@ def test_model_default_of_a_register_case_of_the_loaded_model_is_its_card_thresh
     assert window.status.model_label.text() == f"Model: {classifier.model_name}"
 
 
+#: The bundled model's sha256 as every earlier version recorded it: its ONNX file's.
+EARLIER_BUNDLED_SHA = "4a50d307762f84d27ca97eb42afed4d22ef00a9415f0a724108919682a0732b8"
+
+
+def test_a_case_the_bundled_model_called_in_an_earlier_version_is_still_its_own(
+        make_window, qtbot, data_folder, tmp_path):
+    """Adapted models are recorded by their card's sha256; the bundled model keeps its
+    network's, so its old cases are not taken for another model's."""
+    classifier = Classifier.open()
+    _file(data_folder, tmp_path / "slide", "S-EARLIER",
+          (classifier.model_name, EARLIER_BUNDLED_SHA), classifier.rule)
+    window = _open_from_register(make_window, qtbot, "S-EARLIER")
+    assert window.batch.facts.model_sha256 == EARLIER_BUNDLED_SHA == classifier.identity[1]
+    assert window.status.model_label.text() == f"Model: {classifier.model_name}"
+    assert window.batch.facts.other_model(classifier) == ""  # it takes more images
+
+
 def test_a_restored_case_of_the_loaded_model_takes_its_cards_threshold_as_default(
         make_window, qtbot, data_folder, tmp_path):
     """Work left with another threshold as its default (a case taken from the register by a

@@ -15,7 +15,7 @@ from malariascope.core.adapt.adaptedcard import BLEND
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.classifier import uncertain_band
-from malariascope.core.modelcard import ModelCard
+from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import RECIPE_KEYS
 
@@ -73,6 +73,10 @@ def adapted_markdown(data: dict) -> str:
         f"`{base['onnx_sha256']}`, not copied: it is found by its hash) to the cells of "
         "one lab. A screening aid, not a diagnosis: every call is for a trained technician "
         "to review.",
+        "",
+        f"Reports and the case register record this model by the sha256 of its {CARD_NAME}, "
+        "which pins the ONNX file by its own: the base model and other adaptations run the "
+        "same file.",
         "",
         f"- cells: {facts['cells']['parasitized']} parasitized, {facts['cells']['uninfected']} "
         f"uninfected, from {facts['groups']} fields or slides",
