@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
         check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
         try:
-            with progress_bar("cells") as bar:
-                adaptation = adapt(sources, args.base, progress=_progress(bar))
+            with progress_bar("cells") as cells, progress_bar("steps") as steps:
+                adaptation = adapt(sources, args.base, progress=_progress(cells, steps))
         finally:  # also when the adaptation is refused: the lab sees what was left out
             for record in (source.record for source in sources if source.record.skipped):
                 left = counted(record.skipped, "image or cell", "images or cells")
@@ -49,12 +49,14 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress(bar):
-    """Cells read on the bar; each held-out fold in words."""
+def _progress(cells, steps):
+    """Cells read on one bar; the steps of fitting, measured held out then on all, on the
+    other."""
     def report(stage: str, done: int, total: int) -> None:
-        if stage == "reading":
-            bar.update(done - bar.n)
-        else:
-            problem(f"measured held-out fold {done} of {total}")
+        bar = cells if stage == "reading" else steps
+        if bar is steps:
+            bar.total = total
+            bar.set_description(stage, refresh=False)
+        bar.update(done - bar.n)
     return report
 

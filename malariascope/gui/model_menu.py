@@ -3,39 +3,28 @@ to the bundled model. The status bar names the model in use; reports record it."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs, settings
 from malariascope.gui.adapt_dialog import AdaptDialog
+from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
+from malariascope.gui.adapt_results import results_html
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.workers import Worker
-
-STAGES = {"reading": "Reading the lab's cells: {done:,}",
-          "measuring": "Measuring on held-out slides: fold {done} of {total}"}
-
-
-class AdaptationCancelled(Exception):
-    """The technician pressed Cancel while the lab's cells were read or measured."""
-
-
-class _Progress(QObject):
-    """Carries the adaptation's progress from its worker thread to the UI thread."""
-
-    moved = Signal(str, int, int)  # stage, done, total (0: unknown)
 
 
 class ModelMenu(QObject):
     """Adds the Model menu to ``window`` and switches ``controller``'s model."""
 
-    adapted = Signal(Path, str)  # the adapted model's folder, its figures in words
+    adapted = Signal(Path, str)  # the adapted model's folder, its figures (rich text)
 
     def __init__(self, window: QMainWindow, controller: ScreeningController,
                  remember: bool = True) -> None:
@@ -94,26 +83,18 @@ class ModelMenu(QObject):
         if self._worker is not None:
             return
         self._tried = (sources, annotations, out_dir)
-        stop = threading.Event()
-        bar = QProgressDialog("Reading the lab's cells…", "Cancel", 0, 0, self.window)
-        bar.setWindowTitle("Adapt to this lab")
-        bar.setWindowModality(Qt.WindowModality.WindowModal)
-        bar.setMinimumDuration(0)
-        bar.canceled.connect(stop.set)
-        relay = _Progress(bar)
-        relay.moved.connect(lambda stage, done, total: _show(bar, stage, done, total))
+        progress = AdaptProgress(self.window)
         worker = Worker(adapt_and_write, sources, annotations, out_dir, self.controller.model,
-                        _reporter(relay, stop))
+                        progress.report)
         worker.returned.connect(lambda result: self._on_adapted(*result))
         worker.errored.connect(self._on_failed)
-        worker.finished.connect(lambda: self._on_finished(bar))
+        worker.finished.connect(lambda: self._on_finished(progress))
         self._worker = worker
         self.controller.workers.start(worker)
 
-    def _on_finished(self, bar: QProgressDialog) -> None:
+    def _on_finished(self, progress: AdaptProgress) -> None:
         self._worker = None
-        bar.reset()
-        bar.deleteLater()
+        progress.close()
 
     def _on_failed(self, exc: Exception) -> None:
         if isinstance(exc, AdaptationCancelled):
@@ -127,8 +108,8 @@ class ModelMenu(QObject):
         self.adapted.emit(folder, figures)
         answer = QMessageBox.question(
             self.window, "Adapted model written",
-            f"{figures}\n\nThe adapted model is in {folder}.\n\nScreen with it from now on? "
-            "(Model > Use the bundled model returns.)",
+            f"{figures}<p>The adapted model is in {escape(str(folder))}.</p><p>Screen with it "
+            "from now on? (Model &gt; Use the bundled model returns.)</p>",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
             self.use(folder)
@@ -144,9 +125,11 @@ def default_model_folder() -> Path:
 
 
 def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path,
-                    base: Path | None, progress) -> tuple[Path, str]:
+                    base: Path | None, progress: Callable[[str, int, int], None]
+                    ) -> tuple[Path, str]:
     """Adapt ``base`` (None: bundled) to ``sources`` and write it; returns the folder and the
-    held-out figures in words. Runs in a worker; refusals raise the core's errors."""
+    held-out figures in words (rich text). Runs in a worker; refusals raise the core's
+    errors."""
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.modelcard import load_card
 
@@ -155,18 +138,5 @@ def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path
     opened = [open_source(path, annotations) for path in sources]
     adaptation = adapt(opened, model, progress=progress)
     card = write_model(adaptation, out_dir)
-    return card.parent, adaptation.describe()
+    return card.parent, results_html(adaptation)
 
-
-def _reporter(relay: _Progress, stop: threading.Event):
-    def report(stage: str, done: int, total: int) -> None:
-        if stop.is_set():
-            raise AdaptationCancelled
-        relay.moved.emit(stage, done, total)
-    return report
-
-
-def _show(bar: QProgressDialog, stage: str, done: int, total: int) -> None:
-    bar.setLabelText(STAGES.get(stage, stage).format(done=done, total=total))
-    bar.setMaximum(total)
-    bar.setValue(done if total else 0)

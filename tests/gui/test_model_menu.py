@@ -8,14 +8,16 @@ import shutil
 import threading
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
+from malariascope.core.adapt.fit import STRENGTHS
 from malariascope.core.modelcard import load_card
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
 from malariascope.gui.adapt_dialog import AdaptDialog
+from malariascope.gui.adapt_progress import AdaptProgress
 from tests.conftest import SHARED_DATA
-from tests.core.test_adapt_model import write_lab
+from tests.core.test_adapt_model import SLIDES, write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder
 from tests.reports import read_summary
@@ -49,6 +51,59 @@ def test_adapting_in_the_window_switches_the_model_and_returns(window, qtbot, tm
         screen_and_wait(window, qtbot, [cells / "uninfected" / "S1"])
     assert "adapted" not in ready.args[0] and "adapted" not in window.batch.facts.model
     assert window.batch.facts.rule == bundled_rule
+
+
+def _watch_progress(window) -> list[tuple]:
+    """Each move of the adaptation's progress as the window shows it: (stage, done, total,
+    the dialog's words, its maximum, its value)."""
+    progress = window.findChildren(AdaptProgress)[-1]
+    seen: list[tuple] = []
+    bar = progress.bar
+    progress.moved.connect(lambda *move: seen.append(
+        (*move, bar.labelText(), bar.maximum(), bar.value())))
+    return seen
+
+
+def test_adapting_shows_its_steps_of_all_at_once_and_its_results_in_plain_words(
+        window, qtbot, tmp_path, answer_questions):
+    """Once the cells were read, nothing moved until the first of ten held-out folds was
+    done, then the bar counted folds only; the results spoke of 'AUC' and '10 folds'."""
+    cells = write_lab(tmp_path / "cells")
+    asked = answer_questions(QMessageBox.StandardButton.No)
+    window.models.adapt([cells], None, tmp_path / "lab-model")
+    seen = _watch_progress(window)
+    qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
+    reading = [move for move in seen if move[0] == "reading"]
+    steps = seen[len(reading):]
+    assert reading and all(move[4] == 0 for move in reading)  # cells counted, total unknown
+    total = (SLIDES + 1) * len(STRENGTHS)  # each strength tried, in each fold and on all
+    assert [move[1] for move in steps] == list(range(total + 1))
+    assert all(move[2] == move[4] == total and move[5] == move[1] for move in steps)
+    assert f"step 0 of {total}" in steps[0][3] and "held out in turn" in steps[0][3]
+    assert "minute" in steps[-1][3]  # the time left, from the pace so far
+    assert [move[0] for move in steps[-len(STRENGTHS):]] == ["fitting"] * len(STRENGTHS)
+    words = asked[0]
+    assert "Ranking of cells (AUC)" in words and "1 ranks every cell right" in words
+    assert f"split into {SLIDES} parts, and each was held out in turn" in words
+    assert "fold" not in words and "Parasitized cells flagged (sensitivity)" in words
+
+
+def test_cancel_stops_the_adaptation_between_steps_and_writes_nothing(window, qtbot,
+                                                                      tmp_path):
+    cells = write_lab(tmp_path / "cells")
+    window.models.adapt([cells], None, tmp_path / "lab-model")
+    seen = _watch_progress(window)
+    qtbot.waitUntil(lambda: any(move[0] == "measuring" and move[1] > 0 for move in seen),
+                    timeout=5 * MODEL_TIMEOUT_MS)
+    progress = window.findChildren(AdaptProgress)[-1]
+    click_cancel = next(button for button in progress.bar.findChildren(QPushButton)
+                        if button.text() == "Cancel")
+    click_cancel.click()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Adaptation cancelled; no model written", timeout=MODEL_TIMEOUT_MS)
+    assert seen[-1][1] < seen[-1][2]  # stopped before the last step
+    assert not (tmp_path / "lab-model").exists()
+    assert settings.chosen_model() is None
 
 
 def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path):

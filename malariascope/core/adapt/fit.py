@@ -144,7 +144,7 @@ def _by_field(fields: np.ndarray, values: np.ndarray,
 
 
 def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, ...] = STRENGTHS,
-              folds: int = FOLDS) -> Calibration:
+              folds: int = FOLDS, step: Callable[[], None] | None = None) -> Calibration:
     """The calibration fitted on ``cells``, starting from and pulled towards ``base``.
 
     Parameters
@@ -158,6 +158,8 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
         Prior strengths to choose from by out-of-fold AUC.
     folds
         Number of folds (by group) for the out-of-fold scores.
+    step
+        Called after each strength is tried, ``len(strengths)`` times in all (progress).
 
     Returns
     -------
@@ -184,6 +186,8 @@ def calibrate(cells: LabelledCells, base: Calibration, strengths: tuple[float, .
         merit = auc(labels == 1, scores[labelled])
         if best is None or merit > best[0]:  # a tie keeps the stronger pull
             best = (merit, strength, temperature, healthy, scores)
+        if step:
+            step()
     _, strength, temperature, healthy, scores = best
     threshold = choose_threshold(scores[labelled], labels)
     head = fit_head(cells.fitted[labelled], labels, base.head, strength)

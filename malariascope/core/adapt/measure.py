@@ -75,7 +75,7 @@ HELD_OUT_FOLDS = 10
 
 
 def held_out(cells: LabelledCells, base: Calibration, folds: int = HELD_OUT_FOLDS,
-             progress: Callable[[int, int], None] | None = None) -> tuple[Figures, Figures]:
+             step: Callable[[], None] | None = None) -> tuple[Figures, Figures]:
     """Figures of the base model and of the adapted one on groups held out of its fit.
 
     Parameters
@@ -86,26 +86,29 @@ def held_out(cells: LabelledCells, base: Calibration, folds: int = HELD_OUT_FOLD
         The base model's calibration.
     folds
         Number of folds by group (fewer when there are fewer groups).
-    progress
-        Called with (folds done, folds) after each fold.
+    step
+        Called after each strength tried in each fold's fit (``fit.calibrate``), for progress.
 
     Returns
     -------
     tuple of Figures
         Before (base) and after (adapted) on the same held-out cells.
     """
-    count = min(folds, len(set(cells.groups)))
+    count = fold_count(cells, folds)
     fold = group_folds(cells.groups, cells.labels, count)
     before = _scored(base, cells)
     after = [np.empty(len(cells), dtype) for dtype in (float, bool, bool)]
     for f in range(count):
         held = fold == f
-        calibration = calibrate(cells.subset(~held), base)
+        calibration = calibrate(cells.subset(~held), base, step=step)
         for out, values in zip(after, _scored(calibration, cells.subset(held)), strict=True):
             out[held] = values
-        if progress:
-            progress(f + 1, count)
     return figures(cells, *before), figures(cells, *after)
+
+
+def fold_count(cells: LabelledCells, folds: int = HELD_OUT_FOLDS) -> int:
+    """The folds :func:`held_out` makes of ``cells``: ``folds``, or one per group if fewer."""
+    return min(folds, len(set(cells.groups)))
 
 
 def _scored(calibration: Calibration,

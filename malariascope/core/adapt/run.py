@@ -19,9 +19,9 @@ from pathlib import Path
 from malariascope.core.adapt.card import adapted_card, adapted_markdown
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.features import read_sources
-from malariascope.core.adapt.fit import Calibration, calibrate
+from malariascope.core.adapt.fit import STRENGTHS, Calibration, calibrate
 from malariascope.core.adapt.loading import find_base_file
-from malariascope.core.adapt.measure import HELD_OUT_FOLDS, Figures, held_out
+from malariascope.core.adapt.measure import Figures, fold_count, held_out
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import (
     ANNOTATIONS_NAME,
@@ -58,6 +58,24 @@ SHOWN_FIGURES = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity",
                  ("balanced accuracy", "balanced_accuracy"),
                  ("field cells counted parasitized", "counted"))
 Progress = Callable[[str, int, int], None]  # (stage, done, total; total 0 when unknown)
+
+
+class _Steps:
+    """Counts the fits of an adaptation for ``progress``: each prior strength tried in each
+    held-out fold (stage ``measuring``), then in the fit on all the cells (``fitting``)."""
+
+    def __init__(self, progress: Progress | None, folds: int) -> None:
+        self.progress, self.stage = progress, "measuring"
+        self.done, self.total = 0, (folds + 1) * len(STRENGTHS)
+        self._report()  # none done yet: the count is known before the first fit ends
+
+    def __call__(self) -> None:
+        self.done += 1
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress:
+            self.progress(self.stage, self.done, self.total)
 
 
 @dataclass(frozen=True)
@@ -106,8 +124,8 @@ def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
     base
         The model to adapt: a folder, card or model file, as ``--model`` takes.
     progress
-        Called as ``progress(stage, done, total)`` with stage ``reading`` (cells) and
-        ``measuring`` (folds).
+        Called as ``progress(stage, done, total)`` with stage ``reading`` (cells read, total
+        0), then ``measuring`` and ``fitting`` (fitting steps done of all, see ``_Steps``).
 
     Returns
     -------
@@ -120,8 +138,7 @@ def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
     calibration, before, after = fit_adaptation(cells, Calibration.of_card(classifier.card),
                                                 progress)
     return Adaptation(classifier, calibration, before, after, cells.counts(),
-                      len(set(cells.groups[cells.labelled])),
-                      min(HELD_OUT_FOLDS, len(set(cells.groups))), records,
+                      len(set(cells.groups[cells.labelled])), fold_count(cells), records,
                       own_uncertain_limit(calibration, cells))
 
 
@@ -130,10 +147,11 @@ def fit_adaptation(cells: LabelledCells, base: Calibration, progress: Progress |
     """The calibration fitted on all ``cells`` and the held-out figures before and after;
     raises :class:`TooFewCellsError` or :class:`WorseThanBaseError`."""
     check_enough(cells)
-    report = (lambda done, total: progress("measuring", done, total)) if progress else None
-    before, after = held_out(cells, base, progress=report)
+    steps = _Steps(progress, fold_count(cells))
+    before, after = held_out(cells, base, step=steps)
     check_not_worse(before, after)
-    return calibrate(cells, base), before, after
+    steps.stage = "fitting"
+    return calibrate(cells, base, step=steps), before, after
 
 
 def check_enough(cells: LabelledCells) -> None:
