@@ -113,15 +113,21 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
     return _open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
-def ask_export_unreviewed(parent: QWidget, count: int, review: Callable[[], None],
-                          export: Callable[[], None]) -> QMessageBox:
-    """Before an export, say that ``count`` uncertain cells have no review yet: Review them
-    (``review``), Export anyway (``export``), or Cancel (Escape), which does nothing."""
+def ask_export_unreviewed(parent: QWidget, count: int, unsure: int,
+                          review: Callable[[], None], export: Callable[[], None]) -> QMessageBox:
+    """Before an export, say that ``count`` uncertain cells have no review yet, ``unsure`` of
+    them marked unsure (the review queue leaves those out): Review them (``review``), Export
+    anyway (``export``), or Cancel (Escape), which does nothing."""
     verb, them = ("is", "call for it") if count == 1 else ("are", "calls for them")
-    text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet. The report will "
-            f"give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
+    marked = f", {unsure:,} of them marked unsure for a second reader" if unsure else ""
+    among = "these among them"
+    if unsure:
+        among = ("not these: they are listed once it is empty" if unsure == count else
+                 "the others among them; those marked unsure are listed once it is empty")
+    text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet{marked}. The report "
+            f"will give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
             "smears from other labs, infected cells are often among them. Review them shows "
-            "the review queue: every flagged cell nobody has reviewed, these among them.")
+            f"the review queue: every flagged cell nobody has reviewed, {among}.")
     return ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
                             review, export)
 

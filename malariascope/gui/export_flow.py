@@ -55,8 +55,9 @@ class ExportFlow(QObject):
     def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
         if waiting and self._reviewable():
+            unsure = sum(map(self.batch.uncertain, self.batch.marked_unsure()))
             dialogs.ask_export_unreviewed(
-                self._window, waiting, export=self._choose_report,
+                self._window, waiting, unsure, export=self._choose_report,
                 review=lambda: self._show_queue(self.batch.marked_unsure()))
         else:
             self._choose_report()
