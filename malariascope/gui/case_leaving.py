@@ -33,12 +33,15 @@ class CaseLeaving:
         """True when the case on show may leave the window for ``doing``: it is empty, a
         past case shown read-only (the register keeps it), signed and saved (or being saved,
         in order), or the technician agrees to keep it for later or lose it; Export… begins
-        its export instead (``doing`` is then not done)."""
+        its export instead (``doing`` is then not done). Not while a box of the case form
+        holds text the case refused: kept or discarded, the case would go without it."""
         batch = self._case.batch
         if not len(batch) or self._window.past_case.shown is not None:
             return True
         if self._case.signed:
             return self._may_leave_signed(doing)
+        if self._window.case_flow.refuse_for_refused_fact("the case leaves the window"):
+            return False
         return self._may_drop(doing)
 
     def may_quit(self) -> bool:

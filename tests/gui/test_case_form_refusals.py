@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from tests.gui.helpers import click, screen_and_wait, wait_for_box
+from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
 
 REFUSED_MS = 5_000  # a refusal comes at once; the old flow went on to the next question
 
@@ -109,3 +109,23 @@ def test_a_new_case_takes_no_refused_value_of_the_last(screened, qtbot):
     assert window.case_flow.new_case(ask=False)
     assert panel.collected_on.text() == "" and panel.error.text() == ""
     assert panel.refused_box() is None
+
+
+def test_a_case_does_not_leave_the_window_without_its_refused_value(screened, qtbot):
+    """New case went on to keep the case for later or discard it, the date typed in
+    Collected on and refused dropped without a word."""
+    window, panel = screened, screened.case_panel
+    cells, uid = len(window.batch), window.batch.case.uid
+    qtbot.keyClicks(panel.collected_on, "2026-13-45")
+    _leave(qtbot, panel.collected_on)
+    seen = []  # the first message: the question to keep or discard the case blocks
+    answer_next_dialog(window, lambda box: seen.append((box.windowTitle(), box.text()))
+                       or box.close())
+    window.actions.new_case.trigger()
+    qtbot.waitUntil(lambda: bool(seen), timeout=REFUSED_MS)
+    title, text = seen[0]
+    assert title == "Check the case form"
+    assert '"Collected on" box' in text and "before the case leaves" in text
+    qtbot.waitUntil(lambda: window.focusWidget() is panel.collected_on, timeout=REFUSED_MS)
+    assert len(window.batch) == cells and window.batch.case.uid == uid
+    assert panel.collected_on.text() == "2026-13-45"
