@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from malariascope.core.rescreened import Superseded
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:  # core.results pulls in numpy
@@ -42,8 +43,12 @@ class Copies:
         self._originals: dict[str, Path] = {}
         self.left_out = 0  #: files left out as copies
         self.example: tuple[Path, Path] | None = None  #: the first copy left out, its original
-        for result in held:
+        rows = Superseded()
+        for row, result in enumerate(held):
             self._remember(result)
+            rows.take(row, result)
+        #: files of the case that could not be read: opened again, they are screened again
+        self.unread = rows.unread_files
 
     def is_copy(self, results: list[ScreeningResult]) -> bool:
         """True when ``results`` (one file's, as ``pipeline.whole_files`` gives them) are those

@@ -24,6 +24,7 @@ from malariascope.core.case import Case, ReviewDecision
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
 from malariascope.core.names import common_folder
+from malariascope.core.rescreened import Superseded
 from malariascope.core.tally import (
     CONFIRMED,
     OVERRIDDEN,
@@ -68,6 +69,7 @@ class Batch(RowCalls):
         self._reviews: dict[int, ReviewDecision] = {}  # row -> its standing decision
         self._tally = Tally()
         self._field_rows: dict[Path, list[int]] = {}
+        self._superseded = Superseded()  # unread rows of files screened again since
         self.folder: Path | None = None  # rows are named relative to it (``core.names``)
 
     # -- facts ---------------------------------------------------------------------------
@@ -118,6 +120,7 @@ class Batch(RowCalls):
         self._reviews = {}
         self._tally = Tally()
         self._field_rows = {}
+        self._superseded = Superseded()
         self.unsaved = False
         self.number += 1
         self.edits += 1  # a report of the old batch is not this one's
@@ -133,6 +136,9 @@ class Batch(RowCalls):
         self.results.extend(new)
         self.edits += 1
         for row in range(first, len(self.results)):
+            if (gone := self._superseded.by(self.results[row])) is not None:
+                self._count(gone, -1)
+            self._superseded.take(row, self.results[row])
             self._count(row, +1)
             if new[row - first].whole_field:
                 self._field_rows.setdefault(new[row - first].path, []).append(row)
@@ -238,8 +244,16 @@ class Batch(RowCalls):
         """The rows of the cells found in the whole field ``path``, in reading order."""
         return self._field_rows.get(path, [])
 
+    def superseded(self, row: int) -> bool:
+        """True for the row of a file that could not be read, screened again since: the
+        case counts the file by its later rows."""
+        return row in self._superseded.rows
+
     def _count(self, row: int, sign: int) -> None:
-        """Add (+1) or remove (-1) one row's contribution to the counts."""
+        """Add (+1) or remove (-1) one row's contribution to the counts (a superseded row
+        has none)."""
+        if self.superseded(row):
+            return
         result = self.results[row]
         field_path = str(result.path) if result.whole_field else ""
         if not result.ok:

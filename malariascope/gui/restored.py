@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from malariascope.core.clock import local_time
+from malariascope.core.rescreened import superseded
 from malariascope.core.tally import Counts
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_view import ResultsView
@@ -61,8 +62,9 @@ def amending(session: Session) -> bool:
 
 def cells_of(session: Session) -> str:
     """The cells of a session and its rows without a call, as the window counts them."""
-    errors = sum(not result.ok for result in session.results)
-    return Counts(rows=len(session.results), errors=errors).cells_text
+    gone = superseded(session.results)
+    errors = sum(not result.ok for result in session.results) - len(gone)
+    return Counts(rows=len(session.results) - len(gone), errors=errors).cells_text
 
 
 def select_where_stopped(batch: Batch, table: ResultsView) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.core.case import CaseFacts, ReviewDecision, current_reviews
 from malariascope.core.facts import BatchFacts
+from malariascope.core.rescreened import superseded
 
 if TYPE_CHECKING:  # numpy, imported by the pipeline, loads after the first paint
     from malariascope.core.pipeline import ScreeningResult
@@ -30,11 +31,14 @@ class BatchSnapshot:
     case: CaseFacts  # the slide's: its target, patient, red cell count, stain and lab
 
     def rows(self) -> Iterator[dict[str, str]]:
-        """One report row per result, with its review."""
+        """One report row per result, with its review; a file screened again after it could
+        not be read has the rows of its last screening only."""
         from malariascope.core.report import report_row
 
+        gone = superseded(self.results)
         for row, result in enumerate(self.results):
-            yield report_row(result, self.facts, self.reviews.get(row))
+            if row not in gone:
+                yield report_row(result, self.facts, self.reviews.get(row))
 
 
 def standing(history: Iterable[ReviewDecision]) -> dict[int, ReviewDecision]:

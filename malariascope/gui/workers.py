@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 from malariascope.core.copies import Copies
+from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ class ScreenChunk:
     results: list[ScreeningResult]
     done: int
     total: int
-    copies: int = 0  # files of ``done`` left out as copies (core.copies)
+    #: files of ``done`` the batch holds no new file for: copies left out (core.copies),
+    #: and the case's unread files opened again, whose files the batch holds already
+    copies: int = 0
 
 
 @dataclass
@@ -88,7 +91,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     Files in ``held`` (the paths of the case's cells so far) are left out, and so are copies
     of files ``copies`` has seen (those of the case, and those screened before them): a file
     added twice would count its cells twice in the slide's parasitemia. A copy is known by its
-    bytes before it is decoded, and counts as done.
+    bytes before it is decoded, and counts as done. A file of the case that could not be read
+    (``copies.unread``: replaced since, perhaps) is screened again; when it still cannot be
+    read, its row in the case stands and it is left out as held.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -102,28 +107,39 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
 
     found = Discovery(list(paths), recursive=recursive)
-    files, repeated = _new_files(found, held)
     copies = copies or Copies()
-    yield ScreenChunk([], 0, len(files))
+    files, repeated = _new_files(found, set(held) - copies.unread)
+    again = set(_new_files(files, copies.unread)[1])
+    yield ScreenChunk([], 0, len(files), len(again))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
     for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
-        chunk.extend([] if copies.is_copy(results) else results)
+        chunk.extend(_kept(results, copies, again, repeated))
         done, unpaused = done + 1, unpaused + len(results)
         if unpaused < BATCH_SIZE:
             continue
         unpaused = 0
         if last is None or time.monotonic() - last >= CHUNK_SECONDS:
-            yield ScreenChunk(chunk, done, len(files), copies.left_out)
+            yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
             chunk, last = [], time.monotonic()
         else:
             yield None
-    if chunk or copies.left_out:
-        yield ScreenChunk(chunk, done, len(files), copies.left_out)
+    if chunk or copies.left_out or again:
+        yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
     missing, _ = _new_files(found.missing, held)  # a row each, once in the case
     if missing:  # rows that say so, as the command line's report has them
-        yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out)
+        yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))
     return ScreenOutcome(len(files), found.skipped, found.missing, repeated, copies)
+
+
+def _kept(results: list[ScreeningResult], copies: Copies, again: set[Path],
+          repeated: list[Path]) -> list[ScreeningResult]:
+    """The results of one file that the batch takes: none of a copy, nor of an unread file of
+    the case opened ``again`` that still cannot be read (it joins ``repeated``)."""
+    if unread(results[0]) and results[0].path in again:
+        repeated.append(results[0].path)
+        return []
+    return [] if copies.is_copy(results) else results
 
 
 def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path], list[Path]]:

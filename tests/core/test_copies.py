@@ -10,6 +10,7 @@ import pytest
 
 from malariascope.core.copies import LEFT_OUT, Copies, Turn
 from malariascope.core.pipeline import screen, whole_files
+from malariascope.core.rescreened import superseded
 from tests.decodes import count_decodes
 
 
@@ -107,3 +108,17 @@ def test_a_file_read_before_the_one_ahead_of_it_waits_and_is_known_as_its_copy()
         assert screened(first, "aa")
         assert read_first.result(timeout=10) is False
     assert screened(third, "bb", ok=False) and screened(fourth, "bb")
+
+
+def test_a_file_of_the_case_that_could_not_be_read_is_not_held_once_replaced(
+        tmp_path, classifier, real_cells):
+    """Its row kept it out as a file of the case when opened again, replaced or not."""
+    good = shutil.copy(real_cells["uninfected"][0], tmp_path / "good.png")
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    held = list(screen([good, broken], classifier))
+    assert Copies(held).unread == {broken}
+    shutil.copy(real_cells["parasitized"][0], broken)
+    again = list(screen([broken], classifier))
+    assert again[0].ok and superseded([*held, *again]) == {1}
+    assert Copies([*held, *again]).unread == set()

@@ -1,0 +1,85 @@
+"""A file that could not be read, replaced by a good copy and opened again: it is screened,
+and the case, its CSV, its PDF and its saved work count it once, as screened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from malariascope.core.register import Register
+from malariascope.gui.app import start
+from malariascope.gui.batch import Batch
+from malariascope.gui.restored import cells_of
+from tests.gui.helpers import SCREEN_TIMEOUT_MS, screen_and_wait
+from tests.gui.test_autosave import saved
+from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
+from tests.reports import read_pdf, read_rows, read_summary
+
+
+def _slide(folder: Path) -> Path:
+    """Three cells and a truncated PNG: the one file that cannot be read."""
+    make_cell_folder(folder, 3)
+    write_broken_files(folder / "broken")
+    for name in ("zero.png", "text.png", "huge.png"):
+        (folder / "broken" / name).unlink()
+    return folder / "broken" / "truncated.png"
+
+
+def _csv(window, qtbot, report: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
+    with qtbot.waitSignal(window.controller.export_finished, timeout=30_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name(f"{report.stem}_summary.csv"))
+    return read_rows(report), summary
+
+
+def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
+        make_window, qtbot, tmp_path, data_folder):
+    """It was left out as "already in the case", and its error row would have stayed."""
+    broken = _slide(tmp_path / "slide")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        start(window, [tmp_path / "slide"])  # with autosave, as the app starts
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 1)
+    write_rgb(broken, make_cell(seed=11))  # the technician copies a good file over it
+    screen_and_wait(window, qtbot, [broken])
+    assert "already in the case" not in window.status.currentMessage()
+    assert window.controller.extent.files == 4  # found: the file replaced is one of them
+    counts = window.batch.counts
+    assert (counts.classified, counts.errors, window.summary.text("errors")) == (4, 0, "0")
+    assert window.case.result().unreadable == 0
+    assert "Unreadable" not in window.case_panel.result.text()
+
+    rows, summary = _csv(window, qtbot, tmp_path / "case.csv")
+    assert len(rows) == 4 and not any(row["error"] for row in rows)
+    assert [row["image_path"] for row in rows].count(str(broken)) == 1
+    assert (summary["images"], summary["classified"], summary["errors"]) == ("4", "4", "0")
+    pdf = tmp_path / "case.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    assert "unreadable files: 0" in read_pdf(pdf)[1]
+
+    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
+        window.autosave.save_now()
+    session = saved(data_folder)
+    assert cells_of(session) == "4 cells"
+    again = Batch()
+    again.restore(session)
+    assert (again.counts.classified, again.counts.errors) == (4, 0)
+    with Register(data_folder) as register:
+        stored = register.load(session.case.uid)
+    assert (stored.result.cells_counted, stored.result.unreadable) == (4, 0)
+
+
+def test_files_read_fine_or_still_unreadable_opened_again_add_no_row(window, qtbot, tmp_path):
+    broken = _slide(tmp_path / "slide")
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])  # not replaced: still unreadable
+    assert "4 files already in the case left out" in window.status.currentMessage()
+    assert (len(window.batch), window.batch.counts.errors) == (4, 1)
+    write_rgb(broken, make_cell(seed=11))
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    assert "3 files already in the case left out" in window.status.currentMessage()
+    assert (len(window.batch), window.batch.counts.classified, window.batch.counts.errors) == (
+        5, 4, 0)
+    screen_and_wait(window, qtbot, [broken])
+    assert "1 file already in the case left out" in window.status.currentMessage()
+    assert len(window.batch) == 5
