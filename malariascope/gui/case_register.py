@@ -30,6 +30,7 @@ class RegisterSave:
     cells: Sequence[ScreeningResult]  # every row of the batch, in order
     history: Sequence[ReviewDecision]  # every review decision, in the order made
     complete: bool  # False when its screening stopped short of the images opened
+    files_found: int | None = None  # image files in what it was opened from (None: not known)
 
 
 def save_case(folder: Path, save: RegisterSave) -> int:
@@ -43,7 +44,8 @@ def save_case(folder: Path, save: RegisterSave) -> int:
         decisions = len(register.load(case.uid).reviews) if found else 0
         stored = register.save(case, save.order.result, cells=save.cells[rows:],
                                first_row=rows, reviews=save.history[decisions:],
-                               screening_complete=save.complete)
+                               screening_complete=save.complete,
+                               files_found=save.files_found)
         _save_pictures(register, save.order)
     return stored
 

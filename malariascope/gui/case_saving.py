@@ -56,7 +56,8 @@ class CaseSaving(QObject):
             self._waiting[order.case.uid] = order
             return
         worker = Worker(save_case, data_dir(), RegisterSave(
-            order, list(batch.results), list(batch.history), self.controller.complete))
+            order, list(batch.results), list(batch.history), self.controller.complete,
+            self.controller.extent.files or None))
         worker.returned.connect(lambda _: self._on_saved(order.case.uid))
         worker.errored.connect(self._on_save_failed)
         self.controller.workers.start(worker)

@@ -32,19 +32,25 @@ def partial_of(register: Register, tmp_path: Path) -> dict[str, tuple[str, str]]
             for case in register.cases()}
 
 
+def signed_cut_short(register: Register, sample_id: str) -> str:
+    """Save a batch cut short, sign it and close its window; the case's uid."""
+    work = CaseWork(register)
+    work.save(cut_short(sample_id))
+    case = work.case
+    case.sign("Ann", Counts(), at=AT)
+    work.save(Session([], BatchFacts(sample_id=sample_id), complete=False, case=case))
+    work.drop()  # the window closes: the signed case stays, its work ends
+    return case.uid
+
+
 def test_a_cut_short_case_signed_stays_partial_once_no_window_works_on_it(tmp_path):
     """Whether screening was whole lived only in the work row: once the window closed, a
     signed cut-short case listed as plain "signed", and its CSV's partial was empty."""
     with Register(tmp_path / "data") as register:
-        work = CaseWork(register)
-        work.save(cut_short("S-cut"))
-        case = work.case
-        case.sign("Ann", Counts(), at=AT)
-        work.save(Session([], BatchFacts(sample_id="S-cut"), complete=False, case=case))
-        work.drop()  # the window closes: the signed case stays, its work ends
+        uid = signed_cut_short(register, "S-cut")
         assert register.work() is None
         assert partial_of(register, tmp_path) == {"S-cut": ("signed, partial", "true")}
-        stored = register.load(case.uid)
+        stored = register.load(uid)
     assert stored.screening_complete is False
     assert session_of(stored, 0.5).complete is False  # shown or amended: still cut short
 
@@ -52,6 +58,7 @@ def test_a_cut_short_case_signed_stays_partial_once_no_window_works_on_it(tmp_pa
 def as_before_cases_kept_it(path: Path) -> None:
     """Make the register at ``path`` one of :data:`BEFORE_CASES_KEPT_IT`."""
     with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("ALTER TABLE cases DROP COLUMN files_found")
         db.execute("ALTER TABLE cases DROP COLUMN screening_complete")
         db.execute(f"PRAGMA user_version = {BEFORE_CASES_KEPT_IT}")
 
@@ -100,3 +107,29 @@ def test_an_older_registers_amendment_left_open_reads_unknown_not_whole(tmp_path
     as_before_cases_kept_it(folder / FILE_NAME)
     with Register(folder) as register:
         assert partial_of(register, tmp_path)["S-cut"] == ("open", "")
+
+
+def test_a_cut_short_case_reopened_from_the_register_knows_the_files_it_lacks(tmp_path):
+    """The image files found lived only in the work row: reopened once the window had
+    closed, the case was told short of "some" files, not of the 5 it lacked."""
+    with Register(tmp_path / "data") as register:
+        uid = signed_cut_short(register, "S-cut")
+        stored = register.load(uid)
+    assert stored.files_found == 5
+    assert session_of(stored, 0.5).extent.not_screened([]) == 5
+
+
+def test_an_older_register_takes_the_files_found_from_the_work_left(tmp_path):
+    """A register of before the cases kept the files found opens, each case's count taken
+    from the window's work left on it, else unknown."""
+    folder = tmp_path / "data"
+    with Register(folder) as register:
+        signed_cut_short(register, "S-done")
+        CaseWork(register).save(cut_short("S-left"))  # the window stopped: its work is left
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("ALTER TABLE cases DROP COLUMN files_found")
+        db.execute(f"PRAGMA user_version = {schema_version() - 1}")
+    with Register(folder) as register:
+        found = {case.facts.sample_id: register.load(case.uid).files_found
+                 for case in register.cases()}
+    assert found == {"S-done": None, "S-left": 5}

@@ -165,7 +165,8 @@ def write_dates_as_typed(path, typed: str) -> None:
                    "?1), signed = json_set(signed, '$.facts.collected_on', ?1)", (typed,))
         db.execute("UPDATE amendments SET replaced = json_set(replaced, "
                    "'$.facts.collected_on', ?)", (typed,))
-        db.execute("ALTER TABLE cases DROP COLUMN screening_complete")  # a later step's
+        for column in ("screening_complete", "files_found"):  # later steps'
+            db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")
 
 

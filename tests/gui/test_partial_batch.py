@@ -224,7 +224,8 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
         make_window, qtbot, cut_short, tmp_path, data_folder):
     """Whether the screening was whole lived only with the window's work: once the window
     closed, the signed case listed as plain "signed"; amended from the register, it listed
-    as "open" and its PDF, signed again, no longer said INCOMPLETE."""
+    as "open" and its PDF, signed again, no longer said INCOMPLETE. Then it said "some image
+    files" were not screened: the 12 files found stayed with the window's work."""
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
         start(window)
@@ -251,7 +252,8 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
     pdf = tmp_path / "amended.pdf"
     with qtbot.waitSignal(other.case_flow.reports.written, timeout=60_000):
         other.case_flow.reports.export_pdf(pdf)
-    assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
+    assert ("INCOMPLETE: screening was stopped and 7 image files of the batch were not "
+            "screened") in " ".join(read_pdf(pdf)[1].split())
     assert listed_status(data_folder) == "signed, partial"
 
 
@@ -273,6 +275,9 @@ def test_a_case_cut_short_signed_with_autosave_off_is_listed_partial(
     with qtbot.waitSignal(second.case_flow.saved, timeout=60_000):
         assert second.case_flow.sign("Ann")
     assert listed_status(data_folder) == "signed, partial"
+    with Register(data_folder) as register:  # and the 12 files found, for a reprint to tell
+        (case,) = register.cases()
+        assert register.load(case.uid).files_found == 12
 
 
 def test_other_images_screened_after_a_cut_short_batch_leave_it_partial(

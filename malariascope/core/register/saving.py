@@ -78,6 +78,13 @@ def write_complete(db: sqlite3.Connection, case_id: int, complete: bool | None) 
         (complete, case_id))
 
 
+def write_files_found(db: sqlite3.Connection, case_id: int, files: int | None) -> None:
+    """Keep how many image files were found in what the case was opened from; None keeps
+    what is stored."""
+    db.execute("UPDATE cases SET files_found = coalesce(?, files_found) WHERE id = ?",
+               (files, case_id))
+
+
 def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Amendment],
                    stored: int) -> None:
     """Append ``amendments``, numbered after the ``stored`` ones."""

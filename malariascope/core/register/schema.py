@@ -82,6 +82,16 @@ def _screening_complete(db: sqlite3.Connection) -> None:
         "AND json_valid(state))")
 
 
+def _files_found(db: sqlite3.Connection) -> None:
+    """The image files found in what each case was opened from, kept with the case (NULL:
+    not known), so a case reopened from the register tells how many a screening cut short
+    left: taken from its work row when a window works on it (0 there: not counted)."""
+    db.execute("ALTER TABLE cases ADD COLUMN files_found INTEGER")
+    db.execute(
+        "UPDATE cases SET files_found = (SELECT nullif(json_extract(state, '$.extent.files'), "
+        "0) FROM work WHERE work.case_id = cases.id AND json_valid(state))")
+
+
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
 MIGRATIONS: tuple[Step, ...] = (
     """
@@ -172,6 +182,8 @@ MIGRATIONS: tuple[Step, ...] = (
     _screening_complete,
     # a result's JSON may hold ``unlike``, which older versions cannot read: no table changes
     _results_may_say_unlike,
+    # the image files found in what the case was opened from, with the case
+    _files_found,
 )
 
 

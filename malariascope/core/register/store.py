@@ -55,6 +55,7 @@ class StoredCase:
     #: False when its screening stopped short of the images opened; None: not known (saved
     #: before the register kept it)
     screening_complete: bool | None = None
+    files_found: int | None = None  #: in what it was opened from; None: not known
 
     @property
     def finals(self) -> dict[int, str]:
@@ -105,7 +106,7 @@ class Register:
     def save(self, case: Case, result: CaseResult | None = None, *,
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
              reviews: Sequence[ReviewDecision] = (), work: str | None = None,
-             screening_complete: bool | None = None) -> int:
+             screening_complete: bool | None = None, files_found: int | None = None) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -125,6 +126,9 @@ class Register:
         screening_complete
             Whether the case's screening covered every image it was opened with (None keeps
             what is stored; see :func:`~malariascope.core.register.saving.write_complete`).
+        files_found
+            The image files found in what the case was opened from (None keeps what is
+            stored): a report of the case reopened tells how many it lacks.
 
         Returns
         -------
@@ -140,6 +144,7 @@ class Register:
                 raise RegisterError(f"case {case.uid[:8]} has amendments this copy lacks")
             saving.write_case(self._db, case_id, case, result)
             saving.write_complete(self._db, case_id, screening_complete)
+            saving.write_files_found(self._db, case_id, files_found)
             saving.add_amendments(self._db, case_id, case.amendments[amended:], amended)
             rows = saving.append_cells(self._db, case_id, rows, cells, first_row)
             saving.add_reviews(self._db, case_id, rows, reviews)
@@ -184,9 +189,10 @@ class Register:
 
     def _read(self, case_id: int) -> StoredCase:
         (uid, created_at, model, sha256, rule, sources, facts, result, signed,
-         complete) = self._db.execute(
+         complete, files) = self._db.execute(
             "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-            "signed, screening_complete FROM cases WHERE id = ?", (case_id,)).fetchone()
+            "signed, screening_complete, files_found FROM cases WHERE id = ?",
+            (case_id,)).fetchone()
         amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
             "SELECT reason, amended_by, amended_at, replaced FROM amendments WHERE case_id = ? "
             "ORDER BY number", (case_id,)))
@@ -200,7 +206,7 @@ class Register:
             f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
             "ORDER BY id", (case_id,))]
         return StoredCase(case, records.result_of(result), cells, reviews,
-                          None if complete is None else bool(complete))
+                          None if complete is None else bool(complete), files)
 
     def sizes(self, uid: str) -> tuple[int, int]:
         """How many cells and review decisions the register holds for case ``uid``."""

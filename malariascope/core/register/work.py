@@ -85,7 +85,8 @@ class CaseWork:
             self._rows = self.register.save(
                 case, None if counts is None else case.result(counts), cells=cells,
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
-                work=dumps(asdict(state)), screening_complete=session.complete)
+                work=dumps(asdict(state)), screening_complete=session.complete,
+                files_found=session.extent.files or None)
         except RegisterError:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
@@ -202,16 +203,20 @@ class CaseWork:
 
 def session_of(stored: StoredCase, default_threshold: float | None = None, *,
                complete: bool | None = None, unsaved: bool = False, saved_at: str = "",
-               extent: Extent = UNKNOWN) -> Session:
+               extent: Extent | None = None) -> Session:
     """A case from the register as a window's batch, with the threshold of the card of the
     model that called it when known (the register keeps the rule the calls were made with,
     not the card's: a window that has the card loaded knows it, see ``BatchFacts.with_card``).
 
     ``complete`` None takes the register's word: the batch is cut short when the case is
-    known to be, so its report says so, and an amendment saves it cut short still.
+    known to be, so its report says so, and an amendment saves it cut short still. Without
+    an ``extent`` (a window's own), the batch has the image files the register found, so its
+    report says how many it lacks; its inputs are not kept with the case.
     """
     if complete is None:
         complete = stored.screening_complete is not False
+    if extent is None:
+        extent = Extent(files=stored.files_found or 0)
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, default_threshold, case.sources)
