@@ -41,7 +41,6 @@ class Superseded:
         if unread(result):
             self._unread[result.path] = row
 
-
     @property
     def unread_files(self) -> set[Path]:
         """The files whose last row says they could not be read."""

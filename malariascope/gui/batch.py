@@ -249,6 +249,11 @@ class Batch(RowCalls):
         case counts the file by its later rows."""
         return row in self._superseded.rows
 
+    @property
+    def superseded_rows(self) -> int:
+        """How many rows later rows supersede (see :meth:`superseded`)."""
+        return len(self._superseded.rows)
+
     def _count(self, row: int, sign: int) -> None:
         """Add (+1) or remove (-1) one row's contribution to the counts (a superseded row
         has none)."""

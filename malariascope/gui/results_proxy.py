@@ -45,6 +45,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
         self._sort: tuple[int, bool] | None = None  # column, descending; None: file order
         self._shown: list[int] = []  # source rows, in view order
         self._at: dict[int, int] = {}  # source row -> view row
+        self._superseded = 0  # rows the batch held superseded when they were arranged
         self.setSourceModel(source)
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._on_reset)
@@ -64,8 +65,11 @@ class ResultsFilterProxy(QAbstractProxyModel):
         self._rearrange()
 
     def _accepts(self, source_row: int) -> bool:
-        """Whether the filter shows ``source_row``."""
+        """Whether the filter shows ``source_row``; no filter shows a row a later one
+        supersedes (a file that could not be read, screened again since)."""
         mode, batch = self._filter, self.batch
+        if batch.superseded(source_row):
+            return False
         if mode is Filter.ALL:
             return True
         ok = batch.results[source_row].ok
@@ -110,6 +114,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
             rows.sort(key=lambda row: key(row, column, SORT_ROLE), reverse=descending)
         self._shown = rows
         self._at = {row: at for at, row in enumerate(rows)}
+        self._superseded = self.batch.superseded_rows
 
     def _rearrange(self) -> None:
         """Filter and sort again; selected and current rows stay on their cells (those the
@@ -146,7 +151,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
     def _on_inserted(self, parent: _Index, first: int, last: int) -> None:
         """Rows added at the end of the batch: appended when the list is in file order, else
         put in their places."""
-        if not self._in_file_order():
+        if not self._in_file_order() or self.batch.superseded_rows != self._superseded:
             self._rearrange()
             return
         new = [row for row in range(first, last + 1) if self._accepts(row)]

@@ -9,6 +9,7 @@ from malariascope.core.register import Register
 from malariascope.gui.app import start
 from malariascope.gui.batch import Batch
 from malariascope.gui.restored import cells_of
+from malariascope.gui.results_proxy import Filter
 from tests.gui.helpers import SCREEN_TIMEOUT_MS, screen_and_wait
 from tests.gui.test_autosave import saved
 from tests.images import make_cell, make_cell_folder, write_broken_files, write_rgb
@@ -47,6 +48,11 @@ def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
     assert (counts.classified, counts.errors, window.summary.text("errors")) == (4, 0, "0")
     assert window.case.result().unreadable == 0
     assert "Unreadable" not in window.case_panel.result.text()
+    shown = [window.proxy.source_row(at) for at in range(window.proxy.rowCount())]
+    assert len(shown) == 4 and all(window.batch.results[row].ok for row in shown)
+    window.set_filter(Filter.ERRORS)
+    assert window.proxy.rowCount() == 0
+    window.set_filter(Filter.ALL)
 
     rows, summary = _csv(window, qtbot, tmp_path / "case.csv")
     assert len(rows) == 4 and not any(row["error"] for row in rows)
