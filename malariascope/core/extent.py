@@ -28,6 +28,7 @@ class Extent:
     recursive: bool = True
     mode: str = "auto"
     files: int = 0
+    cut_short: tuple[str, ...] = ()  # inputs whose screening was cut short, not opened again
 
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
@@ -46,9 +47,28 @@ class Extent:
         return replace(self, inputs=tuple(dict.fromkeys((*self.inputs, *map(str, paths)))),
                        **changes)
 
+    def cut_short_at(self, paths: Iterable[object]) -> Extent:
+        """This extent with the screening of ``paths`` cut short."""
+        return replace(self, cut_short=tuple(dict.fromkeys((*self.cut_short, *map(str, paths)))))
+
+    def opened_again(self, paths: Iterable[object]) -> Extent:
+        """This extent with the cut-short inputs that ``paths`` are, or hold, screened again."""
+        again = [Path(str(name)).absolute() for name in paths]
+        left = tuple(name for name in self.cut_short
+                     if not any(Path(name).absolute().is_relative_to(path) for path in again))
+        return replace(self, cut_short=left)
+
+    def as_saved(self, complete: bool) -> Extent:
+        """This extent of work saved ``complete`` or not: work cut short saved without its
+        cut-short inputs (by an older version) counts them all as cut short."""
+        return self if complete or self.cut_short else self.cut_short_at(self.inputs)
+
     def to_dict(self) -> dict[str, object]:
-        return {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,
+        data = {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,
                 "files": self.files}
+        if self.cut_short:  # written only when there are some: older versions read the rest
+            data["cut_short"] = list(self.cut_short)
+        return data
 
     @classmethod
     def from_dict(cls, data: object, name: str = "extent") -> Extent:
@@ -68,4 +88,5 @@ def _mode(value: object, name: str) -> str:
     return mode
 
 
-_FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer}
+_FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer,
+           "cut_short": several(text)}

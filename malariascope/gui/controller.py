@@ -69,11 +69,11 @@ class ScreeningController(QObject):
         # The batch holds every image opened: False from a screening's start until it reaches
         # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
         self.complete = True
-        self._cut_short = False  # a screening stopped before the end of what it was given
         self.extent = Extent()  # what the batch was opened from, and the image files found
         self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
+        self._paths: list[Path] = []  # what the screening running was given
         self._export = ReportExport(self)
         self._started = 0.0
         self._files = (0, 0)  # images screened whole, of all images of the screening
@@ -178,7 +178,8 @@ class ScreeningController(QObject):
         self._cells_before = self.batch.counts.classified
         # files known before: those a search cut short left, unless counted again now
         screened, known = len(screened_files(self.batch.results)), self.extent.files
-        self._before = screened if found_before or not self._cut_short else max(known, screened)
+        self._before = screened if found_before or not self.extent.cut_short else max(
+            known, screened)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         Copies(self.batch.results))
@@ -188,7 +189,7 @@ class ScreeningController(QObject):
             lambda exc: self._on_screening_stopped(job, f"Screening stopped: {exc}"))
         # finished follows returned or errored; alone, it means the worker was cancelled
         worker.finished.connect(lambda: self._on_screening_stopped(job, "Screening cancelled"))
-        self._screening = worker
+        self._screening, self._paths = worker, paths
         self.progress.emit("Screening…", 0, 0)
         self.workers.start(worker)
 
@@ -199,9 +200,8 @@ class ScreeningController(QObject):
         batch.name_from(common_folder([*folders, *paths]))
         names = tuple(map(source_name, paths))
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
-        if set(self.extent.inputs) <= set(map(str, paths)):  # all again: the rest among them
-            self._cut_short = False
-        self.extent = self.extent.with_inputs(paths, recursive=recursive, mode=mode)
+        extent = self.extent.opened_again(paths)  # the rest of a search cut short among them
+        self.extent = extent.with_inputs(paths, recursive=recursive, mode=mode)
         self.complete = False
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
@@ -225,7 +225,7 @@ class ScreeningController(QObject):
                               "the next")
             self._start_next()
             return
-        self.complete = not self._cut_short  # the files of an earlier one stay left out
+        self.complete = not self.extent.cut_short  # an earlier one's files stay left out
         added = counts.classified - self._cells_before
         self._finish_screening(status.screened(counts, added, self.screen_seconds, extra,
                                                outcome.screened),
@@ -235,7 +235,7 @@ class ScreeningController(QObject):
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
             text = status.stopped(text, len(self.waiting), self._files, self.batch.counts)
-            self.waiting, self._cut_short = [], True
+            self.waiting, self.extent = [], self.extent.cut_short_at(self._paths)
             self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
@@ -261,7 +261,7 @@ class ScreeningController(QObject):
         self._cancel_screening()
         self._screening = None
         self._job += 1
-        self.complete, self._cut_short, self.extent = True, False, Extent()
+        self.complete, self.extent = True, Extent()
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash, or a case of the register, as its case (a
@@ -270,8 +270,7 @@ class ScreeningController(QObject):
         if self.classifier is not None:  # its card's threshold: the default of a case it called
             session = replace(session, facts=session.facts.with_card(self.classifier.identity,
                                                                      self.classifier.rule))
-        self.complete, self.extent = session.complete, session.extent
-        self._cut_short = not session.complete
+        self.complete, self.extent = session.complete, session.extent.as_saved(session.complete)
         self.batch.case = session.case if session.case is not None else Case()
         self.batch.restore(session)
         self.idle.emit()

@@ -344,8 +344,8 @@ def _restored(make_window, qtbot):
 
 def test_the_cut_short_folder_opened_again_after_an_addition_is_counted_once(
         make_window, qtbot, cut_short, tmp_path):
-    """Its files were counted twice: all 15 screened, the batch was told 7 files short. It
-    is told short of some files: which of its inputs was cut short is not kept."""
+    """Its files were counted twice: all 15 screened, the batch was told 7 files short; then
+    short of 'some' files, as which input was cut short was not kept. It is screened whole."""
     folder, _ = cut_short
     window = _restored(make_window, qtbot)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
@@ -353,7 +353,8 @@ def test_the_cut_short_folder_opened_again_after_an_addition_is_counted_once(
     assert window.controller.not_screened() == 12 - SCREENED
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
         assert window.open_paths([folder])  # the rest of the first folder among its files
-    assert done.args[0] == 12 + 3 and window.controller.not_screened() is None
+    assert done.args[0] == 12 + 3 and done.args[1] and window.controller.complete
+    assert window.controller.not_screened() == 0 and not window.controller.extent.cut_short
 
 
 def test_files_of_the_cut_short_folder_opened_alone_are_never_counted_twice(

@@ -1,0 +1,27 @@
+"""What a batch was opened from (``core.extent``): which inputs a cut-short screening left,
+read back from saved work, and cleared when they are opened again."""
+
+from __future__ import annotations
+
+import json
+
+from malariascope.core.extent import Extent
+
+
+def test_cut_short_inputs_are_saved_read_back_and_cleared_when_opened_again(tmp_path):
+    slide, other = tmp_path / "slide", tmp_path / "other"
+    extent = Extent((str(slide), str(other)), files=20).cut_short_at([slide])
+    assert Extent.from_dict(json.loads(json.dumps(extent.to_dict()))) == extent
+    assert extent.opened_again([other]).cut_short == (str(slide),)
+    assert extent.opened_again([slide / "cell_1.png"]).cut_short == (str(slide),)  # a part
+    assert extent.opened_again([slide]).cut_short == ()
+    assert extent.opened_again([tmp_path]).cut_short == ()  # the folder holding it
+
+
+def test_work_saved_cut_short_without_its_inputs_counts_them_all_as_cut_short():
+    """Work an older version saved cut short says only that: every input counts."""
+    saved = {"inputs": ["slide", "other"], "recursive": True, "mode": "auto", "files": 9}
+    extent = Extent.from_dict(saved)
+    assert "cut_short" not in extent.to_dict()  # such work stays readable by older versions
+    assert extent.as_saved(complete=False).cut_short == ("slide", "other")
+    assert extent.as_saved(complete=True).cut_short == ()
