@@ -1,4 +1,5 @@
-"""Runs the long work of a window (model load, screening, export) and reports by signals.
+"""Runs the long work of a window (model load, screening, export) and reports by signals;
+which model screens, and its loading, is :class:`~malariascope.gui.model_loading.ModelLoading`'s.
 
 A QObject without widgets: it starts workers, feeds their results into the
 :class:`~malariascope.gui.batch.Batch` on the UI thread, and tells the window what to show.
@@ -24,7 +25,7 @@ from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
-from malariascope.gui.latest_load import LatestLoad
+from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
 from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.workers import (
@@ -32,17 +33,15 @@ from malariascope.gui.workers import (
     ScreenOutcome,
     Worker,
     WorkerGroup,
-    load_classifier,
     screen_chunks,
 )
 
 if TYPE_CHECKING:
-    from malariascope.core.classifier import Classifier
     from malariascope.core.pipeline import Mode
     from malariascope.core.session import Session
 
 
-class ScreeningController(QObject):
+class ScreeningController(ModelLoading, QObject):
     """The batch's engine room; the window only calls methods and listens."""
 
     model_ready = Signal(str)  # model name
@@ -58,12 +57,7 @@ class ScreeningController(QObject):
         super().__init__(parent)
         self.batch = batch
         self.workers = WorkerGroup()
-        self.classifier: Classifier | None = None
-        self.model_error = ""  # why the model could not be loaded, if it could not
-        self.model: Path | None = None  # the model folder in use; None: the bundled model
-        self._wanted_model: Path | None = None  # the model the next case is screened with
-        self._loads = LatestLoad(self.workers)  # only the last load asked for delivers
-        self.model_seconds = 0.0
+        self._init_models()
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
         # The batch holds every image opened: False from a screening's start until it reaches
@@ -83,49 +77,6 @@ class ScreeningController(QObject):
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
 
-    # -- model ---------------------------------------------------------------------------
-    def load_model(self, model: Path | None = None) -> None:
-        """Open ``model`` (a folder; default the bundled one) in a worker; screening requested
-        meanwhile waits for it. The last model asked for wins, whichever load ends first."""
-        self.classifier, self.model_error = None, ""
-        self.model = self._wanted_model = model
-        self._started = time.perf_counter()
-        self._loads.start(load_classifier, model, self._on_model_loaded, self._on_model_errored)
-
-    @property
-    def model_loading(self) -> bool:
-        """True until a model is ready or has failed to load."""
-        return self.classifier is None and not self.model_error
-
-    def use_model(self, model: Path | None) -> bool:
-        """Screen with ``model`` (None: the bundled one) from now on: at once when the window
-        holds no cells (True), else from the next case, so one case never mixes models."""
-        self._wanted_model = model
-        if len(self.batch) or self.screening or self.exporting:
-            return False
-        self.load_model(model)
-        return True
-
-    def begin_case(self) -> None:
-        """Give an empty case the model chosen for it (loaded now, if another one is)."""
-        if self._wanted_model != self.model:
-            self.load_model(self._wanted_model)
-        elif self.classifier is not None:
-            self.batch.set_model(*self.classifier.identity, self.classifier.rule)
-
-    def _on_model_loaded(self, classifier: Classifier) -> None:
-        self.classifier = classifier
-        self.model_seconds = time.perf_counter() - self._started
-        self.batch.set_model(*classifier.identity, classifier.rule)
-        self.model_ready.emit(classifier.model_name)
-        self._start_next()
-
-    def _on_model_errored(self, exc: Exception) -> None:
-        self.waiting = []
-        self.model_error = f"The model could not be loaded: {exc}"
-        self.idle.emit()
-        self.model_failed.emit(self.model_error)
-
     # -- screening -----------------------------------------------------------------------
     @property
     def screening(self) -> bool:
@@ -143,8 +94,7 @@ class ScreeningController(QObject):
         if self.model_error:
             self.message.emit(f"{self.model_error}; nothing can be screened")
             return
-        if self._wanted_model != self.model and not len(self.batch) and not self.screening:
-            self.load_model(self._wanted_model)  # chosen while the last case was open
+        self._load_chosen()
         paths = [Path(p) for p in paths]
         self.waiting.append((paths, recursive, mode or self.mode))
         if self._screening is not None:

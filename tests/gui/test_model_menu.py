@@ -216,12 +216,12 @@ def test_the_last_model_chosen_wins_when_an_earlier_choice_loads_last(window, qt
                                                                        monkeypatch):
     """Two models chosen in a row loaded side by side; the first, loading last, became the
     model in use while the settings, and the next case, named the second."""
-    import malariascope.gui.controller as controller_module
+    import malariascope.gui.model_loading as loading_module
 
     first = _lab_model(tmp_path / "first", "lab-first")
     second = _lab_model(tmp_path / "second", "lab-second")
     second_loaded = threading.Event()
-    load = controller_module.load_classifier
+    load = loading_module.load_classifier
 
     def load_in_order(model=None):
         if model == first:  # the first choice is the slower to load
@@ -231,7 +231,7 @@ def test_the_last_model_chosen_wins_when_an_earlier_choice_loads_last(window, qt
             second_loaded.set()
         return classifier
 
-    monkeypatch.setattr(controller_module, "load_classifier", load_in_order)
+    monkeypatch.setattr(loading_module, "load_classifier", load_in_order)
     controller = window.controller
     readied: list[str] = []
     controller.model_ready.connect(readied.append)
