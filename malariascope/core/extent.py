@@ -18,6 +18,9 @@ from malariascope.core.options import MODES
 if TYPE_CHECKING:  # core.pipeline pulls in numpy
     from malariascope.core.pipeline import ScreeningResult
 
+#: the cut-short input of work that does not name its inputs: no opening screens its rest
+UNKNOWN_INPUTS = "(inputs not known)"
+
 
 @dataclass(frozen=True)
 class Extent:
@@ -28,7 +31,9 @@ class Extent:
     recursive: bool = True
     mode: str = "auto"
     files: int = 0
-    cut_short: tuple[str, ...] = ()  # inputs whose screening was cut short, not opened again
+    #: inputs whose screening has not reached its end: running, or cut short and not opened
+    #: again since
+    cut_short: tuple[str, ...] = ()
 
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
@@ -48,25 +53,39 @@ class Extent:
                        **changes)
 
     def cut_short_at(self, paths: Iterable[object]) -> Extent:
-        """This extent with the screening of ``paths`` cut short."""
+        """This extent with the screening of ``paths`` not (yet) at its end."""
         return replace(self, cut_short=tuple(dict.fromkeys((*self.cut_short, *map(str, paths)))))
 
-    def opened_again(self, paths: Iterable[object]) -> Extent:
-        """This extent with the cut-short inputs that ``paths`` are, or hold, screened again."""
+    def screened_whole(self, paths: Iterable[object]) -> Extent:
+        """This extent with the screening of ``paths`` at its end."""
+        done = set(map(str, paths))
+        return replace(self, cut_short=tuple(name for name in self.cut_short if name not in done))
+
+    def opened_again(self, paths: Iterable[object], recursive: bool) -> Extent:
+        """This extent without the cut-short inputs that ``paths`` search again: each one
+        opened again (as deep as before), or a folder holding it searched ``recursive``ly."""
         again = [Path(str(name)).absolute() for name in paths]
-        left = tuple(name for name in self.cut_short
-                     if not any(Path(name).absolute().is_relative_to(path) for path in again))
-        return replace(self, cut_short=left)
+
+        def searched(name: str) -> bool:
+            known = Path(name).absolute()
+            return name != UNKNOWN_INPUTS and any(
+                (known == path and (recursive or not self.recursive))
+                or (recursive and known.is_relative_to(path)) for path in again)
+
+        return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
 
     def as_saved(self, complete: bool) -> Extent:
-        """This extent of work saved ``complete`` or not: work cut short saved without its
-        cut-short inputs (by an older version) counts them all as cut short."""
-        return self if complete or self.cut_short else self.cut_short_at(self.inputs)
+        """This extent of work saved ``complete`` or not: work cut short that does not say
+        which inputs were counts them all, or :data:`UNKNOWN_INPUTS` when none are named (a
+        case of the register keeps no inputs)."""
+        if complete or self.cut_short:
+            return self
+        return self.cut_short_at(self.inputs or (UNKNOWN_INPUTS,))
 
     def to_dict(self) -> dict[str, object]:
         data = {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,
                 "files": self.files}
-        if self.cut_short:  # written only when there are some: older versions read the rest
+        if self.cut_short:  # written only when there are some
             data["cut_short"] = list(self.cut_short)
         return data
 

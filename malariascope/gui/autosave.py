@@ -249,7 +249,8 @@ class Autosaver(QObject):
         snapshot, controller = self.batch.snapshot(), self.controller
         extent, complete = controller.extent, controller.complete
         if waiting := [path for paths, _, _ in controller.waiting for path in paths]:
-            extent, complete = extent.with_inputs(waiting, files=0), False  # files not counted
+            extent = extent.with_inputs(waiting, files=0).cut_short_at(waiting)  # not counted
+            complete = False
         return Session(snapshot.results, snapshot.facts, list(snapshot.history),
                        unsaved=self.batch.unsaved, complete=complete,
                        case=replace(self.batch.case), extent=extent)

@@ -122,14 +122,14 @@ class ScreeningController(ModelLoading, QObject):
             return
         paths, recursive, mode = self.waiting.pop(0)
         found_before = self.extent.overlaps(paths)  # some of its files may have been counted
+        short_before = self.extent.opened_again(paths, recursive).cut_short  # left as they are
         self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
         # files known before: those a search cut short left, unless counted again now
         screened, known = len(screened_files(self.batch.results)), self.extent.files
-        self._before = screened if found_before or not self.extent.cut_short else max(
-            known, screened)
+        self._before = screened if found_before or not short_before else max(known, screened)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         Copies(self.batch.results))
@@ -150,8 +150,9 @@ class ScreeningController(ModelLoading, QObject):
         batch.name_from(common_folder([*folders, *paths]))
         names = tuple(map(source_name, paths))
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
-        extent = self.extent.opened_again(paths)  # the rest of a search cut short among them
-        self.extent = extent.with_inputs(paths, recursive=recursive, mode=mode)
+        extent = self.extent.opened_again(paths, recursive)  # a search cut short, again
+        self.extent = extent.with_inputs(paths, recursive=recursive,
+                                         mode=mode).cut_short_at(paths)
         self.complete = False
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
@@ -169,7 +170,7 @@ class ScreeningController(ModelLoading, QObject):
             return
         self.screen_seconds = time.perf_counter() - self._started
         counts, extra = self.batch.counts, outcome.notes()
-        self._screening = None
+        self._screening, self.extent = None, self.extent.screened_whole(self._paths)
         if self.waiting:
             self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
                               "the next")
@@ -185,7 +186,7 @@ class ScreeningController(ModelLoading, QObject):
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
             text = status.stopped(text, len(self.waiting), self._files, self.batch.counts)
-            self.waiting, self.extent = [], self.extent.cut_short_at(self._paths)
+            self.waiting = []
             self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:

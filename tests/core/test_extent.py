@@ -4,18 +4,22 @@ read back from saved work, and cleared when they are opened again."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from malariascope.core.extent import Extent
+from malariascope.core.extent import UNKNOWN_INPUTS, Extent
 
 
 def test_cut_short_inputs_are_saved_read_back_and_cleared_when_opened_again(tmp_path):
     slide, other = tmp_path / "slide", tmp_path / "other"
     extent = Extent((str(slide), str(other)), files=20).cut_short_at([slide])
     assert Extent.from_dict(json.loads(json.dumps(extent.to_dict()))) == extent
-    assert extent.opened_again([other]).cut_short == (str(slide),)
-    assert extent.opened_again([slide / "cell_1.png"]).cut_short == (str(slide),)  # a part
-    assert extent.opened_again([slide]).cut_short == ()
-    assert extent.opened_again([tmp_path]).cut_short == ()  # the folder holding it
+    assert extent.opened_again([other], True).cut_short == (str(slide),)
+    assert extent.opened_again([slide / "cell_1.png"], True).cut_short == (str(slide),)
+    assert extent.opened_again([slide], True).cut_short == ()
+    assert extent.opened_again([tmp_path], True).cut_short == ()  # the folder holding it
+    assert extent.opened_again([tmp_path], False).cut_short == (str(slide),)  # not searched
+    assert extent.opened_again([slide], False).cut_short == (str(slide),)  # its subfolders
+    assert extent.screened_whole([other, slide]).cut_short == ()
 
 
 def test_work_saved_cut_short_without_its_inputs_counts_them_all_as_cut_short():
@@ -25,3 +29,11 @@ def test_work_saved_cut_short_without_its_inputs_counts_them_all_as_cut_short():
     assert "cut_short" not in extent.to_dict()  # such work stays readable by older versions
     assert extent.as_saved(complete=False).cut_short == ("slide", "other")
     assert extent.as_saved(complete=True).cut_short == ()
+
+
+def test_work_cut_short_without_inputs_stays_cut_short_whatever_is_opened(tmp_path):
+    """A case of the register keeps no inputs: the first addition made it complete."""
+    extent = Extent(files=12).as_saved(complete=False)
+    assert extent.cut_short == (UNKNOWN_INPUTS,)
+    assert extent.opened_again([tmp_path], True).cut_short == (UNKNOWN_INPUTS,)
+    assert extent.opened_again([Path.cwd()], True).cut_short == (UNKNOWN_INPUTS,)

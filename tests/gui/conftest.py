@@ -231,3 +231,34 @@ def screened_window(make_window, qtbot, tmp_path):
     with qtbot.waitSignal(window.autosave.written, timeout=60_000):
         window.autosave.save_now()
     return window
+
+
+SCREENED = 5  # of the 12 real cells of ``cut_short``, when the app was killed
+
+
+@pytest.fixture
+def cut_short(tmp_path: Path, data_folder: Path, real_cells) -> tuple[Path, object]:
+    """Twelve real cells in a folder, and the session a kill left after the first five were
+    screened, with one of them reviewed."""
+    from malariascope.core.case import ReviewDecision
+    from malariascope.core.classifier import PARASITIZED, Classifier
+    from malariascope.core.extent import Extent
+    from malariascope.core.facts import BatchFacts
+    from malariascope.core.pipeline import screen
+    from malariascope.core.session import Session
+    from tests.legacy_session import write_legacy_session
+
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for path in real_cells["parasitized"][:6] + real_cells["uninfected"][:6]:
+        shutil.copy(path, folder / path.name)
+    files = sorted(folder.iterdir())
+    classifier = Classifier.open()
+    results = list(screen(files[:SCREENED], classifier))
+    facts = BatchFacts.of(classifier, sample_id="S-KILL-1", sources=(folder.name,))
+    review = ReviewDecision(1, "Ana", "2026-12-03T09:00:00+00:00",
+                            facts.rule.call(results[1].probability), PARASITIZED, PARASITIZED)
+    session = Session(results, facts, [review], unsaved=True, complete=False,
+                      extent=Extent((str(folder),), True, "auto", len(files)))
+    write_legacy_session(data_folder / "session", session)
+    return folder, session

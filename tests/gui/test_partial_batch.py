@@ -7,46 +7,17 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
-from malariascope.core.case import ReviewDecision
-from malariascope.core.classifier import PARASITIZED, Classifier
-from malariascope.core.extent import Extent
-from malariascope.core.facts import BatchFacts
-from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.report import COLUMNS
-from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
+from tests.gui.conftest import SCREENED
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
 from tests.gui.test_register_dialog import open_register
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
 from tests.reports import read_pdf, read_rows, read_summary
-
-SCREENED = 5  # of the 12 real cells, when the app was killed
-
-
-@pytest.fixture
-def cut_short(tmp_path: Path, data_folder: Path, real_cells) -> tuple[Path, Session]:
-    """Twelve real cells in a folder, and the session a kill left after the first five were
-    screened, with one of them reviewed."""
-    folder = tmp_path / "sample"
-    folder.mkdir()
-    for path in real_cells["parasitized"][:6] + real_cells["uninfected"][:6]:
-        shutil.copy(path, folder / path.name)
-    files = sorted(folder.iterdir())
-    classifier = Classifier.open()
-    results = list(screen(files[:SCREENED], classifier))
-    facts = BatchFacts.of(classifier, sample_id="S-KILL-1", sources=(folder.name,))
-    review = ReviewDecision(1, "Ana", "2026-12-03T09:00:00+00:00",
-                            facts.rule.call(results[1].probability), PARASITIZED, PARASITIZED)
-    session = Session(results, facts, [review], unsaved=True, complete=False,
-                      extent=Extent((str(folder),), True, "auto", len(files)))
-    write_legacy_session(data_folder / "session", session)
-    return folder, session
 
 
 def _exported_as_partial(window, qtbot, report: Path, not_screened: str) -> list[dict]:
