@@ -27,14 +27,9 @@ from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
+from malariascope.gui.screening_work import ScreenChunk, ScreenOutcome, screen_chunks
 from malariascope.gui.unlike_watch import UnlikeWatch
-from malariascope.gui.workers import (
-    ScreenChunk,
-    ScreenOutcome,
-    Worker,
-    WorkerGroup,
-    screen_chunks,
-)
+from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
     from malariascope.core.pipeline import Mode
@@ -159,7 +154,7 @@ class ScreeningController(ModelLoading, QObject):
         if job != self._job:
             return
         self.batch.extend(chunk.results)
-        kept = self._before - chunk.copies  # copies are not among the batch's files
+        kept = self._before - chunk.not_added  # copies are not among the batch's files
         self._files = (kept + chunk.done, kept + chunk.total)
         if self.extent.files != self._files[1]:
             self.extent = replace(self.extent, files=self._files[1])

@@ -3,6 +3,7 @@ and the case, its CSV, its PDF and its saved work count it once, as screened."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from malariascope.core.register import Register
@@ -89,3 +90,23 @@ def test_files_read_fine_or_still_unreadable_opened_again_add_no_row(window, qtb
     screen_and_wait(window, qtbot, [broken])
     assert "1 file already in the case left out" in window.status.currentMessage()
     assert len(window.batch) == 5
+
+
+def test_a_replaced_file_reopened_through_a_symlink_is_counted_once(
+        make_window, qtbot, tmp_path, data_folder):
+    """Opened again by its real path, the file was screened again, but its new row did not
+    supersede the error row the case held at the link's path: counted twice."""
+    real = tmp_path / "real"
+    broken = _slide(real / "slide")
+    link = tmp_path / "link"
+    os.symlink(real, link)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        start(window, [link / "slide"])  # opened through the lab's link to the share
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 1)
+    write_rgb(broken, make_cell(seed=11))
+    screen_and_wait(window, qtbot, [broken])  # the same file, by its real path
+    counts = window.batch.counts
+    assert len(window.batch) == 5  # it was screened again
+    assert (counts.classified, counts.errors) == (4, 0), (
+        f"{counts.classified} cells, {counts.errors} errors: the replaced file counted twice")

@@ -11,7 +11,8 @@ from PySide6.QtCore import QThreadPool
 from malariascope.core.classifier import Classifier
 from malariascope.gui import _compat, workers
 from malariascope.gui.batch import Batch
-from malariascope.gui.workers import Worker, WorkerGroup, export_rows, screen_chunks
+from malariascope.gui.screening_work import screen_chunks
+from malariascope.gui.workers import Worker, WorkerGroup, export_rows
 from tests.images import FIELD_CELLS, make_cell_folder
 
 

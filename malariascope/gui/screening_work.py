@@ -1,0 +1,137 @@
+"""Screening for the window: the generator a :class:`~malariascope.gui.workers.Worker` runs
+to add files to a case, yielding its results in chunks the UI thread takes a few times a
+second, and leaving out what the case holds already.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from malariascope.core.copies import Copies
+from malariascope.core.rescreened import unread
+from malariascope.core.words import counted
+
+if TYPE_CHECKING:
+    from malariascope.core.classifier import Classifier
+    from malariascope.core.pipeline import Mode, ScreeningResult
+
+CHUNK_SECONDS = 0.4  # results reach the UI at most this often (each update repaints)
+
+
+@dataclass
+class ScreenChunk:
+    """Results that arrived since the last chunk, and how far the batch has got."""
+
+    results: list[ScreeningResult]
+    done: int
+    total: int
+    #: files of ``done`` the batch holds no new file for: copies left out (core.copies),
+    #: and the case's unread files opened again, whose files the batch holds already
+    not_added: int = 0
+
+
+@dataclass
+class ScreenOutcome:
+    """What the screening generator returns at the end: how many files it screened, and
+    those it could not use or left out as already held, at their path or as copies."""
+
+    screened: int = 0
+    skipped: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+    held: list[Path] = field(default_factory=list)
+    copies: Copies = field(default_factory=Copies)
+
+    def notes(self) -> str:
+        """What was left out, in words for the status line ('' when nothing was)."""
+        notes = [f"{counted(len(files), noun)} {what}" for files, noun, what in (
+            (self.skipped, "non-image file", "skipped"),
+            (self.missing, "path", "not found or unreadable"),
+            (self.held, "file", "already in the case left out")) if files]
+        notes += [words] if (words := self.copies.words()) else []
+        return f" ({', '.join(notes)})" if notes else ""
+
+
+def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
+                  recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
+                  copies: Copies | None = None,
+                  ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
+    """Screen ``paths`` (files and folders) and yield results in chunks.
+
+    Files in ``held`` (the paths of the case's cells so far) are left out, and so are copies
+    of files ``copies`` has seen (those of the case, and those screened before them): a file
+    added twice would count its cells twice in the slide's parasitemia. A copy is known by its
+    bytes before it is decoded, and counts as done. A file of the case that could not be read
+    (``copies.unread``: replaced since, perhaps) is screened again; when it still cannot be
+    read, its row in the case stands and it is left out as held.
+
+    The folder walk is listed first (fast, no decoding) so the progress bar knows the total
+    (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
+    Results then go to the UI a few times a second (the first batch at once): every chunk
+    makes the table repaint, so fewer, larger chunks keep the window smooth. In between,
+    ``None`` after each inference batch lets the worker honour a cancel request promptly.
+    Chunks hold whole files only (``core.pipeline.whole_files``), so a cancel never leaves
+    part of a field in the batch.
+    """
+    from malariascope.core.discovery import Discovery
+    from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
+
+    found = Discovery(list(paths), recursive=recursive)
+    copies = copies or Copies()
+    files, repeated = _new_files(found, set(held) - copies.unread)
+    again = _as_held(files, copies.unread)
+    yield ScreenChunk([], 0, len(files), len(again))
+    chunk: list[ScreeningResult] = []
+    done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
+    for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
+        chunk.extend(_kept(results, copies, again, repeated))
+        done, unpaused = done + 1, unpaused + len(results)
+        if unpaused < BATCH_SIZE:
+            continue
+        unpaused = 0
+        if last is None or time.monotonic() - last >= CHUNK_SECONDS:
+            yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
+            chunk, last = [], time.monotonic()
+        else:
+            yield None
+    if chunk or copies.left_out or again:
+        yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
+    missing, _ = _new_files(found.missing, held)  # a row each, once in the case
+    if missing:  # rows that say so, as the command line's report has them
+        yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))
+    return ScreenOutcome(len(files), found.skipped, found.missing, repeated, copies)
+
+
+def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path],
+          repeated: list[Path]) -> list[ScreeningResult]:
+    """The results of one file that the batch takes: none of a copy, nor of an unread file of
+    the case opened ``again`` that still cannot be read (it joins ``repeated``). An unread file
+    read now keeps the path the case knows it by, so its new rows supersede its old one."""
+    path = results[0].path
+    if path in again and unread(results[0]):
+        repeated.append(path)
+        return []
+    if path in again:
+        results = [replace(result, path=again[path]) for result in results]
+    return [] if copies.is_copy(results) else results
+
+
+def _as_held(files: Iterable[Path], held: Iterable[Path]) -> dict[Path, Path]:
+    """The files of ``files`` that are files of ``held`` (compared as resolved paths), each
+    with the path ``held`` gives it."""
+    known = {path.resolve(): path for path in held}
+    return {path: known[path.resolve()] for path in files if path.resolve() in known}
+
+
+def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files of ``found`` not in ``held`` (compared as resolved paths), and those that are."""
+    known = {path.resolve() for path in set(held)}
+    new: list[Path] = []
+    repeated: list[Path] = []
+    for path in found:
+        (repeated if path.resolve() in known else new).append(path)
+    return new, repeated
