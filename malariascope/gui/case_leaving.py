@@ -56,8 +56,9 @@ class CaseLeaving:
         asks (:meth:`_may_drop`) unless the last report written holds it as it is now: every
         cell, review, threshold and fact, its screening not running. Keep for later or
         Discard during a screening lets the window close, which stops it: the case keeps the
-        cells screened so far.
+        cells screened so far. Not while a box of the case form holds text the case refused.
         """
+        self._window.case_panel.refused_box()  # a box still being typed in is checked now
         question = self._quit_question()
         return question is None or question()
 
@@ -74,6 +75,8 @@ class CaseLeaving:
         if self._case.signed:
             unsaved = self._saving.unsaved(batch.case.uid)
             return partial(self._may_leave_signed, "Quit") if unsaved else None
+        if self._window.case_panel.holds_refused:  # kept or not, the case goes without it
+            return lambda: not self._window.case_flow.refuse_for_refused_fact("quitting")
         if batch.case.amending:
             return None if autosave.keeps_work else self._may_leave_amending
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved

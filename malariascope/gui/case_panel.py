@@ -162,6 +162,11 @@ class CasePanel(QWidget):
         self._scroll.ensureWidgetVisible(box)
         box.setFocus()
 
+    @property
+    def holds_refused(self) -> bool:
+        """True while a box holds text the case refused (boxes being typed in not checked)."""
+        return bool(self._refused)
+
     def refused_box(self) -> tuple[QWidget, str, str] | None:
         """The first box holding text the case refused, with its label and why; None when
         the case holds what every box shows. A box checked on leaving is checked now: it

@@ -47,12 +47,14 @@ class OpenCase:
         The slide id and the microscopist go through the batch."""
         batch_facts = {name: facts.pop(name) for name in ("sample_id", "operator")
                        if name in facts}
+        before = (self.case.facts, self.batch.facts)
         self.batch.update_case(**facts)
         if "sample_id" in batch_facts:
             self.batch.set_sample_id(str(batch_facts["sample_id"]))
         if "operator" in batch_facts:
             self.batch.set_operator(str(batch_facts["operator"]))
-        self.batch.events.facts_changed.emit()
+        if (self.case.facts, self.batch.facts) != before:  # a box applied again changes nothing
+            self.batch.events.facts_changed.emit()
 
     def new(self) -> None:
         """Start a new case with no cells and no model yet: the lab's facts (its name, site,

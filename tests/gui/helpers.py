@@ -19,8 +19,9 @@ SCREEN_TIMEOUT_MS = 120_000
 def close_window(window, qtbot) -> None:
     """Close as a technician giving up the window's work does, at teardown: Quit's question
     about the case on show, if it asks one, is answered Discard, unshown (whatever stands in
-    for it in the test), and a message the window left open is closed, for no later test to
-    take for its own. See :func:`quit_window` to show the question."""
+    for it in the test), a box of the case form holding refused text is cleared, and a
+    message the window left open is closed, for no later test to take for its own. See
+    :func:`quit_window` to show the question."""
     from PySide6.QtWidgets import QMessageBox
 
     from malariascope.gui import case_dialogs, dialogs
@@ -28,6 +29,9 @@ def close_window(window, qtbot) -> None:
     for box in window.findChildren(QMessageBox):
         if box.isVisible():
             box.close()
+    for _ in range(3):  # boxes holding text the case refused are cleared: Quit stops for them
+        if (refused := window.case_panel.refused_box()) is not None:
+            refused[0].clear()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.DISCARD)
         quit_window(window, qtbot)

@@ -129,3 +129,17 @@ def test_a_case_does_not_leave_the_window_without_its_refused_value(screened, qt
     qtbot.waitUntil(lambda: window.focusWidget() is panel.collected_on, timeout=REFUSED_MS)
     assert len(window.batch) == cells and window.batch.case.uid == uid
     assert panel.collected_on.text() == "2026-13-45"
+
+
+def test_quit_does_not_take_the_case_away_without_its_refused_value(screened, qtbot):
+    """Quit asked to keep the case for later or discard it (or nothing, once exported), the
+    date typed in Collected on and refused dropped without a word."""
+    window, panel = screened, screened.case_panel
+    qtbot.keyClicks(panel.collected_on, "2026-13-45")
+    _leave(qtbot, panel.collected_on)
+    seen = []  # the first message: the question to keep or discard the case blocks
+    answer_next_dialog(window, lambda box: seen.append(box.windowTitle()) or box.close())
+    window.close()
+    qtbot.waitUntil(lambda: bool(seen), timeout=REFUSED_MS)
+    assert seen == ["Check the case form"] and window.isVisible()
+    assert panel.collected_on.text() == "2026-13-45"
