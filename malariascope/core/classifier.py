@@ -176,6 +176,15 @@ class Classifier:
         """The model's name and sha256 (``ModelCard.identity``), as a batch's facts keep them."""
         return self.model_name, self.backend.model_sha256
 
+    @property
+    def identities(self) -> tuple[tuple[str, str], ...]:
+        """Every (name, sha256) the facts of a batch this model called may hold: its
+        :attr:`identity`, and its name with its network's sha256, as records of adapted models
+        made before they were known by their card's hash hold it (an adapted model's version
+        names it alone)."""
+        return tuple(dict.fromkeys((self.identity,
+                                    (self.model_name, self.backend.network_sha256))))
+
     def predict(self, cells: np.ndarray) -> Scores:
         """Score ``uint8`` cells of shape ``(N, S, S, 3)`` preprocessed for this model."""
         size = self.input_size

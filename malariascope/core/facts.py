@@ -8,6 +8,7 @@ numpy loads.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -53,15 +54,16 @@ class BatchFacts:
         facts of that same model (its card's threshold then their default)."""
         same = (self.model, self.model_sha256) == (name, sha256)
         if same or (holding_cells and self.model_sha256):
-            return self.with_card((name, sha256), rule)
+            return self.with_card([(name, sha256)], rule)
         kept = self.rule if holding_cells and self.rule is not None else rule
         return replace(self, model=name, model_sha256=sha256, rule=kept,
                        default_threshold=rule.threshold)
 
-    def with_card(self, identity: tuple[str, str], rule: CallRule) -> BatchFacts:
+    def with_card(self, identities: Collection[tuple[str, str]], rule: CallRule) -> BatchFacts:
         """These facts with the default threshold of the card whose ``rule`` it is, when its
-        model (``identity``: name and sha256) called their cells; else as they are."""
-        if (self.model, self.model_sha256) != identity:
+        model (known by one of ``identities``: name and sha256) called their cells; else as
+        they are."""
+        if (self.model, self.model_sha256) not in identities:
             return self
         return replace(self, default_threshold=rule.threshold)
 
@@ -70,7 +72,7 @@ class BatchFacts:
         it called them, or the model that did is not known): a case is called by one model.
         An adapted model's sha256 is its card's, so it differs from its base's and from any
         other adaptation of it, though all run the same network."""
-        if not self.model_sha256 or (self.model, self.model_sha256) == classifier.identity:
+        if not self.model_sha256 or (self.model, self.model_sha256) in classifier.identities:
             return ""
         return (f"The cells of this case were called by {self.model or 'another model'}; the "
                 f"model loaded now is {classifier.model_name}. A case's cells are all called "

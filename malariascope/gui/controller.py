@@ -214,7 +214,7 @@ class ScreeningController(ModelLoading, QObject):
         new one when the session has none); a screening still running is dropped."""
         self.drop_screening()
         if self.classifier is not None:  # its card's threshold: the default of a case it called
-            session = replace(session, facts=session.facts.with_card(self.classifier.identity,
+            session = replace(session, facts=session.facts.with_card(self.classifier.identities,
                                                                      self.classifier.rule))
         self.complete, self.extent = session.complete, session.extent.as_saved(session.complete)
         self.batch.case = session.case if session.case is not None else Case()

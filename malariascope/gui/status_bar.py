@@ -155,7 +155,7 @@ class StatusBar(QStatusBar):
         if classifier is None:
             return
         name = classifier.model_name
-        if facts.model_sha256 and (facts.model, facts.model_sha256) != classifier.identity:
+        if facts.model_sha256 and (facts.model, facts.model_sha256) not in classifier.identities:
             self.model_label.setText(f"Model loaded: {name} (not this case's)")
             self.model_label.setToolTip(
                 f"This case was called by {facts.model}. The model loaded, {name}, screens "

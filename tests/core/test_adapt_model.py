@@ -127,6 +127,21 @@ def test_an_adapted_model_is_recorded_by_its_card_not_the_network_it_shares(adap
                 Classifier.open(other).identity[1]}) == 3
 
 
+def test_a_case_an_adapted_model_called_by_its_network_hash_is_still_its_own(adapted):
+    """Cases an adapted model called while records named it by its network's sha256 were
+    refused more images by it, and lost its card's threshold as their default."""
+    folder, _ = adapted
+    classifier, base = Classifier.open(folder), Classifier.open()
+    network = classifier.card.sha256("onnx")
+    facts = dataclasses.replace(BatchFacts.of(classifier), model_sha256=network,
+                                default_threshold=None)
+    assert facts.other_model(classifier) == ""
+    assert facts.with_card(classifier.identities, classifier.rule).default_threshold == (
+        classifier.rule.threshold)
+    assert facts.other_model(base)  # the bundled model runs that network under its own name
+    assert base.identities == (base.identity,)
+
+
 @pytest.mark.parametrize("edit", [
     lambda card: card.update(threshold=card["threshold"] * 0.9),
     lambda card: card["head"]["weights"].__setitem__(0, 1.0),

@@ -22,6 +22,7 @@ class Backend(Protocol):
 
     name: str
     model_sha256: str
+    network_sha256: str  # of the network file it runs (an adapted model's is its base's)
 
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(logits (N,), class_maps (N, h, w))`` for ``uint8`` cells ``(N, S, S, 3)``."""

@@ -28,6 +28,7 @@ class OnnxBackend:
         name = card.files["onnx"].name
         _refuse_external_data(model, name)
         self.model_sha256 = card.identity("onnx")
+        self.network_sha256 = card.sha256("onnx")
         options = ort.SessionOptions()
         options.log_severity_level = 3
         try:

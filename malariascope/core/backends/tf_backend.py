@@ -22,6 +22,7 @@ class TensorFlowBackend:
     def __init__(self, card: ModelCard) -> None:
         path = card.model_file("keras")
         self.model_sha256 = card.identity("keras")
+        self.network_sha256 = card.sha256("keras")
         try:
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as exc:  # Keras raises many types on a bad archive
