@@ -14,6 +14,7 @@ STAGES = {
     "measuring": ("Measuring the adapted model on fields or slides it was not fitted on, "
                   "each held out in turn: step {done} of {total}"),
     "fitting": "Fitting the adapted model on all the lab's cells: step {done} of {total}",
+    "writing": "Writing the adapted model…",
 }
 
 

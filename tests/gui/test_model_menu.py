@@ -15,7 +15,8 @@ from malariascope.core.modelcard import load_card
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
 from malariascope.gui.adapt_dialog import AdaptDialog
-from malariascope.gui.adapt_progress import AdaptProgress
+from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
+from malariascope.gui.model_menu import adapt_and_write
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import SLIDES, write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
@@ -104,6 +105,23 @@ def test_cancel_stops_the_adaptation_between_steps_and_writes_nothing(window, qt
     assert seen[-1][1] < seen[-1][2]  # stopped before the last step
     assert not (tmp_path / "lab-model").exists()
     assert settings.chosen_model() is None
+
+
+def test_a_cancel_pressed_as_the_last_step_shows_writes_no_model(tmp_path):
+    """The head was fitted and the model written after the last step was shown, with no
+    look at Cancel: pressed then, it was never seen."""
+    cells, model = write_lab(tmp_path / "cells"), tmp_path / "lab-model"
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if cancelled:
+            raise AdaptationCancelled
+        if stage == "fitting" and done == total:
+            cancelled.append(True)  # pressed as the last step shows
+
+    cancelled: list[bool] = []
+    with pytest.raises(AdaptationCancelled):
+        adapt_and_write([cells], None, model, None, progress)
+    assert cancelled and not model.exists()
 
 
 def test_too_few_cells_are_refused_with_the_reason_and_no_model(window, qtbot, tmp_path):
