@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePath
+from typing import TypeVar
 
 _DIGITS = re.compile(r"(\d+)")
+AnyPath = TypeVar("AnyPath", bound=PurePath)
 
 
 def natural_key(name: str) -> list:
@@ -33,22 +35,40 @@ def source_name(path: Path) -> str:
 
 def common_folder(paths: Iterable[str | os.PathLike[str]]) -> Path | None:
     """The folder that holds everything opened: a folder itself, a file's folder; the deepest
-    folder all of them share when there are several. None when there is none to share (no
-    paths, or paths on different drives)."""
-    folders = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
-               for p in paths]
-    try:
-        return Path(os.path.commonpath(folders)) if folders else None
-    except ValueError:
+    folder all of them share when there are several (see :func:`shared_folder`)."""
+    return shared_folder([_folder_of(path) for path in paths])
+
+
+def _folder_of(path: str | os.PathLike[str]) -> Path:
+    """``path`` itself if it is a folder, else the folder of the file; absolute."""
+    path = os.path.abspath(path)
+    return Path(path if os.path.isdir(path) else os.path.dirname(path))
+
+
+def shared_folder(folders: Sequence[AnyPath]) -> AnyPath | None:
+    """The deepest folder that holds all ``folders`` (absolute paths of one system), which may
+    be a drive's root; None when there is none to share: no folders, or folders on different
+    drives (``C:\\`` and ``D:\\``)."""
+    if not folders:
         return None
+    shared = folders[0]
+    for folder in folders[1:]:
+        while not folder.is_relative_to(shared):
+            if shared == shared.parent:  # a root, and not this folder's
+                return None
+            shared = shared.parent
+    return shared
 
 
 def relative_name(path: Path, folder: Path | None) -> str:
     """``path`` as seen from ``folder`` (``parasitized/cell_12.png``); its name alone when it is
-    not inside ``folder``."""
-    if folder is not None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(folder).as_posix()
-        except ValueError:
-            pass
-    return path.name
+    not inside ``folder``. From a drive's root (``/``, ``C:\\``), or from no folder (paths on
+    several drives), it is the whole path: ``tmp/slide/a.png`` would read as a relative path
+    that does not exist."""
+    full = Path(os.path.abspath(path))
+    if folder is None or folder == folder.parent:
+        return str(full)
+    try:
+        return full.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name

@@ -5,14 +5,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+from malariascope.core.names import common_folder
+from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, HEADERS, PROB, THUMB, ResultsTableModel
 from tests.gui.helpers import screen_and_wait
 from tests.images import make_cell_folder, write_broken_files
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def beside_root(tmp_path):
+    """A folder that shares only the root with ``tmp_path`` (a skip where none is writable)."""
+    for parent in ("/dev/shm", "/var/tmp"):
+        if os.access(parent, os.W_OK) and common_folder([tmp_path, parent]) == Path("/"):
+            folder = Path(tempfile.mkdtemp(dir=parent))
+            yield folder
+            shutil.rmtree(folder)
+            return
+    pytest.skip("no writable folder shares only the root with the temporary folder")
 
 
 def _files(window) -> list[str]:
@@ -114,3 +131,22 @@ def test_rows_are_renamed_when_a_sibling_folder_widens_the_common_folder(window,
     screen_and_wait(window, qtbot, [sample / "B"])
     expected = [f"{folder}/cell_{i}.png" for folder in "BA" for i in (2, 1, 0)]
     assert _files(window) == expected
+
+
+def test_a_case_spanning_the_root_names_its_rows_and_undo_notes_by_whole_paths(
+        window, qtbot, tmp_path, beside_root):
+    """A case opened from /tmp/slideA and /work/shared/... named its rows relative to the root:
+    'tmp/slideA/cell_0.png' in the list and in the undo note, a path that does not exist."""
+    here = make_cell_folder(tmp_path / "slideA", 2)
+    there = make_cell_folder(beside_root / "slideB", 2)
+    screen_and_wait(window, qtbot, [tmp_path / "slideA", beside_root / "slideB"])
+    assert _files(window) == [str(path) for path in (*here, *there)]
+    batch, table = window.batch, window.table
+    other = "uninfected" if batch.call(3) == "parasitized" else "parasitized"
+    table.select_source_row(3)
+    window.review_current(other)
+    window.set_filter(Filter(other.capitalize()))  # undone, the cell is no longer listed
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert batch.decision(3) is None
+    assert window.status.currentMessage() == (
+        f"Undone on a cell the filter hides: {there[1]} (Ctrl+1 shows all cells)")
