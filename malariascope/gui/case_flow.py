@@ -23,19 +23,22 @@ from malariascope.gui.report_flow import ReportFlow
 if TYPE_CHECKING:
     from malariascope.core.register import StoredCase
 
+NEW_CASE_HINT = "New case: type its slide id, then open its images or fields"
+
 
 class CaseFlow(QObject):
     """The case actions of ``window`` (MalariaScope's main window, whose case, controller,
     actions, list, case tab, autosave and status bar it uses), with their dialogs."""
 
     message = Signal(str)  # one line for the status bar
+    withdrawn = Signal(str)  # a message that no longer holds
 
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self._window, self.case, self.controller = window, window.case, window.controller
         self._actions = actions = window.actions
         self._show_facts = window.central.show_case
-        self.message.connect(window.status.note)
+        window.status.take_notes(self.message, self.withdrawn)
         self.reports = ReportFlow(window)
         self._saving = CaseSaving(window)
         self.saved = self._saving.saved  # a case's uid, once it is in the register
@@ -46,6 +49,8 @@ class CaseFlow(QObject):
         actions.sign.triggered.connect(lambda: self.start_signing())
         actions.amend.triggered.connect(lambda: self.start_amending())
         case.batch.events.changed.connect(self.update_actions)
+        # another case on show (restored, or from the register) is not the new one
+        case.batch.events.reset.connect(lambda: self.withdrawn.emit(NEW_CASE_HINT))
         case.batch.events.facts_changed.connect(self.update_actions)
         self.controller.idle.connect(self.update_actions)
         self.controller.progress.connect(self.update_actions)  # a screening has begun
@@ -63,7 +68,7 @@ class CaseFlow(QObject):
         self.case.new()
         self.controller.begin_case()
         self.controller.idle.emit()
-        self.message.emit("New case: type its slide id, then open its images or fields")
+        self.message.emit(NEW_CASE_HINT)
         self._show_facts()
         return True
 

@@ -20,14 +20,15 @@ from malariascope.gui.undo import ReviewUndo
 class CellLists(QStackedWidget):
     """The table or a gallery of its rows in one place, as ``actions.gallery`` is checked; the
     one shown takes the keys. ``revisited`` gives the rows an undo or redo changed: those shown
-    are selected, and :attr:`message` names those the filter hides. A new
-    batch (a new case, a restored or a past one) shows every cell in the table, as at start:
-    a filter or the review queue kept from the last slide would show a few of its cells as if
-    they were all."""
+    are selected, and :attr:`message` names those the filter hides, until :attr:`withdrawn`
+    takes that back at the next review or batch. A new batch (a new case, a restored or a
+    past one) shows every cell in the table, as at start: a filter or the review queue kept
+    from the last slide would show a few of its cells as if they were all."""
 
     opened = Signal(int)  # the source row double-clicked in either
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
     message = Signal(str)  # one line for the status bar
+    withdrawn = Signal(str)  # a message that no longer holds
 
     def __init__(self, table: ResultsView, actions: WindowActions, revisited: Signal,
                  parent: QWidget | None = None) -> None:
@@ -44,9 +45,19 @@ class CellLists(QStackedWidget):
         self._toggle.toggled.connect(self.show_gallery)
         revisited.connect(self._on_revisited)
         table.doubleClicked.connect(self._on_table_double_clicked)
-        table.proxy().batch.events.reset.connect(self._on_new_batch)
+        self._hidden_note = ""  # the last note on cells the filter hides, until withdrawn
+        events = table.proxy().batch.events
+        events.reset.connect(self._on_new_batch)
+        # any review ends the note: an undo's own review too, made before it names its cells
+        events.reviewed.connect(lambda _rows: self._withdraw_note())
+
+    def _withdraw_note(self) -> None:
+        if self._hidden_note:
+            self.withdrawn.emit(self._hidden_note)
+            self._hidden_note = ""
 
     def _on_new_batch(self) -> None:
+        self._withdraw_note()
         self._show_all.trigger()  # as Ctrl+1 does: the filter bar follows
         self._toggle.setChecked(False)
 
@@ -61,8 +72,9 @@ class CellLists(QStackedWidget):
             names = ", ".join(proxy.sourceModel().name(row) for row in hidden[:3])
             more = f" and {len(hidden) - 3} more" if len(hidden) > 3 else ""
             cells = "a cell" if len(hidden) == 1 else f"{len(hidden)} cells"
-            self.message.emit(f"{done} on {cells} the filter hides: {names}{more} (Ctrl+1 "
-                              "shows all cells)")
+            self._hidden_note = (f"{done} on {cells} the filter hides: {names}{more} "
+                                 "(Ctrl+1 shows all cells)")
+            self.message.emit(self._hidden_note)
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
         self.autosave.message.connect(self.status.note)
-        self.lists.message.connect(self.status.note)
+        self.status.take_notes(self.lists.message, self.lists.withdrawn)
         self.autosave.off.connect(self.status.autosave_off)
         self.autosave.restored.connect(self._on_restored)
         controller.screening_finished.connect(self._on_screening_finished)
