@@ -32,17 +32,24 @@ KEEP_FOR_LATER = "&Keep for later"
 
 
 def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: int,
-                  keep: bool = False, screening: bool = False) -> str:
+                  keep: bool = False, screening: bool = False, taken: bool = False) -> str:
     """Ask before ``doing`` drops the open, unsigned case ``name`` of ``cells`` cells:
     export its report first, discard it, or cancel (:func:`ask_export_first`); with ``keep``
     (the register keeps the window's work), keep it in the register to finish later first.
-    While it is ``screening``, the question says that going on stops it."""
+    While it is ``screening``, the question says that going on stops it. A case ``taken``
+    from the register stays there: it is kept, never discarded."""
     case = f"{doing}? The open case {name} is not signed"
     if screening:
         case += (f" and is still being screened ({counted(cells, 'cell')} so far): going on "
                  "stops the screening")
     lost = (f"its {counted(cells, 'cell')} and {counted(reviewed, 'review')} leave the "
             "window and the register")
+    if keep and taken:
+        return ask_export_first(
+            parent, doing, f"{case}. It was opened from the case register: Keep for later "
+            f"leaves it there, open, with its {counted(cells, 'cell')} and "
+            f"{counted(reviewed, 'review')}, to be finished from File > Case register….",
+            keep=KEEP_FOR_LATER, discard=False)
     if not keep:
         return ask_export_first(parent, doing, f"{case}: {lost} (sign it first to keep its "
                                 "result, or export its report).")

@@ -121,7 +121,8 @@ class CaseLeaving:
         answer = case_dialogs.ask_drop_case(self._window, doing, self._case.case.name,
                                             counts.classified, counts.reviewed,
                                             keep=autosave.keeps_work,
-                                            screening=self._controller.screening)
+                                            screening=self._controller.screening,
+                                            taken=autosave.took(self._case.batch.case.uid))
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:

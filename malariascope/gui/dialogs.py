@@ -159,18 +159,20 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
 
 
 def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
-                     export: bool = True) -> str:
+                     export: bool = True, discard: bool = True) -> str:
     """Ask before something is lost: :data:`EXPORT` the report first (unless not ``export``),
-    :data:`DISCARD` and go ahead, or :data:`CANCEL` (Escape); a ``keep`` button, when named,
-    answers :data:`KEEP`. Cancel is the default: Enter or Space, even pressed for what came
-    before the question, leaves everything as it was. Blocks: a quit waits for the answer."""
+    :data:`DISCARD` and go ahead (unless not ``discard``), or :data:`CANCEL` (Escape); a
+    ``keep`` button, when named, answers :data:`KEEP`. Cancel is the default: Enter or Space,
+    even pressed for what came before the question, leaves everything as it was. Blocks: a
+    quit waits for the answer."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
     answers: dict[QAbstractButton, str] = {}
     if keep:
         answers[box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)] = KEEP
     if export:
         answers[box.addButton("&Export…", QMessageBox.ButtonRole.AcceptRole)] = EXPORT
-    answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
+    if discard:
+        answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     add_cancel_default(box)
     box.exec()
     return answers.get(box.clickedButton(), CANCEL)

@@ -41,10 +41,13 @@ class Questions:
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str]] = []
+        self.discard: list[bool] = []  # whether each question offered Discard
         self.answers: list[str] = []
 
-    def __call__(self, parent, title: str, text: str, keep: str = "") -> str:
+    def __call__(self, parent, title: str, text: str, keep: str = "",
+                 discard: bool = True) -> str:
         self.asked.append((text, keep.replace("&", "")))
+        self.discard.append(discard)
         return self.answers.pop(0) if self.answers else dialogs.CANCEL
 
 
@@ -209,3 +212,20 @@ def test_the_case_open_in_the_window_opened_from_the_register_stays_as_it_is(
     assert not questions.asked and window.past_case.shown is None
     assert window.batch.reviewed(0) and window.batch.unsaved
     assert window.status.currentMessage() == "Case S-RACE is the case open in this window"
+
+
+def test_a_case_taken_from_the_register_is_kept_there_never_discarded(
+        screened_window, qtbot, data_folder, questions):
+    """New case offered Discard for a case taken from the register, saying its cells would
+    leave the register; discarded, it stayed there all the same."""
+    window = screened_window
+    questions.answers = [dialogs.KEEP]
+    assert window.case_flow.new_case()
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    questions.answers = [dialogs.KEEP]
+    assert window.case_flow.new_case()
+    text, _ = questions.asked[-1]
+    assert "opened from the case register: Keep for later leaves it there" in text
+    assert "leave the window and the register" not in text
+    assert questions.discard == [True, False]  # the second question offered no Discard
+    qtbot.waitUntil(lambda: stored(data_folder)["S-RACE"][0] == "open", timeout=WAIT_MS)
