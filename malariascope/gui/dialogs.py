@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.core.datadir import data_dir
-from malariascope.core.words import counted
 from malariascope.gui.resources import app_icon
 from malariascope.gui.settings import export_folder, images_folder, remember_images_folder
 
@@ -111,25 +110,6 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
     again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
     return _open_choice(box, again, lambda clicked: clicked is again and retry())
-
-
-def ask_export_unreviewed(parent: QWidget, count: int, unsure: int,
-                          review: Callable[[], None], export: Callable[[], None]) -> QMessageBox:
-    """Before an export, say that ``count`` uncertain cells have no review yet, ``unsure`` of
-    them marked unsure (the review queue leaves those out): Review them (``review``), Export
-    anyway (``export``), or Cancel (Escape), which does nothing."""
-    verb, them = ("is", "call for it") if count == 1 else ("are", "calls for them")
-    marked = f", {unsure:,} of them marked unsure for a second reader" if unsure else ""
-    among = "these among them"
-    if unsure:
-        among = ("not these: they are listed once it is empty" if unsure == count else
-                 "the others among them; those marked unsure are listed once it is empty")
-    text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet{marked}. The report "
-            f"will give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
-            "smears from other labs, infected cells are often among them. Review them shows "
-            f"the review queue: every flagged cell nobody has reviewed, {among}.")
-    return ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
-                            review, export)
 
 
 def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,

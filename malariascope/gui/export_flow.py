@@ -9,8 +9,9 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from malariascope.core.words import counted
 from malariascope.gui import dialogs, settings
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
@@ -55,9 +56,11 @@ class ExportFlow(QObject):
     def _offer_review(self) -> None:
         waiting = self.batch.counts.unreviewed_uncertain
         if waiting and self._reviewable():
-            unsure = sum(map(self.batch.uncertain, self.batch.marked_unsure()))
-            dialogs.ask_export_unreviewed(
-                self._window, waiting, unsure, export=self._choose_report,
+            marked = self.batch.marked_unsure()
+            queue = self.batch.counts.unreviewed_flagged - len(marked)
+            ask_export_unreviewed(
+                self._window, waiting, sum(map(self.batch.uncertain, marked)), queue,
+                export=self._choose_report,
                 review=lambda: self._show_queue(self.batch.marked_unsure()))
         else:
             self._choose_report()
@@ -79,3 +82,33 @@ class ExportFlow(QObject):
     def _on_failed(self, reason: str) -> None:
         tried = self._tried
         dialogs.export_failed(self._window, reason, retry=lambda: self._choose_report(tried))
+
+
+def ask_export_unreviewed(parent: QWidget, count: int, unsure: int, queue: int,
+                          review: Callable[[], None], export: Callable[[], None]) -> QMessageBox:
+    """Before an export, say that ``count`` uncertain cells have no review yet, ``unsure`` of
+    them marked unsure, which the review queue (``queue`` cells) leaves out: Review them
+    (``review``), Export anyway (``export``), or Cancel (Escape), which does nothing."""
+    verb, them = ("is", "call for it") if count == 1 else ("are", "calls for them")
+    marked = f", {unsure:,} of them marked unsure for a second reader" if unsure else ""
+    text = (f"{counted(count, 'uncertain cell')} {verb} not reviewed yet{marked}. The report "
+            f"will give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
+            "smears from other labs, infected cells are often among them. "
+            + _shown_by_review(count, unsure, queue))
+    return dialogs.ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
+                            review, export)
+
+
+def _shown_by_review(count: int, unsure: int, queue: int) -> str:
+    """What Review them shows of ``count`` uncertain cells, ``unsure`` of them marked unsure:
+    the review queue of ``queue`` cells, and those marked unsure once it is empty."""
+    if not unsure:
+        return ("Review them shows the review queue: every flagged cell nobody has reviewed, "
+                "these among them.")
+    if not queue:
+        return f"Review them lists {'it' if unsure == 1 else 'them'}."
+    others = f", the other {count - unsure:,} among them" if count > unsure else ""
+    marked = "the cell" if unsure == 1 else f"the {unsure:,} cells"
+    return (f"Review them shows the review queue, every flagged cell nobody has reviewed"
+            f"{others}; {marked} marked unsure {'is' if unsure == 1 else 'are'} listed once "
+            "it is empty.")

@@ -271,3 +271,22 @@ def test_the_model_default_button_leaves_the_keys_with_the_list(window, qtbot, m
     assert batch.facts.rule.threshold == pytest.approx(batch.facts.default_threshold)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
     assert _current_row(window) == start + 1
+
+
+def test_export_says_which_unreviewed_uncertain_cells_review_them_shows(
+        window, qtbot, cell_folder):
+    """With one of several uncertain cells marked unsure, the question said Review them shows
+    'the others among them; those marked unsure are listed once it is empty'."""
+    from malariascope.gui.batch import UNSURE
+
+    batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
+    waiting = [row for row in range(len(batch)) if batch.uncertain(row)]
+    assert len(waiting) >= 2 and batch.set_review(waiting[0], UNSURE)
+    window.actions.export.trigger()
+    box = wait_for_box(qtbot, window, UNREVIEWED)
+    text = box.text()
+    click(box, "Cancel")
+    assert f"{len(waiting)} uncertain cells are not reviewed yet, 1 of them marked unsure" in text
+    assert text.endswith("Review them shows the review queue, every flagged cell nobody has "
+                         f"reviewed, the other {len(waiting) - 1} among them; the cell marked "
+                         "unsure is listed once it is empty.")

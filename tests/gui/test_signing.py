@@ -103,7 +103,6 @@ def test_export_review_them_with_only_an_uncertain_cell_marked_unsure_shows_that
     box = wait_for_box(qtbot, window, "Unreviewed uncertain cells")
     assert box.text().startswith("1 uncertain cell is not reviewed yet, 1 of them marked "
                                  "unsure for a second reader.")
-    assert box.text().endswith("every flagged cell nobody has reviewed, not these: they are "
-                               "listed once it is empty.")
+    assert box.text().endswith("infected cells are often among them. Review them lists it.")
     click(box, "Review them")
     assert window.proxy.rowCount() > 0 and window.table.current_source_row() == row
