@@ -42,13 +42,13 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
     if screening:
         case += (f" and is still being screened ({counted(cells, 'cell')} so far): going on "
                  "stops the screening")
-    lost = (f"its {counted(cells, 'cell')} and {counted(reviewed, 'review')} leave the "
-            "window and the register")
+    held = ("its cells (more as the screening goes on)" if screening else
+            f"its {counted(cells, 'cell')}") + f" and {counted(reviewed, 'review')}"
+    lost = f"{held} leave the window and the register"
     if keep and taken:
         return ask_export_first(
             parent, doing, f"{case}. It was opened from the case register: Keep for later "
-            f"leaves it there, open, with its {counted(cells, 'cell')} and "
-            f"{counted(reviewed, 'review')}, to be finished from File > Case register….",
+            f"leaves it there, open, with {held}, to be finished from File > Case register….",
             keep=KEEP_FOR_LATER, discard=False)
     if not keep:
         return ask_export_first(parent, doing, f"{case}: {lost} (sign it first to keep its "

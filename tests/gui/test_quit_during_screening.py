@@ -99,7 +99,8 @@ def test_quit_during_screening_closes_without_waiting_for_the_image_in_hand(
 def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_short(
         held, qtbot, data_folder):
     """With no review made, Quit during a screening asked nothing and gave the case up; the
-    question then asked did not say that the case was still being screened."""
+    question then asked did not say that the case was still being screened, then counted the
+    cells that would leave as those screened when it was shown, while more came in."""
     window, gate = held
     asked = answer(window, "Keep for later")
     window.close()
@@ -107,6 +108,8 @@ def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_shor
     assert asked[0][0].startswith("Quit? The open case S-HELD is not signed and is still being "
                                   "screened (64 cells so far): going on stops the screening. "
                                   "Keep for later leaves it")
+    assert asked[0][0].endswith("discarded, its cells (more as the screening goes on) and 0 "
+                                "reviews leave the window and the register.")
     assert gate.holding and stored(data_folder) == {"S-HELD": ("open", 64, 0)}  # written
     gate.open()
     workers_done(window, qtbot)
