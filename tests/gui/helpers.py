@@ -46,6 +46,18 @@ def quit_window(window, qtbot) -> None:
     assert window.table_model.thumbnails.active() == 0
 
 
+def restore_at_start(make_window, qtbot):
+    """A window started on a data folder holding unsaved work, which it restores."""
+    from malariascope.gui.app import start
+
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
+    return window
+
+
 def screen_and_wait(window, qtbot, paths, timeout: int = SCREEN_TIMEOUT_MS) -> None:
     """Open ``paths`` in ``window`` and wait until the batch is screened completely."""
     with qtbot.waitSignal(window.controller.screening_finished, timeout=timeout) as blocker:

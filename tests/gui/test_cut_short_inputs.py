@@ -8,20 +8,10 @@ from dataclasses import replace
 
 from malariascope.core.extent import Extent
 from malariascope.core.session import Session
-from malariascope.gui.app import start
 from tests.gui.conftest import SCREENED
-from tests.gui.helpers import MODEL_TIMEOUT_MS, click, wait_for_box
+from tests.gui.helpers import restore_at_start
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
-
-
-def _restore(make_window, qtbot):
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
-    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
-    return window
 
 
 def test_cut_short_work_without_inputs_stays_partial_after_an_addition(
@@ -31,7 +21,7 @@ def test_cut_short_work_without_inputs_stays_partial_after_an_addition(
     _, session = cut_short
     write_legacy_session(data_folder / "session",
                          replace(session, extent=Extent(files=12)))  # inputs not known
-    window = _restore(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     assert not window.controller.complete
     other = tmp_path / "other"
     make_cell_folder(other, 3)
@@ -55,7 +45,7 @@ def test_a_shallow_reopen_of_the_parent_does_not_screen_the_rest_of_a_subfolder(
         shutil.copy(path, parent / f"top_{path.name}")
     write_legacy_session(data_folder / "session", replace(
         session, results=results, extent=Extent((str(sub),), True, "auto", 12)))
-    window = _restore(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
         window.controller.screen([parent], recursive=False)  # sub's files not searched
     assert len(window.batch) == SCREENED + 2
@@ -69,7 +59,7 @@ def test_after_a_crash_mid_addition_reopening_the_first_input_is_not_complete(
     autosave last wrote it, restored): the first opened again, the batch was told complete
     though most of the second was never screened."""
     folder, _ = cut_short
-    window = _restore(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         window.open_paths([big_folder])
         qtbot.waitUntil(lambda: len(window.batch) > SCREENED, timeout=120_000)
@@ -91,7 +81,7 @@ def test_a_cut_short_case_kept_for_later_and_taken_back_stays_partial_after_an_a
     from tests.gui.test_keep_for_later import answer
     from tests.gui.test_register_dialog import open_past, open_register
 
-    window = _restore(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     assert window.controller.not_screened() == 7
     answer(window, "Keep for later")
     assert window.case_flow.new_case()

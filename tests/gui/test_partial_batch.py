@@ -13,7 +13,14 @@ from malariascope.core.report import COLUMNS
 from malariascope.gui.app import start
 from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
 from tests.gui.conftest import SCREENED
-from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    click,
+    close_window,
+    restore_at_start,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.gui.test_register_dialog import open_register
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
@@ -303,22 +310,12 @@ def test_the_case_tab_says_a_screening_stopped_before_the_batchs_end(make_window
                      "screened.") in window.case_panel.result.text()
 
 
-def _restored(make_window, qtbot):
-    """A window that restored the cut-short batch: 5 of the folder's 12 cells screened."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
-    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=60_000)
-    return window
-
-
 def test_the_cut_short_folder_opened_again_after_an_addition_is_counted_once(
         make_window, qtbot, cut_short, tmp_path):
     """Its files were counted twice: all 15 screened, the batch was told 7 files short; then
     short of 'some' files, as which input was cut short was not kept. It is screened whole."""
     folder, _ = cut_short
-    window = _restored(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         assert window.open_paths([make_cell_folder(tmp_path / "other", 3)[0].parent])
     assert window.controller.not_screened() == 12 - SCREENED
@@ -334,7 +331,7 @@ def test_files_of_the_cut_short_folder_opened_alone_are_never_counted_twice(
     the batch was told 7 files short, not 5. Their folder's count cannot be told apart from
     theirs, so the batch is told short of some files."""
     folder, _ = cut_short
-    window = _restored(make_window, qtbot)
+    window = restore_at_start(make_window, qtbot)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         assert window.open_paths(sorted(folder.iterdir())[SCREENED:SCREENED + 2])
     assert len(window.batch) == SCREENED + 2 and window.controller.not_screened() is None
