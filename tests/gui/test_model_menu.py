@@ -75,7 +75,8 @@ def test_adapting_shows_its_steps_of_all_at_once_and_its_results_in_plain_words(
     seen = _watch_progress(window)
     qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
     reading = [move for move in seen if move[0] == "reading"]
-    steps = seen[len(reading):]
+    steps, writing = seen[len(reading):-1], seen[-1]
+    assert writing[0] == "writing" and writing[3] == "Writing the adapted model…"
     assert reading and all(move[4] == 0 for move in reading)  # cells counted, total unknown
     total = (SLIDES + 1) * len(STRENGTHS)  # each strength tried, in each fold and on all
     assert [move[1] for move in steps] == list(range(total + 1))
