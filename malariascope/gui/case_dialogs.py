@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -159,6 +161,16 @@ class _Form(QDialog):
     def _check(self) -> None:
         self.ok.setEnabled(all(_text(edit) for edit in self.required))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        """Return and Enter press the button that has the keys; typed in a box they press
+        nothing, as no button is the default."""
+        button = self.focusWidget()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and isinstance(button, QPushButton) and button in self.buttons.buttons()):
+            button.click()
+            return
+        super().keyPressEvent(event)
+
 
 def _text(edit: QLineEdit | QPlainTextEdit) -> str:
     return (edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()).strip()
@@ -207,7 +219,8 @@ class AmendDialog(_Form):
 def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
     """Show ``dialog`` window-modal without blocking, its first box to fill in taking the
     keys, so what is typed goes there; ``accepted()`` when OK is clicked (or pressed with
-    the keyboard: Tab to it, then Space). No button is the default: one Enter never signs."""
+    the keyboard: Tab to it, then Space or Enter). No button is the default: one Enter in a
+    box never signs."""
     dialog.accepted.connect(accepted)
     dialog.open()
     order = [*dialog.required, dialog.ok, dialog.cancel]  # Tab from the last box reaches OK,

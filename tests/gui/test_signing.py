@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from malariascope.gui.batch import UNSURE
-from malariascope.gui.case_dialogs import SignDialog
+from malariascope.gui.case_dialogs import AmendDialog, SignDialog
 from tests.gui.helpers import click, screen_and_wait, wait_for_box, with_healthy_cells_uncertain
 
 
@@ -106,3 +106,53 @@ def test_export_review_them_with_only_an_uncertain_cell_marked_unsure_shows_that
     assert box.text().endswith("infected cells are often among them. Review them lists it.")
     click(box, "Review them")
     assert window.proxy.rowCount() > 0 and window.table.current_source_row() == row
+
+
+def _signed_by_keys(window, qtbot, cell_folder) -> None:
+    """Screen a slide and sign it with the keys alone: Return in the name box signs nothing,
+    Tab to Sign and Return signs."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.batch.set_sample_id("S-5")
+    window.actions.sign.trigger()
+    if window.case.result().unreviewed_flagged:
+        click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    dialog = _sign_dialog(window, qtbot)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name)
+    qtbot.keyClicks(dialog.name, "Ann Lee")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not window.case.signed
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.ok
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.case.signed))
+
+
+def test_return_on_the_focused_sign_button_signs(window, qtbot, cell_folder):
+    """With no button the default, Return did nothing even with the keys on Sign: only Space
+    or a click signed."""
+    _signed_by_keys(window, qtbot, cell_folder)
+    assert window.case.case.signed.signature.name == "Ann Lee"
+    assert not any(d.isVisible() for d in window.findChildren(SignDialog))
+
+
+def test_enter_on_the_amend_forms_buttons_presses_the_one_with_the_keys(window, qtbot,
+                                                                        cell_folder):
+    """Enter on the Amend form's Cancel, then on Amend, did nothing, as on Sign."""
+    _signed_by_keys(window, qtbot, cell_folder)
+    for key, amended in ((Qt.Key.Key_Enter, False), (Qt.Key.Key_Return, True)):
+        window.actions.amend.trigger()
+        dialog = next(d for d in window.findChildren(AmendDialog) if d.isVisible())
+        qtbot.waitUntil(lambda dialog=dialog: dialog.focusWidget() is dialog.reason)
+        qtbot.keyClicks(dialog.reason, "Second reader")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)  # on to the name
+        qtbot.keyClicks(dialog.name, "Ben Okafor")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # in a box: nothing
+        assert dialog.isVisible()
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.ok
+        if not amended:
+            qtbot.keyClick(dialog.ok, Qt.Key.Key_Tab)
+            assert dialog.focusWidget() is dialog.cancel
+        qtbot.keyClick(dialog.focusWidget(), key)
+        qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
+        assert (window.case.case.signed is None) is amended
