@@ -16,6 +16,7 @@ STAGES = {
     "fitting": "Fitting the adapted model on all the lab's cells: step {done} of {total}",
     "writing": "Writing the adapted model…",
 }
+STEADY_STEPS = 2  #: steps timed after the first before a time left is given
 
 
 class AdaptationCancelled(Exception):
@@ -43,7 +44,7 @@ class AdaptProgress(QObject):
         self.bar.setAutoReset(False)  # the last step is followed by writing the model
         self.bar.setMinimumWidth(520)
         self._stop = threading.Event()
-        self._first: tuple[float, int] | None = None  # when the steps' count was first known
+        self._first: tuple[float, int] | None = None  # when the first step was done
         self.bar.canceled.connect(self._stop.set)
         self.moved.connect(self._on_moved)
 
@@ -63,17 +64,19 @@ class AdaptProgress(QObject):
             return
         text = STAGES.get(stage, stage).format(done=done, total=total)
         if total:
-            self._first = self._first or (time.monotonic(), done)
+            if done and self._first is None:
+                self._first = (time.monotonic(), done)
             text += self._time_left(done, total)
         self.bar.setLabelText(text)
         self.bar.setMaximum(total)
         self.bar.setValue(done if total else 0)
 
     def _time_left(self, done: int, total: int) -> str:
-        """"About N minutes left" from the pace of the steps so far (nothing before one)."""
-        started, at = self._first
-        if done <= at:
+        """"About N minutes left" from the pace of the steps after the first, which carries
+        the set-up; nothing before ``STEADY_STEPS`` of them are done, as one step is noise."""
+        if self._first is None or done - self._first[1] < STEADY_STEPS:
             return ""
+        started, at = self._first
         left = (time.monotonic() - started) / (done - at) * (total - done)
         if left < 60:
             return "\nLess than a minute left"
