@@ -1,7 +1,8 @@
-"""The Help menu's pages: the window's keys (F1), and how to read a call.
+"""The Help menu's pages: the window's keys (F1), how to read a call, About and the data
+folder, each whole on the screen.
 
-Both are built when asked, from the window's own actions and the call rule in force, so they
-say what the window does now: its keys, its threshold and field threshold.
+The first two are built when asked, from the window's own actions and the call rule in
+force, so they say what the window does now: its keys, its threshold and field threshold.
 """
 
 from __future__ import annotations
@@ -11,14 +12,25 @@ from html import escape
 from itertools import zip_longest
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from malariascope.gui.dialogs import DISCLAIMER, message
+from malariascope.gui import dialogs
+from malariascope.gui.dialogs import DISCLAIMER
+from malariascope.gui.on_screen import fit_on_screen
 
 if TYPE_CHECKING:
-    from malariascope.core.classifier import CallRule
+    from malariascope.core.classifier import CallRule, Classifier
 
 KEYS_WIDTH = 720  #: px of the keys sheet's text: two columns on a 768 px high screen
+READING_WIDTH = 520  #: px of the page on reading a call
 #: Keys that belong to a widget rather than to an action.
 WIDGET_KEYS = (
     ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends)"),
@@ -77,13 +89,52 @@ def how_to_read_html(rule: CallRule | None) -> str:
     return "".join(parts)
 
 
-def show_keys(parent: QWidget, sheet: Sequence[tuple[str, str]]) -> QMessageBox:
+class HelpPage(QDialog):
+    """A help page: its text ``width`` px wide, as tall as it needs where the screen has the
+    room, and scrolled where it has not; OK closes it."""
+
+    def __init__(self, parent: QWidget, title: str, html: str, width: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.text = QTextBrowser()
+        self.text.setHtml(html)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        page = self.text.document()
+        page.setTextWidth(width)
+        frame = 2 * self.text.frameWidth()
+        text = QSize(width + frame, round(page.size().height()) + frame)
+        self.resize(text + self.sizeHint() - self.text.sizeHint())
+
+
+def show_page(parent: QWidget, title: str, html: str, width: int) -> HelpPage:
+    """Open a help page window-modal without blocking, whole on the screen; returns it."""
+    page = HelpPage(parent, title, html, width)
+    page.open()
+    return fit_on_screen(page)
+
+
+def show_keys(parent: QWidget, sheet: Sequence[tuple[str, str]]) -> HelpPage:
     """Open the keys sheet without blocking; returns it."""
-    box = message(parent, QMessageBox.Icon.NoIcon, "Keys", keys_html(sheet))
-    box.setStyleSheet(f"QLabel {{ min-width: {KEYS_WIDTH}px; }}")  # room for two columns
-    return box
+    return show_page(parent, "Keys", keys_html(sheet), KEYS_WIDTH)
 
 
-def show_how_to_read(parent: QWidget, rule: CallRule | None) -> QMessageBox:
+def show_how_to_read(parent: QWidget, rule: CallRule | None) -> HelpPage:
     """Open the page on reading a call without blocking; returns it."""
-    return message(parent, QMessageBox.Icon.NoIcon, "How to read a call", how_to_read_html(rule))
+    return show_page(parent, "How to read a call", how_to_read_html(rule), READING_WIDTH)
+
+
+def show_about(parent: QWidget, classifier: Classifier | None) -> QMessageBox:
+    """Open the About box, with the card of ``classifier`` if loaded, whole on the screen."""
+    card = classifier.card.to_dict() if classifier else None
+    return fit_on_screen(dialogs.show_about(parent, card,
+                                            classifier.model_name if classifier else ""))
+
+
+def show_data_folder(parent: QWidget) -> QMessageBox:
+    """Open the box naming the data folder, whole on the screen."""
+    return fit_on_screen(dialogs.show_data_folder(parent))

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
             actions.quit: self.close, actions.about: self.show_about,
             actions.keys: lambda: help_pages.show_keys(self, actions.key_sheet()),
             actions.how_to_read: lambda: help_pages.show_how_to_read(self, self.batch.facts.rule),
-            actions.data_folder: partial(dialogs.show_data_folder, self),
+            actions.data_folder: partial(help_pages.show_data_folder, self),
             actions.mark_parasitized: partial(review, PARASITIZED),
             actions.mark_uninfected: partial(review, UNINFECTED),
             actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
@@ -259,9 +259,7 @@ class MainWindow(QMainWindow):
         self.lists.show_queue(self.set_filter, unsure)
 
     def show_about(self) -> QMessageBox:
-        classifier = self.controller.classifier
-        card = classifier.card.to_dict() if classifier else None
-        return dialogs.show_about(self, card, classifier.model_name if classifier else "")
+        return help_pages.show_about(self, self.controller.classifier)
 
     # -- settings and closing ------------------------------------------------------------
     def restore_settings(self) -> None:

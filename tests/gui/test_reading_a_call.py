@@ -7,7 +7,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from tests.gui.helpers import wait_for_box
+from malariascope.gui.help_pages import HelpPage
+
+
+def _page(qtbot, window, title: str) -> HelpPage:
+    """The help page titled ``title`` that ``window`` shows, once it is shown."""
+    def shown() -> list[HelpPage]:
+        return [page for page in window.findChildren(HelpPage)
+                if page.isVisible() and page.windowTitle() == title]
+
+    qtbot.waitUntil(lambda: bool(shown()))
+    return shown()[0]
 
 
 def test_the_threshold_control_shows_the_field_threshold_it_implies(window, qtbot):
@@ -30,8 +40,8 @@ def test_f1_lists_every_key_of_the_window(window, qtbot):
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F1)
-    box = wait_for_box(qtbot, window, "Keys")
-    text = box.text()
+    box = _page(qtbot, window, "Keys")
+    text = box.text.toPlainText()
     # it fits a 1366 x 768 laptop's screen (it was 829 px high at 400 wide)
     qtbot.waitUntil(lambda: box.height() < 768 - 80 and box.width() <= 1366)
     for action in QWidget.actions(window):  # every action added to the window
@@ -47,7 +57,7 @@ def test_f1_names_the_boxes_as_the_case_form_labels_them(window, qtbot):
     caption = {label.buddy(): label.text().rstrip(":").replace("&", "")
                for label in panel.findChildren(QLabel) if label.buddy() is not None}
     window.actions.keys.trigger()
-    text = wait_for_box(qtbot, window, "Keys").text()
+    text = _page(qtbot, window, "Keys").text.toPlainText()
     assert f"In {caption[panel.sample_id]}, {caption[panel.operator]} or Threshold" in text
 
 
@@ -55,7 +65,7 @@ def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window
     window.batch.set_threshold(0.5)
     rule = window.batch.facts.rule
     window.actions.how_to_read.trigger()
-    text = wait_for_box(qtbot, window, "How to read a call").text()
+    text = _page(qtbot, window, "How to read a call").text.toPlainText()
     for said in (f"{rule.threshold:.3f}", f"{rule.field_threshold:.3f}",
                  f"{rule.band[0]:.3f}", "Uncertain", "Field threshold", "Grad-CAM",
                  "not a diagnosis", "pale yellow (strongest)"):

@@ -1,0 +1,30 @@
+"""The Help menu's pages and boxes, each whole on the screen: on the tests' 800 x 800 one, a
+laptop's 1366 x 768 under a top panel, and a netbook's 1024 x 600 over a bottom one."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QDialog, QTextBrowser
+
+AREAS = {"offscreen": None, "laptop": QRect(0, 27, 1366, 741), "netbook": QRect(0, 0, 1024, 552)}
+
+
+@pytest.mark.parametrize("area", AREAS.values(), ids=AREAS.keys())
+def test_every_help_page_opens_whole_on_the_screen(make_window, qtbot, monkeypatch, area):
+    """Help > Keys opened with its title bar above the top of a 1366 x 768 screen, and past
+    the right edge of the tests' screen, as did How to read a call: neither could be moved
+    with the mouse."""
+    if area is not None:
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda screen: area)
+    window = make_window(start=False)
+    actions = window.actions
+    for action in (actions.keys, actions.how_to_read, actions.about, actions.data_folder):
+        action.trigger()
+        dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
+        assert window.screen().availableGeometry().contains(dialog.frameGeometry()), action.text()
+        for page in dialog.findChildren(QTextBrowser):  # a long page scrolls
+            assert page.toPlainText().startswith(action.text().replace("&", "")[:4])
+        dialog.close()
+        qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
