@@ -47,14 +47,15 @@ class BatchFacts:
             return None
         return classifier.card
 
-    def for_model(self, name: str, sha256: str, rule: CallRule,
-                  holding_cells: bool) -> BatchFacts:
+    def for_model(self, name: str, sha256: str, rule: CallRule, holding_cells: bool,
+                  also: Collection[tuple[str, str]] = ()) -> BatchFacts:
         """These facts with a model loaded: its name, hash and card's rule (default threshold);
         facts holding cells that a known model called keep it and their rule, and so do
         facts of that same model (its card's threshold then their default)."""
-        same = (self.model, self.model_sha256) == (name, sha256)
+        known_as = [(name, sha256), *also]  # ``also``: other records of this model
+        same = (self.model, self.model_sha256) in known_as
         if same or (holding_cells and self.model_sha256):
-            return self.with_card([(name, sha256)], rule)
+            return self.with_card(known_as, rule)
         kept = self.rule if holding_cells and self.rule is not None else rule
         return replace(self, model=name, model_sha256=sha256, rule=kept,
                        default_threshold=rule.threshold)

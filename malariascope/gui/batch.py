@@ -14,7 +14,7 @@ the same counting the summary CSV uses, kept up to date row by row.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,10 +73,12 @@ class Batch(RowCalls):
         self.folder: Path | None = None  # rows are named relative to it (``core.names``)
 
     # -- facts ---------------------------------------------------------------------------
-    def set_model(self, name: str, sha256: str, rule: CallRule) -> None:
-        """Take the classifier's identity and its card's call rule (the default threshold);
-        a batch that holds cells (restored) keeps the model that called them and its rule."""
-        self.facts = self.facts.for_model(name, sha256, rule, holding_cells=bool(self.results))
+    def set_model(self, name: str, sha256: str, rule: CallRule,
+                  also: Collection[tuple[str, str]] = ()) -> None:
+        """Take the classifier's identity (``also``: other records of it) and its card's call
+        rule (the default threshold); a batch that holds cells (restored) keeps the model that
+        called them and its rule."""
+        self.facts = self.facts.for_model(name, sha256, rule, bool(self.results), also)
         self._recount()
         self.events.facts_changed.emit()
         self.events.relabelled.emit()

@@ -110,7 +110,8 @@ class ScreeningController(ModelLoading, QObject):
         if not self.waiting or self._screening is not None:
             return
         if not self.batch.results:
-            self.batch.set_model(*self.classifier.identity, self.classifier.rule)
+            self.batch.set_model(*self.classifier.identity, self.classifier.rule,
+                                 self.classifier.identities)
         elif other := self.batch.facts.other_model(self.classifier):
             self.waiting = []
             self._finish_screening(f"Not screened. {other}", self.complete)

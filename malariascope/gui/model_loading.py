@@ -70,7 +70,8 @@ class ModelLoading:
         if self._wanted_model != self.model:
             self.load_model(self._wanted_model)
         elif self.classifier is not None:
-            self.batch.set_model(*self.classifier.identity, self.classifier.rule)
+            self.batch.set_model(*self.classifier.identity, self.classifier.rule,
+                                 self.classifier.identities)
 
     def _load_chosen(self) -> None:
         """Load the model chosen while the last case was open, if the window holds none."""
@@ -80,7 +81,7 @@ class ModelLoading:
     def _on_model_loaded(self, classifier: Classifier) -> None:
         self.classifier = classifier
         self.model_seconds = time.perf_counter() - self._load_started
-        self.batch.set_model(*classifier.identity, classifier.rule)
+        self.batch.set_model(*classifier.identity, classifier.rule, classifier.identities)
         self.model_ready.emit(classifier.model_name)
         self._start_next()
 

@@ -138,6 +138,8 @@ def test_a_case_an_adapted_model_called_by_its_network_hash_is_still_its_own(ada
     assert facts.other_model(classifier) == ""
     assert facts.with_card(classifier.identities, classifier.rule).default_threshold == (
         classifier.rule.threshold)
+    loaded = facts.for_model(*classifier.identity, classifier.rule, True, classifier.identities)
+    assert loaded.default_threshold == classifier.rule.threshold  # loaded after the restore
     assert facts.other_model(base)  # the bundled model runs that network under its own name
     assert base.identities == (base.identity,)
 
