@@ -62,17 +62,21 @@ class Extent:
         return replace(self, cut_short=tuple(name for name in self.cut_short if name not in done))
 
     def opened_again(self, paths: Iterable[object], recursive: bool) -> Extent:
-        """This extent without the cut-short inputs that ``paths`` search again: each one
-        opened again (as deep as before), or a folder holding it searched ``recursive``ly."""
-        again = [Path(str(name)).absolute() for name in paths]
+        """This extent without the cut-short inputs that ``paths`` search again whole: each
+        one, or a folder holding it, searched ``recursive``ly (a search without subfolders
+        may leave some of a cut-short folder's files out)."""
+        again = [Path(str(name)).absolute() for name in paths] if recursive else []
 
         def searched(name: str) -> bool:
             known = Path(name).absolute()
-            return name != UNKNOWN_INPUTS and any(
-                (known == path and (recursive or not self.recursive))
-                or (recursive and known.is_relative_to(path)) for path in again)
+            return name != UNKNOWN_INPUTS and any(known.is_relative_to(path) for path in again)
 
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
+
+    @property
+    def rest(self) -> tuple[str, ...]:
+        """The cut-short inputs whose rest can be screened (named ones)."""
+        return tuple(name for name in self.cut_short if name != UNKNOWN_INPUTS)
 
     def as_saved(self, complete: bool) -> Extent:
         """This extent of work saved ``complete`` or not: work cut short that does not say

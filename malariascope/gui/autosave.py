@@ -140,7 +140,7 @@ class Autosaver(QObject):
             self.work = opened.work
             self._start(then)
             return
-        resumable = not session.complete and bool(session.extent.inputs)
+        resumable = not session.complete and bool(session.extent.as_saved(False).rest)
         kept = opened.work.kept  # a case taken from the register stays there: no Discard
         dialogs.ask_restore(self._window, describe(session, kept),
                             lambda answer: self._on_answer(opened.work, session, answer, then),

@@ -81,7 +81,7 @@ class CaseLeaving:
             return None if autosave.keeps_work else self._may_leave_amending
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved
             if not autosave.keeps_work:
-                return self._leaves_unsaved
+                return partial(self._leaves_unsaved, "Quit")
             return self._may_stop_screening if self._controller.screening else None
         if self._controller.screening or batch.changed_since_export:
             return partial(self._may_drop, "Quit")
@@ -105,10 +105,10 @@ class CaseLeaving:
         return self._window.autosave.keeps_work or self._leaves(case_dialogs.ask_drop_amendment(
             self._window, "Quit", self._case.case.name, self._reports.pdf_time()))
 
-    def _leaves_unsaved(self) -> bool:
-        """True once the technician agrees to quit while the register refuses the case's
-        latest changes; Export… begins its export instead."""
-        answer = case_dialogs.ask_drop_changes(self._window, "Quit", self._case.case.name)
+    def _leaves_unsaved(self, doing: str) -> bool:
+        """True once the technician agrees to ``doing`` while the register refuses the latest
+        changes of the case taken from it; Export… begins its export instead."""
+        answer = case_dialogs.ask_drop_changes(self._window, doing, self._case.case.name)
         if answer == dialogs.EXPORT:
             self._window.exports.start()
         return answer == dialogs.DISCARD
@@ -118,6 +118,8 @@ class CaseLeaving:
         ``doing``: kept in the register to be finished later (offered while the register
         keeps the window's work), or discarded from it; Export… begins its export instead."""
         counts, autosave = self._case.batch.counts, self._window.autosave
+        if autosave.took(self._case.batch.case.uid) and not autosave.keeps_work:
+            return self._leaves_unsaved(doing)  # it stays in the register, as last saved
         answer = case_dialogs.ask_drop_case(self._window, doing, self._case.case.name,
                                             counts.classified, counts.reviewed,
                                             keep=autosave.keeps_work,

@@ -100,9 +100,9 @@ class ScreeningController(ModelLoading, QObject):
             self._start_next()
 
     def screen_rest(self) -> None:
-        """Screen, after the batch's rows, the image files of its inputs that have none (a
-        screening cut short by a crash), as they were screened: the reviews stay."""
-        self.screen(self.extent.inputs, self.extent.recursive, self.extent.mode)
+        """Screen, after the batch's rows, the image files of its inputs cut short (by a
+        cancel or a crash) that have none, as they were screened: the reviews stay."""
+        self.screen(self.extent.rest, self.extent.recursive, self.extent.mode)
 
     def _start_next(self) -> None:
         """Screen the first addition waiting, unless one is screening now: by the model that
@@ -117,15 +117,14 @@ class ScreeningController(ModelLoading, QObject):
             self._finish_screening(f"Not screened. {other}", self.complete)
             return
         paths, recursive, mode = self.waiting.pop(0)
-        found_before = self.extent.overlaps(paths)  # some of its files may have been counted
-        short_before = self.extent.opened_again(paths, recursive).cut_short  # left as they are
-        self._take_sources(paths, recursive, mode)
+        # the files a search cut short left are counted, unless this one finds them again
+        found_again = Extent(self.extent.rest).overlaps(paths)
+        running = self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
-        # files known before: those a search cut short left, unless counted again now
         screened, known = len(screened_files(self.batch.results)), self.extent.files
-        self._before = screened if found_before or not short_before else max(known, screened)
+        self._before = screened if found_again else max(known, screened)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         Copies(self.batch.results))
@@ -135,21 +134,24 @@ class ScreeningController(ModelLoading, QObject):
             lambda exc: self._on_screening_stopped(job, f"Screening stopped: {exc}"))
         # finished follows returned or errored; alone, it means the worker was cancelled
         worker.finished.connect(lambda: self._on_screening_stopped(job, "Screening cancelled"))
-        self._screening, self._paths = worker, paths
+        self._screening, self._paths = worker, running
         self.progress.emit("Screening…", 0, 0)
         self.workers.start(worker)
 
-    def _take_sources(self, paths: list[Path], recursive: bool, mode: Mode) -> None:
-        """Name ``paths`` among the batch's sources and inputs as their screening begins."""
+    def _take_sources(self, paths: list[Path], recursive: bool, mode: Mode) -> list[Path]:
+        """Name ``paths`` among the batch's sources and inputs as their screening begins;
+        the paths whose screening, once at its end, leaves nothing of them cut short."""
         batch = self.batch
         folders = [batch.folder] if batch.folder is not None else []
         batch.name_from(common_folder([*folders, *paths]))
         names = tuple(map(source_name, paths))
         batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
         extent = self.extent.opened_again(paths, recursive)  # a search cut short, again
+        running = [path for path in paths if str(path) not in extent.cut_short]
         self.extent = extent.with_inputs(paths, recursive=recursive,
-                                         mode=mode).cut_short_at(paths)
+                                         mode=mode).cut_short_at(running)
         self.complete = False
+        return running
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
         if job != self._job:

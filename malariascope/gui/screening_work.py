@@ -112,12 +112,14 @@ def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path
     the case opened ``again`` that still cannot be read (it joins ``repeated``). An unread file
     read now keeps the path the case knows it by, so its new rows supersede its old one."""
     path = results[0].path
+    if copies.is_copy(results):  # a copy, also when it replaced an unread file of the case
+        return []
     if path in again and unread(results[0]):
         repeated.append(path)
         return []
     if path in again:
-        results = [replace(result, path=again[path]) for result in results]
-    return [] if copies.is_copy(results) else results
+        return [replace(result, path=again[path]) for result in results]
+    return results
 
 
 def _as_held(files: Iterable[Path], held: Iterable[Path]) -> dict[Path, Path]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-from malariascope.core.extent import Extent
+from malariascope.core.extent import UNKNOWN_INPUTS, Extent
 from malariascope.core.session import Session
+from malariascope.gui.app import start
 from tests.gui.conftest import SCREENED
-from tests.gui.helpers import restore_at_start
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, restore_at_start, wait_for_box
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
 
@@ -94,3 +95,54 @@ def test_a_cut_short_case_kept_for_later_and_taken_back_stays_partial_after_an_a
         assert window.open_paths([other])
     assert done.args == [SCREENED + 3, False], (
         f"told complete, not_screened={window.controller.not_screened()}")
+
+
+def test_shallow_reopen_of_the_cut_short_folder_itself_is_not_complete(
+        make_window, qtbot, cut_short):
+    """Opened again without its subfolders, a folder cut short was counted screened whole at
+    the end of that search, the files of its subfolder never screened."""
+    folder, _ = cut_short
+    files = sorted(folder.iterdir())
+    (folder / "sub").mkdir()
+    for path in files[-4:]:
+        shutil.move(str(path), folder / "sub" / path.name)
+    window = restore_at_start(make_window, qtbot)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        window.controller.screen([folder], recursive=False)  # sub not searched
+    assert len(window.batch) == 8  # 4 files of sub never screened
+    assert done.args[1] is False and not window.controller.complete, (
+        f"told complete, not_screened={window.controller.not_screened()}, "
+        f"{window.controller.extent}")
+
+
+def test_reopening_a_whole_input_keeps_the_count_of_another_cut_short(
+        make_window, qtbot, cut_short, tmp_path):
+    """A folder cut short (7 of 12 not screened), another added whole and opened again
+    (nothing new): the count of 7 was lost, the report said 'some' files not screened."""
+    window = restore_at_start(make_window, qtbot)
+    other = tmp_path / "other"
+    make_cell_folder(other, 3)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        window.controller.screen([other])
+    assert window.controller.not_screened() == 7
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        window.controller.screen([other])  # opened again: every file already in the case
+    assert window.controller.not_screened() == 7, (
+        f"not_screened={window.controller.not_screened()}, {window.controller.extent}")
+
+
+def test_work_cut_short_without_named_inputs_is_not_offered_its_rest(
+        make_window, qtbot, cut_short, data_folder, tmp_path):
+    """'Restore and screen the rest' was offered, as the default, for work whose cut-short
+    inputs are not known (a case taken back from the register, a folder added since): it
+    screened the added folder again, nothing, and the case stayed partial."""
+    _, session = cut_short
+    added = Extent((str(tmp_path / "other"),), True, "auto", 15, (UNKNOWN_INPUTS,))
+    write_legacy_session(data_folder / "session", replace(session, extent=added))
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    buttons = [button.text().replace("&", "") for button in box.buttons()]
+    click(box, "Restore")
+    assert "Restore" in buttons and "Restore and screen the rest" not in buttons

@@ -229,3 +229,23 @@ def test_a_case_taken_from_the_register_is_kept_there_never_discarded(
     assert "leave the window and the register" not in text
     assert questions.discard == [True, False]  # the second question offered no Discard
     qtbot.waitUntil(lambda: stored(data_folder)["S-RACE"][0] == "open", timeout=WAIT_MS)
+
+
+def test_new_case_over_a_taken_case_whose_saves_fail_says_it_stays_in_the_register(
+        screened_window, qtbot, data_folder, slow_save, questions):
+    """While the register refused its latest changes, New case said the cells of a case
+    taken from it would 'leave the window and the register'; discarded, it stayed there."""
+    window = screened_window
+    questions.answers = [dialogs.KEEP]
+    assert window.case_flow.new_case()
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    slow_save.refused = window.case.case.uid
+    review(window, 0)
+    window.autosave.save_now()
+    qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
+    questions.answers = [dialogs.CANCEL]
+    assert not window.case_flow.new_case()
+    text, _ = questions.asked[-1]
+    slow_save.refused = ""
+    assert text.startswith("Start a new case? Case S-RACE stays in the case register, open, "
+                           "as last saved, but the register refuses its latest changes")

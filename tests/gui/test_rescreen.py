@@ -4,6 +4,7 @@ and the case, its CSV, its PDF and its saved work count it once, as screened."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from malariascope.core.register import Register
@@ -110,3 +111,18 @@ def test_a_replaced_file_reopened_through_a_symlink_is_counted_once(
     assert len(window.batch) == 5  # it was screened again
     assert (counts.classified, counts.errors) == (4, 0), (
         f"{counts.classified} cells, {counts.errors} errors: the replaced file counted twice")
+
+
+def test_an_unreadable_file_replaced_by_a_copy_is_told_a_copy(make_window, qtbot, tmp_path):
+    """Its error row stood and the status bar said it was already in the case, not that it
+    is a copy of another file of the case (its error row stays: the file adds no cell)."""
+    broken = _slide(tmp_path / "slide")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        start(window, [tmp_path / "slide"])
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 1)
+    good = next(p for p in (tmp_path / "slide").iterdir() if p.suffix == ".png")
+    shutil.copy(good, broken)  # the technician copies the wrong good file over it
+    screen_and_wait(window, qtbot, [broken])
+    message = window.status.currentMessage()
+    assert "already in the case" not in message and "identical" in message, message
