@@ -157,7 +157,7 @@ class ScreeningController(ModelLoading, QObject):
         if job != self._job:
             return
         self.batch.extend(chunk.results)
-        kept = self._before - chunk.not_added  # copies are not among the batch's files
+        kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
         if self.extent.files != self._files[1]:
             self.extent = replace(self.extent, files=self._files[1])

@@ -95,8 +95,8 @@ def ask_export_unreviewed(parent: QWidget, count: int, unsure: int, queue: int,
             f"will give the model's {them}.\n\nThe model is least sure of uncertain cells; on "
             "smears from other labs, infected cells are often among them. "
             + _shown_by_review(count, unsure, queue))
-    return dialogs.ask_review_first(parent, "Unreviewed uncertain cells", text, "Export anyway",
-                            review, export)
+    return dialogs.ask_review_first(parent, "Unreviewed uncertain cells", text,
+                                    "Export anyway", review, export)
 
 
 def _shown_by_review(count: int, unsure: int, queue: int) -> str:
