@@ -79,12 +79,12 @@ class Extent:
         return tuple(name for name in self.cut_short if name != UNKNOWN_INPUTS)
 
     def as_saved(self, complete: bool) -> Extent:
-        """This extent of work saved ``complete`` or not: work cut short that does not say
-        which inputs were counts them all, or :data:`UNKNOWN_INPUTS` when none are named (a
-        case of the register keeps no inputs)."""
-        if complete or self.cut_short:
-            return self
-        return self.cut_short_at(self.inputs or (UNKNOWN_INPUTS,))
+        """This extent of work saved ``complete`` or not: complete work has no input cut
+        short; work cut short that does not say which inputs were counts them all, or
+        :data:`UNKNOWN_INPUTS` when none are named (a case of the register keeps no inputs)."""
+        if complete:
+            return replace(self, cut_short=())
+        return self if self.cut_short else self.cut_short_at(self.inputs or (UNKNOWN_INPUTS,))
 
     def to_dict(self) -> dict[str, object]:
         data = {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,

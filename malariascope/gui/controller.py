@@ -55,9 +55,6 @@ class ScreeningController(ModelLoading, QObject):
         self._init_models()
         self.mode = "auto"  # images as cells or whole fields (core.pipeline.MODES), next batch on
         self.screen_seconds = 0.0
-        # The batch holds every image opened: False from a screening's start until it reaches
-        # the end, and after a cancel or a stop (saved with the batch, shown after a restore).
-        self.complete = True
         self.extent = Extent()  # what the batch was opened from, and the image files found
         self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
         self._job = 0  # increases with every screening; stale results are dropped
@@ -73,6 +70,12 @@ class ScreeningController(ModelLoading, QObject):
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
 
     # -- screening -----------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        """True when the batch holds every image opened: no input's screening is running or
+        was cut short (saved with the batch, shown after a restore)."""
+        return not self.extent.cut_short
+
     @property
     def screening(self) -> bool:
         return self._screening is not None or bool(self.waiting)
@@ -150,7 +153,6 @@ class ScreeningController(ModelLoading, QObject):
         running = [path for path in paths if str(path) not in extent.cut_short]
         self.extent = extent.with_inputs(paths, recursive=recursive,
                                          mode=mode).cut_short_at(running)
-        self.complete = False
         return running
 
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
@@ -174,7 +176,6 @@ class ScreeningController(ModelLoading, QObject):
                               "the next")
             self._start_next()
             return
-        self.complete = not self.extent.cut_short  # an earlier one's files stay left out
         added = counts.classified - self._cells_before
         self._finish_screening(status.screened(counts, added, self.screen_seconds, extra,
                                                outcome.screened),
@@ -210,7 +211,7 @@ class ScreeningController(ModelLoading, QObject):
         self._cancel_screening()
         self._screening = None
         self._job += 1
-        self.complete, self.extent = True, Extent()
+        self.extent = Extent()
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash, or a case of the register, as its case (a
@@ -219,7 +220,7 @@ class ScreeningController(ModelLoading, QObject):
         if self.classifier is not None:  # its card's threshold: the default of a case it called
             session = replace(session, facts=session.facts.with_card(self.classifier.identities,
                                                                      self.classifier.rule))
-        self.complete, self.extent = session.complete, session.extent.as_saved(session.complete)
+        self.extent = session.extent.as_saved(session.complete)
         self.batch.case = session.case if session.case is not None else Case()
         self.batch.restore(session)
         self.idle.emit()
