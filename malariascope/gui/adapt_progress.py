@@ -1,20 +1,21 @@
 """The progress of an adaptation in the window: cells read, then fitting steps done of all,
-with the time left; Cancel stops the worker at its next step."""
+with the time left; Cancel stops the worker at its next step, until the model is written."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
 
+WRITING = "writing"  #: the stage past which Cancel is refused: the model is being written
 STAGES = {
     "reading": "Reading the lab's cells: {done:,} read",
     "measuring": ("Measuring the adapted model on fields or slides it was not fitted on, "
                   "each held out in turn: step {done} of {total}"),
     "fitting": "Fitting the adapted model on all the lab's cells: step {done} of {total}",
-    "writing": "Writing the adapted model…",
+    WRITING: "Writing the adapted model… It can no longer be cancelled.",
 }
 STEADY_STEPS = 2  #: steps timed after the first before a time left is given
 
@@ -25,7 +26,12 @@ class AdaptationCancelled(Exception):
 
 class AdaptProgress(QObject):
     """A window-modal progress dialog fed from the adaptation's worker thread by
-    :meth:`report`, which raises :class:`AdaptationCancelled` once Cancel is pressed."""
+    :meth:`report`, which raises :class:`AdaptationCancelled` once Cancel is pressed.
+
+    Cancel (its button or Escape) and the report of the ``writing`` stage take one lock:
+    either Cancel comes first and the model is not written, or the writing does and Cancel
+    is refused, its button disabled and the dialog saying so.
+    """
 
     moved = Signal(str, int, int)  # stage, done, total (0: unknown)
 
@@ -36,22 +42,29 @@ class AdaptProgress(QObject):
         label.setWordWrap(True)  # a stage's words wrap rather than widen the dialog
         self.bar.setLabel(label)
         self.bar.setLabelText("Reading the lab's cells…")
-        self.bar.setCancelButtonText("Cancel")
+        self.cancel_button = QPushButton("Cancel")
+        self.bar.setCancelButton(self.cancel_button)
         self.bar.setRange(0, 0)
         self.bar.setWindowTitle("Adapt to this lab")
         self.bar.setWindowModality(Qt.WindowModality.WindowModal)
         self.bar.setMinimumDuration(0)
         self.bar.setAutoReset(False)  # the last step is followed by writing the model
         self.bar.setMinimumWidth(520)
-        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._stopped = self._writing = False  # under the lock
         self._first: tuple[float, int] | None = None  # when the first step was done
-        self.bar.canceled.connect(self._stop.set)
+        # Cancel closes the dialog only when :meth:`_on_cancel` honours it
+        QObject.disconnect(self.bar, SIGNAL("canceled()"), self.bar, SLOT("cancel()"))
+        self.bar.canceled.connect(self._on_cancel)
         self.moved.connect(self._on_moved)
 
     def report(self, stage: str, done: int, total: int) -> None:
         """Called in the worker thread: pass the progress on, or stop after Cancel."""
-        if self._stop.is_set():
-            raise AdaptationCancelled
+        with self._lock:
+            if self._stopped:
+                raise AdaptationCancelled
+            if stage == WRITING:
+                self._writing = True
         self.moved.emit(stage, done, total)
 
     def close(self) -> None:
@@ -59,9 +72,17 @@ class AdaptProgress(QObject):
         self.bar.deleteLater()
         self.deleteLater()
 
+    def _on_cancel(self) -> None:
+        """Stop at the next step, unless the model is being written: then nothing changes."""
+        with self._lock:
+            self._stopped = not self._writing
+        if self._stopped:
+            self.bar.cancel()
+
     def _on_moved(self, stage: str, done: int, total: int) -> None:
         if self.bar.wasCanceled():  # steps already on their way when Cancel was pressed
             return
+        self.cancel_button.setEnabled(stage != WRITING)
         text = STAGES.get(stage, stage).format(done=done, total=total)
         if total:
             if done and self._first is None:

@@ -137,7 +137,7 @@ def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path
     check_target(out_dir, load_card(model))
     opened = [open_source(path, annotations) for path in sources]
     adaptation = adapt(opened, model, progress=progress)
-    progress("writing", 0, 0)  # the last chance to cancel: the fit after the last step is done
+    progress("writing", 0, 0)  # the last chance to cancel: past it, Cancel is refused
     card = write_model(adaptation, out_dir)
     return card.parent, results_html(adaptation)
 

@@ -1,13 +1,15 @@
-"""The adaptation's progress dialog: the time left it gives, timed on a clock the test sets."""
+"""The adaptation's progress dialog: the time left it gives, timed on a clock the test sets;
+Cancel against the writing of the model."""
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from malariascope.gui import adapt_progress
-from malariascope.gui.adapt_progress import AdaptProgress
+from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
 
 TOTAL = 77
 FIRST_STEP_S = 12.5  # the first fit carries the set-up: twice a step's time
@@ -31,4 +33,53 @@ def test_the_time_left_waits_for_steady_steps_and_keeps_to_their_pace(qtbot, mon
     assert said[3].endswith("step 3 of 77\nAbout 8 minutes left")
     assert said[40].endswith("\nAbout 4 minutes left")
     assert said[TOTAL - 5].endswith("\nLess than a minute left")
+    progress.close()
+
+
+def _in_worker(progress: AdaptProgress, stage: str) -> list[Exception]:
+    """Report ``stage`` from a thread of its own, as the adaptation's worker does; returns
+    what the report raised."""
+    raised: list[Exception] = []
+
+    def report() -> None:
+        try:
+            progress.report(stage, 0, 0)
+        except AdaptationCancelled as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=report)
+    thread.start()
+    thread.join()
+    return raised
+
+
+def _dialog(parent: QWidget) -> tuple[AdaptProgress, QPushButton]:
+    progress = AdaptProgress(parent)
+    progress.bar.show()
+    cancel = next(button for button in progress.bar.findChildren(QPushButton)
+                  if button.text() == "Cancel")
+    return progress, cancel
+
+
+def test_a_cancel_pressed_as_the_writing_begins_is_refused_and_the_dialog_says_so(qtbot):
+    """Pressed after the worker began writing the model but before the dialog showed it,
+    Cancel closed the dialog, and the model was written all the same."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    progress, cancel = _dialog(parent)
+    assert not _in_worker(progress, "writing")
+    cancel.click()  # the dialog has not yet been told of the writing
+    assert not progress.bar.wasCanceled() and progress.bar.isVisible()
+    qtbot.waitUntil(lambda: not cancel.isEnabled())  # the writing reaches the dialog
+    assert "can no longer be cancelled" in progress.bar.labelText()
+    progress.close()
+
+
+def test_a_cancel_pressed_before_the_writing_stops_it(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    progress, cancel = _dialog(parent)
+    cancel.click()
+    assert progress.bar.wasCanceled() and not progress.bar.isVisible()
+    assert _in_worker(progress, "writing")  # raised: the model is not written
     progress.close()

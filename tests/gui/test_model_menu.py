@@ -8,6 +8,8 @@ import shutil
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from malariascope.core.adapt.fit import STRENGTHS
@@ -76,7 +78,7 @@ def test_adapting_shows_its_steps_of_all_at_once_and_its_results_in_plain_words(
     qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
     reading = [move for move in seen if move[0] == "reading"]
     steps, writing = seen[len(reading):-1], seen[-1]
-    assert writing[0] == "writing" and writing[3] == "Writing the adapted model…"
+    assert writing[0] == "writing" and writing[3].startswith("Writing the adapted model…")
     assert reading and all(move[4] == 0 for move in reading)  # cells counted, total unknown
     total = (SLIDES + 1) * len(STRENGTHS)  # each strength tried, in each fold and on all
     assert [move[1] for move in steps] == list(range(total + 1))
@@ -106,6 +108,35 @@ def test_cancel_stops_the_adaptation_between_steps_and_writes_nothing(window, qt
     assert seen[-1][1] < seen[-1][2]  # stopped before the last step
     assert not (tmp_path / "lab-model").exists()
     assert settings.chosen_model() is None
+
+
+def test_cancel_is_disabled_and_refused_once_the_model_is_being_written(
+        window, qtbot, tmp_path, answer_questions):
+    """While the model was written, Cancel stayed enabled: pressed, it closed the dialog and
+    the model was written anyway, the technician told nothing of the refused Cancel."""
+    cells, model = write_lab(tmp_path / "cells"), tmp_path / "lab-model"
+    asked = answer_questions(QMessageBox.StandardButton.No)
+    window.models.adapt([cells], None, model)
+    progress = window.findChildren(AdaptProgress)[-1]
+    bar = progress.bar
+    cancel = next(button for button in bar.findChildren(QPushButton)
+                  if button.text() == "Cancel")
+    at_writing: list[tuple] = []
+
+    def press_cancel(stage: str, *_: int) -> None:
+        if stage == "writing":  # the dialog shows it; the worker is writing the model
+            enabled = cancel.isEnabled()
+            cancel.click()
+            QTest.keyClick(bar, Qt.Key.Key_Escape)
+            at_writing.append((enabled, bar.labelText(), bar.isVisible(), bar.wasCanceled()))
+
+    progress.moved.connect(press_cancel)
+    qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
+    [(enabled, words, visible, cancelled)] = at_writing
+    assert not enabled and "can no longer be cancelled" in words
+    assert visible and not cancelled
+    assert load_card(model).adapted is not None and "Adapted from" in asked[0]
+    assert window.statusBar().currentMessage() != "Adaptation cancelled; no model written"
 
 
 def test_a_cancel_pressed_as_the_last_step_shows_writes_no_model(tmp_path):
