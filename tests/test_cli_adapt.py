@@ -19,7 +19,7 @@ def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):
     assert (f"malariascope: warning: {cells.resolve()}: 1 image or cell skipped (unreadable, "
             "or a reviewed cell not found again)") in result.err
     broken.unlink()
-    assert "base -> adapted" in result.out and "specificity" in result.out
+    assert "Before  Adapted" in result.out and "(specificity)" in result.out
     assert sorted(p.name for p in (tmp_path / "lab").iterdir()) == ["README.md",
                                                                     "model-card.json"]
     again = cli(capsys, "adapt", cells, "--out", tmp_path / "lab")

@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
+    from malariascope.core.adapt.wording import as_text
     from malariascope.core.modelcard import load_card
 
     with in_cli_words():
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
                 problem(f"malariascope: warning: {record.path}: {left} skipped (unreadable, "
                         "or a reviewed cell not found again)")
         card = write_model(adaptation, args.out, args.overwrite)
-    print(adaptation.describe())
+    print(as_text(adaptation))
     print(f"wrote {card} (its base model's file is used, not copied)")
     return EXIT_OK
 

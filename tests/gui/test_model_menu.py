@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
@@ -19,6 +20,7 @@ from malariascope.gui import settings
 from malariascope.gui.adapt_dialog import AdaptDialog
 from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
 from malariascope.gui.model_menu import adapt_and_write
+from tests.command_line import cli
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import SLIDES, write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
@@ -90,6 +92,23 @@ def test_adapting_shows_its_steps_of_all_at_once_and_its_results_in_plain_words(
     assert "Ranking of cells (AUC)" in words and "1 ranks every cell right" in words
     assert f"split into {SLIDES} parts, and each was held out in turn" in words
     assert "fold" not in words and "Parasitized cells flagged (sensitivity)" in words
+
+
+def test_the_window_and_the_command_line_word_an_adaptation_alike(window, qtbot, tmp_path,
+                                                                  answer_questions, capsys):
+    """The command line said 'AUC' and '4 folds' where the window's results box said
+    'Ranking of cells (AUC)' and 'split into 4 parts, and each was held out in turn'."""
+    cells = write_lab(tmp_path / "cells")
+    asked = answer_questions(QMessageBox.StandardButton.No)
+    window.models.adapt([cells], None, tmp_path / "window-model")
+    qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
+    shown = QTextDocument()
+    shown.setHtml(asked[0].split("<p>The adapted model is in")[0])
+    result = cli(capsys, "adapt", cells, "--out", tmp_path / "cli-model")
+    assert result.code == 0, result.err
+    printed = result.out.rsplit("\nwrote ", 1)[0]
+    assert "Ranking of cells (AUC)" in printed
+    assert printed.split() == shown.toPlainText().split()  # the same words, laid out apart
 
 
 def test_cancel_stops_the_adaptation_between_steps_and_writes_nothing(window, qtbot,

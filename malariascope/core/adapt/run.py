@@ -54,9 +54,6 @@ MIN_GROUPS = 3
 #: (the spread of AUC over a few dozen parasitized cells).
 AUC_MARGIN = 0.005
 README = "README.md"
-SHOWN_FIGURES = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity", "specificity"),
-                 ("balanced accuracy", "balanced_accuracy"),
-                 ("field cells counted parasitized", "counted"))
 Progress = Callable[[str, int, int], None]  # (stage, done, total; total 0 when unknown)
 
 
@@ -91,16 +88,6 @@ class Adaptation:
     folds: int  # of the held-out measure
     sources: list[SourceRecord]
     uncertain_limit: float  # for ``unlike.unlike_cells``
-
-    def describe(self) -> str:
-        """The cells used and the held-out figures, base against adapted, in plain lines."""
-        before, after = self.before.as_dict(), self.after.as_dict()
-        lines = [f"adapted on {self.cells[PARASITIZED]} parasitized and "
-                 f"{self.cells[UNINFECTED]} uninfected cells from {self.groups} fields or "
-                 f"slides; held out ({self.folds} folds), base -> adapted:"]
-        lines += [f"  {name:32s} {before[key]} -> {after[key]}" for name, key in SHOWN_FIGURES
-                  if after.get(key) is not None]
-        return "\n".join(lines)
 
     def card(self) -> dict:
         held = {"folds": self.folds, "before": self.before.as_dict(),
