@@ -1,20 +1,26 @@
-"""``malariascope adapt SOURCE... --out DIR``: adapt the model to a lab's reviewed cells."""
+"""``malariascope adapt [SOURCE...] [--case UID...] --out DIR``: adapt the model to a lab's
+reviewed cells, from files or from signed cases of the case register."""
 
 from __future__ import annotations
 
 import argparse
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument, problem, progress_bar
+from malariascope.core.errors import DatasetError
 from malariascope.core.words import counted
 
-HELP = "adapt the model to a lab's reviewed cells (class folders, annotated fields, reports)"
+HELP = ("adapt the model to a lab's reviewed cells (class folders, annotated fields, reports, "
+        "signed cases of the register)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``adapt``."""
-    parser.add_argument("sources", type=path_argument, nargs="+", metavar="SOURCE",
+    parser.add_argument("sources", type=path_argument, nargs="*", metavar="SOURCE",
                         help="a folder with parasitized/ and uninfected/, a folder of whole "
                              "fields with annotations, or a reviewed report .csv")
+    parser.add_argument("--case", action="append", default=[], metavar="UID",
+                        help="a signed case of the case register, by its uid (or its first "
+                             "characters, as `cases list` shows); repeat for more cases")
     parser.add_argument("--out", type=path_argument, required=True, metavar="DIR",
                         help="folder for the adapted model (beside the base model's folder)")
     parser.add_argument("--annotations", type=path_argument, metavar="FILE",
@@ -28,14 +34,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
+    from malariascope.core.adapt.registered import open_case
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.adapt.wording import as_text
+    from malariascope.core.datadir import data_dir
     from malariascope.core.modelcard import load_card
 
     with in_cli_words():
+        if not args.sources and not args.case:
+            raise DatasetError("give the reviewed cells: a SOURCE or a --case")
         inputs = [*args.sources, *([args.annotations] if args.annotations else [])]
         check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
+        sources += [open_case(data_dir(), uid) for uid in args.case]
         try:
             with progress_bar("cells") as cells, progress_bar("steps") as steps:
                 adaptation = adapt(sources, args.base, progress=_progress(cells, steps))

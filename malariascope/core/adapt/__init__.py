@@ -7,6 +7,8 @@ file, found by its hash.
 
 - ``run.open_source(path, annotations)``: class folders, annotated fields (``sources``) or
   a reviewed report CSV (``reports``).
+- ``registered.open_case(folder, uid)``: a signed case of the case register, its reviewed
+  cells read as a report's are.
 - ``run.adapt(sources, base, progress)`` -> ``Adaptation`` (figures before and after), or
   ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError``.
 - ``run.write_model(adaptation, out_dir, overwrite)``: the model folder, usable as ``--model``.

@@ -5,14 +5,16 @@ again and must still have the ``image_sha256`` its rows record, or the whole ada
 refused: a label must belong to the pixels it was given for. A report whose summary beside it
 was written by another run is refused too: the pair was cut short. A cell of a whole field is found
 again by screening's own cell finder and paired with its row's box; the field's other cells
-stay unlabelled (they set the field's standardizing, as when it was screened).
+stay unlabelled (they set the field's standardizing, as when it was screened). A signed case
+of the register gives its reviewed cells the same way (``registered``).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +40,62 @@ NEEDED = ("image_path", "image_sha256", "review", "final_call", "status", "sampl
           "cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
 
 
+@dataclass(frozen=True)
+class ReviewedCell:
+    """A cell the technician called: where it is told (``report.csv line 7``), its image and
+    the sha256 that image had when reviewed, the final call as a label, the group it is held
+    out with, and its box in a whole field (None: the image is the cell)."""
+
+    where: str
+    image: Path
+    sha256: str
+    label: int
+    group: str
+    box: tuple[int, int, int, int] | None = None
+
+
+def reviewed_chunks(record: SourceRecord, images: Iterable[list[ReviewedCell]],
+                    size: int) -> Iterator[Chunk]:
+    """The chunks of ``images``, each the reviewed cells of one image file, as screening made
+    them: a cell image whole, a field's cells found again and paired with their boxes."""
+    for cells in images:
+        first = cells[0]
+        image = _image(first)
+        if first.box is None:
+            yield labelled_chunk(record, [to_model_input(image, size)], [cells[-1].label],
+                                 first.group)
+        else:
+            yield from _field_chunk(record, image, cells, size, f"{record.path}:{first.image}")
+
+
+def _image(cell: ReviewedCell) -> np.ndarray:
+    """The image of ``cell``, refused unless its bytes still hash to the reviewed sha256."""
+    try:
+        image, sha256 = read_image_hashed(cell.image)
+    except ImageReadError as exc:
+        raise SourceChangedError(f"{cell.where}: cannot read the reviewed image {cell.image}: "
+                                 f"{exc}; nothing was adapted") from exc
+    if sha256 != cell.sha256:
+        raise SourceChangedError(
+            f"{cell.where}: {cell.image} is not the image that was reviewed (sha256 "
+            f"{sha256[:12]}... instead of {cell.sha256[:12]}...); nothing was adapted")
+    return image
+
+
+def _field_chunk(record: SourceRecord, image: np.ndarray, cells: list[ReviewedCell], size: int,
+                 field_name: str) -> Iterator[Chunk]:
+    """The field's cells found again; reviewed ones take their final call."""
+    found, inputs = field_inputs(image, size)
+    labels = [UNLABELLED] * len(found)
+    pairs = mutual_best_pairs([cell.box for cell in found], [cell.box for cell in cells],
+                              MIN_IOU)
+    for i, j in pairs:
+        labels[i] = cells[j].label
+    record.skipped += len(cells) - len(pairs)
+    if pairs:
+        yield labelled_chunk(record, inputs, labels, cells[0].group, field_name)
+
+
 class ReviewedReport:
     """A report CSV written by MalariaScope; its reviewed rows are the labelled cells.
 
@@ -54,44 +112,16 @@ class ReviewedReport:
     def chunks(self, size: int) -> Iterator[Chunk]:
         data = self.path.read_bytes()
         self.record.sha256 = hashlib.sha256(data).hexdigest()
+        yield from reviewed_chunks(self.record, self._cells(data), size)
+
+    def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
+        """The reviewed cells of each image the report names, in file order."""
         for image_text, rows in _reviewed_rows(self.path, data).items():
-            image = self._image(image_text, rows)
+            image = _resolve(image_text, self.path.parent)
             group = f"{self.path}:{rows[0][1]['sample_id'] or image_text}"
-            if rows[0][1]["cell_index"]:
-                yield from self._field_chunk(image, rows, size, group, f"{self.path}:{image_text}")
-            else:
-                cell = to_model_input(image, size)
-                yield labelled_chunk(self.record, [cell], [_label(rows[-1][1])], group)
-
-    def _image(self, image_text: str, rows: list[tuple[int, dict]]) -> np.ndarray:
-        """The image of these rows, refused unless its bytes hash to their ``image_sha256``."""
-        line, row = rows[0]
-        path = _resolve(image_text, self.path.parent)
-        where = f"{self.path.name} line {line}"
-        try:
-            image, sha256 = read_image_hashed(path)
-        except ImageReadError as exc:
-            raise SourceChangedError(f"{where}: cannot read the reviewed image {path}: {exc}; "
-                                     "nothing was adapted") from exc
-        if sha256 != row["image_sha256"]:
-            raise SourceChangedError(
-                f"{where}: {path} is not the image that was reviewed (sha256 {sha256[:12]}... "
-                f"instead of {row['image_sha256'][:12]}...); nothing was adapted")
-        return image
-
-    def _field_chunk(self, image: np.ndarray, rows: list[tuple[int, dict]], size: int,
-                     group: str, field_name: str) -> Iterator[Chunk]:
-        """The field's cells found again; reviewed ones take their row's final call."""
-        found, inputs = field_inputs(image, size)
-        boxes = [tuple(int(row[key]) for key in ("cell_x", "cell_y", "cell_w", "cell_h"))
-                 for _, row in rows]
-        labels = [UNLABELLED] * len(found)
-        pairs = mutual_best_pairs([cell.box for cell in found], boxes, MIN_IOU)
-        for i, j in pairs:
-            labels[i] = _label(rows[j][1])
-        self.record.skipped += len(rows) - len(pairs)
-        if pairs:
-            yield labelled_chunk(self.record, inputs, labels, group, field_name)
+            yield [ReviewedCell(f"{self.path.name} line {line}", image, row["image_sha256"],
+                                _label(row), group, _box(row))
+                   for line, row in rows]
 
 
 def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]:
@@ -128,6 +158,14 @@ def _check_row(path: Path, line: int, row: dict) -> None:
 
 def _label(row: dict) -> int:
     return CLASS_NAMES.index(row["final_call"])
+
+
+def _box(row: dict) -> tuple[int, int, int, int] | None:
+    """A field cell's box, None for a cell image."""
+    if not row["cell_index"]:
+        return None
+    x, y, w, h = (int(row[key]) for key in ("cell_x", "cell_y", "cell_w", "cell_h"))
+    return x, y, w, h
 
 
 def _resolve(image_text: str, report_folder: Path) -> Path:

@@ -1,0 +1,75 @@
+"""Reviewed cells of a signed case in the case register, read with no report exported first.
+
+The register keeps each cell's image path and sha256, its box in a whole field, and every
+review decision: a cell whose last decision pressed a call is labelled with it, read again
+and checked against its sha256 as a reviewed report's cells are (``reports``). Only a signed
+case is read: an open one's calls may still change. Its cells are one group, its slide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
+from malariascope.core.adapt.sources import Chunk, SourceRecord
+from malariascope.core.dataset import CLASS_NAMES
+from malariascope.core.errors import DatasetError
+from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register.store import StoredCase
+
+
+class RegisteredCase:
+    """A signed case of the register in ``folder``; its reviewed cells are the labelled
+    cells."""
+
+    kind = "register case"
+
+    def __init__(self, folder: Path, uid: str) -> None:
+        self.folder, self.uid = folder, uid
+        self.record = SourceRecord(self.kind, f"{(folder / FILE_NAME).resolve()}#{uid}")
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        with Register(self.folder, view=True) as register:
+            stored = register.load(self.uid)
+        images = reviewed_cells(stored, self.record.path)
+        self.record.sha256 = _digest(images)
+        yield from reviewed_chunks(self.record, images, size)
+
+
+def open_case(folder: Path, uid: str) -> RegisteredCase:
+    """The case of the register in ``folder`` whose uid is ``uid`` or begins with it (``cases
+    list`` shows the first 8 characters); :class:`DatasetError` for none or several."""
+    if not (folder / FILE_NAME).is_file():
+        raise DatasetError(f"no case register in {folder}: no case {uid} to adapt to")
+    with Register(folder, view=True) as register:
+        found = [case.uid for case in register.cases() if case.uid.startswith(uid)]
+    if len(found) != 1:
+        raise DatasetError(f"{'no' if not found else len(found)} cases in {folder / FILE_NAME} "
+                           f"begin with {uid!r}: give the case's uid as `cases list` shows it")
+    return RegisteredCase(folder, found[0])
+
+
+def reviewed_cells(stored: StoredCase, source: str) -> list[list[ReviewedCell]]:
+    """The reviewed cells of ``stored``, by image in row order; refused unless it is
+    signed."""
+    case = stored.case
+    if case.signed is None:
+        raise DatasetError(f"case {case.uid[:8]} is not signed: its calls may still change; "
+                           "sign it before adapting to it")
+    images: dict[Path, list[ReviewedCell]] = {}
+    for row, final in sorted(stored.finals.items()):
+        cell = stored.cells[row]
+        if cell.ok:
+            images.setdefault(cell.path, []).append(ReviewedCell(
+                f"case {case.uid[:8]} row {row}", cell.path, cell.sha256,
+                CLASS_NAMES.index(final), f"{source}:{case.facts.sample_id}", cell.box))
+    return list(images.values())
+
+
+def _digest(images: list[list[ReviewedCell]]) -> str:
+    """A sha256 of the labelled cells: each image's sha256, box and label."""
+    cells = [(cell.sha256, cell.box, cell.label) for cells in images for cell in cells]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
