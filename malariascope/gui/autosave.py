@@ -74,6 +74,7 @@ class Autosaver(QObject):
         batch.events.changed.connect(self._schedule)
         batch.events.facts_changed.connect(self._schedule)
         controller.export_finished.connect(self._schedule)  # the reviews are exported now
+        controller.screening_finished.connect(self._schedule)  # whole or cut short now
 
     @property
     def register(self) -> Register | None:

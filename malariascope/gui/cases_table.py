@@ -38,8 +38,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def cell_text(case: CaseSummary, column: str) -> str:
-    """What the table shows of ``case`` under ``column``."""
+def cell_text(case: CaseSummary, column: str, screening: str | None = None) -> str:
+    """What the table shows of ``case`` under ``column``; ``screening``: what the window
+    says of the case's screening, when it is the window's case."""
     result, signature = case.result, case.signature
     if column == "Slide":
         return case.facts.sample_id
@@ -50,7 +51,7 @@ def cell_text(case: CaseSummary, column: str) -> str:
     if column == "Collected":
         return case.facts.collected_on
     if column == "Status":
-        return case.status_listed
+        return case.listed_status(screening)
     if column == "Cells":
         return "" if result is None else f"{result.cells_counted:,}"
     if column == "Parasitemia":
@@ -61,7 +62,7 @@ def cell_text(case: CaseSummary, column: str) -> str:
     return local_time(signature.signed_at) if signature else ""
 
 
-def sort_key(case: CaseSummary, column: str) -> str | float:
+def sort_key(case: CaseSummary, column: str, screening: str | None = None) -> str | float:
     """What ``case`` sorts by under ``column``: the UTC stamp of a time shown in local words,
     a figure as a number (-1 for none yet), else the text in any letter case."""
     result, signature = case.result, case.signature
@@ -73,7 +74,7 @@ def sort_key(case: CaseSummary, column: str) -> str | float:
         value = None if result is None else (
             result.cells_counted if column == "Cells" else result.parasitemia)
         return -1.0 if value is None else float(value)
-    return cell_text(case, column).casefold()
+    return cell_text(case, column, screening).casefold()
 
 
 class CasesTableModel(QAbstractTableModel):
@@ -82,11 +83,22 @@ class CasesTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cases: list[CaseSummary] = []
+        self.window_case: tuple[str, str] = ("", "")  # uid, its screening as the window says
 
     def set_cases(self, cases: list[CaseSummary]) -> None:
         self.beginResetModel()
         self.cases = list(cases)
         self.endResetModel()
+
+    def set_window_case(self, uid: str, screening: str) -> None:
+        """Say of case ``uid``, the window's, what the window says of its screening now
+        ("screening", "partial" or ""), not what the register had of it when listed."""
+        if (uid, screening) != self.window_case:
+            self.window_case = (uid, screening)
+            if not self.cases:
+                return
+            column = COLUMNS.index("Status")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.cases) - 1, column))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self.cases)
@@ -97,11 +109,13 @@ class CasesTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        column = COLUMNS[index.column()]
+        column, case = COLUMNS[index.column()], self.cases[index.row()]
+        uid, words = self.window_case
+        screening = words if uid and case.uid == uid else None
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(self.cases[index.row()], column)
+            return cell_text(case, column, screening)
         if role == SORT_ROLE:
-            return sort_key(self.cases[index.row()], column)
+            return sort_key(case, column, screening)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

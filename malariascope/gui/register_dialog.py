@@ -235,16 +235,27 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
     if dialog is None:
         dialog = RegisterDialog(window.autosave.register, window.controller.workers, window)
         dialog.case_loaded.connect(lambda stored: _show_case(window, dialog, stored))
+        for signal in (window.controller.progress, window.controller.idle):
+            signal.connect(lambda *_: _follow_screening(window, dialog))
         if window.persist_settings:  # the next export, report or register, is offered there
             dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
     if not dialog.isVisible() and not _take_register(window, dialog):
         return None
+    _follow_screening(window, dialog)
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
     dialog.patient.setFocus()  # the box typed in most, whichever was used last
     dialog.search()
     return dialog
+
+
+def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:
+    """Let the list say of the window's case what the window knows of its screening: the
+    register has it as cut short while it runs, so that a crash leaves it so."""
+    controller = window.controller
+    words = "screening" if controller.screening else "" if controller.complete else "partial"
+    dialog.model.set_window_case(window.batch.case.uid, words)
 
 
 def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:

@@ -92,13 +92,27 @@ class CaseSummary:
     def status_text(self) -> str:
         """The status as the register's lists say it: ``open, partial`` or ``signed,
         partial`` for a case whose screening is known to be short of images."""
-        return f"{self.status}, partial" if self.screening_complete is False else self.status
+        return self.status_words()
+
+    def status_words(self, screening: str | None = None) -> str:
+        """:attr:`status_text`, or with ``screening`` in place of the register's word: what
+        the window working on the case says of its screening ("screening" while it runs, then
+        "partial" or ""), which the register has from that window's next save."""
+        if screening is None:
+            screening = "partial" if self.screening_complete is False else ""
+        return f"{self.status}, {screening}" if screening else self.status
 
     @property
     def status_listed(self) -> str:
         """The status with the case's amendments, as the window's register and ``cases list``
         show it: ``signed, amended 2×``."""
-        return self.status_text + (f", amended {self.amendments}×" if self.amendments else "")
+        return self.listed_status()
+
+    def listed_status(self, screening: str | None = None) -> str:
+        """:attr:`status_listed`, with the window's word on its screening (see
+        :meth:`status_words`)."""
+        amended = f", amended {self.amendments}×" if self.amendments else ""
+        return self.status_words(screening) + amended
 
 
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
