@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.columns import ColumnWidths
+from malariascope.gui.name_delegate import NameDelegate
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import ERROR, FILE, THUMB_SIZE
 
@@ -100,6 +101,7 @@ class ResultsView(QTableView):
         self.columns = ColumnWidths(self)
         # a file is told from another by its end: "parasitized/..._cell_123.png"
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.setItemDelegateForColumn(FILE, NameDelegate(self))
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
 
     def follow_moves_in(self, view: QAbstractItemView) -> None:

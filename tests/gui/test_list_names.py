@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from malariascope.core.names import common_folder
+from malariascope.gui.name_delegate import LINE_BREAK
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import FILE, HEADERS, PROB, THUMB, ResultsTableModel
-from tests.gui.helpers import screen_and_wait
-from tests.images import make_cell_folder, write_broken_files
+from tests.gui.helpers import resize_window, screen_and_wait
+from tests.images import make_cell, make_cell_folder, write_broken_files, write_field, write_rgb
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
@@ -150,3 +152,37 @@ def test_a_case_spanning_the_root_names_its_rows_and_undo_notes_by_whole_paths(
     assert batch.decision(3) is None
     assert window.status.currentMessage() == (
         f"Undone on a cell the filter hides: {there[1]} (Ctrl+1 shows all cells)")
+
+
+def _drawn(view, row: int) -> list[str]:
+    """The lines of ``row``'s File text as the list draws them in its column: what its
+    delegate gives, the last line that fits cut as the style cuts it."""
+    index = view.model().index(row, FILE)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(index)
+    view.itemDelegateForIndex(index).initStyleOption(option, index)
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+    width, metrics = option.rect.width() - 2 * margin, option.fontMetrics
+    lines = option.text.split(LINE_BREAK)[:option.rect.height() // metrics.lineSpacing()]
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines[:-1])
+    return [*lines[:-1], metrics.elidedText(lines[-1], option.textElideMode, width)]
+
+
+def test_a_narrow_file_column_shows_the_file_name_whole(window, qtbot, tmp_path):
+    """At a window width of 1024 px the File column, cut to one line from the left, showed
+    a field's cells as "...1693.png #1": which field a cell came from was not said."""
+    opened = tmp_path / "slide"
+    for folder in ("fields_from_microscope_left", "cells"):
+        (opened / folder).mkdir(parents=True)
+    write_field(opened / "fields_from_microscope_left" / "PA171693.png")
+    write_rgb(opened / "cells" / "C129P90ThinF_IMG_20151004_133244_cell_100.png", make_cell())
+    resize_window(window, qtbot, 1024, 768)
+    screen_and_wait(window, qtbot, [opened])
+    names = _files(window)
+    field, cell = names.index("fields_from_microscope_left/PA171693.png #1"), names.index(
+        "cells/C129P90ThinF_IMG_20151004_133244_cell_100.png")
+    assert window.table.columnWidth(FILE) < 120  # narrower than either name
+    assert _drawn(window.table, field)[1:] == ["PA171693.png", "#1"]
+    drawn = _drawn(window.table, cell)
+    assert drawn[0].startswith("C129") and drawn[-1].endswith("cell_100.png")

@@ -1,0 +1,73 @@
+"""The cell list's File column, drawn so that the file's own name shows whole.
+
+At a window width of 1024 px the column is about 100 px wide, narrower than most names
+(``fields/PA171693.JPG #12``, ``C129P90ThinF_IMG_20151004_133244_cell_100.png``), and one
+line cut from the left keeps too little to tell which field or image a cell comes from. A
+name that does not fit is laid over the row's lines (a row is as tall as its thumbnail): the
+file's name on lines of its own, its folders cut from the left on the line above when one is
+left; a name longer than every line holds keeps its start and its end. The row's tooltip
+gives the whole path.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+LINE_BREAK = "\u2028"  # QChar.LineSeparator: the style's text layout breaks the line there
+
+
+def fitted_lines(name: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
+    """``name`` (``folder/file.png #3``) as at most ``lines`` lines of ``width`` pixels."""
+    if width <= 0 or lines < 2 or metrics.horizontalAdvance(name) <= width:
+        return [name]
+    cut = max(name.rfind("/"), name.rfind(os.sep)) + 1
+    folders, file = name[:cut], name[cut:]
+    wrapped = _wrapped(file, metrics, width)
+    if len(wrapped) > lines:  # its start and its end
+        end = metrics.elidedText("".join(wrapped[lines - 1:]), Qt.TextElideMode.ElideLeft, width)
+        return [*wrapped[:lines - 1], end]
+    if folders and len(wrapped) < lines:
+        return [metrics.elidedText(folders, Qt.TextElideMode.ElideLeft, width), *wrapped]
+    return wrapped
+
+
+def _wrapped(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """``text`` broken into lines of ``width`` pixels: at its last space that fits (before
+    a field cell's ``#3``), else where the line is full."""
+    lines: list[str] = []
+    while text:
+        low, high = 1, len(text)  # the longest start that fits, a character at least
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if metrics.horizontalAdvance(text[:middle]) <= width \
+                else (low, middle - 1)
+        size = low
+        space = text.rfind(" ", 1, size + 1) if size < len(text) else -1
+        size = space if space > 0 else size
+        lines.append(text[:size])
+        text = text[size:].lstrip(" ")
+    return lines
+
+
+class NameDelegate(QStyledItemDelegate):
+    """Draws a file name as :func:`fitted_lines` lays it in its cell."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        lines = fitted_lines(option.text, QFontMetricsF(option.font), *_text_room(option))
+        option.text = LINE_BREAK.join(lines)  # the lines as they are: no wrapping of the style's
+
+
+def _text_room(option: QStyleOptionViewItem) -> tuple[float, int]:
+    """The width and the lines the style draws the text of ``option`` in (its text rect,
+    less the margins it keeps on either side), measured as its text layout measures."""
+    style = option.widget.style() if option.widget else None
+    if style is None:
+        return option.rect.width(), 1
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, option.widget) + 1
+    rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, option.widget)
+    return rect.width() - 2 * margin, int(rect.height() // QFontMetricsF(option.font).lineSpacing())
