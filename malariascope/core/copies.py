@@ -19,15 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.rescreened import Superseded
+from malariascope.core.rescreened import LEFT_OUT, Superseded
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:  # core.results pulls in numpy
     from malariascope.core.results import ScreeningResult
-
-#: The error of the one result a copy gives when known by its bytes: it says what it is to a
-#: consumer that keeps it, which then has a row with no call, not a cell with no score.
-LEFT_OUT = "identical to a file screened before it: left out, not screened"
 
 
 class Copies:

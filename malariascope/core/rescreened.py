@@ -3,7 +3,10 @@
 A case's rows only grow (the autosave and the register append them), so the row of a file that
 failed to read stays when the technician replaces the file and opens it again. Every later row
 of the same path supersedes it: the case counts the file once, as its last screening found it,
-and its CSV and PDF leave the superseded row out. Standard library only, like ``tally``.
+and its CSV and PDF leave the superseded row out. A file replaced by a copy of another file of
+the case is left out as a copy is (``core.copies``): its new row says so, :data:`LEFT_OUT`,
+and supersedes the old one, and is itself left out, so the case holds neither. Standard
+library only, like ``tally``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # core.results pulls in numpy
     from malariascope.core.results import ScreeningResult
 
+#: The error of the one result a copy gives when known by its bytes: it says what it is to a
+#: consumer that keeps it, which then has a row with no call, not a cell with no score. A
+#: case keeps it only as the row of its own unread file replaced by a copy.
+LEFT_OUT = "identical to a file screened before it: left out, not screened"
+
 
 def unread(result: ScreeningResult) -> bool:
     """True for the row of a file that could not be read (or was not found): nothing of it
@@ -23,7 +31,8 @@ def unread(result: ScreeningResult) -> bool:
 
 
 class Superseded:
-    """The rows superseded so far, of results taken in order, row by row."""
+    """The rows superseded so far, of results taken in order, row by row (a copy's row
+    among them)."""
 
     def __init__(self) -> None:
         self.rows: set[int] = set()
@@ -38,7 +47,9 @@ class Superseded:
         gone = self._unread.pop(result.path, None)
         if gone is not None:
             self.rows.add(gone)
-        if unread(result):
+        if result.error == LEFT_OUT:  # a copy: the case holds none of it
+            self.rows.add(row)
+        elif unread(result):
             self._unread[result.path] = row
 
     @property

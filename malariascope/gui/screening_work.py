@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.copies import Copies
+from malariascope.core.copies import LEFT_OUT, Copies
 from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
@@ -110,16 +110,26 @@ def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path
           repeated: list[Path]) -> list[ScreeningResult]:
     """The results of one file that the batch takes: none of a copy, nor of an unread file of
     the case opened ``again`` that still cannot be read (it joins ``repeated``). An unread file
-    read now keeps the path the case knows it by, so its new rows supersede its old one."""
+    read now keeps the path the case knows it by, so its new rows supersede its old one; one
+    that is now a copy gets the one row that says so, which supersedes its old row and is
+    left out itself (``core.rescreened``)."""
     path = results[0].path
-    if copies.is_copy(results):  # a copy, also when it replaced an unread file of the case
-        return []
+    if copies.is_copy(results):
+        return [_left_out(results[0], again[path])] if path in again else []
     if path in again and unread(results[0]):
         repeated.append(path)
         return []
     if path in again:
         return [replace(result, path=again[path]) for result in results]
     return results
+
+
+def _left_out(result: ScreeningResult, path: Path) -> ScreeningResult:
+    """The row of a copy known by ``result``, at ``path``: it says the file was left out."""
+    from malariascope.core.pipeline import ScreeningResult
+
+    return ScreeningResult(path, result.sha256, error=LEFT_OUT,
+                           processed_at=result.processed_at)
 
 
 def _as_held(files: Iterable[Path], held: Iterable[Path]) -> dict[Path, Path]:

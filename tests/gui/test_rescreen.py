@@ -4,6 +4,7 @@ and the case, its CSV, its PDF and its saved work count it once, as screened."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_a_replaced_file_reopened_through_a_symlink_is_counted_once(
 
 def test_an_unreadable_file_replaced_by_a_copy_is_told_a_copy(make_window, qtbot, tmp_path):
     """Its error row stood and the status bar said it was already in the case, not that it
-    is a copy of another file of the case (its error row stays: the file adds no cell)."""
+    is a copy of another file of the case."""
     broken = _slide(tmp_path / "slide")
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
@@ -126,3 +127,57 @@ def test_an_unreadable_file_replaced_by_a_copy_is_told_a_copy(make_window, qtbot
     screen_and_wait(window, qtbot, [broken])
     message = window.status.currentMessage()
     assert "already in the case" not in message and "identical" in message, message
+
+
+def _accounts(window, qtbot, folder: Path) -> dict[str, object]:
+    """What ``window``'s case says of its files: counts, rows listed and under Errors, its
+    CSV's rows and summary, and its PDF's line on unreadable files."""
+    counts = window.batch.counts
+    window.set_filter(Filter.ERRORS)
+    errors_listed = window.proxy.rowCount()
+    window.set_filter(Filter.ALL)
+    rows, summary = _csv(window, qtbot, folder / "case.csv")
+    pdf = folder / "case.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    return {"counts": (counts.classified, counts.errors, window.case.result().unreadable),
+            "listed": (window.proxy.rowCount(), errors_listed),
+            "csv": [row["error"] for row in rows],  # which of two copies stays may differ
+            "summary": {key: summary[key] for key in (
+                "images", "classified", "errors", "complete", "images_not_screened")},
+            "pdf": re.search(r"unreadable files: \d+", read_pdf(pdf)[1]).group()}
+
+
+def test_an_unreadable_file_replaced_by_a_copy_is_left_out_as_a_copy_is(
+        make_window, qtbot, tmp_path, data_folder):
+    """Its error row stood: the case, its Errors filter, CSV, PDF, saved work and register
+    said that a file which now reads fine (a copy of another file of the case) could not be
+    read. Now it is left out as the same copy is when a case first opens the folder."""
+    broken = _slide(tmp_path / "slide")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        start(window, [tmp_path / "slide"])
+    shutil.copy(next((tmp_path / "slide").glob("*.png")), broken)
+    screen_and_wait(window, qtbot, [broken])
+    (tmp_path / "reopened").mkdir()
+    reopened = _accounts(window, qtbot, tmp_path / "reopened")
+
+    first = make_window()  # the same folder, as a new case opens it now
+    screen_and_wait(first, qtbot, [tmp_path / "slide"])
+    assert "identical to other files of the case left out" in first.status.currentMessage()
+    (tmp_path / "first").mkdir()
+    assert reopened == _accounts(first, qtbot, tmp_path / "first")
+    assert reopened["counts"] == (3, 0, 0) and reopened["listed"] == (3, 0)
+
+    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
+        window.autosave.save_now()
+    session = saved(data_folder)
+    assert cells_of(session) == "3 cells"
+    again = Batch()
+    again.restore(session)
+    assert (again.counts.classified, again.counts.errors) == (3, 0)
+    with Register(data_folder) as register:
+        stored = register.load(session.case.uid)
+        (listed,) = register.cases()
+    assert (stored.result.cells_counted, stored.result.unreadable) == (3, 0)
+    assert listed.result.unreadable == 0
