@@ -39,12 +39,12 @@ class Extent:
         """The image files found but without a row in ``results`` (whole files only)."""
         return max(0, self.files - len(screened_files(results)))
 
-    def overlaps(self, paths: Iterable[object]) -> bool:
+    def overlaps(self, paths: Iterable[object], resolve: bool = False) -> bool:
         """True when one of ``paths`` is one of the inputs, holds one or lies in one: its
-        files may be among those found before."""
-        inputs = [Path(name).absolute() for name in self.inputs]
+        files may be among those found before. ``resolve``: see :func:`spelled`."""
+        inputs = [spelled(name, resolve) for name in self.inputs]
         return any(path == known or path.is_relative_to(known) or known.is_relative_to(path)
-                   for path in (Path(str(name)).absolute() for name in paths)
+                   for path in (spelled(name, resolve) for name in paths)
                    for known in inputs)
 
     def with_inputs(self, paths: Iterable[object], **changes: object) -> Extent:
@@ -61,14 +61,15 @@ class Extent:
         done = set(map(str, paths))
         return replace(self, cut_short=tuple(name for name in self.cut_short if name not in done))
 
-    def opened_again(self, paths: Iterable[object], recursive: bool) -> Extent:
+    def opened_again(self, paths: Iterable[object], recursive: bool,
+                     resolve: bool = False) -> Extent:
         """This extent without the cut-short inputs that ``paths`` search again whole: each
         one, or a folder holding it, searched ``recursive``ly (a search without subfolders
-        may leave some of a cut-short folder's files out)."""
-        again = [Path(str(name)).absolute() for name in paths] if recursive else []
+        may leave some of a cut-short folder's files out). ``resolve``: see :func:`spelled`."""
+        again = [spelled(name, resolve) for name in paths] if recursive else []
 
         def searched(name: str) -> bool:
-            known = Path(name).absolute()
+            known = spelled(name, resolve)
             return name != UNKNOWN_INPUTS and any(known.is_relative_to(path) for path in again)
 
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
@@ -97,6 +98,14 @@ class Extent:
     def from_dict(cls, data: object, name: str = "extent") -> Extent:
         """An extent from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
         return build(cls, data, _FIELDS, name)
+
+
+def spelled(name: object, resolve: bool = False) -> Path:
+    """The path ``name`` as inputs are compared: absolute, or with ``resolve`` its real path,
+    links followed, so that two spellings of one folder meet (it reads the disk: never on
+    the UI thread)."""
+    path = Path(str(name))
+    return path.resolve() if resolve else path.absolute()
 
 
 def screened_files(results: Iterable[ScreeningResult]) -> set[Path]:

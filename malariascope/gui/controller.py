@@ -27,7 +27,7 @@ from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
-from malariascope.gui.screening_work import ScreenChunk, ScreenOutcome, screen_chunks
+from malariascope.gui.screening_work import Reopened, ScreenChunk, ScreenOutcome, screen_chunks
 from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -65,6 +65,7 @@ class ScreeningController(ModelLoading, QObject):
         self._files = (0, 0)  # images screened whole, of all images of the screening
         self._cells_before = 0  # cells in the batch when the screening started
         self._before = 0  # image files the batch held when the screening started
+        self._held_files = 0  # of them, those with rows (the others: found, cut short)
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
@@ -120,17 +121,16 @@ class ScreeningController(ModelLoading, QObject):
             self._finish_screening(f"Not screened. {other}", self.complete)
             return
         paths, recursive, mode = self.waiting.pop(0)
-        # the files a search cut short left are counted, unless this one finds them again
-        found_again = Extent(self.extent.rest).overlaps(paths)
+        rest = self.extent.rest  # compared with paths in the worker (see _on_reopened)
         running = self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files = time.perf_counter(), (0, 0)
         self._cells_before = self.batch.counts.classified
-        screened, known = len(screened_files(self.batch.results)), self.extent.files
-        self._before = screened if found_again else max(known, screened)
+        self._held_files = len(screened_files(self.batch.results))
+        self._before = max(self.extent.files, self._held_files)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
-                        Copies(self.batch.results))
+                        Copies(self.batch.results), rest)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -158,12 +158,22 @@ class ScreeningController(ModelLoading, QObject):
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
         if job != self._job:
             return
+        if chunk.reopened is not None:
+            self._on_reopened(chunk.reopened)
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
         if self.extent.files != self._files[1]:
             self.extent = replace(self.extent, files=self._files[1])
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
+
+    def _on_reopened(self, reopened: Reopened) -> None:
+        """What the screening's paths, as real paths, search again of the inputs cut short
+        before it, whatever their spelling: the files found there before are counted once,
+        and an input searched again whole is cut short no more."""
+        if reopened.overlaps:
+            self._before = self._held_files
+        self.extent = self.extent.screened_whole(reopened.whole)
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
         if job != self._job:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
+from malariascope.core.extent import Extent
 from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from malariascope.core.pipeline import Mode, ScreeningResult
 
 CHUNK_SECONDS = 0.4  # results reach the UI at most this often (each update repaints)
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """What a screening's paths, as real paths (links followed), search again of the inputs
+    cut short before it."""
+
+    overlaps: bool = False  # they hold or lie in one: files found before are found again
+    whole: tuple[str, ...] = ()  # the inputs cut short that they search again whole
 
 
 @dataclass
@@ -33,6 +43,7 @@ class ScreenChunk:
     #: files of ``done`` the batch holds no new file for: copies left out (core.copies),
     #: and the case's unread files opened again, whose files the batch holds already
     not_added: int = 0
+    reopened: Reopened | None = None  # the first chunk's only
 
 
 @dataclass
@@ -58,7 +69,7 @@ class ScreenOutcome:
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
-                  copies: Copies | None = None,
+                  copies: Copies | None = None, rest: Iterable[str] = (),
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
 
@@ -67,7 +78,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     added twice would count its cells twice in the slide's parasitemia. A copy is known by its
     bytes before it is decoded, and counts as done. A file of the case that could not be read
     (``copies.unread``: replaced since, perhaps) is screened again; when it still cannot be
-    read, its row in the case stands and it is left out as held.
+    read, its row in the case stands and it is left out as held. The first chunk says what
+    ``paths`` search again of the case's inputs cut short, ``rest``, by any spelling.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -80,11 +92,12 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     from malariascope.core.discovery import Discovery
     from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
 
-    found = Discovery(list(paths), recursive=recursive)
+    paths = [Path(path) for path in paths]
+    found = Discovery(paths, recursive=recursive)
     copies = copies or Copies()
     files, repeated = _new_files(found, set(held) - copies.unread)
     again = _as_held(files, copies.unread)
-    yield ScreenChunk([], 0, len(files), len(again))
+    yield ScreenChunk([], 0, len(files), len(again), _reopened(tuple(rest), paths, recursive))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
     for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
@@ -104,6 +117,13 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     if missing:  # rows that say so, as the command line's report has them
         yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))
     return ScreenOutcome(len(files), found.skipped, found.missing, repeated, copies)
+
+
+def _reopened(rest: tuple[str, ...], paths: list[Path], recursive: bool) -> Reopened:
+    """What ``paths`` search again of the inputs cut short ``rest``, compared as real paths."""
+    kept = Extent(cut_short=rest).opened_again(paths, recursive, resolve=True).cut_short
+    return Reopened(Extent(rest).overlaps(paths, resolve=True),
+                    tuple(name for name in rest if name not in kept))
 
 
 def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path],

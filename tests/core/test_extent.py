@@ -37,3 +37,15 @@ def test_work_cut_short_without_inputs_stays_cut_short_whatever_is_opened(tmp_pa
     assert extent.cut_short == (UNKNOWN_INPUTS,)
     assert extent.opened_again([tmp_path], True).cut_short == (UNKNOWN_INPUTS,)
     assert extent.opened_again([Path.cwd()], True).cut_short == (UNKNOWN_INPUTS,)
+
+
+def test_a_cut_short_folder_is_met_by_a_links_spelling_of_it_when_resolved(tmp_path):
+    slide = tmp_path / "slide"
+    slide.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(slide, target_is_directory=True)
+    extent = Extent((str(slide),), files=12).cut_short_at([slide])
+    assert extent.opened_again([link], True).cut_short == (str(slide),)  # no disk read
+    assert extent.opened_again([link], True, resolve=True).cut_short == ()
+    assert not Extent(extent.rest).overlaps([link / "a.png"])
+    assert Extent(extent.rest).overlaps([link / "a.png"], resolve=True)

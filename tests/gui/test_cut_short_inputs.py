@@ -146,3 +146,17 @@ def test_work_cut_short_without_named_inputs_is_not_offered_its_rest(
     buttons = [button.text().replace("&", "") for button in box.buttons()]
     click(box, "Restore")
     assert "Restore" in buttons and "Restore and screen the rest" not in buttons
+
+
+def test_a_cut_short_folder_reopened_through_a_link_is_screened_whole_and_counted_once(
+        make_window, qtbot, cut_short, tmp_path):
+    """Opened again by a symlink's spelling of its path, the folder cut short stayed cut
+    short once its rest was screened, and its files were counted twice (19 found of 12)."""
+    folder, _ = cut_short
+    link = tmp_path / "link"
+    link.symlink_to(folder, target_is_directory=True)
+    window = restore_at_start(make_window, qtbot)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
+        window.controller.screen([link])
+    assert done.args == [12, True] and window.controller.complete, window.controller.extent
+    assert (window.controller.extent.files, window.controller.not_screened()) == (12, 0)
