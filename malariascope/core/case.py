@@ -160,16 +160,36 @@ class Case:
         self.signed = SignedVersion(self.facts, result, signature)
         return self.signed
 
-    def amend(self, reason: str, by: str, at: str = "") -> Amendment:
+    def amend(self, reason: str, by: str, at: str = "",
+              decisions: int | None = None) -> Amendment:
         """Open the signed case again for a change; the signed version is kept with the
-        ``reason``, and the case is signed again once changed."""
+        ``reason``, and the case is signed again once changed. ``decisions``, the review
+        decisions the case holds now, lets the amendment be withdrawn while nothing
+        changed."""
         if self.signed is None:
             raise CaseError("only a signed case is amended; this one can be changed as it is")
         reason = checked_text(reason, "the reason", multiline=True)
         by = checked_text(by, "the name")
         if not reason or not by:
             raise CaseError("an amendment needs a reason and the name of who makes it")
-        amendment = Amendment(reason, by, at or utc_now(), self.signed)
+        amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions)
         object.__setattr__(self, "signed", None)  # the one way back from signed
         self.amendments = (*self.amendments, amendment)
         return amendment
+
+    def withdraw_amendment(self, result: CaseResult, decisions: int) -> SignedVersion:
+        """Close the open amendment unchanged: the case is signed again as the version it
+        replaced (same facts, result and signature), and the amendment is no longer the
+        case's, as it changed nothing. ``result`` is the case's result now and
+        ``decisions`` the review decisions it holds; CaseError says what changed when
+        something did (see :meth:`Amendment.changes`)."""
+        if not self.amending:
+            raise CaseError(f"case {self.name} has no amendment open")
+        amendment = self.amendments[-1]
+        changed = amendment.changes(self.facts.differences(amendment.replaced.facts), result,
+                                    self.rule, decisions)
+        if changed:
+            raise CaseError("; ".join(changed))
+        self.amendments = self.amendments[:-1]
+        self.signed = amendment.replaced
+        return amendment.replaced

@@ -41,6 +41,8 @@ TEXT_FACTS = {"sample_id": "slide (sample) id", "patient_id": "patient id", "sex
               "collected_on": "collection date", "site": "site", "stain": "stain",
               "operator": "microscopist", "notes": "notes",
               "lab": "laboratory"}  # field: its name in messages
+FACT_WORDS = {**TEXT_FACTS, "age_years": "age", "target_cells": "target red cell count",
+              "rbc_per_ul": "red cells per µL"}
 
 
 _BASIC_DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20260227
@@ -102,6 +104,11 @@ class CaseFacts:
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
         self._check_date()
         self._check_rbc()
+
+    def differences(self, other: CaseFacts) -> list[str]:
+        """The names (in words) of the facts that differ in ``other``."""
+        return [words for name, words in FACT_WORDS.items()
+                if getattr(self, name) != getattr(other, name)]
 
     def _check_date(self) -> None:
         if not self.collected_on:

@@ -1,5 +1,9 @@
 """A case's sign-off: the signature, the version it signed, and the amendments that open a
-signed case again. Standard library only, like ``case``.
+signed case again.
+
+An amendment notes the case as it found it (its call rule, how many review decisions it
+held), so that one which changed nothing can be withdrawn: the case is then signed as it was,
+by the same signature (:meth:`Amendment.changes`). Standard library only, like ``case``.
 """
 
 from __future__ import annotations
@@ -10,9 +14,16 @@ from typing import TYPE_CHECKING
 from malariascope.core.casefacts import checked_text
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import CaseResult, whole_number
+from malariascope.core.words import counted
 
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
     from malariascope.core.casefacts import CaseFacts
+    from malariascope.core.classifier import CallRule
+
+RESULT_WORDS = {"cells_counted": "cells counted", "parasitized": "cells called parasitized",
+                "model_parasitized": "cells the model called parasitized",
+                "reviewed": "cells reviewed", "unreviewed_flagged": "flagged cells unreviewed",
+                "unreadable": "files or fields without a call"}  # a CaseResult count: its words
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,54 @@ class SignedVersion:
 
 @dataclass(frozen=True)
 class Amendment:
-    """Why a signed case was opened again, by whom and when, with the version it replaced."""
+    """Why a signed case was opened again, by whom and when, with the version it replaced.
+
+    ``rule`` is the call rule the case had as the amendment opened and ``decisions`` the
+    review decisions it held then; ``decisions`` is None for an amendment opened before they
+    were noted (it is never withdrawn).
+    """
 
     reason: str
     by: str
     at: str
     replaced: SignedVersion
+    rule: CallRule | None = None
+    decisions: int | None = None
+
+    def changes(self, facts: list[str], result: CaseResult, rule: CallRule | None,
+                decisions: int) -> list[str]:
+        """What changed in the case since this amendment opened, in words; empty when nothing
+        did, and the amendment may be withdrawn.
+
+        The case is unchanged when ``facts`` (the names of the facts that differ from the
+        signed ones) is empty, its ``result`` now equals the signed result (so no image was
+        added: every cell is counted or without a call, and no final call differs), its call
+        ``rule`` is the one noted and it holds the noted number of review ``decisions``: each
+        decision stays in the audit trail, so a review made and taken back is a change too.
+        """
+        if self.decisions is None:
+            return ["the amendment was opened by an earlier MalariaScope, which did not note "
+                    "the case as it found it"]
+        changed = [f"the {', '.join(facts)}"] if facts else []
+        changed += _result_changes(self.replaced.result, result)
+        if rule != self.rule:
+            changed.append(_rule_change(self.rule, rule))
+        if decisions != self.decisions:
+            changed.append(f"{counted(decisions - self.decisions, 'review decision')} made")
+        return changed
+
+
+def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:
+    """The counts of the result that moved from ``signed`` to ``now``, in words."""
+    changed = [f"{words} {getattr(signed, name):,} → {getattr(now, name):,}"
+               for name, words in RESULT_WORDS.items()
+               if getattr(signed, name) != getattr(now, name)]
+    if signed.unlike != now.unlike:
+        changed.append("whether the cells look unlike the model's")
+    return changed
+
+
+def _rule_change(noted: CallRule | None, now: CallRule | None) -> str:
+    if noted is None or now is None or noted.threshold == now.threshold:
+        return "the call rule"
+    return f"the threshold {noted.threshold:.3f} → {now.threshold:.3f}"

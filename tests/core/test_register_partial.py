@@ -13,9 +13,11 @@ from malariascope.core.register import FILE_NAME, Register, schema_version
 from malariascope.core.register.work import CaseWork, session_of
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
+from tests.core.test_amendment import as_before_amendments_noted
 from tests.core.test_register_search import AT, read_csv
 
 BEFORE_CASES_KEPT_IT = 4  # the last schema whose cases did not say whether screening was whole
+BEFORE_FILES_FOUND = 6  # the last schema whose cases did not keep the files found
 
 
 def cut_short(sample_id: str) -> Session:
@@ -60,6 +62,7 @@ def as_before_cases_kept_it(path: Path) -> None:
     with contextlib.closing(sqlite3.connect(path)) as db, db:
         db.execute("ALTER TABLE cases DROP COLUMN files_found")
         db.execute("ALTER TABLE cases DROP COLUMN screening_complete")
+        as_before_amendments_noted(db)
         db.execute(f"PRAGMA user_version = {BEFORE_CASES_KEPT_IT}")
 
 
@@ -128,7 +131,8 @@ def test_an_older_register_takes_the_files_found_from_the_work_left(tmp_path):
         CaseWork(register).save(cut_short("S-left"))  # the window stopped: its work is left
     with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
         db.execute("ALTER TABLE cases DROP COLUMN files_found")
-        db.execute(f"PRAGMA user_version = {schema_version() - 1}")
+        as_before_amendments_noted(db)
+        db.execute(f"PRAGMA user_version = {BEFORE_FILES_FOUND}")
     with Register(folder) as register:
         found = {case.facts.sample_id: register.load(case.uid).files_found
                  for case in register.cases()}

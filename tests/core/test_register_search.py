@@ -17,6 +17,7 @@ from malariascope.core.register.export import COLUMNS
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
+from tests.core.test_amendment import as_before_amendments_noted
 from tests.images import make_cell_folder
 
 AT = "2026-03-04T10:11:12+00:00"
@@ -167,6 +168,7 @@ def write_dates_as_typed(path, typed: str) -> None:
                    "'$.facts.collected_on', ?)", (typed,))
         for column in ("screening_complete", "files_found"):  # later steps'
             db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
+        as_before_amendments_noted(db)
         db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")
 
 

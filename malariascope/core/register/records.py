@@ -64,8 +64,18 @@ def signed_of(text: str | None) -> SignedVersion | None:
     return None if text is None else _signed(json.loads(text))
 
 
-def amendment_of(reason: str, by: str, at: str, replaced: str) -> Amendment:
-    return Amendment(reason, by, at, _signed(json.loads(replaced)))
+AMENDMENT_COLUMNS = ("reason", "amended_by", "amended_at", "replaced", "rule", "decisions")
+
+
+def amendment_of(reason: str, by: str, at: str, replaced: str, rule: str | None,
+                 decisions: int | None) -> Amendment:
+    return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions)
+
+
+def amendment_values(amendment: Amendment) -> tuple:
+    """The :data:`AMENDMENT_COLUMNS` of ``amendment``."""
+    return (amendment.reason, amendment.by, amendment.at, to_json(amendment.replaced),
+            rule_json(amendment.rule), amendment.decisions)
 
 
 def rule_json(rule: CallRule | None) -> str | None:

@@ -89,9 +89,28 @@ def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Am
                    stored: int) -> None:
     """Append ``amendments``, numbered after the ``stored`` ones."""
     db.executemany(
-        "INSERT INTO amendments VALUES (?, ?, ?, ?, ?, ?)",
-        [(case_id, number, a.reason, a.by, a.at, records.to_json(a.replaced))
-         for number, a in enumerate(amendments, stored + 1)])
+        f"INSERT INTO amendments (case_id, number, {', '.join(records.AMENDMENT_COLUMNS)}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(case_id, number, *records.amendment_values(amendment))
+         for number, amendment in enumerate(amendments, stored + 1)])
+
+
+def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int,
+                   refused: bool) -> int:
+    """Delete the last of the ``stored`` amendments, which ``case`` withdrew, and return the
+    amendments left. Only the one amendment the case lacks, the register holding the case
+    open under it, and only when it replaced the version the case is signed as again and the
+    register holds no review decision made since it opened; else (or when ``refused``: the
+    case is signed in the register, or cells or reviews come with it) a RegisterError."""
+    found = db.execute(
+        "SELECT replaced, decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1) FROM "
+        "amendments WHERE case_id = ?1 AND number = ?2", (case_id, stored)).fetchone()
+    if (refused or stored != len(case.amendments) + 1 or case.signed is None or found is None
+            or found[0] != records.to_json(case.signed) or found[1] != found[2]):
+        raise RegisterError(f"case {case.uid[:8]} has an amendment this copy lacks, or one "
+                            "that cannot be withdrawn")
+    db.execute("DELETE FROM amendments WHERE case_id = ? AND number = ?", (case_id, stored))
+    return stored - 1
 
 
 def append_cells(db: sqlite3.Connection, case_id: int, rows: int,

@@ -184,6 +184,12 @@ MIGRATIONS: tuple[Step, ...] = (
     _results_may_say_unlike,
     # the image files found in what the case was opened from, with the case
     _files_found,
+    # an amendment's case as it found it, so that one which changed nothing is withdrawn;
+    # NULL decisions: an amendment opened before, never withdrawn
+    """
+    ALTER TABLE amendments ADD COLUMN rule TEXT;  -- JSON of the call rule, as in cases
+    ALTER TABLE amendments ADD COLUMN decisions INTEGER;  -- review decisions the case held
+    """,
 )
 
 

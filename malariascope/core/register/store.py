@@ -141,7 +141,8 @@ class Register:
             if signed and len(case.amendments) == amended:
                 return saving.check_unchanged(self._db, case, rows, cells or reviews)
             if len(case.amendments) < amended:
-                raise RegisterError(f"case {case.uid[:8]} has amendments this copy lacks")
+                amended = saving.drop_withdrawn(self._db, case_id, case, amended,
+                                                signed or bool(cells or reviews))
             saving.write_case(self._db, case_id, case, result)
             saving.write_complete(self._db, case_id, screening_complete)
             saving.write_files_found(self._db, case_id, files_found)
@@ -194,7 +195,7 @@ class Register:
             "signed, screening_complete, files_found FROM cases WHERE id = ?",
             (case_id,)).fetchone()
         amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
-            "SELECT reason, amended_by, amended_at, replaced FROM amendments WHERE case_id = ? "
+            f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
             "ORDER BY number", (case_id,)))
         case = Case(records.facts_of(facts), model, sha256, records.rule_of(rule),
                     records.sources_of(sources), uid, created_at, amendments,

@@ -1,0 +1,132 @@
+"""Withdrawing an amendment: only one that changed nothing, and the case is then signed as it
+was, in the case and in the register, which drops the amendment."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+import pytest
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import CallRule
+from malariascope.core.errors import CaseError, CaseSignedError, RegisterError
+from malariascope.core.register import FILE_NAME, Register, schema_version
+from tests.core.test_case import AT, counts
+from tests.core.test_register import decision
+from tests.core.test_session import classifier, results  # noqa: F401
+
+RULE = CallRule(0.5, (0.4, 0.6))
+BEFORE_AMENDMENTS_NOTED = 7  # the last schema whose amendments did not note the case
+AMENDED_AT = "2026-03-05T08:00:00+00:00"
+
+
+def as_before_amendments_noted(db: sqlite3.Connection) -> None:
+    """Drop the columns of the step that made amendments note the case as they found it."""
+    for column in ("rule", "decisions"):
+        db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
+
+
+def amended(decisions: int | None = 2) -> Case:
+    """A case of 100 cells signed by Ann with 2 review decisions made, amended by Bob."""
+    case = Case(CaseFacts(sample_id="S-1", patient_id="P-1"), rule=RULE)
+    case.sign("Ann", counts(), at=AT)
+    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=decisions)
+    return case
+
+
+def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_same_signature():
+    case = amended()
+    signed = case.amendments[0].replaced
+    assert case.withdraw_amendment(case.result(counts()), 2) is signed
+    assert case.signed is signed and case.amendments == () and not case.amending
+    assert signed.signature.name == "Ann" and signed.signature.signed_at == AT
+    with pytest.raises(CaseSignedError):
+        case.update(notes="a change")
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda case: case.update(patient_id="P-2", notes="x"), "the patient id, notes"),
+    (lambda case: None, "cells counted 100 → 101"),  # an image added: its cell counted
+    (lambda case: setattr(case, "rule", RULE.with_threshold(0.62)),
+     "the threshold 0.500 → 0.620"),
+])
+def test_an_amendment_that_changed_the_case_is_not_withdrawn_and_says_what(change, words):
+    case = amended()
+    change(case)
+    now = counts(uninfected=98) if words.startswith("cells") else counts()
+    with pytest.raises(CaseError, match=words):
+        case.withdraw_amendment(case.result(now), 2)
+    assert case.amending and len(case.amendments) == 1
+
+
+def test_a_review_made_since_the_amendment_stops_its_withdrawal_even_if_taken_back():
+    case = amended()
+    with pytest.raises(CaseError, match="^2 review decisions made$"):
+        case.withdraw_amendment(case.result(counts()), 4)  # pressed, then taken back
+    assert case.amending
+
+
+def test_a_fact_put_back_as_signed_lets_the_amendment_be_withdrawn():
+    case = amended()
+    case.update(patient_id="P-2")
+    case.update(patient_id="P-1")
+    case.withdraw_amendment(case.result(counts()), 2)
+    assert case.signed.facts.patient_id == "P-1" and case.amendments == ()
+
+
+def test_an_amendment_that_did_not_note_the_case_is_never_withdrawn():
+    case = amended(decisions=None)
+    with pytest.raises(CaseError, match="earlier MalariaScope"):
+        case.withdraw_amendment(case.result(counts()), 2)
+    with pytest.raises(CaseError, match="no amendment open"):
+        Case().withdraw_amendment(Case().result(counts()), 0)
+
+
+# -- in the register ---------------------------------------------------------------------
+def test_the_register_drops_a_withdrawn_amendment_and_holds_the_case_signed_as_before(
+        tmp_path):
+    case = amended(decisions=0)  # the register holds no review decision of it
+    with Register(tmp_path) as register:
+        register.save(case)
+        assert register.cases()[0].status == "open"
+        case.withdraw_amendment(case.result(counts()), 0)
+        register.save(case)
+        register.save(case)  # an autosave with nothing new
+        loaded, summary = register.load(case.uid).case, register.cases()[0]
+        rows = register._db.execute("SELECT count(*) FROM amendments").fetchone()[0]
+    assert loaded.signed == case.signed and loaded.amendments == () and rows == 0
+    assert (summary.status, summary.amendments, summary.signature.name) == ("signed", 0, "Ann")
+
+
+def test_the_register_keeps_an_amendment_reviewed_since_a_copy_withdrew_it(
+        tmp_path, results):  # noqa: F811
+    case = Case(CaseFacts(sample_id="S-1"), rule=RULE)
+    with Register(tmp_path) as register:
+        register.save(case, cells=results[:1])
+        case.sign("Ann", counts(), at=AT)
+        case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0)
+        register.save(case)
+        stale = register.load(case.uid).case
+        stale.withdraw_amendment(stale.result(counts()), 0)
+        register.save(case, reviews=[decision(0, "uninfected", "parasitized", "Bob")])
+        with pytest.raises(RegisterError, match="cannot be withdrawn"):
+            register.save(stale)
+        loaded = register.load(case.uid).case
+    assert loaded.amending and loaded.amendments[0].decisions == 0
+
+
+def test_an_amendment_of_an_older_register_opens_unnoted_and_is_not_withdrawn(tmp_path):
+    case = amended()
+    with Register(tmp_path) as register:
+        register.save(case)
+    with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
+        as_before_amendments_noted(db)
+        db.execute(f"PRAGMA user_version = {BEFORE_AMENDMENTS_NOTED}")
+    with Register(tmp_path) as register:
+        loaded = register.load(case.uid).case
+        assert register._db.execute("PRAGMA user_version").fetchone()[0] == schema_version()
+    assert loaded.amendments[0].replaced == case.amendments[0].replaced
+    assert (loaded.amendments[0].rule, loaded.amendments[0].decisions) == (None, None)
+    with pytest.raises(CaseError, match="earlier MalariaScope"):
+        loaded.withdraw_amendment(loaded.result(counts()), 2)
