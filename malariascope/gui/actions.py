@@ -46,6 +46,9 @@ class WindowActions:
         self.sign = self._action("&Sign the result…", "Ctrl+Shift+S",
                                  icon(pixmap.SP_DialogApplyButton))
         self.amend = self._action("&Amend the signed result…", "")
+        self.withdraw_amendment = self._action(
+            "&Withdraw the amendment", "",
+            tip="Sign the case again as it was, while the amendment has changed nothing")
         self.export_pdf = self._action("Export &PDF report…", "Ctrl+Shift+E")
         self.print_report = self._action("&Print report…", QKeySequence.StandardKey.Print)
         self.case_actions = (self.sign, self.export_pdf, self.print_report)
@@ -123,7 +126,7 @@ class WindowActions:
         file_menu.addAction(self.cases)
         file_menu.addMenu("&Screen images as").addActions(list(self.modes.values()))
         file_menu.addSeparator()
-        file_menu.addActions([self.sign, self.amend])
+        file_menu.addActions([self.sign, self.amend, self.withdraw_amendment])
         file_menu.addSeparator()
         file_menu.addActions([self.export, self.export_pdf, self.print_report, self.cancel])
         file_menu.addSeparator()

@@ -1,9 +1,10 @@
-"""The case as the technician meets it: File > New case, Sign…, Amend…, and the refusals a
-signed case gives.
+"""The case as the technician meets it: File > New case, Sign…, Amend…, Withdraw the
+amendment, and the refusals a signed case gives.
 
 Signing asks first when flagged cells are unreviewed, takes the signer's name, makes the case
 read-only, and saves it to the local register (:mod:`~malariascope.gui.case_saving`); an
-amendment opens it again with a reason, the signed version kept (and saved too).
+amendment opens it again with a reason, the signed version kept (and saved too), and while it
+has changed nothing it can be withdrawn: the case is signed as it was.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class CaseFlow(QObject):
         actions.new_case.triggered.connect(lambda: self.new_case())
         actions.sign.triggered.connect(lambda: self.start_signing())
         actions.amend.triggered.connect(lambda: self.start_amending())
+        actions.withdraw_amendment.triggered.connect(lambda: self.withdraw_amendment())
         case.batch.events.changed.connect(self.update_actions)
         # another case on show (restored, or from the register) is not the new one
         case.batch.events.reset.connect(lambda: self.withdrawn.emit(NEW_CASE_HINT))
@@ -118,7 +120,8 @@ class CaseFlow(QObject):
         dialogs.message(self._window, QMessageBox.Icon.Warning, "Amendment not finished",
                         f"Case {case.name} is being amended: its "
                         f"signed result is withdrawn until it is signed again. Sign it (File > "
-                        f"Sign the result) before {doing}.")
+                        f"Sign the result), or withdraw the amendment if it changed nothing "
+                        f"(File > Withdraw the amendment), before {doing}.")
         return True
 
     def refuse_signed(self, doing: str) -> bool:
@@ -223,6 +226,28 @@ class CaseFlow(QObject):
         self._saving.save()
         return True
 
+    def withdraw_amendment(self) -> bool:
+        """Sign the case again as the version its amendment replaced, when the amendment
+        changed nothing, and save it; else say what changed. False when refused."""
+        case = self.case.case
+        if not case.amending or self._window.past_case.shown is not None:
+            return False
+        if self.controller.screening:
+            self._refuse("Amendment not withdrawn", "Screening is still running: its cells "
+                         "change the case. Wait for it to finish, or cancel it.", None)
+            return False
+        if self.refuse_for_refused_fact("withdrawing the amendment"):
+            return False
+        try:
+            signature = self.case.withdraw_amendment().signature
+        except CaseError as exc:
+            self._refuse("Amendment not withdrawn", _changed_words(case.name, str(exc)), None)
+            return False
+        self.message.emit(f"Amendment withdrawn: signed by {signature.name} as before; saving "
+                          "to the register…")
+        self._saving.save()
+        return True
+
     def update_actions(self, *_: object) -> None:
         """Enable what the case allows now, and mark the window modified while Quit would
         ask (the past case view calls it as it starts and ends)."""
@@ -233,6 +258,8 @@ class CaseFlow(QObject):
         ready = len(self.case.batch) > 0 and not self.controller.model_loading
         self._actions.sign.setEnabled(not (signed or viewing or busy) and ready)
         self._actions.amend.setEnabled(signed)
+        self._actions.withdraw_amendment.setEnabled(
+            self.case.case.amending and not (viewing or busy))
         for action in (self._actions.export_pdf, self._actions.print_report):
             # a signed case has its signed result; a screening's cells are still coming in
             action.setEnabled((ready or signed) and not busy)
@@ -240,3 +267,12 @@ class CaseFlow(QObject):
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)
         self.leaving.mark_window()
+
+
+def _changed_words(name: str, changed: str) -> str:
+    """Why the amendment of case ``name`` stays open: what ``changed`` since it opened."""
+    return (f"The amendment of case {name} cannot be withdrawn: since it opened, the case "
+            f"changed ({changed}).\n\nSign the case again (File > Sign the result…) to keep "
+            "the change. A fact or the threshold put back as it was signed lets the amendment "
+            "be withdrawn; a review decision stays in the audit trail, so after one the case "
+            "is signed again.")

@@ -77,9 +77,16 @@ class OpenCase:
 
     def amend(self, reason: str, by: str) -> Amendment:
         """Open the signed case again, with the ``reason``; the signed version is kept."""
-        amendment = self.case.amend(reason, by)
+        amendment = self.case.amend(reason, by, decisions=len(self.batch.history))
         self.batch.events.facts_changed.emit()
         return amendment
+
+    def withdraw_amendment(self) -> SignedVersion:
+        """Sign the case again as the version its open amendment replaced, as nothing
+        changed since it opened; CaseError says what changed otherwise."""
+        signed = self.case.withdraw_amendment(self.result(), len(self.batch.history))
+        self.batch.events.facts_changed.emit()
+        return signed
 
     def _take_batch_facts(self) -> None:
         """Copy into the open case what the batch holds of it: the model, the call rule, the

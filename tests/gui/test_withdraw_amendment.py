@@ -1,0 +1,106 @@
+"""File > Withdraw the amendment in the real window: an amendment that changed nothing gives
+the case back its signed version, in the window, the register and the reports; one that
+changed the case says what changed and stays open."""
+
+from __future__ import annotations
+
+from malariascope.core.register import Register
+from tests.gui.helpers import close_window, restore_at_start, wait_for_box
+from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.reports import read_pdf, read_rows
+
+
+def signed_and_amended(window, qtbot):
+    """Sign ``window``'s case as Ann Lee, wait until the register holds it, then amend it;
+    the signed version."""
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+    signed = window.case.case.signed
+    assert window.case_flow.amend("opened the wrong case", "Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    return signed
+
+
+def withdraw(window, qtbot) -> None:
+    """Withdraw the amendment from the menu and wait until the register holds the case."""
+    action = window.actions.withdraw_amendment
+    assert action.isEnabled()
+    action.trigger()
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+
+
+def assert_signed_as_before(window, signed, data_folder) -> None:
+    """The window and the register hold the case signed as ``signed``, never amended."""
+    case = window.case.case
+    assert case.signed == signed and case.amendments == () and not case.amending
+    actions = window.actions
+    assert [actions.sign.isEnabled(), actions.amend.isEnabled(),
+            actions.withdraw_amendment.isEnabled()] == [False, True, False]
+    window.table.select_source_row(0)
+    window.review_current("parasitized")  # refused: the case is signed
+    assert window.batch.counts.reviewed == 0 and not window.batch.history
+    shown = window.case_panel.result.text()
+    assert "Read-only" in shown and "amended" not in shown
+    with Register(data_folder) as register:
+        stored, summary = register.load(case.uid), register.cases()[0]
+    assert stored.case.signed == signed and stored.case.amendments == ()
+    assert (summary.status, summary.amendments) == ("signed", 0)
+
+
+def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_signed_result(
+        screened_window, qtbot, data_folder, tmp_path):
+    window = screened_window
+    signed = signed_and_amended(window, qtbot)
+    with Register(data_folder) as register:
+        assert register.cases()[0].status == "open"  # withdrawn while amended
+    assert not window.actions.amend.isEnabled()
+    withdraw(window, qtbot)
+    assert_signed_as_before(window, signed, data_folder)
+    with Register(data_folder) as register:
+        register.export_csv(tmp_path / "cases.csv")
+    row = read_rows(tmp_path / "cases.csv")[0]
+    assert (row["status"], row["amendments"]) == ("signed", "0")
+    path = tmp_path / "case.pdf"
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    text = read_pdf(path)[1]
+    assert "Signed by Ann Lee" in text and "Amendment" not in text
+
+
+def test_an_amendment_with_a_review_made_is_not_withdrawn_and_says_so(screened_window, qtbot,
+                                                                      data_folder):
+    window = screened_window
+    signed_and_amended(window, qtbot)
+    window.table.select_source_row(0)
+    window.review_current("confirm")
+    window.table.select_source_row(0)
+    window.review_current(None)  # taken back: the decision stays in the audit trail
+    assert window.batch.counts.reviewed == 0 and len(window.batch.history) == 2
+    window.actions.withdraw_amendment.trigger()
+    box = wait_for_box(qtbot, window, "Amendment not withdrawn")
+    assert "case S-RACE cannot be withdrawn" in box.text()
+    assert "2 review decisions made" in box.text()
+    assert "Sign the case again" in box.text()
+    box.close()
+    assert window.case.case.amending and window.case.case.signed is None
+    assert window.actions.sign.isEnabled()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert register.cases()[0].status == "open"
+
+
+def test_an_amendment_restored_at_the_next_start_is_withdrawn(screened_window, make_window,
+                                                              qtbot, data_folder):
+    window = screened_window
+    signed = signed_and_amended(window, qtbot)
+    window.close()  # the amendment is kept, offered back at the next start
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    again = restore_at_start(make_window, qtbot)
+    assert again.case.case.amending
+    withdraw(again, qtbot)
+    assert_signed_as_before(again, signed, data_folder)
+    close_window(again, qtbot)
+    with Register(data_folder) as register:
+        assert register.work() is None  # nothing is offered back any more
