@@ -2,9 +2,10 @@
 works, and offered back after a crash.
 
 The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); this is the
-glue. A change of the batch starts a timer, and at most once a second a worker saves what
-changed: the new cells and review decisions are appended to the case, its facts and figures
-updated, so even a 20,000-cell batch never makes the window wait. The writes run one at a time
+glue. A review is saved as it is pressed (a few small rows); any other change of the batch
+starts a timer, and at most once a second a worker saves what changed: the new cells and
+review decisions are appended to the case, its facts and figures updated, so even a
+20,000-cell batch never makes the window wait. The writes run one at a time
 in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it was asked
 for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
 window does after; one the register refuses (a full disk) is tried again until it goes. A
@@ -69,8 +70,8 @@ class Autosaver(QObject):
         self._taken = ""  # the uid of the case last taken from the register (see take)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(SAVE_EVERY_MS)
         self._timer.timeout.connect(self._write)
+        batch.events.reviewed.connect(self._on_reviewed)  # before ``changed``, which follows
         batch.events.changed.connect(self._schedule)
         batch.events.facts_changed.connect(self._schedule)
         controller.export_finished.connect(self._schedule)  # the reviews are exported now
@@ -222,7 +223,14 @@ class Autosaver(QObject):
 
     def _schedule(self, *_: object) -> None:
         if self.work is not None and not self._held and not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(SAVE_EVERY_MS)
+
+    def _on_reviewed(self, *_: object) -> None:
+        """Save as soon as the window is back in its event loop: a review pressed survives a
+        crash a moment later. Presses faster than the writes are saved together, in order
+        (the queue keeps one save of the case waiting, holding all)."""
+        if self.work is not None and not self._held:
+            self._timer.start(0)
 
     def _write(self) -> None:
         """Save (or drop) the case as it is now, in a worker."""

@@ -3,7 +3,8 @@
 ``python -m tests.gui.session_child FOLDER`` starts MalariaScope as ``malariascope gui FOLDER``
 does, then plays a technician: sets the sample id, moves the threshold and reviews cells with
 the window's own actions. It prints what the window shows as one JSON line and keeps running
-until it is killed.
+until it is killed. A second argument sets the autosave's delay for changes other than
+reviews, in ms.
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ def play_technician(window) -> None:
     print(json.dumps(window_state(window)), flush=True)
 
 
-def main(folder: str) -> int:
+def main(folder: str, save_every_ms: str = "") -> int:
+    from malariascope.gui import autosave
     from malariascope.gui.app import create_app, show_window, start
+
+    if save_every_ms:
+        autosave.SAVE_EVERY_MS = int(save_every_ms)
 
     app = create_app()
     window = show_window()
@@ -55,4 +60,4 @@ def main(folder: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1]))
+    raise SystemExit(main(*sys.argv[1:3]))

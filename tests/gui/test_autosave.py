@@ -56,19 +56,21 @@ def first_line(child: subprocess.Popen, timeout: float) -> str:
         return ""
 
 
-def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path) -> dict:
-    """Start the real app on ``cells``, let it review, SIGKILL it once the reviews are on
-    disk; returns what its window showed."""
+def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path,
+                          save_every_ms: int | None = None) -> dict:
+    """Start the real app on ``cells`` (its autosave delay ``save_every_ms`` when given), let
+    it review, SIGKILL it once the reviews are on disk; returns what its window showed."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MALARIASCOPE_DATA_DIR=str(data_folder),
                HOME=str(home), XDG_CONFIG_HOME=str(home / "config"))
-    child = subprocess.Popen([sys.executable, "-m", "tests.gui.session_child", str(cells)],
+    delay = [] if save_every_ms is None else [str(save_every_ms)]
+    child = subprocess.Popen([sys.executable, "-m", "tests.gui.session_child", str(cells), *delay],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
     try:
         line = first_line(child, timeout=120)
         assert line, f"the child app printed nothing: {child.poll()}"
         qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == len(REVIEWS),
-                        timeout=WAIT_MS)  # the next autosave is about a second away
+                        timeout=WAIT_MS)
         assert child.poll() is None, "the child app stopped by itself"
     finally:
         child.kill()  # SIGKILL: no clean-up runs
@@ -80,9 +82,12 @@ def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path) -> 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.parametrize("save_every_ms", [None, 600_000], ids=["autosave", "reviews_at_once"])
 def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, data_folder,
-                                                   tmp_path):
-    shown = run_child_until_saved(qtbot, cells, data_folder, tmp_path / "home")
+                                                   tmp_path, save_every_ms):
+    """With no save due for ten minutes, the reviews alone save the batch: each review is
+    written as it is pressed, so a kill a moment after the last one loses none."""
+    shown = run_child_until_saved(qtbot, cells, data_folder, tmp_path / "home", save_every_ms)
     assert shown["threshold"] == THRESHOLD and shown["unsaved"]
     assert sum(bool(review) for review in shown["reviews"]) == len(REVIEWS)
     window = make_window(start=False)
