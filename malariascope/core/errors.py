@@ -33,11 +33,15 @@ class ReportError(MalariaScopeError):
     """A report could not be written; the previous file, if any, is left whole."""
 
 
+REPLACE_IN_WINDOW = "choose the same name again and confirm replacing it"
+
+
 class ReportExistsError(ReportError):
     """The report file exists and overwriting was not allowed. ``how`` is the way to allow it
-    in the words of the edge that shows the message (the CLI names its flag)."""
+    in the words of the edge that shows the message: by default the window's, whose save
+    dialog asks before replacing a file; the CLI names its flag."""
 
-    def __init__(self, path: Path, how: str = "allow overwrite") -> None:
+    def __init__(self, path: Path, how: str = REPLACE_IN_WINDOW) -> None:
         super().__init__(f"{path} exists; choose another name or {how}")
         self.path = path
 
@@ -46,7 +50,7 @@ class ReportAppearedError(ReportExistsError):
     """A file appeared at the report's name (or its summary's) while the batch ran, and
     overwriting was not allowed: it is kept, and the batch's report is not written."""
 
-    def __init__(self, path: Path, how: str = "allow overwrite") -> None:
+    def __init__(self, path: Path, how: str = REPLACE_IN_WINDOW) -> None:
         ReportError.__init__(self, f"{path} appeared while this batch ran and was kept; "
                              f"this batch's report was not written: run it again with "
                              f"another name or {how}")

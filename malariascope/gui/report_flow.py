@@ -82,12 +82,12 @@ class ReportFlow(QObject):
     def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
                    size: str = "") -> None:
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
-        shows = self._shown()
+        shows, earlier = self._shown(), Path(path).exists()
         worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
         worker.returned.connect(lambda written: self._on_written(written, shows))
         worker.errored.connect(lambda exc: dialogs.export_failed(
             self._window, str(exc), retry=lambda: self.start_pdf(Path(path).name),
-            what="PDF report"))
+            what="PDF report", earlier=earlier))
         self._run(worker, "PDF report not written")
 
     def start_print(self) -> None:

@@ -113,3 +113,27 @@ def test_an_export_started_as_the_last_one_ends_still_reports_its_failure(window
     box = wait_for_box(qtbot, window, "Export failed")
     assert words in box.text()
     box.close()
+
+
+def test_a_refused_export_says_how_to_replace_in_the_window_and_no_earlier_report_unless_one(
+        window, qtbot, tmp_path):
+    make_cell_folder(tmp_path / "cells", 4)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    taken = tmp_path / "taken.csv"
+    taken.write_text("another program's", encoding="utf-8")
+    with qtbot.waitSignal(window.controller.export_failed, timeout=30_000):
+        window.export_to(taken)  # not to be replaced, as if it appeared after it was chosen
+    box = wait_for_box(qtbot, window, "Export failed")
+    assert f"{taken} exists; choose another name or choose the same name again and confirm " \
+           "replacing it" in box.text()
+    assert "overwrite" not in box.text()  # the CLI's word: the window has no such switch
+    assert "earlier report of that name is as it was" in box.text()
+    assert taken.read_text(encoding="utf-8") == "another program's"
+    click(box, "Close")
+
+    nowhere = tmp_path / "no such folder" / "report.csv"
+    with qtbot.waitSignal(window.controller.export_failed, timeout=30_000):
+        window.export_to(nowhere, overwrite=True)
+    box = wait_for_box(qtbot, window, "Export failed")
+    assert box.text().endswith("The batch is still here.")  # there was no earlier report
+    click(box, "Close")
