@@ -191,3 +191,25 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path, capsys,
     assert result.code == 2
     assert "error: argument " in result.err and "an empty path names nothing" in result.err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["cell_0.png", "cells", "out"]
+
+
+def test_a_missing_option_is_told_with_the_unknown_one_typed_for_it(tmp_path, capsys):
+    """argparse named only the missing --csv, not the --out given in its place."""
+    (cell,) = make_cell_folder(tmp_path, 1)
+    result = cli(capsys, "classify", cell, "--out", tmp_path / "r.csv")
+    assert result.code == 2 and not (tmp_path / "r.csv").exists()
+    assert result.err == ("malariascope classify: error: the following arguments are required: "
+                          "--csv; unrecognized arguments: --out (see malariascope classify "
+                          "--help)\n")
+
+
+def test_every_argument_of_every_command_says_what_it_is(capsys):
+    """``evaluate``'s DIR and ``--backend`` of classify and evaluate-fields had no help."""
+    from malariascope.cli import COMMANDS, build_parser
+
+    commands = next(action for action in build_parser()._actions if action.choices)
+    for name in COMMANDS:
+        for action in commands.choices[name]._actions:
+            assert action.help, f"{name} {action.dest} has no help"
+    shown = cli(capsys, "classify", "--help")
+    assert shown.code == 0 and "_summary.csv" in " ".join(shown.out.split())  # it writes one

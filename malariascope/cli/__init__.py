@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import NoReturn
 
 from malariascope import __version__
@@ -30,10 +31,32 @@ TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train
 
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, a wrong argument told in one line pointing to ``--help``, as every
-    other refusal is one line; ``--help`` prints the usage."""
+    other refusal is one line; ``--help`` prints the usage. A required argument missing is
+    told with the options given that the command does not take (argparse stops at the first,
+    so ``--out`` for ``--csv`` would go unnamed)."""
+
+    _given: Sequence[str] = ()
+
+    def parse_known_args(self, args: Sequence[str] | None = None,
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = sys.argv[1:] if args is None else list(args)
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
+        unknown = self._unknown_options()
+        if unknown and message.startswith("the following arguments are required"):
+            message += f"; unrecognized arguments: {' '.join(unknown)}"
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def _unknown_options(self) -> list[str]:
+        """The ``--`` options given that no option of this parser's begins with (argparse
+        takes a prefix of one)."""
+        given = list(self._given)
+        given = given[:given.index("--")] if "--" in given else given
+        names = [arg.partition("=")[0] for arg in given if arg.startswith("--")]
+        return [name for name in names
+                if not any(option.startswith(name) for option in self._option_string_actions)]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -78,14 +78,16 @@ probability = number(0, 1, open_ends=True)
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | None = "onnx",
-                        help_backend: str | None = None) -> None:
-    """``--model`` and ``--backend``, as every command that screens takes them."""
+                        help_backend: str = "default: onnx") -> None:
+    """``--model`` and ``--backend``, as every command that screens takes them; ``help_backend``
+    says which backend runs when none is named."""
     from malariascope.core.options import BACKENDS
 
     parser.add_argument("--model", type=path_argument, help="model card, model file, or "
                         "their folder (default: the bundled model)")
     parser.add_argument("--backend", choices=BACKENDS, default=default_backend,
-                        help=help_backend)
+                        help=f"what runs the model ({help_backend}; tensorflow needs the "
+                        "[train] extra)")
 
 
 def add_json_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +158,8 @@ def add_split_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--test-per-class", type=number(1, whole=True), metavar="N",
                         help="split class folders as published: about N test cells per class, "
                         f"whole slides (default {TEST_PER_CLASS:,})")
-    parser.add_argument("--seed", type=number(0, MAX_SEED, whole=True), default=1)
+    parser.add_argument("--seed", type=number(0, MAX_SEED, whole=True), default=1, metavar="N",
+                        help="random seed, so that a run can be repeated (default: %(default)s)")
 
 
 @contextlib.contextmanager

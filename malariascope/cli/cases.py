@@ -26,11 +26,12 @@ HEADINGS = ("case", "status", "opened", "collected", "slide", "patient", "cells"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The actions of ``cases``: ``list`` and ``export``."""
-    actions = parser.add_subparsers(dest="action", required=True, metavar="{list,export}")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{list,export}",
+                                    help="what to do with the case register")
     listing = actions.add_parser("list", help="the cases, the latest changed first")
     listing.add_argument("--json", action="store_true", help="print them as JSON")
     export = actions.add_parser("export", help="write one CSV row per case")
-    export.add_argument("out", type=path_argument, metavar="OUT.csv")
+    export.add_argument("out", type=path_argument, metavar="OUT.csv", help="file to write")
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
 

@@ -64,7 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``classify``."""
     parser.add_argument("paths", nargs="+", type=path_argument, metavar="PATH",
                         help="images or folders")
-    parser.add_argument("--csv", required=True, type=path_argument, help="report to write")
+    parser.add_argument("--csv", required=True, type=path_argument, metavar="OUT",
+                        help="report to write, one row per cell; its summary (counts, "
+                        "parasitemia) is written beside it as OUT's name + _summary.csv")
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
     parser.add_argument("--gradcam", type=path_argument, metavar="DIR",

@@ -19,7 +19,8 @@ HELP = "score a model on DIR/{parasitized,uninfected}"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``evaluate``."""
-    parser.add_argument("folder", type=path_argument, metavar="DIR")
+    parser.add_argument("folder", type=path_argument, metavar="DIR",
+                        help="labelled cells: a folder of parasitized/ and uninfected/ folders")
     add_model_arguments(parser, default_backend=None,
                         help_backend="default: tensorflow for a .keras --model, else onnx")
     add_json_arguments(parser)

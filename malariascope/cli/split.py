@@ -12,8 +12,10 @@ HELP = "split ROOT/{class} by slide into DIR/{train,test}/{class}"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``split``."""
-    parser.add_argument("data_root", type=path_argument, metavar="ROOT")
-    parser.add_argument("--out", type=path_argument, metavar="DIR", required=True)
+    parser.add_argument("data_root", type=path_argument, metavar="ROOT",
+                        help="the class folders as published (ROOT/{class})")
+    parser.add_argument("--out", type=path_argument, metavar="DIR", required=True,
+                        help="folder to write DIR/{train,test}/{class} in")
     add_split_arguments(parser)
     parser.add_argument("--overwrite", action="store_true",
                         help="replace the train/, test/ and split.csv of a DIR that holds files")

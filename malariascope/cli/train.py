@@ -22,9 +22,14 @@ HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as publ
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``train``."""
-    parser.add_argument("data_root", type=path_argument, metavar="ROOT")
-    parser.add_argument("--out", type=path_argument, default=Path("models"))
-    parser.add_argument("--epochs", type=number(1, whole=True), default=15)
+    parser.add_argument("data_root", type=path_argument, metavar="ROOT",
+                        help="cell images in ROOT/{train,test}/{class}, or the class folders "
+                        "as published")
+    parser.add_argument("--out", type=path_argument, metavar="DIR", default=Path("models"),
+                        help="folder for the model and its card (default: %(default)s)")
+    parser.add_argument("--epochs", type=number(1, whole=True), default=15,
+                        help="at most this many passes over the training cells (default: "
+                        "%(default)s)")
     add_split_arguments(parser)
     parser.add_argument("--split-seed", type=number(0, MAX_SEED, whole=True), metavar="N",
                         help="draw the validation slides with this seed instead of --seed, so "
@@ -32,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict-split", action="store_true",
                         help="refuse test slides that also appear in train")
     parser.add_argument("--input-size", type=number(MIN_INPUT_SIZE, MAX_INPUT_SIZE, whole=True),
-                        default=64)
+                        default=64, metavar="PX",
+                        help="side of the square cell image the network takes (default: "
+                        "%(default)s)")
     parser.add_argument("--members", type=number(1, 8, whole=True), default=1,
                         help="train this many networks side by side and join them into one "
                         "model (the mean of their logits)")
