@@ -58,7 +58,8 @@ def result_html(result: CaseResult) -> str:
                             f"{result.parasitized:,} after review"),
             ("Uninfected", f"{result.model_uninfected:,} by the model, "
                            f"{result.uninfected:,} after review"),
-            ("Reviewed", f"{result.reviewed:,} cells; flagged cells not reviewed: {flagged}")]
+            ("Reviewed", f"{counted(result.reviewed, 'cell')}; flagged cells not reviewed: "
+                         f"{flagged}")]
     if result.unreadable:
         unreadable = counted(result.unreadable, "file or field", "files or fields")
         rows.append(("Unreadable", f"{unreadable} (not counted)"))

@@ -491,6 +491,18 @@ def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singul
     qtbot.waitUntil(lambda: writes_done(window), timeout=60_000)  # Quit keeps the amendment
 
 
+def test_the_case_tab_counts_one_reviewed_cell_in_the_singular(window, qtbot, tmp_path):
+    """It read "Reviewed: 1 cells"."""
+    make_cell_folder(tmp_path / "slide", 3)
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    window.table.select_source_row(0)
+    window.review_current(PARASITIZED)
+    qtbot.waitUntil(lambda: "1 cell; flagged" in window.case_panel.result.text())
+    window.table.select_source_row(1)
+    window.review_current(UNINFECTED)
+    qtbot.waitUntil(lambda: "2 cells; flagged" in window.case_panel.result.text())
+
+
 def test_export_pdf_and_print_wait_for_the_screening_to_end(window, qtbot, big_folder):
     """Export PDF… and Print… stayed enabled while a batch was being screened (Export CSV
     is not): a report of the cells screened so far could be printed as the slide's."""
