@@ -102,11 +102,15 @@ def ask_restore(parent: QWidget, text: str, answered: Callable[[str], None],
 
 
 def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
-                  what: str = "report", earlier: bool = False) -> QMessageBox:
+                  what: str = "report", earlier: bool = False,
+                  kept: str = "") -> QMessageBox:
     """Say why the report (``what`` it is) was not written, and offer to choose another
-    location; ``earlier``: a file of that name was there before, and is kept whole."""
-    kept = f", and the earlier {what} of that name is as it was" if earlier else ""
-    text = f"The {what} was not written.\n\n{reason}\n\nThe batch is still here{kept}."
+    location; ``earlier``: a file of that name was there before, and is kept whole;
+    ``kept``: what is kept, said in place of the batch (the register's own words)."""
+    if not kept:
+        words = f", and the earlier {what} of that name is as it was" if earlier else ""
+        kept = f"The batch is still here{words}."
+    text = f"The {what} was not written.\n\n{reason}\n\n{kept}"
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
     again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
     return _open_choice(box, again, lambda clicked: clicked is again and retry())

@@ -4,13 +4,11 @@ for a lab information system.
 
 Searches, loading a case and exports run in workers, on the register the window autosaves to
 (or one the dialog opens while autosave is off), so a big register never makes the window
-wait. The export is the core's (``Register.export_csv``): atomic, and never over a file the
-technician did not agree to replace.
+wait. Exports are :class:`~malariascope.gui.register_export.RegisterExport`'s.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,8 @@ from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
 from malariascope.gui import dialogs, settings
 from malariascope.gui.cases_table import CasesTableModel, CasesView
+from malariascope.gui.on_screen import fit_on_screen
+from malariascope.gui.register_export import RegisterExport
 from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -106,7 +107,8 @@ class RegisterDialog(QDialog):
                 form.addWidget(field, row, 2 * column + 1)
         self.table = CasesView(self.model)
         self.table.open_asked.connect(self.open_selected)
-        self.note = QLabel()
+        self.note = QLabel(wordWrap=True)  # a long reason takes lines, never the width
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._opening = False  # a case is being loaded for the window
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
@@ -118,8 +120,9 @@ class RegisterDialog(QDialog):
             button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self.open_selected)
-        self.export_selected.clicked.connect(lambda: self._choose_export(selected=True))
-        self.export_all.clicked.connect(lambda: self._choose_export(selected=False))
+        self.exports = RegisterExport(self)
+        self.export_selected.clicked.connect(lambda: self.exports.choose(selected=True))
+        self.export_all.clicked.connect(lambda: self.exports.choose(selected=False))
         self.table.selectionModel().selectionChanged.connect(self._enable)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -194,31 +197,11 @@ class RegisterDialog(QDialog):
         self.note.setText("Opening the case…")
         self.workers.start(worker)
 
-    def export_to(self, path: str | os.PathLike[str], selected: bool,
-                  overwrite: bool = False) -> None:
-        """Write the selected cases, or all those listed, to ``path`` as CSV, in a worker."""
+    def export_query(self, selected: bool) -> CaseQuery | None:
+        """What an export writes: the cases selected, or all those the last search listed."""
         from malariascope.core.register import CaseQuery
 
-        query = CaseQuery(uids=self.selected_uids()) if selected else self._listed
-        worker = Worker(self.register.export_csv, Path(path), query, overwrite)
-        worker.returned.connect(lambda count: self._on_exported(str(path), count))
-        worker.errored.connect(self._on_export_failed)
-        self.workers.start(worker)
-
-    def _choose_export(self, selected: bool) -> None:
-        chosen = dialogs.ask_report_path(self, "cases")
-        if chosen:
-            path, overwrite = chosen
-            self.export_to(path, selected, overwrite)
-
-    def _on_exported(self, path: str, count: int) -> None:
-        self.note.setText(f"{counted(count, 'case')} written to {path}")
-        self.exported.emit(path, count)
-
-    def _on_export_failed(self, exc: Exception) -> None:
-        self._on_failed(exc)
-        dialogs.message(self, QMessageBox.Icon.Critical, "Export failed",
-                        f"The cases were not exported.\n\n{exc}")
+        return CaseQuery(uids=self.selected_uids()) if selected else self._listed
 
     def done(self, result: int) -> None:
         """Close; a register opened for the dialog alone is closed with it."""
@@ -243,6 +226,7 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
         return None
     _follow_screening(window, dialog)
     dialog.show()
+    fit_on_screen(dialog)  # a dialog made on a larger screen, or widened since
     dialog.raise_()
     dialog.activateWindow()
     dialog.patient.setFocus()  # the box typed in most, whichever was used last

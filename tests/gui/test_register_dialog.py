@@ -190,12 +190,12 @@ def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(dialo
                                                                            tmp_path):
     everything, chosen = tmp_path / "all.csv", tmp_path / "chosen.csv"
     with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as done:
-        dialog.export_to(everything, selected=False)
+        dialog.exports.export_to(everything, selected=False)
     assert done.args == [str(everything), 3]
     assert sorted(row["sample_id"] for row in read_rows(everything)) == ["S-1", "S-2", "X-3"]
     select(dialog, "X-3")
     with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
-        dialog.export_to(chosen, selected=True)
+        dialog.exports.export_to(chosen, selected=True)
     (row,) = read_rows(chosen)
     assert dialog.note.text() == f"1 case written to {chosen}"
     assert (row["sample_id"], row["signed_by"], row["percent_parasitized"]) == (
@@ -203,13 +203,13 @@ def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(dialo
     before = chosen.read_bytes()
     select(dialog, "S-1")
     with qtbot.waitSignal(dialog.failed, timeout=WAIT_MS) as failed:
-        dialog.export_to(chosen, selected=True)
+        dialog.exports.export_to(chosen, selected=True)
     assert "exists" in failed.args[0] and chosen.read_bytes() == before
     box = wait_for_box(qtbot, dialog, "Export failed")
     assert "Traceback" not in box.text()
     box.close()
     with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS):
-        dialog.export_to(chosen, selected=True, overwrite=True)
+        dialog.exports.export_to(chosen, selected=True, overwrite=True)
     assert [row["sample_id"] for row in read_rows(chosen)] == ["S-1"]
     assert not list(tmp_path.glob(".*.tmp"))
 

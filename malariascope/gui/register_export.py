@@ -1,0 +1,69 @@
+"""The register dialog's exports: the cases selected, or all those listed, as CSV for a lab
+information system.
+
+The export is the core's (``Register.export_csv``), run in a worker: atomic, and never over a
+file the technician did not agree to replace. A failure is told in a box that offers another
+location, as the window's own exports do.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from malariascope.core.words import counted
+from malariascope.gui import dialogs
+from malariascope.gui.workers import Worker
+
+if TYPE_CHECKING:
+    from malariascope.core.register import CaseQuery
+    from malariascope.gui.register_dialog import RegisterDialog
+
+WHAT = "CSV of cases"
+KEPT = "The register is as it was, and so is any earlier file of that name."
+
+
+class RegisterExport(QObject):
+    """Exports of the cases ``dialog`` lists; it says how each went in its note and in its
+    ``exported`` and ``failed`` signals."""
+
+    def __init__(self, dialog: RegisterDialog) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    def choose(self, selected: bool) -> None:
+        """Ask where to write the selected cases, or all those listed, then write them."""
+        self._choose(self._dialog.export_query(selected))
+
+    def _choose(self, query: CaseQuery | None, name: str = "") -> None:
+        """Ask where to write the cases of ``query`` (offering ``name``, the one a failed
+        export was given), then write them there."""
+        chosen = dialogs.ask_report_path(self._dialog, "cases", name=name)
+        if chosen:
+            path, overwrite = chosen
+            self._write(path, query, overwrite)
+
+    def export_to(self, path: str | os.PathLike[str], selected: bool,
+                  overwrite: bool = False) -> None:
+        """Write the selected cases, or all those listed, to ``path`` as CSV, in a worker."""
+        self._write(Path(path), self._dialog.export_query(selected), overwrite)
+
+    def _write(self, path: Path, query: CaseQuery | None, overwrite: bool) -> None:
+        worker = Worker(self._dialog.register.export_csv, path, query, overwrite)
+        worker.returned.connect(lambda count: self._on_exported(str(path), count))
+        worker.errored.connect(lambda exc: self._on_failed(exc, path.name, query))
+        self._dialog.workers.start(worker)
+
+    def _on_exported(self, path: str, count: int) -> None:
+        self._dialog.note.setText(f"{counted(count, 'case')} written to {path}")
+        self._dialog.exported.emit(path, count)
+
+    def _on_failed(self, exc: Exception, name: str, query: CaseQuery | None) -> None:
+        """Say why; another location offered writes the cases that failed, whatever the
+        list shows or selects by then."""
+        self._dialog.failed.emit(str(exc))
+        dialogs.export_failed(self._dialog, str(exc), what=WHAT, kept=KEPT,
+                              retry=lambda: self._choose(query, name))
