@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from malariascope.core.clock import local_day, local_time
@@ -152,6 +152,15 @@ class CasesView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setStretchLastSection(True)
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        """The keys coming in (Tab from the search boxes) select the current row, the first
+        when none is, so Enter opens the case the focus shows and Down goes to the next."""
+        super().focusInEvent(event)
+        rows = self.model().rowCount()
+        if event.reason() != Qt.FocusReason.MouseFocusReason and rows and \
+                not self.selectionModel().hasSelection():
+            self.selectRow(max(self.currentIndex().row(), 0))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         if not _opens(event):

@@ -170,3 +170,22 @@ def test_a_double_click_on_a_row_opens_its_case_once(make_window, qtbot, dated):
         qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=middle)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert len(asked) == 1 and window.batch.facts.sample_id == "S-11"
+
+
+def test_tab_into_the_list_selects_its_first_row_and_enter_opens_it(make_window, qtbot, dated):
+    """Tab from the search boxes gave the list a focused row that was not selected: Open
+    stayed disabled, Enter did nothing, and Down selected the second row."""
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.patient.hasFocus()
+    for _ in range(12):
+        if dialog.table.hasFocus():
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert dialog.table.hasFocus()
+    assert dialog.table.currentIndex().row() == 0 and _column(dialog, "Slide")[0] == "S-9"
+    assert len(dialog.selected_uids()) == 1 and dialog.open_button.isEnabled()
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.batch.facts.sample_id == "S-9"
