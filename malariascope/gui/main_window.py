@@ -34,13 +34,13 @@ from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
 from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
-from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
 from malariascope.gui.results_table import ResultsTableModel
 from malariascope.gui.results_view import ResultsView
 from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
 from malariascope.gui.undo import CONFIRM, ReviewUndo
+from malariascope.gui.view_state import WorkView
 from malariascope.gui.window_layout import WindowLayout, open_at_first_size
 from malariascope.gui.window_title import WindowTitle
 
@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self._connect_actions()
         self._connect()
         self.keys = KeyRouting(self, home=self.lists)
+        self.work_view = WorkView(self.lists, self.actions, self.autosave, self.set_filter,
+                                  persist_settings)
         self.restore_settings()
         self.actions.update_recent(settings.recent_folders())
 
@@ -229,7 +231,6 @@ class MainWindow(QMainWindow):
 
     def _on_restored(self) -> None:
         self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")
-        select_where_stopped(self.batch, self.table)
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""
