@@ -136,6 +136,7 @@ class ThumbnailCache(QObject):
         self._pending: set[int] = set()
         self._requested: list[tuple[int, ScreeningResult]] = []  # asked during the current paint
         self._generation = 0
+        self._closed = False  # once shut down, no decode starts
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
@@ -164,6 +165,9 @@ class ThumbnailCache(QObject):
 
         Started at once, they would compete with the painting thread for the GIL.
         """
+        if self._closed:  # a paint as the window closed asked for them
+            self._requested.clear()
+            return
         for row, result in self._requested:
             job = _ThumbnailJob(self._signals, self._generation, row, result, self.pixels)
             self._pool.start(job, min(next(self._priority), 2**31 - 1))
@@ -187,7 +191,9 @@ class ThumbnailCache(QObject):
         self._requested.clear()
 
     def shutdown(self, msecs: int = 10_000) -> bool:
-        """Drop queued jobs and wait for the running ones (the app is closing)."""
+        """Drop queued jobs and wait for the running ones (the app is closing); none starts
+        after."""
+        self._closed = True
         self._pool.clear()
         return self._pool.waitForDone(msecs)
 

@@ -270,3 +270,16 @@ def test_quit_on_a_read_only_open_past_case_asks_nothing(screened_window, make_w
     second = second_window_showing(screened_window, make_window, qtbot, data_folder)
     asked = answer(second, "Cancel")
     assert second.case_flow.leaving.may_quit() and not asked
+
+
+def test_a_thumbnail_asked_for_as_the_window_closes_is_never_decoded(screened_window, qtbot):
+    """A paint as the window closed could ask for thumbnails whose decoding then started
+    after the thumbnail pools had shut down."""
+    thumbnails = screened_window.table_model.thumbnails
+    thumbnails.clear()
+    loaded = []
+    thumbnails.ready.connect(loaded.append)
+    assert thumbnails.get(0, screened_window.batch.results[0]) is None  # asked, not started
+    thumbnails.shutdown()
+    qtbot.wait(300)
+    assert thumbnails.active() == 0 and not loaded
