@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
 
 WRITING = "writing"  #: the stage past which Cancel is refused: the model is being written
@@ -28,9 +28,9 @@ class AdaptProgress(QObject):
     """A window-modal progress dialog fed from the adaptation's worker thread by
     :meth:`report`, which raises :class:`AdaptationCancelled` once Cancel is pressed.
 
-    Cancel (its button or Escape) and the report of the ``writing`` stage take one lock:
-    either Cancel comes first and the model is not written, or the writing does and Cancel
-    is refused, its button disabled and the dialog saying so.
+    Cancel (its button, Escape, or closing the dialog) and the report of the ``writing``
+    stage take one lock: either Cancel comes first and the model is not written, or the
+    writing does and Cancel is refused, its button disabled and the dialog saying so.
     """
 
     moved = Signal(str, int, int)  # stage, done, total (0: unknown)
@@ -56,6 +56,7 @@ class AdaptProgress(QObject):
         # Cancel closes the dialog only when :meth:`_on_cancel` honours it
         QObject.disconnect(self.bar, SIGNAL("canceled()"), self.bar, SLOT("cancel()"))
         self.bar.canceled.connect(self._on_cancel)
+        self.bar.installEventFilter(self)  # closing the dialog is a Cancel, honoured or not
         self.moved.connect(self._on_moved)
 
     def report(self, stage: str, done: int, total: int) -> None:
@@ -71,6 +72,15 @@ class AdaptProgress(QObject):
         self.bar.reset()
         self.bar.deleteLater()
         self.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Closing the dialog (its title bar, Alt+F4) asks to cancel; only an honoured
+        Cancel hides it, as :meth:`_on_cancel` does."""
+        if watched is self.bar and event.type() == QEvent.Type.Close:
+            event.ignore()
+            self._on_cancel()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_cancel(self) -> None:
         """Stop at the next step, unless the model is being written: then nothing changes."""

@@ -83,3 +83,27 @@ def test_a_cancel_pressed_before_the_writing_stops_it(qtbot):
     assert progress.bar.wasCanceled() and not progress.bar.isVisible()
     assert _in_worker(progress, "writing")  # raised: the model is not written
     progress.close()
+
+
+def test_closing_the_dialog_while_the_model_is_written_is_refused_as_cancel_is(qtbot):
+    """Its title-bar close button (or Alt+F4) hid the dialog while the model was written,
+    though Cancel was refused: the technician was left thinking it had stopped."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    progress, cancel = _dialog(parent)
+    assert not _in_worker(progress, "writing")
+    qtbot.waitUntil(lambda: not cancel.isEnabled())
+    assert not progress.bar.close()  # as the window system asks it to close
+    assert progress.bar.isVisible() and not progress.bar.wasCanceled()
+    assert "can no longer be cancelled" in progress.bar.labelText()
+    progress.close()
+
+
+def test_closing_the_dialog_before_the_writing_cancels(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    progress, _ = _dialog(parent)
+    progress.bar.close()
+    assert progress.bar.wasCanceled() and not progress.bar.isVisible()
+    assert _in_worker(progress, "writing")  # raised: the model is not written
+    progress.close()

@@ -147,6 +147,7 @@ def test_cancel_is_disabled_and_refused_once_the_model_is_being_written(
             enabled = cancel.isEnabled()
             cancel.click()
             QTest.keyClick(bar, Qt.Key.Key_Escape)
+            bar.close()  # its title-bar close button, or Alt+F4
             at_writing.append((enabled, bar.labelText(), bar.isVisible(), bar.wasCanceled()))
 
     progress.moved.connect(press_cancel)
