@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 problem(f"malariascope: warning: {record.path}: {left} skipped (unreadable, "
                         "or a reviewed cell not found again)")
         card = write_model(adaptation, args.out, args.overwrite)
-    print(as_text(adaptation))
+    print(as_text(adaptation.facts()))
     print(f"wrote {card} (its base model's file is used, not copied)")
     return EXIT_OK
 

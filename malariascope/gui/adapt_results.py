@@ -4,21 +4,17 @@ laid out for the window's results box."""
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from malariascope.core.adapt.wording import HEADINGS, RANKING, figure_rows, sentences
 
-if TYPE_CHECKING:  # core.adapt pulls in numpy
-    from malariascope.core.adapt.run import Adaptation
 
-
-def results_html(adaptation: Adaptation) -> str:
+def results_html(facts: dict) -> str:
     """What the adaptation was fitted on, how it was measured and its figures, base model
-    against adapted, as rich text."""
-    paragraphs = "".join(f"<p>{escape(text)}</p>" for text in sentences(adaptation))
+    against adapted, as rich text; ``facts`` are ``Adaptation.facts()``."""
+    paragraphs = "".join(f"<p>{escape(text)}</p>" for text in sentences(facts))
     headings = "".join(f"<th>{escape(heading)}</th>" for heading in HEADINGS)
     rows = "".join(f"<tr><td>{escape(words)}</td><td align='right'>{escape(before)}</td>"
                    f"<td align='right'>{escape(after)}</td></tr>"
-                   for words, before, after in figure_rows(adaptation))
+                   for words, before, after in figure_rows(facts))
     return (f"{paragraphs}<table cellspacing='6'><tr><th></th>{headings}</tr>{rows}</table>"
             f"<p>{escape(RANKING)}</p>")

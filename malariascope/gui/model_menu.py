@@ -139,5 +139,5 @@ def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path
     adaptation = adapt(opened, model, progress=progress)
     progress("writing", 0, 0)  # the last chance to cancel: past it, Cancel is refused
     card = write_model(adaptation, out_dir)
-    return card.parent, results_html(adaptation)
+    return card.parent, results_html(adaptation.facts())
 

@@ -94,10 +94,19 @@ def test_adapting_shows_its_steps_of_all_at_once_and_its_results_in_plain_words(
     assert "fold" not in words and "Parasitized cells flagged (sensitivity)" in words
 
 
-def test_the_window_and_the_command_line_word_an_adaptation_alike(window, qtbot, tmp_path,
-                                                                  answer_questions, capsys):
+def _readme_words(folder) -> list[str]:
+    """The words of an adapted model's README from what it was fitted on to its sources, the
+    Markdown table's marks set aside."""
+    text = (folder / "README.md").read_text(encoding="utf-8")
+    held = text.split("\n## Held out\n", 1)[1].split("\n## Sources\n", 1)[0]
+    return [word for word in held.replace("|", " ").split() if word.strip("-:")]
+
+
+def test_the_window_the_command_line_and_the_readme_word_an_adaptation_alike(
+        window, qtbot, tmp_path, answer_questions, capsys):
     """The command line said 'AUC' and '4 folds' where the window's results box said
-    'Ranking of cells (AUC)' and 'split into 4 parts, and each was held out in turn'."""
+    'Ranking of cells (AUC)' and 'split into 4 parts, and each was held out in turn'; the
+    model's README said 'AUC', '4 folds' and gave four decimals."""
     cells = write_lab(tmp_path / "cells")
     asked = answer_questions(QMessageBox.StandardButton.No)
     window.models.adapt([cells], None, tmp_path / "window-model")
@@ -109,6 +118,8 @@ def test_the_window_and_the_command_line_word_an_adaptation_alike(window, qtbot,
     printed = result.out.rsplit("\nwrote ", 1)[0]
     assert "Ranking of cells (AUC)" in printed
     assert printed.split() == shown.toPlainText().split()  # the same words, laid out apart
+    assert _readme_words(tmp_path / "window-model") == printed.split()
+    assert _readme_words(tmp_path / "cli-model") == printed.split()
 
 
 def test_cancel_stops_the_adaptation_between_steps_and_writes_nothing(window, qtbot,

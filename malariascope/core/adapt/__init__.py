@@ -12,6 +12,7 @@ file, found by its hash.
 - ``run.adapt(sources, base, progress)`` -> ``Adaptation`` (figures before and after), or
   ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError``.
 - ``run.write_model(adaptation, out_dir, overwrite)``: the model folder, usable as ``--model``.
-- ``wording``: an adaptation's figures in the words the command line and the window share.
+- ``wording``: an adaptation's figures in the words the command line, the window and the
+  adapted model's README share.
 - ``unlike.unlike_cells(results, rule, card)``: whether a batch looks unlike the model's cells.
 """

@@ -14,6 +14,7 @@ import json
 from malariascope.core.adapt.adaptedcard import BLEND
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
+from malariascope.core.adapt.wording import HEADINGS, RANKING, figure_rows, sentences
 from malariascope.core.classifier import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import sha256_of
@@ -48,24 +49,24 @@ def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict
             "version": f"{base.version or '0'}+{now:%Y%m%d}.{fitted_id}",
             "created": now.isoformat(timespec="seconds"),
             "files": {"onnx": {"name": onnx.name, "sha256": onnx.sha256}}}
-    data[ADAPTED] = {
-        "base_model": {"name": base.name, "version": base.version,
-                       "card_sha256": sha256_of(base.path), "onnx_sha256": onnx.sha256},
-        "date": now.date().isoformat(),
-        **facts,
-    }
+    data[ADAPTED] = {"base_model": base_facts(base), "date": now.date().isoformat(), **facts}
     data[ADAPTED]["seal"] = seal_of(data)
     ModelCard.from_dict(data)  # refused here, as on loading, if a value is out of range
     return data
 
 
+def base_facts(base: ModelCard) -> dict:
+    """What an adapted card keeps of its ``base`` model: its name, version and hashes."""
+    return {"name": base.name, "version": base.version, "card_sha256": sha256_of(base.path),
+            "onnx_sha256": base.files["onnx"].sha256}
+
+
 def adapted_markdown(data: dict) -> str:
-    """The adapted card for people: what it was adapted from and on, and how it did."""
+    """The adapted card for people: what it was adapted from and on, and how it did, its
+    figures in the words of the command line and the window (``wording``)."""
     facts = data[ADAPTED]
     base = facts["base_model"]
-    held = facts["held_out"]
-    rows = [f"| {name} | {_figure(held['before'].get(key))} | {_figure(held['after'].get(key))} |"
-            for name, key in _FIGURE_ROWS if held["after"].get(key) is not None]
+    fitted, measured = sentences(facts)
     lines = [
         f"# Model card: {data['name']} {data['version']}",
         "",
@@ -78,8 +79,6 @@ def adapted_markdown(data: dict) -> str:
         "which pins the ONNX file by its own: the base model and other adaptations run the "
         "same file.",
         "",
-        f"- cells: {facts['cells']['parasitized']} parasitized, {facts['cells']['uninfected']} "
-        f"uninfected, from {facts['groups']} fields or slides",
         f"- threshold {data['threshold']:.4f}, field threshold {data['field_threshold']:.4f}, "
         f"temperature {data['temperature']:.3f}, healthy log-odds median "
         f"{data['healthy_log_odds']['median']:.3f} (MAD {data['healthy_log_odds']['mad']:.3f}); "
@@ -92,11 +91,17 @@ def adapted_markdown(data: dict) -> str:
         *([f"- threshold rule, on out-of-fold scores: {facts['threshold_rule']}"]
           if facts.get("threshold_rule") else []),
         "",
-        f"## Held out ({held['folds']} folds by field or slide; each adapted without them)",
+        "## Held out",
         "",
-        "| | base | adapted |",
-        "|---|---|---|",
-        *rows,
+        fitted,
+        "",
+        measured,
+        "",
+        f"| | {' | '.join(HEADINGS)} |",
+        "|---|--:|--:|",
+        *[f"| {' | '.join(row)} |" for row in figure_rows(facts)],
+        "",
+        RANKING,
         "",
         "## Sources",
         "",
@@ -105,17 +110,3 @@ def adapted_markdown(data: dict) -> str:
           for s in facts["sources"]],
     ]
     return "\n".join(lines) + "\n"
-
-
-_FIGURE_ROWS = (("AUC", "auc"), ("sensitivity", "sensitivity"), ("specificity", "specificity"),
-                ("balanced accuracy", "balanced_accuracy"),
-                ("field cells: sensitivity at the field threshold", "field_sensitivity"),
-                ("field cells: specificity at the field threshold", "field_specificity"),
-                ("field cells counted parasitized", "counted"),
-                ("field cells labelled parasitized", "parasitized_in_fields"))
-
-
-def _figure(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.4f}" if isinstance(value, float) else str(value)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from malariascope.core.adapt.card import adapted_card, adapted_markdown
+from malariascope.core.adapt.card import adapted_card, adapted_markdown, base_facts
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import STRENGTHS, Calibration, calibrate
@@ -89,14 +89,19 @@ class Adaptation:
     sources: list[SourceRecord]
     uncertain_limit: float  # for ``unlike.unlike_cells``
 
-    def card(self) -> dict:
+    def facts(self) -> dict:
+        """What the adapted card keeps of the adaptation, under ``adapted``: its base model,
+        cells, sources and held-out figures (which ``wording`` words)."""
         held = {"folds": self.folds, "before": self.before.as_dict(),
                 "after": self.after.as_dict()}
-        return adapted_card(self.base.card, self.calibration, {
-            "cells": self.cells, "groups": self.groups, "prior_strength": self.calibration.strength,
-            "threshold_rule": THRESHOLD_RULE,
-            "sources": [source.as_dict() for source in self.sources], "held_out": held,
-            "uncertain_limit": self.uncertain_limit})
+        return {"base_model": base_facts(self.base.card), "cells": self.cells,
+                "groups": self.groups, "prior_strength": self.calibration.strength,
+                "threshold_rule": THRESHOLD_RULE,
+                "sources": [source.as_dict() for source in self.sources], "held_out": held,
+                "uncertain_limit": self.uncertain_limit}
+
+    def card(self) -> dict:
+        return adapted_card(self.base.card, self.calibration, self.facts())
 
 
 def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,

@@ -1,16 +1,16 @@
-"""An adaptation's cells and held-out figures in the one plain wording that the command line
-and the window share: the window lays these words out as a table, the command line as
-aligned lines, and neither adds words of its own."""
+"""An adaptation's cells and held-out figures in the one plain wording that the command line,
+the window and the adapted model's README share: each lays these words out (aligned lines,
+an HTML table, a Markdown table) and none adds words of its own.
+
+Each function takes the facts an adapted card keeps under ``adapted``
+(``Adaptation.facts()``, or a card read back), so a model's README words its figures as the
+adaptation that wrote it did."""
 
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 from malariascope.core.tally import PARASITIZED, UNINFECTED
-
-if TYPE_CHECKING:
-    from malariascope.core.adapt.run import Adaptation
 
 #: (words, figure key, how it is shown): rates as percentages, the ranking as a number.
 FIGURES = (
@@ -18,6 +18,10 @@ FIGURES = (
     ("Parasitized cells flagged (sensitivity)", "sensitivity", "{:.1%}"),
     ("Uninfected cells left unflagged (specificity)", "specificity", "{:.1%}"),
     ("Balanced accuracy (the mean of those two)", "balanced_accuracy", "{:.1%}"),
+    ("Parasitized cells of whole fields counted (sensitivity at the field threshold)",
+     "field_sensitivity", "{:.1%}"),
+    ("Uninfected cells of whole fields left uncounted (specificity at the field threshold)",
+     "field_specificity", "{:.1%}"),
     ("Cells of whole fields counted parasitized ({labelled:,} labelled so)", "counted", "{:,}"),
 )
 HEADINGS = ("Before", "Adapted")  #: of the figures' columns: the base model, the adapted one
@@ -26,33 +30,33 @@ RANKING = ("The ranking of cells (AUC) is the chance that a parasitized cell sco
 TEXT_WIDTH = 88  #: of the command line's paragraphs
 
 
-def sentences(adaptation: Adaptation) -> tuple[str, str]:
+def sentences(facts: dict) -> tuple[str, str]:
     """What the adaptation was fitted on, and how its figures were measured: on cells the
     adapted model was not fitted on."""
-    cells = adaptation.cells
-    return (f"Adapted from {adaptation.base.model_name} on {cells[PARASITIZED]:,} parasitized "
-            f"and {cells[UNINFECTED]:,} uninfected cells from {adaptation.groups} fields or "
-            "slides.",
+    base, cells = facts["base_model"], facts["cells"]
+    name = " ".join(filter(None, (base["name"], base["version"])))
+    return (f"Adapted from {name} on {cells[PARASITIZED]:,} parasitized and "
+            f"{cells[UNINFECTED]:,} uninfected cells from {facts['groups']} fields or slides.",
             "Both models were measured on cells the adapted model had not learned from: the "
-            f"fields or slides were split into {adaptation.folds} parts, and each was held "
-            "out in turn while the model was fitted again on the others, then measured on the "
+            f"fields or slides were split into {facts['held_out']['folds']} parts, and each was "
+            "held out in turn while the model was fitted again on the others, then measured on the "
             "cells held out.")
 
 
-def figure_rows(adaptation: Adaptation) -> list[tuple[str, str, str]]:
+def figure_rows(facts: dict) -> list[tuple[str, str, str]]:
     """``(words, before, adapted)`` of each figure measured, shown as :data:`FIGURES` says."""
-    before, after = adaptation.before.as_dict(), adaptation.after.as_dict()
+    before, after = facts["held_out"]["before"], facts["held_out"]["after"]
     return [(words.format(labelled=after["parasitized_in_fields"]), shown.format(before[key]),
              shown.format(after[key]))
             for words, key, shown in FIGURES if after.get(key) is not None]
 
 
-def as_text(adaptation: Adaptation) -> str:
+def as_text(facts: dict) -> str:
     """The sentences, the figures in aligned columns and what the ranking means, as plain
     text for the command line."""
-    rows = [("", *HEADINGS), *figure_rows(adaptation)]
+    rows = [("", *HEADINGS), *figure_rows(facts)]
     wide = [max(len(row[i]) for row in rows) for i in range(3)]
     table = [f"{words:{wide[0]}}  {before:>{wide[1]}}  {after:>{wide[2]}}".rstrip()
              for words, before, after in rows]
-    fitted, measured = (textwrap.fill(text, TEXT_WIDTH) for text in sentences(adaptation))
+    fitted, measured = (textwrap.fill(text, TEXT_WIDTH) for text in sentences(facts))
     return "\n".join([fitted, measured, "", *table, "", textwrap.fill(RANKING, TEXT_WIDTH)])
