@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
-from malariascope.core.case import Case, CaseFacts, ReviewDecision
-from malariascope.core.classifier import Classifier
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.modelfiles import bundled_dir
-from malariascope.core.pipeline import screen
-from malariascope.core.register import Register
 from tests.command_line import cli
-from tests.core.test_adapt_model import SLIDES, write_lab
-from tests.core.test_register import AT, counts_of
+from tests.core.test_adapt_model import write_lab
 from tests.images import make_cell, write_rgb
+from tests.registered import register_lab
 from tests.reports import read_rows
 
 
@@ -67,38 +62,12 @@ def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     assert (tmp_path / "afile").read_text() == "the lab's own file"
 
 
-def _register_lab(folder: Path, cells: Path, sign: bool = True) -> list[Case]:
-    """A case per slide of ``cells`` in the register in ``folder``: its cells screened by
-    the real pipeline, each reviewed as its class folder says, and the case signed."""
-    classifier = Classifier.open()
-    cases = []
-    with Register(folder) as register:
-        for slide in range(SLIDES):
-            paths = [path for name in ("parasitized", "uninfected")
-                     for path in sorted((cells / name / f"S{slide}").glob("*.png"))]
-            results = list(screen(paths, classifier))
-            case = Case(CaseFacts(sample_id=f"S{slide}", operator="Ann"), classifier.model_name,
-                        classifier.backend.model_sha256, classifier.rule)
-            calls = [classifier.rule.call(result.probability, result.in_field)
-                     for result in results]
-            truth = [path.parent.parent.name for path in paths]
-            reviews = [ReviewDecision(row, "Ann", AT, call, true, true)
-                       for row, (call, true) in enumerate(zip(calls, truth, strict=True))]
-            register.save(case, cells=results, first_row=0, reviews=reviews)
-            if sign:
-                case.sign("Ann Lee", counts_of(results, classifier, dict(enumerate(truth))),
-                          at=AT)
-                register.save(case)
-            cases.append(case)
-    return cases
-
-
 def test_signed_cases_of_the_register_adapt_without_a_report_exported(tmp_path, capsys,
                                                                       monkeypatch):
     """Reviewed cases kept in the register could feed an adaptation only once each was
     exported as a report CSV."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
-    cases = _register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
+    cases = register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
     uids = [arg for case in cases for arg in ("--case", case.uid[:8])]
     result = cli(capsys, "adapt", *uids, "--out", tmp_path / "lab")
     assert result.code == 0, result.err
@@ -113,8 +82,8 @@ def test_a_case_not_signed_or_an_image_changed_since_its_review_is_refused(tmp_p
                                                                           monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     cells = write_lab(tmp_path / "cells")
-    signed = _register_lab(tmp_path / "data", cells)
-    still_open = _register_lab(tmp_path / "data", cells, sign=False)
+    signed = register_lab(tmp_path / "data", cells)
+    still_open = register_lab(tmp_path / "data", cells, sign=False)
     result = cli(capsys, "adapt", "--case", still_open[0].uid, "--out", tmp_path / "lab")
     assert result.code == 2 and "is not signed" in result.err
     changed = sorted((cells / "uninfected" / "S2").glob("*.png"))[0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,21 +15,31 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from malariascope.gui.adapt_cases import case_words
 from malariascope.gui.settings import export_folder, images_folder
 
+if TYPE_CHECKING:  # the register pulls in numpy
+    from malariascope.core.register import CaseSummary
+
 SOURCES_HELP = (
-    "Add the lab's reviewed cells: reports exported after review (.csv), folders with "
-    "<i>parasitized/</i> and <i>uninfected/</i> cell images, or folders of whole fields with "
-    "an annotations file. At least 25 cells of each class, from 3 or more slides or fields.")
+    "Add the lab's reviewed cells: signed cases of the case register, reports exported after "
+    "review (.csv), folders with <i>parasitized/</i> and <i>uninfected/</i> cell images, or "
+    "folders of whole fields with an annotations file. At least 25 cells of each class, from "
+    "3 or more slides or fields.")
+CASE_ROLE = Qt.ItemDataRole.UserRole  #: a listed register case's CaseSummary (None: a path)
 
 
 class AdaptDialog(QDialog):
-    """Sources, an optional annotations file and the adapted model's folder."""
+    """Sources (paths and signed cases of the register), an optional annotations file and
+    the adapted model's folder; ``cases_asked`` asks for register cases to add."""
+
+    cases_asked = Signal()
 
     def __init__(self, out_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,11 +72,26 @@ class AdaptDialog(QDialog):
         self.resize(640, 420)
 
     def sources(self) -> list[Path]:
-        return [Path(self.source_list.item(i).text()) for i in range(self.source_list.count())]
+        return [Path(item.text()) for item in self._items() if item.data(CASE_ROLE) is None]
+
+    def cases(self) -> list[CaseSummary]:
+        """The register cases listed, in the order added."""
+        return [case for item in self._items() if (case := item.data(CASE_ROLE)) is not None]
 
     def add_sources(self, paths: list[str | Path]) -> None:
         known = set(map(str, self.sources()))
         self.source_list.addItems([str(p) for p in paths if str(p) not in known])
+
+    def add_cases(self, cases: list[CaseSummary]) -> None:
+        known = {case.uid for case in self.cases()}
+        for case in cases:
+            if case.uid not in known:
+                item = QListWidgetItem(case_words(case))
+                item.setData(CASE_ROLE, case)
+                self.source_list.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [self.source_list.item(i) for i in range(self.source_list.count())]
 
     def annotations_file(self) -> Path | None:
         text = self.annotations.text().strip()
@@ -78,7 +105,8 @@ class AdaptDialog(QDialog):
 
     def _source_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        for text, slot in (("Add &folder…", self._ask_folder), ("Add &reports…", self._ask_reports),
+        for text, slot in (("Add ca&ses…", self.cases_asked.emit),
+                           ("Add &folder…", self._ask_folder), ("Add &reports…", self._ask_reports),
                            ("Re&move", self._remove_selected)):
             button = QPushButton(text)
             button.clicked.connect(slot)

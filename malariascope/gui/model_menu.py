@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -14,11 +15,17 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs, settings
+from malariascope.gui.adapt_cases import SignedCasesDialog
 from malariascope.gui.adapt_dialog import AdaptDialog
 from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
 from malariascope.gui.adapt_results import results_html
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.workers import Worker
+
+if TYPE_CHECKING:  # the register pulls in numpy
+    from malariascope.core.register import CaseSummary
+
+Tried = tuple[list[Path], Path | None, Path, list["CaseSummary"]]
 
 
 class ModelMenu(QObject):
@@ -43,7 +50,7 @@ class ModelMenu(QObject):
         if help_menu is not None:  # Help stays last
             bar.insertMenu(help_menu, menu)
         self._worker: Worker | None = None
-        self._tried: tuple[list[Path], Path | None, Path] = ([], None, Path())  # the last adapt
+        self._tried: Tried = ([], None, Path(), [])  # the last adapt
 
     # -- switching -----------------------------------------------------------------------
     def use(self, folder: Path | None) -> None:
@@ -65,27 +72,41 @@ class ModelMenu(QObject):
 
     # -- adapting ------------------------------------------------------------------------
     def ask_adapt(self, sources: Sequence[Path] = (), annotations: Path | None = None,
-                  out_dir: Path | None = None) -> AdaptDialog:
+                  out_dir: Path | None = None, cases: Sequence[CaseSummary] = ()
+                  ) -> AdaptDialog:
         """Ask for the lab's cells and the new model's folder, then adapt; the form opens
-        holding ``sources``, ``annotations`` and ``out_dir`` when given (a refused try's)."""
+        holding ``sources``, ``annotations``, ``out_dir`` and ``cases`` when given (a
+        refused try's)."""
         dialog = AdaptDialog(out_dir or default_model_folder(), self.window)
         dialog.add_sources(list(sources))
+        dialog.add_cases(list(cases))
         if annotations is not None:
             dialog.annotations.setText(str(annotations))
+        dialog.cases_asked.connect(lambda: self.ask_cases(dialog))
         dialog.accepted.connect(lambda: self.adapt(dialog.sources(), dialog.annotations_file(),
-                                                   dialog.model_folder()))
+                                                   dialog.model_folder(), dialog.cases()))
         dialog.open()
         return dialog
 
-    def adapt(self, sources: list[Path], annotations: Path | None, out_dir: Path) -> None:
-        """Adapt the model in use to ``sources`` in a worker and write it to ``out_dir``;
-        refused, the form opens again holding them, for more cells to be added."""
+    def ask_cases(self, form: AdaptDialog) -> SignedCasesDialog:
+        """List the register's signed cases for ``form`` to add those picked."""
+        picker = SignedCasesDialog(data_dir(), self.controller.workers, form)
+        picker.accepted.connect(lambda: form.add_cases(picker.chosen()))
+        picker.open()
+        picker.load()
+        return picker
+
+    def adapt(self, sources: list[Path], annotations: Path | None, out_dir: Path,
+              cases: Sequence[CaseSummary] = ()) -> None:
+        """Adapt the model in use to ``sources`` and the register's ``cases`` in a worker and
+        write it to ``out_dir``; refused, the form opens again holding them, for more cells
+        to be added."""
         if self._worker is not None:
             return
-        self._tried = (sources, annotations, out_dir)
+        self._tried = (sources, annotations, out_dir, list(cases))
         progress = AdaptProgress(self.window)
-        worker = Worker(adapt_and_write, sources, annotations, out_dir, self.controller.model,
-                        progress.report)
+        worker = Worker(adapt_and_write, sources, [case.uid for case in cases], annotations,
+                        out_dir, self.controller.model, progress.report)
         worker.returned.connect(lambda result: self._on_adapted(*result))
         worker.errored.connect(self._on_failed)
         worker.finished.connect(lambda: self._on_finished(progress))
@@ -124,20 +145,21 @@ def default_model_folder() -> Path:
     return adapted_models_dir() / f"lab-{datetime.now():%Y%m%d-%H%M}"
 
 
-def adapt_and_write(sources: list[Path], annotations: Path | None, out_dir: Path,
-                    base: Path | None, progress: Callable[[str, int, int], None]
+def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | None,
+                    out_dir: Path, base: Path | None, progress: Callable[[str, int, int], None]
                     ) -> tuple[Path, str]:
-    """Adapt ``base`` (None: bundled) to ``sources`` and write it; returns the folder and the
-    held-out figures in words (rich text). Runs in a worker; refusals raise the core's
-    errors."""
+    """Adapt ``base`` (None: bundled) to ``sources`` and the signed ``cases`` (uids) of the
+    register in the data folder, and write it; returns the folder and the held-out figures
+    in words (rich text). Runs in a worker; refusals raise the core's errors."""
+    from malariascope.core.adapt.registered import open_case
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.modelcard import load_card
 
     model = str(base) if base else None
     check_target(out_dir, load_card(model))
     opened = [open_source(path, annotations) for path in sources]
+    opened += [open_case(data_dir(), uid) for uid in cases]
     adaptation = adapt(opened, model, progress=progress)
     progress("writing", 0, 0)  # the last chance to cancel: past it, Cancel is refused
     card = write_model(adaptation, out_dir)
     return card.parent, results_html(adaptation.facts())
-

@@ -183,7 +183,7 @@ def test_a_cancel_pressed_as_the_last_step_shows_writes_no_model(tmp_path):
 
     cancelled: list[bool] = []
     with pytest.raises(AdaptationCancelled):
-        adapt_and_write([cells], None, model, None, progress)
+        adapt_and_write([cells], [], None, model, None, progress)
     assert cancelled and not model.exists()
 
 

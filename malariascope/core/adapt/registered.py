@@ -17,7 +17,7 @@ from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
 from malariascope.core.adapt.sources import Chunk, SourceRecord
 from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import DatasetError
-from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
 from malariascope.core.register.store import StoredCase
 
 
@@ -50,6 +50,15 @@ def open_case(folder: Path, uid: str) -> RegisteredCase:
         raise DatasetError(f"{'no' if not found else len(found)} cases in {folder / FILE_NAME} "
                            f"begin with {uid!r}: give the case's uid as `cases list` shows it")
     return RegisteredCase(folder, found[0])
+
+
+def signed_cases(folder: Path) -> list[CaseSummary]:
+    """The signed cases of the register in ``folder``, the cases :func:`open_case` can adapt
+    to; none when the folder has no register yet."""
+    if not (folder / FILE_NAME).is_file():
+        return []
+    with Register(folder, view=True) as register:
+        return register.cases(CaseQuery(status="signed"))
 
 
 def reviewed_cells(stored: StoredCase, source: str) -> list[list[ReviewedCell]]:

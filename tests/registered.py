@@ -1,0 +1,39 @@
+"""Signed cases in a case register, made as the window makes them: the real pipeline's
+results, each cell reviewed, the case signed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from malariascope.core.case import Case, CaseFacts, ReviewDecision
+from malariascope.core.classifier import Classifier
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from tests.core.test_adapt_model import SLIDES
+from tests.core.test_register import AT, counts_of
+
+
+def register_lab(folder: Path, cells: Path, sign: bool = True) -> list[Case]:
+    """A case per slide of ``cells`` in the register in ``folder``: its cells screened by
+    the real pipeline, each reviewed as its class folder says, and the case signed."""
+    classifier = Classifier.open()
+    cases = []
+    with Register(folder) as register:
+        for slide in range(SLIDES):
+            paths = [path for name in ("parasitized", "uninfected")
+                     for path in sorted((cells / name / f"S{slide}").glob("*.png"))]
+            results = list(screen(paths, classifier))
+            case = Case(CaseFacts(sample_id=f"S{slide}", operator="Ann"), classifier.model_name,
+                        classifier.backend.model_sha256, classifier.rule)
+            calls = [classifier.rule.call(result.probability, result.in_field)
+                     for result in results]
+            truth = [path.parent.parent.name for path in paths]
+            reviews = [ReviewDecision(row, "Ann", AT, call, true, true)
+                       for row, (call, true) in enumerate(zip(calls, truth, strict=True))]
+            register.save(case, cells=results, first_row=0, reviews=reviews)
+            if sign:
+                case.sign("Ann Lee", counts_of(results, classifier, dict(enumerate(truth))),
+                          at=AT)
+                register.save(case)
+            cases.append(case)
+    return cases
