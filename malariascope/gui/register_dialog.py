@@ -120,7 +120,7 @@ class RegisterDialog(QDialog):
             button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self.open_selected)
-        self.exports = RegisterExport(self)
+        self.exports = RegisterExport(self, self)
         self.export_selected.clicked.connect(lambda: self.exports.choose(selected=True))
         self.export_all.clicked.connect(lambda: self.exports.choose(selected=False))
         self.table.selectionModel().selectionChanged.connect(self._enable)

@@ -10,29 +10,43 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtWidgets import QLabel, QWidget
 
 from malariascope.core.words import counted
 from malariascope.gui import dialogs
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
-    from malariascope.core.register import CaseQuery
-    from malariascope.gui.register_dialog import RegisterDialog
+    from malariascope.core.register import CaseQuery, Register
+    from malariascope.gui.workers import WorkerGroup
 
 WHAT = "CSV of cases"
 KEPT = "The register is as it was, and so is any earlier file of that name."
 
 
+class ListedCases(Protocol):
+    """What an export needs of the register dialog (``gui.register_dialog``): the query of
+    the cases it lists, its register, workers and note, and the signals telling how it went."""
+
+    register: Register
+    workers: WorkerGroup
+    note: QLabel
+    exported: SignalInstance  # (path, cases written)
+    failed: SignalInstance  # (reason)
+
+    def export_query(self, selected: bool) -> CaseQuery | None: ...
+
+
 class RegisterExport(QObject):
     """Exports of the cases ``dialog`` lists; it says how each went in its note and in its
-    ``exported`` and ``failed`` signals."""
+    ``exported`` and ``failed`` signals, and asks its questions over ``parent``."""
 
-    def __init__(self, dialog: RegisterDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
+    def __init__(self, dialog: ListedCases, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._dialog, self._parent = dialog, parent
 
     def choose(self, selected: bool) -> None:
         """Ask where to write the selected cases, or all those listed, then write them."""
@@ -41,7 +55,7 @@ class RegisterExport(QObject):
     def _choose(self, query: CaseQuery | None, name: str = "") -> None:
         """Ask where to write the cases of ``query`` (offering ``name``, the one a failed
         export was given), then write them there."""
-        chosen = dialogs.ask_report_path(self._dialog, "cases", name=name)
+        chosen = dialogs.ask_report_path(self._parent, "cases", name=name)
         if chosen:
             path, overwrite = chosen
             self._write(path, query, overwrite)
@@ -65,5 +79,5 @@ class RegisterExport(QObject):
         """Say why; another location offered writes the cases that failed, whatever the
         list shows or selects by then."""
         self._dialog.failed.emit(str(exc))
-        dialogs.export_failed(self._dialog, str(exc), what=WHAT, kept=KEPT,
+        dialogs.export_failed(self._parent, str(exc), what=WHAT, kept=KEPT,
                               retry=lambda: self._choose(query, name))
