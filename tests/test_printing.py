@@ -11,7 +11,8 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportAppearedError, ReportError, ReportExistsError
 from malariascope.core.tally import Counts, Verdict
-from malariascope.printing.content import GALLERY_MAX, CaseReport, Gallery, GalleryCell
+from malariascope.printing.content import CaseReport
+from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 from malariascope.printing.pdf import gui_application, write_case_pdf
 from tests.faults import ALL_FAULTS, full_device
 from tests.images import make_cell

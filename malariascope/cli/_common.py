@@ -140,7 +140,7 @@ def write_json(target: Path | None, figures: dict, overwrite: bool) -> None:
     """Write the figures to ``--json`` when one was given (over a file there only when
     ``overwrite``, as it was checked before the work)."""
     if target is not None:
-        from malariascope.core.report import write_json as write
+        from malariascope.core.jsonwrite import write_json as write
 
         write(target, figures, overwrite)
 

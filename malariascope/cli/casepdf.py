@@ -25,7 +25,7 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
-from malariascope.printing.content import GALLERY_MAX, Gallery, GalleryCell
+from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 
 if TYPE_CHECKING:
     from malariascope.core.report import ReportWriter

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -29,13 +28,11 @@ from malariascope.core.atomic import (
     replace_together,
     temp_beside,
     why,
-    write_bytes_atomic,
     write_synced,
 )
 from malariascope.core.case import CaseFacts, ReviewDecision
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
-from malariascope.core.jsonfields import nan_as_null
 from malariascope.core.lockfile import lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -277,16 +274,3 @@ def write_report(path: str | os.PathLike[str], rows, facts: BatchFacts,
         for row in rows:
             writer.add(row)
     return writer.path
-
-
-def write_json(path: str | os.PathLike[str], data: dict, overwrite: bool = True) -> None:
-    """Write ``data`` as indented strict JSON, atomically: an undefined figure (NaN) is
-    written as null, as JSON has no NaN. Without ``overwrite`` a file that appeared at
-    ``path`` meanwhile is kept: :class:`ReportAppearedError`."""
-    text = json.dumps(nan_as_null(data), indent=2, allow_nan=False)
-    try:
-        write_bytes_atomic(path, (text + "\n").encode("utf-8"), overwrite)
-    except FileExistsError:
-        raise ReportAppearedError(Path(path), "pass --overwrite") from None
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {why(exc)}") from exc

@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
     import numpy as np
 
     from malariascope.core.pipeline import ScreeningResult
-    from malariascope.printing.content import CaseReport, Gallery
+    from malariascope.printing.content import CaseReport
+    from malariascope.printing.gallery import Gallery
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndar
     a file that can no longer be read is left out."""
     from malariascope.core.errors import ImageReadError
     from malariascope.gui.thumbnails import read_cell
-    from malariascope.printing.content import GALLERY_MAX
+    from malariascope.printing.gallery import GALLERY_MAX
 
     shown = sorted(cells, key=lambda cell: -(cell.result.probability or 0.0))[:GALLERY_MAX]
     shown.sort(key=lambda cell: str(cell.result.path))  # each field is read once
@@ -104,7 +105,7 @@ def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndar
 
 def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     """The gallery of ``cells``; those without a picture are counted among those not shown."""
-    from malariascope.printing.content import Gallery, GalleryCell
+    from malariascope.printing.gallery import Gallery, GalleryCell
 
     return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
                                 cell.review, cell.threshold)

@@ -1,7 +1,7 @@
 """What a case's printed report says, as the HTML subset Qt's text engine lays out.
 
 Qt-free, so the wording can be read and tested alone; :mod:`malariascope.printing.pdf` adds
-the pictures and paginates it. Galleries are bounded (:data:`GALLERY_MAX` pictures, highest
+the pictures and paginates it. Galleries (``printing.gallery``) are bounded (highest
 probability first) and say how many cells they leave out.
 """
 
@@ -12,17 +12,15 @@ import html
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import not_screened_words, probability_words
+from malariascope.printing.gallery import Gallery, GalleryCell
 
 PAGE_SIZES = ("A4", "Letter")
-GALLERY_MAX = 48  # pictures per gallery: a page of them at most
 PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
@@ -30,33 +28,6 @@ GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
 #: a picture's caption under its probability: whose call it is when a reviewer made it
 _REVIEW_WORDS = {CONFIRMED: "<br>confirmed", OVERRIDDEN: "<br>overridden",
                  UNSURE: "<br>marked unsure"}
-
-
-@dataclass(frozen=True)
-class GalleryCell:
-    """A cell's picture (RGB ``uint8``) for a gallery, with P(parasitized) and where it is."""
-
-    picture: np.ndarray
-    probability: float
-    label: str = ""  # short: a file name, or a field's name and the cell's number
-    review: str = ""  # ``confirmed``, ``overridden`` or ``unsure``: what a reviewer pressed
-    threshold: float | None = None  # the model called it at: P shows the decimals to tell
-
-
-@dataclass(frozen=True)
-class Gallery:
-    """Cells of one kind; ``total`` counts them all when only some have pictures."""
-
-    cells: Sequence[GalleryCell] = ()
-    total: int | None = None
-
-    def shown(self) -> list[GalleryCell]:
-        """The pictures printed: the highest probabilities first, at most GALLERY_MAX."""
-        return sorted(self.cells, key=lambda cell: -cell.probability)[:GALLERY_MAX]
-
-    def left_out(self) -> int:
-        return max(len(self.cells) if self.total is None else self.total, 0) - len(
-            self.shown())
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def test_a_file_system_that_takes_no_locks_still_gets_its_report(tmp_path, repor
 
 def test_a_figure_that_is_infinite_is_written_as_null_not_a_traceback(tmp_path):
     """Strict JSON refused an infinity with a bare ValueError, outside the report's errors."""
-    from malariascope.core.report import write_json
+    from malariascope.core.jsonwrite import write_json
 
     write_json(tmp_path / "f.json", {"ece": float("inf"), "rates": [float("-inf"), 0.5]})
     assert json.loads((tmp_path / "f.json").read_text()) == {"ece": None, "rates": [None, 0.5]}
@@ -185,7 +185,7 @@ def test_a_figure_that_is_infinite_is_written_as_null_not_a_traceback(tmp_path):
 
 def test_figures_never_replace_a_file_that_appeared_unasked(tmp_path):
     """--json was checked before the work, then written over whatever reached its name."""
-    from malariascope.core.report import write_json
+    from malariascope.core.jsonwrite import write_json
 
     (tmp_path / "f.json").write_text("another run's figures")
     with pytest.raises(ReportAppearedError):
