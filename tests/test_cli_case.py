@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,12 +36,13 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
     assert found >= 100 and parasitized > 0
-    assert list(summary)[-17:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+    assert list(summary)[-21:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
                                    "target_reached", "parasites_per_ul", "patient_id",
                                    "threshold", "field_threshold",
                                    "complete", "images_not_screened", "run_id",
                                    "healthy_shift_mad", "uncertain_fraction", "looks_unlike",
-                                   "unlike_warning", "stain", "lab"]
+                                   "unlike_warning", "stain", "lab", "copies_left_out",
+                                   "copies_left_out_names", "signed_by", "signed_at"]
     # a field whose healthy cells score near the model's own: a negative shift, a plain figure
     assert float(summary["healthy_shift_mad"]) < 0 and summary["looks_unlike"] == "false"
     assert summary["unlike_warning"] == "" and "looks unlike" not in run.err
@@ -113,6 +115,28 @@ def test_a_pdf_never_states_a_stain_or_lab_nobody_gave(tmp_path, capsys):
     _, text, _ = read_pdf(pdf)
     assert text.startswith("Laboratory not stated") and "Stain not stated" in text
     assert "Giemsa" not in text
+
+
+@pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
+def test_the_summary_and_pdf_name_the_copies_left_out_and_the_files_without_a_call(
+        tmp_path, capsys):
+    """The copies left out were told on stderr only, and the PDF counted the unreadable
+    files without naming one, nor said how many cells were uncertain."""
+    cells = make_cell_folder(tmp_path / "smear", 3)
+    for path in cells:
+        shutil.copy(path, tmp_path / "smear" / f"zz_copy_{path.name}")
+    (tmp_path / "smear" / "broken.png").write_bytes(b"")
+    pdf, out = tmp_path / "slide.pdf", tmp_path / "r.csv"
+    run = cli(capsys, "classify", tmp_path / "smear", "--csv", out, "--pdf", pdf)
+    assert run.code == 1, run.err  # the broken file
+    summary, _ = read_summary(tmp_path / "r_summary.csv")
+    assert summary["copies_left_out"] == "3"
+    assert summary["copies_left_out_names"].startswith("smear/zz_copy_cell_0.png (copy of "
+                                                       "smear/cell_0.png), smear/zz_copy_")
+    text = " ".join(read_pdf(pdf)[1].split())
+    assert "3 files were left out as identical copies of files screened: smear/zz_copy_" in text
+    assert f"Uncertain cells: {summary['uncertain']}" in text
+    assert f"unreadable files: 1 ({tmp_path / 'smear' / 'broken.png'})" in text
 
 
 ARGPARSE = [(["--stain", "Wright"], "--stain: invalid choice: 'Wright'"),

@@ -22,6 +22,7 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
@@ -46,7 +47,8 @@ def check_pdf_target(args: argparse.Namespace) -> None:
 class Galleries:
     """The cells the PDF shows, as they are screened: those called parasitized, and the
     uncertain ones called uninfected; of each, the :data:`GALLERY_MAX` most probable are
-    kept with their pictures, and all are counted."""
+    kept with their pictures, and all are counted. The first files without a call are
+    named."""
 
     def __init__(self, rule: CallRule) -> None:
         self.rule = rule
@@ -54,10 +56,14 @@ class Galleries:
         self._totals = {True: 0, False: 0}
         self._order = itertools.count()  # ties go to the first screened
         self._cells = CellPictures("no picture in the PDF")
+        self.unreadable: list[str] = []  # the first files without a call, by name
 
     def add(self, result: ScreeningResult) -> None:
-        """Keep the picture of ``result`` when it is flagged and among the most probable."""
+        """Keep the picture of ``result`` when it is flagged and among the most probable, or
+        its file's name when it has no call."""
         if not result.ok:
+            if len(self.unreadable) < NAMED:
+                self.unreadable.append(str(result.path))
             return
         p = result.probability
         parasitized = self.rule.call(p, result.in_field) == PARASITIZED
@@ -97,7 +103,8 @@ def _label(result: ScreeningResult) -> str:
 
 
 def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
-              galleries: Galleries, not_screened: int = 0, unlike: str = "") -> Path:
+              galleries: Galleries, not_screened: int = 0, unlike: str = "",
+              copies: LeftOut = NONE_LEFT_OUT) -> Path:
     """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
 
     Parameters
@@ -110,6 +117,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         What was screened, and the images not screened when the run was stopped.
     unlike
         The batch looks unlike the model's cells, as a limit of the result ('' if not).
+    copies
+        The image files left out as copies of files screened before them.
     """
     from malariascope.printing.content import CaseReport
     from malariascope.printing.pdf import write_case_pdf
@@ -117,7 +126,9 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
     report = CaseReport(case, case.result(counts, unlike), galleries.gallery(True),
-                        galleries.gallery(False), not_screened=not_screened)
+                        galleries.gallery(False), not_screened=not_screened,
+                        uncertain_cells=counts.uncertain,
+                        unreadable_names=tuple(galleries.unreadable), copies=copies)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)
 
@@ -128,7 +139,7 @@ def try_write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
     False, said in one line, when it cannot be (the report stays)."""
     try:
         path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
-                         writer.unlike.limit)
+                         writer.unlike.limit, writer.copies)
     except ReportError as exc:
         problem(f"malariascope: error: {exc}")
         return False

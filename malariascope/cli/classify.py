@@ -154,7 +154,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         writer = _open_report(args, info, slide)
         stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
                                (copies, meter, overlays, galleries), stops.stop)
-        writer.unlike = meter.unlikeness()
+        writer.unlike, writer.copies = meter.unlikeness(), copies.record()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
         _finish(writer, found, paths, stopped, copies.left_out)
@@ -285,10 +285,10 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], meter: Unlik
     meter.add_file(results)
     for result in results:
         writer.add(report_row(result, writer.facts))
+        if galleries:
+            galleries.add(result)
         if not result.ok:
             problem(f"{result.path}: {result.error}")
             continue
         if overlays:
             overlays.write(result)
-        if galleries:
-            galleries.add(result)

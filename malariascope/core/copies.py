@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.rescreened import LEFT_OUT, Superseded
 from malariascope.core.words import counted
 
@@ -38,7 +39,8 @@ class Copies:
     def __init__(self, held: Iterable[ScreeningResult] = ()) -> None:
         self._originals: dict[str, Path] = {}
         self.left_out = 0  #: files left out as copies
-        self.example: tuple[Path, Path] | None = None  #: the first copy left out, its original
+        #: the first copies left out (as many as ``core.leftout`` names), each with its original
+        self.named: list[tuple[Path, Path]] = []
         rows = Superseded()
         for row, result in enumerate(held):
             self._remember(result)
@@ -59,7 +61,8 @@ class Copies:
             self._remember(first)
             return False
         self.left_out += 1
-        self.example = self.example or (first.path, original)
+        if len(self.named) < NAMED:
+            self.named.append((first.path, original))
         return True
 
     def reads(self) -> FirstReads:
@@ -71,9 +74,18 @@ class Copies:
         original, each named by as much of its path as tells them apart."""
         if not self.left_out:
             return ""
-        copy, original = _told_apart(*self.example)
+        copy, original = self.told_apart()[0]
         return (f"{counted(self.left_out, 'file')} identical to {others} left out: "
                 f"{copy} is a copy of {original}")
+
+    def told_apart(self) -> list[tuple[Path, Path]]:
+        """The copies named, each with its original, by as much of their paths as tells
+        them apart."""
+        return [_told_apart(copy, original) for copy, original in self.named]
+
+    def record(self, before: LeftOut = NONE_LEFT_OUT) -> LeftOut:
+        """The copies left out so far as a case's records keep them, after those ``before``."""
+        return before.add(self.left_out, self.told_apart())
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.jsonfields import build, flag, integer, several, text
+from malariascope.core.leftout import LeftOut
 from malariascope.core.options import MODES
 
 if TYPE_CHECKING:  # core.pipeline pulls in numpy
@@ -34,6 +35,7 @@ class Extent:
     #: inputs whose screening has not reached its end: running, or cut short and not opened
     #: again since
     cut_short: tuple[str, ...] = ()
+    copies: LeftOut = LeftOut()  # files found but left out as copies of files screened
 
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
@@ -92,6 +94,8 @@ class Extent:
                 "files": self.files}
         if self.cut_short:  # written only when there are some
             data["cut_short"] = list(self.cut_short)
+        if self.copies.count:  # likewise: older saves, without it, read as none left out
+            data["copies"] = self.copies.to_dict()
         return data
 
     @classmethod
@@ -121,4 +125,4 @@ def _mode(value: object, name: str) -> str:
 
 
 _FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer,
-           "cut_short": several(text)}
+           "cut_short": several(text), "copies": LeftOut.from_dict}

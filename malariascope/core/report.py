@@ -30,9 +30,10 @@ from malariascope.core.atomic import (
     why,
     write_synced,
 )
-from malariascope.core.case import CaseFacts, ReviewDecision
+from malariascope.core.case import CaseFacts, ReviewDecision, Signature
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.leftout import LeftOut
 from malariascope.core.lockfile import lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -152,6 +153,8 @@ class ReportWriter:
         self.tally = Tally()
         self.not_screened: int | None = 0  # None: some, not counted
         self.unlike: Unlikeness | None = None  # set before finish: goes in the summary
+        self.copies = LeftOut()  # likewise: image files left out as copies of others
+        self.signature: Signature | None = None  # likewise: the case's sign-off, if signed
         self.run_id = uuid.uuid4().hex
         self._tmp: Path | None = None
         self._summary_tmp: Path | None = None
@@ -195,7 +198,8 @@ class ReportWriter:
         with self._failing_as(self.summary):
             self._summary_tmp = temp_beside(self.summary)
             rows = summary_rows(self.tally, self.facts, self.case, self.not_screened,
-                                self.run_id, self.unlike)
+                                self.run_id, self.unlike, copies=self.copies,
+                                signature=self.signature)
             write_synced(self._summary_tmp, summary_bytes(rows))
 
     def commit(self) -> None:

@@ -11,10 +11,11 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.case import CaseFacts
+from malariascope.core.case import CaseFacts, Signature
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally
@@ -33,7 +34,8 @@ def summary_path(report: Path) -> Path:
 
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
                  not_screened: int | None = 0, run_id: str = "",
-                 unlike: Unlikeness | None = None) -> list[tuple[str, ...]]:
+                 unlike: Unlikeness | None = None, *, copies: LeftOut = NONE_LEFT_OUT,
+                 signature: Signature | None = None) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
 
@@ -53,6 +55,10 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         The ``run_id`` of the report's rows, which pairs the two files.
     unlike
         How unlike the model's cells the batch looks (empty values when not measured).
+    copies
+        The image files left out as copies of files screened: no row counts them.
+    signature
+        The case's sign-off, when it is signed: who signed it and when.
     """
     counts, case = tally.batch, case or CaseFacts()
     rows = [
@@ -79,6 +85,10 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         *_unlike_rows(unlike),
         ("stain", case.stain),
         ("lab", case.lab),
+        ("copies_left_out", str(copies.count)),
+        ("copies_left_out_names", copies.names()),
+        ("signed_by", "" if signature is None else signature.name),
+        ("signed_at", "" if signature is None else signature.signed_at),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def counted(count: int, noun: str, nouns: str = "") -> str:
     """``count`` with ``noun``, or with ``nouns`` (default ``noun`` + "s") unless it is 1."""
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def listed(names: Sequence[str], total: int) -> str:
+    """``names``, the first of ``total`` things, as a list that says how many more there are:
+    "a.png, b.png and 3 more"."""
+    more = total - len(names)
+    if more <= 0:
+        return ", ".join(names)
+    return f"{', '.join(names)} and {more:,} more" if names else counted(more, "file")
 
 
 def not_screened_words(not_screened: int | None) -> str:

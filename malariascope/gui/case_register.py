@@ -45,7 +45,8 @@ def save_case(folder: Path, save: RegisterSave) -> int:
         stored = register.save(case, save.order.result, cells=save.cells[rows:],
                                first_row=rows, reviews=save.history[decisions:],
                                screening_complete=save.complete,
-                               files_found=save.files_found)
+                               files_found=save.files_found,
+                               copies=save.order.copies if save.order.copies.count else None)
         _save_pictures(register, save.order)
     return stored
 

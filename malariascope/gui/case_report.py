@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from malariascope.core.case import Case
+from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
+from malariascope.core.names import relative_name
 from malariascope.core.parasitemia import CaseResult
+from malariascope.core.rescreened import superseded
 from malariascope.core.tally import OVERRIDDEN, PARASITIZED
 from malariascope.gui.batch import Batch
 
@@ -53,15 +56,23 @@ class ReportOrder:
     uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
     overridden: tuple[ReportCell, ...] = ()  # called parasitized, overridden to uninfected
     not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
+    uncertain_cells: int = 0  # called uncertain, reviewed or not
+    unreadable_names: tuple[str, ...] = ()  # the first files without a call
+    copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
 
 
-def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0) -> ReportOrder:
-    """The case of ``batch`` with its ``result``, the cells of its three galleries and the
-    image files of the batch ``not_screened``."""
-    parasitized, uncertain, overridden = [], [], []
+def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
+                 copies: LeftOut = NONE_LEFT_OUT) -> ReportOrder:
+    """The case of ``batch`` with its ``result``, the cells of its three galleries, the
+    files it has no call for and the image files of the batch ``not_screened`` or left out
+    as ``copies``."""
+    parasitized, uncertain, overridden, unreadable = [], [], [], []
     rule = batch.facts.rule
+    gone = superseded(batch.results)  # rows of files screened again since
     for row, cell in enumerate(batch.results):
         if not cell.ok:
+            if row not in gone and len(unreadable) < NAMED:
+                unreadable.append(relative_name(cell.path, batch.folder))
             continue
         review = batch.review(row)
         threshold = None if rule is None else rule.threshold_for(cell.in_field)
@@ -73,7 +84,8 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0)
             uncertain.append(ReportCell(row, cell, review, threshold))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
-                       tuple(overridden), not_screened)
+                       tuple(overridden), not_screened, batch.counts.uncertain,
+                       tuple(unreadable), copies)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -82,7 +94,8 @@ def build_report(order: ReportOrder) -> CaseReport:
 
     return CaseReport(order.case, order.result, _gallery(order.parasitized),
                       _gallery(order.uncertain), _gallery(order.overridden),
-                      not_screened=order.not_screened)
+                      not_screened=order.not_screened, uncertain_cells=order.uncertain_cells,
+                      unreadable_names=order.unreadable_names, copies=order.copies)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

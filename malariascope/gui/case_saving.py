@@ -50,7 +50,7 @@ class CaseSaving(QObject):
         """Save the case as it is now: through autosave when it is on (the one writer of the
         case in progress), else here."""
         batch = self.case.batch
-        order = report_order(batch, self.case.result())
+        order = report_order(batch, self.case.result(), copies=self.controller.extent.copies)
         self._signing, self._failure_told = batch.case.uid, False
         if self._window.autosave.save_now():
             self._waiting[order.case.uid] = order

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from malariascope.core.case import Case
 from malariascope.core.copies import Copies
 from malariascope.core.extent import Extent, screened_files
+from malariascope.core.leftout import LeftOut
 from malariascope.core.names import common_folder, source_name
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
@@ -66,6 +67,7 @@ class ScreeningController(ModelLoading, QObject):
         self._cells_before = 0  # cells in the batch when the screening started
         self._before = 0  # image files the batch held when the screening started
         self._held_files = 0  # of them, those with rows (the others: found, cut short)
+        self._copies = Copies(), LeftOut()  # the screening's, and those left out before it
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
@@ -129,8 +131,9 @@ class ScreeningController(ModelLoading, QObject):
         self._held_files = len(screened_files(self.batch.results))
         self._before = max(self.extent.files, self._held_files)
         held = [result.path for result in self.batch.results]  # resolved in the worker
+        self._copies = Copies(self.batch.results), self.extent.copies
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
-                        Copies(self.batch.results), rest)
+                        self._copies[0], rest)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -163,8 +166,10 @@ class ScreeningController(ModelLoading, QObject):
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
-        if self.extent.files != self._files[1]:
-            self.extent = replace(self.extent, files=self._files[1])
+        copies, before = self._copies  # the worker's, read as it yields: its copies so far
+        left_out = copies.record(before)
+        if (self.extent.files, self.extent.copies) != (self._files[1], left_out):
+            self.extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
     def _on_reopened(self, reopened: Reopened) -> None:

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions,
                                       self.table.current_changed, self.lists.opened, self)
         self.controls = BatchControls(self.batch)
-        self.summary = SummaryPanel(self.batch)
+        self.summary = SummaryPanel(self.batch, self.controller)
         self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller,
                                     persist_settings)
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.lists,

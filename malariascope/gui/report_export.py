@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
+from malariascope.core.case import Case, Signature
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import Worker, export_rows
 
@@ -28,7 +29,8 @@ class ReportExport:
         controller = self._controller
         snapshot = controller.batch.snapshot()
         worker = Worker(export_rows, Path(path), snapshot, overwrite,
-                        controller.unlike.current(), controller.not_screened())
+                        controller.unlike.current(), controller.not_screened(),
+                        controller.extent.copies, _signature(controller.batch.case))
         worker.yielded.connect(lambda done_total: controller.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))
@@ -62,3 +64,8 @@ class ReportExport:
         controller.message.emit(reason)
         if failed:
             controller.export_failed.emit(reason)
+
+
+def _signature(case: Case) -> Signature | None:
+    """Who signed ``case`` and when, once it is signed."""
+    return None if case.signed is None else case.signed.signature

@@ -120,8 +120,9 @@ class ReportFlow(QObject):
                 case.amendments, case.signed)
 
     def _order(self) -> ReportOrder:
-        return report_order(self.case.batch, self.case.result(),
-                            self._window.controller.not_screened())
+        controller = self._window.controller
+        return report_order(self.case.batch, self.case.result(), controller.not_screened(),
+                            controller.extent.copies)
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")

@@ -10,13 +10,18 @@ for 20,000 cells.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from malariascope.core.words import counted
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
+
+if TYPE_CHECKING:  # for the type alone: the window gives the panel its controller
+    from malariascope.gui.controller import ScreeningController
 
 STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent", "field",
          "reviewed", "suspects")
@@ -55,9 +60,10 @@ class _Stat(QFrame):
 class SummaryPanel(QWidget):
     """One row of numbers that follows ``batch``."""
 
-    def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
+    def __init__(self, batch: Batch, controller: ScreeningController,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.batch = batch
+        self.batch, self.controller = batch, controller
         self._field: Path | None = None
         self._stats: dict[str, _Stat] = {}
         layout = QHBoxLayout(self)
@@ -69,6 +75,7 @@ class SummaryPanel(QWidget):
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
         batch.events.facts_changed.connect(self._on_changed)  # the case's target
+        controller.idle.connect(self._on_changed)  # copies left out: no row says so
         self._on_changed()
 
     def text(self, name: str) -> str:
@@ -102,10 +109,20 @@ class SummaryPanel(QWidget):
             "reviewed": f"{counts.reviewed:,} / {counts.classified:,}",
             "suspects": f"{counts.unreviewed_flagged:,}",
         }
+        self._show_copies()
         self._stats["field"].setToolTip(_field_tip(self._field, field))
         self._stats["field"].setVisible(self.batch.has_fields)
         for name, text in values.items():
             self._stats[name].value.setText(text)
+
+    def _show_copies(self) -> None:
+        """Under the errors, the files left out as copies of others: no row counts them. No
+        word of the caption is longer than "errors", so it never widens the window."""
+        copies = self.controller.extent.copies
+        errors = self._stats["errors"]
+        errors.caption.setText(f"errors ({counted(copies.count, 'copy file')} left out)"
+                               if copies.count else "errors")
+        errors.setToolTip(copies.words())
 
 
 def _percent(counts: Counts | None) -> str:

@@ -22,7 +22,9 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
+    from malariascope.core.case import Signature
     from malariascope.core.classifier import Classifier
+    from malariascope.core.leftout import LeftOut
     from malariascope.gui.snapshot import BatchSnapshot
 
 EXPORT_PROGRESS_EVERY = 500
@@ -44,11 +46,13 @@ def load_classifier(model: Path | None = None) -> Classifier:
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
                 unlike: Unlikeness | None = None, not_screened: int | None = 0,
+                copies: LeftOut | None = None, signature: Signature | None = None,
                 ) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary, with the case's facts) of ``snapshot``;
     yields ``(done, total)``.
     The summary says how ``unlike`` the model's cells the batch looks, when measured; a batch
-    cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot).
+    cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot),
+    and so do the ``copies`` left out and the case's ``signature`` once signed.
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end.
@@ -57,7 +61,8 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
 
     total = len(snapshot.results)
     with ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer:
-        writer.unlike = unlike
+        writer.unlike, writer.signature = unlike, signature
+        writer.copies = copies or writer.copies
         if not_screened != 0:
             writer.mark_incomplete(not_screened)
         for done, row in enumerate(snapshot.rows(), start=1):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_now
+from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
-from malariascope.core.words import not_screened_words, probability_words
+from malariascope.core.words import listed, not_screened_words, probability_words
 from malariascope.printing.gallery import Gallery, GalleryCell
 
 PAGE_SIZES = ("A4", "Letter")
@@ -48,6 +49,9 @@ class CaseReport:
     printed_at: str = field(default_factory=utc_now)
     #: image files of the batch left unscreened when it was stopped (None: some, not counted)
     not_screened: int | None = 0
+    uncertain_cells: int | None = None  # called uncertain, reviewed or not (None: not counted)
+    unreadable_names: tuple[str, ...] = ()  # the first of ``result.unreadable`` files
+    copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
         """Each printed picture with the name the HTML refers to it by."""
@@ -100,7 +104,7 @@ def report_html(report: CaseReport) -> str:
     parts = [_heading(report), _partial(report.not_screened),
              _section("Patient and slide", _facts(report.case)),
              _section("Result", _result(report.result)),
-             _section("Counts", _counts(report.result)),
+             _section("Counts", _counts(report)),
              _section("Sign-off", _signoff(report.case)),
              _section("Model", _model(report.case)),
              _section("Limits of this result", limits),
@@ -175,7 +179,8 @@ def _result(result: CaseResult) -> str:
     return _rows(pairs, columns=1)
 
 
-def _counts(result: CaseResult) -> str:
+def _counts(report: CaseReport) -> str:
+    result = report.result
     widths = (22, 16, 16, 46)  # label, model's calls, after review, the rest of the line
     head = "".join(f'<td width="{width}%" align="right" style="color:#555">{label}</td>'
                    for label, width in zip(("", "Model's calls", "After review", ""), widths,
@@ -187,10 +192,21 @@ def _counts(result: CaseResult) -> str:
                    for label, model, final in lines)
     unreviewed = (f"<span style='color:{ALERT}'>{result.unreviewed_flagged:,}</span>"
                   if result.unreviewed_flagged else "0")
+    uncertain = ("" if report.uncertain_cells is None
+                 else f"Uncertain cells: {report.uncertain_cells:,} &middot; ")
+    copies = (f"<p style='margin:3px'>{_e(report.copies.words())}</p>"
+              if report.copies.count else "")
     return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
-            f"</table><p style='margin:3px'>Cells reviewed: {result.reviewed:,} &middot; "
-            f"flagged cells (called parasitized or uncertain) not reviewed: {unreviewed} "
-            f"&middot; unreadable files: {result.unreadable:,}</p>")
+            f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
+            f"&middot; flagged cells (called parasitized or uncertain) not reviewed: "
+            f"{unreviewed} &middot; unreadable files: {_unreadable(report)}</p>{copies}")
+
+
+def _unreadable(report: CaseReport) -> str:
+    """How many files had no call, and the first of them by name."""
+    count = report.result.unreadable
+    names = listed(report.unreadable_names, count) if report.unreadable_names else ""
+    return f"{count:,} ({_e(names)})" if names else f"{count:,}"
 
 
 def _signoff(case: Case) -> str:

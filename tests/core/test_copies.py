@@ -42,7 +42,7 @@ def test_copies_of_the_files_held_are_left_out(tmp_path, classifier, real_cells)
     copies = Copies(held)
     copy = shutil.copy(cell, tmp_path / "copy.png")
     assert copies.is_copy(list(screen([copy], classifier)))
-    assert not Copies().words() and copies.example == (copy, cell)
+    assert not Copies().words() and copies.named == [(copy, cell)]
 
 
 def test_copies_given_to_the_pipeline_are_known_by_their_bytes_and_never_decoded(
@@ -85,7 +85,7 @@ def test_a_copy_of_a_file_held_is_not_decoded(tmp_path, classifier, real_cells, 
     decoded = count_decodes(monkeypatch)
     copy = shutil.copy(cell, tmp_path / "copy.png")
     assert all(map(copies.is_copy, whole_files(screen([copy], classifier, copies=copies))))
-    assert not decoded and copies.example == (copy, cell)
+    assert not decoded and copies.named == [(copy, cell)]
 
 
 def test_a_file_read_before_the_one_ahead_of_it_waits_and_is_known_as_its_copy():

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from malariascope.core.extent import UNKNOWN_INPUTS, Extent
+from malariascope.core.leftout import LeftOut
 
 
 def test_cut_short_inputs_are_saved_read_back_and_cleared_when_opened_again(tmp_path):
@@ -49,3 +50,13 @@ def test_a_cut_short_folder_is_met_by_a_links_spelling_of_it_when_resolved(tmp_p
     assert extent.opened_again([link], True, resolve=True).cut_short == ()
     assert not Extent(extent.rest).overlaps([link / "a.png"])
     assert Extent(extent.rest).overlaps([link / "a.png"], resolve=True)
+
+
+def test_the_copies_left_out_are_saved_read_back_and_absent_from_older_saves():
+    copies = LeftOut(7, ("b/x.png (copy of a/x.png)",))
+    extent = Extent(("smear",), files=9, copies=copies)
+    assert Extent.from_dict(json.loads(json.dumps(extent.to_dict()))) == extent
+    older = {"inputs": ["smear"], "recursive": True, "mode": "auto", "files": 9}
+    assert Extent.from_dict(older).copies == LeftOut()
+    assert copies.words() == ("7 files were left out as identical copies of files screened: "
+                              "b/x.png (copy of a/x.png) and 6 more.")

@@ -9,6 +9,7 @@ from pathlib import Path
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
+from malariascope.core.leftout import LeftOut
 from malariascope.core.register import FILE_NAME, Register, schema_version
 from malariascope.core.register.work import CaseWork, session_of
 from malariascope.core.session import Session
@@ -60,8 +61,8 @@ def test_a_cut_short_case_signed_stays_partial_once_no_window_works_on_it(tmp_pa
 def as_before_cases_kept_it(path: Path) -> None:
     """Make the register at ``path`` one of :data:`BEFORE_CASES_KEPT_IT`."""
     with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.execute("ALTER TABLE cases DROP COLUMN files_found")
-        db.execute("ALTER TABLE cases DROP COLUMN screening_complete")
+        for column in ("copies_left_out", "files_found", "screening_complete"):
+            db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
         db.execute(f"PRAGMA user_version = {BEFORE_CASES_KEPT_IT}")
 
@@ -130,10 +131,57 @@ def test_an_older_register_takes_the_files_found_from_the_work_left(tmp_path):
         signed_cut_short(register, "S-done")
         CaseWork(register).save(cut_short("S-left"))  # the window stopped: its work is left
     with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
-        db.execute("ALTER TABLE cases DROP COLUMN files_found")
+        for column in ("copies_left_out", "files_found"):  # this step's, and a later one's
+            db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
         db.execute(f"PRAGMA user_version = {BEFORE_FILES_FOUND}")
     with Register(folder) as register:
         found = {case.facts.sample_id: register.load(case.uid).files_found
                  for case in register.cases()}
     assert found == {"S-done": None, "S-left": 5}
+
+
+# -- the image files left out as copies of others ---------------------------------------------
+BEFORE_COPIES = 8  # the last schema whose cases did not keep the copies left out
+COPIES = LeftOut(3, ("b/x.png (copy of a/x.png)", "b/y.png (copy of a/y.png)"))
+
+
+def with_copies(sample_id: str) -> Session:
+    """A window's whole batch that left 3 files out as copies of others."""
+    return Session([], BatchFacts(sample_id=sample_id), extent=Extent(("smear",), files=4,
+                                                                      copies=COPIES))
+
+
+def test_the_copies_left_out_stay_with_a_signed_case_once_no_window_works_on_it(tmp_path):
+    """They lived only with the window's work: the case reopened from the register, its
+    records said no file was left out."""
+    with Register(tmp_path / "data") as register:
+        work = CaseWork(register)
+        work.save(with_copies("S-1"))
+        case = work.case
+        case.sign("Ann", Counts(), at=AT)
+        work.save(Session([], BatchFacts(sample_id="S-1"), case=case))
+        work.drop()
+        stored = register.load(case.uid)
+        (listed,) = register.cases()
+        register.export_csv(tmp_path / "lis.csv")
+    assert stored.copies == listed.copies == COPIES
+    assert session_of(stored, 0.5).extent.copies == COPIES
+    assert read_csv(tmp_path / "lis.csv")[0]["copies_left_out"] == "3"
+
+
+def test_an_older_register_takes_the_copies_from_the_work_left_else_none_known(tmp_path):
+    folder = tmp_path / "data"
+    with Register(folder) as register:
+        register.save(Case(CaseFacts(sample_id="S-old")))
+        CaseWork(register).save(with_copies("S-left"))
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
+        db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
+    with Register(folder) as register:
+        copies = {case.facts.sample_id: register.load(case.uid).copies
+                  for case in register.cases()}
+        register.export_csv(tmp_path / "lis.csv")
+    assert copies == {"S-old": None, "S-left": COPIES}
+    assert {row["sample_id"]: row["copies_left_out"] for row in read_csv(
+        tmp_path / "lis.csv")} == {"S-old": "", "S-left": "3"}

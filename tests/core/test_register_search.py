@@ -122,7 +122,7 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-3:] == ("lab", "partial", "unlike_warning")
+    assert COLUMNS[-4:] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
@@ -166,7 +166,7 @@ def write_dates_as_typed(path, typed: str) -> None:
                    "?1), signed = json_set(signed, '$.facts.collected_on', ?1)", (typed,))
         db.execute("UPDATE amendments SET replaced = json_set(replaced, "
                    "'$.facts.collected_on', ?)", (typed,))
-        for column in ("screening_complete", "files_found"):  # later steps'
+        for column in ("screening_complete", "files_found", "copies_left_out"):  # later steps'
             db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
         db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")

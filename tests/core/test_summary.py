@@ -16,6 +16,7 @@ THRESHOLD_KEYS = ("threshold", "field_threshold")  # keys are only appended
 RUN_KEYS = ("complete", "images_not_screened", "run_id")
 UNLIKE_KEYS = ("healthy_shift_mad", "uncertain_fraction", "looks_unlike", "unlike_warning")
 LAB_KEYS = ("stain", "lab")
+RECORD_KEYS = ("copies_left_out", "copies_left_out_names", "signed_by", "signed_at")
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -31,7 +32,8 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case)
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
-                                                 + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS)
+                                                 + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS
+                                                 + RECORD_KEYS)
     return dict(rows[1:])
 
 

@@ -26,7 +26,7 @@ COLUMNS = (
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
-    "partial", "unlike_warning",
+    "partial", "unlike_warning", "copies_left_out",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -42,6 +42,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
         status=case.status, amendments=str(case.amendments), created_at=case.created_at,
         updated_at=case.updated_at, model=case.model, model_sha256=case.model_sha256,
         notes=facts.notes, lab=facts.lab, partial=_partial(case.screening_complete),
+        copies_left_out="" if case.copies is None else str(case.copies.count),
     )
     if signature is not None:
         row.update(signed_by=signature.name, signed_at=signature.signed_at,

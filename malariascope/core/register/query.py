@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from malariascope.core.case import CaseFacts, Signature, iso_day
 from malariascope.core.errors import CaseError
+from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
 
@@ -87,6 +88,7 @@ class CaseSummary:
     #: False when the case's screening stopped short of the images it was opened with;
     #: None when the register does not know (a case saved before it kept this)
     screening_complete: bool | None = None
+    copies: LeftOut | None = None  # files left out as copies of others; None: none known
 
     @property
     def status_text(self) -> str:
@@ -121,7 +123,8 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT count(*) FROM amendments WHERE amendments.case_id = cases.id), model, "
-        f"model_sha256, rows, case_date, screening_complete FROM cases WHERE {condition} "
+        "model_sha256, rows, case_date, screening_complete, copies_left_out FROM cases "
+        f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
         values).fetchall()
     return [_summary(*row) for row in rows]
@@ -129,9 +132,10 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amendments: int, model: str,
-             model_sha256: str, cells: int, date: str, complete: int | None) -> CaseSummary:
+             model_sha256: str, cells: int, date: str, complete: int | None,
+             copies: str | None) -> CaseSummary:
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        records.result_of(result), version and version.signature, amendments,
                        model, model_sha256, cells, date,
-                       None if complete is None else bool(complete))
+                       None if complete is None else bool(complete), records.copies_of(copies))

@@ -19,6 +19,7 @@ import numpy as np
 from malariascope.core.case import Amendment, CaseFacts, ReviewDecision, Signature, SignedVersion
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError
+from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 
@@ -84,6 +85,10 @@ def rule_json(rule: CallRule | None) -> str | None:
 
 def rule_of(text: str | None) -> CallRule | None:
     return None if text is None else CallRule.from_dict(json.loads(text))
+
+
+def copies_of(text: str | None) -> LeftOut | None:
+    return None if text is None else LeftOut.from_dict(json.loads(text))
 
 
 def sources_of(text: str) -> tuple[str, ...]:

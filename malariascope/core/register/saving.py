@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from malariascope.core.case import Amendment, Case, ReviewDecision
 from malariascope.core.clock import local_day, utc_now
 from malariascope.core.errors import CaseSignedError, RegisterError
+from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
@@ -83,6 +84,13 @@ def write_files_found(db: sqlite3.Connection, case_id: int, files: int | None) -
     what is stored."""
     db.execute("UPDATE cases SET files_found = coalesce(?, files_found) WHERE id = ?",
                (files, case_id))
+
+
+def write_copies(db: sqlite3.Connection, case_id: int, copies: LeftOut | None) -> None:
+    """Keep the image files left out as copies of files screened; None keeps what is
+    stored."""
+    db.execute("UPDATE cases SET copies_left_out = coalesce(?, copies_left_out) WHERE id = ?",
+               (None if copies is None else records.to_json(copies.to_dict()), case_id))
 
 
 def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Amendment],

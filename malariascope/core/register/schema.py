@@ -92,6 +92,17 @@ def _files_found(db: sqlite3.Connection) -> None:
         "0) FROM work WHERE work.case_id = cases.id AND json_valid(state))")
 
 
+def _copies_left_out(db: sqlite3.Connection) -> None:
+    """The image files left out as copies of files screened, kept with the case (JSON of
+    ``LeftOut``; NULL: none known), taken from its work row when a window works on it: work
+    saved before it kept them says nothing, so a case without a count is never told as
+    having none."""
+    db.execute("ALTER TABLE cases ADD COLUMN copies_left_out TEXT")
+    db.execute(
+        "UPDATE cases SET copies_left_out = (SELECT json_extract(state, '$.extent.copies') "
+        "FROM work WHERE work.case_id = cases.id AND json_valid(state))")
+
+
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
 MIGRATIONS: tuple[Step, ...] = (
     """
@@ -190,6 +201,8 @@ MIGRATIONS: tuple[Step, ...] = (
     ALTER TABLE amendments ADD COLUMN rule TEXT;  -- JSON of the call rule, as in cases
     ALTER TABLE amendments ADD COLUMN decisions INTEGER;  -- review decisions the case held
     """,
+    # the image files left out as copies of others, with the case
+    _copies_left_out,
 )
 
 

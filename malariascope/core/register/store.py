@@ -28,6 +28,7 @@ from malariascope.core.errors import (
     RegisterWriteError,
 )
 from malariascope.core.imageio import decode_image, encode_png
+from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
@@ -56,6 +57,7 @@ class StoredCase:
     #: before the register kept it)
     screening_complete: bool | None = None
     files_found: int | None = None  #: in what it was opened from; None: not known
+    copies: LeftOut | None = None  #: files left out as copies of others; None: none known
 
     @property
     def finals(self) -> dict[int, str]:
@@ -106,7 +108,8 @@ class Register:
     def save(self, case: Case, result: CaseResult | None = None, *,
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
              reviews: Sequence[ReviewDecision] = (), work: str | None = None,
-             screening_complete: bool | None = None, files_found: int | None = None) -> int:
+             screening_complete: bool | None = None, files_found: int | None = None,
+             copies: LeftOut | None = None) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -129,6 +132,9 @@ class Register:
         files_found
             The image files found in what the case was opened from (None keeps what is
             stored): a report of the case reopened tells how many it lacks.
+        copies
+            The image files left out as copies of files screened (None keeps what is
+            stored): its records say so.
 
         Returns
         -------
@@ -146,6 +152,7 @@ class Register:
             saving.write_case(self._db, case_id, case, result)
             saving.write_complete(self._db, case_id, screening_complete)
             saving.write_files_found(self._db, case_id, files_found)
+            saving.write_copies(self._db, case_id, copies)
             saving.add_amendments(self._db, case_id, case.amendments[amended:], amended)
             rows = saving.append_cells(self._db, case_id, rows, cells, first_row)
             saving.add_reviews(self._db, case_id, rows, reviews)
@@ -190,9 +197,9 @@ class Register:
 
     def _read(self, case_id: int) -> StoredCase:
         (uid, created_at, model, sha256, rule, sources, facts, result, signed,
-         complete, files) = self._db.execute(
+         complete, files, copies) = self._db.execute(
             "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-            "signed, screening_complete, files_found FROM cases WHERE id = ?",
+            "signed, screening_complete, files_found, copies_left_out FROM cases WHERE id = ?",
             (case_id,)).fetchone()
         amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
             f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
@@ -207,7 +214,8 @@ class Register:
             f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
             "ORDER BY id", (case_id,))]
         return StoredCase(case, records.result_of(result), cells, reviews,
-                          None if complete is None else bool(complete), files)
+                          None if complete is None else bool(complete), files,
+                          records.copies_of(copies))
 
     def sizes(self, uid: str) -> tuple[int, int]:
         """How many cells and review decisions the register holds for case ``uid``."""

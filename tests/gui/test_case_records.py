@@ -1,0 +1,94 @@
+"""What a case's records say beyond its rows, in the real window with real cells: the files
+left out as copies of others, the uncertain cells, the files without a call by name, and
+who signed; in the window, the summary CSV, the PDF and the register alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from malariascope.core.register import Register
+from malariascope.core.register.work import session_of
+from tests.gui.helpers import close_window, screen_and_wait
+from tests.gui.test_case import _type_facts
+from tests.gui.test_copies import _copied, _summary
+from tests.images import make_cell_folder
+from tests.reports import read_pdf
+
+
+def _pdf_text(window, qtbot, pdf: Path) -> str:
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(pdf)
+    return " ".join(read_pdf(pdf)[1].split())
+
+
+def _copies_screened(window, qtbot, tmp_path, real_cells) -> int:
+    """A folder of cells, then a folder of copies of them: the copies left out."""
+    cells = real_cells["parasitized"][:4] + real_cells["uninfected"][:3]
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "field-a")])
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "field-b")])
+    return len(cells)
+
+
+def test_copies_left_out_are_in_the_window_the_summary_csv_and_the_pdf(window, qtbot,
+                                                                       tmp_path, real_cells):
+    """Copies left out were told only in a passing status message: the window's counts, the
+    summary CSV ("images,516" of 518 files) and the PDF had no word of them."""
+    copies = _copies_screened(window, qtbot, tmp_path, real_cells)
+    assert window.summary.caption("errors") == f"errors ({copies} copy files left out)"
+    assert "field-b/" in window.summary._stats["errors"].toolTip()
+    summary = _summary(window, qtbot, tmp_path / "case.csv")
+    assert summary["copies_left_out"] == str(copies)
+    names = summary["copies_left_out_names"]
+    assert names.startswith("field-b/") and "(copy of field-a/" in names
+    assert names.endswith(f"and {copies - 5} more")  # the first five by name
+    text = _pdf_text(window, qtbot, tmp_path / "case.pdf")
+    assert f"{copies} files were left out as identical copies of files screened" in text
+
+
+def test_copies_left_out_stay_with_the_signed_case_in_the_register(
+        data_folder, window, qtbot, tmp_path, real_cells):
+    """The register kept no word of the copies left out: once the window's work ended, a
+    case reopened from it said none were."""
+    copies = _copies_screened(window, qtbot, tmp_path, real_cells)
+    _type_facts(window, qtbot)
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann Lee")
+    uid = window.batch.case.uid
+    close_window(window, qtbot)  # ends the window's work: only the case's row is left
+    with Register(data_folder) as register:
+        stored = register.load(uid)
+        (listed,) = register.cases()
+    assert stored.copies.count == listed.copies.count == copies
+    assert session_of(stored).extent.copies == stored.copies
+    assert stored.copies.named[0].startswith("field-b/")
+
+
+def test_the_pdf_counts_the_uncertain_cells_and_names_the_files_without_a_call(
+        window, qtbot, tmp_path):
+    """The PDF never said how many cells were uncertain (the window did), and counted the
+    files without a call without naming one."""
+    folder = tmp_path / "slide"
+    make_cell_folder(folder, 6)
+    (folder / "zero.png").write_bytes(b"")
+    (folder / "empty.png").write_bytes(b"")
+    screen_and_wait(window, qtbot, [folder])
+    uncertain = window.batch.counts.uncertain
+    assert window.summary.text("uncertain") == f"{uncertain:,}"
+    text = _pdf_text(window, qtbot, tmp_path / "slide.pdf")
+    assert f"Uncertain cells: {uncertain:,}" in text
+    assert "unreadable files: 2 (empty.png, zero.png)" in text
+
+
+def test_the_summary_csv_of_a_signed_case_says_who_signed_it_and_when(window, qtbot,
+                                                                        tmp_path):
+    """The PDF said who signed the case and when; its summary CSV did not."""
+    make_cell_folder(tmp_path / "slide", 4)
+    _type_facts(window, qtbot)
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    summary = _summary(window, qtbot, tmp_path / "open.csv")
+    assert (summary["signed_by"], summary["signed_at"]) == ("", "")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann Lee")
+    signature = window.batch.case.signed.signature
+    summary = _summary(window, qtbot, tmp_path / "signed.csv")
+    assert (summary["signed_by"], summary["signed_at"]) == ("Ann Lee", signature.signed_at)
