@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from malariascope.core.register import Register
 from tests.gui.helpers import answer_next_dialog
-from tests.gui.saving_faults import WAIT_MS
-from tests.gui.test_keep_for_later import stored
+from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_quit_during_screening import gated, held, taken  # noqa: F401
 from tests.gui.test_register_dialog import filed, open_register, select  # noqa: F401
 
@@ -28,6 +28,17 @@ def press_on_next_question(window, qtbot, key: Qt.Key = Qt.Key.Key_Return) -> li
 
     answer_next_dialog(window, press)
     return asked
+
+
+def still_its_work(window, qtbot, data_folder) -> bool:
+    """True when the register holds the window's case as the work in progress once every
+    save asked for is written: autosaved, not kept for later (which ends it as work)."""
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    window.autosave.save_now()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        work = register.work()
+    return work is not None and work[0] == window.batch.case.uid
 
 
 def screens_on(window, gate, qtbot, cells: int = 140) -> None:
@@ -55,7 +66,7 @@ def test_return_twice_in_the_register_leaves_the_case_being_screened_where_it_is
                                                    f"{SCREENED}")
     assert dialog.isVisible() and dialog.note.text() == "Case X-3 not opened"
     assert window.past_case.shown is None and window.batch.facts.sample_id == "S-HELD"
-    assert "S-HELD" not in stored(data_folder)  # not kept for later
+    assert still_its_work(window, qtbot, data_folder)  # not kept for later
     screens_on(window, gate, qtbot)
 
 
@@ -73,7 +84,7 @@ def test_a_key_on_the_question_of_a_case_being_screened_changes_nothing(
     else:
         window.actions.new_case.trigger()
     assert len(asked) == 1 and asked[0].startswith(f"{doing}? The open case S-HELD {SCREENED}")
-    assert len(window.batch) == 64 and "S-HELD" not in stored(data_folder)
+    assert len(window.batch) == 64 and still_its_work(window, qtbot, data_folder)
     screens_on(window, gate, qtbot)
 
 
