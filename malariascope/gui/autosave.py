@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.register import Register, StoredCase
     from malariascope.core.register.work import CaseWork, OpenedWork
     from malariascope.core.session import Session
+    from malariascope.core.tally import Counts
 
 SAVE_EVERY_MS = 1000
 
@@ -76,6 +77,7 @@ class Autosaver(QObject):
         batch.events.facts_changed.connect(self._schedule)
         controller.export_finished.connect(self._schedule)  # the reviews are exported now
         controller.screening_finished.connect(self._schedule)  # whole or cut short now
+        controller.unlike.changed.connect(self._schedule)  # a limit of the case's result
 
     @property
     def register(self) -> Register | None:
@@ -211,7 +213,7 @@ class Autosaver(QObject):
     def _keep_write(self) -> Write:
         if self._held or not len(self.batch):  # the work is as it was saved
             return Write(self.work.keep)
-        return Write(self.work.keep, (self._session(), replace(self.batch.counts)))
+        return Write(self.work.keep, self._now())
 
     def save_now(self) -> bool:
         """Save at once (after the writes asked for before); False while autosave is off."""
@@ -240,15 +242,19 @@ class Autosaver(QObject):
     def _write_now(self) -> Write:
         """The write that keeps the batch as it is now: its case saved, or dropped when empty."""
         if len(self.batch):
-            session = self._session()
-            return Write(self.work.save, (session, replace(self.batch.counts)),
-                          session.case.uid)
+            now = self._now()
+            return Write(self.work.save, now, now[0].case.uid)
         return Write(self.work.drop)
 
     def _on_failed(self, reason: str) -> None:
         again = f"; trying again in {RETRY_AFTER_MS // 1000} s" if self.writes.retrying else ""
         self.message.emit(f"Autosave failed: {reason}{again}")
         self.failed.emit(reason)
+
+    def _now(self) -> tuple[Session, Counts, str]:
+        """What a save of the case takes: the batch as it is now, its counts, and the warning
+        that its cells look unlike the model's as last measured ('' when none)."""
+        return self._session(), replace(self.batch.counts), self.controller.unlike.known_limit
 
     def _session(self) -> Session:
         """The batch as it is now (cheap: the rows themselves are shared, not copied; the case
@@ -286,5 +292,5 @@ class Autosaver(QObject):
         if self._held:
             return Write(self.work.drop)
         if case.amending:  # kept as the work left
-            return Write(self.work.save, (self._session(), replace(self.batch.counts)))
+            return Write(self.work.save, self._now())
         return self._keep_write() if self.took(case.uid) else Write(self.work.drop)

@@ -58,6 +58,12 @@ class UnlikeWatch(QObject):
         unlikeness = self.current()
         return "" if unlikeness is None else unlikeness.limit
 
+    @property
+    def known_limit(self) -> str:
+        """:attr:`limit` as last measured, without measuring ('' before a measure): what a
+        save of the case keeps, saved again when it changes."""
+        return "" if self._unlikeness is None else self._unlikeness.limit
+
     def measure(self) -> None:
         """Measure the batch as it is now (not while it is being screened)."""
         from malariascope.core.adapt.unlike import unlike_cells

@@ -71,10 +71,10 @@ class CaseWork:
         self._rows = self._decisions = 0  # cells and review decisions stored
         self._last: ScreeningResult | None = None  # the last cell stored: spots a new batch
 
-    def save(self, session: Session, counts: Counts | None = None) -> None:
+    def save(self, session: Session, counts: Counts | None = None, unlike: str = "") -> None:
         """Store what ``session`` holds that the register lacks; the batch's ``counts`` give
-        the case's figures. The session of a new batch, or of another case, drops the case
-        before it."""
+        the case's figures, with the ``unlike`` warning as a limit of its result. The session
+        of a new batch, or of another case, drops the case before it."""
         if not self._continues(session):
             self.drop()
         case = self._case_of(session.case or self.case or Case(), session.facts)
@@ -84,7 +84,7 @@ class CaseWork:
                            self.kept)
         try:
             self._rows = self.register.save(
-                case, None if counts is None else case.result(counts), cells=cells,
+                case, None if counts is None else case.result(counts, unlike), cells=cells,
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
                 work=dumps(asdict(state)), screening_complete=session.complete,
                 files_found=session.extent.files or None,
@@ -124,14 +124,15 @@ class CaseWork:
             self._give_up(case)
         self._forget()
 
-    def keep(self, session: Session | None = None, counts: Counts | None = None) -> None:
+    def keep(self, session: Session | None = None, counts: Counts | None = None,
+             unlike: str = "") -> None:
         """Stop working on the case, ``session`` saved first when given: it stays in the
         register, open, to be finished later from there, and is not offered as work left.
         The next save begins another case. Should the save fail, the case stays kept: a drop
         that follows leaves it in the register."""
         self.kept = True
         if session is not None:
-            self.save(session, counts)
+            self.save(session, counts, unlike)
         if self.case is not None:
             self.register.end_work(self.case.uid)
         self._forget()
