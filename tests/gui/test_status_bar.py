@@ -223,18 +223,25 @@ def test_a_case_restored_before_the_model_loads_waits_for_it_to_sign_or_print(
     assert UNLIKE in read_pdf(path)[1] and UNLIKE in window.case_panel.result.text()
 
 
-@needs_fields
-def test_a_signed_case_keeps_its_unlike_limit_in_the_register_for_its_reprints(
-        make_window, qtbot, data_folder, tmp_path):
-    """The limit was measured again at each print from the model loaded: a signed case
-    reprinted with another model, or none, lost the limit its signer saw."""
+def screened_unlike(make_window, qtbot, tmp_path, sample_id: str):
+    """A window saving to the register, with case ``sample_id`` of another lab's field
+    screened: its cells look unlike the model's."""
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
         start(window)
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
     window.central.show_case()
-    qtbot.keyClicks(window.case_panel.sample_id, "S-KEPT")
+    qtbot.keyClicks(window.case_panel.sample_id, sample_id)
     screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])
+    return window
+
+
+@needs_fields
+def test_a_signed_case_keeps_its_unlike_limit_in_the_register_for_its_reprints(
+        make_window, qtbot, data_folder, tmp_path):
+    """The limit was measured again at each print from the model loaded: a signed case
+    reprinted with another model, or none, lost the limit its signer saw."""
+    window = screened_unlike(make_window, qtbot, tmp_path, "S-KEPT")
     window.actions.sign.trigger()
     if window.case.result().unreviewed_flagged:
         click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")

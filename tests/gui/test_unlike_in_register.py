@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from malariascope.core.register import Register
 from malariascope.core.register.export import case_row
-from malariascope.gui.app import start
-from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window, screen_and_wait
+from tests.gui.helpers import close_window
 from tests.gui.test_register_dialog import WAIT_MS
-from tests.gui.test_status_bar import UNLIKE, UNLIKE_FIELDS, _fields, needs_fields
+from tests.gui.test_status_bar import UNLIKE, needs_fields, screened_unlike
 
 
 def listed(data_folder, sample_id: str) -> dict[str, str]:
@@ -24,13 +23,7 @@ def test_an_open_case_unlike_the_models_cells_says_so_in_the_register(
     """The register's row of an open case left ``unlike_warning`` empty though the window
     and its report warned that its cells look unlike the model's: the warning was saved only
     at signing."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
-    window.central.show_case()
-    qtbot.keyClicks(window.case_panel.sample_id, "S-OPEN")
-    screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])
+    window = screened_unlike(make_window, qtbot, tmp_path, "S-OPEN")
     assert UNLIKE in window.case_panel.result.text()
     qtbot.waitUntil(lambda: listed(data_folder, "S-OPEN").get("unlike_warning", "")
                     .startswith(UNLIKE), timeout=WAIT_MS)
