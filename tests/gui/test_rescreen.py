@@ -35,6 +35,23 @@ def _csv(window, qtbot, report: Path) -> tuple[list[dict[str, str]], dict[str, s
     return read_rows(report), summary
 
 
+
+def assert_saved_with(window, qtbot, data_folder, cells: int) -> None:
+    """Saved now, the window's work restores with ``cells`` cells and no unreadable file,
+    and the register stores and lists the case so."""
+    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
+        window.autosave.save_now()
+    session = saved(data_folder)
+    assert cells_of(session) == f"{cells} cells"
+    again = Batch()
+    again.restore(session)
+    assert (again.counts.classified, again.counts.errors) == (cells, 0)
+    with Register(data_folder) as register:
+        stored = register.load(session.case.uid)
+        (listed,) = register.cases()
+    assert (stored.result.cells_counted, stored.result.unreadable) == (cells, 0)
+    assert listed.result.unreadable == 0
+
 def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
         make_window, qtbot, tmp_path, data_folder):
     """It was left out as "already in the case", and its error row would have stayed."""
@@ -66,16 +83,7 @@ def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
         window.case_flow.reports.export_pdf(pdf)
     assert "unreadable files: 0" in read_pdf(pdf)[1]
 
-    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
-        window.autosave.save_now()
-    session = saved(data_folder)
-    assert cells_of(session) == "4 cells"
-    again = Batch()
-    again.restore(session)
-    assert (again.counts.classified, again.counts.errors) == (4, 0)
-    with Register(data_folder) as register:
-        stored = register.load(session.case.uid)
-    assert (stored.result.cells_counted, stored.result.unreadable) == (4, 0)
+    assert_saved_with(window, qtbot, data_folder, cells=4)
 
 
 def test_files_read_fine_or_still_unreadable_opened_again_add_no_row(window, qtbot, tmp_path):
@@ -169,15 +177,4 @@ def test_an_unreadable_file_replaced_by_a_copy_is_left_out_as_a_copy_is(
     assert reopened == _accounts(first, qtbot, tmp_path / "first")
     assert reopened["counts"] == (3, 0, 0) and reopened["listed"] == (3, 0)
 
-    with qtbot.waitSignal(window.autosave.written, timeout=60_000):
-        window.autosave.save_now()
-    session = saved(data_folder)
-    assert cells_of(session) == "3 cells"
-    again = Batch()
-    again.restore(session)
-    assert (again.counts.classified, again.counts.errors) == (3, 0)
-    with Register(data_folder) as register:
-        stored = register.load(session.case.uid)
-        (listed,) = register.cases()
-    assert (stored.result.cells_counted, stored.result.unreadable) == (3, 0)
-    assert listed.result.unreadable == 0
+    assert_saved_with(window, qtbot, data_folder, cells=3)
