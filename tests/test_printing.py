@@ -99,6 +99,20 @@ def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):
     assert "NOT SIGNED: preliminary result" in text and "Not signed." in text
 
 
+def test_a_cell_marked_unsure_is_printed_however_low_its_probability(tmp_path):
+    """A gallery printed its 48 most probable cells only: a cell a reviewer marked unsure,
+    among the 300 called parasitized, was not in the PDF to be looked at again."""
+    case, tally = a_case(sign=False)
+    cells = list(gallery(GALLERY_MAX + 12).cells)
+    cells[-1] = GalleryCell(cells[-1].picture, 0.5, "field 9, cell 7", review="unsure")
+    report = CaseReport(case, case.result(tally), Gallery(cells, total=300))
+    _, text, images = read(write_case_pdf(tmp_path / "r.pdf", report))
+    assert images == GALLERY_MAX and "marked unsure" in text and "field 9, cell 7" in text
+    assert ("Parasitized cells (300, those marked unsure first, then the highest "
+            "probability)") in text
+    assert f"{300 - GALLERY_MAX} more not shown: these are the {GALLERY_MAX} marked unsure" in text
+
+
 def test_an_amended_case_prints_the_version_it_replaced(tmp_path):
     case, tally = a_case()
     case.amend("patient id mistyped", "Bob Okafor", at="2026-03-05T08:00:00+00:00")

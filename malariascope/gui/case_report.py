@@ -99,13 +99,14 @@ def build_report(order: ReportOrder) -> CaseReport:
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
-    """The pictures of the cells of ``cells`` a gallery prints (the highest probabilities);
-    a file that can no longer be read is left out."""
+    """The pictures of the cells of ``cells`` a gallery prints (those marked unsure, then the
+    highest probabilities); a file that can no longer be read is left out."""
     from malariascope.core.errors import ImageReadError
     from malariascope.gui.thumbnails import read_cell
-    from malariascope.printing.gallery import GALLERY_MAX
+    from malariascope.printing.gallery import GALLERY_MAX, printed_first
 
-    shown = sorted(cells, key=lambda cell: -(cell.result.probability or 0.0))[:GALLERY_MAX]
+    shown = sorted(cells, key=lambda cell: printed_first(cell.result.probability or 0.0,
+                                                         cell.review))[:GALLERY_MAX]
     shown.sort(key=lambda cell: str(cell.result.path))  # each field is read once
     pictures = []
     for cell in shown:

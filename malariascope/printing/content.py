@@ -266,10 +266,14 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
     rows = [f'<table width="100%" cellspacing="0" cellpadding="2"><tr>'
             f"{''.join(cells[i:i + COLUMNS])}</tr></table>"
             for i in range(0, len(cells), COLUMNS)]
+    unsure = any(cell.review == UNSURE for cell in shown)
+    order = ("those marked unsure first, then the highest probability" if unsure
+             else "highest probability first")
     if more:
+        which = "marked unsure or " if unsure else ""
         rows.append(f"<p style='margin:3px'>{more:,} more not shown: these are the "
-                    f"{len(shown):,} with the highest probability.</p>")
-    heading = f"{title} ({len(shown) + more:,}, highest probability first)"
+                    f"{len(shown):,} {which}with the highest probability.</p>")
+    heading = f"{title} ({len(shown) + more:,}, {order})"
     return _section(heading, rows[0]) + "".join(rows[1:])
 
 

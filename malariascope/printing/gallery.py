@@ -1,5 +1,6 @@
-"""A printed report's galleries: bounded (:data:`GALLERY_MAX` pictures, highest probability
-first), and saying how many cells they leave out."""
+"""A printed report's galleries: bounded (:data:`GALLERY_MAX` pictures, the cells a reviewer
+marked unsure first, then the highest probability), and saying how many cells they leave
+out."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from malariascope.core.tally import UNSURE
+
 GALLERY_MAX = 48  # pictures per gallery: a page of them at most
+
+
+def printed_first(probability: float, review: str) -> tuple[bool, float]:
+    """The order of a gallery's cells: those a reviewer marked unsure first, as they wait for
+    a second look wherever their probability lies, then the highest probability."""
+    return review != UNSURE, -probability
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,9 @@ class Gallery:
     total: int | None = None
 
     def shown(self) -> list[GalleryCell]:
-        """The pictures printed: the highest probabilities first, at most GALLERY_MAX."""
-        return sorted(self.cells, key=lambda cell: -cell.probability)[:GALLERY_MAX]
+        """The pictures printed, at most GALLERY_MAX, in :func:`printed_first`'s order."""
+        return sorted(self.cells, key=lambda cell: printed_first(cell.probability, cell.review)
+                      )[:GALLERY_MAX]
 
     def left_out(self) -> int:
         return max(len(self.cells) if self.total is None else self.total, 0) - len(
