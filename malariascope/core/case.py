@@ -172,7 +172,8 @@ class Case:
         by = checked_text(by, "the name")
         if not reason or not by:
             raise CaseError("an amendment needs a reason and the name of who makes it")
-        amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions)
+        amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions,
+                              self.sources)
         object.__setattr__(self, "signed", None)  # the one way back from signed
         self.amendments = (*self.amendments, amendment)
         return amendment
@@ -186,8 +187,7 @@ class Case:
         if not self.amending:
             raise CaseError(f"case {self.name} has no amendment open")
         amendment = self.amendments[-1]
-        changed = amendment.changes(self.facts.differences(amendment.replaced.facts), result,
-                                    self.rule, decisions)
+        changed = amendment.changes(self.facts, result, self.rule, self.sources, decisions)
         if changed:
             raise CaseError("; ".join(changed))
         self.amendments = self.amendments[:-1]

@@ -8,6 +8,7 @@ by the same signature (:meth:`Amendment.changes`). Standard library only, like `
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,9 +54,9 @@ class SignedVersion:
 class Amendment:
     """Why a signed case was opened again, by whom and when, with the version it replaced.
 
-    ``rule`` is the call rule the case had as the amendment opened and ``decisions`` the
-    review decisions it held then; ``decisions`` is None for an amendment opened before they
-    were noted (it is never withdrawn).
+    ``rule`` is the call rule the case had as the amendment opened, ``decisions`` the
+    review decisions it held then and ``sources`` what its images were opened from; None
+    for an amendment opened before they were noted (it is never withdrawn).
     """
 
     reason: str
@@ -64,25 +65,31 @@ class Amendment:
     replaced: SignedVersion
     rule: CallRule | None = None
     decisions: int | None = None
+    sources: tuple[str, ...] | None = None
 
-    def changes(self, facts: list[str], result: CaseResult, rule: CallRule | None,
-                decisions: int) -> list[str]:
+    def changes(self, facts: CaseFacts, result: CaseResult, rule: CallRule | None,
+                sources: tuple[str, ...], decisions: int) -> list[str]:
         """What changed in the case since this amendment opened, in words; empty when nothing
         did, and the amendment may be withdrawn.
 
-        The case is unchanged when ``facts`` (the names of the facts that differ from the
-        signed ones) is empty, its ``result`` now equals the signed result (so no image was
-        added: every cell is counted or without a call, and no final call differs), its call
-        ``rule`` is the one noted and it holds the noted number of review ``decisions``: each
-        decision stays in the audit trail, so a review made and taken back is a change too.
+        The case is unchanged when its ``facts`` are the signed ones, its ``result`` now equals
+        the signed result (every cell is counted or without a call, and no final call
+        differs), its call ``rule`` is the one noted (to rounding: a threshold moved and put back
+        is the same rule), its ``sources`` are the noted ones and it holds the noted number of
+        review ``decisions``. A file or folder opened during the amendment under a name new
+        to the case adds to its sources, even when screening was cancelled or found only
+        copies, and each review decision stays in the audit trail: neither is taken back.
         """
-        if self.decisions is None:
+        if self.decisions is None or self.sources is None:
             return ["the amendment was opened by an earlier MalariaScope, which did not note "
                     "the case as it found it"]
-        changed = [f"the {', '.join(facts)}"] if facts else []
+        names = facts.differences(self.replaced.facts)
+        changed = [f"the {', '.join(names)}"] if names else []
         changed += _result_changes(self.replaced.result, result)
-        if rule != self.rule:
+        if not _same_rule(self.rule, rule):
             changed.append(_rule_change(self.rule, rule))
+        if sources != self.sources:
+            changed.append("images opened")
         if decisions != self.decisions:
             changed.append(f"{counted(decisions - self.decisions, 'review decision')} made")
         return changed
@@ -102,3 +109,15 @@ def _rule_change(noted: CallRule | None, now: CallRule | None) -> str:
     if noted is None or now is None or noted.threshold == now.threshold:
         return "the call rule"
     return f"the threshold {noted.threshold:.3f} → {now.threshold:.3f}"
+
+
+def _same_rule(noted: CallRule | None, now: CallRule | None) -> bool:
+    """True when the rules are equal but for the rounding of a threshold moved and back."""
+    if noted is None or now is None:
+        return noted is now
+    return all(math.isclose(a, b, rel_tol=1e-9) if a is not None and b is not None
+               else a is b for a, b in zip(_figures(noted), _figures(now), strict=True))
+
+
+def _figures(rule: CallRule) -> tuple[float | None, ...]:
+    return (rule.threshold, *rule.band, rule.field_threshold)

@@ -274,5 +274,6 @@ def _changed_words(name: str, changed: str) -> str:
     return (f"The amendment of case {name} cannot be withdrawn: since it opened, the case "
             f"changed ({changed}).\n\nSign the case again (File > Sign the result…) to keep "
             "the change. A fact or the threshold put back as it was signed lets the amendment "
-            "be withdrawn; a review decision stays in the audit trail, so after one the case "
-            "is signed again.")
+            "be withdrawn. Images opened during the amendment (even if cancelled, or only "
+            "copies) and review decisions stay with the case, so after them it is signed "
+            "again.")

@@ -22,8 +22,8 @@ AMENDED_AT = "2026-03-05T08:00:00+00:00"
 
 
 def as_before_amendments_noted(db: sqlite3.Connection) -> None:
-    """Drop the columns of the step that made amendments note the case as they found it."""
-    for column in ("rule", "decisions"):
+    """Drop the columns of the steps that made amendments note the case as they found it."""
+    for column in ("rule", "decisions", "sources"):
         db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
 
 
@@ -131,3 +131,48 @@ def test_an_amendment_of_an_older_register_opens_unnoted_and_is_not_withdrawn(tm
     assert (loaded.amendments[0].rule, loaded.amendments[0].decisions) == (None, None)
     with pytest.raises(CaseError, match="earlier MalariaScope"):
         loaded.withdraw_amendment(loaded.result(counts()), 2)
+
+
+def test_an_amendment_saved_over_a_withdrawn_one_keeps_its_own_reason(tmp_path):
+    """The window's write queue keeps only a case's newest save: the withdrawal and the next
+    amendment reach the register in one save."""
+    case = amended(decisions=0)
+    with Register(tmp_path) as register:
+        register.save(case)
+        case.withdraw_amendment(case.result(counts()), 0)
+        case.amend("patient id typed wrong", "Cy", at="2026-03-06T09:00:00+00:00", decisions=0)
+        register.save(case)
+        loaded = register.load(case.uid).case
+    assert loaded.amendments == case.amendments
+
+
+def test_signed_again_after_an_amendment_over_a_withdrawn_one_keeps_its_reason(tmp_path):
+    case = amended(decisions=0)
+    with Register(tmp_path) as register:
+        register.save(case)
+        case.withdraw_amendment(case.result(counts()), 0)
+        case.amend("patient id typed wrong", "Cy", decisions=0)
+        case.update(patient_id="P-9")
+        case.sign("Cy", counts())
+        register.save(case)
+        loaded = register.load(case.uid).case
+    assert [(a.reason, a.by) for a in loaded.amendments] == [("patient id typed wrong", "Cy")]
+    assert loaded.signed == case.signed
+
+
+@pytest.mark.parametrize("rule", [RULE, CallRule(0.37, (0.2, 0.55), 0.83),
+                                  CallRule(0.612, (0.45, 0.75), 0.9)])
+@pytest.mark.parametrize("moved", [0.3, 0.45, 0.62, 0.71, 0.9])
+def test_a_threshold_moved_and_put_back_lets_the_amendment_be_withdrawn(rule, moved):
+    case = Case(CaseFacts(sample_id="S-1"), rule=rule)
+    case.sign("Ann", counts(), at=AT)
+    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0)
+    case.rule = rule.with_threshold(moved).with_threshold(rule.threshold)
+    assert case.withdraw_amendment(case.result(counts()), 0) == case.signed
+
+
+def test_images_opened_during_an_amendment_keep_it_open():
+    case = amended(decisions=0)
+    case.sources = (*case.sources, "more")
+    with pytest.raises(CaseError, match="images opened"):
+        case.withdraw_amendment(case.result(counts()), 0)

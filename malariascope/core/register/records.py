@@ -65,18 +65,22 @@ def signed_of(text: str | None) -> SignedVersion | None:
     return None if text is None else _signed(json.loads(text))
 
 
-AMENDMENT_COLUMNS = ("reason", "amended_by", "amended_at", "replaced", "rule", "decisions")
+AMENDMENT_COLUMNS = ("reason", "amended_by", "amended_at", "replaced", "rule", "decisions",
+                     "sources")
 
 
 def amendment_of(reason: str, by: str, at: str, replaced: str, rule: str | None,
-                 decisions: int | None) -> Amendment:
-    return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions)
+                 decisions: int | None, sources: str | None) -> Amendment:
+    return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions,
+                     None if sources is None else sources_of(sources))
 
 
 def amendment_values(amendment: Amendment) -> tuple:
     """The :data:`AMENDMENT_COLUMNS` of ``amendment``."""
+    sources = amendment.sources
     return (amendment.reason, amendment.by, amendment.at, to_json(amendment.replaced),
-            rule_json(amendment.rule), amendment.decisions)
+            rule_json(amendment.rule), amendment.decisions,
+            None if sources is None else to_json(list(sources)))
 
 
 def rule_json(rule: CallRule | None) -> str | None:

@@ -98,27 +98,44 @@ def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Am
     """Append ``amendments``, numbered after the ``stored`` ones."""
     db.executemany(
         f"INSERT INTO amendments (case_id, number, {', '.join(records.AMENDMENT_COLUMNS)}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"VALUES (?, ?, {', '.join('?' * len(records.AMENDMENT_COLUMNS))})",
         [(case_id, number, *records.amendment_values(amendment))
          for number, amendment in enumerate(amendments, stored + 1)])
 
 
-def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int,
+def amendments_kept(db: sqlite3.Connection, case_id: int, case: Case) -> int:
+    """How many of the stored amendments lead ``case``'s own, each the same (reason, by,
+    time and version replaced): those after them are ones the case withdrew."""
+    stored = db.execute("SELECT reason, amended_by, amended_at, replaced FROM amendments "
+                        "WHERE case_id = ? ORDER BY number", (case_id,)).fetchall()
+    kept = 0
+    for row, amendment in zip(stored, case.amendments, strict=False):
+        if row != (*records.amendment_values(amendment)[:4],):
+            break
+        kept += 1
+    return kept
+
+
+def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int, kept: int,
                    refused: bool) -> int:
     """Delete the last of the ``stored`` amendments, which ``case`` withdrew, and return the
-    amendments left. Only the one amendment the case lacks, the register holding the case
-    open under it, and only when it replaced the version the case is signed as again and the
-    register holds no review decision made since it opened; else (or when ``refused``: the
-    case is signed in the register, or cells or reviews come with it) a RegisterError."""
+    ``kept`` ones left; the case's amendments after those are new. Only the one amendment
+    after the kept ones, the register holding the case open under it, and only when it
+    replaced the version the case was signed as again (the one its next amendment, if any,
+    replaced) and the register holds no review decision made since it opened; else (or when
+    ``refused``: the case is signed in the register, or cells or reviews come with it) a
+    RegisterError."""
     found = db.execute(
         "SELECT replaced, decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1) FROM "
         "amendments WHERE case_id = ?1 AND number = ?2", (case_id, stored)).fetchone()
-    if (refused or stored != len(case.amendments) + 1 or case.signed is None or found is None
-            or found[0] != records.to_json(case.signed) or found[1] != found[2]):
+    newer = case.amendments[kept:]
+    signed_again = newer[0].replaced if newer else case.signed
+    if (refused or stored != kept + 1 or signed_again is None or found is None
+            or found[0] != records.to_json(signed_again) or found[1] != found[2]):
         raise RegisterError(f"case {case.uid[:8]} has an amendment this copy lacks, or one "
                             "that cannot be withdrawn")
     db.execute("DELETE FROM amendments WHERE case_id = ? AND number = ?", (case_id, stored))
-    return stored - 1
+    return kept
 
 
 def append_cells(db: sqlite3.Connection, case_id: int, rows: int,

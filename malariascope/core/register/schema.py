@@ -203,6 +203,9 @@ MIGRATIONS: tuple[Step, ...] = (
     """,
     # the image files left out as copies of others, with the case
     _copies_left_out,
+    # the sources an amendment found the case with: images opened since keep it open;
+    # NULL: an amendment opened before, never withdrawn
+    "ALTER TABLE amendments ADD COLUMN sources TEXT;  -- JSON list of names",
 )
 
 

@@ -144,10 +144,11 @@ class Register:
         with self._using("save the case"), transaction(self._db):
             case_id, rows, amended, signed = saving.stored_state(self._db, case,
                                                                  screening_complete)
-            if signed and len(case.amendments) == amended:
+            kept = saving.amendments_kept(self._db, case_id, case)
+            if signed and kept == amended == len(case.amendments):
                 return saving.check_unchanged(self._db, case, rows, cells or reviews)
-            if len(case.amendments) < amended:
-                amended = saving.drop_withdrawn(self._db, case_id, case, amended,
+            if kept < amended:
+                amended = saving.drop_withdrawn(self._db, case_id, case, amended, kept,
                                                 signed or bool(cells or reviews))
             saving.write_case(self._db, case_id, case, result)
             saving.write_complete(self._db, case_id, screening_complete)
