@@ -5,8 +5,9 @@ failed to read stays when the technician replaces the file and opens it again. E
 of the same path supersedes it: the case counts the file once, as its last screening found it,
 and its CSV and PDF leave the superseded row out. A file replaced by a copy of another file of
 the case is left out as a copy is (``core.copies``): its new row says so, :data:`LEFT_OUT`,
-and supersedes the old one, and is itself left out, so the case holds neither. Standard
-library only, like ``tally``.
+and supersedes the old one, and is itself left out, so the case holds neither. That file
+stays open to screening as an unread one is, so the right image put there later is screened
+and its rows supersede the left-out one. Standard library only, like ``tally``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Superseded:
 
     def __init__(self) -> None:
         self.rows: set[int] = set()
-        self._unread: dict[Path, int] = {}  # path -> its row that could not be read
+        self._unread: dict[Path, int] = {}  # path -> its row that holds nothing of it
 
     def by(self, result: ScreeningResult) -> int | None:
         """The row ``result`` supersedes once taken: the unread one of its file, if any."""
@@ -49,12 +50,13 @@ class Superseded:
             self.rows.add(gone)
         if result.error == LEFT_OUT:  # a copy: the case holds none of it
             self.rows.add(row)
-        elif unread(result):
+        if unread(result):  # a copy's row too: the file may be screened once replaced
             self._unread[result.path] = row
 
     @property
     def unread_files(self) -> set[Path]:
-        """The files whose last row says they could not be read."""
+        """The files whose last row holds nothing of them: could not be read, or left out
+        as a copy. Opened again, they are screened again."""
         return set(self._unread)
 
 

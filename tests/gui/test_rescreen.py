@@ -178,3 +178,20 @@ def test_an_unreadable_file_replaced_by_a_copy_is_left_out_as_a_copy_is(
     assert reopened["counts"] == (3, 0, 0) and reopened["listed"] == (3, 0)
 
     assert_saved_with(window, qtbot, data_folder, cells=3)
+
+
+def test_a_file_left_out_as_a_copy_then_replaced_by_a_new_image_is_screened(
+        make_window, qtbot, tmp_path):
+    """Its left-out row held the path, so the right image put there later was refused as
+    already in the case and never screened: 3 cells where a case opening the folder has 4."""
+    broken = _slide(tmp_path / "slide")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        start(window, [tmp_path / "slide"])
+    shutil.copy(next((tmp_path / "slide").glob("*.png")), broken)
+    screen_and_wait(window, qtbot, [broken])
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 0)
+    write_rgb(broken, make_cell(seed=11))  # the right image at last
+    screen_and_wait(window, qtbot, [broken])
+    assert "already in the case" not in window.status.currentMessage()
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (4, 0)
