@@ -92,3 +92,16 @@ def test_a_case_not_signed_or_an_image_changed_since_its_review_is_refused(tmp_p
     result = cli(capsys, "adapt", *uids, "--out", tmp_path / "lab")
     assert result.code == 2 and "is not the image that was reviewed" in result.err
     assert f"case {signed[2].uid[:8]} row 8" in result.err and not (tmp_path / "lab").exists()
+
+
+def test_a_case_given_twice_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    """A case named twice, by a prefix and by its whole uid, was adapted on twice: its cells
+    counted twice in the card and sat in two groups, on both sides of a held-out split."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    cases = register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
+    uids = [arg for case in cases for arg in ("--case", case.uid[:8])]
+    result = cli(capsys, "adapt", *uids, "--case", cases[0].uid, "--out", tmp_path / "lab")
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: case {cases[0].uid[:8]} is given twice (as "
+           f"'{cases[0].uid}'): give each case once\n")
+    assert not (tmp_path / "lab").exists()

@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
-    from malariascope.core.adapt.registered import open_case
+    from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.adapt.wording import as_text
     from malariascope.core.datadir import data_dir
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         inputs = [*args.sources, *([args.annotations] if args.annotations else [])]
         check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
-        sources += [open_case(data_dir(), uid) for uid in args.case]
+        sources += open_cases(data_dir(), args.case)
         try:
             with progress_bar("cells") as cells, progress_bar("steps") as steps:
                 adaptation = adapt(sources, args.base, progress=_progress(cells, steps))

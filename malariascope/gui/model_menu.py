@@ -151,14 +151,14 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     """Adapt ``base`` (None: bundled) to ``sources`` and the signed ``cases`` (uids) of the
     register in the data folder, and write it; returns the folder and the held-out figures
     in words (rich text). Runs in a worker; refusals raise the core's errors."""
-    from malariascope.core.adapt.registered import open_case
+    from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
     from malariascope.core.modelcard import load_card
 
     model = str(base) if base else None
     check_target(out_dir, load_card(model))
     opened = [open_source(path, annotations) for path in sources]
-    opened += [open_case(data_dir(), uid) for uid in cases]
+    opened += open_cases(data_dir(), cases)
     adaptation = adapt(opened, model, progress=progress)
     progress("writing", 0, 0)  # the last chance to cancel: past it, Cancel is refused
     card = write_model(adaptation, out_dir)

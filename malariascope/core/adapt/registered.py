@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
@@ -50,6 +50,20 @@ def open_case(folder: Path, uid: str) -> RegisteredCase:
         raise DatasetError(f"{'no' if not found else len(found)} cases in {folder / FILE_NAME} "
                            f"begin with {uid!r}: give the case's uid as `cases list` shows it")
     return RegisteredCase(folder, found[0])
+
+
+def open_cases(folder: Path, uids: Iterable[str]) -> list[RegisteredCase]:
+    """The cases of ``uids`` as :func:`open_case` finds them; :class:`DatasetError` when two
+    name the same case (by its uid, or by any prefix of it), whose cells would count twice
+    and sit on both sides of a held-out split."""
+    cases: dict[str, RegisteredCase] = {}
+    for uid in uids:
+        case = open_case(folder, uid)
+        if case.uid in cases:
+            raise DatasetError(f"case {case.uid[:8]} is given twice (as {uid!r}): give each "
+                               "case once")
+        cases[case.uid] = case
+    return list(cases.values())
 
 
 def signed_cases(folder: Path) -> list[CaseSummary]:
