@@ -47,7 +47,7 @@ class ScreeningController(ModelLoading, QObject):
     message = Signal(str)  # one line for the status bar
     screening_finished = Signal(int, bool)  # rows in the batch (unreadable files too), complete
     export_finished = Signal(str)  # report path
-    export_failed = Signal(str)  # reason
+    export_failed = Signal(str, bool)  # reason, and whether an earlier report is kept whole
 
     def __init__(self, batch: Batch, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -38,7 +38,6 @@ class ExportFlow(QObject):
         self._edit_sample_id = edit_sample_id
         self._remember_folder = remember_folder
         self._tried = ""  # the name of the last report written: offered again on failure
-        self._earlier = False  # a file had that name before: a failure leaves it whole
         controller.export_finished.connect(self._on_exported)
         controller.export_failed.connect(self._on_failed)
 
@@ -68,7 +67,7 @@ class ExportFlow(QObject):
 
     def export_to(self, path: str | os.PathLike[str], overwrite: bool = False) -> None:
         """Write the report of the batch (with reviews) in a worker."""
-        self._tried, self._earlier = Path(path).name, Path(path).exists()
+        self._tried = Path(path).name
         self.controller.export(Path(path), overwrite)
 
     def _choose_report(self, name: str = "") -> None:
@@ -80,10 +79,10 @@ class ExportFlow(QObject):
         if self._remember_folder:
             settings.remember_export_folder(Path(path))
 
-    def _on_failed(self, reason: str) -> None:
+    def _on_failed(self, reason: str, earlier: bool) -> None:
         tried = self._tried
         dialogs.export_failed(self._window, reason, retry=lambda: self._choose_report(tried),
-                              earlier=self._earlier)
+                              earlier=earlier)
 
 
 def ask_export_unreviewed(parent: QWidget, count: int, unsure: int, queue: int,

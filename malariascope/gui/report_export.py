@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from malariascope.core.case import Case, Signature
 from malariascope.gui.snapshot import BatchSnapshot
-from malariascope.gui.workers import Worker, export_rows
+from malariascope.gui.workers import Worker, earlier_kept, export_rows
 
 
 class ReportExport:
@@ -36,7 +36,7 @@ class ReportExport:
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))
         # Each worker's ending is checked against the export running now: the ``finished``
         # of the previous one can arrive after the next has started.
-        worker.errored.connect(lambda exc: self._on_stopped(worker, str(exc), True))
+        worker.errored.connect(lambda exc: self._on_stopped(worker, str(exc), exc))
         worker.finished.connect(lambda: self._on_stopped(
             worker, "Export cancelled; no report written"))
         self._running = worker
@@ -56,14 +56,15 @@ class ReportExport:
             if missed else ""))
         controller.export_finished.emit(str(path))
 
-    def _on_stopped(self, worker: Worker, reason: str, failed: bool = False) -> None:
+    def _on_stopped(self, worker: Worker, reason: str, failure: Exception | None = None
+                    ) -> None:
         if self._running is not worker:
             return  # already reported (finished follows returned and errored)
         controller, self._running = self._controller, None
         controller.idle.emit()
         controller.message.emit(reason)
-        if failed:
-            controller.export_failed.emit(reason)
+        if failure is not None:
+            controller.export_failed.emit(reason, earlier_kept(failure))
 
 
 def _signature(case: Case) -> Signature | None:

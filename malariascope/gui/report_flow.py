@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from malariascope.core.clock import local_time, utc_now
 from malariascope.gui import dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
-from malariascope.gui.workers import Worker
+from malariascope.gui.workers import Worker, earlier_kept, telling_earlier
 
 
 def page_size() -> str:
@@ -28,10 +28,12 @@ def page_size() -> str:
 
 
 def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Path:
-    """The report of ``order`` written as a PDF at ``path`` (in a worker)."""
+    """The report of ``order`` written as a PDF at ``path`` (in a worker); a failure is raised
+    as :class:`~malariascope.gui.workers.NotWritten`."""
     from malariascope.printing.pdf import write_case_pdf
 
-    return write_case_pdf(path, build_report(order), size, overwrite)
+    with telling_earlier(path):
+        return write_case_pdf(path, build_report(order), size, overwrite)
 
 
 def print_report(printer: object, order: ReportOrder) -> str:
@@ -82,12 +84,12 @@ class ReportFlow(QObject):
     def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
                    size: str = "") -> None:
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
-        shows, earlier = self._shown(), Path(path).exists()
+        shows = self._shown()
         worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
         worker.returned.connect(lambda written: self._on_written(written, shows))
         worker.errored.connect(lambda exc: dialogs.export_failed(
             self._window, str(exc), retry=lambda: self.start_pdf(Path(path).name),
-            what="PDF report", earlier=earlier))
+            what="PDF report", earlier=earlier_kept(exc)))
         self._run(worker, "PDF report not written")
 
     def start_print(self) -> None:

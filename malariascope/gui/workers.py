@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,30 @@ def load_classifier(model: Path | None = None) -> Classifier:
     return Classifier.open(str(model) if model else None)
 
 
+class NotWritten(Exception):
+    """A report not written, saying why and whether a file at its name (or its summary's) is
+    kept whole, as the worker found it: a network drive can keep that question waiting."""
+
+    def __init__(self, reason: str, earlier: bool) -> None:
+        super().__init__(reason)
+        self.earlier = earlier
+
+
+@contextlib.contextmanager
+def telling_earlier(*paths: Path) -> Iterator[None]:
+    """Raise a failure in the block as :class:`NotWritten`, saying whether a file is at one of
+    ``paths``: a report failing to write leaves the files it would replace as they were."""
+    try:
+        yield
+    except Exception as exc:
+        raise NotWritten(str(exc), any(map(os.path.exists, paths))) from exc
+
+
+def earlier_kept(exc: Exception) -> bool:
+    """True when ``exc`` says a file of the report's name was there, and is kept whole."""
+    return isinstance(exc, NotWritten) and exc.earlier
+
+
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
                 unlike: Unlikeness | None = None, not_screened: int | None = 0,
                 copies: LeftOut | None = None, signature: Signature | None = None,
@@ -55,12 +79,15 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     and so do the ``copies`` left out and the case's ``signature`` once signed.
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
-    a temporary file and renames it only at the end.
+    a temporary file and renames it only at the end. A failure is raised as
+    :class:`NotWritten`.
     """
     from malariascope.core.report import ReportWriter
+    from malariascope.core.summary import summary_path
 
     total = len(snapshot.results)
-    with ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer:
+    with (telling_earlier(path, summary_path(path)),
+          ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer):
         writer.unlike, writer.signature = unlike, signature
         writer.copies = copies or writer.copies
         if not_screened != 0:

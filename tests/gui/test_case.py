@@ -307,6 +307,7 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     window.case_flow.reports.export_pdf(path)  # never over an existing file unasked
     box = wait_for_box(qtbot, window, "Export failed")
     assert "exists" in box.text() and path.read_bytes() == before
+    assert "the earlier PDF report of that name is as it was" in box.text()
     qtbot.waitUntil(lambda: window.status.currentMessage() == "PDF report not written")
     elsewhere = tmp_path / "elsewhere.pdf"  # the box offers another place, as the CSV's does
     offered = []

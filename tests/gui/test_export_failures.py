@@ -137,3 +137,19 @@ def test_a_refused_export_says_how_to_replace_in_the_window_and_no_earlier_repor
     box = wait_for_box(qtbot, window, "Export failed")
     assert box.text().endswith("The batch is still here.")  # there was no earlier report
     click(box, "Close")
+
+
+def test_a_refused_export_tells_an_earlier_summary_kept_as_an_earlier_report(
+        window, qtbot, tmp_path):
+    """Whether an earlier report was kept was asked on the UI thread, of the report's name
+    only: a summary left at its name was kept without a word."""
+    make_cell_folder(tmp_path / "cells", 4)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    summary = tmp_path / "report_summary.csv"
+    summary.write_text("an earlier summary", encoding="utf-8")
+    with qtbot.waitSignal(window.controller.export_failed, timeout=30_000) as blocker:
+        window.export_to(tmp_path / "report.csv")
+    box = wait_for_box(qtbot, window, "Export failed")
+    assert "earlier report of that name is as it was" in box.text() and blocker.args[1]
+    assert summary.read_text(encoding="utf-8") == "an earlier summary"
+    click(box, "Close")
