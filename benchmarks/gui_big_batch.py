@@ -120,7 +120,8 @@ class Run:
             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(self.figures), flush=True)
         self.window.batch.unsaved = False
-        self.window.close()
+        self.window.case_flow.new_case(ask=False)  # the measured case goes, unasked, so
+        self.window.close()  # Quit has no question to wait on
 
 
 def child(folder: Path, data: Path) -> int:
