@@ -77,7 +77,13 @@ class CaseSaving(QObject):
             self.controller.workers.start(worker)
 
     def _wait_again(self, order: ReportOrder) -> None:
-        self._waiting.setdefault(order.case.uid, order)  # unless signed again meanwhile
+        """Look again after the next save, unless the case was signed again meanwhile; when
+        no save is coming (the one awaited ended while the pictures were tried), ask one."""
+        if order.case.uid in self._waiting:
+            return
+        self._waiting[order.case.uid] = order
+        if self._window.autosave.writes.idle:
+            self._window.autosave.save_now()
 
     def _on_saved(self, uid: str) -> None:
         batch = self.case.batch
