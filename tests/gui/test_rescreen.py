@@ -156,17 +156,24 @@ def _accounts(window, qtbot, folder: Path) -> dict[str, object]:
             "pdf": re.search(r"unreadable files: \d+", read_pdf(pdf)[1]).group()}
 
 
-def test_an_unreadable_file_replaced_by_a_copy_is_left_out_as_a_copy_is(
-        make_window, qtbot, tmp_path, data_folder):
-    """Its error row stood: the case, its Errors filter, CSV, PDF, saved work and register
-    said that a file which now reads fine (a copy of another file of the case) could not be
-    read. Now it is left out as the same copy is when a case first opens the folder."""
+def _replaced_by_copy(make_window, qtbot, tmp_path):
+    """A window whose slide's unreadable file was replaced by a copy of another of its files
+    and opened again; the window and that file."""
     broken = _slide(tmp_path / "slide")
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
         start(window, [tmp_path / "slide"])
     shutil.copy(next((tmp_path / "slide").glob("*.png")), broken)
     screen_and_wait(window, qtbot, [broken])
+    return window, broken
+
+
+def test_an_unreadable_file_replaced_by_a_copy_is_left_out_as_a_copy_is(
+        make_window, qtbot, tmp_path, data_folder):
+    """Its error row stood: the case, its Errors filter, CSV, PDF, saved work and register
+    said that a file which now reads fine (a copy of another file of the case) could not be
+    read. Now it is left out as the same copy is when a case first opens the folder."""
+    window, broken = _replaced_by_copy(make_window, qtbot, tmp_path)
     (tmp_path / "reopened").mkdir()
     reopened = _accounts(window, qtbot, tmp_path / "reopened")
 
@@ -184,12 +191,7 @@ def test_a_file_left_out_as_a_copy_then_replaced_by_a_new_image_is_screened(
         make_window, qtbot, tmp_path):
     """Its left-out row held the path, so the right image put there later was refused as
     already in the case and never screened: 3 cells where a case opening the folder has 4."""
-    broken = _slide(tmp_path / "slide")
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
-        start(window, [tmp_path / "slide"])
-    shutil.copy(next((tmp_path / "slide").glob("*.png")), broken)
-    screen_and_wait(window, qtbot, [broken])
+    window, broken = _replaced_by_copy(make_window, qtbot, tmp_path)
     assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 0)
     write_rgb(broken, make_cell(seed=11))  # the right image at last
     screen_and_wait(window, qtbot, [broken])
