@@ -89,6 +89,6 @@ def _line(case: CaseSummary) -> tuple[str, ...]:
         counted = f"{result.cells_counted:,}"
         parasitemia = percent_text(result.parasitemia)
         interval = f"{percent_text(low)}-{percent_text(high)}"
-    return (case.uid[:8], case.status_listed, local_day(case.created_at), case.facts.collected_on,
+    return (case.uid[:8], case.listed_status(), local_day(case.created_at), case.facts.collected_on,
             case.facts.sample_id, case.facts.patient_id, counted, parasitemia, interval,
             case.signature.name if case.signature else "")

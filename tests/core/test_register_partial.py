@@ -31,7 +31,7 @@ def partial_of(register: Register, tmp_path: Path) -> dict[str, tuple[str, str]]
     """By slide: the status the register lists and the CSV's ``partial``."""
     register.export_csv(tmp_path / "lis.csv", overwrite=True)
     rows = {row["sample_id"]: row["partial"] for row in read_csv(tmp_path / "lis.csv")}
-    return {case.facts.sample_id: (case.status_text, rows[case.facts.sample_id])
+    return {case.facts.sample_id: (case.status_words(), rows[case.facts.sample_id])
             for case in register.cases()}
 
 

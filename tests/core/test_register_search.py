@@ -227,6 +227,6 @@ def test_a_case_whose_screening_was_cut_short_is_listed_and_exported_as_partial(
     rows = {row["sample_id"]: row for row in read_csv(target)}
     slides = ("S-cut", "S-whole", "S-saved")
     assert [listed[slide].screening_complete for slide in slides] == [False, True, None]
-    assert [listed[slide].status_text for slide in slides] == ["open, partial", "open", "open"]
+    assert [listed[slide].status_words() for slide in slides] == ["open, partial", "open", "open"]
     assert [(rows[slide]["status"], rows[slide]["partial"]) for slide in slides] == [
         ("open", "true"), ("open", "false"), ("open", "")]

@@ -195,7 +195,7 @@ def listed_status(data_folder: Path) -> str:
     """How the register lists its one case (read as ``malariascope cases list`` does)."""
     with Register(data_folder) as register:
         (case,) = register.cases()
-    return case.status_text
+    return case.status_words()
 
 
 def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(

@@ -115,7 +115,7 @@ def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_shor
     workers_done(window, qtbot)
     with Register(data_folder) as register:
         (case,) = register.cases()
-    assert case.status_text == "open, partial" and no_work_left(data_folder)
+    assert case.status_words() == "open, partial" and no_work_left(data_folder)
 
 
 def test_cancel_on_quit_during_screening_leaves_the_window_screening(held, qtbot):
@@ -182,4 +182,4 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     workers_done(window, qtbot)
     with Register(data_folder) as register:
         (case,) = register.cases()
-    assert (case.status_text, case.cells) == ("open, partial", 70)  # rows: errors too
+    assert (case.status_words(), case.cells) == ("open, partial", 70)  # rows: errors too

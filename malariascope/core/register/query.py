@@ -90,32 +90,20 @@ class CaseSummary:
     screening_complete: bool | None = None
     copies: LeftOut | None = None  # files left out as copies of others; None: none known
 
-    @property
-    def status_text(self) -> str:
-        """The status as the register's lists say it: ``open, partial`` or ``signed,
-        partial`` for a case whose screening is known to be short of images."""
-        return self.status_words()
-
     def status_words(self, screening: str | None = None) -> str:
-        """:attr:`status_text`, or with ``screening`` in place of the register's word: what
-        the window working on the case says of its screening ("screening" while it runs, then
-        "partial" or ""), which the register has from that window's next save."""
+        """The status as the register's lists say it: ``open, partial`` or ``signed,
+        partial`` for a case whose screening is known to be short of images. ``screening``
+        is what a window working on the case says of it ("screening" while it runs, then
+        "partial" or ""), which the register has only from that window's next save."""
         if screening is None:
             screening = "partial" if self.screening_complete is False else ""
         return f"{self.status}, {screening}" if screening else self.status
 
-    @property
-    def status_listed(self) -> str:
-        """The status with the case's amendments, as the window's register and ``cases list``
-        show it: ``signed, amended 2×``."""
-        return self.listed_status()
-
     def listed_status(self, screening: str | None = None) -> str:
-        """:attr:`status_listed`, with the window's word on its screening (see
-        :meth:`status_words`)."""
+        """The status with the case's amendments, as the window's register and ``cases list``
+        show it: ``signed, amended 2×`` (``screening`` as in :meth:`status_words`)."""
         amended = f", amended {self.amendments}×" if self.amendments else ""
         return self.status_words(screening) + amended
-
 
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     """The cases ``query`` selects, the latest changed first."""
