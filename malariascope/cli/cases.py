@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 def _as_json(case: CaseSummary) -> dict[str, object]:
     """Everything the register's list holds of a case, with the result's figures."""
     data = dataclasses.asdict(case)
+    data["amendments"] = case.amendments  # beside ``amended``, as the list counts them
     result = case.result
     if result is not None:
         data["result"].update(parasitemia=result.parasitemia, interval=result.interval,

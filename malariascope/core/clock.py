@@ -30,3 +30,13 @@ def local_day(stamp: str) -> str:
         return dt.datetime.fromisoformat(stamp).astimezone().date().isoformat()
     except ValueError:
         return ""
+
+
+def utc_minute(stamp: str) -> str:
+    """A stamp as records print it: UTC to the minute, ``2026-03-04 10:11 UTC``; as it is
+    when it is not an ISO time."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).strftime(
+            "%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return stamp

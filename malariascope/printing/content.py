@@ -7,14 +7,13 @@ probability first) and say how many cells they leave out.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
-from malariascope.core.clock import utc_now
+from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
@@ -66,15 +65,6 @@ def _e(value: object) -> str:
     return html.escape(str(value))
 
 
-def _when(stamp: str) -> str:
-    """A UTC ISO time as ``2026-03-04 10:11 UTC``."""
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).strftime(
-            "%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return stamp
-
-
 def _rows(pairs: Sequence[tuple[str, str]], columns: int = 2) -> str:
     """Label-value pairs as a table, ``columns`` pairs a row; values already HTML."""
     label_width = 16 if columns > 1 else 22
@@ -121,7 +111,7 @@ def _heading(report: CaseReport) -> str:
               if case.signed is None else "<b>Signed</b>")
     return (f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
             f"<td>{_lab(case.facts.lab)}</td>"
-            f'<td align="right" style="color:#555">Printed {_e(_when(report.printed_at))}'
+            f'<td align="right" style="color:#555">Printed {_e(utc_minute(report.printed_at))}'
             f"</td></tr></table>"
             f'<p style="font-size:15pt; margin-top:8px; margin-bottom:2px">{TITLE}</p>'
             f"<p style='margin-top:0'>Slide <b>{_e(case.facts.sample_id or '(no id)')}</b>"
@@ -214,7 +204,7 @@ def _signoff(case: Case) -> str:
         text = f"<p style='color:{ALERT}'>Not signed. This result is preliminary.</p>"
     else:
         signature = case.signed.signature
-        text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(_when(signature.signed_at))}"
+        text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(utc_minute(signature.signed_at))}"
                 f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}.</p>")
     return text + "".join(_amendment(number, amendment)
                           for number, amendment in enumerate(case.amendments, 1))
@@ -222,9 +212,9 @@ def _signoff(case: Case) -> str:
 
 def _amendment(number: int, amendment: Amendment) -> str:
     replaced = amendment.replaced
-    return (f"<p style='margin:3px'>Amendment {number}: {_e(_when(amendment.at))} by "
+    return (f"<p style='margin:3px'>Amendment {number}: {_e(utc_minute(amendment.at))} by "
             f"{_e(amendment.by)}: {_e(amendment.reason)}. It replaced the result signed by "
-            f"{_e(replaced.signature.name)} on {_e(_when(replaced.signature.signed_at))} "
+            f"{_e(replaced.signature.name)} on {_e(utc_minute(replaced.signature.signed_at))} "
             f"(parasitemia {percent_text(replaced.result.parasitemia) or 'none'} %, "
             f"{replaced.result.parasitized:,} of {replaced.result.cells_counted:,}).</p>")
 

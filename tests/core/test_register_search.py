@@ -122,9 +122,31 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-4:] == ("lab", "partial", "unlike_warning", "copies_left_out")
+    assert COLUMNS[-5:-1] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
+
+
+def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
+    """The export gave only how many times a case was amended (``amendments,2``): an auditor
+    had to open each case in the window to learn who amended it, when and why."""
+    case = Case(CaseFacts(sample_id="S-1"))
+    case.sign("Ann", counts(1, 99), at=AT)
+    case.amend("wrong slide opened", "Bob", at="2026-03-05T08:00:00+00:00")
+    case.sign("Bob", counts(1, 99), at="2026-03-05T08:10:00+00:00")
+    case.amend("=patient id typed wrong;\nsee the form", "Cy Ødegård",
+               at="2026-03-06T09:30:59+01:00")
+    with Register(tmp_path / "data") as register:
+        register.save(case)
+        register.save(Case(CaseFacts(sample_id="S-2")))
+        assert register.export_csv(tmp_path / "lis.csv") == 2
+    rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
+    assert COLUMNS[-1] == "amendments_detail"
+    assert rows["S-1"]["amendments"] == "2"
+    assert rows["S-1"]["amendments_detail"] == (
+        "1. 2026-03-05 08:00 UTC, Bob: wrong slide opened; "
+        "2. 2026-03-06 08:30 UTC, Cy Ødegård: =patient id typed wrong;\nsee the form")
+    assert (rows["S-2"]["amendments"], rows["S-2"]["amendments_detail"]) == ("0", "")
 
 
 def test_the_export_never_hands_a_spreadsheet_a_formula(register, tmp_path):

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.atomic import why, write_bytes_atomic
+from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
 from malariascope.core.register.database import COMPANIONS
-from malariascope.core.register.query import CaseSummary
+from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.targets import check_file_target
 
@@ -26,7 +27,7 @@ COLUMNS = (
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
-    "partial", "unlike_warning", "copies_left_out",
+    "partial", "unlike_warning", "copies_left_out", "amendments_detail",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -43,6 +44,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
         updated_at=case.updated_at, model=case.model, model_sha256=case.model_sha256,
         notes=facts.notes, lab=facts.lab, partial=_partial(case.screening_complete),
         copies_left_out="" if case.copies is None else str(case.copies.count),
+        amendments_detail=amendments_detail(case.amended),
     )
     if signature is not None:
         row.update(signed_by=signature.name, signed_at=signature.signed_at,
@@ -62,6 +64,13 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             unreadable=str(result.unreadable), unlike_warning=result.unlike,
         )
     return {key: neutralised(value) for key, value in row.items()}
+
+
+def amendments_detail(amended: Iterable[AmendmentNote]) -> str:
+    """Each amendment, the first first, numbered as the PDF numbers them and parted by "; ":
+    ``1. 2026-12-05 14:02 UTC, Ann Lee: wrong slide id; 2. ...`` ('' when none)."""
+    return "; ".join(f"{number}. {utc_minute(note.at)}, {note.by}: {note.reason}"
+                     for number, note in enumerate(amended, 1))
 
 
 def _partial(complete: bool | None) -> str:

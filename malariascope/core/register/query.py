@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -70,6 +71,16 @@ class CaseQuery:
 
 
 @dataclass(frozen=True)
+class AmendmentNote:
+    """Who amended a case, when (UTC, ISO) and why: an amendment as the register's lists and
+    its export tell it."""
+
+    at: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     """One line of the register's list, and one row of its CSV export."""
 
@@ -80,7 +91,7 @@ class CaseSummary:
     facts: CaseFacts
     result: CaseResult | None
     signature: Signature | None
-    amendments: int
+    amended: tuple[AmendmentNote, ...]  # the case's amendments, the first first
     model: str
     model_sha256: str
     cells: int  # cell rows stored, unreadable files included
@@ -89,6 +100,10 @@ class CaseSummary:
     #: None when the register does not know (a case saved before it kept this)
     screening_complete: bool | None = None
     copies: LeftOut | None = None  # files left out as copies of others; None: none known
+
+    @property
+    def amendments(self) -> int:
+        return len(self.amended)
 
     def status_words(self, screening: str | None = None) -> str:
         """The status as the register's lists say it: ``open, partial`` or ``signed,
@@ -105,12 +120,15 @@ class CaseSummary:
         amended = f", amended {self.amendments}×" if self.amendments else ""
         return self.status_words(screening) + amended
 
+
 def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     """The cases ``query`` selects, the latest changed first."""
     condition, values = query.where()
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
-        "(SELECT count(*) FROM amendments WHERE amendments.case_id = cases.id), model, "
+        "(SELECT json_group_array(json_array(amended_at, amended_by, reason)) FROM (SELECT "
+        "amended_at, amended_by, reason FROM amendments WHERE amendments.case_id = cases.id "
+        "ORDER BY number)), model, "
         "model_sha256, rows, case_date, screening_complete, copies_left_out FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
@@ -119,11 +137,12 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
-             result: str | None, signed: str | None, amendments: int, model: str,
+             result: str | None, signed: str | None, amended: str, model: str,
              model_sha256: str, cells: int, date: str, complete: int | None,
              copies: str | None) -> CaseSummary:
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
-                       records.result_of(result), version and version.signature, amendments,
+                       records.result_of(result), version and version.signature,
+                       tuple(AmendmentNote(*note) for note in json.loads(amended)),
                        model, model_sha256, cells, date,
                        None if complete is None else bool(complete), records.copies_of(copies))
