@@ -15,7 +15,7 @@ from malariascope.core.report import summary_path
 from tests.command_line import cli
 from tests.decodes import count_decodes
 from tests.images import FIELD_CELLS, make_cell_folder, write_field
-from tests.reports import read_rows, read_summary
+from tests.reports import read_pdf, read_rows, read_summary
 
 
 def test_classify_a_field_gives_one_row_per_cell_and_its_parasitemia(tmp_path, capsys):
@@ -134,7 +134,37 @@ def test_a_folder_that_will_not_open_is_named_as_such(tmp_path, capsys, monkeypa
     monkeypatch.setattr(os, "scandir", scandir)
     result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv")
     assert result.code == 1
-    assert f"{locked}: cannot read this folder: not screened\n" in result.err
+    assert "locked: cannot read this folder: not screened" in result.err.splitlines()
+
+
+@pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
+def test_files_without_a_call_are_named_from_the_folder_given_as_the_window_names_them(
+        tmp_path, capsys):
+    """stderr and the PDF named an unreadable file of a folder by its full path
+    (/home/lab/2026/smears/slide 7/day 2/broken.png), where the window names it from the
+    folder opened (day 2/broken.png): long lines that hid the part that tells it apart."""
+    smear = tmp_path / "smears" / "slide 7"
+    make_cell_folder(smear, 2)
+    (smear / "day 2").mkdir()
+    (smear / "day 2" / "broken.png").write_bytes(b"")
+    alone = tmp_path / "alone.png"
+    alone.write_bytes(b"")
+    pdf = tmp_path / "slide.pdf"
+    report = tmp_path / "r.csv"
+    result = cli(capsys, "classify", smear, alone, "--csv", report, "--pdf", pdf)
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [f"day 2/broken.png: {_error(report, 'broken.png')}",
+                                           f"{alone}: {_error(report, 'alone.png')}"]
+    text = " ".join(read_pdf(pdf)[1].split())
+    assert "unreadable files: 2 (day 2/broken.png, " in text
+    flat = f"/broken.png,{alone})".replace(" ", "")  # a long path wraps on paper
+    assert flat in text.replace(" ", "")
+
+
+def _error(report: Path, name: str) -> str:
+    """The error the report gives the file ``name``."""
+    (row,) = [row for row in read_rows(report) if row["image_path"].endswith(name)]
+    return row["error"]
 
 
 def test_a_read_only_gradcam_folder_is_refused_at_once(tmp_path, capsys):

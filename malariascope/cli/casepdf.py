@@ -29,6 +29,7 @@ from malariascope.core.tally import PARASITIZED, Counts
 from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 
 if TYPE_CHECKING:
+    from malariascope.core.names import GivenNames
     from malariascope.core.report import ReportWriter
 
 PICTURE_SIDE = 256  # pixels a side kept of a cell: more than the printed picture needs
@@ -48,10 +49,10 @@ class Galleries:
     """The cells the PDF shows, as they are screened: those called parasitized, and the
     uncertain ones called uninfected; of each, the :data:`GALLERY_MAX` most probable are
     kept with their pictures, and all are counted. The first files without a call are
-    named."""
+    named by ``names``."""
 
-    def __init__(self, rule: CallRule) -> None:
-        self.rule = rule
+    def __init__(self, rule: CallRule, names: GivenNames) -> None:
+        self.rule, self._names = rule, names
         self._kept: dict[bool, list[tuple[float, int, GalleryCell]]] = {True: [], False: []}
         self._totals = {True: 0, False: 0}
         self._order = itertools.count()  # ties go to the first screened
@@ -63,7 +64,7 @@ class Galleries:
         its file's name when it has no call."""
         if not result.ok:
             if len(self.unreadable) < NAMED:
-                self.unreadable.append(str(result.path))
+                self.unreadable.append(self._names(result.path))
             return
         p = result.probability
         parasitized = self.rule.call(p, result.in_field) == PARASITIZED

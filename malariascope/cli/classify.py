@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,9 +30,8 @@ from malariascope.cli._common import (
     path_argument,
     probability,
     problem,
-    progress_bar,
 )
-from malariascope.cli.stopping import AGAIN, StopRequests
+from malariascope.cli.stopping import StopRequests
 from malariascope.core.case import (
     NOT_STATED,
     NOT_STATED_WORDS,
@@ -46,14 +44,10 @@ from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 
 if TYPE_CHECKING:
-    from malariascope.cli.casepdf import Galleries
-    from malariascope.cli.overlays import Overlays
-    from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.case import CaseFacts
-    from malariascope.core.copies import Copies
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
-    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.names import GivenNames
     from malariascope.core.report import ReportWriter
     from malariascope.core.tally import Tally
 
@@ -131,11 +125,13 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     known to be good."""
     from malariascope.cli.casepdf import Galleries, try_write_pdf
     from malariascope.cli.overlays import Overlays
+    from malariascope.cli.screening import Sinks, screen_into
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
     from malariascope.core.copies import Copies
     from malariascope.core.discovery import Discovery
     from malariascope.core.facts import BatchFacts
+    from malariascope.core.names import GivenNames
     from malariascope.core.pipeline import screen
 
     classifier = Classifier.open(args.model, args.backend)
@@ -146,18 +142,19 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
                       exclude=[args.gradcam] if args.gradcam else [])
     paths = iter(found)  # what is left of it after a stop is counted
     overlays = Overlays(args.gradcam, rule, args.overwrite) if args.gradcam else None
-    galleries = Galleries(rule) if args.pdf else None
+    names = GivenNames(args.paths)
+    galleries = Galleries(rule, names) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     copies = Copies()
     writer = None
     try:
         writer = _open_report(args, info, slide)
-        stopped = _screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
-                               (copies, meter, overlays, galleries), stops.stop)
+        stopped = screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
+                              Sinks(copies, meter, names, overlays, galleries), stops.stop)
         writer.unlike, writer.copies = meter.unlikeness(), copies.record()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
-        _finish(writer, found, paths, stopped, copies.left_out)
+        _finish(writer, found, paths, stopped, copies.left_out, names)
         with in_cli_words():
             stops.commit(writer.commit)
     except BaseException:
@@ -183,10 +180,11 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
 
 
 def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stopped: bool,
-            copies: int) -> None:
-    """Tell the paths that were not found and the folders that would not open, refuse an empty
-    batch, give each of those paths an error row, mark a stopped batch, and write the report's
-    files, all but their renames. ``copies`` files screened were left out as copies."""
+            copies: int, names: GivenNames) -> None:
+    """Tell the paths that were not found and the folders that would not open (by their
+    ``names``), refuse an empty batch, give each of those paths an error row, mark a stopped
+    batch, and write the report's files, all but their renames. ``copies`` files screened
+    were left out as copies."""
     from malariascope.core.pipeline import not_searched
     from malariascope.core.report import report_row
 
@@ -194,7 +192,7 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     not_screened = _not_screened(found, rest, writer.tally.images + copies) if stopped else 0
     unread = not_searched(found.missing)
     for result in unread:
-        problem(f"{result.path}: {result.error}")
+        problem(f"{names(result.path)}: {result.error}")
     if writer.tally.images == 0:  # the report is dropped
         raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
                             "skipped); no report written")
@@ -246,49 +244,3 @@ def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
             f"{counts.parasitized} parasitized{f' ({percent} %)' if percent else ''}, "
             f"{counts.uninfected} uninfected, {counts.errors} errors, "
             f"{skipped} non-image files skipped{stopped}")
-
-
-def _screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
-                 also: tuple[Copies, UnlikeMeter, Overlays | None, Galleries | None],
-                 stop: threading.Event) -> bool:
-    """Feed results to the report (and, ``also``, to the unlikeness meter, the overlays and
-    the PDF's galleries), an image at a time, copies of an image before them left out, until
-    ``stop`` is set (Ctrl-C); returns True when stopped so (the rows of the images done are
-    kept). ``results`` is closed here, so that a second Ctrl-C while its loaders stop is
-    raised, not ignored."""
-    from malariascope.core.pipeline import whole_files
-
-    copies, *others = also
-    if stop.is_set():  # while the model loaded: no image is begun
-        return True
-    bar = progress_bar("img")
-    try:
-        for image_results in whole_files(results):
-            if not copies.is_copy(image_results):
-                _add_file(writer, image_results, *others)
-            bar.update()
-            if stop.is_set():
-                problem("malariascope: stopped; the report is written once the files being "
-                        f"read are done ({AGAIN})")
-                return True
-    finally:
-        bar.close()
-        results.close()
-    return False
-
-
-def _add_file(writer: ReportWriter, results: list[ScreeningResult], meter: UnlikeMeter,
-              overlays: Overlays | None, galleries: Galleries | None) -> None:
-    """Report the rows of one image file, and pass its cells on to what else they make."""
-    from malariascope.core.report import report_row
-
-    meter.add_file(results)
-    for result in results:
-        writer.add(report_row(result, writer.facts))
-        if galleries:
-            galleries.add(result)
-        if not result.ok:
-            problem(f"{result.path}: {result.error}")
-            continue
-        if overlays:
-            overlays.write(result)

@@ -72,3 +72,22 @@ def relative_name(path: Path, folder: Path | None) -> str:
         return full.relative_to(folder).as_posix()
     except ValueError:
         return path.name
+
+
+class GivenNames:
+    """Names of the files found in paths given on a command line, as the window names the
+    rows of a folder it opened: relative to the folder given (to the one the folders given
+    share, when several); a file given by itself keeps the path it was given as."""
+
+    def __init__(self, given: Iterable[str | os.PathLike[str]]) -> None:
+        paths = [Path(path) for path in given]
+        self._files = {os.path.abspath(path) for path in paths if not path.is_dir()}
+        self._folder = shared_folder([Path(os.path.abspath(path)) for path in paths
+                                      if path.is_dir()])
+
+    def __call__(self, path: Path) -> str:
+        full = os.path.abspath(path)
+        if (self._folder is None or full in self._files
+                or not Path(full).is_relative_to(self._folder)):
+            return str(path)
+        return relative_name(path, self._folder)

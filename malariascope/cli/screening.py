@@ -1,0 +1,75 @@
+"""``classify``'s screening loop: each image file's results to the report and to what else
+the run makes of them (the unlikeness meter, Grad-CAM overlays, the PDF's galleries), a file
+without a call told on stderr in one line, named as the window names it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from malariascope.cli._common import problem, progress_bar
+from malariascope.cli.stopping import AGAIN
+
+if TYPE_CHECKING:
+    from malariascope.cli.casepdf import Galleries
+    from malariascope.cli.overlays import Overlays
+    from malariascope.core.adapt.unlike import UnlikeMeter
+    from malariascope.core.copies import Copies
+    from malariascope.core.names import GivenNames
+    from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.report import ReportWriter
+
+
+@dataclass
+class Sinks:
+    """What a run makes of each image file's results beside its report rows."""
+
+    copies: Copies  # copies of a file screened before are left out
+    meter: UnlikeMeter
+    names: GivenNames  # how stderr names a file
+    overlays: Overlays | None = None
+    galleries: Galleries | None = None
+
+
+def screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
+                sinks: Sinks, stop: threading.Event) -> bool:
+    """Feed results to the report (and to ``sinks``), an image at a time, copies of an image
+    before them left out, until ``stop`` is set (Ctrl-C); returns True when stopped so (the
+    rows of the images done are kept). ``results`` is closed here, so that a second Ctrl-C
+    while its loaders stop is raised, not ignored."""
+    from malariascope.core.pipeline import whole_files
+
+    if stop.is_set():  # while the model loaded: no image is begun
+        return True
+    bar = progress_bar("img")
+    try:
+        for image_results in whole_files(results):
+            if not sinks.copies.is_copy(image_results):
+                _add_file(writer, image_results, sinks)
+            bar.update()
+            if stop.is_set():
+                problem("malariascope: stopped; the report is written once the files being "
+                        f"read are done ({AGAIN})")
+                return True
+    finally:
+        bar.close()
+        results.close()
+    return False
+
+
+def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks) -> None:
+    """Report the rows of one image file, and pass its cells on to what else they make."""
+    from malariascope.core.report import report_row
+
+    sinks.meter.add_file(results)
+    for result in results:
+        writer.add(report_row(result, writer.facts))
+        if sinks.galleries:
+            sinks.galleries.add(result)
+        if not result.ok:
+            problem(f"{sinks.names(result.path)}: {result.error}")
+            continue
+        if sinks.overlays:
+            sinks.overlays.write(result)
