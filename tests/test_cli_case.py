@@ -13,7 +13,7 @@ from scipy.stats import binomtest
 
 from tests.command_line import cli
 from tests.conftest import SHARED_DATA
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, write_field
 from tests.reports import read_pdf, read_rows, read_summary
 
 REAL_FIELD = SHARED_DATA / "fields" / "PA171693.JPG"  # 114 cells found
@@ -137,6 +137,24 @@ def test_the_summary_and_pdf_name_the_copies_left_out_and_the_files_without_a_ca
     assert "3 files were left out as identical copies of files screened: smear/zz_copy_" in text
     assert f"Uncertain cells: {summary['uncertain']}" in text
     assert "unreadable files: 1 (broken.png)" in text
+
+
+@pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
+def test_the_pdf_lists_the_whole_fields_as_the_summary_counts_them(tmp_path, capsys):
+    smear = tmp_path / "smear"
+    (smear / "day 2").mkdir(parents=True)
+    write_field(smear / "field-a.png")
+    write_field(smear / "day 2" / "field-b.png", seed=1)
+    pdf = tmp_path / "slide.pdf"
+    run = cli(capsys, "classify", smear, "--csv", tmp_path / "r.csv", "--pdf", pdf)
+    assert run.code == 0, run.err
+    _, fields = read_summary(tmp_path / "r_summary.csv")
+    text = " ".join(read_pdf(pdf)[1].split())
+    assert "Whole fields (2) Field Cells counted Parasitized Uncertain Parasitemia %" in text
+    for name in ("field-a.png", "day 2/field-b.png"):
+        field = fields[str(smear / name)]
+        assert (f"{name} {field['cells']} {field['parasitized']} {field['uncertain']} "
+                f"{field['percent_parasitized']}") in text
 
 
 ARGPARSE = [(["--stain", "Wright"], "--stain: invalid choice: 'Wright'"),

@@ -12,6 +12,7 @@ from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportAppearedError, ReportError, ReportExistsError
 from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import CaseReport
+from malariascope.printing.fields import LINES_PER_PART, FieldLine
 from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 from malariascope.printing.pdf import gui_application, write_case_pdf
 from tests.faults import ALL_FAULTS, full_device
@@ -237,3 +238,28 @@ def test_a_probability_beside_its_threshold_is_printed_with_the_decimals_that_te
     report = CaseReport(case, case.result(tally), uncertain=Gallery(cells))
     _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", report))
     assert "P 0.9499" in text and "P 0.612" in text and "P 0.950 " not in text
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+def test_thirty_fields_are_listed_in_parts_each_whole_on_a_page_under_its_headings(
+        tmp_path, page_size):
+    """The table of a case's whole fields (new) must not part a line from its column names:
+    each part of it lies on one page, its headings above its lines."""
+    case, tally = a_case()
+    fields = tuple(FieldLine(f"slide S-2026-0412/day {1 + i // 10}/field_{i:03d}.png",
+                             60 + i, i % 4, i % 3, f"{100 * (i % 4) / (60 + i):.2f}")
+                   for i in range(30))
+    report = CaseReport(case, case.signed.result, gallery(GALLERY_MAX), fields=fields)
+    reader, text, _ = read(write_case_pdf(tmp_path / "fields.pdf", report, page_size))
+    assert "Whole fields (30) Field Cells counted Parasitized Uncertain Parasitemia %" in text
+    pages = [" ".join(unicodedata.normalize("NFKC", page.extract_text()).split())
+             for page in reader.pages]
+    parts = [(start, min(start + LINES_PER_PART, 30)) for start in range(0, 30, LINES_PER_PART)]
+    for start, end in parts:
+        (page,) = [page for page in pages if f"field_{start:03d}.png" in page]
+        lines = page[page.index("Field Cells counted"):]
+        for i in range(start, end):
+            field = fields[i]
+            assert (f"{field.name} {field.cells} {field.parasitized} {field.uncertain} "
+                    f"{field.percent}") in lines
+    assert len(pages) == reader.get_num_pages() <= 4

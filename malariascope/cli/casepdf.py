@@ -26,6 +26,7 @@ from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
+from malariascope.printing.fields import FieldLine
 from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Galleries:
     named by ``names``."""
 
     def __init__(self, rule: CallRule, names: GivenNames) -> None:
-        self.rule, self._names = rule, names
+        self.rule, self.names = rule, names
         self._kept: dict[bool, list[tuple[float, int, GalleryCell]]] = {True: [], False: []}
         self._totals = {True: 0, False: 0}
         self._order = itertools.count()  # ties go to the first screened
@@ -64,7 +65,7 @@ class Galleries:
         its file's name when it has no call."""
         if not result.ok:
             if len(self.unreadable) < NAMED:
-                self.unreadable.append(self._names(result.path))
+                self.unreadable.append(self.names(result.path))
             return
         p = result.probability
         parasitized = self.rule.call(p, result.in_field) == PARASITIZED
@@ -105,7 +106,7 @@ def _label(result: ScreeningResult) -> str:
 
 def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
               galleries: Galleries, not_screened: int = 0, unlike: str = "",
-              copies: LeftOut = NONE_LEFT_OUT) -> Path:
+              copies: LeftOut = NONE_LEFT_OUT, fields: tuple[FieldLine, ...] = ()) -> Path:
     """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
 
     Parameters
@@ -120,6 +121,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         The batch looks unlike the model's cells, as a limit of the result ('' if not).
     copies
         The image files left out as copies of files screened before them.
+    fields
+        The whole fields screened, in order.
     """
     from malariascope.printing.content import CaseReport
     from malariascope.printing.pdf import write_case_pdf
@@ -129,7 +132,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
     report = CaseReport(case, case.result(counts, unlike), galleries.gallery(True),
                         galleries.gallery(False), not_screened=not_screened,
                         uncertain_cells=counts.uncertain,
-                        unreadable_names=tuple(galleries.unreadable), copies=copies)
+                        unreadable_names=tuple(galleries.unreadable), copies=copies,
+                        fields=fields)
     with in_cli_words():
         return write_case_pdf(args.pdf, report, overwrite=args.overwrite)
 
@@ -138,9 +142,11 @@ def try_write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
                   writer: ReportWriter, galleries: Galleries) -> bool:
     """Write the slide's PDF of the batch ``writer`` reported, once the report is in place;
     False, said in one line, when it cannot be (the report stays)."""
+    fields = tuple(FieldLine.of(galleries.names(Path(field)), counts)
+                   for field, counts in writer.tally.fields.items())
     try:
         path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
-                         writer.unlike.limit, writer.copies)
+                         writer.unlike.limit, writer.copies, fields)
     except ReportError as exc:
         problem(f"malariascope: error: {exc}")
         return False

@@ -20,6 +20,7 @@ from malariascope.core.parasitemia import CaseResult
 from malariascope.core.rescreened import superseded
 from malariascope.core.tally import OVERRIDDEN, PARASITIZED
 from malariascope.gui.batch import Batch
+from malariascope.printing.fields import FieldLine  # no numpy: fine before the paint
 
 if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
     import numpy as np
@@ -59,6 +60,7 @@ class ReportOrder:
     uncertain_cells: int = 0  # called uncertain, reviewed or not
     unreadable_names: tuple[str, ...] = ()  # the first files without a call
     copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
+    fields: tuple[FieldLine, ...] = ()  # the whole fields, in the order screened
 
 
 def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
@@ -85,7 +87,14 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened, batch.counts.uncertain,
-                       tuple(unreadable), copies)
+                       tuple(unreadable), copies, _fields(batch))
+
+
+def _fields(batch: Batch) -> tuple[FieldLine, ...]:
+    """The batch's whole fields, named as its list names them, with their counts."""
+    paths = dict.fromkeys(result.path for result in batch.results if result.whole_field)
+    return tuple(FieldLine.of(relative_name(path, batch.folder), counts) for path in paths
+                 if (counts := batch.field_counts(path)) is not None)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -95,7 +104,8 @@ def build_report(order: ReportOrder) -> CaseReport:
     return CaseReport(order.case, order.result, _gallery(order.parasitized),
                       _gallery(order.uncertain), _gallery(order.overridden),
                       not_screened=order.not_screened, uncertain_cells=order.uncertain_cells,
-                      unreadable_names=order.unreadable_names, copies=order.copies)
+                      unreadable_names=order.unreadable_names, copies=order.copies,
+                      fields=order.fields)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

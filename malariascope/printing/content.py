@@ -18,6 +18,7 @@ from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import listed, not_screened_words, probability_words
+from malariascope.printing.fields import FieldLine, field_tables
 from malariascope.printing.gallery import Gallery, GalleryCell
 
 PAGE_SIZES = ("A4", "Letter")
@@ -51,6 +52,7 @@ class CaseReport:
     uncertain_cells: int | None = None  # called uncertain, reviewed or not (None: not counted)
     unreadable_names: tuple[str, ...] = ()  # the first of ``result.unreadable`` files
     copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
+    fields: tuple[FieldLine, ...] = ()  # the whole fields screened, in order
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
         """Each printed picture with the name the HTML refers to it by."""
@@ -86,8 +88,9 @@ def _section(title: str, body: str) -> str:
 def report_html(report: CaseReport) -> str:
     """The whole report as HTML; pictures are ``<img>`` of the names of :meth:`pictures`.
 
-    Every section, and every row of a gallery, is a table of its own at the top level: the
-    PDF's pagination moves one that would straddle two pages to the next.
+    Every section, every row of a gallery and every part of the fields' table is a table of
+    its own at the top level: the PDF's pagination moves one that would straddle two pages to
+    the next.
     """
     names = iter(name for name, _ in report.pictures())
     limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>" for line in report.result.limits())
@@ -101,7 +104,8 @@ def report_html(report: CaseReport) -> str:
              _gallery("Parasitized cells", report.parasitized, names),
              _gallery("Uncertain cells not reviewed", report.uncertain, names),
              _gallery("Parasitized by the model, uninfected by the reviewer",
-                      report.overridden, names)]
+                      report.overridden, names),
+             _fields(report.fields)]
     return f"<html><body>{''.join(parts)}</body></html>"
 
 
@@ -263,8 +267,19 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
         which = "marked unsure or " if unsure else ""
         rows.append(f"<p style='margin:3px'>{more:,} more not shown: these are the "
                     f"{len(shown):,} {which}with the highest probability.</p>")
-    heading = f"{title} ({len(shown) + more:,}, {order})"
-    return _section(heading, rows[0]) + "".join(rows[1:])
+    return _parts(f"{title} ({len(shown) + more:,}, {order})", rows)
+
+
+def _fields(lines: Sequence[FieldLine]) -> str:
+    """The table of the whole fields, or '' for a case of single cells."""
+    tables = field_tables(lines)
+    return _parts(f"Whole fields ({len(lines):,})", tables) if tables else ""
+
+
+def _parts(title: str, tables: Sequence[str]) -> str:
+    """A titled section holding the first of ``tables``, then the others, each a top-level
+    table the pagination keeps whole."""
+    return _section(title, tables[0]) + "".join(tables[1:])
 
 
 def _short(label: str, limit: int = 16) -> str:

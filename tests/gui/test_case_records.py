@@ -11,7 +11,7 @@ from malariascope.core.register.work import session_of
 from tests.gui.helpers import close_window, screen_and_wait
 from tests.gui.test_case import _type_facts
 from tests.gui.test_copies import _copied, _summary
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, write_field, write_glass
 from tests.reports import read_pdf
 
 
@@ -92,3 +92,22 @@ def test_the_summary_csv_of_a_signed_case_says_who_signed_it_and_when(window, qt
     signature = window.batch.case.signed.signature
     summary = _summary(window, qtbot, tmp_path / "signed.csv")
     assert (summary["signed_by"], summary["signed_at"]) == ("Ann Lee", signature.signed_at)
+
+
+def test_the_pdf_of_whole_fields_lists_each_field_with_its_counts(window, qtbot, tmp_path):
+    """The PDF gave a case screened from whole fields only its totals: which field held the
+    parasites, and one where no cell was found, could be read in the summary CSV only."""
+    slide = tmp_path / "slide"
+    for number, day in enumerate(("day 1", "day 1", "day 2")):
+        (slide / day).mkdir(parents=True, exist_ok=True)
+        write_field(slide / day / f"field-{number}.png", seed=number)
+    write_glass(slide / "day 2" / "glass.png")
+    screen_and_wait(window, qtbot, [slide])
+    text = _pdf_text(window, qtbot, tmp_path / "slide.pdf")
+    assert "Whole fields (4) Field Cells counted Parasitized Uncertain Parasitemia %" in text
+    for name in ("day 1/field-0.png", "day 1/field-1.png", "day 2/field-2.png"):
+        counts = window.batch.field_counts(slide / name)
+        assert counts.classified > 0
+        assert (f"{name} {counts.classified} {counts.parasitized} {counts.uncertain} "
+                f"{counts.percent_text(2)}") in text
+    assert "day 2/glass.png 0 0 0 none" in text

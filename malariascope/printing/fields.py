@@ -1,0 +1,71 @@
+"""The printed report's table of whole fields: a line a field, with its cells counted,
+parasitized and uncertain and its parasitemia, as the summary CSV gives them.
+
+Qt-free, as :mod:`malariascope.printing.content`, which puts the table in its section. The
+table comes in parts of :data:`LINES_PER_PART` fields, each a table of its own with its
+heading row, so the PDF's pagination moves a part whole to the next page and no page holds
+a part without its column names.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from malariascope.core.tally import Counts
+
+LINES_PER_PART = 25  # fields a part: well under a page, so a part is moved whole, not split
+NAME_MAX = 48  # characters of a field's name printed: its end, where names differ
+_WIDTHS = (44, 14, 14, 14, 14)  # percent of the line: name, cells, parasitized, uncertain, %
+_HEADINGS = ("Field", "Cells counted", "Parasitized", "Uncertain", "Parasitemia %")
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    """A whole field as the report lists it: its file's name as the window names it, and
+    its final calls (after review)."""
+
+    name: str
+    cells: int  # red cells called in the field
+    parasitized: int
+    uncertain: int
+    percent: str  # the field's parasitemia as the summary CSV writes it; '' without a cell
+
+    @classmethod
+    def of(cls, name: str, counts: Counts) -> FieldLine:
+        return cls(name, counts.classified, counts.parasitized, counts.uncertain,
+                   counts.percent_text(2))
+
+
+def field_tables(lines: Sequence[FieldLine]) -> list[str]:
+    """The table of ``lines`` as HTML, in parts of :data:`LINES_PER_PART` ([] for none)."""
+    return [_table(lines[start:start + LINES_PER_PART])
+            for start in range(0, len(lines), LINES_PER_PART)]
+
+
+def _table(lines: Sequence[FieldLine]) -> str:
+    head = "".join(_cell(f'<span style="color:#555">{heading}</span>', width, column)
+                   for column, (heading, width) in enumerate(zip(_HEADINGS, _WIDTHS,
+                                                                 strict=True)))
+    rows = "".join(f"<tr>{_line(line)}</tr>" for line in lines)
+    return (f'<table width="100%" cellspacing="0" cellpadding="2"><tr>{head}</tr>{rows}'
+            "</table>")
+
+
+def _line(line: FieldLine) -> str:
+    values = (html.escape(_short(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
+              f"{line.uncertain:,}", line.percent or "none")
+    return "".join(_cell(value, width, column)
+                   for column, (value, width) in enumerate(zip(values, _WIDTHS, strict=True)))
+
+
+def _cell(value: str, width: int, column: int) -> str:
+    """A cell of the table: the name to the left, the figures to the right."""
+    align = "left" if column == 0 else "right"
+    return f'<td width="{width}%" align="{align}">{value}</td>'
+
+
+def _short(name: str) -> str:
+    """``name`` cut at the left to :data:`NAME_MAX` characters."""
+    return name if len(name) <= NAME_MAX else f"…{name[-(NAME_MAX - 1):]}"
