@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.jsonfields import build, flag, integer, several, text
+from malariascope.core.jsonfields import build, expect, flag, integer, optional, several, text
 from malariascope.core.leftout import LeftOut
 from malariascope.core.options import MODES
 
@@ -35,7 +35,9 @@ class Extent:
     #: inputs whose screening has not reached its end: running, or cut short and not opened
     #: again since
     cut_short: tuple[str, ...] = ()
-    copies: LeftOut = LeftOut()  # files found but left out as copies of files screened
+    #: files found but left out as copies of files screened; None: not recorded (work saved
+    #: before MalariaScope kept them), which is never told as none
+    copies: LeftOut | None = LeftOut()
 
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
@@ -94,14 +96,15 @@ class Extent:
                 "files": self.files}
         if self.cut_short:  # written only when there are some
             data["cut_short"] = list(self.cut_short)
-        if self.copies.count:  # likewise: older saves, without it, read as none left out
+        if self.copies is not None:  # a save without it is read as not recorded
             data["copies"] = self.copies.to_dict()
         return data
 
     @classmethod
     def from_dict(cls, data: object, name: str = "extent") -> Extent:
-        """An extent from :meth:`to_dict`'s object; ValueError names a bad or unknown field."""
-        return build(cls, data, _FIELDS, name)
+        """An extent from :meth:`to_dict`'s object, its copies not recorded when it has none;
+        ValueError names a bad or unknown field."""
+        return build(cls, {"copies": None, **expect(data, dict, name)}, _FIELDS, name)
 
 
 def spelled(name: object, resolve: bool = False) -> Path:
@@ -125,4 +128,4 @@ def _mode(value: object, name: str) -> str:
 
 
 _FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer,
-           "cut_short": several(text), "copies": LeftOut.from_dict}
+           "cut_short": several(text), "copies": optional(LeftOut.from_dict)}

@@ -51,3 +51,6 @@ class LeftOut:
 
 
 NONE_LEFT_OUT = LeftOut()  # no file left out
+#: the records of a case saved before MalariaScope kept the copies: some may have been left out
+COPIES_NOT_RECORDED = ("Files left out as identical copies of files screened: not recorded "
+                       "(saved by an earlier MalariaScope).")

@@ -153,7 +153,8 @@ class ReportWriter:
         self.tally = Tally()
         self.not_screened: int | None = 0  # None: some, not counted
         self.unlike: Unlikeness | None = None  # set before finish: goes in the summary
-        self.copies = LeftOut()  # likewise: image files left out as copies of others
+        #: likewise: image files left out as copies of others (None: not recorded)
+        self.copies: LeftOut | None = LeftOut()
         self.signature: Signature | None = None  # likewise: the case's sign-off, if signed
         self.run_id = uuid.uuid4().hex
         self._tmp: Path | None = None

@@ -58,7 +58,9 @@ class Session:
         names a bad or unknown field."""
         data = expect(data, dict, "session")
         facts = {name: value for name, value in data.items() if name in _FACT_NAMES}
-        rest = {name: value for name, value in data.items() if name not in facts}
+        # copies left out are not recorded in a session saved without them, extent or not
+        rest = {"extent": {}, **{name: value for name, value in data.items()
+                                 if name not in facts}}
         return build(cls, rest, _SESSION_FIELDS, "Session", results=results,
                      facts=BatchFacts.from_dict(facts))
 

@@ -34,7 +34,7 @@ def summary_path(report: Path) -> Path:
 
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
                  not_screened: int | None = 0, run_id: str = "",
-                 unlike: Unlikeness | None = None, *, copies: LeftOut = NONE_LEFT_OUT,
+                 unlike: Unlikeness | None = None, *, copies: LeftOut | None = NONE_LEFT_OUT,
                  signature: Signature | None = None) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
@@ -56,7 +56,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
     unlike
         How unlike the model's cells the batch looks (empty values when not measured).
     copies
-        The image files left out as copies of files screened: no row counts them.
+        The image files left out as copies of files screened: no row counts them (None: not
+        recorded, given as empty).
     signature
         The case's sign-off, when it is signed: who signed it and when.
     """
@@ -85,8 +86,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         *_unlike_rows(unlike),
         ("stain", case.stain),
         ("lab", case.lab),
-        ("copies_left_out", str(copies.count)),
-        ("copies_left_out_names", copies.names()),
+        ("copies_left_out", "" if copies is None else str(copies.count)),
+        ("copies_left_out_names", "" if copies is None else copies.names()),
         ("signed_by", "" if signature is None else signature.name),
         ("signed_at", "" if signature is None else signature.signed_at),
     ]

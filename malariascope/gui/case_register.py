@@ -46,7 +46,7 @@ def save_case(folder: Path, save: RegisterSave) -> int:
                                first_row=rows, reviews=save.history[decisions:],
                                screening_complete=save.complete,
                                files_found=save.files_found,
-                               copies=save.order.copies if save.order.copies.count else None)
+                               copies=save.order.copies)
         _save_pictures(register, save.order)
     return stored
 

@@ -59,12 +59,12 @@ class ReportOrder:
     not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
     uncertain_cells: int = 0  # called uncertain, reviewed or not
     unreadable_names: tuple[str, ...] = ()  # the first files without a call
-    copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
+    copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields, in the order screened
 
 
 def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
-                 copies: LeftOut = NONE_LEFT_OUT) -> ReportOrder:
+                 copies: LeftOut | None = NONE_LEFT_OUT) -> ReportOrder:
     """The case of ``batch`` with its ``result``, the cells of its three galleries, the
     files it has no call for and the image files of the batch ``not_screened`` or left out
     as ``copies``."""

@@ -167,7 +167,7 @@ class ScreeningController(ModelLoading, QObject):
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
         copies, before = self._copies  # the worker's, read as it yields: its copies so far
-        left_out = copies.record(before)
+        left_out = None if before is None else copies.record(before)  # unknown stays so
         if (self.extent.files, self.extent.copies) != (self._files[1], left_out):
             self.extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from malariascope.core.leftout import COPIES_NOT_RECORDED
 from malariascope.core.words import counted
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
@@ -116,13 +117,14 @@ class SummaryPanel(QWidget):
             self._stats[name].value.setText(text)
 
     def _show_copies(self) -> None:
-        """Under the errors, the files left out as copies of others: no row counts them. No
-        word of the caption is longer than "errors", so it never widens the window."""
+        """Under the errors, the files left out as copies of others: no row counts them; in
+        its tip, that nobody recorded them for work saved before MalariaScope did. No word of
+        the caption is longer than "errors", so it never widens the window."""
         copies = self.controller.extent.copies
         errors = self._stats["errors"]
         errors.caption.setText(f"errors ({counted(copies.count, 'copy file')} left out)"
-                               if copies.count else "errors")
-        errors.setToolTip(copies.words())
+                               if copies is not None and copies.count else "errors")
+        errors.setToolTip(COPIES_NOT_RECORDED if copies is None else copies.words())
 
 
 def _percent(counts: Counts | None) -> str:

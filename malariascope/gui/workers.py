@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
+from malariascope.core.leftout import NONE_LEFT_OUT  # the standard library only
+
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
     from malariascope.core.case import Signature
@@ -70,13 +72,14 @@ def earlier_kept(exc: Exception) -> bool:
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
                 unlike: Unlikeness | None = None, not_screened: int | None = 0,
-                copies: LeftOut | None = None, signature: Signature | None = None,
+                copies: LeftOut | None = NONE_LEFT_OUT, signature: Signature | None = None,
                 ) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary, with the case's facts) of ``snapshot``;
     yields ``(done, total)``.
     The summary says how ``unlike`` the model's cells the batch looks, when measured; a batch
     cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot),
-    and so do the ``copies`` left out and the case's ``signature`` once signed.
+    and so do the ``copies`` left out (None: not recorded) and the case's ``signature`` once
+    signed.
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end. A failure is raised as
@@ -89,7 +92,7 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     with (telling_earlier(path, summary_path(path)),
           ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer):
         writer.unlike, writer.signature = unlike, signature
-        writer.copies = copies or writer.copies
+        writer.copies = copies
         if not_screened != 0:
             writer.mark_incomplete(not_screened)
         for done, row in enumerate(snapshot.rows(), start=1):

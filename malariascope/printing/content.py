@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
 from malariascope.core.clock import utc_minute, utc_now
-from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
+from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import listed, not_screened_words, probability_words
@@ -51,7 +51,7 @@ class CaseReport:
     not_screened: int | None = 0
     uncertain_cells: int | None = None  # called uncertain, reviewed or not (None: not counted)
     unreadable_names: tuple[str, ...] = ()  # the first of ``result.unreadable`` files
-    copies: LeftOut = NONE_LEFT_OUT  # image files left out as copies of files screened
+    copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields screened, in order
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
@@ -188,12 +188,17 @@ def _counts(report: CaseReport) -> str:
                   if result.unreviewed_flagged else "0")
     uncertain = ("" if report.uncertain_cells is None
                  else f"Uncertain cells: {report.uncertain_cells:,} &middot; ")
-    copies = (f"<p style='margin:3px'>{_e(report.copies.words())}</p>"
-              if report.copies.count else "")
+    copies = _copies(report.copies)
     return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
             f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
             f"&middot; flagged cells (called parasitized or uncertain) not reviewed: "
             f"{unreviewed} &middot; unreadable files: {_unreadable(report)}</p>{copies}")
+
+
+def _copies(copies: LeftOut | None) -> str:
+    """The files left out as copies of others ('' when none), or that nobody recorded them."""
+    words = COPIES_NOT_RECORDED if copies is None else copies.words()
+    return f"<p style='margin:3px'>{_e(words)}</p>" if words else ""
 
 
 def _unreadable(report: CaseReport) -> str:

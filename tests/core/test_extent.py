@@ -57,6 +57,7 @@ def test_the_copies_left_out_are_saved_read_back_and_absent_from_older_saves():
     extent = Extent(("smear",), files=9, copies=copies)
     assert Extent.from_dict(json.loads(json.dumps(extent.to_dict()))) == extent
     older = {"inputs": ["smear"], "recursive": True, "mode": "auto", "files": 9}
-    assert Extent.from_dict(older).copies == LeftOut()
+    assert Extent.from_dict(older).copies is None  # not recorded: never told as none
+    assert Extent.from_dict(Extent().to_dict()).copies == LeftOut()  # none, recorded
     assert copies.words() == ("7 files were left out as identical copies of files screened: "
                               "b/x.png (copy of a/x.png) and 6 more.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from malariascope.core.case import Case, CaseFacts
@@ -12,10 +13,12 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import LeftOut
 from malariascope.core.register import FILE_NAME, Register, schema_version
 from malariascope.core.register.work import CaseWork, session_of
+from malariascope.core.report import ReportWriter, summary_path
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 from tests.core.test_amendment import as_before_amendments_noted
 from tests.core.test_register_search import AT, read_csv
+from tests.reports import read_summary
 
 BEFORE_CASES_KEPT_IT = 4  # the last schema whose cases did not say whether screening was whole
 BEFORE_FILES_FOUND = 6  # the last schema whose cases did not keep the files found
@@ -160,7 +163,7 @@ def test_the_copies_left_out_stay_with_a_signed_case_once_no_window_works_on_it(
         work.save(with_copies("S-1"))
         case = work.case
         case.sign("Ann", Counts(), at=AT)
-        work.save(Session([], BatchFacts(sample_id="S-1"), case=case))
+        work.save(replace(with_copies("S-1"), case=case))  # the window's batch, signed
         work.drop()
         stored = register.load(case.uid)
         (listed,) = register.cases()
@@ -186,3 +189,27 @@ def test_an_older_register_takes_the_copies_from_the_work_left_else_none_known(t
     assert copies == {"S-old": None, "S-left": COPIES}
     assert {row["sample_id"]: row["copies_left_out"] for row in read_csv(
         tmp_path / "lis.csv")} == {"S-old": "", "S-left": "3"}
+
+
+def test_work_saved_without_its_copies_reads_them_not_recorded_never_none(tmp_path):
+    """Work a window saved before MalariaScope kept the copies left out (no ``copies`` in its
+    extent) read back as none left out: its summary CSV said ``copies_left_out,0``."""
+    folder = tmp_path / "data"
+    with Register(folder) as register:
+        CaseWork(register).save(with_copies("S-left"))
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE work SET state = json_remove(state, '$.extent.copies')")
+        db.execute("UPDATE cases SET copies_left_out = NULL")  # as step 9 found it
+    with Register(folder) as register:
+        work = CaseWork(register)
+        session = work.load()
+        assert session.extent.copies is None
+        work.save(session)  # the window's next save keeps it unknown
+        (case,) = register.cases()
+    assert case.copies is None
+    report = tmp_path / "left.csv"
+    with ReportWriter(report, session.facts) as writer:
+        writer.copies = session.extent.copies
+    summary, _ = read_summary(summary_path(report))
+    assert (summary["copies_left_out"], summary["copies_left_out_names"]) == ("", "")
+    assert Session.from_dict({}, []).extent.copies is None  # a session folder's, likewise

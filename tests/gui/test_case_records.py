@@ -4,13 +4,19 @@ who signed; in the window, the summary CSV, the PDF and the register alike."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
-from malariascope.core.register import Register
+from malariascope.core.leftout import COPIES_NOT_RECORDED
+from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import session_of
-from tests.gui.helpers import close_window, screen_and_wait
+from malariascope.gui.app import start
+from tests.core.test_register_partial import BEFORE_COPIES
+from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window, screen_and_wait
 from tests.gui.test_case import _type_facts
 from tests.gui.test_copies import _copied, _summary
+from tests.gui.test_register_dialog import WAIT_MS, filed, open_past, open_register  # noqa: F401
 from tests.images import make_cell_folder, write_field, write_glass
 from tests.reports import read_pdf
 
@@ -111,3 +117,31 @@ def test_the_pdf_of_whole_fields_lists_each_field_with_its_counts(window, qtbot,
         assert (f"{name} {counts.classified} {counts.parasitized} {counts.uncertain} "
                 f"{counts.percent_text(2)}") in text
     assert "day 2/glass.png 0 0 0 none" in text
+
+
+def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
+        make_window, qtbot, data_folder, filed, tmp_path):  # noqa: F811
+    """A case of a register from before its cases kept the copies left out, opened again,
+    wrote ``copies_left_out,0`` in its summary CSV: none left out, which nobody knew."""
+    with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
+        db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
+        db.execute("ALTER TABLE amendments DROP COLUMN sources")  # a later step's
+        db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    open_past(open_register(window, qtbot), qtbot, "S-1")
+    summary = _summary(window, qtbot, tmp_path / "s-1.csv")
+    assert (summary["copies_left_out"], summary["copies_left_out_names"]) == ("", "")
+    assert "left out as identical copies of files screened: not recorded" in _pdf_text(
+        window, qtbot, tmp_path / "s-1.pdf")
+    assert window.summary.caption("errors") == "errors"
+    assert window.summary._stats["errors"].toolTip() == COPIES_NOT_RECORDED
+    assert window.case_flow.amend("patient id mistyped", "Ann")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann")
+    close_window(window, qtbot)
+    with Register(data_folder) as register:
+        (case,) = [case for case in register.cases() if case.facts.sample_id == "S-1"]
+        assert case.amendments == 1 and case.copies is None  # saved again: still unknown

@@ -99,7 +99,7 @@ class CaseSummary:
     #: False when the case's screening stopped short of the images it was opened with;
     #: None when the register does not know (a case saved before it kept this)
     screening_complete: bool | None = None
-    copies: LeftOut | None = None  # files left out as copies of others; None: none known
+    copies: LeftOut | None = None  # files left out as copies of others; None: not recorded
 
     @property
     def amendments(self) -> int:

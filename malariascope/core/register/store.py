@@ -57,7 +57,7 @@ class StoredCase:
     #: before the register kept it)
     screening_complete: bool | None = None
     files_found: int | None = None  #: in what it was opened from; None: not known
-    copies: LeftOut | None = None  #: files left out as copies of others; None: none known
+    copies: LeftOut | None = None  #: files left out as copies of others; None: not recorded
 
     @property
     def finals(self) -> dict[int, str]:

@@ -29,14 +29,13 @@ from malariascope.core.errors import (
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
-from malariascope.core.leftout import NONE_LEFT_OUT
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register.store import Register, StoredCase
 from malariascope.core.session import Session, SessionStore
 from malariascope.core.tally import Counts
 
 LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
-UNKNOWN = Extent()  # the extent of work saved before extents were kept
+UNKNOWN = Extent(copies=None)  # the extent of work saved before extents were kept
 _STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": optional(number),
                  "saved_at": text, "extent": Extent.from_dict, "kept": flag}
 
@@ -88,7 +87,7 @@ class CaseWork:
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
                 work=dumps(asdict(state)), screening_complete=session.complete,
                 files_found=session.extent.files or None,
-                copies=session.extent.copies if session.extent.copies.count else None)
+                copies=session.extent.copies)
         except RegisterError:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
@@ -219,7 +218,7 @@ def session_of(stored: StoredCase, default_threshold: float | None = None, *,
     if complete is None:
         complete = stored.screening_complete is not False
     if extent is None:
-        extent = Extent(files=stored.files_found or 0, copies=stored.copies or NONE_LEFT_OUT)
+        extent = Extent(files=stored.files_found or 0, copies=stored.copies)
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, default_threshold, case.sources)
