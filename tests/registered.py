@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from malariascope.core.case import Case, CaseFacts, ReviewDecision
+from malariascope.core.case import Case, CaseFacts, ReviewDecision, current_reviews
 from malariascope.core.classifier import Classifier
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
+from malariascope.core.report import report_row, write_report
 from tests.core.test_adapt_model import SLIDES
 from tests.core.test_register import AT, counts_of
 
@@ -37,3 +39,20 @@ def register_lab(folder: Path, cells: Path, sign: bool = True) -> list[Case]:
                 register.save(case)
             cases.append(case)
     return cases
+
+
+
+def export_case(folder: Path, case: Case, path: Path, calls: dict[int, str] | None = None
+                ) -> Path:
+    """The reviewed report of ``case`` as the window exports it once the case is reopened
+    from the register in ``folder``: its cells, sample and standing reviews, one row each;
+    ``calls`` (row -> call) gives those rows another reviewer's call instead."""
+    with Register(folder, view=True) as register:
+        stored = register.load(case.uid)
+    facts = BatchFacts(stored.case.model, stored.case.model_sha256,
+                       stored.case.facts.sample_id, rule=stored.case.rule)
+    reviews = current_reviews(stored.reviews)
+    for row, call in (calls or {}).items():
+        reviews[row] = ReviewDecision(row, "Bo", AT, reviews[row].model_call, call, call)
+    rows = [report_row(cell, facts, reviews.get(row)) for row, cell in enumerate(stored.cells)]
+    return write_report(path, rows, facts, case=stored.case.facts)

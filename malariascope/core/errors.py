@@ -176,3 +176,8 @@ class WorseThanBaseError(AdaptationError):
 
 class SourceChangedError(AdaptationError):
     """A reviewed report names an image that is missing or no longer matches its sha256."""
+
+
+class CallsDisagreeError(AdaptationError):
+    """One cell, given twice to an adaptation (by two sources, or twice by one), is called
+    parasitized in one place and uninfected in the other."""

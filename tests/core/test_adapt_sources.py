@@ -4,23 +4,28 @@ a batch looks unlike the model's cells."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from malariascope.core.adapt.cells import UNLABELLED
+from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.run import open_source
-from malariascope.core.adapt.sources import AnnotatedFields
+from malariascope.core.adapt.sources import AnnotatedFields, ClassFolders
 from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
 from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import Classifier, calibrated
-from malariascope.core.errors import ReportPairError, SourceChangedError
+from malariascope.core.dataset import CLASS_NAMES
+from malariascope.core.errors import CallsDisagreeError, ReportPairError, SourceChangedError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.report import report_row, summary_path, write_report
 from malariascope.core.tally import PARASITIZED, UNINFECTED
+from tests.core.test_adapt_model import PER_CLASS, SLIDES, write_lab
 from tests.images import make_cell, write_field, write_rgb
 
 
@@ -98,14 +103,21 @@ def test_a_reviewed_image_that_changed_refuses_the_report(classifier, tmp_path):
         list(ReviewedReport(report).chunks(classifier.input_size))
 
 
-def test_annotated_fields_label_the_cells_screening_finds(tmp_path, classifier):
-    field, boxes = write_field(tmp_path / "field.png")
+def annotated_field(folder: Path) -> tuple[Path, list[str]]:
+    """A generated whole field in ``folder`` with its annotations: every fourth cell a ring,
+    the first one difficult; the field and its cells' types."""
+    field, boxes = write_field(folder / "field.png")
     kinds = ["ring" if i % 4 == 1 else "red blood cell" for i in range(len(boxes))]
     kinds[0] = "difficult"
     annotations = [{"image_name": "field.png", "objects": [
         {"type": kind, "bbox": dict(zip("xywh", map(str, box), strict=True))}
         for kind, box in zip(kinds, boxes, strict=True)]}]
-    (tmp_path / "annotations.json").write_text(json.dumps(annotations), encoding="utf-8")
+    (folder / "annotations.json").write_text(json.dumps(annotations), encoding="utf-8")
+    return field, kinds
+
+
+def test_annotated_fields_label_the_cells_screening_finds(tmp_path, classifier):
+    field, kinds = annotated_field(tmp_path)
     source = open_source(tmp_path)
     assert isinstance(source, AnnotatedFields)
     (chunk,) = source.chunks(classifier.input_size)
@@ -150,3 +162,46 @@ def test_single_cells_warn_only_when_many_are_uncertain(screened, classifier):
     assert measured.uncertain_fraction == 0.25 and not measured.warn  # at the limit
     measured = unlike_cells(uncertain + sure[:20], classifier.rule, classifier.card)
     assert measured.uncertain_fraction > UNCERTAIN_LIMIT and measured.warn
+
+
+def test_an_image_copied_between_class_folders_counts_once_or_refuses(tmp_path, classifier):
+    """An image copied into another slide's folder was read as a second cell, in a second
+    group; copied into the other class's folder, it was learned as both classes."""
+    cells = write_lab(tmp_path / "cells")
+    original = cells / "parasitized" / "S0" / "0.png"
+    shutil.copy(original, cells / "parasitized" / "S1" / "copy.png")
+    source = ClassFolders(cells)
+    chunks = list(source.chunks(classifier.input_size))
+    assert sum(len(chunk.labels) for chunk in chunks) == 2 * SLIDES * PER_CLASS
+    each = SLIDES * PER_CLASS
+    assert (source.record.cells, source.record.repeated) == (
+        {"uninfected": each, "parasitized": each}, 1)
+    shutil.copy(original, cells / "uninfected" / "S2" / "copy.png")
+    with pytest.raises(CallsDisagreeError, match=(
+            rf"^{re.escape(f'{original} and {cells}')}/uninfected/S2/copy.png are the same cell, "
+            "called parasitized in the first and uninfected in the second: leave out the "
+            "source whose call is wrong; nothing was adapted$")):
+        list(ClassFolders(cells).chunks(classifier.input_size))
+
+
+def test_a_field_annotated_and_reviewed_in_a_report_gives_each_cell_once(tmp_path, classifier):
+    """A field read from its annotations and again from a report reviewing it gave its
+    reviewed cells twice, in two groups; a report calling one otherwise was not noticed."""
+    field, _ = annotated_field(tmp_path)
+    repeats = Repeats()
+    (chunk,) = open_source(tmp_path).chunks(classifier.input_size, repeats)
+    results = list(screen([field], classifier))  # row i is the field's cell i, as in chunk
+    agreed = {row: CLASS_NAMES[chunk.labels[row]] for row in (1, 2, 5)}
+    report = ReviewedReport(reviewed_report(tmp_path / "report.csv", results, classifier,
+                                            agreed))
+    assert list(report.chunks(classifier.input_size, repeats)) == []  # nothing new
+    assert report.record.repeated == 3 and sum(report.record.cells.values()) == 0
+    other = {1: CLASS_NAMES[1 - chunk.labels[1]]}
+    report = ReviewedReport(reviewed_report(tmp_path / "other.csv", results, classifier, other))
+    x, y, width, height = results[1].box
+    named = re.escape(f"{field} cell 2 and other.csv line 3 (field.png)")
+    with pytest.raises(CallsDisagreeError, match=(
+            rf"^{named} are the same cell \(the {width}x{height} px box at x {x}, y {y} of its "
+            rf"field\), called "
+            rf"{CLASS_NAMES[chunk.labels[1]]} in the first and {other[1]} in the second")):
+        list(report.chunks(classifier.input_size, repeats))

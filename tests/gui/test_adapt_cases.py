@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from malariascope.core.adapt.registered import signed_cases
@@ -13,7 +14,7 @@ from malariascope.gui.adapt_cases import SignedCasesDialog
 from malariascope.gui.adapt_dialog import AdaptDialog
 from tests.core.test_adapt_model import SLIDES, write_lab
 from tests.gui.helpers import MODEL_TIMEOUT_MS, wait_for_box
-from tests.registered import register_lab
+from tests.registered import export_case, register_lab
 
 
 def test_signed_cases_of_the_register_adapt_from_the_window(make_window, qtbot, tmp_path,
@@ -69,3 +70,19 @@ def test_a_refused_adaptation_to_cases_opens_the_form_again_holding_them(window,
     assert [case.uid for case in again.cases()] == [case.uid for case in cases]
     assert again.sources() == [] and again.source_list.count() == 2
     again.reject()
+
+
+def test_a_case_and_its_own_report_adapt_from_the_window_on_each_cell_once(
+        window, qtbot, tmp_path, data_folder, answer_questions):
+    """A signed case added to the form beside the report exported from it was adapted on
+    twice, and the results box said nothing of it: 40 cells of each class from 5 slides."""
+    signed = register_lab(data_folder, write_lab(tmp_path / "cells"))
+    report = export_case(data_folder, signed[0], tmp_path / "S0.csv")
+    asked = answer_questions(QMessageBox.StandardButton.No)
+    window.models.adapt([report], None, tmp_path / "lab-model", signed_cases(data_folder))
+    qtbot.waitUntil(lambda: bool(asked), timeout=5 * MODEL_TIMEOUT_MS)
+    shown = QTextDocument()
+    shown.setHtml(asked[0])
+    assert ("on 32 parasitized and 32 uninfected cells from 4 fields or slides. 16 repeated "
+            "cells were left out: a cell given again, by another source or twice by one") in (
+        " ".join(shown.toPlainText().split()))

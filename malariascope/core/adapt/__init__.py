@@ -10,7 +10,8 @@ file, found by its hash.
 - ``registered.open_case(folder, uid)``: a signed case of the case register, its reviewed
   cells read as a report's are.
 - ``run.adapt(sources, base, progress)`` -> ``Adaptation`` (figures before and after), or
-  ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError``.
+  ``TooFewCellsError`` / ``WorseThanBaseError`` / ``SourceChangedError`` /
+  ``CallsDisagreeError``; a cell given again by any source is used once (``repeats``).
 - ``run.write_model(adaptation, out_dir, overwrite)``: the model folder, usable as ``--model``.
 - ``wording``: an adaptation's figures in the words the command line, the window and the
   adapted model's README share.

@@ -19,6 +19,7 @@ from malariascope.core.classifier import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import RECIPE_KEYS
+from malariascope.core.words import counted
 
 #: Card facts describing how the base network was trained; they stay with the base model.
 BASE_ONLY = ("validation_metrics", "test_metrics", "trained_on", "fine_tuned_from",
@@ -106,7 +107,13 @@ def adapted_markdown(data: dict) -> str:
         "## Sources",
         "",
         *[f"- {s['kind']} `{s['path']}`: {s['cells']['parasitized']} parasitized, "
-          f"{s['cells']['uninfected']} uninfected (sha256 `{s['sha256']}`)"
+          f"{s['cells']['uninfected']} uninfected{_repeated(s)} (sha256 `{s['sha256']}`)"
           for s in facts["sources"]],
     ]
     return "\n".join(lines) + "\n"
+
+
+def _repeated(source: dict) -> str:
+    """The repeated cells a source gave, left out, after a comma ('' for none)."""
+    repeated = source.get("repeated", 0)
+    return f", {counted(repeated, 'repeated cell')} left out" if repeated else ""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from malariascope.core.adapt.cells import LabelledCells
+from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.classifier import Classifier
 from malariascope.core.errors import ModelError
@@ -32,7 +33,9 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
                  progress: Callable[[int], None] | None = None
                  ) -> tuple[LabelledCells, list[SourceRecord]]:
     """Every source's cells as features of ``classifier``'s model (of each cell's 8 views,
-    which the head is fitted on), with the sources' records.
+    which the head is fitted on), with the sources' records; a labelled cell that a source
+    gives again (by content: ``repeats``) is left out before its features are computed, and
+    counted in its source's record.
 
     Parameters
     ----------
@@ -48,9 +51,9 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
     tuple
         The cells and one record per source.
     """
-    parts, done = [], 0
+    parts, done, repeats = [], 0, Repeats()
     for source in sources:
-        for chunk in source.chunks(classifier.input_size):
+        for chunk in source.chunks(classifier.input_size, repeats):
             n, features = len(chunk.labels), pooled_views(classifier, chunk.inputs)
             parts.append(LabelledCells(
                 features[:, 0], chunk.labels, np.full(n, chunk.group), np.full(n, chunk.field),

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
 from malariascope.core.adapt.sources import Chunk, SourceRecord
 from malariascope.core.dataset import CLASS_NAMES
@@ -31,12 +32,12 @@ class RegisteredCase:
         self.folder, self.uid = folder, uid
         self.record = SourceRecord(self.kind, f"{(folder / FILE_NAME).resolve()}#{uid}")
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
         with Register(self.folder, view=True) as register:
             stored = register.load(self.uid)
         images = reviewed_cells(stored, self.record.path)
         self.record.sha256 = _digest(images)
-        yield from reviewed_chunks(self.record, images, size)
+        yield from reviewed_chunks(self.record, images, size, repeats or Repeats())
 
 
 def open_case(folder: Path, uid: str) -> RegisteredCase:

@@ -5,8 +5,9 @@ again and must still have the ``image_sha256`` its rows record, or the whole ada
 refused: a label must belong to the pixels it was given for. A report whose summary beside it
 was written by another run is refused too: the pair was cut short. A cell of a whole field is found
 again by screening's own cell finder and paired with its row's box; the field's other cells
-stay unlabelled (they set the field's standardizing, as when it was screened). A signed case
-of the register gives its reviewed cells the same way (``registered``).
+stay unlabelled (they set the field's standardizing, as when it was screened). A cell read
+before, or reviewed twice, is used once (``repeats``). A signed case of the register gives its
+reviewed cells the same way (``registered``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from malariascope.core.adapt.cells import UNLABELLED
+from malariascope.core.adapt.repeats import CellId, Repeats
 from malariascope.core.adapt.sources import (
     MIN_IOU,
     Chunk,
@@ -53,19 +55,29 @@ class ReviewedCell:
     group: str
     box: tuple[int, int, int, int] | None = None
 
+    @property
+    def named(self) -> str:
+        """Where it is told, with its image's name."""
+        return f"{self.where} ({self.image.name})"
 
-def reviewed_chunks(record: SourceRecord, images: Iterable[list[ReviewedCell]],
-                    size: int) -> Iterator[Chunk]:
+
+def reviewed_chunks(record: SourceRecord, images: Iterable[list[ReviewedCell]], size: int,
+                    repeats: Repeats) -> Iterator[Chunk]:
     """The chunks of ``images``, each the reviewed cells of one image file, as screening made
-    them: a cell image whole, a field's cells found again and paired with their boxes."""
+    them: a cell image whole, a field's cells found again and paired with their boxes; cells
+    ``repeats`` has read before are left out."""
     for cells in images:
         first = cells[0]
-        image = _image(first)
-        if first.box is None:
-            yield labelled_chunk(record, [to_model_input(image, size)], [cells[-1].label],
-                                 first.group)
-        else:
-            yield from _field_chunk(record, image, cells, size, f"{record.path}:{first.image}")
+        image = _image(first)  # its bytes hash to first.sha256, the content its cells share
+        if first.box is not None:
+            yield from _field_chunk(record, image, cells, size, f"{record.path}:{first.image}",
+                                    repeats)
+        else:  # every row is asked: a later row's call may disagree with the first's
+            new = [record.keeps(repeats, CellId(first.sha256, None, cell.named), cell.label)
+                   for cell in cells]
+            if new[0]:
+                yield labelled_chunk(record, [to_model_input(image, size)], [first.label],
+                                     first.group)
 
 
 def _image(cell: ReviewedCell) -> np.ndarray:
@@ -83,16 +95,22 @@ def _image(cell: ReviewedCell) -> np.ndarray:
 
 
 def _field_chunk(record: SourceRecord, image: np.ndarray, cells: list[ReviewedCell], size: int,
-                 field_name: str) -> Iterator[Chunk]:
-    """The field's cells found again; reviewed ones take their final call."""
+                 field_name: str, repeats: Repeats) -> Iterator[Chunk]:
+    """The field's cells found again; reviewed ones take their final call, unless read
+    before (they stay unlabelled then, standardizing their field as when it was screened)."""
     found, inputs = field_inputs(image, size)
+    boxes = list(dict.fromkeys(cell.box for cell in cells))  # rows of one box are one cell
+    paired = {boxes[j]: i for i, j in
+              mutual_best_pairs([cell.box for cell in found], boxes, MIN_IOU)}
     labels = [UNLABELLED] * len(found)
-    pairs = mutual_best_pairs([cell.box for cell in found], [cell.box for cell in cells],
-                              MIN_IOU)
-    for i, j in pairs:
-        labels[i] = cells[j].label
-    record.skipped += len(cells) - len(pairs)
-    if pairs:
+    for cell in cells:
+        i = paired.get(cell.box)
+        if i is None:
+            record.skipped += 1
+        elif record.keeps(repeats, CellId(cells[0].sha256, found[i].box, cell.named),
+                          cell.label):
+            labels[i] = cell.label
+    if any(label != UNLABELLED for label in labels):
         yield labelled_chunk(record, inputs, labels, cells[0].group, field_name)
 
 
@@ -109,10 +127,10 @@ class ReviewedReport:
         self.path = path
         self.record = SourceRecord(self.kind, str(path.resolve()))
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
         data = self.path.read_bytes()
         self.record.sha256 = hashlib.sha256(data).hexdigest()
-        yield from reviewed_chunks(self.record, self._cells(data), size)
+        yield from reviewed_chunks(self.record, self._cells(data), size, repeats or Repeats())
 
     def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
         """The reviewed cells of each image the report names, in file order."""

@@ -91,10 +91,12 @@ class Adaptation:
 
     def facts(self) -> dict:
         """What the adapted card keeps of the adaptation, under ``adapted``: its base model,
-        cells, sources and held-out figures (which ``wording`` words)."""
+        cells (and the repeats left out), sources and held-out figures (which ``wording``
+        words)."""
         held = {"folds": self.folds, "before": self.before.as_dict(),
                 "after": self.after.as_dict()}
         return {"base_model": base_facts(self.base.card), "cells": self.cells,
+                "repeated": sum(source.repeated for source in self.sources),
                 "groups": self.groups, "prior_strength": self.calibration.strength,
                 "threshold_rule": THRESHOLD_RULE,
                 "sources": [source.as_dict() for source in self.sources], "held_out": held,

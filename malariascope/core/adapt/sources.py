@@ -3,8 +3,8 @@
 Each source yields its cells as model inputs in chunks of one group (a slide, a field), made
 exactly as screening makes them: a cell image preprocessed whole, a field's cells found and
 cropped by ``screening.field_inputs``. Each source also keeps a sha256 of what it read, so the
-model card can name the cells an adapted model learned from. Reviewed reports are in
-``reports``.
+model card can name the cells an adapted model learned from. A labelled cell already read, by
+this source or an earlier one, is left out (``repeats``). Reviewed reports are in ``reports``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from malariascope.core.adapt.cells import UNLABELLED
+from malariascope.core.adapt.repeats import CellId, Repeats
 from malariascope.core.dataset import CLASS_NAMES, find_subfolder, labelled_images, slide_of
 from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import (
@@ -28,6 +29,7 @@ from malariascope.core.fields.annotations import (
     load_annotations,
 )
 from malariascope.core.fields.boxes import mutual_best_pairs
+from malariascope.core.fields.cells import FieldCell
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.preprocess import to_model_input
@@ -51,21 +53,29 @@ class Chunk:
 
 @dataclass
 class SourceRecord:
-    """What the model card says of a source: its kind, path, digest and cells per class."""
+    """What the model card says of a source: its kind, path, digest, cells per class and the
+    cells it gave again, left out."""
 
     kind: str
     path: str
     sha256: str = ""
     cells: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLASS_NAMES, 0))
     skipped: int = 0  # unreadable images, or reviewed cells not found again
+    repeated: int = 0  # labelled cells read before, from this source or an earlier one
 
     def count(self, labels: np.ndarray) -> None:
         for value, name in enumerate(CLASS_NAMES):
             self.cells[name] += int((labels == value).sum())
 
+    def keeps(self, repeats: Repeats, cell: CellId, label: int) -> bool:
+        """True for a cell ``repeats`` has not read before; a repeat is counted here."""
+        new = repeats.new(cell, label)
+        self.repeated += not new
+        return new
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "path": self.path, "sha256": self.sha256,
-                "cells": dict(self.cells), "skipped": self.skipped}
+                "cells": dict(self.cells), "skipped": self.skipped, "repeated": self.repeated}
 
 
 class Source(Protocol):
@@ -73,8 +83,9 @@ class Source(Protocol):
 
     record: SourceRecord
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
-        """The source's cells as ``size`` px model inputs, one group at a time."""
+    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+        """The source's cells as ``size`` px model inputs, one group at a time, those
+        ``repeats`` has read before left out."""
         ...
 
 
@@ -110,7 +121,8 @@ class ClassFolders:
         self.root = root
         self.record = SourceRecord(self.kind, str(root.resolve()))
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+        repeats = repeats or Repeats()
         images = labelled_images(self.root)
         class_dirs = [find_subfolder(self.root, name) for name in CLASS_NAMES]
         groups: dict[str, list[tuple[Path, int]]] = {}
@@ -128,8 +140,9 @@ class ClassFolders:
                     self.record.skipped += 1
                     continue
                 digest.add(path.relative_to(self.root).as_posix(), sha256)
-                inputs.append(to_model_input(image, size))
-                labels.append(label)
+                if self.record.keeps(repeats, CellId(sha256, None, str(path)), label):
+                    inputs.append(to_model_input(image, size))
+                    labels.append(label)
             if inputs:
                 yield labelled_chunk(self.record, inputs, labels, f"{self.root}:{name}")
         self.record.sha256 = digest.hexdigest()
@@ -148,7 +161,8 @@ class AnnotatedFields:
         self.annotations = annotations or folder / ANNOTATIONS_NAME
         self.record = SourceRecord(self.kind, str(folder.resolve()))
 
-    def chunks(self, size: int) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+        repeats = repeats or Repeats()
         items, _ = annotated_images(self.folder, load_annotations(self.annotations))
         if not items:
             raise DatasetError(f"none of the fields annotated in {self.annotations} is in "
@@ -164,11 +178,25 @@ class AnnotatedFields:
                 continue
             digest.add(path.name, sha256)
             found, inputs = field_inputs(image, size)
-            if found:
-                labels = _labels_of([cell.box for cell in found], cells)
+            labels = _labels_of([cell.box for cell in found], cells)
+            if found and self._first_reads(repeats, path, sha256, found, labels):
                 name = f"{self.folder}:{path.name}"
                 yield labelled_chunk(self.record, inputs, labels, name, name, census=True)
         self.record.sha256 = digest.hexdigest()
+
+    def _first_reads(self, repeats: Repeats, path: Path, sha256: str, found: list[FieldCell],
+                     labels: list[int]) -> bool:
+        """Unlabel the cells of the field at ``path`` read before: they still standardize
+        their field, as when it is screened. False when every labelled cell was read before:
+        the field adds nothing then."""
+        repeated = 0
+        for i, cell in enumerate(found):
+            where = f"{path} cell {i + 1}"  # as a report's row numbers it
+            if labels[i] != UNLABELLED and not self.record.keeps(
+                    repeats, CellId(sha256, cell.box, where), labels[i]):
+                labels[i] = UNLABELLED
+                repeated += 1
+        return not repeated or any(label != UNLABELLED for label in labels)
 
 
 def _labels_of(found: list, cells: list[AnnotatedCell]) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 
 from malariascope.core.tally import PARASITIZED, UNINFECTED
+from malariascope.core.words import counted
 
 #: (words, figure key, how it is shown): rates as percentages, the ranking as a number.
 FIGURES = (
@@ -31,16 +32,26 @@ TEXT_WIDTH = 88  #: of the command line's paragraphs
 
 
 def sentences(facts: dict) -> tuple[str, str]:
-    """What the adaptation was fitted on, and how its figures were measured: on cells the
-    adapted model was not fitted on."""
+    """What the adaptation was fitted on (and the repeated cells left out), and how its
+    figures were measured: on cells the adapted model was not fitted on."""
     base, cells = facts["base_model"], facts["cells"]
     name = " ".join(filter(None, (base["name"], base["version"])))
     return (f"Adapted from {name} on {cells[PARASITIZED]:,} parasitized and "
-            f"{cells[UNINFECTED]:,} uninfected cells from {facts['groups']} fields or slides.",
+            f"{cells[UNINFECTED]:,} uninfected cells from {facts['groups']} fields or slides."
+            + _repeats_sentence(facts.get("repeated", 0)),
             "Both models were measured on cells the adapted model had not learned from: the "
             f"fields or slides were split into {facts['held_out']['folds']} parts, and each was "
             "held out in turn while the model was fitted again on the others, then measured on the "
             "cells held out.")
+
+
+def _repeats_sentence(repeated: int) -> str:
+    """The repeated cells left out, in a sentence after a space ('' when there were none)."""
+    if not repeated:
+        return ""
+    left = counted(repeated, "repeated cell was", "repeated cells were")
+    return (f" {left} left out: a cell given again, by another source or twice by one (the "
+            "same image, and the same box in a field), is used once.")
 
 
 def figure_rows(facts: dict) -> list[tuple[str, str, str]]:
