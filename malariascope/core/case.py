@@ -36,6 +36,7 @@ from malariascope.core.tally import PARASITIZED, UNINFECTED, UNSURE, Counts
 
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
     from malariascope.core.classifier import CallRule
+    from malariascope.core.extent import Extent
 
 __all__ = [  # the facts and the sign-off have modules of their own; a case is imported whole
     "AGE_MAX", "LINE_MAX", "NOT_GIVEN_WORDS", "NOT_STATED", "NOT_STATED_WORDS",
@@ -160,12 +161,12 @@ class Case:
         self.signed = SignedVersion(self.facts, result, signature)
         return self.signed
 
-    def amend(self, reason: str, by: str, at: str = "",
-              decisions: int | None = None) -> Amendment:
+    def amend(self, reason: str, by: str, at: str = "", decisions: int | None = None,
+              extent: Extent | None = None) -> Amendment:
         """Open the signed case again for a change; the signed version is kept with the
         ``reason``, and the case is signed again once changed. ``decisions``, the review
-        decisions the case holds now, lets the amendment be withdrawn while nothing
-        changed."""
+        decisions the case holds now, and ``extent``, what its screening covers, let the
+        amendment be withdrawn while nothing changed."""
         if self.signed is None:
             raise CaseError("only a signed case is amended; this one can be changed as it is")
         reason = checked_text(reason, "the reason", multiline=True)
@@ -173,21 +174,23 @@ class Case:
         if not reason or not by:
             raise CaseError("an amendment needs a reason and the name of who makes it")
         amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions,
-                              self.sources)
+                              self.sources, None if extent is None else extent.as_recorded())
         object.__setattr__(self, "signed", None)  # the one way back from signed
         self.amendments = (*self.amendments, amendment)
         return amendment
 
-    def withdraw_amendment(self, result: CaseResult, decisions: int) -> SignedVersion:
+    def withdraw_amendment(self, result: CaseResult, decisions: int,
+                           extent: Extent) -> SignedVersion:
         """Close the open amendment unchanged: the case is signed again as the version it
         replaced (same facts, result and signature), and the amendment is no longer the
-        case's, as it changed nothing. ``result`` is the case's result now and
-        ``decisions`` the review decisions it holds; CaseError says what changed when
-        something did (see :meth:`Amendment.changes`)."""
+        case's, as it changed nothing. ``result`` is the case's result now, ``decisions``
+        the review decisions it holds and ``extent`` what its screening covers; CaseError
+        says what changed when something did (see :meth:`Amendment.changes`)."""
         if not self.amending:
             raise CaseError(f"case {self.name} has no amendment open")
         amendment = self.amendments[-1]
-        changed = amendment.changes(self.facts, result, self.rule, self.sources, decisions)
+        changed = amendment.changes(self.facts, result, self.rule, self.sources, decisions,
+                                    extent)
         if changed:
             raise CaseError("; ".join(changed))
         self.amendments = self.amendments[:-1]

@@ -91,6 +91,12 @@ class Extent:
             return replace(self, cut_short=())
         return self if self.cut_short else self.cut_short_at(self.inputs or (UNKNOWN_INPUTS,))
 
+    def as_recorded(self) -> Extent:
+        """This extent as a case's records keep it (the register, its reports): the image
+        files found, the copies left out and whether the screening was cut short, not the
+        inputs nor how they were searched."""
+        return Extent(files=self.files, copies=self.copies).as_saved(not self.cut_short)
+
     def to_dict(self) -> dict[str, object]:
         data = {"inputs": list(self.inputs), "recursive": self.recursive, "mode": self.mode,
                 "files": self.files}

@@ -2,8 +2,9 @@
 signed case again.
 
 An amendment notes the case as it found it (its call rule, how many review decisions it
-held), so that one which changed nothing can be withdrawn: the case is then signed as it was,
-by the same signature (:meth:`Amendment.changes`). Standard library only, like ``case``.
+held, what its screening covered), so that one which changed nothing can be withdrawn: the
+case is then signed as it was, by the same signature (:meth:`Amendment.changes`). Standard
+library only, like ``case``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from malariascope.core.words import counted
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
     from malariascope.core.casefacts import CaseFacts
     from malariascope.core.classifier import CallRule
+    from malariascope.core.extent import Extent
+    from malariascope.core.leftout import LeftOut
 
 RESULT_WORDS = {"cells_counted": "cells counted", "parasitized": "cells called parasitized",
                 "model_parasitized": "cells the model called parasitized",
@@ -55,8 +58,10 @@ class Amendment:
     """Why a signed case was opened again, by whom and when, with the version it replaced.
 
     ``rule`` is the call rule the case had as the amendment opened, ``decisions`` the
-    review decisions it held then and ``sources`` what its images were opened from; None
-    for an amendment opened before they were noted (it is never withdrawn).
+    review decisions it held then, ``sources`` what its images were opened from and
+    ``extent`` what its screening covered, as its records keep it
+    (:meth:`Extent.as_recorded <malariascope.core.extent.Extent.as_recorded>`); None for an
+    amendment opened before they were noted (it is never withdrawn).
     """
 
     reason: str
@@ -66,21 +71,24 @@ class Amendment:
     rule: CallRule | None = None
     decisions: int | None = None
     sources: tuple[str, ...] | None = None
+    extent: Extent | None = None
 
     def changes(self, facts: CaseFacts, result: CaseResult, rule: CallRule | None,
-                sources: tuple[str, ...], decisions: int) -> list[str]:
+                sources: tuple[str, ...], decisions: int, extent: Extent) -> list[str]:
         """What changed in the case since this amendment opened, in words; empty when nothing
         did, and the amendment may be withdrawn.
 
         The case is unchanged when its ``facts`` are the signed ones, its ``result`` now equals
         the signed result (every cell is counted or without a call, and no final call
         differs), its call ``rule`` is the one noted (to rounding: a threshold moved and put back
-        is the same rule), its ``sources`` are the noted ones and it holds the noted number of
-        review ``decisions``. A file or folder opened during the amendment under a name new
-        to the case adds to its sources, even when screening was cancelled or found only
-        copies, and each review decision stays in the audit trail: neither is taken back.
+        is the same rule), its ``sources`` are the noted ones, it holds the noted number of
+        review ``decisions`` and its screening's ``extent`` is recorded as noted (cut short
+        or not, the image files found, the copies left out). A file or folder opened during
+        the amendment under a name new to the case adds to its sources, even when screening
+        was cancelled or found only copies, and each review decision stays in the audit
+        trail: neither is taken back.
         """
-        if self.decisions is None or self.sources is None:
+        if self.decisions is None or self.sources is None or self.extent is None:
             return ["the amendment was opened by an earlier MalariaScope, which did not note "
                     "the case as it found it"]
         names = facts.differences(self.replaced.facts)
@@ -90,6 +98,7 @@ class Amendment:
             changed.append(_rule_change(self.rule, rule))
         if sources != self.sources:
             changed.append("images opened")
+        changed += _extent_changes(self.extent, extent.as_recorded())
         if decisions != self.decisions:
             changed.append(f"{counted(decisions - self.decisions, 'review decision')} made")
         return changed
@@ -103,6 +112,25 @@ def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:
     if signed.unlike != now.unlike:
         changed.append("whether the cells look unlike the model's")
     return changed
+
+
+def _extent_changes(noted: Extent, now: Extent) -> list[str]:
+    """What moved in the screening's extent from ``noted`` to ``now`` (both as recorded)."""
+    changed = []
+    if bool(noted.cut_short) != bool(now.cut_short):
+        changed.append(f"the screening was {'cut short' if now.cut_short else 'completed'}")
+    if noted.files != now.files:
+        changed.append(f"image files found {noted.files:,} → {now.files:,}")
+    if noted.copies != now.copies:
+        changed.append(_copies_change(noted.copies, now.copies))
+    return changed
+
+
+def _copies_change(noted: LeftOut | None, now: LeftOut | None) -> str:
+    """The copies left out, moved from ``noted`` to ``now`` (None: not recorded), in words."""
+    if noted is None or now is None or noted.count == now.count:
+        return "the files left out as copies"
+    return f"files left out as copies {noted.count:,} → {now.count:,}"
 
 
 def _rule_change(noted: CallRule | None, now: CallRule | None) -> str:

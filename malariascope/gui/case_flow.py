@@ -217,7 +217,7 @@ class CaseFlow(QObject):
     def amend(self, reason: str, by: str) -> bool:
         """Open the signed case again with ``reason``; False when refused."""
         try:
-            self.case.amend(reason, by)
+            self.case.amend(reason, by, self.controller.extent)
         except CaseError as exc:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
             return False
@@ -239,7 +239,7 @@ class CaseFlow(QObject):
         if self.refuse_for_refused_fact("withdrawing the amendment"):
             return False
         try:
-            signature = self.case.withdraw_amendment().signature
+            signature = self.case.withdraw_amendment(self.controller.extent).signature
         except CaseError as exc:
             self._refuse("Amendment not withdrawn", _changed_words(case.name, str(exc)), None)
             return False
@@ -273,7 +273,7 @@ def _changed_words(name: str, changed: str) -> str:
     """Why the amendment of case ``name`` stays open: what ``changed`` since it opened."""
     return (f"The amendment of case {name} cannot be withdrawn: since it opened, the case "
             f"changed ({changed}).\n\nSign the case again (File > Sign the result…) to keep "
-            "the change. A fact or the threshold put back as it was signed lets the amendment "
-            "be withdrawn. Images opened during the amendment (even if cancelled, or only "
-            "copies) and review decisions stay with the case, so after them it is signed "
-            "again.")
+            "the change. A fact or the threshold put back as it was signed, or a screening cut "
+            "short opened again to its end, lets the amendment be withdrawn. Images new to the "
+            "case opened during the amendment (even if cancelled, or only copies) and review "
+            "decisions stay with the case, so after them it is signed again.")

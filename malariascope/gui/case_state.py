@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from malariascope.core.case import Amendment, Case, CaseFacts, SignedVersion
 from malariascope.core.errors import CaseError
+from malariascope.core.extent import Extent
 from malariascope.core.parasitemia import CaseResult
 from malariascope.gui.batch import Batch
 
@@ -75,16 +76,19 @@ class OpenCase:
         self.batch.events.facts_changed.emit()
         return signed
 
-    def amend(self, reason: str, by: str) -> Amendment:
-        """Open the signed case again, with the ``reason``; the signed version is kept."""
-        amendment = self.case.amend(reason, by, decisions=len(self.batch.history))
+    def amend(self, reason: str, by: str, extent: Extent) -> Amendment:
+        """Open the signed case again, with the ``reason``; the signed version is kept, and
+        the amendment notes what its screening covers, ``extent``."""
+        amendment = self.case.amend(reason, by, decisions=len(self.batch.history),
+                                    extent=extent)
         self.batch.events.facts_changed.emit()
         return amendment
 
-    def withdraw_amendment(self) -> SignedVersion:
+    def withdraw_amendment(self, extent: Extent) -> SignedVersion:
         """Sign the case again as the version its open amendment replaced, as nothing
-        changed since it opened; CaseError says what changed otherwise."""
-        signed = self.case.withdraw_amendment(self.result(), len(self.batch.history))
+        changed since it opened (its screening covers ``extent``); CaseError says what
+        changed otherwise."""
+        signed = self.case.withdraw_amendment(self.result(), len(self.batch.history), extent)
         self.batch.events.facts_changed.emit()
         return signed
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError, CaseSignedError, RegisterError
+from malariascope.core.extent import Extent
+from malariascope.core.leftout import LeftOut
 from malariascope.core.register import FILE_NAME, Register, schema_version
 from tests.core.test_case import AT, counts
 from tests.core.test_register import decision
@@ -19,11 +22,12 @@ from tests.core.test_session import classifier, results  # noqa: F401
 RULE = CallRule(0.5, (0.4, 0.6))
 BEFORE_AMENDMENTS_NOTED = 7  # the last schema whose amendments did not note the case
 AMENDED_AT = "2026-03-05T08:00:00+00:00"
+WHOLE = Extent(("slide",), files=100)  # the screening of the case's 100 cells, at its end
 
 
 def as_before_amendments_noted(db: sqlite3.Connection) -> None:
     """Drop the columns of the steps that made amendments note the case as they found it."""
-    for column in ("rule", "decisions", "sources"):
+    for column in ("rule", "decisions", "sources", "extent"):
         db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
 
 
@@ -31,14 +35,14 @@ def amended(decisions: int | None = 2) -> Case:
     """A case of 100 cells signed by Ann with 2 review decisions made, amended by Bob."""
     case = Case(CaseFacts(sample_id="S-1", patient_id="P-1"), rule=RULE)
     case.sign("Ann", counts(), at=AT)
-    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=decisions)
+    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=decisions, extent=WHOLE)
     return case
 
 
 def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_same_signature():
     case = amended()
     signed = case.amendments[0].replaced
-    assert case.withdraw_amendment(case.result(counts()), 2) is signed
+    assert case.withdraw_amendment(case.result(counts()), 2, WHOLE) is signed
     assert case.signed is signed and case.amendments == () and not case.amending
     assert signed.signature.name == "Ann" and signed.signature.signed_at == AT
     with pytest.raises(CaseSignedError):
@@ -56,14 +60,14 @@ def test_an_amendment_that_changed_the_case_is_not_withdrawn_and_says_what(chang
     change(case)
     now = counts(uninfected=98) if words.startswith("cells") else counts()
     with pytest.raises(CaseError, match=words):
-        case.withdraw_amendment(case.result(now), 2)
+        case.withdraw_amendment(case.result(now), 2, WHOLE)
     assert case.amending and len(case.amendments) == 1
 
 
 def test_a_review_made_since_the_amendment_stops_its_withdrawal_even_if_taken_back():
     case = amended()
     with pytest.raises(CaseError, match="^2 review decisions made$"):
-        case.withdraw_amendment(case.result(counts()), 4)  # pressed, then taken back
+        case.withdraw_amendment(case.result(counts()), 4, WHOLE)  # pressed, then taken back
     assert case.amending
 
 
@@ -71,16 +75,16 @@ def test_a_fact_put_back_as_signed_lets_the_amendment_be_withdrawn():
     case = amended()
     case.update(patient_id="P-2")
     case.update(patient_id="P-1")
-    case.withdraw_amendment(case.result(counts()), 2)
+    case.withdraw_amendment(case.result(counts()), 2, WHOLE)
     assert case.signed.facts.patient_id == "P-1" and case.amendments == ()
 
 
 def test_an_amendment_that_did_not_note_the_case_is_never_withdrawn():
     case = amended(decisions=None)
     with pytest.raises(CaseError, match="earlier MalariaScope"):
-        case.withdraw_amendment(case.result(counts()), 2)
+        case.withdraw_amendment(case.result(counts()), 2, WHOLE)
     with pytest.raises(CaseError, match="no amendment open"):
-        Case().withdraw_amendment(Case().result(counts()), 0)
+        Case().withdraw_amendment(Case().result(counts()), 0, WHOLE)
 
 
 # -- in the register ---------------------------------------------------------------------
@@ -90,7 +94,7 @@ def test_the_register_drops_a_withdrawn_amendment_and_holds_the_case_signed_as_b
     with Register(tmp_path) as register:
         register.save(case)
         assert register.cases()[0].status == "open"
-        case.withdraw_amendment(case.result(counts()), 0)
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
         register.save(case)
         register.save(case)  # an autosave with nothing new
         loaded, summary = register.load(case.uid).case, register.cases()[0]
@@ -105,10 +109,10 @@ def test_the_register_keeps_an_amendment_reviewed_since_a_copy_withdrew_it(
     with Register(tmp_path) as register:
         register.save(case, cells=results[:1])
         case.sign("Ann", counts(), at=AT)
-        case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0)
+        case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0, extent=WHOLE)
         register.save(case)
         stale = register.load(case.uid).case
-        stale.withdraw_amendment(stale.result(counts()), 0)
+        stale.withdraw_amendment(stale.result(counts()), 0, WHOLE)
         register.save(case, reviews=[decision(0, "uninfected", "parasitized", "Bob")])
         with pytest.raises(RegisterError, match="cannot be withdrawn"):
             register.save(stale)
@@ -130,7 +134,7 @@ def test_an_amendment_of_an_older_register_opens_unnoted_and_is_not_withdrawn(tm
     assert loaded.amendments[0].replaced == case.amendments[0].replaced
     assert (loaded.amendments[0].rule, loaded.amendments[0].decisions) == (None, None)
     with pytest.raises(CaseError, match="earlier MalariaScope"):
-        loaded.withdraw_amendment(loaded.result(counts()), 2)
+        loaded.withdraw_amendment(loaded.result(counts()), 2, WHOLE)
 
 
 def test_an_amendment_saved_over_a_withdrawn_one_keeps_its_own_reason(tmp_path):
@@ -139,8 +143,9 @@ def test_an_amendment_saved_over_a_withdrawn_one_keeps_its_own_reason(tmp_path):
     case = amended(decisions=0)
     with Register(tmp_path) as register:
         register.save(case)
-        case.withdraw_amendment(case.result(counts()), 0)
-        case.amend("patient id typed wrong", "Cy", at="2026-03-06T09:00:00+00:00", decisions=0)
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+        case.amend("patient id typed wrong", "Cy", at="2026-03-06T09:00:00+00:00",
+                   decisions=0, extent=WHOLE)
         register.save(case)
         loaded = register.load(case.uid).case
     assert loaded.amendments == case.amendments
@@ -150,8 +155,8 @@ def test_signed_again_after_an_amendment_over_a_withdrawn_one_keeps_its_reason(t
     case = amended(decisions=0)
     with Register(tmp_path) as register:
         register.save(case)
-        case.withdraw_amendment(case.result(counts()), 0)
-        case.amend("patient id typed wrong", "Cy", decisions=0)
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+        case.amend("patient id typed wrong", "Cy", decisions=0, extent=WHOLE)
         case.update(patient_id="P-9")
         case.sign("Cy", counts())
         register.save(case)
@@ -166,13 +171,55 @@ def test_signed_again_after_an_amendment_over_a_withdrawn_one_keeps_its_reason(t
 def test_a_threshold_moved_and_put_back_lets_the_amendment_be_withdrawn(rule, moved):
     case = Case(CaseFacts(sample_id="S-1"), rule=rule)
     case.sign("Ann", counts(), at=AT)
-    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0)
+    case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=0, extent=WHOLE)
     case.rule = rule.with_threshold(moved).with_threshold(rule.threshold)
-    assert case.withdraw_amendment(case.result(counts()), 0) == case.signed
+    assert case.withdraw_amendment(case.result(counts()), 0, WHOLE) == case.signed
 
 
 def test_images_opened_during_an_amendment_keep_it_open():
     case = amended(decisions=0)
     case.sources = (*case.sources, "more")
     with pytest.raises(CaseError, match="images opened"):
-        case.withdraw_amendment(case.result(counts()), 0)
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+
+
+@pytest.mark.parametrize(("now", "words"), [
+    (WHOLE.cut_short_at(["slide"]), "the screening was cut short"),
+    (replace(WHOLE, files=104), "image files found 100 → 104"),
+    (replace(WHOLE, copies=LeftOut(1, ("b.png (copy of a.png)",))),
+     "files left out as copies 0 → 1"),
+    (replace(WHOLE, copies=None), "the files left out as copies"),  # not recorded
+])
+def test_a_screening_whose_extent_moved_during_an_amendment_keeps_it_open(now, words):
+    """A folder of the case opened again, then cancelled, changed only the screening's
+    extent: the amendment was withdrawn, and the case stored signed, partial."""
+    case = amended(decisions=0)
+    with pytest.raises(CaseError, match=f"^{words}$"):
+        case.withdraw_amendment(case.result(counts()), 0, now)
+    assert case.amending
+
+
+def test_a_screening_completed_during_an_amendment_keeps_it_open():
+    case = Case(CaseFacts(sample_id="S-1"), rule=RULE)
+    case.sign("Ann", counts(), at=AT)
+    case.amend("wrong slide opened", "Bob", decisions=0, extent=WHOLE.cut_short_at(["slide"]))
+    with pytest.raises(CaseError, match="^the screening was completed$"):
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+
+
+def test_the_extent_noted_comes_back_from_the_register_as_recorded(tmp_path):
+    """Another window, or the next start, withdraws the amendment from the register's copy:
+    the inputs are not kept, the rest of the extent is."""
+    case = Case(CaseFacts(sample_id="S-1"), rule=RULE)
+    case.sign("Ann", counts(), at=AT)
+    case.amend("wrong slide opened", "Bob", decisions=0, extent=WHOLE.cut_short_at(["slide"]))
+    with Register(tmp_path) as register:
+        register.save(case)
+        loaded = register.load(case.uid).case
+    assert loaded.amendments == case.amendments
+    assert loaded.amendments[0].extent == Extent(files=100).as_saved(complete=False)
+    with pytest.raises(CaseError, match="^the screening was completed$"):
+        loaded.withdraw_amendment(loaded.result(counts()), 0, WHOLE)
+    cut_short = Extent(("elsewhere/slide",), False, "cells", 100, ("elsewhere/slide",))
+    signed = case.amendments[0].replaced
+    assert loaded.withdraw_amendment(loaded.result(counts()), 0, cut_short) == signed

@@ -125,7 +125,8 @@ def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
     wrote ``copies_left_out,0`` in its summary CSV: none left out, which nobody knew."""
     with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
         db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
-        db.execute("ALTER TABLE amendments DROP COLUMN sources")  # a later step's
+        for column in ("sources", "extent"):  # later steps'
+            db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):

@@ -1,6 +1,7 @@
-"""Withdrawing an amendment in the window: refused once images were opened during it, let
-through for a threshold put back, and a new amendment saved over a withdrawn one keeps its
-own reason in the register even when the register refused the withdrawal's save."""
+"""Withdrawing an amendment in the window: refused once images were opened during it or its
+screening was cut short, let through for a threshold put back, and a new amendment saved
+over a withdrawn one keeps its own reason in the register even when the register refused
+the withdrawal's save."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import shutil
 from malariascope.core.register import Register
 from tests.gui.helpers import screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
-from tests.gui.test_withdraw_amendment import signed_and_amended
+from tests.gui.test_withdraw_amendment import signed_and_amended, withdraw
 from tests.images import make_cell_folder
 
 
@@ -82,3 +83,30 @@ def test_a_threshold_put_back_as_signed_lets_the_amendment_be_withdrawn(screened
     window.batch.set_threshold(signed_at)
     refused = _refusals(window)
     assert window.case_flow.withdraw_amendment(), refused
+
+
+def test_a_folder_of_the_case_cancelled_during_an_amendment_keeps_it_open(
+        screened_window, qtbot, data_folder, tmp_path):
+    """Opened again, a folder the case lists adds no source, and cancelled, no cell: only the
+    screening's extent moved, cut short. The amendment was withdrawn all the same, and the
+    register held the case signed, partial, though it was signed whole."""
+    window = screened_window
+    uid = window.case.case.uid
+    signed = signed_and_amended(window, qtbot)
+    controller, folder = window.controller, tmp_path / "cells"
+    cancel = window.status.task_status.cancel_button
+    press = lambda *_: cancel.click()  # noqa: E731  Cancel, as the screening begins
+    controller.progress.connect(press)
+    with qtbot.waitSignal(controller.screening_finished, timeout=60_000) as finished:
+        assert window.open_paths([folder])
+    controller.progress.disconnect(press)
+    assert finished.args == [6, False]
+    refused = _refusals(window)
+    assert not window.case_flow.withdraw_amendment()
+    assert "(the screening was cut short)" in refused[0][1] and window.case.case.amending
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert _stored(data_folder, uid)[2:] == (0, "open")
+    screen_and_wait(window, qtbot, [folder])  # screened to its end again: as signed
+    withdraw(window, qtbot)
+    assert window.case.case.signed == signed
+    assert _stored(data_folder, uid)[2:] == (1, "signed")

@@ -19,6 +19,7 @@ import numpy as np
 from malariascope.core.case import Amendment, CaseFacts, ReviewDecision, Signature, SignedVersion
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError
+from malariascope.core.extent import Extent
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -66,21 +67,23 @@ def signed_of(text: str | None) -> SignedVersion | None:
 
 
 AMENDMENT_COLUMNS = ("reason", "amended_by", "amended_at", "replaced", "rule", "decisions",
-                     "sources")
+                     "sources", "extent")
 
 
 def amendment_of(reason: str, by: str, at: str, replaced: str, rule: str | None,
-                 decisions: int | None, sources: str | None) -> Amendment:
+                 decisions: int | None, sources: str | None, extent: str | None) -> Amendment:
     return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions,
-                     None if sources is None else sources_of(sources))
+                     None if sources is None else sources_of(sources),
+                     None if extent is None else Extent.from_dict(json.loads(extent)))
 
 
 def amendment_values(amendment: Amendment) -> tuple:
     """The :data:`AMENDMENT_COLUMNS` of ``amendment``."""
-    sources = amendment.sources
+    sources, extent = amendment.sources, amendment.extent
     return (amendment.reason, amendment.by, amendment.at, to_json(amendment.replaced),
             rule_json(amendment.rule), amendment.decisions,
-            None if sources is None else to_json(list(sources)))
+            None if sources is None else to_json(list(sources)),
+            None if extent is None else to_json(extent.to_dict()))
 
 
 def rule_json(rule: CallRule | None) -> str | None:

@@ -206,6 +206,9 @@ MIGRATIONS: tuple[Step, ...] = (
     # the sources an amendment found the case with: images opened since keep it open;
     # NULL: an amendment opened before, never withdrawn
     "ALTER TABLE amendments ADD COLUMN sources TEXT;  -- JSON list of names",
+    # what the case's screening covered as an amendment found it: cut short since, or with
+    # other files found or left out, it stays open; NULL: an amendment opened before
+    "ALTER TABLE amendments ADD COLUMN extent TEXT;  -- JSON of the Extent as recorded",
 )
 
 
