@@ -174,7 +174,8 @@ class Case:
         if not reason or not by:
             raise CaseError("an amendment needs a reason and the name of who makes it")
         amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions,
-                              self.sources, None if extent is None else extent.as_recorded())
+                              self.sources, None if extent is None else extent.as_recorded(),
+                              (self.model, self.model_sha256))
         object.__setattr__(self, "signed", None)  # the one way back from signed
         self.amendments = (*self.amendments, amendment)
         return amendment
@@ -190,7 +191,7 @@ class Case:
             raise CaseError(f"case {self.name} has no amendment open")
         amendment = self.amendments[-1]
         changed = amendment.changes(self.facts, result, self.rule, self.sources, decisions,
-                                    extent)
+                                    extent, (self.model, self.model_sha256))
         if changed:
             raise CaseError("; ".join(changed))
         self.amendments = self.amendments[:-1]

@@ -1,10 +1,10 @@
 """A case's sign-off: the signature, the version it signed, and the amendments that open a
 signed case again.
 
-An amendment notes the case as it found it (its call rule, how many review decisions it
-held, what its screening covered), so that one which changed nothing can be withdrawn: the
-case is then signed as it was, by the same signature (:meth:`Amendment.changes`). Standard
-library only, like ``case``.
+An amendment notes the case as it found it (the model that called it, its call rule, how
+many review decisions it held, what its screening covered), so that one which changed
+nothing can be withdrawn: the case is then signed as it was, by the same signature
+(:meth:`Amendment.changes`). Standard library only, like ``case``.
 """
 
 from __future__ import annotations
@@ -58,9 +58,10 @@ class Amendment:
     """Why a signed case was opened again, by whom and when, with the version it replaced.
 
     ``rule`` is the call rule the case had as the amendment opened, ``decisions`` the
-    review decisions it held then, ``sources`` what its images were opened from and
+    review decisions it held then, ``sources`` what its images were opened from,
     ``extent`` what its screening covered, as its records keep it
-    (:meth:`Extent.as_recorded <malariascope.core.extent.Extent.as_recorded>`); None for an
+    (:meth:`Extent.as_recorded <malariascope.core.extent.Extent.as_recorded>`), and
+    ``model`` the name and sha256 of the model that called its cells; None for an
     amendment opened before they were noted (it is never withdrawn).
     """
 
@@ -72,9 +73,11 @@ class Amendment:
     decisions: int | None = None
     sources: tuple[str, ...] | None = None
     extent: Extent | None = None
+    model: tuple[str, str] | None = None
 
     def changes(self, facts: CaseFacts, result: CaseResult, rule: CallRule | None,
-                sources: tuple[str, ...], decisions: int, extent: Extent) -> list[str]:
+                sources: tuple[str, ...], decisions: int, extent: Extent,
+                model: tuple[str, str]) -> list[str]:
         """What changed in the case since this amendment opened, in words; empty when nothing
         did, and the amendment may be withdrawn.
 
@@ -82,17 +85,21 @@ class Amendment:
         the signed result (every cell is counted or without a call, and no final call
         differs), its call ``rule`` is the one noted (to rounding: a threshold moved and put back
         is the same rule), its ``sources`` are the noted ones, it holds the noted number of
-        review ``decisions`` and its screening's ``extent`` is recorded as noted (cut short
-        or not, the image files found, the copies left out). A file or folder opened during
-        the amendment under a name new to the case adds to its sources, even when screening
-        was cancelled or found only copies, and each review decision stays in the audit
-        trail: neither is taken back.
+        review ``decisions``, its screening's ``extent`` is recorded as noted (cut short
+        or not, the image files found, the copies left out) and its cells are the noted
+        ``model``'s (name and sha256): equal counts from another model are another result.
+        A file or folder opened during the amendment under a name new to the case adds to
+        its sources, even when screening was cancelled or found only copies, and each review
+        decision stays in the audit trail: neither is taken back.
         """
-        if self.decisions is None or self.sources is None or self.extent is None:
+        if (self.decisions is None or self.sources is None or self.extent is None
+                or self.model is None):
             return ["the amendment was opened by an earlier MalariaScope, which did not note "
                     "the case as it found it"]
         names = facts.differences(self.replaced.facts)
         changed = [f"the {', '.join(names)}"] if names else []
+        if model != self.model:
+            changed.append(_model_change(self.model[0], model[0]))
         changed += _result_changes(self.replaced.result, result)
         if not _same_rule(self.rule, rule):
             changed.append(_rule_change(self.rule, rule))
@@ -112,6 +119,11 @@ def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:
     if signed.unlike != now.unlike:
         changed.append("whether the cells look unlike the model's")
     return changed
+
+
+def _model_change(noted: str, now: str) -> str:
+    """The model's change from ``noted`` to ``now`` (names), in words."""
+    return f"the model {noted} → {now}" if noted and now and noted != now else "the model"
 
 
 def _extent_changes(noted: Extent, now: Extent) -> list[str]:

@@ -22,18 +22,19 @@ from tests.core.test_session import classifier, results  # noqa: F401
 RULE = CallRule(0.5, (0.4, 0.6))
 BEFORE_AMENDMENTS_NOTED = 7  # the last schema whose amendments did not note the case
 AMENDED_AT = "2026-03-05T08:00:00+00:00"
+MODEL = ("malariascope-cnn 0.1.0 (onnx)", "ab" * 32)
 WHOLE = Extent(("slide",), files=100)  # the screening of the case's 100 cells, at its end
 
 
 def as_before_amendments_noted(db: sqlite3.Connection) -> None:
     """Drop the columns of the steps that made amendments note the case as they found it."""
-    for column in ("rule", "decisions", "sources", "extent"):
+    for column in ("rule", "decisions", "sources", "extent", "model", "model_sha256"):
         db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
 
 
 def amended(decisions: int | None = 2) -> Case:
     """A case of 100 cells signed by Ann with 2 review decisions made, amended by Bob."""
-    case = Case(CaseFacts(sample_id="S-1", patient_id="P-1"), rule=RULE)
+    case = Case(CaseFacts(sample_id="S-1", patient_id="P-1"), *MODEL, rule=RULE)
     case.sign("Ann", counts(), at=AT)
     case.amend("wrong slide opened", "Bob", at=AMENDED_AT, decisions=decisions, extent=WHOLE)
     return case
@@ -223,3 +224,30 @@ def test_the_extent_noted_comes_back_from_the_register_as_recorded(tmp_path):
     cut_short = Extent(("elsewhere/slide",), False, "cells", 100, ("elsewhere/slide",))
     signed = case.amendments[0].replaced
     assert loaded.withdraw_amendment(loaded.result(counts()), 0, cut_short) == signed
+
+
+def test_another_model_called_during_an_amendment_keeps_it_open():
+    """A case whose cells another model called since its amendment opened is that model's,
+    whatever its counts: the amendment was withdrawn, and the case signed as the other
+    model's."""
+    case = amended(decisions=0)
+    case.model, case.model_sha256 = "malariascope-cnn 0.2.0 (onnx)", "cd" * 32
+    with pytest.raises(CaseError, match="^the model malariascope-cnn 0.1.0 \\(onnx\\) → "
+                       "malariascope-cnn 0.2.0 \\(onnx\\)$"):
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+    case.model = MODEL[0]  # the same name, another model
+    with pytest.raises(CaseError, match="^the model$"):
+        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
+    case.model_sha256 = MODEL[1]
+    assert case.withdraw_amendment(case.result(counts()), 0, WHOLE) == case.signed
+
+
+def test_the_model_noted_comes_back_from_the_register(tmp_path):
+    case = amended(decisions=0)
+    with Register(tmp_path) as register:
+        register.save(case)
+        loaded = register.load(case.uid).case
+    assert loaded.amendments[0].model == MODEL and loaded.amendments == case.amendments
+    loaded.model_sha256 = "cd" * 32
+    with pytest.raises(CaseError, match="^the model$"):
+        loaded.withdraw_amendment(loaded.result(counts()), 0, WHOLE)

@@ -125,7 +125,7 @@ def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
     wrote ``copies_left_out,0`` in its summary CSV: none left out, which nobody knew."""
     with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
         db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
-        for column in ("sources", "extent"):  # later steps'
+        for column in ("sources", "extent", "model", "model_sha256"):  # later steps'
             db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     window = make_window(start=False)

@@ -1,14 +1,22 @@
-"""Withdrawing an amendment in the window: refused once images were opened during it or its
-screening was cut short, let through for a threshold put back, and a new amendment saved
-over a withdrawn one keeps its own reason in the register even when the register refused
-the withdrawal's save."""
+"""Withdrawing an amendment in the window: refused once images were opened during it, its
+screening was cut short or another model took its cells, let through for a threshold put
+back, and a new amendment saved over a withdrawn one keeps its own reason in the register
+even when the register refused the withdrawal's save."""
 
 from __future__ import annotations
 
 import shutil
 
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import Classifier
+from malariascope.core.extent import Extent
+from malariascope.core.facts import BatchFacts
+from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
-from tests.gui.helpers import screen_and_wait
+from malariascope.core.register.work import CaseWork
+from malariascope.core.session import Session
+from tests.core.test_register import counts_of
+from tests.gui.helpers import click, screen_and_wait, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_withdraw_amendment import signed_and_amended, withdraw
 from tests.images import make_cell_folder
@@ -110,3 +118,28 @@ def test_a_folder_of_the_case_cancelled_during_an_amendment_keeps_it_open(
     withdraw(window, qtbot)
     assert window.case.case.signed == signed
     assert _stored(data_folder, uid)[2:] == (1, "signed")
+
+
+def test_a_case_the_loaded_model_took_during_an_amendment_keeps_it_open(
+        make_window, qtbot, data_folder, tmp_path):
+    """A case saved before models were named takes the model that loads as its own (its
+    counts unchanged): the amendment was withdrawn, and the case stored signed as called by
+    a model that never called it."""
+    classifier, folder = Classifier.open(), tmp_path / "slide"
+    results = list(screen(make_cell_folder(folder, 4), classifier))
+    case = Case(CaseFacts("S-UNNAMED"), rule=classifier.rule, sources=(folder.name,))
+    counts, extent = counts_of(results, classifier), Extent((str(folder),), files=4)
+    case.sign("Ann Lee", counts)
+    case.amend("opened the wrong case", "Ann Lee", decisions=0, extent=extent)
+    facts = BatchFacts(sample_id="S-UNNAMED", rule=classifier.rule, sources=(folder.name,))
+    with Register(data_folder) as register:  # the window stopped during the amendment
+        CaseWork(register).save(Session(results, facts, case=case, extent=extent), counts)
+    window = make_window(start=False)
+    window.autosave.resume()
+    click(wait_for_box(qtbot, window, "Restore unsaved work?"), "Restore")
+    with qtbot.waitSignal(window.controller.model_ready, timeout=WAIT_MS):
+        window.start()
+    assert window.case.case.model == classifier.model_name
+    refused = _refusals(window)
+    assert not window.case_flow.withdraw_amendment()
+    assert "(the model)" in refused[0][1] and window.case.case.amending

@@ -67,23 +67,25 @@ def signed_of(text: str | None) -> SignedVersion | None:
 
 
 AMENDMENT_COLUMNS = ("reason", "amended_by", "amended_at", "replaced", "rule", "decisions",
-                     "sources", "extent")
+                     "sources", "extent", "model", "model_sha256")
 
 
 def amendment_of(reason: str, by: str, at: str, replaced: str, rule: str | None,
-                 decisions: int | None, sources: str | None, extent: str | None) -> Amendment:
+                 decisions: int | None, sources: str | None, extent: str | None,
+                 model: str | None, model_sha256: str | None) -> Amendment:
     return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions,
                      None if sources is None else sources_of(sources),
-                     None if extent is None else Extent.from_dict(json.loads(extent)))
+                     None if extent is None else Extent.from_dict(json.loads(extent)),
+                     None if model is None or model_sha256 is None else (model, model_sha256))
 
 
 def amendment_values(amendment: Amendment) -> tuple:
     """The :data:`AMENDMENT_COLUMNS` of ``amendment``."""
-    sources, extent = amendment.sources, amendment.extent
+    sources, extent, model = amendment.sources, amendment.extent, amendment.model
     return (amendment.reason, amendment.by, amendment.at, to_json(amendment.replaced),
             rule_json(amendment.rule), amendment.decisions,
             None if sources is None else to_json(list(sources)),
-            None if extent is None else to_json(extent.to_dict()))
+            None if extent is None else to_json(extent.to_dict()), *(model or (None, None)))
 
 
 def rule_json(rule: CallRule | None) -> str | None:

@@ -209,6 +209,12 @@ MIGRATIONS: tuple[Step, ...] = (
     # what the case's screening covered as an amendment found it: cut short since, or with
     # other files found or left out, it stays open; NULL: an amendment opened before
     "ALTER TABLE amendments ADD COLUMN extent TEXT;  -- JSON of the Extent as recorded",
+    # the model that had called the case as an amendment found it: a case another model
+    # called since stays open; NULL: an amendment opened before, never withdrawn
+    """
+    ALTER TABLE amendments ADD COLUMN model TEXT;  -- as in cases
+    ALTER TABLE amendments ADD COLUMN model_sha256 TEXT;
+    """,
 )
 
 
