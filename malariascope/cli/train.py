@@ -52,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trim", type=number(0, 0.5), default=0.0,
                         help="leave each batch's highest-loss share of cells out of the loss "
                         "(for cells filed under the wrong class)")
+    parser.add_argument("--overlap", type=number(0, 1), default=0.0, metavar="SHARE",
+                        help="lay a healthy neighbour across this share of the cells, as red "
+                        "cells overlap in a crowded smear")
     parser.add_argument("--label-review", type=path_argument, metavar="CSV",
                         help="leave out the cells whose label this review contradicts "
                         "(columns image, class, seen; e.g. docs/nih-label-review.csv)")
@@ -91,6 +94,7 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
         width=args.width,
         patience=args.patience,
         trim=args.trim,
+        overlap=args.overlap,
         init_model=args.init,
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,

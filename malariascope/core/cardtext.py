@@ -57,14 +57,16 @@ def _or_unknown(value: int | None) -> str:
 
 
 def _training(recipe: Recipe) -> str:
-    """The run in words: epochs, seeds, networks, trimming, label review and time; parts a
-    plain run does not have are left out."""
+    """The run in words: epochs, seeds, networks, trimming, overlaps, label review and time;
+    parts a plain run does not have are left out."""
     split = "" if recipe.split_seed is None else f" (validation slides: seed {recipe.split_seed})"
     trimmed = f"{recipe.trim:.0%} of each batch's highest losses left out, " if recipe.trim else ""
+    overlaid = (f"a healthy cell laid across {recipe.overlap:.0%} of the cells, "
+                if recipe.overlap else "")
     reviewed = ("" if recipe.reviewed_out is None else
                 f"{recipe.reviewed_out} cells left out whose label a review contradicts, ")
     return (f"{_or_unknown(recipe.epochs_run)} epochs, seed {_or_unknown(recipe.seed)}{split}, "
-            f"{_members(recipe)}{trimmed}{reviewed}"
+            f"{_members(recipe)}{trimmed}{overlaid}{reviewed}"
             f"{(recipe.training_seconds or 0) / 60:.1f} min on CPU")
 
 

@@ -20,6 +20,7 @@ class Recipe:
     members: int | None = None  #: networks trained side by side and joined into this one
     member_width: float | None = None  #: each one's share of the base network's filters
     trim: float = 0.0  #: share of each batch's highest losses left out of the loss
+    overlap: float = 0.0  #: share of training cells with a healthy cell laid across them
     reviewed_out: int | None = None  #: cells left out because a label review contradicts them
     training_seconds: float | None = None
 
@@ -29,6 +30,8 @@ class Recipe:
             raise invalid(where, "learning_rate", "above 0", self.learning_rate)
         if not 0 <= self.trim <= MAX_TRIM:
             raise invalid(where, "trim", f"from 0 to {MAX_TRIM}", self.trim)
+        if not 0 <= self.overlap <= 1:
+            raise invalid(where, "overlap", "from 0 to 1", self.overlap)
 
     @classmethod
     def read(cls, card: CardValues) -> Recipe:
@@ -38,7 +41,8 @@ class Recipe:
             learning_rate=card.real("learning_rate", None),
             epochs_run=card.whole("epochs_run", None),
             members=card.whole("members", None), member_width=card.real("member_width", None),
-            trim=card.real("trim", 0.0), training_seconds=card.real("training_seconds", None),
+            trim=card.real("trim", 0.0), overlap=card.real("overlap", 0.0),
+            training_seconds=card.real("training_seconds", None),
             reviewed_out=card.whole("reviewed_out", None),
         )
 
@@ -52,6 +56,7 @@ class Recipe:
             **({} if self.members is None else members),
             **({} if self.split_seed is None else {"split_seed": self.split_seed}),
             **({"trim": self.trim} if self.trim else {}),
+            **({"overlap": self.overlap} if self.overlap else {}),
             **({} if self.reviewed_out is None else {"reviewed_out": self.reviewed_out}),
         }
 

@@ -64,6 +64,7 @@ class TrainConfig:
     width: float = 1.0  # each network's share of the base network's filters
     patience: int = 5  # epochs without a better validation AUC before training stops
     trim: float = 0.0  # share of each batch's highest losses left out (see training.losses)
+    overlap: float = 0.0  # share of cells with a healthy neighbour laid across them
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
@@ -119,7 +120,7 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     facts = {
         "recipe": Recipe(
             seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
-            epochs_run=len(history.epoch), trim=config.trim,
+            epochs_run=len(history.epoch), trim=config.trim, overlap=config.overlap,
             reviewed_out=len(reviewed_out) if config.label_review else None,
             training_seconds=round(time.monotonic() - started, 1),
             **({} if init_file else {"members": config.members, "member_width": config.width}),
@@ -280,7 +281,8 @@ def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.d
     )
     return (
         tf.data.Dataset.zip((batches, batch_seeds))
-        .map(lambda xy, s: augment_batch(xy[0], xy[1], s), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(lambda xy, s: augment_batch(xy[0], xy[1], s, config.overlap),
+             num_parallel_calls=tf.data.AUTOTUNE)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)
     )

@@ -87,6 +87,15 @@ def test_a_card_names_its_split_seed_and_trimmed_share_and_writes_them_back():
             "left out, 33.2 min on CPU") in card_markdown(card)
 
 
+def test_a_card_names_its_share_of_overlapped_cells_and_writes_it_back():
+    data = {**bundled_card(), **RUN, "overlap": 0.3}
+    del data["split_seed"]
+    card = ModelCard.from_dict(data)
+    assert card.recipe.overlap == 0.3 and card.to_dict() == data
+    assert ("15 epochs, seed 1, a healthy cell laid across 30% of the cells, 33.2 min on CPU"
+            in card_markdown(card))
+
+
 def test_a_card_counts_the_cells_a_label_review_left_out_and_writes_them_back():
     data = {**bundled_card(), **RUN, "reviewed_out": 39}
     del data["split_seed"]  # a run without a split seed writes none
@@ -107,6 +116,7 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "learning rate 0": (changed(learning_rate=0), "learning_rate must be above 0, got 0"),
     "trim 0.8": (changed(trim=0.8), "trim must be from 0 to 0.5, got 0.8"),
     "trim text": (changed(trim="5%"), "trim must be a finite number"),
+    "overlap 1.5": (changed(overlap=1.5), "overlap must be from 0 to 1, got 1.5"),
     "reviewed out -1": (changed(reviewed_out=-1),
                         "reviewed_out must be a whole number of at least 0, got -1"),
     "temperature -1": (changed(temperature=-1), "temperature must be above 0"),

@@ -10,6 +10,7 @@ tf = pytest.importorskip("tensorflow", reason="training needs the [train] extra"
 from malariascope.training.augment import (  # noqa: E402
     add_synthetic_parasites,
     augment,
+    overlap_neighbours,
     paste_neighbours,
     shade_one_side,
 )
@@ -66,6 +67,27 @@ def test_neighbours_fill_only_the_black_surround():
     for i in np.flatnonzero(touched):  # the pasted part is the next cell of the batch
         neighbour = np.asarray(colours[i - 1]) * 255.0
         assert np.allclose(after[i][changed[i]], neighbour, atol=1e-3)
+
+
+def test_an_overlapping_healthy_neighbour_darkens_the_cell_as_light_through_both():
+    colours = [(0.9, 0.5, 0.5), (0.4, 0.4, 0.9)] * 16
+    batch = tf.constant(np.stack([_disc(colour=c) for c in colours]) * 255.0)
+    labels = np.asarray([0, 0, 1, 1] * 8)
+    out = overlap_neighbours(batch, tf.constant(labels), tf.constant([5, 6], tf.int64), 1.0)
+    before, after = batch.numpy(), out.numpy()
+    own = before[0].max(axis=2) > 0
+    for i in range(32):
+        neighbour_healthy = labels[i - 2] == 0
+        changed = (after[i] != before[i]).any(axis=2)
+        assert changed.any() == neighbour_healthy, "only a healthy cell is laid across"
+        if not neighbour_healthy:
+            continue
+        through_both = changed & own
+        assert through_both.any() and (changed & ~own).any(), "across the cell and beyond it"
+        neighbour = np.asarray(colours[i - 2]) * 255.0
+        assert np.allclose(after[i][through_both], before[i][through_both] * neighbour / 255.0,
+                           atol=1e-3)
+        assert np.allclose(after[i][changed & ~own], neighbour, atol=1e-3)
 
 
 def test_augment_keeps_shape_range_and_is_repeatable():
