@@ -68,9 +68,15 @@ def case_row(case: CaseSummary) -> dict[str, str]:
 
 def amendments_detail(amended: Iterable[AmendmentNote]) -> str:
     """Each amendment, the first first, numbered as the PDF numbers them and parted by "; ":
-    ``1. 2026-12-05 14:02 UTC, Ann Lee: wrong slide id; 2. ...`` ('' when none)."""
-    return "; ".join(f"{number}. {utc_minute(note.at)}, {note.by}: {note.reason}"
+    ``1. 2026-12-05 14:02 UTC, Ann Lee: "wrong slide id"; 2. ...`` ('' when none). The
+    reason is quoted, its quotes doubled, so a "; 2. " typed in it never reads as the next
+    amendment."""
+    return "; ".join(f"{number}. {utc_minute(note.at)}, {note.by}: {_quoted(note.reason)}"
                      for number, note in enumerate(amended, 1))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _partial(complete: bool | None) -> str:
