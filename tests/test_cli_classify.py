@@ -161,6 +161,22 @@ def test_files_without_a_call_are_named_from_the_folder_given_as_the_window_name
     assert flat in text.replace(" ", "")
 
 
+def test_a_file_given_beside_a_folder_holding_its_name_is_told_apart(tmp_path, capsys,
+                                                                     monkeypatch):
+    """``classify broken.png slide`` with slide/broken.png named both unreadable files
+    "broken.png" on stderr and in the PDF: nobody could tell which one to look at."""
+    monkeypatch.chdir(tmp_path)
+    make_cell_folder(tmp_path / "slide", 2)
+    for broken in (tmp_path / "broken.png", tmp_path / "slide" / "broken.png"):
+        broken.write_bytes(b"")
+    report = tmp_path / "r.csv"
+    result = cli(capsys, "classify", "broken.png", "slide", "--csv", report)
+    assert result.code == 1
+    named = [line.split(": ")[0] for line in result.err.splitlines()
+             if "broken.png: " in line]
+    assert sorted(named) == ["broken.png", str(Path("slide", "broken.png"))]
+
+
 def _error(report: Path, name: str) -> str:
     """The error the report gives the file ``name``."""
     (row,) = [row for row in read_rows(report) if row["image_path"].endswith(name)]

@@ -77,10 +77,13 @@ def relative_name(path: Path, folder: Path | None) -> str:
 class GivenNames:
     """Names of the files found in paths given on a command line, as the window names the
     rows of a folder it opened: relative to the folder given (to the one the folders given
-    share, when several); a file given by itself keeps the path it was given as."""
+    share, when several); a file given by itself keeps the path it was given as, and so
+    does a folder's file whose name from the folder is spelled as a file given by itself
+    (``x.png`` given beside a folder holding another ``x.png``): no two files share a name."""
 
     def __init__(self, given: Iterable[str | os.PathLike[str]]) -> None:
         paths = [Path(path) for path in given]
+        self._spelled = {str(path) for path in paths if not path.is_dir()}
         self._files = {os.path.abspath(path) for path in paths if not path.is_dir()}
         self._folder = shared_folder([Path(os.path.abspath(path)) for path in paths
                                       if path.is_dir()])
@@ -90,4 +93,5 @@ class GivenNames:
         if (self._folder is None or full in self._files
                 or not Path(full).is_relative_to(self._folder)):
             return str(path)
-        return relative_name(path, self._folder)
+        name = relative_name(path, self._folder)
+        return str(path) if name in self._spelled else name
