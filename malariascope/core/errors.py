@@ -140,6 +140,15 @@ class RegisterLockedError(RegisterWriteError):
     every write waits that long before it fails alike."""
 
 
+class CaseChangedError(RegisterError):
+    """Case ``uid`` gained cells or reviews in the register after a window read it: work
+    going on from that copy would save over them."""
+
+    def __init__(self, message: str, uid: str) -> None:
+        super().__init__(message)
+        self.uid = uid
+
+
 class RegisterSetAsideError(RegisterError):
     """The register file could not be used and was moved to ``kept_at``, whole; opening the
     register again starts a new, empty one."""

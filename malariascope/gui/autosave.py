@@ -36,6 +36,7 @@ from malariascope.core.datadir import data_dir
 from malariascope.core.words import counted
 from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
+from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.restored import amending, cells_of, describe
 from malariascope.gui.workers import Worker
@@ -58,6 +59,7 @@ class Autosaver(QObject):
     restored = Signal()  # a batch left by a crash is in the window again
     written = Signal()  # a save reached the register
     failed = Signal(str)  # a write failed: why
+    refused = Signal(str)  # the uid of a case not taken: it changed in the register since read
 
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
@@ -67,6 +69,7 @@ class Autosaver(QObject):
         self.writes = WriteQueue(controller.workers, self)
         self.writes.written.connect(self.written)
         self.writes.failed.connect(self._on_failed)
+        self.writes.stale.connect(self._on_stale)
         self._held = False  # the window shows what is not its work (see hold)
         self._taken = ""  # the uid of the case last taken from the register (see take)
         self._timer = QTimer(self)
@@ -251,24 +254,19 @@ class Autosaver(QObject):
         self.message.emit(f"Autosave failed: {reason}{again}")
         self.failed.emit(reason)
 
+    def _on_stale(self, uid: str) -> None:
+        """The case taken changed in the register since it was read: the window's copy of it
+        is old, so it is held, never saved over, until opened again."""
+        self._taken = ""
+        self.hold(True)
+        self.refused.emit(uid)
+
     def _now(self) -> tuple[Session, Counts, str]:
         """What a save of the case takes: the batch as it is now, its counts, and the warning
         that its cells look unlike the model's as last measured ('' when none)."""
-        return self._session(), replace(self.batch.counts), self.controller.unlike.known_limit
-
-    def _session(self) -> Session:
-        """The batch as it is now (cheap: the rows themselves are shared, not copied; the case
-        is copied, as the window may sign or amend it while the copy is written)."""
-        from malariascope.core.session import Session
-
-        snapshot, controller = self.batch.snapshot(), self.controller
-        extent, complete = controller.extent, controller.complete
-        if waiting := [path for paths, _, _ in controller.waiting for path in paths]:
-            extent = extent.with_inputs(waiting, files=0).cut_short_at(waiting)  # not counted
-            complete = False
-        return Session(snapshot.results, snapshot.facts, list(snapshot.history),
-                       unsaved=self.batch.unsaved, complete=complete,
-                       case=replace(self.batch.case), extent=extent)
+        controller = self.controller
+        return (session_now(self.batch, controller), replace(self.batch.counts),
+                controller.unlike.known_limit)
 
     # -- closing -------------------------------------------------------------------------
     def close(self) -> None:

@@ -37,7 +37,9 @@ class PastCaseView(QObject):
         self._facts_before: BatchFacts | None = None  # the window's own, to go back to
         self._case_before: Case | None = None
         self._entering = False
+        self._adopted: StoredCase | None = None  # the copy the window's open case went on from
         window.batch.events.reset.connect(self._on_reset)
+        window.autosave.refused.connect(self._on_refused)
 
     def show(self, stored: StoredCase) -> bool:
         """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
@@ -133,9 +135,22 @@ class PastCaseView(QObject):
         stored, self.shown = self.shown, None
         if stored is None:
             return
+        self._adopted = stored
         self._set_read_only(False)
         self.window.autosave.take(stored)
         self.window.set_batch_title()
+
+    def _on_refused(self, uid: str) -> None:
+        """The case adopted changed in the register after it was read (another window saved
+        to it): it is on show read-only again, its copy old, to be opened anew."""
+        stored = self._adopted
+        if stored is None or stored.case.uid != uid or self.window.batch.case.uid != uid:
+            return
+        self.shown = stored
+        self._set_read_only(True)
+        self.window.set_batch_title()
+        self.window.status.note(f"Case {stored.case.name} not opened: this case was changed "
+                                "in another window: open it again from the register")
 
     def _on_reset(self) -> None:
         """A new batch ends the view."""

@@ -4,7 +4,9 @@ A write that the register's file refuses (a full disk, a file held by another pr
 :class:`RegisterWriteError`) stays first and is tried again every :data:`RETRY_AFTER_MS`
 until it goes through; the writes asked for after it wait behind it, so what one write saves
 (a signed case) is never dropped by one that follows (a new case). A write refused for what
-it holds (a case the register cannot take) is not tried again, and the next goes.
+it holds (a case the register cannot take) is not tried again, and the next goes; one
+refused as the case it works on changed in the register since the window read it takes the
+saves of that case waiting behind it along (they would go on from the old copy).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from malariascope.core.errors import (
+    CaseChangedError,
     CaseError,
     RegisterError,
     RegisterLockedError,
@@ -38,6 +41,7 @@ class WriteQueue(QObject):
 
     written = Signal()  # a write reached the register
     failed = Signal(str)  # a write failed: why
+    stale = Signal(str)  # the uid of a case that changed in the register since it was read
 
     def __init__(self, workers: WorkerGroup, parent: QObject) -> None:
         super().__init__(parent)
@@ -105,7 +109,11 @@ class WriteQueue(QObject):
             waiting.pop(0)  # not to be tried again, or a later save of its case holds it
         if waiting and again:
             self._retry.start()
-        self.failed.emit(str(exc))
+        if isinstance(exc, CaseChangedError):
+            self._waiting = [write for write in waiting if write.saving != exc.uid]
+            self.stale.emit(exc.uid)
+        else:
+            self.failed.emit(str(exc))
 
     def _on_finished(self) -> None:
         self._running = False

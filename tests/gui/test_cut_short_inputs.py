@@ -9,6 +9,7 @@ from dataclasses import replace
 from malariascope.core.extent import UNKNOWN_INPUTS, Extent
 from malariascope.core.session import Session
 from malariascope.gui.app import start
+from malariascope.gui.batch_session import session_now
 from tests.gui.conftest import SCREENED
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, restore_at_start, wait_for_box
 from tests.images import make_cell_folder
@@ -64,7 +65,7 @@ def test_after_a_crash_mid_addition_reopening_the_first_input_is_not_complete(
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         window.open_paths([big_folder])
         qtbot.waitUntil(lambda: len(window.batch) > SCREENED, timeout=120_000)
-        saved: Session = window.autosave._session()  # the last write before the crash
+        saved: Session = session_now(window.batch, window.controller)  # autosave's last
         window.controller.cancel()
     window.controller.restore(saved)  # as a restore after the crash sets it (as_saved)
     again = window

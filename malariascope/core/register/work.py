@@ -20,6 +20,7 @@ from pathlib import Path
 from malariascope.core.case import Case
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import (
+    CaseChangedError,
     CaseError,
     CaseSignedError,
     RegisterError,
@@ -178,14 +179,14 @@ class CaseWork:
         now on; the case worked on before is dropped, unless it is this one. Later saves add
         to it what is new.
 
-        :class:`RegisterError`, nothing changed, when the register holds cells or reviews of
+        :class:`CaseChangedError`, nothing changed, when the register holds cells or reviews of
         it that ``stored`` lacks (saved since it was read): the window would go on from an
         old copy.
         """
         uid = stored.case.uid
         if self.register.sizes(uid) != (len(stored.cells), len(stored.reviews)):
-            raise RegisterError(f"case {stored.case.name} changed in "
-                                "the register after it was read: open it again")
+            raise CaseChangedError(f"case {stored.case.name} changed in the register after "
+                                   "it was read: open it again", uid)
         if self.case is None or self.case.uid != uid:
             self.drop()
         self._continue(stored)

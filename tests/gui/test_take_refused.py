@@ -1,0 +1,65 @@
+"""An open case changed in the register between its reading and the window taking it: the
+window says so once, saves nothing over it, and the case can be opened again and finished."""
+
+from __future__ import annotations
+
+from malariascope.core.case import ReviewDecision
+from malariascope.core.register import Register
+from malariascope.gui import case_dialogs, dialogs
+from tests.gui.helpers import screen_and_wait
+from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.test_keep_for_later import review, stored
+from tests.gui.test_register_dialog import open_past, open_register
+from tests.images import make_cell_folder
+
+CHANGED = "this case was changed in another window: open it again from the register"
+
+
+def add_review_elsewhere(data_folder, sample_id: str) -> None:
+    """Add a review decision to the case of ``sample_id`` through a register handle of its
+    own, as another window or process would."""
+    with Register(data_folder) as register:
+        uid = next(case.uid for case in register.cases() if case.facts.sample_id == sample_id)
+        case = register.load(uid).case
+        register.save(case, reviews=[ReviewDecision(1, "Bo", "2026-01-01T00:00:00Z",
+                                                    "uninfected", "parasitized",
+                                                    "parasitized")])
+
+
+def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
+        screened_window, qtbot, data_folder, tmp_path, monkeypatch):
+    """The take was refused in a worker and the window went on with its old copy: every
+    later save failed, 'Autosave failed' for the rest of the session, its reviews lost."""
+    window = screened_window
+    review(window, 0)
+    monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
+    assert window.case_flow.new_case()
+    window.case.update(sample_id="S-NEXT")
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "next", 3)[0].parent])
+    qtbot.waitUntil(lambda: writes_done(window) and "S-NEXT" in stored(data_folder),
+                    timeout=WAIT_MS)
+
+    def keep_while_another_window_saves(*_, **__) -> str:
+        add_review_elsewhere(data_folder, "S-RACE")  # after the read, before the take
+        return dialogs.KEEP
+
+    monkeypatch.setattr(case_dialogs, "ask_export_first", keep_while_another_window_saves)
+    said: list[str] = []  # every status bar message, the notes of autosave's among them
+    show = window.status.showMessage
+    monkeypatch.setattr(window.status, "showMessage",
+                        lambda text, timeout=0: (said.append(text), show(text, timeout)))
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert [line for line in said if "S-RACE" in line] == [
+        f"Case S-RACE not opened: {CHANGED}"]
+    assert window.past_case.shown is not None and "read-only" in window.windowTitle()
+    assert not window.controls.isEnabled()
+    assert not window.autosave.save_now()  # held: the old copy is not saved over
+    assert stored(data_folder) == {"S-RACE": ("open", 6, 2), "S-NEXT": ("open", 3, 0)}
+
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again: taken
+    assert window.past_case.shown is None and window.controls.isEnabled()
+    assert window.batch.reviewed(1)
+    review(window, 2)
+    qtbot.waitUntil(lambda: stored(data_folder)["S-RACE"][2] == 3, timeout=WAIT_MS)
+    assert not [line for line in said if "failed" in line]
