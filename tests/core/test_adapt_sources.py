@@ -71,14 +71,14 @@ def test_a_report_beside_the_summary_of_another_run_is_refused(screened, classif
                                   facts) for name in ("first.csv", "second.csv"))
     summary_path(second).replace(summary_path(first))
     with pytest.raises(ReportPairError, match="first.csv and first_summary.csv are not a pair"):
-        list(ReviewedReport(first).chunks(classifier.input_size))
+        list(ReviewedReport(first).chunks(classifier.input_size, Repeats()))
 
 
 def test_reviewed_rows_are_labelled_by_their_final_call(screened, classifier):
     folder, results = screened
     reviews = {0: PARASITIZED, 1: PARASITIZED, 5: UNINFECTED, 9: PARASITIZED, 12: UNINFECTED}
     report = ReviewedReport(reviewed_report(folder / "report.csv", results, classifier, reviews))
-    chunks = list(report.chunks(classifier.input_size))
+    chunks = list(report.chunks(classifier.input_size, Repeats()))
     singles, fields = chunks[:2], chunks[2:]
     assert [int(c.labels[0]) for c in singles] == [1, 1]  # the first row overridden
     assert len(fields) == 1 and len(fields[0].labels) == 38  # all its cells, found again
@@ -97,10 +97,10 @@ def test_a_reviewed_image_that_changed_refuses_the_report(classifier, tmp_path):
     write_rgb(cells[2], make_cell(seed=99))  # replaced after the review
     with pytest.raises(SourceChangedError, match=r"report.csv line 4: .*cell2.png is not the "
                                                  "image that was reviewed"):
-        list(ReviewedReport(report).chunks(classifier.input_size))
+        list(ReviewedReport(report).chunks(classifier.input_size, Repeats()))
     cells[2].unlink()
     with pytest.raises(SourceChangedError, match="cannot read the reviewed image"):
-        list(ReviewedReport(report).chunks(classifier.input_size))
+        list(ReviewedReport(report).chunks(classifier.input_size, Repeats()))
 
 
 def annotated_field(folder: Path) -> tuple[Path, list[str]]:
@@ -120,7 +120,7 @@ def test_annotated_fields_label_the_cells_screening_finds(tmp_path, classifier):
     field, kinds = annotated_field(tmp_path)
     source = open_source(tmp_path)
     assert isinstance(source, AnnotatedFields)
-    (chunk,) = source.chunks(classifier.input_size)
+    (chunk,) = source.chunks(classifier.input_size, Repeats())
     pipeline = [r for r in screen([field], classifier)]
     assert len(chunk.labels) == len(pipeline) == 38 and chunk.census
     scored = classifier.predict(chunk.inputs).probabilities  # the very crops screening scores
@@ -171,7 +171,7 @@ def test_an_image_copied_between_class_folders_counts_once_or_refuses(tmp_path, 
     original = cells / "parasitized" / "S0" / "0.png"
     shutil.copy(original, cells / "parasitized" / "S1" / "copy.png")
     source = ClassFolders(cells)
-    chunks = list(source.chunks(classifier.input_size))
+    chunks = list(source.chunks(classifier.input_size, Repeats()))
     assert sum(len(chunk.labels) for chunk in chunks) == 2 * SLIDES * PER_CLASS
     each = SLIDES * PER_CLASS
     assert (source.record.cells, source.record.repeated) == (
@@ -181,7 +181,7 @@ def test_an_image_copied_between_class_folders_counts_once_or_refuses(tmp_path, 
             rf"^{re.escape(f'{original} and {cells}')}/uninfected/S2/copy.png are the same cell, "
             "called parasitized in the first and uninfected in the second: leave out the "
             "source whose call is wrong; nothing was adapted$")):
-        list(ClassFolders(cells).chunks(classifier.input_size))
+        list(ClassFolders(cells).chunks(classifier.input_size, Repeats()))
 
 
 def test_a_field_annotated_and_reviewed_in_a_report_gives_each_cell_once(tmp_path, classifier):

@@ -32,12 +32,12 @@ class RegisteredCase:
         self.folder, self.uid = folder, uid
         self.record = SourceRecord(self.kind, f"{(folder / FILE_NAME).resolve()}#{uid}")
 
-    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
         with Register(self.folder, view=True) as register:
             stored = register.load(self.uid)
         images = reviewed_cells(stored, self.record.path)
         self.record.sha256 = _digest(images)
-        yield from reviewed_chunks(self.record, images, size, repeats or Repeats())
+        yield from reviewed_chunks(self.record, images, size, repeats)
 
 
 def open_case(folder: Path, uid: str) -> RegisteredCase:

@@ -127,10 +127,10 @@ class ReviewedReport:
         self.path = path
         self.record = SourceRecord(self.kind, str(path.resolve()))
 
-    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
         data = self.path.read_bytes()
         self.record.sha256 = hashlib.sha256(data).hexdigest()
-        yield from reviewed_chunks(self.record, self._cells(data), size, repeats or Repeats())
+        yield from reviewed_chunks(self.record, self._cells(data), size, repeats)
 
     def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
         """The reviewed cells of each image the report names, in file order."""

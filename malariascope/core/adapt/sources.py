@@ -83,7 +83,7 @@ class Source(Protocol):
 
     record: SourceRecord
 
-    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
+    def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
         """The source's cells as ``size`` px model inputs, one group at a time, those
         ``repeats`` has read before left out."""
         ...
@@ -121,8 +121,7 @@ class ClassFolders:
         self.root = root
         self.record = SourceRecord(self.kind, str(root.resolve()))
 
-    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
-        repeats = repeats or Repeats()
+    def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
         images = labelled_images(self.root)
         class_dirs = [find_subfolder(self.root, name) for name in CLASS_NAMES]
         groups: dict[str, list[tuple[Path, int]]] = {}
@@ -161,8 +160,7 @@ class AnnotatedFields:
         self.annotations = annotations or folder / ANNOTATIONS_NAME
         self.record = SourceRecord(self.kind, str(folder.resolve()))
 
-    def chunks(self, size: int, repeats: Repeats | None = None) -> Iterator[Chunk]:
-        repeats = repeats or Repeats()
+    def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
         items, _ = annotated_images(self.folder, load_annotations(self.annotations))
         if not items:
             raise DatasetError(f"none of the fields annotated in {self.annotations} is in "
