@@ -24,8 +24,9 @@ DIM = 16
 def cells_of(features, labels, groups, fields=None) -> LabelledCells:
     n = len(labels)
     fields = np.full(n, "") if fields is None else np.asarray(fields)
-    return LabelledCells(np.asarray(features, float), np.asarray(labels), np.asarray(groups),
-                         fields, fields != "")
+    labels = np.asarray(labels)
+    return LabelledCells(np.asarray(features, float), labels, np.asarray(groups), fields,
+                         np.where(fields != "", labels, UNLABELLED))
 
 
 def base_calibration(weights: np.ndarray) -> Calibration:
@@ -171,7 +172,7 @@ rng = np.random.default_rng(0)
 x = rng.normal(size=(300, 8))
 labels = (x[:, 1] + rng.normal(size=300) > 0.8).astype(int)
 groups = np.repeat(np.arange(6).astype(str), 50)
-cells = LabelledCells(x, labels, groups, groups, np.ones(300, bool))
+cells = LabelledCells(x, labels, groups, groups, labels)
 fit_adaptation(cells, Calibration(Head(np.r_[2.0, 0.0, np.zeros(6)], 0.0), 1.0, 0.5, 0.9,
                                   (-3.0, 1.0)))
 print('ok')

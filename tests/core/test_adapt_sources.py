@@ -122,7 +122,8 @@ def test_annotated_fields_label_the_cells_screening_finds(tmp_path, classifier):
     assert isinstance(source, AnnotatedFields)
     (chunk,) = source.chunks(classifier.input_size, Repeats())
     pipeline = [r for r in screen([field], classifier)]
-    assert len(chunk.labels) == len(pipeline) == 38 and chunk.census
+    assert len(chunk.labels) == len(pipeline) == 38
+    assert list(chunk.census) == list(chunk.labels)  # a census: every cell typed
     scored = classifier.predict(chunk.inputs).probabilities  # the very crops screening scores
     raw = [r.raw_probability for r in pipeline]
     assert scored == pytest.approx(raw, abs=1e-6)

@@ -12,7 +12,7 @@ from malariascope.core.tally import PARASITIZED, UNINFECTED
 #: Label of a cell found in a field that nobody labelled: it takes part in standardizing its
 #: field's scores, never in a fit or a figure.
 UNLABELLED = -1
-#: A census field with fewer labelled cells says little about the lab's parasitemia.
+#: A census field with fewer typed cells says little about the lab's parasitemia.
 MIN_FIELD_CELLS = 20
 
 
@@ -23,8 +23,11 @@ class LabelledCells:
     ``groups`` is the unit held out together (a field, a slide, a sample): cells of one group
     are never on both sides of a split. ``fields`` names the whole field a cell was found in
     ('' for a single-cell image); a field's cells are standardized together, as screening does.
-    ``census`` marks cells of fields whose every cell a reader typed (annotated fields, unlike
-    reviews, which favour suspicious cells): their share of parasitized cells is the lab's.
+    ``census`` holds the type of each cell of a field whose every cell a reader typed
+    (annotated fields, unlike reviews, which favour suspicious cells), ``UNLABELLED``
+    elsewhere: their share of parasitized cells is the lab's. A census cell read before from
+    another source is labelled there and unlabelled here, so it is fitted once, yet its
+    field's census keeps its type.
     ``views`` holds the features of each cell turned and mirrored (``features`` is the first
     view: the cell as it lies); the head is fitted on them all (see :attr:`fitted`), and a
     model scoring eight views scores their mean (:meth:`scored`).
@@ -34,7 +37,7 @@ class LabelledCells:
     labels: np.ndarray  # (N,) int: 1 parasitized, 0 uninfected, UNLABELLED
     groups: np.ndarray  # (N,) str
     fields: np.ndarray  # (N,) str
-    census: np.ndarray  # (N,) bool
+    census: np.ndarray  # (N,) int: 1 parasitized, 0 uninfected, UNLABELLED
     views: np.ndarray | None = None  # (N, V, D) float64; None: ``features`` alone
 
     def __len__(self) -> int:
@@ -76,19 +79,20 @@ class LabelledCells:
         """All ``parts`` in order (an empty set of 0 features when there are none)."""
         if not parts:
             return cls(np.zeros((0, 0)), np.zeros(0, int), np.zeros(0, str), np.zeros(0, str),
-                       np.zeros(0, bool))
+                       np.zeros(0, int))
         views = (None if any(p.views is None for p in parts)
                  else np.concatenate([p.views for p in parts]))
         return cls(*(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
                    views)
 
     def field_parasitemias(self) -> list[float]:
-        """The share of parasitized cells in each census field with enough labelled cells."""
+        """The share of parasitized cells in each census field with enough typed cells."""
+        typed = self.census != UNLABELLED
         shares = []
-        for field in np.unique(self.fields[self.census]):
-            labels = self.labels[(self.fields == field) & self.labelled]
-            if len(labels) >= MIN_FIELD_CELLS:
-                shares.append(float(labels.mean()))
+        for field in np.unique(self.fields[typed]):
+            types = self.census[(self.fields == field) & typed]
+            if len(types) >= MIN_FIELD_CELLS:
+                shares.append(float(types.mean()))
         return shares
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from malariascope.core.adapt.cells import LabelledCells
+from malariascope.core.adapt.cells import UNLABELLED, LabelledCells
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.classifier import Classifier
@@ -57,7 +57,7 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
             n, features = len(chunk.labels), pooled_views(classifier, chunk.inputs)
             parts.append(LabelledCells(
                 features[:, 0], chunk.labels, np.full(n, chunk.group), np.full(n, chunk.field),
-                np.full(n, chunk.census), features))
+                np.full(n, UNLABELLED) if chunk.census is None else chunk.census, features))
             done += n
             if progress:
                 progress(done)

@@ -48,7 +48,10 @@ class Chunk:
     labels: np.ndarray  # (n,) int
     group: str
     field: str = ""  # the whole field the cells were found in, '' for cell images
-    census: bool = False  # every cell of the field was typed (an annotated field)
+    #: (n,) int: each cell's type in a field whose every cell a reader typed (an annotated
+    #: field), whether or not its label was read before (``UNLABELLED``: untyped); None: no
+    #: census
+    census: np.ndarray | None = None
 
 
 @dataclass
@@ -176,25 +179,25 @@ class AnnotatedFields:
                 continue
             digest.add(path.name, sha256)
             found, inputs = field_inputs(image, size)
-            labels = _labels_of([cell.box for cell in found], cells)
-            if found and self._first_reads(repeats, path, sha256, found, labels):
+            if found:
+                typed = _labels_of([cell.box for cell in found], cells)
+                labels = self._first_reads(repeats, path, sha256, found, typed)
                 name = f"{self.folder}:{path.name}"
-                yield labelled_chunk(self.record, inputs, labels, name, name, census=True)
+                yield labelled_chunk(self.record, inputs, labels, name, name, census=typed)
         self.record.sha256 = digest.hexdigest()
 
     def _first_reads(self, repeats: Repeats, path: Path, sha256: str, found: list[FieldCell],
-                     labels: list[int]) -> bool:
-        """Unlabel the cells of the field at ``path`` read before: they still standardize
-        their field, as when it is screened. False when every labelled cell was read before:
-        the field adds nothing then."""
-        repeated = 0
+                     typed: list[int]) -> list[int]:
+        """The labels of the field at ``path``: ``typed``, with the cells read before
+        unlabelled, so that each is fitted once. They still standardize their field, as when
+        it is screened, and keep their type in its census."""
+        labels = list(typed)
         for i, cell in enumerate(found):
             where = f"{path} cell {i + 1}"  # as a report's row numbers it
-            if labels[i] != UNLABELLED and not self.record.keeps(
-                    repeats, CellId(sha256, cell.box, where), labels[i]):
+            if typed[i] != UNLABELLED and not self.record.keeps(
+                    repeats, CellId(sha256, cell.box, where), typed[i]):
                 labels[i] = UNLABELLED
-                repeated += 1
-        return not repeated or any(label != UNLABELLED for label in labels)
+        return labels
 
 
 def _labels_of(found: list, cells: list[AnnotatedCell]) -> list[int]:
@@ -207,8 +210,9 @@ def _labels_of(found: list, cells: list[AnnotatedCell]) -> list[int]:
 
 
 def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[int],
-                   group: str, field_name: str = "", census: bool = False) -> Chunk:
+                   group: str, field_name: str = "", census: list[int] | None = None) -> Chunk:
     """A chunk of these cells, counted in ``record``."""
-    chunk = Chunk(np.stack(inputs), np.asarray(labels, int), group, field_name, census)
+    chunk = Chunk(np.stack(inputs), np.asarray(labels, int), group, field_name,
+                  None if census is None else np.asarray(census, int))
     record.count(chunk.labels)
     return chunk
