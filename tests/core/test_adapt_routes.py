@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from malariascope.core.adapt.cells import UNLABELLED, LabelledCells
+from malariascope.core.adapt.cells import UNLABELLED, LabelledCells, group_folds
 from malariascope.core.adapt.features import read_sources
+from malariascope.core.adapt.measure import fold_count
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import AnnotatedFields, SourceRecord
 from malariascope.core.classifier import Classifier
@@ -69,3 +70,16 @@ def test_a_field_reviewed_before_its_annotations_keeps_its_whole_census(routes):
     reviewed = sum(report.cells.values())
     assert reviewed == 6 and annotated.repeated == reviewed  # each fitted once, where first read
     assert (both.labels[field] != UNLABELLED).sum() == alone.labelled.sum() - reviewed
+
+
+def test_a_fields_cells_given_by_two_routes_share_a_fold(routes):
+    """The field's reviewed cells, grouped by the report's sample, and its annotated cells,
+    grouped by the field, fell in different folds of the held-out measure: the field was
+    fitted on and measured at once."""
+    _, both, _ = routes
+    field = np.char.endswith(both.fields, REVIEWED)
+    assert len(set(both.fields[field])) == 2  # the report's copy and the annotated one
+    folds = group_folds(both.groups, both.labels, fold_count(both))
+    assert len(set(folds[field])) == 1
+    assert fold_count(both) == 1 + len(OTHERS)  # the sample and its field are one group
+    assert len(set(folds)) == fold_count(both)

@@ -21,8 +21,10 @@ class LabelledCells:
     """Cells' pooled last-conv features with their labels, groups and fields.
 
     ``groups`` is the unit held out together (a field, a slide, a sample): cells of one group
-    are never on both sides of a split. ``fields`` names the whole field a cell was found in
-    ('' for a single-cell image); a field's cells are standardized together, as screening does.
+    are never on both sides of a split, and cells of one image file are in one group whatever
+    source gave them (:func:`joined_groups`). ``fields`` names the whole field a cell was
+    found in ('' for a single-cell image); a field's cells are standardized together, as
+    screening does.
     ``census`` holds the type of each cell of a field whose every cell a reader typed
     (annotated fields, unlike reviews, which favour suspicious cells), ``UNLABELLED``
     elsewhere: their share of parasitized cells is the lab's. A census cell read before from
@@ -97,6 +99,28 @@ class LabelledCells:
 
 
 _ARRAYS = ("features", "labels", "groups", "fields", "census")
+
+
+def joined_groups(groups: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """``groups`` with any two that hold cells of one image file (by its sha256 in
+    ``images``) made one, named as the first of them: a field reviewed in a report and
+    annotated, or given by a register case and its report, is one field held out whole."""
+    names = list(dict.fromkeys(groups.tolist()))  # in order of first appearance
+    order = {name: i for i, name in enumerate(names)}
+    parent = dict(zip(names, names, strict=True))
+    first: dict[str, str] = {}  # image -> the first group holding it
+    for group, image in zip(groups.tolist(), images.tolist(), strict=True):
+        a, b = _root(parent, first.setdefault(image, group)), _root(parent, group)
+        if a != b:
+            parent[max(a, b, key=order.__getitem__)] = min(a, b, key=order.__getitem__)
+    return np.asarray([_root(parent, group) for group in groups.tolist()], groups.dtype)
+
+
+def _root(parent: dict[str, str], name: str) -> str:
+    """The name ``name``'s group is joined under."""
+    while parent[name] != name:
+        name = parent[name]
+    return name
 
 
 def group_folds(groups: np.ndarray, labels: np.ndarray, folds: int) -> np.ndarray:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
-from malariascope.core.adapt.cells import UNLABELLED, LabelledCells
+from malariascope.core.adapt.cells import UNLABELLED, LabelledCells, joined_groups
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.sources import Source, SourceRecord
 from malariascope.core.classifier import Classifier
@@ -35,7 +36,7 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
     """Every source's cells as features of ``classifier``'s model (of each cell's 8 views,
     which the head is fitted on), with the sources' records; a labelled cell that a source
     gives again (by content: ``repeats``) is left out before its features are computed, and
-    counted in its source's record.
+    counted in its source's record. Groups holding cells of one image file are joined.
 
     Parameters
     ----------
@@ -52,13 +53,17 @@ def read_sources(sources: Sequence[Source], classifier: Classifier,
         The cells and one record per source.
     """
     parts, done, repeats = [], 0, Repeats()
+    images = [np.zeros(0, str)]  # each cell's image sha256, by chunk (none without chunks)
     for source in sources:
         for chunk in source.chunks(classifier.input_size, repeats):
             n, features = len(chunk.labels), pooled_views(classifier, chunk.inputs)
             parts.append(LabelledCells(
                 features[:, 0], chunk.labels, np.full(n, chunk.group), np.full(n, chunk.field),
                 np.full(n, UNLABELLED) if chunk.census is None else chunk.census, features))
+            images.append(chunk.images)
             done += n
             if progress:
                 progress(done)
-    return LabelledCells.concat(parts), [source.record for source in sources]
+    cells = LabelledCells.concat(parts)
+    cells = replace(cells, groups=joined_groups(cells.groups, np.concatenate(images)))
+    return cells, [source.record for source in sources]

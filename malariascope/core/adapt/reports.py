@@ -77,7 +77,7 @@ def reviewed_chunks(record: SourceRecord, images: Iterable[list[ReviewedCell]], 
                    for cell in cells]
             if new[0]:
                 yield labelled_chunk(record, [to_model_input(image, size)], [first.label],
-                                     first.group)
+                                     [first.sha256], first.group)
 
 
 def _image(cell: ReviewedCell) -> np.ndarray:
@@ -111,7 +111,8 @@ def _field_chunk(record: SourceRecord, image: np.ndarray, cells: list[ReviewedCe
                           cell.label):
             labels[i] = cell.label
     if any(label != UNLABELLED for label in labels):
-        yield labelled_chunk(record, inputs, labels, cells[0].group, field_name)
+        yield labelled_chunk(record, inputs, labels, [cells[0].sha256] * len(found),
+                             cells[0].group, field_name)
 
 
 class ReviewedReport:

@@ -46,6 +46,7 @@ class Chunk:
 
     inputs: np.ndarray  # (n, S, S, 3) uint8
     labels: np.ndarray  # (n,) int
+    images: np.ndarray  # (n,) str: the sha256 of the image file each cell was read from
     group: str
     field: str = ""  # the whole field the cells were found in, '' for cell images
     #: (n,) int: each cell's type in a field whose every cell a reader typed (an annotated
@@ -134,7 +135,7 @@ class ClassFolders:
             groups.setdefault(name, []).append((path, label))
         digest = Digest()
         for name in sorted(groups):
-            inputs, labels = [], []
+            inputs, labels, digests = [], [], []
             for path, label in groups[name]:
                 try:
                     image, sha256 = read_image_hashed(path)
@@ -145,8 +146,9 @@ class ClassFolders:
                 if self.record.keeps(repeats, CellId(sha256, None, str(path)), label):
                     inputs.append(to_model_input(image, size))
                     labels.append(label)
+                    digests.append(sha256)
             if inputs:
-                yield labelled_chunk(self.record, inputs, labels, f"{self.root}:{name}")
+                yield labelled_chunk(self.record, inputs, labels, digests, f"{self.root}:{name}")
         self.record.sha256 = digest.hexdigest()
 
 
@@ -183,7 +185,8 @@ class AnnotatedFields:
                 typed = _labels_of([cell.box for cell in found], cells)
                 labels = self._first_reads(repeats, path, sha256, found, typed)
                 name = f"{self.folder}:{path.name}"
-                yield labelled_chunk(self.record, inputs, labels, name, name, census=typed)
+                yield labelled_chunk(self.record, inputs, labels, [sha256] * len(found), name,
+                                     name, census=typed)
         self.record.sha256 = digest.hexdigest()
 
     def _first_reads(self, repeats: Repeats, path: Path, sha256: str, found: list[FieldCell],
@@ -210,9 +213,11 @@ def _labels_of(found: list, cells: list[AnnotatedCell]) -> list[int]:
 
 
 def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[int],
-                   group: str, field_name: str = "", census: list[int] | None = None) -> Chunk:
-    """A chunk of these cells, counted in ``record``."""
-    chunk = Chunk(np.stack(inputs), np.asarray(labels, int), group, field_name,
-                  None if census is None else np.asarray(census, int))
+                   images: list[str], group: str, field_name: str = "",
+                   census: list[int] | None = None) -> Chunk:
+    """A chunk of these cells (read from the image files of sha256 ``images``), counted in
+    ``record``."""
+    chunk = Chunk(np.stack(inputs), np.asarray(labels, int), np.asarray(images, str), group,
+                  field_name, None if census is None else np.asarray(census, int))
     record.count(chunk.labels)
     return chunk
