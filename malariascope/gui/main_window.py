@@ -2,24 +2,25 @@
 
 It owns one :class:`~malariascope.gui.batch.Batch` (the cells of the case the window holds)
 and one :class:`~malariascope.gui.controller.ScreeningController`; widgets get the batch in
-their ``__init__`` and follow its events, and this class only wires user actions to the two.
+their ``__init__`` and follow its events, and this class only wires user actions to the two
+(what each menu action does is in ``action_slots``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Sequence
-from functools import partial
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from malariascope.gui import dialogs, help_pages, register_dialog, settings
+from malariascope.gui import dialogs, help_pages, settings
+from malariascope.gui.action_slots import connect_actions
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
-from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE, Batch
+from malariascope.gui.batch import Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
 from malariascope.gui.case_panel import CasePanel
@@ -39,7 +40,7 @@ from malariascope.gui.results_table import ResultsTableModel
 from malariascope.gui.results_view import ResultsView
 from malariascope.gui.status_bar import StatusBar
 from malariascope.gui.summary_panel import SummaryPanel
-from malariascope.gui.undo import CONFIRM, ReviewUndo
+from malariascope.gui.undo import ReviewUndo
 from malariascope.gui.view_state import WorkView
 from malariascope.gui.window_layout import WindowLayout, open_at_first_size
 from malariascope.gui.window_title import WindowTitle
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self.actions.populate(self)
         self.models = ModelMenu(self, self.controller, remember=persist_settings)
         self.case_flow = CaseFlow(self)  # File's case actions, its reports too
-        self._connect_actions()
+        connect_actions(self)
         self._connect()
         self.keys = KeyRouting(self, home=self.lists)
         self.work_view = WorkView(self.lists, self.actions, self.autosave, self.set_filter,
@@ -95,33 +96,6 @@ class MainWindow(QMainWindow):
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
-    def _connect_actions(self) -> None:
-        """What each action does."""
-        actions, review = self.actions, self.review_current
-        slots = {
-            actions.open_images: partial(self._on_open, dialogs.ask_images),
-            actions.open_folder: partial(self._on_open, dialogs.ask_folder),
-            actions.export: self.exports.start, actions.cancel: self.controller.cancel,
-            actions.cases: partial(register_dialog.show_register, self),
-            actions.quit: self.close, actions.about: self.show_about,
-            actions.keys: lambda: help_pages.show_keys(self, actions.key_sheet()),
-            actions.how_to_read: lambda: help_pages.show_how_to_read(self, self.batch.facts.rule),
-            actions.data_folder: partial(help_pages.show_data_folder, self),
-            actions.mark_parasitized: partial(review, PARASITIZED),
-            actions.mark_uninfected: partial(review, UNINFECTED),
-            actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
-            actions.review_queue: self.show_queue,
-            actions.clear_review: partial(review, None),
-            actions.zoom_in: self.field_view.zoom_in, actions.zoom_out: self.field_view.zoom_out,
-            actions.fit_field: self.field_view.fit, actions.switch_panel: self.central.switch_panel,
-            **{action: partial(self.set_filter, mode) for mode, action in actions.filters.items()},
-            **{action: partial(self.set_screen_mode, mode)
-               for mode, action in actions.modes.items()},
-        }
-        for action, slot in slots.items():
-            action.triggered.connect(lambda *_, slot=slot: slot())
-        actions.recent_menu.triggered.connect(lambda action: self.open_paths([action.data()]))
-
     def _connect(self) -> None:
         controller, batch = self.controller, self.batch
         controller.model_ready.connect(self._on_batch_changed)
@@ -169,12 +143,6 @@ class MainWindow(QMainWindow):
         self.set_batch_title()
         self.lists.setFocus()
         return True
-
-    def _on_open(self, ask: Callable[[QWidget], list[str]]) -> None:
-        """Screen what the user picks in the dialog ``ask`` shows (nothing: cancelled)."""
-        chosen = ask(self)
-        if chosen:
-            self.open_paths(chosen)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):

@@ -1,0 +1,55 @@
+"""What the main window's actions do: open, export, the register, help, review, zoom, the
+list's filters and the screening modes.
+
+``gui.actions`` makes the actions and their menus; the case's own (new case, sign, amend) are
+connected by ``gui.case_flow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+from malariascope.gui import dialogs, help_pages, register_dialog
+from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE
+from malariascope.gui.undo import CONFIRM
+
+
+def connect_actions(window: QMainWindow) -> None:
+    """Connect each action of ``window`` (MalariaScope's main window, whose controller,
+    exports, field view, layout and review, filter and opening methods it uses) to what it
+    does."""
+    actions, review, field_view = window.actions, window.review_current, window.field_view
+    slots = {
+        actions.open_images: partial(_open_chosen, window, dialogs.ask_images),
+        actions.open_folder: partial(_open_chosen, window, dialogs.ask_folder),
+        actions.export: window.exports.start, actions.cancel: window.controller.cancel,
+        actions.cases: partial(register_dialog.show_register, window),
+        actions.quit: window.close, actions.about: window.show_about,
+        actions.keys: lambda: help_pages.show_keys(window, actions.key_sheet()),
+        actions.how_to_read: lambda: help_pages.show_how_to_read(window,
+                                                                 window.batch.facts.rule),
+        actions.data_folder: partial(help_pages.show_data_folder, window),
+        actions.mark_parasitized: partial(review, PARASITIZED),
+        actions.mark_uninfected: partial(review, UNINFECTED),
+        actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
+        actions.review_queue: window.show_queue,
+        actions.clear_review: partial(review, None),
+        actions.zoom_in: field_view.zoom_in, actions.zoom_out: field_view.zoom_out,
+        actions.fit_field: field_view.fit, actions.switch_panel: window.central.switch_panel,
+        **{action: partial(window.set_filter, mode) for mode, action in actions.filters.items()},
+        **{action: partial(window.set_screen_mode, mode)
+           for mode, action in actions.modes.items()},
+    }
+    for action, slot in slots.items():
+        action.triggered.connect(lambda *_, slot=slot: slot())
+    actions.recent_menu.triggered.connect(lambda action: window.open_paths([action.data()]))
+
+
+def _open_chosen(window: QMainWindow, ask: Callable[[QWidget], list[str]]) -> None:
+    """Screen what the user picks in the dialog ``ask`` shows (nothing: cancelled)."""
+    chosen = ask(window)
+    if chosen:
+        window.open_paths(chosen)
