@@ -7,8 +7,9 @@ from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` 
 A review is a :class:`~malariascope.core.case.ReviewDecision`: what the reviewer pressed, who,
 when, and the model's call on screen then; :attr:`Batch.history` keeps every decision in order
 for the audit. Each row's call, review and final call at the current threshold are read by
-the base class :class:`~malariascope.gui.row_calls.RowCalls`. Counts come from ``core.tally``,
-the same counting the summary CSV uses, kept up to date row by row.
+the base class :class:`~malariascope.gui.row_calls.RowCalls`; the counts (``core.tally``, the
+counting the summary CSV uses) are kept up to date row by row by the base class
+:class:`~malariascope.gui.row_counts.RowCounts`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from malariascope.core.case import Case, ReviewDecision
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
 from malariascope.core.names import common_folder
-from malariascope.core.rescreened import Superseded
 from malariascope.core.tally import (
     CONFIRMED,
     OVERRIDDEN,
@@ -32,11 +32,9 @@ from malariascope.core.tally import (
     UNINFECTED,
     UNSURE,
     Counts,
-    Tally,
-    Verdict,
 )
 from malariascope.gui.events import BatchEvents
-from malariascope.gui.row_calls import RowCalls
+from malariascope.gui.row_counts import RowCounts
 from malariascope.gui.snapshot import BatchSnapshot, standing
 
 if TYPE_CHECKING:  # the rest of core pulls in numpy; the window paints before it is imported
@@ -49,7 +47,7 @@ __all__ = ["CONFIRMED", "OVERRIDDEN", "PARASITIZED", "UNINFECTED", "UNSURE", "Ba
 PRESSABLE = (PARASITIZED, UNINFECTED, UNSURE)
 
 
-class Batch(RowCalls):
+class Batch(RowCounts):
     """Screening results of one sample (the cells of :attr:`case`) with their reviews.
 
     Rows are indices into :attr:`results`, which only grows until :meth:`clear`. What the rows
@@ -67,9 +65,7 @@ class Batch(RowCalls):
         self._exported_edits: int | None = None  # ``edits`` as the last report was written
         self.history: list[ReviewDecision] = []  # every review decision, in the order made
         self._reviews: dict[int, ReviewDecision] = {}  # row -> its standing decision
-        self._tally = Tally()
-        self._field_rows: dict[Path, list[int]] = {}
-        self._superseded = Superseded()  # unread rows of files screened again since
+        self._reset_counts()
         self.folder: Path | None = None  # rows are named relative to it (``core.names``)
 
     # -- facts ---------------------------------------------------------------------------
@@ -120,9 +116,7 @@ class Batch(RowCalls):
         self.facts = replace(self.facts, sources=sources)
         self.history = []
         self._reviews = {}
-        self._tally = Tally()
-        self._field_rows = {}
-        self._superseded = Superseded()
+        self._reset_counts()
         self.unsaved = False
         self.number += 1
         self.edits += 1  # a report of the old batch is not this one's
@@ -137,13 +131,7 @@ class Batch(RowCalls):
         first = len(self.results)
         self.results.extend(new)
         self.edits += 1
-        for row in range(first, len(self.results)):
-            if (gone := self._superseded.by(self.results[row])) is not None:
-                self._count(gone, -1)
-            self._superseded.take(row, self.results[row])
-            self._count(row, +1)
-            if new[row - first].whole_field:
-                self._field_rows.setdefault(new[row - first].path, []).append(row)
+        self._count_appended(first)
         self.events.appended.emit(first, len(self.results) - 1)
         self.events.changed.emit()
 
@@ -226,53 +214,6 @@ class Batch(RowCalls):
         else:
             self._reviews.pop(decision.row, None)
         self._count(decision.row, +1)
-
-    # -- summary -----------------------------------------------------------------------
-    @property
-    def counts(self) -> Counts:
-        """The whole batch's counts (final calls), as the summary CSV gives them."""
-        return self._tally.batch
-
-    def field_counts(self, path: Path) -> Counts | None:
-        """The counts of one whole field of the batch (None: not a field of this batch)."""
-        return self._tally.fields.get(str(path))
-
-    @property
-    def has_fields(self) -> bool:
-        """True when some images of the batch were screened as whole fields."""
-        return bool(self._field_rows)
-
-    def field_rows(self, path: Path) -> list[int]:
-        """The rows of the cells found in the whole field ``path``, in reading order."""
-        return self._field_rows.get(path, [])
-
-    def superseded(self, row: int) -> bool:
-        """True for the row of a file that could not be read, screened again since: the
-        case counts the file by its later rows."""
-        return row in self._superseded.rows
-
-    @property
-    def superseded_rows(self) -> int:
-        """How many rows later rows supersede (see :meth:`superseded`)."""
-        return len(self._superseded.rows)
-
-    def _count(self, row: int, sign: int) -> None:
-        """Add (+1) or remove (-1) one row's contribution to the counts (a superseded row
-        has none)."""
-        if self.superseded(row):
-            return
-        result = self.results[row]
-        field_path = str(result.path) if result.whole_field else ""
-        if not result.ok:
-            self._tally.add(Verdict("", field_path=field_path), sign)
-            return
-        self._tally.add(Verdict(self.final_call(row), self.uncertain(row), self.reviewed(row),
-                                field_path, self.call(row)), sign)
-
-    def _recount(self) -> None:
-        self._tally = Tally()
-        for row in range(len(self.results)):
-            self._count(row, +1)
 
     # -- export --------------------------------------------------------------------------
     def snapshot(self) -> BatchSnapshot:
