@@ -22,6 +22,8 @@ from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
 from tests.command_line import cli
+from tests.core.test_amendment import WHOLE, amended, save_whole
+from tests.core.test_case import counts as amended_counts
 from tests.core.test_register import SAVE_AND_DIE
 from tests.reports import read_rows
 
@@ -242,3 +244,19 @@ def test_the_listing_and_export_say_what_the_windows_register_says(data_folder, 
     cli(capsys, "cases", "export", out)
     (row,) = read_rows(out)
     assert row["unlike_warning"] == unlike and row["amendments"] == "1"
+
+
+def test_the_json_listing_gives_each_amendment_withdrawn(data_folder, capsys):
+    """``cases list --json`` said nothing of an amendment opened and withdrawn: the case read
+    as never amended."""
+    case = amended(decisions=0)
+    with Register(data_folder) as register:
+        save_whole(register, case)
+        case.withdraw_amendment(case.result(amended_counts()), 0, WHOLE)
+        save_whole(register, case)
+    (listed,) = json.loads(cli(capsys, "cases", "list", "--json").out)
+    (note,) = case.withdrawn
+    assert (listed["status"], listed["amendments"], listed["amended"]) == ("signed", 0, [])
+    assert listed["withdrawn"] == [{"reason": "wrong slide opened", "by": "Bob",
+                                    "opened_at": "2026-03-05T08:00:00+00:00",
+                                    "withdrawn_at": note.withdrawn_at}]

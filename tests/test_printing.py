@@ -9,7 +9,9 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
+from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportAppearedError, ReportError, ReportExistsError
+from malariascope.core.extent import Extent
 from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import CaseReport
 from malariascope.printing.fields import LINES_PER_PART, FieldLine
@@ -124,6 +126,18 @@ def test_an_amended_case_prints_the_version_it_replaced(tmp_path):
     assert images == 0 and "Patient id P-00918" in text
     assert ("Amendment 1: 2026-03-05 08:00 UTC by Bob Okafor: patient id mistyped. It replaced "
             "the result signed by Ann Lee on 2026-03-04 10:11 UTC") in text
+
+
+def test_an_amendment_withdrawn_is_printed_under_the_sign_off(tmp_path):
+    """The PDF of a case whose amendment was withdrawn read as never opened again."""
+    case, tally = a_case()
+    case.amend("patient id <checked>", "Bob Okafor", at="2026-03-05T08:00:00+00:00",
+               decisions=0, extent=Extent())
+    case.withdraw_amendment(case.result(tally), 0, Extent())
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result)))
+    assert "Amendment 1" not in text
+    assert ("Amendment withdrawn unchanged: opened 2026-03-05 08:00 UTC by Bob Okafor: patient "
+            f"id <checked>; withdrawn {utc_minute(case.withdrawn[0].withdrawn_at)}.") in text
 
 
 def test_the_pdf_gives_the_uncertain_band_of_field_cells_as_well(tmp_path):

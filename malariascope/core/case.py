@@ -31,7 +31,7 @@ from malariascope.core.clock import utc_now
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.jsonfields import build, integer, text
 from malariascope.core.parasitemia import CaseResult, whole_number
-from malariascope.core.signing import Amendment, Signature, SignedVersion
+from malariascope.core.signing import Amendment, Signature, SignedVersion, Withdrawal
 from malariascope.core.tally import PARASITIZED, UNINFECTED, UNSURE, Counts
 
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loa
 __all__ = [  # the facts and the sign-off have modules of their own; a case is imported whole
     "AGE_MAX", "LINE_MAX", "NOT_GIVEN_WORDS", "NOT_STATED", "NOT_STATED_WORDS",
     "RBC_PER_UL_MAX", "RBC_PER_UL_MIN", "SEXES", "STAINS", "Amendment", "Case",
-    "CaseFacts", "ReviewDecision", "Signature", "SignedVersion", "current_reviews", "iso_day"]
+    "CaseFacts", "ReviewDecision", "Signature", "SignedVersion", "Withdrawal", "current_reviews",
+    "iso_day"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Case:
     uid: str = field(default_factory=lambda: uuid.uuid4().hex)
     created_at: str = field(default_factory=utc_now)
     amendments: tuple[Amendment, ...] = ()
+    withdrawn: tuple[Withdrawal, ...] = ()  # amendments withdrawn unchanged, the first first
     signed: SignedVersion | None = None  # set last: a signed case takes no other change
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -184,9 +186,10 @@ class Case:
                            extent: Extent) -> SignedVersion:
         """Close the open amendment unchanged: the case is signed again as the version it
         replaced (same facts, result and signature), and the amendment is no longer the
-        case's, as it changed nothing. ``result`` is the case's result now, ``decisions``
-        the review decisions it holds and ``extent`` what its screening covers; CaseError
-        says what changed when something did (see :meth:`Amendment.changes`)."""
+        case's, as it changed nothing; :attr:`withdrawn` keeps a note of it. ``result`` is
+        the case's result now, ``decisions`` the review decisions it holds and ``extent``
+        what its screening covers; CaseError says what changed when something did (see
+        :meth:`Amendment.changes`)."""
         if not self.amending:
             raise CaseError(f"case {self.name} has no amendment open")
         amendment = self.amendments[-1]
@@ -195,5 +198,7 @@ class Case:
         if changed:
             raise CaseError("; ".join(changed))
         self.amendments = self.amendments[:-1]
+        self.withdrawn = (*self.withdrawn, Withdrawal(amendment.reason, amendment.by,
+                                                      amendment.at, utc_now()))
         self.signed = amendment.replaced
         return amendment.replaced

@@ -111,6 +111,17 @@ class Amendment:
         return changed
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """An amendment withdrawn unchanged, as the case's record keeps it: its ``reason`` and
+    who opened it (``by``) as it noted them, when it was opened and when withdrawn (UTC)."""
+
+    reason: str
+    by: str
+    opened_at: str
+    withdrawn_at: str
+
+
 def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:
     """The counts of the result that moved from ``signed`` to ``now``, in words."""
     changed = [f"{words} {getattr(signed, name):,} → {getattr(now, name):,}"

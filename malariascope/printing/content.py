@@ -12,12 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from malariascope import __version__
-from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Amendment, Case
+from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Case
 from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import listed, not_screened_words, probability_words
+from malariascope.printing.amendments import amendments_html
 from malariascope.printing.fields import FieldLine, field_tables
 from malariascope.printing.gallery import Gallery, GalleryCell
 
@@ -215,17 +216,7 @@ def _signoff(case: Case) -> str:
         signature = case.signed.signature
         text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(utc_minute(signature.signed_at))}"
                 f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}.</p>")
-    return text + "".join(_amendment(number, amendment)
-                          for number, amendment in enumerate(case.amendments, 1))
-
-
-def _amendment(number: int, amendment: Amendment) -> str:
-    replaced = amendment.replaced
-    return (f"<p style='margin:3px'>Amendment {number}: {_e(utc_minute(amendment.at))} by "
-            f"{_e(amendment.by)}: {_e(amendment.reason)}. It replaced the result signed by "
-            f"{_e(replaced.signature.name)} on {_e(utc_minute(replaced.signature.signed_at))} "
-            f"(parasitemia {percent_text(replaced.result.parasitemia) or 'none'} %, "
-            f"{replaced.result.parasitized:,} of {replaced.result.cells_counted:,}).</p>")
+    return text + amendments_html(case)
 
 
 def _model(case: Case) -> str:

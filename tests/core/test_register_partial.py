@@ -182,6 +182,7 @@ def test_an_older_register_takes_the_copies_from_the_work_left_else_none_known(t
         db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
         for column in ("sources", "extent", "model", "model_sha256"):  # later steps'
             db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
+        db.execute("DROP TABLE withdrawals")
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     with Register(folder) as register:
         copies = {case.facts.sample_id: register.load(case.uid).copies

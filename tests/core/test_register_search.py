@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
+from malariascope.core.clock import utc_minute
 from malariascope.core.errors import CaseError, RegisterError, ReportExistsError
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
@@ -17,7 +18,8 @@ from malariascope.core.register.export import COLUMNS
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
-from tests.core.test_amendment import as_before_amendments_noted
+from tests.core.test_amendment import WHOLE, amended, as_before_amendments_noted, save_whole
+from tests.core.test_case import counts as amended_counts
 from tests.images import make_cell_folder
 
 AT = "2026-03-04T10:11:12+00:00"
@@ -122,7 +124,7 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-5:-1] == ("lab", "partial", "unlike_warning", "copies_left_out")
+    assert COLUMNS[-6:-2] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
@@ -141,7 +143,7 @@ def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
         register.save(Case(CaseFacts(sample_id="S-2")))
         assert register.export_csv(tmp_path / "lis.csv") == 2
     rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
-    assert COLUMNS[-1] == "amendments_detail"
+    assert COLUMNS[-2:] == ("amendments_detail", "amendments_withdrawn")
     assert rows["S-1"]["amendments"] == "2"
     assert rows["S-1"]["amendments_detail"] == (
         '1. 2026-03-05 08:00 UTC, Bob: "wrong slide opened"; '
@@ -163,6 +165,26 @@ def test_a_reason_typed_with_a_semicolon_and_a_number_reads_as_one_amendment(tmp
     assert row["amendments"] == "1"
     assert row["amendments_detail"] == (
         '1. 2026-03-05 08:00 UTC, Bob: "slide id wrong; 2. relabelled ""S-1b"", per form"')
+
+
+def test_the_export_notes_each_amendment_withdrawn_beside_those_kept(tmp_path):
+    """A withdrawn amendment left nothing in the export: a case opened again and put back
+    read as never amended."""
+    case = amended(decisions=0)
+    with Register(tmp_path / "data") as register:
+        save_whole(register, case)
+        case.withdraw_amendment(case.result(amended_counts()), 0, WHOLE)
+        case.amend("patient id typed wrong", "Cy", at="2026-03-06T09:00:00+00:00",
+                   decisions=0, extent=WHOLE)
+        case.withdraw_amendment(case.result(amended_counts()), 0, WHOLE)
+        save_whole(register, case)
+        register.export_csv(tmp_path / "lis.csv")
+    (row,) = read_csv(tmp_path / "lis.csv")
+    first, second = (utc_minute(note.withdrawn_at) for note in case.withdrawn)
+    assert (row["amendments"], row["amendments_detail"]) == ("0", "")
+    assert row["amendments_withdrawn"] == (
+        f'1. opened 2026-03-05 08:00 UTC, withdrawn {first}, "Bob": "wrong slide opened"; '
+        f'2. opened 2026-03-06 09:00 UTC, withdrawn {second}, "Cy": "patient id typed wrong"')
 
 
 def test_the_export_never_hands_a_spreadsheet_a_formula(register, tmp_path):

@@ -127,6 +127,7 @@ def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
         db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")
         for column in ("sources", "extent", "model", "model_sha256"):  # later steps'
             db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
+        db.execute("DROP TABLE withdrawals")
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):

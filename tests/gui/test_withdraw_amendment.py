@@ -4,6 +4,7 @@ changed the case says what changed and stays open."""
 
 from __future__ import annotations
 
+from malariascope.core.clock import utc_minute
 from malariascope.core.register import Register
 from tests.gui.helpers import close_window, restore_at_start, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
@@ -61,12 +62,18 @@ def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_signed_result(
     with Register(data_folder) as register:
         register.export_csv(tmp_path / "cases.csv")
     row = read_rows(tmp_path / "cases.csv")[0]
-    assert (row["status"], row["amendments"]) == ("signed", "0")
+    assert (row["status"], row["amendments"], row["amendments_detail"]) == ("signed", "0", "")
+    (note,) = window.case.case.withdrawn  # what the register, its CSV and the PDF keep of it
+    opened, withdrawn = utc_minute(note.opened_at), utc_minute(note.withdrawn_at)
+    assert row["amendments_withdrawn"] == (
+        f'1. opened {opened}, withdrawn {withdrawn}, "Ann Lee": "opened the wrong case"')
     path = tmp_path / "case.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(path, size="A4")
     text = read_pdf(path)[1]
-    assert "Signed by Ann Lee" in text and "Amendment" not in text
+    assert "Signed by Ann Lee" in text and "Amendment 1" not in text
+    assert (f"Amendment withdrawn unchanged: opened {opened} by Ann Lee: opened the wrong "
+            f"case; withdrawn {withdrawn}.") in text
 
 
 def test_an_amendment_with_a_review_made_is_not_withdrawn_and_says_so(screened_window, qtbot,

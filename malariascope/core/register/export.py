@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.atomic import why, write_bytes_atomic
+from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
@@ -27,7 +28,7 @@ COLUMNS = (
     "rbc_per_ul", "parasites_per_ul", "model_parasitized", "reviewed", "unreviewed_flagged",
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
-    "partial", "unlike_warning", "copies_left_out", "amendments_detail",
+    "partial", "unlike_warning", "copies_left_out", "amendments_detail", "amendments_withdrawn",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -45,6 +46,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
         notes=facts.notes, lab=facts.lab, partial=_partial(case.screening_complete),
         copies_left_out="" if case.copies is None else str(case.copies.count),
         amendments_detail=amendments_detail(case.amended),
+        amendments_withdrawn=amendments_withdrawn(case.withdrawn),
     )
     if signature is not None:
         row.update(signed_by=signature.name, signed_at=signature.signed_at,
@@ -73,6 +75,15 @@ def amendments_detail(amended: Iterable[AmendmentNote]) -> str:
     amendment."""
     return "; ".join(f"{number}. {utc_minute(note.at)}, {note.by}: {_quoted(note.reason)}"
                      for number, note in enumerate(amended, 1))
+
+
+def amendments_withdrawn(withdrawn: Iterable[Withdrawal]) -> str:
+    """Each amendment withdrawn unchanged, the first first, worded as
+    :func:`amendments_detail`, the name quoted too: ``1. opened 2026-12-06 10:02 UTC,
+    withdrawn 2026-12-06 10:31 UTC, "A. Reader": "reason"`` ('' when none)."""
+    return "; ".join(f"{number}. opened {utc_minute(note.opened_at)}, withdrawn "
+                     f"{utc_minute(note.withdrawn_at)}, {_quoted(note.by)}: "
+                     f"{_quoted(note.reason)}" for number, note in enumerate(withdrawn, 1))
 
 
 def _quoted(text: str) -> str:

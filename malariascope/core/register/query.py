@@ -6,7 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from malariascope.core.case import CaseFacts, Signature, iso_day
+from malariascope.core.case import CaseFacts, Signature, Withdrawal, iso_day
 from malariascope.core.errors import CaseError
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
@@ -100,6 +100,7 @@ class CaseSummary:
     #: None when the register does not know (a case saved before it kept this)
     screening_complete: bool | None = None
     copies: LeftOut | None = None  # files left out as copies of others; None: not recorded
+    withdrawn: tuple[Withdrawal, ...] = ()  # amendments withdrawn unchanged, the first first
 
     @property
     def amendments(self) -> int:
@@ -128,8 +129,10 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT json_group_array(json_array(amended_at, amended_by, reason)) FROM (SELECT "
         "amended_at, amended_by, reason FROM amendments WHERE amendments.case_id = cases.id "
-        "ORDER BY number)), model, "
-        "model_sha256, rows, case_date, screening_complete, copies_left_out FROM cases "
+        "ORDER BY number)), model, model_sha256, rows, "
+        "case_date, screening_complete, copies_left_out, (SELECT json_group_array(json_array("
+        f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
+        "withdrawals.case_id = cases.id) FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
         values).fetchall()
@@ -139,10 +142,17 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amended: str, model: str,
              model_sha256: str, cells: int, date: str, complete: int | None,
-             copies: str | None) -> CaseSummary:
+             copies: str | None, withdrawn: str) -> CaseSummary:
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        records.result_of(result), version and version.signature,
                        tuple(AmendmentNote(*note) for note in json.loads(amended)),
                        model, model_sha256, cells, date,
-                       None if complete is None else bool(complete), records.copies_of(copies))
+                       None if complete is None else bool(complete), records.copies_of(copies),
+                       tuple(Withdrawal(*note) for note in _in_order(withdrawn)))
+
+
+def _in_order(rows: str) -> list[list]:
+    """A JSON array of rows, each led by its rowid, in the order of those numbers and without
+    them: SQLite keeps no order inside ``json_group_array``."""
+    return [row[1:] for row in sorted(json.loads(rows))]

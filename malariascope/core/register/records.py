@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, fields
+from dataclasses import asdict, astuple, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from malariascope.core.case import Amendment, CaseFacts, ReviewDecision, Signature, SignedVersion
+from malariascope.core.case import (
+    Amendment,
+    CaseFacts,
+    ReviewDecision,
+    Signature,
+    SignedVersion,
+    Withdrawal,
+)
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError
 from malariascope.core.extent import Extent
@@ -86,6 +93,14 @@ def amendment_values(amendment: Amendment) -> tuple:
             rule_json(amendment.rule), amendment.decisions,
             None if sources is None else to_json(list(sources)),
             None if extent is None else to_json(extent.to_dict()), *(model or (None, None)))
+
+
+#: A withdrawal's columns, in the order of :class:`Withdrawal`'s fields.
+WITHDRAWAL_COLUMNS = ("reason", "amended_by", "opened_at", "withdrawn_at")
+
+
+def withdrawal_values(withdrawal: Withdrawal) -> tuple[str, ...]:
+    return astuple(withdrawal)
 
 
 def rule_json(rule: CallRule | None) -> str | None:

@@ -120,22 +120,34 @@ def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int
                    refused: bool) -> int:
     """Delete the last of the ``stored`` amendments, which ``case`` withdrew, and return the
     ``kept`` ones left; the case's amendments after those are new. Only the one amendment
-    after the kept ones, the register holding the case open under it, and only when it
-    replaced the version the case was signed as again (the one its next amendment, if any,
-    replaced) and the register holds no review decision made since it opened; else (or when
-    ``refused``: the case is signed in the register, or cells or reviews come with it) a
-    RegisterError."""
+    after the kept ones, the register holding the case open under it, which ``case`` notes
+    among those it withdrew, and only when it replaced the version the case was signed as
+    again (the one its next amendment, if any, replaced) and the register holds no review
+    decision made since it opened; else (or when ``refused``: the case is signed in the
+    register, or cells or reviews come with it) a RegisterError."""
     found = db.execute(
-        "SELECT replaced, decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1) FROM "
-        "amendments WHERE case_id = ?1 AND number = ?2", (case_id, stored)).fetchone()
+        "SELECT replaced, decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1), "
+        "reason, amended_by, amended_at FROM amendments WHERE case_id = ?1 AND number = ?2",
+        (case_id, stored)).fetchone()
     newer = case.amendments[kept:]
     signed_again = newer[0].replaced if newer else case.signed
     if (refused or stored != kept + 1 or signed_again is None or found is None
-            or found[0] != records.to_json(signed_again) or found[1] != found[2]):
+            or found[0] != records.to_json(signed_again) or found[1] != found[2]
+            or found[3:] not in {(note.reason, note.by, note.opened_at)
+                                 for note in case.withdrawn}):
         raise RegisterError(f"case {case.uid[:8]} has an amendment this copy lacks, or one "
                             "that cannot be withdrawn")
     db.execute("DELETE FROM amendments WHERE case_id = ? AND number = ?", (case_id, stored))
     return kept
+
+
+def add_withdrawals(db: sqlite3.Connection, case_id: int, case: Case) -> None:
+    """Keep ``case``'s notes of the amendments it withdrew, each once, whichever save brings
+    it."""
+    db.executemany(
+        f"INSERT OR IGNORE INTO withdrawals (case_id, {', '.join(records.WITHDRAWAL_COLUMNS)})"
+        f" VALUES (?, {', '.join('?' * len(records.WITHDRAWAL_COLUMNS))})",
+        [(case_id, *records.withdrawal_values(note)) for note in case.withdrawn])
 
 
 def append_cells(db: sqlite3.Connection, case_id: int, rows: int,

@@ -215,6 +215,17 @@ MIGRATIONS: tuple[Step, ...] = (
     ALTER TABLE amendments ADD COLUMN model TEXT;  -- as in cases
     ALTER TABLE amendments ADD COLUMN model_sha256 TEXT;
     """,
+    # a note of each amendment withdrawn unchanged, which the amendments no longer hold
+    """
+    CREATE TABLE withdrawals (
+        case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        reason TEXT NOT NULL,
+        amended_by TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        withdrawn_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, opened_at, withdrawn_at, amended_by, reason)
+    );
+    """,
 )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from malariascope.core.case import Case, ReviewDecision, current_reviews
+from malariascope.core.case import Case, ReviewDecision, Withdrawal, current_reviews
 from malariascope.core.errors import (
     CaseSignedError,
     ImageReadError,
@@ -145,6 +145,7 @@ class Register:
             case_id, rows, amended, signed = saving.stored_state(self._db, case,
                                                                  screening_complete)
             kept = saving.amendments_kept(self._db, case_id, case)
+            saving.add_withdrawals(self._db, case_id, case)
             if signed and kept == amended == len(case.amendments):
                 return saving.check_unchanged(self._db, case, rows, cells or reviews)
             if kept < amended:
@@ -205,8 +206,11 @@ class Register:
         amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
             f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
             "ORDER BY number", (case_id,)))
+        withdrawn = tuple(Withdrawal(*row) for row in self._db.execute(
+            f"SELECT {', '.join(records.WITHDRAWAL_COLUMNS)} FROM withdrawals WHERE "
+            "case_id = ? ORDER BY rowid", (case_id,)))
         case = Case(records.facts_of(facts), model, sha256, records.rule_of(rule),
-                    records.sources_of(sources), uid, created_at, amendments,
+                    records.sources_of(sources), uid, created_at, amendments, withdrawn,
                     records.signed_of(signed))
         cells = [records.cell_of(row[1:]) for row in self._db.execute(
             f"SELECT {', '.join(records.CELL_COLUMNS)} FROM cells WHERE case_id = ? "
