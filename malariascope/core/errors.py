@@ -149,6 +149,12 @@ class CaseChangedError(RegisterError):
         self.uid = uid
 
 
+class AmendmentChangedError(RegisterError):
+    """An amendment was to be withdrawn, but the register holds the case otherwise than the
+    amendment found it (review decisions made since, another extent of its screening,
+    another model): it stays open, to be signed."""
+
+
 class RegisterSetAsideError(RegisterError):
     """The register file could not be used and was moved to ``kept_at``, whole; opening the
     register again starts a new, empty one."""

@@ -82,7 +82,7 @@ def amendment_of(reason: str, by: str, at: str, replaced: str, rule: str | None,
                  model: str | None, model_sha256: str | None) -> Amendment:
     return Amendment(reason, by, at, _signed(json.loads(replaced)), rule_of(rule), decisions,
                      None if sources is None else sources_of(sources),
-                     None if extent is None else Extent.from_dict(json.loads(extent)),
+                     None if extent is None else extent_of(extent),
                      None if model is None or model_sha256 is None else (model, model_sha256))
 
 
@@ -101,6 +101,10 @@ WITHDRAWAL_COLUMNS = ("reason", "amended_by", "opened_at", "withdrawn_at")
 
 def withdrawal_values(withdrawal: Withdrawal) -> tuple[str, ...]:
     return astuple(withdrawal)
+
+
+def extent_of(text: str) -> Extent:
+    return Extent.from_dict(json.loads(text))
 
 
 def rule_json(rule: CallRule | None) -> str | None:

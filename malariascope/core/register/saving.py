@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from malariascope.core.case import Amendment, Case, ReviewDecision
 from malariascope.core.clock import local_day, utc_now
-from malariascope.core.errors import CaseSignedError, RegisterError
+from malariascope.core.errors import AmendmentChangedError, CaseSignedError, RegisterError
+from malariascope.core.extent import Extent
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -122,23 +123,50 @@ def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int
     ``kept`` ones left; the case's amendments after those are new. Only the one amendment
     after the kept ones, the register holding the case open under it, which ``case`` notes
     among those it withdrew, and only when it replaced the version the case was signed as
-    again (the one its next amendment, if any, replaced) and the register holds no review
-    decision made since it opened; else (or when ``refused``: the case is signed in the
-    register, or cells or reviews come with it) a RegisterError."""
-    found = db.execute(
-        "SELECT replaced, decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1), "
-        "reason, amended_by, amended_at FROM amendments WHERE case_id = ?1 AND number = ?2",
-        (case_id, stored)).fetchone()
+    again (the one its next amendment, if any, replaced); else (or when ``refused``: the case
+    is signed in the register, or cells or reviews come with it) a RegisterError. The case
+    must be as the amendment found it (:func:`check_as_found`)."""
+    found = db.execute("SELECT reason, amended_by, amended_at, replaced FROM amendments "
+                       "WHERE case_id = ? AND number = ?", (case_id, stored)).fetchone()
     newer = case.amendments[kept:]
     signed_again = newer[0].replaced if newer else case.signed
     if (refused or stored != kept + 1 or signed_again is None or found is None
-            or found[0] != records.to_json(signed_again) or found[1] != found[2]
-            or found[3:] not in {(note.reason, note.by, note.opened_at)
+            or found[3] != records.to_json(signed_again)
+            or found[:3] not in {(note.reason, note.by, note.opened_at)
                                  for note in case.withdrawn}):
         raise RegisterError(f"case {case.uid[:8]} has an amendment this copy lacks, or one "
                             "that cannot be withdrawn")
+    check_as_found(db, case_id, case, stored)
     db.execute("DELETE FROM amendments WHERE case_id = ? AND number = ?", (case_id, stored))
     return kept
+
+
+def check_as_found(db: sqlite3.Connection, case_id: int, case: Case, number: int) -> None:
+    """Refuse to withdraw amendment ``number`` of ``case`` unless the register holds the case
+    as the amendment noted it: no review decision made since, the screening's extent as
+    recorded (with what this save writes of it) and the model, the one stored and
+    ``case``'s (which this save writes) alike. :class:`AmendmentChangedError` names what
+    differs."""
+    (decisions, reviews, extent, *models, complete, files, copies) = db.execute(
+        "SELECT decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1), extent, "
+        "amendments.model, amendments.model_sha256, cases.model, cases.model_sha256, "
+        "screening_complete, files_found, copies_left_out FROM amendments JOIN cases ON "
+        "cases.id = amendments.case_id WHERE case_id = ?1 AND number = ?2",
+        (case_id, number)).fetchone()
+    noted, stored = tuple(models[:2]), tuple(models[2:])
+    if decisions is None or extent is None or None in noted:
+        raise AmendmentChangedError(
+            f"the amendment of case {case.name} cannot be withdrawn: it was opened by an "
+            "earlier MalariaScope, which did not note the case as it found it")
+    # as a window reads the case back (``work.session_of``): NULL complete is whole
+    now = Extent(files=files or 0, copies=records.copies_of(copies)).as_saved(complete != 0)
+    changed = [words for words, differs in (
+        ("review decisions made", decisions != reviews),
+        ("another extent of its screening", records.extent_of(extent) != now),
+        ("another model", {stored, (case.model, case.model_sha256)} != {noted})) if differs]
+    if changed:
+        raise AmendmentChangedError(f"the amendment of case {case.name} cannot be withdrawn: "
+                                    f"since it opened, the register holds {', '.join(changed)}")
 
 
 def add_withdrawals(db: sqlite3.Connection, case_id: int, case: Case) -> None:

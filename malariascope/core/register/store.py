@@ -148,13 +148,13 @@ class Register:
             saving.add_withdrawals(self._db, case_id, case)
             if signed and kept == amended == len(case.amendments):
                 return saving.check_unchanged(self._db, case, rows, cells or reviews)
-            if kept < amended:
-                amended = saving.drop_withdrawn(self._db, case_id, case, amended, kept,
-                                                signed or bool(cells or reviews))
-            saving.write_case(self._db, case_id, case, result)
             saving.write_complete(self._db, case_id, screening_complete)
             saving.write_files_found(self._db, case_id, files_found)
             saving.write_copies(self._db, case_id, copies)
+            if kept < amended:  # checked against the screening just written
+                amended = saving.drop_withdrawn(self._db, case_id, case, amended, kept,
+                                                signed or bool(cells or reviews))
+            saving.write_case(self._db, case_id, case, result)
             saving.add_amendments(self._db, case_id, case.amendments[amended:], amended)
             rows = saving.append_cells(self._db, case_id, rows, cells, first_row)
             saving.add_reviews(self._db, case_id, rows, reviews)
