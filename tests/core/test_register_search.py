@@ -146,8 +146,8 @@ def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
     assert COLUMNS[-2:] == ("amendments_detail", "amendments_withdrawn")
     assert rows["S-1"]["amendments"] == "2"
     assert rows["S-1"]["amendments_detail"] == (
-        '1. 2026-03-05 08:00 UTC, Bob: "wrong slide opened"; '
-        '2. 2026-03-06 08:30 UTC, Cy Ødegård: "=patient id typed wrong;\nsee the form"')
+        '1. 2026-03-05 08:00 UTC, "Bob": "wrong slide opened"; '
+        '2. 2026-03-06 08:30 UTC, "Cy Ødegård": "=patient id typed wrong;\nsee the form"')
     assert (rows["S-2"]["amendments"], rows["S-2"]["amendments_detail"]) == ("0", "")
 
 
@@ -164,7 +164,21 @@ def test_a_reason_typed_with_a_semicolon_and_a_number_reads_as_one_amendment(tmp
     (row,) = read_csv(tmp_path / "lis.csv")
     assert row["amendments"] == "1"
     assert row["amendments_detail"] == (
-        '1. 2026-03-05 08:00 UTC, Bob: "slide id wrong; 2. relabelled ""S-1b"", per form"')
+        '1. 2026-03-05 08:00 UTC, "Bob": "slide id wrong; 2. relabelled ""S-1b"", per form"')
+
+
+def test_a_name_typed_with_a_semicolon_and_quotes_reads_as_one_amender(tmp_path):
+    """The amender's name was written bare: a name holding "; " read as the end of the
+    amendment, and one holding a quote as the start of its reason."""
+    case = Case(CaseFacts(sample_id="S-1"))
+    case.sign("Ann", counts(1, 99), at=AT)
+    case.amend("wrong slide", 'Lee; 2. "Bo": x', at="2026-03-05T08:00:00+00:00")
+    with Register(tmp_path / "data") as register:
+        register.save(case)
+        register.export_csv(tmp_path / "lis.csv")
+    (row,) = read_csv(tmp_path / "lis.csv")
+    assert row["amendments_detail"] == (
+        '1. 2026-03-05 08:00 UTC, "Lee; 2. ""Bo"": x": "wrong slide"')
 
 
 def test_the_export_notes_each_amendment_withdrawn_beside_those_kept(tmp_path):

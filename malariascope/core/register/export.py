@@ -70,17 +70,17 @@ def case_row(case: CaseSummary) -> dict[str, str]:
 
 def amendments_detail(amended: Iterable[AmendmentNote]) -> str:
     """Each amendment, the first first, numbered as the PDF numbers them and parted by "; ":
-    ``1. 2026-12-05 14:02 UTC, Ann Lee: "wrong slide id"; 2. ...`` ('' when none). The
-    reason is quoted, its quotes doubled, so a "; 2. " typed in it never reads as the next
-    amendment."""
-    return "; ".join(f"{number}. {utc_minute(note.at)}, {note.by}: {_quoted(note.reason)}"
-                     for number, note in enumerate(amended, 1))
+    ``1. 2026-12-05 14:02 UTC, "Ann Lee": "wrong slide id"; 2. ...`` ('' when none). The
+    name and the reason are quoted, their quotes doubled, so a "; 2. " typed in either never
+    reads as the next amendment."""
+    return "; ".join(f"{number}. {utc_minute(note.at)}, {_quoted(note.by)}: "
+                     f"{_quoted(note.reason)}" for number, note in enumerate(amended, 1))
 
 
 def amendments_withdrawn(withdrawn: Iterable[Withdrawal]) -> str:
     """Each amendment withdrawn unchanged, the first first, worded as
-    :func:`amendments_detail`, the name quoted too: ``1. opened 2026-12-06 10:02 UTC,
-    withdrawn 2026-12-06 10:31 UTC, "A. Reader": "reason"`` ('' when none)."""
+    :func:`amendments_detail`: ``1. opened 2026-12-06 10:02 UTC, withdrawn 2026-12-06
+    10:31 UTC, "A. Reader": "reason"`` ('' when none)."""
     return "; ".join(f"{number}. opened {utc_minute(note.opened_at)}, withdrawn "
                      f"{utc_minute(note.withdrawn_at)}, {_quoted(note.by)}: "
                      f"{_quoted(note.reason)}" for number, note in enumerate(withdrawn, 1))
