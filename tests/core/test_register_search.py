@@ -181,6 +181,33 @@ def test_a_name_typed_with_a_semicolon_and_quotes_reads_as_one_amender(tmp_path)
         '1. 2026-03-05 08:00 UTC, "Lee; 2. ""Bo"": x": "wrong slide"')
 
 
+def test_amendments_stored_out_of_order_are_exported_in_their_order(tmp_path):
+    """The export took the amendments in the order SQLite handed them to json_group_array
+    from a sorted subquery, an order SQLite promises nothing of before 3.44. Here SQLite
+    reads rows in the opposite of its usual order wherever it may."""
+    case = Case(CaseFacts(sample_id="S-1"))
+    case.sign("Ann", counts(1, 99), at=AT)
+    for number in (1, 2, 3):
+        case.amend(f"reason {number}", "Bob", at=f"2026-03-0{number}T08:00:00+00:00")
+        case.sign("Bob", counts(1, 99), at=f"2026-03-0{number}T08:10:00+00:00")
+    with Register(tmp_path / "data") as register:
+        register.save(case)
+    with contextlib.closing(sqlite3.connect(tmp_path / "data" / FILE_NAME)) as db, db:
+        rows = db.execute("SELECT * FROM amendments ORDER BY number").fetchall()
+        db.execute("DELETE FROM amendments")
+        db.executemany(f"INSERT INTO amendments VALUES ({', '.join('?' * len(rows[0]))})",
+                       [rows[2], rows[0], rows[1]])
+    with Register(tmp_path / "data") as register:
+        register._db.execute("PRAGMA reverse_unordered_selects = ON")
+        register.export_csv(tmp_path / "lis.csv")
+        (summary,) = register.cases()
+    assert [note.reason for note in summary.amended] == ["reason 1", "reason 2", "reason 3"]
+    (row,) = read_csv(tmp_path / "lis.csv")
+    assert row["amendments_detail"] == "; ".join(
+        f'{number}. 2026-03-0{number} 08:00 UTC, "Bob": "reason {number}"'
+        for number in (1, 2, 3))
+
+
 def test_the_export_notes_each_amendment_withdrawn_beside_those_kept(tmp_path):
     """A withdrawn amendment left nothing in the export: a case opened again and put back
     read as never amended."""

@@ -127,9 +127,8 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
     condition, values = query.where()
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
-        "(SELECT json_group_array(json_array(amended_at, amended_by, reason)) FROM (SELECT "
-        "amended_at, amended_by, reason FROM amendments WHERE amendments.case_id = cases.id "
-        "ORDER BY number)), model, model_sha256, rows, "
+        "(SELECT json_group_array(json_array(number, amended_at, amended_by, reason)) FROM "
+        "amendments WHERE amendments.case_id = cases.id), model, model_sha256, rows, "
         "case_date, screening_complete, copies_left_out, (SELECT json_group_array(json_array("
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
         "withdrawals.case_id = cases.id) FROM cases "
@@ -146,13 +145,14 @@ def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        records.result_of(result), version and version.signature,
-                       tuple(AmendmentNote(*note) for note in json.loads(amended)),
+                       tuple(AmendmentNote(*note) for note in _in_order(amended)),
                        model, model_sha256, cells, date,
                        None if complete is None else bool(complete), records.copies_of(copies),
                        tuple(Withdrawal(*note) for note in _in_order(withdrawn)))
 
 
 def _in_order(rows: str) -> list[list]:
-    """A JSON array of rows, each led by its rowid, in the order of those numbers and without
-    them: SQLite keeps no order inside ``json_group_array``."""
+    """A JSON array of rows, each led by the number that orders it (an amendment's, a note's
+    rowid), sorted by it and without it: SQLite promises no order inside
+    ``json_group_array`` before 3.44, and this one may run on an older SQLite."""
     return [row[1:] for row in sorted(json.loads(rows))]
