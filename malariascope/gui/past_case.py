@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import StoredCase
 
+#: Why a case is not opened when the register holds more of it than the window read: told
+#: alike whether the window sees it before taking the case or autosave's take is refused.
+CHANGED = ("it changed in the case register after this window read it; open it again from "
+           "the register")
+
 
 class PastCaseView(QObject):
     """Shows register cases read-only in ``window`` (MalariaScope's main window, whose batch,
@@ -59,7 +64,7 @@ class PastCaseView(QObject):
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self._takes(stored) and (why := self._why_not_take(stored)):
-            window.status.note(f"Case {stored.case.name} not opened: {why}")
+            self._not_opened(stored, why)
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
             if not window.case_flow.leaving.may_leave("Open a past case"):
@@ -107,7 +112,7 @@ class PastCaseView(QObject):
         except RegisterError as exc:
             return str(exc)
         if sizes != (len(stored.cells), len(stored.reviews)):
-            return "it changed in the case register after it was read; open it again"
+            return CHANGED
         return ""
 
     def _is_open_here(self, stored: StoredCase) -> bool:
@@ -149,8 +154,10 @@ class PastCaseView(QObject):
         self.shown = stored
         self._set_read_only(True)
         self.window.set_batch_title()
-        self.window.status.note(f"Case {stored.case.name} not opened: this case was changed "
-                                "in another window: open it again from the register")
+        self._not_opened(stored, CHANGED)
+
+    def _not_opened(self, stored: StoredCase, why: str) -> None:
+        self.window.status.note(f"Case {stored.case.name} not opened: {why}")
 
     def _on_reset(self) -> None:
         """A new batch ends the view."""

@@ -1,5 +1,6 @@
 """An open case changed in the register between its reading and the window taking it: the
-window says so once, saves nothing over it, and the case can be opened again and finished."""
+window says so once, in the same words whether it sees it before the take or the take is
+refused, saves nothing over it, and the case can be opened again and finished."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from tests.gui.test_keep_for_later import review, stored
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.images import make_cell_folder
 
-CHANGED = "this case was changed in another window: open it again from the register"
+CHANGED = ("it changed in the case register after this window read it; open it again from "
+           "the register")
 
 
 def add_review_elsewhere(data_folder, sample_id: str) -> None:
@@ -26,11 +28,17 @@ def add_review_elsewhere(data_folder, sample_id: str) -> None:
                                                     "parasitized")])
 
 
-def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
-        screened_window, qtbot, data_folder, tmp_path, monkeypatch):
-    """The take was refused in a worker and the window went on with its old copy: every
-    later save failed, 'Autosave failed' for the rest of the session, its reviews lost."""
-    window = screened_window
+def notes(window, monkeypatch) -> list[str]:
+    """Every message the status bar of ``window`` shows from now on, autosave's among them."""
+    said: list[str] = []
+    show = window.status.showMessage
+    monkeypatch.setattr(window.status, "showMessage",
+                        lambda text, timeout=0: (said.append(text), show(text, timeout)))
+    return said
+
+
+def kept_and_next_case(window, qtbot, data_folder, tmp_path, monkeypatch) -> None:
+    """Keep the window's open case S-RACE, reviewed once, for later, and screen S-NEXT."""
     review(window, 0)
     monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
     assert window.case_flow.new_case()
@@ -39,15 +47,20 @@ def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
     qtbot.waitUntil(lambda: writes_done(window) and "S-NEXT" in stored(data_folder),
                     timeout=WAIT_MS)
 
+
+def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
+        screened_window, qtbot, data_folder, tmp_path, monkeypatch):
+    """The take was refused in a worker and the window went on with its old copy: every
+    later save failed, 'Autosave failed' for the rest of the session, its reviews lost."""
+    window = screened_window
+    kept_and_next_case(window, qtbot, data_folder, tmp_path, monkeypatch)
+
     def keep_while_another_window_saves(*_, **__) -> str:
         add_review_elsewhere(data_folder, "S-RACE")  # after the read, before the take
         return dialogs.KEEP
 
     monkeypatch.setattr(case_dialogs, "ask_export_first", keep_while_another_window_saves)
-    said: list[str] = []  # every status bar message, the notes of autosave's among them
-    show = window.status.showMessage
-    monkeypatch.setattr(window.status, "showMessage",
-                        lambda text, timeout=0: (said.append(text), show(text, timeout)))
+    said = notes(window, monkeypatch)
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert [line for line in said if "S-RACE" in line] == [
@@ -63,3 +76,22 @@ def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
     review(window, 2)
     qtbot.waitUntil(lambda: stored(data_folder)["S-RACE"][2] == 3, timeout=WAIT_MS)
     assert not [line for line in said if "failed" in line]
+
+
+def test_a_case_seen_changed_before_the_take_is_told_as_a_refused_take_is(
+        screened_window, qtbot, data_folder, tmp_path, monkeypatch):
+    """Seen before the take, the change was told as "it changed in the case register after
+    it was read; open it again", refused at the take as "this case was changed in another
+    window: open it again from the register": two wordings for one event."""
+    window = screened_window
+    kept_and_next_case(window, qtbot, data_folder, tmp_path, monkeypatch)
+    with Register(data_folder) as register:
+        uid = next(case.uid for case in register.cases() if case.facts.sample_id == "S-RACE")
+        read = register.load(uid)
+    add_review_elsewhere(data_folder, "S-RACE")
+    said = notes(window, monkeypatch)
+    assert not window.past_case.show(read)
+    assert said == [f"Case S-RACE not opened: {CHANGED}"]
+    assert window.batch.facts.sample_id == "S-NEXT" and window.past_case.shown is None
+    assert stored(data_folder) == {"S-RACE": ("open", 6, 2), "S-NEXT": ("open", 3, 0)}
+
