@@ -1,14 +1,16 @@
-"""An open case changed in the register between its reading and the window taking it: the
-window says so once, in the same words whether it sees it before the take or the take is
-refused, saves nothing over it, and the case can be opened again and finished."""
+"""A case changed in the register between its reading and the window taking it (an open case,
+or a signed one amended): the window says so once, in the same words whether it sees it before
+the take or the take is refused, saves nothing over it, and the case can be opened again and
+finished."""
 
 from __future__ import annotations
 
 from malariascope.core.case import ReviewDecision
 from malariascope.core.register import Register
+from malariascope.core.tally import Counts
 from malariascope.gui import case_dialogs, dialogs
 from tests.gui.helpers import screen_and_wait
-from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.gui.test_keep_for_later import review, stored
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.images import make_cell_folder
@@ -95,3 +97,69 @@ def test_a_case_seen_changed_before_the_take_is_told_as_a_refused_take_is(
     assert window.batch.facts.sample_id == "S-NEXT" and window.past_case.shown is None
     assert stored(data_folder) == {"S-RACE": ("open", 6, 2), "S-NEXT": ("open", 3, 0)}
 
+
+def amend_and_sign_elsewhere(data_folder, sample_id: str, counts: Counts) -> None:
+    """Amend the signed case of ``sample_id``, add a review decision and sign it again as Bo,
+    through a register handle of its own, as a window without autosave does."""
+    with Register(data_folder) as register:
+        uid = next(case.uid for case in register.cases() if case.facts.sample_id == sample_id)
+        case = register.load(uid).case
+        case.amend("slide id checked", "Bo")
+        case.sign("Bo", counts)
+        register.save(case, reviews=[ReviewDecision(1, "Bo", "2026-01-01T00:00:00Z",
+                                                    "uninfected", "parasitized",
+                                                    "parasitized")])
+
+
+def record(data_folder, sample_id: str) -> tuple:
+    """The case of ``sample_id`` as the register holds it: status, signer, amendments and
+    review decisions."""
+    with Register(data_folder) as register:
+        uid = next(case.uid for case in register.cases() if case.facts.sample_id == sample_id)
+        stored = register.load(uid)
+    signed = stored.case.signed
+    return (stored.case.uid, signed and signed.signature.name, stored.case.amendments,
+            stored.reviews)
+
+
+def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
+        screened_window, qtbot, data_folder, monkeypatch):
+    """Amending a signed case that another window amended and signed again since it was
+    read: the take is refused, the window says so once and saves nothing over the signed
+    record; opened again, the case is amended from the register's copy and signed."""
+    window = screened_window
+    review(window, 0)
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    uid = window.batch.case.uid
+    assert_signed(data_folder, uid)
+    assert window.case_flow.new_case(ask=False)
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    assert window.past_case.shown is not None  # signed: read-only
+    amend_and_sign_elsewhere(data_folder, "S-RACE", window.batch.counts)  # after the read
+    signed_elsewhere = record(data_folder, "S-RACE")
+    assert signed_elsewhere[1] == "Bo" and len(signed_elsewhere[2]) == 1
+    said = notes(window, monkeypatch)
+
+    assert window.case_flow.amend("patient id mistyped", "Ann")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert [line for line in said if "S-RACE" in line] == [
+        f"Case S-RACE not opened: {CHANGED}"]
+    assert window.past_case.shown is not None and "read-only" in window.windowTitle()
+    assert not window.controls.isEnabled()
+    assert not window.autosave.save_now()  # held: the old copy is not saved over
+    assert record(data_folder, "S-RACE") == signed_elsewhere
+
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again
+    assert window.batch.case.signed.signature.name == "Bo"
+    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert window.past_case.shown is None and window.controls.isEnabled()
+    review(window, 2)
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert_signed(data_folder, uid)
+    _, _, amendments, reviews = record(data_folder, "S-RACE")
+    assert [amendment.by for amendment in amendments] == ["Bo", "Ann"]
+    assert reviews[:len(signed_elsewhere[3])] == signed_elsewhere[3]
+    assert len(reviews) == len(signed_elsewhere[3]) + 1
+    assert not [line for line in said if "failed" in line]
