@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
@@ -38,7 +38,7 @@ from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.restored import amending, cells_of, describe
+from malariascope.gui.restored import amending, cells_of, describe, tell_unusable
 from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
 
@@ -132,16 +132,7 @@ class Autosaver(QObject):
         if self._lock is None:  # the window closed while the register was read
             opened.work.register.close()
             return
-        if opened.set_aside is not None:
-            words = str(opened.set_aside)
-            dialogs.message(self._window, QMessageBox.Icon.Warning, "Case register set aside",
-                            f"{words[:1].upper()}{words[1:]}.\n\nNothing in it was changed: "
-                            "it is kept for recovery. A new, empty case register was started.")
-        elif opened.unreadable is not None:
-            dialogs.message(self._window, QMessageBox.Icon.Warning, "Unsaved work not restored",
-                            "The work autosaved before MalariaScope last stopped could not be "
-                            f"read back: {opened.unreadable}.\n\nIt is kept as it is, for a "
-                            "bug report, and will not be offered again.")
+        tell_unusable(self._window, opened)
         session = opened.session
         if session is None or not session.results:
             self.work = opened.work

@@ -1,18 +1,37 @@
-"""A batch restored after a crash: the question that offers it back, and the window as the
-technician left it."""
+"""A batch restored after a crash: the question that offers it back, what is said when the
+register or the work left cannot be used, and the window as the technician left it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMessageBox, QWidget
+
 from malariascope.core.clock import local_time
 from malariascope.core.rescreened import superseded
 from malariascope.core.tally import Counts
+from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_view import ResultsView
 
 if TYPE_CHECKING:
+    from malariascope.core.register.work import OpenedWork
     from malariascope.core.session import Session
+
+
+def tell_unusable(window: QWidget, opened: OpenedWork) -> None:
+    """Say, in a box over ``window``, what of the register ``opened`` found unusable and
+    set aside: the register itself, or the work a run left behind (each kept as it is)."""
+    if opened.set_aside is not None:
+        words = str(opened.set_aside)
+        dialogs.message(window, QMessageBox.Icon.Warning, "Case register set aside",
+                        f"{words[:1].upper()}{words[1:]}.\n\nNothing in it was changed: it is "
+                        "kept for recovery. A new, empty case register was started.")
+    elif opened.unreadable is not None:
+        dialogs.message(window, QMessageBox.Icon.Warning, "Unsaved work not restored",
+                        "The work autosaved before MalariaScope last stopped could not be read "
+                        f"back: {opened.unreadable}.\n\nIt is kept as it is, for a bug report, "
+                        "and will not be offered again.")
 
 
 def describe(session: Session, kept: bool = False) -> str:
