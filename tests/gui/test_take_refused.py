@@ -64,12 +64,7 @@ def test_a_case_changed_elsewhere_while_the_window_asked_is_not_saved_over(
     monkeypatch.setattr(case_dialogs, "ask_export_first", keep_while_another_window_saves)
     said = notes(window, monkeypatch)
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
-    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
-    assert [line for line in said if "S-RACE" in line] == [
-        f"Case S-RACE not opened: {CHANGED}"]
-    assert window.past_case.shown is not None and "read-only" in window.windowTitle()
-    assert not window.controls.isEnabled()
-    assert not window.autosave.save_now()  # held: the old copy is not saved over
+    assert_held_read_only(window, qtbot, said)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 2), "S-NEXT": ("open", 3, 0)}
 
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again: taken
@@ -142,12 +137,7 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
     said = notes(window, monkeypatch)
 
     assert window.case_flow.amend("patient id mistyped", "Ann")
-    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
-    assert [line for line in said if "S-RACE" in line] == [
-        f"Case S-RACE not opened: {CHANGED}"]
-    assert window.past_case.shown is not None and "read-only" in window.windowTitle()
-    assert not window.controls.isEnabled()
-    assert not window.autosave.save_now()  # held: the old copy is not saved over
+    assert_held_read_only(window, qtbot, said)
     assert record(data_folder, "S-RACE") == signed_elsewhere
 
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again
@@ -163,3 +153,14 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
     assert reviews[:len(signed_elsewhere[3])] == signed_elsewhere[3]
     assert len(reviews) == len(signed_elsewhere[3]) + 1
     assert not [line for line in said if "failed" in line]
+
+
+def assert_held_read_only(window, qtbot, said: list[str]) -> None:
+    """The window said once that S-RACE changed, shows it read-only and saves nothing over
+    it."""
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert [line for line in said if "S-RACE" in line] == [
+        f"Case S-RACE not opened: {CHANGED}"]
+    assert window.past_case.shown is not None and "read-only" in window.windowTitle()
+    assert not window.controls.isEnabled()
+    assert not window.autosave.save_now()  # held: the old copy is not saved over
