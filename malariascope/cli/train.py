@@ -16,6 +16,7 @@ from malariascope.cli._common import (
 )
 from malariascope.cli.stopping import StopAtOnce
 from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
+from malariascope.core.recipe import PARASITE_SHARE
 
 HELP = "rebuild the model from ROOT/{train,test}/{class} or ROOT/{class} as published"
 
@@ -55,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overlap", type=number(0, 1), default=0.0, metavar="SHARE",
                         help="lay a healthy neighbour across this share of the cells, as red "
                         "cells overlap in a crowded smear")
+    parser.add_argument("--streaks", type=number(0, 1), default=0.0, metavar="SHARE",
+                        help="draw a stained streak across this share of the cells, as a "
+                        "fibre or stain precipitate crosses a healthy cell")
+    parser.add_argument("--parasites", type=number(0, 1), default=PARASITE_SHARE,
+                        metavar="SHARE", help="give this share of the healthy cells a "
+                        "synthetic P. vivax-like parasite (default: %(default)s)")
     parser.add_argument("--label-review", type=path_argument, metavar="CSV",
                         help="leave out the cells whose label this review contradicts "
                         "(columns image, class, seen; e.g. docs/nih-label-review.csv)")
@@ -95,6 +102,8 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
         patience=args.patience,
         trim=args.trim,
         overlap=args.overlap,
+        streaks=args.streaks,
+        parasites=args.parasites,
         init_model=args.init,
         overwrite=args.overwrite,
         test_per_class=args.test_per_class,

@@ -6,7 +6,7 @@ import math
 
 from malariascope.core.metrics import RATES
 from malariascope.core.modelcard import ModelCard
-from malariascope.core.recipe import Recipe
+from malariascope.core.recipe import PARASITE_SHARE, Recipe
 
 
 def card_markdown(card: ModelCard) -> str:
@@ -57,16 +57,19 @@ def _or_unknown(value: int | None) -> str:
 
 
 def _training(recipe: Recipe) -> str:
-    """The run in words: epochs, seeds, networks, trimming, overlaps, label review and time;
-    parts a plain run does not have are left out."""
+    """The run in words: epochs, seeds, networks, trimming, hard cases drawn, label review and
+    time; parts a plain run does not have are left out."""
     split = "" if recipe.split_seed is None else f" (validation slides: seed {recipe.split_seed})"
     trimmed = f"{recipe.trim:.0%} of each batch's highest losses left out, " if recipe.trim else ""
     overlaid = (f"a healthy cell laid across {recipe.overlap:.0%} of the cells, "
                 if recipe.overlap else "")
+    streaked = f"a stained streak across {recipe.streaks:.0%}, " if recipe.streaks else ""
+    parasites = ("" if recipe.parasites == PARASITE_SHARE else
+                 f"synthetic parasites on {recipe.parasites:.0%} of the healthy cells, ")
     reviewed = ("" if recipe.reviewed_out is None else
                 f"{recipe.reviewed_out} cells left out whose label a review contradicts, ")
     return (f"{_or_unknown(recipe.epochs_run)} epochs, seed {_or_unknown(recipe.seed)}{split}, "
-            f"{_members(recipe)}{trimmed}{overlaid}{reviewed}"
+            f"{_members(recipe)}{trimmed}{overlaid}{streaked}{parasites}{reviewed}"
             f"{(recipe.training_seconds or 0) / 60:.1f} min on CPU")
 
 

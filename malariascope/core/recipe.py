@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from malariascope.core.cardvalues import CardValues, invalid
 
 MAX_TRIM = 0.5  #: the largest share of a batch ``train --trim`` leaves out
+PARASITE_SHARE = 0.15  #: share of healthy training cells given a synthetic parasite by default
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Recipe:
     member_width: float | None = None  #: each one's share of the base network's filters
     trim: float = 0.0  #: share of each batch's highest losses left out of the loss
     overlap: float = 0.0  #: share of training cells with a healthy cell laid across them
+    streaks: float = 0.0  #: share of training cells with a stained streak drawn across them
+    parasites: float = PARASITE_SHARE  #: share of healthy cells given a synthetic parasite
     reviewed_out: int | None = None  #: cells left out because a label review contradicts them
     training_seconds: float | None = None
 
@@ -30,8 +33,9 @@ class Recipe:
             raise invalid(where, "learning_rate", "above 0", self.learning_rate)
         if not 0 <= self.trim <= MAX_TRIM:
             raise invalid(where, "trim", f"from 0 to {MAX_TRIM}", self.trim)
-        if not 0 <= self.overlap <= 1:
-            raise invalid(where, "overlap", "from 0 to 1", self.overlap)
+        for name in ("overlap", "streaks", "parasites"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise invalid(where, name, "from 0 to 1", getattr(self, name))
 
     @classmethod
     def read(cls, card: CardValues) -> Recipe:
@@ -42,6 +46,7 @@ class Recipe:
             epochs_run=card.whole("epochs_run", None),
             members=card.whole("members", None), member_width=card.real("member_width", None),
             trim=card.real("trim", 0.0), overlap=card.real("overlap", 0.0),
+            streaks=card.real("streaks", 0.0), parasites=card.real("parasites", PARASITE_SHARE),
             training_seconds=card.real("training_seconds", None),
             reviewed_out=card.whole("reviewed_out", None),
         )
@@ -57,6 +62,8 @@ class Recipe:
             **({} if self.split_seed is None else {"split_seed": self.split_seed}),
             **({"trim": self.trim} if self.trim else {}),
             **({"overlap": self.overlap} if self.overlap else {}),
+            **({"streaks": self.streaks} if self.streaks else {}),
+            **({} if self.parasites == PARASITE_SHARE else {"parasites": self.parasites}),
             **({} if self.reviewed_out is None else {"reviewed_out": self.reviewed_out}),
         }
 

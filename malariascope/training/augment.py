@@ -32,12 +32,38 @@ P. vivax gametocyte, did worse as a 5-epoch fine-tune: on the fields balanced ac
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
+
+from malariascope.core.recipe import PARASITE_SHARE
 
 SHADE_PROBABILITY = 0.7  #: share of cells darkened on one side
 NEIGHBOUR_PROBABILITY = 0.5  #: share of cells given a neighbour's part in their black surround
-PARASITE_PROBABILITY = 0.15  #: share of uninfected cells given a synthetic P. vivax-like parasite
 _FOREGROUND = 8.0 / 255.0  # darker than this (on [0, 1]) is the black surround
+
+
+def augmented_batches(x: np.ndarray, y: np.ndarray, seed: int, batch_size: int,
+                      **shares: float) -> tf.data.Dataset:
+    """Training batches, shuffled, each cell through :func:`augment`, then each batch through
+    :func:`augment_batch` with these ``shares``; repeated for ever and deterministic for a
+    given seed."""
+    cell_seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    batch_seeds = tf.data.Dataset.random(seed=seed + 1, rerandomize_each_iteration=True).batch(2)
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
+        len(x), seed=seed, reshuffle_each_iteration=True
+    )
+    batches = (
+        tf.data.Dataset.zip((data, cell_seeds))
+        .map(lambda xy, s: (augment(xy[0], s), xy[1]), num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(batch_size)
+    )
+    return (
+        tf.data.Dataset.zip((batches, batch_seeds))
+        .map(lambda xy, s: augment_batch(xy[0], xy[1], s, **shares),
+             num_parallel_calls=tf.data.AUTOTUNE)
+        .repeat()
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 def augment(image: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
@@ -79,15 +105,49 @@ def shade_one_side(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     return x * (1.0 - strength * band * cell)[..., None]
 
 
-def augment_batch(images: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor,
-                  overlap: float = 0.0) -> tuple[tf.Tensor, tf.Tensor]:
+def augment_batch(images: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor, overlap: float = 0.0,
+                  streaks: float = 0.0, parasites: float = PARASITE_SHARE
+                  ) -> tuple[tf.Tensor, tf.Tensor]:
     """The changes made across a batch: :func:`overlap_neighbours` on an ``overlap`` share of
-    cells, :func:`paste_neighbours`, then :func:`add_synthetic_parasites` (seeded with ``seed``
-    reversed, as the bundled model was)."""
+    cells, :func:`stain_streaks` on a ``streaks`` share, :func:`paste_neighbours`, then
+    :func:`add_synthetic_parasites` on a ``parasites`` share of the healthy cells (seeded with
+    ``seed`` reversed, as the bundled model was)."""
     if overlap:
         images = overlap_neighbours(images, labels, seed[::-1] + 1, overlap)
+    if streaks:
+        images = stain_streaks(images, seed + 3, streaks)
     images, labels = paste_neighbours(images, labels, seed)
-    return add_synthetic_parasites(images, labels, seed[::-1])
+    return add_synthetic_parasites(images, labels, seed[::-1], parasites)
+
+
+def stain_streaks(images: tf.Tensor, seed: tf.Tensor, share: float) -> tf.Tensor:
+    """Draw a soft, uneven purple streak across a ``share`` of the cells, labels kept, as a
+    fibre or stain precipitate crosses a healthy cell: a stained mark need not be a parasite.
+
+    The streak is a segment an eighth to nearly half the side long, 0.8-2 px soft, its
+    strength uneven along it; it absorbs green most, as the stain does.
+    """
+    seeds = tf.random.experimental.stateless_split(seed, num=8)
+    batch, size = tf.shape(images)[0], tf.shape(images)[1]
+    side = tf.cast(size, tf.float32)
+    centre = tf.random.stateless_uniform([batch, 1, 1, 2], seeds[0], 0.25, 0.75) * side
+    angle = tf.random.stateless_uniform([batch, 1, 1], seeds[1], 0.0, 3.1416)
+    half = tf.random.stateless_uniform([batch, 1, 1], seeds[2], 0.0625, 0.22) * side
+    coords = tf.range(side)
+    rows, cols = tf.meshgrid(coords, coords, indexing="ij")
+    d_row, d_col = rows[None] - centre[..., 0], cols[None] - centre[..., 1]
+    along = tf.clip_by_value(d_row * tf.sin(angle) + d_col * tf.cos(angle), -half, half)
+    distance = tf.sqrt(tf.square(d_row - along * tf.sin(angle))
+                       + tf.square(d_col - along * tf.cos(angle)))
+    width = tf.random.stateless_uniform([batch, 1, 1], seeds[3], 0.8, 2.0)
+    profile = tf.exp(-tf.square(distance) / (2.0 * tf.square(width)))
+    coarse = tf.random.stateless_uniform([batch, 4, 4, 1], seeds[4], 0.2, 1.2)
+    uneven = tf.image.resize(coarse, [size, size], method="bilinear")[..., 0]
+    strength = tf.random.stateless_uniform([batch, 1, 1], seeds[5], 0.2, 0.8)
+    density = (profile * uneven * strength)[..., None]
+    stained = images * tf.exp(-density * tf.constant([0.45, 1.0, 0.3], tf.float32))
+    chosen = tf.random.stateless_uniform([batch], seeds[6]) < share
+    return tf.where(tf.reshape(chosen, [-1, 1, 1, 1]), stained, images)
 
 
 def overlap_neighbours(images: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor,
@@ -150,8 +210,9 @@ def _random_zoom(x: tf.Tensor, seed: tf.Tensor) -> tf.Tensor:
     return tf.image.resize_with_crop_or_pad(resized, size, size)
 
 
-def add_synthetic_parasites(images: tf.Tensor, labels: tf.Tensor,
-                            seed: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+def add_synthetic_parasites(images: tf.Tensor, labels: tf.Tensor, seed: tf.Tensor,
+                            share: float = PARASITE_SHARE
+                            ) -> tuple[tf.Tensor, tf.Tensor]:
     """Turn some uninfected cells of a batch into parasitized ones: fine stippling over the
     cell and an irregular, faint amoeboid blob, both stained purple (absorbing green most).
 
@@ -173,7 +234,7 @@ def add_synthetic_parasites(images: tf.Tensor, labels: tf.Tensor,
     stain = tf.constant([0.55, 1.0, 0.35], tf.float32)
     density_map = tf.clip_by_value(0.5 * dots + 0.7 * blob, 0.0, 1.5) * cell * strength
     stained = images * tf.exp(-density_map * stain)
-    chosen = (tf.random.stateless_uniform([batch], seeds[4]) < PARASITE_PROBABILITY) & (
+    chosen = (tf.random.stateless_uniform([batch], seeds[4]) < share) & (
         tf.cast(labels, tf.int32) == 0)
     out = tf.where(tf.reshape(chosen, [-1, 1, 1, 1]), stained, images)
     new_labels = tf.where(chosen, tf.ones_like(labels), labels)

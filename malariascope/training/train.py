@@ -28,9 +28,9 @@ from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.modelfiles import sha256_of
-from malariascope.core.recipe import Recipe
+from malariascope.core.recipe import PARASITE_SHARE, Recipe
 from malariascope.core.split import MANIFEST_NAME
-from malariascope.training.augment import augment, augment_batch
+from malariascope.training.augment import augmented_batches
 from malariascope.training.callbacks import StopWhenAsked, get_callbacks
 from malariascope.training.data import (
     VALIDATION_FRACTION,
@@ -65,6 +65,8 @@ class TrainConfig:
     patience: int = 5  # epochs without a better validation AUC before training stops
     trim: float = 0.0  # share of each batch's highest losses left out (see training.losses)
     overlap: float = 0.0  # share of cells with a healthy neighbour laid across them
+    streaks: float = 0.0  # share of cells with a stained streak drawn across them
+    parasites: float = PARASITE_SHARE  # share of healthy cells given a synthetic parasite
     init_model: Path | None = None  # a .keras model to fine-tune instead of fresh weights
     overwrite: bool = False  # replace a model already in out_dir
     test_per_class: int | None = None  # test size of the published layout's split
@@ -121,6 +123,7 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
         "recipe": Recipe(
             seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
             epochs_run=len(history.epoch), trim=config.trim, overlap=config.overlap,
+            streaks=config.streaks, parasites=config.parasites,
             reviewed_out=len(reviewed_out) if config.label_review else None,
             training_seconds=round(time.monotonic() - started, 1),
             **({} if init_file else {"members": config.members, "member_width": config.width}),
@@ -154,7 +157,8 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
     stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``).
     A stop ``asked`` for ends the fit after the batch under way."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
-    data = _training_dataset(*fit, config)
+    data = augmented_batches(*fit, config.seed, config.batch_size, overlap=config.overlap,
+                             streaks=config.streaks, parasites=config.parasites)
     model, data, validation, monitor = _trainable(members, data, validation)
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -264,28 +268,6 @@ def _healthy_log_odds(probabilities: np.ndarray) -> tuple[float, float] | None:
 def _describe(path: Path | None) -> ModelFile | None:
     """Name and sha256 of the model a run started from, for the card."""
     return None if path is None else ModelFile(Path(path).name, sha256_of(path))
-
-
-def _training_dataset(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tf.data.Dataset:
-    """Shuffled, augmented, batched and prefetched; deterministic for a given seed."""
-    cell_seeds = tf.data.Dataset.random(seed=config.seed, rerandomize_each_iteration=True).batch(2)
-    batch_seeds = tf.data.Dataset.random(seed=config.seed + 1,
-                                         rerandomize_each_iteration=True).batch(2)
-    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(
-        len(x), seed=config.seed, reshuffle_each_iteration=True
-    )
-    batches = (
-        tf.data.Dataset.zip((data, cell_seeds))
-        .map(lambda xy, s: (augment(xy[0], s), xy[1]), num_parallel_calls=tf.data.AUTOTUNE)
-        .batch(config.batch_size)
-    )
-    return (
-        tf.data.Dataset.zip((batches, batch_seeds))
-        .map(lambda xy, s: augment_batch(xy[0], xy[1], s, config.overlap),
-             num_parallel_calls=tf.data.AUTOTUNE)
-        .repeat()
-        .prefetch(tf.data.AUTOTUNE)
-    )
 
 
 def _counts(labels: np.ndarray) -> dict[str, int]:

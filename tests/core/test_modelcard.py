@@ -96,6 +96,18 @@ def test_a_card_names_its_share_of_overlapped_cells_and_writes_it_back():
             in card_markdown(card))
 
 
+def test_a_card_names_its_streaks_and_synthetic_parasites_and_writes_them_back():
+    data = {**bundled_card(), **RUN, "overlap": 0.3, "streaks": 0.2, "parasites": 0.3}
+    del data["split_seed"]
+    card = ModelCard.from_dict(data)
+    assert (card.recipe.streaks, card.recipe.parasites) == (0.2, 0.3)
+    assert card.to_dict() == data
+    assert ("a healthy cell laid across 30% of the cells, a stained streak across 20%, "
+            "synthetic parasites on 30% of the healthy cells, 33.2 min") in card_markdown(card)
+    assert "synthetic" not in card_markdown(ModelCard.from_dict(bundled_card())), (
+        "the default share is not worded")
+
+
 def test_a_card_counts_the_cells_a_label_review_left_out_and_writes_them_back():
     data = {**bundled_card(), **RUN, "reviewed_out": 39}
     del data["split_seed"]  # a run without a split seed writes none

@@ -13,6 +13,7 @@ from malariascope.training.augment import (  # noqa: E402
     overlap_neighbours,
     paste_neighbours,
     shade_one_side,
+    stain_streaks,
 )
 
 
@@ -88,6 +89,25 @@ def test_an_overlapping_healthy_neighbour_darkens_the_cell_as_light_through_both
         assert np.allclose(after[i][through_both], before[i][through_both] * neighbour / 255.0,
                            atol=1e-3)
         assert np.allclose(after[i][changed & ~own], neighbour, atol=1e-3)
+
+
+def test_a_stained_streak_is_a_thin_purple_line_on_a_share_of_the_cells():
+    batch = tf.constant(np.stack([_disc()] * 64) * 255.0)
+    out = stain_streaks(batch, tf.constant([1, 2], tf.int64), 0.5).numpy()
+    before = batch.numpy()
+    inside = before[0].max(axis=2) > 0
+    changed = (np.abs(out - before) > 1.0).any(axis=3)
+    streaked = changed.any(axis=(1, 2))
+    assert 16 < streaked.sum() < 48, "about half the cells"
+    assert np.all(out[:, ~inside] == 0), "the surround stays black"
+    assert np.all(out <= before + 1e-3), "stain only darkens"
+    for i in np.flatnonzero(streaked):
+        marked = changed[i].sum()
+        assert 5 < marked < 0.2 * inside.sum(), "a line, not a blot"
+        loss = (before[i] - out[i])[changed[i]].sum(axis=0)
+        assert loss[1] > loss[0] > loss[2], "absorbs green most, then red: purple"
+    assert np.array_equal(stain_streaks(batch, tf.constant([1, 2], tf.int64), 0.0).numpy(),
+                          before), "a share of 0 draws none"
 
 
 def test_augment_keeps_shape_range_and_is_repeatable():
