@@ -115,6 +115,15 @@ class PastCaseView(QObject):
             return CHANGED
         return ""
 
+    def changed_on_show(self) -> bool:
+        """True when the register holds more of the case on show than the window read, so it
+        is not to be amended from this copy. Asked only while no save is under way, when the
+        register is free to answer; a change found later refuses the take instead."""
+        autosave = self.window.autosave
+        if self.shown is None or autosave.register is None or not autosave.writes.idle:
+            return False
+        return self._why_not_take(self.shown) == CHANGED
+
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it
         may lag behind the window's)."""

@@ -120,8 +120,10 @@ def record(data_folder, sample_id: str) -> tuple:
 def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
         screened_window, qtbot, data_folder, monkeypatch):
     """Amending a signed case that another window amended and signed again since it was
-    read: the take is refused, the window says so once and saves nothing over the signed
-    record; opened again, the case is amended from the register's copy and signed."""
+    read: the window amended its old copy, said "Amended" and then that the take was
+    refused, and kept the amended copy on show. Now the amendment is refused before it
+    begins, said once; nothing is saved over the signed record; opened again, the case is
+    amended from the register's copy and signed."""
     window = screened_window
     review(window, 0)
     assert window.case_flow.sign("Ann Lee")
@@ -136,8 +138,10 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
     assert signed_elsewhere[1] == "Bo" and len(signed_elsewhere[2]) == 1
     said = notes(window, monkeypatch)
 
-    assert window.case_flow.amend("patient id mistyped", "Ann")
-    assert_held_read_only(window, qtbot, said)
+    assert not window.case_flow.amend("patient id mistyped", "Ann")
+    assert_held_read_only(window, qtbot, said, "not amended")
+    assert not window.batch.case.amending  # the copy on show is as it was read
+    assert not [line for line in said if "Amended" in line]
     assert record(data_folder, "S-RACE") == signed_elsewhere
 
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again
@@ -155,12 +159,11 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
     assert not [line for line in said if "failed" in line]
 
 
-def assert_held_read_only(window, qtbot, said: list[str]) -> None:
-    """The window said once that S-RACE changed, shows it read-only and saves nothing over
-    it."""
+def assert_held_read_only(window, qtbot, said: list[str], refused: str = "not opened") -> None:
+    """The window said once that S-RACE changed (the case ``refused``), shows it read-only
+    and saves nothing over it."""
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
-    assert [line for line in said if "S-RACE" in line] == [
-        f"Case S-RACE not opened: {CHANGED}"]
+    assert [line for line in said if "S-RACE" in line] == [f"Case S-RACE {refused}: {CHANGED}"]
     assert window.past_case.shown is not None and "read-only" in window.windowTitle()
     assert not window.controls.isEnabled()
     assert not window.autosave.save_now()  # held: the old copy is not saved over
