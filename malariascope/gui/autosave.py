@@ -2,17 +2,17 @@
 works, and offered back after a crash.
 
 The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); this is the
-glue. A review or a fact of the case (slide id, patient, notes, threshold, sign-off) is saved
-as it is made; new cells and the rest start a timer, and at most once a second a worker saves
-what changed: the new cells and review decisions are appended to the case, its facts and
-figures updated, so even a 20,000-cell batch never makes the window wait. The writes run one
-at a time in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it
-was asked for (a copy of its case, not the case itself), so what was signed is saved signed
-whatever the window does after; one the register refuses (a full disk) is tried again until it
-goes. A clean quit drops the open case (the window asks first about one no report holds as it
-is, or one signed here that the register does not hold), unless it is kept: an amendment, a
-case from the register, or one the technician keeps for later (:meth:`Autosaver.keep`) stays
-in the register. So a case found in progress at start was left by a crash, a kill or a power
+glue. A review is saved as it is pressed (a few small rows); any other change of the batch
+starts a timer, and at most once a second a worker saves what changed: the new cells and
+review decisions are appended to the case, its facts and figures updated, so even a
+20,000-cell batch never makes the window wait. The writes run one at a time
+in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it was asked
+for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
+window does after; one the register refuses (a full disk) is tried again until it goes. A
+clean quit drops the open case (the window asks first about one no report holds as it is,
+or one signed here that the register does not hold), unless it is kept: an amendment, a case
+from the register, or one the technician keeps for later (:meth:`Autosaver.keep`) stays in
+the register. So a case found in progress at start was left by a crash, a kill or a power
 cut (or is an amendment to finish), and :meth:`Autosaver.resume` offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
@@ -75,9 +75,9 @@ class Autosaver(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._write)
-        batch.events.reviewed.connect(self._save_soon)
-        batch.events.facts_changed.connect(self._save_soon)
-        batch.events.changed.connect(self._schedule)  # new cells: saved within a second
+        batch.events.reviewed.connect(self._on_reviewed)  # before ``changed``, which follows
+        batch.events.changed.connect(self._schedule)
+        batch.events.facts_changed.connect(self._schedule)
         controller.export_finished.connect(self._schedule)  # the reviews are exported now
         controller.screening_finished.connect(self._schedule)  # whole or cut short now
         controller.unlike.changed.connect(self._schedule)  # a limit of the case's result
@@ -221,10 +221,10 @@ class Autosaver(QObject):
         if self.work is not None and not self._held and not self._timer.isActive():
             self._timer.start(SAVE_EVERY_MS)
 
-    def _save_soon(self, *_: object) -> None:
-        """Save as soon as the window is back in its event loop: a review pressed or a fact
-        typed survives a crash a moment later. Changes faster than the writes are saved
-        together, in order (the queue keeps one save of the case waiting, holding all)."""
+    def _on_reviewed(self, *_: object) -> None:
+        """Save as soon as the window is back in its event loop: a review pressed survives a
+        crash a moment later. Presses faster than the writes are saved together, in order
+        (the queue keeps one save of the case waiting, holding all)."""
         if self.work is not None and not self._held:
             self._timer.start(0)
 

@@ -4,7 +4,7 @@
 does, then plays a technician: sets the sample id, moves the threshold and reviews cells with
 the window's own actions. It prints what the window shows as one JSON line and keeps running
 until it is killed. A second argument sets the autosave's delay for changes other than
-reviews and the case's facts, in ms.
+reviews, in ms.
 """
 
 from __future__ import annotations
