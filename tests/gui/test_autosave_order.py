@@ -76,7 +76,7 @@ def test_saves_asked_for_during_a_slow_save_are_all_written_in_order(
 
 def _sign_and_begin_another(window, qtbot, tmp_path) -> str:
     """Sign the window's case (saved at once: a past case of the register), then screen a
-    second slide, S-TWO, of 5 cells; the first case's uid."""
+    second slide, S-TWO, of 5 cells, its slide id saved; the first case's uid."""
     assert window.case_flow.sign("Ann Lee")
     past_uid = window.case.case.uid
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
@@ -87,6 +87,7 @@ def _sign_and_begin_another(window, qtbot, tmp_path) -> str:
     qtbot.waitUntil(lambda: len(window.batch) == 5 and not window.controller.screening,
                     timeout=WAIT_MS)
     qtbot.keyClicks(window.case_panel.sample_id, "S-TWO")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     return past_uid
 
 
