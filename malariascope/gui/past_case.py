@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from malariascope.gui.waiting_open import WaitingOpen
+from malariascope.gui.write_queue import RETRY_AFTER_MS
+
 if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
@@ -43,6 +46,7 @@ class PastCaseView(QObject):
         self._case_before: Case | None = None
         self._entering = False
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
+        self.waiting = WaitingOpen(window, self.show)  # a case to take once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
 
@@ -50,10 +54,12 @@ class PastCaseView(QObject):
         """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
         amendment, or an open case while autosave is on); False when the technician keeps
         the batch on show (Cancel, or Export…), or the model is still loading (it would take
-        the case for its own)."""
+        the case for its own). A case to be finished here while the window's work is being
+        saved opens once it is saved (True: it is waiting)."""
         from malariascope.core.register.work import session_of
 
         window, controller = self.window, self.window.controller
+        self.waiting.cancel()  # the last case asked for opens, or none
         if controller.classifier is None and not controller.model_error:
             window.status.note("The model is still loading: open the case once it is ready")
             return False
@@ -63,6 +69,9 @@ class PastCaseView(QObject):
             return True
         if window.case_flow.refuse_amending("opening another case"):
             return False
+        if self._takes(stored) and self._saving():
+            self.waiting.wait(stored)
+            return True
         if self._takes(stored) and (why := self._why_not_take(stored)):
             self._not_opened(stored, why)
             return False
@@ -95,18 +104,24 @@ class PastCaseView(QObject):
         return case.amending or (case.signed is None and self.window.autosave.register
                                  is not None)
 
+    def _saving(self) -> bool:
+        """True while the window's writes run or wait to run (none refused by the register)."""
+        writes = self.window.autosave.writes
+        return self.window.autosave.register is not None and not (writes.idle
+                                                                  or writes.retrying)
+
     def _why_not_take(self, stored: StoredCase) -> str:
-        """Why ``stored`` cannot become the window's open case now ("": it can). Its saves
-        go on from this copy, so every save asked for must have reached the register, and
-        the copy must be the register's latest."""
+        """Why ``stored`` cannot become the window's open case now, no write running ("": it
+        can). Its saves go on from this copy, so every save asked for must have reached the
+        register, and the copy must be the register's latest."""
         from malariascope.core.errors import RegisterError
 
         autosave = self.window.autosave
         if autosave.register is None:  # nothing is saved from it
             return ""
-        if not autosave.writes.idle:
-            return ("the window's work is still being saved to the case register; open it "
-                    "again in a moment")
+        if autosave.writes.retrying:
+            return ("the window's work could not be saved to the case register; it is tried "
+                    f"again every {RETRY_AFTER_MS // 1000} s")
         try:
             sizes = autosave.register.sizes(stored.case.uid)
         except RegisterError as exc:
@@ -169,8 +184,9 @@ class PastCaseView(QObject):
         self.window.status.note(f"Case {stored.case.name} not opened: {why}")
 
     def _on_reset(self) -> None:
-        """A new batch ends the view."""
+        """A new batch ends the view, and no case waits to open in its place."""
         if not self._entering:
+            self.waiting.cancel()
             self.leave()
 
     def _announce_facts(self) -> None:

@@ -42,6 +42,7 @@ class WriteQueue(QObject):
     written = Signal()  # a write reached the register
     failed = Signal(str)  # a write failed: why
     stale = Signal(str)  # the uid of a case that changed in the register since it was read
+    drained = Signal()  # the last write asked for is done (written or given up): idle now
 
     def __init__(self, workers: WorkerGroup, parent: QObject) -> None:
         super().__init__(parent)
@@ -119,6 +120,8 @@ class WriteQueue(QObject):
         self._running = False
         if not self.retrying:
             self._run_next()
+        if self.idle and not self._closed:
+            self.drained.emit()
 
     def close(self, last: Write) -> None:
         """Run what waits and then ``last`` here and now, each on its own: one failing, the

@@ -12,7 +12,6 @@ from malariascope.gui.app import start
 from malariascope.gui.batch_session import session_now
 from tests.gui.conftest import SCREENED
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, restore_at_start, wait_for_box
-from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.images import make_cell_folder
 from tests.legacy_session import write_legacy_session
 
@@ -88,7 +87,6 @@ def test_a_cut_short_case_kept_for_later_and_taken_back_stays_partial_after_an_a
     assert window.controller.not_screened() == 7
     answer(window, "Keep for later")
     assert window.case_flow.new_case()
-    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)  # kept in the register
     window = open_past(open_register(window, qtbot), qtbot, "S-KILL-1")
     assert window.past_case.shown is None and not window.controller.complete
     assert window.controller.not_screened() == 7

@@ -113,7 +113,7 @@ def test_a_kept_case_is_opened_only_once_its_keep_has_reached_the_register(
     qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
     open_past(open_register(window, qtbot), qtbot, "S-RACE")
     assert len(window.batch) == 0 and window.status.currentMessage().startswith(
-        "Case S-RACE not opened: the window's work is still being saved")
+        "Case S-RACE not opened: the window's work could not be saved to the case register")
     slow_save.refused = ""
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     open_past(open_register(window, qtbot), qtbot, "S-RACE")

@@ -268,6 +268,7 @@ def open_past(dialog, qtbot, sample_id: str):
     select(dialog, sample_id)
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         dialog.open_selected()
+    qtbot.waitUntil(lambda: not window.past_case.waiting.uid, timeout=WAIT_MS)  # saves done
     return window
 
 

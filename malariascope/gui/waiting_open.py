@@ -1,0 +1,75 @@
+"""A case of the register asked to open while the window's work is being saved: it opens once
+the window's writes are done.
+
+A case taken to be finished goes on from the copy the window reads, so it waits for every
+write asked for before (Keep for later, a typed fact) to reach the register, and is then read
+again: those writes may have saved that very case. Nothing is polled; the write queue says
+when it is done. One open waits at a time, the last asked for. A write that fails gives the
+open up: the window's work is not in the register, so no case opens on top of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMainWindow
+
+from malariascope.gui.workers import Worker
+
+if TYPE_CHECKING:
+    from malariascope.core.register import StoredCase
+
+
+class WaitingOpen(QObject):
+    """Opens a case with ``open_case`` once the writes of ``window``'s autosave are done
+    (MalariaScope's main window, whose autosave, workers and status bar it uses)."""
+
+    def __init__(self, window: QMainWindow, open_case: Callable[[StoredCase], object]) -> None:
+        super().__init__(window)
+        self._window, self._open = window, open_case
+        self._uid = ""  # the case waiting to open ("": none)
+        self._name = ""
+        window.autosave.writes.drained.connect(self._on_drained)
+        window.autosave.failed.connect(self._on_failed)
+
+    @property
+    def uid(self) -> str:
+        """The uid of the case waiting to open ("": none)."""
+        return self._uid
+
+    def wait(self, stored: StoredCase) -> None:
+        """Open ``stored`` once the window's writes are done, in place of a case waiting."""
+        self._uid, self._name = stored.case.uid, stored.case.name
+        self._window.status.note(f"Case {self._name} opens once the window's work is saved "
+                                 "to the case register")
+
+    def cancel(self) -> None:
+        """Open no case: the window went on to something else."""
+        self._uid = ""
+
+    def _on_drained(self) -> None:
+        register = self._window.autosave.register
+        if not self._uid or register is None:  # none waits, or the window closed
+            self._uid = ""
+            return
+        uid = self._uid
+        worker = Worker(register.load, uid)  # a big case takes a moment to read
+        worker.returned.connect(lambda stored: self._on_read(uid, stored))
+        worker.errored.connect(lambda exc: self._give_up(uid, str(exc)))
+        self._window.controller.workers.start(worker)
+
+    def _on_read(self, uid: str, stored: StoredCase) -> None:
+        if uid == self._uid and self._window.autosave.register is not None:
+            self._uid = ""
+            self._open(stored)
+
+    def _on_failed(self, reason: str) -> None:
+        self._give_up(self._uid, "the window's work could not be saved to the case register "
+                                 f"({reason})")
+
+    def _give_up(self, uid: str, why: str) -> None:
+        if uid and uid == self._uid:
+            self._uid = ""
+            self._window.status.note(f"Case {self._name} not opened: {why}")

@@ -1,0 +1,63 @@
+"""A case of the register asked to open while the window's work is being saved opens once it
+is saved: the register then holds all the window asked it to keep, that case included."""
+
+from __future__ import annotations
+
+from malariascope.core.register import Register
+from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.test_keep_for_later import answer, review
+
+
+def keep_while_a_save_waits(window, slow_save, data_folder):
+    """Keep the window's reviewed case for later while its save is held back by
+    ``slow_save``, then begin a new case; the register's copy of it from before the keep."""
+    with Register(data_folder) as register:
+        before = register.load(window.case.case.uid)
+    review(window, 0)
+    slow_save.armed = True
+    answer(window, "Keep for later")
+    assert window.case_flow.new_case()
+    assert not window.autosave.writes.idle and len(window.batch) == 0
+    return before
+
+
+def test_a_case_opened_while_keep_for_later_is_saved_opens_once_it_is_saved(
+        screened_window, qtbot, slow_save, data_folder):
+    """Opened from the register straight after Keep for later and New case, a case was
+    refused as "still being saved; open it again in a moment"."""
+    window = screened_window
+    before = keep_while_a_save_waits(window, slow_save, data_folder)
+    assert not before.reviews  # the copy the register held: the review is in the keep's save
+    assert window.past_case.show(before)
+    assert window.status.currentMessage() == (
+        "Case S-RACE opens once the window's work is saved to the case register")
+    assert len(window.batch) == 0 and window.past_case.waiting.uid == before.case.uid
+    slow_save.end()
+    qtbot.waitUntil(lambda: len(window.batch) == 6, timeout=WAIT_MS)
+    assert window.past_case.shown is None and window.controls.isEnabled()  # to be finished
+    assert window.batch.case.uid == before.case.uid and window.batch.reviewed(0)
+    assert window.batch.facts.sample_id == "S-RACE" and window.autosave.took(before.case.uid)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert len(register.load(before.case.uid).reviews) == 1
+
+
+def test_a_case_waiting_to_open_is_given_up_when_the_windows_work_is_not_saved(
+        screened_window, qtbot, slow_save, data_folder):
+    """A write refused is tried again every 30 s: the open waits for none of those tries."""
+    window = screened_window
+    slow_save.refused = window.case.case.uid  # the keep's save meets a full disk
+    before = keep_while_a_save_waits(window, slow_save, data_folder)
+    assert window.past_case.show(before)
+    with qtbot.waitSignal(window.autosave.failed, timeout=WAIT_MS):
+        slow_save.end()
+    assert window.status.currentMessage() == (
+        "Case S-RACE not opened: the window's work could not be saved to the case register "
+        "(the disk is full)")
+    assert window.past_case.waiting.uid == "" and len(window.batch) == 0
+    assert not window.past_case.show(before)  # nor on asking again while it is retried
+    assert window.status.currentMessage().startswith(
+        "Case S-RACE not opened: the window's work could not be saved to the case register; "
+        "it is tried again every")
+    assert len(window.batch) == 0
+    slow_save.refused = ""  # closing the window saves it
