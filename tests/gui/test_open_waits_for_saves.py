@@ -3,7 +3,10 @@ is saved: the register then holds all the window asked it to keep, that case inc
 
 from __future__ import annotations
 
-from malariascope.core.register import Register
+import uuid
+from dataclasses import replace
+
+from malariascope.core.register import Register, StoredCase
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_keep_for_later import answer, review
 
@@ -40,6 +43,29 @@ def test_a_case_opened_while_keep_for_later_is_saved_opens_once_it_is_saved(
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     with Register(data_folder) as register:
         assert len(register.load(before.case.uid).reviews) == 1
+
+
+def another_open_case(data_folder, stored: StoredCase, sample_id: str) -> StoredCase:
+    """A copy of ``stored``'s cells as another open case of the register, ``sample_id``."""
+    case = replace(stored.case, uid=uuid.uuid4().hex,
+                   facts=replace(stored.case.facts, sample_id=sample_id))
+    with Register(data_folder) as register:
+        register.save(case, cells=stored.cells, first_row=0)
+        return register.load(case.uid)
+
+
+def test_of_two_cases_asked_to_open_during_a_save_the_last_opens(
+        screened_window, qtbot, slow_save, data_folder):
+    window = screened_window
+    before = keep_while_a_save_waits(window, slow_save, data_folder)
+    other = another_open_case(data_folder, before, "S-OTHER")
+    assert window.past_case.show(before) and window.past_case.show(other)
+    assert window.status.currentMessage() == (
+        "Case S-OTHER opens once the window's work is saved to the case register")
+    slow_save.end()
+    qtbot.waitUntil(lambda: len(window.batch) == 6, timeout=WAIT_MS)
+    assert window.batch.case.uid == other.case.uid and window.past_case.shown is None
+    assert not window.past_case.waiting.uid and window.batch.facts.sample_id == "S-OTHER"
 
 
 def test_a_case_waiting_to_open_is_given_up_when_the_windows_work_is_not_saved(
