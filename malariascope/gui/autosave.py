@@ -2,18 +2,19 @@
 works, and offered back after a crash.
 
 The saving is :class:`~malariascope.core.register.work.CaseWork`'s (Qt-free); this is the
-glue. A review is saved as it is pressed (a few small rows); any other change of the batch
-starts a timer, and at most once a second a worker saves what changed: the new cells and
-review decisions are appended to the case, its facts and figures updated, so even a
-20,000-cell batch never makes the window wait. The writes run one at a time
-in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was when it was asked
-for (a copy of its case, not the case itself), so what was signed is saved signed whatever the
-window does after; one the register refuses (a full disk) is tried again until it goes. A
-clean quit drops the open case (the window asks first about one no report holds as it is,
-or one signed here that the register does not hold), unless it is kept: an amendment, a case
-from the register, or one the technician keeps for later (:meth:`Autosaver.keep`) stays in
-the register. So a case found in progress at start was left by a crash, a kill or a power
-cut (or is an amendment to finish), and :meth:`Autosaver.resume` offers it back.
+glue. A review, the threshold and a fact of the case are saved as they are made (a fact being
+typed, a moment later: :mod:`~malariascope.gui.save_pace`), new cells at most once a second; a
+worker saves what changed: the new cells and review decisions are appended to the case, its
+facts and figures updated, so even a 20,000-cell batch never makes the window wait. The writes
+run one at a time in order (:mod:`~malariascope.gui.write_queue`), each taken as the batch was
+when it was asked for (a copy of its case, not the case itself), so what was signed is saved
+signed whatever the window does after; one the register refuses (a full disk) is tried again
+until it goes. A clean quit drops the open case (the window asks first about one no report
+holds as it is, or one signed here that the register does not hold), unless it is kept: an
+amendment, a case from the register, or one the technician keeps for later
+(:meth:`Autosaver.keep`) stays in the register. So a case found in progress at start was left
+by a crash, a kill or a power cut (or is an amendment to finish), and :meth:`Autosaver.resume`
+offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
@@ -28,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from malariascope.core.atomic import why
@@ -39,6 +40,7 @@ from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.restored import amending, cells_of, describe, tell_unusable
+from malariascope.gui.save_pace import SavePace
 from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
 
@@ -47,8 +49,6 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.register.work import CaseWork, OpenedWork
     from malariascope.core.session import Session
     from malariascope.core.tally import Counts
-
-SAVE_EVERY_MS = 1000
 
 
 class Autosaver(QObject):
@@ -72,15 +72,9 @@ class Autosaver(QObject):
         self.writes.stale.connect(self._on_stale)
         self._held = False  # the window shows what is not its work (see hold)
         self._taken = ""  # the uid of the case last taken from the register (see take)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._write)
-        batch.events.reviewed.connect(self._on_reviewed)  # before ``changed``, which follows
-        batch.events.changed.connect(self._schedule)
-        batch.events.facts_changed.connect(self._schedule)
-        controller.export_finished.connect(self._schedule)  # the reviews are exported now
-        controller.screening_finished.connect(self._schedule)  # whole or cut short now
-        controller.unlike.changed.connect(self._schedule)  # a limit of the case's result
+        self.pace = SavePace(batch, controller, lambda: self.work is not None
+                             and not self._held, self)
+        self.pace.due.connect(self._write)
 
     @property
     def register(self) -> Register | None:
@@ -173,7 +167,7 @@ class Autosaver(QObject):
 
     def _start(self, then: Callable[[], object]) -> None:
         if len(self.batch):  # restored, or opened while the question was open
-            self._schedule()
+            self.pace.later()
         then()
 
     # -- saving --------------------------------------------------------------------------
@@ -182,9 +176,9 @@ class Autosaver(QObject):
         case, read-only), and the work saved before stays as it was."""
         self._held = held
         if held:
-            self._timer.stop()
+            self.pace.stop()
         else:
-            self._schedule()
+            self.pace.later()
 
     def take(self, stored: StoredCase) -> None:
         """Save ``stored`` (a past case on show, reopened by an amendment or open to be
@@ -200,7 +194,7 @@ class Autosaver(QObject):
         """Leave the case in progress in the register as it is now, open, to be finished
         later from there (it is not offered at the next start); the next save begins
         another case."""
-        self._timer.stop()
+        self.pace.stop()
         if self.work is not None:  # after the writes asked for before
             self.writes.add(self._keep_write())
 
@@ -213,20 +207,9 @@ class Autosaver(QObject):
         """Save at once (after the writes asked for before); False while autosave is off."""
         if self.work is None or self._held:
             return False
-        self._timer.stop()
+        self.pace.stop()
         self._write()
         return True
-
-    def _schedule(self, *_: object) -> None:
-        if self.work is not None and not self._held and not self._timer.isActive():
-            self._timer.start(SAVE_EVERY_MS)
-
-    def _on_reviewed(self, *_: object) -> None:
-        """Save as soon as the window is back in its event loop: a review pressed survives a
-        crash a moment later. Presses faster than the writes are saved together, in order
-        (the queue keeps one save of the case waiting, holding all)."""
-        if self.work is not None and not self._held:
-            self._timer.start(0)
 
     def _write(self) -> None:
         """Save (or drop) the case as it is now, in a worker."""
@@ -265,7 +248,7 @@ class Autosaver(QObject):
         still end its image, its results dropped): its open case is given up, nothing is
         offered next time; but a case being amended is saved as it is and offered back, to
         be signed again, and a case taken from the register is kept there."""
-        self._timer.stop()
+        self.pace.stop()
         work = self.work
         if work is not None:
             last, self.work = self._last_write(), None

@@ -16,7 +16,7 @@ WAIT_MS = 60_000
 def writes_done(window) -> bool:
     """True when ``window``'s autosave has nothing to write, now or soon."""
     saver = window.autosave
-    return saver.writes.idle and not saver._timer.isActive()
+    return saver.writes.idle and not saver.pace.waiting
 
 
 def assert_signed(data_folder: Path, uid: str, by: str = "Ann Lee") -> None:

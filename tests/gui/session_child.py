@@ -4,7 +4,7 @@
 does, then plays a technician: sets the sample id, moves the threshold and reviews cells with
 the window's own actions. It prints what the window shows as one JSON line and keeps running
 until it is killed. A second argument sets the autosave's delay for changes other than
-reviews, in ms.
+reviews and the case's facts, in ms.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ def play_technician(window) -> None:
 
 
 def main(folder: str, save_every_ms: str = "") -> int:
-    from malariascope.gui import autosave
+    from malariascope.gui import save_pace
     from malariascope.gui.app import create_app, show_window, start
 
     if save_every_ms:
-        autosave.SAVE_EVERY_MS = int(save_every_ms)
+        save_pace.SAVE_EVERY_MS = int(save_every_ms)
 
     app = create_app()
     window = show_window()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.gui.app import start
-from malariascope.gui.autosave import SAVE_EVERY_MS
+from malariascope.gui.save_pace import SAVE_EVERY_MS
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
     answer_next_dialog,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from malariascope.gui.app import start
-from malariascope.gui.autosave import SAVE_EVERY_MS
+from malariascope.gui.save_pace import SAVE_EVERY_MS
 from tests.gui.helpers import (
     answer_next_dialog,
     click,
