@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, astuple, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from malariascope.core.case import (
     ReviewDecision,
     Signature,
     SignedVersion,
-    Withdrawal,
 )
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError
@@ -95,12 +94,9 @@ def amendment_values(amendment: Amendment) -> tuple:
             None if extent is None else to_json(extent.to_dict()), *(model or (None, None)))
 
 
-#: A withdrawal's columns, in the order of :class:`Withdrawal`'s fields.
+#: A withdrawal's columns, in the order of :class:`~malariascope.core.case.Withdrawal`'s
+#: fields (all text), so ``dataclasses.astuple`` gives a row and a row builds one.
 WITHDRAWAL_COLUMNS = ("reason", "amended_by", "opened_at", "withdrawn_at")
-
-
-def withdrawal_values(withdrawal: Withdrawal) -> tuple[str, ...]:
-    return astuple(withdrawal)
 
 
 def extent_of(text: str) -> Extent:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import astuple
 
 from malariascope.core.case import Amendment, Case, ReviewDecision
 from malariascope.core.clock import local_day, utc_now
@@ -175,7 +176,7 @@ def add_withdrawals(db: sqlite3.Connection, case_id: int, case: Case) -> None:
     db.executemany(
         f"INSERT OR IGNORE INTO withdrawals (case_id, {', '.join(records.WITHDRAWAL_COLUMNS)})"
         f" VALUES (?, {', '.join('?' * len(records.WITHDRAWAL_COLUMNS))})",
-        [(case_id, *records.withdrawal_values(note)) for note in case.withdrawn])
+        [(case_id, *astuple(note)) for note in case.withdrawn])
 
 
 def append_cells(db: sqlite3.Connection, case_id: int, rows: int,
