@@ -152,7 +152,7 @@ class CaseChangedError(RegisterError):
 class AmendmentChangedError(RegisterError):
     """An amendment was to be withdrawn, but the register holds the case otherwise than the
     amendment found it (review decisions made since, another extent of its screening,
-    another model): it stays open, to be signed."""
+    another model, call rule or image sources): it stays open, to be signed."""
 
 
 class RegisterSetAsideError(RegisterError):

@@ -101,7 +101,7 @@ class Amendment:
         if model != self.model:
             changed.append(_model_change(self.model[0], model[0]))
         changed += _result_changes(self.replaced.result, result)
-        if not _same_rule(self.rule, rule):
+        if not same_rule(self.rule, rule):
             changed.append(_rule_change(self.rule, rule))
         if sources != self.sources:
             changed.append("images opened")
@@ -162,7 +162,7 @@ def _rule_change(noted: CallRule | None, now: CallRule | None) -> str:
     return f"the threshold {noted.threshold:.3f} → {now.threshold:.3f}"
 
 
-def _same_rule(noted: CallRule | None, now: CallRule | None) -> bool:
+def same_rule(noted: CallRule | None, now: CallRule | None) -> bool:
     """True when the rules are equal but for the rounding of a threshold moved and back."""
     if noted is None or now is None:
         return noted is now

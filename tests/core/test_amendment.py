@@ -13,7 +13,6 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import (
-    AmendmentChangedError,
     CaseError,
     CaseSignedError,
     RegisterError,
@@ -327,38 +326,3 @@ def test_a_register_of_the_schema_before_is_migrated_to_note_withdrawals(tmp_pat
         save_whole(register, loaded)
         assert register.cases()[0].withdrawn == loaded.withdrawn != ()
     assert version == schema_version() == BEFORE_WITHDRAWALS_NOTED + 1
-
-
-def test_the_register_refuses_a_withdrawal_once_it_holds_the_screening_cut_short(tmp_path):
-    """The register compared only the version replaced and the reviews: a copy of the case
-    read before its amendment's screening was cut short withdrew it, and the register held
-    the case signed, partial, though it was signed whole."""
-    case = amended(decisions=0)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-        stale = register.load(case.uid).case
-        register.save(case, screening_complete=False)  # the amendment's screening cut short
-        stale.withdraw_amendment(stale.result(counts()), 0, WHOLE)  # its own: whole
-        with pytest.raises(AmendmentChangedError,
-                           match="since it opened, the register holds another extent of its "
-                                 "screening$"):
-            register.save(stale)
-        summary = register.cases()[0]
-    assert (summary.status_words(), summary.amendments, summary.withdrawn) == (
-        "open, partial", 1, ())
-
-
-def test_the_register_refuses_a_withdrawal_once_another_model_has_the_case(tmp_path):
-    """A copy of the case read before another model took it withdrew its amendment, and the
-    register held the case signed, its model put back over the other model's."""
-    case = amended(decisions=0)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-        stale = register.load(case.uid).case
-        case.model, case.model_sha256 = "malariascope-cnn 0.2.0 (onnx)", "cd" * 32
-        save_whole(register, case)
-        stale.withdraw_amendment(stale.result(counts()), 0, WHOLE)  # its own: the same model
-        with pytest.raises(AmendmentChangedError, match="the register holds another model$"):
-            save_whole(register, stale)
-        loaded = register.load(case.uid).case
-    assert loaded.amending and loaded.model == "malariascope-cnn 0.2.0 (onnx)"

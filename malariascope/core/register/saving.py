@@ -20,6 +20,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
+from malariascope.core.signing import same_rule
 
 
 def stored_state(db: sqlite3.Connection, case: Case,
@@ -145,26 +146,32 @@ def drop_withdrawn(db: sqlite3.Connection, case_id: int, case: Case, stored: int
 def check_as_found(db: sqlite3.Connection, case_id: int, case: Case, number: int) -> None:
     """Refuse to withdraw amendment ``number`` of ``case`` unless the register holds the case
     as the amendment noted it: no review decision made since, the screening's extent as
-    recorded (with what this save writes of it) and the model, the one stored and
-    ``case``'s (which this save writes) alike. :class:`AmendmentChangedError` names what
-    differs."""
-    (decisions, reviews, extent, *models, complete, files, copies) = db.execute(
-        "SELECT decisions, (SELECT count(*) FROM reviews WHERE case_id = ?1), extent, "
-        "amendments.model, amendments.model_sha256, cases.model, cases.model_sha256, "
-        "screening_complete, files_found, copies_left_out FROM amendments JOIN cases ON "
-        "cases.id = amendments.case_id WHERE case_id = ?1 AND number = ?2",
-        (case_id, number)).fetchone()
-    noted, stored = tuple(models[:2]), tuple(models[2:])
-    if decisions is None or extent is None or None in noted:
+    recorded (with what this save writes of it), and the model, the call rule and the image
+    sources, the ones stored and ``case``'s (which this save writes) alike.
+    :class:`AmendmentChangedError` names what differs."""
+    decisions, extent, *noted_model, noted_rule, noted_sources = db.execute(
+        "SELECT decisions, extent, model, model_sha256, rule, sources FROM amendments "
+        "WHERE case_id = ? AND number = ?", (case_id, number)).fetchone()
+    reviews, *model, rule, sources, complete, files, copies = db.execute(
+        "SELECT (SELECT count(*) FROM reviews WHERE case_id = ?1), model, model_sha256, rule, "
+        "sources, screening_complete, files_found, copies_left_out FROM cases WHERE id = ?1",
+        (case_id,)).fetchone()
+    if None in (decisions, extent, noted_sources, *noted_model):
         raise AmendmentChangedError(
             f"the amendment of case {case.name} cannot be withdrawn: it was opened by an "
             "earlier MalariaScope, which did not note the case as it found it")
     # as a window reads the case back (``work.session_of``): NULL complete is whole
     now = Extent(files=files or 0, copies=records.copies_of(copies)).as_saved(complete != 0)
+    noted_rule = records.rule_of(noted_rule)
     changed = [words for words, differs in (
         ("review decisions made", decisions != reviews),
         ("another extent of its screening", records.extent_of(extent) != now),
-        ("another model", {stored, (case.model, case.model_sha256)} != {noted})) if differs]
+        ("another model", {tuple(model), (case.model, case.model_sha256)}
+         != {tuple(noted_model)}),
+        ("another call rule", not (same_rule(noted_rule, records.rule_of(rule))
+                                   and same_rule(noted_rule, case.rule))),
+        ("other images opened", {records.sources_of(sources), case.sources}
+         != {records.sources_of(noted_sources)})) if differs]
     if changed:
         raise AmendmentChangedError(f"the amendment of case {case.name} cannot be withdrawn: "
                                     f"since it opened, the register holds {', '.join(changed)}")
