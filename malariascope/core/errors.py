@@ -140,12 +140,23 @@ class RegisterLockedError(RegisterWriteError):
     every write waits that long before it fails alike."""
 
 
-class CaseChangedError(RegisterError):
-    """Case ``uid`` gained cells or reviews in the register after a window read it: work
-    going on from that copy would save over them."""
+#: Why a case is not taken up from a copy older than the register's (the register holds
+#: cells or reviews of it that the copy lacks): one wording, wherever it is told.
+CHANGED_SINCE_READ = ("it changed in the case register after this copy was read; open it "
+                      "again from the register")
 
-    def __init__(self, message: str, uid: str) -> None:
-        super().__init__(message)
+
+def not_taken(name: str, refused: str, why: str = CHANGED_SINCE_READ) -> str:
+    """The line that says case ``name`` was not ``refused`` ("opened", "amended"), and why."""
+    return f"Case {name} not {refused}: {why}"
+
+
+class CaseChangedError(RegisterError):
+    """Case ``uid`` (named ``name``) gained cells or reviews in the register after a window
+    read it: work going on from that copy would save over them."""
+
+    def __init__(self, name: str, uid: str) -> None:
+        super().__init__(not_taken(name, "opened"))
         self.uid = uid
 
 

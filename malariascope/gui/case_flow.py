@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from malariascope.core.errors import CaseError
+from malariascope.core.errors import CaseError, not_taken
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_leaving import CaseLeaving
 from malariascope.gui.case_saving import CaseSaving
-from malariascope.gui.past_case import CHANGED
 from malariascope.gui.report_flow import ReportFlow
 
 if TYPE_CHECKING:
@@ -218,7 +217,7 @@ class CaseFlow(QObject):
     def amend(self, reason: str, by: str) -> bool:
         """Open the signed case again with ``reason``; False when refused."""
         if self._window.past_case.changed_on_show():
-            self.message.emit(f"Case {self.case.case.name} not amended: {CHANGED}")
+            self.message.emit(not_taken(self.case.case.name, "amended"))
             return False
         try:
             self.case.amend(reason, by, self.controller.extent)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui.waiting_open import WaitingOpen
 from malariascope.gui.write_queue import RETRY_AFTER_MS
 
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import StoredCase
-
-#: Why a case is not opened when the register holds more of it than the window read: told
-#: alike whether the window sees it before taking the case or autosave's take is refused.
-CHANGED = ("it changed in the case register after this window read it; open it again from "
-           "the register")
-
 
 class PastCaseView(QObject):
     """Shows register cases read-only in ``window`` (MalariaScope's main window, whose batch,
@@ -126,8 +121,8 @@ class PastCaseView(QObject):
             sizes = autosave.register.sizes(stored.case.uid)
         except RegisterError as exc:
             return str(exc)
-        if sizes != (len(stored.cells), len(stored.reviews)):
-            return CHANGED
+        if sizes != (len(stored.cells), len(stored.reviews)):  # told as a refused take is
+            return CHANGED_SINCE_READ
         return ""
 
     def changed_on_show(self) -> bool:
@@ -137,7 +132,7 @@ class PastCaseView(QObject):
         autosave = self.window.autosave
         if self.shown is None or autosave.register is None or not autosave.writes.idle:
             return False
-        return self._why_not_take(self.shown) == CHANGED
+        return self._why_not_take(self.shown) == CHANGED_SINCE_READ
 
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it
@@ -178,10 +173,10 @@ class PastCaseView(QObject):
         self.shown = stored
         self._set_read_only(True)
         self.window.set_batch_title()
-        self._not_opened(stored, CHANGED)
+        self._not_opened(stored, CHANGED_SINCE_READ)
 
     def _not_opened(self, stored: StoredCase, why: str) -> None:
-        self.window.status.note(f"Case {stored.case.name} not opened: {why}")
+        self.window.status.note(not_taken(stored.case.name, "opened", why))
 
     def _on_reset(self) -> None:
         """A new batch ends the view, and no case waits to open in its place."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
+from malariascope.core.errors import not_taken
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -72,4 +73,4 @@ class WaitingOpen(QObject):
     def _give_up(self, uid: str, why: str) -> None:
         if uid and uid == self._uid:
             self._uid = ""
-            self._window.status.note(f"Case {self._name} not opened: {why}")
+            self._window.status.note(not_taken(self._name, "opened", why))

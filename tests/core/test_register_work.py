@@ -228,7 +228,9 @@ def test_a_case_is_not_taken_from_a_copy_older_than_the_register(tmp_path, resul
         uid = work.case.uid
         old = register.load(uid)
         work.keep(session)
-        with pytest.raises(RegisterError, match="changed in the register after it was read"):
+        with pytest.raises(RegisterError, match="^Case .+ not opened: it changed in the case "
+                           "register after this copy was read; open it again from the "
+                           "register$"):
             CaseWork(register).take(old)
         stored = register.load(uid)
         assert len(stored.cells) == len(results) and stored.reviews == session.decisions

@@ -15,7 +15,7 @@ from tests.gui.test_keep_for_later import review, stored
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.images import make_cell_folder
 
-CHANGED = ("it changed in the case register after this window read it; open it again from "
+CHANGED = ("it changed in the case register after this copy was read; open it again from "
            "the register")
 
 

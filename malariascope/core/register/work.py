@@ -185,8 +185,7 @@ class CaseWork:
         """
         uid = stored.case.uid
         if self.register.sizes(uid) != (len(stored.cells), len(stored.reviews)):
-            raise CaseChangedError(f"case {stored.case.name} changed in the register after "
-                                   "it was read: open it again", uid)
+            raise CaseChangedError(stored.case.name, uid)
         if self.case is None or self.case.uid != uid:
             self.drop()
         self._continue(stored)
