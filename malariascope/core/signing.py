@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from malariascope.core.casefacts import checked_text
+from malariascope.core.clock import utc_minute
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import CaseResult, whole_number
 from malariascope.core.words import counted
@@ -120,6 +121,13 @@ class Withdrawal:
     by: str
     opened_at: str
     withdrawn_at: str
+
+    def words(self) -> str:
+        """The note as the case's record tells it, on the Case tab and in the printed
+        report: ``Amendment withdrawn unchanged: opened 2026-03-05 08:00 UTC by Bob: wrong
+        slide; withdrawn 2026-03-05 08:04 UTC.``"""
+        return (f"Amendment withdrawn unchanged: opened {utc_minute(self.opened_at)} by "
+                f"{self.by}: {self.reason}; withdrawn {utc_minute(self.withdrawn_at)}.")
 
 
 def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:

@@ -69,7 +69,8 @@ def result_html(result: CaseResult) -> str:
 
 
 def signoff_html(case: OpenCase) -> str:
-    """Who signed and when, or that the result is preliminary; amendments made."""
+    """Who signed and when, or that the result is preliminary; amendments made, and those
+    withdrawn unchanged (worded as the printed report words them)."""
     signed = case.case.signed
     amendments = case.case.amendments
     if signed is None:
@@ -81,7 +82,8 @@ def signoff_html(case: OpenCase) -> str:
         text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
                 f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
                 f"{signature.unreviewed_flagged:,}. Read-only: amend it to change it.</p>")
-    return text
+    return text + "".join(f"<p style='color:{QUIET}'>{escape(note.words())}</p>"
+                          for note in case.case.withdrawn)
 
 
 class CaseResultView(QLabel):

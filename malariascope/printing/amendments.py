@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from malariascope.core.case import Amendment, Case, Withdrawal
+from malariascope.core.case import Amendment, Case
 from malariascope.core.clock import utc_minute
 from malariascope.core.parasitemia import percent_text
 
@@ -17,7 +17,8 @@ def amendments_html(case: Case) -> str:
     """A paragraph for each amendment of ``case``, numbered, and each one withdrawn."""
     return ("".join(_amendment(number, amendment)
                     for number, amendment in enumerate(case.amendments, 1))
-            + "".join(_withdrawn(note) for note in case.withdrawn))
+            + "".join(f"<p style='margin:3px'>{escape(note.words())}</p>"
+                      for note in case.withdrawn))
 
 
 def _amendment(number: int, amendment: Amendment) -> str:
@@ -28,9 +29,3 @@ def _amendment(number: int, amendment: Amendment) -> str:
             f"signed by {escape(signature.name)} on {escape(utc_minute(signature.signed_at))} "
             f"(parasitemia {percent_text(result.parasitemia) or 'none'} %, "
             f"{result.parasitized:,} of {result.cells_counted:,}).</p>")
-
-
-def _withdrawn(note: Withdrawal) -> str:
-    return (f"<p style='margin:3px'>Amendment withdrawn unchanged: opened "
-            f"{escape(utc_minute(note.opened_at))} by {escape(note.by)}: "
-            f"{escape(note.reason)}; withdrawn {escape(utc_minute(note.withdrawn_at))}.</p>")

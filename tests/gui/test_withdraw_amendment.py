@@ -8,6 +8,7 @@ from malariascope.core.clock import utc_minute
 from malariascope.core.register import Register
 from tests.gui.helpers import close_window, restore_at_start, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.test_register_dialog import open_past, open_register
 from tests.reports import read_pdf, read_rows
 
 
@@ -111,3 +112,22 @@ def test_an_amendment_restored_at_the_next_start_is_withdrawn(screened_window, m
     close_window(again, qtbot)
     with Register(data_folder) as register:
         assert register.work() is None  # nothing is offered back any more
+
+
+def test_the_case_tab_tells_a_withdrawn_amendment_as_the_pdf_does(screened_window, qtbot,
+                                                                  data_folder):
+    """The register's CSV, `cases list --json` and the PDF told an amendment withdrawn
+    unchanged; the Case tab did not, in the window that withdrew it nor when the case was
+    opened again from the register."""
+    window = screened_window
+    signed_and_amended(window, qtbot)
+    withdraw(window, qtbot)
+    (note,) = window.case.case.withdrawn
+    told = (f"Amendment withdrawn unchanged: opened {utc_minute(note.opened_at)} by Ann Lee: "
+            f"opened the wrong case; withdrawn {utc_minute(note.withdrawn_at)}.")
+    assert told in window.case_panel.result.text()
+    assert window.case_flow.new_case(ask=False)
+    assert "withdrawn" not in window.case_panel.result.text()
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    assert window.past_case.shown is not None  # signed: read-only
+    assert told in window.case_panel.result.text()
