@@ -11,7 +11,8 @@ import pytest
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.errors import RegisterError, RegisterWriteError
 from malariascope.core.register import FILE_NAME, Register
-from malariascope.core.register.work import LEGACY_FOLDER, CaseWork, open_work
+from malariascope.core.register.legacy import LEGACY_FOLDER
+from malariascope.core.register.work import CaseWork, open_work
 from malariascope.core.register.work import session_of as as_batch
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts

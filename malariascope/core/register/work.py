@@ -21,7 +21,6 @@ from malariascope.core.case import Case
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import (
     CaseChangedError,
-    CaseError,
     CaseSignedError,
     RegisterError,
     RegisterSetAsideError,
@@ -31,11 +30,11 @@ from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
 from malariascope.core.pipeline import ScreeningResult
+from malariascope.core.register.legacy import LEGACY_FOLDER, take_legacy
 from malariascope.core.register.store import Register, StoredCase
-from malariascope.core.session import Session, SessionStore
+from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 
-LEGACY_FOLDER = "session"  # where MalariaScope kept the batch in files before the register
 UNKNOWN = Extent(copies=None)  # the extent of work saved before extents were kept
 _STATE_FIELDS = {"complete": flag, "unsaved": flag, "default_threshold": optional(number),
                  "saved_at": text, "extent": Extent.from_dict, "kept": flag}
@@ -247,7 +246,7 @@ def open_work(folder: Path) -> OpenedWork:
     except RegisterSetAsideError as exc:
         opened = OpenedWork(CaseWork(Register(folder)), set_aside=exc)
     try:
-        _take_legacy(folder / LEGACY_FOLDER, opened.work)
+        take_legacy(folder / LEGACY_FOLDER, opened.work.register, opened.work.save)
     except SessionError as exc:
         opened.unreadable = exc
     try:
@@ -256,20 +255,3 @@ def open_work(folder: Path) -> OpenedWork:
         opened.unreadable = RegisterError(f"{exc}; the case stays in the case register")
         opened.work.end_left()
     return opened
-
-
-def _take_legacy(folder: Path, work: CaseWork) -> None:
-    """Move the batch an earlier MalariaScope autosaved as session files into the register,
-    as work left; :class:`SessionError` (the files set aside) when it cannot be read back."""
-    if not folder.is_dir() or work.register.work() is not None:
-        return
-    store = SessionStore(folder)
-    try:
-        session = store.load()
-        if session is not None and session.results:
-            work.save(session)
-    except (SessionError, CaseError) as exc:
-        raise SessionError(f"{exc}; its files were kept as {store.set_aside()}") from exc
-    store.delete()
-    with contextlib.suppress(OSError):  # a file of the user's own in it: kept
-        folder.rmdir()
