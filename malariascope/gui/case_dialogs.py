@@ -103,13 +103,13 @@ def _waiting_words(count: int, unsure: int) -> str:
     return f"{nobody}, and {unsure:,} more marked unsure {waits}"
 
 
-def ask_drop_signed(parent: QWidget, doing: str, name: str) -> str:
-    """Ask before ``doing`` drops a signed case the register does not hold: export its PDF
-    first, discard it, or cancel (:func:`ask_export_first`)."""
+def ask_drop_signed(parent: QWidget, doing: str, name: str, kept: str) -> str:
+    """Ask before ``doing`` drops a signed case the register does not hold signed (``kept``:
+    what it holds, see ``CaseSaving.kept``): export its PDF first, discard it, or cancel
+    (:func:`ask_export_first`)."""
     return ask_export_first(
         parent, doing, f"{doing}? Signed case {name} is not saved as signed in the case "
-        "register, which keeps it as last saved, not signed. Export its PDF first to keep "
-        "the signed result.")
+        f"register, which {kept}. Export its PDF first to keep the signed result.")
 
 
 def ask_drop_amendment(parent: QWidget, doing: str, name: str, written: str = "") -> str:

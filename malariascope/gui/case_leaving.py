@@ -135,10 +135,12 @@ class CaseLeaving:
         """True when the signed case is not one signed here and unsaved (a past case on show,
         one seen saved), or autosave saves it next (in order, none failing since); else once
         the technician agrees to leave it unsaved (Export… begins its PDF instead)."""
-        if not self._saving.unsaved(self._case.batch.case.uid):
+        uid = self._case.batch.case.uid
+        if not self._saving.unsaved(uid):
             return True
         return self._leaves(case_dialogs.ask_drop_signed(self._window, doing,
-                                                         self._case.case.name))
+                                                         self._case.case.name,
+                                                         self._saving.kept(uid)))
 
     def _leaves(self, answer: str) -> bool:
         """True for Discard; Export… begins the case's PDF (and the case stays)."""

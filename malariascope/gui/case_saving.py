@@ -95,6 +95,15 @@ class CaseSaving(QObject):
         self.message.emit("Case saved to the register")
         self.saved.emit(uid)
 
+    def kept(self, uid: str) -> str:
+        """What the register keeps of case ``uid``, signed here and not seen saved so, in
+        words that follow "the register": its last save, or nothing when autosave never got
+        it there (its first save refused, or waiting behind one refused)."""
+        work = self._window.autosave.work
+        if work is not None and uid and not work.holds(uid):
+            return "holds no copy of it yet"
+        return "keeps it as last saved, not signed"
+
     def _on_autosave_failed(self, reason: str) -> None:
         if self._signing and not self._failure_told:  # told once, not at each try
             self._failure_told = True
@@ -104,5 +113,5 @@ class CaseSaving(QObject):
     def _on_save_failed(self, why: object, again: str = "") -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
                         f"The case could not be saved to the register: {why}\n\n{again}The "
-                        "register keeps it as last saved, not signed. Export its PDF while it "
-                        "is on show to keep the signed result.")
+                        f"register {self.kept(self._signing)}. Export its PDF while it is on "
+                        "show to keep the signed result.")

@@ -3,10 +3,12 @@ writes after it waiting their turn; a write refused for what it holds does not h
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from malariascope.core.errors import RegisterError, RegisterLockedError, RegisterWriteError
-from malariascope.core.register import Register
+from malariascope.core.register import FILE_NAME, Register
 from malariascope.gui.workers import WorkerGroup
 from malariascope.gui.write_queue import Write, WriteQueue
 from tests.gui.helpers import answer_next_dialog, click, close_window, wait_for_box
@@ -127,3 +129,36 @@ def test_closing_stops_writing_once_another_programs_lock_held_a_write(qapp):
                       refuse(RegisterLockedError, "locked"), refuse(RegisterLockedError, "next")]
     queue.close(refuse(RegisterLockedError, "last"))
     assert tried == ["conflict", "full", "locked"]
+
+
+@pytest.mark.usefixtures("quick_retry")
+def test_a_new_case_signed_while_the_register_is_locked_is_not_said_kept_unsigned(
+        screened_window, qtbot, data_folder, tmp_path):
+    """Another program held the register locked from before a new case's first save: its
+    signed save took the place of the unsigned one waiting, both refused alike, and the
+    "Not saved" box said the register kept the case as last saved, unsigned, when it held
+    no copy of it at all. The signed save is tried again until the lock goes."""
+    window = screened_window
+    locker = sqlite3.connect(data_folder / FILE_NAME, isolation_level=None)
+    locker.execute("BEGIN IMMEDIATE")  # as another program writing to the register
+    try:
+        assert window.case_flow.new_case(ask=False)
+        _screen_another(window, qtbot, tmp_path, "S-NEW")
+        uid = window.case.case.uid
+        assert window.case_flow.sign("Ann Lee")
+        box = wait_for_box(qtbot, window, "Not saved to the register")
+        assert not locker.execute("SELECT 1 FROM cases WHERE uid = ?", (uid,)).fetchall()
+        assert "database is locked" in box.text() and "tries again every" in box.text()
+        assert "The register holds no copy of it yet." in box.text()
+        click(box, "OK")
+        asked: list[str] = []
+        answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
+        assert not window.case_flow.new_case()
+        assert ("S-NEW is not saved as signed in the case register, which holds no copy of "
+                "it yet") in asked[0]
+    finally:
+        locker.rollback()
+        locker.close()
+    qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
+                    timeout=WAIT_MS)
+    assert_signed(data_folder, uid)

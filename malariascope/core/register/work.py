@@ -67,6 +67,7 @@ class CaseWork:
         self.register = register
         self.case: Case | None = None
         self.kept = False
+        self._in_register: set[str] = set()  # the uids of the cases seen in the register
         self._rows = self._decisions = 0  # cells and review decisions stored
         self._last: ScreeningResult | None = None  # the last cell stored: spots a new batch
 
@@ -93,6 +94,7 @@ class CaseWork:
                 self.case = case
             raise
         self.case, self._decisions = case, len(session.decisions)
+        self._in_register.add(case.uid)
         if cells:
             self._last = cells[-1]
 
@@ -144,6 +146,7 @@ class CaseWork:
         if case.signed is None and not case.amendments and not self.kept:
             with contextlib.suppress(CaseSignedError):  # unless signed in the register since
                 self.register.discard(case.uid)
+                self._in_register.discard(case.uid)
                 return
         self.register.end_work(case.uid)
 
@@ -190,7 +193,13 @@ class CaseWork:
         self._continue(stored)
         self.kept = True
 
+    def holds(self, uid: str) -> bool:
+        """True when the register holds case ``uid``, as last saved or read here: a case
+        whose every save failed is in no register yet."""
+        return uid in self._in_register
+
     def _continue(self, stored: StoredCase) -> None:
+        self._in_register.add(stored.case.uid)
         self.case, self._rows, self._decisions = stored.case, len(stored.cells), len(
             stored.reviews)
         self._last = stored.cells[-1] if stored.cells else None
