@@ -65,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-review", type=path_argument, metavar="CSV",
                         help="leave out the cells whose label this review contradicts "
                         "(columns image, class, seen; e.g. docs/nih-label-review.csv)")
+    parser.add_argument("--average-from", type=number(1, whole=True), metavar="EPOCH",
+                        help="keep the mean of the weights at the end of this epoch and every "
+                        "later one instead of the best epoch's (stochastic weight averaging)")
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=path_argument, metavar="MODEL",
@@ -109,6 +112,7 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
         test_per_class=args.test_per_class,
         strict_split=args.strict_split,
         label_review=args.label_review,
+        average_from=args.average_from,
     )
     with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True), stop=stops.stop)

@@ -57,8 +57,8 @@ def _or_unknown(value: int | None) -> str:
 
 
 def _training(recipe: Recipe) -> str:
-    """The run in words: epochs, seeds, networks, trimming, hard cases drawn, label review and
-    time; parts a plain run does not have are left out."""
+    """The run in words: epochs, seeds, networks, trimming, hard cases drawn, label review,
+    weight averaging and time; parts a plain run does not have are left out."""
     split = "" if recipe.split_seed is None else f" (validation slides: seed {recipe.split_seed})"
     trimmed = f"{recipe.trim:.0%} of each batch's highest losses left out, " if recipe.trim else ""
     overlaid = (f"a healthy cell laid across {recipe.overlap:.0%} of the cells, "
@@ -68,8 +68,10 @@ def _training(recipe: Recipe) -> str:
                  f"synthetic parasites on {recipe.parasites:.0%} of the healthy cells, ")
     reviewed = ("" if recipe.reviewed_out is None else
                 f"{recipe.reviewed_out} cells left out whose label a review contradicts, ")
+    averaged = ("" if recipe.average_from is None else
+                f"the mean of the weights from epoch {recipe.average_from} on, ")
     return (f"{_or_unknown(recipe.epochs_run)} epochs, seed {_or_unknown(recipe.seed)}{split}, "
-            f"{_members(recipe)}{trimmed}{overlaid}{streaked}{parasites}{reviewed}"
+            f"{_members(recipe)}{trimmed}{overlaid}{streaked}{parasites}{reviewed}{averaged}"
             f"{(recipe.training_seconds or 0) / 60:.1f} min on CPU")
 
 

@@ -25,6 +25,7 @@ class Recipe:
     streaks: float = 0.0  #: share of training cells with a stained streak drawn across them
     parasites: float = PARASITE_SHARE  #: share of healthy cells given a synthetic parasite
     reviewed_out: int | None = None  #: cells left out because a label review contradicts them
+    average_from: int | None = None  #: the model is the mean of the weights from this epoch on
     training_seconds: float | None = None
 
     def check(self, where: str) -> None:
@@ -33,6 +34,8 @@ class Recipe:
             raise invalid(where, "learning_rate", "above 0", self.learning_rate)
         if not 0 <= self.trim <= MAX_TRIM:
             raise invalid(where, "trim", f"from 0 to {MAX_TRIM}", self.trim)
+        if self.average_from is not None and self.average_from < 1:
+            raise invalid(where, "average_from", "1 or more", self.average_from)
         for name in ("overlap", "streaks", "parasites"):
             if not 0 <= getattr(self, name) <= 1:
                 raise invalid(where, name, "from 0 to 1", getattr(self, name))
@@ -49,6 +52,7 @@ class Recipe:
             streaks=card.real("streaks", 0.0), parasites=card.real("parasites", PARASITE_SHARE),
             training_seconds=card.real("training_seconds", None),
             reviewed_out=card.whole("reviewed_out", None),
+            average_from=card.whole("average_from", None),
         )
 
     def to_dict(self) -> dict:
@@ -65,6 +69,7 @@ class Recipe:
             **({"streaks": self.streaks} if self.streaks else {}),
             **({} if self.parasites == PARASITE_SHARE else {"parasites": self.parasites}),
             **({} if self.reviewed_out is None else {"reviewed_out": self.reviewed_out}),
+            **({} if self.average_from is None else {"average_from": self.average_from}),
         }
 
 

@@ -31,6 +31,7 @@ from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import PARASITE_SHARE, Recipe
 from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.augment import augmented_batches
+from malariascope.training.averaging import WeightAverage
 from malariascope.training.callbacks import StopWhenAsked, get_callbacks
 from malariascope.training.data import (
     VALIDATION_FRACTION,
@@ -72,11 +73,15 @@ class TrainConfig:
     test_per_class: int | None = None  # test size of the published layout's split
     strict_split: bool = False  # refuse test slides that train/ has too
     label_review: Path | None = None  # cells left out whose label a review contradicts
+    average_from: int | None = None  # keep the mean of the weights from this epoch on (SWA)
 
 
 def train(config: TrainConfig, log=print, stop: threading.Event | None = None) -> ModelCard:
     """Run a whole training; returns the model card written beside the models. Once ``stop``
     is set, KeyboardInterrupt ends the run at its next step or batch."""
+    if config.average_from is not None and config.average_from > config.epochs:
+        raise ModelError(f"--average-from {config.average_from} is after the last epoch "
+                         f"({config.epochs})")
     with model_folder(config.out_dir, config.overwrite):
         return _train(config, log, StopWhenAsked(stop))
 
@@ -124,6 +129,7 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
             seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
             epochs_run=len(history.epoch), trim=config.trim, overlap=config.overlap,
             streaks=config.streaks, parasites=config.parasites,
+            average_from=config.average_from,
             reviewed_out=len(reviewed_out) if config.label_review else None,
             training_seconds=round(time.monotonic() - started, 1),
             **({} if init_file else {"members": config.members, "member_width": config.width}),
@@ -154,7 +160,8 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
          validation: tuple[np.ndarray, np.ndarray], config: TrainConfig,
          log, asked: StopWhenAsked) -> keras.callbacks.History:
     """Fit on augmented batches with a cosine learning-rate decay over the whole run; early
-    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``).
+    stopping watches the validation AUC and keeps the best epoch's weights (``get_callbacks``),
+    unless the weights are averaged from ``config.average_from`` on (``WeightAverage``).
     A stop ``asked`` for ends the fit after the batch under way."""
     steps = int(np.ceil(len(fit[0]) / config.batch_size))
     data = augmented_batches(*fit, config.seed, config.batch_size, overlap=config.overlap,
@@ -170,9 +177,12 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
         metrics={ENSEMBLE: _metrics()} if len(members) > 1 else _metrics(),
     )
     progress = EpochProgress(config.epochs, steps, log)
+    averaging = [] if config.average_from is None else [
+        WeightAverage(config.average_from, data.take(steps))]
     return model.fit(data, validation_data=validation, epochs=config.epochs,
                      steps_per_epoch=steps, verbose=0,
-                     callbacks=[*get_callbacks(monitor, config.patience), progress, asked])
+                     callbacks=[*get_callbacks(monitor, config.patience), *averaging,
+                                progress, asked])
 
 
 def _trainable(members: list[keras.Model], data: tf.data.Dataset,
