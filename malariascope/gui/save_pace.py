@@ -73,5 +73,7 @@ class SavePace(QObject):
         self._within(SAVE_TYPED_MS if QApplication.focusWidget() in self._boxes else 0)
 
     def _on_focus(self, old: QWidget | None, _: QWidget | None) -> None:
-        if old is not None and old in self._boxes:
+        """A fact typed and not yet saved is saved as the keys leave its box; a box left
+        unchanged asks for no save."""
+        if old is not None and old in self._boxes and self._timer.isActive():
             self.soon()

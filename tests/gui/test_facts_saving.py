@@ -64,3 +64,19 @@ def test_a_note_being_typed_is_saved_a_moment_later_and_at_once_when_left(
     panel.stain.setFocus()
     saved_once_idle(window, qtbot, data_folder,
                     lambda case: case.facts.notes == "thin film only")
+
+
+def test_boxes_left_unchanged_ask_for_no_save(screened_window, qtbot, data_folder):
+    """Tabbing through the case form's text boxes queued a save of the case at each box
+    left, though nothing was typed."""
+    window, panel = screened_window, screened_window.case_panel
+    saved_once_idle(window, qtbot, data_folder, lambda case: True)
+    written = []
+    window.autosave.writes.written.connect(lambda: written.append(True))
+    window.activateWindow()
+    panel.show_box(panel.notes)
+    for box in (panel.notes, panel.sample_id, panel.lines["patient_id"], panel.notes):
+        box.setFocus()
+        qtbot.waitUntil(lambda box=box: QApplication.focusWidget() is box, timeout=WAIT_MS)
+    qtbot.wait(300)  # a save due at once would have run by now
+    assert written == [] and not window.autosave.pace.waiting
