@@ -105,10 +105,19 @@ class CaseSaving(QObject):
         return "keeps it as last saved, not signed"
 
     def _on_autosave_failed(self, reason: str) -> None:
-        if self._signing and not self._failure_told:  # told once, not at each try
-            self._failure_told = True
-            retrying = self._window.autosave.writes.retrying
-            self._on_save_failed(reason, RETRYING if retrying else "")
+        """Tell, once, why the case signed here is not saved: its own save refused, or a write
+        before it refused by the register's file (a lock, a full disk) and tried again, the
+        save waiting behind it. Another write refused for good lets the save go next."""
+        if not self._signing or self._failure_told:  # told once, not at each try
+            return
+        writes = self._window.autosave.writes
+        refusal = writes.refusal
+        if refusal.saving != self._signing:
+            if not writes.retrying:
+                return
+            reason = f"the register cannot be written now ({refusal.cause})"
+        self._failure_told = True
+        self._on_save_failed(reason, RETRYING if writes.retrying else "")
 
     def _on_save_failed(self, why: object, again: str = "") -> None:
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",

@@ -36,6 +36,14 @@ class Write(NamedTuple):
     saving: str = ""
 
 
+class Refusal(NamedTuple):
+    """The last write that failed: the uid of the case it saved ("": none), and why its
+    file refused it in the file's own words ("database is locked")."""
+
+    saving: str
+    cause: str
+
+
 class WriteQueue(QObject):
     """Runs :class:`Write` s in order in ``workers``; none until :meth:`add`."""
 
@@ -51,6 +59,7 @@ class WriteQueue(QObject):
         self._running = False
         self._closed = False
         self._done: Write | None = None  # the last write that went through, set in its worker
+        self.refusal = Refusal("", "")  # set before failed is emitted
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_AFTER_MS)
@@ -104,6 +113,7 @@ class WriteQueue(QObject):
         if self._closed:  # closing wrote what waited
             return
         waiting = self._waiting
+        self.refusal = Refusal(waiting[0].saving, str(exc.__cause__ or exc))
         again = isinstance(exc, RegisterWriteError)
         if not again or (len(waiting) > 1 and waiting[0].saving
                          and waiting[1].saving == waiting[0].saving):

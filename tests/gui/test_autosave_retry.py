@@ -137,7 +137,8 @@ def test_a_new_case_signed_while_the_register_is_locked_is_not_said_kept_unsigne
     """Another program held the register locked from before a new case's first save: its
     signed save took the place of the unsigned one waiting, both refused alike, and the
     "Not saved" box said the register kept the case as last saved, unsigned, when it held
-    no copy of it at all. The signed save is tried again until the lock goes."""
+    no copy of it at all; its reason was the refused discard of the case before. The
+    signed save is tried again until the lock goes."""
     window = screened_window
     locker = sqlite3.connect(data_folder / FILE_NAME, isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")  # as another program writing to the register
@@ -148,7 +149,9 @@ def test_a_new_case_signed_while_the_register_is_locked_is_not_said_kept_unsigne
         assert window.case_flow.sign("Ann Lee")
         box = wait_for_box(qtbot, window, "Not saved to the register")
         assert not locker.execute("SELECT 1 FROM cases WHERE uid = ?", (uid,)).fetchall()
-        assert "database is locked" in box.text() and "tries again every" in box.text()
+        assert ("could not be saved to the register: the register cannot be written now "
+                "(database is locked)") in box.text() and "tries again every" in box.text()
+        assert "discard" not in box.text()  # the refused write was the case before's drop
         assert "The register holds no copy of it yet." in box.text()
         click(box, "OK")
         asked: list[str] = []
