@@ -98,9 +98,12 @@ class CaseSaving(QObject):
     def kept(self, uid: str) -> str:
         """What the register keeps of case ``uid``, signed here and not seen saved so, in
         words that follow "the register": its last save, or nothing when autosave never got
-        it there (its first save refused, or waiting behind one refused)."""
+        it there (its first save refused, or waiting behind one refused); with autosave off
+        the window cannot tell."""
         work = self._window.autosave.work
-        if work is not None and uid and not work.holds(uid):
+        if work is None:  # the window does not autosave: what the register holds is unknown
+            return "may hold an earlier save of it, or none"
+        if uid and not work.holds(uid):
             return "holds no copy of it yet"
         return "keeps it as last saved, not signed"
 

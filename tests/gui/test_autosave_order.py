@@ -117,7 +117,8 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
 def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
         make_window, qtbot, data_folder, tmp_path):
     """With autosave off and the register out of reach, a signed case was in no file; File >
-    New case dropped it without a word."""
+    New case dropped it without a word. The box said the register kept the case as last
+    saved, which a window that does not autosave cannot know."""
     (data_folder / FILE_NAME).mkdir()  # a folder where the register file should be
     window = make_window()
     folder = tmp_path / "cells"
@@ -128,7 +129,9 @@ def test_a_signed_case_the_register_could_not_take_is_not_dropped_unasked(
     assert window.autosave.work is None
     qtbot.keyClicks(window.case_panel.sample_id, "S-OFF")
     assert window.case_flow.sign("Ann Lee")
-    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    box = wait_for_box(qtbot, window, "Not saved to the register")
+    assert "The register may hold an earlier save of it, or none." in box.text()
+    click(box, "OK")
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.windowTitle()) or click(box, "Cancel"))
     assert not window.case_flow.new_case()
