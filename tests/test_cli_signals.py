@@ -272,6 +272,39 @@ def test_a_second_ctrl_c_that_a_library_swallows_still_leaves_no_report():
     assert placed == []
 
 
+SWALLOWED_SECOND_SIGNAL = """
+import signal, weakref
+from malariascope.cli.stopping import {taker}
+
+class Loader:
+    pass
+
+with {taker}() as stops:
+    {first}
+    loader = Loader()
+    # the stop lands in a weakref callback, which Python cannot raise from
+    gone = weakref.ref(loader, lambda _: signal.raise_signal(signal.SIGINT))
+    del loader
+    print("went on", stops.stop.is_set(), flush=True)
+    {last}
+"""
+
+
+@pytest.mark.parametrize("taker", ["StopRequests", "StopAtOnce"])
+def test_a_stop_that_lands_in_a_weakref_callback_prints_no_traceback(taker):
+    """The second Ctrl-C of classify (or train's first) that came while a weakref callback ran
+    (a loader thread let go) was printed as "Exception ignored in ..." with a traceback, under
+    the batch's own "interrupted" line."""
+    first = "signal.raise_signal(signal.SIGINT)" if taker == "StopRequests" else "pass"
+    last = "stops.commit(lambda: None)" if taker == "StopRequests" else "raise KeyboardInterrupt"
+    script = SWALLOWED_SECOND_SIGNAL.format(taker=taker, first=first, last=last)
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=60)
+    assert child.stdout == "went on True\n"
+    assert child.returncode != 0 and child.stderr.rstrip().endswith("KeyboardInterrupt")
+    assert "Exception ignored" not in child.stderr, child.stderr
+
+
 def test_a_second_sigterm_while_train_removes_what_it_made_is_ignored():
     """Every SIGTERM to `train` raised, so a second one while the run removed its new --out
     folder could cut that short and leave the folder behind."""

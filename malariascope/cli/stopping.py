@@ -11,7 +11,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from sys import UnraisableHookArgs
 
 SignalTaker = TypeVar("SignalTaker", bound="_TakesSignals")
 #: Ctrl-C, a stop asked for (a logout, a service stopped) and the terminal closed (POSIX)
@@ -21,22 +24,33 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *filter(None, [getattr(signal, "S
 class _TakesSignals:
     """Ctrl-C, SIGTERM and SIGHUP go to :meth:`_request` inside the block. After it the
     handlers from before are put back, or, ``for_good`` (the process ends with the block), the
-    signals are ignored to the end."""
+    signals are ignored to the end.
+
+    A KeyboardInterrupt that lands where Python cannot raise it (a weakref callback, a
+    ``__del__``) is dropped without Python's "Exception ignored" traceback once a stop was
+    asked for: the command's own look at ``stop`` ends the run."""
 
     def __init__(self, for_good: bool = False) -> None:
         self.stop = threading.Event()
         self._for_good = for_good
         self._previous: dict[int, object] = {}
+        self._unraisable_hook = sys.unraisablehook
 
     def __enter__(self: SignalTaker) -> SignalTaker:
         for number in STOP_SIGNALS:
             if signal.getsignal(number) is not signal.SIG_IGN:  # nohup's SIGHUP stays ignored
                 self._previous[number] = signal.signal(number, self._request)
+        self._unraisable_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         return self
 
     def __exit__(self, *exc: object) -> None:
         for number, previous in self._previous.items():
             signal.signal(number, signal.SIG_IGN if self._for_good else previous)
+        sys.unraisablehook = self._unraisable_hook
+
+    def _unraisable(self, unraisable: UnraisableHookArgs) -> None:
+        if not (self.stop.is_set() and issubclass(unraisable.exc_type, KeyboardInterrupt)):
+            self._unraisable_hook(unraisable)
 
     def _request(self, signum: int, frame: object) -> None:
         raise NotImplementedError
