@@ -1,8 +1,8 @@
-"""Each review reaches the register as it is pressed, in order, however fast the keys come."""
+"""Each review reaches the register as it is pressed, in order, however fast the keys come.
+
+How long a review holds the window is measured by ``benchmarks/gui_big_batch.py``."""
 
 from __future__ import annotations
-
-import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -14,10 +14,9 @@ from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.images import make_cell_folder
 
 CELLS = 200
-BLOCK_LIMIT_S = 0.25  # a key held down repeats every 30-50 ms; a save is a few ms, in a worker
 
 
-def test_space_held_over_200_cells_saves_every_review_in_order_without_blocking(
+def test_space_held_over_200_cells_saves_every_review_in_order(
         window, qtbot, tmp_path, data_folder):
     make_cell_folder(tmp_path / "cells", CELLS)
     start(window, [tmp_path / "cells"])  # as the app starts: autosave on
@@ -25,15 +24,11 @@ def test_space_held_over_200_cells_saves_every_review_in_order_without_blocking(
                     and window.autosave.work is not None and writes_done(window),
                     timeout=WAIT_MS)
     window.table.select_source_row(0)
-    longest = 0.0
     for _ in range(CELLS):  # each press, then all it set off on the UI thread (the save's start)
-        pressed = time.perf_counter()
         qtbot.keyClick(window.table, Qt.Key.Key_Space)
         QApplication.processEvents()
-        longest = max(longest, time.perf_counter() - pressed)
     history = window.batch.history
     assert len({decision.row for decision in history}) == CELLS
-    assert longest < BLOCK_LIMIT_S, f"a press held the window for {longest * 1000:.0f} ms"
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     with Register(data_folder) as register:
         saved = CaseWork(register).load()
