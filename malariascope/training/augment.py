@@ -127,7 +127,7 @@ def stain_streaks(images: tf.Tensor, seed: tf.Tensor, share: float) -> tf.Tensor
     The streak is a segment an eighth to nearly half the side long, 0.8-2 px soft, its
     strength uneven along it; it absorbs green most, as the stain does.
     """
-    seeds = tf.random.experimental.stateless_split(seed, num=8)
+    seeds = tf.random.experimental.stateless_split(seed, num=7)
     batch, size = tf.shape(images)[0], tf.shape(images)[1]
     side = tf.cast(size, tf.float32)
     centre = tf.random.stateless_uniform([batch, 1, 1, 2], seeds[0], 0.25, 0.75) * side
