@@ -193,6 +193,37 @@ def test_a_second_ctrl_c_while_stopping_stops_at_once_and_keeps_the_old_report(t
     assert (tmp_path / "report_summary.csv").read_text(encoding="utf-8") == "old summary"
 
 
+SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE = """
+import os, signal, sys
+from malariascope.__main__ import main
+
+def both_signals_once_the_summary_lock_file_is_open(frame, event, arg):
+    if (event == "c_return" and arg is os.open and frame.f_code.co_name == "acquire"
+            and "report_summary" in str(frame.f_locals["self"].path)):
+        sys.setprofile(None)
+        signal.raise_signal(signal.SIGINT)  # stop after this image...
+        signal.raise_signal(signal.SIGINT)  # ...no: stop now
+
+sys.setprofile(both_signals_once_the_summary_lock_file_is_open)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_second_ctrl_c_while_the_report_opens_leaves_no_lock_file(tmp_path):
+    """Both Ctrl-Cs came while classify took the locks of its report and summary, just after
+    the summary's lock file was made: the stop-now KeyboardInterrupt left it behind in the
+    technician's folder, and the report's writer was never made to remove it."""
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_field(folder / "a.png", seed=0)
+    child = subprocess.run(
+        [sys.executable, "-c", SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE, "classify", str(folder),
+         "--csv", str(tmp_path / "report.csv")], capture_output=True, text=True, timeout=120)
+    assert child.returncode == 130, child.stderr
+    assert "Traceback" not in child.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fields"]  # no report, no lock
+
+
 def test_a_report_that_appears_during_the_batch_is_kept(tmp_path):
     """Another program's file at the report's name, made while the batch ran, was replaced
     without --overwrite."""

@@ -148,7 +148,8 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     copies = Copies()
     writer = None
     try:
-        writer = _open_report(args, info, slide)
+        with stops.deferred():  # the writer is made whole, to remove its locks on a stop
+            writer = _open_report(args, info, slide)
         stopped = screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
                               Sinks(copies, meter, names, overlays, galleries), stops.stop)
         writer.unlike, writer.copies = meter.unlikeness(), copies.record()

@@ -89,7 +89,8 @@ AGAIN = "Ctrl-C or a stop signal again: stop now, no report"
 class StopRequests(_TakesSignals):
     """Ctrl-C and SIGTERM during a batch, from before its model loads. The first sets
     ``stop``, which stops nothing by itself: the loop stops between images. A second raises
-    KeyboardInterrupt (stop now, no report) until :meth:`commit` begins. Signals are ignored
+    KeyboardInterrupt (stop now, no report) until :meth:`commit` begins; inside
+    :meth:`deferred` it is raised at the block's end. Signals are ignored
     from the moment the run stops at once (:meth:`stop_now`), commits, or cleans up after a
     failure (:meth:`clean_up`): so a second signal leaves the old report whole, or comes too
     late to stop the new one, and a third cannot cut the removal of the new files short."""
@@ -97,6 +98,7 @@ class StopRequests(_TakesSignals):
     def __init__(self, for_good: bool = False) -> None:
         super().__init__(for_good)
         self._shielded = False  # from here on signals are noted, never raised
+        self._deferring = False  # a stop now waits for the end of :meth:`deferred`
         self._stop_now_asked = False
 
     def _request(self, signum: int, frame: object) -> None:
@@ -104,6 +106,9 @@ class StopRequests(_TakesSignals):
             self._stop_now_asked = self._stop_now_asked or self.stop.is_set()
             return
         if self.stop.is_set():
+            if self._deferring:
+                self._stop_now_asked = True
+                return
             self.stop_now()
         self.stop.set()
         print(f"\nmalariascope: stopping after this image ({AGAIN})", file=sys.stderr)
@@ -114,6 +119,18 @@ class StopRequests(_TakesSignals):
         KeyboardInterrupt (importlib does, in a callback), :meth:`commit` raises it again."""
         self._shielded = self._stop_now_asked = True
         raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A block that a second signal does not cut short (the report's files and locks being
+        made, so that the writer exists to remove them): the stop now comes at its end."""
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+        if self._stop_now_asked:
+            self.stop_now()
 
     def commit(self, place: Callable[[], None]) -> None:
         """Call ``place`` (the report's renames) with signals ignored: a second signal that
