@@ -355,10 +355,17 @@ def test_a_second_sigterm_while_train_removes_what_it_made_is_ignored():
 
 
 def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
+    """With three small fields the batch could end before the signal came (exit 0) on a
+    loaded machine: b.png now takes seconds to screen."""
+    import numpy as np
+
+    from tests.images import make_field
+
     folder = tmp_path / "fields"
     folder.mkdir()
-    for seed, name in enumerate(("a", "b", "c")):
-        write_field(folder / f"{name}.png", seed=seed)
+    write_field(folder / "a.png", seed=0)
+    write_rgb(folder / "b.png", np.tile(make_field(1)[0], (3, 3, 1)))  # under way at the signal
+    write_field(folder / "c.png", seed=2)
     out = tmp_path / "report.csv"
     child = Child(folder, "--csv", out)
     child.wait_for(lambda: report_bytes(tmp_path) > 0)  # a.png's rows reach the disk
