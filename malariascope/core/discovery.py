@@ -7,7 +7,10 @@ trap the walk. Every entry with an image extension that is not a folder is yield
 is (a FIFO, a dangling or looping symlink, a symlink to a folder): reading it gives its error
 row, as when it is named on the command line. Files without an image extension are counted as
 skipped, not read. Folders in ``exclude`` (where this batch writes its overlays) are not
-entered: the batch's own output is not input.
+entered: the batch's own output is not input. Hidden entries inside a folder (named with a
+leading dot) are passed over, neither read nor counted: they are the system's (a trash of
+deleted images, macOS's ``._`` companion of each image) or a writer's lock and temporary files,
+never the user's cells; a hidden file or folder named explicitly is read.
 
 A file is known by its device and inode, so one reached twice (given with its folder, through
 a symlinked folder, a file symlink or a hard link) is read once: its cells would otherwise be
@@ -67,6 +70,8 @@ class Discovery:
             if entry is None:
                 stack.pop()
                 continue
+            if is_hidden(entry.name):
+                continue
             path = Path(entry.path)
             if _is_real_folder(entry):
                 if self.recursive and not self._is_excluded(path) and self._first(path):
@@ -105,6 +110,11 @@ class Discovery:
         except OSError:
             return False  # gone: the walk reports it
         return any(os.path.samestat(here, other) for other in self._excluded)
+
+
+def is_hidden(name: str) -> bool:
+    """True for a file or folder name that is hidden (a leading dot, as on Linux and macOS)."""
+    return name.startswith(".")
 
 
 def _identity(path: Path) -> Identity:

@@ -4,6 +4,7 @@ entries named like images that are no image file. Each image-named entry gets it
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 
 from malariascope.core.classifier import Classifier
 from malariascope.core.discovery import Discovery
+from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
+from malariascope.core.report import ReportWriter
 from tests.images import make_cell, write_rgb
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32",
@@ -104,3 +107,30 @@ def test_a_folder_reached_twice_is_walked_once(tmp_path):
     found = Discovery([tmp_path / "cells", tmp_path, Path(tmp_path / "cells" / ".." / "cells")])
     assert list(found) == [tmp_path / "cells" / "cell.png"]
     assert found.skipped == [tmp_path / "cells" / "notes.txt"]
+
+
+def test_hidden_entries_of_a_folder_are_neither_screened_nor_counted(tmp_path, real_cells,
+                                                                     classifier):
+    """A USB stick's trash held deleted cells that were screened into the slide, and macOS's
+    ``._`` companions of each image were error rows; the report's own lock and temporary
+    files, beside it in the input folder, were counted as non-image files skipped."""
+    slide = tmp_path / "usb"
+    (slide / ".Trash-1000" / "files").mkdir(parents=True)
+    (slide / ".Trashes" / "501").mkdir(parents=True)
+    kept = shutil.copy(real_cells["uninfected"][0], slide / "cell.png")
+    shutil.copy(real_cells["parasitized"][0], slide / ".Trash-1000" / "files" / "gone.png")
+    shutil.copy(real_cells["parasitized"][1], slide / ".Trashes" / "501" / "old.png")
+    (slide / "._cell.png").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X" + bytes(64))
+    (slide / ".DS_Store").write_bytes(bytes(64))
+    with ReportWriter(slide / "report.csv", BatchFacts.of(classifier)):
+        found = Discovery([slide])
+        assert list(found) == [Path(kept)]
+    assert found.skipped == []
+
+
+def test_a_hidden_file_or_folder_named_is_screened(tmp_path, real_cells):
+    hidden = tmp_path / ".kept"
+    hidden.mkdir()
+    inside = shutil.copy(real_cells["parasitized"][0], hidden / "cell.png")
+    named = shutil.copy(real_cells["uninfected"][0], tmp_path / ".named.png")
+    assert list(Discovery([hidden, named])) == [Path(inside), Path(named)]
