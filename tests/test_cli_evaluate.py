@@ -119,3 +119,17 @@ def test_evaluate_fields_refuses_a_box_far_past_its_image(tmp_path, capsys, box)
     result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations", absurd)
     assert result.code == 2
     assert "PA171742.JPG: annotated box" in result.err and "lies outside the" in result.err
+
+
+def test_evaluate_passes_over_hidden_entries_of_the_class_folders(tmp_path, capsys, real_cells):
+    """A deleted parasitized cell in the uninfected folder's trash was scored as a false
+    positive, and macOS's ``._`` companion of a cell was counted unreadable."""
+    _labelled(tmp_path, real_cells, 3)
+    trash = tmp_path / "data" / "uninfected" / ".Trash-1000" / "files"
+    trash.mkdir(parents=True)
+    shutil.copy(real_cells["parasitized"][5], trash / "deleted.png")
+    (tmp_path / "data" / "parasitized" / "._cell.png").write_bytes(b"\x00\x05\x16\x07" + bytes(60))
+    result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
+    assert result.code == 0, result.err
+    figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert (figures["n"], figures["unreadable"]) == (6, 0)

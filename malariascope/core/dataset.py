@@ -1,7 +1,8 @@
 """Find labelled cell images in ``ROOT/{train,test}/{parasitized,uninfected}/`` folders.
 
 Lives in the core because evaluation (TensorFlow-free) reads the same layout as training.
-Folder names match in any letter case and images in any common format are taken.
+Folder names match in any letter case and images in any common format are taken; hidden
+files and folders under a class folder (a trash, macOS's ``._`` companions) are not.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from malariascope.core.discovery import is_hidden
 from malariascope.core.errors import DatasetError
 from malariascope.core.imageio import is_image_path
 from malariascope.core.targets import why_no_folder
@@ -80,7 +82,8 @@ def labelled_images(folder: Path) -> LabelledImages:
     labels: list[int] = []
     for label, name in enumerate(CLASS_NAMES):
         class_dir = find_subfolder(folder, name)
-        found = sorted(p for p in class_dir.rglob("*") if p.is_file() and is_image_path(p))
+        found = sorted(p for p in class_dir.rglob("*") if p.is_file() and is_image_path(p)
+                       and not any(map(is_hidden, p.relative_to(class_dir).parts)))
         if not found:
             raise DatasetError(f"no images in {class_dir}")
         paths.extend(found)
