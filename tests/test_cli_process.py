@@ -111,3 +111,20 @@ def test_a_listing_piped_into_a_reader_that_stops_early_ends_without_a_traceback
     child.stdout.close()  # as head does after its lines
     _, stderr = child.communicate(timeout=120)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def run_with_closed_stdout(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", *command],
+                          stderr=subprocess.PIPE, text=True, timeout=300)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs sh (POSIX)")
+def test_a_closed_stdout_neither_fails_a_batch_nor_shows_a_traceback(tmp_path):
+    """Python has no sys.stdout when the process starts with it closed (a service, a window
+    without a console), and every command ended in an AttributeError traceback and exit 1,
+    after its work was done."""
+    make_cell_folder(tmp_path / "cells", 2)
+    out = tmp_path / "report.csv"
+    done = run_with_closed_stdout(classify_command(tmp_path / "cells", "--csv", out))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert [row["status"] for row in read_rows(out)] == ["ok", "ok"]

@@ -99,7 +99,8 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         code = args.run(args)
-        sys.stdout.flush()  # a reader that left is met here, not in Python's last flush
+        if sys.stdout is not None:  # None when the process began with stdout closed
+            sys.stdout.flush()  # a reader that left is met here, not in Python's last flush
         return code
     except MalariaScopeError as exc:
         print(f"malariascope: error: {exc}", file=sys.stderr)
