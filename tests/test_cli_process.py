@@ -128,3 +128,28 @@ def test_a_closed_stdout_neither_fails_a_batch_nor_shows_a_traceback(tmp_path):
     done = run_with_closed_stdout(classify_command(tmp_path / "cells", "--csv", out))
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert [row["status"] for row in read_rows(out)] == ["ok", "ok"]
+
+
+def _register_listing(folder: Path, patient: str = "Amina K.", cases: int = 3) -> None:
+    from malariascope.core.case import Case, CaseFacts
+    from malariascope.core.register import Register
+
+    with Register(folder) as register:
+        for number in range(cases):
+            register.save(Case(CaseFacts(sample_id=f"S-{number}", patient_id=patient)))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_listing_onto_a_full_disk_is_one_line_and_exit_1(tmp_path, monkeypatch):
+    """'cases list > file' on a full disk ended in an OSError traceback."""
+    from malariascope.core.datadir import DATA_DIR_ENV
+
+    _register_listing(tmp_path / "data")
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "malariascope", "cases", "list", "--json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "malariascope: error: cannot write the output: No space left on device (the disk is "
+        "full: free some space or choose another location)"]

@@ -17,6 +17,8 @@ from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
 from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE
 from malariascope.cli._process import (
+    StdoutError,
+    checked_stdout,
     drop_stdout,
     end_interrupted,
     sigterm_as_ctrl_c,
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     args.own_process = own_process
     if own_process:
         sigterm_as_ctrl_c(args.command)
-    with sturdy_stderr(own_process):
+    with sturdy_stderr(own_process), checked_stdout():
         code = _run(args)
     if own_process and code == EXIT_INTERRUPTED:
         end_interrupted(args.command, code)
@@ -106,6 +108,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"malariascope: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader of stdout left, as `cases list | head` does
+        drop_stdout()
+        return EXIT_SOME_FAILED
+    except StdoutError as exc:  # `cases list > file` on a full disk
+        print(f"malariascope: error: cannot write the output: {exc}", file=sys.stderr)
         drop_stdout()
         return EXIT_SOME_FAILED
     except KeyboardInterrupt:  # a second Ctrl-C in classify: no report is written

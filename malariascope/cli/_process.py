@@ -4,6 +4,8 @@ and how the process ends when the command was interrupted.
 A command's problems go to stderr, but a batch must not depend on anyone reading them: stderr
 may be a full disk (``2>/dev/full``), closed (``2>&-``) or a pipe whose reader has gone. Lines
 that cannot be written are dropped; the report and the exit code still tell what happened.
+What a command prints on stdout is its result instead: a write of it that fails is told in one
+line (:class:`StdoutError`).
 
 When the CLI owns its process (the ``malariascope`` program, not a test calling ``main``), it
 also changes what belongs to the whole process for good: see :func:`sturdy_stderr`. Only the
@@ -47,6 +49,55 @@ class DroppingStream:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.stream, name)
+
+
+class StdoutError(Exception):
+    """What a command prints could not be written (a full disk, an I/O error): unlike a line
+    lost on stderr, it was the command's result."""
+
+
+class CheckedStdout:
+    """A text stream whose failed writes raise :class:`StdoutError` with the reason; a reader
+    that left (``BrokenPipeError``) is raised as it is."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        with _checked():
+            return self.stream.write(text)
+
+    def flush(self) -> None:
+        with _checked():
+            self.stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _checked() -> Iterator[None]:
+    """A failed write in the block raised as :class:`StdoutError`, but a reader gone."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from malariascope.core.atomic import why
+
+        raise StdoutError(why(exc)) from None
+
+
+@contextlib.contextmanager
+def checked_stdout() -> Iterator[None]:
+    """``sys.stdout`` as a :class:`CheckedStdout` while a command runs (when there is one)."""
+    previous = sys.stdout
+    if previous is not None:
+        sys.stdout = CheckedStdout(previous)
+    try:
+        yield
+    finally:
+        sys.stdout = previous
 
 
 @contextlib.contextmanager
