@@ -153,3 +153,17 @@ def test_a_listing_onto_a_full_disk_is_one_line_and_exit_1(tmp_path, monkeypatch
     assert done.stderr.splitlines() == [
         "malariascope: error: cannot write the output: No space left on device (the disk is "
         "full: free some space or choose another location)"]
+
+
+def test_a_name_stdout_cannot_encode_is_listed_escaped(tmp_path, monkeypatch):
+    """Redirected on Windows, stdout takes the ANSI code page (cp1252): 'cases list > file'
+    with a patient named in another script ended in a UnicodeEncodeError traceback."""
+    from malariascope.core.datadir import DATA_DIR_ENV
+
+    _register_listing(tmp_path / "data", patient="Łukasz 李", cases=1)
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
+    done = subprocess.run([sys.executable, "-m", "malariascope", "cases", "list"],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    assert rb"\u0141ukasz \u674e" in done.stdout

@@ -58,14 +58,20 @@ class StdoutError(Exception):
 
 class CheckedStdout:
     """A text stream whose failed writes raise :class:`StdoutError` with the reason; a reader
-    that left (``BrokenPipeError``) is raised as it is."""
+    that left (``BrokenPipeError``) is raised as it is. Characters its encoding lacks (a
+    patient's name on a Windows code page) are written as ``\\uXXXX`` escapes, as on stderr."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
         with _checked():
-            return self.stream.write(text)
+            try:
+                return self.stream.write(text)
+            except UnicodeEncodeError:  # nothing was written: the text is encoded first
+                encoding = self.stream.encoding
+                return self.stream.write(
+                    text.encode(encoding, "backslashreplace").decode(encoding))
 
     def flush(self) -> None:
         with _checked():
