@@ -179,7 +179,7 @@ def test_evaluate_prints_and_writes_the_figures(tmp_path, capsys):
     make_cell_folder(tmp_path / "data" / "uninfected", 4)
     (tmp_path / "data" / "uninfected" / "broken.png").write_bytes(b"")
     result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
-    assert result.code == 0, result.err
+    assert result.code == 1, result.err  # the broken file
     figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert list(figures) == ["accuracy", "sensitivity", "specificity", "precision", "f1", "auc",
                              "ece", "n", "threshold", "confusion", "unreadable", "model",

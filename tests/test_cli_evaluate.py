@@ -51,7 +51,7 @@ def test_evaluate_writes_undefined_rates_as_null_and_prints_n_a(tmp_path, capsys
     (tmp_path / "data" / "uninfected").mkdir()
     (tmp_path / "data" / "uninfected" / "broken.png").write_bytes(b"")
     result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
-    assert result.code == 0, result.err
+    assert result.code == 1, result.err  # the broken file
     figures = _strict_json(tmp_path / "m.json")
     assert (figures["specificity"], figures["auc"]) == (None, None)
     assert (figures["n"], figures["unreadable"]) == (3, 1)
@@ -133,3 +133,15 @@ def test_evaluate_passes_over_hidden_entries_of_the_class_folders(tmp_path, caps
     assert result.code == 0, result.err
     figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert (figures["n"], figures["unreadable"]) == (6, 0)
+
+
+def test_evaluate_names_each_image_it_could_not_read_and_exits_1(tmp_path, capsys, real_cells):
+    """A labelled cell that could not be read was only counted ('unreadable: 1'), unnamed,
+    and the run exited 0 as if every cell were scored; evaluate-fields exits 1 for a field."""
+    _labelled(tmp_path, real_cells, 2)
+    broken = tmp_path / "data" / "uninfected" / "broken.png"
+    broken.write_bytes(b"")
+    result = cli(capsys, "evaluate", tmp_path / "data")
+    assert result.code == 1
+    assert f"{broken}: empty file (0 bytes)" in result.err.splitlines()
+    assert "cells        4 (unreadable: 1)" in result.out

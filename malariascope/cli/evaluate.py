@@ -6,6 +6,7 @@ import argparse
 
 from malariascope.cli._common import (
     EXIT_OK,
+    EXIT_SOME_FAILED,
     add_json_arguments,
     add_model_arguments,
     check_json_target,
@@ -32,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the figures (and write them to ``--json``)."""
+    """Print the figures (and write them to ``--json``); exit 0, or 1 when some images could
+    not be read (each is named on stderr; the figures leave them out)."""
     from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
@@ -47,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
         import_tensorflow(args.verbose)
     evaluation = evaluate_folder(args.folder, model=args.model, backend=backend)
+    for result in evaluation.unread:
+        problem(f"{result.path}: {result.error}")
     print(evaluation.format())
     shared = {} if overlap is None else {"test_slides_shared_with_train": overlap.shared}
     write_json(args.json, {**evaluation.to_dict(), **shared}, args.overwrite)
-    return EXIT_OK
+    return EXIT_SOME_FAILED if evaluation.unreadable else EXIT_OK

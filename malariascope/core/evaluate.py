@@ -14,7 +14,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import labelled_images
 from malariascope.core.errors import DatasetError
 from malariascope.core.metrics import ScreeningMetrics, screening_metrics
-from malariascope.core.pipeline import screen
+from malariascope.core.pipeline import ScreeningResult, screen
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,14 @@ class Evaluation:
     """A model's metrics on a labelled folder, and which model it was."""
 
     metrics: ScreeningMetrics
-    unreadable: int  #: images that could not be screened, left out of the metrics
     model: str
     model_sha256: str
+    unread: tuple[ScreeningResult, ...] = ()  #: images not screened, left out of the metrics
+
+    @property
+    def unreadable(self) -> int:
+        """How many images could not be screened."""
+        return len(self.unread)
 
     def to_dict(self) -> dict:
         """The figures as ``evaluate --json`` writes them."""
@@ -54,7 +59,8 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     Returns
     -------
     Evaluation
-        The metrics at the card's threshold, with the model's name and hash.
+        The metrics at the card's threshold, with the model's name and hash, and the
+        images that could not be screened.
     """
     images = labelled_images(folder)
     classifier = Classifier.open(model, backend_for(model, backend))
@@ -66,8 +72,8 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     labels = np.asarray(images.labels)[ok]
     probs = np.asarray([results[i].probability for i in ok])
     return Evaluation(screening_metrics(labels, probs, classifier.rule.threshold),
-                      unreadable=len(results) - len(ok), model=classifier.model_name,
-                      model_sha256=classifier.backend.model_sha256)
+                      model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
+                      unread=tuple(result for result in results if not result.ok))
 
 
 def backend_for(model: Path | None, backend: str | None) -> str:
