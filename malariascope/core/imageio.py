@@ -21,7 +21,7 @@ import numpy as np
 import simplejpeg
 
 from malariascope import MAX_IMAGE_PIXELS
-from malariascope.core import gif, tiff
+from malariascope.core import animation, gif, tiff
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 
@@ -67,7 +67,9 @@ IMAGE_SUFFIXES = frozenset(
     }
 )
 #: Formats whose files may hold several images: name, what its images are called, a counter
-_SEVERAL_IMAGES = (("TIFF", "pages", tiff.full_images), ("GIF", "frames", gif.frames))
+_SEVERAL_IMAGES = (("TIFF", "pages", tiff.full_images), ("GIF", "frames", gif.frames),
+                   ("PNG", "frames", animation.apng_frames),
+                   ("WebP", "frames", animation.webp_frames))
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _NOT_FILES = (  # (test of st_mode, what such a path is)
@@ -179,8 +181,9 @@ def _decode_error(exc: cv2.error) -> ImageReadError:
 
 
 def _refuse_several_images(data: np.ndarray) -> None:
-    """OpenCV decodes the first image of a TIFF of several pages or an animated GIF alone, and
-    the rest would go unscreened without a word: such a file is refused, saying what it holds."""
+    """OpenCV decodes the first image of a TIFF of several pages or an animated GIF, PNG or
+    WebP alone, and the rest would go unscreened without a word: such a file is refused,
+    saying what it holds."""
     view = memoryview(data)
     for kind, parts, count in _SEVERAL_IMAGES:
         if (images := count(view)) > 1:
