@@ -18,6 +18,10 @@ from malariascope.core.imageio import encode_png
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.words import counted
 
+#: bytes of an image's name kept in its overlays' names: with the hash, the cell's number and
+#: "_gradcam.png" they stay within the 255 a file name may have
+STEM_BYTES = 200
+
 
 class Overlays:
     """Writes one Grad-CAM overlay PNG per cell, named after the image, its hash and the cell's
@@ -38,7 +42,8 @@ class Overlays:
     def write(self, result: ScreeningResult) -> None:
         """Write the overlay of one screened cell (nothing once stopped)."""
         number = f"_cell{result.cell_index}" if result.cell_index else ""
-        target = self.folder / f"{result.path.stem}_{result.sha256[:8]}{number}_gradcam.png"
+        stem = _shortened(result.path.stem)
+        target = self.folder / f"{stem}_{result.sha256[:8]}{number}_gradcam.png"
         if self.stopped or target in self._met:
             return
         self._met.add(target)
@@ -67,3 +72,10 @@ class Overlays:
             kept = counted(len(self.kept), "Grad-CAM overlay")
             problem(f"malariascope: warning: {kept} not written, as files of their names exist "
                     f"and were kept (such as {self.kept[0]}); pass --overwrite to replace them")
+
+
+def _shortened(stem: str) -> str:
+    """``stem`` cut to :data:`STEM_BYTES` bytes in UTF-8 (a character split there is left
+    out); the hash beside it in the name tells two images cut to one name apart."""
+    encoded = stem.encode("utf-8", "surrogateescape")
+    return stem if len(encoded) <= STEM_BYTES else encoded[:STEM_BYTES].decode("utf-8", "ignore")
