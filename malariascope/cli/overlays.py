@@ -13,6 +13,7 @@ from malariascope.cli._common import problem
 from malariascope.cli.cellpictures import CellPictures
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.classifier import CallRule
+from malariascope.core.discovery import overlay_name
 from malariascope.core.gradcam import heatmap, overlay
 from malariascope.core.imageio import encode_png
 from malariascope.core.pipeline import ScreeningResult
@@ -41,9 +42,8 @@ class Overlays:
 
     def write(self, result: ScreeningResult) -> None:
         """Write the overlay of one screened cell (nothing once stopped)."""
-        number = f"_cell{result.cell_index}" if result.cell_index else ""
-        stem = _shortened(result.path.stem)
-        target = self.folder / f"{stem}_{result.sha256[:8]}{number}_gradcam.png"
+        target = self.folder / overlay_name(_shortened(result.path.stem), result.sha256,
+                                            result.cell_index)
         if self.stopped or target in self._met:
             return
         self._met.add(target)

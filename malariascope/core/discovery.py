@@ -7,10 +7,12 @@ trap the walk. Every entry with an image extension that is not a folder is yield
 is (a FIFO, a dangling or looping symlink, a symlink to a folder): reading it gives its error
 row, as when it is named on the command line. Files without an image extension are counted as
 skipped, not read. Folders in ``exclude`` (where this batch writes its overlays) are not
-entered: the batch's own output is not input. Hidden entries inside a folder (named with a
-leading dot) are passed over, neither read nor counted: they are the system's (a trash of
+entered: the batch's own output is not input. Nor are the Grad-CAM overlays an earlier batch
+wrote there (:func:`overlay_name`): they picture cells already screened. Hidden entries inside
+a folder (named with a leading dot) are passed over too: they are the system's (a trash of
 deleted images, macOS's ``._`` companion of each image) or a writer's lock and temporary files,
-never the user's cells; a hidden file or folder named explicitly is read.
+never the user's cells. Such entries are neither read nor counted; named explicitly, they are
+read.
 
 A file is known by its device and inode, so one reached twice (given with its folder, through
 a symlinked folder, a file symlink or a hard link) is read once: its cells would otherwise be
@@ -20,6 +22,7 @@ counted twice. A folder reached twice is walked once, so its skipped files are c
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +31,7 @@ from malariascope.core.imageio import is_image_path
 from malariascope.core.names import natural_key
 
 Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
+_OVERLAY = re.compile(r"_[0-9a-f]{8}(_cell[0-9]+)?_gradcam\.png$")  # see overlay_name
 
 
 @dataclass
@@ -70,7 +74,7 @@ class Discovery:
             if entry is None:
                 stack.pop()
                 continue
-            if is_hidden(entry.name):
+            if is_hidden(entry.name) or _OVERLAY.search(entry.name):
                 continue
             path = Path(entry.path)
             if _is_real_folder(entry):
@@ -110,6 +114,13 @@ class Discovery:
         except OSError:
             return False  # gone: the walk reports it
         return any(os.path.samestat(here, other) for other in self._excluded)
+
+
+def overlay_name(stem: str, sha256: str, cell_index: int | None) -> str:
+    """The name of a Grad-CAM overlay of a cell of the image named ``stem`` (its cell number
+    ``cell_index`` in a field, None for a cell image) whose file hashes to ``sha256``."""
+    number = f"_cell{cell_index}" if cell_index else ""
+    return f"{stem}_{sha256[:8]}{number}_gradcam.png"
 
 
 def is_hidden(name: str) -> bool:
