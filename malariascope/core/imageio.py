@@ -14,6 +14,7 @@ import os
 import stat
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 import cv2
@@ -154,7 +155,7 @@ def decode_image(data: np.ndarray) -> np.ndarray:
 
     Images are decoded one at a time, under :data:`MEMORY_HEAVY`.
     """
-    _refuse_truncated_png(data)
+    _refuse_damaged_png(data)
     _refuse_several_images(data)
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
@@ -191,19 +192,27 @@ def _refuse_several_images(data: np.ndarray) -> None:
                                  "own file to screen it")
 
 
-def _refuse_truncated_png(data: np.ndarray) -> None:
-    """A PNG is a chain of chunks closed by ``IEND``. One that stops short is refused here,
-    with a reason that says so: OpenCV would refuse it too, but libpng first prints "PNG input
-    buffer is incomplete" on the terminal, outside any message the app controls. The chain is
-    walked by the chunks' lengths (a few thousand steps for a large field), so bytes a writer
-    appended after ``IEND`` do not matter."""
+def _refuse_damaged_png(data: np.ndarray) -> None:
+    """A PNG is a chain of chunks closed by ``IEND``, each with a checksum (CRC-32). One that
+    stops short, or whose critical chunk (named in capitals: the header, palette, image data)
+    fails its checksum, is refused here with a reason that says so: OpenCV would refuse it
+    too, but libpng first prints "PNG input buffer is incomplete" or "CRC error" on the
+    terminal, outside any message the app controls. The chain is walked by the chunks'
+    lengths (a few thousand steps for a large field), so bytes a writer appended after
+    ``IEND`` do not matter."""
     if bytes(data[:len(_PNG_SIGNATURE)]) != _PNG_SIGNATURE:
         return
     at = len(_PNG_SIGNATURE)
     while at + 8 <= data.size:  # each chunk: length (4 bytes, big-endian), type (4), data, CRC (4)
-        if bytes(data[at + 4:at + 8]) == b"IEND":
+        kind = bytes(data[at + 4:at + 8])
+        if kind == b"IEND":
             return
-        at += 12 + int.from_bytes(bytes(data[at:at + 4]), "big")
+        end = at + 8 + int.from_bytes(bytes(data[at:at + 4]), "big")
+        if kind[:1].isupper() and end + 4 <= data.size and zlib.crc32(
+                data[at + 4:end]) != int.from_bytes(bytes(data[end:end + 4]), "big"):
+            raise ImageReadError(f"damaged PNG: its {kind.decode('latin-1')} chunk fails its "
+                                 "checksum (the file changed after it was written)")
+        at = end + 4
     raise ImageReadError("truncated PNG: the file ends before the image does")
 
 

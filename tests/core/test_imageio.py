@@ -98,6 +98,23 @@ def test_truncated_png_is_refused_without_a_word_on_the_terminal(tmp_path, capfd
     assert capfd.readouterr().err == ""
 
 
+@pytest.mark.parametrize("where", ["data", "checksum"])
+def test_a_png_damaged_in_copying_is_refused_without_a_word_on_the_terminal(
+        tmp_path, capfd, real_cells, where):
+    """A byte changed in a real cell's image data (or in its checksum) made libpng print
+    "libpng error: IDAT: CRC error" on the terminal, and the row said only "not a readable
+    image"."""
+    data = bytearray(real_cells["parasitized"][0].read_bytes())
+    at = data.index(b"IDAT")
+    length = int.from_bytes(data[at - 4:at], "big")
+    data[at + 4 + (length // 2 if where == "data" else length)] ^= 0xFF
+    path = tmp_path / "damaged.png"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ImageReadError, match="damaged PNG: its IDAT chunk fails its checksum"):
+        read_image(path)
+    assert capfd.readouterr().err == ""
+
+
 @pytest.mark.parametrize("extra", [100, 5_000, 100_000])
 def test_png_with_bytes_after_its_end_still_reads(tmp_path, extra):
     good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
