@@ -160,8 +160,9 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
         try:
-            # BGR then convert: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH.
-            image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
+            with tiff.quiet_decoding(data):
+                # BGR, then RGB: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH
+                image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
         except cv2.error as exc:
             raise _decode_error(exc) from exc
         if image is None or image.size == 0:

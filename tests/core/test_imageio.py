@@ -115,6 +115,22 @@ def test_a_png_damaged_in_copying_is_refused_without_a_word_on_the_terminal(
     assert capfd.readouterr().err == ""
 
 
+def test_a_tiff_with_a_camera_s_own_tag_reads_without_a_word_on_the_terminal(
+        tmp_path, capfd, real_cells):
+    """libtiff warned of every tag it does not know, as microscope cameras write their own:
+    "[ WARN:0@3.2] global grfmt_tiff.cpp:123 TIFF_Warning ... Unknown field with tag 65000",
+    a line per file of the batch on the terminal."""
+    from PIL import TiffImagePlugin
+
+    cell = Image.open(real_cells["parasitized"][0]).convert("RGB")
+    tags = TiffImagePlugin.ImageFileDirectory_v2()
+    tags[65000] = "camera settings"
+    tags.tagtype[65000] = 2  # ASCII
+    cell.save(tmp_path / "camera.tif", tiffinfo=tags)
+    assert np.array_equal(read_image(tmp_path / "camera.tif"), np.asarray(cell))
+    assert capfd.readouterr().err == ""
+
+
 @pytest.mark.parametrize("extra", [100, 5_000, 100_000])
 def test_png_with_bytes_after_its_end_still_reads(tmp_path, extra):
     good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
