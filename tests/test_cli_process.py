@@ -7,6 +7,7 @@ process: its standard streams, its signal handlers and how it ends.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.command_line import cli
 from tests.images import make_cell_folder, png_claiming_size
 from tests.reports import read_rows, read_summary
 
@@ -167,3 +169,21 @@ def test_a_name_stdout_cannot_encode_is_listed_escaped(tmp_path, monkeypatch):
                           capture_output=True, timeout=120)
     assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
     assert rb"\u0141ukasz \u674e" in done.stdout
+
+
+def test_a_name_with_a_line_break_or_a_terminal_escape_is_one_escaped_line(
+        tmp_path, capsys, real_cells):
+    """Names went to stderr as they are: a line break in a file name split its problem in two
+    lines, and an escape sequence in one was obeyed by the terminal ('\\x1b[2K\\r' erases the
+    line: the file's error was never seen)."""
+    shutil.copy(real_cells["parasitized"][0], tmp_path / "cell.png")
+    (tmp_path / "two\nlines.png").write_bytes(b"")
+    (tmp_path / "hide\x1b[2K\r.png").write_bytes(b"")
+    result = cli(capsys, "classify", tmp_path, "--csv", tmp_path / "r.csv")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == ["hide\\x1b[2K\\r.png: empty file (0 bytes)",
+                                           "two\\nlines.png: empty file (0 bytes)"]
+    (tmp_path / "old\nreport.csv").write_text("kept", encoding="utf-8")
+    again = cli(capsys, "classify", tmp_path, "--csv", tmp_path / "old\nreport.csv")
+    assert again.err == (f"malariascope: error: {tmp_path / 'old'}\\nreport.csv exists; "
+                         "choose another name or pass --overwrite\n")

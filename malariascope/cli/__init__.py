@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
-from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE
+from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE, printable
 from malariascope.cli._process import (
     StdoutError,
     checked_stdout,
@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
             sys.stdout.flush()  # a reader that left is met here, not in Python's last flush
         return code
     except MalariaScopeError as exc:
-        print(f"malariascope: error: {exc}", file=sys.stderr)
+        print(f"malariascope: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader of stdout left, as `cases list | head` does
         drop_stdout()

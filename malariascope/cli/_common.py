@@ -181,7 +181,15 @@ def problem(line: str) -> None:
     """One line on stderr, above a progress bar when one is drawn (not through it)."""
     from tqdm import tqdm
 
-    tqdm.write(line, file=sys.stderr)
+    tqdm.write(printable(line), file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal would not show as text written as escapes (``\\n``,
+    ``\\x1b``): a file name may hold a line break, which would split a problem's one line, or
+    an escape sequence, which the terminal would obey (erase the line, retitle the window)."""
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode()
+                   for char in text)
 
 
 def progress_bar(unit: str, total: int | None = None) -> tqdm:
