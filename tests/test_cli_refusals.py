@@ -4,6 +4,8 @@ written."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.command_line import cli, run_without
@@ -213,3 +215,17 @@ def test_every_argument_of_every_command_says_what_it_is(capsys):
             assert action.help, f"{name} {action.dest} has no help"
     shown = cli(capsys, "classify", "--help")
     assert shown.code == 0 and "_summary.csv" in " ".join(shown.out.split())  # it writes one
+
+
+def test_no_images_without_subfolders_says_the_subfolders_were_not_searched(tmp_path, capsys,
+                                                                          real_cells):
+    """With --no-recursive, a slide whose cells are all in subfolders was told "no images
+    found (0 non-image files skipped)", as if the folder were empty."""
+    for name in ("a", "b"):
+        (tmp_path / "slide" / name).mkdir(parents=True)
+        shutil.copy(real_cells["parasitized"][0], tmp_path / "slide" / name / "cell.png")
+    result = cli(capsys, "classify", tmp_path / "slide", "--no-recursive", "--csv",
+                 tmp_path / "r.csv")
+    assert result.code == 2
+    assert result.err == ("malariascope: error: no images found (0 non-image files skipped, "
+                          "2 subfolders not searched: --no-recursive); no report written\n")

@@ -195,8 +195,10 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     for result in unread:
         problem(f"{names(result.path)}: {result.error}")
     if writer.tally.images == 0:  # the report is dropped
+        passed = (f", {found.not_entered} subfolders not searched: --no-recursive"
+                  if found.not_entered else "")
         raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
-                            "skipped); no report written")
+                            f"skipped{passed}); no report written")
     for result in unread:  # the record shows what was asked and not screened
         writer.add(report_row(result, writer.facts))
     if not_screened:

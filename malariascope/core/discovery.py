@@ -44,6 +44,7 @@ class Discovery:
     missing: list[Path] = field(default_factory=list)  # absent, or folders that would not open
     exclude: Iterable[str | os.PathLike[str]] = ()
     found: int = field(default=0, init=False)  # paths yielded so far
+    not_entered: int = field(default=0, init=False)  # subfolders passed over, not recursive
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
     _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
 
@@ -78,7 +79,9 @@ class Discovery:
                 continue
             path = Path(entry.path)
             if _is_real_folder(entry):
-                if self.recursive and not self._is_excluded(path) and self._first(path):
+                if not self.recursive:
+                    self.not_entered += 1
+                elif not self._is_excluded(path) and self._first(path):
                     stack.append(self._entries(path))
             elif is_image_path(path):
                 if self._first(path):
