@@ -57,6 +57,9 @@ else:
         os.close(fd)  # closing lets the flock go at once
 
 
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has none, and no such symlinks to fear
+
+
 def lock_path(target: Path) -> Path:
     """The lock file of ``target``: named after it, short whatever its name (a name that
     fits its folder must not make a lock name that does not), one for every spelling of a
@@ -76,7 +79,9 @@ class TargetLock:
         """Take the lock; False when another process (or writer) holds it. OSError when the
         lock file cannot be made (a read-only folder)."""
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            # a symlink at the lock's name is not followed: in a folder others can write, it
+            # would have this process make a file wherever it points
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, 0o666)
             try:
                 locked = _try_lock(fd)
                 if locked and _same_file(fd, self.path):
