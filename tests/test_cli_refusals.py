@@ -37,6 +37,18 @@ def test_a_wrong_argument_is_one_line_naming_help(tmp_path, capsys, args):
     assert result.err.endswith(" --help)\n") and not (tmp_path / "r.csv").exists()
 
 
+@pytest.mark.parametrize("value", ["1e-6", "0.99999999", "0.12345"])
+def test_a_threshold_finer_than_the_report_keeps_is_refused(tmp_path, capsys, value):
+    """--threshold=1e-6 screened at that threshold while the report and its summary said
+    0.0000, a value the option itself refuses."""
+    (cell,) = make_cell_folder(tmp_path, 1)
+    result = cli(capsys, "classify", cell, "--csv", tmp_path / "r.csv", f"--threshold={value}")
+    assert result.code == 2
+    assert f"argument --threshold: must have at most 4 decimals, as the report keeps its " \
+           f"threshold, got '{value}'" in result.err
+    assert not (tmp_path / "r.csv").exists()
+
+
 def test_train_names_its_overwrite_flag(tmp_path, capsys):
     """The core's words become the CLI's: a model in --out is kept unless --overwrite."""
     (tmp_path / "out").mkdir()

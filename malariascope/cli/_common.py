@@ -73,8 +73,20 @@ def path_argument(text: str) -> Path:
     return Path(text)
 
 
-#: Every ``--threshold``: a probability strictly between 0 and 1.
-probability = number(0, 1, open_ends=True)
+#: decimals of a threshold, as the report and the model card keep it
+THRESHOLD_DECIMALS = 4
+_open_probability = number(0, 1, open_ends=True)
+
+
+def probability(text: str) -> float:
+    """Every ``--threshold``: a probability strictly between 0 and 1, with no more decimals
+    than the report keeps, so the threshold the report shows is the one that made the calls."""
+    value = _open_probability(text)
+    if round(value, THRESHOLD_DECIMALS) != value:
+        raise argparse.ArgumentTypeError(
+            f"must have at most {THRESHOLD_DECIMALS} decimals, as the report keeps its "
+            f"threshold, got {text!r}")
+    return value
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | None = "onnx",
