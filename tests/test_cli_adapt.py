@@ -107,6 +107,20 @@ def test_a_case_given_twice_is_refused_before_any_work(tmp_path, capsys, monkeyp
     assert not (tmp_path / "lab").exists()
 
 
+def test_a_case_uid_typed_in_capitals_names_its_case(tmp_path, capsys, monkeypatch):
+    """`adapt --case 089B4AC7` answered that no case begins with it: uids are lower case, and
+    one read off a printed report may be typed in capitals."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    cases = register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
+    uid = cases[0].uid
+    assert uid.upper() != uid  # 32 hex digits: some are letters
+    result = cli(capsys, "adapt", "--case", uid[:8], "--case", uid.upper(),
+                 "--out", tmp_path / "lab")
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: case {uid[:8]} is given twice (as '{uid.upper()}'): give "
+           "each case once\n")
+
+
 def test_a_case_and_its_own_report_adapt_on_each_cell_once(tmp_path, capsys, monkeypatch):
     """A register case given with the report exported from it, that report named again by a
     second path, was adapted on three times over: its 16 cells counted thrice and sat in
