@@ -26,6 +26,7 @@ from malariascope.core.dataset import (
 )
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import TEST_PER_CLASS
+from malariascope.core.targets import why_no_folder
 
 MANIFEST_NAME = "split.csv"  #: the manifest written beside a model and a split's folders
 PARTS = ("train", "test")
@@ -90,6 +91,8 @@ def open_split(root: Path, test_per_class: int | None = None, seed: int = 1) -> 
     -------
     DataSplit
     """
+    if not root.is_dir():
+        raise DatasetError(why_no_folder(root))
     given = [name for name in PARTS if _child(root, name) is not None]
     if given:
         if _holds_classes(root):

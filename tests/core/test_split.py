@@ -182,3 +182,10 @@ def test_an_adapted_card_leaves_the_split_manifest_with_its_base_model():
     base = dataclasses.replace(load_card(), split_manifest=ModelFile("split.csv", "0" * 64))
     data = adapted_card(base, Calibration.of_card(base), {})
     assert data["split_manifest"] is None and ModelCard.from_dict(data).split_manifest is None
+
+
+def test_a_folder_that_does_not_exist_is_told_so(tmp_path):
+    """A mistyped folder was told as holding no 'train' and 'test' folders."""
+    missing = tmp_path / "no such cells"
+    with pytest.raises(DatasetError, match=f"^folder does not exist: {missing}$"):
+        open_split(missing)
