@@ -39,7 +39,7 @@ def nothing_to_screen(image: np.ndarray) -> str:
     height, width = image.shape[:2]
     if max(height, width) > MAX_ASPECT * min(height, width):
         return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
-                "wide: no cell or field is")
+                "wide, as no cell or field is")
     if is_blank(image):
         return BLANK
     if min(height, width) < MIN_SIDE:

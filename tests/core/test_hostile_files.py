@@ -137,7 +137,8 @@ def test_a_strip_is_an_error_row_not_a_square_of_padding(tmp_path, classifier, h
     cell = write_rgb(tmp_path / "cell.png", make_cell())
     wide = write_rgb(tmp_path / "five to one.png", make_cell(size=200)[:40])  # as wide as allowed
     results = list(screen([strip, cell, wide], classifier))
-    assert results[0].error.startswith(f"a strip of {width:,} x {height:,} px, over 5 times")
+    assert results[0].error == (f"a strip of {width:,} x {height:,} px, over 5 times longer "
+                                "than wide, as no cell or field is")
     assert results[1].ok and results[2].ok
 
 
