@@ -15,9 +15,9 @@ from pathlib import Path
 from malariascope.core.discovery import is_hidden
 from malariascope.core.errors import DatasetError
 from malariascope.core.imageio import is_image_path
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.targets import why_no_folder
 
-CLASS_NAMES = ("uninfected", "parasitized")  # index = label; parasitized is the positive class
 _SLIDE = re.compile(r"^(C\d+)")
 
 

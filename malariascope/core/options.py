@@ -21,3 +21,7 @@ MIN_INPUT_SIZE, MAX_INPUT_SIZE = 8, 512
 
 #: Cells per class of the test part held out of the class folders as published (``core.split``).
 TEST_PER_CLASS = 1300
+
+#: The model's classes, index = label; parasitized is the positive class. Folders of labelled
+#: cells are named after them, and a model card must name them so.
+CLASS_NAMES = ("uninfected", "parasitized")

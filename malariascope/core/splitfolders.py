@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from malariascope.core.atomic import output_folder, why, write_synced
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import FolderNotEmptyError, SplitError
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.split import MANIFEST_NAME, PARTS, DataSplit, manifest_csv
 
 #: What a split in ``DIR`` consists of, replaced as a whole.

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from malariascope.core.dataset import CLASS_NAMES, LabelledImages
+from malariascope.core.dataset import LabelledImages
 from malariascope.core.errors import DatasetError, ImageReadError
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import load_model_input
 from malariascope.core.split import DataSplit, checked_overlap, manifest_csv, open_split
 

@@ -32,10 +32,10 @@ from malariascope.core.atomic import (
 from malariascope.core.backends.onnx_backend import import_onnxruntime
 from malariascope.core.cardtext import card_markdown
 from malariascope.core.classifier import uncertain_band
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import ExportError, ModelExistsError
 from malariascope.core.modelcard import CARD_NAME, ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import PREPROCESSING
 from malariascope.core.split import MANIFEST_NAME
 from malariascope.training.model import LAST_CONV, head_weights, screening_model

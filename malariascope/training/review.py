@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from malariascope.core.dataset import CLASS_NAMES, LabelledImages
+from malariascope.core.dataset import LabelledImages
 from malariascope.core.errors import DatasetError
+from malariascope.core.options import CLASS_NAMES
 
 COLUMNS = ("image", "class", "seen")
 

@@ -14,7 +14,7 @@ from malariascope.core.adapt.measure import fold_count
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import AnnotatedFields, SourceRecord
 from malariascope.core.classifier import Classifier
-from malariascope.core.dataset import CLASS_NAMES
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.pipeline import screen
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_sources import reviewed_report

@@ -19,9 +19,9 @@ from malariascope.core.adapt.sources import AnnotatedFields, ClassFolders
 from malariascope.core.adapt.unlike import SHIFT_LIMIT, UNCERTAIN_LIMIT, unlike_cells
 from malariascope.core.case import ReviewDecision
 from malariascope.core.classifier import Classifier, calibrated
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import CallsDisagreeError, ReportPairError, SourceChangedError
 from malariascope.core.facts import BatchFacts
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.report import report_row, summary_path, write_report
 from malariascope.core.tally import PARASITIZED, UNINFECTED

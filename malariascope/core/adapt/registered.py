@@ -16,8 +16,8 @@ from pathlib import Path
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
 from malariascope.core.adapt.sources import Chunk, SourceRecord
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import DatasetError
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
 from malariascope.core.register.store import StoredCase
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import CallsDisagreeError
+from malariascope.core.options import CLASS_NAMES
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 

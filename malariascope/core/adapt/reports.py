@@ -29,9 +29,9 @@ from malariascope.core.adapt.sources import (
     labelled_chunk,
     read_image_hashed,
 )
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import DatasetError, ImageReadError, SourceChangedError
 from malariascope.core.fields.boxes import mutual_best_pairs
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import ENCODING, OK
 from malariascope.core.screening import field_inputs

@@ -34,7 +34,6 @@ from malariascope.core.adapt.unlike import own_uncertain_limit
 from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
 from malariascope.core.calibration import THRESHOLD_RULE
 from malariascope.core.classifier import Classifier
-from malariascope.core.dataset import CLASS_NAMES
 from malariascope.core.errors import (
     AdaptationError,
     DatasetError,
@@ -43,6 +42,7 @@ from malariascope.core.errors import (
     WorseThanBaseError,
 )
 from malariascope.core.modelcard import CARD_NAME, ModelCard
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 from malariascope.core.targets import refuse_inputs
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from malariascope.core.adapt.cells import UNLABELLED
 from malariascope.core.adapt.repeats import CellId, Repeats
-from malariascope.core.dataset import CLASS_NAMES, find_subfolder, labelled_images, slide_of
+from malariascope.core.dataset import find_subfolder, labelled_images, slide_of
 from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.fields.annotations import (
     AnnotatedCell,
@@ -32,6 +32,7 @@ from malariascope.core.fields.boxes import mutual_best_pairs
 from malariascope.core.fields.cells import FieldCell
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.modelfiles import sha256_of
+from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.screening import field_inputs
 
