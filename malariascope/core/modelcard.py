@@ -29,7 +29,7 @@ from malariascope.core.modelfiles import (
     models_dir,
     read_regular_file,
 )
-from malariascope.core.options import MAX_INPUT_SIZE, MIN_INPUT_SIZE
+from malariascope.core.options import CLASS_NAMES, MAX_INPUT_SIZE, MIN_INPUT_SIZE
 from malariascope.core.recipe import Recipe
 from malariascope.core.views import VIEW_COUNTS
 
@@ -110,6 +110,10 @@ class ModelCard:
              "finite numbers", list(self.head_weights)),
             ("files", len(self.files) > 0, "one model file or more", self.files),
             ("views", self.views in VIEW_COUNTS, f"one of {VIEW_COUNTS}", self.views),
+            ("class_names", self.class_names == CLASS_NAMES, f"{list(CLASS_NAMES)}",
+             list(self.class_names)),
+            ("positive_class", self.positive_class == CLASS_NAMES[1], repr(CLASS_NAMES[1]),
+             self.positive_class),
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)

@@ -125,6 +125,11 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "threshold true": (changed(threshold=True), "threshold must be a finite number"),
     "threshold null": (changed(threshold=None), "lacks threshold"),
     "temperature 0": (changed(temperature=0), "temperature must be above 0"),
+    "classes swapped": (changed(class_names=["parasitized", "uninfected"]),
+                        "class_names must be ['uninfected', 'parasitized'], got "
+                        "['parasitized', 'uninfected']"),
+    "positive class unknown": (changed(positive_class="nope"),
+                               "positive_class must be 'parasitized', got 'nope'"),
     "learning rate 0": (changed(learning_rate=0), "learning_rate must be above 0, got 0"),
     "trim 0.8": (changed(trim=0.8), "trim must be from 0 to 0.5, got 0.8"),
     "trim text": (changed(trim="5%"), "trim must be a finite number"),
