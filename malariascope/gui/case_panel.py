@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
+from malariascope.gui.choice_box import ChoiceBox
 from malariascope.gui.settings import app_settings
 from malariascope.gui.wheel_guard import guard_wheel
 
@@ -71,8 +71,8 @@ def rbc_value(text: str) -> int | float | None:
 class CasePanel(QWidget):
     """The facts of ``case`` (editable while it is open) and its result, which follows the
     screening ``controller``; ``actions`` (sign, export, print) get buttons under the result.
-    Enter in a line emits :attr:`entered`, so the window gives the keys back to the cell
-    list."""
+    Enter in a line, or a choice from a list, emits :attr:`entered`, so the window gives the
+    keys back to the cell list."""
 
     entered = Signal()
 
@@ -88,7 +88,7 @@ class CasePanel(QWidget):
         self.lines = {name: QLineEdit() for name in LINES}
         (self.sample_id, self.patient_id, self.collected_on, self.site, self.operator,
          self.lab) = self.lines.values()
-        self.age, self.sex, self.stain = QSpinBox(), QComboBox(), QComboBox()
+        self.age, self.sex, self.stain = QSpinBox(), ChoiceBox(), ChoiceBox()
         self.notes = QPlainTextEdit()
         self.target, self.rbc = QSpinBox(), QLineEdit()
         self.error = QLabel()
@@ -184,6 +184,8 @@ class CasePanel(QWidget):
             else:
                 edit.textEdited.connect(lambda text, n=name: self._set(n, text))
             edit.returnPressed.connect(self.entered)
+        for box in (self.sex, self.stain):
+            box.closed.connect(self.entered)
         self.age.valueChanged.connect(
             lambda age: self._set("age_years", None if age == NO_AGE else age))
         self.sex.currentIndexChanged.connect(lambda index: self._set("sex", SEXES[index]))
