@@ -71,8 +71,8 @@ def rbc_value(text: str) -> int | float | None:
 class CasePanel(QWidget):
     """The facts of ``case`` (editable while it is open) and its result, which follows the
     screening ``controller``; ``actions`` (sign, export, print) get buttons under the result.
-    Enter in a line, or a choice from a list, emits :attr:`entered`, so the window gives the
-    keys back to the cell list."""
+    Enter in a line or a number box, or a choice from a list, emits :attr:`entered`, so the
+    window gives the keys back to the cell list."""
 
     entered = Signal()
 
@@ -186,6 +186,8 @@ class CasePanel(QWidget):
             edit.returnPressed.connect(self.entered)
         for box in (self.sex, self.stain):
             box.closed.connect(self.entered)
+        for spin in (self.age, self.target):
+            spin.lineEdit().returnPressed.connect(self.entered)
         self.age.valueChanged.connect(
             lambda age: self._set("age_years", None if age == NO_AGE else age))
         self.sex.currentIndexChanged.connect(lambda index: self._set("sex", SEXES[index]))

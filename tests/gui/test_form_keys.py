@@ -49,3 +49,22 @@ def test_a_choice_from_a_list_of_the_form_gives_the_keys_back_to_the_cells(
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P)
     assert getattr(form.case.case.facts, fact) == value
     assert batch.review(row) and batch.final_call(row) == PARASITIZED
+
+
+@pytest.mark.parametrize(("box", "typed", "fact", "value"),
+                         [("target", "1000", "target_cells", 1000),
+                          ("age", "34", "age_years", 34)])
+def test_enter_in_a_number_box_of_the_form_gives_the_keys_back_to_the_cells(
+        form, qtbot, box, typed, fact, value):
+    """Enter after a target count typed kept the keys in the box: the next P, Space and U
+    reviewed no cell, and Down took the target from 1,000 to 500."""
+    batch, spin = form.batch, getattr(form.case_panel, box)
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton)
+    spin.selectAll()
+    qtbot.keyClicks(spin, typed)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    row = form.table.current_source_row()
+    for key in (Qt.Key.Key_P, Qt.Key.Key_Down):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+    assert getattr(form.case.case.facts, fact) == value
+    assert batch.review(row) and batch.final_call(row) == PARASITIZED
