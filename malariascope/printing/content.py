@@ -103,7 +103,7 @@ def report_html(report: CaseReport) -> str:
              _section("Model", _model(report.case)),
              _section("Limits of this result", limits),
              _gallery("Parasitized cells", report.parasitized, names),
-             _gallery("Uncertain cells not reviewed", report.uncertain, names),
+             _gallery("Uncertain cells called uninfected, not reviewed", report.uncertain, names),
              _gallery("Parasitized by the model, uninfected by the reviewer",
                       report.overridden, names),
              _fields(report.fields)]
