@@ -41,10 +41,10 @@ def describe(session: Session, kept: bool = False) -> str:
     when = local_time(session.saved_at)
     when = when if when == "earlier" else f"at {when}"
     sample_id = session.facts.sample_id
-    sample = f" of sample {sample_id}" if sample_id else ""
+    slide = f" of slide {sample_id}" if sample_id else ""
     left = ("MalariaScope closed while a signed case was being amended" if amending(session)
             else "MalariaScope stopped without closing")  # a quit keeps an amendment too
-    text = (f"{left} {when}. Its batch{sample} was saved: {cells_of(session)}, "
+    text = (f"{left} {when}. Its batch{slide} was saved: {cells_of(session)}, "
             f"{session.reviewed:,} reviewed.")
     if not session.complete:
         text += f"\n\nScreening had not reached the end: {not_screened(session)}"
