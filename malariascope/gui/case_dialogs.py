@@ -50,7 +50,8 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
     if keep and taken:
         return ask_export_first(
             parent, doing, f"{case}. It was opened from the case register: Keep for later "
-            f"leaves it there, open, with {held}, to be finished from File > Case register….",
+            f"leaves it there, open, with {held}; File > Case register… opens it again to "
+            "finish it.",
             keep=KEEP_FOR_LATER, discard=False)
     if not keep:
         return ask_export_first(parent, doing, f"{case}: {lost} (sign it first to keep its "
