@@ -57,9 +57,10 @@ def how_to_read_html(rule: CallRule | None) -> str:
     model is not loaded yet)."""
     threshold = "the threshold" if rule is None else f"the threshold (now {rule.threshold:.3f})"
     band = "" if rule is None else f" (now {rule.band[0]:.3f} to {rule.band[1]:.3f})"
-    field = "a stricter field threshold"
+    field, field_band = "a stricter field threshold", ""
     if rule is not None and rule.field_threshold is not None:
         field += f" (now {rule.field_threshold:.3f})"
+        field_band = f" (now {rule.field_band[0]:.3f} to {rule.field_band[1]:.3f})"
     parts = [
         "<h3>How to read a call</h3>",
         "<p><b>P(parasitized)</b> is the model's probability, from 0 to 1, that the cell is "
@@ -73,9 +74,10 @@ def how_to_read_html(rule: CallRule | None) -> str:
         "<p><b>Field threshold</b>: the cells found in a whole field are called parasitized "
         f"only at or above {field}, which moves with the threshold. A field is mostly healthy "
         "cells, and the few false calls of the screening threshold would swamp its "
-        "parasitemia. A field cell between the two thresholds is <i>uncertain</i> (outlined "
-        "in amber), so nothing suspicious goes unreviewed. The Threshold line under the "
-        "selected cell says which of the two called it.</p>",
+        "parasitemia. A field cell from the threshold to just above the field threshold"
+        f"{field_band} is <i>uncertain</i> (outlined in amber), so nothing suspicious goes "
+        "unreviewed. The Threshold line under the selected cell says which of the two called "
+        "it.</p>",
         "<p><b>Grad-CAM</b>: the coloured overlay shows where in the image the model found "
         "the evidence for its call, from dark purple (little) through red to pale yellow "
         "(strongest), as the bar beside it reads. For a cell called parasitized or uncertain "

@@ -81,3 +81,13 @@ def test_about_speaks_of_cells_and_whole_fields_in_plain_words(window, qtbot):
     assert "Test auc" not in text and "ROC area (AUC)" in text
     assert f"{card['field_threshold']:.3f} (cells of whole fields)" in text
     box.close()
+
+
+def test_how_to_read_a_call_gives_the_uncertain_band_of_field_cells(window, qtbot):
+    """The page said a field cell "between the two thresholds" is uncertain, with no figures:
+    a field cell at P 0.97, above the field threshold 0.950, is uncertain too (amber, in the
+    Uncertain filter), and the page could not say why."""
+    low, high = window.batch.facts.rule.field_band
+    window.actions.how_to_read.trigger()
+    text = _page(qtbot, window, "How to read a call").text.toPlainText()
+    assert f"just above the field threshold (now {low:.3f} to {high:.3f}) is uncertain" in text
