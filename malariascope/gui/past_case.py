@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
+from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
 from malariascope.gui.write_queue import RETRY_AFTER_MS
 
@@ -84,7 +85,8 @@ class PastCaseView(QObject):
         self._set_read_only(True)
         case = stored.case
         if self._takes(stored):
-            self.adopt()  # to be finished here, then signed
+            self.adopt()  # to be finished here, then signed, from where the work stopped
+            select_where_stopped(window.batch, window.table)
             return True
         window.set_batch_title()
         if case.signed is None:
