@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -190,7 +190,11 @@ class SignDialog(_Form):
         self.name = QLineEdit(name)
         self.name.setMaxLength(LINE_MAX)
         self.form.addRow("Signed by", self.name)
-        self.form.addRow("Time", QLabel(local_time(utc_now())))
+        self.time = QLabel(local_time(utc_now()))
+        self.form.addRow("Time", self.time)
+        clock = QTimer(self, interval=1000)  # the signature takes the time Sign is clicked
+        clock.timeout.connect(lambda: self.time.setText(local_time(utc_now())))
+        clock.start()
         self.required = [self.name]
         self.name.textChanged.connect(self._check)
         self._check()

@@ -156,3 +156,21 @@ def test_enter_on_the_amend_forms_buttons_presses_the_one_with_the_keys(window, 
         qtbot.keyClick(dialog.focusWidget(), key)
         qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
         assert (window.case.case.signed is None) is amended
+
+
+def test_the_sign_forms_time_follows_the_clock_while_it_is_open(window, qtbot, monkeypatch):
+    """The form showed the minute it opened, while the signature keeps the moment Sign is
+    clicked: a form left open a minute read 06:37 over a record of 06:38."""
+    from malariascope.core.clock import local_time
+    from malariascope.gui import case_dialogs
+
+    dialog = SignDialog(window, "S-1", "Ann Lee", [])
+    later = local_time("2031-05-04T03:02:00+00:00")
+
+    def shown() -> list[str]:
+        return [label.text() for label in dialog.findChildren(QLabel)]
+
+    assert later not in shown()
+    monkeypatch.setattr(case_dialogs, "utc_now", lambda: "2031-05-04T03:02:00+00:00")
+    qtbot.waitUntil(lambda: later in shown(), timeout=5_000)
+    dialog.close()
