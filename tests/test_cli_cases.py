@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.cli._common import EXIT_USAGE
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.clock import local_day
 from malariascope.core.datadir import DATA_DIR_ENV
@@ -25,6 +26,7 @@ from tests.command_line import cli
 from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register import SAVE_AND_DIE
+from tests.core.test_register_newer import assert_the_line, files_in, newer_register
 from tests.reports import read_rows
 
 
@@ -110,6 +112,23 @@ def test_a_damaged_register_is_one_line_set_aside_and_never_recreated(data_folde
     kept = [path.name for path in data_folder.iterdir()]
     assert len(kept) == 1 and kept[0].startswith("cases-damaged-")
     assert (data_folder / kept[0]).read_bytes() == b"not a database, " * 20
+
+
+@pytest.mark.parametrize(("action", "how"), [(("list",), "quit"), (("list", "--json"), "crash"),
+                                           (("export", "lis.csv"), "crash")])
+def test_a_register_of_a_newer_version_is_one_line_and_left_as_it_is(data_folder, tmp_path,
+                                                                      action, how):
+    """`cases` moved a newer version's register aside (and the window began a new one)."""
+    newer = newer_register(data_folder, how)
+    before = files_in(data_folder)
+    run = subprocess.run([sys.executable, "-m", "malariascope", "cases", *action],
+                         cwd=tmp_path, env={**os.environ, DATA_DIR_ENV: str(data_folder)},
+                         capture_output=True, text=True, timeout=300)
+    assert files_in(data_folder) == before and not (tmp_path / "lis.csv").exists()
+    assert run.returncode == EXIT_USAGE and not run.stdout and run.stderr.count("\n") == 1
+    assert run.stderr.startswith("malariascope: error: the case register ")
+    assert_the_line(run.stderr.removeprefix("malariascope: error: ").rstrip("\n"),
+                    data_folder / FILE_NAME, newer)
 
 
 @pytest.mark.parametrize("name", [FILE_NAME, f"{FILE_NAME}-wal"])

@@ -179,8 +179,9 @@ class RegisterDamagedError(RegisterSetAsideError):
     """The register file is not a SQLite database, is truncated, or fails its integrity check."""
 
 
-class RegisterTooNewError(RegisterSetAsideError):
-    """The register was written by a newer MalariaScope (its schema version is higher)."""
+class RegisterTooNewError(RegisterError):
+    """The register was written by a newer MalariaScope (its schema version is higher): it is
+    refused before anything is written, and left where it is, for that version to open."""
 
 
 class RegisterReadOnlyError(RegisterError):

@@ -18,8 +18,10 @@ offers it back.
 
 The register lives in the app's data folder (``QStandardPaths.AppDataLocation``, or the folder
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
-the first one's live case nor writes over it. A register that cannot be used (damaged, or of a
-newer MalariaScope) is set aside whole, said in one message, and a new one begun.
+the first one's live case nor writes over it. A damaged register is set aside whole, said in
+one message, and a new one begun. One written by a newer MalariaScope is left as it is, never
+written: autosave is off for the window, with the core's line saying what to do, as for a
+register that cannot be reached.
 """
 
 from __future__ import annotations

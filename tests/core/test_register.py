@@ -18,10 +18,9 @@ from malariascope.core.errors import (
     RegisterError,
     RegisterLockedError,
     RegisterSetAsideError,
-    RegisterTooNewError,
     RegisterWriteError,
 )
-from malariascope.core.register import FILE_NAME, Register, schema, schema_version
+from malariascope.core.register import FILE_NAME, Register, schema
 from malariascope.core.tally import Counts, Verdict
 from tests.core.test_session import assert_same_results, classifier, results  # noqa: F401
 from tests.images import make_cell
@@ -238,33 +237,6 @@ def test_another_programs_database_is_not_taken_for_a_register(tmp_path):
         Register(tmp_path)
     assert sqlite3.connect(caught.value.kept_at).execute(
         "SELECT name FROM sqlite_master").fetchall() == [("invoices",)]
-
-
-WRITE_NEWER_AND_DIE = """
-import os, sqlite3, sys
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("PRAGMA journal_mode = WAL")
-db.execute(f"PRAGMA user_version = {sys.argv[2]}")
-db.execute("CREATE TABLE from_the_future (id INTEGER)")
-os._exit(0)  # the newer version stays in the WAL, as after a crash of the newer app
-"""
-
-
-def test_a_register_of_a_newer_version_is_refused_and_set_aside_with_its_wal(tmp_path):
-    registered(tmp_path)
-    newer = schema_version() + 1
-    subprocess.run([sys.executable, "-c", WRITE_NEWER_AND_DIE, str(tmp_path / FILE_NAME),
-                    str(newer)], check=True, timeout=60)
-    assert (tmp_path / f"{FILE_NAME}-wal").exists()
-    with pytest.raises(RegisterTooNewError, match="newer than this") as caught:
-        Register(tmp_path)
-    assert isinstance(caught.value, RegisterSetAsideError)
-    assert not list(tmp_path.glob(f"{FILE_NAME}*"))
-    kept = sqlite3.connect(caught.value.kept_at)
-    assert kept.execute("PRAGMA user_version").fetchone()[0] == newer
-    kept.close()
-    with Register(tmp_path) as register:
-        assert register.cases() == []
 
 
 def test_a_register_out_of_reach_is_told_and_left_alone(tmp_path):

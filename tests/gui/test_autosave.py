@@ -1,5 +1,5 @@
 """Work is never lost: the real app, killed mid-review, comes back exactly as it was; a
-register that cannot be used is told, kept aside, and the app opens."""
+damaged register is told, kept aside, and the app opens."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from malariascope.core.classifier import PARASITIZED, UNINFECTED
-from malariascope.core.register import FILE_NAME, CaseQuery, Register, schema_version
+from malariascope.core.register import FILE_NAME, CaseQuery, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.gui.app import start
@@ -176,18 +176,11 @@ def test_work_that_cannot_be_read_back_is_explained_and_kept(make_window, qtbot,
             "S-9"]
 
 
-def set_version(path: Path, version: int) -> None:
-    """Mark the register at ``path`` as written by a MalariaScope of schema ``version``."""
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA user_version = {version}")
-
-
 @pytest.mark.parametrize(("damage", "words"), [
     (lambda path: path.write_bytes(b"a page of a spreadsheet " * 100), "not a SQLite database"),
     (lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2]), "truncated"),
-    (lambda path: set_version(path, schema_version() + 1), "newer than this MalariaScope"),
 ])
-def test_a_register_that_cannot_be_used_is_told_kept_aside_and_the_app_opens(
+def test_a_damaged_register_is_told_kept_aside_and_the_app_opens(
         make_window, qtbot, cells, data_folder, left_session, damage, words):
     assert not (data_folder / f"{FILE_NAME}-wal").exists()  # all of it is in the file
     damage(data_folder / FILE_NAME)

@@ -1,11 +1,12 @@
-"""The register's SQLite file: opened checked, migrated to this version's schema, or set aside.
+"""The register's SQLite file: opened checked and migrated, set aside if damaged, refused if newer.
 
 WAL mode with full sync: a commit is on disk when it returns, and readers never wait for the
 writer. Each step of the schema (:data:`~malariascope.core.register.schema.MIGRATIONS`) a
 register lacks is run in its own transaction. A file that is not a register, is truncated,
-fails the integrity check of its case tables, or was written by a newer MalariaScope is moved
-aside whole (with its WAL) and reported: it is never recreated or overwritten, and opening
-again starts a new register.
+or fails the integrity check of its case tables is moved aside whole (with its WAL) and
+reported: it is never recreated or overwritten, and opening again starts a new register. One
+written by a newer MalariaScope is refused before anything is written, and left where it is
+(:mod:`~malariascope.core.register.version`).
 
 The check at opening covers the case tables (:data:`CHECKED_TABLES`, a few kilobytes a case)
 and not the cells (about a megabyte a case, a minute's check for a year of a busy lab): a
@@ -28,15 +29,18 @@ from malariascope.core.errors import (
     RegisterDamagedError,
     RegisterError,
     RegisterReadOnlyError,
-    RegisterTooNewError,
 )
 from malariascope.core.register import schema
 from malariascope.core.register.schema import APPLICATION_ID, schema_version
+from malariascope.core.register.version import (
+    COMPANIONS,
+    file_version,
+    refuse_newer,
+    wal_not_empty,
+)
 
 FILE_NAME = "cases.sqlite"
 SQLITE_HEADER = b"SQLite format 3\x00"
-COMPANIONS = ("-wal", "-shm")  # SQLite's files beside the database, moved with it
-WAL_HEADER_BYTES = 32
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 #: SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PROTOCOL: the file, not the data
 _PASSING_CODES = {5, 6, 8, 10, 13, 14, 15}
@@ -48,8 +52,9 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     """The register in ``folder`` (made if missing), checked and migrated; with ``view``, one
     this process cannot write (an archive) is opened read-only as it is (:func:`_read_only`).
 
-    Raises :class:`RegisterDamagedError` or :class:`RegisterTooNewError` after moving the file
-    aside, and :class:`RegisterError` when the folder or file cannot be reached (left as is).
+    Raises :class:`RegisterDamagedError` after moving a damaged file aside;
+    :class:`RegisterTooNewError` (a newer MalariaScope's register) and :class:`RegisterError`
+    (the folder or file out of reach) leave the file as it is.
     """
     path = folder / FILE_NAME
     if view and path.is_file() and not (os.access(path, os.W_OK) and
@@ -63,7 +68,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     try:
         _check_header(path)
         db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
-        _check(db)
+        _check(db, path)
         _configure(db)
         _migrate(db)
         return db
@@ -75,9 +80,8 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
                                    set_aside(path, "damaged")) from exc
     except _Unusable as exc:
         _close(db)
-        kind = RegisterTooNewError if exc.newer else RegisterDamagedError
-        raise kind(f"the case register {path} {exc}",
-                   set_aside(path, "newer" if exc.newer else "damaged")) from None
+        raise RegisterDamagedError(f"the case register {path} {exc}",
+                                   set_aside(path, "damaged")) from None
     except BaseException:
         _close(db)
         raise
@@ -94,7 +98,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     """
     params = "mode=ro"
     if not os.access(path.parent, os.W_OK) and not os.path.exists(f"{path}-shm"):
-        if _wal_not_empty(path):
+        if wal_not_empty(path):
             raise RegisterReadOnlyError(
                 f"the case register {path} has its last writes in {path.name}-wal, which "
                 f"cannot be read without making {path.name}-shm beside it, and its folder "
@@ -106,7 +110,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
         _check_header(path)
         db = sqlite3.connect(f"{path.absolute().as_uri()}?{params}", uri=True, timeout=5.0,
                              isolation_level=None, check_same_thread=False)
-        _check(db)
+        _check(db, path)
         if db.execute("PRAGMA user_version").fetchone()[0] < schema_version():
             raise _Unusable("was written by an older MalariaScope: copy its folder somewhere "
                             "it can be written, and open that copy to bring it up to date")
@@ -122,11 +126,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 class _Unusable(Exception):
-    """What our own checks find wrong with a register file; ``newer``: a newer schema."""
-
-    def __init__(self, words: str, newer: bool = False) -> None:
-        super().__init__(words)
-        self.newer = newer
+    """What our own checks find wrong with a register file."""
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
@@ -159,7 +159,8 @@ def _check_header(path: Path) -> None:
     """A file there must start as a SQLite database and be as long as its header says (the
     file format's header: page size at byte 16, page count at 28, valid when the change
     counter at 24 equals the number at 92); not while a WAL file is non-empty, as a checkpoint
-    (in another window, or cut short) writes the header before it grows the file."""
+    (in another window, or cut short) writes the header before it grows the file. A register
+    of a newer MalariaScope is refused first, whatever its length."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
@@ -172,29 +173,21 @@ def _check_header(path: Path) -> None:
         return  # an empty file: SQLite's own state before the first write
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
         raise _Unusable("is not a SQLite database")
+    refuse_newer(path, file_version(path, head))
     page_size = struct.unpack_from(">H", head, 16)[0] or 1
     counter, pages = struct.unpack_from(">II", head, 24)
     expected = pages * (65536 if page_size == 1 else page_size)
-    if _wal_not_empty(path):
+    if wal_not_empty(path):
         return
     if counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
         raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
 
 
-def _wal_not_empty(path: Path) -> bool:
-    """True when the WAL file beside ``path`` is longer than its header."""
-    try:
-        return os.stat(f"{path}-wal").st_size > WAL_HEADER_BYTES
-    except OSError:  # none, or out of reach: SQLite says so as it opens the register
-        return False
-
-
-def _check(db: sqlite3.Connection) -> None:
-    """Schema version, owner and integrity, before anything is written."""
+def _check(db: sqlite3.Connection, path: Path) -> None:
+    """Schema version (again: a newer MalariaScope may have opened the register since its
+    header was read), owner and integrity, before anything is written."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > schema_version():
-        raise _Unusable(f"has schema version {version}, newer than this MalariaScope's "
-                        f"{schema_version()}: it was written by a newer version", newer=True)
+    refuse_newer(path, version)
     owner = db.execute("PRAGMA application_id").fetchone()[0]
     tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if owner != APPLICATION_ID and (owner or tables):

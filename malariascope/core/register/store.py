@@ -70,9 +70,11 @@ class Register:
     """The register file in ``folder``, open until :meth:`close`; safe to share between
     threads (one call at a time).
 
-    Opening raises :class:`~malariascope.core.errors.RegisterDamagedError` or
-    :class:`~malariascope.core.errors.RegisterTooNewError` once the file is set aside (open
-    again for a new register), :class:`~malariascope.core.errors.RegisterError` otherwise.
+    Opening raises :class:`~malariascope.core.errors.RegisterDamagedError` once a damaged file
+    is set aside (open again for a new register);
+    :class:`~malariascope.core.errors.RegisterTooNewError` for a file of a newer MalariaScope,
+    left where it is, unwritten (that version opens it);
+    :class:`~malariascope.core.errors.RegisterError` otherwise.
     ``view`` opens a register only to read it: one this process cannot write, as an archive,
     is then read where it is, untouched, and every write to it fails.
     """

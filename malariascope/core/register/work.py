@@ -240,15 +240,16 @@ class OpenedWork:
 
     work: CaseWork
     session: Session | None = None  # the case a window left, as its batch
-    set_aside: RegisterSetAsideError | None = None  # the register that could not be used
+    set_aside: RegisterSetAsideError | None = None  # the damaged register moved aside
     unreadable: RegisterError | SessionError | None = None  # why work left cannot be read
 
 
 def open_work(folder: Path) -> OpenedWork:
     """Open the register in ``folder`` for a window's work and read the case a window left.
 
-    A register that cannot be used is set aside (see :class:`Register`), told in the result,
-    and a new one begun; :class:`RegisterError` when no register can be opened at all.
+    A damaged register is set aside (see :class:`Register`), told in the result, and a new one
+    begun; :class:`RegisterError` when no register can be opened at all, as one of a newer
+    MalariaScope, left as it is, cannot (:class:`~malariascope.core.errors.RegisterTooNewError`).
     """
     try:
         opened = OpenedWork(CaseWork(Register(folder)))

@@ -1,0 +1,52 @@
+"""A case register written by a newer MalariaScope: the window opens with autosave off and
+says why in one line, File > Case register… says the same, and the register is never
+written, whatever the window does."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from malariascope.core.classifier import PARASITIZED
+from malariascope.core.register import FILE_NAME
+from malariascope.gui.app import start
+from malariascope.gui.register_dialog import RegisterDialog
+from tests.core.test_register_newer import assert_the_line, files_in, newer_register
+from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window, screen_and_wait, wait_for_box
+
+WAIT_MS = 60_000
+
+
+@pytest.mark.parametrize("how", ["quit", "crash"])
+def test_a_newer_register_turns_autosave_off_in_one_line_and_is_never_written(
+        make_window, qtbot, data_folder, cell_folder, how):
+    """The window moved a newer version's register aside and began a new, empty one: after
+    a downgrade and an upgrade, the cases the newer version recorded were in a file nothing
+    opened."""
+    newer = newer_register(data_folder, how)
+    before = files_in(data_folder)
+    window = make_window(start=False)
+    said: list[str] = []
+    window.autosave.off.connect(said.append)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: bool(said) or window.autosave.register is not None,
+                    timeout=WAIT_MS)  # autosave is off, or on
+    assert window.autosave.register is None and len(said) == 1
+    line = said[0]
+    assert_the_line(line, data_folder / FILE_NAME, newer)
+    mark = window.status.autosave_label
+    assert mark.isVisible() and f"Autosave is off: {line}." in mark.toolTip()
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.table.select_source_row(5)
+    window.review_current(PARASITIZED)
+    assert len(window.batch.history) == 1 and len(window.batch) > 12
+    window.actions.cases.trigger()  # File > Case register…
+    box = wait_for_box(qtbot, window, "Case register not available")
+    assert box.text() == f"{line[:1].upper()}{line[1:]}."
+    assert window.findChild(RegisterDialog).isHidden()  # no list of another register
+    box.close()
+    close_window(window, qtbot)
+    assert files_in(data_folder) == before
