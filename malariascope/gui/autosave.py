@@ -20,8 +20,8 @@ The register lives in the app's data folder (``QStandardPaths.AppDataLocation``,
 named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window neither offers
 the first one's live case nor writes over it. A damaged register is set aside whole, said in
 one message, and a new one begun. One written by a newer MalariaScope is left as it is, never
-written: autosave is off for the window, with the core's line saying what to do, as for a
-register that cannot be reached.
+written: autosave is off for the window, as for a register that cannot be reached, and a
+message gives the core's line saying what to do.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.restored import amending, cells_of, describe, tell_unusable
+from malariascope.gui.restored import amending, cells_of, describe, tell_too_new, tell_unusable
 from malariascope.gui.save_pace import SavePace
 from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
@@ -144,6 +144,7 @@ class Autosaver(QObject):
         self._lock.unlock()
         self._lock = None
         self.off.emit(str(exc))
+        tell_too_new(self._window, exc)
         then()
 
     def _on_answer(self, work: CaseWork, session: Session, answer: str,

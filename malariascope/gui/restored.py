@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.clock import local_time
+from malariascope.core.errors import RegisterTooNewError
 from malariascope.core.rescreened import superseded
 from malariascope.core.tally import Counts
 from malariascope.gui import dialogs
@@ -32,6 +33,18 @@ def tell_unusable(window: QWidget, opened: OpenedWork) -> None:
                         "The work autosaved before MalariaScope last stopped could not be read "
                         f"back: {opened.unreadable}.\n\nIt is kept as it is, for a bug report, "
                         "and will not be offered again.")
+
+
+def tell_too_new(window: QWidget, exc: Exception) -> None:
+    """Say, in a box over ``window``, that the register is a newer MalariaScope's and kept
+    as it is, when ``exc`` says so: the window then records no case, which the status bar's
+    mark alone leaves easy to miss."""
+    if isinstance(exc, RegisterTooNewError):
+        words = str(exc)
+        dialogs.message(window, QMessageBox.Icon.Warning, "Case register of a newer version",
+                        f"{words[:1].upper()}{words[1:]}.\n\nUntil then, this window's work "
+                        "is not autosaved and its cases are not recorded in the register; "
+                        "reports can still be exported.")
 
 
 def describe(session: Session, kept: bool = False) -> str:
