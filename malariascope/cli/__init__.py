@@ -107,9 +107,6 @@ def _run(args: argparse.Namespace) -> int:
     except MalariaScopeError as exc:
         print(f"malariascope: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # the reader of stdout left, as `cases list | head` does
-        drop_stdout()
-        return EXIT_SOME_FAILED
     except StdoutError as exc:  # `cases list > file` on a full disk
         print(f"malariascope: error: cannot write the output: {exc}", file=sys.stderr)
         drop_stdout()

@@ -5,7 +5,7 @@ A command's problems go to stderr, but a batch must not depend on anyone reading
 may be a full disk (``2>/dev/full``), closed (``2>&-``) or a pipe whose reader has gone. Lines
 that cannot be written are dropped; the report and the exit code still tell what happened.
 What a command prints on stdout is its result instead: a write of it that fails is told in one
-line (:class:`StdoutError`).
+line (:class:`StdoutError`), but a reader that stopped reading (``| head``) wanted no more.
 
 When the CLI owns its process (the ``malariascope`` program, not a test calling ``main``), it
 also changes what belongs to the whole process for good: see :func:`sturdy_stderr`. Only the
@@ -57,9 +57,11 @@ class StdoutError(Exception):
 
 
 class CheckedStdout:
-    """A text stream whose failed writes raise :class:`StdoutError` with the reason; a reader
-    that left (``BrokenPipeError``) is raised as it is. Characters its encoding lacks (a
-    patient's name on a Windows code page) are written as ``\\uXXXX`` escapes, as on stderr."""
+    """A text stream whose failed writes raise :class:`StdoutError` with the reason. Once its
+    reader has left (``| head``: a broken pipe) what is left goes to the null device, as it
+    goes when the process starts with stdout closed: the command runs on to its own exit
+    code, whenever the reader left. Characters its encoding lacks (a patient's name on a
+    Windows code page) are written as ``\\uXXXX`` escapes, as on stderr."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -67,11 +69,11 @@ class CheckedStdout:
     def write(self, text: str) -> int:
         with _checked():
             try:
-                return self.stream.write(text)
+                self.stream.write(text)
             except UnicodeEncodeError:  # nothing was written: the text is encoded first
                 encoding = self.stream.encoding
-                return self.stream.write(
-                    text.encode(encoding, "backslashreplace").decode(encoding))
+                self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        return len(text)
 
     def flush(self) -> None:
         with _checked():
@@ -83,11 +85,12 @@ class CheckedStdout:
 
 @contextlib.contextmanager
 def _checked() -> Iterator[None]:
-    """A failed write in the block raised as :class:`StdoutError`, but a reader gone."""
+    """A failed write in the block raised as :class:`StdoutError`; one to a reader that left
+    sends the rest of stdout to the null device."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        drop_stdout()
     except OSError as exc:
         from malariascope.core.atomic import why
 
