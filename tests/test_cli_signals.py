@@ -197,16 +197,25 @@ SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE = """
 import os, signal, sys
 from malariascope.__main__ import main
 
-def both_signals_once_the_summary_lock_file_is_open(frame, event, arg):
+def signals_once_the_summary_lock_file_is_open(frame, event, arg):
     if (event == "c_return" and arg is os.open and frame.f_code.co_name == "acquire"
             and "report_summary" in str(frame.f_locals["self"].path)):
         sys.setprofile(None)
-        signal.raise_signal(signal.SIGINT)  # stop after this image...
-        signal.raise_signal(signal.SIGINT)  # ...no: stop now
+        for _ in range(int(sys.argv[1])):  # 1: stop after this image; 2: no, stop now
+            signal.raise_signal(signal.SIGINT)
 
-sys.setprofile(both_signals_once_the_summary_lock_file_is_open)
-sys.exit(main(sys.argv[1:]))
+sys.setprofile(signals_once_the_summary_lock_file_is_open)
+sys.exit(main(sys.argv[2:]))
 """
+
+
+def classify_signalled_as_the_report_opens(signals: int, folder: Path, report: Path
+                                           ) -> subprocess.CompletedProcess:
+    """``classify folder --csv report``, given ``signals`` Ctrl-Cs just after the lock file
+    of the report's summary is made."""
+    return subprocess.run(
+        [sys.executable, "-c", SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE, str(signals), "classify",
+         str(folder), "--csv", str(report)], capture_output=True, text=True, timeout=120)
 
 
 def test_a_second_ctrl_c_while_the_report_opens_leaves_no_lock_file(tmp_path):
@@ -216,12 +225,33 @@ def test_a_second_ctrl_c_while_the_report_opens_leaves_no_lock_file(tmp_path):
     folder = tmp_path / "fields"
     folder.mkdir()
     write_field(folder / "a.png", seed=0)
-    child = subprocess.run(
-        [sys.executable, "-c", SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE, "classify", str(folder),
-         "--csv", str(tmp_path / "report.csv")], capture_output=True, text=True, timeout=120)
+    child = classify_signalled_as_the_report_opens(2, folder, tmp_path / "report.csv")
     assert child.returncode == 130, child.stderr
     assert "Traceback" not in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fields"]  # no report, no lock
+
+
+@pytest.mark.parametrize("signals", [1, 2], ids=["stop after the image", "stop now"])
+def test_a_stop_asked_while_the_report_opens_wins_over_its_failure(tmp_path, signals):
+    """Ctrl-C came while classify took the locks of its report, and the summary's lock was
+    then refused (another run holds it): the ReportBusyError hid the stop asked for, and the
+    run ended in exit 2, not 130. No image was screened, so either stop ends it at once; the
+    report's own lock is removed."""
+    from malariascope.core.lockfile import TargetLock
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    write_field(folder / "a.png", seed=0)
+    held = TargetLock(tmp_path / "report_summary.csv")
+    assert held.acquire()  # another run writes that summary
+    try:
+        child = classify_signalled_as_the_report_opens(signals, folder, tmp_path / "report.csv")
+        others = sorted(p.name for p in tmp_path.iterdir() if p != held.path)
+    finally:
+        held.release()
+    assert child.returncode == 130, child.stderr
+    assert child.stderr.endswith("malariascope: interrupted\n"), child.stderr
+    assert others == ["fields"]  # no report, no lock of its own
 
 
 def test_a_report_that_appears_during_the_batch_is_kept(tmp_path):

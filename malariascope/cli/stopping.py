@@ -123,10 +123,16 @@ class StopRequests(_TakesSignals):
     @contextlib.contextmanager
     def deferred(self) -> Iterator[None]:
         """A block that a second signal does not cut short (the report's files and locks being
-        made, so that the writer exists to remove them): the stop now comes at its end."""
+        made, so that the writer exists to remove them): the stop now comes at its end. An
+        error the block raises once a stop was asked for ends the run as a stop now: the
+        stop is what the user asked for, and the exit code says so (130)."""
         self._deferring = True
         try:
             yield
+        except Exception:
+            if self.stop.is_set():
+                self.stop_now()
+            raise
         finally:
             self._deferring = False
         if self._stop_now_asked:
