@@ -156,6 +156,7 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     Images are decoded one at a time, under :data:`MEMORY_HEAVY`.
     """
     _refuse_damaged_png(data)
+    _refuse_truncated_webp(data)
     _refuse_several_images(data)
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
@@ -215,6 +216,17 @@ def _refuse_damaged_png(data: np.ndarray) -> None:
                                  "checksum (the file changed after it was written)")
         at = end + 4
     raise ImageReadError("truncated PNG: the file ends before the image does")
+
+
+def _refuse_truncated_webp(data: np.ndarray) -> None:
+    """A WebP's RIFF header gives the length of the file; one that ends sooner was cut short,
+    and is refused as such before its chunks are counted as images: libwebp refuses it too,
+    but OpenCV logs that on the terminal, and the frames begun before the cut would be told
+    as an animation of that many images."""
+    if bytes(data[:4]) != b"RIFF" or bytes(data[8:12]) != b"WEBP":
+        return
+    if data.size < 8 + int.from_bytes(bytes(data[4:8]), "little"):
+        raise ImageReadError("truncated WebP: the file ends before its image data does")
 
 
 def _refuse_damaged_jpeg(data: np.ndarray) -> None:

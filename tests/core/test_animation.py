@@ -57,3 +57,18 @@ def test_an_animation_of_several_frames_is_an_error_row_not_its_first_frame(
     assert results[several.name].error == (
         f"a {kind.replace('WEBP', 'WebP')} of 2 images (frames): save each as its own file "
         "to screen it")
+
+
+@pytest.mark.parametrize("frames", [1, 3])
+@pytest.mark.parametrize("keep", [0.2, 0.5, 0.9, 0.999])
+def test_a_truncated_webp_is_told_as_truncated_not_as_an_animation(
+        tmp_path, capfd, real_cells, frames, keep):
+    """A WebP of three frames cut short was refused as "a WebP of 2 images" (the frames
+    whose chunks began before the cut), or passed to OpenCV, which logged its failure on the
+    terminal."""
+    data = animated(cells_of(real_cells, frames), "WEBP")
+    cut = tmp_path / "cut.webp"
+    cut.write_bytes(data[:int(len(data) * keep)])
+    [result] = screen([cut], Classifier.open())
+    assert result.error == "truncated WebP: the file ends before its image data does"
+    assert capfd.readouterr().err == ""
