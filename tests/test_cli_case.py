@@ -106,6 +106,28 @@ def test_the_pdf_is_written_without_a_display_and_holds_the_slide(tmp_path, real
         "r.csv", "r_summary.csv", "slide.pdf"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX locale")
+def test_a_pdf_written_in_the_c_locale_gets_no_qt_warning_and_keeps_names_whole(
+        tmp_path, real_cells):
+    """Under LC_ALL=C (a container, a cron job) Qt told on stderr, in four lines among the
+    command's own, that it had switched the locale to C.UTF-8."""
+    cells = [real_cells["parasitized"][0], real_cells["uninfected"][0]]
+    report, pdf = tmp_path / "r.csv", tmp_path / "slide.pdf"
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "LANG", "LANGUAGE")
+           and not key.startswith("LC_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "malariascope", "classify", *map(str, cells), "--csv",
+         str(report), "--pdf", str(pdf), "--sample-id", "Ñ-12", "--patient-id", "Łukasz 李"],
+        cwd=ROOT, env={**env, "LC_ALL": "C"}, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("2 images: 2 cells classified"), lines
+    assert lines[1] == f"PDF report {pdf}"
+    _, text, _ = read_pdf(pdf)
+    assert "Slide (sample) id Ñ-12" in text and "Patient id Łukasz 李" in text, text
+
+
 @pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
 def test_a_pdf_never_states_a_stain_or_lab_nobody_gave(tmp_path, capsys):
     cells = make_cell_folder(tmp_path / "cells", 2)

@@ -10,12 +10,26 @@ it into place, never over an existing file unless asked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QMarginsF,
+    QMessageLogContext,
+    QRectF,
+    QSizeF,
+    Qt,
+    QtMsgType,
+    QUrl,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -58,8 +72,30 @@ def gui_application() -> QGuiApplication:
     if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         argv += ["-platform", "offscreen"]
-    _app = QGuiApplication(argv)
+    with _quiet_about_a_locale_not_utf8():
+        _app = QGuiApplication(argv)
     return _app
+
+
+@contextlib.contextmanager
+def _quiet_about_a_locale_not_utf8() -> Iterator[None]:
+    """Qt's messages in the block go on as before, but for its warning that the locale is
+    not UTF-8 (``LC_ALL=C``: a container, a cron job) and that it has switched to a UTF-8 one
+    for text: the report's names come out whole then, and a command's stderr holds only its
+    own lines. Should Qt find no UTF-8 locale to switch to, the warning is told."""
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith("Detected locale ") and 'has switched to ""' not in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(qFormatLogMessage(kind, context, message), file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",
