@@ -88,18 +88,22 @@ class DetailView(QWidget):
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.facts = CellFacts(batch)
+        self.review_buttons = QWidget()  # off while the case is signed
         self._build(review_actions)
         self.overlay_box.toggled.connect(self._on_overlay_changed)
         self.opacity.valueChanged.connect(self._on_overlay_changed)
         batch.events.reviewed.connect(self._on_reviewed)
         batch.events.relabelled.connect(self._on_relabelled)
         batch.events.reset.connect(lambda: self.show_row(None))
+        batch.events.facts_changed.connect(self._on_case_changed)  # a case signed or amended
+        self._on_case_changed()
 
     def _build(self, review_actions: Sequence[QAction]) -> None:
         overlay_row = QHBoxLayout()
         overlay_row.addWidget(self.overlay_box)
         overlay_row.addWidget(self.opacity, 1)
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout(self.review_buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for action in review_actions:
             button = QToolButton()
             button.setDefaultAction(action)
@@ -116,7 +120,7 @@ class DetailView(QWidget):
         layout.addLayout(overlay_row)
         layout.addWidget(self.legend)
         layout.addWidget(self.facts)
-        layout.addLayout(buttons)
+        layout.addWidget(self.review_buttons)
 
     def save_settings(self, store: QSettings) -> None:
         store.setValue("overlay/on", self._overlay_on)
@@ -194,6 +198,11 @@ class DetailView(QWidget):
             self.legend.show_class(parasite=suspect)
         self.overlay_canvas.setVisible(shown)
         self.legend.setVisible(shown)
+
+    def _on_case_changed(self) -> None:
+        """Turn the review buttons off while the case is signed, whatever the selection
+        enables; the review keys stay on, so a key pressed still says why nothing changes."""
+        self.review_buttons.setEnabled(self.batch.case.signed is None)
 
     def _update_facts(self) -> None:
         self.facts.show_row(self._row)
