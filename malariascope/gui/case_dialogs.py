@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,17 +29,32 @@ from malariascope.core.case import LINE_MAX
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.words import counted
 from malariascope.gui.dialogs import add_cancel_default, ask_export_first, ask_review_first
+from malariascope.gui.events import Event
 
 KEEP_FOR_LATER = "&Keep for later"
+CaseHolds = tuple[int, int, bool]  # an open case's cells, reviews, and whether being screened
 
 
-def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: int,
-                  keep: bool = False, screening: bool = False, taken: bool = False) -> str:
-    """Ask before ``doing`` drops the open, unsigned case ``name`` of ``cells`` cells:
-    export its report first, discard it, or cancel (:func:`ask_export_first`); with ``keep``
-    (the register keeps the window's work), keep it in the register to finish later first.
-    While it is ``screening``, the question says that going on stops it. A case ``taken``
-    from the register stays there: it is kept, never discarded."""
+def ask_drop_case(parent: QWidget, doing: str, name: str, now: Callable[[], CaseHolds],
+                  keep: bool = False, taken: bool = False,
+                  changed: Sequence[SignalInstance | Event] = ()) -> str:
+    """Ask before ``doing`` drops the open, unsigned case ``name``: export its report first,
+    discard it, or cancel (:func:`ask_export_first`); with ``keep`` (the register keeps the
+    window's work), keep it in the register to finish later first. A case ``taken`` from the
+    register stays there: it is kept, never discarded. ``now`` gives what the case holds
+    (cells, reviews, whether it is being screened), read again whenever one of ``changed``
+    fires: a screening goes on behind the question."""
+    def words() -> str:
+        return _drop_case_words(doing, name, *now(), keep=keep, taken=taken)
+
+    return ask_export_first(parent, doing, words, keep=KEEP_FOR_LATER if keep else "",
+                            discard=not (keep and taken), changed=changed)
+
+
+def _drop_case_words(doing: str, name: str, cells: int, reviewed: int, screening: bool,
+                     keep: bool, taken: bool) -> str:
+    """The question of :func:`ask_drop_case` about a case of ``cells`` cells and ``reviewed``
+    reviews; while it is ``screening``, it says that going on stops it."""
     case = f"{doing}? The open case {name} is not signed"
     if screening:
         case += (f" and is still being screened ({counted(cells, 'cell')} so far): going on "
@@ -48,17 +63,12 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, cells: int, reviewed: 
             f"its {counted(cells, 'cell')}") + f" and {counted(reviewed, 'review')}"
     lost = f"{held} leave the window and the register"
     if keep and taken:
-        return ask_export_first(
-            parent, doing, f"{case}. It was opened from the case register: Keep for later "
-            f"leaves it there, open, with {held}; File > Case register… opens it again to "
-            "finish it.",
-            keep=KEEP_FOR_LATER, discard=False)
+        return (f"{case}. It was opened from the case register: Keep for later leaves it "
+                f"there, open, with {held}; File > Case register… opens it again to finish it.")
     if not keep:
-        return ask_export_first(parent, doing, f"{case}: {lost} (sign it first to keep its "
-                                "result, or export its report).")
-    return ask_export_first(
-        parent, doing, f"{case}. Keep for later leaves it in the case register, open, to be "
-        f"finished from File > Case register…; discarded, {lost}.", keep=KEEP_FOR_LATER)
+        return f"{case}: {lost} (sign it first to keep its result, or export its report)."
+    return (f"{case}. Keep for later leaves it in the case register, open, to be finished from "
+            f"File > Case register…; discarded, {lost}.")
 
 
 def ask_stop_screening(parent: QWidget, name: str, cells: int) -> bool:

@@ -117,19 +117,23 @@ class CaseLeaving:
         """True once the technician agrees that the open, unsigned case leaves the window for
         ``doing``: kept in the register to be finished later (offered while the register
         keeps the window's work), or discarded from it; Export… begins its export instead."""
-        counts, autosave = self._case.batch.counts, self._window.autosave
+        autosave = self._window.autosave
         if autosave.took(self._case.batch.case.uid) and not autosave.keeps_work:
             return self._leaves_unsaved(doing)  # it stays in the register, as last saved
-        answer = case_dialogs.ask_drop_case(self._window, doing, self._case.case.name,
-                                            counts.classified, counts.reviewed,
-                                            keep=autosave.keeps_work,
-                                            screening=self._controller.screening,
-                                            taken=autosave.took(self._case.batch.case.uid))
+        answer = case_dialogs.ask_drop_case(
+            self._window, doing, self._case.case.name, self._holds, keep=autosave.keeps_work,
+            taken=autosave.took(self._case.batch.case.uid),
+            changed=(self._case.batch.events.changed, self._controller.idle))
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:
             self._window.exports.start()
         return answer in (dialogs.KEEP, dialogs.DISCARD)
+
+    def _holds(self) -> case_dialogs.CaseHolds:
+        """What the open case holds now: its cells, its reviews, whether being screened."""
+        counts = self._case.batch.counts
+        return counts.classified, counts.reviewed, self._controller.screening
 
     def _may_leave_signed(self, doing: str) -> bool:
         """True when the signed case is not one signed here and unsaved (a past case on show,

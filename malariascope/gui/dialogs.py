@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.core.datadir import data_dir
+from malariascope.gui.events import Event
 from malariascope.gui.resources import app_icon
 from malariascope.gui.settings import export_folder, images_folder, remember_images_folder
 
@@ -142,14 +143,17 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     return _open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 
 
-def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
-                     export: bool = True, discard: bool = True) -> str:
+def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
+                     keep: str = "", export: bool = True, discard: bool = True,
+                     changed: Sequence[SignalInstance | Event] = ()) -> str:
     """Ask before something is lost: :data:`EXPORT` the report first (unless not ``export``),
     :data:`DISCARD` and go ahead (unless not ``discard``), or :data:`CANCEL` (Escape); a
     ``keep`` button, when named, answers :data:`KEEP`. Cancel is the default: Enter or Space,
     even pressed for what came before the question, leaves everything as it was. Blocks: a
-    quit waits for the answer."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.NoButton, parent)
+    quit waits for the answer. A ``text`` given as a function is read again whenever one of
+    ``changed`` fires, so the question says what is lost when it is answered."""
+    words = text if callable(text) else lambda: text
+    box = QMessageBox(QMessageBox.Icon.Warning, title, words(), Button.NoButton, parent)
     answers: dict[QAbstractButton, str] = {}
     if keep:
         answers[box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)] = KEEP
@@ -158,7 +162,17 @@ def ask_export_first(parent: QWidget, title: str, text: str, keep: str = "",
     if discard:
         answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     add_cancel_default(box)
-    box.exec()
+
+    def reword(*_: object) -> None:
+        box.setText(words())
+
+    for signal in changed:
+        signal.connect(reword)
+    try:
+        box.exec()
+    finally:
+        for signal in changed:
+            signal.disconnect(reword)
     return answers.get(box.clickedButton(), CANCEL)
 
 

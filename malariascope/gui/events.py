@@ -10,13 +10,17 @@ from dataclasses import dataclass, field
 
 
 class Event:
-    """A minimal signal: ``connect(callback)`` then ``emit(*args)`` calls each callback."""
+    """A minimal signal: ``connect(callback)`` then ``emit(*args)`` calls each callback, until
+    it is disconnected."""
 
     def __init__(self) -> None:
         self._callbacks: list[Callable[..., object]] = []
 
     def connect(self, callback: Callable[..., object]) -> None:
         self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[..., object]) -> None:
+        self._callbacks.remove(callback)
 
     def emit(self, *args: object) -> None:
         for callback in list(self._callbacks):

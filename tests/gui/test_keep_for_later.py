@@ -44,9 +44,9 @@ class Questions:
         self.discard: list[bool] = []  # whether each question offered Discard
         self.answers: list[str] = []
 
-    def __call__(self, parent, title: str, text: str, keep: str = "",
-                 discard: bool = True) -> str:
-        self.asked.append((text, keep.replace("&", "")))
+    def __call__(self, parent, title: str, text, keep: str = "", discard: bool = True,
+                 changed=()) -> str:
+        self.asked.append((text() if callable(text) else text, keep.replace("&", "")))
         self.discard.append(discard)
         return self.answers.pop(0) if self.answers else dialogs.CANCEL
 
