@@ -5,8 +5,9 @@ At a window width of 1024 px the column is about 100 px wide, narrower than most
 line cut from the left keeps too little to tell which field or image a cell comes from. A
 name that does not fit is laid over the row's lines (a row is as tall as its thumbnail): the
 file's name on lines of its own, its folders cut from the left on the line above when one is
-left; a name longer than every line holds keeps its start and its end. The row's tooltip
-gives the whole path.
+left; a name longer than every line holds is cut at the left, so its end shows (the cell's
+number, and the time of the image that tells two images of one slide apart). The row's
+tooltip gives the whole path.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 LINE_BREAK = "\u2028"  # QChar.LineSeparator: the style's text layout breaks the line there
+ELLIPSIS = "\u2026"  # where a name too long for its row is cut
 
 
 def fitted_lines(name: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
@@ -27,12 +29,22 @@ def fitted_lines(name: str, metrics: QFontMetricsF, width: float, lines: int) ->
     cut = max(name.rfind("/"), name.rfind(os.sep)) + 1
     folders, file = name[:cut], name[cut:]
     wrapped = _wrapped(file, metrics, width)
-    if len(wrapped) > lines:  # its start and its end
-        end = metrics.elidedText("".join(wrapped[lines - 1:]), Qt.TextElideMode.ElideLeft, width)
-        return [*wrapped[:lines - 1], end]
+    if len(wrapped) > lines:
+        return _end_wrapped(file, metrics, width, lines)
     if folders and len(wrapped) < lines:
         return [metrics.elidedText(folders, Qt.TextElideMode.ElideLeft, width), *wrapped]
     return wrapped
+
+
+def _end_wrapped(file: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
+    """The longest end of ``file``, after an ellipsis, that :func:`_wrapped` lays in
+    ``lines`` lines: the end tells apart images of one slide and holds the cell's number."""
+    low, high = 1, len(file)  # the first character kept: the latest start that fits
+    while low < high:
+        middle = (low + high) // 2
+        fits = len(_wrapped(ELLIPSIS + file[middle:], metrics, width)) <= lines
+        low, high = (low, middle) if fits else (middle + 1, high)
+    return _wrapped(ELLIPSIS + file[low:], metrics, width)
 
 
 def _wrapped(text: str, metrics: QFontMetricsF, width: float) -> list[str]:

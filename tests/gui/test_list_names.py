@@ -185,4 +185,26 @@ def test_a_narrow_file_column_shows_the_file_name_whole(window, qtbot, tmp_path)
     assert window.table.columnWidth(FILE) < 120  # narrower than either name
     assert _drawn(window.table, field)[1:] == ["PA171693.png", "#1"]
     drawn = _drawn(window.table, cell)
-    assert drawn[0].startswith("C129") and drawn[-1].endswith("cell_100.png")
+    assert drawn[0].startswith("…") and drawn[-1].endswith("cell_100.png")
+
+
+def test_a_name_longer_than_its_row_is_cut_at_the_left_as_the_readme_says(window, qtbot,
+                                                                         tmp_path):
+    """At 1024 px a name longer than its row's lines kept its start and its end, cut in the
+    middle, where the README says it is cut at the left: two cells of one slide, photographed
+    minutes apart, both read "C129P90ThinF_IMG_2015100…cell_100.png"."""
+    opened = tmp_path / "slide"
+    opened.mkdir()
+    names = ["C129P90ThinF_IMG_20151004_133244_cell_100.png",
+             "C129P90ThinF_IMG_20151004_141530_cell_100.png"]
+    for name in names:
+        write_rgb(opened / name, make_cell())
+    resize_window(window, qtbot, 1024, 768)
+    screen_and_wait(window, qtbot, [opened])
+    assert _files(window) == names
+    drawn = [_drawn(window.table, row) for row in range(2)]
+    assert drawn[0] != drawn[1]
+    for name, lines in zip(names, drawn, strict=True):
+        shown = "".join(lines)
+        assert shown.startswith("…") and name.endswith(shown[1:])  # its end, cut at the left
+        assert len(shown) > len("20151004_133244_cell_100.png")
