@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from malariascope.core.leftout import COPIES_NOT_RECORDED
@@ -29,9 +29,53 @@ STATS = ("cells", "parasitized", "uninfected", "uncertain", "errors", "percent",
 CAPTIONS = {"cells": "cells counted / target", "percent": "% parasitized",
             "field": "% in this field", "suspects": "to review"}
 REACHED = "target reached ✓"
+CAPTION_LINES = 2  # the room of every caption: the longest, "cells counted / target", wraps
 TIPS = {"suspects": "Cells called parasitized or uncertain that no one has reviewed yet: "
                     "the review queue (Q) lists them. Those marked unsure count too; they "
                     "wait for a second reader, out of the queue (Show: Unreviewed lists them)"}
+
+
+class _Caption(QLabel):
+    """A tile's caption, two lines high whatever it says: the row of tiles keeps one height,
+    so the list under it never moves as a caption changes or a tile comes or goes. Words that
+    need more lines at the tile's width end in an ellipsis; :attr:`words` holds them whole,
+    and so does the tooltip."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = ""
+        self.setWordWrap(True)
+        self.setFixedHeight(CAPTION_LINES * self.fontMetrics().lineSpacing())
+        self.set_words(words)
+
+    def set_words(self, words: str) -> None:
+        self.words = words
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = _two_lines(self.words, self.fontMetrics(), self.contentsRect().width())
+        self.setText(shown)
+        self.setToolTip("" if shown == self.words else self.words)
+
+
+def _two_lines(words: str, metrics: QFontMetrics, width: int) -> str:
+    """``words`` as word wrap lays them in ``width`` pixels, cut with an ellipsis at the end
+    of the second line when they need more."""
+    wrap = Qt.TextFlag.TextWordWrap
+    if width <= 0 or metrics.boundingRect(0, 0, width, 0, wrap, words).height() \
+            <= CAPTION_LINES * metrics.lineSpacing():
+        return words
+    split = words.split(" ")
+    taken = 1  # the first line: the most words that fit, one at least
+    while taken < len(split) and metrics.horizontalAdvance(" ".join(split[:taken + 1])) <= width:
+        taken += 1
+    rest = " ".join(split[taken:])
+    first = metrics.elidedText(" ".join(split[:taken]), Qt.TextElideMode.ElideRight, width)
+    return f"{first}\n{metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)}"
 
 
 class _Stat(QFrame):
@@ -47,9 +91,8 @@ class _Stat(QFrame):
         self.value.setFont(font)
         if colour:
             self.value.setStyleSheet(f"color: {colour}")
-        self.caption = QLabel(caption)
+        self.caption = _Caption(caption)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
-        self.caption.setWordWrap(True)  # in a narrow window a caption takes two lines
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
@@ -85,7 +128,7 @@ class SummaryPanel(QWidget):
 
     def caption(self, name: str) -> str:
         """The words under the number shown for ``name``."""
-        return self._stats[name].caption.text()
+        return self._stats[name].caption.words
 
     def set_field(self, path: Path | None) -> None:
         """Show the parasitemia of the whole field ``path`` (None: the selection is no field)."""
@@ -96,10 +139,10 @@ class SummaryPanel(QWidget):
         counts: Counts = self.batch.counts
         field = self.batch.field_counts(self._field) if self._field else None
         target = self.batch.case.facts.target_cells
-        self._stats["cells"].caption.setText(
+        self._stats["cells"].caption.set_words(
             REACHED if counts.classified >= target else CAPTIONS["cells"])
         unsure = len(self.batch.marked_unsure()) if counts.unreviewed_flagged else 0
-        self._stats["suspects"].caption.setText(
+        self._stats["suspects"].caption.set_words(
             f"{CAPTIONS['suspects']}, {unsure:,} unsure" if unsure else CAPTIONS["suspects"])
         values = {
             "cells": f"{counts.classified:,} / {target:,}",  # as the CSV's "classified"
@@ -122,7 +165,7 @@ class SummaryPanel(QWidget):
         the caption is longer than "errors", so it never widens the window."""
         copies = self.controller.extent.copies
         errors = self._stats["errors"]
-        errors.caption.setText(f"errors ({counted(copies.count, 'copy file')} left out)"
+        errors.caption.set_words(f"errors ({counted(copies.count, 'copy file')} left out)"
                                if copies is not None and copies.count else "errors")
         errors.setToolTip(COPIES_NOT_RECORDED if copies is None else copies.words())
 

@@ -1,0 +1,47 @@
+"""The row of summary tiles keeps one height whatever its captions say, so the cell list
+under it stays where it is as a case is worked through."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
+
+from malariascope.gui.batch import UNSURE
+from tests.gui.helpers import resize_window, screen_and_wait
+from tests.images import write_field
+
+
+def _list_top(window) -> int:
+    """Where the cell list starts in the window, once every layout has been redone."""
+    QApplication.processEvents()
+    return window.table.mapTo(window, QPoint(0, 0)).y()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+def test_the_tiles_keep_one_height_as_their_captions_change(window, qtbot, tmp_path, size):
+    """At 1024x768 and at 1280x800 the row of tiles grew or shrank as the tile of the field's
+    parasitemia came with fields, and as a caption changed ("target reached ✓", "to review,
+    1 unsure"): the list under it jumped."""
+    resize_window(window, qtbot, *size)
+    tops = [_list_top(window)]  # no field yet: its tile is hidden
+    (tmp_path / "fields").mkdir()
+    for seed in range(3):  # over a hundred cells: a target can be reached
+        write_field(tmp_path / "fields" / f"field_{seed}.png", seed)
+    screen_and_wait(window, qtbot, [tmp_path / "fields"])
+    batch, summary = window.batch, window.summary
+    window.table.select_source_row(next(row for row in range(len(batch))
+                                        if batch.results[row].in_field))
+    assert summary._stats["field"].isVisible()
+    tops.append(_list_top(window))
+    suspect = next(row for row in range(len(batch)) if batch.suspect(row))
+    assert batch.set_review(suspect, UNSURE)
+    assert summary.caption("suspects") == "to review, 1 unsure"
+    tops.append(_list_top(window))
+    window.case.update(target_cells=100)
+    assert summary.caption("cells") == "target reached ✓"
+    tops.append(_list_top(window))
+    window.case.update(target_cells=2_000)
+    assert summary.caption("cells") == "cells counted / target"
+    tops.append(_list_top(window))
+    assert tops == [tops[0]] * 5
