@@ -12,11 +12,17 @@ an action was refused, and a message longer than the room left wraps onto more l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from malariascope.core.words import counted
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.message_label import MessageLabel
+
+if TYPE_CHECKING:
+    from malariascope.core.adapt.unlike import Unlikeness
 
 NOTE_MS = 15_000  # how long a message stays
 
@@ -166,18 +172,39 @@ class StatusBar(QStatusBar):
 
     def _show_unlike(self) -> None:
         """Mark a batch whose healthy cells score far from the model's, or many of whose cells
-        are uncertain: the mark gives the figure, its tooltip the words."""
-        from malariascope.core.adapt.unlike import SHIFT_LIMIT
-
+        are uncertain: the mark says so and what to do, its tooltip the figures."""
         unlike = self.controller.unlike.current()
         self.unlike_label.setVisible(unlike is not None and unlike.warn)
         if unlike is not None and unlike.warn:
-            measured = (f"{unlike.shift:+.1f} MAD"
-                        if unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
-                        else f"{100 * unlike.uncertain_fraction:.0f} % uncertain")
-            self.unlike_label.setText(f"⚠ Unlike the model's cells ({measured})")
-            self.unlike_label.setToolTip(unlike.message[:1].upper() + unlike.message[1:])
+            text, tip = unlike_words(unlike)
+            self.unlike_label.setText(text)
+            self.unlike_label.setToolTip(tip)
 
     def _on_model_failed(self, reason: str) -> None:
         self.model_label.setText("No model")
         self.showMessage(reason)
+
+
+def unlike_words(unlike: Unlikeness) -> tuple[str, str]:
+    """The mark of a batch unlike the model's cells, and its tooltip (rich text, which wraps):
+    what was measured, in words, and what the technician can do about it."""
+    from malariascope.core.adapt.unlike import SHIFT_LIMIT
+
+    shifted = unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
+    uncertain = f"{100 * unlike.uncertain_fraction:.0f} %"
+    said = []
+    if shifted:
+        side = "above" if unlike.shift > 0 else "below"
+        said.append(f"This batch's healthy cells score {abs(unlike.shift):.1f} times the usual "
+                    f"spread of the model's own healthy cells {side} them, over "
+                    f"{counted(unlike.fields, 'field')} (the mark shows beyond "
+                    f"{SHIFT_LIMIT:.1f}).")
+    if unlike.uncertain_fraction > unlike.uncertain_limit:
+        said.append(f"{uncertain} of this batch's cells are uncertain (the mark shows beyond "
+                    f"{100 * unlike.uncertain_limit:.0f} %).")
+    todo = ("Another stain, camera or microscope makes cells look unlike those the model "
+            "learned from, and its calls less accurate than its card says. Review the calls "
+            "with care; check the stain and focus of the smear, or adapt the model to this "
+            "lab's cells (Model > Adapt to this lab…).")
+    text = "⚠ Cells unlike the model's" if shifted else f"⚠ {uncertain} of cells uncertain"
+    return f"{text}: check stain or adapt", f"<p>{' '.join(said)}</p><p>{todo}</p>"  # wraps

@@ -240,7 +240,7 @@ def test_fields_of_another_lab_are_flagged_unlike_and_nih_cells_are_not(window, 
         shutil.copy(FIELDS / name, fields / name)
     screen_and_wait(window, qtbot, [fields])
     assert not label.isHidden()
-    assert "MAD" in label.text() and "adapt" in label.toolTip()
+    assert "unlike" in label.text() and "adapt" in label.toolTip()
     with qtbot.waitSignal(window.controller.export_finished, timeout=MODEL_TIMEOUT_MS):
         window.export_to(tmp_path / "report.csv")
     summary, _ = read_summary(tmp_path / "report_summary.csv")

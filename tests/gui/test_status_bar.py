@@ -90,14 +90,14 @@ def test_a_past_case_shows_its_own_unlike_figure_not_the_last_batchs(make_window
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
     screen_and_wait(window, qtbot, [_fields(tmp_path / "today", UNLIKE_FIELDS[:1])])
     label = window.status.unlike_label
-    assert label.isVisible() and f"{own:+.1f} MAD" not in label.text()
+    assert label.isVisible() and f" {abs(own):.1f} times" not in label.toolTip()
     dialog = open_register(window, qtbot)
     select(dialog, "S-PAST")
     answer_next_dialog(window, lambda box: click(box, "Discard"))  # today's case: not signed
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert window.past_case.shown is not None
-    assert label.isVisible() and f"({own:+.1f} MAD)" in label.text()
+    assert label.isVisible() and f" {abs(own):.1f} times" in label.toolTip()
 
 
 def test_one_of_a_kind_is_counted_in_the_singular(window, qtbot, tmp_path):
@@ -265,3 +265,19 @@ def test_a_status_message_of_many_lines_is_held_to_its_room(window, qtbot):
     window.status.showMessage("\n".join(f"line {number} of the reason" for number in range(8)))
     assert len(window.status.message_label.text().splitlines()) <= MAX_LINES
     assert window.status.currentMessage().count("\n") == 7  # whole in the tooltip
+
+
+@needs_fields
+def test_the_unlike_mark_says_in_plain_words_what_is_wrong_and_what_to_do(window, qtbot,
+                                                                           tmp_path):
+    """The mark read "Unlike the model's cells (+2.6 MAD)": shorthand a technician does not
+    read, saying neither what was measured nor what to do."""
+    screen_and_wait(window, qtbot, [_fields(tmp_path / "fields", UNLIKE_FIELDS[:1])])
+    label, unlike = window.status.unlike_label, window.controller.unlike.current()
+    assert label.isVisible() and unlike.shift is not None and unlike.shift > 2
+    assert label.text() == "⚠ Cells unlike the model's: check stain or adapt"
+    tip = label.toolTip()
+    assert "MAD" not in label.text() + tip
+    assert tip.startswith(f"<p>This batch's healthy cells score {unlike.shift:.1f} times the "
+                          "usual spread of the model's own healthy cells above them")
+    assert "Model > Adapt to this lab…" in tip and "stain" in tip
