@@ -27,7 +27,7 @@ from malariascope.core.casefacts import (
     checked_text,
     iso_day,
 )
-from malariascope.core.clock import utc_now
+from malariascope.core.clock import local_time, utc_now
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.jsonfields import build, integer, text
 from malariascope.core.parasitemia import CaseResult, whole_number
@@ -127,8 +127,12 @@ class Case:
 
     @property
     def name(self) -> str:
-        """The slide id, or the case's short uid when it has none: how words name the case."""
-        return self.facts.sample_id or self.uid[:8]
+        """How words name the case: its slide id; without one, as the technician knows it and
+        the register lists it, by its patient and when it was opened."""
+        if self.facts.sample_id:
+            return self.facts.sample_id
+        patient = f"patient {self.facts.patient_id}, " if self.facts.patient_id else ""
+        return f"({patient}no slide id, opened {local_time(self.created_at)})"
 
     @property
     def amending(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from malariascope.core.clock import local_time
 from malariascope.core.register import Register
 from malariascope.core.tally import PARASITIZED
 from malariascope.gui import case_dialogs, dialogs
@@ -93,20 +94,27 @@ def test_new_case_keeps_the_open_case_in_the_register_open(screened_window, qtbo
     assert no_work_left(data_folder)  # not offered at the next start: it is in the register
 
 
-def test_the_new_case_question_names_the_open_case_by_its_slide_or_its_uid(
+def test_the_new_case_question_names_the_open_case_by_its_slide_or_patient_and_time(
         screened_window, qtbot):
     """New case asked about "the open case" without naming it, where the questions about a
-    signed case or an amendment name the slide."""
+    signed case or an amendment name the slide; then, without a slide id, named it by the
+    first characters of its uid ("The open case 3f2a1b9c"), which no technician knows."""
     window = screened_window
     asked = answer(window, "Cancel")
     assert not window.case_flow.new_case()
     assert asked[0][0].startswith("Start a new case? The open case S-RACE is not signed.")
+    opened = local_time(window.case.case.created_at)
     window.case.update(sample_id="")
     asked = answer(window, "Cancel")
     assert not window.case_flow.new_case()
     assert asked[0][0].startswith(
-        f"Start a new case? The open case {window.case.case.uid[:8]} is not signed.")
-    assert len(window.batch) == 6
+        f"Start a new case? The open case (no slide id, opened {opened}) is not signed.")
+    window.case.update(patient_id="P-00917")
+    asked = answer(window, "Cancel")
+    assert not window.case_flow.new_case()
+    assert asked[0][0].startswith("Start a new case? The open case (patient P-00917, no slide "
+                                  f"id, opened {opened}) is not signed.")
+    assert window.case.case.uid[:8] not in asked[0][0] and len(window.batch) == 6
 
 
 def test_quit_keeps_an_open_case_for_later_and_the_next_start_offers_nothing(
@@ -186,7 +194,7 @@ def test_a_window_without_autosave_leaves_an_open_case_read_only_and_offers_no_k
     screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
     review(second, 0)
     questions.answers = [dialogs.DISCARD]
-    own = second.case.case.uid[:8]  # no slide id typed: named by its uid
+    own = f"(no slide id, opened {local_time(second.case.case.created_at)})"
     open_past(open_register(second, qtbot), qtbot, "S-RACE")
     assert questions.asked == [(f"Open a past case? The open case {own} is not signed: its 2 "
                                 "cells and 1 review leave the window and the register (sign "
