@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 from malariascope.core.case import LINE_MAX
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.words import counted
-from malariascope.gui.dialogs import add_cancel_default, ask_export_first, ask_review_first
+from malariascope.gui.dialogs import (
+    add_cancel_default,
+    ask_export_first,
+    ask_review_first,
+    exec_following,
+)
 from malariascope.gui.events import Event
 
 KEEP_FOR_LATER = "&Keep for later"
@@ -71,19 +76,27 @@ def _drop_case_words(doing: str, name: str, cells: int, reviewed: int, screening
             f"File > Case register…; discarded, {lost}.")
 
 
-def ask_stop_screening(parent: QWidget, name: str, cells: int) -> bool:
+def ask_stop_screening(parent: QWidget, name: str, now: Callable[[], tuple[int, bool]],
+                       changed: Sequence[SignalInstance | Event] = ()) -> bool:
     """Ask before Quit stops the screening of case ``name``, taken from the register: True
-    for Keep for later (it stays there, open, with its ``cells`` cells so far, marked
-    partial), False for Cancel (Escape, and the default: Enter leaves it screening)."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Quit",
-                      f"Quit? Case {name} is still being screened: quitting stops it. The case "
-                      f"stays in the case register, open, with the {counted(cells, 'cell')} "
-                      "screened so far, marked partial. To screen the rest, open it from File > "
-                      "Case register… and open its images again (the cells it holds are left "
-                      "out).", QMessageBox.StandardButton.NoButton, parent)
+    for Keep for later (it stays there, open, with its cells so far, marked partial), False
+    for Cancel (Escape, and the default: Enter leaves it screening). ``now`` gives its cells
+    and whether it is still being screened, read again whenever one of ``changed`` fires."""
+    def words() -> str:
+        cells, screening = now()
+        if not screening:
+            return (f"Quit? The screening of case {name} has ended: the case stays in the case "
+                    f"register, open, with its {counted(cells, 'cell')}.")
+        return (f"Quit? Case {name} is still being screened: quitting stops it. The case stays "
+                f"in the case register, open, with the {counted(cells, 'cell')} screened so "
+                "far, marked partial. To screen the rest, open it from File > Case register… "
+                "and open its images again (the cells it holds are left out).")
+
+    box = QMessageBox(QMessageBox.Icon.Question, "Quit", words(),
+                      QMessageBox.StandardButton.NoButton, parent)
     keep = box.addButton(KEEP_FOR_LATER, QMessageBox.ButtonRole.AcceptRole)
     add_cancel_default(box)
-    box.exec()
+    exec_following(box, words, changed)
     return box.clickedButton() is keep
 
 

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from malariascope.gui import case_dialogs, dialogs
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QMainWindow
 
     from malariascope.gui.case_saving import CaseSaving
+    from malariascope.gui.events import Event
     from malariascope.gui.report_flow import ReportFlow
 
 
@@ -90,8 +92,10 @@ class CaseLeaving:
     def _may_stop_screening(self) -> bool:
         """True once the technician agrees that Quit cuts short the screening of a case taken
         from the register (it stays there, marked partial)."""
-        return case_dialogs.ask_stop_screening(self._window, self._case.case.name,
-                                               self._case.batch.counts.classified)
+        return case_dialogs.ask_stop_screening(
+            self._window, self._case.case.name,
+            lambda: (self._case.batch.counts.classified, self._controller.screening),
+            self._changes())
 
     def mark_window(self, *_: object) -> None:
         """Mark the window modified (its title's ``[*]``) while Quit would ask first."""
@@ -122,8 +126,7 @@ class CaseLeaving:
             return self._leaves_unsaved(doing)  # it stays in the register, as last saved
         answer = case_dialogs.ask_drop_case(
             self._window, doing, self._case.case.name, self._holds, keep=autosave.keeps_work,
-            taken=autosave.took(self._case.batch.case.uid),
-            changed=(self._case.batch.events.changed, self._controller.idle))
+            taken=autosave.took(self._case.batch.case.uid), changed=self._changes())
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:
@@ -134,6 +137,10 @@ class CaseLeaving:
         """What the open case holds now: its cells, its reviews, whether being screened."""
         counts = self._case.batch.counts
         return counts.classified, counts.reviewed, self._controller.screening
+
+    def _changes(self) -> tuple[Event, SignalInstance]:
+        """What changes :meth:`_holds`: the batch, and the screening's end."""
+        return self._case.batch.events.changed, self._controller.idle
 
     def _may_leave_signed(self, doing: str) -> bool:
         """True when the signed case is not one signed here and unsaved (a past case on show,

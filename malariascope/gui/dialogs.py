@@ -162,7 +162,14 @@ def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
     if discard:
         answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     add_cancel_default(box)
+    exec_following(box, words, changed)
+    return answers.get(box.clickedButton(), CANCEL)
 
+
+def exec_following(box: QMessageBox, words: Callable[[], str],
+                   changed: Sequence[SignalInstance | Event]) -> None:
+    """Show ``box`` until answered, its text ``words()`` again whenever one of ``changed``
+    fires: what the question says holds when it is answered."""
     def reword(*_: object) -> None:
         box.setText(words())
 
@@ -173,7 +180,6 @@ def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
     finally:
         for signal in changed:
             signal.disconnect(reword)
-    return answers.get(box.clickedButton(), CANCEL)
 
 
 def add_cancel_default(box: QMessageBox) -> None:
