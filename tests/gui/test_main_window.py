@@ -116,30 +116,25 @@ def test_cancel_stops_a_running_batch_early(window, qtbot, big_folder):
     assert window.actions.export.isEnabled()  # the partial batch can still be exported
 
 
-def test_event_loop_stays_responsive_during_a_batch(window, qtbot, big_folder):
-    from PySide6.QtCore import QElapsedTimer, QTimer
+def test_event_loop_runs_all_through_a_batch(window, qtbot, big_folder):
+    from PySide6.QtCore import QTimer
 
-    clock, gaps, last = QElapsedTimer(), [], [0]
-    clock.start()
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
+    sizes: list[int] = []  # the batch's size each time the event loop ran a timer
     timer = QTimer()
     timer.setInterval(20)
-    timer.timeout.connect(tick)
+    timer.timeout.connect(lambda: sizes.append(len(window.batch)))
     timer.start()
     try:
         screen_and_wait(window, qtbot, [big_folder])
     finally:
         timer.stop()
     assert len(window.batch) == 2000
-    assert len(gaps) > 20
-    # Screening 2,000 images on the UI thread would block it for seconds. The bound is loose
-    # because CI shares 2 cores; benchmarks/gui_big_batch.py prints the real worst gap.
-    assert max(gaps) < 1000, f"event loop blocked for {max(gaps)} ms"
+    # Screening on the UI thread would let the timer run only before and after the batch;
+    # how long the loop waits at worst is printed by benchmarks/gui_big_batch.py.
+    while_screening = [size for size in sizes if 0 < size < 2000]
+    assert len(while_screening) >= 10 and len(set(while_screening)) >= 3, (
+        f"the event loop ran {len(while_screening)} times while the batch grew, at sizes "
+        f"{sorted(set(while_screening))}")
 
 
 def test_drop_opens_files_and_folders(window, qtbot, cell_folder):
