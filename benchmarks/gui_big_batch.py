@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from app_window import run_when_model_ready
+from app_window import close_unasked, run_child, run_when_model_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -119,9 +116,7 @@ class Run:
             register_mb=sum(p.stat().st_size for p in self.data.glob(f"{FILE_NAME}*")) / 2**20,
             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(self.figures), flush=True)
-        self.window.batch.unsaved = False
-        self.window.case_flow.new_case(ask=False)  # the measured case goes, unasked, so
-        self.window.close()  # Quit has no question to wait on
+        close_unasked(self.window)
 
 
 def child(folder: Path, data: Path) -> int:
@@ -155,23 +150,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
-    from tests.images import make_cell_folder
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder, data = Path(tmp) / "cells", Path(tmp) / "data"
-        start = time.perf_counter()
-        make_cell_folder(folder, args.cells)
-        print(f"generated {args.cells:,} cells in {time.perf_counter() - start:.1f} s")
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MALARIASCOPE_DATA_DIR=str(data),
-                   HOME=tmp, XDG_CONFIG_HOME=str(Path(tmp) / "config"))
-        done = subprocess.run([sys.executable, __file__, "--child", str(folder), str(data)],
-                              env=env, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode or not done.stdout.strip():
-        print(done.stderr, file=sys.stderr)
-        return done.returncode or 1
-    report(json.loads(done.stdout.strip().splitlines()[-1]))
+    figures = run_child(__file__, args.cells)
+    if figures is None:
+        return 1
+    report(figures)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,7 +4,6 @@ short, and files made to take seconds to walk (millions of tiny sub-blocks or em
 from __future__ import annotations
 
 import io
-import time
 
 import cv2
 import numpy as np
@@ -87,9 +86,7 @@ def test_walks_made_to_take_seconds_stop_at_the_cap_and_count_as_one_image(fille
     A file of 128 MB holds 60 million such sub-blocks or 40 million such comments: 5 and 10 s
     to walk whole."""
     data = np.frombuffer(SCREEN + image() + filler + image() + TRAILER, np.uint8)
-    started = time.perf_counter()
-    assert frames(memoryview(data)) == 1
-    assert time.perf_counter() - started < 2
+    assert frames(memoryview(data)) == 1  # uncapped, the walk reaches the second image
 
 
 def test_other_files_are_one_image():
