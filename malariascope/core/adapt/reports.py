@@ -12,6 +12,7 @@ reviewed cells the same way (``registered``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 from collections.abc import Iterable, Iterator
@@ -31,6 +32,7 @@ from malariascope.core.adapt.sources import (
 )
 from malariascope.core.errors import DatasetError, ImageReadError, SourceChangedError
 from malariascope.core.fields.boxes import mutual_best_pairs
+from malariascope.core.modelfiles import sha256_of
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import ENCODING, OK
@@ -136,7 +138,7 @@ class ReviewedReport:
     def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
         """The reviewed cells of each image the report names, in file order."""
         for image_text, rows in _reviewed_rows(self.path, data).items():
-            image = _resolve(image_text, self.path.parent)
+            image = _resolve(image_text, self.path.parent, rows[0][1]["image_sha256"])
             group = f"{self.path}:{rows[0][1]['sample_id'] or image_text}"
             yield [ReviewedCell(f"{self.path.name} line {line}", image, row["image_sha256"],
                                 _label(row), group, _box(row))
@@ -187,11 +189,16 @@ def _box(row: dict) -> tuple[int, int, int, int] | None:
     return x, y, w, h
 
 
-def _resolve(image_text: str, report_folder: Path) -> Path:
+def _resolve(image_text: str, report_folder: Path, sha256: str) -> Path:
     """The image a row names: as written (absolute, or relative to where the batch ran),
-    else beside the report under the same relative path, else beside it by name."""
+    else beside the report under the same relative path, else beside it by name. Where
+    several of these are files, the first whose bytes hash to the reviewed ``sha256`` is
+    the one: a same-named image in the folder adapt runs from is not the one reviewed."""
     path = Path(image_text)
-    for candidate in (path, report_folder / path, report_folder / path.name):
-        if candidate.is_file():
-            return candidate
-    return path
+    present = [candidate for candidate in dict.fromkeys(
+        (path, report_folder / path, report_folder / path.name)) if candidate.is_file()]
+    for candidate in present if len(present) > 1 else ():
+        with contextlib.suppress(OSError):  # an unreadable one is told when it is read
+            if sha256_of(candidate) == sha256:
+                return candidate
+    return present[0] if present else path

@@ -1,0 +1,52 @@
+"""Reviewed reports as a lab hands them back: moved, re-saved, edited by hand; real cells."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.adapt.repeats import Repeats
+from malariascope.core.adapt.reports import ReviewedReport
+from malariascope.core.classifier import Classifier
+from malariascope.core.pipeline import screen
+from tests.core.test_adapt_sources import reviewed_report
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, real_cells) -> Path:
+    """``batch/cells/{parasitized,uninfected}/`` of real cells and ``batch/report.csv``, every
+    row reviewed by its class folder, written with relative image paths as a run in
+    ``batch`` writes them."""
+    folder = tmp_path_factory.mktemp("batch")
+    paths = []
+    for label, files in real_cells.items():
+        (folder / "cells" / label).mkdir(parents=True)
+        paths += [Path(shutil.copy(path, folder / "cells" / label)).relative_to(folder)
+                  for path in files[:3]]
+    classifier = Classifier.open()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        results = list(screen(paths, classifier))
+    reviews = {i: path.parent.name for i, path in enumerate(paths)}
+    return reviewed_report(folder / "report.csv", results, classifier, reviews)
+
+
+def chunks_of(report: Path) -> list:
+    return list(ReviewedReport(report).chunks(Classifier.open().input_size, Repeats()))
+
+
+def test_a_same_named_image_where_adapt_runs_does_not_hide_the_reviewed_one(batch, tmp_path,
+                                                                             monkeypatch):
+    """Run from another folder that holds a different image under the row's relative path,
+    the reviewed image beside the report is the one read, not a refusal."""
+    cells = batch.parent / "cells"
+    for folder in cells.iterdir():
+        other = tmp_path / "cells" / folder.name
+        shutil.copytree(cells / ("uninfected" if folder.name == "parasitized"
+                                 else "parasitized"), other)
+        for wrong, right in zip(sorted(other.iterdir()), sorted(folder.iterdir()), strict=True):
+            wrong.rename(other / right.name)  # the same name, another cell's bytes
+    monkeypatch.chdir(tmp_path)
+    assert sorted(int(chunk.labels[0]) for chunk in chunks_of(batch)) == [0, 0, 0, 1, 1, 1]
