@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from malariascope.core.adapt.loading import seal_of
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.run import adapt, open_source, write_model
 from malariascope.core.adapt.sources import ClassFolders
@@ -157,6 +158,21 @@ def test_an_adapted_card_edited_after_adaptation_is_refused(adapted, tmp_path, e
     edit(card)
     (copy / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="changed after adaptation"):
+        Classifier.open(copy)
+
+
+@pytest.mark.parametrize("limit", ["x", 5, -0.5, [0.2]])
+def test_a_resealed_card_with_a_wrong_uncertain_limit_is_refused_on_loading(adapted, tmp_path,
+                                                                            limit):
+    """The seal is no secret: a card edited and sealed again is checked as any card is, not
+    taken and then crashed on (a traceback) when a batch's unlikeness is measured."""
+    folder, _ = adapted
+    copy = shutil.copytree(folder, tmp_path / "lab-model")
+    card = json.loads((copy / CARD_NAME).read_text(encoding="utf-8"))
+    card["adapted"]["uncertain_limit"] = limit
+    card["adapted"]["seal"] = seal_of(card)
+    (copy / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="is invalid: adapted.uncertain_limit must be"):
         Classifier.open(copy)
 
 
