@@ -52,6 +52,18 @@ def test_the_base_models_folder_is_refused_before_any_work(tmp_path, capsys):
     assert result.code == 2 and "never over it" in result.err
 
 
+def test_a_folder_inside_a_models_folder_is_refused_before_any_work(tmp_path, capsys):
+    """A model written into the bundled models folder (or the base's own) is lost with the
+    next install and read there as part of it: it goes beside them, never in them."""
+    base = shutil.copytree(bundled_dir(), tmp_path / "base")
+    for out, models in ((bundled_dir() / "lab", bundled_dir()), (base / "lab" / "v2", base)):
+        result = cli(capsys, "adapt", tmp_path / "nothing-here", "--base", base, "--out", out)
+        assert (result.code, result.err) == (
+            2, f"malariascope: error: {out} is inside the models folder {models}; an adapted "
+               "model is written beside it, never in it\n")
+        assert not out.exists()
+
+
 def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     """It was refused only once every cell was read and ten folds measured (1.5 min)."""
     (tmp_path / "afile").write_text("the lab's own file")

@@ -42,6 +42,7 @@ from malariascope.core.errors import (
     WorseThanBaseError,
 )
 from malariascope.core.modelcard import CARD_NAME, ModelCard
+from malariascope.core.modelfiles import bundled_dir
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 from malariascope.core.targets import refuse_inputs
@@ -189,9 +190,9 @@ def _summary(figures: Figures) -> str:
 def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
                  overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
     """Refuse a folder the model adapted from ``base`` cannot go to, before any work: a file,
-    the base model's own folder, one holding a model (unless ``overwrite``) or one of the
-    ``inputs`` (sources, annotations) under the model's names, or one from which the base's
-    ONNX file would not be found (see ``loading``)."""
+    the base model's own folder or one inside it or the bundled models, one holding a model
+    (unless ``overwrite``) or one of the ``inputs`` (sources, annotations) under the model's
+    names, or one from which the base's ONNX file would not be found (see ``loading``)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise AdaptationError(f"{out_dir} is a file: name a folder for the adapted model")
@@ -201,6 +202,10 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
     if out_dir.resolve() == base.path.parent.resolve():
         raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
                               "beside it, never over it")
+    for models in (base.path.parent, bundled_dir()):  # replaced whole by an install
+        if models.resolve() in out_dir.resolve().parents:
+            raise AdaptationError(f"{out_dir} is inside the models folder {models}; an "
+                                  "adapted model is written beside it, never in it")
     existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
     if existing and not overwrite:
         raise ModelExistsError(out_dir, existing)
