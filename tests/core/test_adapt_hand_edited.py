@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.classifier import Classifier
+from malariascope.core.errors import DatasetError
 from malariascope.core.pipeline import screen
+from malariascope.core.report import summary_path
 from tests.core.test_adapt_sources import reviewed_report
 
 
@@ -50,3 +53,42 @@ def test_a_same_named_image_where_adapt_runs_does_not_hide_the_reviewed_one(batc
             wrong.rename(other / right.name)  # the same name, another cell's bytes
     monkeypatch.chdir(tmp_path)
     assert sorted(int(chunk.labels[0]) for chunk in chunks_of(batch)) == [0, 0, 0, 1, 1, 1]
+
+
+def resaved(report: Path, to: Path, delimiter: str = ",", edit=None) -> Path:
+    """``report`` as a spreadsheet saves it again: CRLF lines, ``delimiter`` between fields
+    (Excel in a comma-decimal locale writes semicolons), each row changed by ``edit``."""
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(to, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), delimiter=delimiter,
+                                lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(edit(row) or row if edit else row for row in rows)
+    shutil.copy(summary_path(report), summary_path(to))
+    return to
+
+
+def typed_by_hand(row: dict) -> dict:
+    """The review and call typed again by hand: capitals, a stray space."""
+    return {**row, "review": f" {row['review'].capitalize()}",
+            "final_call": f"{row['final_call'].upper()} ", "status": row["status"].upper()}
+
+
+@pytest.mark.parametrize(("delimiter", "edit"), [(";", None), (",", typed_by_hand),
+                                                 (";", typed_by_hand)])
+def test_a_report_saved_again_by_a_spreadsheet_keeps_every_reviewed_cell(batch, delimiter,
+                                                                         edit):
+    """A semicolon-separated report was refused as lacking every column, and hand-typed
+    calls in another case were silently left out: 0 cells, refused as too few."""
+    again = batch.with_name(f"again-{ord(delimiter)}-{edit is None}.csv")
+    report = resaved(batch, again, delimiter, edit)
+    assert sorted(int(chunk.labels[0]) for chunk in chunks_of(report)) == [0, 0, 0, 1, 1, 1]
+
+
+def test_a_review_that_says_neither_call_is_refused_with_its_line(batch):
+    report = resaved(batch, batch.with_name("yes.csv"), edit=lambda row: row.update(
+        review="yes"))
+    with pytest.raises(DatasetError, match="yes.csv line 2: review 'yes' is none of "
+                                           "confirmed, overridden, unsure or empty"):
+        chunks_of(report)

@@ -38,7 +38,7 @@ from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import ENCODING, OK
 from malariascope.core.screening import field_inputs
 from malariascope.core.summary import check_pair
-from malariascope.core.tally import CONFIRMED, OVERRIDDEN
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 
 NEEDED = ("image_path", "image_sha256", "review", "final_call", "status", "sample_id",
           "cell_index", "cell_x", "cell_y", "cell_w", "cell_h")
@@ -148,7 +148,8 @@ class ReviewedReport:
 def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]:
     """``image_path -> [(line, row), ...]`` of the reviewed, screened rows, in file order."""
     try:
-        reader = csv.DictReader(data.decode(ENCODING).splitlines())
+        lines = data.decode(ENCODING).splitlines()
+        reader = csv.DictReader(lines, delimiter=_delimiter(lines[0] if lines else ""))
         missing = [name for name in NEEDED if name not in (reader.fieldnames or [])]
         if missing:
             raise DatasetError(f"{path} is not a MalariaScope report: it lacks "
@@ -157,6 +158,7 @@ def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]
         run_ids = set()
         for line, row in enumerate(reader, 2):
             run_ids.add(row.get("run_id") or "")
+            _typed(path, line, row)
             if row["review"] in (CONFIRMED, OVERRIDDEN) and row["status"] == OK:
                 _check_row(path, line, row)
                 rows.setdefault(row["image_path"], []).append((line, row))
@@ -165,6 +167,22 @@ def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]
     if len(run_ids) == 1:  # one run's report (not several joined): its summary must match
         check_pair(path, run_ids.pop())
     return rows
+
+
+def _delimiter(header: str) -> str:
+    """The field separator of a report whose first line is ``header``: a comma as written, a
+    semicolon or tab where a spreadsheet saved it again (Excel in a comma-decimal locale)."""
+    return max(",;\t", key=header.count)
+
+
+def _typed(path: Path, line: int, row: dict) -> None:
+    """The row's review, call and status as written, whatever their letter case or spaces
+    (typed again by hand); a review that is none of its values is refused, not left out."""
+    for key in ("review", "final_call", "status"):
+        row[key] = (row[key] or "").strip().lower()
+    if row["review"] not in ("", UNSURE, CONFIRMED, OVERRIDDEN):
+        raise DatasetError(f"{path.name} line {line}: review {row['review']!r} is none of "
+                           f"{CONFIRMED}, {OVERRIDDEN}, {UNSURE} or empty")
 
 
 def _check_row(path: Path, line: int, row: dict) -> None:
