@@ -105,8 +105,14 @@ class ModelMenu(QObject):
             return
         self._tried = (sources, annotations, out_dir, list(cases))
         progress = AdaptProgress(self.window)
+
+        def report(stage: str, done: int, total: int) -> None:
+            if worker.abort_requested:  # the window is closing: stop as Cancel does
+                raise AdaptationCancelled
+            progress.report(stage, done, total)
+
         worker = Worker(adapt_and_write, sources, [case.uid for case in cases], annotations,
-                        out_dir, self.controller.model, progress.report)
+                        out_dir, self.controller.model, report)
         worker.returned.connect(lambda result: self._on_adapted(*result))
         worker.errored.connect(self._on_failed)
         worker.finished.connect(lambda: self._on_finished(progress))
