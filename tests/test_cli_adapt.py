@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.modelfiles import bundled_dir
 from tests.command_line import cli
+from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
 from tests.images import make_cell, write_rgb
 from tests.registered import export_case, register_lab
 from tests.reports import read_rows
+
+FIELDS = SHARED_DATA / "fields"
 
 
 def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):
@@ -21,8 +26,8 @@ def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):
     broken.write_bytes(b"")  # left out, and said so: only the card counted it
     result = cli(capsys, "adapt", cells, "--out", tmp_path / "lab")
     assert result.code == 0, result.err
-    assert (f"malariascope: warning: {cells.resolve()}: 1 image or cell skipped (unreadable, "
-            "or a reviewed cell not found again)") in result.err
+    assert (f"malariascope: warning: {cells.resolve()}: 1 image or cell skipped (the first: "
+            "broken.png: empty file (0 bytes))") in result.err
     broken.unlink()
     assert "Before  Adapted" in result.out and "(specificity)" in result.out
     assert sorted(p.name for p in (tmp_path / "lab").iterdir()) == ["README.md",
@@ -174,3 +179,25 @@ def test_a_cell_called_otherwise_in_a_cases_report_refuses_the_adaptation(tmp_pa
            "(3.png) are the same cell, called uninfected in the first and parasitized in the "
            "second: leave out the source whose call is wrong; nothing was adapted\n")
     assert not (tmp_path / "lab").exists()
+
+
+@pytest.mark.skipif(not FIELDS.is_dir(), reason=f"shared fields not found at {FIELDS}")
+def test_fields_left_out_for_their_annotations_say_so_not_unreadable(tmp_path, capsys):
+    """Annotations drawn at three times the fields' size left every field out, and the
+    warning blamed unreadable images or cells not found again."""
+    fields = tmp_path / "fields"
+    fields.mkdir()
+    names = ("PA171693.JPG", "PA171702.JPG", "PA171703.JPG")
+    for name in names:
+        shutil.copy(FIELDS / name, fields / name)
+    annotations = json.loads((FIELDS / "annotations.json").read_text(encoding="utf-8-sig"))
+    kept = [entry for entry in annotations if entry["image_name"] in names]
+    for box in (cell["bbox"] for entry in kept for cell in entry["objects"]):
+        box.update({key: str(3 * int(box[key])) for key in "xywh"})
+    (fields / "annotations.json").write_text(json.dumps(kept), encoding="utf-8")
+    result = cli(capsys, "adapt", fields, "--out", tmp_path / "lab")
+    warning, error = result.err.splitlines()
+    assert warning.startswith(f"malariascope: warning: {fields.resolve()}: 3 images or cells "
+                              "skipped (the first: PA171693.JPG: annotated box ")
+    assert warning.endswith("lies outside the 1280x960 image: are these its annotations?)")
+    assert result.code == 2 and "0 uninfected cells labelled" in error

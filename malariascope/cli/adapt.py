@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
         finally:  # also when the adaptation is refused: the lab sees what was left out
             for record in (source.record for source in sources if source.record.skipped):
                 left = counted(record.skipped, "image or cell", "images or cells")
-                problem(f"malariascope: warning: {record.path}: {left} skipped (unreadable, "
-                        "or a reviewed cell not found again)")
+                problem(f"malariascope: warning: {record.path}: {left} skipped (the first: "
+                        f"{record.why_skipped})")
         card = write_model(adaptation, args.out, args.overwrite)
     print(as_text(adaptation.facts()))
     print(f"wrote {card} (its base model's file is used, not copied)")

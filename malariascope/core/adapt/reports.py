@@ -108,7 +108,7 @@ def _field_chunk(record: SourceRecord, image: np.ndarray, cells: list[ReviewedCe
     for cell in cells:
         i = paired.get(cell.box)
         if i is None:
-            record.skipped += 1
+            record.skip(f"{cell.named}: its cell was not found again in the field")
         elif record.keeps(repeats, CellId(cells[0].sha256, found[i].box, cell.named),
                           cell.label):
             labels[i] = cell.label

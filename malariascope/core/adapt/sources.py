@@ -67,6 +67,12 @@ class SourceRecord:
     cells: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLASS_NAMES, 0))
     skipped: int = 0  # unreadable images, or reviewed cells not found again
     repeated: int = 0  # labelled cells read before, from this source or an earlier one
+    why_skipped: str = ""  # why the first was skipped, naming it
+
+    def skip(self, why: str) -> None:
+        """Count an image or cell left out, keeping ``why`` if it is the first."""
+        self.skipped += 1
+        self.why_skipped = self.why_skipped or why
 
     def count(self, labels: np.ndarray) -> None:
         for value, name in enumerate(CLASS_NAMES):
@@ -140,8 +146,8 @@ class ClassFolders:
             for path, label in groups[name]:
                 try:
                     image, sha256 = read_image_hashed(path)
-                except ImageReadError:
-                    self.record.skipped += 1
+                except ImageReadError as exc:
+                    self.record.skip(f"{path.name}: {exc}")
                     continue
                 digest.add(path.relative_to(self.root).as_posix(), sha256)
                 if self.record.keeps(repeats, CellId(sha256, None, str(path)), label):
@@ -177,8 +183,8 @@ class AnnotatedFields:
             try:
                 image, sha256 = read_image_hashed(path)
                 check_inside(cells, image.shape)
-            except (ImageReadError, AnnotationError):
-                self.record.skipped += 1
+            except (ImageReadError, AnnotationError) as exc:
+                self.record.skip(f"{path.name}: {exc}")
                 continue
             digest.add(path.name, sha256)
             found, inputs = field_inputs(image, size)
