@@ -69,6 +69,22 @@ def test_a_folder_inside_a_models_folder_is_refused_before_any_work(tmp_path, ca
         assert not out.exists()
 
 
+def test_overwrite_replaces_an_adapted_model_only(tmp_path, capsys):
+    """--overwrite replaced whatever bore the model's names: a lab's own README.md beside
+    its notes, or the card of another (trained) model folder."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "README.md").write_text("the lab's own notes")
+    other = shutil.copytree(bundled_dir(), tmp_path / "other-model")
+    for out, names in ((notes, "README.md"), (other, "model-card.json, README.md")):
+        kept = {path.name: path.read_bytes() for path in out.iterdir()}
+        result = cli(capsys, "adapt", tmp_path / "nothing-here", "--out", out, "--overwrite")
+        assert (result.code, result.err) == (
+            2, f"malariascope: error: {out} holds {names} of something other than an adapted "
+               "model, which is never replaced: choose another folder\n")
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == kept
+
+
 def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     """It was refused only once every cell was read and ten folds measured (1.5 min)."""
     (tmp_path / "afile").write_text("the lab's own file")

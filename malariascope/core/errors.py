@@ -201,6 +201,11 @@ class WorseThanBaseError(AdaptationError):
     """The adapted model did worse than its base on the held-out fields or slides."""
 
 
+class NotAdaptedModelError(AdaptationError):
+    """The output folder holds files under the adapted model's names that are not an adapted
+    model's (a lab's own README, another model's card): never replaced, even when asked."""
+
+
 class SourceChangedError(AdaptationError):
     """A reviewed report names an image that is missing or no longer matches its sha256."""
 

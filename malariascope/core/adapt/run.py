@@ -3,9 +3,9 @@
 :func:`adapt` refuses, with the numbers, too few cells (:data:`MIN_CELLS_PER_CLASS` of each
 class from at least :data:`MIN_GROUPS` fields or slides) and an adapted model that does worse
 than its base on the held-out fields or slides; nothing is written then. :func:`write_model`
-writes the card and its README into a folder, all or none, never over an existing model
-unless asked and never over the base model; :func:`check_target` tells a wrong folder before
-the work.
+writes the card and its README into a folder, all or none, over an existing adapted model
+only when asked, never over other files of those names or in the base model's folder;
+:func:`check_target` tells a wrong folder before the work.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from malariascope.core.adapt.card import adapted_card, adapted_markdown, base_fa
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import STRENGTHS, Calibration, calibrate
-from malariascope.core.adapt.loading import find_base_file
+from malariascope.core.adapt.loading import ADAPTED, find_base_file
 from malariascope.core.adapt.measure import Figures, fold_count, held_out
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import (
@@ -38,6 +38,7 @@ from malariascope.core.errors import (
     AdaptationError,
     DatasetError,
     ModelExistsError,
+    NotAdaptedModelError,
     TooFewCellsError,
     WorseThanBaseError,
 )
@@ -209,11 +210,24 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
     existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
     if existing and not overwrite:
         raise ModelExistsError(out_dir, existing)
+    if existing and not _holds_adapted_model(out_dir):
+        raise NotAdaptedModelError(f"{out_dir} holds {', '.join(existing)} of something other "
+                                   "than an adapted model, which is never replaced: choose "
+                                   "another folder")
     entry = base.files["onnx"]
     if find_base_file(out_dir, entry.name, entry.sha256) is None:
         raise AdaptationError(f"a model in {out_dir} would not find its base model "
                               f"{base.path.parent / entry.name}: choose a folder beside "
                               "the base model's folder")
+
+
+def _holds_adapted_model(folder: Path) -> bool:
+    """True when ``folder``'s card is an adapted model's, which ``overwrite`` may replace."""
+    try:
+        card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # absent, unreadable, not JSON (UnicodeDecodeError too)
+        return False
+    return isinstance(card, dict) and isinstance(card.get(ADAPTED), dict)
 
 
 def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
