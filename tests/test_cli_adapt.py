@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -197,11 +198,9 @@ def test_a_cell_called_otherwise_in_a_cases_report_refuses_the_adaptation(tmp_pa
     assert not (tmp_path / "lab").exists()
 
 
-@pytest.mark.skipif(not FIELDS.is_dir(), reason=f"shared fields not found at {FIELDS}")
-def test_fields_left_out_for_their_annotations_say_so_not_unreadable(tmp_path, capsys):
-    """Annotations drawn at three times the fields' size left every field out, and the
-    warning blamed unreadable images or cells not found again."""
-    fields = tmp_path / "fields"
+def misfit_fields(fields: Path) -> Path:
+    """Three real shared fields in ``fields``, their annotations drawn at three times their
+    size: every box lies outside its field."""
     fields.mkdir()
     names = ("PA171693.JPG", "PA171702.JPG", "PA171703.JPG")
     for name in names:
@@ -211,6 +210,14 @@ def test_fields_left_out_for_their_annotations_say_so_not_unreadable(tmp_path, c
     for box in (cell["bbox"] for entry in kept for cell in entry["objects"]):
         box.update({key: str(3 * int(box[key])) for key in "xywh"})
     (fields / "annotations.json").write_text(json.dumps(kept), encoding="utf-8")
+    return fields
+
+
+@pytest.mark.skipif(not FIELDS.is_dir(), reason=f"shared fields not found at {FIELDS}")
+def test_fields_left_out_for_their_annotations_say_so_not_unreadable(tmp_path, capsys):
+    """Annotations drawn at three times the fields' size left every field out, and the
+    warning blamed unreadable images or cells not found again."""
+    fields = misfit_fields(tmp_path / "fields")
     result = cli(capsys, "adapt", fields, "--out", tmp_path / "lab")
     warning, error = result.err.splitlines()
     assert warning.startswith(f"malariascope: warning: {fields.resolve()}: 3 images or cells "

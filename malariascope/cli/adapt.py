@@ -7,7 +7,6 @@ import argparse
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument, problem, progress_bar
 from malariascope.core.errors import DatasetError
-from malariascope.core.words import counted
 
 HELP = ("adapt the model to a lab's reviewed cells (class folders, annotated fields, reports, "
         "signed cases of the register)")
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
     from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
-    from malariascope.core.adapt.wording import as_text
+    from malariascope.core.adapt.wording import as_text, skipped_lines
     from malariascope.core.datadir import data_dir
     from malariascope.core.modelcard import load_card
 
@@ -51,10 +50,8 @@ def run(args: argparse.Namespace) -> int:
             with progress_bar("cells") as cells, progress_bar("steps") as steps:
                 adaptation = adapt(sources, args.base, progress=_progress(cells, steps))
         finally:  # also when the adaptation is refused: the lab sees what was left out
-            for record in (source.record for source in sources if source.record.skipped):
-                left = counted(record.skipped, "image or cell", "images or cells")
-                problem(f"malariascope: warning: {record.path}: {left} skipped (the first: "
-                        f"{record.why_skipped})")
+            for line in skipped_lines(source.record for source in sources):
+                problem(f"malariascope: warning: {line}")
         card = write_model(adaptation, args.out, args.overwrite)
     print(as_text(adaptation.facts()))
     print(f"wrote {card} (its base model's file is used, not copied)")

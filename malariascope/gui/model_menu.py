@@ -159,13 +159,26 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     in words (rich text). Runs in a worker; refusals raise the core's errors."""
     from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
+    from malariascope.core.adapt.wording import skipped_lines
+    from malariascope.core.errors import MalariaScopeError
     from malariascope.core.modelcard import load_card
 
     model = str(base) if base else None
     check_target(out_dir, load_card(model))
     opened = [open_source(path, annotations) for path in sources]
     opened += open_cases(data_dir(), cases)
-    adaptation = adapt(opened, model, progress=progress)
+    try:
+        adaptation = adapt(opened, model, progress=progress)
+    except MalariaScopeError as exc:  # the lab sees what was left out, as with a model
+        if skipped := skipped_lines(source.record for source in opened):
+            raise LeftOutError("\n\n".join([str(exc), *skipped])) from exc
+        raise
     progress("writing", 0, 0)  # the last chance to cancel: past it, Cancel is refused
     card = write_model(adaptation, out_dir)
-    return card.parent, results_html(adaptation.facts())
+    left_out = "".join(f"<p>{escape(line)}</p>" for line in skipped_lines(
+        source.record for source in opened))
+    return card.parent, results_html(adaptation.facts()) + left_out
+
+
+class LeftOutError(Exception):
+    """An adaptation refused, its reason followed by what its sources left out and why."""

@@ -9,9 +9,14 @@ adaptation that wrote it did."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from malariascope.core.tally import PARASITIZED, UNINFECTED
 from malariascope.core.words import counted
+
+if TYPE_CHECKING:  # sources pull in numpy and OpenCV, which the window imports late
+    from malariascope.core.adapt.sources import SourceRecord
 
 #: (words, figure key, how it is shown): rates as percentages, the ranking as a number.
 FIGURES = (
@@ -71,3 +76,10 @@ def as_text(facts: dict) -> str:
              for words, before, after in rows]
     fitted, measured = (textwrap.fill(text, TEXT_WIDTH) for text in sentences(facts))
     return "\n".join([fitted, measured, "", *table, "", textwrap.fill(RANKING, TEXT_WIDTH)])
+
+
+def skipped_lines(records: Iterable[SourceRecord]) -> list[str]:
+    """What each source left out (unreadable, its annotations not fitting, a reviewed cell not
+    found again), and why the first was: beside the figures, or a refusal."""
+    return [f"{record.path}: {counted(record.skipped, 'image or cell', 'images or cells')} "
+            f"skipped (the first: {record.why_skipped})" for record in records if record.skipped]
