@@ -3,6 +3,7 @@ to the bundled model. The status bar names the model in use; reports record it."
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
@@ -148,7 +149,12 @@ def adapted_models_dir() -> Path:
 
 
 def default_model_folder() -> Path:
-    return adapted_models_dir() / f"lab-{datetime.now():%Y%m%d-%H%M}"
+    """A folder for the next adapted model named by the minute, ``-2``, ``-3``… added when
+    one of its name is there: the form cannot replace a model."""
+    first = adapted_models_dir() / f"lab-{datetime.now():%Y%m%d-%H%M}"
+    names = itertools.chain([first], (first.with_name(f"{first.name}-{n}")
+                                      for n in itertools.count(2)))
+    return next(folder for folder in names if not folder.exists())
 
 
 def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | None,

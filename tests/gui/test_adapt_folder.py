@@ -1,0 +1,28 @@
+"""The folder the Adapt to this lab form suggests for the new model."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+from malariascope.gui import model_menu
+
+
+class _Noon(datetime):
+    @classmethod
+    def now(cls, tz=None) -> datetime:
+        return datetime(2026, 12, 6, 12, 0)
+
+
+def test_a_second_adaptation_in_the_same_minute_is_offered_a_free_folder(window, monkeypatch,
+                                                                           tmp_path):
+    """The suggestion is named by the minute: a second adaptation within it was offered the
+    first's folder and refused once the form was sent ("already holds model-card.json,
+    README.md; choose another folder or allow replacing them"), which the window cannot."""
+    monkeypatch.setattr(model_menu, "datetime", _Noon)
+    first = model_menu.adapted_models_dir() / "lab-20261206-1200"
+    shutil.copytree(tmp_path, first)  # made by the first adaptation, holding its model
+    (first / "model-card.json").write_text("{}")
+    dialog = window.models.ask_adapt()
+    assert dialog.model_folder() == first.with_name("lab-20261206-1200-2")
+    dialog.reject()
