@@ -91,11 +91,13 @@ class ExportError(MalariaScopeError):
 
 class ModelExistsError(ExportError):
     """The output folder already holds a model and replacing it was not allowed. ``how`` is
-    the way to allow it in the words of the edge that shows the message."""
+    the way to allow it in the words of the edge that shows the message; None where that
+    edge cannot (the window's adaptation form)."""
 
-    def __init__(self, folder: Path, names: list[str], how: str = "allow replacing them") -> None:
-        super().__init__(f"{folder} already holds {', '.join(names)}; choose another folder "
-                         f"or {how}")
+    def __init__(self, folder: Path, names: list[str], how: str | None = None) -> None:
+        allow = f" or {how}" if how else ""
+        super().__init__(f"{folder} already holds {', '.join(names)}; choose another "
+                         f"folder{allow}")
         self.folder, self.names = folder, names
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 
+import pytest
+
+from malariascope.core.errors import ModelExistsError
 from malariascope.gui import model_menu
 
 
@@ -26,3 +29,14 @@ def test_a_second_adaptation_in_the_same_minute_is_offered_a_free_folder(window,
     dialog = window.models.ask_adapt()
     assert dialog.model_folder() == first.with_name("lab-20261206-1200-2")
     dialog.reject()
+
+
+def test_the_form_refuses_a_folder_holding_a_model_without_offering_to_replace_it(tmp_path):
+    """The form cannot replace a model, yet its refusal ended "choose another folder or allow
+    replacing them"."""
+    out = tmp_path / "lab"
+    out.mkdir()
+    (out / "model-card.json").write_text("{}")
+    with pytest.raises(ModelExistsError) as refused:
+        model_menu.adapt_and_write([tmp_path], [], None, out, None, lambda *_: None)
+    assert str(refused.value) == f"{out} already holds model-card.json; choose another folder"
