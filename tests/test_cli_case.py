@@ -128,6 +128,21 @@ def test_a_pdf_written_in_the_c_locale_gets_no_qt_warning_and_keeps_names_whole(
     assert "Slide (sample) id Ñ-12" in text and "Patient id Łukasz 李" in text, text
 
 
+def test_only_the_qt_warning_of_a_locale_switched_to_utf8_is_kept_quiet():
+    """Qt's warning that it failed to find a UTF-8 locale (names in the PDF may then be
+    lost) was dropped as well: the filter looked for a wording Qt never prints."""
+    from malariascope.printing.pdf import switched_to_utf8
+
+    detected = 'Detected locale "C" with character encoding "ANSI_X3.4-1968", which is not UTF-8.'
+    assert switched_to_utf8(f'{detected}\nQt depends on a UTF-8 locale, and has switched to '
+                            '"C.UTF-8" instead.\nIf this causes problems, reconfigure your '
+                            'locale. See the locale(1) manual for more information.')
+    assert not switched_to_utf8(f"{detected}\nQt depends on a UTF-8 locale, but has failed to "
+                                "switch to one.\nIf this causes problems, reconfigure your "
+                                "locale. See the locale(1) manual for more information.")
+    assert not switched_to_utf8("QFont::setPointSizeF: Point size <= 0 (0.000000)")
+
+
 @pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
 def test_a_pdf_never_states_a_stain_or_lab_nobody_gave(tmp_path, capsys):
     cells = make_cell_folder(tmp_path / "cells", 2)

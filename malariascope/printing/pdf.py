@@ -84,7 +84,7 @@ def _quiet_about_a_locale_not_utf8() -> Iterator[None]:
     for text: the report's names come out whole then, and a command's stderr holds only its
     own lines. Should Qt find no UTF-8 locale to switch to, the warning is told."""
     def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if message.startswith("Detected locale ") and 'has switched to ""' not in message:
+        if switched_to_utf8(message):
             return
         if previous is not None:
             previous(kind, context, message)
@@ -96,6 +96,11 @@ def _quiet_about_a_locale_not_utf8() -> Iterator[None]:
         yield
     finally:
         qInstallMessageHandler(previous)
+
+
+def switched_to_utf8(message: str) -> bool:
+    """True for Qt's warning that the locale is not UTF-8 and that it switched to one."""
+    return message.startswith("Detected locale ") and "and has switched to" in message
 
 
 def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",
