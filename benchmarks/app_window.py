@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the project and its tests' image makers, from a checkout
 
 
 def run_when_model_ready(begin: Callable[[object], Callable[[], None]]) -> int:
@@ -31,7 +32,6 @@ def run_child(script: str, cells: int, *options: str) -> dict | None:
     """Generate ``cells`` cells in a temporary folder and run ``script --child FOLDER DATA``
     and ``options`` on them, offscreen, in a process of its own (its figures are the app's
     alone); the JSON of figures its last line prints, or None (its stderr told) if it failed."""
-    sys.path.insert(0, str(ROOT))
     from tests.images import make_cell_folder
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,14 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import time
 from pathlib import Path
 
 from app_window import close_unasked, run_child, run_when_model_ready
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 REVIEWS = 500
 
 
@@ -155,6 +152,7 @@ def main() -> int:
         return 1
     report(figures)
     return 0
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 from app_window import close_unasked, run_child, run_when_model_ready
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 POLL_MS = 5
 
 
@@ -30,7 +27,7 @@ class CancelRun:
         from PySide6.QtCore import QTimer
 
         self.window, self.folder, self.after = window, folder, after
-        self.clicked = 0.0
+        self.clicked: float | None = None  # when Cancel was clicked
         self.poll = QTimer()
         self.poll.setInterval(POLL_MS)
         self.poll.timeout.connect(self._cancel_when_listed)
@@ -47,7 +44,8 @@ class CancelRun:
             self.window.status.task_status.cancel_button.click()
 
     def _on_finished(self, cells: int, complete: bool) -> None:
-        stopped_ms = 1000 * (time.perf_counter() - self.clicked)
+        self.poll.stop()
+        stopped_ms = None if self.clicked is None else 1000 * (time.perf_counter() - self.clicked)
         print(json.dumps({"stopped_ms": stopped_ms, "cells": cells, "complete": complete}),
               flush=True)
         close_unasked(self.window)
@@ -68,6 +66,10 @@ def main() -> int:
         figures = run_child(__file__, args.cells, "--after", str(args.after))
         if figures is None:
             return 1
+        if figures["stopped_ms"] is None:
+            print(f"run {run}: the batch ended before {args.after:,} cells were listed; "
+                  "not cancelled")
+            continue
         print(f"run {run}: stopped {figures['stopped_ms']:.0f} ms after Cancel (goal 1,000 ms), "
               f"{figures['cells']:,} of {args.cells:,} cells kept, "
               f"complete: {figures['complete']}")
