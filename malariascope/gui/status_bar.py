@@ -188,23 +188,20 @@ class StatusBar(QStatusBar):
 def unlike_words(unlike: Unlikeness) -> tuple[str, str]:
     """The mark of a batch unlike the model's cells, and its tooltip (rich text, which wraps):
     what was measured, in words, and what the technician can do about it."""
-    from malariascope.core.adapt.unlike import SHIFT_LIMIT
+    from malariascope.core.adapt.unlike import SHIFT_LIMIT, shift_words
 
-    shifted = unlike.shift is not None and abs(unlike.shift) > SHIFT_LIMIT
     uncertain = f"{100 * unlike.uncertain_fraction:.0f} %"
     said = []
-    if shifted:
-        side = "above" if unlike.shift > 0 else "below"
-        said.append(f"This batch's healthy cells score {abs(unlike.shift):.1f} times the usual "
-                    f"spread of the model's own healthy cells {side} them, over "
+    if unlike.shifted:
+        said.append(f"This batch's healthy cells score {shift_words(unlike.shift)}, over "
                     f"{counted(unlike.fields, 'field')} (the mark shows beyond "
                     f"{SHIFT_LIMIT:.1f}).")
-    if unlike.uncertain_fraction > unlike.uncertain_limit:
+    if unlike.too_uncertain:
         said.append(f"{uncertain} of this batch's cells are uncertain (the mark shows beyond "
                     f"{100 * unlike.uncertain_limit:.0f} %).")
     todo = ("Another stain, camera or microscope makes cells look unlike those the model "
             "learned from, and its calls less accurate than its card says. Review the calls "
             "with care; check the stain and focus of the smear, or adapt the model to this "
             "lab's cells (Model > Adapt to this lab…).")
-    text = "⚠ Cells unlike the model's" if shifted else f"⚠ {uncertain} of cells uncertain"
+    text = "⚠ Cells unlike the model's" if unlike.shifted else f"⚠ {uncertain} of cells uncertain"
     return f"{text}: check stain or adapt", f"<p>{' '.join(said)}</p><p>{todo}</p>"  # wraps

@@ -279,5 +279,5 @@ def test_the_unlike_mark_says_in_plain_words_what_is_wrong_and_what_to_do(window
     tip = label.toolTip()
     assert "MAD" not in label.text() + tip
     assert tip.startswith(f"<p>This batch's healthy cells score {unlike.shift:.1f} times the "
-                          "usual spread of the model's own healthy cells above them")
+                          "spread of the model's own healthy cells above them")
     assert "Model > Adapt to this lab…" in tip and "stain" in tip

@@ -49,9 +49,18 @@ class Unlikeness:
     uncertain_limit: float = UNCERTAIN_LIMIT
 
     @property
+    def shifted(self) -> bool:
+        """Its healthy cells score beyond :data:`SHIFT_LIMIT` from the model's own."""
+        return self.shift is not None and abs(self.shift) > SHIFT_LIMIT
+
+    @property
+    def too_uncertain(self) -> bool:
+        """More of its cells are uncertain than the model's limit."""
+        return self.uncertain_fraction > self.uncertain_limit
+
+    @property
     def warn(self) -> bool:
-        return ((self.shift is not None and abs(self.shift) > SHIFT_LIMIT)
-                or self.uncertain_fraction > self.uncertain_limit)
+        return self.shifted or self.too_uncertain
 
     @property
     def message(self) -> str:
@@ -72,12 +81,12 @@ class Unlikeness:
     def _measured(self) -> str:
         measured = [f"{100 * self.uncertain_fraction:.0f} % of cells uncertain"]
         if self.shift is not None:
-            measured.insert(0, f"its healthy cells score {_shift_words(self.shift)}, over "
+            measured.insert(0, f"its healthy cells score {shift_words(self.shift)}, over "
                                f"{counted(self.fields, 'field')}")
         return "; ".join(measured)
 
 
-def _shift_words(shift: float) -> str:
+def shift_words(shift: float) -> str:
     """How far a batch's healthy cells score from the model's own, in the spread (MAD) of
     the model's healthy cells."""
     if abs(shift) < 0.05:
