@@ -31,7 +31,6 @@ from malariascope.core.imageio import is_image_path
 from malariascope.core.names import natural_key
 
 Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
-_OVERLAY = re.compile(r"_[0-9a-f]{8}(_cell[0-9]+)?_gradcam\.png$")  # see overlay_name
 
 
 @dataclass
@@ -75,7 +74,7 @@ class Discovery:
             if entry is None:
                 stack.pop()
                 continue
-            if is_hidden(entry.name) or _OVERLAY.search(entry.name):
+            if is_hidden(entry.name) or is_overlay_name(entry.name):
                 continue
             path = Path(entry.path)
             if _is_real_folder(entry):
@@ -124,6 +123,14 @@ def overlay_name(stem: str, sha256: str, cell_index: int | None) -> str:
     ``cell_index`` in a field, None for a cell image) whose file hashes to ``sha256``."""
     number = f"_cell{cell_index}" if cell_index else ""
     return f"{stem}_{sha256[:8]}{number}_gradcam.png"
+
+
+_OVERLAY = re.compile(r"_[0-9a-f]{8}(_cell[0-9]+)?_gradcam\.png$")  # what overlay_name ends with
+
+
+def is_overlay_name(name: str) -> bool:
+    """True for a file name :func:`overlay_name` gives."""
+    return _OVERLAY.search(name) is not None
 
 
 def is_hidden(name: str) -> bool:
