@@ -128,11 +128,12 @@ class Case:
     @property
     def name(self) -> str:
         """How words name the case: its slide id; without one, as the technician knows it and
-        the register lists it, by its patient and when it was opened."""
+        the register lists it, by its patient and the second it was opened, so two cases of
+        one patient opened in one minute have names of their own."""
         if self.facts.sample_id:
             return self.facts.sample_id
         patient = f"patient {self.facts.patient_id}, " if self.facts.patient_id else ""
-        return f"({patient}no slide id, opened {local_time(self.created_at)})"
+        return f"({patient}no slide id, opened {local_time(self.created_at, seconds=True)})"
 
     @property
     def amending(self) -> bool:

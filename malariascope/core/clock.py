@@ -14,14 +14,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def local_time(stamp: str) -> str:
+def local_time(stamp: str, seconds: bool = False) -> str:
     """A stamp of :func:`utc_now` as a person reads it: local time, e.g. ``14:05 on
-    2026-12-03``; an unreadable stamp as ``earlier``."""
+    2026-12-03`` (``14:05:32 on 2026-12-03`` with ``seconds``); an unreadable stamp as
+    ``earlier``."""
     try:
         moment = dt.datetime.fromisoformat(stamp).astimezone()
     except ValueError:
         return "earlier"
-    return f"{moment:%H:%M} on {moment:%Y-%m-%d}"
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return f"{moment:{clock}} on {moment:%Y-%m-%d}"
 
 
 def local_day(stamp: str) -> str:

@@ -3,7 +3,7 @@
 A read-only Qt model over the :class:`~malariascope.core.register.CaseSummary` list a search
 returns, and the view the register dialog shows it in. Figures are those last saved (the
 signed ones once signed), so an open case shows how far it has got. Each date has its own
-column (the day the case was opened, the slide's collection date, the signature's time), and
+column (the time the case was opened, the slide's collection date, the signature's time), and
 :data:`SORT_ROLE` gives every column a key that sorts by value: times as instants, figures as
 numbers.
 """
@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from malariascope.core.clock import local_day, local_time
+from malariascope.core.clock import local_time
 from malariascope.core.parasitemia import percent_text
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -46,8 +46,8 @@ def cell_text(case: CaseSummary, column: str, screening: str | None = None) -> s
         return case.facts.sample_id
     if column == "Patient":
         return case.facts.patient_id
-    if column == "Opened":
-        return local_day(case.created_at)
+    if column == "Opened":  # to the second, as a case without a slide id is named
+        return local_time(case.created_at, seconds=True)
     if column == "Collected":
         return case.facts.collected_on
     if column == "Status":

@@ -110,6 +110,19 @@ def test_signing_needs_a_slide_id_and_a_name_and_only_signed_cases_are_amended()
         Case().amend("why", "Ann")
 
 
+def test_two_cases_of_one_patient_opened_in_one_minute_have_names_of_their_own():
+    """A case without a slide id was named by its patient and the minute it was opened, so
+    two opened in one minute had one name in the window's title, its questions and the
+    register's notes."""
+    first = Case(CaseFacts(patient_id="P-00917"), created_at="2026-03-04T10:11:12+00:00")
+    second = Case(CaseFacts(patient_id="P-00917"), created_at="2026-03-04T10:11:48+00:00")
+    assert first.name != second.name
+    opened = dt.datetime.fromisoformat(first.created_at).astimezone()
+    assert first.name == (f"(patient P-00917, no slide id, opened {opened:%H:%M:%S} on "
+                          f"{opened:%Y-%m-%d})")
+    assert Case(CaseFacts(sample_id="S-1"), created_at=first.created_at).name == "S-1"
+
+
 def test_the_result_follows_the_cases_target_and_red_cell_count():
     case = Case(CaseFacts(target_cells=100, rbc_per_ul=5_000_000))
     result = case.result(counts())

@@ -103,7 +103,7 @@ def test_the_new_case_question_names_the_open_case_by_its_slide_or_patient_and_t
     asked = answer(window, "Cancel")
     assert not window.case_flow.new_case()
     assert asked[0][0].startswith("Start a new case? The open case S-RACE is not signed.")
-    opened = local_time(window.case.case.created_at)
+    opened = local_time(window.case.case.created_at, seconds=True)
     window.case.update(sample_id="")
     asked = answer(window, "Cancel")
     assert not window.case_flow.new_case()
@@ -194,7 +194,7 @@ def test_a_window_without_autosave_leaves_an_open_case_read_only_and_offers_no_k
     screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
     review(second, 0)
     questions.answers = [dialogs.DISCARD]
-    own = f"(no slide id, opened {local_time(second.case.case.created_at)})"
+    own = f"(no slide id, opened {local_time(second.case.case.created_at, seconds=True)})"
     open_past(open_register(second, qtbot), qtbot, "S-RACE")
     assert questions.asked == [(f"Open a past case? The open case {own} is not signed: its 2 "
                                 "cells and 1 review leave the window and the register (sign "

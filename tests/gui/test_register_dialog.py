@@ -3,7 +3,6 @@ knows of them, one reopened read-only in the window, the register or a selection
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision
 from malariascope.core.classifier import PARASITIZED, Classifier
+from malariascope.core.clock import local_time
 from malariascope.core.pipeline import screen
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import CaseWork
@@ -100,13 +100,13 @@ def select(dialog: RegisterDialog, sample_id: str) -> None:
                                 if shown.index(row, 0).data() == sample_id))
 
 
-def test_cases_are_listed_and_found_by_patient_slide_date_result_reviewer(dialog, qtbot):
+def test_cases_are_listed_and_found_by_patient_slide_date_result_reviewer(dialog, qtbot, filed):
     assert not dialog.owns_register  # the window's own register
     assert sorted(case.facts.sample_id for case in dialog.model.cases) == ["S-1", "S-2", "X-3"]
     model = dialog.model
     row = {model.index(r, 0).data(): [model.index(r, c).data() for c in range(9)]
            for r in range(model.rowCount())}
-    opened = dt.date.today().isoformat()  # the fixture made them now
+    opened = local_time(filed["S-1"].created_at, seconds=True)
     assert row["S-1"][:6] == ["S-1", "P-42", opened, "2026-03-01", "signed", "8"]
     assert row["S-1"][6].endswith(" %") and row["S-1"][7] == "Ann"
     assert row["S-2"][4:9] == ["open", "10", "0.00 %", "Dee", ""]  # not signed

@@ -3,14 +3,13 @@ each named for what it is, and every column sorted by its value, not by its word
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.clock import local_time
 from malariascope.core.register import Register
 from malariascope.core.tally import Counts
 from malariascope.gui.app import start
@@ -68,7 +67,7 @@ def _register_of_started_window(make_window, qtbot):
     return window, open_register(window, qtbot)
 
 
-def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sorts_them(
+def test_the_register_shows_the_time_opened_and_the_collection_date_apart_and_sorts_them(
         make_window, qtbot, dated):
     """One Date column showed the collection date of some cases and the day others were
     opened, and no column sorted: a case opened today stood among slides collected weeks
@@ -79,9 +78,8 @@ def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sor
 
     _click_heading(dialog, qtbot, "Opened")
     assert _column(dialog, "Slide") == ["S-10", "S-11", "S-9"]
-    assert _column(dialog, "Opened") == [
-        dt.datetime.fromisoformat(OPENED[name]).astimezone().date().isoformat()
-        for name in ("S-10", "S-11", "S-9")]
+    assert _column(dialog, "Opened") == [local_time(OPENED[name], seconds=True)
+                                         for name in ("S-10", "S-11", "S-9")]
     _click_heading(dialog, qtbot, "Collected")
     assert _column(dialog, "Collected") == ["", "2026-02-20", "2026-03-02"]
     assert _column(dialog, "Slide") == ["S-10", "S-9", "S-11"]
@@ -96,6 +94,24 @@ def test_the_register_shows_the_day_opened_and_the_collection_date_apart_and_sor
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         dialog.open_selected()
     assert window.batch.facts.sample_id == "S-11" and window.case.signed
+
+
+def test_two_cases_of_one_patient_opened_in_one_minute_are_told_apart_in_the_list(
+        make_window, qtbot, data_folder):
+    """Two cases of one patient without a slide id, opened in one minute, showed the same
+    row (Opened said only the day) and had the same name in every question."""
+    opened = ("2026-03-04T12:00:05+00:00", "2026-03-04T12:00:41+00:00")
+    with Register(data_folder) as register:
+        for created_at in opened:
+            case = Case(CaseFacts(patient_id="P-00917"), created_at=created_at)
+            register.save(case, case.result(Counts(rows=5, uninfected=5)))
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    rows = _column(dialog, "Opened")
+    assert rows == [local_time(created_at, seconds=True) for created_at in reversed(opened)]
+    dialog.table.selectAll()
+    names = [window.autosave.register.load(uid).case.name for uid in dialog.selected_uids()]
+    assert len(set(names)) == 2
+    assert all(row in name for row, name in zip(rows, names, strict=True))
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter], ids=["Return", "Enter"])
