@@ -143,7 +143,8 @@ class RegisterLockedError(RegisterWriteError):
 
 
 #: Why a case is not taken up from a copy older than the register's (the register holds
-#: cells or reviews of it that the copy lacks): one wording, wherever it is told.
+#: cells, reviews, amendments or a sign-off of it that the copy lacks): one wording,
+#: wherever it is told.
 CHANGED_SINCE_READ = ("it changed in the case register after this copy was read; open it "
                       "again from the register")
 
@@ -154,12 +155,13 @@ def not_taken(name: str, refused: str, why: str = CHANGED_SINCE_READ) -> str:
 
 
 class CaseChangedError(RegisterError):
-    """Case ``uid`` (named ``name``) gained cells or reviews in the register after a window
-    read it: work going on from that copy would save over them."""
+    """Case ``uid`` (named ``name``) gained cells, reviews, amendments or a sign-off in the
+    register after a window read it: work going on from that copy would save over them.
+    ``why`` is the reason in words that follow :func:`not_taken`."""
 
     def __init__(self, name: str, uid: str) -> None:
         super().__init__(not_taken(name, "opened"))
-        self.uid = uid
+        self.uid, self.why = uid, CHANGED_SINCE_READ
 
 
 class AmendmentChangedError(RegisterError):

@@ -216,8 +216,8 @@ class CaseFlow(QObject):
 
     def amend(self, reason: str, by: str) -> bool:
         """Open the signed case again with ``reason``; False when refused."""
-        if self._window.past_case.changed_on_show():
-            self.message.emit(not_taken(self.case.case.name, "amended"))
+        if why := self._window.past_case.why_not_amend():
+            self.message.emit(not_taken(self.case.case.name, "amended", why))
             return False
         try:
             self.case.amend(reason, by, self.controller.extent)

@@ -111,30 +111,35 @@ class PastCaseView(QObject):
         """Why ``stored`` cannot become the window's open case now, no write running ("": it
         can). Its saves go on from this copy, so every save asked for must have reached the
         register, and the copy must be the register's latest."""
-        from malariascope.core.errors import RegisterError
-
         autosave = self.window.autosave
         if autosave.register is None:  # nothing is saved from it
             return ""
         if autosave.writes.retrying:
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
-        try:
-            sizes = autosave.register.sizes(stored.case.uid)
-        except RegisterError as exc:
-            return str(exc)
-        if sizes != (len(stored.cells), len(stored.reviews)):  # told as a refused take is
-            return CHANGED_SINCE_READ
-        return ""
+        return self._refusal(stored)
 
-    def changed_on_show(self) -> bool:
-        """True when the register holds more of the case on show than the window read, so it
-        is not to be amended from this copy. Asked only while no save is under way, when the
-        register is free to answer; a change found later refuses the take instead."""
+    def why_not_amend(self) -> str:
+        """Why the case on show is not to be amended from this copy ("": it may be), by the
+        check its take makes (``Register.check_take``). A window that autosaves asks only
+        while no save is under way, when its register is free to answer; a change found
+        later refuses the take instead, in the same words."""
         autosave = self.window.autosave
         if self.shown is None or autosave.register is None or not autosave.writes.idle:
-            return False
-        return self._why_not_take(self.shown) == CHANGED_SINCE_READ
+            return ""
+        return self._refusal(self.shown)
+
+    def _refusal(self, stored: StoredCase) -> str:
+        """What the window's register says against taking ``stored`` ("": nothing)."""
+        from malariascope.core.errors import CaseChangedError, RegisterError
+
+        try:
+            self.window.autosave.register.check_take(stored)
+        except CaseChangedError as exc:
+            return exc.why
+        except RegisterError as exc:
+            return str(exc)
+        return ""
 
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it

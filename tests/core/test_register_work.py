@@ -241,6 +241,45 @@ def test_a_case_is_not_taken_from_a_copy_older_than_the_register(tmp_path, resul
         assert register.load(uid).reviews == session.decisions
 
 
+def signed_work(register: Register, session: Session) -> CaseWork:
+    """A window's work on ``session`` in ``register``, its case (``work.case``) given the
+    slide id S-4 and signed by Ann, saved so."""
+    work = CaseWork(register)
+    work.save(session)
+    case = work.case
+    case.facts = dataclasses.replace(case.facts, sample_id="S-4")
+    case.sign("Ann", Counts(rows=len(session.results), uninfected=len(session.results)))
+    work.save(dataclasses.replace(session, case=case))
+    return work
+
+
+def test_a_copy_amended_and_signed_again_since_it_was_read_is_not_taken(
+        tmp_path, results, classifier):  # noqa: F811
+    """The take counted only cells and review decisions: a signed case amended and signed
+    again elsewhere with no cell or review added was taken from a copy that lacked that
+    amendment, and every save from it was then refused. The copy is checked as it was read,
+    whatever the window did to it since (the window amends its copy before taking it)."""
+    with Register(tmp_path) as register:
+        work = signed_work(register, session_of(results, classifier))
+        case = work.case
+        work.drop()
+        old = register.load(case.uid)
+        elsewhere = register.load(case.uid).case
+        elsewhere.amend("patient id mistyped", "Bo")
+        elsewhere.update(patient_id="P-7")
+        elsewhere.sign("Bo", Counts(rows=len(results), uninfected=len(results)))
+        register.save(elsewhere)
+        old.case.amend("a cell misread", "Ann")
+        with pytest.raises(RegisterError, match="^Case S-4 not opened: it changed"):
+            CaseWork(register).take(old)
+        with pytest.raises(RegisterError, match="^Case S-4 not opened: it changed"):
+            register.check_take(old)  # the check made before the take, the same
+        assert register.load(case.uid).case.signed.signature.name == "Bo"
+        again = register.load(case.uid)
+        again.case.amend("a cell misread", "Ann")
+        CaseWork(register).take(again)  # read again (and amended), it is taken
+
+
 def test_a_case_kept_whose_save_is_refused_is_never_deleted_by_the_drop_after(
         tmp_path, results, classifier, monkeypatch):  # noqa: F811
     """Keep for later on a full disk: the keep's save was refused, and the drop that closing

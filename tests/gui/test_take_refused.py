@@ -167,3 +167,32 @@ def assert_held_read_only(window, qtbot, said: list[str], refused: str = "not op
     assert window.past_case.shown is not None and "read-only" in window.windowTitle()
     assert not window.controls.isEnabled()
     assert not window.autosave.save_now()  # held: the old copy is not saved over
+
+
+def test_an_amendment_of_a_case_signed_again_elsewhere_with_no_new_review_is_refused_first(
+        screened_window, qtbot, data_folder, monkeypatch):
+    """Amend's check counted only cells and review decisions: a case amended and signed again
+    elsewhere with a fact corrected passed it, the window said "Amended", and then the
+    register refused every save of the amendment ("has an amendment this copy lacks"). The
+    check before the amendment and the take are one check now, of the case's amendments and
+    sign-off too: the amendment is refused before it begins, said once."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert window.case_flow.new_case(ask=False)
+    window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
+    with Register(data_folder) as register:  # after the read, as a second window does
+        stored_case = register.load(window.batch.case.uid)
+        case = stored_case.case
+        case.amend("patient id mistyped", "Bo")
+        case.update(patient_id="P-7")
+        case.sign("Bo", window.batch.counts)
+        register.save(case)
+    signed_elsewhere = record(data_folder, "S-RACE")
+    said = notes(window, monkeypatch)
+
+    assert not window.case_flow.amend("a cell misread", "Ann")
+    assert_held_read_only(window, qtbot, said, "not amended")
+    assert not window.batch.case.amending
+    assert record(data_folder, "S-RACE") == signed_elsewhere
+    assert not [line for line in said if "failed" in line or "Amended" in line]

@@ -3,7 +3,8 @@ case, step by step, inside the save's one transaction: the case's row (made on i
 save), its new amendments, the cells after those stored, its new review decisions.
 
 Every function takes the register's connection, already in that transaction; a signed case
-is only ever saved again as it is (:func:`check_unchanged`).
+is only ever saved again as it is (:func:`check_unchanged`); a copy read before the
+register's latest is refused (:func:`check_current`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from dataclasses import astuple
 
 from malariascope.core.case import Amendment, Case, ReviewDecision
 from malariascope.core.clock import local_day, utc_now
-from malariascope.core.errors import AmendmentChangedError, CaseSignedError, RegisterError
+from malariascope.core.errors import (
+    AmendmentChangedError,
+    CaseChangedError,
+    CaseSignedError,
+    RegisterError,
+)
 from malariascope.core.extent import Extent
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
@@ -39,6 +45,27 @@ def stored_state(db: sqlite3.Connection, case: Case,
         return cursor.lastrowid, 0, 0, False
     case_id, rows, status, amended = found
     return case_id, rows, amended, status == "signed"
+
+
+Version = tuple[int, int, int, str | None]  # cells, review decisions, amendments, sign-off
+
+
+def version_of(case: Case, cells: int, reviews: int) -> Version:
+    """What the register holds of ``case``, with ``cells`` cells and ``reviews`` review
+    decisions, that a copy of it must match to be the register's latest."""
+    return cells, reviews, len(case.amendments), case.signed and records.to_json(case.signed)
+
+
+def check_current(db: sqlite3.Connection, case_id: int, case: Case, read_as: Version) -> None:
+    """Refuse, with :class:`CaseChangedError`, a copy of ``case`` read as ``read_as``
+    (:func:`version_of`) when the register holds more of it since, or other amendments or
+    another sign-off: work going on from that copy would save over them."""
+    stored = db.execute(
+        "SELECT rows, (SELECT count(*) FROM reviews WHERE case_id = ?1), (SELECT count(*) "
+        "FROM amendments WHERE case_id = ?1), signed FROM cases WHERE id = ?1",
+        (case_id,)).fetchone()
+    if tuple(stored) != read_as:
+        raise CaseChangedError(case.name, case.uid)
 
 
 def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: object) -> int:

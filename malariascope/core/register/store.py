@@ -13,7 +13,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -58,6 +58,12 @@ class StoredCase:
     screening_complete: bool | None = None
     files_found: int | None = None  #: in what it was opened from; None: not known
     copies: LeftOut | None = None  #: files left out as copies of others; None: not recorded
+    #: the case as read (:func:`~malariascope.core.register.saving.version_of`), whatever is
+    #: done to the copy since: what the register must still hold for work to go on from it
+    read_as: saving.Version = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.read_as = saving.version_of(self.case, len(self.cells), len(self.reviews))
 
     @property
     def finals(self) -> dict[int, str]:
@@ -224,12 +230,13 @@ class Register:
                           None if complete is None else bool(complete), files,
                           records.copies_of(copies))
 
-    def sizes(self, uid: str) -> tuple[int, int]:
-        """How many cells and review decisions the register holds for case ``uid``."""
+    def check_take(self, stored: StoredCase) -> None:
+        """Refuse work going on from ``stored``, a copy read before (amended, or an open case
+        finished), with :class:`CaseChangedError` when the register's latest differs from it.
+        The check made before a take and by the take itself."""
         with self._using("read the case"):
-            return self._db.execute(
-                "SELECT rows, (SELECT count(*) FROM reviews WHERE case_id = cases.id) FROM "
-                "cases WHERE id = ?", (self._case_id(uid),)).fetchone()
+            saving.check_current(self._db, self._case_id(stored.case.uid), stored.case,
+                                 stored.read_as)
 
     def work(self) -> tuple[str, str] | None:
         """The uid and window state of a case a window was working on when it stopped."""

@@ -20,7 +20,6 @@ from pathlib import Path
 from malariascope.core.case import Case
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import (
-    CaseChangedError,
     CaseSignedError,
     RegisterError,
     RegisterSetAsideError,
@@ -181,13 +180,11 @@ class CaseWork:
         now on; the case worked on before is dropped, unless it is this one. Later saves add
         to it what is new.
 
-        :class:`CaseChangedError`, nothing changed, when the register holds cells or reviews of
-        it that ``stored`` lacks (saved since it was read): the window would go on from an
-        old copy.
+        :class:`CaseChangedError`, nothing changed, when the register holds the case otherwise
+        than ``stored`` (saved since it was read): the window would go on from an old copy.
         """
         uid = stored.case.uid
-        if self.register.sizes(uid) != (len(stored.cells), len(stored.reviews)):
-            raise CaseChangedError(stored.case.name, uid)
+        self.register.check_take(stored)
         if self.case is None or self.case.uid != uid:
             self.drop()
         self._continue(stored)
