@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from malariascope.core.clock import local_time
+
 
 class MalariaScopeError(Exception):
     """Base class for every failure the core reports to a user."""
@@ -162,6 +164,24 @@ class CaseChangedError(RegisterError):
     def __init__(self, name: str, uid: str) -> None:
         super().__init__(not_taken(name, "opened"))
         self.uid, self.why = uid, CHANGED_SINCE_READ
+
+
+def held_words(saved_at: str, case: str = "it") -> str:
+    """Why a window leaves alone a ``case`` that another window works on, saved there last at
+    ``saved_at`` (a stamp of :func:`~malariascope.core.clock.utc_now`)."""
+    return (f"another MalariaScope window has {case} open (saved there at "
+            f"{local_time(saved_at, seconds=True)}): amend or finish it in that window, or "
+            "start a new case there first")
+
+
+class CaseHeldError(RegisterError):
+    """Case ``name`` is the work of the window that autosaves to the register, last saved at
+    ``saved_at``: another window's copy of it would be saved under that window's saves, or
+    over them. ``why`` is the reason in words that follow :func:`not_taken`."""
+
+    def __init__(self, name: str, saved_at: str) -> None:
+        super().__init__(held_words(saved_at, f"case {name}"))
+        self.why = held_words(saved_at)
 
 
 class AmendmentChangedError(RegisterError):

@@ -41,6 +41,7 @@ from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
+from malariascope.gui.folder_lock import folder_lock, held_elsewhere
 from malariascope.gui.restored import amending, cells_of, describe, tell_too_new, tell_unusable
 from malariascope.gui.save_pace import SavePace
 from malariascope.gui.workers import Worker
@@ -89,6 +90,11 @@ class Autosaver(QObject):
         no write waits to be tried again."""
         return self.register is not None and not self.writes.retrying
 
+    def another_works(self) -> bool:
+        """True when another window keeps its work in the data folder (it holds the lock this
+        window could not take): the cases it works on there are its own."""
+        return self._lock is None and held_elsewhere(data_dir())
+
     def took(self, uid: str) -> bool:
         """True when case ``uid`` is the one last taken from the register (see :meth:`take`):
         closing the window keeps it there."""
@@ -117,8 +123,7 @@ class Autosaver(QObject):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             return f"cannot create {folder}: {why(exc)}"
-        lock = QLockFile(str(folder / "session.lock"))
-        lock.setStaleLockTime(0)  # only a live owner holds it, however old its lock is
+        lock = folder_lock(folder)
         if not lock.tryLock(0):
             return "another MalariaScope window keeps its work there"
         self._lock = lock

@@ -31,6 +31,7 @@ class RegisterSave:
     history: Sequence[ReviewDecision]  # every review decision, in the order made
     complete: bool  # False when its screening stopped short of the images opened
     files_found: int | None = None  # image files in what it was opened from (None: not known)
+    guest: bool = False  # another window keeps its work in the register (``Register.save``)
 
 
 def save_case(folder: Path, save: RegisterSave) -> int:
@@ -46,7 +47,7 @@ def save_case(folder: Path, save: RegisterSave) -> int:
                                first_row=rows, reviews=save.history[decisions:],
                                screening_complete=save.complete,
                                files_found=save.files_found,
-                               copies=save.order.copies)
+                               copies=save.order.copies, guest=save.guest)
         _save_pictures(register, save.order)
     return stored
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
@@ -110,10 +111,8 @@ class PastCaseView(QObject):
     def _why_not_take(self, stored: StoredCase) -> str:
         """Why ``stored`` cannot become the window's open case now, no write running ("": it
         can). Its saves go on from this copy, so every save asked for must have reached the
-        register, and the copy must be the register's latest."""
+        register, and the copy must be the register's latest, and no other window's work."""
         autosave = self.window.autosave
-        if autosave.register is None:  # nothing is saved from it
-            return ""
         if autosave.writes.retrying:
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
@@ -125,17 +124,25 @@ class PastCaseView(QObject):
         while no save is under way, when its register is free to answer; a change found
         later refuses the take instead, in the same words."""
         autosave = self.window.autosave
-        if self.shown is None or autosave.register is None or not autosave.writes.idle:
+        if self.shown is None or (autosave.register is not None and not autosave.writes.idle):
             return ""
         return self._refusal(self.shown)
 
     def _refusal(self, stored: StoredCase) -> str:
-        """What the window's register says against taking ``stored`` ("": nothing)."""
-        from malariascope.core.errors import CaseChangedError, RegisterError
+        """What the register says against taking ``stored`` ("": nothing). A window without
+        autosave, which saves a case it signs or amends itself, reads the register for it,
+        as a guest while another window keeps its work there."""
+        from malariascope.core.errors import CaseChangedError, CaseHeldError, RegisterError
+        from malariascope.core.register import Register
 
+        autosave = self.window.autosave
         try:
-            self.window.autosave.register.check_take(stored)
-        except CaseChangedError as exc:
+            if autosave.register is not None:
+                autosave.register.check_take(stored)
+            else:
+                with Register(data_dir(), view=True) as viewed:
+                    viewed.check_take(stored, guest=autosave.another_works())
+        except (CaseChangedError, CaseHeldError) as exc:
             return exc.why
         except RegisterError as exc:
             return str(exc)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import sqlite3
 
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
-from malariascope.core.errors import RegisterError, RegisterWriteError
+from malariascope.core.clock import local_time
+from malariascope.core.errors import CaseHeldError, RegisterError, RegisterWriteError
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.legacy import LEGACY_FOLDER
 from malariascope.core.register.work import CaseWork, open_work
@@ -278,6 +280,34 @@ def test_a_copy_amended_and_signed_again_since_it_was_read_is_not_taken(
         again = register.load(case.uid)
         again.case.amend("a cell misread", "Ann")
         CaseWork(register).take(again)  # read again (and amended), it is taken
+
+
+def test_a_guest_neither_takes_nor_saves_the_case_a_window_works_on(
+        tmp_path, results, classifier):  # noqa: F811
+    """A window without autosave amended and saved the signed case the window autosaving to
+    the register had open: that window's later amendment was refused at every save, and its
+    reviews never reached the register. The guest is refused now, told when the case was
+    last saved there, and nothing of it is written; once that window lets the case go, the
+    guest's save goes through."""
+    with Register(tmp_path) as register:
+        work = signed_work(register, session_of(results, classifier))  # its window's work
+        case = work.case
+        saved_at = json.loads(register.work()[1])["saved_at"]
+        guest = register.load(case.uid)
+        register.check_take(guest)  # to the window that keeps its work here: its own case
+        held = (f"^another MalariaScope window has case S-4 open \\(saved there at "
+                f"{local_time(saved_at, seconds=True)}\\)")
+        with pytest.raises(CaseHeldError, match=held) as refused:
+            register.check_take(guest, guest=True)
+        assert refused.value.why.startswith("another MalariaScope window has it open")
+        guest.case.amend("a cell misread", "Bo")
+        with pytest.raises(CaseHeldError, match=held):
+            register.save(guest.case, guest=True)
+        stored = register.load(case.uid)
+        assert stored.case.signed.signature.name == "Ann" and not stored.case.amendments
+        work.drop()  # the window goes on to another case: it works on this one no more
+        register.save(guest.case, guest=True)
+        assert register.load(case.uid).case.amending
 
 
 def test_a_case_kept_whose_save_is_refused_is_never_deleted_by_the_drop_after(

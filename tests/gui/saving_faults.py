@@ -74,16 +74,20 @@ class SlowSave:
 
 
 def second_window_showing_it_signed(first, make_window, qtbot, data_folder: Path):
-    """Sign ``first``'s case (saved), then open a second window showing it (see
+    """Sign ``first``'s case (saved) and start a new case there, which leaves the signed one
+    free to amend elsewhere, then open a second window showing it (see
     :func:`second_window_showing`); the second window."""
     assert first.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
-    return second_window_showing(first, make_window, qtbot, data_folder)
+    uid = first.case.case.uid
+    assert first.case_flow.new_case(ask=False)
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    return second_window_showing(first, make_window, qtbot, data_folder, uid)
 
 
-def second_window_showing(first, make_window, qtbot, data_folder: Path):
-    """A second window, autosave off (``first`` keeps its work), showing ``first``'s case as
-    the register holds it; the second window."""
+def second_window_showing(first, make_window, qtbot, data_folder: Path, uid: str = ""):
+    """A second window, autosave off (``first`` keeps its work), showing case ``uid`` (else
+    ``first``'s) as the register holds it; the second window."""
     from malariascope.gui.app import start
 
     second = make_window(start=False)
@@ -92,5 +96,5 @@ def second_window_showing(first, make_window, qtbot, data_folder: Path):
     qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
         "Autosave is off"), timeout=WAIT_MS)
     with Register(data_folder) as register:
-        assert second.past_case.show(register.load(first.case.case.uid))
+        assert second.past_case.show(register.load(uid or first.case.case.uid))
     return second

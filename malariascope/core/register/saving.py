@@ -3,12 +3,14 @@ case, step by step, inside the save's one transaction: the case's row (made on i
 save), its new amendments, the cells after those stored, its new review decisions.
 
 Every function takes the register's connection, already in that transaction; a signed case
-is only ever saved again as it is (:func:`check_unchanged`); a copy read before the
-register's latest is refused (:func:`check_current`).
+is only ever saved again as it is (:func:`check_unchanged`). A copy read before the
+register's latest (:func:`check_current`), and a case another window works on
+(:func:`check_free`), are refused.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import astuple
@@ -18,6 +20,7 @@ from malariascope.core.clock import local_day, utc_now
 from malariascope.core.errors import (
     AmendmentChangedError,
     CaseChangedError,
+    CaseHeldError,
     CaseSignedError,
     RegisterError,
 )
@@ -66,6 +69,19 @@ def check_current(db: sqlite3.Connection, case_id: int, case: Case, read_as: Ver
         (case_id,)).fetchone()
     if tuple(stored) != read_as:
         raise CaseChangedError(case.name, case.uid)
+
+
+def check_free(db: sqlite3.Connection, case_id: int, case: Case) -> None:
+    """Refuse, with :class:`CaseHeldError`, ``case`` to a guest (a window that keeps no work in
+    the register while another does) when the case is that window's work: it keeps its work
+    row with every save, and its later saves would meet the guest's changes."""
+    found = db.execute("SELECT state FROM work WHERE case_id = ?", (case_id,)).fetchone()
+    if found is not None:
+        try:
+            saved_at = str(json.loads(found[0]).get("saved_at", ""))
+        except (ValueError, AttributeError):  # a state no window can read back: time unknown
+            saved_at = ""
+        raise CaseHeldError(case.name, saved_at)
 
 
 def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: object) -> int:

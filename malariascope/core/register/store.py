@@ -117,7 +117,7 @@ class Register:
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
              reviews: Sequence[ReviewDecision] = (), work: str | None = None,
              screening_complete: bool | None = None, files_found: int | None = None,
-             copies: LeftOut | None = None) -> int:
+             copies: LeftOut | None = None, guest: bool = False) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -134,6 +134,9 @@ class Register:
         work
             The state of the window working on the case (JSON), kept with it until
             :meth:`end_work`; None leaves it as it is.
+        guest
+            True for the save of a window that keeps no work here while another window
+            does: refused (:class:`CaseHeldError`) when that window works on the case.
         screening_complete
             Whether the case's screening covered every image it was opened with (None keeps
             what is stored; see :func:`~malariascope.core.register.saving.write_complete`).
@@ -152,6 +155,8 @@ class Register:
         with self._using("save the case"), transaction(self._db):
             case_id, rows, amended, signed = saving.stored_state(self._db, case,
                                                                  screening_complete)
+            if guest:
+                saving.check_free(self._db, case_id, case)
             kept = saving.amendments_kept(self._db, case_id, case)
             saving.add_withdrawals(self._db, case_id, case)
             if signed and kept == amended == len(case.amendments):
@@ -230,13 +235,17 @@ class Register:
                           None if complete is None else bool(complete), files,
                           records.copies_of(copies))
 
-    def check_take(self, stored: StoredCase) -> None:
+    def check_take(self, stored: StoredCase, guest: bool = False) -> None:
         """Refuse work going on from ``stored``, a copy read before (amended, or an open case
-        finished), with :class:`CaseChangedError` when the register's latest differs from it.
-        The check made before a take and by the take itself."""
+        finished): :class:`CaseChangedError` when the register's latest differs from it;
+        for a ``guest`` (see :meth:`save`), :class:`CaseHeldError` when the window that keeps
+        its work here works on it. The check made before a take and by the take itself."""
+        case = stored.case
         with self._using("read the case"):
-            saving.check_current(self._db, self._case_id(stored.case.uid), stored.case,
-                                 stored.read_as)
+            case_id = self._case_id(case.uid)
+            saving.check_current(self._db, case_id, case, stored.read_as)
+            if guest:
+                saving.check_free(self._db, case_id, case)
 
     def work(self) -> tuple[str, str] | None:
         """The uid and window state of a case a window was working on when it stopped."""

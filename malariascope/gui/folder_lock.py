@@ -1,0 +1,27 @@
+"""The data folder's lock: the one window holding it keeps its work in the case register
+there, and the cases it works on are its own; other windows on the folder run with autosave
+off (see ``gui.autosave``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+
+def folder_lock(folder: Path) -> QLockFile:
+    """The lock of the data ``folder``, not yet taken."""
+    lock = QLockFile(str(folder / "session.lock"))
+    lock.setStaleLockTime(0)  # only a live owner holds it, however old its lock is
+    return lock
+
+
+def held_elsewhere(folder: Path) -> bool:
+    """True when a live window holds the lock of ``folder`` (not this one's to ask: a window
+    holding it knows). Found by taking the lock for a moment; a folder where no lock can be
+    made has no window holding one."""
+    lock = folder_lock(folder)
+    if lock.tryLock(0):
+        lock.unlock()
+        return False
+    return lock.error() == QLockFile.LockError.LockFailedError

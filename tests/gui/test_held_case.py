@@ -1,0 +1,57 @@
+"""A case that the window autosaving to the register has open is that window's: a second
+window (autosave off) shows it, but cannot amend it, and says who holds it since when; once
+the first window lets it go, the second amends it and nothing of either is lost."""
+
+from __future__ import annotations
+
+import json
+
+from malariascope.core.clock import local_time
+from malariascope.core.register import Register
+from tests.gui.saving_faults import (
+    WAIT_MS,
+    assert_signed,
+    second_window_showing,
+    writes_done,
+)
+from tests.gui.test_keep_for_later import review
+from tests.gui.test_take_refused import notes, record
+
+
+def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_open(
+        screened_window, make_window, qtbot, data_folder, monkeypatch):
+    """The second window amended the signed case the first had open and saved it: the first
+    still showed it signed, its own amendment then failed every save ("has an amendment this
+    copy lacks"), and its reviews never reached the register."""
+    first = screened_window
+    assert first.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    second = second_window_showing(first, make_window, qtbot, data_folder)
+    uid = first.case.case.uid
+    with Register(data_folder) as register:
+        saved_at = register.work()[1]
+    said = notes(second, monkeypatch)
+
+    assert not second.case_flow.amend("a cell misread", "Bob Ray")
+    [line] = [line for line in said if "S-RACE" in line]
+    assert line.startswith("Case S-RACE not amended: another MalariaScope window has it open")
+    assert local_time(json.loads(saved_at)["saved_at"], seconds=True) in line
+    assert second.past_case.shown is not None and not second.batch.case.amending
+    assert record(data_folder, "S-RACE")[1:3] == ("Ann Lee", ())
+
+    first_said = notes(first, monkeypatch)
+    assert first.case_flow.amend("patient id mistyped", "Ann Lee")  # the holder amends
+    review(first, 1)
+    assert first.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    assert_signed(data_folder, uid)
+    assert [note.by for note in record(data_folder, "S-RACE")[2]] == ["Ann Lee"]
+    assert not [line for line in first_said if "failed" in line]
+
+    assert first.case_flow.new_case(ask=False)  # the first window lets the case go
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(uid))  # the copy as signed again
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.amend("a cell misread", "Bob Ray")
+    assert [note.by for note in record(data_folder, "S-RACE")[2]] == ["Ann Lee", "Bob Ray"]
