@@ -120,13 +120,10 @@ class PastCaseView(QObject):
 
     def why_not_amend(self) -> str:
         """Why the case on show is not to be amended from this copy ("": it may be), by the
-        check its take makes (``Register.check_take``). A window that autosaves asks only
-        while no save is under way, when its register is free to answer; a change found
-        later refuses the take instead, in the same words."""
-        autosave = self.window.autosave
-        if self.shown is None or (autosave.register is not None and not autosave.writes.idle):
-            return ""
-        return self._refusal(self.shown)
+        check its take makes (``Register.check_take``), also while a save of the window's
+        runs: the answer waits for that one write at most, as none starts while it is
+        asked."""
+        return "" if self.shown is None else self._refusal(self.shown)
 
     def _refusal(self, stored: StoredCase) -> str:
         """What the register says against taking ``stored`` ("": nothing). A window without

@@ -180,10 +180,34 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_with_no_new_review_is_ref
     assert window.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert window.case_flow.new_case(ask=False)
+    _resign_elsewhere_then_amend(window, qtbot, data_folder, monkeypatch)
+
+
+def test_an_amendment_asked_while_a_save_runs_is_checked_before_it_begins(
+        screened_window, qtbot, data_folder, tmp_path, monkeypatch, slow_save):
+    """Amend's check was skipped while a save of the window's was under way, so the change
+    elsewhere was found only by the take: the window said "Amended", then that the case was
+    not opened, and the technician saw an amendment begin and end in one breath."""
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert window.case_flow.new_case(ask=False)
+    window.case.update(sample_id="S-NEXT")
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "next", 3)[0].parent])
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    slow_save.start(window)  # a review of S-NEXT, its save under way until ended
+    monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
+    _resign_elsewhere_then_amend(window, qtbot, data_folder, monkeypatch, slow_save)
+
+
+def _resign_elsewhere_then_amend(window, qtbot, data_folder, monkeypatch,
+                                 slow_save=None) -> None:
+    """Open S-RACE, signed, from the register; amend it and sign it again elsewhere with a
+    fact corrected and no review; then ask ``window`` to amend its copy: refused before it
+    begins, said once, and nothing saved over the register (a ``slow_save`` ended first)."""
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")
     with Register(data_folder) as register:  # after the read, as a second window does
-        stored_case = register.load(window.batch.case.uid)
-        case = stored_case.case
+        case = register.load(window.batch.case.uid).case
         case.amend("patient id mistyped", "Bo")
         case.update(patient_id="P-7")
         case.sign("Bo", window.batch.counts)
@@ -191,7 +215,10 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_with_no_new_review_is_ref
     signed_elsewhere = record(data_folder, "S-RACE")
     said = notes(window, monkeypatch)
 
+    assert slow_save is None or not window.autosave.writes.idle
     assert not window.case_flow.amend("a cell misread", "Ann")
+    if slow_save is not None:
+        slow_save.end()
     assert_held_read_only(window, qtbot, said, "not amended")
     assert not window.batch.case.amending
     assert record(data_folder, "S-RACE") == signed_elsewhere
