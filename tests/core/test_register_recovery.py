@@ -75,3 +75,27 @@ def test_a_register_opens_at_once_while_another_window_writes(tmp_path):
         with Register(tmp_path) as register:  # not 'database is locked' after 5 s
             assert [case.facts.sample_id for case in register.cases()] == ["S-1"]
         writer.execute("ROLLBACK")
+
+
+def test_a_register_opening_reads_whether_its_wal_holds_writes_once(tmp_path, monkeypatch):
+    """Opening asked twice whether the WAL held writes (for the schema version, then for the
+    length check): answers of two moments, which a checkpoint in another window between them
+    can make disagree, the length then judged on a header the version was not read with."""
+    from malariascope.core.register import database, version
+
+    asked: list[str] = []
+    real = version.wal_not_empty
+
+    def counted(path: Path) -> bool:
+        asked.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(version, "wal_not_empty", counted)
+    monkeypatch.setattr(database, "wal_not_empty", counted)
+    with Register(tmp_path) as writing:  # open: its writes stay in the WAL
+        writing.save(Case(CaseFacts(sample_id="S-1")))
+        assert real(tmp_path / FILE_NAME)
+        asked.clear()
+        with Register(tmp_path) as register:
+            assert [case.facts.sample_id for case in register.cases()] == ["S-1"]
+    assert asked == [str(tmp_path / FILE_NAME)]

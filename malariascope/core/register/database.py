@@ -96,9 +96,9 @@ def _read_only(path: Path) -> sqlite3.Connection:
     opened immutable (no index needed, nothing left unread); one whose WAL holds writes is
     refused, as immutable would leave those writes out.
     """
-    params = "mode=ro"
+    params, wal = "mode=ro", wal_not_empty(path)
     if not os.access(path.parent, os.W_OK) and not os.path.exists(f"{path}-shm"):
-        if wal_not_empty(path):
+        if wal:
             raise RegisterReadOnlyError(
                 f"the case register {path} has its last writes in {path.name}-wal, which "
                 f"cannot be read without making {path.name}-shm beside it, and its folder "
@@ -107,7 +107,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
         params += "&immutable=1"
     db = None
     try:
-        _check_header(path)
+        _check_header(path, wal)
         db = sqlite3.connect(f"{path.absolute().as_uri()}?{params}", uri=True, timeout=5.0,
                              isolation_level=None, check_same_thread=False)
         _check(db, path)
@@ -155,12 +155,14 @@ def is_locked(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc).lower()  # Python 3.10 gives no result code
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path, wal: bool | None = None) -> None:
     """A file there must start as a SQLite database and be as long as its header says (the
     file format's header: page size at byte 16, page count at 28, valid when the change
     counter at 24 equals the number at 92); not while a WAL file is non-empty, as a checkpoint
     (in another window, or cut short) writes the header before it grows the file. A register
-    of a newer MalariaScope is refused first, whatever its length."""
+    of a newer MalariaScope is refused first, whatever its length. ``wal``: whether the WAL
+    holds writes, as the caller read it (None: read here once, after the header), so the
+    version and the length are judged on one answer."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
@@ -173,13 +175,12 @@ def _check_header(path: Path) -> None:
         return  # an empty file: SQLite's own state before the first write
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
         raise _Unusable("is not a SQLite database")
-    refuse_newer(path, file_version(path, head))
+    wal = wal_not_empty(path) if wal is None else wal
+    refuse_newer(path, file_version(path, head, wal))
     page_size = struct.unpack_from(">H", head, 16)[0] or 1
     counter, pages = struct.unpack_from(">II", head, 24)
     expected = pages * (65536 if page_size == 1 else page_size)
-    if wal_not_empty(path):
-        return
-    if counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
+    if not wal and counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
         raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
 
 

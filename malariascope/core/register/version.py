@@ -24,10 +24,11 @@ WAL_HEADER_BYTES = 32
 USER_VERSION_AT = 60  # the file format's header: user_version, 4 bytes big-endian
 
 
-def file_version(path: Path, head: bytes) -> int:
-    """The schema version of the register at ``path``, whose first 100 bytes are ``head``."""
+def file_version(path: Path, head: bytes, wal: bool) -> int:
+    """The schema version of the register at ``path``, whose first 100 bytes are ``head``;
+    ``wal``: its WAL holds writes (:func:`wal_not_empty`), which the header may lack."""
     version = struct.unpack_from(">I", head, USER_VERSION_AT)[0]
-    if version > schema_version() or not wal_not_empty(path):
+    if version > schema_version() or not wal:
         return version
     db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=5.0)
     try:
