@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -53,6 +54,35 @@ def test_a_same_named_image_where_adapt_runs_does_not_hide_the_reviewed_one(batc
             wrong.rename(other / right.name)  # the same name, another cell's bytes
     monkeypatch.chdir(tmp_path)
     assert sorted(int(chunk.labels[0]) for chunk in chunks_of(batch)) == [0, 0, 0, 1, 1, 1]
+
+
+def test_an_image_chosen_among_same_named_ones_is_hashed_once(batch, tmp_path, monkeypatch):
+    """Where two places held a row's image, each was hashed to find the reviewed one, and the
+    one chosen was then read and hashed again: every reviewed image of the report hashed
+    twice. Its bytes, read once to choose it, are the ones decoded."""
+    cells = batch.parent / "cells"
+    shutil.copytree(cells, tmp_path / "cells")  # the same images where adapt runs from
+    monkeypatch.chdir(tmp_path)
+    digests: list[str] = []
+    real = hashlib.sha256
+
+    class Counted:
+        """sha256, each digest told to ``digests``."""
+
+        def __init__(self, data: bytes = b"") -> None:
+            self._hash = real(data)
+
+        def update(self, data: bytes) -> None:
+            self._hash.update(data)
+
+        def hexdigest(self) -> str:
+            digests.append(self._hash.hexdigest())
+            return digests[-1]
+
+    monkeypatch.setattr(hashlib, "sha256", Counted)
+    assert sorted(int(chunk.labels[0]) for chunk in chunks_of(batch)) == [0, 0, 0, 1, 1, 1]
+    reviewed = [real(path.read_bytes()).hexdigest() for path in cells.rglob("*.png")]
+    assert len(reviewed) == 6 and all(digests.count(sha) == 1 for sha in reviewed)
 
 
 def resaved(report: Path, to: Path, delimiter: str = ",", edit=None) -> Path:

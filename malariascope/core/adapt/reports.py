@@ -16,7 +16,7 @@ import contextlib
 import csv
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ from malariascope.core.adapt.sources import (
 )
 from malariascope.core.errors import DatasetError, ImageReadError, SourceChangedError
 from malariascope.core.fields.boxes import mutual_best_pairs
-from malariascope.core.modelfiles import sha256_of
+from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import to_model_input
 from malariascope.core.report import ENCODING, OK
@@ -56,6 +56,9 @@ class ReviewedCell:
     label: int
     group: str
     box: tuple[int, int, int, int] | None = None
+    #: the image's bytes, read and found to hash to ``sha256`` as the image was chosen among
+    #: same-named ones (None: read when its chunk is made)
+    data: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def named(self) -> str:
@@ -85,6 +88,8 @@ def reviewed_chunks(record: SourceRecord, images: Iterable[list[ReviewedCell]], 
 def _image(cell: ReviewedCell) -> np.ndarray:
     """The image of ``cell``, refused unless its bytes still hash to the reviewed sha256."""
     try:
+        if cell.data is not None:  # hashed as it was chosen
+            return decode_image(cell.data)
         image, sha256 = read_image_hashed(cell.image)
     except ImageReadError as exc:
         raise SourceChangedError(f"{cell.where}: cannot read the reviewed image {cell.image}: "
@@ -138,10 +143,10 @@ class ReviewedReport:
     def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
         """The reviewed cells of each image the report names, in file order."""
         for image_text, rows in _reviewed_rows(self.path, data).items():
-            image = _resolve(image_text, self.path.parent, rows[0][1]["image_sha256"])
+            image, data = _resolve(image_text, self.path.parent, rows[0][1]["image_sha256"])
             group = f"{self.path}:{rows[0][1]['sample_id'] or image_text}"
             yield [ReviewedCell(f"{self.path.name} line {line}", image, row["image_sha256"],
-                                _label(row), group, _box(row))
+                                _label(row), group, _box(row), data)
                    for line, row in rows]
 
 
@@ -207,16 +212,19 @@ def _box(row: dict) -> tuple[int, int, int, int] | None:
     return x, y, w, h
 
 
-def _resolve(image_text: str, report_folder: Path, sha256: str) -> Path:
+def _resolve(image_text: str, report_folder: Path,
+             sha256: str) -> tuple[Path, np.ndarray | None]:
     """The image a row names: as written (absolute, or relative to where the batch ran),
     else beside the report under the same relative path, else beside it by name. Where
     several of these are files, the first whose bytes hash to the reviewed ``sha256`` is
-    the one: a same-named image in the folder adapt runs from is not the one reviewed."""
+    the one: a same-named image in the folder adapt runs from is not the one reviewed. With
+    it, the bytes so read and hashed, to be decoded as they are (None: not read yet)."""
     path = Path(image_text)
     present = [candidate for candidate in dict.fromkeys(
         (path, report_folder / path, report_folder / path.name)) if candidate.is_file()]
     for candidate in present if len(present) > 1 else ():
-        with contextlib.suppress(OSError):  # an unreadable one is told when it is read
-            if sha256_of(candidate) == sha256:
-                return candidate
-    return present[0] if present else path
+        with contextlib.suppress(ImageReadError):  # an unreadable one is told when it is read
+            data = read_bytes(candidate)
+            if hashlib.sha256(data).hexdigest() == sha256:
+                return candidate, data
+    return (present[0] if present else path), None
