@@ -131,7 +131,7 @@ def test_a_pdf_written_in_the_c_locale_gets_no_qt_warning_and_keeps_names_whole(
 def test_only_the_qt_warning_of_a_locale_switched_to_utf8_is_kept_quiet():
     """Qt's warning that it failed to find a UTF-8 locale (names in the PDF may then be
     lost) was dropped as well: the filter looked for a wording Qt never prints."""
-    from malariascope.printing.pdf import switched_to_utf8
+    from malariascope.qt_locale import switched_to_utf8
 
     detected = 'Detected locale "C" with character encoding "ANSI_X3.4-1968", which is not UTF-8.'
     assert switched_to_utf8(f'{detected}\nQt depends on a UTF-8 locale, and has switched to '

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from malariascope import __version__  # noqa: E402
 from malariascope.gui.resources import app_icon  # noqa: E402
 from malariascope.gui.settings import APPLICATION, ORGANIZATION  # noqa: E402
+from malariascope.qt_locale import quiet_about_a_locale_not_utf8  # noqa: E402
 
 
 def process_age() -> float:
@@ -40,14 +41,16 @@ def process_age() -> float:
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
-    """The QApplication, named for QSettings, with the icon and enough worker threads."""
+    """The QApplication, named for QSettings, with the icon and enough worker threads; Qt's
+    warning of a locale not UTF-8 is kept quiet where Qt switched to one."""
     app = QApplication.instance()
     if app is None:
         if sys.platform == "win32":  # the taskbar groups and shows our icon, not Python's
             import ctypes
 
             ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("MalariaScope.App")
-        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+        with quiet_about_a_locale_not_utf8():
+            app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)

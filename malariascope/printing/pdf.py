@@ -10,10 +10,8 @@ it into place, never over an existing file unless asked.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,14 +19,10 @@ from PySide6.QtCore import (
     QBuffer,
     QIODevice,
     QMarginsF,
-    QMessageLogContext,
     QRectF,
     QSizeF,
     Qt,
-    QtMsgType,
     QUrl,
-    qFormatLogMessage,
-    qInstallMessageHandler,
 )
 from PySide6.QtGui import (
     QColor,
@@ -50,6 +44,7 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
+from malariascope.qt_locale import quiet_about_a_locale_not_utf8
 
 DPI = 96  # the HTML's px: the resolution the document is laid out and painted at
 MARGIN_MM = 15
@@ -72,35 +67,9 @@ def gui_application() -> QGuiApplication:
     if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         argv += ["-platform", "offscreen"]
-    with _quiet_about_a_locale_not_utf8():
+    with quiet_about_a_locale_not_utf8():
         _app = QGuiApplication(argv)
     return _app
-
-
-@contextlib.contextmanager
-def _quiet_about_a_locale_not_utf8() -> Iterator[None]:
-    """Qt's messages in the block go on as before, but for its warning that the locale is
-    not UTF-8 (``LC_ALL=C``: a container, a cron job) and that it has switched to a UTF-8 one
-    for text: the report's names come out whole then, and a command's stderr holds only its
-    own lines. Should Qt find no UTF-8 locale to switch to, the warning is told."""
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if switched_to_utf8(message):
-            return
-        if previous is not None:
-            previous(kind, context, message)
-        else:
-            print(qFormatLogMessage(kind, context, message), file=sys.stderr)
-
-    previous = qInstallMessageHandler(handler)
-    try:
-        yield
-    finally:
-        qInstallMessageHandler(previous)
-
-
-def switched_to_utf8(message: str) -> bool:
-    """True for Qt's warning that the locale is not UTF-8 and that it switched to one."""
-    return message.startswith("Detected locale ") and "and has switched to" in message
 
 
 def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",

@@ -18,11 +18,17 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "cv2", "scipy", "onnxruntime", "superqt", "malariascope.core.pipeline")
 
 
-def _run(*args: str, tmp_path: Path, without: str = "") -> subprocess.CompletedProcess:
+def _run(*args: str, tmp_path: Path, without: str = "",
+         lc_all: str = "") -> subprocess.CompletedProcess:
     """``malariascope ARGS`` in a child process, where the module ``without`` (if given)
-    cannot be imported, as in a build that left it out."""
+    cannot be imported, as in a build that left it out, and ``lc_all`` (if given) is the
+    only locale setting."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
                XDG_CONFIG_HOME=str(tmp_path / "config"))  # the user's settings stay untouched
+    if lc_all:
+        env = {key: value for key, value in env.items()
+               if key not in ("LANG", "LANGUAGE") and not key.startswith("LC_")}
+        env["LC_ALL"] = lc_all
     blocked = f"sys.modules[{without!r}] = None; " if without else ""
     code = (f"import sys; {blocked}from malariascope.cli import main; "
             f"sys.exit(main({list(args)!r}))")
@@ -42,6 +48,16 @@ def test_smoke_test_prints_milestones_counting_as_the_window_does(tmp_path):
     # counted as the window counts them (its summary says 5 cells and 1 error)
     assert re.fullmatch(r"screened 5 cells, 1 error in \d+\.\d\d s", lines[2])
     assert not (tmp_path / "config" / "MalariaScope").exists()  # a smoke test leaves no trace
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX locale")
+def test_the_window_starts_in_the_c_locale_without_qt_warning_of_it(tmp_path):
+    """Under LC_ALL=C the window's start told on stderr, in four lines, that Qt had switched
+    the locale to C.UTF-8, as the CLI's PDF no longer did."""
+    done = _run("gui", "--smoke-test", tmp_path=tmp_path, lc_all="C")
+    assert done.returncode == 0, done.stderr
+    assert "locale" not in done.stderr, done.stderr  # the offscreen platform's own notes may stay
+    assert re.fullmatch(r"model ready in \d+\.\d\d s \(.+\)", done.stdout.splitlines()[1])
 
 
 def test_smoke_test_fails_with_a_reason(tmp_path):

@@ -1,0 +1,39 @@
+"""Qt's warning that the locale is not UTF-8, kept off stderr where Qt dealt with it.
+
+Shared by the window's start and the printing's ``QGuiApplication``: both make the
+application that Qt warns from. Imports only ``QtCore``, so the window starts as fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qFormatLogMessage, qInstallMessageHandler
+
+
+@contextlib.contextmanager
+def quiet_about_a_locale_not_utf8() -> Iterator[None]:
+    """Qt's messages in the block go on as before, but for its warning that the locale is
+    not UTF-8 (``LC_ALL=C``: a container, a cron job) and that it has switched to a UTF-8 one
+    for text: names come out whole then, and stderr holds only the app's own lines. Should Qt
+    find no UTF-8 locale to switch to, the warning is told."""
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if switched_to_utf8(message):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(qFormatLogMessage(kind, context, message), file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def switched_to_utf8(message: str) -> bool:
+    """True for Qt's warning that the locale is not UTF-8 and that it switched to one."""
+    return message.startswith("Detected locale ") and "and has switched to" in message
