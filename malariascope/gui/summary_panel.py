@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -39,7 +39,9 @@ class _Caption(QLabel):
     """A tile's caption, two lines high whatever it says: the row of tiles keeps one height,
     so the list under it never moves as a caption changes or a tile comes or goes. Words that
     need more lines at the tile's width end in an ellipsis; :attr:`words` holds them whole,
-    and so does the tooltip."""
+    and the tile's tooltip tells them (:attr:`cut`)."""
+
+    fitted = Signal()  # the words were laid out again: :attr:`cut` may have changed
 
     def __init__(self, words: str) -> None:
         super().__init__()
@@ -47,6 +49,11 @@ class _Caption(QLabel):
         self.setWordWrap(True)
         self.setFixedHeight(CAPTION_LINES * self.fontMetrics().lineSpacing())
         self.set_words(words)
+
+    @property
+    def cut(self) -> bool:
+        """True when the caption shows its words shortened."""
+        return self.text() != self.words
 
     def set_words(self, words: str) -> None:
         self.words = words
@@ -57,9 +64,8 @@ class _Caption(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        shown = _two_lines(self.words, self.fontMetrics(), self.contentsRect().width())
-        self.setText(shown)
-        self.setToolTip("" if shown == self.words else self.words)
+        self.setText(_two_lines(self.words, self.fontMetrics(), self.contentsRect().width()))
+        self.fitted.emit()
 
 
 def _two_lines(words: str, metrics: QFontMetrics, width: int) -> str:
@@ -79,10 +85,12 @@ def _two_lines(words: str, metrics: QFontMetrics, width: int) -> str:
 
 
 class _Stat(QFrame):
-    """A big number over a small caption."""
+    """A big number over a small caption. One tooltip, wherever the pointer is on the tile:
+    the caption in full when it is cut, then the tile's own tip."""
 
     def __init__(self, caption: str, colour: str = "") -> None:
         super().__init__()
+        self._tip = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.value = QLabel("0")
         font = QFont(self.value.font())
@@ -93,12 +101,22 @@ class _Stat(QFrame):
             self.value.setStyleSheet(f"color: {colour}")
         self.caption = _Caption(caption)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
+        self.caption.fitted.connect(self._show_tip)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(0)
         for widget in (self.value, self.caption):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(widget)
+
+    def set_tip(self, tip: str) -> None:
+        """The tile's own tip, told after the caption's words when those are cut."""
+        self._tip = tip
+        self._show_tip()
+
+    def _show_tip(self) -> None:
+        caption = self.caption.words if self.caption.cut else ""
+        self.setToolTip("\n\n".join(part for part in (caption, self._tip) if part))
 
 
 class SummaryPanel(QWidget):
@@ -115,7 +133,7 @@ class SummaryPanel(QWidget):
         for name in STATS:
             colour = CALL_COLOURS[name].name() if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
-            self._stats[name].setToolTip(TIPS.get(name, ""))
+            self._stats[name].set_tip(TIPS.get(name, ""))
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)
         batch.events.facts_changed.connect(self._on_changed)  # the case's target
@@ -154,7 +172,7 @@ class SummaryPanel(QWidget):
             "suspects": f"{counts.unreviewed_flagged:,}",
         }
         self._show_copies()
-        self._stats["field"].setToolTip(_field_tip(self._field, field))
+        self._stats["field"].set_tip(_field_tip(self._field, field))
         self._stats["field"].setVisible(self.batch.has_fields)
         for name, text in values.items():
             self._stats[name].value.setText(text)
@@ -167,7 +185,7 @@ class SummaryPanel(QWidget):
         errors = self._stats["errors"]
         errors.caption.set_words(f"errors ({counted(copies.count, 'copy file')} left out)"
                                if copies is not None and copies.count else "errors")
-        errors.setToolTip(COPIES_NOT_RECORDED if copies is None else copies.words())
+        errors.set_tip(COPIES_NOT_RECORDED if copies is None else copies.words())
 
 
 def _percent(counts: Counts | None) -> str:

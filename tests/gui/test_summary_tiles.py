@@ -4,11 +4,13 @@ under it stays where it is as a case is worked through."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from malariascope.gui.batch import UNSURE
 from tests.gui.helpers import resize_window, screen_and_wait
+from tests.gui.test_copies import _copied
 from tests.images import write_field
 
 
@@ -45,3 +47,32 @@ def test_the_tiles_keep_one_height_as_their_captions_change(window, qtbot, tmp_p
     assert summary.caption("cells") == "cells counted / target"
     tops.append(_list_top(window))
     assert tops == [tops[0]] * 5
+
+
+def _tooltip_over(widget) -> str:
+    """The tooltip Qt shows with the pointer resting in the middle of ``widget``."""
+    middle = widget.rect().center()
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, middle,
+                                              widget.mapToGlobal(middle)))
+    return QToolTip.text() if QToolTip.isVisible() else ""
+
+
+def test_a_cut_caption_and_its_tiles_tip_show_together_anywhere_on_the_tile(
+        window, qtbot, tmp_path, real_cells):
+    """With the pointer on a cut caption, its tooltip (the caption in full) hid the tile's
+    own tip: over the errors' caption, nothing said which files were left out."""
+    cells = real_cells["parasitized"][:4] + real_cells["uninfected"][:3]
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "field-a")])
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "field-b")])
+    resize_window(window, qtbot, window.minimumSizeHint().width(), 768)
+    tile, words = window.summary._stats["errors"], window.summary.caption("errors")
+    qtbot.waitUntil(lambda: tile.caption.text() != words)  # cut
+    for widget in (tile.caption, tile.value, tile):
+        tip = _tooltip_over(widget)
+        assert tip.startswith(f"{words}\n\n{len(cells)} files were left out as identical "
+                              "copies"), tip
+        assert "field-b/" in tip
+        QToolTip.hideText()
+    resize_window(window, qtbot, 1280, 800)  # whole again: the tile's tip alone
+    qtbot.waitUntil(lambda: tile.caption.text() == words)
+    assert tile.toolTip().startswith(f"{len(cells)} files were left out")
