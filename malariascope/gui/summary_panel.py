@@ -178,12 +178,14 @@ class SummaryPanel(QWidget):
             self._stats[name].value.setText(text)
 
     def _show_copies(self) -> None:
-        """Under the errors, the files left out as copies of others: no row counts them; in
-        its tip, that nobody recorded them for work saved before MalariaScope did. No word of
-        the caption is longer than "errors", so it never widens the window."""
+        """Under the errors, how many files were left out as copies of others: no row counts
+        them. The tip says why and names them, or that nobody recorded them for work saved
+        before MalariaScope did. The caption is short enough to read whole in two lines with
+        nine tiles at 1024 px, and no word of it is longer than "errors", so it never widens
+        the window."""
         copies = self.controller.extent.copies
         errors = self._stats["errors"]
-        errors.caption.set_words(f"errors ({counted(copies.count, 'copy file')} left out)"
+        errors.caption.set_words(f"errors ({counted(copies.count, 'file')} left out)"
                                if copies is not None and copies.count else "errors")
         errors.set_tip(COPIES_NOT_RECORDED if copies is None else copies.words())
 

@@ -76,3 +76,24 @@ def test_a_cut_caption_and_its_tiles_tip_show_together_anywhere_on_the_tile(
     resize_window(window, qtbot, 1280, 800)  # whole again: the tile's tip alone
     qtbot.waitUntil(lambda: tile.caption.text() == words)
     assert tile.toolTip().startswith(f"{len(cells)} files were left out")
+
+
+def test_the_copies_left_out_read_whole_under_the_errors_at_1024(window, qtbot, tmp_path,
+                                                                  real_cells):
+    """At 1024x768, with the tile of the field's parasitemia shown, "errors (12 copy files
+    left out)" was cut to "errors (12 / copy files l…"."""
+    resize_window(window, qtbot, 1024, 768)
+    files = [*real_cells["parasitized"][:6], *real_cells["uninfected"][:5],
+             write_field(tmp_path / "field.png")[0]]
+    screen_and_wait(window, qtbot, [_copied(files, tmp_path / "field-a")])
+    screen_and_wait(window, qtbot, [_copied(files, tmp_path / "field-b")])
+    summary = window.summary
+    window.table.select_source_row(next(row for row in range(len(window.batch))
+                                        if window.batch.results[row].in_field))
+    qtbot.waitUntil(summary._stats["field"].isVisible)
+    QApplication.processEvents()
+    tile = summary._stats["errors"]
+    assert summary.caption("errors") == "errors (12 files left out)"
+    assert tile.caption.text() == summary.caption("errors")  # whole: not cut
+    assert tile.toolTip().startswith("12 files were left out as identical copies of files "
+                                     "screened: field-b/")
