@@ -12,7 +12,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from malariascope.gui import dialogs, help_pages, register_dialog
+from malariascope.gui import file_dialogs, help_pages, register_dialog
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE
 from malariascope.gui.undo import CONFIRM
 
@@ -23,8 +23,8 @@ def connect_actions(window: QMainWindow) -> None:
     does."""
     actions, review, field_view = window.actions, window.review_current, window.field_view
     slots = {
-        actions.open_images: partial(_open_chosen, window, dialogs.ask_images),
-        actions.open_folder: partial(_open_chosen, window, dialogs.ask_folder),
+        actions.open_images: partial(_open_chosen, window, file_dialogs.ask_images),
+        actions.open_folder: partial(_open_chosen, window, file_dialogs.ask_folder),
         actions.export: window.exports.start, actions.cancel: window.controller.cancel,
         actions.cases: partial(register_dialog.show_register, window),
         actions.quit: window.close, actions.about: window.show_about,

@@ -1,39 +1,22 @@
-"""The app's dialogs: file choosers, questions, non-blocking messages and the About box.
+"""The app's messages and questions; file choosers are in :mod:`.file_dialogs`, the About
+and data folder boxes in :mod:`.info_boxes`.
 
 Messages open window-modal without blocking the event loop, so workers keep reporting while
-one is shown. The About text is built from the model card of the model actually loaded.
+one is shown.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable, Sequence
-from html import escape
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, SignalInstance
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
-from malariascope import __version__
-from malariascope.core.datadir import data_dir
 from malariascope.gui.events import Event
-from malariascope.gui.resources import app_icon
-from malariascope.gui.settings import export_folder, images_folder, remember_images_folder
 
-DISCLAIMER = ("MalariaScope is a screening aid, not a diagnosis. Every call must be reviewed "
-              "by a trained technician, and results confirmed by standard methods.")
-IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp2 *.pbm "
-                "*.pgm *.ppm);;All files (*)")
 Button = QMessageBox.StandardButton
-METRIC_NAMES = {"accuracy": "Accuracy", "sensitivity": "Sensitivity",
-                "specificity": "Specificity", "auc": "ROC area (AUC)"}
 DISCARD, EXPORT, CANCEL, KEEP = "discard", "export", "cancel", "keep"  # of ask_export_first
 RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
-#: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
-#: turn the suggested report name into folders.
-_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
@@ -68,7 +51,7 @@ def cannot_screen(parent: QWidget, model_error: str, chosen: bool) -> QMessageBo
                    "can still be reviewed and exported.")
 
 
-def _open_choice(box: QMessageBox, default: QAbstractButton,
+def open_choice(box: QMessageBox, default: QAbstractButton,
                  finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
     """Open ``box`` window-modal without blocking; ``finished(button clicked or None)``."""
     box.setDefaultButton(default)
@@ -99,7 +82,7 @@ def ask_restore(parent: QWidget, text: str, answered: Callable[[str], None],
                                 QMessageBox.ButtonRole.AcceptRole)
         answers[default] = SCREEN_REST
     box.setEscapeButton(restore)
-    return _open_choice(box, default, lambda clicked: answered(answers.get(clicked, RESTORE)))
+    return open_choice(box, default, lambda clicked: answered(answers.get(clicked, RESTORE)))
 
 
 def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
@@ -114,7 +97,7 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
     text = f"The {what} was not written.\n\n{reason}\n\n{kept}"
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
     again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
-    return _open_choice(box, again, lambda clicked: clicked is again and retry())
+    return open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
 def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
@@ -126,7 +109,7 @@ def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
     go_button = box.addButton(anyway, QMessageBox.ButtonRole.DestructiveRole)
     box.setEscapeButton(box.button(Button.Cancel))
     actions = {show: review, go_button: go}
-    return _open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
+    return open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
 
 
 def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
@@ -140,7 +123,7 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.DestructiveRole)
     box.setEscapeButton(box.button(Button.Cancel))
     actions = {fill: enter, anyway: export}
-    return _open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
+    return open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 
 
 def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
@@ -188,109 +171,3 @@ def add_cancel_default(box: QMessageBox) -> None:
     cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
     box.setEscapeButton(cancel)
     box.setDefaultButton(cancel)
-
-
-def ask_images(parent: QWidget) -> list[str]:
-    """Image files chosen by the user (several at once), remembering their folder."""
-    files, _ = QFileDialog.getOpenFileNames(parent, "Open cell images", str(images_folder()),
-                                            IMAGE_FILTER)
-    if files:
-        remember_images_folder(Path(files[0]).parent)
-    return files
-
-
-def ask_folder(parent: QWidget) -> list[str]:
-    """The folder chosen by the user (screened recursively), or none."""
-    folder = QFileDialog.getExistingDirectory(parent, "Open a folder of cells",
-                                              str(images_folder()))
-    if folder:
-        remember_images_folder(Path(folder))
-    return [folder] if folder else []
-
-
-def ask_report_path(parent: QWidget, sample_id: str, suffix: str = ".csv",
-                    title: str = "Export CSV report", name: str = "") -> tuple[Path, bool] | None:
-    """Where to write the report (a ``suffix`` file) and whether replacing it was agreed;
-    None if cancelled. The dialog offers ``name`` (the one a failed export was given), else
-    the sample id's report name, in :func:`~malariascope.gui.settings.export_folder`.
-
-    The save dialog itself asks before replacing the name typed; only when ``suffix`` is
-    appended here do we have to ask again.
-    """
-    name = name or report_name(sample_id, dt.date.today(), suffix)
-    start = export_folder() / name
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start),
-                                            f"{suffix[1:].upper()} files (*{suffix})")
-    if not chosen:
-        return None
-    path = Path(chosen)
-    overwrite = path.exists()
-    if path.suffix.lower() != suffix:
-        path = path.with_name(path.name + suffix)
-        overwrite = path.exists() and QMessageBox.question(
-            parent, title, f"{path.name} exists. Replace it?") == Button.Yes
-        if path.exists() and not overwrite:
-            return None
-    return path, overwrite
-
-
-def report_name(sample_id: str, day: dt.date, suffix: str = ".csv") -> str:
-    """The report name offered: the sample id, made safe as a file name, and the day."""
-    stem = _NOT_IN_FILE_NAMES.sub("-", sample_id).strip(" .") or "malariascope"
-    return f"{stem}_{day:%Y-%m-%d}{suffix}"
-
-
-def about_html(card: dict | None, model_name: str = "") -> str:
-    """The About text; ``card`` is the model card (None while the model is loading)."""
-    parts = [f"<h3>MalariaScope {escape(__version__)}</h3>",
-             "<p>Malaria screening of thin blood smear images: images of single red blood "
-             "cells, and whole microscope fields whose cells it finds and screens one by one, "
-             "with Grad-CAM and technician review.</p>",
-             f"<p><b>{escape(DISCLAIMER)}</b></p>"]
-    parts.append("<p>The model is still loading.</p>" if card is None
-                 else _model_html(card, model_name))
-    return "".join(parts)
-
-
-def _model_html(card: dict, model_name: str) -> str:
-    metrics = card.get("test_metrics", {})
-    rows = [("Model", model_name or card.get("name", "")),
-            ("Created", str(card.get("created", "unknown"))),
-            ("Default threshold", f"{float(card.get('threshold', 0.5)):.3f}")]
-    if card.get("field_threshold") is not None:
-        rows.append(("Field threshold", f"{float(card['field_threshold']):.3f} (cells of "
-                                        "whole fields)"))
-    for split, counts in card.get("trained_on", {}).items():
-        if isinstance(counts, dict):
-            rows.append((f"{split.capitalize()} cells", ", ".join(
-                f"{count:,} {name}" for name, count in counts.items())))
-    for key, name in METRIC_NAMES.items():
-        if key in metrics:
-            rows.append((name, f"{float(metrics[key]):.3f} (test cells)"))
-    table = "".join(f"<tr><td>{escape(k)}</td><td>&nbsp;{escape(v)}</td></tr>" for k, v in rows)
-    return f"<table>{table}</table>"
-
-
-def show_data_folder(parent: QWidget) -> QMessageBox:
-    """Say where the saved work lives, that it outlasts an uninstall, and offer to open it."""
-    folder = data_dir()
-    text = (f"MalariaScope keeps the work it saves as you go in this folder:\n\n{folder}\n\n"
-            "It stays there when MalariaScope is updated or uninstalled, so a lab's records "
-            "never leave with the program. Copy it to back them up.")
-    box = QMessageBox(QMessageBox.Icon.Information, "Data folder", text, Button.Close, parent)
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
-
-    def open_folder() -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-    return _open_choice(box, show, lambda clicked: clicked is show and open_folder())
-
-
-def show_about(parent: QWidget, card: dict | None, model_name: str = "") -> QMessageBox:
-    """Open the About box without blocking; returns it."""
-    box = message(parent, QMessageBox.Icon.NoIcon, "About MalariaScope",
-                  about_html(card, model_name))
-    box.setIconPixmap(app_icon().pixmap(96, 96))
-    return box

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope.core.words import counted
-from malariascope.gui import dialogs, settings
+from malariascope.gui import dialogs, file_dialogs, settings
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 
@@ -71,7 +71,7 @@ class ExportFlow(QObject):
         self.controller.export(Path(path), overwrite)
 
     def _choose_report(self, name: str = "") -> None:
-        chosen = dialogs.ask_report_path(self._window, self.batch.facts.sample_id, name=name)
+        chosen = file_dialogs.ask_report_path(self._window, self.batch.facts.sample_id, name=name)
         if chosen:
             self.export_to(*chosen)
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from malariascope.gui import dialogs
-from malariascope.gui.dialogs import DISCLAIMER
+from malariascope.gui import info_boxes
+from malariascope.gui.info_boxes import DISCLAIMER
 from malariascope.gui.on_screen import fit_on_screen
 
 if TYPE_CHECKING:
@@ -133,10 +133,10 @@ def show_how_to_read(parent: QWidget, rule: CallRule | None) -> HelpPage:
 def show_about(parent: QWidget, classifier: Classifier | None) -> QMessageBox:
     """Open the About box, with the card of ``classifier`` if loaded, whole on the screen."""
     card = classifier.card.to_dict() if classifier else None
-    return fit_on_screen(dialogs.show_about(parent, card,
-                                            classifier.model_name if classifier else ""))
+    return fit_on_screen(info_boxes.show_about(parent, card,
+                                               classifier.model_name if classifier else ""))
 
 
 def show_data_folder(parent: QWidget) -> QMessageBox:
     """Open the box naming the data folder, whole on the screen."""
-    return fit_on_screen(dialogs.show_data_folder(parent))
+    return fit_on_screen(info_boxes.show_data_folder(parent))

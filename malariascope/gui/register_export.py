@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QLabel, QWidget
 
 from malariascope.core.words import counted
-from malariascope.gui import dialogs
+from malariascope.gui import dialogs, file_dialogs
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class RegisterExport(QObject):
     def _choose(self, query: CaseQuery | None, name: str = "") -> None:
         """Ask where to write the cases of ``query`` (offering ``name``, the one a failed
         export was given), then write them there."""
-        chosen = dialogs.ask_report_path(self._parent, "cases", name=name)
+        chosen = file_dialogs.ask_report_path(self._parent, "cases", name=name)
         if chosen:
             path, overwrite = chosen
             self._write(path, query, overwrite)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.clock import local_time, utc_now
-from malariascope.gui import dialogs, settings
+from malariascope.gui import dialogs, file_dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
 from malariascope.gui.workers import Worker, earlier_kept, telling_earlier
 
@@ -76,7 +76,7 @@ class ReportFlow(QObject):
 
     def start_pdf(self, name: str = "") -> None:
         """Ask where to write the PDF (offering ``name``), then write it."""
-        chosen = dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id, ".pdf",
+        chosen = file_dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id, ".pdf",
                                          "Export PDF report", name)
         if chosen:
             self.export_pdf(*chosen)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from malariascope.gui import dialogs
+from malariascope.gui import dialogs, file_dialogs
 from malariascope.gui.app import start
 from malariascope.gui.batch import UNINFECTED
 from tests.gui.helpers import (
@@ -97,7 +97,8 @@ def test_ctrl_e_exports_from_every_text_box_where_letters_stay_typing(window, qt
     """Ctrl+E did nothing while a text box had the keys: a line edit keeps it for "end of
     line" under X11's key scheme (QT_QPA_PLATFORM=xcb, e.g. in xvfb-run; offscreen's scheme
     leaves Ctrl+E to the window)."""
-    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: None)  # never blocks
+    monkeypatch.setattr(file_dialogs, "ask_report_path",
+                        lambda *args, **kwargs: None)  # never blocks
     screen_and_wait(window, qtbot, [cells])
     panel = window.case_panel
     widget = {"sample_id": panel.sample_id, "operator": panel.operator,

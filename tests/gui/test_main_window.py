@@ -9,7 +9,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleOptionViewItem
 
 from malariascope import __version__
-from malariascope.gui import dialogs, settings
+from malariascope.gui import file_dialogs, settings
 from malariascope.gui.results_table import ERROR
 from tests.gui.helpers import (
     _column,
@@ -251,7 +251,7 @@ def test_export_with_an_empty_sample_id_asks_first(window, qtbot, tmp_path, monk
                                                    real_cells):
     """Export with an empty Sample id went through without a word."""
     report = tmp_path / "report.csv"
-    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
+    monkeypatch.setattr(file_dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         window.open_paths(real_cells["uninfected"][:2])
     window.batch.set_threshold(0.99)  # nothing uncertain: no other question
@@ -271,7 +271,7 @@ def test_a_pdf_of_a_slide_without_an_id_asks_first_as_the_csv_does(window, qtbot
                                                                    monkeypatch, real_cells):
     """Export PDF report wrote "Slide (no id)" without a word, where the CSV's export asks."""
     report = tmp_path / "report.pdf"
-    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
+    monkeypatch.setattr(file_dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         window.open_paths(real_cells["uninfected"][:2])
     window.actions.export_pdf.trigger()

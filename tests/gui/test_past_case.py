@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from malariascope.core.register import Register
-from malariascope.gui import dialogs
+from malariascope.gui import file_dialogs
 from tests.gui.helpers import SCREEN_TIMEOUT_MS, screen_and_wait
 from tests.gui.test_register_dialog import WAIT_MS, dialog, filed, open_past  # noqa: F401
 from tests.reports import read_pdf
@@ -31,7 +31,7 @@ def test_export_pdf_and_print_wait_for_cells_and_a_signed_past_case_prints(
     open_past(dialog, qtbot, "X-3")  # signed: its signed result prints, cells kept or not
     assert window.case.signed and _reports_enabled(window) == (True, True)
     report = tmp_path / "x-3.pdf"
-    monkeypatch.setattr(dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
+    monkeypatch.setattr(file_dialogs, "ask_report_path", lambda *args, **kwargs: (report, False))
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=WAIT_MS):
         window.actions.export_pdf.trigger()
     text = read_pdf(report)[1]
