@@ -27,6 +27,11 @@ class ModelError(MalariaScopeError):
     """The model or its card is missing, unreadable, or does not match its recorded hash."""
 
 
+class BaseModelMismatchError(ModelError):
+    """An adapted model's card disagrees with its base model's card on a value it copies from
+    it (the input size, the classes): it would run the base network wrongly or misname calls."""
+
+
 class BackendUnavailableError(ModelError):
     """The requested inference backend is not installed (e.g. TensorFlow in the app bundle)."""
 

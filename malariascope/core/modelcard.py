@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from malariascope.core.adapt.adaptedcard import BLEND, FieldBlend, read_adapted, read_blend
-from malariascope.core.adapt.loading import ADAPTED, base_file, check_seal
+from malariascope.core.adapt.basecard import check_adapted
+from malariascope.core.adapt.loading import ADAPTED, base_file
 from malariascope.core.cardvalues import CardValues, invalid
 from malariascope.core.errors import ModelError
 from malariascope.core.metrics import ScreeningMetrics
 from malariascope.core.modelfiles import (
+    CARD_NAME,
     MAX_CARD_BYTES,
     MAX_MODEL_BYTES,
     bundled_dir,
@@ -33,7 +35,6 @@ from malariascope.core.options import CLASS_NAMES, MAX_INPUT_SIZE, MIN_INPUT_SIZ
 from malariascope.core.recipe import Recipe
 from malariascope.core.views import VIEW_COUNTS
 
-CARD_NAME = "model-card.json"
 #: sha256 of the bundled ``models/model-card.json``: update it whenever the bundled model
 #: (and so its card) changes, or the app refuses its own model.
 BUNDLED_CARD_SHA256 = "e12e81bf2b66789be75ff9b0f2781604f528b18dd279d895c2e606b754906d4d"
@@ -263,8 +264,7 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         raise ModelError(f"model card unreadable: {card_path}: {reason}") from None
-    if isinstance(data, dict) and ADAPTED in data:
-        check_seal(card_path, data)
+    check_adapted(card_path, data, load_card)
     card = ModelCard.from_dict(data, card_path, hashlib.sha256(raw).hexdigest())
     check_listed(path, [entry.name for entry in card.files.values()], CARD_NAME)
     return card

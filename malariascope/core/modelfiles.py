@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from malariascope.core.errors import ModelError
 
+CARD_NAME = "model-card.json"
 MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
 MAX_CARD_BYTES = 1 << 20  #: a card is a few kilobytes; a larger one is not read
 MAX_MODEL_BYTES = 1 << 28  #: the bundled model files are about a megabyte each

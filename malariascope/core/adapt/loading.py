@@ -10,8 +10,8 @@ what runs, and the card can never point at a path.
 
 The card is sealed: ``adapted.seal`` is the sha256 of the rest of the card, so an edit after
 adaptation (a threshold moved by hand, another head pasted in) makes the folder refuse to
-load, as a changed model file does. ``core.modelcard`` calls :func:`check_seal` and
-:func:`base_file` for cards with an :data:`ADAPTED` block.
+load, as a changed model file does. ``core.adapt.basecard`` calls :func:`check_seal` and
+``core.modelcard`` :func:`base_file` for cards with an :data:`ADAPTED` block.
 """
 
 from __future__ import annotations

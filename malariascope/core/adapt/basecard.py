@@ -1,0 +1,79 @@
+"""An adapted card against its base network's card: what it copies from it must agree.
+
+An adapted card copies from its base the values the network and the app's calls rest on: the
+input size the network takes and the classes its logit separates. The seal is no secret, so a
+card edited and sealed again is compared with the card of the network it runs (a card that is
+not adapted and lists the same ONNX file by name and sha256, in the places that file is looked
+for, see ``loading``); a value that differs is :class:`BaseModelMismatchError`. The fitted values
+(head, temperature, thresholds, healthy log-odds, views) are the adaptation's own: there is
+nothing to compare them with. The descriptive ones (``input``, ``preprocessing``,
+``parameters``) change no call, and a base card may reword them while its network stays.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from malariascope.core.adapt.loading import ADAPTED, base_file_places, check_seal
+from malariascope.core.cardvalues import shown
+from malariascope.core.errors import BaseModelMismatchError, ModelError
+from malariascope.core.modelfiles import CARD_NAME, MAX_CARD_BYTES, read_regular_file
+
+
+class NetworkCard(Protocol):
+    """What is read of the base network's ``core.modelcard.ModelCard`` (named here, not
+    imported: that module calls this one)."""
+
+    path: Path | None
+    head_weights: tuple[float, ...]
+
+    def to_dict(self) -> dict: ...
+
+    def sha256(self, fmt: str) -> str: ...
+
+
+#: The values an adapted card copies from its base that change what a call is.
+COPIED = ("input_size", "class_names", "positive_class")
+
+
+def check_adapted(card_path: Path, data: object, load: Callable[[Path], NetworkCard]) -> None:
+    """Refuse an adapted card edited after adaptation, or one that disagrees with the card of
+    the base network it runs, which ``load`` (``load_card``) reads; other cards pass."""
+    if not (isinstance(data, dict) and ADAPTED in data):
+        return
+    check_seal(card_path, data)
+    base = network_card(card_path.parent, data, load)
+    if base is None:  # its folder holds the base file alone; the backend checks its shapes
+        return
+    theirs = base.to_dict()
+    for key in COPIED:
+        if data.get(key) != theirs[key]:
+            raise BaseModelMismatchError(
+                f"the adapted model card {card_path} disagrees with its base model "
+                f"{base.path}: {key} is {shown(data.get(key))}, the base's is "
+                f"{shown(theirs[key])}; adapt the base model again")
+
+
+def network_card(folder: Path, data: dict, load: Callable[[Path], NetworkCard]
+                 ) -> NetworkCard | None:
+    """The card, not adapted, that lists the ONNX file the adapted card ``data`` in ``folder``
+    names, from the first of the places that file is looked for that holds one; None when
+    none does."""
+    try:
+        onnx = data["files"]["onnx"]
+        named = onnx["name"], onnx["sha256"]
+    except (KeyError, TypeError):  # the card's own check names what is wrong
+        return None
+    for place in base_file_places(folder):  # a card not a network's is passed over
+        try:
+            listed = json.loads(read_regular_file(place / CARD_NAME, MAX_CARD_BYTES, "model card"))
+            entry = listed["files"]["onnx"]
+            if ADAPTED in listed or (entry["name"], entry["sha256"]) != named:
+                continue
+            return load(place)
+        except (OSError, ValueError, RecursionError, LookupError, TypeError, ModelError):
+            continue
+    return None

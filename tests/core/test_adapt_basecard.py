@@ -1,0 +1,73 @@
+"""An adapted card edited and sealed again is checked against its base network's card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.adapt.loading import ADAPTED, seal_of
+from malariascope.core.classifier import Classifier
+from malariascope.core.errors import BaseModelMismatchError
+from malariascope.core.modelcard import CARD_NAME, load_card
+from malariascope.core.modelfiles import bundled_dir
+from tests.command_line import cli
+from tests.core.test_adapt_blend import hand_adapted
+
+BASE_CARD = bundled_dir() / CARD_NAME
+
+
+def resealed(folder: Path, edit) -> Path:
+    """The adapted card in ``folder`` changed by ``edit`` and sealed again, as anyone can."""
+    card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
+    edit(card)
+    card[ADAPTED]["seal"] = seal_of(card)
+    (folder / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
+    return folder
+
+
+COPIED_EDITS = [
+    ("input_size", lambda card: card.update(input_size=32), "32", "64"),
+    ("class_names", lambda card: card["class_names"].reverse(),
+     "['parasitized', 'uninfected']", "['uninfected', 'parasitized']"),
+    ("class_names", lambda card: card.update(class_names=["healthy", "infected"]),
+     "['healthy', 'infected']", "['uninfected', 'parasitized']"),
+    ("positive_class", lambda card: card.update(positive_class="uninfected"),
+     "'uninfected'", "'parasitized'"),
+]
+
+
+@pytest.mark.parametrize(("key", "edit", "ours", "theirs"), COPIED_EDITS)
+def test_a_resealed_card_unlike_its_base_in_what_it_copies_is_refused_on_loading(
+        tmp_path, key, edit, ours, theirs):
+    """The seal is no secret: a card whose input size or classes were edited and sealed again
+    loaded (or was refused later, by the ONNX file's shapes, in the backend's words)."""
+    folder = resealed(hand_adapted(tmp_path / "lab-model"), edit)
+    expected = (f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
+                f"{BASE_CARD}: {key} is {ours}, the base's is {theirs}; adapt the base model "
+                "again")
+    for load in (load_card, Classifier.open):
+        with pytest.raises(BaseModelMismatchError) as refused:
+            load(folder)
+        assert str(refused.value) == expected
+
+
+def test_an_intact_adapted_card_agrees_with_its_base(tmp_path):
+    card = load_card(hand_adapted(tmp_path / "lab-model"))
+    assert (card.input_size, card.class_names) == (load_card().input_size,
+                                                   load_card().class_names)
+
+
+@pytest.mark.parametrize(("key", "edit", "ours", "theirs"), COPIED_EDITS[:2])
+def test_classify_refuses_a_resealed_model_unlike_its_base_in_one_line(tmp_path, capsys, key,
+                                                                       edit, ours, theirs):
+    folder = resealed(hand_adapted(tmp_path / "lab-model"), edit)
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    result = cli(capsys, "classify", cells, "--model", folder, "--csv", tmp_path / "r.csv")
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: the adapted model card {folder / CARD_NAME} disagrees with "
+           f"its base model {BASE_CARD}: {key} is {ours}, the base's is {theirs}; adapt the "
+           "base model again\n")
+    assert not (tmp_path / "r.csv").exists()
