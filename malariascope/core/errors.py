@@ -29,7 +29,8 @@ class ModelError(MalariaScopeError):
 
 class BaseModelMismatchError(ModelError):
     """An adapted model's card disagrees with its base model's card on a value it copies from
-    it (the input size, the classes): it would run the base network wrongly or misname calls."""
+    it (the input size, the classes, the head's size): it would run the base network wrongly or
+    misname calls."""
 
 
 class BackendUnavailableError(ModelError):

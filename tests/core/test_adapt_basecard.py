@@ -71,3 +71,24 @@ def test_classify_refuses_a_resealed_model_unlike_its_base_in_one_line(tmp_path,
            f"its base model {BASE_CARD}: {key} is {ours}, the base's is {theirs}; adapt the "
            "base model again\n")
     assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize("key", ["head", "blend.head"])
+def test_a_resealed_head_short_of_the_base_features_is_refused_by_its_count(tmp_path, capsys,
+                                                                             key):
+    """A card's own head shortened and sealed again was refused as a blend error ("blend.head.
+    weights must be 127 numbers, as the card's own head"), naming the one value not edited."""
+    def shorten(card: dict) -> None:
+        member = card["blend"]["head"] if key == "blend.head" else card["head"]
+        member["weights"].pop()
+
+    folder = resealed(hand_adapted(tmp_path / "lab-model"), shorten)
+    expected = (f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
+                f"{BASE_CARD}: {key}.weights holds 127 numbers, but the base gives 128 "
+                "features; adapt the base model again")
+    for load in (load_card, Classifier.open):
+        with pytest.raises(BaseModelMismatchError) as refused:
+            load(folder)
+        assert str(refused.value) == expected
+    result = cli(capsys, "classify", tmp_path, "--model", folder, "--csv", tmp_path / "r.csv")
+    assert (result.code, result.err) == (2, f"malariascope: error: {expected}\n")

@@ -1,13 +1,15 @@
 """An adapted card against its base network's card: what it copies from it must agree.
 
 An adapted card copies from its base the values the network and the app's calls rest on: the
-input size the network takes and the classes its logit separates. The seal is no secret, so a
-card edited and sealed again is compared with the card of the network it runs (a card that is
-not adapted and lists the same ONNX file by name and sha256, in the places that file is looked
-for, see ``loading``); a value that differs is :class:`BaseModelMismatchError`. The fitted values
-(head, temperature, thresholds, healthy log-odds, views) are the adaptation's own: there is
-nothing to compare them with. The descriptive ones (``input``, ``preprocessing``,
-``parameters``) change no call, and a base card may reword them while its network stays.
+input size the network takes and the classes its logit separates; and its head (and the base
+head it blends field cells with) holds one weight per feature the network gives. The seal is
+no secret, so a card edited and sealed again is compared with the card of the network it runs
+(a card that is not adapted and lists the same ONNX file by name and sha256, in the places
+that file is looked for, see ``loading``); a difference is :class:`BaseModelMismatchError`.
+The fitted values (the head's weights, temperature, thresholds, healthy log-odds, views) are
+the adaptation's own: there is nothing to compare them with. The descriptive ones (``input``,
+``preprocessing``, ``parameters``) change no call, and a base card may reword them while its
+network stays.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from malariascope.core.adapt.adaptedcard import BLEND
 from malariascope.core.adapt.loading import ADAPTED, base_file_places, check_seal
 from malariascope.core.cardvalues import shown
 from malariascope.core.errors import BaseModelMismatchError, ModelError
@@ -51,10 +54,27 @@ def check_adapted(card_path: Path, data: object, load: Callable[[Path], NetworkC
     theirs = base.to_dict()
     for key in COPIED:
         if data.get(key) != theirs[key]:
-            raise BaseModelMismatchError(
-                f"the adapted model card {card_path} disagrees with its base model "
-                f"{base.path}: {key} is {shown(data.get(key))}, the base's is "
-                f"{shown(theirs[key])}; adapt the base model again")
+            raise _mismatch(card_path, base, f"{key} is {shown(data.get(key))}, the base's is "
+                                             f"{shown(theirs[key])}")
+    features = len(base.head_weights)  # the base network's, one weight each
+    for keys in (("head", "weights"), (BLEND, "head", "weights")):
+        weights = _member(data, keys)
+        if isinstance(weights, list) and len(weights) != features:
+            raise _mismatch(card_path, base, f"{'.'.join(keys)} holds {len(weights)} numbers, "
+                                             f"but the base gives {features} features")
+
+
+def _member(data: object, keys: tuple[str, ...]) -> object:
+    """The value at ``keys`` down nested JSON objects; None where one is absent or not one (the
+    card's own check names what is wrong)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _mismatch(card_path: Path, base: NetworkCard, what: str) -> BaseModelMismatchError:
+    return BaseModelMismatchError(f"the adapted model card {card_path} disagrees with its base "
+                                  f"model {base.path}: {what}; adapt the base model again")
 
 
 def network_card(folder: Path, data: dict, load: Callable[[Path], NetworkCard]
