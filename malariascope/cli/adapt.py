@@ -34,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
     from malariascope.core.adapt.registered import open_cases
-    from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
+    from malariascope.core.adapt.run import adapt, open_source, write_model
+    from malariascope.core.adapt.target import check_target
     from malariascope.core.adapt.wording import as_text, skipped_lines
     from malariascope.core.datadir import data_dir
     from malariascope.core.modelcard import load_card

@@ -164,7 +164,8 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     register in the data folder, and write it; returns the folder and the held-out figures
     in words (rich text). Runs in a worker; refusals raise the core's errors."""
     from malariascope.core.adapt.registered import open_cases
-    from malariascope.core.adapt.run import adapt, check_target, open_source, write_model
+    from malariascope.core.adapt.run import adapt, open_source, write_model
+    from malariascope.core.adapt.target import check_target
     from malariascope.core.adapt.wording import skipped_lines
     from malariascope.core.errors import MalariaScopeError
     from malariascope.core.modelcard import load_card

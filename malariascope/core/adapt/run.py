@@ -5,14 +5,14 @@ class from at least :data:`MIN_GROUPS` fields or slides) and an adapted model th
 than its base on the held-out fields or slides; nothing is written then. :func:`write_model`
 writes the card and its README into a folder, all or none, over an existing adapted model
 only when asked, never over other files of those names or in the base model's folder;
-:func:`check_target` tells a wrong folder before the work.
+``target.check_target`` tells a wrong folder before the work.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from malariascope.core.adapt.card import adapted_card, adapted_markdown, base_fa
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import STRENGTHS, Calibration, calibrate
-from malariascope.core.adapt.loading import ADAPTED, find_base_file
 from malariascope.core.adapt.measure import Figures, fold_count, held_out
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import (
@@ -30,6 +29,7 @@ from malariascope.core.adapt.sources import (
     Source,
     SourceRecord,
 )
+from malariascope.core.adapt.target import README, check_target
 from malariascope.core.adapt.unlike import own_uncertain_limit
 from malariascope.core.atomic import output_folder, replace_together, temp_beside, why, write_synced
 from malariascope.core.calibration import THRESHOLD_RULE
@@ -37,16 +37,12 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.errors import (
     AdaptationError,
     DatasetError,
-    ModelExistsError,
-    NotAdaptedModelError,
     TooFewCellsError,
     WorseThanBaseError,
 )
-from malariascope.core.modelcard import CARD_NAME, ModelCard
-from malariascope.core.modelfiles import bundled_dir
+from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.tally import PARASITIZED, UNINFECTED
-from malariascope.core.targets import refuse_inputs
 
 #: Fewer labelled cells of a class than this cannot move the head reliably, nor measure it.
 MIN_CELLS_PER_CLASS = 25
@@ -55,7 +51,6 @@ MIN_GROUPS = 3
 #: Held-out AUC may fall this much below the base's before the adaptation counts as worse
 #: (the spread of AUC over a few dozen parasitized cells).
 AUC_MARGIN = 0.005
-README = "README.md"
 Progress = Callable[[str, int, int], None]  # (stage, done, total; total 0 when unknown)
 
 
@@ -186,48 +181,6 @@ def check_not_worse(before: Figures, after: Figures) -> None:
 def _summary(figures: Figures) -> str:
     return (f"AUC {figures.auc:.3f}, sensitivity {figures.sensitivity:.3f}, specificity "
             f"{figures.specificity:.3f}")
-
-
-def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
-                 overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
-    """Refuse a folder the model adapted from ``base`` cannot go to, before any work: a file,
-    the base model's own folder or one inside it or the bundled models, one holding a model
-    (unless ``overwrite``) or one of the ``inputs`` (sources, annotations) under the model's
-    names, or one from which the base's ONNX file would not be found (see ``loading``)."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise AdaptationError(f"{out_dir} is a file: name a folder for the adapted model")
-    inputs = list(inputs)
-    for name in (CARD_NAME, README):
-        refuse_inputs(out_dir / name, inputs, "the adapted model")
-    if out_dir.resolve() == base.path.parent.resolve():
-        raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
-                              "beside it, never over it")
-    for models in (base.path.parent, bundled_dir()):  # replaced whole by an install
-        if models.resolve() in out_dir.resolve().parents:
-            raise AdaptationError(f"{out_dir} is inside the models folder {models}; an "
-                                  "adapted model is written beside it, never in it")
-    existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
-    if existing and not overwrite:
-        raise ModelExistsError(out_dir, existing)
-    if existing and not _holds_adapted_model(out_dir):
-        raise NotAdaptedModelError(f"{out_dir} holds {', '.join(existing)} of something other "
-                                   "than an adapted model, which is never replaced: choose "
-                                   "another folder")
-    entry = base.files["onnx"]
-    if find_base_file(out_dir, entry.name, entry.sha256) is None:
-        raise AdaptationError(f"a model in {out_dir} would not find its base model "
-                              f"{base.path.parent / entry.name}: choose a folder beside "
-                              "the base model's folder")
-
-
-def _holds_adapted_model(folder: Path) -> bool:
-    """True when ``folder``'s card is an adapted model's, which ``overwrite`` may replace."""
-    try:
-        card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # absent, unreadable, not JSON (UnicodeDecodeError too)
-        return False
-    return isinstance(card, dict) and isinstance(card.get(ADAPTED), dict)
 
 
 def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],

@@ -1,0 +1,62 @@
+"""Where an adapted model may be written: checked before the work, and again on writing.
+
+An adapted model goes beside its base model's folder, never into it, into the bundled models
+or over files of its names that are not an adapted model's; and never over its own inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from malariascope.core.adapt.loading import ADAPTED, find_base_file
+from malariascope.core.errors import AdaptationError, ModelExistsError, NotAdaptedModelError
+from malariascope.core.modelcard import CARD_NAME, ModelCard
+from malariascope.core.modelfiles import bundled_dir
+from malariascope.core.targets import refuse_inputs
+
+README = "README.md"  #: the adapted model's card for people, beside its model-card.json
+
+
+def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
+                 overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
+    """Refuse a folder the model adapted from ``base`` cannot go to, before any work: a file,
+    the base model's own folder or one inside it or the bundled models, one holding a model
+    (unless ``overwrite``) or one of the ``inputs`` (sources, annotations) under the model's
+    names, or one from which the base's ONNX file would not be found (see ``loading``)."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AdaptationError(f"{out_dir} is a file: name a folder for the adapted model")
+    inputs = list(inputs)
+    for name in (CARD_NAME, README):
+        refuse_inputs(out_dir / name, inputs, "the adapted model")
+    if out_dir.resolve() == base.path.parent.resolve():
+        raise AdaptationError(f"{out_dir} holds the base model; an adapted model is written "
+                              "beside it, never over it")
+    for models in (base.path.parent, bundled_dir()):  # replaced whole by an install
+        if models.resolve() in out_dir.resolve().parents:
+            raise AdaptationError(f"{out_dir} is inside the models folder {models}; an "
+                                  "adapted model is written beside it, never in it")
+    existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
+    if existing and not overwrite:
+        raise ModelExistsError(out_dir, existing)
+    if existing and not _holds_adapted_model(out_dir):
+        raise NotAdaptedModelError(f"{out_dir} holds {', '.join(existing)} of something other "
+                                   "than an adapted model, which is never replaced: choose "
+                                   "another folder")
+    entry = base.files["onnx"]
+    if find_base_file(out_dir, entry.name, entry.sha256) is None:
+        raise AdaptationError(f"a model in {out_dir} would not find its base model "
+                              f"{base.path.parent / entry.name}: choose a folder beside "
+                              "the base model's folder")
+
+
+def _holds_adapted_model(folder: Path) -> bool:
+    """True when ``folder``'s card is an adapted model's, which ``overwrite`` may replace."""
+    try:
+        card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # absent, unreadable, not JSON (UnicodeDecodeError too)
+        return False
+    return isinstance(card, dict) and isinstance(card.get(ADAPTED), dict)
