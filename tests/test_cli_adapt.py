@@ -70,6 +70,27 @@ def test_a_folder_inside_a_models_folder_is_refused_before_any_work(tmp_path, ca
         assert not out.exists()
 
 
+def test_a_folder_among_the_sources_is_refused_before_any_work(tmp_path, capsys):
+    """`adapt cells --out cells` wrote the model into the lab's class folders (and a report's
+    folder got the model beside the report), as the base's folder never is."""
+    cells = write_lab(tmp_path / "cells")
+    report = tmp_path / "reviewed" / "report.csv"
+    report.parent.mkdir()
+    report.write_text("path\n")  # refused before it is read
+    for out, where, source in ((cells, "the source folder", cells),
+                               (cells / "parasitized" / "lab", "inside the source folder", cells),
+                               (report.parent, "the folder of the source", report)):
+        result = cli(capsys, "adapt", cells, report, "--out", out)
+        assert (result.code, result.err) == (
+            2, f"malariascope: error: {out} is {where} {source}; an adapted model is written "
+               "beside the lab's cells, never among them\n")
+        assert sorted(p.name for p in report.parent.iterdir()) == ["report.csv"]
+        assert not (cells / "model-card.json").exists() and not (cells / "parasitized" /
+                                                                 "lab").exists()
+    beside = cli(capsys, "adapt", report, "--out", report.parent / "lab")  # below a report's
+    assert "among them" not in beside.err                                # folder is allowed
+
+
 def test_overwrite_replaces_an_adapted_model_only(tmp_path, capsys):
     """--overwrite replaced whatever bore the model's names: a lab's own README.md beside
     its notes, or the card of another (trained) model folder."""

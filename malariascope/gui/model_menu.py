@@ -171,7 +171,7 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     from malariascope.core.modelcard import load_card
 
     model = str(base) if base else None
-    check_target(out_dir, load_card(model))
+    check_target(out_dir, load_card(model), inputs=[*sources, *filter(None, [annotations])])
     opened = [open_source(path, annotations) for path in sources]
     opened += open_cases(data_dir(), cases)
     try:

@@ -190,6 +190,21 @@ def test_an_existing_model_is_kept_and_the_base_folder_never_written(adapted, tm
     assert (base_copy / CARD_NAME).read_bytes() == card
 
 
+def test_an_adapted_model_is_never_written_among_the_cells_it_was_adapted_on(adapted):
+    """write_model checked its folder against the base model only: a model written into the
+    class folders it was adapted on (or a folder in them) went in among the lab's cells."""
+    folder, adaptation = adapted
+    cells = folder.parent / "cells"
+    before = sorted(cells.rglob("*"))
+    for out, where in ((cells, "the source folder"), (cells / "uninfected" / "lab",
+                                                      "inside the source folder")):
+        with pytest.raises(AdaptationError) as refused:
+            write_model(adaptation, out)
+        assert str(refused.value) == (f"{out} is {where} {cells.resolve()}; an adapted model "
+                                      "is written beside the lab's cells, never among them")
+    assert sorted(cells.rglob("*")) == before
+
+
 def other_base(folder: Path) -> Path:
     """A base model folder whose ONNX file differs in bytes from the bundled one (a trailing
     protobuf field ONNX Runtime ignores), so only this folder can supply it."""

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from malariascope.core.errors import ModelExistsError
+from malariascope.core.errors import AdaptationError, ModelExistsError
 from malariascope.gui import model_menu
+from tests.core.test_adapt_model import write_lab
 
 
 class _Noon(datetime):
@@ -38,5 +39,18 @@ def test_the_form_refuses_a_folder_holding_a_model_without_offering_to_replace_i
     out.mkdir()
     (out / "model-card.json").write_text("{}")
     with pytest.raises(ModelExistsError) as refused:
-        model_menu.adapt_and_write([tmp_path], [], None, out, None, lambda *_: None)
+        model_menu.adapt_and_write([tmp_path / "cells"], [], None, out, None, lambda *_: None)
     assert str(refused.value) == f"{out} already holds model-card.json; choose another folder"
+
+
+def test_the_form_refuses_a_folder_inside_its_cells_before_any_work(tmp_path):
+    """The form passed no sources to the folder check: a model folder chosen inside the
+    lab's cells was written among them once every cell was read and the folds measured."""
+    cells = write_lab(tmp_path / "cells")
+    out = cells / "lab"
+    steps = []
+    with pytest.raises(AdaptationError) as refused:
+        model_menu.adapt_and_write([cells], [], None, out, None, lambda *step: steps.append(step))
+    assert str(refused.value) == (f"{out} is inside the source folder {cells}; an adapted "
+                                  "model is written beside the lab's cells, never among them")
+    assert steps == [] and not out.exists()

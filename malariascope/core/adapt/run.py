@@ -102,6 +102,12 @@ class Adaptation:
     def card(self) -> dict:
         return adapted_card(self.base.card, self.calibration, self.facts())
 
+    @property
+    def inputs(self) -> list[Path]:
+        """The folders and reports its cells were read from (a case's register is neither)."""
+        kinds = (ClassFolders.kind, AnnotatedFields.kind, ReviewedReport.kind)
+        return [Path(source.path) for source in self.sources if source.kind in kinds]
+
 
 def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
           progress: Progress | None = None) -> Adaptation:
@@ -188,7 +194,7 @@ def write_model(adaptation: Adaptation, out_dir: str | os.PathLike[str],
     """Write the adapted model's card and README into ``out_dir`` (checked by
     :func:`check_target`); returns the card's path. The base's ONNX file is not copied."""
     out_dir = Path(out_dir)
-    check_target(out_dir, adaptation.base.card, overwrite)
+    check_target(out_dir, adaptation.base.card, overwrite, adaptation.inputs)
     card = adaptation.card()
     contents = {CARD_NAME: json.dumps(card, indent=2, ensure_ascii=False) + "\n",
                 README: adapted_markdown(card)}

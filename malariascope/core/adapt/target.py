@@ -24,8 +24,9 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
                  overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
     """Refuse a folder the model adapted from ``base`` cannot go to, before any work: a file,
     the base model's own folder or one inside it or the bundled models, one holding a model
-    (unless ``overwrite``) or one of the ``inputs`` (sources, annotations) under the model's
-    names, or one from which the base's ONNX file would not be found (see ``loading``)."""
+    (unless ``overwrite``), a source folder of the ``inputs`` (sources, annotations) or one
+    inside it, or a source file's folder, one of the ``inputs`` under the model's names, or
+    one from which the base's ONNX file would not be found (see ``loading``)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise AdaptationError(f"{out_dir} is a file: name a folder for the adapted model")
@@ -39,6 +40,7 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
         if models.resolve() in out_dir.resolve().parents:
             raise AdaptationError(f"{out_dir} is inside the models folder {models}; an "
                                   "adapted model is written beside it, never in it")
+    _refuse_sources(out_dir, inputs)
     existing = [name for name in (CARD_NAME, README) if (out_dir / name).exists()]
     if existing and not overwrite:
         raise ModelExistsError(out_dir, existing)
@@ -60,3 +62,20 @@ def _holds_adapted_model(folder: Path) -> bool:
     except (OSError, ValueError):  # absent, unreadable, not JSON (UnicodeDecodeError too)
         return False
     return isinstance(card, dict) and isinstance(card.get(ADAPTED), dict)
+
+
+def _refuse_sources(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse ``out_dir`` among the lab's own files: a source folder or a folder inside it,
+    or the folder of a source file (a report, annotations). Below a report's folder is
+    allowed: a report is often written in the folder a lab works from."""
+    target = out_dir.resolve()
+    for given in inputs:
+        source = given.resolve()
+        if given.is_dir() and source in (target, *target.parents):
+            where = "the source folder" if source == target else "inside the source folder"
+        elif given.is_file() and source.parent == target:
+            where = "the folder of the source"
+        else:
+            continue
+        raise AdaptationError(f"{out_dir} is {where} {given}; an adapted model is written "
+                              "beside the lab's cells, never among them")
