@@ -14,6 +14,7 @@ from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.modelfiles import bundled_dir
 from tests.command_line import cli
 from tests.core.test_adapt_blend import hand_adapted
+from tests.core.test_adapt_model import other_base
 
 BASE_CARD = bundled_dir() / CARD_NAME
 
@@ -92,3 +93,19 @@ def test_a_resealed_head_short_of_the_base_features_is_refused_by_its_count(tmp_
         assert str(refused.value) == expected
     result = cli(capsys, "classify", tmp_path, "--model", folder, "--csv", tmp_path / "r.csv")
     assert (result.code, result.err) == (2, f"malariascope: error: {expected}\n")
+
+
+def test_a_resealed_card_running_another_network_than_its_facts_name_is_refused(tmp_path):
+    """Its files.onnx moved to another base's ONNX file and sealed again, a card ran that
+    network while its README and adapted.base_model named the bundled one."""
+    other = other_base(tmp_path / "other-base")
+    onnx = json.loads((other / CARD_NAME).read_text(encoding="utf-8"))["files"]["onnx"]
+    folder = resealed(hand_adapted(tmp_path / "lab-model"),
+                      lambda card: card["files"]["onnx"].update(onnx))
+    named = load_card().sha256("onnx")
+    with pytest.raises(BaseModelMismatchError) as refused:
+        Classifier.open(folder)
+    assert str(refused.value) == (
+        f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
+        f"{other / CARD_NAME}: adapted.base_model.onnx_sha256 is '{named[:39]}..., the ONNX "
+        f"file it runs is '{onnx['sha256'][:39]}...; adapt the base model again")

@@ -1,15 +1,15 @@
 """An adapted card against its base network's card: what it copies from it must agree.
 
 An adapted card copies from its base the values the network and the app's calls rest on: the
-input size the network takes and the classes its logit separates; and its head (and the base
-head it blends field cells with) holds one weight per feature the network gives. The seal is
-no secret, so a card edited and sealed again is compared with the card of the network it runs
-(a card that is not adapted and lists the same ONNX file by name and sha256, in the places
-that file is looked for, see ``loading``); a difference is :class:`BaseModelMismatchError`.
-The fitted values (the head's weights, temperature, thresholds, healthy log-odds, views) are
-the adaptation's own: there is nothing to compare them with. The descriptive ones (``input``,
-``preprocessing``, ``parameters``) change no call, and a base card may reword them while its
-network stays.
+input size the network takes and the classes its logit separates; its head (and the base head
+it blends field cells with) holds one weight per feature the network gives; and its facts name
+the base's ONNX file by the sha256 of the file it runs. The seal is no secret, so a card
+edited and sealed again is compared with the card of the network it runs (a card that is not
+adapted and lists the same ONNX file by name and sha256, in the places that file is looked
+for, see ``loading``); a difference is :class:`BaseModelMismatchError`. The fitted values (the
+head's weights, temperature, thresholds, healthy log-odds, views) are the adaptation's own:
+there is nothing to compare them with. The descriptive ones (``input``, ``preprocessing``,
+``parameters``) change no call, and a base card may reword them while its network stays.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def check_adapted(card_path: Path, data: object, load: Callable[[Path], NetworkC
         if data.get(key) != theirs[key]:
             raise _mismatch(card_path, base, f"{key} is {shown(data.get(key))}, the base's is "
                                              f"{shown(theirs[key])}")
+    named = _member(data, (ADAPTED, "base_model", "onnx_sha256"))  # the base its README names
+    if named != base.sha256("onnx"):
+        raise _mismatch(card_path, base, f"{ADAPTED}.base_model.onnx_sha256 is {shown(named)}, "
+                                         f"the ONNX file it runs is {shown(base.sha256('onnx'))}")
     features = len(base.head_weights)  # the base network's, one weight each
     for keys in (("head", "weights"), (BLEND, "head", "weights")):
         weights = _member(data, keys)
