@@ -39,39 +39,37 @@ COPIED_EDITS = [
 ]
 
 
-@pytest.mark.parametrize(("key", "edit", "ours", "theirs"), COPIED_EDITS)
-def test_a_resealed_card_unlike_its_base_in_what_it_copies_is_refused_on_loading(
-        tmp_path, key, edit, ours, theirs):
-    """The seal is no secret: a card whose input size or classes were edited and sealed again
-    loaded (or was refused later, by the ONNX file's shapes, in the backend's words)."""
-    folder = resealed(hand_adapted(tmp_path / "lab-model"), edit)
-    expected = (f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
-                f"{BASE_CARD}: {key} is {ours}, the base's is {theirs}; adapt the base model "
-                "again")
+def mismatch(folder: Path, what: str, base: Path = BASE_CARD) -> str:
+    return (f"the adapted model card {folder / CARD_NAME} disagrees with its base model {base}: "
+            f"{what}; adapt the base model again")
+
+
+def assert_refused(folder: Path, expected: str, capsys, tmp_path: Path) -> None:
+    """Loading the card and opening the model raise ``expected``; classify prints it as its
+    one line and exits 2, writing no report."""
     for load in (load_card, Classifier.open):
         with pytest.raises(BaseModelMismatchError) as refused:
             load(folder)
         assert str(refused.value) == expected
+    result = cli(capsys, "classify", tmp_path, "--model", folder, "--csv", tmp_path / "r.csv")
+    assert (result.code, result.err) == (2, f"malariascope: error: {expected}\n")
+    assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize(("key", "edit", "ours", "theirs"), COPIED_EDITS)
+def test_a_resealed_card_unlike_its_base_in_what_it_copies_is_refused_on_loading(
+        tmp_path, capsys, key, edit, ours, theirs):
+    """The seal is no secret: a card whose input size or classes were edited and sealed again
+    loaded (or was refused later, by the ONNX file's shapes, in the backend's words)."""
+    folder = resealed(hand_adapted(tmp_path / "lab-model"), edit)
+    assert_refused(folder, mismatch(folder, f"{key} is {ours}, the base's is {theirs}"), capsys,
+                   tmp_path)
 
 
 def test_an_intact_adapted_card_agrees_with_its_base(tmp_path):
     card = load_card(hand_adapted(tmp_path / "lab-model"))
     assert (card.input_size, card.class_names) == (load_card().input_size,
                                                    load_card().class_names)
-
-
-@pytest.mark.parametrize(("key", "edit", "ours", "theirs"), COPIED_EDITS[:2])
-def test_classify_refuses_a_resealed_model_unlike_its_base_in_one_line(tmp_path, capsys, key,
-                                                                       edit, ours, theirs):
-    folder = resealed(hand_adapted(tmp_path / "lab-model"), edit)
-    cells = tmp_path / "cells"
-    cells.mkdir()
-    result = cli(capsys, "classify", cells, "--model", folder, "--csv", tmp_path / "r.csv")
-    assert (result.code, result.err) == (
-        2, f"malariascope: error: the adapted model card {folder / CARD_NAME} disagrees with "
-           f"its base model {BASE_CARD}: {key} is {ours}, the base's is {theirs}; adapt the "
-           "base model again\n")
-    assert not (tmp_path / "r.csv").exists()
 
 
 @pytest.mark.parametrize("key", ["head", "blend.head"])
@@ -84,18 +82,12 @@ def test_a_resealed_head_short_of_the_base_features_is_refused_by_its_count(tmp_
         member["weights"].pop()
 
     folder = resealed(hand_adapted(tmp_path / "lab-model"), shorten)
-    expected = (f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
-                f"{BASE_CARD}: {key}.weights holds 127 numbers, but the base gives 128 "
-                "features; adapt the base model again")
-    for load in (load_card, Classifier.open):
-        with pytest.raises(BaseModelMismatchError) as refused:
-            load(folder)
-        assert str(refused.value) == expected
-    result = cli(capsys, "classify", tmp_path, "--model", folder, "--csv", tmp_path / "r.csv")
-    assert (result.code, result.err) == (2, f"malariascope: error: {expected}\n")
+    assert_refused(folder, mismatch(folder, f"{key}.weights holds 127 numbers, but the base "
+                                            "gives 128 features"), capsys, tmp_path)
 
 
-def test_a_resealed_card_running_another_network_than_its_facts_name_is_refused(tmp_path):
+def test_a_resealed_card_running_another_network_than_its_facts_name_is_refused(tmp_path,
+                                                                                  capsys):
     """Its files.onnx moved to another base's ONNX file and sealed again, a card ran that
     network while its README and adapted.base_model named the bundled one."""
     other = other_base(tmp_path / "other-base")
@@ -103,9 +95,6 @@ def test_a_resealed_card_running_another_network_than_its_facts_name_is_refused(
     folder = resealed(hand_adapted(tmp_path / "lab-model"),
                       lambda card: card["files"]["onnx"].update(onnx))
     named = load_card().sha256("onnx")
-    with pytest.raises(BaseModelMismatchError) as refused:
-        Classifier.open(folder)
-    assert str(refused.value) == (
-        f"the adapted model card {folder / CARD_NAME} disagrees with its base model "
-        f"{other / CARD_NAME}: adapted.base_model.onnx_sha256 is '{named[:39]}..., the ONNX "
-        f"file it runs is '{onnx['sha256'][:39]}...; adapt the base model again")
+    assert_refused(folder, mismatch(
+        folder, f"adapted.base_model.onnx_sha256 is '{named[:39]}..., the ONNX file it runs is "
+                f"'{onnx['sha256'][:39]}...", other / CARD_NAME), capsys, tmp_path)
