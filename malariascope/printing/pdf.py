@@ -10,6 +10,7 @@ it into place, never over an existing file unless asked.
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 from pathlib import Path
@@ -26,8 +27,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QFontDatabase,
+    QFontMetricsF,
     QGuiApplication,
     QImage,
     QPagedPaintDevice,
@@ -37,6 +38,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
     QTextFormat,
+    QTextOption,
 )
 
 from malariascope import __version__
@@ -48,8 +50,10 @@ from malariascope.qt_locale import quiet_about_a_locale_not_utf8
 
 DPI = 96  # the HTML's px: the resolution the document is laid out and painted at
 MARGIN_MM = 15
-FOOTER_PX = 22
+FOOTER_GREY = "#555555"
+FOOTER_GAP_PX = 6  # between a page's text and its footer
 PICTURE_PIXELS = 168  # a gallery picture's pixels: 2x its printed size, about 190 dpi
+_NUMBER_WIDEST = "Page 8888 of 8888 "  # the room kept for a page's number beside the footer
 _PAGE_IDS = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 _app: QGuiApplication | None = None  # the application this module made, kept alive
 
@@ -100,7 +104,7 @@ def _pdf_bytes(report: CaseReport, page_size: str) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = _writer(buffer, report, page_size)
-    _paint(_document(report, writer), writer, _footer(report))
+    _paint(report, writer)
     del writer  # ends the PDF
     return bytes(buffer.data())
 
@@ -113,7 +117,7 @@ def print_case(printer: QPagedPaintDevice, report: CaseReport) -> None:
     margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
     printer.setPageMargins(margins, QPageLayout.Unit.Millimeter)
     try:
-        _paint(_document(report, printer), printer, _footer(report))
+        _paint(report, printer)
     except OSError as exc:
         raise ReportError(f"cannot print: {why(exc)}") from exc
 
@@ -129,21 +133,27 @@ def _writer(device: QIODevice, report: CaseReport, page_size: str) -> QPdfWriter
     return writer
 
 
-def _document(report: CaseReport, writer: QPagedPaintDevice) -> QTextDocument:
-    """The report laid out for ``writer``'s pages, less the footer, pictures included."""
+def _new_document(writer: QPagedPaintDevice, points: float) -> QTextDocument:
+    """An empty document laid out for ``writer`` in the system's font at ``points``."""
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)  # pt and px as printed, not as on screen
     document.setUseDesignMetrics(True)  # glyphs spaced as designed, not as hinted at 96 dpi
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
-    font.setPointSizeF(9)
+    font.setPointSizeF(points)
     document.setDefaultFont(font)
     document.setDocumentMargin(0)
+    return document
+
+
+def _document(report: CaseReport, writer: QPagedPaintDevice, footer: float) -> QTextDocument:
+    """The report laid out for ``writer``'s pages, less ``footer`` px, pictures included."""
+    document = _new_document(writer, 9)
     for name, cell in report.pictures():
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
                              _square(cell.picture))
     document.setHtml(report_html(report))
     body = writer.pageLayout().paintRectPixels(DPI)
-    document.setPageSize(QSizeF(body.width(), body.height() - FOOTER_PX))
+    document.setPageSize(QSizeF(body.width(), body.height() - footer))
     _keep_tables_whole(document)
     return document
 
@@ -177,21 +187,32 @@ def _square(picture: np.ndarray) -> QImage:
     return square
 
 
-def _footer(report: CaseReport) -> str:
+def _footer(report: CaseReport, writer: QPagedPaintDevice) -> tuple[QTextDocument, float]:
+    """The footer's slide and patient, wrapped (at a word, or anywhere in a long id) beside
+    the widest "Page n of m", and the height it takes under the text."""
     facts = report.case.facts
     patient = f" · patient {facts.patient_id}" if facts.patient_id else ""
-    return f"Slide {facts.sample_id or '(no id)'}{patient} · MalariaScope {__version__}"
+    footer = _new_document(writer, 7)
+    option = footer.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    footer.setDefaultTextOption(option)
+    words = f"Slide {facts.sample_id or '(no id)'}{patient} · MalariaScope {__version__}"
+    footer.setHtml(f'<span style="color:{FOOTER_GREY}">{html.escape(words)}</span>')
+    number = QFontMetricsF(footer.defaultFont(), writer).horizontalAdvance(_NUMBER_WIDEST)
+    width = writer.pageLayout().paintRectPixels(DPI).width()
+    footer.setTextWidth(width - number - FOOTER_GAP_PX)
+    return footer, FOOTER_GAP_PX + footer.size().height()
 
 
-def _paint(document: QTextDocument, writer: QPagedPaintDevice, footer: str) -> None:
-    """Each page of ``document`` and under it the footer with "page n of m"."""
+def _paint(report: CaseReport, writer: QPagedPaintDevice) -> None:
+    """Each page of the report and under it the footer with "page n of m"."""
+    footer, footer_height = _footer(report, writer)
+    document = _document(report, writer, footer_height)
     page = document.pageSize()
     pages = document.pageCount()
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(0, "the PDF file could not be opened for writing")
-    small = QFont(document.defaultFont())
-    small.setPointSizeF(7)
     try:
         for number in range(pages):
             if number:
@@ -201,10 +222,13 @@ def _paint(document: QTextDocument, writer: QPagedPaintDevice, footer: str) -> N
             document.drawContents(painter, QRectF(0, number * page.height(), page.width(),
                                                   page.height()))
             painter.restore()
-            painter.setFont(small)
-            painter.setPen(QColor("#555555"))
-            line = QRectF(0, page.height() + 6, page.width(), FOOTER_PX - 6)
-            painter.drawText(line, Qt.AlignmentFlag.AlignLeft, footer)
-            painter.drawText(line, Qt.AlignmentFlag.AlignRight, f"Page {number + 1} of {pages}")
+            painter.save()
+            painter.translate(0, page.height() + FOOTER_GAP_PX)
+            painter.setPen(QColor(FOOTER_GREY))
+            footer.drawContents(painter)
+            painter.setFont(footer.defaultFont())
+            painter.drawText(QRectF(0, 0, page.width(), footer_height),
+                             Qt.AlignmentFlag.AlignRight, f"Page {number + 1} of {pages}")
+            painter.restore()
     finally:
         painter.end()
