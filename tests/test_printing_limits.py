@@ -12,11 +12,13 @@ import pytest
 from malariascope.core.case import LINE_MAX, Case, CaseFacts
 from malariascope.core.tally import Counts
 from malariascope.printing.content import CaseReport
+from malariascope.printing.fields import FieldLine
 from malariascope.printing.pdf import MARGIN_MM, write_case_pdf
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
 A4_POINTS = (595, 842)
+HEADINGS = ("Cellscounted", "Parasitized", "Uncertain", "Parasitemia%")
 
 
 def printed_text(path: Path, page_points: tuple[int, int] = A4_POINTS) -> list[str]:
@@ -43,3 +45,22 @@ def test_a_long_slide_and_patient_id_are_printed_whole_in_every_footer(tmp_path)
     footer = page.split("examineathickfilm")[1]
     assert f"Slide{slide}·patient{patient}·MalariaScope" in footer
     assert "Page1of1" in footer
+
+
+@pytest.mark.parametrize(("page_size", "points"), [("A4", A4_POINTS), ("Letter", (612, 792))])
+def test_long_field_names_never_part_a_line_from_its_figures_or_its_column_names(
+        tmp_path, page_size, points):
+    """Field names that wrap to three lines made a part of 25 lines taller than a page: it
+    was split, the lines on its second page under no column names and one field's name
+    parted from its figures across the page break."""
+    case = Case(CaseFacts(sample_id="S-1"))
+    fields = tuple(FieldLine(f"/data/{'d' * 60}/F{i:03d}{'n' * 34}E{i:03d}.png", 20_000 - i,
+                             i, 0, f"{i / (200 - i):.2f}") for i in range(63))
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(Counts()),
+                                                         fields=fields), page_size)
+    pages = printed_text(path, points)
+    for i in range(63):
+        (page,) = [page for page in pages if f"F{i:03d}" in page]
+        assert f"E{i:03d}.png" in page, f"field {i} is split across pages"
+        assert "Field" in page[:page.index(f"F{i:03d}")], f"field {i} under no headings"
+        assert all(heading in page for heading in HEADINGS) and f"{20_000 - i:,}" in page

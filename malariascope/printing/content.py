@@ -19,7 +19,7 @@ from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import listed, not_screened_words, probability_words
 from malariascope.printing.amendments import amendments_html
-from malariascope.printing.fields import FieldLine, field_tables
+from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables
 from malariascope.printing.gallery import Gallery, GalleryCell
 
 PAGE_SIZES = ("A4", "Letter")
@@ -86,12 +86,12 @@ def _section(title: str, body: str) -> str:
             f"<tr><td>{body}</td></tr></table>")
 
 
-def report_html(report: CaseReport) -> str:
+def report_html(report: CaseReport, lines_per_part: int = LINES_PER_PART) -> str:
     """The whole report as HTML; pictures are ``<img>`` of the names of :meth:`pictures`.
 
-    Every section, every row of a gallery and every part of the fields' table is a table of
-    its own at the top level: the PDF's pagination moves one that would straddle two pages to
-    the next.
+    Every section, every row of a gallery and every part of the fields' table (of
+    ``lines_per_part`` lines) is a table of its own at the top level: the PDF's pagination
+    moves one that would straddle two pages to the next.
     """
     names = iter(name for name, _ in report.pictures())
     limits = "".join(f"<p style='margin:1px'>{_e(line)}</p>" for line in report.result.limits())
@@ -106,7 +106,7 @@ def report_html(report: CaseReport) -> str:
              _gallery("Uncertain cells called uninfected, not reviewed", report.uncertain, names),
              _gallery("Parasitized by the model, uninfected by the reviewer",
                       report.overridden, names),
-             _fields(report.fields)]
+             _fields(report.fields, lines_per_part)]
     return f"<html><body>{''.join(parts)}</body></html>"
 
 
@@ -266,9 +266,9 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
     return _parts(f"{title} ({len(shown) + more:,}, {order})", rows)
 
 
-def _fields(lines: Sequence[FieldLine]) -> str:
-    """The table of the whole fields, or '' for a case of single cells."""
-    tables = field_tables(lines)
+def _fields(lines: Sequence[FieldLine], per_part: int) -> str:
+    """The table of the whole fields in parts of ``per_part``, or '' for single cells."""
+    tables = field_tables(lines, per_part)
     return _parts(f"Whole fields ({len(lines):,})", tables) if tables else ""
 
 

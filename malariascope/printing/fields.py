@@ -2,7 +2,8 @@
 parasitized and uncertain and its parasitemia, as the summary CSV gives them.
 
 Qt-free, as :mod:`malariascope.printing.content`, which puts the table in its section. The
-table comes in parts of :data:`LINES_PER_PART` fields, each a table of its own with its
+table comes in parts of :data:`LINES_PER_PART` fields (fewer where the PDF finds long
+names make a part taller than a page), each a table of its own with its
 heading row, so the PDF's pagination moves a part whole to the next page and no page holds
 a part without its column names.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from malariascope.core.tally import Counts
 
-LINES_PER_PART = 25  # fields a part: well under a page, so a part is moved whole, not split
+LINES_PER_PART = 25  # fields a part: under a page while names take at most two lines each
 NAME_MAX = 48  # characters of a field's name printed: its end, where names differ
 _WIDTHS = (44, 14, 14, 14, 14)  # percent of the line: name, cells, parasitized, uncertain, %
 _HEADINGS = ("Field", "Cells counted", "Parasitized", "Uncertain", "Parasitemia %")
@@ -38,10 +39,9 @@ class FieldLine:
                    counts.percent_text(2))
 
 
-def field_tables(lines: Sequence[FieldLine]) -> list[str]:
-    """The table of ``lines`` as HTML, in parts of :data:`LINES_PER_PART` ([] for none)."""
-    return [_table(lines[start:start + LINES_PER_PART])
-            for start in range(0, len(lines), LINES_PER_PART)]
+def field_tables(lines: Sequence[FieldLine], per_part: int) -> list[str]:
+    """The table of ``lines`` as HTML, in parts of ``per_part`` lines ([] for none)."""
+    return [_table(lines[start:start + per_part]) for start in range(0, len(lines), per_part)]
 
 
 def _table(lines: Sequence[FieldLine]) -> str:

@@ -46,6 +46,7 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
+from malariascope.printing.fields import LINES_PER_PART
 from malariascope.qt_locale import quiet_about_a_locale_not_utf8
 
 DPI = 96  # the HTML's px: the resolution the document is laid out and painted at
@@ -151,11 +152,28 @@ def _document(report: CaseReport, writer: QPagedPaintDevice, footer: float) -> Q
     for name, cell in report.pictures():
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
                              _square(cell.picture))
-    document.setHtml(report_html(report))
     body = writer.pageLayout().paintRectPixels(DPI)
     document.setPageSize(QSizeF(body.width(), body.height() - footer))
+    _set_html(document, report)
     _keep_tables_whole(document)
     return document
+
+
+def _set_html(document: QTextDocument, report: CaseReport) -> None:
+    """Lay out the report with its fields' table in parts of :data:`LINES_PER_PART` lines, or
+    of fewer where long names, wrapped, make a part taller than a page: a part is then still
+    moved whole to a page, under its column names, and no field's line is split."""
+    height = document.pageSize().height()
+    per_part = LINES_PER_PART
+    while True:
+        document.setHtml(report_html(report, per_part))
+        frames = document.rootFrame().childFrames()
+        parts = frames[len(frames) - -(-len(report.fields) // per_part):]
+        tallest = max((document.documentLayout().frameBoundingRect(frame).height()
+                       for frame in parts), default=0)
+        if tallest < height or per_part == 1:
+            return
+        per_part = max(1, min(per_part - 1, int(per_part * height / tallest)))
 
 
 def _keep_tables_whole(document: QTextDocument) -> None:
