@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.case import LINE_MAX, Case, CaseFacts
-from malariascope.core.tally import Counts
+from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import CaseReport
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.pdf import MARGIN_MM, write_case_pdf
@@ -64,3 +64,42 @@ def test_long_field_names_never_part_a_line_from_its_figures_or_its_column_names
         assert f"E{i:03d}.png" in page, f"field {i} is split across pages"
         assert "Field" in page[:page.index(f"F{i:03d}")], f"field {i} under no headings"
         assert all(heading in page for heading in HEADINGS) and f"{20_000 - i:,}" in page
+
+
+def test_a_direction_override_typed_in_a_fact_turns_around_nothing_printed(tmp_path):
+    """A right-to-left override (U+202E) in a slide id, a patient id or an amendment's
+    reason ran on past the fact: the heading printed the case's id and "Signed" backwards,
+    the footer "0.1.0 epocSairalaM", and the amendment the replaced parasitemia as "52.1"."""
+    override = "\u202e"
+    case = Case(CaseFacts(sample_id=f"S-1{override}", patient_id=f"P{override}evil",
+                          notes=f"ab{override}cd\nline two 123"))
+    tally = Counts()
+    for i in range(2000):
+        tally.add(Verdict("parasitized" if i < 25 else "uninfected"))
+    case.sign("Ann", tally, at="2026-03-04T10:11:12+00:00")
+    case.amend(f"typo {override} fixed", "Bob", at="2026-03-05T08:00:00+00:00")
+    case.sign("Bob", tally, at="2026-03-05T08:05:00+00:00")
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
+    (page,) = printed_text(path)
+    assert f"SlideS-1·case{case.uid[:8]}·Signed" in page
+    assert "Notesabcdlinetwo123" in page
+    assert ("byBob:typofixed.ItreplacedtheresultsignedbyAnnon2026-03-0410:11UTC"
+            "(parasitemia1.25%,25of2,000)") in page
+    assert "SlideS-1·patientPevil·MalariaScope" in page
+
+
+def test_right_to_left_names_keep_the_figures_and_words_beside_them_in_place(tmp_path):
+    """An Arabic name before a reason that starts with a figure printed "by 2 :سارة fields
+    recounted": the reason's figure was drawn into the name's right-to-left run."""
+    case = Case(CaseFacts(sample_id="S-2", patient_id="مريض-١٢٣"))
+    tally = Counts()
+    for i in range(400):
+        tally.add(Verdict("parasitized" if i < 4 else "uninfected"))
+    case.sign("محمد", tally, at="2026-03-04T10:11:12+00:00")
+    case.amend("2 fields recounted", "سارة", at="2026-03-05T08:00:00+00:00")
+    case.sign("سارة", tally, at="2026-03-05T08:05:00+00:00")
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
+    (page,) = printed_text(path)
+    assert "(parasitemia1.00%,4of400)" in page
+    assert "2fieldsrecounted.Itreplaced" in page
+    assert "MalariaScope0.1.0Page1of1" in page

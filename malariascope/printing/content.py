@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Case
@@ -19,6 +19,8 @@ from malariascope.core.parasitemia import CaseResult, percent_text
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
 from malariascope.core.words import listed, not_screened_words, probability_words
 from malariascope.printing.amendments import amendments_html
+from malariascope.printing.bidi import isolated
+from malariascope.printing.bidi import isolated_html as _e
 from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables
 from malariascope.printing.gallery import Gallery, GalleryCell
 
@@ -62,10 +64,6 @@ class CaseReport:
                                       ("uncertain", self.uncertain),
                                       ("overridden", self.overridden))
                 for number, cell in enumerate(gallery.shown())]
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
 
 
 def _rows(pairs: Sequence[tuple[str, str]], columns: int = 2) -> str:
@@ -149,7 +147,7 @@ def _facts(case: Case) -> str:
              ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
              ("Microscopist", _e(facts.operator))]
     notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "
-             f"{_e(facts.notes).replace(chr(10), '<br>')}</p>" if facts.notes else "")
+             f"{'<br>'.join(map(_e, facts.notes.split(chr(10))))}</p>" if facts.notes else "")
     return _rows(pairs) + notes
 
 
@@ -198,15 +196,16 @@ def _counts(report: CaseReport) -> str:
 
 def _copies(copies: LeftOut | None) -> str:
     """The files left out as copies of others ('' when none), or that nobody recorded them."""
-    words = COPIES_NOT_RECORDED if copies is None else copies.words()
-    return f"<p style='margin:3px'>{_e(words)}</p>" if words else ""
+    words = (COPIES_NOT_RECORDED if copies is None
+             else replace(copies, named=tuple(map(isolated, copies.named))).words())
+    return f"<p style='margin:3px'>{html.escape(words)}</p>" if words else ""
 
 
 def _unreadable(report: CaseReport) -> str:
     """How many files had no call, and the first of them by name."""
     count = report.result.unreadable
-    names = listed(report.unreadable_names, count) if report.unreadable_names else ""
-    return f"{count:,} ({_e(names)})" if names else f"{count:,}"
+    names = tuple(map(isolated, report.unreadable_names))
+    return f"{count:,} ({html.escape(listed(names, count))})" if names else f"{count:,}"
 
 
 def _signoff(case: Case) -> str:

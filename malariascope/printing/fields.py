@@ -10,11 +10,11 @@ a part without its column names.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from malariascope.core.tally import Counts
+from malariascope.printing.bidi import isolated_html
 
 LINES_PER_PART = 25  # fields a part: under a page while names take at most two lines each
 NAME_MAX = 48  # characters of a field's name printed: its end, where names differ
@@ -54,7 +54,7 @@ def _table(lines: Sequence[FieldLine]) -> str:
 
 
 def _line(line: FieldLine) -> str:
-    values = (html.escape(_short(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
+    values = (isolated_html(_short(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
               f"{line.uncertain:,}", line.percent or "none")
     return "".join(_cell(value, width, column)
                    for column, (value, width) in enumerate(zip(values, _WIDTHS, strict=True)))

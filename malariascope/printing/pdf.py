@@ -45,6 +45,7 @@ from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
+from malariascope.printing.bidi import isolated
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
 from malariascope.printing.fields import LINES_PER_PART
 from malariascope.qt_locale import quiet_about_a_locale_not_utf8
@@ -129,7 +130,7 @@ def _writer(device: QIODevice, report: CaseReport, page_size: str) -> QPdfWriter
     writer.setPageLayout(QPageLayout(
         QPageSize(_PAGE_IDS[page_size]), QPageLayout.Orientation.Portrait,
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
-    writer.setTitle(f"{TITLE}: {report.case.facts.sample_id}")
+    writer.setTitle(f"{TITLE}: {isolated(report.case.facts.sample_id)}")
     writer.setCreator(f"MalariaScope {__version__}")
     return writer
 
@@ -209,12 +210,12 @@ def _footer(report: CaseReport, writer: QPagedPaintDevice) -> tuple[QTextDocumen
     """The footer's slide and patient, wrapped (at a word, or anywhere in a long id) beside
     the widest "Page n of m", and the height it takes under the text."""
     facts = report.case.facts
-    patient = f" · patient {facts.patient_id}" if facts.patient_id else ""
+    patient = f" · patient {isolated(facts.patient_id)}" if facts.patient_id else ""
     footer = _new_document(writer, 7)
     option = footer.defaultTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     footer.setDefaultTextOption(option)
-    words = f"Slide {facts.sample_id or '(no id)'}{patient} · MalariaScope {__version__}"
+    words = f"Slide {isolated(facts.sample_id or '(no id)')}{patient} · MalariaScope {__version__}"
     footer.setHtml(f'<span style="color:{FOOTER_GREY}">{html.escape(words)}</span>')
     number = QFontMetricsF(footer.defaultFont(), writer).horizontalAdvance(_NUMBER_WIDEST)
     width = writer.pageLayout().paintRectPixels(DPI).width()
