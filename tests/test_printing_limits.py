@@ -14,6 +14,7 @@ from malariascope.core.tally import Counts, Verdict
 from malariascope.printing.content import CaseReport
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.pdf import MARGIN_MM, write_case_pdf
+from tests.command_line import cli
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -103,3 +104,17 @@ def test_right_to_left_names_keep_the_figures_and_words_beside_them_in_place(tmp
     assert "(parasitemia1.00%,4of400)" in page
     assert "2fieldsrecounted.Itreplaced" in page
     assert "MalariaScope0.1.0Page1of1" in page
+
+
+def test_two_cells_whose_file_names_end_alike_are_told_apart_in_the_gallery(
+        tmp_path, capsys, cell_test_dir):
+    """The gallery cut each picture's file name to its last 15 characters: these two cells
+    of slide C129P90 (and two of other slides) all printed as "…21_cell_113.png"."""
+    first, second = (cell_test_dir / "parasitized" / f"C129P90ThinF_IMG_{taken}_cell_113.png"
+                     for taken in ("20151004_133421", "20151004_133921"))
+    run = cli(capsys, "classify", first, second, "--csv", tmp_path / "r.csv",
+              "--pdf", tmp_path / "r.pdf", "--sample-id", "C129P90")
+    assert run.code == 0, run.err
+    (page,) = printed_text(tmp_path / "r.pdf")
+    gallery = page.split("Parasitizedcells(2,highestprobabilityfirst)")[1]
+    assert "20151004_133421" in gallery and "20151004_133921" in gallery  # captions interleave

@@ -21,7 +21,7 @@ from malariascope.core.words import listed, not_screened_words, probability_word
 from malariascope.printing.amendments import amendments_html
 from malariascope.printing.bidi import isolated
 from malariascope.printing.bidi import isolated_html as _e
-from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables
+from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables, short_name
 from malariascope.printing.gallery import Gallery, GalleryCell
 
 PAGE_SIZES = ("A4", "Letter")
@@ -249,8 +249,9 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
              f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
              f'<span style="font-size:7pt; white-space:nowrap">'
              f"P {probability_words(cell.probability, cell.threshold)}"
-             f"{_REVIEW_WORDS.get(cell.review, '')}<br>{_e(_short(cell.label))}"
-             f"</span></td>" for cell in shown]
+             f"{_REVIEW_WORDS.get(cell.review, '')}</span><br>"
+             f'<span style="font-size:7pt">{_e(short_name(cell.label))}</span></td>'
+             for cell in shown]
     cells += ["<td></td>"] * (-len(cells) % COLUMNS)
     rows = [f'<table width="100%" cellspacing="0" cellpadding="2"><tr>'
             f"{''.join(cells[i:i + COLUMNS])}</tr></table>"
@@ -275,8 +276,3 @@ def _parts(title: str, tables: Sequence[str]) -> str:
     """A titled section holding the first of ``tables``, then the others, each a top-level
     table the pagination keeps whole."""
     return _section(title, tables[0]) + "".join(tables[1:])
-
-
-def _short(label: str, limit: int = 16) -> str:
-    """``label`` cut at the left, where file names differ least."""
-    return label if len(label) <= limit else f"…{label[-(limit - 1):]}"

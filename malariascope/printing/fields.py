@@ -17,7 +17,7 @@ from malariascope.core.tally import Counts
 from malariascope.printing.bidi import isolated_html
 
 LINES_PER_PART = 25  # fields a part: under a page while names take at most two lines each
-NAME_MAX = 48  # characters of a field's name printed: its end, where names differ
+NAME_MAX = 48  # characters of a file's name printed (a field's, a cell's): its end
 _WIDTHS = (44, 14, 14, 14, 14)  # percent of the line: name, cells, parasitized, uncertain, %
 _HEADINGS = ("Field", "Cells counted", "Parasitized", "Uncertain", "Parasitemia %")
 
@@ -54,7 +54,7 @@ def _table(lines: Sequence[FieldLine]) -> str:
 
 
 def _line(line: FieldLine) -> str:
-    values = (isolated_html(_short(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
+    values = (isolated_html(short_name(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
               f"{line.uncertain:,}", line.percent or "none")
     return "".join(_cell(value, width, column)
                    for column, (value, width) in enumerate(zip(values, _WIDTHS, strict=True)))
@@ -66,6 +66,7 @@ def _cell(value: str, width: int, column: int) -> str:
     return f'<td width="{width}%" align="{align}">{value}</td>'
 
 
-def _short(name: str) -> str:
-    """``name`` cut at the left to :data:`NAME_MAX` characters."""
+def short_name(name: str) -> str:
+    """``name`` cut at the left to :data:`NAME_MAX` characters: whole, as a rule (an image
+    file's name, a field's and its cell's number), so that no two files print alike."""
     return name if len(name) <= NAME_MAX else f"…{name[-(NAME_MAX - 1):]}"
