@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -197,3 +198,12 @@ def write_glass(path: Path) -> Path:
     (and not blank, as a frame of one colour would be)."""
     shade = np.linspace(-20.0, 20.0, 800)[None, :, None]
     return write_rgb(path, np.clip(np.full((600, 800, 3), GLASS) + shade, 0, 255).astype(np.uint8))
+
+
+def same_named_cells(folder: Path, cell_test_dir: Path) -> Path:
+    """Two real parasitized cells, both named cell.png, in subfolders a/ and b/ of ``folder``."""
+    sources = sorted((cell_test_dir / "parasitized").glob("C129P90*.png"))[:2]
+    for sub, source in zip("ab", sources, strict=True):
+        (folder / sub).mkdir(parents=True)
+        shutil.copy(source, folder / sub / "cell.png")
+    return folder

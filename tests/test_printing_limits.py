@@ -15,6 +15,7 @@ from malariascope.printing.content import CaseReport
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.pdf import MARGIN_MM, write_case_pdf
 from tests.command_line import cli
+from tests.images import same_named_cells
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -118,3 +119,16 @@ def test_two_cells_whose_file_names_end_alike_are_told_apart_in_the_gallery(
     (page,) = printed_text(tmp_path / "r.pdf")
     gallery = page.split("Parasitizedcells(2,highestprobabilityfirst)")[1]
     assert "20151004_133421" in gallery and "20151004_133921" in gallery  # captions interleave
+
+
+def test_cells_of_two_subfolders_with_one_file_name_are_told_apart_in_the_gallery(
+        tmp_path, capsys, cell_test_dir):
+    """The gallery captioned a picture with its file's name alone: a/cell.png and b/cell.png
+    were both printed "cell.png"."""
+    folder = same_named_cells(tmp_path / "slide", cell_test_dir)
+    run = cli(capsys, "classify", folder, "--csv", tmp_path / "r.csv", "--pdf",
+              tmp_path / "r.pdf", "--sample-id", "S-1")
+    assert run.code == 0, run.err
+    (page,) = printed_text(tmp_path / "r.pdf")
+    gallery = page.split("Parasitizedcells(2,highestprobabilityfirst)")[1]
+    assert "a/cell.png" in gallery and "b/cell.png" in gallery

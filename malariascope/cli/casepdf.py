@@ -79,12 +79,18 @@ class Galleries:
         if cell is None:
             return
         threshold = self.rule.threshold_for(result.in_field)
-        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, _label(result),
+        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, self._label(result),
                                                     threshold=threshold))
         if len(kept) < GALLERY_MAX:
             heapq.heappush(kept, entry)
         else:
             heapq.heapreplace(kept, entry)
+
+    def _label(self, result: ScreeningResult) -> str:
+        """The cell's file as the report names files (no two alike), and its number in a
+        field."""
+        number = f" #{result.cell_index}" if result.cell_index else ""
+        return f"{self.names(result.path)}{number}"
 
     def gallery(self, parasitized: bool) -> Gallery:
         return Gallery([cell for _, _, cell in self._kept[parasitized]],
@@ -97,11 +103,6 @@ def _thumbnail(cell: np.ndarray) -> np.ndarray:
     if scale >= 1:
         return cell.copy()
     return cv2.resize(cell, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-
-
-def _label(result: ScreeningResult) -> str:
-    number = f" #{result.cell_index}" if result.cell_index else ""
-    return f"{result.path.name}{number}"
 
 
 def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,

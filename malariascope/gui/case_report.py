@@ -32,19 +32,19 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
 
 @dataclass(frozen=True)
 class ReportCell:
-    """A cell a gallery may show: its row, its result and what a reviewer pressed for it
-    (``confirmed``, ``overridden`` or ``unsure``; empty when nobody did)."""
+    """A cell a gallery may show: its row, its result, its file's name and what a reviewer
+    pressed for it (``confirmed``, ``overridden`` or ``unsure``; empty when nobody did)."""
 
     row: int
     result: ScreeningResult
+    name: str  # its file's, as the window's list names it: no two files alike
     review: str = ""
     threshold: float | None = None  # the one that called it
 
     @property
     def label(self) -> str:
-        name = self.result.path.name
         index = self.result.cell_index
-        return name if index is None else f"{name} #{index}"
+        return self.name if index is None else f"{self.name} #{index}"
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,17 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
                 unreadable.append(relative_name(cell.path, batch.folder))
             continue
         review = batch.review(row)
-        threshold = None if rule is None else rule.threshold_for(cell.in_field)
         if batch.final_call(row) == PARASITIZED:
-            parasitized.append(ReportCell(row, cell, review, threshold))
+            gallery = parasitized
         elif review == OVERRIDDEN:
-            overridden.append(ReportCell(row, cell, OVERRIDDEN, threshold))
+            gallery = overridden
         elif not batch.reviewed(row) and batch.uncertain(row):
-            uncertain.append(ReportCell(row, cell, review, threshold))
+            gallery = uncertain
+        else:
+            continue
+        threshold = None if rule is None else rule.threshold_for(cell.in_field)
+        gallery.append(ReportCell(row, cell, relative_name(cell.path, batch.folder), review,
+                                  threshold))
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened, batch.counts.uncertain,
