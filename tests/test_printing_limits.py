@@ -132,3 +132,20 @@ def test_cells_of_two_subfolders_with_one_file_name_are_told_apart_in_the_galler
     (page,) = printed_text(tmp_path / "r.pdf")
     gallery = page.split("Parasitizedcells(2,highestprobabilityfirst)")[1]
     assert "a/cell.png" in gallery and "b/cell.png" in gallery
+
+
+def test_one_parasitized_cell_in_thirty_thousand_is_not_printed_as_zero(tmp_path):
+    """1 parasitized red cell of 30,000 counted printed "Parasitemia 0.00 %" in the report's
+    largest type, as on a negative slide, and "0.00" as its interval's low end."""
+    tally = Counts()
+    for i in range(30_000):
+        tally.add(Verdict("parasitized" if i == 0 else "uninfected"))
+    case = Case(CaseFacts(sample_id="S-1", target_cells=20_000))
+    case.sign("Ann", tally, at="2026-03-04T10:11:12+00:00")
+    case.amend("recount", "Bob", at="2026-03-05T08:00:00+00:00")
+    case.sign("Bob", tally, at="2026-03-05T08:05:00+00:00")
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
+    (page,) = printed_text(path)
+    assert "Parasitemia0.003%(95%CI0.0006to0.02%,Wilson)" in page
+    assert "(parasitemia0.003%,1of30,000)" in page
+    assert "0.00%" not in page
