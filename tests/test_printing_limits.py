@@ -37,6 +37,20 @@ def printed_text(path: Path, page_points: tuple[int, int] = A4_POINTS) -> list[s
             for page in pages.split("\f")[:-1]]
 
 
+def amended(facts: CaseFacts, parasitized: int, counted: int, signer: str, amender: str,
+            reason: str) -> Case:
+    """A case of ``parasitized`` red cells in ``counted``, signed by ``signer``, amended by
+    ``amender`` for ``reason`` and signed again by them."""
+    tally = Counts()
+    for i in range(counted):
+        tally.add(Verdict("parasitized" if i < parasitized else "uninfected"))
+    case = Case(facts)
+    case.sign(signer, tally, at="2026-03-04T10:11:12+00:00")
+    case.amend(reason, amender, at="2026-03-05T08:00:00+00:00")
+    case.sign(amender, tally, at="2026-03-05T08:05:00+00:00")
+    return case
+
+
 def test_a_long_slide_and_patient_id_are_printed_whole_in_every_footer(tmp_path):
     """A slide id and a patient id of 100 characters ran the footer's one line past the page
     number and off the paper's edge: the patient's id was cut off every page."""
@@ -73,14 +87,9 @@ def test_a_direction_override_typed_in_a_fact_turns_around_nothing_printed(tmp_p
     reason ran on past the fact: the heading printed the case's id and "Signed" backwards,
     the footer "0.1.0 epocSairalaM", and the amendment the replaced parasitemia as "52.1"."""
     override = "\u202e"
-    case = Case(CaseFacts(sample_id=f"S-1{override}", patient_id=f"P{override}evil",
-                          notes=f"ab{override}cd\nline two 123"))
-    tally = Counts()
-    for i in range(2000):
-        tally.add(Verdict("parasitized" if i < 25 else "uninfected"))
-    case.sign("Ann", tally, at="2026-03-04T10:11:12+00:00")
-    case.amend(f"typo {override} fixed", "Bob", at="2026-03-05T08:00:00+00:00")
-    case.sign("Bob", tally, at="2026-03-05T08:05:00+00:00")
+    case = amended(CaseFacts(sample_id=f"S-1{override}", patient_id=f"P{override}evil",
+                             notes=f"ab{override}cd\nline two 123"),
+                   25, 2000, "Ann", "Bob", f"typo {override} fixed")
     path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
     (page,) = printed_text(path)
     assert f"SlideS-1·case{case.uid[:8]}·Signed" in page
@@ -93,13 +102,8 @@ def test_a_direction_override_typed_in_a_fact_turns_around_nothing_printed(tmp_p
 def test_right_to_left_names_keep_the_figures_and_words_beside_them_in_place(tmp_path):
     """An Arabic name before a reason that starts with a figure printed "by 2 :سارة fields
     recounted": the reason's figure was drawn into the name's right-to-left run."""
-    case = Case(CaseFacts(sample_id="S-2", patient_id="مريض-١٢٣"))
-    tally = Counts()
-    for i in range(400):
-        tally.add(Verdict("parasitized" if i < 4 else "uninfected"))
-    case.sign("محمد", tally, at="2026-03-04T10:11:12+00:00")
-    case.amend("2 fields recounted", "سارة", at="2026-03-05T08:00:00+00:00")
-    case.sign("سارة", tally, at="2026-03-05T08:05:00+00:00")
+    case = amended(CaseFacts(sample_id="S-2", patient_id="مريض-١٢٣"), 4, 400, "محمد", "سارة",
+                   "2 fields recounted")
     path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
     (page,) = printed_text(path)
     assert "(parasitemia1.00%,4of400)" in page
@@ -137,13 +141,8 @@ def test_cells_of_two_subfolders_with_one_file_name_are_told_apart_in_the_galler
 def test_one_parasitized_cell_in_thirty_thousand_is_not_printed_as_zero(tmp_path):
     """1 parasitized red cell of 30,000 counted printed "Parasitemia 0.00 %" in the report's
     largest type, as on a negative slide, and "0.00" as its interval's low end."""
-    tally = Counts()
-    for i in range(30_000):
-        tally.add(Verdict("parasitized" if i == 0 else "uninfected"))
-    case = Case(CaseFacts(sample_id="S-1", target_cells=20_000))
-    case.sign("Ann", tally, at="2026-03-04T10:11:12+00:00")
-    case.amend("recount", "Bob", at="2026-03-05T08:00:00+00:00")
-    case.sign("Bob", tally, at="2026-03-05T08:05:00+00:00")
+    case = amended(CaseFacts(sample_id="S-1", target_cells=20_000), 1, 30_000, "Ann", "Bob",
+                   "recount")
     path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
     (page,) = printed_text(path)
     assert "Parasitemia0.003%(95%CI0.0006to0.02%,Wilson)" in page
