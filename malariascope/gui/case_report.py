@@ -132,10 +132,10 @@ def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndar
 
 
 def _gallery(cells: Sequence[ReportCell]) -> Gallery:
-    """The gallery of ``cells``; those without a picture are counted among those not shown."""
-    from malariascope.printing.gallery import Gallery, GalleryCell
+    """The gallery of ``cells``, counting those whose picture could not be read."""
+    from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 
+    pictures = read_pictures(cells)
     return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
-                                cell.review, cell.threshold)
-                    for cell, picture in read_pictures(cells)],
-                   total=len(cells))
+                                cell.review, cell.threshold) for cell, picture in pictures],
+                   total=len(cells), unreadable=min(len(cells), GALLERY_MAX) - len(pictures))

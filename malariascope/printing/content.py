@@ -241,9 +241,8 @@ def _calls(threshold: float, band: tuple[float, float]) -> str:
 
 def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
     """A gallery's heading with its first row, then each further row, each a table."""
-    shown = gallery.shown()
-    more = gallery.left_out()
-    if not shown and not more:
+    shown, more, unreadable = gallery.shown(), gallery.left_out(), gallery.unreadable
+    if not shown and not more and not unreadable:
         return ""
     cells = [f'<td align="center" valign="top" width="{100 // COLUMNS}%"><img src="{next(names)}" '
              f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
@@ -262,8 +261,11 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
     if more:
         which = "marked unsure or " if unsure else ""
         rows.append(f"<p style='margin:3px'>{more:,} more not shown: these are the "
-                    f"{len(shown):,} {which}with the highest probability.</p>")
-    return _parts(f"{title} ({len(shown) + more:,}, {order})", rows)
+                    f"{len(shown) + unreadable:,} {which}with the highest probability.</p>")
+    if unreadable:
+        rows.append(f"<p style='margin:3px; color:{ALERT}'>{unreadable:,} not shown: "
+                    "their image files could not be read.</p>")
+    return _parts(f"{title} ({len(shown) + more + unreadable:,}, {order})", rows)
 
 
 def _fields(lines: Sequence[FieldLine], per_part: int) -> str:

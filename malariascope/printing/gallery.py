@@ -37,6 +37,7 @@ class Gallery:
 
     cells: Sequence[GalleryCell] = ()
     total: int | None = None
+    unreadable: int = 0  # cells of those to print whose picture could not be read
 
     def shown(self) -> list[GalleryCell]:
         """The pictures printed, at most GALLERY_MAX, in :func:`printed_first`'s order."""
@@ -44,5 +45,6 @@ class Gallery:
                       )[:GALLERY_MAX]
 
     def left_out(self) -> int:
+        """The cells not printed for the bound (not those whose picture was unreadable)."""
         return max(len(self.cells) if self.total is None else self.total, 0) - len(
-            self.shown())
+            self.shown()) - self.unreadable
