@@ -1,4 +1,5 @@
-"""An adapted card edited and sealed again is checked against its base network's card."""
+"""An adapted card edited and sealed again is checked against its base network's card, and
+its uncertain band against its threshold."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.classifier import Classifier
-from malariascope.core.errors import BaseModelMismatchError
+from malariascope.core.errors import BaseModelMismatchError, ModelError
+from malariascope.core.logodds import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.modelfiles import bundled_dir
 from tests.command_line import cli
@@ -44,11 +46,12 @@ def mismatch(folder: Path, what: str, base: Path = BASE_CARD) -> str:
             f"{what}; adapt the base model again")
 
 
-def assert_refused(folder: Path, expected: str, capsys, tmp_path: Path) -> None:
-    """Loading the card and opening the model raise ``expected``; classify prints it as its
-    one line and exits 2, writing no report."""
+def assert_refused(folder: Path, expected: str, capsys, tmp_path: Path,
+                   error: type[ModelError] = BaseModelMismatchError) -> None:
+    """Loading the card and opening the model raise ``error`` saying ``expected``; classify
+    prints it as its one line and exits 2, writing no report."""
     for load in (load_card, Classifier.open):
-        with pytest.raises(BaseModelMismatchError) as refused:
+        with pytest.raises(error) as refused:
             load(folder)
         assert str(refused.value) == expected
     result = cli(capsys, "classify", tmp_path, "--model", folder, "--csv", tmp_path / "r.csv")
@@ -98,3 +101,23 @@ def test_a_resealed_card_running_another_network_than_its_facts_name_is_refused(
     assert_refused(folder, mismatch(
         folder, f"adapted.base_model.onnx_sha256 is '{named[:39]}..., the ONNX file it runs is "
                 f"'{onnx['sha256'][:39]}...", other / CARD_NAME), capsys, tmp_path)
+
+
+@pytest.mark.parametrize("band", [[0, 1], [0.0, 0.9]])
+def test_a_resealed_band_its_threshold_does_not_give_is_refused(tmp_path, capsys, band):
+    """A band widened to [0, 1] and sealed again loaded, and every cell was then uncertain."""
+    folder = resealed(hand_adapted(tmp_path / "lab-model"),
+                      lambda card: card.update(uncertain_band=band))
+    threshold = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))["threshold"]
+    low, high = uncertain_band(threshold)
+    assert_refused(folder, f"model card {folder / CARD_NAME} is invalid: uncertain_band must be "
+                           f"[{low:.4f}, {high:.4f}], the band its threshold {threshold:.4f} "
+                           f"gives, got {[float(value) for value in band]}", capsys, tmp_path,
+                   ModelError)
+
+
+def test_a_resealed_band_off_by_float_noise_still_loads(tmp_path):
+    folder = resealed(hand_adapted(tmp_path / "lab-model"), lambda card: card.update(
+        uncertain_band=[value + 1e-9 for value in card["uncertain_band"]]))
+    noisy = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))["uncertain_band"]
+    assert load_card(folder).uncertain_band == tuple(noisy)

@@ -19,10 +19,12 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.errors import AdaptationError, ModelError, ModelExistsError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.imageio import read_image
+from malariascope.core.logodds import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, load_card
 from malariascope.core.modelfiles import bundled_dir, sha256_of
 from malariascope.core.pipeline import screen
 from malariascope.core.report import report_row, write_report
+from tests.core.test_adapt_blend import hand_adapted
 from tests.images import make_cell, write_rgb
 from tests.reports import read_rows
 
@@ -174,6 +176,13 @@ def test_a_resealed_card_with_a_wrong_uncertain_limit_is_refused_on_loading(adap
     (copy / CARD_NAME).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="is invalid: adapted.uncertain_limit must be"):
         Classifier.open(copy)
+
+
+def test_every_adapted_card_written_has_the_band_its_threshold_gives(adapted, tmp_path):
+    """The cards adapting writes, on single cells and blending fields, load with that band."""
+    for folder in (adapted[0], hand_adapted(tmp_path / "blended")):
+        card = load_card(folder)
+        assert card.uncertain_band == pytest.approx(uncertain_band(card.threshold), abs=1e-12)
 
 
 def test_an_existing_model_is_kept_and_the_base_folder_never_written(adapted, tmp_path):

@@ -14,8 +14,11 @@ import numpy as np
 
 from malariascope.core.adapt.loading import ADAPTED
 from malariascope.core.cardvalues import CardValues
+from malariascope.core.logodds import uncertain_band
 
 BLEND = "blend"  #: the card key of the base model's head that field cells are blended with
+#: How far an adapted card's band may lie from the one its threshold gives: float noise only.
+BAND_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -73,10 +76,17 @@ def read_blend(card: CardValues, head_size: int, healthy: tuple[float, float] | 
 
 def read_adapted(card: CardValues) -> dict | None:
     """The card's ``adapted`` facts (they name the base model), or None for a model that was
-    not adapted."""
+    not adapted. Adapting derives the card's uncertain band from its threshold, so a band
+    that is not that one was edited (and sealed again) by hand."""
     values = card.member(ADAPTED, required=False)
     if values is None:
         return None
+    threshold, band = card.real("threshold"), card.reals("uncertain_band", length=2)
+    low, high = uncertain_band(threshold)
+    derived = abs(band[0] - low) <= BAND_TOLERANCE and abs(band[1] - high) <= BAND_TOLERANCE
+    card.check(derived or not 0 < threshold < 1,  # the card's own check names that threshold
+               "uncertain_band", f"[{low:.4f}, {high:.4f}], the band its threshold "
+               f"{threshold:.4f} gives", list(band))
     base = values.data.get("base_model")
     values.check(isinstance(base, dict), "base_model", "the base model's facts", base)
     limit = values.real("uncertain_limit", None)  # absent from cards adapted before it was
