@@ -19,7 +19,7 @@ from malariascope.core.adapt.sources import Chunk, SourceRecord
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
-from malariascope.core.register.store import StoredCase
+from malariascope.core.register.stored import StoredCase
 
 
 class RegisteredCase:

@@ -3,6 +3,7 @@
 from malariascope.core.register.database import FILE_NAME
 from malariascope.core.register.query import CaseQuery, CaseSummary
 from malariascope.core.register.schema import schema_version
-from malariascope.core.register.store import Register, StoredCase
+from malariascope.core.register.store import Register
+from malariascope.core.register.stored import StoredCase
 
 __all__ = ["FILE_NAME", "CaseQuery", "CaseSummary", "Register", "StoredCase", "schema_version"]

@@ -13,13 +13,12 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from malariascope.core.case import Case, ReviewDecision, Withdrawal, current_reviews
+from malariascope.core.case import Case, ReviewDecision
 from malariascope.core.errors import (
     CaseSignedError,
     ImageReadError,
@@ -41,35 +40,9 @@ from malariascope.core.register.database import (
 )
 from malariascope.core.register.export import write_cases_csv
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
+from malariascope.core.register.stored import StoredCase, read_case
 
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
-
-
-@dataclass
-class StoredCase:
-    """A case as the register holds it: enough to show it again and print it."""
-
-    case: Case
-    result: CaseResult | None  # as last saved; the signed result once signed
-    cells: list[ScreeningResult]  # in the order they were added
-    reviews: list[ReviewDecision]  # every decision, in the order made (the audit trail)
-    #: False when its screening stopped short of the images opened; None: not known (saved
-    #: before the register kept it)
-    screening_complete: bool | None = None
-    files_found: int | None = None  #: in what it was opened from; None: not known
-    copies: LeftOut | None = None  #: files left out as copies of others; None: not recorded
-    #: the case as read (:func:`~malariascope.core.register.saving.version_of`), whatever is
-    #: done to the copy since: what the register must still hold for work to go on from it
-    read_as: saving.Version = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.read_as = saving.version_of(self.case, len(self.cells), len(self.reviews))
-
-    @property
-    def finals(self) -> dict[int, str]:
-        """Rows with a reviewer's call, and that call (what the window's batch restores)."""
-        return {row: decision.final_call for row, decision in
-                current_reviews(self.reviews).items() if decision.reviewed}
 
 
 class Register:
@@ -205,35 +178,10 @@ class Register:
         with self._using("read the case"):
             case_id = self._case_id(uid)
             try:
-                return self._read(case_id)
+                return read_case(self._db, case_id)
             except records.UNREADABLE as exc:
                 raise RegisterError(f"case {uid[:8]} in {self.path} cannot be read: "
                                     f"{exc}") from exc
-
-    def _read(self, case_id: int) -> StoredCase:
-        (uid, created_at, model, sha256, rule, sources, facts, result, signed,
-         complete, files, copies) = self._db.execute(
-            "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-            "signed, screening_complete, files_found, copies_left_out FROM cases WHERE id = ?",
-            (case_id,)).fetchone()
-        amendments = tuple(records.amendment_of(*row) for row in self._db.execute(
-            f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
-            "ORDER BY number", (case_id,)))
-        withdrawn = tuple(Withdrawal(*row) for row in self._db.execute(
-            f"SELECT {', '.join(records.WITHDRAWAL_COLUMNS)} FROM withdrawals WHERE "
-            "case_id = ? ORDER BY rowid", (case_id,)))
-        case = Case(records.facts_of(facts), model, sha256, records.rule_of(rule),
-                    records.sources_of(sources), uid, created_at, amendments, withdrawn,
-                    records.signed_of(signed))
-        cells = [records.cell_of(row[1:]) for row in self._db.execute(
-            f"SELECT {', '.join(records.CELL_COLUMNS)} FROM cells WHERE case_id = ? "
-            "ORDER BY row", (case_id,))]
-        reviews = [ReviewDecision(*row) for row in self._db.execute(
-            f"SELECT {', '.join(records.REVIEW_COLUMNS)} FROM reviews WHERE case_id = ? "
-            "ORDER BY id", (case_id,))]
-        return StoredCase(case, records.result_of(result), cells, reviews,
-                          None if complete is None else bool(complete), files,
-                          records.copies_of(copies))
 
     def check_take(self, stored: StoredCase, guest: bool = False) -> None:
         """Refuse work going on from ``stored``, a copy read before (amended, or an open case

@@ -30,7 +30,8 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register.legacy import LEGACY_FOLDER, take_legacy
-from malariascope.core.register.store import Register, StoredCase
+from malariascope.core.register.store import Register
+from malariascope.core.register.stored import StoredCase
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 
