@@ -53,11 +53,12 @@ def describe(session: Session, kept: bool = False) -> str:
     question offers no discard."""
     when = local_time(session.saved_at)
     when = when if when == "earlier" else f"at {when}"
-    sample_id = session.facts.sample_id
-    slide = f" of slide {sample_id}" if sample_id else ""
+    sample_id, case = session.facts.sample_id, session.case
+    named = (f" of slide {sample_id}" if sample_id
+             else f" of case {case.name}" if case is not None else "")
     left = ("MalariaScope closed while a signed case was being amended" if amending(session)
             else "MalariaScope stopped without closing")  # a quit keeps an amendment too
-    text = (f"{left} {when}. Its batch{slide} was saved: {cells_of(session)}, "
+    text = (f"{left} {when}. Its batch{named} was saved: {cells_of(session)}, "
             f"{session.reviewed:,} reviewed.")
     if not session.complete:
         text += f"\n\nScreening had not reached the end: {not_screened(session)}"

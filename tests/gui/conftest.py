@@ -157,7 +157,13 @@ def answer_questions(monkeypatch):
 def left_session(data_folder: Path, tmp_path: Path):
     """A case in progress as a crashed run leaves it: real results of 14 cells and 4 broken
     files, two reviews and a moved threshold, in the register where the window looks."""
-    from malariascope.core.case import ReviewDecision
+    return leave_session(data_folder, tmp_path / "left", "S-9")
+
+
+def leave_session(data_folder: Path, folder: Path, sample_id: str, patient_id: str = ""):
+    """The session of :func:`left_session`, of slide ``sample_id`` (or none) and patient
+    ``patient_id``, its cells written to ``folder``."""
+    from malariascope.core.case import Case, CaseFacts, ReviewDecision
     from malariascope.core.classifier import PARASITIZED, Classifier
     from malariascope.core.facts import BatchFacts
     from malariascope.core.pipeline import screen
@@ -165,16 +171,18 @@ def left_session(data_folder: Path, tmp_path: Path):
     from malariascope.core.register.work import CaseWork
     from malariascope.core.session import Session
 
-    make_cell_folder(tmp_path / "left", 14)
-    write_broken_files(tmp_path / "left" / "broken")
+    make_cell_folder(folder, 14)
+    write_broken_files(folder / "broken")
     classifier = Classifier.open()
-    results = list(screen(sorted((tmp_path / "left").rglob("*.png")), classifier))
+    results = list(screen(sorted(folder.rglob("*.png")), classifier))
     ok = [row for row, result in enumerate(results) if result.ok]
-    facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.25), sample_id="S-9")
+    facts = BatchFacts.of(classifier, rule=classifier.rule.with_threshold(0.25),
+                          sample_id=sample_id)
     reviews = [ReviewDecision(row, "Ana", "2026-12-03T09:00:00+00:00",
                               facts.rule.call(results[row].probability), PARASITIZED, PARASITIZED)
                for row in (ok[0], ok[3])]
-    session = Session(results, facts, reviews, unsaved=True)
+    session = Session(results, facts, reviews, unsaved=True,
+                      case=Case(CaseFacts(sample_id=sample_id, patient_id=patient_id)))
     with Register(data_folder) as register:
         CaseWork(register).save(session)  # and never dropped: the window did not close
     return session
