@@ -82,7 +82,7 @@ def _table(cases: list[CaseSummary]) -> str:
 
 def _line(case: CaseSummary) -> tuple[str, ...]:
     from malariascope.core.clock import local_day
-    from malariascope.core.parasitemia import percent_text
+    from malariascope.core.tally import percent_text
 
     result = case.result
     counted = parasitemia = interval = ""

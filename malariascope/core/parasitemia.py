@@ -42,17 +42,6 @@ def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
     return low, high
 
 
-def percent_text(value: float | None, decimals: int = 2) -> str:
-    """A percentage as printed and exported, to ``decimals`` places, or to its first figure
-    when those would print a share above zero as zero (1 cell in 30,000: 0.003); empty when
-    there is none (no cell counted)."""
-    if value is None:
-        return ""
-    if 0 < value < 0.5 * 10 ** -decimals:
-        decimals = -math.floor(math.log10(value))
-    return f"{value:.{decimals}f}"
-
-
 def whole_number(value: object, name: str, low: int, high: int) -> int:
     """``value`` if it is an int (not a bool) from ``low`` to ``high``; a CaseError naming
     ``name`` otherwise."""

@@ -16,9 +16,9 @@ from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
-from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult, percent_text
+from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
-from malariascope.core.tally import Counts, Tally
+from malariascope.core.tally import Counts, Tally, percent_text
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness

@@ -7,6 +7,7 @@ no imports beyond the standard library: the app's batch counts with it before nu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from malariascope.core.words import counted
@@ -74,7 +75,7 @@ class Counts:
     def percent_text(self, decimals: int, none: str = "") -> str:
         """The parasitemia as shown or written, ``none`` when no cell was called: a 0 read as
         a smear looked at and found clean (a field where no cell was found, a lens cap)."""
-        return f"{self.percent_parasitized:.{decimals}f}" if self.classified else none
+        return percent_text(self.percent_parasitized, decimals) if self.classified else none
 
     @property
     def cells_text(self) -> str:
@@ -116,3 +117,14 @@ class Tally:
     def images(self) -> int:
         """Image files: one per single-cell row, one per whole field."""
         return self.batch.rows - sum(c.rows for c in self.fields.values()) + len(self.fields)
+
+
+def percent_text(value: float | None, decimals: int = 2) -> str:
+    """A percentage as printed and exported, to ``decimals`` places, or to its first figure
+    when those would print a share above zero as zero (1 cell in 30,000: 0.003); empty when
+    there is none (no cell counted)."""
+    if value is None:
+        return ""
+    if 0 < value < 0.5 * 10 ** -decimals:
+        decimals = -math.floor(math.log10(value))
+    return f"{value:.{decimals}f}"

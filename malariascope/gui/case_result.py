@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QWidget
 
 from malariascope.core.clock import local_time
-from malariascope.core.parasitemia import CaseResult, percent_text
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.tally import percent_text
 from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from malariascope.core.clock import local_time
-from malariascope.core.parasitemia import percent_text
+from malariascope.core.tally import percent_text
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import CaseSummary

@@ -11,7 +11,7 @@ from html import escape
 
 from malariascope.core.case import Amendment, Case, Withdrawal
 from malariascope.core.clock import utc_minute
-from malariascope.core.parasitemia import percent_text
+from malariascope.core.tally import percent_text
 from malariascope.printing.bidi import isolated, isolated_html
 
 

@@ -15,8 +15,8 @@ from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Case
 from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
-from malariascope.core.parasitemia import CaseResult, percent_text
-from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE, percent_text
 from malariascope.core.words import listed, not_screened_words, probability_words
 from malariascope.printing.amendments import amendments_html
 from malariascope.printing.bidi import isolated

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from malariascope.core.errors import CaseError
-from malariascope.core.parasitemia import LIMITS, CaseResult, percent_text, wilson_interval
-from malariascope.core.tally import Counts, Verdict
+from malariascope.core.parasitemia import LIMITS, CaseResult, wilson_interval
+from malariascope.core.tally import Counts, Verdict, percent_text
 
 # (successes, trials, low, high): Newcombe (1998), Statistics in Medicine 17:857, table I,
 # method 3, to 4 places; R's prop.test(x, n, correct = FALSE)$conf.int and SciPy's

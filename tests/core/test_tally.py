@@ -55,3 +55,14 @@ def test_counts_keep_the_models_calls_and_the_flagged_cells_left_to_review():
     for verdict in verdicts:
         counts.add(verdict, -1)
     assert counts == Counts()
+
+
+def test_a_parasitemia_above_zero_is_never_shown_as_zero_in_a_tile_or_summary():
+    """The window's tile (1 decimal) showed "0.0" for 1 parasitized cell of 3,000, and a
+    summary CSV (2 decimals) "0.00" for 1 of 30,000: a positive slide read as a clean one."""
+    one_in_3000 = Counts(rows=3_000, parasitized=1, uninfected=2_999)
+    one_in_30000 = Counts(rows=30_000, parasitized=1, uninfected=29_999)
+    assert one_in_3000.percent_text(1, none="–") == "0.03"
+    assert one_in_30000.percent_text(2) == "0.003"
+    assert Counts(rows=3_000, uninfected=3_000).percent_text(1) == "0.0"
+    assert Counts(rows=3_000, parasitized=150, uninfected=2_850).percent_text(1) == "5.0"

@@ -15,10 +15,11 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
-from malariascope.core.parasitemia import PERCENT_DECIMALS, percent_text
+from malariascope.core.parasitemia import PERCENT_DECIMALS
 from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
+from malariascope.core.tally import percent_text
 from malariascope.core.targets import check_file_target
 
 COLUMNS = (
