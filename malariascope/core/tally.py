@@ -120,11 +120,16 @@ class Tally:
 
 
 def percent_text(value: float | None, decimals: int = 2) -> str:
-    """A percentage as printed and exported, to ``decimals`` places, or to its first figure
-    when those would print a share above zero as zero (1 cell in 30,000: 0.003); empty when
-    there is none (no cell counted)."""
+    """A percentage as printed and exported, to ``decimals`` places; a share above zero that
+    those would show as zero to its first figure (1 cell in 30,000: 0.003), and one below 100
+    to as many places as show it below 100 (29,999 of 30,000: 99.997); empty when there is
+    none (no cell counted)."""
     if value is None:
         return ""
-    if 0 < value < 0.5 * 10 ** -decimals:
+    if 0 < value < 0.5 * 10 ** -decimals:  # its first significant figure
         decimals = -math.floor(math.log10(value))
+        if round(value, decimals) >= 10 ** (1 - decimals):  # 0.00096 rounds to 0.001
+            decimals -= 1
+    while 100 - 0.5 * 10 ** -decimals <= value < 100:
+        decimals += 1  # ends: past float's precision the bound is 100 itself
     return f"{value:.{decimals}f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from malariascope.core.tally import Counts, Tally, Verdict, review_of
+from malariascope.core.tally import Counts, Tally, Verdict, percent_text, review_of
 
 FIELD = "smear/field 1.jpg"
 
@@ -66,3 +66,12 @@ def test_a_parasitemia_above_zero_is_never_shown_as_zero_in_a_tile_or_summary():
     assert one_in_30000.percent_text(2) == "0.003"
     assert Counts(rows=3_000, uninfected=3_000).percent_text(1) == "0.0"
     assert Counts(rows=3_000, parasitized=150, uninfected=2_850).percent_text(1) == "5.0"
+
+
+def test_a_parasitemia_is_shown_to_its_first_figure_and_never_as_100_below_it():
+    """0.00096 % showed as 0.0010 (the rounding carried into the next place), and 29,999
+    parasitized cells of 30,000 as 100.00 %."""
+    assert percent_text(0.00096) == "0.001"
+    assert Counts(rows=30_000, parasitized=29_999, uninfected=1).percent_text(2) == "99.997"
+    assert Counts(rows=30_000, parasitized=30_000).percent_text(2) == "100.00"
+    assert percent_text(99.96, 1) == "99.96" and percent_text(99.94, 1) == "99.9"
