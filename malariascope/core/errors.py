@@ -29,8 +29,8 @@ class ModelError(MalariaScopeError):
 
 class BaseModelMismatchError(ModelError):
     """An adapted model's card disagrees with its base model's card on a value it copies from
-    it (the input size, the classes, the head's size): it would run the base network wrongly or
-    misname calls."""
+    it (the input size, the classes, the head's size, the base network's sha256): it would run
+    the base network wrongly or misname calls."""
 
 
 class BackendUnavailableError(ModelError):
@@ -172,11 +172,16 @@ class CaseChangedError(RegisterError):
         self.uid, self.why = uid, CHANGED_SINCE_READ
 
 
+def _when(moment: str) -> str:
+    """``moment`` (of :func:`~malariascope.core.clock.local_time`) after "saved there"."""
+    return moment if moment == "earlier" else f"at {moment}"
+
+
 def held_words(saved_at: str, case: str = "it") -> str:
     """Why a window leaves alone a ``case`` that another window works on, saved there last at
     ``saved_at`` (a stamp of :func:`~malariascope.core.clock.utc_now`)."""
-    return (f"another MalariaScope window has {case} open (saved there at "
-            f"{local_time(saved_at, seconds=True)}): amend or finish it in that window, or "
+    return (f"another MalariaScope window has {case} open (saved there "
+            f"{_when(local_time(saved_at, seconds=True))}): amend or finish it in that window, or "
             "start a new case there first")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.clock import local_time
-from malariascope.core.errors import CaseHeldError, RegisterError, RegisterWriteError
+from malariascope.core.errors import CaseHeldError, RegisterError, RegisterWriteError, held_words
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.legacy import LEGACY_FOLDER
 from malariascope.core.register.work import CaseWork, open_work
@@ -351,3 +351,9 @@ def test_a_taken_case_left_by_a_crash_is_kept_by_the_window_that_restores_it(
         opened.work.drop()  # a clean quit of the restored window
     with Register(tmp_path) as register:
         assert len(register.load(uid).cells) == len(results)
+
+
+def test_a_held_case_saved_at_an_unreadable_time_says_earlier_not_at_earlier():
+    """The line read "saved there at earlier" when the holder's save time could not be read."""
+    assert "(saved there earlier)" in held_words("not a time")
+    assert "(saved there at " in held_words("2026-12-06T10:00:00+00:00")
