@@ -24,9 +24,10 @@ import numpy as np
 from adaptation import FIELDS, write_plain_crops
 from validation_slides import validation_cells
 
-from malariascope.core.classifier import Classifier, calibrated, log_odds
+from malariascope.core.classifier import Classifier, calibrated
 from malariascope.core.fields.annotations import annotated_images, load_annotations
 from malariascope.core.fields.standardize import standardize
+from malariascope.core.logodds import log_odds
 from malariascope.core.screening import score_images
 
 Batches = list[tuple[np.ndarray, np.ndarray]]  # (probabilities, labels) of each batch
@@ -71,9 +72,10 @@ def main() -> None:
     args = parser.parse_args()
     classifier = Classifier.open(None)
     threshold, reference = classifier.rule.threshold, classifier.card.healthy_log_odds
+    slides = slide_batches(classifier, args.seed)
     sets = {"second lab's crops, by field": crop_batches(classifier),
-            "NIH validation, by slide": slide_batches(classifier, args.seed)}
-    healthy = log_odds(np.concatenate([p[y == 0] for p, y in sets["NIH validation, by slide"]]))
+            "NIH validation, by slide": slides}
+    healthy = log_odds(np.concatenate([p[y == 0] for p, y in slides]))
     for name, batches in sets.items():
         print(f"\n{name} ({len(batches)} batches), threshold {threshold:.4f}")
         print(f"  as scored:            {figures(batches, threshold)}")

@@ -52,7 +52,7 @@ def cannot_screen(parent: QWidget, model_error: str, chosen: bool) -> QMessageBo
 
 
 def open_choice(box: QMessageBox, default: QAbstractButton,
-                 finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
+                finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
     """Open ``box`` window-modal without blocking; ``finished(button clicked or None)``."""
     box.setDefaultButton(default)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -76,8 +76,8 @@ class ReportFlow(QObject):
 
     def start_pdf(self, name: str = "") -> None:
         """Ask where to write the PDF (offering ``name``), then write it."""
-        chosen = file_dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id, ".pdf",
-                                         "Export PDF report", name)
+        chosen = file_dialogs.ask_report_path(self._window, self.case.batch.facts.sample_id,
+                                              ".pdf", "Export PDF report", name)
         if chosen:
             self.export_pdf(*chosen)
 

@@ -22,10 +22,15 @@ def isolated(text: str) -> str:
     """``text`` without direction controls; in an isolate its first strong letter orients
     when it has right-to-left letters (left-to-right text is left as it is: a line of it
     reads the same in the report's left-to-right lines)."""
-    text = _DIRECTION_CONTROLS.sub("", text)
+    text = without_controls(text)
     if any(unicodedata.bidirectional(letter) in _RIGHT_TO_LEFT for letter in text):
         return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
     return text
+
+
+def without_controls(text: str) -> str:
+    """``text`` without direction controls, for where it is not laid out (a PDF's title)."""
+    return _DIRECTION_CONTROLS.sub("", text)
 
 
 def isolated_html(value: object) -> str:

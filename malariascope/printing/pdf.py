@@ -45,7 +45,7 @@ from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
-from malariascope.printing.bidi import isolated
+from malariascope.printing.bidi import isolated, without_controls
 from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
 from malariascope.printing.fields import LINES_PER_PART
 from malariascope.qt_locale import quiet_about_a_locale_not_utf8
@@ -130,7 +130,7 @@ def _writer(device: QIODevice, report: CaseReport, page_size: str) -> QPdfWriter
     writer.setPageLayout(QPageLayout(
         QPageSize(_PAGE_IDS[page_size]), QPageLayout.Orientation.Portrait,
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
-    writer.setTitle(f"{TITLE}: {isolated(report.case.facts.sample_id)}")
+    writer.setTitle(f"{TITLE}: {without_controls(report.case.facts.sample_id)}")
     writer.setCreator(f"MalariaScope {__version__}")
     return writer
 

@@ -31,8 +31,8 @@ from malariascope.core.atomic import (
 )
 from malariascope.core.backends.onnx_backend import import_onnxruntime
 from malariascope.core.cardtext import card_markdown
-from malariascope.core.classifier import uncertain_band
 from malariascope.core.errors import ExportError, ModelExistsError
+from malariascope.core.logodds import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.options import CLASS_NAMES

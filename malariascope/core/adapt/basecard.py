@@ -49,7 +49,7 @@ def check_adapted(card_path: Path, data: object, load: Callable[[Path], NetworkC
         return
     check_seal(card_path, data)
     base = network_card(card_path.parent, data, load)
-    if base is None:  # its folder holds the base file alone; the backend checks its shapes
+    if base is None:  # no base network's card could be read: nothing to compare with
         return
     theirs = base.to_dict()
     for key in COPIED:

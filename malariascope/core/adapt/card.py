@@ -15,7 +15,7 @@ from malariascope.core.adapt.adaptedcard import BLEND
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.adapt.wording import HEADINGS, RANKING, figure_rows, sentences
-from malariascope.core.classifier import uncertain_band
+from malariascope.core.logodds import uncertain_band
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import RECIPE_KEYS

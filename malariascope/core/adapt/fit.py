@@ -39,9 +39,10 @@ from malariascope.core.calibration import (
     choose_threshold,
     fit_temperature,
 )
-from malariascope.core.classifier import calibrated, log_odds
+from malariascope.core.classifier import calibrated
 from malariascope.core.fields.blend import blend_field
 from malariascope.core.fields.standardize import median_and_mad, standardize
+from malariascope.core.logodds import log_odds
 from malariascope.core.modelcard import ModelCard
 
 #: Prior strengths tried for the head (see ``logistic``); the pull a lab's cells need depends on

@@ -15,7 +15,7 @@ import numpy as np
 from malariascope.core.adapt.auc import auc
 from malariascope.core.adapt.cells import LabelledCells, group_folds
 from malariascope.core.adapt.fit import Calibration, calibrate
-from malariascope.core.classifier import log_odds
+from malariascope.core.logodds import log_odds
 
 
 @dataclass(frozen=True)

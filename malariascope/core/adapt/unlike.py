@@ -26,8 +26,9 @@ import numpy as np
 
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.fit import Calibration
-from malariascope.core.classifier import CallRule, uncertain_band
+from malariascope.core.classifier import CallRule
 from malariascope.core.fields.standardize import MIN_CELLS, median_and_mad
+from malariascope.core.logodds import uncertain_band
 from malariascope.core.modelcard import ModelCard
 from malariascope.core.pipeline import ScreeningResult, whole_files
 from malariascope.core.words import counted

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from malariascope.core.classifier import calibrated, log_odds
+from malariascope.core.classifier import calibrated
+from malariascope.core.logodds import log_odds
 
 MIN_CELLS = 20  #: a field with fewer cells keeps its scores (too few for a robust median/MAD)
 SCALE_RANGE = (0.25, 4.0)  #: the factor on a field's log-odds is kept within this range
