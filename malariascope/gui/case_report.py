@@ -113,17 +113,28 @@ def build_report(order: ReportOrder) -> CaseReport:
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
-    """The pictures of the cells of ``cells`` a gallery prints (those marked unsure, then the
-    highest probabilities); a file that can no longer be read is left out."""
-    from malariascope.core.errors import ImageReadError
-    from malariascope.gui.thumbnails import read_cell
+    """The pictures of the cells of ``cells`` a gallery prints; a file that can no longer be
+    read is left out."""
+    return _read(_printed_cells(cells))
+
+
+def _printed_cells(cells: Sequence[ReportCell]) -> list[ReportCell]:
+    """The cells of ``cells`` a gallery prints (those marked unsure, then the highest
+    probabilities), in the order of their files, so that each field is read once."""
     from malariascope.printing.gallery import GALLERY_MAX, printed_first
 
     shown = sorted(cells, key=lambda cell: printed_first(cell.result.probability or 0.0,
                                                          cell.review))[:GALLERY_MAX]
-    shown.sort(key=lambda cell: str(cell.result.path))  # each field is read once
+    return sorted(shown, key=lambda cell: str(cell.result.path))
+
+
+def _read(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
+    """Each of ``cells`` with its picture, but for those whose file no longer reads."""
+    from malariascope.core.errors import ImageReadError
+    from malariascope.gui.thumbnails import read_cell
+
     pictures = []
-    for cell in shown:
+    for cell in cells:
         try:
             pictures.append((cell, read_cell(cell.result)))
         except ImageReadError:
@@ -133,9 +144,10 @@ def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndar
 
 def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     """The gallery of ``cells``, counting those whose picture could not be read."""
-    from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
+    from malariascope.printing.gallery import Gallery, GalleryCell
 
-    pictures = read_pictures(cells)
+    shown = _printed_cells(cells)
+    pictures = _read(shown)
     return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
                                 cell.review, cell.threshold) for cell, picture in pictures],
-                   total=len(cells), unreadable=min(len(cells), GALLERY_MAX) - len(pictures))
+                   total=len(cells), unreadable=len(shown) - len(pictures))
