@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -66,12 +66,36 @@ def _wrapped(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
 
 
 class NameDelegate(QStyledItemDelegate):
-    """Draws a file name as :func:`fitted_lines` lays it in its cell."""
+    """Draws a file name as :func:`fitted_lines` lays it in its cell.
+
+    Each row is laid out again on every paint and size query, so the laid-out text is kept
+    per name, font, width and line count (a long name takes about half a millisecond).
+    """
+
+    #: Laid-out names kept; the oldest half is dropped when full (a list of 10,000 cells,
+    #: seen at two widths, stays within it).
+    KEPT = 20_000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._laid_out: dict[tuple[str, str, float, int], str] = {}
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
         super().initStyleOption(option, index)
-        lines = fitted_lines(option.text, QFontMetricsF(option.font), *_text_room(option))
-        option.text = LINE_BREAK.join(lines)  # the lines as they are: no wrapping of the style's
+        room = _text_room(option)
+        key = (option.text, option.font.key(), *room)
+        text = self._laid_out.get(key)
+        if text is None:
+            # the lines as they are: no wrapping of the style's
+            text = LINE_BREAK.join(fitted_lines(option.text, QFontMetricsF(option.font), *room))
+            self._keep(key, text)
+        option.text = text
+
+    def _keep(self, key: tuple[str, str, float, int], text: str) -> None:
+        if len(self._laid_out) >= self.KEPT:
+            for old in list(self._laid_out)[: self.KEPT // 2]:  # dicts keep insertion order
+                del self._laid_out[old]
+        self._laid_out[key] = text
 
 
 def _text_room(option: QStyleOptionViewItem) -> tuple[float, int]:

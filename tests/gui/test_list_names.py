@@ -208,3 +208,18 @@ def test_a_name_longer_than_its_row_is_cut_at_the_left_as_the_readme_says(window
         shown = "".join(lines)
         assert shown.startswith("…") and name.endswith(shown[1:])  # its end, cut at the left
         assert len(shown) > len("20151004_133244_cell_100.png")
+
+
+def test_a_name_is_laid_out_again_when_its_column_widens(window, qtbot, tmp_path):
+    """The delegate keeps each name's lines: they must follow the column's width and the
+    name, not be kept from the first layout."""
+    opened = tmp_path / "slide"
+    opened.mkdir()
+    name = "C129P90ThinF_IMG_20151004_133244_cell_100.png"
+    write_rgb(opened / name, make_cell())
+    resize_window(window, qtbot, 1024, 768)
+    screen_and_wait(window, qtbot, [opened])
+    narrow = _drawn(window.table, 0)
+    assert narrow[0].startswith("…")
+    resize_window(window, qtbot, 2400, 768)  # the File column widens with the window
+    assert _drawn(window.table, 0) == [name]
