@@ -90,6 +90,15 @@ def test_a_lab_and_a_stain_nobody_gave_are_printed_as_not_stated(tmp_path):
     assert "Stain not stated" in text and "Giemsa" not in text
 
 
+def test_a_patient_id_and_a_site_nobody_typed_are_printed_as_not_given(tmp_path):
+    """The PDF left Patient id and Site blank when nobody typed them, where it says "not
+    given" of an age, a sex or a date: a reader could not tell a fact left out from one lost."""
+    case = Case(CaseFacts(sample_id="S-9"))
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(Counts()))))
+    assert "Patient id not given Age not given" in text
+    assert "Site not given Stain" in text
+
+
 def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):
     case, tally = a_case(sign=False)
     parasitized = gallery(GALLERY_MAX + 12)

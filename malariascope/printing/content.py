@@ -141,9 +141,11 @@ def _lab(name: str) -> str:
 def _facts(case: Case) -> str:
     facts = case.facts
     age = NOT_GIVEN_WORDS if facts.age_years is None else f"{facts.age_years} years"
-    pairs = [("Slide (sample) id", _e(facts.sample_id)), ("Patient id", _e(facts.patient_id)),
+    pairs = [("Slide (sample) id", _e(facts.sample_id)),
+             ("Patient id", _e(facts.patient_id or NOT_GIVEN_WORDS)),
              ("Age", _e(age)), ("Sex", _e(facts.sex or NOT_GIVEN_WORDS)),
-             ("Collected on", _e(facts.collected_on or NOT_GIVEN_WORDS)), ("Site", _e(facts.site)),
+             ("Collected on", _e(facts.collected_on or NOT_GIVEN_WORDS)),
+             ("Site", _e(facts.site or NOT_GIVEN_WORDS)),
              ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
              ("Microscopist", _e(facts.operator))]
     notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "
