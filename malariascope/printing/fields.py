@@ -18,6 +18,7 @@ from malariascope.printing.bidi import isolated_html
 
 LINES_PER_PART = 25  # fields a part: under a page while names take at most two lines each
 NAME_MAX = 48  # characters of a file's name printed (a field's, a cell's): its end
+_WORD_JOINER = "\u2060"  # invisible; no line breaks beside it
 _WIDTHS = (44, 14, 14, 14, 14)  # percent of the line: name, cells, parasitized, uncertain, %
 _HEADINGS = ("Field", "Cells counted", "Parasitized", "Uncertain", "Parasitemia %")
 
@@ -68,5 +69,7 @@ def _cell(value: str, width: int, column: int) -> str:
 
 def short_name(name: str) -> str:
     """``name`` cut at the left to :data:`NAME_MAX` characters: whole, as a rule (an image
-    file's name, a field's and its cell's number), so that no two files print alike."""
-    return name if len(name) <= NAME_MAX else f"…{name[-(NAME_MAX - 1):]}"
+    file's name, a field's and its cell's number), so that no two files print alike. Its
+    "…" is joined to the text after it, so that a wrapped name never leaves it on a line
+    alone."""
+    return name if len(name) <= NAME_MAX else f"…{_WORD_JOINER}{name[-(NAME_MAX - 1):]}"

@@ -1,0 +1,33 @@
+"""How a case's PDF lays its text out, read back line by line: where names wrap, and which
+section a reader meets first."""
+
+from __future__ import annotations
+
+import pytest
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.tally import Counts
+from malariascope.printing.content import CaseReport
+from malariascope.printing.fields import FieldLine
+from malariascope.printing.gallery import Gallery, GalleryCell
+from malariascope.printing.pdf import write_case_pdf
+from tests.images import make_cell
+from tests.reports import read_pdf
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def test_a_shortened_name_keeps_its_ellipsis_on_the_line_of_its_text(tmp_path):
+    """A long name cut to its end wrapped just after its "…": gallery captions and lines of
+    the fields' table printed "…" on a line of its own, the name's text under it."""
+    names = [f"PA171693_slide_2026_0412_day_three_morning_session_field_{i:03d}.JPG"
+             for i in range(3)] + ["C100P61ThinF_IMG_20150918_144104_cell_162_copy_of_copy.png"]
+    case = Case(CaseFacts(sample_id="S-1"))
+    cells = [GalleryCell(make_cell(100, True, seed=i), 0.99, f"{name} #12")
+             for i, name in enumerate(names)]
+    fields = tuple(FieldLine(name, 60, 1, 1, "1.67") for name in names)
+    report = CaseReport(case, case.result(Counts()), Gallery(cells), fields=fields)
+    reader, _, _ = read_pdf(write_case_pdf(tmp_path / "r.pdf", report))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().split("\n")]
+    assert "…" not in lines
+    assert sum(line.startswith("…") for line in lines) == 2 * len(names)  # caption, table
