@@ -31,3 +31,16 @@ def test_a_shortened_name_keeps_its_ellipsis_on_the_line_of_its_text(tmp_path):
     lines = [line.strip() for page in reader.pages for line in page.extract_text().split("\n")]
     assert "…" not in lines
     assert sum(line.startswith("…") for line in lines) == 2 * len(names)  # caption, table
+
+
+def test_long_notes_leave_the_result_on_the_first_page_before_them(tmp_path):
+    """Notes printed inside the Patient and slide section, before the Result: a page of them
+    pushed the parasitemia, what a reader looks for first, to the second page."""
+    notes = "\n".join(f"{i:03d} fever and chills, seen again" for i in range(120))
+    case = Case(CaseFacts(sample_id="S-1", notes=notes))
+    reader, text, _ = read_pdf(write_case_pdf(tmp_path / "r.pdf",
+                                              CaseReport(case, case.result(Counts()))))
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Result Parasitemia none" in first and "Microscopist Result" in first
+    assert text.index("Result Parasitemia") < text.index("Notes 000 fever") < text.index(
+        "119 fever and chills, seen again")

@@ -96,6 +96,7 @@ def report_html(report: CaseReport, lines_per_part: int = LINES_PER_PART) -> str
     parts = [_heading(report), _partial(report.not_screened),
              _section("Patient and slide", _facts(report.case)),
              _section("Result", _result(report.result)),
+             _notes(report.case.facts.notes),
              _section("Counts", _counts(report)),
              _section("Sign-off", _signoff(report.case)),
              _section("Model", _model(report.case)),
@@ -148,9 +149,13 @@ def _facts(case: Case) -> str:
              ("Site", _e(facts.site or NOT_GIVEN_WORDS)),
              ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
              ("Microscopist", _e(facts.operator))]
-    notes = (f"<p style='margin:3px'><span style='color:#555'>Notes</span> "
-             f"{'<br>'.join(map(_e, facts.notes.split(chr(10))))}</p>" if facts.notes else "")
-    return _rows(pairs) + notes
+    return _rows(pairs)
+
+
+def _notes(notes: str) -> str:
+    """The case's notes, a line each as typed, as a section of their own ('' for none): after
+    the result, which long notes would otherwise push to a later page."""
+    return _section("Notes", "<br>".join(map(_e, notes.split("\n")))) if notes else ""
 
 
 def _result(result: CaseResult) -> str:
