@@ -26,6 +26,7 @@ from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
+from malariascope.printing import PAGE_SIZES
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
 
@@ -113,7 +114,8 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
     Parameters
     ----------
     args
-        The command's arguments (``--pdf``, ``--overwrite``, the paths screened).
+        The command's arguments (``--pdf``, ``--paper``, ``--overwrite``, the paths
+        screened).
     facts, info
         The slide's facts, and the model and rule it was screened with.
     counts, galleries, not_screened
@@ -126,7 +128,7 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         The whole fields screened, in order.
     """
     from malariascope.printing.content import CaseReport
-    from malariascope.printing.pdf import write_case_pdf
+    from malariascope.printing.pdf import locale_page_size, write_case_pdf
 
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
@@ -135,8 +137,9 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
                         uncertain_cells=counts.uncertain,
                         unreadable_names=tuple(galleries.unreadable), copies=copies,
                         fields=fields)
+    paper = {size.lower(): size for size in PAGE_SIZES}.get(args.paper) or locale_page_size()
     with in_cli_words():
-        return write_case_pdf(args.pdf, report, overwrite=args.overwrite)
+        return write_case_pdf(args.pdf, report, paper, overwrite=args.overwrite)
 
 
 def try_write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,

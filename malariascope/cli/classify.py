@@ -42,6 +42,7 @@ from malariascope.core.case import (
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
+from malariascope.printing import PAGE_SIZES
 
 if TYPE_CHECKING:
     from malariascope.core.case import CaseFacts
@@ -82,6 +83,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(none without it)")
     parser.add_argument("--pdf", type=path_argument, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
+    parser.add_argument("--paper", choices=[size.lower() for size in PAGE_SIZES],
+                        help="the PDF's paper (default: as the window's, letter where the "
+                        "system's locale measures in inches, as in the US, else a4)")
     parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,
                         help=f"the slide's stain, in the summary and the PDF (default: "
                         f"{NOT_STATED_WORDS})")

@@ -12,19 +12,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.clock import local_time, utc_now
 from malariascope.gui import dialogs, file_dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
 from malariascope.gui.workers import Worker, earlier_kept, telling_earlier
-
-
-def page_size() -> str:
-    """Letter where the system's locale measures in inches (the US), else A4."""
-    return ("Letter" if QLocale.system().measurementSystem()
-            == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
 
 
 def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Path:
@@ -84,8 +78,11 @@ class ReportFlow(QObject):
     def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
                    size: str = "") -> None:
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
+        from malariascope.printing.pdf import locale_page_size
+
         shows = self._shown()
-        worker = Worker(write_pdf, Path(path), self._order(), size or page_size(), overwrite)
+        worker = Worker(write_pdf, Path(path), self._order(), size or locale_page_size(),
+                        overwrite)
         worker.returned.connect(lambda written: self._on_written(written, shows))
         worker.errored.connect(lambda exc: dialogs.export_failed(
             self._window, str(exc), retry=lambda: self.start_pdf(Path(path).name),

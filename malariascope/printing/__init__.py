@@ -1,4 +1,7 @@
 """Printed reports of cases (PDF, with Qt's text engine): see :mod:`.pdf` and :mod:`.content`.
 
-Kept out of ``core`` because it needs Qt; ``core`` never imports it.
+Kept out of ``core`` because it needs Qt; ``core`` never imports it. This module itself
+imports nothing, so that the command line's options can name the paper sizes.
 """
+
+PAGE_SIZES = ("A4", "Letter")  # the papers a report is laid out for

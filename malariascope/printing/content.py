@@ -24,7 +24,6 @@ from malariascope.printing.bidi import isolated_html as _e
 from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables, short_name
 from malariascope.printing.gallery import Gallery, GalleryCell
 
-PAGE_SIZES = ("A4", "Letter")
 PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"

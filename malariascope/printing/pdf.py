@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import (
     QBuffer,
     QIODevice,
+    QLocale,
     QMarginsF,
     QRectF,
     QSizeF,
@@ -45,8 +46,9 @@ from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.targets import check_file_target
+from malariascope.printing import PAGE_SIZES
 from malariascope.printing.bidi import isolated, without_controls
-from malariascope.printing.content import PAGE_SIZES, TITLE, CaseReport, report_html
+from malariascope.printing.content import TITLE, CaseReport, report_html
 from malariascope.printing.fields import LINES_PER_PART
 from malariascope.qt_locale import quiet_about_a_locale_not_utf8
 
@@ -76,6 +78,13 @@ def gui_application() -> QGuiApplication:
     with quiet_about_a_locale_not_utf8():
         _app = QGuiApplication(argv)
     return _app
+
+
+def locale_page_size() -> str:
+    """Letter where the system's locale measures in inches (the US), else A4: the paper a
+    report is laid out for when nobody chose one, in the window and on the command line."""
+    return ("Letter" if QLocale.system().measurementSystem()
+            == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
 
 
 def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",
