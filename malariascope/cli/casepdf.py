@@ -8,8 +8,6 @@ nobody has reviewed it. Qt comes in only when the PDF is written, from
 from __future__ import annotations
 
 import argparse
-import heapq
-import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +26,13 @@ from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
 from malariascope.printing import PAGE_SIZES
 from malariascope.printing.fields import FieldLine
-from malariascope.printing.gallery import GALLERY_MAX, Gallery, GalleryCell
+from malariascope.printing.gallery import (
+    Gallery,
+    GalleryCell,
+    printed_cells,
+    printed_first,
+    read_gallery,
+)
 
 if TYPE_CHECKING:
     from malariascope.core.names import GivenNames
@@ -49,43 +53,34 @@ def check_pdf_target(args: argparse.Namespace) -> None:
 
 class Galleries:
     """The cells the PDF shows, as they are screened: those called parasitized, and the
-    uncertain ones called uninfected; of each, the :data:`GALLERY_MAX` most probable are
-    kept with their pictures, and all are counted. The first files without a call are
-    named by ``names``."""
+    uncertain ones called uninfected. The pictures of those a gallery prints are read when
+    it is made, as the window's are (see :func:`printed_cells`). The first files without a
+    call are named by ``names``."""
 
     def __init__(self, rule: CallRule, names: GivenNames) -> None:
         self.rule, self.names = rule, names
-        self._kept: dict[bool, list[tuple[float, int, GalleryCell]]] = {True: [], False: []}
-        self._totals = {True: 0, False: 0}
-        self._order = itertools.count()  # ties go to the first screened
+        self._flagged: dict[bool, list[ScreeningResult]] = {True: [], False: []}
         self._cells = CellPictures("no picture in the PDF")
         self.unreadable: list[str] = []  # the first files without a call, by name
 
     def add(self, result: ScreeningResult) -> None:
-        """Keep the picture of ``result`` when it is flagged and among the most probable, or
-        its file's name when it has no call."""
+        """Keep ``result`` when it is flagged, or its file's name when it has no call."""
         if not result.ok:
             if len(self.unreadable) < NAMED:
                 self.unreadable.append(self.names(result.path))
             return
         p = result.probability
         parasitized = self.rule.call(p, result.in_field) == PARASITIZED
-        if not parasitized and not self.rule.uncertain(p, result.in_field):
-            return
-        self._totals[parasitized] += 1
-        kept = self._kept[parasitized]
-        if len(kept) == GALLERY_MAX and p <= kept[0][0]:
-            return
+        if parasitized or self.rule.uncertain(p, result.in_field):
+            self._flagged[parasitized].append(result)
+
+    def _pictured(self, result: ScreeningResult) -> GalleryCell | None:
+        """The cell of ``result`` with its picture; None when its file no longer reads."""
         cell = self._cells.of(result)
         if cell is None:
-            return
-        threshold = self.rule.threshold_for(result.in_field)
-        entry = (p, -next(self._order), GalleryCell(_thumbnail(cell), p, self._label(result),
-                                                    threshold=threshold))
-        if len(kept) < GALLERY_MAX:
-            heapq.heappush(kept, entry)
-        else:
-            heapq.heapreplace(kept, entry)
+            return None
+        return GalleryCell(_thumbnail(cell), result.probability, self._label(result),
+                           threshold=self.rule.threshold_for(result.in_field))
 
     def _label(self, result: ScreeningResult) -> str:
         """The cell's file as the report names files (no two alike), and its number in a
@@ -94,8 +89,12 @@ class Galleries:
         return f"{self.names(result.path)}{number}"
 
     def gallery(self, parasitized: bool) -> Gallery:
-        return Gallery([cell for _, _, cell in self._kept[parasitized]],
-                       self._totals[parasitized])
+        """The gallery of the cells called parasitized (or uncertain, called uninfected),
+        their pictures read now."""
+        flagged = self._flagged[parasitized]
+        printed = printed_cells(flagged, lambda result: printed_first(result.probability, ""),
+                                lambda result: result.path)
+        return read_gallery(printed, len(flagged), self._pictured)
 
 
 def _thumbnail(cell: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
 
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.printing.content import CaseReport
-    from malariascope.printing.gallery import Gallery
+    from malariascope.printing.gallery import Gallery, GalleryCell
 
 
 @dataclass(frozen=True)
@@ -115,39 +115,38 @@ def build_report(order: ReportOrder) -> CaseReport:
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
     """The pictures of the cells of ``cells`` a gallery prints; a file that can no longer be
     read is left out."""
-    return _read(_printed_cells(cells))
+    return [(cell, picture) for cell in _printed_cells(cells)
+            if (picture := _picture(cell)) is not None]
 
 
 def _printed_cells(cells: Sequence[ReportCell]) -> list[ReportCell]:
     """The cells of ``cells`` a gallery prints (those marked unsure, then the highest
-    probabilities), in the order of their files, so that each field is read once."""
-    from malariascope.printing.gallery import GALLERY_MAX, printed_first
+    probabilities), in the order of their files."""
+    from malariascope.printing.gallery import printed_cells, printed_first
 
-    shown = sorted(cells, key=lambda cell: printed_first(cell.result.probability or 0.0,
-                                                         cell.review))[:GALLERY_MAX]
-    return sorted(shown, key=lambda cell: str(cell.result.path))
+    return printed_cells(cells, lambda cell: printed_first(cell.result.probability or 0.0,
+                                                           cell.review),
+                         lambda cell: cell.result.path)
 
 
-def _read(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
-    """Each of ``cells`` with its picture, but for those whose file no longer reads."""
+def _picture(cell: ReportCell) -> np.ndarray | None:
+    """The picture of ``cell``, or None when its file no longer reads."""
     from malariascope.core.errors import ImageReadError
     from malariascope.gui.thumbnails import read_cell
 
-    pictures = []
-    for cell in cells:
-        try:
-            pictures.append((cell, read_cell(cell.result)))
-        except ImageReadError:
-            continue
-    return pictures
+    try:
+        return read_cell(cell.result)
+    except ImageReadError:
+        return None
 
 
 def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     """The gallery of ``cells``, counting those whose picture could not be read."""
-    from malariascope.printing.gallery import Gallery, GalleryCell
+    from malariascope.printing.gallery import GalleryCell, read_gallery
 
-    shown = _printed_cells(cells)
-    pictures = _read(shown)
-    return Gallery([GalleryCell(picture, cell.result.probability or 0.0, cell.label,
-                                cell.review, cell.threshold) for cell, picture in pictures],
-                   total=len(cells), unreadable=len(shown) - len(pictures))
+    def pictured(cell: ReportCell) -> GalleryCell | None:
+        picture = _picture(cell)
+        return None if picture is None else GalleryCell(
+            picture, cell.result.probability or 0.0, cell.label, cell.review, cell.threshold)
+
+    return read_gallery(_printed_cells(cells), len(cells), pictured)

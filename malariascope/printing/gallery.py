@@ -4,14 +4,17 @@ out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from os import PathLike
+from typing import TypeVar
 
 import numpy as np
 
 from malariascope.core.tally import UNSURE
 
 GALLERY_MAX = 48  # pictures per gallery: a page of them at most
+Cell = TypeVar("Cell")  # a cell as the window or the command line holds it
 
 
 def printed_first(probability: float, review: str) -> tuple[bool, float]:
@@ -48,3 +51,21 @@ class Gallery:
         """The cells not printed for the bound (not those whose picture was unreadable)."""
         return max(len(self.cells) if self.total is None else self.total, 0) - len(
             self.shown()) - self.unreadable
+
+
+def printed_cells(cells: Iterable[Cell], rank: Callable[[Cell], tuple[bool, float]],
+                  path: Callable[[Cell], str | PathLike[str]]) -> list[Cell]:
+    """The cells of ``cells`` a gallery prints: the first :data:`GALLERY_MAX` by ``rank`` (a
+    cell's :func:`printed_first`; the first given first among equals), in the order of their
+    files' ``path``, so that each field is read once."""
+    shown = sorted(cells, key=rank)[:GALLERY_MAX]
+    return sorted(shown, key=lambda cell: str(path(cell)))
+
+
+def read_gallery(printed: Sequence[Cell], total: int,
+                 picture: Callable[[Cell], GalleryCell | None]) -> Gallery:
+    """The gallery of ``total`` cells of which :func:`printed_cells` chose ``printed``: each
+    with its ``picture``, or counted as unreadable where that is None (its file no longer
+    reads), not among those the bound leaves out."""
+    shown = [cell for cell in map(picture, printed) if cell is not None]
+    return Gallery(shown, total, unreadable=len(printed) - len(shown))

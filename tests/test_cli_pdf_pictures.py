@@ -1,0 +1,50 @@
+"""The pictures of ``classify --pdf``'s galleries, read back from the files screened: one
+whose file no longer reads is said to be so, as the window's PDF says it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from malariascope.cli.casepdf import Galleries
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import Classifier
+from malariascope.core.names import GivenNames
+from malariascope.core.pipeline import screen
+from malariascope.core.tally import PARASITIZED, Counts
+from malariascope.printing.content import CaseReport
+from malariascope.printing.pdf import write_case_pdf
+from tests.reports import read_pdf
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def test_pictures_whose_files_changed_after_screening_are_said_to_be_unreadable_not_bounded(
+        tmp_path, capsys, real_cells):
+    """A parasitized cell whose file no longer read when the gallery took its picture was
+    counted among those the bound leaves out: "2 more not shown: these are the 1 with the
+    highest probability", where the window says the files "could not be read"."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    cells = [shutil.copy(path, folder) for path in real_cells["parasitized"][:6]]
+    classifier = Classifier.open()
+    results = list(screen(cells, classifier))
+    parasitized = [result for result in results
+                   if classifier.rule.call(result.probability) == PARASITIZED]
+    assert len(parasitized) >= 3
+    for result in parasitized[:2]:  # changed on the disk since they were screened
+        result.path.write_bytes(b"not an image any more")
+    galleries = Galleries(classifier.rule, GivenNames([folder]))
+    for result in results:
+        galleries.add(result)
+    gallery = galleries.gallery(True)
+    assert (gallery.unreadable, gallery.left_out()) == (2, 0)
+    case = Case(CaseFacts(sample_id="S-1"))
+    report = CaseReport(case, case.result(Counts()), gallery)
+    _, text, images = read_pdf(write_case_pdf(tmp_path / "r.pdf", report))
+    assert images == len(parasitized) - 2
+    assert (f"Parasitized cells ({len(parasitized)}, highest probability first)" in text
+            and "2 not shown: their image files could not be read." in text)
+    assert "more not shown" not in text
+    assert capsys.readouterr().err.count("no picture in the PDF") == 2
