@@ -11,6 +11,7 @@ it into place, never over an existing file unless asked.
 from __future__ import annotations
 
 import html
+import math
 import os
 import sys
 from pathlib import Path
@@ -173,17 +174,32 @@ def _set_html(document: QTextDocument, report: CaseReport) -> None:
     """Lay out the report with its fields' table in parts of :data:`LINES_PER_PART` lines, or
     of fewer where long names, wrapped, make a part taller than a page: a part is then still
     moved whole to a page, under its column names, and no field's line is split."""
-    height = document.pageSize().height()
+    page_height = document.pageSize().height()
     per_part = LINES_PER_PART
     while True:
         document.setHtml(report_html(report, per_part))
-        frames = document.rootFrame().childFrames()
-        parts = frames[len(frames) - -(-len(report.fields) // per_part):]
-        tallest = max((document.documentLayout().frameBoundingRect(frame).height()
-                       for frame in parts), default=0)
-        if tallest < height or per_part == 1:
+        parts = math.ceil(len(report.fields) / per_part)  # the last may hold fewer lines
+        tallest = _tallest_part(document, parts)
+        if tallest < page_height or per_part == 1:
             return
-        per_part = max(1, min(per_part - 1, int(per_part * height / tallest)))
+        per_part = _fewer_lines(per_part, tallest, page_height)
+
+
+def _tallest_part(document: QTextDocument, parts: int) -> float:
+    """The height of the tallest of the fields' table's ``parts`` parts (0 for none): the
+    last top-level tables of ``document``, as the table ends the report."""
+    tables = document.rootFrame().childFrames()
+    table_parts = tables[len(tables) - parts:]
+    layout = document.documentLayout()
+    return max((layout.frameBoundingRect(part).height() for part in table_parts), default=0)
+
+
+def _fewer_lines(per_part: int, tallest: float, page_height: float) -> int:
+    """The lines a part to try next, when ``per_part`` made a part ``tallest`` high, taller
+    than a page: as many as would fill a page at that part's height a line, and at least one
+    fewer than before, but never under one."""
+    filling_a_page = int(per_part * page_height / tallest)
+    return max(1, min(per_part - 1, filling_a_page))
 
 
 def _keep_tables_whole(document: QTextDocument) -> None:
