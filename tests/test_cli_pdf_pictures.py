@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from malariascope.cli.casepdf import Galleries
+from malariascope.cli.overlays import Overlays
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import Classifier
 from malariascope.core.names import GivenNames
@@ -47,4 +48,28 @@ def test_pictures_whose_files_changed_after_screening_are_said_to_be_unreadable_
     assert (f"Parasitized cells ({len(parasitized)}, highest probability first)" in text
             and "2 not shown: their image files could not be read." in text)
     assert "more not shown" not in text
-    assert capsys.readouterr().err.count("no picture in the PDF") == 2
+    lines = [line for line in capsys.readouterr().err.splitlines() if "no picture" in line]
+    named = sorted(f"{GivenNames([folder])(result.path)}: no picture in the PDF"
+                   for result in parasitized[:2])
+    assert sorted(line.rsplit(": ", 1)[0] for line in lines) == named
+    assert not any(str(tmp_path) in line for line in lines)  # named as the list names them
+
+
+def test_an_overlay_whose_file_changed_after_screening_names_it_as_stderr_names_files(
+        tmp_path, capsys, real_cells):
+    """The Grad-CAM line for a file that no longer reads gave its whole path, where every
+    other line of the command names a file as the report does."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    cell = shutil.copy(real_cells["parasitized"][0], folder)
+    classifier = Classifier.open()
+    (result,) = screen([cell], classifier)
+    result.path.write_bytes(b"not an image any more")
+    names = GivenNames([folder])
+    overlays = Overlays(tmp_path / "overlays", classifier.rule, names)
+    (tmp_path / "overlays").mkdir()
+    overlays.write(result)
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"{names(result.path)}: no Grad-CAM: ")
+    assert str(tmp_path) not in line
+    assert list((tmp_path / "overlays").iterdir()) == []

@@ -60,7 +60,7 @@ class Galleries:
     def __init__(self, rule: CallRule, names: GivenNames) -> None:
         self.rule, self.names = rule, names
         self._flagged: dict[bool, list[ScreeningResult]] = {True: [], False: []}
-        self._cells = CellPictures("no picture in the PDF")
+        self._cells = CellPictures("no picture in the PDF", names)
         self.unreadable: list[str] = []  # the first files without a call, by name
 
     def add(self, result: ScreeningResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +16,11 @@ from malariascope.core.pipeline import ScreeningResult, cell_pixels
 class CellPictures:
     """The pixels of each screened cell; a file is read once for all its cells (a whole
     field). A file that no longer reads (changed since it was screened) costs one line on
-    stderr, saying what is lost: ``lost`` (e.g. "no Grad-CAM")."""
+    stderr naming the file as ``names`` does and saying what is lost: ``lost`` (e.g. "no
+    Grad-CAM")."""
 
-    def __init__(self, lost: str) -> None:
-        self.lost = lost
+    def __init__(self, lost: str, names: Callable[[Path], str]) -> None:
+        self.lost, self.names = lost, names
         self._path: Path | None = None
         self._image: np.ndarray | None = None
 
@@ -29,5 +31,5 @@ class CellPictures:
             try:
                 self._image = read_image(result.path)
             except ImageReadError as exc:
-                problem(f"{result.path}: {self.lost}: {exc}")
+                problem(f"{self.names(result.path)}: {self.lost}: {exc}")
         return None if self._image is None else cell_pixels(result, self._image)

@@ -145,8 +145,8 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     found = Discovery(args.paths, recursive=not args.no_recursive,
                       exclude=[args.gradcam] if args.gradcam else [])
     paths = iter(found)  # what is left of it after a stop is counted
-    overlays = Overlays(args.gradcam, rule, args.overwrite) if args.gradcam else None
     names = GivenNames(args.paths)
+    overlays = Overlays(args.gradcam, rule, names, args.overwrite) if args.gradcam else None
     galleries = Galleries(rule, names) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     copies = Copies()

@@ -7,6 +7,7 @@ file of that name is found as the overlay is written, not before the batch: with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from malariascope.cli._common import problem
@@ -33,12 +34,13 @@ class Overlays:
     already at an overlay's name is replaced only when ``overwrite``.
     """
 
-    def __init__(self, folder: Path, rule: CallRule, overwrite: bool = False) -> None:
+    def __init__(self, folder: Path, rule: CallRule, names: Callable[[Path], str],
+                 overwrite: bool = False) -> None:
         self.folder, self.rule, self.overwrite = folder, rule, overwrite
         self.stopped = False
         self.kept: list[Path] = []  #: existing files an overlay was not written over
         self._met: set[Path] = set()  # written or kept: copies of one image share the names
-        self._cells = CellPictures("no Grad-CAM")
+        self._cells = CellPictures("no Grad-CAM", names)
 
     def write(self, result: ScreeningResult) -> None:
         """Write the overlay of one screened cell (nothing once stopped)."""
