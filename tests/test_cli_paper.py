@@ -61,3 +61,12 @@ def test_a_paper_the_report_is_not_laid_out_for_is_refused_before_screening(
     assert run.code == 2
     assert f"--paper: invalid choice: '{paper}' (choose from 'a4', 'letter')" in run.err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
+
+
+def test_paper_without_a_pdf_is_refused_before_screening(tmp_path, capsys):
+    """``--paper letter`` without ``--pdf`` was taken in silence and printed nothing."""
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    run = cli(capsys, "classify", *cells, "--csv", tmp_path / "r.csv", "--paper", "letter")
+    assert run.code == 2
+    assert "--paper sets the PDF report's paper: give --pdf FILE too" in run.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]

@@ -44,7 +44,11 @@ PICTURE_SIDE = 256  # pixels a side kept of a cell: more than the printed pictur
 def check_pdf_target(args: argparse.Namespace) -> None:
     """Refuse ``--pdf`` before any screening: a folder, an existing file without
     ``--overwrite``, an input file, or the place of the CSV report, its summary or the
-    overlays."""
+    overlays; and ``--paper`` without ``--pdf``, which would print nothing."""
+    if args.paper and args.pdf is None:
+        from malariascope.core.errors import ReportError
+
+        raise ReportError("--paper sets the PDF report's paper: give --pdf FILE too")
     taken = {"--csv report": args.csv, "report's summary": summary_path(args.csv)}
     if args.gradcam is not None:
         taken["--gradcam folder"] = args.gradcam
