@@ -99,6 +99,15 @@ def test_a_patient_id_and_a_site_nobody_typed_are_printed_as_not_given(tmp_path)
     assert "Site not given Stain" in text
 
 
+def test_a_slide_id_and_a_microscopist_nobody_typed_are_printed_as_not_given(tmp_path):
+    """The slide id and the microscopist printed blank when nobody typed them, beside facts
+    that say "not given"."""
+    case = Case(CaseFacts(patient_id="P-9"))
+    _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(Counts()))))
+    assert "Slide (sample) id not given Patient id P-9" in text
+    assert "Microscopist not given" in text
+
+
 def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):
     case, tally = a_case(sign=False)
     parasitized = gallery(GALLERY_MAX + 12)

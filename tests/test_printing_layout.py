@@ -41,6 +41,6 @@ def test_long_notes_leave_the_result_on_the_first_page_before_them(tmp_path):
     reader, text, _ = read_pdf(write_case_pdf(tmp_path / "r.pdf",
                                               CaseReport(case, case.result(Counts()))))
     first = " ".join(reader.pages[0].extract_text().split())
-    assert "Result Parasitemia none" in first and "Microscopist Result" in first
+    assert "Result Parasitemia none" in first and "Microscopist not given Result" in first
     assert text.index("Result Parasitemia") < text.index("Notes 000 fever") < text.index(
         "119 fever and chills, seen again")

@@ -140,15 +140,12 @@ def _lab(name: str) -> str:
 
 def _facts(case: Case) -> str:
     facts = case.facts
-    age = NOT_GIVEN_WORDS if facts.age_years is None else f"{facts.age_years} years"
-    pairs = [("Slide (sample) id", _e(facts.sample_id)),
-             ("Patient id", _e(facts.patient_id or NOT_GIVEN_WORDS)),
-             ("Age", _e(age)), ("Sex", _e(facts.sex or NOT_GIVEN_WORDS)),
-             ("Collected on", _e(facts.collected_on or NOT_GIVEN_WORDS)),
-             ("Site", _e(facts.site or NOT_GIVEN_WORDS)),
-             ("Stain", _e(facts.stain or NOT_STATED_WORDS)),
-             ("Microscopist", _e(facts.operator))]
-    return _rows(pairs)
+    age = "" if facts.age_years is None else f"{facts.age_years} years"
+    pairs = [("Slide (sample) id", facts.sample_id), ("Patient id", facts.patient_id),
+             ("Age", age), ("Sex", facts.sex), ("Collected on", facts.collected_on),
+             ("Site", facts.site), ("Stain", facts.stain or NOT_STATED_WORDS),
+             ("Microscopist", facts.operator)]
+    return _rows([(name, _e(value or NOT_GIVEN_WORDS)) for name, value in pairs])
 
 
 def _notes(notes: str) -> str:
