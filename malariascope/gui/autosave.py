@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from malariascope.core.atomic import why
@@ -41,7 +41,7 @@ from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.folder_lock import folder_lock, held_elsewhere
+from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, folder_lock, held_elsewhere
 from malariascope.gui.restored import amending, cells_of, describe, tell_too_new, tell_unusable
 from malariascope.gui.save_pace import SavePace
 from malariascope.gui.workers import Worker
@@ -69,6 +69,7 @@ class Autosaver(QObject):
         self.batch, self.controller, self._window = batch, controller, window
         self.work: CaseWork | None = None  # set by resume: autosave is on
         self._lock: QLockFile | None = None
+        self._closed = False  # no lock is taken once the window has closed
         self.writes = WriteQueue(controller.workers, self)
         self.writes.written.connect(self.written)
         self.writes.failed.connect(self._on_failed)
@@ -104,30 +105,36 @@ class Autosaver(QObject):
     def resume(self, then: Callable[[], object] = lambda: None) -> None:
         """Offer back the case of a run that did not close, then autosave; ``then`` runs after
         the question is answered (e.g. opening the paths given on the command line)."""
-        from malariascope.core.register.work import open_work
-
         folder = data_dir()
-        problem = self._take_lock(folder)
-        if problem:
-            self.off.emit(problem)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.off.emit(f"cannot create {folder}: {why(exc)}")
             then()
             return
+        self._take_lock(folder, then, TAKE_TRIES)
+
+    def _take_lock(self, folder: Path, then: Callable[[], object], tries: int) -> None:
+        """Lock the data folder's work for this window, then read the register; while another
+        holds the lock, try again (``tries`` in all) before autosave is off for good."""
+        from malariascope.core.register.work import open_work
+
+        if self._closed:
+            return
+        lock = folder_lock(folder)
+        if not lock.tryLock(0):
+            if tries > 1 and lock.error() == QLockFile.LockError.LockFailedError:
+                QTimer.singleShot(TAKE_AGAIN_MS, self,
+                                  lambda: self._take_lock(folder, then, tries - 1))
+                return
+            self.off.emit("another MalariaScope window keeps its work there")
+            then()
+            return
+        self._lock = lock
         worker = Worker(open_work, folder)  # a big case takes a moment to read
         worker.returned.connect(lambda opened: self._on_opened(opened, then))
         worker.errored.connect(lambda exc: self._on_no_register(exc, then))
         self.controller.workers.start(worker)
-
-    def _take_lock(self, folder: Path) -> str:
-        """Lock the data folder's work for this window; the reason when that is not possible."""
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            return f"cannot create {folder}: {why(exc)}"
-        lock = folder_lock(folder)
-        if not lock.tryLock(0):
-            return "another MalariaScope window keeps its work there"
-        self._lock = lock
-        return ""
 
     def _on_opened(self, opened: OpenedWork, then: Callable[[], object]) -> None:
         if self._lock is None:  # the window closed while the register was read
@@ -256,6 +263,7 @@ class Autosaver(QObject):
         still end its image, its results dropped): its open case is given up, nothing is
         offered next time; but a case being amended is saved as it is and offered back, to
         be signed again, and a case taken from the register is kept there."""
+        self._closed = True
         self.pace.stop()
         work = self.work
         if work is not None:

@@ -8,6 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+#: A starting window tries the lock this many times, this many ms apart, the window free
+#: meanwhile, before it takes the lock for another window's: a window without autosave holds
+#: it for a moment each time it asks :func:`held_elsewhere`.
+TAKE_TRIES, TAKE_AGAIN_MS = 10, 100
+
 
 def folder_lock(folder: Path) -> QLockFile:
     """The lock of the data ``folder``, not yet taken."""

@@ -219,7 +219,8 @@ def test_export_marks_the_work_saved_and_a_second_window_keeps_out(make_window, 
     qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
                     timeout=WAIT_MS)
     second = make_window()
-    start(second)
+    with qtbot.waitSignal(second.autosave.off, timeout=WAIT_MS):  # the lock tried a moment
+        start(second)
     assert second.autosave.work is None
     assert "another MalariaScope window" in second.statusBar().currentMessage()
     # and says so for good: the note fades, or the next message replaces it
