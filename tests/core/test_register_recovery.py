@@ -99,3 +99,33 @@ def test_a_register_opening_reads_whether_its_wal_holds_writes_once(tmp_path, mo
         with Register(tmp_path) as register:
             assert [case.facts.sample_id for case in register.cases()] == ["S-1"]
     assert asked == [str(tmp_path / FILE_NAME)]
+
+
+def test_a_register_opens_whole_when_a_checkpoint_ends_as_its_wal_is_looked_at(tmp_path,
+                                                                              monkeypatch):
+    """Opening read the header, then whether the WAL held writes: a checkpoint under way at
+    the first read and ended at the second (another window's last connection closing, the
+    WAL merged and removed) had the header's page count judged against the file's length
+    before it grew, and a whole register moved aside as truncated."""
+    from malariascope.core.register import database
+
+    with Register(tmp_path) as register:
+        assert register.cases() == []
+    child = subprocess.run([sys.executable, "-c", SAVE_PICTURES_AND_DIE, str(tmp_path)],
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == 9, child.stderr
+    checkpoint_cut_short(tmp_path)  # the file as a checkpoint under way leaves it
+    real = database.wal_not_empty
+
+    def checkpoint_ends(path: Path) -> bool:
+        if (tmp_path / f"{FILE_NAME}-wal").exists():
+            with contextlib.closing(sqlite3.connect(path)) as other:  # its last connection
+                other.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            assert not (tmp_path / f"{FILE_NAME}-wal").exists()  # merged and removed
+        return real(path)
+
+    monkeypatch.setattr(database, "wal_not_empty", checkpoint_ends)
+    with Register(tmp_path) as register:
+        stored = register.load(child.stdout.strip())
+        assert sorted(register.pictures(stored.case.uid)) == [0, 1, 2, 3]
+    assert not list(tmp_path.glob("cases-damaged-*"))

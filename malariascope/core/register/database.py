@@ -66,7 +66,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
         raise RegisterError(f"cannot create {folder}: {why(exc)}") from exc
     db = None
     try:
-        _check_header(path)
+        _check_header(path, wal_not_empty(path))
         db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
         _check(db, path)
         _configure(db)
@@ -155,14 +155,15 @@ def is_locked(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc).lower()  # Python 3.10 gives no result code
 
 
-def _check_header(path: Path, wal: bool | None = None) -> None:
+def _check_header(path: Path, wal: bool) -> None:
     """A file there must start as a SQLite database and be as long as its header says (the
     file format's header: page size at byte 16, page count at 28, valid when the change
     counter at 24 equals the number at 92); not while a WAL file is non-empty, as a checkpoint
     (in another window, or cut short) writes the header before it grows the file. A register
     of a newer MalariaScope is refused first, whatever its length. ``wal``: whether the WAL
-    holds writes, as the caller read it (None: read here once, after the header), so the
-    version and the length are judged on one answer."""
+    holds writes, read once before the header, so the version and the length are judged on
+    one answer, and a checkpoint ending after it (the WAL merged and removed) leaves a header
+    read whole: one under way when the header is read had WAL pages when ``wal`` was read."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(100)
@@ -175,7 +176,6 @@ def _check_header(path: Path, wal: bool | None = None) -> None:
         return  # an empty file: SQLite's own state before the first write
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
         raise _Unusable("is not a SQLite database")
-    wal = wal_not_empty(path) if wal is None else wal
     refuse_newer(path, file_version(path, head, wal))
     page_size = struct.unpack_from(">H", head, 16)[0] or 1
     counter, pages = struct.unpack_from(">II", head, 24)
