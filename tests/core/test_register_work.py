@@ -282,6 +282,33 @@ def test_a_copy_amended_and_signed_again_since_it_was_read_is_not_taken(
         CaseWork(register).take(again)  # read again (and amended), it is taken
 
 
+def test_a_sign_off_stored_in_another_json_form_is_the_same_sign_off(
+        tmp_path, results, classifier):  # noqa: F811
+    """The register compared a copy's sign-off, written out again, with the JSON text it
+    held: one held in another form (spacing, key order, escaped letters: as another writer
+    of the file may leave it) was taken for another sign-off, so the case could be neither
+    amended ("it changed since it was read") nor saved again as it is."""
+    with Register(tmp_path) as register:
+        work = signed_work(register, session_of(results, classifier))
+        case = work.case
+        work.drop()
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        text = db.execute("SELECT signed FROM cases WHERE uid = ?", (case.uid,)).fetchone()[0]
+        other_form = json.dumps(json.loads(text), indent=1, sort_keys=True)
+        assert other_form != text
+        db.execute("UPDATE cases SET signed = ? WHERE uid = ?", (other_form, case.uid))
+    db.close()
+    with Register(tmp_path) as register:
+        stored = register.load(case.uid)
+        register.check_take(stored)
+        register.save(stored.case)  # as it is
+        stored.case.amend("a cell misread", "Ann")
+        taking = CaseWork(register)
+        taking.take(stored)
+        taking.save(as_batch(stored, 0.5))
+        assert register.load(case.uid).case.amending
+
+
 def test_a_guest_neither_takes_nor_saves_the_case_a_window_works_on(
         tmp_path, results, classifier):  # noqa: F811
     """A window without autosave amended and saved the signed case the window autosaving to

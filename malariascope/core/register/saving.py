@@ -50,13 +50,28 @@ def stored_state(db: sqlite3.Connection, case: Case,
     return case_id, rows, amended, status == "signed"
 
 
-Version = tuple[int, int, int, str | None]  # cells, review decisions, amendments, sign-off
+Version = tuple[int, int, int, object]  # cells, review decisions, amendments, sign-off
 
 
 def version_of(case: Case, cells: int, reviews: int) -> Version:
     """What the register holds of ``case``, with ``cells`` cells and ``reviews`` review
     decisions, that a copy of it must match to be the register's latest."""
-    return cells, reviews, len(case.amendments), case.signed and records.to_json(case.signed)
+    return cells, reviews, len(case.amendments), sign_off(case)
+
+
+def sign_off(case: Case) -> object:
+    """The sign-off of ``case`` as a value (None: not signed), as :func:`stored_sign_off`
+    reads one stored."""
+    return stored_sign_off(case, case.signed and records.to_json(case.signed))
+
+
+def stored_sign_off(case: Case, text: str | None) -> object:
+    """``text``, a sign-off of ``case`` stored as JSON (None: not signed), as a value: one
+    sign-off stored in another JSON form (spacing, escapes, key order) is the same."""
+    try:
+        return None if text is None else json.loads(text)
+    except ValueError as exc:
+        raise RegisterError(f"the sign-off of case {case.name} cannot be read: {exc}") from exc
 
 
 def check_current(db: sqlite3.Connection, case_id: int, case: Case, read_as: Version) -> None:
@@ -67,7 +82,7 @@ def check_current(db: sqlite3.Connection, case_id: int, case: Case, read_as: Ver
         "SELECT rows, (SELECT count(*) FROM reviews WHERE case_id = ?1), (SELECT count(*) "
         "FROM amendments WHERE case_id = ?1), signed FROM cases WHERE id = ?1",
         (case_id,)).fetchone()
-    if tuple(stored) != read_as:
+    if (*stored[:3], stored_sign_off(case, stored[3])) != read_as:
         raise CaseChangedError(case.name, case.uid)
 
 
@@ -87,7 +102,7 @@ def check_free(db: sqlite3.Connection, case_id: int, case: Case) -> None:
 def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: object) -> int:
     """A signed case is saved again only as it is, with nothing added; returns its cells."""
     stored = db.execute("SELECT signed FROM cases WHERE uid = ?", (case.uid,)).fetchone()[0]
-    if additions or case.signed is None or records.to_json(case.signed) != stored:
+    if additions or case.signed is None or sign_off(case) != stored_sign_off(case, stored):
         raise CaseSignedError(f"case {case.name} is signed in "
                               "the register: amend it, with a reason, to change it")
     return rows
