@@ -114,6 +114,9 @@ class Case:
     created_at: str = field(default_factory=utc_now)
     amendments: tuple[Amendment, ...] = ()
     withdrawn: tuple[Withdrawal, ...] = ()  # amendments withdrawn unchanged, the first first
+    #: cases of the register opened before it that its name would name too (the same
+    #: second and patient, no slide id), as the register read it
+    twin: int = field(default=0, compare=False)
     signed: SignedVersion | None = None  # set last: a signed case takes no other change
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -129,11 +132,14 @@ class Case:
     def name(self) -> str:
         """How words name the case: its slide id; without one, as the technician knows it and
         the register lists it, by its patient and the second it was opened, so two cases of
-        one patient opened in one minute have names of their own."""
+        one patient opened in one minute have names of their own; one opened in the same
+        second as another the register holds is told by its place among them: ``(2)``."""
         if self.facts.sample_id:
             return self.facts.sample_id
         patient = f"patient {self.facts.patient_id}, " if self.facts.patient_id else ""
-        return f"({patient}no slide id, opened {local_time(self.created_at, seconds=True)})"
+        place = f" ({self.twin + 1})" if self.twin else ""
+        return (f"({patient}no slide id, opened {local_time(self.created_at, seconds=True)})"
+                f"{place}")
 
     @property
     def amending(self) -> bool:

@@ -331,3 +331,22 @@ def test_a_case_whose_screening_was_cut_short_is_listed_and_exported_as_partial(
     assert [listed[slide].status_words() for slide in slides] == ["open, partial", "open", "open"]
     assert [(rows[slide]["status"], rows[slide]["partial"]) for slide in slides] == [
         ("open", "true"), ("open", "false"), ("open", "")]
+
+
+def test_two_cases_opened_in_one_second_have_names_of_their_own(tmp_path):
+    """A case without a slide id was named by its patient and the second it was opened, so
+    two opened in one second (two windows can) had one name in every note and question."""
+    opened = "2026-03-04T10:11:12+00:00"
+    cases = [Case(CaseFacts(patient_id="P-00917"), created_at=opened) for _ in range(3)]
+    others = [Case(CaseFacts(patient_id="P-1"), created_at=opened),
+              Case(CaseFacts(sample_id="S-1", patient_id="P-00917"), created_at=opened)]
+    with Register(tmp_path) as register:
+        for case in (*cases, *others):
+            register.save(case)
+        names = [register.load(case.uid).case.name for case in cases]
+        assert names[1:] == [f"{names[0]} (2)", f"{names[0]} (3)"]
+        assert names[0] == cases[0].name  # the first keeps its name
+        assert [register.load(case.uid).case.name for case in others] == [
+            others[0].name, "S-1"]  # another name already
+        register.discard(cases[0].uid)
+        assert register.load(cases[1].uid).case.name == names[0]

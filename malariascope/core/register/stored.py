@@ -11,6 +11,12 @@ from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
 
+#: The cases stored before a case (a row of ``cases``) that share its name: no slide id,
+#: the same patient, opened in the same second (see ``Case.name``).
+TWINS = ("(SELECT count(*) FROM cases AS earlier WHERE cases.sample_id = '' AND "
+         "earlier.sample_id = '' AND earlier.patient_id = cases.patient_id AND "
+         "earlier.created_at = cases.created_at AND earlier.id < cases.id)")
+
 
 @dataclass
 class StoredCase:
@@ -43,10 +49,10 @@ def read_case(db: sqlite3.Connection, case_id: int) -> StoredCase:
     """The case stored under ``case_id``, whole; ``records.UNREADABLE`` when a value of it
     cannot be read back."""
     (uid, created_at, model, sha256, rule, sources, facts, result, signed,
-     complete, files, copies) = db.execute(
+     complete, files, copies, twin) = db.execute(
         "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-        "signed, screening_complete, files_found, copies_left_out FROM cases WHERE id = ?",
-        (case_id,)).fetchone()
+        f"signed, screening_complete, files_found, copies_left_out, {TWINS} FROM cases "
+        "WHERE id = ?", (case_id,)).fetchone()
     amendments = tuple(records.amendment_of(*row) for row in db.execute(
         f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
         "ORDER BY number", (case_id,)))
@@ -54,7 +60,7 @@ def read_case(db: sqlite3.Connection, case_id: int) -> StoredCase:
         f"SELECT {', '.join(records.WITHDRAWAL_COLUMNS)} FROM withdrawals WHERE "
         "case_id = ? ORDER BY rowid", (case_id,)))
     case = Case(records.facts_of(facts), model, sha256, records.rule_of(rule),
-                records.sources_of(sources), uid, created_at, amendments, withdrawn,
+                records.sources_of(sources), uid, created_at, amendments, withdrawn, twin,
                 records.signed_of(signed))
     cells = [records.cell_of(row[1:]) for row in db.execute(
         f"SELECT {', '.join(records.CELL_COLUMNS)} FROM cells WHERE case_id = ? "
