@@ -215,9 +215,18 @@ class CaseFlow(QObject):
                                                           dialog.name.text()))
 
     def amend(self, reason: str, by: str) -> bool:
-        """Open the signed case again with ``reason``; False when refused."""
-        if why := self._window.past_case.why_not_amend():
-            self.message.emit(not_taken(self.case.case.name, "amended", why))
+        """Open the signed case again with ``reason``; False when refused. A past case on
+        show is first checked against the register in a worker: True then says it is
+        asked, and the answer amends it or says why not."""
+        past_case = self._window.past_case
+        if past_case.shown is not None:
+            past_case.check_amend(lambda why: self._amend(reason, by, why))
+            return True
+        return self._amend(reason, by)
+
+    def _amend(self, reason: str, by: str, refused: str = "") -> bool:
+        if refused:
+            self.message.emit(not_taken(self.case.case.name, "amended", refused))
             return False
         try:
             self.case.amend(reason, by, self.controller.extent)

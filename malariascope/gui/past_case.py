@@ -13,6 +13,7 @@ autosave shows them read-only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -23,12 +24,13 @@ from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
+from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS
 
 if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
-    from malariascope.core.register import StoredCase
+    from malariascope.core.register import Register, StoredCase
 
 class PastCaseView(QObject):
     """Shows register cases read-only in ``window`` (MalariaScope's main window, whose batch,
@@ -116,34 +118,18 @@ class PastCaseView(QObject):
         if autosave.writes.retrying:
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
-        return self._refusal(stored)
+        return _refusal(stored, autosave.register, autosave.another_works)
 
-    def why_not_amend(self) -> str:
-        """Why the case on show is not to be amended from this copy ("": it may be), by the
-        check its take makes (``Register.check_take``), also while a save of the window's
-        runs: the answer waits for that one write at most, as none starts while it is
-        asked."""
-        return "" if self.shown is None else self._refusal(self.shown)
-
-    def _refusal(self, stored: StoredCase) -> str:
-        """What the register says against taking ``stored`` ("": nothing). A window without
-        autosave, which saves a case it signs or amends itself, reads the register for it,
-        as a guest while another window keeps its work there."""
-        from malariascope.core.errors import CaseChangedError, CaseHeldError, RegisterError
-        from malariascope.core.register import Register
-
-        autosave = self.window.autosave
-        try:
-            if autosave.register is not None:
-                autosave.register.check_take(stored)
-            else:
-                with Register(data_dir(), view=True) as viewed:
-                    viewed.check_take(stored, guest=autosave.another_works())
-        except (CaseChangedError, CaseHeldError) as exc:
-            return exc.why
-        except RegisterError as exc:
-            return str(exc)
-        return ""
+    def check_amend(self, then: Callable[[str], object]) -> None:
+        """Ask the register, in a worker, whether the case on show may be amended from this
+        copy, by the check its take makes (``Register.check_take``): a save of the window's
+        under way, or a register opened to read, never holds up the window. ``then`` gets
+        the refusal ("": none) on the UI thread, while that case is still on show."""
+        stored, autosave = self.shown, self.window.autosave
+        worker = Worker(_refusal, stored, autosave.register, autosave.another_works)
+        worker.returned.connect(lambda why: self.shown is stored and then(why))
+        worker.errored.connect(lambda exc: self.shown is stored and then(str(exc)))
+        self.window.controller.workers.start(worker)
 
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it
@@ -208,3 +194,24 @@ class PastCaseView(QObject):
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)
         window.case_flow.update_actions()
+
+
+def _refusal(stored: StoredCase, register: Register | None, guest: Callable[[], bool]) -> str:
+    """What the register says against taking ``stored`` ("": nothing): ``register``, the
+    window's own; or, None, the data folder's, read by a window without autosave (which
+    saves a case it signs or amends itself), as a ``guest`` while another window keeps its
+    work there."""
+    from malariascope.core.errors import CaseChangedError, CaseHeldError, RegisterError
+    from malariascope.core.register import Register
+
+    try:
+        if register is not None:
+            register.check_take(stored)
+        else:
+            with Register(data_dir(), view=True) as viewed:
+                viewed.check_take(stored, guest=guest())
+    except (CaseChangedError, CaseHeldError) as exc:
+        return exc.why
+    except RegisterError as exc:
+        return str(exc)
+    return ""

@@ -13,6 +13,7 @@ from malariascope.gui.app import start
 from malariascope.gui.save_pace import SAVE_EVERY_MS
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
+    amend_case,
     answer_next_dialog,
     click,
     close_window,
@@ -105,7 +106,7 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
     with Register(data_folder) as register:
         past = register.load(past_uid)
     assert window.past_case.show(past)
-    assert window.case_flow.amend("wrong slide id", "Ann Lee")
+    assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     slow_save.end()
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert_signed(data_folder, own_uid, by="Bob Ray")
@@ -175,7 +176,7 @@ def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
     slow_save.failing = window.case.case.uid  # its save, waiting, will fail
     with Register(data_folder) as register:
         assert window.past_case.show(register.load(past_uid))
-    assert window.case_flow.amend("wrong slide id", "Ann Lee")
+    assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     assert len(window.autosave.writes) == 4  # the slow one, the failing one, the past case's
     slow_save.end()
     close_window(window, qtbot)
@@ -254,7 +255,7 @@ def test_a_signed_case_whose_save_fails_is_kept_when_a_past_case_is_amended(
     own_uid = slow_save.failing = window.case.case.uid
     with Register(data_folder) as register:
         assert window.past_case.show(register.load(past_uid))
-    assert window.case_flow.amend("wrong slide id", "Ann Lee")
+    assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     slow_save.end()
     click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
     with Register(data_folder) as register:

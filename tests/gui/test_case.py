@@ -24,6 +24,7 @@ from malariascope.gui.case_dialogs import AmendDialog, SignDialog
 from malariascope.gui.settings import app_settings
 from tests.gui.helpers import (
     SCREEN_TIMEOUT_MS,
+    amend_case,
     answer_next_dialog,
     click,
     close_window,
@@ -486,7 +487,7 @@ def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singul
     screen_and_wait(window, qtbot, [folder])
     with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
         assert window.case_flow.sign("Ann Lee")
-    assert window.case_flow.amend("patient id mistyped", "Ann Lee")
+    assert amend_case(window, qtbot, "patient id mistyped", "Ann Lee")
     text = window.case_panel.result.text()
     assert "1 file or field (not counted)" in text and "amended 1 time;" in text
     qtbot.waitUntil(lambda: writes_done(window), timeout=60_000)  # Quit keeps the amendment

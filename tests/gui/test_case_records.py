@@ -13,7 +13,7 @@ from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.work import session_of
 from malariascope.gui.app import start
 from tests.core.test_register_partial import BEFORE_COPIES
-from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window, screen_and_wait
+from tests.gui.helpers import MODEL_TIMEOUT_MS, amend_case, close_window, screen_and_wait
 from tests.gui.test_case import _type_facts
 from tests.gui.test_copies import _copied, _summary
 from tests.gui.test_register_dialog import WAIT_MS, filed, open_past, open_register  # noqa: F401
@@ -140,7 +140,7 @@ def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
         window, qtbot, tmp_path / "s-1.pdf")
     assert window.summary.caption("errors") == "errors"
     assert window.summary._stats["errors"].toolTip() == COPIES_NOT_RECORDED
-    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert amend_case(window, qtbot, "patient id mistyped", "Ann")
     with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
         assert window.case_flow.sign("Ann")
     close_window(window, qtbot)

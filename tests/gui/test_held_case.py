@@ -8,6 +8,7 @@ import json
 
 from malariascope.core.clock import local_time
 from malariascope.core.register import Register
+from tests.gui.helpers import amend_case
 from tests.gui.saving_faults import (
     WAIT_MS,
     assert_signed,
@@ -32,7 +33,7 @@ def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_
         saved_at = register.work()[1]
     said = notes(second, monkeypatch)
 
-    assert not second.case_flow.amend("a cell misread", "Bob Ray")
+    assert not amend_case(second, qtbot, "a cell misread", "Bob Ray")
     [line] = [line for line in said if "S-RACE" in line]
     assert line.startswith("Case S-RACE not amended: another MalariaScope window has it open")
     assert local_time(json.loads(saved_at)["saved_at"], seconds=True) in line
@@ -40,7 +41,7 @@ def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_
     assert record(data_folder, "S-RACE")[1:3] == ("Ann Lee", ())
 
     first_said = notes(first, monkeypatch)
-    assert first.case_flow.amend("patient id mistyped", "Ann Lee")  # the holder amends
+    assert amend_case(first, qtbot, "patient id mistyped", "Ann Lee")  # the holder amends
     review(first, 1)
     assert first.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
@@ -53,5 +54,5 @@ def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_
     with Register(data_folder) as register:
         assert second.past_case.show(register.load(uid))  # the copy as signed again
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
-        assert second.case_flow.amend("a cell misread", "Bob Ray")
+        assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
     assert [note.by for note in record(data_folder, "S-RACE")[2]] == ["Ann Lee", "Bob Ray"]

@@ -19,6 +19,7 @@ from malariascope.gui.app import start
 from tests.core.test_register import counts_of
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
+    amend_case,
     answer_next_dialog,
     click,
     screen_and_wait,
@@ -153,7 +154,7 @@ def test_model_default_of_an_amended_case_of_another_model_is_not_the_loaded_car
     _file(data_folder, tmp_path / "slide", "S-OLD", (OLD_MODEL, OLD_SHA), rule, signed=True)
     window = _open_from_register(make_window, qtbot, "S-OLD")
     assert window.case.signed and not window.controls.reset.isEnabled()
-    assert window.case_flow.amend("a second reader reviewed the cells", "Ann")
+    assert amend_case(window, qtbot, "a second reader reviewed the cells", "Ann")
     controls = window.controls
     assert controls.threshold.isEnabled() and not controls.reset.isEnabled()
     assert window.batch.facts.rule.threshold == 0.42

@@ -15,6 +15,7 @@ from malariascope.gui.cases_table import COLUMNS as CASE_COLUMNS
 from tests.gui.conftest import SCREENED
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
+    amend_case,
     click,
     close_window,
     restore_at_start,
@@ -223,7 +224,7 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
     with qtbot.waitSignal(dialog.case_loaded, timeout=60_000):
         dialog.open_selected()
     with qtbot.waitSignal(other.case_flow.saved, timeout=60_000):
-        assert other.case_flow.amend("patient id mistyped", "Bob")
+        assert amend_case(other, qtbot, "patient id mistyped", "Bob")
     assert listed_status(data_folder) == "open, partial"
     with qtbot.waitSignal(other.case_flow.saved, timeout=60_000):
         assert other.case_flow.sign("Bob")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from malariascope.gui.app import start
 from malariascope.gui.save_pace import SAVE_EVERY_MS
 from tests.gui.helpers import (
+    amend_case,
     answer_next_dialog,
     click,
     close_window,
@@ -51,7 +52,7 @@ def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_s
     assert window.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
                     timeout=WAIT_MS)
-    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    assert amend_case(window, qtbot, "a cell misread", "Ann Lee")
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     asked: list[str] = []
     answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
@@ -78,7 +79,7 @@ def test_quitting_an_amendment_the_register_refuses_asks_first(screened_window, 
     assert window.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
                     timeout=WAIT_MS)
-    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    assert amend_case(window, qtbot, "a cell misread", "Ann Lee")
     slow_save.refused = window.case.case.uid
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     window.autosave.save_now()
@@ -100,7 +101,7 @@ def test_quitting_an_amendment_with_autosave_off_says_what_the_register_keeps(
     asked nothing, and the amendment was never offered back."""
     second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
-        assert second.case_flow.amend("a cell misread", "Bob Ray")
+        assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
     asked: list[str] = []
     answer_next_dialog(second, lambda box: asked.append(box.text()) or click(box, "Cancel"))
     assert not second.case_flow.leaving.may_quit()
@@ -121,7 +122,7 @@ def test_an_amendment_restored_after_quit_is_saved_and_signed_in_the_register(
     uid = window.case.case.uid
     assert window.case_flow.new_case()
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read-only
-    assert window.case_flow.amend("a cell misread", "Ann Lee")
+    assert amend_case(window, qtbot, "a cell misread", "Ann Lee")
     window.case.batch.set_review(0, window.case.batch.final_call(0))
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
@@ -150,7 +151,7 @@ def test_quitting_an_amendment_whose_pdf_shows_it_asks_without_pushing_the_expor
     it asks, saying when the PDF was written; a change after the PDF asks for one again."""
     second = second_window_showing_it_signed(screened_window, make_window, qtbot, data_folder)
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
-        assert second.case_flow.amend("a cell misread", "Bob Ray")
+        assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
     second.case.batch.set_review(0, second.case.batch.final_call(0))
     with qtbot.waitSignal(second.case_flow.reports.written, timeout=WAIT_MS):
         second.case_flow.reports.export_pdf(tmp_path / "amended.pdf")

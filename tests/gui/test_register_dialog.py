@@ -22,6 +22,7 @@ from malariascope.gui.register_dialog import RegisterDialog
 from tests.core.test_register import counts_of
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
+    amend_case,
     answer_next_dialog,
     click,
     screen_and_wait,
@@ -278,7 +279,7 @@ def test_an_amended_past_case_is_the_windows_work_and_the_next_case_is_saved_too
     but its signature) and autosave never saved again: the next case, its cells and reviews
     were lost to a crash."""
     window = open_past(dialog, qtbot, "S-1")
-    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert amend_case(window, qtbot, "patient id mistyped", "Ann")
     assert window.past_case.shown is None  # no longer a view: the case is open again
     assert window.controls.isEnabled() and window.actions.mark_parasitized.isEnabled()
     assert "read-only" not in window.windowTitle()
@@ -349,7 +350,7 @@ def test_an_amendment_left_unsigned_is_kept_to_be_finished(make_window, qtbot, d
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
     dialog = open_register(window, qtbot)
     window = open_past(dialog, qtbot, "S-1")
-    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert amend_case(window, qtbot, "patient id mistyped", "Ann")
     window.case.update(notes="amended: patient id P-43")
     assert window.close()  # at the end of the day: saved as it is, offered back next start
     assert saved_work(data_folder) == "S-1"
@@ -384,7 +385,7 @@ def test_the_title_follows_the_case_on_show(make_window, qtbot, data_folder, tmp
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert window.case_flow.sign("Ann")
     assert "case S-4, signed" in window.windowTitle()
-    assert window.case_flow.amend("a second reader reviewed the cells", "Ann")
+    assert amend_case(window, qtbot, "a second reader reviewed the cells", "Ann")
     assert "case S-4, amending" in window.windowTitle()
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert window.case_flow.sign("Ann")

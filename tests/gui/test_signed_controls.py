@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import amend_case, screen_and_wait
 
 
 def _review_buttons(window) -> list[QToolButton]:
@@ -36,5 +36,5 @@ def test_review_buttons_of_a_case_signed_here_are_off_until_amended(window, qtbo
     window.table.select_source_row(second)  # another cell selected: still off
     assert not any(button.isEnabled() for button in _review_buttons(window))
     with qtbot.waitSignal(window.case_flow.saved, timeout=30_000):
-        assert window.case_flow.amend("a second reader", "Ben Okafor")
+        assert amend_case(window, qtbot, "a second reader", "Ben Okafor")
     assert all(button.isEnabled() for button in _review_buttons(window))

@@ -9,7 +9,7 @@ from malariascope.core.case import ReviewDecision
 from malariascope.core.register import Register
 from malariascope.core.tally import Counts
 from malariascope.gui import case_dialogs, dialogs
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import amend_case, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.gui.test_keep_for_later import review, stored
 from tests.gui.test_register_dialog import open_past, open_register
@@ -138,7 +138,7 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
     assert signed_elsewhere[1] == "Bo" and len(signed_elsewhere[2]) == 1
     said = notes(window, monkeypatch)
 
-    assert not window.case_flow.amend("patient id mistyped", "Ann")
+    assert not amend_case(window, qtbot, "patient id mistyped", "Ann")
     assert_held_read_only(window, qtbot, said, "not amended")
     assert not window.batch.case.amending  # the copy on show is as it was read
     assert not [line for line in said if "Amended" in line]
@@ -146,7 +146,7 @@ def test_an_amendment_of_a_case_signed_again_elsewhere_is_not_saved_over(
 
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read again
     assert window.batch.case.signed.signature.name == "Bo"
-    assert window.case_flow.amend("patient id mistyped", "Ann")
+    assert amend_case(window, qtbot, "patient id mistyped", "Ann")
     assert window.past_case.shown is None and window.controls.isEnabled()
     review(window, 2)
     assert window.case_flow.sign("Ann Lee")
@@ -216,7 +216,7 @@ def _resign_elsewhere_then_amend(window, qtbot, data_folder, monkeypatch,
     said = notes(window, monkeypatch)
 
     assert slow_save is None or not window.autosave.writes.idle
-    assert not window.case_flow.amend("a cell misread", "Ann")
+    assert not amend_case(window, qtbot, "a cell misread", "Ann")
     if slow_save is not None:
         slow_save.end()
     assert_held_read_only(window, qtbot, said, "not amended")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from malariascope.core.clock import utc_minute
 from malariascope.core.register import Register
-from tests.gui.helpers import close_window, restore_at_start, wait_for_box
+from tests.gui.helpers import amend_case, close_window, restore_at_start, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.reports import read_pdf, read_rows
@@ -19,7 +19,7 @@ def signed_and_amended(window, qtbot):
     qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
                     timeout=WAIT_MS)
     signed = window.case.case.signed
-    assert window.case_flow.amend("opened the wrong case", "Ann Lee")
+    assert amend_case(window, qtbot, "opened the wrong case", "Ann Lee")
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     return signed
 

@@ -16,7 +16,7 @@ from malariascope.core.register import Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from tests.core.test_register import counts_of
-from tests.gui.helpers import click, screen_and_wait, wait_for_box
+from tests.gui.helpers import amend_case, click, screen_and_wait, wait_for_box
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_withdraw_amendment import signed_and_amended, withdraw
 from tests.images import make_cell_folder
@@ -43,7 +43,7 @@ def test_reamended_after_a_withdrawal_the_register_refused_keeps_its_reason(
     slow_save.refused = uid
     assert window.case_flow.withdraw_amendment()
     qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
-    assert window.case_flow.amend("patient id typed wrong", "Cy Poe")
+    assert amend_case(window, qtbot, "patient id typed wrong", "Cy Poe")
     slow_save.refused = ""
     window.autosave.writes._retry.start(10)  # the 30 s retry, sooner
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
