@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+#: How many views :func:`eight_views` gives of each cell.
+ALL_VIEWS = 8
 #: How many views a card may score each cell by: the cell as it lies, or all eight.
-VIEW_COUNTS = (1, 8)
+VIEW_COUNTS = (1, ALL_VIEWS)
 
 
 def eight_views(cells: np.ndarray) -> list[np.ndarray]:

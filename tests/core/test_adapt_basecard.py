@@ -121,3 +121,46 @@ def test_a_resealed_band_off_by_float_noise_still_loads(tmp_path):
         uncertain_band=[value + 1e-9 for value in card["uncertain_band"]]))
     noisy = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))["uncertain_band"]
     assert load_card(folder).uncertain_band == tuple(noisy)
+
+
+def adapted_version(card: dict) -> str:
+    """The version adapting gives ``card`` without its fit's 8 hex digits."""
+    facts = card[ADAPTED]
+    return f"{facts['base_model']['version']}+{facts['date'].replace('-', '')}."
+
+
+DERIVED_EDITS = [
+    pytest.param(True, lambda card: card.update(name="malariascope-cnn"),
+                 lambda card: "name is 'malariascope-cnn', adapting 'malariascope-cnn' gives "
+                              "'malariascope-cnn-adapted'", id="name"),
+    pytest.param(True, lambda card: card.update(version="0.1.0"),
+                 lambda card: f"version is '0.1.0', adapting gives '{adapted_version(card)}' "
+                              "and 8 hex digits", id="version"),
+    pytest.param(True, lambda card: card.update(standardize_fields=True),
+                 lambda card: "standardize_fields is true, adapting gives false beside a blend",
+                 id="standardized-beside-a-blend"),
+    pytest.param(False, lambda card: card.update(standardize_fields=False),
+                 lambda card: "standardize_fields is false, adapting gives true without a "
+                              "blend", id="not-standardized-without-a-blend"),
+    pytest.param(True, lambda card: card.update(views=1),
+                 lambda card: "views is 1, adapting gives 8", id="one-view"),
+]
+
+
+@pytest.mark.parametrize(("fields", "edit", "what"), DERIVED_EDITS)
+def test_a_resealed_card_unlike_what_adapting_its_base_gives_is_refused(tmp_path, capsys,
+                                                                        fields, edit, what):
+    """The seal is no secret: a card named and versioned as the bundled model, its fields
+    standardized or not against its blend, or scoring one view of each cell where adapting
+    fits eight, loaded once sealed again, and reports recorded it so."""
+    folder = resealed(hand_adapted(tmp_path / "lab-model", fields), edit)
+    card = json.loads((folder / CARD_NAME).read_text(encoding="utf-8"))
+    assert_refused(folder, mismatch(folder, what(card)), capsys, tmp_path)
+
+
+@pytest.mark.parametrize("fields", [True, False])
+def test_a_card_as_adapting_writes_it_loads(tmp_path, fields):
+    card = load_card(hand_adapted(tmp_path / "lab-model", fields))
+    assert (card.name, card.views, card.standardize_fields) == (
+        "malariascope-cnn-adapted", 8, not fields)
+    assert card.version.startswith(f"{load_card().version}+")

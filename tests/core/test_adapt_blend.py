@@ -76,7 +76,7 @@ def test_adapting_chooses_on_the_scores_its_model_screens_fields_by(tmp_path):
     field by."""
     folder = write_fields(tmp_path / "fields")
     cells, _ = read_sources([open_source(folder)], Classifier.open())
-    model = hand_adapted(tmp_path / "lab-model", views=8)
+    model = hand_adapted(tmp_path / "lab-model")
     chosen = cells.subset(cells.fields == f"{folder}:f0.png")
     expected = Calibration.of_card(load_card(model)).log_odds(chosen)
     results = screen([folder / "f0.png"], Classifier.open(model))
@@ -86,35 +86,35 @@ def test_adapting_chooses_on_the_scores_its_model_screens_fields_by(tmp_path):
     assert got[inside] == pytest.approx(expected[inside], abs=1e-4)
 
 
-def hand_adapted(folder: Path, views: int = 1) -> Path:
+def hand_adapted(folder: Path, fields: bool = True) -> Path:
     """An adapted model folder whose head, temperature and healthy cells are set by hand
     (away from the bundled ones and from the saturated fit of separable generated cells),
-    blending field cells with the bundled model and scoring ``views`` views of each cell: its
-    card made and sealed as adapting does."""
+    scoring each cell's eight views and, as adapted on whole ``fields``, blending field cells
+    with the bundled model (else standardizing fields, as adapted on single cells): its card
+    made and sealed as adapting does."""
     base = load_card()
     weights = np.asarray(base.head_weights)
+    blend = Calibration.of_card(base).field_blend if fields else None
     calibration = Calibration(Head(0.7 * weights + 0.3 * np.roll(weights, 1), base.head_bias),
-                              1.5, 0.5, 0.8, (-2.5, 0.9), standardize_fields=False,
-                              blend=Calibration.of_card(base).field_blend, views=views)
+                              1.5, 0.5, 0.8, (-2.5, 0.9), standardize_fields=not fields,
+                              blend=blend, views=8)
     folder.mkdir()
     (folder / CARD_NAME).write_text(json.dumps(adapted_card(base, calibration, {})),
                                     encoding="utf-8")
     return folder
 
 
-@pytest.mark.parametrize("views", [1, 8])
-def test_field_cells_are_ranked_by_both_heads_and_single_cells_by_the_adapted_one(tmp_path,
-                                                                                   views):
+def test_field_cells_are_ranked_by_both_heads_and_single_cells_by_the_adapted_one(tmp_path):
     """A field cell's log-odds is the mean of its two ranks (each its distance from its own
     healthy median in healthy MADs, the base's with its field standardized) on the adapted
-    scale, each of its views' mean with a card scoring eight, and its Grad-CAM map is as
-    linear in the features as that log-odds."""
-    adapted = Classifier.open(hand_adapted(tmp_path / "lab-model", views))
+    scale, each the mean of its eight views', and its Grad-CAM map is as linear in the
+    features as that log-odds."""
+    adapted = Classifier.open(hand_adapted(tmp_path / "lab-model"))
     base = Classifier.open()
     image = make_field(0)[0]
     results = list(screen([write_rgb(tmp_path / "field.png", image)], adapted))
     _, inputs = field_inputs(image, adapted.input_size)
-    turned = eight_views(np.stack(inputs))[:views]
+    turned = eight_views(np.stack(inputs))
     base_log_odds = np.mean([base.backend.run(view)[0] for view in turned],
                             axis=0) / base.card.temperature
     own_median = np.median(base_log_odds)

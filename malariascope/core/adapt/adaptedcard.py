@@ -21,6 +21,24 @@ BLEND = "blend"  #: the card key of the base model's head that field cells are b
 BAND_TOLERANCE = 1e-6
 
 
+def adapted_name(name: str) -> str:
+    """The name of a model adapted from the network called ``name``."""
+    return f"{name}-adapted"
+
+
+def adapted_names(base_name: str) -> tuple[str, ...]:
+    """The names adapting the model called ``base_name`` gives: it marked adapted, or, for an
+    adapted model (whose name is so marked), the same (its network's marked adapted)."""
+    return (adapted_name(base_name),
+            *([base_name] if base_name.endswith(adapted_name("")) else []))
+
+
+def version_stem(base_version: str, date: str) -> str:
+    """What an adapted model's version starts with: its base model's version ('0' for none)
+    and the ISO ``date`` it was adapted; 8 hex digits of its fitted values follow."""
+    return f"{base_version or '0'}+{date.replace('-', '')}."
+
+
 @dataclass(frozen=True)
 class FieldBlend:
     """The base model as an adapted card keeps it to score field cells with both heads."""

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 
-from malariascope.core.adapt.adaptedcard import BLEND
+from malariascope.core.adapt.adaptedcard import BLEND, adapted_name, version_stem
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.adapt.wording import HEADINGS, RANKING, figure_rows, sentences
@@ -30,6 +30,7 @@ def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict
     """The sealed card (as its JSON file holds it) of a model adapted from ``base``; ``facts``
     go under ``adapted`` (cells, sources, held-out figures). It is checked as any card is."""
     now = dt.datetime.now(dt.timezone.utc)
+    date = now.date().isoformat()
     fitted = {
         "head": {"weights": [float(w) for w in calibration.head.weights],
                  "bias": float(calibration.head.bias)},
@@ -46,11 +47,11 @@ def adapted_card(base: ModelCard, calibration: Calibration, facts: dict) -> dict
     base_name = (base.adapted or {}).get("base_model", {}).get("name", base.name)
     onnx = base.files["onnx"]
     data = {**base.to_dict(), **dict.fromkeys(BASE_ONLY), **fitted,
-            "name": f"{base_name}-adapted",
-            "version": f"{base.version or '0'}+{now:%Y%m%d}.{fitted_id}",
+            "name": adapted_name(base_name),
+            "version": version_stem(base.version, date) + fitted_id,
             "created": now.isoformat(timespec="seconds"),
             "files": {"onnx": {"name": onnx.name, "sha256": onnx.sha256}}}
-    data[ADAPTED] = {"base_model": base_facts(base), "date": now.date().isoformat(), **facts}
+    data[ADAPTED] = {"base_model": base_facts(base), "date": date, **facts}
     data[ADAPTED]["seal"] = seal_of(data)
     ModelCard.from_dict(data)  # refused here, as on loading, if a value is out of range
     return data
