@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.core.classifier import Classifier
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.modelfiles import bundled_dir
+from malariascope.core.pipeline import screen
 from tests.command_line import cli
 from tests.conftest import SHARED_DATA
 from tests.core.test_adapt_model import write_lab
+from tests.core.test_adapt_sources import reviewed_report
 from tests.images import make_cell, write_rgb
 from tests.registered import export_case, register_lab
 from tests.reports import read_rows
@@ -89,6 +92,27 @@ def test_a_folder_among_the_sources_is_refused_before_any_work(tmp_path, capsys)
                                                                  "lab").exists()
     beside = cli(capsys, "adapt", report, "--out", report.parent / "lab")  # below a report's
     assert "among them" not in beside.err                                # folder is allowed
+
+
+def test_the_folder_of_a_reports_images_is_refused_once_the_report_is_read(tmp_path, capsys):
+    """`adapt report.csv --out <a folder of its reviewed images>` adapted and wrote the model
+    among those images: the report's own folder was refused, but its images are known only
+    once it is read. The refusal comes before any fitting."""
+    cells = write_lab(tmp_path / "batch")
+    images = sorted(cells.rglob("*.png"))
+    classifier = Classifier.open()
+    (tmp_path / "reviewed").mkdir()
+    report = reviewed_report(tmp_path / "reviewed" / "report.csv",
+                             list(screen(images, classifier)), classifier,
+                             {i: image.parent.parent.name for i, image in enumerate(images)},
+                             sample_id="")
+    out = cells / "parasitized" / "S1"
+    kept = sorted(out.iterdir())
+    result = cli(capsys, "adapt", report, "--out", out)
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: {out} holds 0.png, an image of the report {report}; an "
+           "adapted model is written beside the lab's cells, never among them\n")
+    assert sorted(out.iterdir()) == kept
 
 
 def test_overwrite_replaces_an_adapted_model_only(tmp_path, capsys):

@@ -165,7 +165,7 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     in words (rich text). Runs in a worker; refusals raise the core's errors."""
     from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, open_source, write_model
-    from malariascope.core.adapt.target import check_target
+    from malariascope.core.adapt.target import check_images, check_target
     from malariascope.core.adapt.wording import skipped_lines
     from malariascope.core.errors import MalariaScopeError
     from malariascope.core.modelcard import load_card
@@ -173,6 +173,7 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
     model = str(base) if base else None
     check_target(out_dir, load_card(model), inputs=[*sources, *filter(None, [annotations])])
     opened = [open_source(path, annotations) for path in sources]
+    check_images(out_dir, opened)  # once the reports are read, before the work
     opened += open_cases(data_dir(), cases)
     try:
         adaptation = adapt(opened, model, progress=progress)

@@ -134,15 +134,28 @@ class ReviewedReport:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.record = SourceRecord(self.kind, str(path.resolve()))
+        self._rows: dict[str, list[tuple[int, dict]]] | None = None
+
+    def rows(self) -> dict[str, list[tuple[int, dict]]]:
+        """``image_path -> [(line, row), ...]`` of the reviewed rows; the report is read, hashed
+        and checked once, so what a target was checked against is what is adapted on."""
+        if self._rows is None:
+            data = self.path.read_bytes()
+            self.record.sha256 = hashlib.sha256(data).hexdigest()
+            self._rows = _reviewed_rows(self.path, data)
+        return self._rows
+
+    def images(self) -> list[Path]:
+        """Every file a reviewed row's image may be read from (see ``_resolve``)."""
+        return [place for image_text in self.rows()
+                for place in _places(image_text, self.path.parent)]
 
     def chunks(self, size: int, repeats: Repeats) -> Iterator[Chunk]:
-        data = self.path.read_bytes()
-        self.record.sha256 = hashlib.sha256(data).hexdigest()
-        yield from reviewed_chunks(self.record, self._cells(data), size, repeats)
+        yield from reviewed_chunks(self.record, self._cells(), size, repeats)
 
-    def _cells(self, data: bytes) -> Iterator[list[ReviewedCell]]:
+    def _cells(self) -> Iterator[list[ReviewedCell]]:
         """The reviewed cells of each image the report names, in file order."""
-        for image_text, rows in _reviewed_rows(self.path, data).items():
+        for image_text, rows in self.rows().items():
             image, data = _resolve(image_text, self.path.parent, rows[0][1]["image_sha256"])
             group = f"{self.path}:{rows[0][1]['sample_id'] or image_text}"
             yield [ReviewedCell(f"{self.path.name} line {line}", image, row["image_sha256"],
@@ -219,12 +232,18 @@ def _resolve(image_text: str, report_folder: Path,
     several of these are files, the first whose bytes hash to the reviewed ``sha256`` is
     the one: a same-named image in the folder adapt runs from is not the one reviewed. With
     it, the bytes so read and hashed, to be decoded as they are (None: not read yet)."""
-    path = Path(image_text)
-    present = [candidate for candidate in dict.fromkeys(
-        (path, report_folder / path, report_folder / path.name)) if candidate.is_file()]
+    present = _places(image_text, report_folder)
     for candidate in present if len(present) > 1 else ():
         with contextlib.suppress(ImageReadError):  # an unreadable one is told when it is read
             data = read_bytes(candidate)
             if hashlib.sha256(data).hexdigest() == sha256:
                 return candidate, data
-    return (present[0] if present else path), None
+    return (present[0] if present else Path(image_text)), None
+
+
+def _places(image_text: str, report_folder: Path) -> list[Path]:
+    """The files a row's image may be: as written, beside the report under the same relative
+    path, beside it by name."""
+    path = Path(image_text)
+    return [candidate for candidate in dict.fromkeys(
+        (path, report_folder / path, report_folder / path.name)) if candidate.is_file()]

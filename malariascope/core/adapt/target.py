@@ -1,7 +1,8 @@
 """Where an adapted model may be written: checked before the work, and again on writing.
 
 An adapted model goes beside its base model's folder, never into it, into the bundled models
-or over files of its names that are not an adapted model's; and never over its own inputs.
+or over files of its names that are not an adapted model's; and never among its own inputs
+(a reviewed report's images among them, known once the report is read).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.adapt.loading import ADAPTED, find_base_file
+from malariascope.core.adapt.reports import ReviewedReport
+from malariascope.core.adapt.sources import Source
 from malariascope.core.errors import AdaptationError, ModelExistsError, NotAdaptedModelError
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import bundled_dir
@@ -53,6 +56,21 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
         raise AdaptationError(f"a model in {out_dir} would not find its base model "
                               f"{base.path.parent / entry.name}: choose a folder beside "
                               "the base model's folder")
+
+
+def check_images(out_dir: str | os.PathLike[str], sources: Iterable[Source]) -> None:
+    """Refuse a folder holding an image that a reviewed report among ``sources`` names, as
+    soon as the report is read (here, once for the adaptation): only then are its images
+    known. :func:`check_target` refuses the report's own folder before."""
+    target = Path(out_dir).resolve()
+    for source in sources:
+        if not isinstance(source, ReviewedReport):
+            continue
+        for image in source.images():
+            if image.resolve().parent == target:
+                raise AdaptationError(f"{out_dir} holds {image.name}, an image of the report "
+                                      f"{source.path}; an adapted model is written beside the "
+                                      "lab's cells, never among them")
 
 
 def _holds_adapted_model(folder: Path) -> bool:
