@@ -246,6 +246,23 @@ def test_a_pdf_place_that_cannot_be_is_refused_in_one_line_before_screening(tmp_
     assert not (tmp_path / "new.pdf").exists()
 
 
+@pytest.mark.parametrize(("option", "fact"), [("--patient-id", "patient id"),
+                                              ("--sample-id", "slide (sample) id"),
+                                              ("--operator", "microscopist"),
+                                              ("--lab", "laboratory")])
+def test_an_argument_with_a_direction_control_is_refused_in_one_line(tmp_path, capsys, option,
+                                                                     fact):
+    """`--patient-id "P\u202eevil"` screened the slide and kept the override in the report,
+    its summary and the PDF, where the id reads "Plive" and the register matches neither."""
+    make_cell_folder(tmp_path / "cells", 2)
+    run = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+              "--pdf", tmp_path / "r.pdf", option, "P\u202eevil")
+    assert (run.code, run.err) == (
+        2, f"malariascope: error: {fact} holds the invisible direction control U+202E, which "
+           "shows the text around it out of order: remove it\n")
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "r.pdf").exists()
+
+
 def test_a_pdf_held_open_by_a_viewer_is_one_line_exit_1_and_the_report_stays(tmp_path,
                                                                              capsys):
     from tests.faults import locked

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,15 +40,18 @@ def printed_text(path: Path, page_points: tuple[int, int] = A4_POINTS) -> list[s
 
 
 def amended(facts: CaseFacts, parasitized: int, counted: int, signer: str, amender: str,
-            reason: str) -> Case:
+            reason: str, kept: Callable[[str], str] | None = None) -> Case:
     """A case of ``parasitized`` red cells in ``counted``, signed by ``signer``, amended by
-    ``amender`` for ``reason`` and signed again by them."""
+    ``amender`` for ``reason`` (as a register ``kept`` it, if given: text refused as typed
+    now) and signed again by them."""
     tally = Counts()
     for i in range(counted):
         tally.add(Verdict("parasitized" if i < parasitized else "uninfected"))
     case = Case(facts)
     case.sign(signer, tally, at="2026-03-04T10:11:12+00:00")
-    case.amend(reason, amender, at="2026-03-05T08:00:00+00:00")
+    amendment = case.amend(reason, amender, at="2026-03-05T08:00:00+00:00")
+    if kept:
+        case.amendments = (dataclasses.replace(amendment, reason=kept(reason)),)
     case.sign(amender, tally, at="2026-03-05T08:05:00+00:00")
     return case
 
@@ -85,11 +90,13 @@ def test_long_field_names_never_part_a_line_from_its_figures_or_its_column_names
 def test_a_direction_override_typed_in_a_fact_turns_around_nothing_printed(tmp_path):
     """A right-to-left override (U+202E) in a slide id, a patient id or an amendment's
     reason ran on past the fact: the heading printed the case's id and "Signed" backwards,
-    the footer "0.1.0 epocSairalaM", and the amendment the replaced parasitemia as "52.1"."""
+    the footer "0.1.0 epocSairalaM", and the amendment the replaced parasitemia as "52.1".
+    Typing one is refused now, but a register written before may hold it."""
     override = "\u202e"
     case = amended(CaseFacts(sample_id=f"S-1{override}", patient_id=f"P{override}evil",
                              notes=f"ab{override}cd\nline two 123"),
-                   25, 2000, "Ann", "Bob", f"typo {override} fixed")
+                   25, 2000, "Ann", "Bob", "typo  fixed", lambda reason: reason.replace(
+                       "  ", f" {override} "))
     path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.signed.result))
     (page,) = printed_text(path)
     assert f"SlideS-1·case{case.uid[:8]}·Signed" in page

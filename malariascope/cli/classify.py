@@ -106,11 +106,14 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.cli.casepdf import check_pdf_target
     from malariascope.core.atomic import output_folder
     from malariascope.core.case import CaseFacts
+    from malariascope.core.casefacts import check_typed
     from malariascope.core.targets import check_target
 
-    slide = CaseFacts(sample_id=args.sample_id, patient_id=args.patient_id,
-                      operator=args.operator, target_cells=args.target_cells,
-                      rbc_per_ul=args.rbc_per_ul, stain=args.stain, lab=args.lab)
+    typed = {"sample_id": args.sample_id, "patient_id": args.patient_id,
+             "operator": args.operator, "lab": args.lab}
+    check_typed(typed)
+    slide = CaseFacts(**typed, target_cells=args.target_cells, rbc_per_ul=args.rbc_per_ul,
+                      stain=args.stain)
     with in_cli_words():  # before the model loads or the overlay folder is made
         check_target(args.csv, args.overwrite, inputs=args.paths)
     check_pdf_target(args)

@@ -26,6 +26,7 @@ from malariascope.core.casefacts import (
     CaseFacts,
     checked_text,
     iso_day,
+    typed_text,
 )
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.errors import CaseError, CaseSignedError
@@ -169,7 +170,7 @@ class Case:
         if not self.facts.sample_id:
             raise CaseError("a case needs its slide (sample) id before it is signed")
         result = self.result(counts, unlike)
-        signature = Signature(checked_text(name, "the signer's name"), at or utc_now(),
+        signature = Signature(typed_text(name, "the signer's name"), at or utc_now(),
                               result.unreviewed_flagged)
         self.signed = SignedVersion(self.facts, result, signature)
         return self.signed
@@ -182,8 +183,8 @@ class Case:
         amendment be withdrawn while nothing changed."""
         if self.signed is None:
             raise CaseError("only a signed case is amended; this one can be changed as it is")
-        reason = checked_text(reason, "the reason", multiline=True)
-        by = checked_text(by, "the name")
+        reason = typed_text(reason, "the reason", multiline=True)
+        by = typed_text(by, "the name")
         if not reason or not by:
             raise CaseError("an amendment needs a reason and the name of who makes it")
         amendment = Amendment(reason, by, at or utc_now(), self.signed, self.rule, decisions,

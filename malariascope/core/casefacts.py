@@ -1,5 +1,6 @@
 """What the lab knows of a slide and its patient (:class:`CaseFacts`), checked as typed; the
-one check of any text a case holds, and of the dates it is given.
+one check of any text a case holds (and the stricter one of text typed now), and of the dates
+it is given.
 
 Standard library only, like ``case``.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from malariascope.core.errors import CaseError
@@ -15,6 +17,9 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 
 LINE_MAX, NOTES_MAX = 100, 4000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Unicode's direction controls (marks, embeddings, overrides, isolates): invisible, they show
+#: the letters around them out of order, so an id typed with one reads otherwise than it is.
+_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def checked_text(value: object, name: str, multiline: bool = False) -> str:
@@ -28,6 +33,25 @@ def checked_text(value: object, name: str, multiline: bool = False) -> str:
     if _CONTROL.search(text.replace("\n", "").replace("\t", "") if multiline else text):
         raise CaseError(f"{name} holds a control character (a line break where none belongs?)")
     return text
+
+
+def typed_text(value: object, name: str, multiline: bool = False) -> str:
+    """``value`` typed now (an argument, a box of the window) checked as :func:`checked_text`
+    does, and refused with a direction control in it. Text a register or a session already
+    holds is checked as :func:`checked_text` alone does, so it still opens."""
+    text = checked_text(value, name, multiline)
+    if found := _DIRECTION.search(text):
+        raise CaseError(f"{name} holds the invisible direction control U+{ord(found[0]):04X}, "
+                        "which shows the text around it out of order: remove it")
+    return text
+
+
+def check_typed(facts: Mapping[str, object]) -> None:
+    """Refuse the text among ``facts`` (:class:`CaseFacts` names) typed now as
+    :func:`typed_text` does."""
+    for name, value in facts.items():
+        if name in TEXT_FACTS:
+            typed_text(value, TEXT_FACTS[name], name == "notes")
 
 
 STAINS = ("Giemsa", "Field's", "other")

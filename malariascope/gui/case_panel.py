@@ -201,7 +201,7 @@ class CasePanel(QWidget):
         if self.case.signed or self._viewing:
             return  # the form is disabled; a queued edit of the last moment is dropped
         try:
-            self.case.update(**{name: convert(value) if convert else value})
+            self.case.type_in(**{name: convert(value) if convert else value})
         except CaseError as exc:
             self._refused[name] = str(exc)
         else:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from malariascope.core.case import Amendment, Case, CaseFacts, SignedVersion
+from malariascope.core.casefacts import check_typed
 from malariascope.core.errors import CaseError
 from malariascope.core.extent import Extent
 from malariascope.core.parasitemia import CaseResult
@@ -56,6 +57,12 @@ class OpenCase:
             self.batch.set_operator(str(batch_facts["operator"]))
         if (self.case.facts, self.batch.facts) != before:  # a box applied again changes nothing
             self.batch.events.facts_changed.emit()
+
+    def type_in(self, **facts: object) -> None:
+        """:meth:`update` with facts typed in the form now, whose text :func:`check_typed`
+        refuses first with a direction control in it (a restored value may hold one)."""
+        check_typed(facts)
+        self.update(**facts)
 
     def new(self) -> None:
         """Start a new case with no cells and no model yet: the lab's facts (its name, site,

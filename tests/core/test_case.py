@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import subprocess
 import sys
 
 import pytest
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision, current_reviews, iso_day
+from malariascope.core.casefacts import check_typed
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.tally import Counts, Verdict
 
@@ -167,3 +169,30 @@ def test_every_iso_form_of_a_day_is_read_the_same_on_every_python(typed):
 def test_a_day_that_is_none_is_refused(typed):
     with pytest.raises(CaseError, match="not a date as YYYY-MM-DD"):
         iso_day(typed)
+
+
+#: Unicode's direction controls: marks, embeddings, overrides, isolates.
+DIRECTION_CONTROLS = ["\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
+                      *map(chr, range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("control", DIRECTION_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_text_typed_with_a_direction_control_is_refused_as_typed_only(control):
+    """"P\u202eevil" was taken as a patient id (and a signer's name, an amendment's reason):
+    invisible, it shows the id's letters reversed in the window, the reports and the PDF.
+    Text a register or a session already holds is read as it is."""
+    words = re.escape(f"holds the invisible direction control U+{ord(control):04X}, which "
+                      "shows the text around it out of order: remove it")
+    for name, fact in (("patient_id", "patient id"), ("sample_id", "slide \\(sample\\) id"),
+                       ("notes", "notes"), ("lab", "laboratory")):
+        with pytest.raises(CaseError, match=f"^{fact} {words}$"):
+            check_typed({name: f"P{control}evil"})
+    check_typed({"patient_id": "P-1", "notes": "line 1\nline 2", "target_cells": 2000})
+    case = Case(CaseFacts(sample_id="S-1", patient_id=f"P{control}evil"))  # as read back
+    with pytest.raises(CaseError, match=f"^the signer's name {words}$"):
+        case.sign(f"Ann{control}", counts(), at=AT)
+    case.sign("Ann", counts(), at=AT)
+    for reason, by, who in ((f"wrong{control} slide", "Ann", "the reason"),
+                            ("wrong slide", f"Ann{control}", "the name")):
+        with pytest.raises(CaseError, match=f"^{who} {words}$"):
+            case.amend(reason, by, at=AT)

@@ -303,3 +303,18 @@ def test_a_record_its_class_refuses_is_told_not_taken(tmp_path):
             register.load(case.uid)
         with pytest.raises(RegisterError, match="cannot be read"):
             register.cases()
+
+
+def test_a_register_holding_direction_controls_still_opens(tmp_path):
+    """Text typed with a direction control is refused now, but a register written before
+    holds some: its cases open as they were kept."""
+    case = Case(CaseFacts(sample_id="S-1", patient_id="P\u202eevil", notes="\u2067note\u2069"))
+    case.sign("Ann", Counts(), at=AT)
+    with Register(tmp_path) as register:
+        register.save(case)
+        register._db.execute("UPDATE cases SET signed = json_set(signed, "
+                             "'$.signature.name', 'Ann\u200f')")
+    with Register(tmp_path) as register:
+        loaded = register.load(case.uid).case
+    assert (loaded.facts.patient_id, loaded.facts.notes) == ("P\u202eevil", "\u2067note\u2069")
+    assert loaded.signed.signature.name == "Ann\u200f"

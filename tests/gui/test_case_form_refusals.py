@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, wait_for_box
 
@@ -143,3 +143,25 @@ def test_quit_does_not_take_the_case_away_without_its_refused_value(screened, qt
     qtbot.waitUntil(lambda: bool(seen), timeout=REFUSED_MS)
     assert seen == ["Check the case form"] and window.isVisible()
     assert panel.collected_on.text() == "2026-13-45"
+
+
+@pytest.mark.parametrize(("box", "fact"), [("patient_id", "patient id"),
+                                           ("sample_id", "slide (sample) id"),
+                                           ("notes", "notes")])
+def test_a_direction_control_pasted_in_the_form_is_refused_beside_its_box(screened, qtbot, box,
+                                                                          fact):
+    """"P\u202eevil" pasted as the patient id was taken: the box, the reports and the PDF
+    showed "Plive", while the register held the letters in another order."""
+    panel = screened.case_panel
+    field = getattr(panel, box)
+    kept = (panel.case.case.facts, panel.case.batch.facts)
+    field.selectAll()
+    QApplication.clipboard().setText("P\u202eevil")  # copied from a web page or a sheet
+    qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert (field.toPlainText() if box == "notes" else field.text()) == "P\u202eevil"
+    assert panel.error.text() == (f"{fact} holds the invisible direction control U+202E, "
+                                  "which shows the text around it out of order: remove it")
+    assert (panel.case.case.facts, panel.case.batch.facts) == kept
+    field.selectAll()
+    qtbot.keyClicks(field, "P-1")  # typed again without it: taken, the reason gone
+    assert getattr(panel.case.case.facts, box) == "P-1" and panel.error.text() == ""
