@@ -41,7 +41,13 @@ from malariascope.gui import dialogs
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, folder_lock, held_elsewhere
+from malariascope.gui.folder_lock import (
+    TAKE_AGAIN_MS,
+    TAKE_TRIES,
+    folder_lock,
+    held_elsewhere,
+    why_unlockable,
+)
 from malariascope.gui.restored import amending, cells_of, describe, tell_too_new, tell_unusable
 from malariascope.gui.save_pace import SavePace
 from malariascope.gui.workers import Worker
@@ -123,11 +129,13 @@ class Autosaver(QObject):
             return
         lock = folder_lock(folder)
         if not lock.tryLock(0):
-            if tries > 1 and lock.error() == QLockFile.LockError.LockFailedError:
+            held = lock.error() == QLockFile.LockError.LockFailedError
+            if held and tries > 1:
                 QTimer.singleShot(TAKE_AGAIN_MS, self,
                                   lambda: self._take_lock(folder, then, tries - 1))
                 return
-            self.off.emit("another MalariaScope window keeps its work there")
+            self.off.emit("another MalariaScope window keeps its work there" if held
+                          else why_unlockable(folder))
             then()
             return
         self._lock = lock

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from malariascope.core.atomic import temp_beside, why, write_synced
+
 #: A starting window tries the lock this many times, this many ms apart, the window free
 #: meanwhile, before it takes the lock for another window's: a window without autosave holds
 #: it for a moment each time it asks :func:`held_elsewhere`.
@@ -30,3 +32,17 @@ def held_elsewhere(folder: Path) -> bool:
         lock.unlock()
         return False
     return lock.error() == QLockFile.LockError.LockFailedError
+
+
+def why_unlockable(folder: Path) -> str:
+    """Why no lock could be made in the data ``folder`` (a full disk, a read-only folder), in
+    the OS's words, found by writing a small file there as the lock does."""
+    try:
+        probe = temp_beside(folder / "session.lock")
+        try:
+            write_synced(probe, b"probe")
+        finally:
+            probe.unlink(missing_ok=True)
+    except OSError as exc:
+        return f"cannot write in {folder}: {why(exc)}"
+    return f"cannot lock {folder / 'session.lock'}"

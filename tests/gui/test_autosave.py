@@ -325,3 +325,33 @@ def test_a_crashed_amendment_is_offered_back_and_cannot_be_discarded(make_window
     assert [button.text() for button in box.buttons()] == ["&Restore"]
     click(box, "Restore")
     assert window.case.case.amending and len(window.batch) == 4
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder where no file can be made, as on a full disk or a read-only drive: one without
+    write permission, or for root (whom permissions do not stop) a folder of /proc."""
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir(mode=0o555)
+        return folder
+    folder = Path("/proc/self/fdinfo")
+    if not folder.is_dir():
+        pytest.skip("no folder here refuses root's files")
+    return folder
+
+
+def test_a_data_folder_that_takes_no_file_says_why_autosave_is_off(make_window, qtbot, cells,
+                                                                    tmp_path, monkeypatch):
+    """Autosave is off where the data folder's lock cannot be made at all (a full disk, a
+    read-only folder), and the window says why, not that another window keeps its work."""
+    folder = unwritable_folder(tmp_path)
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(folder))
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.autosave.off, timeout=WAIT_MS) as off:
+        start(window)
+    assert off.args[0].startswith(f"cannot write in {folder}: ")
+    assert window.autosave.work is None
+    tip = window.status.autosave_label.toolTip()
+    assert f"cannot write in {folder}" in tip and "another MalariaScope window" not in tip
+    screen_and_wait(window, qtbot, [cells])  # the window works on
+    assert len(window.batch) == 18 and list(folder.glob(".session.lock.*")) == []
