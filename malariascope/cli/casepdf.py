@@ -8,17 +8,19 @@ nobody has reviewed it. Qt comes in only when the PDF is written, from
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from malariascope.cli._common import check_output_file, in_cli_words, problem
+from malariascope.cli._common import check_output_file, problem
 from malariascope.cli.cellpictures import CellPictures
+from malariascope.core.atomic import place_new, temp_beside, why, write_synced
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
-from malariascope.core.errors import ReportError
+from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
@@ -109,16 +111,15 @@ def _thumbnail(cell: np.ndarray) -> np.ndarray:
     return cv2.resize(cell, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
-def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
+def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
               galleries: Galleries, not_screened: int = 0, unlike: str = "",
-              copies: LeftOut = NONE_LEFT_OUT, fields: tuple[FieldLine, ...] = ()) -> Path:
-    """Write the slide's report to ``--pdf``: its facts, result, model and galleries.
+              copies: LeftOut = NONE_LEFT_OUT, fields: tuple[FieldLine, ...] = ()) -> bytes:
+    """The slide's report for ``--pdf``: its facts, result, model and galleries.
 
     Parameters
     ----------
     args
-        The command's arguments (``--pdf``, ``--paper``, ``--overwrite``, the paths
-        screened).
+        The command's arguments (``--pdf``, ``--paper``, the paths screened).
     facts, info
         The slide's facts, and the model and rule it was screened with.
     counts, galleries, not_screened
@@ -131,7 +132,7 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
         The whole fields screened, in order.
     """
     from malariascope.printing.content import CaseReport
-    from malariascope.printing.pdf import locale_page_size, write_case_pdf
+    from malariascope.printing.pdf import case_pdf_bytes, locale_page_size
 
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
@@ -141,21 +142,60 @@ def write_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, coun
                         unreadable_names=tuple(galleries.unreadable), copies=copies,
                         fields=fields)
     paper = {size.lower(): size for size in PAGE_SIZES}.get(args.paper) or locale_page_size()
-    with in_cli_words():
-        return write_case_pdf(args.pdf, report, paper, overwrite=args.overwrite)
+    return case_pdf_bytes(args.pdf, report, paper)
 
 
-def try_write_pdf(args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
-                  writer: ReportWriter, galleries: Galleries) -> bool:
-    """Write the slide's PDF of the batch ``writer`` reported, once the report is in place;
-    False, said in one line, when it cannot be (the report stays)."""
-    fields = tuple(FieldLine.of(galleries.names(Path(field)), counts)
-                   for field, counts in writer.tally.fields.items())
-    try:
-        path = write_pdf(args, slide, info, writer.tally.batch, galleries, writer.not_screened,
-                         writer.unlike.limit, writer.copies, fields)
-    except ReportError as exc:
-        problem(f"malariascope: error: {exc}")
-        return False
-    problem(f"PDF report {path}")
-    return True
+class PdfDraft:
+    """The slide's PDF of the batch ``writer`` reports, written beside ``--pdf`` before the
+    report is renamed into place and renamed itself right after it: a run killed meanwhile
+    leaves no new report beside an old PDF of another batch."""
+
+    def __init__(self, args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
+                 writer: ReportWriter, galleries: Galleries) -> None:
+        self.target, self.overwrite = Path(args.pdf), args.overwrite
+        self.tmp: Path | None = None
+        self.error = ""  # why no PDF was made, as the line that says so
+        fields = tuple(FieldLine.of(galleries.names(Path(field)), counts)
+                       for field, counts in writer.tally.fields.items())
+        try:
+            pdf = _slide_pdf(args, slide, info, writer.tally.batch, galleries,
+                            writer.not_screened, writer.unlike.limit, writer.copies, fields)
+            self.tmp = temp_beside(self.target)
+            write_synced(self.tmp, pdf)
+        except ReportError as exc:
+            self.error = str(exc)
+        except OSError as exc:
+            self.error = f"cannot write {self.target}: {why(exc)}"
+        except BaseException:  # a second Ctrl-C: no PDF, and no temporary file left
+            self.discard()
+            raise
+        if self.error:
+            self.discard()
+
+    def place(self) -> bool:
+        """Put the PDF in place, once the report is; False, said in one line, when it was
+        not made or cannot be put there (the report stays)."""
+        try:
+            if self.tmp is None:
+                raise ReportError(self.error)
+            try:
+                if self.overwrite:
+                    os.replace(self.tmp, self.target)
+                else:
+                    place_new(self.tmp, self.target)
+            except FileExistsError:  # it appeared while the batch ran
+                raise ReportAppearedError(self.target, "pass --overwrite") from None
+            except OSError as exc:
+                raise ReportError(f"cannot write {self.target}: {why(exc)}") from exc
+        except ReportError as exc:
+            problem(f"malariascope: error: {exc}")
+            return False
+        finally:
+            self.discard()
+        problem(f"PDF report {self.target}")
+        return True
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+            self.tmp = None

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
 def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
     """:func:`run`, once the slide's facts, the report's place and the overlay folder are
     known to be good."""
-    from malariascope.cli.casepdf import Galleries, try_write_pdf
+    from malariascope.cli.casepdf import Galleries, PdfDraft
     from malariascope.cli.overlays import Overlays
     from malariascope.cli.screening import Sinks, screen_into
     from malariascope.core.adapt.unlike import UnlikeMeter
@@ -153,7 +153,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     galleries = Galleries(rule, names) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     copies = Copies()
-    writer = None
+    writer = draft = None
     try:
         with stops.deferred():  # the writer is made whole, to remove its locks on a stop
             writer = _open_report(args, info, slide)
@@ -163,9 +163,12 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
         _finish(writer, found, paths, stopped, copies.left_out, names)
+        draft = PdfDraft(args, slide, info, writer, galleries) if galleries else None
         with in_cli_words():
             stops.commit(writer.commit)
     except BaseException:
+        if draft is not None:
+            draft.discard()
         if writer is not None:
             stops.clean_up(writer.discard)
         raise
@@ -178,7 +181,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         problem(f"malariascope: {writer.unlike.message}")
     if overlays:
         overlays.tell_kept()
-    pdf_failed = galleries is not None and not try_write_pdf(args, slide, info, writer, galleries)
+    pdf_failed = draft is not None and not draft.place()
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_short = overlays is not None and overlays.incomplete

@@ -95,14 +95,10 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     :class:`ReportError` when it cannot be written, :class:`ReportExistsError` when the file
     exists and ``overwrite`` is not given; the old file, if any, is left whole either way.
     """
-    if page_size not in PAGE_SIZES:
-        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
+    _check_size(page_size)
     path = Path(path)
     check_file_target(path, overwrite, "the PDF report")
-    gui_application()
-    pdf = _pdf_bytes(report, page_size)
-    if not (pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-32:]):
-        raise ReportError(f"cannot write {path}: Qt made no whole PDF")
+    pdf = case_pdf_bytes(path, report, page_size)
     try:
         write_bytes_atomic(path, pdf, overwrite)
     except FileExistsError:  # it appeared while the report was laid out
@@ -110,6 +106,22 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
     return path
+
+
+def case_pdf_bytes(path: Path, report: CaseReport, page_size: str = "A4") -> bytes:
+    """``report`` laid out as a PDF on ``page_size`` paper, for ``path`` (named when Qt
+    makes no whole PDF: :class:`ReportError`)."""
+    _check_size(page_size)
+    gui_application()
+    pdf = _pdf_bytes(report, page_size)
+    if not (pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-32:]):
+        raise ReportError(f"cannot write {path}: Qt made no whole PDF")
+    return pdf
+
+
+def _check_size(page_size: str) -> None:
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
 
 
 def _pdf_bytes(report: CaseReport, page_size: str) -> bytes:
