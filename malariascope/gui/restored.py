@@ -55,7 +55,7 @@ def describe(session: Session, kept: bool = False) -> str:
     when = when if when == "earlier" else f"at {when}"
     sample_id, case = session.facts.sample_id, session.case
     named = (f" of slide {sample_id}" if sample_id
-             else f" of case {case.name}" if case is not None else "")
+             else f" of the case {case.name}" if case is not None else "")
     left = ("MalariaScope closed while a signed case was being amended" if amending(session)
             else "MalariaScope stopped without closing")  # a quit keeps an amendment too
     text = (f"{left} {when}. Its batch{named} was saved: {cells_of(session)}, "

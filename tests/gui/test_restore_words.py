@@ -37,4 +37,4 @@ def test_the_restore_question_names_a_case_without_a_slide_id_as_the_window_does
     with Register(data_folder) as register:
         name = register.load(register.work()[0]).case.name  # as the register holds it
     assert name.startswith("(patient P-7, no slide id, opened ")
-    assert f"Its batch of case {name} was saved: " in restore_question(make_window, qtbot)
+    assert f"Its batch of the case {name} was saved: " in restore_question(make_window, qtbot)
