@@ -97,6 +97,13 @@ def current_reviews(decisions: list[ReviewDecision]) -> dict[int, ReviewDecision
     return {decision.row: decision for decision in decisions}
 
 
+def twin_place(twin: int) -> str:
+    """What tells a case from the ``twin`` cases of the register opened before it in the same
+    second, of the same patient and without a slide id (``Case.twin``): " (2)", " (3)"; ""
+    for the first."""
+    return f" ({twin + 1})" if twin else ""
+
+
 @dataclass
 class Case:
     """A slide in the register: its facts, how it was screened, and its sign-off.
@@ -138,9 +145,8 @@ class Case:
         if self.facts.sample_id:
             return self.facts.sample_id
         patient = f"patient {self.facts.patient_id}, " if self.facts.patient_id else ""
-        place = f" ({self.twin + 1})" if self.twin else ""
         return (f"({patient}no slide id, opened {local_time(self.created_at, seconds=True)})"
-                f"{place}")
+                f"{twin_place(self.twin)}")
 
     @property
     def amending(self) -> bool:

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
+from malariascope.core.case import twin_place
 from malariascope.core.clock import local_time
 from malariascope.core.tally import percent_text
 
@@ -46,8 +47,8 @@ def cell_text(case: CaseSummary, column: str, screening: str | None = None) -> s
         return case.facts.sample_id
     if column == "Patient":
         return case.facts.patient_id
-    if column == "Opened":  # to the second, as a case without a slide id is named
-        return local_time(case.created_at, seconds=True)
+    if column == "Opened":  # to the second and its place in it, as a case is named
+        return local_time(case.created_at, seconds=True) + twin_place(case.twin)
     if column == "Collected":
         return case.facts.collected_on
     if column == "Status":

@@ -114,6 +114,28 @@ def test_two_cases_of_one_patient_opened_in_one_minute_are_told_apart_in_the_lis
     assert all(row in name for row, name in zip(rows, names, strict=True))
 
 
+def test_three_cases_of_one_patient_opened_in_one_second_are_told_apart_in_the_list(
+        make_window, qtbot, data_folder):
+    """Cases of one patient without a slide id opened in one second were named "(2)", "(3)"
+    in every note, but the list's Opened column showed all three alike: no row told which
+    case a note meant."""
+    opened = "2026-03-04T12:00:05+00:00"
+    with Register(data_folder) as register:
+        for _ in range(3):
+            case = Case(CaseFacts(patient_id="P-00917"), created_at=opened)
+            register.save(case, case.result(Counts(rows=5, uninfected=5)))
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    second = local_time(opened, seconds=True)
+    rows = _column(dialog, "Opened")
+    assert sorted(rows) == [second, f"{second} (2)", f"{second} (3)"]
+    for row, opened_words in enumerate(rows):  # each row says the place its case's name does
+        dialog.table.selectRow(row)
+        [uid] = dialog.selected_uids()
+        place = opened_words[len(second):]
+        assert window.autosave.register.load(uid).case.name == (
+            f"(patient P-00917, no slide id, opened {second}){place}")
+
+
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter], ids=["Return", "Enter"])
 def test_enter_on_a_row_of_the_register_opens_its_case(make_window, qtbot, dated, key):
     """Enter or Return on the case selected in the list opened nothing: a keyboard user had

@@ -11,6 +11,7 @@ from malariascope.core.errors import CaseError
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
+from malariascope.core.register.stored import TWINS
 
 STATUSES = ("", "open", "signed")
 
@@ -101,6 +102,7 @@ class CaseSummary:
     screening_complete: bool | None = None
     copies: LeftOut | None = None  # files left out as copies of others; None: not recorded
     withdrawn: tuple[Withdrawal, ...] = ()  # amendments withdrawn unchanged, the first first
+    twin: int = 0  # cases opened before it that its name would name too (see ``Case.twin``)
 
     @property
     def amendments(self) -> int:
@@ -131,7 +133,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
         "amendments WHERE amendments.case_id = cases.id), model, model_sha256, rows, "
         "case_date, screening_complete, copies_left_out, (SELECT json_group_array(json_array("
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
-        "withdrawals.case_id = cases.id) FROM cases "
+        f"withdrawals.case_id = cases.id), {TWINS} FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
         values).fetchall()
@@ -141,14 +143,14 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amended: str, model: str,
              model_sha256: str, cells: int, date: str, complete: int | None,
-             copies: str | None, withdrawn: str) -> CaseSummary:
+             copies: str | None, withdrawn: str, twin: int) -> CaseSummary:
     version = records.signed_of(signed)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        records.result_of(result), version and version.signature,
                        tuple(AmendmentNote(*note) for note in _in_order(amended)),
                        model, model_sha256, cells, date,
                        None if complete is None else bool(complete), records.copies_of(copies),
-                       tuple(Withdrawal(*note) for note in _in_order(withdrawn)))
+                       tuple(Withdrawal(*note) for note in _in_order(withdrawn)), twin)
 
 
 def _in_order(rows: str) -> list[list]:
