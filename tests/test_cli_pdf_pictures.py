@@ -73,3 +73,25 @@ def test_an_overlay_whose_file_changed_after_screening_names_it_as_stderr_names_
     assert line.startswith(f"{names(result.path)}: no Grad-CAM: ")
     assert str(tmp_path) not in line
     assert list((tmp_path / "overlays").iterdir()) == []
+
+
+def test_a_picture_whose_file_now_holds_another_cell_is_not_printed_as_this_one(
+        tmp_path, capsys, real_cells):
+    """A file overwritten during the batch by another image that still reads was pictured as
+    the cell screened, under its name and probability."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    cells = [shutil.copy(path, folder) for path in real_cells["parasitized"][:6]]
+    classifier = Classifier.open()
+    results = list(screen(cells, classifier))
+    flagged = [result for result in results if classifier.rule.suspect(result.probability)]
+    shutil.copy(real_cells["uninfected"][0], flagged[0].path)  # a new picture, the old name
+    galleries = Galleries(classifier.rule, GivenNames([folder]))
+    for result in results:
+        galleries.add(result)
+    parasitized = classifier.rule.call(flagged[0].probability) == PARASITIZED
+    gallery = galleries.gallery(parasitized)
+    assert gallery.unreadable == 1 and len(gallery.cells) == gallery.total - 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith("no picture in the PDF: the file has changed since it was screened")
+

@@ -18,6 +18,10 @@ class ImageReadError(MalariaScopeError):
     """A file could not be read as an image (empty, truncated, not an image, unreadable)."""
 
 
+class ImageChangedError(ImageReadError):
+    """An image file read again holds other bytes than those screened."""
+
+
 class ImageTooLargeError(ImageReadError):
     """An image file holds more bytes or declares more pixels than we accept; refused before
     it is read or decoded."""

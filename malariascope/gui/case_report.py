@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # numpy, through the pipeline and the printing content
     import numpy as np
 
     from malariascope.core.pipeline import ScreeningResult
+    from malariascope.core.reread import ScreenedImages
     from malariascope.printing.content import CaseReport
     from malariascope.printing.gallery import Gallery, GalleryCell
 
@@ -115,8 +116,11 @@ def build_report(order: ReportOrder) -> CaseReport:
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
     """The pictures of the cells of ``cells`` a gallery prints; a file that can no longer be
     read is left out."""
+    from malariascope.core.reread import ScreenedImages
+
+    images = ScreenedImages()
     return [(cell, picture) for cell in _printed_cells(cells)
-            if (picture := _picture(cell)) is not None]
+            if (picture := _picture(cell, images)) is not None]
 
 
 def _printed_cells(cells: Sequence[ReportCell]) -> list[ReportCell]:
@@ -129,23 +133,26 @@ def _printed_cells(cells: Sequence[ReportCell]) -> list[ReportCell]:
                          lambda cell: cell.result.path)
 
 
-def _picture(cell: ReportCell) -> np.ndarray | None:
-    """The picture of ``cell``, or None when its file no longer reads."""
+def _picture(cell: ReportCell, images: ScreenedImages) -> np.ndarray | None:
+    """The picture of ``cell``, or None when its file no longer reads or is no longer the
+    one screened."""
     from malariascope.core.errors import ImageReadError
-    from malariascope.gui.thumbnails import read_cell
 
     try:
-        return read_cell(cell.result)
+        return images.cell(cell.result)
     except ImageReadError:
         return None
 
 
 def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     """The gallery of ``cells``, counting those whose picture could not be read."""
+    from malariascope.core.reread import ScreenedImages
     from malariascope.printing.gallery import GalleryCell, read_gallery
 
+    images = ScreenedImages()
+
     def pictured(cell: ReportCell) -> GalleryCell | None:
-        picture = _picture(cell)
+        picture = _picture(cell, images)
         return None if picture is None else GalleryCell(
             picture, cell.result.probability or 0.0, cell.label, cell.review, cell.threshold)
 

@@ -266,8 +266,9 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
         rows.append(f"<p style='margin:3px'>{more:,} more not shown: these are the "
                     f"{len(shown) + unreadable:,} {which}with the highest probability.</p>")
     if unreadable:
+        whose = "its image file" if unreadable == 1 else "their image files"
         rows.append(f"<p style='margin:3px; color:{ALERT}'>{unreadable:,} not shown: "
-                    "their image files could not be read.</p>")
+                    f"{whose} could not be read.</p>")
     return _parts(f"{title} ({len(shown) + more + unreadable:,}, {order})", rows)
 
 

@@ -39,3 +39,17 @@ def test_pictures_whose_files_are_gone_are_said_to_be_unreadable_not_bounded(
     assert ("Parasitized cells (2, highest probability first) 2 not shown: their image files "
             "could not be read.") in text
     assert "more not shown" not in text
+
+
+def test_a_picture_whose_file_now_holds_another_cell_is_not_printed_as_this_one(
+        window, qtbot, tmp_path, cell_test_dir):
+    """A camera writing a new picture under an old name: the PDF printed the new picture with
+    the screened cell's name and probability."""
+    folder = same_named_cells(tmp_path / "slide", cell_test_dir)
+    screen_and_wait(window, qtbot, [folder])
+    uninfected = sorted((cell_test_dir / "uninfected").glob("*.png"))[0]
+    shutil.copy(uninfected, folder / "a" / "cell.png")  # still an image, another cell
+    text = _exported(window, qtbot, tmp_path / "r.pdf")
+    assert "Parasitized cells (2, highest probability first)" in text
+    assert "1 not shown: its image file could not be read." in text
+    assert "a/cell.png" not in text and "b/cell.png" in text
