@@ -4,6 +4,7 @@ whose file no longer reads is said to be so, as the window's PDF says it."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -15,6 +16,7 @@ from malariascope.core.names import GivenNames
 from malariascope.core.pipeline import screen
 from malariascope.core.tally import PARASITIZED, Counts
 from malariascope.printing.content import CaseReport
+from malariascope.printing.gallery import GALLERY_MAX
 from malariascope.printing.pdf import write_case_pdf
 from tests.reports import read_pdf
 
@@ -95,3 +97,21 @@ def test_a_picture_whose_file_now_holds_another_cell_is_not_printed_as_this_one(
     (line,) = capsys.readouterr().err.splitlines()
     assert line.endswith("no picture in the PDF: the file has changed since it was screened")
 
+
+def test_a_gallery_keeps_only_the_cells_it_may_print_as_a_batch_streams(tmp_path, real_cells):
+    """Every flagged result was kept until the end of the batch; the gallery prints at most
+    GALLERY_MAX, the most probable first (the first screened first among equals)."""
+    cell = real_cells["parasitized"][0]
+    classifier = Classifier.open()
+    (screened,) = screen([cell], classifier)
+    galleries = Galleries(classifier.rule, GivenNames([cell.parent]))
+    probabilities = [0.99 - (i % 97) / 1000 for i in range(5 * GALLERY_MAX)]
+    for i, p in enumerate(probabilities):
+        galleries.add(replace(screened, probability=p, cell_index=i + 1))
+    assert max(map(len, galleries._flagged.values())) < 2 * GALLERY_MAX
+    gallery = galleries.gallery(True)
+    assert gallery.total == len(probabilities) and gallery.left_out() == len(
+        probabilities) - GALLERY_MAX
+    best = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])[:GALLERY_MAX]
+    assert sorted(int(c.label.rsplit("#", 1)[1]) for c in gallery.cells) == sorted(
+        i + 1 for i in best)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from malariascope.core.tally import PARASITIZED, Counts
 from malariascope.printing import PAGE_SIZES
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.gallery import (
+    GALLERY_MAX,
     Gallery,
     GalleryCell,
     printed_cells,
@@ -65,7 +67,10 @@ class Galleries:
 
     def __init__(self, rule: CallRule, names: GivenNames) -> None:
         self.rule, self.names = rule, names
+        # of each gallery, the cells it may print (the first GALLERY_MAX by rank, from at most
+        # twice as many) and how many were flagged
         self._flagged: dict[bool, list[ScreeningResult]] = {True: [], False: []}
+        self._totals = {True: 0, False: 0}
         self._cells = CellPictures("no picture in the PDF", names)
         self.unreadable: list[str] = []  # the first files without a call, by name
 
@@ -77,11 +82,17 @@ class Galleries:
             return
         p = result.probability
         parasitized = self.rule.call(p, result.in_field) == PARASITIZED
-        if parasitized or self.rule.uncertain(p, result.in_field):
-            self._flagged[parasitized].append(result)
+        if not parasitized and not self.rule.uncertain(p, result.in_field):
+            return
+        self._totals[parasitized] += 1
+        kept = self._flagged[parasitized]
+        kept.append(replace(result, class_map=None))  # no Grad-CAM in the PDF
+        if len(kept) == 2 * GALLERY_MAX:  # a stable sort: ties stay first screened first
+            kept[:] = sorted(kept, key=_rank)[:GALLERY_MAX]
 
     def _pictured(self, result: ScreeningResult) -> GalleryCell | None:
-        """The cell of ``result`` with its picture; None when its file no longer reads."""
+        """The cell of ``result`` with its picture; None when its file no longer reads or is
+        no longer the one screened."""
         cell = self._cells.of(result)
         if cell is None:
             return None
@@ -97,10 +108,13 @@ class Galleries:
     def gallery(self, parasitized: bool) -> Gallery:
         """The gallery of the cells called parasitized (or uncertain, called uninfected),
         their pictures read now."""
-        flagged = self._flagged[parasitized]
-        printed = printed_cells(flagged, lambda result: printed_first(result.probability, ""),
-                                lambda result: result.path)
-        return read_gallery(printed, len(flagged), self._pictured)
+        printed = printed_cells(self._flagged[parasitized], _rank, lambda result: result.path)
+        return read_gallery(printed, self._totals[parasitized], self._pictured)
+
+
+def _rank(result: ScreeningResult) -> tuple[bool, float]:
+    """Where the cell of ``result`` comes in its gallery (nobody has reviewed it here)."""
+    return printed_first(result.probability, "")
 
 
 def _thumbnail(cell: np.ndarray) -> np.ndarray:
