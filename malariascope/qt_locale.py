@@ -1,7 +1,9 @@
-"""Qt's warning that the locale is not UTF-8, kept off stderr where Qt dealt with it.
+"""What the app takes from the system's locale through Qt: the paper a report is printed on
+when nobody chose one, and Qt's warning that the locale is not UTF-8, kept off stderr where
+Qt dealt with it.
 
-Shared by the window's start and the printing's ``QGuiApplication``: both make the
-application that Qt warns from. Imports only ``QtCore``, so the window starts as fast.
+Shared by the window and the printing: both make the application that Qt warns from, and
+both choose the paper alike. Imports only ``QtCore``, so the window starts as fast.
 """
 
 from __future__ import annotations
@@ -10,7 +12,20 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qFormatLogMessage, qInstallMessageHandler
+from PySide6.QtCore import (
+    QLocale,
+    QMessageLogContext,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
+
+
+def locale_page_size() -> str:
+    """Letter where the system's locale measures in inches (the US), else A4: the paper a
+    report is laid out for when nobody chose one, in the window and on the command line."""
+    return ("Letter" if QLocale.system().measurementSystem()
+            == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ def page_points(pdf: Path) -> set[tuple[int, int]]:
 
 
 @pytest.mark.usefixtures("qapp")  # printing in this process uses the running application
-@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("paper", ["a4", "letter", "A4", "Letter"])
 def test_the_pdf_is_printed_on_the_paper_asked_for(tmp_path, capsys, paper):
     """classify --pdf printed on A4 only, where the window prints on the paper chosen."""
     cells = make_cell_folder(tmp_path / "cells", 2)
@@ -31,7 +31,7 @@ def test_the_pdf_is_printed_on_the_paper_asked_for(tmp_path, capsys, paper):
     run = cli(capsys, "classify", *cells, "--csv", tmp_path / "r.csv", "--pdf", pdf,
               "--paper", paper)
     assert run.code == 0, run.err
-    assert page_points(pdf) == {PAGE_POINTS[paper]}
+    assert page_points(pdf) == {PAGE_POINTS[paper.lower()]}
     summary, _ = read_summary(tmp_path / "r_summary.csv")
     assert not any("paper" in key for key in summary)  # the paper is the PDF's alone
 

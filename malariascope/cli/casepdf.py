@@ -27,7 +27,7 @@ from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.report import summary_path
 from malariascope.core.tally import PARASITIZED, Counts
-from malariascope.printing import PAGE_SIZES
+from malariascope.printing import PAPERS
 from malariascope.printing.fields import FieldLine
 from malariascope.printing.gallery import (
     GALLERY_MAX,
@@ -146,7 +146,8 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
         The whole fields screened, in order.
     """
     from malariascope.printing.content import CaseReport
-    from malariascope.printing.pdf import case_pdf_bytes, locale_page_size
+    from malariascope.printing.pdf import case_pdf_bytes
+    from malariascope.qt_locale import locale_page_size
 
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
@@ -155,7 +156,7 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
                         uncertain_cells=counts.uncertain,
                         unreadable_names=tuple(galleries.unreadable), copies=copies,
                         fields=fields)
-    paper = {size.lower(): size for size in PAGE_SIZES}.get(args.paper) or locale_page_size()
+    paper = PAPERS.get(args.paper) or locale_page_size()
     return case_pdf_bytes(args.pdf, report, paper)
 
 

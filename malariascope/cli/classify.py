@@ -42,7 +42,7 @@ from malariascope.core.case import (
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
-from malariascope.printing import PAGE_SIZES
+from malariascope.printing import PAPERS
 
 if TYPE_CHECKING:
     from malariascope.core.case import CaseFacts
@@ -83,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(none without it)")
     parser.add_argument("--pdf", type=path_argument, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
-    parser.add_argument("--paper", choices=[size.lower() for size in PAGE_SIZES],
+    parser.add_argument("--paper", choices=PAPERS, type=str.lower,
                         help="the PDF's paper (default: as the window's, letter where the "
                         "system's locale measures in inches, as in the US, else a4)")
     parser.add_argument("--stain", choices=STAINS, default=NOT_STATED,

@@ -19,6 +19,7 @@ from malariascope.core.clock import local_time, utc_now
 from malariascope.gui import dialogs, file_dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
 from malariascope.gui.workers import Worker, earlier_kept, telling_earlier
+from malariascope.qt_locale import locale_page_size
 
 
 def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Path:
@@ -78,8 +79,6 @@ class ReportFlow(QObject):
     def export_pdf(self, path: str | os.PathLike[str], overwrite: bool = False,
                    size: str = "") -> None:
         """Write the case's report to ``path`` in a worker (A4, or Letter in the US)."""
-        from malariascope.printing.pdf import locale_page_size
-
         shows = self._shown()
         worker = Worker(write_pdf, Path(path), self._order(), size or locale_page_size(),
                         overwrite)

@@ -20,7 +20,6 @@ import numpy as np
 from PySide6.QtCore import (
     QBuffer,
     QIODevice,
-    QLocale,
     QMarginsF,
     QRectF,
     QSizeF,
@@ -79,13 +78,6 @@ def gui_application() -> QGuiApplication:
     with quiet_about_a_locale_not_utf8():
         _app = QGuiApplication(argv)
     return _app
-
-
-def locale_page_size() -> str:
-    """Letter where the system's locale measures in inches (the US), else A4: the paper a
-    report is laid out for when nobody chose one, in the window and on the command line."""
-    return ("Letter" if QLocale.system().measurementSystem()
-            == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
 
 
 def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: str = "A4",
