@@ -259,7 +259,8 @@ def test_an_argument_with_a_direction_control_is_refused_in_one_line(tmp_path, c
               "--pdf", tmp_path / "r.pdf", option, "P\u202eevil")
     assert (run.code, run.err) == (
         2, f"malariascope: error: {fact} holds the invisible direction control U+202E, which "
-           "shows the text around it out of order: remove it\n")
+           "shows the text around it out of order: type the text again rather than paste "
+           "it\n")
     assert not (tmp_path / "r.csv").exists() and not (tmp_path / "r.pdf").exists()
 
 

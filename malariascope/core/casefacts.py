@@ -17,9 +17,10 @@ from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
 
 LINE_MAX, NOTES_MAX = 100, 4000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-#: Unicode's direction controls (marks, embeddings, overrides, isolates): invisible, they show
-#: the letters around them out of order, so an id typed with one reads otherwise than it is.
-_DIRECTION = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode's direction embeddings, overrides and isolates: invisible, they show the letters
+#: after them out of order, so an id typed with one reads otherwise than it is. The marks
+#: (LRM, RLM, ALM) are left to right-to-left typing: they reorder no letters.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def checked_text(value: object, name: str, multiline: bool = False) -> str:
@@ -40,9 +41,10 @@ def typed_text(value: object, name: str, multiline: bool = False) -> str:
     does, and refused with a direction control in it. Text a register or a session already
     holds is checked as :func:`checked_text` alone does, so it still opens."""
     text = checked_text(value, name, multiline)
-    if found := _DIRECTION.search(text):
+    if found := DIRECTION_CONTROLS.search(text):
         raise CaseError(f"{name} holds the invisible direction control U+{ord(found[0]):04X}, "
-                        "which shows the text around it out of order: remove it")
+                        "which shows the text around it out of order: type the text again "
+                        "rather than paste it")
     return text
 
 

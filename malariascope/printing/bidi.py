@@ -9,12 +9,11 @@ Qt-free, as :mod:`malariascope.printing.content`; Qt's text engine honours the i
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 
+from malariascope.core.casefacts import DIRECTION_CONTROLS
+
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
-#: embeddings, overrides and isolates: invisible, and they reorder the letters after them
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _RIGHT_TO_LEFT = {"R", "AL", "AN"}  # Hebrew, Arabic letters and Arabic digits
 
 
@@ -30,7 +29,7 @@ def isolated(text: str) -> str:
 
 def without_controls(text: str) -> str:
     """``text`` without direction controls, for where it is not laid out (a PDF's title)."""
-    return _DIRECTION_CONTROLS.sub("", text)
+    return DIRECTION_CONTROLS.sub("", text)
 
 
 def isolated_html(value: object) -> str:

@@ -160,7 +160,8 @@ def test_a_direction_control_pasted_in_the_form_is_refused_beside_its_box(screen
     qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert (field.toPlainText() if box == "notes" else field.text()) == "P\u202eevil"
     assert panel.error.text() == (f"{fact} holds the invisible direction control U+202E, "
-                                  "which shows the text around it out of order: remove it")
+                                  "which shows the text around it out of order: type the "
+                                  "text again rather than paste it")
     assert (panel.case.case.facts, panel.case.batch.facts) == kept
     field.selectAll()
     qtbot.keyClicks(field, "P-1")  # typed again without it: taken, the reason gone
