@@ -161,6 +161,8 @@ class Autosaver(QObject):
                             resumable, discardable=not (amending(session) or kept))
 
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
+        if self._lock is None:  # the window closed while the register was read
+            return
         self._lock.unlock()
         self._lock = None
         self.off.emit(str(exc))

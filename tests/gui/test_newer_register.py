@@ -52,3 +52,18 @@ def test_a_newer_register_is_told_in_a_box_turns_autosave_off_and_is_never_writt
     box.close()
     close_window(window, qtbot)
     assert files_in(data_folder) == before
+
+
+def test_a_window_closed_while_a_newer_register_is_read_closes_quietly(make_window, qtbot,
+                                                                       data_folder):
+    """The answer that the register cannot be opened, arriving after the window closed,
+    raised AttributeError in the window's autosave (its lock already given back)."""
+    newer_register(data_folder, "quit")
+    window = make_window(start=False)
+    said: list[str] = []
+    window.autosave.off.connect(said.append)
+    window.autosave.resume()  # the register is read in a worker; its answer is queued
+    window.close()  # before the event loop runs again
+    # the worker's queued answer is delivered before its end is, and must find nothing to do
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    assert said == [] and window.autosave.register is None
