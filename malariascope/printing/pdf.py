@@ -87,7 +87,6 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     :class:`ReportError` when it cannot be written, :class:`ReportExistsError` when the file
     exists and ``overwrite`` is not given; the old file, if any, is left whole either way.
     """
-    _check_size(page_size)
     path = Path(path)
     check_file_target(path, overwrite, "the PDF report")
     pdf = case_pdf_bytes(path, report, page_size)
@@ -103,17 +102,13 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
 def case_pdf_bytes(path: Path, report: CaseReport, page_size: str = "A4") -> bytes:
     """``report`` laid out as a PDF on ``page_size`` paper, for ``path`` (named when Qt
     makes no whole PDF: :class:`ReportError`)."""
-    _check_size(page_size)
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     gui_application()
     pdf = _pdf_bytes(report, page_size)
     if not (pdf.startswith(b"%PDF") and b"%%EOF" in pdf[-32:]):
         raise ReportError(f"cannot write {path}: Qt made no whole PDF")
     return pdf
-
-
-def _check_size(page_size: str) -> None:
-    if page_size not in PAGE_SIZES:
-        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
 
 
 def _pdf_bytes(report: CaseReport, page_size: str) -> bytes:
