@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow
 
-from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
+from malariascope.gui import case_reading
+from malariascope.gui.case_reading import Read, refusal, takes
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
 from malariascope.gui.workers import Worker
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import Register, StoredCase
+
 
 class PastCaseView(QObject):
     """Shows register cases read-only in ``window`` (MalariaScope's main window, whose batch,
@@ -45,20 +47,32 @@ class PastCaseView(QObject):
         self._case_before: Case | None = None
         self._entering = False
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
-        self.waiting = WaitingOpen(window, self.show)  # a case to take once saves are done
+        self.refusal = ""  # why the last case asked for was not opened ("": not refused)
+        self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
 
-    def show(self, stored: StoredCase) -> bool:
+    def read(self, register: Register, uid: str, then: Callable[[Read], object],
+             failed: Callable[[Exception], object]) -> None:
+        """Read case ``uid`` from ``register`` for :meth:`show`, with the register's answer
+        to its take, in a worker (see ``gui.case_reading``): the last case asked for opens,
+        so none waits to open any more."""
+        self.waiting.cancel()
+        case_reading.read(self.window, register, uid, then, failed)
+
+    def show(self, stored: StoredCase, refused: str) -> bool:
         """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
         amendment, or an open case while autosave is on); False when the technician keeps
-        the batch on show (Cancel, or Export…), or the model is still loading (it would take
-        the case for its own). A case to be finished here while the window's work is being
-        saved opens once it is saved (True: it is waiting)."""
+        the batch on show (Cancel, or Export…), the model is still loading (it would take
+        the case for its own), or the case is not to be taken: ``refused`` says what the
+        register said against it, asked as it was read (see :meth:`read`; "": nothing). A
+        case to be finished here while the window's work is being saved opens once it is
+        saved (True: it is waiting)."""
         from malariascope.core.register.work import session_of
 
         window, controller = self.window, self.window.controller
         self.waiting.cancel()  # the last case asked for opens, or none
+        self.refusal = ""
         if controller.classifier is None and not controller.model_error:
             window.status.note("The model is still loading: open the case once it is ready")
             return False
@@ -71,7 +85,7 @@ class PastCaseView(QObject):
         if self._takes(stored) and self._saving():
             self.waiting.wait(stored)
             return True
-        if self._takes(stored) and (why := self._why_not_take(stored)):
+        if self._takes(stored) and (why := self._why_not_take(refused)):
             self._not_opened(stored, why)
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
@@ -100,9 +114,7 @@ class PastCaseView(QObject):
     def _takes(self, stored: StoredCase) -> bool:
         """True when ``stored`` is to be finished here: an amendment a window left, or an
         open case while this window autosaves."""
-        case = stored.case
-        return case.amending or (case.signed is None and self.window.autosave.register
-                                 is not None)
+        return takes(stored.case, self.window.autosave.register is not None)
 
     def _saving(self) -> bool:
         """True while the window's writes run or wait to run (none refused by the register)."""
@@ -110,15 +122,14 @@ class PastCaseView(QObject):
         return self.window.autosave.register is not None and not (writes.idle
                                                                   or writes.retrying)
 
-    def _why_not_take(self, stored: StoredCase) -> str:
-        """Why ``stored`` cannot become the window's open case now, no write running ("": it
-        can). Its saves go on from this copy, so every save asked for must have reached the
-        register, and the copy must be the register's latest, and no other window's work."""
-        autosave = self.window.autosave
-        if autosave.writes.retrying:
+    def _why_not_take(self, refused: str) -> str:
+        """Why a case cannot become the window's open case now, no write running ("": it
+        can). Its saves go on from the copy read, so every save asked for must have reached
+        the register, and the register must not have ``refused`` that copy."""
+        if self.window.autosave.writes.retrying:
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
-        return _refusal(stored, autosave.register, autosave.another_works)
+        return refused
 
     def check_amend(self, then: Callable[[str], object]) -> None:
         """Ask the register, in a worker, whether the case on show may be amended from this
@@ -126,7 +137,7 @@ class PastCaseView(QObject):
         under way, or a register opened to read, never holds up the window. ``then`` gets
         the refusal ("": none) on the UI thread, while that case is still on show."""
         stored, autosave = self.shown, self.window.autosave
-        worker = Worker(_refusal, stored, autosave.register, autosave.another_works)
+        worker = Worker(refusal, stored, autosave.register, autosave.another_works)
         worker.returned.connect(lambda why: self.shown is stored and then(why))
         worker.errored.connect(lambda exc: self.shown is stored and then(str(exc)))
         self.window.controller.workers.start(worker)
@@ -173,7 +184,8 @@ class PastCaseView(QObject):
         self._not_opened(stored, CHANGED_SINCE_READ)
 
     def _not_opened(self, stored: StoredCase, why: str) -> None:
-        self.window.status.note(not_taken(stored.case.name, "opened", why))
+        self.refusal = not_taken(stored.case.name, "opened", why)
+        self.window.status.note(self.refusal)
 
     def _on_reset(self) -> None:
         """A new batch ends the view, and no case waits to open in its place."""
@@ -194,24 +206,3 @@ class PastCaseView(QObject):
         for action in (*window.actions.review, window.actions.clear_review):
             action.setEnabled(selected and not read_only)
         window.case_flow.update_actions()
-
-
-def _refusal(stored: StoredCase, register: Register | None, guest: Callable[[], bool]) -> str:
-    """What the register says against taking ``stored`` ("": nothing): ``register``, the
-    window's own; or, None, the data folder's, read by a window without autosave (which
-    saves a case it signs or amends itself), as a ``guest`` while another window keeps its
-    work there."""
-    from malariascope.core.errors import CaseChangedError, CaseHeldError, RegisterError
-    from malariascope.core.register import Register
-
-    try:
-        if register is not None:
-            register.check_take(stored)
-        else:
-            with Register(data_dir(), view=True) as viewed:
-                viewed.check_take(stored, guest=guest())
-    except (CaseChangedError, CaseHeldError) as exc:
-        return exc.why
-    except RegisterError as exc:
-        return str(exc)
-    return ""

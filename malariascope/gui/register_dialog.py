@@ -2,13 +2,16 @@
 the window (read-only, or an open case to finish: see ``gui.past_case``), and exported as CSV
 for a lab information system.
 
-Searches, loading a case and exports run in workers, on the register the window autosaves to
-(or one the dialog opens while autosave is off), so a big register never makes the window
-wait. Exports are :class:`~malariascope.gui.register_export.RegisterExport`'s.
+Searches, loading a case (with the register's answer to the window taking it) and exports
+run in workers, on the register the window autosaves to (or one the dialog opens while
+autosave is off), so a big register never makes the window wait; the dialog stays open,
+opening the case, until the window has shown it or said why not. Exports are
+:class:`~malariascope.gui.register_export.RegisterExport`'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +43,11 @@ from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
-    from malariascope.core.register import CaseQuery, Register, StoredCase
+    from malariascope.core.register import CaseQuery, Register
+    from malariascope.gui.case_reading import Read
+
+    Reader = Callable[[Register, str, Callable[[Read], object], Callable[[Exception], object]],
+                      object]
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
 RESULTS = {"Any result": None, "Positive": True, "Negative": False}
@@ -54,15 +61,16 @@ class RegisterDialog(QDialog):
     """
 
     listed = Signal(int)  # cases the last search found
-    case_loaded = Signal(object)  # a StoredCase to show in the window, loaded whole
+    case_loaded = Signal(object)  # a Read: a case to show in the window, and its take's answer
     exported = Signal(str, int)  # path, cases written
     failed = Signal(str)  # one line: a search, a load or an export that did not work
 
-    def __init__(self, register: Register | None, workers: WorkerGroup,
+    def __init__(self, register: Register | None, workers: WorkerGroup, read: Reader,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Case register")
         self.register, self.workers = register, workers
+        self._read = read  # reads a case in a worker (see PastCaseView.read)
         self.owns_register = False  # True: opened for this dialog, closed with it
         self.model = CasesTableModel(self)
         self._searches = 0  # the answer of an older search is dropped
@@ -189,13 +197,19 @@ class RegisterDialog(QDialog):
         uids = self.selected_uids()
         if len(uids) != 1 or self._opening:  # one at a time: a second would ask again
             return
-        worker = Worker(self.register.load, uids[0])
-        worker.returned.connect(self.case_loaded)
-        worker.errored.connect(self._on_failed)
-        worker.finished.connect(lambda: setattr(self, "_opening", False))
         self._opening = True
         self.note.setText("Opening the case…")
-        self.workers.start(worker)
+        self._read(self.register, uids[0], self._on_read, self._on_read_failed)
+
+    def _on_read(self, read: Read) -> None:
+        try:
+            self.case_loaded.emit(read)  # the window shows it, or says why not
+        finally:
+            self._opening = False
+
+    def _on_read_failed(self, exc: Exception) -> None:
+        self._opening = False
+        self._on_failed(exc)
 
     def export_query(self, selected: bool) -> CaseQuery | None:
         """What an export writes: the cases selected, or all those the last search listed."""
@@ -216,8 +230,9 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
     every case; None when no register can be opened (said in a message)."""
     dialog = window.findChild(RegisterDialog)
     if dialog is None:
-        dialog = RegisterDialog(window.autosave.register, window.controller.workers, window)
-        dialog.case_loaded.connect(lambda stored: _show_case(window, dialog, stored))
+        dialog = RegisterDialog(window.autosave.register, window.controller.workers,
+                                window.past_case.read, window)
+        dialog.case_loaded.connect(lambda read: _show_case(window, dialog, read))
         for signal in (window.controller.progress, window.controller.idle):
             signal.connect(lambda *_: _follow_screening(window, dialog))
         if window.persist_settings:  # the next export, report or register, is offered there
@@ -260,11 +275,12 @@ def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
     return True
 
 
-def _show_case(window: QMainWindow, dialog: RegisterDialog, stored: StoredCase) -> None:
-    """Show ``stored`` in ``window``, closing the register; when the window does not show it
-    (its own case kept, or a refusal told in its status bar), the register says so where it
-    said it was opening it."""
-    if window.past_case.show(stored):
+def _show_case(window: QMainWindow, dialog: RegisterDialog, read: Read) -> None:
+    """Show the case ``read`` in ``window``, closing the register; when the window does not
+    show it (its own case kept, or a refusal told in its status bar too), the register says
+    so where it said it was opening it."""
+    past_case = window.past_case
+    if past_case.show(read.stored, read.refused):
         dialog.accept()
     else:
-        dialog.note.setText(f"Case {stored.case.name} not opened")
+        dialog.note.setText(past_case.refusal or f"Case {read.stored.case.name} not opened")

@@ -3,9 +3,10 @@ the window's writes are done.
 
 A case taken to be finished goes on from the copy the window reads, so it waits for every
 write asked for before (Keep for later, a typed fact) to reach the register, and is then read
-again: those writes may have saved that very case. Nothing is polled; the write queue says
-when it is done. One open waits at a time, the last asked for. A write that fails gives the
-open up: the window's work is not in the register, so no case opens on top of it.
+again, with the register's answer to its take (see ``gui.case_reading``): those writes may
+have saved that very case. Nothing is polled; the write queue says when it is done. One open
+waits at a time, the last asked for. A write that fails gives the open up: the window's work
+is not in the register, so no case opens on top of it.
 """
 
 from __future__ import annotations
@@ -17,17 +18,18 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.errors import not_taken
-from malariascope.gui.workers import Worker
+from malariascope.gui import case_reading
 
 if TYPE_CHECKING:
     from malariascope.core.register import StoredCase
+    from malariascope.gui.case_reading import Read
 
 
 class WaitingOpen(QObject):
-    """Opens a case with ``open_case`` once the writes of ``window``'s autosave are done
-    (MalariaScope's main window, whose autosave, workers and status bar it uses)."""
+    """Opens a case with ``open_case``, read again, once the writes of ``window``'s autosave
+    are done (MalariaScope's main window, whose autosave, workers and status bar it uses)."""
 
-    def __init__(self, window: QMainWindow, open_case: Callable[[StoredCase], object]) -> None:
+    def __init__(self, window: QMainWindow, open_case: Callable[[Read], object]) -> None:
         super().__init__(window)
         self._window, self._open = window, open_case
         self._uid = ""  # the case waiting to open ("": none)
@@ -56,15 +58,13 @@ class WaitingOpen(QObject):
             self._uid = ""
             return
         uid = self._uid
-        worker = Worker(register.load, uid)  # a big case takes a moment to read
-        worker.returned.connect(lambda stored: self._on_read(uid, stored))
-        worker.errored.connect(lambda exc: self._give_up(uid, str(exc)))
-        self._window.controller.workers.start(worker)
+        case_reading.read(self._window, register, uid, lambda read: self._on_read(uid, read),
+                          lambda exc: self._give_up(uid, str(exc)))
 
-    def _on_read(self, uid: str, stored: StoredCase) -> None:
-        if uid == self._uid and self._window.autosave.register is not None:
+    def _on_read(self, uid: str, read: Read) -> None:
+        if uid == self._uid:  # no other case asked for since
             self._uid = ""
-            self._open(stored)
+            self._open(read)
 
     def _on_failed(self, reason: str) -> None:
         self._give_up(self._uid, "the window's work could not be saved to the case register "

@@ -59,6 +59,7 @@ class WriteQueue(QObject):
         self._running = False
         self._closed = False
         self._done: Write | None = None  # the last write that went through, set in its worker
+        self.asked = 0  # writes asked for so far: one more says the register may have changed
         self.refusal = Refusal("", "")  # set before failed is emitted
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -81,6 +82,7 @@ class WriteQueue(QObject):
     def add(self, write: Write) -> None:
         """Run ``write`` after those asked for before it; a save of the same case waiting
         last (not running) is replaced, as this one holds all it would."""
+        self.asked += 1
         waiting = self._waiting
         last_runs = self._running and len(waiting) == 1
         if waiting and not last_runs and write.saving and waiting[-1].saving == write.saving:

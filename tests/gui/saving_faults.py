@@ -96,5 +96,5 @@ def second_window_showing(first, make_window, qtbot, data_folder: Path, uid: str
     qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
         "Autosave is off"), timeout=WAIT_MS)
     with Register(data_folder) as register:
-        assert second.past_case.show(register.load(uid or first.case.case.uid))
+        assert second.past_case.show(register.load(uid or first.case.case.uid), "")
     return second

@@ -36,7 +36,7 @@ def test_amending_a_past_case_never_waits_for_a_save_under_way(
     qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
     monkeypatch.setattr(saving, "write_case", write_case)
     try:
-        assert window.past_case.show(past)
+        assert window.past_case.show(past, "")
         with qtbot.waitSignal(window.case_flow.message, timeout=WAIT_MS,
                               check_params_cb=lambda line: "mended" in line) as said:
             assert window.case_flow.amend("wrong slide id", "Ann Lee")

@@ -105,7 +105,7 @@ def test_a_past_case_amended_during_a_slow_save_is_taken_after_it(
     own_uid = window.case.case.uid
     with Register(data_folder) as register:
         past = register.load(past_uid)
-    assert window.past_case.show(past)
+    assert window.past_case.show(past, "")
     assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     slow_save.end()
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
@@ -175,7 +175,7 @@ def test_a_save_failing_at_closing_leaves_the_amendment_after_it_saved(
     assert window.case_flow.sign("Bob Ray")
     slow_save.failing = window.case.case.uid  # its save, waiting, will fail
     with Register(data_folder) as register:
-        assert window.past_case.show(register.load(past_uid))
+        assert window.past_case.show(register.load(past_uid), "")
     assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     assert len(window.autosave.writes) == 4  # the slow one, the failing one, the past case's
     slow_save.end()
@@ -254,7 +254,7 @@ def test_a_signed_case_whose_save_fails_is_kept_when_a_past_case_is_amended(
     assert window.case_flow.sign("Bob Ray")
     own_uid = slow_save.failing = window.case.case.uid
     with Register(data_folder) as register:
-        assert window.past_case.show(register.load(past_uid))
+        assert window.past_case.show(register.load(past_uid), "")
     assert amend_case(window, qtbot, "wrong slide id", "Ann Lee")
     slow_save.end()
     click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")

@@ -52,7 +52,7 @@ def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_
     assert first.case_flow.new_case(ask=False)  # the first window lets the case go
     qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
     with Register(data_folder) as register:
-        assert second.past_case.show(register.load(uid))  # the copy as signed again
+        assert second.past_case.show(register.load(uid), "")  # the copy as signed again
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
         assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
     assert [note.by for note in record(data_folder, "S-RACE")[2]] == ["Ann Lee", "Bob Ray"]

@@ -31,7 +31,7 @@ def test_a_case_opened_while_keep_for_later_is_saved_opens_once_it_is_saved(
     window = screened_window
     before = keep_while_a_save_waits(window, slow_save, data_folder)
     assert not before.reviews  # the copy the register held: the review is in the keep's save
-    assert window.past_case.show(before)
+    assert window.past_case.show(before, "")
     assert window.status.currentMessage() == (
         "Case S-RACE opens once the window's work is saved to the case register")
     assert len(window.batch) == 0 and window.past_case.waiting.uid == before.case.uid
@@ -59,7 +59,7 @@ def test_of_two_cases_asked_to_open_during_a_save_the_last_opens(
     window = screened_window
     before = keep_while_a_save_waits(window, slow_save, data_folder)
     other = another_open_case(data_folder, before, "S-OTHER")
-    assert window.past_case.show(before) and window.past_case.show(other)
+    assert window.past_case.show(before, "") and window.past_case.show(other, "")
     assert window.status.currentMessage() == (
         "Case S-OTHER opens once the window's work is saved to the case register")
     slow_save.end()
@@ -74,14 +74,14 @@ def test_a_case_waiting_to_open_is_given_up_when_the_windows_work_is_not_saved(
     window = screened_window
     slow_save.refused = window.case.case.uid  # the keep's save meets a full disk
     before = keep_while_a_save_waits(window, slow_save, data_folder)
-    assert window.past_case.show(before)
+    assert window.past_case.show(before, "")
     with qtbot.waitSignal(window.autosave.failed, timeout=WAIT_MS):
         slow_save.end()
     assert window.status.currentMessage() == (
         "Case S-RACE not opened: the window's work could not be saved to the case register "
         "(the disk is full)")
     assert window.past_case.waiting.uid == "" and len(window.batch) == 0
-    assert not window.past_case.show(before)  # nor on asking again while it is retried
+    assert not window.past_case.show(before, "")  # nor on asking again while it is retried
     assert window.status.currentMessage().startswith(
         "Case S-RACE not opened: the window's work could not be saved to the case register; "
         "it is tried again every")

@@ -9,6 +9,7 @@ from malariascope.core.case import ReviewDecision
 from malariascope.core.register import Register
 from malariascope.core.tally import Counts
 from malariascope.gui import case_dialogs, dialogs
+from malariascope.gui.case_reading import refusal
 from tests.gui.helpers import amend_case, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, assert_signed, writes_done
 from tests.gui.test_keep_for_later import review, stored
@@ -87,7 +88,9 @@ def test_a_case_seen_changed_before_the_take_is_told_as_a_refused_take_is(
         read = register.load(uid)
     add_review_elsewhere(data_folder, "S-RACE")
     said = notes(window, monkeypatch)
-    assert not window.past_case.show(read)
+    autosave = window.autosave
+    assert not window.past_case.show(read, refusal(read, autosave.register,
+                                                   autosave.another_works))
     assert said == [f"Case S-RACE not opened: {CHANGED}"]
     assert window.batch.facts.sample_id == "S-NEXT" and window.past_case.shown is None
     assert stored(data_folder) == {"S-RACE": ("open", 6, 2), "S-NEXT": ("open", 3, 0)}

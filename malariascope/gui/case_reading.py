@@ -1,0 +1,102 @@
+"""A case of the register read for the window to show, with the register's answer to the
+window taking it, both in one worker.
+
+A case to be finished here (an amendment a window left, or an open case while the window
+autosaves) goes on from the copy read, so the register is asked whether that copy may be
+taken (``Register.check_take``) in the worker that reads it: a busy register, one on a
+network share or a big one never holds up the window. The answer holds for the window as it
+was when asked: a write of the window's since then (it may have saved that very case), or
+autosave starting, has the case read and asked about again, and a window closed meanwhile
+takes no answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from PySide6.QtWidgets import QMainWindow
+
+from malariascope.core.datadir import data_dir
+from malariascope.gui.workers import Worker
+
+if TYPE_CHECKING:
+    from malariascope.core.case import Case
+    from malariascope.core.register import Register, StoredCase
+    from malariascope.gui.autosave import Autosaver
+
+
+class Read(NamedTuple):
+    """A case read whole, and what the register says against the window taking it ("":
+    nothing, or it is not to be taken)."""
+
+    stored: StoredCase
+    refused: str
+
+
+def takes(case: Case, autosaves: bool) -> bool:
+    """True when ``case`` is to be finished by the window that opens it: an amendment a
+    window left, or an open case in a window that ``autosaves``."""
+    return case.amending or (case.signed is None and autosaves)
+
+
+def read(window: QMainWindow, register: Register, uid: str, then: Callable[[Read], object],
+         failed: Callable[[Exception], object]) -> None:
+    """Read case ``uid`` from ``register`` in a worker, asking the register whether
+    MalariaScope's ``window`` may take it; ``then`` gets the :class:`Read` on the UI thread
+    while the answer holds for the window, ``failed`` the exception of a read that failed."""
+    autosave = window.autosave
+    asked = _moment(autosave)
+    worker = Worker(read_case, register, uid, autosave.register, autosave.another_works)
+    worker.returned.connect(lambda found: _on_read(window, asked, found, then, lambda: read(
+        window, register, uid, then, failed)))
+    worker.errored.connect(failed)
+    window.controller.workers.start(worker)
+
+
+def _moment(autosave: Autosaver) -> tuple[Register | None, int, bool]:
+    """What an answer of the register holds for: the window's register, the writes asked of
+    it so far, and whether they are all done."""
+    writes = autosave.writes
+    return autosave.register, writes.asked, writes.idle
+
+
+def _on_read(window: QMainWindow, asked: tuple[Register | None, int, bool], found: Read,
+             then: Callable[[Read], object], again: Callable[[], object]) -> None:
+    now = _moment(window.autosave)
+    if asked[0] is not None and now[0] is None:  # the window's register goes only with it
+        return
+    if now == asked or (now[0] is asked[0] and not now[2]):  # a write running: the take waits
+        then(found)
+    else:
+        again()
+
+
+def read_case(register: Register, uid: str, own: Register | None,
+              guest: Callable[[], bool]) -> Read:
+    """Case ``uid`` of ``register`` whole, and what the register says against taking it (see
+    :func:`refusal`) when a window with ``own`` register (None: autosave is off) takes it."""
+    stored = register.load(uid)
+    return Read(stored, refusal(stored, own, guest) if takes(stored.case, own is not None)
+                else "")
+
+
+def refusal(stored: StoredCase, register: Register | None, guest: Callable[[], bool]) -> str:
+    """What the register says against taking ``stored`` ("": nothing): ``register``, the
+    window's own; or, None, the data folder's, read by a window without autosave (which
+    saves a case it signs or amends itself), as a ``guest`` while another window keeps its
+    work there."""
+    from malariascope.core.errors import CaseChangedError, CaseHeldError, RegisterError
+    from malariascope.core.register import Register
+
+    try:
+        if register is not None:
+            register.check_take(stored)
+        else:
+            with Register(data_dir(), view=True) as viewed:
+                viewed.check_take(stored, guest=guest())
+    except (CaseChangedError, CaseHeldError) as exc:
+        return exc.why
+    except RegisterError as exc:
+        return str(exc)
+    return ""
