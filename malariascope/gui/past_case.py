@@ -48,6 +48,7 @@ class PastCaseView(QObject):
         self._entering = False
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
         self.refusal = ""  # why the last case asked for was not opened ("": not refused)
+        self.checking = False  # Amend's check of the case on show is under way
         self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
@@ -135,12 +136,26 @@ class PastCaseView(QObject):
         """Ask the register, in a worker, whether the case on show may be amended from this
         copy, by the check its take makes (``Register.check_take``): a save of the window's
         under way, or a register opened to read, never holds up the window. ``then`` gets
-        the refusal ("": none) on the UI thread, while that case is still on show."""
+        the refusal ("": none) on the UI thread, while that case is still on show; until
+        then Amend is off, one check at a time."""
         stored, autosave = self.shown, self.window.autosave
+        if self.checking:
+            return
         worker = Worker(refusal, stored, autosave.register, autosave.another_works)
-        worker.returned.connect(lambda why: self.shown is stored and then(why))
-        worker.errored.connect(lambda exc: self.shown is stored and then(str(exc)))
+        worker.returned.connect(lambda why: self._on_checked(stored, why, then))
+        worker.errored.connect(lambda exc: self._on_checked(stored, str(exc), then))
+        self._set_checking(True)
+        self.window.status.note("Checking the case in the case register…")
         self.window.controller.workers.start(worker)
+
+    def _on_checked(self, stored: StoredCase, why: str, then: Callable[[str], object]) -> None:
+        self._set_checking(False)
+        if self.shown is stored:
+            then(why)
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self.window.case_flow.update_actions()
 
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it

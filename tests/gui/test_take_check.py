@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from malariascope.core.register import Register
+from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.register_dialog import RegisterDialog
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_keep_for_later import review, stored
@@ -18,6 +19,7 @@ from tests.gui.test_register_dialog import open_register, select
 from tests.gui.test_take_refused import (
     CHANGED,
     add_review_elsewhere,
+    amend_and_sign_elsewhere,
     kept_and_next_case,
     notes,
 )
@@ -114,6 +116,49 @@ def test_a_case_opening_once_the_windows_work_is_saved_is_checked_off_the_ui_thr
     qtbot.waitUntil(lambda: len(window.batch) == 6, timeout=WAIT_MS)
     assert off_the_ui_thread(checked_in)
     assert window.batch.case.uid == before.case.uid and window.past_case.shown is None
+
+
+def test_amend_is_off_while_the_register_checks_the_case(
+        screened_window, qtbot, data_folder, monkeypatch):
+    """While Amend's check ran in its worker nothing said so, and Amend stayed on: a second
+    click asked the register again, and its answer amended the case once more."""
+    window = screened_window
+    review(window, 0)
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert window.case_flow.new_case(ask=False)
+    monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
+    dialog = ask_to_open(window, qtbot, "S-RACE")
+    assert not dialog.isVisible() and window.past_case.shown is not None  # signed: read-only
+    amend = window.actions.amend
+    assert amend.isEnabled()
+    amend_and_sign_elsewhere(data_folder, "S-RACE", window.batch.counts)  # to be refused
+    reached, gate = threading.Event(), threading.Event()
+    check_take = Register.check_take
+    asked: list[threading.Thread] = []
+
+    def held(register, *args, **kwargs) -> None:
+        asked.append(threading.current_thread())
+        reached.set()
+        gate.wait(SAFETY_S)
+        check_take(register, *args, **kwargs)
+
+    monkeypatch.setattr(Register, "check_take", held)
+    try:
+        with qtbot.waitSignal(window.case_flow.message, timeout=WAIT_MS,
+                              check_params_cb=lambda line: "not amended" in line) as said:
+            assert window.case_flow.amend("patient id mistyped", "Ann")
+            qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
+            assert not amend.isEnabled()
+            assert window.status.currentMessage() == "Checking the case in the case register…"
+            window.case_flow.amend("patient id mistyped", "Ann")  # asked again meanwhile
+            gate.set()
+    finally:
+        gate.set()
+    assert said.args == [f"Case S-RACE not amended: {CHANGED}"]
+    assert len(asked) == 1 and off_the_ui_thread(asked)
+    assert amend.isEnabled() and window.past_case.shown is not None
+    assert not window.batch.case.amending
 
 
 def test_a_case_the_windows_save_changed_while_it_was_read_is_read_again(
