@@ -30,6 +30,7 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register.legacy import LEGACY_FOLDER, take_legacy
+from malariascope.core.register.query import CaseQuery
 from malariascope.core.register.store import Register
 from malariascope.core.register.stored import StoredCase
 from malariascope.core.session import Session
@@ -97,6 +98,21 @@ class CaseWork:
         self._in_register.add(case.uid)
         if cells:
             self._last = cells[-1]
+
+    def go_on(self, session: Session, counts: Counts | None = None, unlike: str = "") -> None:
+        """:meth:`save` ``session`` as the first save of a window whose autosave came on while
+        it had work: its case, when the register holds it already (saved there while the
+        window kept no work in the register), goes on from there and stays there when the
+        work on it ends."""
+        case = session.case
+        if self.case is None and case is not None and self.register.cases(
+                CaseQuery(uids=(case.uid,))):
+            stored = self.register.load(case.uid)
+            rows = len(stored.cells)
+            if rows <= len(session.results):  # else the save is refused, as any misfit
+                self._continue(stored)
+                self._last, self.kept = (session.results[rows - 1] if rows else None), True
+        self.save(session, counts, unlike)
 
     def _continues(self, session: Session) -> bool:
         """True when ``session`` is the case's batch, perhaps with cells added since."""
@@ -242,8 +258,10 @@ class OpenedWork:
     unreadable: RegisterError | SessionError | None = None  # why work left cannot be read
 
 
-def open_work(folder: Path) -> OpenedWork:
-    """Open the register in ``folder`` for a window's work and read the case a window left.
+def open_work(folder: Path, offer: bool = True) -> OpenedWork:
+    """Open the register in ``folder`` for a window's work and read the case a window left;
+    without ``offer`` (a window that has work of its own) that case is left unread, to be
+    offered at the next start.
 
     A damaged register is set aside (see :class:`Register`), told in the result, and a new one
     begun; :class:`RegisterError` when no register can be opened at all, as one of a newer
@@ -253,6 +271,8 @@ def open_work(folder: Path) -> OpenedWork:
         opened = OpenedWork(CaseWork(Register(folder)))
     except RegisterSetAsideError as exc:
         opened = OpenedWork(CaseWork(Register(folder)), set_aside=exc)
+    if not offer:
+        return opened
     try:
         take_legacy(folder / LEGACY_FOLDER, opened.work.register, opened.work.save)
     except SessionError as exc:
