@@ -21,36 +21,29 @@ named by ``MALARIASCOPE_DATA_DIR``) beside a lock file, so that a second window 
 the first one's live case nor writes over it. A damaged register is set aside whole, said in
 one message, and a new one begun. One written by a newer MalariaScope is left as it is, never
 written: autosave is off for the window, as for a register that cannot be reached, and a
-message gives the core's line saying what to do.
+message gives the core's line saying what to do. How autosave comes on, and back on once a
+folder that took no file takes files again, is :mod:`~malariascope.gui.autosave_start`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
 from malariascope.core.words import counted
 from malariascope.gui import dialogs
+from malariascope.gui.autosave_start import AutosaveStart
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.folder_lock import (
-    TAKE_AGAIN_MS,
-    TAKE_TRIES,
-    folder_lock,
-    held_elsewhere,
-    why_unlockable,
-)
-from malariascope.gui.restored import amending, cells_of, describe, tell_too_new, tell_unusable
+from malariascope.gui.folder_lock import held_elsewhere
+from malariascope.gui.restored import amending, cells_of, describe, tell_unusable
 from malariascope.gui.save_pace import SavePace
-from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
 
 if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
@@ -65,6 +58,7 @@ class Autosaver(QObject):
 
     message = Signal(str)  # one line for the status bar
     off = Signal(str)  # why the window's work is not autosaved
+    on = Signal()  # autosave came on while the window worked: its work is saved now
     restored = Signal()  # a batch left by a crash is in the window again
     written = Signal()  # a save reached the register
     failed = Signal(str)  # a write failed: why
@@ -74,8 +68,11 @@ class Autosaver(QObject):
         super().__init__(window)
         self.batch, self.controller, self._window = batch, controller, window
         self.work: CaseWork | None = None  # set by resume: autosave is on
-        self._lock: QLockFile | None = None
-        self._closed = False  # no lock is taken once the window has closed
+        self.start = AutosaveStart(window, controller.workers)
+        self.start.off.connect(self.off)
+        self.start.opened.connect(self._on_opened)
+        self.start.joined.connect(self._on_joined)
+        self._joining = False  # the next save may go on from the register's copy (go_on)
         self.writes = WriteQueue(controller.workers, self)
         self.writes.written.connect(self.written)
         self.writes.failed.connect(self._on_failed)
@@ -100,7 +97,7 @@ class Autosaver(QObject):
     def another_works(self) -> bool:
         """True when another window keeps its work in the data folder (it holds the lock this
         window could not take): the cases it works on there are its own."""
-        return self._lock is None and held_elsewhere(data_dir())
+        return self.start.lock is None and held_elsewhere(data_dir())
 
     def took(self, uid: str) -> bool:
         """True when case ``uid`` is the one last taken from the register (see :meth:`take`):
@@ -111,43 +108,9 @@ class Autosaver(QObject):
     def resume(self, then: Callable[[], object] = lambda: None) -> None:
         """Offer back the case of a run that did not close, then autosave; ``then`` runs after
         the question is answered (e.g. opening the paths given on the command line)."""
-        folder = data_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self.off.emit(f"cannot create {folder}: {why(exc)}")
-            then()
-            return
-        self._take_lock(folder, then, TAKE_TRIES)
-
-    def _take_lock(self, folder: Path, then: Callable[[], object], tries: int) -> None:
-        """Lock the data folder's work for this window, then read the register; while another
-        holds the lock, try again (``tries`` in all) before autosave is off for good."""
-        from malariascope.core.register.work import open_work
-
-        if self._closed:
-            return
-        lock = folder_lock(folder)
-        if not lock.tryLock(0):
-            held = lock.error() == QLockFile.LockError.LockFailedError
-            if held and tries > 1:
-                QTimer.singleShot(TAKE_AGAIN_MS, self,
-                                  lambda: self._take_lock(folder, then, tries - 1))
-                return
-            self.off.emit("another MalariaScope window keeps its work there" if held
-                          else why_unlockable(folder))
-            then()
-            return
-        self._lock = lock
-        worker = Worker(open_work, folder)  # a big case takes a moment to read
-        worker.returned.connect(lambda opened: self._on_opened(opened, then))
-        worker.errored.connect(lambda exc: self._on_no_register(exc, then))
-        self.controller.workers.start(worker)
+        self.start.resume(then)
 
     def _on_opened(self, opened: OpenedWork, then: Callable[[], object]) -> None:
-        if self._lock is None:  # the window closed while the register was read
-            opened.work.register.close()
-            return
         tell_unusable(self._window, opened)
         session = opened.session
         if session is None or not session.results:
@@ -160,20 +123,19 @@ class Autosaver(QObject):
                             lambda answer: self._on_answer(opened.work, session, answer, then),
                             resumable, discardable=not (amending(session) or kept))
 
-    def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
-        if self._lock is None:  # the window closed while the register was read
-            return
-        self._lock.unlock()
-        self._lock = None
-        self.off.emit(str(exc))
-        tell_too_new(self._window, exc)
-        then()
+    def _on_joined(self, opened: OpenedWork) -> None:
+        """Autosave came on while the window worked: its work is saved at once, as it is."""
+        tell_unusable(self._window, opened)  # a damaged register set aside
+        self.work, self._joining = opened.work, True
+        self.on.emit()
+        if len(self.batch):
+            self.save_now()
 
     def _on_answer(self, work: CaseWork, session: Session, answer: str,
                    then: Callable[[], object]) -> None:
         """Autosave begins once the question is answered: a save of the window's empty batch
         meanwhile would give up the case the question offers."""
-        if self._lock is None:  # the window closed while it asked: the case is offered again
+        if self.start.lock is None:  # the window closed while it asked: offered again
             work.register.close()
             return
         self.work = work
@@ -245,7 +207,8 @@ class Autosaver(QObject):
         """The write that keeps the batch as it is now: its case saved, or dropped when empty."""
         if len(self.batch):
             now = self._now()
-            return Write(self.work.save, now, now[0].case.uid)
+            save, self._joining = self.work.go_on if self._joining else self.work.save, False
+            return Write(save, now, now[0].case.uid)
         return Write(self.work.drop)
 
     def _on_failed(self, reason: str) -> None:
@@ -273,16 +236,13 @@ class Autosaver(QObject):
         still end its image, its results dropped): its open case is given up, nothing is
         offered next time; but a case being amended is saved as it is and offered back, to
         be signed again, and a case taken from the register is kept there."""
-        self._closed = True
         self.pace.stop()
         work = self.work
         if work is not None:
             last, self.work = self._last_write(), None
             self.writes.close(last)
             work.register.close()
-        if self._lock is not None:
-            self._lock.unlock()
-            self._lock = None
+        self.start.close()
 
     def _last_write(self) -> Write:
         """What closing writes last of the case the window works on."""

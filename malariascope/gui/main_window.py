@@ -107,7 +107,10 @@ class MainWindow(QMainWindow):
         panel = self.case_panel  # facts typed there are saved a moment later, not per key
         self.autosave.pace.watch((*panel.lines.values(), panel.notes, panel.rbc))
         self.status.take_notes(self.lists.message, self.lists.withdrawn)
-        self.autosave.off.connect(self.status.autosave_off)
+        self.autosave.off.connect(lambda reason: self.status.autosave_off(
+            reason, self.autosave.start.tries_again))
+        self.autosave.on.connect(self.status.autosave_on)
+        self.status.try_autosave.connect(self.autosave.start.try_again)
         self.autosave.restored.connect(self._on_restored)
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)

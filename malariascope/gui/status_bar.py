@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from malariascope.core.words import counted
+from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.message_label import MessageLabel
 
@@ -65,6 +66,8 @@ class TaskStatus(QWidget):
 class StatusBar(QStatusBar):
     """Messages of the controller (and of :meth:`note`), :class:`TaskStatus` and the model."""
 
+    try_autosave = Signal()  # the technician asks to try turning autosave on at once
+
     def __init__(self, controller: ScreeningController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -82,6 +85,7 @@ class StatusBar(QStatusBar):
         self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
         self.autosave_label.setStyleSheet("color: #a40000")
         self.autosave_label.hide()
+        self.autosave_label.linkActivated.connect(lambda _: self.try_autosave.emit())
         self.addPermanentWidget(self.autosave_label)
         self.addPermanentWidget(self.partial_label)
         self.addPermanentWidget(self.task_status)
@@ -128,13 +132,23 @@ class StatusBar(QStatusBar):
         if text and self.currentMessage() == text:
             self.clearMessage()
 
-    def autosave_off(self, reason: str) -> None:
-        """Mark, for as long as the window is open, that its work is not autosaved, and why."""
+    def autosave_off(self, reason: str, again: bool = False) -> None:
+        """Mark, while it holds, that the window's work is not autosaved, and why; ``again``:
+        it is tried again (the mark then offers to try at once)."""
+        tries = (f" MalariaScope tries again every {AGAIN_MS // 1000} s, or click Try now."
+                 if again else "")
+        self.autosave_label.setText("<b>Autosave off</b>" + (
+            ' <a href="try">Try now</a>' if again else ""))
         self.autosave_label.setToolTip(f"Autosave is off: {reason}. Unsigned work in this "
                                        "window is lost if it stops unexpectedly; export or "
-                                       "sign to keep it.")
+                                       f"sign to keep it.{tries}")
         self.autosave_label.show()
         self.note(f"Autosave is off: {reason}")
+
+    def autosave_on(self) -> None:
+        """Autosave came on while the window worked: the mark goes, and a note says so."""
+        self.autosave_label.hide()
+        self.note("Autosave is on again: this window's work is saved to the case register")
 
     def _show_partial(self, *_: object) -> None:
         """Mark the batch partial while it lacks images it was opened with."""

@@ -28,7 +28,7 @@ def killed(window, qtbot) -> None:
     """Close ``window`` as a kill does: its saves so far in the register, no closing write."""
     saver = window.autosave
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
-    saver.close = lambda: (saver._lock.unlock(), saver.work.register.close())
+    saver.close = lambda: (saver.start.close(), saver.work.register.close())
     close_window(window, qtbot)  # a question, if any, answered Discard: a kill asks nothing
 
 
