@@ -33,6 +33,7 @@ class CaseSaving(QObject):
         self.message.connect(window.status.note)
         window.autosave.written.connect(self._on_autosaved)
         window.autosave.failed.connect(self._on_autosave_failed)
+        window.autosave.on.connect(self._on_autosave_on)
         self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
         self._failure_told = False  # that autosave failed to save it
         self._waiting: dict[str, ReportOrder] = {}  # by uid: saved by autosave, pictures not yet
@@ -61,6 +62,12 @@ class CaseSaving(QObject):
         worker.returned.connect(lambda _: self._on_saved(order.case.uid))
         worker.errored.connect(self._on_save_failed)
         self.controller.workers.start(worker)
+
+    def _on_autosave_on(self) -> None:
+        """Autosave came on while the window worked: the case signed or amended here that
+        the register was not seen to hold is saved through it, its pictures after."""
+        if self._signing and self._signing == self.case.batch.case.uid:
+            self.save()
 
     def _on_autosaved(self) -> None:
         """Add the pictures of each case once autosave has stored it as signed or amended;

@@ -16,7 +16,13 @@ from malariascope.core.register import CaseQuery, Register
 from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.folder_lock import held_elsewhere
-from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window, screen_and_wait
+from tests.gui.helpers import (
+    MODEL_TIMEOUT_MS,
+    click,
+    close_window,
+    screen_and_wait,
+    wait_for_box,
+)
 from tests.gui.saving_faults import writes_done
 from tests.gui.test_autosave import WAIT_MS, saved, unwritable_folder
 from tests.images import make_cell_folder
@@ -134,6 +140,29 @@ def test_a_case_signed_while_autosave_was_off_is_saved_once_when_it_comes_on(
         (summary,) = register.cases(CaseQuery())
         assert (summary.uid, summary.status, summary.cells) == (
             window.batch.case.uid, "signed", CELLS)
+
+
+def test_a_case_whose_signed_save_was_refused_is_saved_when_autosave_comes_on(
+        make_window, qtbot, cells, tmp_path, monkeypatch):
+    """Signed while the data folder could not be made, the case was told not saved; once
+    autosave came on it was saved, but the window still held it unsaved: no pictures for a
+    reprint, and leaving asked about a case the register held."""
+    fix = cannot_be_made(tmp_path, monkeypatch)
+    window = off_at_start(make_window, qtbot)
+    screen_and_wait(window, qtbot, [cells])
+    qtbot.keyClicks(window.case_panel.sample_id, "S-OFF")
+    assert window.case_flow.sign("Ann")
+    click(wait_for_box(qtbot, window, "Not saved to the register"), "OK")
+    uid = window.batch.case.uid
+    folder = fix()
+    with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS) as saved_case:
+        window.autosave.start.again.timeout.emit()
+    assert saved_case.args == [uid] and not window.isWindowModified()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(folder) as register:
+        (summary,) = register.cases(CaseQuery())
+        assert (summary.uid, summary.status) == (uid, "signed")
+        assert register.pictures(uid)  # the report's cells, for a reprint
 
 
 def test_autosave_off_as_another_window_keeps_its_work_there_stays_off(
