@@ -91,7 +91,7 @@ class WindowActions:
             action.setEnabled(False)  # until a cell is selected
         self.filters = self._choices({mode: mode.value for mode in Filter}, shortcuts=True)
         self.modes = self._choices(MODES)  # how the next images opened are screened
-        self.recent_menu = QMenu("Open &recent")  # its actions' data: the folder
+        self.recent_menu = QMenu("Open &recent", window)  # its actions' data: the folder
 
     def _action(self, text: str, shortcut: QKeySequence.StandardKey | str,
                 icon: QIcon | None = None, tip: str = "") -> QAction:
