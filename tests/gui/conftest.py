@@ -78,7 +78,9 @@ def no_workers_left(qapp):
 
 @pytest.fixture
 def make_window(qtbot):
-    """A factory of shown main windows; each is closed (and its workers awaited) at teardown."""
+    """A factory of shown main windows; each is closed (and its workers awaited) at teardown,
+    then deleted: a closed window is never deleted by the app, and would keep its model's
+    session, threads and cells for the rest of the run."""
     from malariascope.gui.main_window import MainWindow
 
     windows = []
@@ -102,6 +104,7 @@ def make_window(qtbot):
     for window in windows:
         if window.isVisible():
             close_window(window, qtbot)
+        window.deleteLater()  # at the next event loop, after the workers' last signals
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ def click(box, text: str) -> None:
 
 def answer_next_dialog(window, answer, kind: type | None = None) -> None:
     """Call ``answer(box)`` on the next dialog of ``kind`` (a message box unless told)
-    ``window`` shows, whether it blocks (``exec``) or not."""
+    ``window`` shows, whether it blocks (``exec``) or not; the look ends with the window."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
@@ -129,9 +129,9 @@ def answer_next_dialog(window, answer, kind: type | None = None) -> None:
         if shown:
             answer(shown[0])
         else:
-            QTimer.singleShot(10, look)
+            QTimer.singleShot(10, window, look)
 
-    QTimer.singleShot(0, look)
+    QTimer.singleShot(0, window, look)
 
 
 def amend_case(window, qtbot, reason: str, by: str) -> bool:
