@@ -64,7 +64,7 @@ class SignedCasesDialog(QDialog):
 
         worker = Worker(signed_cases, self.folder)
         worker.returned.connect(self._on_listed)
-        worker.errored.connect(lambda exc: self.note.setText(f"Cannot list the cases: {exc}"))
+        worker.errored.connect(self._on_list_failed)  # a method: dropped if the form went
         self.workers.start(worker)
 
     def chosen(self) -> list[CaseSummary]:
@@ -78,6 +78,9 @@ class SignedCasesDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.note.setText(f"{counted(len(cases), 'signed case')}; select those to adapt to")
         self.listed.emit(len(cases))
+
+    def _on_list_failed(self, exc: Exception) -> None:
+        self.note.setText(f"Cannot list the cases: {exc}")
 
     def _enable(self, *_: object) -> None:
         self.add_button.setEnabled(bool(self.table.selectionModel().selectedRows()))

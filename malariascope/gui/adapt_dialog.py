@@ -44,6 +44,7 @@ class AdaptDialog(QDialog):
     def __init__(self, out_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Adapt to this lab")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a new form opens each time
         self.source_list = QListWidget()
         self.annotations = QLineEdit()
         self.annotations.setPlaceholderText("annotations.json of the fields folders (optional)")

@@ -163,6 +163,7 @@ def exec_following(box: QMessageBox, words: Callable[[], str],
     finally:
         for signal in changed:
             signal.disconnect(reword)
+        box.deleteLater()  # after the caller has read the answer; else the window keeps it
 
 
 def add_cancel_default(box: QMessageBox) -> None:

@@ -94,7 +94,9 @@ class ReportFlow(QObject):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self._window)
-        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        answer = dialog.exec()
+        dialog.deleteLater()  # else the window keeps one for every print
+        if answer != QPrintDialog.DialogCode.Accepted:
             return
         worker = Worker(print_report, printer, self._order())
         worker.returned.connect(lambda name: self.message.emit(f"Report sent to {name}"))
