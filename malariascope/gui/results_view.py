@@ -73,6 +73,9 @@ class ResultsView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the list for the threshold and the case form, as from the gallery: a
+        # row is selected whole, so stepping through its cells would only move the row on
+        self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
