@@ -116,9 +116,10 @@ class MainWindow(QMainWindow):
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         # a click anywhere on the field, a drag too, gives the list the keys, so a P after
-        # panning reviews the cell and never lands in a sample id typed before
-        self.field_view.setFocusProxy(self.lists)
+        # panning reviews the cell and never lands in a sample id typed before; the policy
+        # is set before the proxy, as Qt passes it on to a proxy: the list stays a Tab stop
         self.field_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.field_view.setFocusProxy(self.lists)
         self.controls.entered.connect(self.lists.setFocus)
         self.status.take_notes(self.controls.message, self.controls.withdrawn)
         batch.events.appended.connect(lambda *_: self.table.select_first_if_none())

@@ -1,5 +1,5 @@
-"""Tab and Shift+Tab leave the cell list for the threshold and the case form, the cell
-selected as it was."""
+"""Tab and Shift+Tab go round the window's stops with the cell list among them: they leave the
+list for the threshold and the case form, the cell selected as it was, and come back to it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from malariascope.gui.batch import UNINFECTED
 from tests.gui.helpers import screen_and_wait
 from tests.images import make_cell_folder
+
+TAB_STOPS = 40  # more than the window has: a list that Tab never reaches is found out
 
 
 @pytest.fixture
@@ -38,3 +41,24 @@ def test_tab_in_the_table_leaves_it_with_the_cell_selected_as_it_was(listed, qtb
     press_tab(qtbot, shift)
     assert QApplication.focusWidget() is not listed.table
     assert listed.table.current_source_row() == row
+
+
+@pytest.mark.parametrize("shift", [False, True])
+def test_tab_from_the_case_form_comes_back_to_the_list(listed, qtbot, shift):
+    """Tab from the slide id box went round the case form, the threshold and the tab bar
+    and never back to the list: the list had taken the field view's click-only focus, so
+    a technician on the keyboard had no Tab back to the cells."""
+    listed.central.show_case()
+    panel = listed.case_panel
+    panel.sample_id.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.sample_id)
+    qtbot.keyClicks(panel.sample_id, "S-1")
+    row = listed.table.current_source_row()
+    for _ in range(TAB_STOPS):
+        press_tab(qtbot, shift)
+        if QApplication.focusWidget() is listed.table:
+            break
+    assert QApplication.focusWidget() is listed.table, "Tab never came back to the list"
+    qtbot.keyClick(listed.table, Qt.Key.Key_U)
+    assert listed.batch.final_call(row) == UNINFECTED
+    assert listed.batch.facts.sample_id == "S-1"
