@@ -41,7 +41,7 @@ class WindowActions:
                                         icon(pixmap.SP_DirOpenIcon))
         self.export = self._action("&Export CSV report…", "Ctrl+E",
                                    icon(pixmap.SP_DialogSaveButton))
-        self.cases = self._action("Case &register…", "Ctrl+Shift+R",
+        self.cases = self._action("Case re&gister…", "Ctrl+Shift+R",
                                   tip="Find past cases, reopen one, export them")
         self.sign = self._action("&Sign the result…", "Ctrl+Shift+S",
                                  icon(pixmap.SP_DialogApplyButton))
@@ -49,7 +49,7 @@ class WindowActions:
         self.withdraw_amendment = self._action(
             "&Withdraw the amendment", "",
             tip="Sign the case again as it was, while the amendment has changed nothing")
-        self.export_pdf = self._action("Export &PDF report…", "Ctrl+Shift+E")
+        self.export_pdf = self._action("Export P&DF report…", "Ctrl+Shift+E")
         self.print_report = self._action("&Print report…", QKeySequence.StandardKey.Print)
         self.case_actions = (self.sign, self.export_pdf, self.print_report)
         self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop),
@@ -69,7 +69,7 @@ class WindowActions:
                                          tip="Forget the review of this cell (Backspace)")
         self.review = (self.mark_parasitized, self.mark_uninfected, self.confirm,
                        self.mark_unsure)  # each a button of the cell panels too
-        self.undo = self._action("&Undo review", QKeySequence.StandardKey.Undo)
+        self.undo = self._action("Un&do review", QKeySequence.StandardKey.Undo)
         self.redo = self._action("&Redo review", "Ctrl+Shift+Z")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # what the keys of a window showing one cell do (the full-size cell window)
@@ -118,13 +118,14 @@ class WindowActions:
         return actions
 
     def populate(self, window: QMainWindow) -> None:
-        """Put the actions in the menu bar and toolbar of ``window``."""
+        """Put the actions in the menu bar and toolbar of ``window``. Within a menu each item
+        has a letter (``&``) of its own: Qt only highlights items that share one, in turn."""
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_case, self.open_images, self.open_folder])
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.cases)
-        file_menu.addMenu("&Screen images as").addActions(list(self.modes.values()))
+        file_menu.addMenu("Screen &images as").addActions(list(self.modes.values()))
         file_menu.addSeparator()
         file_menu.addActions([self.sign, self.amend, self.withdraw_amendment])
         file_menu.addSeparator()

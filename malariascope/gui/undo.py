@@ -88,5 +88,5 @@ class ReviewUndo(QObject):
         stack, (undo, redo) = self.stack, self._actions
         undo.setEnabled(stack.canUndo() and not self._read_only)
         redo.setEnabled(stack.canRedo() and not self._read_only)
-        undo.setText(f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo review")
+        undo.setText(f"Un&do {stack.undoText()}" if stack.canUndo() else "Un&do review")
         redo.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo review")

@@ -96,7 +96,7 @@ def test_selected_cells_are_reviewed_in_one_step_undone_and_redone(window, qtbot
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert [batch.final_call(row) for row in chosen] == ["uninfected"] * 5
     assert batch.counts.reviewed == 5
-    assert actions.undo.text() == "&Undo uninfected on 5 cells"
+    assert actions.undo.text() == "Un&do uninfected on 5 cells"
 
     qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
     assert batch.counts.reviewed == 0 and all(batch.decision(row) is None for row in chosen)
