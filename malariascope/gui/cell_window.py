@@ -1,13 +1,17 @@
 """The selected cell at full size, in a window of its own (a double-click on a cell opens it).
 
 It is the detail panel again, given most of the screen, and it follows the selection while it
-is open, so the arrows in the gallery or the table page through cells at this size. The
-window's review keys (the same actions as the main window's) act here on the cell shown.
+is open, so the arrows in the gallery or the table page through cells at this size; pressed in
+this window, the arrows, PgUp/PgDn, Home and End move the list's selection as they do there.
+The window's review keys (the same actions as the main window's) act here on the cell shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from functools import partial
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from malariascope.gui.actions import WindowActions
@@ -16,18 +20,23 @@ from malariascope.gui.detail_view import DetailView
 from malariascope.gui.workers import WorkerGroup
 
 SCREEN_SHARE = 0.8  # of the available screen, each way
+MOVE_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right,
+             Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End)
 
 
 class CellWindow(QDialog):
     """A non-modal window showing one row of ``batch`` large, opened by ``opened`` (a row)."""
 
     def __init__(self, batch: Batch, workers: WorkerGroup, actions: WindowActions,
-                 current_changed: Signal, opened: Signal,
+                 current_changed: Signal, opened: Signal, cell_list: QWidget,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cell")
         self.detail = DetailView(batch, workers, actions.review)
         self.addActions(list(actions.cell_keys))  # their keys work while this window is active
+        # shortcuts, so no control of this window (Grad-CAM box, slider) takes the arrows
+        for key in MOVE_KEYS:
+            QShortcut(QKeySequence(key), self, partial(self._move, cell_list, key))
         layout = QVBoxLayout(self)
         layout.addWidget(self.detail)
         current_changed.connect(self._on_current_changed)
@@ -48,6 +57,14 @@ class CellWindow(QDialog):
         """The row shown, while this window has the keys (it is the active window)."""
         row = self.detail.current_row()
         return [row] if self.isActiveWindow() and row is not None else []
+
+    @staticmethod
+    def _move(cell_list: QWidget, key: Qt.Key) -> None:
+        """Press ``key`` in ``cell_list`` (its focus proxy: the table or the gallery shown).
+        The list's handler is called, not sent the key: Qt offers a key sent to a widget to
+        the shortcuts of the active window first, and this window's would take it back."""
+        view = cell_list.focusProxy() or cell_list
+        view.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier))
 
     def _on_current_changed(self, row: int | None) -> None:
         if self.isVisible():

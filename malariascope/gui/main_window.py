@@ -74,7 +74,8 @@ class MainWindow(QMainWindow):
         self.gallery = self.lists.gallery
         self.detail = DetailView(self.batch, self.controller.workers, self.actions.review)
         self.cell_window = CellWindow(self.batch, self.controller.workers, self.actions,
-                                      self.table.current_changed, self.lists.opened, self)
+                                      self.table.current_changed, self.lists.opened,
+                                      self.lists, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch, self.controller)
         self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller,

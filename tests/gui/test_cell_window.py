@@ -3,6 +3,7 @@ buttons, and the Unsure button beside the other review buttons."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -78,3 +79,29 @@ def test_the_cell_panels_have_an_unsure_button_beside_the_others(window, qtbot, 
     assert len(tops) == 1  # in line with the others
     qtbot.mouseClick(buttons[-1], Qt.MouseButton.LeftButton)
     assert batch.review(row) == UNSURE and not batch.reviewed(row)
+
+
+@pytest.mark.parametrize("gallery", [False, True])
+def test_the_arrows_in_the_cell_window_move_through_the_list(window, qtbot, tmp_path, gallery):
+    """Down, End and Home in the full-size cell window moved the keys between its Grad-CAM
+    box and slider and showed the same cell: a technician reviewing at full size had to go
+    back to the main window for the next cell."""
+    make_cell_folder(tmp_path / "cells", 12)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    if gallery:
+        window.actions.gallery.trigger()
+    proxy, table, cell = window.proxy, window.table, window.cell_window
+    table.select_source_row(proxy.source_row(0))
+    window.lists.opened.emit(proxy.source_row(0))  # as a double-click on it does
+    cell.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is cell)
+    step = Qt.Key.Key_Right if gallery else Qt.Key.Key_Down
+    for key, shown in ((step, 1), (Qt.Key.Key_End, proxy.rowCount() - 1),
+                       (Qt.Key.Key_Home, 0), (step, 1)):
+        qtbot.keyClick(QApplication.focusWidget(), key)
+        assert cell.detail.current_row() == table.current_source_row() == proxy.source_row(
+            shown)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_U)  # on the cell shown
+    assert window.batch.final_call(proxy.source_row(1)) == "uninfected"
