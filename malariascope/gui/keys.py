@@ -4,10 +4,11 @@ actions from its text boxes for every shortcut but typing and editing.
 Review keys are plain letters, Space and Backspace, which a text box keeps: typing a sample id
 never reviews a cell, nor does a letter typed to pick an item of a drop-down (which, unlike a
 line edit, does not claim them from the window's shortcuts itself). A text box also keeps the
-editing keys of every platform (copy, paste, select all, undo). Any other shortcut of the
-window, with Ctrl, Alt or a function key, goes to its action even where the text box has a use
-for it (X11's emacs keys make Ctrl+E "end of line"), so Ctrl+E exports from the sample id box
-too.
+editing keys of every platform (copy, paste, select all, undo). A button that has the keys
+(Tab took them there) keeps Space, which presses it, rather than confirm a cell. Any other
+shortcut of the window, with Ctrl, Alt or a function key, goes to its action even where the
+text box has a use for it (X11's emacs keys make Ctrl+E "end of line"), so Ctrl+E exports from
+the sample id box too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
@@ -40,12 +42,18 @@ def is_typing(event: QKeyEvent) -> bool:
     return event.key() == Qt.Key.Key_Backspace or (bool(text) and text.isprintable())
 
 
+def _presses(event: QKeyEvent) -> bool:
+    """True for Space with no modifier: the key that presses a button that has the keys."""
+    return event.key() == Qt.Key.Key_Space and not event.modifiers()
+
+
 class KeyRouting(QObject):
     """Gives ``home`` (the cell list) the keys of ``window`` at once and whenever a dialog of
-    the window closes, and lets the window's shortcuts through its text boxes.
+    the window closes, lets the window's shortcuts through its text boxes, and leaves Space to
+    its buttons.
 
     Dialogs are found as they are made (children of the window, polished before they show),
-    text boxes as they take the focus, so widgets added later are covered too.
+    text boxes and buttons as they take the focus, so widgets added later are covered too.
     """
 
     def __init__(self, window: QWidget, home: QWidget) -> None:
@@ -65,13 +73,15 @@ class KeyRouting(QObject):
             if self.for_actions(event):
                 event.ignore()  # not taken by the text box: the shortcut fires
                 return True
-            if isinstance(watched, TEXT_BOXES) and is_typing(event):
-                event.accept()  # the text box's: no shortcut fires
+            keeps = (is_typing(event) if isinstance(watched, TEXT_BOXES)
+                     else isinstance(watched, QAbstractButton) and _presses(event))
+            if keeps:
+                event.accept()  # the text box's or the button's: no shortcut fires
                 return True
         return False
 
     def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        if isinstance(new, TEXT_BOXES) and new.window() is self._window:
+        if isinstance(new, (*TEXT_BOXES, QAbstractButton)) and new.window() is self._window:
             new.installEventFilter(self)
 
     def for_actions(self, event: QKeyEvent) -> bool:

@@ -1,14 +1,15 @@
 """Tab and Shift+Tab go round the window's stops with the cell list among them: they leave the
-list for the threshold and the case form, the cell selected as it was, and come back to it."""
+list for the threshold and the case form, the cell selected as it was, and come back to it;
+Space on a button they reach presses it."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QToolButton
 
 from malariascope.gui.batch import UNINFECTED
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import screen_and_wait, wait_for_box
 from tests.images import make_cell_folder
 
 TAB_STOPS = 40  # more than the window has: a list that Tab never reaches is found out
@@ -30,6 +31,16 @@ def press_tab(qtbot, shift: bool) -> None:
     key, held = ((Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier) if shift
                  else (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier))
     qtbot.keyClick(QApplication.focusWidget(), key, held)
+
+
+def tab_to(qtbot, widget, shift: bool = False) -> bool:
+    """Press Tab (Shift+Tab when ``shift``) until ``widget`` has the keys; False when
+    ``TAB_STOPS`` presses never get there."""
+    for _ in range(TAB_STOPS):
+        press_tab(qtbot, shift)
+        if QApplication.focusWidget() is widget:
+            return True
+    return False
 
 
 @pytest.mark.parametrize("shift", [False, True])
@@ -54,11 +65,42 @@ def test_tab_from_the_case_form_comes_back_to_the_list(listed, qtbot, shift):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.sample_id)
     qtbot.keyClicks(panel.sample_id, "S-1")
     row = listed.table.current_source_row()
-    for _ in range(TAB_STOPS):
-        press_tab(qtbot, shift)
-        if QApplication.focusWidget() is listed.table:
-            break
-    assert QApplication.focusWidget() is listed.table, "Tab never came back to the list"
+    assert tab_to(qtbot, listed.table, shift), "Tab never came back to the list"
     qtbot.keyClick(listed.table, Qt.Key.Key_U)
     assert listed.batch.final_call(row) == UNINFECTED
     assert listed.batch.facts.sample_id == "S-1"
+
+
+def _button(window, name: str) -> QAbstractButton:
+    """The button ``name`` of ``window``: Model default, the Grad-CAM overlay box, or the
+    case form's Sign the result."""
+    if name == "Model default":
+        return window.controls.reset
+    if name == "Grad-CAM overlay":
+        return next(box for box in window.detail.findChildren(QCheckBox)
+                    if box.text() == name)
+    return next(button for button in window.case_panel.findChildren(QToolButton)
+                if button.defaultAction() is window.actions.sign)
+
+
+@pytest.mark.parametrize("name", ["Model default", "Grad-CAM overlay", "Sign the result"])
+def test_space_on_a_button_tab_reached_presses_it_and_reviews_no_cell(listed, qtbot, name):
+    """Space on a button Tab had reached confirmed the selected cell instead of pressing it:
+    Model default left the threshold where it was, the Grad-CAM box left the overlay, and
+    Sign the result did not sign."""
+    listed.controls.threshold.spin.setValue(0.3)  # Model default is on
+    if name == "Sign the result":
+        listed.central.show_case()
+        listed.lists.setFocus()
+    button = _button(listed, name)
+    checked, batch = button.isChecked(), listed.batch
+    assert tab_to(qtbot, button)
+    with qtbot.waitSignal(button.clicked, timeout=5_000):
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert batch.counts.reviewed == 0
+    if name == "Model default":
+        assert batch.facts.rule.threshold == pytest.approx(batch.facts.default_threshold)
+    elif name == "Grad-CAM overlay":
+        assert button.isChecked() != checked
+    else:
+        wait_for_box(qtbot, listed, "Cannot sign yet")  # no slide id yet
