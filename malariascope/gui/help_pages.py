@@ -33,8 +33,10 @@ KEYS_WIDTH = 720  #: px of the keys sheet's text: two columns on a 768 px high s
 READING_WIDTH = 520  #: px of the page on reading a call
 #: Keys that belong to a widget rather than to an action.
 WIDGET_KEYS = (
-    ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends)"),
-    ("Enter", "In Slide id, Microscopist or Threshold: apply, and give the keys back to the list"),
+    ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends; with "
+                             "Shift, or Ctrl+A, select cells in the gallery)"),
+    ("Tab, Shift+Tab", "Round the list and the case form"),
+    ("Enter", "In the case form (not Notes) or Threshold: apply, keys back to the list"),
     ("Wheel, drag", "On the whole field: zoom at the cursor, pan; a click selects a cell"),
 )
 

@@ -4,9 +4,9 @@ laptop's 1366 x 768 under a top panel, and a netbook's 1024 x 600 over a bottom 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QScreen
-from PySide6.QtWidgets import QDialog, QTextBrowser
+from PySide6.QtWidgets import QApplication, QDialog, QTextBrowser
 
 AREAS = {"offscreen": None, "laptop": QRect(0, 27, 1366, 741), "netbook": QRect(0, 0, 1024, 552)}
 
@@ -28,3 +28,18 @@ def test_every_help_page_opens_whole_on_the_screen(make_window, qtbot, monkeypat
             assert page.toPlainText().startswith(action.text().replace("&", "")[:4])
         dialog.close()
         qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
+
+
+def test_the_keys_sheet_names_the_keys_of_the_list_and_the_case_form(window, qtbot):
+    """F1 named no key to select several cells in the gallery or to go round the window
+    with Tab, and gave Enter's return to the list in two boxes of the case form of the nine
+    that have it."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+    sheet = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    text = sheet.findChild(QTextBrowser).toPlainText()
+    for keys in ("Shift, or Ctrl+A, select cells", "Tab, Shift+Tab",
+                 "In the case form (not Notes) or Threshold"):
+        assert keys in text
+    sheet.close()

@@ -58,7 +58,7 @@ def test_f1_names_the_boxes_as_the_case_form_labels_them(window, qtbot):
                for label in panel.findChildren(QLabel) if label.buddy() is not None}
     window.actions.keys.trigger()
     text = _page(qtbot, window, "Keys").text.toPlainText()
-    assert f"In {caption[panel.sample_id]}, {caption[panel.operator]} or Threshold" in text
+    assert f"In the case form (not {caption[panel.notes]}) or Threshold" in text
 
 
 def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window, qtbot):
