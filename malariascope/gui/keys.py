@@ -4,7 +4,8 @@ actions from its text boxes for every shortcut but typing and editing.
 Review keys are plain letters, Space and Backspace, which a text box keeps: typing a sample id
 never reviews a cell, nor does a letter typed to pick an item of a drop-down (which, unlike a
 line edit, does not claim them from the window's shortcuts itself). A text box also keeps the
-editing keys of every platform (copy, paste, select all, undo). A button that has the keys
+editing keys of every platform (copy, paste, select all, undo), and Esc: pressed there to
+leave what is typed, it never stops the screening. A button that has the keys
 (Tab took them there) keeps Space, which presses it, rather than confirm a cell. Any other
 shortcut of the window, with Ctrl, Alt or a function key, goes to its action even where the
 text box has a use for it (X11's emacs keys make Ctrl+E "end of line"), so Ctrl+E exports from
@@ -42,6 +43,11 @@ def is_typing(event: QKeyEvent) -> bool:
     return event.key() == Qt.Key.Key_Backspace or (bool(text) and text.isprintable())
 
 
+def _kept_by_text_box(event: QKeyEvent) -> bool:
+    """True for a key a text box keeps from the window's shortcuts: typing, and Esc."""
+    return is_typing(event) or event.key() == Qt.Key.Key_Escape
+
+
 def _presses(event: QKeyEvent) -> bool:
     """True for Space with no modifier: the key that presses a button that has the keys."""
     return event.key() == Qt.Key.Key_Space and not event.modifiers()
@@ -73,7 +79,7 @@ class KeyRouting(QObject):
             if self.for_actions(event):
                 event.ignore()  # not taken by the text box: the shortcut fires
                 return True
-            keeps = (is_typing(event) if isinstance(watched, TEXT_BOXES)
+            keeps = (_kept_by_text_box(event) if isinstance(watched, TEXT_BOXES)
                      else isinstance(watched, QAbstractButton) and _presses(event))
             if keeps:
                 event.accept()  # the text box's or the button's: no shortcut fires

@@ -205,3 +205,24 @@ def test_ctrl_tab_switches_between_the_cell_and_the_case_keeping_the_keys_on_the
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
     assert window.batch.facts.rule.threshold == threshold
     assert window.table.current_source_row() != row  # the list moved, as Down means
+
+
+@pytest.mark.parametrize("box", ["sample_id", "threshold"])
+def test_esc_in_a_text_box_leaves_the_screening_running(window, qtbot, big_folder, box):
+    """Esc pressed in the slide id box while a slide screened stopped the screening (the
+    window's Cancel key): 64 of 2,000 cells were screened, and the case was left partial."""
+    widget = {"sample_id": window.case_panel.sample_id,
+              "threshold": window.controls.threshold.spin}[box]
+    cancelled = []
+    window.actions.cancel.triggered.connect(lambda: cancelled.append(True))
+    with qtbot.waitSignal(window.controller.screening_finished,
+                          timeout=SCREEN_TIMEOUT_MS) as finished:
+        window.open_paths([big_folder])
+        qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=SCREEN_TIMEOUT_MS)
+        window.central.show_case()
+        _focused(window, qtbot)
+        widget.setFocus()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Escape)
+        assert not cancelled
+    assert finished.args[1] and len(window.batch) == 2000
