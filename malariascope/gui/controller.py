@@ -175,10 +175,11 @@ class ScreeningController(ModelLoading, QObject):
     def _on_reopened(self, reopened: Reopened) -> None:
         """What the screening's paths, as real paths, search again of the inputs cut short
         before it, whatever their spelling: the files found there before are counted once,
-        and an input searched again whole is cut short no more."""
+        and an input searched again whole is cut short no more, but the screening's own
+        paths stay cut short until it ends: stopped, it leaves them partial."""
         if reopened.overlaps:
             self._before = self._held_files
-        self.extent = self.extent.screened_whole(reopened.whole)
+        self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
         if job != self._job:

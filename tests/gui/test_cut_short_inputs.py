@@ -161,3 +161,23 @@ def test_a_cut_short_folder_reopened_through_a_link_is_screened_whole_and_counte
         window.controller.screen([link])
     assert done.args == [12, True] and window.controller.complete, window.controller.extent
     assert (window.controller.extent.files, window.controller.not_screened()) == (12, 0)
+
+
+def test_a_cut_short_folder_screened_again_and_stopped_again_stays_partial(
+        make_window, qtbot, big_folder):
+    """The rest of a cancelled folder, screened again (opened again, or Restore and screen
+    the rest) and stopped again, was told complete as its first cells came: 20 of 30 fields
+    screened, the window, the autosave and the CSV said the batch was whole."""
+    window = make_window()
+    batch, controller = window.batch, window.controller
+    def stop(*_: object) -> None:  # as the screening's first cells come
+        batch.events.appended.disconnect(stop)
+        controller.cancel()
+
+    for _ in range(2):  # the first screening, then the rest of it
+        batch.events.appended.connect(stop)
+        with qtbot.waitSignal(controller.screening_finished, timeout=120_000) as done:
+            assert window.open_paths([big_folder])
+        assert done.args[1] is False and 0 < len(batch) < 2000
+        assert not controller.complete and controller.not_screened() != 0
+        assert not session_now(batch, controller).complete
