@@ -1,8 +1,9 @@
 """How a window's autosave comes on (see ``gui.autosave``): the data folder made, its lock
 taken, the register read in a worker.
 
-Where the folder takes no file (it cannot be made, is read-only, or its disk is full),
-autosave is off and tried again every :data:`AGAIN_MS`, and at once when the technician asks
+Where the folder takes no file (it cannot be made, is read-only, or its disk is full, even
+when the lock file still fits but not the register's own files), autosave is off and tried
+again every :data:`AGAIN_MS`, and at once when the technician asks
 (:meth:`AutosaveStart.try_again`): freeing space or fixing the folder turns it back on while
 the window works. A folder whose lock another window holds (its work is there), or a register
 that refuses the window (a newer MalariaScope's, one that cannot be read), keeps autosave off
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
+from malariascope.core.errors import RegisterWriteError
 from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, folder_lock, why_unlockable
 from malariascope.gui.restored import tell_too_new
 from malariascope.gui.workers import Worker, WorkerGroup
@@ -125,7 +127,7 @@ class AutosaveStart(QObject):
             return
         self.lock.unlock()
         self.lock = None
-        self._off(str(exc), passing=False)
+        self._off(str(exc), passing=isinstance(exc, RegisterWriteError))
         tell_too_new(self._window, exc)
         then()
 

@@ -12,7 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.errors import RegisterWriteError
 from malariascope.core.register import Register
 from malariascope.core.register.database import FILE_NAME
 
@@ -129,3 +132,16 @@ def test_a_register_opens_whole_when_a_checkpoint_ends_as_its_wal_is_looked_at(t
         stored = register.load(child.stdout.strip())
         assert sorted(register.pictures(stored.case.uid)) == [0, 1, 2, 3]
     assert not list(tmp_path.glob("cases-damaged-*"))
+
+
+def test_a_register_whose_files_cannot_be_made_just_now_is_refused_as_passing(tmp_path):
+    """A register SQLite could not open for want of its write-ahead log (a disk too full for
+    it) was refused as for good (a plain RegisterError): a window kept autosave off until
+    restarted, though freeing space would have let it open."""
+    Register(tmp_path).close()
+    wal = tmp_path / f"{FILE_NAME}-wal"
+    wal.mkdir()  # stands for the file SQLite cannot make
+    with pytest.raises(RegisterWriteError, match="cannot open the case register"):
+        Register(tmp_path)
+    wal.rmdir()
+    Register(tmp_path).close()

@@ -13,6 +13,7 @@ import pytest
 from malariascope.core.classifier import PARASITIZED
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.register import CaseQuery, Register
+from malariascope.core.register.database import FILE_NAME
 from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.folder_lock import held_elsewhere
@@ -61,7 +62,25 @@ def read_only(tmp_path: Path, monkeypatch) -> Callable[[], Path]:
     return fix
 
 
-FAULTS = {"cannot be made": cannot_be_made, "read-only": read_only}
+def register_cannot_be_opened(tmp_path: Path, monkeypatch) -> Callable[[], Path]:
+    """Point the data folder at a register whose write-ahead log SQLite cannot make (a
+    folder stands where it goes), as on a disk too full for it that still takes the lock
+    file; returns what makes it possible, and gives the folder."""
+    folder = tmp_path / "data"
+    Register(folder).close()
+    wal = folder / f"{FILE_NAME}-wal"
+    wal.mkdir()
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+
+    def fix() -> Path:
+        wal.rmdir()
+        return folder
+
+    return fix
+
+
+FAULTS = {"cannot be made": cannot_be_made, "read-only": read_only,
+          "register cannot be opened": register_cannot_be_opened}
 
 
 @pytest.fixture

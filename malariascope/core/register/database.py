@@ -28,7 +28,9 @@ from malariascope.core.atomic import why
 from malariascope.core.errors import (
     RegisterDamagedError,
     RegisterError,
+    RegisterLockedError,
     RegisterReadOnlyError,
+    RegisterWriteError,
 )
 from malariascope.core.register import schema
 from malariascope.core.register.schema import APPLICATION_ID, schema_version
@@ -54,7 +56,8 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
 
     Raises :class:`RegisterDamagedError` after moving a damaged file aside;
     :class:`RegisterTooNewError` (a newer MalariaScope's register) and :class:`RegisterError`
-    (the folder or file out of reach) leave the file as it is.
+    (the folder or file out of reach; :class:`RegisterWriteError` when only just now, as on a
+    full disk) leave the file as it is.
     """
     path = folder / FILE_NAME
     if view and path.is_file() and not (os.access(path, os.W_OK) and
@@ -75,7 +78,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         _close(db)
         if not _is_damage(exc):
-            raise RegisterError(f"cannot open the case register {path}: {exc}") from exc
+            raise failure(exc)(f"cannot open the case register {path}: {exc}") from exc
         raise RegisterDamagedError(f"the case register {path} is damaged ({exc})",
                                    set_aside(path, "damaged")) from exc
     except _Unusable as exc:
@@ -136,6 +139,14 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
         return code & 0xFF in _DAMAGE_CODES
     words = str(exc).lower()  # Python 3.10 gives no result code
     return "malformed" in words or "not a database" in words
+
+
+def failure(exc: sqlite3.Error) -> type[RegisterError]:
+    """The kind of :class:`RegisterError` that tells ``exc``: the file held by another
+    connection, the file out of use just now (the same statement may go through later), or
+    neither."""
+    return (RegisterLockedError if is_locked(exc) else
+            RegisterWriteError if is_passing(exc) else RegisterError)
 
 
 def is_passing(exc: sqlite3.Error) -> bool:

@@ -23,8 +23,6 @@ from malariascope.core.errors import (
     CaseSignedError,
     ImageReadError,
     RegisterError,
-    RegisterLockedError,
-    RegisterWriteError,
 )
 from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.leftout import LeftOut
@@ -34,8 +32,7 @@ from malariascope.core.register import records, saving
 from malariascope.core.register.database import (
     FILE_NAME,
     connect,
-    is_locked,
-    is_passing,
+    failure,
     transaction,
 )
 from malariascope.core.register.export import write_cases_csv
@@ -81,9 +78,7 @@ class Register:
             try:
                 yield self._db
             except sqlite3.Error as exc:
-                kind = (RegisterLockedError if is_locked(exc) else
-                        RegisterWriteError if is_passing(exc) else RegisterError)
-                raise kind(f"cannot {what} in {self.path}: {exc}") from exc
+                raise failure(exc)(f"cannot {what} in {self.path}: {exc}") from exc
 
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,
