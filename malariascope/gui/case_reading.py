@@ -6,8 +6,8 @@ autosaves) goes on from the copy read, so the register is asked whether that cop
 taken (``Register.check_take``) in the worker that reads it: a busy register, one on a
 network share or a big one never holds up the window. The answer holds for the window as it
 was when asked: a write of the window's since then (it may have saved that very case), or
-autosave starting, has the case read and asked about again, and a window closed meanwhile
-takes no answer.
+autosave starting, has a case to be taken read and asked about again (one shown read-only
+is shown as read), and a window closed meanwhile takes no answer.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def _on_read(window: QMainWindow, asked: tuple[Register | None, int, bool], foun
     now = _moment(window.autosave)
     if asked[0] is not None and now[0] is None:  # the window's register goes only with it
         return
-    if now == asked or (now[0] is asked[0] and not now[2]):  # a write running: the take waits
+    if (now == asked or (now[0] is asked[0] and not now[2])  # a write running: the take waits
+            or not takes(found.stored.case, now[0] is not None)):  # shown read-only, no take
         then(found)
     else:
         again()

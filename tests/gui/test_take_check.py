@@ -6,10 +6,11 @@ opening the case."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 
-from malariascope.core.register import Register
+from malariascope.core.register import Register, StoredCase
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.register_dialog import RegisterDialog
 from tests.gui.saving_faults import WAIT_MS, writes_done
@@ -161,14 +162,9 @@ def test_amend_is_off_while_the_register_checks_the_case(
     assert not window.batch.case.amending
 
 
-def test_a_case_the_windows_save_changed_while_it_was_read_is_read_again(
-        screened_window, qtbot, slow_save, data_folder):
-    """Read while the window's keep of it was being saved, and answered once the save was
-    done: the copy read lacked the keep's review, so the case was refused as changed since
-    it was read ("open it again"). The answer holds only while no write of the window's
-    came between: the case is read again and opens with its review."""
-    window = screened_window
-    keep_while_a_save_waits(window, slow_save, data_folder)  # S-RACE's keep, held
+def open_with_a_save_between(window, qtbot, save: Callable[[], object]) -> list[StoredCase]:
+    """Open case S-RACE from the register, holding its first read until ``save`` has had
+    the window save meanwhile, and wait for the dialog to close; the copies read."""
     register = window.autosave.register
     load, reads = register.load, []
     read_done, gate = threading.Event(), threading.Event()
@@ -186,13 +182,50 @@ def test_a_case_the_windows_save_changed_while_it_was_read_is_read_again(
         select(dialog, "S-RACE")
         dialog.open_selected()
         qtbot.waitUntil(read_done.is_set, timeout=WAIT_MS)
-        slow_save.end()
-        qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+        save()
         gate.set()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     finally:
         gate.set()
         del register.load
+    return reads
+
+
+def test_a_case_the_windows_save_changed_while_it_was_read_is_read_again(
+        screened_window, qtbot, slow_save, data_folder):
+    """Read while the window's keep of it was being saved, and answered once the save was
+    done: the copy read lacked the keep's review, so the case was refused as changed since
+    it was read ("open it again"). The answer holds only while no write of the window's
+    came between: the case is read again and opens with its review."""
+    window = screened_window
+    keep_while_a_save_waits(window, slow_save, data_folder)  # S-RACE's keep, held
+
+    def keep_saved() -> None:
+        slow_save.end()
+        qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+
+    reads = open_with_a_save_between(window, qtbot, keep_saved)
     assert not reads[0].reviews and reads[-1].reviews  # the first copy lacked the review
     assert window.past_case.refusal == "" and window.batch.facts.sample_id == "S-RACE"
     assert window.past_case.shown is None and window.batch.reviewed(0)
+
+
+def test_a_signed_case_read_while_the_window_saves_its_own_work_opens_from_that_read(
+        screened_window, qtbot, data_folder):
+    """A case to be shown read-only was read again whenever a save of the window's own
+    work came between its read and the answer, though no such save changes it: while the
+    window screened (a save a second), a case slower to read than that (a big one, a
+    register on a network share) was read again and again, "Opening the case…" until the
+    screening ended."""
+    window = screened_window
+    review(window, 0)
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert window.case_flow.new_case(ask=False)
+
+    def own_work_saved() -> None:
+        with qtbot.waitSignal(window.autosave.written, timeout=WAIT_MS):
+            assert window.autosave.save_now()
+
+    assert len(open_with_a_save_between(window, qtbot, own_work_saved)) == 1
+    assert window.past_case.shown is not None and window.batch.facts.sample_id == "S-RACE"
