@@ -67,7 +67,7 @@ class Autosaver(QObject):
     def __init__(self, batch: Batch, controller: ScreeningController, window: QWidget) -> None:
         super().__init__(window)
         self.batch, self.controller, self._window = batch, controller, window
-        self.work: CaseWork | None = None  # set by resume: autosave is on
+        self.work: CaseWork | None = None  # set once autosave is on (at start, or joined later)
         self.start = AutosaveStart(window, controller.workers)
         self.start.off.connect(self.off)
         self.start.opened.connect(self._on_opened)
