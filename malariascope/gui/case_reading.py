@@ -54,21 +54,28 @@ def read(window: QMainWindow, register: Register, uid: str, then: Callable[[Read
     window.controller.workers.start(worker)
 
 
-def _moment(autosave: Autosaver) -> tuple[Register | None, int, bool]:
-    """What an answer of the register holds for: the window's register, the writes asked of
-    it so far, and whether they are all done."""
+class Moment(NamedTuple):
+    """What an answer of the register holds for: the window's register (None: autosave is
+    off), the writes asked of it so far, and whether they are all done."""
+
+    register: Register | None
+    writes_asked: int
+    writes_idle: bool
+
+
+def _moment(autosave: Autosaver) -> Moment:
     writes = autosave.writes
-    return autosave.register, writes.asked, writes.idle
+    return Moment(autosave.register, writes.asked, writes.idle)
 
 
-def _on_read(window: QMainWindow, asked: tuple[Register | None, int, bool], found: Read,
+def _on_read(window: QMainWindow, asked: Moment, found: Read,
              then: Callable[[Read], object], again: Callable[[], object]) -> None:
     now = _moment(window.autosave)
-    if asked[0] is not None and now[0] is None:  # the window's register goes only with it
+    if asked.register is not None and now.register is None:  # it goes only with the window
         return
-    if (now == asked or (now[0] is asked[0] and not now[2])  # a write running: the take waits
-            or not takes(found.stored.case, now[0] is not None)):  # shown read-only, no take
-        then(found)
+    writing = now.register is asked.register and not now.writes_idle  # the take waits for it
+    if now == asked or writing or not takes(found.stored.case, now.register is not None):
+        then(found)  # the answer holds, or the case is shown read-only (no take)
     else:
         again()
 
