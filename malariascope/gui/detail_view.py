@@ -88,7 +88,8 @@ class DetailView(QWidget):
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.facts = CellFacts(batch)
-        self.review_buttons = QWidget()  # off while the case is signed
+        self.review_buttons = QWidget()  # off while the case is signed or shown read-only
+        self._viewing = False  # a past case is on show, read-only
         self._build(review_actions)
         self.overlay_box.toggled.connect(self._on_overlay_changed)
         self.opacity.valueChanged.connect(self._on_overlay_changed)
@@ -199,10 +200,16 @@ class DetailView(QWidget):
         self.overlay_canvas.setVisible(shown)
         self.legend.setVisible(shown)
 
+    def set_viewing(self, viewing: bool) -> None:
+        """Turn the review buttons off while a past case is on show read-only."""
+        self._viewing = viewing
+        self._on_case_changed()
+
     def _on_case_changed(self) -> None:
-        """Turn the review buttons off while the case is signed, whatever the selection
-        enables; the review keys stay on, so a key pressed still says why nothing changes."""
-        self.review_buttons.setEnabled(self.batch.case.signed is None)
+        """Turn the review buttons off while the case is signed or shown read-only, whatever
+        the selection enables; the review keys stay on, so a key pressed still says why
+        nothing changes."""
+        self.review_buttons.setEnabled(self.batch.case.signed is None and not self._viewing)
 
     def _update_facts(self) -> None:
         self.facts.show_row(self._row)

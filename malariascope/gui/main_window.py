@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
         the full-size window shows when it has the keys, as one undoable step; one cell
         reviewed moves on to the next, but not one cleared (None)."""
         rows = self.cell_window.shown_rows() or self.lists.selected_rows()
-        if rows and not self.past_case.shown and not self.case_flow.refuse_signed("review it"):
+        if rows and not self.past_case.refuse_review() and not self.case_flow.refuse_signed(
+                "review it"):
             self.lists.review(rows, call, self.reviews, self.status.showMessage)
 
     def _on_current_changed(self, row: int | None) -> None:
@@ -179,9 +180,9 @@ class MainWindow(QMainWindow):
         # the field takes room from the list only for a cell of a field, never as one arrives
         self.central.field_box.setVisible(self.field_view.field() is not None)
         self.summary.set_field(self.field_view.field())
-        # no review on a row without a call (the detail panel says why), nor on a past case
-        reviewable = (row is not None and self.batch.results[row].ok
-                      and not self.past_case.shown)
+        # no review on a row without a call (the detail panel says why); on a past case the
+        # keys say why nothing changes
+        reviewable = row is not None and self.batch.results[row].ok
         for action in (*self.actions.review, self.actions.clear_review):
             action.setEnabled(reviewable)
 

@@ -157,6 +157,18 @@ class PastCaseView(QObject):
         self.checking = checking
         self.window.case_flow.update_actions()
 
+    def refuse_review(self) -> bool:
+        """True, after saying why, while an open case is on show read-only (a signed one is
+        refused as any signed case: ``CaseFlow.refuse_signed``)."""
+        stored = self.shown
+        if stored is None or stored.case.signed is not None:
+            return False
+        how = ("open it again from File > Case register… to finish it"
+               if self.window.autosave.register is not None
+               else "only a window that autosaves can finish it")
+        self.window.status.note(f"Case {stored.case.name} is shown read-only: {how}")
+        return True
+
     def _is_open_here(self, stored: StoredCase) -> bool:
         """True when ``stored`` is the case the window works on (the register's copy of it
         may lag behind the window's)."""
@@ -217,7 +229,6 @@ class PastCaseView(QObject):
         window = self.window
         window.controls.setEnabled(not read_only)
         window.case_panel.set_viewing(read_only)
-        selected = window.table.current_source_row() is not None
-        for action in (*window.actions.review, window.actions.clear_review):
-            action.setEnabled(selected and not read_only)
+        for detail in (window.detail, window.cell_window.detail):
+            detail.set_viewing(read_only)
         window.case_flow.update_actions()

@@ -165,10 +165,11 @@ def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_
     assert "case S-1, signed, read-only" in window.windowTitle()
     assert window.case.signed and window.actions.open_folder.isEnabled()  # opening ends it
     window.table.select_source_row(1)
-    assert not window.actions.mark_parasitized.isEnabled() and not window.controls.isEnabled()
+    assert not window.detail.review_buttons.isEnabled() and not window.controls.isEnabled()
     assert not window.actions.undo.isEnabled() and not window.actions.redo.isEnabled()
     window.review_current(PARASITIZED)
     assert not batch.reviewed(1) and not window.isWindowModified()
+    assert "S-1 is signed: amend it" in window.status.currentMessage()
     with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
         window.export_to(tmp_path / "s-1.csv")  # a past case can be reported again
     assert [row["final_call"] for row in read_rows(tmp_path / "s-1.csv")][0] == PARASITIZED
@@ -338,6 +339,26 @@ def test_a_case_on_show_read_only_cannot_be_signed(make_window, qtbot, data_fold
     assert window.case.case.signed is None and len(window.batch) == 3
     assert not window.actions.sign.isEnabled()
     assert "case S-4, not signed, autosave off, read-only" in window.windowTitle()
+
+
+def test_a_review_key_on_an_open_case_shown_read_only_says_why_nothing_changes(
+        make_window, qtbot, data_folder, tmp_path, filed):
+    """P on an open case of the register shown read-only (a window without autosave) did
+    nothing and said nothing: the review actions were off, where a signed case's keys say
+    why. The buttons stay off; the key now says how the case can be finished."""
+    cells = list(screen(make_cell_folder(tmp_path / "open", 3), Classifier.open()))
+    with Register(data_folder) as register:
+        register.save(Case(CaseFacts(sample_id="S-4")), cells=cells)
+    window = open_past(open_register(make_window(), qtbot), qtbot, "S-4")
+    window.table.select_source_row(0)
+    assert not window.detail.review_buttons.isEnabled()
+    assert not window.cell_window.detail.review_buttons.isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_P)
+    assert not window.batch.reviewed(0) and not window.isWindowModified()
+    assert window.status.currentMessage() == (
+        "Case S-4 is shown read-only: only a window that autosaves can finish it")
 
 
 def test_an_amendment_left_unsigned_is_kept_to_be_finished(make_window, qtbot, data_folder,
