@@ -118,6 +118,7 @@ class RegisterDialog(QDialog):
         self.note = QLabel(wordWrap=True)  # a long reason takes lines, never the width
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._opening = False  # a case is being loaded for the window
+        self._given_up = False  # the dialog was closed while it was: it is not shown
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
         self.export_all = QPushButton("Export all listed…")
@@ -197,18 +198,23 @@ class RegisterDialog(QDialog):
         uids = self.selected_uids()
         if len(uids) != 1 or self._opening:  # one at a time: a second would ask again
             return
-        self._opening = True
+        self._opening, self._given_up = True, False
         self.note.setText("Opening the case…")
         self._read(self.register, uids[0], self._on_read, self._on_read_failed)
 
     def _on_read(self, read: Read) -> None:
+        """Give the window the case read to show (or say why not), unless the register was
+        closed meanwhile: closing it gives up the case asked for."""
         try:
-            self.case_loaded.emit(read)  # the window shows it, or says why not
+            if self._given_up:
+                self.note.clear()
+            else:
+                self.case_loaded.emit(read)
         finally:
-            self._opening = False
+            self._opening = self._given_up = False
 
     def _on_read_failed(self, exc: Exception) -> None:
-        self._opening = False
+        self._opening = self._given_up = False
         self._on_failed(exc)
 
     def export_query(self, selected: bool) -> CaseQuery | None:
@@ -218,7 +224,9 @@ class RegisterDialog(QDialog):
         return CaseQuery(uids=self.selected_uids()) if selected else self._listed
 
     def done(self, result: int) -> None:
-        """Close; a register opened for the dialog alone is closed with it."""
+        """Close, giving up a case being read; a register opened for the dialog alone is
+        closed with it."""
+        self._given_up = self._opening
         if self.owns_register:
             self.register.close()
             self.owns_register = False

@@ -274,6 +274,18 @@ def open_past(dialog, qtbot, sample_id: str):
     return window
 
 
+def test_closing_the_register_while_a_case_opens_gives_that_case_up(dialog, qtbot):
+    """Open, then the register closed at once (Esc): the case still took the window's place
+    once it had been read."""
+    window = dialog.parent()
+    select(dialog, "S-1")
+    dialog.open_selected()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog._opening, timeout=WAIT_MS)
+    assert window.past_case.shown is None and len(window.batch) == 0
+    assert dialog.note.text() == ""
+
+
 def test_an_amended_past_case_is_the_windows_work_and_the_next_case_is_saved_too(
         dialog, qtbot, data_folder, tmp_path):
     """Amended in the read-only view, a past case stayed read-only (nothing could be changed
