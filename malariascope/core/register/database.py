@@ -252,6 +252,18 @@ def _statements(script: str) -> list[str]:
 
 
 @contextlib.contextmanager
+def snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: every statement of the block sees the register as it was at
+    its first, whatever other connections write meanwhile."""
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if db.in_transaction:
+            db.execute("COMMIT")
+
+
+@contextlib.contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
     """One write transaction: all of the block is committed, or none of it."""
     db.execute("BEGIN IMMEDIATE")

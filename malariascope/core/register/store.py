@@ -33,6 +33,7 @@ from malariascope.core.register.database import (
     FILE_NAME,
     connect,
     failure,
+    snapshot,
     transaction,
 )
 from malariascope.core.register.export import write_cases_csv
@@ -170,7 +171,7 @@ class Register:
     def load(self, uid: str) -> StoredCase:
         """The case with this ``uid``, whole; :class:`RegisterError` if it is not there or
         cannot be read back."""
-        with self._using("read the case"):
+        with self._using("read the case"), snapshot(self._db):  # a case saved meanwhile: whole
             case_id = self._case_id(uid)
             try:
                 return read_case(self._db, case_id)
