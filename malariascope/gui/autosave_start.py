@@ -48,13 +48,14 @@ class AutosaveStart(QObject):
         self.lock: QLockFile | None = None
         self.closed = False  # no lock is taken once the window has closed
         self.reason = ""  # why autosave is off ("": it is not, or not yet)
+        self._passing = False  # it is off for a reason that can pass: tried again
         self.again = QTimer(self, singleShot=True, interval=AGAIN_MS)
         self.again.timeout.connect(lambda: self.try_again(told=False))
 
     @property
     def tries_again(self) -> bool:
         """True while autosave is off for a reason that can pass, and is tried again."""
-        return self.again.isActive()
+        return self._passing
 
     def resume(self, then: Callable[[], object]) -> None:
         """Take the folder; ``then`` runs once autosave is on (after the case a run left is
@@ -72,7 +73,7 @@ class AutosaveStart(QObject):
 
     def close(self) -> None:
         """The window closed: no lock is taken from now on, and the one held is let go."""
-        self.closed = True
+        self.closed, self._passing = True, False
         self.again.stop()
         if self.lock is not None:
             self.lock.unlock()
@@ -116,7 +117,7 @@ class AutosaveStart(QObject):
         if self.lock is None:  # the window closed while the register was read
             opened.work.register.close()
             return
-        self.reason = ""
+        self.reason, self._passing = "", False
         if joining:
             self.joined.emit(opened)
         else:
@@ -133,6 +134,7 @@ class AutosaveStart(QObject):
 
     def _off(self, reason: str, passing: bool) -> None:
         """Autosave is off for ``reason``, tried again when it can pass; said when it is new."""
+        self._passing = passing
         if passing:
             self.again.start()
         if reason != self.reason:

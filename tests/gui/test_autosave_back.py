@@ -114,7 +114,7 @@ def test_autosave_off_for_a_folder_taking_no_file_comes_back_when_it_does(
     window.review_current(PARASITIZED)
     folder = fix()
     with qtbot.waitSignal(window.autosave.on, timeout=WAIT_MS):
-        window.autosave.start.again.timeout.emit()  # the time is up
+        window.autosave.start.again.start(0)  # the time is up: the real timer runs out
     assert window.statusBar().currentMessage().startswith("Autosave is on again")
     assert not mark.isVisible() and window.autosave.register is not None
     qtbot.waitUntil(lambda: (saved(folder) or Session([])).reviewed == 1, timeout=WAIT_MS)
@@ -152,7 +152,7 @@ def test_a_case_signed_while_autosave_was_off_is_saved_once_when_it_comes_on(
     failed: list[str] = []
     window.autosave.failed.connect(failed.append)
     with qtbot.waitSignal(window.autosave.on, timeout=WAIT_MS):
-        window.autosave.start.again.timeout.emit()
+        window.autosave.start.again.start(0)
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert failed == []
     with Register(folder) as register:
@@ -175,7 +175,7 @@ def test_a_case_whose_signed_save_was_refused_is_saved_when_autosave_comes_on(
     uid = window.batch.case.uid
     folder = fix()
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS) as saved_case:
-        window.autosave.start.again.timeout.emit()
+        window.autosave.start.again.start(0)
     assert saved_case.args == [uid] and not window.isWindowModified()
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     with Register(folder) as register:
