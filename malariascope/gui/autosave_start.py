@@ -1,5 +1,6 @@
-"""How a window's autosave comes on (see ``gui.autosave``): the data folder made, its lock
-taken, the register read in a worker.
+"""How a window's autosave comes on (see ``gui.autosave``): the data folder made and its
+lock taken, then the register read, each in a worker (a folder on a network mount that hangs
+never holds up the window).
 
 Where the folder takes no file (it cannot be made, is read-only, or its disk is full, even
 when the lock file still fits but not the register's own files), autosave is off and tried
@@ -19,10 +20,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from malariascope.core.atomic import why
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import RegisterWriteError
-from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, folder_lock, why_unlockable
+from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, Taken, take
 from malariascope.gui.restored import tell_too_new
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -49,6 +49,7 @@ class AutosaveStart(QObject):
         self.closed = False  # no lock is taken once the window has closed
         self.reason = ""  # why autosave is off ("": it is not, or not yet)
         self._passing = False  # it is off for a reason that can pass: tried again
+        self._taking = False  # a worker makes the folder and tries its lock
         self.again = QTimer(self, singleShot=True, interval=AGAIN_MS)
         self.again.timeout.connect(lambda: self.try_again(told=False))
 
@@ -65,7 +66,7 @@ class AutosaveStart(QObject):
     def try_again(self, told: bool = True) -> None:
         """Try at once to turn autosave on, while it is off for a reason that can pass; when
         ``told`` (the technician asked), a reason that holds still is said again."""
-        if self.tries_again and self.lock is None and not self.closed:
+        if self.tries_again and self.lock is None and not (self.closed or self._taking):
             self.again.stop()
             if told:
                 self.reason = ""
@@ -80,29 +81,37 @@ class AutosaveStart(QObject):
             self.lock = None
 
     def _take(self, then: Callable[[], object], tries: int, joining: bool) -> None:
-        """Make the folder, lock it for this window's work, then read the register; while
-        another holds the lock, try again (``tries`` in all) before autosave is off for good.
-        ``joining``: the window has work of its own (no case left is offered)."""
+        """Make the folder and lock it for this window's work, in a worker, then read the
+        register; while another holds the lock, try again (``tries`` in all) before autosave
+        is off for good. ``joining``: the window has work of its own (no case left is
+        offered)."""
         if self.closed:
             return
         folder = data_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self._off(f"cannot create {folder}: {why(exc)}", passing=True)
-            then()
+        self._taking = True
+        worker = Worker(take, folder)
+        worker.returned.connect(lambda taken: self._on_taken(taken, folder, then, tries,
+                                                             joining))
+        worker.errored.connect(lambda exc: self._on_taken(Taken(None, why=str(exc)), folder,
+                                                          then, tries, joining))
+        self._workers.start(worker)
+
+    def _on_taken(self, taken: Taken, folder: Path, then: Callable[[], object], tries: int,
+                  joining: bool) -> None:
+        self._taking = False
+        if self.closed:  # the window closed while the folder was tried: it takes nothing
+            if taken.lock is not None:
+                taken.lock.unlock()
             return
-        lock = folder_lock(folder)
-        if not lock.tryLock(0):
-            held = lock.error() == QLockFile.LockError.LockFailedError
-            if held and tries > 1:
+        if taken.lock is None:
+            if taken.held and tries > 1:
                 QTimer.singleShot(TAKE_AGAIN_MS, self,
                                   lambda: self._take(then, tries - 1, joining))
                 return
-            self._off(ANOTHER_WINDOW if held else why_unlockable(folder), passing=not held)
+            self._off(ANOTHER_WINDOW if taken.held else taken.why, passing=not taken.held)
             then()
             return
-        self.lock = lock
+        self.lock = taken.lock
         self._read(folder, then, joining)
 
     def _read(self, folder: Path, then: Callable[[], object], joining: bool) -> None:

@@ -4,7 +4,9 @@ off (see ``gui.autosave``)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QLockFile
 
@@ -14,6 +16,19 @@ from malariascope.core.atomic import temp_beside, why, write_synced
 #: meanwhile, before it takes the lock for another window's: a window without autosave holds
 #: it for a moment each time it asks :func:`held_elsewhere`.
 TAKE_TRIES, TAKE_AGAIN_MS = 10, 100
+
+# One try of the lock at a time in the app: a window's take runs in a worker while the UI
+# thread may ask held_elsewhere, whose moment's hold would look like another window's.
+_TRYING = threading.Lock()
+
+
+class Taken(NamedTuple):
+    """What :func:`take` found: the folder's ``lock`` taken (None: not), else whether another
+    window ``held`` it, or ``why`` the folder takes no file."""
+
+    lock: QLockFile | None
+    held: bool = False
+    why: str = ""
 
 
 def folder_lock(folder: Path) -> QLockFile:
@@ -28,10 +43,28 @@ def held_elsewhere(folder: Path) -> bool:
     holding it knows). Found by taking the lock for a moment; a folder where no lock can be
     made has no window holding one."""
     lock = folder_lock(folder)
-    if lock.tryLock(0):
-        lock.unlock()
-        return False
+    with _TRYING:
+        if lock.tryLock(0):
+            lock.unlock()
+            return False
     return lock.error() == QLockFile.LockError.LockFailedError
+
+
+def take(folder: Path) -> Taken:
+    """Make the data ``folder`` and take its lock, found out as :class:`Taken`. Run in a
+    worker: a folder on a network mount that hangs holds the call as long. The lock taken
+    is a plain file lock, held by the process, so any thread may unlock it later."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return Taken(None, why=f"cannot create {folder}: {why(exc)}")
+    lock = folder_lock(folder)
+    with _TRYING:
+        if lock.tryLock(0):
+            return Taken(lock)
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return Taken(None, held=True)
+    return Taken(None, why=why_unlockable(folder))
 
 
 def why_unlockable(folder: Path) -> str:
