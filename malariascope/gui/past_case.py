@@ -8,7 +8,8 @@ and begins the new case from them. Amending the case on show makes it the window
 autosaved as its work; so does opening an open case (kept for later, or left by a window that
 stopped) in a window that autosaves. Only that window takes open cases: it holds the data
 folder's lock, so no other window works on the register's cases, and a window without
-autosave shows them read-only.
+autosave shows them read-only; when its autosave comes on, the open case on show is read
+again, to be finished there if the register lets it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class PastCaseView(QObject):
         self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
+        window.autosave.on.connect(self._on_autosave_on)
 
     def read(self, register: Register, uid: str, then: Callable[[Read], object],
              failed: Callable[[Exception], object]) -> None:
@@ -209,6 +211,26 @@ class PastCaseView(QObject):
         self._set_read_only(True)
         self.window.set_batch_title()
         self._not_opened(stored, CHANGED_SINCE_READ)
+
+    def _on_autosave_on(self) -> None:
+        """Autosave came on: an open case on show read-only, as only a window that autosaves
+        can finish it, is read again with the register's answer to its take, to be finished
+        here when the register lets it; else it stays read-only, the reason said."""
+        shown = self.shown
+        if shown is None or not self._takes(shown):  # none, or read-only for good (signed)
+            return
+        case_reading.read(self.window, self.window.autosave.register, shown.case.uid,
+                          lambda read: self._on_read_again(shown, read),
+                          lambda exc: self._on_read_again(shown, exc))
+
+    def _on_read_again(self, before: StoredCase, read: Read | Exception) -> None:
+        if self.shown is not before:  # another case on show, or none
+            return
+        if isinstance(read, Exception):
+            self._not_opened(before, str(read))
+        elif self.show(*read) and self.shown is None:
+            self.window.status.note(f"Case {before.case.name} can be finished here now that "
+                                    "autosave is on")
 
     def _not_opened(self, stored: StoredCase, why: str) -> None:
         self.refusal = not_taken(stored.case.name, "opened", why)
