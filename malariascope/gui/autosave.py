@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, afte
     from malariascope.core.register.work import CaseWork, OpenedWork
     from malariascope.core.session import Session
     from malariascope.core.tally import Counts
+    from malariascope.gui.workers import Worker
 
 
 class Autosaver(QObject):
@@ -73,6 +74,8 @@ class Autosaver(QObject):
         self.start.opened.connect(self._on_opened)
         self.start.joined.connect(self._on_joined)
         self._joining = False  # the next save may go on from the register's copy (go_on)
+        self._outside: Worker | None = None  # saves the window's case while autosave is off
+        self._late: OpenedWork | None = None  # autosave came on meanwhile: it joins after
         self.writes = WriteQueue(controller.workers, self)
         self.writes.written.connect(self.written)
         self.writes.failed.connect(self._on_failed)
@@ -123,8 +126,25 @@ class Autosaver(QObject):
                             lambda answer: self._on_answer(opened.work, session, answer, then),
                             resumable, discardable=not (amending(session) or kept))
 
+    def save_outside(self, worker: Worker) -> None:
+        """``worker`` (not yet started) saves the window's case to the register while
+        autosave is off: should autosave come on meanwhile, it joins once that save is done,
+        as two writers of the one case at once may find it saved by the other."""
+        self._outside = worker
+        worker.finished.connect(lambda: self._on_outside_done(worker))
+
+    def _on_outside_done(self, worker: Worker) -> None:
+        if self._outside is worker:
+            self._outside, late, self._late = None, self._late, None
+            if late is not None:
+                self._on_joined(late)
+
     def _on_joined(self, opened: OpenedWork) -> None:
-        """Autosave came on while the window worked: its work is saved at once, as it is."""
+        """Autosave came on while the window worked: its work is saved at once, as it is
+        (after the window's own save of its case, when one runs)."""
+        if self._outside is not None:
+            self._late = opened
+            return
         tell_unusable(self._window, opened)  # a damaged register set aside
         self.work, self._joining = opened.work, True
         self.on.emit()
@@ -242,6 +262,9 @@ class Autosaver(QObject):
             last, self.work = self._last_write(), None
             self.writes.close(last)
             work.register.close()
+        if self._late is not None:  # it never joined
+            self._late.work.register.close()
+            self._late = None
         self.start.close()
 
     def _last_write(self) -> Write:

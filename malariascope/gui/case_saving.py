@@ -1,5 +1,6 @@
 """A signed or amended case kept in the register: through autosave when it is on (the one
-writer of the case in progress), else in a worker of its own; then its report's pictures.
+writer of the case in progress), else in a worker of its own, which autosave coming on
+meanwhile waits for; then its report's pictures.
 
 A case signed here is *unsaved* until the register is seen to hold it; leaving it then asks
 first (see :meth:`CaseSaving.unsaved`). A failure is told once, in a box.
@@ -61,6 +62,7 @@ class CaseSaving(QObject):
             self.controller.extent.files or None, self._window.autosave.another_works()))
         worker.returned.connect(lambda _: self._on_saved(order.case.uid))
         worker.errored.connect(self._on_save_failed)
+        self._window.autosave.save_outside(worker)
         self.controller.workers.start(worker)
 
     def _on_autosave_on(self) -> None:

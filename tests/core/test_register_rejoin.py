@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import CaseQuery, Register
 from malariascope.core.register.work import CaseWork, open_work
 from tests.core.test_register import counts_of
@@ -51,3 +54,23 @@ def test_a_case_signed_and_saved_while_autosave_was_off_is_gone_on_with(
         assert (summary.status, summary.cells) == ("signed", len(results))
         assert len(register.load(case.uid).reviews) == len(session.decisions)
         assert register.work() is None
+
+
+def test_a_signed_case_saved_whole_by_two_writers_that_read_it_absent_is_kept_once(
+        tmp_path, results, classifier):  # noqa: F811
+    """The window's own save of a case signed while autosave was off, and autosave's first
+    save as it came on, both read the register before either wrote: the second was refused
+    as a change to a signed case, though it held that very sign-off and nothing more."""
+    case = Case(CaseFacts(sample_id="S-OFF"))
+    session = session_of(results, classifier, case=case)
+    counts = counts_of(results, classifier)
+    case.sign("Ann", counts)
+    whole = {"cells": session.results, "first_row": 0, "reviews": session.decisions}
+    with Register(tmp_path) as register:
+        for _ in range(2):  # each writer gives the whole case, as it found none stored
+            assert register.save(case, case.result(counts), **whole) == len(results)
+        with pytest.raises(CaseSignedError):  # cells that do not end where the stored end
+            register.save(case, cells=session.results[:1], first_row=0)
+        (summary,) = register.cases()
+        assert (summary.status, summary.cells) == ("signed", len(results))
+        assert len(register.load(case.uid).reviews) == len(session.decisions)

@@ -99,10 +99,19 @@ def check_free(db: sqlite3.Connection, case_id: int, case: Case) -> None:
         raise CaseHeldError(case.name, saved_at)
 
 
-def check_unchanged(db: sqlite3.Connection, case: Case, rows: int, additions: object) -> int:
-    """A signed case is saved again only as it is, with nothing added; returns its cells."""
-    stored = db.execute("SELECT signed FROM cases WHERE uid = ?", (case.uid,)).fetchone()[0]
-    if additions or case.signed is None or sign_off(case) != stored_sign_off(case, stored):
+def check_unchanged(db: sqlite3.Connection, case_id: int, case: Case, rows: int,
+                    cells: Sequence[ScreeningResult], first_row: int | None,
+                    reviews: Sequence[ReviewDecision]) -> int:
+    """A signed case is saved again only as it is: with nothing added, or with what the
+    register holds given again by a copy of that very sign-off (a writer that read the
+    register before another saved the case signed); returns its cells."""
+    stored, decisions = db.execute(
+        "SELECT signed, (SELECT count(*) FROM reviews WHERE case_id = ?1) FROM cases "
+        "WHERE id = ?1", (case_id,)).fetchone()
+    given_again = ((not cells or first_row is not None and first_row + len(cells) == rows)
+                   and len(reviews) <= decisions)
+    if (case.signed is None or sign_off(case) != stored_sign_off(case, stored)
+            or not given_again):
         raise CaseSignedError(f"case {case.name} is signed in "
                               "the register: amend it, with a reason, to change it")
     return rows

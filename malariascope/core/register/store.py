@@ -129,7 +129,8 @@ class Register:
             kept = saving.amendments_kept(self._db, case_id, case)
             saving.add_withdrawals(self._db, case_id, case)
             if signed and kept == amended == len(case.amendments):
-                return saving.check_unchanged(self._db, case, rows, cells or reviews)
+                return saving.check_unchanged(self._db, case_id, case, rows, cells,
+                                              first_row, reviews)
             saving.write_complete(self._db, case_id, screening_complete)
             saving.write_files_found(self._db, case_id, files_found)
             saving.write_copies(self._db, case_id, copies)
