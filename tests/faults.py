@@ -120,6 +120,21 @@ def read_only(report: Path) -> Iterator[None]:
         folder.chmod(0o755)
 
 
+@contextlib.contextmanager
+def no_room_for_folders(parent: Path) -> Iterator[None]:
+    """The disk of ``parent`` is full: making a folder in it fails (ENOSPC)."""
+    real_mkdir = os.mkdir
+
+    def mkdir(path, *args, **kwargs):
+        if _inside(path, parent):
+            raise _error(OSError, errno.ENOSPC, path)
+        return real_mkdir(path, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "mkdir", mkdir)
+        yield
+
+
 FAULTS = {  # name -> (fault, words the message must contain)
     "full disk": (full_disk, "the disk is full"),
     "file locked": (locked, "open in another program"),

@@ -15,13 +15,17 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+#: what a technician can do about the OS's complaint: anywhere, and where the place is fixed
+#: (the app's data folder), so choosing another location is no remedy
 _LOCKED = ("the folder may be read-only, or the file open in another program such as Excel: "
-           "close it or choose another location")
-_FULL = "the disk is full: free some space or choose another location"
-HINTS = {  # what a technician can do about the OS's complaint
+           "close it or choose another location",
+           "the folder may be read-only, or a file in it open in another program: close it")
+_FULL = ("the disk is full: free some space or choose another location",
+         "the disk is full: free some space")
+HINTS = {
     errno.ENOSPC: _FULL,
     getattr(errno, "EDQUOT", -1): _FULL,  # a quota; there is no EDQUOT on Windows
-    errno.EROFS: "the disk is read-only: choose another location",
+    errno.EROFS: ("the disk is read-only: choose another location", "the disk is read-only"),
     errno.EACCES: _LOCKED,
     errno.EPERM: _LOCKED,
 }
@@ -33,11 +37,12 @@ STALE_AFTER_S = 3600
 KEPT_SUFFIX = ".kept"  # an old file's second name while its replacement is put in place
 
 
-def why(exc: OSError) -> str:
-    """Why a write failed: the OS's words, and what to do about it when we know."""
+def why(exc: OSError, fixed_place: bool = False) -> str:
+    """Why a write failed: the OS's words, and what to do about it when we know;
+    ``fixed_place``: the write goes where the technician cannot choose (the data folder)."""
     words = exc.strerror or str(exc)
     hint = HINTS.get(exc.errno)
-    return f"{words} ({hint})" if hint else words
+    return f"{words} ({hint[fixed_place]})" if hint else words
 
 
 def temp_beside(target: str | os.PathLike[str], suffix: str = "") -> Path:

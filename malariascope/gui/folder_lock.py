@@ -57,7 +57,7 @@ def take(folder: Path) -> Taken:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return Taken(None, why=f"cannot create {folder}: {why(exc)}")
+        return Taken(None, why=f"cannot create {folder}: {why(exc, fixed_place=True)}")
     lock = folder_lock(folder)
     with _TRYING:
         if lock.tryLock(0):
@@ -77,5 +77,5 @@ def why_unlockable(folder: Path) -> str:
         finally:
             probe.unlink(missing_ok=True)
     except OSError as exc:
-        return f"cannot write in {folder}: {why(exc)}"
+        return f"cannot write in {folder}: {why(exc, fixed_place=True)}"
     return f"cannot lock {folder / 'session.lock'}"

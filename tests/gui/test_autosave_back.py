@@ -17,6 +17,7 @@ from malariascope.core.register.database import FILE_NAME
 from malariascope.core.session import Session
 from malariascope.gui.app import start
 from malariascope.gui.folder_lock import held_elsewhere
+from tests.faults import no_room_for_folders
 from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
     click,
@@ -182,6 +183,20 @@ def test_a_case_whose_signed_save_was_refused_is_saved_when_autosave_comes_on(
         (summary,) = register.cases(CaseQuery())
         assert (summary.uid, summary.status) == (uid, "signed")
         assert register.pictures(uid)  # the report's cells, for a reprint
+
+
+def test_a_data_folder_on_a_full_disk_offers_no_other_location(make_window, qtbot, tmp_path,
+                                                                monkeypatch):
+    """The data folder is where the app keeps its work, not a place the technician picks:
+    its full disk is told with what helps (free some space), and autosave tries again."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "full" / "data"))
+    with no_room_for_folders(tmp_path / "full"):
+        window = off_at_start(make_window, qtbot)
+    reason = window.autosave.start.reason
+    assert reason == (f"cannot create {tmp_path / 'full' / 'data'}: No space left on device "
+                      "(the disk is full: free some space)")
+    assert window.autosave.start.tries_again
+    assert reason in window.status.autosave_label.toolTip()
 
 
 def test_autosave_off_as_another_window_keeps_its_work_there_stays_off(

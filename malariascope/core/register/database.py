@@ -66,7 +66,8 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RegisterError(f"cannot create {folder}: {why(exc)}") from exc
+        raise RegisterError(f"cannot create {folder}: "
+                            f"{why(exc, fixed_place=True)}") from exc
     db = None
     try:
         _check_header(path, wal_not_empty(path))
@@ -182,7 +183,7 @@ def _check_header(path: Path, wal: bool) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise RegisterError(f"cannot read {path}: {why(exc)}") from exc
+        raise RegisterError(f"cannot read {path}: {why(exc, fixed_place=True)}") from exc
     if not head:
         return  # an empty file: SQLite's own state before the first write
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
@@ -288,7 +289,7 @@ def set_aside(path: Path, why_kept: str) -> Path:
         os.replace(path, kept)
     except OSError as exc:
         raise RegisterError(f"the case register {path} cannot be used and cannot be moved "
-                            f"aside: {why(exc)}") from exc
+                            f"aside: {why(exc, fixed_place=True)}") from exc
     return kept
 
 
