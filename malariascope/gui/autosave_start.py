@@ -70,7 +70,7 @@ class AutosaveStart(QObject):
             self.again.stop()
             if told:
                 self.reason = ""
-            self._take(lambda: None, 1, joining=True)
+            self._take(lambda: None, TAKE_TRIES, joining=True)
 
     def close(self) -> None:
         """The window closed: no lock is taken from now on, and the one held is let go."""
@@ -98,16 +98,15 @@ class AutosaveStart(QObject):
 
     def _on_taken(self, taken: Taken, folder: Path, then: Callable[[], object], tries: int,
                   joining: bool) -> None:
-        self._taking = False
         if self.closed:  # the window closed while the folder was tried: it takes nothing
             if taken.lock is not None:
                 taken.lock.unlock()
             return
+        if taken.held and tries > 1:  # perhaps another window looking for a moment
+            QTimer.singleShot(TAKE_AGAIN_MS, self, lambda: self._take(then, tries - 1, joining))
+            return
+        self._taking = False
         if taken.lock is None:
-            if taken.held and tries > 1:
-                QTimer.singleShot(TAKE_AGAIN_MS, self,
-                                  lambda: self._take(then, tries - 1, joining))
-                return
             self._off(ANOTHER_WINDOW if taken.held else taken.why, passing=not taken.held)
             then()
             return

@@ -1,10 +1,13 @@
 """Autosave, off while the data folder takes no file, is tried again in a worker: the folder
 is made, and probed when no lock can be made there, off the UI thread (a folder on a network
 mount that hangs would freeze the window at each try); a try under way as the window closes
-takes nothing once it has closed."""
+takes nothing once it has closed; a lock held for a moment by another window looking is
+tried again before autosave is off for good."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from malariascope.core.datadir import data_dir
-from malariascope.gui import folder_lock
+from malariascope.gui import autosave_start, folder_lock
 from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.folder_lock import held_elsewhere
 from tests.gui.helpers import quit_window
@@ -87,3 +90,49 @@ def test_a_try_under_way_as_the_window_closes_takes_nothing_after(
     assert off_the_ui_thread(folder_calls, {"made"}) and folder.is_dir()
     assert not held_elsewhere(folder) and window.autosave.register is None
     assert told == [] and not window.autosave.start.again.isActive()
+
+
+#: Another MalariaScope process holds the data folder's lock until a line comes on its stdin,
+#: as another window does for a moment when it looks whether the folder is held.
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from malariascope.gui.folder_lock import folder_lock
+lock = folder_lock(Path(sys.argv[1]))
+assert lock.tryLock(0)
+print("held", flush=True)
+sys.stdin.readline()
+lock.unlock()
+"""
+
+
+def test_try_now_while_another_window_looks_at_the_lock_still_turns_autosave_on(
+        make_window, qtbot, tmp_path, monkeypatch):
+    """Try now tried the lock once: another window holding it for a moment just then (it
+    looks whether the data folder is held) turned autosave off for good, "another
+    MalariaScope window keeps its work there", and it was tried again no more."""
+    fix = cannot_be_made(tmp_path, monkeypatch)
+    window = off_at_start(make_window, qtbot)
+    folder = fix()
+    folder.mkdir(parents=True)
+    other = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert other.stdout.readline() == "held\n"
+        take = autosave_start.take
+
+        def taken_then_let_go(path: Path) -> folder_lock.Taken:
+            found = take(path)
+            if found.held and other.poll() is None:  # the other window has looked
+                other.stdin.write("done\n")
+                other.stdin.flush()
+                other.wait()
+            return found
+
+        monkeypatch.setattr(autosave_start, "take", taken_then_let_go)
+        with qtbot.waitSignal(window.autosave.on, timeout=WAIT_MS):
+            window.status.autosave_label.linkActivated.emit("try")
+    finally:
+        other.kill()
+        other.wait()
+    assert window.autosave.register is not None and window.autosave.start.reason == ""
