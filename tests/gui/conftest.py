@@ -14,7 +14,6 @@ import shutil  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import cv2  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
@@ -24,9 +23,9 @@ from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
 from tests.images import (  # noqa: E402
     make_cell,
     make_cell_folder,
-    named_png,
     write_broken_files,
     write_field,
+    write_many_cells,
     write_rgb,
 )
 
@@ -127,14 +126,9 @@ def mixed_folder(tmp_path: Path, real_cells: dict[str, list[Path]]) -> tuple[Pat
 
 @pytest.fixture(scope="session")
 def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2,000 generated cells: twenty pictures written a hundred times each, each file named
-    within (fast; ``named_png``: no file is a copy of another)."""
-    folder = tmp_path_factory.mktemp("big")
-    encoded = [cv2.imencode(".png", make_cell(size=80, parasitized=bool(i % 2), seed=i))[1]
-               for i in range(20)]
-    for i in range(2000):
-        (folder / f"cell_{i}.png").write_bytes(named_png(encoded[i % 20].tobytes(), str(i)))
-    return folder
+    """2,000 generated cells: twenty pictures written a hundred times each
+    (``write_many_cells``)."""
+    return write_many_cells(tmp_path_factory.mktemp("big"), 2000, size=80)
 
 
 @pytest.fixture

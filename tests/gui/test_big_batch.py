@@ -9,25 +9,19 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import cv2
 import pytest
 
 from malariascope.core.discovery import Discovery
-from tests.images import make_cell, named_png
+from tests.images import write_many_cells
 
 CELLS = 4_000
 
 
 @pytest.fixture(scope="module")
 def thousands(tmp_path_factory) -> Path:
-    """4,000 generated cells: twenty pictures, each written 200 times, each file named within
-    (fast; ``named_png``: no file is a copy of another)."""
-    folder = tmp_path_factory.mktemp("thousands")
-    encoded = [cv2.imencode(".png", make_cell(parasitized=bool(i % 2), seed=i))[1]
-               for i in range(20)]
-    for i in range(CELLS):
-        (folder / f"cell_{i}.png").write_bytes(named_png(encoded[i % 20].tobytes(), str(i)))
-    return folder
+    """4,000 generated cells: twenty pictures, each written 200 times
+    (``write_many_cells``)."""
+    return write_many_cells(tmp_path_factory.mktemp("thousands"), CELLS)
 
 
 def test_cancel_stops_a_big_batch_and_keeps_the_rows(window, qtbot, thousands):
