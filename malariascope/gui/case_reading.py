@@ -4,15 +4,18 @@ window taking it, both in one worker.
 A case to be finished here (an amendment a window left, or an open case while the window
 autosaves) goes on from the copy read, so the register is asked whether that copy may be
 taken (``Register.check_take``) in the worker that reads it: a busy register, one on a
-network share or a big one never holds up the window. The answer holds for the window as it
-was when asked: a write of the window's since then (it may have saved that very case), or
-autosave starting, has a case to be taken read and asked about again (one shown read-only
-is shown as read), and a window closed meanwhile takes no answer.
+network share or a big one never holds up the window. The answer holds while no write of
+the window's may have changed that case since it was asked: a save of that case, or a write
+that may change any (``WriteQueue.may_change``), running then or asked since, or autosave
+starting, has a case to be taken read and asked about again (one shown read-only is shown as
+read); the saves of another case, as a screening makes about once a second, leave the answer
+as it is. A window closed meanwhile takes no answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtWidgets import QMainWindow
@@ -46,35 +49,50 @@ def read(window: QMainWindow, register: Register, uid: str, then: Callable[[Read
     MalariaScope's ``window`` may take it; ``then`` gets the :class:`Read` on the UI thread
     while the answer holds for the window, ``failed`` the exception of a read that failed."""
     autosave = window.autosave
-    asked = _moment(autosave)
+    asked = _moment(autosave, uid)
     worker = Worker(read_case, register, uid, autosave.register, autosave.another_works)
-    worker.returned.connect(lambda found: _on_read(window, asked, found, then, lambda: read(
-        window, register, uid, then, failed)))
+    again = partial(read, window, register, uid, then, failed)
+    worker.returned.connect(lambda found: _on_read(window, uid, asked, found, then, again))
     worker.errored.connect(failed)
     window.controller.workers.start(worker)
 
 
 class Moment(NamedTuple):
-    """What an answer of the register holds for: the window's register (None: autosave is
-    off), the writes asked of it so far, and whether they are all done."""
+    """What an answer of the register about a case holds for: the window's register (None:
+    autosave is off), the writes asked of it so far, those of them that may change any case
+    (``WriteQueue.turns``), the case the last one saves, and whether no write running or
+    waiting may change the case asked about."""
 
     register: Register | None
     writes_asked: int
-    writes_idle: bool
+    turns: int
+    saving: str
+    settled: bool
 
 
-def _moment(autosave: Autosaver) -> Moment:
+def _moment(autosave: Autosaver, uid: str) -> Moment:
     writes = autosave.writes
-    return Moment(autosave.register, writes.asked, writes.idle)
+    return Moment(autosave.register, writes.asked, writes.turns, writes.saving,
+                  not writes.may_change(uid))
 
 
-def _on_read(window: QMainWindow, asked: Moment, found: Read,
+def _holds(asked: Moment, now: Moment, uid: str) -> bool:
+    """True when no write of the window's may have changed case ``uid`` between ``asked``
+    and ``now``: none that could was running or waiting then, and those asked since, if
+    any, save the case the one before saved, not ``uid``."""
+    return now.register is asked.register and asked.settled and (
+        now.writes_asked == asked.writes_asked
+        or (now.turns == asked.turns and asked.saving != uid))
+
+
+def _on_read(window: QMainWindow, uid: str, asked: Moment, found: Read,
              then: Callable[[Read], object], again: Callable[[], object]) -> None:
-    now = _moment(window.autosave)
+    now = _moment(window.autosave, uid)
     if asked.register is not None and now.register is None:  # it goes only with the window
         return
-    writing = now.register is asked.register and not now.writes_idle  # the take waits for it
-    if now == asked or writing or not takes(found.stored.case, now.register is not None):
+    writing = now.register is asked.register and not now.settled  # the take waits for them
+    if _holds(asked, now, uid) or writing or not takes(found.stored.case,
+                                                        now.register is not None):
         then(found)  # the answer holds, or the case is shown read-only (no take)
     else:
         again()

@@ -69,8 +69,8 @@ class PastCaseView(QObject):
         the batch on show (Cancel, or Export…), the model is still loading (it would take
         the case for its own), or the case is not to be taken: ``refused`` says what the
         register said against it, asked as it was read (see :meth:`read`; "": nothing). A
-        case to be finished here while the window's work is being saved opens once it is
-        saved (True: it is waiting)."""
+        case to be finished here while a write of the window's that may change it is being
+        saved (``WriteQueue.may_change``) opens once it is saved (True: it is waiting)."""
         from malariascope.core.register.work import session_of
 
         window, controller = self.window, self.window.controller
@@ -85,7 +85,7 @@ class PastCaseView(QObject):
             return True
         if window.case_flow.refuse_amending("opening another case"):
             return False
-        if self._takes(stored) and self._saving():
+        if self._takes(stored) and self._saving(stored.case.uid):
             self.waiting.wait(stored)
             return True
         if self._takes(stored) and (why := self._why_not_take(refused)):
@@ -119,11 +119,12 @@ class PastCaseView(QObject):
         open case while this window autosaves."""
         return takes(stored.case, self.window.autosave.register is not None)
 
-    def _saving(self) -> bool:
-        """True while the window's writes run or wait to run (none refused by the register)."""
+    def _saving(self, uid: str) -> bool:
+        """True while a write of the window's that may change case ``uid`` runs or waits to
+        run (none refused by the register)."""
         writes = self.window.autosave.writes
-        return self.window.autosave.register is not None and not (writes.idle
-                                                                  or writes.retrying)
+        return (self.window.autosave.register is not None and not writes.retrying
+                and writes.may_change(uid))
 
     def _why_not_take(self, refused: str) -> str:
         """Why a case cannot become the window's open case now, no write running ("": it

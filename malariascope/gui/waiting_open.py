@@ -1,12 +1,14 @@
-"""A case of the register asked to open while the window's work is being saved: it opens once
-the window's writes are done.
+"""A case of the register asked to open while a write of the window's that may change it is
+being saved: it opens once no such write runs or waits.
 
-A case taken to be finished goes on from the copy the window reads, so it waits for every
-write asked for before (Keep for later, a typed fact) to reach the register, and is then read
-again, with the register's answer to its take (see ``gui.case_reading``): those writes may
-have saved that very case. Nothing is polled; the write queue says when it is done. One open
-waits at a time, the last asked for. A write that fails gives the open up: the window's work
-is not in the register, so no case opens on top of it.
+A case taken to be finished goes on from the copy the window reads, so it waits for the
+writes asked for before that may change it (Keep for later, a drop, the first save of a new
+case: ``WriteQueue.may_change``) to reach the register, and is then read again, with the
+register's answer to its take (see ``gui.case_reading``): those writes may have saved that
+very case. The saves of another case that follow, as a screening makes, do not hold it up.
+Nothing is polled; the write queue says when each write is done. One open waits at a time,
+the last asked for. A write that fails gives the open up: the window's work is not in the
+register, so no case opens on top of it.
 """
 
 from __future__ import annotations
@@ -26,15 +28,17 @@ if TYPE_CHECKING:
 
 
 class WaitingOpen(QObject):
-    """Opens a case with ``open_case``, read again, once the writes of ``window``'s autosave
-    are done (MalariaScope's main window, whose autosave, workers and status bar it uses)."""
+    """Opens a case with ``open_case``, read again, once no write of ``window``'s autosave
+    that may change it runs or waits (MalariaScope's main window, whose autosave, workers and
+    status bar it uses)."""
 
     def __init__(self, window: QMainWindow, open_case: Callable[[Read], object]) -> None:
         super().__init__(window)
         self._window, self._open = window, open_case
         self._uid = ""  # the case waiting to open ("": none)
         self._name = ""
-        window.autosave.writes.drained.connect(self._on_drained)
+        self._reading = ""  # the uid of the case waiting that is being read again
+        window.autosave.writes.done.connect(self._on_write_done)
         window.autosave.failed.connect(self._on_failed)
 
     @property
@@ -43,7 +47,8 @@ class WaitingOpen(QObject):
         return self._uid
 
     def wait(self, stored: StoredCase) -> None:
-        """Open ``stored`` once the window's writes are done, in place of a case waiting."""
+        """Open ``stored`` once the window's writes that may change it are done, in place of
+        a case waiting."""
         self._uid, self._name = stored.case.uid, stored.case.name
         self._window.status.note(f"Case {self._name} opens once the window's work is saved "
                                  "to the case register")
@@ -52,16 +57,20 @@ class WaitingOpen(QObject):
         """Open no case: the window went on to something else."""
         self._uid = ""
 
-    def _on_drained(self) -> None:
-        register = self._window.autosave.register
+    def _on_write_done(self) -> None:
+        register, writes = self._window.autosave.register, self._window.autosave.writes
         if not self._uid or register is None:  # none waits, or the window closed
             self._uid = ""
             return
         uid = self._uid
+        if writes.may_change(uid) or self._reading == uid:  # once, after the last such write
+            return
+        self._reading = uid
         case_reading.read(self._window, register, uid, lambda read: self._on_read(uid, read),
                           lambda exc: self._give_up(uid, str(exc)))
 
     def _on_read(self, uid: str, read: Read) -> None:
+        self._read_ended(uid)
         if uid == self._uid:  # no other case asked for since
             self._uid = ""
             self._open(read)
@@ -70,7 +79,12 @@ class WaitingOpen(QObject):
         self._give_up(self._uid, "the window's work could not be saved to the case register "
                                  f"({reason})")
 
+    def _read_ended(self, uid: str) -> None:
+        if uid == self._reading:
+            self._reading = ""
+
     def _give_up(self, uid: str, why: str) -> None:
+        self._read_ended(uid)
         if uid and uid == self._uid:
             self._uid = ""
             self._window.status.note(not_taken(self._name, "opened", why))

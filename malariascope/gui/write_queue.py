@@ -7,6 +7,11 @@ until it goes through; the writes asked for after it wait behind it, so what one
 it holds (a case the register cannot take) is not tried again, and the next goes; one
 refused as the case it works on changed in the register since the window read it takes the
 saves of that case waiting behind it along (they would go on from the old copy).
+
+A save of the case the write before it saved changes that case alone; any other write (a
+drop, a keep, a take, the first save of another case, which drops the case before) may change
+any case of the register, and so may the write after one that failed. :meth:`may_change`
+tells whether a case may yet change by the window's writes.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class WriteQueue(QObject):
     written = Signal()  # a write reached the register
     failed = Signal(str)  # a write failed: why
     stale = Signal(str)  # the uid of a case that changed in the register since it was read
-    drained = Signal()  # the last write asked for is done (written or given up): idle now
+    done = Signal()  # a write is done (written or given up); the next, if any, runs
 
     def __init__(self, workers: WorkerGroup, parent: QObject) -> None:
         super().__init__(parent)
@@ -60,6 +65,9 @@ class WriteQueue(QObject):
         self._closed = False
         self._done: Write | None = None  # the last write that went through, set in its worker
         self.asked = 0  # writes asked for so far: one more says the register may have changed
+        self.turns = 0  # writes asked for that may change any case, not only the one they save
+        self.saving = ""  # the case the last write asked for saves ("": it may change any)
+        self._saved = ""  # the case the last write done saved ("": the next may change any)
         self.refusal = Refusal("", "")  # set before failed is emitted
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -83,6 +91,9 @@ class WriteQueue(QObject):
         """Run ``write`` after those asked for before it; a save of the same case waiting
         last (not running) is replaced, as this one holds all it would."""
         self.asked += 1
+        if not write.saving or write.saving != self.saving:
+            self.turns += 1
+        self.saving = write.saving
         waiting = self._waiting
         last_runs = self._running and len(waiting) == 1
         if waiting and not last_runs and write.saving and waiting[-1].saving == write.saving:
@@ -91,6 +102,16 @@ class WriteQueue(QObject):
             waiting.append(write)
         if not self._running and not self.retrying:
             self._run_next()
+
+    def may_change(self, uid: str) -> bool:
+        """True when a write running or waiting may change case ``uid``: a save of it, or a
+        write that may change any case."""
+        before = self._saved
+        for write in self._waiting:
+            if write.saving in ("", uid) or write.saving != before:
+                return True
+            before = write.saving
+        return False
 
     def _run_next(self) -> None:
         if not self._waiting or self._closed:
@@ -108,13 +129,14 @@ class WriteQueue(QObject):
 
     def _on_written(self) -> None:
         if not self._closed:  # else closing took it off
-            self._waiting.pop(0)
+            self._saved = self._waiting.pop(0).saving
             self.written.emit()
 
     def _on_failed(self, exc: Exception) -> None:
         if self._closed:  # closing wrote what waited
             return
         waiting = self._waiting
+        self._saved = self.saving = ""  # what the write left undone, the next may do
         self.refusal = Refusal(waiting[0].saving, str(exc.__cause__ or exc))
         again = isinstance(exc, RegisterWriteError)
         if not again or (len(waiting) > 1 and waiting[0].saving
@@ -132,8 +154,8 @@ class WriteQueue(QObject):
         self._running = False
         if not self.retrying:
             self._run_next()
-        if self.idle and not self._closed:
-            self.drained.emit()
+        if not self._closed:
+            self.done.emit()
 
     def close(self, last: Write) -> None:
         """Run what waits and then ``last`` here and now, each on its own: one failing, the

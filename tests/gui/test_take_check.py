@@ -210,6 +210,25 @@ def test_a_case_the_windows_save_changed_while_it_was_read_is_read_again(
     assert window.past_case.shown is None and window.batch.reviewed(0)
 
 
+def test_the_windows_case_kept_for_later_while_it_was_read_is_read_again(
+        screened_window, qtbot, monkeypatch):
+    """The saves of another case leave an answer as it is; those of the case asked for do
+    not: asked for from the window working on it, then reviewed and kept for later while it
+    was read, it is read again and opens with that review."""
+    window = screened_window
+    monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
+
+    def reviewed_and_kept() -> None:
+        review(window, 0)
+        assert window.case_flow.new_case()
+        qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+
+    reads = open_with_a_save_between(window, qtbot, reviewed_and_kept)
+    assert len(reads) == 2 and not reads[0].reviews and reads[1].reviews
+    assert window.past_case.refusal == "" and window.batch.facts.sample_id == "S-RACE"
+    assert window.past_case.shown is None and window.batch.reviewed(0)
+
+
 def test_a_signed_case_read_while_the_window_saves_its_own_work_opens_from_that_read(
         screened_window, qtbot, data_folder):
     """A case to be shown read-only was read again whenever a save of the window's own
