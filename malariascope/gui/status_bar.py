@@ -94,7 +94,6 @@ class StatusBar(QStatusBar):
         controller.idle.connect(self._show_partial)
         controller.progress.connect(self._show_partial)
         controller.message.connect(self.note)
-        controller.progress.connect(lambda text, *_: self.showMessage(text))
         controller.model_ready.connect(self._on_model_ready)
         controller.batch.events.facts_changed.connect(self._show_model)  # another case on show
         controller.model_failed.connect(self._on_model_failed)

@@ -281,3 +281,19 @@ def test_the_unlike_mark_says_in_plain_words_what_is_wrong_and_what_to_do(window
     assert tip.startswith(f"<p>This batch's healthy cells score {unlike.shift:.1f} times the "
                           "spread of the model's own healthy cells above them")
     assert "Model > Adapt to this lab…" in tip and "stain" in tip
+
+
+def test_a_note_said_while_screening_stays_as_the_screening_goes_on(window, qtbot, big_folder):
+    """Each step of a screening put its progress, which the bar shows, in the message too,
+    wiping within a second a note said meanwhile (a case waiting to open, a file refused)."""
+    note = "Case S-1 opens once the window's work is saved to the case register"
+    with qtbot.waitSignal(window.controller.progress, timeout=MODEL_TIMEOUT_MS):
+        window.open_paths([big_folder])
+    window.status.note(note)
+    for _ in range(2):
+        with qtbot.waitSignal(window.controller.progress, timeout=WAIT_MS):
+            pass
+    assert window.status.currentMessage() == note
+    assert window.status.task_status.progress.format().startswith("Screening ")
+    window.controller.cancel()
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
