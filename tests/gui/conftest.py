@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from malariascope.gui.app import create_app  # noqa: E402
 from malariascope.gui.window_layout import OPENING_SIZE  # noqa: E402
 from tests.gui.helpers import MODEL_TIMEOUT_MS, close_window  # noqa: E402
 from tests.images import (  # noqa: E402
@@ -30,6 +31,14 @@ from tests.images import (  # noqa: E402
 )
 
 GRACE_MS = 2_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_as_started(qapp):
+    """The tests' QApplication set up as the app sets up its own: its names, its icon and
+    as many worker threads, so screening, a register read and autosave overlap as they do
+    for a technician."""
+    return create_app()
 
 
 @pytest.fixture(autouse=True)
