@@ -36,6 +36,8 @@ def connect_actions(window: QMainWindow) -> None:
         actions.mark_uninfected: partial(review, UNINFECTED),
         actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
         actions.review_queue: window.show_queue,
+        actions.full_size: lambda: window.cell_window.open_with_keys(
+            window.table.current_source_row()),
         actions.clear_review: partial(review, None),
         actions.zoom_in: field_view.zoom_in, actions.zoom_out: field_view.zoom_out,
         actions.fit_field: field_view.fit, actions.switch_panel: window.central.switch_panel,

@@ -78,8 +78,9 @@ class WindowActions:
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)
         self.review_queue = self._action("Review &queue", "Q", tip=(
-            "The cells called parasitized or uncertain that nobody has reviewed, in the "
-            "gallery, highest P first (Q)"))
+            "Flagged cells nobody has reviewed, in the gallery, highest P first (Q)"))
+        self.full_size = self._action("Cell at &full size", "F",
+                                      tip="Selected cell at full size (F)")
         self.switch_panel = self._action("Switch &panel: selected cell or case", "Ctrl+Tab",
                                          tip="Show the selected cell or the case")
         self.zoom_in = self._action("Zoom &in on the field", QKeySequence.StandardKey.ZoomIn)
@@ -87,7 +88,7 @@ class WindowActions:
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")
         self.zoom_in.setShortcuts([self.zoom_in.shortcut(), QKeySequence("Ctrl+=")])  # no Shift
         self.field_actions = (self.zoom_in, self.zoom_out, self.fit_field)
-        for action in (*self.review, self.clear_review):
+        for action in (*self.review, self.clear_review, self.full_size):
             action.setEnabled(False)  # until a cell is selected
         self.filters = self._choices({mode: mode.value for mode in Filter}, shortcuts=True)
         self.modes = self._choices(MODES)  # how the next images opened are screened
@@ -137,7 +138,7 @@ class WindowActions:
         review.addSeparator()
         review.addActions([self.undo, self.redo, self.review_queue])
         view = bar.addMenu("&View")
-        view.addActions([self.gallery, self.switch_panel])
+        view.addActions([self.gallery, self.full_size, self.switch_panel])
         view.addActions(list(self.filters.values()))
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit_field])

@@ -1,4 +1,5 @@
-"""The selected cell at full size, in a window of its own (a double-click on a cell opens it).
+"""The selected cell at full size, in a window of its own (a double-click on a cell opens it,
+and F, which gives it the keys).
 
 It is the detail panel again, given most of the screen, and it follows the selection while it
 is open, so the arrows in the gallery or the table page through cells at this size; pressed in
@@ -52,6 +53,14 @@ class CellWindow(QDialog):
             self.resize(int(screen.width() * SCREEN_SHARE), int(screen.height() * SCREEN_SHARE))
         self.show()
         self.raise_()
+
+    def open_with_keys(self, row: int | None) -> None:
+        """Show ``row`` at full size and give this window the keys: asked for from the
+        keyboard, the review and the arrows go on here (Esc closes it, the keys back on the
+        list)."""
+        self.open_row(row)
+        if self.isVisible():
+            self.activateWindow()
 
     def shown_rows(self) -> list[int]:
         """The row shown, while this window has the keys (it is the active window)."""

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         reviewable = row is not None and self.batch.results[row].ok
         for action in (*self.actions.review, self.actions.clear_review):
             action.setEnabled(reviewable)
+        self.actions.full_size.setEnabled(row is not None)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         if not self.table.select_source_row(row):  # hidden by the filter: show every row

@@ -105,3 +105,29 @@ def test_the_arrows_in_the_cell_window_move_through_the_list(window, qtbot, tmp_
             shown)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_U)  # on the cell shown
     assert window.batch.final_call(proxy.source_row(1)) == "uninfected"
+
+
+def test_f_opens_the_selected_cell_at_full_size_with_the_keys(window, qtbot, tmp_path):
+    """Only a double-click opened the full-size cell window: a technician on the keyboard
+    alone never saw a cell at that size. F (View > Cell at full size) opens it on the cell
+    selected, its arrows move the list, and Esc closes it, the keys back on the list."""
+    assert not window.actions.full_size.isEnabled()  # no cell selected
+    assert ("F", window.actions.full_size.toolTip().removesuffix(" (F)")) in (
+        window.actions.key_sheet())  # named in the keys sheet (F1)
+    make_cell_folder(tmp_path / "cells", 6)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    proxy, table, cell = window.proxy, window.table, window.cell_window
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    selected = table.current_source_row()
+    assert selected == proxy.source_row(1) and window.actions.full_size.isEnabled()
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is cell)
+    assert cell.isVisible() and cell.detail.current_row() == selected
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert cell.detail.current_row() == table.current_source_row() == proxy.source_row(2)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not cell.isVisible())
+    assert window.focusWidget() is table  # the keys' as the window is active again
