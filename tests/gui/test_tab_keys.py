@@ -104,3 +104,22 @@ def test_space_on_a_button_tab_reached_presses_it_and_reviews_no_cell(listed, qt
         assert button.isChecked() != checked
     else:
         wait_for_box(qtbot, listed, "Cannot sign yet")  # no slide id yet
+
+
+@pytest.mark.parametrize("shift", [False, True])
+def test_tab_round_the_case_form_stops_only_where_something_shows_the_keys(listed, qtbot,
+                                                                            shift):
+    """The case form's scroll area was a Tab stop of its own: one Tab, between the panel's
+    tab bar and the slide id box, left the keys on nothing a technician could see."""
+    listed.central.show_case()
+    listed.lists.setFocus()
+    scroll = listed.case_panel._scroll
+    reached = []
+    for _ in range(TAB_STOPS):
+        press_tab(qtbot, shift)
+        reached.append(QApplication.focusWidget())
+    assert listed.case_panel.sample_id in reached and listed.table in reached
+    assert scroll not in reached and scroll.viewport() not in reached
+    if not shift:  # the slide id, the form's first box, comes just after the panel's tabs
+        before = reached[reached.index(listed.case_panel.sample_id) - 1]
+        assert before.metaObject().className() == "QTabBar"
