@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QKeyEvent
@@ -162,7 +163,8 @@ def ask_drop_changes(parent: QWidget, doing: str, name: str) -> str:
 
 class _Form(QDialog):
     """A small window-modal form with OK (named ``accept_text``) and Cancel; OK is enabled
-    while every line in ``required`` holds text."""
+    while every line in ``required`` holds text. Enter in a box presses no button: the form
+    says instead what is missing, or how to reach OK (:attr:`how`)."""
 
     def __init__(self, parent: QWidget, title: str, intro: str, accept_text: str) -> None:
         super().__init__(parent)
@@ -179,6 +181,9 @@ class _Form(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(self.form)
+        self.how = QLabel(self._how_to_accept())  # in bold once Enter is pressed in a box
+        self.how.setWordWrap(True)
+        layout.addWidget(self.how)
         layout.addWidget(self.buttons)
         self.required: list[QLineEdit | QPlainTextEdit] = []
 
@@ -187,13 +192,32 @@ class _Form(QDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         """Return and Enter press the button that has the keys; typed in a box they press
-        nothing, as no button is the default."""
-        button = self.focusWidget()
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and isinstance(button, QPushButton) and button in self.buttons.buttons()):
-            button.click()
-            return
-        super().keyPressEvent(event)
+        nothing, as no button is the default, and the form says how to go on."""
+        focused = self.focusWidget()
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+        elif isinstance(focused, QPushButton) and focused in self.buttons.buttons():
+            focused.click()
+        elif isinstance(focused, QLineEdit):
+            self._say_how()
+
+    def _how_to_accept(self) -> str:
+        accept = self.ok.text().replace("&", "")
+        return f"Enter in a box does not {accept.lower()}: Tab to {accept}, then press Enter."
+
+    def _say_how(self) -> None:
+        """Give the keys to the first required box left empty and name it, or, the form
+        filled in, say again how OK is pressed from the keyboard; in bold, and the form
+        grows to keep its words whole."""
+        empty = next((edit for edit in self.required if not _text(edit)), None)
+        said = self._how_to_accept()
+        if empty is not None:
+            said = f"{self.form.labelForField(empty).text()} is empty. {said}"
+            empty.setFocus()
+        self.how.setText(f"<b>{escape(said)}</b>")
+        height = self.layout().totalHeightForWidth(self.width())
+        if height > self.height():
+            self.resize(self.width(), height)
 
 
 def _text(edit: QLineEdit | QPlainTextEdit) -> str:
@@ -248,7 +272,7 @@ def open_form(dialog: _Form, accepted: Callable[[], object]) -> _Form:
     """Show ``dialog`` window-modal without blocking, its first box to fill in taking the
     keys, so what is typed goes there; ``accepted()`` when OK is clicked (or pressed with
     the keyboard: Tab to it, then Space or Enter). No button is the default: one Enter in a
-    box never signs."""
+    box never signs, and says so."""
     dialog.accepted.connect(accepted)
     dialog.open()
     order = [*dialog.required, dialog.ok, dialog.cancel]  # Tab from the last box reaches OK,

@@ -4,7 +4,7 @@ question before it offers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialog, QLabel
 
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
@@ -13,6 +13,11 @@ from tests.gui.helpers import click, screen_and_wait, wait_for_box, with_healthy
 
 def _words(dialog: SignDialog) -> str:
     return "\n".join(label.text() for label in dialog.findChildren(QLabel))
+
+
+def _shown(dialog: QDialog) -> str:
+    """The words of ``dialog`` on show."""
+    return "\n".join(label.text() for label in dialog.findChildren(QLabel) if label.isVisible())
 
 
 def _sign_dialog(window, qtbot) -> SignDialog:
@@ -108,9 +113,9 @@ def test_export_review_them_with_only_an_uncertain_cell_marked_unsure_shows_that
     assert window.proxy.rowCount() > 0 and window.table.current_source_row() == row
 
 
-def _signed_by_keys(window, qtbot, cell_folder) -> None:
-    """Screen a slide and sign it with the keys alone: Return in the name box signs nothing,
-    Tab to Sign and Return signs."""
+def _sign_form(window, qtbot, cell_folder) -> SignDialog:
+    """Screen a slide and open the Sign form (signing anyway with flagged cells unreviewed),
+    the keys in its name box."""
     screen_and_wait(window, qtbot, [cell_folder[0]])
     window.batch.set_sample_id("S-5")
     window.actions.sign.trigger()
@@ -118,6 +123,13 @@ def _signed_by_keys(window, qtbot, cell_folder) -> None:
         click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
     dialog = _sign_dialog(window, qtbot)
     qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name)
+    return dialog
+
+
+def _signed_by_keys(window, qtbot, cell_folder) -> None:
+    """Screen a slide and sign it with the keys alone: Return in the name box signs nothing,
+    Tab to Sign and Return signs."""
+    dialog = _sign_form(window, qtbot, cell_folder)
     qtbot.keyClicks(dialog.name, "Ann Lee")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.isVisible() and not window.case.signed
@@ -174,3 +186,42 @@ def test_the_sign_forms_time_follows_the_clock_while_it_is_open(window, qtbot, m
     monkeypatch.setattr(case_dialogs, "utc_now", lambda: "2031-05-04T03:02:00+00:00")
     qtbot.waitUntil(lambda: later in shown(), timeout=5_000)
     dialog.close()
+
+
+def _whole(dialog: QDialog) -> bool:
+    """True when every label of ``dialog`` is as tall as its words need."""
+    labels = [label for label in dialog.findChildren(QLabel) if label.isVisible()]
+    return all(label.height() >= label.heightForWidth(label.width()) for label in labels
+               if label.wordWrap())
+
+
+def test_enter_in_a_box_of_the_sign_and_amend_forms_says_how_to_go_on(window, qtbot,
+                                                                      cell_folder):
+    """Enter in the Sign form's name box did nothing and said nothing: a technician who typed
+    a name and pressed Enter was left waiting. It still signs nothing (one Enter must not
+    sign with the shortfalls unread); the form says how to sign from the keyboard, and on
+    Enter names the empty box it gives the keys to, its words kept whole. In the Amend form
+    the empty reason gets the keys."""
+    dialog = _sign_form(window, qtbot, cell_folder)
+    how = "Enter in a box does not sign: Tab to Sign, then press Enter."
+    assert how in _shown(dialog)
+    dialog.name.clear()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert f"Signed by is empty. {how}" in _shown(dialog)
+    assert dialog.focusWidget() is dialog.name and _whole(dialog)
+    qtbot.keyClicks(dialog.name, "Ann Lee")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Enter)
+    assert f"<b>{how}</b>" in _shown(dialog) and _whole(dialog)
+    assert dialog.isVisible() and not window.case.signed
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.case.signed))
+
+    window.actions.amend.trigger()
+    amend = next(d for d in window.findChildren(AmendDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: amend.focusWidget() is amend.reason)
+    qtbot.keyClick(amend.reason, Qt.Key.Key_Tab)  # on to the name, the reason left empty
+    qtbot.keyClick(amend.name, Qt.Key.Key_Return)
+    assert "Reason is empty. Enter in a box does not amend" in _shown(amend)
+    assert amend.focusWidget() is amend.reason and amend.isVisible()
+    amend.reject()
