@@ -53,7 +53,8 @@ class WindowActions:
         self.print_report = self._action("&Print report…", QKeySequence.StandardKey.Print)
         self.case_actions = (self.sign, self.export_pdf, self.print_report)
         self.cancel = self._action("&Cancel", "Esc", icon(pixmap.SP_BrowserStop),
-                                   tip="Stop screening or export (Esc)")
+                                   tip="Stop screening or export; in a text box Esc stops "
+                                       "nothing (Esc)")
         self.quit = self._action("&Quit", QKeySequence.StandardKey.Quit)
         self.keys = self._action("&Keys", "F1", tip="This list of keys (F1)")
         self.how_to_read = self._action("How to read a &call", "")

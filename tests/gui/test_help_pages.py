@@ -43,3 +43,14 @@ def test_the_keys_sheet_names_the_keys_of_the_list_and_the_case_form(window, qtb
                  "In the case form (not Notes) or Threshold"):
         assert keys in text
     sheet.close()
+
+
+def test_the_keys_sheet_says_esc_stops_nothing_from_a_text_box(window, qtbot):
+    """F1 said "Esc: Stop screening or export", but Esc in a text box (the slide id, the
+    threshold) stops nothing, on purpose: there it only leaves what is typed."""
+    window.actions.keys.trigger()
+    sheet = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    lines = sheet.findChild(QTextBrowser).toPlainText().splitlines()
+    esc = lines.index("Esc")  # a cell of its own, what it does the next
+    assert lines[esc + 1] == "Stop screening or export; in a text box Esc stops nothing"
+    sheet.close()
