@@ -11,7 +11,7 @@ from malariascope.core.errors import CaseError
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
-from malariascope.core.register.stored import CASES_WITH_TWINS
+from malariascope.core.register.stored import TWIN
 
 STATUSES = ("", "open", "signed")
 
@@ -133,7 +133,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
         "amendments WHERE amendments.case_id = cases.id), model, model_sha256, rows, "
         "case_date, screening_complete, copies_left_out, (SELECT json_group_array(json_array("
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
-        f"withdrawals.case_id = cases.id), twin FROM {CASES_WITH_TWINS} "
+        f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC",
         values).fetchall()

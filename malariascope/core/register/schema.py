@@ -226,6 +226,12 @@ MIGRATIONS: tuple[Step, ...] = (
         PRIMARY KEY (case_id, opened_at, withdrawn_at, amended_by, reason)
     );
     """,
+    # the list's order (the latest changed first), read a page at a time from its start, and
+    # the cases without a slide id by name, which a case's ``twin`` counts (``stored.TWIN``)
+    """
+    CREATE INDEX cases_changed ON cases (updated_at, id);
+    CREATE INDEX cases_unnamed ON cases (patient_id, created_at) WHERE sample_id = '';
+    """,
 )
 
 
