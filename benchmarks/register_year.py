@@ -123,7 +123,7 @@ def window_child(folder: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from malariascope.gui.app import create_app, show_window
-    from malariascope.gui.register_dialog import show_register
+    from malariascope.gui.register_window import show_register
 
     app = create_app()
     window = show_window(persist_settings=False)

@@ -12,7 +12,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from malariascope.gui import file_dialogs, help_pages, register_dialog
+from malariascope.gui import file_dialogs, help_pages, register_window
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE
 from malariascope.gui.undo import CONFIRM
 
@@ -26,7 +26,7 @@ def connect_actions(window: QMainWindow) -> None:
         actions.open_images: partial(_open_chosen, window, file_dialogs.ask_images),
         actions.open_folder: partial(_open_chosen, window, file_dialogs.ask_folder),
         actions.export: window.exports.start, actions.cancel: window.controller.cancel,
-        actions.cases: partial(register_dialog.show_register, window),
+        actions.cases: partial(register_window.show_register, window),
         actions.quit: window.close, actions.about: window.show_about,
         actions.keys: lambda: help_pages.show_keys(window, actions.key_sheet()),
         actions.how_to_read: lambda: help_pages.show_how_to_read(window,

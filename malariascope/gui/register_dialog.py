@@ -12,7 +12,6 @@ opening the case, until the window has shown it or said why not. Exports are
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -24,20 +23,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from malariascope.core.datadir import data_dir
 from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
-from malariascope.gui import dialogs, settings
 from malariascope.gui.cases_table import CasesTableModel, CasesView
-from malariascope.gui.on_screen import fit_on_screen
 from malariascope.gui.register_export import RegisterExport
 from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
@@ -231,64 +225,3 @@ class RegisterDialog(QDialog):
             self.register.close()
             self.owns_register = False
         super().done(result)
-
-
-def show_register(window: QMainWindow) -> RegisterDialog | None:
-    """Show the register dialog of MalariaScope's ``window`` (made once, kept with it) listing
-    every case; None when no register can be opened (said in a message)."""
-    dialog = window.findChild(RegisterDialog)
-    if dialog is None:
-        dialog = RegisterDialog(window.autosave.register, window.controller.workers,
-                                window.past_case.read, window)
-        dialog.case_loaded.connect(lambda read: _show_case(window, dialog, read))
-        for signal in (window.controller.progress, window.controller.idle):
-            signal.connect(lambda *_: _follow_screening(window, dialog))
-        if window.persist_settings:  # the next export, report or register, is offered there
-            dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
-    if not dialog.isVisible() and not _take_register(window, dialog):
-        return None
-    _follow_screening(window, dialog)
-    dialog.show()
-    fit_on_screen(dialog)  # a dialog made on a larger screen, or widened since
-    dialog.raise_()
-    dialog.activateWindow()
-    dialog.patient.setFocus()  # the box typed in most, whichever was used last
-    dialog.search()
-    return dialog
-
-
-def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:
-    """Let the list say of the window's case what the window knows of its screening: the
-    register has it as cut short while it runs, so that a crash leaves it so."""
-    controller = window.controller
-    words = "screening" if controller.screening else "" if controller.complete else "partial"
-    dialog.model.set_window_case(window.batch.case.uid, words)
-
-
-def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
-    """Give ``dialog`` the window's register, or one of its own while autosave is off."""
-    from malariascope.core.errors import RegisterError
-    from malariascope.core.register import Register
-
-    if window.autosave.register is not None:
-        dialog.register = window.autosave.register
-        return True
-    try:
-        dialog.register = Register(data_dir(), view=True)
-    except RegisterError as exc:
-        dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
-                        f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-        return False
-    dialog.owns_register = True
-    return True
-
-
-def _show_case(window: QMainWindow, dialog: RegisterDialog, read: Read) -> None:
-    """Show the case ``read`` in ``window``, closing the register; when the window does not
-    show it (its own case kept, or a refusal told in its status bar too), the register says
-    so where it said it was opening it."""
-    past_case = window.past_case
-    if past_case.show(read.stored, read.refused):
-        dialog.accept()
-    else:
-        dialog.note.setText(past_case.refusal or f"Case {read.stored.case.name} not opened")
