@@ -37,13 +37,16 @@ from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
-    from malariascope.core.register import CaseQuery, Register
+    from malariascope.core.register import CasePage, CaseQuery, Register
     from malariascope.gui.case_reading import Read
 
     Reader = Callable[[Register, str, Callable[[Read], object], Callable[[Exception], object]],
                       object]
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
+#: the latest changed cases a search lists, and Show more adds: a year of a busy lab is
+#: tens of thousands, more than a list is read through, and than a table takes at once
+PAGE = 500
 RESULTS = {"Any result": None, "Positive": True, "Negative": False}
 STATUSES = {"Open or signed": "", "Signed": "signed", "Open": "open"}
 
@@ -51,10 +54,12 @@ STATUSES = {"Open or signed": "", "Signed": "signed", "Open": "open"}
 class RegisterDialog(QDialog):
     """The cases of ``register``, found by patient, slide, date, result, reviewer and status.
 
-    The search runs as the technician types; ``listed`` tells how many cases it found.
+    The search runs as the technician types, over every case; the list shows the
+    :data:`PAGE` latest changed it finds, and says how many more there are (Show more lists
+    another page). ``listed`` tells how many cases it found.
     """
 
-    listed = Signal(int)  # cases the last search found
+    listed = Signal(int)  # cases the last search found, listed or not
     case_loaded = Signal(object)  # a Read: a case to show in the window, and its take's answer
     exported = Signal(str, int)  # path, cases written
     failed = Signal(str)  # one line: a search, a load or an export that did not work
@@ -111,11 +116,16 @@ class RegisterDialog(QDialog):
         self.table.open_asked.connect(self.open_selected)
         self.note = QLabel(wordWrap=True)  # a long reason takes lines, never the width
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.more = QPushButton("Show more", visible=False, autoDefault=False)
+        self.more.clicked.connect(self.show_more)
+        below = QHBoxLayout()
+        below.addWidget(self.note, stretch=1)
+        below.addWidget(self.more)
         self._opening = False  # a case is being loaded for the window
         self._given_up = False  # the dialog was closed while it was: it is not shown
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
-        self.export_all = QPushButton("Export all listed…")
+        self.export_all = QPushButton("Export all found…")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         for button in (self.open_button, self.export_selected, self.export_all):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -130,7 +140,7 @@ class RegisterDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table, stretch=1)
-        layout.addWidget(self.note)
+        layout.addLayout(below)
         layout.addWidget(buttons)
         self._enable()
 
@@ -153,7 +163,14 @@ class RegisterDialog(QDialog):
                          status=STATUSES[self.status.currentText()])
 
     def search(self) -> None:
-        """List the cases the search finds, in a worker."""
+        """List the latest cases the search finds, in a worker."""
+        self._list(PAGE)
+
+    def show_more(self) -> None:
+        """List a page more of the cases the search finds."""
+        self._list(len(self.model.cases) + PAGE)
+
+    def _list(self, limit: int) -> None:
         self._timer.stop()
         try:
             query = self.query()
@@ -162,20 +179,25 @@ class RegisterDialog(QDialog):
             return
         self._searches += 1
         number = self._searches
-        worker = Worker(self.register.cases, query)
-        worker.returned.connect(lambda cases: self._on_listed(number, query, cases))
+        worker = Worker(self.register.page, query, limit)
+        worker.returned.connect(lambda page: self._on_listed(number, query, page))
         worker.errored.connect(self._on_failed)
         self.workers.start(worker)
 
-    def _on_listed(self, number: int, query: CaseQuery, cases: list) -> None:
+    def _on_listed(self, number: int, query: CaseQuery, page: CasePage) -> None:
         if number != self._searches:
             return  # a newer search is on its way
         self._listed = query
-        self.model.set_cases(cases)
+        self.model.set_cases(page.cases)
         self.table.resizeColumnsToContents()
-        self.note.setText(counted(len(cases), "case"))
+        shown = len(page.cases)
+        self.note.setText(f"The latest {shown:,} of {page.total:,} cases found: refine the "
+                          "search to find the others" if page.more else
+                          counted(page.total, "case"))
+        self.more.setText(f"Show {min(page.more, PAGE):,} more")
+        self.more.setVisible(page.more > 0)
         self._enable()
-        self.listed.emit(len(cases))
+        self.listed.emit(page.total)
 
     def _on_failed(self, exc: Exception) -> None:
         self.failed.emit(str(exc))
@@ -212,7 +234,8 @@ class RegisterDialog(QDialog):
         self._on_failed(exc)
 
     def export_query(self, selected: bool) -> CaseQuery | None:
-        """What an export writes: the cases selected, or all those the last search listed."""
+        """What an export writes: the cases selected, or all those the last search found (the
+        list shows the latest of them)."""
         from malariascope.core.register import CaseQuery
 
         return CaseQuery(uids=self.selected_uids()) if selected else self._listed

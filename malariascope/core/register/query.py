@@ -124,9 +124,34 @@ class CaseSummary:
         return self.status_words(screening) + amended
 
 
-def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
-    """The cases ``query`` selects, the latest changed first."""
+@dataclass(frozen=True)
+class CasePage:
+    """The latest changed cases a query selects, a page of them, and how many it selects."""
+
+    cases: list[CaseSummary]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """The cases selected beyond the page."""
+        return self.total - len(self.cases)
+
+
+def page_of(db: sqlite3.Connection, query: CaseQuery, limit: int) -> CasePage:
+    """The ``limit`` latest changed cases ``query`` selects, and how many it selects; read
+    in one snapshot of the register by the caller."""
     condition, values = query.where()
+    total = db.execute(f"SELECT count(*) FROM cases WHERE {condition}", values).fetchone()[0]
+    return CasePage(summaries(db, query, limit), total)
+
+
+def summaries(db: sqlite3.Connection, query: CaseQuery,
+              limit: int | None = None) -> list[CaseSummary]:
+    """The cases ``query`` selects, the latest changed first; the first ``limit`` of them
+    when given (read through the index of that order: a page reads that page)."""
+    condition, values = query.where()
+    if limit is not None:
+        values = [*values, limit]
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT json_group_array(json_array(number, amended_at, amended_by, reason)) FROM "
@@ -135,7 +160,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery) -> list[CaseSummary]:
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
         f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
         f"WHERE {condition} "
-        "ORDER BY updated_at DESC, id DESC",
+        "ORDER BY updated_at DESC, id DESC" + ("" if limit is None else " LIMIT ?"),
         values).fetchall()
     return [_summary(*row) for row in rows]
 

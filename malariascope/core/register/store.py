@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -37,9 +38,16 @@ from malariascope.core.register.database import (
     transaction,
 )
 from malariascope.core.register.export import write_cases_csv
-from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
+from malariascope.core.register.query import (
+    CasePage,
+    CaseQuery,
+    CaseSummary,
+    page_of,
+    summaries,
+)
 from malariascope.core.register.stored import StoredCase, read_case
 
+Listed = TypeVar("Listed")
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
 
 
@@ -210,9 +218,18 @@ class Register:
 
     def cases(self, query: CaseQuery | None = None) -> list[CaseSummary]:
         """The cases ``query`` selects (all by default), the latest changed first."""
-        with self._using("list the cases"):
+        return self._listed(lambda db: summaries(db, query or CaseQuery()))
+
+    def page(self, query: CaseQuery | None = None, limit: int = 500) -> CasePage:
+        """The ``limit`` latest changed cases ``query`` selects (all by default), and how
+        many it selects: what a list shows first of a register of years."""
+        return self._listed(lambda db: page_of(db, query or CaseQuery(), limit))
+
+    def _listed(self, read: Callable[[sqlite3.Connection], Listed]) -> Listed:
+        """What ``read`` lists of the register, in one snapshot of it."""
+        with self._using("list the cases"), snapshot(self._db):
             try:
-                return summaries(self._db, query or CaseQuery())
+                return read(self._db)
             except records.UNREADABLE as exc:
                 raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
 
