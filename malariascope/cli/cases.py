@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import textwrap
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument
@@ -53,10 +55,26 @@ def run(args: argparse.Namespace) -> int:
                 count = register.export_csv(args.out, overwrite=args.overwrite)
             print(f"{count} cases exported to {args.out}")
             return EXIT_OK
-        cases = register.cases()
-    print(json.dumps([_as_json(case) for case in cases], indent=2)
-          if args.json else _table(cases))
+        with register.listing() as cases:
+            if args.json:
+                _print_json(cases)
+            else:
+                print(_table([_line(case) for case in cases]))
     return EXIT_OK
+
+
+def _print_json(cases: Iterable[CaseSummary]) -> None:
+    """The cases as one JSON array, as ``json.dumps(indent=2)`` writes it, a case at a time:
+    a register of years is never held whole."""
+    items = (textwrap.indent(json.dumps(_as_json(case), indent=2), "  ") for case in cases)
+    first = next(items, None)
+    if first is None:
+        print("[]")
+        return
+    print(f"[\n{first}", end="")
+    for item in items:
+        print(f",\n{item}", end="")
+    print("\n]")
 
 
 def _as_json(case: CaseSummary) -> dict[str, object]:
@@ -71,9 +89,9 @@ def _as_json(case: CaseSummary) -> dict[str, object]:
     return data
 
 
-def _table(cases: list[CaseSummary]) -> str:
-    """The cases as aligned columns under :data:`HEADINGS`."""
-    rows = [HEADINGS, *(_line(case) for case in cases)]
+def _table(lines: list[tuple[str, ...]]) -> str:
+    """The cases' lines (:func:`_line`) as aligned columns under :data:`HEADINGS`."""
+    rows = [HEADINGS, *lines]
     widths = [max(len(row[column]) for row in rows) for column in range(len(HEADINGS))]
     return "\n".join("  ".join(text.ljust(width) for text, width in zip(row, widths,
                                                                        strict=True)).rstrip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from malariascope.core.case import CaseFacts, Signature, Withdrawal, iso_day
@@ -137,18 +138,17 @@ class CasePage:
         return self.total - len(self.cases)
 
 
-def page_of(db: sqlite3.Connection, query: CaseQuery, limit: int) -> CasePage:
-    """The ``limit`` latest changed cases ``query`` selects, and how many it selects; read
-    in one snapshot of the register by the caller."""
+def count(db: sqlite3.Connection, query: CaseQuery) -> int:
+    """How many cases ``query`` selects."""
     condition, values = query.where()
-    total = db.execute(f"SELECT count(*) FROM cases WHERE {condition}", values).fetchone()[0]
-    return CasePage(summaries(db, query, limit), total)
+    return db.execute(f"SELECT count(*) FROM cases WHERE {condition}", values).fetchone()[0]
 
 
 def summaries(db: sqlite3.Connection, query: CaseQuery,
-              limit: int | None = None) -> list[CaseSummary]:
-    """The cases ``query`` selects, the latest changed first; the first ``limit`` of them
-    when given (read through the index of that order: a page reads that page)."""
+              limit: int | None = None) -> Iterator[CaseSummary]:
+    """The cases ``query`` selects, the latest changed first, read one at a time; the first
+    ``limit`` of them when given (read through the index of that order: a page reads that
+    page)."""
     condition, values = query.where()
     if limit is not None:
         values = [*values, limit]
@@ -161,8 +161,8 @@ def summaries(db: sqlite3.Connection, query: CaseQuery,
         f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC" + ("" if limit is None else " LIMIT ?"),
-        values).fetchall()
-    return [_summary(*row) for row in rows]
+        values)
+    return (_summary(*row) for row in rows)
 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,

@@ -12,9 +12,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -42,12 +41,11 @@ from malariascope.core.register.query import (
     CasePage,
     CaseQuery,
     CaseSummary,
-    page_of,
+    count,
     summaries,
 )
 from malariascope.core.register.stored import StoredCase, read_case
 
-Listed = TypeVar("Listed")
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
 
 
@@ -218,27 +216,39 @@ class Register:
 
     def cases(self, query: CaseQuery | None = None) -> list[CaseSummary]:
         """The cases ``query`` selects (all by default), the latest changed first."""
-        return self._listed(lambda db: summaries(db, query or CaseQuery()))
+        with self.listing(query) as cases:
+            return list(cases)
+
+    @contextlib.contextmanager
+    def listing(self, query: CaseQuery | None = None) -> Iterator[Iterator[CaseSummary]]:
+        """The cases ``query`` selects (all by default), the latest changed first, read one
+        at a time as the block goes through them: a list of years of cases is never held
+        whole. The register is held, in one snapshot, until the block ends."""
+        with self._using("list the cases"), snapshot(self._db):
+            yield self._readable(summaries(self._db, query or CaseQuery()))
 
     def page(self, query: CaseQuery | None = None, limit: int = 500) -> CasePage:
         """The ``limit`` latest changed cases ``query`` selects (all by default), and how
         many it selects: what a list shows first of a register of years."""
-        return self._listed(lambda db: page_of(db, query or CaseQuery(), limit))
-
-    def _listed(self, read: Callable[[sqlite3.Connection], Listed]) -> Listed:
-        """What ``read`` lists of the register, in one snapshot of it."""
+        query = query or CaseQuery()
         with self._using("list the cases"), snapshot(self._db):
-            try:
-                return read(self._db)
-            except records.UNREADABLE as exc:
-                raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
+            return CasePage(list(self._readable(summaries(self._db, query, limit))),
+                            count(self._db, query))
+
+    def _readable(self, read: Iterator[CaseSummary]) -> Iterator[CaseSummary]:
+        """What ``read`` yields; :class:`RegisterError` for a case that cannot be read back."""
+        try:
+            yield from read
+        except records.UNREADABLE as exc:
+            raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
 
     def export_csv(self, path: str | Path, query: CaseQuery | None = None,
                    overwrite: bool = False) -> int:
         """Write the cases ``query`` selects (all by default) as CSV for a lab information
         system, one row per case; returns how many. See
         :func:`~malariascope.core.register.export.write_cases_csv`."""
-        return write_cases_csv(Path(path), self.cases(query), overwrite, self.path)
+        with self.listing(query) as cases:
+            return write_cases_csv(Path(path), cases, overwrite, self.path)
 
     def _case_id(self, uid: str) -> int:
         found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
