@@ -71,6 +71,7 @@ class RegisterDialog(QDialog):
         self.register, self.workers = register, workers
         self._read = read  # reads a case in a worker (see PastCaseView.read)
         self.owns_register = False  # True: opened for this dialog, closed with it
+        self.opening_register = False  # such a register is being opened
         self.model = CasesTableModel(self)
         self._searches = 0  # the answer of an older search is dropped
         self._listed: CaseQuery | None = None  # the query of the cases on show

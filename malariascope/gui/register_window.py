@@ -13,14 +13,17 @@ from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs, settings
 from malariascope.gui.on_screen import fit_on_screen
 from malariascope.gui.register_dialog import RegisterDialog
+from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
+    from malariascope.core.register import Register
     from malariascope.gui.case_reading import Read
 
 
 def show_register(window: QMainWindow) -> RegisterDialog | None:
     """Show the register dialog of MalariaScope's ``window`` (made once, kept with it) listing
-    every case; None when no register can be opened (said in a message)."""
+    the latest cases; None while a register of its own is opened for it (autosave off): it
+    is shown once that is open, or a message says why it cannot be."""
     dialog = window.findChild(RegisterDialog)
     if dialog is None:
         dialog = RegisterDialog(window.autosave.register, window.controller.workers,
@@ -30,8 +33,16 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
             signal.connect(lambda *_: _follow_screening(window, dialog))
         if window.persist_settings:  # the next export, report or register, is offered there
             dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
-    if not dialog.isVisible() and not _take_register(window, dialog):
-        return None
+    if not dialog.isVisible():
+        if window.autosave.register is None:
+            _open_own(window, dialog)
+            return None
+        dialog.register = window.autosave.register
+    _show(window, dialog)
+    return dialog
+
+
+def _show(window: QMainWindow, dialog: RegisterDialog) -> None:
     _follow_screening(window, dialog)
     dialog.show()
     fit_on_screen(dialog)  # a dialog made on a larger screen, or widened since
@@ -39,7 +50,6 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
     dialog.activateWindow()
     dialog.patient.setFocus()  # the box typed in most, whichever was used last
     dialog.search()
-    return dialog
 
 
 def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:
@@ -50,22 +60,35 @@ def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:
     dialog.model.set_window_case(window.batch.case.uid, words)
 
 
-def _take_register(window: QMainWindow, dialog: RegisterDialog) -> bool:
-    """Give ``dialog`` the window's register, or one of its own while autosave is off."""
-    from malariascope.core.errors import RegisterError
+def _open_own(window: QMainWindow, dialog: RegisterDialog) -> None:
+    """Open a register for ``dialog`` alone while autosave is off, in a worker (a register
+    of years takes a second or two to check as it opens), then show the dialog."""
     from malariascope.core.register import Register
 
-    if window.autosave.register is not None:
-        dialog.register = window.autosave.register
-        return True
-    try:
-        dialog.register = Register(data_dir(), view=True)
-    except RegisterError as exc:
-        dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
-                        f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-        return False
-    dialog.owns_register = True
-    return True
+    if dialog.opening_register:
+        return  # asked again while it opens
+    dialog.opening_register = True
+    worker = Worker(Register, data_dir(), True)
+    worker.returned.connect(lambda register: _on_own_opened(window, dialog, register))
+    worker.errored.connect(lambda exc: _on_own_failed(window, dialog, exc))
+    window.controller.workers.start(worker)
+
+
+def _on_own_opened(window: QMainWindow, dialog: RegisterDialog, register: Register) -> None:
+    """Show ``dialog`` on ``register``, unless the window closed, or the dialog was shown on
+    the window's register, meanwhile."""
+    dialog.opening_register = False
+    if dialog.isVisible() or not window.isVisible():
+        register.close()
+        return
+    dialog.register, dialog.owns_register = register, True
+    _show(window, dialog)
+
+
+def _on_own_failed(window: QMainWindow, dialog: RegisterDialog, exc: Exception) -> None:
+    dialog.opening_register = False
+    dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
+                    f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
 
 
 def _show_case(window: QMainWindow, dialog: RegisterDialog, read: Read) -> None:

@@ -3,6 +3,8 @@ them all, Show more for the next page."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -11,7 +13,7 @@ from malariascope.core.register import Register
 from malariascope.gui.cases_table import SORT_ROLE, CasesTableModel
 from malariascope.gui.register_dialog import PAGE
 from tests.core.test_register_scale import add_cases
-from tests.gui.test_register_dialog import WAIT_MS
+from tests.gui.test_register_dialog import WAIT_MS, open_register
 from tests.gui.test_register_table import _register_of_started_window
 
 
@@ -84,3 +86,23 @@ def test_the_columns_are_sized_to_the_rows_on_show_not_to_every_row_listed(
         read.append(len(set(asked)))
     assert dialog.table.model().rowCount() == 1_200
     assert read[1] == read[0] < 300  # the rows on show and a hundred more
+
+
+def test_with_autosave_off_the_register_is_opened_off_the_ui_thread(make_window, qtbot, many,
+                                                                    monkeypatch):
+    """The dialog opened a register of its own on the UI thread: a year's register, its case
+    tables checked as it opens, stood the window still for 1 to 2 s."""
+    on_ui_thread = []
+    init = Register.__init__
+
+    def opening(register, *args, **kwargs) -> None:
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        init(register, *args, **kwargs)
+
+    monkeypatch.setattr(Register, "__init__", opening)
+    window = make_window()  # autosave not resumed: as in a second window
+    dialog = open_register(window, qtbot)
+    assert on_ui_thread == [False] and dialog.owns_register
+    assert dialog.isVisible() and dialog.table.model().rowCount() == PAGE
+    dialog.reject()
+    assert not dialog.owns_register
