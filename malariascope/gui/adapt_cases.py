@@ -70,8 +70,7 @@ class SignedCasesDialog(QDialog):
     def chosen(self) -> list[CaseSummary]:
         """The cases selected, in the order shown."""
         shown = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
-        mapped = self.table.model().mapToSource
-        return [self.model.cases[mapped(index).row()] for index in shown]
+        return [self.model.cases[index.row()] for index in shown]
 
     def _on_listed(self, cases: list[CaseSummary]) -> None:
         self.model.set_cases(cases)

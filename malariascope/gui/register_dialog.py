@@ -206,8 +206,7 @@ class RegisterDialog(QDialog):
     def selected_uids(self) -> tuple[str, ...]:
         """The uids of the cases selected in the list, in the order shown."""
         shown = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
-        mapped = self.table.model().mapToSource
-        return tuple(self.model.cases[mapped(index).row()].uid for index in shown)
+        return tuple(self.model.cases[index.row()].uid for index in shown)
 
     # -- open and export -----------------------------------------------------------------
     def open_selected(self, *_: object) -> None:
