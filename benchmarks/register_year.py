@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the project, from a checkout
-NIH_TEST = ROOT.parent.parent / "shared" / "data" / "cell_images" / "test"
+NIH_TEST = ROOT.parent / "shared" / "data" / "cell_images" / "test"
 AT = "2026-03-04T10:11:12+00:00"
 BATCH = 500  # cases saved between progress lines
 REVIEWS = 61  # a case has (its number modulo this) review decisions
