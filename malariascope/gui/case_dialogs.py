@@ -110,7 +110,7 @@ def ask_sign_unreviewed(parent: QWidget, count: int, unsure: int, review: Callab
     text = (f"{_waiting_words(count, unsure)}. The result counts the model's {them}, and "
             f"the signature will record that {count:,} {'was' if count == 1 else 'were'} "
             "not reviewed.")
-    return ask_review_first(parent, "Flagged cells not reviewed", text, "Sign anyway", review,
+    return ask_review_first(parent, "Flagged cells not reviewed", text, "&Sign anyway", review,
                             sign)
 
 

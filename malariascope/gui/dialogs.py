@@ -96,7 +96,7 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
         kept = f"The batch is still here{words}."
     text = f"The {what} was not written.\n\n{reason}\n\n{kept}"
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
-    again = box.addButton("Choose another location…", QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton("Choose &another location…", QMessageBox.ButtonRole.AcceptRole)
     return open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
@@ -105,7 +105,7 @@ def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
     """``text`` with Review them (``review``), ``anyway`` (``go``) and Cancel (Escape), which
     does nothing; Review them is the default."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.Cancel, parent)
-    show = box.addButton("Review them", QMessageBox.ButtonRole.AcceptRole)
+    show = box.addButton("&Review them", QMessageBox.ButtonRole.AcceptRole)
     go_button = box.addButton(anyway, QMessageBox.ButtonRole.DestructiveRole)
     box.setEscapeButton(box.button(Button.Cancel))
     actions = {show: review, go_button: go}

@@ -97,7 +97,7 @@ def ask_export_unreviewed(parent: QWidget, count: int, unsure: int, queue: int,
             "smears from other labs, infected cells are often among them. "
             + _shown_by_review(count, unsure, queue))
     return dialogs.ask_review_first(parent, "Unreviewed uncertain cells", text,
-                                    "Export anyway", review, export)
+                                    "&Export anyway", review, export)
 
 
 def _shown_by_review(count: int, unsure: int, queue: int) -> str:

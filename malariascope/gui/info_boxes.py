@@ -59,7 +59,7 @@ def show_data_folder(parent: QWidget) -> QMessageBox:
             "never leave with the program. Copy it to back them up.")
     box = QMessageBox(QMessageBox.Icon.Information, "Data folder", text, Button.Close, parent)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    show = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+    show = box.addButton("&Open folder", QMessageBox.ButtonRole.ActionRole)
 
     def open_folder() -> None:
         folder.mkdir(parents=True, exist_ok=True)

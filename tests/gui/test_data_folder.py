@@ -33,7 +33,7 @@ def test_help_names_the_data_folder_and_opens_it(make_window, data_folder, qtbot
         box = next(w for w in QApplication.topLevelWidgets()
                    if isinstance(w, QMessageBox) and w.isVisible())
         assert str(data_folder) in box.text() and "uninstalled" in box.text()
-        next(b for b in box.buttons() if b.text() == "Open folder").click()
+        next(b for b in box.buttons() if b.text() == "&Open folder").click()
         qtbot.waitUntil(lambda: bool(opened.urls))
     finally:
         QDesktopServices.unsetUrlHandler("file")

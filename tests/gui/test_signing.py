@@ -4,7 +4,7 @@ question before it offers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.case_dialogs import AmendDialog, SignDialog
@@ -225,3 +225,26 @@ def test_enter_in_a_box_of_the_sign_and_amend_forms_says_how_to_go_on(window, qt
     assert "Reason is empty. Enter in a box does not amend" in _shown(amend)
     assert amend.focusWidget() is amend.reason and amend.isVisible()
     amend.reject()
+
+
+def test_the_questions_before_signing_are_answered_with_alt_and_a_letter(window, qtbot,
+                                                                         cell_folder):
+    """Review them and Sign anyway had no letter: a technician on the keyboard alone had to
+    Tab to them, as in no other question of the window."""
+    screen_and_wait(window, qtbot, [cell_folder[0]])
+    window.batch.set_sample_id("S-3")
+
+    def press(letter: Qt.Key) -> None:
+        window.actions.sign.trigger()
+        box = wait_for_box(qtbot, window, "Flagged cells not reviewed")
+        box.activateWindow()  # a mnemonic works in the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+        qtbot.keyClick(box, letter, Qt.KeyboardModifier.AltModifier)
+
+    press(Qt.Key.Key_S)
+    _sign_dialog(window, qtbot).reject()
+    press(Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: 0 < window.proxy.rowCount() < len(window.batch))
+    shown = [window.proxy.mapToSource(window.proxy.index(at, 0)).row()
+             for at in range(window.proxy.rowCount())]
+    assert all(window.batch.suspect(row) for row in shown)
