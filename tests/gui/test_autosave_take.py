@@ -21,6 +21,7 @@ from malariascope.gui.folder_lock import held_elsewhere
 from tests.gui.helpers import quit_window
 from tests.gui.test_autosave import WAIT_MS
 from tests.gui.test_autosave_back import cannot_be_made, off_at_start, read_only
+from tests.gui.test_folder_lock import HOLD_FOR_A_MOMENT, ROOT
 
 Calls = list[tuple[str, threading.Thread]]
 
@@ -92,20 +93,6 @@ def test_a_try_under_way_as_the_window_closes_takes_nothing_after(
     assert told == [] and not window.autosave.start.again.isActive()
 
 
-#: Another MalariaScope process holds the data folder's lock until a line comes on its stdin,
-#: as another window does for a moment when it looks whether the folder is held.
-HOLD_LOCK = """
-import sys
-from pathlib import Path
-from malariascope.gui.folder_lock import folder_lock
-lock = folder_lock(Path(sys.argv[1]))
-assert lock.tryLock(0)
-print("held", flush=True)
-sys.stdin.readline()
-lock.unlock()
-"""
-
-
 def test_try_now_while_another_window_looks_at_the_lock_still_turns_autosave_on(
         make_window, qtbot, tmp_path, monkeypatch):
     """Try now tried the lock once: another window holding it for a moment just then (it
@@ -115,8 +102,8 @@ def test_try_now_while_another_window_looks_at_the_lock_still_turns_autosave_on(
     window = off_at_start(make_window, qtbot)
     folder = fix()
     folder.mkdir(parents=True)
-    other = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(folder)], text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    other = subprocess.Popen([sys.executable, "-c", HOLD_FOR_A_MOMENT, str(folder)], cwd=ROOT,
+                             text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert other.stdout.readline() == "held\n"
         take = autosave_start.take
