@@ -7,6 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
 from malariascope.core.classifier import Classifier
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
@@ -168,6 +171,8 @@ def test_a_copy_named_by_long_paths_is_told_in_the_room_of_a_narrow_window(windo
         return label.height() >= len(shown) * metrics.lineSpacing() and all(
             metrics.horizontalAdvance(line) <= label.contentsRect().width() for line in shown)
 
+    qtbot.waitUntil(lambda: not window.status.task_status.isVisible())
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the bar's room given out
     qtbot.waitUntil(shown_whole)
     assert window.width() == narrow
     shown = label.text().splitlines()
