@@ -46,7 +46,7 @@ def open_case(folder: Path, uid: str) -> RegisteredCase:
     if not (folder / FILE_NAME).is_file():
         raise DatasetError(f"no case register in {folder}: no case {uid} to adapt to")
     with Register(folder, view=True) as register:
-        found = [case.uid for case in register.cases() if case.uid.startswith(uid.lower())]
+        found = register.uids_beginning(uid.lower())
     if len(found) != 1:
         raise DatasetError(f"{'no' if not found else len(found)} cases in {folder / FILE_NAME} "
                            f"begin with {uid!r}: give the case's uid as `cases list` shows it")

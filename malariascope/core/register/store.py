@@ -242,6 +242,14 @@ class Register:
         except records.UNREADABLE as exc:
             raise RegisterError(f"a case in {self.path} cannot be read: {exc}") from exc
 
+    def uids_beginning(self, prefix: str) -> list[str]:
+        """The uids of the cases whose uid begins with ``prefix``, found through the uids'
+        index (a range of them: no character of ``prefix`` is a wildcard)."""
+        with self._using("find the case"):
+            return [uid for (uid,) in self._db.execute(
+                "SELECT uid FROM cases WHERE uid >= ?1 AND uid < ?1 || char(1114111) "
+                "ORDER BY uid", (prefix,))]
+
     def export_csv(self, path: str | Path, query: CaseQuery | None = None,
                    overwrite: bool = False) -> int:
         """Write the cases ``query`` selects (all by default) as CSV for a lab information
