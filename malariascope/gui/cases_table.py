@@ -96,6 +96,23 @@ class CasesTableModel(QAbstractTableModel):
         self._arrange()
         self.endResetModel()
 
+    def add_cases(self, cases: list[CaseSummary]) -> None:
+        """Add ``cases`` to those listed, each in its place in the order; one listed already
+        is shown as ``cases`` has it now. Selected rows stay on their cases."""
+        row_of = {case.uid: row for row, case in enumerate(self.cases)}
+        new = [case for case in cases if case.uid not in row_of]
+        for case in cases:
+            if case.uid in row_of:
+                self.cases[row_of[case.uid]] = case
+        if len(new) < len(cases):
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.cases) - 1, len(COLUMNS) - 1))
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.cases), len(self.cases) + len(new) - 1)
+            self.cases += new
+            self.endInsertRows()
+        self._rearrange()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column``'s values, as a click on its heading asks."""
         self._order = (COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
@@ -172,6 +189,7 @@ class CasesView(QTableView):
 
     def __init__(self, model: CasesTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._cases = model
         self.setModel(model)
         self.setSortingEnabled(True)
         self.sortByColumn(COLUMNS.index("Opened"), Qt.SortOrder.DescendingOrder)
@@ -182,6 +200,24 @@ class CasesView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
+
+    def add_cases(self, cases: list[CaseSummary]) -> None:
+        """Add ``cases`` to the list (:meth:`CasesTableModel.add_cases`), the rows in full
+        view staying in view: the first of them stays where it is (at the top, scrolled by
+        rows), wherever the order puts the rows added."""
+        top = self.rowAt(0)
+        if top >= 0 and self.rowViewportPosition(top) < 0 and top + 1 < len(self._cases.cases):
+            top += 1  # cut at the top: the next row is the first in full view
+        first = QPersistentModelIndex(self._cases.index(top, 0))
+        place = self.rowViewportPosition(top)
+        self._cases.add_cases(cases)
+        if first.isValid():
+            self.updateGeometries()  # the scroll bar's range takes the rows added, now
+            bar = self.verticalScrollBar()
+            if self.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
+                bar.setValue(bar.value() + self.rowViewportPosition(first.row()) - place)
+            else:
+                bar.setValue(self.verticalHeader().visualIndex(first.row()))
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
         """The keys coming in (Tab from the search boxes) select the current row, the first

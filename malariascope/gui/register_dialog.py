@@ -37,7 +37,7 @@ from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
-    from malariascope.core.register import CasePage, CaseQuery, Register
+    from malariascope.core.register import CasePage, CaseQuery, PageMark, Register
     from malariascope.gui.case_reading import Read
 
     Reader = Callable[[Register, str, Callable[[Read], object], Callable[[Exception], object]],
@@ -75,6 +75,7 @@ class RegisterDialog(QDialog):
         self.model = CasesTableModel(self)
         self._searches = 0  # the answer of an older search is dropped
         self._listed: CaseQuery | None = None  # the query of the cases on show
+        self._mark: PageMark | None = None  # where the next page of them begins
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search)
         self._build()
@@ -165,42 +166,50 @@ class RegisterDialog(QDialog):
 
     def search(self) -> None:
         """List the latest cases the search finds, in a worker."""
-        self._list(PAGE)
-
-    def show_more(self) -> None:
-        """List a page more of the cases the search finds."""
-        self._list(len(self.model.cases) + PAGE)
-
-    def _list(self, limit: int) -> None:
         self._timer.stop()
         try:
             query = self.query()
         except CaseError as exc:
             self.note.setText(f"Cannot search: {exc}")
             return
+        self._read_page(query, None)
+
+    def show_more(self) -> None:
+        """Add to the list the next page of the cases its search found, and anew those
+        changed since; the cases selected and the rows on view stay."""
+        if self._listed is not None:
+            self._read_page(self._listed, self._mark)
+
+    def _read_page(self, query: CaseQuery, after: PageMark | None) -> None:
+        self.more.setEnabled(False)  # its page follows the list on show, not the one coming
         self._searches += 1
         number = self._searches
-        worker = Worker(self.register.page, query, limit)
-        worker.returned.connect(lambda page: self._on_listed(number, query, page))
+        worker = Worker(self.register.page, query, PAGE, after)
+        worker.returned.connect(lambda page: self._on_listed(number, query, page, after))
         worker.errored.connect(self._on_failed)
         self.workers.start(worker)
 
-    def _on_listed(self, number: int, query: CaseQuery, page: CasePage) -> None:
+    def _on_listed(self, number: int, query: CaseQuery, page: CasePage,
+                   after: PageMark | None) -> None:
         if number != self._searches:
             return  # a newer search is on its way
-        self._listed = query
-        self.model.set_cases(page.cases)
-        self.table.resizeColumnsToContents()
-        shown = len(page.cases)
-        self.note.setText(f"The latest {shown:,} of {page.total:,} cases found: refine the "
-                          "search to find the others" if page.more else
+        self._listed, self._mark = query, page.mark
+        if after is None:
+            self.model.set_cases(page.cases)
+            self.table.resizeColumnsToContents()
+        else:  # the rows on view stay, and so do the columns' widths
+            self.table.add_cases(page.cases)
+        self.note.setText(f"The latest {len(self.model.cases):,} of {page.total:,} cases "
+                          "found: refine the search to find the others" if page.more else
                           counted(page.total, "case"))
         self.more.setText(f"Show {min(page.more, PAGE):,} more")
         self.more.setVisible(page.more > 0)
+        self.more.setEnabled(True)
         self._enable()
         self.listed.emit(page.total)
 
     def _on_failed(self, exc: Exception) -> None:
+        self.more.setEnabled(True)
         self.failed.emit(str(exc))
 
     def selected_uids(self) -> tuple[str, ...]:

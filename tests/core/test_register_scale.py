@@ -32,6 +32,14 @@ def add_cases(register: Register, number: int, start: int = 0) -> list[Case]:
     return cases
 
 
+def age(folder: Path) -> None:
+    """Date the last change of every case of the register in ``folder`` a minute apart in
+    2025, in the order saved: a save now moves its case to the top of the list."""
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE cases SET updated_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', "
+                   "'2025-01-01', '+' || id || ' minutes')")
+
+
 def steps(register: Register, call: Callable[[], object]) -> int:
     """How many SQLite virtual machine steps (in hundreds) ``call`` runs on ``register``:
     the work it asks of the database, whatever the machine's speed."""
@@ -121,6 +129,28 @@ def test_a_page_is_the_latest_changed_cases_found_and_counts_them_all(tmp_path):
     assert found.total == 10 and [case.uid for case in found.cases] == [
         case.uid for case in reversed(cases[5:10])]
     assert [case.uid for case in beyond.cases] == [cases[7].uid] and beyond.more == 0
+
+
+def test_a_page_goes_on_after_the_last_case_listed_when_cases_are_saved_between(tmp_path):
+    """A page by its place in the list (an OFFSET) lists a case twice, and skips the case
+    saved between two pages, which moved to the top; a page after the last case listed
+    skips it too unless cases changed since come again (stamps are to the second: the case
+    saved last before the read comes again, too)."""
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 1_200)
+    age(tmp_path)
+    with Register(tmp_path) as register:
+        first = register.page(limit=500)
+        register.save(cases[3])  # beyond the first page
+        register.save(cases[1_100])  # on it
+        second = register.page(limit=500, after=first.mark)
+        third = register.page(limit=500, after=second.mark)
+    uids = [[case.uid for case in page.cases] for page in (first, second, third)]
+    assert (first.more, second.more, third.more) == (700, 199, 0)
+    assert uids[1] == [cases[1_100].uid, cases[3].uid, cases[-1].uid] + [
+        case.uid for case in reversed(cases[200:700])]  # changed since the read, the next 500
+    assert uids[2][-199:] == [case.uid for case in reversed(cases[:200]) if case != cases[3]]
+    assert set(uids[0] + uids[1] + uids[2]) == {case.uid for case in cases}
 
 
 def test_an_export_of_many_cases_holds_a_few_at_a_time(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from malariascope.core.case import CaseFacts, Signature, Withdrawal, iso_day
@@ -125,33 +125,22 @@ class CaseSummary:
         return self.status_words(screening) + amended
 
 
-@dataclass(frozen=True)
-class CasePage:
-    """The latest changed cases a query selects, a page of them, and how many it selects."""
-
-    cases: list[CaseSummary]
-    total: int
-
-    @property
-    def more(self) -> int:
-        """The cases selected beyond the page."""
-        return self.total - len(self.cases)
+def count(db: sqlite3.Connection, query: CaseQuery, also: str = "",
+          values: Sequence[object] = ()) -> int:
+    """How many cases ``query`` selects (those of them ``also``, an SQL condition with
+    ``values``, selects when given)."""
+    condition, selected = _where(query, also, values)
+    return db.execute(f"SELECT count(*) FROM cases WHERE {condition}", selected).fetchone()[0]
 
 
-def count(db: sqlite3.Connection, query: CaseQuery) -> int:
-    """How many cases ``query`` selects."""
-    condition, values = query.where()
-    return db.execute(f"SELECT count(*) FROM cases WHERE {condition}", values).fetchone()[0]
-
-
-def summaries(db: sqlite3.Connection, query: CaseQuery,
-              limit: int | None = None) -> Iterator[CaseSummary]:
-    """The cases ``query`` selects, the latest changed first, read one at a time; the first
-    ``limit`` of them when given (read through the index of that order: a page reads that
-    page)."""
-    condition, values = query.where()
+def summaries(db: sqlite3.Connection, query: CaseQuery, limit: int | None = None,
+              also: str = "", values: Sequence[object] = ()) -> Iterator[CaseSummary]:
+    """The cases ``query`` selects (those of them ``also`` selects, as in :func:`count`),
+    the latest changed first, read one at a time; the first ``limit`` of them when given
+    (read through the index of that order: a page reads that page)."""
+    condition, selected = _where(query, also, values)
     if limit is not None:
-        values = [*values, limit]
+        selected.append(limit)
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT json_group_array(json_array(number, amended_at, amended_by, reason)) FROM "
@@ -161,8 +150,13 @@ def summaries(db: sqlite3.Connection, query: CaseQuery,
         f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
         f"WHERE {condition} "
         "ORDER BY updated_at DESC, id DESC" + ("" if limit is None else " LIMIT ?"),
-        values)
+        selected)
     return (_summary(*row) for row in rows)
+
+
+def _where(query: CaseQuery, also: str, values: Sequence[object]) -> tuple[str, list[object]]:
+    condition, selected = query.where()
+    return (f"{condition} AND {also}", [*selected, *values]) if also else (condition, selected)
 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,

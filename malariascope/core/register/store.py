@@ -37,13 +37,8 @@ from malariascope.core.register.database import (
     transaction,
 )
 from malariascope.core.register.export import write_cases_csv
-from malariascope.core.register.query import (
-    CasePage,
-    CaseQuery,
-    CaseSummary,
-    count,
-    summaries,
-)
+from malariascope.core.register.pages import CasePage, PageMark, read_page
+from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 from malariascope.core.register.stored import StoredCase, read_case
 
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
@@ -227,13 +222,14 @@ class Register:
         with self._using("list the cases"), snapshot(self._db):
             yield self._readable(summaries(self._db, query or CaseQuery()))
 
-    def page(self, query: CaseQuery | None = None, limit: int = 500) -> CasePage:
-        """The ``limit`` latest changed cases ``query`` selects (all by default), and how
-        many it selects: what a list shows first of a register of years."""
-        query = query or CaseQuery()
+    def page(self, query: CaseQuery | None = None, limit: int = 500,
+             after: PageMark | None = None) -> CasePage:
+        """The ``limit`` latest changed cases ``query`` selects (all by default) after
+        ``after``, the mark of the page before, with those changed since it, and how many it
+        selects: what a list shows of a register of years (see :class:`CasePage`)."""
         with self._using("list the cases"), snapshot(self._db):
-            return CasePage(list(self._readable(summaries(self._db, query, limit))),
-                            count(self._db, query))
+            return read_page(self._db, query or CaseQuery(), limit, after or PageMark(),
+                             self._readable)
 
     def _readable(self, read: Iterator[CaseSummary]) -> Iterator[CaseSummary]:
         """What ``read`` yields; :class:`RegisterError` for a case that cannot be read back."""

@@ -1,0 +1,66 @@
+"""The register's list read a page at a time, as a window shows a year of cases.
+
+A page goes on from the last case of the page before in the list's order (the latest changed
+first: ``updated_at``, then ``id``), not from its place in the list (an OFFSET): a save
+moves its case to the top of the list, and every case after the page before with it, so a
+page by place would list a case twice and skip another. A case that changed since the page
+before comes again with the next page, which a list shows anew in its place: one that
+jumped over the page before is not skipped either.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from malariascope.core.register.query import CaseQuery, CaseSummary, count, summaries
+
+#: the order of a case in the list is its (updated_at, id): the index ``cases_changed``
+BELOW = "(updated_at, id) < (?, ?)"
+FROM = "(updated_at, id) >= (?, ?)"
+#: stamps are to the second: a case saved in the second of the read is changed since, too
+CHANGED = "(updated_at, id) > (?, ?) AND updated_at >= ?"
+
+
+@dataclass(frozen=True)
+class PageMark:
+    """Where the next page of a list begins: after ``key``, the order of the last case
+    listed (None: none yet), with the cases changed since ``seen``, the register's latest
+    change when the page was read."""
+
+    key: tuple[str, int] | None = None
+    seen: str = ""
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """A page of the cases a query selects: those changed since the page before (some listed
+    already), then the next in the list's order. ``total``: how many the query selects;
+    ``more``: how many follow the page; ``mark``: where the next page begins."""
+
+    cases: list[CaseSummary]
+    total: int
+    more: int
+    mark: PageMark
+
+
+Readable = Callable[[Iterator[CaseSummary]], Iterator[CaseSummary]]
+
+
+def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageMark,
+              readable: Readable) -> CasePage:
+    """The page of ``limit`` cases ``query`` selects after ``after``, read in one snapshot
+    (the caller's); ``readable`` reads the summaries (it words a case that cannot be read
+    back)."""
+    if after.key is None:
+        again, cases = [], list(readable(summaries(db, query, limit)))
+    else:
+        again = list(readable(summaries(db, query, None, CHANGED, [*after.key, after.seen])))
+        cases = list(readable(summaries(db, query, limit, BELOW, after.key)))
+    key = after.key if not cases else (cases[-1].updated_at, db.execute(
+        "SELECT id FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0])
+    total = count(db, query)
+    more = total if key is None else total - count(db, query, FROM, key)
+    seen = db.execute("SELECT max(updated_at) FROM cases").fetchone()[0] or ""
+    return CasePage(again + cases, total, more, PageMark(key, seen))
