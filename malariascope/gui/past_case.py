@@ -50,6 +50,7 @@ class PastCaseView(QObject):
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
         self.refusal = ""  # why the last case asked for was not opened ("": not refused)
         self.checking = False  # Amend's check of the case on show is under way
+        self._asked = 0  # cases asked for (read): one asked for outdoes a case read again
         self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
@@ -60,6 +61,7 @@ class PastCaseView(QObject):
         """Read case ``uid`` from ``register`` for :meth:`show`, with the register's answer
         to its take, in a worker (see ``gui.case_reading``): the last case asked for opens,
         so none waits to open any more."""
+        self._asked += 1
         self.waiting.cancel()
         case_reading.read(self.window, register, uid, then, failed)
 
@@ -220,13 +222,14 @@ class PastCaseView(QObject):
         shown = self.shown
         if shown is None or not self._takes(shown):  # none, or read-only for good (signed)
             return
+        asked = self._asked
         case_reading.read(self.window, self.window.autosave.register, shown.case.uid,
-                          lambda read: self._on_read_again(shown, read),
-                          lambda exc: self._on_read_again(shown, exc))
+                          lambda read: self._on_read_again(shown, asked, read),
+                          lambda exc: self._on_read_again(shown, asked, exc))
 
-    def _on_read_again(self, before: StoredCase, read: Read | Exception) -> None:
-        if self.shown is not before:  # another case on show, or none
-            return
+    def _on_read_again(self, before: StoredCase, asked: int, read: Read | Exception) -> None:
+        if self.shown is not before or self._asked != asked:  # another case on show, none,
+            return  # or one asked for since: the technician's choice goes, not this one
         if isinstance(read, Exception):
             self._not_opened(before, str(read))
         elif self.show(*read) and self.shown is None:

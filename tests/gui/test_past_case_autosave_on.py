@@ -4,15 +4,18 @@ register lets the window take it; a case read-only for another reason stays as i
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import Classifier
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
+from malariascope.gui import case_dialogs
 from tests.core.test_register import counts_of
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_autosave_back import cannot_be_made, off_at_start
@@ -117,3 +120,45 @@ def test_a_signed_case_on_show_stays_as_it_is_when_autosave_comes_on(
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     assert window.past_case.shown is shown and not window.controls.isEnabled()
     assert window.case.signed and stored(data_folder)["S-SIGNED"] == ("signed", CELLS, 0)
+
+
+def test_another_case_asked_for_as_autosave_comes_on_opens_in_place_of_the_one_on_show(
+        make_window, qtbot, data_folder, tmp_path, filed, monkeypatch):
+    """S-OPEN, on show read-only, was read again as autosave came on; the technician asked
+    for S-SIGNED meanwhile, yet the answer about S-OPEN, come first, took it into the
+    window."""
+    window, free = shown_while_off(make_window, qtbot, data_folder, tmp_path,
+                                   monkeypatch, "S-OPEN")
+    asked = threading.Event()
+    load = Register.load
+
+    def read_once_another_is_asked(register, uid: str):
+        if uid == filed["S-OPEN"].uid:
+            asked.wait()
+        return load(register, uid)
+
+    monkeypatch.setattr(Register, "load", read_once_another_is_asked)
+    said = notes(window, monkeypatch)
+    asked_to_drop: list[str] = []
+    monkeypatch.setattr(case_dialogs, "ask_drop_case",
+                        lambda _, doing, name, *__, **___: asked_to_drop.append(name))
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)  # one worker at a time: S-OPEN's answer comes first
+    try:
+        free()
+        autosave_on(window, qtbot)
+        past_case = window.past_case
+        past_case.read(window.autosave.register, filed["S-SIGNED"].uid,
+                       lambda read: past_case.show(*read), pytest.fail)
+        asked.set()
+        qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    finally:
+        asked.set()
+        pool.setMaxThreadCount(threads)
+    assert not asked_to_drop  # S-OPEN was never the technician's to keep or drop
+    assert past_case.shown is not None and past_case.shown.case.uid == filed["S-SIGNED"].uid
+    assert not any("S-OPEN can be finished" in text for text in said)
+    assert window.batch.case.uid != filed["S-OPEN"].uid
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert stored(data_folder)["S-OPEN"] == ("open", CELLS, 0)
