@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -162,3 +163,29 @@ def test_an_export_of_many_cases_holds_a_few_at_a_time(tmp_path, monkeypatch):
             assert register.export_csv(tmp_path / "all.csv") == 1_000
     assert most[0] <= 2
     assert (tmp_path / "all.csv").read_text(encoding="utf-8-sig").count("\n") == 1_001
+
+
+def test_the_register_is_free_while_its_export_is_written(tmp_path, monkeypatch):
+    """The export wrote its file, fsync on a slow drive included, while it held the
+    register: the window's saves through the same register waited for the drive."""
+    from malariascope.core.register import export
+
+    register = Register(tmp_path / "data")
+    first = add_cases(register, 3)[0]
+    write = export.write_bytes_atomic
+    loaded: list[str] = []
+
+    def written_while_another_reads(path: Path, data: bytes) -> None:
+        reader = threading.Thread(
+            target=lambda: loaded.append(register.load(first.uid).case.uid), daemon=True)
+        reader.start()
+        reader.join(timeout=30)  # a held register keeps the reader waiting until it ends
+        assert loaded == [first.uid], "the register was held while the file was written"
+        write(path, data)
+
+    monkeypatch.setattr(export, "write_bytes_atomic", written_while_another_reads)
+    try:
+        assert register.export_csv(tmp_path / "cases.csv") == 3
+    finally:
+        register.close()
+    assert (tmp_path / "cases.csv").read_text(encoding="utf-8-sig").count("S-0000") == 3

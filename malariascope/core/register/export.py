@@ -101,14 +101,18 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
-def write_cases_csv(path: Path, cases: Iterable[CaseSummary], overwrite: bool = False,
-                    register: Path | None = None) -> int:
-    """Write one row per case to ``path``; returns how many. :class:`ReportError` when the
-    file cannot be written, exists without ``overwrite``, or is the ``register``'s file or
-    one of SQLite's beside it (never replaced, even with ``overwrite``)."""
+def check_cases_target(path: Path, overwrite: bool = False,
+                       register: Path | None = None) -> None:
+    """:class:`ReportError` when the case export cannot go to ``path``: it exists without
+    ``overwrite``, or is the ``register``'s file or one of SQLite's beside it (never
+    replaced, even with ``overwrite``)."""
     registers = [] if register is None else [register] + [
         Path(f"{register}{suffix}") for suffix in COMPANIONS]
     check_file_target(path, overwrite, "the case export", inputs=registers)
+
+
+def cases_csv(cases: Iterable[CaseSummary]) -> tuple[bytes, int]:
+    """The CSV of one row per case, encoded for a spreadsheet, and how many cases."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
@@ -116,8 +120,12 @@ def write_cases_csv(path: Path, cases: Iterable[CaseSummary], overwrite: bool = 
     for case in cases:
         writer.writerow(case_row(case))
         count += 1
+    return buffer.getvalue().encode(ENCODING, ENCODING_ERRORS), count
+
+
+def write_cases_csv(path: Path, data: bytes) -> None:
+    """Write the CSV ``data`` of :func:`cases_csv` to ``path`` whole (a checked target)."""
     try:
-        write_bytes_atomic(path, buffer.getvalue().encode(ENCODING, ENCODING_ERRORS))
+        write_bytes_atomic(path, data)
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
-    return count

@@ -36,7 +36,7 @@ from malariascope.core.register.database import (
     snapshot,
     transaction,
 )
-from malariascope.core.register.export import write_cases_csv
+from malariascope.core.register.export import cases_csv, check_cases_target, write_cases_csv
 from malariascope.core.register.pages import CasePage, PageMark, read_page
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 from malariascope.core.register.stored import StoredCase, read_case
@@ -249,10 +249,15 @@ class Register:
     def export_csv(self, path: str | Path, query: CaseQuery | None = None,
                    overwrite: bool = False) -> int:
         """Write the cases ``query`` selects (all by default) as CSV for a lab information
-        system, one row per case; returns how many. See
-        :func:`~malariascope.core.register.export.write_cases_csv`."""
+        system, one row per case; returns how many. The register is free again before the
+        file is written: a slow drive never holds up the window's saves. See
+        :mod:`~malariascope.core.register.export`."""
+        path = Path(path)
+        check_cases_target(path, overwrite, self.path)
         with self.listing(query) as cases:
-            return write_cases_csv(Path(path), cases, overwrite, self.path)
+            data, count = cases_csv(cases)
+        write_cases_csv(path, data)
+        return count
 
     def _case_id(self, uid: str) -> int:
         found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
