@@ -32,3 +32,19 @@ def test_cases_list_prints_every_case_holding_a_few_at_a_time(tmp_path, monkeypa
         lines = run.out.splitlines()
         assert len(lines) == 1_001 and lines[1].split()[:2] == [listed[0].uid[:8], "open"]
         assert " S-00000 " in lines[-1]  # the first saved, last
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_cases_list_of_a_register_with_a_case_it_cannot_read_prints_nothing(
+        tmp_path, monkeypatch, capsys, as_json):
+    """`cases list --json > cases.json` printed the cases read before the one it could not,
+    as half a JSON array, then failed: the file left behind was cut short."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    with Register(tmp_path / "data") as register:
+        unreadable = add_cases(register, 1)[0]
+        add_cases(register, 3, start=1)  # listed first, the latest changed
+        register._db.execute("UPDATE cases SET facts = json_set(facts, '$.target_cells', 5) "
+                             "WHERE uid = ?", (unreadable.uid,))
+    run = cli(capsys, "cases", "list", *(["--json"] if as_json else []))
+    assert run.code == 2 and run.out == ""
+    assert run.err.count("\n") == 1 and "cannot be read" in run.err

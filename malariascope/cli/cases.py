@@ -55,26 +55,17 @@ def run(args: argparse.Namespace) -> int:
                 count = register.export_csv(args.out, overwrite=args.overwrite)
             print(f"{count} cases exported to {args.out}")
             return EXIT_OK
-        with register.listing() as cases:
-            if args.json:
-                _print_json(cases)
-            else:
-                print(_table([_line(case) for case in cases]))
+        with register.listing() as cases:  # read whole before a line is printed
+            text = _json(cases) if args.json else _table([_line(case) for case in cases])
+    print(text)
     return EXIT_OK
 
 
-def _print_json(cases: Iterable[CaseSummary]) -> None:
-    """The cases as one JSON array, as ``json.dumps(indent=2)`` writes it, a case at a time:
-    a register of years is never held whole."""
-    items = (textwrap.indent(json.dumps(_as_json(case), indent=2), "  ") for case in cases)
-    first = next(items, None)
-    if first is None:
-        print("[]")
-        return
-    print(f"[\n{first}", end="")
-    for item in items:
-        print(f",\n{item}", end="")
-    print("\n]")
+def _json(cases: Iterable[CaseSummary]) -> str:
+    """The cases as one JSON array, as ``json.dumps(indent=2)`` writes it, built a case at a
+    time: a register of years is held as this text, never as its cases' summaries."""
+    items = [textwrap.indent(json.dumps(_as_json(case), indent=2), "  ") for case in cases]
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
 
 
 def _as_json(case: CaseSummary) -> dict[str, object]:
