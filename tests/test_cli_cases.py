@@ -19,6 +19,7 @@ from malariascope.core.clock import local_day
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.facts import BatchFacts
 from malariascope.core.register import FILE_NAME, Register, schema_version
+from malariascope.core.register.schema import INDEX_STEPS, oldest_read_as_is
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
@@ -27,6 +28,7 @@ from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register import SAVE_AND_DIE
 from tests.core.test_register_newer import assert_the_line, files_in, newer_register
+from tests.core.test_register_scale import drop_list_indexes
 from tests.reports import read_rows
 
 
@@ -233,7 +235,7 @@ def test_an_archive_of_an_older_version_is_refused_untouched(archive):
     not hold for it."""
     _register_two_cases(archive)
     with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db:
-        db.execute(f"PRAGMA user_version = {schema_version() - 1}")
+        db.execute(f"PRAGMA user_version = {oldest_read_as_is() - 1}")
     before = (archive / FILE_NAME).read_bytes()
     (archive / FILE_NAME).chmod(0o444)
     archive.chmod(0o555)
@@ -242,6 +244,23 @@ def test_an_archive_of_an_older_version_is_refused_untouched(archive):
     assert "older MalariaScope" in run.stderr and "left as it is" in run.stderr
     assert [path.name for path in archive.iterdir()] == [FILE_NAME]
     assert (archive / FILE_NAME).read_bytes() == before
+
+
+def test_an_archive_of_the_version_before_the_indexes_is_listed_as_it_is(archive):
+    """The last step of the schema only adds indexes, yet every archive written the day
+    before it was refused as "written by an older MalariaScope"."""
+    signed, still_open = _register_two_cases(archive)
+    with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db, db:
+        drop_list_indexes(db)
+        db.execute(f"PRAGMA user_version = {schema_version() - INDEX_STEPS}")
+    for path in archive.iterdir():
+        path.chmod(0o444)
+    archive.chmod(0o555)
+    before = {path.name: path.read_bytes() for path in archive.iterdir()}
+    run = list_as_reader(archive)
+    assert run.returncode == 0, run.stderr
+    assert [case["uid"] for case in json.loads(run.stdout)] == [still_open.uid, signed.uid]
+    assert {path.name: path.read_bytes() for path in archive.iterdir()} == before
 
 
 def test_the_listing_and_export_say_what_the_windows_register_says(data_folder, tmp_path,

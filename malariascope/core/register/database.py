@@ -33,7 +33,7 @@ from malariascope.core.errors import (
     RegisterWriteError,
 )
 from malariascope.core.register import schema
-from malariascope.core.register.schema import APPLICATION_ID, schema_version
+from malariascope.core.register.schema import APPLICATION_ID, oldest_read_as_is, schema_version
 from malariascope.core.register.version import (
     COMPANIONS,
     file_version,
@@ -115,7 +115,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(f"{path.absolute().as_uri()}?{params}", uri=True, timeout=5.0,
                              isolation_level=None, check_same_thread=False)
         _check(db, path)
-        if db.execute("PRAGMA user_version").fetchone()[0] < schema_version():
+        if db.execute("PRAGMA user_version").fetchone()[0] < oldest_read_as_is():
             raise _Unusable("was written by an older MalariaScope: copy its folder somewhere "
                             "it can be written, and open that copy to bring it up to date")
         return db

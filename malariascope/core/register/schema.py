@@ -235,6 +235,17 @@ MIGRATIONS: tuple[Step, ...] = (
 )
 
 
+#: How many of the last steps only add indexes (0 once a step changes tables): a register
+#: written before them reads the same without them, only slower.
+INDEX_STEPS = 1
+
+
 def schema_version() -> int:
     """The schema this MalariaScope writes."""
     return len(MIGRATIONS)
+
+
+def oldest_read_as_is() -> int:
+    """The oldest schema whose register this MalariaScope reads without bringing it up to
+    date (one it cannot write: an archive)."""
+    return schema_version() - INDEX_STEPS
