@@ -11,6 +11,7 @@ comparison, 2 s of the UI thread for the 22,500 signed cases of a year.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -96,9 +97,15 @@ class CasesTableModel(QAbstractTableModel):
         self._arrange()
         self.endResetModel()
 
-    def add_cases(self, cases: list[CaseSummary]) -> None:
+    def add_cases(self, cases: list[CaseSummary], gone: Collection[str] = ()) -> None:
         """Add ``cases`` to those listed, each in its place in the order; one listed already
-        is shown as ``cases`` has it now. Selected rows stay on their cases."""
+        is shown as ``cases`` has it now, and those whose uid is in ``gone`` (no longer
+        found) leave. Selected rows stay on their cases."""
+        for row in reversed(range(len(self.cases))):
+            if self.cases[row].uid in gone:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.cases[row]
+                self.endRemoveRows()
         row_of = {case.uid: row for row, case in enumerate(self.cases)}
         new = [case for case in cases if case.uid not in row_of]
         for case in cases:
@@ -201,16 +208,16 @@ class CasesView(QTableView):
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
 
-    def add_cases(self, cases: list[CaseSummary]) -> None:
-        """Add ``cases`` to the list (:meth:`CasesTableModel.add_cases`), the rows in full
-        view staying in view: the first of them stays where it is (at the top, scrolled by
-        rows), wherever the order puts the rows added."""
+    def add_cases(self, cases: list[CaseSummary], gone: Collection[str] = ()) -> None:
+        """Add ``cases`` to the list, ``gone`` leaving it (:meth:`CasesTableModel.add_cases`),
+        the rows in full view staying in view: the first of them stays where it is (at the
+        top, scrolled by rows), wherever the order puts the rows added."""
         top = self.rowAt(0)
         if top >= 0 and self.rowViewportPosition(top) < 0 and top + 1 < len(self._cases.cases):
             top += 1  # cut at the top: the next row is the first in full view
         first = QPersistentModelIndex(self._cases.index(top, 0))
         place = self.rowViewportPosition(top)
-        self._cases.add_cases(cases)
+        self._cases.add_cases(cases, gone)
         if first.isValid():
             self.updateGeometries()  # the scroll bar's range takes the rows added, now
             bar = self.verticalScrollBar()

@@ -198,7 +198,7 @@ class RegisterDialog(QDialog):
             self.model.set_cases(page.cases)
             self.table.resizeColumnsToContents()
         else:  # the rows on view stay, and so do the columns' widths
-            self.table.add_cases(page.cases)
+            self.table.add_cases(page.cases, frozenset(page.gone))
         self.note.setText(f"The latest {len(self.model.cases):,} of {page.total:,} cases "
                           "found: refine the search to find the others" if page.more else
                           counted(page.total, "case"))

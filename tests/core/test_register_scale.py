@@ -4,6 +4,7 @@ with the cases stored (the figures are ``benchmarks/register_year.py``'s)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 import threading
 import weakref
@@ -189,3 +190,23 @@ def test_the_register_is_free_while_its_export_is_written(tmp_path, monkeypatch)
     finally:
         register.close()
     assert (tmp_path / "cases.csv").read_text(encoding="utf-8-sig").count("S-0000") == 3
+
+
+def test_a_case_changed_out_of_the_search_between_two_pages_is_told_gone(tmp_path):
+    """A case listed by a search, then saved so that the search no longer finds it, came
+    neither again nor as gone with the next page: a list of ten rows said "9 cases", one
+    row showing the patient the register no longer has."""
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 30)
+    age(tmp_path)
+    search = CaseQuery(patient="P-0002")
+    with Register(tmp_path) as register:
+        first = register.page(search, limit=5)
+        moved, kept = cases[27], cases[26]  # both listed on the first page
+        moved.facts = dataclasses.replace(moved.facts, patient_id="Q-00027")
+        register.save(moved)
+        register.save(kept)
+        second = register.page(search, limit=5, after=first.mark)
+    assert moved.uid in {case.uid for case in first.cases}
+    assert second.gone == (moved.uid,) and second.total == 9
+    assert kept.uid in {case.uid for case in second.cases}

@@ -3,6 +3,7 @@ them all, Show more for the next page."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -207,3 +208,23 @@ def test_sorted_by_status_the_windows_case_moves_as_the_window_tells_its_screeni
     first = model.cases[0]
     model.set_window_case(first.uid, "screening")
     assert model.cases[-1] is first  # "open, screening" after the two "open"
+
+
+def test_a_case_saved_out_of_the_search_between_two_pages_leaves_the_list(
+        make_window, qtbot, data_folder, many):
+    """A listed case saved with another patient stayed listed as it was once Show more had
+    listed the rest: 1,000 rows under "999 cases", one of them a patient the register no
+    longer has."""
+    age(data_folder)
+    _, dialog = _register_of_started_window(make_window, qtbot)
+    dialog.patient.setText("P-00")  # P-00000 to P-00999
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        dialog.search()
+    moved = many[999]
+    assert moved.facts.sample_id in _slides(dialog)
+    moved.facts = dataclasses.replace(moved.facts, patient_id="Q-00999")
+    dialog.register.save(moved)
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.more, Qt.MouseButton.LeftButton)
+    assert moved.facts.sample_id not in _slides(dialog)
+    assert dialog.table.model().rowCount() == 999 and dialog.note.text() == "999 cases"

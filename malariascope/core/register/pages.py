@@ -5,7 +5,8 @@ first: ``updated_at``, then ``id``), not from its place in the list (an OFFSET):
 moves its case to the top of the list, and every case after the page before with it, so a
 page by place would list a case twice and skip another. A case that changed since the page
 before comes again with the next page, which a list shows anew in its place: one that
-jumped over the page before is not skipped either.
+jumped over the page before is not skipped either. One that the query no longer selects
+(its patient or status changed) is named as gone, for the list to drop.
 """
 
 from __future__ import annotations
@@ -37,12 +38,15 @@ class PageMark:
 class CasePage:
     """A page of the cases a query selects: those changed since the page before (some listed
     already), then the next in the list's order. ``total``: how many the query selects;
-    ``more``: how many follow the page; ``mark``: where the next page begins."""
+    ``more``: how many follow the page; ``mark``: where the next page begins; ``gone``: the
+    uids of the cases changed since the page before that the query does not select (a list
+    drops those it shows: the query no longer selects them)."""
 
     cases: list[CaseSummary]
     total: int
     more: int
     mark: PageMark
+    gone: tuple[str, ...] = ()
 
 
 Readable = Callable[[Iterator[CaseSummary]], Iterator[CaseSummary]]
@@ -53,14 +57,19 @@ def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageM
     """The page of ``limit`` cases ``query`` selects after ``after``, read in one snapshot
     (the caller's); ``readable`` reads the summaries (it words a case that cannot be read
     back)."""
+    gone: tuple[str, ...] = ()
     if after.key is None:
         again, cases = [], list(readable(summaries(db, query, limit)))
     else:
-        again = list(readable(summaries(db, query, None, CHANGED, [*after.key, after.seen])))
+        changed = [*after.key, after.seen]
+        again = list(readable(summaries(db, query, None, CHANGED, changed)))
+        found = {case.uid for case in again}
+        gone = tuple(uid for (uid,) in db.execute(f"SELECT uid FROM cases WHERE {CHANGED}",
+                                                  changed) if uid not in found)
         cases = list(readable(summaries(db, query, limit, BELOW, after.key)))
     key = after.key if not cases else (cases[-1].updated_at, db.execute(
         "SELECT id FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0])
     total = count(db, query)
     more = total if key is None else total - count(db, query, FROM, key)
     seen = db.execute("SELECT max(updated_at) FROM cases").fetchone()[0] or ""
-    return CasePage(again + cases, total, more, PageMark(key, seen))
+    return CasePage(again + cases, total, more, PageMark(key, seen), gone)
