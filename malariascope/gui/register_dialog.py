@@ -186,8 +186,12 @@ class RegisterDialog(QDialog):
         number = self._searches
         worker = Worker(self.register.page, query, PAGE, after)
         worker.returned.connect(lambda page: self._on_listed(number, query, page, after))
-        worker.errored.connect(self._on_failed)
+        worker.errored.connect(lambda exc: self._on_page_failed(number, exc))
         self.workers.start(worker)
+
+    def _on_page_failed(self, number: int, exc: Exception) -> None:
+        if number == self._searches:  # else a newer search is on its way, or listed
+            self._on_failed(exc)
 
     def _on_listed(self, number: int, query: CaseQuery, page: CasePage,
                    after: PageMark | None) -> None:

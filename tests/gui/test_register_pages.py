@@ -3,7 +3,9 @@ them all, Show more for the next page."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sqlite3
 import threading
 
 import pytest
@@ -11,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from malariascope.core.case import Case
-from malariascope.core.register import Register
+from malariascope.core.register import FILE_NAME, Register
 from malariascope.gui import cases_table
 from malariascope.gui.cases_table import CasesTableModel
 from malariascope.gui.register_dialog import PAGE
@@ -228,3 +230,28 @@ def test_a_case_saved_out_of_the_search_between_two_pages_leaves_the_list(
         qtbot.mouseClick(dialog.more, Qt.MouseButton.LeftButton)
     assert moved.facts.sample_id not in _slides(dialog)
     assert dialog.table.model().rowCount() == 999 and dialog.note.text() == "999 cases"
+
+
+def test_a_search_failing_after_a_newer_one_listed_leaves_the_list_its_words(
+        make_window, qtbot, data_folder, many, monkeypatch):
+    """The answer of an older search was dropped, but not its failure: a search of every
+    case, slow to fail on a case that cannot be read back, said so under the one case the
+    newer search by slide had listed, and gave Show more its list's place back."""
+    _, dialog = _register_of_started_window(make_window, qtbot)
+    with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE cases SET facts = '{' WHERE sample_id = 'S-01199'")
+    release, page = threading.Event(), Register.page
+
+    def held(register, query=None, *args):
+        if not query.sample:  # the search of every case answers after the newer one
+            release.wait(WAIT_MS / 1000)
+        return page(register, query, *args)
+
+    monkeypatch.setattr(Register, "page", held)
+    dialog.search()
+    dialog.slide.setText("S-00003")
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        dialog.search()
+    release.set()
+    qtbot.waitUntil(lambda: len(dialog.workers) == 0, timeout=WAIT_MS)
+    assert _slides(dialog) == ["S-00003"] and dialog.note.text() == "1 case"
