@@ -14,9 +14,10 @@ from malariascope.core.register import records, saving
 #: A case's ``twin`` (a column of ``cases``): how many cases stored before it share its name
 #: (no slide id, the same patient, opened in the same second; see ``Case.name``). Counted
 #: through the index of the cases without a slide id, so a case read, or a page of the list,
-#: reads only its own namesakes, never the whole table.
+#: reads only its own namesakes, never the whole table; in a register without that index (an
+#: archive read as it is), ``likely`` has SQLite take the patients' index, not the slide ids'.
 TWIN = ("CASE sample_id WHEN '' THEN (SELECT count(*) FROM cases AS earlier WHERE "
-        "earlier.sample_id = '' AND earlier.patient_id = cases.patient_id AND "
+        "likely(earlier.sample_id = '') AND earlier.patient_id = cases.patient_id AND "
         "earlier.created_at = cases.created_at AND earlier.id < cases.id) ELSE 0 END")
 
 
