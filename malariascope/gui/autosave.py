@@ -99,7 +99,8 @@ class Autosaver(QObject):
 
     def another_works(self) -> bool:
         """True when another window keeps its work in the data folder (it holds the lock this
-        window could not take): the cases it works on there are its own."""
+        window could not take): the cases it works on there are its own. Asked in a worker:
+        it tries the lock, which a data folder on a network mount that hangs holds as long."""
         return self.start.lock is None and held_elsewhere(data_dir())
 
     def took(self, uid: str) -> bool:

@@ -9,7 +9,7 @@ and review decisions it lacks are appended, with the facts, sign-off and amendme
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,14 +31,15 @@ class RegisterSave:
     history: Sequence[ReviewDecision]  # every review decision, in the order made
     complete: bool  # False when its screening stopped short of the images opened
     files_found: int | None = None  # image files in what it was opened from (None: not known)
-    guest: bool = False  # another window keeps its work in the register (``Register.save``)
 
 
-def save_case(folder: Path, save: RegisterSave) -> int:
-    """Store ``save`` in the register in ``folder``; returns the cells stored for the case."""
+def save_case(folder: Path, save: RegisterSave, guest: Callable[[], bool]) -> int:
+    """Store ``save`` in the register in ``folder``, as a guest's when ``guest()``, asked
+    here in the worker (``Autosaver.another_works``), answers True; returns the cells
+    stored for the case."""
     from malariascope.core.register import CaseQuery, Register
 
-    case = save.order.case
+    case, as_guest = save.order.case, guest()
     with Register(folder) as register:
         found = register.cases(CaseQuery(uids=(case.uid,)))
         rows = found[0].cells if found else 0
@@ -47,7 +48,7 @@ def save_case(folder: Path, save: RegisterSave) -> int:
                                first_row=rows, reviews=save.history[decisions:],
                                screening_complete=save.complete,
                                files_found=save.files_found,
-                               copies=save.order.copies, guest=save.guest)
+                               copies=save.order.copies, guest=as_guest)
         _save_pictures(register, save.order)
     return stored
 

@@ -1,6 +1,7 @@
-"""A case signed while autosave is off is saved by the window itself; autosave coming on while
-that save runs joins once it is done, so the case is saved once, signed once, and the window
-says it is saved."""
+"""A case signed while autosave is off is saved by the window itself, in a worker which also
+asks whether another window keeps its work in the data folder; autosave coming on while that
+save runs joins once it is done, so the case is saved once, signed once, and the window says
+it is saved."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from malariascope.core.register import CaseQuery, Register
-from malariascope.gui import case_saving
+from malariascope.gui import autosave, case_saving
+from malariascope.gui.app import start
 from tests.gui.helpers import screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_autosave_back import CELLS, cannot_be_made, cells, off_at_start  # noqa: F401
@@ -82,3 +84,39 @@ def test_a_case_signed_as_autosave_comes_on_is_saved_once_and_said_saved(
         stored = register.load(summary.uid)
         assert stored.case.signed.signature.name == "Ann"
         assert len(stored.reviews) == len(window.batch.history)
+
+
+def test_sign_with_autosave_off_asks_whether_another_window_works_off_the_ui_thread(
+        make_window, qtbot, cells, data_folder, monkeypatch):  # noqa: F811
+    """Sign with autosave off tried the data folder's lock (does another window keep its
+    work there?) on the UI thread: a data folder on a network mount that hung froze the
+    window at Sign. The case is saved as a guest's, another window holding the lock."""
+    first = make_window(start=False)
+    start(first)
+    qtbot.waitUntil(lambda: first.autosave.register is not None, timeout=WAIT_MS)
+    second = off_at_start(make_window, qtbot)
+    screen_and_wait(second, qtbot, [cells])
+    qtbot.keyClicks(second.case_panel.sample_id, "S-GUEST")
+    asked: list[tuple[bool, threading.Thread]] = []
+    guests: list[bool] = []
+    held_elsewhere, store = autosave.held_elsewhere, Register.save
+
+    def recorded(folder: Path) -> bool:
+        asked.append((held_elsewhere(folder), threading.current_thread()))
+        return asked[-1][0]
+
+    def stored(register, *args, **kwargs) -> int:
+        guests.append(kwargs.get("guest", False))
+        return store(register, *args, **kwargs)
+
+    monkeypatch.setattr(autosave, "held_elsewhere", recorded)
+    monkeypatch.setattr(Register, "save", stored)
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.sign("Ann")
+    assert [held for held, _ in asked] == [True] and guests == [True]
+    assert threading.main_thread() not in {thread for _, thread in asked}
+    assert not second.isWindowModified()
+    with Register(data_folder, view=True) as register:
+        (summary,) = register.cases(CaseQuery(sample="S-GUEST"))
+        assert (summary.status, summary.cells) == ("signed", CELLS)
+        assert register.load(summary.uid).case.signed.signature.name == "Ann"
