@@ -86,7 +86,10 @@ def _on_own_opened(window: QMainWindow, dialog: RegisterDialog, register: Regist
 
 
 def _on_own_failed(window: QMainWindow, dialog: RegisterDialog, exc: Exception) -> None:
+    """Say why the register cannot be opened, unless the window closed meanwhile."""
     dialog.opening_register = False
+    if not window.isVisible():
+        return
     dialogs.message(window, QMessageBox.Icon.Critical, "Case register not available",
                     f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
 

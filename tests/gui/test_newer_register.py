@@ -67,3 +67,20 @@ def test_a_window_closed_while_a_newer_register_is_read_closes_quietly(make_wind
     # the worker's queued answer is delivered before its end is, and must find nothing to do
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     assert said == [] and window.autosave.register is None
+
+
+def test_a_window_closed_while_its_register_dialog_opens_a_newer_register_says_nothing(
+        make_window, qtbot, data_folder):
+    """File > Case register… with autosave off opens a register for the dialog in a worker:
+    the window closed before it answered, its answer that the register cannot be opened
+    (written by a newer version) still showed "Case register not available" over nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    newer_register(data_folder, "quit")
+    window = make_window()  # autosave not resumed: as in a second window
+    window.actions.cases.trigger()  # the register is opened in a worker; its answer queued
+    window.close()  # before the event loop runs again
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    dialog = window.findChild(RegisterDialog)
+    assert not dialog.opening_register and dialog.isHidden()
+    assert [box.windowTitle() for box in window.findChildren(QMessageBox)] == []
