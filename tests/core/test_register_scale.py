@@ -223,3 +223,19 @@ def test_a_case_changed_out_of_the_search_between_two_pages_is_told_gone(tmp_pat
     assert moved.uid in {case.uid for case in first.cases}
     assert second.gone == (moved.uid,) and second.total == 9
     assert kept.uid in {case.uid for case in second.cases}
+
+
+def test_a_listed_case_discarded_between_two_pages_is_told_gone(tmp_path):
+    """An open case listed on the first page, then discarded (a case begun by mistake), was
+    not named by the next page: the list kept showing a case the register no longer has."""
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 10)
+    age(tmp_path)
+    with Register(tmp_path) as register:
+        first = register.page(limit=5)
+        listed = [case.uid for case in first.cases]
+        register.discard(cases[8].uid)
+        second = register.page(limit=5, after=first.mark, listed=listed)
+    assert cases[8].uid in listed
+    assert second.gone == (cases[8].uid,) and second.total == 9
+    assert cases[8].uid not in {case.uid for case in second.cases}

@@ -6,13 +6,15 @@ moves its case to the top of the list, and every case after the page before with
 page by place would list a case twice and skip another. A case that changed since the page
 before comes again with the next page, which a list shows anew in its place: one that
 jumped over the page before is not skipped either. One that the query no longer selects
-(its patient or status changed) is named as gone, for the list to drop.
+(its patient or status changed) is named as gone, for the list to drop, and so is a listed
+one the register no longer holds (an open case discarded).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from malariascope.core.register.query import CaseQuery, CaseSummary, count, summaries
@@ -39,8 +41,8 @@ class CasePage:
     """A page of the cases a query selects: those changed since the page before (some listed
     already), then the next in the list's order. ``total``: how many the query selects;
     ``more``: how many follow the page; ``mark``: where the next page begins; ``gone``: the
-    uids of the cases changed since the page before that the query does not select (a list
-    drops those it shows: the query no longer selects them)."""
+    uids of the cases changed since the page before that the query does not select, and of
+    those listed that the register no longer holds (a list drops those it shows)."""
 
     cases: list[CaseSummary]
     total: int
@@ -53,10 +55,10 @@ Readable = Callable[[Iterator[CaseSummary]], Iterator[CaseSummary]]
 
 
 def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageMark,
-              readable: Readable) -> CasePage:
+              readable: Readable, listed: Collection[str] = ()) -> CasePage:
     """The page of ``limit`` cases ``query`` selects after ``after``, read in one snapshot
     (the caller's); ``readable`` reads the summaries (it words a case that cannot be read
-    back)."""
+    back); ``listed``: the uids the list shows, those deleted since to be named gone."""
     gone: tuple[str, ...] = ()
     if after.key is None:
         again, cases = [], list(readable(summaries(db, query, limit)))
@@ -67,6 +69,9 @@ def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageM
         gone = tuple(uid for (uid,) in db.execute(f"SELECT uid FROM cases WHERE {CHANGED}",
                                                   changed) if uid not in found)
         cases = list(readable(summaries(db, query, limit, BELOW, after.key)))
+        gone += tuple(uid for (uid,) in db.execute(
+            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT uid FROM cases)",
+            (json.dumps(list(listed)),)))
     key = after.key if not cases else (cases[-1].updated_at, db.execute(
         "SELECT id FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0])
     total = count(db, query)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cv2
@@ -223,13 +223,14 @@ class Register:
             yield self._readable(summaries(self._db, query or CaseQuery()))
 
     def page(self, query: CaseQuery | None = None, limit: int = 500,
-             after: PageMark | None = None) -> CasePage:
+             after: PageMark | None = None, listed: Collection[str] = ()) -> CasePage:
         """The ``limit`` latest changed cases ``query`` selects (all by default) after
         ``after``, the mark of the page before, with those changed since it, and how many it
-        selects: what a list shows of a register of years (see :class:`CasePage`)."""
+        selects: what a list shows of a register of years (see :class:`CasePage`);
+        ``listed``, the uids the list shows, for those deleted since."""
         with self._using("list the cases"), snapshot(self._db):
             return read_page(self._db, query or CaseQuery(), limit, after or PageMark(),
-                             self._readable)
+                             self._readable, listed)
 
     def _readable(self, read: Iterator[CaseSummary]) -> Iterator[CaseSummary]:
         """What ``read`` yields; :class:`RegisterError` for a case that cannot be read back."""
