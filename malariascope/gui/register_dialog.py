@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -97,6 +98,7 @@ class RegisterDialog(QDialog):
             edit.setClearButtonEnabled(True)
             edit.textChanged.connect(self._timer.start)
             edit.returnPressed.connect(self.search)
+            edit.installEventFilter(self)
         for box in (self.result, self.status):
             box.currentIndexChanged.connect(self.search)
         dates = QHBoxLayout()
@@ -151,6 +153,15 @@ class RegisterDialog(QDialog):
         self.open_button.setEnabled(len(self.selected_uids()) == 1)
         self.export_selected.setEnabled(chosen)
         self.export_all.setEnabled(bool(self.model.cases))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        """Down in a search box hands the keys to the cases found, the first selected, so
+        a case is found and opened from the keyboard: its id typed, Down, Enter."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
+                event.key() == Qt.Key.Key_Down and self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return super().eventFilter(watched, event)
 
     # -- search --------------------------------------------------------------------------
     def query(self) -> CaseQuery:

@@ -153,6 +153,24 @@ def test_enter_in_a_search_box_searches_and_reopening_starts_in_patient(dialog, 
     assert [case.facts.sample_id for case in dialog.model.cases] == ["S-2"]
 
 
+def test_down_in_a_search_box_takes_the_keys_to_the_cases_found(dialog, qtbot):
+    """A slide id typed in Slide and Enter listed its case, but neither Enter nor Down
+    reached the list: the keys stayed in the box, and a technician on the keyboard pressed
+    Tab six times, through every search field, to open the case."""
+    dialog.activateWindow()
+    dialog.slide.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.slide)
+    qtbot.keyClicks(dialog.slide, "X-3")
+    with qtbot.waitSignal(dialog.listed, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.slide, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.slide, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is dialog.table
+    assert dialog.selected_uids() == (dialog.model.cases[0].uid,)
+    with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert dialog.parent().batch.facts.sample_id == "X-3"
+
+
 def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_path, filed):
     window = dialog.parent()
     select(dialog, "S-1")
