@@ -17,6 +17,7 @@ from tests.gui.helpers import MODEL_TIMEOUT_MS
 from tests.gui.saving_faults import WAIT_MS
 from tests.gui.test_keep_for_later import KEEP_BUTTONS, answer, no_work_left, stored
 from tests.gui.test_register_dialog import open_past, open_register
+from tests.images import make_cell_folder
 
 HOLD_S = 20  # less than the 30 s a closing window waits for a worker: one that waited sees it
 
@@ -183,3 +184,30 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     with Register(data_folder) as register:
         (case,) = register.cases()
     assert (case.status_words(), case.cells) == ("open, partial", 70)  # rows: errors too
+
+
+def test_keep_for_later_with_a_folder_waiting_keeps_no_count_of_files_it_never_found(
+        held, qtbot, data_folder, tmp_path, make_window):
+    """Kept for later by Quit while a folder waited its turn, the case kept the 140 image
+    files an earlier save had found, not that the folder waiting was never counted:
+    reopened, it read "76 not screened", and so would its report, though the 3 cells of
+    the folder waiting were not screened either."""
+    window, gate = held
+    with qtbot.waitSignal(window.autosave.written, timeout=WAIT_MS):
+        assert window.autosave.save_now()  # 140 image files found, 64 screened
+    make_cell_folder(tmp_path / "waiting", 3)
+    assert window.open_paths([tmp_path / "waiting"]) and window.controller.waiting
+    answer(window, "Keep for later")
+    window.close()
+    gate.open()
+    workers_done(window, qtbot)
+
+    again = make_window(start=False)
+    with qtbot.waitSignal(again.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(again)
+    qtbot.waitUntil(lambda: again.autosave.register is not None, timeout=WAIT_MS)
+    open_past(open_register(again, qtbot), qtbot, "S-HELD")
+    label = again.status.partial_label
+    assert len(again.batch) == 64 and label.isVisible()
+    assert label.text() == "<b>Partial batch</b>"  # no count: some files were never found
+    assert label.toolTip().startswith("Some image files were not screened")

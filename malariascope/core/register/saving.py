@@ -150,10 +150,10 @@ def write_complete(db: sqlite3.Connection, case_id: int, complete: bool | None) 
 
 
 def write_files_found(db: sqlite3.Connection, case_id: int, files: int | None) -> None:
-    """Keep how many image files were found in what the case was opened from; None keeps
-    what is stored."""
-    db.execute("UPDATE cases SET files_found = coalesce(?, files_found) WHERE id = ?",
-               (files, case_id))
+    """Keep how many image files were found in what the case was opened from; 0 stores that
+    they are not known (images opened were never counted), None keeps what is stored."""
+    db.execute("UPDATE cases SET files_found = CASE WHEN ?1 IS NULL THEN files_found "
+               "ELSE nullif(?1, 0) END WHERE id = ?2", (files, case_id))
 
 
 def write_copies(db: sqlite3.Connection, case_id: int, copies: LeftOut | None) -> None:

@@ -112,7 +112,8 @@ class Register:
             what is stored; see :func:`~malariascope.core.register.saving.write_complete`).
         files_found
             The image files found in what the case was opened from (None keeps what is
-            stored): a report of the case reopened tells how many it lacks.
+            stored; 0: not known, some never counted): a report of the case reopened tells
+            how many it lacks.
         copies
             The image files left out as copies of files screened (None keeps what is
             stored): its records say so.

@@ -88,7 +88,7 @@ class CaseWork:
                 case, None if counts is None else case.result(counts, unlike), cells=cells,
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
                 work=dumps(asdict(state)), screening_complete=session.complete,
-                files_found=session.extent.files or None,
+                files_found=_files_found(session.extent),
                 copies=session.extent.copies)
         except RegisterError:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
@@ -283,3 +283,10 @@ def open_work(folder: Path, offer: bool = True) -> OpenedWork:
         opened.unreadable = RegisterError(f"{exc}; the case stays in the case register")
         opened.work.end_left()
     return opened
+
+
+def _files_found(extent: Extent) -> int | None:
+    """What a save tells the register of the image files found: 0 (not known) for a batch
+    cut short before some were counted, e.g. a folder waiting its turn, so an earlier count
+    is not kept as the whole; None (keep the register's) when the save counts none."""
+    return extent.files if extent.cut_short else extent.files or None
