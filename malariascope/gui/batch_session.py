@@ -19,10 +19,8 @@ def session_now(batch: Batch, controller: ScreeningController) -> Session:
     from malariascope.core.session import Session
 
     snapshot = batch.snapshot()
-    extent, complete = controller.extent, controller.complete
-    if waiting := [path for paths, _, _ in controller.waiting for path in paths]:
-        extent = extent.with_inputs(waiting, files=0).cut_short_at(waiting)  # not counted
-        complete = False
+    extent = controller.extent_now()
+    complete = not extent.cut_short
     return Session(snapshot.results, snapshot.facts, list(snapshot.history),
                    unsaved=batch.unsaved, complete=complete,
                    case=replace(batch.case), extent=extent)

@@ -58,6 +58,7 @@ class ScreeningController(ModelLoading, QObject):
         self.screen_seconds = 0.0
         self.extent = Extent()  # what the batch was opened from, and the image files found
         self.waiting: list[tuple[list[Path], bool, str]] = []  # additions: paths, recursive, mode
+        self._given_up: list[list[Path]] = []  # additions a stop gave up, until it has ended
         self._job = 0  # increases with every screening; stale results are dropped
         self._screening: Worker | None = None
         self._paths: list[Path] = []  # what the screening running was given
@@ -200,15 +201,35 @@ class ScreeningController(ModelLoading, QObject):
     def _on_screening_stopped(self, job: int, text: str) -> None:
         if job == self._job and self._screening is not None:
             self.screen_seconds = time.perf_counter() - self._started
-            text = status.stopped(text, len(self.waiting), self._files, self.batch.counts)
-            self.waiting = []
+            self._give_up_waiting()
+            text = status.stopped(text, len(self._given_up), self._files, self.batch.counts)
             self._finish_screening(text, complete=False)
 
     def _finish_screening(self, text: str, complete: bool) -> None:
-        self._screening = None
+        self._screening, complete = None, complete and not self._given_up
+        self._keep_given_up()
         self.idle.emit()
         self.message.emit(text)
         self.screening_finished.emit(len(self.batch), complete)
+
+    def extent_now(self) -> Extent:
+        """The batch's extent with the additions waiting their turn, or given up by a stop,
+        among its inputs, cut short before any of their files were counted (as a save of the
+        batch holds it)."""
+        additions = [*(paths for paths, _, _ in self.waiting), *self._given_up]
+        if not (never := [path for paths in additions for path in paths]):
+            return self.extent
+        return self.extent.with_inputs(never, files=0).cut_short_at(never)
+
+    def _give_up_waiting(self) -> None:
+        """Screen none of the additions waiting: they join the extent as never screened when
+        the screening stopping has ended, its last results counting only its own files."""
+        self._given_up += [paths for paths, _, _ in self.waiting]
+        self.waiting = []
+
+    def _keep_given_up(self) -> None:
+        """Put the additions given up in the extent, as never screened."""
+        self.extent, self._given_up = self.extent_now(), []
 
     def cancel(self) -> None:
         """Stop screening (between chunks) and export; results so far stay in the batch."""
@@ -216,16 +237,18 @@ class ScreeningController(ModelLoading, QObject):
         self._export.cancel()
 
     def _cancel_screening(self) -> None:
-        waited, self.waiting = bool(self.waiting), []  # before idle: nothing is left to do
+        waited = bool(self.waiting)
+        self._give_up_waiting()  # before idle: nothing is left to do
         if self._screening is not None:
             self._screening.quit()
         elif waited:
+            self._keep_given_up()
             self.idle.emit()
 
     def drop_screening(self) -> None:
         """Stop screening and ignore what it still sends (the batch is about to be replaced)."""
         self._cancel_screening()
-        self._screening = None
+        self._screening, self._given_up = None, []
         self._job += 1
         self.extent = Extent()
 
@@ -260,5 +283,7 @@ class ScreeningController(ModelLoading, QObject):
         its results dropped: the batch stays as it is, cut short (not ``complete``), for
         autosave's last write. The app waits for it before it exits."""
         screening, self._job = self._screening, self._job + 1
-        self._screening, self.waiting = None, []  # nothing screens for the window any more
+        self._screening = None  # nothing screens for the window any more
+        self._give_up_waiting()
+        self._keep_given_up()
         return self.workers.wait(msecs, besides=screening)

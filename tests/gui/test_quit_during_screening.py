@@ -12,6 +12,7 @@ import pytest
 
 from malariascope.core import pipeline
 from malariascope.core.register import Register
+from malariascope.gui import screening_work
 from malariascope.gui.app import start
 from tests.gui.helpers import MODEL_TIMEOUT_MS
 from tests.gui.saving_faults import WAIT_MS
@@ -43,13 +44,11 @@ class Gate:
         self.opened.set()
 
 
-@pytest.fixture
-def gated(monkeypatch, cell_test_dir, tmp_path):
-    """A folder of 140 real cells whose screening is held at the 131st by the :class:`Gate`
-    given with it (opened at teardown): the first 64, one chunk, reach the window."""
-    folder = tmp_path / "held"
+def gated_folder(monkeypatch, cell_test_dir, folder: Path, cells: int) -> Gate:
+    """``cells`` real cells in ``folder``, whose screening the :class:`Gate` returned holds
+    at the 131st."""
     folder.mkdir()
-    for number, path in enumerate(sorted((cell_test_dir / "uninfected").glob("*.png"))[:140]):
+    for number, path in enumerate(sorted((cell_test_dir / "uninfected").glob("*.png"))[:cells]):
         shutil.copy(path, folder / f"cell_{number:03}.png")
     gate, load = Gate("cell_130.png"), pipeline._load
 
@@ -59,6 +58,15 @@ def gated(monkeypatch, cell_test_dir, tmp_path):
         return load(path, *args)
 
     monkeypatch.setattr(pipeline, "_load", held_load)
+    return gate
+
+
+@pytest.fixture
+def gated(monkeypatch, cell_test_dir, tmp_path):
+    """A folder of 140 real cells whose screening is held at the 131st by the :class:`Gate`
+    given with it (opened at teardown): the first 64, one chunk, reach the window."""
+    folder = tmp_path / "held"
+    gate = gated_folder(monkeypatch, cell_test_dir, folder, 140)
     yield folder, gate
     gate.open()
 
@@ -211,3 +219,28 @@ def test_keep_for_later_with_a_folder_waiting_keeps_no_count_of_files_it_never_f
     assert len(again.batch) == 64 and label.isVisible()
     assert label.text() == "<b>Partial batch</b>"  # no count: some files were never found
     assert label.toolTip().startswith("Some image files were not screened")
+
+
+def test_a_cancel_with_a_folder_waiting_counts_no_files_as_all_found(
+        make_window, qtbot, monkeypatch, cell_test_dir, tmp_path):
+    """Esc while a folder waited its turn dropped it without a trace: the case read "72 not
+    screened" of the 200 files found, though the 3 cells of the folder waiting were not
+    screened either. The results of the images in hand, sent after Esc, counted the files
+    found over the folder given up."""
+    folder = tmp_path / "held"
+    gate = gated_folder(monkeypatch, cell_test_dir, folder, 200)
+    monkeypatch.setattr(screening_work, "CHUNK_SECONDS", 0)  # each batch of results is sent
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window, [folder])
+    qtbot.waitUntil(lambda: len(window.batch) == 64 and gate.reached.is_set(), timeout=WAIT_MS)
+    make_cell_folder(tmp_path / "waiting", 3)
+    assert window.open_paths([tmp_path / "waiting"]) and window.controller.waiting
+    assert gate.holding
+    window.controller.cancel()  # Esc: the batch of images in hand is screened and sent
+    gate.open()
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+    label = window.status.partial_label
+    assert len(window.batch) == 128 and label.isVisible()
+    assert label.text() == "<b>Partial batch</b>"  # no count: some files were never found
+    assert "(and 1 addition waiting, not screened)" in window.status.currentMessage()
