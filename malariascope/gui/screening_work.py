@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
-from malariascope.core.extent import Extent
+from malariascope.core.extent import Extent, spelled
 from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
@@ -97,7 +97,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     copies = copies or Copies()
     files, repeated = _new_files(found, set(held) - copies.unread)
     again = _as_held(files, copies.unread)
-    yield ScreenChunk([], 0, len(files), len(again), _reopened(tuple(rest), paths, recursive))
+    reopened = _reopened(tuple(rest), paths, recursive)
+    yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
     for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
@@ -116,7 +117,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     missing, _ = _new_files(found.missing, held)  # a row each, once in the case
     if missing:  # rows that say so, as the command line's report has them
         yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))
-    return ScreenOutcome(len(files), found.skipped, found.missing, repeated, copies)
+    return ScreenOutcome(len(files), found.skipped, found.missing,
+                         _outside(repeated, reopened.whole), copies)
 
 
 def _reopened(rest: tuple[str, ...], paths: list[Path], recursive: bool) -> Reopened:
@@ -124,6 +126,14 @@ def _reopened(rest: tuple[str, ...], paths: list[Path], recursive: bool) -> Reop
     kept = Extent(cut_short=rest).opened_again(paths, recursive, resolve=True).cut_short
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
                     tuple(name for name in rest if name not in kept))
+
+
+def _outside(files: list[Path], inputs: tuple[str, ...]) -> list[Path]:
+    """The files of ``files`` in none of ``inputs`` (compared as real paths): those the case
+    holds from a cut-short input searched again are its screening so far, not left out."""
+    within = [spelled(name, resolve=True) for name in inputs]
+    return [path for path in files
+            if not any(path.resolve().is_relative_to(folder) for folder in within)]
 
 
 def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path],

@@ -98,6 +98,22 @@ def test_restore_screens_the_files_left_and_keeps_every_review(make_window, qtbo
             summary["reviewed"]) == ("12", "true", "0", "1")
 
 
+def test_screening_the_rest_does_not_tell_the_cells_restored_as_left_out(make_window, qtbot,
+                                                                         cut_short):
+    """Restore and screen the rest ended on "Screened 7 cells in 0.2 s (5 files already in
+    the case left out)": the files screened before the crash, which nobody had opened
+    again, told as an addition's duplicates."""
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    box = wait_for_box(qtbot, window, "Restore unsaved work?")
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
+        click(box, "Restore and screen the rest")
+    message = window.status.currentMessage()
+    assert message.startswith("Screened 7 cells in ") and "left out" not in message
+    assert message.endswith("; the case holds 12 cells")
+
+
 def test_the_register_lists_a_case_cut_short_as_open_partial(make_window, qtbot, cut_short):
     """The register's list said "open" of a case cut short, as of one screened whole."""
     window = make_window(start=False)
