@@ -129,7 +129,7 @@ class ModelMenu(QObject):
             self.window.statusBar().showMessage("Adaptation cancelled; no model written")
             return
         refused = dialogs.message(self.window, QMessageBox.Icon.Warning, "Adaptation refused",
-                                  f"No model was written: {exc}")
+                                  f"No model was written: {_full_stop(str(exc))}")
         refused.finished.connect(lambda *_: self.ask_adapt(*self._tried))  # once it is read
 
     def _on_adapted(self, folder: Path, figures: str) -> None:
@@ -190,3 +190,8 @@ def adapt_and_write(sources: list[Path], cases: list[str], annotations: Path | N
 
 class LeftOutError(Exception):
     """An adaptation refused, its reason followed by what its sources left out and why."""
+
+
+def _full_stop(words: str) -> str:
+    """``words`` ended as a sentence: a full stop unless they end in one, or in a question."""
+    return words if words.endswith((".", "?", "!")) else f"{words}."

@@ -181,7 +181,7 @@ def check_not_worse(before: Figures, after: Figures) -> None:
                 and after.balanced_accuracy < before.balanced_accuracy)):
         raise WorseThanBaseError(
             f"the adapted model did worse than its base on held-out fields or slides: "
-            f"{_summary(after)} against {_summary(before)}; nothing was written")
+            f"{_summary(after)} against {_summary(before)}")
 
 
 def _summary(figures: Figures) -> str:
