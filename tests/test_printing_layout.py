@@ -33,6 +33,21 @@ def test_a_shortened_name_keeps_its_ellipsis_on_the_line_of_its_text(tmp_path):
     assert sum(line.startswith("…") for line in lines) == 2 * len(names)  # caption, table
 
 
+def test_a_name_cut_in_its_folder_keeps_the_folders_end_on_the_line_of_the_file(tmp_path):
+    """A cell of a subfolder named beyond the caption's length was cut inside its folder's
+    name, and the caption wrapped after the slash: a line of its own read "…s/" or "…2/"."""
+    names = [f"{folder}/C129P90ThinF_IMG_20151004_133244_cell_{i}.png"
+             for i, folder in enumerate(("cells", "cells2", "day 3/cells2"))]
+    case = Case(CaseFacts(sample_id="S-1"))
+    cells = [GalleryCell(make_cell(100, True, seed=i), 0.99, name)
+             for i, name in enumerate(names)]
+    report = CaseReport(case, case.result(Counts()), Gallery(cells))
+    reader, _, _ = read_pdf(write_case_pdf(tmp_path / "r.pdf", report))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().split("\n")]
+    cut = [line.replace("\t", "") for line in lines if line.startswith("…")]  # joiners
+    assert len(cut) == len(names)
+    assert all(line.split("/")[-1].startswith("C129") for line in cut)
+
 def test_long_notes_leave_the_result_on_the_first_page_before_them(tmp_path):
     """Notes printed inside the Patient and slide section, before the Result: a page of them
     pushed the parasitemia, what a reader looks for first, to the second page."""

@@ -70,6 +70,8 @@ def _cell(value: str, width: int, column: int) -> str:
 def short_name(name: str) -> str:
     """``name`` cut at the left to :data:`NAME_MAX` characters: whole, as a rule (an image
     file's name, a field's and its cell's number), so that no two files print alike. Its
-    "…" is joined to the text after it, so that a wrapped name never leaves it on a line
-    alone."""
-    return name if len(name) <= NAME_MAX else f"…{_WORD_JOINER}{name[-(NAME_MAX - 1):]}"
+    "…" and the end of a folder's name cut with it are joined to the text after them, so
+    that a wrapped name never leaves them on a line alone."""
+    if len(name) <= NAME_MAX:
+        return name
+    return f"…{_WORD_JOINER}{name[-(NAME_MAX - 1):].replace('/', '/' + _WORD_JOINER)}"
