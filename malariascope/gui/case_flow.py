@@ -202,7 +202,7 @@ class CaseFlow(QObject):
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Not signed", str(exc))
             return False
         self.message.emit(f"Signed by {signature.name}; saving to the register…")
-        self._saving.save()
+        self._saving.save(f"Signed by {signature.name}; saved to the register")
         return True
 
     # -- amending ------------------------------------------------------------------------
@@ -235,7 +235,8 @@ class CaseFlow(QObject):
             return False
         self._window.past_case.adopt()  # a past case amended is the window's open case
         self.message.emit("Amended: the signed version is kept; sign again when done")
-        self._saving.save()
+        self._saving.save("Amended and saved to the register: the signed version is kept; "
+                          "sign again when done")
         return True
 
     def withdraw_amendment(self) -> bool:
@@ -257,7 +258,8 @@ class CaseFlow(QObject):
             return False
         self.message.emit(f"Amendment withdrawn: signed by {signature.name} as before; saving "
                           "to the register…")
-        self._saving.save()
+        self._saving.save(f"Amendment withdrawn: signed by {signature.name} as before; saved "
+                          "to the register")
         return True
 
     def update_actions(self, *_: object) -> None:

@@ -38,6 +38,8 @@ class CaseSaving(QObject):
         self._signing = ""  # the uid of a case signed or amended, not yet seen saved so
         self._failure_told = False  # that autosave failed to save it
         self._waiting: dict[str, ReportOrder] = {}  # by uid: saved by autosave, pictures not yet
+        # by uid: the case's last save asked, and what the status bar says once it is done
+        self._latest: dict[str, tuple[ReportOrder, str]] = {}
 
     def unsaved(self, uid: str) -> bool:
         """True when case ``uid`` was signed or amended here and the register is not seen to
@@ -48,11 +50,15 @@ class CaseSaving(QObject):
                   and not autosave.writes.retrying)
         return self._signing == uid and not saving
 
-    def save(self) -> None:
+    def save(self, done: str = "") -> None:
         """Save the case as it is now: through autosave when it is on (the one writer of the
-        case in progress), else here."""
+        case in progress), else here; ``done``: what the status bar says once it is saved (what
+        was done, which "Case saved to the register" alone would hide; by default the words
+        of the save of the case before, saved again)."""
         batch = self.case.batch
+        done = done or self._latest.get(batch.case.uid, (None, ""))[1]
         order = report_order(batch, self.case.result(), copies=self.controller.extent.copies)
+        self._latest[order.case.uid] = (order, done)
         self._signing, self._failure_told = batch.case.uid, False
         if self._window.autosave.save_now():
             self._waiting[order.case.uid] = order
@@ -60,7 +66,7 @@ class CaseSaving(QObject):
         worker = Worker(save_case, data_dir(), RegisterSave(
             order, list(batch.results), list(batch.history), self.controller.complete,
             self.controller.extent.files or None), self._window.autosave.another_works)
-        worker.returned.connect(lambda _: self._on_saved(order.case.uid))
+        worker.returned.connect(lambda _: self._on_saved(order))
         worker.errored.connect(self._on_save_failed)
         self._window.autosave.save_outside(worker)
         self.controller.workers.start(worker)
@@ -81,7 +87,7 @@ class CaseSaving(QObject):
         for order in orders.values():
             worker = Worker(save_pictures, register, order)
             worker.returned.connect(lambda cells, order=order: self._on_saved(
-                order.case.uid) if cells is not None else self._wait_again(order))
+                order) if cells is not None else self._wait_again(order))
             worker.errored.connect(self._on_save_failed)
             self.controller.workers.start(worker)
 
@@ -94,14 +100,20 @@ class CaseSaving(QObject):
         if self._window.autosave.writes.idle:
             self._window.autosave.save_now()
 
-    def _on_saved(self, uid: str) -> None:
-        batch = self.case.batch
+    def _on_saved(self, order: ReportOrder) -> None:
+        """The register holds ``order``'s case as signed or amended, its pictures too: the
+        status bar says what was done when it is the case's last save asked, else only that
+        it is saved (the case has changed since)."""
+        batch, uid = self.case.batch, order.case.uid
+        latest, done = self._latest.get(uid, (None, ""))
+        if latest is order:
+            del self._latest[uid]
         if self.case.signed and batch.case.uid == uid:
             batch.unsaved = False  # its reviews are in the register: quitting loses nothing
             batch.events.changed.emit()
         if uid == self._signing:
             self._signing = ""
-        self.message.emit("Case saved to the register")
+        self.message.emit(done if latest is order and done else "Case saved to the register")
         self.saved.emit(uid)
 
     def kept(self, uid: str) -> str:

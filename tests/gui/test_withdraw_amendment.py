@@ -77,6 +77,24 @@ def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_signed_result(
             f"case; withdrawn {withdrawn}.") in text
 
 
+def test_the_status_bar_still_says_what_was_done_once_the_case_is_saved(screened_window, qtbot):
+    """"Case saved to the register" replaced each line telling what was done as soon as the
+    save ended: the amendment withdrawn, whose name signs again, or "sign again when done"."""
+    window = screened_window
+    said = window.statusBar().currentMessage
+    signed_and_amended(window, qtbot)
+    qtbot.waitUntil(lambda: said() == "Amended and saved to the register: the signed version "
+                    "is kept; sign again when done", timeout=WAIT_MS)
+    withdraw(window, qtbot)
+    qtbot.waitUntil(lambda: said() == "Amendment withdrawn: signed by Ann Lee as before; saved "
+                    "to the register", timeout=WAIT_MS)
+
+def test_a_case_signed_and_saved_says_who_signed_it(screened_window, qtbot):
+    window = screened_window
+    assert window.case_flow.sign("Ann Lee")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Signed by Ann Lee; saved to the register", timeout=WAIT_MS)
+
 def test_an_amendment_with_a_review_made_is_not_withdrawn_and_says_so(screened_window, qtbot,
                                                                       data_folder):
     window = screened_window
