@@ -60,11 +60,11 @@ def ask_drop_case(parent: QWidget, doing: str, name: str, now: Callable[[], Case
 def _drop_case_words(doing: str, name: str, cells: int, reviewed: int, screening: bool,
                      keep: bool, taken: bool) -> str:
     """The question of :func:`ask_drop_case` about a case of ``cells`` cells and ``reviewed``
-    reviews; while it is ``screening``, it says that going on stops it."""
+    reviews; while it is ``screening``, it says that any answer but Cancel stops it."""
     case = f"{doing}? The open case {name} is not signed"
     if screening:
-        case += (f" and is still being screened ({counted(cells, 'cell')} so far): going on "
-                 "stops the screening")
+        case += (f" and is still being screened ({counted(cells, 'cell')} so far): any answer "
+                 "but Cancel stops the screening")
     held = ("its cells (more as the screening goes on)" if screening else
             f"its {counted(cells, 'cell')}") + f" and {counted(reviewed, 'review')}"
     lost = f"{held} leave the window and the register"

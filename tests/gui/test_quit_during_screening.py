@@ -115,8 +115,8 @@ def test_keep_for_later_on_quit_during_screening_keeps_the_cells_so_far_cut_shor
     window.close()
     assert not window.isVisible() and asked[0][1] == KEEP_BUTTONS
     assert asked[0][0].startswith("Quit? The open case S-HELD is not signed and is still being "
-                                  "screened (64 cells so far): going on stops the screening. "
-                                  "Keep for later leaves it")
+                                  "screened (64 cells so far): any answer but Cancel stops the "
+                                  "screening. Keep for later leaves it")
     assert asked[0][0].endswith("discarded, its cells (more as the screening goes on) and 0 "
                                 "reviews leave the window and the register.")
     assert gate.holding and stored(data_folder) == {"S-HELD": ("open", 64, 0)}  # written
