@@ -74,7 +74,7 @@ class SignedCasesDialog(QDialog):
 
     def _on_listed(self, cases: list[CaseSummary]) -> None:
         self.model.set_cases(cases)
-        self.table.resizeColumnsToContents()
+        self.table.size_columns()
         self.note.setText(f"{counted(len(cases), 'signed case')}; select those to adapt to")
         self.listed.emit(len(cases))
 

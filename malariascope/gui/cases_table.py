@@ -36,6 +36,10 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Slide", "Patient", "Opened", "Collected", "Status", "Cells", "Parasitemia",
            "Reviewer", "Signed")
 NUMERIC = frozenset({"Cells", "Parasitemia"})
+#: the widest of a column of typed text, in average characters: a long slide or patient id
+#: is cut (its whole text in the row's tooltip), so the columns after it stay in view
+COLUMN_CHARS = 24
+TYPED = ("Slide", "Patient", "Reviewer")
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 #: the rows, besides those on show, whose texts a column is sized to: each is read in every
 #: column, on the UI thread, at every list (0.15 s for 500 rows at Qt's default of 1,000)
@@ -172,6 +176,8 @@ class CasesTableModel(QAbstractTableModel):
         column, case = COLUMNS[index.column()], self.cases[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(case, column, self._screening(case))
+        if role == Qt.ItemDataRole.ToolTipRole and column in TYPED:
+            return cell_text(case, column, self._screening(case)) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -207,6 +213,14 @@ class CasesView(QTableView):
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setResizeContentsPrecision(SIZED_ROWS)
         self.doubleClicked.connect(lambda _: self.open_asked.emit())
+
+    def size_columns(self) -> None:
+        """Size the columns to the rows on show, those of typed text no wider than
+        :data:`COLUMN_CHARS`."""
+        self.resizeColumnsToContents()
+        widest = self.fontMetrics().averageCharWidth() * COLUMN_CHARS
+        for column in map(COLUMNS.index, TYPED):
+            self.setColumnWidth(column, min(self.columnWidth(column), widest))
 
     def add_cases(self, cases: list[CaseSummary], gone: Collection[str] = ()) -> None:
         """Add ``cases`` to the list, ``gone`` leaving it (:meth:`CasesTableModel.add_cases`),

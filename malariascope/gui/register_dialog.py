@@ -212,7 +212,7 @@ class RegisterDialog(QDialog):
         self._listed, self._mark = query, page.mark
         if after is None:
             self.model.set_cases(page.cases)
-            self.table.resizeColumnsToContents()
+            self.table.size_columns()
         else:  # the rows on view stay, and so do the columns' widths
             self.table.add_cases(page.cases, frozenset(page.gone))
         self.note.setText(f"The latest {len(self.model.cases):,} of {page.total:,} cases "

@@ -13,6 +13,7 @@ from malariascope.core.clock import local_time
 from malariascope.core.register import Register
 from malariascope.core.tally import Counts
 from malariascope.gui.app import start
+from malariascope.gui.cases_table import COLUMN_CHARS
 from tests.gui.helpers import MODEL_TIMEOUT_MS
 from tests.gui.test_register_dialog import AT, WAIT_MS, open_register
 
@@ -227,3 +228,22 @@ def test_tab_into_the_list_selects_its_first_row_and_enter_opens_it(make_window,
         qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert window.batch.facts.sample_id == "S-9"
+
+
+def test_a_long_slide_id_is_cut_in_the_list_so_its_status_stays_in_view(make_window, qtbot,
+                                                                          data_folder):
+    """A slide id of 70 characters sized its column to the whole id: Status, Cells and
+    Parasitemia went off the dialog's right edge, behind a scroll bar."""
+    slide = "S-" + "2026-0412-WARD-3-MORNING-SESSION-" * 2
+    with Register(data_folder) as register:
+        register.save(Case(CaseFacts(sample_id=slide, patient_id="P-1")))
+    window, dialog = _register_of_started_window(make_window, qtbot)
+    table, at = dialog.table, _headings(dialog).index("Slide")
+    assert table.columnWidth(at) <= table.fontMetrics().averageCharWidth() * COLUMN_CHARS
+    assert table.model().index(0, at).data(Qt.ItemDataRole.ToolTipRole) == slide
+    status = _headings(dialog).index("Status")
+    assert table.columnViewportPosition(status) + table.columnWidth(status) <= \
+        table.viewport().width()
+    opened = _headings(dialog).index("Opened")  # a time in full, never wrapped
+    assert table.columnWidth(opened) > table.fontMetrics().horizontalAdvance(
+        table.model().index(0, opened).data())
