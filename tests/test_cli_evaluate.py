@@ -145,3 +145,19 @@ def test_evaluate_names_each_image_it_could_not_read_and_exits_1(tmp_path, capsy
     assert result.code == 1
     assert f"{broken}: empty file (0 bytes)" in result.err.splitlines()
     assert "cells        4 (unreadable: 1)" in result.out
+
+
+def test_evaluate_counts_a_pipe_and_a_broken_link_named_as_cells_as_unreadable(
+        tmp_path, capsys, real_cells):
+    """A FIFO and a link to a moved file, named as cells, were left out of the search without
+    a word: `unreadable: 0` and exit 0, where classify gives each an error row."""
+    import os
+
+    _labelled(tmp_path, real_cells, 3)
+    os.mkfifo(tmp_path / "data" / "parasitized" / "pipe.png")
+    (tmp_path / "data" / "uninfected" / "moved.png").symlink_to(tmp_path / "gone.png")
+    result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
+    assert result.code == 1, result.err
+    figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert (figures["n"], figures["unreadable"]) == (6, 2)
+    assert "pipe.png: a pipe (FIFO)" in result.err and "moved.png: " in result.err

@@ -82,7 +82,9 @@ def labelled_images(folder: Path) -> LabelledImages:
     labels: list[int] = []
     for label, name in enumerate(CLASS_NAMES):
         class_dir = find_subfolder(folder, name)
-        found = sorted(p for p in class_dir.rglob("*") if p.is_file() and is_image_path(p)
+        # every image name but a folder's, as the batch search takes them: a pipe or a
+        # broken link is then counted as unreadable, not left out unseen
+        found = sorted(p for p in class_dir.rglob("*") if not p.is_dir() and is_image_path(p)
                        and not any(map(is_hidden, p.relative_to(class_dir).parts)))
         if not found:
             raise DatasetError(f"no images in {class_dir}")
