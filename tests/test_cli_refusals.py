@@ -37,6 +37,19 @@ def test_a_wrong_argument_is_one_line_naming_help(tmp_path, capsys, args):
     assert result.err.endswith(" --help)\n") and not (tmp_path / "r.csv").exists()
 
 
+@pytest.mark.parametrize("radius", ["2", "7.9"])
+def test_a_cell_radius_too_small_for_a_cell_is_refused_before_the_fields(tmp_path, capsys,
+                                                                         radius):
+    """--cell-radius 2 was taken: one 1280x960 field then took over five minutes to
+    segment (1 s at the estimated radius), the whole IML set days."""
+    (tmp_path / "fields").mkdir()
+    (tmp_path / "a.json").write_text("[]", encoding="utf-8")
+    result = cli(capsys, "evaluate-fields", tmp_path / "fields", "--annotations",
+                 tmp_path / "a.json", "--cell-radius", radius)
+    assert result.code == 2
+    assert "argument --cell-radius: must be a number of at least 8" in result.err
+
+
 @pytest.mark.parametrize("value", ["1e-6", "0.99999999", "0.12345"])
 def test_a_threshold_finer_than_the_report_keeps_is_refused(tmp_path, capsys, value):
     """--threshold=1e-6 screened at that threshold while the report and its summary said

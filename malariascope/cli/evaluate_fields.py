@@ -23,6 +23,7 @@ from malariascope.cli._common import (
     progress_bar,
     write_json,
 )
+from malariascope.core.options import MIN_CELL_RADIUS
 
 HELP = "score whole-field cell finding and screening against annotations"
 
@@ -36,8 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
-    parser.add_argument("--cell-radius", type=number(0, open_ends=True), metavar="PX",
-                        help="typical cell radius in pixels (default: estimated per field)")
+    parser.add_argument("--cell-radius", type=number(MIN_CELL_RADIUS), metavar="PX",
+                        help=f"typical cell radius in pixels, at least {MIN_CELL_RADIUS} "
+                        "(default: estimated per field)")
 
 
 def run(args: argparse.Namespace) -> int:
