@@ -141,6 +141,22 @@ def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     assert (tmp_path / "afile").read_text() == "the lab's own file"
 
 
+@pytest.mark.parametrize("below", [(), ("new", "lab")])
+def test_an_out_on_a_read_only_disk_is_refused_before_any_work(tmp_path, capsys, below):
+    """A read-only place (a mount, a share) was found only when the model was written, once
+    every cell was read and the folds measured, where train and split tell it at once."""
+    from tests.faults import read_only
+
+    (tmp_path / "shared").mkdir()
+    out = tmp_path.joinpath("shared", "adapted", *below)
+    with read_only(tmp_path / "shared" / "adapted"):
+        result = cli(capsys, "adapt", tmp_path / "nothing-here", "--out", out)
+    assert result.code == 2 and result.out == ""
+    assert f"cannot write the adapted model to {out}: " in result.err
+    assert "read-only" in result.err
+    assert list((tmp_path / "shared").iterdir()) == []
+
+
 def test_signed_cases_of_the_register_adapt_without_a_report_exported(tmp_path, capsys,
                                                                       monkeypatch):
     """Reviewed cases kept in the register could feed an adaptation only once each was

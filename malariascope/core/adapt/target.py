@@ -15,6 +15,7 @@ from pathlib import Path
 from malariascope.core.adapt.loading import ADAPTED, find_base_file
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import Source
+from malariascope.core.atomic import temp_beside, why
 from malariascope.core.errors import AdaptationError, ModelExistsError, NotAdaptedModelError
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import bundled_dir
@@ -56,6 +57,7 @@ def check_target(out_dir: str | os.PathLike[str], base: ModelCard,
         raise AdaptationError(f"a model in {out_dir} would not find its base model "
                               f"{base.path.parent / entry.name}: choose a folder beside "
                               "the base model's folder")
+    _refuse_unwritable(out_dir)
 
 
 def check_images(out_dir: str | os.PathLike[str], sources: Iterable[Source]) -> None:
@@ -80,6 +82,19 @@ def _holds_adapted_model(folder: Path) -> bool:
     except (OSError, ValueError):  # absent, unreadable, not JSON (UnicodeDecodeError too)
         return False
     return isinstance(card, dict) and isinstance(card.get(ADAPTED), dict)
+
+
+def _refuse_unwritable(out_dir: Path) -> None:
+    """Refuse ``out_dir`` when a file cannot be made in it, or in the folder it would be made
+    in (a read-only disk or share, a file on its way), by making one and removing it."""
+    place = next(path for path in (out_dir, *out_dir.absolute().parents) if path.exists())
+    if not place.is_dir():
+        raise AdaptationError(f"{place} is a file: name a folder for the adapted model")
+    try:
+        temp_beside(place / CARD_NAME).unlink()
+    except OSError as exc:
+        raise AdaptationError(f"cannot write the adapted model to {out_dir}: {why(exc)}"
+                              ) from exc
 
 
 def _refuse_sources(out_dir: Path, inputs: list[Path]) -> None:
