@@ -118,6 +118,20 @@ def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "cells"]
 
 
+@pytest.mark.parametrize("place", ["r.csv", "r_summary.csv"])
+def test_a_gradcam_folder_named_as_the_report_is_told_as_such(tmp_path, capsys, place):
+    """--gradcam r.csv --csv r.csv made the folder r.csv, loaded the model, then refused the
+    report as 'r.csv is a folder', a folder the user never named."""
+    make_cell_folder(tmp_path / "cells", 2)
+    result = cli(capsys, "classify", tmp_path / "cells", "--csv", tmp_path / "r.csv",
+                 "--gradcam", tmp_path / place)
+    role = "--csv report" if place == "r.csv" else "report's summary"
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: --gradcam {tmp_path / place} is the {role}: name another "
+           "folder\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cells"]
+
+
 def test_a_folder_that_will_not_open_is_named_as_such(tmp_path, capsys, monkeypatch):
     """Root reads every folder, so the refusal is the OS's, patched in: it was reported as
     'no such file or folder' while the folder was there."""

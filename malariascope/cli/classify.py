@@ -123,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if args.gradcam is None:
             return _classify(args, slide, stops)
         _refuse_input_folder(args.gradcam, args.paths)
+        _refuse_report_place(args.gradcam, args.csv)
         with output_folder(args.gradcam, "Grad-CAM overlays", ReportError):  # before the model
             return _classify(args, slide, stops)
 
@@ -236,6 +237,16 @@ def _refuse_input_folder(folder: Path, inputs: list[Path]) -> None:
            for path in inputs):
         raise ReportError(f"--gradcam {folder} is an input folder: its overlays would be "
                           "screened as cells by the next run; name another folder")
+
+
+def _refuse_report_place(folder: Path, report: Path) -> None:
+    """The report's or its summary's place is refused for ``--gradcam``, by its option: the
+    folder made there would be refused as the report's place, a folder never named."""
+    from malariascope.core.summary import summary_path
+
+    for role, path in (("--csv report", report), ("report's summary", summary_path(report))):
+        if os.path.abspath(folder) == os.path.abspath(path):
+            raise ReportError(f"--gradcam {folder} is the {role}: name another folder")
 
 
 def _open_report(args: argparse.Namespace, info: BatchFacts,
