@@ -298,3 +298,21 @@ def test_the_json_listing_gives_each_amendment_withdrawn(data_folder, capsys):
     assert listed["withdrawn"] == [{"reason": "wrong slide opened", "by": "Bob",
                                     "opened_at": "2026-03-05T08:00:00+00:00",
                                     "withdrawn_at": note.withdrawn_at}]
+
+
+def test_a_data_folder_that_is_the_register_file_is_told_not_listed_as_empty(
+        tmp_path, capsys, monkeypatch):
+    """MALARIASCOPE_DATA_DIR set to the register itself (…/cases.sqlite, not its folder) gave
+    "no cases: no case register in …/cases.sqlite yet" and exit 0, as if the lab had none."""
+    with Register(tmp_path):
+        pass
+    register = tmp_path / FILE_NAME
+    monkeypatch.setenv(DATA_DIR_ENV, str(register))
+    words = f"malariascope: error: the data folder {register} is a file: {DATA_DIR_ENV} names "
+    for args in (("cases", "list"), ("cases", "list", "--json"),
+                 ("cases", "export", tmp_path / "out.csv"),
+                 ("adapt", "--case", "0a", "--out", tmp_path / "adapted")):
+        result = cli(capsys, *args)
+        assert result.code == EXIT_USAGE and result.out == "", args
+        assert result.err.startswith(words) and result.err.count("\n") == 1, args
+    assert sorted(path.name for path in tmp_path.iterdir()) == [FILE_NAME]

@@ -40,10 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List or export the cases; exit 2, in one line, when the register cannot be read."""
-    from malariascope.core.datadir import data_dir
+    from malariascope.core.datadir import check_data_dir, data_dir
     from malariascope.core.register import FILE_NAME, Register
 
     folder = data_dir()
+    check_data_dir(folder)
     if not (folder / FILE_NAME).is_file():
         if args.action == "export":
             raise RegisterError(f"no case register in {folder}: nothing to export")

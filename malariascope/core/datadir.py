@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from malariascope.core.errors import RegisterError
+
 ORGANIZATION = APPLICATION = "MalariaScope"
 DATA_DIR_ENV = "MALARIASCOPE_DATA_DIR"
 
@@ -22,6 +24,14 @@ def data_dir() -> Path:
     if chosen:
         return Path(chosen)
     return _user_data_home() / ORGANIZATION / APPLICATION
+
+
+def check_data_dir(folder: Path) -> None:
+    """RegisterError when ``folder`` is a file: ``MALARIASCOPE_DATA_DIR`` set to the case
+    register itself, not its folder, would read as a folder without a register (no cases)."""
+    if folder.exists() and not folder.is_dir():
+        raise RegisterError(f"the data folder {folder} is a file: {DATA_DIR_ENV} names the "
+                            "folder that holds the case register, not a file")
 
 
 def _user_data_home() -> Path:

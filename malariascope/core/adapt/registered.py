@@ -16,6 +16,7 @@ from pathlib import Path
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
 from malariascope.core.adapt.sources import Chunk, SourceRecord
+from malariascope.core.datadir import check_data_dir
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
@@ -43,6 +44,7 @@ class RegisteredCase:
 def open_case(folder: Path, uid: str) -> RegisteredCase:
     """The case of the register in ``folder`` whose uid is ``uid`` or begins with it (``cases
     list`` shows the first 8 characters); :class:`DatasetError` for none or several."""
+    check_data_dir(folder)
     if not (folder / FILE_NAME).is_file():
         raise DatasetError(f"no case register in {folder}: no case {uid} to adapt to")
     with Register(folder, view=True) as register:
