@@ -87,9 +87,12 @@ def _fill(stage: Path, split: DataSplit) -> int:
 
 def _linked(source: Path, target: Path) -> bool:
     """Hard link ``target`` to ``source``; False where links are not to be had (another
-    drive, FAT, files of another user under protected links)."""
+    drive, FAT, files of another user under protected links). A symbolic link is linked as
+    the file it names: a relative one, linked itself (as Linux does), names nothing from
+    ``target``'s folder."""
+    real = os.path.realpath(source)
     try:
-        os.link(source, target)
+        os.link(real if os.path.exists(real) else source, target)
     except OSError:
         return False
     return True

@@ -110,6 +110,25 @@ def test_split_copies_where_the_file_system_cannot_link(tmp_path, capsys, monkey
         assert not os.path.samefile(written, root / row["path"])
 
 
+def test_cells_that_are_relative_links_are_split_as_the_files_they_name(tmp_path, capsys):
+    """A cell given as a relative symbolic link (cells kept once, linked into the layout) was
+    hard-linked as the link itself: from DIR/{part}/{class} it named nothing, so every such
+    cell of the split was unreadable while split said it wrote them."""
+    cells = write_published(tmp_path / "kept")
+    root = tmp_path / "cells"
+    for path in sorted(cells.rglob("*.png")):
+        link = root / path.relative_to(cells)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(path, link.parent))
+    result = cli(capsys, "split", root, "--out", tmp_path / "split", "--test-per-class", "12")
+    assert result.code == 0, result.err
+    rows = read_manifest(tmp_path / "split" / "split.csv")
+    for row in rows:
+        written = tmp_path / "split" / row["part"] / row["class"] / row["path"].split("/")[-1]
+        assert os.path.samefile(written, cells / row["path"])
+    assert len(rows) == 90
+
+
 def test_split_keeps_a_folder_holding_files_unless_overwrite_and_never_writes_in_root(
     tmp_path, capsys
 ):
