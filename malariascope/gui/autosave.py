@@ -100,8 +100,10 @@ class Autosaver(QObject):
     def another_works(self) -> bool:
         """True when another window keeps its work in the data folder (it holds the lock this
         window could not take): the cases it works on there are its own. Asked in a worker:
-        it tries the lock, which a data folder on a network mount that hangs holds as long."""
-        return self.start.lock is None and held_elsewhere(data_dir())
+        it tries the lock, which a data folder on a network mount that hangs holds as long.
+        The lock this window's start is taking is its own, though the window has not yet
+        learnt it is taken."""
+        return self.start.lock is None and held_elsewhere(data_dir(), self.start.mine)
 
     def took(self, uid: str) -> bool:
         """True when case ``uid`` is the one last taken from the register (see :meth:`take`):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import RegisterWriteError
-from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, Taken, take
+from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, Taken, folder_lock, take
 from malariascope.gui.restored import tell_too_new
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -46,6 +46,7 @@ class AutosaveStart(QObject):
         super().__init__(window)
         self._window, self._workers = window, workers
         self.lock: QLockFile | None = None
+        self.mine: QLockFile | None = None  # the lock a worker takes for the window, or took
         self.closed = False  # no lock is taken once the window has closed
         self.reason = ""  # why autosave is off ("": it is not, or not yet)
         self._passing = False  # it is off for a reason that can pass: tried again
@@ -89,7 +90,8 @@ class AutosaveStart(QObject):
             return
         folder = data_dir()
         self._taking = True
-        worker = Worker(take, folder)
+        self.mine = folder_lock(folder)
+        worker = Worker(take, folder, self.mine)
         worker.returned.connect(lambda taken: self._on_taken(taken, folder, then, tries,
                                                              joining))
         worker.errored.connect(lambda exc: self._on_taken(Taken(None, why=str(exc)), folder,

@@ -38,27 +38,29 @@ def folder_lock(folder: Path) -> QLockFile:
     return lock
 
 
-def held_elsewhere(folder: Path) -> bool:
-    """True when a live window holds the lock of ``folder`` (not this one's to ask: a window
-    holding it knows). Found by taking the lock for a moment; a folder where no lock can be
-    made has no window holding one."""
+def held_elsewhere(folder: Path, mine: QLockFile | None = None) -> bool:
+    """True when another live window holds the lock of ``folder``; ``mine`` is the asking
+    window's own lock, held or being taken, which is no other window's. Found by taking the
+    lock for a moment; a folder where no lock can be made has no window holding one."""
     lock = folder_lock(folder)
     with _TRYING:
+        if mine is not None and mine.isLocked():
+            return False
         if lock.tryLock(0):
             lock.unlock()
             return False
     return lock.error() == QLockFile.LockError.LockFailedError
 
 
-def take(folder: Path) -> Taken:
-    """Make the data ``folder`` and take its lock, found out as :class:`Taken`. Run in a
-    worker: a folder on a network mount that hangs holds the call as long. The lock taken
-    is a plain file lock, held by the process, so any thread may unlock it later."""
+def take(folder: Path, lock: QLockFile) -> Taken:
+    """Make the data ``folder`` and take its ``lock`` (:func:`folder_lock`), found out as
+    :class:`Taken`. Run in a worker: a folder on a network mount that hangs holds the call as
+    long. The lock taken is a plain file lock, held by the process, so any thread may unlock
+    it later."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return Taken(None, why=f"cannot create {folder}: {why(exc, fixed_place=True)}")
-    lock = folder_lock(folder)
     with _TRYING:
         if lock.tryLock(0):
             return Taken(lock)

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QLockFile, QThreadPool
 
 from malariascope.core.datadir import data_dir
 from malariascope.gui import autosave_start, folder_lock
@@ -108,8 +108,8 @@ def test_try_now_while_another_window_looks_at_the_lock_still_turns_autosave_on(
         assert other.stdout.readline() == "held\n"
         take = autosave_start.take
 
-        def taken_then_let_go(path: Path) -> folder_lock.Taken:
-            found = take(path)
+        def taken_then_let_go(path: Path, lock: QLockFile) -> folder_lock.Taken:
+            found = take(path, lock)
             if found.held and other.poll() is None:  # the other window has looked
                 other.stdin.write("done\n")
                 other.stdin.flush()

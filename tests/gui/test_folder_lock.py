@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -13,6 +14,7 @@ WAIT_MS = 60_000
 #: go when told.
 HOLD_FOR_A_MOMENT = """
 import sys
+import time
 from pathlib import Path
 from malariascope.gui.folder_lock import folder_lock
 lock = folder_lock(Path(sys.argv[1]))
@@ -47,3 +49,21 @@ def test_a_window_starting_while_another_holds_the_lock_a_moment_autosaves(make_
     qtbot.waitUntil(lambda: window.autosave.register is not None or bool(offs),
                     timeout=WAIT_MS)
     assert offs == [] and window.autosave.register is not None
+
+
+def test_a_window_taking_its_lock_does_not_see_it_as_another_windows(make_window, qtbot,
+                                                                     data_folder):
+    """Between autosave's worker taking the data folder's lock and the window learning it
+    had, the window asked whether another window works there (Sign with autosave off does)
+    and found its own lock held: a case signed in that moment was saved as a guest's."""
+    window = make_window(start=False)
+    window.autosave.resume()
+    lock_file = data_folder / "session.lock"
+    for _ in range(WAIT_MS // 10):  # the UI thread waits: the window does not learn of it
+        if lock_file.exists():
+            break
+        time.sleep(0.01)
+    assert lock_file.exists() and window.autosave.start.lock is None
+    assert not window.autosave.another_works()
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    assert not window.autosave.another_works()

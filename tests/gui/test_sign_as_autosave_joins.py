@@ -101,8 +101,8 @@ def test_sign_with_autosave_off_asks_whether_another_window_works_off_the_ui_thr
     guests: list[bool] = []
     held_elsewhere, store = autosave.held_elsewhere, Register.save
 
-    def recorded(folder: Path) -> bool:
-        asked.append((held_elsewhere(folder), threading.current_thread()))
+    def recorded(folder: Path, mine=None) -> bool:
+        asked.append((held_elsewhere(folder, mine), threading.current_thread()))
         return asked[-1][0]
 
     def stored(register, *args, **kwargs) -> int:
