@@ -8,9 +8,8 @@ reported: it is never recreated or overwritten, and opening again starts a new r
 written by a newer MalariaScope is refused before anything is written, and left where it is
 (:mod:`~malariascope.core.register.version`).
 
-The check at opening covers the case tables (:data:`CHECKED_TABLES`, a few kilobytes a case)
-and not the cells (about a megabyte a case, a minute's check for a year of a busy lab): a
-damaged page of cells is told as SQLite finds it, when that case is read.
+What the file must be before anything is written is checked by
+:mod:`~malariascope.core.register.checks`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-import struct
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,21 +31,15 @@ from malariascope.core.errors import (
     RegisterWriteError,
 )
 from malariascope.core.register import schema
+from malariascope.core.register.checks import Unusable, check_contents, check_header
 from malariascope.core.register.schema import APPLICATION_ID, oldest_read_as_is, schema_version
-from malariascope.core.register.version import (
-    COMPANIONS,
-    file_version,
-    refuse_newer,
-    wal_not_empty,
-)
+from malariascope.core.register.version import COMPANIONS, wal_not_empty
 
 FILE_NAME = "cases.sqlite"
-SQLITE_HEADER = b"SQLite format 3\x00"
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 #: SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PROTOCOL: the file, not the data
 _PASSING_CODES = {5, 6, 8, 10, 13, 14, 15}
 _LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file
-CHECKED_TABLES = ("cases", "amendments", "reviews")
 
 
 def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
@@ -70,9 +62,9 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
                             f"{why(exc, fixed_place=True)}") from exc
     db = None
     try:
-        _check_header(path, wal_not_empty(path))
+        check_header(path, wal_not_empty(path))
         db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
-        _check(db, path)
+        check_contents(db, path)
         _configure(db)
         _migrate(db)
         return db
@@ -82,7 +74,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
             raise failure(exc)(f"cannot open the case register {path}: {exc}") from exc
         raise RegisterDamagedError(f"the case register {path} is damaged ({exc})",
                                    set_aside(path, "damaged")) from exc
-    except _Unusable as exc:
+    except Unusable as exc:
         _close(db)
         raise RegisterDamagedError(f"the case register {path} {exc}",
                                    set_aside(path, "damaged")) from None
@@ -111,26 +103,22 @@ def _read_only(path: Path) -> sqlite3.Connection:
         params += "&immutable=1"
     db = None
     try:
-        _check_header(path, wal)
+        check_header(path, wal)
         db = sqlite3.connect(f"{path.absolute().as_uri()}?{params}", uri=True, timeout=5.0,
                              isolation_level=None, check_same_thread=False)
-        _check(db, path)
+        check_contents(db, path)
         if db.execute("PRAGMA user_version").fetchone()[0] < oldest_read_as_is():
-            raise _Unusable("was written by an older MalariaScope: copy its folder somewhere "
-                            "it can be written, and open that copy to bring it up to date")
+            raise Unusable("was written by an older MalariaScope: copy its folder somewhere "
+                           "it can be written, and open that copy to bring it up to date")
         return db
-    except (sqlite3.DatabaseError, _Unusable) as exc:
+    except (sqlite3.DatabaseError, Unusable) as exc:
         _close(db)
-        words = str(exc) if isinstance(exc, _Unusable) else f"cannot be read ({exc})"
+        words = str(exc) if isinstance(exc, Unusable) else f"cannot be read ({exc})"
         raise RegisterReadOnlyError(f"the case register {path} {words}; it cannot be written "
                                     "and was left as it is") from exc
     except BaseException:
         _close(db)
         raise
-
-
-class _Unusable(Exception):
-    """What our own checks find wrong with a register file."""
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
@@ -165,53 +153,6 @@ def is_locked(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in _LOCK_CODES
     return "locked" in str(exc).lower()  # Python 3.10 gives no result code
-
-
-def _check_header(path: Path, wal: bool) -> None:
-    """A file there must start as a SQLite database and be as long as its header says (the
-    file format's header: page size at byte 16, page count at 28, valid when the change
-    counter at 24 equals the number at 92); not while a WAL file is non-empty, as a checkpoint
-    (in another window, or cut short) writes the header before it grows the file. A register
-    of a newer MalariaScope is refused first, whatever its length. ``wal``: whether the WAL
-    holds writes, read once before the header, so the version and the length are judged on
-    one answer, and a checkpoint ending after it (the WAL merged and removed) leaves a header
-    read whole: one under way when the header is read had WAL pages when ``wal`` was read."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(100)
-            size = os.fstat(handle.fileno()).st_size
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise RegisterError(f"cannot read {path}: {why(exc, fixed_place=True)}") from exc
-    if not head:
-        return  # an empty file: SQLite's own state before the first write
-    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
-        raise _Unusable("is not a SQLite database")
-    refuse_newer(path, file_version(path, head, wal))
-    page_size = struct.unpack_from(">H", head, 16)[0] or 1
-    counter, pages = struct.unpack_from(">II", head, 24)
-    expected = pages * (65536 if page_size == 1 else page_size)
-    if not wal and counter == struct.unpack_from(">I", head, 92)[0] and size < expected:
-        raise _Unusable(f"is damaged (truncated to {size:,} of {expected:,} bytes)")
-
-
-def _check(db: sqlite3.Connection, path: Path) -> None:
-    """Schema version (again: a newer MalariaScope may have opened the register since its
-    header was read), owner and integrity, before anything is written."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    refuse_newer(path, version)
-    owner = db.execute("PRAGMA application_id").fetchone()[0]
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    if owner != APPLICATION_ID and (owner or tables):
-        raise _Unusable("is a database of another program, not of MalariaScope cases")
-    if version == 0:
-        return  # nothing in it yet
-    for table in CHECKED_TABLES:
-        problems = [row[0] for row in db.execute(f"PRAGMA integrity_check({table})")]
-        if problems != ["ok"]:
-            lines = [line for line in "\n".join(problems).splitlines() if "***" not in line]
-            raise _Unusable(f"is damaged (integrity check: {(lines or problems)[0]})")
 
 
 def _configure(db: sqlite3.Connection) -> None:
