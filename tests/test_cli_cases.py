@@ -39,7 +39,7 @@ def data_folder(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def _register_two_cases(folder: Path) -> tuple[Case, Case]:
+def register_two_cases(folder: Path) -> tuple[Case, Case]:
     counts = Counts()
     for number in range(2000):
         counts.add(Verdict("parasitized" if number < 25 else "uninfected"))
@@ -56,7 +56,7 @@ def _register_two_cases(folder: Path) -> tuple[Case, Case]:
 
 def test_cases_list_and_export_read_the_register_the_window_writes(data_folder, tmp_path,
                                                                    capsys):
-    signed, still_open = _register_two_cases(data_folder)
+    signed, still_open = register_two_cases(data_folder)
     table = cli(capsys, "cases", "list")
     assert table.code == 0, table.err
     lines = table.out.splitlines()
@@ -137,7 +137,7 @@ def test_a_register_of_a_newer_version_is_one_line_and_left_as_it_is(data_folder
 def test_the_register_is_never_exported_over_itself(data_folder, capsys, name):
     """'cases export DATA/cases.sqlite --overwrite' wrote the CSV over the register: every
     case lost, the next open set the CSV aside as no database."""
-    signed, still_open = _register_two_cases(data_folder)
+    signed, still_open = register_two_cases(data_folder)
     with Register(data_folder):  # open, as in the window: its WAL is there
         target = data_folder / name
         before = target.read_bytes()
@@ -196,7 +196,7 @@ def kept_in_the_wal(folder: Path) -> str:
 def test_an_archived_register_that_cannot_be_written_is_listed_as_it_is(archive, made):
     """A register in a read-only folder (or a read-only file) was refused: WAL mode needs
     SQLite's -shm file beside it, which could not be made."""
-    signed, still_open = _register_two_cases(archive)
+    signed, still_open = register_two_cases(archive)
     uids = {signed.uid, still_open.uid}
     if made == "folder with wal and shm":
         uids.add(kept_in_the_wal(archive))
@@ -218,7 +218,7 @@ def test_an_archived_register_that_cannot_be_written_is_listed_as_it_is(archive,
 def test_an_archive_whose_writes_are_only_in_its_wal_is_refused_not_listed_short(archive):
     """Without its -shm, SQLite can read a read-only folder's register only as immutable,
     which leaves out the writes still in its WAL: the list would lack those cases."""
-    _register_two_cases(archive)
+    register_two_cases(archive)
     kept_in_the_wal(archive)
     (archive / f"{FILE_NAME}-shm").unlink()
     for path in archive.iterdir():
@@ -233,7 +233,7 @@ def test_an_archive_whose_writes_are_only_in_its_wal_is_refused_not_listed_short
 def test_an_archive_of_an_older_version_is_refused_untouched(archive):
     """Its schema cannot be brought up to date where it is, and this version's queries may
     not hold for it."""
-    _register_two_cases(archive)
+    register_two_cases(archive)
     with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db:
         db.execute(f"PRAGMA user_version = {oldest_read_as_is() - 1}")
     before = (archive / FILE_NAME).read_bytes()
@@ -249,7 +249,7 @@ def test_an_archive_of_an_older_version_is_refused_untouched(archive):
 def test_an_archive_of_the_version_before_the_indexes_is_listed_as_it_is(archive):
     """The last step of the schema only adds indexes, yet every archive written the day
     before it was refused as "written by an older MalariaScope"."""
-    signed, still_open = _register_two_cases(archive)
+    signed, still_open = register_two_cases(archive)
     with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db, db:
         drop_list_indexes(db)
         db.execute(f"PRAGMA user_version = {schema_version() - INDEX_STEPS}")

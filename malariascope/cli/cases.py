@@ -4,7 +4,7 @@ The register is the one the window keeps in the app's data folder (``MALARIASCOP
 names another). A folder without one has no cases, and nothing is made there. A damaged
 register is moved aside whole by the core, never recreated, and told in one line; one of a
 newer MalariaScope is refused in one line, left as it is; one that cannot be written (an
-archive) is read as it is, untouched.
+archive, or one on a full disk) is read as it is, untouched.
 """
 
 from __future__ import annotations

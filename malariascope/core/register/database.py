@@ -44,7 +44,8 @@ _LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the
 
 def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     """The register in ``folder`` (made if missing), checked and migrated; with ``view``, one
-    this process cannot write (an archive) is opened read-only as it is (:func:`_read_only`).
+    this process cannot write (an archive, or one on a full disk) is opened read-only as it
+    is (:func:`_read_only`).
 
     Raises :class:`RegisterDamagedError` after moving a damaged file aside;
     :class:`RegisterTooNewError` (a newer MalariaScope's register) and :class:`RegisterError`
@@ -70,6 +71,8 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
         return db
     except sqlite3.DatabaseError as exc:
         _close(db)
+        if view and is_passing(exc) and not is_locked(exc):
+            return _read_only(path, refused=exc)
         if not _is_damage(exc):
             raise failure(exc)(f"cannot open the case register {path}: {exc}") from exc
         raise RegisterDamagedError(f"the case register {path} is damaged ({exc})",
@@ -83,23 +86,27 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
         raise
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def _read_only(path: Path, refused: sqlite3.Error | None = None) -> sqlite3.Connection:
     """The register at ``path``, which this process cannot write, opened read-only: checked,
-    never migrated nor set aside (:class:`RegisterReadOnlyError` instead).
+    never migrated nor set aside (:class:`RegisterReadOnlyError` instead). ``refused``: the
+    error of a read-write open of it the disk just refused (full, or failing).
 
     SQLite reads a WAL register through the index of its WAL (``-shm``), which it makes
-    beside the file when missing. Where it cannot, a register with nothing in its WAL is
-    opened immutable (no index needed, nothing left unread); one whose WAL holds writes is
-    refused, as immutable would leave those writes out.
+    beside the file when missing. Where it cannot (a folder that cannot be written, a disk
+    that refused), a register with nothing in its WAL is opened immutable (no index needed,
+    nothing left unread); one whose WAL holds writes is refused, as immutable would leave
+    those writes out.
     """
     params, wal = "mode=ro", wal_not_empty(path)
-    if not os.access(path.parent, os.W_OK) and not os.path.exists(f"{path}-shm"):
+    blocked = (f"the disk refused it ({refused})" if refused is not None else
+               "its folder cannot be written" if not os.access(path.parent, os.W_OK)
+               and not os.path.exists(f"{path}-shm") else "")
+    if blocked:
         if wal:
             raise RegisterReadOnlyError(
                 f"the case register {path} has its last writes in {path.name}-wal, which "
-                f"cannot be read without making {path.name}-shm beside it, and its folder "
-                "cannot be written: copy the folder somewhere it can be written, and open "
-                "that copy")
+                f"cannot be read without making {path.name}-shm beside it, and {blocked}: "
+                "copy the folder somewhere it can be written, and open that copy")
         params += "&immutable=1"
     db = None
     try:

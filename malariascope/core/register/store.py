@@ -53,8 +53,8 @@ class Register:
     :class:`~malariascope.core.errors.RegisterTooNewError` for a file of a newer MalariaScope,
     left where it is, unwritten (that version opens it);
     :class:`~malariascope.core.errors.RegisterError` otherwise.
-    ``view`` opens a register only to read it: one this process cannot write, as an archive,
-    is then read where it is, untouched, and every write to it fails.
+    ``view`` opens a register only to read it: one this process cannot write, as an archive
+    or one on a full disk, is then read where it is, untouched, and every write to it fails.
     """
 
     def __init__(self, folder: str | Path, view: bool = False) -> None:
