@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.cli._common import EXIT_USAGE
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.register import FILE_NAME
+from tests.command_line import Run, cli
 from tests.reports import read_rows
 from tests.test_cli_cases import kept_in_the_wal, register_two_cases
 
@@ -78,3 +80,25 @@ def test_a_register_on_a_full_disk_with_writes_in_its_wal_alone_is_refused_not_l
                                  f" has its last writes in {FILE_NAME}-wal")
     assert "copy the folder" in run.stderr
     assert (folder / f"{FILE_NAME}-wal").read_bytes() == wal
+
+
+def test_reading_commands_leave_an_empty_register_file_as_it_was(tmp_path, capsys,
+                                                                  monkeypatch):
+    """`cases list` of an empty cases.sqlite (a `touch`, or a file cut to nothing) wrote a
+    new register's schema into it: SQLite takes an empty file for a new database."""
+    folder, out = tmp_path / "data", tmp_path / "lis.csv"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    folder.mkdir()
+    register = folder / FILE_NAME
+    register.touch()
+    os.utime(register, ns=(1_000_000_000, 1_000_000_000))
+    empty = f"the case register {register} is empty"
+    assert cli(capsys, "cases", "list") == Run(0, f"no cases: {empty}\n", "")
+    assert cli(capsys, "cases", "list", "--json") == Run(0, "[]\n", "")
+    assert cli(capsys, "cases", "export", out) == Run(
+        EXIT_USAGE, "", f"malariascope: error: {empty}: nothing to export\n")
+    assert cli(capsys, "adapt", "--case", "0a", "--out", tmp_path / "adapted") == Run(
+        EXIT_USAGE, "", f"malariascope: error: {empty}: no case 0a to adapt to\n")
+    assert [path.name for path in tmp_path.iterdir()] == ["data"]
+    assert [path.name for path in folder.iterdir()] == [FILE_NAME]
+    assert (register.stat().st_size, register.stat().st_mtime_ns) == (0, 1_000_000_000)

@@ -1,10 +1,11 @@
 """``malariascope cases list [--json]`` and ``cases export OUT.csv``: the case register, read.
 
 The register is the one the window keeps in the app's data folder (``MALARIASCOPE_DATA_DIR``
-names another). A folder without one has no cases, and nothing is made there. A damaged
-register is moved aside whole by the core, never recreated, and told in one line; one of a
-newer MalariaScope is refused in one line, left as it is; one that cannot be written (an
-archive, or one on a full disk) is read as it is, untouched.
+names another). A folder without one, or whose register file is empty, has no cases, and
+nothing is made or written there. A damaged register is moved aside whole by the core, never
+recreated, and told in one line; one of a newer MalariaScope is refused in one line, left as
+it is; one that cannot be written (an archive, or one on a full disk) is read as it is,
+untouched.
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """List or export the cases; exit 2, in one line, when the register cannot be read."""
     from malariascope.core.datadir import check_data_dir, data_dir
-    from malariascope.core.register import FILE_NAME, Register
+    from malariascope.core.register import Register, nothing_stored
 
     folder = data_dir()
     check_data_dir(folder)
-    if not (folder / FILE_NAME).is_file():
+    if nothing := nothing_stored(folder):
         if args.action == "export":
-            raise RegisterError(f"no case register in {folder}: nothing to export")
-        print("[]" if args.json else f"no cases: no case register in {folder} yet")
+            raise RegisterError(f"{nothing}: nothing to export")
+        print("[]" if args.json else f"no cases: {nothing}")
         return EXIT_OK
     with Register(folder, view=True) as register:
         if args.action == "export":

@@ -19,7 +19,7 @@ from malariascope.core.adapt.sources import Chunk, SourceRecord
 from malariascope.core.datadir import check_data_dir
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import CLASS_NAMES
-from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
+from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register, nothing_stored
 from malariascope.core.register.stored import StoredCase
 
 
@@ -45,8 +45,8 @@ def open_case(folder: Path, uid: str) -> RegisteredCase:
     """The case of the register in ``folder`` whose uid is ``uid`` or begins with it (``cases
     list`` shows the first 8 characters); :class:`DatasetError` for none or several."""
     check_data_dir(folder)
-    if not (folder / FILE_NAME).is_file():
-        raise DatasetError(f"no case register in {folder}: no case {uid} to adapt to")
+    if nothing := nothing_stored(folder):
+        raise DatasetError(f"{nothing}: no case {uid} to adapt to")
     with Register(folder, view=True) as register:
         found = register.uids_beginning(uid.lower())
     if len(found) != 1:
@@ -72,8 +72,6 @@ def open_cases(folder: Path, uids: Iterable[str]) -> list[RegisteredCase]:
 def signed_cases(folder: Path) -> list[CaseSummary]:
     """The signed cases of the register in ``folder``, the cases :func:`open_case` can adapt
     to; none when the folder has no register yet."""
-    if not (folder / FILE_NAME).is_file():
-        return []
     with Register(folder, view=True) as register:
         return register.cases(CaseQuery(status="signed"))
 

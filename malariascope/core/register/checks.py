@@ -17,7 +17,7 @@ from pathlib import Path
 from malariascope.core.atomic import why
 from malariascope.core.errors import RegisterError
 from malariascope.core.register.schema import APPLICATION_ID
-from malariascope.core.register.version import file_version, refuse_newer
+from malariascope.core.register.version import file_version, refuse_newer, wal_not_empty
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CHECKED_TABLES = ("cases", "amendments", "reviews")
@@ -25,6 +25,16 @@ CHECKED_TABLES = ("cases", "amendments", "reviews")
 
 class Unusable(Exception):
     """What our own checks find wrong with a register file."""
+
+
+def unwritten(path: Path) -> bool:
+    """True when no register was ever written at ``path``: no file there, or an empty one (a
+    ``touch``, or a file cut to nothing) with no writes in a WAL beside it, which SQLite
+    would take for a new database."""
+    try:
+        return os.stat(path).st_size == 0 and not wal_not_empty(path)
+    except FileNotFoundError:
+        return True
 
 
 def check_header(path: Path, wal: bool) -> None:

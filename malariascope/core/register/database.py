@@ -31,7 +31,7 @@ from malariascope.core.errors import (
     RegisterWriteError,
 )
 from malariascope.core.register import schema
-from malariascope.core.register.checks import Unusable, check_contents, check_header
+from malariascope.core.register.checks import Unusable, check_contents, check_header, unwritten
 from malariascope.core.register.schema import APPLICATION_ID, oldest_read_as_is, schema_version
 from malariascope.core.register.version import COMPANIONS, wal_not_empty
 
@@ -43,9 +43,10 @@ _LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the
 
 
 def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
-    """The register in ``folder`` (made if missing), checked and migrated; with ``view``, one
+    """The register in ``folder`` (made if missing), checked and migrated. With ``view``, one
     this process cannot write (an archive, or one on a full disk) is opened read-only as it
-    is (:func:`_read_only`).
+    is (:func:`_read_only`), and one never written (:func:`~.checks.unwritten`) is read as a
+    register without cases, nothing made or written in ``folder``.
 
     Raises :class:`RegisterDamagedError` after moving a damaged file aside;
     :class:`RegisterTooNewError` (a newer MalariaScope's register) and :class:`RegisterError`
@@ -53,6 +54,8 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     full disk) leave the file as it is.
     """
     path = folder / FILE_NAME
+    if view and unwritten(path):
+        return _empty()
     if view and path.is_file() and not (os.access(path, os.W_OK) and
                                         os.access(folder, os.W_OK)):
         return _read_only(path)
@@ -126,6 +129,24 @@ def _read_only(path: Path, refused: sqlite3.Error | None = None) -> sqlite3.Conn
     except BaseException:
         _close(db)
         raise
+
+
+def _empty() -> sqlite3.Connection:
+    """A register without cases, in memory and read-only."""
+    db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    _migrate(db)
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
+def nothing_stored(folder: Path) -> str:
+    """Why the register in ``folder`` holds no case, told without opening it ("" when it may
+    hold some): there is none, or its file was never written (:func:`~.checks.unwritten`)."""
+    path = folder / FILE_NAME
+    if not unwritten(path):
+        return ""
+    return f"the case register {path} is empty" if path.exists() else \
+        f"no case register in {folder} yet"
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:

@@ -54,7 +54,9 @@ class Register:
     left where it is, unwritten (that version opens it);
     :class:`~malariascope.core.errors.RegisterError` otherwise.
     ``view`` opens a register only to read it: one this process cannot write, as an archive
-    or one on a full disk, is then read where it is, untouched, and every write to it fails.
+    or one on a full disk, is then read where it is, untouched, and every write to it fails;
+    one never written (no file, or an empty one) reads as a register without cases, and
+    nothing is made.
     """
 
     def __init__(self, folder: str | Path, view: bool = False) -> None:
