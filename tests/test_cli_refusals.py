@@ -254,3 +254,26 @@ def test_no_images_without_subfolders_says_the_subfolders_were_not_searched(tmp_
     assert result.code == 2
     assert result.err == ("malariascope: error: no images found (0 non-image files skipped, "
                           "2 subfolders not searched: --no-recursive); no report written\n")
+
+
+def test_train_refuses_a_model_folder_among_its_cells_before_tensorflow_loads(tmp_path):
+    """``train D --out D/Uninfected/model`` trained and wrote the model's files among the
+    cells; a folder beside the class folders is the lab's to choose."""
+    from tests.layouts import write_published, write_split_by_cell
+
+    published = write_published(tmp_path / "published", infected=1, healthy=0, per_slide=1)
+    split = write_split_by_cell(tmp_path / "split")
+    (tmp_path / "link").symlink_to(published / "Uninfected")
+    refused = [(published, published / "Uninfected" / "model", published / "Uninfected"),
+               (published, tmp_path / "link", published / "Uninfected"),
+               (split, split / "train" / "parasitized" / "m", split / "train"),
+               (split, split / "test", split / "test")]
+    before = sorted(tmp_path.rglob("*"))
+    for root, out, folder in refused:
+        result = run_without("tensorflow", "train", root, "--out", out)
+        assert (result.returncode, result.stderr) == (2, (
+            f"malariascope: error: {out} is inside {folder}, a folder of the cells in {root}: "
+            "write the model outside the cells\n"))
+    assert sorted(tmp_path.rglob("*")) == before
+    result = run_without("tensorflow", "train", published, "--out", published / "models")
+    assert "needs the module 'tensorflow'" in result.stderr  # beside the cells: allowed

@@ -80,6 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Train, export the model, its card and the split's manifest into ``--out``."""
+    from malariascope.core.split import refuse_among_cells
+
+    refuse_among_cells(args.out, args.data_root, "the model")  # before TensorFlow loads
     with StopAtOnce() as stops:
         return _train(args, stops)
 

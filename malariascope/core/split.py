@@ -24,9 +24,9 @@ from malariascope.core.dataset import (
     labelled_images,
     slide_id,
 )
-from malariascope.core.errors import DatasetError
+from malariascope.core.errors import DatasetError, ExportError
 from malariascope.core.options import TEST_PER_CLASS
-from malariascope.core.targets import why_no_folder
+from malariascope.core.targets import inside, why_no_folder
 
 MANIFEST_NAME = "split.csv"  #: the manifest written beside a model and a split's folders
 PARTS = ("train", "test")
@@ -91,6 +91,47 @@ def open_split(root: Path, test_per_class: int | None = None, seed: int = 1) -> 
     -------
     DataSplit
     """
+    classes_in = _layout(root)
+    if classes_in is None:
+        if test_per_class is not None:
+            raise DatasetError(f"{root} is split into train/ and test/ already: "
+                               "--test-per-class sizes the split of the published layout only")
+        train, test = (labelled_images(find_subfolder(root, name)) for name in PARTS)
+        return DataSplit(root, train, test, slide_overlap(train, test))
+    cells = labelled_images(classes_in)
+    per_class = test_per_class or TEST_PER_CLASS
+    is_test = hold_out_test(cells, per_class, seed)
+    train = cells.subset(np.flatnonzero(~is_test))
+    test = cells.subset(np.flatnonzero(is_test))
+    return DataSplit(root, train, test, slide_overlap(train, test), classes_in, per_class)
+
+
+def refuse_among_cells(out: Path, root: Path, what: str) -> None:
+    """ExportError when ``out`` is, or lies inside, a folder whose cells a run on ``root``
+    reads (``train/`` and ``test/``, or the class folders as published): ``what`` written
+    there would lie among the cells. Only folder names are read, so this is told before the
+    cells are; a ``root`` in no layout is left for :func:`open_split` to tell."""
+    try:
+        folders = cell_folders(root)
+    except DatasetError:
+        return
+    for folder in folders:
+        if inside(out, folder):
+            raise ExportError(f"{out} is inside {folder}, a folder of the cells in {root}: "
+                              f"write {what} outside the cells")
+
+
+def cell_folders(root: Path) -> tuple[Path, ...]:
+    """The folders a split of ``root`` reads cells from: its ``train/`` and ``test/``, or the
+    two class folders as published."""
+    classes_in = _layout(root)
+    parent, names = (root, PARTS) if classes_in is None else (classes_in, CLASS_NAMES)
+    return tuple(find_subfolder(parent, name) for name in names)
+
+
+def _layout(root: Path) -> Path | None:
+    """The folder holding the class folders as published, or None when ``root`` holds
+    ``train/`` and ``test/``; DatasetError for a root in neither layout or in both."""
     if not root.is_dir():
         raise DatasetError(why_no_folder(root))
     given = [name for name in PARTS if _child(root, name) is not None]
@@ -98,21 +139,12 @@ def open_split(root: Path, test_per_class: int | None = None, seed: int = 1) -> 
         if _holds_classes(root):
             raise DatasetError(f"{root} holds both {' and '.join(given)} and class folders: "
                                "point at one layout")
-        if test_per_class is not None:
-            raise DatasetError(f"{root} is split into train/ and test/ already: "
-                               "--test-per-class sizes the split of the published layout only")
-        train, test = (labelled_images(find_subfolder(root, name)) for name in PARTS)
-        return DataSplit(root, train, test, slide_overlap(train, test))
+        return None
     classes_in = published_folder(root)
     if classes_in is None:
         raise DatasetError(f"no 'train' and 'test' folders, nor 'parasitized' and 'uninfected' "
                            f"ones, in {root} or one level down (any letter case)")
-    cells = labelled_images(classes_in)
-    per_class = test_per_class or TEST_PER_CLASS
-    is_test = hold_out_test(cells, per_class, seed)
-    train = cells.subset(np.flatnonzero(~is_test))
-    test = cells.subset(np.flatnonzero(is_test))
-    return DataSplit(root, train, test, slide_overlap(train, test), classes_in, per_class)
+    return classes_in
 
 
 def published_folder(root: Path) -> Path | None:

@@ -17,6 +17,7 @@ from malariascope.core.atomic import output_folder, why, write_synced
 from malariascope.core.errors import FolderNotEmptyError, SplitError
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.split import MANIFEST_NAME, PARTS, DataSplit, manifest_csv
+from malariascope.core.targets import inside
 
 #: What a split in ``DIR`` consists of, replaced as a whole.
 WRITTEN = (*PARTS, MANIFEST_NAME)
@@ -58,12 +59,13 @@ def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False) ->
 def _check_target(root: Path, out: Path, overwrite: bool) -> None:
     """Refuse an ``out`` inside ``root`` (the split would be read back as cells), one whose
     replaced folders hold ``root``, and one holding files unless ``overwrite``."""
-    root, target = root.resolve(), out.resolve()
-    if target == root or root in target.parents:
-        raise SplitError(f"{out} is inside {root}: write the split outside the cells it splits")
+    if inside(out, root):
+        raise SplitError(f"{out} is inside {root.resolve()}: write the split outside the cells "
+                         "it splits")
     for name in PARTS:
-        if target / name == root or target / name in root.parents:
-            raise SplitError(f"{root} is inside {out / name}, which the split would replace")
+        if inside(root, out / name):
+            raise SplitError(f"{root.resolve()} is inside {out / name}, which the split "
+                             "would replace")
     if not overwrite and out.is_dir() and any(out.iterdir()):
         raise FolderNotEmptyError(out)
 

@@ -81,7 +81,7 @@ def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
     spelling) or an image-named file in an input folder."""
     for given in inputs:
         if given.is_dir():
-            if is_image_path(path) and _inside(path, given):
+            if is_image_path(path) and inside(path, given):
                 raise OutputIsInputError(f"{path} is an image name in the input folder "
                                          f"{given}: name another file for {what}")
         elif path.exists() and given.exists() and os.path.samefile(path, given):
@@ -89,8 +89,9 @@ def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
                                      f"file for {what}")
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    """True when ``path`` lies in ``folder`` or below it."""
+def inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies below it, however either is spelled (a link,
+    ``..``); neither needs to exist."""
     return path.resolve().is_relative_to(folder.resolve())
 
 

@@ -19,7 +19,7 @@ from malariascope.core.atomic import temp_beside, why
 from malariascope.core.errors import AdaptationError, ModelExistsError, NotAdaptedModelError
 from malariascope.core.modelcard import CARD_NAME, ModelCard
 from malariascope.core.modelfiles import bundled_dir
-from malariascope.core.targets import refuse_inputs
+from malariascope.core.targets import inside, refuse_inputs
 
 README = "README.md"  #: the adapted model's card for people, beside its model-card.json
 
@@ -103,10 +103,9 @@ def _refuse_sources(out_dir: Path, inputs: list[Path]) -> None:
     allowed: a report is often written in the folder a lab works from."""
     target = out_dir.resolve()
     for given in inputs:
-        source = given.resolve()
-        if given.is_dir() and source in (target, *target.parents):
-            where = "the source folder" if source == target else "inside the source folder"
-        elif given.is_file() and source.parent == target:
+        if given.is_dir() and inside(out_dir, given):
+            where = "the source folder" if given.resolve() == target else "inside the source folder"
+        elif given.is_file() and given.resolve().parent == target:
             where = "the folder of the source"
         else:
             continue
