@@ -161,3 +161,31 @@ def test_evaluate_counts_a_pipe_and_a_broken_link_named_as_cells_as_unreadable(
     figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert (figures["n"], figures["unreadable"]) == (6, 2)
     assert "pipe.png: a pipe (FIFO)" in result.err and "moved.png: " in result.err
+
+
+def test_evaluate_fields_counts_a_pipe_and_broken_links_annotated_as_unreadable(tmp_path,
+                                                                               capsys):
+    """A FIFO, a dangling link and a link loop annotated as fields were told "annotated but
+    not in the folder", though the folder held them."""
+    import os
+
+    annotations = _one_field(tmp_path, "PA171742.JPG", [])
+    real = json.loads(annotations.read_text(encoding="utf-8"))[0]
+    odd = ["pipe.jpg", "moved.jpg", "loop.jpg"]
+    annotations.write_text(json.dumps([real, *({**real, "image_name": name} for name in odd)]),
+                           encoding="utf-8")
+    fields = tmp_path / "fields"
+    fields.mkdir()
+    (fields / "PA171742.JPG").symlink_to(SHARED_DATA / "fields" / "PA171742.JPG")
+    os.mkfifo(fields / "pipe.jpg")
+    (fields / "moved.jpg").symlink_to(tmp_path / "gone.jpg")
+    (fields / "loop.jpg").symlink_to(fields / "loop.jpg")
+    result = cli(capsys, "evaluate-fields", fields, "--annotations", annotations,
+                 "--json", tmp_path / "f.json")
+    assert result.code == 1, result.err
+    assert "not in the folder" not in result.err
+    figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert figures["fields"] == 1 and figures["absent"] == []
+    assert sorted(entry["image"] for entry in figures["unreadable"]) == sorted(odd)
+    assert "pipe.jpg: a pipe (FIFO)" in result.err
+    assert "moved.jpg: cannot open file" in result.err and "loop.jpg: cannot open" in result.err

@@ -117,11 +117,13 @@ def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
                      ) -> tuple[list[tuple[Path, list[AnnotatedCell]]], list[str]]:
     """``(image path, cells)`` for each annotated field present in ``folder``, and the absent.
 
-    File names are matched exactly, then ignoring letter case (``.JPG`` vs ``.jpg``).
+    File names are matched exactly, then ignoring letter case (``.JPG`` vs ``.jpg``). Every
+    entry but a folder is present, whatever it is (a pipe, a dangling or looping link):
+    reading it tells why it is unreadable, as the batch search has it.
     """
     if not folder.is_dir():
         raise DatasetError(f"not a folder: {folder}")
-    files = {p.name: p for p in folder.iterdir() if p.is_file()}
+    files = {p.name: p for p in folder.iterdir() if p.is_symlink() or not p.is_dir()}
     lower = {name.lower(): p for name, p in files.items()}
     found, absent = [], []
     for name in sorted(annotations):
