@@ -189,3 +189,21 @@ def test_evaluate_fields_counts_a_pipe_and_broken_links_annotated_as_unreadable(
     assert sorted(entry["image"] for entry in figures["unreadable"]) == sorted(odd)
     assert "pipe.jpg: a pipe (FIFO)" in result.err
     assert "moved.jpg: cannot open file" in result.err and "loop.jpg: cannot open" in result.err
+
+
+def test_evaluate_fields_leaves_out_a_field_with_no_cell_annotated_and_names_it(tmp_path,
+                                                                                capsys):
+    """A field annotated `"objects": []` was scored: every cell found in it a false
+    detection, its parasitemia against an annotated 0 %."""
+    annotations = _one_field(tmp_path, "PA171742.JPG", [
+        {"image_name": "PA171693.JPG", "objects": []}, {"image_name": "PA171702.JPG"}])
+    result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations",
+                 annotations, "--json", tmp_path / "f.json")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "PA171693.JPG: no cell annotated, left out of the figures",
+        "PA171702.JPG: no cell annotated, left out of the figures"]
+    figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert [row["image"] for row in figures["per_field"]] == ["PA171742.JPG"]
+    assert figures["not_annotated"] == ["PA171693.JPG", "PA171702.JPG"]
+    assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])

@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         scores.append(score)
         if score.error:
             problem(f"{score.name}: {score.error}")
+        elif score.not_annotated:
+            problem(f"{score.name}: no cell annotated, left out of the figures")
         bar.update()
     bar.close()
     summary = summarize(scores, rule, classifier.model_name, classifier.backend.model_sha256,

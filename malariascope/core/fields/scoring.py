@@ -80,6 +80,7 @@ class FieldScore:
     probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
     seconds: float = 0.0
     error: str = ""  # why the image or its annotations could not be used; left out of figures
+    not_annotated: bool = False  # no cell annotated: not scored, left out of the figures
 
     @property
     def labels(self) -> np.ndarray:
@@ -224,7 +225,8 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
     -------
     Iterator[FieldScore]
         One score per field; a field that cannot be read or whose boxes do not fit it has
-        its ``error`` set.
+        its ``error`` set, and one with no cell annotated is ``not_annotated``: its reader
+        boxed nothing, so every cell found there would count as a false detection.
     """
     params, rule = params or FieldParams(), rule or classifier.rule
     for path, cells in items:
@@ -234,6 +236,9 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
             check_inside(cells, rgb.shape)
         except (ImageReadError, AnnotationError) as exc:
             yield FieldScore(path.name, error=str(exc))
+            continue
+        if not cells:  # read all the same: an unreadable file is told as such
+            yield FieldScore(path.name, not_annotated=True)
             continue
         score = score_field(path.name, rgb, cells, classifier, params, rule)
         score.seconds = time.perf_counter() - start

@@ -50,6 +50,7 @@ class FieldSummary:
     by_stage: dict[str, StageCounts]
     scores: tuple[FieldScore, ...]  #: one per field used
     unreadable: tuple[tuple[str, str], ...]  #: (image name, reason) of each field left out
+    not_annotated: tuple[str, ...]  #: fields with no cell annotated, left out
     model: str = ""
     model_sha256: str = ""
     absent: tuple[str, ...] = ()  #: annotated fields not in the folder
@@ -86,6 +87,7 @@ class FieldSummary:
             "by_stage": {stage: vars(counts) for stage, counts in self.by_stage.items()},
             "per_field": [_row(score) for score in self.scores],
             "unreadable": [{"image": name, "error": error} for name, error in self.unreadable],
+            "not_annotated": list(self.not_annotated),
             "model": self.model, "model_sha256": self.model_sha256, "absent": list(self.absent),
         }
         return nan_as_null(figures)
@@ -129,7 +131,8 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
     Parameters
     ----------
     scores
-        One :class:`FieldScore` per annotated field; those with an error are left out.
+        One :class:`FieldScore` per annotated field; those with an error or left out by
+        scoring are not in the figures.
     rule
         The call rule the fields were scored with.
     model, model_sha256, absent
@@ -140,7 +143,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
     FieldSummary
         The figures; a :class:`DatasetError` when no field could be used.
     """
-    used = [s for s in scores if not s.error]
+    used = [s for s in scores if not s.error and not s.not_annotated]
     if not used:
         raise DatasetError("no annotated field could be evaluated")
     matched = sum(s.matched for s in used)
@@ -164,6 +167,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
         by_stage=_by_stage([kind for s in used for kind in s.kinds], probabilities, rule),
         scores=tuple(used),
         unreadable=tuple((s.name, s.error) for s in scores if s.error),
+        not_annotated=tuple(s.name for s in scores if s.not_annotated),
         model=model, model_sha256=model_sha256, absent=tuple(absent),
     )
 
