@@ -134,7 +134,7 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     """
     if target is None:
         return
-    from malariascope.core.errors import OutputIsInputError, ReportError
+    from malariascope.core.errors import ImageNameError, OutputIsInputError, ReportError
     from malariascope.core.targets import check_file_target
 
     for role, other in (taken or {}).items():
@@ -144,8 +144,8 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     try:
         with in_cli_words():
             check_file_target(target, overwrite, what, inputs)
-    except OutputIsInputError as exc:  # named by its option, as the other outputs are
-        raise OutputIsInputError(f"{option} {exc}") from None
+    except (OutputIsInputError, ImageNameError) as exc:  # by its option, as other outputs are
+        raise type(exc)(f"{option} {exc}") from None
 
 
 def write_json(target: Path | None, figures: dict, overwrite: bool) -> None:

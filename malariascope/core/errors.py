@@ -87,6 +87,11 @@ class OutputIsInputError(ReportError):
     """An output file would replace one of the run's inputs (an image, annotations)."""
 
 
+class ImageNameError(ReportError):
+    """An output file would have an image's suffix: a later run over its folder would screen
+    it as an image, an error row."""
+
+
 class ReportPairError(MalariaScopeError):
     """A report and the summary beside it were written by different runs (a run killed
     between its two renames)."""

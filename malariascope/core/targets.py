@@ -3,8 +3,9 @@
 A target is refused when it is a folder, a symbolic link, a pipe or a device (even when
 overwriting is allowed), when it exists and replacing it was not asked, when its folder does
 not exist or takes no new file (read-only, locked), when its name is longer than its folder
-takes, and when it is one of the run's inputs: a file named as an input, or an image in an
-input folder, is never replaced by a report.
+takes or ends in an image's suffix (a later run over its folder would screen it), and when it
+is one of the run's inputs: a file named as an input, or an image in an input folder, is never
+replaced by a report.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from malariascope.core.atomic import temp_beside, why
 from malariascope.core.errors import (
+    ImageNameError,
     NotAFileError,
     OutputIsInputError,
     ReportError,
@@ -51,6 +53,9 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
     _check_name(path, what)
     _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
+    if is_image_path(path):
+        raise ImageNameError(f"{path} ends in {path.suffix}, an image's suffix: a run over its "
+                             f"folder would screen {what} as an image; name another file")
     if path.exists() and not overwrite:
         raise ReportExistsError(path)
     try:

@@ -1,0 +1,31 @@
+"""Outputs named as images are refused before the model loads: a later run over their folder
+would screen them as images, each an error row."""
+
+from __future__ import annotations
+
+from tests.command_line import run_without
+from tests.images import make_cell_folder
+
+
+def test_a_report_pdf_or_json_named_as_an_image_is_refused_before_the_model(tmp_path):
+    """`classify D/cell.png --csv D/r.png` wrote a report and a summary named as images, which
+    `classify D` then screened as two unreadable images (exit 1)."""
+    (cell,) = make_cell_folder(tmp_path / "cells", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    refused = [
+        (("classify", cell, "--csv", tmp_path / "cells" / "r.png"), cell.parent / "r.png",
+         "the report"),
+        (("classify", cell.parent, "--csv", out / "r.JPG"), out / "r.JPG", "the report"),
+        (("classify", cell, "--csv", out / "r.csv", "--pdf", out / "p.tif"),
+         f"--pdf {out / 'p.tif'}", "the PDF report"),
+        (("evaluate", cell.parent, "--json", out / "f.webp"), f"--json {out / 'f.webp'}",
+         "the figures"),
+    ]
+    for args, name, what in refused:
+        result = run_without("onnxruntime", *args)  # the model would load with it
+        suffix = str(name).rpartition(".")[2]
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", (
+            f"malariascope: error: {name} ends in .{suffix}, an image's suffix: a run over its "
+            f"folder would screen {what} as an image; name another file\n")), args
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["cell_0.png", "cells", "out"]
