@@ -71,7 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learning-rate", type=number(0, open_ends=True), default=2e-3,
                         help="peak rate of the cosine schedule (e.g. 1e-4 to fine-tune)")
     parser.add_argument("--init", type=path_argument, metavar="MODEL",
-                        help="fine-tune this .keras model instead of starting from fresh weights")
+                        help="fine-tune this .keras model (with the model-card.json that "
+                        "lists it beside it), or their folder, instead of fresh weights")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace a model already in the --out folder")
     parser.add_argument("--verbose", action="store_true",
@@ -81,8 +82,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Train, export the model, its card and the split's manifest into ``--out``."""
     from malariascope.core.split import refuse_among_cells
+    from malariascope.training.initfile import checked_init_file
 
     refuse_among_cells(args.out, args.data_root, "the model")  # before TensorFlow loads
+    if args.init is not None:
+        checked_init_file(args.init)
     with StopAtOnce() as stops:
         return _train(args, stops)
 

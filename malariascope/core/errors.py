@@ -31,6 +31,14 @@ class ModelError(MalariaScopeError):
     """The model or its card is missing, unreadable, or does not match its recorded hash."""
 
 
+class CardNotFoundError(ModelError):
+    """No model card where one was looked for: beside a model file, in a folder."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"model card not found: {path}")
+        self.path = path
+
+
 class BaseModelMismatchError(ModelError):
     """An adapted model's card disagrees with its base model's card on a value it copies from
     it (the input size, the classes, the head's size, the base network's sha256): it would run

@@ -19,7 +19,7 @@ from malariascope.core.adapt.adaptedcard import BLEND, FieldBlend, read_adapted,
 from malariascope.core.adapt.basecard import check_adapted
 from malariascope.core.adapt.loading import ADAPTED, base_file
 from malariascope.core.cardvalues import CardValues, invalid
-from malariascope.core.errors import ModelError
+from malariascope.core.errors import CardNotFoundError, ModelError
 from malariascope.core.metrics import ScreeningMetrics
 from malariascope.core.modelfiles import (
     CARD_NAME,
@@ -257,7 +257,7 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     try:
         raw = read_regular_file(card_path, MAX_CARD_BYTES, "model card")
     except FileNotFoundError:
-        raise ModelError(f"model card not found: {card_path}") from None
+        raise CardNotFoundError(card_path) from None
     _check_pin(card_path, raw)
     try:
         data = json.loads(raw.decode("utf-8-sig"))  # Notepad writes a BOM

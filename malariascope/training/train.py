@@ -26,7 +26,7 @@ from malariascope.core.dataset import LabelledImages
 from malariascope.core.errors import ModelError
 from malariascope.core.fields.standardize import median_and_mad
 from malariascope.core.metrics import screening_metrics
-from malariascope.core.modelcard import ModelCard, ModelFile, load_card
+from malariascope.core.modelcard import ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import PARASITE_SHARE, Recipe
 from malariascope.core.split import MANIFEST_NAME
@@ -42,6 +42,7 @@ from malariascope.training.data import (
 )
 from malariascope.training.ensemble import ENSEMBLE, combine, side_by_side
 from malariascope.training.export import export_model, model_folder
+from malariascope.training.initfile import checked_init_file
 from malariascope.training.losses import TrimmedCrossEntropy
 from malariascope.training.model import LOGIT, build_model
 from malariascope.training.progress import EpochProgress
@@ -89,6 +90,7 @@ def train(config: TrainConfig, log=print, stop: threading.Event | None = None) -
 def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     """The run itself, once the output folder is known to take the model."""
     started = time.monotonic()
+    init_file = None if config.init_model is None else checked_init_file(config.init_model)
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
     split_seed = config.seed if config.split_seed is None else config.split_seed
@@ -102,7 +104,6 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
         "plain cross-entropy")
     log(f"train {len(fit_idx)} / validation {len(val_idx)} "
         f"(by slide, seed {split_seed}) / test {len(test_images)}")
-    init_file = None if config.init_model is None else _checked_init_file(config.init_model)
     members = _initial_members(init_file, config)
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
@@ -237,20 +238,6 @@ def _initial_model(init_file: Path, input_size: int) -> keras.Model:
         raise ModelError(f"{init_file} takes {model.input_shape[1]} px inputs, not "
                          f"{input_size}: pass --input-size {model.input_shape[1]}")
     return model
-
-
-def _checked_init_file(given: Path) -> Path:
-    """The .keras file to fine-tune, opened as the app opens a model: the one the card beside
-    ``given`` (a model file, its card or their folder) lists, hash checked. A model file given
-    by name must be that one: ``load_card`` refuses a file its card does not list, and the
-    card's other file (the .onnx) cannot be fine-tuned."""
-    if not given.exists():
-        raise ModelError(f"model to fine-tune not found: {given}")
-    path = load_card(given).model_file("keras")
-    if given.is_file() and given.suffix != ".json" and not given.samefile(path):
-        raise ModelError(f"--init fine-tunes a .keras model: give {path.name} (or its folder), "
-                         f"not {given.name}")
-    return path
 
 
 def _reviewed(review_file: Path | None, images: LabelledImages, fit: np.ndarray,

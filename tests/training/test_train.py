@@ -280,15 +280,15 @@ def test_a_model_already_in_the_output_folder_is_kept_unless_overwrite(
 def test_fine_tuning_an_onnx_model_says_the_keras_one_is_needed(tmp_path):
     """The .onnx file beside the card is one the card lists: the error said it was not."""
     from malariascope.core.modelcard import load_card
-    from malariascope.training.train import _checked_init_file
+    from malariascope.training.initfile import checked_init_file
 
     bundled = load_card()
     for name in ("model-card.json", *(entry.name for entry in bundled.files.values())):
         (tmp_path / name).write_bytes((bundled.path.parent / name).read_bytes())
     keras_name, onnx_name = (bundled.files[fmt].name for fmt in ("keras", "onnx"))
-    assert _checked_init_file(tmp_path / keras_name) == tmp_path / keras_name
+    assert checked_init_file(tmp_path / keras_name) == tmp_path / keras_name
     with pytest.raises(ModelError, match=rf"fine-tunes a \.keras model: give {keras_name}") as err:
-        _checked_init_file(tmp_path / onnx_name)
+        checked_init_file(tmp_path / onnx_name)
     assert "not the model" not in str(err.value)
 
 
