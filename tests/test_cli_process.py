@@ -194,3 +194,22 @@ def test_a_name_with_a_line_break_or_a_terminal_escape_is_one_escaped_line(
     again = cli(capsys, "classify", tmp_path, "--csv", tmp_path / "old\nreport.csv")
     assert again.err == (f"malariascope: error: {tmp_path / 'old'}\\nreport.csv exists; "
                          "choose another name or pass --overwrite\n")
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_a_stop_signal_once_split_has_finished_leaves_its_exit_code_0(tmp_path, name):
+    """A SIGTERM that came once `split` had written its whole output killed the process as it
+    ended (exit 143): a finished run was told as a stopped one. Here it comes as the program
+    returns, as it may at any moment of its teardown."""
+    from tests.layouts import write_published
+
+    root = write_published(tmp_path / "cells", infected=4, healthy=1)
+    program = ("import os, signal, sys\nfrom malariascope.__main__ import main\n"
+               "code = main(sys.argv[1:])\n"
+               f"os.kill(os.getpid(), signal.{name})\n"
+               "sys.exit(code)\n")
+    result = subprocess.run([sys.executable, "-c", program, "split", str(root), "--out",
+                             str(tmp_path / "split"), "--test-per-class", "4"],
+                            capture_output=True, text=True, timeout=300)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.startswith("train ") and (tmp_path / "split" / "split.csv").is_file()

@@ -21,6 +21,7 @@ from malariascope.cli._process import (
     checked_stdout,
     drop_stdout,
     end_interrupted,
+    ignore_stops,
     sigterm_as_ctrl_c,
     sturdy_stderr,
 )
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
         sigterm_as_ctrl_c(args.command)
     with sturdy_stderr(own_process), checked_stdout():
         code = _run(args)
+        if own_process:
+            ignore_stops(args.command)
     if own_process and code == EXIT_INTERRUPTED:
         end_interrupted(args.command, code)
     return code

@@ -151,6 +151,19 @@ def sigterm_as_ctrl_c(command: str) -> None:
             signal.signal(number, signal.default_int_handler)
 
 
+def ignore_stops(command: str) -> None:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP from the moment a command (not the window) has its
+    exit code: only the process's teardown is left, and a signal in it would end a finished
+    run as stopped (130) or killed (143), its output written. Python puts a handler of its
+    own back to the default as it ends, but leaves an ignored signal ignored."""
+    if command == "gui":
+        return
+    from malariascope.cli.stopping import STOP_SIGNALS
+
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
 def end_interrupted(command: str, code: int) -> None:
     """End the process of an interrupted command (not the window's) at once with ``code``.
     Left to end as usual, Python ends a ``python -m`` process by SIGINT instead when a
