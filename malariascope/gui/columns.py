@@ -2,7 +2,9 @@
 
 Each other column is as wide as its title or its widest value, so that every column fits a
 1024-px screen; the sorted column widens by the room of the sort arrow, so that the arrow
-never covers its title. An error's reason wraps over the row's lines (``ReasonDelegate``).
+never covers its title. The Error column is as wide as its title while no row of the batch
+has an error, its room going to File; an error's reason wraps over the row's lines
+(``ReasonDelegate``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from malariascope.gui.results_table import (
 
 
 class ColumnWidths(QObject):
-    """Sizes the columns of ``view`` (its model set, sorting on) and follows its sort."""
+    """Sizes the columns of ``view`` (its model a filter over a batch, sorting on) and follows
+    its sort and whether the batch has an error to show."""
 
     def __init__(self, view: QTableView) -> None:
         super().__init__(view)
@@ -52,12 +55,30 @@ class ColumnWidths(QObject):
         self.widths = {column: max(titles[column], width + padding)
                        for column, width in widest.items()}
         self.widths[THUMB] = THUMB_SIZE + 12
+        self._untitled_error = titles[ERROR]  # the Error column while no row has an error
+        self._batch = batch = view.model().batch
+        self._errors = False  # some row of the batch has an error to show
         header.setStretchLastSection(False)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
         header.sortIndicatorChanged.connect(self._on_sorted)
-        self._on_sorted(header.sortIndicatorSection())
+        batch.events.reset.connect(self._on_reset)
+        batch.events.appended.connect(self._on_appended)
+        self._on_reset()
+
+    def _on_reset(self) -> None:
+        self._errors = False
+        self._on_appended(0, len(self._batch) - 1)
+        self._on_sorted(self._header.sortIndicatorSection())
+
+    def _on_appended(self, first: int, last: int) -> None:
+        results = self._batch.results
+        if not self._errors and any(not results[row].ok for row in range(first, last + 1)):
+            self._errors = True
+            self._on_sorted(self._header.sortIndicatorSection())
 
     def _on_sorted(self, section: int, *_: object) -> None:
         for column, width in self.widths.items():
+            if column == ERROR and not self._errors:
+                width = self._untitled_error
             room = self.arrow_room if column == section and column != THUMB else 0
             self._header.resizeSection(column, width + room)

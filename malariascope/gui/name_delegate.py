@@ -48,8 +48,10 @@ def _end_wrapped(file: str, metrics: QFontMetricsF, width: float, lines: int) ->
 
 
 def _wrapped(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
-    """``text`` broken into lines of ``width`` pixels: at its last space that fits (before
-    a field cell's ``#3``), else where the line is full."""
+    """``text`` broken into lines of ``width`` pixels, at the last break that fits: a space
+    (before a field cell's ``#3``), else after an underscore or a hyphen (the parts of
+    ``C100P61ThinF_IMG_20150918_144104_cell_162.png``), else before a dot (the extension
+    stays whole), else where the line is full."""
     lines: list[str] = []
     while text:
         low, high = 1, len(text)  # the longest start that fits, a character at least
@@ -57,12 +59,18 @@ def _wrapped(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
             middle = (low + high + 1) // 2
             low, high = (middle, high) if metrics.horizontalAdvance(text[:middle]) <= width \
                 else (low, middle - 1)
-        size = low
-        space = text.rfind(" ", 1, size + 1) if size < len(text) else -1
-        size = space if space > 0 else size
+        size = _break(text, low) if low < len(text) else low
         lines.append(text[:size])
         text = text[size:].lstrip(" ")
     return lines
+
+
+def _break(text: str, size: int) -> int:
+    """Where a line of ``text`` whose first ``size`` characters fit ends (see :func:`_wrapped`)."""
+    space = text.rfind(" ", 1, size + 1)
+    joint = max(text.rfind("_", 0, size), text.rfind("-", 0, size)) + 1
+    dot = text.rfind(".", 1, size + 1)
+    return next((end for end in (space, joint, dot) if end > 0), size)
 
 
 class NameDelegate(QStyledItemDelegate):
