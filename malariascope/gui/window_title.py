@@ -1,5 +1,5 @@
-"""The window's title: the case on show, named by what its cells were opened from, and its
-state: where it came from, whether it is signed, and what its screening left."""
+"""The window's title: the case on show, named by its slide id or else by what its cells were
+opened from, and its state: whether it is signed, and what its screening left."""
 
 from __future__ import annotations
 
@@ -15,26 +15,31 @@ if TYPE_CHECKING:
     from malariascope.core.case import Case
 
 
-def batch_title(sources: Sequence[str], state: str = "",
-                waiting: Iterable[tuple[Sequence[Path], bool, str]] = ()) -> str:
-    """The title naming a batch by its first three ``sources`` then the additions ``waiting``
-    to be screened (``ScreeningController.waiting``), and its ``state`` when that is worth
-    seeing all along: "restored" after a crash, "incomplete" after a cancel (the status line
-    saying so fades). An empty case with no state is plain "MalariaScope". ``[*]`` is where
-    Qt marks unsaved reviews."""
-    later = (source_name(path) for paths, _, _ in waiting for path in paths)
-    names = tuple(dict.fromkeys((*sources, *later)))
-    shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+def title(slide_id: str, sources: Sequence[str], state: str = "",
+          waiting: Iterable[tuple[Sequence[Path], bool, str]] = ()) -> str:
+    """The window's title: the case named as a technician looks for it, by its ``slide_id``
+    once it has one, else by its first three ``sources`` then the additions ``waiting`` to
+    be screened (``ScreeningController.waiting``), and its ``state`` in brackets when that
+    is worth seeing all along ("signed", "restored" after a crash, "incomplete" after a
+    cancel: the status line saying so fades). An empty case with no state is plain
+    "MalariaScope". ``[*]`` is where Qt marks unsaved reviews."""
+    if slide_id:
+        shown = f"case {slide_id}"
+    else:
+        later = (source_name(path) for paths, _, _ in waiting for path in paths)
+        names = tuple(dict.fromkeys((*sources, *later)))
+        shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
     if not (state or shown):
         return "MalariaScope[*]"
-    return f"MalariaScope — {f'{state}: ' if state else ''}{shown}[*]"
+    words = f"{shown} ({state})" if shown and state else shown or state
+    return f"MalariaScope — {words}[*]"
 
 
 def case_words(case: Case, viewing: bool, taken: bool) -> str:
-    """What the title says of ``case``: named when it came from the register (``viewing`` it
-    read-only, or ``taken`` to be finished here), and signed, amending or not signed."""
+    """What the title says of the state of ``case``: signed, amending, or not signed when it
+    came from the register (``viewing`` it read-only, or ``taken`` to be finished here)."""
     from_register = viewing or taken
-    words = [f"case {case.name}"] if from_register else []
+    words = []
     if case.signed is not None:
         words.append("signed")
     elif case.amending:
@@ -69,4 +74,5 @@ class WindowTitle:
         case = case_words(batch.case, window.past_case.shown is not None,
                           window.autosave.took(batch.case.uid))
         state = ", ".join(words for words in (case, self._screening) if words)
-        window.setWindowTitle(batch_title(batch.facts.sources, state, window.controller.waiting))
+        window.setWindowTitle(title(batch.facts.sample_id.strip(), batch.facts.sources, state,
+                                    window.controller.waiting))

@@ -184,3 +184,15 @@ def _click_cell(window, qtbot, row: int) -> None:
     view = window.field_view
     centre = view.box_rect(window.batch.results[row].box).center().toPoint()
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=centre)
+
+
+def started_window(make_window, qtbot):
+    """A window started as the app starts it: its model loaded and its work saved to the
+    register from the first change on."""
+    from malariascope.gui.app import start
+
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    qtbot.waitUntil(lambda: window.autosave.work is not None, timeout=60_000)
+    return window

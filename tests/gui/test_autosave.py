@@ -97,7 +97,7 @@ def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, da
     assert "14 cells, 4 errors, 4 reviewed" in box.text()  # as the window counts them
     click(box, "Restore")
     assert window_state(window) == shown
-    assert window.windowTitle() == f"MalariaScope — restored: {cells.name}[*]"  # as opened
+    assert window.windowTitle() == "MalariaScope — case S-104 (restored)[*]"
     with qtbot.waitSignal(window.controller.model_ready, timeout=WAIT_MS):
         window.start()  # a model loaded after the restore keeps the restored threshold
     assert window_state(window) == shown
@@ -137,7 +137,7 @@ def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, dat
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "some images were not screened" in box.text()  # a session that did not count
     click(box, "Restore")
-    assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
+    assert window.windowTitle().endswith(" (restored, incomplete)[*]")
     window.table.select_source_row(len(window.batch) - 1)  # a cell, not reviewed yet
     window.review_current(PARASITIZED)
     qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 3,

@@ -200,7 +200,7 @@ def test_a_window_without_autosave_leaves_an_open_case_read_only_and_offers_no_k
                                 "cells and 1 review leave the window and the register (sign "
                                 "it first to keep its result, or export its report).", "")]
     assert second.past_case.shown is not None
-    assert "case S-RACE, not signed, autosave off, read-only" in second.windowTitle()
+    assert "case S-RACE (not signed, autosave off, read-only)" in second.windowTitle()
     assert not second.actions.sign.isEnabled() and not second.controls.isEnabled()
     review(second, 1)
     assert not second.batch.reviewed(1)

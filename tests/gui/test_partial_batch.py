@@ -50,7 +50,7 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "7 of the 12 image files found were not screened" in box.text()
     click(box, "Restore")
-    assert window.windowTitle().startswith("MalariaScope — restored, incomplete: ")
+    assert window.windowTitle().endswith(" (restored, incomplete)[*]")
     label = window.status.partial_label
     assert label.isVisible() and "7 not screened" in label.text()
     assert "7 image files were not screened" in label.toolTip()

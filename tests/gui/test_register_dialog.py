@@ -180,7 +180,7 @@ def test_a_case_reopens_read_only_in_the_window(dialog, qtbot, data_folder, tmp_
     batch = window.batch
     assert len(batch) == 8 and batch.facts.sample_id == "S-1"
     assert batch.final_call(0) == PARASITIZED and batch.decision(0).reviewer == "Bob"
-    assert "case S-1, signed, read-only" in window.windowTitle()
+    assert "case S-1 (signed, read-only)" in window.windowTitle()
     assert window.case.signed and window.actions.open_folder.isEnabled()  # opening ends it
     window.table.select_source_row(1)
     assert not window.detail.review_buttons.isEnabled() and not window.controls.isEnabled()
@@ -368,7 +368,7 @@ def test_a_case_on_show_read_only_cannot_be_signed(make_window, qtbot, data_fold
     window = open_past(open_register(make_window(), qtbot), qtbot, "S-4")
     assert window.case.case.signed is None and len(window.batch) == 3
     assert not window.actions.sign.isEnabled()
-    assert "case S-4, not signed, autosave off, read-only" in window.windowTitle()
+    assert "case S-4 (not signed, autosave off, read-only)" in window.windowTitle()
 
 
 def test_a_review_key_on_an_open_case_shown_read_only_says_why_nothing_changes(
@@ -432,13 +432,13 @@ def test_the_title_follows_the_case_on_show(make_window, qtbot, data_folder, tmp
     assert window.windowTitle() == "MalariaScope[*]"
 
     window = open_past(open_register(window, qtbot), qtbot, "S-4")  # open: taken to finish
-    assert "case S-4, not signed" in window.windowTitle()
+    assert "case S-4 (not signed)" in window.windowTitle()
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert window.case_flow.sign("Ann")
-    assert "case S-4, signed" in window.windowTitle()
+    assert "case S-4 (signed)" in window.windowTitle()
     assert amend_case(window, qtbot, "a second reader reviewed the cells", "Ann")
-    assert "case S-4, amending" in window.windowTitle()
+    assert "case S-4 (amending)" in window.windowTitle()
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert window.case_flow.sign("Ann")
-    assert "case S-4, signed" in window.windowTitle()
+    assert "case S-4 (signed)" in window.windowTitle()
     assert "not signed" not in window.windowTitle()

@@ -1,0 +1,43 @@
+"""The window's title names the case on show as a technician looks for it: by its slide id
+once it has one, else by the folders its cells were opened from, however it was opened."""
+
+from __future__ import annotations
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import Classifier
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from malariascope.gui.case_dialogs import KEEP_FOR_LATER
+from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, started_window
+from tests.gui.test_register_dialog import open_past, open_register
+from tests.images import make_cell_folder
+
+
+def test_a_case_is_named_by_its_slide_id_whether_begun_here_or_opened_from_the_register(
+        make_window, qtbot, data_folder, tmp_path):
+    """A case begun in the window was named by its folders after its slide id was typed
+    ("MalariaScope — mine"), one opened from the register by its slide id and its folders
+    ("case S-4, not signed: kept"), and one of no slide id by its time of opening."""
+    classifier = Classifier.open()
+    with Register(data_folder) as register:
+        for slide_id, folder in (("S-4", "kept"), ("", "nameless")):
+            cells = list(screen(make_cell_folder(tmp_path / folder, 2), classifier))
+            register.save(Case(CaseFacts(sample_id=slide_id, patient_id="P-1"),
+                               sources=(folder,)), cells=cells)
+    window = started_window(make_window, qtbot)
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "mine", 2)[0].parent])
+    assert window.windowTitle() == "MalariaScope — mine[*]"
+    qtbot.keyClicks(window.case_panel.sample_id, "S-7")
+    assert window.windowTitle() == "MalariaScope — case S-7[*]"
+    window.case_panel.sample_id.clear()
+    qtbot.keyClicks(window.case_panel.sample_id, " ")  # a blank slide id names nothing
+    assert window.windowTitle() == "MalariaScope — mine[*]"
+    qtbot.keyClicks(window.case_panel.sample_id, "S-7")
+
+    keep = KEEP_FOR_LATER.replace("&", "")
+    answer_next_dialog(window, lambda box: click(box, keep))
+    window = open_past(open_register(window, qtbot), qtbot, "S-4")
+    assert window.windowTitle() == "MalariaScope — case S-4 (not signed)[*]"
+    answer_next_dialog(window, lambda box: click(box, keep))
+    window = open_past(open_register(window, qtbot), qtbot, "")
+    assert window.windowTitle() == "MalariaScope — nameless (not signed)[*]"
