@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -209,7 +210,21 @@ class CasePanel(QWidget):
             self._refused.pop(name, None)
             if name in KEPT_FOR_NEXT:
                 self._remember.start()
-        self.error.setText("\n".join(self._refused.values()))
+        self._say_why("\n".join(self._refused.values()))
+
+    def _say_why(self, reasons: str) -> None:
+        """Show ``reasons`` under the form, scrolled into the tab's view when they change (on
+        a short window the form's end is below the fold), the box being typed in kept in
+        view first."""
+        if reasons == self.error.text():
+            return
+        self.error.setText(reasons)
+        form, typing = self._scroll.widget(), QApplication.focusWidget()
+        if reasons:
+            form.layout().activate()  # the label's new height, now
+            self._scroll.ensureWidgetVisible(self.error, 0, 0)
+            if typing is not None and form.isAncestorOf(typing):
+                self._scroll.ensureWidgetVisible(typing, 0, 0)
 
     def _leave(self, name: str) -> None:
         """Apply the text of ``name``'s box, one of those checked on leaving."""
