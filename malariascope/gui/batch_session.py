@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from malariascope.core.names import source_name
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 
@@ -15,12 +17,16 @@ if TYPE_CHECKING:
 def session_now(batch: Batch, controller: ScreeningController) -> Session:
     """``batch`` as it is now (cheap: the rows themselves are shared, not copied; the case is
     copied, as the window may sign or amend it while the copy is written); the images still
-    waiting to be screened make it cut short."""
+    waiting to be screened make it cut short, and are named among its sources: a case of
+    the register keeps its sources, not its inputs."""
     from malariascope.core.session import Session
 
     snapshot = batch.snapshot()
     extent = controller.extent_now()
     complete = not extent.cut_short
-    return Session(snapshot.results, snapshot.facts, list(snapshot.history),
+    facts = snapshot.facts
+    never = (source_name(Path(path)) for path in extent.rest)
+    facts = replace(facts, sources=tuple(dict.fromkeys((*facts.sources, *never))))
+    return Session(snapshot.results, facts, list(snapshot.history),
                    unsaved=batch.unsaved, complete=complete,
                    case=replace(batch.case), extent=extent)

@@ -1,0 +1,38 @@
+"""A case kept for later while a folder waits its turn keeps that folder among the sources it
+was opened from: the register and the case reopened from it name it."""
+
+from __future__ import annotations
+
+from malariascope.core.register import Register
+from malariascope.core.register.work import session_of
+from tests.gui.helpers import started_window
+from tests.gui.saving_faults import WAIT_MS
+from tests.gui.test_keep_for_later import answer
+from tests.gui.test_register_dialog import open_past, open_register
+from tests.images import make_cell_folder
+
+
+def test_a_case_kept_while_a_folder_waits_names_that_folder_when_reopened(
+        make_window, qtbot, tmp_path, data_folder):
+    """Kept for later while its second folder waited, a case came back from the register
+    saying "Partial batch" opened from "first" alone: the folder never screened was lost."""
+    window = started_window(make_window, qtbot)
+    first, second = (make_cell_folder(tmp_path / name, cells)[0].parent
+                     for name, cells in (("first", 300), ("second", 3)))
+    assert window.open_paths([first]) and window.open_paths([second])
+    qtbot.waitUntil(lambda: len(window.batch) > 0, timeout=WAIT_MS)
+    assert window.controller.waiting  # the second folder waits its turn
+    asked = answer(window, "Keep for later")
+    assert window.case_flow.new_case()
+    assert asked  # and kept
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.autosave.writes.idle, timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        (case,) = register.cases()
+        kept = session_of(register.load(case.uid))
+    assert kept.case.sources == ("first", "second") and not kept.complete
+
+    window = open_past(open_register(window, qtbot), qtbot, "")  # a case of no slide id
+    assert window.batch.facts.sources == ("first", "second")
+    assert not window.controller.complete and window.status.partial_label.isVisible()
+    assert window.windowTitle() == "MalariaScope — first, second (not signed)[*]"
