@@ -57,9 +57,12 @@ class CellLists(QStackedWidget):
             self._hidden_note = ""
 
     def _on_new_batch(self) -> None:
+        """Show another case from its start: every cell, in the table, in screening order
+        (a restored work's own view is put back after, see ``WorkView``)."""
         self._withdraw_note()
         self._show_all.trigger()  # as Ctrl+1 does: the filter bar follows
         self._toggle.setChecked(False)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def _on_revisited(self, rows: list[int], done: str) -> None:
         """Select the cells an undo or redo changed; name any the filter hides, which the
