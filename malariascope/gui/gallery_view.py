@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPaintEvent, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
@@ -109,16 +109,16 @@ class GalleryView(QListView):
             columns += 1
         return columns
 
-    def moveCursor(self, action: QAbstractItemView.CursorAction,  # noqa: N802 (Qt API)
-                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         """Arrows move on from the current cell whichever column made it current: the table
         makes its File column current (a review moving on, a click in the field), and a list
-        finds no tile for a column it does not show, so it would start from the first."""
+        finds no tile for a column it does not show, so it would start from the first, and
+        Shift+arrow would span from no tile and select none."""
         current = self.currentIndex()
         if current.isValid() and current.column() != THUMB:
             self.selectionModel().setCurrentIndex(current.siblingAtColumn(THUMB),
                                                   QItemSelectionModel.SelectionFlag.NoUpdate)
-        return super().moveCursor(action, modifiers)
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         """The current tile in sight stays in sight as the gallery's height changes: the

@@ -1,0 +1,55 @@
+"""The gallery's selection by keys alone, in the real window with the real model: a
+technician who never touches the mouse selects a run of cells and reviews them at once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from malariascope.gui.batch import Batch
+from tests.gui.helpers import screen_and_wait
+from tests.gui.test_gallery import _gallery, _shown
+from tests.images import make_cell_folder
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def cells(tmp_path):
+    folder = tmp_path / "cells"
+    make_cell_folder(folder, 12)
+    return folder
+
+
+def _uninfected(batch: Batch, rows: list[int]) -> list[bool]:
+    return [batch.final_call(row) == "uninfected" for row in rows]
+
+
+def test_shift_arrows_select_a_run_of_tiles_from_the_gallery_first_shown(window, qtbot,
+                                                                         cells):
+    """The table hands the gallery its File column as current; Shift+Right spanned from no
+    tile and selected none, so U reviewed no cell at all."""
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, SHIFT)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, SHIFT)
+    assert gallery.selected_source_rows() == shown[:3]
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.counts.reviewed == 3 and all(_uninfected(batch, shown[:3]))
+    assert window.actions.undo.text() == "Un&do uninfected on 3 cells"
+
+
+def test_shift_arrows_after_a_review_span_from_the_cell_it_moved_on_to(window, qtbot, cells):
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right)
+    qtbot.keyClick(gallery, Qt.Key.Key_P)  # reviews shown[1], moves on to shown[2]
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, SHIFT)
+    assert gallery.selected_source_rows() == shown[2:4]
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.counts.reviewed == 3 and all(_uninfected(batch, shown[2:4]))
+    assert batch.final_call(shown[1]) == "parasitized" and batch.decision(shown[0]) is None
