@@ -66,10 +66,8 @@ class ReviewUndo(QObject):
         """Press ``key`` (a call, ``unsure``, :data:`CONFIRM` or None to clear) on ``rows``
         as one step; returns the rows it changed (none: no row had a call)."""
         batch = self.batch
-        if key == CONFIRM:
-            pressed = {row: batch.call(row) for row in rows if batch.results[row].ok}
-        else:
-            pressed = dict.fromkeys(rows, key)
+        pressed = {row: batch.call(row) if key == CONFIRM else key
+                   for row in rows if batch.results[row].ok}  # an unreadable file is no cell
         cells = "1 cell" if len(pressed) == 1 else f"{len(pressed)} cells"
         changed: list[int] = []
         self.stack.push(_ReviewStep(self, pressed, f"{PRESS_NAMES[key]} on {cells}", changed))

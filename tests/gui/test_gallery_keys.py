@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from malariascope.gui.batch import Batch
 from tests.gui.helpers import screen_and_wait
 from tests.gui.test_gallery import _gallery, _shown
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, write_broken_files
 
-SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
@@ -53,3 +53,20 @@ def test_shift_arrows_after_a_review_span_from_the_cell_it_moved_on_to(window, q
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert batch.counts.reviewed == 3 and all(_uninfected(batch, shown[2:4]))
     assert batch.final_call(shown[1]) == "parasitized" and batch.decision(shown[0]) is None
+
+
+def test_undo_names_the_cells_a_review_took_not_the_unreadable_files_selected(window, qtbot,
+                                                                             cells):
+    """Ctrl+A then U over 12 cells and 4 unreadable files offered "Undo uninfected on 16
+    cells"."""
+    write_broken_files(cells / "broken")
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.counts.reviewed == batch.counts.classified == 12
+    assert window.actions.undo.text() == "Un&do uninfected on 12 cells"
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
+    assert batch.counts.reviewed == 0
+    assert window.actions.redo.text() == "&Redo uninfected on 12 cells"
