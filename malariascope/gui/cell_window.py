@@ -18,11 +18,10 @@ from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.batch import Batch
 from malariascope.gui.detail_view import DetailView
+from malariascope.gui.keys import MOVE_KEYS
 from malariascope.gui.workers import WorkerGroup
 
 SCREEN_SHARE = 0.8  # of the available screen, each way
-MOVE_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Right,
-             Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End)
 
 
 class CellWindow(QDialog):

@@ -10,6 +10,7 @@ sight are decoded: they come from a bounded cache of their own, read off the UI 
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -22,6 +23,7 @@ from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
+from malariascope.gui.keys import MOVE_KEYS
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import FILE, THUMB
 from malariascope.gui.results_view import paint_empty, resize_keeping_in_sight
@@ -72,6 +74,7 @@ class GalleryView(QListView):
         self.thumbnails.ready.connect(self._on_thumbnail_ready)
         self.doubleClicked.connect(self._on_double_clicked)
         selection.currentChanged.connect(self._on_current_changed)
+        selection.selectionChanged.connect(self._keep_current_selected)
         proxy.batch.events.reset.connect(self.thumbnails.clear)
         self._anchor: tuple[int, int] | None = None  # a tile in sight: its row, its top
         proxy.layoutAboutToBeChanged.connect(self._hold_place)
@@ -119,6 +122,30 @@ class GalleryView(QListView):
             self.selectionModel().setCurrentIndex(current.siblingAtColumn(THUMB),
                                                   QItemSelectionModel.SelectionFlag.NoUpdate)
         super().keyPressEvent(event)
+
+    def selectionCommand(self, index: QModelIndex,  # noqa: N802 (Qt API)
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        """Ctrl with a moving key selects as the key alone does: Qt would move the current
+        cell, which the panel shows, and leave the selection, which the review keys act on,
+        where it was."""
+        if (isinstance(event, QKeyEvent) and event.key() in MOVE_KEYS
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            event = QKeyEvent(event.type(), event.key(),
+                              event.modifiers() & ~Qt.KeyboardModifier.ControlModifier)
+        return super().selectionCommand(index, event)
+
+    def _keep_current_selected(self) -> None:
+        """While cells are selected, the current one is among them: a Ctrl+click that takes
+        the current cell out makes the nearest selected cell current, so the panel never
+        shows a cell the review keys pass over."""
+        selection, current = self.selectionModel(), self.currentIndex()
+        if not current.isValid() or selection.isSelected(current.siblingAtColumn(THUMB)):
+            return
+        rows = {index.row() for index in selection.selectedIndexes()}
+        if rows:
+            nearest = min(rows, key=lambda row: (abs(row - current.row()), row))
+            selection.setCurrentIndex(self.model().index(nearest, THUMB),
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         """The current tile in sight stays in sight as the gallery's height changes: the

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from malariascope.gui.batch import Batch
 from tests.gui.helpers import screen_and_wait
-from tests.gui.test_gallery import _gallery, _shown
+from tests.gui.test_gallery import _click, _gallery, _shown
 from tests.images import make_cell_folder, write_broken_files
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -70,3 +70,34 @@ def test_undo_names_the_cells_a_review_took_not_the_unreadable_files_selected(wi
     qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
     assert batch.counts.reviewed == 0
     assert window.actions.redo.text() == "&Redo uninfected on 12 cells"
+
+
+def test_ctrl_arrow_selects_the_cell_the_panel_then_shows(window, qtbot, cells):
+    """Ctrl+Right moved the current cell, which the panel shows, and left the selection: U
+    then reviewed the cell before it, not the one on show."""
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    _click(gallery, qtbot, 0)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, CTRL)
+    assert window.detail.current_row() == shown[1]
+    assert gallery.selected_source_rows() == [shown[1]]
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.final_call(shown[1]) == "uninfected" and batch.decision(shown[0]) is None
+
+
+def test_a_cell_ctrl_clicked_out_of_the_selection_leaves_the_panel(window, qtbot, cells):
+    """Ctrl+click on a selected cell takes it out, but Qt leaves it current: the panel showed
+    it while U reviewed the others."""
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    _click(gallery, qtbot, 0)
+    _click(gallery, qtbot, 3, CTRL)
+    _click(gallery, qtbot, 3, CTRL)  # out again
+    assert gallery.selected_source_rows() == [shown[0]]
+    assert window.detail.current_row() == shown[0]
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.final_call(shown[0]) == "uninfected" and batch.decision(shown[3]) is None
