@@ -45,6 +45,9 @@ class CellLists(QStackedWidget):
         self._toggle.toggled.connect(self.show_gallery)
         revisited.connect(self._on_revisited)
         table.doubleClicked.connect(self._on_table_double_clicked)
+        self._review_actions = (*actions.review, actions.clear_review)
+        table.current_changed.connect(self._enable_review)
+        table.selectionModel().selectionChanged.connect(self._enable_review)
         self._hidden_note = ""  # the last note on cells the filter hides, until withdrawn
         events = table.proxy().batch.events
         events.reset.connect(self._on_new_batch)
@@ -78,6 +81,15 @@ class CellLists(QStackedWidget):
             self._hidden_note = (f"{done} on {cells} the filter hides: {names}{more} "
                                  "(Ctrl+1 shows all cells)")
             self.message.emit(self._hidden_note)
+
+    def _enable_review(self, *_: object) -> None:
+        """The review keys and buttons are on while a cell they act on has a call: off on an
+        unreadable file's row (the detail panel says why), on for a selection of cells whose
+        current tile is one (on a past case the keys say why nothing changes)."""
+        batch = self.table.proxy().batch
+        reviewable = any(batch.results[row].ok for row in self.selected_rows())
+        for action in self._review_actions:
+            action.setEnabled(reviewable)
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

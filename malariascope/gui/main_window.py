@@ -180,11 +180,6 @@ class MainWindow(QMainWindow):
         # the field takes room from the list only for a cell of a field, never as one arrives
         self.central.field_box.setVisible(self.field_view.field() is not None)
         self.summary.set_field(self.field_view.field())
-        # no review on a row without a call (the detail panel says why); on a past case the
-        # keys say why nothing changes
-        reviewable = row is not None and self.batch.results[row].ok
-        for action in (*self.actions.review, self.actions.clear_review):
-            action.setEnabled(reviewable)
         self.actions.full_size.setEnabled(row is not None)
 
     def _on_field_cell_clicked(self, row: int) -> None:

@@ -101,3 +101,20 @@ def test_a_cell_ctrl_clicked_out_of_the_selection_leaves_the_panel(window, qtbot
     assert window.detail.current_row() == shown[0]
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert batch.final_call(shown[0]) == "uninfected" and batch.decision(shown[3]) is None
+
+
+def test_a_selection_ending_on_an_unreadable_file_is_reviewed(window, qtbot, cells):
+    """Home then Shift+End selects the whole list, unreadable files last: the review keys
+    went off with the current tile's file, and U reviewed nothing, saying nothing."""
+    write_broken_files(cells / "broken")
+    screen_and_wait(window, qtbot, [cells])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    qtbot.keyClick(gallery, Qt.Key.Key_Home)
+    qtbot.keyClick(gallery, Qt.Key.Key_End, SHIFT)
+    assert not batch.results[window.table.current_source_row()].ok
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert batch.counts.reviewed == batch.counts.classified == 12
+    qtbot.keyClick(gallery, Qt.Key.Key_Home)
+    qtbot.keyClick(gallery, Qt.Key.Key_End)  # the unreadable file alone: nothing to review
+    assert not window.actions.review[0].isEnabled()
