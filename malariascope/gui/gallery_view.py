@@ -198,11 +198,12 @@ class GalleryView(QListView):
         return rows
 
     def select_source_rows(self, rows: list[int]) -> None:
-        """Select the cells of ``rows`` that are shown, the first of them current."""
+        """Select the cells of ``rows`` that are shown, the first of them in the list's order
+        current (and so scrolled to)."""
         proxy, selection = self.proxy(), QItemSelection()
         source = proxy.sourceModel()
         shown = [proxy.mapFromSource(source.index(row, FILE)) for row in rows]
-        shown = [index for index in shown if index.isValid()]
+        shown = sorted((index for index in shown if index.isValid()), key=QModelIndex.row)
         for index in shown:
             selection.select(index, index)
         flags = QItemSelectionModel.SelectionFlag

@@ -118,3 +118,17 @@ def test_a_selection_ending_on_an_unreadable_file_is_reviewed(window, qtbot, cel
     qtbot.keyClick(gallery, Qt.Key.Key_Home)
     qtbot.keyClick(gallery, Qt.Key.Key_End)  # the unreadable file alone: nothing to review
     assert not window.actions.review[0].isEnabled()
+
+
+def test_an_undone_step_makes_its_first_cell_in_sight_current(window, qtbot, cells):
+    """Undo selected the cells again but made the one screened first current, wherever the
+    gallery shows it: on a slide's review queue, Ctrl+A, P and Ctrl+Z scrolled the gallery
+    to a cell in the middle, its top row cut off."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
+    assert gallery.selected_source_rows() == shown
+    assert window.table.current_source_row() == shown[0] != min(shown)
