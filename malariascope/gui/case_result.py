@@ -75,9 +75,11 @@ def signoff_html(case: OpenCase) -> str:
     signed = case.case.signed
     amendments = case.case.amendments
     if signed is None:
+        kept = ("the signed version is kept" if len(amendments) == 1 else
+                f"the {len(amendments)} signed versions are kept")  # one kept by each amendment
         text = (f"<p style='color:{ALERT}'><b>Not signed</b>: a preliminary result"
-                + (f" (amended {counted(len(amendments), 'time')}; the signed versions are kept)"
-                   if amendments else "") + ".</p>")
+                + (f" (amended {counted(len(amendments), 'time')}; {kept})" if amendments
+                   else "") + ".</p>")
     else:
         signature = signed.signature
         text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
