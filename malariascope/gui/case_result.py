@@ -18,6 +18,7 @@ from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import percent_text
 from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
+from malariascope.printing.amendments import amendments_html
 
 if TYPE_CHECKING:
     from malariascope.gui.controller import ScreeningController
@@ -70,8 +71,9 @@ def result_html(result: CaseResult) -> str:
 
 
 def signoff_html(case: OpenCase) -> str:
-    """Who signed and when, or that the result is preliminary; amendments made, and those
-    withdrawn unchanged (worded as the printed report words them)."""
+    """Who signed and when, or that the result is preliminary; each amendment with the
+    signed result it replaced, and those withdrawn unchanged (as the printed report words
+    them)."""
     signed = case.case.signed
     amendments = case.case.amendments
     if signed is None:
@@ -85,8 +87,7 @@ def signoff_html(case: OpenCase) -> str:
         text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
                 f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
                 f"{signature.unreviewed_flagged:,}. Read-only: amend it to change it.</p>")
-    return text + "".join(f"<p style='color:{QUIET}'>{escape(note.words())}</p>"
-                          for note in case.case.withdrawn)
+    return text + f"<div style='color:{QUIET}'>{amendments_html(case.case)}</div>"
 
 
 class CaseResultView(QLabel):
