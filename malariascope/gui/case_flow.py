@@ -145,7 +145,7 @@ class CaseFlow(QObject):
             unsure = self.case.batch.marked_unsure()  # the queue leaves them out
             case_dialogs.ask_sign_unreviewed(
                 window, waiting, len(unsure), sign=self._ask_signature,
-                review=lambda: window.lists.show_queue(window.set_filter, unsure))
+                review=lambda: window.show_queue(unsure))
         else:
             self._ask_signature()
 

@@ -228,7 +228,9 @@ class MainWindow(QMainWindow):
     def show_queue(self, unsure: Collection[int] = ()) -> None:
         """The review queue (Q): only the flagged cells nobody has reviewed, the first
         selected, so the review keys never land on a cell reviewed before; with the queue
-        empty, the rows ``unsure`` among the unreviewed (see ``CellLists.show_queue``)."""
+        empty, the rows ``unsure`` among the unreviewed (see ``CellLists.show_queue``); the
+        cell panel beside it shows the selected cell, not the case."""
+        self.central.show_cell()
         self.lists.show_queue(self.set_filter, unsure)
 
     def show_about(self) -> QMessageBox:

@@ -90,6 +90,12 @@ class WindowLayout(QWidget):
         self.tabs.setCurrentIndex(1)
         self._case.show_slide_id()
 
+    def show_cell(self) -> None:
+        """Bring the selected cell into view beside the list, the keys on the list, for a
+        review."""
+        self._keys_off_page()
+        self.tabs.setCurrentIndex(0)
+
     def switch_panel(self) -> None:
         """Show the other tab beside the list (the selected cell, or the case), the keys on
         the list (:meth:`_keys_off_page`), so review goes on."""

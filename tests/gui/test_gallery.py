@@ -311,3 +311,18 @@ def test_an_undo_on_a_cell_the_filter_hides_names_it_in_the_status_bar(window, q
     qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_Z, CTRL | SHIFT)
     assert batch.review(row) == "confirmed"
     assert window.status.currentMessage().startswith("Redone on a cell the filter hides")
+
+
+def test_the_review_queue_shows_its_cell_beside_it_when_the_case_tab_was_showing(
+        window, qtbot, cells):
+    """Q (or Review them when signing) with the Case tab showing opened the queue but left
+    the Case tab beside it: the cell under review and its Grad-CAM stayed hidden until
+    Ctrl+Tab."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    window.central.switch_panel()  # Ctrl+Tab: the case's facts beside the list
+    assert window.central.tabs.currentWidget() is window.case_panel
+    qtbot.keyClick(gallery, Qt.Key.Key_Q)
+    assert window.actions.filters[Filter.TO_REVIEW].isChecked()
+    assert window.central.tabs.currentWidget() is window.detail
+    assert QApplication.focusWidget() is gallery

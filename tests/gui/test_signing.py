@@ -28,17 +28,20 @@ def _sign_dialog(window, qtbot) -> SignDialog:
 def test_review_them_before_signing_shows_only_the_cells_nobody_reviewed(window, qtbot,
                                                                           cell_folder):
     """"Review them" showed the Uncertain filter, reviewed cells and all: the review keys,
-    moving on down that list, landed on cells confirmed before and changed their review."""
+    moving on down that list, landed on cells confirmed before and changed their review.
+    And it left the Case tab beside the list, the cell under review hidden."""
     batch = with_healthy_cells_uncertain(window, qtbot, cell_folder[0])
     suspects = [row for row in range(len(batch)) if batch.suspect(row)]
     assert len(suspects) >= 4
     for row in suspects[:2]:
         assert batch.confirm(row)
+    window.central.show_case()  # the case's facts beside the list, as at signing
     window.actions.sign.trigger()
     click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Review them")
     shown = [window.proxy.mapToSource(window.proxy.index(at, 0)).row()
              for at in range(window.proxy.rowCount())]
     assert shown and sorted(shown) == suspects[2:]
+    assert window.central.tabs.currentWidget() is window.detail  # the cell under review
     for _ in shown:
         qtbot.keyClick(window.table, Qt.Key.Key_U)
     assert [batch.review(row) for row in suspects[:2]] == ["confirmed", "confirmed"]
