@@ -206,10 +206,13 @@ class GalleryView(QListView):
         shown = sorted((index for index in shown if index.isValid()), key=QModelIndex.row)
         for index in shown:
             selection.select(index, index)
-        flags = QItemSelectionModel.SelectionFlag
-        self.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
-        if shown:
-            self.selectionModel().setCurrentIndex(shown[0], flags.NoUpdate)
+        flags, selecting = QItemSelectionModel.SelectionFlag, self.selectionModel()
+        if not shown:
+            selecting.clearSelection()
+            return
+        # current first: the cell on show is never one the selection is about to leave out
+        selecting.setCurrentIndex(shown[0], flags.ClearAndSelect | flags.Rows)
+        selecting.select(selection, flags.Select | flags.Rows)
 
     # -- events --------------------------------------------------------------------------
     def _on_thumbnail_ready(self, row: int) -> None:

@@ -132,3 +132,21 @@ def test_an_undone_step_makes_its_first_cell_in_sight_current(window, qtbot, cel
     qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
     assert gallery.selected_source_rows() == shown
     assert window.table.current_source_row() == shown[0] != min(shown)
+
+
+def test_an_undone_step_shows_only_its_first_cell_on_the_way(window, qtbot, cells):
+    """Undo selected the cells before making the first current: in between, the gallery made
+    the selected cell nearest the old current one current, so the panel loaded a cell (and
+    its Grad-CAM) it then dropped, and the gallery scrolled twice."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    shown = _shown(window)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, SHIFT)
+    qtbot.keyClick(gallery, Qt.Key.Key_Right, SHIFT)
+    qtbot.keyClick(gallery, Qt.Key.Key_U)  # the first three
+    qtbot.keyClick(gallery, Qt.Key.Key_End)  # the current cell now out of that step
+    made_current: list[int] = []
+    gallery.selectionModel().currentChanged.connect(
+        lambda index, _: made_current.append(window.proxy.source_row(index.row())))
+    qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
+    assert made_current == [shown[0]]
