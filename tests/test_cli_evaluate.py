@@ -207,3 +207,16 @@ def test_evaluate_fields_leaves_out_a_field_with_no_cell_annotated_and_names_it(
     assert [row["image"] for row in figures["per_field"]] == ["PA171742.JPG"]
     assert figures["not_annotated"] == ["PA171693.JPG", "PA171702.JPG"]
     assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])
+
+
+def test_a_link_to_a_folder_annotated_as_a_field_is_not_in_the_folder(tmp_path):
+    """A field's name linking to a folder was taken as a field present (a file to read), as
+    no batch takes it: it is as absent as the batch search has it."""
+    from malariascope.core.fields.annotations import AnnotatedCell, annotated_images
+
+    fields = tmp_path / "fields"
+    (tmp_path / "elsewhere").mkdir()
+    fields.mkdir()
+    (fields / "PA1.JPG").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    cell = AnnotatedCell((0, 0, 10, 10), "red blood cell")
+    assert annotated_images(fields, {"PA1.JPG": [cell]}) == ([], ["PA1.JPG"])

@@ -123,7 +123,7 @@ def annotated_images(folder: Path, annotations: dict[str, list[AnnotatedCell]]
     """
     if not folder.is_dir():
         raise DatasetError(f"not a folder: {folder}")
-    files = {p.name: p for p in folder.iterdir() if p.is_symlink() or not p.is_dir()}
+    files = {p.name: p for p in folder.iterdir() if not p.is_dir()}
     lower = {name.lower(): p for name, p in files.items()}
     found, absent = [], []
     for name in sorted(annotations):
