@@ -57,23 +57,19 @@ class ColumnWidths(QObject):
         self.widths[THUMB] = THUMB_SIZE + 12
         self._untitled_error = titles[ERROR]  # the Error column while no row has an error
         self._batch = batch = view.model().batch
-        self._errors = False  # some row of the batch has an error to show
+        self._errors = batch.counts.errors > 0  # the widths were last set for this
         header.setStretchLastSection(False)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
         header.sortIndicatorChanged.connect(self._on_sorted)
-        batch.events.reset.connect(self._on_reset)
-        batch.events.appended.connect(self._on_appended)
-        self._on_reset()
+        batch.events.reset.connect(self._fit_errors)
+        batch.events.appended.connect(self._fit_errors)
+        self._on_sorted(header.sortIndicatorSection())
 
-    def _on_reset(self) -> None:
-        self._errors = False
-        self._on_appended(0, len(self._batch) - 1)
-        self._on_sorted(self._header.sortIndicatorSection())
-
-    def _on_appended(self, first: int, last: int) -> None:
-        results = self._batch.results
-        if not self._errors and any(not results[row].ok for row in range(first, last + 1)):
-            self._errors = True
+    def _fit_errors(self, *_: object) -> None:
+        """Resize once the batch's first error arrives, or its last one leaves."""
+        errors = self._batch.counts.errors > 0
+        if errors != self._errors:
+            self._errors = errors
             self._on_sorted(self._header.sortIndicatorSection())
 
     def _on_sorted(self, section: int, *_: object) -> None:
