@@ -40,6 +40,7 @@ _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
 #: SQLITE_BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _PROTOCOL: the file, not the data
 _PASSING_CODES = {5, 6, 8, 10, 13, 14, 15}
 _LOCK_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file
+_DISK_CODES = {8, 10, 13}  # SQLITE_READONLY, _IOERR, _FULL: the disk refused a write
 
 
 def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
@@ -74,7 +75,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
         return db
     except sqlite3.DatabaseError as exc:
         _close(db)
-        if view and is_passing(exc) and not is_locked(exc):
+        if view and _is_disk_refusal(exc):
             return _read_only(path, refused=exc)
         if not _is_damage(exc):
             raise failure(exc)(f"cannot open the case register {path}: {exc}") from exc
@@ -173,6 +174,16 @@ def is_passing(exc: sqlite3.Error) -> bool:
     if code is not None:
         return code & 0xFF in _PASSING_CODES
     return isinstance(exc, sqlite3.OperationalError)  # Python 3.10 gives no result code
+
+
+def _is_disk_refusal(exc: sqlite3.Error) -> bool:
+    """True when the disk refused SQLite a write (full, failing, read-only); not a lock, nor
+    a race between connections, which a read-only open would not make safe."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DISK_CODES
+    words = str(exc).lower()  # Python 3.10 gives no result code
+    return any(part in words for part in ("disk i/o", "disk is full", "readonly"))
 
 
 def is_locked(exc: sqlite3.Error) -> bool:
