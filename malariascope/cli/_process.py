@@ -155,7 +155,8 @@ def ignore_stops(command: str) -> None:
     """Ignore Ctrl-C, SIGTERM and SIGHUP from the moment a command (not the window) has its
     exit code: only the process's teardown is left, and a signal in it would end a finished
     run as stopped (130) or killed (143), its output written. Python puts a handler of its
-    own back to the default as it ends, but leaves an ignored signal ignored."""
+    own back to the default as it ends, but leaves an ignored signal ignored. A teardown that
+    hung would then end only by SIGKILL."""
     if command == "gui":
         return
     from malariascope.cli.stopping import STOP_SIGNALS
