@@ -86,8 +86,10 @@ class CellLists(QStackedWidget):
         """The review keys and buttons are on while a cell they act on has a call: off on an
         unreadable file's row (the detail panel says why), on for a selection of cells whose
         current tile is one (on a past case the keys say why nothing changes)."""
-        batch = self.table.proxy().batch
-        reviewable = any(batch.results[row].ok for row in self.selected_rows())
+        batch, current = self.table.proxy().batch, self.table.current_source_row()
+        # the current cell first: a selection of thousands is walked only when it is unreadable
+        reviewable = (current is not None and batch.results[current].ok) or any(
+            batch.results[row].ok for row in self.selected_rows())
         for action in self._review_actions:
             action.setEnabled(reviewable)
 
