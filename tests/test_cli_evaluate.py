@@ -78,15 +78,21 @@ def test_evaluate_fields_writes_undefined_rates_as_null_and_prints_n_a(tmp_path,
     assert "specificity n/a" in result.out and "balanced accuracy n/a" in result.out
 
 
-def _one_field(tmp_path, name: str, entries: list) -> object:
-    """An annotation file of ``entries``; PA171742.JPG's real annotations as ``name``."""
+def _real_field(name: str) -> dict:
+    """The real annotations of the field ``name``; the test is skipped without the data."""
     annotations = SHARED_DATA / "fields" / "annotations.json"
     if not annotations.is_file():
         pytest.skip(f"real fields not found at {annotations.parent}")
     (real,) = [e for e in json.loads(annotations.read_text(encoding="utf-8"))
-               if e["image_name"] == "PA171742.JPG"]
+               if e["image_name"] == name]
+    return real
+
+
+def _one_field(tmp_path, name: str, entries: list) -> object:
+    """An annotation file of ``entries``; PA171742.JPG's real annotations as ``name``."""
     mine = tmp_path / "a.json"
-    mine.write_text(json.dumps([{**real, "image_name": name}, *entries]), encoding="utf-8")
+    mine.write_text(json.dumps([{**_real_field("PA171742.JPG"), "image_name": name}, *entries]),
+                    encoding="utf-8")
     return mine
 
 
@@ -206,6 +212,24 @@ def test_evaluate_fields_leaves_out_a_field_with_no_cell_annotated_and_names_it(
     figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert [row["image"] for row in figures["per_field"]] == ["PA171742.JPG"]
     assert figures["not_annotated"] == ["PA171693.JPG", "PA171702.JPG"]
+    assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])
+
+
+def test_evaluate_fields_leaves_out_a_field_whose_cells_are_all_difficult_and_names_it(
+        tmp_path, capsys):
+    """A field whose every box was typed `difficult` was scored: its annotated parasitemia an
+    empty 0 %, every unpaired found cell a false detection."""
+    difficult = [{**obj, "type": "difficult"} for obj in _real_field("PA171693.JPG")["objects"]]
+    mine = _one_field(tmp_path, "PA171742.JPG", [{"image_name": "PA171693.JPG",
+                                                  "objects": difficult}])
+    result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations", mine,
+                 "--json", tmp_path / "f.json")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "PA171693.JPG: every annotated cell is marked difficult, left out of the figures"]
+    figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert [row["image"] for row in figures["per_field"]] == ["PA171742.JPG"]
+    assert (figures["only_difficult"], figures["not_annotated"]) == (["PA171693.JPG"], [])
     assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])
 
 

@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
             problem(f"{score.name}: {score.error}")
         elif score.not_annotated:
             problem(f"{score.name}: no cell annotated, left out of the figures")
+        elif score.only_difficult:
+            problem(f"{score.name}: every annotated cell is marked difficult, "
+                    "left out of the figures")
         bar.update()
     bar.close()
     summary = summarize(scores, rule, classifier.model_name, classifier.backend.model_sha256,

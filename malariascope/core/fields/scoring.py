@@ -81,6 +81,12 @@ class FieldScore:
     seconds: float = 0.0
     error: str = ""  # why the image or its annotations could not be used; left out of figures
     not_annotated: bool = False  # no cell annotated: not scored, left out of the figures
+    only_difficult: bool = False  # every annotated cell difficult: not scored, left out
+
+    @property
+    def scored(self) -> bool:
+        """True when the field is in the figures: it was read and has a cell to score."""
+        return not (self.error or self.not_annotated or self.only_difficult)
 
     @property
     def labels(self) -> np.ndarray:
@@ -226,7 +232,9 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
     Iterator[FieldScore]
         One score per field; a field that cannot be read or whose boxes do not fit it has
         its ``error`` set, and one with no cell annotated is ``not_annotated``: its reader
-        boxed nothing, so every cell found there would count as a false detection.
+        boxed nothing, so every cell found there would count as a false detection. One whose
+        every box is ``difficult`` is ``only_difficult``: it has no cell to score either, and
+        its annotated parasitemia would be an empty 0 %.
     """
     params, rule = params or FieldParams(), rule or classifier.rule
     for path, cells in items:
@@ -239,6 +247,9 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
             continue
         if not cells:  # read all the same: an unreadable file is told as such
             yield FieldScore(path.name, not_annotated=True)
+            continue
+        if all(cell.difficult for cell in cells):
+            yield FieldScore(path.name, only_difficult=True)
             continue
         score = score_field(path.name, rgb, cells, classifier, params, rule)
         score.seconds = time.perf_counter() - start

@@ -51,6 +51,7 @@ class FieldSummary:
     scores: tuple[FieldScore, ...]  #: one per field used
     unreadable: tuple[tuple[str, str], ...]  #: (image name, reason) of each field left out
     not_annotated: tuple[str, ...]  #: fields with no cell annotated, left out
+    only_difficult: tuple[str, ...]  #: fields whose every annotated cell is difficult, left out
     model: str = ""
     model_sha256: str = ""
     absent: tuple[str, ...] = ()  #: annotated fields not in the folder
@@ -88,6 +89,7 @@ class FieldSummary:
             "per_field": [_row(score) for score in self.scores],
             "unreadable": [{"image": name, "error": error} for name, error in self.unreadable],
             "not_annotated": list(self.not_annotated),
+            "only_difficult": list(self.only_difficult),
             "model": self.model, "model_sha256": self.model_sha256, "absent": list(self.absent),
         }
         return nan_as_null(figures)
@@ -143,7 +145,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
     FieldSummary
         The figures; a :class:`DatasetError` when no field could be used.
     """
-    used = [s for s in scores if not s.error and not s.not_annotated]
+    used = [s for s in scores if s.scored]
     if not used:
         raise DatasetError("no annotated field could be evaluated")
     matched = sum(s.matched for s in used)
@@ -168,6 +170,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
         scores=tuple(used),
         unreadable=tuple((s.name, s.error) for s in scores if s.error),
         not_annotated=tuple(s.name for s in scores if s.not_annotated),
+        only_difficult=tuple(s.name for s in scores if s.only_difficult),
         model=model, model_sha256=model_sha256, absent=tuple(absent),
     )
 
