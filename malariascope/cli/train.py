@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.split import refuse_among_cells
     from malariascope.training.initfile import checked_init_file
 
-    refuse_among_cells(args.out, args.data_root, "the model")  # before TensorFlow loads
+    # train() refuses it too; told here, it is told before TensorFlow takes seconds to load.
+    refuse_among_cells(args.out, args.data_root, "the model")
     if args.init is not None:
         checked_init_file(args.init)
     with StopAtOnce() as stops:

@@ -29,7 +29,7 @@ from malariascope.core.metrics import screening_metrics
 from malariascope.core.modelcard import ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import PARASITE_SHARE, Recipe
-from malariascope.core.split import MANIFEST_NAME
+from malariascope.core.split import MANIFEST_NAME, refuse_among_cells
 from malariascope.training.augment import augmented_batches
 from malariascope.training.averaging import WeightAverage
 from malariascope.training.callbacks import StopWhenAsked, get_callbacks
@@ -79,10 +79,12 @@ class TrainConfig:
 
 def train(config: TrainConfig, log=print, stop: threading.Event | None = None) -> ModelCard:
     """Run a whole training; returns the model card written beside the models. Once ``stop``
-    is set, KeyboardInterrupt ends the run at its next step or batch."""
+    is set, KeyboardInterrupt ends the run at its next step or batch. An ``out_dir`` among
+    the cells is refused before any folder is made or cell decoded."""
     if config.average_from is not None and config.average_from > config.epochs:
         raise ModelError(f"--average-from {config.average_from} is after the last epoch "
                          f"({config.epochs})")
+    refuse_among_cells(config.out_dir, config.data_root, "the model")
     with model_folder(config.out_dir, config.overwrite):
         return _train(config, log, StopWhenAsked(stop))
 

@@ -248,6 +248,22 @@ def test_an_output_folder_that_cannot_take_the_model_is_refused_before_training(
         train(TrainConfig(root, out, epochs=1, input_size=16), log=lambda line: None)
 
 
+@pytest.mark.parametrize("inside", ["train/Parasitized/model", "test"])
+def test_train_refuses_a_model_folder_among_its_cells_before_decoding_them(
+    tmp_path, monkeypatch, inside
+):
+    """Only the CLI refused it: train() itself wrote the model's files among the cells."""
+    from malariascope.core.errors import ExportError
+    from malariascope.training import train as train_module
+
+    root = make_dataset(tmp_path / "cells", per_class_train=8, per_class_test=2)
+    before = sorted(root.rglob("*"))
+    monkeypatch.setattr(train_module, "load_arrays", lambda *a: pytest.fail("decoded cells"))
+    with pytest.raises(ExportError, match="write the model outside the cells"):
+        train(TrainConfig(root, root / inside, epochs=1, input_size=16), log=lambda line: None)
+    assert sorted(root.rglob("*")) == before
+
+
 def test_a_failed_run_leaves_no_output_folder_it_made(tmp_path):
     from malariascope.core.errors import DatasetError
 
