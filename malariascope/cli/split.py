@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words, path_argument
+from malariascope.cli.stopping import StopAtOnce
 
 HELP = "split ROOT/{class} by slide into DIR/{train,test}/{class}"
 
@@ -30,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
     split = open_split(args.data_root, args.test_per_class, args.seed)
     if split.classes_in is None:
         raise DatasetError(f"{args.data_root} is split into train/ and test/ already")
-    with in_cli_words():
-        copied = write_split_folders(split, args.out, args.overwrite)
+    # A stop signal ends the run until its split goes into place, and is ignored from then on
+    # (for good in the program's own process): the line below tells a split that is written.
+    with StopAtOnce(for_good=args.own_process) as stops, in_cli_words():
+        copied = write_split_folders(split, args.out, args.overwrite, commit=stops.commit)
     cells = len(split.train) + len(split.test)
     how = ("hard links" if not copied else "copies" if copied == cells
            else f"{cells - copied:,} hard links, {copied:,} copies")

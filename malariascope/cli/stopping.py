@@ -57,18 +57,31 @@ class _TakesSignals:
 
 
 class StopAtOnce(_TakesSignals):
-    """Ctrl-C and SIGTERM for a command that stops at once (``train``): the first raises
-    KeyboardInterrupt, as Python's own handler does, and is kept in ``stop`` too. A library
-    may swallow the KeyboardInterrupt (raised in a lazy import of a C extension it becomes an
-    ImportError, which a fallback catches); the command's next look at ``stop`` still ends
-    the run. Later signals are ignored, so that none cuts short the removal of what the run
-    made."""
+    """Ctrl-C and SIGTERM for a command that stops at once (``train``, ``split``): the first
+    raises KeyboardInterrupt, as Python's own handler does, and is kept in ``stop`` too. A
+    library may swallow the KeyboardInterrupt (raised in a lazy import of a C extension it
+    becomes an ImportError, which a fallback catches); the command's next look at ``stop``
+    still ends the run. Later signals are ignored, so that none cuts short the removal of what
+    the run made; so are all from the moment its result goes into place (:meth:`commit`)."""
+
+    def __init__(self, for_good: bool = False) -> None:
+        super().__init__(for_good)
+        self._committed = False
 
     def _request(self, signum: int, frame: object) -> None:
-        if self.stop.is_set():
+        if self.stop.is_set() or self._committed:
             return
         self.stop.set()
         raise KeyboardInterrupt
+
+    def commit(self, place: Callable[[], None]) -> None:
+        """Call ``place`` (the renames that put the run's result in place) with the signals
+        ignored from here on: the run then has its outcome, which a stop told as 130 would
+        belie. A stop that a library swallowed before is raised instead."""
+        self._committed = True
+        if self.stop.is_set():
+            raise KeyboardInterrupt
+        place()
 
     @contextlib.contextmanager
     def imports(self) -> Iterator[None]:

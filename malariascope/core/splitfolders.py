@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from malariascope.core.atomic import output_folder, why, write_synced
@@ -23,7 +24,12 @@ from malariascope.core.targets import inside
 WRITTEN = (*PARTS, MANIFEST_NAME)
 
 
-def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False) -> int:
+def _at_once(place: Callable[[], None]) -> None:
+    place()
+
+
+def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False,
+                        commit: Callable[[Callable[[], None]], None] = _at_once) -> int:
     """Write ``split`` into ``out``: its cells by part and class, and its manifest.
 
     Parameters
@@ -35,6 +41,9 @@ def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False) ->
     overwrite
         Replace the ``train/``, ``test/`` and ``split.csv`` of an ``out`` that holds files
         (anything else in it is left alone); without it such an ``out`` is refused.
+    commit
+        Called with the renames that put the filled split into ``out``, to make them (the
+        CLI ignores stop signals from then on); by default they are made directly.
 
     Returns
     -------
@@ -48,7 +57,7 @@ def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False) ->
             copied = _fill(stage, split)
             write_synced(stage / MANIFEST_NAME,
                          manifest_csv(split.root, {"train": split.train, "test": split.test}))
-            _swap_in(stage, out)
+            commit(lambda: _swap_in(stage, out))
         except OSError as exc:
             raise SplitError(f"cannot write the split to {out}: {why(exc)}") from exc
         finally:
