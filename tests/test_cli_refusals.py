@@ -111,6 +111,18 @@ def test_an_output_that_is_an_input_is_refused_even_with_overwrite(tmp_path, cap
     assert {path: path.read_bytes() for path in before} == before
 
 
+def test_an_input_image_named_as_the_report_is_told_as_an_input_with_its_folder_given_too(
+        tmp_path, capsys):
+    """`classify D D/cell.png --csv D/cell.png` was told "an image name in the input folder
+    D", the folder's wording, though the file named is itself an input."""
+    cells = make_cell_folder(tmp_path / "cells", 1)
+    result = cli(capsys, "classify", tmp_path / "cells", cells[0], "--csv", cells[0],
+                 "--overwrite")
+    assert (result.code, result.err) == (2, (
+        f"malariascope: error: {cells[0]} is an input file ({cells[0]}): name another file "
+        "for the report\n"))
+
+
 def test_another_run_writing_the_report_is_told_before_screening(tmp_path, capsys):
     """Two batches to one --csv at once both exited 0 and one batch was lost."""
     from malariascope.core.facts import BatchFacts

@@ -50,12 +50,11 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
     """
     if not path.parent.is_dir():
         raise ReportError(why_no_folder(path.parent))
+    inputs = list(inputs)
     _check_name(path, what)
     _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
-    if is_image_path(path):
-        raise ImageNameError(f"{path} ends in {path.suffix}, an image's suffix: a run over its "
-                             f"folder would screen {what} as an image; name another file")
+    _refuse_image_name(path, what, inputs)
     if path.exists() and not overwrite:
         raise ReportExistsError(path)
     try:
@@ -82,16 +81,27 @@ def why_no_folder(path: Path) -> str:
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
-    """OutputIsInputError when ``path`` is one of ``inputs`` (however reached: a link, another
-    spelling) or an image-named file in an input folder."""
+    """OutputIsInputError when ``path`` is one of the input files among ``inputs`` (however
+    reached: a link, another spelling). What an input folder holds is read only by image
+    name, which :func:`check_file_target` refuses anywhere."""
     for given in inputs:
-        if given.is_dir():
-            if is_image_path(path) and inside(path, given):
-                raise OutputIsInputError(f"{path} is an image name in the input folder "
-                                         f"{given}: name another file for {what}")
-        elif path.exists() and given.exists() and os.path.samefile(path, given):
+        if (not given.is_dir() and path.exists() and given.exists()
+                and os.path.samefile(path, given)):
             raise OutputIsInputError(f"{path} is an input file ({given}): name another "
                                      f"file for {what}")
+
+
+def _refuse_image_name(path: Path, what: str, inputs: list[Path]) -> None:
+    """ImageNameError when ``path`` ends in an image's suffix: a run over its folder would
+    screen it, and in an input folder it may be one of this run's images."""
+    if not is_image_path(path):
+        return
+    for given in inputs:
+        if given.is_dir() and inside(path, given):
+            raise ImageNameError(f"{path} is an image name in the input folder {given}: "
+                                 f"name another file for {what}")
+    raise ImageNameError(f"{path} ends in {path.suffix}, an image's suffix: a run over its "
+                         f"folder would screen {what} as an image; name another file")
 
 
 def inside(path: Path, folder: Path) -> bool:
