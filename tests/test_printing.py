@@ -164,12 +164,13 @@ def test_the_pdf_gives_the_uncertain_band_of_field_cells_as_well(tmp_path):
     case, tally = a_case(sign=False)
     case.rule = CallRule(0.5, (0.35, 0.65), 0.9503)
     _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(tally))))
-    assert ("Calls, single cells parasitized at P ≥ 0.5; uncertain from 0.35 to 0.65") in text
-    assert ("Calls, whole fields parasitized at P ≥ 0.9503; uncertain from 0.5 to 0.9726"
+    assert ("Calls, single cells parasitized at P ≥ 0.5000; uncertain from 0.3500 to 0.6500"
+            ) in text
+    assert ("Calls, whole fields parasitized at P ≥ 0.9503; uncertain from 0.5000 to 0.9726"
             ) in text
     case.rule = CallRule(0.5, (0.35, 0.65))
     _, text, _ = read(write_case_pdf(tmp_path / "s.pdf", CaseReport(case, case.result(tally))))
-    assert "Calls parasitized at P ≥ 0.5; uncertain from 0.35 to 0.65" in text
+    assert "Calls parasitized at P ≥ 0.5000; uncertain from 0.3500 to 0.6500" in text
     assert "whole fields" not in text
     assert "INCOMPLETE" not in text
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from malariascope.core.words import THRESHOLD_DECIMALS
+
 if TYPE_CHECKING:
     from tqdm import tqdm
 
@@ -73,8 +75,6 @@ def path_argument(text: str) -> Path:
     return Path(text)
 
 
-#: decimals of a threshold, as the report and the model card keep it
-THRESHOLD_DECIMALS = 4
 _open_probability = number(0, 1, open_ends=True)
 
 

@@ -40,6 +40,7 @@ from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 from malariascope.core.targets import check_target
+from malariascope.core.words import threshold_words
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
@@ -86,7 +87,7 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
         model=facts.model,
         model_sha256=facts.model_sha256,
         processed_at=result.processed_at,
-        threshold=f"{rule.threshold_for(result.in_field):.4f}",
+        threshold=threshold_words(rule.threshold_for(result.in_field)),
     )
     if result.in_field:
         row.update(zip(CELL_COLUMNS, map(str, (result.cell_index, *result.box)), strict=True))

@@ -17,7 +17,7 @@ from malariascope.core.casefacts import checked_text
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import CaseResult, whole_number
-from malariascope.core.words import counted
+from malariascope.core.words import counted, threshold_words
 
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
     from malariascope.core.casefacts import CaseFacts
@@ -167,7 +167,7 @@ def _copies_change(noted: LeftOut | None, now: LeftOut | None) -> str:
 def _rule_change(noted: CallRule | None, now: CallRule | None) -> str:
     if noted is None or now is None or noted.threshold == now.threshold:
         return "the call rule"
-    return f"the threshold {noted.threshold:.3f} → {now.threshold:.3f}"
+    return f"the threshold {threshold_words(noted.threshold)} → {threshold_words(now.threshold)}"
 
 
 def same_rule(noted: CallRule | None, now: CallRule | None) -> bool:

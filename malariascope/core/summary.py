@@ -19,6 +19,7 @@ from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally, percent_text
+from malariascope.core.words import threshold_words
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
@@ -119,8 +120,8 @@ def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:
     rule = facts.rule
     if rule is None:
         return [("threshold", ""), ("field_threshold", "")]
-    return [("threshold", f"{rule.threshold:.4f}"),
-            ("field_threshold", f"{rule.threshold_for(in_field=True):.4f}")]
+    return [("threshold", threshold_words(rule.threshold)),
+            ("field_threshold", threshold_words(rule.threshold_for(in_field=True)))]
 
 
 def _unlike_rows(unlike: Unlikeness | None) -> list[tuple[str, str]]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+#: decimals of a threshold, as the model card and the report keep it
+THRESHOLD_DECIMALS = 4
+
 
 def counted(count: int, noun: str, nouns: str = "") -> str:
     """``count`` with ``noun``, or with ``nouns`` (default ``noun`` + "s") unless it is 1."""
@@ -43,3 +46,15 @@ def probability_words(probability: float, threshold: float | None) -> str:
     (3 without one)."""
     places = 3 if threshold is None else decimals(probability, threshold)
     return f"{probability:.{places}f}"
+
+
+def threshold_words(threshold: float) -> str:
+    """``threshold`` as every view prints it (box, panel, help, report, CSV): with the four
+    decimals the card keeps, so the threshold read is the one that made the calls."""
+    return f"{threshold:.{THRESHOLD_DECIMALS}f}"
+
+
+def band_words(band: tuple[float, float]) -> str:
+    """An uncertain band, "0.0782 to 0.3852", its edges read as thresholds are: the lower edge
+    of a field cell's band is the threshold itself."""
+    return f"{threshold_words(band[0])} to {threshold_words(band[1])}"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.words import THRESHOLD_DECIMALS, threshold_words
 from malariascope.gui.batch import Batch
 from malariascope.gui.wheel_guard import guard_wheel
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # core.classifier pulls in numpy; the window paints before it
     from malariascope.core.facts import BatchFacts
 
 THRESHOLD_RANGE = (0.01, 0.99)
-STEPS = 1000  # slider resolution: 0.001, the precision shown and stored
+STEPS = 1000  # slider resolution: 0.001; the box takes the card's THRESHOLD_DECIMALS
 
 
 class _ThresholdSpin(QDoubleSpinBox):
@@ -60,14 +61,18 @@ class _ThresholdSpin(QDoubleSpinBox):
         return self.value() if typed is None else typed
 
     def _typed(self, text: str) -> float | None:
-        """The threshold ``text`` names, with at most the three decimals shown; None when it
-        names none."""
+        """The threshold ``text`` names, with at most the decimals shown; None when it names
+        none."""
         text = text.strip().replace(self.locale().decimalPoint(), ".").replace(",", ".")
         if not re.fullmatch(r"\d*\.?\d*", text) or not text.strip("."):
             return None
         value = float(text)
         low, high = THRESHOLD_RANGE
-        return value if low <= value <= high and round(value, 3) == value else None
+        return (value if low <= value <= high and round(value, THRESHOLD_DECIMALS) == value
+                else None)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt API)
+        return threshold_words(value).replace(".", self.locale().decimalPoint())
 
     def _refuse_typed(self) -> bool:
         """True, once the box shows the threshold again, when what is typed is no threshold;
@@ -78,9 +83,9 @@ class _ThresholdSpin(QDoubleSpinBox):
                 self.applied.emit()
             return False
         low, high = (self.locale().toString(edge, "f", 2) for edge in THRESHOLD_RANGE)
-        self.refused.emit(f"Threshold must be between {low} and {high}, with at most 3 "
-                          f"decimals: \"{typed.strip()}\" not applied, it stays "
-                          f"{self.textFromValue(self.value())}")
+        self.refused.emit(f"Threshold must be between {low} and {high}, with at most "
+                          f"{THRESHOLD_DECIMALS} decimals: \"{typed.strip()}\" not applied, it "
+                          f"stays {self.textFromValue(self.value())}")
         self.interpretText()  # back to the threshold: nothing typed is taken for it
         return True
 
@@ -123,7 +128,7 @@ class ThresholdControl(QWidget):
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.spin = _ThresholdSpin()
         self.spin.setRange(*THRESHOLD_RANGE)
-        self.spin.setDecimals(3)
+        self.spin.setDecimals(THRESHOLD_DECIMALS)
         self.spin.setSingleStep(0.01)
         # A typed value is applied on Enter or on leaving the box, whole: applied at each
         # keystroke, "0.1" would be written back as "0.100" and the next digit refused.
@@ -137,7 +142,7 @@ class ThresholdControl(QWidget):
         self.spin.valueChanged.connect(self._on_edited)
 
     def value(self) -> float:
-        return round(self.spin.value(), 3)
+        return round(self.spin.value(), THRESHOLD_DECIMALS)
 
     def setValue(self, value: float) -> None:  # noqa: N802 (Qt naming, like the widgets inside)
         """Show ``value`` without emitting :attr:`valueChanged`."""
@@ -147,7 +152,7 @@ class ThresholdControl(QWidget):
             widget.blockSignals(False)
 
     def _on_edited(self, value: float) -> None:
-        value = round(value, 3)
+        value = round(value, THRESHOLD_DECIMALS)
         self.setValue(value)  # the other widget follows
         self.valueChanged.emit(value)
 
@@ -238,7 +243,8 @@ def _reset_tip(facts: BatchFacts) -> str:
     if facts.default_threshold is None:
         return (f"Not available: this case was called by {facts.model or 'another model'}, "
                 "not by the model loaded, so the threshold of its card is not known here")
-    return f"Back to {facts.default_threshold:.3f}, the threshold of the card of {facts.model}"
+    return (f"Back to {threshold_words(facts.default_threshold)}, the threshold of the card "
+            f"of {facts.model}")
 
 
 def _field_text(rule: CallRule | None) -> str:
@@ -247,14 +253,15 @@ def _field_text(rule: CallRule | None) -> str:
         return ""
     if rule.field_threshold is None:
         return "the same (the model has no field threshold)"
-    return f"{rule.field_threshold:.3f}"
+    return threshold_words(rule.field_threshold)
 
 
 def _threshold_tip(rule: CallRule | None) -> str:
     """What the threshold does, with the stricter one that cells of whole fields follow."""
     tip = "P(parasitized) at or above this is called parasitized; the whole batch re-labels live"
     if rule is not None and rule.field_threshold is not None:
-        tip += (f".\nCells of whole fields: at or above {rule.field_threshold:.3f} (moves with"
-                " it), between the two they are uncertain, so that parasitemia is not inflated"
-                " by the many healthy cells")
+        field = threshold_words(rule.field_threshold)
+        tip += (f".\nCells of whole fields: at or above {field} (moves with it), between the"
+                " two they are uncertain, so that parasitemia is not inflated by the many"
+                " healthy cells")
     return tip

@@ -15,7 +15,7 @@ from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy, QWidget
 
 from malariascope.core.clock import local_time
-from malariascope.core.words import decimals
+from malariascope.core.words import threshold_words
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS, probability_text
 
@@ -140,11 +140,10 @@ class CellFacts(QWidget):
                                        batch.final_call(row))
         size = f"{result.image_shape[1]} × {result.image_shape[0]} px"
         facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
-        if (rule := batch.facts.rule) is not None:  # as many decimals as P shows
-            threshold = rule.threshold_for(result.in_field)
-            places = decimals(result.probability, threshold)
+        if (rule := batch.facts.rule) is not None:
             by_field = result.in_field and rule.field_threshold is not None
-            facts["Threshold"] = f"{threshold:.{places}f}" + (" (field)" if by_field else "")
+            facts["Threshold"] = (threshold_words(rule.threshold_for(result.in_field))
+                                  + (" (field)" if by_field else ""))
         return facts
 
 
@@ -153,11 +152,13 @@ def _threshold_tip(batch: Batch, result: ScreeningResult) -> str:
     rule = batch.facts.rule
     if rule is None or not result.ok:
         return ""
+    threshold = threshold_words(rule.threshold)
     if result.in_field and rule.field_threshold is not None:
-        return (f"A cell of a whole field is called parasitized at {rule.field_threshold:.3f} "
-                f"and above: the field threshold, which moves with the threshold "
-                f"({rule.threshold:.3f}, for single cells). Between the two it is uncertain.")
-    return f"Called parasitized at {rule.threshold:.3f} and above (the threshold)."
+        return (f"A cell of a whole field is called parasitized at "
+                f"{threshold_words(rule.field_threshold)} and above: the field threshold, which "
+                f"moves with the threshold ({threshold}, for single cells). Between the two it "
+                "is uncertain.")
+    return f"Called parasitized at {threshold} and above (the threshold)."
 
 
 def _review_fact(decision: ReviewDecision | None, review: str, final_call: str) -> str:

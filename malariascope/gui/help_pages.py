@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.words import band_words, threshold_words
 from malariascope.gui import info_boxes
 from malariascope.gui.info_boxes import DISCLAIMER
 from malariascope.gui.on_screen import fit_on_screen
@@ -57,12 +58,13 @@ def keys_html(sheet: Sequence[tuple[str, str]]) -> str:
 def how_to_read_html(rule: CallRule | None) -> str:
     """How a call is made and what to look at, with the thresholds of ``rule`` (None: the
     model is not loaded yet)."""
-    threshold = "the threshold" if rule is None else f"the threshold (now {rule.threshold:.3f})"
-    band = "" if rule is None else f" (now {rule.band[0]:.3f} to {rule.band[1]:.3f})"
+    threshold = "the threshold" if rule is None else (
+        f"the threshold (now {threshold_words(rule.threshold)})")
+    band = "" if rule is None else f" (now {band_words(rule.band)})"
     field, field_band = "a stricter field threshold", ""
     if rule is not None and rule.field_threshold is not None:
-        field += f" (now {rule.field_threshold:.3f})"
-        field_band = f" (now {rule.field_band[0]:.3f} to {rule.field_band[1]:.3f})"
+        field += f" (now {threshold_words(rule.field_threshold)})"
+        field_band = f" (now {band_words(rule.field_band)})"
     parts = [
         "<h3>How to read a call</h3>",
         "<p><b>P(parasitized)</b> is the model's probability, from 0 to 1, that the cell is "

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from malariascope import __version__
 from malariascope.core.datadir import data_dir
+from malariascope.core.words import threshold_words
 from malariascope.gui.dialogs import Button, message, open_choice
 from malariascope.gui.resources import app_icon
 
@@ -36,10 +37,10 @@ def _model_html(card: dict, model_name: str) -> str:
     metrics = card.get("test_metrics", {})
     rows = [("Model", model_name or card.get("name", "")),
             ("Created", str(card.get("created", "unknown"))),
-            ("Default threshold", f"{float(card.get('threshold', 0.5)):.3f}")]
+            ("Default threshold", threshold_words(float(card.get('threshold', 0.5))))]
     if card.get("field_threshold") is not None:
-        rows.append(("Field threshold", f"{float(card['field_threshold']):.3f} (cells of "
-                                        "whole fields)"))
+        field = threshold_words(float(card["field_threshold"]))
+        rows.append(("Field threshold", f"{field} (cells of whole fields)"))
     for split, counts in card.get("trained_on", {}).items():
         if isinstance(counts, dict):
             rows.append((f"{split.capitalize()} cells", ", ".join(

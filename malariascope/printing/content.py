@@ -17,7 +17,13 @@ from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE, percent_text
-from malariascope.core.words import listed, not_screened_words, probability_words
+from malariascope.core.words import (
+    band_words,
+    listed,
+    not_screened_words,
+    probability_words,
+    threshold_words,
+)
 from malariascope.printing.amendments import amendments_html
 from malariascope.printing.bidi import isolated
 from malariascope.printing.bidi import isolated_html as _e
@@ -238,8 +244,8 @@ def _model(case: Case) -> str:
 
 
 def _calls(threshold: float, band: tuple[float, float]) -> str:
-    return (f"parasitized at P &ge; {threshold:.4g}; uncertain from {band[0]:.4g} to "
-            f"{band[1]:.4g}")
+    return (f"parasitized at P &ge; {threshold_words(threshold)}; uncertain from "
+            f"{band_words(band)}")
 
 
 def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:

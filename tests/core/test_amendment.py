@@ -69,7 +69,7 @@ def test_an_amendment_that_changed_nothing_is_withdrawn_to_the_same_signature():
     (lambda case: case.update(patient_id="P-2", notes="x"), "the patient id, notes"),
     (lambda case: None, "cells counted 100 → 101"),  # an image added: its cell counted
     (lambda case: setattr(case, "rule", RULE.with_threshold(0.62)),
-     "the threshold 0.500 → 0.620"),
+     "the threshold 0.5000 → 0.6200"),
 ])
 def test_an_amendment_that_changed_the_case_is_not_withdrawn_and_says_what(change, words):
     case = amended()

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from malariascope.core.report import summary_path
+from malariascope.core.words import threshold_words
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import CALL_COLOURS, FILE
 from tests.gui.helpers import _click_cell, _distance, close_window, screen_and_wait
@@ -202,8 +203,8 @@ def test_a_field_cell_names_the_field_threshold_that_called_it(window, qtbot, sm
     batch.set_threshold(0.5)
     rule = batch.facts.rule
     window.table.select_source_row(batch.field_rows(field)[0])
-    assert detail.fact("Threshold") == f"{rule.field_threshold:.3f} (field)"
+    assert detail.fact("Threshold") == f"{threshold_words(rule.field_threshold)} (field)"
     tip = detail.facts._values["Threshold"].toolTip()
-    assert f"{rule.field_threshold:.3f}" in tip and "0.500" in tip
+    assert threshold_words(rule.field_threshold) in tip and "0.5000" in tip
     window.table.select_source_row(0)  # the single cell
-    assert detail.fact("Threshold") == "0.500"
+    assert detail.fact("Threshold") == "0.5000"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleOptionViewItem
 
 from malariascope import __version__
+from malariascope.core.words import threshold_words
 from malariascope.gui import file_dialogs, settings
 from malariascope.gui.results_table import ERROR
 from tests.gui.helpers import (
@@ -34,7 +35,7 @@ def test_window_paints_before_the_model_and_says_when_ready(make_window, qtbot):
     classifier = window.controller.classifier
     assert "Model ready" in window.statusBar().currentMessage()
     assert window.controls.threshold.value() == pytest.approx(classifier.rule.threshold, abs=1e-3)
-    assert f"{classifier.rule.field_threshold:.3f}" in window.controls.threshold.toolTip()
+    assert threshold_words(classifier.rule.field_threshold) in window.controls.threshold.toolTip()
     assert window.batch.facts.model == classifier.model_name
 
 

@@ -15,6 +15,7 @@ from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
+from malariascope.core.words import threshold_words
 from malariascope.gui.app import start
 from tests.core.test_register import counts_of
 from tests.gui.helpers import (
@@ -169,7 +170,8 @@ def test_model_default_of_a_register_case_of_the_loaded_model_is_its_card_thresh
     window = _open_from_register(make_window, qtbot, "S-OWN")
     controls, card = window.controls, classifier.rule.threshold
     assert window.batch.facts.rule.threshold == 0.5 and controls.reset.isEnabled()
-    assert controls.reset.toolTip().startswith(f"Back to {card:.3f}, the threshold of the card")
+    assert controls.reset.toolTip().startswith(
+        f"Back to {threshold_words(card)}, the threshold of the card")
     controls.reset.click()
     assert window.batch.facts.rule.threshold == pytest.approx(card)
     assert not controls.reset.isEnabled()

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from malariascope.core.words import threshold_words
 from malariascope.gui.help_pages import HelpPage
 
 
@@ -25,13 +26,13 @@ def test_the_threshold_control_shows_the_field_threshold_it_implies(window, qtbo
     seen only in the report."""
     controls, batch = window.controls, window.batch
     card_rule = window.controller.classifier.rule
-    assert controls.field_threshold.text() == f"{card_rule.field_threshold:.3f}"
+    assert controls.field_threshold.text() == threshold_words(card_rule.field_threshold)
     controls.threshold.spin.setValue(0.5)
     moved = batch.facts.rule
     assert moved.threshold == 0.5 and moved.field_threshold > card_rule.field_threshold
-    assert controls.field_threshold.text() == f"{moved.field_threshold:.3f}"
+    assert controls.field_threshold.text() == threshold_words(moved.field_threshold)
     qtbot.mouseClick(controls.reset, Qt.MouseButton.LeftButton)
-    assert controls.field_threshold.text() == f"{card_rule.field_threshold:.3f}"
+    assert controls.field_threshold.text() == threshold_words(card_rule.field_threshold)
     assert "whole fields" in controls.field_threshold.toolTip()
 
 
@@ -66,8 +67,8 @@ def test_how_to_read_a_call_explains_the_thresholds_in_force_and_grad_cam(window
     rule = window.batch.facts.rule
     window.actions.how_to_read.trigger()
     text = _page(qtbot, window, "How to read a call").text.toPlainText()
-    for said in (f"{rule.threshold:.3f}", f"{rule.field_threshold:.3f}",
-                 f"{rule.band[0]:.3f}", "Uncertain", "Field threshold", "Grad-CAM",
+    for said in (threshold_words(rule.threshold), threshold_words(rule.field_threshold),
+                 threshold_words(rule.band[0]), "Uncertain", "Field threshold", "Grad-CAM",
                  "not a diagnosis", "pale yellow (strongest)"):
         assert said in text
 
@@ -79,7 +80,7 @@ def test_about_speaks_of_cells_and_whole_fields_in_plain_words(window, qtbot):
     card = window.controller.classifier.card.to_dict()
     assert "whole microscope fields" in text and "single red-blood-cell images" not in text
     assert "Test auc" not in text and "ROC area (AUC)" in text
-    assert f"{card['field_threshold']:.3f} (cells of whole fields)" in text
+    assert f"{threshold_words(card['field_threshold'])} (cells of whole fields)" in text
     box.close()
 
 
@@ -90,4 +91,5 @@ def test_how_to_read_a_call_gives_the_uncertain_band_of_field_cells(window, qtbo
     low, high = window.batch.facts.rule.field_band
     window.actions.how_to_read.trigger()
     text = _page(qtbot, window, "How to read a call").text.toPlainText()
-    assert f"just above the field threshold (now {low:.3f} to {high:.3f}) is uncertain" in text
+    assert (f"just above the field threshold (now {threshold_words(low)} to "
+            f"{threshold_words(high)}) is uncertain") in text

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
+from malariascope.core.words import threshold_words
 from tests.gui.helpers import screen_and_wait
 
 RANGE_WORDS = "Threshold must be between 0.01 and 0.99"
@@ -29,7 +30,7 @@ def _type(qtbot, spin, text: str) -> None:
     qtbot.keyClicks(spin, text)
 
 
-@pytest.mark.parametrize("typed", ["1.7", "15", "0.2555", "abc"])
+@pytest.mark.parametrize("typed", ["1.7", "15", "0.25555", "abc"])
 def test_a_threshold_out_of_range_typed_is_refused_not_taken_for_another(window, qtbot, spin,
                                                                           typed):
     """Typed "1.7", the box showed ".7" and Enter applied 0.700, re-labelling the batch;
@@ -40,13 +41,13 @@ def test_a_threshold_out_of_range_typed_is_refused_not_taken_for_another(window,
     assert spin.text() == typed  # as typed, until Enter
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert batch.facts.rule.threshold == before and batch.counts.parasitized == parasitized
-    assert spin.text() == f"{before:.3f}" and window.controls.threshold.slider.value() == round(
-        before * 1000)
+    assert spin.text() == threshold_words(before)
+    assert window.controls.threshold.slider.value() == round(before * 1000)
     message = window.status.currentMessage()
     assert message.startswith(RANGE_WORDS) and f'"{typed}" not applied' in message
     assert QApplication.focusWidget() is spin  # to type it again
     qtbot.keyClick(spin, Qt.Key.Key_Up)  # the arrows step it still
-    assert batch.facts.rule.threshold == pytest.approx(round(before, 3) + 0.01)
+    assert batch.facts.rule.threshold == pytest.approx(before + 0.01)
 
 
 def test_a_threshold_refused_on_leaving_the_box_leaves_the_threshold(window, qtbot, spin):
@@ -54,7 +55,7 @@ def test_a_threshold_refused_on_leaving_the_box_leaves_the_threshold(window, qtb
     _type(qtbot, spin, "1.7")
     qtbot.keyClick(spin, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not spin
-    assert window.batch.facts.rule.threshold == before and spin.text() == f"{before:.3f}"
+    assert window.batch.facts.rule.threshold == before and spin.text() == threshold_words(before)
     assert window.status.currentMessage().startswith(RANGE_WORDS)
 
 
@@ -65,7 +66,7 @@ def test_a_threshold_with_a_decimal_comma_or_point_applies_on_enter(window, qtbo
     _type(qtbot, spin, typed)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert window.batch.facts.rule.threshold == pytest.approx(0.25)
-    assert spin.text() == "0.250" and QApplication.focusWidget() is window.table
+    assert spin.text() == "0.2500" and QApplication.focusWidget() is window.table
 
 
 def test_a_threshold_typed_applies_on_leaving_the_box(window, qtbot, spin):
@@ -79,7 +80,7 @@ def test_a_threshold_box_in_a_decimal_comma_locale_takes_a_point_too(window, qtb
     spin.setLocale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     _type(qtbot, spin, "0.25")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0,250"
+    assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0,2500"
 
 
 def _refuse(qtbot, window, spin) -> str:
@@ -109,12 +110,12 @@ def test_a_refusal_goes_once_a_threshold_is_applied(window, qtbot, spin, then):
     elif then == "Up arrow":
         qtbot.keyClick(spin, Qt.Key.Key_Up)
     else:
-        _type(qtbot, spin, f"{before:.3f}" if then == "the same typed" else "0.3")
+        _type(qtbot, spin, threshold_words(before) if then == "the same typed" else "0.3")
         qtbot.keyClick(spin, Qt.Key.Key_Tab if then.endswith("Tab") else Qt.Key.Key_Return)
     assert window.status.currentMessage() == ""
     assert window.batch.facts.rule.threshold == pytest.approx(
         {"the same typed": before, "Model default": before,
-         "Up arrow": round(before, 3) + 0.01}.get(then, 0.3))
+         "Up arrow": before + 0.01}.get(then, 0.3))
 
 
 def test_a_refusal_goes_no_message_that_came_after_it(window, qtbot, spin):
