@@ -50,6 +50,7 @@ class FieldView(QWidget):
     """The field of the row given to :meth:`show_row`; emits :attr:`cell_clicked` with a row."""
 
     cell_clicked = Signal(int)
+    field_changed = Signal(object)  # the whole field now shown: a Path, or None (a new case too)
 
     def __init__(self, batch: Batch, workers: WorkerGroup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +101,7 @@ class FieldView(QWidget):
         if path:
             self._loads.start(load_field, path, self._on_loaded, self._on_failed)
         self.update()
+        self.field_changed.emit(path)
 
     def _on_loaded(self, levels: list[QImage]) -> None:
         self._set_levels(levels)

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
+        self.field_view.field_changed.connect(self._on_field_changed)
         # a click anywhere on the field, a drag too, gives the list the keys, so a P after
         # panning reviews the cell and never lands in a sample id typed before; the policy
         # is set before the proxy, as Qt passes it on to a proxy: the list stays a Tab stop
@@ -177,10 +178,13 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, row: int | None) -> None:
         self.detail.show_row(row)
         self.field_view.show_row(row)
-        # the field takes room from the list only for a cell of a field, never as one arrives
-        self.central.field_box.setVisible(self.field_view.field() is not None)
-        self.summary.set_field(self.field_view.field())
         self.actions.full_size.setEnabled(row is not None)
+
+    def _on_field_changed(self, path: Path | None) -> None:
+        # the field takes room from the list only for a cell of a field, never as one arrives,
+        # and gives it back when the case is emptied
+        self.central.field_box.setVisible(path is not None)
+        self.summary.set_field(path)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         if not self.table.select_source_row(row):  # hidden by the filter: show every row

@@ -208,3 +208,16 @@ def test_a_field_cell_names_the_field_threshold_that_called_it(window, qtbot, sm
     assert threshold_words(rule.field_threshold) in tip and "0.5000" in tip
     window.table.select_source_row(0)  # the single cell
     assert detail.fact("Threshold") == "0.5000"
+
+
+def test_a_new_case_after_a_field_shows_the_empty_window_of_the_start(window, qtbot, smear):
+    """A new, empty case after a case of whole fields kept the black "Select a cell of a whole
+    field" pane under the empty list, where the window at start has the list alone."""
+    folder, field = smear
+    screen_and_wait(window, qtbot, [folder])
+    window.table.select_source_row(window.batch.field_rows(field)[0])
+    assert window.central.field_box.isVisibleTo(window)
+    assert window.case_flow.new_case(ask=False)
+    assert len(window.batch) == 0 and window.field_view.field() is None
+    assert not window.central.field_box.isVisibleTo(window)
+    assert window.summary.text("field") == "–"
