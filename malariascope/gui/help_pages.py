@@ -110,7 +110,8 @@ class HelpPage(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
-        page = self.text.document()
+        # measured on a copy: the browser lays its own text out again at its own width
+        page = self.text.document().clone()
         page.setTextWidth(width)
         frame = 2 * self.text.frameWidth()
         text = QSize(width + frame, round(page.size().height()) + frame)

@@ -54,3 +54,16 @@ def test_the_keys_sheet_says_esc_stops_nothing_from_a_text_box(window, qtbot):
     esc = lines.index("Esc")  # a cell of its own, what it does the next
     assert lines[esc + 1] == "Stop screening or export; in a text box Esc stops nothing"
     sheet.close()
+
+
+@pytest.mark.parametrize("page", ["keys", "how_to_read"])
+def test_a_help_page_is_as_tall_as_its_text(window, qtbot, page):
+    """The keys sheet opened 110 px taller than its text, a blank band under it: its height
+    was measured with the text laid out at the browser's default width, not at the page's."""
+    getattr(window.actions, page).trigger()
+    dialog = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    browser = dialog.findChild(QTextBrowser)
+    qtbot.waitUntil(lambda: browser.document().size().width() == browser.viewport().width())
+    blank = browser.viewport().height() - browser.document().size().height()
+    assert 0 <= blank < 4 and browser.verticalScrollBar().maximum() == 0
+    dialog.close()
