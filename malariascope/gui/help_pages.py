@@ -34,25 +34,38 @@ KEYS_WIDTH = 720  #: px of the keys sheet's text: two columns on a 768 px high s
 READING_WIDTH = 520  #: px of the page on reading a call
 #: Keys that belong to a widget rather than to an action.
 WIDGET_KEYS = (
-    ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends; with "
-                             "Shift, or Ctrl+A, select cells in the gallery)"),
+    ("Up, Down, PgUp, PgDn", "Move through the cell list (Home, End: to its ends)"),
     ("Tab, Shift+Tab", "Round the list and the case form"),
     ("Enter", "In the case form (not Notes) or Threshold: apply, keys back to the list"),
+    ("Double-click", "A cell of the list or the gallery: open it at full size"),
     ("Wheel, drag", "On the whole field: zoom at the cursor, pan; a click selects a cell"),
+)
+#: The gallery's own keys and mouse (``gallery_view``: extended selection, Ctrl+wheel).
+GALLERY_KEYS = (
+    ("Shift", "with the arrows, PgUp, PgDn, Home or End: select the cells on the way"),
+    ("Shift+click", "select the cells from the current one to it"),
+    ("Ctrl+click", "add a cell to the selection or take it out"),
+    ("Drag", "select the cells the rectangle touches"),
+    ("Ctrl+A", "select every cell shown"),
+    ("Ctrl+wheel", "larger or smaller pictures (the wheel alone scrolls)"),
 )
 
 
 def keys_html(sheet: Sequence[tuple[str, str]]) -> str:
     """The keys sheet: the actions' keys (``WindowActions.key_sheet``), then the list's, in
-    two columns read down, so the page fits a laptop's screen."""
+    two columns read down, so the page fits a laptop's screen; then the gallery's, in one
+    paragraph."""
     cells = [f"<td><b>{escape(keys)}</b></td><td>{escape(what)}</td>"
              for keys, what in (*sheet, *WIDGET_KEYS)]
     half = (len(cells) + 1) // 2
     rows = "".join(f'<tr>{left}<td width="16"></td>{right}</tr>'
                    for left, right in zip_longest(cells[:half], cells[half:], fillvalue=""))
+    gallery = "; ".join(f"<b>{escape(keys)}</b>: {escape(what)}" for keys, what in GALLERY_KEYS)
     return ("<h3>Keys</h3><p>The review keys work wherever the cell list has the keys; "
             "typing in a text box never reviews a cell.</p>"
-            f'<table cellspacing="0" cellpadding="2">{rows}</table>')
+            f'<table cellspacing="0" cellpadding="2">{rows}</table>'
+            "<p><b>In the gallery</b> the arrows move from cell to cell and the review keys act "
+            f"on every cell selected. {gallery}.</p>")
 
 
 def how_to_read_html(rule: CallRule | None) -> str:

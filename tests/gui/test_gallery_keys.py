@@ -1,12 +1,16 @@
-"""The gallery's selection by keys alone, in the real window with the real model: a
-technician who never touches the mouse selects a run of cells and reviews them at once."""
+"""The gallery's selection in the real window with the real model: a technician who never
+touches the mouse selects a run of cells and reviews them at once, and the mouse's ways that
+the keys sheet names."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from malariascope.gui.batch import Batch
+from malariascope.gui.results_table import THUMB
 from tests.gui.helpers import screen_and_wait
 from tests.gui.test_gallery import _click, _gallery, _shown
 from tests.images import make_cell_folder, write_broken_files
@@ -150,3 +154,18 @@ def test_an_undone_step_shows_only_its_first_cell_on_the_way(window, qtbot, cell
         lambda index, _: made_current.append(window.proxy.source_row(index.row())))
     qtbot.keyClick(gallery, Qt.Key.Key_Z, CTRL)
     assert made_current == [shown[0]]
+
+
+def test_a_drag_across_tiles_selects_the_cells_it_covers(window, qtbot, cells):
+    """The keys sheet says a drag selects in the gallery: the three tiles of a row dragged
+    across are selected, for one review."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery = _gallery(window, qtbot)
+    start, end = (gallery.visualRect(gallery.model().index(at, THUMB)).center() for at in (0, 2))
+    viewport = gallery.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    QApplication.sendEvent(viewport, QMouseEvent(  # qtbot's mouseMove holds no button
+        QEvent.Type.MouseMove, QPointF(end), QPointF(viewport.mapToGlobal(end)),
+        Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert gallery.selected_source_rows() == _shown(window)[:3]

@@ -39,7 +39,7 @@ def test_the_keys_sheet_names_the_keys_of_the_list_and_the_case_form(window, qtb
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
     sheet = next(d for d in window.findChildren(QDialog) if d.isVisible())
     text = sheet.findChild(QTextBrowser).toPlainText()
-    for keys in ("Shift, or Ctrl+A, select cells", "Tab, Shift+Tab",
+    for keys in ("Home or End: select the cells on the way", "Tab, Shift+Tab",
                  "In the case form (not Notes) or Threshold"):
         assert keys in text
     sheet.close()
@@ -67,3 +67,18 @@ def test_a_help_page_is_as_tall_as_its_text(window, qtbot, page):
     blank = browser.viewport().height() - browser.document().size().height()
     assert 0 <= blank < 4 and browser.verticalScrollBar().maximum() == 0
     dialog.close()
+
+
+def test_the_keys_sheet_names_every_way_the_gallery_selects_and_zooms(window, qtbot):
+    """F1 named Shift and Ctrl+A for selecting in the gallery, but not Shift+click, Ctrl+click,
+    a drag, Ctrl+wheel (the size of the pictures) or the double-click that opens a cell at
+    full size: each works there (tests/gui/test_gallery.py, test_cell_window.py)."""
+    window.actions.keys.trigger()
+    sheet = next(d for d in window.findChildren(QDialog) if d.isVisible())
+    lines = sheet.findChild(QTextBrowser).toPlainText().splitlines()
+    gallery = lines[next(at for at, line in enumerate(lines)  # the gallery's part of the sheet
+                         if line.startswith("In the gallery")):]
+    for keys in ("Shift+click", "Ctrl+click", "Drag", "Ctrl+A", "Ctrl+wheel"):
+        assert any(keys in line for line in gallery), keys
+    assert any(line.startswith("Double-click") for line in lines)
+    sheet.close()
