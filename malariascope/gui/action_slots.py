@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from malariascope.gui import file_dialogs, help_pages, register_window
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE
+from malariascope.gui.results_proxy import Filter
 from malariascope.gui.undo import CONFIRM
 
 
@@ -35,7 +36,8 @@ def connect_actions(window: QMainWindow) -> None:
         actions.mark_parasitized: partial(review, PARASITIZED),
         actions.mark_uninfected: partial(review, UNINFECTED),
         actions.confirm: partial(review, CONFIRM), actions.mark_unsure: partial(review, UNSURE),
-        actions.review_queue: window.show_queue,
+        actions.review_queue: lambda: (window.show_queue() if actions.review_queue.isChecked()
+                                       else window.set_filter(Filter.ALL)),
         actions.full_size: lambda: window.cell_window.open_with_keys(
             window.table.current_source_row()),
         actions.clear_review: partial(review, None),

@@ -80,6 +80,7 @@ class WindowActions:
         self.gallery.setCheckable(True)
         self.review_queue = self._action("Review &queue", "Q", tip=(
             "Flagged cells nobody has reviewed, in the gallery, highest P first (Q)"))
+        self.review_queue.setCheckable(True)  # on while the queue shows (``CellLists``)
         self.full_size = self._action("Cell at &full size", "F",
                                       tip="Selected cell at full size (F)")
         self.switch_panel = self._action("Switch &panel: selected cell or case", "Ctrl+Tab",

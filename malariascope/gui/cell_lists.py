@@ -43,6 +43,10 @@ class CellLists(QStackedWidget):
         self.gallery.opened.connect(self.opened)
         table.follow_moves_in(self.gallery)
         self._toggle.toggled.connect(self.show_gallery)
+        # the queue is the gallery of the To review filter, however it came to show
+        self._queue, self._to_review = actions.review_queue, actions.filters[Filter.TO_REVIEW]
+        for action in (self._toggle, self._to_review):
+            action.toggled.connect(self._show_queue_state)
         revisited.connect(self._on_revisited)
         table.doubleClicked.connect(self._on_table_double_clicked)
         self._review_actions = (*actions.review, actions.clear_review)
@@ -53,6 +57,9 @@ class CellLists(QStackedWidget):
         events.reset.connect(self._on_new_batch)
         # any review ends the note: an undo's own review too, made before it names its cells
         events.reviewed.connect(lambda _rows: self._withdraw_note())
+
+    def _show_queue_state(self) -> None:
+        self._queue.setChecked(self._toggle.isChecked() and self._to_review.isChecked())
 
     def _withdraw_note(self) -> None:
         if self._hidden_note:
