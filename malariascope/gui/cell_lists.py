@@ -27,6 +27,7 @@ class CellLists(QStackedWidget):
 
     opened = Signal(int)  # the source row double-clicked in either
     gallery_toggled = Signal(bool)  # True: the gallery shows now, False: the table
+    selection_counted = Signal(int)  # how many cells the review keys act on now
     message = Signal(str)  # one line for the status bar
     withdrawn = Signal(str)  # a message that no longer holds
 
@@ -99,6 +100,7 @@ class CellLists(QStackedWidget):
             batch.results[row].ok for row in self.selected_rows())
         for action in self._review_actions:
             action.setEnabled(reviewable)
+        self.selection_counted.emit(len(self.selected_rows()) if reviewable else 0)
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QLabel,
     QSizePolicy,
     QSlider,
     QToolButton,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.words import counted
 from malariascope.gui.batch import Batch
 from malariascope.gui.canvas import HeatLegend, ImageCanvas
 from malariascope.gui.cell_facts import CellFacts
@@ -88,6 +90,9 @@ class DetailView(QWidget):
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.facts = CellFacts(batch)
+        self.selection_note = QLabel()  # what the review keys act on, when more than this cell
+        self.selection_note.setWordWrap(True)
+        self.selection_note.hide()
         self.review_buttons = QWidget()  # off while the case is signed or shown read-only
         self._viewing = False  # a past case is on show, read-only
         self._build(review_actions)
@@ -121,6 +126,7 @@ class DetailView(QWidget):
         layout.addLayout(overlay_row)
         layout.addWidget(self.legend)
         layout.addWidget(self.facts)
+        layout.addWidget(self.selection_note)
         layout.addWidget(self.review_buttons)
 
     def save_settings(self, store: QSettings) -> None:
@@ -156,6 +162,13 @@ class DetailView(QWidget):
             return
         self.canvas.set_image(self.canvas.image(), "Loading…")
         self._loads.start(load_cell, result, self._on_cell_loaded, self._on_cell_failed)
+
+    def show_selected(self, count: int) -> None:
+        """Say, for more than one, that the review keys act on all ``count`` cells selected,
+        though the panel shows one of them."""
+        self.selection_note.setText(f"{counted(count, 'cell')} selected: the review keys act "
+                                    f"on all {count:,}")
+        self.selection_note.setVisible(count > 1)
 
     def current_row(self) -> int | None:
         return self._row

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.autosave.restored.connect(self._on_restored)
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
+        self.lists.selection_counted.connect(self.detail.show_selected)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
         self.field_view.field_changed.connect(self._on_field_changed)
         # a click anywhere on the field, a drag too, gives the list the keys, so a P after

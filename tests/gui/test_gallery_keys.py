@@ -169,3 +169,20 @@ def test_a_drag_across_tiles_selects_the_cells_it_covers(window, qtbot, cells):
         Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
     assert gallery.selected_source_rows() == _shown(window)[:3]
+
+
+def test_the_panel_says_the_review_keys_act_on_every_cell_selected(window, qtbot, cells):
+    """With many cells selected the panel showed one cell and no word that P, U, Space or ?
+    would act on all of them."""
+    screen_and_wait(window, qtbot, [cells])
+    gallery, note = _gallery(window, qtbot), window.detail.selection_note
+    _click(gallery, qtbot, 0)
+    assert not note.isVisibleTo(window)
+    _click(gallery, qtbot, 3, SHIFT)
+    _click(gallery, qtbot, 5, CTRL)
+    assert note.isVisibleTo(window)
+    assert note.text() == "5 cells selected: the review keys act on all 5"
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert window.batch.counts.reviewed == 5
+    _click(gallery, qtbot, 2)
+    assert not note.isVisibleTo(window)
