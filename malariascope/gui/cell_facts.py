@@ -65,11 +65,12 @@ class PathText(QPlainTextEdit):
 
 
 class CellFacts(QWidget):
-    """The facts of one row of ``batch``; :meth:`show_row` fills them."""
+    """The facts of one row of ``batch``; :meth:`show_row` fills them. ``pairs`` False keeps
+    them one to a row however wide (the cell window, wide beside a panel that reads down)."""
 
-    def __init__(self, batch: Batch, parent: QWidget | None = None) -> None:
+    def __init__(self, batch: Batch, pairs: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.batch = batch
+        self.batch, self._pairs = batch, pairs
         self._captions: dict[str, QLabel] = {}
         self._values: dict[str, QLabel | PathText] = {}
         for name in (name for row in ROWS for name in row):
@@ -95,7 +96,7 @@ class CellFacts(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        self._arrange(self.width() >= PAIRED_WIDTH)
+        self._arrange(self._pairs and self.width() >= PAIRED_WIDTH)
 
     def _arrange(self, paired: bool) -> None:
         """Lay the facts out two to a row (``paired``) or one to a row."""

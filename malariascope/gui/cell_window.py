@@ -32,7 +32,8 @@ class CellWindow(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Cell")
-        self.detail = DetailView(batch, workers, actions.review)
+        # its facts read down, one to a row, as the panel's do however wide the window is
+        self.detail = DetailView(batch, workers, actions.review, pair_facts=False)
         self.addActions(list(actions.cell_keys))  # their keys work while this window is active
         # shortcuts, so no control of this window (Grad-CAM box, slider) takes the arrows
         for key in MOVE_KEYS:

@@ -67,7 +67,7 @@ class DetailView(QWidget):
     """The selected row of ``batch``; call :meth:`show_row` when the selection changes."""
 
     def __init__(self, batch: Batch, workers: WorkerGroup, review_actions: Sequence[QAction],
-                 parent: QWidget | None = None) -> None:
+                 pair_facts: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch = batch
         self._loads = LatestLoad(workers)
@@ -89,7 +89,7 @@ class DetailView(QWidget):
         # not the opacity; Tab still reaches both
         for control in (self.overlay_box, self.opacity):
             control.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.facts = CellFacts(batch)
+        self.facts = CellFacts(batch, pair_facts)
         self.selection_note = QLabel()  # what the review keys act on, when more than this cell
         self.selection_note.setWordWrap(True)
         self.selection_note.hide()

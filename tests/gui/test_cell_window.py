@@ -131,3 +131,23 @@ def test_f_opens_the_selected_cell_at_full_size_with_the_keys(window, qtbot, tmp
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not cell.isVisible())
     assert window.focusWidget() is table  # the keys' as the window is active again
+
+
+def test_the_cell_window_lists_its_facts_top_to_bottom_as_the_panel_does(
+        window, qtbot, tmp_path):
+    """At 1024 x 700 the cell window put Call and Image in a second column, far right of
+    P(parasitized) and Threshold, where the panel reads every fact one under the other."""
+    make_cell_folder(tmp_path / "cells", 4)
+    screen_and_wait(window, qtbot, [tmp_path / "cells"])
+    window.lists.opened.emit(window.proxy.source_row(0))  # as a double-click on it does
+    cell = window.cell_window
+    qtbot.waitUntil(cell.isVisible)
+    cell.resize(1024, 700)
+    qtbot.waitUntil(lambda: cell.width() == 1024)
+    captions = cell.detail.facts._captions
+    order = ["P(parasitized)", "Call", "Threshold", "Image", "Review", "Cell", "File", "Model"]
+    for name in order:
+        qtbot.waitUntil(lambda name=name: captions[name].isVisible())
+    places = [(captions[name].x(), captions[name].y()) for name in order]
+    assert len({x for x, _ in places}) == 1  # one column
+    assert [y for _, y in places] == sorted({y for _, y in places})  # one under the other
