@@ -33,6 +33,12 @@ def source_name(path: Path) -> str:
     return path.name or str(path)
 
 
+def with_sources(sources: Sequence[str], paths: Iterable[Path]) -> tuple[str, ...]:
+    """``sources``, then the names of ``paths`` (:func:`source_name`) not among them yet, in
+    order: a batch's sources with what it opens next, or has still to screen."""
+    return tuple(dict.fromkeys((*sources, *map(source_name, paths))))
+
+
 def common_folder(paths: Iterable[str | os.PathLike[str]]) -> Path | None:
     """The folder that holds everything opened: a folder itself, a file's folder; the deepest
     folder all of them share when there are several (see :func:`shared_folder`)."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.names import source_name
+from malariascope.core.names import with_sources
 from malariascope.gui.batch import Batch
 from malariascope.gui.controller import ScreeningController
 
@@ -25,8 +25,7 @@ def session_now(batch: Batch, controller: ScreeningController) -> Session:
     extent = controller.extent_now()
     complete = not extent.cut_short
     facts = snapshot.facts
-    never = (source_name(Path(path)) for path in extent.rest)
-    facts = replace(facts, sources=tuple(dict.fromkeys((*facts.sources, *never))))
+    facts = replace(facts, sources=with_sources(facts.sources, map(Path, extent.rest)))
     return Session(snapshot.results, facts, list(snapshot.history),
                    unsaved=batch.unsaved, complete=complete,
                    case=replace(batch.case), extent=extent)

@@ -22,7 +22,7 @@ from malariascope.core.case import Case
 from malariascope.core.copies import Copies
 from malariascope.core.extent import Extent, screened_files
 from malariascope.core.leftout import LeftOut
-from malariascope.core.names import common_folder, source_name
+from malariascope.core.names import common_folder, with_sources
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
@@ -151,8 +151,7 @@ class ScreeningController(ModelLoading, QObject):
         batch = self.batch
         folders = [batch.folder] if batch.folder is not None else []
         batch.name_from(common_folder([*folders, *paths]))
-        names = tuple(map(source_name, paths))
-        batch.edit_facts(sources=tuple(dict.fromkeys((*batch.facts.sources, *names))))
+        batch.edit_facts(sources=with_sources(batch.facts.sources, paths))
         extent = self.extent.opened_again(paths, recursive)  # a search cut short, again
         running = [path for path in paths if str(path) not in extent.cut_short]
         self.extent = extent.with_inputs(paths, recursive=recursive,

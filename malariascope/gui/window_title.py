@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.names import source_name
+from malariascope.core.names import with_sources
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
@@ -26,8 +26,7 @@ def title(slide_id: str, sources: Sequence[str], state: str = "",
     if slide_id:
         shown = f"case {slide_id}"
     else:
-        later = (source_name(path) for paths, _, _ in waiting for path in paths)
-        names = tuple(dict.fromkeys((*sources, *later)))
+        names = with_sources(sources, (path for paths, _, _ in waiting for path in paths))
         shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
     if not (state or shown):
         return "MalariaScope[*]"

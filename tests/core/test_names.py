@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from malariascope.core.names import common_folder, relative_name, shared_folder
+from malariascope.core.names import common_folder, relative_name, shared_folder, with_sources
 
 
 def test_folders_of_one_drive_share_its_root_and_of_two_drives_share_nothing():
@@ -30,3 +30,13 @@ def test_a_case_spanning_the_root_names_its_files_by_their_whole_path(tmp_path):
     assert relative_name(cell, tmp_path) == "slideA/cell_0.png"
     assert relative_name(cell, tmp_path / "other") == "cell_0.png"
 
+
+
+def test_sources_take_the_names_of_paths_once_in_order():
+    """The window's title, the save of a case cut short and the opening of more images name
+    what a case was opened from alike: the sources first, then each new name once, a root
+    by its whole path."""
+    root = Path(Path.cwd().anchor)
+    paths = [Path("/data/slide2"), Path("/other/slide1"), Path("/data/slide3"), root]
+    assert with_sources(("slide1",), paths) == ("slide1", "slide2", "slide3", str(root))
+    assert with_sources((), []) == ()
