@@ -93,6 +93,7 @@ class DetailView(QWidget):
         self.selection_note = QLabel()  # what the review keys act on, when more than this cell
         self.selection_note.setWordWrap(True)
         self.selection_note.hide()
+        self._selected = 0  # cells the review keys act on, as CellLists last counted them
         self.review_buttons = QWidget()  # off while the case is signed or shown read-only
         self._viewing = False  # a past case is on show, read-only
         self._build(review_actions)
@@ -166,9 +167,16 @@ class DetailView(QWidget):
     def show_selected(self, count: int) -> None:
         """Say, for more than one, that the review keys act on all ``count`` cells selected,
         though the panel shows one of them."""
+        self._selected = count
+        self._show_selection_note()
+
+    def _show_selection_note(self) -> None:
+        """The note shows with the review buttons: on a signed or past case the keys change
+        nothing, whatever is selected."""
+        count = self._selected
         self.selection_note.setText(f"{counted(count, 'cell')} selected: the review keys act "
                                     f"on all {count:,}")
-        self.selection_note.setVisible(count > 1)
+        self.selection_note.setVisible(count > 1 and self.review_buttons.isEnabled())
 
     def current_row(self) -> int | None:
         return self._row
@@ -223,6 +231,7 @@ class DetailView(QWidget):
         the selection enables; the review keys stay on, so a key pressed still says why
         nothing changes."""
         self.review_buttons.setEnabled(self.batch.case.signed is None and not self._viewing)
+        self._show_selection_note()
 
     def _update_facts(self) -> None:
         self.facts.show_row(self._row)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import THUMB
 from tests.gui.helpers import screen_and_wait
+from tests.gui.test_case import _sign
 from tests.gui.test_gallery import _click, _gallery, _shown
 from tests.images import make_cell_folder, write_broken_files
 
@@ -185,4 +186,22 @@ def test_the_panel_says_the_review_keys_act_on_every_cell_selected(window, qtbot
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert window.batch.counts.reviewed == 5
     _click(gallery, qtbot, 2)
+    assert not note.isVisibleTo(window)
+
+
+def test_a_signed_case_never_says_the_review_keys_act_on_the_cells_selected(window, qtbot,
+                                                                            cells):
+    """On a signed case the review keys change nothing, yet the panel said they act on all
+    the cells selected."""
+    screen_and_wait(window, qtbot, [cells])
+    qtbot.keyClicks(window.case_panel.sample_id, "S-2026-0412")
+    gallery, note = _gallery(window, qtbot), window.detail.selection_note
+    _click(gallery, qtbot, 0)
+    _click(gallery, qtbot, 3, SHIFT)
+    assert note.isVisibleTo(window)
+    _sign(window, qtbot)
+    assert not note.isVisibleTo(window)
+    _click(gallery, qtbot, 1)
+    _click(gallery, qtbot, 4, SHIFT)
+    assert len(gallery.selected_source_rows()) == 4
     assert not note.isVisibleTo(window)
