@@ -100,7 +100,7 @@ class CellLists(QStackedWidget):
             batch.results[row].ok for row in self.selected_rows())
         for action in self._review_actions:
             action.setEnabled(reviewable)
-        self.selection_counted.emit(len(self.selected_rows()) if reviewable else 0)
+        self.selection_counted.emit((self.gallery.selected_count() or 1) if reviewable else 0)
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

@@ -182,6 +182,10 @@ class GalleryView(QListView):
         at = sorted({index.row() for index in self.selectionModel().selectedIndexes()})
         return [proxy.source_row(row) for row in at if row < proxy.rowCount()]
 
+    def selected_count(self) -> int:
+        """How many cells are selected, without mapping each to its batch row."""
+        return len({index.row() for index in self.selectionModel().selectedIndexes()})
+
     def visible_source_rows(self) -> list[int]:
         """The batch rows of the tiles in sight, whole or in part, in the order shown."""
         proxy, area = self.proxy(), self.viewport().rect()
