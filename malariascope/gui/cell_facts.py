@@ -143,7 +143,8 @@ class CellFacts(QWidget):
         facts["Image"] = f"field, {size}" if result.whole_field else size  # cell: "Cell"
         if (rule := batch.facts.rule) is not None:
             by_field = result.in_field and rule.field_threshold is not None
-            facts["Threshold"] = (threshold_words(rule.threshold_for(result.in_field))
+            threshold = rule.threshold_for(result.in_field)
+            facts["Threshold"] = (threshold_words(threshold, beside=result.probability)
                                   + (" (field)" if by_field else ""))
         return facts
 

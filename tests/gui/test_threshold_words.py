@@ -3,6 +3,12 @@ print the threshold that makes the calls with the same digits."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from malariascope.core.classifier import CallRule
+from malariascope.core.pipeline import ScreeningResult
+from malariascope.gui.batch import Batch
+from malariascope.gui.cell_facts import CellFacts
 from tests.gui.helpers import _first_ok, screen_and_wait
 from tests.reports import read_pdf
 
@@ -21,3 +27,20 @@ def test_the_box_the_panel_and_the_report_read_the_card_threshold_alike(
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(path, size="A4")
     assert f"parasitized at P ≥ {shown};" in read_pdf(path)[1]
+
+
+
+def test_a_field_cell_just_under_a_moved_field_threshold_reads_under_it(qtbot):
+    """Moved to 0.2, the card's field threshold becomes 0.954004677: the panel read it 0.9540
+    beside a field cell's P of 0.954002 that it called uninfected."""
+    batch = Batch()
+    batch.set_model("m", "ab" * 32, CallRule(0.2, (0.1, 0.4), field_threshold=0.954004677))
+    batch.extend([ScreeningResult(Path("field.jpg"), probability=0.9540023, whole_field=True,
+                                  cell_index=1, box=(10, 5, 8, 9), image_shape=(600, 800))])
+    facts = CellFacts(batch)
+    qtbot.addWidget(facts)
+    facts.show_row(0)
+    assert batch.call(0) == "uninfected"
+    shown_p = float(facts.text("P(parasitized)").split()[0])
+    shown_threshold = float(facts.text("Threshold").split()[0])
+    assert shown_p < shown_threshold
