@@ -100,7 +100,15 @@ class CellLists(QStackedWidget):
             batch.results[row].ok for row in self.selected_rows())
         for action in self._review_actions:
             action.setEnabled(reviewable)
-        self.selection_counted.emit((self.gallery.selected_count() or 1) if reviewable else 0)
+        self.selection_counted.emit(self._reviewed_count() if reviewable else 0)
+
+    def _reviewed_count(self) -> int:
+        """How many cells the review keys act on: those selected with a call (unreadable
+        files are passed over), counted without walking the selection when none is."""
+        batch = self.table.proxy().batch
+        if not batch.counts.errors:
+            return self.gallery.selected_count() or 1
+        return sum(batch.results[row].ok for row in self.selected_rows())
 
     def _on_table_double_clicked(self, *_: object) -> None:
         row = self.table.current_source_row()

@@ -183,8 +183,9 @@ class GalleryView(QListView):
         return [proxy.source_row(row) for row in at if row < proxy.rowCount()]
 
     def selected_count(self) -> int:
-        """How many cells are selected, without mapping each to its batch row."""
-        return len({index.row() for index in self.selectionModel().selectedIndexes()})
+        """How many cells are selected, from the selection's ranges of rows (which Qt keeps
+        apart): no index is made per cell."""
+        return sum(part.height() for part in self.selectionModel().selection())
 
     def visible_source_rows(self) -> list[int]:
         """The batch rows of the tiles in sight, whole or in part, in the order shown."""

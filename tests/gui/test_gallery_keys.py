@@ -205,3 +205,16 @@ def test_a_signed_case_never_says_the_review_keys_act_on_the_cells_selected(wind
     _click(gallery, qtbot, 4, SHIFT)
     assert len(gallery.selected_source_rows()) == 4
     assert not note.isVisibleTo(window)
+
+
+def test_the_many_cells_note_counts_only_the_cells_the_keys_review(window, qtbot, cells):
+    """With 12 cells and 4 unreadable files selected the note said the keys act on all 16,
+    and U reviewed 12."""
+    write_broken_files(cells / "broken")
+    screen_and_wait(window, qtbot, [cells])
+    gallery, note = _gallery(window, qtbot), window.detail.selection_note
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    assert len(gallery.selected_source_rows()) == 16
+    assert note.text() == "12 cells selected: the review keys act on all 12"
+    qtbot.keyClick(gallery, Qt.Key.Key_U)
+    assert window.batch.counts.reviewed == 12
