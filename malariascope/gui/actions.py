@@ -79,7 +79,8 @@ class WindowActions:
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)
         self.review_queue = self._action("Review &queue", "Q", tip=(
-            "Flagged cells nobody has reviewed, in the gallery, highest P first (Q)"))
+            "Flagged cells nobody has reviewed, in the gallery, highest P first; again: "
+            "every cell (Q)"))
         self.review_queue.setCheckable(True)  # on while the queue shows (``CellLists``)
         self.full_size = self._action("Cell at &full size", "F",
                                       tip="Selected cell at full size (F)")
