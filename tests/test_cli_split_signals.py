@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.layouts import write_published
+from tests.pipes import blocked_writing, full_pipe
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pipes")
 
@@ -71,27 +72,6 @@ def test_a_stop_signal_once_the_split_is_placed_leaves_its_exit_code_0(cells, tm
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith("train ")
     assert sorted(path.name for path in out.iterdir()) == ["split.csv", "test", "train"]
-
-
-def full_pipe() -> tuple[int, int, int]:
-    """A pipe whose buffer is full: its read end, its write end and the bytes in it."""
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    filled = 0
-    for size in (4096, 1):
-        try:
-            while True:
-                filled += os.write(write_end, b"x" * size)
-        except BlockingIOError:
-            pass
-    os.set_blocking(write_end, True)
-    return read_end, write_end, filled
-
-
-def blocked_writing(pid: int) -> bool:
-    """True while the process waits in a write to a pipe that is full."""
-    with open(f"/proc/{pid}/wchan", encoding="ascii") as wchan:
-        return "pipe_write" in wchan.read()
 
 
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux's /proc")

@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     refuse_among_cells(args.out, args.data_root, "the model")
     if args.init is not None:
         checked_init_file(args.init)
-    with StopAtOnce() as stops:
+    # A stop signal ends the run until its model goes into place, and is ignored from then on
+    # (for good in the program's own process): the line that tells of the model is true.
+    with StopAtOnce(for_good=args.own_process) as stops:
         return _train(args, stops)
 
 
@@ -123,6 +125,7 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
         average_from=args.average_from,
     )
     with in_cli_words():
-        card = train(config, log=lambda line: print(line, flush=True), stop=stops.stop)
+        card = train(config, log=lambda line: print(line, flush=True), stop=stops.stop,
+                     commit=stops.commit)
     print(f"wrote {args.out / card.files['keras'].name} and its card", flush=True)
     return EXIT_OK

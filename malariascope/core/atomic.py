@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 #: what a technician can do about the OS's complaint: anywhere, and where the place is fixed
@@ -35,6 +35,14 @@ NAME_KEPT = 40  # characters of the target's name in a temporary file's name
 #: a temporary file of ours untouched this long (seconds) was left by a writer that was killed
 STALE_AFTER_S = 3600
 KEPT_SUFFIX = ".kept"  # an old file's second name while its replacement is put in place
+#: what makes the renames that put a long job's output in place, given them as one call (the
+#: CLI's ignores stop signals from then on, see ``cli.stopping.StopAtOnce.commit``)
+Commit = Callable[[Callable[[], None]], None]
+
+
+def at_once(place: Callable[[], None]) -> None:
+    """The :data:`Commit` of a caller that takes no signals: the renames made directly."""
+    place()
 
 
 def why(exc: OSError, fixed_place: bool = False) -> str:

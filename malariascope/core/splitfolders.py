@@ -11,10 +11,9 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from malariascope.core.atomic import output_folder, why, write_synced
+from malariascope.core.atomic import Commit, at_once, output_folder, why, write_synced
 from malariascope.core.errors import FolderNotEmptyError, SplitError
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.split import MANIFEST_NAME, PARTS, DataSplit, manifest_csv
@@ -24,12 +23,8 @@ from malariascope.core.targets import inside
 WRITTEN = (*PARTS, MANIFEST_NAME)
 
 
-def _at_once(place: Callable[[], None]) -> None:
-    place()
-
-
 def write_split_folders(split: DataSplit, out: Path, overwrite: bool = False,
-                        commit: Callable[[Callable[[], None]], None] = _at_once) -> int:
+                        commit: Commit = at_once) -> int:
     """Write ``split`` into ``out``: its cells by part and class, and its manifest.
 
     Parameters

@@ -4,8 +4,11 @@ stop asked for by a signal."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import keras
+
+from malariascope.core.atomic import Commit, at_once
 
 
 def get_callbacks(monitor: str, patience: int) -> list[keras.callbacks.Callback]:
@@ -24,16 +27,24 @@ def get_callbacks(monitor: str, patience: int) -> list[keras.callbacks.Callback]
 
 class StopWhenAsked(keras.callbacks.Callback):
     """Raise KeyboardInterrupt after the batch during which ``stop`` was set (see
-    ``cli.stopping.StopAtOnce``); :meth:`check` does the same between the run's other steps."""
+    ``cli.stopping.StopAtOnce``); :meth:`check` does the same between the run's other steps,
+    and :meth:`commit` before the renames that place the model, which its caller's
+    ``commit`` makes."""
 
-    def __init__(self, stop: threading.Event | None) -> None:
+    def __init__(self, stop: threading.Event | None, commit: Commit = at_once) -> None:
         super().__init__()
         self.stop = stop or threading.Event()
+        self._commit = commit
 
     def check(self) -> None:
         """Raise KeyboardInterrupt once ``stop`` is set."""
         if self.stop.is_set():
             raise KeyboardInterrupt
+
+    def commit(self, place: Callable[[], None]) -> None:
+        """Make the renames ``place`` through the caller's commit, unless a stop came first."""
+        self.check()
+        self._commit(place)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.check()

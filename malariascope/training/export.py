@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import keras
@@ -23,6 +22,8 @@ import tf2onnx  # noqa: F401  after the whole training: a missing one is told be
 
 from malariascope import __version__
 from malariascope.core.atomic import (
+    Commit,
+    at_once,
     output_folder,
     replace_together,
     temp_beside,
@@ -63,7 +64,7 @@ def _refuse_existing(out_dir: Path) -> None:
 
 def export_model(model: keras.Model, out_dir: Path, facts: dict,
                  sample_inputs: np.ndarray, manifest: bytes | None = None,
-                 before_placing: Callable[[], None] | None = None) -> ModelCard:
+                 commit: Commit = at_once) -> ModelCard:
     """Save both model files, the card and the split ``manifest`` into ``out_dir``, all or
     none; returns the card.
 
@@ -79,9 +80,10 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
         Cells the written files must score as ``model`` does.
     manifest
         The split manifest's bytes, written as ``split.csv`` when given.
-    before_placing
-        Called once the files are written, before they are renamed into ``out_dir``: what it
-        raises leaves nothing there (a stop asked for during the export).
+    commit
+        Called with the renames that put the written files into ``out_dir``, to make them:
+        what it raises before them leaves nothing there (a stop asked for during the export),
+        and the CLI ignores stop signals from then on. By default they are made directly.
 
     Returns
     -------
@@ -99,9 +101,7 @@ def export_model(model: keras.Model, out_dir: Path, facts: dict,
             temps.append(temp_beside(out_dir / MANIFEST_NAME))
             write_synced(temps[-1], manifest)
             moves.append((temps[-1], out_dir / MANIFEST_NAME))
-        if before_placing is not None:
-            before_placing()
-        replace_together(moves)
+        commit(lambda: replace_together(moves))
     except OSError as exc:
         raise ExportError(f"cannot write the model to {out_dir}: {why(exc)}") from exc
     finally:

@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from malariascope.core import calibration
+from malariascope.core.atomic import Commit, at_once
 from malariascope.core.classifier import calibrated
 from malariascope.core.dataset import LabelledImages
 from malariascope.core.errors import ModelError
@@ -77,16 +78,18 @@ class TrainConfig:
     average_from: int | None = None  # keep the mean of the weights from this epoch on (SWA)
 
 
-def train(config: TrainConfig, log=print, stop: threading.Event | None = None) -> ModelCard:
+def train(config: TrainConfig, log=print, stop: threading.Event | None = None,
+          commit: Commit = at_once) -> ModelCard:
     """Run a whole training; returns the model card written beside the models. Once ``stop``
-    is set, KeyboardInterrupt ends the run at its next step or batch. An ``out_dir`` among
-    the cells is refused before any folder is made or cell decoded."""
+    is set, KeyboardInterrupt ends the run at its next step or batch; the renames that place
+    the model are made through ``commit``. An ``out_dir`` among the cells is refused before
+    any folder is made or cell decoded."""
     if config.average_from is not None and config.average_from > config.epochs:
         raise ModelError(f"--average-from {config.average_from} is after the last epoch "
                          f"({config.epochs})")
     refuse_among_cells(config.out_dir, config.data_root, "the model")
     with model_folder(config.out_dir, config.overwrite):
-        return _train(config, log, StopWhenAsked(stop))
+        return _train(config, log, StopWhenAsked(stop, commit))
 
 
 def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
@@ -156,7 +159,7 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     }
     asked.check()
     return export_model(model, config.out_dir, facts, sample_inputs=x_test[:64],
-                        manifest=manifest, before_placing=asked.check)
+                        manifest=manifest, commit=asked.commit)
 
 
 def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
