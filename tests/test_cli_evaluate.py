@@ -215,21 +215,38 @@ def test_evaluate_fields_leaves_out_a_field_with_no_cell_annotated_and_names_it(
     assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])
 
 
-def test_evaluate_fields_leaves_out_a_field_whose_cells_are_all_difficult_and_names_it(
-        tmp_path, capsys):
-    """A field whose every box was typed `difficult` was scored: its annotated parasitemia an
-    empty 0 %, every unpaired found cell a false detection."""
-    difficult = [{**obj, "type": "difficult"} for obj in _real_field("PA171693.JPG")["objects"]]
+def _at_border(obj: dict) -> bool:
+    """True for an annotated object cut by a real field's border, as cell finding ignores it."""
+    from malariascope.core.fields.mask import FieldParams
+    from malariascope.core.fields.scoring import cut_by_border
+
+    box = tuple(int(obj["bbox"][key]) for key in ("x", "y", "w", "h"))
+    return cut_by_border(box, (960, 1280), FieldParams().margin_px)
+
+
+@pytest.mark.parametrize("kept, key, why", [
+    (lambda obj: False, "only_difficult", "every annotated cell is marked difficult"),
+    (_at_border, "only_at_border",
+     "every annotated cell not marked difficult is cut by the image border"),
+], ids=["all difficult", "the rest at the border"])
+def test_evaluate_fields_leaves_out_a_field_with_no_cell_to_score_and_names_it(
+        tmp_path, capsys, kept, key, why):
+    """A field whose every box was typed `difficult`, or whose other boxes all reached the
+    image border (ignored by cell finding's rule), was scored with 0 annotated cells: its
+    annotated parasitemia an empty 0 %, every cell found in it a false detection."""
+    objects = _real_field("PA171693.JPG")["objects"]
+    boxes = [obj if kept(obj) else {**obj, "type": "difficult"} for obj in objects]
     mine = _one_field(tmp_path, "PA171742.JPG", [{"image_name": "PA171693.JPG",
-                                                  "objects": difficult}])
+                                                  "objects": boxes}])
     result = cli(capsys, "evaluate-fields", SHARED_DATA / "fields", "--annotations", mine,
                  "--json", tmp_path / "f.json")
     assert result.code == 0, result.err
-    assert result.err.splitlines() == [
-        "PA171693.JPG: every annotated cell is marked difficult, left out of the figures"]
+    assert result.err.splitlines() == [f"PA171693.JPG: {why}, left out of the figures"]
     figures = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert [row["image"] for row in figures["per_field"]] == ["PA171742.JPG"]
-    assert (figures["only_difficult"], figures["not_annotated"]) == (["PA171693.JPG"], [])
+    left_out = {name: figures[name] for name in ("not_annotated", "only_difficult",
+                                                 "only_at_border")}
+    assert left_out == {**dict.fromkeys(left_out, []), key: ["PA171693.JPG"]}
     assert (figures["fields"], figures["unreadable"], figures["absent"]) == (1, [], [])
 
 

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.classifier import Classifier
     from malariascope.core.fields import FieldParams
     from malariascope.core.fields.annotations import annotated_images, load_annotations
-    from malariascope.core.fields.scoring import score_fields
+    from malariascope.core.fields.scoring import UNSCORED, score_fields
     from malariascope.core.fields.summary import summarize
 
     check_json_target(args.json, args.overwrite, inputs=[args.annotations, args.folder])
@@ -63,11 +63,8 @@ def run(args: argparse.Namespace) -> int:
         scores.append(score)
         if score.error:
             problem(f"{score.name}: {score.error}")
-        elif score.not_annotated:
-            problem(f"{score.name}: no cell annotated, left out of the figures")
-        elif score.only_difficult:
-            problem(f"{score.name}: every annotated cell is marked difficult, "
-                    "left out of the figures")
+        elif score.unscored:
+            problem(f"{score.name}: {UNSCORED[score.unscored]}, left out of the figures")
         bar.update()
     bar.close()
     summary = summarize(scores, rule, classifier.model_name, classifier.backend.model_sha256,

@@ -56,6 +56,14 @@ MIN_IOU = 0.5
 #: A found cell whose box overlaps an annotated box at least this much lies where the readers
 #: boxed cells; below it, it may be one of the cells they left unboxed.
 TOUCH_IOU = 0.1
+#: Why a field that was read has no cell to score, by the key that lists such fields in
+#: ``evaluate-fields --json``. Every cell found there would count as a false detection and
+#: its annotated parasitemia would be an empty 0 %, so it is left out of the figures.
+UNSCORED = {
+    "not_annotated": "no cell annotated",
+    "only_difficult": "every annotated cell is marked difficult",
+    "only_at_border": "every annotated cell not marked difficult is cut by the image border",
+}
 
 
 @dataclass
@@ -80,13 +88,12 @@ class FieldScore:
     probabilities: np.ndarray = field(default_factory=lambda: np.zeros(0))
     seconds: float = 0.0
     error: str = ""  # why the image or its annotations could not be used; left out of figures
-    not_annotated: bool = False  # no cell annotated: not scored, left out of the figures
-    only_difficult: bool = False  # every annotated cell difficult: not scored, left out
+    unscored: str = ""  # why a field read has no cell to score (a key of UNSCORED); left out
 
     @property
     def scored(self) -> bool:
         """True when the field is in the figures: it was read and has a cell to score."""
-        return not (self.error or self.not_annotated or self.only_difficult)
+        return not (self.error or self.unscored)
 
     @property
     def labels(self) -> np.ndarray:
@@ -147,6 +154,24 @@ def cut_by_border(box: Box, shape: tuple[int, ...], margin: int) -> bool:
     return x <= margin or y <= margin or x + w >= shape[1] - margin or y + h >= shape[0] - margin
 
 
+def _ignored(cell: AnnotatedCell, shape: tuple[int, ...], margin: int) -> bool:
+    """True when ``cell`` is not scored for cell finding: ``difficult``, or cut by the border
+    of an image of ``shape`` (within ``margin`` px, where the pipeline drops cells)."""
+    return cell.difficult or cut_by_border(cell.box, shape, margin)
+
+
+def _nothing_to_score(cells: list[AnnotatedCell], shape: tuple[int, ...], margin: int) -> str:
+    """Why a field of ``shape`` annotated with ``cells`` has no cell to score (a key of
+    :data:`UNSCORED`), or ``""`` when it has one."""
+    if not cells:
+        return "not_annotated"
+    if all(cell.difficult for cell in cells):
+        return "only_difficult"
+    if all(_ignored(cell, shape, margin) for cell in cells):
+        return "only_at_border"
+    return ""
+
+
 def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifier: Classifier,
                 params: FieldParams, rule: CallRule, min_iou: float = MIN_IOU) -> FieldScore:
     """Screen one field as the pipeline does and compare it with its annotations.
@@ -171,13 +196,13 @@ def score_field(name: str, rgb: np.ndarray, cells: list[AnnotatedCell], classifi
     screened = [c for c in cells if not c.difficult]
     annotated_scores = score_like_field([crop_box(rgb, c.box, seg) for c in screened],
                                         classifier, field)
-    ignored = [c.difficult or cut_by_border(c.box, rgb.shape, params.margin_px) for c in cells]
+    skipped = [_ignored(c, rgb.shape, params.margin_px) for c in cells]
     pairs = match_boxes([f.box for f in found], [c.box for c in cells], min_iou)
     truth = {i: cells[j] for i, j in pairs if not cells[j].difficult}
     counts, reviewed = _count_calls(field.probabilities, rule, truth)
-    hits = sum(not ignored[j] for _, j in pairs)
-    infected_hits = sum(not ignored[j] and cells[j].parasitized for _, j in pairs)
-    scored = [c for c, skip in zip(cells, ignored, strict=True) if not skip]
+    hits = sum(not skipped[j] for _, j in pairs)
+    infected_hits = sum(not skipped[j] and cells[j].parasitized for _, j in pairs)
+    scored = [c for c, skip in zip(cells, skipped, strict=True) if not skip]
     return FieldScore(
         name, found=len(found), annotated=len(scored), matched=hits,
         missed=len(scored) - hits, false=len(found) - len(pairs),
@@ -231,10 +256,8 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
     -------
     Iterator[FieldScore]
         One score per field; a field that cannot be read or whose boxes do not fit it has
-        its ``error`` set, and one with no cell annotated is ``not_annotated``: its reader
-        boxed nothing, so every cell found there would count as a false detection. One whose
-        every box is ``difficult`` is ``only_difficult``: it has no cell to score either, and
-        its annotated parasitemia would be an empty 0 %.
+        its ``error`` set, and one with no cell to score (none annotated, or every one
+        ignored) has the reason in ``unscored`` and is not screened.
     """
     params, rule = params or FieldParams(), rule or classifier.rule
     for path, cells in items:
@@ -245,11 +268,9 @@ def score_fields(items: list[tuple[Path, list[AnnotatedCell]]], classifier: Clas
         except (ImageReadError, AnnotationError) as exc:
             yield FieldScore(path.name, error=str(exc))
             continue
-        if not cells:  # read all the same: an unreadable file is told as such
-            yield FieldScore(path.name, not_annotated=True)
-            continue
-        if all(cell.difficult for cell in cells):
-            yield FieldScore(path.name, only_difficult=True)
+        unscored = _nothing_to_score(cells, rgb.shape, params.margin_px)
+        if unscored:  # read all the same: an unreadable file is told as such
+            yield FieldScore(path.name, unscored=unscored)
             continue
         score = score_field(path.name, rgb, cells, classifier, params, rule)
         score.seconds = time.perf_counter() - start

@@ -16,7 +16,7 @@ import numpy as np
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import DatasetError
 from malariascope.core.fields.annotations import PARASITIZED_TYPES
-from malariascope.core.fields.scoring import MIN_IOU, TOUCH_IOU, FieldScore
+from malariascope.core.fields.scoring import MIN_IOU, TOUCH_IOU, UNSCORED, FieldScore
 from malariascope.core.jsonfields import nan_as_null
 from malariascope.core.metrics import ScreeningMetrics, rate_text, screening_metrics
 
@@ -50,8 +50,7 @@ class FieldSummary:
     by_stage: dict[str, StageCounts]
     scores: tuple[FieldScore, ...]  #: one per field used
     unreadable: tuple[tuple[str, str], ...]  #: (image name, reason) of each field left out
-    not_annotated: tuple[str, ...]  #: fields with no cell annotated, left out
-    only_difficult: tuple[str, ...]  #: fields whose every annotated cell is difficult, left out
+    unscored: tuple[tuple[str, str], ...]  #: (image name, ``UNSCORED`` key) of each left out
     model: str = ""
     model_sha256: str = ""
     absent: tuple[str, ...] = ()  #: annotated fields not in the folder
@@ -88,8 +87,7 @@ class FieldSummary:
             "by_stage": {stage: vars(counts) for stage, counts in self.by_stage.items()},
             "per_field": [_row(score) for score in self.scores],
             "unreadable": [{"image": name, "error": error} for name, error in self.unreadable],
-            "not_annotated": list(self.not_annotated),
-            "only_difficult": list(self.only_difficult),
+            **{key: [name for name, why in self.unscored if why == key] for key in UNSCORED},
             "model": self.model, "model_sha256": self.model_sha256, "absent": list(self.absent),
         }
         return nan_as_null(figures)
@@ -169,8 +167,7 @@ def summarize(scores: Sequence[FieldScore], rule: CallRule, model: str = "",
         by_stage=_by_stage([kind for s in used for kind in s.kinds], probabilities, rule),
         scores=tuple(used),
         unreadable=tuple((s.name, s.error) for s in scores if s.error),
-        not_annotated=tuple(s.name for s in scores if s.not_annotated),
-        only_difficult=tuple(s.name for s in scores if s.only_difficult),
+        unscored=tuple((s.name, s.unscored) for s in scores if s.unscored),
         model=model, model_sha256=model_sha256, absent=tuple(absent),
     )
 
