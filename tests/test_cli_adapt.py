@@ -55,6 +55,20 @@ def test_too_few_cells_are_one_line_and_no_folder(tmp_path, capsys):
     assert not (tmp_path / "lab").exists()
 
 
+def test_a_report_with_no_reviewed_row_is_refused_by_name_before_any_work(tmp_path, capsys):
+    """A report as `classify` writes it, with no review, was read as a source of no cell and
+    named nowhere: the one line was "0 uninfected cells labelled (0 parasitized, 0
+    uninfected)", as if its cells had not been found."""
+    cells = write_lab(tmp_path / "cells")
+    report = tmp_path / "report.csv"
+    assert cli(capsys, "classify", cells, "--csv", report).code == 0
+    result = cli(capsys, "adapt", report, "--out", tmp_path / "lab")
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: {report} has no reviewed row (none confirmed or "
+           "overridden): review its cells in the window first, or leave it out\n")
+    assert not (tmp_path / "lab").exists()
+
+
 def test_the_base_models_folder_is_refused_before_any_work(tmp_path, capsys):
     base = shutil.copytree(bundled_dir(), tmp_path / "base")
     result = cli(capsys, "adapt", tmp_path / "nothing-here", "--base", base, "--out", base)

@@ -1,6 +1,7 @@
 """Reviewed cells from the app's CSV reports: the technician's final call is the label.
 
-Only rows whose ``review`` is set (confirmed or overridden) are labelled. Each image is read
+Only rows whose ``review`` is set (confirmed or overridden) are labelled; a report with none
+(as ``classify`` writes it) is refused, as it has no label to give. Each image is read
 again and must still have the ``image_sha256`` its rows record, or the whole adaptation is
 refused: a label must belong to the pixels it was given for. A report whose summary beside it
 was written by another run is refused too: the pair was cut short. A cell of a whole field is found
@@ -184,6 +185,9 @@ def _reviewed_rows(path: Path, data: bytes) -> dict[str, list[tuple[int, dict]]]
         raise DatasetError(f"{path} is not a readable CSV report: {exc}") from exc
     if len(run_ids) == 1:  # one run's report (not several joined): its summary must match
         check_pair(path, run_ids.pop())
+    if not rows:  # a report as classify writes it: its calls are the model's, no label
+        raise DatasetError(f"{path} has no reviewed row (none confirmed or overridden): "
+                           "review its cells in the window first, or leave it out")
     return rows
 
 
