@@ -169,6 +169,25 @@ def test_evaluate_counts_a_pipe_and_a_broken_link_named_as_cells_as_unreadable(
     assert "pipe.png: a pipe (FIFO)" in result.err and "moved.png: " in result.err
 
 
+@pytest.mark.parametrize("where", ["uninfected", "uninfected/slide 2"])
+def test_evaluate_refuses_a_class_folder_that_links_to_the_other(
+        tmp_path, capsys, real_cells, where):
+    """`parasitized` a link to `uninfected` (or into it) had each cell screened under both
+    labels: exit 0 and an accuracy of 0.5 made of nothing but the link."""
+
+    _labelled(tmp_path, {"uninfected": real_cells["uninfected"]}, 3)
+    data = tmp_path / "data"
+    (data / where).mkdir(exist_ok=True)
+    shutil.copy(real_cells["uninfected"][3], data / where)
+    (data / "parasitized").symlink_to(data / where, target_is_directory=True)
+    result = cli(capsys, "evaluate", data, "--json", tmp_path / "m.json")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"malariascope: error: {data / 'uninfected'} and {data / 'parasitized'}"
+                          " hold the same cells (one is a link to the other or inside it): "
+                          "give each class its own folder\n")
+    assert not (tmp_path / "m.json").exists()
+
+
 def test_evaluate_fields_counts_a_pipe_and_broken_links_annotated_as_unreadable(tmp_path,
                                                                                capsys):
     """A FIFO, a dangling link and a link loop annotated as fields were told "annotated but

@@ -80,8 +80,9 @@ def labelled_images(folder: Path) -> LabelledImages:
     """All images under ``folder/parasitized`` and ``folder/uninfected``, sorted by path."""
     paths: list[Path] = []
     labels: list[int] = []
-    for label, name in enumerate(CLASS_NAMES):
-        class_dir = find_subfolder(folder, name)
+    class_dirs = [find_subfolder(folder, name) for name in CLASS_NAMES]
+    _refuse_overlap(*class_dirs)
+    for label, class_dir in enumerate(class_dirs):
         # every image name but a folder's, as the batch search takes them: a pipe or a
         # broken link is then counted as unreadable, not left out unseen
         found = sorted(p for p in class_dir.rglob("*") if not p.is_dir() and is_image_path(p)
@@ -91,3 +92,12 @@ def labelled_images(folder: Path) -> LabelledImages:
         paths.extend(found)
         labels.extend([label] * len(found))
     return LabelledImages(paths, labels, [slide_of(p) for p in paths])
+
+
+def _refuse_overlap(first: Path, second: Path) -> None:
+    """Refuse two class folders of which one is the other, or holds it, through a link: their
+    cells would be read under both labels."""
+    one, other = first.resolve(), second.resolve()
+    if one.is_relative_to(other) or other.is_relative_to(one):
+        raise DatasetError(f"{first} and {second} hold the same cells (one is a link to the "
+                           "other or inside it): give each class its own folder")
