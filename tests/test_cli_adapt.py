@@ -205,14 +205,15 @@ def test_a_case_not_signed_or_an_image_changed_since_its_review_is_refused(tmp_p
 
 def test_a_case_given_twice_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
     """A case named twice, by a prefix and by its whole uid, was adapted on twice: its cells
-    counted twice in the card and sat in two groups, on both sides of a held-out split."""
+    counted twice in the card and sat in two groups, on both sides of a held-out split. The
+    refusal named only the second spelling, as if the same text had been given twice."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     cases = register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
     uids = [arg for case in cases for arg in ("--case", case.uid[:8])]
     result = cli(capsys, "adapt", *uids, "--case", cases[0].uid, "--out", tmp_path / "lab")
     assert (result.code, result.err) == (
         2, f"malariascope: error: case {cases[0].uid[:8]} is given twice (as "
-           f"'{cases[0].uid}'): give each case once\n")
+           f"'{cases[0].uid[:8]}' and '{cases[0].uid}'): give each case once\n")
     assert not (tmp_path / "lab").exists()
 
 
@@ -226,8 +227,8 @@ def test_a_case_uid_typed_in_capitals_names_its_case(tmp_path, capsys, monkeypat
     result = cli(capsys, "adapt", "--case", uid[:8], "--case", uid.upper(),
                  "--out", tmp_path / "lab")
     assert (result.code, result.err) == (
-        2, f"malariascope: error: case {uid[:8]} is given twice (as '{uid.upper()}'): give "
-           "each case once\n")
+        2, f"malariascope: error: case {uid[:8]} is given twice (as '{uid[:8]}' and "
+           f"'{uid.upper()}'): give each case once\n")
 
 
 def test_a_case_and_its_own_report_adapt_on_each_cell_once(tmp_path, capsys, monkeypatch):

@@ -59,14 +59,14 @@ def open_cases(folder: Path, uids: Iterable[str]) -> list[RegisteredCase]:
     """The cases of ``uids`` as :func:`open_case` finds them; :class:`DatasetError` when two
     name the same case (by its uid, or by any prefix of it), whose cells would count twice
     and sit on both sides of a held-out split."""
-    cases: dict[str, RegisteredCase] = {}
+    cases: dict[str, tuple[str, RegisteredCase]] = {}  # by uid: as given, and the case
     for uid in uids:
         case = open_case(folder, uid)
         if case.uid in cases:
-            raise DatasetError(f"case {case.uid[:8]} is given twice (as {uid!r}): give each "
-                               "case once")
-        cases[case.uid] = case
-    return list(cases.values())
+            raise DatasetError(f"case {case.uid[:8]} is given twice (as {cases[case.uid][0]!r} "
+                               f"and {uid!r}): give each case once")
+        cases[case.uid] = uid, case
+    return [case for _, case in cases.values()]
 
 
 def signed_cases(folder: Path) -> list[CaseSummary]:
