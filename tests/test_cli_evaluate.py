@@ -188,6 +188,21 @@ def test_evaluate_refuses_a_class_folder_that_links_to_the_other(
     assert not (tmp_path / "m.json").exists()
 
 
+@pytest.mark.parametrize("name", ["holdout", "test"])
+def test_evaluate_strict_split_with_no_train_folder_to_compare_is_refused(
+        tmp_path, capsys, real_cells, name):
+    """--strict-split on a folder not named test, or with no train folder beside it, checked
+    nothing and said nothing: exit 0, as if its slides had been found apart from training's."""
+    _labelled(tmp_path, real_cells, 3)
+    folder = (tmp_path / "data").rename(tmp_path / name)
+    result = cli(capsys, "evaluate", folder, "--strict-split", "--json", tmp_path / "m.json")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("malariascope: error: --strict-split compares a folder named test "
+                          f"with the train folder of class folders beside it: {folder} has "
+                          "none\n")
+    assert not (tmp_path / "m.json").exists()
+
+
 def test_evaluate_fields_counts_a_pipe_and_broken_links_annotated_as_unreadable(tmp_path,
                                                                                capsys):
     """A FIFO, a dangling link and a link loop annotated as fields were told "annotated but

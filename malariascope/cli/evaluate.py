@@ -35,11 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the figures (and write them to ``--json``); exit 0, or 1 when some images could
     not be read (each is named on stderr; the figures leave them out)."""
+    from malariascope.core.errors import DatasetError
     from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
     check_json_target(args.json, args.overwrite, inputs=[args.folder])  # costs nothing yet
     overlap = beside_train_overlap(args.folder)
+    if overlap is None and args.strict_split:  # asked for, the check is never skipped unsaid
+        raise DatasetError(f"--strict-split compares a folder named test with the train "
+                           f"folder of class folders beside it: {args.folder} has none")
     warning = None if overlap is None else checked_overlap(overlap, args.strict_split)
     if warning:
         problem(warning)
