@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.command_line import cli, run_without
 from tests.images import make_cell_folder, write_broken_files
 from tests.reports import read_rows, read_summary
@@ -172,6 +174,18 @@ def test_evaluate_of_a_folder_that_does_not_exist_says_so(tmp_path, capsys):
     result = cli(capsys, "evaluate", missing)
     assert (result.code, result.err) == (2, f"malariascope: error: folder does not exist: "
                                             f"{missing}\n")
+
+
+@pytest.mark.parametrize("target", ["gone", "loop"])
+def test_evaluate_of_a_link_that_leads_nowhere_says_it_is_a_link(tmp_path, capsys, target):
+    """A link to a moved folder, or a loop of links, was told "folder does not exist", though
+    the name is there to see in the folder."""
+    link = tmp_path / "loop"
+    link.symlink_to(tmp_path / target)
+    result = cli(capsys, "evaluate", link)
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: folder does not exist: {link} is a symbolic link to "
+           f"{tmp_path / target}, which leads nowhere (missing, or a loop of links)\n")
 
 
 def test_evaluate_prints_and_writes_the_figures(tmp_path, capsys):

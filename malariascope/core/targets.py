@@ -76,8 +76,14 @@ def _refuse_special(path: Path, what: str) -> None:
 
 
 def why_no_folder(path: Path) -> str:
-    """Why ``path``, which is no folder, cannot be used as one: a file is there, or nothing."""
-    return f"not a folder: {path}" if path.exists() else f"folder does not exist: {path}"
+    """Why ``path``, which is no folder, cannot be used as one: a file is there, a symbolic
+    link that leads nowhere (its target gone, or a loop back to itself), or nothing."""
+    if path.exists():
+        return f"not a folder: {path}"
+    if path.is_symlink():
+        return (f"folder does not exist: {path} is a symbolic link to {os.readlink(path)}, "
+                "which leads nowhere (missing, or a loop of links)")
+    return f"folder does not exist: {path}"
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
