@@ -111,6 +111,36 @@ def test_an_output_that_is_an_input_is_refused_even_with_overwrite(tmp_path, cap
     assert {path: path.read_bytes() for path in before} == before
 
 
+@pytest.mark.parametrize("command, option, name, what", [
+    ("evaluate", "--json", "model-card.json", "the figures"),
+    ("evaluate", "--json", "malariascope-cnn.onnx", "the figures"),
+    ("evaluate-fields", "--json", "model-card.json", "the figures"),
+    ("classify", "--csv", "model-card.json", "the report"),
+    ("classify", "--pdf", "malariascope-cnn.keras", "the PDF report"),
+])
+def test_an_output_over_the_models_own_files_is_refused_even_with_overwrite(
+        tmp_path, capsys, command, option, name, what):
+    """With --overwrite, `evaluate --json`, `evaluate-fields --json`, `classify --csv` and
+    `--pdf` replaced the card or a model file of the --model they ran with: a lab's model,
+    perhaps its only copy, became a report."""
+    from malariascope.core.modelfiles import bundled_dir
+
+    model = shutil.copytree(bundled_dir(), tmp_path / "model")
+    for label in ("parasitized", "uninfected"):
+        make_cell_folder(tmp_path / "data" / label, 2)
+    before = {path: path.read_bytes() for path in model.iterdir()}
+    extra = {"evaluate-fields": ["--annotations", tmp_path / "a.json"],
+             "classify": ["--csv", tmp_path / "r.csv"] if option == "--pdf" else []}
+    target = model / name
+    result = cli(capsys, command, tmp_path / "data", *extra.get(command, []), option, target,
+                 "--model", model / "malariascope-cnn.onnx", "--overwrite")
+    shown = f"{option} {target}" if option != "--csv" else str(target)
+    assert (result.code, result.err) == (2, f"malariascope: error: {shown} is an input file "
+                                            f"({target}): name another file for {what}\n")
+    assert {path: path.read_bytes() for path in model.iterdir()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "model"]
+
+
 def test_an_input_image_named_as_the_report_is_told_as_an_input_with_its_folder_given_too(
         tmp_path, capsys):
     """`classify D D/cell.png --csv D/cell.png` was told "an image name in the input folder

@@ -102,6 +102,24 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | 
                         "[train] extra)")
 
 
+def model_inputs(model: Path | None) -> list[Path]:
+    """The files ``--model`` is read from: its card and the model files it lists, inputs that
+    no output may replace. A card that does not load gives none: the command refuses that
+    model itself, before it writes anything."""
+    from malariascope.core.errors import ModelError
+    from malariascope.core.modelcard import load_card
+
+    try:
+        card = load_card(model)
+    except ModelError:
+        return []
+    files = [card.path]
+    for fmt in card.files:
+        with contextlib.suppress(ModelError):  # missing: told when the command opens it
+            files.append(card.model_file(fmt))
+    return files
+
+
 def add_json_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json OUT`` and ``--overwrite``, for commands that print figures."""
     parser.add_argument("--json", type=path_argument, metavar="OUT",

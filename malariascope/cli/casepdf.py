@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,10 +46,11 @@ if TYPE_CHECKING:
 PICTURE_SIDE = 256  # pixels a side kept of a cell: more than the printed picture needs
 
 
-def check_pdf_target(args: argparse.Namespace) -> None:
+def check_pdf_target(args: argparse.Namespace, inputs: Sequence[Path]) -> None:
     """Refuse ``--pdf`` before any screening: a folder, an existing file without
-    ``--overwrite``, an input file, or the place of the CSV report, its summary or the
-    overlays; and ``--paper`` without ``--pdf``, which would print nothing."""
+    ``--overwrite``, one of the ``inputs`` (the images given, the model's files), or the
+    place of the CSV report, its summary or the overlays; and ``--paper`` without ``--pdf``,
+    which would print nothing."""
     if args.paper and args.pdf is None:
         from malariascope.core.errors import ReportError
 
@@ -56,7 +58,7 @@ def check_pdf_target(args: argparse.Namespace) -> None:
     taken = {"--csv report": args.csv, "report's summary": summary_path(args.csv)}
     if args.gradcam is not None:
         taken["--gradcam folder"] = args.gradcam
-    check_output_file(args.pdf, args.overwrite, "--pdf", "the PDF report", args.paths, taken)
+    check_output_file(args.pdf, args.overwrite, "--pdf", "the PDF report", inputs, taken)
 
 
 class Galleries:

@@ -26,6 +26,7 @@ from malariascope.cli._common import (
     add_model_arguments,
     call_rule,
     in_cli_words,
+    model_inputs,
     number,
     path_argument,
     probability,
@@ -114,9 +115,10 @@ def run(args: argparse.Namespace) -> int:
     check_typed(typed)
     slide = CaseFacts(**typed, target_cells=args.target_cells, rbc_per_ul=args.rbc_per_ul,
                       stain=args.stain)
+    inputs = [*args.paths, *model_inputs(args.model)]
     with in_cli_words():  # before the model loads or the overlay folder is made
-        check_target(args.csv, args.overwrite, inputs=args.paths)
-    check_pdf_target(args)
+        check_target(args.csv, args.overwrite, inputs=inputs)
+    check_pdf_target(args, inputs)
     # signals are taken from here: one while the model loads stops the batch before its first
     # image, so the overlay folder made for it is removed again
     with StopRequests(for_good=args.own_process) as stops:

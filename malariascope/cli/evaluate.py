@@ -10,6 +10,7 @@ from malariascope.cli._common import (
     add_json_arguments,
     add_model_arguments,
     check_json_target,
+    model_inputs,
     path_argument,
     problem,
     write_json,
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
-    check_json_target(args.json, args.overwrite, inputs=[args.folder])  # costs nothing yet
+    check_json_target(args.json, args.overwrite,  # costs nothing yet
+                      inputs=[args.folder, *model_inputs(args.model)])
     overlap = beside_train_overlap(args.folder)
     if overlap is None and args.strict_split:  # asked for, the check is never skipped unsaid
         raise DatasetError(f"--strict-split compares a folder named test with the train "

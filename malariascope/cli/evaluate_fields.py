@@ -16,6 +16,7 @@ from malariascope.cli._common import (
     add_model_arguments,
     call_rule,
     check_json_target,
+    model_inputs,
     number,
     path_argument,
     probability,
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from malariascope.core.fields.scoring import UNSCORED, score_fields
     from malariascope.core.fields.summary import summarize
 
-    check_json_target(args.json, args.overwrite, inputs=[args.annotations, args.folder])
+    check_json_target(args.json, args.overwrite,
+                      inputs=[args.annotations, args.folder, *model_inputs(args.model)])
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:
