@@ -1,5 +1,6 @@
 """Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during a command: ``classify`` stops after
-the image, or at once, never between; ``train`` stops at once.
+the image, or at once, never between; ``train`` and ``split`` stop at once, until their output
+goes into place.
 
 Only the standard library is imported here, so building the parser stays instant.
 """
