@@ -7,6 +7,7 @@ Standard library only at import: the window holds one before numpy loads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -116,9 +117,10 @@ class Extent:
 def spelled(name: object, resolve: bool = False) -> Path:
     """The path ``name`` as inputs are compared: absolute, or with ``resolve`` its real path,
     links followed, so that two spellings of one folder meet (it reads the disk: never on
-    the UI thread)."""
+    the UI thread). A symlink loop stays as spelled, for its read to fail with the OS's
+    words, where ``Path.resolve`` raises RuntimeError on Python before 3.13."""
     path = Path(str(name))
-    return path.resolve() if resolve else path.absolute()
+    return Path(os.path.realpath(path)) if resolve else path.absolute()
 
 
 def screened_files(results: Iterable[ScreeningResult]) -> set[Path]:

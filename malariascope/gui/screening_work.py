@@ -133,7 +133,7 @@ def _outside(files: list[Path], inputs: tuple[str, ...]) -> list[Path]:
     holds from a cut-short input searched again are its screening so far, not left out."""
     within = [spelled(name, resolve=True) for name in inputs]
     return [path for path in files
-            if not any(path.resolve().is_relative_to(folder) for folder in within)]
+            if not any(spelled(path, resolve=True).is_relative_to(folder) for folder in within)]
 
 
 def _kept(results: list[ScreeningResult], copies: Copies, again: dict[Path, Path],
@@ -165,15 +165,16 @@ def _left_out(result: ScreeningResult, path: Path) -> ScreeningResult:
 def _as_held(files: Iterable[Path], held: Iterable[Path]) -> dict[Path, Path]:
     """The files of ``files`` that are files of ``held`` (compared as resolved paths), each
     with the path ``held`` gives it."""
-    known = {path.resolve(): path for path in held}
-    return {path: known[path.resolve()] for path in files if path.resolve() in known}
+    known = {spelled(path, resolve=True): path for path in held}
+    real = {path: spelled(path, resolve=True) for path in files}
+    return {path: known[real[path]] for path in files if real[path] in known}
 
 
 def _new_files(found: Iterable[Path], held: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """The files of ``found`` not in ``held`` (compared as resolved paths), and those that are."""
-    known = {path.resolve() for path in set(held)}
+    known = {spelled(path, resolve=True) for path in set(held)}
     new: list[Path] = []
     repeated: list[Path] = []
     for path in found:
-        (repeated if path.resolve() in known else new).append(path)
+        (repeated if spelled(path, resolve=True) in known else new).append(path)
     return new, repeated
