@@ -9,12 +9,14 @@ huge size is refused before any pixel buffer is allocated.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import stat
 import sys
 import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -161,7 +163,7 @@ def decode_image(data: np.ndarray) -> np.ndarray:
     with MEMORY_HEAVY:
         _refuse_damaged_jpeg(data)
         try:
-            with tiff.quiet_decoding(data):
+            with _opencv_silent():
                 # BGR, then RGB: OpenCV 5 scrambles 16-bit data under IMREAD_COLOR_RGB|ANYDEPTH
                 image = cv2.imdecode(data, cv2.IMREAD_COLOR | cv2.IMREAD_ANYDEPTH)
         except cv2.error as exc:
@@ -171,6 +173,20 @@ def decode_image(data: np.ndarray) -> np.ndarray:
                                  "format)")
         image = to_uint8(image)
         return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)  # in place: no second copy
+
+
+@contextlib.contextmanager
+def _opencv_silent() -> Iterator[None]:
+    """OpenCV's log silenced while a file decodes: its decoders log each file they cannot
+    read (a BMP or GIF cut short, a damaged JPEG 2000: "imdecode_(''): can't read data") and
+    libtiff warns of each tag it does not know, a line each on the terminal beside the one
+    line the file gets."""
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        yield
+    finally:
+        cv2.utils.logging.setLogLevel(level)
 
 
 def _decode_error(exc: cv2.error) -> ImageReadError:

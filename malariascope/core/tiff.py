@@ -9,11 +9,6 @@ and is left for the decoder to judge, which libtiff does without a word on the t
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
-import cv2
-
 _ORDERS = {b"II": "little", b"MM": "big"}
 #: per version: bytes of an offset, of a directory's entry count, of one entry
 _LAYOUTS = {42: (4, 2, 12), 43: (8, 8, 20)}
@@ -23,23 +18,6 @@ _MAX_DIRECTORIES = 10_000  # a chain longer than this, or one that loops, is not
 #: entries looked at in all (a real TIFF's directory holds tens): a crafted file of many
 #: directories of huge entry counts would otherwise take minutes to walk
 _MAX_ENTRIES = 100_000
-
-
-@contextlib.contextmanager
-def quiet_decoding(data: bytes | memoryview) -> Iterator[None]:
-    """OpenCV's log silenced while a TIFF decodes: libtiff warns of each tag it does not know
-    (microscope cameras write their own) and errs on a file it cannot read, a line each on the
-    terminal beside the one line the file gets."""
-    order = _ORDERS.get(bytes(data[:2]))
-    if order is None or int.from_bytes(data[2:4], order) not in _LAYOUTS:
-        yield
-        return
-    level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    try:
-        yield
-    finally:
-        cv2.utils.logging.setLogLevel(level)
 
 
 def full_images(data: bytes | memoryview) -> int:

@@ -131,6 +131,21 @@ def test_a_tiff_with_a_camera_s_own_tag_reads_without_a_word_on_the_terminal(
     assert capfd.readouterr().err == ""
 
 
+@pytest.mark.parametrize("suffix", [".bmp", ".gif", ".ppm", ".jp2"])
+def test_a_file_cut_short_is_refused_without_opencv_s_lines_on_the_terminal(
+        tmp_path, capfd, suffix):
+    """OpenCV logged its decoder's failure on a BMP, GIF, PPM or JPEG 2000 cut short:
+    "[ERROR:0@0.15] global loadsave.cpp:1412 imdecode_ imdecode_(''): can't read data: ...
+    Unexpected end of input stream", two to four lines beside the file's one line."""
+    encoded = io.BytesIO()
+    Image.fromarray(make_cell(seed=3)).save(encoded, Image.registered_extensions()[suffix])
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(encoded.getvalue()[: len(encoded.getvalue()) * 6 // 10])
+    with pytest.raises(ImageReadError, match="not a readable image"):
+        read_image(path)
+    assert capfd.readouterr().err == ""
+
+
 @pytest.mark.parametrize("extra", [100, 5_000, 100_000])
 def test_png_with_bytes_after_its_end_still_reads(tmp_path, extra):
     good = cv2.imencode(".png", make_cell(seed=3))[1].tobytes()
