@@ -103,7 +103,7 @@ def core_child(folder: Path) -> dict:
     list's first page, the whole list, searches, load, take and autosave's start, each
     timed once."""
     from malariascope.core.register import CaseQuery, Register
-    from malariascope.core.register.work import open_work
+    from malariascope.core.register.opening import open_work
 
     figures: dict = {}
     timed("open", lambda: Register(folder), figures).close()  # brought up to date once

@@ -48,7 +48,8 @@ from malariascope.gui.write_queue import RETRY_AFTER_MS, Write, WriteQueue
 
 if TYPE_CHECKING:  # the register pulls in numpy: imported when first used, after the paint
     from malariascope.core.register import Register, StoredCase
-    from malariascope.core.register.work import CaseWork, OpenedWork
+    from malariascope.core.register.opening import OpenedWork
+    from malariascope.core.register.work import CaseWork
     from malariascope.core.session import Session
     from malariascope.core.tally import Counts
     from malariascope.gui.workers import Worker

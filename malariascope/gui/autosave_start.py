@@ -27,7 +27,7 @@ from malariascope.gui.restored import tell_too_new
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
-    from malariascope.core.register.work import OpenedWork
+    from malariascope.core.register.opening import OpenedWork
 
 #: While the data folder takes no file, autosave is tried again this often (ms).
 AGAIN_MS = 30_000
@@ -116,7 +116,7 @@ class AutosaveStart(QObject):
         self._read(folder, then, joining)
 
     def _read(self, folder: Path, then: Callable[[], object], joining: bool) -> None:
-        from malariascope.core.register.work import open_work
+        from malariascope.core.register.opening import open_work
 
         worker = Worker(open_work, folder, not joining)  # a big case takes a moment to read
         worker.returned.connect(lambda opened: self._on_read(opened, then, joining))

@@ -73,7 +73,7 @@ class PastCaseView(QObject):
         register said against it, asked as it was read (see :meth:`read`; "": nothing). A
         case to be finished here while a write of the window's that may change it is being
         saved (``WriteQueue.may_change``) opens once it is saved (True: it is waiting)."""
-        from malariascope.core.register.work import session_of
+        from malariascope.core.register.batches import session_of
 
         window, controller = self.window, self.window.controller
         self.waiting.cancel()  # the last case asked for opens, or none

@@ -16,7 +16,7 @@ from malariascope.gui.batch import Batch
 from malariascope.gui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from malariascope.core.register.work import OpenedWork
+    from malariascope.core.register.opening import OpenedWork
     from malariascope.core.session import Session
 
 

@@ -12,7 +12,8 @@ from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import LeftOut
 from malariascope.core.register import FILE_NAME, Register, schema_version
-from malariascope.core.register.work import CaseWork, session_of
+from malariascope.core.register.batches import session_of
+from malariascope.core.register.work import CaseWork
 from malariascope.core.report import ReportWriter, summary_path
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts

@@ -11,7 +11,8 @@ import pytest
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.errors import CaseSignedError
 from malariascope.core.register import CaseQuery, Register
-from malariascope.core.register.work import CaseWork, open_work
+from malariascope.core.register.opening import open_work
+from malariascope.core.register.work import CaseWork
 from tests.core.test_register import counts_of
 from tests.core.test_register_work import grown
 from tests.core.test_session import classifier, results, session_of  # noqa: F401

@@ -13,9 +13,10 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.clock import local_time
 from malariascope.core.errors import CaseHeldError, RegisterError, RegisterWriteError, held_words
 from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register.batches import session_of as as_batch
 from malariascope.core.register.legacy import LEGACY_FOLDER
-from malariascope.core.register.work import CaseWork, open_work
-from malariascope.core.register.work import session_of as as_batch
+from malariascope.core.register.opening import open_work
+from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 from tests.core.test_register import counts_of

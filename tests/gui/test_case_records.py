@@ -10,7 +10,7 @@ from pathlib import Path
 
 from malariascope.core.leftout import COPIES_NOT_RECORDED
 from malariascope.core.register import FILE_NAME, Register
-from malariascope.core.register.work import session_of
+from malariascope.core.register.batches import session_of
 from malariascope.gui.app import start
 from tests.core.test_register_partial import BEFORE_COPIES
 from tests.core.test_register_scale import drop_list_indexes

@@ -4,7 +4,7 @@ was opened from: the register and the case reopened from it name it."""
 from __future__ import annotations
 
 from malariascope.core.register import Register
-from malariascope.core.register.work import session_of
+from malariascope.core.register.batches import session_of
 from tests.gui.helpers import started_window
 from tests.gui.saving_faults import WAIT_MS
 from tests.gui.test_keep_for_later import answer

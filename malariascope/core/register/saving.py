@@ -227,7 +227,7 @@ def check_as_found(db: sqlite3.Connection, case_id: int, case: Case, number: int
         raise AmendmentChangedError(
             f"the amendment of case {case.name} cannot be withdrawn: it was opened by an "
             "earlier MalariaScope, which did not note the case as it found it")
-    # as a window reads the case back (``work.session_of``): NULL complete is whole
+    # as a window reads the case back (``batches.session_of``): NULL complete is whole
     now = Extent(files=files or 0, copies=records.copies_of(copies)).as_saved(complete != 0)
     noted_rule = records.rule_of(noted_rule)
     changed = [words for words, differs in (

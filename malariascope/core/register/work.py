@@ -7,29 +7,23 @@ figures and whether its screening was whole, and keeps what the batch holds beyo
 register's ``work`` row, all in one transaction: a crash loses nothing that was saved. A
 window that closes on purpose drops its work, or keeps it (:meth:`CaseWork.keep`: the case
 stays open in the register, for a window to take and finish later); a ``work`` row left
-behind is a window that stopped, and :func:`open_work` finds it, as it finds a batch that an
-earlier MalariaScope left in session files.
+behind is a window that stopped, and :func:`~malariascope.core.register.opening.open_work`
+finds it, as it finds a batch that an earlier MalariaScope left in session files.
 """
 
 from __future__ import annotations
 
 import contextlib
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
 from malariascope.core.case import Case
 from malariascope.core.clock import utc_now
-from malariascope.core.errors import (
-    CaseSignedError,
-    RegisterError,
-    RegisterSetAsideError,
-    SessionError,
-)
+from malariascope.core.errors import CaseSignedError, RegisterError
 from malariascope.core.extent import Extent
 from malariascope.core.facts import BatchFacts
 from malariascope.core.jsonfields import build, dumps, flag, json_object, number, optional, text
 from malariascope.core.pipeline import ScreeningResult
-from malariascope.core.register.legacy import LEGACY_FOLDER, take_legacy
+from malariascope.core.register.batches import session_of
 from malariascope.core.register.query import CaseQuery
 from malariascope.core.register.store import Register
 from malariascope.core.register.stored import StoredCase
@@ -223,66 +217,6 @@ class CaseWork:
         left = self.register.work()
         if left is not None:
             self.register.end_work(left[0])
-
-
-def session_of(stored: StoredCase, default_threshold: float | None = None, *,
-               complete: bool | None = None, unsaved: bool = False, saved_at: str = "",
-               extent: Extent | None = None) -> Session:
-    """A case from the register as a window's batch, with the threshold of the card of the
-    model that called it when known (the register keeps the rule the calls were made with,
-    not the card's: a window that has the card loaded knows it, see ``BatchFacts.with_card``).
-
-    ``complete`` None takes the register's word: the batch is cut short when the case is
-    known to be, so its report says so, and an amendment saves it cut short still. Without
-    an ``extent`` (a window's own), the batch has the image files the register found, so its
-    report says how many it lacks; its inputs are not kept with the case.
-    """
-    if complete is None:
-        complete = stored.screening_complete is not False
-    if extent is None:
-        extent = Extent(files=stored.files_found or 0, copies=stored.copies)
-    case = stored.case
-    facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
-                       case.rule, default_threshold, case.sources)
-    return Session(stored.cells, facts, stored.reviews, unsaved=unsaved, complete=complete,
-                   saved_at=saved_at, case=case, extent=extent)
-
-
-@dataclass
-class OpenedWork:
-    """The register a window works in, and what it found there as it started."""
-
-    work: CaseWork
-    session: Session | None = None  # the case a window left, as its batch
-    set_aside: RegisterSetAsideError | None = None  # the damaged register moved aside
-    unreadable: RegisterError | SessionError | None = None  # why work left cannot be read
-
-
-def open_work(folder: Path, offer: bool = True) -> OpenedWork:
-    """Open the register in ``folder`` for a window's work and read the case a window left;
-    without ``offer`` (a window that has work of its own) that case is left unread, to be
-    offered at the next start.
-
-    A damaged register is set aside (see :class:`Register`), told in the result, and a new one
-    begun; :class:`RegisterError` when no register can be opened at all, as one of a newer
-    MalariaScope, left as it is, cannot (:class:`~malariascope.core.errors.RegisterTooNewError`).
-    """
-    try:
-        opened = OpenedWork(CaseWork(Register(folder)))
-    except RegisterSetAsideError as exc:
-        opened = OpenedWork(CaseWork(Register(folder)), set_aside=exc)
-    if not offer:
-        return opened
-    try:
-        take_legacy(folder / LEGACY_FOLDER, opened.work.register, opened.work.save)
-    except SessionError as exc:
-        opened.unreadable = exc
-    try:
-        opened.session = opened.work.load()
-    except RegisterError as exc:
-        opened.unreadable = RegisterError(f"{exc}; the case stays in the case register")
-        opened.work.end_left()
-    return opened
 
 
 def _files_found(extent: Extent) -> int | None:
