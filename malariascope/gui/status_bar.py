@@ -12,11 +12,13 @@ an action was refused, and a message longer than the room left wraps onto more l
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from malariascope.core.names import source_name
 from malariascope.core.words import counted
 from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.controller import ScreeningController
@@ -159,8 +161,10 @@ class StatusBar(QStatusBar):
                      f"{left:,} image file{' was' if left == 1 else 's were'}")
             self.partial_label.setText("<b>Partial batch</b>" + (
                 "" if left is None else f": {left:,} not screened"))
-            self.partial_label.setToolTip(f"{files} not screened: the batch holds only the "
-                                          "images screened by then, and a report says so")
+            rest = ", ".join(source_name(Path(name)) for name in controller.extent.rest)
+            self.partial_label.setToolTip(
+                f"{files} not screened{f' (in {rest})' if rest else ''}: the batch holds only "
+                "the images screened by then, and a report says so")
         self.partial_label.setVisible(bool(partial))
 
     def _on_model_ready(self, name: str) -> None:

@@ -22,7 +22,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.register import FILE_NAME, Register, schema_version
 from tests.core.test_case import AT, counts
 from tests.core.test_register import decision
-from tests.core.test_register_scale import drop_list_indexes
+from tests.core.test_register_scale import as_before_list_indexes
 from tests.core.test_session import classifier, results  # noqa: F401
 
 RULE = CallRule(0.5, (0.4, 0.6))
@@ -143,7 +143,7 @@ def test_an_amendment_of_an_older_register_opens_unnoted_and_is_not_withdrawn(tm
     with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
         as_before_amendments_noted(db)
         db.execute("ALTER TABLE cases DROP COLUMN copies_left_out")  # a later step's
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_AMENDMENTS_NOTED}")
     with Register(tmp_path) as register:
         loaded = register.load(case.uid).case
@@ -319,7 +319,7 @@ def test_a_register_of_the_schema_before_is_migrated_to_note_withdrawals(tmp_pat
         save_whole(register, case)
     with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
         db.execute("DROP TABLE withdrawals")
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_WITHDRAWALS_NOTED}")
     with Register(tmp_path) as register:
         version = register._db.execute("PRAGMA user_version").fetchone()[0]

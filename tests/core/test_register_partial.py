@@ -18,7 +18,7 @@ from malariascope.core.report import ReportWriter, summary_path
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts
 from tests.core.test_amendment import as_before_amendments_noted
-from tests.core.test_register_scale import drop_list_indexes
+from tests.core.test_register_scale import as_before_list_indexes
 from tests.core.test_register_search import AT, read_csv
 from tests.reports import read_summary
 
@@ -69,7 +69,7 @@ def as_before_cases_kept_it(path: Path) -> None:
         for column in ("copies_left_out", "files_found", "screening_complete"):
             db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_CASES_KEPT_IT}")
 
 
@@ -140,7 +140,7 @@ def test_an_older_register_takes_the_files_found_from_the_work_left(tmp_path):
         for column in ("copies_left_out", "files_found"):  # this step's, and a later one's
             db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_FILES_FOUND}")
     with Register(folder) as register:
         found = {case.facts.sample_id: register.load(case.uid).files_found
@@ -187,7 +187,7 @@ def test_an_older_register_takes_the_copies_from_the_work_left_else_none_known(t
         for column in ("sources", "extent", "model", "model_sha256"):  # later steps'
             db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
         db.execute("DROP TABLE withdrawals")
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     with Register(folder) as register:
         copies = {case.facts.sample_id: register.load(case.uid).copies

@@ -15,14 +15,22 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import FILE_NAME, CaseQuery, Register, query, schema_version
 
 OPENED = "2026-03-04T10:11:12+00:00"
-LIST_INDEXES = ("cases_changed", "cases_unnamed")  # the schema's last step
+LIST_INDEXES = ("cases_changed", "cases_unnamed")  # a step of the schema that only adds them
+BEFORE_LIST_INDEXES = 13  # the last schema without them
 
 
 def drop_list_indexes(db: sqlite3.Connection) -> None:
-    """Take from a register the indexes of the schema's last step, as a register made before
-    it lacks them (a test's register made older)."""
+    """Take from a register the list's indexes, as an archive written before them lacks
+    them."""
     for index in LIST_INDEXES:
         db.execute(f"DROP INDEX {index}")
+
+
+def as_before_list_indexes(db: sqlite3.Connection) -> None:
+    """Take from a register the list's indexes and what the schema's steps after them add,
+    as a register made before them lacks them (a test's register made older)."""
+    db.execute("ALTER TABLE cases DROP COLUMN inputs")
+    drop_list_indexes(db)
 
 
 def add_cases(register: Register, number: int, start: int = 0) -> list[Case]:
@@ -120,8 +128,8 @@ def test_an_older_register_gains_the_list_indexes_and_keeps_its_names(tmp_path):
         for case in unnamed:
             register.save(case)
     with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
-        drop_list_indexes(db)
-        db.execute(f"PRAGMA user_version = {schema_version() - 1}")
+        as_before_list_indexes(db)
+        db.execute(f"PRAGMA user_version = {BEFORE_LIST_INDEXES}")
     with Register(tmp_path) as register:
         indexes = {name for (name,) in register._db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}

@@ -20,7 +20,7 @@ from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
 from tests.core.test_amendment import WHOLE, amended, as_before_amendments_noted, save_whole
 from tests.core.test_case import counts as amended_counts
-from tests.core.test_register_scale import drop_list_indexes
+from tests.core.test_register_scale import as_before_list_indexes
 from tests.images import make_cell_folder
 
 AT = "2026-03-04T10:11:12+00:00"
@@ -271,7 +271,7 @@ def write_dates_as_typed(path, typed: str) -> None:
         for column in ("screening_complete", "files_found", "copies_left_out"):  # later steps'
             db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
         as_before_amendments_noted(db)
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {DATES_AS_TYPED_SCHEMA}")
 
 

@@ -13,7 +13,7 @@ from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.batches import session_of
 from malariascope.gui.app import start
 from tests.core.test_register_partial import BEFORE_COPIES
-from tests.core.test_register_scale import drop_list_indexes
+from tests.core.test_register_scale import as_before_list_indexes
 from tests.gui.helpers import MODEL_TIMEOUT_MS, amend_case, close_window, screen_and_wait
 from tests.gui.test_case import _type_facts
 from tests.gui.test_copies import _copied, _summary
@@ -129,7 +129,7 @@ def test_a_case_saved_before_copies_were_kept_says_not_recorded_never_none(
         for column in ("sources", "extent", "model", "model_sha256"):  # later steps'
             db.execute(f"ALTER TABLE amendments DROP COLUMN {column}")
         db.execute("DROP TABLE withdrawals")
-        drop_list_indexes(db)
+        as_before_list_indexes(db)
         db.execute(f"PRAGMA user_version = {BEFORE_COPIES}")
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):

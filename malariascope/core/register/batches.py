@@ -18,13 +18,14 @@ def session_of(stored: StoredCase, default_threshold: float | None = None, *,
 
     ``complete`` None takes the register's word: the batch is cut short when the case is
     known to be, so its report says so, and an amendment saves it cut short still. Without
-    an ``extent`` (a window's own), the batch has the image files the register found, so its
-    report says how many it lacks; its inputs are not kept with the case.
+    an ``extent`` (a window's own), the batch has what the register keeps of it: its inputs,
+    so the rest can be screened, and the image files found, so its report says how many it
+    lacks.
     """
     if complete is None:
         complete = stored.screening_complete is not False
     if extent is None:
-        extent = Extent(files=stored.files_found or 0, copies=stored.copies)
+        extent = stored.extent
     case = stored.case
     facts = BatchFacts(case.model, case.model_sha256, case.facts.sample_id, case.facts.operator,
                        case.rule, default_threshold, case.sources)

@@ -103,6 +103,15 @@ def extent_of(text: str) -> Extent:
     return Extent.from_dict(json.loads(text))
 
 
+def inputs_json(extent: Extent) -> str:
+    """What ``extent`` says of the inputs opened, how they were searched and which were cut
+    short; the files found and the copies left out have columns of their own."""
+    data = extent.to_dict()
+    del data["files"]
+    data.pop("copies", None)
+    return to_json(data)
+
+
 def rule_json(rule: CallRule | None) -> str | None:
     return None if rule is None else to_json(rule.to_dict())
 

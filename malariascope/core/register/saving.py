@@ -149,18 +149,18 @@ def write_complete(db: sqlite3.Connection, case_id: int, complete: bool | None) 
         (complete, case_id))
 
 
-def write_files_found(db: sqlite3.Connection, case_id: int, files: int | None) -> None:
-    """Keep how many image files were found in what the case was opened from; 0 stores that
-    they are not known (images opened were never counted), None keeps what is stored."""
-    db.execute("UPDATE cases SET files_found = CASE WHEN ?1 IS NULL THEN files_found "
-               "ELSE nullif(?1, 0) END WHERE id = ?2", (files, case_id))
-
-
-def write_copies(db: sqlite3.Connection, case_id: int, copies: LeftOut | None) -> None:
-    """Keep the image files left out as copies of files screened; None keeps what is
+def write_extent(db: sqlite3.Connection, case_id: int, files: int | None,
+                 copies: LeftOut | None, inputs: Extent | None) -> None:
+    """Keep what the case was opened from: how many image files were found there (0 stores
+    that they are not known: images opened were never counted), those left out as copies of
+    files screened, and its inputs (:func:`~.records.inputs_json`). None keeps what is
     stored."""
-    db.execute("UPDATE cases SET copies_left_out = coalesce(?, copies_left_out) WHERE id = ?",
-               (None if copies is None else records.to_json(copies.to_dict()), case_id))
+    db.execute(
+        "UPDATE cases SET files_found = CASE WHEN ?1 IS NULL THEN files_found ELSE "
+        "nullif(?1, 0) END, copies_left_out = coalesce(?2, copies_left_out), "
+        "inputs = coalesce(?3, inputs) WHERE id = ?4",
+        (files, None if copies is None else records.to_json(copies.to_dict()),
+         None if inputs is None else records.inputs_json(inputs), case_id))
 
 
 def add_amendments(db: sqlite3.Connection, case_id: int, amendments: Sequence[Amendment],

@@ -103,6 +103,18 @@ def _copies_left_out(db: sqlite3.Connection) -> None:
         "FROM work WHERE work.case_id = cases.id AND json_valid(state))")
 
 
+def _inputs(db: sqlite3.Connection) -> None:
+    """What each case was opened from (JSON of its ``Extent`` without the files found and
+    the copies left out, kept in their own columns; NULL: not known), so a case reopened
+    from the register can screen what was not: taken from its work row when a window works
+    on it."""
+    db.execute("ALTER TABLE cases ADD COLUMN inputs TEXT")
+    db.execute(
+        "UPDATE cases SET inputs = (SELECT json_remove(json_extract(state, '$.extent'), "
+        "'$.files', '$.copies') FROM work WHERE work.case_id = cases.id AND json_valid(state) "
+        "AND json_type(state, '$.extent') = 'object')")
+
+
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
 MIGRATIONS: tuple[Step, ...] = (
     """
@@ -232,12 +244,14 @@ MIGRATIONS: tuple[Step, ...] = (
     CREATE INDEX cases_changed ON cases (updated_at, id);
     CREATE INDEX cases_unnamed ON cases (patient_id, created_at) WHERE sample_id = '';
     """,
+    # what the case was opened from, with the case: a case kept for later screens the rest
+    _inputs,
 )
 
 
 #: How many of the last steps only add indexes (0 once a step changes tables): a register
 #: written before them reads the same without them, only slower.
-INDEX_STEPS = 1
+INDEX_STEPS = 0
 
 
 def schema_version() -> int:

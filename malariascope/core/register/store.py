@@ -24,6 +24,7 @@ from malariascope.core.errors import (
     ImageReadError,
     RegisterError,
 )
+from malariascope.core.extent import Extent
 from malariascope.core.imageio import decode_image, encode_png
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
@@ -89,7 +90,8 @@ class Register:
              cells: Sequence[ScreeningResult] = (), first_row: int | None = None,
              reviews: Sequence[ReviewDecision] = (), work: str | None = None,
              screening_complete: bool | None = None, files_found: int | None = None,
-             copies: LeftOut | None = None, guest: bool = False) -> int:
+             copies: LeftOut | None = None, inputs: Extent | None = None,
+             guest: bool = False) -> int:
         """Store ``case`` with what is new: its ``cells`` appended after those stored (at
         ``first_row``, when given, which must be their number), its review ``reviews``.
 
@@ -119,6 +121,9 @@ class Register:
         copies
             The image files left out as copies of files screened (None keeps what is
             stored): its records say so.
+        inputs
+            What the case was opened from, with what it says of the inputs cut short (None
+            keeps what is stored): the case reopened can screen the rest.
 
         Returns
         -------
@@ -136,8 +141,7 @@ class Register:
                 return saving.check_unchanged(self._db, case_id, case, rows, cells,
                                               first_row, reviews)
             saving.write_complete(self._db, case_id, screening_complete)
-            saving.write_files_found(self._db, case_id, files_found)
-            saving.write_copies(self._db, case_id, copies)
+            saving.write_extent(self._db, case_id, files_found, copies, inputs)
             if kept < amended:  # checked against the screening just written
                 amended = saving.drop_withdrawn(self._db, case_id, case, amended, kept,
                                                 signed or bool(cells or reviews))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from malariascope.core.case import Case, ReviewDecision, Withdrawal, current_reviews
+from malariascope.core.extent import Extent
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -34,12 +35,21 @@ class StoredCase:
     screening_complete: bool | None = None
     files_found: int | None = None  #: in what it was opened from; None: not known
     copies: LeftOut | None = None  #: files left out as copies of others; None: not recorded
+    #: its inputs, how they were searched and which were cut short, without the files found
+    #: and the copies; None: not known (saved before the register kept them, or by a save
+    #: that named none)
+    inputs: Extent | None = None
     #: the case as read (:func:`~malariascope.core.register.saving.version_of`), whatever is
     #: done to the copy since: what the register must still hold for work to go on from it
     read_as: saving.Version = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_as = saving.version_of(self.case, len(self.cells), len(self.reviews))
+
+    @property
+    def extent(self) -> Extent:
+        """What the case was opened from, as a window's batch of it holds it."""
+        return replace(self.inputs or Extent(), files=self.files_found or 0, copies=self.copies)
 
     @property
     def finals(self) -> dict[int, str]:
@@ -52,10 +62,10 @@ def read_case(db: sqlite3.Connection, case_id: int) -> StoredCase:
     """The case stored under ``case_id``, whole; ``records.UNREADABLE`` when a value of it
     cannot be read back."""
     (uid, created_at, model, sha256, rule, sources, facts, result, signed,
-     complete, files, copies, twin) = db.execute(
+     complete, files, copies, inputs, twin) = db.execute(
         "SELECT uid, created_at, model, model_sha256, rule, sources, facts, result, "
-        f"signed, screening_complete, files_found, copies_left_out, {TWIN} FROM cases "
-        "WHERE id = ?", (case_id,)).fetchone()
+        f"signed, screening_complete, files_found, copies_left_out, inputs, {TWIN} FROM "
+        "cases WHERE id = ?", (case_id,)).fetchone()
     amendments = tuple(records.amendment_of(*row) for row in db.execute(
         f"SELECT {', '.join(records.AMENDMENT_COLUMNS)} FROM amendments WHERE case_id = ? "
         "ORDER BY number", (case_id,)))
@@ -73,4 +83,5 @@ def read_case(db: sqlite3.Connection, case_id: int) -> StoredCase:
         "ORDER BY id", (case_id,))]
     return StoredCase(case, records.result_of(result), cells, reviews,
                       None if complete is None else bool(complete), files,
-                      records.copies_of(copies))
+                      records.copies_of(copies),
+                      None if inputs is None else records.extent_of(inputs))

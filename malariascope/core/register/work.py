@@ -83,7 +83,7 @@ class CaseWork:
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
                 work=dumps(asdict(state)), screening_complete=session.complete,
                 files_found=_files_found(session.extent),
-                copies=session.extent.copies)
+                copies=session.extent.copies, inputs=session.extent)
         except RegisterError:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
