@@ -42,16 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """List or export the cases; exit 2, in one line, when the register cannot be read."""
     from malariascope.core.datadir import check_data_dir, data_dir
-    from malariascope.core.register import Register, nothing_stored
+    from malariascope.core.register import Register
 
     folder = data_dir()
     check_data_dir(folder)
-    if nothing := nothing_stored(folder):
-        if args.action == "export":
-            raise RegisterError(f"{nothing}: nothing to export")
-        print("[]" if args.json else f"no cases: {nothing}")
-        return EXIT_OK
     with Register(folder, view=True) as register:
+        if nothing := register.nothing_stored:
+            if args.action == "export":
+                raise RegisterError(f"{nothing}: nothing to export")
+            print("[]" if args.json else f"no cases: {nothing}")
+            return EXIT_OK
         if args.action == "export":
             with in_cli_words():
                 count = register.export_csv(args.out, overwrite=args.overwrite)

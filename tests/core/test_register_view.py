@@ -22,6 +22,9 @@ def test_a_view_of_a_register_without_a_case_writes_nothing(tmp_path, made):
         os.utime(folder / FILE_NAME, ns=(1_000_000_000, 1_000_000_000))
     with Register(folder, view=True) as register:
         assert register.cases() == [] and register.uids_beginning("") == []
+        assert register.nothing_stored == (f"the case register {folder / FILE_NAME} is empty"
+                                           if made == "an empty file"
+                                           else f"no case register in {folder} yet")
         with pytest.raises(RegisterError, match="cannot save the case"):
             register.save(Case(CaseFacts(sample_id="S-1")))
     if made == "nothing":
@@ -30,3 +33,10 @@ def test_a_view_of_a_register_without_a_case_writes_nothing(tmp_path, made):
         assert [path.name for path in folder.iterdir()] == [FILE_NAME]
         stat = (folder / FILE_NAME).stat()
         assert (stat.st_size, stat.st_mtime_ns) == (0, 1_000_000_000)
+
+
+def test_a_view_of_a_register_written_says_it_may_hold_cases(tmp_path):
+    with Register(tmp_path) as register:
+        register.save(Case(CaseFacts(sample_id="S-1")))
+    with Register(tmp_path, view=True) as register:
+        assert register.nothing_stored == "" and len(register.cases()) == 1

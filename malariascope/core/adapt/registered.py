@@ -19,7 +19,7 @@ from malariascope.core.adapt.sources import Chunk, SourceRecord
 from malariascope.core.datadir import check_data_dir
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import CLASS_NAMES
-from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register, nothing_stored
+from malariascope.core.register import FILE_NAME, CaseQuery, CaseSummary, Register
 from malariascope.core.register.stored import StoredCase
 
 
@@ -45,9 +45,9 @@ def open_case(folder: Path, uid: str) -> RegisteredCase:
     """The case of the register in ``folder`` whose uid is ``uid`` or begins with it (``cases
     list`` shows the first 8 characters); :class:`DatasetError` for none or several."""
     check_data_dir(folder)
-    if nothing := nothing_stored(folder):
-        raise DatasetError(f"{nothing}: no case {uid} to adapt to")
     with Register(folder, view=True) as register:
+        if nothing := register.nothing_stored:
+            raise DatasetError(f"{nothing}: no case {uid} to adapt to")
         found = register.uids_beginning(uid.lower())
     if len(found) != 1:
         raise DatasetError(f"{'no' if not found else len(found)} cases in {folder / FILE_NAME} "

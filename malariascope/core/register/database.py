@@ -46,8 +46,7 @@ _DISK_CODES = {8, 10, 13}  # SQLITE_READONLY, _IOERR, _FULL: the disk refused a 
 def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     """The register in ``folder`` (made if missing), checked and migrated. With ``view``, one
     this process cannot write (an archive, or one on a full disk) is opened read-only as it
-    is (:func:`_read_only`), and one never written (:func:`~.checks.unwritten`) is read as a
-    register without cases, nothing made or written in ``folder``.
+    is (:func:`_read_only`).
 
     Raises :class:`RegisterDamagedError` after moving a damaged file aside;
     :class:`RegisterTooNewError` (a newer MalariaScope's register) and :class:`RegisterError`
@@ -55,8 +54,6 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
     full disk) leave the file as it is.
     """
     path = folder / FILE_NAME
-    if view and unwritten(path):
-        return _empty()
     if view and path.is_file() and not (os.access(path, os.W_OK) and
                                         os.access(folder, os.W_OK)):
         return _read_only(path)
@@ -132,8 +129,9 @@ def _read_only(path: Path, refused: sqlite3.Error | None = None) -> sqlite3.Conn
         raise
 
 
-def _empty() -> sqlite3.Connection:
-    """A register without cases, in memory and read-only."""
+def empty() -> sqlite3.Connection:
+    """A register without cases, in memory and read-only: what a view of a register never
+    written reads (:func:`nothing_stored`), nothing made or written where it would be."""
     db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     _migrate(db)
     db.execute("PRAGMA query_only = ON")

@@ -33,7 +33,9 @@ from malariascope.core.register import records, saving
 from malariascope.core.register.database import (
     FILE_NAME,
     connect,
+    empty,
     failure,
+    nothing_stored,
     snapshot,
     transaction,
 )
@@ -56,14 +58,18 @@ class Register:
     :class:`~malariascope.core.errors.RegisterError` otherwise.
     ``view`` opens a register only to read it: one this process cannot write, as an archive
     or one on a full disk, is then read where it is, untouched, and every write to it fails;
-    one never written (no file, or an empty one) reads as a register without cases, and
-    nothing is made.
+    one never written (no file, or an empty one) reads as a register without cases, nothing
+    made, and :attr:`nothing_stored` says so.
     """
 
     def __init__(self, folder: str | Path, view: bool = False) -> None:
-        self.path = Path(folder) / FILE_NAME
+        folder = Path(folder)
+        self.path = folder / FILE_NAME
+        #: why the register holds no case ("" when it may hold some): a view of one never
+        #: written reads as a register without cases
+        self.nothing_stored = nothing_stored(folder) if view else ""
         self._lock = threading.Lock()
-        self._db = connect(Path(folder), view)
+        self._db = empty() if self.nothing_stored else connect(folder, view)
         self._db.create_function("casefold", 1, str.casefold, deterministic=True)
 
     def close(self) -> None:
