@@ -1,13 +1,14 @@
 """The register's list read a page at a time, as a window shows a year of cases.
 
 A page goes on from the last case of the page before in the list's order (the latest changed
-first: ``updated_at``, then ``id``), not from its place in the list (an OFFSET): a save
-moves its case to the top of the list, and every case after the page before with it, so a
-page by place would list a case twice and skip another. A case that changed since the page
-before comes again with the next page, which a list shows anew in its place: one that
-jumped over the page before is not skipped either. One that the query no longer selects
-(its patient or status changed) is named as gone, for the list to drop, and so is a listed
-one the register no longer holds (an open case discarded).
+first: ``changed``, the count of saves at a case's last, which no clock set back can
+reorder), not from its place in the list (an OFFSET): a save moves its case to the top of the
+list, and every case after the page before with it, so a page by place would list a case
+twice and skip another. A case that changed since the page before comes again with the next
+page, which a list shows anew in its place: one that jumped over the page before is not
+skipped either. One that the query no longer selects (its patient or status changed) is
+named as gone, for the list to drop, and so is a listed one the register no longer holds (an
+open case discarded).
 """
 
 from __future__ import annotations
@@ -19,11 +20,9 @@ from dataclasses import dataclass
 
 from malariascope.core.register.query import CaseQuery, CaseSummary, count, summaries
 
-#: the order of a case in the list is its (updated_at, id): the index ``cases_changed``
-BELOW = "(updated_at, id) < (?, ?)"
-FROM = "(updated_at, id) >= (?, ?)"
-#: stamps are to the second: a case saved in the second of the read is changed since, too
-CHANGED = "(updated_at, id) > (?, ?) AND updated_at >= ?"
+#: the order of a case in the list is its ``changed``: the index ``cases_order``
+BELOW = "changed < ?"
+CHANGED = "changed > ?"
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,8 @@ class PageMark:
     listed (None: none yet), with the cases changed since ``seen``, the register's latest
     change when the page was read."""
 
-    key: tuple[str, int] | None = None
-    seen: str = ""
+    key: int | None = None
+    seen: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,18 +62,17 @@ def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageM
     if after.key is None:
         again, cases = [], list(readable(summaries(db, query, limit)))
     else:
-        changed = [*after.key, after.seen]
-        again = list(readable(summaries(db, query, None, CHANGED, changed)))
+        again = list(readable(summaries(db, query, None, CHANGED, [after.seen])))
         found = {case.uid for case in again}
         gone = tuple(uid for (uid,) in db.execute(f"SELECT uid FROM cases WHERE {CHANGED}",
-                                                  changed) if uid not in found)
-        cases = list(readable(summaries(db, query, limit, BELOW, after.key)))
+                                                  [after.seen]) if uid not in found)
+        cases = list(readable(summaries(db, query, limit, BELOW, [after.key])))
         gone += tuple(uid for (uid,) in db.execute(
             "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT uid FROM cases)",
             (json.dumps(list(listed)),)))
-    key = after.key if not cases else (cases[-1].updated_at, db.execute(
-        "SELECT id FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0])
+    key = after.key if not cases else db.execute(
+        "SELECT changed FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0]
     total = count(db, query)
-    more = total if key is None else total - count(db, query, FROM, key)
-    seen = db.execute("SELECT max(updated_at) FROM cases").fetchone()[0] or ""
+    more = total if key is None else count(db, query, BELOW, [key])
+    seen = db.execute("SELECT coalesce(max(changed), 0) FROM cases").fetchone()[0]
     return CasePage(again + cases, total, more, PageMark(key, seen), gone)

@@ -149,7 +149,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery, limit: int | None = None
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
         f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
         f"WHERE {condition} "
-        "ORDER BY updated_at DESC, id DESC" + ("" if limit is None else " LIMIT ?"),
+        "ORDER BY changed DESC" + ("" if limit is None else " LIMIT ?"),
         selected)
     return (_summary(*row) for row in rows)
 

@@ -29,6 +29,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records
+from malariascope.core.register.schema import NEXT_CHANGE
 from malariascope.core.signing import same_rule
 
 
@@ -43,8 +44,9 @@ def stored_state(db: sqlite3.Connection, case: Case,
         cursor = db.execute(
             "INSERT INTO cases (uid, created_at, updated_at, status, sample_id, "
             "patient_id, operator, case_date, signed_by, signed_at, model, model_sha256, "
-            "sources, facts, screening_complete) VALUES (?, ?, '', 'open', '', '', '', '', "
-            "'', '', '', '', '[]', '{}', ?)", (case.uid, case.created_at, complete))
+            "sources, facts, screening_complete, changed) VALUES (?, ?, '', 'open', '', '', "
+            f"'', '', '', '', '', '', '[]', '{{}}', ?, {NEXT_CHANGE})",
+            (case.uid, case.created_at, complete))
         return cursor.lastrowid, 0, 0, False
     case_id, rows, status, amended = found
     return case_id, rows, amended, status == "signed"
@@ -124,8 +126,8 @@ def write_case(db: sqlite3.Connection, case_id: int, case: Case,
     if signed is not None:
         result = signed.result
     db.execute(
-        "UPDATE cases SET updated_at = ?, status = ?, sample_id = ?, patient_id = ?, "
-        "operator = ?, case_date = ?, signed_by = ?, signed_at = ?, "
+        f"UPDATE cases SET changed = {NEXT_CHANGE}, updated_at = ?, status = ?, "
+        "sample_id = ?, patient_id = ?, operator = ?, case_date = ?, signed_by = ?, signed_at = ?, "
         "cells_counted = coalesce(?, cells_counted), "
         "parasitized = coalesce(?, parasitized), model = ?, model_sha256 = ?, rule = ?, "
         "sources = ?, facts = ?, result = coalesce(?, result), signed = ? WHERE id = ?",

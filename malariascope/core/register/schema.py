@@ -115,6 +115,23 @@ def _inputs(db: sqlite3.Connection) -> None:
         "AND json_type(state, '$.extent') = 'object')")
 
 
+#: The number a write gives the case it saves: one past the register's latest, so the latest
+#: changed case has the highest, whatever the clock says (see ``cases.changed``).
+NEXT_CHANGE = "(SELECT coalesce(max(changed), 0) + 1 FROM cases)"
+
+
+def _change_order(db: sqlite3.Connection) -> None:
+    """Number each case's last save (``changed``, :data:`NEXT_CHANGE`), the list's order:
+    the cases saved before are numbered in the order of their stamps. The index of the
+    stamps' order goes: a clock set back makes a stamp older than the one before."""
+    db.execute("ALTER TABLE cases ADD COLUMN changed INTEGER NOT NULL DEFAULT 0")
+    order = db.execute("SELECT id FROM cases ORDER BY updated_at, id").fetchall()
+    db.executemany("UPDATE cases SET changed = ? WHERE id = ?",
+                   [(number, case_id) for number, (case_id,) in enumerate(order, 1)])
+    db.execute("CREATE INDEX cases_order ON cases (changed)")
+    db.execute("DROP INDEX cases_changed")
+
+
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
 MIGRATIONS: tuple[Step, ...] = (
     """
@@ -246,6 +263,8 @@ MIGRATIONS: tuple[Step, ...] = (
     """,
     # what the case was opened from, with the case: a case kept for later screens the rest
     _inputs,
+    # the list's order by the count of saves, not by the clock: a page goes on from there
+    _change_order,
 )
 
 

@@ -210,7 +210,7 @@ class Register:
         """The uid and window state of a case a window was working on when it stopped."""
         with self._using("find the work in progress"):
             return self._db.execute("SELECT uid, state FROM work JOIN cases ON cases.id = "
-                                    "work.case_id ORDER BY cases.updated_at DESC").fetchone()
+                                    "work.case_id ORDER BY cases.changed DESC").fetchone()
 
     def pictures(self, uid: str) -> dict[int, np.ndarray]:
         """The pictures kept for a case, RGB ``uint8`` by row."""

@@ -1,0 +1,51 @@
+"""The register's list read a page at a time: every case comes, whatever is saved or
+discarded between two pages, and whatever the clock says."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+from malariascope.core.register import FILE_NAME, Register, saving, schema_version
+from tests.core.test_register_scale import add_cases, age
+
+SET_BACK = "2025-01-01T00:25:00+00:00"  # among the stamps ``age`` gives 30 cases
+BEFORE_CHANGE_ORDER = 15  # the last schema that listed the cases by their stamps
+
+
+def test_a_case_saved_with_the_clock_set_back_between_two_pages_is_not_skipped(
+        tmp_path, monkeypatch):
+    """The next page went on from the last case's time, with the cases saved since the first
+    page's latest time: a case saved with the clock set back between those two times came
+    neither again nor after, and the list never showed it."""
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 30)
+    age(tmp_path)
+    with Register(tmp_path) as register:
+        first = register.page(limit=10)  # the cases saved at 00:21 to 00:30
+        monkeypatch.setattr(saving, "utc_now", lambda: SET_BACK)
+        register.save(cases[3])  # beyond the first page, now stamped 00:25
+        second = register.page(limit=10, after=first.mark)
+        third = register.page(limit=10, after=second.mark)
+    listed = [case.uid for page in (first, second, third) for case in page.cases]
+    assert listed.count(cases[3].uid) == 1
+    assert set(listed) == {case.uid for case in cases} and third.more == 0
+
+
+def test_an_older_register_lists_its_cases_in_the_order_of_their_stamps(tmp_path):
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 5)
+    with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
+        db.execute("DROP INDEX cases_order")
+        db.execute("ALTER TABLE cases DROP COLUMN changed")
+        db.execute("CREATE INDEX cases_changed ON cases (updated_at, id)")
+        db.execute("UPDATE cases SET updated_at = '2025-01-0' || (6 - id) || 'T00:00:00+00:00'")
+        db.execute(f"PRAGMA user_version = {BEFORE_CHANGE_ORDER}")
+    with Register(tmp_path) as register:
+        version = register._db.execute("PRAGMA user_version").fetchone()[0]
+        listed = [case.uid for case in register.cases()]
+        register.save(cases[4])
+        latest = register.page(limit=1).cases[0].uid
+    assert version == schema_version() > BEFORE_CHANGE_ORDER
+    assert listed == [case.uid for case in cases]  # the first saved has the latest stamp
+    assert latest == cases[4].uid
