@@ -195,8 +195,7 @@ class RegisterDialog(QDialog):
         self.more.setEnabled(False)  # its page follows the list on show, not the one coming
         self._searches += 1
         number = self._searches
-        listed = () if after is None else [case.uid for case in self.model.cases]
-        worker = Worker(self.register.page, query, PAGE, after, listed)
+        worker = Worker(self.register.page, query, PAGE, after)
         worker.returned.connect(lambda page: self._on_listed(number, query, page, after))
         worker.errored.connect(lambda exc: self._on_page_failed(number, exc))
         self.workers.start(worker)

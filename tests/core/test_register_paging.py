@@ -37,6 +37,7 @@ def test_an_older_register_lists_its_cases_in_the_order_of_their_stamps(tmp_path
         cases = add_cases(register, 5)
     with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
         db.execute("DROP INDEX cases_order")
+        db.execute("DROP TABLE discarded")
         db.execute("ALTER TABLE cases DROP COLUMN changed")
         db.execute("CREATE INDEX cases_changed ON cases (updated_at, id)")
         db.execute("UPDATE cases SET updated_at = '2025-01-0' || (6 - id) || 'T00:00:00+00:00'")
@@ -49,3 +50,27 @@ def test_an_older_register_lists_its_cases_in_the_order_of_their_stamps(tmp_path
     assert version == schema_version() > BEFORE_CHANGE_ORDER
     assert listed == [case.uid for case in cases]  # the first saved has the latest stamp
     assert latest == cases[4].uid
+
+
+def test_a_case_saved_after_the_latest_case_is_discarded_comes_with_the_next_page(tmp_path):
+    """The change that discards a case is counted: the save after it is numbered past the
+    discarded case's last save, which the page before saw, so it is changed since."""
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 10)
+        first = register.page(limit=5)
+        register.discard(cases[-1].uid)  # the latest changed
+        register.save(cases[0])  # beyond the first page
+        second = register.page(limit=5, after=first.mark)
+    assert second.gone == (cases[-1].uid,)
+    assert [case.uid for case in second.cases][0] == cases[0].uid
+    assert {case.uid for case in first.cases + second.cases} - set(second.gone) == {
+        case.uid for case in cases[:-1]}
+
+
+def test_a_case_discarded_before_a_page_is_not_told_gone_again(tmp_path):
+    with Register(tmp_path) as register:
+        cases = add_cases(register, 10)
+        register.discard(cases[-1].uid)  # the register's latest change
+        first = register.page(limit=5)
+        second = register.page(limit=5, after=first.mark)
+    assert second.gone == () and len(first.cases + second.cases) == 9

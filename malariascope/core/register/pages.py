@@ -7,18 +7,18 @@ list, and every case after the page before with it, so a page by place would lis
 twice and skip another. A case that changed since the page before comes again with the next
 page, which a list shows anew in its place: one that jumped over the page before is not
 skipped either. One that the query no longer selects (its patient or status changed) is
-named as gone, for the list to drop, and so is a listed one the register no longer holds (an
-open case discarded).
+named as gone, for the list to drop, and so is one discarded since (an open case begun by
+mistake), which the register notes with the number of the change that discarded it.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from malariascope.core.register.query import CaseQuery, CaseSummary, count, summaries
+from malariascope.core.register.schema import NEXT_CHANGE
 
 #: the order of a case in the list is its ``changed``: the index ``cases_order``
 BELOW = "changed < ?"
@@ -41,7 +41,7 @@ class CasePage:
     already), then the next in the list's order. ``total``: how many the query selects;
     ``more``: how many follow the page; ``mark``: where the next page begins; ``gone``: the
     uids of the cases changed since the page before that the query does not select, and of
-    those listed that the register no longer holds (a list drops those it shows)."""
+    those discarded since (a list drops those it shows)."""
 
     cases: list[CaseSummary]
     total: int
@@ -54,10 +54,10 @@ Readable = Callable[[Iterator[CaseSummary]], Iterator[CaseSummary]]
 
 
 def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageMark,
-              readable: Readable, listed: Collection[str] = ()) -> CasePage:
+              readable: Readable) -> CasePage:
     """The page of ``limit`` cases ``query`` selects after ``after``, read in one snapshot
     (the caller's); ``readable`` reads the summaries (it words a case that cannot be read
-    back); ``listed``: the uids the list shows, those deleted since to be named gone."""
+    back)."""
     gone: tuple[str, ...] = ()
     if after.key is None:
         again, cases = [], list(readable(summaries(db, query, limit)))
@@ -68,11 +68,11 @@ def read_page(db: sqlite3.Connection, query: CaseQuery, limit: int, after: PageM
                                                   [after.seen]) if uid not in found)
         cases = list(readable(summaries(db, query, limit, BELOW, [after.key])))
         gone += tuple(uid for (uid,) in db.execute(
-            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT uid FROM cases)",
-            (json.dumps(list(listed)),)))
+            f"SELECT uid FROM discarded WHERE {CHANGED} AND uid NOT IN (SELECT uid FROM "
+            "cases)", [after.seen]))
     key = after.key if not cases else db.execute(
         "SELECT changed FROM cases WHERE uid = ?", (cases[-1].uid,)).fetchone()[0]
     total = count(db, query)
     more = total if key is None else count(db, query, BELOW, [key])
-    seen = db.execute("SELECT coalesce(max(changed), 0) FROM cases").fetchone()[0]
+    seen = db.execute(f"SELECT {NEXT_CHANGE} - 1").fetchone()[0]  # a discard's included
     return CasePage(again + cases, total, more, PageMark(key, seen), gone)

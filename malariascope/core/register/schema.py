@@ -115,9 +115,11 @@ def _inputs(db: sqlite3.Connection) -> None:
         "AND json_type(state, '$.extent') = 'object')")
 
 
-#: The number a write gives the case it saves: one past the register's latest, so the latest
-#: changed case has the highest, whatever the clock says (see ``cases.changed``).
-NEXT_CHANGE = "(SELECT coalesce(max(changed), 0) + 1 FROM cases)"
+#: The number a write gives the case it saves or discards: one past the register's latest,
+#: a discarded case's included, so the latest change has the highest, whatever the clock
+#: says (see ``cases.changed``, ``discarded``).
+NEXT_CHANGE = ("(SELECT max(coalesce((SELECT max(changed) FROM cases), 0), "
+               "coalesce((SELECT max(changed) FROM discarded), 0)) + 1)")
 
 
 def _change_order(db: sqlite3.Connection) -> None:
@@ -265,6 +267,14 @@ MIGRATIONS: tuple[Step, ...] = (
     _inputs,
     # the list's order by the count of saves, not by the clock: a page goes on from there
     _change_order,
+    # the cases discarded, by the change that discarded them: a page names those listed gone
+    """
+    CREATE TABLE discarded (
+        uid TEXT NOT NULL,
+        changed INTEGER NOT NULL  -- as cases.changed, numbered with the saves
+    );
+    CREATE INDEX discarded_order ON discarded (changed);
+    """,
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cv2
@@ -42,6 +42,7 @@ from malariascope.core.register.database import (
 from malariascope.core.register.export import cases_csv, check_cases_target, write_cases_csv
 from malariascope.core.register.pages import CasePage, PageMark, read_page
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
+from malariascope.core.register.schema import NEXT_CHANGE
 from malariascope.core.register.stored import StoredCase, read_case
 
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
@@ -160,11 +161,14 @@ class Register:
             return rows
 
     def discard(self, uid: str) -> None:
-        """Delete an open case and all it holds (a case begun by mistake); a signed one stays."""
+        """Delete an open case and all it holds (a case begun by mistake), noted among the
+        cases discarded for the list; a signed one stays."""
         with self._using("discard the case"), transaction(self._db):
             if self._db.execute("SELECT status FROM cases WHERE uid = ?",
                                 (uid,)).fetchone() == ("signed",):
                 raise CaseSignedError("a signed case is kept for good; it cannot be discarded")
+            self._db.execute(f"INSERT INTO discarded SELECT uid, {NEXT_CHANGE} FROM cases "
+                             "WHERE uid = ?", (uid,))
             self._db.execute("DELETE FROM cases WHERE uid = ?", (uid,))
 
     def end_work(self, uid: str) -> None:
@@ -236,14 +240,14 @@ class Register:
             yield self._readable(summaries(self._db, query or CaseQuery()))
 
     def page(self, query: CaseQuery | None = None, limit: int = 500,
-             after: PageMark | None = None, listed: Collection[str] = ()) -> CasePage:
+             after: PageMark | None = None) -> CasePage:
         """The ``limit`` latest changed cases ``query`` selects (all by default) after
-        ``after``, the mark of the page before, with those changed since it, and how many it
-        selects: what a list shows of a register of years (see :class:`CasePage`);
-        ``listed``, the uids the list shows, for those deleted since."""
+        ``after``, the mark of the page before, with those changed or discarded since it,
+        and how many it selects: what a list shows of a register of years (see
+        :class:`CasePage`)."""
         with self._using("list the cases"), snapshot(self._db):
             return read_page(self._db, query or CaseQuery(), limit, after or PageMark(),
-                             self._readable, listed)
+                             self._readable)
 
     def _readable(self, read: Iterator[CaseSummary]) -> Iterator[CaseSummary]:
         """What ``read`` yields; :class:`RegisterError` for a case that cannot be read back."""
