@@ -1,4 +1,5 @@
-"""What the register's rows hold: cases as JSON, cells as columns, both read back checked.
+"""What the register's rows hold: cases as JSON and cells as columns, both read back checked;
+pictures as PNG.
 
 The case's own classes check every value they are built from (``CaseFacts`` refuses a target
 out of range, text with control characters...), so a record read back is as valid as one made
@@ -14,6 +15,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from malariascope.core.case import (
@@ -26,6 +28,7 @@ from malariascope.core.case import (
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import CaseError
 from malariascope.core.extent import Extent
+from malariascope.core.imageio import encode_png
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -34,6 +37,7 @@ CELL_COLUMNS = ("row", "path", "sha256", "probability", "class_map", "map_h", "m
                 "image_h", "image_w", "error", "processed_at", "whole_field", "cell_index",
                 "box_x", "box_y", "box_w", "box_h", "raw_probability")
 REVIEW_COLUMNS = ("row", "reviewer", "at", "model_call", "pressed", "final_call")
+PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
 #: What a stored record that cannot be read back raises: bad JSON, a missing or unknown
 #: field, a value its class refuses.
 UNREADABLE = (ValueError, TypeError, KeyError, CaseError)
@@ -163,3 +167,14 @@ def cell_of(values: tuple) -> ScreeningResult:
         class_map=class_map, image_shape=(image_h, image_w), error=error,
         processed_at=processed_at, whole_field=bool(whole_field), cell_index=cell_index,
         box=None if box[0] is None else tuple(box), raw_probability=raw_probability)
+
+
+def picture_png(picture: np.ndarray) -> bytes:
+    """An RGB ``uint8`` picture as PNG bytes, made at most :data:`PICTURE_SIDE` a side."""
+    if picture.dtype != np.uint8 or picture.ndim != 3 or picture.shape[2] != 3:
+        raise ValueError(f"a picture must be RGB uint8 (H, W, 3), not {picture.dtype} "
+                         f"{picture.shape}")
+    scale = PICTURE_SIDE / max(picture.shape[:2])
+    if scale < 1:
+        picture = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return encode_png(picture)

@@ -8,111 +8,14 @@ what SQL alone cannot say; either runs in the step's own transaction.
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from collections.abc import Callable
 
-from malariascope.core.case import iso_day
-from malariascope.core.errors import CaseError
+from malariascope.core.register import steps
 
 APPLICATION_ID = 0x4D534331  # "MSC1": PRAGMA application_id of a MalariaScope register
-YYYY_MM_DD = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Step = str | Callable[[sqlite3.Connection], None]
-
-
-def _day(text: str) -> str:
-    """``text``, a date in any ISO form :func:`iso_day` reads, as YYYY-MM-DD; as it is
-    otherwise (the case then tells it when it is read)."""
-    if not text or YYYY_MM_DD.fullmatch(text):
-        return text
-    try:
-        return iso_day(text).isoformat()
-    except CaseError:
-        return text
-
-
-def _collected_on_as_day(text: str | None, *keys: str) -> str | None:
-    """The JSON record ``text`` with its ``collected_on`` (under ``keys``) as YYYY-MM-DD, in
-    the compact form the register writes (``records.to_json``)."""
-    try:
-        record = inner = json.loads(text)
-        for key in keys:
-            inner = inner[key]
-        day = inner.get("collected_on")
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return text  # None, or a record the case tells as unreadable when it is read
-    if not isinstance(day, str) or _day(day) == day:
-        return text
-    inner["collected_on"] = _day(day)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def _dates_as_days(db: sqlite3.Connection) -> None:
-    """Collection dates as YYYY-MM-DD in every case and every version it replaced: the date
-    search compares text, and a signed case is saved again only as its stored JSON."""
-    for case_id, date, facts, signed in db.execute(
-            "SELECT id, case_date, facts, signed FROM cases").fetchall():
-        db.execute("UPDATE cases SET case_date = ?, facts = ?, signed = ? WHERE id = ?",
-                   (_day(date), _collected_on_as_day(facts),
-                    _collected_on_as_day(signed, "facts"), case_id))
-    for case_id, number, replaced in db.execute(
-            "SELECT case_id, number, replaced FROM amendments").fetchall():
-        db.execute("UPDATE amendments SET replaced = ? WHERE case_id = ? AND number = ?",
-                   (_collected_on_as_day(replaced, "facts"), case_id, number))
-
-
-def _results_may_say_unlike(db: sqlite3.Connection) -> None:
-    """Nothing to change: the version alone keeps older versions from results they cannot
-    read (a CaseResult's ``unlike`` limit)."""
-
-
-def _screening_complete(db: sqlite3.Connection) -> None:
-    """Whether each case's screening covered every image opened, kept with the case: taken
-    from its work row when a window works on it, else unknown (NULL). A work row says
-    "complete" of a case reopened for an amendment (its inputs not kept) whatever its
-    screening was, so only a row that names its inputs, of a case never amended, says so."""
-    db.execute("ALTER TABLE cases ADD COLUMN screening_complete INTEGER")  # 1, 0 or NULL
-    db.execute(
-        "UPDATE cases SET screening_complete = (SELECT CASE json_type(state, '$.complete') "
-        "WHEN 'false' THEN 0 WHEN 'true' THEN CASE WHEN json_array_length(state, "
-        "'$.extent.inputs') > 0 AND NOT EXISTS (SELECT 1 FROM amendments WHERE "
-        "amendments.case_id = cases.id) THEN 1 END END FROM work WHERE work.case_id = cases.id "
-        "AND json_valid(state))")
-
-
-def _files_found(db: sqlite3.Connection) -> None:
-    """The image files found in what each case was opened from, kept with the case (NULL:
-    not known), so a case reopened from the register tells how many a screening cut short
-    left: taken from its work row when a window works on it (0 there: not counted)."""
-    db.execute("ALTER TABLE cases ADD COLUMN files_found INTEGER")
-    db.execute(
-        "UPDATE cases SET files_found = (SELECT nullif(json_extract(state, '$.extent.files'), "
-        "0) FROM work WHERE work.case_id = cases.id AND json_valid(state))")
-
-
-def _copies_left_out(db: sqlite3.Connection) -> None:
-    """The image files left out as copies of files screened, kept with the case (JSON of
-    ``LeftOut``; NULL: none known), taken from its work row when a window works on it: work
-    saved before it kept them says nothing, so a case without a count is never told as
-    having none."""
-    db.execute("ALTER TABLE cases ADD COLUMN copies_left_out TEXT")
-    db.execute(
-        "UPDATE cases SET copies_left_out = (SELECT json_extract(state, '$.extent.copies') "
-        "FROM work WHERE work.case_id = cases.id AND json_valid(state))")
-
-
-def _inputs(db: sqlite3.Connection) -> None:
-    """What each case was opened from (JSON of its ``Extent`` without the files found and
-    the copies left out, kept in their own columns; NULL: not known), so a case reopened
-    from the register can screen what was not: taken from its work row when a window works
-    on it."""
-    db.execute("ALTER TABLE cases ADD COLUMN inputs TEXT")
-    db.execute(
-        "UPDATE cases SET inputs = (SELECT json_remove(json_extract(state, '$.extent'), "
-        "'$.files', '$.copies') FROM work WHERE work.case_id = cases.id AND json_valid(state) "
-        "AND json_type(state, '$.extent') = 'object')")
 
 
 #: The number a write gives the case it saves or discards: one past the register's latest,
@@ -120,18 +23,6 @@ def _inputs(db: sqlite3.Connection) -> None:
 #: says (see ``cases.changed``, ``discarded``).
 NEXT_CHANGE = ("(SELECT max(coalesce((SELECT max(changed) FROM cases), 0), "
                "coalesce((SELECT max(changed) FROM discarded), 0)) + 1)")
-
-
-def _change_order(db: sqlite3.Connection) -> None:
-    """Number each case's last save (``changed``, :data:`NEXT_CHANGE`), the list's order:
-    the cases saved before are numbered in the order of their stamps. The index of the
-    stamps' order goes: a clock set back makes a stamp older than the one before."""
-    db.execute("ALTER TABLE cases ADD COLUMN changed INTEGER NOT NULL DEFAULT 0")
-    order = db.execute("SELECT id FROM cases ORDER BY updated_at, id").fetchall()
-    db.executemany("UPDATE cases SET changed = ? WHERE id = ?",
-                   [(number, case_id) for number, (case_id,) in enumerate(order, 1)])
-    db.execute("CREATE INDEX cases_order ON cases (changed)")
-    db.execute("DROP INDEX cases_changed")
 
 
 #: Step ``i`` brings a register from schema version ``i`` to ``i + 1``; steps are only added.
@@ -219,13 +110,13 @@ MIGRATIONS: tuple[Step, ...] = (
     );
     """,
     # collection dates in any ISO form Python reads (20260227, 2026-W09-5) as YYYY-MM-DD
-    _dates_as_days,
+    steps.dates_as_days,
     # whether the case's screening was whole, with the case: its work row goes with its window
-    _screening_complete,
+    steps.screening_complete,
     # a result's JSON may hold ``unlike``, which older versions cannot read: no table changes
-    _results_may_say_unlike,
+    steps.results_may_say_unlike,
     # the image files found in what the case was opened from, with the case
-    _files_found,
+    steps.files_found,
     # an amendment's case as it found it, so that one which changed nothing is withdrawn;
     # NULL decisions: an amendment opened before, never withdrawn
     """
@@ -233,7 +124,7 @@ MIGRATIONS: tuple[Step, ...] = (
     ALTER TABLE amendments ADD COLUMN decisions INTEGER;  -- review decisions the case held
     """,
     # the image files left out as copies of others, with the case
-    _copies_left_out,
+    steps.copies_left_out,
     # the sources an amendment found the case with: images opened since keep it open;
     # NULL: an amendment opened before, never withdrawn
     "ALTER TABLE amendments ADD COLUMN sources TEXT;  -- JSON list of names",
@@ -264,9 +155,9 @@ MIGRATIONS: tuple[Step, ...] = (
     CREATE INDEX cases_unnamed ON cases (patient_id, created_at) WHERE sample_id = '';
     """,
     # what the case was opened from, with the case: a case kept for later screens the rest
-    _inputs,
+    steps.inputs,
     # the list's order by the count of saves, not by the clock: a page goes on from there
-    _change_order,
+    steps.change_order,
     # the cases discarded, by the change that discarded them: a page names those listed gone
     """
     CREATE TABLE discarded (

@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from malariascope.core.case import Case, ReviewDecision
@@ -25,7 +24,7 @@ from malariascope.core.errors import (
     RegisterError,
 )
 from malariascope.core.extent import Extent
-from malariascope.core.imageio import decode_image, encode_png
+from malariascope.core.imageio import decode_image
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
@@ -44,8 +43,6 @@ from malariascope.core.register.pages import CasePage, PageMark, read_page
 from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
 from malariascope.core.register.schema import NEXT_CHANGE
 from malariascope.core.register.stored import StoredCase, read_case
-
-PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
 
 
 class Register:
@@ -184,7 +181,8 @@ class Register:
             case_id = self._case_id(uid)
             self._db.executemany(
                 "INSERT OR REPLACE INTO pictures VALUES (?, ?, ?)",
-                [(case_id, row, _png(picture)) for row, picture in pictures.items()])
+                [(case_id, row, records.picture_png(picture))
+                 for row, picture in pictures.items()])
 
     # -- reading -------------------------------------------------------------------------
     def load(self, uid: str) -> StoredCase:
@@ -283,13 +281,3 @@ class Register:
             raise RegisterError(f"no case {uid[:8]} in {self.path}")
         return found[0]
 
-
-def _png(picture: np.ndarray) -> bytes:
-    """An RGB ``uint8`` picture as PNG bytes, made at most :data:`PICTURE_SIDE` a side."""
-    if picture.dtype != np.uint8 or picture.ndim != 3 or picture.shape[2] != 3:
-        raise ValueError(f"a picture must be RGB uint8 (H, W, 3), not {picture.dtype} "
-                         f"{picture.shape}")
-    scale = PICTURE_SIDE / max(picture.shape[:2])
-    if scale < 1:
-        picture = cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return encode_png(picture)
