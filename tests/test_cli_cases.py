@@ -18,8 +18,8 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.clock import local_day
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.facts import BatchFacts
-from malariascope.core.register import FILE_NAME, Register, schema_version
-from malariascope.core.register.schema import INDEX_STEPS, oldest_read_as_is
+from malariascope.core.register import FILE_NAME, Register
+from malariascope.core.register.schema import oldest_read_as_is
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
@@ -27,8 +27,9 @@ from tests.command_line import cli
 from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register import SAVE_AND_DIE
+from tests.core.test_register_inputs import BEFORE_INPUTS, as_before_inputs
 from tests.core.test_register_newer import assert_the_line, files_in, newer_register
-from tests.core.test_register_scale import drop_list_indexes
+from tests.core.test_register_scale import BEFORE_LIST_INDEXES, as_before_list_indexes
 from tests.reports import read_rows
 
 
@@ -161,14 +162,22 @@ def _as_a_user() -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
 
 
-def list_as_reader(folder: Path) -> subprocess.CompletedProcess:
-    """``cases list --json`` on ``folder`` by a process held to its permissions: root without
-    its override when the tests run as root (as in CI's containers), else this user."""
+def list_as_reader(folder: Path, *action: str) -> subprocess.CompletedProcess:
+    """``cases list --json`` (or ``cases`` with ``action``) on ``folder`` by a process held
+    to its permissions (:func:`as_reader`)."""
+    words = list(action or ("list", "--json"))
+    return as_reader(folder, "import sys; from malariascope.cli import main; "
+                             f"sys.exit(main(['cases', *{words!r}]))")
+
+
+def as_reader(folder: Path, script: str) -> subprocess.CompletedProcess:
+    """Python's ``script`` run with ``folder`` as the data folder by a process held to its
+    permissions: root without its override when the tests run as root (as in CI's
+    containers), else this user."""
     return subprocess.run(
-        [sys.executable, "-c", "import sys; from malariascope.cli import main; "
-         "sys.exit(main(['cases', 'list', '--json']))"],
-        env={**os.environ, DATA_DIR_ENV: str(folder)}, capture_output=True, text=True,
-        timeout=300, preexec_fn=_as_a_user if os.geteuid() == 0 else None)
+        [sys.executable, "-c", script], env={**os.environ, DATA_DIR_ENV: str(folder)},
+        capture_output=True, text=True, timeout=300,
+        preexec_fn=_as_a_user if os.geteuid() == 0 else None)
 
 
 @pytest.fixture
@@ -246,21 +255,44 @@ def test_an_archive_of_an_older_version_is_refused_untouched(archive):
     assert (archive / FILE_NAME).read_bytes() == before
 
 
-def test_an_archive_of_the_version_before_the_indexes_is_listed_as_it_is(archive):
-    """The last step of the schema only adds indexes, yet every archive written the day
-    before it was refused as "written by an older MalariaScope"."""
+#: the cases of the first page of the data folder's list, each opened, and how many more
+OPEN_A_PAGE = f"""
+import json, os
+from malariascope.core.register import Register
+with Register(os.environ["{DATA_DIR_ENV}"], view=True) as register:
+    page = register.page(limit=1)
+    opened = [register.load(case.uid).case.facts.sample_id for case in page.cases]
+print(json.dumps([opened, page.more]))
+"""
+
+
+@pytest.mark.parametrize(("older", "version"), [(as_before_inputs, BEFORE_INPUTS),
+                                                (as_before_list_indexes, BEFORE_LIST_INDEXES)])
+def test_an_archive_of_the_version_before_the_inputs_is_read_as_it_is(archive, older, version,
+                                                                      tmp_path):
+    """The steps that keep a case's inputs, number its saves and note the cases discarded
+    change the case tables, and every archive written before them was refused as "written
+    by an older MalariaScope", where the version before read it as it is."""
     signed, still_open = register_two_cases(archive)
     with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db, db:
-        drop_list_indexes(db)
-        db.execute(f"PRAGMA user_version = {schema_version() - INDEX_STEPS}")
+        older(db)
+        db.execute(f"PRAGMA user_version = {version}")
     for path in archive.iterdir():
         path.chmod(0o444)
     archive.chmod(0o555)
-    before = {path.name: path.read_bytes() for path in archive.iterdir()}
-    run = list_as_reader(archive)
-    assert run.returncode == 0, run.stderr
-    assert [case["uid"] for case in json.loads(run.stdout)] == [still_open.uid, signed.uid]
-    assert {path.name: path.read_bytes() for path in archive.iterdir()} == before
+    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+              for path in archive.iterdir()}
+    listed, exported = list_as_reader(archive), tmp_path / "lis.csv"
+    export = list_as_reader(archive, "export", str(exported))
+    opened = as_reader(archive, OPEN_A_PAGE)
+    assert listed.returncode == 0, listed.stderr
+    assert [case["uid"] for case in json.loads(listed.stdout)] == [still_open.uid, signed.uid]
+    assert export.returncode == 0, export.stderr
+    assert [row["case_uid"] for row in read_rows(exported)] == [still_open.uid, signed.uid]
+    assert opened.returncode == 0, opened.stderr
+    assert json.loads(opened.stdout) == [["=S-101"], 1]
+    assert {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in archive.iterdir()} == before
 
 
 def test_the_listing_and_export_say_what_the_windows_register_says(data_folder, tmp_path,

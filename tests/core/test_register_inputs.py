@@ -15,6 +15,18 @@ from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 
 BEFORE_INPUTS = 14  # the last schema whose cases did not keep their inputs
+
+
+def as_before_inputs(db: sqlite3.Connection) -> None:
+    """Take from a register what the schema's steps from the one keeping the cases' inputs
+    add, as a register made before them lacks it (a test's register made older)."""
+    db.execute("DROP INDEX cases_order")
+    db.execute("DROP TABLE discarded")  # a later step's
+    for column in ("changed", "inputs"):
+        db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
+    db.execute("CREATE INDEX cases_changed ON cases (updated_at, id)")
+
+
 FIRST, SECOND = "/slides/S-7/first", "/slides/S-7/second"
 #: a window's batch kept while ``second`` waited its turn: found, never counted nor screened
 WAITING = Extent((FIRST, SECOND), recursive=False, mode="cell", cut_short=(SECOND,))
@@ -58,11 +70,7 @@ def test_an_older_register_takes_the_inputs_from_the_work_left(tmp_path):
         CaseWork(register).save(Session([], BatchFacts(sample_id="S-left"), complete=False,
                                         extent=WAITING))
     with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
-        db.execute("DROP INDEX cases_order")
-        db.execute("DROP TABLE discarded")  # a later step's
-        for column in ("changed", "inputs"):
-            db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
-        db.execute("CREATE INDEX cases_changed ON cases (updated_at, id)")
+        as_before_inputs(db)
         db.execute(f"PRAGMA user_version = {BEFORE_INPUTS}")
     with Register(folder) as register:
         version = register._db.execute("PRAGMA user_version").fetchone()[0]

@@ -31,6 +31,7 @@ from malariascope.core.errors import (
     RegisterWriteError,
 )
 from malariascope.core.register import schema
+from malariascope.core.register.archived import stand_in
 from malariascope.core.register.checks import Unusable, check_contents, check_header, unwritten
 from malariascope.core.register.schema import APPLICATION_ID, oldest_read_as_is, schema_version
 from malariascope.core.register.version import COMPANIONS, wal_not_empty
@@ -118,6 +119,7 @@ def _read_only(path: Path, refused: sqlite3.Error | None = None) -> sqlite3.Conn
         if db.execute("PRAGMA user_version").fetchone()[0] < oldest_read_as_is():
             raise Unusable("was written by an older MalariaScope: copy its folder somewhere "
                            "it can be written, and open that copy to bring it up to date")
+        stand_in(db)
         return db
     except (sqlite3.DatabaseError, Unusable) as exc:
         _close(db)
