@@ -169,6 +169,15 @@ def test_evaluate_counts_a_pipe_and_a_broken_link_named_as_cells_as_unreadable(
     assert "pipe.png: a pipe (FIFO)" in result.err and "moved.png: " in result.err
 
 
+def _refused(capsys, tmp_path, data) -> str:
+    """What ``evaluate DATA --json`` says on stderr, having printed no figures, written no
+    JSON and exited 2."""
+    result = cli(capsys, "evaluate", data, "--json", tmp_path / "m.json")
+    assert (result.code, result.out) == (2, "")
+    assert not (tmp_path / "m.json").exists()
+    return result.err
+
+
 @pytest.mark.parametrize("where", ["uninfected", "uninfected/slide 2"])
 def test_evaluate_refuses_a_class_folder_that_links_to_the_other(
         tmp_path, capsys, real_cells, where):
@@ -180,12 +189,26 @@ def test_evaluate_refuses_a_class_folder_that_links_to_the_other(
     (data / where).mkdir(exist_ok=True)
     shutil.copy(real_cells["uninfected"][3], data / where)
     (data / "parasitized").symlink_to(data / where, target_is_directory=True)
-    result = cli(capsys, "evaluate", data, "--json", tmp_path / "m.json")
-    assert (result.code, result.out) == (2, "")
-    assert result.err == (f"malariascope: error: {data / 'uninfected'} and {data / 'parasitized'}"
-                          " hold the same cells (one is a link to the other or inside it): "
-                          "give each class its own folder\n")
-    assert not (tmp_path / "m.json").exists()
+    assert _refused(capsys, tmp_path, data) == (
+        f"malariascope: error: {data / 'uninfected'} and {data / 'parasitized'} hold the same "
+        "cells (one is a link to the other or inside it): give each class its own folder\n")
+
+
+@pytest.mark.parametrize("how", ["copy", "hard link", "symbolic link"])
+def test_evaluate_refuses_a_cell_copied_or_linked_into_both_class_folders(
+        tmp_path, capsys, real_cells, how):
+    """A parasitized cell copied (or linked) under another name into uninfected/ was scored
+    under both labels: exit 0, one cell counted once right and once wrong."""
+    _labelled(tmp_path, real_cells, 3)
+    data = tmp_path / "data"
+    (cell,) = (data / "parasitized").glob(real_cells["parasitized"][1].name)
+    twin = data / "uninfected" / "renamed.png"
+    {"copy": lambda: shutil.copy(cell, twin), "hard link": lambda: twin.hardlink_to(cell),
+     "symbolic link": lambda: twin.symlink_to(cell)}[how]()
+    (data / "parasitized" / "again.png").write_bytes(cell.read_bytes())  # same label: scored
+    assert _refused(capsys, tmp_path, data) == (
+        f"malariascope: error: {twin} and {cell} are the same cell, called uninfected in the "
+        "first and parasitized in the second: keep each cell in one class folder only\n")
 
 
 @pytest.mark.parametrize("name", ["holdout", "test"])

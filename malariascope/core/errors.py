@@ -262,6 +262,7 @@ class SourceChangedError(AdaptationError):
     """A reviewed report names an image that is missing or no longer matches its sha256."""
 
 
-class CallsDisagreeError(AdaptationError):
-    """One cell, given twice to an adaptation (by two sources, or twice by one), is called
-    parasitized in one place and uninfected in the other."""
+class CallsDisagreeError(DatasetError):
+    """One cell is called parasitized in one place and uninfected in the other: given twice
+    to an adaptation (by two sources, or twice by one), or lying in both class folders of a
+    labelled folder."""

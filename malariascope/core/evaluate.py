@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from malariascope.core.classifier import Classifier
-from malariascope.core.dataset import labelled_images
+from malariascope.core.dataset import labelled_images, refuse_labelled_twice
 from malariascope.core.errors import DatasetError
 from malariascope.core.metrics import ScreeningMetrics, screening_metrics
 from malariascope.core.pipeline import ScreeningResult, screen
@@ -63,6 +63,7 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
         images that could not be screened.
     """
     images = labelled_images(folder)
+    refuse_labelled_twice(images)
     classifier = Classifier.open(model, backend_for(model, backend))
     # each labelled image is one cell, whatever its size: one result per label
     results = list(screen(images.paths, classifier, mode="cell"))

@@ -22,6 +22,7 @@ from malariascope.core.dataset import (
     LabelledImages,
     find_subfolder,
     labelled_images,
+    refuse_labelled_twice,
     slide_id,
 )
 from malariascope.core.errors import DatasetError, ExportError
@@ -97,8 +98,11 @@ def open_split(root: Path, test_per_class: int | None = None, seed: int = 1) -> 
             raise DatasetError(f"{root} is split into train/ and test/ already: "
                                "--test-per-class sizes the split of the published layout only")
         train, test = (labelled_images(find_subfolder(root, name)) for name in PARTS)
+        refuse_labelled_twice(train)
+        refuse_labelled_twice(test)
         return DataSplit(root, train, test, slide_overlap(train, test))
     cells = labelled_images(classes_in)
+    refuse_labelled_twice(cells)
     per_class = test_per_class or TEST_PER_CLASS
     is_test = hold_out_test(cells, per_class, seed)
     train = cells.subset(np.flatnonzero(~is_test))

@@ -8,6 +8,7 @@ import dataclasses
 import errno
 import json
 import os
+import re
 
 import pytest
 
@@ -15,7 +16,7 @@ from malariascope.core import evaluate as evaluate_module
 from malariascope.core.adapt.card import adapted_card
 from malariascope.core.adapt.fit import Calibration
 from malariascope.core.cardtext import card_markdown
-from malariascope.core.errors import DatasetError
+from malariascope.core.errors import CallsDisagreeError, DatasetError
 from malariascope.core.modelcard import ModelCard, ModelFile, load_card
 from malariascope.core.split import open_split, slide_overlap
 from tests.command_line import cli
@@ -49,6 +50,26 @@ def test_cells_without_a_slide_id_are_each_their_own_group(tmp_path):
     split = open_split(tmp_path, test_per_class=7, seed=1)
     assert split.test.counts() == {"uninfected": 7, "parasitized": 7}
     assert split.overlap.test_slides == 0
+
+
+@pytest.mark.parametrize("layout", ["published", "train and test"])
+def test_a_cell_in_both_class_folders_is_refused_before_training(tmp_path, layout):
+    """A cell copied into the other class's folder was split and trained on under both
+    labels."""
+    if layout == "published":
+        classes = write_published(tmp_path)
+        parasitized, uninfected = classes / "Parasitized", classes / "Uninfected"
+    else:
+        write_split_by_cell(tmp_path)
+        test = tmp_path / "test"
+        parasitized, uninfected = test / "parasitized", test / "uninfected"
+    cell = sorted(parasitized.iterdir())[0]
+    twin = uninfected / "copy.png"
+    twin.write_bytes(cell.read_bytes())
+    with pytest.raises(CallsDisagreeError, match=(
+            f"^{re.escape(f'{twin} and {cell}')} are the same cell, called uninfected in the "
+            "first and parasitized in the second: keep each cell in one class folder only$")):
+        open_split(tmp_path)
 
 
 @pytest.mark.parametrize("layout, words", [

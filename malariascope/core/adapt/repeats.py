@@ -30,12 +30,17 @@ class CellId:
     where: str = field(compare=False)
 
 
-class Repeats:
-    """The labelled cells read so far by one adaptation, each with the call it was read
-    with."""
+#: What a refusal of two calls of one cell advises, in an adaptation's words.
+LEAVE_OUT_SOURCE = "leave out the source whose call is wrong; nothing was adapted"
 
-    def __init__(self) -> None:
+
+class Repeats:
+    """The labelled cells read so far by one adaptation (or one labelled folder), each with
+    the call it was read with; ``advice`` ends the refusal of a cell called both ways."""
+
+    def __init__(self, advice: str = LEAVE_OUT_SOURCE) -> None:
         self._calls: dict[CellId, tuple[str, int]] = {}  # -> where it was first read, label
+        self._advice = advice
 
     def new(self, cell: CellId, label: int) -> bool:
         """True for a cell not read before, which is kept; False for a repeat;
@@ -49,7 +54,7 @@ class Repeats:
             raise CallsDisagreeError(
                 f"{where} and {cell.where} are the same cell{_at(cell)}, called "
                 f"{CLASS_NAMES[called]} in the first and {CLASS_NAMES[label]} in the second: "
-                "leave out the source whose call is wrong; nothing was adapted")
+                f"{self._advice}")
         return False
 
 
