@@ -69,6 +69,27 @@ def test_a_report_with_no_reviewed_row_is_refused_by_name_before_any_work(tmp_pa
     assert not (tmp_path / "lab").exists()
 
 
+@pytest.mark.parametrize("source", ["class folders", "cases"])
+def test_annotations_with_no_fields_folder_to_annotate_are_refused(tmp_path, capsys,
+                                                                   monkeypatch, source):
+    """--annotations beside only class folders (or only --case) was read by no source and
+    said nothing: the adaptation ran, exit 0, as if the fields it names were not meant."""
+    cells = write_lab(tmp_path / "cells")
+    given = [cells]
+    if source == "cases":
+        monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+        given = [arg for case in register_lab(tmp_path / "data", cells)
+                 for arg in ("--case", case.uid)]
+    annotations = tmp_path / "annotations.json"
+    annotations.write_text("[]", encoding="utf-8")
+    result = cli(capsys, "adapt", *given, "--annotations", annotations, "--out", tmp_path / "lab")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"malariascope: error: --annotations {annotations} annotates a "
+                          "SOURCE folder of whole fields, and no SOURCE is one: give that "
+                          "folder or leave --annotations out\n")
+    assert not (tmp_path / "lab").exists()
+
+
 def test_the_base_models_folder_is_refused_before_any_work(tmp_path, capsys):
     base = shutil.copytree(bundled_dir(), tmp_path / "base")
     result = cli(capsys, "adapt", tmp_path / "nothing-here", "--base", base, "--out", base)

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     """Adapt, print the held-out figures before and after, write the model folder."""
     from malariascope.core.adapt.registered import open_cases
     from malariascope.core.adapt.run import adapt, open_source, write_model
+    from malariascope.core.adapt.sources import AnnotatedFields
     from malariascope.core.adapt.target import check_images, check_target
     from malariascope.core.adapt.wording import as_text, skipped_lines
     from malariascope.core.datadir import data_dir
@@ -46,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
         inputs = [*args.sources, *([args.annotations] if args.annotations else [])]
         check_target(args.out, load_card(args.base), args.overwrite, inputs)  # before work
         sources = [open_source(path, args.annotations) for path in args.sources]
+        if args.annotations and not any(isinstance(s, AnnotatedFields) for s in sources):
+            raise DatasetError(f"--annotations {args.annotations} annotates a SOURCE folder of "
+                               "whole fields, and no SOURCE is one: give that folder or leave "
+                               "--annotations out")
         check_images(args.out, sources)  # once the reports are read, before the work
         sources += open_cases(data_dir(), args.case)
         try:
