@@ -84,6 +84,22 @@ def test_cases_list_and_export_read_the_register_the_window_writes(data_folder, 
                         "--overwrite\n"
 
 
+def test_cases_export_to_dash_is_refused_not_written_as_a_file_named_dash(
+        data_folder, tmp_path, capsys, monkeypatch):
+    """'cases export -' wrote the CSV to a file named '-' in the current folder, where a
+    reader expecting standard output found nothing; './-' names that file on purpose."""
+    register_two_cases(data_folder)
+    monkeypatch.chdir(tmp_path)
+    result = cli(capsys, "cases", "export", "-")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("malariascope cases export: error: argument OUT.csv: - would be a "
+                          "file named '-', not standard output: give a file name (./- for "
+                          "that file) (see malariascope cases export --help)\n")
+    assert not (tmp_path / "-").exists()
+    assert cli(capsys, "cases", "export", "./-").code == 0
+    assert len(read_rows(tmp_path / "-")) == 2
+
+
 def test_a_case_cut_short_is_listed_as_open_partial(data_folder, capsys):
     """A window's case whose screening stopped before every image was screened was listed as
     plain "open", like one screened whole."""

@@ -75,6 +75,15 @@ def path_argument(text: str) -> Path:
     return Path(text)
 
 
+def output_file_argument(text: str) -> Path:
+    """An argparse type: a file to write, refused when empty or ``-``. No command writes its
+    file to standard output, so ``-`` would make a file of that name where it was typed."""
+    if text == "-":
+        raise argparse.ArgumentTypeError("- would be a file named '-', not standard output: "
+                                         "give a file name (./- for that file)")
+    return path_argument(text)
+
+
 _open_probability = number(0, 1, open_ends=True)
 
 

@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument
+from malariascope.cli._common import EXIT_OK, in_cli_words, output_file_argument
 from malariascope.core.errors import RegisterError
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing = actions.add_parser("list", help="the cases, the latest changed first")
     listing.add_argument("--json", action="store_true", help="print them as JSON")
     export = actions.add_parser("export", help="write one CSV row per case")
-    export.add_argument("out", type=path_argument, metavar="OUT.csv", help="file to write")
+    export.add_argument("out", type=output_file_argument, metavar="OUT.csv",
+                        help="file to write")
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
 
