@@ -319,3 +319,19 @@ def test_train_refuses_a_model_folder_among_its_cells_before_tensorflow_loads(tm
     assert sorted(tmp_path.rglob("*")) == before
     result = run_without("tensorflow", "train", published, "--out", published / "models")
     assert "needs the module 'tensorflow'" in result.stderr  # beside the cells: allowed
+
+
+@pytest.mark.parametrize("option", [["--csv", "-"], ["--csv", "out.csv", "--pdf", "-"],
+                                    ["--csv", "out.csv", "--json", "-"]])
+def test_an_output_named_dash_is_refused_not_written_as_a_file_named_dash(
+        tmp_path, capsys, monkeypatch, option):
+    """'classify --csv -' wrote the report and its summary as files named '-' and
+    '-_summary.csv' where it ran, where a reader expecting standard output found nothing."""
+    make_cell_folder(tmp_path / "cells", 2)
+    monkeypatch.chdir(tmp_path)
+    command = ["evaluate", "cells", "--json", "-"] if "--json" in option else [
+        "classify", "cells", *option]
+    result = cli(capsys, *command)
+    assert (result.code, result.out) == (2, "")
+    assert "- would be a file named '-', not standard output" in result.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]

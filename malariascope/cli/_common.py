@@ -131,7 +131,7 @@ def model_inputs(model: Path | None) -> list[Path]:
 
 def add_json_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json OUT`` and ``--overwrite``, for commands that print figures."""
-    parser.add_argument("--json", type=path_argument, metavar="OUT",
+    parser.add_argument("--json", type=output_file_argument, metavar="OUT",
                         help="also write the figures as JSON")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --json")
 

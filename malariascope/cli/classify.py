@@ -28,6 +28,7 @@ from malariascope.cli._common import (
     in_cli_words,
     model_inputs,
     number,
+    output_file_argument,
     path_argument,
     probability,
     problem,
@@ -60,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``classify``."""
     parser.add_argument("paths", nargs="+", type=path_argument, metavar="PATH",
                         help="images or folders")
-    parser.add_argument("--csv", required=True, type=path_argument, metavar="OUT",
+    parser.add_argument("--csv", required=True, type=output_file_argument, metavar="OUT",
                         help="report to write, one row per cell; its summary (counts, "
                         "parasitemia) is written beside it as OUT's name + _summary.csv")
     parser.add_argument("--threshold", type=probability,
@@ -82,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rbc-per-ul", type=number(RBC_PER_UL_MIN, RBC_PER_UL_MAX),
                         metavar="N", help="the patient's red cells per µL, for parasites per µL "
                         "(none without it)")
-    parser.add_argument("--pdf", type=path_argument, metavar="FILE",
+    parser.add_argument("--pdf", type=output_file_argument, metavar="FILE",
                         help="also write the slide's printable report (the batch is one slide)")
     parser.add_argument("--paper", choices=PAPERS, type=str.lower,
                         help="the PDF's paper (default: as the window's, letter where the "
