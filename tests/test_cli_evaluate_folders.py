@@ -109,3 +109,31 @@ def test_evaluate_strict_split_with_no_train_folder_to_compare_is_refused(
                           f"with the train folder of class folders beside it: {folder} has "
                           "none\n")
     assert not (tmp_path / "m.json").exists()
+
+
+def test_evaluate_strict_split_checks_a_test_folder_given_as_dot(tmp_path, capsys, real_cells,
+                                                                 monkeypatch):
+    """Run from inside the test folder of a train/test layout, `evaluate . --strict-split`
+    was refused as having no train folder beside it: "." has no name."""
+    _labelled(tmp_path, real_cells, 3)
+    root = tmp_path / "split"
+    root.mkdir()
+    shutil.copytree(tmp_path / "data", root / "train")
+    (tmp_path / "data").rename(root / "test")
+    monkeypatch.chdir(root / "test")
+    result = cli(capsys, "evaluate", ".", "--strict-split", "--json", tmp_path / "m.json")
+    assert result.code == 2  # the same cells on both sides: their slides overlap
+    assert "refused under --strict-split" in result.err
+
+
+def test_empty_files_in_both_class_folders_are_unreadable_not_one_cell(tmp_path, capsys,
+                                                                       real_cells):
+    """Two 0-byte files, one in each class folder (an interrupted copy), were refused as one
+    cell called both ways, where each is a file that cannot be read."""
+    _labelled(tmp_path, real_cells, 3)
+    for label in ("parasitized", "uninfected"):
+        (tmp_path / "data" / label / f"{label}-broken.png").write_bytes(b"")
+    result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
+    assert result.code == 1, result.err
+    figures = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert (figures["n"], figures["unreadable"]) == (6, 2)

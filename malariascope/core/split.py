@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,7 +248,9 @@ def checked_overlap(overlap: SlideOverlap, strict: bool) -> str | None:
 
 def beside_train_overlap(folder: Path) -> SlideOverlap | None:
     """The overlap of a ``test`` folder with the ``train`` folder beside it; None for another
-    folder, or when the ``train`` beside it holds no readable layout."""
+    folder, or when the ``train`` beside it holds no readable layout. The folder is made
+    absolute first: "." or ".." names no folder."""
+    folder = Path(os.path.abspath(folder))
     if folder.name.lower() != "test":
         return None
     try:
