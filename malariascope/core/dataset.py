@@ -112,8 +112,8 @@ def refuse_labelled_twice(images: LabelledImages) -> None:
     it would count as a right call and a wrong one.
 
     Only regular files whose byte size lies under both labels are hashed (on the NIH test
-    folder 356 of 2,600); the others, a pipe or a broken link, are left for the reading to
-    count as unreadable.
+    folder 356 of 2,600); the others, a pipe, a broken link or an empty file, are left for
+    the reading to count as unreadable.
     """
     sizes = [_size(path) for path in images.paths]
     by_label: list[set[int | None]] = [set(), set()]
@@ -131,9 +131,10 @@ def refuse_labelled_twice(images: LabelledImages) -> None:
 
 
 def _size(path: Path) -> int | None:
-    """The byte size of a regular file (through links), else None."""
+    """The byte size of a regular file (through links) that holds any, else None: empty files
+    are all alike, and each is told as unreadable when the cells are read."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return info.st_size if stat.S_ISREG(info.st_mode) else None
+    return info.st_size if stat.S_ISREG(info.st_mode) and info.st_size else None
