@@ -50,11 +50,12 @@ def probability_words(probability: float, threshold: float | None) -> str:
 
 def threshold_words(threshold: float, beside: float | None = None) -> str:
     """``threshold`` as every view prints it (box, panel, help, report, CSV): with the four
-    decimals the card keeps, so the threshold read is the one that made the calls. Shown
-    ``beside`` a probability, it takes as many more as that probability needs to read apart
-    from it: a field threshold moved with the threshold has more decimals than four."""
-    places = THRESHOLD_DECIMALS if beside is None else max(THRESHOLD_DECIMALS,
-                                                           decimals(beside, threshold))
+    decimals the card keeps, so the threshold read is the one that made the calls. A field
+    threshold moved with the threshold has more decimals than four: shown ``beside`` a
+    probability, it takes as many more as that probability needs to read apart from it."""
+    places = THRESHOLD_DECIMALS
+    if beside is not None and round(threshold, THRESHOLD_DECIMALS) != threshold:
+        places = max(places, decimals(beside, threshold))
     return f"{threshold:.{places}f}"
 
 

@@ -29,7 +29,6 @@ def test_the_box_the_panel_and_the_report_read_the_card_threshold_alike(
     assert f"parasitized at P ≥ {shown};" in read_pdf(path)[1]
 
 
-
 def test_a_field_cell_just_under_a_moved_field_threshold_reads_under_it(qtbot):
     """Moved to 0.2, the card's field threshold becomes 0.954004677: the panel read it 0.9540
     beside a field cell's P of 0.954002 that it called uninfected."""
@@ -44,3 +43,15 @@ def test_a_field_cell_just_under_a_moved_field_threshold_reads_under_it(qtbot):
     shown_p = float(facts.text("P(parasitized)").split()[0])
     shown_threshold = float(facts.text("Threshold").split()[0])
     assert shown_p < shown_threshold
+
+
+def test_a_four_decimal_threshold_keeps_four_decimals_beside_a_close_p(qtbot):
+    """The card's own threshold read 0.50000 in the panel beside a P of 0.50001, where the box,
+    the report and the CSV say 0.5000."""
+    batch = Batch()
+    batch.set_model("m", "ab" * 32, CallRule(0.5, (0.3, 0.7)))
+    batch.extend([ScreeningResult(Path("cell.png"), probability=0.50001)])
+    facts = CellFacts(batch)
+    qtbot.addWidget(facts)
+    facts.show_row(0)
+    assert facts.text("Threshold") == "0.5000"
