@@ -113,8 +113,9 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | 
 
 def model_inputs(model: Path | None) -> list[Path]:
     """The files ``--model`` is read from: its card and the model files it lists, inputs that
-    no output may replace. A card that does not load gives none: the command refuses that
-    model itself, before it writes anything."""
+    no output may replace; named, not read (the run checks their hashes when it loads them).
+    A card that does not load gives none: the command refuses that model itself, before it
+    writes anything."""
     from malariascope.core.errors import ModelError
     from malariascope.core.modelcard import load_card
 
@@ -125,7 +126,7 @@ def model_inputs(model: Path | None) -> list[Path]:
     files = [card.path]
     for fmt in card.files:
         with contextlib.suppress(ModelError):  # missing: told when the command opens it
-            files.append(card.model_file(fmt))
+            files.append(card.file_path(fmt))
     return files
 
 
