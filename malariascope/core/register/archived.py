@@ -14,7 +14,9 @@ import sqlite3
 def stand_in(db: sqlite3.Connection) -> None:
     """Give ``db``, read-only, what the last steps add to the case tables and its register
     lacks: ``cases.inputs`` (not known), ``cases.changed`` (the cases numbered in the order
-    of their stamps, as :func:`~.steps.change_order` numbers them) and no case discarded."""
+    of their stamps, as :func:`~.steps.change_order` numbers them) and no case discarded.
+    The cases are numbered once, here: one an older MalariaScope adds while this connection
+    is open is listed when the register is opened again."""
     columns = {row[1] for row in db.execute("PRAGMA main.table_info(cases)")}
     if "changed" not in columns:
         # the numbers in a table of their own, keyed both ways, so the view joins to the
