@@ -9,6 +9,8 @@ import shutil
 import pytest
 
 from tests.command_line import cli
+from tests.core.test_adapt_blend import hand_adapted
+from tests.core.test_adapt_model import other_base
 from tests.images import make_cell_folder
 
 
@@ -64,6 +66,41 @@ def test_an_output_over_the_models_own_files_is_refused_even_with_overwrite(
                                             f"({target}): name another file for {what}\n")
     assert {path: path.read_bytes() for path in model.iterdir()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "model"]
+
+
+@pytest.mark.parametrize("base", ["its own", "a copy of the bundled one"])
+def test_an_output_over_an_adapted_models_base_is_refused_even_with_overwrite(tmp_path, capsys,
+                                                                              base):
+    """With an adapted --model, the base model's card (read when the adapted card loads) and
+    the base's ONNX file in the folder beside it were not among the inputs: --overwrite
+    replaced them with a report. A copy of the bundled model beside it is a place the base is
+    looked for too, and is kept alike."""
+    from malariascope.core.modelfiles import bundled_dir
+
+    folder = tmp_path / "base"
+    if base == "its own":
+        other_base(folder)
+    else:
+        shutil.copytree(bundled_dir(), folder)
+    model = hand_adapted(tmp_path / "lab", base_model=folder if base == "its own" else None)
+    for label in ("parasitized", "uninfected"):
+        make_cell_folder(tmp_path / "data" / label, 2)
+    before = {path: path.read_bytes() for path in [*folder.iterdir(), *model.iterdir()]}
+    for name in ("model-card.json", "malariascope-cnn.onnx"):
+        target = folder / name
+        for command, option, what, extra in [
+                ("classify", "--csv", "the report", []),
+                ("classify", "--pdf", "the PDF report", ["--csv", tmp_path / "r.csv"]),
+                ("evaluate", "--json", "the figures", []),
+                ("evaluate-fields", "--json", "the figures", ["--annotations", tmp_path / "a"])]:
+            result = cli(capsys, command, tmp_path / "data", *extra, option, target,
+                         "--model", model, "--overwrite")
+            shown = f"{option} {target}" if option != "--csv" else str(target)
+            assert (result.code, result.err) == (
+                2, f"malariascope: error: {shown} is an input file ({target}): name another "
+                   f"file for {what}\n"), (command, option, name)
+    assert {path: path.read_bytes() for path in before} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["base", "data", "lab"]
 
 
 def test_an_input_image_named_as_the_report_is_told_as_an_input_with_its_folder_given_too(

@@ -114,8 +114,10 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | 
 def model_inputs(model: Path | None) -> list[Path]:
     """The files ``--model`` is read from: its card and the model files it lists, inputs that
     no output may replace; named, not read (the run checks their hashes when it loads them).
-    A card that does not load gives none: the command refuses that model itself, before it
-    writes anything."""
+    An adapted card's base is found only when it loads, so every file of its base's names in
+    the places it is looked for is named. A card that does not load gives none: the command
+    refuses that model itself, before it writes anything."""
+    from malariascope.core.adapt.loading import base_inputs
     from malariascope.core.errors import ModelError
     from malariascope.core.modelcard import load_card
 
@@ -123,11 +125,10 @@ def model_inputs(model: Path | None) -> list[Path]:
         card = load_card(model)
     except ModelError:
         return []
-    files = [card.path]
-    for fmt in card.files:
-        with contextlib.suppress(ModelError):  # missing: told when the command opens it
-            files.append(card.file_path(fmt))
-    return files
+    folder, names = card.path.parent, [entry.name for entry in card.files.values()]
+    if card.adapted is not None:
+        return [card.path, *base_inputs(folder, names)]
+    return [card.path, *(folder / name for name in names)]
 
 
 def add_json_arguments(parser: argparse.ArgumentParser) -> None:

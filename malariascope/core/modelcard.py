@@ -207,7 +207,7 @@ class ModelCard:
 
     def model_bytes(self, fmt: str) -> bytes:
         """The model file in ``fmt`` (``keras`` or ``onnx``), read once and hash checked."""
-        path = self.file_path(fmt)
+        path = self._file_path(fmt)
         try:
             data = read_regular_file(path, MAX_MODEL_BYTES, "model file")
         except FileNotFoundError:
@@ -223,7 +223,7 @@ class ModelCard:
     def model_file(self, fmt: str) -> Path:
         """Path of the model file in ``fmt``, hash checked (for readers that take a path)."""
         self.model_bytes(fmt)
-        return self.file_path(fmt)
+        return self._file_path(fmt)
 
     def sha256(self, fmt: str) -> str:
         return self.files[fmt].sha256
@@ -234,7 +234,7 @@ class ModelCard:
         that file by its hash)."""
         return self.sha256(fmt) if self.adapted is None else self.card_sha256
 
-    def file_path(self, fmt: str) -> Path:
+    def _file_path(self, fmt: str) -> Path:
         """Path of the model file in ``fmt``, not read (see :meth:`model_file`)."""
         if fmt not in self.files:
             raise ModelError(f"model card {self._where} lists no {fmt} model")

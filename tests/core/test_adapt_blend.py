@@ -86,13 +86,13 @@ def test_adapting_chooses_on_the_scores_its_model_screens_fields_by(tmp_path):
     assert got[inside] == pytest.approx(expected[inside], abs=1e-4)
 
 
-def hand_adapted(folder: Path, fields: bool = True) -> Path:
+def hand_adapted(folder: Path, fields: bool = True, base_model: Path | None = None) -> Path:
     """An adapted model folder whose head, temperature and healthy cells are set by hand
     (away from the bundled ones and from the saturated fit of separable generated cells),
     scoring each cell's eight views and, as adapted on whole ``fields``, blending field cells
-    with the bundled model (else standardizing fields, as adapted on single cells): its card
-    made and sealed as adapting does."""
-    base = load_card()
+    with its base model, ``base_model`` or the bundled one (else standardizing fields, as
+    adapted on single cells): its card made and sealed as adapting does."""
+    base = load_card(base_model)
     weights = np.asarray(base.head_weights)
     blend = Calibration.of_card(base).field_blend if fields else None
     calibration = Calibration(Head(0.7 * weights + 0.3 * np.roll(weights, 1), base.head_bias),

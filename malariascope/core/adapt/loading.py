@@ -6,7 +6,8 @@ its own folder; the bytes need not be there. When they are not, :func:`base_file
 file of that name whose sha256 matches in a few fixed places: the bundled models folder, the
 folder ``MALARIASCOPE_MODELS`` names, and the folders beside the adapted one (where a lab keeps
 its models side by side). The hash pins the file, so finding it elsewhere changes nothing of
-what runs, and the card can never point at a path.
+what runs, and the card can never point at a path. :func:`base_inputs` names every file
+loading may read (base files and cards in those places), by name only, for outputs to spare.
 
 The card is sealed: ``adapted.seal`` is the sha256 of the rest of the card, so an edit after
 adaptation (a threshold moved by hand, another head pasted in) makes the folder refuse to
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.errors import ModelError
-from malariascope.core.modelfiles import bundled_dir, models_dir, sha256_of
+from malariascope.core.modelfiles import CARD_NAME, bundled_dir, models_dir, sha256_of
 
 ADAPTED = "adapted"  #: the card key that marks an adapted model and holds its facts
 
@@ -56,6 +58,15 @@ def base_file_places(card_folder: Path) -> list[Path]:
         if place not in unique:
             unique.append(place)
     return unique
+
+
+def base_inputs(card_folder: Path, names: Iterable[str]) -> list[Path]:
+    """The files loading the adapted card in ``card_folder`` may read, named without reading
+    any: in each of :func:`base_file_places`, the model card (its base's card is looked for
+    among them) and each file called one of ``names``, the card's model files (its base
+    file is looked for among them)."""
+    return [place / name for place in base_file_places(card_folder)
+            for name in (CARD_NAME, *names) if (place / name).is_file()]
 
 
 def find_base_file(card_folder: Path, name: str, sha256: str) -> Path | None:
