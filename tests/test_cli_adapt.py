@@ -12,10 +12,12 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.core.pipeline import screen
-from tests.command_line import cli
+from tests.command_line import cli, opened_by
 from tests.conftest import SHARED_DATA
+from tests.core.test_adapt_blend import hand_adapted
 from tests.core.test_adapt_model import write_lab
 from tests.core.test_adapt_sources import reviewed_report
+from tests.images import make_cell_folder
 from tests.registered import register_lab
 from tests.reports import read_rows
 
@@ -41,6 +43,17 @@ def test_adapt_writes_a_model_that_classify_takes(tmp_path, capsys):
                    "--csv", report)
     assert screened.code == 0, screened.err
     assert all("adapted" in row["model"] for row in read_rows(report))
+
+
+def test_a_run_on_an_adapted_model_reads_its_base_file_once(tmp_path):
+    """The base ONNX file of an adapted --model was read and hashed to find it among its
+    places, then read and hashed again to run it, and once more to name it among the files
+    no output may replace: three reads of the network at the start of each classify."""
+    model = hand_adapted(tmp_path / "lab")
+    cells = make_cell_folder(tmp_path / "cells", 2)
+    code, opened = opened_by(".onnx", "classify", *cells, "--model", model,
+                             "--csv", tmp_path / "r.csv")
+    assert (code, opened) == (0, [str(bundled_dir().resolve() / "malariascope-cnn.onnx")])
 
 
 def test_too_few_cells_are_one_line_and_no_folder(tmp_path, capsys):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from malariascope.core.adapt.adaptedcard import BLEND, FieldBlend, read_adapted, read_blend
 from malariascope.core.adapt.basecard import check_adapted
-from malariascope.core.adapt.loading import ADAPTED, base_file
+from malariascope.core.adapt.loading import ADAPTED, read_base_file
 from malariascope.core.cardvalues import CardValues, invalid
 from malariascope.core.errors import CardNotFoundError, ModelError
 from malariascope.core.metrics import ScreeningMetrics
@@ -207,23 +207,11 @@ class ModelCard:
 
     def model_bytes(self, fmt: str) -> bytes:
         """The model file in ``fmt`` (``keras`` or ``onnx``), read once and hash checked."""
-        path = self._file_path(fmt)
-        try:
-            data = read_regular_file(path, MAX_MODEL_BYTES, "model file")
-        except FileNotFoundError:
-            raise ModelError(f"model file missing: {path}") from None
-        actual, pinned = hashlib.sha256(data).hexdigest(), self.files[fmt].sha256
-        if actual != pinned:
-            raise ModelError(
-                f"model file {path.name} does not match its card (sha256 {actual[:12]}... "
-                f"instead of {pinned[:12]}...): it was changed or damaged; reinstall"
-            )
-        return data
+        return self._read(fmt)[1]
 
     def model_file(self, fmt: str) -> Path:
         """Path of the model file in ``fmt``, hash checked (for readers that take a path)."""
-        self.model_bytes(fmt)
-        return self._file_path(fmt)
+        return self._read(fmt)[0]
 
     def sha256(self, fmt: str) -> str:
         return self.files[fmt].sha256
@@ -234,16 +222,26 @@ class ModelCard:
         that file by its hash)."""
         return self.sha256(fmt) if self.adapted is None else self.card_sha256
 
-    def _file_path(self, fmt: str) -> Path:
-        """Path of the model file in ``fmt``, not read (see :meth:`model_file`)."""
+    def _read(self, fmt: str) -> tuple[Path, bytes]:
+        """Where the model file in ``fmt`` is and its bytes, read once and hash checked."""
         if fmt not in self.files:
             raise ModelError(f"model card {self._where} lists no {fmt} model")
         if self.path is None:
             raise ModelError(f"model card {self._where} was not read from a folder")
-        entry = self.files[fmt]
+        entry, folder = self.files[fmt], self.path.parent
         if self.adapted is not None:  # it runs on its base's file, found by its hash
-            return base_file(self.path.parent, entry.name, entry.sha256, self.adapted["base_model"])
-        return self.path.parent / entry.name
+            return read_base_file(folder, entry.name, entry.sha256, self.adapted["base_model"])
+        try:
+            data = read_regular_file(folder / entry.name, MAX_MODEL_BYTES, "model file")
+        except FileNotFoundError:
+            raise ModelError(f"model file missing: {folder / entry.name}") from None
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != entry.sha256:
+            raise ModelError(
+                f"model file {entry.name} does not match its card (sha256 {actual[:12]}... "
+                f"instead of {entry.sha256[:12]}...): it was changed or damaged; reinstall"
+            )
+        return folder / entry.name, data
 
 
 def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:

@@ -2,28 +2,36 @@
 
 An adapted model folder holds only ``model-card.json`` and ``README.md``. The card lists the
 base model's ONNX file in ``files`` by its plain name and sha256, as any card lists a file in
-its own folder; the bytes need not be there. When they are not, :func:`base_file` looks for a
-file of that name whose sha256 matches in a few fixed places: the bundled models folder, the
-folder ``MALARIASCOPE_MODELS`` names, and the folders beside the adapted one (where a lab keeps
-its models side by side). The hash pins the file, so finding it elsewhere changes nothing of
-what runs, and the card can never point at a path. :func:`base_inputs` names every file
+its own folder; the bytes need not be there. When they are not, :func:`read_base_file` looks
+for a file of that name whose sha256 matches in a few fixed places: the bundled models
+folder, the folder ``MALARIASCOPE_MODELS`` names, and the folders beside the adapted one
+(where a lab keeps its models side by side). The hash pins the file, so finding it elsewhere
+changes nothing of what runs, and the card can never point at a path. Each candidate is read
+once: the bytes whose hash matched are the bytes run. :func:`base_inputs` names every file
 loading may read (base files and cards in those places), by name only, for outputs to spare.
 
 The card is sealed: ``adapted.seal`` is the sha256 of the rest of the card, so an edit after
 adaptation (a threshold moved by hand, another head pasted in) makes the folder refuse to
 load, as a changed model file does. ``core.adapt.basecard`` calls :func:`check_seal` and
-``core.modelcard`` :func:`base_file` for cards with an :data:`ADAPTED` block.
+``core.modelcard`` :func:`read_base_file` for cards with an :data:`ADAPTED` block.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.errors import ModelError
-from malariascope.core.modelfiles import CARD_NAME, bundled_dir, models_dir, sha256_of
+from malariascope.core.modelfiles import (
+    CARD_NAME,
+    MAX_MODEL_BYTES,
+    bundled_dir,
+    models_dir,
+    read_regular_file,
+)
 
 ADAPTED = "adapted"  #: the card key that marks an adapted model and holds its facts
 
@@ -69,19 +77,24 @@ def base_inputs(card_folder: Path, names: Iterable[str]) -> list[Path]:
             for name in (CARD_NAME, *names) if (place / name).is_file()]
 
 
-def find_base_file(card_folder: Path, name: str, sha256: str) -> Path | None:
+def find_base_file(card_folder: Path, name: str, sha256: str) -> tuple[Path, bytes] | None:
     """The file called ``name`` with this ``sha256`` in the first of
-    :func:`base_file_places` that holds it, or None."""
+    :func:`base_file_places` that holds it, and its bytes, or None. Each candidate is read
+    and hashed once, so the bytes that matched are the bytes a backend runs."""
     for place in base_file_places(card_folder):
         candidate = place / name
-        if candidate.is_file() and sha256_of(candidate) == sha256:
-            return candidate
+        if not candidate.is_file():
+            continue
+        with contextlib.suppress(ModelError, FileNotFoundError):  # unreadable: not the base's
+            data = read_regular_file(candidate, MAX_MODEL_BYTES, "model file")
+            if hashlib.sha256(data).hexdigest() == sha256:
+                return candidate, data
     return None
 
 
-def base_file(card_folder: Path, name: str, sha256: str, base: dict) -> Path:
+def read_base_file(card_folder: Path, name: str, sha256: str, base: dict) -> tuple[Path, bytes]:
     """Where the base model file ``name`` (``sha256``) of the adapted card in
-    ``card_folder`` lies; ModelError, naming the ``base`` model, when nowhere."""
+    ``card_folder`` lies, and its bytes; ModelError, naming the ``base`` model, when nowhere."""
     found = find_base_file(card_folder, name, sha256)
     if found is None:
         raise ModelError(
