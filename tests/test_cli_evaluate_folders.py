@@ -111,6 +111,42 @@ def test_evaluate_strict_split_with_no_train_folder_to_compare_is_refused(
     assert not (tmp_path / "m.json").exists()
 
 
+@pytest.mark.parametrize("how", ["linked", "one class", "empty class", "two letter cases"])
+def test_evaluate_strict_split_beside_a_train_folder_it_cannot_read_says_why(
+        tmp_path, capsys, real_cells, how):
+    """A train folder beside the test folder that could not be read (its class folders one
+    through a link, one missing or empty, two train folders) was told as none: "{test} has
+    none", where there is one, and the reason it was not read was lost."""
+    _labelled(tmp_path, real_cells, 3)
+    root, train = tmp_path / "split", tmp_path / "split" / "train"
+    shutil.copytree(tmp_path / "data", train)
+    test = (tmp_path / "data").rename(root / "test")
+    if how == "linked":
+        shutil.rmtree(train / "uninfected")
+        (train / "uninfected").symlink_to(train / "parasitized")
+    elif how == "one class":
+        shutil.rmtree(train / "uninfected")
+    elif how == "empty class":
+        for cell in (train / "uninfected").iterdir():
+            cell.unlink()
+    else:
+        shutil.copytree(train, root / "Train")
+    reason = {
+        "linked": f"{train / 'uninfected'} and {train / 'parasitized'} hold the same cells (one "
+                  "is a link to the other or inside it): give each class its own folder",
+        "one class": f"no 'uninfected' folder (any letter case) in {train}",
+        "empty class": f"no images in {train / 'uninfected'}",
+        "two letter cases": f"Train and train in {root} are the same folder in another letter "
+                            "case: merge them into one",
+    }[how]
+    result = cli(capsys, "evaluate", test, "--strict-split", "--json", tmp_path / "m.json")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"malariascope: error: --strict-split compares {test} with the train "
+                          f"folder beside it, which cannot be read: {reason}\n")
+    assert not (tmp_path / "m.json").exists()
+    assert cli(capsys, "evaluate", test).code == 0  # unasked, the check is passed over
+
+
 def test_evaluate_strict_split_checks_a_test_folder_given_as_dot(tmp_path, capsys, real_cells,
                                                                  monkeypatch):
     """Run from inside the test folder of a train/test layout, `evaluate . --strict-split`

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_json_target(args.json, args.overwrite,  # costs nothing yet
                       inputs=[args.folder, *model_inputs(args.model)])
-    overlap = beside_train_overlap(args.folder)
+    overlap = beside_train_overlap(args.folder, args.strict_split)
     if overlap is None and args.strict_split:  # asked for, the check is never skipped unsaid
         raise DatasetError(f"--strict-split compares a folder named test with the train "
                            f"folder of class folders beside it: {args.folder} has none")

@@ -246,18 +246,25 @@ def checked_overlap(overlap: SlideOverlap, strict: bool) -> str | None:
     return overlap.warning()
 
 
-def beside_train_overlap(folder: Path) -> SlideOverlap | None:
+def beside_train_overlap(folder: Path, strict: bool = False) -> SlideOverlap | None:
     """The overlap of a ``test`` folder with the ``train`` folder beside it; None for another
-    folder, or when the ``train`` beside it holds no readable layout. The folder is made
-    absolute first: "." or ".." names no folder."""
+    folder or one with no ``train`` beside it. A ``train`` that holds no readable layout gives
+    None too, or under ``strict`` a DatasetError saying why. The folder is made absolute
+    first: "." or ".." names no folder."""
     folder = Path(os.path.abspath(folder))
     if folder.name.lower() != "test":
         return None
     try:
-        train = labelled_images(find_subfolder(folder.parent, "train"))
-    except DatasetError:
+        train = _child(folder.parent, "train")
+        if train is None:
+            return None
+        train_images = labelled_images(train)
+    except DatasetError as exc:
+        if strict:
+            raise DatasetError(f"--strict-split compares {folder} with the train folder beside "
+                               f"it, which cannot be read: {exc}") from None
         return None
-    return slide_overlap(train, labelled_images(folder))
+    return slide_overlap(train_images, labelled_images(folder))
 
 
 def manifest_csv(root: Path, parts: dict[str, LabelledImages]) -> bytes:
