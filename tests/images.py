@@ -136,7 +136,7 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     return {
         "zero.png": "empty",
         "truncated.png": "truncated PNG",
-        "text.png": "not a readable",
+        "text.png": "not an image: a text file",
         "huge.png": "too large",
     }
 

@@ -27,6 +27,7 @@ from malariascope import MAX_IMAGE_PIXELS
 from malariascope.core import animation, gif, tiff
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
+from malariascope.core.textfile import NOT_AN_IMAGE, is_plain_text
 
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
@@ -169,8 +170,8 @@ def decode_image(data: np.ndarray) -> np.ndarray:
         except cv2.error as exc:
             raise _decode_error(exc) from exc
         if image is None or image.size == 0:
-            raise ImageReadError("not a readable image (corrupt, truncated or unsupported "
-                                 "format)")
+            raise ImageReadError(NOT_AN_IMAGE if is_plain_text(data) else "not a readable image"
+                                 " (corrupt, truncated or unsupported format)")
         image = to_uint8(image)
         return cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=image)  # in place: no second copy
 

@@ -54,7 +54,7 @@ def test_non_ascii_path_and_1x1_image(tmp_path):
     ("content", "reason"),
     [
         (b"", "empty"),
-        (b"plain text, not pixels", "not a readable"),
+        (b"plain text, not pixels", "not an image: a text file"),
         (png_claiming_size(50_000, 50_000), "too large"),
     ],
 )

@@ -1,0 +1,33 @@
+"""Whether a file no decoder could read is plain text: a note or a CSV saved under an image's
+name, which a technician can act on once told so.
+
+Only the first bytes are looked at; a file whose start is a format's signature written in
+ASCII (an ASCII PNM image, a PDF) is not called text, whatever follows.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import numpy as np
+
+NOT_AN_IMAGE = "not an image: a text file"
+HEAD_BYTES = 512  # looked at: a line or a few of any text
+#: Signatures in ASCII of formats that are no plain text: ASCII PNM images (P1 to P3), PDF
+#: and PostScript documents
+_SIGNATURES = (b"P1", b"P2", b"P3", b"%PDF", b"%!PS")
+_SPACES = frozenset("\t\n\r\f")
+
+
+def is_plain_text(data: np.ndarray | bytes) -> bool:
+    """True when the first :data:`HEAD_BYTES` of ``data`` are UTF-8 (a byte-order mark
+    allowed, a character cut at the end too) of printable characters and white space only,
+    and start with no signature of :data:`_SIGNATURES`."""
+    head = bytes(data[:HEAD_BYTES])
+    if head.lstrip(codecs.BOM_UTF8).startswith(_SIGNATURES):
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head)  # a cut character waits
+    except UnicodeDecodeError:
+        return False
+    return all(char.isprintable() or char in _SPACES for char in text)
