@@ -11,6 +11,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 
 
 def make_cell(size: int = 120, parasitized: bool = False, seed: int = 0) -> np.ndarray:
@@ -218,3 +219,19 @@ def same_named_cells(folder: Path, cell_test_dir: Path) -> Path:
         (folder / sub).mkdir(parents=True)
         shutil.copy(source, folder / sub / "cell.png")
     return folder
+
+
+def write_files_without_call(folder: Path, cells: list[Path]) -> dict[str, str]:
+    """Beside copies of the real ``cells``, a real cell cut short (unreadable), and two read
+    and refused: the first cell in grey, and an animated GIF of two cells. Returns each file
+    without a call by name, with the kind of :mod:`malariascope.core.withoutcall` it is."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for cell in cells:
+        shutil.copy(cell, folder / cell.name)
+    data = cells[0].read_bytes()
+    (folder / "cut.png").write_bytes(data[: len(data) // 3])
+    rgb = cv2.cvtColor(cv2.imread(str(cells[0])), cv2.COLOR_BGR2GRAY)
+    write_rgb(folder / "grey.png", np.dstack([rgb] * 3))
+    frames = [Image.open(cell).convert("RGB") for cell in cells[:2]]
+    frames[0].save(folder / "two cells.gif", save_all=True, append_images=frames[1:])
+    return {"cut.png": "unreadable", "grey.png": "refused", "two cells.gif": "refused"}

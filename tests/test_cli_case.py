@@ -173,7 +173,7 @@ def test_the_summary_and_pdf_name_the_copies_left_out_and_the_files_without_a_ca
     text = " ".join(read_pdf(pdf)[1].split())
     assert "3 files were left out as identical copies of files screened: smear/zz_copy_" in text
     assert f"Uncertain cells: {summary['uncertain']}" in text
-    assert "unreadable files: 1 (broken.png)" in text
+    assert "files without a call: 1 (1 unreadable; broken.png)" in text
 
 
 @pytest.mark.usefixtures("qapp")  # printing in this process uses the running application

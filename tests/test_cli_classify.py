@@ -170,7 +170,7 @@ def test_files_without_a_call_are_named_from_the_folder_given_as_the_window_name
     assert result.err.splitlines()[:2] == [f"day 2/broken.png: {_error(report, 'broken.png')}",
                                            f"{alone}: {_error(report, 'alone.png')}"]
     text = " ".join(read_pdf(pdf)[1].split())
-    assert "unreadable files: 2 (day 2/broken.png, " in text
+    assert "files without a call: 2 (2 unreadable; day 2/broken.png, " in text
     flat = f"/broken.png,{alone})".replace(" ", "")  # a long path wraps on paper
     assert flat in text.replace(" ", "")
 

@@ -157,7 +157,7 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
                         galleries.gallery(False), not_screened=not_screened,
                         uncertain_cells=counts.uncertain,
                         unreadable_names=tuple(galleries.unreadable), copies=copies,
-                        fields=fields)
+                        fields=fields, without_call=counts.without_call)
     paper = PAPERS.get(args.paper) or locale_page_size()
     return case_pdf_bytes(args.pdf, report, paper)
 

@@ -28,6 +28,7 @@ from malariascope.core import animation, gif, tiff
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
 from malariascope.core.textfile import NOT_AN_IMAGE, is_plain_text
+from malariascope.core.withoutcall import SEVERAL
 
 #: Largest file we read (bytes). A 20-megapixel colour image stored uncompressed at 16 bits a
 #: channel (120 MB) fits; a sparse or endless file does not fill memory.
@@ -207,8 +208,7 @@ def _refuse_several_images(data: np.ndarray) -> None:
     view = memoryview(data)
     for kind, parts, count in _SEVERAL_IMAGES:
         if (images := count(view)) > 1:
-            raise ImageReadError(f"a {kind} of {images:,} images ({parts}): save each as its "
-                                 "own file to screen it")
+            raise ImageReadError(f"a {kind} of {images:,} images ({parts}){SEVERAL}")
 
 
 def _refuse_damaged_png(data: np.ndarray) -> None:

@@ -41,9 +41,9 @@ from malariascope.core.preprocess import to_model_input
 from malariascope.core.results import ScreeningResult
 from malariascope.core.screenable import could_not_screen, nothing_to_screen
 from malariascope.core.screening import BATCH_SIZE, screen_field
+from malariascope.core.withoutcall import NO_CELLS
 
 FIELD_LOOKAHEAD = 4  # files loaded ahead once fields appear: each is screened by its loader
-NO_CELLS = "no cells found in this whole field"
 #: What makes a file an error result, not an exception: the batch goes on
 _UNSCREENABLE = (ImageReadError, MemoryError, cv2.error)
 #: An image over this many pixels is worked on (its cells found) under ``MEMORY_HEAVY``, not

@@ -11,8 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-BLANK = "blank image: one colour all over, no cell to screen"
-GREY = "grey image: the model screens stained cells in colour, and this image has none"
+from malariascope.core.withoutcall import BLANK, GREY, STRIP, TOO_SMALL
+
 #: An image whose every channel varies less than this (standard deviation, of 255) is blank: a
 #: lens cap or an empty frame. Cells vary far more (the least of 6,000 NIH cells: 57).
 BLANK_SPREAD = 6.0
@@ -38,12 +38,12 @@ def nothing_to_screen(image: np.ndarray) -> str:
     smear had been looked at."""
     height, width = image.shape[:2]
     if max(height, width) > MAX_ASPECT * min(height, width):
-        return (f"a strip of {width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
+        return (f"{STRIP}{width:,} x {height:,} px, over {MAX_ASPECT:g} times longer than "
                 "wide, as no cell or field is")
     if is_blank(image):
         return BLANK
     if min(height, width) < MIN_SIDE:
-        return (f"too small: {width:,} x {height:,} px, and under {MIN_SIDE} px a side no "
+        return (f"{TOO_SMALL}{width:,} x {height:,} px, and under {MIN_SIDE} px a side no "
                 "cell can be seen")
     return GREY if is_grey(image) else ""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from malariascope.core.withoutcall import NO_CELL_FOUND, REFUSED, WithoutCall
 from malariascope.core.words import counted
 
 PARASITIZED, UNINFECTED = "parasitized", "uninfected"
@@ -42,6 +43,7 @@ class Verdict:
     reviewed: bool = False
     field_path: str = ""  # the whole field this row belongs to, if any
     model_call: str = ""  # the model's call where a review changed it; empty: the final call
+    no_call: str = ""  # why a row without a call has none: a kind of ``core.withoutcall``
 
     @property
     def flagged(self) -> bool:
@@ -55,6 +57,8 @@ class Counts:
 
     rows: int = 0
     errors: int = 0  # rows without a call
+    refused: int = 0  # of those, files read and refused as no stained cell image
+    no_cell_found: int = 0  # of those, whole fields in which no cell was found
     parasitized: int = 0
     uninfected: int = 0
     uncertain: int = 0
@@ -66,6 +70,12 @@ class Counts:
     @property
     def classified(self) -> int:
         return self.rows - self.errors
+
+    @property
+    def without_call(self) -> WithoutCall:
+        """The rows without a call, by why they have none."""
+        return WithoutCall(self.errors - self.refused - self.no_cell_found, self.refused,
+                           self.no_cell_found)
 
     @property
     def percent_parasitized(self) -> float:
@@ -89,6 +99,8 @@ class Counts:
         self.rows += sign
         if not verdict.final_call:
             self.errors += sign
+            self.refused += sign * (verdict.no_call == REFUSED)
+            self.no_cell_found += sign * (verdict.no_call == NO_CELL_FOUND)
             return
         if verdict.final_call == PARASITIZED:
             self.parasitized += sign

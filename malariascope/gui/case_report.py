@@ -19,6 +19,7 @@ from malariascope.core.names import relative_name
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.rescreened import superseded
 from malariascope.core.tally import OVERRIDDEN, PARASITIZED
+from malariascope.core.withoutcall import WithoutCall
 from malariascope.gui.batch import Batch
 from malariascope.printing.fields import FieldLine  # no numpy: fine before the paint
 
@@ -62,6 +63,7 @@ class ReportOrder:
     unreadable_names: tuple[str, ...] = ()  # the first files without a call
     copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields, in the order screened
+    without_call: WithoutCall | None = None  # the batch's files without a call, by kind
 
 
 def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
@@ -92,7 +94,7 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened, batch.counts.uncertain,
-                       tuple(unreadable), copies, _fields(batch))
+                       tuple(unreadable), copies, _fields(batch), batch.counts.without_call)
 
 
 def _fields(batch: Batch) -> tuple[FieldLine, ...]:
@@ -110,7 +112,7 @@ def build_report(order: ReportOrder) -> CaseReport:
                       _gallery(order.uncertain), _gallery(order.overridden),
                       not_screened=order.not_screened, uncertain_cells=order.uncertain_cells,
                       unreadable_names=order.unreadable_names, copies=order.copies,
-                      fields=order.fields)
+                      fields=order.fields, without_call=order.without_call)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:

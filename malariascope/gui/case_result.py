@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from malariascope.core.clock import local_time
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import percent_text
+from malariascope.core.withoutcall import WithoutCall, kinds_words
 from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
 from malariascope.printing.amendments import amendments_html
@@ -43,8 +44,9 @@ def parasitemia_text(result: CaseResult) -> str:
             f"{percent_text(high)} %)")
 
 
-def result_html(result: CaseResult) -> str:
-    """The figures of ``result`` as rich text for a label."""
+def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> str:
+    """The figures of ``result`` as rich text for a label; its files without a call by kind,
+    as the batch has them ``without_call``."""
     colour = DONE if result.target_reached else ALERT
     density = ("not given: enter the red cell count per µL to get it"
                if result.parasites_per_ul is None else
@@ -63,8 +65,10 @@ def result_html(result: CaseResult) -> str:
             ("Reviewed", f"{counted(result.reviewed, 'cell')}; flagged cells not reviewed: "
                          f"{flagged}")]
     if result.unreadable:
-        unreadable = counted(result.unreadable, "file or field", "files or fields")
-        rows.append(("Unreadable", f"{unreadable} (not counted)"))
+        files = counted(result.unreadable, "file")
+        if kinds := kinds_words(result.unreadable, without_call):
+            files += f" ({kinds})"
+        rows.append(("Without a call", f"{files}, not counted"))
     return "<table cellspacing='0' cellpadding='2'>" + "".join(
         f"<tr><td style='color:{QUIET}'>{label}&nbsp;</td><td>{value}</td></tr>"
         for label, value in rows) + "</table>"
@@ -127,7 +131,8 @@ class CaseResultView(QLabel):
         result = self.case.result()
         limits = "".join(f"<li>{escape(line)}</li>"
                          for line in (self._partial, *result.limits()) if line)
-        self.setText(f"<p><b>Result of the slide</b></p>{result_html(result)}"
+        without_call = self.case.batch.counts.without_call
+        self.setText(f"<p><b>Result of the slide</b></p>{result_html(result, without_call)}"
                      f"{signoff_html(self.case)}"
                      f"<p style='color:{QUIET}'>Limits of this result:</p>"
                      f"<ul style='color:{QUIET}; margin-left:-20px'>{limits}</ul>")

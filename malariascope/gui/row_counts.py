@@ -12,6 +12,7 @@ from pathlib import Path
 
 from malariascope.core.rescreened import Superseded
 from malariascope.core.tally import Counts, Tally, Verdict
+from malariascope.core.withoutcall import kind_of
 from malariascope.gui.row_calls import RowCalls
 
 
@@ -72,7 +73,8 @@ class RowCounts(RowCalls):
         result = self.results[row]
         field_path = str(result.path) if result.whole_field else ""
         if not result.ok:
-            self._tally.add(Verdict("", field_path=field_path), sign)
+            self._tally.add(Verdict("", field_path=field_path, no_call=kind_of(result.error)),
+                            sign)
             return
         self._tally.add(Verdict(self.final_call(row), self.uncertain(row), self.reviewed(row),
                                 field_path, self.call(row)), sign)

@@ -17,6 +17,7 @@ from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE, percent_text
+from malariascope.core.withoutcall import WithoutCall, kinds_words
 from malariascope.core.words import (
     band_words,
     listed,
@@ -59,6 +60,7 @@ class CaseReport:
     not_screened: int | None = 0
     uncertain_cells: int | None = None  # called uncertain, reviewed or not (None: not counted)
     unreadable_names: tuple[str, ...] = ()  # the first of ``result.unreadable`` files
+    without_call: WithoutCall | None = None  # the batch's files without a call, by kind
     copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields screened, in order
 
@@ -200,7 +202,7 @@ def _counts(report: CaseReport) -> str:
     return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
             f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
             f"&middot; flagged cells (called parasitized or uncertain) not reviewed: "
-            f"{unreviewed} &middot; unreadable files: {_unreadable(report)}</p>{copies}")
+            f"{unreviewed} &middot; files without a call: {_unreadable(report)}</p>{copies}")
 
 
 def _copies(copies: LeftOut | None) -> str:
@@ -211,10 +213,12 @@ def _copies(copies: LeftOut | None) -> str:
 
 
 def _unreadable(report: CaseReport) -> str:
-    """How many files had no call, and the first of them by name."""
+    """How many files had no call, of which kinds, and the first of them by name."""
     count = report.result.unreadable
     names = tuple(map(isolated, report.unreadable_names))
-    return f"{count:,} ({html.escape(listed(names, count))})" if names else f"{count:,}"
+    told = [kinds_words(count, report.without_call), listed(names, count) if names else ""]
+    words = "; ".join(part for part in told if part)
+    return f"{count:,} ({html.escape(words)})" if words else f"{count:,}"
 
 
 def _signoff(case: Case) -> str:

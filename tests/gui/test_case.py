@@ -489,7 +489,7 @@ def test_the_case_tab_counts_one_unreadable_file_and_one_amendment_in_the_singul
         assert window.case_flow.sign("Ann Lee")
     assert amend_case(window, qtbot, "patient id mistyped", "Ann Lee")
     text = window.case_panel.result.text()
-    assert "1 file or field (not counted)" in text and "amended 1 time;" in text
+    assert "1 file (1 unreadable), not counted" in text and "amended 1 time;" in text
     qtbot.waitUntil(lambda: writes_done(window), timeout=60_000)  # Quit keeps the amendment
 
 

@@ -83,7 +83,7 @@ def test_the_pdf_counts_the_uncertain_cells_and_names_the_files_without_a_call(
     assert window.summary.text("uncertain") == f"{uncertain:,}"
     text = _pdf_text(window, qtbot, tmp_path / "slide.pdf")
     assert f"Uncertain cells: {uncertain:,}" in text
-    assert "unreadable files: 2 (empty.png, zero.png)" in text
+    assert "files without a call: 2 (2 unreadable; empty.png, zero.png)" in text
 
 
 def test_the_summary_csv_of_a_signed_case_says_who_signed_it_and_when(window, qtbot,

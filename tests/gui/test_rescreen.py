@@ -67,7 +67,7 @@ def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
     counts = window.batch.counts
     assert (counts.classified, counts.errors, window.summary.text("errors")) == (4, 0, "0")
     assert window.case.result().unreadable == 0
-    assert "Unreadable" not in window.case_panel.result.text()
+    assert "Without a call" not in window.case_panel.result.text()
     shown = [window.proxy.source_row(at) for at in range(window.proxy.rowCount())]
     assert len(shown) == 4 and all(window.batch.results[row].ok for row in shown)
     window.set_filter(Filter.ERRORS)
@@ -81,7 +81,7 @@ def test_a_replaced_unreadable_file_opened_again_is_screened_and_counted_once(
     pdf = tmp_path / "case.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
-    assert "unreadable files: 0" in read_pdf(pdf)[1]
+    assert "files without a call: 0" in read_pdf(pdf)[1]
 
     assert_saved_with(window, qtbot, data_folder, cells=4)
 
@@ -139,7 +139,7 @@ def test_an_unreadable_file_replaced_by_a_copy_is_told_a_copy(make_window, qtbot
 
 def _accounts(window, qtbot, folder: Path) -> dict[str, object]:
     """What ``window``'s case says of its files: counts, rows listed and under Errors, its
-    CSV's rows and summary, and its PDF's line on unreadable files."""
+    CSV's rows and summary, and its PDF's line on the files without a call."""
     counts = window.batch.counts
     window.set_filter(Filter.ERRORS)
     errors_listed = window.proxy.rowCount()
@@ -153,7 +153,7 @@ def _accounts(window, qtbot, folder: Path) -> dict[str, object]:
             "csv": [row["error"] for row in rows],  # which of two copies stays may differ
             "summary": {key: summary[key] for key in (
                 "images", "classified", "errors", "complete", "images_not_screened")},
-            "pdf": re.search(r"unreadable files: \d+", read_pdf(pdf)[1]).group()}
+            "pdf": re.search(r"files without a call: \d+( \([^)]*\))?", read_pdf(pdf)[1]).group()}
 
 
 def _replaced_by_copy(make_window, qtbot, tmp_path):
