@@ -1,10 +1,8 @@
-"""The case as the technician meets it: File > New case, Sign…, Amend…, Withdraw the
-amendment, and the refusals a signed case gives.
+"""The case as the technician meets it: File > New case, Sign…, Amend… and Withdraw the
+amendment (:mod:`~malariascope.gui.case_amending`), and the refusals a signed case gives.
 
 Signing asks first when flagged cells are unreviewed, takes the signer's name, makes the case
-read-only, and saves it to the local register (:mod:`~malariascope.gui.case_saving`); an
-amendment opens it again with a reason, the signed version kept (and saved too), and while it
-has changed nothing it can be withdrawn: the case is signed as it was.
+read-only, and saves it to the local register (:mod:`~malariascope.gui.case_saving`).
 """
 
 from __future__ import annotations
@@ -14,9 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
-from malariascope.core.errors import CaseError, not_taken
+from malariascope.core.errors import CaseError
 from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
+from malariascope.gui.case_amending import CaseAmending
 from malariascope.gui.case_leaving import CaseLeaving
 from malariascope.gui.case_saving import CaseSaving
 from malariascope.gui.report_flow import ReportFlow
@@ -44,12 +43,14 @@ class CaseFlow(QObject):
         self._saving = CaseSaving(window)
         self.saved = self._saving.saved  # a case's uid, once it is in the register
         self.leaving = CaseLeaving(window, self.reports, self._saving)
+        self.amending = CaseAmending(window, self, self._saving)
         window.case_panel.entered.connect(window.lists.setFocus)  # Enter: keys to the list
         case = self.case
         actions.new_case.triggered.connect(lambda: self.new_case())
         actions.sign.triggered.connect(lambda: self.start_signing())
-        actions.amend.triggered.connect(lambda: self.start_amending())
-        actions.withdraw_amendment.triggered.connect(lambda: self.withdraw_amendment())
+        actions.amend.triggered.connect(lambda: self.amending.start_amending())
+        actions.withdraw_amendment.triggered.connect(
+            lambda: self.amending.withdraw_amendment())
         case.batch.events.changed.connect(self.update_actions)
         # another case on show (restored, or from the register) is not the new one
         case.batch.events.reset.connect(lambda: self.withdrawn.emit(NEW_CASE_HINT))
@@ -138,7 +139,7 @@ class CaseFlow(QObject):
         """Sign, after asking about unreviewed flagged cells; refused while screening."""
         problem, box = self._why_not_sign()
         if problem:
-            self._refuse("Cannot sign yet", problem, box)
+            self.refuse("Cannot sign yet", problem, box)
             return
         waiting, window = self.case.result().unreviewed_flagged, self._window
         if waiting:
@@ -175,10 +176,10 @@ class CaseFlow(QObject):
         """True, after saying why, when a box of the case form stops ``doing`` (a report)."""
         problem, box = self._refused_fact(doing)
         if problem:
-            self._refuse("Check the case form", problem, box)
+            self.refuse("Check the case form", problem, box)
         return bool(problem)
 
-    def _refuse(self, title: str, problem: str, box: QWidget | None) -> None:
+    def refuse(self, title: str, problem: str, box: QWidget | None) -> None:
         """Say why something was refused; ``box``, the case form's box to fill in or correct,
         is shown and gets the keys once the message is closed (the list takes them back as
         a dialog closes)."""
@@ -205,63 +206,6 @@ class CaseFlow(QObject):
         self._saving.save(f"Signed by {signature.name}; saved to the register")
         return True
 
-    # -- amending ------------------------------------------------------------------------
-    def start_amending(self) -> None:
-        if not self.case.signed:
-            return
-        facts = self.case.case.facts
-        dialog = case_dialogs.AmendDialog(self._window, facts.sample_id, facts.operator)
-        case_dialogs.open_form(dialog, lambda: self.amend(dialog.reason.toPlainText(),
-                                                          dialog.name.text()))
-
-    def amend(self, reason: str, by: str) -> bool:
-        """Open the signed case again with ``reason``; False when refused. A past case on
-        show is first checked against the register in a worker: True then says it is
-        asked, and the answer amends it or says why not."""
-        past_case = self._window.past_case
-        if past_case.shown is not None:
-            past_case.check_amend(lambda why: self._amend(reason, by, why))
-            return True
-        return self._amend(reason, by)
-
-    def _amend(self, reason: str, by: str, refused: str = "") -> bool:
-        if refused:
-            self.message.emit(not_taken(self.case.case.name, "amended", refused))
-            return False
-        try:
-            self.case.amend(reason, by, self.controller.extent)
-        except CaseError as exc:
-            dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
-            return False
-        self._window.past_case.adopt()  # a past case amended is the window's open case
-        self.message.emit("Amended: the signed version is kept; sign again when done")
-        self._saving.save("Amended and saved to the register: the signed version is kept; "
-                          "sign again when done")
-        return True
-
-    def withdraw_amendment(self) -> bool:
-        """Sign the case again as the version its amendment replaced, when the amendment
-        changed nothing, and save it; else say what changed. False when refused."""
-        case = self.case.case
-        if not case.amending or self._window.past_case.shown is not None:
-            return False
-        if self.controller.screening:
-            self._refuse("Amendment not withdrawn", "Screening is still running: its cells "
-                         "change the case. Wait for it to finish, or cancel it.", None)
-            return False
-        if self.refuse_for_refused_fact("withdrawing the amendment"):
-            return False
-        try:
-            signature = self.case.withdraw_amendment(self.controller.extent).signature
-        except CaseError as exc:
-            self._refuse("Amendment not withdrawn", _changed_words(case.name, str(exc)), None)
-            return False
-        self.message.emit(f"Amendment withdrawn: signed by {signature.name} as before; saving "
-                          "to the register…")
-        self._saving.save(f"Amendment withdrawn: signed by {signature.name} as before; saved "
-                          "to the register")
-        return True
-
     def update_actions(self, *_: object) -> None:
         """Enable what the case allows now, and mark the window modified while Quit would
         ask (the past case view calls it as it starts and ends)."""
@@ -282,12 +226,3 @@ class CaseFlow(QObject):
             action.setEnabled(not signed or viewing)
         self.leaving.mark_window()
 
-
-def _changed_words(name: str, changed: str) -> str:
-    """Why the amendment of case ``name`` stays open: what ``changed`` since it opened."""
-    return (f"The amendment of case {name} cannot be withdrawn: since it opened, the case "
-            f"changed ({changed}).\n\nSign the case again (File > Sign the result…) to keep "
-            "the change. A fact or the threshold put back as it was signed, or a screening cut "
-            "short opened again to its end, lets the amendment be withdrawn. Images new to the "
-            "case opened during the amendment (even if cancelled, or only copies) and review "
-            "decisions stay with the case, so after them it is signed again.")

@@ -139,10 +139,10 @@ def amend_case(window, qtbot, reason: str, by: str) -> bool:
     amended. A past case on show is amended, or refused, once the register has answered the
     check it makes in a worker."""
     if window.past_case.shown is None:
-        return window.case_flow.amend(reason, by)
+        return window.case_flow.amending.amend(reason, by)
     with qtbot.waitSignal(window.case_flow.message, timeout=60_000,
                           check_params_cb=lambda line: "mended" in line):
-        assert window.case_flow.amend(reason, by)
+        assert window.case_flow.amending.amend(reason, by)
     return window.past_case.shown is None
 
 

@@ -39,7 +39,7 @@ def test_amending_a_past_case_never_waits_for_a_save_under_way(
         assert window.past_case.show(past, "")
         with qtbot.waitSignal(window.case_flow.message, timeout=WAIT_MS,
                               check_params_cb=lambda line: "mended" in line) as said:
-            assert window.case_flow.amend("wrong slide id", "Ann Lee")
+            assert window.case_flow.amending.amend("wrong slide id", "Ann Lee")
             assert not ended.is_set()  # the save still under way
             gate.set()
     finally:

@@ -148,11 +148,11 @@ def test_amend_is_off_while_the_register_checks_the_case(
     try:
         with qtbot.waitSignal(window.case_flow.message, timeout=WAIT_MS,
                               check_params_cb=lambda line: "not amended" in line) as said:
-            assert window.case_flow.amend("patient id mistyped", "Ann")
+            assert window.case_flow.amending.amend("patient id mistyped", "Ann")
             qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
             assert not amend.isEnabled()
             assert window.status.currentMessage() == "Checking the case in the case register…"
-            window.case_flow.amend("patient id mistyped", "Ann")  # asked again meanwhile
+            window.case_flow.amending.amend("patient id mistyped", "Ann")  # asked again meanwhile
             gate.set()
     finally:
         gate.set()

@@ -31,7 +31,7 @@ def _stored(data_folder, uid):
 
 def _refusals(window) -> list:
     refused = []
-    window.case_flow._refuse = lambda *args: refused.append(args)
+    window.case_flow.refuse = lambda *args: refused.append(args)
     return refused
 
 
@@ -41,7 +41,7 @@ def test_reamended_after_a_withdrawal_the_register_refused_keeps_its_reason(
     uid = window.case.case.uid
     signed_and_amended(window, qtbot)
     slow_save.refused = uid
-    assert window.case_flow.withdraw_amendment()
+    assert window.case_flow.amending.withdraw_amendment()
     qtbot.waitUntil(lambda: window.autosave.writes.retrying, timeout=WAIT_MS)
     assert amend_case(window, qtbot, "patient id typed wrong", "Cy Poe")
     slow_save.refused = ""
@@ -63,7 +63,7 @@ def test_a_screening_cancelled_during_an_amendment_keeps_it_open(
         assert window.open_paths([tmp_path / "more"])
         window.controller.cancel()
     refused = _refusals(window)
-    assert not window.case_flow.withdraw_amendment()
+    assert not window.case_flow.amending.withdraw_amendment()
     assert "images opened" in refused[0][1] and window.case.case.amending
     assert _stored(data_folder, uid)[3] == before[3] == "open"
 
@@ -78,7 +78,7 @@ def test_copies_opened_during_an_amendment_keep_it_open(screened_window, qtbot,
         shutil.copy(path, copies / f"copy_{path.name}")
     screen_and_wait(window, qtbot, [copies])
     refused = _refusals(window)
-    assert not window.case_flow.withdraw_amendment()
+    assert not window.case_flow.amending.withdraw_amendment()
     assert "images opened" in refused[0][1] and window.case.case.amending
 
 
@@ -90,7 +90,7 @@ def test_a_threshold_put_back_as_signed_lets_the_amendment_be_withdrawn(screened
     window.batch.set_threshold(0.62)
     window.batch.set_threshold(signed_at)
     refused = _refusals(window)
-    assert window.case_flow.withdraw_amendment(), refused
+    assert window.case_flow.amending.withdraw_amendment(), refused
 
 
 def test_a_folder_of_the_case_cancelled_during_an_amendment_keeps_it_open(
@@ -110,7 +110,7 @@ def test_a_folder_of_the_case_cancelled_during_an_amendment_keeps_it_open(
     controller.progress.disconnect(press)
     assert finished.args == [6, False]
     refused = _refusals(window)
-    assert not window.case_flow.withdraw_amendment()
+    assert not window.case_flow.amending.withdraw_amendment()
     assert "(the screening was cut short)" in refused[0][1] and window.case.case.amending
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     assert _stored(data_folder, uid)[2:] == (0, "open")
@@ -141,5 +141,5 @@ def test_a_case_the_loaded_model_took_during_an_amendment_keeps_it_open(
         window.start()
     assert window.case.case.model == classifier.model_name
     refused = _refusals(window)
-    assert not window.case_flow.withdraw_amendment()
+    assert not window.case_flow.amending.withdraw_amendment()
     assert "(the model)" in refused[0][1] and window.case.case.amending

@@ -1,0 +1,96 @@
+"""A signed case opened again, File > Amend the signed result…, and the amendment withdrawn,
+File > Withdraw the amendment, for a :class:`~malariascope.gui.case_flow.CaseFlow`.
+
+An amendment opens the case with a reason, the signed version kept (and saved too); while it
+has changed nothing it can be withdrawn: the case is signed as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from malariascope.core.errors import CaseError, not_taken
+from malariascope.gui import case_dialogs, dialogs
+
+if TYPE_CHECKING:
+    from malariascope.gui.case_flow import CaseFlow
+    from malariascope.gui.case_saving import CaseSaving
+
+
+class CaseAmending:
+    """Amends the case of ``window`` (MalariaScope's main window, whose case, controller and
+    past case view it uses) and withdraws its amendment; ``flow`` tells and refuses, and
+    ``saving`` saves the case."""
+
+    def __init__(self, window: QMainWindow, flow: CaseFlow, saving: CaseSaving) -> None:
+        self._window, self._flow, self._saving = window, flow, saving
+        self.case, self.controller = window.case, window.controller
+
+    def start_amending(self) -> None:
+        if not self.case.signed:
+            return
+        facts = self.case.case.facts
+        dialog = case_dialogs.AmendDialog(self._window, facts.sample_id, facts.operator)
+        case_dialogs.open_form(dialog, lambda: self.amend(dialog.reason.toPlainText(),
+                                                          dialog.name.text()))
+
+    def amend(self, reason: str, by: str) -> bool:
+        """Open the signed case again with ``reason``; False when refused. A past case on
+        show is first checked against the register in a worker: True then says it is
+        asked, and the answer amends it or says why not."""
+        past_case = self._window.past_case
+        if past_case.shown is not None:
+            past_case.check_amend(lambda why: self._amend(reason, by, why))
+            return True
+        return self._amend(reason, by)
+
+    def _amend(self, reason: str, by: str, refused: str = "") -> bool:
+        message = self._flow.message
+        if refused:
+            message.emit(not_taken(self.case.case.name, "amended", refused))
+            return False
+        try:
+            self.case.amend(reason, by, self.controller.extent)
+        except CaseError as exc:
+            dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
+            return False
+        self._window.past_case.adopt()  # a past case amended is the window's open case
+        message.emit("Amended: the signed version is kept; sign again when done")
+        self._saving.save("Amended and saved to the register: the signed version is kept; "
+                          "sign again when done")
+        return True
+
+    def withdraw_amendment(self) -> bool:
+        """Sign the case again as the version its amendment replaced, when the amendment
+        changed nothing, and save it; else say what changed. False when refused."""
+        case, flow = self.case.case, self._flow
+        if not case.amending or self._window.past_case.shown is not None:
+            return False
+        if self.controller.screening:
+            flow.refuse("Amendment not withdrawn", "Screening is still running: its cells "
+                         "change the case. Wait for it to finish, or cancel it.", None)
+            return False
+        if flow.refuse_for_refused_fact("withdrawing the amendment"):
+            return False
+        try:
+            signature = self.case.withdraw_amendment(self.controller.extent).signature
+        except CaseError as exc:
+            flow.refuse("Amendment not withdrawn", _changed_words(case.name, str(exc)), None)
+            return False
+        flow.message.emit(f"Amendment withdrawn: signed by {signature.name} as before; saving "
+                          "to the register…")
+        self._saving.save(f"Amendment withdrawn: signed by {signature.name} as before; saved "
+                          "to the register")
+        return True
+
+
+def _changed_words(name: str, changed: str) -> str:
+    """Why the amendment of case ``name`` stays open: what ``changed`` since it opened."""
+    return (f"The amendment of case {name} cannot be withdrawn: since it opened, the case "
+            f"changed ({changed}).\n\nSign the case again (File > Sign the result…) to keep "
+            "the change. A fact or the threshold put back as it was signed, or a screening cut "
+            "short opened again to its end, lets the amendment be withdrawn. Images new to the "
+            "case opened during the amendment (even if cancelled, or only copies) and review "
+            "decisions stay with the case, so after them it is signed again.")
