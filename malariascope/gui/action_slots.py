@@ -26,6 +26,7 @@ def connect_actions(window: QMainWindow) -> None:
     slots = {
         actions.open_images: partial(_open_chosen, window, file_dialogs.ask_images),
         actions.open_folder: partial(_open_chosen, window, file_dialogs.ask_folder),
+        actions.screen_rest: window.screen_rest,
         actions.export: window.exports.start, actions.cancel: window.controller.cancel,
         actions.cases: partial(register_window.show_register, window),
         actions.quit: window.close, actions.about: window.show_about,

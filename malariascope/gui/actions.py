@@ -39,6 +39,7 @@ class WindowActions:
                                         icon(pixmap.SP_DialogOpenButton))
         self.open_folder = self._action("Open &folder…", "Ctrl+Shift+O",
                                         icon(pixmap.SP_DirOpenIcon))
+        self.screen_rest = self._action("Screen &the rest", "", icon(pixmap.SP_ArrowForward))
         self.export = self._action("&Export CSV report…", "Ctrl+E",
                                    icon(pixmap.SP_DialogSaveButton))
         self.cases = self._action("Case re&gister…", "Ctrl+Shift+R",
@@ -126,7 +127,8 @@ class WindowActions:
         has a letter (``&``) of its own: Qt only highlights items that share one, in turn."""
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_case, self.open_images, self.open_folder])
+        file_menu.addActions([self.new_case, self.open_images, self.open_folder,
+                              self.screen_rest])
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.cases)
         file_menu.addMenu("Screen &images as").addActions(list(self.modes.values()))

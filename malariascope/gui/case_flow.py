@@ -221,6 +221,7 @@ class CaseFlow(QObject):
         for action in (self._actions.export_pdf, self._actions.print_report):
             # a signed case has its signed result; a screening's cells are still coming in
             action.setEnabled((ready or signed) and not busy)
+        self._window.rest.offer(len(self.case.batch) > 0 and not (signed or viewing or busy))
         self._window.reviews.set_read_only(signed or viewing)
         for action in (self._actions.open_images, self._actions.open_folder):
             action.setEnabled(not signed or viewing)

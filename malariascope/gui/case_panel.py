@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 from malariascope.core.case import AGE_MAX, LINE_MAX, NOT_STATED, NOT_STATED_WORDS, SEXES, STAINS
 from malariascope.core.errors import CaseError
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
+from malariascope.gui.case_rest import action_button
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.choice_box import ChoiceBox
@@ -71,13 +70,14 @@ def rbc_value(text: str) -> int | float | None:
 
 class CasePanel(QWidget):
     """The facts of ``case`` (editable while it is open) and its result, which follows the
-    screening ``controller``; ``actions`` (sign, export, print) get buttons under the result.
+    screening ``controller``; ``actions`` (sign, export, print) get buttons under the result,
+    in order, and a widget among them (one with its own button) goes in as it is.
     Enter in a line or a number box, or a choice from a list, emits :attr:`entered`, so the
     window gives the keys back to the cell list."""
 
     entered = Signal()
 
-    def __init__(self, case: OpenCase, actions: Iterable[QAction],
+    def __init__(self, case: OpenCase, actions: Iterable[QAction | QWidget],
                  controller: ScreeningController, remember: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +102,7 @@ class CasePanel(QWidget):
         case.batch.events.facts_changed.connect(self._on_facts_changed)
         self._on_facts_changed()
 
-    def _build(self, actions: list[QAction]) -> None:
+    def _build(self, actions: list[QAction | QWidget]) -> None:
         for edit in self.lines.values():
             edit.setMaxLength(LINE_MAX)
         for name, (_, hint) in LINES.items():
@@ -137,11 +137,7 @@ class CasePanel(QWidget):
         buttons = QVBoxLayout()  # one a line, as wide as the panel: three side by side are
         # wider than the panel beside the gallery
         for action in actions:
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            buttons.addWidget(button)
+            buttons.addWidget(action if isinstance(action, QWidget) else action_button(action))
         inner = QWidget()
         column = QVBoxLayout(inner)
         for part in (form, self.error, self.result, buttons):

@@ -24,6 +24,7 @@ from malariascope.gui.batch import Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
 from malariascope.gui.case_panel import CasePanel
+from malariascope.gui.case_rest import CaseRest
 from malariascope.gui.case_state import OpenCase
 from malariascope.gui.cell_lists import CellLists
 from malariascope.gui.cell_window import CellWindow
@@ -78,8 +79,9 @@ class MainWindow(QMainWindow):
                                       self.lists, self)
         self.controls = BatchControls(self.batch)
         self.summary = SummaryPanel(self.batch, self.controller)
-        self.case_panel = CasePanel(self.case, self.actions.case_actions, self.controller,
-                                    persist_settings)
+        self.rest = CaseRest(self.actions.screen_rest, self.controller)  # File > Screen the rest
+        self.case_panel = CasePanel(self.case, (self.rest, *self.actions.case_actions),
+                                    self.controller, persist_settings)
         self.central = WindowLayout(self.summary, self.actions.filters.values(), self.lists,
                                     self.field_view, self.controls, self.detail, self.case_panel)
         self.setCentralWidget(self.central)
@@ -138,20 +140,39 @@ class MainWindow(QMainWindow):
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
         """Add the cells of ``paths`` (files and folders, recursively) to the open case."""
         paths = [Path(p) for p in paths]
-        if self.controller.model_error:
-            dialogs.cannot_screen(self, self.controller.model_error,
-                                  chosen=self.controller.model is not None)
-            return False
-        if not paths or not self.case_flow.ready_to_add():
+        if not paths or not self._ready_to_add():
             return False
         if self.persist_settings:
             for folder in (p for p in paths if p.is_dir()):
                 settings.add_recent_folder(folder)
             self.actions.update_recent(settings.recent_folders())
         self.controller.screen(paths)
+        self._on_adding()
+        return True
+
+    def screen_rest(self) -> bool:
+        """Add the images of the open case's inputs cut short that it does not hold yet,
+        after its cells (File > Screen the rest); False, after saying why, when refused."""
+        if why := self.rest.why_off(look_again=True):  # gone since the case came to rest
+            self.status.note(why)
+            return False
+        if not self._ready_to_add():
+            return False
+        self.controller.screen_rest()
+        self._on_adding()
+        return True
+
+    def _ready_to_add(self) -> bool:
+        """True when images can be added to the case on show; else False, after saying why."""
+        if self.controller.model_error:
+            dialogs.cannot_screen(self, self.controller.model_error,
+                                  chosen=self.controller.model is not None)
+            return False
+        return self.case_flow.ready_to_add()
+
+    def _on_adding(self) -> None:
         self.set_batch_title()
         self.lists.setFocus()
-        return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
