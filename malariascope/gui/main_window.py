@@ -138,8 +138,9 @@ class MainWindow(QMainWindow):
         self.controller.load_model(settings.chosen_model() if self.persist_settings else None)
 
     def open_paths(self, paths: Sequence[str | os.PathLike[str]]) -> bool:
-        """Add the cells of ``paths`` (files and folders, recursively) to the open case."""
-        paths = [Path(p) for p in paths]
+        """Add the cells of ``paths`` (files and folders, recursively) to the open case, each
+        by its full path: the case and its register copy outlive the current folder."""
+        paths = [Path(os.path.abspath(p)) for p in paths]
         if not paths or not self._ready_to_add():
             return False
         if self.persist_settings:
