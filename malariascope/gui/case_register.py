@@ -4,7 +4,8 @@ While autosave is on it keeps the case in the register (``gui.autosave``); signi
 amending then ask it to save at once, and only the pictures of the cells a printed report
 shows are added here, so a reprint from the register needs no image file. With autosave off
 (a second window), :func:`save_case` brings the register's copy up to date itself: the cells
-and review decisions it lacks are appended, with the facts, sign-off and amendments.
+and review decisions it lacks are appended, with the facts, sign-off, amendments and the
+inputs it was opened from (a partial case reopened can name and screen the rest).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from malariascope.core.case import ReviewDecision
 
 if TYPE_CHECKING:  # numpy, through the pipeline and the register
+    from malariascope.core.extent import Extent
     from malariascope.core.pipeline import ScreeningResult
     from malariascope.core.register import Register
     from malariascope.gui.case_report import ReportOrder
@@ -30,6 +32,7 @@ class RegisterSave:
     cells: Sequence[ScreeningResult]  # every row of the batch, in order
     history: Sequence[ReviewDecision]  # every review decision, in the order made
     complete: bool  # False when its screening stopped short of the images opened
+    inputs: Extent  # what it was opened from, with the inputs cut short
     files_found: int | None = None  # image files in what it was opened from (None: not known)
 
 
@@ -47,7 +50,7 @@ def save_case(folder: Path, save: RegisterSave, guest: Callable[[], bool]) -> in
         stored = register.save(case, save.order.result, cells=save.cells[rows:],
                                first_row=rows, reviews=save.history[decisions:],
                                screening_complete=save.complete,
-                               files_found=save.files_found,
+                               files_found=save.files_found, inputs=save.inputs,
                                copies=save.order.copies, guest=as_guest)
         _save_pictures(register, save.order)
     return stored

@@ -65,7 +65,8 @@ class CaseSaving(QObject):
             return
         worker = Worker(save_case, data_dir(), RegisterSave(
             order, list(batch.results), list(batch.history), self.controller.complete,
-            self.controller.extent.files or None), self._window.autosave.another_works)
+            self.controller.extent_now(), self.controller.extent.files or None),
+            self._window.autosave.another_works)
         worker.returned.connect(lambda _: self._on_saved(order))
         worker.errored.connect(self._on_save_failed)
         self._window.autosave.save_outside(worker)
