@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -282,22 +283,38 @@ print(json.dumps([opened, page.more]))
 """
 
 
-@pytest.mark.parametrize(("older", "version"), [(as_before_inputs, BEFORE_INPUTS),
-                                                (as_before_list_indexes, BEFORE_LIST_INDEXES)])
+#: how a test makes a register older, and the schema version it is then
+OLDER = [(as_before_inputs, BEFORE_INPUTS), (as_before_list_indexes, BEFORE_LIST_INDEXES)]
+
+
+def archived_older(folder: Path, older: Callable[[sqlite3.Connection], None],
+                   version: int) -> tuple[Case, Case]:
+    """Two cases registered in ``folder``, its register then made ``older`` (of schema
+    ``version``) and read-only, as an archive of an older MalariaScope; the cases."""
+    cases = register_two_cases(folder)
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        older(db)
+        db.execute(f"PRAGMA user_version = {version}")
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    return cases
+
+
+def files_as_they_are(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """The files of ``folder`` by name, each with its bytes and when it was last written."""
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in folder.iterdir()}
+
+
+@pytest.mark.parametrize(("older", "version"), OLDER)
 def test_an_archive_of_the_version_before_the_inputs_is_read_as_it_is(archive, older, version,
                                                                       tmp_path):
     """The steps that keep a case's inputs, number its saves and note the cases discarded
     change the case tables, and every archive written before them was refused as "written
     by an older MalariaScope", where the version before read it as it is."""
-    signed, still_open = register_two_cases(archive)
-    with contextlib.closing(sqlite3.connect(archive / FILE_NAME)) as db, db:
-        older(db)
-        db.execute(f"PRAGMA user_version = {version}")
-    for path in archive.iterdir():
-        path.chmod(0o444)
-    archive.chmod(0o555)
-    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
-              for path in archive.iterdir()}
+    signed, still_open = archived_older(archive, older, version)
+    before = files_as_they_are(archive)
     listed, exported = list_as_reader(archive), tmp_path / "lis.csv"
     export = list_as_reader(archive, "export", str(exported))
     opened = as_reader(archive, OPEN_A_PAGE)
@@ -307,8 +324,7 @@ def test_an_archive_of_the_version_before_the_inputs_is_read_as_it_is(archive, o
     assert [row["case_uid"] for row in read_rows(exported)] == [still_open.uid, signed.uid]
     assert opened.returncode == 0, opened.stderr
     assert json.loads(opened.stdout) == [["=S-101"], 1]
-    assert {path.name: (path.read_bytes(), path.stat().st_mtime_ns)
-            for path in archive.iterdir()} == before
+    assert files_as_they_are(archive) == before
 
 
 def test_the_listing_and_export_say_what_the_windows_register_says(data_folder, tmp_path,
