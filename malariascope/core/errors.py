@@ -158,8 +158,9 @@ class RegisterError(MalariaScopeError):
 
 
 class RegisterWriteError(RegisterError):
-    """The register's file could not be written just now (a full disk, a lock another program
-    holds, an I/O error): the same write may go through later."""
+    """The register's file could not be written: just now (a full disk, a lock another
+    program holds, an I/O error), when the same write may go through later; or where it is,
+    for a register opened read-only (an archive)."""
 
 
 class RegisterLockedError(RegisterWriteError):

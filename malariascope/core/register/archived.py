@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 
+from malariascope.core.register.schema import schema_version
+
+
+def is_archive(db: sqlite3.Connection) -> bool:
+    """True when ``db`` holds a register of an older schema: one opened read-only, as an
+    open that can write brings it up to date."""
+    return db.execute("PRAGMA user_version").fetchone()[0] < schema_version()
+
 
 def stand_in(db: sqlite3.Connection) -> None:
     """Give ``db``, read-only, what the last steps add to the case tables and its register

@@ -22,6 +22,7 @@ from malariascope.core.errors import (
     CaseSignedError,
     ImageReadError,
     RegisterError,
+    RegisterWriteError,
 )
 from malariascope.core.extent import Extent
 from malariascope.core.imageio import decode_image
@@ -29,6 +30,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
+from malariascope.core.register.archived import is_archive
 from malariascope.core.register.database import (
     FILE_NAME,
     connect,
@@ -69,6 +71,7 @@ class Register:
         self._lock = threading.Lock()
         self._db = empty() if self.nothing_stored else connect(folder, view)
         self._db.create_function("casefold", 1, str.casefold, deterministic=True)
+        self._archive = is_archive(self._db)  # only ever read (see :meth:`_writing`)
 
     def close(self) -> None:
         with self._lock:
@@ -88,6 +91,19 @@ class Register:
                 yield self._db
             except sqlite3.Error as exc:
                 raise failure(exc)(f"cannot {what} in {self.path}: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction (see :meth:`_using`); refused before SQLite is asked, with
+        :class:`RegisterWriteError`, for an archive of an older MalariaScope: its case
+        tables are this version's stand-ins, which cannot be written."""
+        if self._archive:
+            raise RegisterWriteError(
+                f"cannot {what} in {self.path}: it is an archive of an older MalariaScope, "
+                "opened read-only; copy its folder somewhere it can be written, and open that "
+                "copy to bring it up to date")
+        with self._using(what), transaction(self._db):
+            yield
 
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,
@@ -134,7 +150,7 @@ class Register:
         int
             The number of cells stored for the case.
         """
-        with self._using("save the case"), transaction(self._db):
+        with self._writing("save the case"):
             case_id, rows, amended, signed = saving.stored_state(self._db, case,
                                                                  screening_complete)
             if guest:
@@ -160,7 +176,7 @@ class Register:
     def discard(self, uid: str) -> None:
         """Delete an open case and all it holds (a case begun by mistake), noted among the
         cases discarded for the list; a signed one stays."""
-        with self._using("discard the case"), transaction(self._db):
+        with self._writing("discard the case"):
             if self._db.execute("SELECT status FROM cases WHERE uid = ?",
                                 (uid,)).fetchone() == ("signed",):
                 raise CaseSignedError("a signed case is kept for good; it cannot be discarded")
@@ -170,14 +186,14 @@ class Register:
 
     def end_work(self, uid: str) -> None:
         """The window working on the case is done with it (the case itself stays)."""
-        with self._using("end the work on the case"), transaction(self._db):
+        with self._writing("end the work on the case"):
             self._db.execute("DELETE FROM work WHERE case_id IN (SELECT id FROM cases WHERE "
                              "uid = ?)", (uid,))
 
     def save_pictures(self, uid: str, pictures: Mapping[int, np.ndarray]) -> None:
         """Keep pictures of some cells (RGB ``uint8``, by row) as PNG, so a printed report's
         gallery no longer needs the image files; a row's picture replaces its old one."""
-        with self._using("save the pictures"), transaction(self._db):
+        with self._writing("save the pictures"):
             case_id = self._case_id(uid)
             self._db.executemany(
                 "INSERT OR REPLACE INTO pictures VALUES (?, ?, ?)",
