@@ -2,7 +2,7 @@
 name, which a technician can act on once told so.
 
 Only the first bytes are looked at; a file whose start is a format's signature written in
-ASCII (an ASCII PNM image, a PDF) is not called text, whatever follows.
+ASCII (a Netpbm image, a PDF), or that holds an SVG drawing, is not called text.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ import numpy as np
 
 NOT_AN_IMAGE = "not an image: a text file"
 HEAD_BYTES = 512  # looked at: a line or a few of any text
-#: Signatures in ASCII of formats that are no plain text: ASCII PNM images (P1 to P3), PDF
-#: and PostScript documents
-_SIGNATURES = (b"P1", b"P2", b"P3", b"%PDF", b"%!PS")
+#: Signatures in ASCII of formats that are no plain text: Netpbm images (P1 to P7, whose
+#: header is ASCII even when the pixels are binary), PDF and PostScript documents
+_SIGNATURES = (*(f"P{kind}".encode() for kind in range(1, 8)), b"%PDF", b"%!PS")
+_DRAWING = b"<svg"  # an SVG drawing is text, but a picture to whoever saved it
 _SPACES = frozenset("\t\n\r\f")
 
 
 def is_plain_text(data: np.ndarray | bytes) -> bool:
     """True when the first :data:`HEAD_BYTES` of ``data`` are UTF-8 (a byte-order mark
     allowed, a character cut at the end too) of printable characters and white space only,
-    and start with no signature of :data:`_SIGNATURES`."""
+    and start with no signature of :data:`_SIGNATURES` nor hold an SVG drawing."""
     head = bytes(data[:HEAD_BYTES])
-    if head.lstrip(codecs.BOM_UTF8).startswith(_SIGNATURES):
+    if head.removeprefix(codecs.BOM_UTF8).startswith(_SIGNATURES) or _DRAWING in head.lower():
         return False
     try:
         text = codecs.getincrementaldecoder("utf-8-sig")().decode(head)  # a cut character waits

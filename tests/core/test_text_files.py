@@ -37,6 +37,9 @@ def test_a_text_file_named_jpg_is_told_a_text_file_not_a_corrupt_image(
         ("fake.jpg", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),  # ASCII, but a PDF's signature
         ("cut.ppm", b"P3\n80 80\n255\n12 40 200 12 40\n"),  # an ASCII PPM image cut short
         ("binary.jpg", bytes(range(256)) * 4),
+        *((f"cut-p{kind}.ppm", f"P{kind}\n80 80\n255\n".encode()) for kind in range(4, 8)),
+        ("drawing.png", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'),
+        ("plain.svg.jpg", b'<svg width="80" height="80"><circle r="30"/></svg>\n'),
     ],
 )
 def test_files_that_are_no_plain_text_keep_the_words_of_an_unreadable_image(
