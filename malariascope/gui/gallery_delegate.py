@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from malariascope.core.withoutcall import UNREADABLE, kind_of
 from malariascope.gui.batch import UNSURE
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import call_colour, probability_text
@@ -21,7 +22,7 @@ from malariascope.gui.thumbnails import FAILED, ThumbnailCache
 FRAME = 3  # the call's frame around the picture, logical pixels
 RING = 2  # the selection ring outside the frame, doubling as the gap between tiles
 TEXT_HEIGHT = 16
-UNREADABLE = QColor("#202020")  # the square of a file that could not be read, named on it
+NO_PICTURE = QColor("#202020")  # the square of a row without a picture, its kind named on it
 READING = QColor("#9e9e9e")  # the square of a picture not read yet, hatched in READING_LINES
 READING_LINES = QColor("#bdbdbd")
 
@@ -72,15 +73,23 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.fillRect(target, QBrush(READING_LINES, Qt.BrushStyle.BDiagPattern))
             return
         if image.isNull():
-            painter.fillRect(target, UNREADABLE)
+            painter.fillRect(target, NO_PICTURE)
             painter.setPen(QColor("#ffa000"))
-            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "unreadable")
+            painter.drawText(target, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self.no_picture_words(row))
             return
         shown = image.deviceIndependentSize().toSize()
         left = target.left() + (target.width() - shown.width()) // 2
         top = target.top() + (target.height() - shown.height()) // 2
         painter.fillRect(target, Qt.GlobalColor.black)  # the NIH cells' own background
         painter.drawImage(QRect(left, top, shown.width(), shown.height()), image)
+
+    def no_picture_words(self, row: int) -> str:
+        """What the square of a row without a picture says: the kind of a row without a call
+        (a grey image is read and refused, not unreadable), else that its file no longer
+        reads."""
+        result = self.batch.results[row]
+        return UNREADABLE if result.ok else kind_of(result.error)
 
     def caption(self, row: int) -> str:
         """P(parasitized) as the list shows it, ✓ once a call is pressed, ? when marked

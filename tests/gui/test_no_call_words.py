@@ -1,0 +1,75 @@
+"""The window tells a file that could not be read from an image read and refused (grey,
+blank) wherever it names a file without a call: the gallery's tile, the empty review queue,
+the detail panel and the smoke test's failure; real cells, real files, the real window."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QRect, Qt
+
+from malariascope.gui.gallery_delegate import FRAME, RING
+from malariascope.gui.results_proxy import Filter
+from malariascope.gui.results_table import THUMB
+from tests.gui.helpers import screen_and_wait
+from tests.images import write_rgb
+
+
+def _write_refused(folder: Path, cell: Path) -> Path:
+    """A real cell turned grey and a blank image of one colour in ``folder``: both read, and
+    refused as no stained cell image."""
+    folder.mkdir(parents=True, exist_ok=True)
+    grey = cv2.cvtColor(cv2.imread(str(cell)), cv2.COLOR_BGR2GRAY)
+    write_rgb(folder / "grey.png", np.dstack([grey] * 3))
+    write_rgb(folder / "blank.png", np.full((120, 120, 3), (205, 160, 190), np.uint8))
+    return folder
+
+
+def _slide(tmp_path: Path, real_cells) -> Path:
+    """Three real cells, a grey and a blank image, and a real cell cut short (unreadable)."""
+    folder = _write_refused(tmp_path / "slide", real_cells["parasitized"][0])
+    for cell in real_cells["parasitized"][:2] + real_cells["uninfected"][:1]:
+        shutil.copy(cell, folder / cell.name)
+    data = real_cells["uninfected"][1].read_bytes()
+    (folder / "cut.png").write_bytes(data[: len(data) // 3])
+    return folder
+
+
+def _row_of(window, name: str) -> int:
+    return next(row for row, result in enumerate(window.batch.results) if result.path.name == name)
+
+
+def test_a_grey_or_blank_images_tile_says_refused_not_unreadable(
+    window, qtbot, tmp_path, real_cells
+):
+    """The tile of a grey or a blank image said "unreadable", as a file cut short does,
+    though both were read and refused as no stained cell image."""
+    screen_and_wait(window, qtbot, [_slide(tmp_path, real_cells)])
+    assert (window.batch.counts.classified, window.batch.counts.errors) == (3, 3)
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
+    window.set_filter(Filter.ERRORS)
+    gallery, proxy = window.gallery, window.proxy
+    assert window.lists.gallery_shown() and proxy.rowCount() == 3
+    shot = gallery.viewport().grab().toImage()
+    ratio, side = shot.devicePixelRatio(), gallery.thumb_size()
+    pictures = {}
+    for at in range(proxy.rowCount()):
+        tile = gallery.visualRect(proxy.index(at, THUMB))
+        assert gallery.viewport().rect().contains(tile)
+        left, top = tile.left() + RING + FRAME, tile.top() + RING + FRAME
+        picture = QRect(
+            round(left * ratio), round(top * ratio), round(side * ratio), round(side * ratio)
+        )
+        pictures[window.batch.results[proxy.source_row(at)].path.name] = shot.copy(picture)
+    # the same words on the two refused, other words on the file that could not be read
+    assert pictures["grey.png"] == pictures["blank.png"]
+    assert pictures["grey.png"] != pictures["cut.png"]
+    words = gallery.itemDelegate().no_picture_words
+    assert [words(_row_of(window, name)) for name in ("grey.png", "blank.png", "cut.png")] == [
+        "refused",
+        "refused",
+        "unreadable",
+    ]
