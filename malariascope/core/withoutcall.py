@@ -59,6 +59,13 @@ class WithoutCall:
         )
         return ", ".join(words for count, words in parts if count)
 
+    def none_called(self) -> str:
+        """Why a batch of these files alone has no call: "no image could be read" when none
+        could, else the kinds ("no file has a call — 2 refused as no stained cell image")."""
+        if self.total == self.unreadable:
+            return "no image could be read"
+        return f"no file has a call — {self.words()}"
+
 
 def kinds_words(total: int, kinds: WithoutCall | None) -> str:
     """The :meth:`WithoutCall.words` of ``kinds`` when they are known and add up to ``total``

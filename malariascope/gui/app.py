@@ -135,7 +135,7 @@ class SmokeTest:
         elif cells == 0:
             self._fail(f"no images found in {', '.join(map(str, self.paths))}")
         elif counts.classified == 0:
-            self._fail("no image could be read")
+            self._fail(counts.without_call.none_called())
         else:
             self._finish()
 

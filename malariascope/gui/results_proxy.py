@@ -95,7 +95,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
             return "No cells match the filter"
         counts = batch.counts
         if not counts.classified:
-            return "No cells to review: no image could be read (see Errors)"
+            return f"No cells to review: {counts.without_call.none_called()} (see Errors)"
         if not (counts.model_parasitized or counts.uncertain):  # while screening: so far
             return (f"No cells flagged: the model called none of the "
                     f"{counted(counts.classified, 'cell')} screened parasitized or uncertain")

@@ -15,6 +15,7 @@ from malariascope.gui.gallery_delegate import FRAME, RING
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import THUMB
 from tests.gui.helpers import screen_and_wait
+from tests.gui.test_app import _run
 from tests.images import write_rgb
 
 
@@ -73,3 +74,37 @@ def test_a_grey_or_blank_images_tile_says_refused_not_unreadable(
         "refused",
         "unreadable",
     ]
+
+
+def test_the_empty_review_queue_of_refused_images_does_not_say_none_could_be_read(
+    window, qtbot, tmp_path, real_cells
+):
+    """With only a grey and a blank image, the empty review queue said "no image could be
+    read", though both were read; beside a file cut short it said the same."""
+    refused = _write_refused(tmp_path / "refused", real_cells["parasitized"][0])
+    screen_and_wait(window, qtbot, [refused])
+    window.show_queue()
+    assert window.proxy.rowCount() == 0
+    assert window.proxy.why_empty() == (
+        "No cells to review: no file has a call — 2 refused as no stained cell image (see Errors)"
+    )
+
+    assert window.case_flow.new_case(ask=False)
+    data = real_cells["uninfected"][0].read_bytes()
+    (refused / "cut.png").write_bytes(data[: len(data) // 3])
+    screen_and_wait(window, qtbot, [refused])
+    window.show_queue()
+    assert window.proxy.why_empty() == (
+        "No cells to review: no file has a call — 1 unreadable, 2 refused as no stained "
+        "cell image (see Errors)"
+    )
+
+
+def test_the_smoke_test_on_refused_images_fails_saying_they_were_refused(tmp_path, real_cells):
+    """On a grey and a blank image the smoke test failed with "no image could be read"."""
+    folder = _write_refused(tmp_path / "refused", real_cells["parasitized"][0])
+    done = _run("gui", "--smoke-test", str(folder), tmp_path=tmp_path)
+    assert done.returncode != 0
+    assert (
+        "smoke test failed: no file has a call — 2 refused as no stained cell image" in done.stderr
+    ), done.stderr
