@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.withoutcall import REFUSED, UNREADABLE, kind_of
 from malariascope.core.words import counted
 from malariascope.gui.batch import Batch
 from malariascope.gui.canvas import HeatLegend, ImageCanvas
@@ -246,8 +247,14 @@ class DetailView(QWidget):
         self._redraw()  # the call may have flipped, and with it the heatmap shown
 
 
+#: What the panel says of a file without a call before its reason, by kind: a grey image was
+#: read, and a whole field's reason says itself that no cell was found in it.
+KIND_HEADINGS = {UNREADABLE: "Could not read this file:\n",
+                 REFUSED: "Read, and refused as no stained cell image:\n"}
+
+
 def _no_call_message(result: ScreeningResult) -> str:
     """Why a row has no call: its reason, said once here (the review buttons and Grad-CAM are
     off on such a row, and the list's Error column gives the reason too)."""
-    reason = result.error if result.whole_field else f"Could not read this file:\n{result.error}"
+    reason = KIND_HEADINGS.get(kind_of(result.error), "") + result.error
     return f"{reason}\n\nNo call: nothing to review, no Grad-CAM"

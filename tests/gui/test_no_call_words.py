@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QRect, Qt
 
+from malariascope.core.withoutcall import BLANK, GREY
 from malariascope.gui.gallery_delegate import FRAME, RING
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import THUMB
@@ -98,6 +99,23 @@ def test_the_empty_review_queue_of_refused_images_does_not_say_none_could_be_rea
         "No cells to review: no file has a call — 1 unreadable, 2 refused as no stained "
         "cell image (see Errors)"
     )
+
+
+def test_the_detail_panel_says_a_grey_image_was_read_and_refused(
+    window, qtbot, tmp_path, real_cells
+):
+    """The panel said "Could not read this file:" of a grey or blank image, before a reason
+    saying that the image had been read."""
+    screen_and_wait(window, qtbot, [_slide(tmp_path, real_cells)])
+    canvas = window.detail.canvas
+    for name, reason in (("grey.png", GREY), ("blank.png", BLANK)):
+        window.table.select_source_row(_row_of(window, name))
+        assert canvas.message == (
+            f"Read, and refused as no stained cell image:\n{reason}"
+            "\n\nNo call: nothing to review, no Grad-CAM"
+        )
+    window.table.select_source_row(_row_of(window, "cut.png"))
+    assert canvas.message.startswith("Could not read this file:\n")
 
 
 def test_the_smoke_test_on_refused_images_fails_saying_they_were_refused(tmp_path, real_cells):
