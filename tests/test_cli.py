@@ -199,7 +199,8 @@ def test_evaluate_prints_and_writes_the_figures(tmp_path, capsys):
                              "ece", "n", "threshold", "confusion", "unreadable", "model",
                              "model_sha256"]
     assert (figures["n"], figures["unreadable"]) == (8, 1)
-    assert f"cells        8 (unreadable: 1)\naccuracy     {figures['accuracy']:.4f}" in result.out
+    assert (f"cells        8 (without a call: 1 unreadable)\n"
+            f"accuracy     {figures['accuracy']:.4f}") in result.out
 
 
 def test_a_missing_module_is_named_and_train_suggested_only_for_training(tmp_path):

@@ -35,7 +35,7 @@ def test_evaluate_names_each_image_it_could_not_read_and_exits_1(tmp_path, capsy
     result = cli(capsys, "evaluate", tmp_path / "data")
     assert result.code == 1
     assert f"{broken}: empty file (0 bytes)" in result.err.splitlines()
-    assert "cells        4 (unreadable: 1)" in result.out
+    assert "cells        4 (without a call: 1 unreadable)" in result.out
 
 
 def test_evaluate_counts_a_pipe_and_a_broken_link_named_as_cells_as_unreadable(

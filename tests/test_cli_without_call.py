@@ -1,6 +1,8 @@
-"""``classify --pdf``: the files without a call, told by why they have none."""
+"""``classify --pdf`` and ``evaluate``: the files without a call, told by why they have none."""
 
 from __future__ import annotations
+
+import json
 
 from tests.command_line import cli
 from tests.images import write_files_without_call
@@ -33,3 +35,30 @@ def test_a_pdf_whose_files_all_read_says_none_is_without_a_call(tmp_path, capsys
     run = cli(capsys, "classify", tmp_path / "slide", "--csv", tmp_path / "r.csv", "--pdf", pdf)
     assert run.code == 0, run.err
     assert "files without a call: 0 Sign-off" in " ".join(read_pdf(pdf)[1].split())
+
+
+def test_evaluate_tells_a_grey_cell_left_out_from_one_it_could_not_read(
+    tmp_path, capsys, real_cells
+):
+    """A grey cell and an animated GIF of two cells, read and refused, were counted beside
+    a cell cut short as "unreadable: 3"; with nothing left to score, the run said "no
+    readable images" of cells it had read."""
+    write_files_without_call(tmp_path / "data" / "parasitized", real_cells["parasitized"][:3])
+    write_files_without_call(tmp_path / "data" / "uninfected", real_cells["uninfected"][:3])
+    result = cli(capsys, "evaluate", tmp_path / "data", "--json", tmp_path / "m.json")
+    assert result.code == 1, result.err
+    assert "cells        6 (without a call: 2 unreadable, 4 refused as no stained cell image)" in (
+        result.out
+    )
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))["unreadable"] == 6
+
+    for label in ("parasitized", "uninfected"):
+        for cell in real_cells[label][:3]:
+            (tmp_path / "data" / label / cell.name).unlink()
+        (tmp_path / "data" / label / "cut.png").unlink()
+    result = cli(capsys, "evaluate", tmp_path / "data")
+    assert result.code == 2
+    assert result.err.endswith(
+        f"nothing to score in {tmp_path / 'data'}: no file has a call — 4 refused as no "
+        "stained cell image\n"
+    ), result.err

@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the figures (and write them to ``--json``); exit 0, or 1 when some images could
-    not be read (each is named on stderr; the figures leave them out)."""
+    not be screened, unreadable or refused (each is named on stderr; the figures leave them
+    out)."""
     from malariascope.core.errors import DatasetError
     from malariascope.core.evaluate import backend_for, evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
