@@ -27,6 +27,7 @@ from malariascope import MAX_IMAGE_PIXELS
 from malariascope.core import animation, gif, tiff
 from malariascope.core.bitdepth import to_uint8
 from malariascope.core.errors import ImageReadError, ImageTooLargeError
+from malariascope.core.suffixes import IMAGE_SUFFIXES
 from malariascope.core.textfile import NOT_AN_IMAGE, is_plain_text
 from malariascope.core.withoutcall import SEVERAL
 
@@ -55,22 +56,6 @@ def _unmap_freed_large_blocks() -> None:
 
 _unmap_freed_large_blocks()
 
-IMAGE_SUFFIXES = frozenset(
-    {
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".tif",
-        ".tiff",
-        ".bmp",
-        ".webp",
-        ".gif",
-        ".jp2",
-        ".pbm",
-        ".pgm",
-        ".ppm",
-    }
-)
 #: Formats whose files may hold several images: name, what its images are called, a counter
 _SEVERAL_IMAGES = (("TIFF", "pages", tiff.full_images), ("GIF", "frames", gif.frames),
                    ("PNG", "frames", animation.apng_frames),

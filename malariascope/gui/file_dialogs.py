@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from malariascope.core.suffixes import IMAGE_SUFFIXES
 from malariascope.gui.dialogs import Button
 from malariascope.gui.settings import export_folder, images_folder, remember_images_folder
 
-IMAGE_FILTER = ("Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.jp2 *.pbm "
-                "*.pgm *.ppm);;All files (*)")
+IMAGE_FILTER = f"Images ({' '.join(f'*{suffix}' for suffix in IMAGE_SUFFIXES)});;All files (*)"
 #: What no file name may hold on Windows or macOS: a sample id such as "B/24/117" must not
 #: turn the suggested report name into folders.
 _NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
