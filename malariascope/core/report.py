@@ -41,7 +41,7 @@ from malariascope.core.summary import summary_bytes, summary_path, summary_rows
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
 from malariascope.core.targets import check_target
 from malariascope.core.withoutcall import kind_of
-from malariascope.core.words import threshold_words
+from malariascope.core.words import decimals, threshold_words
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
@@ -95,12 +95,13 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
     if not result.ok:
         row.update(status=NO_CELLS if result.whole_field else ERROR, error=result.error)
         return row
-    p = result.probability
+    p, threshold = result.probability, rule.threshold_for(result.in_field)
     call = rule.call(p, result.in_field)
     pressed = decision.pressed if decision else ""
-    row.update(
+    row.update(  # P and threshold each with the decimals that keep them apart, as called
+        threshold=threshold_words(threshold, p),
         call=call,
-        p_parasitized=f"{p:.6f}",
+        p_parasitized=f"{p:.{max(6, decimals(p, threshold))}f}",
         uncertain=str(rule.uncertain(p, result.in_field)).lower(),
         review=review_of(call, pressed),
         final_call=pressed if decision and decision.reviewed else call,

@@ -6,6 +6,7 @@ import csv
 import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from malariascope.core.classifier import Classifier, from_log_odds, log_odds
 from malariascope.core.discovery import Discovery
 from malariascope.core.errors import ReportError, ReportExistsError
 from malariascope.core.facts import BatchFacts
-from malariascope.core.pipeline import screen
+from malariascope.core.pipeline import ScreeningResult, screen
 from malariascope.core.report import (
     COLUMNS,
     ReportWriter,
@@ -235,3 +236,19 @@ def test_the_summary_records_both_thresholds_after_its_other_keys(classifier, tm
     assert summary["threshold"] == "0.5000"
     assert summary["field_threshold"] == f"{facts.rule.field_threshold:.4f}" != "0.5000"
     assert keys.index("created_at") < keys.index("threshold")  # appended: no key moved
+
+
+def test_a_field_cell_just_over_a_moved_field_threshold_reads_over_it_in_the_csv(classifier):
+    """With the threshold moved to 0.5 the field threshold is 0.98809033; a field cell of P
+    0.988095 was called parasitized in a row reading threshold 0.9881, above its P."""
+    rule = classifier.rule.with_threshold(0.5)
+    facts = BatchFacts.of(classifier, rule=rule)
+    edge = rule.field_threshold
+    assert round(edge, 4) != edge  # off the card's four-decimal grid
+    for p in (edge + 5e-6, edge + 4e-9):
+        cell = ScreeningResult(Path("field.png"), probability=p, box=(0, 0, 40, 40),
+                               cell_index=1)
+        row = report_row(cell, facts)
+        assert row["call"] == "parasitized"
+        assert float(row["p_parasitized"]) >= float(row["threshold"])
+        assert row["p_parasitized"] != row["threshold"]
