@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from malariascope.core.imageio import is_image_path
-from malariascope.core.names import natural_key
+from malariascope.core.names import absolute, natural_key
 
 Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
 
@@ -46,6 +46,7 @@ class Discovery:
     not_entered: int = field(default=0, init=False)  # subfolders passed over, not recursive
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
     _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
+    _working_folder: str = field(default_factory=os.getcwd, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
         for path in self._search():
@@ -100,7 +101,7 @@ class Discovery:
 
     def _first(self, path: Path) -> bool:
         """True the first time the file or folder at ``path`` is met, however it was reached."""
-        key = _identity(path)
+        key = _identity(path, self._working_folder)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -138,16 +139,17 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _identity(path: Path) -> Identity:
-    """The file's device and inode (through symlinks); its absolute path when it has none (a
-    dangling or looping symlink, a file system without inode numbers)."""
+def _identity(path: Path, working_folder: str) -> Identity:
+    """The file's device and inode (through symlinks); its absolute path from
+    ``working_folder`` when it has none (a dangling or looping symlink, a file system without
+    inode numbers, a file gone with a deleted working folder)."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
         info = None
     if info is not None and info.st_ino:
         return info.st_dev, info.st_ino
-    return os.path.normcase(os.path.abspath(path))
+    return os.path.normcase(absolute(path, working_folder))
 
 
 def _is_real_folder(entry: os.DirEntry) -> bool:

@@ -66,6 +66,13 @@ def shared_folder(folders: Sequence[AnyPath]) -> AnyPath | None:
     return shared
 
 
+def absolute(path: str | os.PathLike[str], working_folder: str) -> str:
+    """``path`` made absolute from ``working_folder``, as ``os.path.abspath`` does from the
+    working folder of the moment. Read once, at the start, it still names the same place after
+    that folder is deleted, when the working folder can no longer be asked for."""
+    return os.path.normpath(os.path.join(working_folder, path))
+
+
 def relative_name(path: Path, folder: Path | None) -> str:
     """``path`` as seen from ``folder`` (``parasitized/cell_12.png``); its name alone when it is
     not inside ``folder``. From a drive's root (``/``, ``C:\\``), or from no folder (paths on
@@ -89,15 +96,23 @@ class GivenNames:
 
     def __init__(self, given: Iterable[str | os.PathLike[str]]) -> None:
         paths = [Path(path) for path in given]
+        self._working_folder = os.getcwd()
         self._spelled = {str(path) for path in paths if not path.is_dir()}
-        self._files = {os.path.abspath(path) for path in paths if not path.is_dir()}
-        self._folder = shared_folder([Path(os.path.abspath(path)) for path in paths
-                                      if path.is_dir()])
+        self._files = {self._absolute(path) for path in paths if not path.is_dir()}
+        self._folder = shared_folder(
+            [Path(self._absolute(path)) for path in paths if path.is_dir()]
+        )
 
     def __call__(self, path: Path) -> str:
-        full = os.path.abspath(path)
-        if (self._folder is None or full in self._files
-                or not Path(full).is_relative_to(self._folder)):
+        full = self._absolute(path)
+        if (
+            self._folder is None
+            or full in self._files
+            or not Path(full).is_relative_to(self._folder)
+        ):
             return str(path)
-        name = relative_name(path, self._folder)
+        name = relative_name(Path(full), self._folder)
         return str(path) if name in self._spelled else name
+
+    def _absolute(self, path: str | os.PathLike[str]) -> str:
+        return absolute(path, self._working_folder)
