@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.command_line import cli
 from tests.reports import read_rows, read_summary
 
 PROJECT = Path(__file__).resolve().parents[1]  # the child imports it from any working folder
@@ -62,3 +65,31 @@ def test_a_working_folder_deleted_mid_batch_gives_error_rows_not_a_traceback(
     assert all(f"{Path(row['image_path']).name}:" in child.stderr for row in failed)
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     assert batch["errors"] == str(len(failed))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["classify", "slide", "--csv", "{out}"],
+        ["classify", "{cells}", "--csv", "report.csv"],
+        ["classify", "{cells}", "--csv", "{out}", "--gradcam", "overlays"],
+        ["evaluate", "test"],
+    ],
+    ids=["input", "csv", "gradcam", "evaluate"],
+)
+def test_a_relative_path_from_a_deleted_working_folder_is_refused_in_one_line(
+    tmp_path, monkeypatch, capsys, cell_test_dir, args
+):
+    """A terminal left in a folder since deleted: each path relative to it names nothing, and
+    is refused as a usage error that says so, before anything is read or written."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    out = tmp_path / "report.csv"
+    given = [arg.format(out=out, cells=cell_test_dir / "uninfected") for arg in args]
+    run = cli(capsys, *given)
+    assert run.code == 2, run.err
+    assert "working folder" in run.err and "no longer exists" in run.err, run.err
+    assert len(run.err.strip().splitlines()) == 1, run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -69,10 +69,20 @@ def number(low: float, high: float | None = None, *, whole: bool = False,
 
 def path_argument(text: str) -> Path:
     """An argparse type: a path, refused when empty. ``Path("")`` is the current folder, so
-    an empty argument (a shell variable unset in quotes) would screen or write there."""
+    an empty argument (a shell variable unset in quotes) would screen or write there. A
+    relative path is refused when the working folder has been deleted (a terminal left in a
+    folder since removed): it names nothing, and every step would fail on it differently."""
     if not text:
         raise argparse.ArgumentTypeError("an empty path names nothing: give a file or folder")
-    return Path(text)
+    path = Path(text)
+    if not path.is_absolute():
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is relative to the working folder, which no longer exists: "
+                "cd to a folder that exists, or give the full path") from None
+    return path
 
 
 def output_file_argument(text: str) -> Path:
