@@ -239,8 +239,16 @@ def printable(text: str) -> str:
     """``text`` with what a terminal would not show as text written as escapes (``\\n``,
     ``\\x1b``): a file name may hold a line break, which would split a problem's one line, or
     an escape sequence, which the terminal would obey (erase the line, retitle the window)."""
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode()
-                   for char in text)
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    """The escape of a character a terminal would not show. A byte of a name that is not
+    UTF-8 reaches Python as a surrogate (U+DC80 to U+DCFF): it is written as the byte,
+    ``\\xe9``, as the report's ``image_path`` writes it."""
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return char.encode("unicode_escape").decode()
 
 
 def progress_bar(unit: str, total: int | None = None) -> tqdm:
