@@ -10,6 +10,7 @@ import pytest
 
 from tests.command_line import cli, run_without
 from tests.images import make_cell_folder
+from tests.reports import read_rows
 
 
 @pytest.mark.parametrize("option, value", [("--epochs", "0"), ("--epochs", "1.5"),
@@ -171,3 +172,28 @@ def test_train_refuses_a_model_folder_among_its_cells_before_tensorflow_loads(tm
     assert sorted(tmp_path.rglob("*")) == before
     result = run_without("tensorflow", "train", published, "--out", published / "models")
     assert "needs the module 'tensorflow'" in result.stderr  # beside the cells: allowed
+
+
+@pytest.mark.parametrize("option, first, second", [("--csv", "a.csv", "b.csv"),
+                                                   ("--threshold", "0.3", "0.6"),
+                                                   ("--sample-id", "S-104", "S-105")])
+def test_an_option_given_twice_with_two_values_is_refused(tmp_path, capsys, real_cells,
+                                                          option, first, second):
+    """The last value was taken silently: `--csv a.csv ... --csv b.csv` wrote b.csv alone, and
+    a second --threshold or --sample-id, pasted from another run, called or named the slide."""
+    cell = real_cells["parasitized"][0]
+    values = [str(tmp_path / v) if option == "--csv" else v for v in (first, second)]
+    csv = [] if option == "--csv" else ["--csv", tmp_path / "r.csv"]
+    result = cli(capsys, "classify", cell, *csv, option, values[0], f"{option}={values[1]}")
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert f"argument {option}: given twice ({values[0]}, then {values[1]})" in result.err
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_an_option_given_twice_with_one_value_runs(tmp_path, capsys, real_cells):
+    """A value repeated (an alias that holds it, typed again) means one thing: it is taken."""
+    out = tmp_path / "r.csv"
+    result = cli(capsys, "classify", real_cells["uninfected"][0], "--csv", out, "--threshold",
+                 "0.3", "--threshold", "0.3")
+    assert result.code == 0, result.err
+    assert {row["threshold"] for row in read_rows(out)} == {"0.3000"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
@@ -32,18 +32,41 @@ COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "s
 TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
 
 
+class _StoreOnce(argparse.Action):
+    """argparse's store, but an option given twice with two values is refused: argparse takes
+    the last silently, so `--csv a.csv ... --csv b.csv` wrote b.csv alone, and a second
+    ``--threshold`` or ``--sample-id`` pasted from another run decided the report. The same
+    value twice means one thing and is taken."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        if option_string is not None and isinstance(parser, _Parser):
+            first = parser.stored.setdefault(self.dest, values)
+            if first != values:
+                raise argparse.ArgumentError(self, f"given twice ({first}, then {values}): "
+                                                   "give it once")
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, a wrong argument told in one line pointing to ``--help``, as every
     other refusal is one line; ``--help`` prints the usage. A required argument missing is
     told with the options given that the command does not take (argparse stops at the first,
-    so ``--out`` for ``--csv`` would go unnamed)."""
+    so ``--out`` for ``--csv`` would go unnamed). Options store through :class:`_StoreOnce`."""
 
     _given: Sequence[str] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored: dict[str, object] = {}  # each option's value given, by its dest
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
 
     def parse_known_args(self, args: Sequence[str] | None = None,
                          namespace: argparse.Namespace | None = None
                          ) -> tuple[argparse.Namespace, list[str]]:
         self._given = sys.argv[1:] if args is None else list(args)
+        self.stored = {}
         return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
