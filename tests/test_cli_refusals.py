@@ -197,3 +197,17 @@ def test_an_option_given_twice_with_one_value_runs(tmp_path, capsys, real_cells)
                  "0.3", "--threshold", "0.3")
     assert result.code == 0, result.err
     assert {row["threshold"] for row in read_rows(out)} == {"0.3000"}
+
+
+@pytest.mark.parametrize(
+    "args", [("--sample-id", "a", "--sample-id", "b\x1b[2J"), ("--x\x1b]0;owned\x07",)]
+)
+def test_a_refused_argument_is_told_with_escapes_not_obeyed_by_the_terminal(
+    tmp_path, capsys, real_cells, args
+):
+    """argparse echoes what was typed: an escape sequence in it (pasted with a file name)
+    would clear the screen or retitle the window instead of being read."""
+    cell = real_cells["uninfected"][0]
+    result = cli(capsys, "classify", cell, "--csv", tmp_path / "r.csv", *args)
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert "\x1b" not in result.err and "\\x1b" in result.err, result.err

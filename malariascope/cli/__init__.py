@@ -73,7 +73,8 @@ class _Parser(argparse.ArgumentParser):
         unknown = self._unknown_options()
         if unknown and message.startswith("the following arguments are required"):
             message += f"; unrecognized arguments: {' '.join(unknown)}"
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        told = printable(message)  # argparse echoes what was typed, escape sequences too
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {told} (see {self.prog} --help)\n")
 
     def _unknown_options(self) -> list[str]:
         """The ``--`` options given that no option of this parser's begins with (argparse
