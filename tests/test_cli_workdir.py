@@ -93,3 +93,18 @@ def test_a_relative_path_from_a_deleted_working_folder_is_refused_in_one_line(
     assert "working folder" in run.err and "no longer exists" in run.err, run.err
     assert len(run.err.strip().splitlines()) == 1, run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_full_paths_from_a_deleted_working_folder_are_screened(
+    tmp_path, monkeypatch, capsys, real_cells
+):
+    """Only relative paths need the working folder: full ones run from a deleted one."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    out = tmp_path / "report.csv"
+    cells = [*real_cells["parasitized"][:2], *real_cells["uninfected"][:2]]
+    run = cli(capsys, "classify", *cells, "--csv", out)
+    assert run.code == 0, run.err
+    assert [row["status"] for row in read_rows(out)] == ["ok"] * 4

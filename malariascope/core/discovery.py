@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from malariascope.core.imageio import is_image_path
-from malariascope.core.names import absolute, natural_key
+from malariascope.core.names import absolute, natural_key, working_folder
 
 Identity = tuple[int, int] | str  # (device, inode), or the absolute path where there is none
 
@@ -46,7 +46,7 @@ class Discovery:
     not_entered: int = field(default=0, init=False)  # subfolders passed over, not recursive
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
     _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
-    _working_folder: str = field(default_factory=os.getcwd, init=False, repr=False)
+    _working_folder: str = field(default_factory=working_folder, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Path]:
         for path in self._search():

@@ -66,6 +66,15 @@ def shared_folder(folders: Sequence[AnyPath]) -> AnyPath | None:
     return shared
 
 
+def working_folder() -> str:
+    """The working folder; "" when it has been deleted, which leaves a relative path as it is
+    (it names nothing any more) and a full path unchanged."""
+    try:
+        return os.getcwd()
+    except FileNotFoundError:
+        return ""
+
+
 def absolute(path: str | os.PathLike[str], working_folder: str) -> str:
     """``path`` made absolute from ``working_folder``, as ``os.path.abspath`` does from the
     working folder of the moment. Read once, at the start, it still names the same place after
@@ -96,7 +105,7 @@ class GivenNames:
 
     def __init__(self, given: Iterable[str | os.PathLike[str]]) -> None:
         paths = [Path(path) for path in given]
-        self._working_folder = os.getcwd()
+        self._working_folder = working_folder()
         self._spelled = {str(path) for path in paths if not path.is_dir()}
         self._files = {self._absolute(path) for path in paths if not path.is_dir()}
         self._folder = shared_folder(
