@@ -52,9 +52,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse's parser, a wrong argument told in one line pointing to ``--help``, as every
     other refusal is one line; ``--help`` prints the usage. A required argument missing is
     told with the options given that the command does not take (argparse stops at the first,
-    so ``--out`` for ``--csv`` would go unnamed). Options store through :class:`_StoreOnce`."""
+    so ``--out`` for ``--csv`` would go unnamed). Options store through :class:`_StoreOnce`.
+    A command's paths may stand on either side of its options (`classify a/ --csv r.csv b/`):
+    argparse takes one run of them, and would refuse ``b/`` as an unrecognized argument."""
 
     _given: Sequence[str] = ()
+    _intermixing = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +68,12 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(self, args: Sequence[str] | None = None,
                          namespace: argparse.Namespace | None = None
                          ) -> tuple[argparse.Namespace, list[str]]:
+        if self._subparsers is None and not self._intermixing:  # a command's own parser
+            self._intermixing = True
+            try:
+                return self.parse_known_intermixed_args(args, namespace)
+            finally:
+                self._intermixing = False
         self._given = sys.argv[1:] if args is None else list(args)
         self.stored = {}
         return super().parse_known_args(args, namespace)
