@@ -71,8 +71,11 @@ class CardValues:
             raise self.error(self.prefix + key, what, value)
 
     def text(self, key: str, default: str | None = _REQUIRED) -> str | None:
+        """Text on one line: a card's words go into every report's rows and the PDF, where a
+        line break or an escape sequence would split a row or be obeyed by a terminal."""
         value = self._get(key, default)
-        self.check(value is default or isinstance(value, str), key, "text", value)
+        ok = value is default or (isinstance(value, str) and value.isprintable())
+        self.check(ok, key, "text on one line", value)
         return value
 
     def flag(self, key: str, default: bool) -> bool:

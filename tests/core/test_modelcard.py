@@ -168,6 +168,8 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "views 4": (changed(views=4), "views must be one of (1, 8), got 4"),
     "metrics n text": (changed(test_metrics__n="2600"), "test_metrics.n must be a whole number"),
     "trained_on text": (changed(trained_on__test="many"), "trained_on.test must be a whole"),
+    "name on two lines": (changed(name="lab\nmodel"), "name must be text on one line"),
+    "version with an escape": (changed(version="1\x1b[2J"), "version must be text on one line"),
     "no name": ({k: v for k, v in bundled_card().items() if k != "name"}, "lacks name"),
     "no head": ({k: v for k, v in bundled_card().items() if k != "head"}, "lacks head"),
     "a list": ([bundled_card()], "the card must be a JSON object, got a list of 1"),
