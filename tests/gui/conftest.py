@@ -16,7 +16,8 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt, QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from malariascope.gui.app import create_app  # noqa: E402
 from malariascope.gui.window_layout import OPENING_SIZE  # noqa: E402
@@ -82,6 +83,17 @@ def no_workers_left(qapp):
     executors = [t.name for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
     assert not left_running, "Qt worker threads were still running after the test"
     assert not executors, f"pipeline threads still running after the test: {executors}"
+
+
+@pytest.fixture(autouse=True)
+def no_keys_held(qapp):
+    """Let go of the modifier keys a test left held. QTest ends a click with Shift (Shift+Tab,
+    a Shift+click) on Shift's release marked Shift held, and the app takes the modifiers of
+    the last key or mouse event for those held: left so, a later test's ``selectRow``
+    extends the selection as Shift does."""
+    yield
+    if QApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        QTest.keyRelease(QWidget(), Qt.Key.Key_Shift)  # a release marked none held
 
 
 @pytest.fixture
