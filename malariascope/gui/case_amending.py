@@ -1,5 +1,6 @@
 """A signed case opened again, File > Amend the signed result…, and the amendment withdrawn,
-File > Withdraw the amendment, for a :class:`~malariascope.gui.case_flow.CaseFlow`.
+File > Withdraw the amendment, for the window's case flow (``gui.case_flow``), which holds
+this and tells and refuses for it (:class:`Telling`).
 
 An amendment opens the case with a reason, the signed version kept (and saved too); while it
 has changed nothing it can be withdrawn: the case is signed as it was.
@@ -7,16 +8,27 @@ has changed nothing it can be withdrawn: the case is signed as it was.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from malariascope.core.errors import CaseError, not_taken
 from malariascope.gui import case_dialogs, dialogs
 
 if TYPE_CHECKING:
-    from malariascope.gui.case_flow import CaseFlow
     from malariascope.gui.case_saving import CaseSaving
+
+
+class Telling(Protocol):
+    """What amending asks of the case flow that holds it: a line for the status bar, and the
+    refusals every action on a case gives."""
+
+    message: SignalInstance
+
+    def refuse(self, title: str, problem: str, box: QWidget | None) -> None: ...
+
+    def refuse_for_refused_fact(self, doing: str) -> bool: ...
 
 
 class CaseAmending:
@@ -24,7 +36,7 @@ class CaseAmending:
     past case view it uses) and withdraws its amendment; ``flow`` tells and refuses, and
     ``saving`` saves the case."""
 
-    def __init__(self, window: QMainWindow, flow: CaseFlow, saving: CaseSaving) -> None:
+    def __init__(self, window: QMainWindow, flow: Telling, saving: CaseSaving) -> None:
         self._window, self._flow, self._saving = window, flow, saving
         self.case, self.controller = window.case, window.controller
 
