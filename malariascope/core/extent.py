@@ -61,8 +61,13 @@ class Extent:
         """This extent with the screening of ``paths`` not (yet) at its end."""
         return replace(self, cut_short=tuple(dict.fromkeys((*self.cut_short, *map(str, paths)))))
 
-    def screened_whole(self, paths: Iterable[object]) -> Extent:
-        """This extent with the screening of ``paths`` at its end."""
+    def screened_whole(self, paths: Iterable[object], gone: int = 0) -> Extent:
+        """This extent with the screening of ``paths`` at its end; but they stay cut short
+        while ``gone`` image files, found when they were cut short, were not found again
+        (:meth:`gone_from`): never screened, those files keep the batch partial until they
+        are back and screened, or its record is signed partial as it is."""
+        if gone:
+            return self.cut_short_at(paths)
         done = set(map(str, paths))
         return replace(self, cut_short=tuple(name for name in self.cut_short if name not in done))
 
@@ -78,6 +83,12 @@ class Extent:
             return name != UNKNOWN_INPUTS and any(known.is_relative_to(path) for path in again)
 
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
+
+    def gone_from(self, held: int, found: int) -> int:
+        """How many of the image files found but not screened a search again of the inputs
+        cut short did not find (moved or deleted): the batch holding ``held`` image files,
+        the search finding ``found`` it does not hold. 0 while the files were not counted."""
+        return max(0, self.files - held - found)
 
     @property
     def rest(self) -> tuple[str, ...]:

@@ -68,6 +68,7 @@ class ScreeningController(ModelLoading, QObject):
         self._cells_before = 0  # cells in the batch when the screening started
         self._before = 0  # image files the batch held when the screening started
         self._held_files = 0  # of them, those with rows (the others: found, cut short)
+        self._gone = 0  # of the others, those its search did not find again
         self._copies = Copies(), LeftOut()  # the screening's, and those left out before it
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
@@ -127,7 +128,7 @@ class ScreeningController(ModelLoading, QObject):
         rest = self.extent.rest  # compared with paths in the worker (see _on_reopened)
         running = self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
-        self._started, self._files = time.perf_counter(), (0, 0)
+        self._started, self._files, self._gone = time.perf_counter(), (0, 0), 0
         self._cells_before = self.batch.counts.classified
         self._held_files = len(screened_files(self.batch.results))
         self._before = max(self.extent.files, self._held_files)
@@ -162,7 +163,7 @@ class ScreeningController(ModelLoading, QObject):
         if job != self._job:
             return
         if chunk.reopened is not None:
-            self._on_reopened(chunk.reopened)
+            self._on_reopened(chunk.reopened, chunk.total - chunk.not_added)
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
@@ -172,13 +173,15 @@ class ScreeningController(ModelLoading, QObject):
             self.extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
-    def _on_reopened(self, reopened: Reopened) -> None:
+    def _on_reopened(self, reopened: Reopened, found: int) -> None:
         """What the screening's paths, as real paths, search again of the inputs cut short
         before it, whatever their spelling: the files found there before are counted once,
         and an input searched again whole is cut short no more, but the screening's own
-        paths stay cut short until it ends: stopped, it leaves them partial."""
+        paths stay cut short until it ends: stopped, or short of files found before and
+        ``found`` (new to the batch) no more, it leaves them partial."""
         if reopened.overlaps:
-            self._before = self._held_files
+            self._gone = self.extent.gone_from(self._held_files, found) if reopened.whole else 0
+            self._before = self._held_files + self._gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
@@ -186,7 +189,8 @@ class ScreeningController(ModelLoading, QObject):
             return
         self.screen_seconds = time.perf_counter() - self._started
         counts, extra = self.batch.counts, outcome.notes()
-        self._screening, self.extent = None, self.extent.screened_whole(self._paths)
+        self._screening, self.extent = None, self.extent.screened_whole(self._paths, self._gone)
+        extra += status.gone(self._gone)
         if self.waiting:
             self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
                               "the next")

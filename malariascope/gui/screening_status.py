@@ -16,6 +16,15 @@ def screened(counts: Counts, added: int, seconds: float, notes: str, files: int)
     return f"Screened {cells} in {seconds:.1f} s{notes}{held}"
 
 
+def gone(files: int) -> str:
+    """Why a case stays partial after its rest was screened: ``files`` image files found when
+    it was cut short were not found again ("" when none)."""
+    if not files:
+        return ""
+    return (f"; {counted(files, 'image file')} found when its screening was stopped "
+            "are not there any more (moved or deleted): the case stays partial")
+
+
 def stopped(why: str, waiting: int, files: tuple[int, int], counts: Counts) -> str:
     """Why a screening stopped, how far it got, and the additions left ``waiting``."""
     if waiting:
