@@ -80,7 +80,7 @@ class Extent:
 
         def searched(name: str) -> bool:
             known = spelled(name, resolve)
-            return name != UNKNOWN_INPUTS and any(known.is_relative_to(path) for path in again)
+            return named(name) and any(known.is_relative_to(path) for path in again)
 
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
 
@@ -92,8 +92,8 @@ class Extent:
 
     @property
     def rest(self) -> tuple[str, ...]:
-        """The cut-short inputs whose rest can be screened (named ones)."""
-        return tuple(name for name in self.cut_short if name != UNKNOWN_INPUTS)
+        """The cut-short inputs whose rest can be screened (named ones, see :func:`named`)."""
+        return tuple(name for name in self.cut_short if named(name))
 
     def as_saved(self, complete: bool) -> Extent:
         """This extent of work saved ``complete`` or not: complete work has no input cut
@@ -123,6 +123,12 @@ class Extent:
         """An extent from :meth:`to_dict`'s object, its copies not recorded when it has none;
         ValueError names a bad or unknown field."""
         return build(cls, {"copies": None, **expect(data, dict, name)}, _FIELDS, name)
+
+
+def named(name: str) -> bool:
+    """True when the input ``name`` names one place: a full path. A relative one (saved by a
+    window started in some folder) names nothing once the current folder may be another."""
+    return name != UNKNOWN_INPUTS and Path(name).is_absolute()
 
 
 def spelled(name: object, resolve: bool = False) -> Path:

@@ -40,6 +40,16 @@ def test_work_cut_short_without_inputs_stays_cut_short_whatever_is_opened(tmp_pa
     assert extent.opened_again([Path.cwd()], True).cut_short == (UNKNOWN_INPUTS,)
 
 
+def test_an_input_saved_by_a_relative_name_names_no_rest_and_stays_cut_short(
+        tmp_path, monkeypatch):
+    """Saved as "slide" by a window started elsewhere, it was met in the current folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "slide").mkdir()
+    extent = Extent(("slide",), files=12).as_saved(complete=False)
+    assert extent.cut_short == ("slide",) and extent.rest == ()
+    assert extent.opened_again([tmp_path / "slide"], True).cut_short == ("slide",)
+
+
 def test_a_cut_short_folder_is_met_by_a_links_spelling_of_it_when_resolved(tmp_path):
     slide = tmp_path / "slide"
     slide.mkdir()

@@ -145,3 +145,28 @@ def test_the_rest_of_a_case_that_names_no_inputs_is_off_and_says_why(
     assert window.rest.why.text() == UNNAMED
     assert not window.screen_rest() and len(window.batch) == SCREENED
     assert window.status.currentMessage() == UNNAMED
+
+
+def test_a_case_that_names_its_folder_by_a_relative_name_offers_no_rest(
+        make_window, qtbot, cut_short, data_folder, tmp_path, real_cells, monkeypatch):
+    """Saved by a window opened as ``malariascope gui sample``, the case named its folder
+    "sample": reopened where the current folder held another "sample", its rest was offered
+    and screened from that other folder."""
+    folder, _ = cut_short
+    window = restore_at_start(make_window, qtbot)
+    answer(window, "Keep for later")
+    assert window.case_flow.new_case()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        (inputs,) = register._db.execute("SELECT inputs FROM cases").fetchone()
+        register._db.execute("UPDATE cases SET inputs = ?",
+                             (inputs.replace(str(folder), folder.name),))
+    elsewhere = tmp_path / "elsewhere" / folder.name
+    elsewhere.mkdir(parents=True)
+    for path in real_cells["uninfected"][20:23]:
+        shutil.copy(path, elsewhere / path.name)
+    monkeypatch.chdir(elsewhere.parent)
+    window = open_past(open_register(window, qtbot), qtbot, "S-KILL-1")
+    assert not window.controller.complete and window.controller.extent.rest == ()
+    assert not window.actions.screen_rest.isEnabled() and window.rest.why.text() == UNNAMED
+    assert not window.screen_rest() and len(window.batch) == SCREENED
