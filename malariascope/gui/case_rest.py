@@ -8,11 +8,14 @@ while the case on show is the window's own, unsigned, at rest and partial; it is
 under it saying why, while the case names none of those inputs (saved before the register
 kept them) or they are not where they were. Whether they are there is looked at as the case
 comes to rest, and again as MalariaScope comes back to the front (a drive connected meanwhile),
-not at every review: a folder on a network share can be slow to answer.
+not at every review, and in a worker: a folder on a network share can be slow to answer. The
+button is off until the answer comes; an answer for a rest that is not the case's any more,
+or overtaken by another look, is dropped.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,12 +25,14 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWi
 
 from malariascope.core.names import source_name
 from malariascope.gui.case_result import QUIET
+from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
     from malariascope.gui.controller import ScreeningController
 
 UNNAMED = ("The rest cannot be screened from here: this case does not name the folders it "
            "was opened from. Open them again to screen it.")
+LOOKING = "Looking for the folders…"
 
 
 def action_button(action: QAction) -> QToolButton:
@@ -37,6 +42,12 @@ def action_button(action: QAction) -> QToolButton:
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
+
+
+def not_there(names: tuple[str, ...]) -> list[str]:
+    """The paths of ``names`` that are not there (it reads the disk: never on the UI thread,
+    but as a click asks)."""
+    return [name for name in names if not os.path.exists(name)]  # an OSError: not there
 
 
 def gone_words(gone: list[str]) -> str:
@@ -62,10 +73,17 @@ class CaseRest(QWidget):
         layout.addWidget(action_button(action))
         layout.addWidget(self.why)
         self._looked: tuple[tuple[str, ...], str] | None = None  # the rest, and why it is off
+        self._looks = 0  # looks started; an answer to any but the last is dropped
+        self._looking: tuple[str, ...] | None = None  # the rest a look is out for
         self._open_case = False
         controller.idle.connect(self._forget)  # the case came to rest: look again
         QGuiApplication.instance().applicationStateChanged.connect(self._on_app_state)
         self.offer(False)
+
+    @property
+    def looking(self) -> bool:
+        """True while a look for the folders of the rest is out, the button off till then."""
+        return self._looking is not None
 
     def offer(self, open_case: bool) -> None:
         """Show the button while the case is ``open_case`` (the window's own, with cells,
@@ -79,16 +97,41 @@ class CaseRest(QWidget):
         self.why.setVisible(bool(why))
         self.setVisible(offered)
 
-    def why_off(self, look_again: bool = False) -> str:
+    def why_off(self) -> str:
         """Why the rest of a partial case cannot be screened ("": it can, or the case is
-        whole): its inputs cut short are not named, or some are not there; looked at again
-        when ``look_again``, or when the rest is not the one looked at last."""
+        whole): its inputs cut short are not named, or some are not there, or
+        :data:`LOOKING` while a look, started for a rest not looked at yet, is out."""
         rest = self.controller.extent.rest
-        if look_again or self._looked is None or self._looked[0] != rest:
-            gone = [name for name in rest if not Path(name).exists()]
-            unnamed = not (rest or self.controller.complete)
-            self._looked = rest, gone_words(gone) if gone else UNNAMED if unnamed else ""
-        return self._looked[1]
+        if not rest:
+            return "" if self.controller.complete else UNNAMED
+        if self._looked is not None and self._looked[0] == rest:
+            return self._looked[1]
+        if self._looking != rest:
+            self._look(rest)
+        return LOOKING
+
+    def look_now(self) -> str:
+        """Look for the folders of the rest at once (File > Screen the rest was clicked: they
+        may have gone since), show the answer, and return it as :meth:`why_off` does."""
+        self._forget()
+        rest = self.controller.extent.rest
+        self._answer(self._looks, rest, not_there(rest))
+        return self.why_off()
+
+    def _look(self, rest: tuple[str, ...]) -> None:
+        self._looks += 1
+        self._looking, look = rest, self._looks
+        worker = Worker(not_there, rest)
+        worker.returned.connect(lambda gone: self._answer(look, rest, gone))
+        self.controller.workers.start(worker)
+
+    def _answer(self, look: int, rest: tuple[str, ...], gone: list[str]) -> None:
+        """Take the answer of ``look`` for ``rest`` unless a later look, or another rest,
+        has overtaken it, and show it."""
+        if look != self._looks or rest != self.controller.extent.rest:
+            return
+        self._looking, self._looked = None, (rest, gone_words(gone) if gone else "")
+        self.offer(self._open_case)
 
     def _tip(self) -> str:
         names = ", ".join(source_name(Path(name)) for name in self.controller.extent.rest)
@@ -96,7 +139,8 @@ class CaseRest(QWidget):
                 "case's cells; the reviews stay")
 
     def _forget(self) -> None:
-        self._looked = None
+        self._looked, self._looking = None, None
+        self._looks += 1  # a look out now answers too early
 
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
         """MalariaScope came to the front: inputs not there may be now (a drive connected)."""

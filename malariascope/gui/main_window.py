@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
     def screen_rest(self) -> bool:
         """Add the images of the open case's inputs cut short that it does not hold yet,
         after its cells (File > Screen the rest); False, after saying why, when refused."""
-        if why := self.rest.why_off(look_again=True):  # gone since the case came to rest
+        if why := self.rest.look_now():  # gone since the case came to rest
             self.status.note(why)
             return False
         if not self._ready_to_add():

@@ -32,6 +32,7 @@ def reopen(window, qtbot, cells: int = SCREENED):
     assert window.case_flow.new_case()
     window = open_past(open_register(window, qtbot), qtbot, "S-KILL-1")
     assert window.past_case.shown is None and len(window.batch) == cells
+    qtbot.waitUntil(lambda: not window.rest.looking, timeout=WAIT_MS)  # for its folders
     return window
 
 
@@ -124,7 +125,8 @@ def test_the_rest_of_a_case_whose_folder_is_gone_is_off_and_says_why(
     assert not window.rest.why.isHidden() and str(folder) in why and "not there" in why
     shutil.move(moved, folder)  # back (a drive connected) while another program was in front
     QApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
-    assert offered(window) and window.rest.why.isHidden()
+    qtbot.waitUntil(lambda: offered(window), timeout=WAIT_MS)
+    assert window.rest.why.isHidden()
     assert window.screen_rest()
     qtbot.waitUntil(lambda: not window.controller.screening, timeout=SCREEN_TIMEOUT_MS)
     assert len(window.batch) == FILES and window.controller.complete

@@ -1,0 +1,83 @@
+"""Whether the folders of a partial case's rest are there is looked at in a worker, off the UI
+thread (a disconnected network drive can take tens of seconds to answer), the button off till
+the answer comes; a look overtaken by another is dropped; a click refused because they are
+gone turns the button off and says why on the Case tab, not only in the status bar."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from malariascope.gui import case_rest
+from malariascope.gui.case_rest import LOOKING
+from tests.gui.helpers import restore_at_start
+from tests.gui.saving_faults import WAIT_MS
+from tests.gui.test_screen_rest import offered, reopen, reopened  # noqa: F401
+
+GATE_SECONDS = 60  # a gate never opened lets its look end at last
+
+
+def to_front() -> None:
+    """MalariaScope comes back to the front (another program was)."""
+    QApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+
+
+def gone_case(make_window, qtbot, cut_short, tmp_path):
+    """A window whose reopened partial case's folder is gone (moved to the path returned)."""
+    folder, _ = cut_short
+    window = restore_at_start(make_window, qtbot)
+    moved = shutil.move(folder, tmp_path / "moved")
+    window = reopen(window, qtbot)
+    assert not window.actions.screen_rest.isEnabled() and "not there" in window.rest.why.text()
+    return window, folder, moved
+
+
+def test_the_folders_are_looked_for_in_a_worker_whose_answer_drives_the_button(
+        make_window, qtbot, cut_short, tmp_path):
+    window, folder, moved = gone_case(make_window, qtbot, cut_short, tmp_path)
+    shutil.move(moved, folder)
+    to_front()  # the look is out: its answer reaches the window through its event loop
+    assert window.rest.looking and window.rest.why.text() == LOOKING
+    assert not window.actions.screen_rest.isEnabled()
+    qtbot.waitUntil(lambda: offered(window), timeout=WAIT_MS)
+    assert window.rest.why.isHidden() and not window.rest.looking
+
+
+def test_an_answer_overtaken_by_a_later_look_is_dropped(
+        make_window, qtbot, cut_short, tmp_path, monkeypatch):
+    window, folder, moved = gone_case(make_window, qtbot, cut_short, tmp_path)
+    looked: list[threading.Event] = []  # a gate per look, once it has read the disk
+    read_disk = case_rest.not_there
+
+    def gated(names: tuple[str, ...]) -> list[str]:
+        gone, gate = read_disk(names), threading.Event()
+        looked.append(gate)
+        gate.wait(GATE_SECONDS)
+        return gone
+
+    monkeypatch.setattr(case_rest, "not_there", gated)
+    to_front()  # the first look finds the folder gone
+    qtbot.waitUntil(lambda: len(looked) == 1, timeout=WAIT_MS)
+    shutil.move(moved, folder)
+    to_front()  # the second finds it back
+    qtbot.waitUntil(lambda: len(looked) == 2, timeout=WAIT_MS)
+    looked[1].set()
+    qtbot.waitUntil(lambda: offered(window), timeout=WAIT_MS)
+    looked[0].set()  # the first answers last: dropped
+    qtbot.waitUntil(lambda: not len(window.controller.workers), timeout=WAIT_MS)
+    assert offered(window) and window.rest.why.isHidden()
+
+
+def test_a_click_refused_as_the_folder_is_gone_turns_the_button_off_and_says_why(
+        reopened, qtbot, tmp_path):  # noqa: F811
+    folder, window = reopened
+    window.central.show_case()
+    assert offered(window)
+    shutil.move(folder, tmp_path / "moved")  # while MalariaScope was in front
+    window.actions.screen_rest.trigger()
+    assert "not there" in window.status.currentMessage()
+    assert not window.actions.screen_rest.isEnabled() and window.rest.why.isVisible()
+    assert str(folder) in window.rest.why.text()
