@@ -79,8 +79,12 @@ class Extent:
         again = [spelled(name, resolve) for name in paths] if recursive else []
 
         def searched(name: str) -> bool:
+            if not named(name):  # a relative name is met by a folder opened that ends in it
+                tail = Path(name).parts
+                return name != UNKNOWN_INPUTS and any(
+                    path.parts[-len(tail):] == tail for path in again)
             known = spelled(name, resolve)
-            return named(name) and any(known.is_relative_to(path) for path in again)
+            return any(known.is_relative_to(path) for path in again)
 
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
 

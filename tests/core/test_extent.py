@@ -40,14 +40,17 @@ def test_work_cut_short_without_inputs_stays_cut_short_whatever_is_opened(tmp_pa
     assert extent.opened_again([Path.cwd()], True).cut_short == (UNKNOWN_INPUTS,)
 
 
-def test_an_input_saved_by_a_relative_name_names_no_rest_and_stays_cut_short(
+def test_an_input_saved_by_a_relative_name_names_no_rest_but_is_met_by_its_folder_opened(
         tmp_path, monkeypatch):
-    """Saved as "slide" by a window started elsewhere, it was met in the current folder."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "slide").mkdir()
-    extent = Extent(("slide",), files=12).as_saved(complete=False)
-    assert extent.cut_short == ("slide",) and extent.rest == ()
-    assert extent.opened_again([tmp_path / "slide"], True).cut_short == ("slide",)
+    """Saved as "slide" by a window started elsewhere: no rest is offered from the current
+    folder, but the technician opening a folder called "slide" by its full path, as the
+    case's line asks, ends its cut; before, it stayed cut short for good."""
+    monkeypatch.chdir(tmp_path / "..")
+    extent = Extent(("day 2/slide",), files=12).as_saved(complete=False)
+    assert extent.cut_short == ("day 2/slide",) and extent.rest == ()
+    assert extent.opened_again([tmp_path / "day 2" / "slide"], True).cut_short == ()
+    assert extent.opened_again([tmp_path / "slide"], True).cut_short == ("day 2/slide",)
+    assert extent.opened_again([tmp_path / "day 2" / "slide"], False).cut_short != ()
 
 
 def test_a_cut_short_folder_is_met_by_a_links_spelling_of_it_when_resolved(tmp_path):
