@@ -54,7 +54,9 @@ class _Parser(argparse.ArgumentParser):
     told with the options given that the command does not take (argparse stops at the first,
     so ``--out`` for ``--csv`` would go unnamed). Options store through :class:`_StoreOnce`.
     A command's paths may stand on either side of its options (`classify a/ --csv r.csv b/`):
-    argparse takes one run of them, and would refuse ``b/`` as an unrecognized argument."""
+    argparse takes one run of them, and would refuse ``b/`` as an unrecognized argument. After
+    a ``--`` every argument is a path, as argparse takes them: its intermixed parse would use
+    up the ``--``."""
 
     _given: Sequence[str] = ()
     _intermixing = False
@@ -68,13 +70,14 @@ class _Parser(argparse.ArgumentParser):
     def parse_known_args(self, args: Sequence[str] | None = None,
                          namespace: argparse.Namespace | None = None
                          ) -> tuple[argparse.Namespace, list[str]]:
-        if self._subparsers is None and not self._intermixing:  # a command's own parser
+        given = sys.argv[1:] if args is None else list(args)
+        if self._subparsers is None and not self._intermixing and "--" not in given:
             self._intermixing = True
             try:
                 return self.parse_known_intermixed_args(args, namespace)
             finally:
                 self._intermixing = False
-        self._given = sys.argv[1:] if args is None else list(args)
+        self._given = given
         self.stored = {}
         return super().parse_known_args(args, namespace)
 
