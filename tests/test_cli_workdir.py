@@ -74,8 +74,9 @@ def test_a_working_folder_deleted_mid_batch_gives_error_rows_not_a_traceback(
         ["classify", "{cells}", "--csv", "report.csv"],
         ["classify", "{cells}", "--csv", "{out}", "--gradcam", "overlays"],
         ["evaluate", "test"],
+        ["train", "{cells}", "--epochs", "1"],  # its --out is "models" unless given
     ],
-    ids=["input", "csv", "gradcam", "evaluate"],
+    ids=["input", "csv", "gradcam", "evaluate", "train default out"],
 )
 def test_a_relative_path_from_a_deleted_working_folder_is_refused_in_one_line(
     tmp_path, monkeypatch, capsys, cell_test_dir, args

@@ -33,10 +33,10 @@ TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train
 
 
 class _StoreOnce(argparse.Action):
-    """argparse's store, but an option given twice with two values is refused: argparse takes
-    the last silently, so `--csv a.csv ... --csv b.csv` wrote b.csv alone, and a second
-    ``--threshold`` or ``--sample-id`` pasted from another run decided the report. The same
-    value twice means one thing and is taken."""
+    """argparse's store, but an option given twice with two values is refused: argparse would
+    take the last silently, and of two ``--csv`` or ``--threshold`` given (one pasted from
+    another run) only one would decide the report. The same value twice means one thing and
+    is taken."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: object, option_string: str | None = None) -> None:

@@ -80,7 +80,7 @@ def path_argument(text: str) -> Path:
             os.getcwd()
         except FileNotFoundError:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is relative to the working folder, which no longer exists: "
+                f"'{printable(text)}' is relative to the working folder, which no longer exists: "
                 "cd to a folder that exists, or give the full path") from None
     return path
 

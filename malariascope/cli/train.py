@@ -4,7 +4,6 @@ the class folders as published, split here by slide."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from malariascope.cli._common import (
     EXIT_OK,
@@ -26,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data_root", type=path_argument, metavar="ROOT",
                         help="cell images in ROOT/{train,test}/{class}, or the class folders "
                         "as published")
-    parser.add_argument("--out", type=path_argument, metavar="DIR", default=Path("models"),
+    parser.add_argument("--out", type=path_argument, metavar="DIR", default="models",
                         help="folder for the model and its card (default: %(default)s)")
     parser.add_argument("--epochs", type=number(1, whole=True), default=15,
                         help="at most this many passes over the training cells (default: "
