@@ -8,6 +8,7 @@ value, so that a damaged or hand-edited card never reaches the classifier.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any
 
 from malariascope.core.errors import ModelError
@@ -24,6 +25,13 @@ def _number(value: object) -> float | None:
         return float(value)
     except OverflowError:  # a whole number of hundreds of digits
         return math.inf
+
+
+def one_line(text: str) -> bool:
+    """True when ``text`` holds no control or format character and no line or paragraph
+    separator (Unicode categories C, Zl and Zp)."""
+    return not any(unicodedata.category(char)[0] == "C" or unicodedata.category(char) in
+                   ("Zl", "Zp") for char in text)
 
 
 def shown(value: object) -> str:
@@ -72,10 +80,11 @@ class CardValues:
 
     def text(self, key: str, default: str | None = _REQUIRED) -> str | None:
         """Text on one line: a card's words go into every report's rows and the PDF, where a
-        line break or an escape sequence would split a row or be obeyed by a terminal."""
+        line break or an escape sequence would split a row or be obeyed by a terminal; any
+        space (a no-break space pasted from a document) is fine."""
         value = self._get(key, default)
-        ok = value is default or (isinstance(value, str) and value.isprintable())
-        self.check(ok, key, "text on one line", value)
+        ok = value is default or (isinstance(value, str) and one_line(value))
+        self.check(ok, key, "text on one line, without control characters", value)
         return value
 
     def flag(self, key: str, default: bool) -> bool:

@@ -169,6 +169,7 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "metrics n text": (changed(test_metrics__n="2600"), "test_metrics.n must be a whole number"),
     "trained_on text": (changed(trained_on__test="many"), "trained_on.test must be a whole"),
     "name on two lines": (changed(name="lab\nmodel"), "name must be text on one line"),
+    "name with a line separator": (changed(name="lab\u2028model"), "name must be text on one"),
     "version with an escape": (changed(version="1\x1b[2J"), "version must be text on one line"),
     "no name": ({k: v for k, v in bundled_card().items() if k != "name"}, "lacks name"),
     "no head": ({k: v for k, v in bundled_card().items() if k != "head"}, "lacks head"),
@@ -328,3 +329,10 @@ def test_a_model_path_that_does_not_exist_is_named_as_given(tmp_path):
     with pytest.raises(ModelError, match=f"^model not found: {missing} \\(no such file or "
                                          "folder\\)$"):
         load_card(missing)
+
+
+def test_card_text_with_a_no_break_space_loads(models):
+    """A name pasted from a document, its space a no-break one, was refused as not on one
+    line."""
+    write_card(models, changed(name="Lab\u00a0model", version="1\u2009b"))
+    assert load_card(models).name == "Lab\u00a0model"
