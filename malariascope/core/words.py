@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 #: decimals of a threshold, as the model card and the report keep it
 THRESHOLD_DECIMALS = 4
+MOST_DECIMALS = 9  # a probability and a threshold are never told apart further
 
 
 def counted(count: int, noun: str, nouns: str = "") -> str:
@@ -36,9 +37,11 @@ def not_screened_words(not_screened: int | None) -> str:
 
 def decimals(probability: float, threshold: float) -> int:
     """The fewest decimals, from 3, at which ``probability`` and ``threshold`` read apart:
-    rounding keeps their order, so the call shown beside them never looks contradicted."""
-    return next((places for places in range(3, 10)
-                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), 3)
+    rounding keeps their order, so the call shown beside them never looks contradicted. Two
+    that read alike at :data:`MOST_DECIMALS` are shown so, equal (a P at its threshold is
+    called parasitized)."""
+    return next((places for places in range(3, MOST_DECIMALS + 1)
+                 if f"{probability:.{places}f}" != f"{threshold:.{places}f}"), MOST_DECIMALS)
 
 
 def probability_words(probability: float, threshold: float | None) -> str:
