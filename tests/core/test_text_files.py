@@ -23,12 +23,13 @@ def test_a_text_file_named_jpg_is_told_a_text_file_not_a_corrupt_image(
         "slide 12.jpg": "Lame 12 : frottis coloré au Giemsa\nparasites vus: 3\n".encode(),
         "counts.png": b"image,call\r\ncell_1.png,parasitized\r\n",
         "bom.tif": codecs.BOM_UTF8 + "Objet 100× – à revoir\n".encode(),
+        "p5.png": b"P5 smear: rings in fields 3 and 7\n",  # a note, though it begins as PGM
     }
     for name, data in notes.items():
         (tmp_path / name).write_bytes(data)
     paths = [tmp_path / name for name in notes] + [real_cells["parasitized"][0]]
     results = list(screen(paths, classifier))
-    assert [result.error for result in results] == ["not an image: a text file"] * 3 + [""]
+    assert [result.error for result in results] == ["not an image: a text file"] * 4 + [""]
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,9 @@ def test_a_text_file_named_jpg_is_told_a_text_file_not_a_corrupt_image(
         ("fake.jpg", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),  # ASCII, but a PDF's signature
         ("cut.ppm", b"P3\n80 80\n255\n12 40 200 12 40\n"),  # an ASCII PPM image cut short
         ("binary.jpg", bytes(range(256)) * 4),
-        *((f"cut-p{kind}.ppm", f"P{kind}\n80 80\n255\n".encode()) for kind in range(4, 8)),
+        *((f"cut-p{kind}.ppm", f"P{kind}\n80 80\n255\n".encode()) for kind in range(4, 7)),
+        ("cut.pgm", b"P5\n# by the camera\n80 80\n255\n"),
+        ("cut.pam", b"P7\nWIDTH 80\nHEIGHT 80\nDEPTH 3\nMAXVAL 255\n"),
         ("drawing.png", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'),
         ("plain.svg.jpg", b'<svg width="80" height="80"><circle r="30"/></svg>\n'),
     ],
