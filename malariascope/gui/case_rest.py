@@ -75,6 +75,7 @@ class CaseRest(QWidget):
         self._looked: tuple[tuple[str, ...], str] | None = None  # the rest, and why it is off
         self._looks = 0  # looks started; an answer to any but the last is dropped
         self._looking: tuple[str, ...] | None = None  # the rest a look is out for
+        self._again = False  # come to the front while a look was out: look once more after
         self._open_case = False
         controller.idle.connect(self._forget)  # the case came to rest: look again
         QGuiApplication.instance().applicationStateChanged.connect(self._on_app_state)
@@ -131,6 +132,9 @@ class CaseRest(QWidget):
         if look != self._looks or rest != self.controller.extent.rest:
             return
         self._looking, self._looked = None, (rest, gone_words(gone) if gone else "")
+        if self._again:  # a drive may have come back while it looked
+            self._again = False
+            self._forget()
         self.offer(self._open_case)
 
     def _tip(self) -> str:
@@ -143,7 +147,13 @@ class CaseRest(QWidget):
         self._looks += 1  # a look out now answers too early
 
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
-        """MalariaScope came to the front: inputs not there may be now (a drive connected)."""
-        if state == Qt.ApplicationState.ApplicationActive and self.why.isVisibleTo(self):
-            self._forget()
-            self.offer(self._open_case)
+        """MalariaScope came to the front: inputs not there may be now (a drive connected).
+        While a look is out (a drive slow to answer) no other starts, so looks stuck on a
+        dead drive never fill the workers' pool: that look's answer starts the next."""
+        if state != Qt.ApplicationState.ApplicationActive or not self.why.isVisibleTo(self):
+            return
+        if self.looking:
+            self._again = True
+            return
+        self._forget()
+        self.offer(self._open_case)

@@ -1,7 +1,7 @@
 """Whether the folders of a partial case's rest are there is looked at in a worker, off the UI
 thread (a disconnected network drive can take tens of seconds to answer), the button off till
-the answer comes; a look overtaken by another is dropped; a click refused because they are
-gone turns the button off and says why on the Case tab, not only in the status bar."""
+the answer comes; while one is out no other starts; a click refused because they are gone
+turns the button off and says why on the Case tab, not only in the status bar."""
 
 from __future__ import annotations
 
@@ -46,8 +46,10 @@ def test_the_folders_are_looked_for_in_a_worker_whose_answer_drives_the_button(
     assert window.rest.why.isHidden() and not window.rest.looking
 
 
-def test_an_answer_overtaken_by_a_later_look_is_dropped(
+def test_coming_to_the_front_while_a_look_is_stuck_starts_no_other_but_one_after_it(
         make_window, qtbot, cut_short, tmp_path, monkeypatch):
+    """Each return to the front started a look while one was stuck on a dead drive: six
+    filled the workers' pool that screening, autosave and exports share."""
     window, folder, moved = gone_case(make_window, qtbot, cut_short, tmp_path)
     looked: list[threading.Event] = []  # a gate per look, once it has read the disk
     read_disk = case_rest.not_there
@@ -58,17 +60,27 @@ def test_an_answer_overtaken_by_a_later_look_is_dropped(
         gate.wait(GATE_SECONDS)
         return gone
 
+    started: list[object] = []  # the looks started, as they start
+
+    class CountedWorker(case_rest.Worker):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            started.append(self)
+
     monkeypatch.setattr(case_rest, "not_there", gated)
-    to_front()  # the first look finds the folder gone
+    monkeypatch.setattr(case_rest, "Worker", CountedWorker)
+    to_front()  # the first look finds the folder gone, and is held
     qtbot.waitUntil(lambda: len(looked) == 1, timeout=WAIT_MS)
-    shutil.move(moved, folder)
-    to_front()  # the second finds it back
+    shutil.move(moved, folder)  # the drive comes back while it is held
+    for _ in range(6):
+        to_front()
+    assert len(started) == 1 and window.rest.looking
+    looked[0].set()  # its answer, gone, starts one look more, which finds the folder
     qtbot.waitUntil(lambda: len(looked) == 2, timeout=WAIT_MS)
     looked[1].set()
     qtbot.waitUntil(lambda: offered(window), timeout=WAIT_MS)
-    looked[0].set()  # the first answers last: dropped
     qtbot.waitUntil(lambda: not len(window.controller.workers), timeout=WAIT_MS)
-    assert offered(window) and window.rest.why.isHidden()
+    assert len(started) == len(looked) == 2 and window.rest.why.isHidden()
 
 
 def test_a_click_refused_as_the_folder_is_gone_turns_the_button_off_and_says_why(
