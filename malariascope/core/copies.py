@@ -13,6 +13,7 @@ held, with the path of each to name an original.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class Copies:
 
     def __init__(self, held: Iterable[ScreeningResult] = ()) -> None:
         self._originals: dict[str, Path] = {}
-        self.left_out = 0  #: files left out as copies
+        self.copies: list[Path] = []  #: the files left out as copies, in order
         #: the first copies left out (as many as ``core.leftout`` names), each with its original
         self.named: list[tuple[Path, Path]] = []
         rows = Superseded()
@@ -60,10 +61,15 @@ class Copies:
         if original is None:
             self._remember(first)
             return False
-        self.left_out += 1
+        self.copies.append(first.path)
         if len(self.named) < NAMED:
             self.named.append((first.path, original))
         return True
+
+    @property
+    def left_out(self) -> int:
+        """How many files were left out as copies."""
+        return len(self.copies)
 
     def reads(self) -> FirstReads:
         """What one screening's loaders ask of the files they read (see ``pipeline.screen``)."""
@@ -83,9 +89,13 @@ class Copies:
         them apart."""
         return [_told_apart(copy, original) for copy, original in self.named]
 
-    def record(self, before: LeftOut = NONE_LEFT_OUT) -> LeftOut:
-        """The copies left out so far as a case's records keep them, after those ``before``."""
-        return before.add(self.left_out, self.told_apart())
+    def record(self, before: LeftOut = NONE_LEFT_OUT, inputs: Iterable[object] = ()) -> LeftOut:
+        """The copies left out so far as a case's records keep them, after those ``before``,
+        each counted as found in the first of ``inputs`` (the paths searched) that holds it."""
+        copies, places = self.copies[:], [(str(name), Path(str(name))) for name in inputs]
+        found_in = Counter(name for path in copies
+                           if (name := _holder(path, places)) is not None)
+        return before.add(len(copies), self.told_apart(), found_in)
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:
@@ -157,6 +167,11 @@ class Turn:
             yield None if first is None or (first is not mine and first.ok) else mine
         finally:
             mine.screened.set()
+
+
+def _holder(path: Path, places: list[tuple[str, Path]]) -> str | None:
+    """The name of the first of ``places`` that is ``path`` or holds it (None: none does)."""
+    return next((name for name, place in places if path.is_relative_to(place)), None)
 
 
 def _told_apart(first: Path, second: Path) -> tuple[Path, Path]:

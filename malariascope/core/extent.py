@@ -8,7 +8,7 @@ Standard library only at import: the window holds one before numpy loads.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,17 +76,15 @@ class Extent:
         """This extent without the cut-short inputs that ``paths`` search again whole: each
         one, or a folder holding it, searched ``recursive``ly (a search without subfolders
         may leave some of a cut-short folder's files out). ``resolve``: see :func:`spelled`."""
-        again = [spelled(name, resolve) for name in paths] if recursive else []
-
-        def searched(name: str) -> bool:
-            if not named(name):  # a relative name is met by a folder opened that ends in it
-                tail = Path(name).parts
-                return name != UNKNOWN_INPUTS and any(
-                    path.parts[-len(tail):] == tail for path in again)
-            known = spelled(name, resolve)
-            return any(known.is_relative_to(path) for path in again)
-
+        searched = searched_again(paths, recursive, resolve)
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
+
+    def copies_before(self, paths: Iterable[object], recursive: bool) -> LeftOut | None:
+        """The copies left out before a search of ``paths``, less those of the inputs it
+        searches again whole (cut short or not, as :meth:`opened_again`): it counts them
+        again. None: not recorded."""
+        searched = searched_again(paths, recursive)
+        return None if self.copies is None else self.copies.found_again(searched)
 
     def gone_from(self, held: int, found: int) -> int:
         """How many of the image files found but not screened a search again of the inputs
@@ -127,6 +125,23 @@ class Extent:
         """An extent from :meth:`to_dict`'s object, its copies not recorded when it has none;
         ValueError names a bad or unknown field."""
         return build(cls, {"copies": None, **expect(data, dict, name)}, _FIELDS, name)
+
+
+def searched_again(paths: Iterable[object], recursive: bool,
+                   resolve: bool = False) -> Callable[[str], bool]:
+    """Whether ``paths``, searched ``recursive``ly, search the input named again whole: it
+    is one of them or lies in one (see :func:`named`, and :func:`spelled` for ``resolve``)."""
+    again = [spelled(name, resolve) for name in paths] if recursive else []
+
+    def searched(name: str) -> bool:
+        if not named(name):  # a relative name is met by a folder opened that ends in it
+            tail = Path(name).parts
+            return name != UNKNOWN_INPUTS and any(
+                path.parts[-len(tail):] == tail for path in again)
+        known = spelled(name, resolve)
+        return any(known.is_relative_to(path) for path in again)
+
+    return searched
 
 
 def named(name: str) -> bool:

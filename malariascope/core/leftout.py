@@ -5,11 +5,12 @@ printed report and the window say what was not counted. Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from malariascope.core.jsonfields import build, integer, several, text
+from malariascope.core.jsonfields import build, fixed, integer, several, text
 from malariascope.core.words import counted, listed
 
 NAMED = 5  # copies a record names; the rest it counts
@@ -18,16 +19,31 @@ NAMED = 5  # copies a record names; the rest it counts
 @dataclass(frozen=True)
 class LeftOut:
     """``count`` files left out as copies; ``named``, the first :data:`NAMED` of them, each
-    as "copy (copy of original)"."""
+    as "copy (copy of original)"; ``found_in``, how many of them each input opened held."""
 
     count: int = 0
     named: tuple[str, ...] = ()
+    #: of ``count``, those found in each input (a search again finds them again, see
+    #: :meth:`found_again`); copies recorded before MalariaScope kept this are in none
+    found_in: tuple[tuple[str, int], ...] = ()
 
-    def add(self, count: int, pairs: Iterable[tuple[Path, Path]]) -> LeftOut:
+    def add(self, count: int, pairs: Iterable[tuple[Path, Path]],
+            found_in: Mapping[str, int] | None = None) -> LeftOut:
         """These copies and ``count`` more, the first of them named by ``pairs`` (copy,
-        original)."""
-        names = (*self.named, *(f"{copy} (copy of {original})" for copy, original in pairs))
-        return LeftOut(self.count + count, names[:NAMED])
+        original), ``found_in`` inputs; a copy named already is named once."""
+        names = dict.fromkeys((*self.named, *(f"{copy} (copy of {original})"
+                                               for copy, original in pairs)))
+        inputs = Counter(dict(self.found_in))
+        inputs.update(found_in or {})
+        return LeftOut(self.count + count, tuple(names)[:NAMED], tuple(inputs.items()))
+
+    def found_again(self, searched: Callable[[str], bool]) -> LeftOut:
+        """These copies without those of the inputs ``searched`` again whole: that search
+        finds them again, and counts them once more."""
+        again = sum(count for name, count in self.found_in if searched(name))
+        return LeftOut(self.count - again, self.named,
+                       tuple((name, count) for name, count in self.found_in
+                             if not searched(name)))
 
     def names(self) -> str:
         """The copies named, and how many more ('' when none)."""
@@ -42,12 +58,23 @@ class LeftOut:
                 f"screened: {self.names()}.")
 
     def to_dict(self) -> dict[str, object]:
-        return {"count": self.count, "named": list(self.named)}
+        data: dict[str, object] = {"count": self.count, "named": list(self.named)}
+        if self.found_in:  # written only when there are some
+            data["found_in"] = [list(pair) for pair in self.found_in]
+        return data
 
     @classmethod
     def from_dict(cls, data: object, name: str = "copies") -> LeftOut:
         """:meth:`to_dict`'s object read back; ValueError names a bad or unknown field."""
-        return build(cls, data, {"count": integer, "named": several(text)}, name)
+        return build(cls, data, _FIELDS, name)
+
+
+def _input_count(value: object, name: str) -> tuple[str, int]:
+    place, count = fixed(lambda item, _: item, 2)(value, name)
+    return text(place, f"{name}[0]"), integer(count, f"{name}[1]")
+
+
+_FIELDS = {"count": integer, "named": several(text), "found_in": several(_input_count)}
 
 
 NONE_LEFT_OUT = LeftOut()  # no file left out

@@ -69,7 +69,8 @@ class ScreeningController(ModelLoading, QObject):
         self._before = 0  # image files the batch held when the screening started
         self._held_files = 0  # of them, those with rows (the others: found, cut short)
         self._gone = 0  # of the others, those its search did not find again
-        self._copies = Copies(), LeftOut()  # the screening's, and those left out before it
+        #: the screening's copies, those left out before it, and the paths it searches
+        self._copies: tuple[Copies, LeftOut | None, list[Path]] = Copies(), LeftOut(), []
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
@@ -133,7 +134,8 @@ class ScreeningController(ModelLoading, QObject):
         self._held_files = len(screened_files(self.batch.results))
         self._before = max(self.extent.files, self._held_files)
         held = [result.path for result in self.batch.results]  # resolved in the worker
-        self._copies = Copies(self.batch.results), self.extent.copies
+        before = self.extent.copies_before(paths, recursive)  # less those it counts again
+        self._copies = Copies(self.batch.results), before, paths
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         self._copies[0], rest)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
@@ -167,8 +169,8 @@ class ScreeningController(ModelLoading, QObject):
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
-        copies, before = self._copies  # the worker's, read as it yields: its copies so far
-        left_out = None if before is None else copies.record(before)  # unknown stays so
+        copies, before, searched = self._copies  # the worker's copies so far, as it yields
+        left_out = None if before is None else copies.record(before, searched)  # unknown stays
         if (self.extent.files, self.extent.copies) != (self._files[1], left_out):
             self.extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
@@ -183,6 +185,9 @@ class ScreeningController(ModelLoading, QObject):
             self._gone = self.extent.gone_from(self._held_files, found) if reopened.whole else 0
             self._before = self._held_files + self._gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
+        copies, before, searched = self._copies  # their copies found before are found again
+        again = None if before is None else before.found_again(reopened.whole.__contains__)
+        self._copies = copies, again, searched
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
         if job != self._job:

@@ -74,3 +74,15 @@ def test_the_copies_left_out_are_saved_read_back_and_absent_from_older_saves():
     assert Extent.from_dict(Extent().to_dict()).copies == LeftOut()  # none, recorded
     assert copies.words() == ("7 files were left out as identical copies of files screened: "
                               "b/x.png (copy of a/x.png) and 6 more.")
+
+
+def test_an_input_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
+    """Its search finds its copies again: counted before too, they were counted twice."""
+    slide, other = tmp_path / "slide", tmp_path / "other"
+    copies = LeftOut().add(3, [], {str(slide): 2, str(other): 1})
+    extent = Extent.from_dict(json.loads(json.dumps(Extent(copies=copies).to_dict())))
+    assert extent.copies == copies  # where they were found, read back
+    assert extent.copies_before([tmp_path], False) == copies  # subfolders: not searched
+    assert extent.copies_before([slide], True) == LeftOut(1, (), ((str(other), 1),))
+    assert extent.copies_before([tmp_path], True) == LeftOut()
+    assert Extent(copies=None).copies_before([tmp_path], True) is None  # not recorded

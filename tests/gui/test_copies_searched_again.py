@@ -1,0 +1,77 @@
+"""Copies left out of a folder searched again, in the real window with real cells: the
+search finds them again, and the case counts each of them once, as its records say."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from malariascope.gui.app import start
+from tests.gui.helpers import MODEL_TIMEOUT_MS, SCREEN_TIMEOUT_MS, screen_and_wait
+from tests.gui.saving_faults import WAIT_MS
+from tests.gui.test_quit_during_screening import gated_folder
+from tests.gui.test_screen_rest import reopen
+
+CELLS = 140  # of the gated folder, besides its copies
+
+
+@pytest.fixture
+def cut_short_with_copies(make_window, qtbot, monkeypatch, cell_test_dir, tmp_path):
+    """A window whose case S-KILL-1, the gated folder of 140 real cells and 2 copies of
+    them sorting first, was cancelled at the gate: its copies left out, its rest not."""
+    folder = tmp_path / "held"
+    gate = gated_folder(monkeypatch, cell_test_dir, folder, CELLS)
+    for number in range(2):
+        shutil.copy(folder / f"cell_{number:03}.png", folder / f"a_copy_{number}.png")
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
+        start(window, [folder])
+    qtbot.waitUntil(lambda: gate.reached.is_set() and len(window.batch) > 0, timeout=WAIT_MS)
+    window.controller.cancel()
+    gate.open()
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+    assert not window.controller.complete and window.controller.extent.copies.count == 2
+    window.case.update(sample_id="S-KILL-1")
+    yield window
+    gate.open()
+
+
+def copies_named(copies) -> list[str]:
+    """The names of the files ``copies`` names as left out, in order of name."""
+    return sorted(Path(name.split(" ")[0]).name for name in copies.named)
+
+
+def test_copies_left_out_before_a_cancel_count_once_when_the_rest_is_screened(
+    cut_short_with_copies, qtbot
+):
+    """Reopened and its rest screened, the case said 4 files were left out as copies: the
+    search again of the folder found its 2 copies again, and counted them again."""
+    window = reopen(cut_short_with_copies, qtbot, len(cut_short_with_copies.batch))
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS) as done:
+        window.actions.screen_rest.trigger()
+    assert done.args == [CELLS, True] and window.controller.complete
+    copies = window.controller.extent.copies
+    assert copies.count == 2 and copies_named(copies) == ["cell_000.png", "cell_001.png"]
+    assert copies.words().startswith("2 files were left out as identical copies")
+    assert window.summary.caption("errors") == "errors (2 files left out)"
+
+
+def test_copies_count_once_when_a_complete_folder_is_opened_again(
+    window, qtbot, tmp_path, real_cells
+):
+    """Opened again, a screened folder's files stayed out as held, but its copies were
+    counted once more each time."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    for number, path in enumerate(real_cells["uninfected"][:4]):
+        shutil.copy(path, folder / f"cell_{number:03}.png")
+    for number in range(2):
+        shutil.copy(folder / f"cell_{number:03}.png", folder / f"z_copy_{number}.png")
+    screen_and_wait(window, qtbot, [folder])
+    assert window.controller.extent.copies.count == 2
+    screen_and_wait(window, qtbot, [folder])
+    copies = window.controller.extent.copies
+    assert len(window.batch) == 4 and copies.count == 2
+    assert copies_named(copies) == ["z_copy_0.png", "z_copy_1.png"]
