@@ -5,8 +5,6 @@ It runs the same pipeline as screening, so the figures describe what users get.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from malariascope.core.dataset import labelled_images, refuse_labelled_twice
 from malariascope.core.errors import DatasetError
 from malariascope.core.metrics import ScreeningMetrics, screening_metrics
 from malariascope.core.pipeline import ScreeningResult, screen
-from malariascope.core.withoutcall import NO_CELL_FOUND, REFUSED, UNREADABLE, WithoutCall, kind_of
+from malariascope.core.withoutcall import WithoutCall
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class Evaluation:
     def format(self) -> str:
         """A few readable lines for the terminal; the images left out by why, as a grey cell
         is read and refused, not unreadable."""
-        left_out = without_call(self.unread).words() or "0"
+        left_out = WithoutCall.of(r.error for r in self.unread).words() or "0"
         return (f"model        {self.model}\n"
                 f"cells        {self.metrics.n} (without a call: {left_out})\n"
                 + self.metrics.format())
@@ -75,18 +73,12 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     ok = [i for i, r in enumerate(results) if r.ok]
     if not ok:
         raise DatasetError(f"nothing to score in {folder}: "
-                           f"{without_call(results).none_called()}")
+                           f"{WithoutCall.of(r.error for r in results).none_called()}")
     labels = np.asarray(images.labels)[ok]
     probs = np.asarray([results[i].probability for i in ok])
     return Evaluation(screening_metrics(labels, probs, classifier.rule.threshold),
                       model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
                       unread=tuple(result for result in results if not result.ok))
-
-
-def without_call(results: Sequence[ScreeningResult]) -> WithoutCall:
-    """How many of ``results`` have no call, of each kind (``core.withoutcall``)."""
-    kinds = Counter(kind_of(result.error) for result in results if not result.ok)
-    return WithoutCall(kinds[UNREADABLE], kinds[REFUSED], kinds[NO_CELL_FOUND])
 
 
 def backend_for(model: Path | None, backend: str | None) -> str:

@@ -9,6 +9,8 @@ Told apart, no record says that a grey image could not be read. Standard library
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from malariascope.core.words import counted
@@ -43,6 +45,12 @@ class WithoutCall:
     unreadable: int = 0
     refused: int = 0
     no_cell_found: int = 0
+
+    @classmethod
+    def of(cls, errors: Iterable[str]) -> WithoutCall:
+        """How many of the rows whose ``errors`` these are have no call, of each kind."""
+        kinds = Counter(kind_of(error) for error in errors if error)
+        return cls(kinds[UNREADABLE], kinds[REFUSED], kinds[NO_CELL_FOUND])
 
     @property
     def total(self) -> int:
