@@ -165,7 +165,7 @@ class ScreeningController(ModelLoading, QObject):
         if job != self._job:
             return
         if chunk.reopened is not None:
-            self._on_reopened(chunk.reopened, chunk.total - chunk.not_added)
+            self._on_reopened(chunk.reopened)
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
@@ -175,14 +175,15 @@ class ScreeningController(ModelLoading, QObject):
             self.extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
-    def _on_reopened(self, reopened: Reopened, found: int) -> None:
+    def _on_reopened(self, reopened: Reopened) -> None:
         """What the screening's paths, as real paths, search again of the inputs cut short
         before it, whatever their spelling: the files found there before are counted once,
         and an input searched again whole is cut short no more, but the screening's own
-        paths stay cut short until it ends: stopped, or short of files found before and
-        ``found`` (new to the batch) no more, it leaves them partial."""
+        paths stay cut short until it ends: stopped, or short of files found before (those
+        it finds there new to the batch counted, not other paths'), it leaves them partial."""
         if reopened.overlaps:
-            self._gone = self.extent.gone_from(self._held_files, found) if reopened.whole else 0
+            found = reopened.found if reopened.whole else None
+            self._gone = 0 if found is None else self.extent.gone_from(self._held_files, found)
             self._before = self._held_files + self._gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before, searched = self._copies  # their copies found before are found again

@@ -31,6 +31,7 @@ class Reopened:
 
     overlaps: bool = False  # they hold or lie in one: files found before are found again
     whole: tuple[str, ...] = ()  # the inputs cut short that they search again whole
+    found: int = 0  # image files new to the batch found in ``whole`` (not in other paths)
 
 
 @dataclass
@@ -98,6 +99,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     files, repeated = _new_files(found, set(held) - copies.unread)
     again = _as_held(files, copies.unread)
     reopened = _reopened(tuple(rest), paths, recursive)
+    new = [path for path in files if path not in again]
+    reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)))
     yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield

@@ -76,3 +76,20 @@ def test_a_case_whose_emptied_folder_is_opened_again_stays_partial(
         shutil.move(path, tmp_path / path.name)
     assert screen_rest(window, qtbot, lambda: window.open_paths([folder])) == [SCREENED, False]
     stays_partial(window, qtbot, NOT_SCREENED, data_folder)
+
+
+def test_files_of_another_folder_opened_with_it_do_not_stand_in_for_the_files_gone(
+        reopened, qtbot, tmp_path, data_folder, real_cells):  # noqa: F811
+    """Two of its unscreened files deleted, the case's folder was opened again beside another
+    folder of two new cells: their two files made up for the two gone, and the case read
+    complete with two files found at its cut never screened."""
+    folder, window = reopened
+    for path in unscreened(window, folder)[:2]:
+        path.unlink()
+    other = tmp_path / "other"
+    other.mkdir()
+    for path in real_cells["uninfected"][6:8]:  # not among the case's
+        shutil.copy(path, other / path.name)
+    done = screen_rest(window, qtbot, lambda: window.open_paths([folder, other]))
+    assert done == [FILES - 2 + 2, False]
+    stays_partial(window, qtbot, 2, data_folder)
