@@ -182,8 +182,8 @@ class ScreeningController(ModelLoading, QObject):
         paths stay cut short until it ends: stopped, or short of files found before (those
         it finds there new to the batch counted, not other paths'), it leaves them partial."""
         if reopened.overlaps:
-            found = reopened.found if reopened.whole else None
-            self._gone = 0 if found is None else self.extent.gone_from(self._held_files, found)
+            self._gone = (self.extent.gone_from(self._held_files, reopened.found)
+                          if reopened.whole else 0)
             self._before = self._held_files + self._gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before, searched = self._copies  # their copies found before are found again
