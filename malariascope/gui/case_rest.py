@@ -77,7 +77,7 @@ class CaseRest(QWidget):
         self._looking: tuple[str, ...] | None = None  # the rest a look is out for
         self._again = False  # come to the front while a look was out: look once more after
         self._open_case = False
-        controller.idle.connect(self._forget)  # the case came to rest: look again
+        controller.idle.connect(self._look_again)  # the case came to rest
         QGuiApplication.instance().applicationStateChanged.connect(self._on_app_state)
         self.offer(False)
 
@@ -127,11 +127,13 @@ class CaseRest(QWidget):
         self.controller.workers.start(worker)
 
     def _answer(self, look: int, rest: tuple[str, ...], gone: list[str]) -> None:
-        """Take the answer of ``look`` for ``rest`` unless a later look, or another rest,
-        has overtaken it, and show it."""
-        if look != self._looks or rest != self.controller.extent.rest:
+        """Take the answer of ``look`` for ``rest`` unless a later look has overtaken it,
+        and show it; an answer for a rest the case no longer has ends the look alone."""
+        if look != self._looks:
             return
-        self._looking, self._looked = None, (rest, gone_words(gone) if gone else "")
+        self._looking = None
+        if rest == self.controller.extent.rest:
+            self._looked = rest, gone_words(gone) if gone else ""
         if self._again:  # a drive may have come back while it looked
             self._again = False
             self._forget()
@@ -146,14 +148,17 @@ class CaseRest(QWidget):
         self._looked, self._looking = None, None
         self._looks += 1  # a look out now answers too early
 
-    def _on_app_state(self, state: Qt.ApplicationState) -> None:
-        """MalariaScope came to the front: inputs not there may be now (a drive connected).
-        While a look is out (a drive slow to answer) no other starts, so looks stuck on a
-        dead drive never fill the workers' pool: that look's answer starts the next."""
-        if state != Qt.ApplicationState.ApplicationActive or not self.why.isVisibleTo(self):
-            return
+    def _look_again(self) -> None:
+        """Forget the answer, as the folders may have changed. While a look is out (a drive
+        slow to answer) no other starts, so looks stuck on a dead drive never fill the
+        workers' pool: that look's answer starts the next."""
         if self.looking:
             self._again = True
-            return
-        self._forget()
-        self.offer(self._open_case)
+        else:
+            self._forget()
+
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        """MalariaScope came to the front: inputs not there may be now (a drive connected)."""
+        if state == Qt.ApplicationState.ApplicationActive and self.why.isVisibleTo(self):
+            self._look_again()
+            self.offer(self._open_case)
