@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import threading
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -46,10 +47,19 @@ def test_the_folders_are_looked_for_in_a_worker_whose_answer_drives_the_button(
     assert window.rest.why.isHidden() and not window.rest.looking
 
 
-def test_coming_to_the_front_while_a_look_is_stuck_starts_no_other_but_one_after_it(
-        make_window, qtbot, cut_short, tmp_path, monkeypatch):
-    """Each return to the front started a look while one was stuck on a dead drive: six
-    filled the workers' pool that screening, autosave and exports share."""
+def come_to_rest(window) -> None:
+    """The case comes to rest (a screening ended), and the Case tab is shown again."""
+    window.controller.idle.emit()
+    window.rest.offer(True)
+
+
+@pytest.mark.parametrize("nudge", [lambda window: to_front(), come_to_rest],
+                         ids=["to the front", "come to rest"])
+def test_a_nudge_while_a_look_is_stuck_starts_no_other_look_but_one_after_it(
+        make_window, qtbot, cut_short, tmp_path, monkeypatch, nudge):
+    """Each return to the front, and each time the case came to rest, started a look while
+    one was stuck on a dead drive: six filled the workers' pool that screening, autosave
+    and exports share."""
     window, folder, moved = gone_case(make_window, qtbot, cut_short, tmp_path)
     looked: list[threading.Event] = []  # a gate per look, once it has read the disk
     read_disk = case_rest.not_there
@@ -73,7 +83,7 @@ def test_coming_to_the_front_while_a_look_is_stuck_starts_no_other_but_one_after
     qtbot.waitUntil(lambda: len(looked) == 1, timeout=WAIT_MS)
     shutil.move(moved, folder)  # the drive comes back while it is held
     for _ in range(6):
-        to_front()
+        nudge(window)
     assert len(started) == 1 and window.rest.looking
     looked[0].set()  # its answer, gone, starts one look more, which finds the folder
     qtbot.waitUntil(lambda: len(looked) == 2, timeout=WAIT_MS)
