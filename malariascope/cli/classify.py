@@ -157,12 +157,14 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     galleries = Galleries(rule, names) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     copies = Copies()
+    sinks = Sinks(copies, meter, names, overlays, galleries)
     writer = draft = None
     try:
         with stops.deferred():  # the writer is made whole, to remove its locks on a stop
             writer = _open_report(args, info, slide)
-        stopped = screen_into(writer, screen(paths, classifier, mode=args.mode, copies=copies),
-                              Sinks(copies, meter, names, overlays, galleries), stops.stop)
+        results = screen(paths, classifier, mode=args.mode, copies=copies,
+                         fields_as_cells=sinks.looking_like_fields)
+        stopped = screen_into(writer, results, sinks, stops.stop)
         writer.unlike, writer.copies = meter.unlikeness(), copies.record()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
@@ -181,6 +183,8 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
             + f"; report {writer.path}")
     if copies.left_out:
         problem(f"malariascope: {copies.words('other files of the batch')}")
+    if sinks.fields_as_cells:
+        problem(f"malariascope: {_fields_as_cells(sinks.fields_as_cells)}")
     if writer.unlike.warn:
         problem(f"malariascope: {writer.unlike.message}")
     if overlays:
@@ -271,3 +275,14 @@ def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
             f"{counts.parasitized} parasitized{f' ({percent} %)' if percent else ''}, "
             f"{counts.uninfected} uninfected, {counts.errors} errors, "
             f"{skipped} non-image files skipped{stopped}")
+
+
+def _fields_as_cells(count: int) -> str:
+    """What ``--mode cell`` made of ``count`` images that look like whole fields (the rule of
+    ``--mode auto``)."""
+    from malariascope.core.words import counted
+
+    looking = counted(count, "image that looks like a whole field",
+                      "images that look like whole fields")
+    return (f"--mode cell screened each image as one cell, {looking} among them: --mode auto "
+            "or --mode field screens each cell found in a field")

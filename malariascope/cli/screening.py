@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.cli._common import problem, progress_bar
@@ -31,6 +32,10 @@ class Sinks:
     names: GivenNames  # how stderr names a file
     overlays: Overlays | None = None
     galleries: Galleries | None = None
+    #: images screened as one cell (``--mode cell``) that look like whole fields: those
+    #: loaded (``pipeline.screen`` adds them), and how many of them were reported
+    looking_like_fields: set[Path] = field(default_factory=set)
+    fields_as_cells: int = 0
 
 
 def screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
@@ -64,6 +69,8 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks
     from malariascope.core.report import report_row
 
     sinks.meter.add_file(results)
+    if results[0].path in sinks.looking_like_fields:
+        sinks.fields_as_cells += 1
     for result in results:
         writer.add(report_row(result, writer.facts))
         if sinks.galleries:

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -68,6 +68,7 @@ def screen(
     batch_size: int = BATCH_SIZE,
     mode: Mode = "auto",
     copies: Copies | None = None,
+    fields_as_cells: set[Path] | None = None,
 ) -> Iterator[ScreeningResult]:
     """Yield the results of every path in order; bad files become error results, never
     exceptions.
@@ -82,6 +83,9 @@ def screen(
     copies
         When given, a file whose bytes are those of a file kept before it is not decoded: it
         gives one result, its error ``copies.LEFT_OUT``, which ``copies.is_copy`` leaves out.
+    fields_as_cells
+        When given, the path of each image screened as one ``cell`` though it looks like a
+        whole field (the rule of ``auto``) is added to it once the image is loaded.
 
     Returns
     -------
@@ -94,7 +98,8 @@ def screen(
     reads = copies.reads() if copies is not None else None
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
-    with contextlib.closing(_loads(paths, classifier, mode, batch_size, reads)) as loads:
+    rule = _FieldRule(mode, fields_as_cells)
+    with contextlib.closing(_loads(paths, classifier, rule, batch_size, reads)) as loads:
         for loaded in loads:
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
@@ -122,21 +127,39 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
         yield current
 
 
-def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int,
+@dataclass(frozen=True)
+class _FieldRule:
+    """Which images are screened as whole fields, by ``mode`` (see :func:`screen`)."""
+
+    mode: Mode
+    fields_as_cells: set[Path] | None  # images screened as one cell that look like fields
+
+    def __call__(self, path: Path, image: np.ndarray) -> bool:
+        """True when the image at ``path`` is screened as a whole field."""
+        if self.mode == "field":
+            return True
+        if self.mode == "auto":
+            return looks_like_field(image)
+        if self.fields_as_cells is not None and looks_like_field(image):
+            self.fields_as_cells.add(path)  # a set's add is atomic: loader threads share it
+        return False
+
+
+def _loads(paths: Iterable, classifier: Classifier, rule: _FieldRule, batch_size: int,
            reads: FirstReads | None) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
     are, since a field takes the time of many cells.
     """
-    ahead = FIELD_LOOKAHEAD if mode == "field" else batch_size
+    ahead = FIELD_LOOKAHEAD if rule.mode == "field" else batch_size
     iterator = iter(paths)
     pending: deque[Future[list[Loaded]]] = deque()
     pool = ThreadPoolExecutor(max_workers=2)
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(_queue(pool, Path(path), reads, classifier, mode))
+                pending.append(_queue(pool, Path(path), reads, classifier, rule))
             if not pending:
                 return
             loaded = pending.popleft().result()
@@ -156,17 +179,18 @@ def _loads(paths: Iterable, classifier: Classifier, mode: Mode, batch_size: int,
 
 
 def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
-           classifier: Classifier, mode: Mode) -> Future[list[Loaded]]:
+           classifier: Classifier, rule: _FieldRule) -> Future[list[Loaded]]:
     """Start loading ``path`` after those queued before it."""
     if reads is None:
-        return pool.submit(_load, path, None, classifier, mode)
+        return pool.submit(_load, path, None, classifier, rule)
     turn = reads.turn()
-    future = pool.submit(_load, path, turn, classifier, mode)
+    future = pool.submit(_load, path, turn, classifier, rule)
     future.add_done_callback(turn.end)
     return future
 
 
-def _load(path: Path, turn: Turn | None, classifier: Classifier, mode: Mode) -> list[Loaded]:
+def _load(path: Path, turn: Turn | None, classifier: Classifier,
+          rule: _FieldRule) -> list[Loaded]:
     """Read and hash one file, and screen it unless it is a copy of one kept before it in
     ``turn``'s screening: then one result saying so (``copies.LEFT_OUT``), not decoded."""
     result = ScreeningResult(path)
@@ -178,17 +202,17 @@ def _load(path: Path, turn: Turn | None, classifier: Classifier, mode: Mode) -> 
         return [_refused(result, exc)]
     result.sha256 = hashlib.sha256(data).hexdigest()
     if turn is None:
-        return _decoded(result, data, classifier, mode)
+        return _decoded(result, data, classifier, rule)
     with turn.screening(result.sha256) as first:
         if first is None:
             return [_failed(result, LEFT_OUT)]
-        loaded = _decoded(result, data, classifier, mode)
+        loaded = _decoded(result, data, classifier, rule)
         first.ok = loaded[0][0].ok
         return loaded
 
 
 def _decoded(result: ScreeningResult, data: np.ndarray, classifier: Classifier,
-             mode: Mode) -> list[Loaded]:
+             rule: _FieldRule) -> list[Loaded]:
     """Decode and preprocess one file's bytes, or screen it whole when it is a field. A bad
     file gives one error result and no input, and so does one that runs out of memory: the
     batch goes on."""
@@ -197,17 +221,17 @@ def _decoded(result: ScreeningResult, data: np.ndarray, classifier: Classifier,
         result.image_shape = image.shape[:2]
         large = image.shape[0] * image.shape[1] > LARGE_PIXELS
         with MEMORY_HEAVY if large else contextlib.nullcontext():
-            return _prepare(result, image, classifier, mode)
+            return _prepare(result, image, classifier, rule)
     except _UNSCREENABLE as exc:
         return [_refused(result, exc)]
 
 
 def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
-             mode: Mode) -> list[Loaded]:
+             rule: _FieldRule) -> list[Loaded]:
     """The model input of an image's cell, or the screened cells found in it as a field."""
     if reason := nothing_to_screen(image):
         return [_failed(result, reason)]
-    if mode == "field" or (mode == "auto" and looks_like_field(image)):
+    if rule(result.path, image):
         return _screen_field(result, image, classifier)
     return [(result, to_model_input(image, classifier.input_size))]
 
