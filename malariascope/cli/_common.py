@@ -108,17 +108,29 @@ def probability(text: str) -> float:
     return value
 
 
-def add_model_arguments(parser: argparse.ArgumentParser, default_backend: str | None = "onnx",
-                        help_backend: str = "default: onnx") -> None:
-    """``--model`` and ``--backend``, as every command that screens takes them; ``help_backend``
-    says which backend runs when none is named."""
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--backend``, as every command that screens takes them."""
     from malariascope.core.options import BACKENDS
 
     parser.add_argument("--model", type=path_argument, help="model card, model file, or "
                         "their folder (default: the bundled model)")
-    parser.add_argument("--backend", choices=BACKENDS, default=default_backend,
-                        help=f"what runs the model ({help_backend}; tensorflow needs the "
-                        "[train] extra)")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        help="what runs the model (default: a model file named runs as it is, "
+                        "tensorflow a .keras file; else onnx; tensorflow needs the [train] "
+                        "extra)")
+
+
+def chosen_backend(model: Path | None, backend: str | None, verbose: bool = False) -> str:
+    """The backend that runs ``--model`` (``core.backends.backend_for``); TensorFlow, when it
+    is the one, is imported quietly unless ``verbose`` (``cli._tensorflow``)."""
+    from malariascope.core.backends import backend_for
+
+    chosen = backend_for(model, backend)
+    if chosen == "tensorflow":
+        from malariascope.cli._tensorflow import import_tensorflow
+
+        import_tensorflow(verbose)
+    return chosen
 
 
 def model_inputs(model: Path | None) -> list[Path]:

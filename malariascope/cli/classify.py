@@ -25,6 +25,7 @@ from malariascope.cli._common import (
     EXIT_SOME_FAILED,
     add_model_arguments,
     call_rule,
+    chosen_backend,
     in_cli_words,
     model_inputs,
     number,
@@ -145,7 +146,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     from malariascope.core.names import GivenNames
     from malariascope.core.pipeline import screen
 
-    classifier = Classifier.open(args.model, args.backend)
+    classifier = Classifier.open(args.model, chosen_backend(args.model, args.backend))
     rule = call_rule(classifier, args.threshold)
     info = BatchFacts.of(classifier, sample_id=slide.sample_id, operator=slide.operator,
                          rule=rule)

@@ -10,6 +10,7 @@ from malariascope.cli._common import (
     add_json_arguments,
     add_model_arguments,
     check_json_target,
+    chosen_backend,
     model_inputs,
     path_argument,
     problem,
@@ -23,8 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``evaluate``."""
     parser.add_argument("folder", type=path_argument, metavar="DIR",
                         help="labelled cells: a folder of parasitized/ and uninfected/ folders")
-    add_model_arguments(parser, default_backend=None,
-                        help_backend="default: tensorflow for a .keras --model, else onnx")
+    add_model_arguments(parser)
     add_json_arguments(parser)
     parser.add_argument("--strict-split", action="store_true",
                         help="refuse a DIR named test whose slides the train folder beside it "
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     not be screened, unreadable or refused (each is named on stderr; the figures leave them
     out)."""
     from malariascope.core.errors import DatasetError
-    from malariascope.core.evaluate import backend_for, evaluate_folder
+    from malariascope.core.evaluate import evaluate_folder
     from malariascope.core.split import beside_train_overlap, checked_overlap
 
     check_json_target(args.json, args.overwrite,  # costs nothing yet
@@ -50,11 +50,7 @@ def run(args: argparse.Namespace) -> int:
     warning = None if overlap is None else checked_overlap(overlap, args.strict_split)
     if warning:
         problem(warning)
-    backend = backend_for(args.model, args.backend)
-    if backend == "tensorflow":
-        from malariascope.cli._tensorflow import import_tensorflow
-
-        import_tensorflow(args.verbose)
+    backend = chosen_backend(args.model, args.backend, args.verbose)
     evaluation = evaluate_folder(args.folder, model=args.model, backend=backend)
     for result in evaluation.unread:
         problem(f"{result.path}: {result.error}")

@@ -16,6 +16,7 @@ from malariascope.cli._common import (
     add_model_arguments,
     call_rule,
     check_json_target,
+    chosen_backend,
     model_inputs,
     number,
     path_argument,
@@ -53,11 +54,12 @@ def run(args: argparse.Namespace) -> int:
 
     check_json_target(args.json, args.overwrite,
                       inputs=[args.annotations, args.folder, *model_inputs(args.model)])
+    backend = chosen_backend(args.model, args.backend)  # an argument refused before any work
     annotations = load_annotations(args.annotations)
     items, absent = annotated_images(args.folder, annotations)
     for name in absent:
         problem(f"{name}: annotated but not in the folder")
-    classifier = Classifier.open(args.model, args.backend)
+    classifier = Classifier.open(args.model, backend)
     rule = call_rule(classifier, args.threshold)
     bar = progress_bar("field", total=len(items))
     scores = []

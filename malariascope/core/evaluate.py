@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from malariascope.core.backends import backend_for
 from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import labelled_images, refuse_labelled_twice
 from malariascope.core.errors import DatasetError
@@ -57,7 +58,7 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     model
         A model card, model file or their folder; the bundled model when None.
     backend
-        ``onnx`` or ``tensorflow``; by default TensorFlow for a ``.keras`` model, else ONNX.
+        ``onnx``, ``tensorflow`` or None, as ``backends.backend_for`` takes it with ``model``.
 
     Returns
     -------
@@ -79,8 +80,3 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     return Evaluation(screening_metrics(labels, probs, classifier.rule.threshold),
                       model=classifier.model_name, model_sha256=classifier.backend.model_sha256,
                       unread=tuple(result for result in results if not result.ok))
-
-
-def backend_for(model: Path | None, backend: str | None) -> str:
-    """The backend asked, else TensorFlow for a ``.keras`` model, else ONNX Runtime."""
-    return backend or ("tensorflow" if model and model.suffix == ".keras" else "onnx")

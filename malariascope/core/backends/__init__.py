@@ -8,13 +8,18 @@ ONNX Runtime is the default (fast to import, small to ship); TensorFlow runs the
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from malariascope.core.errors import BackendUnavailableError
+from malariascope.core.errors import BackendUnavailableError, ModelError
 from malariascope.core.modelcard import ModelCard
 from malariascope.core.options import BACKENDS
+
+#: The backend that runs a model file, by the file's suffix (a card lists one per format).
+FILE_BACKENDS = {".keras": "tensorflow", ".onnx": "onnx"}
 
 
 class Backend(Protocol):
@@ -27,6 +32,22 @@ class Backend(Protocol):
     def run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(logits (N,), class_maps (N, h, w))`` for ``uint8`` cells ``(N, S, S, 3)``."""
         ...
+
+
+def backend_for(model: str | os.PathLike[str] | None, backend: str | None) -> str:
+    """The backend that runs ``model``, by one rule for every command: a model file named is
+    the file that runs (TensorFlow a ``.keras`` file, ONNX Runtime an ``.onnx`` file); a card,
+    a folder or the bundled model runs on ``backend``, ONNX Runtime when None. A ``backend``
+    that would run another file than the one named is refused (ModelError)."""
+    path = Path(model) if model else None
+    own = FILE_BACKENDS.get(path.suffix) if path and not path.is_dir() else None
+    if own is None:
+        return backend or "onnx"
+    if backend not in (None, own):
+        raise ModelError(f"{path} runs on {own}, not on {backend}, which would run another "
+                         f"file of its card: name {own} as the backend, or give the card or "
+                         "its folder")
+    return own
 
 
 def open_backend(card: ModelCard, kind: str = "onnx") -> Backend:

@@ -1,0 +1,57 @@
+"""``--model``: which file runs, and what is refused, alike in every command that screens."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.modelcard import bundled_dir
+from tests.reports import read_summary
+
+KERAS = bundled_dir() / "malariascope-cnn.keras"
+
+
+def malariascope(*args: str | Path) -> subprocess.CompletedProcess:
+    """The real program in a child process (TensorFlow stays out of the tests' process)."""
+    return subprocess.run([sys.executable, "-m", "malariascope", *map(str, args)],
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def labelled(tmp_path, real_cells) -> Path:
+    """Two real cells of each class, in class folders."""
+    for label, cells in real_cells.items():
+        (tmp_path / "data" / label).mkdir(parents=True)
+        for cell in cells[:2]:
+            shutil.copy(cell, tmp_path / "data" / label)
+    return tmp_path / "data"
+
+
+def test_a_keras_file_named_runs_on_tensorflow_in_classify_as_in_evaluate(labelled, tmp_path):
+    """`classify --model x.keras` ran the card's ONNX file while `evaluate --model x.keras`
+    ran the .keras file on TensorFlow."""
+    pytest.importorskip("tensorflow")
+    out = tmp_path / "report.csv"
+    screened = malariascope("classify", labelled, "--model", KERAS, "--csv", out)
+    assert screened.returncode == 0, screened.stderr
+    assert read_summary(tmp_path / "report_summary.csv")[0]["model"].endswith("(tensorflow)")
+    scored = malariascope("evaluate", labelled, "--model", KERAS)
+    assert scored.returncode == 0, scored.stderr
+    assert "(tensorflow)" in scored.stdout
+
+
+@pytest.mark.parametrize("command", ["classify", "evaluate", "evaluate-fields"])
+def test_a_backend_that_would_run_another_file_than_the_one_named_is_refused(
+        command, labelled, tmp_path):
+    args = {"classify": ["--csv", tmp_path / "report.csv"],
+            "evaluate-fields": ["--annotations", tmp_path / "none.json"]}.get(command, [])
+    refused = malariascope(command, labelled, *args, "--model", KERAS, "--backend", "onnx")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (f"malariascope: error: {KERAS} runs on tensorflow, not on onnx, "
+                              "which would run another file of its card: name tensorflow as "
+                              "the backend, or give the card or its folder\n")
+    assert not (tmp_path / "report.csv").exists()
