@@ -113,7 +113,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         fields = cli(capsys, "evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
                      "--cell-radius", bad)
         assert fields.code == 2, bad
-        assert f"--cell-radius: must be a number of at least 8, got '{bad}'" in fields.err
+        assert f"--cell-radius: must be a number from 8 to 200, got '{bad}'" in fields.err
 
 
 def test_evaluate_fields_says_why_when_no_field_is_left(tmp_path, capsys):

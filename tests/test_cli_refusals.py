@@ -48,7 +48,22 @@ def test_a_cell_radius_too_small_for_a_cell_is_refused_before_the_fields(tmp_pat
     result = cli(capsys, "evaluate-fields", tmp_path / "fields", "--annotations",
                  tmp_path / "a.json", "--cell-radius", radius)
     assert result.code == 2
-    assert "argument --cell-radius: must be a number of at least 8" in result.err
+    assert "argument --cell-radius: must be a number from 8 to 200" in result.err
+
+
+@pytest.mark.parametrize("radius", ["100000", "200.5"])
+def test_a_cell_radius_far_above_any_smear_s_is_refused_in_one_line(tmp_path, capsys, radius):
+    """--cell-radius 100000 was taken: no cell was found in any field, and the figures of
+    nothing found were printed, exit 0."""
+    (tmp_path / "a.json").write_text("[]", encoding="utf-8")
+    result = cli(capsys, "evaluate-fields", tmp_path, "--annotations", tmp_path / "a.json",
+                 "--cell-radius", radius)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("malariascope evaluate-fields: error: argument --cell-radius: must be "
+                          f"a number from 8 to 200, got '{radius}' (see malariascope "
+                          "evaluate-fields --help)\n")
+    helped = cli(capsys, "evaluate-fields", "--help").out
+    assert "typical cell radius in pixels, 8 to 200" in " ".join(helped.split())
 
 
 @pytest.mark.parametrize("value", ["1e-6", "0.99999999", "0.12345"])

@@ -25,7 +25,7 @@ from malariascope.cli._common import (
     progress_bar,
     write_json,
 )
-from malariascope.core.options import MIN_CELL_RADIUS
+from malariascope.core.options import MAX_CELL_RADIUS, MIN_CELL_RADIUS
 
 HELP = "score whole-field cell finding and screening against annotations"
 
@@ -39,9 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
-    parser.add_argument("--cell-radius", type=number(MIN_CELL_RADIUS), metavar="PX",
-                        help=f"typical cell radius in pixels, at least {MIN_CELL_RADIUS} "
-                        "(default: estimated per field)")
+    parser.add_argument("--cell-radius", type=number(MIN_CELL_RADIUS, MAX_CELL_RADIUS),
+                        metavar="PX", help=f"typical cell radius in pixels, {MIN_CELL_RADIUS} "
+                        f"to {MAX_CELL_RADIUS} (the IML fields' are 28 to 39; default: "
+                        "estimated per field)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,6 +24,10 @@ MIN_INPUT_SIZE, MAX_INPUT_SIZE = 8, 512
 #: is too small to show its inside (``core.screenable.MIN_SIDE``). The search's time grows
 #: steeply below it: 9 s for a 1280x960 field at 8 px, over five minutes at 2 px.
 MIN_CELL_RADIUS = 8
+#: The largest: the 30 IML fields' cells are 28 to 39 px in radius as estimated, and cell
+#: finding gives the same cells on those fields scaled up five times (``core.fields.mask``).
+#: A radius far above a field's own finds no cell in it.
+MAX_CELL_RADIUS = 200
 
 #: Cells per class of the test part held out of the class folders as published (``core.split``).
 TEST_PER_CLASS = 1300
