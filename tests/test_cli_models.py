@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.modelcard import bundled_dir
+from tests.command_line import cli
 from tests.reports import read_summary
 
 KERAS = bundled_dir() / "malariascope-cnn.keras"
@@ -55,3 +56,19 @@ def test_a_backend_that_would_run_another_file_than_the_one_named_is_refused(
                               "which would run another file of its card: name tensorflow as "
                               "the backend, or give the card or its folder\n")
     assert not (tmp_path / "report.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["classify", "evaluate", "evaluate-fields"])
+def test_a_plain_file_given_as_the_model_is_named_and_refused_for_what_it_is(
+        command, labelled, tmp_path, capsys):
+    """`--model /tmp/afile` was told "model card not found: /tmp/model-card.json", a file
+    never given, and not why the one given was no model."""
+    given = tmp_path / "afile"
+    given.write_text("x", encoding="utf-8")
+    (tmp_path / "none.json").write_text("[]", encoding="utf-8")
+    args = {"classify": ["--csv", tmp_path / "report.csv"],
+            "evaluate-fields": ["--annotations", tmp_path / "none.json"]}.get(command, [])
+    refused = cli(capsys, command, labelled, *args, "--model", given)
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == (f"malariascope: error: {given} is neither a model card (.json) nor "
+                           "a model file (.keras, .onnx): give one of those, or their folder\n")

@@ -39,6 +39,11 @@ class CardNotFoundError(ModelError):
         self.path = path
 
 
+class NotAModelError(ModelError):
+    """A file given as a model that is neither a model card nor a model file (an image, a
+    report): the card beside it would be looked for, and its absence told instead."""
+
+
 class BaseModelMismatchError(ModelError):
     """An adapted model's card disagrees with its base model's card on a value it copies from
     it (the input size, the classes, the head's size, the base network's sha256): it would run

@@ -27,6 +27,7 @@ from malariascope.core.modelfiles import (
     MAX_MODEL_BYTES,
     bundled_dir,
     check_listed,
+    check_model_path,
     is_plain_name,
     models_dir,
     read_regular_file,
@@ -250,6 +251,7 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
     path = Path(path) if path else models_dir()
     if not path.exists() and not path.is_symlink():  # a model file's folder would be named
         raise ModelError(f"model not found: {path} (no such file or folder)")
+    check_model_path(path)
     card_path = (
         path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
     )

@@ -12,12 +12,14 @@ import stat
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from malariascope.core.errors import ModelError
+from malariascope.core.errors import ModelError, NotAModelError
 
 CARD_NAME = "model-card.json"
 MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
 MAX_CARD_BYTES = 1 << 20  #: a card is a few kilobytes; a larger one is not read
 MAX_MODEL_BYTES = 1 << 28  #: the bundled model files are about a megabyte each
+#: The backend that runs each kind of model file a card lists, by the file's suffix.
+FILE_BACKENDS = {".keras": "tensorflow", ".onnx": "onnx"}
 
 
 def is_plain_name(name: str) -> bool:
@@ -36,6 +38,15 @@ def models_dir() -> Path:
     """The folder named by ``MALARIASCOPE_MODELS`` if set, else the bundled one."""
     chosen = os.environ.get(MODELS_ENV)
     return Path(chosen) if chosen else bundled_dir()
+
+
+def check_model_path(path: Path) -> None:
+    """NotAModelError unless ``path`` is a folder, a card (``.json``) or a model file (one
+    of :data:`FILE_BACKENDS`)."""
+    if path.is_dir() or path.suffix.lower() in (".json", *FILE_BACKENDS):
+        return
+    raise NotAModelError(f"{path} is neither a model card (.json) nor a model file "
+                         f"({', '.join(FILE_BACKENDS)}): give one of those, or their folder")
 
 
 def check_listed(path: Path, listed: list[str], card_name: str) -> None:

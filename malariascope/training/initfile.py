@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from malariascope.core.errors import CardNotFoundError, ModelError
+from malariascope.core.errors import CardNotFoundError, ModelError, NotAModelError
 from malariascope.core.modelcard import load_card
 
 #: What ``--init`` takes, said with each refusal of what it was given.
 INIT_TAKES = "--init takes a .keras model with the model-card.json that lists it, or their folder"
-_MODEL_SUFFIXES = (".keras", ".onnx", ".json")  # the files a card lists, and the card
 
 
 def checked_init_file(given: Path) -> Path:
@@ -20,10 +19,10 @@ def checked_init_file(given: Path) -> Path:
     card's other file (the .onnx) cannot be fine-tuned."""
     if not given.exists():
         raise ModelError(f"model to fine-tune not found: {given}")
-    if given.is_file() and given.suffix.lower() not in _MODEL_SUFFIXES:
-        raise ModelError(f"cannot fine-tune {given}: not a model file; {INIT_TAKES}")
     try:
         path = load_card(given).model_file("keras")
+    except NotAModelError:
+        raise ModelError(f"cannot fine-tune {given}: not a model file; {INIT_TAKES}") from None
     except CardNotFoundError as exc:
         raise ModelError(f"cannot fine-tune {given}: model card not found ({exc.path}); "
                          f"{INIT_TAKES}") from None

@@ -16,10 +16,8 @@ import numpy as np
 
 from malariascope.core.errors import BackendUnavailableError, ModelError
 from malariascope.core.modelcard import ModelCard
+from malariascope.core.modelfiles import FILE_BACKENDS
 from malariascope.core.options import BACKENDS
-
-#: The backend that runs a model file, by the file's suffix (a card lists one per format).
-FILE_BACKENDS = {".keras": "tensorflow", ".onnx": "onnx"}
 
 
 class Backend(Protocol):
