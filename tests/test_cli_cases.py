@@ -24,7 +24,7 @@ from malariascope.core.register.schema import oldest_read_as_is
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
 from malariascope.core.tally import Counts, Verdict
-from tests.command_line import cli
+from tests.command_line import Run, cli
 from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register import SAVE_AND_DIE
@@ -113,13 +113,38 @@ def test_a_case_cut_short_is_listed_as_open_partial(data_folder, capsys):
 
 
 def test_cases_without_a_register_make_none(data_folder, tmp_path, capsys):
+    data_folder.mkdir()
     listed = cli(capsys, "cases", "list")
     assert (listed.code, listed.out) == (0, f"no cases: no case register in {data_folder} "
                                             "yet\n")
     assert cli(capsys, "cases", "list", "--json").out == "[]\n"
     export = cli(capsys, "cases", "export", tmp_path / "lis.csv")
     assert export.code == 2 and export.err.count("\n") == 1 and "nothing to export" in export.err
-    assert not data_folder.exists() and not (tmp_path / "lis.csv").exists()
+    assert not list(data_folder.iterdir()) and not (tmp_path / "lis.csv").exists()
+
+
+def test_a_data_folder_named_that_does_not_exist_is_told_not_listed_as_empty(
+        data_folder, tmp_path, capsys):
+    """MALARIASCOPE_DATA_DIR=/nonexistent (a typo, a drive not mounted) gave "no cases: no
+    case register in /nonexistent yet" and exit 0, as if the lab had none."""
+    words = (f"malariascope: error: the data folder {data_folder} that {DATA_DIR_ENV} names "
+             "does not exist: name the folder that holds the case register\n")
+    for args in (("cases", "list"), ("cases", "list", "--json"),
+                 ("cases", "export", tmp_path / "out.csv"),
+                 ("adapt", "--case", "0a", "--out", tmp_path / "adapted")):
+        assert cli(capsys, *args) == Run(EXIT_USAGE, "", words), args
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_the_app_s_own_data_folder_not_made_yet_has_no_cases(tmp_path, capsys, monkeypatch):
+    from malariascope.core.datadir import data_dir
+
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    for home in ("HOME", "USERPROFILE", "APPDATA", "XDG_DATA_HOME"):
+        monkeypatch.setenv(home, str(tmp_path / "home"))
+    listed = cli(capsys, "cases", "list")
+    assert listed == Run(0, f"no cases: no case register in {data_dir()} yet\n", "")
+    assert not (tmp_path / "home").exists()
 
 
 def test_a_damaged_register_is_one_line_set_aside_and_never_recreated(data_folder, capsys):

@@ -27,11 +27,17 @@ def data_dir() -> Path:
 
 
 def check_data_dir(folder: Path) -> None:
-    """RegisterError when ``folder`` is a file: ``MALARIASCOPE_DATA_DIR`` set to the case
-    register itself, not its folder, would read as a folder without a register (no cases)."""
+    """RegisterError when ``folder`` is a file, or is named by ``MALARIASCOPE_DATA_DIR`` and
+    does not exist: the variable set to the case register itself, not its folder, or to a
+    mistyped folder would read as a folder without a register (no cases). The app's own
+    folder not made yet (a fresh install) has no cases indeed."""
     if folder.exists() and not folder.is_dir():
         raise RegisterError(f"the data folder {folder} is a file: {DATA_DIR_ENV} names the "
                             "folder that holds the case register, not a file")
+    named = os.environ.get(DATA_DIR_ENV)
+    if named and Path(named) == folder and not folder.exists():
+        raise RegisterError(f"the data folder {folder} that {DATA_DIR_ENV} names does not "
+                            "exist: name the folder that holds the case register")
 
 
 def _user_data_home() -> Path:
