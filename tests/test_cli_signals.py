@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.core.words import counted
 from tests.images import make_cell_folder, write_field, write_rgb
 from tests.reports import read_rows, read_summary
 
@@ -104,7 +105,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path, number):
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     not_screened = 3000 - len(rows)
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(not_screened))
-    assert f"(interrupted: {not_screened} images not screened)" in stderr
+    assert f"(interrupted: {counted(not_screened, 'image')} not screened)" in stderr
     assert "Traceback" not in stderr
 
 
@@ -419,7 +420,7 @@ def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     left = 3 - len(done)
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(left))
-    assert f"(interrupted: {left} images not screened)" in child.stderr, child.stderr
+    assert f"(interrupted: {counted(left, 'image')} not screened)" in child.stderr, child.stderr
     assert "Traceback" not in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fields", "report.csv", "report_summary.csv"]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, output_file_argument
 from malariascope.core.errors import RegisterError
+from malariascope.core.words import counted
 
 if TYPE_CHECKING:
     from malariascope.core.register import CaseSummary
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "export":
             with in_cli_words():
                 count = register.export_csv(args.out, overwrite=args.overwrite)
-            print(f"{count} cases exported to {args.out}")
+            print(f"{counted(count, 'case')} exported to {args.out}")
             return EXIT_OK
         with register.listing() as cases:  # read whole before a line is printed
             text = _json(cases) if args.json else _table([_line(case) for case in cases])

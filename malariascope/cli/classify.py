@@ -45,6 +45,7 @@ from malariascope.core.case import (
 from malariascope.core.errors import MalariaScopeError, ReportError
 from malariascope.core.options import MODES
 from malariascope.core.parasitemia import TARGET_DEFAULT, TARGET_MAX, TARGET_MIN
+from malariascope.core.words import counted
 from malariascope.printing import PAPERS
 
 if TYPE_CHECKING:
@@ -214,9 +215,9 @@ def _finish(writer: ReportWriter, found: Discovery, rest: Iterator[Path], stoppe
     for result in unread:
         problem(f"{names(result.path)}: {result.error}")
     if writer.tally.images == 0:  # the report is dropped
-        passed = (f", {found.not_entered} subfolders not searched: --no-recursive"
+        passed = (f", {counted(found.not_entered, 'subfolder')} not searched: --no-recursive"
                   if found.not_entered else "")
-        raise NoImagesError(f"no images found ({len(found.skipped)} non-image files "
+        raise NoImagesError(f"no images found ({counted(len(found.skipped), 'non-image file')} "
                             f"skipped{passed}); no report written")
     for result in unread:  # the record shows what was asked and not screened
         writer.add(report_row(result, writer.facts))
@@ -269,20 +270,20 @@ def _open_report(args: argparse.Namespace, info: BatchFacts,
 def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
     """One line of totals for stderr."""
     counts = tally.batch
-    fields = f" ({len(tally.fields)} whole fields)" if tally.fields else ""
-    stopped = f" (interrupted: {not_screened} images not screened)" if not_screened else ""
+    fields = f" ({counted(len(tally.fields), 'whole field')})" if tally.fields else ""
+    stopped = (f" (interrupted: {counted(not_screened, 'image')} not screened)"
+               if not_screened else "")
     percent = counts.percent_text(2)  # none when no cell was called
-    return (f"{tally.images} images{fields}: {counts.classified} cells classified, "
-            f"{counts.parasitized} parasitized{f' ({percent} %)' if percent else ''}, "
-            f"{counts.uninfected} uninfected, {counts.errors} errors, "
-            f"{skipped} non-image files skipped{stopped}")
+    return (f"{counted(tally.images, 'image')}{fields}: {counted(counts.classified, 'cell')} "
+            f"classified, {counts.parasitized:,} parasitized"
+            f"{f' ({percent} %)' if percent else ''}, {counts.uninfected:,} uninfected, "
+            f"{counted(counts.errors, 'error')}, {counted(skipped, 'non-image file')} "
+            f"skipped{stopped}")
 
 
 def _fields_as_cells(count: int) -> str:
     """What ``--mode cell`` made of ``count`` images that look like whole fields (the rule of
     ``--mode auto``)."""
-    from malariascope.core.words import counted
-
     looking = counted(count, "image that looks like a whole field",
                       "images that look like whole fields")
     return (f"--mode cell screened each image as one cell, {looking} among them: --mode auto "

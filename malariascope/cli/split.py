@@ -7,6 +7,7 @@ import argparse
 
 from malariascope.cli._common import EXIT_OK, add_split_arguments, in_cli_words, path_argument
 from malariascope.cli.stopping import StopAtOnce
+from malariascope.core.words import counted
 
 HELP = "split ROOT/{class} by slide into DIR/{train,test}/{class}"
 
@@ -37,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
         copied = write_split_folders(split, args.out, args.overwrite, commit=stops.commit)
     cells = len(split.train) + len(split.test)
     how = ("hard links" if not copied else "copies" if copied == cells
-           else f"{cells - copied:,} hard links, {copied:,} copies")
-    print(f"train {len(split.train):,} / test {len(split.test):,} cells (by slide): wrote "
+           else f"{counted(cells - copied, 'hard link')}, {counted(copied, 'copy', 'copies')}")
+    print(f"train {counted(len(split.train), 'cell')} / test {counted(len(split.test), 'cell')} "
+          "(by slide): wrote "
           f"{args.out / 'train'} and {args.out / 'test'} ({how}), and {args.out / MANIFEST_NAME}")
     return EXIT_OK

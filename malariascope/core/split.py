@@ -29,6 +29,7 @@ from malariascope.core.dataset import (
 from malariascope.core.errors import DatasetError, ExportError
 from malariascope.core.options import TEST_PER_CLASS
 from malariascope.core.targets import inside, why_no_folder
+from malariascope.core.words import counted
 
 MANIFEST_NAME = "split.csv"  #: the manifest written beside a model and a split's folders
 PARTS = ("train", "test")
@@ -47,8 +48,9 @@ class SlideOverlap:
     test_slides: int
 
     def warning(self) -> str:
-        return (f"{self.shared} of {self.test_slides} test slides also appear in train: "
-                "test figures will read higher than on new patients")
+        verb = "appears" if self.shared == 1 else "appear"
+        return (f"{self.shared:,} of {counted(self.test_slides, 'test slide')} also {verb} in "
+                "train: test figures will read higher than on new patients")
 
 
 @dataclass(frozen=True)
@@ -186,9 +188,10 @@ def hold_out_test(images: LabelledImages, per_class: int, seed: int) -> np.ndarr
     counts = images.counts()
     smallest = min(counts.values())
     if per_class > smallest // 2:
-        raise DatasetError(f"a test part of {per_class} cells per class would leave too few to "
-                           f"train on ({smallest} {min(counts, key=counts.get)} cells in all): "
-                           "pass a smaller --test-per-class")
+        fewest = counted(smallest, f"{min(counts, key=counts.get)} cell")
+        raise DatasetError(f"a test part of {counted(per_class, 'cell')} per class would leave "
+                           f"too few to train on ({fewest} in all): pass a smaller "
+                           "--test-per-class")
     names, slide_index = np.unique(np.asarray(images.slides), return_inverse=True)
     per_slide = np.zeros((len(names), len(CLASS_NAMES)), dtype=np.int64)
     np.add.at(per_slide, (slide_index, np.asarray(images.labels)), 1)
@@ -204,8 +207,8 @@ def hold_out_test(images: LabelledImages, per_class: int, seed: int) -> np.ndarr
     taken = per_slide[best[1]].sum(axis=0)
     for label, name in enumerate(CLASS_NAMES):
         if not taken[label]:
-            raise DatasetError(f"no slide fits a test part of {per_class} {name} cells: "
-                               "pass a larger --test-per-class")
+            raise DatasetError(f"no slide fits a test part of {counted(per_class, name + ' cell')}"
+                               ": pass a larger --test-per-class")
     return best[1][slide_index]
 
 

@@ -17,6 +17,7 @@ from malariascope.core.errors import DatasetError, ImageReadError
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.preprocess import load_model_input
 from malariascope.core.split import DataSplit, checked_overlap, manifest_csv, open_split
+from malariascope.core.words import counted
 
 #: The share of the training part's cells, in whole slides, held out for validation.
 VALIDATION_FRACTION = 0.12
@@ -30,7 +31,8 @@ def read_split(root: Path, test_per_class: int | None, seed: int, strict: bool,
     if split.classes_in is not None:
         slides = split.overlap.test_slides
         log(f"class folders in {split.classes_in}: split by slide (seed {seed}), test "
-            f"{len(split.test)} cells" + (f" of {slides} slides" if slides else ""))
+            f"{counted(len(split.test), 'cell')}" + (f" of {counted(slides, 'slide')}"
+                                                     if slides else ""))
     warning = checked_overlap(split.overlap, strict)
     if warning:
         log(warning)
@@ -100,6 +102,6 @@ def _check_both_classes(images: LabelledImages, part: np.ndarray, name: str) -> 
         if not np.any(labels == label):
             raise DatasetError(
                 f"the {name} part's slides hold no {class_name} cells "
-                f"({len(np.unique(images.slides))} slides in all): training needs more "
+                f"({counted(len(np.unique(images.slides)), 'slide')} in all): training needs more "
                 "slides, each class on several of them, or another --seed"
             )

@@ -31,6 +31,7 @@ from malariascope.core.modelcard import ModelCard, ModelFile
 from malariascope.core.modelfiles import sha256_of
 from malariascope.core.recipe import PARASITE_SHARE, Recipe
 from malariascope.core.split import MANIFEST_NAME, refuse_among_cells
+from malariascope.core.words import counted
 from malariascope.training.augment import augmented_batches
 from malariascope.training.averaging import WeightAverage
 from malariascope.training.callbacks import StopWhenAsked, get_callbacks
@@ -112,7 +113,8 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     members = _initial_members(init_file, config)
     x_train, y_train = load_arrays(train_images, config.input_size)
     x_test, y_test = load_arrays(test_images, config.input_size)
-    log(f"decoded {len(x_train) + len(x_test)} cells in {time.monotonic() - started:.0f} s")
+    log(f"decoded {counted(len(x_train) + len(x_test), 'cell')} in "
+        f"{time.monotonic() - started:.0f} s")
     asked.check()
 
     history = _fit(members, (x_train[fit_idx], y_train[fit_idx]),
@@ -255,8 +257,9 @@ def _reviewed(review_file: Path | None, images: LabelledImages, fit: np.ndarray,
     kept_fit, kept_validation = review.kept(images, fit), review.kept(images, validation)
     left_out = np.setdiff1d(np.concatenate([fit, validation]),
                             np.concatenate([kept_fit, kept_validation]))
-    log(f"left out {len(left_out)} cells whose label the review {review_file.name} contradicts "
-        f"({len(validation) - len(kept_validation)} of them on the validation slides)")
+    log(f"left out {counted(len(left_out), 'cell')} whose label the review {review_file.name} "
+        f"contradicts ({len(validation) - len(kept_validation)} of them on the validation "
+        "slides)")
     return kept_fit, kept_validation, left_out
 
 

@@ -43,6 +43,7 @@ from malariascope.core.errors import (
 from malariascope.core.modelcard import CARD_NAME
 from malariascope.core.options import CLASS_NAMES
 from malariascope.core.tally import PARASITIZED, UNINFECTED
+from malariascope.core.words import counted
 
 #: Fewer labelled cells of a class than this cannot move the head reliably, nor measure it.
 MIN_CELLS_PER_CLASS = 25
@@ -157,14 +158,15 @@ def check_enough(cells: LabelledCells) -> None:
     for label, name in enumerate((UNINFECTED, PARASITIZED)):
         if counts[name] < MIN_CELLS_PER_CLASS:
             raise TooFewCellsError(
-                f"{counts[name]} {name} cells labelled ({counts[PARASITIZED]} parasitized, "
-                f"{counts[UNINFECTED]} uninfected); adapting needs at least "
+                f"{counted(counts[name], name + ' cell')} labelled ({counts[PARASITIZED]} "
+                f"parasitized, {counts[UNINFECTED]} uninfected); adapting needs at least "
                 f"{MIN_CELLS_PER_CLASS} of each class")
         groups = cells.groups_with(label)
         if groups < MIN_GROUPS:
             raise TooFewCellsError(
-                f"the {name} cells come from {groups} field(s) or slide(s); adapting needs "
-                f"them from at least {MIN_GROUPS}, to hold some out and measure")
+                f"the {name} cells come from "
+                f"{counted(groups, 'field or slide', 'fields or slides')}; adapting needs them "
+                f"from at least {MIN_GROUPS}, to hold some out and measure")
 
 
 def check_not_worse(before: Figures, after: Figures) -> None:

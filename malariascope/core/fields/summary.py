@@ -19,6 +19,7 @@ from malariascope.core.fields.annotations import PARASITIZED_TYPES
 from malariascope.core.fields.scoring import MIN_IOU, TOUCH_IOU, UNSCORED, FieldScore
 from malariascope.core.jsonfields import nan_as_null
 from malariascope.core.metrics import ScreeningMetrics, rate_text, screening_metrics
+from malariascope.core.words import counted
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class FieldSummary:
             f" the uncertain cells ({self.uncertain_per_field:.1f} per field)",
             f"                   {self.parasitemia_mae_perfect_calls:.2f} points with every"
             " found cell called as annotated (cell finding's share)",
-            f"screening          {screening.n} annotated cells"
+            f"screening          {counted(screening.n, 'annotated cell')}"
             f" ({self.cells_parasitized} parasitized): balanced accuracy"
             f" {rate_text(self.balanced_accuracy)}",
             f"                   sensitivity {rate_text(screening.sensitivity)}  specificity"
