@@ -41,3 +41,16 @@ def test_one_of_a_thing_is_counted_in_the_singular(tmp_path, capsys, real_cells,
         register.save(Case(CaseFacts(sample_id="S-1")))
     out = tmp_path / "lis.csv"
     assert cli(capsys, "cases", "export", out).out == f"1 case exported to {out}\n"
+
+
+def test_an_unknown_option_of_a_command_points_to_that_command_s_help(tmp_path, capsys):
+    """`classify cells/ --csv r.csv --bogus x` pointed to `malariascope --help`, which does
+    not list classify's options."""
+    refused = cli(capsys, "classify", tmp_path, "--csv", tmp_path / "r.csv", "--bogus", "x")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err == ("malariascope classify: error: unrecognized arguments: --bogus x "
+                           "(see malariascope classify --help)\n")
+    listed = cli(capsys, "cases", "list", "--bogus")
+    assert listed.err == ("malariascope cases list: error: unrecognized arguments: --bogus "
+                          "(see malariascope cases list --help)\n")
+    assert not (tmp_path / "r.csv").exists()

@@ -74,12 +74,22 @@ class _Parser(argparse.ArgumentParser):
         if self._subparsers is None and not self._intermixing and "--" not in given:
             self._intermixing = True
             try:
-                return self.parse_known_intermixed_args(args, namespace)
+                return self._without_extras(self.parse_known_intermixed_args(args, namespace))
             finally:
                 self._intermixing = False
         self._given = given
         self.stored = {}
-        return super().parse_known_args(args, namespace)
+        parsed = super().parse_known_args(args, namespace)
+        return parsed if self._intermixing else self._without_extras(parsed)
+
+    def _without_extras(self, parsed: tuple[argparse.Namespace, list[str]]
+                        ) -> tuple[argparse.Namespace, list[str]]:
+        """``parsed``, refused by this parser when it is a command's (it has no commands of
+        its own) and leaves arguments it does not take: the top-level parser would refuse
+        them pointing to its own help, not to the command's."""
+        if parsed[1] and self._subparsers is None:
+            self.error(f"unrecognized arguments: {' '.join(parsed[1])}")
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         unknown = self._unknown_options()
