@@ -164,6 +164,19 @@ def test_a_listing_onto_a_full_disk_is_one_line_and_exit_1(tmp_path, monkeypatch
         "full: free some space or choose another location)"]
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [[], ["classify"], ["cases", "list"]])
+def test_help_onto_a_full_disk_is_one_line_and_exit_1(command):
+    """`malariascope classify --help > /dev/full` exited 0: argparse passes a failed write
+    of the help over."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "malariascope", *command, "--help"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert (done.returncode, done.stderr.splitlines()) == (1, [
+        "malariascope: error: cannot write the help: No space left on device (the disk is "
+        "full: free some space or choose another location)"])
+
+
 def test_a_name_stdout_cannot_encode_is_listed_escaped(tmp_path, monkeypatch):
     """Redirected on Windows, stdout takes the ANSI code page (cp1252): 'cases list > file'
     with a patient named in another script ended in a UnicodeEncodeError traceback."""

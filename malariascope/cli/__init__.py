@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from malariascope import __version__
 from malariascope.cli import adapt, cases, classify, evaluate, evaluate_fields, gui, split, train
 from malariascope.cli._common import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE, printable
 from malariascope.cli._process import (
+    CheckedStdout,
     StdoutError,
     checked_stdout,
     drop_stdout,
@@ -90,6 +91,20 @@ class _Parser(argparse.ArgumentParser):
         if parsed[1] and self._subparsers is None:
             self.error(f"unrecognized arguments: {' '.join(parsed[1])}")
         return parsed
+
+    def print_help(self, file: IO[str] | None = None) -> None:
+        """argparse's, but help that cannot be written to stdout (``--help > /dev/full``) is
+        told in one line and exit 1, as a command's output is: argparse passes a failed write
+        over, and would exit 0. A reader that left (``--help | head``) wanted no more."""
+        if file is not None or sys.stdout is None:
+            super().print_help(file)
+            return
+        stdout = CheckedStdout(sys.stdout)
+        try:
+            stdout.write(self.format_help())
+            stdout.flush()
+        except StdoutError as exc:
+            self.exit(EXIT_SOME_FAILED, f"malariascope: error: cannot write the help: {exc}\n")
 
     def error(self, message: str) -> NoReturn:
         unknown = self._unknown_options()
