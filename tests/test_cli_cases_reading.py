@@ -17,7 +17,8 @@ from malariascope.core.datadir import DATA_DIR_ENV
 from malariascope.core.register import FILE_NAME
 from tests.command_line import Run, cli
 from tests.reports import read_rows
-from tests.test_cli_cases import kept_in_the_wal, register_two_cases
+from tests.test_cli_cases import register_two_cases
+from tests.test_cli_cases_archive import kept_in_the_wal
 
 FULL_AT = 16 * 1024  # bytes a file may reach; SQLite's index of a WAL (-shm) needs 32 KiB
 

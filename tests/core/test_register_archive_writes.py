@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.register import FILE_NAME
-from tests.test_cli_cases import (  # noqa: F401 (the fixtures archive, data_folder)
+from tests.test_cli_cases import data_folder  # noqa: F401 (a fixture)
+from tests.test_cli_cases_archive import (  # noqa: F401 (the fixture archive)
     OLDER,
     archive,
     archived_older,
     as_reader,
-    data_folder,
     files_as_they_are,
 )
 
