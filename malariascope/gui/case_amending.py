@@ -50,10 +50,11 @@ class CaseAmending:
 
     def amend(self, reason: str, by: str) -> bool:
         """Open the signed case again with ``reason``; False when refused. A past case on
-        show is first checked against the register in a worker: True then says it is
+        show, or the own case of a window without autosave (another window may have opened
+        it), is first checked against the register in a worker: True then says it is
         asked, and the answer amends it or says why not."""
         past_case = self._window.past_case
-        if past_case.shown is not None:
+        if past_case.shown is not None or self._window.autosave.register is None:
             past_case.check_amend(lambda why: self._amend(reason, by, why))
             return True
         return self._amend(reason, by)

@@ -126,3 +126,22 @@ def refusal(stored: StoredCase, register: Register | None, guest: Callable[[], b
     except RegisterError as exc:
         return str(exc)
     return ""
+
+
+def own_refusal(uid: str, guest: Callable[[], bool]) -> str:
+    """What the register says against a window without autosave amending its own case
+    ``uid`` (one it screened and signed itself) while another window keeps its work in the
+    data folder: that window may have opened the case since, to amend or finish it ("":
+    nothing). A case the register does not hold, or cannot read, is left to its save to
+    tell."""
+    from malariascope.core.errors import RegisterError
+    from malariascope.core.register import Register
+
+    if not guest():
+        return ""
+    try:
+        with Register(data_dir(), view=True) as viewed:
+            stored = viewed.load(uid)
+    except RegisterError:
+        return ""
+    return refusal(stored, None, guest)

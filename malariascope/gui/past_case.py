@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui import case_reading
-from malariascope.gui.case_reading import Read, refusal, takes
+from malariascope.gui.case_reading import Read, own_refusal, refusal, takes
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
 from malariascope.gui.workers import Worker
@@ -140,22 +140,30 @@ class PastCaseView(QObject):
     def check_amend(self, then: Callable[[str], object]) -> None:
         """Ask the register, in a worker, whether the case on show may be amended from this
         copy, by the check its take makes (``Register.check_take``): a save of the window's
-        under way, or a register opened to read, never holds up the window. ``then`` gets
-        the refusal ("": none) on the UI thread, while that case is still on show; until
-        then Amend is off, one check at a time."""
+        under way, or a register opened to read, never holds up the window. With no case on
+        show, the window's own case is asked about (``own_refusal``: another window may
+        work on it). ``then`` gets the refusal ("": none) on the UI thread, while that case
+        is still on show; until then Amend is off, one check at a time."""
         stored, autosave = self.shown, self.window.autosave
         if self.checking:
             return
-        worker = Worker(refusal, stored, autosave.register, autosave.another_works)
-        worker.returned.connect(lambda why: self._on_checked(stored, why, then))
-        worker.errored.connect(lambda exc: self._on_checked(stored, str(exc), then))
+        uid = self.window.batch.case.uid
+        if stored is None:
+            worker = Worker(own_refusal, uid, autosave.another_works)
+        else:
+            worker = Worker(refusal, stored, autosave.register, autosave.another_works)
+        worker.returned.connect(lambda why: self._on_checked(stored, uid, why, then))
+        worker.errored.connect(lambda exc: self._on_checked(stored, uid, str(exc), then))
         self._set_checking(True)
         self.window.status.note("Checking the case in the case register…")
         self.window.controller.workers.start(worker)
 
-    def _on_checked(self, stored: StoredCase, why: str, then: Callable[[str], object]) -> None:
+    def _on_checked(self, stored: StoredCase | None, uid: str, why: str,
+                    then: Callable[[str], object]) -> None:
+        """``why`` the case checked, ``stored`` on show (None: the window's own case ``uid``),
+        may not be amended; ``then`` gets it while that case is still the one on show."""
         self._set_checking(False)
-        if self.shown is stored:
+        if self.shown is stored and self.window.batch.case.uid == uid:
             then(why)
 
     def _set_checking(self, checking: bool) -> None:

@@ -88,6 +88,15 @@ def second_window_showing_it_signed(first, make_window, qtbot, data_folder: Path
 def second_window_showing(first, make_window, qtbot, data_folder: Path, uid: str = ""):
     """A second window, autosave off (``first`` keeps its work), showing case ``uid`` (else
     ``first``'s) as the register holds it; the second window."""
+    second = second_window(make_window, qtbot)
+    with Register(data_folder) as register:
+        assert second.past_case.show(register.load(uid or first.case.case.uid), "")
+    return second
+
+
+def second_window(make_window, qtbot):
+    """A second window started on the data folder, autosave off: another window keeps its
+    work there."""
     from malariascope.gui.app import start
 
     second = make_window(start=False)
@@ -95,6 +104,4 @@ def second_window_showing(first, make_window, qtbot, data_folder: Path, uid: str
         start(second)
     qtbot.waitUntil(lambda: second.status.autosave_label.toolTip().startswith(
         "Autosave is off"), timeout=WAIT_MS)
-    with Register(data_folder) as register:
-        assert second.past_case.show(register.load(uid or first.case.case.uid), "")
     return second

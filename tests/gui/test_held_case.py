@@ -8,15 +8,18 @@ import json
 
 from malariascope.core.clock import local_time
 from malariascope.core.register import Register
-from tests.gui.helpers import amend_case
+from tests.gui.helpers import amend_case, screen_and_wait
 from tests.gui.saving_faults import (
     WAIT_MS,
     assert_signed,
+    second_window,
     second_window_showing,
     writes_done,
 )
 from tests.gui.test_keep_for_later import review
+from tests.gui.test_register_dialog import open_past, open_register
 from tests.gui.test_take_refused import notes, record
+from tests.images import make_cell_folder
 
 
 def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_open(
@@ -56,3 +59,29 @@ def test_a_second_window_cannot_amend_the_signed_case_the_autosaving_window_has_
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
         assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
     assert [note.by for note in record(data_folder, "S-RACE")[2]] == ["Ann Lee", "Bob Ray"]
+
+
+def test_a_second_window_cannot_amend_its_own_signed_case_the_autosaving_window_amends(
+        screened_window, make_window, qtbot, data_folder, tmp_path, monkeypatch):
+    """The second window screened and signed its own case; the first opened it from the
+    register and amended it. The second, its own case still on show, amended it too with no
+    check ("Amended: the signed version is kept"), then failed to save it: two amendments
+    of one case in two windows. Now it is refused with the line a past case gets."""
+    first = screened_window
+    second = second_window(make_window, qtbot)
+    screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
+    second.case.update(sample_id="S-TWO")
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.sign("Bob Ray")
+    assert first.case_flow.new_case(ask=False)
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    open_past(open_register(first, qtbot), qtbot, "S-TWO")
+    assert amend_case(first, qtbot, "patient id mistyped", "Ann Lee")
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    said = notes(second, monkeypatch)
+
+    assert not amend_case(second, qtbot, "a cell misread", "Bob Ray")
+    [line] = [line for line in said if "S-TWO" in line]
+    assert line.startswith("Case S-TWO not amended: another MalariaScope window has it open")
+    assert second.batch.case.signed is not None and not second.batch.case.amending
+    assert [note.by for note in record(data_folder, "S-TWO")[2]] == ["Ann Lee"]
