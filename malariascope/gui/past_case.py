@@ -88,6 +88,8 @@ class PastCaseView(QObject):
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self._takes(stored) and self._saving(stored.case.uid):
+            if self.shown is None and not self._leave_now():
+                return False
             self.waiting.wait(stored)
             return True
         if self._takes(stored) and (why := self._why_not_take(refused)):
@@ -115,6 +117,14 @@ class PastCaseView(QObject):
             window.status.note(f"Case {stored.case.name} is open: only a window that autosaves "
                                "can finish it, and this one does not")
         return True
+
+    def _leave_now(self) -> bool:
+        """Let the window's own case leave it now for a case that waits to open, asked as
+        any open asks (Keep for later, Discard), then begin a new case as New case does:
+        the question comes while the technician asks, not once the saves are done, and the
+        case agreed to leave takes no more work meanwhile. False when refused."""
+        flow = self.window.case_flow
+        return flow.leaving.may_leave("Open a past case") and flow.new_case(ask=False)
 
     def _takes(self, stored: StoredCase) -> bool:
         """True when ``stored`` is to be finished here: an amendment a window left, or an

@@ -7,8 +7,11 @@ import uuid
 from dataclasses import replace
 
 from malariascope.core.register import Register, StoredCase
+from malariascope.gui import dialogs
+from tests.gui.helpers import screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
-from tests.gui.test_keep_for_later import answer, review
+from tests.gui.test_keep_for_later import answer, questions, review  # noqa: F401
+from tests.images import make_cell_folder
 
 
 def keep_while_a_save_waits(window, slow_save, data_folder):
@@ -87,3 +90,30 @@ def test_a_case_waiting_to_open_is_given_up_when_the_windows_work_is_not_saved(
         "it is tried again every")
     assert len(window.batch) == 0
     slow_save.refused = ""  # closing the window saves it
+
+
+def test_a_case_waiting_to_open_asks_about_the_windows_case_when_asked_for(
+        screened_window, qtbot, slow_save, data_folder, tmp_path, questions):  # noqa: F811
+    """Opened from the register while the first save of the window's new case was held up
+    (another window holding the register), a case asked nothing then: "Open a past case?"
+    popped up once the save was through, seconds or minutes later, over whatever the
+    technician was doing. Now it is asked at once, and only once."""
+    window, uid = screened_window, screened_window.case.case.uid
+    questions.answers = [dialogs.KEEP]
+    assert window.case_flow.new_case()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        kept = register.load(uid)
+    slow_save.armed = True  # the new case's first save waits
+    screen_and_wait(window, qtbot, [make_cell_folder(tmp_path / "next", 3)[0].parent])
+    qtbot.waitUntil(lambda: not window.autosave.writes.idle, timeout=WAIT_MS)
+    questions.answers = [dialogs.KEEP]
+
+    assert window.past_case.show(kept, "")
+    assert window.past_case.waiting.uid == kept.case.uid and len(questions.asked) == 2
+    assert questions.asked[1][0].startswith("Open a past case?")
+    slow_save.end()
+    qtbot.waitUntil(lambda: window.batch.case.uid == kept.case.uid, timeout=WAIT_MS)
+    assert len(questions.asked) == 2 and window.past_case.shown is None
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert {case.cells for case in Register(data_folder).cases()} == {6, 3}
