@@ -37,6 +37,7 @@ from PySide6.QtWidgets import QWidget
 from malariascope.core.datadir import data_dir
 from malariascope.core.words import counted
 from malariascope.gui import dialogs
+from malariascope.gui.amending_lock import AmendingLock
 from malariascope.gui.autosave_start import AutosaveStart
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_session import session_now
@@ -86,6 +87,7 @@ class Autosaver(QObject):
         self.pace = SavePace(batch, controller, lambda: self.work is not None
                              and not self._held, self)
         self.pace.due.connect(self._write)
+        self.amending = AmendingLock(batch, self)  # the lock of the case amended here
 
     @property
     def register(self) -> Register | None:
@@ -261,6 +263,7 @@ class Autosaver(QObject):
         offered next time; but a case being amended is saved as it is and offered back, to
         be signed again, and a case taken from the register is kept there."""
         self.pace.stop()
+        self.amending.release()
         work = self.work
         if work is not None:
             last, self.work = self._last_write(), None

@@ -68,11 +68,7 @@ def test_a_second_window_cannot_amend_its_own_signed_case_the_autosaving_window_
     check ("Amended: the signed version is kept"), then failed to save it: two amendments
     of one case in two windows. Now it is refused with the line a past case gets."""
     first = screened_window
-    second = second_window(make_window, qtbot)
-    screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
-    second.case.update(sample_id="S-TWO")
-    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
-        assert second.case_flow.sign("Bob Ray")
+    second = signed_in_a_second_window(make_window, qtbot, tmp_path)
     assert first.case_flow.new_case(ask=False)
     qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
     open_past(open_register(first, qtbot), qtbot, "S-TWO")
@@ -85,3 +81,38 @@ def test_a_second_window_cannot_amend_its_own_signed_case_the_autosaving_window_
     assert line.startswith("Case S-TWO not amended: another MalariaScope window has it open")
     assert second.batch.case.signed is not None and not second.batch.case.amending
     assert [note.by for note in record(data_folder, "S-TWO")[2]] == ["Ann Lee"]
+
+
+def test_the_autosaving_window_does_not_take_an_amendment_a_second_window_is_at(
+        screened_window, make_window, qtbot, data_folder, tmp_path, monkeypatch):
+    """The second window amended its own signed case; the first opened the amendment from
+    the register and took it to finish, as one a window left. Both signed it: the register
+    kept the first's sign-off, and the second said "Not saved to the register" over a
+    signature of its own on show. Now the first leaves it, saying who holds it."""
+    first = screened_window
+    second = signed_in_a_second_window(make_window, qtbot, tmp_path)
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert amend_case(second, qtbot, "a cell misread", "Bob Ray")
+    assert first.case_flow.new_case(ask=False)
+    qtbot.waitUntil(lambda: writes_done(first), timeout=WAIT_MS)
+    said = notes(first, monkeypatch)
+
+    open_past(open_register(first, qtbot), qtbot, "S-TWO")
+    assert said[-1] == ("Case S-TWO not opened: another MalariaScope window is amending it: "
+                        "sign it or withdraw the amendment there, or close that window first")
+    assert first.past_case.shown is None and len(first.batch) == 0
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.sign("Bob Ray")
+    assert record(data_folder, "S-TWO")[1] == "Bob Ray"
+    assert [note.by for note in record(data_folder, "S-TWO")[2]] == ["Bob Ray"]
+
+
+def signed_in_a_second_window(make_window, qtbot, tmp_path):
+    """A second window (autosave off) that screened its own case S-TWO and signed it,
+    saved to the register."""
+    second = second_window(make_window, qtbot)
+    screen_and_wait(second, qtbot, [make_cell_folder(tmp_path / "own", 2)[0].parent])
+    second.case.update(sample_id="S-TWO")
+    with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
+        assert second.case_flow.sign("Bob Ray")
+    return second
