@@ -80,6 +80,7 @@ class Autosaver(QObject):
         self._late: OpenedWork | None = None  # autosave came on meanwhile: it joins after
         self.writes = WriteQueue(controller.workers, self)
         self.writes.written.connect(self.written)
+        self.writes.written.connect(self._learn_place)
         self.writes.failed.connect(self._on_failed)
         self.writes.stale.connect(self._on_stale)
         self._held = False  # the window shows what is not its work (see hold)
@@ -236,6 +237,13 @@ class Autosaver(QObject):
             save, self._joining = self.work.go_on if self._joining else self.work.save, False
             return Write(save, now, now[0].case.uid)
         return Write(self.work.drop)
+
+    def _learn_place(self) -> None:
+        """The window's case, saved, is named as the register names it: without a slide id,
+        by its place among the cases opened in its second (``Case.twin``)."""
+        saved, case = self.work and self.work.case, self.batch.case
+        if saved is not None and saved.uid == case.uid and case.signed is None:
+            case.twin = saved.twin
 
     def _on_failed(self, reason: str) -> None:
         again = f"; trying again in {RETRY_AFTER_MS // 1000} s" if self.writes.retrying else ""

@@ -88,6 +88,8 @@ class CaseWork:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
             raise
+        if not case.facts.sample_id and case.signed is None:  # named by the second it opened
+            case.twin = self.register.cases(CaseQuery(uids=(case.uid,)))[0].twin
         self.case, self._decisions = case, len(session.decisions)
         self._in_register.add(case.uid)
         if cells:
