@@ -59,7 +59,7 @@ class CaseResult:
     """The slide's figures: red cells counted against the target, and the final calls.
 
     ``model_parasitized`` is the model's count before review; ``unreviewed_flagged`` the
-    cells called parasitized or uncertain that nobody has reviewed yet.
+    cells called parasitized or uncertain, or marked unsure, that nobody has reviewed yet.
     """
 
     target_cells: int

@@ -38,7 +38,7 @@ from malariascope.core.lockfile import lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
-from malariascope.core.tally import CONFIRMED, OVERRIDDEN, Tally, Verdict, review_of
+from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE, Tally, Verdict, review_of
 from malariascope.core.targets import check_target
 from malariascope.core.withoutcall import kind_of
 from malariascope.core.words import decimals, threshold_words
@@ -134,7 +134,7 @@ def verdict(row: dict[str, str]) -> Verdict:
         reviewed=row["review"] in (CONFIRMED, OVERRIDDEN),
         field_path=row["image_path"] if in_field else "",
         model_call=row["call"],
-        no_call=kind_of(row["error"]),
+        no_call=kind_of(row["error"]), unsure=row["review"] == UNSURE,
     )
 
 

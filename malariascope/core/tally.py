@@ -44,11 +44,15 @@ class Verdict:
     field_path: str = ""  # the whole field this row belongs to, if any
     model_call: str = ""  # the model's call where a review changed it; empty: the final call
     no_call: str = ""  # why a row without a call has none: a kind of ``core.withoutcall``
+    unsure: bool = False  # a reviewer left the cell for a second reader
 
     @property
     def flagged(self) -> bool:
-        """Called parasitized by the model, or uncertain: a cell a reviewer should look at."""
-        return self.uncertain or (self.model_call or self.final_call) == PARASITIZED
+        """Called parasitized by the model, uncertain, or marked unsure by a reviewer: a cell
+        a reviewer should look at. The mark holds at any threshold: the second reader it waits
+        for is not forgotten when the model stops flagging the cell."""
+        return (self.unsure or self.uncertain
+                or (self.model_call or self.final_call) == PARASITIZED)
 
 
 @dataclass
@@ -65,7 +69,7 @@ class Counts:
     reviewed: int = 0
     unreviewed_uncertain: int = 0  # uncertain rows still without a final call
     model_parasitized: int = 0  # rows the model called parasitized, before any review
-    unreviewed_flagged: int = 0  # rows called parasitized or uncertain, not reviewed yet
+    unreviewed_flagged: int = 0  # rows flagged (``Verdict.flagged``), not reviewed yet
 
     @property
     def classified(self) -> int:

@@ -96,7 +96,8 @@ class ResultsFilterProxy(QAbstractProxyModel):
         counts = batch.counts
         if not counts.classified:
             return f"No cells to review: {counts.without_call.none_called()} (see Errors)"
-        if not (counts.model_parasitized or counts.uncertain):  # while screening: so far
+        # while screening: so far; a cell marked unsure is flagged by its mark
+        if not (counts.model_parasitized or counts.uncertain or counts.unreviewed_flagged):
             return (f"No cells flagged: the model called none of the "
                     f"{counted(counts.classified, 'cell')} screened parasitized or uncertain")
         unsure = counts.unreviewed_flagged  # with the queue empty, those marked unsure

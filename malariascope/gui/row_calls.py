@@ -52,10 +52,14 @@ class RowCalls:
         decision = self._reviews.get(row)
         return decision is not None and decision.reviewed
 
+    def unsure(self, row: int) -> bool:
+        """True when ``row`` is marked unsure: unreviewed, waiting for a second reader."""
+        decision = self._reviews.get(row)
+        return decision is not None and decision.pressed == UNSURE
+
     def marked_unsure(self) -> list[int]:
-        """The rows of flagged cells marked unsure: unreviewed, waiting for a second reader."""
-        return sorted(row for row, decision in self._reviews.items()
-                      if decision.pressed == UNSURE and self.suspect(row))
+        """The rows marked unsure, at any threshold: the mark, not the model, flags them."""
+        return sorted(row for row in self._reviews if self.unsure(row))
 
     def final_call(self, row: int) -> str:
         """The reviewer's call, else the model's at the current threshold."""

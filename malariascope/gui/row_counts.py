@@ -77,7 +77,7 @@ class RowCounts(RowCalls):
                             sign)
             return
         self._tally.add(Verdict(self.final_call(row), self.uncertain(row), self.reviewed(row),
-                                field_path, self.call(row)), sign)
+                                field_path, self.call(row), unsure=self.unsure(row)), sign)
 
     def _recount(self) -> None:
         self._tally = Tally()
