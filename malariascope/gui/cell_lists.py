@@ -53,6 +53,11 @@ class CellLists(QStackedWidget):
         self._review_actions = (*actions.review, actions.clear_review)
         table.current_changed.connect(self._enable_review)
         table.selectionModel().selectionChanged.connect(self._enable_review)
+        # a filter that hides selected cells (a threshold moved) drops them from the selection
+        # without a selectionChanged: count what the keys act on again
+        for rearranged in (table.proxy().layoutChanged, table.proxy().modelReset,
+                           table.proxy().rowsRemoved):
+            rearranged.connect(self._enable_review)
         self._hidden_note = ""  # the last note on cells the filter hides, until withdrawn
         events = table.proxy().batch.events
         events.reset.connect(self._on_new_batch)

@@ -4,6 +4,8 @@ the keys sheet names."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -218,3 +220,30 @@ def test_the_many_cells_note_counts_only_the_cells_the_keys_review(window, qtbot
     assert note.text() == "12 cells selected: the review keys act on all 12"
     qtbot.keyClick(gallery, Qt.Key.Key_U)
     assert window.batch.counts.reviewed == 12
+
+
+def test_the_many_cells_note_follows_a_threshold_that_takes_cells_out_of_the_queue(
+        window, qtbot, tmp_path, real_cells):
+    """All the review queue selected, then a higher threshold taking some cells out of it:
+    the panel still said the keys act on every cell selected before, while U reviewed only
+    those left in the queue."""
+    slide = tmp_path / "slide"
+    slide.mkdir()
+    for path in real_cells["parasitized"] + real_cells["uninfected"]:
+        shutil.copy(path, slide / path.name)
+    screen_and_wait(window, qtbot, [slide])
+    gallery, note = _gallery(window, qtbot), window.detail.selection_note
+    qtbot.keyClick(gallery, Qt.Key.Key_Q)
+    queued = window.proxy.rowCount()
+    qtbot.keyClick(gallery, Qt.Key.Key_A, CTRL)
+    assert note.text() == f"{queued} cells selected: the review keys act on all {queued}"
+    spin = window.controls.threshold.spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.9900")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    left = window.proxy.rowCount()
+    assert 1 < left < queued  # the threshold took some cells out of the queue
+    assert note.text() == f"{left} cells selected: the review keys act on all {left}"
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_U)
+    assert window.batch.counts.reviewed == left
