@@ -17,6 +17,7 @@ from malariascope.core.words import not_screened_words
 from malariascope.gui import case_dialogs, dialogs
 from malariascope.gui.case_amending import CaseAmending
 from malariascope.gui.case_leaving import CaseLeaving
+from malariascope.gui.case_result import without_call_text
 from malariascope.gui.case_saving import CaseSaving
 from malariascope.gui.report_flow import ReportFlow
 
@@ -190,7 +191,11 @@ class CaseFlow(QObject):
 
     def _ask_signature(self) -> None:
         facts, partial = self.case.batch.facts, self.controller.not_screened()
-        shortfalls = (not_screened_words(partial), *self.case.result().shortfalls())
+        result = self.case.result()
+        # named before signing: a file unread, replaced and opened again, is screened yet
+        without = without_call_text(result, self.case.batch.counts.without_call)
+        shortfalls = (not_screened_words(partial), *result.shortfalls(),
+                      without and f"Without a call: {without}.")
         dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
                                          [line for line in shortfalls if line])
         case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))

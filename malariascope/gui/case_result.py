@@ -44,6 +44,17 @@ def parasitemia_text(result: CaseResult) -> str:
             f"{percent_text(high)} %)")
 
 
+def without_call_text(result: CaseResult, without_call: WithoutCall | None = None) -> str:
+    """The files of ``result`` without a call, by kind where ``without_call`` tells them:
+    "1 file (1 unreadable), not counted" ('' when none)."""
+    if not result.unreadable:
+        return ""
+    files = counted(result.unreadable, "file")
+    if kinds := kinds_words(result.unreadable, without_call):
+        files += f" ({kinds})"
+    return f"{files}, not counted"
+
+
 def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> str:
     """The figures of ``result`` as rich text for a label; its files without a call by kind,
     as the batch has them ``without_call``."""
@@ -64,11 +75,8 @@ def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> 
                            f"{result.uninfected:,} after review"),
             ("Reviewed", f"{counted(result.reviewed, 'cell')}; flagged cells not reviewed: "
                          f"{flagged}")]
-    if result.unreadable:
-        files = counted(result.unreadable, "file")
-        if kinds := kinds_words(result.unreadable, without_call):
-            files += f" ({kinds})"
-        rows.append(("Without a call", f"{files}, not counted"))
+    if without := without_call_text(result, without_call):
+        rows.append(("Without a call", without))
     return "<table cellspacing='0' cellpadding='2'>" + "".join(
         f"<tr><td style='color:{QUIET}'>{label}&nbsp;</td><td>{value}</td></tr>"
         for label, value in rows) + "</table>"

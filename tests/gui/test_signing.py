@@ -3,6 +3,8 @@ question before it offers."""
 
 from __future__ import annotations
 
+import shutil
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
@@ -253,3 +255,30 @@ def test_the_questions_before_signing_are_answered_with_alt_and_a_letter(window,
     shown = [window.proxy.mapToSource(window.proxy.index(at, 0)).row()
              for at in range(window.proxy.rowCount())]
     assert all(window.batch.suspect(row) for row in shown)
+
+
+def test_the_sign_form_names_a_file_that_could_not_be_read(window, qtbot, tmp_path,
+                                                          cell_test_dir):
+    """With a file of the slide unreadable the form said "Every cell was screened and every
+    flagged cell reviewed": a technician signed without replacing it, as they still could."""
+    slide = tmp_path / "slide"
+    slide.mkdir()
+    for label in ("parasitized", "uninfected"):
+        for path in sorted((cell_test_dir / label).glob("*.png"))[:50]:
+            shutil.copy(path, slide / path.name)
+    whole = path.read_bytes()
+    (slide / "cut_short.png").write_bytes(whole[:len(whole) // 2])
+    screen_and_wait(window, qtbot, [slide])
+    window.case_panel.target.setValue(100)
+    batch = window.batch
+    batch.set_sample_id("S-6")
+    for row in range(len(batch)):
+        if batch.suspect(row):
+            assert batch.confirm(row)
+    assert batch.counts.errors == 1 and not window.case.result().shortfalls()
+    window.actions.sign.trigger()
+    words = _words(_sign_dialog(window, qtbot))
+    assert "Every cell was screened" not in words
+    assert ("The signed result says so:\n• Without a call: 1 file (1 unreadable), not counted."
+            in words)
+    _sign_dialog(window, qtbot).reject()
