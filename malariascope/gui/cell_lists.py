@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from malariascope.core.tally import UNSURE
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.gallery_view import GalleryView
 from malariascope.gui.results_proxy import Filter
@@ -141,7 +142,7 @@ class CellLists(QStackedWidget):
         elif after is not None:
             self.table.select_source_row(after)
         else:
-            say("Last cell of the list reviewed", 5000)
+            say(f"Last cell of the list {'marked unsure' if call == UNSURE else 'reviewed'}", 5000)
 
     def sort_by_probability(self) -> None:
         """Both lists in the order of P(parasitized), highest first."""

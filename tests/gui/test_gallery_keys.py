@@ -247,3 +247,20 @@ def test_the_many_cells_note_follows_a_threshold_that_takes_cells_out_of_the_que
     assert note.text() == f"{left} cells selected: the review keys act on all {left}"
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_U)
     assert window.batch.counts.reviewed == left
+
+
+def test_the_last_cell_marked_unsure_is_not_said_reviewed(window, qtbot, tmp_path,
+                                                          real_cells):
+    """? on the queue's last cell said "Last cell of the list reviewed", though a cell marked
+    unsure stays unreviewed for a second reader."""
+    slide = tmp_path / "slide"
+    slide.mkdir()
+    for path in real_cells["parasitized"][:4]:
+        shutil.copy(path, slide / path.name)
+    screen_and_wait(window, qtbot, [slide])
+    gallery = _gallery(window, qtbot)
+    qtbot.keyClick(gallery, Qt.Key.Key_End)
+    last = window.table.current_source_row()
+    qtbot.keyClick(gallery, Qt.Key.Key_Question)
+    assert window.batch.review(last) == "unsure" and not window.batch.reviewed(last)
+    assert window.statusBar().currentMessage() == "Last cell of the list marked unsure"
