@@ -156,3 +156,20 @@ def test_one_parasitized_cell_in_thirty_thousand_is_not_printed_as_zero(tmp_path
     assert "Parasitemia0.003%(95%CI0.0006to0.02%,Wilson)" in page
     assert "(parasitemia0.003%,1of30,000)" in page
     assert "0.00%" not in page
+
+
+def test_a_cell_marked_unsure_the_model_calls_uninfected_is_counted_as_flagged(tmp_path):
+    """A cell marked unsure that the model called uninfected, not uncertain (the threshold
+    moved past it), counted among "flagged cells (called parasitized or uncertain) not
+    reviewed": a figure the words did not account for."""
+    tally = Counts()
+    tally.add(Verdict("parasitized", reviewed=True))
+    tally.add(Verdict("uninfected", unsure=True))
+    for _ in range(98):
+        tally.add(Verdict("uninfected"))
+    case = Case(CaseFacts(sample_id="S-1", operator="Ann Lee"))
+    case.sign("Ann Lee", tally, at="2026-03-04T10:11:12+00:00")
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(tally)))
+    text = "".join(printed_text(path))
+    assert "flaggedcells(calledparasitizedoruncertain,ormarkedunsure)notreviewed:1" in text
+    assert "Flaggedcellsnotreviewedatsigning:1" in text

@@ -198,11 +198,11 @@ def _counts(report: CaseReport) -> str:
                   if result.unreviewed_flagged else "0")
     uncertain = ("" if report.uncertain_cells is None
                  else f"Uncertain cells: {report.uncertain_cells:,} &middot; ")
-    copies = _copies(report.copies)
     return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
             f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
-            f"&middot; flagged cells (called parasitized or uncertain) not reviewed: "
-            f"{unreviewed} &middot; files without a call: {_unreadable(report)}</p>{copies}")
+            f"&middot; flagged cells (called parasitized or uncertain, or marked unsure) not "
+            f"reviewed: {unreviewed} &middot; files without a call: {_unreadable(report)}</p>"
+            f"{_copies(report.copies)}")
 
 
 def _copies(copies: LeftOut | None) -> str:
