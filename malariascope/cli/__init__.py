@@ -104,6 +104,7 @@ class _Parser(argparse.ArgumentParser):
             stdout.write(self.format_help())
             stdout.flush()
         except StdoutError as exc:
+            drop_stdout()  # else Python's last flush fails again and exits 120
             self.exit(EXIT_SOME_FAILED, f"malariascope: error: cannot write the help: {exc}\n")
 
     def error(self, message: str) -> NoReturn:
