@@ -8,14 +8,16 @@ while the case on show is the window's own, unsigned, at rest and partial; it is
 under it saying why, while the case names none of those inputs (saved before the register
 kept them) or they are not where they were. Whether they are there is looked at as the case
 comes to rest, and again as MalariaScope comes back to the front (a drive connected meanwhile),
-not at every review, and in a worker: a folder on a network share can be slow to answer. The
-button is off until the answer comes; an answer for a rest that is not the case's any more,
-or overtaken by another look, is dropped.
+not at every review, and as the button is clicked (they may have gone since), always in a
+worker: a folder on a network share can be slow to answer. The button is off until the answer
+comes; an answer for a rest that is not the case's any more, or overtaken by another look, is
+dropped, and so is a click for a case no longer on show.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +47,7 @@ def action_button(action: QAction) -> QToolButton:
 
 
 def not_there(names: tuple[str, ...]) -> list[str]:
-    """The paths of ``names`` that are not there (it reads the disk: never on the UI thread,
-    but as a click asks)."""
+    """The paths of ``names`` that are not there (it reads the disk: never on the UI thread)."""
     return [name for name in names if not os.path.exists(name)]  # an OSError: not there
 
 
@@ -77,6 +78,9 @@ class CaseRest(QWidget):
         self._looking: tuple[str, ...] | None = None  # the rest a look is out for
         self._again = False  # come to the front while a look was out: look once more after
         self._open_case = False
+        #: a click waiting for a look's answer: its case, its rest, and what to call then
+        self._clicked: tuple[str, tuple[str, ...], Callable[[], object],
+                             Callable[[str], object]] | None = None
         controller.idle.connect(self._look_again)  # the case came to rest
         QGuiApplication.instance().applicationStateChanged.connect(self._on_app_state)
         self.offer(False)
@@ -111,13 +115,25 @@ class CaseRest(QWidget):
             self._look(rest)
         return LOOKING
 
-    def look_now(self) -> str:
-        """Look for the folders of the rest at once (File > Screen the rest was clicked: they
-        may have gone since), show the answer, and return it as :meth:`why_off` does."""
-        self._forget()
+    def click(self, add: Callable[[], object], note: Callable[[str], object]) -> bool:
+        """File > Screen the rest was clicked: look for the folders again (they may have gone
+        since), in a worker as ever, the button off saying :data:`LOOKING` till the answer
+        comes; then ``add`` the rest if they are there and the case is still the one clicked,
+        open, partial and with the same rest, or ``note`` why not if they are gone. False,
+        after ``note``, when refused at once: the case names no folders to look for."""
         rest = self.controller.extent.rest
-        self._answer(self._looks, rest, not_there(rest))
-        return self.why_off()
+        if not rest:
+            if why := self.why_off():
+                note(why)
+            return False
+        self._clicked = self.controller.batch.case.uid, rest, add, note
+        if self.looking:  # one look at a time: a drive stuck on one must not pile them up
+            self._again = True
+        else:
+            self._forget()
+            self._look(rest)
+        self.offer(self._open_case)
+        return True
 
     def _look(self, rest: tuple[str, ...]) -> None:
         self._looks += 1
@@ -138,6 +154,21 @@ class CaseRest(QWidget):
             self._again = False
             self._forget()
         self.offer(self._open_case)
+        self._answer_click()
+
+    def _answer_click(self) -> None:
+        """Add the rest clicked for, or say why not, once a look for it has answered; a click
+        for a case not open any more, or whose rest has changed, is dropped."""
+        if self._clicked is None or self.looking:
+            return
+        (case, rest, add, note), self._clicked = self._clicked, None
+        if not self._open_case or self._looked is None or (case, rest) != (
+                self.controller.batch.case.uid, self._looked[0]):
+            return
+        if why := self._looked[1]:
+            note(why)
+        else:
+            add()
 
     def _tip(self) -> str:
         names = ", ".join(source_name(Path(name)) for name in self.controller.extent.rest)

@@ -153,15 +153,14 @@ class MainWindow(QMainWindow):
 
     def screen_rest(self) -> bool:
         """Add the images of the open case's inputs cut short that it does not hold yet,
-        after its cells (File > Screen the rest); False, after saying why, when refused."""
-        if why := self.rest.look_now():  # gone since the case came to rest
-            self.status.note(why)
-            return False
-        if not self._ready_to_add():
-            return False
-        self.controller.screen_rest()
-        self._on_adding()
-        return True
+        after its cells (File > Screen the rest), once a look finds their folders still
+        there (:meth:`CaseRest.click`); False, after saying why, when refused at once."""
+        return self.rest.click(self._add_rest, self.status.note)
+
+    def _add_rest(self) -> None:
+        if self._ready_to_add():
+            self.controller.screen_rest()
+            self._on_adding()
 
     def _ready_to_add(self) -> bool:
         """True when images can be added to the case on show; else False, after saying why."""

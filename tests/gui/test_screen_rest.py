@@ -62,8 +62,9 @@ def test_a_partial_case_reopened_from_the_register_screens_the_rest_of_its_input
     controller.progress.connect(lambda task, done, total: progress.append((task, total)))
     with qtbot.waitSignal(controller.screening_finished, timeout=SCREEN_TIMEOUT_MS) as done:
         window.actions.screen_rest.trigger()
-        assert controller.screening and window.actions.cancel.isEnabled()
         assert not window.actions.screen_rest.isEnabled()  # one screening of the rest
+        qtbot.waitUntil(lambda: controller.screening, timeout=WAIT_MS)  # its folder is there
+        assert window.actions.cancel.isEnabled() and not window.actions.screen_rest.isEnabled()
     assert done.args == [FILES, True] and controller.complete
     paths = [result.path for result in window.batch.results]
     assert sorted(paths) == sorted(folder.iterdir())  # every cell, once
@@ -127,8 +128,8 @@ def test_the_rest_of_a_case_whose_folder_is_gone_is_off_and_says_why(
     QApplication.instance().applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
     qtbot.waitUntil(lambda: offered(window), timeout=WAIT_MS)
     assert window.rest.why.isHidden()
-    assert window.screen_rest()
-    qtbot.waitUntil(lambda: not window.controller.screening, timeout=SCREEN_TIMEOUT_MS)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        assert window.screen_rest()
     assert len(window.batch) == FILES and window.controller.complete
 
 

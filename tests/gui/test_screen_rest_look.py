@@ -99,7 +99,7 @@ def test_a_click_refused_as_the_folder_is_gone_turns_the_button_off_and_says_why
     window.central.show_case()
     assert offered(window)
     shutil.move(folder, tmp_path / "moved")  # while MalariaScope was in front
-    window.actions.screen_rest.trigger()
-    assert "not there" in window.status.currentMessage()
+    window.actions.screen_rest.trigger()  # the answer of a look in a worker says so
+    qtbot.waitUntil(lambda: "not there" in window.status.currentMessage(), timeout=WAIT_MS)
     assert not window.actions.screen_rest.isEnabled() and window.rest.why.isVisible()
     assert str(folder) in window.rest.why.text()
