@@ -8,12 +8,12 @@ Standard library only at import: the window holds one before numpy loads.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.jsonfields import build, expect, flag, integer, optional, several, text
+from malariascope.core.jsonfields import build, expect, flag, integer, optional, pair, several, text
 from malariascope.core.leftout import LeftOut
 from malariascope.core.options import MODES
 
@@ -39,6 +39,10 @@ class Extent:
     #: files found but left out as copies of files screened; None: not recorded (work saved
     #: before MalariaScope kept them), which is never told as none
     copies: LeftOut | None = LeftOut()
+    #: the image files found but not screened, by cut-short input: their names relative to
+    #: it, so that a search again tells which are gone; none, for work saved before
+    #: MalariaScope kept them, leaves only their count (:meth:`gone_from`)
+    unscreened: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def not_screened(self, results: Iterable[ScreeningResult]) -> int:
         """The image files found but without a row in ``results`` (whole files only)."""
@@ -86,6 +90,22 @@ class Extent:
         searched = searched_again(paths, recursive)
         return None if self.copies is None else self.copies.found_again(searched)
 
+    def unscreened_paths(self, besides: Container[str] = ()) -> list[Path]:
+        """The image files found but not screened, of the inputs not ``besides``."""
+        return [Path(name) / relative for name, names in self.unscreened
+                if name not in besides for relative in names]
+
+    def with_unscreened(self, paths: Iterable[Path]) -> Extent:
+        """This extent with ``paths`` as its image files found but not screened, each named
+        relative to the first named cut-short input that holds it (one in none is left)."""
+        inputs: dict[str, list[str]] = {name: [] for name in self.rest}
+        for path in paths:
+            if (name := next((name for name in inputs if path.is_relative_to(name)),
+                             None)) is not None:
+                inputs[name].append(path.relative_to(name).as_posix())
+        return replace(self, unscreened=tuple(
+            (name, tuple(names)) for name, names in inputs.items() if names))
+
     def gone_from(self, held: int, found: int) -> int:
         """How many of the image files found but not screened a search again of the inputs
         cut short did not find (moved or deleted): the batch holding ``held`` image files,
@@ -102,7 +122,7 @@ class Extent:
         short; work cut short that does not say which inputs were counts them all, or
         :data:`UNKNOWN_INPUTS` when none are named (a case of the register keeps no inputs)."""
         if complete:
-            return replace(self, cut_short=())
+            return replace(self, cut_short=(), unscreened=())
         return self if self.cut_short else self.cut_short_at(self.inputs or (UNKNOWN_INPUTS,))
 
     def as_recorded(self) -> Extent:
@@ -118,6 +138,8 @@ class Extent:
             data["cut_short"] = list(self.cut_short)
         if self.copies is not None:  # a save without it is read as not recorded
             data["copies"] = self.copies.to_dict()
+        if self.unscreened:  # written only when there are some
+            data["unscreened"] = [[name, list(names)] for name, names in self.unscreened]
         return data
 
     @classmethod
@@ -172,4 +194,5 @@ def _mode(value: object, name: str) -> str:
 
 
 _FIELDS = {"inputs": several(text), "recursive": flag, "mode": _mode, "files": integer,
-           "cut_short": several(text), "copies": optional(LeftOut.from_dict)}
+           "cut_short": several(text), "copies": optional(LeftOut.from_dict),
+           "unscreened": several(pair(text, several(text)))}

@@ -125,6 +125,14 @@ def fixed(read: Reader, count: int) -> Reader:
     return read_tuple
 
 
+def pair(first: Reader, second: Reader) -> Reader:
+    """A two-item tuple, its first item read by ``first`` and its second by ``second``."""
+    def read_pair(value: object, name: str) -> tuple:
+        one, two = fixed(lambda item, _: item, 2)(value, name)
+        return first(one, f"{name}[0]"), second(two, f"{name}[1]")
+    return read_pair
+
+
 def several(read: Reader) -> Reader:
     """A tuple of any length, each item read by ``read``."""
     return lambda value, name: tuple(read(item, name) for item in expect(value, list, name))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from malariascope.core.jsonfields import build, fixed, integer, several, text
+from malariascope.core.jsonfields import build, integer, pair, several, text
 from malariascope.core.words import counted, listed
 
 NAMED = 5  # copies a record names; the rest it counts
@@ -69,12 +69,7 @@ class LeftOut:
         return build(cls, data, _FIELDS, name)
 
 
-def _input_count(value: object, name: str) -> tuple[str, int]:
-    place, count = fixed(lambda item, _: item, 2)(value, name)
-    return text(place, f"{name}[0]"), integer(count, f"{name}[1]")
-
-
-_FIELDS = {"count": integer, "named": several(text), "found_in": several(_input_count)}
+_FIELDS = {"count": integer, "named": several(text), "found_in": several(pair(text, integer))}
 
 
 NONE_LEFT_OUT = LeftOut()  # no file left out

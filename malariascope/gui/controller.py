@@ -30,6 +30,7 @@ from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
 from malariascope.gui.screening_work import Reopened, ScreenChunk, ScreenOutcome, screen_chunks
 from malariascope.gui.unlike_watch import UnlikeWatch
+from malariascope.gui.unscreened import Unscreened
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ScreeningController(ModelLoading, QObject):
         self._cells_before = 0  # cells in the batch when the screening started
         self._before = 0  # image files the batch held when the screening started
         self._held_files = 0  # of them, those with rows (the others: found, cut short)
-        self._gone = 0  # of the others, those its search did not find again
+        self._unscreened = Unscreened()  # the others, and its own files not screened yet
         #: the screening's copies, those left out before it, and the paths it searches
         self._copies: tuple[Copies, LeftOut | None, list[Path]] = Copies(), LeftOut(), []
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
@@ -129,7 +130,7 @@ class ScreeningController(ModelLoading, QObject):
         rest = self.extent.rest  # compared with paths in the worker (see _on_reopened)
         running = self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
-        self._started, self._files, self._gone = time.perf_counter(), (0, 0), 0
+        self._started, self._files, self._unscreened = time.perf_counter(), (0, 0), Unscreened()
         self._cells_before = self.batch.counts.classified
         self._held_files = len(screened_files(self.batch.results))
         self._before = max(self.extent.files, self._held_files)
@@ -137,7 +138,7 @@ class ScreeningController(ModelLoading, QObject):
         before = self.extent.copies_before(paths, recursive)  # less those it counts again
         self._copies = Copies(self.batch.results), before, paths
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
-                        self._copies[0], rest)
+                        self._copies[0], rest, self.extent.unscreened_paths())
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -171,8 +172,8 @@ class ScreeningController(ModelLoading, QObject):
         self._files = (kept + chunk.done, kept + chunk.total)
         copies, before, searched = self._copies  # the worker's copies so far, as it yields
         left_out = None if before is None else copies.record(before, searched)  # unknown stays
-        if (self.extent.files, self.extent.copies) != (self._files[1], left_out):
-            self.extent = replace(self.extent, files=self._files[1], copies=left_out)
+        extent = replace(self.extent, files=self._files[1], copies=left_out)
+        self.extent = self._unscreened.at(extent, chunk.done)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
 
     def _on_reopened(self, reopened: Reopened) -> None:
@@ -181,10 +182,9 @@ class ScreeningController(ModelLoading, QObject):
         and an input searched again whole is cut short no more, but the screening's own
         paths stay cut short until it ends: stopped, or short of files found before (those
         it finds there new to the batch counted, not other paths'), it leaves them partial."""
+        self._unscreened = Unscreened.of(self.extent, reopened, self._held_files)
         if reopened.overlaps:
-            self._gone = (self.extent.gone_from(self._held_files, reopened.found)
-                          if reopened.whole else 0)
-            self._before = self._held_files + self._gone
+            self._before = self._held_files + self._unscreened.gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before, searched = self._copies  # their copies found before are found again
         again = None if before is None else before.found_again(reopened.whole.__contains__)
@@ -195,8 +195,8 @@ class ScreeningController(ModelLoading, QObject):
             return
         self.screen_seconds = time.perf_counter() - self._started
         counts, extra = self.batch.counts, outcome.notes()
-        self._screening, self.extent = None, self.extent.screened_whole(self._paths, self._gone)
-        extra += status.gone(self._gone)
+        self._screening, self.extent = None, self._unscreened.screened(self.extent, self._paths)
+        extra += status.gone(self._unscreened.gone)
         if self.waiting:
             self.message.emit(f"Added {counted(outcome.screened, 'file')}{extra}; screening "
                               "the next")

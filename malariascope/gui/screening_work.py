@@ -32,6 +32,10 @@ class Reopened:
     overlaps: bool = False  # they hold or lie in one: files found before are found again
     whole: tuple[str, ...] = ()  # the inputs cut short that they search again whole
     found: int = 0  # image files new to the batch found in ``whole`` (not in other paths)
+    #: of the files found but not screened before, recorded by name, those in ``whole`` that
+    #: it did not find again (moved, deleted or renamed)
+    gone: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()  # the files it screens, in order
 
 
 @dataclass
@@ -71,6 +75,7 @@ class ScreenOutcome:
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
                   copies: Copies | None = None, rest: Iterable[str] = (),
+                  unscreened: Iterable[Path] = (),
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
 
@@ -80,7 +85,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     bytes before it is decoded, and counts as done. A file of the case that could not be read
     (``copies.unread``: replaced since, perhaps) is screened again; when it still cannot be
     read, its row in the case stands and it is left out as held. The first chunk says what
-    ``paths`` search again of the case's inputs cut short, ``rest``, by any spelling.
+    ``paths`` search again of the case's inputs cut short, ``rest``, by any spelling, and
+    which of the files found there before but not screened, ``unscreened``, it did not find.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -100,7 +106,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     again = _as_held(files, copies.unread)
     reopened = _reopened(tuple(rest), paths, recursive)
     new = [path for path in files if path not in again]
-    reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)))
+    reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)),
+                       gone=_gone(unscreened, reopened.whole, [*files, *repeated]),
+                       files=tuple(files))
     yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
@@ -129,6 +137,17 @@ def _reopened(rest: tuple[str, ...], paths: list[Path], recursive: bool) -> Reop
     kept = Extent(cut_short=rest).opened_again(paths, recursive, resolve=True).cut_short
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
                     tuple(name for name in rest if name not in kept))
+
+
+def _gone(unscreened: Iterable[Path], whole: tuple[str, ...],
+          found: Iterable[Path]) -> tuple[Path, ...]:
+    """The files of ``unscreened`` in the inputs ``whole`` that are not among those
+    ``found`` (compared as real paths)."""
+    searched = [path for path in unscreened if any(path.is_relative_to(name) for name in whole)]
+    if not searched:  # no need to read the disk
+        return ()
+    there = {spelled(path, resolve=True) for path in found}
+    return tuple(path for path in searched if spelled(path, resolve=True) not in there)
 
 
 def _outside(files: list[Path], inputs: tuple[str, ...]) -> list[Path]:

@@ -86,3 +86,16 @@ def test_an_input_searched_again_drops_its_copies_and_keeps_the_others(tmp_path)
     assert extent.copies_before([slide], True) == LeftOut(1, (), ((str(other), 1),))
     assert extent.copies_before([tmp_path], True) == LeftOut()
     assert Extent(copies=None).copies_before([tmp_path], True) is None  # not recorded
+
+
+def test_files_not_screened_are_recorded_by_name_relative_to_their_input(tmp_path):
+    folder, elsewhere = tmp_path / "slide", tmp_path / "other"
+    extent = Extent((str(folder),), files=3).cut_short_at([folder])
+    recorded = extent.with_unscreened([folder / "b.png", folder / "sub" / "c.png",
+                                       elsewhere / "d.png"])  # in no input cut short: left
+    assert recorded.unscreened == ((str(folder), ("b.png", "sub/c.png")),)
+    assert recorded.unscreened_paths() == [folder / "b.png", folder / "sub" / "c.png"]
+    assert recorded.unscreened_paths(besides={str(folder)}) == []
+    again = Extent.from_dict(json.loads(json.dumps(recorded.to_dict())))
+    assert again == recorded and recorded.as_saved(True).unscreened == ()
+    assert "unscreened" not in extent.to_dict()  # an older MalariaScope reads it as ever
