@@ -11,7 +11,9 @@ comes to rest, and again as MalariaScope comes back to the front (a drive connec
 not at every review, and as the button is clicked (they may have gone since), always in a
 worker: a folder on a network share can be slow to answer. The button is off until the answer
 comes; an answer for a rest that is not the case's any more, or overtaken by another look, is
-dropped, and so is a click for a case no longer on show.
+dropped, and so is a click for a case no longer on show. The same look counts the image files
+the case found but had not screened (``Extent.unscreened``) that are gone, and the line says
+so while the button stays on: others may be there to screen.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from malariascope.core.names import source_name
+from malariascope.core.words import counted
 from malariascope.gui.case_result import QUIET
 from malariascope.gui.workers import Worker
 
@@ -51,6 +54,18 @@ def not_there(names: tuple[str, ...]) -> list[str]:
     return [name for name in names if not os.path.exists(name)]  # an OSError: not there
 
 
+def files_gone_words(gone: int, unscreened: int) -> str:
+    """That ``gone`` of the ``unscreened`` image files found but not screened are not there
+    any more, in a line ("" when none is gone)."""
+    if not gone:
+        return ""
+    verb = "is" if gone == 1 else "are"
+    of = f"The {counted(gone, 'image file')}" if gone == unscreened else (
+        f"{gone:,} of the {counted(unscreened, 'image file')}")
+    return (f"{of} found but not screened when the screening was stopped {verb} not there "
+            "any more (moved, renamed or deleted): the case stays partial without them.")
+
+
 def gone_words(gone: list[str]) -> str:
     """Why the rest of inputs ``gone`` (not there any more) cannot be screened, in a line."""
     verb = "is" if len(gone) == 1 else "are"
@@ -73,7 +88,8 @@ class CaseRest(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(action_button(action))
         layout.addWidget(self.why)
-        self._looked: tuple[tuple[str, ...], str] | None = None  # the rest, and why it is off
+        #: the rest looked for, why it is off, and what it says of the files not screened
+        self._looked: tuple[tuple[str, ...], str, str] | None = None
         self._looks = 0  # looks started; an answer to any but the last is dropped
         self._looking: tuple[str, ...] | None = None  # the rest a look is out for
         self._again = False  # come to the front while a look was out: look once more after
@@ -96,10 +112,11 @@ class CaseRest(QWidget):
         self._open_case = open_case
         offered = open_case and not self.controller.complete
         why = self.why_off() if offered else ""
+        line = why or (self._files_gone() if offered else "")
         self.action.setEnabled(offered and not why)
         self.action.setToolTip(why or self._tip())
-        self.why.setText(why)
-        self.why.setVisible(bool(why))
+        self.why.setText(line)
+        self.why.setVisible(bool(line))
         self.setVisible(offered)
 
     def why_off(self) -> str:
@@ -114,6 +131,12 @@ class CaseRest(QWidget):
         if self._looking != rest:
             self._look(rest)
         return LOOKING
+
+    def _files_gone(self) -> str:
+        """What the last look for the case's rest found of its files not screened: how many
+        are gone, while its folders are there ("": none, or not looked for yet)."""
+        looked, rest = self._looked, self.controller.extent.rest
+        return looked[2] if looked is not None and looked[0] == rest else ""
 
     def click(self, add: Callable[[], object], note: Callable[[str], object]) -> bool:
         """File > Screen the rest was clicked: look for the folders again (they may have gone
@@ -138,18 +161,22 @@ class CaseRest(QWidget):
     def _look(self, rest: tuple[str, ...]) -> None:
         self._looks += 1
         self._looking, look = rest, self._looks
-        worker = Worker(not_there, rest)
-        worker.returned.connect(lambda gone: self._answer(look, rest, gone))
+        files = tuple(map(str, self.controller.extent.unscreened_paths()))
+        worker = Worker(not_there, tuple(dict.fromkeys((*rest, *files))))
+        worker.returned.connect(lambda gone: self._answer(look, rest, len(files), gone))
         self.controller.workers.start(worker)
 
-    def _answer(self, look: int, rest: tuple[str, ...], gone: list[str]) -> None:
-        """Take the answer of ``look`` for ``rest`` unless a later look has overtaken it,
-        and show it; an answer for a rest the case no longer has ends the look alone."""
+    def _answer(self, look: int, rest: tuple[str, ...], files: int, gone: list[str]) -> None:
+        """Take the answer of ``look`` for ``rest`` and the case's ``files`` found but not
+        screened, unless a later look has overtaken it, and show it; an answer for a rest the
+        case no longer has ends the look alone."""
         if look != self._looks:
             return
         self._looking = None
         if rest == self.controller.extent.rest:
-            self._looked = rest, gone_words(gone) if gone else ""
+            folders = [name for name in gone if name in rest]
+            self._looked = (rest, gone_words(folders) if folders else "",
+                            files_gone_words(len(gone) - len(folders), files))
         if self._again:  # a drive may have come back while it looked
             self._again = False
             self._forget()

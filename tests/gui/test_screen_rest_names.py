@@ -18,16 +18,22 @@ from tests.gui.test_screen_rest_gone import screen_rest, stays_partial, unscreen
 CELLS = 140  # of the gated folder
 
 
-@pytest.fixture
-def cancelled(held, qtbot):  # noqa: F811
-    """The gated folder of 140 real cells, and a window whose case S-KILL-1 of it, cancelled
-    at the gate, was kept and is reopened from the register."""
+def cancel(held, qtbot) -> Path:  # noqa: F811
+    """Cancel the screening of the :func:`held` window at its gate, its case S-KILL-1; the
+    folder it screened."""
     window, gate = held
-    folder = Path(window.controller.extent.inputs[0])
     window.controller.cancel()
     gate.open()
     qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
     window.case.update(sample_id="S-KILL-1")
+    return Path(window.controller.extent.inputs[0])
+
+
+@pytest.fixture
+def cancelled(held, qtbot):  # noqa: F811
+    """The gated folder of 140 real cells, and a window whose case S-KILL-1 of it, cancelled
+    at the gate, was kept and is reopened from the register."""
+    folder, window = cancel(held, qtbot), held[0]
     return folder, reopen(window, qtbot, len(window.batch))
 
 
@@ -79,3 +85,22 @@ def test_a_case_cut_short_records_its_files_not_screened_by_name(cancelled):
     recorded = window.controller.extent.unscreened
     names = [path.name for path in unscreened(window, folder)]
     assert len(names) == CELLS - len(window.batch) and recorded == ((str(folder), tuple(names)),)
+
+
+@pytest.mark.parametrize("moved", [2, CELLS], ids=["some", "all"])
+def test_a_case_reopened_with_files_not_screened_gone_says_how_many_are_gone(
+        held, qtbot, tmp_path, moved):  # noqa: F811
+    """Reopened later, a case whose files not screened were moved out of its folder said
+    only that they were not screened, as if screening its rest would find them."""
+    window, folder = held[0], cancel(held, qtbot)
+    files = unscreened(window, folder)
+    for path in files[:moved]:
+        shutil.move(path, tmp_path / path.name)
+    window = reopen(window, qtbot, len(window.batch))
+    window.central.show_case()
+    gone = min(moved, len(files))
+    said = (f"The {gone} image files" if gone == len(files) else
+            f"{gone} of the {len(files)} image files")
+    assert window.rest.why.isVisible() and window.rest.why.text().startswith(said)
+    assert "not there any more" in window.rest.why.text()
+    assert window.actions.screen_rest.isEnabled()  # their folder is there: others may be
