@@ -127,7 +127,7 @@ class ScreeningController(ModelLoading, QObject):
             self._finish_screening(f"Not screened. {other}", self.complete)
             return
         paths, recursive, mode = self.waiting.pop(0)
-        rest = self.extent.rest  # compared with paths in the worker (see _on_reopened)
+        opened = self.extent  # its inputs compared with paths in the worker (see _on_reopened)
         running = self._take_sources(paths, recursive, mode)
         job = self._job = self._job + 1
         self._started, self._files, self._unscreened = time.perf_counter(), (0, 0), Unscreened()
@@ -138,7 +138,7 @@ class ScreeningController(ModelLoading, QObject):
         before = self.extent.copies_before(paths, recursive)  # less those it counts again
         self._copies = Copies(self.batch.results), before, paths
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
-                        self._copies[0], rest, self.extent.unscreened_paths())
+                        self._copies[0], opened)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -187,7 +187,7 @@ class ScreeningController(ModelLoading, QObject):
             self._before = self._held_files + self._unscreened.gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before, searched = self._copies  # their copies found before are found again
-        again = None if before is None else before.found_again(reopened.whole.__contains__)
+        again = None if before is None else before.found_again(reopened.copied.__contains__)
         self._copies = copies, again, searched
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:

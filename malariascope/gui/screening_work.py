@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
-from malariascope.core.extent import Extent, spelled
+from malariascope.core.extent import Extent, searched_again, spelled
 from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
@@ -36,6 +36,9 @@ class Reopened:
     #: it did not find again (moved, deleted or renamed)
     gone: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()  # the files it screens, in order
+    #: the inputs whose copies left out it searches again whole (cut short or not): it
+    #: finds those copies again
+    copied: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,8 +77,7 @@ class ScreenOutcome:
 
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
-                  copies: Copies | None = None, rest: Iterable[str] = (),
-                  unscreened: Iterable[Path] = (),
+                  copies: Copies | None = None, before: Extent | None = None,
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
 
@@ -85,8 +87,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     bytes before it is decoded, and counts as done. A file of the case that could not be read
     (``copies.unread``: replaced since, perhaps) is screened again; when it still cannot be
     read, its row in the case stands and it is left out as held. The first chunk says what
-    ``paths`` search again of the case's inputs cut short, ``rest``, by any spelling, and
-    which of the files found there before but not screened, ``unscreened``, it did not find.
+    ``paths`` search again, by any spelling, of the inputs of the case's extent ``before``
+    them: those cut short, those whose copies were left out, and which of the files found
+    there before but not screened it did not find.
 
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
@@ -101,13 +104,14 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
 
     paths = [Path(path) for path in paths]
     found = Discovery(paths, recursive=recursive)
-    copies = copies or Copies()
+    copies, before = copies or Copies(), before or Extent()
     files, repeated = _new_files(found, set(held) - copies.unread)
     again = _as_held(files, copies.unread)
-    reopened = _reopened(tuple(rest), paths, recursive)
+    reopened = _reopened(before, paths, recursive)
     new = [path for path in files if path not in again]
     reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)),
-                       gone=_gone(unscreened, reopened.whole, [*files, *repeated]),
+                       gone=_gone(before.unscreened_paths(), reopened.whole,
+                                  [*files, *repeated]),
                        files=tuple(files))
     yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
@@ -132,11 +136,13 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
                          _outside(repeated, reopened.whole), copies)
 
 
-def _reopened(rest: tuple[str, ...], paths: list[Path], recursive: bool) -> Reopened:
-    """What ``paths`` search again of the inputs cut short ``rest``, compared as real paths."""
-    kept = Extent(cut_short=rest).opened_again(paths, recursive, resolve=True).cut_short
+def _reopened(before: Extent, paths: list[Path], recursive: bool) -> Reopened:
+    """What ``paths`` search again of the inputs of ``before``, compared as real paths."""
+    searched, rest = searched_again(paths, recursive, resolve=True), before.rest
+    copied = () if before.copies is None else before.copies.found_in
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
-                    tuple(name for name in rest if name not in kept))
+                    tuple(name for name in rest if searched(name)),
+                    copied=tuple(name for name, _ in copied if searched(name)))
 
 
 def _gone(unscreened: Iterable[Path], whole: tuple[str, ...],

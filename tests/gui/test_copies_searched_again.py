@@ -58,20 +58,40 @@ def test_copies_left_out_before_a_cancel_count_once_when_the_rest_is_screened(
     assert window.summary.caption("errors") == "errors (2 files left out)"
 
 
-def test_copies_count_once_when_a_complete_folder_is_opened_again(
-    window, qtbot, tmp_path, real_cells
-):
-    """Opened again, a screened folder's files stayed out as held, but its copies were
-    counted once more each time."""
+def slide_with_copies(tmp_path, real_cells) -> Path:
+    """A folder of 4 real cells and 2 copies of them, sorting last."""
     folder = tmp_path / "slide"
     folder.mkdir()
     for number, path in enumerate(real_cells["uninfected"][:4]):
         shutil.copy(path, folder / f"cell_{number:03}.png")
     for number in range(2):
         shutil.copy(folder / f"cell_{number:03}.png", folder / f"z_copy_{number}.png")
+    return folder
+
+
+def test_copies_count_once_when_a_complete_folder_is_opened_again(
+    window, qtbot, tmp_path, real_cells
+):
+    """Opened again, a screened folder's files stayed out as held, but its copies were
+    counted once more each time."""
+    folder = slide_with_copies(tmp_path, real_cells)
     screen_and_wait(window, qtbot, [folder])
     assert window.controller.extent.copies.count == 2
     screen_and_wait(window, qtbot, [folder])
     copies = window.controller.extent.copies
     assert len(window.batch) == 4 and copies.count == 2
     assert copies_named(copies) == ["z_copy_0.png", "z_copy_1.png"]
+
+
+def test_copies_count_once_when_a_folder_is_opened_again_by_a_links_spelling(
+    window, qtbot, tmp_path, real_cells
+):
+    """Opened again by a symbolic link to it, a screened folder's files stayed out as held,
+    but its 2 copies were counted again: the case said 4 files were left out."""
+    folder = slide_with_copies(tmp_path, real_cells)
+    link = tmp_path / "link"
+    link.symlink_to(folder, target_is_directory=True)
+    screen_and_wait(window, qtbot, [folder])
+    screen_and_wait(window, qtbot, [link])
+    copies = window.controller.extent.copies
+    assert len(window.batch) == 4 and copies.count == 2
