@@ -99,10 +99,12 @@ class Extent:
         """This extent with ``paths`` as its image files found but not screened, each named
         relative to the first named cut-short input that holds it (one in none is left)."""
         inputs: dict[str, list[str]] = {name: [] for name in self.rest}
-        for path in paths:
-            if (name := next((name for name in inputs if path.is_relative_to(name)),
-                             None)) is not None:
-                inputs[name].append(path.relative_to(name).as_posix())
+        heads = [(name, os.path.join(name, "")) for name in inputs]  # compared as text: fast
+        for path in map(str, paths):  # a screening's files lie under the inputs as spelled
+            for name, head in heads:
+                if path.startswith(head) or path == name:
+                    inputs[name].append(path[len(head):].replace(os.sep, "/") or ".")
+                    break
         return replace(self, unscreened=tuple(
             (name, tuple(names)) for name, names in inputs.items() if names))
 
