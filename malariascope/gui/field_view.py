@@ -31,6 +31,9 @@ SELECTED_COLOUR = QColor("#0d47a1")
 SELECTED_GAP = 5  #: how far the ring lies outside the cell's outline, in screen pixels
 
 
+NO_CELL = "No cell selected"  #: what the pane says with no row selected, as the cell panel
+SINGLE_CELL = "A single-cell image: no whole field"  #: and beside a single-cell image
+
 #: The field is halved for display until its shorter side is this small (see ``_reduced``).
 SMALLEST_HALVING = 256
 
@@ -63,7 +66,7 @@ class FieldView(QWidget):
         self._drag_from: QPointF | None = None  # where the left button went down
         self._dragged = False
         self._row: int | None = None
-        self.message = "Select a cell of a whole field"
+        self.message = NO_CELL
         self.setMinimumSize(200, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -75,19 +78,21 @@ class FieldView(QWidget):
 
     # -- what is shown -------------------------------------------------------------------
     def show_row(self, row: int | None) -> None:
-        """Show the field of ``row`` with the row selected; nothing when ``row`` is a single-cell
-        image. None (no row selected, e.g. the filter hid it) keeps the field, unselected."""
+        """Show the field of ``row`` with the row selected; for a single-cell image, or for
+        None (no row selected: the queue emptied, the filter hid it), a line saying so, as the
+        cell panel beside it does."""
         result = self.batch.results[row] if row is not None else None
-        if result is not None:
-            self._set_field(result.path if result.whole_field else None, result.image_shape)
-        self._row = row if self._path else None
+        field = result.path if result is not None and result.whole_field else None
+        self._set_field(field, result.image_shape if field else (0, 0))
+        if field is None:
+            self.message = NO_CELL if result is None else SINGLE_CELL
+        self._row = row if field else None
         if self._row is not None and result.box is not None:
             self._viewport.reveal(QRectF(*result.box))
         self.update()
 
     def _on_reset(self) -> None:
-        self._row = None
-        self._set_field(None, (0, 0))
+        self.show_row(None)
 
     def _set_field(self, path: Path | None, shape: tuple[int, int]) -> None:
         if path == self._path:
@@ -97,7 +102,7 @@ class FieldView(QWidget):
         self._set_levels([])
         height, width = shape if path else (0, 0)  # known before the field is decoded
         self._viewport.reset(QSizeF(width, height))
-        self.message = "Loading…" if path else "Select a cell of a whole field"
+        self.message = "Loading…" if path else NO_CELL
         if path:
             self._loads.start(load_field, path, self._on_loaded, self._on_failed)
         self.update()

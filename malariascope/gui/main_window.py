@@ -31,6 +31,7 @@ from malariascope.gui.cell_window import CellWindow
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.detail_view import DetailView
 from malariascope.gui.export_flow import ExportFlow
+from malariascope.gui.field_place import FieldPlace
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
@@ -119,7 +120,8 @@ class MainWindow(QMainWindow):
         self.table.current_changed.connect(self._on_current_changed)
         self.lists.selection_counted.connect(self.detail.show_selected)
         self.field_view.cell_clicked.connect(self._on_field_cell_clicked)
-        self.field_view.field_changed.connect(self._on_field_changed)
+        self.field_view.field_changed.connect(self.summary.set_field)
+        FieldPlace(self.central.field_box, self.field_view, batch, controller)
         # a click anywhere on the field, a drag too, gives the list the keys, so a P after
         # panning reviews the cell and never lands in a sample id typed before; the policy
         # is set before the proxy, as Qt passes it on to a proxy: the list stays a Tab stop
@@ -201,12 +203,6 @@ class MainWindow(QMainWindow):
         self.detail.show_row(row)
         self.field_view.show_row(row)
         self.actions.full_size.setEnabled(row is not None)
-
-    def _on_field_changed(self, path: Path | None) -> None:
-        # the field takes room from the list only for a cell of a field, never as one arrives,
-        # and gives it back when the case is emptied
-        self.central.field_box.setVisible(path is not None)
-        self.summary.set_field(path)
 
     def _on_field_cell_clicked(self, row: int) -> None:
         if not self.table.select_source_row(row):  # hidden by the filter: show every row

@@ -1,12 +1,13 @@
 """Where the window's widgets sit: a layout only, so the main window keeps to the wiring.
 
 The summary runs across the top. Under it, the cell list (with its filter bar, and the
-whole field below it while a cell of a field is selected) sits beside the threshold and two
-tabs: the selected cell, and the case (its facts and result). The list gets the room; the
-splitter between the two sides is saved with the window. While the gallery shows, it is
-as wide as the nearest whole number of tile columns (no part-column left empty), the cell
-panel taking the rest but never less than PANEL_MIN_WIDTH; its tiles are tall, so the field
-below it gives up height down to a quarter. The table gets its own splits back.
+whole field below it while the slide has one: ``gui.field_place``) sits beside the
+threshold and two tabs: the selected cell, and the case (its facts and result). The list
+gets the room; the splitter between the two sides is saved with the window. While the
+gallery shows, it is as wide as the nearest whole number of tile columns (no part-column
+left empty), the cell panel taking the rest but never less than PANEL_MIN_WIDTH; its tiles
+are tall, so the field below it gives up height down to a quarter. The table gets its own
+splits back.
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def open_at_first_size(window: QWidget) -> None:
 
 class WindowLayout(QWidget):
     """The central widget. ``splitter`` (list | cell) and ``list_and_field`` (list over field)
-    keep their sizes between sessions; ``field_box`` shows while a cell of a field is
-    selected (the window says when)."""
+    keep their sizes between sessions; ``field_box`` shows while the slide has a whole field
+    (``FieldPlace`` says when)."""
 
     def __init__(self, summary: QWidget, filters: Iterable[QAction], table: CellLists,
                  field_view: QWidget, controls: QWidget, detail: QWidget,
@@ -69,7 +70,7 @@ class WindowLayout(QWidget):
         table.gallery.thumb_size_changed.connect(self._fit_columns)
         self.field_box = _group(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
-        self.field_box.hide()  # until a cell of a field is selected: no room taken
+        self.field_box.hide()  # until the slide has a whole field: no room taken
         self.field_box.installEventFilter(self)
         self.list_and_field = QSplitter(Qt.Orientation.Vertical)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -159,7 +160,7 @@ class WindowLayout(QWidget):
 
     def _fit_gallery(self) -> None:
         """Give the gallery the field's height down to its share, once the field is laid out
-        (it shows with a cell of a field)."""
+        (it shows once the slide has a whole field)."""
         sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
         if not self._lists.gallery_shown() or self._table_heights is not None or not sizes[1]:
             return

@@ -43,7 +43,9 @@ def test_field_view_outlines_every_cell_and_a_click_selects_it(window, qtbot, sm
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(1, 1))  # glass: no cell
     assert window.table.current_source_row() == target
 
-    window.set_filter(Filter.ERRORS)  # the field's cells are all hidden by this filter
+    window.table.select_source_row(rows[3])
+    window.review_current("confirm")  # reviewed, and the next cell selected
+    window.set_filter(Filter.UNREVIEWED)  # hides the cell reviewed, not the one selected
     _click_cell(window, qtbot, rows[3])
     assert window.table.current_source_row() == rows[3]
     assert window.actions.filters[Filter.ALL].isChecked()
@@ -176,23 +178,26 @@ def test_a_field_given_with_its_folder_is_screened_once(window, qtbot, smear):
     assert batch.field_counts(field).classified == FIELD_CELLS
 
 
-def test_the_field_panel_shows_for_a_cell_of_a_field_and_never_shrinks_the_list_mid_batch(
+def test_the_field_panel_never_shrinks_the_list_mid_batch_and_keeps_its_place_after(
         window, qtbot, smear):
     """The whole-field panel appeared as the first field arrived, taking most of the list's
     height while a single cell was selected, and told it to "Select a cell of a whole
-    field"."""
+    field". It comes as the screening ends, and stays while single cells are selected."""
     folder, field = smear
-    table = window.table
+    box, table = window.central.field_box, window.table
+    shown_mid_batch: list[bool] = []
+    window.batch.events.appended.connect(
+        lambda *_: shown_mid_batch.append(box.isVisibleTo(window)))
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000):
         assert window.open_paths([folder])
-        qtbot.waitUntil(lambda: len(window.batch) > 0)
-        height = table.height()  # the single cell is selected as the first row arrives
-    assert window.batch.has_fields and window.table.current_source_row() == 0
-    assert not window.central.field_box.isVisibleTo(window) and table.height() == height
+    assert window.batch.has_fields and table.current_source_row() == 0
+    assert shown_mid_batch and not any(shown_mid_batch)
+    assert box.isVisibleTo(window)
+    assert window.field_view.message == "A single-cell image: no whole field"
     window.table.select_source_row(window.batch.field_rows(field)[3])
-    assert window.central.field_box.isVisibleTo(window)
+    assert box.isVisibleTo(window) and window.field_view.field() == field
     window.table.select_source_row(0)
-    assert not window.central.field_box.isVisibleTo(window)
+    assert box.isVisibleTo(window) and window.field_view.field() is None
 
 
 def test_a_field_cell_names_the_field_threshold_that_called_it(window, qtbot, smear):

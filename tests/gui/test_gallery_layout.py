@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from malariascope.gui.results_table import FILE, THUMB
 from malariascope.gui.window_layout import PANEL_MIN_WIDTH
 from tests.gui.helpers import resize_window, screen_and_wait
-from tests.images import FIELD_CELLS, make_cell_folder, write_field
+from tests.images import make_cell_folder, write_field
 
 
 def _first_row(gallery) -> list:
@@ -54,32 +54,32 @@ def test_the_gallery_takes_whole_columns_and_gives_the_table_its_split_back(
 
 def test_the_current_tile_stays_in_sight_when_the_field_shows_under_the_gallery(
         window, qtbot, tmp_path):
-    """Down from a single cell to a cell of a field in the gallery's bottom row showed the
-    field under the gallery, which took that row's room: the current tile went out of
-    sight."""
+    """The field showing under the gallery took the bottom row's room: the current tile in it
+    went out of sight. It shows as a screening that brought the slide's first field ends."""
     make_cell_folder(tmp_path / "slide", 40)
-    write_field(tmp_path / "slide" / "field.png")
     screen_and_wait(window, qtbot, [tmp_path / "slide"])
-    window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)  # the field's cells last
+    window.table.sortByColumn(FILE, Qt.SortOrder.AscendingOrder)  # a field's cells last
     qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
     gallery, proxy = window.gallery, window.proxy
     qtbot.waitUntil(lambda: _whole_columns(gallery))
-    first = proxy.index(proxy.rowCount() - FIELD_CELLS, THUMB)  # the field's first cell
     bar, area = gallery.verticalScrollBar(), gallery.viewport().rect()
-    bar.setValue(bar.value() + gallery.visualRect(first).bottom() - area.bottom())
-    tile = gallery.visualRect(first)  # in the bottom row, a single cell above it
-    above = next(rect for rect in (gallery.visualRect(proxy.index(at, THUMB))
-                                   for at in range(first.row()))
-                 if rect.translated(0, tile.height() + gallery.spacing()) == tile)
+    bar.setValue(bar.maximum())
+    bottom = max(gallery.visualRect(proxy.index(at, THUMB)).bottom()
+                 for at in range(proxy.rowCount()))
+    tile = next(rect for rect in (gallery.visualRect(proxy.index(at, THUMB))
+                                  for at in range(proxy.rowCount())) if rect.bottom() == bottom)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    qtbot.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=above.center())
+    qtbot.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=tile.center())
+    current = gallery.currentIndex()
     assert area.contains(tile) and not window.central.field_box.isVisible()
-    qtbot.keyClick(gallery, Qt.Key.Key_Down)
-    assert gallery.currentIndex().row() == first.row()
+    (tmp_path / "with_field").mkdir()
+    write_field(tmp_path / "with_field" / "field.png")
+    screen_and_wait(window, qtbot, [tmp_path / "with_field"])  # added to the case, its cells last
+    assert gallery.currentIndex() == current and window.central.field_box.isVisible()
     split = window.central.list_and_field
     qtbot.waitUntil(lambda: split.sizes()[1] > 0 and gallery.viewport().height() < area.height())
-    assert gallery.viewport().rect().contains(gallery.visualRect(first))
+    assert gallery.viewport().rect().contains(gallery.visualRect(current))
 
 
 def test_the_grad_cam_legend_reads_whole_in_a_1024_px_window(window, qtbot, tmp_path):
