@@ -57,21 +57,23 @@ class WindowTitle:
 
     def __init__(self, window: QMainWindow) -> None:
         self._window = window
-        self._screening = ""  # what the last screening left: "restored", "incomplete", ""
+        self._screening: list[str] = []  # what the last screening left: restored, incomplete
         events = window.batch.events
         events.reset.connect(lambda: self.show(""))
         events.facts_changed.connect(self.refresh)
 
     def show(self, screening: str) -> None:
         """Say ``screening`` (what the last screening left) from now on, and the case."""
-        self._screening = screening
+        self._screening = [words for words in screening.split(", ") if words]
         self.refresh()
 
     def refresh(self) -> None:
         window = self._window
         batch = window.batch
+        if batch.case.signed is not None and "restored" in self._screening:
+            self._screening.remove("restored")  # signed since: the record, not work brought back
         case = case_words(batch.case, window.past_case.shown is not None,
                           window.autosave.took(batch.case.uid))
-        state = ", ".join(words for words in (case, self._screening) if words)
+        state = ", ".join(words for words in (case, *self._screening) if words)
         window.setWindowTitle(title(batch.facts.sample_id.strip(), batch.facts.sources, state,
                                     window.controller.waiting))

@@ -8,8 +8,17 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.gui.case_dialogs import KEEP_FOR_LATER
-from tests.gui.helpers import answer_next_dialog, click, screen_and_wait, started_window
+from tests.gui.helpers import (
+    amend_case,
+    answer_next_dialog,
+    click,
+    restore_at_start,
+    screen_and_wait,
+    started_window,
+)
+from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_register_dialog import open_past, open_register
+from tests.gui.test_withdraw_amendment import signed_and_amended
 from tests.images import make_cell_folder
 
 
@@ -41,3 +50,22 @@ def test_a_case_is_named_by_its_slide_id_whether_begun_here_or_opened_from_the_r
     answer_next_dialog(window, lambda box: click(box, keep))
     window = open_past(open_register(window, qtbot), qtbot, "")
     assert window.windowTitle() == "MalariaScope — nameless (not signed)[*]"
+
+
+def test_a_restored_amendment_signed_again_is_titled_signed_not_restored(
+        screened_window, make_window, qtbot):
+    """Signed again, the amendment restored after the window was closed kept "(signed,
+    restored)" in the title, and amended once more "(amending, restored)": the signature
+    made it the register's record, no longer work brought back."""
+    window = screened_window
+    signed_and_amended(window, qtbot)
+    window.close()  # the amendment is kept, offered back at the next start
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
+    again = restore_at_start(make_window, qtbot)
+    assert again.windowTitle() == "MalariaScope — case S-RACE (amending, restored)[*]"
+    with qtbot.waitSignal(again.case_flow.saved, timeout=WAIT_MS):
+        assert again.case_flow.sign("Bob Ray")
+    assert again.windowTitle() == "MalariaScope — case S-RACE (signed)[*]"
+    qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
+    assert amend_case(again, qtbot, "a cell misread", "Bob Ray")
+    assert again.windowTitle() == "MalariaScope — case S-RACE (amending)[*]"
