@@ -273,26 +273,6 @@ def test_a_case_saved_before_facts_held_the_lab_opens_with_its_stain_and_no_lab(
     assert loaded.signed == case.signed
 
 
-def test_a_signed_result_keeps_its_unlike_limit_and_an_older_one_opens_without(tmp_path):
-    unlike = ("The cells look unlike those the model learned from (healthy cells shifted by "
-              "+2.7 MAD over 1 field; 1 % of cells uncertain): its calls may be less accurate "
-              "than its card's figures.")
-    case = Case(CaseFacts(sample_id="S-1"))
-    case.sign("Ann", Counts(), at=AT, unlike=unlike)
-    older = Case(CaseFacts(sample_id="S-0"))
-    older.sign("Ann", Counts(), at=AT)
-    with Register(tmp_path) as register:
-        register.save(case)
-        register.save(older)
-        register._db.execute(  # a result as the registers before this limit hold it
-            "UPDATE cases SET result = json_remove(result, '$.unlike'), "
-            "signed = json_remove(signed, '$.result.unlike') WHERE uid = ?", (older.uid,))
-    with Register(tmp_path) as register:
-        kept, old = register.load(case.uid).case, register.load(older.uid).case
-    assert kept.signed.result.unlike == unlike == kept.signed.result.limits()[0]
-    assert old.signed == older.signed and old.signed.result.limits()[0].startswith("Fewer")
-
-
 def test_a_record_its_class_refuses_is_told_not_taken(tmp_path):
     case = Case(CaseFacts(sample_id="S-1"))
     with Register(tmp_path) as register:

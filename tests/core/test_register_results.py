@@ -1,0 +1,37 @@
+"""What a signed result came to hold in later versions, kept by the register: the unlike
+limit; a result saved before it opens without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.register import Register
+from malariascope.core.tally import Counts
+from tests.core.test_register import AT
+
+
+def loaded_with_older(folder: Path, case: Case, older: Case, key: str) -> tuple[Case, Case]:
+    """``case`` and ``older``, signed, saved in the register in ``folder`` and loaded again,
+    the results of ``older`` without ``key``, as registers from before it hold them."""
+    with Register(folder) as register:
+        register.save(case)
+        register.save(older)
+        register._db.execute(
+            f"UPDATE cases SET result = json_remove(result, '$.{key}'), "
+            f"signed = json_remove(signed, '$.result.{key}') WHERE uid = ?", (older.uid,))
+    with Register(folder) as register:
+        return register.load(case.uid).case, register.load(older.uid).case
+
+
+def test_a_signed_result_keeps_its_unlike_limit_and_an_older_one_opens_without(tmp_path):
+    unlike = ("The cells look unlike those the model learned from (healthy cells shifted by "
+              "+2.7 MAD over 1 field; 1 % of cells uncertain): its calls may be less accurate "
+              "than its card's figures.")
+    case = Case(CaseFacts(sample_id="S-1"))
+    case.sign("Ann", Counts(), at=AT, unlike=unlike)
+    older = Case(CaseFacts(sample_id="S-0"))
+    older.sign("Ann", Counts(), at=AT)
+    kept, old = loaded_with_older(tmp_path, case, older, "unlike")
+    assert kept.signed.result.unlike == unlike == kept.signed.result.limits()[0]
+    assert old.signed == older.signed and old.signed.result.limits()[0].startswith("Fewer")
