@@ -51,7 +51,7 @@ def whole_number(value: object, name: str, low: int, high: int) -> int:
 
 
 COUNT_NAMES = ("cells_counted", "parasitized", "model_parasitized", "reviewed",
-               "unreviewed_flagged", "unreadable")
+               "unreviewed_flagged", "unreadable", "unsure")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ class CaseResult:
     """The slide's figures: red cells counted against the target, and the final calls.
 
     ``model_parasitized`` is the model's count before review; ``unreviewed_flagged`` the
-    cells called parasitized or uncertain, or marked unsure, that nobody has reviewed yet.
+    cells called parasitized or uncertain, or marked unsure, that nobody has reviewed yet,
+    ``unsure`` of them marked unsure (0 in a result saved before it was counted).
     """
 
     target_cells: int
@@ -72,6 +73,7 @@ class CaseResult:
     rbc_per_ul: float | None = None
     #: the cells look unlike those the model learned from: that limit in words, or ""
     unlike: str = ""
+    unsure: int = 0  # of the flagged cells not reviewed, those marked unsure
 
     def __post_init__(self) -> None:
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
@@ -80,6 +82,8 @@ class CaseResult:
         if max(self.parasitized, self.model_parasitized, self.reviewed,
                self.unreviewed_flagged) > self.cells_counted:
             raise CaseError("more cells called, reviewed or flagged than counted")
+        if self.unsure > self.unreviewed_flagged:
+            raise CaseError("more cells marked unsure than flagged cells not reviewed")
         if self.rbc_per_ul is not None and not isinstance(self.rbc_per_ul, float):
             raise CaseError(f"red cells per µL must be a number, not {self.rbc_per_ul!r}")
         if not isinstance(self.unlike, str):
@@ -93,7 +97,7 @@ class CaseResult:
         look unlike the model's (``core.adapt.unlike``)."""
         return cls(target_cells, counts.classified, counts.parasitized,
                    counts.model_parasitized, counts.reviewed, counts.unreviewed_flagged,
-                   counts.errors, rbc_per_ul, unlike)
+                   counts.errors, rbc_per_ul, unlike, counts.unsure)
 
     @property
     def uninfected(self) -> int:
@@ -127,6 +131,12 @@ class CaseResult:
             return None
         return self.rbc_per_ul * self.parasitized / self.cells_counted
 
+    @property
+    def unsure_words(self) -> str:
+        """How many of the flagged cells not reviewed are marked unsure, to follow their
+        count wherever it is shown: " (1 marked unsure)" ('' when none)."""
+        return f" ({self.unsure:,} marked unsure)" if self.unsure else ""
+
     def shortfalls(self) -> tuple[str, ...]:
         """This slide's shortfalls, in plain words: cells unlike the model's, the target not
         reached, flagged cells not reviewed."""
@@ -137,7 +147,7 @@ class CaseResult:
         if self.unreviewed_flagged:
             verb = "was" if self.unreviewed_flagged == 1 else "were"
             own.append(f"{counted(self.unreviewed_flagged, 'flagged cell')} {verb} not "
-                       "reviewed.")
+                       f"reviewed{self.unsure_words}.")
         return tuple(own)
 
     def limits(self) -> tuple[str, ...]:

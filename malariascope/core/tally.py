@@ -70,6 +70,7 @@ class Counts:
     unreviewed_uncertain: int = 0  # uncertain rows still without a final call
     model_parasitized: int = 0  # rows the model called parasitized, before any review
     unreviewed_flagged: int = 0  # rows flagged (``Verdict.flagged``), not reviewed yet
+    unsure: int = 0  # of those, the rows marked unsure, waiting for a second reader
 
     @property
     def classified(self) -> int:
@@ -115,6 +116,7 @@ class Counts:
         self.unreviewed_uncertain += sign * (verdict.uncertain and not verdict.reviewed)
         self.model_parasitized += sign * ((verdict.model_call or verdict.final_call) == PARASITIZED)
         self.unreviewed_flagged += sign * (verdict.flagged and not verdict.reviewed)
+        self.unsure += sign * verdict.unsure
 
 
 @dataclass

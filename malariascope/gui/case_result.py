@@ -74,7 +74,7 @@ def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> 
             ("Uninfected", f"{result.model_uninfected:,} by the model, "
                            f"{result.uninfected:,} after review"),
             ("Reviewed", f"{counted(result.reviewed, 'cell')}; flagged cells not reviewed: "
-                         f"{flagged}")]
+                         f"{flagged}{result.unsure_words}")]
     if without := without_call_text(result, without_call):
         rows.append(("Without a call", without))
     return "<table cellspacing='0' cellpadding='2'>" + "".join(
@@ -98,7 +98,8 @@ def signoff_html(case: OpenCase) -> str:
         signature = signed.signature
         text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
                 f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
-                f"{signature.unreviewed_flagged:,}. Read-only: amend it to change it.</p>")
+                f"{signature.unreviewed_flagged:,}{signed.result.unsure_words}. Read-only: amend "
+                "it to change it.</p>")
     return text + f"<div style='color:{QUIET}'>{amendments_html(case.case)}</div>"
 
 

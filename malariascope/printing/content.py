@@ -201,7 +201,8 @@ def _counts(report: CaseReport) -> str:
     return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
             f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
             f"&middot; flagged cells (called parasitized or uncertain, or marked unsure) not "
-            f"reviewed: {unreviewed} &middot; files without a call: {_unreadable(report)}</p>"
+            f"reviewed: {unreviewed}{result.unsure_words} &middot; files without a call: "
+            f"{_unreadable(report)}</p>"
             f"{_copies(report.copies)}")
 
 
@@ -225,9 +226,10 @@ def _signoff(case: Case) -> str:
     if case.signed is None:
         text = f"<p style='color:{ALERT}'>Not signed. This result is preliminary.</p>"
     else:
-        signature = case.signed.signature
+        signature, unsure = case.signed.signature, case.signed.result.unsure_words
         text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(utc_minute(signature.signed_at))}"
-                f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}.</p>")
+                f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}"
+                f"{unsure}.</p>")
     return text + amendments_html(case)
 
 

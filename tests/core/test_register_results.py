@@ -1,5 +1,5 @@
 """What a signed result came to hold in later versions, kept by the register: the unlike
-limit; a result saved before it opens without it."""
+limit, the count of cells marked unsure; a result saved before either opens without it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import Register
-from malariascope.core.tally import Counts
+from malariascope.core.tally import Counts, Verdict
 from tests.core.test_register import AT
 
 
@@ -35,3 +35,25 @@ def test_a_signed_result_keeps_its_unlike_limit_and_an_older_one_opens_without(t
     kept, old = loaded_with_older(tmp_path, case, older, "unlike")
     assert kept.signed.result.unlike == unlike == kept.signed.result.limits()[0]
     assert old.signed == older.signed and old.signed.result.limits()[0].startswith("Fewer")
+
+
+def _signed(sample_id: str) -> Case:
+    """A case signed with one cell called uninfected and marked unsure, and one parasitized
+    cell nobody reviewed."""
+    counts = Counts()
+    counts.add(Verdict("uninfected", unsure=True))
+    counts.add(Verdict("parasitized"))
+    case = Case(CaseFacts(sample_id=sample_id))
+    case.sign("Ann", counts, at=AT)
+    return case
+
+
+def test_a_signed_result_keeps_its_cells_marked_unsure_and_an_older_one_opens_without(
+        tmp_path):
+    case, older = _signed("S-1"), _signed("S-0")
+    assert case.signed.result.shortfalls()[-1] == (
+        "2 flagged cells were not reviewed (1 marked unsure).")
+    kept, old = loaded_with_older(tmp_path, case, older, "unsure")
+    assert kept.signed == case.signed and kept.signed.result.unsure == 1
+    assert old.signed.result.unsure == 0
+    assert old.signed.result.shortfalls()[-1] == "2 flagged cells were not reviewed."

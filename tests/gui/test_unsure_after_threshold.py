@@ -25,18 +25,23 @@ def _type_threshold(window, qtbot, value: float) -> None:
     assert window.batch.facts.rule.threshold == round(value, 4)
 
 
-def test_a_cell_marked_unsure_still_waits_after_the_threshold_moves_past_it(
-        window, qtbot, tmp_path: Path, real_cells, data_folder: Path):
-    """A cell marked unsure, the threshold then moved so the model flags it no more, fell out
-    of "to review", of the question before signing and of the signature (0 not reviewed),
-    the second reader it waited for forgotten: only the CSV still said unsure."""
+def screen_slide(window, qtbot, tmp_path: Path, real_cells):
+    """Screen the real cells as slide S-UNSURE in ``window``; its batch."""
     slide = tmp_path / "slide"
     slide.mkdir()
     for path in real_cells["parasitized"] + real_cells["uninfected"]:
         shutil.copy(path, slide / path.name)
     screen_and_wait(window, qtbot, [slide])
-    batch = window.batch
-    batch.set_sample_id("S-UNSURE")
+    window.batch.set_sample_id("S-UNSURE")
+    return window.batch
+
+
+def test_a_cell_marked_unsure_still_waits_after_the_threshold_moves_past_it(
+        window, qtbot, tmp_path: Path, real_cells, data_folder: Path):
+    """A cell marked unsure, the threshold then moved so the model flags it no more, fell out
+    of "to review", of the question before signing and of the signature (0 not reviewed),
+    the second reader it waited for forgotten: only the CSV still said unsure."""
+    batch = screen_slide(window, qtbot, tmp_path, real_cells)
     row = min((row for row in range(len(batch)) if batch.results[row].ok
                and batch.results[row].probability > THRESHOLD_RANGE[0]),
               key=lambda row: batch.results[row].probability)

@@ -166,13 +166,16 @@ MIGRATIONS: tuple[Step, ...] = (
     );
     CREATE INDEX discarded_order ON discarded (changed);
     """,
+    # a result's JSON may hold ``unsure``, which older versions cannot read: no table changes
+    steps.results_may_say_unsure,
 )
 
 
 #: How many of the last steps a register that cannot be written (an archive) reads the same
-#: without: the list's indexes, only slower, and what :func:`~.archived.stand_in` stands in
-#: for (the cases' inputs, the count of saves, the cases discarded).
-READ_AS_IS_STEPS = 4
+#: without: the list's indexes, only slower, what :func:`~.archived.stand_in` stands in
+#: for (the cases' inputs, the count of saves, the cases discarded), and the results' count
+#: of cells marked unsure, which reads as 0 where it is missing.
+READ_AS_IS_STEPS = 5
 
 
 def schema_version() -> int:

@@ -1,0 +1,75 @@
+"""A cell marked unsure that the model calls uninfected, in what the case says of it: the Sign
+form, the case tab and the PDF, each written by the real window and read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from malariascope.core.register import Register
+from malariascope.gui.case_dialogs import SignDialog
+from tests.gui.helpers import click, wait_for_box
+from tests.gui.test_unsure_after_threshold import _type_threshold, screen_slide
+from tests.test_printing_limits import printed_text
+
+THRESHOLD = 0.3
+LEFT = "1 flagged cell was not reviewed (1 marked unsure)."
+
+
+@pytest.fixture
+def unsure_uninfected(window, qtbot, tmp_path: Path, real_cells) -> int:
+    """The window's batch with the cell nearest P 0.13 marked unsure, then the threshold at
+    0.3, where the model calls it uninfected and not uncertain; every other flagged cell
+    reviewed. Its row."""
+    batch = screen_slide(window, qtbot, tmp_path, real_cells)
+    row = min((row for row in range(len(batch)) if batch.results[row].ok),
+              key=lambda row: abs(batch.results[row].probability - 0.13))
+    window.table.select_source_row(row)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Question)
+    assert batch.review(row) == "unsure"
+    _type_threshold(window, qtbot, THRESHOLD)
+    assert not batch.suspect(row) and batch.call(row) == "uninfected"
+    for other in range(len(batch)):
+        if other != row and batch.suspect(other) and not batch.reviewed(other):
+            assert batch.confirm(other)
+    assert window.case.result().unreviewed_flagged == 1
+    return row
+
+
+def _sign_anyway(window, qtbot) -> str:
+    """Sign as Ann Lee past the question about the cell left; the Sign form's words."""
+    window.actions.sign.trigger()
+    click(wait_for_box(qtbot, window, "Flagged cells not reviewed"), "Sign anyway")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SignDialog)))
+    dialog = next(d for d in window.findChildren(SignDialog) if d.isVisible())
+    said = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    dialog.name.setText("Ann Lee")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=30_000):
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    return said
+
+
+def _export_pdf(window, qtbot, path: Path) -> Path:
+    with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
+        window.case_flow.reports.export_pdf(path, size="A4")
+    return path
+
+
+def test_signing_says_how_many_of_the_flagged_cells_left_are_marked_unsure(
+        window, qtbot, tmp_path: Path, data_folder: Path, unsure_uninfected):
+    """The Sign form's bullet said "1 flagged cell was not reviewed." of a cell the question
+    just before called marked unsure; the case tab and the PDF counted it as bare."""
+    assert f"• {LEFT}" in _sign_anyway(window, qtbot)
+    tab = window.case_panel.result.text()
+    assert "1</b></span> (1 marked unsure)" in tab and LEFT in tab
+    assert "flagged cells not reviewed then: 1 (1 marked unsure)." in tab
+    with Register(data_folder) as register:  # the signed result as the register keeps it
+        assert register.load(window.case.case.uid).case.signed.result.unsure == 1
+    pages = "".join(printed_text(_export_pdf(window, qtbot, tmp_path / "S.pdf")))
+    assert "".join(LEFT.split()) in pages
+    assert "markedunsure)notreviewed:1(1markedunsure)" in pages
+    assert "Flaggedcellsnotreviewedatsigning:1(1markedunsure)." in pages
