@@ -116,7 +116,8 @@ def test_a_gallery_is_bounded_and_says_how_many_it_leaves_out(tmp_path):
     _, text, images = read(write_case_pdf(tmp_path / "r.pdf", report))
     assert images == GALLERY_MAX + 3
     assert f"{300 - GALLERY_MAX} more not shown" in text
-    assert "Uncertain cells called uninfected, not reviewed (3, highest probability first)" in text
+    assert ("Uncertain or marked unsure cells called uninfected, not reviewed (3, highest "
+            "probability first)") in text
     assert "NOT SIGNED: preliminary result" in text and "Not signed." in text
 
 

@@ -56,7 +56,7 @@ class ReportOrder:
     case: Case
     result: CaseResult
     parasitized: tuple[ReportCell, ...]  # finally called parasitized
-    uncertain: tuple[ReportCell, ...]  # uncertain, not reviewed, not called parasitized
+    uncertain: tuple[ReportCell, ...]  # uncertain or unsure, unreviewed, not parasitized
     overridden: tuple[ReportCell, ...] = ()  # called parasitized, overridden to uninfected
     not_screened: int | None = 0  # image files left when screening stopped (None: uncounted)
     uncertain_cells: int = 0  # called uncertain, reviewed or not
@@ -84,7 +84,7 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
             gallery = parasitized
         elif review == OVERRIDDEN:
             gallery = overridden
-        elif not batch.reviewed(row) and batch.uncertain(row):
+        elif not batch.reviewed(row) and (batch.uncertain(row) or batch.unsure(row)):
             gallery = uncertain
         else:
             continue

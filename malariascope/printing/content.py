@@ -45,7 +45,8 @@ class CaseReport:
     """Everything a case's printed report shows.
 
     ``result`` is the case's signed result once signed, else its result now; ``uncertain``
-    holds the uncertain cells nobody has reviewed, not called parasitized, and ``overridden``
+    holds the cells uncertain or marked unsure, not reviewed, not called parasitized (those
+    marked unsure wait for a second reader at any threshold), and ``overridden``
     the model's parasitized calls a reviewer overrode to uninfected (so no cell shows twice).
     The lab's name that heads the report is a fact of the case.
     """
@@ -109,7 +110,8 @@ def report_html(report: CaseReport, lines_per_part: int = LINES_PER_PART) -> str
              _section("Model", _model(report.case)),
              _section("Limits of this result", limits),
              _gallery("Parasitized cells", report.parasitized, names),
-             _gallery("Uncertain cells called uninfected, not reviewed", report.uncertain, names),
+             _gallery("Uncertain or marked unsure cells called uninfected, not reviewed",
+                      report.uncertain, names),
              _gallery("Parasitized by the model, uninfected by the reviewer",
                       report.overridden, names),
              _fields(report.fields, lines_per_part)]

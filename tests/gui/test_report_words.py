@@ -29,5 +29,5 @@ def test_the_uncertain_gallery_says_it_holds_the_cells_called_uninfected(
         window.case_flow.reports.export_pdf(path, size="A4")
     text = read_pdf(path)[1]
     assert f"Uncertain cells: {len(rows)}" in text
-    assert (f"Uncertain cells called uninfected, not reviewed ({len(uninfected)}, highest "
-            "probability first)") in text
+    assert (f"Uncertain or marked unsure cells called uninfected, not reviewed "
+            f"({len(uninfected)}, highest probability first)") in text

@@ -1,5 +1,6 @@
 """A cell marked unsure that the model calls uninfected, in what the case says of it: the Sign
-form, the case tab and the PDF, each written by the real window and read back."""
+form, the case tab and the PDF (counted, and pictured among the cells waiting for review),
+each written by the real window and read back."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from malariascope.core.register import Register
 from malariascope.gui.case_dialogs import SignDialog
 from tests.gui.helpers import click, wait_for_box
 from tests.gui.test_unsure_after_threshold import _type_threshold, screen_slide
+from tests.reports import read_pdf
 from tests.test_printing_limits import printed_text
 
 THRESHOLD = 0.3
@@ -73,3 +75,20 @@ def test_signing_says_how_many_of_the_flagged_cells_left_are_marked_unsure(
     assert "".join(LEFT.split()) in pages
     assert "markedunsure)notreviewed:1(1markedunsure)" in pages
     assert "Flaggedcellsnotreviewedatsigning:1(1markedunsure)." in pages
+
+
+def test_the_pdf_pictures_a_cell_marked_unsure_the_model_calls_uninfected(
+        window, qtbot, tmp_path: Path, unsure_uninfected):
+    """The PDF counted "1 flagged cell was not reviewed" but pictured no such cell: its
+    gallery of cells waiting for review held only the uncertain ones."""
+    _sign_anyway(window, qtbot)
+    pdf = _export_pdf(window, qtbot, tmp_path / "S.pdf")
+    pages = "".join(printed_text(pdf))
+    heading = "Uncertain or marked unsure cells called uninfected, not reviewed (1,"
+    assert "".join(heading.split()) in pages
+    gallery = pages[pages.index("".join(heading.split())):]
+    name = window.batch.results[unsure_uninfected].path.name
+    assert "markedunsure" in gallery and "".join(name.split()) in gallery
+    parasitized = sum(call == "parasitized" for call in map(window.batch.final_call,
+                                                             range(len(window.batch))))
+    assert read_pdf(pdf)[2] == parasitized + 1  # each parasitized cell and the one unsure
