@@ -36,13 +36,14 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
     assert found >= 100 and parasitized > 0
-    assert list(summary)[-21:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+    assert list(summary)[-23:] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
                                    "target_reached", "parasites_per_ul", "patient_id",
                                    "threshold", "field_threshold",
                                    "complete", "images_not_screened", "run_id",
                                    "healthy_shift_mad", "uncertain_fraction", "looks_unlike",
                                    "unlike_warning", "stain", "lab", "copies_left_out",
-                                   "copies_left_out_names", "signed_by", "signed_at"]
+                                   "copies_left_out_names", "signed_by", "signed_at",
+                                   "flagged_not_reviewed", "marked_unsure"]
     # a field whose healthy cells score near the model's own: a negative shift, a plain figure
     assert float(summary["healthy_shift_mad"]) < 0 and summary["looks_unlike"] == "false"
     assert summary["unlike_warning"] == "" and "looks unlike" not in run.err

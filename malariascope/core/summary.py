@@ -91,6 +91,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("copies_left_out_names", "" if copies is None else copies.names()),
         ("signed_by", "" if signature is None else signature.name),
         ("signed_at", "" if signature is None else signature.signed_at),
+        ("flagged_not_reviewed", str(counts.unreviewed_flagged)),
+        ("marked_unsure", str(counts.unsure)),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

@@ -17,6 +17,7 @@ RUN_KEYS = ("complete", "images_not_screened", "run_id")
 UNLIKE_KEYS = ("healthy_shift_mad", "uncertain_fraction", "looks_unlike", "unlike_warning")
 LAB_KEYS = ("stain", "lab")
 RECORD_KEYS = ("copies_left_out", "copies_left_out_names", "signed_by", "signed_at")
+REVIEW_KEYS = ("flagged_not_reviewed", "marked_unsure")
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -33,7 +34,7 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
                                                  + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS
-                                                 + RECORD_KEYS)
+                                                 + RECORD_KEYS + REVIEW_KEYS)
     return dict(rows[1:])
 
 
@@ -62,3 +63,12 @@ def test_nothing_counted_leaves_the_figures_empty_not_zero():
     assert values["percent_parasitized"] == values["parasitemia_ci_low"] == ""
     assert values["parasitemia_ci_high"] == values["parasites_per_ul"] == ""
     assert values["target_reached"] == "false"
+
+
+def test_the_flagged_cells_not_reviewed_are_counted_with_those_marked_unsure():
+    counts = tally(2, 3)
+    counts.add(Verdict("uninfected", unsure=True))  # the model no longer flags it: the mark does
+    counts.add(Verdict("uninfected", uncertain=True))
+    counts.add(Verdict("parasitized", reviewed=True))
+    values = summary(counts)
+    assert (values["flagged_not_reviewed"], values["marked_unsure"]) == ("4", "1")

@@ -1,6 +1,6 @@
 """A cell marked unsure that the model calls uninfected, in what the case says of it: the Sign
-form, the case tab and the PDF (counted, and pictured among the cells waiting for review),
-each written by the real window and read back."""
+form, the case tab, the PDF (counted, and pictured among the cells waiting for review) and the
+summary CSV, each written by the real window and read back."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from malariascope.core.register import Register
 from malariascope.gui.case_dialogs import SignDialog
 from tests.gui.helpers import click, wait_for_box
 from tests.gui.test_unsure_after_threshold import _type_threshold, screen_slide
-from tests.reports import read_pdf
+from tests.reports import read_pdf, read_summary
 from tests.test_printing_limits import printed_text
 
 THRESHOLD = 0.3
@@ -92,3 +92,16 @@ def test_the_pdf_pictures_a_cell_marked_unsure_the_model_calls_uninfected(
     parasitized = sum(call == "parasitized" for call in map(window.batch.final_call,
                                                              range(len(window.batch))))
     assert read_pdf(pdf)[2] == parasitized + 1  # each parasitized cell and the one unsure
+
+
+def test_the_summary_counts_flagged_cells_not_reviewed_and_those_marked_unsure(
+        window, qtbot, tmp_path: Path, unsure_uninfected):
+    """The summary CSV had no count of the flagged cells not reviewed, nor of those marked
+    unsure: only the report row's ``review`` said so."""
+    report = tmp_path / "S-UNSURE.csv"
+    with qtbot.waitSignal(window.controller.export_finished, timeout=60_000):
+        window.export_to(report)
+    summary, _ = read_summary(report.with_name("S-UNSURE_summary.csv"))
+    assert summary["flagged_not_reviewed"] == "1"
+    assert summary["marked_unsure"] == "1"
+    assert list(summary)[-2:] == ["flagged_not_reviewed", "marked_unsure"]  # keys appended
