@@ -9,6 +9,7 @@ from malariascope.core.case import Case, CaseFacts
 from malariascope.core.register import Register
 from malariascope.core.tally import Counts, Verdict
 from tests.core.test_register import AT
+from tests.core.test_register_search import read_csv
 
 
 def loaded_with_older(folder: Path, case: Case, older: Case, key: str) -> tuple[Case, Case]:
@@ -57,3 +58,14 @@ def test_a_signed_result_keeps_its_cells_marked_unsure_and_an_older_one_opens_wi
     assert kept.signed == case.signed and kept.signed.result.unsure == 1
     assert old.signed.result.unsure == 0
     assert old.signed.result.shortfalls()[-1] == "2 flagged cells were not reviewed."
+
+
+def test_the_registers_export_gives_the_cells_marked_unsure(tmp_path):
+    """The register's CSV gave the flagged cells not reviewed but not how many of them were
+    marked unsure, waiting for a second reader."""
+    with Register(tmp_path / "data") as register:
+        register.save(_signed("S-1"))
+        assert register.export_csv(tmp_path / "lis.csv") == 1
+    (row,) = read_csv(tmp_path / "lis.csv")
+    assert (row["unreviewed_flagged"], row["marked_unsure"]) == ("2", "1")
+    assert list(row)[-1] == "marked_unsure"  # columns are only added at the end

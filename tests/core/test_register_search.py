@@ -125,7 +125,7 @@ def test_the_export_has_one_row_per_case_with_its_figures(register, tmp_path):
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-6:-2] == ("lab", "partial", "unlike_warning", "copies_left_out")
+    assert COLUMNS[-7:-3] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
@@ -144,7 +144,7 @@ def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
         register.save(Case(CaseFacts(sample_id="S-2")))
         assert register.export_csv(tmp_path / "lis.csv") == 2
     rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
-    assert COLUMNS[-2:] == ("amendments_detail", "amendments_withdrawn")
+    assert COLUMNS[-3:-1] == ("amendments_detail", "amendments_withdrawn")
     assert rows["S-1"]["amendments"] == "2"
     assert rows["S-1"]["amendments_detail"] == (
         '1. 2026-03-05 08:00 UTC, "Bob": "wrong slide opened"; '

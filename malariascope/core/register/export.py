@@ -30,6 +30,7 @@ COLUMNS = (
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
     "partial", "unlike_warning", "copies_left_out", "amendments_detail", "amendments_withdrawn",
+    "marked_unsure",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -65,6 +66,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
             unreviewed_flagged=str(result.unreviewed_flagged),
             unreadable=str(result.unreadable), unlike_warning=result.unlike,
+            marked_unsure=str(result.unsure),
         )
     return {key: neutralised(value) for key, value in row.items()}
 
