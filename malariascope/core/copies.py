@@ -13,7 +13,6 @@ held, with the path of each to name an original.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,13 +34,19 @@ class Copies:
     ----------
     held
         Results already in the case: copies of their files are left out too.
+    opened
+        The paths searched, for a case's record: each copy is counted at its place there
+        (see ``LeftOut.found_in``) as it is left out, on the screening's thread.
     """
 
-    def __init__(self, held: Iterable[ScreeningResult] = ()) -> None:
+    def __init__(self, held: Iterable[ScreeningResult] = (), opened: Iterable[object] = ()
+                 ) -> None:
         self._originals: dict[str, Path] = {}
         self.copies: list[Path] = []  #: the files left out as copies, in order
         #: the first copies left out (as many as ``core.leftout`` names), each with its original
         self.named: list[tuple[Path, Path]] = []
+        self._opened = {str(path) for path in opened}
+        self._places: dict[str, int] = {}  # copies by place, when ``opened`` is given
         rows = Superseded()
         for row, result in enumerate(held):
             self._remember(result)
@@ -62,6 +67,10 @@ class Copies:
             self._remember(first)
             return False
         self.copies.append(first.path)
+        if self._opened:
+            place = str(first.path)
+            place = place if place in self._opened else str(first.path.parent)
+            self._places[place] = self._places.get(place, 0) + 1
         if len(self.named) < NAMED:
             self.named.append((first.path, original))
         return True
@@ -89,13 +98,12 @@ class Copies:
         them apart."""
         return [_told_apart(copy, original) for copy, original in self.named]
 
-    def record(self, before: LeftOut = NONE_LEFT_OUT, inputs: Iterable[object] = ()) -> LeftOut:
-        """The copies left out so far as a case's records keep them, after those ``before``,
-        each counted as found in the first of ``inputs`` (the paths searched) that holds it."""
-        copies, places = self.copies[:], [(str(name), Path(str(name))) for name in inputs]
-        found_in = Counter(name for path in copies
-                           if (name := _holder(path, places)) is not None)
-        return before.add(len(copies), self.told_apart(), found_in)
+    def record(self, before: LeftOut = NONE_LEFT_OUT) -> LeftOut:
+        """The copies left out so far as a case's records keep them, after those ``before``.
+        The window asks for one with every chunk of results, while the screening goes on:
+        it costs one copy of the places, not a look at every copy."""
+        places = dict(self._places)  # before the count, which holds every copy placed
+        return before.add(len(self.copies), self.told_apart(), places)
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:
@@ -167,11 +175,6 @@ class Turn:
             yield None if first is None or (first is not mine and first.ok) else mine
         finally:
             mine.screened.set()
-
-
-def _holder(path: Path, places: list[tuple[str, Path]]) -> str | None:
-    """The name of the first of ``places`` that is ``path`` or holds it (None: none does)."""
-    return next((name for name, place in places if path.is_relative_to(place)), None)
 
 
 def _told_apart(first: Path, second: Path) -> tuple[Path, Path]:

@@ -83,13 +83,6 @@ class Extent:
         searched = searched_again(paths, recursive, resolve)
         return replace(self, cut_short=tuple(n for n in self.cut_short if not searched(n)))
 
-    def copies_before(self, paths: Iterable[object], recursive: bool) -> LeftOut | None:
-        """The copies left out before a search of ``paths``, less those of the inputs it
-        searches again whole (cut short or not, as :meth:`opened_again`): it counts them
-        again. None: not recorded."""
-        searched = searched_again(paths, recursive)
-        return None if self.copies is None else self.copies.found_again(searched)
-
     def unscreened_paths(self, besides: Container[str] = ()) -> list[Path]:
         """The image files found but not screened, of the inputs not ``besides``."""
         return [Path(name) / relative for name, names in self.unscreened
@@ -164,6 +157,24 @@ def searched_again(paths: Iterable[object], recursive: bool,
                 path.parts[-len(tail):] == tail for path in again)
         known = spelled(name, resolve)
         return any(known.is_relative_to(path) for path in again)
+
+    return searched
+
+
+def copies_found_again(paths: Iterable[object], recursive: bool) -> Callable[[str], bool]:
+    """Whether ``paths``, searched ``recursive``ly, find again the copies recorded at a
+    place (``LeftOut.found_in``): a folder or file searched, or one in a folder searched
+    (a folder's subfolders only when ``recursive``). Compared as real paths, a place not a
+    folder taken for a file: it reads the disk, never on the UI thread."""
+    whole, again = searched_again(paths, recursive, resolve=True), [
+        spelled(name, resolve=True) for name in paths]
+
+    def searched(place: str) -> bool:
+        if whole(place):
+            return True
+        known = spelled(place, resolve=True)
+        return named(place) and any(
+            known == path or (known.parent == path and not known.is_dir()) for path in again)
 
     return searched
 

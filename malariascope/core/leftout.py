@@ -19,12 +19,14 @@ NAMED = 5  # copies a record names; the rest it counts
 @dataclass(frozen=True)
 class LeftOut:
     """``count`` files left out as copies; ``named``, the first :data:`NAMED` of them, each
-    as "copy (copy of original)"; ``found_in``, how many of them each input opened held."""
+    as "copy (copy of original)"; ``found_in``, how many of them lay at each place."""
 
     count: int = 0
     named: tuple[str, ...] = ()
-    #: of ``count``, those found in each input (a search again finds them again, see
-    #: :meth:`found_again`); copies recorded before MalariaScope kept this are in none
+    #: of ``count``, those at each place: the folder holding them, or the file itself when
+    #: it was opened alone, so a search again tells the copies it finds again (see
+    #: :meth:`found_again`). Copies recorded before MalariaScope kept this are at none;
+    #: those recorded before it kept their folders are at the input that held them.
     found_in: tuple[tuple[str, int], ...] = ()
 
     def add(self, count: int, pairs: Iterable[tuple[Path, Path]],
@@ -38,12 +40,11 @@ class LeftOut:
         return LeftOut(self.count + count, tuple(names)[:NAMED], tuple(inputs.items()))
 
     def found_again(self, searched: Callable[[str], bool]) -> LeftOut:
-        """These copies without those of the inputs ``searched`` again whole: that search
-        finds them again, and counts them once more."""
-        again = sum(count for name, count in self.found_in if searched(name))
-        return LeftOut(self.count - again, self.named,
-                       tuple((name, count) for name, count in self.found_in
-                             if not searched(name)))
+        """These copies without those at the places ``searched`` again: that search finds
+        those still there again, and counts them once more."""
+        again = {name: count for name, count in self.found_in if searched(name)}
+        return LeftOut(self.count - sum(again.values()), self.named,
+                       tuple(place for place in self.found_in if place[0] not in again))
 
     def names(self) -> str:
         """The copies named, and how many more ('' when none)."""

@@ -70,8 +70,8 @@ class ScreeningController(ModelLoading, QObject):
         self._before = 0  # image files the batch held when the screening started
         self._held_files = 0  # of them, those with rows (the others: found, cut short)
         self._unscreened = Unscreened()  # the others, and its own files not screened yet
-        #: the screening's copies, those left out before it, and the paths it searches
-        self._copies: tuple[Copies, LeftOut | None, list[Path]] = Copies(), LeftOut(), []
+        #: the screening's copies, and those left out before it
+        self._copies: tuple[Copies, LeftOut | None] = Copies(), LeftOut()
         self.unlike = UnlikeWatch(batch, lambda: self.classifier, lambda: self.screening, self)
         self.idle.connect(self.unlike.measure)  # screened, restored, stopped or exported
         self.model_ready.connect(self.unlike.outdated)  # its card may measure the batch
@@ -135,8 +135,8 @@ class ScreeningController(ModelLoading, QObject):
         self._held_files = len(screened_files(self.batch.results))
         self._before = max(self.extent.files, self._held_files)
         held = [result.path for result in self.batch.results]  # resolved in the worker
-        before = self.extent.copies_before(paths, recursive)  # less those it counts again
-        self._copies = Copies(self.batch.results), before, paths
+        before = self.extent.copies  # less those it finds again (see _on_reopened)
+        self._copies = Copies(self.batch.results, paths), before
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         self._copies[0], opened)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
@@ -170,8 +170,8 @@ class ScreeningController(ModelLoading, QObject):
         self.batch.extend(chunk.results)
         kept = self._before - chunk.not_added  # files that add no file to the batch's
         self._files = (kept + chunk.done, kept + chunk.total)
-        copies, before, searched = self._copies  # the worker's copies so far, as it yields
-        left_out = None if before is None else copies.record(before, searched)  # unknown stays
+        copies, before = self._copies  # the worker's copies so far, as it yields
+        left_out = None if before is None else copies.record(before)  # unknown stays
         extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.extent = self._unscreened.at(extent, chunk.done)
         self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
@@ -186,9 +186,9 @@ class ScreeningController(ModelLoading, QObject):
         if reopened.overlaps:
             self._before = self._held_files + self._unscreened.gone
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
-        copies, before, searched = self._copies  # their copies found before are found again
+        copies, before = self._copies  # their copies found before are found again
         again = None if before is None else before.found_again(reopened.copied.__contains__)
-        self._copies = copies, again, searched
+        self._copies = copies, again
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:
         if job != self._job:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
-from malariascope.core.extent import Extent, searched_again, spelled
+from malariascope.core.extent import Extent, copies_found_again, searched_again, spelled
 from malariascope.core.rescreened import unread
 from malariascope.core.words import counted
 
@@ -36,8 +36,8 @@ class Reopened:
     #: it did not find again (moved, deleted or renamed)
     gone: tuple[Path, ...] = ()
     files: tuple[Path, ...] = ()  # the files it screens, in order
-    #: the inputs whose copies left out it searches again whole (cut short or not): it
-    #: finds those copies again
+    #: the places whose copies left out it searches again (``core.extent.
+    #: copies_found_again``): it finds those still there again
     copied: tuple[str, ...] = ()
 
 
@@ -140,9 +140,10 @@ def _reopened(before: Extent, paths: list[Path], recursive: bool) -> Reopened:
     """What ``paths`` search again of the inputs of ``before``, compared as real paths."""
     searched, rest = searched_again(paths, recursive, resolve=True), before.rest
     copied = () if before.copies is None else before.copies.found_in
+    found = copies_found_again(paths, recursive)
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
                     tuple(name for name in rest if searched(name)),
-                    copied=tuple(name for name, _ in copied if searched(name)))
+                    copied=tuple(name for name, _ in copied if found(name)))
 
 
 def _gone(unscreened: Iterable[Path], whole: tuple[str, ...],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from malariascope.core.extent import UNKNOWN_INPUTS, Extent
+from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again
 from malariascope.core.leftout import LeftOut
 
 
@@ -76,16 +76,22 @@ def test_the_copies_left_out_are_saved_read_back_and_absent_from_older_saves():
                               "b/x.png (copy of a/x.png) and 6 more.")
 
 
-def test_an_input_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
+def test_a_place_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
     """Its search finds its copies again: counted before too, they were counted twice."""
-    slide, other = tmp_path / "slide", tmp_path / "other"
-    copies = LeftOut().add(3, [], {str(slide): 2, str(other): 1})
+    slide, sub, alone = tmp_path / "slide", tmp_path / "slide" / "sub", tmp_path / "x.png"
+    sub.mkdir(parents=True)
+    alone.write_bytes(b"png")
+    named = [(slide / "y.png", slide / "a.png"), (sub / "z.png", slide / "b.png")]
+    copies = LeftOut().add(4, named, {str(slide): 2, str(sub): 1, str(alone): 1})
     extent = Extent.from_dict(json.loads(json.dumps(Extent(copies=copies).to_dict())))
     assert extent.copies == copies  # where they were found, read back
-    assert extent.copies_before([tmp_path], False) == copies  # subfolders: not searched
-    assert extent.copies_before([slide], True) == LeftOut(1, (), ((str(other), 1),))
-    assert extent.copies_before([tmp_path], True) == LeftOut()
-    assert Extent(copies=None).copies_before([tmp_path], True) is None  # not recorded
+    assert copies.found_again(copies_found_again([tmp_path], False)) == LeftOut(
+        3, copies.named, ((str(slide), 2), (str(sub), 1)))  # a file in a folder searched
+    assert copies.found_again(copies_found_again([slide], False)) == LeftOut(
+        2, copies.named, ((str(sub), 1), (str(alone), 1)))  # not its subfolders
+    assert copies.found_again(copies_found_again([sub], True)) == LeftOut(
+        3, copies.named, ((str(slide), 2), (str(alone), 1)))  # a subfolder alone
+    assert copies.found_again(copies_found_again([tmp_path], True)) == LeftOut(0, copies.named)
 
 
 def test_files_not_screened_are_recorded_by_name_relative_to_their_input(tmp_path):

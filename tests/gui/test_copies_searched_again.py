@@ -95,3 +95,48 @@ def test_copies_count_once_when_a_folder_is_opened_again_by_a_links_spelling(
     screen_and_wait(window, qtbot, [link])
     copies = window.controller.extent.copies
     assert len(window.batch) == 4 and copies.count == 2
+
+
+def screen_again(window, qtbot, paths, recursive: bool = True) -> None:
+    """Screen ``paths`` in ``window``, searched ``recursive``ly, and wait until it ends."""
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS) as done:
+        window.controller.screen(paths, recursive=recursive)
+    assert done.args[1], "screening did not complete"
+
+
+def slide_with_copies_in_a_subfolder(tmp_path, real_cells) -> Path:
+    """The slide of :func:`slide_with_copies`, and a subfolder ``sub`` of 1 real cell and a
+    copy of one of the slide's cells, searched after them."""
+    folder = slide_with_copies(tmp_path, real_cells)
+    (folder / "sub").mkdir()
+    shutil.copy(real_cells["uninfected"][4], folder / "sub" / "cell_004.png")
+    shutil.copy(folder / "cell_002.png", folder / "sub" / "z_copy_2.png")
+    return folder
+
+
+def test_copies_count_once_when_a_subfolder_of_a_folder_is_opened_again(
+    window, qtbot, tmp_path, real_cells
+):
+    """Opened again alone, a subfolder of a screened folder found its copy again and the
+    case counted it twice: it said 4 files were left out, not 3."""
+    folder = slide_with_copies_in_a_subfolder(tmp_path, real_cells)
+    screen_and_wait(window, qtbot, [folder])
+    screen_and_wait(window, qtbot, [folder / "sub"])
+    copies = window.controller.extent.copies
+    assert len(window.batch) == 5 and copies.count == 3
+    assert copies_named(copies) == ["z_copy_0.png", "z_copy_1.png", "z_copy_2.png"]
+
+
+def test_copies_count_once_when_a_folder_is_searched_again_without_its_subfolders(
+    window, qtbot, tmp_path, real_cells
+):
+    """Searched again without its subfolders, a folder found its own 2 copies again and the
+    case counted them twice (5 left out); searched whole again after, 3 once more."""
+    folder = slide_with_copies_in_a_subfolder(tmp_path, real_cells)
+    screen_and_wait(window, qtbot, [folder])
+    screen_again(window, qtbot, [folder], recursive=False)
+    assert window.controller.extent.copies.count == 3
+    screen_again(window, qtbot, [folder], recursive=True)
+    copies = window.controller.extent.copies
+    assert len(window.batch) == 5 and copies.count == 3
+
