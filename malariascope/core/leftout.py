@@ -40,10 +40,12 @@ class LeftOut:
         return LeftOut(self.count + count, tuple(names)[:NAMED], tuple(inputs.items()))
 
     def found_again(self, searched: Callable[[str], bool]) -> LeftOut:
-        """These copies without those at the places ``searched`` again: that search finds
-        those still there again, and counts them once more."""
+        """These copies, counted and named, without those at the places ``searched`` again:
+        that search finds those still there again, and counts them once more."""
         again = {name: count for name, count in self.found_in if searched(name)}
-        return LeftOut(self.count - sum(again.values()), self.named,
+        places = [Path(name) for name in again]
+        return LeftOut(self.count - sum(again.values()),
+                       tuple(name for name in self.named if not _at(name, places)),
                        tuple(place for place in self.found_in if place[0] not in again))
 
     def names(self) -> str:
@@ -68,6 +70,15 @@ class LeftOut:
     def from_dict(cls, data: object, name: str = "copies") -> LeftOut:
         """:meth:`to_dict`'s object read back; ValueError names a bad or unknown field."""
         return build(cls, data, _FIELDS, name)
+
+
+def _at(named: str, places: list[Path]) -> bool:
+    """Whether the copy ``named`` (by the last parts of its path, see :meth:`LeftOut.add`)
+    may lie at one of ``places``: that file, or in that folder."""
+    copy = Path(named.split(" (copy of ")[0]).parts
+    return any(place.parts[-len(copy):] == copy
+               or place.parts[len(place.parts) - len(copy) + 1:] == copy[:-1]
+               for place in places)
 
 
 _FIELDS = {"count": integer, "named": several(text), "found_in": several(pair(text, integer))}

@@ -3,11 +3,13 @@ search finds them again, and the case counts each of them once, as its records s
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from malariascope.core.extent import Extent
 from malariascope.gui.app import start
 from tests.gui.helpers import MODEL_TIMEOUT_MS, SCREEN_TIMEOUT_MS, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS
@@ -140,3 +142,18 @@ def test_copies_count_once_when_a_folder_is_searched_again_without_its_subfolder
     copies = window.controller.extent.copies
     assert len(window.batch) == 5 and copies.count == 3
 
+
+def test_a_copy_deleted_before_its_folder_is_searched_again_is_no_longer_named(
+    window, qtbot, tmp_path, real_cells
+):
+    """A copy deleted, then its folder searched again: the case counted it no more, but
+    still named it among the files left out, in the record saved too."""
+    folder = slide_with_copies(tmp_path, real_cells)
+    screen_and_wait(window, qtbot, [folder])
+    (folder / "z_copy_1.png").unlink()
+    screen_and_wait(window, qtbot, [folder])
+    saved = json.loads(json.dumps(window.controller.extent.to_dict()))
+    copies = Extent.from_dict(saved).copies
+    assert copies.count == 1 and copies_named(copies) == ["z_copy_0.png"]
+    assert copies.words() == ("1 file was left out as identical copies of files screened: "
+                              "slide/z_copy_0.png (copy of slide/cell_000.png).")
