@@ -72,3 +72,20 @@ def test_a_plain_file_given_as_the_model_is_named_and_refused_for_what_it_is(
     assert (refused.code, refused.out) == (2, "")
     assert refused.err == (f"malariascope: error: {given} is neither a model card (.json) nor "
                            "a model file (.keras, .onnx): give one of those, or their folder\n")
+
+
+def test_a_model_file_named_in_capitals_runs_as_its_suffix_says(labelled, tmp_path, capsys):
+    """`--model MODEL.KERAS` ran the card's ONNX file: the suffix was matched as written,
+    while a file named so was taken for a model."""
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_dir(), folder)
+    card = folder / "model-card.json"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        '"malariascope-cnn.keras"', '"MODEL.KERAS"'), encoding="utf-8")
+    keras = (folder / "malariascope-cnn.keras").rename(folder / "MODEL.KERAS")
+    refused = cli(capsys, "classify", labelled, "--csv", tmp_path / "report.csv",
+                  "--model", keras, "--backend", "onnx")
+    assert (refused.code, refused.out) == (2, "")
+    assert refused.err.startswith(f"malariascope: error: {keras} runs on tensorflow, not on "
+                                  "onnx")
+    assert not (tmp_path / "report.csv").exists()

@@ -38,7 +38,7 @@ def backend_for(model: str | os.PathLike[str] | None, backend: str | None) -> st
     a folder or the bundled model runs on ``backend``, ONNX Runtime when None. A ``backend``
     that would run another file than the one named is refused (ModelError)."""
     path = Path(model) if model else None
-    own = FILE_BACKENDS.get(path.suffix) if path and not path.is_dir() else None
+    own = FILE_BACKENDS.get(path.suffix.lower()) if path and not path.is_dir() else None
     if own is None:
         return backend or "onnx"
     if backend not in (None, own):
