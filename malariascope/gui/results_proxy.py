@@ -100,7 +100,7 @@ class ResultsFilterProxy(QAbstractProxyModel):
         if not (counts.model_parasitized or counts.uncertain or counts.unreviewed_flagged):
             return (f"No cells flagged: the model called none of the "
                     f"{counted(counts.classified, 'cell')} screened parasitized or uncertain")
-        unsure = counts.unreviewed_flagged  # with the queue empty, those marked unsure
+        unsure = counts.unsure  # with the queue empty, the only flagged cells unreviewed
         if not unsure:
             return "Nothing left to review: every flagged cell has a reviewer's call"
         return (f"Nothing left to review: {counted(unsure, 'flagged cell')} marked unsure "

@@ -159,7 +159,7 @@ class SummaryPanel(QWidget):
         target = self.batch.case.facts.target_cells
         self._stats["cells"].caption.set_words(
             REACHED if counts.classified >= target else CAPTIONS["cells"])
-        unsure = len(self.batch.marked_unsure()) if counts.unreviewed_flagged else 0
+        unsure = counts.unsure
         self._stats["suspects"].caption.set_words(
             f"{CAPTIONS['suspects']}, {unsure:,} unsure" if unsure else CAPTIONS["suspects"])
         values = {
