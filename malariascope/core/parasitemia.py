@@ -51,7 +51,7 @@ def whole_number(value: object, name: str, low: int, high: int) -> int:
 
 
 COUNT_NAMES = ("cells_counted", "parasitized", "model_parasitized", "reviewed",
-               "unreviewed_flagged", "unreadable", "unsure")
+               "unreviewed_flagged", "unreadable")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class CaseResult:
 
     ``model_parasitized`` is the model's count before review; ``unreviewed_flagged`` the
     cells called parasitized or uncertain, or marked unsure, that nobody has reviewed yet,
-    ``unsure`` of them marked unsure (0 in a result saved before it was counted).
+    ``unsure`` of them marked unsure (None in a result saved before it was counted: not
+    recorded).
     """
 
     target_cells: int
@@ -73,7 +74,7 @@ class CaseResult:
     rbc_per_ul: float | None = None
     #: the cells look unlike those the model learned from: that limit in words, or ""
     unlike: str = ""
-    unsure: int = 0  # of the flagged cells not reviewed, those marked unsure
+    unsure: int | None = None  # of the flagged cells not reviewed, those marked unsure
 
     def __post_init__(self) -> None:
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
@@ -82,8 +83,10 @@ class CaseResult:
         if max(self.parasitized, self.model_parasitized, self.reviewed,
                self.unreviewed_flagged) > self.cells_counted:
             raise CaseError("more cells called, reviewed or flagged than counted")
-        if self.unsure > self.unreviewed_flagged:
-            raise CaseError("more cells marked unsure than flagged cells not reviewed")
+        if self.unsure is not None:
+            whole_number(self.unsure, "unsure", 0, 10**9)
+            if self.unsure > self.unreviewed_flagged:
+                raise CaseError("more cells marked unsure than flagged cells not reviewed")
         if self.rbc_per_ul is not None and not isinstance(self.rbc_per_ul, float):
             raise CaseError(f"red cells per µL must be a number, not {self.rbc_per_ul!r}")
         if not isinstance(self.unlike, str):
@@ -134,7 +137,7 @@ class CaseResult:
     @property
     def unsure_words(self) -> str:
         """How many of the flagged cells not reviewed are marked unsure, to follow their
-        count wherever it is shown: " (1 marked unsure)" ('' when none)."""
+        count wherever it is shown: " (1 marked unsure)" ('' when none or not recorded)."""
         return f" ({self.unsure:,} marked unsure)" if self.unsure else ""
 
     def shortfalls(self) -> tuple[str, ...]:

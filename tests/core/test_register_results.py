@@ -56,7 +56,7 @@ def test_a_signed_result_keeps_its_cells_marked_unsure_and_an_older_one_opens_wi
         "2 flagged cells were not reviewed (1 marked unsure).")
     kept, old = loaded_with_older(tmp_path, case, older, "unsure")
     assert kept.signed == case.signed and kept.signed.result.unsure == 1
-    assert old.signed.result.unsure == 0
+    assert old.signed.result.unsure is None
     assert old.signed.result.shortfalls()[-1] == "2 flagged cells were not reviewed."
 
 
@@ -69,3 +69,16 @@ def test_the_registers_export_gives_the_cells_marked_unsure(tmp_path):
     (row,) = read_csv(tmp_path / "lis.csv")
     assert (row["unreviewed_flagged"], row["marked_unsure"]) == ("2", "1")
     assert list(row)[-1] == "marked_unsure"  # columns are only added at the end
+
+
+def test_the_export_leaves_the_cells_marked_unsure_empty_where_not_recorded(tmp_path):
+    """A result saved before the cells marked unsure were counted was exported with
+    marked_unsure 0, as a result where none were marked."""
+    none_marked = Case(CaseFacts(sample_id="S-2"))
+    none_marked.sign("Ann", Counts(), at=AT)
+    loaded_with_older(tmp_path / "data", none_marked, _signed("S-0"), "unsure")
+    with Register(tmp_path / "data") as register:
+        assert register.export_csv(tmp_path / "lis.csv") == 2
+    rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
+    assert rows["S-2"]["marked_unsure"] == "0"
+    assert (rows["S-0"]["unreviewed_flagged"], rows["S-0"]["marked_unsure"]) == ("2", "")

@@ -66,7 +66,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
             unreviewed_flagged=str(result.unreviewed_flagged),
             unreadable=str(result.unreadable), unlike_warning=result.unlike,
-            marked_unsure=str(result.unsure),
+            marked_unsure="" if result.unsure is None else str(result.unsure),
         )
     return {key: neutralised(value) for key, value in row.items()}
 

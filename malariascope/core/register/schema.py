@@ -174,7 +174,7 @@ MIGRATIONS: tuple[Step, ...] = (
 #: How many of the last steps a register that cannot be written (an archive) reads the same
 #: without: the list's indexes, only slower, what :func:`~.archived.stand_in` stands in
 #: for (the cases' inputs, the count of saves, the cases discarded), and the results' count
-#: of cells marked unsure, which reads as 0 where it is missing.
+#: of cells marked unsure, which reads as not recorded where it is missing.
 READ_AS_IS_STEPS = 5
 
 
