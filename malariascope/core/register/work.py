@@ -88,12 +88,14 @@ class CaseWork:
             if case.signed is not None or case.amendments:  # a drop keeps it, a retry goes on
                 self.case = case
             raise
-        if not case.facts.sample_id and case.signed is None:  # named by the second it opened
-            case.twin = self.register.cases(CaseQuery(uids=(case.uid,)))[0].twin
         self.case, self._decisions = case, len(session.decisions)
         self._in_register.add(case.uid)
         if cells:
             self._last = cells[-1]
+        if not case.facts.sample_id and case.signed is None:  # named by the second it opened
+            # looked up once the save is kept: a look-up that fails is retried with nothing
+            # sent again
+            case.twin = self.register.cases(CaseQuery(uids=(case.uid,)))[0].twin
 
     def go_on(self, session: Session, counts: Counts | None = None, unlike: str = "") -> None:
         """:meth:`save` ``session`` as the first save of a window whose autosave came on while
