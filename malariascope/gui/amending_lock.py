@@ -4,9 +4,14 @@ amendment to finish it.
 An amendment a window left (it closed, or stopped) is taken by the window that opens it
 (``case_reading.takes``). A window without autosave keeps no work in the register that says
 it is still amending its case, so every window amending its own case holds a lock file for
-it in the data folder, beside the folder's own lock (``gui.folder_lock``): held by a live
-process only, it is free again once that window closes or the process ends, however it ends.
-A folder where no lock can be made has no window holding one.
+it in the data folder, beside the folder's own lock (``gui.folder_lock``), taken, let go
+and asked about in workers as that one is: a data folder on a network mount that hangs holds
+each call. Only a live process holds it: one on this machine is free again once that window
+closes or the process ends, however it ends. A process on another machine sharing the
+folder cannot be told gone from here, and its lock is never taken for stale, as a window
+there may hold it for hours without touching it: one a crash there left holds the amendment
+until a window on that machine opens it again or ``amending-<uid>.lock`` is deleted. A
+folder where no lock can be made has no window holding one.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLockFile, QObject
 
 from malariascope.core.datadir import data_dir
+from malariascope.gui.folder_lock import held_by_another, try_lock
+from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
     from malariascope.gui.batch import Batch
@@ -33,41 +40,64 @@ def amending_lock(uid: str) -> QLockFile:
     return lock
 
 
-class AmendingLock(QObject):
-    """Holds the lock of the case of ``batch`` while it is amended, and of no other case."""
+def amended_elsewhere(uid: str, mine: QLockFile | None) -> bool:
+    """True when another window amends case ``uid``: it holds its lock; ``mine`` is the
+    asking window's lock of that case (:meth:`AmendingLock.mine`). Run in a worker."""
+    return held_by_another(amending_lock(uid), mine)
 
-    def __init__(self, batch: Batch, parent: QObject) -> None:
+
+def move_lock(held: QLockFile | None, wanted: QLockFile | None) -> bool:
+    """Let go of the lock ``held`` (if it is), then take ``wanted``: True when taken. Run in a
+    worker."""
+    if held is not None:
+        held.unlock()
+    return wanted is not None and try_lock(wanted)
+
+
+class AmendingLock(QObject):
+    """Holds the lock of the case of ``batch`` while it is amended, and of no other case,
+    taking and letting go of it in a worker of ``workers``, one move at a time."""
+
+    def __init__(self, batch: Batch, workers: WorkerGroup, parent: QObject) -> None:
         super().__init__(parent)
-        self._batch = batch
-        self._lock: QLockFile | None = None
-        self._uid = ""  # the case whose lock is held ("": none)
+        self._batch, self._workers = batch, workers
+        self._lock: QLockFile | None = None  # of case _uid: held, being taken, or refused
+        self._uid = ""  # the case whose lock is held or tried ("": none)
+        self._wanted = ""  # the case whose lock the window should hold ("": none)
+        self._moving = False  # a worker lets go of one lock and takes the next
         batch.events.facts_changed.connect(self._follow)
         batch.events.reset.connect(self._follow)
 
-    def elsewhere(self, uid: str) -> bool:
-        """True when another window amends case ``uid``: it holds its lock. Found by taking
-        the lock for a moment."""
-        if uid == self._uid:
-            return False
-        lock = amending_lock(uid)
-        if lock.tryLock(0):
-            lock.unlock()
-            return False
-        return lock.error() == QLockFile.LockError.LockFailedError
+    def mine(self, uid: str) -> QLockFile | None:
+        """The window's lock of case ``uid``, held or being taken (None: none of that case),
+        for :func:`amended_elsewhere`."""
+        return self._lock if uid and uid == self._uid else None
 
     def release(self) -> None:
-        """Hold no lock: the window closes."""
-        if self._lock is not None:
-            self._lock.unlock()
-        self._lock, self._uid = None, ""
+        """Let go of the lock held, in a worker: the window closes."""
+        self._wanted = ""
+        self._move()
 
     def _follow(self) -> None:
         case = self._batch.case
-        uid = case.uid if case.amending else ""
-        if uid == self._uid:
+        self._wanted = case.uid if case.amending else ""
+        self._move()
+
+    def _move(self) -> None:
+        """Let go of the lock held and take the one of the case wanted, once no move runs;
+        a lock another window held when tried is tried again at the next change."""
+        lock = self._lock
+        if self._moving or (self._wanted == self._uid
+                            and (lock is None or lock.isLocked())):
             return
-        self.release()
-        if uid:
-            lock = amending_lock(uid)
-            if lock.tryLock(0):
-                self._lock, self._uid = lock, uid
+        self._uid = self._wanted
+        self._lock = amending_lock(self._uid) if self._uid else None
+        self._moving = True
+        worker = Worker(move_lock, lock, self._lock)
+        worker.finished.connect(self._on_moved)
+        self._workers.start(worker)
+
+    def _on_moved(self) -> None:
+        self._moving = False
+        if self._wanted != self._uid:
+            self._move()

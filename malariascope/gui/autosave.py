@@ -88,7 +88,7 @@ class Autosaver(QObject):
         self.pace = SavePace(batch, controller, lambda: self.work is not None
                              and not self._held, self)
         self.pace.due.connect(self._write)
-        self.amending = AmendingLock(batch, self)  # the lock of the case amended here
+        self.amending = AmendingLock(batch, controller.workers, self)  # of the case amended
 
     @property
     def register(self) -> Register | None:

@@ -3,7 +3,8 @@ window taking it, both in one worker.
 
 A case to be finished here (an amendment a window left, or an open case while the window
 autosaves) goes on from the copy read, so the register is asked whether that copy may be
-taken (``Register.check_take``) in the worker that reads it: a busy register, one on a
+taken (``Register.check_take``), and of an amendment, whether another window amends it
+(its lock: ``gui.amending_lock``), in the worker that reads it: a busy register, one on a
 network share or a big one never holds up the window. The answer holds while no write of
 the window's may have changed that case since it was asked: a save of that case, or a write
 that may change any (``WriteQueue.may_change``), running then or asked since, or autosave
@@ -21,9 +22,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.datadir import data_dir
+from malariascope.gui.amending_lock import AMENDED_ELSEWHERE, amended_elsewhere
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+
     from malariascope.core.case import Case
     from malariascope.core.register import Register, StoredCase
     from malariascope.gui.autosave import Autosaver
@@ -50,7 +54,8 @@ def read(window: QMainWindow, register: Register, uid: str, then: Callable[[Read
     while the answer holds for the window, ``failed`` the exception of a read that failed."""
     autosave = window.autosave
     asked = _moment(autosave, uid)
-    worker = Worker(read_case, register, uid, autosave.register, autosave.another_works)
+    worker = Worker(read_case, register, uid, autosave.register, autosave.another_works,
+                    autosave.amending.mine(uid))
     again = partial(read, window, register, uid, then, failed)
     worker.returned.connect(lambda found: _on_read(window, uid, asked, found, then, again))
     worker.errored.connect(failed)
@@ -98,13 +103,19 @@ def _on_read(window: QMainWindow, uid: str, asked: Moment, found: Read,
         again()
 
 
-def read_case(register: Register, uid: str, own: Register | None,
-              guest: Callable[[], bool]) -> Read:
-    """Case ``uid`` of ``register`` whole, and what the register says against taking it (see
-    :func:`refusal`) when a window with ``own`` register (None: autosave is off) takes it."""
+def read_case(register: Register, uid: str, own: Register | None, guest: Callable[[], bool],
+              amending: QLockFile | None) -> Read:
+    """Case ``uid`` of ``register`` whole, and what is said against taking it when a window
+    with ``own`` register (None: autosave is off) takes it: what the register says (see
+    :func:`refusal`), else that another window amends it (``amending``: the asking window's
+    own lock of the case, ``AmendingLock.mine``)."""
     stored = register.load(uid)
-    return Read(stored, refusal(stored, own, guest) if takes(stored.case, own is not None)
-                else "")
+    if not takes(stored.case, own is not None):
+        return Read(stored, "")
+    why = refusal(stored, own, guest)
+    if not why and stored.case.amending and amended_elsewhere(uid, amending):
+        why = AMENDED_ELSEWHERE
+    return Read(stored, why)
 
 
 def refusal(stored: StoredCase, register: Register | None, guest: Callable[[], bool]) -> str:

@@ -17,8 +17,8 @@ from malariascope.core.atomic import temp_beside, why, write_synced
 #: it for a moment each time it asks :func:`held_elsewhere`.
 TAKE_TRIES, TAKE_AGAIN_MS = 10, 100
 
-# One try of the lock at a time in the app: a window's take runs in a worker while the UI
-# thread may ask held_elsewhere, whose moment's hold would look like another window's.
+# One try of a lock at a time in the app: a window takes a lock in one worker while another
+# may ask whether it is held elsewhere, whose moment's hold would look like another window's.
 _TRYING = threading.Lock()
 
 
@@ -40,9 +40,15 @@ def folder_lock(folder: Path) -> QLockFile:
 
 def held_elsewhere(folder: Path, mine: QLockFile | None = None) -> bool:
     """True when another live window holds the lock of ``folder``; ``mine`` is the asking
-    window's own lock, held or being taken, which is no other window's. Found by taking the
-    lock for a moment; a folder where no lock can be made has no window holding one."""
-    lock = folder_lock(folder)
+    window's own lock, held or being taken, which is no other window's."""
+    return held_by_another(folder_lock(folder), mine)
+
+
+def held_by_another(lock: QLockFile, mine: QLockFile | None = None) -> bool:
+    """True when another live window holds ``lock`` (not taken); ``mine`` is the asking
+    window's own lock of that file, held or being taken, which is no other window's. Found
+    by taking the lock for a moment, so run in a worker; a folder where no lock can be made
+    has no window holding one."""
     with _TRYING:
         if mine is not None and mine.isLocked():
             return False
@@ -52,18 +58,23 @@ def held_elsewhere(folder: Path, mine: QLockFile | None = None) -> bool:
     return lock.error() == QLockFile.LockError.LockFailedError
 
 
+def try_lock(lock: QLockFile) -> bool:
+    """Take ``lock`` if it is free (True when taken), never while another try runs. Run in a
+    worker: a folder on a network mount that hangs holds the call as long. The lock taken
+    is a plain file lock, held by the process, so any thread may unlock it later."""
+    with _TRYING:
+        return lock.tryLock(0)
+
+
 def take(folder: Path, lock: QLockFile) -> Taken:
     """Make the data ``folder`` and take its ``lock`` (:func:`folder_lock`), found out as
-    :class:`Taken`. Run in a worker: a folder on a network mount that hangs holds the call as
-    long. The lock taken is a plain file lock, held by the process, so any thread may unlock
-    it later."""
+    :class:`Taken`. Run in a worker, as :func:`try_lock`."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return Taken(None, why=f"cannot create {folder}: {why(exc, fixed_place=True)}")
-    with _TRYING:
-        if lock.tryLock(0):
-            return Taken(lock)
+    if try_lock(lock):
+        return Taken(lock)
     if lock.error() == QLockFile.LockError.LockFailedError:
         return Taken(None, held=True)
     return Taken(None, why=why_unlockable(folder))

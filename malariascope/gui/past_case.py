@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui import case_reading
-from malariascope.gui.amending_lock import AMENDED_ELSEWHERE
 from malariascope.gui.case_reading import Read, own_refusal, refusal, takes
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
@@ -93,7 +92,7 @@ class PastCaseView(QObject):
                 return False
             self.waiting.wait(stored)
             return True
-        if self._takes(stored) and (why := self._why_not_take(stored, refused)):
+        if self._takes(stored) and (why := self._why_not_take(refused)):
             self._not_opened(stored, why)
             return False
         if self.shown is None:  # the window's own case leaves it (a past case only is shown)
@@ -139,18 +138,15 @@ class PastCaseView(QObject):
         return (self.window.autosave.register is not None and not writes.retrying
                 and writes.may_change(uid))
 
-    def _why_not_take(self, stored: StoredCase, refused: str) -> str:
-        """Why ``stored`` cannot become the window's open case now, no write running ("": it
-        can). Its saves go on from the copy read, so every save asked for must have reached
-        the register, the register must not have ``refused`` that copy, and an amendment
-        must be one no other window is still at (``gui.amending_lock``)."""
-        autosave = self.window.autosave
-        if autosave.writes.retrying:
+    def _why_not_take(self, refused: str) -> str:
+        """Why the case read cannot become the window's open case now, no write running ("":
+        it can). Its saves go on from the copy read, so every save asked for must have
+        reached the register, and nothing may be ``refused`` against that copy as it was
+        read (``case_reading.read_case``: the register's answer, or another window amending
+        it)."""
+        if self.window.autosave.writes.retrying:
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
-        if not refused and stored.case.amending and autosave.amending.elsewhere(
-                stored.case.uid):
-            return AMENDED_ELSEWHERE
         return refused
 
     def check_amend(self, then: Callable[[str], object]) -> None:
