@@ -7,7 +7,8 @@ gets the room; the splitter between the two sides is saved with the window. Whil
 gallery shows, it is as wide as the nearest whole number of tile columns (no part-column
 left empty), the cell panel taking the rest but never less than PANEL_MIN_WIDTH; its tiles
 are tall, so the field below it gives up height down to a quarter. The table gets its own
-splits back.
+splits back: the field a quarter of the column when it first shows (the table's rows are
+what the technician reads the case by), then the split as dragged, remembered.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 
 OPENING_SIZE = QSize(1280, 800)  # the window's first size, on a screen that holds it
 FRAME_ROOM = 40  # px the window system's title bar and frame may take above that
-GALLERY_FIELD_SHARE = 4  # the field under the gallery takes at most 1/4 of the height
+FIELD_SHARE = 4  # the field takes 1/4 of the height at first, under the gallery at most
+LIST_OVER_FIELD = "window/list_over_field"  # the list/field split, once the field has shown
 PANEL_MIN_WIDTH = 300  # the cell panel beside the gallery: its legend and buttons read whole
 
 
@@ -65,6 +67,7 @@ class WindowLayout(QWidget):
         # the table's splits while the gallery shows: list over field, and list beside cell
         self._table_heights: list[int] | None = None
         self._table_widths: list[int] | None = None
+        self._field_share_due = True  # until a split is remembered or the field first shows
         self._lists = table
         table.gallery_toggled.connect(self._on_gallery_toggled)
         table.gallery.thumb_size_changed.connect(self._fit_columns)
@@ -113,14 +116,16 @@ class WindowLayout(QWidget):
     def save_settings(self, store: QSettings) -> None:
         self._restore_table_splits()  # the table's splits are the ones remembered
         store.setValue("window/splitter", self.splitter.saveState())
-        store.setValue("window/list_and_field", self.list_and_field.saveState())
+        if not self._field_share_due:  # a field never laid out has no split to keep
+            store.setValue(LIST_OVER_FIELD, self.list_and_field.saveState())
 
     def restore_settings(self, store: QSettings) -> None:
         if not restore_state(store, "window/splitter", self.splitter.restoreState):
             # the list gets the room: at 1024 px every column of it shows, beside a cell
             # panel still large (a splitter shares its width in these proportions)
             self.splitter.setSizes([690, 310])
-        restore_state(store, "window/list_and_field", self.list_and_field.restoreState)
+        self._field_share_due = not restore_state(
+            store, LIST_OVER_FIELD, self.list_and_field.restoreState)
 
     def _on_gallery_toggled(self, on: bool) -> None:
         if on:
@@ -158,6 +163,15 @@ class WindowLayout(QWidget):
         side = around + gallery.width_for_columns(columns)
         self.splitter.setSizes([side, sum(sizes) - side])
 
+    def _fit_field(self) -> None:
+        """Give the field its share of the height the first time it is laid out, with no split
+        remembered (a splitter would share it out evenly), then fit the gallery to it."""
+        sizes = self.list_and_field.sizes()  # the field's is 0 until it is laid out
+        if self._field_share_due and sizes[1]:
+            self._field_share_due = False
+            self._field_to_share(sizes)
+        self._fit_gallery()
+
     def _fit_gallery(self) -> None:
         """Give the gallery the field's height down to its share, once the field is laid out
         (it shows once the slide has a whole field)."""
@@ -165,12 +179,16 @@ class WindowLayout(QWidget):
         if not self._lists.gallery_shown() or self._table_heights is not None or not sizes[1]:
             return
         self._table_heights = sizes
-        field = min(sizes[1], sum(sizes) // GALLERY_FIELD_SHARE)
+        self._field_to_share(sizes)
+
+    def _field_to_share(self, sizes: list[int]) -> None:
+        """Give the list/field split of ``sizes`` a field no taller than its share."""
+        field = min(sizes[1], sum(sizes) // FIELD_SHARE)
         self.list_and_field.setSizes([sum(sizes) - field, field])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is self.field_box and event.type() == QEvent.Type.Show:
-            QTimer.singleShot(0, self._fit_gallery)  # after the splitter lays it out
+            QTimer.singleShot(0, self._fit_field)  # after the splitter lays it out
         return False
 
     def _list_side(self, filters: Iterable[QAction], table: QWidget) -> QWidget:

@@ -71,6 +71,15 @@ def resize_window(window, qtbot, width: int, height: int) -> None:
     qtbot.waitUntil(lambda: window.size().toTuple() == (width, height))
 
 
+def field_pane_laid_out(window, qtbot) -> list[int]:
+    """Wait until the window has given the whole-field pane, first shown, its share of the
+    list's column (a quarter, or the pane's least height); the list/field split."""
+    split, box = window.central.list_and_field, window.central.field_box
+    least = box.minimumSizeHint().height()  # its title and a strip of field
+    qtbot.waitUntil(lambda: 0 < split.sizes()[1] <= max(sum(split.sizes()) // 4, least))
+    return split.sizes()
+
+
 def turn_wheel(widget: QWidget, notches: int, at: QPointF | None = None,
                ctrl: bool = False) -> bool:
     """Turn the mouse wheel over ``widget`` at ``at`` (its middle by default) by ``notches``,

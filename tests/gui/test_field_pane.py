@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.helpers import screen_and_wait
+from tests.gui.helpers import field_pane_laid_out, resize_window, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.images import write_field
 
@@ -116,3 +116,26 @@ def test_the_pane_shows_no_field_once_the_queue_is_empty_and_after_signing(
     assert _shows_the_selection(window)
     window.table.select_source_row(field_cell)  # the pane still follows a cell selected
     assert _shows_the_selection(window)
+
+
+def test_the_table_shows_most_of_its_rows_beside_a_field_and_keeps_a_dragged_split(
+        window, qtbot, mixed_slide):
+    """At 1280 x 800 the pane took half the list's column in the table, leaving about four
+    rows of cells for the whole case; it takes a quarter, as under the gallery, until the
+    technician drags the split, which then stays as dragged."""
+    resize_window(window, qtbot, 1280, 800)
+    _screened_with_the_list_keys(window, qtbot, mixed_slide)
+    table, split = window.table, window.central.list_and_field
+    assert not window.lists.gallery_shown()
+    sizes = field_pane_laid_out(window, qtbot)
+    row_height = table.rowHeight(0)
+    assert table.viewport().height() // row_height >= 7, (sizes, row_height)
+    total = sum(sizes)
+    split.setSizes([total // 2, total - total // 2])  # as the technician drags it
+    dragged = split.sizes()
+    box = window.central.field_box
+    box.hide()  # as a new case does, until its slide has a whole field
+    box.show()
+    qtbot.waitUntil(lambda: split.sizes()[1] > 0)
+    QApplication.processEvents()
+    assert split.sizes() == dragged

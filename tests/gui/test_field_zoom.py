@@ -9,7 +9,13 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QImage
 
-from tests.gui.helpers import _click_cell, _distance, screen_and_wait, turn_wheel
+from tests.gui.helpers import (
+    _click_cell,
+    _distance,
+    field_pane_laid_out,
+    screen_and_wait,
+    turn_wheel,
+)
 
 
 def _middle_and_farthest(batch, rows) -> tuple[int, int]:
@@ -45,6 +51,10 @@ def _shown_field(window, qtbot, smear):
     rows = window.batch.field_rows(field)
     window.table.select_source_row(rows[0])
     qtbot.waitUntil(lambda: not window.field_view.image().isNull(), timeout=10_000)
+    total = sum(field_pane_laid_out(window, qtbot))
+    split, view = window.central.list_and_field, window.field_view
+    split.setSizes([total // 3, total - total // 3])  # dragged taller, for a closer look
+    qtbot.waitUntil(lambda: view.height() > total // 2)
     return rows
 
 

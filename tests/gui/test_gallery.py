@@ -16,6 +16,7 @@ from tests.gui.helpers import (
     MODEL_TIMEOUT_MS,
     click,
     close_window,
+    field_pane_laid_out,
     screen_and_wait,
     turn_wheel,
     wait_for_box,
@@ -184,7 +185,8 @@ def test_gallery_table_detail_and_field_view_share_one_selection(window, qtbot, 
     field = write_field(folder / "field.png")[0]
     screen_and_wait(window, qtbot, [folder])
     window.table.select_source_row(window.batch.field_rows(field)[0])  # the field shows
-    qtbot.waitUntil(lambda: window.central.list_and_field.sizes()[1] > 0)  # laid out
+    total = sum(field_pane_laid_out(window, qtbot))
+    window.central.list_and_field.setSizes([total // 2, total - total // 2])  # as dragged
     split = window.central.list_and_field.sizes()
     gallery = _gallery(window, qtbot)
     qtbot.waitUntil(lambda: window.central.list_and_field.sizes() != split)
