@@ -1,5 +1,6 @@
 """The printed report's lines on a case's amendments, under its sign-off: each amendment
-with the version it replaced, then each amendment withdrawn unchanged.
+with the version it replaced and the flagged cells that version left, then each amendment
+withdrawn unchanged.
 
 Qt-free, as :mod:`malariascope.printing.content`, which puts the lines in its sign-off.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from malariascope.core.case import Amendment, Case, Withdrawal
+from malariascope.core.case import Amendment, Case, SignedVersion, Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.tally import percent_text
 from malariascope.printing.bidi import isolated, isolated_html
@@ -23,6 +24,13 @@ def amendments_html(case: Case) -> str:
                       for note in case.withdrawn))
 
 
+def left_at_signing(signed: SignedVersion) -> str:
+    """The flagged cells ``signed`` left unreviewed, as its sign-off and the amendment that
+    replaced it say: ``Flagged cells not reviewed at signing: 1 (1 marked unsure).``"""
+    return (f"Flagged cells not reviewed at signing: {signed.signature.unreviewed_flagged:,}"
+            f"{signed.result.unsure_words}.")
+
+
 def _amendment(number: int, amendment: Amendment) -> str:
     replaced = amendment.replaced
     signature, result = replaced.signature, replaced.result
@@ -31,7 +39,8 @@ def _amendment(number: int, amendment: Amendment) -> str:
             f"the result signed by {isolated_html(signature.name)} on "
             f"{escape(utc_minute(signature.signed_at))} "
             f"(parasitemia {percent_text(result.parasitemia) or 'none'} %, "
-            f"{result.parasitized:,} of {result.cells_counted:,}).</p>")
+            f"{result.parasitized:,} of {result.cells_counted:,}). "
+            f"{left_at_signing(replaced)}</p>")
 
 
 def _withdrawn(note: Withdrawal) -> str:

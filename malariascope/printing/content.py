@@ -25,7 +25,7 @@ from malariascope.core.words import (
     probability_words,
     threshold_words,
 )
-from malariascope.printing.amendments import amendments_html
+from malariascope.printing.amendments import amendments_html, left_at_signing
 from malariascope.printing.bidi import isolated
 from malariascope.printing.bidi import isolated_html as _e
 from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables, short_name
@@ -228,10 +228,9 @@ def _signoff(case: Case) -> str:
     if case.signed is None:
         text = f"<p style='color:{ALERT}'>Not signed. This result is preliminary.</p>"
     else:
-        signature, unsure = case.signed.signature, case.signed.result.unsure_words
+        signature = case.signed.signature
         text = (f"<p>Signed by <b>{_e(signature.name)}</b> on {_e(utc_minute(signature.signed_at))}"
-                f". Flagged cells not reviewed at signing: {signature.unreviewed_flagged:,}"
-                f"{unsure}.</p>")
+                f". {left_at_signing(case.signed)}</p>")
     return text + amendments_html(case)
 
 

@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QLabel
 
 from malariascope.core.register import Register
 from malariascope.gui.case_dialogs import SignDialog
-from tests.gui.helpers import click, wait_for_box
+from tests.gui.helpers import amend_case, click, wait_for_box
+from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_unsure_after_threshold import _type_threshold, screen_slide
 from tests.reports import read_pdf, read_summary
 from tests.test_printing_limits import printed_text
 
 THRESHOLD = 0.3
 LEFT = "1 flagged cell was not reviewed (1 marked unsure)."
+AT_SIGNING = "Flagged cells not reviewed at signing: 1 (1 marked unsure)."
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_signing_says_how_many_of_the_flagged_cells_left_are_marked_unsure(
     pages = "".join(printed_text(_export_pdf(window, qtbot, tmp_path / "S.pdf")))
     assert "".join(LEFT.split()) in pages
     assert "markedunsure)notreviewed:1(1markedunsure)" in pages
-    assert "Flaggedcellsnotreviewedatsigning:1(1markedunsure)." in pages
+    assert "".join(AT_SIGNING.split()) in pages
 
 
 def test_the_pdf_pictures_a_cell_marked_unsure_the_model_calls_uninfected(
@@ -105,3 +107,22 @@ def test_the_summary_counts_flagged_cells_not_reviewed_and_those_marked_unsure(
     assert summary["flagged_not_reviewed"] == "1"
     assert summary["marked_unsure"] == "1"
     assert list(summary)[-2:] == ["flagged_not_reviewed", "marked_unsure"]  # keys appended
+
+
+def test_the_amendments_say_how_many_flagged_cells_left_the_replaced_result_marked_unsure(
+        window, qtbot, tmp_path: Path, unsure_uninfected):
+    """Each amendment told the result it replaced by its parasitemia alone: not the flagged
+    cells it left unreviewed, nor that one of them was marked unsure, as its sign-off did."""
+    _sign_anyway(window, qtbot)
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert amend_case(window, qtbot, "second reader", "Bob Okafor")
+    window.table.select_source_row(unsure_uninfected)
+    window.review_current("uninfected")  # the second reader's call: nothing left
+    assert window.case_flow.sign("Bob Okafor")
+    tab = window.case_panel.result.text()
+    assert "flagged cells not reviewed then: 0." in tab  # the sign-off in force
+    history = tab[tab.index("Amendment 1: "):]
+    assert AT_SIGNING in history
+    pages = "".join(printed_text(_export_pdf(window, qtbot, tmp_path / "S.pdf")))
+    history = pages[pages.index("Amendment1:"):]
+    assert "".join(AT_SIGNING.split()) in history
