@@ -58,18 +58,19 @@ def test_a_partial_case_reopened_from_the_register_screens_the_rest_of_its_input
     assert controller.not_screened() == FILES - SCREENED
     assert offered(window) and window.rest.why.isHidden()
     assert folder.name in window.actions.screen_rest.toolTip()
-    progress = []
-    controller.progress.connect(lambda task, done, total: progress.append((task, total)))
+    progress, actions = [], window.actions
+    # the actions as each step of the screening is told, however soon it ends
+    controller.progress.connect(lambda task, done, total: progress.append(
+        (task, total, actions.cancel.isEnabled(), actions.screen_rest.isEnabled())))
     with qtbot.waitSignal(controller.screening_finished, timeout=SCREEN_TIMEOUT_MS) as done:
         window.actions.screen_rest.trigger()
         assert not window.actions.screen_rest.isEnabled()  # one screening of the rest
-        qtbot.waitUntil(lambda: controller.screening, timeout=WAIT_MS)  # its folder is there
-        assert window.actions.cancel.isEnabled() and not window.actions.screen_rest.isEnabled()
     assert done.args == [FILES, True] and controller.complete
+    assert progress and all(cancel and not rest for *_, cancel, rest in progress)
     paths = [result.path for result in window.batch.results]
     assert sorted(paths) == sorted(folder.iterdir())  # every cell, once
     assert len({result.sha256 for result in window.batch.results}) == FILES
-    assert ("Screening 7 / 7", FILES - SCREENED) in progress
+    assert ("Screening 7 / 7", FILES - SCREENED, True, False) in progress
     assert window.batch.counts.reviewed == 1 and window.batch.decision(1).reviewer == "Ana"
     assert window.rest.isHidden() and not window.actions.screen_rest.isEnabled()
     assert not window.status.partial_label.isVisible()
