@@ -88,19 +88,6 @@ class Extent:
         return [Path(name) / relative for name, names in self.unscreened
                 if name not in besides for relative in names]
 
-    def with_unscreened(self, paths: Iterable[Path]) -> Extent:
-        """This extent with ``paths`` as its image files found but not screened, each named
-        relative to the first named cut-short input that holds it (one in none is left)."""
-        inputs: dict[str, list[str]] = {name: [] for name in self.rest}
-        heads = [(name, os.path.join(name, "")) for name in inputs]  # compared as text: fast
-        for path in map(str, paths):  # a screening's files lie under the inputs as spelled
-            for name, head in heads:
-                if path.startswith(head) or path == name:
-                    inputs[name].append(path[len(head):].replace(os.sep, "/") or ".")
-                    break
-        return replace(self, unscreened=tuple(
-            (name, tuple(names)) for name, names in inputs.items() if names))
-
     def gone_from(self, held: int, found: int) -> int:
         """How many of the image files found but not screened a search again of the inputs
         cut short did not find (moved or deleted): the batch holding ``held`` image files,

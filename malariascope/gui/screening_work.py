@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from malariascope.core.copies import LEFT_OUT, Copies
 from malariascope.core.extent import Extent, copies_found_again, searched_again, spelled
 from malariascope.core.rescreened import unread
+from malariascope.core.unscreened import UnscreenedNames, unscreened_after
 from malariascope.core.words import counted
 
 if TYPE_CHECKING:
@@ -32,10 +33,11 @@ class Reopened:
     overlaps: bool = False  # they hold or lie in one: files found before are found again
     whole: tuple[str, ...] = ()  # the inputs cut short that they search again whole
     found: int = 0  # image files new to the batch found in ``whole`` (not in other paths)
-    #: of the files found but not screened before, recorded by name, those in ``whole`` that
+    #: how many of the files found but not screened before, recorded by name, in ``whole``
     #: it did not find again (moved, deleted or renamed)
-    gone: tuple[Path, ...] = ()
-    files: tuple[Path, ...] = ()  # the files it screens, in order
+    gone: int = 0
+    #: the files it records as found but not screened, its own among them (core.unscreened)
+    unscreened: UnscreenedNames = UnscreenedNames()
     #: the places whose copies left out it searches again (``core.extent.
     #: copies_found_again``): it finds those still there again
     copied: tuple[str, ...] = ()
@@ -109,10 +111,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     again = _as_held(files, copies.unread)
     reopened = _reopened(before, paths, recursive)
     new = [path for path in files if path not in again]
+    gone, unscreened = unscreened_after(before, reopened.whole, paths, held, files)
     reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)),
-                       gone=_gone(before.unscreened_paths(), reopened.whole,
-                                  [*files, *repeated]),
-                       files=tuple(files))
+                       gone=gone, unscreened=unscreened)
     yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
@@ -144,17 +145,6 @@ def _reopened(before: Extent, paths: list[Path], recursive: bool) -> Reopened:
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
                     tuple(name for name in rest if searched(name)),
                     copied=tuple(name for name, _ in copied if found(name)))
-
-
-def _gone(unscreened: Iterable[Path], whole: tuple[str, ...],
-          found: Iterable[Path]) -> tuple[Path, ...]:
-    """The files of ``unscreened`` in the inputs ``whole`` that are not among those
-    ``found`` (compared as real paths)."""
-    searched = [path for path in unscreened if any(path.is_relative_to(name) for name in whole)]
-    if not searched:  # no need to read the disk
-        return ()
-    there = {spelled(path, resolve=True) for path in found}
-    return tuple(path for path in searched if spelled(path, resolve=True) not in there)
 
 
 def _outside(files: list[Path], inputs: tuple[str, ...]) -> list[Path]:

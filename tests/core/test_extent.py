@@ -8,6 +8,7 @@ from pathlib import Path
 
 from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again
 from malariascope.core.leftout import LeftOut
+from malariascope.core.unscreened import UnscreenedNames
 
 
 def test_cut_short_inputs_are_saved_read_back_and_cleared_when_opened_again(tmp_path):
@@ -97,8 +98,8 @@ def test_a_place_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
 def test_files_not_screened_are_recorded_by_name_relative_to_their_input(tmp_path):
     folder, elsewhere = tmp_path / "slide", tmp_path / "other"
     extent = Extent((str(folder),), files=3).cut_short_at([folder])
-    recorded = extent.with_unscreened([folder / "b.png", folder / "sub" / "c.png",
-                                       elsewhere / "d.png"])  # in no input cut short: left
+    recorded = UnscreenedNames.of(extent.rest, [folder / "b.png"], [
+        folder / "a.png", folder / "sub" / "c.png", elsewhere / "d.png"]).at(extent, 1)
     assert recorded.unscreened == ((str(folder), ("b.png", "sub/c.png")),)
     assert recorded.unscreened_paths() == [folder / "b.png", folder / "sub" / "c.png"]
     assert recorded.unscreened_paths(besides={str(folder)}) == []

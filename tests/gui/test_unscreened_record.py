@@ -1,0 +1,31 @@
+"""The files a partial case found but had not screened, as its record keeps them by name: a
+file screened since is never among them, and the names are built off the UI thread, however
+many files the case has."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.gui.saving_faults import WAIT_MS
+from tests.gui.test_quit_during_screening import gated, held  # noqa: F401
+from tests.gui.test_screen_rest_gone import screen_rest, unscreened
+from tests.gui.test_screen_rest_names import CELLS, cancelled  # noqa: F401
+
+
+def recorded(window) -> int:
+    """How many files the window's case records as found but not screened."""
+    return sum(len(names) for _, names in window.controller.extent.unscreened)
+
+
+def test_a_file_screened_alone_then_moved_out_is_not_told_gone(
+        cancelled, qtbot, tmp_path):  # noqa: F811
+    """A file not screened, added alone and screened, stayed recorded as not screened: moved
+    elsewhere once screened, it was told gone, and the rest screened left the case partial."""
+    folder, window = cancelled
+    files = unscreened(window, folder)
+    assert screen_rest(window, qtbot, lambda: window.open_paths([files[0]]))[1] is False
+    assert recorded(window) == len(files) - 1 == CELLS - len(window.batch)
+    shutil.move(files[0], tmp_path / files[0].name)  # screened, then archived elsewhere
+    qtbot.waitUntil(lambda: window.actions.screen_rest.isEnabled(), timeout=WAIT_MS)
+    assert screen_rest(window, qtbot) == [CELLS, True] and window.controller.complete
+    assert "not there any more" not in window.status.currentMessage()
