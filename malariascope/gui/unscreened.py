@@ -26,8 +26,11 @@ class Unscreened:
     def of(cls, extent: Extent, reopened: Reopened, held: int) -> Unscreened:
         """The files of a screening that ``reopened`` tells of, ``extent`` the case's as it
         starts and ``held`` the image files it holds: the files gone are told by name when
-        the extent records the names, else by count (work saved before it did)."""
-        gone = reopened.gone if extent.unscreened else extent.gone_from(held, reopened.found)
+        each input searched again whole records the names, else by count (work saved before
+        MalariaScope kept them, alone or beside other work)."""
+        recorded = {name for name, _ in extent.unscreened}
+        gone = reopened.gone if recorded.issuperset(reopened.whole) else extent.gone_from(
+            held, reopened.found)
         return cls(reopened.unscreened, gone if reopened.whole else 0)
 
     def at(self, extent: Extent, done: int) -> Extent:
