@@ -33,6 +33,7 @@ from malariascope.gui.case_result import QUIET
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
+    from malariascope.core.extent import Extent
     from malariascope.gui.controller import ScreeningController
 
 UNNAMED = ("The rest cannot be screened from here: this case does not name the folders it "
@@ -52,6 +53,16 @@ def action_button(action: QAction) -> QToolButton:
 def not_there(names: tuple[str, ...]) -> list[str]:
     """The paths of ``names`` that are not there (it reads the disk: never on the UI thread)."""
     return [name for name in names if not os.path.exists(name)]  # an OSError: not there
+
+
+def look_for(rest: tuple[str, ...], extent: Extent) -> tuple[list[str], int, int]:
+    """The inputs of ``rest`` not there, and how many of the image files ``extent`` records
+    as found but not screened are not there, of how many (in a worker: it reads the disk, and
+    builds a path for each of those files, perhaps hundreds of thousands)."""
+    files = tuple(map(str, extent.unscreened_paths()))
+    gone = not_there(tuple(dict.fromkeys((*rest, *files))))
+    folders = [name for name in gone if name in rest]
+    return folders, len(gone) - len(folders), len(files)
 
 
 def files_gone_words(gone: int, unscreened: int) -> str:
@@ -161,22 +172,21 @@ class CaseRest(QWidget):
     def _look(self, rest: tuple[str, ...]) -> None:
         self._looks += 1
         self._looking, look = rest, self._looks
-        files = tuple(map(str, self.controller.extent.unscreened_paths()))
-        worker = Worker(not_there, tuple(dict.fromkeys((*rest, *files))))
-        worker.returned.connect(lambda gone: self._answer(look, rest, len(files), gone))
+        worker = Worker(look_for, rest, self.controller.extent)
+        worker.returned.connect(lambda answer: self._answer(look, rest, *answer))
         self.controller.workers.start(worker)
 
-    def _answer(self, look: int, rest: tuple[str, ...], files: int, gone: list[str]) -> None:
-        """Take the answer of ``look`` for ``rest`` and the case's ``files`` found but not
-        screened, unless a later look has overtaken it, and show it; an answer for a rest the
-        case no longer has ends the look alone."""
+    def _answer(self, look: int, rest: tuple[str, ...], folders: list[str], gone: int,
+                files: int) -> None:
+        """Take the answer of ``look`` for ``rest``, its ``folders`` not there and ``gone``
+        of the case's ``files`` found but not screened, unless a later look has overtaken it,
+        and show it; an answer for a rest the case no longer has ends the look alone."""
         if look != self._looks:
             return
         self._looking = None
         if rest == self.controller.extent.rest:
-            folders = [name for name in gone if name in rest]
             self._looked = (rest, gone_words(folders) if folders else "",
-                            files_gone_words(len(gone) - len(folders), files))
+                            files_gone_words(gone, files))
         if self._again:  # a drive may have come back while it looked
             self._again = False
             self._forget()

@@ -5,7 +5,9 @@ many files the case has."""
 from __future__ import annotations
 
 import shutil
+import threading
 
+from malariascope.core.extent import Extent
 from tests.gui.saving_faults import WAIT_MS
 from tests.gui.test_quit_during_screening import gated, held  # noqa: F401
 from tests.gui.test_screen_rest_gone import screen_rest, unscreened
@@ -29,3 +31,27 @@ def test_a_file_screened_alone_then_moved_out_is_not_told_gone(
     qtbot.waitUntil(lambda: window.actions.screen_rest.isEnabled(), timeout=WAIT_MS)
     assert screen_rest(window, qtbot) == [CELLS, True] and window.controller.complete
     assert "not there any more" not in window.status.currentMessage()
+
+
+def test_the_files_not_screened_are_named_off_the_ui_thread(
+        held, qtbot, monkeypatch):  # noqa: F811
+    """Each chunk of a screening named every file not screened on the UI thread, and each
+    look for the case's rest built all their paths there: a quarter second for 50,000."""
+    window, gate = held
+    threads: list[bool] = []
+    unscreened_paths = Extent.unscreened_paths
+
+    def named(extent: Extent, *args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return unscreened_paths(extent, *args, **kwargs)
+
+    monkeypatch.setattr(Extent, "unscreened_paths", named)
+    window.controller.cancel()
+    gate.open()
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
+    assert recorded(window) == CELLS - len(window.batch)
+    window.central.show_case()
+    qtbot.waitUntil(lambda: bool(threads) and not window.rest.looking, timeout=WAIT_MS)
+    assert screen_rest(window, qtbot) == [CELLS, True]
+    assert threads and not any(threads)
+
