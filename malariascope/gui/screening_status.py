@@ -21,8 +21,9 @@ def gone(files: int) -> str:
     it was cut short were not found again ("" when none)."""
     if not files:
         return ""
+    verb = "is" if files == 1 else "are"
     return (f"; {counted(files, 'image file')} found when its screening was stopped "
-            "are not there any more (moved or deleted): the case stays partial")
+            f"{verb} not there any more (moved, renamed or deleted): the case stays partial")
 
 
 def stopped(why: str, waiting: int, files: tuple[int, int], counts: Counts) -> str:

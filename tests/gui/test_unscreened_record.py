@@ -55,3 +55,14 @@ def test_the_files_not_screened_are_named_off_the_ui_thread(
     assert screen_rest(window, qtbot) == [CELLS, True]
     assert threads and not any(threads)
 
+
+def test_one_file_gone_is_told_in_the_singular_in_the_case_tabs_words(
+        cancelled, qtbot):  # noqa: F811
+    """One file not screened deleted, the rest screened: the status bar said "1 image file
+    ... are not there any more (moved or deleted)", the Case tab "(moved, renamed or
+    deleted)"."""
+    folder, window = cancelled
+    unscreened(window, folder)[0].unlink()
+    assert screen_rest(window, qtbot) == [CELLS - 1, False]
+    assert ("1 image file found when its screening was stopped is not there any more (moved, "
+            "renamed or deleted)") in window.status.currentMessage()
