@@ -184,7 +184,7 @@ class ScreeningController(ModelLoading, QObject):
         it finds there new to the batch counted, not other paths'), it leaves them partial."""
         self._unscreened = Unscreened.of(self.extent, reopened, self._held_files)
         if reopened.overlaps:
-            self._before = self._held_files + self._unscreened.gone
+            self._before = self._held_files + self._unscreened.left
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before = self._copies  # their copies found before are found again
         again = None if before is None else before.found_again(reopened.copied.__contains__)

@@ -17,21 +17,24 @@ from malariascope.gui.screening_work import Reopened
 @dataclass(frozen=True)
 class Unscreened:
     """One screening's files found but not screened, ``names`` by input (named in its
-    worker), and how many files found before are ``gone``."""
+    worker), how many files found before are ``gone``, and how many are ``left``: found
+    before, neither held nor found by it (those gone among them)."""
 
     names: UnscreenedNames = UnscreenedNames()
     gone: int = 0
+    left: int = 0
 
     @classmethod
     def of(cls, extent: Extent, reopened: Reopened, held: int) -> Unscreened:
         """The files of a screening that ``reopened`` tells of, ``extent`` the case's as it
-        starts and ``held`` the image files it holds: the files gone are told by name when
-        each input searched again whole records the names, else by count (work saved before
-        MalariaScope kept them, alone or beside other work)."""
-        recorded = {name for name, _ in extent.unscreened}
-        gone = reopened.gone if recorded.issuperset(reopened.whole) else extent.gone_from(
-            held, reopened.found)
-        return cls(reopened.unscreened, gone if reopened.whole else 0)
+        starts and ``held`` the image files it holds: the files gone and left are told by
+        name when each input searched again whole records the names, else by count (work
+        saved before MalariaScope kept them, alone or beside other work)."""
+        names = reopened.unscreened
+        if {name for name, _ in extent.unscreened}.issuperset(reopened.whole):
+            return cls(names, reopened.gone, sum(len(kept) for _, kept in names.kept))
+        gone = extent.gone_from(held, reopened.found) if reopened.whole else 0
+        return cls(names, gone, gone)
 
     def at(self, extent: Extent, done: int) -> Extent:
         """``extent`` recording these files once the first ``done`` of the screening's own

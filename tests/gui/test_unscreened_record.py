@@ -66,3 +66,15 @@ def test_one_file_gone_is_told_in_the_singular_in_the_case_tabs_words(
     assert screen_rest(window, qtbot) == [CELLS - 1, False]
     assert ("1 image file found when its screening was stopped is not there any more (moved, "
             "renamed or deleted)") in window.status.currentMessage()
+
+
+def test_a_file_added_alone_leaves_the_others_counted_as_not_screened(
+        cancelled, qtbot):  # noqa: F811
+    """One of the 76 files not screened added alone and screened, the case said "some" files
+    were not screened, no longer 75: its count of files found was only those it held."""
+    folder, window = cancelled
+    files = unscreened(window, folder)
+    assert window.controller.not_screened() == len(files)
+    screen_rest(window, qtbot, lambda: window.open_paths([files[0]]))
+    assert window.controller.not_screened() == len(files) - 1
+    assert window.controller.extent.files == CELLS
