@@ -50,6 +50,22 @@ def _show(window: QMainWindow, dialog: RegisterDialog) -> None:
     dialog.activateWindow()
     dialog.patient.setFocus()  # the box typed in most, whichever was used last
     dialog.search()
+    if not window.autosave.writes.idle:  # a case just kept for later may not be in it yet
+        _search_when_written(window, dialog)
+
+
+def _search_when_written(window: QMainWindow, dialog: RegisterDialog) -> None:
+    """Let ``dialog`` search again once the window's writes waiting as it was shown are done,
+    so that it lists what the window saved before it was asked for."""
+    writes = window.autosave.writes
+
+    def on_done() -> None:
+        if writes.idle:
+            writes.done.disconnect(on_done)
+            if dialog.isVisible():
+                dialog.search()
+
+    writes.done.connect(on_done)
 
 
 def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:

@@ -284,7 +284,12 @@ def saved_work(data_folder) -> str:
 
 
 def open_past(dialog, qtbot, sample_id: str):
+    """Open the case of ``sample_id`` from ``dialog``, once it is listed: the window's save
+    of it may land after the dialog's first search, which searches again then."""
     window = dialog.parent()
+    shown = dialog.table.model()
+    qtbot.waitUntil(lambda: any(shown.index(row, 0).data() == sample_id
+                                for row in range(shown.rowCount())), timeout=WAIT_MS)
     select(dialog, sample_id)
     with qtbot.waitSignal(dialog.case_loaded, timeout=WAIT_MS):
         dialog.open_selected()
