@@ -11,7 +11,6 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
-from malariascope.core.clock import utc_now
 from malariascope.core.errors import (
     CaseError,
     CaseSignedError,
@@ -27,7 +26,6 @@ from tests.core.test_session import classifier, results  # noqa: F401
 
 RULE = CallRule(0.5, (0.4, 0.6))
 BEFORE_AMENDMENTS_NOTED = 7  # the last schema whose amendments did not note the case
-BEFORE_WITHDRAWALS_NOTED = 12  # the last schema that kept no note of a withdrawn amendment
 AMENDED_AT = "2026-03-05T08:00:00+00:00"
 MODEL = ("malariascope-cnn 0.1.0 (onnx)", "ab" * 32)
 WHOLE = Extent(("slide",), files=100)  # the screening of the case's 100 cells, at its end
@@ -267,65 +265,3 @@ def test_the_model_noted_comes_back_from_the_register(tmp_path):
     loaded.model_sha256 = "cd" * 32
     with pytest.raises(CaseError, match="^the model$"):
         loaded.withdraw_amendment(loaded.result(counts()), 0, WHOLE)
-
-
-def test_a_withdrawn_amendment_leaves_a_note_in_the_case_and_the_register(tmp_path):
-    """A withdrawn amendment left no record: the register held the case signed as before,
-    with nothing saying it had been opened again, by whom or why."""
-    case = amended(decisions=0)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-        before = utc_now()
-        case.withdraw_amendment(case.result(counts()), 0, WHOLE)
-        save_whole(register, case)
-        save_whole(register, case)  # an autosave with nothing new: the note is kept once
-        loaded, summary = register.load(case.uid).case, register.cases()[0]
-    (note,) = case.withdrawn
-    assert (note.reason, note.by, note.opened_at) == ("wrong slide opened", "Bob", AMENDED_AT)
-    assert before <= note.withdrawn_at <= utc_now()
-    assert loaded.withdrawn == summary.withdrawn == (note,)
-    assert (loaded.amendments, summary.status) == ((), "signed")
-
-
-def test_amendments_withdrawn_between_two_saves_are_each_noted_in_order(tmp_path):
-    """The window's write queue keeps only a case's newest save: a signed case amended and
-    withdrawn twice reaches the register signed as it was, with both notes."""
-    case = Case(CaseFacts(sample_id="S-1"), *MODEL, rule=RULE)
-    case.sign("Ann", counts(), at=AT)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-        for reason in ("wrong slide opened", "second look"):
-            case.amend(reason, "Bob", decisions=0, extent=WHOLE)
-            case.withdraw_amendment(case.result(counts()), 0, WHOLE)
-        save_whole(register, case)
-        loaded = register.load(case.uid).case
-    assert [note.reason for note in loaded.withdrawn] == ["wrong slide opened", "second look"]
-    assert loaded.withdrawn == case.withdrawn and loaded.signed == case.signed
-
-
-def test_the_register_keeps_an_amendment_a_copy_dropped_without_a_note(tmp_path):
-    case = amended(decisions=0)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-        case.amendments, case.signed = (), case.amendments[0].replaced
-        with pytest.raises(RegisterError, match="cannot be withdrawn"):
-            save_whole(register, case)
-        assert register.load(case.uid).case.amending
-
-
-def test_a_register_of_the_schema_before_is_migrated_to_note_withdrawals(tmp_path):
-    case = amended(decisions=0)
-    with Register(tmp_path) as register:
-        save_whole(register, case)
-    with contextlib.closing(sqlite3.connect(tmp_path / FILE_NAME)) as db, db:
-        db.execute("DROP TABLE withdrawals")
-        as_before_list_indexes(db)
-        db.execute(f"PRAGMA user_version = {BEFORE_WITHDRAWALS_NOTED}")
-    with Register(tmp_path) as register:
-        version = register._db.execute("PRAGMA user_version").fetchone()[0]
-        loaded = register.load(case.uid).case
-        assert loaded.amending and loaded.withdrawn == ()
-        loaded.withdraw_amendment(loaded.result(counts()), 0, WHOLE)
-        save_whole(register, loaded)
-        assert register.cases()[0].withdrawn == loaded.withdrawn != ()
-    assert version == schema_version() > BEFORE_WITHDRAWALS_NOTED
