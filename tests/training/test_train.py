@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
@@ -15,12 +10,9 @@ import pytest
 pytest.importorskip("tensorflow", reason="training needs the [train] extra")
 
 from malariascope.core.classifier import Classifier  # noqa: E402
-from malariascope.core.dataset import labelled_images  # noqa: E402
 from malariascope.core.errors import DatasetError, ModelError  # noqa: E402
 from malariascope.core.modelcard import ModelFile, load_card  # noqa: E402
 from malariascope.core.modelfiles import sha256_of  # noqa: E402
-from malariascope.training.data import VALIDATION_FRACTION, split_by_slide  # noqa: E402
-from malariascope.training.review import LabelReview  # noqa: E402
 from malariascope.training.train import TrainConfig, train  # noqa: E402
 from tests.images import make_cell, write_rgb  # noqa: E402
 
@@ -108,82 +100,6 @@ def test_the_keras_file_holds_no_optimizer_state(trained):
         assert "optimizer" not in weights and not config.get("compile_config")
 
 
-def test_validation_split_is_by_slide(tmp_path):
-    images = labelled_images(make_dataset(tmp_path, 24, 2) / "train")
-    fit, val = split_by_slide(images, 0.25, seed=0)
-    slides = np.asarray(images.slides)
-    assert len(val) > 0 and not set(slides[fit]) & set(slides[val])
-    assert len(fit) + len(val) == len(images)
-
-
-
-def _validation_slides(manifest) -> set[str]:
-    with manifest.open(encoding="utf-8") as rows:
-        return {row["slide"] for row in csv.DictReader(rows) if row["part"] == "validation"}
-
-
-def test_split_seed_draws_the_validation_slides_and_the_card_records_it(tmp_path):
-    """Runs of several seeds measured on the same patients: only the split seed moves them;
-    the card keeps both seeds and the trimmed share, so the run can be repeated."""
-    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
-    images = labelled_images(root / "train")
-    slides = np.asarray(images.slides)
-    expected = {seed: set(slides[split_by_slide(images, VALIDATION_FRACTION, seed)[1]])
-                for seed in (3, 4)}
-    assert expected[3] != expected[4]
-    card = train(TrainConfig(root, tmp_path / "model", epochs=1, seed=4, split_seed=3,
-                             trim=0.05, input_size=32, batch_size=16), log=lambda line: None)
-    assert (card.recipe.seed, card.recipe.split_seed, card.recipe.trim) == (4, 3, 0.05)
-    assert load_card(tmp_path / "model").recipe == card.recipe
-    assert _validation_slides(tmp_path / "model" / "split.csv") == expected[3]
-
-
-def _write_review(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(("image", "class", "seen"))
-        writer.writerows(rows)
-    return path
-
-
-def test_cells_a_label_review_contradicts_are_left_out_of_fitting_and_validation(tmp_path):
-    """Two reviewed cells, one on a validation slide, are neither fitted nor measured; the
-    manifest files them as reviewed out and the card counts them. The healthy cells of the
-    same names, and a cell of another data set, are no matter."""
-    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
-    images = labelled_images(root / "train")
-    _, val = split_by_slide(images, VALIDATION_FRACTION, 1)
-    fit_cell = next(p for i, p in enumerate(images.paths) if i not in set(val)
-                    and images.labels[i] == 1)
-    val_cell = images.paths[next(i for i in val if images.labels[i] == 1)]
-    review = _write_review(tmp_path / "review.csv", [
-        (fit_cell.name, "parasitized", "no body"), (val_cell.name, "parasitized", "no body"),
-        ("not-in-this-set.png", "uninfected", "a ring")])
-    card = train(TrainConfig(root, tmp_path / "model", epochs=1, seed=1, input_size=32,
-                             batch_size=16, label_review=review), log=lambda line: None)
-    with (tmp_path / "model" / "split.csv").open(encoding="utf-8") as rows:
-        parts = {(row["class"], row["path"].rsplit("/", 1)[1]): row["part"]
-                 for row in csv.DictReader(rows)}
-    assert parts["parasitized", fit_cell.name] == parts["parasitized", val_cell.name]
-    assert parts["parasitized", val_cell.name] == "reviewed out"
-    assert list(parts.values()).count("reviewed out") == 2
-    assert card.recipe.reviewed_out == 2
-    assert card.validation_metrics.n == len(val) - 1
-    assert load_card(tmp_path / "model").recipe.reviewed_out == 2
-
-
-@pytest.mark.parametrize("text, words", [
-    ("image,class\nC1_cell_1.png,parasitized\n", "needs the columns image, class, seen"),
-    ("image,class,seen\n", "needs the columns image, class, seen and at least one row"),
-    ("image,class,seen\nC1_cell_1.png,infected,no body\n", "line 2: an image name, a class"),
-    ("image,class,seen\nC1_cell_1.png,parasitized,\n", "line 2: an image name, a class"),
-])
-def test_a_label_review_that_says_too_little_is_refused_in_one_line(tmp_path, text, words):
-    (tmp_path / "review.csv").write_text(text, encoding="utf-8")
-    with pytest.raises(DatasetError, match=words):
-        LabelReview.read(tmp_path / "review.csv")
-
-
 def test_fine_tuning_starts_from_the_given_model_and_records_it(trained, tmp_path):
     out, first = trained
     root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=6)
@@ -265,7 +181,6 @@ def test_train_refuses_a_model_folder_among_its_cells_before_decoding_them(
 
 
 def test_a_failed_run_leaves_no_output_folder_it_made(tmp_path):
-    from malariascope.core.errors import DatasetError
 
     (tmp_path / "cells" / "train").mkdir(parents=True)
     with pytest.raises(DatasetError):
@@ -295,7 +210,6 @@ def test_a_model_already_in_the_output_folder_is_kept_unless_overwrite(
 
 def test_fine_tuning_an_onnx_model_says_the_keras_one_is_needed(tmp_path):
     """The .onnx file beside the card is one the card lists: the error said it was not."""
-    from malariascope.core.modelcard import load_card
     from malariascope.training.initfile import checked_init_file
 
     bundled = load_card()
@@ -306,67 +220,3 @@ def test_fine_tuning_an_onnx_model_says_the_keras_one_is_needed(tmp_path):
     with pytest.raises(ModelError, match=rf"fine-tunes a \.keras model: give {keras_name}") as err:
         checked_init_file(tmp_path / onnx_name)
     assert "not the model" not in str(err.value)
-
-
-def test_sigterm_during_training_ends_as_ctrl_c_and_removes_the_folder_it_made(tmp_path):
-    """A job's time limit or a logout stops the run as Ctrl-C does: one line, exit 130, and
-    the --out folder it made is gone, so no half-made model folder is left behind."""
-    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
-    out = tmp_path / "model"
-    child = subprocess.Popen([sys.executable, "-m", "malariascope", "train", str(root), "--out",
-                              str(out), "--epochs", "50", "--input-size", "32"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not out.exists() and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # made once TensorFlow is loaded; the cells are decoded next
-    child.send_signal(signal.SIGTERM)
-    _, stderr = child.communicate(timeout=120)
-    assert child.returncode == 130, stderr
-    assert "malariascope: interrupted" in stderr and "Traceback" not in stderr
-    assert not out.exists()
-
-
-#: ``malariascope train`` in a process where, after the step named by its first argument, a
-#: SIGTERM arrives in a library that swallows the KeyboardInterrupt, as one raised inside a
-#: lazy import of a C extension is (turned into an ImportError the library's fallback catches).
-SWALLOWING_TRAIN = """
-import importlib, signal, sys
-
-module, _, path = sys.argv.pop(1).partition(":")
-owner = importlib.import_module(module)
-*parents, name = path.split(".")
-for parent in parents:
-    owner = getattr(owner, parent)
-step = getattr(owner, name)
-
-def swallowing(*args, **kwargs):
-    done = step(*args, **kwargs)
-    try:
-        signal.raise_signal(signal.SIGTERM)
-        sum(range(1000))  # the handler runs here
-    except KeyboardInterrupt:
-        pass
-    return done
-
-setattr(owner, name, swallowing)
-from malariascope.__main__ import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-@pytest.mark.parametrize(("step", "epochs"), [
-    ("malariascope.training.progress:EpochProgress.on_epoch_end", 50),
-    ("malariascope.training.export:_write_files", 1),
-], ids=["epoch", "export"])
-def test_a_sigterm_that_a_library_swallows_still_stops_training(tmp_path, step, epochs):
-    """A SIGTERM during training was once lost inside TensorFlow and the run went on to the
-    end (exit 0, a model written); it stops at the next batch, or before the files are placed."""
-    root = make_dataset(tmp_path / "cells", per_class_train=24, per_class_test=2)
-    out = tmp_path / "model"
-    result = subprocess.run([sys.executable, "-c", SWALLOWING_TRAIN, step, "train", str(root),
-                             "--out", str(out), "--epochs", str(epochs), "--input-size", "32"],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 130, result.stderr
-    assert "malariascope: interrupted" in result.stderr and "Traceback" not in result.stderr
-    assert f"epoch 1/{epochs}" in result.stdout and f"epoch 2/{epochs}" not in result.stdout
-    assert not out.exists()
