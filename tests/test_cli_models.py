@@ -89,3 +89,17 @@ def test_a_model_file_named_in_capitals_runs_as_its_suffix_says(labelled, tmp_pa
     assert refused.err.startswith(f"malariascope: error: {keras} runs on tensorflow, not on "
                                   "onnx")
     assert not (tmp_path / "report.csv").exists()
+
+
+def test_a_card_named_in_capitals_is_taken_as_a_card(real_cells, tmp_path, capsys):
+    """`--model X.JSON` was taken for a model file beside a card named model-card.json,
+    while `--model x.json` was read as the card it is."""
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_dir(), folder)
+    card = (folder / "model-card.json").rename(folder / "X.JSON")
+    report = tmp_path / "report.csv"
+    screened = cli(capsys, "classify", real_cells["parasitized"][0], "--csv", report,
+                   "--model", card)
+    assert screened.code == 0, screened.err
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert batch["classified"] == "1" and batch["model"].endswith("(onnx)")

@@ -28,6 +28,7 @@ from malariascope.core.modelfiles import (
     bundled_dir,
     check_listed,
     check_model_path,
+    is_card_path,
     is_plain_name,
     models_dir,
     read_regular_file,
@@ -253,7 +254,7 @@ def load_card(path: str | os.PathLike[str] | None = None) -> ModelCard:
         raise ModelError(f"model not found: {path} (no such file or folder)")
     check_model_path(path)
     card_path = (
-        path if path.suffix == ".json" else (path if path.is_dir() else path.parent) / CARD_NAME
+        path if is_card_path(path) else (path if path.is_dir() else path.parent) / CARD_NAME
     )
     try:
         raw = read_regular_file(card_path, MAX_CARD_BYTES, "model card")

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from malariascope.core.errors import ModelError, NotAModelError
 
 CARD_NAME = "model-card.json"
+CARD_SUFFIX = ".json"  #: a card given by name may have any name with this suffix
 MODELS_ENV = "MALARIASCOPE_MODELS"  # a folder the user chose instead of the bundled model
 MAX_CARD_BYTES = 1 << 20  #: a card is a few kilobytes; a larger one is not read
 MAX_MODEL_BYTES = 1 << 28  #: the bundled model files are about a megabyte each
@@ -40,10 +41,16 @@ def models_dir() -> Path:
     return Path(chosen) if chosen else bundled_dir()
 
 
+def is_card_path(path: Path) -> bool:
+    """True when ``path`` names a model card: its suffix is :data:`CARD_SUFFIX` in any letter
+    case, as model files' suffixes are matched."""
+    return path.suffix.lower() == CARD_SUFFIX
+
+
 def check_model_path(path: Path) -> None:
     """NotAModelError unless ``path`` is a folder, a card (``.json``) or a model file (one
     of :data:`FILE_BACKENDS`)."""
-    if path.is_dir() or path.suffix.lower() in (".json", *FILE_BACKENDS):
+    if path.is_dir() or is_card_path(path) or path.suffix.lower() in FILE_BACKENDS:
         return
     raise NotAModelError(f"{path} is neither a model card (.json) nor a model file "
                          f"({', '.join(FILE_BACKENDS)}): give one of those, or their folder")
@@ -52,7 +59,7 @@ def check_model_path(path: Path) -> None:
 def check_listed(path: Path, listed: list[str], card_name: str) -> None:
     """A model file given by name must be one its card lists: another one beside it (a copy,
     an older export) would be passed over for the file the card names."""
-    if path.suffix == ".json" or path.is_dir():
+    if is_card_path(path) or path.is_dir():
         return
     if path.name not in listed:
         raise ModelError(f"{path} is not a model its card {card_name} lists "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from malariascope.core.errors import CardNotFoundError, ModelError, NotAModelError
 from malariascope.core.modelcard import load_card
+from malariascope.core.modelfiles import is_card_path
 
 #: What ``--init`` takes, said with each refusal of what it was given.
 INIT_TAKES = "--init takes a .keras model with the model-card.json that lists it, or their folder"
@@ -26,7 +27,7 @@ def checked_init_file(given: Path) -> Path:
     except CardNotFoundError as exc:
         raise ModelError(f"cannot fine-tune {given}: model card not found ({exc.path}); "
                          f"{INIT_TAKES}") from None
-    if given.is_file() and given.suffix != ".json" and not given.samefile(path):
+    if given.is_file() and not is_card_path(given) and not given.samefile(path):
         raise ModelError(f"--init fine-tunes a .keras model: give {path.name} (or its folder), "
                          f"not {given.name}")
     return path
