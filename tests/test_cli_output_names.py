@@ -3,7 +3,9 @@ would screen them as images, each an error row."""
 
 from __future__ import annotations
 
-from tests.command_line import run_without
+import shutil
+
+from tests.command_line import cli, run_without
 from tests.images import make_cell_folder
 
 
@@ -29,3 +31,33 @@ def test_a_report_pdf_or_json_named_as_an_image_is_refused_before_the_model(tmp_
             f"malariascope: error: {name} ends in .{suffix}, an image's suffix: a run over its "
             f"folder would screen {what} as an image; name another file\n")), args
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["cell_0.png", "cells", "out"]
+
+
+def test_a_report_pdf_or_json_named_as_compressed_is_refused_before_screening(
+        tmp_path, capsys, real_cells):
+    """`classify --csv r.tar.gz` wrote plain CSV text as r.tar.gz, with its summary beside it
+    as r.tar_summary.gz: neither opens as the archive its name says."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    for label in ("parasitized", "uninfected"):
+        (data / label).mkdir(parents=True)
+        shutil.copy(real_cells[label][0], data / label)
+    out.mkdir()
+    refused = [
+        (("classify", data, "--csv", out / "r.tar.gz"), out / "r.tar.gz", ".gz", "the report"),
+        (("classify", data, "--csv", out / "r.CSV.BZ2"), out / "r.CSV.BZ2", ".BZ2",
+         "the report"),
+        (("classify", data, "--csv", out / "r.csv", "--pdf", out / "p.zip"),
+         f"--pdf {out / 'p.zip'}", ".zip", "the PDF report"),
+        (("evaluate", data, "--json", out / "f.json.xz"), f"--json {out / 'f.json.xz'}", ".xz",
+         "the figures"),
+    ]
+    for args, name, suffix, what in refused:
+        result = cli(capsys, *args)
+        assert (result.code, result.out, result.err) == (2, "", (
+            f"malariascope: error: {name} ends in {suffix}, a compressed file's suffix: "
+            f"{what} is written uncompressed, and would not open as such; name another "
+            "file\n")), args
+    assert list(out.iterdir()) == []
+    result = cli(capsys, "classify", data, "--csv", out / "r.txt")
+    assert result.code == 0, result.err
+    assert sorted(path.name for path in out.iterdir()) == ["r.txt", "r_summary.txt"]

@@ -185,7 +185,12 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     """
     if target is None:
         return
-    from malariascope.core.errors import ImageNameError, OutputIsInputError, ReportError
+    from malariascope.core.errors import (
+        CompressedNameError,
+        ImageNameError,
+        OutputIsInputError,
+        ReportError,
+    )
     from malariascope.core.targets import check_file_target
 
     for role, other in (taken or {}).items():
@@ -195,7 +200,7 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
     try:
         with in_cli_words():
             check_file_target(target, overwrite, what, inputs)
-    except (OutputIsInputError, ImageNameError) as exc:  # by its option, as other outputs are
+    except (OutputIsInputError, ImageNameError, CompressedNameError) as exc:  # by its option
         raise type(exc)(f"{option} {exc}") from None
 
 

@@ -105,6 +105,11 @@ class ImageNameError(ReportError):
     it as an image, an error row."""
 
 
+class CompressedNameError(ReportError):
+    """An output file would have a compressed file's suffix (``.gz``, ``.zip``): it is
+    written uncompressed, and would not open as its name says."""
+
+
 class ReportPairError(MalariaScopeError):
     """A report and the summary beside it were written by different runs (a run killed
     between its two renames)."""

@@ -3,9 +3,10 @@
 A target is refused when it is a folder, a symbolic link, a pipe or a device (even when
 overwriting is allowed), when it exists and replacing it was not asked, when its folder does
 not exist or takes no new file (read-only, locked), when its name is longer than its folder
-takes or ends in an image's suffix (a later run over its folder would screen it), and when it
-is one of the run's inputs: a file named as an input, or an image in an input folder, is never
-replaced by a report.
+takes or ends in an image's suffix (a later run over its folder would screen it) or a
+compressed file's (every output is written uncompressed), and when it is one of the run's
+inputs: a file named as an input, or an image in an input folder, is never replaced by a
+report.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from malariascope.core.atomic import temp_beside, why
 from malariascope.core.errors import (
+    CompressedNameError,
     ImageNameError,
     NotAFileError,
     OutputIsInputError,
@@ -26,6 +28,8 @@ from malariascope.core.imageio import is_image_path, kind_of
 from malariascope.core.summary import summary_path
 
 NAME_MAX = 255  # where the system does not say: Windows, and most file systems elsewhere
+#: Suffixes of compressed files, in any letter case: no output is written compressed
+COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".xz", ".zst", ".zip", ".7z")
 
 
 def check_target(path: Path, overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
@@ -55,6 +59,7 @@ def check_file_target(path: Path, overwrite: bool = False, what: str = "the repo
     _refuse_special(path, what)
     refuse_inputs(path, inputs, what)
     _refuse_image_name(path, what, inputs)
+    _refuse_compressed_name(path, what)
     if path.exists() and not overwrite:
         raise ReportExistsError(path)
     try:
@@ -108,6 +113,16 @@ def _refuse_image_name(path: Path, what: str, inputs: list[Path]) -> None:
                                  f"name another file for {what}")
     raise ImageNameError(f"{path} ends in {path.suffix}, an image's suffix: a run over its "
                          f"folder would screen {what} as an image; name another file")
+
+
+def _refuse_compressed_name(path: Path, what: str) -> None:
+    """CompressedNameError when ``path`` ends in a compressed file's suffix (``r.csv.gz``):
+    the plain file written there would not open as its name says, nor would its summary,
+    named from it (``r.csv_summary.gz``)."""
+    if path.suffix.lower() in COMPRESSED_SUFFIXES:
+        raise CompressedNameError(f"{path} ends in {path.suffix}, a compressed file's suffix: "
+                                  f"{what} is written uncompressed, and would not open as "
+                                  "such; name another file")
 
 
 def inside(path: Path, folder: Path) -> bool:
