@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from malariascope.core.backends import backend_for
 from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import labelled_images, refuse_labelled_twice
 from malariascope.core.errors import DatasetError
@@ -47,7 +46,7 @@ class Evaluation:
                 + self.metrics.format())
 
 
-def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None = None
+def evaluate_folder(folder: Path, model: Path | None = None, backend: str = "onnx"
                     ) -> Evaluation:
     """Metrics of the model on every image of ``folder``; images without a call are counted.
 
@@ -58,7 +57,8 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     model
         A model card, model file or their folder; the bundled model when None.
     backend
-        ``onnx``, ``tensorflow`` or None, as ``backends.backend_for`` takes it with ``model``.
+        What runs the model, as :meth:`Classifier.open` takes it; the caller decides it (the
+        command line by ``backends.backend_for``).
 
     Returns
     -------
@@ -68,7 +68,7 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None
     """
     images = labelled_images(folder)
     refuse_labelled_twice(images)
-    classifier = Classifier.open(model, backend_for(model, backend))
+    classifier = Classifier.open(model, backend)
     # each labelled image is one cell, whatever its size: one result per label
     results = list(screen(images.paths, classifier, mode="cell"))
     ok = [i for i, r in enumerate(results) if r.ok]
