@@ -24,8 +24,10 @@ from malariascope.core.words import threshold_words
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
 
+#: The table of whole fields; like the keys above it, columns are only appended. The last two
+#: are the batch's ``flagged_not_reviewed`` and ``marked_unsure`` of each field.
 FIELD_COLUMNS = ("image_path", "cells", "parasitized", "uninfected", "uncertain", "reviewed",
-                 "percent_parasitized")
+                 "percent_parasitized", "flagged_not_reviewed", "marked_unsure")
 
 
 def summary_path(report: Path) -> Path:
@@ -140,7 +142,8 @@ def _unlike_rows(unlike: Unlikeness | None) -> list[tuple[str, str]]:
 
 def _field_row(path: str, counts: Counts) -> tuple[str, ...]:
     return (path, str(counts.classified), str(counts.parasitized), str(counts.uninfected),
-            str(counts.uncertain), str(counts.reviewed), counts.percent_text(2))
+            str(counts.uncertain), str(counts.reviewed), counts.percent_text(2),
+            str(counts.unreviewed_flagged), str(counts.unsure))
 
 
 def summary_bytes(rows: list[tuple[str, ...]]) -> bytes:
