@@ -64,8 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=path_argument, metavar="PATH",
                         help="images or folders")
     parser.add_argument("--csv", required=True, type=output_file_argument, metavar="OUT",
-                        help="report to write, one row per cell; its summary (counts, "
-                        "parasitemia) is written beside it as OUT's name + _summary.csv")
+                        help="report to write, one row per cell, as plain CSV (a compressed "
+                        "name such as r.csv.gz is refused); its summary (counts, parasitemia) "
+                        "is written beside it, r.csv's as r_summary.csv")
     parser.add_argument("--threshold", type=probability,
                         help="call threshold (default: model card)")
     parser.add_argument("--gradcam", type=path_argument, metavar="DIR",
