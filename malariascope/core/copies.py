@@ -34,19 +34,16 @@ class Copies:
     ----------
     held
         Results already in the case: copies of their files are left out too.
-    opened
-        The paths searched, for a case's record: each copy is counted at its place there
-        (see ``LeftOut.found_in``) as it is left out, on the screening's thread.
     """
 
-    def __init__(self, held: Iterable[ScreeningResult] = (), opened: Iterable[object] = ()
-                 ) -> None:
+    def __init__(self, held: Iterable[ScreeningResult] = ()) -> None:
         self._originals: dict[str, Path] = {}
         self.copies: list[Path] = []  #: the files left out as copies, in order
         #: the first copies left out (as many as ``core.leftout`` names), each with its original
         self.named: list[tuple[Path, Path]] = []
-        self._opened = {str(path) for path in opened}
-        self._places: dict[str, int] = {}  # copies by place, when ``opened`` is given
+        #: the names of the copies by folder, for a case's record (``LeftOut.in_folders``),
+        #: kept as they are left out, on the screening's thread
+        self._folders: dict[str, list[str]] = {}
         rows = Superseded()
         for row, result in enumerate(held):
             self._remember(result)
@@ -67,10 +64,7 @@ class Copies:
             self._remember(first)
             return False
         self.copies.append(first.path)
-        if self._opened:
-            place = str(first.path)
-            place = place if place in self._opened else str(first.path.parent)
-            self._places[place] = self._places.get(place, 0) + 1
+        self._folders.setdefault(str(first.path.parent), []).append(first.path.name)
         if len(self.named) < NAMED:
             self.named.append((first.path, original))
         return True
@@ -101,9 +95,9 @@ class Copies:
     def record(self, before: LeftOut = NONE_LEFT_OUT) -> LeftOut:
         """The copies left out so far as a case's records keep them, after those ``before``.
         The window asks for one with every chunk of results, while the screening goes on:
-        it costs one copy of the places, not a look at every copy."""
-        places = dict(self._places)  # before the count, which holds every copy placed
-        return before.add(len(self.copies), self.told_apart(), places)
+        it costs a copy of the names by folder, not a look at every copy's path."""
+        folders = {folder: tuple(names) for folder, names in dict(self._folders).items()}
+        return before.add(len(self.copies), self.told_apart(), folders)  # counts each named
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:

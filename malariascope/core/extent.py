@@ -148,11 +148,14 @@ def searched_again(paths: Iterable[object], recursive: bool,
     return searched
 
 
-def copies_found_again(paths: Iterable[object], recursive: bool) -> Callable[[str], bool]:
-    """Whether ``paths``, searched ``recursive``ly, find again the copies recorded at a
-    place (``LeftOut.found_in``): a folder or file searched, or one in a folder searched
-    (a folder's subfolders only when ``recursive``). Compared as real paths, a place not a
-    folder taken for a file: it reads the disk, never on the UI thread."""
+def copies_found_again(copies: LeftOut, paths: Iterable[object],
+                       recursive: bool) -> tuple[str, ...]:
+    """What ``paths``, searched ``recursive``ly, find again of ``copies``: places of
+    ``LeftOut.found_in`` and folders of ``LeftOut.in_folders`` searched (a folder's
+    subfolders only when ``recursive``), and the paths of copies opened alone. Compared as
+    real paths, a place not a folder taken for a file: it reads the disk, never on the UI
+    thread."""
+    paths = list(paths)
     whole, again = searched_again(paths, recursive, resolve=True), [
         spelled(name, resolve=True) for name in paths]
 
@@ -163,7 +166,13 @@ def copies_found_again(paths: Iterable[object], recursive: bool) -> Callable[[st
         return named(place) and any(
             known == path or (known.parent == path and not known.is_dir()) for path in again)
 
-    return searched
+    alone = {Path(str(name)).name for name in paths} | {path.name for path in again}
+    found = [place for place, _ in copies.found_in if searched(place)]
+    for folder, names in copies.in_folders:
+        found += [folder] if searched(folder) else [
+            path for name in alone.intersection(names)
+            if searched(path := os.path.join(folder, name))]
+    return tuple(found)
 
 
 def named(name: str) -> bool:

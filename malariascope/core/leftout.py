@@ -5,8 +5,8 @@ printed report and the window say what was not counted. Standard library only.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,34 +19,50 @@ NAMED = 5  # copies a record names; the rest it counts
 @dataclass(frozen=True)
 class LeftOut:
     """``count`` files left out as copies; ``named``, the first :data:`NAMED` of them, each
-    as "copy (copy of original)"; ``found_in``, how many of them lay at each place."""
+    as "copy (copy of original)"; where they lay, in ``in_folders`` (``found_in`` for those
+    an earlier MalariaScope recorded)."""
 
     count: int = 0
     named: tuple[str, ...] = ()
-    #: of ``count``, those at each place: the folder holding them, or the file itself when
-    #: it was opened alone, so a search again tells the copies it finds again (see
-    #: :meth:`found_again`). Copies recorded before MalariaScope kept this are at none;
-    #: those recorded before it kept their folders are at the input that held them.
+    #: of ``count``, those an earlier MalariaScope recorded by place: the folder holding
+    #: them, or the file itself when it was opened alone; before that, the input that held
+    #: them. Copies recorded before it kept places are at none.
     found_in: tuple[tuple[str, int], ...] = ()
+    #: of ``count``, the others by the folder holding them, each by its name: a search
+    #: again tells every copy it finds again (see :meth:`found_again`), also a file opened
+    #: alone out of a folder searched before
+    in_folders: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def add(self, count: int, pairs: Iterable[tuple[Path, Path]],
-            found_in: Mapping[str, int] | None = None) -> LeftOut:
+            in_folders: Mapping[str, tuple[str, ...]] | None = None) -> LeftOut:
         """These copies and ``count`` more, the first of them named by ``pairs`` (copy,
-        original), ``found_in`` inputs; a copy named already is named once."""
+        original), ``in_folders`` by their names; a copy named already is named once."""
         names = dict.fromkeys((*self.named, *(f"{copy} (copy of {original})"
                                                for copy, original in pairs)))
-        inputs = Counter(dict(self.found_in))
-        inputs.update(found_in or {})
-        return LeftOut(self.count + count, tuple(names)[:NAMED], tuple(inputs.items()))
+        folders = dict(self.in_folders)
+        for folder, copies in (in_folders or {}).items():
+            folders[folder] = folders.get(folder, ()) + copies
+        return LeftOut(self.count + count, tuple(names)[:NAMED], self.found_in,
+                       tuple(folders.items()))
 
-    def found_again(self, searched: Callable[[str], bool]) -> LeftOut:
-        """These copies, counted and named, without those at the places ``searched`` again:
-        that search finds those still there again, and counts them once more."""
-        again = {name: count for name, count in self.found_in if searched(name)}
-        places = [Path(name) for name in again]
-        return LeftOut(self.count - sum(again.values()),
+    def found_again(self, again: Collection[str]) -> LeftOut:
+        """These copies, counted and named, without those a search finds ``again``: that
+        search counts those still there once more. ``again`` holds places (of ``found_in``,
+        and folders of ``in_folders`` searched) and the paths of copies opened alone."""
+        alone: dict[str, set[str]] = {}
+        for path in again:
+            folder, name = os.path.split(path)
+            alone.setdefault(folder, set()).add(name)
+        kept = {folder: names if folder not in alone
+                else tuple(name for name in names if name not in alone[folder])
+                for folder, names in self.in_folders if folder not in again}
+        dropped = sum(count for name, count in self.found_in if name in again) + sum(
+            len(names) for _, names in self.in_folders) - sum(map(len, kept.values()))
+        places = [Path(path) for path in again]
+        return LeftOut(self.count - dropped,
                        tuple(name for name in self.named if not _at(name, places)),
-                       tuple(place for place in self.found_in if place[0] not in again))
+                       tuple(place for place in self.found_in if place[0] not in again),
+                       tuple((folder, names) for folder, names in kept.items() if names))
 
     def names(self) -> str:
         """The copies named, and how many more ('' when none)."""
@@ -64,6 +80,8 @@ class LeftOut:
         data: dict[str, object] = {"count": self.count, "named": list(self.named)}
         if self.found_in:  # written only when there are some
             data["found_in"] = [list(pair) for pair in self.found_in]
+        if self.in_folders:  # an older MalariaScope refuses it: it would count them twice
+            data["in_folders"] = [[folder, list(names)] for folder, names in self.in_folders]
         return data
 
     @classmethod
@@ -81,7 +99,8 @@ def _at(named: str, places: list[Path]) -> bool:
                for place in places)
 
 
-_FIELDS = {"count": integer, "named": several(text), "found_in": several(pair(text, integer))}
+_FIELDS = {"count": integer, "named": several(text), "found_in": several(pair(text, integer)),
+           "in_folders": several(pair(text, several(text)))}
 
 
 NONE_LEFT_OUT = LeftOut()  # no file left out

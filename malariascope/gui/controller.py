@@ -136,7 +136,7 @@ class ScreeningController(ModelLoading, QObject):
         self._before = max(self.extent.files, self._held_files)
         held = [result.path for result in self.batch.results]  # resolved in the worker
         before = self.extent.copies  # less those it finds again (see _on_reopened)
-        self._copies = Copies(self.batch.results, paths), before
+        self._copies = Copies(self.batch.results), before
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
                         self._copies[0], opened)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
@@ -187,7 +187,7 @@ class ScreeningController(ModelLoading, QObject):
             self._before = self._held_files + self._unscreened.left
         self.extent = self.extent.screened_whole(reopened.whole).cut_short_at(self._paths)
         copies, before = self._copies  # their copies found before are found again
-        again = None if before is None else before.found_again(reopened.copied.__contains__)
+        again = None if before is None else before.found_again(set(reopened.copied))
         self._copies = copies, again
 
     def _on_screened(self, job: int, outcome: ScreenOutcome) -> None:

@@ -38,7 +38,7 @@ class Reopened:
     gone: int = 0
     #: the files it records as found but not screened, its own among them (core.unscreened)
     unscreened: UnscreenedNames = UnscreenedNames()
-    #: the places whose copies left out it searches again (``core.extent.
+    #: the places and copies left out that it searches again (``core.extent.
     #: copies_found_again``): it finds those still there again
     copied: tuple[str, ...] = ()
 
@@ -140,11 +140,10 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
 def _reopened(before: Extent, paths: list[Path], recursive: bool) -> Reopened:
     """What ``paths`` search again of the inputs of ``before``, compared as real paths."""
     searched, rest = searched_again(paths, recursive, resolve=True), before.rest
-    copied = () if before.copies is None else before.copies.found_in
-    found = copies_found_again(paths, recursive)
+    copied = () if before.copies is None else copies_found_again(before.copies, paths,
+                                                                 recursive)
     return Reopened(Extent(rest).overlaps(paths, resolve=True),
-                    tuple(name for name in rest if searched(name)),
-                    copied=tuple(name for name, _ in copied if found(name)))
+                    tuple(name for name in rest if searched(name)), copied=copied)
 
 
 def _outside(files: list[Path], inputs: tuple[str, ...]) -> list[Path]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again
+from malariascope.core.jsonfields import build, integer, pair, several, text
 from malariascope.core.leftout import LeftOut
 from malariascope.core.unscreened import UnscreenedNames
 
@@ -83,16 +86,48 @@ def test_a_place_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
     sub.mkdir(parents=True)
     alone.write_bytes(b"png")
     named = [(slide / "y.png", slide / "a.png"), (sub / "z.png", slide / "b.png")]
-    copies = LeftOut().add(4, named, {str(slide): 2, str(sub): 1, str(alone): 1})
+    copies = LeftOut(4, LeftOut().add(0, named).named,  # as an earlier MalariaScope kept them
+                     ((str(slide), 2), (str(sub), 1), (str(alone), 1)))
     extent = Extent.from_dict(json.loads(json.dumps(Extent(copies=copies).to_dict())))
     assert extent.copies == copies  # where they were found, read back
-    assert copies.found_again(copies_found_again([tmp_path], False)) == LeftOut(
+
+    def again(paths: list[Path], recursive: bool) -> LeftOut:
+        return copies.found_again(copies_found_again(copies, paths, recursive))
+
+    assert again([tmp_path], False) == LeftOut(
         3, copies.named, ((str(slide), 2), (str(sub), 1)))  # a file in a folder searched
-    assert copies.found_again(copies_found_again([slide], False)) == LeftOut(
+    assert again([slide], False) == LeftOut(
         2, copies.named[1:], ((str(sub), 1), (str(alone), 1)))  # not its subfolders
-    assert copies.found_again(copies_found_again([sub], True)) == LeftOut(
+    assert again([sub], True) == LeftOut(
         3, copies.named[:1], ((str(slide), 2), (str(alone), 1)))  # a subfolder alone
-    assert copies.found_again(copies_found_again([tmp_path], True)) == LeftOut()
+    assert again([tmp_path], True) == LeftOut()
+
+
+def test_copies_are_found_again_by_name_in_their_folder(tmp_path):
+    """A copy opened alone out of a folder searched before was counted in the folder's
+    count and at the file: a count by folder cannot tell which copies it holds."""
+    slide, sub = tmp_path / "slide", tmp_path / "slide" / "sub"
+    sub.mkdir(parents=True)
+    link = tmp_path / "link.png"
+    link.symlink_to(slide / "x.png")
+    copies = LeftOut().add(4, [(slide / "y.png", slide / "a.png")], {
+        str(slide): ("x.png", "y.png"), str(sub): ("z.png",), str(tmp_path): ("w.png",)})
+    extent = Extent.from_dict(json.loads(json.dumps(Extent(copies=copies).to_dict())))
+    assert extent.copies == copies  # by name, read back
+
+    def again(paths: list[Path], recursive: bool) -> LeftOut:
+        return copies.found_again(copies_found_again(copies, paths, recursive))
+
+    rest = ((str(slide), ("y.png",)), (str(sub), ("z.png",)), (str(tmp_path), ("w.png",)))
+    assert again([slide / "x.png"], False) == again([link], True) == LeftOut(
+        3, copies.named, in_folders=rest)  # a copy opened alone, by any spelling
+    assert again([slide], False) == LeftOut(2, in_folders=rest[1:])  # not its subfolders
+    assert again([sub / "other.png", slide / "q.png"], True) == copies
+    assert again([tmp_path], True) == LeftOut()
+    with pytest.raises(ValueError, match="unknown copies fields in_folders"):
+        build(LeftOut, copies.to_dict(), {"count": integer, "named": several(text),
+                                          "found_in": several(pair(text, integer))},
+              "copies")  # as an older MalariaScope reads it: it would count them twice
 
 
 def test_files_not_screened_are_recorded_by_name_relative_to_their_input(tmp_path):
