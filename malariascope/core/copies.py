@@ -13,7 +13,7 @@ held, with the path of each to name an original.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +44,11 @@ class Copies:
         #: the names of the copies by folder, for a case's record (``LeftOut.in_folders``),
         #: kept as they are left out, on the screening's thread
         self._folders: dict[str, list[str]] = {}
+        #: whether the copies found in a folder are counted already, at a place of the
+        #: case's record (``core.extent.counted_at``); asked once a folder, on the
+        #: screening's thread
+        self.counted_at: Callable[[str], bool] = lambda folder: False
+        self._counted: dict[str, int] = {}  # those copies, by folder
         rows = Superseded()
         for row, result in enumerate(held):
             self._remember(result)
@@ -64,7 +69,7 @@ class Copies:
             self._remember(first)
             return False
         self.copies.append(first.path)
-        self._folders.setdefault(str(first.path.parent), []).append(first.path.name)
+        self._place(first.path)
         if len(self.named) < NAMED:
             self.named.append((first.path, original))
         return True
@@ -97,7 +102,16 @@ class Copies:
         The window asks for one with every chunk of results, while the screening goes on:
         it costs a copy of the names by folder, not a look at every copy's path."""
         folders = {folder: tuple(names) for folder, names in dict(self._folders).items()}
-        return before.add(len(self.copies), self.told_apart(), folders)  # counts each named
+        counted = sum(dict(self._counted).values())  # taken before the count, which holds them
+        return before.add(len(self.copies) - counted, self.told_apart(), folders)
+
+    def _place(self, copy: Path) -> None:
+        """Keep ``copy``'s name by its folder, or count it there when it is counted already."""
+        folder = str(copy.parent)
+        if folder in self._counted or (folder not in self._folders and self.counted_at(folder)):
+            self._counted[folder] = self._counted.get(folder, 0) + 1
+        else:
+            self._folders.setdefault(folder, []).append(copy.name)
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:

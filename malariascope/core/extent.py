@@ -8,7 +8,7 @@ Standard library only at import: the window holds one before numpy loads.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,29 +150,51 @@ def searched_again(paths: Iterable[object], recursive: bool,
 
 def copies_found_again(copies: LeftOut, paths: Iterable[object],
                        recursive: bool) -> tuple[str, ...]:
-    """What ``paths``, searched ``recursive``ly, find again of ``copies``: places of
-    ``LeftOut.found_in`` and folders of ``LeftOut.in_folders`` searched (a folder's
-    subfolders only when ``recursive``), and the paths of copies opened alone. Compared as
-    real paths, a place not a folder taken for a file: it reads the disk, never on the UI
-    thread."""
+    """What ``paths``, searched ``recursive``ly, find again of ``copies``: the places of
+    ``LeftOut.found_in`` they go through whole (a folder with its subfolders, a file), the
+    folders of ``LeftOut.in_folders`` searched, and the paths of copies opened alone.
+    Compared as real paths, a place not a folder taken for a file: it reads the disk, never
+    on the UI thread."""
     paths = list(paths)
     whole, again = searched_again(paths, recursive, resolve=True), [
         spelled(name, resolve=True) for name in paths]
 
-    def searched(place: str) -> bool:
+    def searched(place: str, holding: bool = False) -> bool:
+        """Whether the search goes through every copy at ``place``: a file, or a folder
+        ``holding`` them (not in its subfolders: a place of ``found_in`` may be the input
+        that held them)."""
         if whole(place):
             return True
         known = spelled(place, resolve=True)
         return named(place) and any(
-            known == path or (known.parent == path and not known.is_dir()) for path in again)
+            (known == path and holding)
+            or ((known == path or known.parent == path) and not known.is_dir())
+            for path in again)
 
     alone = {Path(str(name)).name for name in paths} | {path.name for path in again}
     found = [place for place, _ in copies.found_in if searched(place)]
     for folder, names in copies.in_folders:
-        found += [folder] if searched(folder) else [
+        found += [folder] if searched(folder, holding=True) else [
             path for name in alone.intersection(names)
             if searched(path := os.path.join(folder, name))]
     return tuple(found)
+
+
+def counted_at(copies: LeftOut, again: Collection[str]) -> Callable[[str], bool]:
+    """Whether the copies a search finds in a folder are counted in ``copies`` already: the
+    nearest place of ``LeftOut.found_in`` that is the folder or holds it is not found
+    ``again`` (see :func:`copies_found_again`), so it counts them with the others there.
+    Compared as real paths: it reads the disk, never on the UI thread."""
+    places = sorted(((spelled(place, resolve=True), place in again)
+                     for place, _ in copies.found_in if named(place)),
+                    key=lambda place: len(place[0].parts), reverse=True)
+
+    def counted(folder: str) -> bool:
+        known = spelled(folder, resolve=True)
+        return next((not found for place, found in places if known.is_relative_to(place)),
+                    False)
+
+    return counted
 
 
 def named(name: str) -> bool:

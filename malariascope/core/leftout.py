@@ -26,7 +26,9 @@ class LeftOut:
     named: tuple[str, ...] = ()
     #: of ``count``, those an earlier MalariaScope recorded by place: the folder holding
     #: them, or the file itself when it was opened alone; before that, the input that held
-    #: them. Copies recorded before it kept places are at none.
+    #: them. A place stays until a search goes through it whole, and counts the copies
+    #: found at or under it meanwhile (``core.extent.counted_at``). Copies recorded before
+    #: MalariaScope kept places are at none.
     found_in: tuple[tuple[str, int], ...] = ()
     #: of ``count``, the others by the folder holding them, each by its name: a search
     #: again tells every copy it finds again (see :meth:`found_again`), also a file opened

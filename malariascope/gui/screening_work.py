@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
-from malariascope.core.extent import Extent, copies_found_again, searched_again, spelled
+from malariascope.core.extent import (
+    Extent,
+    copies_found_again,
+    counted_at,
+    searched_again,
+    spelled,
+)
 from malariascope.core.rescreened import unread
 from malariascope.core.unscreened import UnscreenedNames, unscreened_after
 from malariascope.core.words import counted
@@ -110,6 +116,8 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     files, repeated = _new_files(found, set(held) - copies.unread)
     again = _as_held(files, copies.unread)
     reopened = _reopened(before, paths, recursive)
+    if before.copies is not None:
+        copies.counted_at = counted_at(before.copies, reopened.copied)
     new = [path for path in files if path not in again]
     gone, unscreened = unscreened_after(before, reopened.whole, paths, held, files)
     reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again
+from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again, counted_at
 from malariascope.core.jsonfields import build, integer, pair, several, text
 from malariascope.core.leftout import LeftOut
 from malariascope.core.unscreened import UnscreenedNames
@@ -96,11 +96,31 @@ def test_a_place_searched_again_drops_its_copies_and_keeps_the_others(tmp_path):
 
     assert again([tmp_path], False) == LeftOut(
         3, copies.named, ((str(slide), 2), (str(sub), 1)))  # a file in a folder searched
-    assert again([slide], False) == LeftOut(
-        2, copies.named[1:], ((str(sub), 1), (str(alone), 1)))  # not its subfolders
+    assert again([slide], False) == copies  # perhaps the input that held sub's copies too
     assert again([sub], True) == LeftOut(
         3, copies.named[:1], ((str(slide), 2), (str(alone), 1)))  # a subfolder alone
     assert again([tmp_path], True) == LeftOut()
+
+
+def test_copies_found_in_a_place_recorded_by_an_earlier_malariascope_count_there(tmp_path):
+    """A place kept by an earlier MalariaScope may be the input that held the copies, its
+    subfolders' too: a search of it without subfolders, which dropped them all, and a
+    search of a subfolder, find only some of them again, and the place keeps counting
+    them; a place of its own found again whole does not."""
+    slide, sub, other = tmp_path / "slide", tmp_path / "slide" / "sub", tmp_path / "other"
+    sub.mkdir(parents=True)
+    by_input = LeftOut(3, found_in=((str(slide), 3),))
+    by_folder = LeftOut(3, found_in=((str(slide), 2), (str(sub), 1)))
+
+    def counted(copies: LeftOut, paths: list[Path], recursive: bool) -> list[bool]:
+        found = counted_at(copies, copies_found_again(copies, paths, recursive))
+        return [found(str(folder)) for folder in (slide, sub, other)]
+
+    assert counted(by_input, [slide], False) == [True, True, False]
+    assert counted(by_input, [sub], True) == [True, True, False]
+    assert counted(by_input, [slide], True) == [False, False, False]
+    assert counted(by_folder, [sub], True) == [True, False, False]
+    assert counted(by_folder, [slide], True) == [False, False, False]
 
 
 def test_copies_are_found_again_by_name_in_their_folder(tmp_path):
