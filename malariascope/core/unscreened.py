@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from malariascope.core.extent import Extent, named, spelled
+from malariascope.core.extent import Extent, named
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,27 @@ def unscreened_after(before: Extent, whole: tuple[str, ...], paths: Iterable[Pat
     (compared as real paths: it reads the disk, never on the UI thread)."""
     recorded = [(name, Path(name) / relative) for name, names in before.unscreened
                 for relative in names]
-    screened = {spelled(path, True) for path in {*held, *files}} if recorded else set()
-    kept = [(name, path) for name, path in recorded if spelled(path, True) not in screened]
+    screened = set(real_paths({*held, *files})) if recorded else set()
+    kept = [(name, path) for (name, path), real in zip(
+        recorded, real_paths(path for _, path in recorded), strict=True) if real not in screened]
     inputs = [*(name for name in before.rest if name not in whole), *map(str, paths)]
     return (sum(name in whole for name, _ in kept),  # not found: those found are screened
             UnscreenedNames.of(inputs, [path for _, path in kept], files))
+
+
+def real_paths(paths: Iterable[Path]) -> list[str]:
+    """The real path of each of ``paths`` (as ``spelled(path, resolve=True)``), the links
+    of each folder followed once for all its files, those of a file that is a link itself
+    on its own: a case's files are many and its folders few, and a real path reads the
+    disk once for every part of it."""
+    folders: dict[str, str] = {}
+    real = []
+    for path in map(str, paths):
+        head, name = os.path.split(path)
+        if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+            real.append(os.path.realpath(path))
+            continue
+        if head not in folders:
+            folders[head] = os.path.realpath(head or os.curdir)
+        real.append(os.path.join(folders[head], name))
+    return real

@@ -4,6 +4,7 @@ read back from saved work, and cleared when they are opened again."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from malariascope.core.extent import UNKNOWN_INPUTS, Extent, copies_found_again, counted_at
 from malariascope.core.jsonfields import build, integer, pair, several, text
 from malariascope.core.leftout import LeftOut
-from malariascope.core.unscreened import UnscreenedNames
+from malariascope.core.unscreened import UnscreenedNames, real_paths
 
 
 def test_cut_short_inputs_are_saved_read_back_and_cleared_when_opened_again(tmp_path):
@@ -161,3 +162,23 @@ def test_files_not_screened_are_recorded_by_name_relative_to_their_input(tmp_pat
     again = Extent.from_dict(json.loads(json.dumps(recorded.to_dict())))
     assert again == recorded and recorded.as_saved(True).unscreened == ()
     assert "unscreened" not in extent.to_dict()  # an older MalariaScope reads it as ever
+
+
+def test_real_paths_by_folder_are_those_of_each_file(tmp_path, monkeypatch):
+    """Each folder's links are followed once for all its files: a file that is a link, one
+    gone, one under a linked folder, a link loop and a name relative to the current folder
+    each get the real path the operating system gives it."""
+    slide, elsewhere = tmp_path / "slide", tmp_path / "elsewhere"
+    (slide / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "a.png").write_bytes(b"png")
+    (slide / "a.png").symlink_to(elsewhere / "a.png")
+    (slide / "dangling.png").symlink_to(elsewhere / "none.png")
+    (slide / "loop.png").symlink_to(slide / "loop.png")
+    (tmp_path / "linked").symlink_to(slide, target_is_directory=True)
+    monkeypatch.chdir(slide)
+    paths = [slide / "a.png", slide / "gone.png", tmp_path / "linked" / "sub" / "b.png",
+             tmp_path / "linked" / "a.png", slide / "dangling.png", slide / "loop.png",
+             Path("sub") / "c.png", Path("a.png"), tmp_path / "linked" / ".." / "x.png",
+             tmp_path / "linked" / "sub" / ".."]
+    assert real_paths(paths) == [os.path.realpath(path) for path in paths]
