@@ -14,8 +14,8 @@ from malariascope.core.register.batches import session_of
 from malariascope.gui.app import start
 from tests.core.test_register_partial import BEFORE_COPIES
 from tests.core.test_register_scale import as_before_list_indexes
+from tests.gui.case_steps import _type_facts
 from tests.gui.helpers import MODEL_TIMEOUT_MS, amend_case, close_window, screen_and_wait
-from tests.gui.test_case import _type_facts
 from tests.gui.test_copies import _copied, _summary
 from tests.gui.test_register_dialog import WAIT_MS, filed, open_past, open_register  # noqa: F401
 from tests.images import make_cell_folder, write_field, write_glass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QTextDocument
 
+from tests.gui.case_steps import _type_facts
 from tests.gui.helpers import screen_and_wait
-from tests.gui.test_case import _type_facts
 from tests.gui.test_case_records import _pdf_text
 from tests.images import write_files_without_call
 

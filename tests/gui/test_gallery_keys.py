@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import THUMB
+from tests.gui.case_steps import _sign
 from tests.gui.helpers import screen_and_wait
-from tests.gui.test_case import _sign
 from tests.gui.test_gallery import _click, _gallery, _shown
 from tests.images import make_cell_folder, write_broken_files
 

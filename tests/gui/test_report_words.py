@@ -4,8 +4,8 @@ heading says which cells it holds, so its count agrees with the counts above it.
 from __future__ import annotations
 
 from malariascope.gui.batch import PARASITIZED
+from tests.gui.case_steps import two_folders  # noqa: F401 (a fixture)
 from tests.gui.helpers import screen_and_wait
-from tests.gui.test_case import two_folders  # noqa: F401 (a fixture)
 from tests.reports import read_pdf
 
 

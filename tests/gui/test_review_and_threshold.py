@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from malariascope.core.report import COLUMNS, summary_path
 from malariascope.gui.results_table import CALL, PROB, REVIEW
+from tests.gui.case_steps import _sign
 from tests.gui.helpers import (
     UNREVIEWED,
     _column,
@@ -23,7 +24,6 @@ from tests.gui.helpers import (
     wait_for_box,
     with_healthy_cells_uncertain,
 )
-from tests.gui.test_case import _sign
 
 
 def test_keys_review_and_move_then_export_has_reviews(window, qtbot, mixed_folder, tmp_path):
