@@ -63,6 +63,7 @@ class Autosaver(QObject):
     off = Signal(str)  # why the window's work is not autosaved
     on = Signal()  # autosave came on while the window worked: its work is saved now
     restored = Signal()  # a batch left by a crash is in the window again
+    rest_asked = Signal()  # restored to screen the rest: the window looks for its folders
     written = Signal()  # a save reached the register
     failed = Signal(str)  # a write failed: why
     refused = Signal(str)  # the uid of a case not taken: it changed in the register since read
@@ -174,7 +175,7 @@ class Autosaver(QObject):
             self.message.emit(f"Restored {cells_of(session)} and "
                               f"{counted(session.reviewed, 'review')}")
             if answer == dialogs.SCREEN_REST:
-                self.controller.screen_rest()
+                self.rest_asked.emit()
         else:
             self.writes.add(Write(self.work.drop))  # in a worker: a big case takes a while
         self._start(then)

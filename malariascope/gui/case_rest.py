@@ -1,4 +1,5 @@
-"""File > Screen the rest, and its button on the Case tab: the images of a partial case's
+"""File > Screen the rest, its button on the Case tab, and the answer Restore and screen the
+rest at start (one path: ``MainWindow.screen_rest``): the images of a partial case's
 inputs that the case does not hold yet, screened after its cells, reviews kept, as when those
 inputs are opened again (``ScreeningController.screen_rest``).
 

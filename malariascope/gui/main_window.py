@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.autosave.on.connect(self.status.autosave_on)
         self.status.try_autosave.connect(self.autosave.start.try_again)
         self.autosave.restored.connect(self._on_restored)
+        self.autosave.rest_asked.connect(self.screen_rest)  # as the Case tab's button does
         controller.screening_finished.connect(self._on_screening_finished)
         self.table.current_changed.connect(self._on_current_changed)
         self.lists.selection_counted.connect(self.detail.show_selected)
@@ -155,8 +156,9 @@ class MainWindow(QMainWindow):
 
     def screen_rest(self) -> bool:
         """Add the images of the open case's inputs cut short that it does not hold yet,
-        after its cells (File > Screen the rest), once a look finds their folders still
-        there (:meth:`CaseRest.click`); False, after saying why, when refused at once."""
+        after its cells (File > Screen the rest, or Restore and screen the rest at start),
+        once a look finds their folders still there (:meth:`CaseRest.click`); False, after
+        saying why, when refused at once."""
         return self.rest.click(self._add_rest, self.status.note)
 
     def _add_rest(self) -> None:
