@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui import case_reading
+from malariascope.gui.batch_session import session_now
 from malariascope.gui.case_reading import Read, own_refusal, refusal, takes
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
@@ -88,9 +89,11 @@ class PastCaseView(QObject):
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self._takes(stored) and self._saving(stored.case.uid):
+            own = self.shown is None and len(batch) > 0  # put back should the open be given up
+            left = session_now(batch, controller) if own else None
             if self.shown is None and not self._leave_now():
                 return False
-            self.waiting.wait(stored)
+            self.waiting.wait(stored, left)
             return True
         if self._takes(stored) and (why := self._why_not_take(refused)):
             self._not_opened(stored, why)

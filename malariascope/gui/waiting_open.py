@@ -8,7 +8,9 @@ register's answer to its take (see ``gui.case_reading``): those writes may have 
 very case. The saves of another case that follow, as a screening makes, do not hold it up.
 Nothing is polled; the write queue says when each write is done. One open waits at a time,
 the last asked for. A write that fails gives the open up: the window's work is not in the
-register, so no case opens on top of it.
+register, so no case opens on top of it. An open given up (a write failed, or the case read
+again is gone or refused) puts back the window's case that left for it, as it left, while
+the window has taken up nothing else meanwhile.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from malariascope.gui import case_reading
 
 if TYPE_CHECKING:
     from malariascope.core.register import StoredCase
+    from malariascope.core.session import Session
     from malariascope.gui.case_reading import Read
 
 
@@ -32,11 +35,12 @@ class WaitingOpen(QObject):
     that may change it runs or waits (MalariaScope's main window, whose autosave, workers and
     status bar it uses)."""
 
-    def __init__(self, window: QMainWindow, open_case: Callable[[Read], object]) -> None:
+    def __init__(self, window: QMainWindow, open_case: Callable[[Read], bool]) -> None:
         super().__init__(window)
         self._window, self._open = window, open_case
         self._uid = ""  # the case waiting to open ("": none)
         self._name = ""
+        self._left: Session | None = None  # the window's case that left for it, to put back
         self._reading = ""  # the uid of the case waiting that is being read again
         window.autosave.writes.done.connect(self._on_write_done)
         window.autosave.failed.connect(self._on_failed)
@@ -46,16 +50,17 @@ class WaitingOpen(QObject):
         """The uid of the case waiting to open ("": none)."""
         return self._uid
 
-    def wait(self, stored: StoredCase) -> None:
+    def wait(self, stored: StoredCase, left: Session | None) -> None:
         """Open ``stored`` once the window's writes that may change it are done, in place of
-        a case waiting."""
-        self._uid, self._name = stored.case.uid, stored.case.name
+        a case waiting; ``left``, the window's case that left it for ``stored`` (None: none),
+        is put back should the open be given up."""
+        self._uid, self._name, self._left = stored.case.uid, stored.case.name, left
         self._window.status.note(f"Case {self._name} opens once the window's work is saved "
                                  "to the case register")
 
     def cancel(self) -> None:
-        """Open no case: the window went on to something else."""
-        self._uid = ""
+        """Open no case, nor put any back: the window went on to something else."""
+        self._uid, self._left = "", None
 
     def _on_write_done(self) -> None:
         register, writes = self._window.autosave.register, self._window.autosave.writes
@@ -71,9 +76,14 @@ class WaitingOpen(QObject):
 
     def _on_read(self, uid: str, read: Read) -> None:
         self._read_ended(uid)
-        if uid == self._uid:  # no other case asked for since
-            self._uid = ""
-            self._open(read)
+        if uid != self._uid:  # another case asked for since
+            return
+        self._uid, left = "", self._left
+        if not self._open(read):  # refused, as the register answered the read
+            self._put_back(left, self._window.past_case.refusal or f"Case {self._name} not "
+                           "opened")
+        elif self._uid == uid:  # it waits again
+            self._left = left
 
     def _on_failed(self, reason: str) -> None:
         self._give_up(self._uid, "the window's work could not be saved to the case register "
@@ -87,4 +97,18 @@ class WaitingOpen(QObject):
         self._read_ended(uid)
         if uid and uid == self._uid:
             self._uid = ""
-            self._window.status.note(not_taken(self._name, "opened", why))
+            self._put_back(self._left, not_taken(self._name, "opened", why))
+
+    def _put_back(self, left: Session | None, refusal: str) -> None:
+        """Say the ``refusal`` of the case asked for, and put back ``left``, the window's case
+        that left for it, unless the window has taken up something else since (cells, a
+        past case on show, images to screen)."""
+        window, self._left = self._window, None
+        if left is None or len(window.batch) or window.past_case.shown is not None or (
+                window.controller.screening):
+            window.status.note(refusal)
+            return
+        window.controller.restore(left)
+        window.autosave.put_back(left)
+        window.set_batch_title()
+        window.status.note(f"{refusal}; case {left.case.name} is back in the window")
