@@ -6,16 +6,20 @@ An amendment a window left (it closed, or stopped) is taken by the window that o
 it is still amending its case, so every window amending its own case holds a lock file for
 it in the data folder, beside the folder's own lock (``gui.folder_lock``), taken, let go
 and asked about in workers as that one is: a data folder on a network mount that hangs holds
-each call. Only a live process holds it: one on this machine is free again once that window
-closes or the process ends, however it ends. A process on another machine sharing the
-folder cannot be told gone from here, and its lock is never taken for stale, as a window
-there may hold it for hours without touching it: one a crash there left holds the amendment
-until a window on that machine opens it again or ``amending-<uid>.lock`` is deleted. A
-folder where no lock can be made has no window holding one.
+each call. Amend takes it before the case opens again: while another window holds it, the
+case stays signed and Amend says so, as a window finding the folder's lock held runs
+without autosave rather than wait for it. Only a live process holds it: one on this
+machine is free again once that window closes or the process ends, however it ends. A
+process on another machine sharing the folder cannot be told gone from here, and its lock
+is never taken for stale, as a window there may hold it for hours without touching it: one
+a crash there left holds the amendment until a window on that machine opens it again or
+``amending-<uid>.lock`` is deleted. A folder where no lock can be made has no window
+holding one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject
@@ -27,10 +31,16 @@ from malariascope.gui.workers import Worker, WorkerGroup
 if TYPE_CHECKING:
     from malariascope.gui.batch import Batch
 
-#: Why a window does not take an amendment another window holds, in words that follow
-#: ``core.errors.not_taken``.
-AMENDED_ELSEWHERE = ("another MalariaScope window is amending it: sign it or withdraw the "
-                     "amendment there, or close that window first")
+
+def amended_on(host: str) -> str:
+    """Why a window does not take an amendment another window (on ``host``, when known)
+    holds, in words that follow ``core.errors.not_taken``."""
+    where = f" on {host}" if host else ""
+    return (f"another MalariaScope window{where} is amending it: sign it or withdraw the "
+            "amendment there, or close that window first")
+
+
+AMENDED_ELSEWHERE = amended_on("")
 
 
 def amending_lock(uid: str) -> QLockFile:
@@ -46,12 +56,18 @@ def amended_elsewhere(uid: str, mine: QLockFile | None) -> bool:
     return held_by_another(amending_lock(uid), mine)
 
 
-def move_lock(held: QLockFile | None, wanted: QLockFile | None) -> bool:
-    """Let go of the lock ``held`` (if it is), then take ``wanted``: True when taken. Run in a
+def move_lock(held: QLockFile | None, wanted: QLockFile | None) -> str:
+    """Let go of the lock ``held`` (if it is), then take ``wanted``: "" when taken, none is
+    wanted or the folder takes no lock, else why not (:func:`amended_on`). Run in a
     worker."""
     if held is not None:
         held.unlock()
-    return wanted is not None and try_lock(wanted)
+    if wanted is None or try_lock(wanted):
+        return ""
+    if wanted.error() != QLockFile.LockError.LockFailedError:
+        return ""
+    _pid, host, _app = wanted.getLockInfo()  # no host when the file cannot be read
+    return amended_on(host)
 
 
 class AmendingLock(QObject):
@@ -65,6 +81,8 @@ class AmendingLock(QObject):
         self._uid = ""  # the case whose lock is held or tried ("": none)
         self._wanted = ""  # the case whose lock the window should hold ("": none)
         self._moving = False  # a worker lets go of one lock and takes the next
+        self._taking: Callable[[str], object] | None = None  # told once _wanted is tried
+        self._refused = ""  # why the move running found the lock wanted held elsewhere
         batch.events.facts_changed.connect(self._follow)
         batch.events.reset.connect(self._follow)
 
@@ -73,12 +91,34 @@ class AmendingLock(QObject):
         for :func:`amended_elsewhere`."""
         return self._lock if uid and uid == self._uid else None
 
+    @property
+    def taking(self) -> bool:
+        """True while a lock is taken for an amendment about to start (:meth:`take`)."""
+        return self._taking is not None
+
+    def take(self, uid: str, then: Callable[[str], object]) -> bool:
+        """Take the lock of case ``uid`` before it is amended, in a worker; ``then`` gets, on
+        the UI thread, "" once it is held (or the folder takes no lock), else why another
+        window holds it, and the lock follows the case again after it. One take at a time:
+        False while one runs."""
+        if self._taking is not None:
+            return False
+        self._taking, self._wanted = then, uid
+        lock = self._lock
+        if not self._moving and self._uid == uid and lock is not None and lock.isLocked():
+            self._on_moved("")
+        else:
+            self._move()
+        return True
+
     def release(self) -> None:
         """Let go of the lock held, in a worker: the window closes."""
-        self._wanted = ""
+        self._wanted, self._taking = "", None
         self._move()
 
     def _follow(self) -> None:
+        if self._taking is not None:  # the amendment about to start decides
+            return
         case = self._batch.case
         self._wanted = case.uid if case.amending else ""
         self._move()
@@ -93,11 +133,22 @@ class AmendingLock(QObject):
         self._uid = self._wanted
         self._lock = amending_lock(self._uid) if self._uid else None
         self._moving = True
+        self._refused = ""
         worker = Worker(move_lock, lock, self._lock)
-        worker.finished.connect(self._on_moved)
+        worker.returned.connect(self._on_tried)
+        worker.finished.connect(lambda: self._on_moved(self._refused))
         self._workers.start(worker)
 
-    def _on_moved(self) -> None:
+    def _on_tried(self, refused: str) -> None:
+        self._refused = refused
+
+    def _on_moved(self, refused: str) -> None:
+        """A move ended, the lock of the case wanted ``refused`` ("": taken, or none)."""
         self._moving = False
-        if self._wanted != self._uid:
+        then = self._taking
+        if then is not None and self._wanted == self._uid:
+            self._taking = None
+            then(refused)
+            self._follow()
+        elif self._wanted != self._uid:
             self._move()

@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 
 
 class Telling(Protocol):
-    """What amending asks of the case flow that holds it: a line for the status bar, and the
-    refusals every action on a case gives."""
+    """What amending asks of the case flow that holds it: a line for the status bar, the
+    refusals every action on a case gives, and its actions set to what the case allows."""
 
     message: SignalInstance
 
     def refuse(self, title: str, problem: str, box: QWidget | None) -> None: ...
 
     def refuse_for_refused_fact(self, doing: str) -> bool: ...
+
+    def update_actions(self) -> None: ...
 
 
 class CaseAmending:
@@ -49,31 +51,51 @@ class CaseAmending:
                                                           dialog.name.text()))
 
     def amend(self, reason: str, by: str) -> bool:
-        """Open the signed case again with ``reason``; False when refused. A past case on
-        show, or the own case of a window without autosave (another window may have opened
-        it), is first checked against the register in a worker: True then says it is
-        asked, and the answer amends it or says why not."""
+        """Open the signed case again with ``reason``, once its amending lock is taken in a
+        worker (``gui.amending_lock``): True says it is asked, and the answer amends it or
+        says why not; False, refused at once. A past case on show, or the own case of a
+        window without autosave (another window may have opened it), is first checked
+        against the register in a worker too."""
         past_case = self._window.past_case
         if past_case.shown is not None or self._window.autosave.register is None:
-            past_case.check_amend(lambda why: self._amend(reason, by, why))
+            past_case.check_amend(lambda why: self._take(reason, by, why))
             return True
-        return self._amend(reason, by)
+        return self._take(reason, by)
 
-    def _amend(self, reason: str, by: str, refused: str = "") -> bool:
-        message = self._flow.message
+    def _take(self, reason: str, by: str, refused: str = "") -> bool:
+        """Take the lock of the case, refused by the register for ``refused`` ("": not),
+        then amend it while it is still the signed case on show."""
         if refused:
-            message.emit(not_taken(self.case.case.name, "amended", refused))
-            return False
+            return self._refuse(refused)
+        shown, uid = self._window.past_case.shown, self._window.batch.case.uid
+
+        def on_taken(held_elsewhere: str) -> None:
+            self._flow.update_actions()  # Amend is off while the lock is taken
+            if (self._window.past_case.shown is shown and self._window.batch.case.uid == uid
+                    and self.case.signed):
+                self._amend(reason, by, held_elsewhere)
+
+        taking = self._window.autosave.amending.take(uid, on_taken)
+        self._flow.update_actions()
+        return taking
+
+    def _refuse(self, why: str) -> bool:
+        self._flow.message.emit(not_taken(self.case.case.name, "amended", why))
+        return False
+
+    def _amend(self, reason: str, by: str, refused: str) -> None:
+        if refused:
+            self._refuse(refused)
+            return
         try:
             self.case.amend(reason, by, self.controller.extent)
         except CaseError as exc:
             dialogs.message(self._window, QMessageBox.Icon.Warning, "Not amended", str(exc))
-            return False
+            return
         self._window.past_case.adopt()  # a past case amended is the window's open case
-        message.emit("Amended: the signed version is kept; sign again when done")
+        self._flow.message.emit("Amended: the signed version is kept; sign again when done")
         self._saving.save("Amended and saved to the register: the signed version is kept; "
                           "sign again when done")
-        return True
 
     def withdraw_amendment(self) -> bool:
         """Sign the case again as the version its amendment replaced, when the amendment

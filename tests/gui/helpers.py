@@ -145,10 +145,9 @@ def answer_next_dialog(window, answer, kind: type | None = None) -> None:
 
 def amend_case(window, qtbot, reason: str, by: str) -> bool:
     """Amend the case ``window`` shows with ``reason`` as ``by``, as Amend… does; True when
-    amended. A past case on show is amended, or refused, once the register has answered the
-    check it makes in a worker; so is the own case of a window without autosave."""
-    if window.past_case.shown is None and window.autosave.register is not None:
-        return window.case_flow.amending.amend(reason, by)
+    amended. The case is amended, or refused, once its amending lock is taken in a worker
+    (and the register has answered the check a past case on show, or the own case of a
+    window without autosave, makes first)."""
     with qtbot.waitSignal(window.case_flow.message, timeout=60_000,
                           check_params_cb=lambda line: "mended" in line):
         assert window.case_flow.amending.amend(reason, by)

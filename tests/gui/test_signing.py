@@ -172,8 +172,10 @@ def test_enter_on_the_amend_forms_buttons_presses_the_one_with_the_keys(window, 
             assert dialog.focusWidget() is dialog.cancel
         qtbot.keyClick(dialog.focusWidget(), key)
         qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
-        # a window without autosave amends once the register has answered its check
-        qtbot.waitUntil(lambda: not window.past_case.checking)
+        # a window without autosave amends once the register has answered its check, and
+        # any window once it holds the case's amending lock
+        qtbot.waitUntil(lambda: not (window.past_case.checking
+                                     or window.autosave.amending.taking))
         assert (window.case.case.signed is None) is amended
 
 
