@@ -74,12 +74,18 @@ class AutosaveStart(QObject):
             self._take(lambda: None, TAKE_TRIES, joining=True)
 
     def close(self) -> None:
-        """The window closed: no lock is taken from now on, and the one held is let go."""
+        """The window closed, its last writes done: no lock is taken from now on, and the
+        one held is let go."""
         self.closed, self._passing = True, False
         self.again.stop()
         if self.lock is not None:
-            self.lock.unlock()
+            self._let_go(self.lock)
             self.lock = None
+
+    def _let_go(self, lock: QLockFile) -> None:
+        """Let go of ``lock`` in a worker: a folder on a network mount that hangs holds the
+        call, never the window."""
+        self._workers.start(Worker(lock.unlock))
 
     def _take(self, then: Callable[[], object], tries: int, joining: bool) -> None:
         """Make the folder and lock it for this window's work, in a worker, then read the
@@ -102,7 +108,7 @@ class AutosaveStart(QObject):
                   joining: bool) -> None:
         if self.closed:  # the window closed while the folder was tried: it takes nothing
             if taken.lock is not None:
-                taken.lock.unlock()
+                self._let_go(taken.lock)
             return
         if taken.held and tries > 1:  # perhaps another window looking for a moment
             QTimer.singleShot(TAKE_AGAIN_MS, self, lambda: self._take(then, tries - 1, joining))
@@ -136,7 +142,7 @@ class AutosaveStart(QObject):
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         if self.lock is None:  # the window closed while the register was read
             return
-        self.lock.unlock()
+        self._let_go(self.lock)
         self.lock = None
         self._off(str(exc), passing=isinstance(exc, RegisterWriteError))
         tell_too_new(self._window, exc)

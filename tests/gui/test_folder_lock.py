@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+from PySide6.QtCore import QLockFile
+
+from malariascope.gui import folder_lock
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 60_000
+SAFETY_S = 10  # a hung let-go ends by then whatever happens, so no test hangs
 #: Another process takes the data folder's lock as held_elsewhere does, says so, and lets it
 #: go when told.
 HOLD_FOR_A_MOMENT = """
@@ -67,3 +73,33 @@ def test_a_window_taking_its_lock_does_not_see_it_as_another_windows(make_window
     assert not window.autosave.another_works()
     qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
     assert not window.autosave.another_works()
+
+
+def test_a_closing_window_lets_go_of_the_folders_lock_off_the_ui_thread(make_window, qtbot,
+                                                                        data_folder,
+                                                                        monkeypatch):
+    """A window let go of the data folder's lock on the UI thread as it closed: a data folder
+    on a network mount that hung froze the window there. It closes, its last writes done,
+    while the lock file is let go in a worker."""
+    reached, gate, ended = threading.Event(), threading.Event(), threading.Event()
+
+    class Hung(QLockFile):  # the real lock, whose let-go waits as on a hung mount
+        def unlock(self) -> None:
+            reached.set()
+            gate.wait(SAFETY_S)
+            super().unlock()
+            ended.set()
+
+    monkeypatch.setattr(folder_lock, "QLockFile", Hung)
+    window = make_window(start=False)
+    window.autosave.resume()
+    qtbot.waitUntil(lambda: window.autosave.register is not None, timeout=WAIT_MS)
+    lock_file = data_folder / "session.lock"
+    try:
+        assert window.close()
+        assert not ended.is_set() and lock_file.exists()  # closed while the let-go hangs
+        qtbot.waitUntil(reached.is_set, timeout=WAIT_MS)
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not lock_file.exists(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
