@@ -5,7 +5,8 @@ for a lab information system.
 Searches, loading a case (with the register's answer to the window taking it) and exports
 run in workers, on the register the window autosaves to (or one the dialog opens while
 autosave is off), so a big register never makes the window wait; the dialog stays open,
-opening the case, until the window has shown it or said why not. Exports are
+opening the case, until the window has shown it or said why not. While it is open, the
+window's writes are listed as they land (:meth:`RegisterDialog.refresh`). Exports are
 :class:`~malariascope.gui.register_export.RegisterExport`'s.
 """
 
@@ -60,7 +61,7 @@ class RegisterDialog(QDialog):
     another page). ``listed`` tells how many cases it found.
     """
 
-    listed = Signal(int)  # cases the last search found, listed or not
+    listed = Signal(int)  # cases the last search (or its page) found, listed or not
     case_loaded = Signal(object)  # a Read: a case to show in the window, and its take's answer
     exported = Signal(str, int)  # path, cases written
     failed = Signal(str)  # one line: a search, a load or an export that did not work
@@ -75,6 +76,8 @@ class RegisterDialog(QDialog):
         self.opening_register = False  # such a register is being opened
         self.model = CasesTableModel(self)
         self._searches = 0  # the answer of an older search is dropped
+        self._reading = False  # the latest search, page or refresh is on its way
+        self._stale = False  # the register changed while it was: listed anew once it is
         self._listed: CaseQuery | None = None  # the query of the cases on show
         self._mark: PageMark | None = None  # where the next page of them begins
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -183,29 +186,46 @@ class RegisterDialog(QDialog):
         except CaseError as exc:
             self.note.setText(f"Cannot search: {exc}")
             return
-        self._read_page(query, None)
+        self._read_page(query, None, PAGE)
 
     def show_more(self) -> None:
         """Add to the list the next page of the cases its search found, and anew those
         changed since; the cases selected and the rows on view stay."""
         if self._listed is not None:
-            self._read_page(self._listed, self._mark)
+            self._read_page(self._listed, self._mark, PAGE)
 
-    def _read_page(self, query: CaseQuery, after: PageMark | None) -> None:
-        self.more.setEnabled(False)  # its page follows the list on show, not the one coming
+    def refresh(self) -> None:
+        """List anew the cases on show that changed in the register since they were read, in
+        a worker, once no read is on its way (its answer may be older than the change): the
+        search listed, its pages shown, the selection and the rows in view stay; it is not
+        :attr:`listed`."""
+        if self._reading:
+            self._stale = True
+        elif self._listed is not None and not self._timer.isActive():  # else a search comes
+            if self._mark is None or self._mark.key is None:  # none listed: the first page
+                self._read_page(self._listed, None, PAGE)
+            else:  # no page past the list's last: only the cases changed since
+                self._read_page(self._listed, self._mark, limit=0)
+
+    def _read_page(self, query: CaseQuery, after: PageMark | None, limit: int) -> None:
+        if limit:  # a page follows the list on show, not the one coming; a refresh keeps it
+            self.more.setEnabled(False)
         self._searches += 1
+        self._reading, self._stale = True, False
         number = self._searches
-        worker = Worker(self.register.page, query, PAGE, after)
-        worker.returned.connect(lambda page: self._on_listed(number, query, page, after))
+        worker = Worker(self.register.page, query, limit, after)
+        worker.returned.connect(lambda page: self._on_listed(number, query, page, after,
+                                                             limit > 0))
         worker.errored.connect(lambda exc: self._on_page_failed(number, exc))
         self.workers.start(worker)
 
     def _on_page_failed(self, number: int, exc: Exception) -> None:
         if number == self._searches:  # else a newer search is on its way, or listed
+            self._reading = False
             self._on_failed(exc)
 
     def _on_listed(self, number: int, query: CaseQuery, page: CasePage,
-                   after: PageMark | None) -> None:
+                   after: PageMark | None, searched: bool) -> None:
         if number != self._searches:
             return  # a newer search is on its way
         self._listed, self._mark = query, page.mark
@@ -221,7 +241,11 @@ class RegisterDialog(QDialog):
         self.more.setVisible(page.more > 0)
         self.more.setEnabled(True)
         self._enable()
-        self.listed.emit(page.total)
+        self._reading = False
+        if searched:
+            self.listed.emit(page.total)
+        if self._stale:
+            self.refresh()
 
     def _on_failed(self, exc: Exception) -> None:
         self.more.setEnabled(True)

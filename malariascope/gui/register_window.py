@@ -31,6 +31,8 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
         dialog.case_loaded.connect(lambda read: _show_case(window, dialog, read))
         for signal in (window.controller.progress, window.controller.idle):
             signal.connect(lambda *_: _follow_screening(window, dialog))
+        for signal in (window.autosave.writes.done, window.case_flow.saved):
+            signal.connect(lambda *_: _follow_writes(dialog))
         if window.persist_settings:  # the next export, report or register, is offered there
             dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
     if not dialog.isVisible():
@@ -50,22 +52,14 @@ def _show(window: QMainWindow, dialog: RegisterDialog) -> None:
     dialog.activateWindow()
     dialog.patient.setFocus()  # the box typed in most, whichever was used last
     dialog.search()
-    if not window.autosave.writes.idle:  # a case just kept for later may not be in it yet
-        _search_when_written(window, dialog)
 
 
-def _search_when_written(window: QMainWindow, dialog: RegisterDialog) -> None:
-    """Let ``dialog`` search again once the window's writes waiting as it was shown are done,
-    so that it lists what the window saved before it was asked for."""
-    writes = window.autosave.writes
-
-    def on_done() -> None:
-        if writes.idle:
-            writes.done.disconnect(on_done)
-            if dialog.isVisible():
-                dialog.search()
-
-    writes.done.connect(on_done)
+def _follow_writes(dialog: RegisterDialog) -> None:
+    """A write of the window's landed (autosave's, or a case signed with autosave off): the
+    list on show takes the cases it changed, a case kept for later as the dialog was shown
+    among them, without losing the technician's place in it."""
+    if dialog.isVisible():
+        dialog.refresh()
 
 
 def _follow_screening(window: QMainWindow, dialog: RegisterDialog) -> None:
