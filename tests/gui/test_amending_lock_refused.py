@@ -6,12 +6,10 @@ go, Amend takes it."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 
 from tests.gui.helpers import amend_case
 from tests.gui.saving_faults import WAIT_MS, writes_done
-from tests.gui.test_folder_lock import ROOT
+from tests.gui.test_folder_lock import held_by_a_process
 from tests.gui.test_take_refused import notes
 
 #: Another process takes the lock of amending case argv[2] in data folder argv[1], as a
@@ -38,23 +36,13 @@ def test_amend_refuses_a_case_another_process_amends_and_takes_it_once_let_go(
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     uid, name = window.batch.case.uid, window.batch.case.name
     said = notes(window, monkeypatch)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_AMENDING, str(data_folder), uid],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
-    try:
-        assert holder.stdout.readline() == "held\n"
+    with held_by_a_process(HOLD_AMENDING, str(data_folder), uid) as let_go:
         assert not amend_case(window, qtbot, "a cell misread", "Ann Lee")
         assert said[-1] == (f"Case {name} not amended: another MalariaScope window on "
                             f"{socket.gethostname()} is amending it: sign it or withdraw the "
                             "amendment there, or close that window first")
         assert window.case.signed and not window.batch.case.amending
-        holder.stdin.write("\n")  # the other window lets go
-        holder.stdin.flush()
-        assert holder.wait(timeout=WAIT_MS / 1000) == 0
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait()
+        let_go()  # the other window lets go
 
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert amend_case(window, qtbot, "a cell misread", "Ann Lee")

@@ -3,10 +3,12 @@ it only for a moment (to ask whether another holds it) keeps no other window fro
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile
@@ -31,6 +33,28 @@ lock.unlock()
 """
 
 
+@contextlib.contextmanager
+def held_by_a_process(script: str, *args: str) -> Iterator[Callable[[], None]]:
+    """Another process running ``script`` with ``args``, once it says it holds its lock
+    ("held"); gives the call that has it let go (a line on its stdin) and waits for its
+    end."""
+    holder = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def let_go() -> None:
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=WAIT_MS / 1000) == 0
+
+    try:
+        assert holder.stdout.readline() == "held\n"
+        yield let_go
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+
+
 def test_a_window_starting_while_another_holds_the_lock_a_moment_autosaves(make_window,
                                                                          qtbot, data_folder):
     """A window without autosave asks whether the folder is held by taking its lock for a
@@ -39,19 +63,9 @@ def test_a_window_starting_while_another_holds_the_lock_a_moment_autosaves(make_
     window = make_window(start=False)
     offs: list[str] = []
     window.autosave.off.connect(offs.append)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_FOR_A_MOMENT, str(data_folder)],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
-    try:
-        assert holder.stdout.readline() == "held\n"
+    with held_by_a_process(HOLD_FOR_A_MOMENT, str(data_folder)) as let_go:
         window.autosave.resume()
-        holder.stdin.write("\n")  # the moment ends
-        holder.stdin.flush()
-        assert holder.wait(timeout=WAIT_MS / 1000) == 0
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait()
+        let_go()  # the moment ends
     qtbot.waitUntil(lambda: window.autosave.register is not None or bool(offs),
                     timeout=WAIT_MS)
     assert offs == [] and window.autosave.register is not None
