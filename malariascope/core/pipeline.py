@@ -238,12 +238,12 @@ def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
 
 def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classifier
                   ) -> list[Loaded]:
-    """One scored result per cell found, sharing the file's hash; none found is one result
-    saying so."""
+    """One scored result per cell found, sharing the file's hash; none found, or a field
+    unlike a smear, is one result saying so."""
     result.whole_field = True
     screening = screen_field(image, classifier)
     if not screening.cells:
-        return [_failed(result, NO_CELLS)]
+        return [_failed(result, screening.refused or NO_CELLS)]
     stamp = utc_now()
     return [(replace(result, cell_index=cell.index + 1, box=cell.box, probability=float(p),
                      raw_probability=float(raw), class_map=class_map, processed_at=stamp), None)

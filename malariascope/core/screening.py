@@ -13,8 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from malariascope.core.classifier import Classifier, Scores, calibrated
-from malariascope.core.fields import FieldCell, FieldParams, Segmentation, find_cells
+from malariascope.core.fields import (
+    FieldCell,
+    FieldParams,
+    Segmentation,
+    find_cells,
+    segment_field,
+)
 from malariascope.core.fields.blend import blend_field, blended_maps
+from malariascope.core.fields.smear import smear_doubt
 from malariascope.core.fields.standardize import standardize
 from malariascope.core.preprocess import to_model_input
 
@@ -31,6 +38,8 @@ class FieldScreening:
     class_maps: np.ndarray  #: (N, h, w) Grad-CAM class maps
     raw: np.ndarray  #: (N,) P(parasitized) before standardizing, what others are scaled like
     base_logits: np.ndarray | None = None  #: (N,) the blended base head's, likewise
+    #: Why the field is no stained thin smear (``fields.smear``), its cells then left out; or ''
+    refused: str = ""
 
 
 def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams | None = None,
@@ -49,9 +58,15 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
     Returns
     -------
     FieldScreening
-        The cells in reading order with their scores; no cells when none was found.
+        The cells in reading order with their scores; no cells when none was found, nor when
+        the field does not look like a smear: then ``refused`` says why, and none is scored.
     """
-    cells, inputs = field_inputs(image, classifier.input_size, params, segmentation)
+    seg = segmentation or segment_field(image, params)
+    cells, inputs = field_inputs(image, classifier.input_size, params, seg)
+    if doubt := smear_doubt(image, seg, cells):
+        none = _predict([], classifier)
+        return FieldScreening([], none.probabilities, none.class_maps, none.probabilities,
+                              refused=doubt)
     scores = _predict(inputs, classifier)
     probabilities, class_maps = _field_scores(scores, classifier)
     return FieldScreening(cells, probabilities, class_maps, scores.probabilities,

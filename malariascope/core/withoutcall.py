@@ -2,7 +2,8 @@
 
 A file may be unreadable (cannot be opened, damaged, no image, too large, out of memory); or
 read and refused as no stained cell image (blank, grey, a strip, too small, several images in
-one file: ``core.screenable``, ``core.imageio``); or a whole field in which no cell was found.
+one file: ``core.screenable``, ``core.imageio``; a whole field unlike a smear:
+``core.fields.smear``); or a whole field in which no cell was found.
 Told apart, no record says that a grey image could not be read. Standard library only, like
 ``core.tally``, which counts the kinds.
 """
@@ -19,11 +20,13 @@ UNREADABLE, REFUSED, NO_CELL_FOUND = "unreadable", "refused", "no cell found"  #
 
 #: The reasons of the images refused (``core.screenable``, ``core.imageio``): blank and grey
 #: whole; too elongated or too small for a cell, by how they start; a file of several images
-#: (an animation, a TIFF of pages), by how it ends.
+#: (an animation, a TIFF of pages), by how it ends; a whole field unlike a smear, by how it
+#: starts.
 BLANK = "blank image: one colour all over, no cell to screen"
 GREY = "grey image: the model screens stained cells in colour, and this image has none"
 STRIP, TOO_SMALL = "a strip of ", "too small: "
 SEVERAL = ": save each as its own file to screen it"
+NOT_A_SMEAR = "does not look like a stained thin blood smear: "
 NO_CELLS = "no cells found in this whole field"  # a whole field's reason (``core.pipeline``)
 
 
@@ -33,7 +36,8 @@ def kind_of(error: str) -> str:
         return ""
     if error == NO_CELLS:
         return NO_CELL_FOUND
-    if error in (BLANK, GREY) or error.startswith((STRIP, TOO_SMALL)) or error.endswith(SEVERAL):
+    if (error in (BLANK, GREY) or error.startswith((STRIP, TOO_SMALL, NOT_A_SMEAR))
+            or error.endswith(SEVERAL)):
         return REFUSED
     return UNREADABLE
 
