@@ -15,6 +15,7 @@ from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy, QWidget
 
 from malariascope.core.clock import local_time
+from malariascope.core.withoutcall import NO_CELLS
 from malariascope.core.words import threshold_words
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS, probability_text
@@ -174,8 +175,8 @@ def _review_fact(decision: ReviewDecision | None, review: str, final_call: str) 
 
 def _cell_fact(result: ScreeningResult) -> str:
     """Where the cell lies: its own image, or its number and box in a whole field."""
-    if result.box is None and result.whole_field:
-        return "whole field, no cells found"
+    if result.box is None and result.whole_field:  # refused unlike a smear, or empty
+        return "whole field, no cells found" if result.error == NO_CELLS else "whole field"
     if result.box is None:  # an unreadable file may have been a field: nothing is known
         return "one cell per image" if result.ok else ""
     x, y, w, h = result.box

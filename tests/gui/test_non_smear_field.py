@@ -26,3 +26,4 @@ def test_a_board_like_picture_is_one_refused_row_not_red_cells(window, qtbot, tm
         f"Read, and refused as no stained cell image:\n{reason}"
         "\n\nNo call: nothing to review, no Grad-CAM"
     )
+    assert window.detail.fact("Cell") == "whole field"  # its "cells" were found, then refused
