@@ -8,8 +8,8 @@ chart, a screenshot of this app, random noise of 0.5 to 12 megapixels, smoothed 
 photo-like picture of coloured discs:
 
 - cover: a field's cells cover at least 26 % of the picture (beyond a field stop or caption
-  left out); a chart's marks 1 %, a screenshot's 5 %. Limit 10 %: a field sparser than
-  that is refused too.
+  left out); a chart's marks 1 %, a screenshot's 5 % (refused by spread and glass too).
+  Limit 6 %: a field sparser than that, some twenty cells, is refused too.
 - contrast: a red cell takes at least a quarter of the green light (median 0.25 to 0.82);
   smoothed noise 0.06 to 0.13. Limit 0.15.
 - colour: haemoglobin and eosin take more green light than red, so red cells pass more red
@@ -23,7 +23,8 @@ photo-like picture of coloured discs:
   (0.65 to 2.5 cells) leave little room.
 - glass: a smear is cells on clean glass, at most 0.3 % of it neither (darker than half the
   cells' median darkness, yet not a cell); noise 45 %, the board 29 %, a screenshot 39 %,
-  a chart 7 %, smoothed noise lit unevenly 17 % and more. Limit 3 %.
+  a chart 7 %, photo-like discs 4.5 % and more, smoothed noise lit unevenly 17 % and more.
+  Limit 4 %, leaving room for a few white cells, clumps or stain precipitate in a field.
 
 10 to 30 ms a 1280 x 960 field (1 to 2 % of screening it), on the finder's segmentation.
 The check is the screening's (``core.screening``), not the finder's, so a reader's annotated
@@ -39,12 +40,12 @@ from malariascope.core.fields.cells import FieldCell, Segmentation
 from malariascope.core.withoutcall import NOT_A_SMEAR
 
 MIN_REDDER = 0.0  #: red transmission over green transmission of the cells, relative to glass
-MIN_COVER = 0.10  #: share of the picture the cells cover
+MIN_COVER = 0.06  #: share of the picture the cells cover
 MAX_SPECKS = 0.05  #: share of the cells' area in pieces under ``SPECK`` cells
 SPECK = 0.3  #: a piece under this share of a cell's area is a speck
 MIN_CONTRAST = 0.15  #: median share of the green light the cells take
 MAX_SPREAD = 0.45  #: standard deviation over mean of the found cells' areas
-MAX_BETWEEN = 0.03  #: share of the picture neither cell nor glass
+MAX_BETWEEN = 0.04  #: share of the picture neither cell nor glass
 _SPECK_RADIUS = 8  #: cell radius (px) at which specks are counted: a large field is subsampled
 
 
