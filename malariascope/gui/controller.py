@@ -1,5 +1,6 @@
 """Runs the long work of a window (model load, screening, export) and reports by signals;
-which model screens, and its loading, is :class:`~malariascope.gui.model_loading.ModelLoading`'s.
+which model screens, and its loading, is :class:`~malariascope.gui.model_loading.ModelLoading`'s,
+and Cancel :class:`~malariascope.gui.screening_stop.ScreeningStop`'s.
 
 A QObject without widgets: it starts workers, feeds their results into the
 :class:`~malariascope.gui.batch.Batch` on the UI thread, and tells the window what to show.
@@ -28,6 +29,7 @@ from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
+from malariascope.gui.screening_stop import ScreeningStop
 from malariascope.gui.screening_work import Reopened, ScreenChunk, ScreenOutcome, screen_chunks
 from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.unscreened import Unscreened
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from malariascope.core.session import Session
 
 
-class ScreeningController(ModelLoading, QObject):
+class ScreeningController(ModelLoading, ScreeningStop, QObject):
     """The batch's engine room; the window only calls methods and listens."""
 
     model_ready = Signal(str)  # model name
@@ -220,39 +222,6 @@ class ScreeningController(ModelLoading, QObject):
         self.idle.emit()
         self.message.emit(text)
         self.screening_finished.emit(len(self.batch), complete)
-
-    def extent_now(self) -> Extent:
-        """The batch's extent with the additions waiting their turn, or given up by a stop,
-        among its inputs, cut short before any of their files were counted (as a save of the
-        batch holds it)."""
-        additions = [*(paths for paths, _, _ in self.waiting), *self._given_up]
-        if not (never := [path for paths in additions for path in paths]):
-            return self.extent
-        return self.extent.with_inputs(never, files=0).cut_short_at(never)
-
-    def _give_up_waiting(self) -> None:
-        """Screen none of the additions waiting: they join the extent as never screened when
-        the screening stopping has ended, its last results counting only its own files."""
-        self._given_up += [paths for paths, _, _ in self.waiting]
-        self.waiting = []
-
-    def _keep_given_up(self) -> None:
-        """Put the additions given up in the extent, as never screened."""
-        self.extent, self._given_up = self.extent_now(), []
-
-    def cancel(self) -> None:
-        """Stop screening (between chunks) and export; results so far stay in the batch."""
-        self._cancel_screening()
-        self._export.cancel()
-
-    def _cancel_screening(self) -> None:
-        waited = bool(self.waiting)
-        self._give_up_waiting()  # before idle: nothing is left to do
-        if self._screening is not None:
-            self._screening.quit()
-        elif waited:
-            self._keep_given_up()
-            self.idle.emit()
 
     def drop_screening(self) -> None:
         """Stop screening and ignore what it still sends (the batch is about to be replaced)."""
