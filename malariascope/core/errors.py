@@ -54,6 +54,11 @@ class BackendUnavailableError(ModelError):
     """The requested inference backend is not installed (e.g. TensorFlow in the app bundle)."""
 
 
+class ScreeningStopped(Exception):
+    """A screening asked to stop (the window's Cancel) stopped within an image: the image
+    gives no result, as if it had not been reached. Not a failure: nothing is told of it."""
+
+
 class ReportError(MalariaScopeError):
     """A report could not be written; the previous file, if any, is left whole."""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent import futures
@@ -30,6 +31,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from malariascope.core.cancelling import stop_thread_on
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.copies import LEFT_OUT, Copies, FirstReads, Turn
@@ -69,6 +71,7 @@ def screen(
     mode: Mode = "auto",
     copies: Copies | None = None,
     fields_as_cells: set[Path] | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[ScreeningResult]:
     """Yield the results of every path in order; bad files become error results, never
     exceptions.
@@ -86,6 +89,8 @@ def screen(
     fields_as_cells
         When given, the path of each image screened as one ``cell`` though it looks like a
         whole field (the rule of ``auto``) is added to it once the image is loaded.
+    stop
+        Once set, a field being screened stops at its next step: ``ScreeningStopped``.
 
     Returns
     -------
@@ -99,7 +104,7 @@ def screen(
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
     rule = _FieldRule(mode, fields_as_cells)
-    with contextlib.closing(_loads(paths, classifier, rule, batch_size, reads)) as loads:
+    with contextlib.closing(_loads(paths, classifier, rule, batch_size, reads, stop)) as loads:
         for loaded in loads:
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
@@ -146,7 +151,8 @@ class _FieldRule:
 
 
 def _loads(paths: Iterable, classifier: Classifier, rule: _FieldRule, batch_size: int,
-           reads: FirstReads | None) -> Iterator[list[Loaded]]:
+           reads: FirstReads | None, stop: threading.Event | None
+           ) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
@@ -155,7 +161,7 @@ def _loads(paths: Iterable, classifier: Classifier, rule: _FieldRule, batch_size
     ahead = FIELD_LOOKAHEAD if rule.mode == "field" else batch_size
     iterator = iter(paths)
     pending: deque[Future[list[Loaded]]] = deque()
-    pool = ThreadPoolExecutor(max_workers=2)
+    pool = ThreadPoolExecutor(max_workers=2, initializer=stop_thread_on, initargs=(stop,))
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from malariascope.core.cancelling import checkpoint
 from malariascope.core.classifier import Classifier, Scores, calibrated
 from malariascope.core.fields import (
     FieldCell,
@@ -122,5 +123,10 @@ def _predict(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
     """The scores of model inputs, in batches of :data:`BATCH_SIZE`."""
     if not inputs:
         return Scores(np.zeros(0), np.zeros((0, 0, 0), np.float32))
-    return Scores.concat([classifier.predict(np.stack(inputs[start:start + BATCH_SIZE]))
+    return Scores.concat([_predict_batch(inputs[start:start + BATCH_SIZE], classifier)
                           for start in range(0, len(inputs), BATCH_SIZE)])
+
+
+def _predict_batch(inputs: list[np.ndarray], classifier: Classifier) -> Scores:
+    checkpoint()  # a field of thousands of cells is scored in many batches
+    return classifier.predict(np.stack(inputs))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from malariascope.core.cancelling import checkpoint
 from malariascope.core.fields.mask import (
     FieldParams,
     cell_radius,
@@ -88,13 +89,17 @@ def segment_field(rgb: np.ndarray, params: FieldParams | None = None) -> Segment
     _check_rgb(rgb)
     params = params or FieldParams()
     dark = darkness(rgb)
+    checkpoint()  # between the steps of a screening that may be asked to stop (Cancel)
     beyond = outside(rgb, params)
+    checkpoint()
     raw = foreground(rgb, dark, params, beyond)
+    checkpoint()
     radius = cell_radius(raw, params)
     if radius <= 0:
         empty = np.zeros(raw.shape, np.int32)
         return Segmentation(empty, raw, dark, 0.0, 0.0)
     cells = fill_small_holes(raw, params.hole * np.pi * radius**2)
+    checkpoint()
     labels = split_cells(cells, ridges(dark, raw, params), radius, params)
     cut = near(beyond, params.ink_rim_px + params.margin_px + 1) if beyond.any() else None
     return Segmentation(labels, cells, dark, radius, float(np.median(dark[raw])), cut)
@@ -122,6 +127,7 @@ def find_cells(rgb: np.ndarray, params: FieldParams | None = None,
 def _regions(labels: np.ndarray):
     """``(box, mask)`` of every label, the mask smoothed and its holes filled."""
     for index, window in enumerate(find_objects(labels), 1):
+        checkpoint()
         if window is None:
             continue
         mask = _smooth(labels[window] == index)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from malariascope.core.cancelling import checkpoint
 from malariascope.core.fields.regions import fill_holes, label, label_maximum
 
 
@@ -192,6 +193,7 @@ def cell_radius(cells: np.ndarray, params: FieldParams) -> float:
     rough = _median_peak(fill_holes(cells))
     if rough is None:
         return 0.0
+    checkpoint()
     refined = _median_peak(fill_small_holes(cells, params.hole * np.pi * rough**2))
     return params.radius_factor * (refined or rough)
 

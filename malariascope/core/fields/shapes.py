@@ -25,6 +25,7 @@ import itertools
 import cv2
 import numpy as np
 
+from malariascope.core.cancelling import checkpoint
 from malariascope.core.fields.mask import FieldParams, disk
 from malariascope.core.fields.regions import find_objects, label
 
@@ -91,6 +92,7 @@ def cut_oversized(labels: np.ndarray, cell_area: float, params: FieldParams) -> 
     labels = labels.copy()
     new = int(labels.max()) + 1
     while todo:
+        checkpoint()
         index, window = todo.pop()
         region = labels[window] == index
         piece = _narrowest_cut(region, smallest)
@@ -142,6 +144,7 @@ def join_enlarged(labels: np.ndarray, cell_area: float, params: FieldParams) -> 
     round cell joined into one region (the most convex group first)."""
     low, high = params.enlarged_area * cell_area, params.max_area * cell_area
     while True:
+        checkpoint()
         rows, cols = np.nonzero(labels)
         sums = np.stack(_sums(cols.astype(float), rows.astype(float), labels[rows, cols],
                               int(labels.max()) + 1))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from malariascope.core.cancelling import checkpoint
 from malariascope.core.fields.mask import FieldParams, disk
 from malariascope.core.fields.regions import find_objects, label, label_maximum
 from malariascope.core.fields.shapes import (
@@ -81,7 +82,10 @@ def _by_size(labels: np.ndarray, cell_area: float, params: FieldParams) -> np.nd
     give arms back to the cell they belong to, split regions holding two cell centres."""
     labels = merge_fragments(labels, cell_area, params)
     labels = join_enlarged(cut_oversized(labels, cell_area, params), cell_area, params)
-    return split_twins(return_arms(labels, cell_area, params), cell_area, params)
+    checkpoint()
+    labels = return_arms(labels, cell_area, params)
+    checkpoint()
+    return split_twins(labels, cell_area, params)
 
 
 def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
@@ -93,6 +97,7 @@ def flood(height: np.ndarray, markers: np.ndarray, mask: np.ndarray, levels: int
     """
     labels = markers.astype(np.float32)
     for level in np.linspace(float(height.max()), 0.0, levels + 1)[1:]:
+        checkpoint()
         allowed = mask & (height >= level)
         for _ in range(60):
             grown = cv2.dilate(labels, _CROSS)
@@ -146,6 +151,7 @@ def merge_fragments(labels: np.ndarray, cell_area: float, params: FieldParams) -
     windows = find_objects(labels)
     candidates = []
     for a, b in neighbours(labels):
+        checkpoint()
         window = union_window(windows[a - 1], windows[b - 1])
         union = np.isin(labels[window], (a, b))
         if union.sum() <= params.merge_area * cell_area:
@@ -172,6 +178,7 @@ def split_twins(labels: np.ndarray, cell_area: float, params: FieldParams) -> np
     result = labels.copy()
     new = int(labels.max()) + 1
     for index, window in enumerate(find_objects(labels), 1):
+        checkpoint()
         if window is None:
             continue
         region = np.pad(labels[window] == index, 1)
