@@ -140,7 +140,7 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
         before = self.extent.copies  # less those it finds again (see _on_reopened)
         self._copies = Copies(self.batch.results), before
         worker = Worker(screen_chunks, paths, self.classifier, recursive, mode, held,
-                        self._copies[0], opened)
+                        self._copies[0], opened, stoppable=True)
         worker.yielded.connect(lambda chunk: self._on_chunk(job, chunk))
         worker.returned.connect(lambda outcome: self._on_screened(job, outcome))
         worker.errored.connect(
@@ -176,7 +176,9 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
         left_out = None if before is None else copies.record(before)  # unknown stays
         extent = replace(self.extent, files=self._files[1], copies=left_out)
         self.extent = self._unscreened.at(extent, chunk.done)
-        self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done, chunk.total)
+        if not self.stopping:  # a chunk that comes after Cancel leaves "Stopping…" shown
+            self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done,
+                               chunk.total)
 
     def _on_reopened(self, reopened: Reopened) -> None:
         """What the screening's paths, as real paths, search again of the inputs cut short
@@ -257,9 +259,9 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
 
     def shutdown(self, msecs: int = 30_000) -> bool:
         """The window is closing: stop every worker, and wait for all but a screening's.
-        That one stops once the image in hand is screened (a whole field takes seconds),
-        its results dropped: the batch stays as it is, cut short (not ``complete``), for
-        autosave's last write. The app waits for it before it exits."""
+        That one stops at the next step of the image in hand, its results dropped: the
+        batch stays as it is, cut short (not ``complete``), for autosave's last write. The
+        app waits for it before it exits."""
         screening, self._job = self._screening, self._job + 1
         self._screening = None  # nothing screens for the window any more
         self._give_up_waiting()

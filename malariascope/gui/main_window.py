@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
     def _on_batch_changed(self, *_: object) -> None:
         busy = self.controller.screening or self.controller.exporting
         self.actions.export.setEnabled(len(self.batch) > 0 and not busy)
-        self.actions.cancel.setEnabled(busy)
+        self.actions.cancel.setEnabled(busy and not self.controller.stopping)
         for action in self.actions.field_actions:
             action.setEnabled(self.batch.has_fields)
 

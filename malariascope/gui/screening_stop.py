@@ -23,6 +23,8 @@ class ScreeningStop:
     extent: Extent
     waiting: list
     idle: SignalInstance
+    progress: SignalInstance
+    message: SignalInstance
     _screening: Worker | None
     _export: ReportExport
     _given_up: list[list[Path]]
@@ -46,10 +48,20 @@ class ScreeningStop:
         """Put the additions given up in the extent, as never screened."""
         self.extent, self._given_up = self.extent_now(), []
 
+    @property
+    def stopping(self) -> bool:
+        """True from Cancel until the screening asked to stop has ended."""
+        return self._screening is not None and self._screening.abort_requested
+
     def cancel(self) -> None:
-        """Stop screening (between chunks) and export; results so far stay in the batch."""
+        """Stop screening and export; results so far stay in the batch. A screening says at
+        once that it is stopping: the image in hand stops at its next step, not screened."""
         self._cancel_screening()
         self._export.cancel()
+        if self.stopping:
+            self.progress.emit("Stopping…", 0, 0)
+            self.message.emit("Stopping the screening: an image it is screening is left not "
+                              "screened (File > Screen the rest screens it)")
 
     def _cancel_screening(self) -> None:
         waited = bool(self.waiting)

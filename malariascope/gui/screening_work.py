@@ -6,6 +6,7 @@ second, and leaving out what the case holds already.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field, replace
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
+from malariascope.core.errors import ScreeningStopped
 from malariascope.core.extent import (
     Extent,
     copies_found_again,
@@ -86,6 +88,7 @@ class ScreenOutcome:
 def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifier,
                   recursive: bool = True, mode: Mode = "auto", held: Iterable[Path] = (),
                   copies: Copies | None = None, before: Extent | None = None,
+                  stop: threading.Event | None = None,
                   ) -> Generator[ScreenChunk | None, None, ScreenOutcome]:
     """Screen ``paths`` (files and folders) and yield results in chunks.
 
@@ -102,10 +105,12 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     The folder walk is listed first (fast, no decoding) so the progress bar knows the total
     (of files: a whole field gives many results). ``mode`` as for ``core.pipeline.screen``.
     Results then go to the UI a few times a second (the first batch at once): every chunk
-    makes the table repaint, so fewer, larger chunks keep the window smooth. In between,
-    ``None`` after each inference batch lets the worker honour a cancel request promptly.
-    Chunks hold whole files only (``core.pipeline.whole_files``), so a cancel never leaves
-    part of a field in the batch.
+    makes the table repaint, so fewer, larger chunks keep the window smooth; a whole field
+    takes seconds, so each is sent as it ends. In between, ``None`` after each inference batch
+    lets the worker honour a cancel request promptly. Chunks hold whole files only
+    (``core.pipeline.whole_files``), so a cancel never leaves part of a field in the batch:
+    once ``stop`` is set, a field being screened stops at its next step, and the screening
+    ends with it and the files after it not screened.
     """
     from malariascope.core.discovery import Discovery
     from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
@@ -125,17 +130,21 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     yield ScreenChunk([], 0, len(files), len(again), reopened)
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
-    for results in whole_files(screen(files, classifier, mode=mode, copies=copies)):
-        chunk.extend(_kept(results, copies, again, repeated))
-        done, unpaused = done + 1, unpaused + len(results)
-        if unpaused < BATCH_SIZE:
-            continue
-        unpaused = 0
-        if last is None or time.monotonic() - last >= CHUNK_SECONDS:
-            yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
-            chunk, last = [], time.monotonic()
-        else:
-            yield None
+    try:
+        for results in whole_files(screen(files, classifier, mode=mode, copies=copies,
+                                          stop=stop)):
+            chunk.extend(_kept(results, copies, again, repeated))
+            done, unpaused = done + 1, unpaused + len(results)
+            if unpaused < BATCH_SIZE and not results[0].whole_field:
+                continue
+            unpaused = 0
+            if last is None or time.monotonic() - last >= CHUNK_SECONDS:
+                yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
+                chunk, last = [], time.monotonic()
+            else:
+                yield None
+    except ScreeningStopped:  # cancelled: what was not sent yet stays not screened
+        return ScreenOutcome()
     if chunk or copies.left_out or again:
         yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
     missing, _ = _new_files(found.missing, held)  # a row each, once in the case

@@ -40,7 +40,7 @@ class TaskStatus(QWidget):
         self.progress.setMinimumWidth(220)
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the current batch of cells (Esc)")
+        self.cancel_button.setToolTip("Stop now; an image cut short is not screened (Esc)")
         # A click must not take the keys: hidden as the work ends, the button would pass
         # them down the window to the threshold box, and the next arrow would move it.
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -54,10 +54,13 @@ class TaskStatus(QWidget):
         self.hide()
 
     def _on_progress(self, text: str, done: int, total: int) -> None:
+        if self.controller.stopping:  # the bar stays where it was, never busy: that hides text
+            done, total = max(self.progress.value(), 0), max(self.progress.maximum(), 1)
         self.progress.setRange(0, total)  # total 0: a busy indicator
         self.progress.setValue(done)
         self.progress.setFormat(text)
         self.progress.setToolTip(text)
+        self.cancel_button.setEnabled(not self.controller.stopping)
         self.show()
 
     def _on_idle(self) -> None:

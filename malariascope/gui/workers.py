@@ -8,6 +8,7 @@ whatever is still running when it closes (the pymmcore-gui habit).
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import os
 import sys
@@ -133,21 +134,27 @@ class Worker:
     and closing a cancelled generator in the worker thread, so its ``finally`` and ``with``
     blocks (the pipeline's thread pool, a half-written report) run there, not on the UI.
 
+    A ``stoppable`` function takes ``stop``, the event :meth:`quit` sets, to stop within its
+    steps as well (a generator stops at its next yield in any case).
+
     Not a QRunnable: :class:`WorkerGroup` hands the pool its ``run``, which the pool lets go
     once run. PySide6 never frees a QRunnable given to the pool, nor its arguments: a batch's
     rows for every export, a session for every autosave, a cell for every selection.
     """
 
-    def __init__(self, func: Callable[..., object], *args: object) -> None:
+    def __init__(self, func: Callable[..., object], *args: object,
+                 stoppable: bool = False) -> None:
         self.signals = WorkerSignals()
         self.yielded, self.returned = self.signals.yielded, self.signals.returned
         self.errored, self.finished = self.signals.errored, self.signals.finished
-        self._func, self._args = func, args
         self._abort = threading.Event()
+        self._func = functools.partial(func, stop=self._abort) if stoppable else func
+        self._args = args
         self._ended = threading.Event()  # set in the worker thread, once run has returned
 
     def quit(self) -> None:
-        """Ask a generator to stop at its next yield (a plain function runs to the end)."""
+        """Ask a generator to stop at its next yield, and a ``stoppable`` function at its next
+        step (any other runs to the end)."""
         self._abort.set()
 
     @property
