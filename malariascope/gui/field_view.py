@@ -33,6 +33,7 @@ SELECTED_GAP = 5  #: how far the ring lies outside the cell's outline, in screen
 
 NO_CELL = "No cell selected"  #: what the pane says with no row selected, as the cell panel
 SINGLE_CELL = "A single-cell image: no whole field"  #: and beside a single-cell image
+NO_CALL = "No call for this file: "  #: and beside a file without a call, before its reason
 
 #: The field is halved for display until its shorter side is this small (see ``_reduced``).
 SMALLEST_HALVING = 256
@@ -78,14 +79,16 @@ class FieldView(QWidget):
 
     # -- what is shown -------------------------------------------------------------------
     def show_row(self, row: int | None) -> None:
-        """Show the field of ``row`` with the row selected; for a single-cell image, or for
-        None (no row selected: the queue emptied, the filter hid it), a line saying so, as the
-        cell panel beside it does."""
+        """Show the field of ``row`` with the row selected; for a single-cell image, a file
+        without a call (its reason), or None (no row selected: the queue emptied, the filter
+        hid it), a line saying so, as the cell panel beside it does."""
         result = self.batch.results[row] if row is not None else None
         field = result.path if result is not None and result.whole_field else None
         self._set_field(field, result.image_shape if field else (0, 0))
-        if field is None:
-            self.message = NO_CELL if result is None else SINGLE_CELL
+        if result is None:
+            self.message = NO_CELL
+        elif field is None:
+            self.message = SINGLE_CELL if result.ok else NO_CALL + result.error
         self._row = row if field else None
         if self._row is not None and result.box is not None:
             self._viewport.reveal(QRectF(*result.box))

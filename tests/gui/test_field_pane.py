@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui.helpers import field_pane_laid_out, resize_window, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
-from tests.images import write_field
+from tests.images import write_broken_files, write_field
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NO_CELL = "No cell selected"  # as the cell panel says
@@ -139,3 +139,19 @@ def test_the_table_shows_most_of_its_rows_beside_a_field_and_keeps_a_dragged_spl
     qtbot.waitUntil(lambda: split.sizes()[1] > 0)
     QApplication.processEvents()
     assert split.sizes() == dragged
+
+
+def test_the_pane_gives_a_file_without_a_call_its_reason(window, qtbot, mixed_slide):
+    """Beside an unreadable file, and a file gone before it was read, the pane said "A
+    single-cell image: no whole field": neither is a single-cell image."""
+    reasons = write_broken_files(mixed_slide / "broken")
+    screen_and_wait(window, qtbot, [mixed_slide, mixed_slide / "gone"])
+    results = window.batch.results
+    errors = {results[row].path.name: row for row in range(len(results)) if not results[row].ok}
+    assert set(errors) == {*reasons, "gone"}
+    for name, row in errors.items():
+        window.table.select_source_row(row)
+        message = window.field_view.message
+        assert window.field_view.field() is None
+        assert message == f"No call for this file: {results[row].error}", name
+        assert reasons.get(name, "no such file or folder") in message
