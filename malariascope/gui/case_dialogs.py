@@ -228,9 +228,12 @@ class SignDialog(_Form):
     """The signature: the signer's name (the microscopist's to begin with) and the time."""
 
     def __init__(self, parent: QWidget, sample_id: str, name: str,
-                 shortfalls: Sequence[str]) -> None:
+                 shortfalls: Sequence[str], unwritable: str = "") -> None:
         said = ("\n\nThe signed result says so:\n" + "\n".join(f"• {line}" for line in shortfalls)
                 if shortfalls else " Every cell was screened and every flagged cell reviewed.")
+        if unwritable:  # the reason the register takes no file now (``CaseSaving.unwritable``)
+            said += (f"\n\nThe register cannot be written now ({unwritable}): the signature "
+                     "is not recorded there until it can be. Export the PDF to keep it.")
         super().__init__(parent, "Sign the result",
                          f"Signing makes the result of slide {sample_id} final and read-only; "
                          f"a later change is an amendment with its reason.{said}", "Sign")

@@ -197,7 +197,8 @@ class CaseFlow(QObject):
         shortfalls = (not_screened_words(partial), *result.shortfalls(),
                       without and f"Without a call: {without}.")
         dialog = case_dialogs.SignDialog(self._window, facts.sample_id, facts.operator,
-                                         [line for line in shortfalls if line])
+                                         [line for line in shortfalls if line],
+                                         self._saving.unwritable())
         case_dialogs.open_form(dialog, lambda: self.sign(dialog.name.text()))
 
     def sign(self, name: str) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs
+from malariascope.gui.autosave_start import ANOTHER_WINDOW
 from malariascope.gui.case_register import RegisterSave, save_case, save_pictures
 from malariascope.gui.case_report import ReportOrder, report_order
 from malariascope.gui.workers import Worker
@@ -49,6 +50,15 @@ class CaseSaving(QObject):
         saving = (autosave.register is not None and not self._failure_told
                   and not autosave.writes.retrying)
         return self._signing == uid and not saving
+
+    def unwritable(self) -> str:
+        """Why the register takes no save of this window's case now ("" when nothing says
+        so): autosave is off as the data folder takes no file, or the register refuses the
+        window. Off only because another window keeps its work there, the case is saved as
+        a guest's."""
+        autosave = self._window.autosave
+        reason = autosave.start.reason
+        return "" if autosave.register is not None or reason == ANOTHER_WINDOW else reason
 
     def save(self, done: str = "") -> None:
         """Save the case as it is now: through autosave when it is on (the one writer of the
@@ -145,6 +155,7 @@ class CaseSaving(QObject):
         self._on_save_failed(reason, RETRYING if writes.retrying else "")
 
     def _on_save_failed(self, why: object, again: str = "") -> None:
+        self.message.emit(f"Not saved to the register: {why}")  # it is no longer saving
         dialogs.message(self._window, QMessageBox.Icon.Critical, "Not saved to the register",
                         f"The case could not be saved to the register: {why}\n\n{again}The "
                         f"register {self.kept(self._signing)}. Export its PDF while it is on "
