@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def wilson_percent(successes: int, trials: int) -> tuple[str, str]:
     """SciPy's 95 % Wilson interval in percent, as the summary writes it."""
     interval = binomtest(successes, trials).proportion_ci(0.95, method="wilson")
-    return f"{100 * interval.low:.3f}", f"{100 * interval.high:.3f}"
+    return f"{100 * interval.low:.2f}", f"{100 * interval.high:.2f}"
 
 
 def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, capsys):

@@ -16,7 +16,6 @@ from malariascope.core.tally import Counts
 from malariascope.core.words import counted
 
 TARGET_DEFAULT, TARGET_MIN, TARGET_MAX = 2000, 100, 20_000
-PERCENT_DECIMALS = 3  # of a slide's parasitemia in files: 1 cell in 20,000 is 0.005 %
 Z95 = NormalDist().inv_cdf(0.975)  # 1.96: the normal quantile of a two-sided 95 % interval
 LIMITS = (
     "Thin film only: the share of red cells parasitized, without species or stage.",

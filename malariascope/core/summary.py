@@ -16,7 +16,7 @@ from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
-from malariascope.core.parasitemia import PERCENT_DECIMALS, CaseResult
+from malariascope.core.parasitemia import CaseResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally, percent_text
 from malariascope.core.words import threshold_words
@@ -109,8 +109,8 @@ def _slide_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
     low, high = result.interval or (None, None)
     density = result.parasites_per_ul
     return [
-        ("parasitemia_ci_low", percent_text(low, PERCENT_DECIMALS)),
-        ("parasitemia_ci_high", percent_text(high, PERCENT_DECIMALS)),
+        ("parasitemia_ci_low", percent_text(low)),
+        ("parasitemia_ci_high", percent_text(high)),
         ("cells_target", str(result.target_cells)),
         ("target_reached", str(result.target_reached).lower()),
         ("parasites_per_ul", "" if density is None else f"{density:.0f}"),

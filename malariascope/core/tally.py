@@ -16,6 +16,9 @@ from malariascope.core.words import counted
 PARASITIZED, UNINFECTED = "parasitized", "uninfected"
 UNSURE = "unsure"  # a reviewer's mark for a second reader: not a call, the cell stays unreviewed
 CONFIRMED, OVERRIDDEN = "confirmed", "overridden"
+#: Of a percentage on screen, printed and in every file: a lab system rounding a figure of
+#: one to fewer places gets the printed report's figure, never another.
+PERCENT_DECIMALS = 2
 
 
 def review_of(call: str, pressed: str | None) -> str:
@@ -137,7 +140,7 @@ class Tally:
         return self.batch.rows - sum(c.rows for c in self.fields.values()) + len(self.fields)
 
 
-def percent_text(value: float | None, decimals: int = 2) -> str:
+def percent_text(value: float | None, decimals: int = PERCENT_DECIMALS) -> str:
     """A percentage as printed and exported, to ``decimals`` places; a share above zero that
     those would show as zero to its first figure (1 cell in 30,000: 0.003), and one below 100
     to as many places as show it below 100 (29,999 of 30,000: 99.997); empty when there is

@@ -12,6 +12,7 @@ from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportExistsError
 from malariascope.core.register import FILE_NAME, CaseQuery, Register
 from malariascope.core.register.export import COLUMNS
+from malariascope.core.tally import percent_text
 from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register_search import AT, counts, read_csv, three_cases  # noqa: F401
@@ -25,14 +26,31 @@ def test_the_export_has_one_row_per_case_with_its_figures(three_cases, tmp_path)
     assert row["case_uid"] == amina.uid and row["patient_id"] == "Amina K."
     assert (row["cells_counted"], row["cells_target"], row["target_reached"]) == (
         "2000", "2000", "true")
-    assert (row["parasitized"], row["percent_parasitized"]) == ("25", "1.250")
-    assert (row["parasitemia_ci_low"], row["parasitemia_ci_high"]) == ("0.848", "1.839")
+    assert (row["parasitized"], row["percent_parasitized"]) == ("25", "1.25")
+    assert (row["parasitemia_ci_low"], row["parasitemia_ci_high"]) == ("0.85", "1.84")
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
     assert COLUMNS[-7:-3] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
+
+
+def test_the_export_rounds_the_parasitemia_as_the_printed_report_does(tmp_path):
+    """The export wrote 20 of 1,270 cells (1.5748 %) as 1.575 where the report printed 1.57:
+    a lab system rounding the export's figure to two places recorded 1.58."""
+    case = Case(CaseFacts(sample_id="S-1"))
+    case.sign("Ann", counts(20, 1250), at=AT)
+    with Register(tmp_path / "data") as register:
+        register.save(case)
+        (summary,) = register.cases(CaseQuery(uids=(case.uid,)))
+        assert register.export_csv(tmp_path / "lis.csv") == 1
+    (row,) = read_csv(tmp_path / "lis.csv")
+    low, high = summary.result.interval
+    assert summary.result.parasitemia == pytest.approx(1.5748, abs=1e-4)
+    assert row["percent_parasitized"] == percent_text(summary.result.parasitemia) == "1.57"
+    assert (row["parasitemia_ci_low"], row["parasitemia_ci_high"]) == (
+        percent_text(low), percent_text(high)) == ("1.02", "2.42")
 
 
 def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
@@ -143,7 +161,7 @@ def test_the_export_never_hands_a_spreadsheet_a_formula(three_cases, tmp_path): 
     assert row["sample_id"] == "'=HYPERLINK(\"http://x\")" and row["patient_id"] == "'+1-555"
     assert (row["operator"], row["signed_by"]) == ("'@admin", "'-Bob")
     assert row["notes"] == "'-2+3\nsecond line"
-    assert row["percent_parasitized"] == "0.000" and row["parasites_per_ul"] == ""
+    assert row["percent_parasitized"] == "0.00" and row["parasites_per_ul"] == ""
     assert rows[open_case.uid]["signed_at"] == "" and rows[open_case.uid]["status"] == "open"
     first_cells = [value[:1] for row in rows.values() for value in row.values() if value]
     assert not set(first_cells) & set("=+-@")

@@ -41,7 +41,7 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
 def test_the_interval_is_wilsons_in_percent_as_newcombe_tabulates_it():
     # Newcombe (1998), Stat Med 17:857, table I, method 3: 15/148 -> 0.0624 to 0.1605
     values = summary(tally(15, 133, unreadable=4))
-    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("6.239", "16.049")
+    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("6.24", "16.05")
     assert values["percent_parasitized"] == "10.14"
     assert (values["cells_target"], values["target_reached"]) == ("2000", "false")
     assert (values["parasites_per_ul"], values["patient_id"]) == ("", "")
@@ -50,7 +50,7 @@ def test_the_interval_is_wilsons_in_percent_as_newcombe_tabulates_it():
 def test_none_found_has_an_interval_from_zero_and_the_slides_target_and_density():
     case = CaseFacts(patient_id="P-7", target_cells=100, rbc_per_ul=4_500_000)
     values = summary(tally(0, 20), case)  # Newcombe: 0/20 -> 0.0000 to 0.1611
-    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("0.000", "16.113")
+    assert (values["parasitemia_ci_low"], values["parasitemia_ci_high"]) == ("0.00", "16.11")
     assert (values["cells_target"], values["target_reached"]) == ("100", "false")
     assert (values["parasites_per_ul"], values["patient_id"]) == ("0", "P-7")
     reached = summary(tally(3, 147), case)

@@ -24,7 +24,7 @@ def test_the_register_or_a_selection_is_exported_never_over_a_file_unasked(
     (row,) = read_rows(chosen)
     assert dialog.note.text() == f"1 case written to {chosen}"
     assert (row["sample_id"], row["signed_by"], row["percent_parasitized"]) == (
-        "X-3", "Cy", "30.000")
+        "X-3", "Cy", "30.00")
     before = chosen.read_bytes()
     select(dialog, "S-1")
     with qtbot.waitSignal(dialog.failed, timeout=WAIT_MS) as failed:

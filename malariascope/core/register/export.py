@@ -15,7 +15,6 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
-from malariascope.core.parasitemia import PERCENT_DECIMALS
 from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -59,9 +58,9 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             cells_target=str(result.target_cells), cells_counted=str(result.cells_counted),
             target_reached=str(result.target_reached).lower(),
             parasitized=str(result.parasitized), uninfected=str(result.uninfected),
-            percent_parasitized=percent_text(result.parasitemia, PERCENT_DECIMALS),
-            parasitemia_ci_low=percent_text(low, PERCENT_DECIMALS),
-            parasitemia_ci_high=percent_text(high, PERCENT_DECIMALS),
+            percent_parasitized=percent_text(result.parasitemia),
+            parasitemia_ci_low=percent_text(low),
+            parasitemia_ci_high=percent_text(high),
             parasites_per_ul=_number(result.parasites_per_ul),
             model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
             unreviewed_flagged=str(result.unreviewed_flagged),
