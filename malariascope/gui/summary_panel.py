@@ -178,15 +178,16 @@ class SummaryPanel(QWidget):
             self._stats[name].value.setText(text)
 
     def _show_copies(self) -> None:
-        """Under the errors, how many files were left out as copies of others: no row counts
-        them. The tip says why and names them, or that nobody recorded them for work saved
-        before MalariaScope did. The caption is short enough to read whole in two lines with
-        nine tiles at 1024 px, and no word of it is longer than "errors", so it never widens
-        the window."""
+        """Under the errors, how many files were left out as copies of others, a count of
+        their own: no row counts them, and a copy is no error. The tip says they were left
+        out and names them, or that nobody recorded them for work saved before MalariaScope
+        did. The caption reads whole in two lines with nine tiles at 1024 px, and no word of
+        it is wider than "errors" by more than a letter, so it never widens the window."""
         copies = self.controller.extent.copies
         errors = self._stats["errors"]
-        errors.caption.set_words(f"errors ({counted(copies.count, 'file')} left out)"
-                               if copies is not None and copies.count else "errors")
+        count = 0 if copies is None else copies.count
+        errors.caption.set_words(f"errors, {counted(count, 'copy', 'copies')}"
+                                 if count else "errors")
         errors.set_tip(COPIES_NOT_RECORDED if copies is None else copies.words())
 
 

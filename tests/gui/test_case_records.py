@@ -41,7 +41,7 @@ def test_copies_left_out_are_in_the_window_the_summary_csv_and_the_pdf(window, q
     """Copies left out were told only in a passing status message: the window's counts, the
     summary CSV ("images,516" of 518 files) and the PDF had no word of them."""
     copies = _copies_screened(window, qtbot, tmp_path, real_cells)
-    assert window.summary.caption("errors") == f"errors ({copies} files left out)"
+    assert window.summary.caption("errors") == f"errors, {copies} copies"
     assert "field-b/" in window.summary._stats["errors"].toolTip()
     summary = _summary(window, qtbot, tmp_path / "case.csv")
     assert summary["copies_left_out"] == str(copies)

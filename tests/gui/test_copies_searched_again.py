@@ -57,7 +57,7 @@ def test_copies_left_out_before_a_cancel_count_once_when_the_rest_is_screened(
     copies = window.controller.extent.copies
     assert copies.count == 2 and copies_named(copies) == ["cell_000.png", "cell_001.png"]
     assert copies.words().startswith("2 files were left out as identical copies")
-    assert window.summary.caption("errors") == "errors (2 files left out)"
+    assert window.summary.caption("errors") == "errors, 2 copies"
 
 
 def slide_with_copies(tmp_path, real_cells) -> Path:

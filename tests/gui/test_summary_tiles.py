@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from malariascope.gui.batch import UNSURE
 from tests.gui.helpers import resize_window, screen_and_wait
 from tests.gui.test_copies import _copied
-from tests.images import write_field
+from tests.images import write_broken_files, write_field
 
 
 def _list_top(window) -> int:
@@ -93,7 +93,25 @@ def test_the_copies_left_out_read_whole_under_the_errors_at_1024(window, qtbot, 
     qtbot.waitUntil(summary._stats["field"].isVisible)
     QApplication.processEvents()
     tile = summary._stats["errors"]
-    assert summary.caption("errors") == "errors (12 files left out)"
+    assert summary.caption("errors") == "errors, 12 copies"
     assert tile.caption.text() == summary.caption("errors")  # whole: not cut
     assert tile.toolTip().startswith("12 files were left out as identical copies of files "
                                      "screened: field-b/")
+
+
+def test_copies_left_out_are_not_called_errors_under_the_errors(window, qtbot, tmp_path,
+                                                                 real_cells):
+    """With 4 unreadable files and 2 copies left out the tile read "4 errors (2 files left
+    out)", as if the copies were among the errors or errors themselves; the tip says they
+    were left out."""
+    cells = real_cells["parasitized"][:2]
+    folder = _copied(cells, tmp_path / "field-a")
+    write_broken_files(folder / "broken")
+    screen_and_wait(window, qtbot, [folder])
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "field-b")])
+    summary = window.summary
+    assert (summary.text("errors"), window.controller.extent.copies.count) == ("4", 2)
+    assert summary.caption("errors") == "errors, 2 copies"
+    assert summary._stats["errors"].caption.text() == summary.caption("errors")  # not cut
+    assert summary._stats["errors"].toolTip().startswith("2 files were left out as identical "
+                                                         "copies")
