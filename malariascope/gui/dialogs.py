@@ -2,13 +2,16 @@
 and data folder boxes in :mod:`.info_boxes`.
 
 Messages open window-modal without blocking the event loop, so workers keep reporting while
-one is shown.
+one is shown. Each box's words wrap, a slide id or a path without a space among them too
+(:func:`breakable`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
@@ -17,11 +20,28 @@ from malariascope.gui.events import Event
 Button = QMessageBox.StandardButton
 DISCARD, EXPORT, CANCEL, KEEP = "discard", "export", "cancel", "keep"  # of ask_export_first
 RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
+#: The most characters a box's words hold with no place to break a line, which Qt finds at a
+#: space and after a "/": a third of a box's width or so, longer than a file name off a
+#: microscope (45 characters).
+LONGEST_RUN = 48
+ZERO_WIDTH_SPACE = "\u200b"
+_UNBROKEN = rf"[^\s{ZERO_WIDTH_SPACE}/]"
+_LONG_RUN = re.compile(rf"{_UNBROKEN}{{{LONGEST_RUN}}}(?={_UNBROKEN})")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space after every :data:`LONGEST_RUN` characters that hold
+    no place to break a line, so a label wraps a long slide id (or a Windows path) at the
+    box's edge: a word wider than the box runs off it, unread. Rich text (the About box) is
+    left as it is: its tags hold no long words."""
+    if QtGui.Qt.mightBeRichText(text):  # the namespace as QtGui extends it
+        return text
+    return _LONG_RUN.sub(lambda run: run.group() + ZERO_WIDTH_SPACE, text)
 
 
 def message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
     """Show ``text`` window-modal, without blocking; the box deletes itself when closed."""
-    box = QMessageBox(icon, title, text, Button.Ok, parent)
+    box = QMessageBox(icon, title, breakable(text), Button.Ok, parent)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
@@ -54,6 +74,7 @@ def cannot_screen(parent: QWidget, model_error: str, chosen: bool) -> QMessageBo
 def open_choice(box: QMessageBox, default: QAbstractButton,
                 finished: Callable[[QAbstractButton | None], object]) -> QMessageBox:
     """Open ``box`` window-modal without blocking; ``finished(button clicked or None)``."""
+    box.setText(breakable(box.text()))
     box.setDefaultButton(default)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.finished.connect(lambda *_: finished(box.clickedButton()))
@@ -154,8 +175,9 @@ def exec_following(box: QMessageBox, words: Callable[[], str],
     """Show ``box`` until answered, its text ``words()`` again whenever one of ``changed``
     fires: what the question says holds when it is answered."""
     def reword(*_: object) -> None:
-        box.setText(words())
+        box.setText(breakable(words()))
 
+    reword()
     for signal in changed:
         signal.connect(reword)
     try:
