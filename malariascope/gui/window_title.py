@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.names import with_sources
+from malariascope.core.names import source_name, with_sources
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
@@ -34,6 +34,20 @@ def title(slide_id: str, sources: Sequence[str], state: str = "",
     return f"MalariaScope — {words}[*]"
 
 
+def held_sources(sources: Sequence[str], paths: Iterable[Path],
+                 rest: Iterable[Path] = ()) -> tuple[str, ...]:
+    """Those of ``sources`` that name one of ``paths`` (the rows of a case) or a folder
+    holding one, or one of the inputs the case has still to screen, its ``rest``: a folder
+    opened that added nothing (empty, or of no image files) is not what the case holds."""
+    names, folders = set(map(source_name, rest)), set()
+    for path in paths:
+        names.add(path.name)
+        folders.add(path.parent)
+    names.update(source_name(folder) for parent in folders
+                 for folder in (parent, *parent.parents))
+    return tuple(source for source in sources if source in names)
+
+
 def case_words(case: Case, viewing: bool, taken: bool) -> str:
     """What the title says of the state of ``case``: signed, amending, or not signed when it
     came from the register (``viewing`` it read-only, or ``taken`` to be finished here)."""
@@ -53,11 +67,14 @@ def case_words(case: Case, viewing: bool, taken: bool) -> str:
 class WindowTitle:
     """Keeps the title of ``window`` (MalariaScope's main window, whose batch, controller,
     past case view and autosave it reads) on the case on show: a new batch, a signature, an
-    amendment or a fact typed changes it at once."""
+    amendment or a fact typed changes it at once. While nothing is screened, it names only
+    the sources that hold rows of the case (:func:`held_sources`); while a screening runs,
+    every source, the one whose rows are still to come too."""
 
     def __init__(self, window: QMainWindow) -> None:
         self._window = window
         self._screening: list[str] = []  # what the last screening left: restored, incomplete
+        self._held: tuple[tuple, tuple[str, ...]] = ((), ())  # by case, sources, rows, rest
         events = window.batch.events
         events.reset.connect(lambda: self.show(""))
         events.facts_changed.connect(self.refresh)
@@ -75,5 +92,17 @@ class WindowTitle:
         case = case_words(batch.case, window.past_case.shown is not None,
                           window.autosave.took(batch.case.uid))
         state = ", ".join(words for words in (case, *self._screening) if words)
-        window.setWindowTitle(title(batch.facts.sample_id.strip(), batch.facts.sources, state,
+        sources = batch.facts.sources if window.controller.screening else self._held_now()
+        window.setWindowTitle(title(batch.facts.sample_id.strip(), sources, state,
                                     window.controller.waiting))
+
+    def _held_now(self) -> tuple[str, ...]:
+        """The sources holding rows of the case on show or still to screen, looked for again
+        only once its rows or sources have changed: a fact typed leaves them as they were."""
+        batch, rest = self._window.batch, self._window.controller.extent.rest
+        key = (batch.case.uid, batch.facts.sources, len(batch.results), rest)
+        if self._held[0] != key:
+            self._held = key, held_sources(batch.facts.sources,
+                                           (result.path for result in batch.results),
+                                           map(Path, rest))
+        return self._held[1]

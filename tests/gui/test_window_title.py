@@ -69,3 +69,19 @@ def test_a_restored_amendment_signed_again_is_titled_signed_not_restored(
     qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
     assert amend_case(again, qtbot, "a cell misread", "Bob Ray")
     assert again.windowTitle() == "MalariaScope — case S-RACE (amending)[*]"
+
+
+def test_a_folder_that_added_nothing_is_not_named_in_the_title(window, qtbot, tmp_path):
+    """An empty folder opened named the case "MalariaScope — empty", and it stayed named
+    after a folder of cells ("empty, cells"), though the case held nothing of it."""
+    empty, text_only = tmp_path / "empty", tmp_path / "notes"
+    empty.mkdir()
+    text_only.mkdir()
+    (text_only / "readme.txt").write_text("no image here", encoding="utf-8")
+    screen_and_wait(window, qtbot, [empty])
+    assert window.windowTitle() == "MalariaScope[*]"
+    cells = make_cell_folder(tmp_path / "cells", 2)[0].parent
+    screen_and_wait(window, qtbot, [cells])
+    screen_and_wait(window, qtbot, [text_only])
+    assert window.batch.facts.sources == ("empty", "cells", "notes")  # as opened, recorded
+    assert window.windowTitle() == "MalariaScope — cells[*]"
