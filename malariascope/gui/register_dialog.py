@@ -12,7 +12,6 @@ window's writes are listed as they land (:meth:`RegisterDialog.refresh`). Export
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -35,15 +34,13 @@ from malariascope.core.errors import CaseError
 from malariascope.core.words import counted
 from malariascope.gui.cases_table import CasesTableModel, CasesView
 from malariascope.gui.register_export import RegisterExport
+from malariascope.gui.register_opening import RegisterOpening
 from malariascope.gui.wheel_guard import guard_wheel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import CasePage, CaseQuery, PageMark, Register
-    from malariascope.gui.case_reading import Read
-
-    Reader = Callable[[Register, str, Callable[[Read], object], Callable[[Exception], object]],
-                      object]
+    from malariascope.gui.register_opening import Reader
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
 #: the latest changed cases a search lists, and Show more adds: a year of a busy lab is
@@ -71,7 +68,6 @@ class RegisterDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Case register")
         self.register, self.workers = register, workers
-        self._read = read  # reads a case in a worker (see PastCaseView.read)
         self.owns_register = False  # True: opened for this dialog, closed with it
         self.opening_register = False  # such a register is being opened
         self.model = CasesTableModel(self)
@@ -82,6 +78,7 @@ class RegisterDialog(QDialog):
         self._mark: PageMark | None = None  # where the next page of them begins
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search)
+        self.opening = RegisterOpening(self, read, self)
         self._build()
         self.failed.connect(self.note.setText)
         self.resize(900, 520)
@@ -128,8 +125,6 @@ class RegisterDialog(QDialog):
         below = QHBoxLayout()
         below.addWidget(self.note, stretch=1)
         below.addWidget(self.more)
-        self._opening = False  # a case is being loaded for the window
-        self._given_up = False  # the dialog was closed while it was: it is not shown
         self.open_button = QPushButton("Open")
         self.export_selected = QPushButton("Export selected…")
         self.export_all = QPushButton("Export all found…")
@@ -259,27 +254,7 @@ class RegisterDialog(QDialog):
     # -- open and export -----------------------------------------------------------------
     def open_selected(self, *_: object) -> None:
         """Load the selected case whole, in a worker, for the window to show."""
-        uids = self.selected_uids()
-        if len(uids) != 1 or self._opening:  # one at a time: a second would ask again
-            return
-        self._opening, self._given_up = True, False
-        self.note.setText("Opening the case…")
-        self._read(self.register, uids[0], self._on_read, self._on_read_failed)
-
-    def _on_read(self, read: Read) -> None:
-        """Give the window the case read to show (or say why not), unless the register was
-        closed meanwhile: closing it gives up the case asked for."""
-        try:
-            if self._given_up:
-                self.note.clear()
-            else:
-                self.case_loaded.emit(read)
-        finally:
-            self._opening = self._given_up = False
-
-    def _on_read_failed(self, exc: Exception) -> None:
-        self._opening = self._given_up = False
-        self._on_failed(exc)
+        self.opening.open_selected()
 
     def export_query(self, selected: bool) -> CaseQuery | None:
         """What an export writes: the cases selected, or all those the last search found (the
@@ -291,7 +266,7 @@ class RegisterDialog(QDialog):
     def done(self, result: int) -> None:
         """Close, giving up a case being read; a register opened for the dialog alone is
         closed with it."""
-        self._given_up = self._opening
+        self.opening.give_up()
         if self.owns_register:
             self.register.close()
             self.owns_register = False

@@ -78,7 +78,7 @@ def test_closing_the_register_while_a_case_opens_gives_that_case_up(
     select(dialog, "S-1")
     dialog.open_selected()
     dialog.reject()
-    qtbot.waitUntil(lambda: not dialog._opening, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not dialog.opening.busy, timeout=WAIT_MS)
     assert window.past_case.shown is None and len(window.batch) == 0
     assert dialog.note.text() == ""
 
