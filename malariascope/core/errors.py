@@ -172,6 +172,11 @@ class RegisterError(MalariaScopeError):
     """The case register could not be read or written."""
 
 
+class CaseGoneError(RegisterError):
+    """The register holds no case of the uid asked for: discarded (an open case begun by
+    mistake) since it was listed, or never saved there."""
+
+
 class RegisterWriteError(RegisterError):
     """The register's file could not be written: just now (a full disk, a lock another
     program holds, an I/O error), when the same write may go through later; or where it is,

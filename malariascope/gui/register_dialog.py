@@ -179,9 +179,20 @@ class RegisterDialog(QDialog):
         try:
             query = self.query()
         except CaseError as exc:
-            self.note.setText(f"Cannot search: {exc}")
+            self._unlist(f"Cannot search: {exc}")
             return
         self._read_page(query, None, PAGE)
+
+    def _unlist(self, why: str) -> None:
+        """List nothing, saying ``why``: a search that cannot run, or failed, found nothing
+        to open or export, and the list of an older one is not what the boxes ask for."""
+        self._searches += 1  # the answer of a read on its way is dropped
+        self._reading = self._stale = False
+        self._listed, self._mark = None, None
+        self.model.set_cases([])
+        self.more.setVisible(False)
+        self.note.setText(why)
+        self._enable()
 
     def show_more(self) -> None:
         """Add to the list the next page of the cases its search found, and anew those
@@ -211,12 +222,16 @@ class RegisterDialog(QDialog):
         worker = Worker(self.register.page, query, limit, after)
         worker.returned.connect(lambda page: self._on_listed(number, query, page, after,
                                                              limit > 0))
-        worker.errored.connect(lambda exc: self._on_page_failed(number, exc))
+        worker.errored.connect(lambda exc: self._on_page_failed(number, exc, after is None))
         self.workers.start(worker)
 
-    def _on_page_failed(self, number: int, exc: Exception) -> None:
+    def _on_page_failed(self, number: int, exc: Exception, searched: bool) -> None:
+        """Say why the read failed; a search's empties the list (a page's or a refresh's
+        leaves the cases listed)."""
         if number == self._searches:  # else a newer search is on its way, or listed
             self._reading = False
+            if searched:
+                self._unlist("")
             self._on_failed(exc)
 
     def _on_listed(self, number: int, query: CaseQuery, page: CasePage,
@@ -251,14 +266,23 @@ class RegisterDialog(QDialog):
         shown = sorted(self.table.selectionModel().selectedRows(), key=lambda index: index.row())
         return tuple(self.model.cases[index.row()].uid for index in shown)
 
+    def drop_case(self, uid: str) -> str:
+        """Take case ``uid`` off the list (the register no longer holds it); returns how
+        the list named it: its slide id, else the beginning of its uid."""
+        name = next((case.facts.sample_id for case in self.model.cases if case.uid == uid),
+                    "") or uid[:8]
+        self.table.add_cases([], {uid})
+        self._enable()
+        return name
+
     # -- open and export -----------------------------------------------------------------
     def open_selected(self, *_: object) -> None:
         """Load the selected case whole, in a worker, for the window to show."""
         self.opening.open_selected()
 
     def export_query(self, selected: bool) -> CaseQuery | None:
-        """What an export writes: the cases selected, or all those the last search found (the
-        list shows the latest of them)."""
+        """What an export writes: the cases selected, or all those the search listed found
+        (the list shows the latest of them); None while no search listed any."""
         from malariascope.core.register import CaseQuery
 
         return CaseQuery(uids=self.selected_uids()) if selected else self._listed

@@ -37,7 +37,7 @@ class ListedCases(Protocol):
     exported: SignalInstance  # (path, cases written)
     failed: SignalInstance  # (reason)
 
-    def export_query(self, selected: bool) -> CaseQuery | None: ...
+    def export_query(self, selected: bool) -> CaseQuery | None: ...  # None: nothing listed
 
 
 class RegisterExport(QObject):
@@ -49,10 +49,13 @@ class RegisterExport(QObject):
         self._dialog, self._parent = dialog, parent
 
     def choose(self, selected: bool) -> None:
-        """Ask where to write the selected cases, or all those listed, then write them."""
-        self._choose(self._dialog.export_query(selected))
+        """Ask where to write the selected cases, or all those listed, then write them;
+        nothing while no search listed any (see ``export_query``)."""
+        query = self._dialog.export_query(selected)
+        if query is not None:
+            self._choose(query)
 
-    def _choose(self, query: CaseQuery | None, name: str = "") -> None:
+    def _choose(self, query: CaseQuery, name: str = "") -> None:
         """Ask where to write the cases of ``query`` (offering ``name``, the one a failed
         export was given), then write them there."""
         chosen = file_dialogs.ask_report_path(self._parent, "cases", name=name)
@@ -62,10 +65,13 @@ class RegisterExport(QObject):
 
     def export_to(self, path: str | os.PathLike[str], selected: bool,
                   overwrite: bool = False) -> None:
-        """Write the selected cases, or all those listed, to ``path`` as CSV, in a worker."""
-        self._write(Path(path), self._dialog.export_query(selected), overwrite)
+        """Write the selected cases, or all those listed, to ``path`` as CSV, in a worker;
+        nothing while no search listed any."""
+        query = self._dialog.export_query(selected)
+        if query is not None:
+            self._write(Path(path), query, overwrite)
 
-    def _write(self, path: Path, query: CaseQuery | None, overwrite: bool) -> None:
+    def _write(self, path: Path, query: CaseQuery, overwrite: bool) -> None:
         worker = Worker(self._dialog.register.export_csv, path, query, overwrite)
         worker.returned.connect(lambda count: self._on_exported(str(path), count))
         worker.errored.connect(lambda exc: self._on_failed(exc, path.name, query))
@@ -75,7 +81,7 @@ class RegisterExport(QObject):
         self._dialog.note.setText(f"{counted(count, 'case')} written to {path}")
         self._dialog.exported.emit(path, count)
 
-    def _on_failed(self, exc: Exception, name: str, query: CaseQuery | None) -> None:
+    def _on_failed(self, exc: Exception, name: str, query: CaseQuery) -> None:
         """Say why; another location offered writes the cases that failed, whatever the
         list shows or selects by then."""
         self._dialog.failed.emit(str(exc))

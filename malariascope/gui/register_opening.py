@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QLabel
 
+from malariascope.core.errors import CaseGoneError
+
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import Register
     from malariascope.gui.case_reading import Read
@@ -29,6 +31,8 @@ class CasesToOpen(Protocol):
     failed: SignalInstance  # (reason)
 
     def selected_uids(self) -> tuple[str, ...]: ...
+
+    def drop_case(self, uid: str) -> str: ...  # off the list: returns the name it had there
 
 
 class RegisterOpening(QObject):
@@ -49,7 +53,8 @@ class RegisterOpening(QObject):
             return
         self.busy, self._given_up = True, False
         dialog.note.setText("Opening the case…")
-        self._read(dialog.register, uids[0], self._on_read, self._on_read_failed)
+        self._read(dialog.register, uids[0], self._on_read,
+                   lambda exc: self._on_read_failed(uids[0], exc))
 
     def give_up(self) -> None:
         """The dialog closes: a case being read is not shown."""
@@ -66,6 +71,12 @@ class RegisterOpening(QObject):
         finally:
             self.busy = self._given_up = False
 
-    def _on_read_failed(self, exc: Exception) -> None:
+    def _on_read_failed(self, uid: str, exc: Exception) -> None:
+        """Say why case ``uid`` was not read, in one line; one discarded since it was listed
+        leaves the list."""
         self.busy = self._given_up = False
-        self._dialog.failed.emit(str(exc))
+        if isinstance(exc, CaseGoneError):
+            self._dialog.failed.emit(f"Case {self._dialog.drop_case(uid)} is no longer in the "
+                                     "register: it was discarded since it was listed")
+        else:
+            self._dialog.failed.emit(str(exc))

@@ -6,6 +6,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
+import pytest
+
+from malariascope.core.errors import CaseGoneError
 from malariascope.core.register import FILE_NAME, Register, saving, schema_version
 from tests.core.test_register_scale import add_cases, age
 
@@ -73,4 +76,6 @@ def test_a_case_discarded_before_a_page_is_not_told_gone_again(tmp_path):
         register.discard(cases[-1].uid)  # the register's latest change
         first = register.page(limit=5)
         second = register.page(limit=5, after=first.mark)
+        with pytest.raises(CaseGoneError, match=f"no case {cases[-1].uid[:8]} in "):
+            register.load(cases[-1].uid)  # a list that still shows it is told it is gone
     assert second.gone == () and len(first.cases + second.cases) == 9

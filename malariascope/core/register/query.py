@@ -6,9 +6,10 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from malariascope.core.case import CaseFacts, Signature, Withdrawal, iso_day
-from malariascope.core.errors import CaseError
+from malariascope.core.errors import CaseError, CaseGoneError
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
@@ -123,6 +124,15 @@ class CaseSummary:
         show it: ``signed, amended 2×`` (``screening`` as in :meth:`status_words`)."""
         amended = f", amended {self.amendments}×" if self.amendments else ""
         return self.status_words(screening) + amended
+
+
+def case_row(db: sqlite3.Connection, uid: str, path: Path) -> int:
+    """The row of case ``uid`` in ``db``, the register file at ``path`` (named in the
+    error); :class:`CaseGoneError` when it holds none."""
+    found = db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
+    if found is None:
+        raise CaseGoneError(f"no case {uid[:8]} in {path}")
+    return found[0]
 
 
 def count(db: sqlite3.Connection, query: CaseQuery, also: str = "",

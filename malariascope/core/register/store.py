@@ -42,7 +42,7 @@ from malariascope.core.register.database import (
 )
 from malariascope.core.register.export import cases_csv, check_cases_target, write_cases_csv
 from malariascope.core.register.pages import CasePage, PageMark, read_page
-from malariascope.core.register.query import CaseQuery, CaseSummary, summaries
+from malariascope.core.register.query import CaseQuery, CaseSummary, case_row, summaries
 from malariascope.core.register.schema import NEXT_CHANGE
 from malariascope.core.register.stored import StoredCase, read_case
 
@@ -194,7 +194,7 @@ class Register:
         """Keep pictures of some cells (RGB ``uint8``, by row) as PNG, so a printed report's
         gallery no longer needs the image files; a row's picture replaces its old one."""
         with self._writing("save the pictures"):
-            case_id = self._case_id(uid)
+            case_id = case_row(self._db, uid, self.path)
             self._db.executemany(
                 "INSERT OR REPLACE INTO pictures VALUES (?, ?, ?)",
                 [(case_id, row, records.picture_png(picture))
@@ -202,10 +202,10 @@ class Register:
 
     # -- reading -------------------------------------------------------------------------
     def load(self, uid: str) -> StoredCase:
-        """The case with this ``uid``, whole; :class:`RegisterError` if it is not there or
-        cannot be read back."""
+        """The case with this ``uid``, whole; :class:`CaseGoneError` if it is not there,
+        :class:`RegisterError` if it cannot be read back."""
         with self._using("read the case"), snapshot(self._db):  # a case saved meanwhile: whole
-            case_id = self._case_id(uid)
+            case_id = case_row(self._db, uid, self.path)
             try:
                 return read_case(self._db, case_id)
             except records.UNREADABLE as exc:
@@ -219,7 +219,7 @@ class Register:
         its work here works on it. The check made before a take and by the take itself."""
         case = stored.case
         with self._using("read the case"):
-            case_id = self._case_id(case.uid)
+            case_id = case_row(self._db, case.uid, self.path)
             saving.check_current(self._db, case_id, case, stored.read_as)
             if guest:
                 saving.check_free(self._db, case_id, case)
@@ -233,8 +233,9 @@ class Register:
     def pictures(self, uid: str) -> dict[int, np.ndarray]:
         """The pictures kept for a case, RGB ``uint8`` by row."""
         with self._using("read the pictures"):
-            found = self._db.execute("SELECT row, png FROM pictures WHERE case_id = ? "
-                                     "ORDER BY row", (self._case_id(uid),)).fetchall()
+            found = self._db.execute(
+                "SELECT row, png FROM pictures WHERE case_id = ? ORDER BY row",
+                (case_row(self._db, uid, self.path),)).fetchall()
         try:
             return {row: decode_image(np.frombuffer(png, np.uint8)) for row, png in found}
         except ImageReadError as exc:
@@ -290,10 +291,4 @@ class Register:
             data, count = cases_csv(cases)
         write_cases_csv(path, data)
         return count
-
-    def _case_id(self, uid: str) -> int:
-        found = self._db.execute("SELECT id FROM cases WHERE uid = ?", (uid,)).fetchone()
-        if found is None:
-            raise RegisterError(f"no case {uid[:8]} in {self.path}")
-        return found[0]
 
