@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from malariascope.core.classifier import PARASITIZED, UNINFECTED
+from malariascope.core.classifier import PARASITIZED
 from malariascope.core.register import FILE_NAME, CaseQuery, Register
 from malariascope.core.register.work import CaseWork
 from malariascope.core.session import Session
@@ -26,9 +26,10 @@ from malariascope.gui.app import start
 from tests.gui.helpers import MODEL_TIMEOUT_MS, click, close_window, screen_and_wait, wait_for_box
 from tests.gui.session_child import REVIEWS, THRESHOLD, window_state
 from tests.images import make_cell_folder, write_broken_files
-from tests.reports import read_rows
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
 WAIT_MS = 60_000
 
 
@@ -82,6 +83,8 @@ def run_child_until_saved(qtbot, cells: Path, data_folder: Path, home: Path,
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+
 @pytest.mark.parametrize("save_every_ms", [None, 600_000], ids=["autosave", "reviews_at_once"])
 def test_a_killed_app_comes_back_exactly_as_it_was(make_window, qtbot, cells, data_folder,
                                                    tmp_path, save_every_ms):
@@ -180,6 +183,8 @@ def test_work_that_cannot_be_read_back_is_explained_and_kept(make_window, qtbot,
     (lambda path: path.write_bytes(b"a page of a spreadsheet " * 100), "not a SQLite database"),
     (lambda path: path.write_bytes(path.read_bytes()[:path.stat().st_size // 2]), "truncated"),
 ])
+
+
 def test_a_damaged_register_is_told_kept_aside_and_the_app_opens(
         make_window, qtbot, cells, data_folder, left_session, damage, words):
     assert not (data_folder / f"{FILE_NAME}-wal").exists()  # all of it is in the file
@@ -200,90 +205,6 @@ def test_a_damaged_register_is_told_kept_aside_and_the_app_opens(
     qtbot.waitUntil(lambda: len((saved(data_folder) or Session([])).results) == 18,
                     timeout=WAIT_MS)  # the new register takes the new work
     assert aside.read_bytes() == damaged
-
-
-def test_export_marks_the_work_saved_and_a_second_window_keeps_out(make_window, qtbot, cells,
-                                                                   data_folder, tmp_path):
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    screen_and_wait(window, qtbot, [cells])
-    window.table.select_source_row(5)
-    window.review_current(PARASITIZED)
-    qtbot.waitUntil(lambda: bool((saved(data_folder) or Session([])).reviewed), timeout=WAIT_MS)
-    assert saved(data_folder).unsaved
-    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
-        window.export_to(tmp_path / "report.csv")
-    qtbot.waitUntil(lambda: not saved(data_folder).unsaved, timeout=WAIT_MS)
-    window.review_current(PARASITIZED)  # work after the export is saved too
-    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
-                    timeout=WAIT_MS)
-    second = make_window()
-    with qtbot.waitSignal(second.autosave.off, timeout=WAIT_MS):  # the lock tried a moment
-        start(second)
-    assert second.autosave.work is None
-    assert "another MalariaScope window" in second.statusBar().currentMessage()
-    # and says so for good: the note fades, or the next message replaces it
-    second.status.note("Model ready")
-    mark = second.status.autosave_label
-    assert mark.isVisible() and "another MalariaScope window" in mark.toolTip()
-    assert saved(data_folder).reviewed == 2  # the first window's work is untouched
-
-
-def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot, cells,
-                                                           data_folder, tmp_path):
-    """The report holds the batch as it was when export began; a review made meanwhile is
-    not in it, so it stays unsaved: marked, asked about at Quit, and autosaved."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    screen_and_wait(window, qtbot, [cells])
-    window.table.select_source_row(5)
-    window.review_current(PARASITIZED)
-    report = tmp_path / "report.csv"
-    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
-        window.export_to(report)
-        window.review_current(UNINFECTED)  # row 6, while the worker writes
-    rows = read_rows(report)
-    assert rows[5]["final_call"] == PARASITIZED and rows[6]["review"] == ""
-    assert window.batch.unsaved and window.isWindowModified()
-    assert "without the changes made while it was written" in (
-        window.statusBar().currentMessage())
-    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 2,
-                    timeout=WAIT_MS)
-    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
-        window.export_to(report, overwrite=True)
-    assert not window.batch.unsaved and read_rows(report)[6]["final_call"] == UNINFECTED
-    qtbot.waitUntil(lambda: not saved(data_folder).unsaved, timeout=WAIT_MS)
-
-
-def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qtbot, cells,
-                                                                 data_folder, tmp_path):
-    """A sample id changed during an export: the reviews, all in the report, count as
-    exported, but the report lacks the new id, so the window stays marked modified (Quit
-    asks) and the session is kept for it. A new batch opened during an export: the report,
-    of the old batch, says nothing about the new one."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
-    screen_and_wait(window, qtbot, [cells])
-    window.table.select_source_row(5)
-    window.review_current(PARASITIZED)
-    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
-        window.export_to(tmp_path / "a.csv")
-        window.batch.set_sample_id("S-9")
-    assert not window.batch.unsaved and window.isWindowModified()
-    assert "without the changes" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).facts.sample_id == "S-9",
-                    timeout=WAIT_MS)
-
-    said: list[str] = []
-    window.controller.message.connect(said.append)
-    with qtbot.waitSignal(window.controller.export_finished, timeout=WAIT_MS):
-        window.export_to(tmp_path / "b.csv")
-        assert window.open_paths([cells])  # nothing unsaved: no question
-    assert f"Report written: {tmp_path / 'b.csv'}" in said  # and no more
-    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
 
 
 def test_a_register_out_of_reach_turns_autosave_off_and_the_app_works_on(make_window, qtbot,
