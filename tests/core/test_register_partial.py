@@ -220,3 +220,20 @@ def test_work_saved_without_its_copies_reads_them_not_recorded_never_none(tmp_pa
     summary, _ = read_summary(summary_path(report))
     assert (summary["copies_left_out"], summary["copies_left_out_names"]) == ("", "")
     assert Session.from_dict({}, []).extent.copies is None  # a session folder's, likewise
+
+
+BEFORE_COPIES_BY_FOLDER = 18  # the last schema whose copies were counted by place only
+
+
+def test_a_register_holding_copies_by_folder_is_too_new_for_a_build_before_them(tmp_path):
+    """A case's copies named by folder (``LeftOut.in_folders``) reached a register whose
+    version a build of schema 18 opens: that build could list none of its cases ("unknown
+    copies fields in_folders"), not saying the register was a newer version's."""
+    by_folder = replace(COPIES, in_folders=(("/slides/b", ("x.png", "y.png", "z.png")),))
+    session = replace(with_copies("S-folders"), extent=Extent(("smear",), files=4,
+                                                              copies=by_folder))
+    with Register(tmp_path) as register:
+        CaseWork(register).save(session)
+        assert register.load(register.cases()[0].uid).copies == by_folder
+        version = register._db.execute("PRAGMA user_version").fetchone()[0]
+    assert version == schema_version() > BEFORE_COPIES_BY_FOLDER

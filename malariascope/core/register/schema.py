@@ -168,14 +168,17 @@ MIGRATIONS: tuple[Step, ...] = (
     """,
     # a result's JSON may hold ``unsure``, which older versions cannot read: no table changes
     steps.results_may_say_unsure,
+    # a case's copies may be named by folder, which older versions cannot read: no changes
+    steps.copies_may_name_folders,
 )
 
 
 #: How many of the last steps a register that cannot be written (an archive) reads the same
 #: without: the list's indexes, only slower, what :func:`~.archived.stand_in` stands in
-#: for (the cases' inputs, the count of saves, the cases discarded), and the results' count
-#: of cells marked unsure, which reads as not recorded where it is missing.
-READ_AS_IS_STEPS = 5
+#: for (the cases' inputs, the count of saves, the cases discarded), the results' count of
+#: cells marked unsure, which reads as not recorded where it is missing, and the copies by
+#: folder, which read as none where they are missing.
+READ_AS_IS_STEPS = 6
 
 
 def schema_version() -> int:

@@ -65,6 +65,11 @@ def results_may_say_unsure(db: sqlite3.Connection) -> None:
     read (a CaseResult's count of cells marked unsure)."""
 
 
+def copies_may_name_folders(db: sqlite3.Connection) -> None:
+    """Nothing to change: the version alone keeps older versions from copies they cannot
+    read (a LeftOut's copies by folder, ``in_folders``), which would fail every listing."""
+
+
 def screening_complete(db: sqlite3.Connection) -> None:
     """Whether each case's screening covered every image opened, kept with the case: taken
     from its work row when a window works on it, else unknown (NULL). A work row says
