@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from malariascope.core.case import Case
     from malariascope.core.facts import BatchFacts
     from malariascope.core.register import Register, StoredCase
+    from malariascope.core.session import Session
 
 
 class PastCaseView(QObject):
@@ -89,10 +90,11 @@ class PastCaseView(QObject):
         if window.case_flow.refuse_amending("opening another case"):
             return False
         if self._takes(stored) and self._saving(stored.case.uid):
-            own = self.shown is None and len(batch) > 0  # put back should the open be given up
-            left = session_now(batch, controller) if own else None
-            if self.shown is None and not self._leave_now():
-                return False
+            left = None  # the window's case as it left, put back should the open be given up
+            if self.shown is None:
+                if not window.case_flow.leaving.may_leave("Open a past case"):
+                    return False
+                left = self._leave_now()
             self.waiting.wait(stored, left)
             return True
         if self._takes(stored) and (why := self._why_not_take(refused)):
@@ -121,13 +123,16 @@ class PastCaseView(QObject):
                                "can finish it, and this one does not")
         return True
 
-    def _leave_now(self) -> bool:
-        """Let the window's own case leave it now for a case that waits to open, asked as
-        any open asks (Keep for later, Discard), then begin a new case as New case does:
-        the question comes while the technician asks, not once the saves are done, and the
-        case agreed to leave takes no more work meanwhile. False when refused."""
-        flow = self.window.case_flow
-        return flow.leaving.may_leave("Open a past case") and flow.new_case(ask=False)
+    def _leave_now(self) -> Session | None:
+        """Let the window's own case, agreed to leave (Keep for later, Discard), leave it now
+        for a case that waits to open, and begin a new case as New case does: the question
+        comes while the technician asks, not once the saves are done, and the case takes no
+        more work meanwhile. The case as it left (None: no cells), taken after the answer:
+        a screening goes on while the question is asked."""
+        window = self.window
+        left = session_now(window.batch, window.controller) if len(window.batch) else None
+        window.case_flow.new_case(ask=False)  # refused only while amending, refused above
+        return left
 
     def _takes(self, stored: StoredCase) -> bool:
         """True when ``stored`` is to be finished here: an amendment a window left, or an

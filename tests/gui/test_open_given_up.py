@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from malariascope.core.register import Register
-from malariascope.gui import dialogs
+from malariascope.gui import case_dialogs, dialogs
 from tests.gui.helpers import close_window, screen_and_wait
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_keep_for_later import questions, review, stored  # noqa: F401
-from tests.images import make_cell_folder
+from tests.images import make_cell_folder, write_field
 
 
 def ask_while_a_save_waits(window, qtbot, slow_save, data_folder, tmp_path, answers,
@@ -95,3 +95,45 @@ def test_a_save_refused_gives_the_windows_case_back(
     slow_save.refused = ""  # closing the window saves it
     close_window(window, qtbot)
     assert stored(data_folder) == {"S-RACE": ("open", 6, 0), **kept}
+
+
+def test_the_case_put_back_holds_the_cells_screened_while_it_was_asked_to_leave(
+        screened_window, qtbot, slow_save, data_folder, tmp_path, monkeypatch):
+    """The case was copied to be put back before the technician answered, while fields went
+    on screening into it: given back its older copy, the window lost the cells screened
+    meanwhile and every later save failed ("cells were given from row 0, but 776 are
+    stored"). Back, it holds them, and saves."""
+    window = screened_window
+    first = window.batch.case.uid
+    monkeypatch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.KEEP)
+    assert window.case_flow.new_case()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    with Register(data_folder) as register:
+        kept = register.load(first)
+    (tmp_path / "fields").mkdir()
+    for seed in range(30):  # screening still as the question is asked
+        write_field(tmp_path / "fields" / f"field-{seed}.png", seed)
+    slow_save.armed = True  # the new case's first save waits
+    assert window.open_paths([tmp_path / "fields"])
+    qtbot.waitUntil(lambda: len(window.batch) > 0 and not window.autosave.writes.idle,
+                    timeout=WAIT_MS)
+    answered = []
+
+    def answer_once_more_is_screened(*_, **__) -> str:
+        before = len(window.batch)
+        qtbot.waitUntil(lambda: len(window.batch) > before, timeout=WAIT_MS)
+        answered.append(len(window.batch))
+        return dialogs.KEEP
+
+    monkeypatch.setattr(case_dialogs, "ask_export_first", answer_once_more_is_screened)
+    assert window.past_case.show(kept, "")
+    with Register(data_folder) as register:  # another window discards the case asked for
+        register.discard(kept.case.uid)
+    slow_save.end()
+    qtbot.waitUntil(lambda: "back in the window" in window.status.currentMessage(),
+                    timeout=WAIT_MS)
+    assert len(window.batch) == answered[0]
+    with qtbot.waitSignal(window.autosave.written, timeout=WAIT_MS):
+        window.autosave.save_now()
+    qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
+    assert "failed" not in window.status.currentMessage()
