@@ -49,6 +49,8 @@ class Copies:
         #: screening's thread
         self.counted_at: Callable[[str], bool] = lambda folder: False
         self._counted: dict[str, int] = {}  # those copies, by folder
+        #: a copy is counted and placed at once, and :meth:`record` reads both at once
+        self._record_lock = threading.Lock()
         rows = Superseded()
         for row, result in enumerate(held):
             self._remember(result)
@@ -68,7 +70,6 @@ class Copies:
         if original is None:
             self._remember(first)
             return False
-        self.copies.append(first.path)
         self._place(first.path)
         if len(self.named) < NAMED:
             self.named.append((first.path, original))
@@ -101,17 +102,24 @@ class Copies:
         """The copies left out so far as a case's records keep them, after those ``before``.
         The window asks for one with every chunk of results, while the screening goes on:
         it costs a copy of the names by folder, not a look at every copy's path."""
-        folders = {folder: tuple(names) for folder, names in dict(self._folders).items()}
-        counted = sum(dict(self._counted).values())  # taken before the count, which holds them
-        return before.add(len(self.copies) - counted, self.told_apart(), folders)
+        with self._record_lock:
+            folders = {folder: tuple(names) for folder, names in self._folders.items()}
+            count = len(self.copies) - sum(self._counted.values())
+        return before.add(count, self.told_apart(), folders)
 
     def _place(self, copy: Path) -> None:
-        """Keep ``copy``'s name by its folder, or count it there when it is counted already."""
+        """Count ``copy`` and keep its name by its folder, or count it there when it is
+        counted already; decided before the lock, as the first copy of a folder reads the
+        disk, and only the screening's thread places copies."""
         folder = str(copy.parent)
-        if folder in self._counted or (folder not in self._folders and self.counted_at(folder)):
-            self._counted[folder] = self._counted.get(folder, 0) + 1
-        else:
-            self._folders.setdefault(folder, []).append(copy.name)
+        counted = folder in self._counted or (
+            folder not in self._folders and self.counted_at(folder))
+        with self._record_lock:
+            self.copies.append(copy)
+            if counted:
+                self._counted[folder] = self._counted.get(folder, 0) + 1
+            else:
+                self._folders.setdefault(folder, []).append(copy.name)
 
     def _remember(self, result: ScreeningResult) -> None:
         if result.ok and result.sha256:

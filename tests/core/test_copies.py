@@ -122,3 +122,27 @@ def test_a_file_of_the_case_that_could_not_be_read_is_not_held_once_replaced(
     again = list(screen([broken], classifier))
     assert again[0].ok and superseded([*held, *again]) == {1}
     assert Copies([*held, *again]).unread == set()
+
+
+def test_a_record_taken_as_a_copy_is_placed_counts_it_in_both_or_neither(
+        tmp_path, classifier, real_cells):
+    """The window records the copies with each chunk while the screening places them: a
+    record taken between a copy's count and its place counted it, but named it nowhere, so
+    a search again left it counted once too often (after a Cancel, no later chunk mended
+    it). Here the record is taken as the first copy of a folder is placed."""
+    cell = real_cells["parasitized"][0]
+    (tmp_path / "b").mkdir()
+    paths = [shutil.copy(cell, tmp_path / "one.png"), shutil.copy(cell, tmp_path / "b" / "x.png")]
+    copies, records = Copies(), []
+
+    def counted_at(folder: str) -> bool:
+        records.append(copies.record())  # as the window asks for one meanwhile
+        return False
+
+    copies.counted_at = counted_at
+    for results in whole_files(screen(paths, classifier)):
+        copies.is_copy(results)
+    (during,) = records
+    assert during.count == sum(len(names) for _, names in during.in_folders)
+    after = copies.record()
+    assert after.count == 1 and after.in_folders == ((str(tmp_path / "b"), ("x.png",)),)
