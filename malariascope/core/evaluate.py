@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from malariascope.core.backends import backend_for
 from malariascope.core.classifier import Classifier
 from malariascope.core.dataset import labelled_images, refuse_labelled_twice
 from malariascope.core.errors import DatasetError
@@ -46,7 +47,7 @@ class Evaluation:
                 + self.metrics.format())
 
 
-def evaluate_folder(folder: Path, model: Path | None = None, backend: str = "onnx"
+def evaluate_folder(folder: Path, model: Path | None = None, backend: str | None = None
                     ) -> Evaluation:
     """Metrics of the model on every image of ``folder``; images without a call are counted.
 
@@ -57,8 +58,9 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str = "onn
     model
         A model card, model file or their folder; the bundled model when None.
     backend
-        What runs the model, as :meth:`Classifier.open` takes it; the caller decides it (the
-        command line by ``backends.backend_for``).
+        What runs the model, as :meth:`Classifier.open` takes it; None: as
+        ``backends.backend_for`` decides for ``model`` (a model file named runs on its own
+        backend, else ONNX), as the command line decides before it calls.
 
     Returns
     -------
@@ -68,7 +70,7 @@ def evaluate_folder(folder: Path, model: Path | None = None, backend: str = "onn
     """
     images = labelled_images(folder)
     refuse_labelled_twice(images)
-    classifier = Classifier.open(model, backend)
+    classifier = Classifier.open(model, backend or backend_for(model, None))
     # each labelled image is one cell, whatever its size: one result per label
     results = list(screen(images.paths, classifier, mode="cell"))
     ok = [i for i, r in enumerate(results) if r.ok]

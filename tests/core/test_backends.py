@@ -76,3 +76,18 @@ def test_truncated_and_missing_models_are_refused(model_copy):
     (model_copy / "model-card.json").unlink()
     with pytest.raises(ModelError, match="card not found"):
         Classifier.open(model_copy)
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".onnx"])
+def test_evaluating_a_named_model_file_runs_that_file(tmp_path, real_cells, suffix):
+    """Called with a model file and no backend, ``evaluate_folder`` ran the card's ONNX file
+    whatever file was named: the figures of a .keras model were another file's."""
+    from malariascope.core.evaluate import evaluate_folder
+    from malariascope.core.modelfiles import sha256_of
+
+    for label, paths in real_cells.items():
+        (tmp_path / label).mkdir()
+        for path in paths[:2]:
+            shutil.copy(path, tmp_path / label / path.name)
+    model = next(models_dir().glob(f"*{suffix}"))
+    assert evaluate_folder(tmp_path, model).model_sha256 == sha256_of(model)
