@@ -50,12 +50,15 @@ def test_a_report_pdf_or_json_named_as_compressed_is_refused_before_screening(
          f"--pdf {out / 'p.zip'}", ".zip", "the PDF report"),
         (("evaluate", data, "--json", out / "f.json.xz"), f"--json {out / 'f.json.xz'}", ".xz",
          "the figures"),
+        (("classify", data, "--csv", out / "r.csv.lz4"), out / "r.csv.lz4", ".lz4",
+         "the report"),
+        (("classify", data, "--csv", out / "r.csv.Z"), out / "r.csv.Z", ".Z", "the report"),
     ]
     for args, name, suffix, what in refused:
         result = cli(capsys, *args)
         assert (result.code, result.out, result.err) == (2, "", (
-            f"malariascope: error: {name} ends in {suffix}, a compressed file's suffix: "
-            f"{what} is written uncompressed, and would not open as such; name another "
+            f"malariascope: error: {name} ends in {suffix}, a compressed file's suffix, "
+            f"but {what} would be written uncompressed, and not open as such; name another "
             "file\n")), args
     assert list(out.iterdir()) == []
     result = cli(capsys, "classify", data, "--csv", out / "r.txt")

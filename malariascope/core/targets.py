@@ -29,7 +29,8 @@ from malariascope.core.summary import summary_path
 
 NAME_MAX = 255  # where the system does not say: Windows, and most file systems elsewhere
 #: Suffixes of compressed files, in any letter case: no output is written compressed
-COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".xz", ".zst", ".zip", ".7z")
+COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".xz", ".txz", ".lzma", ".lz",
+                       ".lz4", ".zst", ".zstd", ".br", ".z", ".zip", ".7z", ".rar")
 
 
 def check_target(path: Path, overwrite: bool = False, inputs: Iterable[Path] = ()) -> None:
@@ -120,8 +121,8 @@ def _refuse_compressed_name(path: Path, what: str) -> None:
     the plain file written there would not open as its name says, nor would its summary,
     named from it (``r.csv_summary.gz``)."""
     if path.suffix.lower() in COMPRESSED_SUFFIXES:
-        raise CompressedNameError(f"{path} ends in {path.suffix}, a compressed file's suffix: "
-                                  f"{what} is written uncompressed, and would not open as "
+        raise CompressedNameError(f"{path} ends in {path.suffix}, a compressed file's suffix, "
+                                  f"but {what} would be written uncompressed, and not open as "
                                   "such; name another file")
 
 
