@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -36,7 +36,7 @@ from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.copies import LEFT_OUT, Copies, FirstReads, Turn
 from malariascope.core.errors import ImageReadError
-from malariascope.core.fields import looks_like_field
+from malariascope.core.fieldrule import FieldRule
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
 from malariascope.core.options import MODES, Mode
 from malariascope.core.preprocess import to_model_input
@@ -103,7 +103,7 @@ def screen(
     reads = copies.reads() if copies is not None else None
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
-    rule = _FieldRule(mode, fields_as_cells)
+    rule = FieldRule(mode, fields_as_cells)
     with contextlib.closing(_loads(paths, classifier, rule, batch_size, reads, stop)) as loads:
         for loaded in loads:
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
@@ -132,25 +132,7 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
         yield current
 
 
-@dataclass(frozen=True)
-class _FieldRule:
-    """Which images are screened as whole fields, by ``mode`` (see :func:`screen`)."""
-
-    mode: Mode
-    fields_as_cells: set[Path] | None  # images screened as one cell that look like fields
-
-    def __call__(self, path: Path, image: np.ndarray) -> bool:
-        """True when the image at ``path`` is screened as a whole field."""
-        if self.mode == "field":
-            return True
-        if self.mode == "auto":
-            return looks_like_field(image)
-        if self.fields_as_cells is not None and looks_like_field(image):
-            self.fields_as_cells.add(path)  # a set's add is atomic: loader threads share it
-        return False
-
-
-def _loads(paths: Iterable, classifier: Classifier, rule: _FieldRule, batch_size: int,
+def _loads(paths: Iterable, classifier: Classifier, rule: FieldRule, batch_size: int,
            reads: FirstReads | None, stop: threading.Event | None
            ) -> Iterator[list[Loaded]]:
     """Each file's results with their model inputs, in order, loaded ahead by two threads.
@@ -185,7 +167,7 @@ def _loads(paths: Iterable, classifier: Classifier, rule: _FieldRule, batch_size
 
 
 def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
-           classifier: Classifier, rule: _FieldRule) -> Future[list[Loaded]]:
+           classifier: Classifier, rule: FieldRule) -> Future[list[Loaded]]:
     """Start loading ``path`` after those queued before it."""
     if reads is None:
         return pool.submit(_load, path, None, classifier, rule)
@@ -196,7 +178,7 @@ def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
 
 
 def _load(path: Path, turn: Turn | None, classifier: Classifier,
-          rule: _FieldRule) -> list[Loaded]:
+          rule: FieldRule) -> list[Loaded]:
     """Read and hash one file, and screen it unless it is a copy of one kept before it in
     ``turn``'s screening: then one result saying so (``copies.LEFT_OUT``), not decoded."""
     result = ScreeningResult(path)
@@ -218,7 +200,7 @@ def _load(path: Path, turn: Turn | None, classifier: Classifier,
 
 
 def _decoded(result: ScreeningResult, data: np.ndarray, classifier: Classifier,
-             rule: _FieldRule) -> list[Loaded]:
+             rule: FieldRule) -> list[Loaded]:
     """Decode and preprocess one file's bytes, or screen it whole when it is a field. A bad
     file gives one error result and no input, and so does one that runs out of memory: the
     batch goes on."""
@@ -233,7 +215,7 @@ def _decoded(result: ScreeningResult, data: np.ndarray, classifier: Classifier,
 
 
 def _prepare(result: ScreeningResult, image: np.ndarray, classifier: Classifier,
-             rule: _FieldRule) -> list[Loaded]:
+             rule: FieldRule) -> list[Loaded]:
     """The model input of an image's cell, or the screened cells found in it as a field."""
     if reason := nothing_to_screen(image):
         return [_failed(result, reason)]
