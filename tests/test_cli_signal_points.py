@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.words import counted
-from tests.images import write_field
+from tests.images import write_field, write_rgb
 from tests.reports import read_rows, read_summary
 
 SIGNALS_AS_THE_SUMMARY_LOCK_IS_MADE = """
@@ -114,6 +114,65 @@ def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     left = 3 - len(done)
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(left))
     assert f"(interrupted: {counted(left, 'image')} not screened)" in child.stderr, child.stderr
+    assert "Traceback" not in child.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fields", "report.csv", "report_summary.csv"]
+
+
+CTRL_C_AS_THE_FIRST_FIELD_IS_AWAITED = """
+import signal, sys
+from malariascope.__main__ import main
+from malariascope.core import pipeline
+from malariascope.core.errors import ScreeningStopped
+
+load = pipeline._load
+
+def load_telling_a_stop(path, *args):
+    try:
+        return load(path, *args)
+    except ScreeningStopped:
+        print(f"loader stopped: {path.name}", file=sys.stderr, flush=True)
+        raise
+
+def signals_once_the_first_file_is_awaited(frame, event, arg):
+    if (event == "call" and frame.f_code.co_name == "result"
+            and frame.f_back.f_code.co_name == "_loads"):
+        sys.setprofile(None)
+        signal.raise_signal(signal.SIGINT)
+
+pipeline._load = load_telling_a_stop
+sys.setprofile(signals_once_the_first_file_is_awaited)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_during_the_first_field_stops_the_fields_read_ahead(tmp_path):
+    """Ctrl-C while a.png, the first of three large fields, was being screened: a.png was kept
+    whole, but b.png, screened meanwhile by the other loader, went on to its end before the
+    run could stop (108 s to exit at load 10), and its rows were thrown away. Its loader now
+    stops at its next step; the report is as it was."""
+    import numpy as np
+
+    from tests.images import make_field
+
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    for seed, name in enumerate(("a.png", "b.png", "c.png")):
+        write_rgb(folder / name, np.tile(make_field(seed)[0], (3, 3, 1)))  # seconds each
+    out = tmp_path / "report.csv"
+    child = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AS_THE_FIRST_FIELD_IS_AWAITED, "classify", str(folder),
+         "--csv", str(out)], capture_output=True, text=True, timeout=300)
+    assert child.returncode == 1, child.stderr
+    assert "stopping after this image" in child.stderr
+    assert "loader stopped: b.png" in child.stderr  # not screened to its end
+    assert "loader stopped: a.png" not in child.stderr
+    rows = read_rows(out)
+    assert {r["image_path"] for r in rows} == {str(folder / "a.png")}
+    assert {(r["status"], r["batch_complete"]) for r in rows} == {("ok", "false")}
+    batch, _ = read_summary(tmp_path / "report_summary.csv")
+    assert (batch["complete"], batch["images_not_screened"]) == ("false", "2")
+    assert "(interrupted: 2 images not screened)" in child.stderr, child.stderr
     assert "Traceback" not in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fields", "report.csv", "report_summary.csv"]

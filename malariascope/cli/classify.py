@@ -165,8 +165,10 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     try:
         with stops.deferred():  # the writer is made whole, to remove its locks on a stop
             writer = _open_report(args, info, slide)
+        # a stop lets the image in hand be written whole and stops the fields read ahead
         results = screen(paths, classifier, mode=args.mode, copies=copies,
-                         fields_as_cells=sinks.looking_like_fields)
+                         fields_as_cells=sinks.looking_like_fields, stop=stops.stop,
+                         keep_first=True)
         stopped = screen_into(writer, results, sinks, stops.stop)
         writer.unlike, writer.copies = meter.unlikeness(), copies.record()
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import threading
 from collections import deque
@@ -31,11 +32,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from malariascope.core.cancelling import stop_thread_on
+from malariascope.core.cancelling import stopping_on
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.copies import LEFT_OUT, Copies, FirstReads, Turn
-from malariascope.core.errors import ImageReadError
+from malariascope.core.errors import ImageReadError, ScreeningStopped
 from malariascope.core.fieldrule import FieldRule
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
 from malariascope.core.options import MODES, Mode
@@ -72,6 +73,7 @@ def screen(
     copies: Copies | None = None,
     fields_as_cells: set[Path] | None = None,
     stop: threading.Event | None = None,
+    keep_first: bool = False,
 ) -> Iterator[ScreeningResult]:
     """Yield the results of every path in order; bad files become error results, never
     exceptions.
@@ -89,8 +91,11 @@ def screen(
     fields_as_cells
         When given, the path of each image screened as one ``cell`` though it looks like a
         whole field (the rule of ``auto``) is added to it once the image is loaded.
-    stop
-        Once set, a field being screened stops at its next step: ``ScreeningStopped``.
+    stop, keep_first
+        Once ``stop`` is set, a field being screened stops at its next step:
+        ``ScreeningStopped``. With ``keep_first``, the first file is screened to its end and
+        the results end, without ScreeningStopped, before the first field stopped: a consumer
+        that stops after the image in hand (Ctrl-C) waits for no field read ahead.
 
     Returns
     -------
@@ -104,7 +109,8 @@ def screen(
     # Closed here, not left to the garbage collector: an exception while its loaders stop (a
     # second Ctrl-C) must reach whoever closes this generator, not be printed and ignored.
     rule = FieldRule(mode, fields_as_cells)
-    with contextlib.closing(_loads(paths, classifier, rule, batch_size, reads, stop)) as loads:
+    loads = _loads(paths, classifier, rule, batch_size, reads, stop, keep_first)
+    with contextlib.closing(loads):
         for loaded in loads:
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
@@ -133,9 +139,10 @@ def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningRe
 
 
 def _loads(paths: Iterable, classifier: Classifier, rule: FieldRule, batch_size: int,
-           reads: FirstReads | None, stop: threading.Event | None
+           reads: FirstReads | None, stop: threading.Event | None, keep_first: bool
            ) -> Iterator[list[Loaded]]:
-    """Each file's results with their model inputs, in order, loaded ahead by two threads.
+    """Each file's results with their model inputs, in order, loaded ahead by two threads
+    told ``stop`` (all but the first file's, ``keep_first``: see :func:`screen`).
 
     Single cells are loaded a batch ahead; once a whole field has turned up, only a few files
     are, since a field takes the time of many cells.
@@ -143,14 +150,20 @@ def _loads(paths: Iterable, classifier: Classifier, rule: FieldRule, batch_size:
     ahead = FIELD_LOOKAHEAD if rule.mode == "field" else batch_size
     iterator = iter(paths)
     pending: deque[Future[list[Loaded]]] = deque()
-    pool = ThreadPoolExecutor(max_workers=2, initializer=stop_thread_on, initargs=(stop,))
+    stops = itertools.chain([None] if keep_first else [], itertools.repeat(stop))
+    pool = ThreadPoolExecutor(max_workers=2)
     try:
         while True:
             while len(pending) < ahead and (path := next(iterator, None)) is not None:
-                pending.append(_queue(pool, Path(path), reads, classifier, rule))
+                pending.append(_queue(pool, Path(path), reads, classifier, rule, next(stops)))
             if not pending:
                 return
-            loaded = pending.popleft().result()
+            try:
+                loaded = pending.popleft().result()
+            except ScreeningStopped:
+                if not keep_first:
+                    raise
+                return  # the files before the one stopped are all the consumer waits for
             if loaded[0][0].whole_field:
                 ahead = FIELD_LOOKAHEAD
             yield loaded
@@ -167,12 +180,13 @@ def _loads(paths: Iterable, classifier: Classifier, rule: FieldRule, batch_size:
 
 
 def _queue(pool: ThreadPoolExecutor, path: Path, reads: FirstReads | None,
-           classifier: Classifier, rule: FieldRule) -> Future[list[Loaded]]:
-    """Start loading ``path`` after those queued before it."""
+           classifier: Classifier, rule: FieldRule, stop: threading.Event | None
+           ) -> Future[list[Loaded]]:
+    """Start loading ``path`` after those queued before it, to stop once ``stop`` is set."""
     if reads is None:
-        return pool.submit(_load, path, None, classifier, rule)
+        return pool.submit(stopping_on(stop).run, _load, path, None, classifier, rule)
     turn = reads.turn()
-    future = pool.submit(_load, path, turn, classifier, rule)
+    future = pool.submit(stopping_on(stop).run, _load, path, turn, classifier, rule)
     future.add_done_callback(turn.end)
     return future
 
