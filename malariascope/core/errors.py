@@ -27,6 +27,11 @@ class ImageTooLargeError(ImageReadError):
     it is read or decoded."""
 
 
+class NotASmearError(MalariaScopeError):
+    """A whole field does not look like a stained thin blood smear (``fields.smear``): none of
+    the "cells" found in it is screened or learned from. The message is the reason."""
+
+
 class ModelError(MalariaScopeError):
     """The model or its card is missing, unreadable, or does not match its recorded hash."""
 

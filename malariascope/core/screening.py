@@ -14,6 +14,7 @@ import numpy as np
 
 from malariascope.core.cancelling import checkpoint
 from malariascope.core.classifier import Classifier, Scores, calibrated
+from malariascope.core.errors import NotASmearError
 from malariascope.core.fields import (
     FieldCell,
     FieldParams,
@@ -62,12 +63,12 @@ def screen_field(image: np.ndarray, classifier: Classifier, params: FieldParams 
         The cells in reading order with their scores; no cells when none was found, nor when
         the field does not look like a smear: then ``refused`` says why, and none is scored.
     """
-    seg = segmentation or segment_field(image, params)
-    cells, inputs = field_inputs(image, classifier.input_size, params, seg)
-    if doubt := smear_doubt(image, seg, cells):
+    try:
+        cells, inputs = field_inputs(image, classifier.input_size, params, segmentation)
+    except NotASmearError as exc:
         none = _predict([], classifier)
         return FieldScreening([], none.probabilities, none.class_maps, none.probabilities,
-                              refused=doubt)
+                              refused=str(exc))
     scores = _predict(inputs, classifier)
     probabilities, class_maps = _field_scores(scores, classifier)
     return FieldScreening(cells, probabilities, class_maps, scores.probabilities,
@@ -103,8 +104,12 @@ def field_inputs(image: np.ndarray, size: int, params: FieldParams | None = None
                  segmentation: Segmentation | None = None
                  ) -> tuple[list[FieldCell], list[np.ndarray]]:
     """The cells found in a whole field, in reading order, and their ``size`` px model inputs:
-    what :func:`screen_field` scores, and what lab adaptation learns from."""
-    cells = find_cells(image, params, segmentation)
+    what :func:`screen_field` scores, and what lab adaptation learns from. A field that does
+    not look like a smear raises :class:`NotASmearError` (``fields.smear``), for both."""
+    seg = segmentation or segment_field(image, params)
+    cells = find_cells(image, params, seg)
+    if doubt := smear_doubt(image, seg, cells):
+        raise NotASmearError(doubt)
     return cells, [to_model_input(cell.crop, size) for cell in cells]
 
 

@@ -31,7 +31,12 @@ from malariascope.core.adapt.sources import (
     labelled_chunk,
     read_image_hashed,
 )
-from malariascope.core.errors import DatasetError, ImageReadError, SourceChangedError
+from malariascope.core.errors import (
+    DatasetError,
+    ImageReadError,
+    NotASmearError,
+    SourceChangedError,
+)
 from malariascope.core.fields.boxes import mutual_best_pairs
 from malariascope.core.imageio import decode_image, read_bytes
 from malariascope.core.options import CLASS_NAMES
@@ -105,8 +110,13 @@ def _image(cell: ReviewedCell) -> np.ndarray:
 def _field_chunk(record: SourceRecord, image: np.ndarray, cells: list[ReviewedCell], size: int,
                  field_name: str, repeats: Repeats) -> Iterator[Chunk]:
     """The field's cells found again; reviewed ones take their final call, unless read
-    before (they stay unlabelled then, standardizing their field as when it was screened)."""
-    found, inputs = field_inputs(image, size)
+    before (they stay unlabelled then, standardizing their field as when it was screened).
+    A field that does not look like a smear is left out, as annotated fields are."""
+    try:
+        found, inputs = field_inputs(image, size)
+    except NotASmearError as exc:
+        record.skip(f"{cells[0].image.name}: {exc}")
+        return
     boxes = list(dict.fromkeys(cell.box for cell in cells))  # rows of one box are one cell
     paired = {boxes[j]: i for i, j in
               mutual_best_pairs([cell.box for cell in found], boxes, MIN_IOU)}

@@ -20,7 +20,7 @@ import numpy as np
 from malariascope.core.adapt.cells import UNLABELLED
 from malariascope.core.adapt.repeats import CellId, Repeats
 from malariascope.core.dataset import find_subfolder, labelled_images, slide_of
-from malariascope.core.errors import DatasetError, ImageReadError
+from malariascope.core.errors import DatasetError, ImageReadError, NotASmearError
 from malariascope.core.fields.annotations import (
     AnnotatedCell,
     AnnotationError,
@@ -183,11 +183,11 @@ class AnnotatedFields:
             try:
                 image, sha256 = read_image_hashed(path)
                 check_inside(cells, image.shape)
-            except (ImageReadError, AnnotationError) as exc:
+                found, inputs = field_inputs(image, size)
+            except (ImageReadError, AnnotationError, NotASmearError) as exc:
                 self.record.skip(f"{path.name}: {exc}")
                 continue
             digest.add(path.name, sha256)
-            found, inputs = field_inputs(image, size)
             if found:
                 typed = _labels_of([cell.box for cell in found], cells)
                 labels = self._first_reads(repeats, path, sha256, found, typed)
