@@ -51,6 +51,28 @@ def invalid(where: str, name: str, what: str, value: object) -> ModelError:
                       f"got {shown(value)}")
 
 
+def check_band(where: str, threshold: float, band: tuple[float, float]) -> None:
+    """Refuse an uncertain ``band`` that is not [low, high] within 0 to 1, or that does not
+    hold ``threshold``, naming which: a valid band beside its threshold is not a bad band."""
+    low, high = band
+    low_text, high_text, threshold_text = _rounded(low, high, threshold)
+    shown_band = f"[{low_text}, {high_text}]"
+    if not 0 <= low <= high <= 1:
+        raise ModelError(f"model card {where} is invalid: uncertain_band must be [low, high] "
+                         f"with 0 <= low <= high <= 1, got {shown_band}")
+    if not low <= threshold <= high:
+        raise ModelError(f"model card {where} is invalid: threshold {threshold_text} lies "
+                         f"outside uncertain_band {shown_band}: the band must hold the "
+                         "threshold")
+
+
+def _rounded(*numbers: float) -> list[str]:
+    """``numbers`` to 3 significant digits, or in full when rounding would make two of them
+    alike, so a message never shows a threshold on its band's edge that is not there."""
+    short = [f"{number:.3g}" for number in numbers]
+    return short if len(set(short)) == len(set(numbers)) else [repr(n) for n in numbers]
+
+
 class CardValues:
     """The members of one JSON object of a card, read by name with their type checked.
 

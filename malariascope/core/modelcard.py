@@ -18,7 +18,7 @@ from pathlib import Path
 from malariascope.core.adapt.adaptedcard import BLEND, FieldBlend, read_adapted, read_blend
 from malariascope.core.adapt.basecard import check_adapted
 from malariascope.core.adapt.loading import ADAPTED, read_base_file
-from malariascope.core.cardvalues import CardValues, invalid
+from malariascope.core.cardvalues import CardValues, check_band, invalid
 from malariascope.core.errors import CardNotFoundError, ModelError
 from malariascope.core.metrics import ScreeningMetrics
 from malariascope.core.modelfiles import (
@@ -94,15 +94,12 @@ class ModelCard:
     card_sha256: str = field(default="", compare=False)  #: of the file it was read from
 
     def __post_init__(self) -> None:
-        low, high = self.uncertain_band
         for name, ok, what, value in [
             ("name", bool(self.name), "a name", self.name),
             ("input_size", MIN_INPUT_SIZE <= self.input_size <= MAX_INPUT_SIZE,
              f"from {MIN_INPUT_SIZE} to {MAX_INPUT_SIZE} pixels", self.input_size),
             ("threshold", 0 < self.threshold < 1, "between 0 and 1", self.threshold),
             ("temperature", 0 < self.temperature < math.inf, "above 0", self.temperature),
-            ("uncertain_band", 0 <= low <= self.threshold <= high <= 1,
-             "[low, high] around the threshold", [low, high]),
             ("field_threshold", self.field_threshold is None
              or self.threshold <= self.field_threshold < 1,
              "from the threshold to 1", self.field_threshold),
@@ -120,6 +117,7 @@ class ModelCard:
         ]:
             if not ok:
                 raise invalid(self._where, name, what, value)
+        check_band(self._where, self.threshold, self.uncertain_band)
         self.recipe.check(self._where)
         named = {f"files.{fmt}": entry for fmt, entry in self.files.items()}
         if self.split_manifest is not None:

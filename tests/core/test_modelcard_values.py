@@ -39,9 +39,11 @@ WRONG_VALUES = {  # name -> (card, words of the one-line refusal)
     "input size 4": (changed(input_size=4), "input_size must be from 8 to 512 pixels"),
     "input size 10^6": (changed(input_size=10**6), "input_size must be from 8 to 512 pixels"),
     "input size 64.0": (changed(input_size=64.0), "input_size must be a whole number"),
-    "band reversed": (changed(uncertain_band=[0.38, 0.07]),
-                      "uncertain_band must be [low, high] around the threshold, got [0.38, 0.07]"),
-    "band beside": (changed(uncertain_band=[0.3, 0.4]), "around the threshold"),
+    "band reversed": (changed(uncertain_band=[0.38, 0.07]), "uncertain_band must be [low, "
+                      "high] with 0 <= low <= high <= 1, got [0.38, 0.07]"),
+    "band beside": (changed(uncertain_band=[0.3, 0.4]), "threshold 0.187 lies outside "
+                    "uncertain_band [0.3, 0.4]: the band must hold the threshold"),
+    "band beyond 1": (changed(uncertain_band=[0.1, 1.5]), "0 <= low <= high <= 1, got [0.1, 1.5]"),
     "band of 3": (changed(uncertain_band=[0.1, 0.2, 0.3]), "a list of 2 numbers"),
     "field threshold below": (changed(field_threshold=0.1), "field_threshold must be from the"),
     "field threshold 1.5": (changed(field_threshold=1.5), "field_threshold must be from the"),
@@ -117,3 +119,19 @@ def test_a_card_read_by_the_cli_from_a_model_beside_it_is_checked_too(models, tm
     assert code == 2
     assert capsys.readouterr().err == (f"malariascope: error: model card {models / CARD_NAME} is "
                                        "invalid: temperature must be above 0, got -1.0\n")
+
+
+def test_a_threshold_outside_its_valid_band_is_named_not_the_band(models, tmp_path, capsys):
+    """A threshold of 0.5 beside the bundled band was refused as "uncertain_band must be
+    [low, high] around the threshold, got a list of 2", as if the band were malformed."""
+    (cell,) = make_cell_folder(tmp_path / "cells", 1)
+    card = bundled_card()
+    path = write_card(models, {**card, "threshold": 0.5})
+    low, high = card["uncertain_band"]
+    words = (f"model card {path} is invalid: threshold 0.5 lies outside uncertain_band "
+             f"[{low:.3g}, {high:.3g}]: the band must hold the threshold")
+    with pytest.raises(ModelError) as refused:
+        load_card(models)
+    assert str(refused.value) == words
+    code = main(["classify", str(cell), "--csv", str(tmp_path / "r.csv"), "--model", str(models)])
+    assert code == 2 and capsys.readouterr().err == f"malariascope: error: {words}\n"
