@@ -21,7 +21,7 @@ from malariascope.gui.adapt_dialog import AdaptDialog
 from malariascope.gui.adapt_progress import AdaptationCancelled, AdaptProgress
 from malariascope.gui.adapt_results import results_html
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.workers import Worker
+from malariascope.gui.workers import Worker, load_classifier
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import CaseSummary
@@ -51,11 +51,13 @@ class ModelMenu(QObject):
         if help_menu is not None:  # Help stays last
             bar.insertMenu(help_menu, menu)
         self._worker: Worker | None = None
+        self._checking: Path | None = None  # the model folder chosen, until it loads or not
         self._tried: Tried = ([], None, Path(), [])  # the last adapt
 
     # -- switching -----------------------------------------------------------------------
     def use(self, folder: Path | None) -> None:
         """Screen with the model in ``folder`` (None: the bundled one) from now on."""
+        self._checking = None  # a folder still being checked is not wanted now
         if self.remember:
             settings.choose_model(folder)
         name = folder.name if folder else "the bundled model"
@@ -69,7 +71,31 @@ class ModelMenu(QObject):
         folder = QFileDialog.getExistingDirectory(self.window, "Model folder (with its card)",
                                                   str(adapted_models_dir()))
         if folder:
-            self.use(Path(folder))
+            self.try_folder(Path(folder))
+
+    def try_folder(self, folder: Path) -> Worker:
+        """Load the model in ``folder`` in a worker, as screening would (its card, files and
+        hashes), and screen with it once it loads; refused, a message says why, and the model
+        in use and the one remembered stay. Only the last folder chosen is acted on."""
+        self._checking = folder
+        self.window.statusBar().showMessage(f"Checking the model in {folder.name}…")
+        worker = Worker(load_classifier, folder)
+        worker.returned.connect(lambda _: self._on_checked(folder))
+        worker.errored.connect(lambda exc: self._on_refused(folder, exc))
+        return self.controller.workers.start(worker)
+
+    def _on_checked(self, folder: Path) -> None:
+        if self._checking == folder:
+            self.use(folder)
+
+    def _on_refused(self, folder: Path, exc: Exception) -> None:
+        if self._checking != folder:
+            return
+        self._checking = None
+        self.window.statusBar().clearMessage()
+        dialogs.message(self.window, QMessageBox.Icon.Warning, "Model folder refused",
+                        f"The model in {folder} was not taken: {_full_stop(str(exc))}\n\n"
+                        "Nothing was changed: the model in use stays.")
 
     # -- adapting ------------------------------------------------------------------------
     def ask_adapt(self, sources: Sequence[Path] = (), annotations: Path | None = None,

@@ -8,10 +8,11 @@ import shutil
 import threading
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from malariascope.core.modelfiles import bundled_dir
 from malariascope.gui import settings
-from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.gui.helpers import MODEL_TIMEOUT_MS, click, screen_and_wait, wait_for_box
 from tests.images import make_cell_folder
 
 
@@ -89,3 +90,25 @@ def test_the_last_model_chosen_wins_when_an_earlier_choice_loads_last(window, qt
     assert "lab-second" in window.batch.facts.model
     assert "lab-second" in window.statusBar().model_label.text()
     assert settings.chosen_model() == second.resolve()
+
+
+def test_a_broken_model_folder_is_refused_when_chosen_and_nothing_is_remembered(
+        window, qtbot, tmp_path, monkeypatch):
+    """A folder whose card put the threshold outside its band was taken silently, saved to
+    the settings, and refused only at the next case and at every later start."""
+    broken = _lab_model(tmp_path / "broken", "lab-broken", threshold=0.5)
+    screen_and_wait(window, qtbot, make_cell_folder(tmp_path / "cells", 3))
+    classifier = window.controller.classifier
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_, **__: str(broken))
+    window.models.folder_action.trigger()
+    box = wait_for_box(qtbot, window, "Model folder refused")
+    assert str(broken) in box.text() and "threshold 0.5 lies outside uncertain_band" in box.text()
+    click(box, "OK")
+    assert settings.chosen_model() is None and window.controller.classifier is classifier
+    assert window.case_flow.new_case(ask=False)
+    assert window.controller.classifier is classifier and not window.controller.model_error
+    lab = _lab_model(tmp_path / "lab", "lab-model")  # a sound folder is still taken
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_, **__: str(lab))
+    with qtbot.waitSignal(window.controller.model_ready, timeout=2 * MODEL_TIMEOUT_MS):
+        window.models.folder_action.trigger()
+    assert settings.chosen_model() == lab.resolve()
