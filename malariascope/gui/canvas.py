@@ -36,7 +36,9 @@ class ImageCanvas(QWidget):
         super().__init__(parent)
         self._image = QImage()
         self.message = "No cell selected"
-        self.setMinimumSize(100, 160)  # two side by side fit where one did
+        # two side by side fit where one did; as short as a 1024 x 600 screen needs, still
+        # tall enough for the lines of a no-call message
+        self.setMinimumSize(100, 100)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_image(self, image: QImage, message: str = "") -> None:

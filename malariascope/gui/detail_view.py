@@ -34,6 +34,7 @@ from malariascope.core.words import counted
 from malariascope.gui.batch import Batch
 from malariascope.gui.canvas import HeatLegend, ImageCanvas
 from malariascope.gui.cell_facts import CellFacts
+from malariascope.gui.fitted_scroll import FittedScroll
 from malariascope.gui.latest_load import LatestLoad
 from malariascope.gui.thumbnails import read_cell, rgb_qimage
 from malariascope.gui.workers import WorkerGroup
@@ -62,6 +63,9 @@ def load_cell(result: ScreeningResult) -> CellImages:
         return CellImages(image, None, None)
     return CellImages(image, heatmap(class_map, image.shape, positive=True),
                       heatmap(class_map, image.shape, positive=False))
+
+
+FACT_LINES_SHORTEST = 3  # the facts' lines in sight at the panel's least height
 
 
 class DetailView(QWidget):
@@ -122,12 +126,15 @@ class DetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         pictures = QHBoxLayout()
-        pictures.addWidget(self.canvas)
-        pictures.addWidget(self.overlay_canvas)
+        for canvas in (self.canvas, self.overlay_canvas):
+            # the images take the height the facts leave, down to their least
+            canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            pictures.addWidget(canvas)
         layout.addLayout(pictures, 1)
         layout.addLayout(overlay_row)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.facts)
+        # the legend and the facts scroll on a short panel: the images shrink to their least
+        # first, and the review buttons under them stay in sight
+        layout.addWidget(FittedScroll([self.legend, self.facts], FACT_LINES_SHORTEST))
         layout.addWidget(self.selection_note)
         layout.addWidget(self.review_buttons)
 

@@ -1,0 +1,47 @@
+"""A scroll area that asks for the whole height of what it holds at its width, so a layout
+shows all of it while there is room, and scrolls it only when the window is short (a
+1024 x 600 screen); under it, the review buttons stay in sight."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+
+
+class FittedScroll(QScrollArea):
+    """``widgets`` stacked, scrolled up and down only, no shorter than ``least_lines`` lines
+    of text; the keys stay where they are (it takes no focus)."""
+
+    def __init__(self, widgets: list[QWidget], least_lines: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            column.addWidget(widget)
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(least_lines * self.fontMetrics().lineSpacing())
+        inner.installEventFilter(self)  # what it holds changed: ask for its height again
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        inner = self.widget()
+        width = self.viewport().width()
+        height = (inner.heightForWidth(width) if inner.hasHeightForWidth()
+                  else inner.sizeHint().height())
+        return QSize(super().sizeHint().width(), max(height, inner.minimumSizeHint().height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the height wanted follows the width (lines wrap)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
