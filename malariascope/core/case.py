@@ -200,6 +200,16 @@ class Case:
         self.amendments = (*self.amendments, amendment)
         return amendment
 
+    def amendment_changes(self, result: CaseResult, decisions: int,
+                          extent: Extent) -> list[str]:
+        """What changed since the open amendment opened, in words (see
+        :meth:`Amendment.changes`; the arguments as :meth:`withdraw_amendment` takes them):
+        empty when it may be withdrawn. CaseError when no amendment is open."""
+        if not self.amending:
+            raise CaseError(f"case {self.name} has no amendment open")
+        return self.amendments[-1].changes(self.facts, result, self.rule, self.sources,
+                                           decisions, extent, (self.model, self.model_sha256))
+
     def withdraw_amendment(self, result: CaseResult, decisions: int,
                            extent: Extent) -> SignedVersion:
         """Close the open amendment unchanged: the case is signed again as the version it
@@ -208,13 +218,10 @@ class Case:
         the case's result now, ``decisions`` the review decisions it holds and ``extent``
         what its screening covers; CaseError says what changed when something did (see
         :meth:`Amendment.changes`)."""
-        if not self.amending:
-            raise CaseError(f"case {self.name} has no amendment open")
-        amendment = self.amendments[-1]
-        changed = amendment.changes(self.facts, result, self.rule, self.sources, decisions,
-                                    extent, (self.model, self.model_sha256))
+        changed = self.amendment_changes(result, decisions, extent)
         if changed:
             raise CaseError("; ".join(changed))
+        amendment = self.amendments[-1]
         self.amendments = self.amendments[:-1]
         self.withdrawn = (*self.withdrawn, Withdrawal(amendment.reason, amendment.by,
                                                       amendment.at, utc_now()))

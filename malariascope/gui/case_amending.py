@@ -97,6 +97,16 @@ class CaseAmending:
         self._saving.save("Amended and saved to the register: the signed version is kept; "
                           "sign again when done")
 
+    @property
+    def withdrawable(self) -> bool:
+        """True when File > Withdraw the amendment would withdraw it now, unasked: the case
+        on show is the window's, amended, not being screened, every box of its form taken,
+        and nothing changed since the amendment opened."""
+        window = self._window
+        return (self.case.case.amending and window.past_case.shown is None
+                and not self.controller.screening and not window.case_panel.holds_refused
+                and not self.case.amendment_changes(self.controller.extent))
+
     def withdraw_amendment(self) -> bool:
         """Sign the case again as the version its amendment replaced, when the amendment
         changed nothing, and save it; else say what changed. False when refused."""

@@ -50,10 +50,12 @@ class CaseLeaving:
         """True when the window may close without losing what nothing else keeps; else once
         the technician agrees.
 
-        A past case on show is the register's and stays there, an amendment stays in the
-        register as it is, offered back at the next start, and an open case taken from the
-        register stays there (asked first while it is screened: quitting cuts it short); a
-        signed case is asked about when the register does not hold it signed. An open case
+        A past case on show is the register's and stays there, an amendment is asked about
+        (its signed result stays withdrawn until it is signed): kept in the register as it
+        is, offered back at the next start, or withdrawn first when it changed nothing; an
+        open case taken from the register stays there (asked first while it is screened:
+        quitting cuts it short); a signed case is asked about when the register does not
+        hold it signed. An open case
         begun in the window leaves the register at Quit, so it is asked about as New case
         asks (:meth:`_may_drop`) unless the last report written holds it as it is now: every
         cell, review, threshold and fact, its screening not running. Keep for later or
@@ -80,7 +82,7 @@ class CaseLeaving:
         if self._window.case_panel.holds_refused:  # kept or not, the case goes without it
             return lambda: not self._window.case_flow.refuse_for_refused_fact("quitting")
         if batch.case.amending:
-            return None if autosave.keeps_work else self._may_leave_amending
+            return self._may_leave_amending
         if autosave.took(batch.case.uid):  # it stays in the register, as last saved
             if not autosave.keeps_work:
                 return partial(self._leaves_unsaved, "Quit")
@@ -102,12 +104,26 @@ class CaseLeaving:
         self._window.setWindowModified(self.quit_asks)
 
     def _may_leave_amending(self) -> bool:
-        """True when autosave keeps the amendment as it is (offered back at the next start),
-        or once the technician agrees to quit without it (Export… begins its PDF instead).
-        A PDF showing it as it is now keeps what changed on paper, not in the register, so
-        the question stays, naming that PDF in place of the export."""
-        return self._window.autosave.keeps_work or self._leaves(case_dialogs.ask_drop_amendment(
+        """True once the technician agrees to quit during the amendment: while autosave keeps
+        it as it is, to keep it (offered back at the next start) or withdraw it first (when it
+        changed nothing, as File > Withdraw the amendment); else to quit without it (Export…
+        begins its PDF instead). A PDF showing it as it is now keeps what changed on paper,
+        not in the register, so the question stays, naming that PDF in place of the export."""
+        if self._window.autosave.keeps_work:
+            return self._may_keep_amending()
+        return self._leaves(case_dialogs.ask_drop_amendment(
             self._window, "Quit", self._case.case.name, self._reports.pdf_time()))
+
+    def _may_keep_amending(self) -> bool:
+        """True once the technician chooses to keep the amendment in the register, or to
+        withdraw it and quit: the case signed again is then asked about as any signed case
+        the register does not hold signed yet (:meth:`_may_leave_signed`)."""
+        amending = self._window.case_flow.amending
+        answer = dialogs.ask_quit_amending(self._window, self._case.case.name,
+                                           amending.withdrawable)
+        if answer == dialogs.WITHDRAW:
+            return amending.withdraw_amendment() and self._may_leave_signed("Quit")
+        return answer == dialogs.KEEP
 
     def _leaves_unsaved(self, doing: str) -> bool:
         """True once the technician agrees to ``doing`` while the register refuses the latest

@@ -91,6 +91,11 @@ class OpenCase:
         self.batch.events.facts_changed.emit()
         return amendment
 
+    def amendment_changes(self, extent: Extent) -> list[str]:
+        """What changed since the open amendment opened (its screening covers ``extent``), in
+        words; empty when it may be withdrawn."""
+        return self.case.amendment_changes(self.result(), len(self.batch.history), extent)
+
     def withdraw_amendment(self, extent: Extent) -> SignedVersion:
         """Sign the case again as the version its open amendment replaced, as nothing
         changed since it opened (its screening covers ``extent``); CaseError says what

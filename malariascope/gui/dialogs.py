@@ -20,6 +20,7 @@ from malariascope.gui.events import Event
 Button = QMessageBox.StandardButton
 DISCARD, EXPORT, CANCEL, KEEP = "discard", "export", "cancel", "keep"  # of ask_export_first
 RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
+WITHDRAW = "withdraw"  # of ask_quit_amending, with KEEP and CANCEL
 #: The most characters a box's words hold with no place to break a line, which Qt finds at a
 #: space and after a "/": a third of a box's width or so, longer than a file name off a
 #: microscope (45 characters).
@@ -167,6 +168,32 @@ def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
         answers[box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
     add_cancel_default(box)
     exec_following(box, words, changed)
+    return answers.get(box.clickedButton(), CANCEL)
+
+
+def ask_quit_amending(parent: QWidget, name: str, withdrawable: bool) -> str:
+    """Ask before Quit leaves case ``name`` amended, its signed result withdrawn until the
+    amendment is signed: :data:`KEEP` it amended in the register, offered back at the next
+    start; :data:`WITHDRAW` the amendment first (offered only when ``withdrawable``: it
+    changed nothing), the case signed again as it was; or :data:`CANCEL`, the default (Enter
+    and Escape): the window stays."""
+    text = (f"Quit? Case {name} is being amended: its signed result is withdrawn until the "
+            "amendment is signed. Keep amending later leaves it in the case register, open, "
+            "offered back at the next start to be finished.")
+    if withdrawable:
+        text += (" The amendment changed nothing: withdrawn, the case is signed again as it "
+                 "was.")
+    else:
+        text += (" The amendment changed the case, so it cannot be withdrawn; sign it (File > "
+                 "Sign the result…) to give the case a signed result now.")
+    box = QMessageBox(QMessageBox.Icon.Warning, "Quit", text, Button.NoButton, parent)
+    answers: dict[QAbstractButton, str] = {}
+    if withdrawable:
+        answers[box.addButton("&Withdraw the amendment and quit",
+                              QMessageBox.ButtonRole.DestructiveRole)] = WITHDRAW
+    answers[box.addButton("&Keep amending later", QMessageBox.ButtonRole.AcceptRole)] = KEEP
+    add_cancel_default(box)
+    exec_following(box, lambda: text, ())
     return answers.get(box.clickedButton(), CANCEL)
 
 

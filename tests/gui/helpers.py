@@ -18,9 +18,10 @@ SCREEN_TIMEOUT_MS = 120_000
 
 def close_window(window, qtbot) -> None:
     """Close as a technician giving up the window's work does, at teardown: Quit's question
-    about the case on show, if it asks one, is answered Discard, unshown (whatever stands in
-    for it in the test), a box of the case form holding refused text is cleared, and a
-    message the window left open is closed, for no later test to take for its own. See
+    about the case on show, if it asks one, is answered Discard (an amendment kept for
+    later), unshown (whatever stands in for it in the test), a box of the case form holding
+    refused text is cleared, and a message the window left open is closed, for no later test
+    to take for its own. See
     :func:`quit_window` to show the question."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -34,6 +35,7 @@ def close_window(window, qtbot) -> None:
             refused[0].clear()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(case_dialogs, "ask_export_first", lambda *_, **__: dialogs.DISCARD)
+        patch.setattr(dialogs, "ask_quit_amending", lambda *_, **__: dialogs.KEEP)
         quit_window(window, qtbot)
 
 
@@ -141,6 +143,12 @@ def answer_next_dialog(window, answer, kind: type | None = None) -> None:
             QTimer.singleShot(10, window, look)
 
     QTimer.singleShot(0, window, look)
+
+
+def keep_amending_at_quit(window) -> None:
+    """Answer the question Quit asks next during an amendment with Keep amending later: it
+    stays in the register, offered back at the next start."""
+    answer_next_dialog(window, lambda box: click(box, "Keep amending later"))
 
 
 def amend_case(window, qtbot, reason: str, by: str) -> bool:

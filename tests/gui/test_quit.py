@@ -13,6 +13,7 @@ from tests.gui.helpers import (
     answer_next_dialog,
     click,
     close_window,
+    keep_amending_at_quit,
     quit_window,
     screen_and_wait,
     wait_for_box,
@@ -44,20 +45,20 @@ def test_quitting_an_open_case_with_reviews_says_the_case_leaves_the_register(
                      "discarded, its 6 cells and 1 review leave the window and the register."]
 
 
-def test_quitting_during_an_amendment_keeps_it_unasked_and_says_so_at_the_next_start(
+def test_quitting_during_an_amendment_keeps_it_and_says_so_at_the_next_start(
         screened_window, make_window, qtbot):
     """Quit during an amendment asked to discard the reviews (Discard kept them all the
-    same), and the next start said MalariaScope had stopped without closing."""
+    same), and the next start said MalariaScope had stopped without closing. It asks
+    whether to keep amending later (see test_quit_amending.py)."""
     window = screened_window
     assert window.case_flow.sign("Ann Lee")
     qtbot.waitUntil(lambda: writes_done(window) and not window.isWindowModified(),
                     timeout=WAIT_MS)
     assert amend_case(window, qtbot, "a cell misread", "Ann Lee")
     window.case.batch.set_review(0, window.case.batch.final_call(0))
-    asked: list[str] = []
-    answer_next_dialog(window, lambda box: asked.append(box.text()) or click(box, "Cancel"))
-    assert window.case_flow.leaving.may_quit() and not asked
+    keep_amending_at_quit(window)
     window.close()
+    assert not window.isVisible()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     again = make_window(start=False)
     start(again)
@@ -124,6 +125,7 @@ def test_an_amendment_restored_after_quit_is_saved_and_signed_in_the_register(
     window = open_past(open_register(window, qtbot), qtbot, "S-RACE")  # read-only
     assert amend_case(window, qtbot, "a cell misread", "Ann Lee")
     window.case.batch.set_review(0, window.case.batch.final_call(0))
+    keep_amending_at_quit(window)
     window.close()
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     again = make_window(start=False)

@@ -18,6 +18,7 @@ from tests.gui.helpers import (
     amend_case,
     answer_next_dialog,
     click,
+    keep_amending_at_quit,
     screen_and_wait,
     wait_for_box,
 )
@@ -182,6 +183,7 @@ def test_an_amendment_left_unsigned_is_kept_to_be_finished(make_window, qtbot, d
     window = open_past(dialog, qtbot, "S-1")
     assert amend_case(window, qtbot, "patient id mistyped", "Ann")
     window.case.update(notes="amended: patient id P-43")
+    keep_amending_at_quit(window)
     assert window.close()  # at the end of the day: saved as it is, offered back next start
     assert saved_work(data_folder) == "S-1"
     with Register(data_folder) as register:

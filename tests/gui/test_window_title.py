@@ -12,6 +12,7 @@ from tests.gui.helpers import (
     amend_case,
     answer_next_dialog,
     click,
+    keep_amending_at_quit,
     restore_at_start,
     screen_and_wait,
     started_window,
@@ -59,6 +60,7 @@ def test_a_restored_amendment_signed_again_is_titled_signed_not_restored(
     made it the register's record, no longer work brought back."""
     window = screened_window
     signed_and_amended(window, qtbot)
+    keep_amending_at_quit(window)
     window.close()  # the amendment is kept, offered back at the next start
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     again = restore_at_start(make_window, qtbot)

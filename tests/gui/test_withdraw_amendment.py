@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from malariascope.core.clock import utc_minute
 from malariascope.core.register import Register
-from tests.gui.helpers import amend_case, close_window, restore_at_start, wait_for_box
+from tests.gui.helpers import (
+    amend_case,
+    close_window,
+    keep_amending_at_quit,
+    restore_at_start,
+    wait_for_box,
+)
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.reports import read_pdf, read_rows
@@ -121,6 +127,7 @@ def test_an_amendment_restored_at_the_next_start_is_withdrawn(screened_window, m
                                                               qtbot, data_folder):
     window = screened_window
     signed = signed_and_amended(window, qtbot)
+    keep_amending_at_quit(window)
     window.close()  # the amendment is kept, offered back at the next start
     qtbot.waitUntil(lambda: len(window.controller.workers) == 0, timeout=WAIT_MS)
     again = restore_at_start(make_window, qtbot)
