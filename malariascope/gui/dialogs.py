@@ -129,9 +129,17 @@ def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.Cancel, parent)
     show = box.addButton("&Review them", QMessageBox.ButtonRole.AcceptRole)
     go_button = box.addButton(anyway, QMessageBox.ButtonRole.DestructiveRole)
-    box.setEscapeButton(box.button(Button.Cancel))
+    _escape_to_cancel(box)
     actions = {show: review, go_button: go}
     return open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
+
+
+def _escape_to_cancel(box: QMessageBox) -> None:
+    """Let Escape and Alt+C press the Cancel button of ``box``: the platform's own
+    "Cancel" has no letter, while the box's other buttons each have one."""
+    cancel = box.button(Button.Cancel)
+    cancel.setText("&Cancel")
+    box.setEscapeButton(cancel)
 
 
 def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
@@ -143,7 +151,7 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     box = QMessageBox(QMessageBox.Icon.Warning, "No slide id", text, Button.Cancel, parent)
     fill = box.addButton("&Enter slide id", QMessageBox.ButtonRole.AcceptRole)
     anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.DestructiveRole)
-    box.setEscapeButton(box.button(Button.Cancel))
+    _escape_to_cancel(box)
     actions = {fill: enter, anyway: export}
     return open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 

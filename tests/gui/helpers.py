@@ -129,6 +129,22 @@ def click(box, text: str) -> None:
     next(button for button in box.buttons() if button.text().replace("&", "") == text).click()
 
 
+def press_alt(box, qtbot, key, missed: str) -> None:
+    """Press Alt and ``key`` in the message ``box``, made the active window (a mnemonic works
+    there), and wait until it closes; if it does not, click its button ``missed``, so the
+    test fails on a box answered."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    box.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
+    # a mnemonic clicks its button after a short animation; the box may delete itself then
+    with qtbot.waitSignal(box.finished, timeout=2_000, raising=False) as answered:
+        qtbot.keyClick(box, key, Qt.KeyboardModifier.AltModifier)
+    if not answered.signal_triggered:
+        click(box, missed)
+
+
 def answer_next_dialog(window, answer, kind: type | None = None) -> None:
     """Call ``answer(box)`` on the next dialog of ``kind`` (a message box unless told)
     ``window`` shows, whether it blocks (``exec``) or not; the look ends with the window."""

@@ -4,13 +4,14 @@ New case or Close with unsaved reviews, a CSV or a PDF of a slide without an id.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from malariascope.gui import file_dialogs
 from tests.gui.helpers import (
     _first_ok,
     answer_next_dialog,
     click,
+    press_alt,
     screen_and_wait,
     wait_for_box,
 )
@@ -47,13 +48,7 @@ def test_new_case_or_close_with_unsaved_reviews_asks_first(window, qtbot, cell_f
     click(wait_for_box(qtbot, window, "No slide id"), "Cancel")
 
     def discard_with_alt_d(box: QMessageBox) -> None:
-        box.activateWindow()  # a mnemonic works in the active window
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is box)
-        qtbot.keyClick(box, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
-        try:  # a mnemonic clicks its button after a short animation
-            qtbot.waitUntil(lambda: not box.isVisible(), timeout=2_000)
-        except qtbot.TimeoutError:  # Alt+D did nothing: answer, so that the test fails
-            click(box, "Cancel")
+        press_alt(box, qtbot, Qt.Key.Key_D, missed="Cancel")
 
     answer_next_dialog(window, discard_with_alt_d)
     window.close()
