@@ -90,7 +90,7 @@ class Counts:
         """Parasitemia: percent of classified cells finally called parasitized (0 if none)."""
         return 100.0 * self.parasitized / self.classified if self.classified else 0.0
 
-    def percent_text(self, decimals: int, none: str = "") -> str:
+    def percent_text(self, decimals: int = PERCENT_DECIMALS, none: str = "") -> str:
         """The parasitemia as shown or written, ``none`` when no cell was called: a 0 read as
         a smear looked at and found clean (a field where no cell was found, a lens cap)."""
         return percent_text(self.percent_parasitized, decimals) if self.classified else none

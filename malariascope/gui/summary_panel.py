@@ -192,8 +192,9 @@ class SummaryPanel(QWidget):
 
 
 def _percent(counts: Counts | None) -> str:
-    """The parasitemia, or a dash when no cell was called (see ``Counts.percent_text``)."""
-    return "–" if counts is None else counts.percent_text(1, none="–")
+    """The parasitemia to the decimals of the case panel, the report and the CLI, or a dash
+    when no cell was called (see ``Counts.percent_text``)."""
+    return "–" if counts is None else counts.percent_text(none="–")
 
 
 def _field_tip(path: Path | None, counts: Counts | None) -> str:

@@ -8,7 +8,9 @@ from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from malariascope.core.tally import percent_text
 from malariascope.gui.batch import UNSURE
+from malariascope.gui.case_result import parasitemia_text
 from tests.gui.helpers import resize_window, screen_and_wait
 from tests.gui.test_copies import _copied
 from tests.images import write_broken_files, write_field
@@ -115,3 +117,16 @@ def test_copies_left_out_are_not_called_errors_under_the_errors(window, qtbot, t
     assert summary._stats["errors"].caption.text() == summary.caption("errors")  # not cut
     assert summary._stats["errors"].toolTip().startswith("2 files were left out as identical "
                                                          "copies")
+
+
+def test_the_percent_tile_reads_as_the_case_panel_and_the_cli(window, qtbot, tmp_path,
+                                                               real_cells):
+    """The tile rounded the parasitemia to one decimal (4 of 7: 57.1) where the case panel,
+    the report and the CLI give two (57.14)."""
+    cells = real_cells["parasitized"][:4] + real_cells["uninfected"][:3]
+    screen_and_wait(window, qtbot, [_copied(cells, tmp_path / "seven")])
+    counts = window.batch.counts
+    assert counts.classified == 7 and 0 < counts.parasitized < 7  # a share of sevenths
+    shown = window.summary.text("percent")
+    assert shown == percent_text(counts.percent_parasitized) == counts.percent_text(2)
+    assert parasitemia_text(window.case.result()).startswith(f"{shown} % ")
