@@ -153,7 +153,8 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
 
     case = Case(facts, info.model, info.model_sha256, info.rule,
                 tuple(str(path) for path in args.paths))
-    report = CaseReport(case, case.result(counts, unlike), galleries.gallery(True),
+    result = case.result(counts, unlike, info.default_threshold)
+    report = CaseReport(case, result, galleries.gallery(True),
                         galleries.gallery(False), not_screened=not_screened,
                         uncertain_cells=counts.uncertain,
                         unreadable_names=tuple(galleries.unreadable), copies=copies,

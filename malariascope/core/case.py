@@ -164,18 +164,23 @@ class Case:
         self.check_open()
         self.facts = replace(self.facts, **facts)
 
-    def result(self, counts: Counts, unlike: str = "") -> CaseResult:
+    def result(self, counts: Counts, unlike: str = "",
+               model_threshold: float | None = None) -> CaseResult:
         """The result of the case's ``counts`` against its own target and red cell count,
-        with the ``unlike`` limit's words when its cells look unlike the model's."""
-        return CaseResult.of(counts, self.facts.target_cells, self.facts.rbc_per_ul, unlike)
+        with the ``unlike`` limit's words when its cells look unlike the model's, at the
+        threshold of its rule against the model card's ``model_threshold`` (None: unknown)."""
+        threshold = None if self.rule is None else self.rule.threshold
+        return CaseResult.of(counts, self.facts.target_cells, self.facts.rbc_per_ul, unlike,
+                             threshold, model_threshold)
 
-    def sign(self, name: str, counts: Counts, at: str = "", unlike: str = "") -> SignedVersion:
-        """Sign the result of ``counts`` (and its ``unlike`` limit) as ``name``; the case is
-        read-only from then on."""
+    def sign(self, name: str, counts: Counts, at: str = "", unlike: str = "",
+             model_threshold: float | None = None) -> SignedVersion:
+        """Sign the result of ``counts`` (with its ``unlike`` limit and ``model_threshold``,
+        as :meth:`result`) as ``name``; the case is read-only from then on."""
         self.check_open()
         if not self.facts.sample_id:
             raise CaseError("a case needs its slide (sample) id before it is signed")
-        result = self.result(counts, unlike)
+        result = self.result(counts, unlike, model_threshold)
         signature = Signature(typed_text(name, "the signer's name"), at or utc_now(),
                               result.unreviewed_flagged)
         self.signed = SignedVersion(self.facts, result, signature)

@@ -13,7 +13,7 @@ from statistics import NormalDist
 
 from malariascope.core.errors import CaseError
 from malariascope.core.tally import Counts
-from malariascope.core.words import counted
+from malariascope.core.words import counted, threshold_words
 
 TARGET_DEFAULT, TARGET_MIN, TARGET_MAX = 2000, 100, 20_000
 Z95 = NormalDist().inv_cdf(0.975)  # 1.96: the normal quantile of a two-sided 95 % interval
@@ -60,7 +60,8 @@ class CaseResult:
     ``model_parasitized`` is the model's count before review; ``unreviewed_flagged`` the
     cells called parasitized or uncertain, or marked unsure, that nobody has reviewed yet,
     ``unsure`` of them marked unsure (None in a result saved before it was counted: not
-    recorded).
+    recorded). ``threshold`` is the threshold that made the calls and ``model_threshold``
+    the model card's (None: not recorded, or the card not known).
     """
 
     target_cells: int
@@ -74,6 +75,8 @@ class CaseResult:
     #: the cells look unlike those the model learned from: that limit in words, or ""
     unlike: str = ""
     unsure: int | None = None  # of the flagged cells not reviewed, those marked unsure
+    threshold: float | None = None
+    model_threshold: float | None = None
 
     def __post_init__(self) -> None:
         whole_number(self.target_cells, "target red cell count", TARGET_MIN, TARGET_MAX)
@@ -90,16 +93,23 @@ class CaseResult:
             raise CaseError(f"red cells per µL must be a number, not {self.rbc_per_ul!r}")
         if not isinstance(self.unlike, str):
             raise CaseError(f"the unlike limit must be words, not {self.unlike!r}")
+        for name in ("threshold", "model_threshold"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, float) and 0 < value < 1):
+                raise CaseError(f"the {name.replace('_', ' ')} must be a number between 0 "
+                                f"and 1, not {value!r}")
 
     @classmethod
     def of(cls, counts: Counts, target_cells: int, rbc_per_ul: float | None = None,
-           unlike: str = "") -> CaseResult:
+           unlike: str = "", threshold: float | None = None,
+           model_threshold: float | None = None) -> CaseResult:
         """The result of a whole slide's ``counts`` against ``target_cells``; parasites per µL
         only from a measured ``rbc_per_ul``; ``unlike``, the words of that limit if the cells
-        look unlike the model's (``core.adapt.unlike``)."""
+        look unlike the model's (``core.adapt.unlike``); the calls made at ``threshold``,
+        the model card's being ``model_threshold``."""
         return cls(target_cells, counts.classified, counts.parasitized,
                    counts.model_parasitized, counts.reviewed, counts.unreviewed_flagged,
-                   counts.errors, rbc_per_ul, unlike, counts.unsure)
+                   counts.errors, rbc_per_ul, unlike, counts.unsure, threshold, model_threshold)
 
     @property
     def uninfected(self) -> int:
@@ -139,10 +149,24 @@ class CaseResult:
         count wherever it is shown: " (1 marked unsure)" ('' when none or not recorded)."""
         return f" ({self.unsure:,} marked unsure)" if self.unsure else ""
 
+    @property
+    def threshold_moved(self) -> str:
+        """That the calls were made at a threshold other than the model card's, as the
+        thresholds are shown, and what it does to the flagging ('' when not, or not known)."""
+        if self.threshold is None or self.model_threshold is None:
+            return ""
+        used, card = threshold_words(self.threshold), threshold_words(self.model_threshold)
+        if used == card:
+            return ""
+        higher, fewer = (("higher", "fewer") if self.threshold > self.model_threshold
+                         else ("lower", "more"))
+        return (f"The threshold {used} is not the model's {card}: a {higher} threshold calls "
+                f"{fewer} cells parasitized and flags {fewer} for review.")
+
     def shortfalls(self) -> tuple[str, ...]:
-        """This slide's shortfalls, in plain words: cells unlike the model's, the target not
-        reached, flagged cells not reviewed."""
-        own = [self.unlike] if self.unlike else []
+        """This slide's shortfalls, in plain words: cells unlike the model's, a threshold
+        moved from the model's, the target not reached, flagged cells not reviewed."""
+        own = [line for line in (self.unlike, self.threshold_moved) if line]
         if not self.target_reached:
             own.append(f"Fewer red cells counted ({self.cells_counted:,}) than the target "
                        f"({self.target_cells:,}): the interval is wider.")

@@ -42,7 +42,8 @@ class OpenCase:
         """The slide's result: the signed one once signed, else that of the cells now."""
         if self.case.signed is not None:
             return self.case.signed.result
-        return self.case.result(self.batch.counts, self._unlike())
+        return self.case.result(self.batch.counts, self._unlike(),
+                                self.batch.facts.default_threshold)
 
     def update(self, **facts: object) -> None:
         """Change facts of the case (:class:`CaseFacts` names); CaseError says what is wrong.
@@ -79,7 +80,8 @@ class OpenCase:
     def sign(self, name: str) -> SignedVersion:
         """Sign the result as it is now as ``name``; CaseError when it cannot be signed."""
         self._take_batch_facts()
-        signed = self.case.sign(name, self.batch.counts, unlike=self._unlike())
+        signed = self.case.sign(name, self.batch.counts, unlike=self._unlike(),
+                                model_threshold=self.batch.facts.default_threshold)
         self.batch.events.facts_changed.emit()
         return signed
 

@@ -8,8 +8,10 @@ import sqlite3
 import pytest
 
 from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import CallRule
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportExistsError
+from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import FILE_NAME, CaseQuery, Register
 from malariascope.core.register.export import COLUMNS
 from malariascope.core.tally import percent_text
@@ -31,7 +33,7 @@ def test_the_export_has_one_row_per_case_with_its_figures(three_cases, tmp_path)
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-7:-3] == ("lab", "partial", "unlike_warning", "copies_left_out")
+    assert COLUMNS[-9:-5] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
@@ -67,7 +69,7 @@ def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
         register.save(Case(CaseFacts(sample_id="S-2")))
         assert register.export_csv(tmp_path / "lis.csv") == 2
     rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
-    assert COLUMNS[-3:-1] == ("amendments_detail", "amendments_withdrawn")
+    assert COLUMNS[-5:-3] == ("amendments_detail", "amendments_withdrawn")
     assert rows["S-1"]["amendments"] == "2"
     assert rows["S-1"]["amendments_detail"] == (
         '1. 2026-03-05 08:00 UTC, "Bob": "wrong slide opened"; '
@@ -178,3 +180,32 @@ def test_the_export_never_replaces_a_file_unasked(three_cases, tmp_path):  # noq
     assert len(read_csv(target)) == 3
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "lis.csv"]
 
+
+
+def test_the_export_gives_the_threshold_of_the_calls_and_the_models(tmp_path):
+    """The export had no threshold: a result signed at 0.3000, where the model card says
+    0.1873, read in the lab system as any other. A result saved before they were kept
+    gives neither (not recorded)."""
+    moved = Case(CaseFacts(sample_id="S-1"), rule=CallRule(0.3, (0.2, 0.45)))
+    moved.sign("Ann", counts(1, 99), at=AT, model_threshold=0.18734)
+    with Register(tmp_path / "data") as register:
+        register.save(moved)
+        register.save(Case(CaseFacts(sample_id="S-2")))
+        assert register.export_csv(tmp_path / "lis.csv") == 2
+    rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
+    assert COLUMNS[-2:] == ("threshold", "model_threshold")  # appended last
+    assert (rows["S-1"]["threshold"], rows["S-1"]["model_threshold"]) == ("0.3000", "0.1873")
+    assert (rows["S-2"]["threshold"], rows["S-2"]["model_threshold"]) == ("", "")
+
+
+@pytest.mark.parametrize(("threshold", "said"), [
+    (0.3, "The threshold 0.3000 is not the model's 0.1873: a higher threshold calls "
+          "fewer cells parasitized and flags fewer for review."),
+    (0.1, "The threshold 0.1000 is not the model's 0.1873: a lower threshold calls "
+          "more cells parasitized and flags more for review."),
+    (0.18733, ""),  # the same as shown: a threshold moved and put back
+])
+def test_a_result_says_a_threshold_moved_from_the_models_among_its_limits(threshold, said):
+    result = CaseResult.of(counts(1, 99), 100, threshold=threshold, model_threshold=0.18734)
+    assert result.threshold_moved == said
+    assert (said in result.limits()) == bool(said)

@@ -20,6 +20,7 @@ from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import percent_text
 from malariascope.core.targets import check_file_target
+from malariascope.core.words import threshold_words
 
 COLUMNS = (
     "case_uid", "sample_id", "patient_id", "age_years", "sex", "collected_on", "site", "stain",
@@ -29,7 +30,7 @@ COLUMNS = (
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
     "partial", "unlike_warning", "copies_left_out", "amendments_detail", "amendments_withdrawn",
-    "marked_unsure",
+    "marked_unsure", "threshold", "model_threshold",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -66,6 +67,8 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             unreviewed_flagged=str(result.unreviewed_flagged),
             unreadable=str(result.unreadable), unlike_warning=result.unlike,
             marked_unsure="" if result.unsure is None else str(result.unsure),
+            threshold=_threshold(result.threshold),
+            model_threshold=_threshold(result.model_threshold),
         )
     return {key: neutralised(value) for key, value in row.items()}
 
@@ -96,6 +99,11 @@ def _partial(complete: bool | None) -> str:
     """``true`` when the case's screening stopped short of its images, ``false`` when it was
     whole, empty when the register does not know (a case saved before it kept this)."""
     return "" if complete is None else str(not complete).lower()
+
+
+def _threshold(value: float | None) -> str:
+    """A threshold as the window and the report show it; empty when not recorded."""
+    return "" if value is None else threshold_words(value)
 
 
 def _number(value: float | None) -> str:

@@ -170,15 +170,17 @@ MIGRATIONS: tuple[Step, ...] = (
     steps.results_may_say_unsure,
     # a case's copies may be named by folder, which older versions cannot read: no changes
     steps.copies_may_name_folders,
+    # a result's JSON may hold the threshold of its calls and the model card's: as above
+    steps.results_may_say_thresholds,
 )
 
 
 #: How many of the last steps a register that cannot be written (an archive) reads the same
 #: without: the list's indexes, only slower, what :func:`~.archived.stand_in` stands in
 #: for (the cases' inputs, the count of saves, the cases discarded), the results' count of
-#: cells marked unsure, which reads as not recorded where it is missing, and the copies by
-#: folder, which read as none where they are missing.
-READ_AS_IS_STEPS = 6
+#: cells marked unsure and thresholds, which read as not recorded where they are missing,
+#: and the copies by folder, which read as none where they are missing.
+READ_AS_IS_STEPS = 7
 
 
 def schema_version() -> int:

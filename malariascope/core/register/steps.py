@@ -70,6 +70,11 @@ def copies_may_name_folders(db: sqlite3.Connection) -> None:
     read (a LeftOut's copies by folder, ``in_folders``), which would fail every listing."""
 
 
+def results_may_say_thresholds(db: sqlite3.Connection) -> None:
+    """Nothing to change: the version alone keeps older versions from results they cannot
+    read (a CaseResult's threshold and its model card's)."""
+
+
 def screening_complete(db: sqlite3.Connection) -> None:
     """Whether each case's screening covered every image opened, kept with the case: taken
     from its work row when a window works on it, else unknown (NULL). A work row says

@@ -79,7 +79,8 @@ class CaseWork:
                            self.kept)
         try:
             self._rows = self.register.save(
-                case, None if counts is None else case.result(counts, unlike), cells=cells,
+                case, None if counts is None else case.result(
+                    counts, unlike, session.facts.default_threshold), cells=cells,
                 first_row=self._rows, reviews=session.decisions[self._decisions:],
                 work=dumps(asdict(state)), screening_complete=session.complete,
                 files_found=_files_found(session.extent),
