@@ -93,8 +93,8 @@ def _redder(rgb: np.ndarray, found: np.ndarray, glass: np.ndarray) -> float:
     relative to the ``glass`` around them."""
     if not glass.any():
         return 0.0
-    cells = np.array(cv2.mean(rgb, mask=found.astype(np.uint8))[:2])
-    clear = np.array(cv2.mean(rgb, mask=glass.astype(np.uint8))[:2])
+    cells = cv2.meanStdDev(rgb, mask=found.astype(np.uint8))[0].ravel()[:2]
+    clear = cv2.meanStdDev(rgb, mask=glass.astype(np.uint8))[0].ravel()[:2]
     red, green = cells / np.maximum(clear, 1.0)
     return float(red - green)
 
@@ -104,9 +104,9 @@ def _specks(found: np.ndarray, radius: float) -> float:
     subsampled to cells of radius about :data:`_SPECK_RADIUS`: labelling a whole field's
     pixels takes 15 ms."""
     step = max(1, int(radius // _SPECK_RADIUS))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(
+    _, labels = cv2.connectedComponents(
         np.ascontiguousarray(found[::step, ::step]).astype(np.uint8), connectivity=4)
-    areas = stats[1:, cv2.CC_STAT_AREA]
+    areas = np.bincount(labels.ravel())[1:]  # the bundle's OpenCV is checked for these calls
     total = int(areas.sum())
     limit = SPECK * np.pi * (radius / step) ** 2
     return float(areas[areas < limit].sum()) / total if total else 0.0
