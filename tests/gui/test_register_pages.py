@@ -232,7 +232,6 @@ def test_a_case_saved_out_of_the_search_between_two_pages_leaves_the_list(
     assert dialog.table.model().rowCount() == 999 and dialog.note.text() == "999 cases"
 
 
-
 def test_a_listed_case_discarded_before_show_more_leaves_the_list(
         make_window, qtbot, data_folder, many):
     """An open case discarded while listed stayed in the list once Show more had listed the
@@ -247,6 +246,7 @@ def test_a_listed_case_discarded_before_show_more_leaves_the_list(
     assert discarded.facts.sample_id not in _slides(dialog)
     assert dialog.table.model().rowCount() == 999
     assert dialog.note.text().startswith("The latest 999 of 1,199 cases found")
+
 
 def test_a_search_failing_after_a_newer_one_listed_leaves_the_list_its_words(
         make_window, qtbot, data_folder, many, monkeypatch):
