@@ -6,7 +6,7 @@ from __future__ import annotations
 from malariascope.core.classifier import PARASITIZED, UNINFECTED
 from malariascope.core.session import Session
 from malariascope.gui.app import start
-from tests.gui.helpers import MODEL_TIMEOUT_MS, screen_and_wait
+from tests.gui.helpers import screen_and_wait, started_window
 from tests.gui.test_autosave import WAIT_MS, cells, saved  # noqa: F401 (a fixture)
 from tests.reports import read_rows
 
@@ -14,9 +14,7 @@ from tests.reports import read_rows
 def test_export_marks_the_work_saved_and_a_second_window_keeps_out(make_window, qtbot,
                                                                    cells,  # noqa: F811
                                                                    data_folder, tmp_path):
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
+    window = started_window(make_window, qtbot)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
@@ -45,9 +43,7 @@ def test_a_review_made_while_the_report_is_written_is_kept(make_window, qtbot,
                                                            data_folder, tmp_path):
     """The report holds the batch as it was when export began; a review made meanwhile is
     not in it, so it stays unsaved: marked, asked about at Quit, and autosaved."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
+    window = started_window(make_window, qtbot)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)
@@ -75,9 +71,7 @@ def test_edits_while_a_report_is_written_count_for_what_they_are(make_window, qt
     exported, but the report lacks the new id, so the window stays marked modified (Quit
     asks) and the session is kept for it. A new batch opened during an export: the report,
     of the old batch, says nothing about the new one."""
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
+    window = started_window(make_window, qtbot)
     screen_and_wait(window, qtbot, [cells])
     window.table.select_source_row(5)
     window.review_current(PARASITIZED)

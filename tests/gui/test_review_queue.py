@@ -13,10 +13,10 @@ from malariascope.core.session import Session
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.results_table import THUMB
 from tests.gui.helpers import (
-    MODEL_TIMEOUT_MS,
     click,
     close_window,
     screen_and_wait,
+    started_window,
     wait_for_box,
 )
 from tests.gui.test_gallery import CTRL, _gallery, _shown, cells  # noqa: F401 (a fixture)
@@ -90,9 +90,7 @@ def test_unsure_round_trips_through_the_autosave_and_the_csv(make_window, qtbot,
                                                             data_folder, tmp_path):
     from malariascope.gui.app import start
 
-    window = make_window(start=False)
-    with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
-        start(window)
+    window = started_window(make_window, qtbot)
     screen_and_wait(window, qtbot, [cells])
     gallery = _gallery(window, qtbot)
     unsure = _shown(window)[:3]
