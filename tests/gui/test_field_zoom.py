@@ -125,7 +125,7 @@ def test_keys_zoom_at_the_selected_cell_and_selecting_brings_a_cell_into_view(
 
 
 def test_a_field_fitted_at_under_half_its_size_is_drawn_right(window, qtbot, smear):
-    window.resize(700, 520)  # the 800 x 600 field fits at under half its size
+    window.resize(700, 675)  # the 800 x 600 field fits at under half its size
     rows = _shown_field(window, qtbot, smear)
     view, boxes = window.field_view, [window.batch.results[row].box for row in rows]
     assert view.box_rect(boxes[0]).width() / boxes[0][2] < 0.5
