@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from malariascope.core.words import counted
 from malariascope.gui.cases_table import CasesTableModel, CasesView, cell_text
+from malariascope.gui.dialogs import ok_cancel
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -43,12 +44,7 @@ class SignedCasesDialog(QDialog):
         self.table = CasesView(self.model)
         self.table.open_asked.connect(self._accept_chosen)
         self.note = QLabel("Reading the case register…")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.add_button.setText("&Add")
-        buttons.accepted.connect(self._accept_chosen)
-        buttons.rejected.connect(self.reject)
+        buttons, self.add_button = ok_cancel(self, "&Add", self._accept_chosen)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(ONLY_SIGNED))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.adapt_cases import case_words
+from malariascope.gui.dialogs import ok_cancel
 from malariascope.gui.settings import export_folder, images_folder
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -49,12 +49,7 @@ class AdaptDialog(QDialog):
         self.annotations = QLineEdit()
         self.annotations.setPlaceholderText("annotations.json of the fields folders (optional)")
         self.out_dir = QLineEdit(str(out_dir))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Adapt")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(self, "&Adapt", self.accept)
         self.source_list.model().rowsInserted.connect(self._update_ok)
         self.source_list.model().rowsRemoved.connect(self._update_ok)
         self._update_ok()

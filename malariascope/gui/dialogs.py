@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 
 from PySide6 import QtGui
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from malariascope.gui.events import Event
 
@@ -229,3 +236,16 @@ def add_cancel_default(box: QMessageBox) -> None:
     cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
     box.setEscapeButton(cancel)
     box.setDefaultButton(cancel)
+
+
+def ok_cancel(dialog: QDialog, ok_text: str,
+              accepted: Callable[[], None]) -> tuple[QDialogButtonBox, QPushButton]:
+    """A form's buttons: OK worded ``ok_text``, which calls ``accepted``, and Cancel, which
+    rejects ``dialog``; returns the box and its OK button, for the form to enable."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok_button.setText(ok_text)
+    buttons.accepted.connect(accepted)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok_button
