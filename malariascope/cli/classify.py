@@ -139,7 +139,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     known to be good."""
     from malariascope.cli.casepdf import Galleries, PdfDraft
     from malariascope.cli.overlays import Overlays
-    from malariascope.cli.screening import Sinks, screen_into
+    from malariascope.cli.screening import Sinks, screen_into, tell_beside
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
     from malariascope.core.copies import Copies
@@ -186,14 +186,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
     counts = writer.tally.batch
     problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
             + f"; report {writer.path}")
-    if copies.left_out:
-        problem(f"malariascope: {copies.words('other files of the batch')}")
-    if sinks.fields_as_cells:
-        problem(f"malariascope: {_fields_as_cells(sinks.fields_as_cells)}")
-    if writer.unlike.warn:
-        problem(f"malariascope: {writer.unlike.message}")
-    if overlays:
-        overlays.tell_kept()
+    tell_beside(writer, sinks)
     pdf_failed = draft is not None and not draft.place()
     if counts.classified == 0:
         return EXIT_NOTHING_READ
@@ -282,12 +275,3 @@ def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
             f"{f' ({percent} %)' if percent else ''}, {counts.uninfected:,} uninfected, "
             f"{counted(counts.errors, 'error')}, {counted(skipped, 'non-image file')} "
             f"skipped{stopped}")
-
-
-def _fields_as_cells(count: int) -> str:
-    """What ``--mode cell`` made of ``count`` images that look like whole fields (the rule of
-    ``--mode auto``)."""
-    looking = counted(count, "image that looks like a whole field",
-                      "images that look like whole fields")
-    return (f"--mode cell screened each image as one cell, {looking} among them: --mode auto "
-            "or --mode field screens each cell found in a field")

@@ -1,6 +1,7 @@
 """``classify``'s screening loop: each image file's results to the report and to what else
 the run makes of them (the unlikeness meter, Grad-CAM overlays, the PDF's galleries), a file
-without a call told on stderr in one line, named as the window names it."""
+without a call told on stderr in one line, named as the window names it; at the end, what
+the run left out and made beside the report (:func:`tell_beside`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.cli._common import problem, progress_bar
 from malariascope.cli.stopping import AGAIN
+from malariascope.core.words import counted
 
 if TYPE_CHECKING:
     from malariascope.cli.casepdf import Galleries
@@ -80,3 +82,25 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks
             continue
         if sinks.overlays:
             sinks.overlays.write(result)
+
+
+def tell_beside(writer: ReportWriter, sinks: Sinks) -> None:
+    """Tell on stderr, after the totals, what the batch left out as copies, how unlike the
+    model's cells it looks, and what ``sinks`` made of it beside the report."""
+    if sinks.copies.left_out:
+        problem(f"malariascope: {sinks.copies.words('other files of the batch')}")
+    if sinks.fields_as_cells:
+        problem(f"malariascope: {_fields_as_cells(sinks.fields_as_cells)}")
+    if writer.unlike.warn:
+        problem(f"malariascope: {writer.unlike.message}")
+    if sinks.overlays:
+        sinks.overlays.tell_kept()
+
+
+def _fields_as_cells(count: int) -> str:
+    """What ``--mode cell`` made of ``count`` images that look like whole fields (the rule of
+    ``--mode auto``)."""
+    looking = counted(count, "image that looks like a whole field",
+                      "images that look like whole fields")
+    return (f"--mode cell screened each image as one cell, {looking} among them: --mode auto "
+            "or --mode field screens each cell found in a field")
