@@ -133,15 +133,8 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
 
     manifest = split_manifest(split, fit_idx, val_idx, reviewed_out)
     facts = {
-        "recipe": Recipe(
-            seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
-            epochs_run=len(history.epoch), trim=config.trim, overlap=config.overlap,
-            streaks=config.streaks, parasites=config.parasites,
-            average_from=config.average_from,
-            reviewed_out=len(reviewed_out) if config.label_review else None,
-            training_seconds=round(time.monotonic() - started, 1),
-            **({} if init_file else {"members": config.members, "member_width": config.width}),
-        ),
+        "recipe": _recipe(config, len(history.epoch), len(reviewed_out), started,
+                          fine_tuned=init_file is not None),
         "fine_tuned_from": _describe(init_file),
         "temperature": temperature,
         "threshold": threshold,
@@ -268,6 +261,22 @@ def _healthy_log_odds(probabilities: np.ndarray) -> tuple[float, float] | None:
     are brought to (see ``core.fields.standardize``); None when they all score alike."""
     median, mad = (round(value, 4) for value in median_and_mad(probabilities))
     return (median, mad) if mad > 0 else None
+
+
+def _recipe(config: TrainConfig, epochs_run: int, reviewed_out: int, started: float,
+            fine_tuned: bool) -> Recipe:
+    """The card's record of the run's settings and size: ``reviewed_out`` cells left out by
+    a label review, the run ``started`` at that :func:`time.monotonic`. A ``fine_tuned`` run
+    trains the network it started from, so the members and width asked are not recorded."""
+    return Recipe(
+        seed=config.seed, split_seed=config.split_seed, learning_rate=config.learning_rate,
+        epochs_run=epochs_run, trim=config.trim, overlap=config.overlap,
+        streaks=config.streaks, parasites=config.parasites,
+        average_from=config.average_from,
+        reviewed_out=reviewed_out if config.label_review else None,
+        training_seconds=round(time.monotonic() - started, 1),
+        **({} if fine_tuned else {"members": config.members, "member_width": config.width}),
+    )
 
 
 def _describe(path: Path | None) -> ModelFile | None:
