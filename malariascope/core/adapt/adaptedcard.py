@@ -107,7 +107,7 @@ def read_adapted(card: CardValues) -> dict | None:
                f"{threshold:.4f} gives", list(band))
     base = values.data.get("base_model")
     values.check(isinstance(base, dict), "base_model", "the base model's facts", base)
-    limit = values.real("uncertain_limit", None)  # absent from cards adapted before it was
+    limit = values.real("uncertain_limit", None)  # cards of an earlier MalariaScope lack it
     values.check(limit is None or 0 <= limit <= 1, "uncertain_limit", "a fraction from 0 to 1",
                  limit)
     return values.data
