@@ -31,7 +31,18 @@ class WindowActions:
 
     def __init__(self, window: QWidget) -> None:
         self._window = window
-        icon = window.style().standardIcon
+        self._add_file_actions()
+        self._add_review_actions()
+        self._add_view_actions()
+        for action in (*self.review, self.clear_review, self.full_size):
+            action.setEnabled(False)  # until a cell is selected
+        self.filters = self._choices({mode: mode.value for mode in Filter}, shortcuts=True)
+        self.modes = self._choices(MODES)  # how the next images opened are screened
+        self.recent_menu = QMenu("Open &recent", window)  # its actions' data: the folder
+
+    def _add_file_actions(self) -> None:
+        """The actions of the File and Help menus: opening, signing, exporting, help."""
+        icon = self._window.style().standardIcon
         pixmap = QStyle.StandardPixmap
         self.new_case = self._action("&New case…", QKeySequence.StandardKey.New,
                                      icon(pixmap.SP_FileIcon))
@@ -61,6 +72,9 @@ class WindowActions:
         self.how_to_read = self._action("How to read a &call", "")
         self.about = self._action("&About MalariaScope", "")
         self.data_folder = self._action("Show &data folder…", "")
+
+    def _add_review_actions(self) -> None:
+        """The review keys, Clear review, Undo and Redo."""
         self.mark_parasitized = self._action("&Parasitized", "P",
                                              tip="Final call: parasitized (P)")
         self.mark_uninfected = self._action("&Uninfected", "U", tip="Final call: uninfected (U)")
@@ -76,6 +90,9 @@ class WindowActions:
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         # what the keys of a window showing one cell do (the full-size cell window)
         self.cell_keys = (*self.review, self.clear_review, self.undo, self.redo)
+
+    def _add_view_actions(self) -> None:
+        """The gallery and review queue, the cell and case panels, the field's zoom."""
         self.gallery = self._action("&Gallery of cells", "G",
                                     tip="Show the cells as a grid of large pictures (G)")
         self.gallery.setCheckable(True)
@@ -92,11 +109,6 @@ class WindowActions:
         self.fit_field = self._action("Show the &whole field", "Ctrl+0")
         self.zoom_in.setShortcuts([self.zoom_in.shortcut(), QKeySequence("Ctrl+=")])  # no Shift
         self.field_actions = (self.zoom_in, self.zoom_out, self.fit_field)
-        for action in (*self.review, self.clear_review, self.full_size):
-            action.setEnabled(False)  # until a cell is selected
-        self.filters = self._choices({mode: mode.value for mode in Filter}, shortcuts=True)
-        self.modes = self._choices(MODES)  # how the next images opened are screened
-        self.recent_menu = QMenu("Open &recent", window)  # its actions' data: the folder
 
     def _action(self, text: str, shortcut: QKeySequence.StandardKey | str,
                 icon: QIcon | None = None, tip: str = "") -> QAction:
