@@ -64,7 +64,7 @@ class PastCaseView(QObject):
         to its take, in a worker (see ``gui.case_reading``): the last case asked for opens,
         so none waits to open any more."""
         self._asked += 1
-        self.waiting.cancel()
+        self.waiting.outdone()
         case_reading.read(self.window, register, uid, then, failed)
 
     def show(self, stored: StoredCase, refused: str) -> bool:
@@ -78,7 +78,7 @@ class PastCaseView(QObject):
         from malariascope.core.register.batches import session_of
 
         window, controller = self.window, self.window.controller
-        self.waiting.cancel()  # the last case asked for opens, or none
+        self.waiting.outdone()  # the last case asked for opens, or none
         self.refusal = ""
         if controller.classifier is None and not controller.model_error:
             window.status.note("The model is still loading: open the case once it is ready")
@@ -111,6 +111,7 @@ class PastCaseView(QObject):
         finally:
             self._entering = False
         self.shown = stored
+        self.waiting.cancel()  # the window takes up this case: none left for an open comes back
         self._set_read_only(True)
         case = stored.case
         if self._takes(stored):
@@ -131,7 +132,11 @@ class PastCaseView(QObject):
         a screening goes on while the question is asked."""
         window = self.window
         left = session_now(window.batch, window.controller) if len(window.batch) else None
-        window.case_flow.new_case(ask=False)  # refused only while amending, refused above
+        self._entering = True  # the open's own new case: a case left for an earlier open stays
+        try:
+            window.case_flow.new_case(ask=False)  # refused only while amending, refused above
+        finally:
+            self._entering = False
         return left
 
     def _takes(self, stored: StoredCase) -> bool:

@@ -9,8 +9,8 @@ very case. The saves of another case that follow, as a screening makes, do not h
 Nothing is polled; the write queue says when each write is done. One open waits at a time,
 the last asked for. A write that fails gives the open up: the window's work is not in the
 register, so no case opens on top of it. An open given up (a write failed, or the case read
-again is gone or refused) puts back the window's case that left for it, as it left, while
-the window has taken up nothing else meanwhile.
+again is gone or refused) puts back the window's case that left for it, or for an open it
+outdid, as it left, while the window has taken up nothing else meanwhile.
 """
 
 from __future__ import annotations
@@ -52,11 +52,18 @@ class WaitingOpen(QObject):
 
     def wait(self, stored: StoredCase, left: Session | None) -> None:
         """Open ``stored`` once the window's writes that may change it are done, in place of
-        a case waiting; ``left``, the window's case that left it for ``stored`` (None: none),
-        is put back should the open be given up."""
-        self._uid, self._name, self._left = stored.case.uid, stored.case.name, left
+        a case waiting; ``left``, the window's case that left it for ``stored`` (None: none,
+        as the window was empty), is put back should the open be given up, or else the case
+        that left for an open asked for before (:meth:`outdone`)."""
+        self._uid, self._name = stored.case.uid, stored.case.name
+        self._left = self._left if left is None else left
         self._window.status.note(f"Case {self._name} opens once the window's work is saved "
                                  "to the case register")
+
+    def outdone(self) -> None:
+        """Another case is asked for: none waits to open any more, but the window's case that
+        left for the one waiting is still put back should the case asked for be given up."""
+        self._uid = ""
 
     def cancel(self) -> None:
         """Open no case, nor put any back: the window went on to something else."""
@@ -78,12 +85,10 @@ class WaitingOpen(QObject):
         self._read_ended(uid)
         if uid != self._uid:  # another case asked for since
             return
-        self._uid, left = "", self._left
+        self._uid = ""
         if not self._open(read):  # refused, as the register answered the read
-            self._put_back(left, self._window.past_case.refusal or f"Case {self._name} not "
-                           "opened")
-        elif self._uid == uid:  # it waits again
-            self._left = left
+            self._put_back(self._left, self._window.past_case.refusal or f"Case {self._name} "
+                           "not opened")
 
     def _on_failed(self, reason: str) -> None:
         self._give_up(self._uid, "the window's work could not be saved to the case register "

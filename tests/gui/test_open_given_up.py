@@ -27,6 +27,18 @@ def ask_while_a_save_waits(window, qtbot, slow_save, data_folder, tmp_path, answ
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     with Register(data_folder) as register:
         kept = register.load(first)
+    uid = screen_next_while_it_saves(window, qtbot, slow_save, tmp_path, refused)
+    answers.answers = [leaving]
+    assert window.past_case.show(kept, "")
+    assert window.past_case.waiting.uid == kept.case.uid and len(window.batch) == 0
+    assert answers.asked[-1][0].startswith("Open a past case?")
+    return kept, uid
+
+
+def screen_next_while_it_saves(window, qtbot, slow_save, tmp_path, refused: bool = False) -> str:
+    """Screen a new case S-NEXT of 3 cells in ``window``, empty, one reviewed, whose first
+    save ``slow_save`` holds back (and refuses, when ``refused``); S-NEXT's uid, once that
+    save waits."""
     uid = window.batch.case.uid
     if refused:
         slow_save.refused = uid
@@ -36,11 +48,7 @@ def ask_while_a_save_waits(window, qtbot, slow_save, data_folder, tmp_path, answ
     review(window, 0)
     assert window.batch.case.uid == uid
     qtbot.waitUntil(lambda: not window.autosave.writes.idle, timeout=WAIT_MS)
-    answers.answers = [leaving]
-    assert window.past_case.show(kept, "")
-    assert window.past_case.waiting.uid == kept.case.uid and len(window.batch) == 0
-    assert answers.asked[-1][0].startswith("Open a past case?")
-    return kept, uid
+    return uid
 
 
 def is_back(window, uid: str) -> None:
