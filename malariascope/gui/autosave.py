@@ -85,7 +85,7 @@ class Autosaver(QObject):
         self.writes.failed.connect(self._on_failed)
         self.writes.stale.connect(self._on_stale)
         self._held = False  # the window shows what is not its work (see hold)
-        self._taken = self._kept = ""  # the cases last taken from the register, kept for later
+        self._taken = self.kept = ""  # the cases last taken from the register, kept for later
         self.pace = SavePace(batch, controller, lambda: self.work is not None
                              and not self._held, self)
         self.pace.due.connect(self._write)
@@ -210,13 +210,13 @@ class Autosaver(QObject):
         later from there (it is not offered at the next start); the next save begins
         another case."""
         self.pace.stop()
-        self._kept = self.batch.case.uid
+        self.kept = self.batch.case.uid
         if self.work is not None:  # after the writes asked for before
             self.writes.add(self._keep_write())
 
     def put_back(self, session: Session) -> None:
         """Save ``session``, put back in the window, from its case kept in the register."""
-        self._taken = self._kept if session.case.uid == self._kept else self._taken
+        self._taken = self.kept if session.case.uid == self.kept else self._taken
         self.writes.add(Write(self.work.go_on, (session,)))  # may change any: not replaced
 
     def _keep_write(self) -> Write:

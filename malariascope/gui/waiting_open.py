@@ -10,7 +10,9 @@ Nothing is polled; the write queue says when each write is done. One open waits 
 the last asked for. A write that fails gives the open up: the window's work is not in the
 register, so no case opens on top of it. An open given up (a write failed, or the case read
 again is gone or refused) puts back the window's case that left for it, or for an open it
-outdid, as it left, while the window has taken up nothing else meanwhile.
+outdid, as it left, while the window has taken up nothing else meanwhile: no cells, no case
+on show, no screening, no fact typed in. Else that case stays as it left (kept in the
+register, signed there, or discarded), and the status bar says so.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class WaitingOpen(QObject):
         self._uid = ""  # the case waiting to open ("": none)
         self._name = ""
         self._left: Session | None = None  # the window's case that left for it, to put back
+        self._edits = 0  # the window's ``Batch.edits`` as it was left empty for the open
         self._reading = ""  # the uid of the case waiting that is being read again
         window.autosave.writes.done.connect(self._on_write_done)
         window.autosave.failed.connect(self._on_failed)
@@ -57,6 +60,7 @@ class WaitingOpen(QObject):
         that left for an open asked for before (:meth:`outdone`)."""
         self._uid, self._name = stored.case.uid, stored.case.name
         self._left = self._left if left is None else left
+        self._edits = self._window.batch.edits
         self._window.status.note(f"Case {self._name} opens once the window's work is saved "
                                  "to the case register")
 
@@ -107,13 +111,25 @@ class WaitingOpen(QObject):
     def _put_back(self, left: Session | None, refusal: str) -> None:
         """Say the ``refusal`` of the case asked for, and put back ``left``, the window's case
         that left for it, unless the window has taken up something else since (cells, a
-        past case on show, images to screen)."""
+        past case on show, images to screen, facts typed in): then say where ``left`` is."""
         window, self._left = self._window, None
-        if left is None or len(window.batch) or window.past_case.shown is not None or (
-                window.controller.screening):
+        if left is None:
             window.status.note(refusal)
+            return
+        if len(window.batch) or window.past_case.shown is not None or (
+                window.controller.screening or window.batch.edits != self._edits):
+            window.status.note(f"{refusal}; case {left.case.name} is not put back over the "
+                               f"window's new work: {self._where(left)}")
             return
         window.controller.restore(left)
         window.autosave.put_back(left)
         window.set_batch_title()
         window.status.note(f"{refusal}; case {left.case.name} is back in the window")
+
+    def _where(self, left: Session) -> str:
+        """Where ``left``, the window's case that left for an open, is while not put back."""
+        if left.case.signed is not None:
+            return "it stays in the case register, signed"
+        if self._window.autosave.kept == left.case.uid:
+            return "it stays in the case register, kept for later"
+        return "it was discarded as it left"

@@ -1,6 +1,7 @@
 """The window's case that left for a case of the register asked to open while its work is
 saved (``gui.waiting_open``) is put back when that open is given up, after another case is
-asked for meanwhile too."""
+asked for meanwhile too; but not over facts typed into the window, empty, meanwhile, and the
+status bar says where it is then."""
 
 from __future__ import annotations
 
@@ -50,3 +51,31 @@ def test_a_case_asked_for_while_another_waits_gives_the_windows_case_back(
     assert said.startswith(f"Case S-RACE not opened: no case {race[:8]} in ")
     assert said.endswith("; case S-NEXT is back in the window")
     assert stored(data_folder) == {"S-OTHER": ("open", 2, 0), "S-NEXT": ("open", 3, 1)}
+
+
+@pytest.mark.parametrize(("leaving", "where", "kept"), [
+    (dialogs.KEEP, "it stays in the case register, kept for later", {"S-NEXT": ("open", 3, 1)}),
+    (dialogs.DISCARD, "it was discarded as it left", {})], ids=["kept", "discarded"])
+def test_facts_typed_while_a_case_waits_are_not_lost_to_the_case_put_back(
+        screened_window, qtbot, slow_save, data_folder, tmp_path, questions,  # noqa: F811
+        leaving, where, kept):
+    """The technician began a new case in the window, empty while S-RACE waited to open,
+    typing its slide and patient ids: S-RACE not opened, S-NEXT came back over them, and
+    they were gone. Now they stay, and the status bar says where S-NEXT is."""
+    window = screened_window
+    race, _ = ask_while_a_save_waits(window, qtbot, slow_save, data_folder, tmp_path,
+                                     questions, leaving)
+    panel = window.case_panel
+    qtbot.keyClicks(panel.sample_id, "S-NEW")
+    qtbot.keyClicks(panel.lines["patient_id"], "P-77")
+    with Register(data_folder) as register:  # another window discards it
+        register.discard(race.case.uid)
+
+    said = given_up(window, qtbot, slow_save, "Case S-RACE not opened")
+    assert said.startswith(f"Case S-RACE not opened: no case {race.case.uid[:8]} in ")
+    assert said.endswith(f"; case S-NEXT is not put back over the window's new work: {where}")
+    batch = window.batch
+    assert len(batch) == 0 and window.controls.isEnabled() and not window.past_case.waiting.uid
+    assert (batch.facts.sample_id, batch.case.facts.patient_id) == ("S-NEW", "P-77")
+    assert (panel.sample_id.text(), panel.lines["patient_id"].text()) == ("S-NEW", "P-77")
+    assert stored(data_folder) == kept
