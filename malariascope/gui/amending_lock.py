@@ -40,9 +40,6 @@ def amended_on(host: str) -> str:
             "amendment there, or close that window first")
 
 
-AMENDED_ELSEWHERE = amended_on("")
-
-
 def amending_lock(uid: str) -> QLockFile:
     """The lock of case ``uid`` being amended, in the data folder; not yet taken."""
     lock = QLockFile(str(data_dir() / f"amending-{uid}.lock"))
@@ -50,10 +47,12 @@ def amending_lock(uid: str) -> QLockFile:
     return lock
 
 
-def amended_elsewhere(uid: str, mine: QLockFile | None) -> bool:
-    """True when another window amends case ``uid``: it holds its lock; ``mine`` is the
-    asking window's lock of that case (:meth:`AmendingLock.mine`). Run in a worker."""
-    return held_by_another(amending_lock(uid), mine)
+def amended_elsewhere(uid: str, mine: QLockFile | None) -> str:
+    """Why the window does not take case ``uid`` when another window amends it, holding its
+    lock (:func:`amended_on`); "" when none does. ``mine`` is the asking window's lock of
+    that case (:meth:`AmendingLock.mine`). Run in a worker."""
+    lock = amending_lock(uid)
+    return _held_on(lock) if held_by_another(lock, mine) else ""
 
 
 def move_lock(held: QLockFile | None, wanted: QLockFile | None) -> str:
@@ -66,7 +65,13 @@ def move_lock(held: QLockFile | None, wanted: QLockFile | None) -> str:
         return ""
     if wanted.error() != QLockFile.LockError.LockFailedError:
         return ""
-    _pid, host, _app = wanted.getLockInfo()  # no host when the file cannot be read
+    return _held_on(wanted)
+
+
+def _held_on(lock: QLockFile) -> str:
+    """Why the window does not take the amendment whose ``lock`` another window holds,
+    naming that window's host as the lock file tells it (:func:`amended_on`)."""
+    _pid, host, _app = lock.getLockInfo()  # no host when the file cannot be read
     return amended_on(host)
 
 

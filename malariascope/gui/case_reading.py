@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtWidgets import QMainWindow
 
 from malariascope.core.datadir import data_dir
-from malariascope.gui.amending_lock import AMENDED_ELSEWHERE, amended_elsewhere
+from malariascope.gui.amending_lock import amended_elsewhere
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -107,14 +107,14 @@ def read_case(register: Register, uid: str, own: Register | None, guest: Callabl
               amending: QLockFile | None) -> Read:
     """Case ``uid`` of ``register`` whole, and what is said against taking it when a window
     with ``own`` register (None: autosave is off) takes it: what the register says (see
-    :func:`refusal`), else that another window amends it (``amending``: the asking window's
-    own lock of the case, ``AmendingLock.mine``)."""
+    :func:`refusal`), else that another window, on the host its lock names, amends it
+    (``amending``: the asking window's own lock of the case, ``AmendingLock.mine``)."""
     stored = register.load(uid)
     if not takes(stored.case, own is not None):
         return Read(stored, "")
     why = refusal(stored, own, guest)
-    if not why and stored.case.amending and amended_elsewhere(uid, amending):
-        why = AMENDED_ELSEWHERE
+    if not why and stored.case.amending:
+        why = amended_elsewhere(uid, amending)
     return Read(stored, why)
 
 

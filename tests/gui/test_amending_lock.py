@@ -4,12 +4,13 @@ each call, never the window."""
 
 from __future__ import annotations
 
+import socket
 import threading
 
 from PySide6.QtCore import QLockFile
 
 from malariascope.gui import amending_lock
-from malariascope.gui.amending_lock import AMENDED_ELSEWHERE
+from malariascope.gui.amending_lock import amended_on
 from tests.gui.helpers import amend_case
 from tests.gui.saving_faults import WAIT_MS, writes_done
 from tests.gui.test_held_case import signed_in_a_second_window
@@ -18,8 +19,8 @@ from tests.gui.test_take_refused import notes
 
 
 def recorded(monkeypatch) -> list[tuple[str, threading.Thread]]:
-    """Each try and let-go of an amending lock from now on, with the thread it ran in (the
-    real QLockFile's)."""
+    """Each try, let-go and reading of an amending lock from now on, with the thread it ran
+    in (the real QLockFile's)."""
     calls: list[tuple[str, threading.Thread]] = []
 
     class Recorded(QLockFile):
@@ -30,6 +31,10 @@ def recorded(monkeypatch) -> list[tuple[str, threading.Thread]]:
         def unlock(self) -> None:
             calls.append(("unlock", threading.current_thread()))
             super().unlock()
+
+        def getLockInfo(self) -> tuple[int, str, str]:
+            calls.append(("getLockInfo", threading.current_thread()))
+            return super().getLockInfo()
 
     monkeypatch.setattr(amending_lock, "QLockFile", Recorded)
     return calls
@@ -52,10 +57,10 @@ def test_the_amending_lock_is_taken_let_go_and_asked_about_off_the_ui_thread(
     said = notes(first, monkeypatch)
 
     open_past(open_register(first, qtbot), qtbot, "S-TWO")
-    assert said[-1] == f"Case S-TWO not opened: {AMENDED_ELSEWHERE}"
+    assert said[-1] == f"Case S-TWO not opened: {amended_on(socket.gethostname())}"
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
         assert second.case_flow.sign("Bob Ray")
     qtbot.waitUntil(lambda: not held.exists(), timeout=WAIT_MS)
     assert [name for name, _ in calls].count("tryLock") == 2  # the take, then the question
-    assert "unlock" in [name for name, _ in calls]
+    assert {"unlock", "getLockInfo"} <= {name for name, _ in calls}  # the host it names
     assert threading.main_thread() not in {thread for _, thread in calls}

@@ -5,6 +5,7 @@ the first window lets it go, the second amends it and nothing of either is lost.
 from __future__ import annotations
 
 import json
+import socket
 
 from malariascope.core.clock import local_time
 from malariascope.core.register import Register
@@ -88,7 +89,8 @@ def test_the_autosaving_window_does_not_take_an_amendment_a_second_window_is_at(
     """The second window amended its own signed case; the first opened the amendment from
     the register and took it to finish, as one a window left. Both signed it: the register
     kept the first's sign-off, and the second said "Not saved to the register" over a
-    signature of its own on show. Now the first leaves it, saying who holds it."""
+    signature of its own on show. Now the first leaves it, saying who holds it, on which
+    host, as Amend says it (the open named no host)."""
     first = screened_window
     second = signed_in_a_second_window(make_window, qtbot, tmp_path)
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
@@ -98,8 +100,9 @@ def test_the_autosaving_window_does_not_take_an_amendment_a_second_window_is_at(
     said = notes(first, monkeypatch)
 
     open_past(open_register(first, qtbot), qtbot, "S-TWO")
-    assert said[-1] == ("Case S-TWO not opened: another MalariaScope window is amending it: "
-                        "sign it or withdraw the amendment there, or close that window first")
+    assert said[-1] == (f"Case S-TWO not opened: another MalariaScope window on "
+                        f"{socket.gethostname()} is amending it: sign it or withdraw the "
+                        "amendment there, or close that window first")
     assert first.past_case.shown is None and len(first.batch) == 0
     with qtbot.waitSignal(second.case_flow.saved, timeout=WAIT_MS):
         assert second.case_flow.sign("Bob Ray")
