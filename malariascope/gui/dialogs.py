@@ -28,6 +28,7 @@ Button = QMessageBox.StandardButton
 DISCARD, EXPORT, CANCEL, KEEP = "discard", "export", "cancel", "keep"  # of ask_export_first
 RESTORE, SCREEN_REST = "restore", "screen the rest"  # of ask_restore, with DISCARD
 WITHDRAW = "withdraw"  # of ask_quit_amending, with KEEP and CANCEL
+_LETTERED = {Button.Cancel: "&Cancel", Button.Close: "&Close"}  # see _escape_to
 #: The most characters a box's words hold with no place to break a line, which Qt finds at a
 #: space and after a "/": a third of a box's width or so, longer than a file name off a
 #: microscope (45 characters).
@@ -126,6 +127,7 @@ def export_failed(parent: QWidget, reason: str, retry: Callable[[], None],
     text = f"The {what} was not written.\n\n{reason}\n\n{kept}"
     box = QMessageBox(QMessageBox.Icon.Critical, "Export failed", text, Button.Close, parent)
     again = box.addButton("Choose &another location…", QMessageBox.ButtonRole.AcceptRole)
+    _escape_to(box, Button.Close)
     return open_choice(box, again, lambda clicked: clicked is again and retry())
 
 
@@ -136,17 +138,17 @@ def ask_review_first(parent: QWidget, title: str, text: str, anyway: str,
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, Button.Cancel, parent)
     show = box.addButton("&Review them", QMessageBox.ButtonRole.AcceptRole)
     go_button = box.addButton(anyway, QMessageBox.ButtonRole.DestructiveRole)
-    _escape_to_cancel(box)
+    _escape_to(box, Button.Cancel)
     actions = {show: review, go_button: go}
     return open_choice(box, show, lambda clicked: clicked in actions and actions[clicked]())
 
 
-def _escape_to_cancel(box: QMessageBox) -> None:
-    """Let Escape and Alt+C press the Cancel button of ``box``: the platform's own
-    "Cancel" has no letter, while the box's other buttons each have one."""
-    cancel = box.button(Button.Cancel)
-    cancel.setText("&Cancel")
-    box.setEscapeButton(cancel)
+def _escape_to(box: QMessageBox, standard: Button) -> None:
+    """Let Escape and Alt+C press the ``standard`` button of ``box``, Cancel or Close: the
+    platform's own has no letter, while the box's other buttons each have one."""
+    button = box.button(standard)
+    button.setText(_LETTERED[standard])
+    box.setEscapeButton(button)
 
 
 def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
@@ -158,7 +160,7 @@ def ask_export_without_sample_id(parent: QWidget, enter: Callable[[], None],
     box = QMessageBox(QMessageBox.Icon.Warning, "No slide id", text, Button.Cancel, parent)
     fill = box.addButton("&Enter slide id", QMessageBox.ButtonRole.AcceptRole)
     anyway = box.addButton("Export &anyway", QMessageBox.ButtonRole.DestructiveRole)
-    _escape_to_cancel(box)
+    _escape_to(box, Button.Cancel)
     actions = {fill: enter, anyway: export}
     return open_choice(box, fill, lambda clicked: clicked in actions and actions[clicked]())
 

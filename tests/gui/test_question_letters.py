@@ -1,6 +1,6 @@
 """Every button of the questions asked before signing and exporting answers to Alt and a
 letter of its own, Cancel too: "Flagged cells not reviewed", "Unreviewed uncertain cells"
-and "No slide id"."""
+and "No slide id"; and so do those of "Export failed", Close too."""
 
 from __future__ import annotations
 
@@ -45,3 +45,18 @@ def test_alt_c_cancels_the_question_about_an_empty_slide_id(window, qtbot):
                                                lambda: answered.append("export"))
     press_alt(box, qtbot, Qt.Key.Key_C, missed="Export anyway")
     assert answered == []  # Cancel: neither the slide id box nor the export
+
+
+def test_alt_c_and_escape_close_the_box_of_a_failed_export_without_choosing_again(
+        window, qtbot):
+    """The box's Close button had no letter: Alt+C did nothing, while Choose another
+    location… answered to Alt+A."""
+    retried: list[str] = []
+    box = dialogs.export_failed(window, "disk full", lambda: retried.append("again"))
+    letters = _letters(box)
+    assert sorted(letters) == ["a", "c"]
+    press_alt(box, qtbot, Qt.Key.Key_C, missed="Choose another location…")
+    box = dialogs.export_failed(window, "disk full", lambda: retried.append("again"))
+    with qtbot.waitSignal(box.finished, timeout=2_000):
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert retried == []
