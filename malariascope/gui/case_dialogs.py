@@ -34,6 +34,7 @@ from malariascope.gui.dialogs import (
     ask_export_first,
     ask_review_first,
     exec_following,
+    quit_stops_screening,
 )
 from malariascope.gui.events import Event
 
@@ -88,10 +89,9 @@ def ask_stop_screening(parent: QWidget, name: str, now: Callable[[], tuple[int, 
         if not screening:
             return (f"Quit? The screening of case {name} has ended: the case stays in the case "
                     f"register, open, with its {counted(cells, 'cell')}.")
-        return (f"Quit? Case {name} is still being screened: quitting stops it. The case stays "
-                f"in the case register, open, with the {counted(cells, 'cell')} screened so "
-                "far, marked partial. To screen the rest, open it from File > Case register… "
-                "and open its images again (the cells it holds are left out).")
+        return (f"Quit? Case {name} {quit_stops_screening(cells)} To screen the rest, open "
+                "it from File > Case register… and open its images again (the cells it holds "
+                "are left out).")
 
     box = QMessageBox(QMessageBox.Icon.Question, "Quit", words(),
                       QMessageBox.StandardButton.NoButton, parent)

@@ -119,8 +119,10 @@ class CaseLeaving:
         withdraw it and quit: the case signed again is then asked about as any signed case
         the register does not hold signed yet (:meth:`_may_leave_signed`)."""
         amending = self._window.case_flow.amending
-        answer = dialogs.ask_quit_amending(self._window, self._case.case.name,
-                                           amending.withdrawable)
+        answer = dialogs.ask_quit_amending(
+            self._window, self._case.case.name, amending.withdrawable,
+            lambda: (self._case.batch.counts.classified, self._controller.screening),
+            self._changes())
         if answer == dialogs.WITHDRAW:
             return amending.withdraw_amendment() and self._may_leave_signed("Quit")
         return answer == dialogs.KEEP

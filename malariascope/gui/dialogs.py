@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from malariascope.core.words import counted
 from malariascope.gui.events import Event
 
 Button = QMessageBox.StandardButton
@@ -188,30 +189,51 @@ def ask_export_first(parent: QWidget, title: str, text: str | Callable[[], str],
     return answers.get(box.clickedButton(), CANCEL)
 
 
-def ask_quit_amending(parent: QWidget, name: str, withdrawable: bool) -> str:
+def ask_quit_amending(parent: QWidget, name: str, withdrawable: bool,
+                      now: Callable[[], tuple[int, bool]],
+                      changed: Sequence[SignalInstance | Event] = ()) -> str:
     """Ask before Quit leaves case ``name`` amended, its signed result withdrawn until the
     amendment is signed: :data:`KEEP` it amended in the register, offered back at the next
     start; :data:`WITHDRAW` the amendment first (offered only when ``withdrawable``: it
     changed nothing), the case signed again as it was; or :data:`CANCEL`, the default (Enter
-    and Escape): the window stays."""
-    text = (f"Quit? Case {name} is being amended: its signed result is withdrawn until the "
-            "amendment is signed. Keep amending later leaves it in the case register, open, "
-            "offered back at the next start to be finished.")
-    if withdrawable:
-        text += (" The amendment changed nothing: withdrawn, the case is signed again as it "
-                 "was.")
-    else:
-        text += (" The amendment changed the case, so it cannot be withdrawn; sign it (File > "
-                 "Sign the result…) to give the case a signed result now.")
-    box = QMessageBox(QMessageBox.Icon.Warning, "Quit", text, Button.NoButton, parent)
+    and Escape): the window stays. ``now`` gives its cells and whether it is still being
+    screened (quitting stops that), read again whenever one of ``changed`` fires."""
+    def words() -> str:
+        cells, screening = now()
+        text = (f"Quit? Case {name} is being amended: its signed result is withdrawn until "
+                "the amendment is signed. ")
+        if screening:
+            text += f"It {quit_stops_screening(cells)} Keep amending later leaves it there, "
+        else:
+            text += "Keep amending later leaves it in the case register, open, "
+        text += "offered back at the next start to be finished."
+        if withdrawable:
+            text += (" The amendment changed nothing: withdrawn, the case is signed again as "
+                     "it was.")
+        elif screening:
+            text += " While it is being screened, the amendment cannot be withdrawn or signed."
+        else:
+            text += (" The amendment changed the case, so it cannot be withdrawn; sign it "
+                     "(File > Sign the result…) to give the case a signed result now.")
+        return text
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Quit", words(), Button.NoButton, parent)
     answers: dict[QAbstractButton, str] = {}
     if withdrawable:
         answers[box.addButton("&Withdraw the amendment and quit",
                               QMessageBox.ButtonRole.DestructiveRole)] = WITHDRAW
     answers[box.addButton("&Keep amending later", QMessageBox.ButtonRole.AcceptRole)] = KEEP
     add_cancel_default(box)
-    exec_following(box, lambda: text, ())
+    exec_following(box, words, changed)
     return answers.get(box.clickedButton(), CANCEL)
+
+
+def quit_stops_screening(cells: int) -> str:
+    """What every question Quit asks during a screening says of the case, ``cells`` screened
+    so far, after its name: quitting stops the screening, and what it keeps."""
+    return (f"is still being screened: quitting stops it. The case stays in the case "
+            f"register, open, with the {counted(cells, 'cell')} screened so far, marked "
+            "partial.")
 
 
 def exec_following(box: QMessageBox, words: Callable[[], str],

@@ -1,15 +1,19 @@
 """Quit during an amendment asks first, as it does for an unsigned case: its signed result is
 withdrawn until the amendment is signed. Keep amending later leaves it in the register,
-offered back at the next start; Withdraw the amendment and quit (offered only while it
-changed nothing) signs the case again as it was; Cancel, the default, keeps the window."""
+offered back at the next start (the question says so, and that quitting stops a screening
+running); Withdraw the amendment and quit (offered only while it changed nothing) signs the
+case again as it was; Cancel, the default, keeps the window."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from malariascope.core.register import Register
 from tests.gui.helpers import answer_next_dialog, click, quit_window
 from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.test_quit_during_screening import gated_folder
 from tests.gui.test_withdraw_amendment import signed_and_amended
 
 WITHDRAW = "Withdraw the amendment and quit"
@@ -86,3 +90,31 @@ def test_an_amendment_that_changed_the_case_is_not_offered_withdrawn_at_quit(
     assert _stored(data_folder, uid) == ("open", 1, None)
     with Register(data_folder) as register:
         assert register.load(uid).reviews  # the review made during the amendment is kept
+
+
+def test_quit_during_the_screening_of_an_amendment_says_that_it_stops_the_screening(
+        screened_window, qtbot, data_folder, monkeypatch, cell_test_dir, tmp_path):
+    """The question said nothing of the screening running, which quitting stops, nor of the
+    cells it keeps; and it said that the amendment changed the case, so it could not be
+    withdrawn, when it was the screening that stopped it being withdrawn."""
+    window = screened_window
+    signed_and_amended(window, qtbot)
+    gate = gated_folder(monkeypatch, cell_test_dir, tmp_path / "held", 140)
+    try:
+        assert window.open_paths([tmp_path / "held"])
+        qtbot.waitUntil(lambda: gate.reached.is_set() and len(window.batch) > 6,
+                        timeout=WAIT_MS)
+        asked = _answer(window, "Cancel")
+        window.close()
+        assert window.isVisible() and window.controller.screening
+    finally:
+        gate.open()
+    words, buttons, _, _ = asked[0]
+    said = re.search(r"with the (\d+) cells screened so far", words)
+    assert said and 6 < int(said[1]) < 146 and buttons == ["&Cancel", f"&{KEEP}"]
+    cells = int(said[1])
+    assert (f"It is still being screened: quitting stops it. The case stays in the case "
+            f"register, open, with the {cells} cells screened so far, marked partial. Keep "
+            "amending later leaves it there, offered back at the next start") in words
+    assert "changed the case" not in words
+    qtbot.waitUntil(lambda: not window.controller.screening, timeout=WAIT_MS)
