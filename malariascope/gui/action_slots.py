@@ -2,18 +2,17 @@
 list's filters and the screening modes.
 
 ``gui.actions`` makes the actions and their menus; the case's own (new case, sign, amend) are
-connected by ``gui.case_flow``.
+connected by ``gui.case_flow``, and Open recent by ``gui.open_recent``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
-from malariascope.gui import dialogs, file_dialogs, help_pages, register_window, settings
+from malariascope.gui import file_dialogs, help_pages, register_window
 from malariascope.gui.batch import PARASITIZED, UNINFECTED, UNSURE
 from malariascope.gui.results_proxy import Filter
 from malariascope.gui.undo import CONFIRM
@@ -51,7 +50,6 @@ def connect_actions(window: QMainWindow) -> None:
     }
     for action, slot in slots.items():
         action.triggered.connect(lambda *_, slot=slot: slot())
-    actions.recent_menu.triggered.connect(lambda action: _open_recent(window, action.data()))
 
 
 def _open_chosen(window: QMainWindow, ask: Callable[[QWidget], list[str]]) -> None:
@@ -60,15 +58,3 @@ def _open_chosen(window: QMainWindow, ask: Callable[[QWidget], list[str]]) -> No
     if chosen:
         window.open_paths(chosen)
 
-
-def _open_recent(window: QMainWindow, folder: str) -> None:
-    """Screen the Open recent ``folder``; one moved or renamed since is said so and leaves
-    the menu, and nothing reaches the case (a path gone during a batch is a row of it)."""
-    if Path(folder).is_dir():
-        window.open_paths([folder])
-        return
-    window.actions.update_recent(settings.recent_folders())  # those still there
-    dialogs.message(window, QMessageBox.Icon.Warning, "Folder not found",
-                    f"Folder not found: {folder}\n\nIt was moved, renamed or is on a drive "
-                    "not connected now; nothing was added to the case, and it is no longer "
-                    "listed under Open recent.")

@@ -23,14 +23,20 @@ from malariascope.core.case import Case
 from malariascope.core.copies import Copies
 from malariascope.core.extent import Extent, screened_files
 from malariascope.core.leftout import LeftOut
-from malariascope.core.names import common_folder, with_sources
+from malariascope.core.names import shared_folder, with_sources
 from malariascope.core.words import counted
 from malariascope.gui import screening_status as status
 from malariascope.gui.batch import Batch
 from malariascope.gui.model_loading import ModelLoading
 from malariascope.gui.report_export import ReportExport
 from malariascope.gui.screening_stop import ScreeningStop
-from malariascope.gui.screening_work import Reopened, ScreenChunk, ScreenOutcome, screen_chunks
+from malariascope.gui.screening_work import (
+    Listed,
+    Reopened,
+    ScreenChunk,
+    ScreenOutcome,
+    screen_chunks,
+)
 from malariascope.gui.unlike_watch import UnlikeWatch
 from malariascope.gui.unscreened import Unscreened
 from malariascope.gui.workers import Worker, WorkerGroup
@@ -51,6 +57,7 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
     screening_finished = Signal(int, bool)  # rows in the batch (unreadable files too), complete
     export_finished = Signal(str)  # report path
     export_failed = Signal(str, bool)  # reason, and whether an earlier report is kept whole
+    adding_from = Signal(list)  # folders (real paths) whose image files a screening adds
 
     def __init__(self, batch: Batch, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -152,11 +159,11 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
         self.workers.start(worker)
 
     def _take_sources(self, paths: list[Path], recursive: bool, mode: Mode) -> list[Path]:
-        """Name ``paths`` among the batch's sources and inputs as their screening begins;
-        the paths whose screening, once at its end, leaves nothing of them cut short."""
+        """Name ``paths`` among the batch's sources and inputs as their screening begins
+        (the rows are named from their folder once the worker has found which are folders:
+        :meth:`_on_listed`); the paths whose screening, once at its end, leaves nothing of
+        them cut short."""
         batch = self.batch
-        folders = [batch.folder] if batch.folder is not None else []
-        batch.name_from(common_folder([*folders, *paths]))
         batch.edit_facts(sources=with_sources(batch.facts.sources, paths))
         extent = self.extent.opened_again(paths, recursive)  # a search cut short, again
         running = [path for path in paths if str(path) not in extent.cut_short]
@@ -167,6 +174,8 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
     def _on_chunk(self, job: int, chunk: ScreenChunk) -> None:
         if job != self._job:
             return
+        if chunk.listed is not None:
+            self._on_listed(chunk.listed)
         if chunk.reopened is not None:
             self._on_reopened(chunk.reopened)
         self.batch.extend(chunk.results)
@@ -179,6 +188,15 @@ class ScreeningController(ModelLoading, ScreeningStop, QObject):
         if not self.stopping:  # a chunk that comes after Cancel leaves "Stopping…" shown
             self.progress.emit(f"Screening {chunk.done:,} / {chunk.total:,}", chunk.done,
                                chunk.total)
+
+    def _on_listed(self, listed: Listed) -> None:
+        """Name the rows from the folder that holds the batch's and the screening's files,
+        and say which folders add image files to the case (for File > Open recent)."""
+        batch, holding = self.batch, listed.holding
+        folders = [batch.folder] if batch.folder is not None else []
+        batch.name_from(holding and shared_folder([*folders, holding]))
+        if listed.adding:
+            self.adding_from.emit(list(listed.adding))
 
     def _on_reopened(self, reopened: Reopened) -> None:
         """What the screening's paths, as real paths, search again of the inputs cut short

@@ -35,6 +35,7 @@ from malariascope.gui.field_place import FieldPlace
 from malariascope.gui.field_view import FieldView
 from malariascope.gui.keys import KeyRouting
 from malariascope.gui.model_menu import ModelMenu
+from malariascope.gui.open_recent import OpenRecent
 from malariascope.gui.past_case import PastCaseView
 from malariascope.gui.resources import app_icon
 from malariascope.gui.results_proxy import Filter, ResultsFilterProxy
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.work_view = WorkView(self.lists, self.actions, self.autosave, self.set_filter,
                                   persist_settings)
         self.restore_settings()
+        self.recent = OpenRecent(self)  # File > Open recent
         self.actions.update_recent(settings.recent_folders())
 
     # -- building ------------------------------------------------------------------------
@@ -146,11 +148,7 @@ class MainWindow(QMainWindow):
         paths = [Path(os.path.abspath(p)) for p in paths]
         if not paths or not self._ready_to_add():
             return False
-        if self.persist_settings:
-            for folder in (p for p in paths if p.is_dir()):
-                settings.add_recent_folder(folder)
-            self.actions.update_recent(settings.recent_folders())
-        self.controller.screen(paths)
+        self.controller.screen(paths)  # its worker finds which are folders, for Open recent
         self._on_adding()
         return True
 

@@ -22,6 +22,7 @@ from malariascope.core.extent import (
     searched_again,
     spelled,
 )
+from malariascope.core.names import common_folder
 from malariascope.core.rescreened import unread
 from malariascope.core.unscreened import UnscreenedNames, unscreened_after
 from malariascope.core.words import counted
@@ -51,6 +52,17 @@ class Reopened:
     copied: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What a screening's paths are, found in the worker as it lists their files (a folder
+    on a network share can keep any look at it waiting): the folder that holds them all
+    (``core.names.common_folder``), and the folders among them that add image files to the
+    case, as real paths."""
+
+    holding: Path | None = None
+    adding: tuple[Path, ...] = ()
+
+
 @dataclass
 class ScreenChunk:
     """Results that arrived since the last chunk, and how far the batch has got."""
@@ -62,6 +74,7 @@ class ScreenChunk:
     #: and the case's unread files opened again, whose files the batch holds already
     not_added: int = 0
     reopened: Reopened | None = None  # the first chunk's only
+    listed: Listed | None = None  # the first chunk's only
 
 
 @dataclass
@@ -127,7 +140,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     gone, unscreened = unscreened_after(before, reopened.whole, paths, held, files)
     reopened = replace(reopened, found=len(new) - len(_outside(new, reopened.whole)),
                        gone=gone, unscreened=unscreened)
-    yield ScreenChunk([], 0, len(files), len(again), reopened)
+    yield ScreenChunk([], 0, len(files), len(again), reopened, _listed(paths, files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
     try:
@@ -152,6 +165,14 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
         yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))
     return ScreenOutcome(len(files), found.skipped, found.missing,
                          _outside(repeated, reopened.whole), copies)
+
+
+def _listed(paths: list[Path], files: list[Path]) -> Listed:
+    """What ``paths`` are: the folder holding them all, and those folders that hold some of
+    ``files`` (the image files they add to the case)."""
+    adding = [path for path in paths
+              if path.is_dir() and any(file.is_relative_to(path) for file in files)]
+    return Listed(common_folder(paths), tuple(Path(os.path.realpath(path)) for path in adding))
 
 
 def _reopened(before: Extent, paths: list[Path], recursive: bool) -> Reopened:

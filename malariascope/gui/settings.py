@@ -36,16 +36,26 @@ def restore_state(store: QSettings, key: str, restore: Callable[[QByteArray], bo
 
 
 def recent_folders() -> list[Path]:
-    """Folders opened lately, newest first, those that still exist."""
+    """Folders that added images to a case lately, newest first, as they were when they did:
+    whether one is still there is looked at in a worker when it is picked (a network share
+    can keep that look waiting), never here."""
     value = app_settings().value("recent_folders", [])
     names = [value] if isinstance(value, str) else list(value or [])
-    return [Path(name) for name in names if Path(name).is_dir()]
+    return [Path(name) for name in names]
 
 
 def add_recent_folder(folder: Path) -> list[Path]:
-    """Put ``folder`` first in the recent list; returns the new list."""
-    folder = Path(folder).resolve()
-    folders = [folder] + [f for f in recent_folders() if f != folder]
+    """Put ``folder`` (a real path, found in a worker) first in the recent list; returns the
+    new list."""
+    return _keep_recent([folder, *(f for f in recent_folders() if f != folder)])
+
+
+def forget_recent_folder(folder: Path) -> list[Path]:
+    """Take ``folder`` out of the recent list (it is gone); returns the new list."""
+    return _keep_recent([f for f in recent_folders() if f != folder])
+
+
+def _keep_recent(folders: list[Path]) -> list[Path]:
     app_settings().setValue("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
     return folders[:MAX_RECENT]
 
