@@ -257,6 +257,11 @@ class RegisterDamagedError(RegisterSetAsideError):
     """The register file is not a SQLite database, is truncated, or fails its integrity check."""
 
 
+class RegisterUnreadableError(RegisterError):
+    """A register file to recover cases from holds none that can be read: not a SQLite
+    database, not a register, or its list of cases out of reach."""
+
+
 class RegisterTooNewError(RegisterError):
     """The register was written by a newer MalariaScope (its schema version is higher): it is
     refused before anything is written, and left where it is, for that version to open."""

@@ -69,7 +69,7 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
         check_contents(db, path)
         _configure(db)
-        _migrate(db)
+        migrate(db)
         return db
     except sqlite3.DatabaseError as exc:
         _close(db)
@@ -135,7 +135,7 @@ def empty() -> sqlite3.Connection:
     """A register without cases, in memory and read-only: what a view of a register never
     written reads (:func:`nothing_stored`), nothing made or written where it would be."""
     db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    _migrate(db)
+    migrate(db)
     db.execute("PRAGMA query_only = ON")
     return db
 
@@ -202,13 +202,15 @@ def _configure(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys = ON")
 
 
-def _migrate(db: sqlite3.Connection) -> None:
-    """Run the missing steps, each with its version bump in one transaction, re-reading the
-    version under the write lock; a current register takes no lock (readers never wait)."""
-    while db.execute("PRAGMA user_version").fetchone()[0] < schema_version():
+def migrate(db: sqlite3.Connection, to: int | None = None) -> None:
+    """Run the missing steps up to schema ``to`` (None: this version's), each with its
+    version bump in one transaction, re-reading the version under the write lock; a current
+    register takes no lock (readers never wait)."""
+    target = schema_version() if to is None else to
+    while db.execute("PRAGMA user_version").fetchone()[0] < target:
         with transaction(db):
             version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version >= schema_version():
+            if version >= target:
                 return
             step = schema.MIGRATIONS[version]
             if callable(step):
