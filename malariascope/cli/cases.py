@@ -1,11 +1,13 @@
-"""``malariascope cases list [--json]`` and ``cases export OUT.csv``: the case register, read.
+"""``malariascope cases list [--json]``, ``cases export OUT.csv`` and ``cases recover FILE``:
+the case register, read, and cases copied into it from a damaged register set aside.
 
 The register is the one the window keeps in the app's data folder (``MALARIASCOPE_DATA_DIR``
 names another). A folder without one, or whose register file is empty, has no cases, and
 nothing is made or written there. A damaged register is moved aside whole by the core, never
 recreated, and told in one line; one of a newer MalariaScope is refused in one line, left as
 it is; one that cannot be written (an archive, or one on a full disk) is read as it is,
-untouched.
+untouched. ``recover`` copies the cases a damaged register file still holds whole into the
+register, the file only read (:mod:`~malariascope.core.register.recover`).
 """
 
 from __future__ import annotations
@@ -17,21 +19,25 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from malariascope.cli._common import EXIT_OK, in_cli_words, output_file_argument
+from malariascope.cli._common import EXIT_OK, in_cli_words, output_file_argument, path_argument
 from malariascope.core.errors import RegisterError
-from malariascope.core.words import counted
+from malariascope.core.words import counted, listed
 
 if TYPE_CHECKING:
     from malariascope.core.register import CaseSummary
+    from malariascope.core.register.recover import Recovery
 
-HELP = "list the case register, or export it as CSV for a lab information system"
+HELP = ("list the case register, export it as CSV for a lab information system, or recover "
+        "the cases of a damaged one")
+NAMED = 10  # cases that could not be read named in the line, the rest counted
 HEADINGS = ("case", "status", "opened", "collected", "slide", "patient", "cells",
             "parasitemia %", "95 % CI", "signed by")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The actions of ``cases``: ``list`` and ``export``."""
-    actions = parser.add_subparsers(dest="action", required=True, metavar="{list,export}",
+    """The actions of ``cases``: ``list``, ``export`` and ``recover``."""
+    actions = parser.add_subparsers(dest="action", required=True,
+                                    metavar="{list,export,recover}",
                                     help="what to do with the case register")
     listing = actions.add_parser("list", help="the cases, the latest changed first")
     listing.add_argument("--json", action="store_true", help="print them as JSON")
@@ -39,15 +45,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("out", type=output_file_argument, metavar="OUT.csv",
                         help="file to write")
     export.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    recover = actions.add_parser("recover", help="copy the cases a damaged register set aside "
+                                 "still holds whole into the register, the file only read")
+    recover.add_argument("damaged", type=path_argument, metavar="DAMAGED_FILE",
+                         help="the register set aside, cases-damaged-*.sqlite")
 
 
 def run(args: argparse.Namespace) -> int:
-    """List or export the cases; exit 2, in one line, when the register cannot be read."""
+    """List, export or recover the cases; exit 2, in one line, when the register (or the
+    damaged file) cannot be read."""
     from malariascope.core.datadir import check_data_dir, data_dir
     from malariascope.core.register import Register
 
     folder = data_dir()
     check_data_dir(folder)
+    if args.action == "recover":
+        from malariascope.core.register.recover import recover
+
+        print(_recovered(recover(folder, args.damaged)))
+        return EXIT_OK
     with Register(folder, view=True) as register:
         if nothing := register.nothing_stored:
             if args.action == "export":
@@ -63,6 +79,15 @@ def run(args: argparse.Namespace) -> int:
             text = _json(cases) if args.json else _table([_line(case) for case in cases])
     print(text)
     return EXIT_OK
+
+
+def _recovered(recovery: Recovery) -> str:
+    """One line: the cases recovered, those that could not be read (named), those the
+    register holds already."""
+    unreadable = recovery.unreadable
+    named = f" ({listed(unreadable[:NAMED], len(unreadable))})" if unreadable else ""
+    return (f"{counted(len(recovery.recovered), 'case')} recovered, {len(unreadable):,} could "
+            f"not be read{named}, {len(recovery.present):,} already in the register")
 
 
 def _json(cases: Iterable[CaseSummary]) -> str:

@@ -246,10 +246,10 @@ class AmendmentChangedError(RegisterError):
 
 class RegisterSetAsideError(RegisterError):
     """The register file could not be used and was moved to ``kept_at``, whole; opening the
-    register again starts a new, empty one."""
+    register again starts a new, empty one. ``then``: what can be done with it, after."""
 
-    def __init__(self, message: str, kept_at: Path) -> None:
-        super().__init__(f"{message}; it was kept as {kept_at}")
+    def __init__(self, message: str, kept_at: Path, then: str = "") -> None:
+        super().__init__(f"{message}; it was kept as {kept_at}{then}")
         self.kept_at = kept_at
 
 

@@ -196,6 +196,7 @@ def test_a_damaged_register_is_told_kept_aside_and_the_app_opens(
     box = wait_for_box(qtbot, window, "Case register set aside")
     (aside,) = data_folder.glob("cases-*.sqlite")
     assert words in box.text() and str(aside) in box.text() and "Traceback" not in box.text()
+    assert f'`malariascope cases recover "{aside}"` copies the cases it can' in box.text()
     assert aside.read_bytes() == damaged
     assert not [other for other in window.findChildren(QMessageBox)
                 if other.isVisible() and other is not box]  # one message, no restore offer

@@ -4,7 +4,9 @@ WAL mode with full sync: a commit is on disk when it returns, and readers never 
 writer. Each step of the schema (:data:`~malariascope.core.register.schema.MIGRATIONS`) a
 register lacks is run in its own transaction. A file that is not a register, is truncated,
 or fails the integrity check of its case tables is moved aside whole (with its WAL) and
-reported: it is never recreated or overwritten, and opening again starts a new register. One
+reported, with the command that copies the cases it still holds whole into the new register
+(:mod:`~malariascope.core.register.recover`): it is never recreated or overwritten, and
+opening again starts a new register. One
 written by a newer MalariaScope is refused before anything is written, and left where it is
 (:mod:`~malariascope.core.register.version`).
 
@@ -77,12 +79,10 @@ def connect(folder: Path, view: bool = False) -> sqlite3.Connection:
             return _read_only(path, refused=exc)
         if not _is_damage(exc):
             raise failure(exc)(f"cannot open the case register {path}: {exc}") from exc
-        raise RegisterDamagedError(f"the case register {path} is damaged ({exc})",
-                                   set_aside(path, "damaged")) from exc
+        raise _damaged(f"the case register {path} is damaged ({exc})", path) from exc
     except Unusable as exc:
         _close(db)
-        raise RegisterDamagedError(f"the case register {path} {exc}",
-                                   set_aside(path, "damaged")) from None
+        raise _damaged(f"the case register {path} {exc}", path) from None
     except BaseException:
         _close(db)
         raise
@@ -273,6 +273,14 @@ def set_aside(path: Path, why_kept: str) -> Path:
         raise RegisterError(f"the case register {path} cannot be used and cannot be moved "
                             f"aside: {why(exc, fixed_place=True)}") from exc
     return kept
+
+
+def _damaged(message: str, path: Path) -> RegisterDamagedError:
+    """The damaged register at ``path`` set aside, told with ``message`` and with the
+    command that copies the cases it can still read into the new register."""
+    kept = set_aside(path, "damaged")
+    return RegisterDamagedError(message, kept, f'; `malariascope cases recover "{kept}"` '
+                                "copies the cases it can still read into the new register")
 
 
 def _close(db: sqlite3.Connection | None) -> None:
