@@ -92,10 +92,10 @@ def screen(
         When given, the path of each image screened as one ``cell`` though it looks like a
         whole field (the rule of ``auto``) is added to it once the image is loaded.
     stop, keep_first
-        Once ``stop`` is set, a field being screened stops at its next step:
-        ``ScreeningStopped``. With ``keep_first``, the first file is screened to its end and
-        the results end, without ScreeningStopped, before the first field stopped: a consumer
-        that stops after the image in hand (Ctrl-C) waits for no field read ahead.
+        Once ``stop`` is set, a field being screened stops at its next step, and the results
+        end with the cells the model has called: those loaded and not called yet, and the
+        files after them, are left not screened. With ``keep_first``, the first file is
+        screened to its end all the same (a Ctrl-C keeps the image in hand).
 
     Returns
     -------
@@ -112,16 +112,26 @@ def screen(
     loads = _loads(paths, classifier, rule, batch_size, reads, stop, keep_first)
     with contextlib.closing(loads):
         for loaded in loads:
+            if _asked(stop) and (waiting or not loaded[0][0].whole_field):
+                waiting.extend(loaded)  # loaded, not called: left, but for a first file kept
+                break
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
                 yield from (result for result, _ in loaded)
-                waiting = []
+                waiting, keep_first = [], False
                 continue
             waiting.extend(loaded)
-            while len(waiting) >= batch_size:
+            while len(waiting) >= batch_size and not _asked(stop):
                 yield from _classify(waiting[:batch_size], classifier)
                 del waiting[:batch_size]
+                keep_first = False
+    if _asked(stop):
+        waiting = waiting[:1] if keep_first else []
     yield from _classify(waiting, classifier)
+
+
+def _asked(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def whole_files(results: Iterable[ScreeningResult]) -> Iterator[list[ScreeningResult]]:
@@ -161,8 +171,6 @@ def _loads(paths: Iterable, classifier: Classifier, rule: FieldRule, batch_size:
             try:
                 loaded = pending.popleft().result()
             except ScreeningStopped:
-                if not keep_first:
-                    raise
                 return  # the files before the one stopped are all the consumer waits for
             if loaded[0][0].whole_field:
                 ahead = FIELD_LOOKAHEAD

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.copies import LEFT_OUT, Copies
-from malariascope.core.errors import ScreeningStopped
 from malariascope.core.extent import (
     Extent,
     copies_found_again,
@@ -123,7 +122,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     lets the worker honour a cancel request promptly. Chunks hold whole files only
     (``core.pipeline.whole_files``), so a cancel never leaves part of a field in the batch:
     once ``stop`` is set, a field being screened stops at its next step, and the screening
-    ends with it and the files after it not screened.
+    ends with the cells the model has called all sent, and the rest not screened.
     """
     from malariascope.core.discovery import Discovery
     from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
@@ -143,23 +142,21 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     yield ScreenChunk([], 0, len(files), len(again), reopened, _listed(paths, files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
-    try:
-        for results in whole_files(screen(files, classifier, mode=mode, copies=copies,
-                                          stop=stop)):
-            chunk.extend(_kept(results, copies, again, repeated))
-            done, unpaused = done + 1, unpaused + len(results)
-            if unpaused < BATCH_SIZE and not results[0].whole_field:
-                continue
-            unpaused = 0
-            if last is None or time.monotonic() - last >= CHUNK_SECONDS:
-                yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
-                chunk, last = [], time.monotonic()
-            else:
-                yield None
-    except ScreeningStopped:  # cancelled: what was not sent yet stays not screened
-        return ScreenOutcome()
+    for results in whole_files(screen(files, classifier, mode=mode, copies=copies, stop=stop)):
+        chunk.extend(_kept(results, copies, again, repeated))
+        done, unpaused = done + 1, unpaused + len(results)
+        if unpaused < BATCH_SIZE and not results[0].whole_field:
+            continue
+        unpaused = 0
+        if last is None or time.monotonic() - last >= CHUNK_SECONDS:
+            yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
+            chunk, last = [], time.monotonic()
+        else:
+            yield None
     if chunk or copies.left_out or again:
         yield ScreenChunk(chunk, done, len(files), copies.left_out + len(again))
+    if stop is not None and stop.is_set():  # cancelled: the files not sent stay not screened
+        return ScreenOutcome()
     missing, _ = _new_files(found.missing, held)  # a row each, once in the case
     if missing:  # rows that say so, as the command line's report has them
         yield ScreenChunk(not_searched(missing), done, len(files), copies.left_out + len(again))

@@ -135,7 +135,8 @@ class Worker:
     blocks (the pipeline's thread pool, a half-written report) run there, not on the UI.
 
     A ``stoppable`` function takes ``stop``, the event :meth:`quit` sets, to stop within its
-    steps as well (a generator stops at its next yield in any case).
+    steps as well. A generator stops at its next yield, but a ``stoppable`` one ends by itself
+    and is drained to its end: what it has done by the stop is still sent (the cells called).
 
     Not a QRunnable: :class:`WorkerGroup` hands the pool its ``run``, which the pool lets go
     once run. PySide6 never frees a QRunnable given to the pool, nor its arguments: a batch's
@@ -148,13 +149,14 @@ class Worker:
         self.yielded, self.returned = self.signals.yielded, self.signals.returned
         self.errored, self.finished = self.signals.errored, self.signals.finished
         self._abort = threading.Event()
+        self._stoppable = stoppable
         self._func = functools.partial(func, stop=self._abort) if stoppable else func
         self._args = args
         self._ended = threading.Event()  # set in the worker thread, once run has returned
 
     def quit(self) -> None:
         """Ask a generator to stop at its next yield, and a ``stoppable`` function at its next
-        step (any other runs to the end)."""
+        step (any other runs to the end; a ``stoppable`` generator sends what it has done)."""
         self._abort.set()
 
     @property
@@ -181,7 +183,7 @@ class Worker:
 
     def _drain(self, generator: Generator) -> object:
         with contextlib.closing(generator):
-            while not self.abort_requested:
+            while self._stoppable or not self.abort_requested:
                 try:
                     value = next(generator)
                 except StopIteration as stop:
