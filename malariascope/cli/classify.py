@@ -1,10 +1,10 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(counting files), one line per problem on stderr. Ctrl-C (or SIGTERM) stops after the image
-being screened and the rows done so far are still written, whole images only (a report never
-holds part of a field), marked as a stopped batch; a second stops at once, without a report and
-with the old one kept, whenever it comes before the report is renamed into place (see
+(counting files), one line per problem on stderr. Ctrl-C (or SIGTERM) stops once the image
+being screened and every cell the model has called are written, whole images only (a report
+never holds part of a field), marked as a stopped batch; a second stops at once, without a
+report and with the old one kept, whenever it comes before the report is renamed into place (see
 ``cli.stopping``). One while the model loads stops before the first image: no report, and no
 overlay folder left behind. Whole fields give one row per cell found (``--mode`` decides what is a
 field). The batch is one slide: the summary gives its parasitemia against ``--target-cells``,

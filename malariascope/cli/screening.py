@@ -43,27 +43,28 @@ class Sinks:
 def screen_into(writer: ReportWriter, results: Generator[ScreeningResult, None, None],
                 sinks: Sinks, stop: threading.Event) -> bool:
     """Feed results to the report (and to ``sinks``), an image at a time, copies of an image
-    before them left out, until ``stop`` is set (Ctrl-C); returns True when stopped so (the
-    rows of the images done are kept). ``results`` is closed here, so that a second Ctrl-C
-    while its loaders stop is raised, not ignored."""
+    before them left out, to their end: once ``stop`` is set (Ctrl-C), they end with the
+    cells the model has called (``core.pipeline.screen``), all of them reported. Returns True
+    when stopped so. ``results`` is closed here, so that a second Ctrl-C while its loaders
+    stop is raised, not ignored."""
     from malariascope.core.pipeline import whole_files
 
     if stop.is_set():  # while the model loaded: no image is begun
         return True
-    bar = progress_bar("img")
+    bar, told = progress_bar("img"), False
     try:
         for image_results in whole_files(results):
             if not sinks.copies.is_copy(image_results):
                 _add_file(writer, image_results, sinks)
             bar.update()
-            if stop.is_set():
+            if stop.is_set() and not told:
                 problem("malariascope: stopped; the report is written once the files being "
                         f"read are done ({AGAIN})")
-                return True
+                told = True
     finally:
         bar.close()
         results.close()
-    return False
+    return stop.is_set()
 
 
 def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks) -> None:
