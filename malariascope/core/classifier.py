@@ -131,8 +131,7 @@ class Classifier:
 
     @property
     def model_name(self) -> str:
-        return " ".join(filter(None, [self.card.name, self.card.version,
-                                      f"({self.backend.name})"]))
+        return model_name(self.card, self.backend.name)
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -170,3 +169,18 @@ class Classifier:
             view_logits, view_maps = run(view)
             logits, maps = logits + view_logits, maps + turned_back(view_maps, index)
         return logits / len(views), (maps / len(views)).astype(np.float32)
+
+
+def model_name(card: ModelCard, backend: str) -> str:
+    """The name and version of ``card``'s model run by ``backend``, as records show it."""
+    return " ".join(filter(None, [card.name, card.version, f"({backend})"]))
+
+
+def card_identities(card: ModelCard) -> frozenset[tuple[str, str]]:
+    """Every (name, sha256) a record of a batch ``card``'s model called may hold, whichever
+    backend ran it: :attr:`Classifier.identities` of each of its files."""
+    from malariascope.core.modelfiles import FILE_BACKENDS
+
+    return frozenset((model_name(card, backend), sha256)
+                     for suffix, backend in FILE_BACKENDS.items() if suffix[1:] in card.files
+                     for sha256 in (card.identity(suffix[1:]), card.sha256(suffix[1:])))

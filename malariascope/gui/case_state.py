@@ -16,6 +16,7 @@ from malariascope.core.casefacts import check_typed
 from malariascope.core.errors import CaseError
 from malariascope.core.extent import Extent
 from malariascope.core.parasitemia import CaseResult
+from malariascope.core.thresholds import known_thresholds
 from malariascope.gui.batch import Batch
 
 KEPT_FOR_NEXT = ("lab", "site", "stain", "operator", "target_cells")  # the lab's, not the slide's
@@ -39,10 +40,13 @@ class OpenCase:
         return self.case.signed is not None
 
     def result(self) -> CaseResult:
-        """The slide's result: the signed one once signed, else that of the cells now."""
-        if self.case.signed is not None:
-            return self.case.signed.result
-        return self.case.result(self.batch.counts, self._unlike(),
+        """The slide's result: the signed one once signed, else that of the cells now, with
+        the model card's threshold where a card at hand is known to be it (one signed before
+        results kept it: ``core.thresholds``)."""
+        case = self.case
+        result = case.signed.result if case.signed is not None else case.result(
+            self.batch.counts, self._unlike())
+        return known_thresholds(result, case.rule, case.model, case.model_sha256,
                                 self.batch.facts.default_threshold)
 
     def update(self, **facts: object) -> None:

@@ -14,6 +14,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
 from malariascope.core.register.stored import TWIN
+from malariascope.core.thresholds import known_thresholds
 
 STATUSES = ("", "open", "signed")
 
@@ -154,7 +155,7 @@ def summaries(db: sqlite3.Connection, query: CaseQuery, limit: int | None = None
     rows = db.execute(
         "SELECT uid, status, created_at, updated_at, facts, result, signed, "
         "(SELECT json_group_array(json_array(number, amended_at, amended_by, reason)) FROM "
-        "amendments WHERE amendments.case_id = cases.id), model, model_sha256, rows, "
+        "amendments WHERE amendments.case_id = cases.id), model, model_sha256, rule, rows, "
         "case_date, screening_complete, copies_left_out, (SELECT json_group_array(json_array("
         f"rowid, {', '.join(records.WITHDRAWAL_COLUMNS)})) FROM withdrawals WHERE "
         f"withdrawals.case_id = cases.id), {TWIN} FROM cases "
@@ -171,11 +172,14 @@ def _where(query: CaseQuery, also: str, values: Sequence[object]) -> tuple[str, 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amended: str, model: str,
-             model_sha256: str, cells: int, date: str, complete: int | None,
-             copies: str | None, withdrawn: str, twin: int) -> CaseSummary:
-    version = records.signed_of(signed)
+             model_sha256: str, rule: str | None, cells: int, date: str,
+             complete: int | None, copies: str | None, withdrawn: str, twin: int
+             ) -> CaseSummary:
+    version, figures = records.signed_of(signed), records.result_of(result)
+    if figures is not None:  # one saved before results kept their thresholds
+        figures = known_thresholds(figures, records.rule_of(rule), model, model_sha256)
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
-                       records.result_of(result), version and version.signature,
+                       figures, version and version.signature,
                        tuple(AmendmentNote(*note) for note in _in_order(amended)),
                        model, model_sha256, cells, date,
                        None if complete is None else bool(complete), records.copies_of(copies),
