@@ -36,7 +36,7 @@ from malariascope.gui.cases_table import CasesTableModel, CasesView
 from malariascope.gui.register_export import RegisterExport
 from malariascope.gui.register_opening import RegisterOpening
 from malariascope.gui.wheel_guard import guard_wheel
-from malariascope.gui.workers import Worker, WorkerGroup
+from malariascope.gui.workers import Worker, WorkerGroup, while_alive
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import CasePage, CaseQuery, PageMark, Register
@@ -220,9 +220,10 @@ class RegisterDialog(QDialog):
         self._reading, self._stale = True, False
         number = self._searches
         worker = Worker(self.register.page, query, limit, after)
-        worker.returned.connect(lambda page: self._on_listed(number, query, page, after,
-                                                             limit > 0))
-        worker.errored.connect(lambda exc: self._on_page_failed(number, exc, after is None))
+        worker.returned.connect(while_alive(self, lambda page: self._on_listed(
+            number, query, page, after, limit > 0)))
+        worker.errored.connect(while_alive(self, lambda exc: self._on_page_failed(
+            number, exc, after is None)))
         self.workers.start(worker)
 
     def _on_page_failed(self, number: int, exc: Exception, searched: bool) -> None:

@@ -34,6 +34,17 @@ EXPORT_PROGRESS_EVERY = 500
 WORKER_NICE = 5  # Linux niceness of worker threads (0 is normal, 19 the lowest)
 
 
+def while_alive(owner: QObject, slot: Callable[..., object]) -> Callable[..., None]:
+    """``slot``, called only while ``owner`` is not deleted: a worker's answer that reaches
+    the UI thread after the widget that asked for it is gone is dropped."""
+    import shiboken6
+
+    def call(*args: object) -> None:
+        if shiboken6.isValid(owner):
+            slot(*args)
+    return call
+
+
 def load_classifier(model: Path | None = None) -> Classifier:
     """Open ``model`` (a folder; default the bundled model), and import the rest of the core
     while in the worker.
