@@ -1,6 +1,6 @@
 """What the app takes from the system's locale through Qt: the paper a report is printed on
 when nobody chose one, and Qt's warning that the locale is not UTF-8, kept off stderr where
-Qt dealt with it.
+Qt dealt with it. Numbers it does not take: the window writes them as the reports do.
 
 Shared by the window and the printing: both make the application that Qt warns from, and
 both choose the paper alike. Imports only ``QtCore``, so the window starts as fast.
@@ -26,6 +26,12 @@ def locale_page_size() -> str:
     report is laid out for when nobody chose one, in the window and on the command line."""
     return ("Letter" if QLocale.system().measurementSystem()
             == QLocale.MeasurementSystem.ImperialUSSystem else "A4")
+
+
+def write_numbers_as_the_reports() -> None:
+    """Every box made from now on shows and reads numbers as the reports write them, in
+    English (2,000 and 0.25), whatever the system's locale: one format in the window."""
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 @contextlib.contextmanager

@@ -22,7 +22,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from malariascope import __version__  # noqa: E402
 from malariascope.gui.resources import app_icon  # noqa: E402
 from malariascope.gui.settings import APPLICATION, ORGANIZATION  # noqa: E402
-from malariascope.qt_locale import quiet_about_a_locale_not_utf8  # noqa: E402
+from malariascope.qt_locale import (  # noqa: E402
+    quiet_about_a_locale_not_utf8,
+    write_numbers_as_the_reports,
+)
 
 
 def process_age() -> float:
@@ -41,8 +44,9 @@ def process_age() -> float:
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
-    """The QApplication, named for QSettings, with the icon and enough worker threads; Qt's
-    warning of a locale not UTF-8 is kept quiet where Qt switched to one."""
+    """The QApplication, named for QSettings, with the icon, enough worker threads and the
+    reports' numbers; Qt's warning of a locale not UTF-8 is kept quiet where Qt switched to
+    one."""
     app = QApplication.instance()
     if app is None:
         if sys.platform == "win32":  # the taskbar groups and shows our icon, not Python's
@@ -55,6 +59,7 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    write_numbers_as_the_reports()
     pool = QThreadPool.globalInstance()  # screening, detail and export may overlap
     pool.setMaxThreadCount(max(4, pool.maxThreadCount()))
     return app

@@ -44,8 +44,8 @@ class _ThresholdSpin(QDoubleSpinBox):
 
     Whatever is typed stays as typed until Enter, leaving the box or an arrow: then it is
     applied as it is (:attr:`applied`), or refused (:attr:`refused` says why) and the box
-    shows the threshold again. Its decimal mark is a point, a comma or the locale's: below 1
-    none groups thousands.
+    shows the threshold again. It shows a decimal point, as the reports do, and takes a point
+    or a comma: below 1 neither groups thousands.
     """
 
     stepped = Signal()
@@ -63,7 +63,7 @@ class _ThresholdSpin(QDoubleSpinBox):
     def _typed(self, text: str) -> float | None:
         """The threshold ``text`` names, with at most the decimals shown; None when it names
         none."""
-        text = text.strip().replace(self.locale().decimalPoint(), ".").replace(",", ".")
+        text = text.strip().replace(",", ".")
         if not re.fullmatch(r"\d*\.?\d*", text) or not text.strip("."):
             return None
         value = float(text)
@@ -72,7 +72,7 @@ class _ThresholdSpin(QDoubleSpinBox):
                 else None)
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt API)
-        return threshold_words(value).replace(".", self.locale().decimalPoint())
+        return threshold_words(value)
 
     def _refuse_typed(self) -> bool:
         """True, once the box shows the threshold again, when what is typed is no threshold;
@@ -82,7 +82,7 @@ class _ThresholdSpin(QDoubleSpinBox):
             if self.lineEdit().isModified():
                 self.applied.emit()
             return False
-        low, high = (self.locale().toString(edge, "f", 2) for edge in THRESHOLD_RANGE)
+        low, high = (f"{edge:.2f}" for edge in THRESHOLD_RANGE)
         self.refused.emit(f"Threshold must be between {low} and {high}, with at most "
                           f"{THRESHOLD_DECIMALS} decimals: \"{typed.strip()}\" not applied, it "
                           f"stays {self.textFromValue(self.value())}")

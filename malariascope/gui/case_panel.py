@@ -10,6 +10,7 @@ after they change, not only as the window closes: they outlast a crash too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -56,15 +57,17 @@ LABELS = {**{name: label for name, (label, _) in LINES.items()}, "notes": "Notes
 def rbc_value(text: str) -> int | float | None:
     """The red cell count typed (``5,000,000``, ``5e6``); None when the box is empty. Whole
     digits give an int, so a refusal names the count as typed (45000, not 45000.0); the
-    case keeps a count as a float."""
-    digits = text.replace(",", "").replace(" ", "").replace("\u202f", "")
-    if not digits:
+    case keeps a count as a float. A comma parts thousands, as the box shows them: one
+    elsewhere ("4,5") is refused, never dropped."""
+    spaced = text.replace(" ", "").replace("\u202f", "")
+    if not spaced:
         return None
-    for number in (int, float):
-        try:
-            return number(digits)
-        except ValueError:
-            pass
+    if "," not in spaced or re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d*)?", spaced):
+        for number in (int, float):
+            try:
+                return number(spaced.replace(",", ""))
+            except ValueError:
+                pass
     raise CaseError(f"red cells per µL must be a number, not {text.strip()!r}")
 
 

@@ -76,11 +76,14 @@ def test_a_threshold_typed_applies_on_leaving_the_box(window, qtbot, spin):
     assert window.batch.facts.rule.threshold == pytest.approx(0.3)
 
 
-def test_a_threshold_box_in_a_decimal_comma_locale_takes_a_point_too(window, qtbot, spin):
+def test_a_threshold_box_in_a_decimal_comma_locale_shows_a_point_as_the_reports(window, qtbot,
+                                                                               spin):
+    """In German the box showed "0,2500" beside "Field threshold 0.9503" and the reports'
+    0.2500; it takes a comma still."""
     spin.setLocale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
-    _type(qtbot, spin, "0.25")
+    _type(qtbot, spin, "0,25")
     qtbot.keyClick(spin, Qt.Key.Key_Return)
-    assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0,2500"
+    assert window.batch.facts.rule.threshold == pytest.approx(0.25) and spin.text() == "0.2500"
 
 
 def _refuse(qtbot, window, spin) -> str:
