@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWi
 
 from malariascope.core.names import source_name
 from malariascope.core.words import counted
-from malariascope.gui.case_result import QUIET
+from malariascope.gui.text_colour import QUIET, readable_name
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class CaseRest(QWidget):
         self.action, self.controller = action, controller
         self.why = QLabel()
         self.why.setWordWrap(True)
-        self.why.setStyleSheet(f"color: {QUIET}")
+        self.why.setStyleSheet(f"color: {readable_name(QUIET)}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(action_button(action))

@@ -19,13 +19,11 @@ from malariascope.core.tally import percent_text
 from malariascope.core.withoutcall import WithoutCall, kinds_words
 from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
+from malariascope.gui.text_colour import ALERT, DONE, QUIET, readable_name
 from malariascope.printing.amendments import amendments_html
 
 if TYPE_CHECKING:
     from malariascope.gui.controller import ScreeningController
-
-ALERT, DONE, QUIET = "#a40000", "#2e7d32", "#666666"
-
 
 def count_text(result: CaseResult) -> str:
     """Red cells counted against the target, and whether it is reached (plain text)."""
@@ -58,13 +56,13 @@ def without_call_text(result: CaseResult, without_call: WithoutCall | None = Non
 def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> str:
     """The figures of ``result`` as rich text for a label; its files without a call by kind,
     as the batch has them ``without_call``."""
-    colour = DONE if result.target_reached else ALERT
+    colour = readable_name(DONE if result.target_reached else ALERT)
     density = ("not given: enter the red cell count per µL to get it"
                if result.parasites_per_ul is None else
                f"<b>{result.parasites_per_ul:,.0f}</b> (from {result.rbc_per_ul:,.0f} red cells "
                "per µL entered)")
-    flagged = (f"<span style='color:{ALERT}'><b>{result.unreviewed_flagged:,}</b></span>"
-               if result.unreviewed_flagged else "0")
+    flagged = (f"<span style='color:{readable_name(ALERT)}'>"
+               f"<b>{result.unreviewed_flagged:,}</b></span>" if result.unreviewed_flagged else "0")
     interval = ", Wilson interval" if result.interval is not None else ""  # none before a cell
     rows = [("Counted", f"<span style='color:{colour}'>{escape(count_text(result))}</span>"),
             ("Parasitemia", f"<b>{escape(parasitemia_text(result))}</b>{interval}"),
@@ -78,7 +76,7 @@ def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> 
     if without := without_call_text(result, without_call):
         rows.append(("Without a call", without))
     return "<table cellspacing='0' cellpadding='2'>" + "".join(
-        f"<tr><td style='color:{QUIET}'>{label}&nbsp;</td><td>{value}</td></tr>"
+        f"<tr><td style='color:{readable_name(QUIET)}'>{label}&nbsp;</td><td>{value}</td></tr>"
         for label, value in rows) + "</table>"
 
 
@@ -91,16 +89,17 @@ def signoff_html(case: OpenCase) -> str:
     if signed is None:
         kept = ("the signed version is kept" if len(amendments) == 1 else
                 f"the {len(amendments)} signed versions are kept")  # one kept by each amendment
-        text = (f"<p style='color:{ALERT}'><b>Not signed</b>: a preliminary result"
+        text = (f"<p style='color:{readable_name(ALERT)}'><b>Not signed</b>: a preliminary result"
                 + (f" (amended {counted(len(amendments), 'time')}; {kept})" if amendments
                    else "") + ".</p>")
     else:
         signature = signed.signature
-        text = (f"<p style='color:{DONE}'><b>Signed</b> by {escape(signature.name)} at "
+        text = (f"<p style='color:{readable_name(DONE)}'><b>Signed</b> by "
+                f"{escape(signature.name)} at "
                 f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
                 f"{signature.unreviewed_flagged:,}{signed.result.unsure_words}. Read-only: amend "
                 "it to change it.</p>")
-    return text + f"<div style='color:{QUIET}'>{amendments_html(case.case)}</div>"
+    return text + f"<div style='color:{readable_name(QUIET)}'>{amendments_html(case.case)}</div>"
 
 
 class CaseResultView(QLabel):
@@ -140,8 +139,8 @@ class CaseResultView(QLabel):
         result = self.case.result()
         limits = "".join(f"<li>{escape(line)}</li>"
                          for line in (self._partial, *result.limits()) if line)
-        without_call = self.case.batch.counts.without_call
+        without_call, quiet = self.case.batch.counts.without_call, readable_name(QUIET)
         self.setText(f"<p><b>Result of the slide</b></p>{result_html(result, without_call)}"
                      f"{signoff_html(self.case)}"
-                     f"<p style='color:{QUIET}'>Limits of this result:</p>"
-                     f"<ul style='color:{QUIET}; margin-left:-20px'>{limits}</ul>")
+                     f"<p style='color:{quiet}'>Limits of this result:</p>"
+                     f"<ul style='color:{quiet}; margin-left:-20px'>{limits}</ul>")

@@ -19,6 +19,7 @@ from malariascope.core.withoutcall import NO_CELLS
 from malariascope.core.words import threshold_words
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS, probability_text
+from malariascope.gui.text_colour import readable_name
 
 if TYPE_CHECKING:
     from malariascope.core.case import ReviewDecision
@@ -126,7 +127,7 @@ class CellFacts(QWidget):
             self._values[name].setText(text)
             self._values[name].setToolTip(tips.get(name, text))
         colour = CALL_COLOURS.get(facts["Call"])
-        self._values["Call"].setStyleSheet(f"color: {colour.name()}; font-weight: bold"
+        self._values["Call"].setStyleSheet(f"color: {readable_name(colour)}; font-weight: bold"
                                            if colour else "")
 
     def _facts(self, row: int) -> dict[str, str]:

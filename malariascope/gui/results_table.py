@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from malariascope.core.names import path_key, relative_name
 from malariascope.core.words import probability_words
 from malariascope.gui.batch import CONFIRMED, OVERRIDDEN, PARASITIZED, UNSURE, Batch
+from malariascope.gui.text_colour import readable
 from malariascope.gui.thumbnails import ThumbnailCache
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -92,7 +93,8 @@ class ResultsTableModel(QAbstractTableModel):
         if role == DECORATION:
             return self._thumbnail(row) if column == THUMB else None
         if role == FOREGROUND:
-            return CALL_COLOURS.get(self._text(row, column)) if column in (CALL, FINAL) else None
+            colour = CALL_COLOURS.get(self._text(row, column)) if column in (CALL, FINAL) else None
+            return colour and readable(colour, QPalette.ColorRole.Base)
         if role == FONT:
             return self._bold if column == FINAL and self.batch.reviewed(row) else None
         if role == TOOLTIP and column in (FILE, ERROR, THUMB):

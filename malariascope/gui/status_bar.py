@@ -23,6 +23,7 @@ from malariascope.core.words import counted
 from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.message_label import MessageLabel
+from malariascope.gui.text_colour import ALERT, CAUTION, readable_name
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
@@ -83,12 +84,12 @@ class StatusBar(QStatusBar):
         self.task_status = TaskStatus(controller)
         self.model_label = QLabel("Loading model…")
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
-        self.unlike_label.setStyleSheet("color: #b45309; font-weight: bold")
+        self.unlike_label.setStyleSheet(f"color: {readable_name(CAUTION)}; font-weight: bold")
         self.unlike_label.hide()
         self.partial_label = QLabel()
         self.partial_label.hide()
         self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
-        self.autosave_label.setStyleSheet("color: #a40000")
+        self.autosave_label.setStyleSheet(f"color: {readable_name(ALERT)}")
         self.autosave_label.hide()
         self.autosave_label.linkActivated.connect(lambda _: self.try_autosave.emit())
         self.addPermanentWidget(self.autosave_label)

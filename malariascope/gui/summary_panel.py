@@ -20,6 +20,7 @@ from malariascope.core.leftout import COPIES_NOT_RECORDED
 from malariascope.core.words import counted
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
+from malariascope.gui.text_colour import readable_name
 
 if TYPE_CHECKING:  # for the type alone: the window gives the panel its controller
     from malariascope.gui.controller import ScreeningController
@@ -131,7 +132,7 @@ class SummaryPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for name in STATS:
-            colour = CALL_COLOURS[name].name() if name in CALL_COLOURS else ""
+            colour = readable_name(CALL_COLOURS[name]) if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
             self._stats[name].set_tip(TIPS.get(name, ""))
             layout.addWidget(self._stats[name], 1)
