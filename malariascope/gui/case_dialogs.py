@@ -43,23 +43,23 @@ CaseHolds = tuple[int, int, bool]  # an open case's cells, reviews, and whether 
 
 
 def ask_drop_case(parent: QWidget, doing: str, name: str, now: Callable[[], CaseHolds],
-                  keep: bool = False, taken: bool = False,
+                  keep: bool = False, taken: bool = False, unkept: str = "",
                   changed: Sequence[SignalInstance | Event] = ()) -> str:
     """Ask before ``doing`` drops the open, unsigned case ``name``: export its report first,
     discard it, or cancel (:func:`ask_export_first`); with ``keep`` (the register keeps the
-    window's work), keep it in the register to finish later first. A case ``taken`` from the
-    register stays there: it is kept, never discarded. ``now`` gives what the case holds
-    (cells, reviews, whether it is being screened), read again whenever one of ``changed``
-    fires: a screening goes on behind the question."""
+    window's work), keep it in the register to finish later first; else ``unkept`` says why
+    not. A case ``taken`` from the register stays there: it is kept, never discarded.
+    ``now`` gives what the case holds (cells, reviews, whether it is being screened), read
+    again whenever one of ``changed`` fires: a screening goes on behind the question."""
     def words() -> str:
-        return _drop_case_words(doing, name, *now(), keep=keep, taken=taken)
+        return _drop_case_words(doing, name, *now(), keep=keep, taken=taken, unkept=unkept)
 
     return ask_export_first(parent, doing, words, keep=KEEP_FOR_LATER if keep else "",
                             discard=not (keep and taken), changed=changed)
 
 
 def _drop_case_words(doing: str, name: str, cells: int, reviewed: int, screening: bool,
-                     keep: bool, taken: bool) -> str:
+                     keep: bool, taken: bool, unkept: str) -> str:
     """The question of :func:`ask_drop_case` about a case of ``cells`` cells and ``reviewed``
     reviews; while it is ``screening``, it says that any answer but Cancel stops it."""
     case = f"{doing}? The open case {name} is not signed"
@@ -73,7 +73,8 @@ def _drop_case_words(doing: str, name: str, cells: int, reviewed: int, screening
         return (f"{case}. It was opened from the case register: Keep for later leaves it "
                 f"there, open, with {held}; File > Case register… opens it again to finish it.")
     if not keep:
-        return f"{case}: {lost} (sign it first to keep its result, or export its report)."
+        why = f" Keep for later is not offered: {unkept}." if unkept else ""
+        return f"{case}: {lost} (sign it first to keep its result, or export its report).{why}"
     return (f"{case}. Keep for later leaves it in the case register, open, to be finished from "
             f"File > Case register…; discarded, {lost}.")
 

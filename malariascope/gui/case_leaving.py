@@ -144,12 +144,24 @@ class CaseLeaving:
             return self._leaves_unsaved(doing)  # it stays in the register, as last saved
         answer = case_dialogs.ask_drop_case(
             self._window, doing, self._case.case.name, self._holds, keep=autosave.keeps_work,
-            taken=autosave.took(self._case.batch.case.uid), changed=self._changes())
+            taken=autosave.took(self._case.batch.case.uid), unkept=self._why_not_kept(),
+            changed=self._changes())
         if answer == dialogs.KEEP:
             autosave.keep()
         elif answer == dialogs.EXPORT:
             self._window.exports.start()
         return answer in (dialogs.KEEP, dialogs.DISCARD)
+
+    def _why_not_kept(self) -> str:
+        """Why the case cannot be kept for later now: autosave is off, or the register
+        refuses the window's saves ('' when it can be kept)."""
+        autosave = self._window.autosave
+        if autosave.keeps_work:
+            return ""
+        if autosave.register is None:
+            reason = autosave.start.reason
+            return f"autosave is off ({reason})" if reason else "autosave is off"
+        return f"the case register refuses the window's saves ({autosave.writes.refusal.cause})"
 
     def _holds(self) -> case_dialogs.CaseHolds:
         """What the open case holds now: its cells, its reviews, whether being screened."""

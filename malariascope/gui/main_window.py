@@ -20,6 +20,7 @@ from malariascope.gui import dialogs, help_pages, settings
 from malariascope.gui.action_slots import connect_actions
 from malariascope.gui.actions import WindowActions
 from malariascope.gui.autosave import Autosaver
+from malariascope.gui.autosave_mark import mark_autosave
 from malariascope.gui.batch import Batch
 from malariascope.gui.batch_controls import BatchControls
 from malariascope.gui.case_flow import CaseFlow
@@ -113,10 +114,7 @@ class MainWindow(QMainWindow):
         panel = self.case_panel  # facts typed there are saved a moment later, not per key
         self.autosave.pace.watch((*panel.lines.values(), panel.notes, panel.rbc))
         self.status.take_notes(self.lists.message, self.lists.withdrawn)
-        self.autosave.off.connect(lambda reason: self.status.autosave_off(
-            reason, self.autosave.start.tries_again))
-        self.autosave.on.connect(self.status.autosave_on)
-        self.status.try_autosave.connect(self.autosave.start.try_again)
+        mark_autosave(self.autosave, self.status)
         self.autosave.restored.connect(self._on_restored)
         self.autosave.rest_asked.connect(self.screen_rest)  # as the Case tab's button does
         controller.screening_finished.connect(self._on_screening_finished)

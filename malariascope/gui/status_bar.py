@@ -72,7 +72,7 @@ class TaskStatus(QWidget):
 class StatusBar(QStatusBar):
     """Messages of the controller (and of :meth:`note`), :class:`TaskStatus` and the model."""
 
-    try_autosave = Signal()  # the technician asks to try turning autosave on at once
+    try_autosave = Signal()  # Try now: autosave on, or the save refused, tried at once
 
     def __init__(self, controller: ScreeningController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +89,7 @@ class StatusBar(QStatusBar):
         self.partial_label = QLabel()
         self.partial_label.hide()
         self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
+        self._save_refused = False  # the label marks a save the register refused
         self.autosave_label.setStyleSheet(f"color: {readable_name(ALERT)}")
         self.autosave_label.hide()
         self.autosave_label.linkActivated.connect(lambda _: self.try_autosave.emit())
@@ -140,18 +141,38 @@ class StatusBar(QStatusBar):
     def autosave_off(self, reason: str, again: bool = False) -> None:
         """Mark, while it holds, that the window's work is not autosaved, and why; ``again``:
         it is tried again (the mark then offers to try at once)."""
-        tries = (f" MalariaScope tries again every {AGAIN_MS // 1000} s, or click Try now."
-                 if again else "")
-        self.autosave_label.setText("<b>Autosave off</b>" + (
-            ' <a href="try">Try now</a>' if again else ""))
-        self.autosave_label.setToolTip(f"Autosave is off: {reason}. Unsigned work in this "
-                                       "window is lost if it stops unexpectedly; export or "
-                                       f"sign to keep it.{tries}")
-        self.autosave_label.show()
+        self._mark_autosave("Autosave off", f"Autosave is off: {reason}. Unsigned work in "
+                            "this window is lost if it stops unexpectedly", again, AGAIN_MS)
         self.note(f"Autosave is off: {reason}")
+
+    def autosave_refused(self, cause: str, again_ms: int) -> None:
+        """Mark, until a save goes through (:meth:`autosave_saved`), that the register
+        refused the last save for ``cause`` ("database or disk is full"); it is tried again
+        every ``again_ms``, or at once on Try now."""
+        self._mark_autosave("Autosave failed", "Autosave failed: the case register refused "
+                            f"the last save ({cause}). The work saved before is kept; changes "
+                            "since are lost if the window stops unexpectedly", True, again_ms)
+        self._save_refused = True
+
+    def autosave_saved(self) -> None:
+        """A save reached the register: the mark of a refused save goes."""
+        if self._save_refused:
+            self._save_refused = False
+            self.autosave_label.hide()
+
+    def _mark_autosave(self, mark: str, why: str, again: bool, again_ms: int) -> None:
+        """Show ``mark`` (and Try now when tried ``again``) until taken down; its tooltip
+        says ``why`` and what to do."""
+        tries = (f" MalariaScope tries again every {again_ms // 1000} s, or click Try now."
+                 if again else "")
+        self.autosave_label.setText(f"<b>{mark}</b>" + (
+            ' <a href="try">Try now</a>' if again else ""))
+        self.autosave_label.setToolTip(f"{why}; export or sign to keep it.{tries}")
+        self.autosave_label.show()
 
     def autosave_on(self) -> None:
         """Autosave came on while the window worked: the mark goes, and a note says so."""
+        self._save_refused = False
         self.autosave_label.hide()
         self.note("Autosave is on again: this window's work is saved to the case register")
 

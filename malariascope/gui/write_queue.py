@@ -84,6 +84,12 @@ class WriteQueue(QObject):
         """True while a write the register refused waits to be tried again."""
         return self._retry.isActive()
 
+    def retry_now(self) -> None:
+        """Try the write the register refused again at once, not when its wait ends."""
+        if self.retrying:
+            self._retry.stop()
+            self._run_next()
+
     def __len__(self) -> int:
         return len(self._waiting)
 

@@ -198,7 +198,9 @@ def test_a_window_without_autosave_leaves_an_open_case_read_only_and_offers_no_k
     open_past(open_register(second, qtbot), qtbot, "S-RACE")
     assert questions.asked == [(f"Open a past case? The open case {own} is not signed: its 2 "
                                 "cells and 1 review leave the window and the register (sign "
-                                "it first to keep its result, or export its report).", "")]
+                                "it first to keep its result, or export its report). Keep for "
+                                "later is not offered: autosave is off (another MalariaScope "
+                                "window keeps its work there).", "")]
     assert second.past_case.shown is not None
     assert "case S-RACE (not signed, autosave off, read-only)" in second.windowTitle()
     assert not second.actions.sign.isEnabled() and not second.controls.isEnabled()
