@@ -8,6 +8,7 @@ has changed nothing it can be withdrawn: the case is signed as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import SignalInstance
@@ -15,8 +16,11 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from malariascope.core.errors import CaseError, not_taken
 from malariascope.gui import case_dialogs, dialogs
+from malariascope.gui.case_reading import own_refusal, refusal
+from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
+    from malariascope.core.register import StoredCase
     from malariascope.gui.case_saving import CaseSaving
 
 
@@ -41,6 +45,7 @@ class CaseAmending:
     def __init__(self, window: QMainWindow, flow: Telling, saving: CaseSaving) -> None:
         self._window, self._flow, self._saving = window, flow, saving
         self.case, self.controller = window.case, window.controller
+        self.checking = False  # Amend's check of the case against the register is under way
 
     def start_amending(self) -> None:
         if not self.case.signed:
@@ -58,9 +63,43 @@ class CaseAmending:
         against the register in a worker too."""
         past_case = self._window.past_case
         if past_case.shown is not None or self._window.autosave.register is None:
-            past_case.check_amend(lambda why: self._take(reason, by, why))
+            self._check(lambda why: self._take(reason, by, why))
             return True
         return self._take(reason, by)
+
+    def _check(self, then: Callable[[str], object]) -> None:
+        """Ask the register, in a worker, whether the past case on show may be amended from
+        this copy, by the check its take makes (``Register.check_take``): a save of the
+        window's under way, or a register opened to read, never holds up the window. With no
+        case on show, the window's own case is asked about (``own_refusal``: another window
+        may work on it). ``then`` gets the refusal ("": none) on the UI thread, while that
+        case is still on show; until then Amend is off, one check at a time."""
+        window = self._window
+        stored, autosave = window.past_case.shown, window.autosave
+        if self.checking:
+            return
+        uid = window.batch.case.uid
+        if stored is None:
+            worker = Worker(own_refusal, uid, autosave.another_works)
+        else:
+            worker = Worker(refusal, stored, autosave.register, autosave.another_works)
+        worker.returned.connect(lambda why: self._on_checked(stored, uid, why, then))
+        worker.errored.connect(lambda exc: self._on_checked(stored, uid, str(exc), then))
+        self._set_checking(True)
+        window.status.note("Checking the case in the case register…")
+        window.controller.workers.start(worker)
+
+    def _on_checked(self, stored: StoredCase | None, uid: str, why: str,
+                    then: Callable[[str], object]) -> None:
+        """``why`` the case checked, ``stored`` on show (None: the window's own case ``uid``),
+        may not be amended; ``then`` gets it while that case is still the one on show."""
+        self._set_checking(False)
+        if self._window.past_case.shown is stored and self._window.batch.case.uid == uid:
+            then(why)
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self._flow.update_actions()
 
     def _take(self, reason: str, by: str, refused: str = "") -> bool:
         """Take the lock of the case, refused by the register for ``refused`` ("": not),

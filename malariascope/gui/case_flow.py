@@ -221,7 +221,7 @@ class CaseFlow(QObject):
         # look unlike the model's
         ready = len(self.case.batch) > 0 and not self.controller.model_loading
         self._actions.sign.setEnabled(not (signed or viewing or busy) and ready)
-        self._actions.amend.setEnabled(signed and not (self._window.past_case.checking
+        self._actions.amend.setEnabled(signed and not (self.amending.checking
                                                        or self._window.autosave.amending.taking))
         self._actions.withdraw_amendment.setEnabled(
             self.case.case.amending and not (viewing or busy))

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import QMainWindow
 from malariascope.core.errors import CHANGED_SINCE_READ, not_taken
 from malariascope.gui import case_reading
 from malariascope.gui.batch_session import session_now
-from malariascope.gui.case_reading import Read, own_refusal, refusal, takes
+from malariascope.gui.case_reading import Read, takes
 from malariascope.gui.restored import select_where_stopped
 from malariascope.gui.waiting_open import WaitingOpen
-from malariascope.gui.workers import Worker
 from malariascope.gui.write_queue import RETRY_AFTER_MS
 
 if TYPE_CHECKING:
@@ -51,7 +50,6 @@ class PastCaseView(QObject):
         self._entering = False
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
         self.refusal = ""  # why the last case asked for was not opened ("": not refused)
-        self.checking = False  # Amend's check of the case on show is under way
         self._asked = 0  # cases asked for (read): one asked for outdoes a case read again
         self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
@@ -161,39 +159,6 @@ class PastCaseView(QObject):
             return ("the window's work could not be saved to the case register; it is tried "
                     f"again every {RETRY_AFTER_MS // 1000} s")
         return refused
-
-    def check_amend(self, then: Callable[[str], object]) -> None:
-        """Ask the register, in a worker, whether the case on show may be amended from this
-        copy, by the check its take makes (``Register.check_take``): a save of the window's
-        under way, or a register opened to read, never holds up the window. With no case on
-        show, the window's own case is asked about (``own_refusal``: another window may
-        work on it). ``then`` gets the refusal ("": none) on the UI thread, while that case
-        is still on show; until then Amend is off, one check at a time."""
-        stored, autosave = self.shown, self.window.autosave
-        if self.checking:
-            return
-        uid = self.window.batch.case.uid
-        if stored is None:
-            worker = Worker(own_refusal, uid, autosave.another_works)
-        else:
-            worker = Worker(refusal, stored, autosave.register, autosave.another_works)
-        worker.returned.connect(lambda why: self._on_checked(stored, uid, why, then))
-        worker.errored.connect(lambda exc: self._on_checked(stored, uid, str(exc), then))
-        self._set_checking(True)
-        self.window.status.note("Checking the case in the case register…")
-        self.window.controller.workers.start(worker)
-
-    def _on_checked(self, stored: StoredCase | None, uid: str, why: str,
-                    then: Callable[[str], object]) -> None:
-        """``why`` the case checked, ``stored`` on show (None: the window's own case ``uid``),
-        may not be amended; ``then`` gets it while that case is still the one on show."""
-        self._set_checking(False)
-        if self.shown is stored and self.window.batch.case.uid == uid:
-            then(why)
-
-    def _set_checking(self, checking: bool) -> None:
-        self.checking = checking
-        self.window.case_flow.update_actions()
 
     def refuse_review(self) -> bool:
         """True, after saying why, while an open case is on show read-only (a signed one is

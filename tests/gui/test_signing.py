@@ -174,7 +174,7 @@ def test_enter_on_the_amend_forms_buttons_presses_the_one_with_the_keys(window, 
         qtbot.waitUntil(lambda dialog=dialog: not dialog.isVisible())
         # a window without autosave amends once the register has answered its check, and
         # any window once it holds the case's amending lock
-        qtbot.waitUntil(lambda: not (window.past_case.checking
+        qtbot.waitUntil(lambda: not (window.case_flow.amending.checking
                                      or window.autosave.amending.taking))
         assert (window.case.case.signed is None) is amended
 
