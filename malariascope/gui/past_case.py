@@ -62,8 +62,19 @@ class PastCaseView(QObject):
         to its take, in a worker (see ``gui.case_reading``): the last case asked for opens,
         so none waits to open any more."""
         self._asked += 1
+        asked = self._asked
         self.waiting.outdone()
-        case_reading.read(self.window, register, uid, then, failed)
+        case_reading.read(self.window, register, uid, then,
+                          lambda exc: self._on_read_failed(asked, exc, failed))
+
+    def _on_read_failed(self, asked: int, exc: Exception,
+                        failed: Callable[[Exception], object]) -> None:
+        """The read of a case asked for failed: ``failed`` says why, and unless another case
+        was asked for since, or the window closed (its register goes with it), the window's
+        case that left for an earlier open comes back."""
+        failed(exc)
+        if self._asked == asked and self.window.autosave.register is not None:
+            self.waiting.given_up(f"The case asked for was not opened: {exc}")
 
     def show(self, stored: StoredCase, refused: str) -> bool:
         """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
@@ -72,12 +83,20 @@ class PastCaseView(QObject):
         the case for its own), or the case is not to be taken: ``refused`` says what the
         register said against it, asked as it was read (see :meth:`read`; "": nothing). A
         case to be finished here while a write of the window's that may change it is being
-        saved (``WriteQueue.may_change``) opens once it is saved (True: it is waiting)."""
+        saved (``WriteQueue.may_change``) opens once it is saved (True: it is waiting). A
+        case not shown gives back the window's case that left for an earlier open
+        (``WaitingOpen.given_up``)."""
+        self.waiting.outdone()  # the last case asked for opens, or none
+        self.refusal = ""
+        if self._show(stored, refused):
+            return True
+        self.waiting.given_up(self.refusal or f"Case {stored.case.name} not opened")
+        return False
+
+    def _show(self, stored: StoredCase, refused: str) -> bool:
         from malariascope.core.register.batches import session_of
 
         window, controller = self.window, self.window.controller
-        self.waiting.outdone()  # the last case asked for opens, or none
-        self.refusal = ""
         if controller.classifier is None and not controller.model_error:
             window.status.note("The model is still loading: open the case once it is ready")
             return False

@@ -9,9 +9,10 @@ very case. The saves of another case that follow, as a screening makes, do not h
 Nothing is polled; the write queue says when each write is done. One open waits at a time,
 the last asked for. A write that fails gives the open up: the window's work is not in the
 register, so no case opens on top of it. An open given up (a write failed, or the case read
-again is gone or refused) puts back the window's case that left for it, or for an open it
-outdid, as it left, while the window has taken up nothing else meanwhile: no cells, no case
-on show, no screening, no fact typed in. Else that case stays as it left (kept in the
+again is gone or refused), or a case asked for after it that is refused at once or cannot
+be read, puts back the window's case that left for it (or for an open it outdid), as it
+left, while the window has taken up nothing else meanwhile: no cells, no case on show, no
+screening, no fact typed in. Else that case stays as it left (kept in the
 register, signed there, or discarded), and the status bar says so.
 """
 
@@ -69,6 +70,13 @@ class WaitingOpen(QObject):
         left for the one waiting is still put back should the case asked for be given up."""
         self._uid = ""
 
+    def given_up(self, refusal: str) -> None:
+        """The case asked for last is not opened, for ``refusal``: the window's case that left
+        for an open asked for before it is put back, and the status bar says both
+        (:meth:`_put_back`)."""
+        if self._left is not None:
+            self._put_back(self._left, refusal)
+
     def cancel(self) -> None:
         """Open no case, nor put any back: the window went on to something else."""
         self._uid, self._left = "", None
@@ -90,9 +98,7 @@ class WaitingOpen(QObject):
         if uid != self._uid:  # another case asked for since
             return
         self._uid = ""
-        if not self._open(read):  # refused, as the register answered the read
-            self._put_back(self._left, self._window.past_case.refusal or f"Case {self._name} "
-                           "not opened")
+        self._open(read)  # refused, it puts back the case left for it (PastCaseView.show)
 
     def _on_failed(self, reason: str) -> None:
         self._give_up(self._uid, "the window's work could not be saved to the case register "
