@@ -34,18 +34,36 @@ def title(slide_id: str, sources: Sequence[str], state: str = "",
     return f"MalariaScope — {words}[*]"
 
 
-def held_sources(sources: Sequence[str], paths: Iterable[Path],
+class RowNames:
+    """The names the rows of a case answer to, taken as rows are appended: each row's file
+    name, and the names of the folders holding it, each folder's once (a batch of 20,000
+    cells has a few): at a big batch's end nothing is left to look at."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self._folders: set[tuple[str, ...]] = set()  # by the parts a path holds: no string made
+
+    def clear(self) -> None:
+        self.names.clear()
+        self._folders.clear()
+
+    def add(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            self.names.add(path.name)
+            folder = path.parts[:-1]
+            if folder not in self._folders:
+                self._folders.add(folder)
+                self.names.update(map(source_name, path.parents))
+
+
+def held_sources(sources: Sequence[str], rows: RowNames,
                  rest: Iterable[Path] = ()) -> tuple[str, ...]:
-    """Those of ``sources`` that name one of ``paths`` (the rows of a case) or a folder
-    holding one, or one of the inputs the case has still to screen, its ``rest``: a folder
-    opened that added nothing (empty, or of no image files) is not what the case holds."""
-    names, folders = set(map(source_name, rest)), set()
-    for path in paths:
-        names.add(path.name)
-        folders.add(path.parent)
-    names.update(source_name(folder) for parent in folders
-                 for folder in (parent, *parent.parents))
-    return tuple(source for source in sources if source in names)
+    """Those of ``sources`` that name one of the ``rows`` of a case or a folder holding one,
+    or one of the inputs the case has still to screen, its ``rest``: a folder opened that
+    added nothing (empty, or of no image files) is not what the case holds."""
+    rest_names = set(map(source_name, rest))
+    return tuple(source for source in sources
+                 if source in rows.names or source in rest_names)
 
 
 def case_words(case: Case, viewing: bool, taken: bool) -> str:
@@ -75,9 +93,18 @@ class WindowTitle:
         self._window = window
         self._screening: list[str] = []  # what the last screening left: restored, incomplete
         self._held: tuple[tuple, tuple[str, ...]] = ((), ())  # by case, sources, rows, rest
+        self._rows = RowNames()  # of the batch's rows: they only grow until a new batch
         events = window.batch.events
-        events.reset.connect(lambda: self.show(""))
+        events.reset.connect(self._on_reset)
+        events.appended.connect(self._on_appended)
         events.facts_changed.connect(self.refresh)
+
+    def _on_reset(self) -> None:
+        self._rows.clear()
+        self.show("")
+
+    def _on_appended(self, first: int, last: int) -> None:
+        self._rows.add(result.path for result in self._window.batch.results[first:last + 1])
 
     def show(self, screening: str) -> None:
         """Say ``screening`` (what the last screening left) from now on, and the case."""
@@ -102,7 +129,5 @@ class WindowTitle:
         batch, rest = self._window.batch, self._window.controller.extent.rest
         key = (batch.case.uid, batch.facts.sources, len(batch.results), rest)
         if self._held[0] != key:
-            self._held = key, held_sources(batch.facts.sources,
-                                           (result.path for result in batch.results),
-                                           map(Path, rest))
+            self._held = key, held_sources(batch.facts.sources, self._rows, map(Path, rest))
         return self._held[1]
