@@ -10,36 +10,21 @@ called with) and is refused any change until it is amended.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from malariascope.core.case import Case, ReviewDecision
-from malariascope.core.errors import (
-    CaseSignedError,
-    ImageReadError,
-    RegisterError,
-    RegisterWriteError,
-)
+from malariascope.core.errors import CaseSignedError, ImageReadError, RegisterError
 from malariascope.core.extent import Extent
 from malariascope.core.imageio import decode_image
 from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.register import records, saving
-from malariascope.core.register.archived import is_archive
-from malariascope.core.register.database import (
-    FILE_NAME,
-    connect,
-    empty,
-    failure,
-    nothing_stored,
-    snapshot,
-    transaction,
-)
+from malariascope.core.register.connection import RegisterFile
+from malariascope.core.register.database import snapshot
 from malariascope.core.register.export import cases_csv, check_cases_target, write_cases_csv
 from malariascope.core.register.pages import CasePage, PageMark, read_page
 from malariascope.core.register.query import CaseQuery, CaseSummary, case_row, summaries
@@ -47,7 +32,7 @@ from malariascope.core.register.schema import NEXT_CHANGE
 from malariascope.core.register.stored import StoredCase, read_case
 
 
-class Register:
+class Register(RegisterFile):
     """The register file in ``folder``, open until :meth:`close`; safe to share between
     threads (one call at a time).
 
@@ -62,48 +47,11 @@ class Register:
     made, and :attr:`nothing_stored` says so.
     """
 
-    def __init__(self, folder: str | Path, view: bool = False) -> None:
-        folder = Path(folder)
-        self.path = folder / FILE_NAME
-        #: why the register holds no case ("" when it may hold some): a view of one never
-        #: written reads as a register without cases
-        self.nothing_stored = nothing_stored(folder) if view else ""
-        self._lock = threading.Lock()
-        self._db = empty() if self.nothing_stored else connect(folder, view)
-        self._db.create_function("casefold", 1, str.casefold, deterministic=True)
-        self._archive = is_archive(self._db)  # only ever read (see :meth:`_writing`)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
     def __enter__(self) -> Register:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    @contextlib.contextmanager
-    def _using(self, what: str) -> Iterator[sqlite3.Connection]:
-        """The connection, one caller at a time; SQLite's failures told as what failed."""
-        with self._lock:
-            try:
-                yield self._db
-            except sqlite3.Error as exc:
-                raise failure(exc)(f"cannot {what} in {self.path}: {exc}") from exc
-
-    @contextlib.contextmanager
-    def _writing(self, what: str) -> Iterator[None]:
-        """One write transaction (see :meth:`_using`); refused before SQLite is asked, with
-        :class:`RegisterWriteError`, for an archive of an older MalariaScope: its case
-        tables are this version's stand-ins, which cannot be written."""
-        if self._archive:
-            raise RegisterWriteError(
-                f"cannot {what} in {self.path}: it is an archive of an older MalariaScope, "
-                "opened read-only; copy its folder somewhere it can be written, and open that "
-                "copy to bring it up to date")
-        with self._using(what), transaction(self._db):
-            yield
 
     # -- writing -------------------------------------------------------------------------
     def save(self, case: Case, result: CaseResult | None = None, *,
