@@ -27,6 +27,7 @@ from malariascope.gui.text_colour import ALERT, CAUTION, readable_name
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
+    from malariascope.core.register import Register
 
 NOTE_MS = 15_000  # how long a message stays
 
@@ -125,6 +126,13 @@ class StatusBar(QStatusBar):
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
+
+    def tell_news(self, register: Register | None) -> None:
+        """Note what ``register`` did of itself since last asked (its WAL deleted and its
+        writes kept in its file), when anything."""
+        news = "" if register is None else register.news()
+        if news:
+            self.note(news)
 
     def take_notes(self, said: SignalInstance, withdrawn: SignalInstance) -> None:
         """Show each message ``said`` emits as a :meth:`note`, cleared as soon as
