@@ -35,7 +35,7 @@ from malariascope.gui.case_rest import action_button
 from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.choice_box import ChoiceBox
-from malariascope.gui.settings import app_settings
+from malariascope.gui.settings import app_settings, write_now
 from malariascope.gui.text_colour import ALERT, readable_name
 from malariascope.gui.wheel_guard import guard_wheel
 
@@ -80,6 +80,7 @@ class CasePanel(QWidget):
     window gives the keys back to the cell list."""
 
     entered = Signal()
+    settings_unsaved = Signal(str)  # why the lab's facts cannot be remembered
 
     def __init__(self, case: OpenCase, actions: Iterable[QAction | QWidget],
                  controller: ScreeningController, remember: bool = False,
@@ -233,7 +234,8 @@ class CasePanel(QWidget):
     def _save_lab_facts(self) -> None:
         store = app_settings()
         self.save_settings(store)
-        store.sync()
+        if unsaved := write_now(store):
+            self.settings_unsaved.emit(unsaved)
 
     def _on_facts_changed(self) -> None:
         """Show the case's facts (after a new case, a restore, signing or amending)."""

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
         self.autosave.message.connect(self.status.note)
+        self.case_panel.settings_unsaved.connect(self.status.note_once)
         self.autosave.written.connect(lambda: self.status.tell_news(self.autosave.register))
         panel = self.case_panel  # facts typed there are saved a moment later, not per key
         self.autosave.pace.watch((*panel.lines.values(), panel.notes, panel.rbc))
@@ -276,7 +277,8 @@ class MainWindow(QMainWindow):
         for widget in (self.central, self.detail, self.case_panel, self.gallery):
             widget.save_settings(store)
         store.setValue("screen_mode", self.controller.mode)
-        store.sync()
+        if unsaved := settings.write_now(store):  # the window goes: a box waits to be read
+            QMessageBox.warning(self, "Settings not saved", dialogs.breakable(unsaved))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.case_flow.leaving.may_quit():

@@ -28,6 +28,16 @@ def app_settings() -> QSettings:
                      APPLICATION)
 
 
+def write_now(store: QSettings) -> str:
+    """Write what ``store`` holds to its file now: "" once written, else a line saying that
+    the settings cannot be saved, and where (a settings folder that cannot be written)."""
+    store.sync()
+    if store.status() != QSettings.Status.AccessError:
+        return ""
+    return (f"Settings cannot be saved: {store.fileName()} cannot be written, so the lab's "
+            "facts and the window's preferences are forgotten when MalariaScope closes")
+
+
 def restore_state(store: QSettings, key: str, restore: Callable[[QByteArray], bool]) -> bool:
     """Give the saved Qt state of ``key`` (geometry, splitter sizes) to ``restore``; False
     when there is none or Qt refused it, so the caller sets a default."""

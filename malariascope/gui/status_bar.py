@@ -82,6 +82,7 @@ class StatusBar(QStatusBar):
         self.addWidget(self.message_label, 1)
         self._fade = QTimer(self, singleShot=True)
         self._fade.timeout.connect(self.clearMessage)
+        self._noted: set[str] = set()  # the messages shown once only (see note_once)
         self.task_status = TaskStatus(controller)
         self.model_label = QLabel("Loading model…")
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
@@ -126,6 +127,12 @@ class StatusBar(QStatusBar):
     def note(self, text: str) -> None:
         """Show ``text`` for a while."""
         self.showMessage(text, NOTE_MS)
+
+    def note_once(self, text: str) -> None:
+        """Show ``text`` for a while, unless it was shown before."""
+        if text not in self._noted:
+            self._noted.add(text)
+            self.note(text)
 
     def tell_news(self, register: Register | None) -> None:
         """Note what ``register`` did of itself since last asked (its WAL deleted and its
