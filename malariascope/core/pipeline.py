@@ -113,7 +113,10 @@ def screen(
     with contextlib.closing(loads):
         for loaded in loads:
             if _asked(stop) and (waiting or not loaded[0][0].whole_field):
-                waiting.extend(loaded)  # loaded, not called: left, but for a first file kept
+                if loaded[0][0].whole_field:  # its cells all called by its loader: kept
+                    yield from (result for result, _ in loaded)
+                else:  # loaded, not called: left, but for a first file kept
+                    waiting.extend(loaded)
                 break
             if loaded[0][0].whole_field:  # screened whole by its loader, after those waiting
                 yield from _classify(waiting, classifier)
