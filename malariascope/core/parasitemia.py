@@ -17,6 +17,9 @@ from malariascope.core.words import counted, threshold_words
 
 TARGET_DEFAULT, TARGET_MIN, TARGET_MAX = 2000, 100, 20_000
 Z95 = NormalDist().inv_cdf(0.975)  # 1.96: the normal quantile of a two-sided 95 % interval
+#: Parasites per µL are shown to this many significant figures, never finer than one parasite:
+#: a count of a few thousand cells does not know them closer (the interval says how close).
+DENSITY_FIGURES = 3
 LIMITS = (
     "Thin film only: the share of red cells parasitized, without species or stage.",
     "A screening aid, not a diagnosis: a trained microscopist confirms the result.",
@@ -39,6 +42,15 @@ def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == trials else min(1.0, centre + half)
     return low, high
+
+
+def rounded_density(value: float) -> int:
+    """``value``, parasites per µL, to :data:`DENSITY_FIGURES` significant figures and never
+    finer than a whole parasite: 366,879 is 367,000, 45.6 is 46."""
+    if value <= 0:
+        return 0
+    places = min(0, DENSITY_FIGURES - 1 - math.floor(math.log10(value)))
+    return int(round(value, places))
 
 
 def whole_number(value: object, name: str, low: int, high: int) -> int:
@@ -142,6 +154,27 @@ class CaseResult:
         if self.rbc_per_ul is None or not self.cells_counted:
             return None
         return self.rbc_per_ul * self.parasitized / self.cells_counted
+
+    @property
+    def density_interval(self) -> tuple[float, float] | None:
+        """Parasites per µL at the ends of the parasitemia's 95 % Wilson interval: that
+        interval times the red cells per µL; None when parasites per µL are not given."""
+        interval = self.interval
+        if self.rbc_per_ul is None or interval is None:
+            return None
+        return self.rbc_per_ul * interval[0] / 100, self.rbc_per_ul * interval[1] / 100
+
+    def density_words(self) -> tuple[str, str] | None:
+        """Parasites per µL as shown, rounded (:func:`rounded_density`), and the words after
+        it: ("367,000", " (95 % CI 212,000 to 618,000, from 4,800,000 red cells per µL
+        entered)"); None when parasites per µL are not given."""
+        density, interval = self.parasites_per_ul, self.density_interval
+        if density is None or interval is None or self.rbc_per_ul is None:
+            return None
+        low, high = (f"{rounded_density(end):,}" for end in interval)
+        return (f"{rounded_density(density):,}",
+                f" (95 % CI {low} to {high}, from {self.rbc_per_ul:,.0f} red cells per µL "
+                "entered)")
 
     @property
     def unsure_words(self) -> str:

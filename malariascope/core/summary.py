@@ -16,7 +16,7 @@ from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
-from malariascope.core.parasitemia import CaseResult
+from malariascope.core.parasitemia import CaseResult, rounded_density
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally, percent_text
 from malariascope.core.words import threshold_words
@@ -95,6 +95,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("signed_at", "" if signature is None else signature.signed_at),
         ("flagged_not_reviewed", str(counts.unreviewed_flagged)),
         ("marked_unsure", str(counts.unsure)),
+        *_density_rows(counts, case),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -113,9 +114,18 @@ def _slide_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
         ("parasitemia_ci_high", percent_text(high)),
         ("cells_target", str(result.target_cells)),
         ("target_reached", str(result.target_reached).lower()),
-        ("parasites_per_ul", "" if density is None else f"{density:.0f}"),
+        ("parasites_per_ul", "" if density is None else str(rounded_density(density))),
         ("patient_id", case.patient_id),
     ]
+
+
+def _density_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
+    """Parasites per µL at the ends of the parasitemia's interval, rounded as
+    ``parasites_per_ul`` is (empty without a red cell count)."""
+    interval = CaseResult.of(counts, case.target_cells, case.rbc_per_ul).density_interval
+    low, high = (("", "") if interval is None else
+                 (str(rounded_density(interval[0])), str(rounded_density(interval[1]))))
+    return [("parasites_per_ul_ci_low", low), ("parasites_per_ul_ci_high", high)]
 
 
 def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:

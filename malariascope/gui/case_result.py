@@ -57,10 +57,9 @@ def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> 
     """The figures of ``result`` as rich text for a label; its files without a call by kind,
     as the batch has them ``without_call``."""
     colour = readable_name(DONE if result.target_reached else ALERT)
-    density = ("not given: enter the red cell count per µL to get it"
-               if result.parasites_per_ul is None else
-               f"<b>{result.parasites_per_ul:,.0f}</b> (from {result.rbc_per_ul:,.0f} red cells "
-               "per µL entered)")
+    shown = result.density_words()
+    density = ("not given: enter the red cell count per µL to get it" if shown is None
+               else f"<b>{shown[0]}</b>{escape(shown[1])}")
     flagged = (f"<span style='color:{readable_name(ALERT)}'>"
                f"<b>{result.unreviewed_flagged:,}</b></span>" if result.unreviewed_flagged else "0")
     interval = ", Wilson interval" if result.interval is not None else ""  # none before a cell

@@ -175,10 +175,9 @@ def _result(result: CaseResult) -> str:
         parasitemia = (f"<b style='font-size:14pt'>{percent_text(result.parasitemia)} %</b>"
                        f"&nbsp; (95 % CI {percent_text(low)} to {percent_text(high)} %, "
                        f"Wilson)")
-    density = ("not given: the red cell count per µL was not entered"
-               if result.parasites_per_ul is None else
-               f"<b>{result.parasites_per_ul:,.0f}</b> (from {result.rbc_per_ul:,.0f} red "
-               f"cells per µL entered)")
+    shown = result.density_words()
+    density = ("not given: the red cell count per µL was not entered" if shown is None
+               else f"<b>{shown[0]}</b>{_e(shown[1])}")
     pairs = [("Parasitemia", parasitemia), ("Red cells counted", count),
              ("Parasitized red cells", f"{result.parasitized:,}"),
              ("Parasites per µL", density)]

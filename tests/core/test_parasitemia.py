@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from malariascope.core.errors import CaseError
-from malariascope.core.parasitemia import LIMITS, CaseResult, wilson_interval
+from malariascope.core.parasitemia import LIMITS, CaseResult, rounded_density, wilson_interval
 from malariascope.core.tally import Counts, Verdict, percent_text
 
 # (successes, trials, low, high): Newcombe (1998), Statistics in Medicine 17:857, table I,
@@ -57,6 +57,22 @@ def test_parasites_per_ul_only_from_a_red_cell_count_that_was_given():
     counts = counts_of(10, 990)
     assert CaseResult.of(counts, 1000).parasites_per_ul is None
     assert CaseResult.of(counts, 1000, 4_500_000.0).parasites_per_ul == pytest.approx(45_000)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(366_878.98, 367_000), (1_234_567, 1_230_000),
+                                              (62_500, 62_500), (99_950, 100_000),
+                                              (45.6, 46), (0, 0)])
+def test_parasites_per_ul_are_rounded_to_three_significant_figures(value, shown):
+    assert rounded_density(value) == shown
+
+
+def test_parasites_per_ul_carry_the_wilson_interval_times_the_red_cells_per_ul():
+    result = CaseResult.of(counts_of(12, 145), 2000, 4_800_000.0)  # the probe's 157 cells
+    low, high = wilson_interval(12, 157)
+    assert result.density_interval == pytest.approx((4_800_000 * low, 4_800_000 * high))
+    assert result.density_words() == (
+        "367,000", " (95 % CI 212,000 to 618,000, from 4,800,000 red cells per µL entered)")
+    assert CaseResult.of(counts_of(12, 145), 2000).density_words() is None
 
 
 def test_counts_before_and_after_review_and_flagged_cells_left():

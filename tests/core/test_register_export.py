@@ -31,9 +31,12 @@ def test_the_export_has_one_row_per_case_with_its_figures(three_cases, tmp_path)
     assert (row["parasitized"], row["percent_parasitized"]) == ("25", "1.25")
     assert (row["parasitemia_ci_low"], row["parasitemia_ci_high"]) == ("0.85", "1.84")
     assert (row["rbc_per_ul"], row["parasites_per_ul"]) == ("5000000", "62500")
+    # the Wilson interval 0.8481 % to 1.8388 % times 5 million, to 3 significant figures
+    assert (row["parasites_per_ul_ci_low"], row["parasites_per_ul_ci_high"]) == (
+        "42400", "91900")
     assert (row["signed_by"], row["signed_at"], row["status"]) == ("Ann Lee", AT, "signed")
     assert row["model_sha256"].startswith("4a50d307762f") and row["notes"] == "fever"
-    assert COLUMNS[-9:-5] == ("lab", "partial", "unlike_warning", "copies_left_out")
+    assert COLUMNS[-11:-7] == ("lab", "partial", "unlike_warning", "copies_left_out")
     assert row["lab"] == "Central Lab, Kisumu" and row["unlike_warning"] == ""
     assert (row["stain"], row["partial"]) == ("", "")  # no window works on it: not known
 
@@ -69,7 +72,7 @@ def test_the_export_says_who_amended_each_case_when_and_why(tmp_path):
         register.save(Case(CaseFacts(sample_id="S-2")))
         assert register.export_csv(tmp_path / "lis.csv") == 2
     rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
-    assert COLUMNS[-5:-3] == ("amendments_detail", "amendments_withdrawn")
+    assert COLUMNS[-7:-5] == ("amendments_detail", "amendments_withdrawn")
     assert rows["S-1"]["amendments"] == "2"
     assert rows["S-1"]["amendments_detail"] == (
         '1. 2026-03-05 08:00 UTC, "Bob": "wrong slide opened"; '
@@ -193,7 +196,7 @@ def test_the_export_gives_the_threshold_of_the_calls_and_the_models(tmp_path):
         register.save(Case(CaseFacts(sample_id="S-2")))
         assert register.export_csv(tmp_path / "lis.csv") == 2
     rows = {row["sample_id"]: row for row in read_csv(tmp_path / "lis.csv")}
-    assert COLUMNS[-2:] == ("threshold", "model_threshold")  # appended last
+    assert COLUMNS[-4:-2] == ("threshold", "model_threshold")  # appended in turn
     assert (rows["S-1"]["threshold"], rows["S-1"]["model_threshold"]) == ("0.3000", "0.1873")
     assert (rows["S-2"]["threshold"], rows["S-2"]["model_threshold"]) == ("", "")
 

@@ -18,6 +18,7 @@ UNLIKE_KEYS = ("healthy_shift_mad", "uncertain_fraction", "looks_unlike", "unlik
 LAB_KEYS = ("stain", "lab")
 RECORD_KEYS = ("copies_left_out", "copies_left_out_names", "signed_by", "signed_at")
 REVIEW_KEYS = ("flagged_not_reviewed", "marked_unsure")
+INTERVAL_KEYS = ("parasites_per_ul_ci_low", "parasites_per_ul_ci_high")
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -34,7 +35,7 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
                                                  + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS
-                                                 + RECORD_KEYS + REVIEW_KEYS)
+                                                 + RECORD_KEYS + REVIEW_KEYS + INTERVAL_KEYS)
     return dict(rows[1:])
 
 
@@ -56,6 +57,9 @@ def test_none_found_has_an_interval_from_zero_and_the_slides_target_and_density(
     reached = summary(tally(3, 147), case)
     assert reached["target_reached"] == "true"
     assert reached["parasites_per_ul"] == "90000"  # 4.5 million x 3 / 150
+    # Wilson 3/150: 0.6825 % to 5.7147 %, times 4.5 million red cells per µL
+    assert (reached["parasites_per_ul_ci_low"], reached["parasites_per_ul_ci_high"]) == (
+        "30700", "257000")
 
 
 def test_nothing_counted_leaves_the_figures_empty_not_zero():

@@ -20,6 +20,7 @@ from tests.gui.helpers import (
 )
 from tests.images import make_cell_folder
 from tests.reports import read_pdf, read_summary
+from tests.test_cli_density import three_figures
 
 two_folders = case_steps.two_folders  # the fixture, shared
 
@@ -33,6 +34,9 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     _gather(window, qtbot, two_folders)
     _sign(window, qtbot)
     result = window.case.case.signed.result
+    low, high = result.density_interval
+    density = (f"{three_figures(result.parasites_per_ul):,} (95 % CI {three_figures(low):,} to "
+               f"{three_figures(high):,}, from 5,000,000 red cells")  # the window's, the PDF's
     path = tmp_path / "S-2026-0412.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(path, size="A4")
@@ -40,9 +44,9 @@ def test_the_pdf_from_the_window_holds_the_signed_case(window, qtbot, two_folder
     for words in ("Slide (sample) id S-2026-0412", "Patient id P-00917", "Microscopist Ann Lee",
                   f"{result.cells_counted:,} of a target of 100: target not reached",
                   "Signed by Ann Lee", "A screening aid, not a diagnosis",
-                  f"{result.parasites_per_ul:,.0f}", window.batch.facts.model_sha256[:12],
-                  "Stain not stated"):
+                  density, window.batch.facts.model_sha256[:12], "Stain not stated"):
         assert words in text
+    assert density in window.case_panel.result.text().replace("</b>", "")
     assert text.startswith("Central Lab, Kisumu Printed ")
     assert images == _printed_cells(window.batch) > 0
 

@@ -66,5 +66,5 @@ def test_a_threshold_moved_from_the_models_is_said_at_signing_and_exported(
     with Register(data_folder) as register:
         assert register.export_csv(tmp_path / "lis.csv") == 1
     (row,) = read_rows(tmp_path / "lis.csv")
-    assert list(row)[-2:] == ["threshold", "model_threshold"]  # appended last
+    assert list(row)[-4:-2] == ["threshold", "model_threshold"]  # appended in turn
     assert (row["threshold"], row["model_threshold"]) == ("0.3000", threshold_words(card))

@@ -15,6 +15,7 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
+from malariascope.core.parasitemia import rounded_density
 from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
@@ -30,7 +31,8 @@ COLUMNS = (
     "unreadable", "status", "signed_by", "signed_at", "unreviewed_flagged_at_signing",
     "amendments", "created_at", "updated_at", "model", "model_sha256", "notes", "lab",
     "partial", "unlike_warning", "copies_left_out", "amendments_detail", "amendments_withdrawn",
-    "marked_unsure", "threshold", "model_threshold",
+    "marked_unsure", "threshold", "model_threshold", "parasites_per_ul_ci_low",
+    "parasites_per_ul_ci_high",
 )  # columns are only added at the end: a lab's import reads them by place
 
 
@@ -55,6 +57,7 @@ def case_row(case: CaseSummary) -> dict[str, str]:
                    unreviewed_flagged_at_signing=str(signature.unreviewed_flagged))
     if result is not None:
         low, high = result.interval or (None, None)
+        density_low, density_high = result.density_interval or (None, None)
         row.update(
             cells_target=str(result.target_cells), cells_counted=str(result.cells_counted),
             target_reached=str(result.target_reached).lower(),
@@ -62,7 +65,9 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             percent_parasitized=percent_text(result.parasitemia),
             parasitemia_ci_low=percent_text(low),
             parasitemia_ci_high=percent_text(high),
-            parasites_per_ul=_number(result.parasites_per_ul),
+            parasites_per_ul=_density(result.parasites_per_ul),
+            parasites_per_ul_ci_low=_density(density_low),
+            parasites_per_ul_ci_high=_density(density_high),
             model_parasitized=str(result.model_parasitized), reviewed=str(result.reviewed),
             unreviewed_flagged=str(result.unreviewed_flagged),
             unreadable=str(result.unreadable), unlike_warning=result.unlike,
@@ -108,6 +113,11 @@ def _threshold(value: float | None) -> str:
 
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
+
+
+def _density(value: float | None) -> str:
+    """Parasites per µL as every report gives them: rounded (``rounded_density``)."""
+    return "" if value is None else str(rounded_density(value))
 
 
 def check_cases_target(path: Path, overwrite: bool = False,
