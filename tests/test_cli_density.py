@@ -1,4 +1,4 @@
-"""Parasites per µL from ``classify``: rounded, with their interval, in the summary and PDF."""
+"""``classify``'s parasites per µL, rounded and with their interval, and its intervals named."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def test_parasites_per_ul_are_rounded_and_carry_their_interval_in_summary_and_pd
     assert low < density < high
     assert (summary["parasites_per_ul"], summary["parasites_per_ul_ci_low"],
             summary["parasites_per_ul_ci_high"]) == (str(density), str(low), str(high))
+    assert list(summary)[-2:] == ["parasitemia_ci", "parasites_per_ul_ci"]  # appended last
+    assert summary["parasitemia_ci"] == "95 % Wilson score interval, in percent"
+    assert summary["parasites_per_ul_ci"] == ("parasitemia_ci times the red cells per µL; "
+                                              "parasites per µL to 3 significant figures")
     _, text, _ = read_pdf(pdf)
     text = unicodedata.normalize("NFKC", " ".join(text.split()))  # the PDF's µ is Greek mu
     assert unicodedata.normalize("NFKC", f"Parasites per µL {density:,} (95 % CI {low:,} to "

@@ -16,7 +16,7 @@ from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
-from malariascope.core.parasitemia import CaseResult, rounded_density
+from malariascope.core.parasitemia import DENSITY_FIGURES, CaseResult, rounded_density
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally, percent_text
 from malariascope.core.words import threshold_words
@@ -96,6 +96,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("flagged_not_reviewed", str(counts.unreviewed_flagged)),
         ("marked_unsure", str(counts.unsure)),
         *_density_rows(counts, case),
+        *INTERVAL_WORDS,
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -117,6 +118,12 @@ def _slide_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
         ("parasites_per_ul", "" if density is None else str(rounded_density(density))),
         ("patient_id", case.patient_id),
     ]
+
+
+#: What the summary's intervals are, in words in the file for whoever reads it.
+INTERVAL_WORDS = (("parasitemia_ci", "95 % Wilson score interval, in percent"),
+                  ("parasites_per_ul_ci", "parasitemia_ci times the red cells per µL; "
+                   f"parasites per µL to {DENSITY_FIGURES} significant figures"))
 
 
 def _density_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:

@@ -18,7 +18,8 @@ UNLIKE_KEYS = ("healthy_shift_mad", "uncertain_fraction", "looks_unlike", "unlik
 LAB_KEYS = ("stain", "lab")
 RECORD_KEYS = ("copies_left_out", "copies_left_out_names", "signed_by", "signed_at")
 REVIEW_KEYS = ("flagged_not_reviewed", "marked_unsure")
-INTERVAL_KEYS = ("parasites_per_ul_ci_low", "parasites_per_ul_ci_high")
+INTERVAL_KEYS = ("parasites_per_ul_ci_low", "parasites_per_ul_ci_high", "parasitemia_ci",
+                 "parasites_per_ul_ci")
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
