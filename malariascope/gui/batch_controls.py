@@ -126,7 +126,9 @@ class ThresholdControl(QWidget):
         # Mouse only: a click must not take the arrow keys from the list (they would move the
         # threshold and relabel the batch); the spin box takes typed values.
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.setAccessibleName("Threshold slider")
         self.spin = _ThresholdSpin()
+        self.spin.setAccessibleName("Threshold")
         self.spin.setRange(*THRESHOLD_RANGE)
         self.spin.setDecimals(THRESHOLD_DECIMALS)
         self.spin.setSingleStep(0.01)
@@ -202,6 +204,7 @@ class BatchControls(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Threshold", self.threshold)
+        form.labelForField(self.threshold).setBuddy(self.threshold.spin)  # the box takes keys
         form.addRow("Field threshold", field_row)
 
     def _on_refused(self, text: str) -> None:
@@ -230,8 +233,9 @@ class BatchControls(QWidget):
         if rule is not None:
             self.threshold.setValue(rule.threshold)
         tip = _threshold_tip(rule)
-        self.threshold.setToolTip(tip)
-        self.field_threshold.setToolTip(tip)
+        for widget in (self.threshold, self.threshold.slider, self.threshold.spin,
+                       self.field_threshold):
+            widget.setToolTip(tip)
         self.field_threshold.setText(_field_text(rule))
 
 

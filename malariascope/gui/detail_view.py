@@ -90,6 +90,7 @@ class DetailView(QWidget):
         self.opacity.setRange(0, 100)
         self.opacity.setValue(45)
         self.opacity.setToolTip("Overlay opacity")
+        self.opacity.setAccessibleName("Grad-CAM overlay opacity")
         # a click leaves the keys with the list, so arrows and PgUp/PgDn move to the next cell,
         # not the opacity; Tab still reaches both
         for control in (self.overlay_box, self.opacity):

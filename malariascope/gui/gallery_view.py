@@ -55,6 +55,7 @@ class GalleryView(QListView):
                                          max_pending=MAX_PENDING)
         self.setItemDelegate(GalleryDelegate(proxy, self.thumbnails, self))
         self.setModel(proxy)
+        self.setAccessibleName("Cell gallery")
         own = self.selectionModel()
         self.setSelectionModel(selection)
         own.deleteLater()

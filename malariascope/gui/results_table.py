@@ -24,6 +24,8 @@ SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 DISPLAY, DECORATION, TOOLTIP, FONT, ALIGNMENT, FOREGROUND = (int(role) for role in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
     Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole))
+SPOKEN, SPOKEN_MORE = (int(role) for role in (Qt.ItemDataRole.AccessibleTextRole,
+                                              Qt.ItemDataRole.AccessibleDescriptionRole))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 THUMB_SIZE = 48
 CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
@@ -97,9 +99,12 @@ class ResultsTableModel(QAbstractTableModel):
             return colour and readable(colour, QPalette.ColorRole.Base)
         if role == FONT:
             return self._bold if column == FINAL and self.batch.reviewed(row) else None
-        if role == TOOLTIP and column in (FILE, ERROR, THUMB):
+        if (role == TOOLTIP and column in (FILE, ERROR, THUMB)
+                or role == SPOKEN_MORE and column == THUMB):  # the file in full, any error
             result = self.batch.results[row]
             return f"{os.path.abspath(result.path)}\n{result.error}".strip()
+        if role == SPOKEN and column == THUMB:  # the picture, all a gallery tile shows
+            return self.spoken(row)
         if role == ALIGNMENT and column == PROB:
             return RIGHT
         return None
@@ -121,6 +126,17 @@ class ResultsTableModel(QAbstractTableModel):
         if column == ERROR:
             return result.error
         return ""
+
+    def spoken(self, row: int) -> str:
+        """The cell in words for a screen reader: "parasitized/cell_3.png: uninfected,
+        overridden; the model's call parasitized, P(parasitized) 0.873"."""
+        batch, result = self.batch, self.batch.results[row]
+        if not result.ok:
+            return f"{self.name(row)}: no call, {result.error}"
+        review = batch.review(row) or "not reviewed"  # confirmed, overridden or unsure
+        uncertain = ", uncertain" if batch.uncertain(row) else ""
+        return (f"{self.name(row)}: {batch.final_call(row)}, {review}; the model's call "
+                f"{batch.call(row)}{uncertain}, P(parasitized) {probability_text(batch, row)}")
 
     def _sort_key(self, row: int, column: int):
         if column == PROB:

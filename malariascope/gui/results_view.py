@@ -70,6 +70,7 @@ class ResultsView(QTableView):
     def __init__(self, proxy: ResultsFilterProxy, parent=None) -> None:
         super().__init__(parent)
         self.setModel(proxy)
+        self.setAccessibleName("Cell list")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

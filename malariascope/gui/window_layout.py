@@ -198,7 +198,10 @@ class WindowLayout(QWidget):
         self.list_and_field.setChildrenCollapsible(False)
         bar = QToolBar()  # its buttons take no focus: keys stay with the list
         bar.addWidget(QLabel("Show:"))
-        bar.addActions(list(filters))  # those the width leaves out, behind its » button
+        for action in filters:  # those the width leaves out, behind its » button
+            bar.addAction(action)
+            # named apart from the review buttons of the same words
+            bar.widgetForAction(action).setAccessibleName(f"Show {action.iconText().lower()}")
         return _column(bar, self.list_and_field)
 
 
