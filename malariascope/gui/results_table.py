@@ -31,7 +31,8 @@ THUMB_SIZE = 48
 CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
 UNCERTAIN_COLOUR = QColor("#ffa000")
 REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
-HEADERS = ("", "File", "P(parasitized)", "Call", "Uncertain", "Review", "Final call", "Error")
+HEADERS = ("", "File", "P(parasitized)", "Model call", "Uncertain", "Review", "Final call",
+           "Error")  # the list shows Final call beside File (``ResultsView``)
 THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
 _Index = QModelIndex | QPersistentModelIndex
 

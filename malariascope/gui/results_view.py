@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from malariascope.gui.columns import ColumnWidths
 from malariascope.gui.name_delegate import NameDelegate
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import ERROR, FILE, THUMB_SIZE
+from malariascope.gui.results_table import ERROR, FILE, FINAL, PROB, THUMB_SIZE
 
 
 def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: QResizeEvent,
@@ -102,6 +102,9 @@ class ResultsView(QTableView):
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self.scroll_to_current)  # after the view's sort
         header.setMinimumSectionSize(40)
+        # the final call beside the file, where a narrow window or large text never pushes it
+        # off the right edge, and read before the model's call it may overrule
+        header.moveSection(header.visualIndex(FINAL), header.visualIndex(PROB))
         self.columns = ColumnWidths(self)
         # a file is told from another by its end: "parasitized/..._cell_123.png"
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
