@@ -4,10 +4,16 @@ failed, and every write one transaction, refused up front where it cannot go.
 SQLite writes each commit into the register's WAL (``cases.sqlite-wal``), merging it into
 the file later. A WAL deleted while the register is open (by a sync tool, or someone tidying
 the folder) stays open to SQLite, which goes on writing into it, so a crash would lose every
-write held there and other programs would read the file without them. After each write the
-WAL and its index (``-shm``) are looked at: when either is gone or replaced, what the WAL
-holds is merged into the file (a checkpoint reads the WAL still open) and the register is
-opened again, which makes a new WAL beside it; :meth:`RegisterFile.news` says so once.
+write held there and programs opening the register later would read the file without them.
+After each write the WAL and its index (``-shm``) are looked at: when either is gone or
+replaced, what the WAL holds is merged into the file (a checkpoint reads the WAL still open)
+and, on the same connection, WAL mode is left and entered again, which makes a new WAL
+beside the file. SQLite refuses to leave WAL mode while another connection (another window,
+a ``cases`` command) holds the register: all of them read and write through the WAL and
+index they opened, so a new WAL for one alone would split their writes (the last merge
+overwriting the others' pages) and leave the others reading old data. The deleted WAL then
+stays in use, merged at each write and by the last connection to close, and the next write
+tries again. :meth:`RegisterFile.news` says what was done, and each hindrance once.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from malariascope.core.register.database import (
     connect,
     empty,
     failure,
+    is_locked,
     nothing_stored,
     transaction,
 )
@@ -33,7 +40,14 @@ from malariascope.core.register.version import COMPANIONS
 
 #: the device and inode of the register's WAL and of its index (None: missing), by suffix
 Companions = dict[str, tuple[int, int] | None]
-
+_UNMERGED = ("its latest writes are not yet in the register file: they are tried again at "
+             "each save")
+#: what the register does while it cannot start a new WAL, and what would let it
+_GOES_ON = ("the register goes on writing into the deleted WAL, merged into the register file "
+            "at each save")
+_SHARED = ("other MalariaScope windows or programs have the register open: close them "
+           f"({_GOES_ON}, and starts a new WAL at the first save after)")
+_IS = ("is", "are")
 
 class RegisterFile:
     """The register file in ``folder``, open until :meth:`close` (see
@@ -41,17 +55,14 @@ class RegisterFile:
 
     def __init__(self, folder: str | Path, view: bool = False) -> None:
         folder = Path(folder)
-        self.path, self._view = folder / FILE_NAME, view
+        self.path = folder / FILE_NAME
         #: why the register holds no case ("" when it may hold some): a view of one never
         #: written reads as a register without cases
         self.nothing_stored = nothing_stored(folder) if view else ""
         self._lock = threading.Lock()
         self._news: list[str] = []  # appended by a write, taken by :meth:`news`
-        self._unmerged = False  # a deleted WAL's writes are not yet in the file: told
-        self._open()
-
-    def _open(self) -> None:
-        self._db = empty() if self.nothing_stored else connect(self.path.parent, self._view)
+        self._told: set[str] = set()  # why a deleted WAL is still in use, once said
+        self._db = empty() if self.nothing_stored else connect(folder, view)
         self._db.create_function("casefold", 1, str.casefold, deterministic=True)
         self._archive = is_archive(self._db)  # only ever read (see :meth:`_writing`)
         self._companions = companions(self.path)  # as the connection opened them
@@ -96,26 +107,59 @@ class RegisterFile:
 
     def _keep_wal_writes(self, gone: list[str]) -> None:
         """Merge the writes of the WAL SQLite holds open, deleted or replaced beside the
-        file, into the file, and open the register again with a new WAL. The write that
-        found it went through: when SQLite cannot merge them now (another connection reads
-        them, a full disk), the next write tries again. ``gone``: the suffixes of the files
-        deleted or replaced."""
+        file, into the file, and start a new WAL beside it when this connection is the
+        register's only one. The write that found it went through, and nothing here raises:
+        what cannot be done now the next write tries again, each hindrance said once.
+        ``gone``: the suffixes of the files deleted or replaced."""
         files = " and ".join(f"{self.path.name}{suffix}" for suffix in gone)
         deleted = f"{files} beside {self.path} disappeared while the register was open"
         try:
-            merged = not self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            hindrance = self._merge_and_restart()
         except sqlite3.Error:
-            merged = False
-        if not merged:
-            if not self._unmerged:
-                self._news.append(f"{deleted}; its latest writes are not yet in the register "
-                                  "file: they are tried again at each save")
-            self._unmerged = True
+            hindrance = _UNMERGED
+        if hindrance:
+            if hindrance not in self._told:
+                self._news.append(f"{deleted}; {hindrance}")
+            self._told.add(hindrance)
             return
-        self._db.close()
-        self._open()
-        self._unmerged = False
-        self._news.append(f"{deleted}; every write in its WAL is now in the register file")
+        self._told.clear()
+        self._news.append(f"{deleted}; every write in its WAL is now in the register file, "
+                          "and a new WAL is beside it")
+
+    def _merge_and_restart(self) -> str:
+        """Checkpoint the WAL in use into the file, then leave WAL mode and enter it again
+        (a new WAL), without waiting for other connections; what hindered it ("": done).
+        SQLite refuses to leave WAL mode while another connection holds the register: they
+        share the WAL in use, and a new one beside it would split their writes. Files of
+        another's at the WAL's or index's name are left alone: leaving WAL mode deletes
+        what is there."""
+        db = self._db
+        waits = db.execute("PRAGMA busy_timeout").fetchone()[0]
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            if db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+                return _UNMERGED
+            now = companions(self.path)
+            foreign = [f"{self.path.name}{suffix}" for suffix, found in now.items()
+                       if found is not None and found != self._companions[suffix]]
+            if foreign:
+                return (f"{' and '.join(foreign)} beside it {_IS[len(foreign) > 1]} now "
+                        f"another program's, not what it uses: {_GOES_ON}; close other "
+                        "MalariaScope windows or programs that have the register open")
+            try:  # refused: "database is locked", or the mode in force as the answer
+                left = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+            except sqlite3.OperationalError as exc:
+                if not is_locked(exc):
+                    raise
+                left = False
+            if not left:
+                return _SHARED
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA user_version").fetchone()  # a read makes the WAL and index
+            self._companions = companions(self.path)
+            return ""
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
 
 def companions(path: Path) -> Companions:
