@@ -136,7 +136,10 @@ class StatusBar(QStatusBar):
 
     def tell_news(self, register: Register | None) -> None:
         """Note what ``register`` did of itself since last asked (its WAL deleted and its
-        writes kept in its file), when anything."""
+        writes kept in its file), when anything. Asked after each autosave, whose register
+        is the one a window keeps open to write (what its other writes found waits for the
+        next autosave): a window without autosave opens one for each save, which sees a WAL
+        deleted during that save alone."""
         news = "" if register is None else register.news()
         if news:
             self.note(news)
