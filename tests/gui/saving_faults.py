@@ -35,6 +35,7 @@ class SlowSave:
 
     def __init__(self, monkeypatch) -> None:
         self.gate, self.armed = threading.Event(), False
+        self.held = threading.Event()  # set once the save armed for waits at the gate
         self.failing = self.refused = self.conflicting = ""
         self.discards_refused = 0
         original, stored, discard = CaseWork.save, Register.save, Register.discard
@@ -42,6 +43,7 @@ class SlowSave:
         def save(work, *args, **kwargs):
             if self.armed:
                 self.armed = False
+                self.held.set()
                 self.gate.wait(WAIT_MS / 1000)
             return original(work, *args, **kwargs)
 

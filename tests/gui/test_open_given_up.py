@@ -47,7 +47,7 @@ def screen_next_while_it_saves(window, qtbot, slow_save, tmp_path, refused: bool
     window.case.update(sample_id="S-NEXT")
     review(window, 0)
     assert window.batch.case.uid == uid
-    qtbot.waitUntil(lambda: not window.autosave.writes.idle, timeout=WAIT_MS)
+    qtbot.waitUntil(slow_save.held.is_set, timeout=WAIT_MS)  # running: no later write drops it
     return uid
 
 
