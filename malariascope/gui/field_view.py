@@ -1,7 +1,8 @@
-"""The whole field of the selected cell, with every cell found outlined in its call's colour.
+"""The whole field of the selected cell, with every cell found outlined for its call.
 
-Red parasitized, green uninfected, amber uncertain until reviewed (the final call decides, as
-in the report); the selected cell is ringed in dark blue, outside its call's colour. Clicking a
+Parasitized thick red, uninfected thin green, uncertain dashed amber until reviewed (the final
+call decides, as in the report); a reviewed cell has a tick on its outline (``gui.call_marks``).
+The selected cell is ringed in dark blue, outside its outline. Clicking a
 cell selects its row; the wheel zooms at the cursor and a drag pans (``gui.viewport``), and
 selecting a cell out of view brings it into view. The field is decoded in a worker (megapixels
 would stall the UI) and kept while its cells are browsed; outlines are drawn from the batch at
@@ -18,9 +19,9 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap, 
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from malariascope.gui.batch import Batch
+from malariascope.gui.call_marks import outline_pen, paint_review_tick
 from malariascope.gui.canvas import paint_backdrop
 from malariascope.gui.latest_load import LatestLoad
-from malariascope.gui.results_table import call_colour
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.viewport import ZOOM_STEP, Viewport
 from malariascope.gui.workers import WorkerGroup
@@ -142,9 +143,9 @@ class FieldView(QWidget):
         return {row: results[row].box for row in self.batch.field_rows(self._path)
                 if results[row].box is not None}
 
-    def outline_colour(self, row: int) -> QColor:
-        """Red or green for the final call; amber while an uncertain call is not reviewed."""
-        return call_colour(self.batch, row)
+    def outline_pen(self, row: int) -> QPen:
+        """The pen of the outline of ``row``'s cell (``call_marks.outline_pen``)."""
+        return outline_pen(self.batch, row)
 
     # -- zoom ----------------------------------------------------------------------------
     def zoom_in(self) -> None:
@@ -260,8 +261,10 @@ class FieldView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         outlines = self.outlines()
         for row, box in outlines.items():
-            painter.setPen(QPen(self.outline_colour(row), 3 if row == self._row else 2))
+            painter.setPen(self.outline_pen(row))
             painter.drawEllipse(self.box_rect(box))
+        for row in filter(self.batch.reviewed, outlines):  # ticks over every outline
+            paint_review_tick(painter, self.box_rect(outlines[row]), self.outline_pen(row).color())
         if self._row in outlines:  # last: no neighbour's outline covers it
             _paint_selection(painter, self.box_rect(outlines[self._row]))
 

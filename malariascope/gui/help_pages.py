@@ -92,7 +92,7 @@ def how_to_read_html(rule: CallRule | None) -> str:
         f"only at or above {field}, which moves with the threshold. A field is mostly healthy "
         "cells, and the few false calls of the screening threshold would swamp its "
         "parasitemia. A field cell from the threshold to just above the field threshold"
-        f"{field_band} is <i>uncertain</i> (outlined in amber), so nothing suspicious goes "
+        f"{field_band} is <i>uncertain</i> (outlined in dashed amber), so nothing suspicious goes "
         "unreviewed. The Threshold line under the selected cell says which of the two called "
         "it.</p>",
         "<p><b>Grad-CAM</b>: the coloured overlay shows where in the image the model found "

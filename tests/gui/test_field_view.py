@@ -111,7 +111,7 @@ def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, sme
     window.table.select_source_row(rows[0])  # the field shows once one of its cells is selected
     _click_cell(window, qtbot, target)
     qtbot.waitUntil(lambda: not view.image().isNull(), timeout=10_000)
-    before, percent = view.outline_colour(target), window.summary.text("field")
+    before, percent = view.outline_pen(target).color(), window.summary.text("field")
     assert percent == batch.field_counts(field).percent_text()  # as every view rounds it
     overridden = _other(batch.call(target))
     window.activateWindow()
@@ -120,7 +120,7 @@ def test_review_in_a_field_recolours_it_and_moves_parasitemia(window, qtbot, sme
     assert batch.review(target) == "overridden" and batch.final_call(target) == overridden
     assert table.current_source_row() == target + 1 == view.current_row()  # moved on
     colour = CALL_COLOURS[overridden]
-    assert view.outline_colour(target) == colour != before
+    assert view.outline_pen(target).color() == colour != before
     rect = view.box_rect(batch.results[target].box)
     drawn = view.grab().toImage().pixelColor(round(rect.left()), round(rect.center().y()))
     assert _distance(drawn, colour) < _distance(drawn, before)  # and it is painted so

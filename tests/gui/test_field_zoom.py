@@ -83,7 +83,7 @@ def test_wheel_zooms_at_the_cursor_a_drag_pans_and_a_click_still_selects(window,
     assert _drawn_like_the_field(view, field, boxes) > 0.9  # the picture moved with the outlines
     shot, y = view.grab().toImage(), round(panned.center().y())
     drawn = [shot.pixelColor(round(panned.left()) + dx, y) for dx in (-1, 0, 1)]  # at any size
-    assert min(_distance(c, view.outline_colour(target)) for c in drawn) < 60  # the outline
+    assert min(_distance(c, view.outline_pen(target).color()) for c in drawn) < 60  # the outline
 
     _click_cell(window, qtbot, target)
     assert window.table.current_source_row() == target == view.current_row()

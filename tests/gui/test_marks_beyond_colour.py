@@ -1,0 +1,74 @@
+"""Calls and reviews shown by more than colour, in the real window with the
+real model on a real field: red and green read as one olive to a colour-blind
+technician."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import SHARED_DATA
+from tests.gui.helpers import screen_and_wait
+
+FIELD = SHARED_DATA / "fields" / "PA171742.JPG"  # 3 rings among 130 cells
+
+
+@pytest.fixture
+def real_field(tmp_path: Path) -> Path:
+    """A folder holding one real whole field."""
+    if not FIELD.is_file():
+        pytest.skip(f"real whole fields not found at {FIELD.parent}")
+    folder = tmp_path / "field"
+    folder.mkdir()
+    shutil.copy(FIELD, folder)
+    return folder
+
+
+def _field_shown(window, qtbot, folder: Path) -> list[int]:
+    """Screen ``folder``, select its field's first cell and wait for the field; its rows."""
+    screen_and_wait(window, qtbot, [folder])
+    rows = window.batch.field_rows(next(folder.iterdir()))
+    window.table.select_source_row(rows[0])
+    qtbot.waitUntil(lambda: not window.field_view.image().isNull(), timeout=10_000)
+    return rows
+
+
+def _pen(view, row: int) -> tuple:
+    pen = view.outline_pen(row)
+    return pen.widthF(), pen.style(), tuple(pen.dashPattern())
+
+
+def test_field_outlines_tell_the_calls_apart_by_line_not_only_by_colour(
+        window, qtbot, real_field):
+    rows = _field_shown(window, qtbot, real_field)
+    batch, view = window.batch, window.field_view
+    uncertain = next(row for row in rows if batch.uncertain(row))
+    healthy = [row for row in rows if batch.call(row) == "uninfected" and not batch.uncertain(row)]
+    parasitized = healthy[-1]
+    batch.set_review(parasitized, "parasitized")  # a reviewer's parasitized: drawn as one
+    lines = {_pen(view, row) for row in (parasitized, uncertain, healthy[0])}
+    assert len(lines) == 3
+    assert _pen(view, parasitized)[0] > _pen(view, healthy[0])[0]  # the thickest stands out
+    assert view.outline_pen(uncertain).style() != Qt.PenStyle.SolidLine
+
+
+def test_a_reviewed_cell_is_drawn_otherwise_than_before_its_review_in_the_field(
+        window, qtbot, real_field):
+    """A confirmed uninfected cell keeps its green: only a mark tells it was reviewed."""
+    rows = _field_shown(window, qtbot, real_field)
+    batch, view = window.batch, window.field_view
+    selected = view.box_rect(batch.results[rows[0]].box).adjusted(-20, -20, 20, 20)
+
+    def far_from_the_selection(row: int) -> bool:
+        return not view.box_rect(batch.results[row].box).intersects(selected)
+
+    target = next(row for row in rows if batch.call(row) == "uninfected"
+                  and not batch.uncertain(row) and far_from_the_selection(row))
+    around = view.box_rect(batch.results[target].box).adjusted(-8, -8, 8, 8).toAlignedRect()
+    before = view.grab(around).toImage()
+    assert batch.confirm(target) and batch.review(target) == "confirmed"
+    after = view.grab(around).toImage()
+    assert after != before
