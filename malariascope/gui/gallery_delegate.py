@@ -1,8 +1,10 @@
-"""One tile of the gallery: the cell framed in its final call's colour, P(parasitized) under it.
+"""One tile of the gallery: the cell framed in its final call's colour, P(parasitized) and the
+call in words under it.
 
 The picture is drawn untouched: selection is a ring around the tile, never a tint, so the
 stain's colour stays what the camera saw. The frame is red or green for the final call, amber
-while the model is uncertain and nobody has pressed a call (as in the field view). While its
+while the model is uncertain and nobody has pressed a call (as in the field view); the caption
+says the same without colour (``call_marks.call_mark``). While its
 picture is read, a tile is a hatched grey square: dark, it would read as a cell on the black
 of the NIH images.
 """
@@ -10,11 +12,11 @@ of the NIH images.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from malariascope.core.withoutcall import UNREADABLE, kind_of
-from malariascope.gui.batch import UNSURE
+from malariascope.gui.call_marks import call_mark
 from malariascope.gui.results_proxy import ResultsFilterProxy
 from malariascope.gui.results_table import call_colour, probability_text
 from malariascope.gui.thumbnails import FAILED, ThumbnailCache
@@ -61,7 +63,8 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawRect(rect.adjusted(1, 1, -2, -2))
         text = QRect(rect.left(), frame.bottom() + 1, rect.width(), TEXT_HEIGHT)
         painter.setPen(option.palette.text().color())
-        painter.drawText(text, Qt.AlignmentFlag.AlignCenter, self.caption(row))
+        painter.drawText(text, Qt.AlignmentFlag.AlignCenter,
+                         fitted(self.caption(row), option.fontMetrics, text.width()))
         painter.restore()
 
     def _paint_picture(self, painter: QPainter, target: QRect, row: int) -> None:
@@ -92,11 +95,18 @@ class GalleryDelegate(QStyledItemDelegate):
         return UNREADABLE if result.ok else kind_of(result.error)
 
     def caption(self, row: int) -> str:
-        """P(parasitized) as the list shows it, ✓ once a call is pressed, ? when marked
-        unsure."""
+        """P(parasitized) as the list shows it, then the final call and the review
+        ("0.562 U ✎ overridden")."""
         result = self.batch.results[row]
         if not result.ok:
             return "error"
-        decision = self.batch.decision(row)
-        mark = "" if decision is None else ("?" if decision.pressed == UNSURE else "✓")
-        return f"{probability_text(self.batch, row)} {mark}".strip()
+        return f"{probability_text(self.batch, row)} {call_mark(self.batch, row)}".strip()
+
+
+def fitted(caption: str, metrics: QFontMetrics, width: int) -> str:
+    """``caption`` less its last words until it fits ``width``, keeping P(parasitized), the
+    call's letter and the review's symbol ("0.562 U ✎")."""
+    words = caption.split(" ")
+    while len(words) > 3 and metrics.horizontalAdvance(" ".join(words)) > width:
+        words.pop()
+    return " ".join(words)

@@ -102,7 +102,9 @@ def how_to_read_html(rule: CallRule | None) -> str:
         "a guide to where to look, not proof: judge the cell itself.</p>",
         "<p><b>Final call</b>: your review. P and U set it, Space accepts the model's call, "
         "Backspace takes the review back. The report keeps the model's call, what you pressed, "
-        "who and when.</p>",
+        "who and when. In a whole field a parasitized cell is outlined thick, an uninfected one "
+        "thin, and a reviewed cell has a tick; under a tile of the gallery, P or U is the final "
+        "call, then ✓ confirmed, ✎ overridden or ? unsure.</p>",
         f"<p><b>{escape(DISCLAIMER)}</b></p>",
     ]
     return "".join(parts)

@@ -1,5 +1,5 @@
 """Calls and reviews shown by more than colour, in the real window with the
-real model on a real field: red and green read as one olive to a colour-blind
+real model on real cells and a real field: red and green read as one olive to a colour-blind
 technician."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.conftest import SHARED_DATA
 from tests.gui.helpers import screen_and_wait
@@ -72,3 +73,32 @@ def test_a_reviewed_cell_is_drawn_otherwise_than_before_its_review_in_the_field(
     assert batch.confirm(target) and batch.review(target) == "confirmed"
     after = view.grab(around).toImage()
     assert after != before
+
+
+def _gallery(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.lists.focusProxy(), Qt.Key.Key_G)
+    assert window.lists.gallery_shown()
+    return window.gallery
+
+
+def test_gallery_captions_tell_a_confirmation_from_an_override(window, qtbot, real_cells):
+    folder = real_cells["parasitized"][0].parent
+    screen_and_wait(window, qtbot, real_cells["parasitized"])
+    batch = window.batch
+    gallery = _gallery(window, qtbot)
+    called = [row for row in range(len(batch)) if batch.call(row) == "parasitized"]
+    assert len(called) >= 2, f"the model called fewer than 2 cells of {folder} parasitized"
+    confirmed, overridden = called[:2]
+    batch.set_review(confirmed, "parasitized")
+    batch.set_review(overridden, "uninfected")
+    delegate = gallery.itemDelegate()
+    words = {row: delegate.caption(row).split(" ", 1)[1] for row in (confirmed, overridden)}
+    assert words == {confirmed: "P ✓ confirmed", overridden: "U ✎ overridden"}
+    from malariascope.gui.gallery_delegate import fitted  # here: the other tests run without it
+
+    tile = gallery.visualRect(gallery.model().index(0, 0)).width()
+    shown = [fitted(delegate.caption(row), gallery.fontMetrics(), tile).split(" ", 1)[1]
+             for row in (confirmed, overridden)]
+    assert shown[0] != shown[1]  # on the tile too, however little room it has
