@@ -15,11 +15,12 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPoint,
+    QRectF,
     QSettings,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPaintEvent, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPen, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 from malariascope.gui.gallery_delegate import GalleryDelegate
@@ -34,6 +35,7 @@ DEFAULT_SIZE = 96
 CACHE_BYTES = 96 * 2**20  # what the gallery's decoded pictures may take in memory
 MAX_PENDING = 2048  # more than a screenful of the smallest tiles on a large screen
 TILE_GAP = 1  # between tiles, beside the room their selection rings keep
+FOCUS_WIDTH = 2  # the frame inside the gallery's edge while it has the keyboard's focus
 
 
 def cache_capacity(pixels: int) -> int:
@@ -159,6 +161,12 @@ class GalleryView(QListView):
         super().paintEvent(event)
         if self.model().rowCount() == 0:  # an emptied review queue, or no cells yet
             paint_empty(self)
+        if self.hasFocus():  # the review keys act here: the style draws no frame to say so
+            painter = QPainter(self.viewport())
+            pen = QPen(self.palette().highlight().color(), FOCUS_WIDTH)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.drawRect(QRectF(self.viewport().rect()).adjusted(1, 1, -1, -1))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl+wheel zooms the tiles a step per notch; the wheel alone scrolls."""

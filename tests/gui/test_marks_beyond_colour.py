@@ -1,6 +1,6 @@
-"""Calls and reviews shown by more than colour, in the real window with the
+"""Calls, reviews and keyboard focus shown by more than colour, in the real window with the
 real model on real cells and a real field: red and green read as one olive to a colour-blind
-technician."""
+technician, and a keyboard user must see where the review keys act."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import SHARED_DATA
@@ -102,3 +102,17 @@ def test_gallery_captions_tell_a_confirmation_from_an_override(window, qtbot, re
     shown = [fitted(delegate.caption(row), gallery.fontMetrics(), tile).split(" ", 1)[1]
              for row in (confirmed, overridden)]
     assert shown[0] != shown[1]  # on the tile too, however little room it has
+
+
+def test_the_gallery_shows_when_it_has_the_keyboards_focus(window, qtbot, real_cells):
+    screen_and_wait(window, qtbot, real_cells["uninfected"])
+    gallery = _gallery(window, qtbot)
+    window.controls.threshold.spin.setFocus()
+    qtbot.waitUntil(lambda: not gallery.hasFocus())
+    without = gallery.grab().toImage()
+    gallery.setFocus()
+    qtbot.waitUntil(gallery.hasFocus)
+    within = gallery.grab().toImage()
+    assert within != without
+    edge = QRect(0, 0, gallery.width(), 4)  # the frame shows at the edge, not only on a tile
+    assert within.copy(edge) != without.copy(edge)
