@@ -51,6 +51,7 @@ class PastCaseView(QObject):
         self._adopted: StoredCase | None = None  # the copy the window's open case went on from
         self.refusal = ""  # why the last case asked for was not opened ("": not refused)
         self._asked = 0  # cases asked for (read): one asked for outdoes a case read again
+        self._answered = 0  # the last of them given to show (shown or refused)
         self.waiting = WaitingOpen(window, lambda read: self.show(*read))  # once saves are done
         window.batch.events.reset.connect(self._on_reset)
         window.autosave.refused.connect(self._on_refused)
@@ -60,21 +61,33 @@ class PastCaseView(QObject):
              failed: Callable[[Exception], object]) -> None:
         """Read case ``uid`` from ``register`` for :meth:`show`, with the register's answer
         to its take, in a worker (see ``gui.case_reading``): the last case asked for opens,
-        so none waits to open any more."""
+        so none waits to open any more. ``then`` passes the case read to :meth:`show`, or
+        not (the register dialog asking for it was closed meanwhile), ``failed`` says why
+        it was not read."""
         self._asked += 1
         asked = self._asked
         self.waiting.outdone()
-        case_reading.read(self.window, register, uid, then,
+        case_reading.read(self.window, register, uid,
+                          lambda read: self._on_read(asked, read, then),
                           lambda exc: self._on_read_failed(asked, exc, failed))
+
+    def _on_read(self, asked: int, read: Read, then: Callable[[Read], object]) -> None:
+        then(read)
+        if self._answered != asked:  # not passed to show
+            self._not_opened_as_asked(asked, not_taken(read.stored.case.name, "opened",
+                                                       "the case register was closed"))
 
     def _on_read_failed(self, asked: int, exc: Exception,
                         failed: Callable[[Exception], object]) -> None:
-        """The read of a case asked for failed: ``failed`` says why, and unless another case
-        was asked for since, or the window closed (its register goes with it), the window's
-        case that left for an earlier open comes back."""
         failed(exc)
+        self._not_opened_as_asked(asked, f"The case asked for was not opened: {exc}")
+
+    def _not_opened_as_asked(self, asked: int, refusal: str) -> None:
+        """The case asked for (``asked``: its turn) was not read, or not shown: unless
+        another case was asked for since, or the window closed (its register goes with it),
+        the window's case that left for an earlier open comes back, ``refusal`` said."""
         if self._asked == asked and self.window.autosave.register is not None:
-            self.waiting.given_up(f"The case asked for was not opened: {exc}")
+            self.waiting.given_up(refusal)
 
     def show(self, stored: StoredCase, refused: str) -> bool:
         """Show ``stored`` in place of the batch: read-only, or as the window's open case (an
@@ -87,6 +100,7 @@ class PastCaseView(QObject):
         case not shown gives back the window's case that left for an earlier open
         (``WaitingOpen.given_up``)."""
         self.waiting.outdone()  # the last case asked for opens, or none
+        self._answered = self._asked
         self.refusal = ""
         if self._show(stored, refused):
             return True

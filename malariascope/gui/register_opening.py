@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QLabel
 
 from malariascope.core.errors import CaseGoneError
+from malariascope.gui.workers import while_alive
 
 if TYPE_CHECKING:  # the register pulls in numpy
     from malariascope.core.register import Register
@@ -37,7 +38,8 @@ class CasesToOpen(Protocol):
 
 class RegisterOpening(QObject):
     """Opens the case selected in ``dialog``: its ``case_loaded`` gets the case read, its
-    ``failed`` why it was not; ``read`` reads a case in a worker (see PastCaseView.read)."""
+    ``failed`` why it was not; ``read`` reads a case in a worker (see PastCaseView.read).
+    ``parent`` is the dialog, or deleted with it: a read answering after that is dropped."""
 
     def __init__(self, dialog: CasesToOpen, read: Reader, parent: QObject) -> None:
         super().__init__(parent)
@@ -53,8 +55,8 @@ class RegisterOpening(QObject):
             return
         self.busy, self._given_up = True, False
         dialog.note.setText("Opening the case…")
-        self._read(dialog.register, uids[0], self._on_read,
-                   lambda exc: self._on_read_failed(uids[0], exc))
+        self._read(dialog.register, uids[0], while_alive(self, self._on_read),
+                   while_alive(self, lambda exc: self._on_read_failed(uids[0], exc)))
 
     def give_up(self) -> None:
         """The dialog closes: a case being read is not shown."""

@@ -14,7 +14,7 @@ from malariascope.core.datadir import data_dir
 from malariascope.gui import dialogs, settings
 from malariascope.gui.on_screen import fit_on_screen
 from malariascope.gui.register_dialog import RegisterDialog
-from malariascope.gui.workers import Worker
+from malariascope.gui.workers import Worker, while_alive
 
 if TYPE_CHECKING:
     from malariascope.core.register import Register
@@ -36,11 +36,11 @@ def show_register(window: QMainWindow) -> RegisterDialog | None:
                                 window.past_case.read, window)
         dialog.case_loaded.connect(lambda read: _show_case(window, dialog, read))
         for signal in (window.controller.progress, window.controller.idle):
-            signal.connect(lambda *_: _follow_screening(window, dialog))
+            signal.connect(while_alive(dialog, lambda *_: _follow_screening(window, dialog)))
         follow = QTimer(dialog, singleShot=True, interval=FOLLOW_WRITES_MS)
         follow.timeout.connect(lambda: _follow_writes(dialog))
         for signal in (window.autosave.writes.done, window.case_flow.saved):
-            signal.connect(lambda *_: follow.isActive() or follow.start())
+            signal.connect(while_alive(follow, lambda *_: follow.isActive() or follow.start()))
         if window.persist_settings:  # the next export, report or register, is offered there
             dialog.exported.connect(lambda path, _: settings.remember_export_folder(Path(path)))
     if not dialog.isVisible():
