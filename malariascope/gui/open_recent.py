@@ -61,7 +61,12 @@ class OpenRecent(QObject):
 
     def _forget(self, folder: str) -> None:
         window = self._window
-        window.actions.update_recent(settings.forget_recent_folder(Path(folder)))
+        if window.persist_settings:
+            window.actions.update_recent(settings.forget_recent_folder(Path(folder)))
+        else:  # the window keeps no settings: the folder leaves its menu alone
+            window.actions.update_recent([Path(action.data()) for action in
+                                          window.actions.recent_menu.actions()
+                                          if action.data() != folder])
         dialogs.message(window, QMessageBox.Icon.Warning, "Folder not found",
                         f"Folder not found: {folder}\n\nIt was moved, renamed or is on a drive "
                         "not connected now; nothing was added to the case, and it is no "

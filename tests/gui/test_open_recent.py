@@ -144,3 +144,29 @@ def test_a_recent_folder_picked_while_another_is_looked_for_is_opened_in_its_pla
         looks.let_go()
     qtbot.waitUntil(lambda: screened(window), timeout=SCREEN_TIMEOUT_MS)
     assert window.batch.facts.sources == ("wanted",) and len(window.batch) == 3
+
+
+def test_a_window_that_persists_no_settings_forgets_a_recent_folder_in_its_menu_only(
+        qtbot, tmp_path):
+    """A folder moved since, picked in a window that keeps no settings (a smoke test), was
+    taken out of the technician's settings all the same."""
+    from malariascope.gui.main_window import MainWindow
+    from tests.gui.helpers import close_window
+
+    kept = make_cell_folder(tmp_path / "kept", 2)[0].parent.resolve()
+    moved = make_cell_folder(tmp_path / "moved", 2)[0].parent.resolve()
+    settings.add_recent_folder(kept)
+    settings.add_recent_folder(moved)
+    moved.rename(tmp_path / "elsewhere")
+    window = MainWindow(persist_settings=False)
+    try:
+        window.show()
+        qtbot.waitExposed(window)
+        assert recent_names(window) == [str(moved), str(kept)]
+        window.actions.recent_menu.actions()[0].trigger()
+        wait_for_box(qtbot, window, "Folder not found")
+        assert recent_names(window) == [str(kept)]
+        assert settings.recent_folders() == [moved, kept]
+    finally:
+        close_window(window, qtbot)
+        window.deleteLater()
