@@ -15,6 +15,7 @@ counting the summary CSV uses) are kept up to date row by row by the base class
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from malariascope.core.case import Case, ReviewDecision
 from malariascope.core.clock import utc_now
 from malariascope.core.facts import BatchFacts
-from malariascope.core.names import common_folder
+from malariascope.core.names import shared_folder
 from malariascope.core.tally import (
     CONFIRMED,
     OVERRIDDEN,
@@ -137,7 +138,11 @@ class Batch(RowCounts):
 
     def restore(self, session: Session) -> None:
         """Show a batch autosaved before a crash (``core.session``) in place of this one."""
-        self.clear(folder=common_folder({result.path.parent for result in session.results}))
+        # the parents of files are folders, here or gone: the disk is not asked (a lost share
+        # would keep the window waiting, and name the rows from the folder above)
+        parents = dict.fromkeys(Path(os.path.abspath(result.path.parent))
+                                for result in session.results)
+        self.clear(folder=shared_folder(list(parents)))
         # a session without sources is named by its files
         self.facts = session.facts if session.facts.sources else replace(
             session.facts, sources=tuple(dict.fromkeys(r.path.name for r in session.results)))

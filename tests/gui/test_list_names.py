@@ -96,6 +96,21 @@ def test_a_restored_batch_names_its_rows_from_the_folder_they_share(qapp, left_s
     model.thumbnails.shutdown()
 
 
+def test_a_restored_batch_whose_folder_is_gone_names_its_rows_as_when_it_was_there(
+        qapp, left_session, tmp_path):
+    """With the images' share gone, the restored rows were named "left/cell_0.png" from the
+    folder above, as if each file's folder were a file."""
+    from malariascope.gui.batch import Batch
+
+    shutil.rmtree(tmp_path / "left")
+    batch = Batch()
+    batch.restore(left_session)
+    model = ResultsTableModel(batch)
+    names = [model.index(row, FILE).data() for row in range(model.rowCount())]
+    assert "cell_0.png" in names and any(name.startswith("broken/") for name in names)
+    model.thumbnails.shutdown()
+
+
 def test_every_column_fits_a_1024_px_window_and_the_sort_arrow_never_covers_a_title(
         window, qtbot, tmp_path):
     """At 1024 px Final call and Error were off-screen, behind a horizontal scroll bar, and
