@@ -91,11 +91,15 @@ def show_window(persist_settings: bool = True):  # -> MainWindow, imported after
 
 
 def start(window, paths: Sequence[str | os.PathLike[str]] = ()) -> None:
-    """Load the model, offer back the work of a run that crashed, then screen ``paths``.
+    """Load the model, say which exports a run that crashed left unfinished, offer back its
+    work, then screen ``paths``.
 
     Autosave starts once the offer is answered, so it never writes over the work offered.
     """
+    from malariascope.gui.unfinished_exports import tell_unfinished
+
     window.start()
+    tell_unfinished(window, window.controller.workers)
     window.autosave.resume(then=lambda: paths and window.open_paths(paths))
 
 

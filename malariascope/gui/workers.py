@@ -95,13 +95,15 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
     a temporary file and renames it only at the end. A failure is raised as
-    :class:`NotWritten`.
+    :class:`NotWritten`. The export is recorded while it writes, so a window killed meanwhile
+    is told at the next start (``core.unfinished``).
     """
     from malariascope.core.report import ReportWriter
     from malariascope.core.summary import summary_path
+    from malariascope.core.unfinished import recorded
 
-    total = len(snapshot.results)
-    with (telling_earlier(path, summary_path(path)),
+    total, paths = len(snapshot.results), (path, summary_path(path))
+    with (recorded(*paths), telling_earlier(*paths),
           ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer):
         writer.unlike, writer.signature = unlike, signature
         writer.copies = copies

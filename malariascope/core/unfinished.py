@@ -1,0 +1,169 @@
+"""Exports in progress, each recorded in the app's data folder while it writes, so that the
+next start can tell one its window never finished (killed, or the power cut) and remove the
+temporary and lock files it left beside its target.
+
+A record names the targets, what was at each when the export began, when it began, and the
+process writing it (pid and host). One whose process is gone from this host is unfinished;
+another host's, or a running process's, is left alone. Standard library only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from malariascope.core.atomic import NAME_KEPT, write_bytes_atomic
+from malariascope.core.clock import local_time, utc_now
+from malariascope.core.datadir import data_dir
+from malariascope.core.lockfile import TargetLock
+
+FOLDER = "exports"  # in the data folder: one record per export in progress
+#: the records this process writes now: its own pid on a record not among them is an
+#: earlier run's, which had the same pid before a restart
+_MINE: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """An export its window never finished, as found at the next start."""
+
+    targets: tuple[Path, ...]
+    started: str  # utc_now() as it began
+    kept: tuple[bool | None, ...]  # per target: the earlier file kept, a new one, or none
+
+    def words(self) -> str:
+        """What the technician is told: the export, when, and what is true of each target."""
+        said = [f"The export to {self.targets[0]} started at {local_time(self.started)} did "
+                "not finish: the window was closed before it was written."]
+        for target, kept in zip(self.targets, self.kept, strict=True):
+            said.append(f"{target.name} was not written." if kept is None
+                        else f"The earlier {target.name} is kept as it was." if kept
+                        else f"{target.name} was written before the window closed.")
+        return " ".join(said)
+
+
+@contextlib.contextmanager
+def recorded(*targets: Path) -> Iterator[None]:
+    """Record an export to ``targets`` in progress for the block (see the module). Where no
+    record can be written (the data folder not made yet, or read-only) the export goes on
+    without one: it matters more than its record."""
+    record = _write_record(data_dir() / FOLDER, targets)
+    try:
+        yield
+    finally:
+        if record is not None:
+            with contextlib.suppress(OSError):
+                record.unlink()
+            _MINE.discard(record.name)  # only once it is gone: a look meanwhile leaves it
+
+
+def _write_record(folder: Path, targets: Sequence[Path]) -> Path | None:
+    record = folder / f"{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
+    data = {"targets": [[os.path.abspath(target), _state(target)] for target in targets],
+            "started": utc_now(), "pid": os.getpid(), "host": socket.gethostname()}
+    try:
+        folder.mkdir(exist_ok=True)  # not its parent: the data folder is autosave's to make
+        _MINE.add(record.name)
+        write_bytes_atomic(record, json.dumps(data).encode("utf-8"), overwrite=False)
+    except OSError:
+        _MINE.discard(record.name)
+        return None
+    return record
+
+
+def _state(target: Path) -> list[int] | None:
+    """What tells the file at ``target`` from another put there later (None: no file)."""
+    try:
+        stat = os.stat(target)
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def clear_unfinished() -> list[Unfinished]:
+    """The exports of this host's processes that are gone, each once: their leftover files
+    beside the targets removed, then their records."""
+    folder = data_dir() / FOLDER
+    try:
+        records = sorted(folder.glob("*.json"))
+    except OSError:
+        return []
+    found = []
+    for record in records:
+        try:
+            data = json.loads(record.read_bytes())
+            targets = [(Path(path), state) for path, state in data["targets"]]
+            gone = (data["host"] == socket.gethostname() and record.name not in _MINE
+                    and not _running(int(data["pid"])))
+            started = str(data["started"])
+        except (OSError, ValueError, TypeError, KeyError):
+            continue  # not a record of ours, or being written: left alone
+        if not gone:
+            continue
+        kept = tuple(_kept(target, state) for target, state in targets)
+        for target, _ in targets:
+            remove_leftovers(target)
+        with contextlib.suppress(FileNotFoundError):  # another window told it first
+            record.unlink()
+            found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
+    return found
+
+
+def _kept(target: Path, before: list[int] | None) -> bool | None:
+    """The earlier file at ``target`` kept (True), a new one there (False), or none (None)."""
+    now = _state(target)
+    return None if now is None else now == before
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the temporary files of ``target`` (as ``atomic.temp_beside`` names them) and its
+    lock file, unless another writer holds its lock now; never the target, nor a kept-aside
+    old file."""
+    lock = TargetLock(target)
+    try:
+        if not lock.acquire():
+            return
+    except OSError:  # the folder is gone, or read-only: nothing can be removed there
+        return
+    try:
+        temporary = re.compile(re.escape(f".{target.name[:NAME_KEPT]}.") + r"[a-z0-9_]{8}\.tmp")
+        with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+            for entry in entries:
+                if temporary.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+    finally:
+        lock.release()  # and its file with it
+
+
+def _running(pid: int) -> bool:
+    """True while process ``pid`` runs on this host (or may: it cannot be asked)."""
+    if pid == os.getpid():
+        return False  # a record's own pid is an earlier run's: this one wrote no such record
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: it runs, another's
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether it is there
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process
+        return True
+    return True

@@ -1,0 +1,42 @@
+"""The records of exports in progress (``core.unfinished``): a record of this process's
+pid that this process did not write is an earlier run's, and each target is told as it is."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.unfinished import FOLDER, clear_unfinished, recorded
+
+
+def test_a_record_of_this_pid_left_by_a_run_before_a_restart_is_told(tmp_path, monkeypatch):
+    """After a power cut the next window can get the pid the killed one had: its record
+    is the earlier run's, while the export this window runs is its own and left alone."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    report, written = tmp_path / "out" / "r.csv", tmp_path / "out" / "w.csv"
+    report.parent.mkdir()
+    report.write_bytes(b"the earlier report")
+    with recorded(report, written, tmp_path / "out" / "gone.csv"):
+        running = next((tmp_path / FOLDER).glob("*.json"))
+        earlier = running.with_name("1-earlier.json")
+        shutil.copy(running, earlier)  # as a killed run of the same pid left it
+        write_bytes_atomic(written, b"put in place before the kill")
+        (found,) = clear_unfinished()
+        assert sorted((tmp_path / FOLDER).iterdir()) == [running]
+    assert found.targets == (report, written, tmp_path / "out" / "gone.csv")
+    assert found.words().endswith(
+        " did not finish: the window was closed before it was written. The earlier r.csv is "
+        "kept as it was. w.csv was written before the window closed. gone.csv was not "
+        "written.")
+    assert list((tmp_path / FOLDER).iterdir()) == []  # the window's own ended with it
+    assert sorted(path.name for path in report.parent.iterdir()) == ["r.csv", "w.csv"]
+    assert clear_unfinished() == []
+
+
+def test_no_record_is_written_where_the_data_folder_is_not_made_yet(tmp_path, monkeypatch):
+    """The data folder is autosave's to make: an export before it goes on unrecorded."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path / "not made"))
+    with recorded(Path(tmp_path / "r.csv")):
+        assert not (tmp_path / "not made").exists()
+    assert clear_unfinished() == []
