@@ -8,7 +8,6 @@ nobody has reviewed it. Qt comes in only when the PDF is written, from
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 
 from malariascope.cli._common import check_output_file, problem
 from malariascope.cli.cellpictures import CellPictures
-from malariascope.core.atomic import place_new, temp_beside, why, write_synced
+from malariascope.core.atomic import put_in_place, temp_beside, why, write_synced
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
 from malariascope.core.errors import ReportAppearedError, ReportError
@@ -179,7 +178,7 @@ class PdfDraft:
             pdf = _slide_pdf(args, slide, info, writer.tally.batch, galleries,
                             writer.not_screened, writer.unlike.limit, writer.copies, fields)
             self.tmp = temp_beside(self.target)
-            write_synced(self.tmp, pdf)
+            write_synced(self.tmp, pdf, hidden=True)
         except ReportError as exc:
             self.error = str(exc)
         except OSError as exc:
@@ -197,10 +196,7 @@ class PdfDraft:
             if self.tmp is None:
                 raise ReportError(self.error)
             try:
-                if self.overwrite:
-                    os.replace(self.tmp, self.target)
-                else:
-                    place_new(self.tmp, self.target)
+                put_in_place(self.tmp, self.target, self.overwrite)
             except FileExistsError:  # it appeared while the batch ran
                 raise ReportAppearedError(self.target, "pass --overwrite") from None
             except OSError as exc:

@@ -35,6 +35,7 @@ NAME_KEPT = 40  # characters of the target's name in a temporary file's name
 #: a temporary file of ours untouched this long (seconds) was left by a writer that was killed
 STALE_AFTER_S = 3600
 KEPT_SUFFIX = ".kept"  # an old file's second name while its replacement is put in place
+_HIDDEN = 0x2  # Windows' FILE_ATTRIBUTE_HIDDEN
 #: what makes the renames that put a long job's output in place, given them as one call (the
 #: CLI's ignores stop signals from then on, see ``cli.stopping.StopAtOnce.commit``)
 Commit = Callable[[Callable[[], None]], None]
@@ -93,6 +94,32 @@ def _sweep_stale(folder: Path, prefix: str, suffix: str) -> None:
                     os.unlink(entry.path)
 
 
+def hide(path: str | os.PathLike[str], hidden: bool = True) -> None:
+    """Mark ``path`` hidden (or shown) on Windows, where a leading dot hides nothing; best
+    effort: a file left in sight is still ours to sweep by its name.
+
+    A temporary file is hidden once its writer has it open, never when made: Windows
+    refuses to open a hidden file with truncation, as ``open(path, "w")`` does."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel32, name = ctypes.windll.kernel32, os.fspath(path)
+        attributes = kernel32.GetFileAttributesW(name)
+        if attributes != -1:  # INVALID_FILE_ATTRIBUTES: gone
+            kernel32.SetFileAttributesW(name, (attributes | _HIDDEN) if hidden
+                                        else (attributes & ~_HIDDEN))
+
+
+def put_in_place(tmp: Path, target: Path, overwrite: bool = True) -> None:
+    """Rename ``tmp`` to ``target``: over a file there, or without ``overwrite`` only where
+    none is (see :func:`place_new`). It is shown first: a rename keeps Windows' hidden mark."""
+    hide(tmp, hidden=False)
+    if overwrite:
+        os.replace(tmp, target)
+    else:
+        place_new(tmp, target)
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str], suffix: str = "",
                 overwrite: bool = True) -> Iterator[Path]:
@@ -101,10 +128,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = "",
     tmp = temp_beside(target, suffix)
     try:
         yield tmp
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            place_new(tmp, Path(target))
+        put_in_place(tmp, Path(target), overwrite)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -144,13 +168,10 @@ def replace_together(moves: Sequence[tuple[Path, Path]], overwrite: bool = True)
     try:
         for tmp, target in moves:
             kept = None
-            if not overwrite:
-                place_new(tmp, target)
-            else:
-                if target.exists():
-                    kept = _keep_aside(target)
-                    copies.append(kept)
-                os.replace(tmp, target)
+            if overwrite and target.exists():
+                kept = _keep_aside(target)
+                copies.append(kept)
+            put_in_place(tmp, target, overwrite)
             replaced.append((target, kept))
     except BaseException:  # a Ctrl-C between two renames too
         for target, kept in reversed(replaced):
@@ -201,10 +222,13 @@ def _keep_aside(target: Path) -> Path:
     return kept
 
 
-def write_synced(path: str | os.PathLike[str], data: bytes) -> None:
+def write_synced(path: str | os.PathLike[str], data: bytes, hidden: bool = False) -> None:
     """Write ``data`` to ``path`` and flush it to disk: a rename that follows never puts a
-    file in place that a power cut could still empty."""
+    file in place that a power cut could still empty. ``hidden``: a temporary file, hidden
+    while it is written (see :func:`hide`)."""
     with open(path, "wb") as handle:
+        if hidden:
+            hide(path)
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -215,4 +239,4 @@ def write_bytes_atomic(target: str | os.PathLike[str], data: bytes,
     """Write ``data`` to ``target`` atomically, flushed to disk before the rename. Without
     ``overwrite`` an existing ``target`` is kept: FileExistsError (see :func:`place_new`)."""
     with atomic_path(target, overwrite=overwrite) as tmp:
-        write_synced(tmp, data)
+        write_synced(tmp, data, hidden=True)

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from malariascope.core.atomic import NAME_KEPT, why
+from malariascope.core.atomic import NAME_KEPT, hide, why
 from malariascope.core.errors import ReportBusyError, ReportError
 
 if os.name == "nt":
@@ -86,6 +86,7 @@ class TargetLock:
                 locked = _try_lock(fd)
                 if locked and _same_file(fd, self.path):
                     self._fd = fd
+                    hide(self.path)
                     return True
             except BaseException:
                 _close(fd)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from malariascope.core.atomic import (
     atomic_path,
+    hide,
     replace_together,
     temp_beside,
     why,
@@ -170,6 +171,7 @@ class ReportWriter:
             self._tmp = temp_beside(self.path)
             self._file = open(self._tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS,
                               newline="")
+            hide(self._tmp)  # it takes the rows as long as the batch takes
             self._csv = csv.DictWriter(self._file, fieldnames=COLUMNS)
             self._csv.writeheader()
 
@@ -205,7 +207,7 @@ class ReportWriter:
             rows = summary_rows(self.tally, self.facts, self.case, self.not_screened,
                                 self.run_id, self.unlike, copies=self.copies,
                                 signature=self.signature)
-            write_synced(self._summary_tmp, summary_bytes(rows))
+            write_synced(self._summary_tmp, summary_bytes(rows), hidden=True)
 
     def commit(self) -> None:
         """Rename the finished report and summary into place together (see

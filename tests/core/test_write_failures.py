@@ -150,7 +150,7 @@ def test_a_ctrl_c_while_the_report_is_finished_leaves_no_temporary_file(tmp_path
     rows, info = report_rows
     before = old_report(tmp_path / "reports")
 
-    def interrupted(*args: object) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("malariascope.core.report.write_synced", interrupted)

@@ -31,9 +31,9 @@ def main(folder: str, report: str) -> int:
     window = show_window()
     if report.endswith(".pdf"):
         write_synced = atomic.write_synced  # the record of the export is written first
-        atomic.write_synced = lambda path, data: (
+        atomic.write_synced = lambda path, *more, **named: (
             killed() if Path(path).name.startswith(f".{Path(report).name}.")
-            else write_synced(path, data))
+            else write_synced(path, *more, **named))
         export = lambda *_: window.case_flow.reports.export_pdf(report)  # noqa: E731
     else:
         ReportWriter.add = killed
