@@ -3,9 +3,11 @@
 Folders are walked lazily (recursively by default) so a folder of 100,000 cells starts
 streaming at once, depth first with a stack of its own, so that no nesting exhausts Python's
 recursion limit. Symlinked folders inside a folder are not followed, so a symlink loop cannot
-trap the walk. Every entry with an image extension that is not a folder is yielded, whatever it
-is (a FIFO, a dangling or looping symlink, a symlink to a folder): reading it gives its error
-row, as when it is named on the command line. Files without an image extension are counted as
+trap the walk; one whose folder the search did not reach otherwise is counted ``missing``
+once the search is done, so that what it holds is not left out unsaid. Every entry with an
+image extension that is not a folder is yielded, whatever it is (a FIFO, a dangling or looping
+symlink, a symlink to a folder): reading it gives its error row, as when it is named on the
+command line. Files without an image extension are counted as
 skipped, not read. Folders in ``exclude`` (where this batch writes its overlays) are not
 entered: the batch's own output is not input. Nor are the Grad-CAM overlays an earlier batch
 wrote there (:func:`overlay_name`): they picture cells already screened. Hidden entries inside
@@ -45,6 +47,7 @@ class Discovery:
     found: int = field(default=0, init=False)  # paths yielded so far
     not_entered: int = field(default=0, init=False)  # subfolders passed over, not recursive
     _excluded: list[os.stat_result] = field(default_factory=list, init=False, repr=False)
+    _linked: list[Path] = field(default_factory=list, init=False, repr=False)  # not followed
     _seen: set[Identity] = field(default_factory=set, init=False, repr=False)
     _working_folder: str = field(default_factory=working_folder, init=False, repr=False)
 
@@ -64,6 +67,7 @@ class Discovery:
                     yield path  # named explicitly: read it even without an image extension
             elif self._first(path):
                 self.missing.append(path)
+        self.missing += [link for link in self._linked if self._first(link)]
 
     def _walk(self, top: Path) -> Iterator[Path]:
         """The image paths under ``top``, depth first, each folder's entries in natural order."""
@@ -86,7 +90,12 @@ class Discovery:
             elif is_image_path(path):
                 if self._first(path):
                     yield path
-            elif not _links_to_folder(entry):
+            elif _links_to_folder(entry):
+                if self.recursive:
+                    self._linked.append(path)  # its folder may yet be reached: told at the end
+                else:
+                    self.not_entered += 1
+            else:
                 self.skipped.append(path)
 
     def _entries(self, folder: Path) -> Iterator[os.DirEntry]:
@@ -117,6 +126,20 @@ class Discovery:
         except OSError:
             return False  # gone: the walk reports it
         return any(os.path.samestat(here, other) for other in self._excluded)
+
+
+def why_missing(path: Path) -> str:
+    """Why a path of ``Discovery.missing`` was not searched: a symlink to a folder that opens
+    was one not followed (a symlinked folder given that would not open is missing too)."""
+    if not path.exists():
+        return "no such file or folder"
+    try:
+        os.scandir(path).close()
+    except OSError:
+        return "cannot read this folder"
+    if path.is_symlink():
+        return "a symlink to a folder, not followed inside a folder (name it to screen it)"
+    return "cannot read this folder"
 
 
 def overlay_name(stem: str, sha256: str, cell_index: int | None) -> str:

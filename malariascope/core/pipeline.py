@@ -36,6 +36,7 @@ from malariascope.core.cancelling import stopping_on
 from malariascope.core.classifier import Classifier
 from malariascope.core.clock import utc_now
 from malariascope.core.copies import LEFT_OUT, Copies, FirstReads, Turn
+from malariascope.core.discovery import why_missing
 from malariascope.core.errors import ImageReadError, ScreeningStopped
 from malariascope.core.fieldrule import FieldRule
 from malariascope.core.imageio import MEMORY_HEAVY, decode_image, read_bytes
@@ -265,10 +266,9 @@ def _screen_field(result: ScreeningResult, image: np.ndarray, classifier: Classi
 
 
 def not_searched(missing: Iterable[Path]) -> list[ScreeningResult]:
-    """An error row for each path given that a search could not enter (``Discovery.missing``:
-    not there, or a folder that would not open), so a report says what it left out."""
-    return [ScreeningResult(path, error=("cannot read this folder" if path.exists() else
-                                         "no such file or folder") + ": not screened",
+    """An error row for each path a search could not enter (``Discovery.missing``: not there,
+    a folder that would not open or not followed), so a report says what it left out."""
+    return [ScreeningResult(path, error=f"{why_missing(path)}: not screened",
                             processed_at=utc_now()) for path in missing]
 
 
