@@ -43,3 +43,29 @@ def test_a_symlinked_folder_inside_a_folder_is_told_not_left_out_unsaid(
     result = cli(capsys, "classify", scope, "--csv", report, "--overwrite", "--no-recursive")
     assert result.code == 0, result.err  # a subfolder left out as asked
     assert [row["status"] for row in read_rows(report)] == ["ok"] * 2
+
+
+NAME, PATH = "n" * 300 + ".png", "d/" * 2100 + "n.png"  # over 255 bytes, over 4,096
+TOO_LONG = {"classify input, a name": ["classify", "{cells}", NAME, "--csv", "r.csv"],
+            "classify input, a path": ["classify", "{cells}", PATH, "--csv", "r.csv"],
+            "classify --csv, a path": ["classify", "{cells}", "--csv", f"{PATH}.csv"],
+            "classify --model, a path": ["classify", "{cells}", "--csv", "r.csv", "--model", PATH],
+            "evaluate, a name": ["evaluate", NAME], "evaluate, a path": ["evaluate", PATH]}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows says no such file instead")
+@pytest.mark.parametrize("command", TOO_LONG.values(), ids=TOO_LONG.keys())
+def test_a_path_too_long_for_the_system_is_one_line_not_a_traceback(
+        tmp_path, capsys, real_cells, monkeypatch, command):
+    """A name over 255 bytes or a path over 4,096 (a path a script built wrong) ended the
+    command in an OSError traceback (ENAMETOOLONG) and exit 1, which means a report written
+    with some error rows: the first look at the path raised it. It names nothing, as an
+    empty path names nothing: refused before any work."""
+    monkeypatch.chdir(tmp_path)
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    shutil.copy(real_cells["parasitized"][0], cells / "cell.png")
+    result = cli(capsys, *[arg.format(cells=cells) for arg in command])
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert "is too long a path for this system (File name too long)" in result.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import math
 import os
 import sys
@@ -71,9 +72,19 @@ def path_argument(text: str) -> Path:
     """An argparse type: a path, refused when empty. ``Path("")`` is the current folder, so
     an empty argument (a shell variable unset in quotes) would screen or write there. A
     relative path is refused when the working folder has been deleted (a terminal left in a
-    folder since removed): it names nothing, and every step would fail on it differently."""
+    folder since removed): it names nothing, and every step would fail on it differently. So
+    is a path too long for the system to look up (a name over 255 bytes, a path over 4,096 on
+    Linux): each look at it would fail."""
     if not text:
         raise argparse.ArgumentTypeError("an empty path names nothing: give a file or folder")
+    try:
+        os.lstat(text)
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            shown = text if len(text) <= 80 else f"{text[:50]}...{text[-20:]}"
+            raise argparse.ArgumentTypeError(
+                f"'{printable(shown)}' is too long a path for this system ({exc.strerror}): "
+                "shorten its names or the path") from None
     path = Path(text)
     if not path.is_absolute():
         try:
