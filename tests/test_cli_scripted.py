@@ -3,7 +3,9 @@ a script, output logged or piped; whatever goes wrong is one line and an exit co
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -69,3 +71,25 @@ def test_a_path_too_long_for_the_system_is_one_line_not_a_traceback(
     assert result.code == 2 and result.err.count("\n") == 1, result.err
     assert "is too long a path for this system (File name too long)" in result.err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full and os.pipe")
+def test_the_version_onto_a_full_disk_is_one_line_and_into_a_reader_gone_none():
+    """`malariascope --version >> log` on a full disk ended in Python's "Exception ignored
+    ... OSError" notice and exit 120, and `--version | head -0` so with BrokenPipeError:
+    argparse's version action leaves a failed write to Python's last flush."""
+    command = [sys.executable, "-m", "malariascope", "--version"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    assert (done.returncode, done.stderr.splitlines()) == (1, [
+        "malariascope: error: cannot write the version: No space left on device (the disk is "
+        "full: free some space or choose another location)"])
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left before the first line
+    try:
+        done = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -93,19 +93,11 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
     def print_help(self, file: IO[str] | None = None) -> None:
-        """argparse's, but help that cannot be written to stdout (``--help > /dev/full``) is
-        told in one line and exit 1, as a command's output is: argparse passes a failed write
-        over, and would exit 0. A reader that left (``--help | head``) wanted no more."""
+        """argparse's, but written to stdout by :func:`_print_out`."""
         if file is not None or sys.stdout is None:
             super().print_help(file)
-            return
-        stdout = CheckedStdout(sys.stdout)
-        try:
-            stdout.write(self.format_help())
-            stdout.flush()
-        except StdoutError as exc:
-            drop_stdout()  # else Python's last flush fails again and exits 120
-            self.exit(EXIT_SOME_FAILED, f"malariascope: error: cannot write the help: {exc}\n")
+        else:
+            _print_out(self, self.format_help(), "the help")
 
     def error(self, message: str) -> NoReturn:
         unknown = self._unknown_options()
@@ -124,12 +116,42 @@ class _Parser(argparse.ArgumentParser):
                 if not any(option.startswith(name) for option in self._option_string_actions)]
 
 
+def _print_out(parser: argparse.ArgumentParser, text: str, what: str) -> None:
+    """Write ``text``, ``what`` it is, to stdout. One that cannot be written (``--help >
+    /dev/full``) is told in one line and exit 1, as a command's output is: argparse passes a
+    failed write over, and would exit 0. A reader that left (``--help | head``) wanted no
+    more."""
+    stdout = CheckedStdout(sys.stdout)
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except StdoutError as exc:
+        drop_stdout()  # else Python's last flush fails again and exits 120
+        parser.exit(EXIT_SOME_FAILED, f"malariascope: error: cannot write {what}: {exc}\n")
+
+
+class _Version(argparse.Action):
+    """``--version``: the program's name and version on stdout, written as the help is
+    (:func:`_print_out`): argparse's own leaves a failed write (a full disk, a pipe whose
+    reader has left) to Python's last flush, which ends in its notice and exit 120."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> NoReturn:
+        if sys.stdout is not None:  # None when the process began with stdout closed
+            _print_out(parser, f"malariascope {__version__}\n", "the version")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per command (each a :class:`_Parser` too)."""
     parser = _Parser(
         prog="malariascope", description="Malaria screening of thin blood smear cell images."
     )
-    parser.add_argument("--version", action="version", version=f"malariascope {__version__}")
+    parser.add_argument("--version", action=_Version,
+                        help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command")
     for name, module in COMMANDS.items():
         command = commands.add_parser(name, help=module.HELP)
