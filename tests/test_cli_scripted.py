@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from malariascope.core.lockfile import TargetLock
 from tests.command_line import cli
 from tests.reports import read_rows
 
@@ -93,3 +94,26 @@ def test_the_version_onto_a_full_disk_is_one_line_and_into_a_reader_gone_none():
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_pdf_another_run_is_writing_is_refused_before_screening(tmp_path, capsys, real_cells):
+    """Two runs given one --pdf (a job started twice, two slides' jobs with one name) both
+    screened their whole batch: the first to end wrote the PDF, and the other's was refused
+    at its end, or with --overwrite replaced it, both exit 0 and one slide's PDF lost. Only
+    the CSV's and the summary's places were locked."""
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    shutil.copy(real_cells["parasitized"][0], cells / "cell.png")
+    pdf = tmp_path / "slide.pdf"
+    other_run = TargetLock(pdf)
+    assert other_run.acquire()
+    try:
+        result = cli(capsys, "classify", cells, "--csv", tmp_path / "r.csv", "--pdf", pdf,
+                     "--overwrite")
+    finally:
+        other_run.release()
+    assert result.code == 2
+    assert result.err == (f"malariascope: error: another MalariaScope run is writing {pdf} "
+                          "now; wait for it to finish or choose another name\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
+

@@ -256,11 +256,13 @@ def _refuse_report_place(folder: Path, report: Path) -> None:
 
 def _open_report(args: argparse.Namespace, info: BatchFacts,
                  slide: CaseFacts) -> ReportWriter:
-    """The report's writer (the place is checked again: it may have changed meanwhile)."""
+    """The report's writer (the place is checked again: it may have changed meanwhile), the
+    PDF's place locked with the report's."""
     from malariascope.core.report import ReportWriter
 
     with in_cli_words():
-        return ReportWriter(args.csv, info, args.overwrite, case=slide)
+        return ReportWriter(args.csv, info, args.overwrite, case=slide,
+                            locked=[args.pdf] if args.pdf else [])
 
 
 def _totals(tally: Tally, skipped: int, not_screened: int) -> str:

@@ -18,7 +18,7 @@ import contextlib
 import csv
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
@@ -145,14 +145,16 @@ class ReportWriter:
 
     Use as a context manager. Leaving the block with an exception (a Ctrl-C too) discards the
     new files and keeps any old ones; so does :meth:`discard`. While it is open the report and
-    its summary are locked: another writer of either is refused (ReportBusyError). Every row
+    its summary are locked, and the files ``locked`` names (the slide's PDF written beside it):
+    another writer of any is refused (ReportBusyError). Every row
     and the summary hold the same ``run_id``, which pairs them. ``case`` holds the slide's
     facts the summary gives (target, red cells per µL, patient id). A batch stopped early is
     told with :meth:`mark_incomplete` before the close.
     """
 
     def __init__(self, path: str | os.PathLike[str], facts: BatchFacts,
-                 overwrite: bool = False, *, case: CaseFacts | None = None) -> None:
+                 overwrite: bool = False, *, case: CaseFacts | None = None,
+                 locked: Iterable[Path] = ()) -> None:
         self.path, self.facts, self.case, self.overwrite = Path(path), facts, case, overwrite
         self.summary = summary_path(self.path)
         self.tally = Tally()
@@ -166,7 +168,7 @@ class ReportWriter:
         self._summary_tmp: Path | None = None
         self._file: TextIO | None = None
         check_target(self.path, overwrite)
-        self._locks = lock_targets([self.path, self.summary])
+        self._locks = lock_targets([self.path, self.summary, *locked])
         with self._failing_as(self.path):
             self._tmp = temp_beside(self.path)
             self._file = open(self._tmp, "w", encoding=ENCODING, errors=ENCODING_ERRORS,
