@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 
 from malariascope.core.lockfile import TargetLock
 from tests.command_line import cli
+from tests.images import write_field
 from tests.reports import read_rows
+from tests.test_cli_signals import Child, report_open
 
 NOT_FOLLOWED = "a symlink to a folder, not followed inside a folder (name it to screen it)"
 
@@ -117,3 +120,26 @@ def test_a_pdf_another_run_is_writing_is_refused_before_screening(tmp_path, caps
                           "now; wait for it to finish or choose another name\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
 
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP (POSIX)")
+def test_a_pdf_that_appears_during_the_batch_says_the_csv_was_written(tmp_path):
+    """Another program's file at the PDF's name, made while the batch ran, was kept and
+    told as "this batch's report was not written", though the CSV report was: a job's log
+    sent its reader to run the whole batch again."""
+    folder = tmp_path / "fields"
+    folder.mkdir()
+    for seed in range(2):
+        write_field(folder / f"{seed}.png", seed=seed)
+    report, pdf = tmp_path / "report.csv", tmp_path / "slide.pdf"
+    child = Child(folder, "--csv", report, "--pdf", pdf)
+    child.wait_for(lambda: report_open(tmp_path))  # screening begins
+    child.interrupt(signal.SIGSTOP)  # held while the file appears, before its PDF is placed
+    assert report_open(tmp_path)
+    pdf.write_text("another program's", encoding="utf-8")
+    child.interrupt(signal.SIGCONT)
+    last_line = child.finish().splitlines()[-1]
+    assert (child.process.returncode, last_line) == (1, (
+        f"malariascope: error: {pdf} appeared while this batch ran and was kept; the PDF was "
+        "not written, the CSV report was: run it again with another --pdf or pass --overwrite"))
+    assert pdf.read_text(encoding="utf-8") == "another program's"
+    assert read_rows(report) and (tmp_path / "report_summary.csv").is_file()

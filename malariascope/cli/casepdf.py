@@ -21,7 +21,7 @@ from malariascope.cli.cellpictures import CellPictures
 from malariascope.core.atomic import put_in_place, temp_beside, why, write_synced
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import CallRule
-from malariascope.core.errors import ReportAppearedError, ReportError
+from malariascope.core.errors import ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NAMED, NONE_LEFT_OUT, LeftOut
 from malariascope.core.pipeline import ScreeningResult
@@ -197,8 +197,10 @@ class PdfDraft:
                 raise ReportError(self.error)
             try:
                 put_in_place(self.tmp, self.target, self.overwrite)
-            except FileExistsError:  # it appeared while the batch ran
-                raise ReportAppearedError(self.target, "pass --overwrite") from None
+            except FileExistsError:  # it appeared while the batch ran; the report is in place
+                raise ReportError(f"{self.target} appeared while this batch ran and was kept; "
+                                  "the PDF was not written, the CSV report was: run it again "
+                                  "with another --pdf or pass --overwrite") from None
             except OSError as exc:
                 raise ReportError(f"cannot write {self.target}: {why(exc)}") from exc
         except ReportError as exc:
