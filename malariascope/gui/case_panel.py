@@ -80,7 +80,6 @@ class CasePanel(QWidget):
     window gives the keys back to the cell list."""
 
     entered = Signal()
-    settings_unsaved = Signal(str)  # why the lab's facts cannot be remembered
 
     def __init__(self, case: OpenCase, actions: Iterable[QAction | QWidget],
                  controller: ScreeningController, remember: bool = False,
@@ -234,8 +233,7 @@ class CasePanel(QWidget):
     def _save_lab_facts(self) -> None:
         store = app_settings()
         self.save_settings(store)
-        if unsaved := write_now(store):
-            self.settings_unsaved.emit(unsaved)
+        write_now(store)
 
     def _on_facts_changed(self) -> None:
         """Show the case's facts (after a new case, a restore, signing or amending)."""

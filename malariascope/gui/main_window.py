@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         controller.progress.connect(self._on_batch_changed)
         controller.idle.connect(self._on_batch_changed)
         self.autosave.message.connect(self.status.note)
-        self.case_panel.settings_unsaved.connect(self.status.note_once)
+        settings.WRITES.unsaved.connect(self.status.note_once)
         self.autosave.written.connect(lambda: self.status.tell_news(self.autosave.register))
         panel = self.case_panel  # facts typed there are saved a moment later, not per key
         self.autosave.pace.watch((*panel.lines.values(), panel.notes, panel.rbc))

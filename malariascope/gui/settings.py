@@ -4,7 +4,8 @@ chosen here; each widget saves its own state.
 A widget with state to keep has ``save_settings(store)`` and ``restore_settings(store)``,
 which the window calls on close and at start. Settings are read through :func:`app_settings`,
 which honours ``QSettings.setDefaultFormat`` and ``QSettings.setPath`` so tests can point
-every read and write at a temporary folder.
+every read and write at a temporary folder, and written through :func:`write_now`, which
+tells :data:`WRITES` of a write that did not reach the file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QObject, QSettings, QStandardPaths, Signal
 
 from malariascope.core.datadir import APPLICATION, ORGANIZATION
 
@@ -20,6 +21,15 @@ MAX_RECENT = 8
 MODEL_KEY = "model/folder"  # a model chosen in place of the bundled one
 EXPORT_KEY = "export_dir"  # where the last report or register export was written
 IMAGES_KEY = "last_dir"  # where images were last opened from
+
+
+class SettingsWrites(QObject):
+    """Tells of each settings write that did not reach its file."""
+
+    unsaved = Signal(str)  # why the settings cannot be saved, and where
+
+
+WRITES = SettingsWrites()  # the window's status bar listens
 
 
 def app_settings() -> QSettings:
@@ -30,12 +40,26 @@ def app_settings() -> QSettings:
 
 def write_now(store: QSettings) -> str:
     """Write what ``store`` holds to its file now: "" once written, else a line saying that
-    the settings cannot be saved, and where (a settings folder that cannot be written)."""
+    the settings cannot be saved, and where (a settings folder that cannot be written),
+    which :data:`WRITES` tells too."""
     store.sync()
-    if store.status() != QSettings.Status.AccessError:
+    if store.status() == QSettings.Status.NoError:
         return ""
-    return (f"Settings cannot be saved: {store.fileName()} cannot be written, so the lab's "
-            "facts and the window's preferences are forgotten when MalariaScope closes")
+    unsaved = (f"Settings cannot be saved: {store.fileName()} cannot be written, so the "
+               "lab's facts and the window's preferences are forgotten when MalariaScope "
+               "closes")
+    WRITES.unsaved.emit(unsaved)
+    return unsaved
+
+
+def _remember(key: str, value: object) -> None:
+    """Keep ``value`` under ``key`` now; None takes ``key`` out."""
+    store = app_settings()
+    if value is None:
+        store.remove(key)
+    else:
+        store.setValue(key, value)
+    write_now(store)
 
 
 def restore_state(store: QSettings, key: str, restore: Callable[[QByteArray], bool]) -> bool:
@@ -66,7 +90,7 @@ def forget_recent_folder(folder: Path) -> list[Path]:
 
 
 def _keep_recent(folders: list[Path]) -> list[Path]:
-    app_settings().setValue("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
+    _remember("recent_folders", [str(f) for f in folders[:MAX_RECENT]])
     return folders[:MAX_RECENT]
 
 
@@ -83,7 +107,7 @@ def images_folder() -> Path:
 
 def remember_images_folder(folder: Path) -> None:
     """Offer the next images, and a lab's reviewed cells, from ``folder``."""
-    app_settings().setValue(IMAGES_KEY, str(folder))
+    _remember(IMAGES_KEY, str(folder))
 
 
 def export_folder() -> Path:
@@ -99,7 +123,7 @@ def export_folder() -> Path:
 
 def remember_export_folder(written: Path) -> None:
     """Offer the next export where ``written`` went: never where one failed."""
-    app_settings().setValue(EXPORT_KEY, str(Path(written).parent))
+    _remember(EXPORT_KEY, str(Path(written).parent))
 
 
 def chosen_model() -> Path | None:
@@ -110,8 +134,4 @@ def chosen_model() -> Path | None:
 
 def choose_model(folder: Path | None) -> None:
     """Screen with the model in ``folder`` from now on; None returns to the bundled model."""
-    store = app_settings()
-    if folder is None:
-        store.remove(MODEL_KEY)
-    else:
-        store.setValue(MODEL_KEY, str(Path(folder).resolve()))
+    _remember(MODEL_KEY, None if folder is None else str(Path(folder).resolve()))

@@ -62,6 +62,7 @@ class WorkView(QObject):
         store = settings.app_settings()
         for name, value in vars(self.now()).items():
             store.setValue(f"{KEY}/{name}", value)
+        settings.write_now(store)
 
     def kept(self) -> View | None:
         """The view kept with the window's case, None when none was."""
