@@ -43,6 +43,7 @@ class WaitingOpen(QObject):
         self._window, self._open = window, open_case
         self._uid = ""  # the case waiting to open ("": none)
         self._name = ""
+        self._said = ""  # the status bar's words while it waits
         self._left: Session | None = None  # the window's case that left for it, to put back
         self._edits = 0  # the window's ``Batch.edits`` as it was left empty for the open
         self._reading = ""  # the uid of the case waiting that is being read again
@@ -62,13 +63,14 @@ class WaitingOpen(QObject):
         self._uid, self._name = stored.case.uid, stored.case.name
         self._left = self._left if left is None else left
         self._edits = self._window.batch.edits
-        self._window.status.note(f"Case {self._name} opens once the window's work is saved "
-                                 "to the case register")
+        self._said = (f"Case {self._name} opens once the window's work is saved to the case "
+                      "register")
+        self._window.status.note(self._said)
 
     def outdone(self) -> None:
         """Another case is asked for: none waits to open any more, but the window's case that
         left for the one waiting is still put back should the case asked for be given up."""
-        self._uid = ""
+        self._stop_waiting()
 
     def given_up(self, refusal: str) -> None:
         """The case asked for last is not opened, for ``refusal``: the window's case that left
@@ -79,7 +81,13 @@ class WaitingOpen(QObject):
 
     def cancel(self) -> None:
         """Open no case, nor put any back: the window went on to something else."""
-        self._uid, self._left = "", None
+        self._stop_waiting()
+        self._left = None
+
+    def _stop_waiting(self) -> None:
+        """No case waits to open any more: the status bar no longer says one does."""
+        self._uid = ""
+        self._window.status.withdraw(self._said)
 
     def _on_write_done(self) -> None:
         register, writes = self._window.autosave.register, self._window.autosave.writes
@@ -97,7 +105,7 @@ class WaitingOpen(QObject):
         self._read_ended(uid)
         if uid != self._uid:  # another case asked for since
             return
-        self._uid = ""
+        self._stop_waiting()
         self._open(read)  # refused, it puts back the case left for it (PastCaseView.show)
 
     def _on_failed(self, reason: str) -> None:
@@ -111,7 +119,7 @@ class WaitingOpen(QObject):
     def _give_up(self, uid: str, why: str) -> None:
         self._read_ended(uid)
         if uid and uid == self._uid:
-            self._uid = ""
+            self._stop_waiting()
             self._put_back(self._left, not_taken(self._name, "opened", why))
 
     def _put_back(self, left: Session | None, refusal: str) -> None:

@@ -27,13 +27,13 @@ def open_from_the_register(window, qtbot):
 
 
 def back_once_answered(window, qtbot, slow_save, data_folder, uid: str, said: str) -> None:
-    """Once the status bar no longer says S-RACE waits to open, S-NEXT is back in the
-    window, the status bar says ``said``, and it stays back once its save is done."""
-    waits = window.status.currentMessage()
-    assert waits.startswith("Case S-RACE opens once")
-    qtbot.waitUntil(lambda: window.status.currentMessage() != waits, timeout=WAIT_MS)
+    """S-RACE, asked for again, no longer waits to open, nor does the status bar say it
+    does; once the read answers, S-NEXT is back in the window, the status bar says
+    ``said``, and it stays back once its save is done."""
+    assert "opens once" not in window.status.currentMessage()
+    back = f"{said}; case S-NEXT is back in the window"
+    qtbot.waitUntil(lambda: window.status.currentMessage() == back, timeout=WAIT_MS)
     is_back(window, uid)
-    assert window.status.currentMessage() == f"{said}; case S-NEXT is back in the window"
     slow_save.end()
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
     is_back(window, uid)  # S-RACE does not open once the save is done

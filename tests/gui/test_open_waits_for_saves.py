@@ -40,6 +40,7 @@ def test_a_case_opened_while_keep_for_later_is_saved_opens_once_it_is_saved(
     assert len(window.batch) == 0 and window.past_case.waiting.uid == before.case.uid
     slow_save.end()
     qtbot.waitUntil(lambda: len(window.batch) == 6, timeout=WAIT_MS)
+    assert "opens once" not in window.status.currentMessage()  # it has opened
     assert window.past_case.shown is None and window.controls.isEnabled()  # to be finished
     assert window.batch.case.uid == before.case.uid and window.batch.reviewed(0)
     assert window.batch.facts.sample_id == "S-RACE" and window.autosave.took(before.case.uid)
@@ -69,6 +70,24 @@ def test_of_two_cases_asked_to_open_during_a_save_the_last_opens(
     qtbot.waitUntil(lambda: len(window.batch) == 6, timeout=WAIT_MS)
     assert window.batch.case.uid == other.case.uid and window.past_case.shown is None
     assert not window.past_case.waiting.uid and window.batch.facts.sample_id == "S-OTHER"
+
+
+def test_a_case_waiting_to_open_is_no_longer_said_to_wait_once_another_is_asked_for(
+        screened_window, qtbot, slow_save, data_folder):
+    """"Case S-RACE opens once the window's work is saved" stayed 15 s after another case
+    was asked for from the register, though S-RACE then waited no more."""
+    window = screened_window
+    before = keep_while_a_save_waits(window, slow_save, data_folder)
+    other = another_open_case(data_folder, before, "S-OTHER")
+    assert window.past_case.show(before, "")
+    assert window.status.currentMessage().startswith("Case S-RACE opens once")
+    answered = []
+    window.past_case.read(window.autosave.register, other.case.uid, answered.append,
+                          answered.append)
+    assert window.past_case.waiting.uid == ""
+    assert "opens once" not in window.status.currentMessage()
+    slow_save.end()
+    qtbot.waitUntil(lambda: len(answered) == 1, timeout=WAIT_MS)
 
 
 def test_a_case_waiting_to_open_is_given_up_when_the_windows_work_is_not_saved(
