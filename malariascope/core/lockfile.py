@@ -111,6 +111,21 @@ class TargetLock:
                 self.path.unlink()
 
 
+def held(lock_file: Path) -> bool:
+    """True while a writer (this process's too) holds the lock of ``lock_file``, a file
+    :func:`lock_path` names; False once it is gone or free."""
+    try:
+        fd = os.open(lock_file, os.O_RDWR | _NO_FOLLOW)
+    except OSError:
+        return False
+    try:
+        return not _try_lock(fd)
+    except OSError:  # it takes no lock at all
+        return False
+    finally:
+        _close(fd)
+
+
 def _same_file(fd: int, path: Path) -> bool:
     """True when ``path`` still names the file open as ``fd``."""
     try:

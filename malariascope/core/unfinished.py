@@ -22,7 +22,7 @@ from pathlib import Path
 from malariascope.core.atomic import NAME_KEPT, write_bytes_atomic
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.datadir import data_dir
-from malariascope.core.lockfile import TargetLock
+from malariascope.core.lockfile import TargetLock, held
 
 FOLDER = "exports"  # in the data folder: one record per export in progress
 #: the records this process writes now: its own pid on a record not among them is an
@@ -124,8 +124,8 @@ def _kept(target: Path, before: list[int] | None) -> bool | None:
 
 def remove_leftovers(target: Path) -> None:
     """Remove the temporary files of ``target`` (as ``atomic.temp_beside`` names them) and its
-    lock file, unless another writer holds its lock now; never the target, nor a kept-aside
-    old file."""
+    lock file, unless another writer holds its lock now, or that of a name alike in its first
+    NAME_KEPT characters; never the target, nor a kept-aside old file."""
     lock = TargetLock(target)
     try:
         if not lock.acquire():
@@ -133,12 +133,21 @@ def remove_leftovers(target: Path) -> None:
     except OSError:  # the folder is gone, or read-only: nothing can be removed there
         return
     try:
-        temporary = re.compile(re.escape(f".{target.name[:NAME_KEPT]}.") + r"[a-z0-9_]{8}\.tmp")
+        prefix = re.escape(f".{target.name[:NAME_KEPT]}.")
+        temporary = re.compile(prefix + r"[a-z0-9_]{8}\.tmp")
+        other_lock = re.compile(prefix + r"[0-9a-f]{12}\.lock")
+        files: list[os.DirEntry[str]] = []
         with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
-            for entry in entries:
-                if temporary.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+            files = [entry for entry in entries if entry.is_file(follow_symlinks=False)]
+        # names alike in their first NAME_KEPT characters give alike temporary files: while
+        # another of them is written, none of those files is known to be this target's
+        if any(other_lock.fullmatch(entry.name) and entry.name != lock.path.name
+               and held(Path(entry.path)) for entry in files):
+            return
+        for entry in files:
+            if temporary.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
     finally:
         lock.release()  # and its file with it
 

@@ -3,10 +3,15 @@ pid that this process did not write is an earlier run's, and each target is told
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 from pathlib import Path
 
-from malariascope.core.atomic import write_bytes_atomic
+from malariascope.core.atomic import temp_beside, write_bytes_atomic
+from malariascope.core.clock import utc_now
+from malariascope.core.lockfile import lock_targets
 from malariascope.core.unfinished import FOLDER, clear_unfinished, recorded
 
 
@@ -40,3 +45,26 @@ def test_no_record_is_written_where_the_data_folder_is_not_made_yet(tmp_path, mo
     with recorded(Path(tmp_path / "r.csv")):
         assert not (tmp_path / "not made").exists()
     assert clear_unfinished() == []
+
+
+def test_another_reports_temporary_file_of_the_same_first_characters_is_kept(
+        tmp_path, monkeypatch):
+    """Names alike in their first NAME_KEPT characters give alike temporary files: one a
+    running export writes (its target locked) is never taken for a killed one's leftover."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    (tmp_path / FOLDER).mkdir()
+    folder, alike = tmp_path / "out", "Malaria_Screening_Report_Clinic_Nairobi_"
+    folder.mkdir()
+    killed, running = folder / f"{alike}2026-12-07.csv", folder / f"{alike}2026-12-08.csv"
+    record = {"targets": [[str(killed), None]], "started": utc_now(), "pid": os.getpid(),
+              "host": socket.gethostname()}  # this pid, not this run's: a killed run's
+    (tmp_path / FOLDER / "1-earlier.json").write_text(json.dumps(record))
+    locks = lock_targets([running])
+    try:
+        writing = temp_beside(running)  # as ReportWriter holds it while the rows come
+        (found,) = clear_unfinished()
+        assert found.targets == (killed,)
+        assert writing.exists()
+    finally:
+        for lock in locks:
+            lock.release()
