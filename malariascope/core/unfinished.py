@@ -110,9 +110,11 @@ def clear_unfinished() -> list[Unfinished]:
         kept = tuple(_kept(target, state) for target, state in targets)
         for target, _ in targets:
             remove_leftovers(target)
-        with contextlib.suppress(FileNotFoundError):  # another window told it first
+        try:
             record.unlink()
-            found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
+        except OSError:  # another window tells it, or (Windows) reads it now to tell it:
+            continue  # that window or the next start does, once it can be removed
+        found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
     return found
 
 

@@ -3,6 +3,7 @@ pid that this process did not write is an earlier run's, and each target is told
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -13,6 +14,13 @@ from malariascope.core.atomic import temp_beside, write_bytes_atomic
 from malariascope.core.clock import utc_now
 from malariascope.core.lockfile import lock_targets
 from malariascope.core.unfinished import FOLDER, clear_unfinished, recorded
+
+
+def killed_record(record: Path, *targets: Path) -> None:
+    """Write ``record`` as a killed run of this process's pid left it (see the first test)."""
+    record.write_text(json.dumps({
+        "targets": [[str(target), None] for target in targets], "started": utc_now(),
+        "pid": os.getpid(), "host": socket.gethostname()}))
 
 
 def test_a_record_of_this_pid_left_by_a_run_before_a_restart_is_told(tmp_path, monkeypatch):
@@ -56,9 +64,7 @@ def test_another_reports_temporary_file_of_the_same_first_characters_is_kept(
     folder, alike = tmp_path / "out", "Malaria_Screening_Report_Clinic_Nairobi_"
     folder.mkdir()
     killed, running = folder / f"{alike}2026-12-07.csv", folder / f"{alike}2026-12-08.csv"
-    record = {"targets": [[str(killed), None]], "started": utc_now(), "pid": os.getpid(),
-              "host": socket.gethostname()}  # this pid, not this run's: a killed run's
-    (tmp_path / FOLDER / "1-earlier.json").write_text(json.dumps(record))
+    killed_record(tmp_path / FOLDER / "1-earlier.json", killed)
     locks = lock_targets([running])
     try:
         writing = temp_beside(running)  # as ReportWriter holds it while the rows come
@@ -68,3 +74,26 @@ def test_another_reports_temporary_file_of_the_same_first_characters_is_kept(
     finally:
         for lock in locks:
             lock.release()
+
+
+def test_a_record_that_cannot_be_removed_yet_is_told_later_and_the_others_now(
+        tmp_path, monkeypatch):
+    """On Windows a record another window is reading cannot be removed: it is left to the
+    next look, and the records after it are still told."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    (tmp_path / FOLDER).mkdir()
+    held, other = tmp_path / FOLDER / "1-held.json", tmp_path / FOLDER / "2-other.json"
+    killed_record(held, tmp_path / "held.csv")
+    killed_record(other, tmp_path / "other.csv")
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if Path(path) == held:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        real_unlink(path, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "unlink", unlink)
+        assert [found.targets for found in clear_unfinished()] == [(tmp_path / "other.csv",)]
+    assert [found.targets for found in clear_unfinished()] == [(tmp_path / "held.csv",)]
+    assert clear_unfinished() == []
