@@ -121,6 +121,33 @@ def test_a_pdf_another_run_is_writing_is_refused_before_screening(tmp_path, caps
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
 
 
+def test_the_pdf_stays_locked_until_it_is_placed(tmp_path, capsys, real_cells, monkeypatch):
+    """The report's renames let every lock go, the PDF's too, before the PDF was placed:
+    while the lines after the totals were written (a stderr pipe that blocks) another run
+    could take the PDF's place."""
+    from malariascope.cli import screening
+
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    shutil.copy(real_cells["parasitized"][0], cells / "cell.png")
+    pdf, free = tmp_path / "slide.pdf", []
+    tell_beside = screening.tell_beside
+
+    def telling(*args) -> None:  # after the report is placed, before the PDF is
+        another_run = TargetLock(pdf)
+        free.append(another_run.acquire())
+        another_run.release()
+        tell_beside(*args)
+
+    monkeypatch.setattr(screening, "tell_beside", telling)
+    result = cli(capsys, "classify", cells, "--csv", tmp_path / "r.csv", "--pdf", pdf)
+    assert (result.code, free) == (0, [False])
+    assert pdf.is_file()
+    another_run = TargetLock(pdf)
+    assert another_run.acquire()  # free again once the run is done
+    another_run.release()
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP (POSIX)")
 def test_a_pdf_that_appears_during_the_batch_says_the_csv_was_written(tmp_path):
     """Another program's file at the PDF's name, made while the batch ran, was kept and

@@ -184,10 +184,13 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
             stops.clean_up(writer.discard)
         raise
     counts = writer.tally.batch
-    problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
-            + f"; report {writer.path}")
-    tell_beside(writer, sinks)
-    pdf_failed = draft is not None and not draft.place()
+    try:
+        problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
+                + f"; report {writer.path}")
+        tell_beside(writer, sinks)
+        pdf_failed = draft is not None and not draft.place()
+    finally:
+        writer.discard()  # the PDF's lock goes once it is placed
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_short = overlays is not None and overlays.incomplete

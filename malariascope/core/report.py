@@ -35,7 +35,7 @@ from malariascope.core.case import CaseFacts, ReviewDecision, Signature
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import LeftOut
-from malariascope.core.lockfile import lock_targets
+from malariascope.core.lockfile import TargetLock, lock_targets
 from malariascope.core.pipeline import ScreeningResult
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.summary import summary_bytes, summary_path, summary_rows
@@ -145,8 +145,8 @@ class ReportWriter:
 
     Use as a context manager. Leaving the block with an exception (a Ctrl-C too) discards the
     new files and keeps any old ones; so does :meth:`discard`. While it is open the report and
-    its summary are locked, and the files ``locked`` names (the slide's PDF written beside it):
-    another writer of any is refused (ReportBusyError). Every row
+    its summary are locked, and the files ``locked`` names (the slide's PDF written beside it)
+    until :meth:`discard`: another writer of any is refused (ReportBusyError). Every row
     and the summary hold the same ``run_id``, which pairs them. ``case`` holds the slide's
     facts the summary gives (target, red cells per µL, patient id). A batch stopped early is
     told with :meth:`mark_incomplete` before the close.
@@ -225,19 +225,25 @@ class ReportWriter:
                 raise ReportAppearedError(Path(exc.__cause__.filename)) from exc.__cause__
             raise
         self._tmp = self._summary_tmp = None
-        self.discard()  # lets the locks go
+        # the report's and summary's locks go; those of ``locked`` with :meth:`discard`, once
+        # the caller has placed its own files
+        self._let_go(self._locks[:2])
 
     def discard(self) -> None:
-        """Delete the new files, keeping any old ones, and let the locks go. Closing may fail
-        as the write did (on a full disk the refused bytes are still buffered and are flushed
-        again): that says nothing new, and must not replace the first failure."""
+        """Delete the new files, keeping any old ones, and let all the locks go."""
+        self._let_go(self._locks)
+
+    def _let_go(self, locks: list[TargetLock]) -> None:
+        """Delete the new files and let ``locks`` go. Closing may fail as the write did (on a
+        full disk the refused bytes are still buffered and are flushed again): that says
+        nothing new, and must not replace the first failure."""
         if self._file is not None:
             with contextlib.suppress(OSError):
                 self._file.close()
         for tmp in (self._tmp, self._summary_tmp):
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
-        for lock in self._locks:
+        for lock in locks:
             lock.release()
 
     @contextlib.contextmanager
