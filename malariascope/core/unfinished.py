@@ -25,6 +25,7 @@ from malariascope.core.datadir import data_dir
 from malariascope.core.lockfile import TargetLock, held
 
 FOLDER = "exports"  # in the data folder: one record per export in progress
+_RANDOM_END, _END = r"[a-z0-9_]{8}\.tmp", 12  # how a temporary file's name ends (mkstemp's)
 #: the records this process writes now: its own pid on a record not among them is an
 #: earlier run's, which had the same pid before a restart
 _MINE: set[str] = set()
@@ -136,7 +137,7 @@ def remove_leftovers(target: Path) -> None:
         return
     try:
         prefix = re.escape(f".{target.name[:NAME_KEPT]}.")
-        temporary = re.compile(prefix + r"[a-z0-9_]{8}\.tmp")
+        temporary = re.compile(prefix + _RANDOM_END)
         other_lock = re.compile(prefix + r"[0-9a-f]{12}\.lock")
         files: list[os.DirEntry[str]] = []
         with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
@@ -146,10 +147,15 @@ def remove_leftovers(target: Path) -> None:
         if any(other_lock.fullmatch(entry.name) and entry.name != lock.path.name
                and held(Path(entry.path)) for entry in files):
             return
-        for entry in files:
-            if temporary.fullmatch(entry.name):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+        leftovers = [entry for entry in files if temporary.fullmatch(entry.name)]
+        # rows marked incomplete (``report.mark_rows_incomplete``) are written again to a
+        # temporary file of the report's own, named after it as it is after its target
+        marking = {f".{entry.name[:NAME_KEPT]}." for entry in leftovers}
+        leftovers += [entry for entry in files if entry.name[:-_END] in marking
+                      and re.fullmatch(_RANDOM_END, entry.name[-_END:])]
+        for entry in leftovers:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
     finally:
         lock.release()  # and its file with it
 

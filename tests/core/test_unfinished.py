@@ -97,3 +97,18 @@ def test_a_record_that_cannot_be_removed_yet_is_told_later_and_the_others_now(
         assert [found.targets for found in clear_unfinished()] == [(tmp_path / "other.csv",)]
     assert [found.targets for found in clear_unfinished()] == [(tmp_path / "held.csv",)]
     assert clear_unfinished() == []
+
+
+def test_a_report_killed_as_its_rows_were_marked_incomplete_leaves_nothing(
+        tmp_path, monkeypatch):
+    """Rows marked incomplete are written again to a temporary file of the report's own
+    temporary file; one killed meanwhile left it, named after no target, for good."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    (tmp_path / FOLDER).mkdir()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    report = folder / "r.csv"
+    killed_record(tmp_path / FOLDER / "1-earlier.json", report)
+    temp_beside(temp_beside(report))  # as mark_rows_incomplete makes it
+    (found,) = clear_unfinished()
+    assert list(folder.iterdir()) == []
