@@ -90,7 +90,8 @@ def _state(target: Path) -> list[int] | None:
 
 def clear_unfinished() -> list[Unfinished]:
     """The exports of this host's processes that are gone, each once: their leftover files
-    beside the targets removed, then their records."""
+    beside the targets removed, then their records. One whose every target was put in place
+    finished all but removing its record, and is not told."""
     folder = data_dir() / FOLDER
     try:
         records = sorted(folder.glob("*.json"))
@@ -115,7 +116,8 @@ def clear_unfinished() -> list[Unfinished]:
             record.unlink()
         except OSError:  # another window tells it, or (Windows) reads it now to tell it:
             continue  # that window or the next start does, once it can be removed
-        found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
+        if not all(written is False for written in kept):  # all put in place: it finished
+            found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
     return found
 
 
@@ -167,10 +169,10 @@ def _running(pid: int) -> bool:
     if os.name == "nt":
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # the error kept per call
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: it runs, another's
+            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it runs, another's
         code = ctypes.c_ulong()
         try:
             kernel32.GetExitCodeProcess(handle, ctypes.byref(code))

@@ -47,6 +47,22 @@ def test_a_record_of_this_pid_left_by_a_run_before_a_restart_is_told(tmp_path, m
     assert clear_unfinished() == []
 
 
+def test_a_record_whose_every_target_was_put_in_place_is_removed_untold(tmp_path, monkeypatch):
+    """Killed after its last rename, an export was told as not finished, "r.csv was written
+    before the window closed": it had finished all but removing its record."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    report = tmp_path / "r.csv"
+    report.write_bytes(b"the earlier report")
+    with recorded(report, tmp_path / "r_summary.csv"):
+        running = next((tmp_path / FOLDER).glob("*.json"))
+        earlier = running.with_name("1-earlier.json")
+        shutil.copy(running, earlier)
+        write_bytes_atomic(report, b"the new report")
+        write_bytes_atomic(tmp_path / "r_summary.csv", b"its summary")
+        assert clear_unfinished() == []
+        assert sorted((tmp_path / FOLDER).iterdir()) == [running]
+
+
 def test_no_record_is_written_where_the_data_folder_is_not_made_yet(tmp_path, monkeypatch):
     """The data folder is autosave's to make: an export before it goes on unrecorded."""
     monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path / "not made"))
