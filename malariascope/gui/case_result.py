@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from malariascope.core.clock import local_time
+from malariascope.core.clock import utc_minute
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import percent_text
 from malariascope.core.withoutcall import WithoutCall, kinds_words
@@ -94,8 +94,8 @@ def signoff_html(case: OpenCase) -> str:
     else:
         signature = signed.signature
         text = (f"<p style='color:{readable_name(DONE)}'><b>Signed</b> by "
-                f"{escape(signature.name)} at "
-                f"{escape(local_time(signature.signed_at))}; flagged cells not reviewed then: "
+                f"{escape(signature.name)} on "
+                f"{escape(utc_minute(signature.signed_at))}; flagged cells not reviewed then: "
                 f"{signature.unreviewed_flagged:,}{signed.result.unsure_words}. Read-only: amend "
                 "it to change it.</p>")
     return text + f"<div style='color:{readable_name(QUIET)}'>{amendments_html(case.case)}</div>"

@@ -26,7 +26,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from malariascope.core.case import twin_place
-from malariascope.core.clock import local_time
+from malariascope.core.clock import local_time, utc_minute
 from malariascope.core.tally import percent_text
 
 if TYPE_CHECKING:  # the register pulls in numpy
@@ -67,12 +67,13 @@ def cell_text(case: CaseSummary, column: str, screening: str | None = None) -> s
         return f"{percent} %" if percent else ""
     if column == "Reviewer":
         return signature.name if signature else case.facts.operator
-    return local_time(signature.signed_at) if signature else ""
+    # the signature's time as the printed report and the Case tab give it
+    return utc_minute(signature.signed_at) if signature else ""
 
 
 def sort_key(case: CaseSummary, column: str, screening: str | None = None) -> str | float:
-    """What ``case`` sorts by under ``column``: the UTC stamp of a time shown in local words,
-    a figure as a number (-1 for none yet), else the text in any letter case."""
+    """What ``case`` sorts by under ``column``: the UTC stamp of a time, a figure as a number
+    (-1 for none yet), else the text in any letter case."""
     result, signature = case.result, case.signature
     if column == "Opened":
         return case.created_at
