@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.core.case import LINE_MAX
-from malariascope.core.clock import local_time, utc_now
+from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.words import counted
 from malariascope.gui.dialogs import (
     add_cancel_default,
@@ -241,10 +241,10 @@ class SignDialog(_Form):
         self.name = QLineEdit(name)
         self.name.setMaxLength(LINE_MAX)
         self.form.addRow("Signed by", self.name)
-        self.time = QLabel(local_time(utc_now()))
+        self.time = QLabel(utc_minute(utc_now()))  # as the signature is printed
         self.form.addRow("Time", self.time)
         clock = QTimer(self, interval=1000)  # the signature takes the time Sign is clicked
-        clock.timeout.connect(lambda: self.time.setText(local_time(utc_now())))
+        clock.timeout.connect(lambda: self.time.setText(utc_minute(utc_now())))
         clock.start()
         self.required = [self.name]
         self.name.textChanged.connect(self._check)

@@ -182,11 +182,11 @@ def test_enter_on_the_amend_forms_buttons_presses_the_one_with_the_keys(window, 
 def test_the_sign_forms_time_follows_the_clock_while_it_is_open(window, qtbot, monkeypatch):
     """The form showed the minute it opened, while the signature keeps the moment Sign is
     clicked: a form left open a minute read 06:37 over a record of 06:38."""
-    from malariascope.core.clock import local_time
+    from malariascope.core.clock import utc_minute
     from malariascope.gui import case_dialogs
 
     dialog = SignDialog(window, "S-1", "Ann Lee", [])
-    later = local_time("2031-05-04T03:02:00+00:00")
+    later = utc_minute("2031-05-04T03:02:00+00:00")
 
     def shown() -> list[str]:
         return [label.text() for label in dialog.findChildren(QLabel)]

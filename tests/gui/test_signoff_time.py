@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from malariascope.core.clock import local_time, utc_minute
+from malariascope.gui import case_dialogs
+from malariascope.gui.case_dialogs import SignDialog
 from tests.gui.test_register_dialog import open_register
 from tests.gui.test_register_table import _column
 from tests.gui.test_unsure_in_reports import _export_pdf
@@ -49,4 +51,14 @@ def test_the_signature_time_is_the_same_in_the_case_tab_the_register_and_the_pdf
     assert "".join(f"Signed by Ann Lee on {printed}.".split()) in pages
     dialog = open_register(window, qtbot)
     assert _column(dialog, "Signed") == [printed]
+    dialog.close()
+
+
+def test_the_sign_form_gives_the_time_as_the_signature_is_printed(
+        far_from_utc, window, monkeypatch):
+    """At UTC+05:30 the Sign form read "Time 08:32 on 2031-05-04" over a signature the PDF
+    prints "2031-05-04 03:02 UTC"."""
+    monkeypatch.setattr(case_dialogs, "utc_now", lambda: "2031-05-04T03:02:00+00:00")
+    dialog = SignDialog(window, "S-1", "Ann Lee", [])
+    assert dialog.time.text() == "2031-05-04 03:02 UTC"
     dialog.close()
