@@ -176,7 +176,11 @@ class Batch(RowCounts):
     # -- review --------------------------------------------------------------------------
     @property
     def reviewer(self) -> str:
-        """Who the review decisions are recorded for: the operator, else the login name."""
+        """Who the review decisions are recorded for: while an amendment is open, whoever
+        opened it (the signed reviews were the operator's, the amendment's are not); else
+        the operator, else the login name."""
+        if self.case.amending:
+            return self.case.amendments[-1].by
         return self.facts.operator or getpass.getuser() or "unknown"
 
     def set_review(self, row: int, pressed: str | None) -> bool:
