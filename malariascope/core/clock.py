@@ -15,15 +15,25 @@ def utc_now() -> str:
 
 
 def local_time(stamp: str, seconds: bool = False) -> str:
-    """A stamp of :func:`utc_now` as a person reads it: local time, e.g. ``14:05 on
-    2026-12-03`` (``14:05:32 on 2026-12-03`` with ``seconds``); an unreadable stamp as
-    ``earlier``."""
+    """A stamp of :func:`utc_now` as a person reads it: local time with its offset from UTC,
+    e.g. ``14:05 UTC+05:30 on 2026-12-03`` (``14:05:32 UTC+05:30 on 2026-12-03`` with
+    ``seconds``, ``14:05 UTC on ...`` where local time is UTC), so it is never read as the
+    UTC times the records give; an unreadable stamp as ``earlier``."""
     try:
         moment = dt.datetime.fromisoformat(stamp).astimezone()
     except ValueError:
         return "earlier"
     clock = "%H:%M:%S" if seconds else "%H:%M"
-    return f"{moment:{clock}} on {moment:%Y-%m-%d}"
+    return f"{moment:{clock}} {_zone(moment)} on {moment:%Y-%m-%d}"
+
+
+def _zone(moment: dt.datetime) -> str:
+    """``UTC`` and the offset of ``moment``'s time zone: ``UTC+05:30``, ``UTC-04:00``, ``UTC``."""
+    offset = moment.utcoffset() or dt.timedelta()
+    if not offset:
+        return "UTC"
+    minutes = round(abs(offset).total_seconds() / 60)
+    return f"UTC{'-' if offset < dt.timedelta() else '+'}{minutes // 60:02}:{minutes % 60:02}"
 
 
 def local_day(stamp: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from malariascope.core.case import Case, CaseFacts, ReviewDecision, current_reviews, iso_day
 from malariascope.core.casefacts import check_typed
+from malariascope.core.clock import local_time
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.tally import Counts, Verdict
 
@@ -119,9 +120,8 @@ def test_two_cases_of_one_patient_opened_in_one_minute_have_names_of_their_own()
     first = Case(CaseFacts(patient_id="P-00917"), created_at="2026-03-04T10:11:12+00:00")
     second = Case(CaseFacts(patient_id="P-00917"), created_at="2026-03-04T10:11:48+00:00")
     assert first.name != second.name
-    opened = dt.datetime.fromisoformat(first.created_at).astimezone()
-    assert first.name == (f"(patient P-00917, no slide id, opened {opened:%H:%M:%S} on "
-                          f"{opened:%Y-%m-%d})")
+    opened = local_time(first.created_at, seconds=True)  # "10:11:12 UTC on 2026-03-04"
+    assert first.name == f"(patient P-00917, no slide id, opened {opened})"
     assert Case(CaseFacts(sample_id="S-1"), created_at=first.created_at).name == "S-1"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 
 import pytest
@@ -127,7 +128,7 @@ def test_a_guest_neither_takes_nor_saves_the_case_a_window_works_on(
         guest = register.load(case.uid)
         register.check_take(guest)  # to the window that keeps its work here: its own case
         held = (f"^another MalariaScope window has case S-4 open \\(saved there at "
-                f"{local_time(saved_at, seconds=True)}\\)")
+                f"{re.escape(local_time(saved_at, seconds=True))}\\)")
         with pytest.raises(CaseHeldError, match=held) as refused:
             register.check_take(guest, guest=True)
         assert refused.value.why.startswith("another MalariaScope window has it open")

@@ -39,7 +39,8 @@ def test_the_signature_time_is_the_same_in_the_case_tab_the_register_and_the_pdf
         far_from_utc, screened_window, qtbot, tmp_path: Path):
     """At UTC+05:30 the Case tab said "Signed by Ann Lee at 00:32 on 2026-12-08", its
     amendment lines and the PDF "2026-12-07 19:02 UTC", and the register's list 00:32 with
-    no zone: one signature, two unlabelled clocks and two days."""
+    no zone: one signature, two clocks and two days. The list's Opened column, local time
+    as a case is named, said no zone either beside the Signed column's UTC."""
     window = screened_window
     with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
         assert window.case_flow.sign("Ann Lee")
@@ -51,6 +52,8 @@ def test_the_signature_time_is_the_same_in_the_case_tab_the_register_and_the_pdf
     assert "".join(f"Signed by Ann Lee on {printed}.".split()) in pages
     dialog = open_register(window, qtbot)
     assert _column(dialog, "Signed") == [printed]
+    (opened,) = _column(dialog, "Opened")  # local, as a case is named: its zone said
+    assert " UTC+05:30 on " in opened
     dialog.close()
 
 
