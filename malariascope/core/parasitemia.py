@@ -200,7 +200,10 @@ class CaseResult:
         """This slide's shortfalls, in plain words: cells unlike the model's, a threshold
         moved from the model's, the target not reached, flagged cells not reviewed."""
         own = [line for line in (self.unlike, self.threshold_moved) if line]
-        if not self.target_reached:
+        if not self.cells_counted:
+            own.append(f"No red cells counted (the target is {self.target_cells:,}): there is "
+                       "no parasitemia to give.")
+        elif not self.target_reached:
             own.append(f"Fewer red cells counted ({self.cells_counted:,}) than the target "
                        f"({self.target_cells:,}): the interval is wider.")
         if self.unreviewed_flagged:

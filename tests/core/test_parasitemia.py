@@ -102,6 +102,13 @@ def test_nothing_counted_has_no_parasitemia_and_states_its_limits():
     assert any("thick film" in line for line in LIMITS)
 
 
+def test_nothing_counted_says_there_is_no_parasitemia_not_a_wider_interval():
+    """A case cancelled before any cell was called said "Fewer red cells counted (0) than
+    the target (100): the interval is wider", of an interval it did not have."""
+    assert CaseResult.of(Counts(), 100).shortfalls() == (
+        "No red cells counted (the target is 100): there is no parasitemia to give.",)
+
+
 @pytest.mark.parametrize("changes", [dict(target_cells=99), dict(parasitized=11),
                                      dict(cells_counted=-1), dict(reviewed=True)])
 def test_result_refuses_figures_that_cannot_be(changes):

@@ -35,7 +35,7 @@ def test_a_signed_result_keeps_its_unlike_limit_and_an_older_one_opens_without(t
     older.sign("Ann", Counts(), at=AT)
     kept, old = loaded_with_older(tmp_path, case, older, "unlike")
     assert kept.signed.result.unlike == unlike == kept.signed.result.limits()[0]
-    assert old.signed == older.signed and old.signed.result.limits()[0].startswith("Fewer")
+    assert old.signed == older.signed and old.signed.result.limits()[0].startswith("No red")
 
 
 def _signed(sample_id: str) -> Case:
