@@ -31,6 +31,7 @@ THUMB_SIZE = 48
 CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
 UNCERTAIN_COLOUR = QColor("#ffa000")
 REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
+UNCERTAIN_TEXT = "uncertain"
 HEADERS = ("", "File", "P(parasitized)", "Model call", "Uncertain", "Review", "Final call",
            "Error")  # the list shows Final call beside File (``ResultsView``)
 THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
@@ -67,6 +68,7 @@ class ResultsTableModel(QAbstractTableModel):
         self._warning = QApplication.style().standardIcon(warning)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._titles = list(HEADERS)  # what the header shows: a narrow list shortens some
         batch.events.reset.connect(self._on_reset)
         batch.events.appended.connect(self._on_appended)
         batch.events.relabelled.connect(self._on_relabelled)
@@ -81,8 +83,19 @@ class ResultsTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
         if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return HEADERS[section]
+            return self._titles[section]
+        if orientation == Qt.Orientation.Horizontal and role == TOOLTIP:
+            return HEADERS[section] or None  # the title in full, however short it shows
         return None
+
+    def setHeaderData(self, section: int, orientation: Qt.Orientation, value,  # noqa: N802
+                      role: int = DISPLAY) -> bool:
+        """Show ``value`` as the title of column ``section`` (its tooltip stays in full)."""
+        if orientation != Qt.Orientation.Horizontal or role != DISPLAY:
+            return False
+        self._titles[section] = value
+        self.headerDataChanged.emit(orientation, section, section)
+        return True
 
     def data(self, index: _Index, role: int = DISPLAY):
         return self.value(index.row(), index.column(), role) if index.isValid() else None
@@ -100,6 +113,8 @@ class ResultsTableModel(QAbstractTableModel):
             return colour and readable(colour, QPalette.ColorRole.Base)
         if role == FONT:
             return self._bold if column == FINAL and self.batch.reviewed(row) else None
+        if role == TOOLTIP and column in (UNCERTAIN, REVIEW):  # in words, if shown as a mark
+            return self._text(row, column) or None
         if (role == TOOLTIP and column in (FILE, ERROR, THUMB)
                 or role == SPOKEN_MORE and column == THUMB):  # the file in full, any error
             result = self.batch.results[row]
@@ -119,7 +134,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == CALL:
             return batch.call(row)
         if column == UNCERTAIN:
-            return "uncertain" if batch.uncertain(row) else ""
+            return UNCERTAIN_TEXT if batch.uncertain(row) else ""
         if column == REVIEW:
             return REVIEW_TEXT[batch.review(row)]
         if column == FINAL:

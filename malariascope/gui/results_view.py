@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from malariascope.gui.columns import ColumnWidths
+from malariascope.gui.columns import ColumnWidths, MarkDelegate
 from malariascope.gui.name_delegate import NameDelegate
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import ERROR, FILE, FINAL, PROB, THUMB_SIZE
+from malariascope.gui.results_table import ERROR, FILE, FINAL, PROB, REVIEW, THUMB_SIZE, UNCERTAIN
 
 
 def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: QResizeEvent,
@@ -110,6 +110,9 @@ class ResultsView(QTableView):
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.setItemDelegateForColumn(FILE, NameDelegate(self))
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
+        marks = MarkDelegate(self)  # a narrow list's review and "uncertain"
+        self.setItemDelegateForColumn(UNCERTAIN, marks)
+        self.setItemDelegateForColumn(REVIEW, marks)
 
     def follow_moves_in(self, view: QAbstractItemView) -> None:
         """Take a click on a row of ``view``, or a scroll of it, for the technician's move:
