@@ -69,7 +69,9 @@ class FieldView(QWidget):
         self._dragged = False
         self._row: int | None = None
         self.message = NO_CELL
-        self.setMinimumSize(200, 150)
+        # two lines high at least: in a short window (640 x 400 at 200 %) the list above
+        # keeps a row in view, and the field a strip to pan
+        self.setMinimumSize(200, 2 * self.fontMetrics().lineSpacing())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         batch.events.reset.connect(self._on_reset)

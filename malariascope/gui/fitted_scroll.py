@@ -45,3 +45,24 @@ class FittedScroll(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
         return super().eventFilter(watched, event)
+
+
+class ShortScroll(QScrollArea):
+    """Holds ``widget`` at the height it is given while that is at least its least; a window
+    shorter than that (a 1280 x 800 screen at 200 % leaves 640 x 400) scrolls it up and down,
+    down to ``least_lines`` lines of text. It asks for the width ``widget`` needs (its
+    scroll bar, shown then only, scrolls it sideways too) and takes no focus."""
+
+    def __init__(self, widget: QWidget, least_lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._least_height = least_lines * self.fontMetrics().lineSpacing()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.widget().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(self.widget().minimumSizeHint().width(), self._least_height)

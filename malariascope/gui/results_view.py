@@ -197,6 +197,15 @@ class ResultsView(QTableView):
         scrolled to that cell, and takes the height its row may stand in."""
         resize_keeping_in_sight(self, self.currentIndex(), event, super().resizeEvent)
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """A row in view between the titles and the scroll bar a list narrower than its
+        columns has, however short the window: the whole field under the list gives way."""
+        least = super().minimumSizeHint()
+        height = (self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
+                  + self.verticalHeader().defaultSectionSize()
+                  + self.horizontalScrollBar().sizeHint().height())
+        return least.expandedTo(QSize(least.width(), height))
+
     def keyboardSearch(self, search: str) -> None:  # noqa: N802 (Qt API)
         """Typed letters never move the selection: P, U and Space review, and when a review
         key does nothing (no cell, an unreadable file) the cell stays selected."""

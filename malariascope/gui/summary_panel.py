@@ -104,7 +104,7 @@ class _Stat(QFrame):
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
         self.caption.fitted.connect(self._show_tip)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(0)
         for widget in (self.value, self.caption):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from malariascope.gui.cell_lists import CellLists
+from malariascope.gui.fitted_scroll import ShortScroll
 from malariascope.gui.settings import restore_state
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ FRAME_ROOM = 40  # px the window system's title bar and frame may take above tha
 FIELD_SHARE = 4  # the field takes 1/4 of the height at first, under the gallery at most
 LIST_OVER_FIELD = "window/list_over_field"  # the list/field split, once the field has shown
 PANEL_MIN_WIDTH = 300  # the cell panel beside the gallery: its legend and buttons read whole
+TABS_LEAST_LINES = 5  # the cell and case tabs' least height, their tab bar in it
 
 
 def open_at_first_size(window: QWidget) -> None:
@@ -82,7 +84,10 @@ class WindowLayout(QWidget):
         self.tabs.addTab(detail, "Selected cell")
         self.tabs.addTab(case, "Case")
         self.tabs.tabBarClicked.connect(self._keys_off_page)  # before the tab changes
-        self.splitter.addWidget(_column(_group("Batch", controls), self.tabs))
+        # the tabs scroll in a window too short for them (Qt scaling by 2 on a 1280 x 800
+        # screen), the threshold above them in sight
+        self.splitter.addWidget(_column(_group("Batch", controls),
+                                        ShortScroll(self.tabs, TABS_LEAST_LINES)))
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
