@@ -130,9 +130,18 @@ class ColumnWidths(QObject):
             for column, title in SHORT_TITLES.items():
                 model.setHeaderData(column, Qt.Orientation.Horizontal,
                                     title if narrow else HEADERS[column])
-        for column, width in self._sized(self.narrow_widths if narrow else self.widths,
-                                         section).items():
+        sized = self._sized(self.narrow_widths if narrow else self.widths, section)
+        for column, width in sized.items():
             self._header.resizeSection(column, width)
+        # narrower still (640 px at 200 %), File keeps its least and the list scrolls: a
+        # stretched column with no room left keeps the width it had, the others out of sight
+        header = self._header
+        squeezed = self._view.viewport().width() <= header.minimumSectionSize() + sum(
+            sized.values())
+        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Interactive if squeezed
+                                    else QHeaderView.ResizeMode.Stretch)
+        if squeezed:
+            header.resizeSection(FILE, self._file_least)
 
     def _sized(self, widths: dict[int, int], section: int) -> dict[int, int]:
         """``widths`` as the columns take them: the sorted one with its arrow, an Error

@@ -9,6 +9,7 @@ import shutil
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QScrollArea, QWidget
 
+from malariascope.gui.results_table import FINAL
 from malariascope.gui.window_layout import FRAME_ROOM
 from tests.gui.helpers import field_pane_laid_out, resize_window, screen_and_wait
 from tests.images import write_field
@@ -43,6 +44,9 @@ def test_the_window_fits_a_screen_scaled_by_2_with_list_threshold_and_cancel(
                    window.status.task_status.cancel_button):
         assert _in_window(window, widget), widget
     assert table.viewport().height() >= table.verticalHeader().defaultSectionSize()
+    header = table.horizontalHeader()  # File keeps its least: the final call beside it shows
+    assert header.sectionViewportPosition(FINAL) + header.sectionSize(FINAL) <= (
+        table.viewport().width())
     tabs = window.central.tabs  # the selected cell's review buttons are a scroll away
     scroll = next(area for area in window.findChildren(QScrollArea) if area.widget() is tabs)
     scroll.ensureWidgetVisible(window.detail.review_buttons)
