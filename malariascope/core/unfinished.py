@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import platform
 import re
-import socket
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -68,7 +68,7 @@ def recorded(*targets: Path) -> Iterator[None]:
 def _write_record(folder: Path, targets: Sequence[Path]) -> Path | None:
     record = folder / f"{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
     data = {"targets": [[os.path.abspath(target), _state(target)] for target in targets],
-            "started": utc_now(), "pid": os.getpid(), "host": socket.gethostname()}
+            "started": utc_now(), "pid": os.getpid(), "host": platform.node()}
     try:
         folder.mkdir(exist_ok=True)  # not its parent: the data folder is autosave's to make
         _MINE.add(record.name)
@@ -102,7 +102,7 @@ def clear_unfinished() -> list[Unfinished]:
         try:
             data = json.loads(record.read_bytes())
             targets = [(Path(path), state) for path, state in data["targets"]]
-            gone = (data["host"] == socket.gethostname() and record.name not in _MINE
+            gone = (data["host"] == platform.node() and record.name not in _MINE
                     and not _running(int(data["pid"])))
             started = str(data["started"])
         except (OSError, ValueError, TypeError, KeyError):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import platform
 import shutil
-import socket
 from pathlib import Path
 
 from malariascope.core.atomic import temp_beside, write_bytes_atomic
@@ -20,7 +20,7 @@ def killed_record(record: Path, *targets: Path) -> None:
     """Write ``record`` as a killed run of this process's pid left it (see the first test)."""
     record.write_text(json.dumps({
         "targets": [[str(target), None] for target in targets], "started": utc_now(),
-        "pid": os.getpid(), "host": socket.gethostname()}))
+        "pid": os.getpid(), "host": platform.node()}))
 
 
 def test_a_record_of_this_pid_left_by_a_run_before_a_restart_is_told(tmp_path, monkeypatch):
