@@ -31,9 +31,10 @@ from malariascope.cli._process import (
 COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
             "evaluate": evaluate, "evaluate-fields": evaluate_fields, "adapt": adapt}
 TRAIN_MODULES = ("tensorflow", "keras", "tf2onnx", "onnx")  # pyproject's `train` extra
+TRAINING = "malariascope.training"  # the package's own training code, for the `train` extra
 #: What the app bundle leaves out on purpose (the spec's EXCLUDES): `evaluate` needs
-#: scikit-learn, `evaluate-fields` SciPy, `train` the `train` extra.
-BUNDLE_LEAVES_OUT = ("sklearn", "scipy", *TRAIN_MODULES)
+#: scikit-learn, `evaluate-fields` SciPy, `train` the `train` extra and our training code.
+BUNDLE_LEAVES_OUT = ("sklearn", "scipy", TRAINING, *TRAIN_MODULES)
 
 
 class _StoreOnce(argparse.Action):
@@ -213,13 +214,16 @@ def _missing_module(command: str, exc: ModuleNotFoundError) -> str:
     """What is missing and how to get it: only training's libraries come with the ``train``
     extra; any other missing module means a broken install, which that extra would not mend.
     What the app bundle leaves out on purpose, no install mends: a Python install runs it."""
-    module = (exc.name or str(exc)).partition(".")[0]
-    package = "'malariascope[train]'" if module in TRAIN_MODULES else "malariascope"
-    if getattr(sys, "frozen", False) and module in BUNDLE_LEAVES_OUT:
-        return (f"'{command}' needs the module '{module}', which the app bundle leaves out; "
-                f"run it from a Python install: pip install {package}")
+    name = exc.name or str(exc)
+    module = name.partition(".")[0]
+    left_out = [kept for kept in BUNDLE_LEAVES_OUT if f"{name}.".startswith(f"{kept}.")]
+    if getattr(sys, "frozen", False) and left_out:
+        package = ("'malariascope[train]'" if left_out[0] in (TRAINING, *TRAIN_MODULES)
+                   else "malariascope")
+        return (f"'{command}' needs the module '{left_out[0]}', which the app bundle leaves "
+                f"out; run it from a Python install: pip install {package}")
     if module in TRAIN_MODULES:
-        fix = f"install with: pip install {package}"
+        fix = "install with: pip install 'malariascope[train]'"
     else:
         fix = "install MalariaScope with its dependencies: pip install malariascope"
     return f"'{command}' needs the module '{module}', which is not installed here; {fix}"
