@@ -59,3 +59,13 @@ def test_long_notes_leave_the_result_on_the_first_page_before_them(tmp_path):
     assert "Result Parasitemia none" in first and "Microscopist not given Result" in first
     assert text.index("Result Parasitemia") < text.index("Notes 000 fever") < text.index(
         "119 fever and chills, seen again")
+
+
+@pytest.mark.parametrize("facts", [CaseFacts(sample_id="S-7"), CaseFacts(patient_id="P-9")])
+def test_the_pdf_is_titled_by_the_case_as_the_register_names_it(tmp_path, facts):
+    """A case with no slide id gave its PDF the bare title "Malaria thin-film screening
+    report: ", the same for every such case in a folder of reports."""
+    case = Case(facts)
+    path = write_case_pdf(tmp_path / "r.pdf", CaseReport(case, case.result(Counts())))
+    reader, _, _ = read_pdf(path)
+    assert reader.metadata.title == f"Malaria thin-film screening report: {case.name}"

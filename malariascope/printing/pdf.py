@@ -139,7 +139,7 @@ def _writer(device: QIODevice, report: CaseReport, page_size: str) -> QPdfWriter
     writer.setPageLayout(QPageLayout(
         QPageSize(_PAGE_IDS[page_size]), QPageLayout.Orientation.Portrait,
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
-    writer.setTitle(f"{TITLE}: {without_controls(report.case.facts.sample_id)}")
+    writer.setTitle(f"{TITLE}: {without_controls(report.case.name)}")  # the id, else opened
     writer.setCreator(f"MalariaScope {__version__}")
     return writer
 
