@@ -52,6 +52,7 @@ class AdaptDialog(QDialog):
         buttons, self.ok_button = ok_cancel(self, "&Adapt", self.accept)
         self.source_list.model().rowsInserted.connect(self._update_ok)
         self.source_list.model().rowsRemoved.connect(self._update_ok)
+        self.out_dir.textChanged.connect(self._update_ok)
         self._update_ok()
 
         text = QLabel(SOURCES_HELP)
@@ -97,7 +98,10 @@ class AdaptDialog(QDialog):
         return Path(self.out_dir.text().strip())
 
     def _update_ok(self, *_: object) -> None:
-        self.ok_button.setEnabled(self.source_list.count() > 0)
+        """Adapting needs a source and a folder: a blank folder is the working folder, which
+        the technician never chose (the app's own folder, or wherever it was started)."""
+        self.ok_button.setEnabled(self.source_list.count() > 0
+                                  and bool(self.out_dir.text().strip()))
 
     def _source_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -6,6 +6,7 @@ import shutil
 from datetime import datetime
 
 import pytest
+from PySide6.QtCore import Qt
 
 from malariascope.core.errors import AdaptationError, ModelExistsError
 from malariascope.gui import model_menu
@@ -54,3 +55,20 @@ def test_the_form_refuses_a_folder_inside_its_cells_before_any_work(tmp_path):
     assert str(refused.value) == (f"{out} is inside the source folder {cells}; an adapted "
                                   "model is written beside the lab's cells, never among them")
     assert steps == [] and not out.exists()
+
+
+def test_the_form_will_not_adapt_into_a_blank_model_folder(window, qtbot, tmp_path,
+                                                           monkeypatch):
+    """A blank "New model folder" was the working folder: Adapt wrote model-card.json and
+    README.md wherever the app was started, and said "The adapted model is in .\""""
+    monkeypatch.chdir(tmp_path)
+    cells = write_lab(tmp_path / "cells")
+    dialog = window.models.ask_adapt([cells])
+    dialog.out_dir.setText(" ")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and window.models._worker is None
+    dialog.out_dir.setText(str(tmp_path / "lab"))
+    assert dialog.ok_button.isEnabled()
+    dialog.reject()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cells"]
