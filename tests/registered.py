@@ -11,13 +11,16 @@ from malariascope.core.facts import BatchFacts
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.core.report import report_row, write_report
+from malariascope.core.tally import UNSURE
 from tests.core.test_adapt_model import SLIDES
 from tests.core.test_register import AT, counts_of
 
 
-def register_lab(folder: Path, cells: Path, sign: bool = True) -> list[Case]:
+def register_lab(folder: Path, cells: Path, sign: bool = True, unsure: bool = False
+                 ) -> list[Case]:
     """A case per slide of ``cells`` in the register in ``folder``: its cells screened by
-    the real pipeline, each reviewed as its class folder says, and the case signed."""
+    the real pipeline, each reviewed as its class folder says (``unsure``: each marked
+    unsure, no call), and the case signed."""
     classifier = Classifier.open()
     cases = []
     with Register(folder) as register:
@@ -30,12 +33,13 @@ def register_lab(folder: Path, cells: Path, sign: bool = True) -> list[Case]:
             calls = [classifier.rule.call(result.probability, result.in_field)
                      for result in results]
             truth = [path.parent.parent.name for path in paths]
-            reviews = [ReviewDecision(row, "Ann", AT, call, true, true)
+            reviews = [ReviewDecision(row, "Ann", AT, call, *((UNSURE, call) if unsure
+                                                              else (true, true)))
                        for row, (call, true) in enumerate(zip(calls, truth, strict=True))]
             register.save(case, cells=results, first_row=0, reviews=reviews)
             if sign:
-                case.sign("Ann Lee", counts_of(results, classifier, dict(enumerate(truth))),
-                          at=AT)
+                finals = {} if unsure else dict(enumerate(truth))
+                case.sign("Ann Lee", counts_of(results, classifier, finals), at=AT)
                 register.save(case)
             cases.append(case)
     return cases

@@ -117,3 +117,20 @@ def test_a_cell_called_otherwise_in_a_cases_report_refuses_the_adaptation(tmp_pa
            "(3.png) are the same cell, called uninfected in the first and parasitized in the "
            "second: leave out the source whose call is wrong; nothing was adapted\n")
     assert not (tmp_path / "lab").exists()
+
+
+def test_a_signed_case_with_no_reviewed_cell_is_refused_by_name(tmp_path, capsys,
+                                                                monkeypatch):
+    """A signed case whose cells were only marked unsure gave no cell and no word: the
+    adaptation went on without it, and the window's figures said nothing of the case the
+    technician had added, as a report with no reviewed row is refused by name."""
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    cells = write_lab(tmp_path / "cells")
+    cases = register_lab(tmp_path / "data", cells)
+    unsure = register_lab(tmp_path / "data", cells, unsure=True)[0]
+    uids = [arg for case in [*cases, unsure] for arg in ("--case", case.uid)]
+    result = cli(capsys, "adapt", *uids, "--out", tmp_path / "lab")
+    assert (result.code, result.err) == (
+        2, f"malariascope: error: case {unsure.uid[:8]} (S0) has no reviewed cell (none "
+           "confirmed or overridden): leave it out\n")
+    assert not (tmp_path / "lab").exists()

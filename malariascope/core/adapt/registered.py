@@ -78,7 +78,7 @@ def signed_cases(folder: Path) -> list[CaseSummary]:
 
 def reviewed_cells(stored: StoredCase, source: str) -> list[list[ReviewedCell]]:
     """The reviewed cells of ``stored``, by image in row order; refused unless it is
-    signed."""
+    signed and holds one."""
     case = stored.case
     if case.signed is None:
         raise DatasetError(f"case {case.uid[:8]} is not signed: its calls may still change; "
@@ -90,6 +90,9 @@ def reviewed_cells(stored: StoredCase, source: str) -> list[list[ReviewedCell]]:
             images.setdefault(cell.path, []).append(ReviewedCell(
                 f"case {case.uid[:8]} row {row}", cell.path, cell.sha256,
                 CLASS_NAMES.index(final), f"{source}:{case.facts.sample_id}", cell.box))
+    if not images:  # signed unreviewed (or only marked unsure): it has no label to give
+        raise DatasetError(f"case {case.uid[:8]} ({case.name}) has no reviewed cell (none "
+                           "confirmed or overridden): leave it out")
     return list(images.values())
 
 
