@@ -19,13 +19,21 @@ FIELDS = SHARED_DATA / "fields"
 def test_signed_cases_of_the_register_adapt_without_a_report_exported(tmp_path, capsys,
                                                                       monkeypatch):
     """Reviewed cases kept in the register could feed an adaptation only once each was
-    exported as a report CSV."""
+    exported as a report CSV. The figures, measured on the reviewed cells alone, read as a
+    model's on every cell of a smear: a review that took only the flagged or uncertain
+    cells gave figures of those, unsaid."""
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     cases = register_lab(tmp_path / "data", write_lab(tmp_path / "cells"))
     uids = [arg for case in cases for arg in ("--case", case.uid[:8])]
     result = cli(capsys, "adapt", *uids, "--out", tmp_path / "lab")
     assert result.code == 0, result.err
     assert "Ranking of cells (AUC)" in result.out
+    said = ("held out. Cells from reviewed reports and cases are only those a reviewer "
+            "called: where the review took the flagged or uncertain cells, the figures are of "
+            "those cells, not of every cell of a smear.")
+    assert said in " ".join(result.out.split())
+    readme = (tmp_path / "lab" / "README.md").read_text(encoding="utf-8")
+    assert said in " ".join(readme.split())
     sources = json.loads((tmp_path / "lab" / CARD_NAME).read_text())["adapted"]["sources"]
     assert [(source["kind"], source["path"].rsplit("#", 1)[1], source["cells"])
             for source in sources] == [

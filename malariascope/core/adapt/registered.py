@@ -16,6 +16,7 @@ from pathlib import Path
 from malariascope.core.adapt.repeats import Repeats
 from malariascope.core.adapt.reports import ReviewedCell, reviewed_chunks
 from malariascope.core.adapt.sources import Chunk, SourceRecord
+from malariascope.core.adapt.wording import REGISTER_CASE
 from malariascope.core.datadir import check_data_dir
 from malariascope.core.errors import DatasetError
 from malariascope.core.options import CLASS_NAMES
@@ -27,7 +28,7 @@ class RegisteredCase:
     """A signed case of the register in ``folder``; its reviewed cells are the labelled
     cells."""
 
-    kind = "register case"
+    kind = REGISTER_CASE
 
     def __init__(self, folder: Path, uid: str) -> None:
         self.folder, self.uid = folder, uid

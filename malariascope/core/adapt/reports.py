@@ -31,6 +31,7 @@ from malariascope.core.adapt.sources import (
     labelled_chunk,
     read_image_hashed,
 )
+from malariascope.core.adapt.wording import REVIEWED_REPORT
 from malariascope.core.errors import (
     DatasetError,
     ImageReadError,
@@ -140,7 +141,7 @@ class ReviewedReport:
     image: cells of one slide are never on both sides of a split.
     """
 
-    kind = "reviewed report"
+    kind = REVIEWED_REPORT
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -34,11 +34,17 @@ HEADINGS = ("Before", "Adapted")  #: of the figures' columns: the base model, th
 RANKING = ("The ranking of cells (AUC) is the chance that a parasitized cell scores above an "
            "uninfected one: 1 ranks every cell right, 0.5 is no better than a coin.")
 TEXT_WIDTH = 88  #: of the command line's paragraphs
+#: The kinds of source whose labelled cells are those a reviewer chose to call.
+REVIEWED_REPORT, REGISTER_CASE = "reviewed report", "register case"
+REVIEWED_ONLY = (" Cells from reviewed reports and cases are only those a reviewer called: where "
+                 "the review took the flagged or uncertain cells, the figures are of those "
+                 "cells, not of every cell of a smear.")
 
 
 def sentences(facts: dict) -> tuple[str, str]:
     """What the adaptation was fitted on (and the repeated cells left out), and how its
-    figures were measured: on cells the adapted model was not fitted on."""
+    figures were measured: on cells the adapted model was not fitted on (of reviews, only
+    the cells a reviewer called)."""
     base, cells = facts["base_model"], facts["cells"]
     name = " ".join(filter(None, (base["name"], base["version"])))
     return (f"Adapted from {name} on {cells[PARASITIZED]:,} parasitized and "
@@ -47,7 +53,14 @@ def sentences(facts: dict) -> tuple[str, str]:
             "Both models were measured on cells the adapted model had not learned from: the "
             f"fields or slides were split into {facts['held_out']['folds']} parts, and each was "
             "held out in turn while the model was fitted again on the others, then measured on the "
-            "cells held out.")
+            "cells held out." + _reviewed_sentence(facts.get("sources", ())))
+
+
+def _reviewed_sentence(sources: Iterable[dict]) -> str:
+    """That the figures are of the reviewed cells alone, after a space, when a reviewed
+    report or case is among ``sources`` ('' when none is)."""
+    kinds = {source.get("kind") for source in sources}
+    return REVIEWED_ONLY if kinds & {REVIEWED_REPORT, REGISTER_CASE} else ""
 
 
 def _repeats_sentence(repeated: int) -> str:
