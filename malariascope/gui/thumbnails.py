@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from malariascope.gui.workers import lower_thread_priority
@@ -34,14 +34,19 @@ class _Signals(QObject):
     loaded = Signal(int, int, QImage)  # generation, row, image (null when unreadable)
 
 
-class _ThumbnailJob(QRunnable):
+class _ThumbnailJob:
+    """One decode, handed to the pool as its bound ``run`` and never cleared from it: PySide6
+    keeps for good some QRunnables a pool ran, and callables it cleared unrun, with their
+    cells. A job still queued when ``dropped`` is set runs as a no-op."""
+
     def __init__(self, signals: _Signals, generation: int, row: int, result: ScreeningResult,
-                 pixels: int):
-        super().__init__()
+                 pixels: int, dropped: threading.Event) -> None:
         self._signals, self._generation, self._row = signals, generation, row
-        self._result, self._pixels = result, pixels
+        self._result, self._pixels, self._dropped = result, pixels, dropped
 
     def run(self) -> None:
+        if self._dropped.is_set():
+            return
         lower_thread_priority()
         image = decode_thumbnail(self._result, self._pixels)
         self._signals.loaded.emit(self._generation, self._row, image)
@@ -140,6 +145,7 @@ class ThumbnailCache(QObject):
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
+        self._dropped = threading.Event()  # set: the jobs queued so far are not wanted
         self._signals = _Signals(self)
         self._signals.loaded.connect(self._on_loaded)
 
@@ -151,7 +157,7 @@ class ThumbnailCache(QObject):
             return image
         if row not in self._pending:
             if len(self._pending) >= self._max_pending:  # scrolled far: drop rows long gone by
-                self._pool.clear()
+                self._drop_queued()
                 self._pending.clear()
                 self._requested.clear()
             self._pending.add(row)
@@ -169,8 +175,9 @@ class ThumbnailCache(QObject):
             self._requested.clear()
             return
         for row, result in self._requested:
-            job = _ThumbnailJob(self._signals, self._generation, row, result, self.pixels)
-            self._pool.start(job, min(next(self._priority), 2**31 - 1))
+            job = _ThumbnailJob(self._signals, self._generation, row, result, self.pixels,
+                                self._dropped)
+            self._pool.start(job.run, min(next(self._priority), 2**31 - 1))
         self._requested.clear()
 
     def clear(self) -> None:
@@ -183,8 +190,13 @@ class ThumbnailCache(QObject):
         self.size, self.pixels, self._capacity = size, math.ceil(size * self.ratio), capacity
         self._forget()
 
+    def _drop_queued(self) -> None:
+        """Let the jobs still queued end unrun."""
+        self._dropped.set()
+        self._dropped = threading.Event()
+
     def _forget(self) -> None:
-        self._pool.clear()
+        self._drop_queued()
         self._generation += 1
         self._images.clear()
         self._pending.clear()
@@ -194,7 +206,7 @@ class ThumbnailCache(QObject):
         """Drop queued jobs and wait for the running ones (the app is closing); none starts
         after."""
         self._closed = True
-        self._pool.clear()
+        self._drop_queued()
         return self._pool.waitForDone(msecs)
 
     def active(self) -> int:
