@@ -42,7 +42,7 @@ class Unfinished:
     def words(self) -> str:
         """What the technician is told: the export, when, and what is true of each target."""
         said = [f"The export to {self.targets[0]} started at {local_time(self.started)} did "
-                "not finish: the window was closed before it was written."]
+                "not finish: the window closed while it was being written."]
         for target, kept in zip(self.targets, self.kept, strict=True):
             said.append(f"{target.name} was not written." if kept is None
                         else f"The earlier {target.name} is kept as it was." if kept

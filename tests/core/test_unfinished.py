@@ -39,7 +39,7 @@ def test_a_record_of_this_pid_left_by_a_run_before_a_restart_is_told(tmp_path, m
         assert sorted((tmp_path / FOLDER).iterdir()) == [running]
     assert found.targets == (report, written, tmp_path / "out" / "gone.csv")
     assert found.words().endswith(
-        " did not finish: the window was closed before it was written. The earlier r.csv is "
+        " did not finish: the window closed while it was being written. The earlier r.csv is "
         "kept as it was. w.csv was written before the window closed. gone.csv was not "
         "written.")
     assert list((tmp_path / FOLDER).iterdir()) == []  # the window's own ended with it

@@ -93,7 +93,7 @@ def test_a_window_killed_while_it_exports_is_told_next_start_and_its_leftovers_r
 
     text = next_start_says(make_window, qtbot)
     assert text.startswith(f"The export to {report} started at ")
-    assert text.endswith(" did not finish: the window was closed before it was written. "
+    assert text.endswith(" did not finish: the window closed while it was being written. "
                          "The earlier r.csv is kept as it was. "
                          "The earlier r_summary.csv is kept as it was.")
     assert set(out.iterdir()) == {report, summary, *planted}
@@ -113,7 +113,7 @@ def test_a_pdf_killed_before_it_existed_is_told_not_written_and_its_leftover_rem
 
     text = next_start_says(make_window, qtbot)
     assert text.startswith(f"The export to {pdf} started at ")
-    assert text.endswith(" was written. r.pdf was not written.")
+    assert text.endswith(" while it was being written. r.pdf was not written.")
     assert set(pdf.parent.iterdir()) == planted
     assert list((data_folder / FOLDER).iterdir()) == []
 
