@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, path_argument, problem, progress_bar
+from malariascope.cli._wildcards import PathsAction
 from malariascope.core.errors import DatasetError
 
 HELP = ("adapt the model to a lab's reviewed cells (class folders, annotated fields, reports, "
@@ -14,7 +15,8 @@ HELP = ("adapt the model to a lab's reviewed cells (class folders, annotated fie
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``adapt``."""
-    parser.add_argument("sources", type=path_argument, nargs="*", metavar="SOURCE",
+    parser.add_argument("sources", type=path_argument, nargs="*", action=PathsAction,
+                        metavar="SOURCE",
                         help="a folder with parasitized/ and uninfected/, a folder of whole "
                              "fields with annotations, or a reviewed report .csv")
     parser.add_argument("--case", action="append", default=[], metavar="UID",

@@ -34,6 +34,7 @@ from malariascope.cli._common import (
     probability,
     problem,
 )
+from malariascope.cli._wildcards import PathsAction
 from malariascope.cli.stopping import StopRequests
 from malariascope.core.case import (
     NOT_STATED,
@@ -61,8 +62,8 @@ HELP = "screen images and folders to a CSV report"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``classify``."""
-    parser.add_argument("paths", nargs="+", type=path_argument, metavar="PATH",
-                        help="images or folders")
+    parser.add_argument("paths", nargs="+", type=path_argument, action=PathsAction,
+                        metavar="PATH", help="images or folders")
     parser.add_argument("--csv", required=True, type=output_file_argument, metavar="OUT",
                         help="report to write, one row per cell, as plain CSV (a compressed "
                         "name such as r.csv.gz is refused); its summary (counts, parasitemia) "

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 
 from malariascope.cli._common import path_argument
+from malariascope.cli._wildcards import PathsAction
 
 HELP = "open the desktop app (the default with no command)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``gui``."""
-    parser.add_argument("paths", nargs="*", type=path_argument, metavar="PATH",
-                        help="images or folders")
+    parser.add_argument("paths", nargs="*", type=path_argument, action=PathsAction,
+                        metavar="PATH", help="images or folders")
     parser.add_argument("--smoke-test", action="store_true",
                         help="show the window, load the model, screen PATHs, print timings, exit")
 
