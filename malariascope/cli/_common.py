@@ -202,12 +202,13 @@ def check_output_file(target: Path | None, overwrite: bool, option: str, what: s
         OutputIsInputError,
         ReportError,
     )
-    from malariascope.core.targets import check_file_target
+    from malariascope.core.targets import check_file_target, same_place
 
     for role, other in (taken or {}).items():
-        if os.path.abspath(target) == os.path.abspath(other) or (
-                target.exists() and other.exists() and os.path.samefile(target, other)):
-            raise ReportError(f"{option} {target} is the {role}: name another file")
+        if same_place(target, other):
+            alias = "" if os.path.abspath(target) == os.path.abspath(other) else (
+                f", {other}, by another name")
+            raise ReportError(f"{option} {target} is the {role}{alias}: name another file")
     try:
         with in_cli_words():
             check_file_target(target, overwrite, what, inputs)

@@ -252,9 +252,10 @@ def _refuse_report_place(folder: Path, report: Path) -> None:
     """The report's or its summary's place is refused for ``--gradcam``, by its option: the
     folder made there would be refused as the report's place, a folder never named."""
     from malariascope.core.summary import summary_path
+    from malariascope.core.targets import same_place
 
     for role, path in (("--csv report", report), ("report's summary", summary_path(report))):
-        if os.path.abspath(folder) == os.path.abspath(path):
+        if same_place(folder, path):
             raise ReportError(f"--gradcam {folder} is the {role}: name another folder")
 
 

@@ -92,6 +92,26 @@ def why_no_folder(path: Path) -> str:
     return f"folder does not exist: {path}"
 
 
+def same_place(first: Path, second: Path) -> bool:
+    """True when ``first`` and ``second`` name one file or folder, existing or to be made:
+    the same path once links are followed (``./r.csv``, a linked folder), in any letter case
+    where the system ignores it (Windows, and by default macOS), or one file both reach."""
+    one, other = os.path.realpath(first), os.path.realpath(second)
+    if os.path.normcase(one) == os.path.normcase(other):
+        return True
+    if first.exists() and second.exists():
+        return os.path.samefile(first, second)
+    return one.casefold() == other.casefold() and _ignores_case(os.path.dirname(one))
+
+
+def _ignores_case(folder: str) -> bool:
+    """True when ``folder`` is found by its name in other letter case: its disk ignores
+    case, so two names that differ only in case are one file there."""
+    swapped = folder.swapcase()
+    return (swapped != folder and os.path.isdir(swapped)
+            and os.path.samefile(folder, swapped))
+
+
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
     """OutputIsInputError when ``path`` is one of the input files among ``inputs`` (however
     reached: a link, another spelling). What an input folder holds is read only by image
