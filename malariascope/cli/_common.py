@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.words import THRESHOLD_DECIMALS
+from malariascope.core.words import THRESHOLD_DECIMALS, shortened
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -81,10 +81,9 @@ def path_argument(text: str) -> Path:
         os.lstat(text)
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            shown = text if len(text) <= 80 else f"{text[:50]}...{text[-20:]}"
             raise argparse.ArgumentTypeError(
-                f"'{printable(shown)}' is too long a path for this system ({exc.strerror}): "
-                "shorten its names or the path") from None
+                f"'{printable(shortened(text))}' is too long a path for this system "
+                f"({exc.strerror}): shorten its names or the path") from None
     path = Path(text)
     if not path.is_absolute():
         try:

@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from malariascope.core.envpaths import named_path
 from malariascope.core.errors import RegisterError
 
 ORGANIZATION = APPLICATION = "MalariaScope"
@@ -26,16 +27,23 @@ def data_dir() -> Path:
     return _user_data_home() / ORGANIZATION / APPLICATION
 
 
+def named_data_dir() -> Path | None:
+    """The folder ``MALARIASCOPE_DATA_DIR`` names, None when it is unset; RegisterError,
+    naming the variable, when no system call could take it (:func:`named_path`)."""
+    return named_path(DATA_DIR_ENV, RegisterError, "the app's own data folder")
+
+
 def check_data_dir(folder: Path) -> None:
     """RegisterError when ``folder`` is a file, or is named by ``MALARIASCOPE_DATA_DIR`` and
     does not exist: the variable set to the case register itself, not its folder, or to a
     mistyped folder would read as a folder without a register (no cases). The app's own
-    folder not made yet (a fresh install) has no cases indeed."""
+    folder not made yet (a fresh install) has no cases indeed. A variable naming no path
+    the system could take is refused too (:func:`named_path`)."""
+    named = named_data_dir()
     if folder.exists() and not folder.is_dir():
         raise RegisterError(f"the data folder {folder} is a file: {DATA_DIR_ENV} names the "
                             "folder that holds the case register, not a file")
-    named = os.environ.get(DATA_DIR_ENV)
-    if named and Path(named) == folder and not folder.exists():
+    if named == folder and not folder.exists():
         raise RegisterError(f"the data folder {folder} that {DATA_DIR_ENV} names does not "
                             "exist: name the folder that holds the case register")
 

@@ -12,6 +12,7 @@ import stat
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from malariascope.core.envpaths import named_path
 from malariascope.core.errors import ModelError, NotAModelError
 
 CARD_NAME = "model-card.json"
@@ -36,9 +37,9 @@ def bundled_dir() -> Path:
 
 
 def models_dir() -> Path:
-    """The folder named by ``MALARIASCOPE_MODELS`` if set, else the bundled one."""
-    chosen = os.environ.get(MODELS_ENV)
-    return Path(chosen) if chosen else bundled_dir()
+    """The folder named by ``MALARIASCOPE_MODELS`` if set, else the bundled one; ModelError
+    when the variable names no path the system could take (:func:`named_path`)."""
+    return named_path(MODELS_ENV, ModelError, "the bundled model") or bundled_dir()
 
 
 def is_card_path(path: Path) -> bool:

@@ -37,9 +37,14 @@ def known_thresholds(result: CaseResult, rule: CallRule | None, model: str, sha2
 def bundled_threshold(model: str, sha256: str) -> float | None:
     """The bundled card's threshold when ``model`` and ``sha256`` name its model (run by any
     backend); None for another model, or when the card cannot be read."""
+    from malariascope.core.errors import ModelError
     from malariascope.core.modelfiles import models_dir
 
-    identities, threshold = _bundled(models_dir())
+    try:
+        folder = models_dir()
+    except ModelError:  # told where the model is loaded, as a damaged card is
+        return None
+    identities, threshold = _bundled(folder)
     return threshold if (model, sha256) in identities else None
 
 

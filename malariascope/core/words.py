@@ -66,3 +66,9 @@ def band_words(band: tuple[float, float]) -> str:
     """An uncertain band, "0.0782 to 0.3852", its edges read as thresholds are: the lower edge
     of a field cell's band is the threshold itself."""
     return f"{threshold_words(band[0])} to {threshold_words(band[1])}"
+
+
+def shortened(text: str) -> str:
+    """``text`` as a one-line message shows it: its start and end when it is over 80
+    characters (a path too long for the system may run to thousands)."""
+    return text if len(text) <= 80 else f"{text[:50]}...{text[-20:]}"

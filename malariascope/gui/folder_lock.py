@@ -11,6 +11,8 @@ from typing import NamedTuple
 from PySide6.QtCore import QLockFile
 
 from malariascope.core.atomic import temp_beside, why, write_synced
+from malariascope.core.datadir import named_data_dir
+from malariascope.core.errors import RegisterError
 
 #: A starting window tries the lock this many times, this many ms apart, the window free
 #: meanwhile, before it takes the lock for another window's: a window without autosave holds
@@ -70,7 +72,10 @@ def take(folder: Path, lock: QLockFile) -> Taken:
     """Make the data ``folder`` and take its ``lock`` (:func:`folder_lock`), found out as
     :class:`Taken`. Run in a worker, as :func:`try_lock`."""
     try:
+        named_data_dir()  # a variable too long for any path is told by its name
         folder.mkdir(parents=True, exist_ok=True)
+    except RegisterError as exc:
+        return Taken(None, why=str(exc))
     except OSError as exc:
         return Taken(None, why=f"cannot create {folder}: {why(exc, fixed_place=True)}")
     if try_lock(lock):
