@@ -27,7 +27,7 @@ def test_classify_a_field_gives_one_row_per_cell_and_its_parasitemia(tmp_path, c
     out = tmp_path / "report.csv"
     result = cli(capsys, "classify", folder, "--csv", out, "--gradcam", tmp_path / "cam")
     assert result.code == 1, result.err  # the broken file
-    assert "1 whole field)" in result.err and "broken.png" in result.err
+    assert "1 whole field)" in result.out and "broken.png" in result.err
     rows = read_rows(out)
     cells = [r for r in rows if r["image_path"] == str(field)]
     assert [int(r["cell_index"]) for r in cells] == list(range(1, FIELD_CELLS + 1))

@@ -43,9 +43,9 @@ def test_a_slide_screened_again_leaves_its_earlier_overlays_out(tmp_path, capsys
     assert first.code == 0 and len(list((slide / "cam").iterdir())) == 2, first.err
     again = cli(capsys, "classify", slide, "--csv", tmp_path / "r2.csv")
     assert again.code == 0, again.err
-    assert again.err.startswith("2 images: 2 cells classified, 1 parasitized (50.00 %)")
+    assert again.out.startswith("2 images: 2 cells classified, 1 parasitized (50.00 %)")
     named = cli(capsys, "classify", *(slide / "cam").iterdir(), "--csv", tmp_path / "r3.csv")
-    assert named.err.startswith("2 images: 2 cells classified")  # named, they are read
+    assert named.out.startswith("2 images: 2 cells classified")  # named, they are read
 
 
 def test_a_gradcam_path_that_cannot_take_files_is_refused_at_once(tmp_path, capsys):

@@ -113,7 +113,7 @@ def test_sigterm_stops_after_the_image_as_ctrl_c_does(tmp_path):
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     left = 3 - len(done)
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(left))
-    assert f"(interrupted: {counted(left, 'image')} not screened)" in child.stderr, child.stderr
+    assert f"(interrupted: {counted(left, 'image')} not screened)" in child.stdout, child.stdout
     assert "Traceback" not in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fields", "report.csv", "report_summary.csv"]
@@ -172,7 +172,7 @@ def test_ctrl_c_during_the_first_field_stops_the_fields_read_ahead(tmp_path):
     assert {(r["status"], r["batch_complete"]) for r in rows} == {("ok", "false")}
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     assert (batch["complete"], batch["images_not_screened"]) == ("false", "2")
-    assert "(interrupted: 2 images not screened)" in child.stderr, child.stderr
+    assert "(interrupted: 2 images not screened)" in child.stdout, child.stdout
     assert "Traceback" not in child.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fields", "report.csv", "report_summary.csv"]

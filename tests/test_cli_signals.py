@@ -32,7 +32,7 @@ class Child:
         """``ignore``: a signal the child starts ignoring, as under nohup."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "malariascope", "classify", *map(str, args)],
-            stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             preexec_fn=None if ignore is None else lambda: signal.signal(ignore, signal.SIG_IGN))
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -64,8 +64,9 @@ class Child:
         self.process.send_signal(number)
 
     def finish(self) -> str:
-        """Wait for the child to end; all it wrote on stderr."""
+        """Wait for the child to end; all it wrote on stderr (its stdout in ``self.out``)."""
         self.process.wait(timeout=60)
+        self.out = self.process.stdout.read()  # a line or two: the pipe never fills
         self._reader.join(timeout=10)  # it ends with the child's stderr
         while not self.lines.empty():
             self.seen.append(self.lines.get())
@@ -107,7 +108,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_the_rows_done(tmp_path, number):
     batch, _ = read_summary(tmp_path / "report_summary.csv")
     not_screened = 3000 - len(rows)
     assert (batch["complete"], batch["images_not_screened"]) == ("false", str(not_screened))
-    assert f"(interrupted: {counted(not_screened, 'image')} not screened)" in stderr
+    assert f"(interrupted: {counted(not_screened, 'image')} not screened)" in child.out
     assert "Traceback" not in stderr
 
 

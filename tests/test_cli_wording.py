@@ -22,13 +22,13 @@ def test_one_of_a_thing_is_counted_in_the_singular(tmp_path, capsys, real_cells,
     (folder / "notes.txt").write_text("x", encoding="utf-8")
     result = cli(capsys, "classify", folder, "--csv", tmp_path / "r.csv")
     assert result.code == 1, result.err
-    (totals,) = [line for line in result.err.splitlines() if "classified" in line]
+    (totals,) = result.out.splitlines()
     assert totals.startswith("3 images (1 whole field): ")
     assert totals.endswith(f", 1 error, 1 non-image file skipped; report {tmp_path / 'r.csv'}")
     (folder / "field.png").unlink()
     (folder / "broken.png").unlink()
     one = cli(capsys, "classify", folder, "--csv", tmp_path / "r.csv", "--overwrite")
-    assert one.err.startswith("1 image: 1 cell classified, 1 parasitized")
+    assert one.out.startswith("1 image: 1 cell classified, 1 parasitized")
     (folder / "sub").mkdir()
     for cell in folder.glob("*.png"):
         cell.unlink()

@@ -208,7 +208,6 @@ class PdfDraft:
             return False
         finally:
             self.discard()
-        problem(f"PDF report {self.target}")
         return True
 
     def discard(self) -> None:

@@ -1,8 +1,9 @@
 """``malariascope classify PATH... --csv OUT``: headless batch screening to a CSV report.
 
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
-(counting files), one line per problem on stderr. Ctrl-C (or SIGTERM) stops once the image
-being screened and every cell the model has called are written, whole images only (a report
+(counting files), one line per problem on stderr, the totals and the files written on stdout.
+Ctrl-C (or SIGTERM) stops once the image being screened and every cell the model has called
+are written, whole images only (a report
 never holds part of a field), marked as a stopped batch; a second stops at once, without a
 report and with the old one kept, whenever it comes before the report is renamed into place (see
 ``cli.stopping``). One while the model loads stops before the first image: no report, and no
@@ -31,6 +32,7 @@ from malariascope.cli._common import (
     number,
     output_file_argument,
     path_argument,
+    printable,
     probability,
     problem,
 )
@@ -186,12 +188,16 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
         raise
     counts = writer.tally.batch
     try:
-        problem(_totals(writer.tally, len(found.skipped), writer.not_screened)
-                + f"; report {writer.path}")
         tell_beside(writer, sinks)
         pdf_failed = draft is not None and not draft.place()
     finally:
         writer.discard()  # the PDF's lock goes once it is placed
+    # what was done and written goes to stdout, as every command's does; problems went to
+    # stderr. Once the PDF is placed: stdout on a full disk stops the command.
+    print(printable(_totals(writer.tally, len(found.skipped), writer.not_screened)
+                    + f"; report {writer.path}"))
+    if draft is not None and not pdf_failed:
+        print(printable(f"PDF report {args.pdf}"))
     if counts.classified == 0:
         return EXIT_NOTHING_READ
     overlays_short = overlays is not None and overlays.incomplete
@@ -271,7 +277,7 @@ def _open_report(args: argparse.Namespace, info: BatchFacts,
 
 
 def _totals(tally: Tally, skipped: int, not_screened: int) -> str:
-    """One line of totals for stderr."""
+    """One line of totals for stdout."""
     counts = tally.batch
     fields = f" ({counted(len(tally.fields), 'whole field')})" if tally.fields else ""
     stopped = (f" (interrupted: {counted(not_screened, 'image')} not screened)"

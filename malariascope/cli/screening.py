@@ -86,8 +86,8 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks
 
 
 def tell_beside(writer: ReportWriter, sinks: Sinks) -> None:
-    """Tell on stderr, after the totals, what the batch left out as copies, how unlike the
-    model's cells it looks, and what ``sinks`` made of it beside the report."""
+    """Tell on stderr what the batch left out as copies, how unlike the model's cells it
+    looks, and what ``sinks`` made of it beside the report."""
     if sinks.copies.left_out:
         problem(f"malariascope: {sinks.copies.words('other files of the batch')}")
     if sinks.fields_as_cells:
