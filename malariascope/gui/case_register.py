@@ -45,7 +45,7 @@ def save_case(folder: Path, save: RegisterSave, guest: Callable[[], bool]) -> in
     case, as_guest = save.order.case, guest()
     with Register(folder) as register:
         found = register.cases(CaseQuery(uids=(case.uid,)))
-        rows = found[0].cells if found else 0
+        rows = found[0].rows if found else 0
         decisions = len(register.load(case.uid).reviews) if found else 0
         stored = register.save(case, save.order.result, cells=save.cells[rows:],
                                first_row=rows, reviews=save.history[decisions:],
@@ -68,7 +68,7 @@ def save_pictures(register: Register, order: ReportOrder) -> int | None:
             found[0].status == "signed") != (case.signed is not None):
         return None
     _save_pictures(register, order)
-    return found[0].cells
+    return found[0].rows
 
 
 def _save_pictures(register: Register, order: ReportOrder) -> None:

@@ -29,7 +29,7 @@ def test_the_work_a_run_left_is_not_taken_over_by_a_window_joining_late(
     assert joined.session is None and joined.work.case is None
     mine = dataclasses.replace(session, case=Case(CaseFacts(sample_id="S-MINE")))
     joined.work.go_on(mine, counts_of(results, classifier))
-    assert {summary.uid: summary.cells for summary in joined.work.register.cases()} == {
+    assert {summary.uid: summary.rows for summary in joined.work.register.cases()} == {
         left_uid: 5, mine.case.uid: len(results)}
     joined.work.drop()  # the window closed
     joined.work.register.close()
@@ -52,7 +52,7 @@ def test_a_case_signed_and_saved_while_autosave_was_off_is_gone_on_with(
         work.save(session, counts)
         work.drop()
         (summary,) = register.cases(CaseQuery(uids=(case.uid,)))
-        assert (summary.status, summary.cells) == ("signed", len(results))
+        assert (summary.status, summary.rows) == ("signed", len(results))
         assert len(register.load(case.uid).reviews) == len(session.decisions)
         assert register.work() is None
 
@@ -73,5 +73,5 @@ def test_a_signed_case_saved_whole_by_two_writers_that_read_it_absent_is_kept_on
         with pytest.raises(CaseSignedError):  # cells that do not end where the stored end
             register.save(case, cells=session.results[:1], first_row=0)
         (summary,) = register.cases()
-        assert (summary.status, summary.cells) == ("signed", len(results))
+        assert (summary.status, summary.rows) == ("signed", len(results))
         assert len(register.load(case.uid).reviews) == len(session.decisions)

@@ -158,7 +158,7 @@ def test_a_case_signed_while_autosave_was_off_is_saved_once_when_it_comes_on(
     assert failed == []
     with Register(folder) as register:
         (summary,) = register.cases(CaseQuery())
-        assert (summary.uid, summary.status, summary.cells) == (
+        assert (summary.uid, summary.status, summary.rows) == (
             window.batch.case.uid, "signed", CELLS)
 
 

@@ -178,7 +178,7 @@ def test_with_autosave_on_the_signed_case_is_the_one_case_in_the_register(
     uid = window.case.case.uid
     with Register(data_folder) as register:
         listed = register.cases()
-        assert [(case.uid, case.status, case.cells) for case in listed] == [(uid, "signed", 24)]
+        assert [(case.uid, case.status, case.rows) for case in listed] == [(uid, "signed", 24)]
         assert listed[0].signature == window.case.case.signed.signature
         assert len(register.pictures(uid)) == _printed_cells(window.batch)
     close_window(window, qtbot)

@@ -62,7 +62,7 @@ def questions(monkeypatch) -> Questions:
 def stored(data_folder) -> dict[str, tuple[str, int, int]]:
     """By slide id: the status, cells and review decisions of each case in the register."""
     with Register(data_folder) as register:
-        return {case.facts.sample_id: (case.status, case.cells,
+        return {case.facts.sample_id: (case.status, case.rows,
                                        len(register.load(case.uid).reviews))
                 for case in register.cases()}
 

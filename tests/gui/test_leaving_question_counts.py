@@ -55,4 +55,4 @@ def test_quit_question_on_a_taken_case_follows_the_screening_while_it_is_open(
                         "case register, open, with its 146 cells.")
     with Register(data_folder) as register:
         (case,) = register.cases()
-    assert (case.status_words(), case.cells) == ("open", 148)  # rows: errors too
+    assert (case.status_words(), case.rows) == ("open", 148)  # rows: errors too

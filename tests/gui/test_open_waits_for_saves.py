@@ -135,4 +135,4 @@ def test_a_case_waiting_to_open_asks_about_the_windows_case_when_asked_for(
     qtbot.waitUntil(lambda: window.batch.case.uid == kept.case.uid, timeout=WAIT_MS)
     assert len(questions.asked) == 2 and window.past_case.shown is None
     qtbot.waitUntil(lambda: writes_done(window), timeout=WAIT_MS)
-    assert {case.cells for case in Register(data_folder).cases()} == {6, 3}
+    assert {case.rows for case in Register(data_folder).cases()} == {6, 3}

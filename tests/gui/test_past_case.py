@@ -58,4 +58,4 @@ def test_images_opened_over_a_signed_past_case_start_a_new_case_and_say_so(
     assert window.batch.facts.sample_id == "" and not window.case.signed
     with Register(data_folder) as register:
         past = next(case for case in register.cases() if case.facts.sample_id == "S-1")
-        assert (past.status, past.cells) == ("signed", 8)
+        assert (past.status, past.rows) == ("signed", 8)

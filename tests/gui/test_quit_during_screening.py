@@ -191,7 +191,7 @@ def test_quit_while_a_case_taken_from_the_register_is_screened_asks_first(
     workers_done(window, qtbot)
     with Register(data_folder) as register:
         (case,) = register.cases()
-    assert (case.status_words(), case.cells) == ("open, partial", 70)  # rows: errors too
+    assert (case.status_words(), case.rows) == ("open, partial", 70)  # rows: errors too
 
 
 def test_keep_for_later_with_a_folder_waiting_keeps_no_count_of_files_it_never_found(

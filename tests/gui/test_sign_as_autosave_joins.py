@@ -79,7 +79,7 @@ def test_a_case_signed_as_autosave_comes_on_is_saved_once_and_said_saved(
     assert not window.isWindowModified()
     with Register(folder) as register:
         (summary,) = register.cases(CaseQuery())
-        assert (summary.uid, summary.status, summary.cells) == (
+        assert (summary.uid, summary.status, summary.rows) == (
             window.batch.case.uid, "signed", CELLS)
         stored = register.load(summary.uid)
         assert stored.case.signed.signature.name == "Ann"
@@ -118,5 +118,5 @@ def test_sign_with_autosave_off_asks_whether_another_window_works_off_the_ui_thr
     assert not second.isWindowModified()
     with Register(data_folder, view=True) as register:
         (summary,) = register.cases(CaseQuery(sample="S-GUEST"))
-        assert (summary.status, summary.cells) == ("signed", CELLS)
+        assert (summary.status, summary.rows) == ("signed", CELLS)
         assert register.load(summary.uid).case.signed.signature.name == "Ann"

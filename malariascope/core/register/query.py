@@ -98,7 +98,9 @@ class CaseSummary:
     amended: tuple[AmendmentNote, ...]  # the case's amendments, the first first
     model: str
     model_sha256: str
-    cells: int  # cell rows stored, unreadable files included
+    #: the results stored: a row per cell (an image's or one found in a field) and per file
+    #: without a call, those a later screening of the file superseded included
+    rows: int
     date: str = ""  # what date searches match: the collection date, else the day opened
     #: False when the case's screening stopped short of the images it was opened with;
     #: None when the register does not know (a case saved before it kept this)
@@ -172,7 +174,7 @@ def _where(query: CaseQuery, also: str, values: Sequence[object]) -> tuple[str, 
 
 def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str,
              result: str | None, signed: str | None, amended: str, model: str,
-             model_sha256: str, rule: str | None, cells: int, date: str,
+             model_sha256: str, rule: str | None, rows: int, date: str,
              complete: int | None, copies: str | None, withdrawn: str, twin: int
              ) -> CaseSummary:
     version, figures = records.signed_of(signed), records.result_of(result)
@@ -181,7 +183,7 @@ def _summary(uid: str, status: str, created_at: str, updated_at: str, facts: str
     return CaseSummary(uid, status, created_at, updated_at, records.facts_of(facts),
                        figures, version and version.signature,
                        tuple(AmendmentNote(*note) for note in _in_order(amended)),
-                       model, model_sha256, cells, date,
+                       model, model_sha256, rows, date,
                        None if complete is None else bool(complete), records.copies_of(copies),
                        tuple(Withdrawal(*note) for note in _in_order(withdrawn)), twin)
 

@@ -1,0 +1,55 @@
+"""The register's records name a figure alike wherever it is written: ``cases list --json``
+beside its table and the CSV export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from malariascope.core.case import Case, CaseFacts
+from malariascope.core.classifier import Classifier
+from malariascope.core.datadir import DATA_DIR_ENV
+from malariascope.core.parasitemia import CaseResult
+from malariascope.core.pipeline import screen
+from malariascope.core.register import Register
+from tests.command_line import cli
+from tests.core.test_register import counts_of
+
+RBC_PER_UL = 4_812_345.0  # gives parasites per µL with decimals, unrounded
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(folder))
+    return folder
+
+
+def signed_case_of_cells_and_a_broken_file(folder: Path, real_cells: dict[str, list[Path]],
+                                            tmp_path: Path) -> CaseResult:
+    """A signed case of 12 real cells (3 of them parasitized cells) and an unreadable file,
+    its red cells per µL giving parasites per µL with decimals; its result."""
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    paths = [*real_cells["parasitized"][:3], *real_cells["uninfected"][:9], broken]
+    classifier = Classifier.open()
+    results = list(screen(paths, classifier))
+    case = Case(CaseFacts(sample_id="S-7", rbc_per_ul=RBC_PER_UL))
+    case.sign("Ann Lee", counts_of(results, classifier))
+    with Register(folder) as register:
+        register.save(case, case.signed.result, cells=results)
+    return case.signed.result
+
+
+def test_cases_list_json_names_its_rows_rows_not_cells(data_folder, real_cells, tmp_path,
+                                                       capsys):
+    """``cases list --json`` gave a case of 12 cells and an unreadable file "cells": 13 (its
+    rows) beside the result's "cells_counted": 12, which the table lists as its cells."""
+    signed_case_of_cells_and_a_broken_file(data_folder, real_cells, tmp_path)
+    (listed,) = json.loads(cli(capsys, "cases", "list", "--json").out)
+    assert "cells" not in listed
+    assert (listed["rows"], listed["result"]["cells_counted"]) == (13, 12)
+    heading, line = cli(capsys, "cases", "list").out.splitlines()
+    assert line[heading.index("cells"):].split()[0] == "12"  # the table's cells: counted
