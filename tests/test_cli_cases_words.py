@@ -11,11 +11,12 @@ import pytest
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import Classifier
 from malariascope.core.datadir import DATA_DIR_ENV
-from malariascope.core.parasitemia import CaseResult
+from malariascope.core.parasitemia import CaseResult, rounded_density
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from tests.command_line import cli
 from tests.core.test_register import counts_of
+from tests.reports import read_rows
 
 RBC_PER_UL = 4_812_345.0  # gives parasites per µL with decimals, unrounded
 
@@ -53,3 +54,18 @@ def test_cases_list_json_names_its_rows_rows_not_cells(data_folder, real_cells, 
     assert (listed["rows"], listed["result"]["cells_counted"]) == (13, 12)
     heading, line = cli(capsys, "cases", "list").out.splitlines()
     assert line[heading.index("cells"):].split()[0] == "12"  # the table's cells: counted
+
+
+def test_cases_list_json_rounds_parasites_per_ul_as_the_export_does(data_folder, real_cells,
+                                                                    tmp_path, capsys):
+    """``cases list --json`` gave parasites per µL unrounded (1203086.25) where the CSV
+    export, the PDF and the window give them to 3 significant figures (1200000)."""
+    result = signed_case_of_cells_and_a_broken_file(data_folder, real_cells, tmp_path)
+    assert result.parasites_per_ul != rounded_density(result.parasites_per_ul)
+    (listed,) = json.loads(cli(capsys, "cases", "list", "--json").out)
+    density = listed["result"]["parasites_per_ul"]
+    assert density == rounded_density(result.parasites_per_ul)
+    out = tmp_path / "lis.csv"
+    assert cli(capsys, "cases", "export", out).code == 0
+    (row,) = read_rows(out)
+    assert row["parasites_per_ul"] == str(density)

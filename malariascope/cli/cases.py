@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from malariascope.cli._common import EXIT_OK, in_cli_words, output_file_argument, path_argument
 from malariascope.core.errors import RegisterError
+from malariascope.core.parasitemia import rounded_density
 from malariascope.core.words import counted, listed
 
 if TYPE_CHECKING:
@@ -98,14 +99,17 @@ def _json(cases: Iterable[CaseSummary]) -> str:
 
 
 def _as_json(case: CaseSummary) -> dict[str, object]:
-    """Everything the register's list holds of a case, with the result's figures."""
+    """Everything the register's list holds of a case, with the result's figures; parasites
+    per µL rounded as every report gives them (``rounded_density``)."""
     data = dataclasses.asdict(case)
     data["amendments"] = case.amendments  # beside ``amended``, as the list counts them
     result = case.result
     if result is not None:
+        density = result.parasites_per_ul
         data["result"].update(parasitemia=result.parasitemia, interval=result.interval,
                               target_reached=result.target_reached,
-                              parasites_per_ul=result.parasites_per_ul)
+                              parasites_per_ul=None if density is None else rounded_density(
+                                  density))
     return data
 
 
