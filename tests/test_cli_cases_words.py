@@ -1,5 +1,5 @@
 """The register's records name a figure alike wherever it is written: ``cases list --json``
-beside its table and the CSV export."""
+beside the CSV export, the report's summary beside the register's export."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from tests.command_line import cli
 from tests.core.test_register import counts_of
-from tests.reports import read_rows
+from tests.reports import read_rows, read_summary
 
 RBC_PER_UL = 4_812_345.0  # gives parasites per µL with decimals, unrounded
 
@@ -69,3 +69,22 @@ def test_cases_list_json_rounds_parasites_per_ul_as_the_export_does(data_folder,
     assert cli(capsys, "cases", "export", out).code == 0
     (row,) = read_rows(out)
     assert row["parasites_per_ul"] == str(density)
+
+
+def test_created_at_is_a_case_opened_and_the_summary_names_its_own_time_apart(
+        data_folder, real_cells, tmp_path, capsys):
+    """The report's summary wrote its own time as ``created_at``, the name the register's
+    export gives the time a case was opened: one name, two meanings."""
+    report = tmp_path / "slide.csv"
+    done = cli(capsys, "classify", *real_cells["uninfected"][:2], "--csv", report)
+    assert done.code == 0, done.err
+    summary, _ = read_summary(tmp_path / "slide_summary.csv")
+    assert "created_at" not in summary and summary["written_at"].endswith("+00:00")
+
+    opened = "2026-03-04T09:00:00+00:00"
+    with Register(data_folder) as register:
+        register.save(Case(CaseFacts(sample_id="S-8"), created_at=opened))
+    out = tmp_path / "lis.csv"
+    assert cli(capsys, "cases", "export", out).code == 0
+    (row,) = read_rows(out)
+    assert row["created_at"] == opened and "written_at" not in row

@@ -80,7 +80,7 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("operator", facts.operator),
         ("model", facts.model),
         ("model_sha256", facts.model_sha256),
-        ("created_at", utc_now()),
+        ("written_at", utc_now()),  # UTC; a case's opening is the register's created_at
         *_slide_rows(counts, case),
         *_threshold_rows(facts),
         ("complete", str(not_screened == 0).lower()),

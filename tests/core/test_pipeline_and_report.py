@@ -235,7 +235,7 @@ def test_the_summary_records_both_thresholds_after_its_other_keys(classifier, tm
     keys, summary = [line[0] for line in lines], dict(lines)
     assert summary["threshold"] == "0.5000"
     assert summary["field_threshold"] == f"{facts.rule.field_threshold:.4f}" != "0.5000"
-    assert keys.index("created_at") < keys.index("threshold")  # appended: no key moved
+    assert keys.index("written_at") < keys.index("threshold")  # appended: no key moved
 
 
 def test_a_field_cell_just_over_a_moved_field_threshold_reads_over_it_in_the_csv(classifier):

@@ -9,7 +9,7 @@ from malariascope.core.tally import Tally, Verdict
 
 FIRST_KEYS = ("images", "fields", "classified", "parasitized", "uninfected", "uncertain",
               "errors", "reviewed", "percent_parasitized", "sample_id", "operator", "model",
-              "model_sha256", "created_at")
+              "model_sha256", "written_at")
 SLIDE_KEYS = ("parasitemia_ci_low", "parasitemia_ci_high", "cells_target", "target_reached",
               "parasites_per_ul", "patient_id")
 THRESHOLD_KEYS = ("threshold", "field_threshold")  # keys are only appended
