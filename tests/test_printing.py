@@ -173,16 +173,16 @@ def test_the_pdf_gives_the_uncertain_band_of_field_cells_as_well(tmp_path):
     _, text, _ = read(write_case_pdf(tmp_path / "s.pdf", CaseReport(case, case.result(tally))))
     assert "Calls parasitized at P ≥ 0.5000; uncertain from 0.3500 to 0.6500" in text
     assert "whole fields" not in text
-    assert "INCOMPLETE" not in text
+    assert "PARTIAL" not in text
 
 
 @pytest.mark.parametrize(("not_screened", "words"), [(1, "1 image file"),
                                                      (None, "some image files")])
-def test_the_pdf_of_a_stopped_batch_says_it_is_incomplete(tmp_path, not_screened, words):
+def test_the_pdf_of_a_stopped_batch_says_it_is_partial(tmp_path, not_screened, words):
     case, tally = a_case(sign=False)
     report = CaseReport(case, case.result(tally), not_screened=not_screened)
     _, text, _ = read(write_case_pdf(tmp_path / "r.pdf", report))
-    assert f"INCOMPLETE: screening was stopped and {words} of the batch" in text
+    assert f"PARTIAL: screening was stopped and {words} of the batch" in text
 
 
 def test_a_pdf_never_replaces_a_file_unasked_nor_leaves_a_temporary_one(tmp_path):

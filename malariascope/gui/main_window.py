@@ -221,10 +221,10 @@ class MainWindow(QMainWindow):
         self.title.show(state)
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:
-        self.set_batch_title("" if complete else "incomplete")
+        self.set_batch_title("" if complete else "partial")
 
     def _on_restored(self) -> None:
-        self.set_batch_title("restored" if self.controller.complete else "restored, incomplete")
+        self.set_batch_title("restored" if self.controller.complete else "restored, partial")
 
     def set_filter(self, mode: Filter) -> None:
         """Show the rows of ``mode``; the keys go to the list (its buttons take no focus)."""

@@ -20,7 +20,7 @@ def title(slide_id: str, sources: Sequence[str], state: str = "",
     """The window's title: the case named as a technician looks for it, by its ``slide_id``
     once it has one, else by its first three ``sources`` then the additions ``waiting`` to
     be screened (``ScreeningController.waiting``), and its ``state`` in brackets when that
-    is worth seeing all along ("signed", "restored" after a crash, "incomplete" after a
+    is worth seeing all along ("signed", "restored" after a crash, "partial" after a
     cancel: the status line saying so fades). An empty case with no state is plain
     "MalariaScope". ``[*]`` is where Qt marks unsaved reviews."""
     if slide_id:
@@ -91,7 +91,7 @@ class WindowTitle:
 
     def __init__(self, window: QMainWindow) -> None:
         self._window = window
-        self._screening: list[str] = []  # what the last screening left: restored, incomplete
+        self._screening: list[str] = []  # what the last screening left: restored, partial
         self._held: tuple[tuple, tuple[str, ...]] = ((), ())  # by case, sources, rows, rest
         self._rows = RowNames()  # of the batch's rows: they only grow until a new batch
         events = window.batch.events

@@ -137,7 +137,7 @@ def _partial(not_screened: int | None) -> str:
     words = not_screened_words(not_screened)
     if not words:
         return ""
-    return (f"<p style='color:{ALERT}'><b>INCOMPLETE: {words[:1].lower()}{words[1:-1]}.</b> "
+    return (f"<p style='color:{ALERT}'><b>PARTIAL: {words[:1].lower()}{words[1:-1]}.</b> "
             "The result counts only the cells screened.</p>")
 
 

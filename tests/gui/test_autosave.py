@@ -126,7 +126,7 @@ def test_discard_forgets_the_session_and_autosave_goes_on(make_window, qtbot, ce
     assert [r.path for r in saved(data_folder).results] == [r.path for r in window.batch.results]
 
 
-def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, data_folder,
+def test_a_batch_left_partial_says_so_after_a_restore(make_window, qtbot, data_folder,
                                                         left_session):
     """A batch cancelled, or stopped while screening, was restored looking complete."""
     with Register(data_folder) as register:
@@ -140,12 +140,12 @@ def test_a_batch_left_incomplete_says_so_after_a_restore(make_window, qtbot, dat
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "some images were not screened" in box.text()  # a session that did not count
     click(box, "Restore")
-    assert window.windowTitle().endswith(" (restored, incomplete)[*]")
+    assert window.windowTitle().endswith(" (restored, partial)[*]")
     window.table.select_source_row(len(window.batch) - 1)  # a cell, not reviewed yet
     window.review_current(PARASITIZED)
     qtbot.waitUntil(lambda: (saved(data_folder) or Session([])).reviewed == 3,
                     timeout=WAIT_MS)
-    assert not saved(data_folder).complete, "saved again as incomplete"
+    assert not saved(data_folder).complete, "saved again as partial"
 
 
 def test_closing_the_question_keeps_the_work(make_window, qtbot, data_folder, left_session):

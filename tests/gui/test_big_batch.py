@@ -31,7 +31,7 @@ def test_cancel_stops_a_big_batch_and_keeps_the_rows(window, qtbot, thousands):
         window.status.task_status.cancel_button.click()  # benchmarks/gui_cancel.py times it
     cells, complete = blocker.args  # the worker has returned: its pipeline is shut
     assert not complete and 300 <= cells < CELLS and not window.controller.complete
-    assert window.windowTitle() == f"MalariaScope — {thousands.name} (incomplete)[*]"
+    assert window.windowTitle() == f"MalariaScope — {thousands.name} (partial)[*]"
     assert f"of {CELLS:,} images ({cells:,} cells)" in window.statusBar().currentMessage()
     assert not [t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
     qtbot.wait(1_000)  # nothing more arrives once stopped

@@ -46,7 +46,7 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     box = wait_for_box(qtbot, window, "Restore unsaved work?")
     assert "7 of the 12 image files found were not screened" in box.text()
     click(box, "Restore")
-    assert window.windowTitle().endswith(" (restored, incomplete)[*]")
+    assert window.windowTitle().endswith(" (restored, partial)[*]")
     label = window.status.partial_label
     assert label.isVisible() and "7 not screened" in label.text()
     assert "7 image files were not screened" in label.toolTip()
@@ -54,7 +54,7 @@ def test_a_restored_batch_cut_short_is_marked_partial_in_window_and_reports(
     assert len(rows) == SCREENED and tuple(rows[0]) == COLUMNS  # no column moved
 
 
-def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, cut_short,
+def test_the_pdf_of_a_batch_cut_short_says_it_is_partial(make_window, qtbot, cut_short,
                                                             tmp_path):
     """The window and the CSV said partial, the PDF (the signed record) said nothing of it:
     "target reached" and a parasitemia, as if the slide had been screened whole."""
@@ -66,7 +66,7 @@ def test_the_pdf_of_a_batch_cut_short_says_it_is_incomplete(make_window, qtbot, 
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
     _, text, _ = read_pdf(pdf)
-    assert ("INCOMPLETE: screening was stopped and 7 image files of the batch were not "
+    assert ("PARTIAL: screening was stopped and 7 image files of the batch were not "
             "screened. The result counts only the cells screened.") in text
 
 
@@ -165,7 +165,7 @@ def test_a_batch_cut_short_before_its_last_files_were_counted_exports_as_partial
     pdf = tmp_path / "uncounted.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
-    assert "INCOMPLETE: screening was stopped and some image files" in read_pdf(pdf)[1]
+    assert "PARTIAL: screening was stopped and some image files" in read_pdf(pdf)[1]
 
 
 def test_a_batch_cut_short_is_signed_only_with_the_dialog_saying_so(make_window, qtbot,
@@ -221,7 +221,7 @@ def test_other_images_screened_after_a_cut_short_batch_leave_it_partial(
     pdf = tmp_path / "other.pdf"
     with qtbot.waitSignal(window.case_flow.reports.written, timeout=60_000):
         window.case_flow.reports.export_pdf(pdf)
-    assert ("INCOMPLETE: screening was stopped and 7 image files of the batch were not "
+    assert ("PARTIAL: screening was stopped and 7 image files of the batch were not "
             "screened") in " ".join(read_pdf(pdf)[1].split())
     with qtbot.waitSignal(window.controller.screening_finished, timeout=120_000) as done:
         window.controller.screen_rest()

@@ -37,8 +37,9 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
         make_window, qtbot, cut_short, tmp_path, data_folder):
     """Whether the screening was whole lived only with the window's work: once the window
     closed, the signed case listed as plain "signed"; amended from the register, it listed
-    as "open" and its PDF, signed again, no longer said INCOMPLETE. Then it said "some image
-    files" were not screened: the 12 files found stayed with the window's work."""
+    as "open" and its PDF, signed again, no longer said its screening was partial. Then it
+    said "some image files" were not screened: the 12 files found stayed with the window's
+    work."""
     window = make_window(start=False)
     with qtbot.waitSignal(window.controller.model_ready, timeout=MODEL_TIMEOUT_MS):
         start(window)
@@ -65,7 +66,7 @@ def test_a_signed_case_cut_short_stays_partial_when_amended_in_a_new_window(
     pdf = tmp_path / "amended.pdf"
     with qtbot.waitSignal(other.case_flow.reports.written, timeout=60_000):
         other.case_flow.reports.export_pdf(pdf)
-    assert ("INCOMPLETE: screening was stopped and 7 image files of the batch were not "
+    assert ("PARTIAL: screening was stopped and 7 image files of the batch were not "
             "screened") in " ".join(read_pdf(pdf)[1].split())
     assert listed_status(data_folder) == "signed, partial"
 
