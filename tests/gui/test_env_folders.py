@@ -36,3 +36,18 @@ def test_a_data_folder_variable_too_long_for_a_path_turns_autosave_off_by_its_na
     assert off.args[0].startswith("MALARIASCOPE_DATA_DIR is too long a path for this system")
     assert window.autosave.work is None and TOO_LONG not in off.args[0]
     assert "MALARIASCOPE_DATA_DIR" in window.status.autosave_label.toolTip()
+
+
+def test_the_case_register_opened_with_autosave_off_names_a_data_folder_variable_too_long(
+        make_window, qtbot, monkeypatch):
+    """File > Case register… with autosave off for that variable said "[Errno 36] File
+    name too long: '/tmp/a/a/...'", all 4,200 characters of it, and not the variable."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", TOO_LONG)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.autosave.off, timeout=MODEL_TIMEOUT_MS):
+        start(window)
+    window.actions.cases.trigger()
+    box = wait_for_box(qtbot, window, "Case register not available")
+    assert box.text().startswith("MALARIASCOPE_DATA_DIR is too long a path for this system")
+    assert TOO_LONG not in box.text() and "Traceback" not in box.text()
+    box.close()

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from malariascope.core.datadir import data_dir, named_data_dir
 from malariascope.core.errors import RegisterWriteError
 from malariascope.core.register.archived import is_archive
 from malariascope.core.register.database import (
@@ -55,6 +56,8 @@ class RegisterFile:
 
     def __init__(self, folder: str | Path, view: bool = False) -> None:
         folder = Path(folder)
+        if folder == data_dir():
+            named_data_dir()  # a variable too long for any path is told by its name
         self.path = folder / FILE_NAME
         #: why the register holds no case ("" when it may hold some): a view of one never
         #: written reads as a register without cases
