@@ -3,13 +3,13 @@
 A thin layer over ``core.pipeline.screen`` and ``core.report``: a progress bar on a terminal
 (counting files), one line per problem on stderr, the totals and the files written on stdout.
 Ctrl-C (or SIGTERM) stops once the image being screened and every cell the model has called
-are written, whole images only (a report
-never holds part of a field), marked as a stopped batch; a second stops at once, without a
-report and with the old one kept, whenever it comes before the report is renamed into place (see
-``cli.stopping``). One while the model loads stops before the first image: no report, and no
-overlay folder left behind. Whole fields give one row per cell found (``--mode`` decides what is a
-field). The batch is one slide: the summary gives its parasitemia against ``--target-cells``,
-and ``--pdf`` writes its printable report.
+are written, whole images only (a report never holds part of a field), marked as a stopped
+batch; a second stops at once, without a report and with the old one kept, whenever it comes
+before the report is renamed into place (see ``cli.stopping``). One while the model loads
+stops before the first image: no report, and no overlay folder left behind. Whole fields give
+one row per cell found (``--mode`` decides what is a field). The batch is one slide: the
+summary gives its parasitemia against ``--target-cells``, and ``--pdf`` writes its printable
+report.
 """
 
 from __future__ import annotations
