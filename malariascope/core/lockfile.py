@@ -13,7 +13,7 @@ import contextlib
 import errno
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from malariascope.core.atomic import NAME_KEPT, hide, why
@@ -153,3 +153,15 @@ def lock_targets(targets: Iterable[Path]) -> list[TargetLock]:
             lock.release()
         raise
     return locks
+
+
+@contextlib.contextmanager
+def locks_held(*targets: Path) -> Iterator[None]:
+    """The block run holding the locks of all ``targets`` (see :func:`lock_targets`), each
+    let go after it, however it ends."""
+    locks = lock_targets(targets)
+    try:
+        yield
+    finally:
+        for lock in locks:
+            lock.release()

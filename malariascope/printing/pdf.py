@@ -45,6 +45,7 @@ from PySide6.QtGui import (
 from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
+from malariascope.core.lockfile import locks_held
 from malariascope.core.targets import check_file_target
 from malariascope.printing import PAGE_SIZES
 from malariascope.printing.bidi import isolated, without_controls
@@ -85,17 +86,19 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
     """Write ``report`` as a PDF on ``page_size`` paper (A4 or Letter); returns the path.
 
     :class:`ReportError` when it cannot be written, :class:`ReportExistsError` when the file
-    exists and ``overwrite`` is not given; the old file, if any, is left whole either way.
+    exists and ``overwrite`` is not given, :class:`ReportBusyError` while another writer
+    holds its lock; the old file, if any, is left whole either way.
     """
     path = Path(path)
     check_file_target(path, overwrite, "the PDF report")
-    pdf = case_pdf_bytes(path, report, page_size)
-    try:
-        write_bytes_atomic(path, pdf, overwrite)
-    except FileExistsError:  # it appeared while the report was laid out
-        raise ReportAppearedError(path) from None
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {why(exc)}") from exc
+    with locks_held(path):
+        pdf = case_pdf_bytes(path, report, page_size)
+        try:
+            write_bytes_atomic(path, pdf, overwrite)
+        except FileExistsError:  # it appeared while the report was laid out
+            raise ReportAppearedError(path) from None
+        except OSError as exc:
+            raise ReportError(f"cannot write {path}: {why(exc)}") from exc
     return path
 
 

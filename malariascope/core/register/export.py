@@ -15,6 +15,7 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
+from malariascope.core.lockfile import locks_held
 from malariascope.core.parasitemia import rounded_density
 from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import AmendmentNote, CaseSummary
@@ -143,8 +144,10 @@ def cases_csv(cases: Iterable[CaseSummary]) -> tuple[bytes, int]:
 
 
 def write_cases_csv(path: Path, data: bytes) -> None:
-    """Write the CSV ``data`` of :func:`cases_csv` to ``path`` whole (a checked target)."""
+    """Write the CSV ``data`` of :func:`cases_csv` to ``path`` whole (a checked target), its
+    lock held: another writer of it is refused (ReportBusyError)."""
     try:
-        write_bytes_atomic(path, data)
+        with locks_held(path):
+            write_bytes_atomic(path, data)
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
