@@ -67,7 +67,7 @@ def recorded(*targets: Path) -> Iterator[None]:
 
 def _write_record(folder: Path, targets: Sequence[Path]) -> Path | None:
     record = folder / f"{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
-    data = {"targets": [[os.path.abspath(target), _state(target)] for target in targets],
+    data = {"targets": [[_real(target), _state(target)] for target in targets],
             "started": utc_now(), "pid": os.getpid(), "host": platform.node()}
     try:
         folder.mkdir(exist_ok=True)  # not its parent: the data folder is autosave's to make
@@ -77,6 +77,13 @@ def _write_record(folder: Path, targets: Sequence[Path]) -> Path | None:
         _MINE.discard(record.name)
         return None
     return record
+
+
+def _real(target: Path) -> str:
+    """``target`` in the folder the system writes it to, its links and ".." followed (not
+    cut off as ``abspath`` cuts them), under its own name: the name its temporary and lock
+    files are named after."""
+    return os.path.join(os.path.realpath(target.parent), target.name)
 
 
 def _state(target: Path) -> list[int] | None:

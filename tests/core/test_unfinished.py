@@ -128,3 +128,25 @@ def test_a_report_killed_as_its_rows_were_marked_incomplete_leaves_nothing(
     temp_beside(temp_beside(report))  # as mark_rows_incomplete makes it
     (found,) = clear_unfinished()
     assert list(folder.iterdir()) == []
+
+
+def test_a_target_through_a_linked_folder_is_recorded_where_it_is_written(
+        tmp_path, monkeypatch):
+    """A target named through a linked folder and ".." (out/link/../r.csv, written in the
+    folder the link leads out of) was recorded as out/r.csv: its leftover stayed, and its
+    earlier file was told as never written."""
+    monkeypatch.setenv("MALARIASCOPE_DATA_DIR", str(tmp_path))
+    real = tmp_path / "real"
+    (real / "deep").mkdir(parents=True)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(real / "deep", target_is_directory=True)
+    report = tmp_path / "out" / "link" / ".." / "r.csv"
+    report.write_bytes(b"the earlier report")
+    with recorded(report):
+        running = next((tmp_path / FOLDER).glob("*.json"))
+        shutil.copy(running, running.with_name("1-earlier.json"))  # as a killed run left it
+        temp_beside(report)
+    (found,) = clear_unfinished()
+    assert found.targets == (real / "r.csv",)
+    assert found.words().endswith(" The earlier r.csv is kept as it was.")
+    assert sorted(real.iterdir()) == [real / "deep", real / "r.csv"]
