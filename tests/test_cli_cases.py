@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ from tests.core.test_amendment import WHOLE, amended, save_whole
 from tests.core.test_case import counts as amended_counts
 from tests.core.test_register_newer import assert_the_line, files_in, newer_register
 from tests.reports import read_rows
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -236,3 +239,21 @@ def test_a_data_folder_that_is_the_register_file_is_told_not_listed_as_empty(
         assert result.code == EXIT_USAGE and result.out == "", args
         assert result.err.startswith(words) and result.err.count("\n") == 1, args
     assert sorted(path.name for path in tmp_path.iterdir()) == [FILE_NAME]
+
+
+def test_cases_export_killed_as_it_writes_is_told_at_the_next_start(data_folder, tmp_path):
+    """`cases export` recorded no export: one killed left its temporary file for an hour,
+    and nobody was told."""
+    from malariascope.core.unfinished import clear_unfinished
+
+    register_two_cases(data_folder)
+    out = tmp_path / "cases.csv"
+    done = subprocess.run([sys.executable, "-m", "tests.gui.export_child", "cases", "export",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert len(list(tmp_path.glob(".cases.csv.*.tmp"))) == 1
+    (found,) = clear_unfinished()
+    assert found.words().endswith(" did not finish: the malariascope command ended while it "
+                                  "was being written. cases.csv was not written.")
+    assert sorted(tmp_path.iterdir()) == [data_folder]
+    assert clear_unfinished() == []

@@ -26,6 +26,7 @@ from malariascope.cli._process import (
     sigterm_as_ctrl_c,
     sturdy_stderr,
 )
+from malariascope.core.unfinished import COMMAND, WINDOW, written_by
 
 #: Command name -> its module; ``gui`` runs when no command is given.
 COMMANDS = {"gui": gui, "classify": classify, "cases": cases, "train": train, "split": split,
@@ -177,7 +178,8 @@ def main(argv: list[str] | None = None, *, own_process: bool = False) -> int:
     args.own_process = own_process
     if own_process:
         sigterm_as_ctrl_c(args.command)
-    with sturdy_stderr(own_process), checked_stdout():
+    with sturdy_stderr(own_process), checked_stdout(), written_by(
+            WINDOW if args.command == "gui" else COMMAND):  # told at the window's next start
         code = _run(args)
         if own_process:
             ignore_stops(args.command)

@@ -138,6 +138,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
+    """:func:`_screen`, recorded as an export to the report, its summary and the PDF while it
+    runs: a run killed meanwhile is told at the window's next start (``core.unfinished``)."""
+    from malariascope.core.summary import summary_path
+    from malariascope.core.unfinished import recorded
+
+    with recorded(args.csv, summary_path(args.csv), *([args.pdf] if args.pdf else [])):
+        return _screen(args, slide, stops)
+
+
+def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
     """:func:`run`, once the slide's facts, the report's place and the overlay folder are
     known to be good."""
     from malariascope.cli.casepdf import Galleries, PdfDraft

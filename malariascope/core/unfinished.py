@@ -2,9 +2,10 @@
 next start can tell one its window never finished (killed, or the power cut) and remove the
 temporary and lock files it left beside its target.
 
-A record names the targets, what was at each when the export began, when it began, and the
-process writing it (pid and host). One whose process is gone from this host is unfinished;
-another host's, or a running process's, is left alone. Standard library only.
+A record names the targets, what was at each when the export began, when it began, the
+process writing it (pid and host) and whether a window or a command runs in it. One whose
+process is gone from this host is unfinished; another host's, or a running process's, is
+left alone. Standard library only.
 """
 
 from __future__ import annotations
@@ -16,38 +17,63 @@ import platform
 import re
 import uuid
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from malariascope.core.atomic import NAME_KEPT, write_bytes_atomic
 from malariascope.core.clock import local_time, utc_now
 from malariascope.core.datadir import data_dir
-from malariascope.core.lockfile import TargetLock, held
+from malariascope.core.lockfile import TargetLock, held, locks_held
 
 FOLDER = "exports"  # in the data folder: one record per export in progress
 _RANDOM_END, _END = r"[a-z0-9_]{8}\.tmp", 12  # how a temporary file's name ends (mkstemp's)
 #: the records this process writes now: its own pid on a record not among them is an
 #: earlier run's, which had the same pid before a restart
 _MINE: set[str] = set()
+WINDOW, COMMAND = "window", "command"  # what writes an export (see ``written_by``)
+_ENDED = {WINDOW: "the window closed", COMMAND: "the malariascope command ended"}
+_WRITER: ContextVar[str] = ContextVar("export_writer", default=WINDOW)
 
 
 @dataclass(frozen=True)
 class Unfinished:
-    """An export its window never finished, as found at the next start."""
+    """An export its window (or command) never finished, as found at the next start."""
 
     targets: tuple[Path, ...]
     started: str  # utc_now() as it began
     kept: tuple[bool | None, ...]  # per target: the earlier file kept, a new one, or none
+    by: str = WINDOW  # or COMMAND
 
     def words(self) -> str:
         """What the technician is told: the export, when, and what is true of each target."""
+        ended = _ENDED.get(self.by, _ENDED[WINDOW])
         said = [f"The export to {self.targets[0]} started at {local_time(self.started)} did "
-                "not finish: the window closed while it was being written."]
+                f"not finish: {ended} while it was being written."]
         for target, kept in zip(self.targets, self.kept, strict=True):
             said.append(f"{target.name} was not written." if kept is None
                         else f"The earlier {target.name} is kept as it was." if kept
-                        else f"{target.name} was written before the window closed.")
+                        else f"{target.name} was written before {ended}.")
         return " ".join(said)
+
+
+@contextlib.contextmanager
+def written_by(writer: str) -> Iterator[None]:
+    """The exports of the block (in this thread) recorded as ``writer``'s, WINDOW or
+    COMMAND: the next start says which ended before its export did."""
+    token = _WRITER.set(writer)
+    try:
+        yield
+    finally:
+        _WRITER.reset(token)
+
+
+@contextlib.contextmanager
+def exporting(*targets: Path) -> Iterator[None]:
+    """The block :func:`recorded` as an export to ``targets`` and holding their locks
+    (``lockfile.locks_held``): another writer of any is refused (ReportBusyError)."""
+    with recorded(*targets), locks_held(*targets):
+        yield
 
 
 @contextlib.contextmanager
@@ -68,7 +94,8 @@ def recorded(*targets: Path) -> Iterator[None]:
 def _write_record(folder: Path, targets: Sequence[Path]) -> Path | None:
     record = folder / f"{os.getpid()}-{uuid.uuid4().hex[:12]}.json"
     data = {"targets": [[_real(target), _state(target)] for target in targets],
-            "started": utc_now(), "pid": os.getpid(), "host": platform.node()}
+            "started": utc_now(), "pid": os.getpid(), "host": platform.node(),
+            "by": _WRITER.get()}
     try:
         folder.mkdir(exist_ok=True)  # not its parent: the data folder is autosave's to make
         _MINE.add(record.name)
@@ -111,7 +138,7 @@ def clear_unfinished() -> list[Unfinished]:
             targets = [(Path(path), state) for path, state in data["targets"]]
             gone = (data["host"] == platform.node() and record.name not in _MINE
                     and not _running(int(data["pid"])))
-            started = str(data["started"])
+            started, by = str(data["started"]), str(data.get("by", WINDOW))
         except (OSError, ValueError, TypeError, KeyError):
             continue  # not a record of ours, or being written: left alone
         if not gone:
@@ -124,7 +151,8 @@ def clear_unfinished() -> list[Unfinished]:
         except OSError:  # another window tells it, or (Windows) reads it now to tell it:
             continue  # that window or the next start does, once it can be removed
         if not all(written is False for written in kept):  # all put in place: it finished
-            found.append(Unfinished(tuple(target for target, _ in targets), started, kept))
+            found.append(Unfinished(tuple(target for target, _ in targets), started, kept,
+                                    by))
     return found
 
 

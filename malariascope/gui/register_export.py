@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QLabel, QWidget
 
-from malariascope.core.unfinished import recorded
 from malariascope.core.words import counted
 from malariascope.gui import dialogs, file_dialogs
 from malariascope.gui.workers import Worker
@@ -26,13 +25,6 @@ if TYPE_CHECKING:
 
 WHAT = "CSV of cases"
 KEPT = "The register is as it was, and so is any earlier file of that name."
-
-
-def write_cases(register: Register, path: Path, query: CaseQuery, overwrite: bool) -> int:
-    """``register.export_csv`` (in a worker), recorded while it writes: a window killed
-    meanwhile is told at the next start (``core.unfinished``)."""
-    with recorded(path):
-        return register.export_csv(path, query, overwrite)
 
 
 class ListedCases(Protocol):
@@ -80,7 +72,9 @@ class RegisterExport(QObject):
             self._write(Path(path), query, overwrite)
 
     def _write(self, path: Path, query: CaseQuery, overwrite: bool) -> None:
-        worker = Worker(write_cases, self._dialog.register, path, query, overwrite)
+        # the core records the export while it writes: a window killed meanwhile is told
+        # at the next start (``core.unfinished``)
+        worker = Worker(self._dialog.register.export_csv, path, query, overwrite)
         worker.returned.connect(lambda count: self._on_exported(str(path), count))
         worker.errored.connect(lambda exc: self._on_failed(exc, path.name, query))
         self._dialog.workers.start(worker)

@@ -23,12 +23,12 @@ from malariascope.qt_locale import locale_page_size
 
 
 def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Path:
-    """The report of ``order`` written as a PDF at ``path`` (in a worker); a failure is raised
-    as :class:`~malariascope.gui.workers.NotWritten`."""
-    from malariascope.core.unfinished import recorded
+    """The report of ``order`` written as a PDF at ``path`` (in a worker, recorded while it
+    is written: see ``write_case_pdf``); a failure is raised as
+    :class:`~malariascope.gui.workers.NotWritten`."""
     from malariascope.printing.pdf import write_case_pdf
 
-    with recorded(path), telling_earlier(path):
+    with telling_earlier(path):
         return write_case_pdf(path, build_report(order), size, overwrite)
 
 

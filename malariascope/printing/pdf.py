@@ -45,8 +45,8 @@ from PySide6.QtGui import (
 from malariascope import __version__
 from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.errors import ReportAppearedError, ReportError
-from malariascope.core.lockfile import locks_held
 from malariascope.core.targets import check_file_target
+from malariascope.core.unfinished import exporting
 from malariascope.printing import PAGE_SIZES
 from malariascope.printing.bidi import isolated, without_controls
 from malariascope.printing.content import TITLE, CaseReport, report_html
@@ -87,11 +87,12 @@ def write_case_pdf(path: str | os.PathLike[str], report: CaseReport, page_size: 
 
     :class:`ReportError` when it cannot be written, :class:`ReportExistsError` when the file
     exists and ``overwrite`` is not given, :class:`ReportBusyError` while another writer
-    holds its lock; the old file, if any, is left whole either way.
+    holds its lock; the old file, if any, is left whole either way. The export is recorded
+    while it is written: one cut off is told at the next start (``core.unfinished``).
     """
     path = Path(path)
     check_file_target(path, overwrite, "the PDF report")
-    with locks_held(path):
+    with exporting(path):
         pdf = case_pdf_bytes(path, report, page_size)
         try:
             write_bytes_atomic(path, pdf, overwrite)

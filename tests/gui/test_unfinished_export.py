@@ -49,11 +49,11 @@ def others_files(folder: Path) -> set[Path]:
     return planted
 
 
-def killed_exporting(cells: Path, report: Path, data_folder: Path) -> None:
-    """Run the app in a child that screens ``cells`` and is killed exporting ``report``; the
-    record of its export is left in ``data_folder``."""
-    done = subprocess.run([sys.executable, "-m", "tests.gui.export_child", str(cells),
-                           str(report)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+def killed_exporting(data_folder: Path, *args: str | Path) -> None:
+    """Run ``tests.gui.export_child ARGS``, the app (or a command) killed as it exports a
+    report; the record of its export is left in ``data_folder``."""
+    done = subprocess.run([sys.executable, "-m", "tests.gui.export_child", *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert len(list((data_folder / FOLDER).glob("*.json"))) == 1
 
@@ -77,6 +77,13 @@ def next_start_says(make_window, qtbot) -> str:
     return text
 
 
+def next_start_tells(make_window, qtbot, target: Path) -> str:
+    """The words of :func:`next_start_says`, which tell of the export to ``target`` first."""
+    text = next_start_says(make_window, qtbot)
+    assert text.startswith(f"The export to {target} started at ")
+    return text
+
+
 def test_a_window_killed_while_it_exports_is_told_next_start_and_its_leftovers_removed(
         make_window, qtbot, tmp_path, data_folder):
     """A window killed while it wrote a report over an earlier one left the report's hidden
@@ -88,11 +95,10 @@ def test_a_window_killed_while_it_exports_is_told_next_start_and_its_leftovers_r
     report.write_bytes(b"the last slide's report\n")
     summary.write_bytes(b"its summary\n")
     planted = others_files(out)
-    killed_exporting(tmp_path / "cells", report, data_folder)
+    killed_exporting(data_folder, tmp_path / "cells", report)
     assert lock_path(report).exists() and len(list(out.glob(".r.csv.*.tmp"))) == 2
 
-    text = next_start_says(make_window, qtbot)
-    assert text.startswith(f"The export to {report} started at ")
+    text = next_start_tells(make_window, qtbot, report)
     assert text.endswith(" did not finish: the window closed while it was being written. "
                          "The earlier r.csv is kept as it was. "
                          "The earlier r_summary.csv is kept as it was.")
@@ -108,11 +114,10 @@ def test_a_pdf_killed_before_it_existed_is_told_not_written_and_its_leftover_rem
     pdf = tmp_path / "out" / "r.pdf"
     pdf.parent.mkdir()
     planted = others_files(pdf.parent)
-    killed_exporting(tmp_path / "cells", pdf, data_folder)
+    killed_exporting(data_folder, tmp_path / "cells", pdf)
     assert len(list(pdf.parent.glob(".r.pdf.*.tmp"))) == 1
 
-    text = next_start_says(make_window, qtbot)
-    assert text.startswith(f"The export to {pdf} started at ")
+    text = next_start_tells(make_window, qtbot, pdf)
     assert text.endswith(" while it was being written. r.pdf was not written.")
     assert set(pdf.parent.iterdir()) == planted
     assert list((data_folder / FOLDER).iterdir()) == []
@@ -166,3 +171,25 @@ def test_a_register_export_that_ends_leaves_no_record(dialog, qtbot, tmp_path,  
         dialog.exports.export_to(tmp_path / "cases.csv", selected=False)  # never replaced
     assert list((data_folder / FOLDER).iterdir()) == []
     assert not list(tmp_path.glob(".cases.csv.*"))  # no lock nor temporary file left
+
+
+def test_a_command_killed_while_it_writes_its_report_is_told_at_the_windows_next_start(
+        make_window, qtbot, tmp_path, data_folder):
+    """`classify --csv --pdf` recorded no export: one killed left the report's temporary file
+    and locks for an hour, and nobody was told."""
+    make_cell_folder(tmp_path / "cells", 6)
+    out = tmp_path / "out"
+    out.mkdir()
+    report, pdf = out / "r.csv", out / "r.pdf"
+    report.write_bytes(b"the last slide's report\n")
+    planted = others_files(out)
+    killed_exporting(data_folder, "classify", tmp_path / "cells", "--csv", report, "--pdf", pdf,
+                     "--overwrite")
+    assert lock_path(pdf).exists() and len(list(out.glob(".r.csv.*.tmp"))) == 2
+    text = next_start_tells(make_window, qtbot, report)
+    assert text.endswith(" did not finish: the malariascope command ended while it was being "
+                         "written. The earlier r.csv is kept as it was. r_summary.csv was not "
+                         "written. r.pdf was not written.")
+    assert set(out.iterdir()) == {report, *planted}
+    assert report.read_bytes() == b"the last slide's report\n"
+    assert list((data_folder / FOLDER).iterdir()) == []

@@ -15,13 +15,13 @@ from malariascope.core.atomic import why, write_bytes_atomic
 from malariascope.core.case import Withdrawal
 from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
-from malariascope.core.lockfile import locks_held
 from malariascope.core.parasitemia import rounded_density
 from malariascope.core.register.database import COMPANIONS
 from malariascope.core.register.query import AmendmentNote, CaseSummary
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import percent_text
 from malariascope.core.targets import check_file_target
+from malariascope.core.unfinished import exporting
 from malariascope.core.words import threshold_words
 
 COLUMNS = (
@@ -145,9 +145,10 @@ def cases_csv(cases: Iterable[CaseSummary]) -> tuple[bytes, int]:
 
 def write_cases_csv(path: Path, data: bytes) -> None:
     """Write the CSV ``data`` of :func:`cases_csv` to ``path`` whole (a checked target), its
-    lock held: another writer of it is refused (ReportBusyError)."""
+    lock held and the export recorded (``core.unfinished.exporting``): another writer of it
+    is refused (ReportBusyError), and one cut off is told at the next start."""
     try:
-        with locks_held(path):
+        with exporting(path):
             write_bytes_atomic(path, data)
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {why(exc)}") from exc
