@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -85,6 +85,48 @@ def _two_lines(words: str, metrics: QFontMetrics, width: int) -> str:
     return f"{first}\n{metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)}"
 
 
+class _Number(QLabel):
+    """A tile's number, in bold half as big again as the caption where the tile has room,
+    smaller down to the caption's size where it has not: a narrow window (640 px at 200 %)
+    shows every number whole, and no number sets how narrow the window goes."""
+
+    def __init__(self) -> None:
+        super().__init__("0")
+        self._least = QFont(self.font())
+        self._least.setBold(True)
+        self._big = QFont(self._least)
+        self._big.setPointSizeF(self._least.pointSizeF() * 1.5)
+        self.setFont(self._big)
+
+    def set_number(self, text: str) -> None:
+        self.setText(text)
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self._room(self._big)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(self._room(self._least).width(), self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _room(self, font: QFont) -> QSize:
+        metrics, margins = QFontMetrics(font), self.contentsMargins()
+        return QSize(metrics.horizontalAdvance(self.text()) + margins.left() + margins.right(),
+                     metrics.height() + margins.top() + margins.bottom())
+
+    def _fit(self) -> None:
+        """The biggest font from the big one down to the least that the text fits in."""
+        font, room = QFont(self._big), self.contentsRect().width()
+        while (font.pointSizeF() > self._least.pointSizeF()
+               and QFontMetrics(font).horizontalAdvance(self.text()) > room):
+            font.setPointSizeF(max(self._least.pointSizeF(), font.pointSizeF() - 0.5))
+        if font != self.font():
+            self.setFont(font)
+
+
 class _Stat(QFrame):
     """A big number over a small caption. One tooltip, wherever the pointer is on the tile:
     the caption in full when it is cut, then the tile's own tip."""
@@ -93,18 +135,14 @@ class _Stat(QFrame):
         super().__init__()
         self._tip = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.value = QLabel("0")
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.value.setFont(font)
+        self.value = _Number()
         if colour:
             self.value.setStyleSheet(f"color: {colour}")
         self.caption = _Caption(caption)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
         self.caption.fitted.connect(self._show_tip)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(2, 4, 2, 4)  # narrow sides: nine tiles fit 640 px
         layout.setSpacing(0)
         for widget in (self.value, self.caption):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,6 +169,7 @@ class SummaryPanel(QWidget):
         self._stats: dict[str, _Stat] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         for name in STATS:
             colour = readable_name(CALL_COLOURS[name]) if name in CALL_COLOURS else ""
             self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
@@ -176,7 +215,7 @@ class SummaryPanel(QWidget):
         self._stats["field"].set_tip(_field_tip(self._field, field))
         self._stats["field"].setVisible(self.batch.has_fields)
         for name, text in values.items():
-            self._stats[name].value.setText(text)
+            self._stats[name].value.set_number(text)
 
     def _show_copies(self) -> None:
         """Under the errors, how many files were left out as copies of others, a count of

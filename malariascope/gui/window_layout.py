@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QSplitter,
+    QStyle,
+    QStyleOptionGroupBox,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -73,7 +75,7 @@ class WindowLayout(QWidget):
         self._lists = table
         table.gallery_toggled.connect(self._on_gallery_toggled)
         table.gallery.thumb_size_changed.connect(self._fit_columns)
-        self.field_box = _group(
+        self.field_box = ShortTitleBox(
             "Whole field (click a cell to select it; wheel: zoom, drag: pan)", field_view)
         self.field_box.hide()  # until the slide has a whole field: no room taken
         self.field_box.installEventFilter(self)
@@ -226,3 +228,30 @@ def _group(title: str, widget: QWidget) -> QGroupBox:
     layout = QVBoxLayout(box)
     layout.addWidget(widget)
     return box
+
+
+class ShortTitleBox(QGroupBox):
+    """A group box around ``widget`` whose title ends in an ellipsis where the box is
+    narrower than it, the words whole in its tooltip: the title never sets how narrow the
+    window goes (640 px at 200 %), the widget does."""
+
+    def __init__(self, title: str, widget: QWidget) -> None:
+        super().__init__(title)
+        self.words = title
+        QVBoxLayout(self).addWidget(widget)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(QWidget.minimumSizeHint(self).width(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        option = QStyleOptionGroupBox()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        frame = self.style().sizeFromContents(  # the box's room around its title
+            QStyle.ContentsType.CT_GroupBox, option, QSize(), self).width()
+        room = self.width() - frame - metrics.horizontalAdvance(" ")
+        title = metrics.elidedText(self.words, Qt.TextElideMode.ElideRight, room)
+        if title != self.title():
+            self.setTitle(title)
+            self.setToolTip(self.words if title != self.words else "")

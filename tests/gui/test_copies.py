@@ -159,6 +159,7 @@ def test_a_copy_named_by_long_paths_is_told_in_the_room_of_a_narrow_window(windo
     cell = [real_cells["parasitized"][0]]
     paths = [_copied(cell, tmp_path / folder, prefix),
              _copied(cell, tmp_path / f"{folder}_copied", prefix)]
+    window.status.task_status.show()  # as while screening: the progress and its Cancel
     window.resize(1, window.height())  # as narrow as the window goes
     narrow = window.width()
     screen_and_wait(window, qtbot, paths)
