@@ -7,7 +7,9 @@ has an error, its room going to File; an error's reason wraps over the row's lin
 (``ReasonDelegate``). A list too narrow for that and a File column of FILE_LEAST (large text,
 a window of 853 px) shows the review and "uncertain" as marks (✓, ✎, ?, ⚠) and shortens the
 titles of P(parasitized) and Uncertain: every column stays in view, with no scroll bar
-between the technician and a cell's review.
+between the technician and a cell's review. Narrower still (640 px at 200 %), the list
+scrolls sideways, File at its least: each row's final call, review mark and error come
+first (:data:`SQUEEZED_ORDER`), the picture and the model's numbers a scroll away.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ from malariascope.gui.results_table import (
 MARKS = {text: text.split()[0] for text in REVIEW_TEXT.values() if text} | {UNCERTAIN_TEXT: "⚠"}
 SHORT_TITLES = {PROB: "P", UNCERTAIN: "Unc."}  # the header's tooltip gives them in full
 FILE_LEAST = "_cell_100.png"  # the File column keeps room for this before the others shorten
+#: The final call beside the file, where a narrow window or large text never pushes it off
+#: the right edge, and read before the model's call it may overrule.
+ORDER = (THUMB, FILE, FINAL, PROB, CALL, UNCERTAIN, REVIEW, ERROR)
+#: A list too narrow for all its columns (640 px at 200 %) shows each row's review mark and
+#: error beside its final call; the picture and the model's numbers are a scroll away.
+SQUEEZED_ORDER = (FILE, FINAL, REVIEW, ERROR, THUMB, PROB, CALL, UNCERTAIN)
 
 
 class MarkDelegate(QStyledItemDelegate):
@@ -140,8 +148,19 @@ class ColumnWidths(QObject):
             sized.values())
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Interactive if squeezed
                                     else QHeaderView.ResizeMode.Stretch)
+        self._arrange(SQUEEZED_ORDER if squeezed else ORDER)
         if squeezed:
             header.resizeSection(FILE, self._file_least)
+            # an error's reason in the room the review leaves, wrapped, whole in its tooltip
+            room = self._view.viewport().width() - self._file_least - sized[FINAL] - sized[REVIEW]
+            header.resizeSection(ERROR, max(header.minimumSectionSize(),
+                                            min(sized[ERROR], room)))
+
+    def _arrange(self, order: tuple[int, ...]) -> None:
+        """Put the columns in ``order``, left to right."""
+        for place, column in enumerate(order):
+            if self._header.visualIndex(column) != place:
+                self._header.moveSection(self._header.visualIndex(column), place)
 
     def _sized(self, widths: dict[int, int], section: int) -> dict[int, int]:
         """``widths`` as the columns take them: the sorted one with its arrow, an Error

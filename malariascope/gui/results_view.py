@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from malariascope.gui.columns import ColumnWidths, MarkDelegate
 from malariascope.gui.name_delegate import NameDelegate
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import ERROR, FILE, FINAL, PROB, REVIEW, THUMB_SIZE, UNCERTAIN
+from malariascope.gui.results_table import ERROR, FILE, REVIEW, THUMB_SIZE, UNCERTAIN
 
 
 def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: QResizeEvent,
@@ -102,10 +102,7 @@ class ResultsView(QTableView):
         self.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self.scroll_to_current)  # after the view's sort
         header.setMinimumSectionSize(40)
-        # the final call beside the file, where a narrow window or large text never pushes it
-        # off the right edge, and read before the model's call it may overrule
-        header.moveSection(header.visualIndex(FINAL), header.visualIndex(PROB))
-        self.columns = ColumnWidths(self)
+        self.columns = ColumnWidths(self)  # their widths and order
         # a file is told from another by its end: "parasitized/..._cell_123.png"
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.setItemDelegateForColumn(FILE, NameDelegate(self))

@@ -12,9 +12,11 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QLabel
 
+from malariascope.gui.results_table import ERROR, FILE, FINAL, REVIEW
 from tests.conftest import SHARED_DATA
 from tests.gui.helpers import field_pane_laid_out, resize_window, screen_and_wait
 from tests.gui.test_scaled_screen import SCALED_ROOM
+from tests.images import write_broken_files
 
 FIELD = SHARED_DATA / "fields" / "PA171742.JPG"  # 124 cells: counts of three digits
 
@@ -59,3 +61,27 @@ def test_with_a_real_field_selected_the_window_fits_640_px_its_title_in_a_toolti
     for label in numbers:
         room = label.contentsRect().width()
         assert label.fontMetrics().horizontalAdvance(label.text()) <= room, label.text()
+
+
+def test_at_640_px_every_rows_review_and_error_show_without_a_sideways_scroll(
+        window, qtbot, field_folder):
+    """At 640 x 400 the Review and Error columns were past the list's right edge (Review at
+    401 px of a 295-px list): a technician reviewing with the keys saw no mark of a review
+    or of an error without scrolling sideways."""
+    write_broken_files(field_folder)  # rows with an error beside the field's cells
+    _field_selected(window, qtbot, field_folder)
+    batch = window.batch
+    assert batch.counts.errors and batch.set_review(batch.field_rows(
+        field_folder / FIELD.name)[0], "parasitized")
+    resize_window(window, qtbot, *SCALED_ROOM)
+    table = window.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().value() == 0)
+    room, model = table.viewport().rect(), table.model()
+    for row in range(model.rowCount()):
+        for column in (FILE, FINAL, REVIEW, ERROR):
+            place = table.visualRect(model.index(row, column))
+            assert room.left() <= place.left() and place.right() <= room.right(), (
+                row, column, place, room)
+    header = table.horizontalHeader()  # the other columns a scroll away, none hidden
+    hidden = [column for column in range(header.count()) if header.isSectionHidden(column)]
+    assert not hidden
