@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.conftest import SHARED_DATA
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QColor
     from PySide6.QtWidgets import QWidget
 
+REAL_FIELD = SHARED_DATA / "fields" / "PA171742.JPG"  # 3 rings among 130 cells
 MODEL_TIMEOUT_MS = 60_000
 SCREEN_TIMEOUT_MS = 120_000
 
@@ -228,3 +233,13 @@ def started_window(make_window, qtbot):
         start(window)
     qtbot.waitUntil(lambda: window.autosave.work is not None, timeout=60_000)
     return window
+
+
+def real_field_folder(folder: Path) -> Path:
+    """``folder``, made, holding one real whole field (:data:`REAL_FIELD`), or a skip saying
+    why."""
+    if not REAL_FIELD.is_file():
+        pytest.skip(f"real whole fields not found at {REAL_FIELD.parent}")
+    folder.mkdir()
+    shutil.copy(REAL_FIELD, folder)
+    return folder

@@ -4,28 +4,19 @@ technician, and a keyboard user must see where the review keys act."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.conftest import SHARED_DATA
-from tests.gui.helpers import screen_and_wait
-
-FIELD = SHARED_DATA / "fields" / "PA171742.JPG"  # 3 rings among 130 cells
+from tests.gui.helpers import real_field_folder, screen_and_wait
 
 
 @pytest.fixture
 def real_field(tmp_path: Path) -> Path:
     """A folder holding one real whole field."""
-    if not FIELD.is_file():
-        pytest.skip(f"real whole fields not found at {FIELD.parent}")
-    folder = tmp_path / "field"
-    folder.mkdir()
-    shutil.copy(FIELD, folder)
-    return folder
+    return real_field_folder(tmp_path / "field")
 
 
 def _field_shown(window, qtbot, folder: Path) -> list[int]:

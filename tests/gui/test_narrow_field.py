@@ -5,7 +5,6 @@ view without a sideways scroll."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,21 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QLabel
 
 from malariascope.gui.results_table import ERROR, FILE, FINAL, REVIEW
-from tests.conftest import SHARED_DATA
-from tests.gui.helpers import field_pane_laid_out, resize_window, screen_and_wait
+from tests.gui.helpers import (
+    REAL_FIELD,
+    field_pane_laid_out,
+    real_field_folder,
+    resize_window,
+    screen_and_wait,
+)
 from tests.gui.test_scaled_screen import SCALED_ROOM
 from tests.images import write_broken_files
-
-FIELD = SHARED_DATA / "fields" / "PA171742.JPG"  # 124 cells: counts of three digits
 
 
 def _field_selected(window, qtbot, folder: Path) -> None:
     """Screen ``folder``, select its field's first cell and wait for the field to show."""
     screen_and_wait(window, qtbot, [folder])
-    rows = window.batch.field_rows(folder / FIELD.name)
+    rows = window.batch.field_rows(folder / REAL_FIELD.name)
     window.table.select_source_row(rows[0])
     qtbot.waitUntil(lambda: not window.field_view.image().isNull(), timeout=10_000)
     field_pane_laid_out(window, qtbot)
@@ -33,12 +35,7 @@ def _field_selected(window, qtbot, folder: Path) -> None:
 @pytest.fixture
 def field_folder(tmp_path: Path) -> Path:
     """A folder holding one real whole field."""
-    if not FIELD.is_file():
-        pytest.skip(f"real whole fields not found at {FIELD.parent}")
-    folder = tmp_path / "slide"
-    folder.mkdir()
-    shutil.copy(FIELD, folder)
-    return folder
+    return real_field_folder(tmp_path / "slide")
 
 
 def test_with_a_real_field_selected_the_window_fits_640_px_its_title_in_a_tooltip(
@@ -72,7 +69,7 @@ def test_at_640_px_every_rows_review_and_error_show_without_a_sideways_scroll(
     _field_selected(window, qtbot, field_folder)
     batch = window.batch
     assert batch.counts.errors and batch.set_review(batch.field_rows(
-        field_folder / FIELD.name)[0], "parasitized")
+        field_folder / REAL_FIELD.name)[0], "parasitized")
     resize_window(window, qtbot, *SCALED_ROOM)
     table = window.table
     qtbot.waitUntil(lambda: table.horizontalScrollBar().value() == 0)
