@@ -238,6 +238,7 @@ class ShortTitleBox(QGroupBox):
     def __init__(self, title: str, widget: QWidget) -> None:
         super().__init__(title)
         self.words = title
+        self.setAccessibleName(title)  # a screen reader reads the title whole
         QVBoxLayout(self).addWidget(widget)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)

@@ -51,6 +51,7 @@ def test_with_a_real_field_selected_the_window_fits_640_px_its_title_in_a_toolti
     assert window.rect().contains(place) and field.isVisible() and field.width() > 0
     qtbot.waitUntil(lambda: box.title().endswith("…"))
     assert box.title()[:-1] in box.toolTip() and box.toolTip().startswith("Whole field")
+    assert box.accessibleName() == box.toolTip()
     summary = window.summary  # its numbers whole, in the window
     assert window.rect().contains(QRect(summary.mapTo(window, QPoint()), summary.size()))
     numbers = [label for label in summary.findChildren(QLabel) if not label.wordWrap()]
