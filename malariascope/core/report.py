@@ -104,7 +104,7 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
         call=call,
         p_parasitized=f"{p:.{max(6, decimals(p, threshold))}f}",
         uncertain=str(rule.uncertain(p, result.in_field)).lower(),
-        review=review_of(call, pressed),
+        review=review_of(decision.model_call, pressed) if decision else "",
         final_call=pressed if decision and decision.reviewed else call,
         status=OK,
     )

@@ -26,9 +26,9 @@ def review_of(call: str, pressed: str | None) -> str:
     the same call, ``overridden`` when another, ``unsure`` when they left the cell for a second
     reader, empty when the row was not reviewed.
 
-    Derived at the current threshold, never stored: a row never says "confirmed" next to a
-    different call. What was pressed, and the call on screen then, are kept apart for the
-    audit (``core.case.ReviewDecision``).
+    ``call`` is the model's call the reviewer saw when pressing (``ReviewDecision.model_call``):
+    a call confirmed at one threshold stays confirmed when the threshold moves on, and one
+    overridden stays overridden, though the model's call at the new threshold may differ.
     """
     if not pressed:
         return ""

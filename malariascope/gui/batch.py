@@ -6,10 +6,10 @@ from the same state the widgets show. Widgets subscribe to :attr:`Batch.events` 
 
 A review is a :class:`~malariascope.core.case.ReviewDecision`: what the reviewer pressed, who,
 when, and the model's call on screen then; :attr:`Batch.history` keeps every decision in order
-for the audit. Each row's call, review and final call at the current threshold are read by
-the base class :class:`~malariascope.gui.row_calls.RowCalls`; the counts (``core.tally``, the
-counting the summary CSV uses) are kept up to date row by row by the base class
-:class:`~malariascope.gui.row_counts.RowCounts`.
+for the audit. Each row's call and final call at the current threshold, and its review, are
+read by the base class :class:`~malariascope.gui.row_calls.RowCalls`; the counts
+(``core.tally``, the counting the summary CSV uses) are kept up to date row by row by the base
+class :class:`~malariascope.gui.row_counts.RowCounts`.
 """
 
 from __future__ import annotations

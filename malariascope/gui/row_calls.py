@@ -2,8 +2,8 @@
 uncertain or suspect, the review standing on it and the final call.
 
 Read only: :class:`~malariascope.gui.batch.Batch` holds the results, facts and reviews these
-read, and changes them. Whether a review ``confirmed`` or ``overrode`` the model is derived
-against the current threshold (``core.tally.review_of``).
+read, and changes them. Whether a review ``confirmed`` or ``overrode`` the model is judged
+against the call the technician saw when pressing (``core.tally.review_of``).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class RowCalls:
                      if not self.reviewed(row) and self.uncertain(row)), None)
 
     def review(self, row: int) -> str:
-        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed), at the threshold."""
+        """``confirmed``, ``overridden``, ``unsure`` or empty (not reviewed): what the press did
+        to the model's call on screen then, whatever the threshold is now."""
         decision = self._reviews.get(row)
-        return review_of(self.call(row), decision.pressed if decision else "")
+        return review_of(decision.model_call, decision.pressed) if decision else ""

@@ -49,13 +49,13 @@ def test_events_announce_changes(batch):
     assert seen == [("appended", 5, 6), ("reviewed", [0]), ("relabelled",), ("reviewed", [1, 3])]
 
 
-def test_review_is_confirmed_or_overridden_against_the_current_call(batch):
+def test_review_is_confirmed_or_overridden_against_the_call_seen_when_pressed(batch):
     assert batch.confirm(3) and batch.review(3) == "confirmed"
     assert batch.set_review(0, "parasitized") and batch.review(0) == "overridden"
     assert batch.final_call(0) == "parasitized"
     assert batch.counts.reviewed == 2 and batch.counts.parasitized == 3
     batch.set_threshold(0.05)  # now the model calls cell 0 parasitized too
-    assert batch.review(0) == "confirmed"
+    assert batch.review(0) == "overridden"  # the reviewer overrode the call they saw
     batch.set_review(0, None)
     assert batch.review(0) == "" and batch.counts.reviewed == 1
 
@@ -95,14 +95,14 @@ def test_unsure_leaves_the_cell_unreviewed_with_the_models_call(batch):
 
 
 def test_a_confirmed_review_keeps_what_was_pressed_when_the_threshold_moves(batch):
-    """The review column follows the threshold; the audit keeps what the reviewer saw and
-    pressed, so a record never says the reviewer disagreed when they confirmed."""
+    """The review column, like the audit, keeps what the reviewer saw and pressed: a record
+    never says the reviewer disagreed when they confirmed; the call is the model's now."""
     batch.set_operator("Ana")
     batch.confirm(2)  # 0.55 at 0.5: parasitized, confirmed
     batch.set_threshold(0.6)  # now the model says uninfected
     row = list(batch.snapshot().rows())[2]
     assert (row["review"], row["final_call"], row["call"]) == (
-        "overridden", "parasitized", "uninfected")
+        "confirmed", "parasitized", "uninfected")
     assert (row["reviewer_call"], row["call_at_review"], row["reviewed_by"]) == (
         "parasitized", "parasitized", "Ana")
     assert row["reviewed_at"] == batch.decision(2).at
