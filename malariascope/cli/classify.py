@@ -153,6 +153,7 @@ def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> 
     from malariascope.cli.casepdf import Galleries, PdfDraft
     from malariascope.cli.overlays import Overlays
     from malariascope.cli.screening import Sinks, screen_into, tell_beside
+    from malariascope.core.adapt.learned import LearnedMarks
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.classifier import Classifier
     from malariascope.core.copies import Copies
@@ -173,7 +174,7 @@ def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> 
     galleries = Galleries(rule, names) if args.pdf else None
     meter = UnlikeMeter(rule, classifier.card)
     copies = Copies()
-    sinks = Sinks(copies, meter, names, overlays, galleries)
+    sinks = Sinks(copies, meter, names, LearnedMarks(classifier.card), overlays, galleries)
     writer = draft = None
     try:
         with stops.deferred():  # the writer is made whole, to remove its locks on a stop

@@ -18,6 +18,7 @@ from malariascope.core.words import counted
 if TYPE_CHECKING:
     from malariascope.cli.casepdf import Galleries
     from malariascope.cli.overlays import Overlays
+    from malariascope.core.adapt.learned import LearnedMarks
     from malariascope.core.adapt.unlike import UnlikeMeter
     from malariascope.core.copies import Copies
     from malariascope.core.names import GivenNames
@@ -32,6 +33,7 @@ class Sinks:
     copies: Copies  # copies of a file screened before are left out
     meter: UnlikeMeter
     names: GivenNames  # how stderr names a file
+    learned: LearnedMarks  # the images the model learned from in adaptation
     overlays: Overlays | None = None
     galleries: Galleries | None = None
     #: images screened as one cell (``--mode cell``) that look like whole fields: those
@@ -72,6 +74,7 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks
     from malariascope.core.report import report_row
 
     sinks.meter.add_file(results)
+    sinks.learned.mark(results)
     if results[0].path in sinks.looking_like_fields:
         sinks.fields_as_cells += 1
     for result in results:
@@ -87,13 +90,16 @@ def _add_file(writer: ReportWriter, results: list[ScreeningResult], sinks: Sinks
 
 def tell_beside(writer: ReportWriter, sinks: Sinks) -> None:
     """Tell on stderr what the batch left out as copies, how unlike the model's cells it
-    looks, and what ``sinks`` made of it beside the report."""
+    looks, which images the model learned from, and what ``sinks`` made of it beside the
+    report."""
     if sinks.copies.left_out:
         problem(f"malariascope: {sinks.copies.words('other files of the batch')}")
     if sinks.fields_as_cells:
         problem(f"malariascope: {_fields_as_cells(sinks.fields_as_cells)}")
     if writer.unlike.warn:
         problem(f"malariascope: {writer.unlike.message}")
+    if sinks.learned.paths:
+        problem(f"malariascope: warning: {sinks.learned.words()}")
     if sinks.overlays:
         sinks.overlays.tell_kept()
 

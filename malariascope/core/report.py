@@ -71,6 +71,7 @@ COLUMNS = (
     *AUDIT_COLUMNS,
     "batch_complete",  # false on every row of a batch stopped before its end
     "run_id",  # the same in the summary: a report and a summary are a pair only so
+    "learned_in_adaptation",  # the model learned this image's cells; empty: its card lists none
 )
 OK, ERROR, NO_CELLS = "ok", "error", "no_cells"  # values of the status column
 
@@ -90,6 +91,7 @@ def report_row(result: ScreeningResult, facts: BatchFacts,
         model_sha256=facts.model_sha256,
         processed_at=result.processed_at,
         threshold=threshold_words(rule.threshold_for(result.in_field)),
+        learned_in_adaptation="" if result.learned is None else str(result.learned).lower(),
     )
     if result.in_field:
         row.update(zip(CELL_COLUMNS, map(str, (result.cell_index, *result.box)), strict=True))

@@ -45,6 +45,9 @@ class ScreeningResult:
     #: a field cell's probability before its field was standardized (``fields.standardize``):
     #: how far the field's scores sat from the model's healthy cells (``adapt.unlike``)
     raw_probability: float | None = None
+    #: whether the model learned from this image in adaptation (``adapt.learned``); None when
+    #: its card lists no learned images
+    learned: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,7 +72,7 @@ class ScreeningResult:
             "processed_at": self.processed_at, "whole_field": self.whole_field,
             "cell_index": self.cell_index,
             "box": None if self.box is None else [int(value) for value in self.box],
-            "raw_probability": self.raw_probability,
+            "raw_probability": self.raw_probability, "learned": self.learned,
         }
 
     @classmethod
@@ -82,5 +85,5 @@ _RESULT_FIELDS = {
     "path": path, "sha256": text, "probability": optional(number), "class_map": optional(array),
     "image_shape": fixed(integer, 2), "error": text, "processed_at": text, "whole_field": flag,
     "cell_index": optional(integer), "box": optional(fixed(integer, 4)),
-    "raw_probability": optional(number),
+    "raw_probability": optional(number), "learned": optional(flag),
 }

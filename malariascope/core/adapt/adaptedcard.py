@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from malariascope.core.adapt.learned import read_learned
 from malariascope.core.adapt.loading import ADAPTED
 from malariascope.core.cardvalues import CardValues
 from malariascope.core.logodds import uncertain_band
@@ -110,4 +111,5 @@ def read_adapted(card: CardValues) -> dict | None:
     limit = values.real("uncertain_limit", None)  # cards of an earlier MalariaScope lack it
     values.check(limit is None or 0 <= limit <= 1, "uncertain_limit", "a fraction from 0 to 1",
                  limit)
+    read_learned(values)
     return values.data

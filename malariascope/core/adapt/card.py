@@ -13,6 +13,7 @@ import json
 
 from malariascope.core.adapt.adaptedcard import BLEND, adapted_name, version_stem
 from malariascope.core.adapt.fit import Calibration
+from malariascope.core.adapt.learned import LEARNED
 from malariascope.core.adapt.loading import ADAPTED, seal_of
 from malariascope.core.adapt.wording import HEADINGS, RANKING, figure_rows, sentences
 from malariascope.core.logodds import uncertain_band
@@ -110,6 +111,9 @@ def adapted_markdown(data: dict) -> str:
         *[f"- {s['kind']} `{s['path']}`: {s['cells']['parasitized']} parasitized, "
           f"{s['cells']['uninfected']} uninfected{_repeated(s)} (sha256 `{s['sha256']}`)"
           for s in facts["sources"]],
+        *([f"- {counted(len(facts[LEARNED]), 'image file')} learned from, each listed in the "
+           "card by its sha256: screening one marks its calls, which are then no independent "
+           "check"] if facts.get(LEARNED) else []),
     ]
     return "\n".join(lines) + "\n"
 

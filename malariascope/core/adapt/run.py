@@ -20,6 +20,7 @@ from malariascope.core.adapt.card import adapted_card, adapted_markdown, base_fa
 from malariascope.core.adapt.cells import LabelledCells
 from malariascope.core.adapt.features import read_sources
 from malariascope.core.adapt.fit import STRENGTHS, Calibration, calibrate
+from malariascope.core.adapt.learned import LEARNED, learned_list
 from malariascope.core.adapt.measure import Figures, fold_count, held_out
 from malariascope.core.adapt.reports import ReviewedReport
 from malariascope.core.adapt.sources import (
@@ -86,6 +87,7 @@ class Adaptation:
     folds: int  # of the held-out measure
     sources: list[SourceRecord]
     uncertain_limit: float  # for ``unlike.unlike_cells``
+    learned: list[str]  # sha256 of the image files learned from (``learned.learned_list``)
 
     def facts(self) -> dict:
         """What the adapted card keeps of the adaptation, under ``adapted``: its base model,
@@ -98,7 +100,7 @@ class Adaptation:
                 "groups": self.groups, "prior_strength": self.calibration.strength,
                 "threshold_rule": THRESHOLD_RULE,
                 "sources": [source.as_dict() for source in self.sources], "held_out": held,
-                "uncertain_limit": self.uncertain_limit}
+                "uncertain_limit": self.uncertain_limit, LEARNED: self.learned}
 
     def card(self) -> dict:
         return adapted_card(self.base.card, self.calibration, self.facts())
@@ -133,11 +135,12 @@ def adapt(sources: Sequence[Source], base: str | os.PathLike[str] | None = None,
     classifier = Classifier.open(base, "onnx")
     report = (lambda done: progress("reading", done, 0)) if progress else None
     cells, records = read_sources(sources, classifier, report)
+    learned = learned_list(set().union(*(record.images for record in records)), classifier.card)
     calibration, before, after = fit_adaptation(cells, Calibration.of_card(classifier.card),
                                                 progress)
     return Adaptation(classifier, calibration, before, after, cells.counts(),
                       len(set(cells.groups[cells.labelled])), fold_count(cells), records,
-                      own_uncertain_limit(calibration, cells))
+                      own_uncertain_limit(calibration, cells), learned)
 
 
 def fit_adaptation(cells: LabelledCells, base: Calibration, progress: Progress | None = None

@@ -68,6 +68,7 @@ class SourceRecord:
     skipped: int = 0  # unreadable images, or reviewed cells not found again
     repeated: int = 0  # labelled cells read before, from this source or an earlier one
     why_skipped: str = ""  # why the first was skipped, naming it
+    images: set[str] = field(default_factory=set)  # sha256 of the image files its cells came from
 
     def skip(self, why: str) -> None:
         """Count an image or cell left out, keeping ``why`` if it is the first."""
@@ -227,4 +228,5 @@ def labelled_chunk(record: SourceRecord, inputs: list[np.ndarray], labels: list[
     chunk = Chunk(np.stack(inputs), np.asarray(labels, int), np.asarray(images, str), group,
                   field_name, None if census is None else np.asarray(census, int))
     record.count(chunk.labels)
+    record.images.update(images)
     return chunk
