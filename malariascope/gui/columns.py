@@ -95,7 +95,7 @@ class ColumnWidths(QObject):
         self.narrow = False  # the columns are at their narrow widths, some titles short
         self._untitled_error = titles[ERROR]  # the Error column while no row has an error
         self._batch = batch = view.model().batch
-        self._errors = batch.counts.errors > 0  # the widths were last set for this
+        self._errors = self._has_notes()  # the widths were last set for this
         header.setStretchLastSection(False)
         header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
         header.sortIndicatorChanged.connect(self._on_sorted)
@@ -117,9 +117,16 @@ class ColumnWidths(QObject):
         return {**self.widths, **{column: max(titles[column], widest[column] + padding)
                                   for column in (PROB, UNCERTAIN, REVIEW)}}
 
+    def _has_notes(self) -> bool:
+        """Whether a row has something for the Error column: an error, or an image the model
+        learned from in adaptation."""
+        batch = self._batch
+        return batch.counts.errors > 0 or any(result.learned for result in batch.results)
+
     def _fit_errors(self, *_: object) -> None:
-        """Resize once the batch's first error arrives, or its last one leaves."""
-        errors = self._batch.counts.errors > 0
+        """Resize once the batch's first error (or learned image) arrives, or its last one
+        leaves."""
+        errors = self._has_notes()
         if errors != self._errors:
             self._errors = errors
             self._on_sorted(self._header.sortIndicatorSection())

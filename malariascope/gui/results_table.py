@@ -32,6 +32,10 @@ CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
 UNCERTAIN_COLOUR = QColor("#ffa000")
 REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
 UNCERTAIN_TEXT = "uncertain"
+#: The Error column of a cell whose image the model learned from in adaptation, and its tooltip.
+LEARNED_TEXT = "learned in adaptation"
+LEARNED_TIP = ("The model learned this image's cells in adaptation: its call is not an "
+               "independent check.")
 HEADERS = ("", "File", "P(parasitized)", "Model call", "Uncertain", "Review", "Final call",
            "Error")  # the list shows Final call beside File (``ResultsView``)
 THUMB, FILE, PROB, CALL, UNCERTAIN, REVIEW, FINAL, ERROR = range(len(HEADERS))
@@ -118,7 +122,8 @@ class ResultsTableModel(QAbstractTableModel):
         if (role == TOOLTIP and column in (FILE, ERROR, THUMB)
                 or role == SPOKEN_MORE and column == THUMB):  # the file in full, any error
             result = self.batch.results[row]
-            return f"{os.path.abspath(result.path)}\n{result.error}".strip()
+            note = result.error or (LEARNED_TIP if result.learned else "")
+            return f"{os.path.abspath(result.path)}\n{note}".strip()
         if role == SPOKEN and column == THUMB:  # the picture, all a gallery tile shows
             return self.spoken(row)
         if role == ALIGNMENT and column == PROB:
@@ -140,7 +145,7 @@ class ResultsTableModel(QAbstractTableModel):
         if column == FINAL:
             return batch.final_call(row)
         if column == ERROR:
-            return result.error
+            return result.error or (LEARNED_TEXT if result.learned else "")
         return ""
 
     def spoken(self, row: int) -> str:
@@ -151,8 +156,10 @@ class ResultsTableModel(QAbstractTableModel):
             return f"{self.name(row)}: no call, {result.error}"
         review = batch.review(row) or "not reviewed"  # confirmed, overridden or unsure
         uncertain = ", uncertain" if batch.uncertain(row) else ""
+        learned = f", {LEARNED_TEXT}" if result.learned else ""
         return (f"{self.name(row)}: {batch.final_call(row)}, {review}; the model's call "
-                f"{batch.call(row)}{uncertain}, P(parasitized) {probability_text(batch, row)}")
+                f"{batch.call(row)}{uncertain}, P(parasitized) {probability_text(batch, row)}"
+                f"{learned}")
 
     def _sort_key(self, row: int, column: int):
         if column == PROB:

@@ -124,6 +124,7 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     once ``stop`` is set, a field being screened stops at its next step, and the screening
     ends with the cells the model has called all sent, and the rest not screened.
     """
+    from malariascope.core.adapt.learned import LearnedMarks
     from malariascope.core.discovery import Discovery
     from malariascope.core.pipeline import BATCH_SIZE, not_searched, screen, whole_files
 
@@ -142,7 +143,9 @@ def screen_chunks(paths: Iterable[str | os.PathLike[str]], classifier: Classifie
     yield ScreenChunk([], 0, len(files), len(again), reopened, _listed(paths, files))
     chunk: list[ScreeningResult] = []
     done, unpaused, last = 0, 0, None  # files in chunks, results since the last yield
+    learned = LearnedMarks(classifier.card)
     for results in whole_files(screen(files, classifier, mode=mode, copies=copies, stop=stop)):
+        learned.mark(results)
         chunk.extend(_kept(results, copies, again, repeated))
         done, unpaused = done + 1, unpaused + len(results)
         if unpaused < BATCH_SIZE and not results[0].whole_field:

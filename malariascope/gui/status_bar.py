@@ -1,7 +1,7 @@
 """The window's status bar: the latest message, the long work's progress, the model loaded
 (and that the case on show is not its own, when another model called it), whether the batch
-looks unlike the cells that model learned from, and a lasting mark on a batch whose screening
-was cut short.
+looks unlike the cells that model learned from or holds images it learned from in adaptation,
+and a lasting mark on a batch whose screening was cut short.
 
 It listens to the controller and its batch's facts only; the progress and its Cancel button
 show while something cancellable runs. The lasting marks are short, their figures in their
@@ -22,6 +22,7 @@ from malariascope.core.names import source_name
 from malariascope.core.words import counted
 from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.controller import ScreeningController
+from malariascope.gui.learned_mark import LearnedMark
 from malariascope.gui.message_label import MessageLabel
 from malariascope.gui.text_colour import ALERT, CAUTION, readable_name
 
@@ -88,6 +89,7 @@ class StatusBar(QStatusBar):
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
         self.unlike_label.setStyleSheet(f"color: {readable_name(CAUTION)}; font-weight: bold")
         self.unlike_label.hide()
+        self.learned_mark = LearnedMark(controller)  # images the model learned from
         self.partial_label = QLabel()
         self.partial_label.hide()
         self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
@@ -99,6 +101,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.partial_label)
         self.addPermanentWidget(self.task_status)
         self.addPermanentWidget(self.unlike_label)
+        self.addPermanentWidget(self.learned_mark)
         self.addPermanentWidget(self.model_label)
         controller.idle.connect(self._show_partial)
         controller.progress.connect(self._show_partial)
