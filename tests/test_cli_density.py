@@ -39,7 +39,9 @@ def test_parasites_per_ul_are_rounded_and_carry_their_interval_in_summary_and_pd
     assert low < density < high
     assert (summary["parasites_per_ul"], summary["parasites_per_ul_ci_low"],
             summary["parasites_per_ul_ci_high"]) == (str(density), str(low), str(high))
-    assert list(summary)[-2:] == ["parasitemia_ci", "parasites_per_ul_ci"]  # appended last
+    keys = list(summary)  # appended after the interval's ends, before later keys
+    after = keys.index("parasites_per_ul_ci_high") + 1
+    assert keys[after:after + 2] == ["parasitemia_ci", "parasites_per_ul_ci"]
     assert summary["parasitemia_ci"] == "95 % Wilson score interval, in percent"
     assert summary["parasites_per_ul_ci"] == ("parasitemia_ci times the red cells per µL; "
                                               "parasites per µL to 3 significant figures")

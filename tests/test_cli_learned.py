@@ -25,7 +25,7 @@ from tests.command_line import cli
 from tests.core.test_adapt_blend import hand_adapted
 from tests.core.test_adapt_model import lab_cell, write_lab
 from tests.images import write_rgb
-from tests.reports import read_rows
+from tests.reports import read_rows, read_summary
 
 
 def adapted_lab(root: Path) -> tuple[Path, Path]:
@@ -75,6 +75,18 @@ def test_classify_marks_the_learned_images_and_says_how_many(lab, tmp_path, caps
             "adaptation: their calls are not an independent check\n") in result.err
 
 
+def test_the_summary_counts_the_learned_image_files_once_each(lab, tmp_path, capsys):
+    """The summary gave no count of the images the model learned from: only the report's
+    rows said so, one by one."""
+    cells, model = lab
+    learned = sorted((cells / "uninfected").rglob("*.png"))[:2]
+    unseen = unseen_cell(tmp_path / "new")
+    report = tmp_path / "report.csv"
+    result = cli(capsys, "classify", *learned, unseen, "--model", model, "--csv", report)
+    assert result.code == 0, result.err
+    assert read_summary(tmp_path / "report_summary.csv")[0]["learned_in_adaptation_images"] == "2"
+
+
 def test_classify_of_images_not_learned_says_nothing_of_learning(lab, tmp_path, capsys):
     _, model = lab
     report = tmp_path / "report.csv"
@@ -96,6 +108,7 @@ def test_a_card_without_the_list_knows_of_no_learned_image(lab, tmp_path, capsys
     result = cli(capsys, "classify", learned, "--model", model, "--csv", report)
     assert result.code == 0, result.err
     assert learned_column(report) == {learned.name: ""} and "in adaptation" not in result.err
+    assert read_summary(tmp_path / "report_summary.csv")[0]["learned_in_adaptation_images"] == ""
 
 
 def resealed(model: Path, folder: Path, listed: object) -> Path:

@@ -138,6 +138,8 @@ def verdict(row: dict[str, str]) -> Verdict:
         field_path=row["image_path"] if in_field else "",
         model_call=row["call"],
         no_call=kind_of(row["error"]), unsure=row["review"] == UNSURE,
+        learned={"true": True, "false": False}.get(row["learned_in_adaptation"]),
+        image_path=row["image_path"],
     )
 
 

@@ -97,6 +97,8 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("marked_unsure", str(counts.unsure)),
         *_density_rows(counts, case),
         *INTERVAL_WORDS,
+        ("learned_in_adaptation_images",
+         "" if tally.learned_images is None else str(tally.learned_images)),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]

@@ -8,6 +8,7 @@ no imports beyond the standard library: the app's batch counts with it before nu
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from malariascope.core.withoutcall import NO_CELL_FOUND, REFUSED, WithoutCall
@@ -48,6 +49,8 @@ class Verdict:
     model_call: str = ""  # the model's call where a review changed it; empty: the final call
     no_call: str = ""  # why a row without a call has none: a kind of ``core.withoutcall``
     unsure: bool = False  # a reviewer left the cell for a second reader
+    learned: bool | None = None  # the model learned from the row's image; None: not known
+    image_path: str = ""  # the row's image file: a learned image is counted once
 
     @property
     def flagged(self) -> bool:
@@ -128,11 +131,23 @@ class Tally:
 
     batch: Counts = field(default_factory=Counts)
     fields: dict[str, Counts] = field(default_factory=dict)
+    learned_known: int = 0  # rows whose model card says whether it learned from their image
+    learned_rows: Counter[str] = field(default_factory=Counter)  # of each learned image
 
     def add(self, verdict: Verdict, sign: int = 1) -> None:
         self.batch.add(verdict, sign)
         if verdict.field_path:
             self.fields.setdefault(verdict.field_path, Counts()).add(verdict, sign)
+        self.learned_known += sign * (verdict.learned is not None)
+        if verdict.learned:
+            self.learned_rows[verdict.image_path] += sign
+
+    @property
+    def learned_images(self) -> int | None:
+        """Distinct image files the model learned from; None when its card lists none."""
+        if not self.learned_known:
+            return None
+        return sum(rows > 0 for rows in self.learned_rows.values())
 
     @property
     def images(self) -> int:

@@ -20,6 +20,7 @@ RECORD_KEYS = ("copies_left_out", "copies_left_out_names", "signed_by", "signed_
 REVIEW_KEYS = ("flagged_not_reviewed", "marked_unsure")
 INTERVAL_KEYS = ("parasites_per_ul_ci_low", "parasites_per_ul_ci_high", "parasitemia_ci",
                  "parasites_per_ul_ci")
+LEARNED_KEYS = ("learned_in_adaptation_images",)
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -36,7 +37,8 @@ def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
                                                  + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS
-                                                 + RECORD_KEYS + REVIEW_KEYS + INTERVAL_KEYS)
+                                                 + RECORD_KEYS + REVIEW_KEYS + INTERVAL_KEYS
+                                                 + LEARNED_KEYS)
     return dict(rows[1:])
 
 
@@ -77,3 +79,15 @@ def test_the_flagged_cells_not_reviewed_are_counted_with_those_marked_unsure():
     counts.add(Verdict("parasitized", reviewed=True))
     values = summary(counts)
     assert (values["flagged_not_reviewed"], values["marked_unsure"]) == ("4", "1")
+
+
+def test_learned_images_count_each_file_once_and_follow_a_row_counted_out():
+    counts = Tally()
+    assert summary(counts)["learned_in_adaptation_images"] == ""  # no card said
+    cells = [Verdict("uninfected", learned=True, image_path="field.jpg")] * 3  # one file
+    for verdict in [*cells, Verdict("parasitized", learned=False, image_path="c.png")]:
+        counts.add(verdict)
+    assert summary(counts)["learned_in_adaptation_images"] == "1"
+    for verdict in cells:
+        counts.add(verdict, -1)
+    assert summary(counts)["learned_in_adaptation_images"] == "0"
