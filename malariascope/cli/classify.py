@@ -148,8 +148,7 @@ def _classify(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -
 
 
 def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> int:
-    """:func:`run`, once the slide's facts, the report's place and the overlay folder are
-    known to be good."""
+    """:func:`run`, once the slide's facts, the report's and overlays' places are checked."""
     from malariascope.cli.casepdf import Galleries, PdfDraft
     from malariascope.cli.overlays import Overlays
     from malariascope.cli.screening import Sinks, screen_into, tell_beside
@@ -203,8 +202,7 @@ def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> 
         pdf_failed = draft is not None and not draft.place()
     finally:
         writer.discard()  # the PDF's lock goes once it is placed
-    # what was done and written goes to stdout, as every command's does; problems went to
-    # stderr. Once the PDF is placed: stdout on a full disk stops the command.
+    # what was written goes to stdout, as every command's, once placed; problems to stderr
     print(printable(_totals(writer.tally, len(found.skipped), writer.not_screened)
                     + f"; report {writer.path}"))
     if draft is not None and not pdf_failed:
