@@ -121,7 +121,7 @@ class ColumnWidths(QObject):
         """Whether a row has something for the Error column: an error, or an image the model
         learned from in adaptation."""
         batch = self._batch
-        return batch.counts.errors > 0 or any(result.learned for result in batch.results)
+        return batch.counts.errors > 0 or batch.learned_images > 0
 
     def _fit_errors(self, *_: object) -> None:
         """Resize once the batch's first error (or learned image) arrives, or its last one

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from malariascope.core.adapt.learned import learned_count, learned_words, model_label
+from malariascope.core.adapt.learned import learned_words, model_label
 from malariascope.core.words import counted
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.text_colour import CAUTION, readable_name
@@ -30,7 +30,7 @@ class LearnedMark(QLabel):
     def refresh(self, *_: object) -> None:
         """Count the batch's learned images again, and show the mark when there are any."""
         batch = self.controller.batch
-        count = learned_count(batch.results)
+        count = batch.learned_images
         if count:
             card = batch.facts.card_of(self.controller.classifier)
             model = batch.facts.model if card is None else model_label(card)

@@ -35,6 +35,11 @@ class RowCounts(RowCalls):
         return self._tally.fields.get(str(path))
 
     @property
+    def learned_images(self) -> int:
+        """How many image files of the batch its model learned from in adaptation."""
+        return self._tally.learned_images or 0
+
+    @property
     def has_fields(self) -> bool:
         """True when some images of the batch were screened as whole fields."""
         return bool(self._field_rows)
@@ -77,7 +82,8 @@ class RowCounts(RowCalls):
                             sign)
             return
         self._tally.add(Verdict(self.final_call(row), self.uncertain(row), self.reviewed(row),
-                                field_path, self.call(row), unsure=self.unsure(row)), sign)
+                                field_path, self.call(row), unsure=self.unsure(row),
+                                learned=result.learned, image_path=str(result.path)), sign)
 
     def _recount(self) -> None:
         self._tally = Tally()

@@ -96,11 +96,6 @@ class LearnedMarks:
         return learned_words(len(self.paths), self.model)
 
 
-def learned_count(results: Iterable[ScreeningResult]) -> int:
-    """How many image files of ``results`` the model learned from."""
-    return len({result.path for result in results if result.learned})
-
-
 def model_label(card: ModelCard) -> str:
     """The model as its user chose it: its folder's name, else its card's name."""
     return card.path.parent.name if card.path is not None else card.name
