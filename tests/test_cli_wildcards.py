@@ -71,3 +71,13 @@ def test_a_file_named_with_a_wildcard_is_screened_where_the_shell_expands(
     result = cli(capsys, "classify", "*.png", "--csv", "r.csv")
     assert result.code == 0, result.err
     assert [row["image_path"] for row in read_rows(tmp_path / "r.csv")] == ["*.png"]
+
+
+def test_a_pattern_in_a_folder_named_with_brackets_expands_its_files(slides):
+    """`C:\\runs [old]\\*.png` matched nothing, its folder's brackets read as a set of
+    characters: the longest leading folder that exists is taken as typed."""
+    folder = slides.rename(slides.parent / "runs [old]")
+    assert expand_wildcards([folder / "*.png", folder / "[bc].*"], "win32") == [
+        folder / "a.png", folder / "b.png", folder / "b.png", folder / "c.jpg"]
+    assert expand_wildcards([folder / "missing" / "*.png"], "win32") == [
+        folder / "missing" / "*.png"]

@@ -27,9 +27,18 @@ def expand_wildcards(paths: Sequence[Path], platform: str) -> list[Path]:
     for path in paths:
         text = str(path)
         matches = ([] if os.path.lexists(text) or not any(char in text for char in WILDCARDS)
-                   else sorted(glob.glob(text)))
+                   else sorted(glob.glob(_pattern(path))))
         expanded.extend([Path(match) for match in matches] or [path])
     return expanded
+
+
+def _pattern(path: Path) -> str:
+    """``path`` as a ``glob`` pattern whose longest leading folder that exists is taken as
+    typed: the brackets of ``C:\\runs [old]\\*.png`` name that folder, not a set."""
+    for folder in path.parents:
+        if os.path.isdir(folder):
+            return os.path.join(glob.escape(str(folder)), path.relative_to(folder))
+    return str(path)
 
 
 class PathsAction(argparse.Action):
