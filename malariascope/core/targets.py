@@ -108,8 +108,10 @@ def _ignores_case(folder: str) -> bool:
     """True when ``folder`` is found by its name in other letter case: its disk ignores
     case, so two names that differ only in case are one file there."""
     swapped = folder.swapcase()
-    return (swapped != folder and os.path.isdir(swapped)
-            and os.path.samefile(folder, swapped))
+    try:
+        return swapped != folder and os.path.samefile(folder, swapped)
+    except OSError:  # either is missing or cannot be looked at: not one folder by two names
+        return False
 
 
 def refuse_inputs(path: Path, inputs: Iterable[Path], what: str) -> None:
