@@ -216,8 +216,13 @@ class MainWindow(QMainWindow):
             self.controller.mode = mode
             self.actions.modes[mode].setChecked(True)
 
-    def set_batch_title(self, state: str = "") -> None:
-        """Name the case on show and what its screening left, ``state``, in the title bar."""
+    def set_batch_title(self, state: str | None = None) -> None:
+        """Name the case on show and what its screening left, ``state``, in the title bar; by
+        default "partial" when the batch on show was cut short, as a case read from the
+        register can be, and nothing while it screens."""
+        if state is None:
+            controller = self.controller
+            state = "" if controller.complete or controller.screening else "partial"
         self.title.show(state)
 
     def _on_screening_finished(self, cells: int, complete: bool) -> None:

@@ -44,7 +44,7 @@ def test_a_case_kept_while_a_folder_waits_names_that_folder_when_reopened(
     window = open_past(open_register(window, qtbot), qtbot, "")  # a case of no slide id
     assert window.batch.facts.sources == ("first", "second")
     assert not window.controller.complete and window.status.partial_label.isVisible()
-    assert window.windowTitle() == "MalariaScope — first, second (not signed)[*]"
+    assert window.windowTitle() == "MalariaScope — first, second (not signed, partial)[*]"
 
 
 def test_a_case_kept_while_a_folder_waits_screens_that_folder_once_reopened(

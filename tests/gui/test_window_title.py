@@ -3,12 +3,15 @@ once it has one, else by the folders its cells were opened from, however it was 
 
 from __future__ import annotations
 
+import shutil
+
 from malariascope.core.case import Case, CaseFacts
 from malariascope.core.classifier import Classifier
 from malariascope.core.pipeline import screen
 from malariascope.core.register import Register
 from malariascope.gui.case_dialogs import KEEP_FOR_LATER
 from tests.gui.helpers import (
+    SCREEN_TIMEOUT_MS,
     amend_case,
     answer_next_dialog,
     click,
@@ -18,6 +21,7 @@ from tests.gui.helpers import (
     started_window,
 )
 from tests.gui.saving_faults import WAIT_MS, writes_done
+from tests.gui.test_cancel_keeps_cells import CancelAfterFirstBatch
 from tests.gui.test_register_dialog import open_past, open_register
 from tests.gui.test_withdraw_amendment import signed_and_amended
 from tests.images import make_cell_folder
@@ -87,3 +91,31 @@ def test_a_folder_that_added_nothing_is_not_named_in_the_title(window, qtbot, tm
     screen_and_wait(window, qtbot, [text_only])
     assert window.batch.facts.sources == ("empty", "cells", "notes")  # as opened, recorded
     assert window.windowTitle() == "MalariaScope — cells[*]"
+
+
+def test_a_case_cut_short_is_titled_partial_when_reopened_from_the_register(
+        window, qtbot, monkeypatch, cell_test_dir, tmp_path):
+    """A case whose screening was cancelled was "(signed, partial)" in the title, and
+    "signed, partial" in the register, but "(signed, read-only)" once reopened from it: the
+    title of the case on show no longer said it counts only some of the slide's images."""
+    folder = tmp_path / "slide"
+    folder.mkdir()
+    for path in sorted(cell_test_dir.glob("*/*.png"))[:70]:  # more than one model batch
+        shutil.copy(path, folder / path.name)
+    model = CancelAfterFirstBatch(window.controller.classifier)
+    monkeypatch.setattr(window.controller.classifier, "predict", model)
+    with qtbot.waitSignal(window.controller.screening_finished, timeout=SCREEN_TIMEOUT_MS):
+        window.open_paths([folder])
+        qtbot.waitUntil(model.first_called.is_set, timeout=SCREEN_TIMEOUT_MS)
+        window.actions.cancel.trigger()
+        model.cancelled.set()
+    qtbot.keyClicks(window.case_panel.sample_id, "S-CUT")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
+        assert window.case_flow.sign("Ann Lee")
+    assert window.windowTitle() == "MalariaScope — case S-CUT (signed, partial)[*]"
+    assert window.case_flow.new_case(ask=False)
+    assert window.windowTitle() == "MalariaScope[*]"
+    open_past(open_register(window, qtbot), qtbot, "S-CUT")
+    assert window.windowTitle() == "MalariaScope — case S-CUT (signed, read-only, partial)[*]"
+    assert window.case_flow.new_case(ask=False)
+    assert window.windowTitle() == "MalariaScope[*]"
