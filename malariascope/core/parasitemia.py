@@ -177,6 +177,14 @@ class CaseResult:
                 "entered)")
 
     @property
+    def density_not_counted(self) -> str:
+        """Why parasites per µL are not given though the red cells per µL were entered: no
+        red cell was counted to take a share of them ('' when given or never entered)."""
+        if self.rbc_per_ul is None or self.density_words() is not None:
+            return ""
+        return "not given: no red cell was counted"
+
+    @property
     def unsure_words(self) -> str:
         """How many of the flagged cells not reviewed are marked unsure, to follow their
         count wherever it is shown: " (1 marked unsure)" ('' when none or not recorded)."""

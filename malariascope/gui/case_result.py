@@ -58,8 +58,9 @@ def result_html(result: CaseResult, without_call: WithoutCall | None = None) -> 
     as the batch has them ``without_call``."""
     colour = readable_name(DONE if result.target_reached else ALERT)
     shown = result.density_words()
-    density = ("not given: enter the red cell count per µL to get it" if shown is None
-               else f"<b>{shown[0]}</b>{escape(shown[1])}")
+    density = (f"<b>{shown[0]}</b>{escape(shown[1])}" if shown is not None
+               else result.density_not_counted
+               or "not given: enter the red cell count per µL to get it")
     flagged = (f"<span style='color:{readable_name(ALERT)}'>"
                f"<b>{result.unreviewed_flagged:,}</b></span>" if result.unreviewed_flagged else "0")
     interval = ", Wilson interval" if result.interval is not None else ""  # none before a cell

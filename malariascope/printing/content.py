@@ -176,8 +176,9 @@ def _result(result: CaseResult) -> str:
                        f"&nbsp; (95 % CI {percent_text(low)} to {percent_text(high)} %, "
                        f"Wilson)")
     shown = result.density_words()
-    density = ("not given: the red cell count per µL was not entered" if shown is None
-               else f"<b>{shown[0]}</b>{_e(shown[1])}")
+    density = (f"<b>{shown[0]}</b>{_e(shown[1])}" if shown is not None
+               else result.density_not_counted
+               or "not given: the red cell count per µL was not entered")
     pairs = [("Parasitemia", parasitemia), ("Red cells counted", count),
              ("Parasitized red cells", f"{result.parasitized:,}"),
              ("Parasites per µL", density)]
