@@ -88,3 +88,25 @@ def test_created_at_is_a_case_opened_and_the_summary_names_its_own_time_apart(
     assert cli(capsys, "cases", "export", out).code == 0
     (row,) = read_rows(out)
     assert row["created_at"] == opened and "written_at" not in row
+
+
+def test_cases_list_gives_a_case_of_no_cell_counted_0_cells_as_its_json_and_export(
+        data_folder, tmp_path, capsys):
+    """A signed case whose only file was unreadable had no cells in ``cases list``'s table,
+    as if not known, where its ``--json``, the CSV export and the window's register list
+    gave 0 cells counted."""
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not a picture")
+    classifier = Classifier.open()
+    results = list(screen([broken], classifier))
+    case = Case(CaseFacts(sample_id="S-9"))
+    case.sign("Ann Lee", counts_of(results, classifier))
+    with Register(data_folder) as register:
+        register.save(case, case.signed.result, cells=results)
+    (listed,) = json.loads(cli(capsys, "cases", "list", "--json").out)
+    assert listed["result"]["cells_counted"] == 0
+    out = tmp_path / "lis.csv"
+    assert cli(capsys, "cases", "export", out).code == 0
+    assert read_rows(out)[0]["cells_counted"] == "0"
+    heading, line = cli(capsys, "cases", "list").out.splitlines()
+    assert line[heading.index("cells"):].split()[0] == "0"

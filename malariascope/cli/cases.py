@@ -127,10 +127,10 @@ def _line(case: CaseSummary) -> tuple[str, ...]:
     from malariascope.core.tally import percent_text
 
     result = case.result
-    counted = parasitemia = interval = ""
+    counted = "" if result is None else f"{result.cells_counted:,}"
+    parasitemia = interval = ""
     if result is not None and result.cells_counted:
         low, high = result.interval
-        counted = f"{result.cells_counted:,}"
         parasitemia = percent_text(result.parasitemia)
         interval = f"{percent_text(low)}-{percent_text(high)}"
     return (case.uid[:8], case.listed_status(), local_day(case.created_at), case.facts.collected_on,
