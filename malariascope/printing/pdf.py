@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import (
     QBuffer,
     QIODevice,
@@ -120,7 +121,9 @@ def _pdf_bytes(report: CaseReport, page_size: str) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = _writer(buffer, report, page_size)
     _paint(report, writer)
-    del writer  # ends the PDF
+    # ends the PDF; the text layouts painted for it took the writer from Python (their
+    # setPaintDevice), so dropping the name would keep it, and its engine, for good
+    shiboken6.delete(writer)
     return bytes(buffer.data())
 
 
