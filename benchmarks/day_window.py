@@ -1,15 +1,46 @@
-"""The window-driving steps of ``working_day.py``: waiting on the event loop with a limit,
-answering message boxes, a heartbeat timer measuring how long the UI thread was blocked, and
-what the process holds (``/proc``)."""
+"""The window-driving steps of ``working_day.py`` and ``day_steps.py``: the day's window and
+its own folders, waiting on the event loop with a limit, answering message boxes, a heartbeat
+timer measuring how long the UI thread was blocked, and what the process holds (``/proc``)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 HEARTBEAT_MS = 20
 STEP_TIMEOUT_S = 180
+
+
+def day_environment(tmp: str) -> dict[str, str]:
+    """The environment of a day's child process: offscreen, its home, settings, data and
+    TMPDIR in the temporary folder ``tmp``."""
+    home = Path(tmp)
+    (home / "tmp").mkdir()
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=tmp, DAY_WORK=tmp,
+                MALARIASCOPE_DATA_DIR=str(home / "data"), TMPDIR=str(home / "tmp"),
+                XDG_CONFIG_HOME=str(home / "config"))
+
+
+def open_day_window():
+    """The application and its main window, shown, its model loaded and autosave ready."""
+    from malariascope.gui.app import create_app, show_window, start
+
+    app = create_app()
+    window = show_window()
+    ready = []
+    window.controller.model_ready.connect(lambda _name: ready.append(1))
+    start(window)
+    wait(lambda: bool(ready) and window.autosave.work is not None, "model")
+    return app, window
+
+
+def close_day_window(app, window) -> None:
+    """Close the window at the day's end, its last case not asked about."""
+    window.batch.unsaved = False
+    window.close()
+    app.processEvents()
 
 
 def proc_status(field: str) -> int:

@@ -25,7 +25,13 @@ import time
 from pathlib import Path
 
 from day_slides import Day
-from day_window import STEP_TIMEOUT_S, on_show, wait
+from day_window import (
+    STEP_TIMEOUT_S,
+    close_day_window,
+    day_environment,
+    on_show,
+    open_day_window,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,14 +41,7 @@ CELLS = ROOT.parent / "shared" / "data" / "cell_images"
 def child(slides: int, seed: int, cells: Path) -> int:
     import faulthandler
 
-    from malariascope.gui.app import create_app, show_window, start
-
-    app = create_app()
-    window = show_window()
-    ready = []
-    window.controller.model_ready.connect(lambda _name: ready.append(1))
-    start(window)
-    wait(lambda: bool(ready) and window.autosave.work is not None, "model")
+    app, window = open_day_window()
     day = Day(window, Path(os.environ["DAY_WORK"]), cells, seed)
     day.measure(0, 0)
     for number in range(1, slides + 1):
@@ -59,9 +58,7 @@ def child(slides: int, seed: int, cells: Path) -> int:
         print(json.dumps(figures), flush=True)
         if error.startswith("TimeoutError"):
             break
-    window.batch.unsaved = False
-    window.close()
-    app.processEvents()
+    close_day_window(app, window)
     return 0
 
 
@@ -76,15 +73,10 @@ def main() -> int:
     if args.child:
         return child(args.slides, args.seed, args.cells)
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        (home / "tmp").mkdir()
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=tmp, DAY_WORK=tmp,
-                   MALARIASCOPE_DATA_DIR=str(home / "data"), TMPDIR=str(home / "tmp"),
-                   XDG_CONFIG_HOME=str(home / "config"))
         process = subprocess.Popen(
             [sys.executable, __file__, "--child", "--slides", str(args.slides),
              "--seed", str(args.seed), "--cells", str(args.cells)],
-            env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            env=day_environment(tmp), cwd=ROOT, stdout=subprocess.PIPE, text=True)
         rows = []
         for line in process.stdout:
             if not line.startswith("{"):
