@@ -99,6 +99,10 @@ class NameDelegate(QStyledItemDelegate):
             self._keep(key, text)
         option.text = text
 
+    def forget(self) -> None:
+        """Drop every laid-out name (the rows they were kept for are gone)."""
+        self._laid_out.clear()
+
     def _keep(self, key: tuple[str, str, float, int], text: str) -> None:
         if len(self._laid_out) >= self.KEPT:
             for old in list(self._laid_out)[: self.KEPT // 2]:  # dicts keep insertion order

@@ -89,6 +89,7 @@ class ResultsView(QTableView):
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.follow_moves_in(self)
         proxy.batch.events.reviewed.connect(self.stop_following_top)  # a review acts too
+        proxy.batch.events.reset.connect(self.names.forget)  # a new batch: other names
 
     def _setup_headers(self) -> None:
         rows = self.verticalHeader()
@@ -105,7 +106,8 @@ class ResultsView(QTableView):
         self.columns = ColumnWidths(self)  # their widths and order
         # a file is told from another by its end: "parasitized/..._cell_123.png"
         self.setTextElideMode(Qt.TextElideMode.ElideLeft)
-        self.setItemDelegateForColumn(FILE, NameDelegate(self))
+        self.names = NameDelegate(self)
+        self.setItemDelegateForColumn(FILE, self.names)
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
         marks = MarkDelegate(self)  # a narrow list's review and "uncertain"
         self.setItemDelegateForColumn(UNCERTAIN, marks)
