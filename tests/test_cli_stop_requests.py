@@ -123,3 +123,24 @@ def test_a_second_sigterm_while_train_removes_what_it_made_is_ignored():
             removed.append(True)
             raise
     assert removed == [True] and stops.stop.is_set()
+
+
+def test_inside_a_checked_block_the_first_signal_waits_and_a_second_stops_at_once():
+    """train's first SIGTERM raised wherever Python was, inside TensorFlow's calls back into
+    Python too (a SystemError then). Inside ``checked`` (the fit) it only sets ``stop``; a
+    second raises at once, a third (while the run removes its folder) is ignored."""
+    from malariascope.cli.stopping import StopAtOnce
+
+    removed = []
+    with StopAtOnce() as stops, pytest.raises(KeyboardInterrupt), stops.checked():
+        signal.raise_signal(signal.SIGTERM)
+        sum(range(10))
+        assert stops.stop.is_set()
+        try:
+            signal.raise_signal(signal.SIGTERM)
+            sum(range(10))
+        finally:
+            signal.raise_signal(signal.SIGTERM)  # while the folder is removed
+            sum(range(10))
+            removed.append(True)
+    assert removed == [True]

@@ -1,6 +1,6 @@
 """Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during a command: ``classify`` stops after
 the image, or at once, never between; ``train`` and ``split`` stop at once, until their output
-goes into place.
+goes into place; ``train``'s fit and predictions end the batch under way first.
 
 Only the standard library is imported here, so building the parser stays instant.
 """
@@ -62,18 +62,37 @@ class StopAtOnce(_TakesSignals):
     raises KeyboardInterrupt, as Python's own handler does, and is kept in ``stop`` too. A
     library may swallow the KeyboardInterrupt (raised in a lazy import of a C extension it
     becomes an ImportError, which a fallback catches); the command's next look at ``stop``
-    still ends the run. Later signals are ignored, so that none cuts short the removal of what
-    the run made; so are all from the moment its result goes into place (:meth:`commit`)."""
+    still ends the run. Inside :meth:`checked` the first signal only sets ``stop``. Later
+    signals are ignored, so that none cuts short the removal of what the run made; so are all
+    from the moment its result goes into place (:meth:`commit`)."""
 
     def __init__(self, for_good: bool = False) -> None:
         super().__init__(for_good)
         self._committed = False
+        self._checked = False  # the first signal waits for the block's own look at ``stop``
 
     def _request(self, signum: int, frame: object) -> None:
-        if self.stop.is_set() or self._committed:
+        if self._committed:
+            return
+        if self.stop.is_set():
+            if self._checked:  # a second signal stops at once, a third is ignored
+                self._checked = False
+                raise KeyboardInterrupt
             return
         self.stop.set()
-        raise KeyboardInterrupt
+        if not self._checked:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def checked(self) -> Iterator[None]:
+        """A block that looks at ``stop`` often (Keras's fit, at each batch's end): the first
+        signal inside only sets it, since a KeyboardInterrupt that lands in one of
+        TensorFlow's calls back into Python becomes a SystemError; a second raises at once."""
+        self._checked = True
+        try:
+            yield
+        finally:
+            self._checked = False
 
     def commit(self, place: Callable[[], None]) -> None:
         """Call ``place`` (the renames that put the run's result in place) with the signals

@@ -125,6 +125,6 @@ def _train(args: argparse.Namespace, stops: StopAtOnce) -> int:
     )
     with in_cli_words():
         card = train(config, log=lambda line: print(line, flush=True), stop=stops.stop,
-                     commit=stops.commit)
+                     commit=stops.commit, checked=stops.checked)
     print(f"wrote {args.out / card.files['keras'].name} and its card", flush=True)
     return EXIT_OK

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import keras
 
 from malariascope.core.atomic import Commit, at_once
+
+#: the caller's block in which a stop signal waits for :class:`StopWhenAsked` to raise it
+Checked = Callable[[], AbstractContextManager[None]]
 
 
 def get_callbacks(monitor: str, patience: int) -> list[keras.callbacks.Callback]:
@@ -29,12 +33,15 @@ class StopWhenAsked(keras.callbacks.Callback):
     """Raise KeyboardInterrupt after the batch during which ``stop`` was set (see
     ``cli.stopping.StopAtOnce``); :meth:`check` does the same between the run's other steps,
     and :meth:`commit` before the renames that place the model, which its caller's
-    ``commit`` makes."""
+    ``commit`` makes. The fit and predictions it watches run inside ``checked``: the
+    caller's block in which a stop waits for this callback instead of being raised."""
 
-    def __init__(self, stop: threading.Event | None, commit: Commit = at_once) -> None:
+    def __init__(self, stop: threading.Event | None, commit: Commit = at_once,
+                 checked: Checked = nullcontext) -> None:
         super().__init__()
         self.stop = stop or threading.Event()
         self._commit = commit
+        self.checked = checked
 
     def check(self) -> None:
         """Raise KeyboardInterrupt once ``stop`` is set."""
@@ -48,3 +55,5 @@ class StopWhenAsked(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.check()
+
+    on_test_batch_end = on_predict_batch_end = on_train_batch_end  # the fit's validation too

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from malariascope.core.split import MANIFEST_NAME, refuse_among_cells
 from malariascope.core.words import counted
 from malariascope.training.augment import augmented_batches
 from malariascope.training.averaging import WeightAverage
-from malariascope.training.callbacks import StopWhenAsked, get_callbacks
+from malariascope.training.callbacks import Checked, StopWhenAsked, get_callbacks
 from malariascope.training.data import (
     VALIDATION_FRACTION,
     load_arrays,
@@ -80,17 +81,17 @@ class TrainConfig:
 
 
 def train(config: TrainConfig, log=print, stop: threading.Event | None = None,
-          commit: Commit = at_once) -> ModelCard:
+          commit: Commit = at_once, checked: Checked = nullcontext) -> ModelCard:
     """Run a whole training; returns the model card written beside the models. Once ``stop``
-    is set, KeyboardInterrupt ends the run at its next step or batch; the renames that place
-    the model are made through ``commit``. An ``out_dir`` among the cells is refused before
-    any folder is made or cell decoded."""
+    is set, KeyboardInterrupt ends the run at its next step or batch; the fit and predictions
+    run inside ``checked``. The renames that place the model are made through ``commit``. An
+    ``out_dir`` among the cells is refused before any folder is made or cell decoded."""
     if config.average_from is not None and config.average_from > config.epochs:
         raise ModelError(f"--average-from {config.average_from} is after the last epoch "
                          f"({config.epochs})")
     refuse_among_cells(config.out_dir, config.data_root, "the model")
     with model_folder(config.out_dir, config.overwrite):
-        return _train(config, log, StopWhenAsked(stop, commit))
+        return _train(config, log, StopWhenAsked(stop, commit, checked))
 
 
 def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
@@ -123,11 +124,11 @@ def _train(config: TrainConfig, log, asked: StopWhenAsked) -> ModelCard:
     model = combine(members)
 
     logits_of = keras.Model(model.inputs, model.get_layer(LOGIT).output)
-    val_logits = logits_of.predict(x_train[val_idx], batch_size=256, verbose=0)[:, 0]
+    val_logits = _logits(logits_of, x_train[val_idx], asked)
     temperature = calibration.fit_temperature(val_logits, y_train[val_idx])
     val_probs = calibrated(val_logits, temperature)
     threshold = calibration.choose_threshold(val_probs, y_train[val_idx])
-    test_logits = logits_of.predict(x_test, batch_size=256, verbose=0)[:, 0]
+    test_logits = _logits(logits_of, x_test, asked)
     test_metrics = screening_metrics(y_test, calibrated(test_logits, temperature), threshold)
     log(f"temperature {temperature:.3f}, threshold {threshold:.4f}; test {test_metrics.brief()}")
 
@@ -180,10 +181,17 @@ def _fit(members: list[keras.Model], fit: tuple[np.ndarray, np.ndarray],
     progress = EpochProgress(config.epochs, steps, log)
     averaging = [] if config.average_from is None else [
         WeightAverage(config.average_from, data.take(steps))]
-    return model.fit(data, validation_data=validation, epochs=config.epochs,
-                     steps_per_epoch=steps, verbose=0,
-                     callbacks=[*get_callbacks(monitor, config.patience), *averaging,
-                                progress, asked])
+    with asked.checked():
+        return model.fit(data, validation_data=validation, epochs=config.epochs,
+                         steps_per_epoch=steps, verbose=0,
+                         callbacks=[*get_callbacks(monitor, config.patience), *averaging,
+                                    progress, asked])
+
+
+def _logits(logits_of: keras.Model, x: np.ndarray, asked: StopWhenAsked) -> np.ndarray:
+    """The logits of ``x``; a stop asked for ends the prediction after the batch under way."""
+    with asked.checked():
+        return logits_of.predict(x, batch_size=256, verbose=0, callbacks=[asked])[:, 0]
 
 
 def _trainable(members: list[keras.Model], data: tf.data.Dataset,
