@@ -2,8 +2,9 @@
 of the batch under way, so that no KeyboardInterrupt is raised inside TensorFlow's C code
 (which turns it into a SystemError and its traceback); a second stops it at once.
 
-Each test trains the tiniest model in a child process that raises the signals itself as the
-first epoch begins, inside Keras's fit, and prints a line at each training batch's end.
+Each test trains the tiniest model in a child process that raises the signals itself inside
+Keras's fit: as the first epoch begins (printing a line at each training batch's end), or in
+a Python method that TensorFlow's C code calls.
 """
 
 from __future__ import annotations
@@ -74,3 +75,47 @@ def test_a_second_sigterm_during_the_fit_stops_it_at_once(cells, tmp_path):
     assert "malariascope: interrupted" in result.stderr and "Traceback" not in result.stderr
     assert "batch 0 " not in result.stdout and "epoch 1/" not in result.stdout
     assert not out.exists()
+
+
+#: ``malariascope train`` in a process that raises SIGTERM once its fit has begun, as
+#: TensorFlow's C code first calls ``TensorShape.__getitem__`` (a C function's callee whose
+#: calling frame is the Python one that called the C function).
+SIGNALLED_IN_A_CALL_FROM_C = """
+import signal, sys
+from malariascope.training.progress import EpochProgress
+
+train_begins, in_c = EpochProgress.on_train_begin, []
+
+def signalling(frame, event, arg):
+    if event == "c_call":
+        in_c.append(frame)
+    elif event in ("c_return", "c_exception") and in_c:
+        in_c.pop()
+    elif (event == "call" and in_c and frame.f_back is in_c[-1]
+          and frame.f_code.co_name == "__getitem__"
+          and frame.f_code.co_filename.endswith("tensor_shape.py")):
+        sys.setprofile(None)
+        signal.raise_signal(signal.SIGTERM)
+
+def profiled(self, logs=None):
+    train_begins(self, logs)
+    sys.setprofile(signalling)
+
+EpochProgress.on_train_begin = profiled
+from malariascope.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_sigterm_while_tensorflow_calls_back_into_python_ends_the_run_cleanly(
+        cells, tmp_path):
+    """The KeyboardInterrupt raised in a Python method that TensorFlow's C code called during
+    the fit crashed the process (SIGSEGV, exit 139) and left the --out folder behind; at
+    other such moments it became a SystemError traceback (exit 1)."""
+    out = tmp_path / "model"
+    result = subprocess.run([sys.executable, "-c", SIGNALLED_IN_A_CALL_FROM_C, "train",
+                             str(cells), "--out", str(out), "--epochs", "50", "--input-size",
+                             "32"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 130, result.stderr
+    assert "malariascope: interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert "epoch 1/" not in result.stdout and not out.exists()
