@@ -10,8 +10,9 @@ nothing can be withdrawn: the case is then signed as it was, by the same signatu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from malariascope.core.casefacts import checked_text
 from malariascope.core.clock import utc_minute
@@ -128,6 +129,46 @@ class Withdrawal:
         slide; withdrawn 2026-03-05 08:04 UTC.``"""
         return (f"Amendment withdrawn unchanged: opened {utc_minute(self.opened_at)} by "
                 f"{self.by}: {self.reason}; withdrawn {utc_minute(self.withdrawn_at)}.")
+
+
+class Noted(Protocol):
+    """An amendment as its words tell it: when (UTC, ISO), by whom and why; the case's
+    :class:`Amendment` and the register's list's note alike."""
+
+    @property
+    def at(self) -> str: ...
+    @property
+    def by(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def amended_words(count: int) -> str:
+    """A case's amendments as its status says them in the lists and the title: ``amended
+    2×``."""
+    return f"amended {count}×"
+
+
+def amendments_detail(amended: Iterable[Noted]) -> str:
+    """Each amendment, the first first, numbered as the PDF numbers them and parted by "; ":
+    ``1. 2026-12-05 14:02 UTC, "Ann Lee": "wrong slide id"; 2. ...`` ('' when none), in the
+    register's export and a report's summary. The name and the reason are quoted, their
+    quotes doubled, so a "; 2. " typed in either never reads as the next amendment."""
+    return "; ".join(f"{number}. {utc_minute(note.at)}, {_quoted(note.by)}: "
+                     f"{_quoted(note.reason)}" for number, note in enumerate(amended, 1))
+
+
+def amendments_withdrawn(withdrawn: Iterable[Withdrawal]) -> str:
+    """Each amendment withdrawn unchanged, the first first, worded as
+    :func:`amendments_detail`: ``1. opened 2026-12-06 10:02 UTC, withdrawn 2026-12-06
+    10:31 UTC, "A. Reader": "reason"`` ('' when none)."""
+    return "; ".join(f"{number}. opened {utc_minute(note.opened_at)}, withdrawn "
+                     f"{utc_minute(note.withdrawn_at)}, {_quoted(note.by)}: "
+                     f"{_quoted(note.reason)}" for number, note in enumerate(withdrawn, 1))
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _result_changes(signed: CaseResult, now: CaseResult) -> list[str]:

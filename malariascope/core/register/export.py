@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from malariascope.core.atomic import why, write_bytes_atomic
-from malariascope.core.case import Withdrawal
-from malariascope.core.clock import utc_minute
 from malariascope.core.errors import ReportError
 from malariascope.core.parasitemia import rounded_density
 from malariascope.core.register.database import COMPANIONS
-from malariascope.core.register.query import AmendmentNote, CaseSummary
+from malariascope.core.register.query import CaseSummary
+from malariascope.core.signing import amendments_detail, amendments_withdrawn
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import percent_text
 from malariascope.core.targets import check_file_target
@@ -77,28 +76,6 @@ def case_row(case: CaseSummary) -> dict[str, str]:
             model_threshold=_threshold(result.model_threshold),
         )
     return {key: neutralised(value) for key, value in row.items()}
-
-
-def amendments_detail(amended: Iterable[AmendmentNote]) -> str:
-    """Each amendment, the first first, numbered as the PDF numbers them and parted by "; ":
-    ``1. 2026-12-05 14:02 UTC, "Ann Lee": "wrong slide id"; 2. ...`` ('' when none). The
-    name and the reason are quoted, their quotes doubled, so a "; 2. " typed in either never
-    reads as the next amendment."""
-    return "; ".join(f"{number}. {utc_minute(note.at)}, {_quoted(note.by)}: "
-                     f"{_quoted(note.reason)}" for number, note in enumerate(amended, 1))
-
-
-def amendments_withdrawn(withdrawn: Iterable[Withdrawal]) -> str:
-    """Each amendment withdrawn unchanged, the first first, worded as
-    :func:`amendments_detail`: ``1. opened 2026-12-06 10:02 UTC, withdrawn 2026-12-06
-    10:31 UTC, "A. Reader": "reason"`` ('' when none)."""
-    return "; ".join(f"{number}. opened {utc_minute(note.opened_at)}, withdrawn "
-                     f"{utc_minute(note.withdrawn_at)}, {_quoted(note.by)}: "
-                     f"{_quoted(note.reason)}" for number, note in enumerate(withdrawn, 1))
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _partial(complete: bool | None) -> str:

@@ -14,6 +14,7 @@ from malariascope.core.leftout import LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.register import records
 from malariascope.core.register.stored import TWIN
+from malariascope.core.signing import amended_words
 from malariascope.core.thresholds import known_thresholds
 
 STATUSES = ("", "open", "signed")
@@ -125,7 +126,7 @@ class CaseSummary:
     def listed_status(self, screening: str | None = None) -> str:
         """The status with the case's amendments, as the window's register and ``cases list``
         show it: ``signed, amended 2×`` (``screening`` as in :meth:`status_words`)."""
-        amended = f", amended {self.amendments}×" if self.amendments else ""
+        amended = f", {amended_words(self.amendments)}" if self.amendments else ""
         return self.status_words(screening) + amended
 
 
