@@ -35,8 +35,8 @@ def test_a_field_counted_to_its_target_gives_interval_and_density(tmp_path, caps
     assert run.code == 0, run.err
     summary, _ = read_summary(tmp_path / "slide_summary.csv")
     found, parasitized = int(summary["classified"]), int(summary["parasitized"])
-    assert found >= 100 and parasitized > 0
-    assert list(summary)[-28:-5] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
+    assert found >= 100 and parasitized > 0 and summary["amendments"] == ""  # no case
+    assert list(summary)[-30:-7] == ["parasitemia_ci_low", "parasitemia_ci_high", "cells_target",
                                    "target_reached", "parasites_per_ul", "patient_id", "threshold",
                                    "field_threshold", "complete", "images_not_screened", "run_id",
                                    "healthy_shift_mad", "uncertain_fraction", "looks_unlike",

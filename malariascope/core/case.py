@@ -32,7 +32,7 @@ from malariascope.core.clock import local_time, utc_now
 from malariascope.core.errors import CaseError, CaseSignedError
 from malariascope.core.jsonfields import build, integer, text
 from malariascope.core.parasitemia import CaseResult, whole_number
-from malariascope.core.signing import Amendment, Signature, SignedVersion, Withdrawal
+from malariascope.core.signing import Amendment, Signature, SignedVersion, SignOff, Withdrawal
 from malariascope.core.tally import PARASITIZED, UNINFECTED, UNSURE, Counts
 
 if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loads
@@ -42,8 +42,8 @@ if TYPE_CHECKING:  # the classifier pulls in numpy; a case is held before it loa
 __all__ = [  # the facts and the sign-off have modules of their own; a case is imported whole
     "AGE_MAX", "LINE_MAX", "NOT_GIVEN_WORDS", "NOT_STATED", "NOT_STATED_WORDS",
     "RBC_PER_UL_MAX", "RBC_PER_UL_MIN", "SEXES", "STAINS", "Amendment", "Case",
-    "CaseFacts", "ReviewDecision", "Signature", "SignedVersion", "Withdrawal", "current_reviews",
-    "iso_day"]
+    "CaseFacts", "ReviewDecision", "SignOff", "Signature", "SignedVersion", "Withdrawal",
+    "current_reviews", "iso_day"]
 
 
 @dataclass(frozen=True)

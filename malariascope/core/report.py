@@ -31,7 +31,7 @@ from malariascope.core.atomic import (
     why,
     write_synced,
 )
-from malariascope.core.case import CaseFacts, ReviewDecision, Signature
+from malariascope.core.case import CaseFacts, ReviewDecision, SignOff
 from malariascope.core.errors import ReportAppearedError, ReportError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import LeftOut
@@ -166,7 +166,7 @@ class ReportWriter:
         self.unlike: Unlikeness | None = None  # set before finish: goes in the summary
         #: likewise: image files left out as copies of others (None: not recorded)
         self.copies: LeftOut | None = LeftOut()
-        self.signature: Signature | None = None  # likewise: the case's sign-off, if signed
+        self.sign_off: SignOff | None = None  # likewise: the case's sign-off, if signed
         self.run_id = uuid.uuid4().hex
         self._tmp: Path | None = None
         self._summary_tmp: Path | None = None
@@ -212,7 +212,7 @@ class ReportWriter:
             self._summary_tmp = temp_beside(self.summary)
             rows = summary_rows(self.tally, self.facts, self.case, self.not_screened,
                                 self.run_id, self.unlike, copies=self.copies,
-                                signature=self.signature)
+                                sign_off=self.sign_off)
             write_synced(self._summary_tmp, summary_bytes(rows), hidden=True)
 
     def commit(self) -> None:

@@ -143,6 +143,15 @@ class Noted(Protocol):
     def reason(self) -> str: ...
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """A signed case's signature and the amendments it followed, the first first: what a
+    report's summary tells of who signed it, and whether it was signed before."""
+
+    signature: Signature
+    amended: tuple[Noted, ...] = ()
+
+
 def amended_words(count: int) -> str:
     """A case's amendments as its status says them in the lists and the title: ``amended
     2×``."""

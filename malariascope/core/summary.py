@@ -11,12 +11,13 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from malariascope.core.case import CaseFacts, Signature
+from malariascope.core.case import CaseFacts
 from malariascope.core.clock import utc_now
 from malariascope.core.errors import ReportPairError
 from malariascope.core.facts import BatchFacts
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import DENSITY_FIGURES, CaseResult, rounded_density
+from malariascope.core.signing import SignOff, amendments_detail
 from malariascope.core.spreadsheet import ENCODING, ENCODING_ERRORS, neutralised
 from malariascope.core.tally import Counts, Tally, percent_text
 from malariascope.core.words import threshold_words
@@ -38,7 +39,7 @@ def summary_path(report: Path) -> Path:
 def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
                  not_screened: int | None = 0, run_id: str = "",
                  unlike: Unlikeness | None = None, *, copies: LeftOut | None = NONE_LEFT_OUT,
-                 signature: Signature | None = None) -> list[tuple[str, ...]]:
+                 sign_off: SignOff | None = None) -> list[tuple[str, ...]]:
     """The summary file: ``key,value`` rows for the batch, then, when the batch holds whole
     fields, a blank row and a table with one row per field (header :data:`FIELD_COLUMNS`).
 
@@ -61,8 +62,9 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
     copies
         The image files left out as copies of files screened: no row counts them (None: not
         recorded, given as empty).
-    signature
-        The case's sign-off, when it is signed: who signed it and when.
+    sign_off
+        The case's sign-off, when it is signed: who signed it and when, and the amendments
+        signed before it (``amendments``: how many, 0 for none; empty for a case not signed).
     """
     counts, case = tally.batch, case or CaseFacts()
     rows = [
@@ -91,14 +93,14 @@ def summary_rows(tally: Tally, facts: BatchFacts, case: CaseFacts | None = None,
         ("lab", case.lab),
         ("copies_left_out", "" if copies is None else str(copies.count)),
         ("copies_left_out_names", "" if copies is None else copies.names()),
-        ("signed_by", "" if signature is None else signature.name),
-        ("signed_at", "" if signature is None else signature.signed_at),
+        *_signed_rows(sign_off),
         ("flagged_not_reviewed", str(counts.unreviewed_flagged)),
         ("marked_unsure", str(counts.unsure)),
         *_density_rows(counts, case),
         *INTERVAL_WORDS,
         ("learned_in_adaptation_images",
          "" if tally.learned_images is None else str(tally.learned_images)),
+        *_amended_rows(sign_off),
     ]
     if tally.fields:
         rows += [(), FIELD_COLUMNS]
@@ -135,6 +137,22 @@ def _density_rows(counts: Counts, case: CaseFacts) -> list[tuple[str, str]]:
     low, high = (("", "") if interval is None else
                  (str(rounded_density(interval[0])), str(rounded_density(interval[1]))))
     return [("parasites_per_ul_ci_low", low), ("parasites_per_ul_ci_high", high)]
+
+
+def _signed_rows(sign_off: SignOff | None) -> list[tuple[str, str]]:
+    if sign_off is None:
+        return [("signed_by", ""), ("signed_at", "")]
+    return [("signed_by", sign_off.signature.name),
+            ("signed_at", sign_off.signature.signed_at)]
+
+
+def _amended_rows(sign_off: SignOff | None) -> list[tuple[str, str]]:
+    """How many times the signed case was amended before this signature, and each amendment
+    as the register's export words it; both empty for a case not signed."""
+    if sign_off is None:
+        return [("amendments", ""), ("amendments_detail", "")]
+    return [("amendments", str(len(sign_off.amended))),
+            ("amendments_detail", amendments_detail(sign_off.amended))]
 
 
 def _threshold_rows(facts: BatchFacts) -> list[tuple[str, str]]:

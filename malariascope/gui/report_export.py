@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from malariascope.core.case import Case, Signature
+from malariascope.core.case import Case, SignOff
 from malariascope.gui.snapshot import BatchSnapshot
 from malariascope.gui.workers import Worker, earlier_kept, export_rows
 
@@ -30,7 +30,7 @@ class ReportExport:
         snapshot = controller.batch.snapshot()
         worker = Worker(export_rows, Path(path), snapshot, overwrite,
                         controller.unlike.current(), controller.not_screened(),
-                        controller.extent.copies, _signature(controller.batch.case))
+                        controller.extent.copies, _sign_off(controller.batch.case))
         worker.yielded.connect(lambda done_total: controller.progress.emit(
             f"Exporting {done_total[0]:,} / {done_total[1]:,}", *done_total))
         worker.returned.connect(lambda written: self._on_exported(written, snapshot))
@@ -67,6 +67,6 @@ class ReportExport:
             controller.export_failed.emit(reason, earlier_kept(failure))
 
 
-def _signature(case: Case) -> Signature | None:
-    """Who signed ``case`` and when, once it is signed."""
-    return None if case.signed is None else case.signed.signature
+def _sign_off(case: Case) -> SignOff | None:
+    """Who signed ``case`` and when, and its amendments before, once it is signed."""
+    return None if case.signed is None else SignOff(case.signed.signature, case.amendments)

@@ -25,7 +25,7 @@ from malariascope.core.leftout import NONE_LEFT_OUT  # the standard library only
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
-    from malariascope.core.case import Signature
+    from malariascope.core.case import SignOff
     from malariascope.core.classifier import Classifier
     from malariascope.core.leftout import LeftOut
     from malariascope.gui.snapshot import BatchSnapshot
@@ -84,13 +84,13 @@ def earlier_kept(exc: Exception) -> bool:
 
 def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
                 unlike: Unlikeness | None = None, not_screened: int | None = 0,
-                copies: LeftOut | None = NONE_LEFT_OUT, signature: Signature | None = None,
+                copies: LeftOut | None = NONE_LEFT_OUT, sign_off: SignOff | None = None,
                 ) -> Generator[tuple[int, int], None, Path]:
     """Write the core's CSV report (and summary, with the case's facts) of ``snapshot``;
     yields ``(done, total)``.
     The summary says how ``unlike`` the model's cells the batch looks, when measured; a batch
     cut short, ``not_screened`` image files left, says so (None, a count not kept: it cannot),
-    and so do the ``copies`` left out (None: not recorded) and the case's ``signature`` once
+    and so do the ``copies`` left out (None: not recorded) and the case's ``sign_off`` once
     signed.
 
     Closing the generator early (cancel) leaves any previous report whole: the core writes to
@@ -105,7 +105,7 @@ def export_rows(path: Path, snapshot: BatchSnapshot, overwrite: bool,
     total, paths = len(snapshot.results), (path, summary_path(path))
     with (recorded(*paths), telling_earlier(*paths),
           ReportWriter(path, snapshot.facts, overwrite=overwrite, case=snapshot.case) as writer):
-        writer.unlike, writer.signature = unlike, signature
+        writer.unlike, writer.sign_off = unlike, sign_off
         writer.copies = copies
         if not_screened != 0:
             writer.mark_incomplete(not_screened)

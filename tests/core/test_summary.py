@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from malariascope.core.case import CaseFacts
+from malariascope.core.case import CaseFacts, Signature, SignOff
 from malariascope.core.facts import BatchFacts
+from malariascope.core.register.query import AmendmentNote
 from malariascope.core.summary import summary_rows
 from malariascope.core.tally import Tally, Verdict
 
@@ -21,6 +22,7 @@ REVIEW_KEYS = ("flagged_not_reviewed", "marked_unsure")
 INTERVAL_KEYS = ("parasites_per_ul_ci_low", "parasites_per_ul_ci_high", "parasitemia_ci",
                  "parasites_per_ul_ci")
 LEARNED_KEYS = ("learned_in_adaptation_images",)
+AMENDED_KEYS = ("amendments", "amendments_detail")  # a signature after amendments
 
 
 def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
@@ -32,13 +34,15 @@ def tally(parasitized: int, uninfected: int, unreadable: int = 0) -> Tally:
     return counts
 
 
-def summary(counts: Tally, case: CaseFacts | None = None) -> dict[str, str]:
-    rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case)
+def summary(counts: Tally, case: CaseFacts | None = None,
+            sign_off: SignOff | None = None) -> dict[str, str]:
+    rows = summary_rows(counts, BatchFacts(sample_id="S-1", operator="Ann"), case,
+                        sign_off=sign_off)
     assert rows[0] == ("key", "value")
     assert tuple(key for key, _ in rows[1:]) == (FIRST_KEYS + SLIDE_KEYS + THRESHOLD_KEYS
                                                  + RUN_KEYS + UNLIKE_KEYS + LAB_KEYS
                                                  + RECORD_KEYS + REVIEW_KEYS + INTERVAL_KEYS
-                                                 + LEARNED_KEYS)
+                                                 + LEARNED_KEYS + AMENDED_KEYS)
     return dict(rows[1:])
 
 
@@ -91,3 +95,14 @@ def test_learned_images_count_each_file_once_and_follow_a_row_counted_out():
     for verdict in cells:
         counts.add(verdict, -1)
     assert summary(counts)["learned_in_adaptation_images"] == "0"
+
+
+def test_a_signature_after_amendments_says_how_many_and_each_as_the_register_export():
+    signature = Signature("Bob Ray", "2026-12-07T10:31:05Z", 0)
+    amended = (AmendmentNote("2026-12-07T10:02:59Z", "Ann Lee", 'id "S-7"; wrong'),)
+    values = summary(tally(1, 1), sign_off=SignOff(signature, amended))
+    assert (values["signed_by"], values["amendments"]) == ("Bob Ray", "1")
+    assert values["amendments_detail"] == '1. 2026-12-07 10:02 UTC, "Ann Lee": "id ""S-7""; wrong"'
+    assert summary(tally(1, 1), sign_off=SignOff(signature))["amendments"] == "0"
+    assert (summary(tally(1, 1))["amendments"], summary(tally(1, 1))["amendments_detail"]) == (
+        "", "")  # not signed

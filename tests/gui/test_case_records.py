@@ -8,9 +8,11 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+from malariascope.core.clock import utc_minute
 from malariascope.core.leftout import COPIES_NOT_RECORDED
 from malariascope.core.register import FILE_NAME, Register
 from malariascope.core.register.batches import session_of
+from malariascope.core.register.export import case_row
 from malariascope.gui.app import start
 from tests.core.test_register_partial import BEFORE_COPIES
 from tests.core.test_register_scale import as_before_list_indexes
@@ -99,6 +101,36 @@ def test_the_summary_csv_of_a_signed_case_says_who_signed_it_and_when(window, qt
     signature = window.batch.case.signed.signature
     summary = _summary(window, qtbot, tmp_path / "signed.csv")
     assert (summary["signed_by"], summary["signed_at"]) == ("Ann Lee", signature.signed_at)
+
+
+def test_the_summary_csv_of_a_case_signed_again_says_it_was_amended(
+        window, qtbot, tmp_path, data_folder):
+    """Amended after sign-off and signed again, the case's summary gave only the last
+    signature, which read like a first one; the register's export and the PDF listed the
+    amendment."""
+    make_cell_folder(tmp_path / "slide", 4)
+    _type_facts(window, qtbot)
+    screen_and_wait(window, qtbot, [tmp_path / "slide"])
+    assert _amended(_summary(window, qtbot, tmp_path / "open.csv")) == ("", "")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Ann Lee")
+    assert _amended(_summary(window, qtbot, tmp_path / "signed.csv")) == ("0", "")
+    assert amend_case(window, qtbot, 'the slide id was "S-7"; wrong', "Bob Ray")
+    assert _amended(_summary(window, qtbot, tmp_path / "amending.csv")) == ("", "")
+    with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
+        assert window.case_flow.sign("Bob Ray")
+    summary = _summary(window, qtbot, tmp_path / "again.csv")
+    (amendment,) = window.batch.case.amendments
+    assert summary["signed_by"] == "Bob Ray"
+    assert _amended(summary) == ("1", f'1. {utc_minute(amendment.at)}, "Bob Ray": '
+                                      '"the slide id was ""S-7""; wrong"')
+    with Register(data_folder) as register:
+        (listed,) = register.cases()
+    assert _amended(case_row(listed)) == _amended(summary)  # the register's words
+
+
+def _amended(keys: dict[str, str]) -> tuple[str, str]:
+    return keys["amendments"], keys["amendments_detail"]
 
 
 def test_the_pdf_of_whole_fields_lists_each_field_with_its_counts(window, qtbot, tmp_path):
