@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from malariascope.core.names import source_name, with_sources
+from malariascope.core.signing import amended_words
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
@@ -67,12 +68,15 @@ def held_sources(sources: Sequence[str], rows: RowNames,
 
 
 def case_words(case: Case, viewing: bool, taken: bool) -> str:
-    """What the title says of the state of ``case``: signed, amending, or not signed when it
-    came from the register (``viewing`` it read-only, or ``taken`` to be finished here)."""
+    """What the title says of the state of ``case``: signed (and "amended 2×", signed again
+    after amendments), amending, or not signed when it came from the register (``viewing``
+    it read-only, or ``taken`` to be finished here)."""
     from_register = viewing or taken
     words = []
     if case.signed is not None:
         words.append("signed")
+        if case.amendments:  # as the register's list says it: the signature is not the first
+            words.append(amended_words(len(case.amendments)))
     elif case.amending:
         words.append("amending")
     elif from_register:

@@ -119,6 +119,7 @@ def test_the_summary_csv_of_a_case_signed_again_says_it_was_amended(
     assert _amended(_summary(window, qtbot, tmp_path / "amending.csv")) == ("", "")
     with qtbot.waitSignal(window.case_flow.saved, timeout=60_000):
         assert window.case_flow.sign("Bob Ray")
+    assert "(signed, amended 1×)" in window.windowTitle()  # as the register lists it
     summary = _summary(window, qtbot, tmp_path / "again.csv")
     (amendment,) = window.batch.case.amendments
     assert summary["signed_by"] == "Bob Ray"

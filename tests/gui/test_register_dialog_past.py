@@ -222,5 +222,5 @@ def test_the_title_follows_the_case_on_show(
     assert "case S-4 (amending)" in window.windowTitle()
     with qtbot.waitSignal(window.case_flow.saved, timeout=WAIT_MS):
         assert window.case_flow.sign("Ann")
-    assert "case S-4 (signed)" in window.windowTitle()
+    assert "case S-4 (signed, amended 1×)" in window.windowTitle()  # as the register says
     assert "not signed" not in window.windowTitle()

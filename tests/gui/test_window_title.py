@@ -71,7 +71,7 @@ def test_a_restored_amendment_signed_again_is_titled_signed_not_restored(
     assert again.windowTitle() == "MalariaScope — case S-RACE (amending, restored)[*]"
     with qtbot.waitSignal(again.case_flow.saved, timeout=WAIT_MS):
         assert again.case_flow.sign("Bob Ray")
-    assert again.windowTitle() == "MalariaScope — case S-RACE (signed)[*]"
+    assert again.windowTitle() == "MalariaScope — case S-RACE (signed, amended 1×)[*]"
     qtbot.waitUntil(lambda: writes_done(again), timeout=WAIT_MS)
     assert amend_case(again, qtbot, "a cell misread", "Bob Ray")
     assert again.windowTitle() == "MalariaScope — case S-RACE (amending)[*]"
