@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 from malariascope.gui.columns import ColumnWidths, MarkDelegate
 from malariascope.gui.name_delegate import NameDelegate
 from malariascope.gui.results_proxy import ResultsFilterProxy
-from malariascope.gui.results_table import ERROR, FILE, REVIEW, THUMB_SIZE, UNCERTAIN
+from malariascope.gui.results_table import ERROR, FILE, REVIEW, THUMB, THUMB_SIZE, UNCERTAIN
+
+LEAST_ROWS = 3  # rows a short list keeps in view (640 x 400 at 200 %), one line high each
+ROW_PADDING = 6  # a row's height over its thumbnail's
 
 
 def resize_keeping_in_sight(view: QAbstractItemView, index: QModelIndex, event: QResizeEvent,
@@ -62,6 +65,15 @@ class ReasonDelegate(QStyledItemDelegate):
         option.textElideMode = Qt.TextElideMode.ElideRight
 
 
+class ThumbDelegate(QStyledItemDelegate):
+    """Draws a thumbnail no larger than the view's icon size: a short list's rows are one
+    line high, their pictures shrunk to fit."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.decorationSize = option.decorationSize.boundedTo(self.parent().iconSize())
+
+
 class ResultsView(QTableView):
     """The cell list: one selected row at a time, arrows and PgUp/PgDn move through it."""
 
@@ -79,7 +91,6 @@ class ResultsView(QTableView):
         self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self._setup_headers()
         self._following: list[int] = []  # source rows from the current one down, before a
         self._anchor: tuple[int, int] | None = None  # rearrangement; a row in view: source, at
@@ -95,7 +106,7 @@ class ResultsView(QTableView):
         rows = self.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
-        rows.setDefaultSectionSize(THUMB_SIZE + 6)
+        self._fit_rows()
         header = self.horizontalHeader()
         header.setDefaultSectionSize(60)  # first: it resets widths
         header.setSortIndicatorClearable(True)  # a third click returns to file order
@@ -109,6 +120,7 @@ class ResultsView(QTableView):
         self.names = NameDelegate(self)
         self.setItemDelegateForColumn(FILE, self.names)
         self.setItemDelegateForColumn(ERROR, ReasonDelegate(self))
+        self.setItemDelegateForColumn(THUMB, ThumbDelegate(self))
         marks = MarkDelegate(self)  # a narrow list's review and "uncertain"
         self.setItemDelegateForColumn(UNCERTAIN, marks)
         self.setItemDelegateForColumn(REVIEW, marks)
@@ -194,14 +206,34 @@ class ResultsView(QTableView):
         """A current row in sight stays in sight as the list's height changes: the whole
         field shows under the list once a cell of a field is selected, after the list has
         scrolled to that cell, and takes the height its row may stand in."""
-        resize_keeping_in_sight(self, self.currentIndex(), event, super().resizeEvent)
+        resize_keeping_in_sight(self, self.currentIndex(), event, self._resize_rows)
+
+    def _resize_rows(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def _compact_row(self) -> int:
+        """The height of a row in a list too short for LEAST_ROWS rows as tall as their
+        thumbnails: a line of text."""
+        return self.fontMetrics().lineSpacing() + ROW_PADDING
+
+    def _fit_rows(self) -> None:
+        """Make the rows as tall as their thumbnails while LEAST_ROWS of them fit in view,
+        else a line high, the thumbnails shrunk: a technician reviewing in a short window
+        (640 x 400 at 200 %) reads several rows, not one."""
+        full = THUMB_SIZE + ROW_PADDING
+        height = full if self.viewport().height() >= LEAST_ROWS * full else self._compact_row()
+        if height != self.verticalHeader().defaultSectionSize():
+            self.verticalHeader().setDefaultSectionSize(height)
+            self.setIconSize(QSize(height - ROW_PADDING, height - ROW_PADDING))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        """A row in view between the titles and the scroll bar a list narrower than its
-        columns has, however short the window: the whole field under the list gives way."""
+        """LEAST_ROWS rows of a line in view between the titles and the scroll bar a list
+        narrower than its columns has, however short the window: the whole field under the
+        list gives way."""
         least = super().minimumSizeHint()
         height = (self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-                  + self.verticalHeader().defaultSectionSize()
+                  + LEAST_ROWS * self._compact_row()
                   + self.horizontalScrollBar().sizeHint().height())
         return least.expandedTo(QSize(least.width(), height))
 

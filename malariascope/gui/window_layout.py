@@ -44,6 +44,7 @@ FIELD_SHARE = 4  # the field takes 1/4 of the height at first, under the gallery
 LIST_OVER_FIELD = "window/list_over_field"  # the list/field split, once the field has shown
 PANEL_MIN_WIDTH = 300  # the cell panel beside the gallery: its legend and buttons read whole
 TABS_LEAST_LINES = 5  # the cell and case tabs' least height, their tab bar in it
+BOX_MARGIN = 6  # px between the field's box and the field
 
 
 def open_at_first_size(window: QWidget) -> None:
@@ -239,7 +240,10 @@ class ShortTitleBox(QGroupBox):
         super().__init__(title)
         self.words = title
         self.setAccessibleName(title)  # a screen reader reads the title whole
-        QVBoxLayout(self).addWidget(widget)
+        layout = QVBoxLayout(self)
+        # a narrow margin: in a short window the list above keeps LEAST_ROWS rows in view
+        layout.setContentsMargins(*(BOX_MARGIN,) * 4)
+        layout.addWidget(widget)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(QWidget.minimumSizeHint(self).width(), super().minimumSizeHint().height())
