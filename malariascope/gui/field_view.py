@@ -22,6 +22,7 @@ from malariascope.gui.batch import Batch
 from malariascope.gui.call_marks import outline_pen, paint_review_tick
 from malariascope.gui.canvas import paint_backdrop
 from malariascope.gui.latest_load import LatestLoad
+from malariascope.gui.pane_message import PaneMessage
 from malariascope.gui.thumbnails import read_field, rgb_qimage
 from malariascope.gui.viewport import ZOOM_STEP, Viewport
 from malariascope.gui.workers import WorkerGroup
@@ -68,9 +69,10 @@ class FieldView(QWidget):
         self._drag_from: QPointF | None = None  # where the left button went down
         self._dragged = False
         self._row: int | None = None
+        self.message_pane = PaneMessage(self)  # shown while no field is
         self.message = NO_CELL
         # two lines high at least: in a short window (640 x 400 at 200 %) the list above
-        # keeps a row in view, and the field a strip to pan
+        # keeps its rows in view, and the field a strip to pan
         self.setMinimumSize(200, 2 * self.fontMetrics().lineSpacing())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -81,6 +83,15 @@ class FieldView(QWidget):
         return QSize(400, 260)  # what it takes from the list above when it appears
 
     # -- what is shown -------------------------------------------------------------------
+    @property
+    def message(self) -> str:
+        """What the pane says while it shows no field."""
+        return self.message_pane.words
+
+    @message.setter
+    def message(self, words: str) -> None:
+        self.message_pane.words = words
+
     def show_row(self, row: int | None) -> None:
         """Show the field of ``row`` with the row selected; for a single-cell image, a file
         without a call (its reason), or None (no row selected: the queue emptied, the filter
@@ -120,6 +131,7 @@ class FieldView(QWidget):
 
     def _set_levels(self, levels: list[QImage]) -> None:
         self._levels, self._picture = levels, None  # the drawn picture came from the old ones
+        self.message_pane.setVisible(not levels)
 
     def _on_failed(self, exc: Exception) -> None:
         self.message = f"Could not read the field:\n{exc}"
@@ -221,6 +233,7 @@ class FieldView(QWidget):
     # -- events --------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
         self._viewport.resize(QSizeF(self.size()))
+        self.message_pane.setGeometry(self.rect())
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -257,7 +270,7 @@ class FieldView(QWidget):
             self.cell_clicked.emit(row)
 
     def paintEvent(self, event) -> None:
-        painter = paint_backdrop(self, self.image(), self.message)
+        painter = paint_backdrop(self, self.image(), "")  # the message: :attr:`message_pane`
         if self._levels and self._viewport.scale:
             painter.drawPixmap(*self._visible_picture())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -1,11 +1,13 @@
 """The real window at 640 x 400 of Qt's pixels (a 1280 x 800 screen at 200 %) with a real
-whole field screened beside error rows: the cell list keeps several rows in view."""
+whole field screened beside error rows: the cell list keeps several rows in view, and the
+field pane's message for a file without a call can be read whole."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from malariascope.gui.results_table import FILE, THUMB_SIZE
 from tests.gui.helpers import (
@@ -59,3 +61,31 @@ def test_at_640_by_400_with_a_field_open_the_list_shows_several_rows(
     qtbot.waitUntil(lambda: table.rowHeight(0) == full)
     assert table.iconSize().height() == THUMB_SIZE
 
+
+def test_at_640_by_400_a_file_without_a_calls_message_in_the_field_pane_reads_whole(
+        window, qtbot, field_with_errors):
+    """At 640 x 400 the field pane, 28 px high, drew the message of an error row centred
+    within 12-px margins: its lines were cut at the top and the bottom. It now wraps to
+    the pane's width and scrolls up and down."""
+    resize_window(window, qtbot, *SCALED_ROOM)
+    batch, view = window.batch, window.field_view
+    errors = [row for row, result in enumerate(batch.results) if not result.ok]
+    longest = max(errors, key=lambda row: len(batch.results[row].error))
+    assert window.table.select_source_row(longest)
+    message = view.message
+    assert batch.results[longest].error in message
+    labels = [label for label in view.findChildren(QLabel)
+              if label.isVisible() and " ".join(label.text().split()) == " ".join(
+                  message.split())]
+    assert labels, f"no label in the field pane reads {message!r}"
+    label = labels[0]
+    lines = label.text().split("\n")
+    metrics = label.fontMetrics()
+    assert len(lines) >= 2  # the pane is narrower than the message
+    for line in lines:
+        assert metrics.horizontalAdvance(line) <= label.contentsRect().width(), line
+    assert label.height() >= len(lines) * metrics.lineSpacing()
+    scroll = next(area for area in view.findChildren(QScrollArea) if area.widget() is label)
+    # every line can be scrolled into the pane
+    assert scroll.verticalScrollBar().maximum() >= label.height() - scroll.viewport().height()
+    assert scroll.viewport().width() >= label.width()
