@@ -36,7 +36,7 @@ from malariascope.gui.case_result import CaseResultView
 from malariascope.gui.case_state import KEPT_FOR_NEXT, OpenCase
 from malariascope.gui.choice_box import ChoiceBox
 from malariascope.gui.settings import app_settings, write_now
-from malariascope.gui.text_colour import ALERT, readable_name
+from malariascope.gui.text_colour import ALERT, colour_text
 from malariascope.gui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class CasePanel(QWidget):
         self.rbc.setToolTip("The patient's red cell count per µL (e.g. 4,800,000), from the "
                             "haematology analyser; never assumed")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {readable_name(ALERT)}")
+        colour_text(self.error, ALERT)
         form = QFormLayout()
         label = {name: text for name, (text, _) in LINES.items()}
         for name, widget in (("sample_id", None), ("patient_id", None), ("Age", self.age),

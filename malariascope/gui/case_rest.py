@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWi
 
 from malariascope.core.names import source_name
 from malariascope.core.words import counted
-from malariascope.gui.text_colour import QUIET, readable_name
+from malariascope.gui.text_colour import QUIET, colour_text
 from malariascope.gui.workers import Worker
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class CaseRest(QWidget):
         self.action, self.controller = action, controller
         self.why = QLabel()
         self.why.setWordWrap(True)
-        self.why.setStyleSheet(f"color: {readable_name(QUIET)}")
+        colour_text(self.why, QUIET)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(action_button(action))

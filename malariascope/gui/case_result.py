@@ -19,7 +19,7 @@ from malariascope.core.tally import percent_text
 from malariascope.core.withoutcall import WithoutCall, kinds_words
 from malariascope.core.words import counted, not_screened_words
 from malariascope.gui.case_state import OpenCase
-from malariascope.gui.text_colour import ALERT, DONE, QUIET, readable_name
+from malariascope.gui.text_colour import ALERT, DONE, QUIET, follow_palette, readable_name
 from malariascope.printing.amendments import amendments_html
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ class CaseResultView(QLabel):
         controller.unlike.changed.connect(self._on_changed)
         controller.idle.connect(self._on_idle)  # a screening stopped, or ended
         controller.progress.connect(self._on_busy)
+        follow_palette(self, self._on_changed)  # its colours are in its text
         self._on_idle()
 
     def _on_idle(self, *_: object) -> None:

@@ -19,7 +19,7 @@ from malariascope.core.withoutcall import NO_CELLS
 from malariascope.core.words import threshold_words
 from malariascope.gui.batch import Batch
 from malariascope.gui.results_table import CALL_COLOURS, probability_text
-from malariascope.gui.text_colour import readable_name
+from malariascope.gui.text_colour import follow_palette, readable_name
 
 if TYPE_CHECKING:
     from malariascope.core.case import ReviewDecision
@@ -91,6 +91,7 @@ class CellFacts(QWidget):
         self._grid.setColumnStretch(3, 1)
         self._paired: bool | None = None
         self._arrange(paired=False)
+        follow_palette(self, self._colour_call)
 
     def text(self, name: str) -> str:
         """The value shown for ``name``."""
@@ -126,9 +127,13 @@ class CellFacts(QWidget):
         for name, text in facts.items():
             self._values[name].setText(text)
             self._values[name].setToolTip(tips.get(name, text))
-        colour = CALL_COLOURS.get(facts["Call"])
-        self._values["Call"].setStyleSheet(f"color: {readable_name(colour)}; font-weight: bold"
-                                           if colour else "")
+        self._colour_call()
+
+    def _colour_call(self) -> None:
+        """Draw the call in its colour, readable on the palette, bold."""
+        call = self._values["Call"]
+        colour = CALL_COLOURS.get(call.text())
+        call.setStyleSheet(f"color: {readable_name(colour)}; font-weight: bold" if colour else "")
 
     def _facts(self, row: int) -> dict[str, str]:
         result, batch = self.batch.results[row], self.batch

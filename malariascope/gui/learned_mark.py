@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from malariascope.core.adapt.learned import learned_words, model_label
 from malariascope.core.words import counted
 from malariascope.gui.controller import ScreeningController
-from malariascope.gui.text_colour import CAUTION, readable_name
+from malariascope.gui.text_colour import CAUTION, colour_text
 
 
 class LearnedMark(QLabel):
@@ -21,7 +21,7 @@ class LearnedMark(QLabel):
     def __init__(self, controller: ScreeningController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.setStyleSheet(f"color: {readable_name(CAUTION)}; font-weight: bold")
+        colour_text(self, CAUTION, "font-weight: bold")
         self.hide()
         controller.idle.connect(self.refresh)  # screened, restored, stopped or exported
         controller.batch.events.reset.connect(self.refresh)

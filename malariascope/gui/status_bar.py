@@ -24,7 +24,7 @@ from malariascope.gui.autosave_start import AGAIN_MS
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.learned_mark import LearnedMark
 from malariascope.gui.message_label import MessageLabel
-from malariascope.gui.text_colour import ALERT, CAUTION, readable_name
+from malariascope.gui.text_colour import ALERT, CAUTION, colour_text
 
 if TYPE_CHECKING:
     from malariascope.core.adapt.unlike import Unlikeness
@@ -87,14 +87,14 @@ class StatusBar(QStatusBar):
         self.task_status = TaskStatus(controller)
         self.model_label = QLabel("Loading model…")
         self.unlike_label = QLabel()  # shown after a batch that looks unlike the model's cells
-        self.unlike_label.setStyleSheet(f"color: {readable_name(CAUTION)}; font-weight: bold")
+        colour_text(self.unlike_label, CAUTION, "font-weight: bold")
         self.unlike_label.hide()
         self.learned_mark = LearnedMark(controller)  # images the model learned from
         self.partial_label = QLabel()
         self.partial_label.hide()
         self.autosave_label = QLabel("<b>Autosave off</b>")  # the work is not kept: lasting
         self._save_refused = False  # the label marks a save the register refused
-        self.autosave_label.setStyleSheet(f"color: {readable_name(ALERT)}")
+        colour_text(self.autosave_label, ALERT)
         self.autosave_label.hide()
         self.autosave_label.linkActivated.connect(lambda _: self.try_autosave.emit())
         self.addPermanentWidget(self.autosave_label)

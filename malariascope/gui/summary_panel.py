@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from malariascope.core.leftout import COPIES_NOT_RECORDED
 from malariascope.core.words import counted
 from malariascope.gui.batch import Batch, Counts
 from malariascope.gui.results_table import CALL_COLOURS
-from malariascope.gui.text_colour import readable_name
+from malariascope.gui.text_colour import colour_text
 
 if TYPE_CHECKING:  # for the type alone: the window gives the panel its controller
     from malariascope.gui.controller import ScreeningController
@@ -131,13 +131,13 @@ class _Stat(QFrame):
     """A big number over a small caption. One tooltip, wherever the pointer is on the tile:
     the caption in full when it is cut, then the tile's own tip."""
 
-    def __init__(self, caption: str, colour: str = "") -> None:
+    def __init__(self, caption: str, colour: QColor | None = None) -> None:
         super().__init__()
         self._tip = ""
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.value = _Number()
-        if colour:
-            self.value.setStyleSheet(f"color: {colour}")
+        if colour is not None:
+            colour_text(self.value, colour)
         self.caption = _Caption(caption)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter
         self.caption.fitted.connect(self._show_tip)
@@ -171,8 +171,7 @@ class SummaryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         for name in STATS:
-            colour = readable_name(CALL_COLOURS[name]) if name in CALL_COLOURS else ""
-            self._stats[name] = _Stat(CAPTIONS.get(name, name), colour)
+            self._stats[name] = _Stat(CAPTIONS.get(name, name), CALL_COLOURS.get(name))
             self._stats[name].set_tip(TIPS.get(name, ""))
             layout.addWidget(self._stats[name], 1)
         batch.events.changed.connect(self._on_changed)

@@ -3,14 +3,19 @@ signed, a row's caption), readable on the app's palette, light or dark.
 
 Each colour is named as it looks on a light window; on another background its lightness is
 moved away from the background's, its hue kept, until the two stand as far apart as WCAG
-asks of text (4.5:1): a dark red on a light window, a light red on a dark one.
+asks of text (4.5:1): a dark red on a light window, a light red on a dark one. A widget
+coloured so is coloured again when the app's palette changes (:func:`follow_palette`): the
+desktop switched between light and dark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 ALERT, DONE, QUIET, CAUTION = "#a40000", "#2e7d32", "#666666", "#b45309"
 MIN_CONTRAST = 4.5  # WCAG AA for text of ordinary size
@@ -27,6 +32,36 @@ def readable(colour: str | QColor,
 def readable_name(colour: str | QColor) -> str:
     """``colour`` as text on the window, named for a style sheet or rich text."""
     return readable(colour).name()
+
+
+def colour_text(widget: QWidget, colour: str | QColor, more: str = "") -> None:
+    """Draw the text of ``widget`` in ``colour`` made readable on the app's palette, now and
+    whenever the palette changes; ``more`` adds to its style sheet (``font-weight: bold``)."""
+    def restyle() -> None:
+        widget.setStyleSheet(
+            "; ".join(part for part in (f"color: {readable_name(colour)}", more) if part))
+
+    restyle()
+    follow_palette(widget, restyle)
+
+
+def follow_palette(owner: QObject, restyle: Callable[[], None]) -> None:
+    """Call ``restyle`` whenever the app's palette changes, for as long as ``owner`` lives:
+    colours read from the palette are read again."""
+    _PaletteFollower(owner, restyle)
+
+
+class _PaletteFollower(QObject):
+    """Calls its ``restyle`` at each change of the app's palette; deleted with its parent,
+    which ends the calls."""
+
+    def __init__(self, parent: QObject, restyle: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._restyle = restyle
+        QGuiApplication.instance().paletteChanged.connect(self.restyle)
+
+    def restyle(self, *_: object) -> None:
+        self._restyle()
 
 
 def contrast(one: QColor, other: QColor) -> float:
