@@ -22,6 +22,7 @@ def as_before_inputs(db: sqlite3.Connection) -> None:
     add, as a register made before them lacks it (a test's register made older)."""
     db.execute("DROP INDEX cases_order")
     db.execute("DROP TABLE discarded")  # a later step's
+    db.execute("ALTER TABLE cells DROP COLUMN learned")  # a later step's
     for column in ("changed", "inputs"):
         db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
     db.execute("CREATE INDEX cases_changed ON cases (updated_at, id)")

@@ -32,6 +32,7 @@ def as_before_list_indexes(db: sqlite3.Connection) -> None:
     older)."""
     drop_list_indexes(db)
     db.execute("DROP TABLE discarded")
+    db.execute("ALTER TABLE cells DROP COLUMN learned")  # a later step's
     for column in ("changed", "inputs"):
         db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
 

@@ -30,6 +30,7 @@ def older_register(folder, classifier) -> None:
                    "'$.result.model_threshold')")
         assert not db.execute("SELECT 1 FROM cases WHERE result LIKE '%threshold%' OR "
                               "signed LIKE '%threshold%'").fetchall()
+        db.execute("ALTER TABLE cells DROP COLUMN learned")  # a later step's
         db.execute(f"PRAGMA user_version = {BEFORE_THRESHOLDS}")
     db.close()
 

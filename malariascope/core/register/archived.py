@@ -22,7 +22,8 @@ def is_archive(db: sqlite3.Connection) -> bool:
 def stand_in(db: sqlite3.Connection) -> None:
     """Give ``db``, read-only, what the last steps add to the case tables and its register
     lacks: ``cases.inputs`` (not known), ``cases.changed`` (the cases numbered in the order
-    of their stamps, as :func:`~.steps.change_order` numbers them) and no case discarded.
+    of their stamps, as :func:`~.steps.change_order` numbers them), no case discarded and
+    ``cells.learned`` (not known).
     The cases are numbered once, here: one an older MalariaScope adds while this connection
     is open is listed when the register is opened again."""
     columns = {row[1] for row in db.execute("PRAGMA main.table_info(cases)")}
@@ -39,3 +40,5 @@ def stand_in(db: sqlite3.Connection) -> None:
     if db.execute("SELECT NOT EXISTS (SELECT 1 FROM main.sqlite_master "
                   "WHERE type = 'table' AND name = 'discarded')").fetchone()[0]:
         db.execute("CREATE TEMP TABLE discarded (uid TEXT NOT NULL, changed INTEGER NOT NULL)")
+    if "learned" not in {row[1] for row in db.execute("PRAGMA main.table_info(cells)")}:
+        db.execute("CREATE TEMP VIEW cells AS SELECT *, NULL AS learned FROM main.cells")

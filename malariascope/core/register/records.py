@@ -35,7 +35,7 @@ from malariascope.core.pipeline import ScreeningResult
 
 CELL_COLUMNS = ("row", "path", "sha256", "probability", "class_map", "map_h", "map_w",
                 "image_h", "image_w", "error", "processed_at", "whole_field", "cell_index",
-                "box_x", "box_y", "box_w", "box_h", "raw_probability")
+                "box_x", "box_y", "box_w", "box_h", "raw_probability", "learned")
 REVIEW_COLUMNS = ("row", "reviewer", "at", "model_call", "pressed", "final_call")
 PICTURE_SIDE = 256  # pictures are kept at most this many pixels a side
 #: What a stored record that cannot be read back raises: bad JSON, a missing or unknown
@@ -150,15 +150,16 @@ def cell_values(row: int, result: ScreeningResult) -> tuple:
     probability = None if result.probability is None else float(result.probability)
     cell_index = None if result.cell_index is None else int(result.cell_index)
     raw = None if result.raw_probability is None else float(result.raw_probability)
+    learned = None if result.learned is None else int(result.learned)
     return (row, os.fsencode(result.path), result.sha256, probability, blob, map_h, map_w,
             *map(int, result.image_shape), result.error, result.processed_at,
-            int(result.whole_field), cell_index, *box, raw)
+            int(result.whole_field), cell_index, *box, raw, learned)
 
 
 def cell_of(values: tuple) -> ScreeningResult:
     """The :class:`ScreeningResult` stored as ``values`` (the columns after ``row``)."""
     (path, sha256, probability, blob, map_h, map_w, image_h, image_w, error, processed_at,
-     whole_field, cell_index, *box, raw_probability) = values
+     whole_field, cell_index, *box, raw_probability, learned) = values
     class_map = None
     if blob is not None:
         class_map = np.frombuffer(blob, dtype=np.float32).reshape(map_h, map_w).copy()
@@ -166,7 +167,8 @@ def cell_of(values: tuple) -> ScreeningResult:
         path=Path(os.fsdecode(path)), sha256=sha256, probability=probability,
         class_map=class_map, image_shape=(image_h, image_w), error=error,
         processed_at=processed_at, whole_field=bool(whole_field), cell_index=cell_index,
-        box=None if box[0] is None else tuple(box), raw_probability=raw_probability)
+        box=None if box[0] is None else tuple(box), raw_probability=raw_probability,
+        learned=None if learned is None else bool(learned))
 
 
 def picture_png(picture: np.ndarray) -> bytes:

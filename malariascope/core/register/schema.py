@@ -172,6 +172,9 @@ MIGRATIONS: tuple[Step, ...] = (
     steps.copies_may_name_folders,
     # a result's JSON may hold the threshold of its calls and the model card's: as above
     steps.results_may_say_thresholds,
+    # whether the adapted model learned from each cell's image (``adapt.learned``); NULL:
+    # not known (the model's card lists none, or the cell was stored before this step)
+    "ALTER TABLE cells ADD COLUMN learned INTEGER;",
 )
 
 
@@ -179,8 +182,9 @@ MIGRATIONS: tuple[Step, ...] = (
 #: without: the list's indexes, only slower, what :func:`~.archived.stand_in` stands in
 #: for (the cases' inputs, the count of saves, the cases discarded), the results' count of
 #: cells marked unsure and thresholds, which read as not recorded where they are missing,
-#: and the copies by folder, which read as none where they are missing.
-READ_AS_IS_STEPS = 7
+#: the copies by folder, which read as none where they are missing, and the cells' learned
+#: flag, which :func:`~.archived.stand_in` reads as not known.
+READ_AS_IS_STEPS = 8
 
 
 def schema_version() -> int:
