@@ -7,34 +7,32 @@ probability first) and say how many cells they leave out.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from malariascope import __version__
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Case
 from malariascope.core.clock import utc_minute, utc_now
-from malariascope.core.leftout import COPIES_NOT_RECORDED, NONE_LEFT_OUT, LeftOut
+from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
 from malariascope.core.parasitemia import CaseResult
 from malariascope.core.tally import CONFIRMED, OVERRIDDEN, UNSURE, percent_text
-from malariascope.core.withoutcall import WithoutCall, kinds_words
+from malariascope.core.withoutcall import WithoutCall
 from malariascope.core.words import (
     band_words,
-    listed,
     not_screened_words,
     probability_words,
     threshold_words,
 )
 from malariascope.printing.amendments import amendments_html, left_at_signing
-from malariascope.printing.bidi import isolated
 from malariascope.printing.bidi import isolated_html as _e
+from malariascope.printing.counts import ALERT, counts_html
 from malariascope.printing.fields import LINES_PER_PART, FieldLine, field_tables, short_name
 from malariascope.printing.gallery import Gallery, GalleryCell
 
 PICTURE_PX = 84  # a picture's side on paper, at 96 px an inch: 22 mm
 COLUMNS = 7
 TITLE = "Malaria thin-film screening report"
-GREY, RULE, ALERT = "#f0f0f0", "#9a9a9a", "#a40000"
+GREY, RULE = "#f0f0f0", "#9a9a9a"  # a section's heading, the heading's rule
 #: a picture's caption under its probability: whose call it is when a reviewer made it
 _REVIEW_WORDS = {CONFIRMED: "<br>confirmed", OVERRIDDEN: "<br>overridden",
                  UNSURE: "<br>marked unsure"}
@@ -105,7 +103,7 @@ def report_html(report: CaseReport, lines_per_part: int = LINES_PER_PART) -> str
              _section("Patient and slide", _facts(report.case)),
              _section("Result", _result(report.result)),
              _notes(report.case.facts.notes),
-             _section("Counts", _counts(report)),
+             _section("Counts", counts_html(report)),
              _section("Sign-off", _signoff(report.case)),
              _section("Model", _model(report.case)),
              _section("Limits of this result", limits),
@@ -183,45 +181,6 @@ def _result(result: CaseResult) -> str:
              ("Parasitized red cells", f"{result.parasitized:,}"),
              ("Parasites per µL", density)]
     return _rows(pairs, columns=1)
-
-
-def _counts(report: CaseReport) -> str:
-    result = report.result
-    widths = (22, 16, 16, 46)  # label, model's calls, after review, the rest of the line
-    head = "".join(f'<td width="{width}%" align="right" style="color:#555">{label}</td>'
-                   for label, width in zip(("", "Model's calls", "After review", ""), widths,
-                                           strict=True))
-    lines = [("Parasitized", result.model_parasitized, result.parasitized),
-             ("Uninfected", result.model_uninfected, result.uninfected)]
-    body = "".join(f'<tr><td>{label}</td><td align="right">{model:,}</td>'
-                   f'<td align="right">{final:,}</td><td></td></tr>'
-                   for label, model, final in lines)
-    unreviewed = (f"<span style='color:{ALERT}'>{result.unreviewed_flagged:,}</span>"
-                  if result.unreviewed_flagged else "0")
-    uncertain = ("" if report.uncertain_cells is None
-                 else f"Uncertain cells: {report.uncertain_cells:,} &middot; ")
-    return (f'<table cellspacing="0" cellpadding="3" width="100%"><tr>{head}</tr>{body}'
-            f"</table><p style='margin:3px'>{uncertain}Cells reviewed: {result.reviewed:,} "
-            f"&middot; flagged cells (called parasitized or uncertain, or marked unsure) not "
-            f"reviewed: {unreviewed}{result.unsure_words} &middot; files without a call: "
-            f"{_unreadable(report)}</p>"
-            f"{_copies(report.copies)}")
-
-
-def _copies(copies: LeftOut | None) -> str:
-    """The files left out as copies of others ('' when none), or that nobody recorded them."""
-    words = (COPIES_NOT_RECORDED if copies is None
-             else replace(copies, named=tuple(map(isolated, copies.named))).words())
-    return f"<p style='margin:3px'>{html.escape(words)}</p>" if words else ""
-
-
-def _unreadable(report: CaseReport) -> str:
-    """How many files had no call, of which kinds, and the first of them by name."""
-    count = report.result.unreadable
-    names = tuple(map(isolated, report.unreadable_names))
-    told = [kinds_words(count, report.without_call), listed(names, count) if names else ""]
-    words = "; ".join(part for part in told if part)
-    return f"{count:,} ({html.escape(words)})" if words else f"{count:,}"
 
 
 def _signoff(case: Case) -> str:
