@@ -39,6 +39,7 @@ from malariascope.printing.gallery import (
 )
 
 if TYPE_CHECKING:
+    from malariascope.core.adapt.learned import LearnedMarks
     from malariascope.core.names import GivenNames
     from malariascope.core.report import ReportWriter
 
@@ -98,7 +99,8 @@ class Galleries:
         if cell is None:
             return None
         return GalleryCell(_thumbnail(cell), result.probability, self._label(result),
-                           threshold=self.rule.threshold_for(result.in_field))
+                           threshold=self.rule.threshold_for(result.in_field),
+                           learned=bool(result.learned))
 
     def _label(self, result: ScreeningResult) -> str:
         """The cell's file as the report names files (no two alike), and its number in a
@@ -128,7 +130,8 @@ def _thumbnail(cell: np.ndarray) -> np.ndarray:
 
 def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, counts: Counts,
               galleries: Galleries, not_screened: int = 0, unlike: str = "",
-              copies: LeftOut = NONE_LEFT_OUT, fields: tuple[FieldLine, ...] = ()) -> bytes:
+              copies: LeftOut = NONE_LEFT_OUT, fields: tuple[FieldLine, ...] = (),
+              learned: str = "") -> bytes:
     """The slide's report for ``--pdf``: its facts, result, model and galleries.
 
     Parameters
@@ -145,6 +148,8 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
         The image files left out as copies of files screened before them.
     fields
         The whole fields screened, in order.
+    learned
+        The warning of the images the model learned from in adaptation ('' if none).
     """
     from malariascope.printing.content import CaseReport
     from malariascope.printing.pdf import case_pdf_bytes
@@ -157,26 +162,29 @@ def _slide_pdf(args: argparse.Namespace, facts: CaseFacts, info: BatchFacts, cou
                         galleries.gallery(False), not_screened=not_screened,
                         uncertain_cells=counts.uncertain,
                         unreadable_names=tuple(galleries.unreadable), copies=copies,
-                        fields=fields, without_call=counts.without_call)
+                        fields=fields, without_call=counts.without_call, learned=learned)
     paper = PAPERS.get(args.paper) or locale_page_size()
     return case_pdf_bytes(args.pdf, report, paper)
 
 
 class PdfDraft:
-    """The slide's PDF of the batch ``writer`` reports, written beside ``--pdf`` before the
-    report is renamed into place and renamed itself right after it: a run killed meanwhile
-    leaves no new report beside an old PDF of another batch."""
+    """The slide's PDF of the batch ``writer`` reports, with its ``galleries`` and the
+    images its model ``learned`` from, written beside ``--pdf`` before the report is renamed
+    into place and renamed itself right after it: a run killed meanwhile leaves no new
+    report beside an old PDF of another batch."""
 
     def __init__(self, args: argparse.Namespace, slide: CaseFacts, info: BatchFacts,
-                 writer: ReportWriter, galleries: Galleries) -> None:
+                 writer: ReportWriter, galleries: Galleries, learned: LearnedMarks) -> None:
         self.target, self.overwrite = Path(args.pdf), args.overwrite
         self.tmp: Path | None = None
         self.error = ""  # why no PDF was made, as the line that says so
-        fields = tuple(FieldLine.of(galleries.names(Path(field)), counts)
+        fields = tuple(FieldLine.of(galleries.names(Path(field)), counts,
+                                    Path(field) in learned.paths)
                        for field, counts in writer.tally.fields.items())
         try:
             pdf = _slide_pdf(args, slide, info, writer.tally.batch, galleries,
-                            writer.not_screened, writer.unlike.limit, writer.copies, fields)
+                            writer.not_screened, writer.unlike.limit, writer.copies, fields,
+                            learned.words() if learned.paths else "")
             self.tmp = temp_beside(self.target)
             write_synced(self.tmp, pdf, hidden=True)
         except ReportError as exc:

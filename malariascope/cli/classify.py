@@ -187,7 +187,7 @@ def _screen(args: argparse.Namespace, slide: CaseFacts, stops: StopRequests) -> 
         if stopped and writer.tally.images == 0:  # nothing done: as a second Ctrl-C
             stops.stop_now()
         _finish(writer, found, paths, stopped, copies.left_out, names)
-        draft = PdfDraft(args, slide, info, writer, galleries) if galleries else None
+        draft = PdfDraft(args, slide, info, writer, galleries, sinks.learned) if galleries else None
         with in_cli_words():
             stops.commit(writer.commit)
     except BaseException:

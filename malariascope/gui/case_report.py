@@ -64,13 +64,14 @@ class ReportOrder:
     copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields, in the order screened
     without_call: WithoutCall | None = None  # the batch's files without a call, by kind
+    learned: str = ""  # the warning of the images its model learned from ('' for none)
 
 
 def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
-                 copies: LeftOut | None = NONE_LEFT_OUT) -> ReportOrder:
+                 copies: LeftOut | None = NONE_LEFT_OUT, learned: str = "") -> ReportOrder:
     """The case of ``batch`` with its ``result``, the cells of its three galleries, the
-    files it has no call for and the image files of the batch ``not_screened`` or left out
-    as ``copies``."""
+    files it has no call for, the image files of the batch ``not_screened`` or left out
+    as ``copies``, and the ``learned`` warning of those its model learned from."""
     parasitized, uncertain, overridden, unreadable = [], [], [], []
     rule = batch.facts.rule
     gone = superseded(batch.results)  # rows of files screened again since
@@ -94,14 +95,16 @@ def report_order(batch: Batch, result: CaseResult, not_screened: int | None = 0,
     # a copy: the facts of an open case may change while the worker prints
     return ReportOrder(copy.copy(batch.case), result, tuple(parasitized), tuple(uncertain),
                        tuple(overridden), not_screened, batch.counts.uncertain,
-                       tuple(unreadable), copies, _fields(batch), batch.counts.without_call)
+                       tuple(unreadable), copies, _fields(batch), batch.counts.without_call,
+                       learned)
 
 
 def _fields(batch: Batch) -> tuple[FieldLine, ...]:
     """The batch's whole fields, named as its list names them, with their counts."""
     paths = dict.fromkeys(result.path for result in batch.results if result.whole_field)
-    return tuple(FieldLine.of(relative_name(path, batch.folder), counts) for path in paths
-                 if (counts := batch.field_counts(path)) is not None)
+    learned = {result.path for result in batch.results if result.learned}
+    return tuple(FieldLine.of(relative_name(path, batch.folder), counts, path in learned)
+                 for path in paths if (counts := batch.field_counts(path)) is not None)
 
 
 def build_report(order: ReportOrder) -> CaseReport:
@@ -112,7 +115,8 @@ def build_report(order: ReportOrder) -> CaseReport:
                       _gallery(order.uncertain), _gallery(order.overridden),
                       not_screened=order.not_screened, uncertain_cells=order.uncertain_cells,
                       unreadable_names=order.unreadable_names, copies=order.copies,
-                      fields=order.fields, without_call=order.without_call)
+                      fields=order.fields, without_call=order.without_call,
+                      learned=order.learned)
 
 
 def read_pictures(cells: Sequence[ReportCell]) -> list[tuple[ReportCell, np.ndarray]]:
@@ -156,6 +160,7 @@ def _gallery(cells: Sequence[ReportCell]) -> Gallery:
     def pictured(cell: ReportCell) -> GalleryCell | None:
         picture = _picture(cell, images)
         return None if picture is None else GalleryCell(
-            picture, cell.result.probability or 0.0, cell.label, cell.review, cell.threshold)
+            picture, cell.result.probability or 0.0, cell.label, cell.review, cell.threshold,
+            bool(cell.result.learned))
 
     return read_gallery(_printed_cells(cells), len(cells), pictured)

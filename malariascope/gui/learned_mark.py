@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from malariascope.core.adapt.learned import learned_words, model_label
+from malariascope.core.adapt.learned import LEARNED_TEXT, learned_words, model_label
 from malariascope.core.words import counted
 from malariascope.gui.controller import ScreeningController
 from malariascope.gui.text_colour import CAUTION, colour_text
@@ -29,11 +29,19 @@ class LearnedMark(QLabel):
 
     def refresh(self, *_: object) -> None:
         """Count the batch's learned images again, and show the mark when there are any."""
-        batch = self.controller.batch
-        count = batch.learned_images
+        count = self.controller.batch.learned_images
         if count:
-            card = batch.facts.card_of(self.controller.classifier)
-            model = batch.facts.model if card is None else model_label(card)
-            self.setText(f"⚠ {counted(count, 'image')} learned in adaptation")
-            self.setToolTip(f"{learned_words(count, model)}.")
+            self.setText(f"⚠ {counted(count, 'image')} {LEARNED_TEXT}")
+            self.setToolTip(f"{learned_warning(self.controller)}.")
         self.setVisible(count > 0)
+
+
+def learned_warning(controller: ScreeningController) -> str:
+    """The warning of the batch's images its model learned from ('' when none), the model
+    named by its folder while it is loaded, else as the batch recorded it."""
+    batch = controller.batch
+    count = batch.learned_images
+    if not count:
+        return ""
+    card = batch.facts.card_of(controller.classifier)
+    return learned_words(count, batch.facts.model if card is None else model_label(card))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from malariascope.core.clock import local_time, utc_now
 from malariascope.gui import dialogs, file_dialogs, settings
 from malariascope.gui.case_report import ReportOrder, build_report, report_order
+from malariascope.gui.learned_mark import learned_warning
 from malariascope.gui.workers import Worker, earlier_kept, telling_earlier
 from malariascope.qt_locale import locale_page_size
 
@@ -123,7 +124,7 @@ class ReportFlow(QObject):
     def _order(self) -> ReportOrder:
         controller = self._window.controller
         return report_order(self.case.batch, self.case.result(), controller.not_screened(),
-                            controller.extent.copies)
+                            controller.extent.copies, learned_warning(controller))
 
     def _run(self, worker: Worker, failed: str) -> None:
         self.message.emit("Laying out the report…")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
+from malariascope.core.adapt.learned import LEARNED_TEXT
 from malariascope.core.names import path_key, relative_name
 from malariascope.core.words import probability_words
 from malariascope.gui.batch import CONFIRMED, OVERRIDDEN, PARASITIZED, UNSURE, Batch
@@ -32,8 +33,8 @@ CALL_COLOURS = {PARASITIZED: QColor("#c62828"), "uninfected": QColor("#2e7d32")}
 UNCERTAIN_COLOUR = QColor("#ffa000")
 REVIEW_TEXT = {"": "", CONFIRMED: "✓ confirmed", OVERRIDDEN: "✎ overridden", UNSURE: "? unsure"}
 UNCERTAIN_TEXT = "uncertain"
-#: The Error column of a cell whose image the model learned from in adaptation, and its tooltip.
-LEARNED_TEXT = "learned in adaptation"
+#: The Error column's tooltip of a cell whose image the model learned from in adaptation
+#: (its text is ``LEARNED_TEXT``).
 LEARNED_TIP = ("The model learned this image's cells in adaptation: its call is not an "
                "independent check.")
 HEADERS = ("", "File", "P(parasitized)", "Model call", "Uncertain", "Review", "Final call",

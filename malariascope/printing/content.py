@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from malariascope import __version__
+from malariascope.core.adapt.learned import LEARNED_TEXT
 from malariascope.core.case import NOT_GIVEN_WORDS, NOT_STATED_WORDS, Case
 from malariascope.core.clock import utc_minute, utc_now
 from malariascope.core.leftout import NONE_LEFT_OUT, LeftOut
@@ -62,6 +63,7 @@ class CaseReport:
     without_call: WithoutCall | None = None  # the batch's files without a call, by kind
     copies: LeftOut | None = NONE_LEFT_OUT  # files left out as copies; None: not recorded
     fields: tuple[FieldLine, ...] = ()  # the whole fields screened, in order
+    learned: str = ""  # the warning of the images its model learned from ('' for none)
 
     def pictures(self) -> list[tuple[str, GalleryCell]]:
         """Each printed picture with the name the HTML refers to it by."""
@@ -223,7 +225,7 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
              f'width="{PICTURE_PX}" height="{PICTURE_PX}"><br>'
              f'<span style="font-size:7pt; white-space:nowrap">'
              f"P {probability_words(cell.probability, cell.threshold)}"
-             f"{_REVIEW_WORDS.get(cell.review, '')}</span><br>"
+             f"{_REVIEW_WORDS.get(cell.review, '')}</span>{_learned(cell.learned)}<br>"
              f'<span style="font-size:7pt">{_e(short_name(cell.label))}</span></td>'
              for cell in shown]
     cells += ["<td></td>"] * (-len(cells) % COLUMNS)
@@ -242,6 +244,13 @@ def _gallery(title: str, gallery: Gallery, names: Iterator[str]) -> str:
         rows.append(f"<p style='margin:3px; color:{ALERT}'>{unreadable:,} not shown: "
                     f"{whose} could not be read.</p>")
     return _parts(f"{title} ({len(shown) + more + unreadable:,}, {order})", rows)
+
+
+def _learned(learned: bool) -> str:
+    """A picture's caption line that the model learned from its image ('' when not), which
+    may wrap between its words, unlike the probability above it."""
+    return (f"<br><span style='font-size:7pt; color:{ALERT}'>{LEARNED_TEXT}</span>" if learned
+            else "")
 
 
 def _fields(lines: Sequence[FieldLine], per_part: int) -> str:

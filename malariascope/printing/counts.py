@@ -1,5 +1,6 @@
 """The printed report's Counts section: the model's calls and those after review, how many
-cells were reviewed, the files without a call and those left out as copies.
+cells were reviewed, the files without a call, those left out as copies and those the model
+learned from in adaptation, whose calls are not an independent check.
 
 Qt-free, as :mod:`malariascope.printing.content`, which puts it in its section.
 """
@@ -28,11 +29,12 @@ class Counted(Protocol):
     unreadable_names: tuple[str, ...]
     without_call: WithoutCall | None
     copies: LeftOut | None
+    learned: str
 
 
 def counts_html(report: Counted) -> str:
     """The model's calls and those after review, the cells reviewed and not, the files
-    without a call and those left out as copies."""
+    without a call, those left out as copies and those the model learned from."""
     result = report.result
     widths = (22, 16, 16, 46)  # label, model's calls, after review, the rest of the line
     head = "".join(f'<td width="{width}%" align="right" style="color:#555">{label}</td>'
@@ -52,7 +54,13 @@ def counts_html(report: Counted) -> str:
             f"&middot; flagged cells (called parasitized or uncertain, or marked unsure) not "
             f"reviewed: {unreviewed}{result.unsure_words} &middot; files without a call: "
             f"{_unreadable(report)}</p>"
-            f"{_copies(report.copies)}")
+            f"{_copies(report.copies)}{_learned(report.learned)}")
+
+
+def _learned(warning: str) -> str:
+    """The warning of the images the model learned from in adaptation ('' when none)."""
+    return (f"<p style='margin:3px; color:{ALERT}'><b>{html.escape(warning)}.</b></p>"
+            if warning else "")
 
 
 def _copies(copies: LeftOut | None) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from malariascope.core.adapt.learned import LEARNED_TEXT
 from malariascope.core.tally import Counts
 from malariascope.printing.bidi import isolated_html
+from malariascope.printing.counts import ALERT
 
 LINES_PER_PART = 25  # fields a part: under a page while names take at most two lines each
 NAME_MAX = 48  # characters of a file's name printed (a field's, a cell's): its end
@@ -33,11 +35,12 @@ class FieldLine:
     parasitized: int
     uncertain: int
     percent: str  # the field's parasitemia as the summary CSV writes it; '' without a cell
+    learned: bool = False  # the model learned from this field's image in adaptation
 
     @classmethod
-    def of(cls, name: str, counts: Counts) -> FieldLine:
+    def of(cls, name: str, counts: Counts, learned: bool = False) -> FieldLine:
         return cls(name, counts.classified, counts.parasitized, counts.uncertain,
-                   counts.percent_text(2))
+                   counts.percent_text(2), learned)
 
 
 def field_tables(lines: Sequence[FieldLine], per_part: int) -> list[str]:
@@ -55,7 +58,10 @@ def _table(lines: Sequence[FieldLine]) -> str:
 
 
 def _line(line: FieldLine) -> str:
-    values = (isolated_html(short_name(line.name)), f"{line.cells:,}", f"{line.parasitized:,}",
+    name = isolated_html(short_name(line.name))
+    if line.learned:
+        name += f'<br><span style="color:{ALERT}">{LEARNED_TEXT}</span>'
+    values = (name, f"{line.cells:,}", f"{line.parasitized:,}",
               f"{line.uncertain:,}", line.percent or "none")
     return "".join(_cell(value, width, column)
                    for column, (value, width) in enumerate(zip(values, _WIDTHS, strict=True)))

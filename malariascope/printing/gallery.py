@@ -32,6 +32,7 @@ class GalleryCell:
     label: str = ""  # short: a file name, or a field's name and the cell's number
     review: str = ""  # ``confirmed``, ``overridden`` or ``unsure``: what a reviewer pressed
     threshold: float | None = None  # the model called it at: P shows the decimals to tell
+    learned: bool = False  # its image is one the model learned from in adaptation
 
 
 @dataclass(frozen=True)

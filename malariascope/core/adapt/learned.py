@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from malariascope.core.results import ScreeningResult
 
 LEARNED = "learned_images"  #: the key under ``adapted`` listing the learned images' sha256
+#: The mark of a cell, on its row or its picture, whose image the model learned from.
+LEARNED_TEXT = "learned in adaptation"
 #: At most this many are listed, so a card stays under its size limit: 80 bytes each (a digest
 #: on its own line of the card's JSON), and 64 KiB for the rest of the card.
 MAX_LEARNED_IMAGES = (MAX_CARD_BYTES - (1 << 16)) // 80
