@@ -34,11 +34,18 @@ def write_pdf(path: Path, order: ReportOrder, size: str, overwrite: bool) -> Pat
 
 
 def print_report(printer: object, order: ReportOrder) -> str:
-    """The report of ``order`` sent to ``printer`` (in a worker); the printer's name."""
+    """The report of ``order`` sent to ``printer`` (in a worker); the printer's name. The
+    printer is deleted then: the report's text layouts took it from Python (their
+    setPaintDevice), so nothing else would free it and its print engine."""
+    import shiboken6
+
     from malariascope.printing.pdf import print_case
 
-    print_case(printer, build_report(order))
-    return printer.printerName() or "the printer"
+    try:
+        print_case(printer, build_report(order))
+        return printer.printerName() or "the printer"
+    finally:
+        shiboken6.delete(printer)
 
 
 class ReportFlow(QObject):

@@ -89,6 +89,35 @@ def test_print_report_prints_the_case_through_the_print_dialog(window, qtbot, tw
     assert images == _printed_cells(window.batch) > 0
 
 
+def test_each_report_printed_frees_its_printer(window, qtbot, two_folders, tmp_path):
+    """The report's text layouts take the printer from Python (their setPaintDevice), as
+    they took the PDF's writer: every report printed left its QPrinter, and its print
+    engine, alive for good."""
+    import shiboken6
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    def live_printers() -> int:
+        return sum(isinstance(wrapper, QPrinter) for wrapper in shiboken6.getAllValidWrappers())
+
+    _type_facts(window, qtbot)
+    _gather(window, qtbot, two_folders[:1])
+    before = live_printers()
+    for number in range(2):
+        printed = tmp_path / f"printed-{number}.pdf"
+
+        def print_to_file(dialog: QPrintDialog, printed: Path = printed) -> None:
+            dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            dialog.printer().setOutputFileName(str(printed))
+            dialog.done(QPrintDialog.DialogCode.Accepted)
+
+        answer_next_dialog(window, print_to_file, QPrintDialog)
+        with qtbot.waitSignal(window.case_flow.reports.message, timeout=60_000,
+                              check_params_cb=lambda words: words.startswith("Report sent")):
+            window.actions.print_report.trigger()
+        assert read_pdf(printed)[2] == _printed_cells(window.batch) > 0  # printed whole
+    assert live_printers() == before
+
+
 def test_the_csv_summary_from_the_window_holds_the_cases_facts(window, qtbot, two_folders,
                                                                tmp_path):
     _type_facts(window, qtbot)
