@@ -56,4 +56,6 @@ class StopWhenAsked(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self.check()
 
-    on_test_batch_end = on_predict_batch_end = on_train_batch_end  # the fit's validation too
+    # the fit's validation and the calibration's predictions too; Keras then runs these hooks
+    # in its own loop's thread, where the KeyboardInterrupt reaches the caller at once
+    on_test_batch_end = on_predict_batch_end = on_train_batch_end
