@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLockFile, QObject
 
 from malariascope.core.datadir import data_dir
-from malariascope.gui.folder_lock import held_by_another, try_lock
+from malariascope.gui.folder_lock import held_by_another, let_go, try_lock
 from malariascope.gui.workers import Worker, WorkerGroup
 
 if TYPE_CHECKING:
@@ -117,9 +117,12 @@ class AmendingLock(QObject):
         return True
 
     def release(self) -> None:
-        """Let go of the lock held, in a worker: the window closes."""
+        """Let go of the lock held, as :func:`let_go` does: the window closes. A move still
+        running lets go of the lock it took once it ends (:meth:`_on_moved`)."""
         self._wanted, self._taking = "", None
-        self._move()
+        if not self._moving and self._lock is not None:
+            let_go(self._lock)
+            self._uid, self._lock = "", None
 
     def _follow(self) -> None:
         if self._taking is not None:  # the amendment about to start decides

@@ -22,7 +22,14 @@ from PySide6.QtWidgets import QWidget
 
 from malariascope.core.datadir import data_dir
 from malariascope.core.errors import RegisterWriteError
-from malariascope.gui.folder_lock import TAKE_AGAIN_MS, TAKE_TRIES, Taken, folder_lock, take
+from malariascope.gui.folder_lock import (
+    TAKE_AGAIN_MS,
+    TAKE_TRIES,
+    Taken,
+    folder_lock,
+    let_go,
+    take,
+)
 from malariascope.gui.restored import tell_too_new
 from malariascope.gui.workers import Worker, WorkerGroup
 
@@ -79,13 +86,8 @@ class AutosaveStart(QObject):
         self.closed, self._passing = True, False
         self.again.stop()
         if self.lock is not None:
-            self._let_go(self.lock)
+            let_go(self.lock)
             self.lock = None
-
-    def _let_go(self, lock: QLockFile) -> None:
-        """Let go of ``lock`` in a worker: a folder on a network mount that hangs holds the
-        call, never the window."""
-        self._workers.start(Worker(lock.unlock))
 
     def _take(self, then: Callable[[], object], tries: int, joining: bool) -> None:
         """Make the folder and lock it for this window's work, in a worker, then read the
@@ -108,7 +110,7 @@ class AutosaveStart(QObject):
                   joining: bool) -> None:
         if self.closed:  # the window closed while the folder was tried: it takes nothing
             if taken.lock is not None:
-                self._let_go(taken.lock)
+                let_go(taken.lock)
             return
         if taken.held and tries > 1:  # perhaps another window looking for a moment
             QTimer.singleShot(TAKE_AGAIN_MS, self, lambda: self._take(then, tries - 1, joining))
@@ -142,7 +144,7 @@ class AutosaveStart(QObject):
     def _on_no_register(self, exc: Exception, then: Callable[[], object]) -> None:
         if self.lock is None:  # the window closed while the register was read
             return
-        self._let_go(self.lock)
+        let_go(self.lock)
         self.lock = None
         self._off(str(exc), passing=isinstance(exc, RegisterWriteError))
         tell_too_new(self._window, exc)

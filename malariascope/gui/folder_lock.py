@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QLockFile, QThreadPool
 
 from malariascope.core.atomic import temp_beside, why, write_synced
 from malariascope.core.datadir import named_data_dir
@@ -66,6 +66,14 @@ def try_lock(lock: QLockFile) -> bool:
     is a plain file lock, held by the process, so any thread may unlock it later."""
     with _TRYING:
         return lock.tryLock(0)
+
+
+def let_go(lock: QLockFile) -> None:
+    """Let go of ``lock`` in a thread of the pool, answering nothing: a folder on a network
+    mount that hangs holds that thread, never the window, and a window closed (or an
+    interpreter ended) meanwhile has no signal of it to take. The app waits for the pool
+    before it exits."""
+    QThreadPool.globalInstance().start(lock.unlock)
 
 
 def take(folder: Path, lock: QLockFile) -> Taken:
