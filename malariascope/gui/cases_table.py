@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -222,6 +224,20 @@ class CasesView(QTableView):
         widest = self.fontMetrics().averageCharWidth() * COLUMN_CHARS
         for column in map(COLUMNS.index, TYPED):
             self.setColumnWidth(column, min(self.columnWidth(column), widest))
+
+    def set_cases(self, cases: list[CaseSummary]) -> None:
+        """List ``cases`` in place of those listed, the cases selected among them still
+        selected: a case clicked in the list as a search lands (one the dialog asks as it
+        is shown, its last list on show meanwhile) stays the case Open opens."""
+        listed = self._cases.cases
+        chosen = {listed[index.row()].uid for index in self.selectionModel().selectedRows()}
+        self._cases.set_cases(cases)
+        selection = QItemSelection()
+        for row, case in enumerate(self._cases.cases):
+            if case.uid in chosen:
+                selection.select(self._cases.index(row, 0), self._cases.index(row, 0))
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select
+                                     | QItemSelectionModel.SelectionFlag.Rows)
 
     def add_cases(self, cases: list[CaseSummary], gone: Collection[str] = ()) -> None:
         """Add ``cases`` to the list, ``gone`` leaving it (:meth:`CasesTableModel.add_cases`),

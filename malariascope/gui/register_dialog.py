@@ -241,7 +241,7 @@ class RegisterDialog(QDialog):
             return  # a newer search is on its way
         self._listed, self._mark = query, page.mark
         if after is None:
-            self.model.set_cases(page.cases)
+            self.table.set_cases(page.cases)  # the cases selected stay, if listed
             self.table.size_columns()
         else:  # the rows on view stay, and so do the columns' widths
             self.table.add_cases(page.cases, frozenset(page.gone))
