@@ -208,6 +208,8 @@ def test_autosave_off_as_another_window_keeps_its_work_there_stays_off(
     assert not second.autosave.start.tries_again
     assert "Try now" not in second.status.autosave_label.text()
     close_window(first, qtbot)
+    # the first window lets go of the folder in the thread pool, answering nothing
+    qtbot.waitUntil(lambda: not held_elsewhere(data_folder), timeout=WAIT_MS)
     second.autosave.start.try_again()
     second.autosave.start.again.timeout.emit()
     assert not held_elsewhere(data_folder)  # the second window did not take the folder
