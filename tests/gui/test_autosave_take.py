@@ -88,6 +88,7 @@ def test_a_try_under_way_as_the_window_closes_takes_nothing_after(
     window.status.autosave_label.linkActivated.emit("try")
     assert QThreadPool.globalInstance().waitForDone(WAIT_MS)  # the lock taken, not yet told
     quit_window(window, qtbot)  # the answer comes after the window has closed
+    assert QThreadPool.globalInstance().waitForDone(WAIT_MS)  # the lock taken let go
     assert off_the_ui_thread(folder_calls, {"made"}) and folder.is_dir()
     assert not held_elsewhere(folder) and window.autosave.register is None
     assert told == [] and not window.autosave.start.again.isActive()
